@@ -1,0 +1,448 @@
+package dev.ringmaster.dispatch;
+
+import dev.ringmaster.dispatch.internal.Engine;
+import dev.ringmaster.dispatch.internal.EngineConfig;
+import dev.ringmaster.dispatch.internal.Stage;
+import dev.ringmaster.metrics.AgentStats;
+import dev.ringmaster.metrics.Gini;
+import dev.ringmaster.metrics.HistogramAccumulator;
+import dev.ringmaster.metrics.LatencySummary;
+import dev.ringmaster.metrics.MetricsSnapshot;
+import dev.ringmaster.model.AgentSpec;
+import dev.ringmaster.model.Priority;
+import dev.ringmaster.model.Task;
+import dev.ringmaster.routing.RoutingStrategies;
+import dev.ringmaster.spi.AgentAdapter;
+import dev.ringmaster.spi.AgentView;
+import dev.ringmaster.spi.DispatchListener;
+import dev.ringmaster.spi.RoutingStrategy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * An embeddable, lock-free task dispatcher for a fleet of agents. {@code submit} may be called from any thread
+ * without locks; lifecycle and observation methods may be called from any thread.
+ *
+ * <p>Data path: producers publish into a multi-producer Disruptor ring; one router thread moves tasks into per-type,
+ * per-priority queues and places them on agents with free capacity through the {@link RoutingStrategy}; worker
+ * threads run the agents' adapters and steal for idle agents; results come back to the router, which is the single
+ * writer of routing state and calls listeners and result handlers.
+ *
+ * <p>Guarantees:
+ * <ul>
+ *   <li>every accepted task reaches exactly one terminal state (completed, dead-lettered, expired, cancelled);</li>
+ *   <li>priority with aging: the head of a priority level is dispatched within {@code agingQuantum + 3} dispatches of
+ *       its type once an able agent has room, so LOW is never starved;</li>
+ *   <li>late binding: an agent holds at most {@code capacity + prefetch} tasks; the rest wait centrally by priority;</li>
+ *   <li>backpressure is explicit: a full ring or queue is a {@link SubmitStatus}, never an unbounded queue.</li>
+ * </ul>
+ */
+public final class Dispatcher implements AutoCloseable
+{
+    private final Engine engine;
+    private final Map<String, HistogramAccumulator> stageTotals = new LinkedHashMap<>();
+
+    private Dispatcher(final Engine engine)
+    {
+        this.engine = engine;
+        for (final Stage stage : Stage.values())
+        {
+            stageTotals.put(stage.name(), new HistogramAccumulator(h -> engine.stages().intervalHistogram(stage, h)));
+        }
+    }
+
+    /** @return a builder; add agents and pick a strategy, then {@code build().start()}. */
+    public static Builder builder()
+    {
+        return new Builder();
+    }
+
+    /** Starts the router and worker threads. @return this. */
+    public Dispatcher start()
+    {
+        engine.start();
+        return this;
+    }
+
+    /**
+     * Offers a task without blocking and without locks.
+     *
+     * @return ACCEPTED, after which the task will reach exactly one terminal state, or the reason it was refused.
+     * @throws NullPointerException if the task is null.
+     */
+    public SubmitStatus submit(final Task task)
+    {
+        return engine.submit(task, null);
+    }
+
+    /**
+     * Offers a task, waiting up to {@code maxWait} while the ring or the task's queue is full (backing off, never
+     * spinning hot). Other rejections return at once.
+     */
+    public SubmitStatus submit(final Task task, final Duration maxWait)
+    {
+        final long deadline = System.nanoTime() + maxWait.toNanos();
+        int round = 0;
+        while (true)
+        {
+            final SubmitStatus status = engine.submit(task, null);
+            if ((status != SubmitStatus.RING_FULL && status != SubmitStatus.QUEUE_FULL) ||
+                System.nanoTime() - deadline >= 0)
+            {
+                return status;
+            }
+            if (++round < 10)
+            {
+                Thread.onSpinWait();
+            }
+            else if (round < 20)
+            {
+                Thread.yield();
+            }
+            else
+            {
+                LockSupport.parkNanos(Math.min(1_000_000L, 10_000L << Math.min(6, round - 20)));
+            }
+        }
+    }
+
+    /**
+     * Offers a task and returns a stage that completes with its terminal result (allocates the future).
+     *
+     * @return a future completed on the router thread; completed exceptionally with {@link RejectedTaskException} if
+     * the task was refused. Chain heavy work with the *Async variants.
+     */
+    public CompletableFuture<TaskResult> submitAsync(final Task task)
+    {
+        final CompletableFuture<TaskResult> future = new CompletableFuture<>();
+        final SubmitStatus status = engine.submit(task, future);
+        if (!status.accepted())
+        {
+            future.completeExceptionally(new RejectedTaskException(task, status, engine.rejectionDetail(task, status)));
+        }
+        return future;
+    }
+
+    /**
+     * Like {@link #submit(Task)} but throws on rejection.
+     *
+     * @throws RejectedTaskException naming the problem and the fix.
+     */
+    public void submitOrThrow(final Task task)
+    {
+        final SubmitStatus status = engine.submit(task, null);
+        if (!status.accepted())
+        {
+            throw new RejectedTaskException(task, status, engine.rejectionDetail(task, status));
+        }
+    }
+
+    /**
+     * Stops accepting and waits for every accepted task to reach a terminal state, then stops the threads.
+     *
+     * @return true if done within the timeout; false leaves the dispatcher draining (call {@link #shutdownNow}).
+     */
+    public boolean drain(final Duration timeout)
+    {
+        return engine.drain(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Stops accepting and cancels every task that has not started; running tasks finish (or time out) without retry.
+     * Call {@link #awaitTermination} to wait for them.
+     *
+     * @return the tasks cancelled by the shutdown sweep (each also got a CANCELLED terminal event).
+     */
+    public List<Task> shutdownNow()
+    {
+        return engine.shutdownNow(10, TimeUnit.SECONDS);
+    }
+
+    /** @return true once every accepted task is terminal and the threads have stopped. */
+    public boolean awaitTermination(final Duration timeout)
+    {
+        return engine.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Drains for up to 30 seconds, then cancels what is left. */
+    @Override
+    public void close()
+    {
+        if (engine.runState() == 0)
+        {
+            engine.awaitTermination(0, TimeUnit.NANOSECONDS);
+            return;
+        }
+        if (!drain(Duration.ofSeconds(30)))
+        {
+            shutdownNow();
+            awaitTermination(Duration.ofSeconds(30));
+        }
+    }
+
+    /** @return the most recent dead letters (failed every attempt, or expired), oldest first, with reasons. */
+    public List<DeadLetter> deadLetters()
+    {
+        return engine.deadLetters();
+    }
+
+    /** @return the live load view of every agent, in registration order. */
+    public List<AgentView> agents()
+    {
+        return engine.agents();
+    }
+
+    /** @return the routing strategy's name. */
+    public String strategy()
+    {
+        return engine.strategyName();
+    }
+
+    /** @return accepted tasks that are not yet terminal. */
+    public int outstanding()
+    {
+        return engine.outstanding();
+    }
+
+    /** @return a consistent-enough snapshot of every metric (counters are read one by one, histograms cumulatively). */
+    public MetricsSnapshot metrics()
+    {
+        final long elapsed = engine.elapsedNanos();
+        final List<AgentView> agents = engine.agents();
+        final List<AgentStats> stats = new ArrayList<>(agents.size());
+        final long[] counts = new long[agents.size()];
+        final long[] tokens = new long[agents.size()];
+        for (int i = 0; i < agents.size(); i++)
+        {
+            final AgentView a = agents.get(i);
+            counts[i] = engine.completedBy(i);
+            tokens[i] = engine.tokensBy(i);
+            final double utilization = elapsed == 0 ? 0 :
+                Math.min(1.0, engine.busyNanosOf(i) / ((double)elapsed * a.capacity()));
+            stats.add(new AgentStats(a.id(), a.spec().type(), a.capacity(), counts[i], engine.failedBy(i), tokens[i],
+                engine.stolenBy(i), a.inFlight(), utilization));
+        }
+        final Map<Priority, Long> depth = new EnumMap<>(Priority.class);
+        final long[] byLevel = engine.queueDepthByPriority();
+        for (final Priority p : Priority.values())
+        {
+            depth.put(p, byLevel[p.ordinal()]);
+        }
+        final Map<String, LatencySummary> stages = new LinkedHashMap<>();
+        stageTotals.forEach((name, acc) -> stages.put(name, LatencySummary.of(acc.cumulative())));
+        return new MetricsSnapshot(elapsed, engine.strategyName(), engine.accepted(), engine.completed(),
+            engine.deadLettered(), engine.expired(), engine.cancelled(), engine.outstanding(), engine.retried(),
+            engine.timedOut(), engine.stolen(), depth, stages, stats, Gini.of(counts), Gini.of(tokens));
+    }
+
+    /**
+     * Configures a {@link Dispatcher}; not thread-safe, use from one thread.
+     */
+    public static final class Builder
+    {
+        private final List<AgentSpec> specs = new ArrayList<>();
+        private final List<AgentAdapter> adapters = new ArrayList<>();
+        private final Set<String> ids = new HashSet<>();
+        private final List<DispatchListener> listeners = new ArrayList<>();
+        private final EngineConfig config = new EngineConfig();
+        private RoutingStrategy strategy;
+        private String strategyName = "least-connections";
+        private ClassLoader pluginLoader = Dispatcher.class.getClassLoader();
+        private ResultHandler resultHandler;
+
+        private Builder()
+        {
+        }
+
+        /**
+         * Registers an agent.
+         *
+         * @throws IllegalArgumentException if another agent has the same id.
+         */
+        public Builder agent(final AgentSpec spec, final AgentAdapter adapter)
+        {
+            Objects.requireNonNull(spec, "agent spec must not be null");
+            Objects.requireNonNull(adapter, "adapter of agent '" + spec.id() + "' must not be null");
+            if (!ids.add(spec.id()))
+            {
+                throw new IllegalArgumentException("duplicate agent id '" + spec.id() + "': every agent needs its own id");
+            }
+            specs.add(spec);
+            adapters.add(adapter);
+            return this;
+        }
+
+        /** Selects a strategy by name, found through {@link java.util.ServiceLoader} at build time. */
+        public Builder strategy(final String name)
+        {
+            this.strategyName = Objects.requireNonNull(name, "strategy name must not be null");
+            this.strategy = null;
+            return this;
+        }
+
+        /** Uses this strategy instance (it must not be shared with another dispatcher). */
+        public Builder strategy(final RoutingStrategy strategy)
+        {
+            this.strategy = Objects.requireNonNull(strategy, "strategy must not be null");
+            return this;
+        }
+
+        /** The class loader in which strategies are looked up by name; the core's own by default. */
+        public Builder pluginClassLoader(final ClassLoader loader)
+        {
+            this.pluginLoader = Objects.requireNonNull(loader, "class loader must not be null");
+            return this;
+        }
+
+        public Builder listener(final DispatchListener listener)
+        {
+            listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
+            return this;
+        }
+
+        /** Called on the router thread with every terminal state. */
+        public Builder onResult(final ResultHandler handler)
+        {
+            this.resultHandler = Objects.requireNonNull(handler, "result handler must not be null");
+            return this;
+        }
+
+        /** Ingress ring slots, a power of two (default 65536). */
+        public Builder ringSize(final int size)
+        {
+            if (size < 2 || Integer.bitCount(size) != 1)
+            {
+                throw new IllegalArgumentException("ringSize must be a power of two >= 2, got " + size);
+            }
+            config.ringSize = size;
+            return this;
+        }
+
+        /** Most accepted, unfinished tasks per agent type and priority (default 65536). */
+        public Builder queueCapacity(final int capacity)
+        {
+            if (capacity < 1)
+            {
+                throw new IllegalArgumentException("queueCapacity must be >= 1, got " + capacity);
+            }
+            config.queueCapacity = capacity;
+            return this;
+        }
+
+        /** Tasks an agent may hold beyond its capacity, waiting in its inbox (default 1). */
+        public Builder prefetch(final int prefetch)
+        {
+            if (prefetch < 0)
+            {
+                throw new IllegalArgumentException("prefetch must be >= 0, got " + prefetch);
+            }
+            config.prefetch = prefetch;
+            return this;
+        }
+
+        /** Worker threads (default: available processors, at most one per agent). */
+        public Builder workers(final int workers)
+        {
+            if (workers < 1)
+            {
+                throw new IllegalArgumentException("workers must be >= 1, got " + workers);
+            }
+            config.workers = workers;
+            return this;
+        }
+
+        /** Dispatches from higher priorities after which a waiting lower priority is served (default 8). */
+        public Builder agingQuantum(final int quantum)
+        {
+            if (quantum < 1)
+            {
+                throw new IllegalArgumentException("agingQuantum must be >= 1, got " + quantum);
+            }
+            config.agingQuantum = quantum;
+            return this;
+        }
+
+        /** Retry back-off: base doubles per attempt up to max, with jitter in [delay/2, delay). */
+        public Builder retryBackoff(final Duration base, final Duration max)
+        {
+            if (base.isNegative() || base.isZero() || max.compareTo(base) < 0)
+            {
+                throw new IllegalArgumentException("retry backoff needs 0 < base <= max, got base " + base + ", max " + max);
+            }
+            config.retryBaseNanos = base.toNanos();
+            config.retryMaxNanos = max.toNanos();
+            return this;
+        }
+
+        /** How often the router looks for attempts past their timeout and queued tasks past their TTL (default 1 ms). */
+        public Builder watchdogInterval(final Duration interval)
+        {
+            if (interval.isNegative() || interval.isZero())
+            {
+                throw new IllegalArgumentException("watchdog interval must be positive, got " + interval);
+            }
+            config.watchdogIntervalNanos = interval.toNanos();
+            return this;
+        }
+
+        /** Longest park of an idle router or worker when nobody wakes it (default 1 ms). */
+        public Builder maxPark(final Duration park)
+        {
+            if (park.isNegative() || park.isZero())
+            {
+                throw new IllegalArgumentException("maxPark must be positive, got " + park);
+            }
+            config.maxParkNanos = park.toNanos();
+            return this;
+        }
+
+        /**
+         * Router and workers spin instead of parking when idle: lowest latency, one core each. Only with cores to
+         * spare; on a 2-core machine it starves everything else.
+         */
+        public Builder busySpin(final boolean busySpin)
+        {
+            config.busySpin = busySpin;
+            return this;
+        }
+
+        /** Dead letters kept for {@link Dispatcher#deadLetters()} (default 10,000, oldest dropped first). */
+        public Builder deadLetterCapacity(final int capacity)
+        {
+            if (capacity < 0)
+            {
+                throw new IllegalArgumentException("deadLetterCapacity must be >= 0, got " + capacity);
+            }
+            config.deadLetterCapacity = capacity;
+            return this;
+        }
+
+        /** Seed of the dispatcher's own randomness (retry jitter), so a run can be replayed. */
+        public Builder seed(final long seed)
+        {
+            config.seed = seed;
+            return this;
+        }
+
+        /**
+         * @return a dispatcher, not yet started.
+         * @throws IllegalArgumentException for no agents or an unknown strategy name.
+         */
+        public Dispatcher build()
+        {
+            final RoutingStrategy chosen = strategy != null ? strategy : RoutingStrategies.create(strategyName, pluginLoader);
+            return new Dispatcher(new Engine(specs, adapters, chosen, listeners, resultHandler, config));
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package dev.ringmaster.dispatch;
+
+/**
+ * The dispatcher's answer to a submission: accepted, or rejected with the reason and what to do about it; immutable.
+ * Only {@link #ACCEPTED} tasks are tracked to a terminal state, a rejected task was never taken.
+ */
+public enum SubmitStatus
+{
+    ACCEPTED("accepted"),
+    RING_FULL("ingress ring is full: slow down, use the bounded blocking submit, or build with a larger ringSize"),
+    QUEUE_FULL("the task type's queue at this priority is full: slow down, add agents, or raise queueCapacity"),
+    UNKNOWN_AGENT_TYPE("no agent of the task's type is registered: register one, or fix the task's type"),
+    NO_CAPABLE_AGENT("no agent of the task's type has every skill the task requires: add one, or drop the requirement"),
+    EXPIRED("the task's time to live had already passed"),
+    NOT_RUNNING("the dispatcher is not running (not started, draining or shut down)");
+
+    private final String reason;
+
+    SubmitStatus(final String reason)
+    {
+        this.reason = reason;
+    }
+
+    /** @return true only for {@link #ACCEPTED}. */
+    public boolean accepted()
+    {
+        return this == ACCEPTED;
+    }
+
+    /** @return a sentence naming the problem and the fix. */
+    public String reason()
+    {
+        return reason;
+    }
+}

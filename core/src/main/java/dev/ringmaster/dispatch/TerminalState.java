@@ -1,0 +1,14 @@
+package dev.ringmaster.dispatch;
+
+/** The one final state every accepted task reaches; immutable. */
+public enum TerminalState
+{
+    /** An agent finished the task. */
+    COMPLETED,
+    /** Every attempt failed; the task is in the dead letters with the last reason. */
+    DEAD_LETTERED,
+    /** Its time to live passed before it could start; also listed in the dead letters. */
+    EXPIRED,
+    /** The dispatcher shut down before the task could start. */
+    CANCELLED
+}

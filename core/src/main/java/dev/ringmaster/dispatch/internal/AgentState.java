@@ -1,0 +1,232 @@
+package dev.ringmaster.dispatch.internal;
+
+import dev.ringmaster.model.AgentSpec;
+import dev.ringmaster.model.Skills;
+import dev.ringmaster.spi.AgentAdapter;
+import dev.ringmaster.spi.AgentTelemetry;
+import dev.ringmaster.spi.AgentView;
+
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Everything the dispatcher keeps about one agent. Routing state ({@code assigned}, {@code tokensInFlight},
+ * {@code ewmaLatencyNanos}) has one writer, the router; counters read by metrics readers are published with ordered
+ * stores ({@code lazySet}); telemetry is volatile, written by the adapter; {@code running} is shared by the owning
+ * worker and completers.
+ */
+public final class AgentState implements AgentView, AgentTelemetry
+{
+    private static final double EWMA_ALPHA = 0.2;
+
+    final int index;
+    final AgentSpec spec;
+    final AgentAdapter adapter;
+    final Inbox inbox;
+    final Slot[] slots;
+    final int limit;
+    final long skillMask;
+    private final double[] proficiency = new double[Skills.MAX_SKILLS];
+    /** Index of the worker that starts this agent's tasks; only that thread moves records from inbox to slots. */
+    final int workerIndex;
+    ParkingIdleStrategy workerIdle;
+    /** The agent's type lane; set once at build. */
+    Lane lane;
+
+    private final AtomicInteger running = new AtomicInteger();
+
+    // router-owned
+    int assigned;
+    long tokensInFlight;
+    double ewmaLatencyNanos;
+
+    // published by the router for metrics readers
+    final AtomicLong completed = new AtomicLong();
+    final AtomicLong failed = new AtomicLong();
+    final AtomicLong tokens = new AtomicLong();
+    final AtomicLong busyNanos = new AtomicLong();
+    final AtomicLong stolenIn = new AtomicLong();
+
+    private volatile double contextUtilization;
+    private volatile long tokenBudgetLeft;
+    private volatile double recentQuality = 1.0;
+
+    AgentState(final int index, final AgentSpec spec, final AgentAdapter adapter, final int prefetch,
+               final int workerIndex, final Signals signals)
+    {
+        this.index = index;
+        this.spec = spec;
+        this.adapter = adapter;
+        this.limit = spec.capacity() + prefetch;
+        this.inbox = new Inbox(limit);
+        this.slots = new Slot[spec.capacity()];
+        for (int i = 0; i < slots.length; i++)
+        {
+            slots[i] = new Slot(this, signals);
+        }
+        this.skillMask = spec.skillMask();
+        for (final Map.Entry<String, Double> e : spec.proficiency().entrySet())
+        {
+            proficiency[Skills.id(e.getKey())] = e.getValue();
+        }
+        this.workerIndex = workerIndex;
+        this.tokenBudgetLeft = spec.tokenBudget();
+    }
+
+    boolean hasRoom()
+    {
+        return assigned < limit;
+    }
+
+    boolean hasSkills(final long required)
+    {
+        return (required & ~skillMask) == 0;
+    }
+
+    int running()
+    {
+        return running.get();
+    }
+
+    /** Owning worker only: reserves a slot if one is free. */
+    Slot acquireSlot()
+    {
+        if (running.get() >= slots.length)
+        {
+            return null;
+        }
+        for (final Slot slot : slots)
+        {
+            if (slot.isFree())
+            {
+                running.incrementAndGet();
+                return slot;
+            }
+        }
+        return null;
+    }
+
+    void releaseSlot()
+    {
+        running.decrementAndGet();
+        final ParkingIdleStrategy idle = workerIdle;
+        if (idle != null)
+        {
+            idle.wake();
+        }
+    }
+
+    /** Router only: folds one finished attempt into the routing state. */
+    void recordSuccess(final long execNanos, final long tokensUsed, final double quality)
+    {
+        ewmaLatencyNanos = ewmaLatencyNanos == 0 ? execNanos : ewmaLatencyNanos + EWMA_ALPHA * (execNanos - ewmaLatencyNanos);
+        if (!Double.isNaN(quality))
+        {
+            recentQuality = recentQuality + EWMA_ALPHA * (quality - recentQuality);
+        }
+        if (tokensUsed > 0 && tokenBudgetLeft != Long.MAX_VALUE)
+        {
+            tokenBudgetLeft = Math.max(0, tokenBudgetLeft - tokensUsed);
+        }
+        completed.lazySet(completed.get() + 1);
+        tokens.lazySet(tokens.get() + tokensUsed);
+        busyNanos.lazySet(busyNanos.get() + execNanos);
+    }
+
+    /** Router only. */
+    void recordFailure(final long execNanos)
+    {
+        failed.lazySet(failed.get() + 1);
+        if (execNanos > 0)
+        {
+            busyNanos.lazySet(busyNanos.get() + execNanos);
+        }
+    }
+
+    @Override
+    public int index()
+    {
+        return index;
+    }
+
+    @Override
+    public AgentSpec spec()
+    {
+        return spec;
+    }
+
+    @Override
+    public double proficiency(final int skillId)
+    {
+        return proficiency[skillId];
+    }
+
+    @Override
+    public int inFlight()
+    {
+        return assigned;
+    }
+
+    @Override
+    public int queued()
+    {
+        return inbox.size();
+    }
+
+    @Override
+    public long tokensInFlight()
+    {
+        return tokensInFlight;
+    }
+
+    @Override
+    public double ewmaLatencyNanos()
+    {
+        return ewmaLatencyNanos;
+    }
+
+    @Override
+    public double contextUtilization()
+    {
+        return contextUtilization;
+    }
+
+    @Override
+    public double recentQuality()
+    {
+        return recentQuality;
+    }
+
+    @Override
+    public long tokenBudgetLeft()
+    {
+        return tokenBudgetLeft;
+    }
+
+    @Override
+    public long completedCount()
+    {
+        return completed.get();
+    }
+
+    @Override
+    public void contextUtilization(final double fraction)
+    {
+        if (!(fraction >= 0.0 && fraction <= 1.0))
+        {
+            throw new IllegalArgumentException("context utilization of agent '" + spec.id() + "' must be in [0, 1], got " + fraction);
+        }
+        contextUtilization = fraction;
+    }
+
+    @Override
+    public void tokenBudgetLeft(final long tokens)
+    {
+        if (tokens < 0)
+        {
+            throw new IllegalArgumentException("token budget of agent '" + spec.id() + "' must be >= 0, got " + tokens);
+        }
+        tokenBudgetLeft = tokens;
+    }
+}

@@ -1,0 +1,25 @@
+package dev.ringmaster.dispatch.internal;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Dispatcher-wide event counts; the router is the single writer (ordered stores), any thread may read them.
+ */
+final class Counters
+{
+    final AtomicLong accepted = new AtomicLong();
+    final AtomicLong assigned = new AtomicLong();
+    final AtomicLong completed = new AtomicLong();
+    final AtomicLong failedAttempts = new AtomicLong();
+    final AtomicLong retried = new AtomicLong();
+    final AtomicLong deadLettered = new AtomicLong();
+    final AtomicLong expired = new AtomicLong();
+    final AtomicLong cancelled = new AtomicLong();
+    final AtomicLong stolen = new AtomicLong();
+    final AtomicLong timedOut = new AtomicLong();
+
+    static void increment(final AtomicLong counter)
+    {
+        counter.lazySet(counter.get() + 1); // single writer: an ordered store is enough, no atomic read-modify-write
+    }
+}

@@ -1,0 +1,425 @@
+package dev.ringmaster.dispatch.internal;
+
+import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.EventPoller;
+import dev.ringmaster.dispatch.DeadLetter;
+import dev.ringmaster.dispatch.ResultHandler;
+import dev.ringmaster.dispatch.SubmitStatus;
+import dev.ringmaster.dispatch.TaskResult;
+import dev.ringmaster.model.AgentSpec;
+import dev.ringmaster.model.Priority;
+import dev.ringmaster.model.Task;
+import dev.ringmaster.spi.AgentAdapter;
+import dev.ringmaster.spi.AgentView;
+import dev.ringmaster.spi.DispatchListener;
+import dev.ringmaster.spi.RoutingStrategy;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The wiring of one dispatcher: ring, lanes, agents, router and workers. {@link #submit} is called from any thread
+ * and is lock-free; lifecycle methods may be called from any thread.
+ */
+public final class Engine
+{
+    final Control control = new Control();
+    final RingBuffer<IngressEvent> ring;
+    final Lane[] lanes;
+    final AgentState[] agents;
+    final Signals signals;
+    final StageRecorders stages = new StageRecorders();
+    final Counters counters = new Counters();
+    final DeadLetterLog deadLetters;
+
+    private final Map<String, Lane> lanesByType;
+    private final Router router;
+    private final Worker[] workers;
+    private final ParkingIdleStrategy routerIdle;
+    private final List<Thread> threads = new ArrayList<>();
+    private final String strategyName;
+    private volatile long startNanos;
+
+    /**
+     * @param specs    agents in registration order; ids must be unique.
+     * @param adapters one adapter per spec, same order.
+     */
+    public Engine(final List<AgentSpec> specs, final List<AgentAdapter> adapters, final RoutingStrategy strategy,
+                  final List<DispatchListener> listeners, final ResultHandler resultHandler, final EngineConfig config)
+    {
+        if (specs.isEmpty())
+        {
+            throw new IllegalArgumentException("a dispatcher needs at least one agent: add one with builder.agent(spec, adapter)");
+        }
+        this.strategyName = strategy.name();
+        final int workerCount = Math.min(config.workers, specs.size());
+        final long routerSpins = config.busySpin ? Long.MAX_VALUE : 50;
+        this.routerIdle = new ParkingIdleStrategy(routerSpins, 20, 1_000, config.maxParkNanos,
+            () -> router().workPending());
+
+        int totalLimit = 0;
+        for (final AgentSpec spec : specs)
+        {
+            totalLimit += spec.capacity() + config.prefetch;
+        }
+        this.signals = new Signals(Math.max(1024, totalLimit * 2), routerIdle);
+        this.deadLetters = new DeadLetterLog(config.deadLetterCapacity);
+
+        this.agents = new AgentState[specs.size()];
+        final Map<String, List<AgentState>> byType = new LinkedHashMap<>();
+        for (int i = 0; i < specs.size(); i++)
+        {
+            final AgentSpec spec = specs.get(i);
+            final AgentState agent = new AgentState(i, spec, adapters.get(i), config.prefetch, i % workerCount, signals);
+            agents[i] = agent;
+            byType.computeIfAbsent(spec.type(), t -> new ArrayList<>()).add(agent);
+        }
+        this.lanesByType = new HashMap<>();
+        this.lanes = new Lane[byType.size()];
+        int laneIndex = 0;
+        for (final Map.Entry<String, List<AgentState>> e : byType.entrySet())
+        {
+            final Lane lane = new Lane(e.getKey(), config.queueCapacity, e.getValue().toArray(new AgentState[0]));
+            for (final AgentState a : lane.agents)
+            {
+                a.lane = lane;
+            }
+            lanes[laneIndex++] = lane;
+            lanesByType.put(e.getKey(), lane);
+        }
+
+        this.workers = new Worker[workerCount];
+        final ParkingIdleStrategy[] workerIdles = new ParkingIdleStrategy[workerCount];
+        for (int w = 0; w < workerCount; w++)
+        {
+            final List<AgentState> mine = new ArrayList<>();
+            for (final AgentState a : agents)
+            {
+                if (a.workerIndex == w)
+                {
+                    mine.add(a);
+                }
+            }
+            workers[w] = new Worker(control, mine.toArray(new AgentState[0]), signals,
+                config.busySpin ? 0 : config.maxParkNanos);
+            workerIdles[w] = workers[w].idle;
+            for (final AgentState a : mine)
+            {
+                a.workerIdle = workers[w].idle;
+            }
+        }
+
+        this.ring = RingBuffer.createMultiProducer(IngressEvent::new, config.ringSize);
+        final EventPoller<IngressEvent> poller = ring.newPoller();
+        ring.addGatingSequences(poller.getSequence());
+        this.router = new Router(this, poller, strategy, new Listeners(listeners.toArray(new DispatchListener[0])),
+            resultHandler, workerIdles, config);
+    }
+
+    private Router router()
+    {
+        return router;
+    }
+
+    // ---------------------------------------------------------------- submission (any thread, lock-free)
+
+    /**
+     * @param future completed with the result, or null if the caller wants none.
+     * @return ACCEPTED, or the reason the task was refused (then nothing was retained).
+     */
+    public SubmitStatus submit(final Task task, final CompletableFuture<TaskResult> future)
+    {
+        if (task == null)
+        {
+            throw new NullPointerException("task must not be null: build one with Task.builder(type)...build()");
+        }
+        final Lane lane = lanesByType.get(task.type());
+        if (lane == null)
+        {
+            return SubmitStatus.UNKNOWN_AGENT_TYPE;
+        }
+        if (task.requiredSkills() != 0 && !lane.canServe(task.requiredSkills()))
+        {
+            return SubmitStatus.NO_CAPABLE_AGENT;
+        }
+        final int level = task.priority().ordinal();
+        if (!lane.admit(level))
+        {
+            return SubmitStatus.QUEUE_FULL;
+        }
+        // admitted before the state check: a concurrent drain either sees this admission or we see its state
+        if (control.runState != Control.RUNNING)
+        {
+            lane.release(level);
+            return SubmitStatus.NOT_RUNNING;
+        }
+        final long seq;
+        try
+        {
+            seq = ring.tryNext();
+        }
+        catch (final InsufficientCapacityException e)
+        {
+            lane.release(level);
+            return SubmitStatus.RING_FULL;
+        }
+        ring.get(seq).set(task, lane, System.nanoTime(), future);
+        ring.publish(seq);
+        routerIdle.wake();
+        return SubmitStatus.ACCEPTED;
+    }
+
+    /** @return a sentence for a rejection that names what exists, for exceptions (allocates). */
+    public String rejectionDetail(final Task task, final SubmitStatus status)
+    {
+        return switch (status)
+        {
+            case UNKNOWN_AGENT_TYPE -> "type '" + task.type() + "' is not one of " + lanesByType.keySet();
+            case NO_CAPABLE_AGENT -> "no agent of type '" + task.type() + "' has all of " +
+                dev.ringmaster.model.Skills.names(task.requiredSkills());
+            default -> null;
+        };
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    public void start()
+    {
+        if (!control.compareAndSetRunState(Control.NEW, Control.RUNNING))
+        {
+            throw new IllegalStateException("dispatcher already started; build a new one to start again");
+        }
+        startNanos = System.nanoTime();
+        final Thread routerThread = new Thread(this::runRouter, "ringmaster-router");
+        threads.add(routerThread);
+        for (int w = 0; w < workers.length; w++)
+        {
+            final Worker worker = workers[w];
+            threads.add(new Thread(worker::run, "ringmaster-worker-" + w));
+        }
+        for (final Thread t : threads)
+        {
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    private void runRouter()
+    {
+        routerIdle.bindToCurrentThread();
+        while (!control.exit)
+        {
+            routerIdle.idle(router.doWork());
+        }
+    }
+
+    public int runState()
+    {
+        return control.runState;
+    }
+
+    /** Stops accepting; @return true if every accepted task reached a terminal state within the timeout. */
+    public boolean drain(final long timeout, final TimeUnit unit)
+    {
+        advanceTo(Control.DRAINING);
+        return awaitTermination(timeout, unit);
+    }
+
+    /** Stops accepting and cancels every task not started; @return the cancelled tasks. */
+    public List<Task> shutdownNow(final long timeout, final TimeUnit unit)
+    {
+        advanceTo(Control.STOPPING);
+        routerIdle.wake();
+        final long deadline = System.nanoTime() + unit.toNanos(timeout);
+        List<Task> cancelled;
+        while ((cancelled = control.cancelledAtShutdown) == null && System.nanoTime() - deadline < 0 && !control.exit)
+        {
+            LockSupport.parkNanos(100_000);
+        }
+        return cancelled == null ? List.of() : Collections.unmodifiableList(cancelled);
+    }
+
+    /** @return true once nothing is outstanding and the threads stopped, false on timeout. */
+    public boolean awaitTermination(final long timeout, final TimeUnit unit)
+    {
+        if (control.compareAndSetRunState(Control.NEW, Control.TERMINATED))
+        {
+            return true;
+        }
+        final long deadline = System.nanoTime() + unit.toNanos(timeout);
+        while (outstanding() > 0)
+        {
+            if (System.nanoTime() - deadline >= 0)
+            {
+                return false;
+            }
+            LockSupport.parkNanos(200_000);
+        }
+        control.exit = true;
+        routerIdle.wake();
+        for (final Worker w : workers)
+        {
+            w.idle.wake();
+        }
+        for (final Thread t : threads)
+        {
+            try
+            {
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            }
+            catch (final InterruptedException e)
+            {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        control.runState = Control.TERMINATED;
+        return true;
+    }
+
+    private void advanceTo(final int state)
+    {
+        while (true)
+        {
+            final int current = control.runState;
+            if (current == Control.NEW)
+            {
+                throw new IllegalStateException("dispatcher was never started: call start() first, or just drop it");
+            }
+            if (current >= state || control.compareAndSetRunState(current, state))
+            {
+                return;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- observation (any thread)
+
+    /** @return accepted tasks not yet terminal, across all lanes. */
+    public int outstanding()
+    {
+        int sum = 0;
+        for (final Lane lane : lanes)
+        {
+            sum += lane.outstanding();
+        }
+        return sum;
+    }
+
+    public long[] queueDepthByPriority()
+    {
+        final long[] depth = new long[Priority.COUNT];
+        for (final Lane lane : lanes)
+        {
+            for (int level = 0; level < Priority.COUNT; level++)
+            {
+                depth[level] += lane.depth(level);
+            }
+        }
+        return depth;
+    }
+
+    public List<AgentView> agents()
+    {
+        return List.of(agents);
+    }
+
+    public StageRecorders stages()
+    {
+        return stages;
+    }
+
+    public List<DeadLetter> deadLetters()
+    {
+        return deadLetters.snapshot();
+    }
+
+    public String strategyName()
+    {
+        return strategyName;
+    }
+
+    public long elapsedNanos()
+    {
+        return startNanos == 0 ? 0 : System.nanoTime() - startNanos;
+    }
+
+    public long accepted()
+    {
+        return counters.accepted.get();
+    }
+
+    public long completed()
+    {
+        return counters.completed.get();
+    }
+
+    public long deadLettered()
+    {
+        return counters.deadLettered.get();
+    }
+
+    public long expired()
+    {
+        return counters.expired.get();
+    }
+
+    public long cancelled()
+    {
+        return counters.cancelled.get();
+    }
+
+    public long retried()
+    {
+        return counters.retried.get();
+    }
+
+    public long stolen()
+    {
+        return counters.stolen.get();
+    }
+
+    public long timedOut()
+    {
+        return counters.timedOut.get();
+    }
+
+    public long failedAttempts()
+    {
+        return counters.failedAttempts.get();
+    }
+
+    /** Per-agent counters, index-aligned with {@link #agents()}. */
+    public long completedBy(final int agent)
+    {
+        return agents[agent].completed.get();
+    }
+
+    public long failedBy(final int agent)
+    {
+        return agents[agent].failed.get();
+    }
+
+    public long tokensBy(final int agent)
+    {
+        return agents[agent].tokens.get();
+    }
+
+    public long busyNanosOf(final int agent)
+    {
+        return agents[agent].busyNanos.get();
+    }
+
+    public long stolenBy(final int agent)
+    {
+        return agents[agent].stolenIn.get();
+    }
+}

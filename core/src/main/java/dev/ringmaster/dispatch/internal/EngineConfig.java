@@ -1,0 +1,19 @@
+package dev.ringmaster.dispatch.internal;
+
+/** Tuning values of one dispatcher, fixed at build; plain data, read-only once the dispatcher starts. */
+public final class EngineConfig
+{
+    public int ringSize = 1 << 16;
+    public int queueCapacity = 1 << 16;
+    public int prefetch = 1;
+    public int workers = Math.max(1, Runtime.getRuntime().availableProcessors());
+    public int agingQuantum = 8;
+    public long retryBaseNanos = 1_000_000L;
+    public long retryMaxNanos = 1_000_000_000L;
+    public long watchdogIntervalNanos = 1_000_000L;
+    public long maxParkNanos = 1_000_000L;
+    public int deadLetterCapacity = 10_000;
+    public int preallocatedRecords = 4096;
+    public long seed = 42;
+    public boolean busySpin;
+}

@@ -1,0 +1,109 @@
+package dev.ringmaster.dispatch.internal;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * An agent's short inbox of assigned, not yet started tasks: written only by the router, taken from by the owning
+ * worker (most urgent first) and by thieves (least urgent first), each claim a CAS on one cell.
+ *
+ * <p>The router never puts more tasks than the agent's capacity plus prefetch, which is the number of cells, so a put
+ * always finds an empty cell. Scans are O(cells), a handful by design (late binding keeps inboxes short).
+ */
+final class Inbox
+{
+    private final AtomicReferenceArray<TaskRecord> cells;
+    private final AtomicInteger size = new AtomicInteger();
+
+    Inbox(final int cells)
+    {
+        this.cells = new AtomicReferenceArray<>(cells);
+    }
+
+    int size()
+    {
+        return size.get();
+    }
+
+    /** Router only. */
+    void put(final TaskRecord record)
+    {
+        final AtomicReferenceArray<TaskRecord> cells = this.cells;
+        // size first: a taker that sees the record has already seen the count that includes it, so size never dips below 0
+        size.incrementAndGet();
+        for (int i = 0, n = cells.length(); i < n; i++)
+        {
+            if (cells.get(i) == null)
+            {
+                cells.set(i, record); // volatile store: publishes the record's router-written fields to the taker
+                return;
+            }
+        }
+        size.decrementAndGet();
+        throw new IllegalStateException("inbox overflow: router assigned more than capacity + prefetch");
+    }
+
+    /** @return the most urgent task, claimed, or null if empty. */
+    TaskRecord takeMostUrgent()
+    {
+        final AtomicReferenceArray<TaskRecord> cells = this.cells;
+        while (size.get() > 0)
+        {
+            int best = -1;
+            TaskRecord bestRecord = null;
+            for (int i = 0, n = cells.length(); i < n; i++)
+            {
+                final TaskRecord r = cells.get(i);
+                if (r != null && (bestRecord == null || r.urgency < bestRecord.urgency))
+                {
+                    best = i;
+                    bestRecord = r;
+                }
+            }
+            if (bestRecord == null)
+            {
+                return null;
+            }
+            if (cells.compareAndSet(best, bestRecord, null))
+            {
+                size.decrementAndGet();
+                return bestRecord;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * @param skillMask the thief's skills.
+     * @return the least urgent task whose required skills the thief has, claimed, or null.
+     */
+    TaskRecord stealLeastUrgent(final long skillMask)
+    {
+        final AtomicReferenceArray<TaskRecord> cells = this.cells;
+        while (size.get() > 0)
+        {
+            int best = -1;
+            TaskRecord bestRecord = null;
+            for (int i = 0, n = cells.length(); i < n; i++)
+            {
+                final TaskRecord r = cells.get(i);
+                if (r != null && (r.task.requiredSkills() & ~skillMask) == 0 &&
+                    (bestRecord == null || r.urgency > bestRecord.urgency))
+                {
+                    best = i;
+                    bestRecord = r;
+                }
+            }
+            if (bestRecord == null)
+            {
+                return null;
+            }
+            if (cells.compareAndSet(best, bestRecord, null))
+            {
+                size.decrementAndGet();
+                return bestRecord;
+            }
+        }
+        return null;
+    }
+}

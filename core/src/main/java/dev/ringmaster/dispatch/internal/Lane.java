@@ -1,0 +1,119 @@
+package dev.ringmaster.dispatch.internal;
+
+import dev.ringmaster.model.Priority;
+import org.jctools.queues.MpscArrayQueue;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The central queues of one agent type: one bounded MPSC queue per priority (late binding: tasks wait here, not in
+ * agent inboxes), the admission counters producers bump lock-free, and the router-owned aging and room state.
+ *
+ * <p>One lane per type keeps a saturated type from blocking another type's tasks (no head-of-line blocking across
+ * types). Admission counts every accepted, not yet terminal task of the lane at its original priority, so a queue
+ * can never hold more than {@code capacity} records and the router's offers never fail.
+ */
+final class Lane
+{
+    final String type;
+    final int capacity;
+    final MpscArrayQueue<TaskRecord>[] queues;
+    private final AtomicInteger[] outstanding = new AtomicInteger[Priority.COUNT];
+    volatile AgentState[] agents;
+    /** Union of the agents' skill masks: a fast first test of whether any agent could take a task. */
+    volatile long skillUnion;
+
+    // router-owned
+    final int[] bypassed = new int[Priority.COUNT];
+    final long[] earliestDeadline = new long[Priority.COUNT];
+    /** Sum over agents of the tasks each may still be given; 0 means nothing in the lane can be placed. */
+    int room;
+
+    @SuppressWarnings("unchecked")
+    Lane(final String type, final int capacity, final AgentState[] agents)
+    {
+        this.type = type;
+        this.capacity = capacity;
+        this.queues = new MpscArrayQueue[Priority.COUNT];
+        for (int i = 0; i < Priority.COUNT; i++)
+        {
+            queues[i] = new MpscArrayQueue<>(capacity);
+            outstanding[i] = new AtomicInteger();
+            earliestDeadline[i] = Long.MAX_VALUE;
+        }
+        this.agents = agents;
+        long union = 0;
+        for (final AgentState a : agents)
+        {
+            union |= a.skillMask;
+            room += a.limit;
+        }
+        this.skillUnion = union;
+    }
+
+    /** Any thread: @return true if some agent of the lane has every required skill. */
+    boolean canServe(final long requiredSkills)
+    {
+        if ((requiredSkills & ~skillUnion) != 0)
+        {
+            return false;
+        }
+        for (final AgentState a : agents)
+        {
+            if (a.hasSkills(requiredSkills))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Any thread: reserves room for one more accepted task at a level. @return false if the level is full. */
+    boolean admit(final int level)
+    {
+        final AtomicInteger counter = outstanding[level];
+        if (counter.incrementAndGet() > capacity)
+        {
+            counter.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    /** Any thread: gives back an admission (a rejected submission, or a terminal task). */
+    void release(final int level)
+    {
+        outstanding[level].decrementAndGet();
+    }
+
+    int outstanding()
+    {
+        int sum = 0;
+        for (final AtomicInteger c : outstanding)
+        {
+            sum += c.get();
+        }
+        return sum;
+    }
+
+    int depth(final int level)
+    {
+        return queues[level].size();
+    }
+
+    /** Router only. */
+    void enqueue(final TaskRecord record, final long nowNanos)
+    {
+        final int level = record.level;
+        record.enqueuedNanos = nowNanos;
+        if (record.deadlineNanos < earliestDeadline[level])
+        {
+            earliestDeadline[level] = record.deadlineNanos;
+        }
+        if (!queues[level].offer(record))
+        {
+            throw new IllegalStateException("lane '" + type + "' queue " + Priority.ofOrdinal(level) +
+                " overflow: admission control should have prevented it");
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package dev.ringmaster.dispatch.internal;
+
+import org.agrona.concurrent.IdleStrategy;
+
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Agrona-style back-off (spin, then yield, then park with growing periods) that a producer can cut short with
+ * {@link #wake()}: the owning thread calls {@code idle}, any thread may call {@code wake}.
+ *
+ * <p>Why not plain {@code BackoffIdleStrategy}: on 2 cores a parked consumer must not cost a whole park period of
+ * latency on the next task. The owner publishes "parked" and re-checks for work before parking; the waker publishes
+ * work, fences, then reads "parked" (Dekker), so a wake-up is never lost.
+ */
+public final class ParkingIdleStrategy implements IdleStrategy
+{
+    private static final int NOT_IDLE = 0;
+    private static final int SPINNING = 1;
+    private static final int YIELDING = 2;
+    private static final int PARKING = 3;
+
+    private final long maxSpins;
+    private final long maxYields;
+    private final long minParkNanos;
+    private final long maxParkNanos;
+    private final BooleanSupplier workPending;
+
+    private volatile Thread owner;
+    private volatile boolean parked;
+
+    private int phase = NOT_IDLE;
+    private long spins;
+    private long yields;
+    private long parkNanos;
+
+    /**
+     * @param maxSpins     busy spins before yielding.
+     * @param maxYields    yields before parking.
+     * @param minParkNanos first park period.
+     * @param maxParkNanos longest park period, the worst-case latency if work arrives without a wake.
+     * @param workPending  checked after announcing the park; true cancels it.
+     */
+    public ParkingIdleStrategy(final long maxSpins, final long maxYields, final long minParkNanos,
+                               final long maxParkNanos, final BooleanSupplier workPending)
+    {
+        this.maxSpins = maxSpins;
+        this.maxYields = maxYields;
+        this.minParkNanos = minParkNanos;
+        this.maxParkNanos = maxParkNanos;
+        this.workPending = workPending;
+    }
+
+    /** Binds the strategy to the thread that idles with it; call from that thread before the first idle. */
+    public void bindToCurrentThread()
+    {
+        owner = Thread.currentThread();
+    }
+
+    /** Wakes the owner if it is parked; cheap when it is not (one fence and one volatile read). */
+    public void wake()
+    {
+        VarHandle.fullFence(); // StoreLoad: the caller's publication of work is visible before we read 'parked'
+        if (parked)
+        {
+            final Thread t = owner;
+            if (t != null)
+            {
+                LockSupport.unpark(t);
+            }
+        }
+    }
+
+    @Override
+    public void idle(final int workCount)
+    {
+        if (workCount > 0)
+        {
+            reset();
+        }
+        else
+        {
+            idle();
+        }
+    }
+
+    @Override
+    public void idle()
+    {
+        switch (phase)
+        {
+            case NOT_IDLE:
+                phase = SPINNING;
+                spins++;
+                break;
+            case SPINNING:
+                Thread.onSpinWait();
+                if (++spins > maxSpins)
+                {
+                    phase = YIELDING;
+                    yields = 0;
+                }
+                break;
+            case YIELDING:
+                if (++yields > maxYields)
+                {
+                    phase = PARKING;
+                    parkNanos = minParkNanos;
+                }
+                else
+                {
+                    Thread.yield();
+                }
+                break;
+            default:
+                parked = true; // volatile store then load of the work state below: the other half of the Dekker pair
+                if (!workPending.getAsBoolean())
+                {
+                    LockSupport.parkNanos(parkNanos);
+                }
+                parked = false;
+                parkNanos = Math.min(parkNanos << 1, maxParkNanos);
+                break;
+        }
+    }
+
+    @Override
+    public void reset()
+    {
+        spins = 0;
+        yields = 0;
+        parkNanos = minParkNanos;
+        phase = NOT_IDLE;
+    }
+
+    @Override
+    public String alias()
+    {
+        return "parking";
+    }
+}

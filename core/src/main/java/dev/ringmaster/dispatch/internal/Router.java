@@ -1,0 +1,602 @@
+package dev.ringmaster.dispatch.internal;
+
+import com.lmax.disruptor.EventPoller;
+import dev.ringmaster.dispatch.DeadLetter;
+import dev.ringmaster.dispatch.ResultHandler;
+import dev.ringmaster.dispatch.TaskResult;
+import dev.ringmaster.dispatch.TerminalState;
+import dev.ringmaster.model.Priority;
+import dev.ringmaster.model.Task;
+import dev.ringmaster.spi.RoutingDecision;
+import dev.ringmaster.spi.RoutingStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The single writer of all routing state: drains the ingress ring into the lanes, places queued tasks on agents,
+ * folds finished attempts back in, retries, expires, times out and cancels. Runs on one thread; nothing here is
+ * shared without a hand-over described in {@link TaskRecord}.
+ *
+ * <p>Aging bound: within a lane, a priority level whose head has been passed over {@code agingQuantum} times by
+ * dispatches from higher levels is served first, so the head of any non-empty level is dispatched within
+ * {@code agingQuantum + 3} dispatches of its lane once an agent able to take it has room.
+ */
+final class Router implements EventPoller.Handler<IngressEvent>
+{
+    private static final Logger LOG = LoggerFactory.getLogger(Router.class);
+    private static final int DISPATCH_BATCH = 256;
+
+    private final Engine engine;
+    private final Control control;
+    private final EventPoller<IngressEvent> poller;
+    private final Lane[] lanes;
+    private final AgentState[] agents;
+    private final Signals signals;
+    private final RoutingStrategy strategy;
+    private final String strategyName;
+    private final Listeners listener;
+    private final ResultHandler resultHandler;
+    private final StageRecorders stages;
+    private final Counters counters;
+    private final ParkingIdleStrategy[] workerIdles;
+    private final boolean[] wakeWorker;
+    private final int agingQuantum;
+    private final long retryBaseNanos;
+    private final long retryMaxNanos;
+    private final long watchdogIntervalNanos;
+    private final SplittableRandom random;
+
+    private final RetryHeap retries = new RetryHeap();
+    private final CandidateSet candidates = new CandidateSet();
+    private final RoutingDecision decision = new RoutingDecision();
+    private TaskRecord freeList;
+    private long sequence;
+    private long nextWatchdogNanos;
+    private boolean swept;
+    private long strategyErrors;
+
+    Router(final Engine engine, final EventPoller<IngressEvent> poller, final RoutingStrategy strategy,
+           final Listeners listener, final ResultHandler resultHandler, final ParkingIdleStrategy[] workerIdles,
+           final EngineConfig config)
+    {
+        this.engine = engine;
+        this.control = engine.control;
+        this.poller = poller;
+        this.lanes = engine.lanes;
+        this.agents = engine.agents;
+        this.signals = engine.signals;
+        this.stages = engine.stages;
+        this.counters = engine.counters;
+        this.strategy = strategy;
+        this.strategyName = strategy.name();
+        this.listener = listener;
+        this.resultHandler = resultHandler;
+        this.workerIdles = workerIdles;
+        this.wakeWorker = new boolean[workerIdles.length];
+        this.agingQuantum = config.agingQuantum;
+        this.retryBaseNanos = config.retryBaseNanos;
+        this.retryMaxNanos = config.retryMaxNanos;
+        this.watchdogIntervalNanos = config.watchdogIntervalNanos;
+        this.random = new SplittableRandom(config.seed);
+        for (int i = 0; i < config.preallocatedRecords; i++)
+        {
+            release(new TaskRecord());
+        }
+    }
+
+    /** One duty cycle. @return the amount of work done, 0 when idle. */
+    int doWork()
+    {
+        int work = 0;
+        try
+        {
+            poller.poll(this);
+        }
+        catch (final Exception e)
+        {
+            LOG.error("router failed while draining the ingress ring", e);
+        }
+        work += pending;
+        pending = 0;
+        long now = System.nanoTime();
+        work += drainSignals(now);
+        work += releaseDueRetries(now);
+        if (control.runState >= Control.STOPPING)
+        {
+            if (!swept)
+            {
+                sweepForShutdown(now);
+            }
+        }
+        else
+        {
+            work += dispatch(now);
+        }
+        now = System.nanoTime();
+        if (now - nextWatchdogNanos >= 0)
+        {
+            nextWatchdogNanos = now + watchdogIntervalNanos;
+            work += watchdog(now);
+            work += sweepExpired(now);
+        }
+        return work;
+    }
+
+    /** @return true if anything waits for the router; the parking check of its idle strategy. */
+    boolean workPending()
+    {
+        return engine.ring.getCursor() > poller.getSequence().get() || !signals.isEmpty();
+    }
+
+    private int pending;
+
+    // ---------------------------------------------------------------- ingress
+
+    @Override
+    public boolean onEvent(final IngressEvent event, final long seq, final boolean endOfBatch)
+    {
+        final TaskRecord r = acquire();
+        r.init(event.task, event.lane, ++sequence, event.submitNanos, event.future);
+        event.clear();
+        pending++;
+        final long now = System.nanoTime();
+        Counters.increment(counters.accepted);
+        listener.onAccepted(r, now);
+        if (control.runState >= Control.STOPPING && swept)
+        {
+            cancel(r, now, "dispatcher shut down before the task could start");
+        }
+        else if (r.expiredAt(now))
+        {
+            expire(r, now, "time to live passed before the task reached a queue");
+        }
+        else
+        {
+            r.lane.enqueue(r, now);
+        }
+        return true;
+    }
+
+    // ---------------------------------------------------------------- placement
+
+    private int dispatch(final long now)
+    {
+        int work = 0;
+        for (final Lane lane : lanes)
+        {
+            if (lane.room > 0)
+            {
+                work += dispatchLane(lane, now);
+            }
+        }
+        for (int w = 0; w < wakeWorker.length; w++)
+        {
+            if (wakeWorker[w])
+            {
+                wakeWorker[w] = false;
+                workerIdles[w].wake();
+            }
+        }
+        return work;
+    }
+
+    private int dispatchLane(final Lane lane, final long now)
+    {
+        int dispatched = 0;
+        while (lane.room > 0 && dispatched < DISPATCH_BATCH)
+        {
+            final int outcome = placeOne(lane, now);
+            if (outcome == 0)
+            {
+                break;
+            }
+            dispatched++;
+        }
+        return dispatched;
+    }
+
+    /** @return 1 if a task was placed or expired, 0 if nothing in the lane can be placed now. */
+    private int placeOne(final Lane lane, final long now)
+    {
+        final int[] bypassed = lane.bypassed;
+        // aged levels first (lowest priority first: it has waited longest behind the others), then strict priority
+        for (int level = Priority.COUNT - 1; level > 0; level--)
+        {
+            if (bypassed[level] >= agingQuantum)
+            {
+                final int r = tryLevel(lane, level, now);
+                if (r != 0)
+                {
+                    return r;
+                }
+            }
+        }
+        for (int level = 0; level < Priority.COUNT; level++)
+        {
+            final int r = tryLevel(lane, level, now);
+            if (r != 0)
+            {
+                return r;
+            }
+        }
+        return 0;
+    }
+
+    private int tryLevel(final Lane lane, final int level, final long now)
+    {
+        final TaskRecord head = lane.queues[level].relaxedPeek();
+        if (head == null)
+        {
+            return 0;
+        }
+        if (head.expiredAt(now))
+        {
+            lane.queues[level].relaxedPoll();
+            expire(head, now, "time to live passed while queued");
+            return 1;
+        }
+        final AgentState agent = route(lane, head);
+        if (agent == null)
+        {
+            return 0;
+        }
+        lane.queues[level].relaxedPoll();
+        final int[] bypassed = lane.bypassed;
+        bypassed[level] = 0;
+        for (int lower = level + 1; lower < Priority.COUNT; lower++)
+        {
+            if (!lane.queues[lower].isEmpty())
+            {
+                bypassed[lower]++;
+            }
+        }
+        assign(head, agent, now);
+        return 1;
+    }
+
+    private AgentState route(final Lane lane, final TaskRecord r)
+    {
+        final AgentState[] pool = lane.agents;
+        final long required = r.task.requiredSkills();
+        final CandidateSet c = candidates;
+        c.reset(pool);
+        for (int i = 0; i < pool.length; i++)
+        {
+            final AgentState a = pool[i];
+            if (a.hasRoom() && a.hasSkills(required))
+            {
+                c.add(a, i);
+            }
+        }
+        if (c.size() == 0)
+        {
+            return null;
+        }
+        decision.reset();
+        final long t0 = System.nanoTime();
+        int chosen;
+        try
+        {
+            chosen = strategy.select(r, c, decision);
+        }
+        catch (final RuntimeException e)
+        {
+            chosen = strategyFailed("threw " + e, e);
+        }
+        stages.record(Stage.ROUTING, System.nanoTime() - t0);
+        if (chosen < 0 || chosen >= c.size())
+        {
+            chosen = strategyFailed("returned index " + chosen + " for " + c.size() + " candidates", null);
+        }
+        return c.agent(chosen);
+    }
+
+    private int strategyFailed(final String what, final Throwable e)
+    {
+        if (strategyErrors++ < 10)
+        {
+            LOG.error("routing strategy '{}' {}; falling back to the first eligible agent", strategyName, what, e);
+        }
+        return 0;
+    }
+
+    private void assign(final TaskRecord r, final AgentState agent, final long now)
+    {
+        agent.assigned++;
+        agent.tokensInFlight += r.task.costTokens();
+        r.lane.room--;
+        r.assignedTo = agent;
+        r.assignedNanos = now;
+        stages.record(Stage.QUEUE_WAIT, now - r.enqueuedNanos);
+        Counters.increment(counters.assigned);
+        listener.onAssigned(r, agent, strategyName, decision.score(), decision.runnerUp(), now);
+        agent.inbox.put(r);
+        wakeWorker[agent.workerIndex] = true;
+    }
+
+    private void unassign(final TaskRecord r)
+    {
+        final AgentState agent = r.assignedTo;
+        agent.assigned--;
+        agent.tokensInFlight -= r.task.costTokens();
+        r.lane.room++;
+    }
+
+    // ---------------------------------------------------------------- results
+
+    private int drainSignals(final long now)
+    {
+        int work = 0;
+        TaskRecord r;
+        while ((r = signals.poll()) != null)
+        {
+            work++;
+            unassign(r);
+            if (r.outcome == TaskRecord.OUTCOME_EXPIRED)
+            {
+                expire(r, now, "time to live passed in the inbox of agent '" + r.assignedTo.id() + "'");
+                continue;
+            }
+            final AgentState exec = r.executedBy;
+            announceStart(r, exec);
+            final long execNanos = r.finishNanos - r.startNanos;
+            if (r.outcome == TaskRecord.OUTCOME_SUCCEEDED)
+            {
+                exec.recordSuccess(execNanos, r.tokensUsed, r.quality);
+                stages.record(Stage.EXECUTION, execNanos);
+                stages.record(Stage.END_TO_END, r.finishNanos - r.acceptedNanos);
+                terminal(r, TerminalState.COMPLETED, null, now);
+            }
+            else
+            {
+                exec.recordFailure(execNanos);
+                failAttempt(r, exec, "agent '" + exec.id() + "' failed: " + r.error, now);
+            }
+        }
+        return work;
+    }
+
+    private void announceStart(final TaskRecord r, final AgentState exec)
+    {
+        r.startedAttempts++;
+        r.lastAgent = exec;
+        if (r.stolenFrom != null)
+        {
+            Counters.increment(counters.stolen);
+            exec.stolenIn.lazySet(exec.stolenIn.get() + 1);
+            listener.onStolen(r, r.stolenFrom, exec, r.startNanos);
+        }
+        listener.onStarted(r, exec, r.startNanos);
+    }
+
+    private int watchdog(final long now)
+    {
+        int work = 0;
+        for (final AgentState agent : agents)
+        {
+            for (final Slot slot : agent.slots)
+            {
+                final long s = slot.stateVolatile();
+                if (Slot.phase(s) == Slot.RUNNING && now - slot.deadlineNanos > 0)
+                {
+                    final TaskRecord r = slot.record;
+                    if (r != null && slot.abandon(s))
+                    {
+                        work++;
+                        Counters.increment(counters.timedOut);
+                        r.finishNanos = now;
+                        unassign(r);
+                        announceStart(r, agent);
+                        agent.recordFailure(now - r.startNanos);
+                        failAttempt(r, agent, "timed out after " + (r.task.timeoutNanos() / 1_000_000) +
+                            " ms on agent '" + agent.id() + "'", now);
+                    }
+                }
+            }
+        }
+        return work;
+    }
+
+    private void failAttempt(final TaskRecord r, final AgentState agent, final String reason, final long now)
+    {
+        Counters.increment(counters.failedAttempts);
+        listener.onFailed(r, agent, reason, now);
+        if (control.runState >= Control.STOPPING)
+        {
+            cancel(r, now, "dispatcher shut down before a retry; last failure: " + reason);
+        }
+        else if (r.attempt > r.task.maxRetries())
+        {
+            terminal(r, TerminalState.DEAD_LETTERED, "failed " + r.attempt + " attempt(s); last: " + reason, now);
+        }
+        else
+        {
+            final long backoff = Math.min(retryMaxNanos, retryBaseNanos << Math.min(30, r.attempt - 1));
+            // jitter in [backoff/2, backoff): retries of tasks that failed together do not come back together
+            final long delay = (backoff >> 1) + (long)(random.nextDouble() * (backoff >> 1));
+            r.attempt++;
+            r.retryAtNanos = now + delay;
+            r.lastFailure = reason;
+            r.clearAttempt();
+            Counters.increment(counters.retried);
+            listener.onRetried(r, r.retryAtNanos, now);
+            retries.add(r);
+        }
+    }
+
+    private int releaseDueRetries(final long now)
+    {
+        int work = 0;
+        TaskRecord r;
+        while ((r = retries.pollDue(now)) != null)
+        {
+            work++;
+            if (r.expiredAt(now))
+            {
+                expire(r, now, "time to live passed while waiting to retry; last failure: " + r.lastFailure);
+            }
+            else
+            {
+                r.lane.enqueue(r, now);
+            }
+        }
+        return work;
+    }
+
+    /** Removes expired tasks from queues whose earliest deadline has passed; the queue order is kept. */
+    private int sweepExpired(final long now)
+    {
+        int work = 0;
+        for (final Lane lane : lanes)
+        {
+            for (int level = 0; level < Priority.COUNT; level++)
+            {
+                if (now - lane.earliestDeadline[level] > 0)
+                {
+                    long earliest = Long.MAX_VALUE;
+                    final var q = lane.queues[level];
+                    for (int n = q.size(); n > 0; n--)
+                    {
+                        final TaskRecord r = q.relaxedPoll();
+                        if (r == null)
+                        {
+                            break;
+                        }
+                        if (r.expiredAt(now))
+                        {
+                            work++;
+                            expire(r, now, "time to live passed while queued");
+                        }
+                        else
+                        {
+                            earliest = Math.min(earliest, r.deadlineNanos);
+                            q.offer(r);
+                        }
+                    }
+                    lane.earliestDeadline[level] = earliest;
+                }
+            }
+        }
+        return work;
+    }
+
+    // ---------------------------------------------------------------- shutdown
+
+    private void sweepForShutdown(final long now)
+    {
+        final List<Task> cancelled = new ArrayList<>();
+        for (final Lane lane : lanes)
+        {
+            for (final var q : lane.queues)
+            {
+                TaskRecord r;
+                while ((r = q.relaxedPoll()) != null)
+                {
+                    cancelled.add(r.task);
+                    cancel(r, now, "dispatcher shut down before the task could start");
+                }
+            }
+        }
+        for (final AgentState agent : agents)
+        {
+            TaskRecord r;
+            while ((r = agent.inbox.takeMostUrgent()) != null)
+            {
+                unassign(r);
+                cancelled.add(r.task);
+                cancel(r, now, "dispatcher shut down before the task could start");
+            }
+        }
+        retries.drainTo(r ->
+        {
+            cancelled.add(r.task);
+            cancel(r, now, "dispatcher shut down before a retry; last failure: " + r.lastFailure);
+        });
+        swept = true;
+        control.cancelledAtShutdown = cancelled; // volatile store: publishes the list to shutdownNow's caller
+    }
+
+    // ---------------------------------------------------------------- terminal states
+
+    private void expire(final TaskRecord r, final long now, final String reason)
+    {
+        terminal(r, TerminalState.EXPIRED, reason, now);
+    }
+
+    private void cancel(final TaskRecord r, final long now, final String reason)
+    {
+        terminal(r, TerminalState.CANCELLED, reason, now);
+    }
+
+    private void terminal(final TaskRecord r, final TerminalState state, final String reason, final long now)
+    {
+        final AgentState last = r.lastAgent;
+        switch (state)
+        {
+            case COMPLETED:
+                Counters.increment(counters.completed);
+                listener.onCompleted(r, last, r.tokensUsed, now);
+                break;
+            case DEAD_LETTERED:
+                Counters.increment(counters.deadLettered);
+                listener.onDeadLettered(r, reason, now);
+                engine.deadLetters.add(new DeadLetter(r.task, state, reason, r.startedAttempts,
+                    last != null ? last.id() : null, System.currentTimeMillis()));
+                break;
+            case EXPIRED:
+                Counters.increment(counters.expired);
+                listener.onExpired(r, now);
+                engine.deadLetters.add(new DeadLetter(r.task, state, reason, r.startedAttempts,
+                    last != null ? last.id() : null, System.currentTimeMillis()));
+                break;
+            default:
+                Counters.increment(counters.cancelled);
+                listener.onCancelled(r, now);
+                break;
+        }
+        if (resultHandler != null)
+        {
+            try
+            {
+                resultHandler.onResult(r, state, r.result, reason);
+            }
+            catch (final RuntimeException e)
+            {
+                LOG.error("result handler threw for task {}; dispatch goes on", r.task.id(), e);
+            }
+        }
+        if (r.future != null)
+        {
+            r.future.complete(new TaskResult(r.task, state, last != null ? last.id() : null, r.result, reason,
+                r.startedAttempts, r.tokensUsed, now - r.acceptedNanos));
+        }
+        // last: once every admission is released a drain may return, and all callbacks must have run by then
+        r.lane.release(r.admissionLevel);
+        release(r);
+    }
+
+    // ---------------------------------------------------------------- record pool
+
+    private TaskRecord acquire()
+    {
+        final TaskRecord r = freeList;
+        if (r == null)
+        {
+            return new TaskRecord();
+        }
+        freeList = r.nextFree;
+        r.nextFree = null;
+        return r;
+    }
+
+    private void release(final TaskRecord r)
+    {
+        r.clear();
+        r.nextFree = freeList;
+        freeList = r;
+    }
+}

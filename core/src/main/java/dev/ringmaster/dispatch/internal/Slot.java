@@ -1,0 +1,159 @@
+package dev.ringmaster.dispatch.internal;
+
+import dev.ringmaster.spi.Completion;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * One execution slot of an agent (an agent has {@code capacity} of them) and the {@link Completion} handed to the
+ * adapter for the attempt running in it; completion may come from any thread, the router may time the attempt out
+ * concurrently, and a CAS on {@link #state} decides which of them owns the outcome.
+ *
+ * <p>State layout, one long so that a CAS also checks the attempt (no ABA across reuse of the slot):
+ * <pre>
+ *   63                                  2 1 0
+ *   +------------------------------------+---+
+ *   |        generation (attempts)       |phase|   phase: FREE, RUNNING, COMPLETING, ABANDONED
+ *   +------------------------------------+---+
+ * </pre>
+ * FREE -&gt; RUNNING (owning worker) -&gt; COMPLETING (adapter) -&gt; FREE; or RUNNING -&gt; ABANDONED (router timeout)
+ * -&gt; FREE (the late completion, whenever it comes: a hung agent keeps its slot, as it would in reality).
+ */
+final class Slot implements Completion
+{
+    static final long FREE = 0;
+    static final long RUNNING = 1;
+    static final long COMPLETING = 2;
+    static final long ABANDONED = 3;
+    private static final long PHASE_MASK = 3;
+
+    private static final VarHandle STATE;
+
+    static
+    {
+        try
+        {
+            STATE = MethodHandles.lookup().findVarHandle(Slot.class, "state", long.class);
+        }
+        catch (final ReflectiveOperationException e)
+        {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final AgentState agent;
+    private final Signals signals;
+    @SuppressWarnings("unused") // accessed through STATE
+    private volatile long state;
+    /** Written by the worker before the RUNNING store, read by the completer and the router after reading RUNNING. */
+    TaskRecord record;
+    long deadlineNanos;
+
+    Slot(final AgentState agent, final Signals signals)
+    {
+        this.agent = agent;
+        this.signals = signals;
+    }
+
+    static long phase(final long state)
+    {
+        return state & PHASE_MASK;
+    }
+
+    long stateVolatile()
+    {
+        return (long)STATE.getVolatile(this);
+    }
+
+    boolean isFree()
+    {
+        return phase(stateVolatile()) == FREE;
+    }
+
+    /** Owning worker only, on a FREE slot. */
+    void start(final TaskRecord record, final long nowNanos)
+    {
+        this.record = record;
+        final long timeout = record.task.timeoutNanos();
+        this.deadlineNanos = timeout == 0 ? Long.MAX_VALUE : nowNanos + timeout;
+        final long generation = (stateVolatile() >>> 2) + 1;
+        STATE.setRelease(this, (generation << 2) | RUNNING); // publishes record and deadline to completer and router
+    }
+
+    /**
+     * Router only: takes the attempt away from the adapter if it is still the one observed.
+     *
+     * @return true if the router now owns the record's outcome.
+     */
+    boolean abandon(final long observedState)
+    {
+        return STATE.compareAndSet(this, observedState, (observedState & ~PHASE_MASK) | ABANDONED);
+    }
+
+    @Override
+    public void succeed(final Object result, final long tokensUsed, final double quality)
+    {
+        final TaskRecord r = claim();
+        if (r != null)
+        {
+            r.outcome = TaskRecord.OUTCOME_SUCCEEDED;
+            r.result = result;
+            r.tokensUsed = tokensUsed;
+            r.quality = quality;
+            finish(r);
+        }
+    }
+
+    @Override
+    public void fail(final Throwable cause)
+    {
+        final TaskRecord r = claim();
+        if (r != null)
+        {
+            r.outcome = TaskRecord.OUTCOME_FAILED;
+            r.error = cause != null ? cause : new IllegalStateException("adapter failed the task without a cause");
+            finish(r);
+        }
+    }
+
+    /** @return the record if this completion owns the attempt, null if the router abandoned it (timeout). */
+    private TaskRecord claim()
+    {
+        while (true)
+        {
+            final long s = stateVolatile();
+            final long phase = phase(s);
+            if (phase == RUNNING)
+            {
+                if (STATE.compareAndSet(this, s, (s & ~PHASE_MASK) | COMPLETING))
+                {
+                    return record;
+                }
+            }
+            else if (phase == ABANDONED)
+            {
+                // no write to 'record' after this CAS: the owning worker may already be reusing the slot
+                if (STATE.compareAndSet(this, s, s & ~PHASE_MASK))
+                {
+                    agent.releaseSlot();
+                    return null;
+                }
+            }
+            else
+            {
+                throw new IllegalStateException("completion of agent '" + agent.id() +
+                    "' called twice for one attempt (or after the slot was reused): an adapter must complete each attempt exactly once");
+            }
+        }
+    }
+
+    private void finish(final TaskRecord r)
+    {
+        r.finishNanos = System.nanoTime();
+        record = null;
+        STATE.setRelease(this, stateVolatile() & ~PHASE_MASK); // slot reusable before the router hears of it
+        agent.releaseSlot();
+        signals.offer(r);
+    }
+}

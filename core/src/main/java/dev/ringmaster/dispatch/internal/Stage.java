@@ -1,0 +1,14 @@
+package dev.ringmaster.dispatch.internal;
+
+/** The stages the dispatcher times, each with its own latency histogram; immutable. */
+public enum Stage
+{
+    /** From submission to assignment to an agent (ring hop plus central queue wait). */
+    QUEUE_WAIT,
+    /** Time spent inside the routing strategy for one decision. */
+    ROUTING,
+    /** From start to finish of the successful attempt on the agent. */
+    EXECUTION,
+    /** From submission to completion. */
+    END_TO_END
+}

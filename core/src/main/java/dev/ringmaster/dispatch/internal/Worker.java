@@ -1,0 +1,147 @@
+package dev.ringmaster.dispatch.internal;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the tasks of the agents it owns: moves records from their inboxes into free slots and calls the adapters;
+ * when all its agents are idle it steals for them. One thread per worker; it is the only thread that starts tasks
+ * on its agents, which is what makes "a slot is free" stable between check and use.
+ */
+final class Worker
+{
+    private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
+
+    private final Control control;
+    private final AgentState[] mine;
+    private final Signals signals;
+    final ParkingIdleStrategy idle;
+
+    Worker(final Control control, final AgentState[] mine, final Signals signals, final long maxParkNanos)
+    {
+        this.control = control;
+        this.mine = mine;
+        this.signals = signals;
+        this.idle = new ParkingIdleStrategy(20, 10, 1_000, maxParkNanos, this::workPending);
+    }
+
+    void run()
+    {
+        idle.bindToCurrentThread();
+        while (!control.exit)
+        {
+            idle.idle(doWork());
+        }
+    }
+
+    private boolean workPending()
+    {
+        for (final AgentState a : mine)
+        {
+            if (a.inbox.size() > 0 && a.running() < a.slots.length)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    int doWork()
+    {
+        if (control.runState >= Control.STOPPING)
+        {
+            return 0; // the router cancels what waits in inboxes; running tasks finish on their own
+        }
+        final long now = System.nanoTime();
+        int work = 0;
+        for (final AgentState agent : mine)
+        {
+            while (agent.running() < agent.slots.length)
+            {
+                final TaskRecord r = agent.inbox.takeMostUrgent();
+                if (r == null)
+                {
+                    break;
+                }
+                start(agent, r, null, now);
+                work++;
+            }
+        }
+        if (work == 0)
+        {
+            for (final AgentState agent : mine)
+            {
+                if (agent.running() < agent.slots.length && agent.inbox.size() == 0)
+                {
+                    work += steal(agent, now);
+                }
+            }
+        }
+        return work;
+    }
+
+    /**
+     * Takes the least urgent task the idle agent can handle from the busiest compatible agent: one whose slots are all
+     * busy and whose inbox holds the most tasks. Least urgent from the back, because the victim's own next start is
+     * its most urgent task.
+     */
+    private int steal(final AgentState thief, final long now)
+    {
+        AgentState victim = null;
+        int deepest = 0;
+        for (final AgentState candidate : thief.lane.agents)
+        {
+            if (candidate != thief && candidate.running() >= candidate.slots.length)
+            {
+                final int depth = candidate.inbox.size();
+                if (depth > deepest)
+                {
+                    deepest = depth;
+                    victim = candidate;
+                }
+            }
+        }
+        if (victim == null)
+        {
+            return 0;
+        }
+        final TaskRecord r = victim.inbox.stealLeastUrgent(thief.skillMask);
+        if (r == null)
+        {
+            return 0;
+        }
+        start(thief, r, victim, now);
+        return 1;
+    }
+
+    private void start(final AgentState agent, final TaskRecord r, final AgentState stolenFrom, final long now)
+    {
+        if (r.expiredAt(now))
+        {
+            r.outcome = TaskRecord.OUTCOME_EXPIRED;
+            signals.offer(r);
+            return;
+        }
+        final Slot slot = agent.acquireSlot();
+        r.executedBy = agent;
+        r.stolenFrom = stolenFrom;
+        r.startNanos = now;
+        final long taskId = r.task.id(); // r may be recycled as soon as the adapter completes
+        slot.start(r, now);
+        try
+        {
+            agent.adapter.execute(r, slot, agent);
+        }
+        catch (final Throwable t)
+        {
+            try
+            {
+                slot.fail(t);
+            }
+            catch (final IllegalStateException alreadyCompleted)
+            {
+                LOG.warn("adapter of agent '{}' threw after completing task {}; the completion stands", agent.id(), taskId, t);
+            }
+        }
+    }
+}

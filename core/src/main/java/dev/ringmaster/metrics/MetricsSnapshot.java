@@ -1,0 +1,44 @@
+package dev.ringmaster.metrics;
+
+import dev.ringmaster.model.Priority;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A point-in-time view of a dispatcher's metrics; immutable. Latencies are cumulative since start.
+ *
+ * @param elapsedNanos   time since start.
+ * @param strategy       routing strategy name.
+ * @param accepted       tasks accepted.
+ * @param completed      tasks completed.
+ * @param deadLettered   tasks that failed every attempt.
+ * @param expired        tasks whose TTL passed before they could start.
+ * @param cancelled      tasks cancelled by shutdown.
+ * @param outstanding    accepted tasks not yet terminal.
+ * @param retries        retries scheduled.
+ * @param timeouts       attempts that outlived their timeout.
+ * @param steals         tasks moved by work stealing.
+ * @param queueDepth     tasks waiting centrally, per priority.
+ * @param stages         latency per stage (QUEUE_WAIT, ROUTING, EXECUTION, END_TO_END).
+ * @param agents         per-agent figures, in registration order.
+ * @param giniByCount    Gini coefficient of completed tasks per agent.
+ * @param giniByTokens   Gini coefficient of tokens per agent.
+ */
+public record MetricsSnapshot(long elapsedNanos, String strategy, long accepted, long completed, long deadLettered,
+                              long expired, long cancelled, long outstanding, long retries, long timeouts, long steals,
+                              Map<Priority, Long> queueDepth, Map<String, LatencySummary> stages,
+                              List<AgentStats> agents, double giniByCount, double giniByTokens)
+{
+    /** @return tasks that reached a terminal state. */
+    public long terminal()
+    {
+        return completed + deadLettered + expired + cancelled;
+    }
+
+    /** @return completed tasks per second of elapsed time. */
+    public double throughputPerSecond()
+    {
+        return elapsedNanos == 0 ? 0 : completed * 1e9 / elapsedNanos;
+    }
+}

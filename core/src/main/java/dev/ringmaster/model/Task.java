@@ -1,0 +1,236 @@
+package dev.ringmaster.model;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * An immutable unit of work addressed to an agent type; safe to share between threads and to submit more than once
+ * (each submission is tracked separately by the dispatcher).
+ */
+public final class Task
+{
+    private static final AtomicLong NEXT_ID = new AtomicLong();
+
+    private final long id;
+    private final String type;
+    private final Priority priority;
+    private final String affinityKey;
+    private final long costTokens;
+    private final long requiredSkills;
+    private final long ttlNanos;
+    private final int maxRetries;
+    private final long timeoutNanos;
+    private final Object payload;
+
+    private Task(final Builder b)
+    {
+        this.id = b.id;
+        this.type = b.type;
+        this.priority = b.priority;
+        this.affinityKey = b.affinityKey;
+        this.costTokens = b.costTokens;
+        this.requiredSkills = b.requiredSkills;
+        this.ttlNanos = b.ttlNanos;
+        this.maxRetries = b.maxRetries;
+        this.timeoutNanos = b.timeoutNanos;
+        this.payload = b.payload;
+    }
+
+    /**
+     * @param type the agent type that handles the task, e.g. "coder".
+     * @return a builder with defaults: MEDIUM priority, no TTL, no timeout, 3 retries, a fresh id.
+     */
+    public static Builder builder(final String type)
+    {
+        return new Builder(type);
+    }
+
+    /** @return the id, unique per JVM unless set explicitly; kept across retries and recovery. */
+    public long id()
+    {
+        return id;
+    }
+
+    /** @return the agent type that must handle this task. */
+    public String type()
+    {
+        return type;
+    }
+
+    /** @return the priority given at creation. */
+    public Priority priority()
+    {
+        return priority;
+    }
+
+    /** @return the affinity key for sticky or hashed routing, or null. */
+    public String affinityKey()
+    {
+        return affinityKey;
+    }
+
+    /** @return the estimated cost in tokens, used by token-aware strategies ("count the tokens, not the tasks"). */
+    public long costTokens()
+    {
+        return costTokens;
+    }
+
+    /** @return the mask of skills an agent must all have to receive this task (see {@link Skills}). */
+    public long requiredSkills()
+    {
+        return requiredSkills;
+    }
+
+    /** @return time to live from acceptance in nanoseconds, 0 for none. */
+    public long ttlNanos()
+    {
+        return ttlNanos;
+    }
+
+    /** @return how many times a failed attempt is retried before the task is dead-lettered. */
+    public int maxRetries()
+    {
+        return maxRetries;
+    }
+
+    /** @return the longest one attempt may run, in nanoseconds, 0 for no limit. */
+    public long timeoutNanos()
+    {
+        return timeoutNanos;
+    }
+
+    /** @return the opaque payload handed to the agent adapter. */
+    public Object payload()
+    {
+        return payload;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "Task{id=" + id + ", type=" + type + ", priority=" + priority +
+            (affinityKey != null ? ", affinity=" + affinityKey : "") +
+            (requiredSkills != 0 ? ", skills=" + Skills.names(requiredSkills) : "") + '}';
+    }
+
+    /** Collects the fields of a {@link Task}; not thread-safe, use one builder per thread. */
+    public static final class Builder
+    {
+        private long id = Long.MIN_VALUE;
+        private final String type;
+        private Priority priority = Priority.MEDIUM;
+        private String affinityKey;
+        private long costTokens;
+        private long requiredSkills;
+        private long ttlNanos;
+        private int maxRetries = 3;
+        private long timeoutNanos;
+        private Object payload;
+
+        private Builder(final String type)
+        {
+            if (type == null || type.isBlank())
+            {
+                throw new IllegalArgumentException("task type must name an agent type, got '" + type + "'");
+            }
+            this.type = type;
+        }
+
+        /** Sets an explicit id, e.g. when recovering a journaled task; it must be unique among live tasks. */
+        public Builder id(final long id)
+        {
+            this.id = id;
+            return this;
+        }
+
+        public Builder priority(final Priority priority)
+        {
+            this.priority = Objects.requireNonNull(priority, "priority must not be null");
+            return this;
+        }
+
+        public Builder affinityKey(final String affinityKey)
+        {
+            this.affinityKey = affinityKey;
+            return this;
+        }
+
+        public Builder costTokens(final long costTokens)
+        {
+            if (costTokens < 0)
+            {
+                throw new IllegalArgumentException("costTokens must be >= 0, got " + costTokens);
+            }
+            this.costTokens = costTokens;
+            return this;
+        }
+
+        public Builder requiredSkills(final String... skills)
+        {
+            return requiredSkills(Arrays.asList(skills));
+        }
+
+        public Builder requiredSkills(final List<String> skills)
+        {
+            this.requiredSkills = Skills.mask(skills);
+            return this;
+        }
+
+        /** Sets the skill mask directly (see {@link Skills#mask}), for generators that build many tasks. */
+        public Builder requiredSkillMask(final long mask)
+        {
+            this.requiredSkills = mask;
+            return this;
+        }
+
+        public Builder ttl(final Duration ttl)
+        {
+            this.ttlNanos = positive("ttl", ttl);
+            return this;
+        }
+
+        public Builder maxRetries(final int maxRetries)
+        {
+            if (maxRetries < 0)
+            {
+                throw new IllegalArgumentException("maxRetries must be >= 0, got " + maxRetries);
+            }
+            this.maxRetries = maxRetries;
+            return this;
+        }
+
+        public Builder timeout(final Duration timeout)
+        {
+            this.timeoutNanos = positive("timeout", timeout);
+            return this;
+        }
+
+        public Builder payload(final Object payload)
+        {
+            this.payload = payload;
+            return this;
+        }
+
+        public Task build()
+        {
+            if (id == Long.MIN_VALUE)
+            {
+                id = NEXT_ID.incrementAndGet();
+            }
+            return new Task(this);
+        }
+
+        private static long positive(final String what, final Duration d)
+        {
+            Objects.requireNonNull(d, what + " must not be null");
+            if (d.isNegative() || d.isZero())
+            {
+                throw new IllegalArgumentException(what + " must be positive, got " + d);
+            }
+            return d.toNanos();
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.ringmaster.routing;
+
+import dev.ringmaster.spi.RoutingStrategy;
+import dev.ringmaster.spi.RoutingStrategyProvider;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+
+/**
+ * Finds routing strategies by name through {@link ServiceLoader}; stateless, every call scans the given class
+ * loader afresh, so call it at build time, never per task.
+ */
+public final class RoutingStrategies
+{
+    private RoutingStrategies()
+    {
+    }
+
+    /** @return every provider visible to the class loader, by name. */
+    public static Map<String, RoutingStrategyProvider> available(final ClassLoader loader)
+    {
+        final Map<String, RoutingStrategyProvider> byName = new TreeMap<>();
+        final ServiceLoader<RoutingStrategyProvider> serviceLoader = ServiceLoader.load(RoutingStrategyProvider.class, loader);
+        final var it = serviceLoader.iterator();
+        while (true)
+        {
+            final RoutingStrategyProvider provider;
+            try
+            {
+                if (!it.hasNext())
+                {
+                    break;
+                }
+                provider = it.next();
+            }
+            catch (final ServiceConfigurationError e)
+            {
+                throw new IllegalStateException("a routing strategy plugin could not be loaded: " + e.getMessage() +
+                    "; remove or fix the jar that registers it in META-INF/services/" + RoutingStrategyProvider.class.getName(), e);
+            }
+            final RoutingStrategyProvider previous = byName.putIfAbsent(provider.name(), provider);
+            if (previous != null && previous.getClass() != provider.getClass())
+            {
+                throw new IllegalStateException("two routing strategies are named '" + provider.name() + "': " +
+                    previous.getClass().getName() + " and " + provider.getClass().getName() + "; rename one");
+            }
+        }
+        return byName;
+    }
+
+    /**
+     * @return a new instance of the named strategy.
+     * @throws IllegalArgumentException naming the strategies that exist, if none has that name.
+     */
+    public static RoutingStrategy create(final String name, final ClassLoader loader)
+    {
+        final Map<String, RoutingStrategyProvider> all = available(loader);
+        final RoutingStrategyProvider provider = all.get(name);
+        if (provider == null)
+        {
+            throw new IllegalArgumentException("unknown routing strategy '" + name + "'; available: " +
+                new ArrayList<>(all.keySet()) + (all.isEmpty() ?
+                " (none found: put ringmaster-plugins or a strategy plugin jar on the classpath)" : ""));
+        }
+        return provider.create();
+    }
+
+    /** @return the names of every strategy visible to the class loader, sorted. */
+    public static List<String> names(final ClassLoader loader)
+    {
+        return new ArrayList<>(available(loader).keySet());
+    }
+}

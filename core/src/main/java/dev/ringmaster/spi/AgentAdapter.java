@@ -1,0 +1,49 @@
+package dev.ringmaster.spi;
+
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+
+/**
+ * Executes tasks for one agent; {@link #execute} is called on a dispatcher worker thread, one call per attempt, and
+ * may finish synchronously or hand the completion to another thread.
+ */
+public interface AgentAdapter
+{
+    /**
+     * Runs one attempt of a task. A synchronous adapter calls {@code completion} before returning; an asynchronous
+     * one returns at once and calls it later from any thread. Throwing fails the attempt.
+     *
+     * @param task       the task, valid until the completion is called.
+     * @param completion where to report the outcome, exactly once.
+     * @param telemetry  where to publish the agent's live state (context use, budget), any time, from any thread.
+     */
+    void execute(TaskView task, Completion completion, AgentTelemetry telemetry) throws Exception;
+
+    /**
+     * @param fn a function that runs on the worker thread and returns the result.
+     * @return a synchronous adapter around a plain function; an exception thrown by the function fails the attempt.
+     */
+    static AgentAdapter sync(final Function<TaskView, Object> fn)
+    {
+        return (task, completion, telemetry) -> completion.succeed(fn.apply(task));
+    }
+
+    /**
+     * @param fn a function that starts the work and returns a stage that completes with the result.
+     * @return an asynchronous adapter; an exceptional stage fails the attempt. Allocates per call (the stage).
+     */
+    static AgentAdapter async(final Function<TaskView, ? extends CompletionStage<?>> fn)
+    {
+        return (task, completion, telemetry) -> fn.apply(task).whenComplete((result, error) ->
+        {
+            if (error != null)
+            {
+                completion.fail(error);
+            }
+            else
+            {
+                completion.succeed(result);
+            }
+        });
+    }
+}

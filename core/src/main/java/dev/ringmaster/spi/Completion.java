@@ -1,0 +1,26 @@
+package dev.ringmaster.spi;
+
+/**
+ * The handle through which an adapter reports the end of one attempt; callable from any thread, exactly once per
+ * attempt (a late call after the dispatcher timed the attempt out is ignored).
+ */
+public interface Completion
+{
+    /**
+     * Reports success.
+     *
+     * @param result     the agent's output, handed to the caller.
+     * @param tokensUsed tokens the attempt consumed, 0 if unknown; feeds token-aware routing and cost metrics.
+     * @param quality    a quality score in [0, 1], or NaN if the adapter has none.
+     */
+    void succeed(Object result, long tokensUsed, double quality);
+
+    /** Reports success with no token count or quality score. */
+    default void succeed(final Object result)
+    {
+        succeed(result, 0, Double.NaN);
+    }
+
+    /** Reports failure; the dispatcher retries with back-off or dead-letters the task. */
+    void fail(Throwable cause);
+}

@@ -1,0 +1,59 @@
+package dev.ringmaster.spi;
+
+/**
+ * Observer of every lifecycle event of every accepted task; all methods are called on the router thread, in the
+ * order the router decided them, so an implementation needs no locks but must return quickly and must not keep the
+ * {@link TaskView} (it is recycled). Timestamps are {@link System#nanoTime()}.
+ *
+ * <p>Each accepted task gets exactly one terminal event: completed, dead-lettered, expired or cancelled.
+ */
+public interface DispatchListener
+{
+    default void onAccepted(TaskView task, long nanos)
+    {
+    }
+
+    /** The strategy placed the task; {@code score} and {@code runnerUp} are NaN where the strategy has none. */
+    default void onAssigned(TaskView task, AgentView agent, String strategy, double score, double runnerUp, long nanos)
+    {
+    }
+
+    /** An idle agent took the task from a busier agent's inbox before it started. */
+    default void onStolen(TaskView task, AgentView from, AgentView to, long nanos)
+    {
+    }
+
+    default void onStarted(TaskView task, AgentView agent, long nanos)
+    {
+    }
+
+    /** Terminal: the agent finished the task. */
+    default void onCompleted(TaskView task, AgentView agent, long tokensUsed, long nanos)
+    {
+    }
+
+    /** One attempt failed (the adapter threw, reported failure or outlived the timeout); a retry or dead letter follows. */
+    default void onFailed(TaskView task, AgentView agent, String reason, long nanos)
+    {
+    }
+
+    /** The task will run again at {@code retryAtNanos}, as attempt {@code task.attempt()}. */
+    default void onRetried(TaskView task, long retryAtNanos, long nanos)
+    {
+    }
+
+    /** Terminal: the task's time to live passed before it could start. */
+    default void onExpired(TaskView task, long nanos)
+    {
+    }
+
+    /** Terminal: the task failed and has no retries left. */
+    default void onDeadLettered(TaskView task, String reason, long nanos)
+    {
+    }
+
+    /** Terminal: the dispatcher shut down before the task could (re)start. */
+    default void onCancelled(TaskView task, long nanos)
+    {
+    }
+}

@@ -1,0 +1,61 @@
+package dev.ringmaster.dispatch;
+
+import dev.ringmaster.spi.Candidates;
+import dev.ringmaster.spi.RoutingDecision;
+import dev.ringmaster.spi.RoutingStrategy;
+import dev.ringmaster.spi.TaskView;
+
+/** Strategies for core tests, which cannot see the plugins module; each instance is router-thread confined. */
+final class TestStrategies
+{
+    private TestStrategies()
+    {
+    }
+
+    /** Fewest in flight, first wins ties: deterministic and load-aware. */
+    static RoutingStrategy leastLoaded()
+    {
+        return new RoutingStrategy()
+        {
+            @Override
+            public String name()
+            {
+                return "test-least-loaded";
+            }
+
+            @Override
+            public int select(final TaskView task, final Candidates c, final RoutingDecision d)
+            {
+                int best = 0;
+                for (int i = 1; i < c.size(); i++)
+                {
+                    if (c.get(i).inFlight() < c.get(best).inFlight())
+                    {
+                        best = i;
+                    }
+                }
+                d.explain(-c.get(best).inFlight(), Double.NaN);
+                return best;
+            }
+        };
+    }
+
+    /** Always the first eligible agent: piles work onto one agent, which is what stealing tests need. */
+    static RoutingStrategy first()
+    {
+        return new RoutingStrategy()
+        {
+            @Override
+            public String name()
+            {
+                return "test-first";
+            }
+
+            @Override
+            public int select(final TaskView task, final Candidates c, final RoutingDecision d)
+            {
+                return 0;
+            }
+        };
+    }
+}

@@ -1,0 +1,61 @@
+package dev.ringmaster.plugins.routing;
+
+import dev.ringmaster.spi.Candidates;
+import dev.ringmaster.spi.RoutingDecision;
+import dev.ringmaster.spi.RoutingStrategy;
+import dev.ringmaster.spi.RoutingStrategyProvider;
+import dev.ringmaster.spi.TaskView;
+
+import java.util.SplittableRandom;
+
+/**
+ * Picks an eligible agent uniformly at random from a seeded generator, so a run can be replayed; O(1).
+ * Router thread only.
+ */
+public final class RandomStrategy implements RoutingStrategy
+{
+    public static final String NAME = "random";
+    /** Seed used when none is given: runs are reproducible by default. */
+    public static final long DEFAULT_SEED = 0x5EED;
+
+    private final SplittableRandom random;
+
+    public RandomStrategy(final long seed)
+    {
+        this.random = new SplittableRandom(seed);
+    }
+
+    @Override
+    public String name()
+    {
+        return NAME;
+    }
+
+    @Override
+    public int select(final TaskView task, final Candidates candidates, final RoutingDecision decision)
+    {
+        return random.nextInt(candidates.size());
+    }
+
+    /** Registers {@link RandomStrategy} with the ServiceLoader; stateless. */
+    public static final class Provider implements RoutingStrategyProvider
+    {
+        @Override
+        public String name()
+        {
+            return NAME;
+        }
+
+        @Override
+        public String description()
+        {
+            return "uniformly random eligible agent (seeded); for simple symmetric pools; O(1)";
+        }
+
+        @Override
+        public RoutingStrategy create()
+        {
+            return new RandomStrategy(Long.getLong("ringmaster.random.seed", DEFAULT_SEED));
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package dev.ringmaster.plugins.routing;
+
+import dev.ringmaster.spi.Candidates;
+import dev.ringmaster.spi.RoutingDecision;
+import dev.ringmaster.spi.RoutingStrategy;
+import dev.ringmaster.spi.RoutingStrategyProvider;
+import dev.ringmaster.spi.TaskView;
+
+/**
+ * Cycles through the agents of a type in registration order, skipping those without room; O(1) when the next agent
+ * is eligible, O(n) at worst. Router thread only.
+ *
+ * <p>The cursor walks the whole pool, not the candidate list, so an agent that is briefly full does not shift every
+ * later agent's turn.
+ */
+public final class RoundRobinStrategy implements RoutingStrategy
+{
+    public static final String NAME = "round-robin";
+
+    private int cursor;
+
+    @Override
+    public String name()
+    {
+        return NAME;
+    }
+
+    @Override
+    public int select(final TaskView task, final Candidates candidates, final RoutingDecision decision)
+    {
+        // candidates are in pool order: the next in turn is the first at or after the cursor, else wrap to the first
+        final int n = candidates.size();
+        int chosen = 0;
+        for (int i = 0; i < n; i++)
+        {
+            if (candidates.poolPosition(i) >= cursor)
+            {
+                chosen = i;
+                break;
+            }
+        }
+        cursor = candidates.poolPosition(chosen) + 1;
+        if (cursor >= candidates.poolSize())
+        {
+            cursor = 0;
+        }
+        return chosen;
+    }
+
+    /** Registers {@link RoundRobinStrategy} with the ServiceLoader; stateless. */
+    public static final class Provider implements RoutingStrategyProvider
+    {
+        @Override
+        public String name()
+        {
+            return NAME;
+        }
+
+        @Override
+        public String description()
+        {
+            return "cycle through the agents in order; for identical agents and uniform tasks; O(1) typical, O(n) worst";
+        }
+
+        @Override
+        public RoutingStrategy create()
+        {
+            return new RoundRobinStrategy();
+        }
+    }
+}
