@@ -209,6 +209,12 @@ public final class Dispatcher implements AutoCloseable
         return engine.strategyName();
     }
 
+    /** @return a human-readable dump of queue depths, room and agent slots, for diagnosing a stall. */
+    public String describe()
+    {
+        return engine.describe();
+    }
+
     /** @return accepted tasks that are not yet terminal. */
     public int outstanding()
     {

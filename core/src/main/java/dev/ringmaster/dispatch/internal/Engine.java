@@ -31,6 +31,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class Engine
 {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Engine.class);
+
     final Control control = new Control();
     final RingBuffer<IngressEvent> ring;
     final Lane[] lanes;
@@ -217,7 +219,15 @@ public final class Engine
         routerIdle.bindToCurrentThread();
         while (!control.exit)
         {
-            routerIdle.idle(router.doWork());
+            try
+            {
+                routerIdle.idle(router.doWork());
+            }
+            catch (final Throwable t)
+            {
+                // the router must outlive any bug or plugin failure: every accepted task still needs its terminal state
+                LOG.error("router duty cycle failed; continuing", t);
+            }
         }
     }
 
@@ -302,6 +312,33 @@ public final class Engine
     }
 
     // ---------------------------------------------------------------- observation (any thread)
+
+    /** @return a human-readable dump of queues, room and agents, for diagnosing a stuck or slow dispatcher. */
+    public String describe()
+    {
+        final StringBuilder sb = new StringBuilder();
+        sb.append("state=").append(control.runState).append(" outstanding=").append(outstanding()).append('\n');
+        for (final Lane lane : lanes)
+        {
+            sb.append("lane ").append(lane.type).append(" room=").append(lane.room).append(" depth=");
+            for (int level = 0; level < Priority.COUNT; level++)
+            {
+                sb.append(lane.depth(level)).append(level < Priority.COUNT - 1 ? "/" : "");
+            }
+            sb.append('\n');
+        }
+        for (final AgentState a : agents)
+        {
+            sb.append("  agent ").append(a.id()).append(" assigned=").append(a.assigned).append(" running=")
+                .append(a.running()).append(" inbox=").append(a.inbox.size()).append(" slots=");
+            for (final Slot slot : a.slots)
+            {
+                sb.append(Slot.phase(slot.stateVolatile()));
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
 
     /** @return accepted tasks not yet terminal, across all lanes. */
     public int outstanding()

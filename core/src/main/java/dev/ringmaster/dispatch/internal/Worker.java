@@ -30,7 +30,15 @@ final class Worker
         idle.bindToCurrentThread();
         while (!control.exit)
         {
-            idle.idle(doWork());
+            try
+            {
+                idle.idle(doWork());
+            }
+            catch (final Throwable t)
+            {
+                // a dead worker would strand its agents' inboxes: log and keep going
+                LOG.error("worker duty cycle failed; continuing", t);
+            }
         }
     }
 

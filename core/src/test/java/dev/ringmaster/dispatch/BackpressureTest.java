@@ -1,0 +1,111 @@
+package dev.ringmaster.dispatch;
+
+import dev.ringmaster.model.AgentSpec;
+import dev.ringmaster.model.Task;
+import dev.ringmaster.spi.DispatchListener;
+import dev.ringmaster.spi.TaskView;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A full ring or a full queue rejects with the reason, and what was accepted before is not lost. */
+class BackpressureTest
+{
+    @Test
+    void aFullRingRejectsWithTheReasonAndLosesNothingAccepted() throws Exception
+    {
+        final CountDownLatch routerHeld = new CountDownLatch(1);
+        final CountDownLatch routerBlocked = new CountDownLatch(1);
+        final EventLog log = new EventLog();
+        final Dispatcher d = Dispatcher.builder()
+            .agent(AgentSpec.builder("a", "worker").capacity(4).build(), (t, c, tel) -> c.succeed("ok"))
+            .strategy(TestStrategies.first())
+            .ringSize(8)
+            .listener(new DispatchListener()
+            {
+                @Override
+                public void onAccepted(final TaskView task, final long nanos)
+                {
+                    // a slow listener stalls the router, which is how a ring fills in production
+                    routerBlocked.countDown();
+                    try
+                    {
+                        routerHeld.await(10, TimeUnit.SECONDS);
+                    }
+                    catch (final InterruptedException e)
+                    {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            })
+            .listener(log)
+            .build().start();
+
+        assertThat(d.submit(Task.builder("worker").build())).isEqualTo(SubmitStatus.ACCEPTED);
+        assertThat(routerBlocked.await(5, TimeUnit.SECONDS)).isTrue();
+        int accepted = 1;
+        SubmitStatus status;
+        while ((status = d.submit(Task.builder("worker").build())) == SubmitStatus.ACCEPTED)
+        {
+            accepted++;
+        }
+        assertThat(status).isEqualTo(SubmitStatus.RING_FULL);
+        assertThat(status.reason()).contains("ring is full").contains("ringSize");
+        assertThat(accepted).isBetween(8, 9); // the ring's 8 slots, plus the event the router holds
+        final var rejected = d.submitAsync(Task.builder("worker").build());
+        assertThat(rejected).isCompletedExceptionally();
+
+        routerHeld.countDown();
+        assertThat(d.drain(Duration.ofSeconds(10))).isTrue();
+        assertThat(log.completed.get()).isEqualTo(accepted);
+        assertThat(log.duplicates).isEmpty();
+    }
+
+    @Test
+    void aFullPriorityQueueRejectsAndTheBoundedSubmitWaitsForRoom() throws Exception
+    {
+        final Gate gate = new Gate();
+        final Dispatcher d = Dispatcher.builder()
+            .agent(AgentSpec.builder("a", "worker").capacity(1).build(), gate)
+            .strategy(TestStrategies.first())
+            .prefetch(0)
+            .queueCapacity(4)
+            .build().start();
+        for (int i = 0; i < 4; i++)
+        {
+            assertThat(d.submit(Task.builder("worker").build())).isEqualTo(SubmitStatus.ACCEPTED);
+        }
+        final SubmitStatus full = d.submit(Task.builder("worker").build());
+        assertThat(full).isEqualTo(SubmitStatus.QUEUE_FULL);
+        assertThat(full.reason()).contains("queue").contains("queueCapacity");
+        // the bounded variant gives up after its wait when nothing frees
+        assertThat(d.submit(Task.builder("worker").build(), Duration.ofMillis(50))).isEqualTo(SubmitStatus.QUEUE_FULL);
+
+        // ...and succeeds once a task finishes and frees room
+        final Thread releaser = new Thread(() ->
+        {
+            try
+            {
+                Thread.sleep(50);
+                gate.releaseOne();
+            }
+            catch (final InterruptedException e)
+            {
+                Thread.currentThread().interrupt();
+            }
+        });
+        releaser.start();
+        assertThat(d.submit(Task.builder("worker").build(), Duration.ofSeconds(5))).isEqualTo(SubmitStatus.ACCEPTED);
+        releaser.join();
+        for (int i = 0; i < 4; i++)
+        {
+            assertThat(gate.releaseOne()).isTrue();
+        }
+        assertThat(d.drain(Duration.ofSeconds(5))).isTrue();
+        assertThat(d.metrics().completed()).isEqualTo(5);
+    }
+}

@@ -1,0 +1,144 @@
+package dev.ringmaster.dispatch;
+
+import dev.ringmaster.model.AgentSpec;
+import dev.ringmaster.model.Priority;
+import dev.ringmaster.model.Task;
+import dev.ringmaster.spi.AgentAdapter;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every accepted task reaches exactly one terminal state, with four producers and agents that succeed, throw, hang
+ * past their timeout, complete late, or are slow. Seeded: a failing seed replays the same workload.
+ */
+class ConservationTest
+{
+    private static final int PRODUCERS = 4;
+    private static final int TASKS_PER_PRODUCER = 30_000;
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3})
+    void everyAcceptedTaskReachesExactlyOneTerminalState(final long seed) throws Exception
+    {
+        final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        final EventLog log = new EventLog();
+        final Set<Long> acceptedIds = ConcurrentHashMap.newKeySet();
+        final AtomicLong lateCompletions = new AtomicLong();
+        try
+        {
+            final Dispatcher d = Dispatcher.builder()
+                .agent(AgentSpec.builder("ok-1", "worker").capacity(4).build(), AgentAdapter.sync(t -> "ok"))
+                .agent(AgentSpec.builder("ok-2", "worker").capacity(2).skill("gpu", 1.0).build(), AgentAdapter.sync(t -> "ok"))
+                .agent(AgentSpec.builder("thrower", "worker").capacity(4).build(), (t, c, tel) ->
+                {
+                    if (ThreadLocalRandom.current().nextInt(3) == 0)
+                    {
+                        throw new IllegalStateException("agent crashed on task " + t.task().id());
+                    }
+                    c.succeed("ok");
+                })
+                .agent(AgentSpec.builder("hanger", "worker").capacity(4).build(), (t, c, tel) ->
+                {
+                    if (ThreadLocalRandom.current().nextInt(10) == 0)
+                    {
+                        // answers long after the timeout: the late completion must be ignored, not double-counted
+                        timer.schedule(() ->
+                        {
+                            lateCompletions.incrementAndGet();
+                            c.succeed("too late");
+                        }, 30, TimeUnit.MILLISECONDS);
+                    }
+                    else
+                    {
+                        c.succeed("ok");
+                    }
+                })
+                .agent(AgentSpec.builder("slow", "worker").capacity(8).build(), (t, c, tel) ->
+                    timer.schedule(() -> c.fail(new RuntimeException("slow agent gave up")), 1, TimeUnit.MILLISECONDS))
+                .strategy(TestStrategies.leastLoaded())
+                .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(5))
+                .watchdogInterval(Duration.ofMillis(1))
+                .listener(log)
+                .seed(seed)
+                .build()
+                .start();
+
+            final List<Thread> producers = new ArrayList<>();
+            final AtomicLong rejected = new AtomicLong();
+            for (int p = 0; p < PRODUCERS; p++)
+            {
+                final SplittableRandom random = new SplittableRandom(seed * 31 + p);
+                final Thread producer = new Thread(() ->
+                {
+                    for (int i = 0; i < TASKS_PER_PRODUCER; i++)
+                    {
+                        final Task.Builder b = Task.builder("worker")
+                            .priority(Priority.ofOrdinal(random.nextInt(Priority.COUNT)))
+                            .maxRetries(random.nextInt(3))
+                            .timeout(Duration.ofMillis(5));
+                        if (random.nextInt(20) == 0)
+                        {
+                            b.requiredSkills("gpu");
+                        }
+                        if (random.nextInt(50) == 0)
+                        {
+                            b.ttl(Duration.ofNanos(1 + random.nextInt(2_000_000)));
+                        }
+                        final Task task = b.build();
+                        final SubmitStatus status = d.submit(task, Duration.ofSeconds(10));
+                        if (status.accepted())
+                        {
+                            acceptedIds.add(task.id());
+                        }
+                        else
+                        {
+                            rejected.incrementAndGet();
+                        }
+                    }
+                }, "producer-" + p);
+                producers.add(producer);
+                producer.start();
+            }
+            for (final Thread producer : producers)
+            {
+                producer.join();
+            }
+            final boolean drained = d.drain(Duration.ofSeconds(120));
+            assertThat(drained).as(() -> "drain finished; state:\n" + d.describe()).isTrue();
+
+            assertThat(rejected.get()).isZero();
+            assertThat(log.duplicates).as("tasks with two terminal states").isEmpty();
+            assertThat(log.terminalByTask.keySet()).as("tasks with a terminal state").isEqualTo(acceptedIds);
+            assertThat(log.accepted.get()).isEqualTo(acceptedIds.size());
+            assertThat(log.terminalCount()).isEqualTo(acceptedIds.size());
+            assertThat(log.completed.get()).as("most tasks complete").isGreaterThan(acceptedIds.size() / 2);
+            assertThat(log.retried.get()).as("failures were retried").isPositive();
+            assertThat(log.deadLettered.get()).as("some exhausted their retries").isPositive();
+            assertThat(d.metrics().timeouts()).as("hung attempts were timed out").isPositive();
+
+            final var m = d.metrics();
+            assertThat(m.accepted()).isEqualTo(acceptedIds.size());
+            assertThat(m.terminal()).isEqualTo(acceptedIds.size());
+            assertThat(m.outstanding()).isZero();
+            assertThat(d.deadLetters()).allSatisfy(dl -> assertThat(dl.reason()).isNotBlank());
+        }
+        finally
+        {
+            timer.shutdownNow();
+        }
+    }
+}

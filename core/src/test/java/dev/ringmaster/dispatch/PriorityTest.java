@@ -1,0 +1,117 @@
+package dev.ringmaster.dispatch;
+
+import dev.ringmaster.model.AgentSpec;
+import dev.ringmaster.model.Priority;
+import dev.ringmaster.model.Task;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Under saturation CRITICAL starts before queued LOW, and aging bounds how long LOW waits: with quantum A, the head
+ * of a waiting level is dispatched within A + 3 dispatches of its lane.
+ */
+class PriorityTest
+{
+    private static final int AGING = 4;
+
+    private Dispatcher saturatedSingleSlot(final Gate gate, final int aging)
+    {
+        return Dispatcher.builder()
+            .agent(AgentSpec.builder("solo", "worker").capacity(1).build(), gate)
+            .strategy(TestStrategies.first())
+            .prefetch(0)
+            .agingQuantum(aging)
+            .build()
+            .start();
+    }
+
+    private static void submitAndWaitQueued(final Dispatcher d, final Priority p, final int n)
+    {
+        for (int i = 0; i < n; i++)
+        {
+            assertThat(d.submit(Task.builder("worker").priority(p).build())).isEqualTo(SubmitStatus.ACCEPTED);
+        }
+    }
+
+    private static void awaitDepth(final Dispatcher d, final long expected) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + 5_000_000_000L;
+        while (d.metrics().queueDepth().values().stream().mapToLong(Long::longValue).sum() < expected &&
+            System.nanoTime() < deadline)
+        {
+            Thread.sleep(1);
+        }
+    }
+
+    @Test
+    void criticalStartsBeforeQueuedLowAndLowProgressesWithinTheAgingBound() throws Exception
+    {
+        final Gate gate = new Gate();
+        final Dispatcher d = saturatedSingleSlot(gate, AGING);
+        submitAndWaitQueued(d, Priority.MEDIUM, 1); // occupies the only slot
+        awaitDepth(d, 0);
+        submitAndWaitQueued(d, Priority.LOW, 20);
+        submitAndWaitQueued(d, Priority.CRITICAL, 40);
+        awaitDepth(d, 60);
+
+        for (int i = 0; i < 61; i++)
+        {
+            assertThat(gate.releaseOne()).as("attempt %d started", i).isTrue();
+        }
+        assertThat(d.drain(Duration.ofSeconds(10))).isTrue();
+
+        final List<String> order = gate.startPriorities.subList(1, gate.startPriorities.size());
+        assertThat(order).hasSize(60);
+        // the first start after the blocker is CRITICAL although LOW was queued first
+        assertThat(order.get(0)).isEqualTo("CRITICAL");
+        // LOW is never passed over more than AGING times in a row while it waits (only two levels wait here)
+        int run = 0;
+        int lowSeenWhileCriticalWaited = 0;
+        int criticalLeft = 40;
+        for (final String p : order)
+        {
+            if (p.equals("CRITICAL"))
+            {
+                criticalLeft--;
+                run++;
+                assertThat(run).as("CRITICAL dispatches in a row while LOW waits").isLessThanOrEqualTo(AGING);
+            }
+            else
+            {
+                run = 0;
+                if (criticalLeft > 0)
+                {
+                    lowSeenWhileCriticalWaited++;
+                }
+            }
+        }
+        // and it is a minority: roughly one LOW per AGING CRITICAL while both wait
+        assertThat(lowSeenWhileCriticalWaited).isBetween(40 / AGING - 1, 40 / AGING + 1);
+    }
+
+    @Test
+    void withoutPressureFromAgingAllCriticalGoFirst() throws Exception
+    {
+        final Gate gate = new Gate();
+        final Dispatcher d = saturatedSingleSlot(gate, 1_000);
+        submitAndWaitQueued(d, Priority.MEDIUM, 1);
+        awaitDepth(d, 0);
+        submitAndWaitQueued(d, Priority.LOW, 10);
+        submitAndWaitQueued(d, Priority.HIGH, 10);
+        submitAndWaitQueued(d, Priority.CRITICAL, 10);
+        awaitDepth(d, 30);
+        for (int i = 0; i < 31; i++)
+        {
+            assertThat(gate.releaseOne()).isTrue();
+        }
+        assertThat(d.drain(Duration.ofSeconds(10))).isTrue();
+        final List<String> order = gate.startPriorities.subList(1, 31);
+        assertThat(order.subList(0, 10)).containsOnly("CRITICAL");
+        assertThat(order.subList(10, 20)).containsOnly("HIGH");
+        assertThat(order.subList(20, 30)).containsOnly("LOW");
+    }
+}
