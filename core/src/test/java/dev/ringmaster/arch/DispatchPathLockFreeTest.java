@@ -1,0 +1,79 @@
+package dev.ringmaster.arch;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.locks.ReentrantLock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Fails if a lock, a blocking queue or a synchronized block enters the classes between submit and execution. */
+class DispatchPathLockFreeTest
+{
+    @Test
+    void theDispatchPathTakesNoLocks()
+    {
+        final JavaClasses dispatchPath = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.ringmaster.dispatch", "dev.ringmaster.spi");
+        assertThat(dispatchPath.size()).as("classes checked").isGreaterThan(20);
+        assertThat(LockFreeRules.violations(dispatchPath)).isEmpty();
+    }
+
+    @Test
+    void theRuleCatchesEveryKindOfLock()
+    {
+        final JavaClasses offenders = new ClassFileImporter().importClasses(
+            SynchronizedBlock.class, SynchronizedMethod.class, ExplicitLock.class, Waiter.class);
+        final var violations = LockFreeRules.violations(offenders);
+        assertThat(violations).anyMatch(v -> v.contains("synchronized block") && v.contains("SynchronizedBlock"));
+        assertThat(violations).anyMatch(v -> v.contains("synchronized method") && v.contains("SynchronizedMethod"));
+        assertThat(violations).anyMatch(v -> v.contains("ReentrantLock"));
+        assertThat(violations).anyMatch(v -> v.contains("monitor call"));
+    }
+
+    static final class SynchronizedBlock
+    {
+        private final Object guard = new Object();
+        private int n;
+
+        void touch()
+        {
+            synchronized (guard)
+            {
+                n++;
+            }
+        }
+    }
+
+    static final class SynchronizedMethod
+    {
+        private int n;
+
+        synchronized void touch()
+        {
+            n++;
+        }
+    }
+
+    static final class ExplicitLock
+    {
+        private final ReentrantLock lock = new ReentrantLock();
+
+        void touch()
+        {
+            lock.lock();
+            lock.unlock();
+        }
+    }
+
+    static final class Waiter
+    {
+        void await() throws InterruptedException
+        {
+            wait(1);
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package dev.ringmaster.dispatch;
+
+import dev.ringmaster.model.AgentSpec;
+import dev.ringmaster.model.Task;
+import dev.ringmaster.spi.AgentAdapter;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Every kind of bad input gets an exception or status that names the problem and the fix. */
+class BadInputTest
+{
+    private static Dispatcher coderFleet()
+    {
+        return Dispatcher.builder()
+            .agent(AgentSpec.builder("c1", "coder").capacity(1).skill("java", 0.9).build(), AgentAdapter.sync(t -> "ok"))
+            .strategy(TestStrategies.first())
+            .build().start();
+    }
+
+    @Test
+    void nullTask()
+    {
+        final Dispatcher d = coderFleet();
+        assertThatThrownBy(() -> d.submit(null))
+            .isInstanceOf(NullPointerException.class)
+            .hasMessageContaining("task must not be null");
+        d.close();
+    }
+
+    @Test
+    void unknownAgentType() throws Exception
+    {
+        final Dispatcher d = coderFleet();
+        final Task task = Task.builder("painter").build();
+        final SubmitStatus status = d.submit(task);
+        assertThat(status).isEqualTo(SubmitStatus.UNKNOWN_AGENT_TYPE);
+        assertThat(status.reason()).contains("no agent of the task's type");
+
+        assertThatThrownBy(() -> d.submitOrThrow(task))
+            .isInstanceOf(RejectedTaskException.class)
+            .hasMessageContaining("'painter'")
+            .hasMessageContaining("[coder]");
+        assertThatThrownBy(() -> d.submitAsync(task).get(1, TimeUnit.SECONDS))
+            .isInstanceOf(ExecutionException.class)
+            .hasCauseInstanceOf(RejectedTaskException.class);
+        assertThat(d.metrics().accepted()).isZero();
+        d.close();
+    }
+
+    @Test
+    void aSkillNoAgentHas()
+    {
+        final Dispatcher d = coderFleet();
+        assertThatThrownBy(() -> d.submitOrThrow(Task.builder("coder").requiredSkills("cobol").build()))
+            .isInstanceOf(RejectedTaskException.class)
+            .hasMessageContaining("NO_CAPABLE_AGENT")
+            .hasMessageContaining("cobol");
+        d.close();
+    }
+
+    @Test
+    void negativeOrZeroCapacity()
+    {
+        assertThatThrownBy(() -> AgentSpec.builder("a1", "coder").capacity(-3))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("capacity of agent 'a1' must be >= 1")
+            .hasMessageContaining("-3");
+        assertThatThrownBy(() -> AgentSpec.builder("a1", "coder").capacity(0))
+            .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void duplicateAgentId()
+    {
+        final var b = Dispatcher.builder()
+            .agent(AgentSpec.builder("a1", "coder").build(), AgentAdapter.sync(t -> "ok"));
+        assertThatThrownBy(() -> b.agent(AgentSpec.builder("a1", "reviewer").build(), AgentAdapter.sync(t -> "ok")))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("duplicate agent id 'a1'");
+    }
+
+    @Test
+    void noAgentsAndUnknownStrategy()
+    {
+        assertThatThrownBy(() -> Dispatcher.builder().strategy(TestStrategies.first()).build())
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("at least one agent");
+        assertThatThrownBy(() -> Dispatcher.builder()
+            .agent(AgentSpec.builder("a1", "coder").build(), AgentAdapter.sync(t -> "ok"))
+            .strategy("telepathy").build())
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("unknown routing strategy 'telepathy'")
+            .hasMessageContaining("available");
+    }
+
+    @Test
+    void badTaskAndConfigurationValues()
+    {
+        assertThatThrownBy(() -> Task.builder(" ")).hasMessageContaining("task type");
+        assertThatThrownBy(() -> Task.builder("coder").maxRetries(-1)).hasMessageContaining("maxRetries");
+        assertThatThrownBy(() -> Task.builder("coder").timeout(Duration.ZERO)).hasMessageContaining("timeout must be positive");
+        assertThatThrownBy(() -> Dispatcher.builder().ringSize(1000)).hasMessageContaining("power of two");
+        assertThatThrownBy(() -> AgentSpec.builder("a", "coder").skill("java", 1.5)).hasMessageContaining("[0, 1]");
+    }
+
+    @Test
+    void submittingBeforeStartOrAfterShutdownIsRefused()
+    {
+        final Dispatcher notStarted = Dispatcher.builder()
+            .agent(AgentSpec.builder("a1", "coder").build(), AgentAdapter.sync(t -> "ok"))
+            .strategy(TestStrategies.first()).build();
+        assertThat(notStarted.submit(Task.builder("coder").build())).isEqualTo(SubmitStatus.NOT_RUNNING);
+        final Dispatcher d = coderFleet();
+        assertThat(d.drain(Duration.ofSeconds(5))).isTrue();
+        assertThat(d.submit(Task.builder("coder").build())).isEqualTo(SubmitStatus.NOT_RUNNING);
+        assertThatThrownBy(d::start).isInstanceOf(IllegalStateException.class).hasMessageContaining("already started");
+    }
+}

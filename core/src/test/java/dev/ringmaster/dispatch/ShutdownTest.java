@@ -1,0 +1,148 @@
+package dev.ringmaster.dispatch;
+
+import dev.ringmaster.model.AgentSpec;
+import dev.ringmaster.model.Priority;
+import dev.ringmaster.model.Task;
+import dev.ringmaster.spi.AgentAdapter;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Drain and shutdown-now while producers are still submitting: nothing accepted is lost or finished twice. */
+class ShutdownTest
+{
+    private static Dispatcher slowFleet(final ScheduledExecutorService timer, final EventLog log)
+    {
+        final Dispatcher.Builder b = Dispatcher.builder()
+            .strategy(TestStrategies.leastLoaded())
+            .queueCapacity(1_000) // a bounded backlog keeps the drain short; producers see QUEUE_FULL and wait
+            .listener(log);
+        for (int i = 0; i < 4; i++)
+        {
+            b.agent(AgentSpec.builder("agent-" + i, "worker").capacity(8).build(), (t, c, tel) ->
+                timer.schedule(() -> c.succeed("ok"), 200, TimeUnit.MICROSECONDS));
+        }
+        return b.build().start();
+    }
+
+    private static List<Thread> producers(final Dispatcher d, final Set<Long> accepted, final AtomicBoolean stop,
+                                          final AtomicLong refused)
+    {
+        final List<Thread> threads = new ArrayList<>();
+        for (int p = 0; p < 4; p++)
+        {
+            final int producer = p;
+            final Thread t = new Thread(() ->
+            {
+                int i = 0;
+                while (!stop.get())
+                {
+                    final Task task = Task.builder("worker").priority(Priority.ofOrdinal((producer + i++) % 4)).build();
+                    final SubmitStatus s = d.submit(task, Duration.ofMillis(100));
+                    if (s.accepted())
+                    {
+                        accepted.add(task.id());
+                    }
+                    else if (s == SubmitStatus.NOT_RUNNING)
+                    {
+                        refused.incrementAndGet();
+                        return;
+                    }
+                }
+            });
+            threads.add(t);
+            t.start();
+        }
+        return threads;
+    }
+
+    @Test
+    void drainUnderLoadCompletesEverythingAccepted() throws Exception
+    {
+        final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        try
+        {
+            final EventLog log = new EventLog();
+            final Dispatcher d = slowFleet(timer, log);
+            final Set<Long> accepted = ConcurrentHashMap.newKeySet();
+            final AtomicBoolean stop = new AtomicBoolean();
+            final AtomicLong refused = new AtomicLong();
+            final List<Thread> producers = producers(d, accepted, stop, refused);
+            Thread.sleep(300);
+
+            assertThat(d.drain(Duration.ofSeconds(60))).isTrue(); // producers are still submitting meanwhile
+
+            stop.set(true);
+            for (final Thread t : producers)
+            {
+                t.join();
+            }
+            assertThat(refused.get()).as("producers saw the dispatcher stop accepting").isPositive();
+            assertThat(accepted).isNotEmpty();
+            assertThat(log.duplicates).isEmpty();
+            assertThat(log.terminalByTask.keySet()).isEqualTo(accepted);
+            assertThat(log.completed.get()).isEqualTo(accepted.size());
+            assertThat(log.cancelled.get()).isZero();
+            assertThat(d.submit(Task.builder("worker").build())).isEqualTo(SubmitStatus.NOT_RUNNING);
+        }
+        finally
+        {
+            timer.shutdownNow();
+        }
+    }
+
+    @Test
+    void shutdownNowUnderLoadCancelsWhatHasNotStartedAndLosesNothing() throws Exception
+    {
+        final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        try
+        {
+            final EventLog log = new EventLog();
+            final Dispatcher d = slowFleet(timer, log);
+            final Set<Long> accepted = ConcurrentHashMap.newKeySet();
+            final AtomicBoolean stop = new AtomicBoolean();
+            final AtomicLong refused = new AtomicLong();
+            final List<Thread> producers = producers(d, accepted, stop, refused);
+            Thread.sleep(300);
+
+            final List<Task> cancelled = d.shutdownNow();
+
+            stop.set(true);
+            for (final Thread t : producers)
+            {
+                t.join();
+            }
+            assertThat(d.awaitTermination(Duration.ofSeconds(30))).isTrue();
+            assertThat(cancelled).as("a backlog was waiting when we stopped").isNotEmpty();
+            final Set<Long> cancelledIds = new HashSet<>();
+            cancelled.forEach(t -> cancelledIds.add(t.id()));
+            assertThat(cancelledIds).hasSameSizeAs(cancelled);
+            assertThat(new HashSet<>(log.cancelledIds)).containsAll(cancelledIds);
+            assertThat(log.duplicates).isEmpty();
+            assertThat(log.terminalByTask.keySet()).isEqualTo(accepted);
+            assertThat(log.completed.get() + log.cancelled.get()).isEqualTo(accepted.size());
+            // nothing cancelled had started, nothing completed was cancelled
+            for (final Long id : cancelledIds)
+            {
+                assertThat(log.terminalByTask.get(id)).isEqualTo("CANCELLED");
+            }
+            assertThat(d.metrics().outstanding()).isZero();
+        }
+        finally
+        {
+            timer.shutdownNow();
+        }
+    }
+}
