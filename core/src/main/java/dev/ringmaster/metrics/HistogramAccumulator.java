@@ -5,8 +5,8 @@ import org.HdrHistogram.Histogram;
 import java.util.function.UnaryOperator;
 
 /**
- * Reader side of a recorder: folds interval histograms into a running total. The writer never touches this class;
- * concurrent readers are serialized here (a monitor is fine off the dispatch path).
+ * Reader side of a recorder, safe to call from any thread: folds interval histograms into a running total; the
+ * writer never touches this class and concurrent readers are serialized by a monitor, fine off the dispatch path.
  */
 public final class HistogramAccumulator
 {

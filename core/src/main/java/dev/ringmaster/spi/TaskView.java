@@ -4,8 +4,8 @@ import dev.ringmaster.model.Priority;
 import dev.ringmaster.model.Task;
 
 /**
- * A read-only view of one accepted task's dispatch state; a flyweight that the dispatcher recycles once the task is
- * terminal, so read it inside the callback that received it and do not keep it.
+ * A read-only view of one accepted task's dispatch state, valid on the thread that received it (router or worker)
+ * during that callback only: the dispatcher recycles it once the task is terminal.
  */
 public interface TaskView
 {

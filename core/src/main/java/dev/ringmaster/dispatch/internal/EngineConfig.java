@@ -1,6 +1,6 @@
 package dev.ringmaster.dispatch.internal;
 
-/** Tuning values of one dispatcher, fixed at build; plain data, read-only once the dispatcher starts. */
+/** Tuning values of one dispatcher: written by the builder's thread, read-only by every thread once it starts. */
 public final class EngineConfig
 {
     public int ringSize = 1 << 16;

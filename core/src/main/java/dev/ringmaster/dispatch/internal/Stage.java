@@ -1,6 +1,6 @@
 package dev.ringmaster.dispatch.internal;
 
-/** The stages the dispatcher times, each with its own latency histogram; immutable. */
+/** The stages the dispatcher times, each with its own latency histogram; immutable, so thread-safe. */
 public enum Stage
 {
     /** From submission to assignment to an agent (ring hop plus central queue wait). */
