@@ -1,0 +1,164 @@
+package dev.ringmaster.tools;
+
+import dev.ringmaster.dispatch.DeadLetter;
+import dev.ringmaster.dispatch.Dispatcher;
+import dev.ringmaster.dispatch.SubmitStatus;
+import dev.ringmaster.metrics.MetricsSnapshot;
+import dev.ringmaster.model.Task;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * Runs one demo: builds the simulated fleet and a dispatcher, submits the workload from producer threads with the
+ * bounded blocking submit, drains, and collects the figures; {@link #run} blocks its caller and starts (and stops)
+ * every thread it needs, so it may be called from any thread, also concurrently for independent runs.
+ */
+public final class DemoRun
+{
+    private static final Logger LOG = LoggerFactory.getLogger(DemoRun.class);
+    private static final int SHOWN_DEAD_LETTERS = 5;
+
+    private DemoRun()
+    {
+    }
+
+    /**
+     * @return the report of the run; its {@link DemoReport#ok()} says whether every accepted task was accounted for.
+     * @throws IllegalArgumentException if the dispatcher refuses the configuration (e.g. an unknown strategy).
+     * @throws InterruptedException if the calling thread is interrupted while producers run.
+     */
+    public static DemoReport run(final DemoSettings settings) throws InterruptedException
+    {
+        final Fleet fleet = Fleet.standard();
+        final Workload workload = new Workload(settings.seed(), settings.poisonRate());
+        final LifecycleTally tally = new LifecycleTally(settings.tasks());
+        final SimulationClock clock = new SimulationClock(fleet.totalCapacity());
+        try
+        {
+            final Dispatcher.Builder builder = Dispatcher.builder()
+                .strategy(settings.strategy())
+                .listener(tally)
+                .seed(settings.seed())
+                .queueCapacity(settings.queueCapacity());
+            if (settings.workers() > 0)
+            {
+                builder.workers(settings.workers());
+            }
+            fleet.register(builder, settings.seed(), clock);
+            final Dispatcher dispatcher = builder.build();
+
+            LOG.info("dispatching {} tasks to {} agents {} with strategy '{}', seed {}, {} producer(s)",
+                settings.tasks(), fleet.profiles().size(), fleet.countByType(), dispatcher.strategy(), settings.seed(),
+                settings.producers());
+
+            dispatcher.start();
+            final long startNanos = System.nanoTime();
+            final AtomicLongArray statusCounts = new AtomicLongArray(SubmitStatus.values().length);
+            try
+            {
+                produce(dispatcher, workload, settings, statusCounts);
+            }
+            catch (final InterruptedException | RuntimeException e)
+            {
+                // leave no dispatcher threads behind a failed run (they are daemons, but an embedding JVM lives on)
+                dispatcher.shutdownNow();
+                dispatcher.awaitTermination(Duration.ofSeconds(10));
+                throw e;
+            }
+
+            // generous: a run that cannot drain in this time is stuck, and the report says so
+            final Duration drainTimeout = Duration.ofSeconds(Math.max(60, settings.tasks() / 2_000));
+            final boolean drained = dispatcher.drain(drainTimeout);
+            final long wallNanos = System.nanoTime() - startNanos;
+            if (!drained)
+            {
+                LOG.error("{} task(s) still outstanding after {} s of draining; cancelling them", dispatcher.outstanding(),
+                    drainTimeout.toSeconds());
+                dispatcher.shutdownNow();
+                dispatcher.awaitTermination(Duration.ofSeconds(10));
+            }
+            // at once: the snapshot divides by time since start, which keeps running after termination
+            final MetricsSnapshot metrics = dispatcher.metrics();
+            final List<DeadLetter> deadLetters = dispatcher.deadLetters();
+            clock.close();
+
+            final Map<SubmitStatus, Long> rejections = new EnumMap<>(SubmitStatus.class);
+            long acceptedBySubmit = 0;
+            for (final SubmitStatus s : SubmitStatus.values())
+            {
+                final long n = statusCounts.get(s.ordinal());
+                if (s.accepted())
+                {
+                    acceptedBySubmit = n;
+                }
+                else if (n > 0)
+                {
+                    rejections.put(s, n);
+                }
+            }
+            return new DemoReport(settings, fleet, drained, wallNanos, acceptedBySubmit, rejections, tally, metrics,
+                deadLetters.subList(0, Math.min(SHOWN_DEAD_LETTERS, deadLetters.size())), clock.lateness(),
+                clock.completionErrors());
+        }
+        finally
+        {
+            clock.close();
+        }
+    }
+
+    /** Submits tasks 0..n-1, split round-robin over the producer threads, and waits for all of them. */
+    private static void produce(final Dispatcher dispatcher, final Workload workload, final DemoSettings settings,
+                                final AtomicLongArray statusCounts) throws InterruptedException
+    {
+        final int producers = settings.producers();
+        final CountDownLatch go = new CountDownLatch(1);
+        final List<Thread> threads = new ArrayList<>(producers);
+        for (int p = 0; p < producers; p++)
+        {
+            final int first = p;
+            final Thread t = new Thread(() ->
+            {
+                final long[] local = new long[SubmitStatus.values().length];
+                try
+                {
+                    go.await();
+                }
+                catch (final InterruptedException e)
+                {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                for (long i = first; i < settings.tasks(); i += producers)
+                {
+                    final Task task = workload.task(i);
+                    final SubmitStatus status = dispatcher.submit(task, settings.maxSubmitWait());
+                    if (!status.accepted() && local[status.ordinal()] == 0)
+                    {
+                        LOG.warn("task {} rejected: {} ({})", task.id(), status, status.reason());
+                    }
+                    local[status.ordinal()]++;
+                }
+                for (int s = 0; s < local.length; s++)
+                {
+                    statusCounts.addAndGet(s, local[s]);
+                }
+            }, "demo-producer-" + p);
+            t.setDaemon(true);
+            threads.add(t);
+            t.start();
+        }
+        go.countDown();
+        for (final Thread t : threads)
+        {
+            t.join();
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package dev.ringmaster.tools;
+
+import java.time.Duration;
+
+/**
+ * The parameters of one demo run, validated by the command line before a run starts; immutable and thread-safe.
+ *
+ * @param tasks         tasks to submit, >= 1.
+ * @param strategy      routing strategy name, one the ServiceLoader finds.
+ * @param seed          seed of every random choice (workload, attempt outcomes, retry jitter).
+ * @param producers     submitting threads, >= 1.
+ * @param workers       dispatcher worker threads, 0 for the dispatcher's default (one per core).
+ * @param queueCapacity most waiting tasks per agent type and priority; small enough that producers feel backpressure.
+ * @param poisonRate    fraction of tasks that fail on every agent (they end in the dead letters).
+ * @param maxSubmitWait longest a producer waits for room before counting the task as rejected.
+ */
+public record DemoSettings(int tasks, String strategy, long seed, int producers, int workers, int queueCapacity,
+                           double poisonRate, Duration maxSubmitWait)
+{
+}

@@ -1,0 +1,96 @@
+package dev.ringmaster.tools;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+import java.io.PrintWriter;
+
+/**
+ * The {@code ringmaster} command: entry point of the fat jar and parent of the subcommands; each
+ * {@link #commandLine()} is a fresh, independent instance to be used from one thread.
+ *
+ * <p>Exit codes: 0 success, 1 the command ran and failed (e.g. a task was lost), 2 bad usage (unknown option,
+ * invalid value, unknown strategy), with the problem and the fix on stderr.
+ */
+@Command(name = "ringmaster",
+    mixinStandardHelpOptions = true,
+    versionProvider = RingmasterCli.Version.class,
+    description = "Ringmaster: an embeddable lock-free task dispatcher for agent fleets.",
+    subcommands = {DemoCommand.class, CommandLine.HelpCommand.class},
+    synopsisSubcommandLabel = "COMMAND",
+    footer = {"", "Run 'ringmaster COMMAND --help' for the options of a command."})
+public final class RingmasterCli implements Runnable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(RingmasterCli.class);
+
+    @Spec
+    CommandSpec spec;
+
+    /** Runs the command line and exits the JVM with its exit code. */
+    public static void main(final String[] args)
+    {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** @return the command line with the project's error handling; output goes to System.out / System.err. */
+    public static CommandLine commandLine()
+    {
+        final CommandLine cmd = new CommandLine(new RingmasterCli());
+        cmd.setParameterExceptionHandler(RingmasterCli::usageError);
+        cmd.setExecutionExceptionHandler((e, commandLine, parseResult) ->
+        {
+            // a failure of the run itself, not of the arguments: say what broke, keep the trace for the log
+            LOG.debug("command failed", e);
+            commandLine.getErr().println("error: " + e.getMessage());
+            return 1;
+        });
+        return cmd;
+    }
+
+    /** Without a subcommand there is nothing to do: that is a usage error, with the list of commands. */
+    @Override
+    public void run()
+    {
+        throw new ParameterException(spec.commandLine(), "missing command: say what to run, e.g. 'ringmaster demo'");
+    }
+
+    /**
+     * Prints the problem, suggestions for a misspelt option, and where the usage is; picocli's default prints the
+     * whole usage, which buries the one line that matters.
+     */
+    private static int usageError(final ParameterException ex, final String[] args)
+    {
+        final CommandLine cmd = ex.getCommandLine();
+        final PrintWriter err = cmd.getErr();
+        String message = ex.getMessage();
+        if (ex instanceof UnmatchedArgumentException unmatched && !cmd.getSubcommands().isEmpty() &&
+            !unmatched.getUnmatched().isEmpty() && !unmatched.getUnmatched().get(0).startsWith("-"))
+        {
+            message = "unknown command '" + unmatched.getUnmatched().get(0) + "'; the commands are " +
+                String.join(", ", cmd.getSubcommands().keySet());
+        }
+        err.println(cmd.getColorScheme().errorText("error: " + message));
+        UnmatchedArgumentException.printSuggestions(ex, err);
+        err.println("Run '" + cmd.getCommandSpec().qualifiedName() + " --help' for the options.");
+        err.flush();
+        return cmd.getCommandSpec().exitCodeOnInvalidInput();
+    }
+
+    /** Reports the version from the jar manifest; stateless. */
+    static final class Version implements CommandLine.IVersionProvider
+    {
+        @Override
+        public String[] getVersion()
+        {
+            final String version = RingmasterCli.class.getPackage().getImplementationVersion();
+            return new String[] {"ringmaster " + (version != null ? version : "(development build)"),
+                "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"};
+        }
+    }
+}
