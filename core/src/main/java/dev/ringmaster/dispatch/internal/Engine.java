@@ -49,6 +49,7 @@ public final class Engine
     private final List<Thread> threads = new ArrayList<>();
     private final String strategyName;
     private volatile long startNanos;
+    private volatile long stopNanos;
 
     /**
      * @param specs    agents in registration order; ids must be unique.
@@ -291,6 +292,7 @@ public final class Engine
                 return false;
             }
         }
+        stopNanos = System.nanoTime();
         control.runState = Control.TERMINATED;
         return true;
     }
@@ -384,9 +386,15 @@ public final class Engine
         return strategyName;
     }
 
+    /** @return time from start to termination, or to now while running; rates computed from it stop changing at the end. */
     public long elapsedNanos()
     {
-        return startNanos == 0 ? 0 : System.nanoTime() - startNanos;
+        if (startNanos == 0)
+        {
+            return 0;
+        }
+        final long stop = stopNanos;
+        return (stop != 0 ? stop : System.nanoTime()) - startNanos;
     }
 
     public long accepted()

@@ -23,7 +23,16 @@ final class Lane
     /** Union of the agents' skill masks: a fast first test of whether any agent could take a task. */
     volatile long skillUnion;
 
+    /**
+     * Most tasks per level set aside because only busy agents have their skills. Beyond it the level waits for
+     * those agents (head-of-line blocking, bounded): a scan of the set-aside tasks costs one routing pass each.
+     */
+    static final int DEFER_LIMIT = 16;
+
     // router-owned
+    /** Per level, tasks set aside in arrival order; tried before the queue, since they are older. */
+    final TaskRecord[][] deferred = new TaskRecord[Priority.COUNT][DEFER_LIMIT];
+    final int[] deferredCount = new int[Priority.COUNT];
     final int[] bypassed = new int[Priority.COUNT];
     final long[] earliestDeadline = new long[Priority.COUNT];
     /** Sum over agents of the tasks each may still be given; 0 means nothing in the lane can be placed. */
@@ -96,9 +105,39 @@ final class Lane
         return sum;
     }
 
+    /** Approximate from other threads (the deferred count is router-owned), exact on the router. */
     int depth(final int level)
     {
-        return queues[level].size();
+        return queues[level].size() + deferredCount[level];
+    }
+
+    /** Router only. */
+    boolean hasWaiting(final int level)
+    {
+        return deferredCount[level] > 0 || !queues[level].isEmpty();
+    }
+
+    /** Router only: sets aside a task that only busy agents can take. @return false if the level's set is full. */
+    boolean defer(final TaskRecord record)
+    {
+        final int level = record.level;
+        if (deferredCount[level] == DEFER_LIMIT)
+        {
+            return false;
+        }
+        deferred[level][deferredCount[level]++] = record;
+        return true;
+    }
+
+    /** Router only: takes the i-th set-aside task of a level out, keeping the others in order. */
+    TaskRecord removeDeferred(final int level, final int i)
+    {
+        final TaskRecord[] set = deferred[level];
+        final TaskRecord r = set[i];
+        final int last = --deferredCount[level];
+        System.arraycopy(set, i + 1, set, i, last - i);
+        set[last] = null;
+        return r;
     }
 
     /** Router only. */

@@ -228,34 +228,67 @@ final class Router implements EventPoller.Handler<IngressEvent>
 
     private int tryLevel(final Lane lane, final int level, final long now)
     {
-        final TaskRecord head = lane.queues[level].relaxedPeek();
-        if (head == null)
+        // tasks set aside for want of a free skilled agent are older than the queue's head: they go first
+        for (int i = 0; i < lane.deferredCount[level]; i++)
         {
-            return 0;
+            final TaskRecord r = lane.deferred[level][i];
+            if (r.expiredAt(now))
+            {
+                lane.removeDeferred(level, i);
+                expire(r, now, "time to live passed while queued");
+                return 1;
+            }
+            final AgentState agent = route(lane, r);
+            if (agent != null)
+            {
+                lane.removeDeferred(level, i);
+                dispatched(lane, level, r, agent, now);
+                return 1;
+            }
         }
-        if (head.expiredAt(now))
+        final var queue = lane.queues[level];
+        while (true)
         {
-            lane.queues[level].relaxedPoll();
-            expire(head, now, "time to live passed while queued");
-            return 1;
+            final TaskRecord head = queue.relaxedPeek();
+            if (head == null)
+            {
+                return 0;
+            }
+            if (head.expiredAt(now))
+            {
+                queue.relaxedPoll();
+                expire(head, now, "time to live passed while queued");
+                return 1;
+            }
+            final AgentState agent = route(lane, head);
+            if (agent != null)
+            {
+                queue.relaxedPoll();
+                dispatched(lane, level, head, agent, now);
+                return 1;
+            }
+            // the lane has room (the caller checked) but not on an agent with the head's skills: set the head aside
+            // so that the tasks behind it can use the free agents, instead of blocking the whole level
+            if (!lane.defer(head))
+            {
+                return 0;
+            }
+            queue.relaxedPoll();
         }
-        final AgentState agent = route(lane, head);
-        if (agent == null)
-        {
-            return 0;
-        }
-        lane.queues[level].relaxedPoll();
+    }
+
+    private void dispatched(final Lane lane, final int level, final TaskRecord r, final AgentState agent, final long now)
+    {
         final int[] bypassed = lane.bypassed;
         bypassed[level] = 0;
         for (int lower = level + 1; lower < Priority.COUNT; lower++)
         {
-            if (!lane.queues[lower].isEmpty())
+            if (lane.hasWaiting(lower))
             {
                 bypassed[lower]++;
             }
         }
-        assign(head, agent, now);
-        return 1;
+        assign(r, agent, now);
     }
 
     private AgentState route(final Lane lane, final TaskRecord r)
@@ -477,6 +510,20 @@ final class Router implements EventPoller.Handler<IngressEvent>
                             q.offer(r);
                         }
                     }
+                    for (int i = lane.deferredCount[level] - 1; i >= 0; i--)
+                    {
+                        final TaskRecord r = lane.deferred[level][i];
+                        if (r.expiredAt(now))
+                        {
+                            work++;
+                            lane.removeDeferred(level, i);
+                            expire(r, now, "time to live passed while queued");
+                        }
+                        else
+                        {
+                            earliest = Math.min(earliest, r.deadlineNanos);
+                        }
+                    }
                     lane.earliestDeadline[level] = earliest;
                 }
             }
@@ -491,10 +538,16 @@ final class Router implements EventPoller.Handler<IngressEvent>
         final List<Task> cancelled = new ArrayList<>();
         for (final Lane lane : lanes)
         {
-            for (final var q : lane.queues)
+            for (int level = 0; level < Priority.COUNT; level++)
             {
+                while (lane.deferredCount[level] > 0)
+                {
+                    final TaskRecord r = lane.removeDeferred(level, 0);
+                    cancelled.add(r.task);
+                    cancel(r, now, "dispatcher shut down before the task could start");
+                }
                 TaskRecord r;
-                while ((r = q.relaxedPoll()) != null)
+                while ((r = lane.queues[level].relaxedPoll()) != null)
                 {
                     cancelled.add(r.task);
                     cancel(r, now, "dispatcher shut down before the task could start");
