@@ -1,5 +1,7 @@
 package dev.ringmaster.tools;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.ringmaster.dispatch.DeadLetter;
 import dev.ringmaster.dispatch.SubmitStatus;
 import dev.ringmaster.metrics.AgentStats;
@@ -8,6 +10,9 @@ import dev.ringmaster.metrics.MetricsSnapshot;
 import dev.ringmaster.model.Priority;
 import org.HdrHistogram.Histogram;
 
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -25,6 +30,8 @@ import java.util.Map;
 public final class DemoReport
 {
     private static final String[] STAGES = {"QUEUE_WAIT", "ROUTING", "EXECUTION", "END_TO_END"};
+    /** Thread-safe once built; creates one generator per {@link #toJson()} call. Compact output, no pretty printer. */
+    private static final JsonFactory JSON = JsonFactory.builder().build();
 
     private final DemoSettings settings;
     private final Fleet fleet;
@@ -290,116 +297,146 @@ public final class DemoReport
     /** @return the same summary as one JSON object on one line; durations in nanoseconds, ratios in [0, 1]. */
     public String toJson()
     {
-        final LatencySummary e2e = stage("END_TO_END");
-        final Json j = new Json().beginObject()
-            .field("ok", ok())
-            .field("strategy", metrics.strategy())
-            .field("seed", settings.seed())
-            .field("tasks", settings.tasks())
-            .field("producers", settings.producers())
-            .field("queue_capacity", settings.queueCapacity())
-            .field("accepted", accepted)
-            .field("completed", completed)
-            .field("dead_lettered", deadLettered)
-            .field("expired", expired)
-            .field("cancelled", cancelled)
-            .field("rejected", rejected())
-            .field("lost", lost())
-            .field("lost_by_metrics", lostByMetrics())
-            .field("metrics_consistent", consistent())
-            .field("drained", drained)
-            .field("failed_attempts", failedAttempts)
-            .field("retries", retried)
-            .field("timeouts", metrics.timeouts())
-            .field("steals", stolen)
-            .field("wall_time_ns", wallNanos)
-            .field("throughput_per_s", throughputPerSecond())
-            .field("gini", metrics.giniByCount())
-            .field("gini_tokens", metrics.giniByTokens())
-            .field("p50_ns", e2e.p50Nanos())
-            .field("p90_ns", e2e.p90Nanos())
-            .field("p99_ns", e2e.p99Nanos())
-            .field("p999_ns", e2e.p999Nanos())
-            .field("max_ns", e2e.maxNanos());
+        final StringWriter out = new StringWriter(4096);
+        try (JsonGenerator j = JSON.createGenerator(out))
+        {
+            writeJson(j);
+        }
+        catch (final IOException e)
+        {
+            // a StringWriter does not fail; only a bug in the writing code could get here
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
 
-        j.name("rejections").beginObject();
+    private void writeJson(final JsonGenerator j) throws IOException
+    {
+        final LatencySummary e2e = stage("END_TO_END");
+        j.writeStartObject();
+        j.writeBooleanField("ok", ok());
+        j.writeStringField("strategy", metrics.strategy());
+        j.writeNumberField("seed", settings.seed());
+        j.writeNumberField("tasks", settings.tasks());
+        j.writeNumberField("producers", settings.producers());
+        j.writeNumberField("queue_capacity", settings.queueCapacity());
+        j.writeNumberField("accepted", accepted);
+        j.writeNumberField("completed", completed);
+        j.writeNumberField("dead_lettered", deadLettered);
+        j.writeNumberField("expired", expired);
+        j.writeNumberField("cancelled", cancelled);
+        j.writeNumberField("rejected", rejected());
+        j.writeNumberField("lost", lost());
+        j.writeNumberField("lost_by_metrics", lostByMetrics());
+        j.writeBooleanField("metrics_consistent", consistent());
+        j.writeBooleanField("drained", drained);
+        j.writeNumberField("failed_attempts", failedAttempts);
+        j.writeNumberField("retries", retried);
+        j.writeNumberField("timeouts", metrics.timeouts());
+        j.writeNumberField("steals", stolen);
+        j.writeNumberField("wall_time_ns", wallNanos);
+        decimalField(j, "throughput_per_s", throughputPerSecond());
+        decimalField(j, "gini", metrics.giniByCount());
+        decimalField(j, "gini_tokens", metrics.giniByTokens());
+        j.writeNumberField("p50_ns", e2e.p50Nanos());
+        j.writeNumberField("p90_ns", e2e.p90Nanos());
+        j.writeNumberField("p99_ns", e2e.p99Nanos());
+        j.writeNumberField("p999_ns", e2e.p999Nanos());
+        j.writeNumberField("max_ns", e2e.maxNanos());
+
+        j.writeObjectFieldStart("rejections");
         for (final Map.Entry<SubmitStatus, Long> e : rejections.entrySet())
         {
-            j.field(e.getKey().name(), e.getValue());
+            j.writeNumberField(e.getKey().name(), e.getValue());
         }
-        j.endObject();
+        j.writeEndObject();
 
-        j.name("stages").beginObject();
+        j.writeObjectFieldStart("stages");
         for (final String name : STAGES)
         {
-            j.name(name);
-            latencyJson(j, stage(name));
+            latencyField(j, name, stage(name));
         }
-        j.endObject();
+        j.writeEndObject();
 
-        j.name("end_to_end_by_priority").beginObject();
+        j.writeObjectFieldStart("end_to_end_by_priority");
         for (final Priority p : Priority.values())
         {
-            j.name(p.name());
-            latencyJson(j, endToEndByPriority.get(p));
+            latencyField(j, p.name(), endToEndByPriority.get(p));
         }
-        j.endObject();
+        j.writeEndObject();
 
-        j.name("sim_clock_lateness");
-        latencyJson(j, clockLateness);
+        latencyField(j, "sim_clock_lateness", clockLateness);
 
-        j.name("agents").beginArray();
+        j.writeArrayFieldStart("agents");
         for (final AgentStats a : metrics.agents())
         {
             final Fleet.Profile profile = fleet.profile(a.id());
-            j.beginObject()
-                .field("id", a.id())
-                .field("type", a.type())
-                .field("speed", profile != null ? profile.speed() : 0)
-                .field("capacity", a.capacity())
-                .field("completed", a.completed())
-                .field("failed", a.failed())
-                .field("tokens", a.tokens())
-                .field("stolen", a.stolen())
-                .field("utilization", a.utilization())
-                .endObject();
+            j.writeStartObject();
+            j.writeStringField("id", a.id());
+            j.writeStringField("type", a.type());
+            j.writeNumberField("speed", profile != null ? profile.speed() : 0);
+            j.writeNumberField("capacity", a.capacity());
+            j.writeNumberField("completed", a.completed());
+            j.writeNumberField("failed", a.failed());
+            j.writeNumberField("tokens", a.tokens());
+            j.writeNumberField("stolen", a.stolen());
+            decimalField(j, "utilization", a.utilization());
+            j.writeEndObject();
         }
-        j.endArray();
+        j.writeEndArray();
 
-        j.name("dead_letter_samples").beginArray();
+        j.writeArrayFieldStart("dead_letter_samples");
         for (final DeadLetter d : deadLetterSamples)
         {
-            j.beginObject()
-                .field("task_id", d.task().id())
-                .field("type", d.task().type())
-                .field("priority", d.task().priority().name())
-                .field("state", d.state().name())
-                .field("attempts", d.attempts())
-                .field("last_agent", d.lastAgentId())
-                .field("reason", d.reason())
-                .endObject();
+            j.writeStartObject();
+            j.writeNumberField("task_id", d.task().id());
+            j.writeStringField("type", d.task().type());
+            j.writeStringField("priority", d.task().priority().name());
+            j.writeStringField("state", d.state().name());
+            j.writeNumberField("attempts", d.attempts());
+            j.writeStringField("last_agent", d.lastAgentId());
+            j.writeStringField("reason", d.reason());
+            j.writeEndObject();
         }
-        j.endArray();
+        j.writeEndArray();
 
-        j.name("problems").beginArray();
+        j.writeArrayFieldStart("problems");
         for (final String p : problems())
         {
-            j.value(p);
+            j.writeString(p);
         }
-        j.endArray();
-        return j.endObject().toString();
+        j.writeEndArray();
+        j.writeEndObject();
     }
 
-    private static void latencyJson(final Json j, final LatencySummary s)
+    private static void latencyField(final JsonGenerator j, final String name, final LatencySummary s)
+        throws IOException
     {
-        j.beginObject()
-            .field("count", s.count())
-            .field("mean_ns", s.meanNanos())
-            .field("p50_ns", s.p50Nanos())
-            .field("p90_ns", s.p90Nanos())
-            .field("p99_ns", s.p99Nanos())
-            .field("p999_ns", s.p999Nanos())
-            .field("max_ns", s.maxNanos())
-            .endObject();
+        j.writeObjectFieldStart(name);
+        j.writeNumberField("count", s.count());
+        decimalField(j, "mean_ns", s.meanNanos());
+        j.writeNumberField("p50_ns", s.p50Nanos());
+        j.writeNumberField("p90_ns", s.p90Nanos());
+        j.writeNumberField("p99_ns", s.p99Nanos());
+        j.writeNumberField("p999_ns", s.p999Nanos());
+        j.writeNumberField("max_ns", s.maxNanos());
+        j.writeEndObject();
+    }
+
+    /**
+     * Writes a ratio or rate as before: fixed notation with 6 decimals (never an exponent, never a locale's
+     * separator), and {@code null} for NaN and infinities, which JSON cannot represent.
+     */
+    private static void decimalField(final JsonGenerator j, final String name, final double value) throws IOException
+    {
+        j.writeFieldName(name);
+        if (Double.isFinite(value))
+        {
+            j.writeNumber(String.format(Locale.ROOT, "%.6f", value));
+        }
+        else
+        {
+            j.writeNull();
+        }
     }
 }

@@ -1,5 +1,11 @@
 package dev.ringmaster.tools;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -33,11 +39,24 @@ class DemoCommandTest
         return new Run(code, out.toString(), err.toString());
     }
 
-    @SuppressWarnings("unchecked")
+    /** Strict: a duplicate key or anything after the one document fails the parse. Thread-safe once configured. */
+    private static final ObjectMapper JSON = JsonMapper.builder()
+        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .build();
+
+    /** @return stdout parsed as one JSON object (nested objects as Maps, arrays as Lists, numbers as Numbers). */
     static Map<String, Object> json(final Run run)
     {
         assertThat(run.out().strip()).as("stdout is one line").doesNotContain("\n");
-        return (Map<String, Object>)MiniJson.parse(run.out());
+        try
+        {
+            return JSON.readValue(run.out(), new TypeReference<Map<String, Object>>() { });
+        }
+        catch (final JsonProcessingException e)
+        {
+            throw new AssertionError("stdout is not one JSON object: " + run.out(), e);
+        }
     }
 
     static long num(final Map<String, Object> json, final String field)
