@@ -7,8 +7,8 @@ import dev.ringmaster.spi.RoutingStrategyProvider;
 import dev.ringmaster.spi.TaskView;
 
 /**
- * Cycles through the agents of a type in registration order, skipping those without room; O(1) when the next agent
- * is eligible, O(n) at worst. Router thread only.
+ * Cycles through the agents of a type in registration order, skipping those without room; O(log n) per decision
+ * (a binary search of the candidates for the cursor). Router thread only.
  *
  * <p>The cursor walks the whole pool, not the candidate list, so an agent that is briefly full does not shift every
  * later agent's turn.
@@ -28,17 +28,23 @@ public final class RoundRobinStrategy implements RoutingStrategy
     @Override
     public int select(final TaskView task, final Candidates candidates, final RoutingDecision decision)
     {
-        // candidates are in pool order: the next in turn is the first at or after the cursor, else wrap to the first
-        final int n = candidates.size();
-        int chosen = 0;
-        for (int i = 0; i < n; i++)
+        // candidates are in pool order: the next in turn is the first at or after the cursor (binary search), else
+        // wrap around to the first candidate
+        int lo = 0;
+        int hi = candidates.size();
+        while (lo < hi)
         {
-            if (candidates.poolPosition(i) >= cursor)
+            final int mid = (lo + hi) >>> 1;
+            if (candidates.poolPosition(mid) < cursor)
             {
-                chosen = i;
-                break;
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
             }
         }
+        final int chosen = lo == candidates.size() ? 0 : lo;
         cursor = candidates.poolPosition(chosen) + 1;
         if (cursor >= candidates.poolSize())
         {
@@ -59,7 +65,7 @@ public final class RoundRobinStrategy implements RoutingStrategy
         @Override
         public String description()
         {
-            return "cycle through the agents in order; for identical agents and uniform tasks; O(1) typical, O(n) worst";
+            return "cycle through the agents in order; for identical agents and uniform tasks; O(log n)";
         }
 
         @Override
