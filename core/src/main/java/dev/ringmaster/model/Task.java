@@ -18,6 +18,7 @@ public final class Task
     private final String type;
     private final Priority priority;
     private final String affinityKey;
+    private final String targetAgent;
     private final long costTokens;
     private final long requiredSkills;
     private final long ttlNanos;
@@ -31,6 +32,7 @@ public final class Task
         this.type = b.type;
         this.priority = b.priority;
         this.affinityKey = b.affinityKey;
+        this.targetAgent = b.targetAgent;
         this.costTokens = b.costTokens;
         this.requiredSkills = b.requiredSkills;
         this.ttlNanos = b.ttlNanos;
@@ -70,6 +72,12 @@ public final class Task
     public String affinityKey()
     {
         return affinityKey;
+    }
+
+    /** @return the id of the agent this task is addressed to (direct assignment), or null. */
+    public String targetAgent()
+    {
+        return targetAgent;
     }
 
     /** @return the estimated cost in tokens, used by token-aware strategies ("count the tokens, not the tasks"). */
@@ -123,6 +131,7 @@ public final class Task
         private final String type;
         private Priority priority = Priority.MEDIUM;
         private String affinityKey;
+        private String targetAgent;
         private long costTokens;
         private long requiredSkills;
         private long ttlNanos;
@@ -155,6 +164,13 @@ public final class Task
         public Builder affinityKey(final String affinityKey)
         {
             this.affinityKey = affinityKey;
+            return this;
+        }
+
+        /** Addresses the task to one agent by id, for the direct-assignment strategy. */
+        public Builder targetAgent(final String agentId)
+        {
+            this.targetAgent = agentId;
             return this;
         }
 

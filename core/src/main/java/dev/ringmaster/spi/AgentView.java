@@ -43,6 +43,15 @@ public interface AgentView
     /** @return exponentially weighted moving average of execution time, nanoseconds; 0 before the first result. */
     double ewmaLatencyNanos();
 
+    /**
+     * @return Finagle-style peak EWMA of execution time, nanoseconds: jumps to a slower sample at once, decays
+     *     toward faster ones with a time constant of about a second; 0 before the first result.
+     */
+    double peakEwmaLatencyNanos();
+
+    /** @return the agent's own bidder for market-based routing, if its adapter is one, else null. */
+    Bidder bidder();
+
     /** @return the fraction of the agent's context window in use, as last reported by its adapter, in [0, 1]. */
     double contextUtilization();
 

@@ -15,6 +15,12 @@ public interface Candidates
     /** @return the position of the i-th eligible agent within the pool; candidates are in pool order. */
     int poolPosition(int i);
 
+    /**
+     * @param poolPosition a position in the pool, 0 &lt;= poolPosition &lt; poolSize().
+     * @return the candidate index of that agent, or -1 if it is not eligible for this task now; O(1).
+     */
+    int candidateIndexOf(int poolPosition);
+
     /** @return every agent of the task's type, eligible or not, for strategies whose state spans the whole pool. */
     int poolSize();
 

@@ -6,6 +6,9 @@ package dev.ringmaster.spi;
  */
 public interface RoutingStrategy
 {
+    /** Returned by {@link #select} to place nothing now. */
+    int DECLINE = -1;
+
     /** @return the name the strategy is registered under, e.g. "round-robin". */
     String name();
 
@@ -13,7 +16,9 @@ public interface RoutingStrategy
      * @param task       the task to place.
      * @param candidates the eligible agents, never empty.
      * @param decision   where to record the winning score and the runner-up, for the audit trail.
-     * @return the index in {@code candidates} of the chosen agent.
+     * @return the index in {@code candidates} of the chosen agent, or {@link #DECLINE} to leave the task queued
+     *     until the candidates change (e.g. its named or sticky agent is busy); a declined task is set aside like
+     *     one whose skilled agents are all busy, so the tasks behind it still flow.
      */
     int select(TaskView task, Candidates candidates, RoutingDecision decision);
 }

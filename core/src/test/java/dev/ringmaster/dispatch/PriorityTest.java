@@ -37,6 +37,16 @@ class PriorityTest
         }
     }
 
+    private static void awaitStarted(final Gate gate) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + 5_000_000_000L;
+        while (gate.startOrder.isEmpty() && System.nanoTime() < deadline)
+        {
+            Thread.sleep(1);
+        }
+        assertThat(gate.startOrder).as("the blocker holds the only slot").hasSize(1);
+    }
+
     private static void awaitDepth(final Dispatcher d, final long expected) throws InterruptedException
     {
         final long deadline = System.nanoTime() + 5_000_000_000L;
@@ -53,7 +63,7 @@ class PriorityTest
         final Gate gate = new Gate();
         final Dispatcher d = saturatedSingleSlot(gate, AGING);
         submitAndWaitQueued(d, Priority.MEDIUM, 1); // occupies the only slot
-        awaitDepth(d, 0);
+        awaitStarted(gate);
         submitAndWaitQueued(d, Priority.LOW, 20);
         submitAndWaitQueued(d, Priority.CRITICAL, 40);
         awaitDepth(d, 60);
@@ -99,7 +109,7 @@ class PriorityTest
         final Gate gate = new Gate();
         final Dispatcher d = saturatedSingleSlot(gate, 1_000);
         submitAndWaitQueued(d, Priority.MEDIUM, 1);
-        awaitDepth(d, 0);
+        awaitStarted(gate);
         submitAndWaitQueued(d, Priority.LOW, 10);
         submitAndWaitQueued(d, Priority.HIGH, 10);
         submitAndWaitQueued(d, Priority.CRITICAL, 10);

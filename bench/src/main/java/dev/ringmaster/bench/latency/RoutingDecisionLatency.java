@@ -109,6 +109,13 @@ public class RoutingDecisionLatency extends BenchDefaults
         }
 
         @Override
+        public int candidateIndexOf(final int poolPosition)
+        {
+            // every agent is eligible in this benchmark
+            return poolPosition;
+        }
+
+        @Override
         public int poolPosition(final int i)
         {
             return positions[i];
@@ -181,6 +188,18 @@ public class RoutingDecisionLatency extends BenchDefaults
         public long tokensInFlight()
         {
             return 0;
+        }
+
+        @Override
+        public double peakEwmaLatencyNanos()
+        {
+            return 0;
+        }
+
+        @Override
+        public dev.ringmaster.spi.Bidder bidder()
+        {
+            return null;
         }
 
         @Override

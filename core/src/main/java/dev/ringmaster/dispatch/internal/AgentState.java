@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class AgentState implements AgentView, AgentTelemetry
 {
     private static final double EWMA_ALPHA = 0.2;
+    private static final double PEAK_DECAY_NANOS = 1e9;
 
     final int index;
     final AgentSpec spec;
@@ -40,6 +41,9 @@ public final class AgentState implements AgentView, AgentTelemetry
     int assigned;
     long tokensInFlight;
     double ewmaLatencyNanos;
+    double peakEwmaLatencyNanos;
+    private long lastSampleNanos;
+    private final dev.ringmaster.spi.Bidder bidder;
 
     // published by the router for metrics readers
     final AtomicLong completed = new AtomicLong();
@@ -72,6 +76,7 @@ public final class AgentState implements AgentView, AgentTelemetry
         }
         this.workerIndex = workerIndex;
         this.tokenBudgetLeft = spec.tokenBudget();
+        this.bidder = adapter instanceof dev.ringmaster.spi.Bidder ? (dev.ringmaster.spi.Bidder)adapter : null;
     }
 
     boolean hasRoom()
@@ -118,9 +123,20 @@ public final class AgentState implements AgentView, AgentTelemetry
     }
 
     /** Router only: folds one finished attempt into the routing state. */
-    void recordSuccess(final long execNanos, final long tokensUsed, final double quality)
+    void recordSuccess(final long execNanos, final long tokensUsed, final double quality, final long nowNanos)
     {
         ewmaLatencyNanos = ewmaLatencyNanos == 0 ? execNanos : ewmaLatencyNanos + EWMA_ALPHA * (execNanos - ewmaLatencyNanos);
+        if (execNanos > peakEwmaLatencyNanos)
+        {
+            peakEwmaLatencyNanos = execNanos; // peak: a slowdown counts at once, so the balancer backs off quickly
+        }
+        else
+        {
+            // time-weighted decay: a burst of fast results does not erase a recent slow one in a few microseconds
+            final double w = Math.exp(-(nowNanos - lastSampleNanos) / PEAK_DECAY_NANOS);
+            peakEwmaLatencyNanos = peakEwmaLatencyNanos * w + execNanos * (1 - w);
+        }
+        lastSampleNanos = nowNanos;
         if (!Double.isNaN(quality))
         {
             recentQuality = recentQuality + EWMA_ALPHA * (quality - recentQuality);
@@ -184,6 +200,18 @@ public final class AgentState implements AgentView, AgentTelemetry
     public double ewmaLatencyNanos()
     {
         return ewmaLatencyNanos;
+    }
+
+    @Override
+    public double peakEwmaLatencyNanos()
+    {
+        return peakEwmaLatencyNanos;
+    }
+
+    @Override
+    public dev.ringmaster.spi.Bidder bidder()
+    {
+        return bidder;
     }
 
     @Override

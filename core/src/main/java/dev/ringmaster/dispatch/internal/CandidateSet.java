@@ -10,6 +10,8 @@ final class CandidateSet implements Candidates
     private int[] positions = new int[16];
     private int size;
     private AgentState[] pool;
+    /** Pool position to candidate index, -1 for agents not eligible; rebuilt with each candidate list. */
+    private int[] candidateOfPool = new int[16];
 
     void reset(final AgentState[] pool)
     {
@@ -18,14 +20,27 @@ final class CandidateSet implements Candidates
         {
             items = new AgentState[pool.length];
             positions = new int[pool.length];
+            candidateOfPool = new int[pool.length];
         }
         size = 0;
     }
 
     void add(final AgentState a, final int position)
     {
+        candidateOfPool[position] = size;
         positions[size] = position;
         items[size++] = a;
+    }
+
+    void skip(final int position)
+    {
+        candidateOfPool[position] = -1;
+    }
+
+    @Override
+    public int candidateIndexOf(final int poolPosition)
+    {
+        return candidateOfPool[poolPosition];
     }
 
     AgentState agent(final int i)

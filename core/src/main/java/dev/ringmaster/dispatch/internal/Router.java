@@ -304,6 +304,10 @@ final class Router implements EventPoller.Handler<IngressEvent>
             {
                 c.add(a, i);
             }
+            else
+            {
+                c.skip(i);
+            }
         }
         if (c.size() == 0)
         {
@@ -321,6 +325,10 @@ final class Router implements EventPoller.Handler<IngressEvent>
             chosen = strategyFailed("threw " + e, e);
         }
         stages.record(Stage.ROUTING, System.nanoTime() - t0);
+        if (chosen == RoutingStrategy.DECLINE)
+        {
+            return null;
+        }
         if (chosen < 0 || chosen >= c.size())
         {
             chosen = strategyFailed("returned index " + chosen + " for " + c.size() + " candidates", null);
@@ -379,7 +387,7 @@ final class Router implements EventPoller.Handler<IngressEvent>
             final long execNanos = r.finishNanos - r.startNanos;
             if (r.outcome == TaskRecord.OUTCOME_SUCCEEDED)
             {
-                exec.recordSuccess(execNanos, r.tokensUsed, r.quality);
+                exec.recordSuccess(execNanos, r.tokensUsed, r.quality, now);
                 stages.record(Stage.EXECUTION, execNanos);
                 stages.record(Stage.END_TO_END, r.finishNanos - r.acceptedNanos);
                 terminal(r, TerminalState.COMPLETED, null, now);

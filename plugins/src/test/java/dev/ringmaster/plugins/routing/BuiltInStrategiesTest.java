@@ -6,11 +6,9 @@ import dev.ringmaster.model.AgentSpec;
 import dev.ringmaster.model.Task;
 import dev.ringmaster.routing.RoutingStrategies;
 import dev.ringmaster.spi.AgentAdapter;
-import dev.ringmaster.spi.AgentView;
-import dev.ringmaster.spi.Candidates;
 import dev.ringmaster.spi.RoutingDecision;
 import dev.ringmaster.spi.RoutingStrategy;
-import dev.ringmaster.spi.TaskView;
+import dev.ringmaster.testing.FakePool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -80,15 +78,15 @@ class BuiltInStrategiesTest
     @Test
     void leastConnectionsPicksTheLeastLoadedRelativeToCapacity()
     {
-        final FakePool pool = new FakePool(3);
-        pool.inFlight[0] = 3;
-        pool.capacity[0] = 4; // 75 %
-        pool.inFlight[1] = 1;
-        pool.capacity[1] = 1; // 100 %
-        pool.inFlight[2] = 4;
-        pool.capacity[2] = 8; // 50 %: least loaded despite the most tasks
+        final FakePool pool = new FakePool(
+            AgentSpec.builder("a", "worker").capacity(4).build(),
+            AgentSpec.builder("b", "worker").capacity(1).build(),
+            AgentSpec.builder("c", "worker").capacity(8).build());
+        pool.inFlight[0] = 3; // 75 %
+        pool.inFlight[1] = 1; // 100 %
+        pool.inFlight[2] = 4; // 50 %: least loaded despite the most tasks
         final RoutingDecision decision = new RoutingDecision();
-        assertThat(pool.pick(new LeastConnectionsStrategy(), decision)).isEqualTo(2);
+        assertThat(pool.pick(new LeastConnectionsStrategy(), FakePool.view(Task.builder("worker").build()), decision)).isEqualTo(2);
         assertThat(decision.score()).isEqualTo(0.5);
         assertThat(decision.runnerUp()).isEqualTo(0.25);
     }
@@ -120,198 +118,4 @@ class BuiltInStrategiesTest
         }
     }
 
-    private static final TaskView TASK = new TaskView()
-    {
-        private final Task task = Task.builder("worker").build();
-
-        @Override
-        public Task task()
-        {
-            return task;
-        }
-
-        @Override
-        public dev.ringmaster.model.Priority priority()
-        {
-            return task.priority();
-        }
-
-        @Override
-        public int attempt()
-        {
-            return 1;
-        }
-
-        @Override
-        public long acceptedNanos()
-        {
-            return 0;
-        }
-
-        @Override
-        public long sequence()
-        {
-            return 0;
-        }
-    };
-
-    /** A pool of fake agents; candidates are the agents not marked full, in pool order. */
-    static final class FakePool implements Candidates
-    {
-        final int[] inFlight;
-        final int[] capacity;
-        final boolean[] full;
-        private final AgentView[] agents;
-        private final int[] eligible;
-        private int size;
-
-        FakePool(final int n)
-        {
-            inFlight = new int[n];
-            capacity = new int[n];
-            full = new boolean[n];
-            agents = new AgentView[n];
-            eligible = new int[n];
-            for (int i = 0; i < n; i++)
-            {
-                capacity[i] = 1;
-                final int index = i;
-                final AgentSpec spec = AgentSpec.builder("fake-" + i, "worker").build();
-                agents[i] = new FakeAgent(index, spec);
-            }
-        }
-
-        int pick(final RoutingStrategy strategy)
-        {
-            return pick(strategy, new RoutingDecision());
-        }
-
-        int pick(final RoutingStrategy strategy, final RoutingDecision decision)
-        {
-            size = 0;
-            for (int i = 0; i < agents.length; i++)
-            {
-                if (!full[i])
-                {
-                    eligible[size++] = i;
-                }
-            }
-            return eligible[strategy.select(TASK, this, decision)];
-        }
-
-        @Override
-        public int size()
-        {
-            return size;
-        }
-
-        @Override
-        public AgentView get(final int i)
-        {
-            return agents[eligible[i]];
-        }
-
-        @Override
-        public int poolPosition(final int i)
-        {
-            return eligible[i];
-        }
-
-        @Override
-        public int poolSize()
-        {
-            return agents.length;
-        }
-
-        @Override
-        public AgentView poolAgent(final int i)
-        {
-            return agents[i];
-        }
-
-        /** An agent whose load the test sets directly. */
-        final class FakeAgent implements AgentView
-        {
-            private final int index;
-            private final AgentSpec spec;
-
-            FakeAgent(final int index, final AgentSpec spec)
-            {
-                this.index = index;
-                this.spec = spec;
-            }
-
-            @Override
-            public int index()
-            {
-                return index;
-            }
-
-            @Override
-            public AgentSpec spec()
-            {
-                return spec;
-            }
-
-            @Override
-            public int capacity()
-            {
-                return capacity[index];
-            }
-
-            @Override
-            public double proficiency(final int skillId)
-            {
-                return 0;
-            }
-
-            @Override
-            public int inFlight()
-            {
-                return inFlight[index];
-            }
-
-            @Override
-            public int queued()
-            {
-                return 0;
-            }
-
-            @Override
-            public long tokensInFlight()
-            {
-                return 0;
-            }
-
-            @Override
-            public double ewmaLatencyNanos()
-            {
-                return 0;
-            }
-
-            @Override
-            public double contextUtilization()
-            {
-                return 0;
-            }
-
-            @Override
-            public double recentQuality()
-            {
-                return 1;
-            }
-
-            @Override
-            public long tokenBudgetLeft()
-            {
-                return Long.MAX_VALUE;
-            }
-
-            @Override
-            public long completedCount()
-            {
-                return 0;
-            }
-        }
-    }
 }
