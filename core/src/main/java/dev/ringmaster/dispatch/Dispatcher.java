@@ -1,5 +1,6 @@
 package dev.ringmaster.dispatch;
 
+import dev.ringmaster.dispatch.internal.AgentState;
 import dev.ringmaster.dispatch.internal.Engine;
 import dev.ringmaster.dispatch.internal.EngineConfig;
 import dev.ringmaster.dispatch.internal.Stage;
@@ -51,11 +52,13 @@ import java.util.concurrent.locks.LockSupport;
 public final class Dispatcher implements AutoCloseable
 {
     private final Engine engine;
+    private final double overloadThreshold;
     private final Map<String, HistogramAccumulator> stageTotals = new LinkedHashMap<>();
 
-    private Dispatcher(final Engine engine)
+    private Dispatcher(final Engine engine, final double overloadThreshold)
     {
         this.engine = engine;
+        this.overloadThreshold = overloadThreshold;
         for (final Stage stage : Stage.values())
         {
             stageTotals.put(stage.name(), new HistogramAccumulator(h -> engine.stages().intervalHistogram(stage, h)));
@@ -197,10 +200,85 @@ public final class Dispatcher implements AutoCloseable
         return engine.deadLetters();
     }
 
-    /** @return the live load view of every agent, in registration order. */
+    /** @return the live load view of every agent in the fleet, in registration order. */
     public List<AgentView> agents()
     {
-        return engine.agents();
+        return List.copyOf(engine.agents());
+    }
+
+    // ---------------------------------------------------------------- fleet operations
+    // Each change is queued to the router and applied between its duty cycles: the router stays the single writer of
+    // routing state, so the dispatch path needs no lock. The returned stage completes when the change took effect.
+
+    /**
+     * Adds an agent while tasks flow; a new type gets its own queues.
+     *
+     * @return completes with the agent once the router routes to it; fails on a duplicate id.
+     */
+    public CompletableFuture<AgentView> addAgent(final AgentSpec spec, final AgentAdapter adapter)
+    {
+        Objects.requireNonNull(spec, "agent spec must not be null");
+        Objects.requireNonNull(adapter, "adapter of agent '" + spec.id() + "' must not be null");
+        return engine.addAgent(spec, adapter);
+    }
+
+    /**
+     * Removes an agent gracefully: it gets no new tasks, what waits in its inbox goes back to be routed elsewhere, and
+     * what it runs finishes. Nothing is lost or run twice.
+     *
+     * @return completes when the agent holds nothing any more; fails for an unknown agent.
+     */
+    public CompletableFuture<AgentView> removeAgent(final String agentId)
+    {
+        return engine.removeAgent(Objects.requireNonNull(agentId, "agent id must not be null"));
+    }
+
+    /**
+     * Stops routing to an agent type; its tasks stay queued in order (TTLs still apply) until {@link #resumeType}.
+     *
+     * @return completes with the number of tasks waiting for the type; fails for an unknown type.
+     */
+    public CompletableFuture<Integer> pauseType(final String type)
+    {
+        return engine.setPaused(Objects.requireNonNull(type, "type must not be null"), true);
+    }
+
+    /** Resumes routing to a paused type, in queue order. @return completes with the number of tasks waiting. */
+    public CompletableFuture<Integer> resumeType(final String type)
+    {
+        return engine.setPaused(Objects.requireNonNull(type, "type must not be null"), false);
+    }
+
+    /** @return each agent type and whether it is paused. */
+    public Map<String, Boolean> types()
+    {
+        return engine.typesPaused();
+    }
+
+    /**
+     * Moves a waiting task to another priority queue (O(queued tasks), for operators, not for the hot path).
+     *
+     * @return MOVED, ALREADY_RUNNING, NOT_FOUND or QUEUE_FULL, each with a reason.
+     */
+    public CompletableFuture<ReprioritizeOutcome> reprioritize(final long taskId, final Priority priority)
+    {
+        return engine.reprioritize(taskId, Objects.requireNonNull(priority, "priority must not be null"));
+    }
+
+    /** @return per agent type, the tasks waiting centrally at each priority. */
+    public Map<String, Map<Priority, Long>> queueDepthByType()
+    {
+        final Map<String, Map<Priority, Long>> out = new LinkedHashMap<>();
+        engine.queueDepthByType().forEach((type, depth) ->
+        {
+            final Map<Priority, Long> byPriority = new EnumMap<>(Priority.class);
+            for (final Priority p : Priority.values())
+            {
+                byPriority.put(p, depth[p.ordinal()]);
+            }
+            out.put(type, byPriority);
+        });
+        return out;
     }
 
     /** @return the routing strategy's name. */
@@ -225,19 +303,20 @@ public final class Dispatcher implements AutoCloseable
     public MetricsSnapshot metrics()
     {
         final long elapsed = engine.elapsedNanos();
-        final List<AgentView> agents = engine.agents();
+        final List<AgentState> agents = engine.agents();
         final List<AgentStats> stats = new ArrayList<>(agents.size());
         final long[] counts = new long[agents.size()];
         final long[] tokens = new long[agents.size()];
         for (int i = 0; i < agents.size(); i++)
         {
-            final AgentView a = agents.get(i);
-            counts[i] = engine.completedBy(i);
-            tokens[i] = engine.tokensBy(i);
+            final AgentState a = agents.get(i);
+            counts[i] = a.completedTotal();
+            tokens[i] = a.tokensTotal();
             final double utilization = elapsed == 0 ? 0 :
-                Math.min(1.0, engine.busyNanosOf(i) / ((double)elapsed * a.capacity()));
-            stats.add(new AgentStats(a.id(), a.spec().type(), a.capacity(), counts[i], engine.failedBy(i), tokens[i],
-                engine.stolenBy(i), a.inFlight(), utilization));
+                Math.min(1.0, a.busyNanosTotal() / ((double)elapsed * a.capacity()));
+            final double load = (double)a.inFlight() / a.capacity();
+            stats.add(new AgentStats(a.id(), a.spec().type(), a.capacity(), counts[i], a.failedTotal(), tokens[i],
+                a.stolenTotal(), a.inFlight(), utilization, load, load >= overloadThreshold));
         }
         final Map<Priority, Long> depth = new EnumMap<>(Priority.class);
         final long[] byLevel = engine.queueDepthByPriority();
@@ -266,6 +345,7 @@ public final class Dispatcher implements AutoCloseable
         private String strategyName = "least-connections";
         private ClassLoader pluginLoader = Dispatcher.class.getClassLoader();
         private ResultHandler resultHandler;
+        private double overloadThreshold = 1.0;
 
         private Builder()
         {
@@ -434,6 +514,17 @@ public final class Dispatcher implements AutoCloseable
             return this;
         }
 
+        /** Load (in flight over capacity) at or above which metrics flag an agent as overloaded (default 1.0). */
+        public Builder overloadThreshold(final double threshold)
+        {
+            if (!(threshold > 0))
+            {
+                throw new IllegalArgumentException("overload threshold must be positive, got " + threshold);
+            }
+            this.overloadThreshold = threshold;
+            return this;
+        }
+
         /** Seed of the dispatcher's own randomness (retry jitter), so a run can be replayed. */
         public Builder seed(final long seed)
         {
@@ -448,7 +539,7 @@ public final class Dispatcher implements AutoCloseable
         public Dispatcher build()
         {
             final RoutingStrategy chosen = strategy != null ? strategy : RoutingStrategies.create(strategyName, pluginLoader);
-            return new Dispatcher(new Engine(specs, adapters, chosen, listeners, resultHandler, config));
+            return new Dispatcher(new Engine(specs, adapters, chosen, listeners, resultHandler, config), overloadThreshold);
         }
     }
 }

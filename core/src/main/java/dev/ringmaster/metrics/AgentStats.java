@@ -12,8 +12,10 @@ package dev.ringmaster.metrics;
  * @param stolen      tasks it stole from busier agents.
  * @param inFlight    tasks assigned and not finished.
  * @param utilization busy time over (elapsed time x capacity), in [0, 1].
+ * @param load        tasks in flight over capacity right now (may pass 1 by the prefetch).
+ * @param overloaded  true if {@code load} is at or above the dispatcher's overload threshold.
  */
 public record AgentStats(String id, String type, int capacity, long completed, long failed, long tokens, long stolen,
-                         int inFlight, double utilization)
+                         int inFlight, double utilization, double load, boolean overloaded)
 {
 }

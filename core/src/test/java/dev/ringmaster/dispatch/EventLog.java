@@ -17,6 +17,7 @@ final class EventLog implements DispatchListener
     final Queue<String> duplicates = new ConcurrentLinkedQueue<>();
     final Queue<String> steals = new ConcurrentLinkedQueue<>();
     final Queue<Long> cancelledIds = new ConcurrentLinkedQueue<>();
+    final Map<Long, Integer> startsByTask = new ConcurrentHashMap<>();
     final AtomicLong accepted = new AtomicLong();
     final AtomicLong started = new AtomicLong();
     final AtomicLong failed = new AtomicLong();
@@ -56,6 +57,7 @@ final class EventLog implements DispatchListener
     public void onStarted(final TaskView task, final AgentView agent, final long nanos)
     {
         started.incrementAndGet();
+        startsByTask.merge(task.task().id(), 1, Integer::sum);
     }
 
     @Override

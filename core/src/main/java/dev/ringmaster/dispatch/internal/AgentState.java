@@ -31,6 +31,10 @@ public final class AgentState implements AgentView, AgentTelemetry
     private final double[] proficiency = new double[Skills.MAX_SKILLS];
     /** Index of the worker that starts this agent's tasks; only that thread moves records from inbox to slots. */
     final int workerIndex;
+    /** Set by the router when the agent is being removed: no new tasks; read by thieves too, hence volatile. */
+    volatile boolean retiring;
+    /** Set by the router once a retiring agent has nothing left; it stays in the agent list for its history. */
+    volatile boolean removed;
     ParkingIdleStrategy workerIdle;
     /** The agent's type lane; set once at build. */
     Lane lane;
@@ -81,7 +85,7 @@ public final class AgentState implements AgentView, AgentTelemetry
 
     boolean hasRoom()
     {
-        return assigned < limit;
+        return assigned < limit && !retiring;
     }
 
     boolean hasSkills(final long required)
@@ -158,6 +162,48 @@ public final class AgentState implements AgentView, AgentTelemetry
         {
             busyNanos.lazySet(busyNanos.get() + execNanos);
         }
+    }
+
+    /** @return tasks completed by this agent so far (any thread). */
+    public long completedTotal()
+    {
+        return completed.get();
+    }
+
+    /** @return attempts failed on this agent so far (any thread). */
+    public long failedTotal()
+    {
+        return failed.get();
+    }
+
+    /** @return tokens reported by this agent's adapter so far (any thread). */
+    public long tokensTotal()
+    {
+        return tokens.get();
+    }
+
+    /** @return execution time summed over attempts (any thread). */
+    public long busyNanosTotal()
+    {
+        return busyNanos.get();
+    }
+
+    /** @return tasks this agent stole from busier ones (any thread). */
+    public long stolenTotal()
+    {
+        return stolenIn.get();
+    }
+
+    /** @return true once the agent was removed from the fleet. */
+    public boolean isRemoved()
+    {
+        return removed;
+    }
+
+    /** @return true while the agent drains before its removal. */
+    public boolean isRetiring()
+    {
+        return retiring;
     }
 
     @Override

@@ -31,20 +31,28 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class Engine
 {
+    /** Most capacity-plus-prefetch slots summed over all agents; bounds the completion queue. */
+    public static final int MAX_FLEET_SLOTS = 1 << 16;
+
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Engine.class);
 
     final Control control = new Control();
     final RingBuffer<IngressEvent> ring;
-    final Lane[] lanes;
-    final AgentState[] agents;
+    /** Replaced (copy on write) by the router when the fleet changes; other threads read a consistent array. */
+    volatile Lane[] lanes;
+    volatile AgentState[] agents;
+    final EngineConfig config;
+    /** Fleet changes, applied by the router between duty cycles (single writer of routing state). */
+    final org.jctools.queues.MpscUnboundedArrayQueue<Command<?>> commands = new org.jctools.queues.MpscUnboundedArrayQueue<>(64);
     final Signals signals;
     final StageRecorders stages = new StageRecorders();
     final Counters counters = new Counters();
     final DeadLetterLog deadLetters;
 
-    private final Map<String, Lane> lanesByType;
+    /** Replaced (copy on write) by the router when a new agent type appears; read by submitters. */
+    volatile Map<String, Lane> lanesByType;
     private final Router router;
-    private final Worker[] workers;
+    final Worker[] workers;
     private final ParkingIdleStrategy routerIdle;
     private final List<Thread> threads = new ArrayList<>();
     private final String strategyName;
@@ -63,6 +71,7 @@ public final class Engine
             throw new IllegalArgumentException("a dispatcher needs at least one agent: add one with builder.agent(spec, adapter)");
         }
         this.strategyName = strategy.name();
+        this.config = config;
         final int workerCount = Math.min(config.workers, specs.size());
         final long routerSpins = config.busySpin ? Long.MAX_VALUE : 50;
         this.routerIdle = new ParkingIdleStrategy(routerSpins, 20, 1_000, config.maxParkNanos,
@@ -73,10 +82,16 @@ public final class Engine
         {
             totalLimit += spec.capacity() + config.prefetch;
         }
-        this.signals = new Signals(Math.max(1024, totalLimit * 2), routerIdle);
+        if (totalLimit > MAX_FLEET_SLOTS)
+        {
+            throw new IllegalArgumentException("the fleet's capacity plus prefetch adds up to " + totalLimit +
+                " slots, more than the " + MAX_FLEET_SLOTS + " one dispatcher supports; split the fleet across dispatchers");
+        }
+        // sized for the largest fleet, so agents added at run time never outgrow it
+        this.signals = new Signals(MAX_FLEET_SLOTS, routerIdle);
         this.deadLetters = new DeadLetterLog(config.deadLetterCapacity);
 
-        this.agents = new AgentState[specs.size()];
+        final AgentState[] agents = new AgentState[specs.size()];
         final Map<String, List<AgentState>> byType = new LinkedHashMap<>();
         for (int i = 0; i < specs.size(); i++)
         {
@@ -85,8 +100,8 @@ public final class Engine
             agents[i] = agent;
             byType.computeIfAbsent(spec.type(), t -> new ArrayList<>()).add(agent);
         }
-        this.lanesByType = new HashMap<>();
-        this.lanes = new Lane[byType.size()];
+        final Map<String, Lane> lanesByType = new HashMap<>();
+        final Lane[] lanes = new Lane[byType.size()];
         int laneIndex = 0;
         for (final Map.Entry<String, List<AgentState>> e : byType.entrySet())
         {
@@ -99,6 +114,9 @@ public final class Engine
             lanesByType.put(e.getKey(), lane);
         }
 
+        this.agents = agents;
+        this.lanes = lanes;
+        this.lanesByType = lanesByType;
         this.workers = new Worker[workerCount];
         final ParkingIdleStrategy[] workerIdles = new ParkingIdleStrategy[workerCount];
         for (int w = 0; w < workerCount; w++)
@@ -190,6 +208,98 @@ public final class Engine
                 dev.ringmaster.model.Skills.names(task.requiredSkills());
             default -> null;
         };
+    }
+
+    // ---------------------------------------------------------------- fleet changes (any thread)
+
+    /** Queues a fleet change for the router. @return its future, failed at once if the dispatcher is not running. */
+    <T> CompletableFuture<T> enqueue(final Command<T> command)
+    {
+        final int state = control.runState;
+        if (state != Control.RUNNING && state != Control.DRAINING)
+        {
+            command.future.completeExceptionally(new IllegalStateException(
+                "the dispatcher is not running (state " + state + "): fleet changes apply only while it runs"));
+            return command.future;
+        }
+        commands.offer(command);
+        routerIdle.wake();
+        return command.future;
+    }
+
+    public CompletableFuture<AgentView> addAgent(final AgentSpec spec, final AgentAdapter adapter)
+    {
+        return enqueue(new Command<>()
+        {
+            @Override
+            void apply(final Router router, final long now)
+            {
+                future.complete(router.addAgent(spec, adapter));
+            }
+        });
+    }
+
+    public CompletableFuture<AgentView> removeAgent(final String agentId)
+    {
+        return enqueue(new Command<>()
+        {
+            @Override
+            void apply(final Router router, final long now)
+            {
+                router.retire(agentId, future, now);
+            }
+        });
+    }
+
+    public CompletableFuture<Integer> setPaused(final String type, final boolean paused)
+    {
+        return enqueue(new Command<>()
+        {
+            @Override
+            void apply(final Router router, final long now)
+            {
+                future.complete(router.setPaused(type, paused));
+            }
+        });
+    }
+
+    public CompletableFuture<dev.ringmaster.dispatch.ReprioritizeOutcome> reprioritize(final long taskId, final Priority priority)
+    {
+        return enqueue(new Command<>()
+        {
+            @Override
+            void apply(final Router router, final long now)
+            {
+                future.complete(router.reprioritize(taskId, priority.ordinal(), now));
+            }
+        });
+    }
+
+    /** @return per agent type, tasks waiting centrally per priority (approximate while tasks flow). */
+    public Map<String, long[]> queueDepthByType()
+    {
+        final Map<String, long[]> depth = new LinkedHashMap<>();
+        for (final Lane lane : lanes)
+        {
+            final long[] byLevel = new long[Priority.COUNT];
+            for (int level = 0; level < Priority.COUNT; level++)
+            {
+                byLevel[level] = lane.depth(level);
+            }
+            depth.put(lane.type, byLevel);
+        }
+        return depth;
+    }
+
+    /** @return the agent types and whether each is paused. */
+    public Map<String, Boolean> typesPaused()
+    {
+        final Map<String, Boolean> paused = new LinkedHashMap<>();
+        for (final Lane lane : lanes)
+        {
+            paused.put(lane.type, lane.paused);
+        }
+        return paused;
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -366,9 +476,18 @@ public final class Engine
         return depth;
     }
 
-    public List<AgentView> agents()
+    /** @return the agents in the fleet now (removed ones excluded), in registration order. */
+    public List<AgentState> agents()
     {
-        return List.of(agents);
+        final List<AgentState> active = new ArrayList<>();
+        for (final AgentState a : agents)
+        {
+            if (!a.removed)
+            {
+                active.add(a);
+            }
+        }
+        return active;
     }
 
     public StageRecorders stages()
@@ -440,31 +559,5 @@ public final class Engine
     public long failedAttempts()
     {
         return counters.failedAttempts.get();
-    }
-
-    /** Per-agent counters, index-aligned with {@link #agents()}. */
-    public long completedBy(final int agent)
-    {
-        return agents[agent].completed.get();
-    }
-
-    public long failedBy(final int agent)
-    {
-        return agents[agent].failed.get();
-    }
-
-    public long tokensBy(final int agent)
-    {
-        return agents[agent].tokens.get();
-    }
-
-    public long busyNanosOf(final int agent)
-    {
-        return agents[agent].busyNanos.get();
-    }
-
-    public long stolenBy(final int agent)
-    {
-        return agents[agent].stolenIn.get();
     }
 }

@@ -25,6 +25,20 @@ final class Inbox
         return size.get();
     }
 
+    /** @return true if a task with this id waits here now (a racy scan, for rare control commands). */
+    boolean contains(final long taskId)
+    {
+        for (int i = 0, n = cells.length(); i < n; i++)
+        {
+            final TaskRecord r = cells.get(i);
+            if (r != null && r.task != null && r.task.id() == taskId)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Router only. */
     void put(final TaskRecord record)
     {

@@ -20,6 +20,8 @@ final class Lane
     final MpscArrayQueue<TaskRecord>[] queues;
     private final AtomicInteger[] outstanding = new AtomicInteger[Priority.COUNT];
     volatile AgentState[] agents;
+    /** Router writes (pause/resume), anyone reads: a paused lane keeps its queue but places nothing. */
+    volatile boolean paused;
     /** Union of the agents' skill masks: a fast first test of whether any agent could take a task. */
     volatile long skillUnion;
 
@@ -60,6 +62,20 @@ final class Lane
         this.skillUnion = union;
     }
 
+    /** Router only: recomputes the skill union after the pool changed. */
+    void refreshSkills()
+    {
+        long union = 0;
+        for (final AgentState a : agents)
+        {
+            if (!a.retiring)
+            {
+                union |= a.skillMask;
+            }
+        }
+        skillUnion = union;
+    }
+
     /** Any thread: @return true if some agent of the lane has every required skill. */
     boolean canServe(final long requiredSkills)
     {
@@ -69,7 +85,7 @@ final class Lane
         }
         for (final AgentState a : agents)
         {
-            if (a.hasSkills(requiredSkills))
+            if (!a.retiring && a.hasSkills(requiredSkills))
             {
                 return true;
             }

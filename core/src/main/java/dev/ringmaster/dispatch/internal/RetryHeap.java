@@ -48,6 +48,35 @@ final class RetryHeap
         return top;
     }
 
+    /** Removes a task that is in the heap (its heapIndex is valid). */
+    void remove(final TaskRecord r)
+    {
+        final int i = r.heapIndex;
+        final TaskRecord last = heap[--size];
+        heap[size] = null;
+        r.heapIndex = -1;
+        if (i < size)
+        {
+            heap[i] = last;
+            last.heapIndex = i;
+            siftDown(i);
+            siftUp(last.heapIndex);
+        }
+    }
+
+    /** @return the task with this id, or null; O(n), for rare control commands. */
+    TaskRecord find(final long taskId)
+    {
+        for (int i = 0; i < size; i++)
+        {
+            if (heap[i].task.id() == taskId)
+            {
+                return heap[i];
+            }
+        }
+        return null;
+    }
+
     /** Removes every task, oldest deadline first not guaranteed. */
     void drainTo(final Consumer<TaskRecord> sink)
     {

@@ -33,8 +33,10 @@ final class Router implements EventPoller.Handler<IngressEvent>
     private final Engine engine;
     private final Control control;
     private final EventPoller<IngressEvent> poller;
-    private final Lane[] lanes;
-    private final AgentState[] agents;
+    /** The router's own copies of the fleet arrays; it is their only writer and republishes them to the engine. */
+    private Lane[] lanes;
+    private AgentState[] agents;
+    private final java.util.List<Retirement> retirements = new ArrayList<>();
     private final Signals signals;
     private final RoutingStrategy strategy;
     private final String strategyName;
@@ -103,6 +105,7 @@ final class Router implements EventPoller.Handler<IngressEvent>
         work += pending;
         pending = 0;
         long now = System.nanoTime();
+        work += applyCommands(now);
         work += drainSignals(now);
         work += releaseDueRetries(now);
         if (control.runState >= Control.STOPPING)
@@ -168,7 +171,7 @@ final class Router implements EventPoller.Handler<IngressEvent>
         int work = 0;
         for (final Lane lane : lanes)
         {
-            if (lane.room > 0)
+            if (lane.room > 0 && !lane.paused)
             {
                 work += dispatchLane(lane, now);
             }
@@ -364,7 +367,10 @@ final class Router implements EventPoller.Handler<IngressEvent>
         final AgentState agent = r.assignedTo;
         agent.assigned--;
         agent.tokensInFlight -= r.task.costTokens();
-        r.lane.room++;
+        if (!agent.retiring)
+        {
+            r.lane.room++; // a retiring agent's room was taken out of the lane when it began to drain
+        }
     }
 
     // ---------------------------------------------------------------- results
@@ -638,6 +644,282 @@ final class Router implements EventPoller.Handler<IngressEvent>
         // last: once every admission is released a drain may return, and all callbacks must have run by then
         r.lane.release(r.admissionLevel);
         release(r);
+    }
+
+    // ---------------------------------------------------------------- fleet changes (commands)
+
+    private int applyCommands(final long now)
+    {
+        int work = 0;
+        Command<?> c;
+        while ((c = engine.commands.relaxedPoll()) != null)
+        {
+            work++;
+            try
+            {
+                c.apply(this, now);
+            }
+            catch (final RuntimeException e)
+            {
+                c.future.completeExceptionally(e);
+            }
+        }
+        if (!retirements.isEmpty())
+        {
+            work += completeRetirements();
+        }
+        return work;
+    }
+
+    AgentState addAgent(final dev.ringmaster.model.AgentSpec spec, final dev.ringmaster.spi.AgentAdapter adapter)
+    {
+        int slots = 0;
+        for (final AgentState a : agents)
+        {
+            if (!a.removed && a.spec.id().equals(spec.id()))
+            {
+                throw new IllegalArgumentException("duplicate agent id '" + spec.id() + "': every agent needs its own id");
+            }
+            slots += a.removed ? 0 : a.limit;
+        }
+        if (slots + spec.capacity() + engine.config.prefetch > Engine.MAX_FLEET_SLOTS)
+        {
+            throw new IllegalArgumentException("adding '" + spec.id() + "' would exceed the " + Engine.MAX_FLEET_SLOTS +
+                " slots one dispatcher supports; remove agents or use another dispatcher");
+        }
+        final int index = agents.length;
+        final Worker[] workers = engine.workers;
+        final int workerIndex = index % workers.length;
+        final AgentState agent = new AgentState(index, spec, adapter, engine.config.prefetch, workerIndex, signals);
+        agent.workerIdle = workers[workerIndex].idle;
+
+        Lane lane = engine.lanesByType.get(spec.type());
+        if (lane == null)
+        {
+            lane = new Lane(spec.type(), engine.config.queueCapacity, new AgentState[]{agent});
+            final Lane[] grown = java.util.Arrays.copyOf(lanes, lanes.length + 1);
+            grown[lanes.length] = lane;
+            lanes = grown;
+            engine.lanes = grown;
+            final java.util.Map<String, Lane> byType = new java.util.HashMap<>(engine.lanesByType);
+            byType.put(spec.type(), lane);
+            engine.lanesByType = byType; // volatile store: submitters see the lane with its agent
+        }
+        else
+        {
+            final AgentState[] pool = java.util.Arrays.copyOf(lane.agents, lane.agents.length + 1);
+            pool[pool.length - 1] = agent;
+            lane.agents = pool;
+            lane.room += agent.limit;
+            lane.refreshSkills();
+        }
+        agent.lane = lane;
+        final AgentState[] all = java.util.Arrays.copyOf(agents, agents.length + 1);
+        all[index] = agent;
+        agents = all;
+        engine.agents = all;
+        final Worker worker = workers[workerIndex];
+        final AgentState[] mine = java.util.Arrays.copyOf(worker.mine, worker.mine.length + 1);
+        mine[mine.length - 1] = agent;
+        worker.mine = mine; // volatile store: the worker starts driving the agent on its next duty cycle
+        return agent;
+    }
+
+    void retire(final String agentId, final java.util.concurrent.CompletableFuture<dev.ringmaster.spi.AgentView> future,
+                final long now)
+    {
+        final AgentState agent = find(agentId);
+        if (agent.retiring)
+        {
+            throw new IllegalStateException("agent '" + agentId + "' is already being removed");
+        }
+        agent.retiring = true;
+        final Lane lane = agent.lane;
+        lane.room -= Math.max(0, agent.limit - agent.assigned);
+        lane.refreshSkills();
+        // what waits in its inbox goes back to the central queue, to be routed elsewhere; the CAS in the inbox makes
+        // each record either started by the agent's worker or returned here, never both
+        TaskRecord r;
+        while ((r = agent.inbox.takeMostUrgent()) != null)
+        {
+            unassign(r);
+            r.clearAttempt();
+            lane.enqueue(r, now);
+        }
+        retirements.add(new Retirement(agent, future));
+    }
+
+    private int completeRetirements()
+    {
+        int work = 0;
+        for (int i = retirements.size() - 1; i >= 0; i--)
+        {
+            final Retirement retirement = retirements.get(i);
+            final AgentState agent = retirement.agent;
+            // a worker may have started a last inbox task just before the agent began to retire: wait for it
+            if (agent.assigned == 0 && agent.running() == 0 && agent.inbox.size() == 0)
+            {
+                final Lane lane = agent.lane;
+                lane.agents = without(lane.agents, agent);
+                final Worker worker = engine.workers[agent.workerIndex];
+                worker.mine = without(worker.mine, agent);
+                agent.removed = true;
+                retirements.remove(i);
+                retirement.future.complete(agent);
+                work++;
+            }
+        }
+        return work;
+    }
+
+    private static AgentState[] without(final AgentState[] array, final AgentState agent)
+    {
+        final AgentState[] out = new AgentState[array.length - 1];
+        int n = 0;
+        for (final AgentState a : array)
+        {
+            if (a != agent)
+            {
+                out[n++] = a;
+            }
+        }
+        return out;
+    }
+
+    int setPaused(final String type, final boolean paused)
+    {
+        final Lane lane = engine.lanesByType.get(type);
+        if (lane == null)
+        {
+            throw new IllegalArgumentException("unknown agent type '" + type + "'; known types: " + engine.lanesByType.keySet());
+        }
+        lane.paused = paused;
+        int waiting = 0;
+        for (int level = 0; level < Priority.COUNT; level++)
+        {
+            waiting += lane.depth(level);
+        }
+        return waiting;
+    }
+
+    private AgentState find(final String agentId)
+    {
+        for (final AgentState a : agents)
+        {
+            if (!a.removed && a.spec.id().equals(agentId))
+            {
+                return a;
+            }
+        }
+        final List<String> known = new ArrayList<>();
+        for (final AgentState a : agents)
+        {
+            if (!a.removed)
+            {
+                known.add(a.spec.id());
+            }
+        }
+        throw new IllegalArgumentException("unknown agent '" + agentId + "'; known agents: " + known);
+    }
+
+    dev.ringmaster.dispatch.ReprioritizeOutcome reprioritize(final long taskId, final int newLevel, final long now)
+    {
+        for (final Lane lane : lanes)
+        {
+            for (int level = 0; level < Priority.COUNT; level++)
+            {
+                for (int i = 0; i < lane.deferredCount[level]; i++)
+                {
+                    final TaskRecord r = lane.deferred[level][i];
+                    if (r.task.id() == taskId)
+                    {
+                        if (!moveAdmission(r, newLevel))
+                        {
+                            return dev.ringmaster.dispatch.ReprioritizeOutcome.QUEUE_FULL;
+                        }
+                        lane.removeDeferred(level, i);
+                        lane.enqueue(r, r.enqueuedNanos);
+                        return dev.ringmaster.dispatch.ReprioritizeOutcome.MOVED;
+                    }
+                }
+                final var q = lane.queues[level];
+                TaskRecord found = null;
+                // one full rotation keeps the order of the others: the router is the queue's only producer
+                for (int n = q.size(); n > 0; n--)
+                {
+                    final TaskRecord r = q.relaxedPoll();
+                    if (r == null)
+                    {
+                        break;
+                    }
+                    if (found == null && r.task.id() == taskId)
+                    {
+                        found = r;
+                    }
+                    else
+                    {
+                        q.offer(r);
+                    }
+                }
+                if (found != null)
+                {
+                    if (!moveAdmission(found, newLevel))
+                    {
+                        lane.enqueue(found, found.enqueuedNanos); // back at its old level, at the tail
+                        return dev.ringmaster.dispatch.ReprioritizeOutcome.QUEUE_FULL;
+                    }
+                    lane.enqueue(found, found.enqueuedNanos);
+                    return dev.ringmaster.dispatch.ReprioritizeOutcome.MOVED;
+                }
+            }
+        }
+        final TaskRecord waitingRetry = retries.find(taskId);
+        if (waitingRetry != null)
+        {
+            return moveAdmission(waitingRetry, newLevel) ? dev.ringmaster.dispatch.ReprioritizeOutcome.MOVED :
+                dev.ringmaster.dispatch.ReprioritizeOutcome.QUEUE_FULL;
+        }
+        for (final AgentState agent : agents)
+        {
+            for (final Slot slot : agent.slots)
+            {
+                final TaskRecord r = slot.record;
+                if (r != null && r.task != null && r.task.id() == taskId)
+                {
+                    return dev.ringmaster.dispatch.ReprioritizeOutcome.ALREADY_RUNNING;
+                }
+            }
+            if (agent.inbox.contains(taskId))
+            {
+                return dev.ringmaster.dispatch.ReprioritizeOutcome.ALREADY_RUNNING;
+            }
+        }
+        return dev.ringmaster.dispatch.ReprioritizeOutcome.NOT_FOUND;
+    }
+
+    /** Moves the task's admission to the new level so that every queue stays within its capacity. */
+    private static boolean moveAdmission(final TaskRecord r, final int newLevel)
+    {
+        if (newLevel == r.admissionLevel)
+        {
+            r.level = newLevel;
+            r.urgency = TaskRecord.urgencyOf(newLevel, r.sequence);
+            return true;
+        }
+        if (!r.lane.admit(newLevel))
+        {
+            return false;
+        }
+        r.lane.release(r.admissionLevel);
+        r.admissionLevel = newLevel;
+        r.level = newLevel;
+        r.urgency = TaskRecord.urgencyOf(newLevel, r.sequence);
+        return true;
+    }
+
+    /** A retiring agent and who waits for its removal. */
+    private record Retirement(AgentState agent, java.util.concurrent.CompletableFuture<dev.ringmaster.spi.AgentView> future)
+    {
     }
 
     // ---------------------------------------------------------------- record pool

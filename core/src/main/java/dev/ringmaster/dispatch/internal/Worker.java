@@ -13,7 +13,8 @@ final class Worker
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
 
     private final Control control;
-    private final AgentState[] mine;
+    /** Replaced (copy on write) by the router when agents are added or removed; read once per duty cycle. */
+    volatile AgentState[] mine;
     private final Signals signals;
     final ParkingIdleStrategy idle;
 
@@ -44,6 +45,7 @@ final class Worker
 
     private boolean workPending()
     {
+        final AgentState[] mine = this.mine;
         for (final AgentState a : mine)
         {
             if (a.inbox.size() > 0 && a.running() < a.slots.length)
@@ -61,6 +63,7 @@ final class Worker
             return 0; // the router cancels what waits in inboxes; running tasks finish on their own
         }
         final long now = System.nanoTime();
+        final AgentState[] mine = this.mine;
         int work = 0;
         for (final AgentState agent : mine)
         {
@@ -79,7 +82,7 @@ final class Worker
         {
             for (final AgentState agent : mine)
             {
-                if (agent.running() < agent.slots.length && agent.inbox.size() == 0)
+                if (agent.running() < agent.slots.length && agent.inbox.size() == 0 && !agent.retiring)
                 {
                     work += steal(agent, now);
                 }

@@ -1,0 +1,16 @@
+package dev.ringmaster.dispatch.internal;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A change to the running dispatcher (add or remove an agent, pause a type, re-prioritize a task), queued by any
+ * thread and applied by the router between duty cycles, so that routing state keeps its single writer and the
+ * dispatch path takes no lock. Allocation here is fine: commands are rare.
+ */
+abstract class Command<T>
+{
+    final CompletableFuture<T> future = new CompletableFuture<>();
+
+    /** Router thread only. */
+    abstract void apply(Router router, long nowNanos);
+}
