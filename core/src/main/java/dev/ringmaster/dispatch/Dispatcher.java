@@ -316,7 +316,7 @@ public final class Dispatcher implements AutoCloseable
                 Math.min(1.0, a.busyNanosTotal() / ((double)elapsed * a.capacity()));
             final double load = (double)a.inFlight() / a.capacity();
             stats.add(new AgentStats(a.id(), a.spec().type(), a.capacity(), counts[i], a.failedTotal(), tokens[i],
-                a.stolenTotal(), a.inFlight(), utilization, load, load >= overloadThreshold));
+                a.stolenTotal(), a.inFlight(), utilization, load, load >= overloadThreshold, a.isEjected()));
         }
         final Map<Priority, Long> depth = new EnumMap<>(Priority.class);
         final long[] byLevel = engine.queueDepthByPriority();
@@ -328,7 +328,8 @@ public final class Dispatcher implements AutoCloseable
         stageTotals.forEach((name, acc) -> stages.put(name, LatencySummary.of(acc.cumulative())));
         return new MetricsSnapshot(elapsed, engine.strategyName(), engine.accepted(), engine.completed(),
             engine.deadLettered(), engine.expired(), engine.cancelled(), engine.outstanding(), engine.retried(),
-            engine.timedOut(), engine.stolen(), depth, stages, stats, Gini.of(counts), Gini.of(tokens));
+            engine.timedOut(), engine.stolen(), depth, stages, stats, Gini.of(counts), Gini.of(tokens),
+            engine.ejections(), engine.rateLimitedNanos());
     }
 
     /**
@@ -511,6 +512,40 @@ public final class Dispatcher implements AutoCloseable
                 throw new IllegalArgumentException("deadLetterCapacity must be >= 0, got " + capacity);
             }
             config.deadLetterCapacity = capacity;
+            return this;
+        }
+
+        /**
+         * Limits what starts for an agent type or a tenant (token buckets, in tasks per second and tokens per
+         * minute); tasks over the limit wait in their queue. One limit per type or tenant; the last one given wins.
+         */
+        public Builder rateLimit(final RateLimit limit)
+        {
+            config.rateLimits.removeIf(l -> l.scope() == limit.scope() && l.name().equals(limit.name()));
+            config.rateLimits.add(Objects.requireNonNull(limit, "rate limit must not be null"));
+            return this;
+        }
+
+        /** Takes failing or slow agents out of routing for a while (off by default). */
+        public Builder outlierEjection(final OutlierEjection settings)
+        {
+            config.outlierEjection = Objects.requireNonNull(settings, "outlier ejection settings must not be null");
+            return this;
+        }
+
+        /**
+         * New agents, and agents back from ejection, ramp up: over {@code window} the tasks they may hold grow
+         * linearly from {@code minFactor} of their limit to all of it (off by default).
+         */
+        public Builder slowStart(final Duration window, final double minFactor)
+        {
+            if (window.isNegative() || window.isZero() || !(minFactor > 0 && minFactor <= 1))
+            {
+                throw new IllegalArgumentException("slow start needs a positive window and a minFactor in (0, 1], got " +
+                    window + " and " + minFactor);
+            }
+            config.slowStartNanos = window.toNanos();
+            config.slowStartMinFactor = minFactor;
             return this;
         }
 

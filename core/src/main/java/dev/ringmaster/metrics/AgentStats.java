@@ -14,8 +14,9 @@ package dev.ringmaster.metrics;
  * @param utilization busy time over (elapsed time x capacity), in [0, 1].
  * @param load        tasks in flight over capacity right now (may pass 1 by the prefetch).
  * @param overloaded  true if {@code load} is at or above the dispatcher's overload threshold.
+ * @param ejected     true while outlier ejection keeps the agent out of routing.
  */
 public record AgentStats(String id, String type, int capacity, long completed, long failed, long tokens, long stolen,
-                         int inFlight, double utilization, double load, boolean overloaded)
+                         int inFlight, double utilization, double load, boolean overloaded, boolean ejected)
 {
 }

@@ -24,11 +24,14 @@ import java.util.Map;
  * @param agents         per-agent figures, in registration order.
  * @param giniByCount    Gini coefficient of completed tasks per agent.
  * @param giniByTokens   Gini coefficient of tokens per agent.
+ * @param ejections      outlier ejections so far.
+ * @param rateLimitedNanos per rate limit ("type:NAME", "tenant:NAME"), how long it held work back.
  */
 public record MetricsSnapshot(long elapsedNanos, String strategy, long accepted, long completed, long deadLettered,
                               long expired, long cancelled, long outstanding, long retries, long timeouts, long steals,
                               Map<Priority, Long> queueDepth, Map<String, LatencySummary> stages,
-                              List<AgentStats> agents, double giniByCount, double giniByTokens)
+                              List<AgentStats> agents, double giniByCount, double giniByTokens, long ejections,
+                              Map<String, Long> rateLimitedNanos)
 {
     /** @return tasks that reached a terminal state. */
     public long terminal()

@@ -19,6 +19,7 @@ public final class Task
     private final Priority priority;
     private final String affinityKey;
     private final String targetAgent;
+    private final String tenant;
     private final long costTokens;
     private final long requiredSkills;
     private final long ttlNanos;
@@ -33,6 +34,7 @@ public final class Task
         this.priority = b.priority;
         this.affinityKey = b.affinityKey;
         this.targetAgent = b.targetAgent;
+        this.tenant = b.tenant;
         this.costTokens = b.costTokens;
         this.requiredSkills = b.requiredSkills;
         this.ttlNanos = b.ttlNanos;
@@ -72,6 +74,12 @@ public final class Task
     public String affinityKey()
     {
         return affinityKey;
+    }
+
+    /** @return the tenant the task is billed to, for per-tenant rate limits, or null. */
+    public String tenant()
+    {
+        return tenant;
     }
 
     /** @return the id of the agent this task is addressed to (direct assignment), or null. */
@@ -132,6 +140,7 @@ public final class Task
         private Priority priority = Priority.MEDIUM;
         private String affinityKey;
         private String targetAgent;
+        private String tenant;
         private long costTokens;
         private long requiredSkills;
         private long ttlNanos;
@@ -164,6 +173,13 @@ public final class Task
         public Builder affinityKey(final String affinityKey)
         {
             this.affinityKey = affinityKey;
+            return this;
+        }
+
+        /** Names the tenant the task is billed to (per-tenant rate limits). */
+        public Builder tenant(final String tenant)
+        {
+            this.tenant = tenant;
             return this;
         }
 

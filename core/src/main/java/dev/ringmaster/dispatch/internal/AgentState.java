@@ -46,6 +46,13 @@ public final class AgentState implements AgentView, AgentTelemetry
     long tokensInFlight;
     double ewmaLatencyNanos;
     double peakEwmaLatencyNanos;
+    // outlier ejection and slow start, router-owned; 'ejected' is volatile for metrics readers
+    int consecutiveFailures;
+    int ejections;
+    long ejectedUntilNanos;
+    volatile boolean ejected;
+    /** While not 0, the agent is ramping up: its effective limit grows from a fraction to the full limit. */
+    long slowStartFromNanos;
     private long lastSampleNanos;
     private final dev.ringmaster.spi.Bidder bidder;
 
@@ -198,6 +205,12 @@ public final class AgentState implements AgentView, AgentTelemetry
     public boolean isRemoved()
     {
         return removed;
+    }
+
+    /** @return true while outlier ejection keeps the agent out of routing. */
+    public boolean isEjected()
+    {
+        return ejected;
     }
 
     /** @return true while the agent drains before its removal. */

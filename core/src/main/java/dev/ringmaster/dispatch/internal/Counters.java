@@ -17,6 +17,7 @@ final class Counters
     final AtomicLong cancelled = new AtomicLong();
     final AtomicLong stolen = new AtomicLong();
     final AtomicLong timedOut = new AtomicLong();
+    final AtomicLong ejections = new AtomicLong();
 
     static void increment(final AtomicLong counter)
     {

@@ -42,6 +42,8 @@ public final class Engine
     volatile Lane[] lanes;
     volatile AgentState[] agents;
     final EngineConfig config;
+    /** Every rate limit's bucket, for metrics; set once by the router's constructor. */
+    volatile List<TokenBucket> buckets = List.of();
     /** Fleet changes, applied by the router between duty cycles (single writer of routing state). */
     final org.jctools.queues.MpscUnboundedArrayQueue<Command<?>> commands = new org.jctools.queues.MpscUnboundedArrayQueue<>(64);
     final Signals signals;
@@ -75,7 +77,7 @@ public final class Engine
         final int workerCount = Math.min(config.workers, specs.size());
         final long routerSpins = config.busySpin ? Long.MAX_VALUE : 50;
         this.routerIdle = new ParkingIdleStrategy(routerSpins, 20, 1_000, config.maxParkNanos,
-            () -> router().workPending());
+            () -> router().workPending(), () -> router().nextWakeNanos());
 
         int totalLimit = 0;
         for (final AgentSpec spec : specs)
@@ -554,6 +556,23 @@ public final class Engine
     public long timedOut()
     {
         return counters.timedOut.get();
+    }
+
+    public long ejections()
+    {
+        return counters.ejections.get();
+    }
+
+    /** @return per rate limit ("type:coder", "tenant:acme"), the time work waited because of it. */
+    public Map<String, Long> rateLimitedNanos()
+    {
+        final long now = System.nanoTime();
+        final Map<String, Long> out = new LinkedHashMap<>();
+        for (final TokenBucket b : buckets)
+        {
+            out.put(b.limit.scope().name().toLowerCase(java.util.Locale.ROOT) + ":" + b.limit.name(), b.throttledNanosTotal(now));
+        }
+        return out;
     }
 
     public long failedAttempts()

@@ -16,4 +16,10 @@ public final class EngineConfig
     public int preallocatedRecords = 4096;
     public long seed = 42;
     public boolean busySpin;
+    public final java.util.List<dev.ringmaster.dispatch.RateLimit> rateLimits = new java.util.ArrayList<>();
+    /** Null: no outlier ejection. */
+    public dev.ringmaster.dispatch.OutlierEjection outlierEjection;
+    /** 0: no slow start. */
+    public long slowStartNanos;
+    public double slowStartMinFactor = 0.1;
 }

@@ -32,9 +32,17 @@ final class Lane
     static final int DEFER_LIMIT = 16;
 
     // router-owned
+    /** The type's rate limit, or null. */
+    TokenBucket bucket;
     /** Per level, tasks set aside in arrival order; tried before the queue, since they are older. */
     final TaskRecord[][] deferred = new TaskRecord[Priority.COUNT][DEFER_LIMIT];
     final int[] deferredCount = new int[Priority.COUNT];
+    /**
+     * Per level, the tasks of tenants over their rate limit, one FIFO per tenant, so a throttled tenant waits
+     * without blocking the others (unbounded here, bounded by admission like the queues).
+     */
+    final TenantBacklog[][] backlogs = new TenantBacklog[Priority.COUNT][0];
+    final int[] backlogged = new int[Priority.COUNT];
     final int[] bypassed = new int[Priority.COUNT];
     final long[] earliestDeadline = new long[Priority.COUNT];
     /** Sum over agents of the tasks each may still be given; 0 means nothing in the lane can be placed. */
@@ -124,13 +132,53 @@ final class Lane
     /** Approximate from other threads (the deferred count is router-owned), exact on the router. */
     int depth(final int level)
     {
-        return queues[level].size() + deferredCount[level];
+        return queues[level].size() + deferredCount[level] + backlogged[level];
     }
 
     /** Router only. */
     boolean hasWaiting(final int level)
     {
-        return deferredCount[level] > 0 || !queues[level].isEmpty();
+        return deferredCount[level] > 0 || backlogged[level] > 0 || !queues[level].isEmpty();
+    }
+
+    /** Router only: @return the backlog of a tenant at a level, created on first use (rare, so it may allocate). */
+    TenantBacklog backlog(final int level, final String tenant)
+    {
+        final TenantBacklog existing = findBacklog(level, tenant);
+        if (existing != null)
+        {
+            return existing;
+        }
+        final TenantBacklog[] grown = java.util.Arrays.copyOf(backlogs[level], backlogs[level].length + 1);
+        final TenantBacklog created = new TenantBacklog(tenant);
+        grown[grown.length - 1] = created;
+        backlogs[level] = grown;
+        return created;
+    }
+
+    /** Router only: @return the tenant's backlog at a level, or null. */
+    TenantBacklog findBacklog(final int level, final String tenant)
+    {
+        for (final TenantBacklog b : backlogs[level])
+        {
+            if (b.tenant.equals(tenant))
+            {
+                return b;
+            }
+        }
+        return null;
+    }
+
+    /** One tenant's throttled tasks at one level, oldest first; router thread only. */
+    static final class TenantBacklog
+    {
+        final String tenant;
+        final java.util.ArrayDeque<TaskRecord> tasks = new java.util.ArrayDeque<>();
+
+        TenantBacklog(final String tenant)
+        {
+            this.tenant = tenant;
+        }
     }
 
     /** Router only: sets aside a task that only busy agents can take. @return false if the level's set is full. */

@@ -26,6 +26,7 @@ public final class ParkingIdleStrategy implements IdleStrategy
     private final long minParkNanos;
     private final long maxParkNanos;
     private final BooleanSupplier workPending;
+    private final java.util.function.LongSupplier wakeAtNanos;
 
     private volatile Thread owner;
     private volatile boolean parked;
@@ -45,6 +46,18 @@ public final class ParkingIdleStrategy implements IdleStrategy
     public ParkingIdleStrategy(final long maxSpins, final long maxYields, final long minParkNanos,
                                final long maxParkNanos, final BooleanSupplier workPending)
     {
+        this(maxSpins, maxYields, minParkNanos, maxParkNanos, workPending, () -> Long.MAX_VALUE);
+    }
+
+    /**
+     * @param wakeAtNanos when timed work falls due ({@link System#nanoTime()}), Long.MAX_VALUE for none: a park never
+     *                    lasts past it, so e.g. a rate limit's refill is served on time.
+     */
+    public ParkingIdleStrategy(final long maxSpins, final long maxYields, final long minParkNanos,
+                               final long maxParkNanos, final BooleanSupplier workPending,
+                               final java.util.function.LongSupplier wakeAtNanos)
+    {
+        this.wakeAtNanos = wakeAtNanos;
         this.maxSpins = maxSpins;
         this.maxYields = maxYields;
         this.minParkNanos = minParkNanos;
@@ -117,7 +130,16 @@ public final class ParkingIdleStrategy implements IdleStrategy
                 parked = true; // volatile store then load of the work state below: the other half of the Dekker pair
                 if (!workPending.getAsBoolean())
                 {
-                    LockSupport.parkNanos(parkNanos);
+                    final long wakeAt = wakeAtNanos.getAsLong();
+                    long park = parkNanos;
+                    if (wakeAt != Long.MAX_VALUE)
+                    {
+                        park = Math.min(park, wakeAt - System.nanoTime());
+                    }
+                    if (park > 0)
+                    {
+                        LockSupport.parkNanos(park);
+                    }
                 }
                 parked = false;
                 parkNanos = Math.min(parkNanos << 1, maxParkNanos);

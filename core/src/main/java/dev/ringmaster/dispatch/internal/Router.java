@@ -37,6 +37,14 @@ final class Router implements EventPoller.Handler<IngressEvent>
     private Lane[] lanes;
     private AgentState[] agents;
     private final java.util.List<Retirement> retirements = new ArrayList<>();
+    private final java.util.Map<String, TokenBucket> typeBuckets = new java.util.HashMap<>();
+    private final java.util.Map<String, TokenBucket> tenantBuckets = new java.util.HashMap<>();
+    private final dev.ringmaster.dispatch.OutlierEjection ejection;
+    private final long slowStartNanos;
+    private final double slowStartMinFactor;
+    private long nextOutlierSweepNanos;
+    /** Written and read by the router only (its idle strategy asks on the router thread). */
+    private long nextThrottleWakeNanos = Long.MAX_VALUE;
     private final Signals signals;
     private final RoutingStrategy strategy;
     private final String strategyName;
@@ -84,6 +92,21 @@ final class Router implements EventPoller.Handler<IngressEvent>
         this.retryMaxNanos = config.retryMaxNanos;
         this.watchdogIntervalNanos = config.watchdogIntervalNanos;
         this.random = new SplittableRandom(config.seed);
+        this.ejection = config.outlierEjection;
+        this.slowStartNanos = config.slowStartNanos;
+        this.slowStartMinFactor = config.slowStartMinFactor;
+        final long start = System.nanoTime();
+        for (final dev.ringmaster.dispatch.RateLimit limit : config.rateLimits)
+        {
+            final TokenBucket bucket = new TokenBucket(limit, start);
+            (limit.scope() == dev.ringmaster.dispatch.RateLimit.Scope.TYPE ? typeBuckets : tenantBuckets).put(limit.name(), bucket);
+        }
+        for (final Lane lane : lanes)
+        {
+            lane.bucket = typeBuckets.get(lane.type);
+        }
+        engine.buckets = new ArrayList<>(typeBuckets.values());
+        engine.buckets.addAll(tenantBuckets.values());
         for (int i = 0; i < config.preallocatedRecords; i++)
         {
             release(new TaskRecord());
@@ -117,6 +140,7 @@ final class Router implements EventPoller.Handler<IngressEvent>
         }
         else
         {
+            nextThrottleWakeNanos = Long.MAX_VALUE;
             work += dispatch(now);
         }
         now = System.nanoTime();
@@ -125,6 +149,11 @@ final class Router implements EventPoller.Handler<IngressEvent>
             nextWatchdogNanos = now + watchdogIntervalNanos;
             work += watchdog(now);
             work += sweepExpired(now);
+            if (now - nextOutlierSweepNanos >= 0)
+            {
+                nextOutlierSweepNanos = now + 100_000_000L;
+                sweepLatencyOutliers(now);
+            }
         }
         return work;
     }
@@ -231,6 +260,14 @@ final class Router implements EventPoller.Handler<IngressEvent>
 
     private int tryLevel(final Lane lane, final int level, final long now)
     {
+        if (lane.backlogged[level] > 0)
+        {
+            final int placed = tryBacklogs(lane, level, now);
+            if (placed != 0)
+            {
+                return placed;
+            }
+        }
         // tasks set aside for want of a free skilled agent are older than the queue's head: they go first
         for (int i = 0; i < lane.deferredCount[level]; i++)
         {
@@ -241,10 +278,20 @@ final class Router implements EventPoller.Handler<IngressEvent>
                 expire(r, now, "time to live passed while queued");
                 return 1;
             }
-            final AgentState agent = route(lane, r);
+            if (lane.bucket != null && !allows(lane.bucket, r, now))
+            {
+                return 0; // the whole type is over its limit: nothing of it starts until the bucket refills
+            }
+            final TokenBucket tenant = tenantBucket(r);
+            if (tenant != null && !allows(tenant, r, now))
+            {
+                continue;
+            }
+            final AgentState agent = route(lane, r, now);
             if (agent != null)
             {
                 lane.removeDeferred(level, i);
+                takeTokens(lane, tenant, r);
                 dispatched(lane, level, r, agent, now);
                 return 1;
             }
@@ -263,20 +310,116 @@ final class Router implements EventPoller.Handler<IngressEvent>
                 expire(head, now, "time to live passed while queued");
                 return 1;
             }
-            final AgentState agent = route(lane, head);
+            if (lane.bucket != null && !allows(lane.bucket, head, now))
+            {
+                return 0; // the type is over its limit; the task waits in its queue, it is not dropped
+            }
+            final TokenBucket tenant = tenantBucket(head);
+            if (tenant != null && (lane.backlogged[level] > 0 && lane.findBacklog(level, head.task.tenant()) != null &&
+                !lane.findBacklog(level, head.task.tenant()).tasks.isEmpty() || !allows(tenant, head, now)))
+            {
+                // its tenant is over its limit (or already has older tasks waiting for it): queue it behind them,
+                // out of the way of other tenants' tasks
+                queue.relaxedPoll();
+                lane.backlog(level, head.task.tenant()).tasks.addLast(head);
+                lane.backlogged[level]++;
+                continue;
+            }
+            final AgentState agent = route(lane, head, now);
             if (agent != null)
             {
                 queue.relaxedPoll();
+                takeTokens(lane, tenant, head);
                 dispatched(lane, level, head, agent, now);
                 return 1;
             }
-            // the lane has room (the caller checked) but not on an agent with the head's skills: set the head aside
-            // so that the tasks behind it can use the free agents, instead of blocking the whole level
+            // the lane has room (the caller checked) but not on an agent able to take the head now (skills, its
+            // tenant's limit, a declining strategy): set the head aside so the tasks behind it can use the free
+            // agents, instead of blocking the whole level
             if (!lane.defer(head))
             {
                 return 0;
             }
             queue.relaxedPoll();
+        }
+    }
+
+    /** Tries the oldest task of each throttled tenant at a level. @return 1 if one was placed or expired. */
+    private int tryBacklogs(final Lane lane, final int level, final long now)
+    {
+        for (final Lane.TenantBacklog backlog : lane.backlogs[level])
+        {
+            final TaskRecord r = backlog.tasks.peekFirst();
+            if (r == null)
+            {
+                continue;
+            }
+            if (r.expiredAt(now))
+            {
+                backlog.tasks.pollFirst();
+                lane.backlogged[level]--;
+                expire(r, now, "time to live passed while its tenant was over its rate limit");
+                return 1;
+            }
+            if (lane.bucket != null && !allows(lane.bucket, r, now))
+            {
+                return 0;
+            }
+            final TokenBucket tenant = tenantBucket(r);
+            if (tenant != null && !allows(tenant, r, now))
+            {
+                continue;
+            }
+            final AgentState agent = route(lane, r, now);
+            if (agent != null)
+            {
+                backlog.tasks.pollFirst();
+                lane.backlogged[level]--;
+                takeTokens(lane, tenant, r);
+                dispatched(lane, level, r, agent, now);
+                return 1;
+            }
+        }
+        return 0;
+    }
+
+    /** Asks a bucket, and remembers when a refused one will have refilled so the router does not sleep past it. */
+    private boolean allows(final TokenBucket bucket, final TaskRecord r, final long now)
+    {
+        if (bucket.allows(r.task.costTokens(), now))
+        {
+            return true;
+        }
+        final long at = now + bucket.nanosUntilAllowed(r.task.costTokens());
+        if (at - nextThrottleWakeNanos < 0)
+        {
+            nextThrottleWakeNanos = at;
+        }
+        return false;
+    }
+
+    /** @return when a rate limit will next let work through, Long.MAX_VALUE if none is holding anything back. */
+    long nextWakeNanos()
+    {
+        return nextThrottleWakeNanos;
+    }
+
+    private TokenBucket tenantBucket(final TaskRecord r)
+    {
+        final String tenant = r.task.tenant();
+        return tenant == null || tenantBuckets.isEmpty() ? null : tenantBuckets.get(tenant);
+    }
+
+    private static void takeTokens(final Lane lane, final TokenBucket tenant, final TaskRecord r)
+    {
+        final long cost = r.task.costTokens();
+        if (lane.bucket != null)
+        {
+            lane.bucket.take(cost);
+        }
+        if (tenant != null)
+        {
+            tenant.take(cost);
         }
     }
 
@@ -294,7 +437,7 @@ final class Router implements EventPoller.Handler<IngressEvent>
         assign(r, agent, now);
     }
 
-    private AgentState route(final Lane lane, final TaskRecord r)
+    private AgentState route(final Lane lane, final TaskRecord r, final long now)
     {
         final AgentState[] pool = lane.agents;
         final long required = r.task.requiredSkills();
@@ -303,7 +446,7 @@ final class Router implements EventPoller.Handler<IngressEvent>
         for (int i = 0; i < pool.length; i++)
         {
             final AgentState a = pool[i];
-            if (a.hasRoom() && a.hasSkills(required))
+            if (a.hasRoom() && a.hasSkills(required) && admits(a, now))
             {
                 c.add(a, i);
             }
@@ -337,6 +480,117 @@ final class Router implements EventPoller.Handler<IngressEvent>
             chosen = strategyFailed("returned index " + chosen + " for " + c.size() + " candidates", null);
         }
         return c.agent(chosen);
+    }
+
+    /** Outlier ejection and slow start, checked only for agents that are in either state. */
+    private boolean admits(final AgentState a, final long now)
+    {
+        if (a.ejectedUntilNanos != 0)
+        {
+            if (now - a.ejectedUntilNanos < 0)
+            {
+                return false;
+            }
+            a.ejectedUntilNanos = 0;
+            a.ejected = false;
+            a.consecutiveFailures = 0;
+            LOG.info("agent '{}' readmitted to routing after ejection #{}", a.id(), a.ejections);
+        }
+        if (a.slowStartFromNanos != 0)
+        {
+            final long age = now - a.slowStartFromNanos;
+            if (age < 0)
+            {
+                return false;
+            }
+            if (age >= slowStartNanos)
+            {
+                a.slowStartFromNanos = 0;
+                return true;
+            }
+            // the agent's share ramps linearly from minFactor to 1 by capping what it may hold
+            final double factor = slowStartMinFactor + (1 - slowStartMinFactor) * ((double)age / slowStartNanos);
+            return a.assigned < Math.max(1, (int)Math.ceil(a.limit * factor));
+        }
+        return true;
+    }
+
+    private void noteFailure(final AgentState agent, final long now)
+    {
+        if (ejection == null || ejection.consecutiveFailures() == 0)
+        {
+            return;
+        }
+        if (++agent.consecutiveFailures >= ejection.consecutiveFailures() && !agent.ejected)
+        {
+            eject(agent, now, agent.consecutiveFailures + " failures in a row");
+        }
+    }
+
+    private void eject(final AgentState agent, final long now, final String why)
+    {
+        final AgentState[] pool = agent.lane.agents;
+        int ejectedNow = 0;
+        for (final AgentState a : pool)
+        {
+            if (a.ejected)
+            {
+                ejectedNow++;
+            }
+        }
+        if (ejectedNow + 1 > (int)Math.floor(pool.length * ejection.maxEjectedFraction()))
+        {
+            return; // never take more than the allowed share of a type out of routing
+        }
+        agent.ejections++;
+        final long period = ejection.baseEjection().toNanos() * Math.min(10, agent.ejections);
+        agent.ejectedUntilNanos = now + period;
+        agent.ejected = true;
+        if (slowStartNanos > 0)
+        {
+            agent.slowStartFromNanos = agent.ejectedUntilNanos; // it comes back ramping up, not at full share
+        }
+        Counters.increment(counters.ejections);
+        LOG.warn("agent '{}' ejected from routing for {} ms: {}", agent.id(), period / 1_000_000, why);
+    }
+
+    /** Ejects agents whose latency is far above their type's mean; a periodic O(agents) sweep, not per task. */
+    private void sweepLatencyOutliers(final long now)
+    {
+        if (ejection == null || ejection.latencyFactor() == 0)
+        {
+            return;
+        }
+        for (final Lane lane : lanes)
+        {
+            final AgentState[] pool = lane.agents;
+            if (pool.length < 3)
+            {
+                continue; // with two agents "far above the others" is just "the slower one"
+            }
+            for (final AgentState a : pool)
+            {
+                if (a.ejected || a.completed.get() < ejection.minSamples())
+                {
+                    continue;
+                }
+                double sum = 0;
+                int n = 0;
+                for (final AgentState other : pool)
+                {
+                    if (other != a && !other.ejected && other.ewmaLatencyNanos > 0)
+                    {
+                        sum += other.ewmaLatencyNanos;
+                        n++;
+                    }
+                }
+                if (n > 0 && a.ewmaLatencyNanos > ejection.latencyFactor() * (sum / n))
+                {
+                    eject(a, now, String.format("latency EWMA %.0f us, over %.1fx the mean of its type (%.0f us)",
+                        a.ewmaLatencyNanos / 1e3, ejection.latencyFactor(), sum / n / 1e3));
+                }
+            }
+        }
     }
 
     private int strategyFailed(final String what, final Throwable e)
@@ -393,6 +647,7 @@ final class Router implements EventPoller.Handler<IngressEvent>
             final long execNanos = r.finishNanos - r.startNanos;
             if (r.outcome == TaskRecord.OUTCOME_SUCCEEDED)
             {
+                exec.consecutiveFailures = 0;
                 exec.recordSuccess(execNanos, r.tokensUsed, r.quality, now);
                 stages.record(Stage.EXECUTION, execNanos);
                 stages.record(Stage.END_TO_END, r.finishNanos - r.acceptedNanos);
@@ -401,6 +656,7 @@ final class Router implements EventPoller.Handler<IngressEvent>
             else
             {
                 exec.recordFailure(execNanos);
+                noteFailure(exec, now);
                 failAttempt(r, exec, "agent '" + exec.id() + "' failed: " + r.error, now);
             }
         }
@@ -439,6 +695,7 @@ final class Router implements EventPoller.Handler<IngressEvent>
                         unassign(r);
                         announceStart(r, agent);
                         agent.recordFailure(now - r.startNanos);
+                        noteFailure(agent, now);
                         failAttempt(r, agent, "timed out after " + (r.task.timeoutNanos() / 1_000_000) +
                             " ms on agent '" + agent.id() + "'", now);
                     }
@@ -538,6 +795,25 @@ final class Router implements EventPoller.Handler<IngressEvent>
                             earliest = Math.min(earliest, r.deadlineNanos);
                         }
                     }
+                    for (final Lane.TenantBacklog backlog : lane.backlogs[level])
+                    {
+                        final var it = backlog.tasks.iterator();
+                        while (it.hasNext())
+                        {
+                            final TaskRecord r = it.next();
+                            if (r.expiredAt(now))
+                            {
+                                work++;
+                                it.remove();
+                                lane.backlogged[level]--;
+                                expire(r, now, "time to live passed while its tenant was over its rate limit");
+                            }
+                            else
+                            {
+                                earliest = Math.min(earliest, r.deadlineNanos);
+                            }
+                        }
+                    }
                     lane.earliestDeadline[level] = earliest;
                 }
             }
@@ -559,6 +835,16 @@ final class Router implements EventPoller.Handler<IngressEvent>
                     final TaskRecord r = lane.removeDeferred(level, 0);
                     cancelled.add(r.task);
                     cancel(r, now, "dispatcher shut down before the task could start");
+                }
+                for (final Lane.TenantBacklog backlog : lane.backlogs[level])
+                {
+                    TaskRecord r;
+                    while ((r = backlog.tasks.pollFirst()) != null)
+                    {
+                        lane.backlogged[level]--;
+                        cancelled.add(r.task);
+                        cancel(r, now, "dispatcher shut down before the task could start");
+                    }
                 }
                 TaskRecord r;
                 while ((r = lane.queues[level].relaxedPoll()) != null)
@@ -697,6 +983,7 @@ final class Router implements EventPoller.Handler<IngressEvent>
         if (lane == null)
         {
             lane = new Lane(spec.type(), engine.config.queueCapacity, new AgentState[]{agent});
+            lane.bucket = typeBuckets.get(spec.type());
             final Lane[] grown = java.util.Arrays.copyOf(lanes, lanes.length + 1);
             grown[lanes.length] = lane;
             lanes = grown;
@@ -714,6 +1001,10 @@ final class Router implements EventPoller.Handler<IngressEvent>
             lane.refreshSkills();
         }
         agent.lane = lane;
+        if (slowStartNanos > 0)
+        {
+            agent.slowStartFromNanos = System.nanoTime(); // a new agent ramps up instead of taking a full share at once
+        }
         final AgentState[] all = java.util.Arrays.copyOf(agents, agents.length + 1);
         all[index] = agent;
         agents = all;
@@ -840,6 +1131,23 @@ final class Router implements EventPoller.Handler<IngressEvent>
                         lane.removeDeferred(level, i);
                         lane.enqueue(r, r.enqueuedNanos);
                         return dev.ringmaster.dispatch.ReprioritizeOutcome.MOVED;
+                    }
+                }
+                for (final Lane.TenantBacklog backlog : lane.backlogs[level])
+                {
+                    for (final TaskRecord r : backlog.tasks)
+                    {
+                        if (r.task.id() == taskId)
+                        {
+                            if (!moveAdmission(r, newLevel))
+                            {
+                                return dev.ringmaster.dispatch.ReprioritizeOutcome.QUEUE_FULL;
+                            }
+                            backlog.tasks.remove(r);
+                            lane.backlogged[level]--;
+                            lane.enqueue(r, r.enqueuedNanos);
+                            return dev.ringmaster.dispatch.ReprioritizeOutcome.MOVED;
+                        }
                     }
                 }
                 final var q = lane.queues[level];
