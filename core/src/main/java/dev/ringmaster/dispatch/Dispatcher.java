@@ -265,6 +265,25 @@ public final class Dispatcher implements AutoCloseable
         return engine.reprioritize(taskId, Objects.requireNonNull(priority, "priority must not be null"));
     }
 
+    /**
+     * Cancels a task that has not started (O(queued tasks), for operators and delegation models).
+     *
+     * @return CANCELLED (its terminal state is now CANCELLED), RUNNING (it runs to its end) or NOT_FOUND.
+     */
+    public CompletableFuture<CancelOutcome> cancel(final long taskId)
+    {
+        return engine.cancel(taskId);
+    }
+
+    /**
+     * @return completes with the id of the agent that holds the task (in its inbox or running it), "" if the task
+     *     waits centrally, or null if no unfinished task has this id.
+     */
+    public CompletableFuture<String> whereIs(final long taskId)
+    {
+        return engine.whereIs(taskId);
+    }
+
     /** @return per agent type, the tasks waiting centrally at each priority. */
     public Map<String, Map<Priority, Long>> queueDepthByType()
     {

@@ -20,6 +20,7 @@ public final class Task
     private final String affinityKey;
     private final String targetAgent;
     private final String tenant;
+    private final String avoidAgent;
     private final long costTokens;
     private final long requiredSkills;
     private final long ttlNanos;
@@ -35,6 +36,7 @@ public final class Task
         this.affinityKey = b.affinityKey;
         this.targetAgent = b.targetAgent;
         this.tenant = b.tenant;
+        this.avoidAgent = b.avoidAgent;
         this.costTokens = b.costTokens;
         this.requiredSkills = b.requiredSkills;
         this.ttlNanos = b.ttlNanos;
@@ -82,7 +84,16 @@ public final class Task
         return tenant;
     }
 
-    /** @return the id of the agent this task is addressed to (direct assignment), or null. */
+    /** @return the id of an agent that must not get this task (e.g. the one a hedged request is racing), or null. */
+    public String avoidAgent()
+    {
+        return avoidAgent;
+    }
+
+    /**
+     * @return the id of the agent this task is addressed to (direct assignment: the dispatcher routes it to that
+     *     agent only, waiting while it is busy), or null.
+     */
     public String targetAgent()
     {
         return targetAgent;
@@ -136,11 +147,12 @@ public final class Task
     public static final class Builder
     {
         private long id = Long.MIN_VALUE;
-        private final String type;
+        private String type;
         private Priority priority = Priority.MEDIUM;
         private String affinityKey;
         private String targetAgent;
         private String tenant;
+        private String avoidAgent;
         private long costTokens;
         private long requiredSkills;
         private long ttlNanos;
@@ -180,6 +192,42 @@ public final class Task
         public Builder tenant(final String tenant)
         {
             this.tenant = tenant;
+            return this;
+        }
+
+        /** Keeps the task away from one agent, e.g. the one already running its hedged twin. */
+        public Builder avoidAgent(final String agentId)
+        {
+            this.avoidAgent = agentId;
+            return this;
+        }
+
+        /** Copies every field of a task except its id (which is fresh unless set again). */
+        public static Builder from(final Task t)
+        {
+            final Builder b = new Builder(t.type);
+            b.priority = t.priority;
+            b.affinityKey = t.affinityKey;
+            b.targetAgent = t.targetAgent;
+            b.tenant = t.tenant;
+            b.avoidAgent = t.avoidAgent;
+            b.costTokens = t.costTokens;
+            b.requiredSkills = t.requiredSkills;
+            b.ttlNanos = t.ttlNanos;
+            b.maxRetries = t.maxRetries;
+            b.timeoutNanos = t.timeoutNanos;
+            b.payload = t.payload;
+            return b;
+        }
+
+        /** Changes the type, e.g. after a classifier chose it for an untyped task. */
+        public Builder type(final String type)
+        {
+            if (type == null || type.isBlank())
+            {
+                throw new IllegalArgumentException("task type must name an agent type, got '" + type + "'");
+            }
+            this.type = type;
             return this;
         }
 

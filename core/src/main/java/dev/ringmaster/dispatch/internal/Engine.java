@@ -173,6 +173,10 @@ public final class Engine
         {
             return SubmitStatus.NO_CAPABLE_AGENT;
         }
+        if (task.targetAgent() != null && !lane.hasAgent(task.targetAgent()))
+        {
+            return SubmitStatus.NO_CAPABLE_AGENT;
+        }
         final int level = task.priority().ordinal();
         if (!lane.admit(level))
         {
@@ -206,8 +210,9 @@ public final class Engine
         return switch (status)
         {
             case UNKNOWN_AGENT_TYPE -> "type '" + task.type() + "' is not one of " + lanesByType.keySet();
-            case NO_CAPABLE_AGENT -> "no agent of type '" + task.type() + "' has all of " +
-                dev.ringmaster.model.Skills.names(task.requiredSkills());
+            case NO_CAPABLE_AGENT -> task.targetAgent() != null && !lanesByType.get(task.type()).hasAgent(task.targetAgent()) ?
+                "the task is addressed to agent '" + task.targetAgent() + "', which is not an agent of type '" + task.type() + "'" :
+                "no agent of type '" + task.type() + "' has all of " + dev.ringmaster.model.Skills.names(task.requiredSkills());
             default -> null;
         };
     }
@@ -273,6 +278,31 @@ public final class Engine
             void apply(final Router router, final long now)
             {
                 future.complete(router.reprioritize(taskId, priority.ordinal(), now));
+            }
+        });
+    }
+
+    public CompletableFuture<dev.ringmaster.dispatch.CancelOutcome> cancel(final long taskId)
+    {
+        return enqueue(new Command<>()
+        {
+            @Override
+            void apply(final Router router, final long now)
+            {
+                future.complete(router.cancel(taskId, now));
+            }
+        });
+    }
+
+    /** @return completes with the agent id holding the task, "" if it waits centrally, null if unknown. */
+    public CompletableFuture<String> whereIs(final long taskId)
+    {
+        return enqueue(new Command<>()
+        {
+            @Override
+            void apply(final Router router, final long now)
+            {
+                future.complete(router.whereIs(taskId));
             }
         });
     }

@@ -39,6 +39,21 @@ final class Inbox
         return false;
     }
 
+    /** @return the task with this id, claimed, or null if it is not here (any thread; the CAS decides races). */
+    TaskRecord take(final long taskId)
+    {
+        for (int i = 0, n = cells.length(); i < n; i++)
+        {
+            final TaskRecord r = cells.get(i);
+            if (r != null && r.task != null && r.task.id() == taskId && cells.compareAndSet(i, r, null))
+            {
+                size.decrementAndGet();
+                return r;
+            }
+        }
+        return null;
+    }
+
     /** Router only. */
     void put(final TaskRecord record)
     {

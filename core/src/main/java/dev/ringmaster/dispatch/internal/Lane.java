@@ -101,6 +101,19 @@ final class Lane
         return false;
     }
 
+    /** Any thread: @return true if an agent with this id is in the lane and not leaving. */
+    boolean hasAgent(final String agentId)
+    {
+        for (final AgentState a : agents)
+        {
+            if (!a.retiring && a.spec.id().equals(agentId))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Any thread: reserves room for one more accepted task at a level. @return false if the level is full. */
     boolean admit(final int level)
     {

@@ -45,6 +45,8 @@ final class Router implements EventPoller.Handler<IngressEvent>
     private long nextOutlierSweepNanos;
     /** Written and read by the router only (its idle strategy asks on the router thread). */
     private long nextThrottleWakeNanos = Long.MAX_VALUE;
+    /** Set by takeWaiting: the task it returned was waiting out a retry back-off. */
+    private boolean takenFromRetries;
     private final Signals signals;
     private final RoutingStrategy strategy;
     private final String strategyName;
@@ -441,12 +443,15 @@ final class Router implements EventPoller.Handler<IngressEvent>
     {
         final AgentState[] pool = lane.agents;
         final long required = r.task.requiredSkills();
+        final String target = r.task.targetAgent();
+        final String avoid = r.task.avoidAgent();
         final CandidateSet c = candidates;
         c.reset(pool);
         for (int i = 0; i < pool.length; i++)
         {
             final AgentState a = pool[i];
-            if (a.hasRoom() && a.hasSkills(required) && admits(a, now))
+            if (a.hasRoom() && a.hasSkills(required) && admits(a, now) &&
+                (target == null || target.equals(a.spec.id())) && (avoid == null || !avoid.equals(a.spec.id())))
             {
                 c.add(a, i);
             }
@@ -1115,22 +1120,107 @@ final class Router implements EventPoller.Handler<IngressEvent>
 
     dev.ringmaster.dispatch.ReprioritizeOutcome reprioritize(final long taskId, final int newLevel, final long now)
     {
+        final TaskRecord r = takeWaiting(taskId);
+        if (r == null)
+        {
+            return whereRunning(taskId) != null ? dev.ringmaster.dispatch.ReprioritizeOutcome.ALREADY_RUNNING :
+                dev.ringmaster.dispatch.ReprioritizeOutcome.NOT_FOUND;
+        }
+        final boolean moved = moveAdmission(r, newLevel);
+        if (takenFromRetries)
+        {
+            retries.add(r); // still waiting out its back-off, now at the new priority
+        }
+        else
+        {
+            r.lane.enqueue(r, r.enqueuedNanos);
+        }
+        return moved ? dev.ringmaster.dispatch.ReprioritizeOutcome.MOVED : dev.ringmaster.dispatch.ReprioritizeOutcome.QUEUE_FULL;
+    }
+
+    dev.ringmaster.dispatch.CancelOutcome cancel(final long taskId, final long now)
+    {
+        final TaskRecord r = takeWaiting(taskId);
+        if (r != null)
+        {
+            cancel(r, now, "cancelled on request before it started");
+            return dev.ringmaster.dispatch.CancelOutcome.CANCELLED;
+        }
+        for (final AgentState agent : agents)
+        {
+            final TaskRecord inInbox = agent.inbox.take(taskId);
+            if (inInbox != null)
+            {
+                unassign(inInbox);
+                cancel(inInbox, now, "cancelled on request before it started");
+                return dev.ringmaster.dispatch.CancelOutcome.CANCELLED;
+            }
+        }
+        return whereRunning(taskId) != null ? dev.ringmaster.dispatch.CancelOutcome.RUNNING :
+            dev.ringmaster.dispatch.CancelOutcome.NOT_FOUND;
+    }
+
+    /** @return the id of the agent holding the task (its inbox or a slot), "" if it waits centrally, null if unknown. */
+    String whereIs(final long taskId)
+    {
+        final String agent = whereRunning(taskId);
+        if (agent != null)
+        {
+            return agent;
+        }
+        final TaskRecord r = takeWaiting(taskId);
+        if (r == null)
+        {
+            return null;
+        }
+        if (takenFromRetries)
+        {
+            retries.add(r);
+        }
+        else
+        {
+            r.lane.enqueue(r, r.enqueuedNanos);
+        }
+        return "";
+    }
+
+    private String whereRunning(final long taskId)
+    {
+        for (final AgentState agent : agents)
+        {
+            for (final Slot slot : agent.slots)
+            {
+                final TaskRecord r = slot.record;
+                if (r != null && r.task != null && r.task.id() == taskId)
+                {
+                    return agent.id();
+                }
+            }
+            if (agent.inbox.contains(taskId))
+            {
+                return agent.id();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Removes a task that waits centrally (queue, set-aside, tenant backlog or retry back-off) and returns it, or null.
+     * O(waiting tasks): one rotation of each queue, which keeps the order of the others since the router is the
+     * queues' only producer. For rare operator commands, never per task.
+     */
+    private TaskRecord takeWaiting(final long taskId)
+    {
+        takenFromRetries = false;
         for (final Lane lane : lanes)
         {
             for (int level = 0; level < Priority.COUNT; level++)
             {
                 for (int i = 0; i < lane.deferredCount[level]; i++)
                 {
-                    final TaskRecord r = lane.deferred[level][i];
-                    if (r.task.id() == taskId)
+                    if (lane.deferred[level][i].task.id() == taskId)
                     {
-                        if (!moveAdmission(r, newLevel))
-                        {
-                            return dev.ringmaster.dispatch.ReprioritizeOutcome.QUEUE_FULL;
-                        }
-                        lane.removeDeferred(level, i);
-                        lane.enqueue(r, r.enqueuedNanos);
-                        return dev.ringmaster.dispatch.ReprioritizeOutcome.MOVED;
+                        return lane.removeDeferred(level, i);
                     }
                 }
                 for (final Lane.TenantBacklog backlog : lane.backlogs[level])
@@ -1139,20 +1229,14 @@ final class Router implements EventPoller.Handler<IngressEvent>
                     {
                         if (r.task.id() == taskId)
                         {
-                            if (!moveAdmission(r, newLevel))
-                            {
-                                return dev.ringmaster.dispatch.ReprioritizeOutcome.QUEUE_FULL;
-                            }
                             backlog.tasks.remove(r);
                             lane.backlogged[level]--;
-                            lane.enqueue(r, r.enqueuedNanos);
-                            return dev.ringmaster.dispatch.ReprioritizeOutcome.MOVED;
+                            return r;
                         }
                     }
                 }
                 final var q = lane.queues[level];
                 TaskRecord found = null;
-                // one full rotation keeps the order of the others: the router is the queue's only producer
                 for (int n = q.size(); n > 0; n--)
                 {
                     final TaskRecord r = q.relaxedPoll();
@@ -1171,38 +1255,17 @@ final class Router implements EventPoller.Handler<IngressEvent>
                 }
                 if (found != null)
                 {
-                    if (!moveAdmission(found, newLevel))
-                    {
-                        lane.enqueue(found, found.enqueuedNanos); // back at its old level, at the tail
-                        return dev.ringmaster.dispatch.ReprioritizeOutcome.QUEUE_FULL;
-                    }
-                    lane.enqueue(found, found.enqueuedNanos);
-                    return dev.ringmaster.dispatch.ReprioritizeOutcome.MOVED;
+                    return found;
                 }
             }
         }
-        final TaskRecord waitingRetry = retries.find(taskId);
-        if (waitingRetry != null)
+        final TaskRecord retry = retries.find(taskId);
+        if (retry != null)
         {
-            return moveAdmission(waitingRetry, newLevel) ? dev.ringmaster.dispatch.ReprioritizeOutcome.MOVED :
-                dev.ringmaster.dispatch.ReprioritizeOutcome.QUEUE_FULL;
+            retries.remove(retry);
+            takenFromRetries = true;
         }
-        for (final AgentState agent : agents)
-        {
-            for (final Slot slot : agent.slots)
-            {
-                final TaskRecord r = slot.record;
-                if (r != null && r.task != null && r.task.id() == taskId)
-                {
-                    return dev.ringmaster.dispatch.ReprioritizeOutcome.ALREADY_RUNNING;
-                }
-            }
-            if (agent.inbox.contains(taskId))
-            {
-                return dev.ringmaster.dispatch.ReprioritizeOutcome.ALREADY_RUNNING;
-            }
-        }
-        return dev.ringmaster.dispatch.ReprioritizeOutcome.NOT_FOUND;
+        return retry;
     }
 
     /** Moves the task's admission to the new level so that every queue stays within its capacity. */

@@ -107,6 +107,7 @@ public final class TaskRecord implements TaskView
         lane = null;
         lastAgent = null;
         lastFailure = null;
+        retryAtNanos = 0;
         startedAttempts = 0;
         future = null;
         heapIndex = -1;

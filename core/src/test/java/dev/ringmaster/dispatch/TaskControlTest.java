@@ -1,0 +1,70 @@
+package dev.ringmaster.dispatch;
+
+import dev.ringmaster.model.AgentSpec;
+import dev.ringmaster.model.Task;
+import dev.ringmaster.spi.AgentAdapter;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Cancel by id, locate by id, direct assignment and agent avoidance, which the delegation models build on. */
+class TaskControlTest
+{
+    @Test
+    void cancelStopsAWaitingTaskButNotARunningOne() throws Exception
+    {
+        final Gate gate = new Gate();
+        final EventLog log = new EventLog();
+        final Dispatcher d = Dispatcher.builder()
+            .agent(AgentSpec.builder("a", "coder").capacity(1).build(), gate)
+            .strategy(TestStrategies.first()).prefetch(0).listener(log).build().start();
+        final Task running = Task.builder("coder").build();
+        final Task waiting = Task.builder("coder").build();
+        d.submit(running);
+        final var waitingResult = d.submitAsync(waiting);
+        while (gate.startOrder.isEmpty())
+        {
+            Thread.sleep(1);
+        }
+        assertThat(d.whereIs(running.id()).get(5, TimeUnit.SECONDS)).isEqualTo("a");
+        assertThat(d.whereIs(waiting.id()).get(5, TimeUnit.SECONDS)).isEqualTo("");
+        assertThat(d.whereIs(987_654_321L).get(5, TimeUnit.SECONDS)).isNull();
+
+        assertThat(d.cancel(waiting.id()).get(5, TimeUnit.SECONDS)).isEqualTo(CancelOutcome.CANCELLED);
+        assertThat(waitingResult.get(5, TimeUnit.SECONDS).state()).isEqualTo(TerminalState.CANCELLED);
+        assertThat(d.cancel(running.id()).get(5, TimeUnit.SECONDS)).isEqualTo(CancelOutcome.RUNNING);
+        assertThat(d.cancel(waiting.id()).get(5, TimeUnit.SECONDS)).isEqualTo(CancelOutcome.NOT_FOUND);
+        gate.releaseAll();
+        assertThat(d.drain(Duration.ofSeconds(5))).isTrue();
+        assertThat(log.duplicates).isEmpty();
+        assertThat(log.completed.get()).isEqualTo(1);
+        assertThat(log.cancelled.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aTaskAddressedToAnAgentWaitsForItAndAnAvoidedAgentNeverGetsTheTask() throws Exception
+    {
+        final Gate busy = new Gate();
+        final Dispatcher d = Dispatcher.builder()
+            .agent(AgentSpec.builder("busy", "coder").capacity(1).build(), busy)
+            .agent(AgentSpec.builder("free", "coder").capacity(4).build(), AgentAdapter.sync(t -> "ok"))
+            .strategy(TestStrategies.first()).prefetch(0).build().start();
+        d.submit(Task.builder("coder").targetAgent("busy").build()); // occupies "busy"
+        final var addressed = d.submitAsync(Task.builder("coder").targetAgent("busy").build());
+        for (int i = 0; i < 20; i++)
+        {
+            // "first" would pick "busy" whenever it has room: avoidance sends these elsewhere
+            assertThat(d.submitAsync(Task.builder("coder").avoidAgent("busy").build()).get(5, TimeUnit.SECONDS).agentId())
+                .isEqualTo("free");
+        }
+        assertThat(addressed).as("waits for its agent although another is free").isNotDone();
+        assertThat(busy.releaseOne()).isTrue();
+        assertThat(busy.releaseOne()).isTrue();
+        assertThat(addressed.get(5, TimeUnit.SECONDS).agentId()).isEqualTo("busy");
+        assertThat(d.submit(Task.builder("coder").targetAgent("ghost").build())).isEqualTo(SubmitStatus.NO_CAPABLE_AGENT);
+        assertThat(d.drain(Duration.ofSeconds(5))).isTrue();
+    }
+}
