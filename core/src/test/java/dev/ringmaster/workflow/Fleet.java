@@ -1,0 +1,156 @@
+package dev.ringmaster.workflow;
+
+import dev.ringmaster.dispatch.Dispatcher;
+import dev.ringmaster.model.AgentSpec;
+import dev.ringmaster.spi.AgentAdapter;
+import dev.ringmaster.spi.Candidates;
+import dev.ringmaster.spi.RoutingDecision;
+import dev.ringmaster.spi.RoutingStrategy;
+import dev.ringmaster.spi.TaskView;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * A dispatcher of single-slot "worker" agents, one worker thread each, whose adapter runs a per-step behaviour and
+ * logs when each step starts and ends, plus a supervisor on it; the behaviours and logs are thread-safe.
+ */
+final class Fleet implements AutoCloseable
+{
+    static final String TYPE = "worker";
+
+    /** The payload of every test step: which step it is and what it was given. */
+    record Call(String step, Map<String, Object> inputs)
+    {
+    }
+
+    final Dispatcher dispatcher;
+    final Supervisor supervisor;
+    final Map<String, Function<Call, Object>> behaviours = new ConcurrentHashMap<>();
+    final Map<String, Call> calls = new ConcurrentHashMap<>();
+    final Queue<String> events = new ConcurrentLinkedQueue<>();
+    final AtomicInteger running = new AtomicInteger();
+    final AtomicInteger maxRunning = new AtomicInteger();
+
+    Fleet(final int agents)
+    {
+        final Dispatcher.Builder builder = Dispatcher.builder();
+        for (int i = 0; i < agents; i++)
+        {
+            builder.agent(AgentSpec.builder("w" + i, TYPE).capacity(1).build(), AgentAdapter.sync(this::execute));
+        }
+        dispatcher = builder.workers(agents).prefetch(0).strategy(leastLoaded())
+            .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(2)).build().start();
+        supervisor = Supervisor.start(dispatcher);
+    }
+
+    /** A step run by the fleet, failing at its first failed attempt, whose payload records its inputs. */
+    static Step.Builder step(final String name, final String... after)
+    {
+        return Step.builder(name, TYPE).after(after).maxRetries(0).payload(inputs -> new Call(name, inputs));
+    }
+
+    /** The default behaviour: a result that shows what the step was given, e.g. "B{A=A{}}". */
+    static Object echo(final Call call)
+    {
+        return call.step() + call.inputs();
+    }
+
+    static boolean await(final CountDownLatch latch)
+    {
+        try
+        {
+            return latch.await(10, TimeUnit.SECONDS);
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    WorkflowResult run(final Workflow workflow) throws Exception
+    {
+        return supervisor.run(workflow).result().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    /** @return the position of an event in the log, -1 if absent. */
+    int indexOf(final String event)
+    {
+        return new ArrayList<>(events).indexOf(event);
+    }
+
+    List<String> started()
+    {
+        final List<String> started = new ArrayList<>();
+        for (final String e : events)
+        {
+            if (e.startsWith("start:"))
+            {
+                started.add(e.substring("start:".length()));
+            }
+        }
+        return started;
+    }
+
+    private Object execute(final TaskView view)
+    {
+        final Call call = (Call)view.task().payload();
+        calls.put(call.step(), call);
+        events.add("start:" + call.step());
+        maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+        try
+        {
+            return behaviours.getOrDefault(call.step(), Fleet::echo).apply(call);
+        }
+        finally
+        {
+            running.decrementAndGet();
+            // logged before the adapter reports completion, so it precedes any dependent's start in the log
+            events.add("end:" + call.step());
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        supervisor.close();
+        dispatcher.close();
+    }
+
+    /** Fewest in flight, first wins ties; router-thread confined like every strategy. */
+    private static RoutingStrategy leastLoaded()
+    {
+        return new RoutingStrategy()
+        {
+            @Override
+            public String name()
+            {
+                return "workflow-test-least-loaded";
+            }
+
+            @Override
+            public int select(final TaskView task, final Candidates c, final RoutingDecision d)
+            {
+                int best = 0;
+                for (int i = 1; i < c.size(); i++)
+                {
+                    if (c.get(i).inFlight() < c.get(best).inFlight())
+                    {
+                        best = i;
+                    }
+                }
+                return best;
+            }
+        };
+    }
+}
