@@ -35,6 +35,8 @@ final class RunState
     private final int[] waitingOn;
     private final StepStatus[] status;
     private final boolean[] inDispatcher;
+    /** Dispatcher task id of each step's latest submission, to cancel it when the run ends early. */
+    private final long[] taskIds;
     private final boolean[] usedFallback;
     private final Object[] results;
     private final String[] agentIds;
@@ -63,6 +65,7 @@ final class RunState
         }
         status = new StepStatus[n];
         inDispatcher = new boolean[n];
+        taskIds = new long[n];
         usedFallback = new boolean[n];
         results = new Object[n];
         agentIds = new String[n];
@@ -178,6 +181,7 @@ final class RunState
             submittedNanos[i] = System.nanoTime();
         }
         inDispatcher[i] = true;
+        taskIds[i] = task.id();
         inFlight++;
         // completed on the router thread (or here, if rejected): only hand the outcome over, never work there
         supervisor.dispatcher().submitAsync(task).whenComplete((taskResult, error) ->
@@ -274,6 +278,14 @@ final class RunState
     {
         ended = true;
         supervisor.unregister(this);
+        for (int i = 0; i < workflow.size(); i++)
+        {
+            if (inDispatcher[i] && status[i] == null)
+            {
+                // not started yet: take it out of the dispatcher; a running one finishes and its result is ignored
+                supervisor.dispatcher().cancel(taskIds[i]);
+            }
+        }
         final long now = System.nanoTime();
         final int n = workflow.size();
         final Map<String, Object> stepResults = new LinkedHashMap<>();

@@ -10,8 +10,9 @@ public enum StepStatus
     /** The step failed with no fallback left, which failed the workflow. */
     FAILED,
     /**
-     * The step was in the dispatcher when the run ended (failed elsewhere or cancelled); it runs to its end there, since
-     * the dispatcher cannot cancel a task by id, but its result is ignored.
+     * The step was in the dispatcher when the run ended (failed elsewhere or cancelled): if it had not started it is
+     * cancelled there, if it was running it runs to its end (agents are not preempted); either way its result is
+     * ignored.
      */
     ABANDONED,
     /** The run ended before the step (or its fallback) was submitted. */

@@ -37,8 +37,8 @@ public final class WorkflowRun
 
     /**
      * Stops submitting steps and completes the run as {@link WorkflowStatus#CANCELLED}, naming its unfinished steps,
-     * unless it ends first. Steps already in the dispatcher are not cancelled (the dispatcher has no cancel by task
-     * id): they run to their end there, their results ignored, and show as {@link StepStatus#ABANDONED}.
+     * unless it ends first. Steps waiting in the dispatcher are cancelled there; running ones run to their end (agents
+     * are not preempted); both show as {@link StepStatus#ABANDONED} and their results are ignored.
      */
     public void cancel()
     {
