@@ -8,8 +8,8 @@ import dev.ringmaster.spi.RoutingStrategyProvider;
 import dev.ringmaster.spi.TaskView;
 
 /**
- * Picks the eligible agent with the fewest tasks in flight relative to its capacity (ties go to the earliest
- * registered, then rotate); O(n) in the candidates. Router thread only.
+ * Picks the eligible agent with the fewest tasks in flight relative to its capacity (ties take turns: each scan starts
+ * just after the last winner); O(n) in the candidates. Router thread only.
  *
  * <p>Load is in-flight over capacity, not the raw count: an agent that runs 8 at once with 4 in flight is less loaded
  * than one that runs 2 with 2. The score reported is the free fraction, so higher is better.
@@ -18,7 +18,8 @@ public final class LeastConnectionsStrategy implements RoutingStrategy
 {
     public static final String NAME = "least-connections";
 
-    private int tieBreak;
+    /** Where the next scan starts: just after the last winner, so equal agents take turns. */
+    private int cursor;
 
     @Override
     public String name()
@@ -30,13 +31,13 @@ public final class LeastConnectionsStrategy implements RoutingStrategy
     public int select(final TaskView task, final Candidates candidates, final RoutingDecision decision)
     {
         final int n = candidates.size();
-        final int offset = tieBreak++ % n;
+        final int start = cursor < n ? cursor : 0;
         int best = -1;
         double bestLoad = Double.MAX_VALUE;
         double secondLoad = Double.MAX_VALUE;
         for (int k = 0; k < n; k++)
         {
-            final int i = (k + offset) % n; // rotating start spreads ties instead of always favouring the first agent
+            final int i = k + start < n ? k + start : k + start - n; // ties go to the next after the last winner
             final AgentView a = candidates.get(i);
             final double load = (double)a.inFlight() / a.capacity();
             if (load < bestLoad)
@@ -51,6 +52,7 @@ public final class LeastConnectionsStrategy implements RoutingStrategy
             }
         }
         decision.explain(1.0 - bestLoad, secondLoad == Double.MAX_VALUE ? Double.NaN : 1.0 - secondLoad);
+        cursor = best + 1;
         return best;
     }
 

@@ -23,12 +23,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BuiltInStrategiesTest
 {
     private static final ClassLoader LOADER = BuiltInStrategiesTest.class.getClassLoader();
+    static final List<String> ALL = List.of("round-robin", "random", "least-connections", "weighted-round-robin",
+        "least-tokens", "p2c", "peak-ewma", "consistent-hash", "bounded-load-hash", "skill-based", "resource-adaptive",
+        "auction", "direct", "sticky");
 
     @Test
     void everyBuiltInIsFoundByNameThroughServiceLoader()
     {
-        assertThat(RoutingStrategies.names(LOADER)).contains("round-robin", "random", "least-connections");
-        for (final String name : List.of("round-robin", "random", "least-connections"))
+        assertThat(RoutingStrategies.names(LOADER)).containsAll(ALL);
+        for (final String name : ALL)
         {
             assertThat(RoutingStrategies.create(name, LOADER).name()).isEqualTo(name);
         }
@@ -37,7 +40,9 @@ class BuiltInStrategiesTest
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"round-robin", "random", "least-connections"})
+    @ValueSource(strings = {"round-robin", "random", "least-connections", "weighted-round-robin", "least-tokens", "p2c",
+        "peak-ewma", "consistent-hash", "bounded-load-hash", "skill-based", "resource-adaptive", "auction", "direct",
+        "sticky"})
     void aDispatcherBuiltByStrategyNameCompletesEveryTask(final String name)
     {
         final Dispatcher.Builder b = Dispatcher.builder().strategy(name);
@@ -48,7 +53,10 @@ class BuiltInStrategiesTest
         final Dispatcher d = b.build().start();
         for (int i = 0; i < 5_000; i++)
         {
-            assertThat(d.submit(Task.builder("worker").build(), Duration.ofSeconds(5))).isEqualTo(SubmitStatus.ACCEPTED);
+            // keys and targets on some tasks, so the hashing, sticky and direct strategies take their real paths
+            final Task task = Task.builder("worker").affinityKey(i % 3 == 0 ? null : "k" + i % 37)
+                .targetAgent(i % 5 == 0 ? "a" + i % 4 : null).costTokens(i % 1_000).build();
+            assertThat(d.submit(task, Duration.ofSeconds(5))).isEqualTo(SubmitStatus.ACCEPTED);
         }
         assertThat(d.drain(Duration.ofSeconds(30))).isTrue();
         assertThat(d.metrics().completed()).isEqualTo(5_000);

@@ -1,0 +1,103 @@
+package dev.ringmaster.plugins.routing;
+
+import dev.ringmaster.spi.AgentView;
+import dev.ringmaster.spi.Bidder;
+import dev.ringmaster.spi.Candidates;
+import dev.ringmaster.spi.RoutingDecision;
+import dev.ringmaster.spi.RoutingStrategy;
+import dev.ringmaster.spi.RoutingStrategyProvider;
+import dev.ringmaster.spi.TaskView;
+
+/**
+ * Market-based routing, a Contract Net auction: every eligible agent bids for the task and the lowest bid wins;
+ * O(n) bids per decision. Router thread only, and so are the bidders it calls.
+ *
+ * <p>An agent whose adapter is a {@link Bidder} bids for itself (estimated completion time, money, tokens: its own
+ * private knowledge); any other agent bids its estimated completion time,
+ * {@code (inFlight + 1) / capacity x ewmaLatency}. Before an agent's first result its latency is unknown and it bids
+ * {@code (inFlight + 1) / capacity} nanoseconds, below any measured agent, so a new agent is tried before the known
+ * ones. {@link Bidder#NO_BID} (and NaN) means the agent declines; if every agent declines the task stays queued
+ * ({@link RoutingStrategy#DECLINE}). Equal bids take turns: each scan starts just after the last winner. The
+ * decision records the best and second-best bid.
+ */
+public final class AuctionStrategy implements RoutingStrategy
+{
+    public static final String NAME = "auction";
+
+    /** Where the next scan starts: just after the last winner, so equal agents take turns. */
+    private int cursor;
+
+    @Override
+    public String name()
+    {
+        return NAME;
+    }
+
+    /** @return the bid of an agent without a bidder of its own: its estimated completion time in nanoseconds. */
+    public static double defaultBid(final AgentView a)
+    {
+        final double queue = (double)(a.inFlight() + 1) / a.capacity();
+        final double latency = a.ewmaLatencyNanos();
+        return latency > 0 ? queue * latency : queue;
+    }
+
+    @Override
+    public int select(final TaskView task, final Candidates candidates, final RoutingDecision decision)
+    {
+        final int n = candidates.size();
+        final int start = cursor < n ? cursor : 0;
+        int best = DECLINE;
+        double bestBid = Bidder.NO_BID;
+        double secondBid = Bidder.NO_BID;
+        for (int k = 0; k < n; k++)
+        {
+            final int i = k + start < n ? k + start : k + start - n;
+            final AgentView a = candidates.get(i);
+            final Bidder bidder = a.bidder();
+            final double bid = bidder != null ? bidder.bid(task, a) : defaultBid(a);
+            if (!(bid < Bidder.NO_BID))
+            {
+                continue; // NO_BID or NaN: the agent declines
+            }
+            if (bid < bestBid)
+            {
+                secondBid = bestBid;
+                bestBid = bid;
+                best = i;
+            }
+            else if (bid < secondBid)
+            {
+                secondBid = bid;
+            }
+        }
+        if (best != DECLINE)
+        {
+            cursor = best + 1;
+            decision.explain(bestBid, secondBid == Bidder.NO_BID ? Double.NaN : secondBid);
+        }
+        return best;
+    }
+
+    /** Registers {@link AuctionStrategy} with the ServiceLoader; stateless. */
+    public static final class Provider implements RoutingStrategyProvider
+    {
+        @Override
+        public String name()
+        {
+            return NAME;
+        }
+
+        @Override
+        public String description()
+        {
+            return "Contract Net auction: each agent bids (its own Bidder, else estimated completion time), the " +
+                "lowest bid wins; O(n)";
+        }
+
+        @Override
+        public RoutingStrategy create()
+        {
+            return new AuctionStrategy();
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package dev.ringmaster.plugins.routing;
+
+import dev.ringmaster.spi.AgentView;
+import dev.ringmaster.spi.Candidates;
+
+import java.util.Arrays;
+import java.util.HashMap;
+
+/**
+ * An immutable consistent-hash ring of one agent pool: virtual-node points sorted in a {@code long[]}, each owned by a
+ * pool position; built off the hot path, then read by one router thread (safe to share once published).
+ *
+ * <p>Points are derived from agent ids, not positions, so an agent keeps its arcs when others join or leave and only
+ * the keys on the arcs that changed hands move. The ring remembers each position's {@link AgentView#index()} so a
+ * strategy can tell, in O(1) per position it touches, that the pool changed under it and rebuild.
+ */
+final class HashRing
+{
+    /** Virtual nodes per unit of weight: about 10% spread in arc share per agent at 128. */
+    static final int VNODES_PER_WEIGHT = 128;
+    /** Weights above this get no more virtual nodes, which bounds the ring at 16 x 128 points per agent. */
+    static final int MAX_WEIGHT = 16;
+
+    private final int poolSize;
+    private final int[] agentIndexAt;
+    private final long[] points;
+    private final int[] owners;
+
+    private HashRing(final int poolSize, final int[] agentIndexAt, final long[] points, final int[] owners)
+    {
+        this.poolSize = poolSize;
+        this.agentIndexAt = agentIndexAt;
+        this.points = points;
+        this.owners = owners;
+    }
+
+    /** @return the ring of the candidates' whole pool, {@code weight x VNODES_PER_WEIGHT} points per agent; allocates. */
+    static HashRing of(final Candidates candidates)
+    {
+        final int n = candidates.poolSize();
+        final int[] agentIndexAt = new int[n];
+        int total = 0;
+        for (int p = 0; p < n; p++)
+        {
+            final AgentView a = candidates.poolAgent(p);
+            agentIndexAt[p] = a.index();
+            total += vnodes(a);
+        }
+        // sort (point, owner) pairs by point: an index sort is fine here, the ring is built only when the pool changes
+        final long[] raw = new long[total];
+        final int[] rawOwner = new int[total];
+        int k = 0;
+        for (int p = 0; p < n; p++)
+        {
+            final AgentView a = candidates.poolAgent(p);
+            final long h = Hashing.hash(a.id());
+            final int v = vnodes(a);
+            for (int r = 0; r < v; r++)
+            {
+                raw[k] = Hashing.point(h, r);
+                rawOwner[k++] = p;
+            }
+        }
+        final Integer[] order = new Integer[total];
+        for (int i = 0; i < total; i++)
+        {
+            order[i] = i;
+        }
+        // ties (a 64-bit collision) are broken by agent id so the ring does not depend on pool order
+        Arrays.sort(order, (x, y) ->
+        {
+            final int c = Long.compareUnsigned(raw[x], raw[y]);
+            return c != 0 ? c : candidates.poolAgent(rawOwner[x]).id().compareTo(candidates.poolAgent(rawOwner[y]).id());
+        });
+        final long[] points = new long[total];
+        final int[] owners = new int[total];
+        for (int i = 0; i < total; i++)
+        {
+            points[i] = raw[order[i]];
+            owners[i] = rawOwner[order[i]];
+        }
+        return new HashRing(n, agentIndexAt, points, owners);
+    }
+
+    private static int vnodes(final AgentView a)
+    {
+        return VNODES_PER_WEIGHT * Math.min(Math.max(a.weight(), 1), MAX_WEIGHT);
+    }
+
+    /**
+     * O(1) check that the pool is still the one the ring was built from: same size and the same agents at both ends
+     * (agents join at the end; a removal shifts the last position). Positions the caller lands on are checked again
+     * with {@link #holds}, which catches a swap in the middle.
+     */
+    boolean matches(final Candidates candidates)
+    {
+        final int n = poolSize;
+        return candidates.poolSize() == n &&
+            candidates.poolAgent(0).index() == agentIndexAt[0] &&
+            candidates.poolAgent(n - 1).index() == agentIndexAt[n - 1];
+    }
+
+    /** @return true if pool position {@code position} still holds the agent the ring placed there. */
+    boolean holds(final Candidates candidates, final int position)
+    {
+        return candidates.poolAgent(position).index() == agentIndexAt[position];
+    }
+
+    /** @return number of points on the ring. */
+    int size()
+    {
+        return points.length;
+    }
+
+    /** @return the slot of the first point at or clockwise after {@code hash}, wrapping past the top; O(log n). */
+    int slotOf(final long hash)
+    {
+        final long[] points = this.points;
+        int lo = 0;
+        int hi = points.length;
+        while (lo < hi)
+        {
+            final int mid = (lo + hi) >>> 1;
+            if (Long.compareUnsigned(points[mid], hash) < 0)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+        return lo == points.length ? 0 : lo;
+    }
+
+    /** @return the slot after {@code slot}, clockwise. */
+    int next(final int slot)
+    {
+        final int s = slot + 1;
+        return s == points.length ? 0 : s;
+    }
+
+    /** @return the pool position that owns the point at {@code slot}. */
+    int owner(final int slot)
+    {
+        return owners[slot];
+    }
+
+    /**
+     * The current ring of each agent type a strategy has seen (one strategy instance serves every type of its
+     * dispatcher); router thread only. Lookups do not allocate: {@code HashMap.get} on a String uses its cached hash.
+     */
+    static final class PerType
+    {
+        private final HashMap<String, HashRing> rings = new HashMap<>();
+
+        /** @return the ring for the task's type, rebuilt first if the pool no longer matches it. */
+        HashRing current(final String type, final Candidates candidates)
+        {
+            final HashRing ring = rings.get(type);
+            return ring != null && ring.matches(candidates) ? ring : rebuild(type, candidates);
+        }
+
+        /** @return a fresh ring of the pool, replacing the type's old one; allocates. */
+        HashRing rebuild(final String type, final Candidates candidates)
+        {
+            final HashRing ring = HashRing.of(candidates);
+            rings.put(type, ring);
+            return ring;
+        }
+    }
+}

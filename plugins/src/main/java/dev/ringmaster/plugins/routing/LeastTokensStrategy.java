@@ -1,0 +1,90 @@
+package dev.ringmaster.plugins.routing;
+
+import dev.ringmaster.spi.AgentView;
+import dev.ringmaster.spi.Candidates;
+import dev.ringmaster.spi.RoutingDecision;
+import dev.ringmaster.spi.RoutingStrategy;
+import dev.ringmaster.spi.RoutingStrategyProvider;
+import dev.ringmaster.spi.TaskView;
+
+/**
+ * Picks the eligible agent with the fewest tokens in flight per unit of capacity, counting the task being placed;
+ * O(n) in the candidates. Router thread only.
+ *
+ * <p>"Count the tokens, not the tasks": one 10,000-token task is more work than five 200-token ones, so an agent
+ * with more but smaller tasks may be the less loaded. Ties (e.g. tasks without a cost estimate) are broken by tasks in
+ * flight per capacity, then by taking turns. The score reported is the negated load, higher is
+ * better.
+ */
+public final class LeastTokensStrategy implements RoutingStrategy
+{
+    public static final String NAME = "least-tokens";
+
+    /** Where the next scan starts: just after the last winner, so equal agents take turns. */
+    private int cursor;
+
+    @Override
+    public String name()
+    {
+        return NAME;
+    }
+
+    @Override
+    public int select(final TaskView task, final Candidates candidates, final RoutingDecision decision)
+    {
+        final long cost = task.task().costTokens();
+        final int n = candidates.size();
+        final int start = cursor < n ? cursor : 0;
+        int best = -1;
+        double bestTokens = Double.MAX_VALUE;
+        double bestTasks = Double.MAX_VALUE;
+        double secondTokens = Double.MAX_VALUE;
+        for (int k = 0; k < n; k++)
+        {
+            final int i = k + start < n ? k + start : k + start - n;
+            final AgentView a = candidates.get(i);
+            final double capacity = a.capacity();
+            final double tokens = (a.tokensInFlight() + cost) / capacity;
+            final double tasks = a.inFlight() / capacity;
+            if (tokens < bestTokens || (tokens == bestTokens && tasks < bestTasks))
+            {
+                if (best >= 0)
+                {
+                    secondTokens = Math.min(secondTokens, bestTokens);
+                }
+                bestTokens = tokens;
+                bestTasks = tasks;
+                best = i;
+            }
+            else if (tokens < secondTokens)
+            {
+                secondTokens = tokens;
+            }
+        }
+        decision.explain(-bestTokens, secondTokens == Double.MAX_VALUE ? Double.NaN : -secondTokens);
+        cursor = best + 1;
+        return best;
+    }
+
+    /** Registers {@link LeastTokensStrategy} with the ServiceLoader; stateless. */
+    public static final class Provider implements RoutingStrategyProvider
+    {
+        @Override
+        public String name()
+        {
+            return NAME;
+        }
+
+        @Override
+        public String description()
+        {
+            return "fewest tokens in flight per unit of capacity (count the tokens, not the tasks); O(n)";
+        }
+
+        @Override
+        public RoutingStrategy create()
+        {
+            return new LeastTokensStrategy();
+        }
+    }
+}
