@@ -1,0 +1,577 @@
+package dev.ringmaster.autoscale;
+
+import dev.ringmaster.dispatch.Dispatcher;
+import dev.ringmaster.model.AgentSpec;
+import dev.ringmaster.spi.AgentAdapter;
+import dev.ringmaster.spi.AgentFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
+
+/**
+ * Grows and shrinks agent pools of a running dispatcher by their {@link ScalingPolicy}; evaluations run one at a time
+ * (on its scheduler, or on a caller of {@link #evaluate}), while {@link #history()} and {@link #lastDecisions()} may
+ * be read from any thread.
+ *
+ * <p>Each evaluation samples every scaled type (agents, in flight, central queue depth, paused), asks
+ * {@link ScalingDecider#decide} what to do, and does it: new agents come from the type's {@link AgentFactory} and are
+ * added through the dispatcher; agents that go are removed through it, which drains them (no new tasks, inbox
+ * re-routed, running tasks finish), so none is killed with work in hand.
+ *
+ * <p>Bookkeeping, all owned by the evaluating thread:
+ * <ul>
+ *   <li>an agent being added counts toward the pool (with its capacity) from the moment it is requested, so
+ *       {@code max} is never passed while additions are in flight;</li>
+ *   <li>an agent being removed counts as gone from the moment its removal is requested and is never chosen again;
+ *       when the dispatcher reports it gone, its factory releases it;</li>
+ *   <li>only agents the autoscaler added are removed, unless the policy says {@code removeRegisteredAgents};</li>
+ *   <li>the dispatcher completes fleet futures on its router thread, so their callbacks only enqueue an outcome, which
+ *       the next evaluation applies: the router never runs autoscaler code beyond one queue offer.</li>
+ * </ul>
+ *
+ * <p>Closing stops the evaluations and leaves the fleet as it is.
+ */
+public final class Autoscaler implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(Autoscaler.class);
+
+    private final ScalableFleet fleet;
+    private final Map<String, Pool> pools;
+    private final Duration interval;
+    private final LongSupplier clock;
+    private final ScheduledExecutorService scheduler;
+    private final boolean ownsScheduler;
+    private final int historyCapacity;
+    private final AtomicBoolean evaluating = new AtomicBoolean();
+    private final Queue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedDeque<ScalingEvent> history = new ConcurrentLinkedDeque<>();
+    private final Map<String, Decision> lastDecisions = new ConcurrentHashMap<>();
+    private int historySize;
+    private final AtomicReference<ScheduledFuture<?>> schedule = new AtomicReference<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private Autoscaler(final Builder b)
+    {
+        this.fleet = b.fleet;
+        this.pools = new LinkedHashMap<>(b.pools);
+        this.interval = b.interval;
+        this.clock = b.clock;
+        this.historyCapacity = b.historyCapacity;
+        this.ownsScheduler = b.scheduler == null;
+        this.scheduler = ownsScheduler ? Executors.newSingleThreadScheduledExecutor(r ->
+        {
+            final Thread t = new Thread(r, "ringmaster-autoscaler");
+            t.setDaemon(true);
+            return t;
+        }) : b.scheduler;
+    }
+
+    /** @return a builder for an autoscaler of this dispatcher. */
+    public static Builder builder(final Dispatcher dispatcher)
+    {
+        return new Builder(ScalableFleet.of(dispatcher));
+    }
+
+    /** @return a builder for an autoscaler of any fleet, e.g. a simulated one. */
+    public static Builder builder(final ScalableFleet fleet)
+    {
+        return new Builder(Objects.requireNonNull(fleet, "fleet must not be null"));
+    }
+
+    /**
+     * Evaluates every {@code interval} on the scheduler, the first time one interval from now.
+     *
+     * @return this.
+     * @throws IllegalStateException if already started or closed.
+     */
+    public Autoscaler start()
+    {
+        if (closed.get() || schedule.get() != null)
+        {
+            throw new IllegalStateException("an autoscaler starts once; it is " + (closed.get() ? "closed" : "running"));
+        }
+        final long every = interval.toNanos();
+        final ScheduledFuture<?> started =
+            scheduler.scheduleWithFixedDelay(this::evaluateLogged, every, every, TimeUnit.NANOSECONDS);
+        if (!schedule.compareAndSet(null, started))
+        {
+            started.cancel(false);
+            throw new IllegalStateException("an autoscaler starts once; it is running");
+        }
+        if (closed.get())
+        {
+            started.cancel(false); // closed while starting: close() may have looked before the schedule was set
+        }
+        return this;
+    }
+
+    /**
+     * Runs one evaluation of every type now, on the calling thread.
+     *
+     * @return the decisions taken, one per type, in the order the types were added; empty if another evaluation was
+     *     running (it is not waited for).
+     */
+    public List<Decision> evaluate()
+    {
+        if (!evaluating.compareAndSet(false, true))
+        {
+            return List.of();
+        }
+        try
+        {
+            final long now = clock.getAsLong();
+            Outcome outcome;
+            while ((outcome = outcomes.poll()) != null)
+            {
+                outcome.pool.outcomes.add(outcome);
+            }
+            final List<Decision> decisions = new ArrayList<>(pools.size());
+            for (final Pool pool : pools.values())
+            {
+                decisions.add(evaluate(pool, now));
+            }
+            return decisions;
+        }
+        finally
+        {
+            evaluating.set(false);
+        }
+    }
+
+    /** @return changes decided and their outcomes, oldest first, at most the history capacity of them. */
+    public List<ScalingEvent> history()
+    {
+        return List.copyOf(history);
+    }
+
+    /** @return per type, the latest decision, holds included: why the pool is the size it is. */
+    public Map<String, Decision> lastDecisions()
+    {
+        return Map.copyOf(lastDecisions);
+    }
+
+    /** @return the scaled types. */
+    public Set<String> types()
+    {
+        return pools.keySet();
+    }
+
+    /** Stops evaluating (a running evaluation finishes); the agents stay. Idempotent. */
+    @Override
+    public void close()
+    {
+        closed.set(true);
+        final ScheduledFuture<?> running = schedule.get();
+        if (running != null)
+        {
+            running.cancel(false);
+        }
+        if (ownsScheduler)
+        {
+            scheduler.shutdown();
+        }
+    }
+
+    private void evaluateLogged()
+    {
+        try
+        {
+            evaluate();
+        }
+        catch (final RuntimeException | Error e)
+        {
+            // a scheduled task that throws is never run again: log and keep scaling
+            LOG.error("autoscaler evaluation failed; retrying at the next interval", e);
+        }
+    }
+
+    private Decision evaluate(final Pool pool, final long now)
+    {
+        final List<ScalableFleet.AgentSample> samples = fleet.agents(pool.type);
+        final Set<String> present = new HashSet<>();
+        for (final ScalableFleet.AgentSample sample : samples)
+        {
+            present.add(sample.id());
+        }
+        final List<Settled> settled = applyOutcomes(pool, present);
+
+        final List<Observation.AgentLoad> loads = new ArrayList<>(samples.size() + pool.tracked.size());
+        for (final ScalableFleet.AgentSample sample : samples)
+        {
+            final Tracked tracked = pool.tracked.get(sample.id());
+            final Observation.Status status = tracked != null && tracked.status == Observation.Status.DRAINING ?
+                Observation.Status.DRAINING : Observation.Status.ACTIVE;
+            final boolean removable = (tracked != null && tracked.ours) || pool.policy.removeRegisteredAgents();
+            loads.add(new Observation.AgentLoad(sample.id(), sample.capacity(), sample.inFlight(), status, removable));
+        }
+        for (final Tracked tracked : new ArrayList<>(pool.tracked.values()))
+        {
+            if (present.contains(tracked.id))
+            {
+                continue;
+            }
+            if (tracked.status == Observation.Status.STARTING)
+            {
+                loads.add(new Observation.AgentLoad(tracked.id, tracked.spec.capacity(), 0,
+                    Observation.Status.STARTING, true));
+            }
+            else if (tracked.status == Observation.Status.ACTIVE)
+            {
+                // it was added, and now the dispatcher does not list it: someone else removed it
+                pool.tracked.remove(tracked.id);
+                release(pool, tracked);
+                settled.add(new Settled(ScalingEvent.Kind.LOST, tracked.id,
+                    "it left the dispatcher without the autoscaler removing it"));
+            }
+            // a DRAINING agent no longer listed has left; its outcome arrives with the next evaluation
+        }
+        final Observation observation =
+            new Observation(loads, fleet.queueDepth(pool.type), fleet.paused(pool.type));
+        final Decision decision = ScalingDecider.decide(pool.policy, pool.state, observation, now);
+        pool.state = decision.next();
+        lastDecisions.put(pool.type, decision);
+        recordSettled(pool, settled, decision, now);
+
+        switch (decision.action())
+        {
+            case ADD -> add(pool, decision, present, now);
+            case REMOVE -> remove(pool, decision, now);
+            default ->
+            {
+            }
+        }
+        return decision;
+    }
+
+    /** Applies the outcomes of earlier additions and removals; returns them for the history. */
+    private List<Settled> applyOutcomes(final Pool pool, final Set<String> present)
+    {
+        final List<Settled> settled = new ArrayList<>();
+        for (final Outcome outcome : pool.outcomes)
+        {
+            final Tracked tracked = pool.tracked.get(outcome.id);
+            if (tracked == null)
+            {
+                continue;
+            }
+            if (outcome.added)
+            {
+                if (outcome.error == null)
+                {
+                    tracked.status = Observation.Status.ACTIVE;
+                    settled.add(new Settled(ScalingEvent.Kind.ADDED, outcome.id, "the dispatcher routes to it"));
+                }
+                else
+                {
+                    pool.tracked.remove(outcome.id);
+                    release(pool, tracked);
+                    settled.add(new Settled(ScalingEvent.Kind.ADD_FAILED, outcome.id, message(outcome.error)));
+                }
+            }
+            else if (outcome.error == null)
+            {
+                pool.tracked.remove(outcome.id);
+                release(pool, tracked);
+                settled.add(new Settled(ScalingEvent.Kind.REMOVED, outcome.id,
+                    "drained: it finished its last task and left"));
+            }
+            else
+            {
+                // refused (unknown agent, already being removed by someone else, dispatcher stopped)
+                if (present.contains(outcome.id) && tracked.ours)
+                {
+                    tracked.status = Observation.Status.ACTIVE;
+                }
+                else
+                {
+                    pool.tracked.remove(outcome.id);
+                    if (!present.contains(outcome.id))
+                    {
+                        release(pool, tracked);
+                    }
+                }
+                settled.add(new Settled(ScalingEvent.Kind.REMOVE_FAILED, outcome.id, message(outcome.error)));
+            }
+        }
+        pool.outcomes.clear();
+        return settled;
+    }
+
+    private void recordSettled(final Pool pool, final List<Settled> settled, final Decision decision, final long now)
+    {
+        for (final Settled entry : settled)
+        {
+            record(new ScalingEvent(now, pool.type, entry.kind, decision.poolSize(), decision.poolSize(),
+                decision.utilization(), List.of(entry.id), entry.detail));
+        }
+    }
+
+    private void add(final Pool pool, final Decision decision, final Set<String> present, final long now)
+    {
+        final List<String> ids = new ArrayList<>(decision.add());
+        for (int i = 0; i < decision.add(); i++)
+        {
+            String id;
+            do
+            {
+                id = pool.type + "-auto-" + (++pool.sequence);
+            }
+            while (present.contains(id) || pool.tracked.containsKey(id));
+            final AgentSpec spec;
+            final AgentAdapter adapter;
+            try
+            {
+                spec = pool.factory.spec(id);
+                if (!spec.id().equals(id) || !spec.type().equals(pool.type))
+                {
+                    throw new IllegalStateException("factory " + pool.factory.getClass().getName() + " was asked for " +
+                        "agent '" + id + "' of type '" + pool.type + "' and made '" + spec.id() + "' of type '" +
+                        spec.type() + "'");
+                }
+                adapter = pool.factory.create(spec);
+            }
+            catch (final Exception e)
+            {
+                // the decision's cooldown still applies, so a broken factory is retried once per cooldown, not per tick
+                LOG.warn("could not create agent '{}' of type '{}'", id, pool.type, e);
+                record(new ScalingEvent(now, pool.type, ScalingEvent.Kind.ADD_FAILED, decision.poolSize(),
+                    decision.poolSize() + ids.size(), decision.utilization(), List.of(id), message(e)));
+                break;
+            }
+            final Tracked tracked = new Tracked(id, spec, adapter, true, Observation.Status.STARTING);
+            pool.tracked.put(id, tracked);
+            ids.add(id);
+            final String addedId = id;
+            submit(() -> fleet.add(spec, adapter)).whenComplete((ignored, error) ->
+                outcomes.offer(new Outcome(pool, addedId, true, error)));
+        }
+        if (!ids.isEmpty())
+        {
+            record(new ScalingEvent(now, pool.type, ScalingEvent.Kind.SCALE_UP, decision.poolSize(),
+                decision.poolSize() + ids.size(), decision.utilization(), ids, decision.reason()));
+        }
+    }
+
+    private void remove(final Pool pool, final Decision decision, final long now)
+    {
+        for (final String id : decision.remove())
+        {
+            final Tracked tracked = pool.tracked.computeIfAbsent(id,
+                registered -> new Tracked(registered, null, null, false, Observation.Status.ACTIVE));
+            tracked.status = Observation.Status.DRAINING;
+            submit(() -> fleet.remove(id)).whenComplete((ignored, error) ->
+                outcomes.offer(new Outcome(pool, id, false, error)));
+        }
+        record(new ScalingEvent(now, pool.type, ScalingEvent.Kind.SCALE_DOWN, decision.poolSize(),
+            decision.poolSizeAfter(), decision.utilization(), decision.remove(), decision.reason()));
+    }
+
+    private static CompletableFuture<?> submit(final FleetCall call)
+    {
+        try
+        {
+            return call.run();
+        }
+        catch (final RuntimeException e)
+        {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private static void release(final Pool pool, final Tracked tracked)
+    {
+        if (tracked.spec == null)
+        {
+            return; // a registered agent: the embedder made it and releases it
+        }
+        try
+        {
+            pool.factory.release(tracked.spec, tracked.adapter);
+        }
+        catch (final RuntimeException e)
+        {
+            LOG.warn("factory of type '{}' failed to release agent '{}'", pool.type, tracked.id, e);
+        }
+    }
+
+    private void record(final ScalingEvent event)
+    {
+        // single writer (the evaluating thread), so the size needs no atomic; readers copy the deque
+        history.addLast(event);
+        if (++historySize > historyCapacity)
+        {
+            history.pollFirst();
+            historySize--;
+        }
+        LOG.info("autoscaler {} {} {}: {} -> {} agents; {}", event.type(), event.kind(), event.agents(),
+            event.poolBefore(), event.poolAfter(), event.reason());
+    }
+
+    private static String message(final Throwable error)
+    {
+        Throwable cause = error;
+        while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null)
+        {
+            cause = cause.getCause();
+        }
+        return cause.getClass().getSimpleName() + ": " + cause.getMessage();
+    }
+
+    @FunctionalInterface
+    private interface FleetCall
+    {
+        CompletableFuture<?> run();
+    }
+
+    /** One scaled type; confined to the evaluating thread. */
+    private static final class Pool
+    {
+        final String type;
+        final ScalingPolicy policy;
+        final AgentFactory factory;
+        final Map<String, Tracked> tracked = new LinkedHashMap<>();
+        final List<Outcome> outcomes = new ArrayList<>();
+        ScalingState state = ScalingState.initial();
+        long sequence;
+
+        Pool(final String type, final ScalingPolicy policy, final AgentFactory factory)
+        {
+            this.type = type;
+            this.policy = policy;
+            this.factory = factory;
+        }
+    }
+
+    /** An agent the autoscaler added, or a registered one it is removing; confined to the evaluating thread. */
+    private static final class Tracked
+    {
+        final String id;
+        final AgentSpec spec;
+        final AgentAdapter adapter;
+        final boolean ours;
+        Observation.Status status;
+
+        Tracked(final String id, final AgentSpec spec, final AgentAdapter adapter, final boolean ours,
+                final Observation.Status status)
+        {
+            this.id = id;
+            this.spec = spec;
+            this.adapter = adapter;
+            this.ours = ours;
+            this.status = status;
+        }
+    }
+
+    /** An outcome as it goes into the history. */
+    private record Settled(ScalingEvent.Kind kind, String id, String detail)
+    {
+    }
+
+    /** The end of an addition or a removal, handed from whichever thread completed it to the next evaluation. */
+    private record Outcome(Pool pool, String id, boolean added, Throwable error)
+    {
+    }
+
+    /** Configures an {@link Autoscaler}; not thread-safe, use from one thread. */
+    public static final class Builder
+    {
+        private final ScalableFleet fleet;
+        private final Map<String, Pool> pools = new LinkedHashMap<>();
+        private Duration interval = Duration.ofSeconds(1);
+        private LongSupplier clock = System::nanoTime;
+        private ScheduledExecutorService scheduler;
+        private int historyCapacity = 1024;
+
+        private Builder(final ScalableFleet fleet)
+        {
+            this.fleet = fleet;
+        }
+
+        /**
+         * Scales the factory's type by the policy.
+         *
+         * @throws IllegalArgumentException if the type is already scaled.
+         */
+        public Builder scale(final ScalingPolicy policy, final AgentFactory factory)
+        {
+            Objects.requireNonNull(policy, "scaling policy must not be null");
+            Objects.requireNonNull(factory, "agent factory must not be null");
+            final String type = Objects.requireNonNull(factory.type(), "agent factory type must not be null");
+            if (pools.containsKey(type))
+            {
+                throw new IllegalArgumentException("type '" + type + "' is already scaled: one policy per type");
+            }
+            pools.put(type, new Pool(type, policy, factory));
+            return this;
+        }
+
+        /** Time between evaluations (default 1 s). */
+        public Builder interval(final Duration interval)
+        {
+            if (interval == null || interval.isNegative() || interval.isZero())
+            {
+                throw new IllegalArgumentException("evaluation interval must be positive, got " + interval);
+            }
+            this.interval = interval;
+            return this;
+        }
+
+        /** The clock of cooldowns and history, in nanoseconds (default {@link System#nanoTime()}). */
+        public Builder clock(final LongSupplier nanoClock)
+        {
+            this.clock = Objects.requireNonNull(nanoClock, "clock must not be null");
+            return this;
+        }
+
+        /** Runs evaluations on this scheduler, which the autoscaler will not shut down (default: its own thread). */
+        public Builder scheduler(final ScheduledExecutorService scheduler)
+        {
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler must not be null");
+            return this;
+        }
+
+        /** History entries kept, oldest dropped first (default 1024). */
+        public Builder historyCapacity(final int capacity)
+        {
+            if (capacity < 1)
+            {
+                throw new IllegalArgumentException("history capacity must be >= 1, got " + capacity);
+            }
+            this.historyCapacity = capacity;
+            return this;
+        }
+
+        /**
+         * @return an autoscaler, not yet started.
+         * @throws IllegalArgumentException if no type is scaled.
+         */
+        public Autoscaler build()
+        {
+            if (pools.isEmpty())
+            {
+                throw new IllegalArgumentException("an autoscaler needs at least one type: call scale(policy, factory)");
+            }
+            return new Autoscaler(this);
+        }
+    }
+}

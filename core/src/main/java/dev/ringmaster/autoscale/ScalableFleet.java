@@ -1,0 +1,104 @@
+package dev.ringmaster.autoscale;
+
+import dev.ringmaster.dispatch.Dispatcher;
+import dev.ringmaster.model.AgentSpec;
+import dev.ringmaster.model.Priority;
+import dev.ringmaster.spi.AgentAdapter;
+import dev.ringmaster.spi.AgentView;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The part of a dispatcher that the {@link Autoscaler} samples and changes; called from the autoscaler's evaluation
+ * thread, while the futures it returns may complete on any thread (a dispatcher completes them on its router).
+ */
+public interface ScalableFleet
+{
+    /** @return the agents of a type now, with their load; agents being removed stay until they hold nothing. */
+    List<AgentSample> agents(String type);
+
+    /** @return tasks of the type waiting centrally, not yet given to an agent. */
+    long queueDepth(String type);
+
+    /** @return true if routing to the type is paused. */
+    boolean paused(String type);
+
+    /** Adds an agent; the future completes once tasks may be routed to it, or fails. */
+    CompletableFuture<?> add(AgentSpec spec, AgentAdapter adapter);
+
+    /** Removes an agent gracefully; the future completes once it holds no task, or fails for an unknown agent. */
+    CompletableFuture<?> remove(String agentId);
+
+    /**
+     * @param dispatcher a running dispatcher.
+     * @return the dispatcher as a fleet; each call reads its live views, so keep calls to one per type per evaluation.
+     */
+    static ScalableFleet of(final Dispatcher dispatcher)
+    {
+        Objects.requireNonNull(dispatcher, "dispatcher must not be null");
+        return new ScalableFleet()
+        {
+            @Override
+            public List<AgentSample> agents(final String type)
+            {
+                final List<AgentSample> samples = new ArrayList<>();
+                for (final AgentView agent : dispatcher.agents())
+                {
+                    if (agent.spec().type().equals(type))
+                    {
+                        samples.add(new AgentSample(agent.id(), agent.capacity(), agent.inFlight()));
+                    }
+                }
+                return samples;
+            }
+
+            @Override
+            public long queueDepth(final String type)
+            {
+                final Map<Priority, Long> byPriority = dispatcher.queueDepthByType().get(type);
+                long depth = 0;
+                if (byPriority != null)
+                {
+                    for (final long d : byPriority.values())
+                    {
+                        depth += d;
+                    }
+                }
+                return depth;
+            }
+
+            @Override
+            public boolean paused(final String type)
+            {
+                return Boolean.TRUE.equals(dispatcher.types().get(type));
+            }
+
+            @Override
+            public CompletableFuture<?> add(final AgentSpec spec, final AgentAdapter adapter)
+            {
+                return dispatcher.addAgent(spec, adapter);
+            }
+
+            @Override
+            public CompletableFuture<?> remove(final String agentId)
+            {
+                return dispatcher.removeAgent(agentId);
+            }
+        };
+    }
+
+    /**
+     * One agent's load at sampling time; immutable.
+     *
+     * @param id       agent id.
+     * @param capacity tasks it runs at once.
+     * @param inFlight tasks it holds: running plus waiting in its inbox.
+     */
+    record AgentSample(String id, int capacity, int inFlight)
+    {
+    }
+}

@@ -1,0 +1,268 @@
+package dev.ringmaster.autoscale;
+
+import dev.ringmaster.model.AgentSpec;
+import dev.ringmaster.spi.AgentAdapter;
+import dev.ringmaster.spi.AgentFactory;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The autoscaler's bookkeeping against a fake fleet whose additions and removals complete only when the test says,
+ * evaluated by hand on a virtual clock: nothing here sleeps or reads the wall clock.
+ */
+class AutoscalerRuntimeTest
+{
+    private static final long SECOND = 1_000_000_000L;
+
+    /** A fleet that records calls and leaves their futures pending; test-thread only. */
+    private static final class FakeFleet implements ScalableFleet
+    {
+        final Map<String, ScalableFleet.AgentSample> agents = new LinkedHashMap<>();
+        final Map<String, CompletableFuture<Object>> adds = new LinkedHashMap<>();
+        final Map<String, CompletableFuture<Object>> removes = new LinkedHashMap<>();
+        final List<String> removeCalls = new ArrayList<>();
+        long queue;
+        boolean paused;
+
+        void register(final String id, final int capacity, final int inFlight)
+        {
+            agents.put(id, new ScalableFleet.AgentSample(id, capacity, inFlight));
+        }
+
+        @Override
+        public List<AgentSample> agents(final String type)
+        {
+            return List.copyOf(agents.values());
+        }
+
+        @Override
+        public long queueDepth(final String type)
+        {
+            return queue;
+        }
+
+        @Override
+        public boolean paused(final String type)
+        {
+            return paused;
+        }
+
+        @Override
+        public CompletableFuture<?> add(final AgentSpec spec, final AgentAdapter adapter)
+        {
+            final CompletableFuture<Object> f = new CompletableFuture<>();
+            adds.put(spec.id(), f);
+            return f;
+        }
+
+        @Override
+        public CompletableFuture<?> remove(final String agentId)
+        {
+            removeCalls.add(agentId);
+            final CompletableFuture<Object> f = new CompletableFuture<>();
+            removes.put(agentId, f);
+            return f;
+        }
+
+        void completeAdd(final String id, final int capacity)
+        {
+            agents.put(id, new ScalableFleet.AgentSample(id, capacity, 0));
+            adds.remove(id).complete(null);
+        }
+
+        void completeRemove(final String id)
+        {
+            agents.remove(id);
+            removes.remove(id).complete(null);
+        }
+    }
+
+    /** A factory of capacity-2 agents that counts what it made and released; fails while told to. */
+    private static final class CountingFactory implements AgentFactory
+    {
+        final AtomicInteger created = new AtomicInteger();
+        final List<String> released = new ArrayList<>();
+        boolean failing;
+
+        @Override
+        public String type()
+        {
+            return "coder";
+        }
+
+        @Override
+        public AgentSpec spec(final String id)
+        {
+            return AgentSpec.builder(id, "coder").capacity(2).build();
+        }
+
+        @Override
+        public AgentAdapter create(final AgentSpec spec)
+        {
+            if (failing)
+            {
+                throw new IllegalStateException("no quota left");
+            }
+            created.incrementAndGet();
+            return AgentAdapter.sync(t -> "ok");
+        }
+
+        @Override
+        public void release(final AgentSpec spec, final AgentAdapter adapter)
+        {
+            released.add(spec.id());
+        }
+    }
+
+    private static ScalingPolicy.Builder policy()
+    {
+        return ScalingPolicy.builder().min(1).max(3).scaleUpThreshold(0.8).scaleDownThreshold(0.3)
+            .consecutiveEvaluations(1).scaleUpCooldown(Duration.ZERO).scaleDownCooldown(Duration.ZERO).step(5);
+    }
+
+    @Test
+    void countsAgentsBeingAddedSoThatMaxIsNeverPassedThenDrainsOnlyItsOwnOnceEach()
+    {
+        final FakeFleet fleet = new FakeFleet();
+        fleet.register("registered", 2, 2);
+        fleet.queue = 50;
+        final CountingFactory factory = new CountingFactory();
+        final long[] now = {0};
+        final Autoscaler autoscaler = Autoscaler.builder(fleet).scale(policy().build(), factory)
+            .clock(() -> now[0]).build();
+
+        assertThat(autoscaler.evaluate()).singleElement().satisfies(d -> assertThat(d.add()).isEqualTo(2));
+        assertThat(fleet.adds).containsOnlyKeys("coder-auto-1", "coder-auto-2");
+        now[0] += SECOND;
+        assertThat(autoscaler.evaluate()).singleElement().satisfies(d ->
+        {
+            assertThat(d.poolSize()).as("both pending additions count").isEqualTo(3);
+            assertThat(d.reason()).contains("at its maximum of 3");
+        });
+        assertThat(factory.created).hasValue(2);
+
+        fleet.completeAdd("coder-auto-1", 2);
+        fleet.completeAdd("coder-auto-2", 2);
+        fleet.queue = 0;
+        fleet.register("registered", 2, 0);
+        now[0] += SECOND;
+        final Decision down = autoscaler.evaluate().get(0);
+        assertThat(down.remove()).as("least loaded, newest first; never the registered agent")
+            .containsExactly("coder-auto-2", "coder-auto-1");
+        now[0] += SECOND;
+        final Decision after = autoscaler.evaluate().get(0);
+        assertThat(after.poolSize()).as("agents being removed count as gone").isEqualTo(1);
+        assertThat(after.reason()).contains("at its minimum of 1");
+        assertThat(fleet.removeCalls).as("each removed once").containsExactly("coder-auto-2", "coder-auto-1");
+        assertThat(factory.released).isEmpty();
+
+        fleet.completeRemove("coder-auto-2");
+        fleet.completeRemove("coder-auto-1");
+        now[0] += SECOND;
+        autoscaler.evaluate();
+        assertThat(factory.released).containsExactly("coder-auto-2", "coder-auto-1");
+        assertThat(autoscaler.history()).extracting(ScalingEvent::kind).containsExactly(
+            ScalingEvent.Kind.SCALE_UP, ScalingEvent.Kind.ADDED, ScalingEvent.Kind.ADDED,
+            ScalingEvent.Kind.SCALE_DOWN, ScalingEvent.Kind.REMOVED, ScalingEvent.Kind.REMOVED);
+        final ScalingEvent up = autoscaler.history().get(0);
+        assertThat(up.nanos()).isZero();
+        assertThat(up.type()).isEqualTo("coder");
+        assertThat(up.poolBefore()).isEqualTo(1);
+        assertThat(up.poolAfter()).isEqualTo(3);
+        assertThat(up.reason()).contains("above 0.80");
+        assertThat(autoscaler.lastDecisions().get("coder").action()).isEqualTo(Decision.Action.HOLD);
+    }
+
+    @Test
+    void aFailingFactoryIsRecordedAndRetriedAfterTheCooldownNotEveryEvaluation()
+    {
+        final FakeFleet fleet = new FakeFleet();
+        fleet.register("registered", 2, 2);
+        fleet.queue = 10;
+        final CountingFactory factory = new CountingFactory();
+        factory.failing = true;
+        final long[] now = {0};
+        final Autoscaler autoscaler = Autoscaler.builder(fleet)
+            .scale(policy().scaleUpCooldown(Duration.ofSeconds(5)).build(), factory).clock(() -> now[0]).build();
+        autoscaler.evaluate();
+        now[0] += SECOND;
+        autoscaler.evaluate();
+        assertThat(autoscaler.history()).singleElement().satisfies(e ->
+        {
+            assertThat(e.kind()).isEqualTo(ScalingEvent.Kind.ADD_FAILED);
+            assertThat(e.reason()).contains("no quota left");
+        });
+        factory.failing = false;
+        now[0] = 5 * SECOND;
+        autoscaler.evaluate();
+        assertThat(fleet.adds).hasSize(2);
+    }
+
+    @Test
+    void aRefusedAdditionIsForgottenAndAnAgentRemovedBySomeoneElseIsReleased()
+    {
+        final FakeFleet fleet = new FakeFleet();
+        fleet.register("registered", 2, 2);
+        fleet.queue = 2;
+        final CountingFactory factory = new CountingFactory();
+        final Autoscaler autoscaler = Autoscaler.builder(fleet).scale(policy().step(1).build(), factory)
+            .clock(() -> 0).build();
+        autoscaler.evaluate();
+        fleet.adds.remove("coder-auto-1").completeExceptionally(new IllegalStateException("dispatcher not running"));
+        autoscaler.evaluate();
+        assertThat(autoscaler.history()).extracting(ScalingEvent::kind)
+            .containsExactly(ScalingEvent.Kind.SCALE_UP, ScalingEvent.Kind.ADD_FAILED, ScalingEvent.Kind.SCALE_UP);
+        assertThat(factory.released).containsExactly("coder-auto-1");
+
+        fleet.completeAdd("coder-auto-2", 2);
+        autoscaler.evaluate();
+        fleet.agents.remove("coder-auto-2"); // an operator drained it through the admin endpoint
+        autoscaler.evaluate();
+        assertThat(autoscaler.history()).extracting(ScalingEvent::kind).contains(ScalingEvent.Kind.LOST);
+        assertThat(factory.released).containsExactly("coder-auto-1", "coder-auto-2");
+    }
+
+    @Test
+    void removesRegisteredAgentsOnlyWhenThePolicySaysSoAndHoldsWhilePaused()
+    {
+        final FakeFleet fleet = new FakeFleet();
+        fleet.register("r1", 2, 0);
+        fleet.register("r2", 2, 0);
+        final Autoscaler keep = Autoscaler.builder(fleet).scale(policy().build(), new CountingFactory())
+            .clock(() -> 0).build();
+        assertThat(keep.evaluate().get(0).reason()).contains("none is removable");
+        assertThat(fleet.removeCalls).isEmpty();
+
+        final Autoscaler adopt = Autoscaler.builder(fleet)
+            .scale(policy().removeRegisteredAgents(true).build(), new CountingFactory()).clock(() -> 0).build();
+        assertThat(adopt.evaluate().get(0).remove()).containsExactly("r2");
+        assertThat(fleet.removeCalls).containsExactly("r2");
+
+        fleet.paused = true;
+        fleet.queue = 1_000;
+        final Autoscaler paused = Autoscaler.builder(fleet).scale(policy().build(), new CountingFactory())
+            .clock(() -> 0).build();
+        assertThat(paused.evaluate().get(0).reason()).contains("paused");
+        assertThat(fleet.adds).isEmpty();
+    }
+
+    @Test
+    void refusesAnEmptyOrDuplicateConfiguration()
+    {
+        final FakeFleet fleet = new FakeFleet();
+        assertThatThrownBy(() -> Autoscaler.builder(fleet).build()).hasMessageContaining("at least one type");
+        assertThatThrownBy(() -> Autoscaler.builder(fleet).scale(policy().build(), new CountingFactory())
+            .scale(policy().build(), new CountingFactory())).hasMessageContaining("already scaled");
+        assertThatThrownBy(() -> Autoscaler.builder(fleet).interval(Duration.ZERO)).hasMessageContaining("positive");
+    }
+}
