@@ -1,6 +1,7 @@
 package dev.ringmaster.tools;
 
 import dev.ringmaster.dispatch.Dispatcher;
+import dev.ringmaster.journal.Durability;
 import dev.ringmaster.routing.RoutingStrategies;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,6 +11,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
@@ -70,6 +72,16 @@ public final class DemoCommand implements Callable<Integer>
             + "(default: ${DEFAULT-VALUE}).")
     int queueCapacity;
 
+    @Option(names = "--journal", paramLabel = "DIR",
+        description = "Journal every lifecycle event to a Chronicle Queue in DIR, for 'ringmaster replay' and "
+            + "'ringmaster audit' (default: no journal).")
+    Path journal;
+
+    @Option(names = "--durability", paramLabel = "MODE", defaultValue = "async", converter = DurabilityConverter.class,
+        description = "With --journal: async (the writer thread catches up) or acknowledged (each submission waits, "
+            + "pipelined, until its ACCEPTED record is in the queue) (default: ${DEFAULT-VALUE}).")
+    Durability durability;
+
     @Override
     public Integer call() throws Exception
     {
@@ -82,7 +94,7 @@ public final class DemoCommand implements Callable<Integer>
         }
         final DemoSettings settings = new DemoSettings(tasks, strategy, seed, producers,
             workers == null ? 0 : workers, queueCapacity, 0.0005, Duration.ofSeconds(30));
-        final DemoReport report = DemoRun.run(settings);
+        final DemoReport report = DemoRun.run(settings, journal, durability);
 
         final PrintWriter out = spec.commandLine().getOut();
         out.print(json ? report.toJson() + System.lineSeparator() : report.toText());
@@ -97,7 +109,23 @@ public final class DemoCommand implements Callable<Integer>
         return 0;
     }
 
-    /** Lists the strategy names the ServiceLoader finds, for the help text; stateless. */
+    /** Parses async or acknowledged, in any case, with a message that names the choices; stateless. */
+    static final class DurabilityConverter implements CommandLine.ITypeConverter<Durability>
+    {
+        @Override
+        public Durability convert(final String value)
+        {
+            return switch (value.toLowerCase(java.util.Locale.ROOT))
+            {
+                case "async" -> Durability.ASYNC;
+                case "acknowledged", "ack" -> Durability.ACKNOWLEDGED;
+                default -> throw new CommandLine.TypeConversionException(
+                    "'" + value + "' is not a durability; give async or acknowledged");
+            };
+        }
+    }
+
+        /** Lists the strategy names the ServiceLoader finds, for the help text; stateless. */
     static final class StrategyNames implements Iterable<String>
     {
         @Override

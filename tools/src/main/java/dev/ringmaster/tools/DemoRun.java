@@ -3,11 +3,13 @@ package dev.ringmaster.tools;
 import dev.ringmaster.dispatch.DeadLetter;
 import dev.ringmaster.dispatch.Dispatcher;
 import dev.ringmaster.dispatch.SubmitStatus;
+import dev.ringmaster.journal.Durability;
 import dev.ringmaster.metrics.MetricsSnapshot;
 import dev.ringmaster.model.Task;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -37,6 +39,25 @@ public final class DemoRun
      */
     public static DemoReport run(final DemoSettings settings) throws InterruptedException
     {
+        return run(settings, null, Durability.ASYNC);
+    }
+
+    /**
+     * As {@link #run(DemoSettings)}, journaling every event to {@code journalDir} (null for no journal).
+     *
+     * @throws dev.ringmaster.journal.JournalException if the journal cannot be opened.
+     */
+    public static DemoReport run(final DemoSettings settings, final Path journalDir, final Durability durability)
+        throws InterruptedException
+    {
+        try (DemoJournal journal = journalDir == null ? null : DemoJournal.open(journalDir, durability))
+        {
+            return run(settings, journal);
+        }
+    }
+
+    private static DemoReport run(final DemoSettings settings, final DemoJournal journal) throws InterruptedException
+    {
         final Fleet fleet = Fleet.standard();
         final Workload workload = new Workload(settings.seed(), settings.poisonRate());
         final LifecycleTally tally = new LifecycleTally(settings.tasks());
@@ -48,6 +69,10 @@ public final class DemoRun
                 .listener(tally)
                 .seed(settings.seed())
                 .queueCapacity(settings.queueCapacity());
+            if (journal != null)
+            {
+                builder.listener(journal.listener());
+            }
             if (settings.workers() > 0)
             {
                 builder.workers(settings.workers());
@@ -64,7 +89,7 @@ public final class DemoRun
             final AtomicLongArray statusCounts = new AtomicLongArray(SubmitStatus.values().length);
             try
             {
-                produce(dispatcher, workload, settings, statusCounts);
+                produce(dispatcher, workload, settings, statusCounts, journal);
             }
             catch (final InterruptedException | RuntimeException e)
             {
@@ -78,6 +103,11 @@ public final class DemoRun
             final Duration drainTimeout = Duration.ofSeconds(Math.max(60, settings.tasks() / 2_000));
             final boolean drained = dispatcher.drain(drainTimeout);
             final long wallNanos = System.nanoTime() - startNanos;
+            if (journal != null)
+            {
+                LOG.info("journal ({}): {}, {} acknowledged", journal.durability(), journal.stats(),
+                    journal.acknowledged());
+            }
             if (!drained)
             {
                 LOG.error("{} task(s) still outstanding after {} s of draining; cancelling them", dispatcher.outstanding(),
@@ -116,7 +146,8 @@ public final class DemoRun
 
     /** Submits tasks 0..n-1, split round-robin over the producer threads, and waits for all of them. */
     private static void produce(final Dispatcher dispatcher, final Workload workload, final DemoSettings settings,
-                                final AtomicLongArray statusCounts) throws InterruptedException
+                                final AtomicLongArray statusCounts, final DemoJournal journal)
+        throws InterruptedException
     {
         final int producers = settings.producers();
         final CountDownLatch go = new CountDownLatch(1);
@@ -127,6 +158,8 @@ public final class DemoRun
             final Thread t = new Thread(() ->
             {
                 final long[] local = new long[SubmitStatus.values().length];
+                final DemoJournal.Producer acked = journal == null ? null :
+                    journal.producer(dispatcher, settings.maxSubmitWait());
                 try
                 {
                     go.await();
@@ -139,12 +172,17 @@ public final class DemoRun
                 for (long i = first; i < settings.tasks(); i += producers)
                 {
                     final Task task = workload.task(i);
-                    final SubmitStatus status = dispatcher.submit(task, settings.maxSubmitWait());
+                    final SubmitStatus status = acked == null ? dispatcher.submit(task, settings.maxSubmitWait()) :
+                        acked.submit(task);
                     if (!status.accepted() && local[status.ordinal()] == 0)
                     {
                         LOG.warn("task {} rejected: {} ({})", task.id(), status, status.reason());
                     }
                     local[status.ordinal()]++;
+                }
+                if (acked != null)
+                {
+                    acked.finish();
                 }
                 for (int s = 0; s < local.length; s++)
                 {

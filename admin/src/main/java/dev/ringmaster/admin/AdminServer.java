@@ -1,0 +1,261 @@
+package dev.ringmaster.admin;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.ringmaster.admin.internal.AdminHandler;
+import dev.ringmaster.dispatch.Dispatcher;
+import dev.ringmaster.dispatch.internal.Control;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+
+/**
+ * An HTTP admin endpoint for one running {@link Dispatcher}, bound to loopback only and off until {@link Builder#start}
+ * is called; requests are served on the server's own small fixed pool of daemon threads, never on the dispatcher's,
+ * and {@link #close} may be called from any thread.
+ *
+ * <p>Routes, JSON in and out (GET unless noted; POST and DELETE need {@code Authorization: Bearer <token>}):
+ * <ul>
+ *   <li>{@code /status}: run state, counters, throughput, Gini, outstanding, overloaded agents, latency per stage;</li>
+ *   <li>{@code /queue-depth}: tasks waiting per priority and per agent type;</li>
+ *   <li>{@code /agents}: per agent load, utilization, overloaded and draining flags, in flight, counts;</li>
+ *   <li>{@code /distribution}: tasks and tokens per agent, Gini by count and by tokens;</li>
+ *   <li>{@code /dead-letters?limit=N}: the most recent dead letters with reasons;</li>
+ *   <li>{@code /types}: agent types and whether each is paused;</li>
+ *   <li>POST {@code /types/{type}/pause}, POST {@code /types/{type}/resume};</li>
+ *   <li>POST {@code /agents/{id}/drain?wait=S} and DELETE {@code /agents/{id}}: graceful removal, 200 once the agent
+ *       left, 202 if it still finishes its tasks after the wait;</li>
+ *   <li>POST {@code /agents} with {@code {"id","type","capacity","weight","skills":{name: proficiency}}}: adds an
+ *       agent whose adapter comes from the embedder's {@link AdapterSupplier};</li>
+ *   <li>POST {@code /tasks/{id}/priority} with {@code {"priority":"CRITICAL"}}: the re-prioritize outcome and reason.</li>
+ * </ul>
+ * Errors are {@code {"error": ..., "fix": ...}} with 400, 401, 404, 405, 409, 500 or 503.
+ */
+public final class AdminServer implements AutoCloseable
+{
+    private final HttpServer server;
+    private final AdminHandler handler;
+    private final ExecutorService executor;
+
+    private AdminServer(final HttpServer server, final AdminHandler handler, final ExecutorService executor)
+    {
+        this.server = server;
+        this.handler = handler;
+        this.executor = executor;
+    }
+
+    /** @return a builder for an endpoint of this dispatcher; set the token, then {@code start()}. */
+    public static Builder builder(final Dispatcher dispatcher)
+    {
+        return new Builder(dispatcher);
+    }
+
+    /** @return the port the server is bound to (the ephemeral one if it was started with port 0). */
+    public int port()
+    {
+        return server.getAddress().getPort();
+    }
+
+    /** @return the base URL, e.g. {@code http://127.0.0.1:7070}. */
+    public String url()
+    {
+        return "http://" + server.getAddress().getAddress().getHostAddress() + ":" + port();
+    }
+
+    /** @return the address the server listens on, always a loopback address. */
+    public InetSocketAddress address()
+    {
+        return server.getAddress();
+    }
+
+    /** Stops accepting requests, lets exchanges in progress finish for up to a second, and stops the threads. */
+    @Override
+    public void close()
+    {
+        // HttpServer.stop(delay) on Java 17 sleeps the whole delay even when idle, so wait for open exchanges here
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        while (handler.openExchanges() > 0 && System.nanoTime() - deadline < 0)
+        {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+        server.stop(0);
+        executor.shutdownNow();
+        try
+        {
+            executor.awaitTermination(2, TimeUnit.SECONDS);
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * @return the dispatcher's run state by name. Stopgap: {@link Dispatcher} has no public run state yet, and its
+     *     {@code describe()} dump starts with {@code state=N}, N being one of the {@link Control} constants.
+     */
+    static String runState(final Dispatcher dispatcher)
+    {
+        final String dump = dispatcher.describe();
+        if (!dump.startsWith("state="))
+        {
+            return "unknown";
+        }
+        int end = 6;
+        while (end < dump.length() && Character.isDigit(dump.charAt(end)))
+        {
+            end++;
+        }
+        return switch (Integer.parseInt(dump.substring(6, end)))
+        {
+            case Control.NEW -> "new";
+            case Control.RUNNING -> "running";
+            case Control.DRAINING -> "draining";
+            case Control.STOPPING -> "stopping";
+            case Control.TERMINATED -> "terminated";
+            default -> "unknown";
+        };
+    }
+
+    /** Configures an {@link AdminServer}; not thread-safe, use from one thread. */
+    public static final class Builder
+    {
+        private final Dispatcher dispatcher;
+        private int port = 7070;
+        private String token;
+        private AdapterSupplier adapters;
+        private Supplier<String> state;
+        private int threads = 2;
+        private Duration drainWait = Duration.ofSeconds(10);
+        private Duration commandWait = Duration.ofSeconds(5);
+
+        private Builder(final Dispatcher dispatcher)
+        {
+            this.dispatcher = Objects.requireNonNull(dispatcher, "dispatcher must not be null");
+        }
+
+        /** Loopback port to listen on, 0 for any free one (default 7070). */
+        public Builder port(final int port)
+        {
+            if (port < 0 || port > 65_535)
+            {
+                throw new IllegalArgumentException("port must be in [0, 65535] (0 for any free port), got " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** The bearer token that POST and DELETE requests must present; required. */
+        public Builder token(final String token)
+        {
+            if (token == null || token.isBlank() || !token.equals(token.strip()))
+            {
+                throw new IllegalArgumentException("the admin token must be non-blank, without leading or trailing " +
+                    "spaces; generate one, e.g. with 'openssl rand -hex 16'");
+            }
+            this.token = token;
+            return this;
+        }
+
+        /** Enables POST /agents: makes the adapter of an agent described in JSON. Without it that route answers 501. */
+        public Builder adapters(final AdapterSupplier adapters)
+        {
+            this.adapters = Objects.requireNonNull(adapters, "adapter supplier must not be null");
+            return this;
+        }
+
+        /** Overrides the run state shown by /status (called on a server thread per request). */
+        public Builder state(final Supplier<String> state)
+        {
+            this.state = Objects.requireNonNull(state, "state supplier must not be null");
+            return this;
+        }
+
+        /** Server threads (default 2): requests are short and fleet changes never hold a thread while they wait. */
+        public Builder threads(final int threads)
+        {
+            if (threads < 1 || threads > 16)
+            {
+                throw new IllegalArgumentException("threads must be in [1, 16], got " + threads);
+            }
+            this.threads = threads;
+            return this;
+        }
+
+        /** How long a drain request waits for the agent to leave before answering 202 (default 10 s). */
+        public Builder drainWait(final Duration wait)
+        {
+            if (wait.isNegative())
+            {
+                throw new IllegalArgumentException("drain wait must not be negative, got " + wait);
+            }
+            this.drainWait = wait;
+            return this;
+        }
+
+        /** How long pause, resume, add and re-prioritize wait for the router to apply them (default 5 s). */
+        public Builder commandWait(final Duration wait)
+        {
+            if (wait.isNegative() || wait.isZero())
+            {
+                throw new IllegalArgumentException("command wait must be positive, got " + wait);
+            }
+            this.commandWait = wait;
+            return this;
+        }
+
+        /**
+         * Binds to 127.0.0.1 and starts serving.
+         *
+         * @throws IllegalStateException if no token was set.
+         * @throws UncheckedIOException if the port is taken or cannot be bound, naming the port.
+         */
+        public AdminServer start()
+        {
+            if (token == null)
+            {
+                throw new IllegalStateException("the admin server needs a token for its mutating calls: call token(...)");
+            }
+            final AtomicInteger n = new AtomicInteger();
+            final ExecutorService executor = Executors.newFixedThreadPool(threads, r ->
+            {
+                final Thread t = new Thread(r, "ringmaster-admin-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+            final HttpServer server;
+            try
+            {
+                server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
+            }
+            catch (final BindException e)
+            {
+                executor.shutdownNow();
+                throw new UncheckedIOException("port " + port + " on loopback is in use or not allowed (" +
+                    e.getMessage() + "); pick another port, or 0 for any free one", e);
+            }
+            catch (final IOException e)
+            {
+                executor.shutdownNow();
+                throw new UncheckedIOException("could not open the admin endpoint on port " + port + ": " + e.getMessage(), e);
+            }
+            final Supplier<String> stateSource = state != null ? state : () -> runState(dispatcher);
+            final AdminHandler handler = new AdminHandler(dispatcher, token, adapters, stateSource, executor, drainWait,
+                commandWait);
+            server.createContext("/", handler);
+            server.setExecutor(executor);
+            server.start();
+            return new AdminServer(server, handler, executor);
+        }
+    }
+}

@@ -1,0 +1,646 @@
+package dev.ringmaster.admin.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import dev.ringmaster.admin.AdapterSupplier;
+import dev.ringmaster.dispatch.Dispatcher;
+import dev.ringmaster.dispatch.ReprioritizeOutcome;
+import dev.ringmaster.model.AgentSpec;
+import dev.ringmaster.model.Priority;
+import dev.ringmaster.spi.AgentAdapter;
+import dev.ringmaster.spi.AgentView;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Routes admin requests to the dispatcher; {@link #handle} runs on the server's executor threads, several at once.
+ *
+ * <p>Fleet changes are asynchronous end to end: the dispatcher's future completes on its router thread, and the
+ * response is written by a continuation on the admin executor ({@code *Async}), so the router never does I/O and no
+ * admin thread sits blocked while an agent drains.
+ *
+ * <p>Order of checks for a request: route, then method (404, 405), then the token for a mutating call (401), and only
+ * then the body and the dispatcher. A caller without the token learns nothing about agents or types and changes
+ * nothing.
+ */
+public final class AdminHandler implements HttpHandler
+{
+    private static final Logger LOG = LoggerFactory.getLogger(AdminHandler.class);
+    private static final int MAX_BODY_BYTES = 64 * 1024;
+    private static final int DEFAULT_DEAD_LETTERS = 50;
+    private static final List<String> SPEC_FIELDS = List.of("id", "type", "capacity", "weight", "skills", "token_budget");
+
+    private final Dispatcher dispatcher;
+    private final byte[] token;
+    private final AdapterSupplier adapters;
+    private final Supplier<String> state;
+    private final Executor executor;
+    private final Duration drainWait;
+    private final Duration commandWait;
+    /** Agents whose removal this server started and that still hold work; for the "draining" flag of GET /agents. */
+    private final Map<String, CompletableFuture<AgentView>> draining = new ConcurrentHashMap<>();
+    /** Exchanges received and not yet answered, so that a closing server can let them finish. */
+    private final AtomicInteger open = new AtomicInteger();
+
+    public AdminHandler(final Dispatcher dispatcher, final String token, final AdapterSupplier adapters,
+                        final Supplier<String> state, final Executor executor, final Duration drainWait,
+                        final Duration commandWait)
+    {
+        this.dispatcher = dispatcher;
+        this.token = token.getBytes(StandardCharsets.UTF_8);
+        this.adapters = adapters;
+        this.state = state;
+        this.executor = executor;
+        this.drainWait = drainWait;
+        this.commandWait = commandWait;
+    }
+
+    /** @return requests received and not yet answered; any thread. */
+    public int openExchanges()
+    {
+        return open.get();
+    }
+
+    @Override
+    public void handle(final HttpExchange exchange)
+    {
+        open.incrementAndGet();
+        try
+        {
+            route(exchange);
+        }
+        catch (final ApiException e)
+        {
+            respond(exchange, e.status(), Views.error(e.getMessage(), e.fix()));
+        }
+        catch (final RuntimeException | LinkageError e)
+        {
+            // a LinkageError too (e.g. the jar replaced under a running server): answer it rather than let the pool
+            // thread die with the exchange left open and the client waiting for its timeout
+            LOG.warn("admin request {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
+            respond(exchange, 500, Views.error("internal error: " + e, "see the server's log; the dispatcher is unaffected"));
+        }
+    }
+
+    private void route(final HttpExchange x)
+    {
+        final String method = x.getRequestMethod();
+        final List<String> path = segments(x.getRequestURI().getRawPath());
+        final String first = path.isEmpty() ? "" : path.get(0);
+        switch (path.size() + ":" + first)
+        {
+            case "0:" -> allow(x, "GET").respond(x, 200, index());
+            case "1:status" -> allow(x, "GET").respond(x, 200, Views.status(dispatcher, state.get()));
+            case "1:queue-depth" -> allow(x, "GET").respond(x, 200, Views.queueDepth(dispatcher));
+            case "1:distribution" -> allow(x, "GET").respond(x, 200, Views.distribution(dispatcher));
+            case "1:dead-letters" -> allow(x, "GET").respond(x, 200,
+                Views.deadLetters(dispatcher, intParam(x, "limit", DEFAULT_DEAD_LETTERS)));
+            case "1:types" -> allow(x, "GET").respond(x, 200, types());
+            case "1:agents" ->
+            {
+                allow(x, "GET", "POST");
+                if ("POST".equals(method))
+                {
+                    addAgent(x);
+                }
+                else
+                {
+                    respond(x, 200, Views.agents(dispatcher, draining.keySet()));
+                }
+            }
+            case "2:agents" ->
+            {
+                allow(x, "DELETE").authorize(x);
+                drain(x, path.get(1));
+            }
+            case "3:agents" ->
+            {
+                expect(path.get(2), "drain", "/agents/{id}/drain");
+                allow(x, "POST").authorize(x);
+                drain(x, path.get(1));
+            }
+            case "3:types" ->
+            {
+                final String verb = path.get(2);
+                if (!verb.equals("pause") && !verb.equals("resume"))
+                {
+                    throw notFound(x);
+                }
+                allow(x, "POST").authorize(x);
+                pause(x, path.get(1), verb.equals("pause"));
+            }
+            case "3:tasks" ->
+            {
+                expect(path.get(2), "priority", "/tasks/{id}/priority");
+                allow(x, "POST").authorize(x);
+                reprioritize(x, path.get(1));
+            }
+            default -> throw notFound(x);
+        }
+    }
+
+    // ---------------------------------------------------------------- fleet changes
+
+    private void pause(final HttpExchange x, final String type, final boolean pause)
+    {
+        final CompletableFuture<Integer> change = pause ? dispatcher.pauseType(type) : dispatcher.resumeType(type);
+        reply(x, change, commandWait, waiting ->
+        {
+            final ObjectNode o = Views.object();
+            o.put("type", type);
+            o.put("paused", pause);
+            o.put("waiting", waiting);
+            return new Reply(200, o);
+        });
+    }
+
+    private void drain(final HttpExchange x, final String agentId)
+    {
+        final Duration wait = Duration.ofMillis(Math.round(1000 * doubleParam(x, "wait", drainWait.toMillis() / 1000.0)));
+        final CompletableFuture<AgentView> removal = dispatcher.removeAgent(agentId);
+        // only the first removal marks the agent: a second one fails ("already being removed") and must not unmark it
+        draining.putIfAbsent(agentId, removal);
+        removal.whenCompleteAsync((agent, error) -> draining.remove(agentId, removal), executor);
+        final CompletableFuture<AgentView> bounded = removal.copy().completeOnTimeout(null, wait.toNanos(), TimeUnit.NANOSECONDS);
+        bounded.whenCompleteAsync((agent, error) ->
+        {
+            if (error != null)
+            {
+                respond(x, error);
+                return;
+            }
+            final ObjectNode o = Views.object();
+            o.put("agent", agentId);
+            if (agent != null)
+            {
+                o.put("removed", true);
+                o.put("note", "agent '" + agentId + "' finished what it held and left the fleet");
+                respond(x, 200, o);
+            }
+            else
+            {
+                o.put("removed", false);
+                o.put("note", "agent '" + agentId + "' is draining: it gets no new tasks, its inbox went back to the " +
+                    "queues, and it leaves once its running tasks finish; GET /agents shows it as draining until then");
+                respond(x, 202, o);
+            }
+        }, executor);
+    }
+
+    private void addAgent(final HttpExchange x)
+    {
+        authorize(x);
+        if (adapters == null)
+        {
+            throw new ApiException(501, "this server cannot create agents: its embedder gave it no AdapterSupplier",
+                "start the admin server with AdminServer.builder(d).adapters(spec -> adapter)");
+        }
+        final AgentSpec spec = spec(body(x));
+        final AgentAdapter adapter;
+        try
+        {
+            adapter = adapters.create(spec);
+        }
+        catch (final IllegalArgumentException e)
+        {
+            throw new ApiException(400, e.getMessage(), "describe an agent this server knows how to create");
+        }
+        if (adapter == null)
+        {
+            throw new ApiException(400, "no adapter for agent '" + spec.id() + "' of type '" + spec.type() + "'",
+                "describe an agent this server knows how to create");
+        }
+        reply(x, dispatcher.addAgent(spec, adapter), commandWait, view -> new Reply(201, Views.agent(view)));
+    }
+
+    private void reprioritize(final HttpExchange x, final String rawId)
+    {
+        final long taskId;
+        try
+        {
+            taskId = Long.parseLong(rawId);
+        }
+        catch (final NumberFormatException e)
+        {
+            throw new ApiException(400, "task id '" + rawId + "' is not a whole number", "use the numeric id of a waiting task");
+        }
+        final JsonNode body = body(x);
+        final JsonNode p = body.get("priority");
+        if (p == null || !p.isTextual())
+        {
+            throw new ApiException(400, "the body needs a \"priority\" string", "send {\"priority\":\"CRITICAL\"} (or HIGH, MEDIUM, LOW)");
+        }
+        final Priority priority = priority(p.asText());
+        reply(x, dispatcher.reprioritize(taskId, priority), commandWait, outcome ->
+        {
+            final ObjectNode o = Views.reprioritized(taskId, priority, outcome);
+            if (outcome == ReprioritizeOutcome.MOVED)
+            {
+                return new Reply(200, o);
+            }
+            o.put("error", "task " + taskId + " was not moved: " + outcome.reason());
+            o.put("fix", outcome == ReprioritizeOutcome.NOT_FOUND ? "check the id; GET /dead-letters lists failed tasks" :
+                outcome == ReprioritizeOutcome.QUEUE_FULL ? "retry once the queue has room" :
+                "nothing to do: the task is already with an agent");
+            return new Reply(outcome == ReprioritizeOutcome.NOT_FOUND ? 404 : 409, o);
+        });
+    }
+
+    /** A response computed from a fleet change's result. */
+    private record Reply(int status, ObjectNode body)
+    {
+    }
+
+    private <T> void reply(final HttpExchange x, final CompletableFuture<T> change, final Duration wait,
+                           final Function<T, Reply> onSuccess)
+    {
+        change.copy().orTimeout(wait.toNanos(), TimeUnit.NANOSECONDS).whenCompleteAsync((value, error) ->
+        {
+            if (error != null)
+            {
+                respond(x, error);
+                return;
+            }
+            try
+            {
+                final Reply r = onSuccess.apply(value);
+                respond(x, r.status(), r.body());
+            }
+            catch (final RuntimeException | LinkageError e)
+            {
+                LOG.warn("admin reply failed", e);
+                respond(x, 500, Views.error("internal error: " + e, "see the server's log"));
+            }
+        }, executor);
+    }
+
+    /**
+     * Maps a failed fleet change to a status. The dispatcher reports an unknown agent or type and a duplicate id as
+     * {@link IllegalArgumentException}s and a removal already under way or a stopped dispatcher as
+     * {@link IllegalStateException}s; only the message tells the first kinds apart.
+     */
+    private void respond(final HttpExchange x, final Throwable failure)
+    {
+        Throwable e = failure;
+        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null)
+        {
+            e = e.getCause();
+        }
+        final String message = String.valueOf(e.getMessage());
+        if (e instanceof IllegalArgumentException)
+        {
+            if (message.startsWith("unknown agent type"))
+            {
+                respond(x, 404, Views.error(message, "use one of the known types; GET /types lists them"));
+            }
+            else if (message.startsWith("unknown agent"))
+            {
+                respond(x, 404, Views.error(message, "use one of the known agents; GET /agents lists them"));
+            }
+            else if (message.startsWith("duplicate agent id"))
+            {
+                respond(x, 409, Views.error(message, "pick an id that no agent in the fleet has"));
+            }
+            else
+            {
+                respond(x, 400, Views.error(message, "correct the request and send it again"));
+            }
+        }
+        else if (e instanceof IllegalStateException)
+        {
+            respond(x, 409, Views.error(message, message.contains("being removed") ?
+                "wait for the drain to finish; GET /agents shows it as draining until it leaves" :
+                "fleet changes apply only while the dispatcher runs"));
+        }
+        else if (e instanceof TimeoutException)
+        {
+            respond(x, 503, Views.error("the dispatcher did not apply the change within " + commandWait.toMillis() +
+                " ms; it may still apply it", "check GET /status and GET /agents before retrying"));
+        }
+        else
+        {
+            LOG.warn("admin fleet change failed", e);
+            respond(x, 500, Views.error("internal error: " + e, "see the server's log"));
+        }
+    }
+
+    // ---------------------------------------------------------------- request parts
+
+    private AdminHandler allow(final HttpExchange x, final String... methods)
+    {
+        final String method = x.getRequestMethod();
+        for (final String m : methods)
+        {
+            if (m.equals(method))
+            {
+                return this;
+            }
+        }
+        final String allowed = String.join(", ", methods);
+        x.getResponseHeaders().set("Allow", allowed);
+        throw new ApiException(405, method + " is not allowed on " + x.getRequestURI().getPath(), "use " + allowed);
+    }
+
+    /** Compares in constant time, so the response time does not reveal how much of a guessed token was right. */
+    private void authorize(final HttpExchange x)
+    {
+        final String header = x.getRequestHeaders().getFirst("Authorization");
+        final byte[] presented = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ?
+            header.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
+        if (!MessageDigest.isEqual(presented, token))
+        {
+            x.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"ringmaster-admin\"");
+            throw new ApiException(401, header == null ? "this call changes the fleet and needs the admin token" :
+                "the admin token was refused", "send 'Authorization: Bearer <token>' with the token the server was started with");
+        }
+    }
+
+    private static void expect(final String segment, final String expected, final String route)
+    {
+        if (!segment.equals(expected))
+        {
+            throw new ApiException(404, "no route ends in '/" + segment + "'", "did you mean " + route + "? GET / lists the routes");
+        }
+    }
+
+    private static ApiException notFound(final HttpExchange x)
+    {
+        return new ApiException(404, "no route " + x.getRequestMethod() + " " + x.getRequestURI().getPath(),
+            "GET / lists the routes");
+    }
+
+    private static JsonNode body(final HttpExchange x)
+    {
+        final byte[] bytes;
+        try (InputStream in = x.getRequestBody())
+        {
+            bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+        }
+        catch (final IOException e)
+        {
+            throw new ApiException(400, "could not read the request body: " + e.getMessage(), "send the body again");
+        }
+        if (bytes.length > MAX_BODY_BYTES)
+        {
+            throw new ApiException(413, "the body is larger than " + MAX_BODY_BYTES + " bytes", "send a smaller JSON object");
+        }
+        try
+        {
+            final JsonNode node = Views.JSON.readTree(bytes);
+            if (node == null || !node.isObject())
+            {
+                throw new ApiException(400, "the body must be one JSON object", "send e.g. {\"priority\":\"HIGH\"}");
+            }
+            return node;
+        }
+        catch (final JsonProcessingException e)
+        {
+            throw new ApiException(400, "the body is not valid JSON: " + e.getOriginalMessage(), "send one JSON object");
+        }
+        catch (final IOException e)
+        {
+            throw new ApiException(400, "could not parse the body: " + e.getMessage(), "send one JSON object");
+        }
+    }
+
+    private static AgentSpec spec(final JsonNode body)
+    {
+        for (final Iterator<String> names = body.fieldNames(); names.hasNext(); )
+        {
+            final String name = names.next();
+            if (!SPEC_FIELDS.contains(name))
+            {
+                throw new ApiException(400, "unknown field '" + name + "' in the agent spec", "use only " + SPEC_FIELDS);
+            }
+        }
+        final String id = text(body, "id");
+        final String type = text(body, "type");
+        try
+        {
+            final AgentSpec.Builder b = AgentSpec.builder(id, type);
+            if (body.has("capacity"))
+            {
+                b.capacity(integer(body, "capacity"));
+            }
+            if (body.has("weight"))
+            {
+                b.weight(integer(body, "weight"));
+            }
+            if (body.has("token_budget"))
+            {
+                b.tokenBudget(body.get("token_budget").asLong(-1));
+            }
+            final JsonNode skills = body.get("skills");
+            if (skills != null)
+            {
+                if (!skills.isObject())
+                {
+                    throw new ApiException(400, "\"skills\" must be an object of skill name to proficiency",
+                        "send e.g. \"skills\": {\"java\": 0.9}");
+                }
+                for (final Iterator<Map.Entry<String, JsonNode>> it = skills.fields(); it.hasNext(); )
+                {
+                    final Map.Entry<String, JsonNode> e = it.next();
+                    if (!e.getValue().isNumber())
+                    {
+                        throw new ApiException(400, "proficiency of skill '" + e.getKey() + "' must be a number in [0, 1]",
+                            "send e.g. \"skills\": {\"" + e.getKey() + "\": 0.9}");
+                    }
+                    b.skill(e.getKey(), e.getValue().asDouble());
+                }
+            }
+            return b.build();
+        }
+        catch (final IllegalArgumentException | IllegalStateException e)
+        {
+            throw new ApiException(400, e.getMessage(), "correct the agent spec and send it again");
+        }
+    }
+
+    private static String text(final JsonNode body, final String field)
+    {
+        final JsonNode n = body.get(field);
+        if (n == null || !n.isTextual() || n.asText().isBlank())
+        {
+            throw new ApiException(400, "the agent spec needs \"" + field + "\" as a non-blank string",
+                "send e.g. {\"id\":\"coder-9\",\"type\":\"coder\",\"capacity\":2,\"skills\":{\"java\":0.9}}");
+        }
+        return n.asText();
+    }
+
+    private static int integer(final JsonNode body, final String field)
+    {
+        final JsonNode n = body.get(field);
+        if (!n.canConvertToInt() || !n.isIntegralNumber())
+        {
+            throw new ApiException(400, "\"" + field + "\" must be a whole number, got " + n, "send e.g. \"" + field + "\": 2");
+        }
+        return n.asInt();
+    }
+
+    private static Priority priority(final String value)
+    {
+        try
+        {
+            return Priority.valueOf(value.trim().toUpperCase(Locale.ROOT));
+        }
+        catch (final IllegalArgumentException e)
+        {
+            throw new ApiException(400, "unknown priority '" + value + "'", "use one of " + Arrays.toString(Priority.values()));
+        }
+    }
+
+    private static int intParam(final HttpExchange x, final String name, final int fallback)
+    {
+        final String raw = query(x, name);
+        if (raw == null)
+        {
+            return fallback;
+        }
+        try
+        {
+            final int v = Integer.parseInt(raw);
+            if (v >= 0)
+            {
+                return v;
+            }
+        }
+        catch (final NumberFormatException ignored)
+        {
+            // reported below with the fix
+        }
+        throw new ApiException(400, "query parameter " + name + "='" + raw + "' is not a count", "use e.g. ?" + name + "=" + fallback);
+    }
+
+    private static double doubleParam(final HttpExchange x, final String name, final double fallback)
+    {
+        final String raw = query(x, name);
+        if (raw == null)
+        {
+            return fallback;
+        }
+        try
+        {
+            final double v = Double.parseDouble(raw);
+            if (v >= 0 && v <= 3600)
+            {
+                return v;
+            }
+        }
+        catch (final NumberFormatException ignored)
+        {
+            // reported below with the fix
+        }
+        throw new ApiException(400, "query parameter " + name + "='" + raw + "' is not a number of seconds in [0, 3600]",
+            "use e.g. ?" + name + "=10");
+    }
+
+    private static String query(final HttpExchange x, final String name)
+    {
+        final String raw = x.getRequestURI().getRawQuery();
+        if (raw == null)
+        {
+            return null;
+        }
+        for (final String pair : raw.split("&"))
+        {
+            final int eq = pair.indexOf('=');
+            if (eq > 0 && decode(pair.substring(0, eq)).equals(name))
+            {
+                return decode(pair.substring(eq + 1));
+            }
+        }
+        return null;
+    }
+
+    private static List<String> segments(final String rawPath)
+    {
+        final List<String> out = new ArrayList<>();
+        for (final String s : rawPath.split("/"))
+        {
+            if (!s.isEmpty())
+            {
+                out.add(decode(s));
+            }
+        }
+        return out;
+    }
+
+    /** Percent-decoding only: a '+' in a path is a plus, not a space. */
+    private static String decode(final String s)
+    {
+        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    private ObjectNode types()
+    {
+        final ObjectNode o = Views.object();
+        dispatcher.types().forEach((type, paused) -> o.putObject(type).put("paused", paused));
+        return o;
+    }
+
+    private static ObjectNode index()
+    {
+        final ObjectNode o = Views.object();
+        o.put("service", "ringmaster admin");
+        final var routes = o.putArray("routes");
+        for (final String r : List.of("GET /status", "GET /queue-depth", "GET /agents", "GET /distribution",
+            "GET /dead-letters?limit=N", "GET /types", "POST /types/{type}/pause", "POST /types/{type}/resume",
+            "POST /agents/{id}/drain?wait=SECONDS", "DELETE /agents/{id}", "POST /agents", "POST /tasks/{id}/priority"))
+        {
+            routes.add(r);
+        }
+        o.put("auth", "POST and DELETE need 'Authorization: Bearer <token>'");
+        return o;
+    }
+
+    // ---------------------------------------------------------------- responses
+
+    private void respond(final HttpExchange x, final int status, final ObjectNode body)
+    {
+        open.decrementAndGet();
+        try (x)
+        {
+            final byte[] bytes = Views.JSON.writeValueAsBytes(body);
+            x.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+            x.getResponseHeaders().set("Cache-Control", "no-store");
+            x.sendResponseHeaders(status, bytes.length);
+            try (OutputStream out = x.getResponseBody())
+            {
+                out.write(bytes);
+            }
+        }
+        catch (final IOException e)
+        {
+            // the client went away; nothing to tell it
+            LOG.debug("admin response not delivered", e);
+        }
+    }
+}

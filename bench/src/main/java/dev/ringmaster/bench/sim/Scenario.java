@@ -1,0 +1,130 @@
+package dev.ringmaster.bench.sim;
+
+import dev.ringmaster.model.AgentSpec;
+import dev.ringmaster.model.Skills;
+
+import java.util.SplittableRandom;
+
+/**
+ * The named fleets and workloads of the scheduling-quality table; immutable and thread-safe. Every workload has mean
+ * work {@link SimWorkload#MEAN_WORK} (one second on a speed-1 agent), tasks spread uniformly over
+ * {@value #DOMAINS} sessions (their affinity keys), and cost estimates within +-50% of the true work. The load is
+ * the arrival rate times the mean work over the fleet's {@link SimFleet#capacitySpeed()}: nominal, so a strategy that
+ * causes skill mismatch or context loading pushes the real load above it.
+ */
+public enum Scenario
+{
+    /** 8 identical agents (speed 1, capacity 2), Poisson arrivals, exponential work. */
+    HOMOGENEOUS("homogeneous", "8 identical agents (speed 1, capacity 2, prefetch 1); Poisson arrivals; exponential work"),
+    /** 8 agents with speeds 1, 2, 4, 8 twice over, weight = speed. */
+    SPEEDS("speeds-1248", "8 agents, speeds 1:2:4:8 (twice), weight = speed, capacity 2; Poisson; exponential work"),
+    /** Each task needs one of 4 skills; each agent is strong (1.0) in one and weak (0.5, 1.5x slower) in the next. */
+    SKILL_MIXED("skill-mixed", "8 agents, each proficiency 1.0 in one of 4 skills and 0.5 in the next (1.5x slower); " +
+        "every task needs one skill; Poisson; exponential work"),
+    /** Homogeneous fleet, on/off arrivals: twice the mean rate for bursts of about 30 mean tasks' time, then silence. */
+    BURSTY("bursty", "homogeneous fleet; on/off arrivals (2x the mean rate while on, on and off periods exponential " +
+        "with mean 30 s); exponential work"),
+    /** Homogeneous fleet, Pareto work with shape 1.5 (finite mean, infinite variance). */
+    PARETO("pareto", "homogeneous fleet; Poisson; Pareto work, shape 1.5 (infinite variance), mean 1 s"),
+    /** Homogeneous fleet with a context cost: a task of a session not among the agent's 4 warm ones costs +0.25 s of work. */
+    SESSIONS("sessions", "homogeneous fleet; each agent keeps 4 of the 32 sessions warm, and a task of a cold " +
+        "session costs 0.25 s of extra work (context loading); Poisson; exponential work");
+
+    /** Sessions (affinity keys, context domains) in every workload. */
+    public static final int DOMAINS = 32;
+    private static final int AGENTS = 8;
+    private static final String[] SKILLS = {"sim-java", "sim-python", "sim-sql", "sim-docs"};
+
+    private final String label;
+    private final String description;
+
+    Scenario(final String label, final String description)
+    {
+        this.label = label;
+        this.description = description;
+    }
+
+    /** @return the name used on the command line and in tables. */
+    public String label()
+    {
+        return label;
+    }
+
+    public String description()
+    {
+        return description;
+    }
+
+    /** @return the scenario with that label. @throws IllegalArgumentException naming the labels that exist. */
+    public static Scenario byLabel(final String label)
+    {
+        for (final Scenario s : values())
+        {
+            if (s.label.equals(label))
+            {
+                return s;
+            }
+        }
+        final StringBuilder known = new StringBuilder();
+        for (final Scenario s : values())
+        {
+            known.append(known.length() == 0 ? "" : ", ").append(s.label);
+        }
+        throw new IllegalArgumentException("unknown scenario '" + label + "'; the scenarios are " + known);
+    }
+
+    /** @return this scenario's fleet (a new instance; fleets are immutable). */
+    public SimFleet fleet()
+    {
+        final AgentSpec[] specs = new AgentSpec[AGENTS];
+        final double[] speeds = new double[AGENTS];
+        for (int i = 0; i < AGENTS; i++)
+        {
+            final double speed = this == SPEEDS ? 1 << (i % 4) : 1.0;
+            final AgentSpec.Builder b = AgentSpec.builder(SimFleet.agentId(i), SimFleet.TYPE)
+                .capacity(2)
+                .weight((int)speed);
+            if (this == SKILL_MIXED)
+            {
+                b.skill(SKILLS[i % SKILLS.length], 1.0).skill(SKILLS[(i + 1) % SKILLS.length], 0.5);
+            }
+            specs[i] = b.build();
+            speeds[i] = speed;
+        }
+        final long contextLoad = this == SESSIONS ? SimWorkload.MEAN_WORK / 4 : 0;
+        return new SimFleet(specs, speeds, 1, 4, contextLoad);
+    }
+
+    /**
+     * @param seed  the run's seed; the workload is a pure function of (seed, scenario, load, tasks), and at another
+     *              load only the arrival times change, by the ratio of the loads (bursts aside).
+     * @param load  nominal offered load in (0, 1), e.g. 0.8.
+     * @param tasks how many tasks.
+     */
+    public SimWorkload workload(final long seed, final double load, final int tasks)
+    {
+        // the load is not part of the stream's seed: the same draws at every load (common random numbers), so that
+        // rows of one scenario differ by the load and not by the luck of the draw
+        final SplittableRandom random = new SplittableRandom(seed * 0x9E37_79B9_7F4A_7C15L + ordinal() * 1_000_003L);
+        final SplittableRandom arrivalDraws = random.split();
+        final SplittableRandom taskDraws = random.split();
+        final double rate = load * fleet().capacitySpeed() / SimWorkload.MEAN_WORK;
+        final long[] arrivals = this == BURSTY ?
+            SimWorkload.onOffArrivals(arrivalDraws, tasks, rate, 30.0 * SimWorkload.MEAN_WORK) :
+            SimWorkload.poissonArrivals(arrivalDraws, tasks, rate);
+        final long[] work = new long[tasks];
+        final long[] skills = new long[tasks];
+        final int[] domains = new int[tasks];
+        for (int i = 0; i < tasks; i++)
+        {
+            work[i] = this == PARETO ? SimWorkload.paretoWork(taskDraws, SimWorkload.MEAN_WORK, 1.5) :
+                SimWorkload.exponentialWork(taskDraws, SimWorkload.MEAN_WORK);
+            domains[i] = taskDraws.nextInt(DOMAINS);
+            if (this == SKILL_MIXED)
+            {
+                skills[i] = 1L << Skills.id(SKILLS[taskDraws.nextInt(SKILLS.length)]);
+            }
+        }
+        return new SimWorkload(arrivals, work, skills, domains, SimWorkload.costTokens(taskDraws, work));
+    }
+}

@@ -1,0 +1,217 @@
+package dev.ringmaster.bench.sim;
+
+import dev.ringmaster.metrics.Gini;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The outcome of one simulated run: per-task start and finish times, per-agent work, and what the strategy did
+ * (decisions, declines, errors); the metrics are computed from them on demand. Immutable once the simulation returns
+ * it, so it may be read from any thread.
+ *
+ * <p>Definitions, over the tasks that finished:
+ * <ul>
+ *   <li>sojourn: finish - arrival (queueing plus execution); wait: start - arrival;</li>
+ *   <li>makespan: the last finish - the first arrival, against {@link SimWorkload#makespanLowerBound};</li>
+ *   <li>Gini: of the work units of the tasks each agent finished (core's {@link Gini}); with unequal speeds a good
+ *       schedule is <em>meant</em> to be unequal, so read it against the speeds;</li>
+ *   <li>context waste ratio: context-loading work (work units spent loading the domain of a task that was not warm
+ *       on the agent that ran it, see {@link SimFleet}) / all work units the fleet performed (task work times the
+ *       skill-mismatch factor, plus context loading); 0 when the fleet's context cost is 0.</li>
+ * </ul>
+ */
+public final class SimRun
+{
+    private final String strategy;
+    private final SimFleet fleet;
+    private final SimWorkload workload;
+    private final long[] start;
+    private final long[] finish;
+    private final long[] workPerAgent;
+    private final double contextWork;
+    private final double performedWork;
+    private final long decisions;
+    private final long declines;
+    private final long errors;
+    private final String firstError;
+    private final long steals;
+    private final double allocatedBytesPerDecision;
+    private int completed = -1;
+
+    SimRun(final String strategy, final SimFleet fleet, final SimWorkload workload, final long[] start,
+           final long[] finish, final long[] workPerAgent, final double contextWork, final double performedWork,
+           final long decisions, final long declines, final long errors, final String firstError, final long steals,
+           final double allocatedBytesPerDecision)
+    {
+        this.strategy = strategy;
+        this.fleet = fleet;
+        this.workload = workload;
+        this.start = start;
+        this.finish = finish;
+        this.workPerAgent = workPerAgent;
+        this.contextWork = contextWork;
+        this.performedWork = performedWork;
+        this.decisions = decisions;
+        this.declines = declines;
+        this.errors = errors;
+        this.firstError = firstError;
+        this.steals = steals;
+        this.allocatedBytesPerDecision = allocatedBytesPerDecision;
+    }
+
+    public String strategy()
+    {
+        return strategy;
+    }
+
+    public SimWorkload workload()
+    {
+        return workload;
+    }
+
+    /** @return tasks that finished; less than the workload's size means the strategy left some waiting forever. */
+    public int completed()
+    {
+        if (completed < 0)
+        {
+            int n = 0;
+            for (final long f : finish)
+            {
+                if (f >= 0)
+                {
+                    n++;
+                }
+            }
+            completed = n;
+        }
+        return completed;
+    }
+
+    /** @return when task i started, or -1 if it never did. */
+    public long start(final int i)
+    {
+        return start[i];
+    }
+
+    /** @return when task i finished, or -1 if it never did. */
+    public long finish(final int i)
+    {
+        return finish[i];
+    }
+
+    /** @return the exact mean sojourn over finished tasks, virtual nanoseconds; NaN if none finished. */
+    public double meanSojournNanos()
+    {
+        double sum = 0;
+        int n = 0;
+        for (int i = 0; i < finish.length; i++)
+        {
+            if (finish[i] >= 0)
+            {
+                sum += finish[i] - workload.arrival(i);
+                n++;
+            }
+        }
+        return n == 0 ? Double.NaN : sum / n;
+    }
+
+    /** @return the mean wait (start - arrival) of the tasks from index {@code from} on that started; NaN if none. */
+    public double meanWaitNanos(final int from)
+    {
+        double sum = 0;
+        int n = 0;
+        for (int i = from; i < start.length; i++)
+        {
+            if (start[i] >= 0)
+            {
+                sum += start[i] - workload.arrival(i);
+                n++;
+            }
+        }
+        return n == 0 ? Double.NaN : sum / n;
+    }
+
+    /** @return sojourn times of the finished tasks in an HdrHistogram (3 significant digits), nanoseconds. */
+    public Histogram sojournHistogram()
+    {
+        final Histogram histogram = new Histogram(3);
+        for (int i = 0; i < finish.length; i++)
+        {
+            if (finish[i] >= 0)
+            {
+                histogram.recordValue(Math.max(0, finish[i] - workload.arrival(i)));
+            }
+        }
+        return histogram;
+    }
+
+    /** @return the last finish minus the first arrival, virtual nanoseconds; 0 if nothing finished. */
+    public long makespanNanos()
+    {
+        long last = -1;
+        for (final long f : finish)
+        {
+            last = Math.max(last, f);
+        }
+        return last < 0 ? 0 : last - workload.arrival(0);
+    }
+
+    /** @return {@link SimWorkload#makespanLowerBound} for this run's fleet. */
+    public double makespanLowerBoundNanos()
+    {
+        return workload.makespanLowerBound(fleet);
+    }
+
+    /** @return the Gini coefficient of the work units each agent finished. */
+    public double gini()
+    {
+        return Gini.of(workPerAgent);
+    }
+
+    /** @return work units each agent finished, in pool order (a copy). */
+    public long[] workPerAgent()
+    {
+        return workPerAgent.clone();
+    }
+
+    /** @return context-loading work / all performed work, in [0, 1). */
+    public double contextWasteRatio()
+    {
+        return performedWork == 0 ? 0 : contextWork / performedWork;
+    }
+
+    /** @return routing decisions asked of the strategy (one per select call). */
+    public long decisions()
+    {
+        return decisions;
+    }
+
+    /** @return selects that returned DECLINE. */
+    public long declines()
+    {
+        return declines;
+    }
+
+    /** @return selects that threw or returned an index out of range (the first candidate was taken instead). */
+    public long errors()
+    {
+        return errors;
+    }
+
+    /** @return the first error's description, or null. */
+    public String firstError()
+    {
+        return firstError;
+    }
+
+    /** @return tasks an idle agent stole from a busy agent's inbox. */
+    public long steals()
+    {
+        return steals;
+    }
+
+    /** @return bytes allocated per decision in the second half of the run, or NaN if not measured. */
+    public double allocatedBytesPerDecision()
+    {
+        return allocatedBytesPerDecision;
+    }
+}

@@ -1,0 +1,67 @@
+package dev.ringmaster.bench.sim;
+
+import dev.ringmaster.routing.RoutingStrategies;
+import dev.ringmaster.spi.RoutingStrategy;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs every requested strategy, plus the {@link ClairvoyantBaseline}, on every requested scenario and load, each
+ * on the same seeded workload; stateless, and the rows are a pure function of the arguments (allocation figures
+ * aside), so the same seed gives the same table. Single-threaded: one fresh strategy instance per run, called on
+ * the caller's thread.
+ */
+public final class SimulationSuite
+{
+    /** The loads of the table: comfortable, busy, saturated. */
+    public static final double[] LOADS = {0.5, 0.8, 0.95};
+
+    private SimulationSuite()
+    {
+    }
+
+    /**
+     * @param seed            seed of every workload.
+     * @param tasks           tasks per run.
+     * @param strategies      names of the strategies, each created through {@link RoutingStrategies#create}.
+     * @param scenarios       the scenarios, in table order.
+     * @param loads           the loads, in table order.
+     * @param loader          where the strategy plugins are found.
+     * @param probeAllocation measure bytes allocated per decision (see {@link Simulator}).
+     * @return one row per scenario, load and strategy (the baseline last in each group).
+     * @throws IllegalArgumentException for an unknown strategy name, naming the ones that exist.
+     */
+    public static List<QualityRow> run(final long seed, final int tasks, final List<String> strategies,
+                                       final List<Scenario> scenarios, final double[] loads, final ClassLoader loader,
+                                       final boolean probeAllocation)
+    {
+        for (final String name : strategies)
+        {
+            RoutingStrategies.create(name, loader); // fail on a misspelt name before minutes of simulation
+        }
+        final List<QualityRow> rows = new ArrayList<>();
+        for (final Scenario scenario : scenarios)
+        {
+            final SimFleet fleet = scenario.fleet();
+            for (final double load : loads)
+            {
+                final SimWorkload workload = scenario.workload(seed, load, tasks);
+                for (final String name : strategies)
+                {
+                    final RoutingStrategy strategy = RoutingStrategies.create(name, loader);
+                    final SimRun run = new Simulator(fleet, workload, strategy, probeAllocation).run();
+                    rows.add(QualityRow.of(scenario, load, fleet, run));
+                }
+                rows.add(QualityRow.of(scenario, load, fleet, ClairvoyantBaseline.run(fleet, workload)));
+            }
+        }
+        return rows;
+    }
+
+    /** @return every strategy the loader finds, sorted by name. */
+    public static List<String> allStrategies(final ClassLoader loader)
+    {
+        return RoutingStrategies.names(loader);
+    }
+}

@@ -1,0 +1,393 @@
+package dev.ringmaster.bench.sim;
+
+import dev.ringmaster.model.Priority;
+import dev.ringmaster.spi.RoutingDecision;
+import dev.ringmaster.spi.RoutingStrategy;
+
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+
+/**
+ * Runs one routing strategy over one workload on one fleet in virtual time, with the dispatcher's placement
+ * semantics; a simulator is single-use and single-threaded (the strategy is called on the calling thread, as on
+ * the router thread), and a run is a pure function of its inputs.
+ *
+ * <p>What is modelled, as the dispatcher's router and workers do it:
+ * <ul>
+ *   <li>a central FIFO queue per priority, served in strict priority order (the workloads use one priority, so
+ *       the router's aging bound never comes into play and is left out);</li>
+ *   <li>late binding: an agent is a candidate while it holds fewer than capacity + prefetch tasks and has every
+ *       required skill; the strategy picks among the candidates, in pool order;</li>
+ *   <li>a task the strategy declines, or that no agent can take now, is set aside (at most {@value #DEFER_LIMIT} per
+ *       priority, beyond which the level waits: bounded head-of-line blocking) and retried before the queue's head;</li>
+ *   <li>an assigned task starts at once if the agent has a free slot, else waits in its inbox; a freed slot starts
+ *       the inbox's most urgent task; an agent with a free slot and an empty inbox steals the least urgent task it
+ *       can run from the inbox of the busiest agent (all slots busy, deepest inbox), and, as in the dispatcher, the
+ *       stolen task still counts as in flight on the agent it was assigned to until it finishes;</li>
+ *   <li>at completion the executing agent's EWMA and peak EWMA of execution time are updated;</li>
+ *   <li>execution time = (work x (2 - fit) + context load) / speed, rounded up to a whole nanosecond, where fit is
+ *       the agent's lowest proficiency in the required skills (1.5x at proficiency 0.5) and context load is
+ *       {@link SimFleet#contextLoadWork()} when the task's domain is not warm on the agent.</li>
+ * </ul>
+ * Not modelled: failures and retries, TTLs, rate limits, outlier ejection, the router's own latency (decisions take
+ * no virtual time). Events at the same instant run completions first, then arrivals, each in order; the dispatch
+ * pass runs after every event.
+ */
+public final class Simulator
+{
+    /** As the dispatcher's lane: set-aside tasks per priority level before the level blocks. */
+    public static final int DEFER_LIMIT = 16;
+
+    private final SimFleet fleet;
+    private final SimWorkload workload;
+    private final RoutingStrategy strategy;
+    private final String strategyName;
+    private final boolean probeAllocation;
+
+    private final SimAgent[] agents;
+    private final SimCandidates candidates;
+    private final SimTask view = new SimTask();
+    private final RoutingDecision decision = new RoutingDecision();
+    private final EventQueue events;
+
+    private final int[][] queues = new int[Priority.COUNT][];
+    private final int[] queueHead = new int[Priority.COUNT];
+    private final int[] queueTail = new int[Priority.COUNT];
+    private final int[][] deferred = new int[Priority.COUNT][DEFER_LIMIT];
+    private final int[] deferredCount = new int[Priority.COUNT];
+
+    private final long[] start;
+    private final long[] finish;
+    private final int[] assignedTo;
+    private final int[] executedBy;
+
+    private long now;
+    private int room;
+    private double contextWork;
+    private double performedWork;
+    private long decisions;
+    private long declines;
+    private long errors;
+    private String firstError;
+    private long steals;
+    private long probedBytes;
+    private long probedDecisions;
+    private int probeFrom;
+    private boolean used;
+
+    /**
+     * @param probeAllocation measure the bytes each {@code select} allocates (thread allocation counter around every
+     *                        call in the second half of the run); slower, and the figure depends on the JIT, so it is
+     *                        kept out of the reproducible table.
+     */
+    public Simulator(final SimFleet fleet, final SimWorkload workload, final RoutingStrategy strategy,
+                     final boolean probeAllocation)
+    {
+        this.fleet = fleet;
+        this.workload = workload;
+        this.strategy = strategy;
+        this.strategyName = strategy.name();
+        this.probeAllocation = probeAllocation;
+        final int n = workload.size();
+        this.agents = new SimAgent[fleet.size()];
+        for (int i = 0; i < agents.length; i++)
+        {
+            agents[i] = new SimAgent(i, fleet.spec(i), fleet.speed(i), fleet.prefetch(), fleet.warmSlots());
+            room += agents[i].limit;
+        }
+        this.candidates = new SimCandidates(agents);
+        int slots = 0;
+        for (final SimAgent a : agents)
+        {
+            slots += a.capacity;
+        }
+        this.events = new EventQueue(slots);
+        final int[] perLevel = new int[Priority.COUNT];
+        for (int i = 0; i < n; i++)
+        {
+            perLevel[workload.task(i).priority().ordinal()]++;
+        }
+        for (int level = 0; level < Priority.COUNT; level++)
+        {
+            queues[level] = new int[perLevel[level]];
+        }
+        this.start = new long[n];
+        this.finish = new long[n];
+        this.assignedTo = new int[n];
+        this.executedBy = new int[n];
+        Arrays.fill(start, -1);
+        Arrays.fill(finish, -1);
+        this.probeFrom = n / 2;
+    }
+
+    /** Runs every task to completion, or until no event is left (a strategy that declines forever). */
+    public SimRun run()
+    {
+        if (used)
+        {
+            throw new IllegalStateException("a Simulator runs once; create a new one (and a new strategy instance)");
+        }
+        used = true;
+        final SimWorkload workload = this.workload;
+        final int n = workload.size();
+        int next = 0;
+        while (true)
+        {
+            final long arrival = next < n ? workload.arrival(next) : Long.MAX_VALUE;
+            if (!events.isEmpty() && events.peekTime() <= arrival)
+            {
+                now = events.peekTime();
+                complete(events.poll());
+            }
+            else if (next < n)
+            {
+                now = arrival;
+                enqueue(next++);
+            }
+            else
+            {
+                break;
+            }
+            dispatch();
+        }
+        final long[] workPerAgent = new long[agents.length];
+        for (int i = 0; i < agents.length; i++)
+        {
+            workPerAgent[i] = agents[i].workDone;
+        }
+        final double allocated = probeAllocation && probedDecisions > 0 ? (double)probedBytes / probedDecisions : Double.NaN;
+        return new SimRun(strategyName, fleet, workload, start, finish, workPerAgent, contextWork, performedWork,
+            decisions, declines, errors, firstError, steals, allocated);
+    }
+
+    private void enqueue(final int task)
+    {
+        final int level = workload.task(task).priority().ordinal();
+        queues[level][queueTail[level]++] = task;
+    }
+
+    private void dispatch()
+    {
+        while (room > 0 && placeOne())
+        {
+            // one task placed per turn, highest priority first, as the router's dispatch loop
+        }
+        steal();
+    }
+
+    private boolean placeOne()
+    {
+        for (int level = 0; level < Priority.COUNT; level++)
+        {
+            if (tryLevel(level))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean tryLevel(final int level)
+    {
+        final int[] setAside = deferred[level];
+        for (int i = 0; i < deferredCount[level]; i++)
+        {
+            final int task = setAside[i];
+            final int agent = route(task);
+            if (agent >= 0)
+            {
+                final int last = --deferredCount[level];
+                System.arraycopy(setAside, i + 1, setAside, i, last - i); // keep the set-aside tasks in age order
+                assign(task, agent);
+                return true;
+            }
+        }
+        final int[] queue = queues[level];
+        while (queueHead[level] < queueTail[level])
+        {
+            final int head = queue[queueHead[level]];
+            final int agent = route(head);
+            if (agent >= 0)
+            {
+                queueHead[level]++;
+                assign(head, agent);
+                return true;
+            }
+            if (deferredCount[level] == DEFER_LIMIT)
+            {
+                return false;
+            }
+            queueHead[level]++;
+            setAside[deferredCount[level]++] = head;
+        }
+        return false;
+    }
+
+    /** @return the pool position of the agent the strategy chose, or -1 if none can or will take the task now. */
+    private int route(final int task)
+    {
+        final long required = workload.skills(task);
+        final SimAgent[] agents = this.agents;
+        final SimCandidates c = candidates;
+        c.reset();
+        for (int i = 0; i < agents.length; i++)
+        {
+            final SimAgent a = agents[i];
+            if (a.hasRoom() && a.hasSkills(required))
+            {
+                c.add(i);
+            }
+            else
+            {
+                c.skip(i);
+            }
+        }
+        if (c.size() == 0)
+        {
+            return -1;
+        }
+        view.set(workload.task(task), workload.arrival(task), task + 1L);
+        decision.reset();
+        decisions++;
+        int chosen;
+        try
+        {
+            chosen = probeAllocation && task >= probeFrom ? probedSelect() : strategy.select(view, c, decision);
+        }
+        catch (final RuntimeException e)
+        {
+            noteError("threw " + e);
+            chosen = 0;
+        }
+        if (chosen == RoutingStrategy.DECLINE)
+        {
+            declines++;
+            return -1;
+        }
+        if (chosen < 0 || chosen >= c.size())
+        {
+            noteError("returned index " + chosen + " for " + c.size() + " candidates");
+            chosen = 0;
+        }
+        return c.poolPosition(chosen);
+    }
+
+    private int probedSelect()
+    {
+        final com.sun.management.ThreadMXBean threads = AllocationCounter.THREADS;
+        final long before = threads.getCurrentThreadAllocatedBytes();
+        final int chosen = strategy.select(view, candidates, decision);
+        probedBytes += threads.getCurrentThreadAllocatedBytes() - before;
+        probedDecisions++;
+        return chosen;
+    }
+
+    private void noteError(final String what)
+    {
+        if (errors++ == 0)
+        {
+            firstError = what; // the router logs and falls back to the first candidate; so does the simulator
+        }
+    }
+
+    private void assign(final int task, final int position)
+    {
+        final SimAgent agent = agents[position];
+        agent.assigned++;
+        agent.tokensInFlight += workload.task(task).costTokens();
+        room--;
+        assignedTo[task] = position;
+        if (agent.running < agent.capacity)
+        {
+            startOn(agent, task);
+        }
+        else
+        {
+            agent.inboxAdd(task, urgency(task));
+        }
+    }
+
+    private long urgency(final int task)
+    {
+        return ((long)workload.task(task).priority().ordinal() << 40) | task;
+    }
+
+    private void startOn(final SimAgent agent, final int task)
+    {
+        agent.running++;
+        executedBy[task] = agent.index();
+        start[task] = now;
+        final long work = workload.work(task);
+        final double fit = agent.fit(workload.skills(task));
+        double performed = work * (2.0 - fit);
+        final int domain = workload.domain(task);
+        if (domain >= 0 && !agent.touch(domain) && fleet.contextLoadWork() > 0)
+        {
+            performed += fleet.contextLoadWork();
+            contextWork += fleet.contextLoadWork();
+        }
+        performedWork += performed;
+        agent.workDone += work;
+        final long duration = Math.max(1, (long)Math.ceil(performed / agent.speed()));
+        events.add(now + duration, task);
+    }
+
+    private void complete(final int task)
+    {
+        finish[task] = now;
+        final SimAgent exec = agents[executedBy[task]];
+        final SimAgent owner = agents[assignedTo[task]];
+        exec.running--;
+        owner.assigned--;
+        owner.tokensInFlight -= workload.task(task).costTokens();
+        room++;
+        exec.recordSuccess(now - start[task], exec.fit(workload.skills(task)), now);
+        final int next = exec.takeMostUrgent();
+        if (next >= 0)
+        {
+            startOn(exec, next);
+        }
+    }
+
+    private void steal()
+    {
+        if (fleet.prefetch() == 0)
+        {
+            return; // inboxes stay empty: every assigned task starts at once
+        }
+        for (final SimAgent thief : agents)
+        {
+            while (thief.running < thief.capacity && thief.inboxSize() == 0)
+            {
+                SimAgent victim = null;
+                int deepest = 0;
+                for (final SimAgent candidate : agents)
+                {
+                    if (candidate != thief && candidate.running >= candidate.capacity && candidate.inboxSize() > deepest)
+                    {
+                        deepest = candidate.inboxSize();
+                        victim = candidate;
+                    }
+                }
+                if (victim == null)
+                {
+                    break;
+                }
+                final int task = victim.stealLeastUrgent(thief.skillMask(), workload);
+                if (task < 0)
+                {
+                    break;
+                }
+                steals++;
+                startOn(thief, task);
+            }
+        }
+    }
+
+    /** Holds the JDK's thread allocation counter, looked up once and only if allocation is probed. */
+    private static final class AllocationCounter
+    {
+        static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+    }
+}

@@ -1,0 +1,53 @@
+package dev.ringmaster.journal;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Questions an auditor asks of a journal: the whole history of one task, and who did what in a time range;
+ * stateless, each call reads with the reader it is given on the calling thread.
+ */
+public final class Audit
+{
+    private Audit()
+    {
+    }
+
+    /**
+     * @return every record of task {@code taskId}, oldest first, across retries, steals and recoveries (empty if the
+     *     journal never saw it).
+     * @throws JournalCorruptException after reading the sound part, if the journal is damaged.
+     */
+    public static List<JournalEvent> history(final JournalReader reader, final long taskId)
+    {
+        final List<JournalEvent> events = new ArrayList<>();
+        reader.toStart().readToEnd(r ->
+        {
+            if (r.taskId() == taskId)
+            {
+                events.add(r.toEvent());
+            }
+        });
+        return events;
+    }
+
+    /**
+     * @param agentId only this agent's events (as the agent, or as the one stolen from), or null for every event.
+     * @return the records with a wall-clock time in {@code [fromMillis, toMillis)}, in journal order.
+     */
+    public static List<JournalEvent> activity(final JournalReader reader, final long fromMillis, final long toMillis,
+                                              final String agentId)
+    {
+        final List<JournalEvent> events = new ArrayList<>();
+        final long toNanos = toMillis * 1_000_000L;
+        reader.fromTime(fromMillis).readToEnd(r ->
+        {
+            if (r.epochNanos() < toNanos && (agentId == null || agentId.equals(r.agentId()) ||
+                agentId.equals(r.fromAgentId())))
+            {
+                events.add(r.toEvent());
+            }
+        });
+        return events;
+    }
+}

@@ -1,0 +1,213 @@
+package dev.ringmaster.journal;
+
+import dev.ringmaster.dispatch.Dispatcher;
+import dev.ringmaster.dispatch.RejectedTaskException;
+import dev.ringmaster.dispatch.SubmitStatus;
+import dev.ringmaster.journal.internal.JournalWriter;
+import dev.ringmaster.journal.internal.PendingAcks;
+import dev.ringmaster.journal.internal.RecordEncoder;
+import dev.ringmaster.journal.internal.RetentionSweeper;
+import dev.ringmaster.journal.internal.RingPublisher;
+import dev.ringmaster.model.Task;
+import dev.ringmaster.spi.DispatchListener;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Chronicle Queue journal of every lifecycle event of a dispatcher: register {@link #listener()} with the
+ * dispatcher's builder, then submit as usual (or through {@link #submitAcknowledged}); close the journal after the
+ * dispatcher. All methods may be called from any thread; the listener itself runs on the router thread.
+ *
+ * <p>Data path: router thread → {@link JournalListener} encodes the event → Agrona many-to-one ring (preallocated,
+ * off-heap) → one writer thread → one Chronicle document per record. Only the writer thread touches the queue.
+ */
+public final class Journal implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
+    private static final DispatchListener NO_OP = new DispatchListener()
+    {
+    };
+
+    private final JournalConfig config;
+    private final SingleChronicleQueue queue;
+    private final JournalWriter writer;
+    private final AgentRunner runner;
+    private final RingPublisher ring;
+    private final PendingAcks acks = new PendingAcks();
+    private final RecordEncoder routerEncoder;
+    private final DispatchListener listener;
+    private final long epochOffsetNanos;
+
+    private Journal(final JournalConfig config)
+    {
+        this.config = config;
+        this.epochOffsetNanos = config.clock().currentTimeMillis() * 1_000_000L - System.nanoTime();
+        if (config.durability() == Durability.NONE)
+        {
+            queue = null;
+            writer = null;
+            runner = null;
+            ring = null;
+            routerEncoder = null;
+            listener = NO_OP;
+            return;
+        }
+        queue = SingleChronicleQueueBuilder.binary(config.directory())
+            .rollCycle(config.rollCycle())
+            .timeProvider(config.clock())
+            .build();
+        final ManyToOneRingBuffer buffer = new ManyToOneRingBuffer(new UnsafeBuffer(
+            ByteBuffer.allocateDirect(config.ringCapacity() + RingBufferDescriptor.TRAILER_LENGTH)));
+        final RetentionSweeper sweeper = config.retention() == null ? null :
+            new RetentionSweeper(queue.file(), config.retention().toMillis());
+        writer = new JournalWriter(queue, buffer, acks, sweeper, config.retentionCheckInterval().toMillis());
+        ring = new RingPublisher(buffer, writer::alive);
+        routerEncoder = new RecordEncoder(config.payloadCodec(), epochOffsetNanos, ring.maxLength());
+        listener = new JournalListener(routerEncoder, ring);
+        // acknowledged submitters wait for the writer, so it parks briefly; asynchronous mode lets it sleep longer
+        final long maxPark = config.durability() == Durability.ACKNOWLEDGED ? TimeUnit.MICROSECONDS.toNanos(20) :
+            TimeUnit.MILLISECONDS.toNanos(1);
+        runner = new AgentRunner(new BackoffIdleStrategy(10, 10, 1_000, maxPark),
+            e -> LOG.error("journal writer error", e), null, writer);
+        AgentRunner.startOnThread(runner, r ->
+        {
+            final Thread t = new Thread(r, "ringmaster-journal-writer");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Opens (or creates) the journal and starts its writer thread.
+     *
+     * @throws IllegalStateException naming the directory if Chronicle cannot open it.
+     */
+    public static Journal open(final JournalConfig config)
+    {
+        try
+        {
+            return new Journal(config);
+        }
+        catch (final RuntimeException e)
+        {
+            throw new IllegalStateException("cannot open the journal in " + config.directory().toAbsolutePath() + ": " +
+                e.getMessage(), e);
+        }
+    }
+
+    /** @return the listener to register with {@code Dispatcher.builder().listener(...)}; a no-op for NONE. */
+    public DispatchListener listener()
+    {
+        return listener;
+    }
+
+    public Durability durability()
+    {
+        return config.durability();
+    }
+
+    public Path directory()
+    {
+        return config.directory();
+    }
+
+    /**
+     * Submits without blocking; the stage completes with the queue index of the task's ACCEPTED record once that
+     * record is appended (in ACKNOWLEDGED and ASYNC modes; with NONE at once, with -1). It completes exceptionally with
+     * {@link RejectedTaskException} if the dispatcher refused the task, and with IllegalStateException if the
+     * journal stops first. Stages complete on the writer thread: chain heavy work with the *Async variants.
+     */
+    public CompletableFuture<Long> submitAcknowledged(final Dispatcher dispatcher, final Task task)
+    {
+        return submitAcknowledged(dispatcher, task, null);
+    }
+
+    /** As {@link #submitAcknowledged(Dispatcher, Task)}, waiting up to {@code maxWait} for room in the dispatcher. */
+    public CompletableFuture<Long> submitAcknowledged(final Dispatcher dispatcher, final Task task,
+                                                      final Duration maxWait)
+    {
+        if (queue == null)
+        {
+            final SubmitStatus status = maxWait == null ? dispatcher.submit(task) : dispatcher.submit(task, maxWait);
+            return status.accepted() ? CompletableFuture.completedFuture(-1L) :
+                CompletableFuture.failedFuture(new RejectedTaskException(task, status, status.reason()));
+        }
+        // registered before submitting: the writer may append the ACCEPTED record before submit even returns
+        final CompletableFuture<Long> ack = acks.register(task.id());
+        final SubmitStatus status = maxWait == null ? dispatcher.submit(task) : dispatcher.submit(task, maxWait);
+        if (!status.accepted())
+        {
+            acks.withdraw(task.id(), ack);
+            ack.completeExceptionally(new RejectedTaskException(task, status, status.reason()));
+        }
+        else if (!writer.alive())
+        {
+            acks.withdraw(task.id(), ack);
+            ack.completeExceptionally(new IllegalStateException("the journal writer has stopped: " + writer.failure()));
+        }
+        return ack;
+    }
+
+    /**
+     * Journals a RECOVERED marker for {@code task} (used by {@link Recovery} before it dispatches the task again).
+     *
+     * @return false if the writer has stopped and the marker was dropped.
+     */
+    public boolean recordRecovered(final Task task, final String reason)
+    {
+        if (queue == null)
+        {
+            return false;
+        }
+        // its own encoder: markers come from the recovering thread, the router keeps its scratch buffer
+        final RecordEncoder encoder = new RecordEncoder(config.payloadCodec(), epochOffsetNanos, ring.maxLength());
+        final int length = encoder.encodeRecovered(task, reason);
+        return ring.publish(EventType.RECOVERED.code(), encoder.buffer(), length);
+    }
+
+    /** @return the counters; a racy but safe read while the journal runs. */
+    public JournalStats stats()
+    {
+        if (queue == null)
+        {
+            return new JournalStats(0, 0, 0, 0, 0, null);
+        }
+        final Throwable failure = writer.failure();
+        return new JournalStats(writer.recordsWritten(), ring.fullWaits(), ring.fullWaitNanos(), ring.dropped(),
+            routerEncoder.payloadFailures(), failure == null ? null : failure.toString());
+    }
+
+    /**
+     * Writes what is left in the ring, stops the writer and closes the queue. Close the dispatcher first: events
+     * published after this are dropped (and counted).
+     */
+    @Override
+    public void close()
+    {
+        if (queue == null)
+        {
+            return;
+        }
+        runner.close();
+        queue.close();
+        final JournalStats s = stats();
+        if (s.dropped() > 0 || s.failure() != null)
+        {
+            LOG.warn("journal {} closed with {} record(s) dropped; writer failure: {}", config.directory(), s.dropped(),
+                s.failure());
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package dev.ringmaster.journal;
+
+import java.nio.file.Path;
+
+/**
+ * A journal file that cannot be read past some point (truncated, overwritten, or not a journal); immutable. The
+ * message names the file, the position and what is wrong; every record before it was delivered.
+ */
+public final class JournalCorruptException extends JournalException
+{
+    private static final long serialVersionUID = 1L;
+
+    private final transient Path file;
+    private final long index;
+
+    public JournalCorruptException(final Path file, final long index, final String problem, final Throwable cause)
+    {
+        super("corrupt journal file " + file + (index >= 0 ? " at index 0x" + Long.toHexString(index) : "") + ": " +
+            problem + "; the records before it were read", cause);
+        this.file = file;
+        this.index = index;
+    }
+
+    /** @return the cycle file that holds the damage, or the directory when the file is unknown. */
+    public Path file()
+    {
+        return file;
+    }
+
+    /** @return the Chronicle index of the bad record, -1 if unknown. */
+    public long index()
+    {
+        return index;
+    }
+}

@@ -1,0 +1,71 @@
+package dev.ringmaster.journal;
+
+import dev.ringmaster.model.Priority;
+
+import java.time.Instant;
+
+/**
+ * One journal record copied out of the queue; immutable and thread-safe.
+ *
+ * @param index      the record's Chronicle Queue index.
+ * @param type       what happened.
+ * @param taskId     the task's id, kept across retries and recovery.
+ * @param taskType   the agent type the task is for.
+ * @param priority   the task's priority at the event.
+ * @param attempt    1 for the first attempt.
+ * @param sequence   the dispatcher's acceptance sequence, -1 for RECOVERED.
+ * @param nanos      System.nanoTime of the event in the JVM that wrote it.
+ * @param epochNanos wall-clock time of the event.
+ * @param agentId    the agent (for STOLEN the thief), or null.
+ * @param fromAgentId for STOLEN, the agent it was taken from, else null.
+ * @param strategy   for ASSIGNED, the strategy's name, else null.
+ * @param score      for ASSIGNED, the winning score, NaN where none.
+ * @param runnerUp   for ASSIGNED, the runner-up's score, NaN where none.
+ * @param value      tokens used (COMPLETED) or retry-at nanos (RETRIED), else 0.
+ * @param reason     why (failed, dead-lettered, expired, cancelled, recovered), else null.
+ */
+public record JournalEvent(long index, EventType type, long taskId, String taskType, Priority priority, int attempt,
+                           long sequence, long nanos, long epochNanos, String agentId, String fromAgentId,
+                           String strategy, double score, double runnerUp, long value, String reason)
+{
+    /** @return tokens used, for COMPLETED. */
+    public long tokens()
+    {
+        return type == EventType.COMPLETED ? value : 0;
+    }
+
+    public long epochMillis()
+    {
+        return epochNanos / 1_000_000L;
+    }
+
+    /** @return one human-readable line: time, event, task, and what the event has to say. */
+    public String describe()
+    {
+        final StringBuilder sb = new StringBuilder(128);
+        sb.append(Instant.ofEpochSecond(0, epochNanos)).append("  ").append(String.format("%-13s", type))
+            .append(" task ").append(taskId).append(" (").append(taskType).append(", ").append(priority)
+            .append(", attempt ").append(attempt).append(')');
+        if (agentId != null)
+        {
+            sb.append(type == EventType.STOLEN ? " by " : " on ").append(agentId);
+        }
+        if (fromAgentId != null)
+        {
+            sb.append(" from ").append(fromAgentId);
+        }
+        if (strategy != null)
+        {
+            sb.append(" by ").append(strategy).append(" score ").append(score).append(" runner-up ").append(runnerUp);
+        }
+        if (type == EventType.COMPLETED)
+        {
+            sb.append(", ").append(value).append(" tokens");
+        }
+        if (reason != null)
+        {
+            sb.append(": ").append(reason);
+        }
+        return sb.toString();
+    }
+}

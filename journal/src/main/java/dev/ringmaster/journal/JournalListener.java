@@ -1,0 +1,101 @@
+package dev.ringmaster.journal;
+
+import dev.ringmaster.journal.internal.RecordEncoder;
+import dev.ringmaster.journal.internal.RingPublisher;
+import dev.ringmaster.spi.AgentView;
+import dev.ringmaster.spi.DispatchListener;
+import dev.ringmaster.spi.TaskView;
+
+/**
+ * Records every lifecycle event as one journal record (layout in
+ * {@link dev.ringmaster.journal.internal.RecordLayout}); called on the dispatcher's router thread only, as
+ * {@link DispatchListener} promises. It never touches the disk: each event is encoded into a reused scratch buffer
+ * and copied into the in-memory ring that the journal's writer thread drains, without locks and without allocating.
+ * When the ring is full the router waits for room (see {@link RingPublisher}); nothing is dropped while the writer
+ * runs.
+ */
+public final class JournalListener implements DispatchListener
+{
+    private final RecordEncoder encoder;
+    private final RingPublisher ring;
+
+    JournalListener(final RecordEncoder encoder, final RingPublisher ring)
+    {
+        this.encoder = encoder;
+        this.ring = ring;
+    }
+
+    @Override
+    public void onAccepted(final TaskView task, final long nanos)
+    {
+        publish(EventType.ACCEPTED, encoder.encodeAccepted(task, nanos));
+    }
+
+    @Override
+    public void onAssigned(final TaskView task, final AgentView agent, final String strategy, final double score,
+                           final double runnerUp, final long nanos)
+    {
+        publish(EventType.ASSIGNED, encoder.encode(EventType.ASSIGNED, task, nanos, agent, null, strategy, score,
+            runnerUp, 0, null));
+    }
+
+    @Override
+    public void onStolen(final TaskView task, final AgentView from, final AgentView to, final long nanos)
+    {
+        publish(EventType.STOLEN, encoder.encode(EventType.STOLEN, task, nanos, to, from, null, Double.NaN,
+            Double.NaN, 0, null));
+    }
+
+    @Override
+    public void onStarted(final TaskView task, final AgentView agent, final long nanos)
+    {
+        simple(EventType.STARTED, task, agent, 0, null, nanos);
+    }
+
+    @Override
+    public void onCompleted(final TaskView task, final AgentView agent, final long tokensUsed, final long nanos)
+    {
+        simple(EventType.COMPLETED, task, agent, tokensUsed, null, nanos);
+    }
+
+    @Override
+    public void onFailed(final TaskView task, final AgentView agent, final String reason, final long nanos)
+    {
+        simple(EventType.FAILED, task, agent, 0, reason, nanos);
+    }
+
+    @Override
+    public void onRetried(final TaskView task, final long retryAtNanos, final long nanos)
+    {
+        simple(EventType.RETRIED, task, null, retryAtNanos, null, nanos);
+    }
+
+    @Override
+    public void onExpired(final TaskView task, final long nanos)
+    {
+        simple(EventType.EXPIRED, task, null, 0, "time to live passed before the task could start", nanos);
+    }
+
+    @Override
+    public void onDeadLettered(final TaskView task, final String reason, final long nanos)
+    {
+        simple(EventType.DEAD_LETTERED, task, null, 0, reason, nanos);
+    }
+
+    @Override
+    public void onCancelled(final TaskView task, final long nanos)
+    {
+        simple(EventType.CANCELLED, task, null, 0, "dispatcher shut down before the task could start", nanos);
+    }
+
+    private void simple(final EventType type, final TaskView task, final AgentView agent, final long value,
+                        final String reason, final long nanos)
+    {
+        publish(type, encoder.encode(type, task, nanos, agent, null, null, Double.NaN, Double.NaN, value, reason));
+    }
+
+    private void publish(final EventType type, final int length)
+    {
+        ring.publish(type.code(), encoder.buffer(), length);
+    }
+}

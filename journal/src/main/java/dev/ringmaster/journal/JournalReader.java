@@ -1,0 +1,262 @@
+package dev.ringmaster.journal;
+
+import dev.ringmaster.journal.internal.RetentionSweeper;
+import dev.ringmaster.journal.internal.RollCycleDetector;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NavigableSet;
+import java.util.stream.Stream;
+
+/**
+ * Reads a journal's records in order, across roll cycles, from the start, from a time or from an index, also while
+ * a writer appends (tailing: {@link #poll} returns 0 at the current end and finds later records on a later call);
+ * confined to one thread. Opens the queue read-only, so it never changes the files it reads.
+ *
+ * <p>Every record is checked (size, version, type, checksum, string bounds); the first bad one, or a Chronicle
+ * failure to read a file, ends reading with a {@link JournalCorruptException} that names the cycle file, after every
+ * record before it was delivered.
+ */
+public final class JournalReader implements AutoCloseable
+{
+    private final Path directory;
+    private final SingleChronicleQueue queue;
+    private final ExcerptTailer tailer;
+    private final JournalRecord record = new JournalRecord();
+    private byte[] scratch = new byte[1024];
+    private long fromEpochNanos = Long.MIN_VALUE;
+
+    private JournalReader(final Path directory)
+    {
+        this.directory = directory;
+        final SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.binary(directory).readOnly(true);
+        final RollCycle rollCycle = RollCycleDetector.detect(directory.toFile());
+        if (rollCycle != null)
+        {
+            builder.rollCycle(rollCycle);
+        }
+        this.queue = builder.build();
+        this.tailer = queue.createTailer().toStart();
+    }
+
+    /**
+     * Opens the journal in {@code directory} for reading, positioned at its start.
+     *
+     * @throws JournalException if the directory is missing, unreadable or holds no journal.
+     */
+    public static JournalReader open(final Path directory)
+    {
+        checkDirectory(directory);
+        try
+        {
+            return new JournalReader(directory);
+        }
+        catch (final RuntimeException e)
+        {
+            throw new JournalException("cannot open the journal in " + directory + ": " + e, e);
+        }
+    }
+
+    /** @throws JournalException unless {@code directory} exists and holds at least one cycle file. */
+    static void checkDirectory(final Path directory)
+    {
+        if (!Files.exists(directory))
+        {
+            throw new JournalException("no journal at " + directory + ": the directory does not exist");
+        }
+        if (!Files.isDirectory(directory))
+        {
+            throw new JournalException("no journal at " + directory + ": it is a file, give the journal's directory");
+        }
+        try (Stream<Path> files = Files.list(directory))
+        {
+            if (files.noneMatch(p -> p.getFileName().toString().endsWith(".cq4")))
+            {
+                throw new JournalException("no journal at " + directory +
+                    ": the directory holds no cycle files (*.cq4); is it the directory given to --journal?");
+            }
+        }
+        catch (final IOException e)
+        {
+            throw new JournalException("cannot list the journal directory " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Positions at the first record. @return this. */
+    public JournalReader toStart()
+    {
+        tailer.toStart();
+        fromEpochNanos = Long.MIN_VALUE;
+        return this;
+    }
+
+    /**
+     * Positions at the first record at or after {@code epochMillis}: jumps to the first cycle file that may hold it,
+     * then skips earlier records. @return this.
+     */
+    public JournalReader fromTime(final long epochMillis)
+    {
+        tailer.toStart();
+        fromEpochNanos = epochMillis * 1_000_000L;
+        final int length = queue.rollCycle().lengthInMillis();
+        final int target = (int)Math.max(0, (epochMillis - queue.epoch()) / length);
+        final int first = queue.firstCycle();
+        final int last = queue.lastCycle();
+        if (first != Integer.MAX_VALUE && target > first)
+        {
+            // records are written just after they happen, so none at or after the time sits in an earlier cycle
+            final NavigableSet<Long> cycles = queue.listCyclesBetween(first, last);
+            final Long from = cycles.ceiling((long)target);
+            if (from != null)
+            {
+                tailer.moveToCycle(from.intValue());
+            }
+            else
+            {
+                tailer.toEnd();
+            }
+        }
+        return this;
+    }
+
+    /** Positions at the record with this Chronicle index. @return false if there is none. */
+    public boolean moveTo(final long index)
+    {
+        return tailer.moveToIndex(index);
+    }
+
+    /**
+     * Delivers up to {@code limit} records to {@code handler}.
+     *
+     * @return the number delivered; 0 at the current end of the journal (poll again to tail a live journal).
+     * @throws JournalCorruptException at the first unreadable record, naming its file.
+     */
+    public int poll(final RecordHandler handler, final int limit)
+    {
+        int delivered = 0;
+        while (delivered < limit)
+        {
+            final int read = readOne(handler);
+            if (read < 0)
+            {
+                break;
+            }
+            delivered += read;
+        }
+        return delivered;
+    }
+
+    /** Delivers every record up to the current end. @return the number delivered. */
+    public long readToEnd(final RecordHandler handler)
+    {
+        long total = 0;
+        int n;
+        while ((n = poll(handler, 4096)) > 0)
+        {
+            total += n;
+        }
+        return total;
+    }
+
+    /** @return copies of every record up to the current end (allocates one event per record). */
+    public List<JournalEvent> events()
+    {
+        final List<JournalEvent> events = new ArrayList<>();
+        readToEnd(r -> events.add(r.toEvent()));
+        return events;
+    }
+
+    /** @return the journal's directory. */
+    public Path directory()
+    {
+        return directory;
+    }
+
+    /** @return 1 if a record was delivered, 0 if one was skipped (metadata, or before the start time), -1 at the end. */
+    private int readOne(final RecordHandler handler)
+    {
+        final int length;
+        final long index;
+        try (DocumentContext dc = tailer.readingDocument())
+        {
+            if (!dc.isPresent())
+            {
+                return -1;
+            }
+            if (!dc.isData())
+            {
+                return 0;
+            }
+            index = dc.index();
+            final Bytes<?> bytes = dc.wire().bytes();
+            final long remaining = bytes.readRemaining();
+            if (remaining > Integer.MAX_VALUE)
+            {
+                throw corrupt(index, "a document claims " + remaining + " bytes", null);
+            }
+            length = (int)remaining;
+            if (scratch.length < length)
+            {
+                scratch = new byte[Math.max(length, scratch.length * 2)];
+            }
+            bytes.read(scratch, 0, length);
+        }
+        catch (final JournalCorruptException e)
+        {
+            throw e;
+        }
+        catch (final RuntimeException | InternalError e)
+        {
+            // Chronicle fails in many ways on a damaged file (bad header, length past the end, unmapped page)
+            throw corrupt(tailer.index(), "Chronicle Queue cannot read it: " + e, e);
+        }
+        final String problem = record.wrap(scratch, length, index);
+        if (problem != null)
+        {
+            throw corrupt(index, problem, null);
+        }
+        if (record.epochNanos() < fromEpochNanos)
+        {
+            return 0;
+        }
+        handler.onRecord(record);
+        return 1;
+    }
+
+    private JournalCorruptException corrupt(final long index, final String problem, final Throwable cause)
+    {
+        final int cycle = index > 0 ? queue.rollCycle().toCycle(index) : tailer.cycle();
+        final File file = cycleFile(cycle);
+        final String size = file != null ? " (the file is " + file.length() + " bytes)" : "";
+        return new JournalCorruptException(file != null ? file.toPath() : directory, index, problem + size, cause);
+    }
+
+    /** @return the file of a cycle, named as Chronicle names it (the cycle's start, UTC, in the roll format). */
+    private File cycleFile(final int cycle)
+    {
+        final RollCycle rc = queue.rollCycle();
+        final String name = DateTimeFormatter.ofPattern(rc.format()).withZone(ZoneOffset.UTC)
+            .format(Instant.ofEpochMilli(queue.epoch() + (long)cycle * rc.lengthInMillis()));
+        final File file = new File(directory.toFile(), name + RetentionSweeper.CYCLE_SUFFIX);
+        return file.exists() ? file : null;
+    }
+
+    @Override
+    public void close()
+    {
+        queue.close();
+    }
+}

@@ -1,0 +1,88 @@
+package dev.ringmaster.journal;
+
+import dev.ringmaster.model.Task;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Finds, in an existing journal, the tasks that were accepted and reached no terminal state, so that a restarted
+ * dispatcher can run them again; stateless, runs on the calling thread.
+ *
+ * <p>Use at start, before new work: {@code RecoveryPlan plan = Recovery.scan(dir, codec);} then open the journal,
+ * build and start the dispatcher, and {@code plan.redispatch(journal, dispatcher, wait)}. A RECOVERED marker and a
+ * new ACCEPTED record follow in the journal for every recovered task; if the process dies again before the task
+ * ends, the next scan finds it open again.
+ */
+public final class Recovery
+{
+    private Recovery()
+    {
+    }
+
+    /**
+     * Reads the whole journal. A damaged file does not stop recovery: the plan holds what the sound part says and
+     * names the damage in {@link RecoveryPlan#corruption()}.
+     *
+     * @throws JournalException if there is no journal in {@code directory}.
+     */
+    public static RecoveryPlan scan(final Path directory, final PayloadCodec codec)
+    {
+        final Map<Long, Object> open = new LinkedHashMap<>();
+        final long[] counts = new long[2]; // records, max id
+        counts[1] = Long.MIN_VALUE;
+        JournalCorruptException corruption = null;
+        try (JournalReader reader = JournalReader.open(directory))
+        {
+            reader.readToEnd(r ->
+            {
+                counts[0]++;
+                final long id = r.taskId();
+                counts[1] = Math.max(counts[1], id);
+                if (r.type() == EventType.ACCEPTED || (r.type() == EventType.RECOVERED && !open.containsKey(id)))
+                {
+                    open.remove(id); // re-inserted at the end: acceptance order
+                    open.put(id, rebuild(r, codec));
+                }
+                else if (r.type().terminal())
+                {
+                    open.remove(id);
+                }
+            });
+        }
+        catch (final JournalCorruptException e)
+        {
+            corruption = e;
+        }
+        final List<Task> pending = new ArrayList<>();
+        final List<String> unrecoverable = new ArrayList<>();
+        for (final Object o : open.values())
+        {
+            if (o instanceof Task t)
+            {
+                pending.add(t);
+            }
+            else
+            {
+                unrecoverable.add((String)o);
+            }
+        }
+        return new RecoveryPlan(pending, unrecoverable, counts[0], counts[0] == 0 ? 0 : counts[1], corruption);
+    }
+
+    /** @return the task, or a line saying why it cannot be rebuilt. */
+    private static Object rebuild(final JournalRecord r, final PayloadCodec codec)
+    {
+        try
+        {
+            return r.task(codec);
+        }
+        catch (final RuntimeException e)
+        {
+            return "task " + r.taskId() + " (" + r.taskType() + "): " + e.getMessage();
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package dev.ringmaster.journal;
+
+import dev.ringmaster.dispatch.Dispatcher;
+import dev.ringmaster.dispatch.RejectedTaskException;
+import dev.ringmaster.model.Task;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What {@link Recovery#scan} found in a journal: the tasks accepted and never terminal, rebuilt with their original
+ * ids, and what could not be rebuilt; immutable, and {@link #redispatch} may be called from any thread (once).
+ *
+ * @param pending       tasks to dispatch again, in acceptance order.
+ * @param unrecoverable tasks left open that cannot be rebuilt, one line each (id and why).
+ * @param recordsRead   records read.
+ * @param maxTaskId     the largest task id in the journal: new tasks should take ids above it (see README).
+ * @param corruption    the damage that ended the scan early, or null if the whole journal was read.
+ */
+public record RecoveryPlan(List<Task> pending, List<String> unrecoverable, long recordsRead, long maxTaskId,
+                           JournalCorruptException corruption)
+{
+    public RecoveryPlan
+    {
+        pending = List.copyOf(pending);
+        unrecoverable = List.copyOf(unrecoverable);
+    }
+
+    /**
+     * Dispatches every pending task again (at least once: a task that had run before the crash may run twice),
+     * journaling a RECOVERED marker before each. With an ACKNOWLEDGED or ASYNC journal the returned stages complete
+     * once each task's new ACCEPTED record is in the queue; a refused task's stage fails with
+     * {@link RejectedTaskException} and the task stays open in the journal, to be recovered next time.
+     *
+     * @param maxWait how long to wait for room in the dispatcher per task.
+     * @return one stage per pending task, in the same order.
+     */
+    public List<CompletableFuture<Long>> redispatch(final Journal journal, final Dispatcher dispatcher,
+                                                    final Duration maxWait)
+    {
+        final List<CompletableFuture<Long>> acks = new ArrayList<>(pending.size());
+        final String reason = "accepted before a restart and not finished; dispatched again at " + Instant.now();
+        for (final Task task : pending)
+        {
+            journal.recordRecovered(task, reason);
+            acks.add(journal.submitAcknowledged(dispatcher, task, maxWait));
+        }
+        return acks;
+    }
+
+    /** @return the number of pending tasks whose redispatch was refused, waiting for every stage. */
+    public static long rejected(final List<CompletableFuture<Long>> acks)
+    {
+        long n = 0;
+        for (final CompletableFuture<Long> f : acks)
+        {
+            try
+            {
+                f.join();
+            }
+            catch (final RuntimeException e)
+            {
+                n++;
+            }
+        }
+        return n;
+    }
+}

@@ -1,0 +1,153 @@
+package dev.ringmaster.journal.internal;
+
+import dev.ringmaster.journal.EventType;
+import dev.ringmaster.journal.PayloadCodec;
+import dev.ringmaster.model.Priority;
+import dev.ringmaster.model.Task;
+import dev.ringmaster.spi.AgentView;
+import dev.ringmaster.spi.TaskView;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.MutableDirectBuffer;
+
+import static dev.ringmaster.journal.internal.RecordLayout.*;
+
+/**
+ * Encodes one event at a time into a reused scratch buffer in the {@link RecordLayout}; confined to one producer
+ * thread (the router, or a recovery thread with its own encoder). Allocates only when the scratch buffer grows for
+ * a larger payload than any before.
+ */
+public final class RecordEncoder
+{
+    private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(512);
+    private final PayloadCodec codec;
+    private final long epochOffsetNanos;
+    private final int maxLength;
+    private long payloadFailures;
+
+    /**
+     * @param epochOffsetNanos wall-clock nanos minus {@link System#nanoTime()}, captured once.
+     * @param maxLength        the largest record the ring takes; a larger payload is left out and flagged.
+     */
+    public RecordEncoder(final PayloadCodec codec, final long epochOffsetNanos, final int maxLength)
+    {
+        this.codec = codec;
+        this.epochOffsetNanos = epochOffsetNanos;
+        this.maxLength = maxLength;
+    }
+
+    /** @return the scratch buffer holding the last encoded record. */
+    public MutableDirectBuffer buffer()
+    {
+        return buffer;
+    }
+
+    /** @return payloads left out so far because the codec refused them or they were too large. */
+    public long payloadFailures()
+    {
+        return payloadFailures;
+    }
+
+    /** @return the length of the encoded event; {@code agent}, {@code from} and strings may be null. */
+    public int encode(final EventType type, final TaskView task, final long nanos, final AgentView agent,
+                      final AgentView from, final String strategy, final double score, final double runnerUp,
+                      final long value, final String reason)
+    {
+        final Task t = task.task();
+        header(type, t.id(), task.priority(), task.sequence(), task.attempt(), nanos, value, score, runnerUp,
+            agent == null ? -1 : agent.index());
+        return strings(t.type(), agent == null ? null : agent.id(), from == null ? null : from.id(), strategy, reason);
+    }
+
+    /** @return the length of the ACCEPTED record of {@code task}, with the whole task and its payload. */
+    public int encodeAccepted(final TaskView task, final long nanos)
+    {
+        final int fixed = encode(EventType.ACCEPTED, task, nanos, null, null, null, Double.NaN, Double.NaN, 0, null);
+        return appendSpec(task.task(), fixed);
+    }
+
+    /** @return the length of a RECOVERED marker for {@code task}, with the whole task so the marker stands alone. */
+    public int encodeRecovered(final Task task, final String reason)
+    {
+        header(EventType.RECOVERED, task.id(), task.priority(), -1, 0, System.nanoTime(), 0, Double.NaN, Double.NaN, -1);
+        final int fixed = strings(task.type(), null, null, null, reason);
+        return appendSpec(task, fixed);
+    }
+
+    private void header(final EventType type, final long taskId, final Priority priority, final long sequence,
+                        final int attempt, final long nanos, final long value, final double score,
+                        final double runnerUp, final int agentIndex)
+    {
+        final ExpandableArrayBuffer b = buffer;
+        b.putByte(TYPE_OFFSET, (byte)type.code());
+        b.putByte(VERSION_OFFSET, (byte)VERSION);
+        b.putByte(PRIORITY_OFFSET, (byte)priority.ordinal());
+        b.putByte(FLAGS_OFFSET, (byte)0);
+        b.putInt(CHECKSUM_OFFSET, 0);
+        b.putLong(TASK_ID_OFFSET, taskId);
+        b.putLong(SEQUENCE_OFFSET, sequence);
+        b.putLong(NANOS_OFFSET, nanos);
+        b.putLong(EPOCH_NANOS_OFFSET, epochOffsetNanos + nanos);
+        b.putLong(VALUE_OFFSET, value);
+        b.putDouble(SCORE_OFFSET, score);
+        b.putDouble(RUNNER_UP_OFFSET, runnerUp);
+        b.putInt(ATTEMPT_OFFSET, attempt);
+        b.putInt(AGENT_INDEX_OFFSET, agentIndex);
+    }
+
+    private int strings(final String type, final String agent, final String from, final String strategy,
+                        final String reason)
+    {
+        int at = STRINGS_OFFSET;
+        at += Utf8.put(buffer, at, type);
+        at += Utf8.put(buffer, at, agent);
+        at += Utf8.put(buffer, at, from);
+        at += Utf8.put(buffer, at, strategy);
+        at += Utf8.put(buffer, at, reason);
+        return at;
+    }
+
+    private int appendSpec(final Task t, final int from)
+    {
+        final ExpandableArrayBuffer b = buffer;
+        int at = from;
+        b.putLong(at, t.costTokens());
+        b.putLong(at + 8, t.requiredSkills());
+        b.putLong(at + 16, t.ttlNanos());
+        b.putLong(at + 24, t.timeoutNanos());
+        b.putInt(at + 32, t.maxRetries());
+        b.putByte(at + 36, (byte)t.priority().ordinal());
+        at += 37;
+        at += Utf8.put(b, at, t.affinityKey());
+        at += Utf8.put(b, at, t.targetAgent());
+        final Object payload = t.payload();
+        if (payload == null)
+        {
+            b.putInt(at, Utf8.NULL_LENGTH);
+            return at + Integer.BYTES;
+        }
+        int flag = 0;
+        int length = 0;
+        try
+        {
+            length = codec.encode(payload, b, at + Integer.BYTES);
+            if (at + Integer.BYTES + length > maxLength)
+            {
+                flag = FLAG_PAYLOAD_TOO_LARGE;
+            }
+        }
+        catch (final RuntimeException e)
+        {
+            // the record must still reach the journal: without it the task would be invisible to audit and recovery
+            flag = FLAG_PAYLOAD_UNENCODABLE;
+        }
+        if (flag != 0)
+        {
+            payloadFailures++;
+            b.putByte(FLAGS_OFFSET, (byte)flag);
+            b.putInt(at, Utf8.NULL_LENGTH);
+            return at + Integer.BYTES;
+        }
+        b.putInt(at, length);
+        return at + Integer.BYTES + length;
+    }
+}

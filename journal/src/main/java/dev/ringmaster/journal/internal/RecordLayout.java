@@ -1,0 +1,81 @@
+package dev.ringmaster.journal.internal;
+
+/**
+ * The binary layout of one journal record, the body of one Chronicle Queue document; constants only.
+ *
+ * <p>All integers little-endian (the native order of x86-64 and AArch64, which Agrona buffers use). Fixed header:
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------+---------------+---------------+---------------+
+ *  |  Event type   |    Version    |   Priority    |     Flags     |  0
+ *  +---------------+---------------+---------------+---------------+
+ *  |            Checksum: CRC32C of bytes 8 .. end of record       |  4
+ *  +---------------------------------------------------------------+
+ *  |                        Task id (int64)                       ...  8
+ *  +---------------------------------------------------------------+
+ *  |              Acceptance sequence of the dispatcher           ... 16
+ *  +---------------------------------------------------------------+
+ *  |            Event time, System.nanoTime of the writer JVM     ... 24
+ *  +---------------------------------------------------------------+
+ *  |     Event time, wall clock, nanoseconds since the epoch      ... 32
+ *  +---------------------------------------------------------------+
+ *  |   Value: tokens used (COMPLETED), retry-at nanos (RETRIED)   ... 40
+ *  +---------------------------------------------------------------+
+ *  |            Score of the winning agent (IEEE 754, NaN)        ... 48
+ *  +---------------------------------------------------------------+
+ *  |              Score of the runner-up (IEEE 754, NaN)          ... 56
+ *  +---------------------------------------------------------------+
+ *  |                     Attempt (1 = first)                       | 64
+ *  +---------------------------------------------------------------+
+ *  |                   Agent index (-1 = none)                     | 68
+ *  +---------------------------------------------------------------+
+ *  |  Strings: task type, agent id, from-agent id (STOLEN),       ... 72
+ *  |  strategy (ASSIGNED), reason; each int32 length (-1 = null)   |
+ *  |  followed by that many bytes of UTF-8                         |
+ *  +---------------------------------------------------------------+
+ *  |  ACCEPTED only, the task as submitted:                       ...
+ *  |  cost tokens (int64), required skill mask (int64),            |
+ *  |  TTL nanos (int64), timeout nanos (int64), max retries        |
+ *  |  (int32), task priority (int8), affinity key and target       |
+ *  |  agent (strings), payload: int32 length (-1 = null) followed  |
+ *  |  by that many bytes from the PayloadCodec                     |
+ *  +---------------------------------------------------------------+
+ * </pre>
+ *
+ * <p>The wall-clock time is the writer JVM's epoch offset, captured once when the journal opens, plus the event's
+ * nanoTime: monotonic within one journal session, comparable across sessions to the accuracy of the clock.
+ */
+public final class RecordLayout
+{
+    public static final int VERSION = 1;
+
+    public static final int TYPE_OFFSET = 0;
+    public static final int VERSION_OFFSET = 1;
+    public static final int PRIORITY_OFFSET = 2;
+    public static final int FLAGS_OFFSET = 3;
+    public static final int CHECKSUM_OFFSET = 4;
+    /** The checksum covers everything after itself. */
+    public static final int CHECKSUMMED_FROM = 8;
+    public static final int TASK_ID_OFFSET = 8;
+    public static final int SEQUENCE_OFFSET = 16;
+    public static final int NANOS_OFFSET = 24;
+    public static final int EPOCH_NANOS_OFFSET = 32;
+    public static final int VALUE_OFFSET = 40;
+    public static final int SCORE_OFFSET = 48;
+    public static final int RUNNER_UP_OFFSET = 56;
+    public static final int ATTEMPT_OFFSET = 64;
+    public static final int AGENT_INDEX_OFFSET = 68;
+    public static final int STRINGS_OFFSET = 72;
+    /** The smallest valid record: the header and five null strings. */
+    public static final int MIN_LENGTH = STRINGS_OFFSET + 5 * Integer.BYTES;
+
+    /** The payload could not be encoded by the codec; the record has none and recovery cannot rebuild the task. */
+    public static final int FLAG_PAYLOAD_UNENCODABLE = 1;
+    /** The encoded payload exceeded the ring's largest message; the record has none. */
+    public static final int FLAG_PAYLOAD_TOO_LARGE = 2;
+
+    private RecordLayout()
+    {
+    }
+}

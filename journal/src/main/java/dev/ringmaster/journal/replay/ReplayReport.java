@@ -1,0 +1,39 @@
+package dev.ringmaster.journal.replay;
+
+import dev.ringmaster.journal.EventType;
+import dev.ringmaster.metrics.LatencySummary;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Statistics rebuilt from a journal alone; immutable (the latency histograms are private copies).
+ *
+ * @param records          records read.
+ * @param firstEpochMillis time of the first record, 0 if none.
+ * @param lastEpochMillis  time of the last record, 0 if none.
+ * @param events           records per event type.
+ * @param openTasks        tasks accepted and not terminal at the end of the journal (what recovery would redo).
+ * @param agents           per agent, by id.
+ * @param giniByCount      Gini of completed tasks per agent.
+ * @param giniByTokens     Gini of tokens per agent.
+ * @param stages           QUEUE_WAIT (assigned - accepted), EXECUTION (completed - started), END_TO_END
+ *                         (completed - accepted), from the recorded nanoTimes.
+ * @param deadLetters      dead-lettered and expired tasks, oldest first.
+ * @param deadLetterReasons dead letters per reason.
+ * @param bucketMillis     length of a utilization bucket.
+ * @param utilization      busy time per agent per bucket, oldest first.
+ * @param corruption       the damage that ended reading early, or null if the whole journal was read.
+ */
+public record ReplayReport(long records, long firstEpochMillis, long lastEpochMillis, Map<EventType, Long> events,
+                           long openTasks, List<AgentReplay> agents, double giniByCount, double giniByTokens,
+                           Map<String, LatencySummary> stages, List<DeadLetterReplay> deadLetters,
+                           Map<String, Long> deadLetterReasons, long bucketMillis, List<UtilizationBucket> utilization,
+                           String corruption)
+{
+    /** @return records of this type. */
+    public long count(final EventType type)
+    {
+        return events.getOrDefault(type, 0L);
+    }
+}

@@ -1,0 +1,82 @@
+package dev.ringmaster.journal;
+
+import dev.ringmaster.dispatch.Dispatcher;
+import dev.ringmaster.dispatch.RejectedTaskException;
+import dev.ringmaster.dispatch.SubmitStatus;
+import dev.ringmaster.model.Task;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class AcknowledgedTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void theAcknowledgementCarriesTheIndexOfTheTasksAcceptedRecord()
+    {
+        final List<CompletableFuture<Long>> acks = new ArrayList<>();
+        try (Journal journal = Journal.open(JournalConfig.at(dir).durability(Durability.ACKNOWLEDGED)))
+        {
+            final Dispatcher d = Fleet.start(2, journal.listener());
+            for (int i = 1; i <= 300; i++)
+            {
+                acks.add(journal.submitAcknowledged(d, Task.builder("coder").id(i).payload("p" + i).build(),
+                    Duration.ofSeconds(5)));
+            }
+            acks.forEach(CompletableFuture::join);
+            assertThat(d.drain(Duration.ofSeconds(10))).isTrue();
+        }
+        try (JournalReader reader = JournalReader.open(dir))
+        {
+            for (int i = 0; i < acks.size(); i += 37)
+            {
+                assertThat(reader.moveTo(acks.get(i).join())).isTrue();
+                final long[] seen = new long[2];
+                reader.poll(r ->
+                {
+                    seen[0] = r.type().code();
+                    seen[1] = r.taskId();
+                }, 1);
+                assertThat(seen[0]).isEqualTo(EventType.ACCEPTED.code());
+                assertThat(seen[1]).isEqualTo(i + 1);
+            }
+        }
+    }
+
+    @Test
+    void aRefusedTaskFailsItsAcknowledgementAndLeavesNothingPending()
+    {
+        try (Journal journal = Journal.open(JournalConfig.at(dir).durability(Durability.ACKNOWLEDGED)))
+        {
+            final Dispatcher d = Fleet.start(1, journal.listener());
+            final CompletableFuture<Long> ack = journal.submitAcknowledged(d, Task.builder("painter").build());
+            assertThatThrownBy(ack::join).isInstanceOf(CompletionException.class)
+                .cause().isInstanceOf(RejectedTaskException.class)
+                .satisfies(e -> assertThat(((RejectedTaskException)e).status()).isEqualTo(SubmitStatus.UNKNOWN_AGENT_TYPE));
+            d.close();
+        }
+    }
+
+    @Test
+    void withoutAJournalTheAcknowledgementIsTheAcceptance()
+    {
+        try (Journal journal = Journal.open(JournalConfig.at(dir.resolve("none")).durability(Durability.NONE)))
+        {
+            final Dispatcher d = Fleet.start(1, journal.listener());
+            assertThat(journal.submitAcknowledged(d, Task.builder("coder").build()).join()).isEqualTo(-1L);
+            d.close();
+        }
+        assertThat(dir.resolve("none")).doesNotExist();
+    }
+}

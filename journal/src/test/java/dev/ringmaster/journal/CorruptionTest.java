@@ -1,0 +1,156 @@
+package dev.ringmaster.journal;
+
+import dev.ringmaster.dispatch.Dispatcher;
+import dev.ringmaster.model.Task;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class CorruptionTest
+{
+    private static final int TASKS = 400;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aChangedRecordBodyIsReportedWithItsFileAndTheRecordsBeforeItStayReadable() throws IOException
+    {
+        writeJournal();
+        final Path file = cycleFile();
+        final long at = find(file, "payload-200");
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            raf.seek(at + 3);
+            raf.write('X');
+        }
+        final List<JournalEvent> read = new ArrayList<>();
+        try (JournalReader reader = JournalReader.open(dir))
+        {
+            assertThatThrownBy(() -> reader.readToEnd(r -> read.add(r.toEvent())))
+                .isInstanceOf(JournalCorruptException.class)
+                .hasMessageContaining(file.getFileName().toString())
+                .hasMessageContaining("checksum mismatch");
+        }
+        assertThat(read).isNotEmpty();
+        assertThat(read.stream().filter(e -> e.type() == EventType.ACCEPTED).count()).isGreaterThanOrEqualTo(200);
+        assertThat(read.stream().noneMatch(e -> e.taskId() == 200 && e.type() == EventType.ACCEPTED)).isTrue();
+    }
+
+    @Test
+    void aTruncatedFileIsReportedAndTheRestIsRead() throws IOException
+    {
+        writeJournal();
+        final Path file = cycleFile();
+        final long end = lastNonZero(file);
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            raf.setLength(end / 2);
+        }
+        final List<JournalEvent> read = new ArrayList<>();
+        Throwable error = null;
+        try (JournalReader reader = JournalReader.open(dir))
+        {
+            reader.readToEnd(r -> read.add(r.toEvent()));
+        }
+        catch (final RuntimeException e)
+        {
+            error = e;
+        }
+        assertThat(read).isNotEmpty();
+        assertThat(error).isInstanceOf(JournalCorruptException.class).hasMessageContaining(file.getFileName().toString());
+    }
+
+    @Test
+    void garbledBytesAcrossRecordsAreReported() throws IOException
+    {
+        writeJournal();
+        final Path file = cycleFile();
+        final long end = lastNonZero(file);
+        final java.util.Random random = new java.util.Random(11);
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            final byte[] junk = new byte[256];
+            random.nextBytes(junk);
+            raf.seek(end / 2);
+            raf.write(junk);
+        }
+        final List<JournalEvent> read = new ArrayList<>();
+        Throwable error = null;
+        try (JournalReader reader = JournalReader.open(dir))
+        {
+            reader.readToEnd(r -> read.add(r.toEvent()));
+        }
+        catch (final RuntimeException e)
+        {
+            error = e;
+        }
+        assertThat(read).isNotEmpty();
+        assertThat(error).isInstanceOf(JournalCorruptException.class).hasMessageContaining(file.getFileName().toString());
+    }
+
+    private void writeJournal()
+    {
+        try (Journal journal = Journal.open(JournalConfig.at(dir)))
+        {
+            final Dispatcher d = Fleet.start(2, journal.listener());
+            for (int i = 0; i < TASKS; i++)
+            {
+                d.submit(Task.builder("coder").id(i).payload("payload-" + i).build(), Duration.ofSeconds(5));
+            }
+            assertThat(d.drain(Duration.ofSeconds(20))).isTrue();
+        }
+    }
+
+    private Path cycleFile() throws IOException
+    {
+        try (Stream<Path> s = Files.list(dir))
+        {
+            return s.filter(p -> p.toString().endsWith(".cq4")).findFirst().orElseThrow();
+        }
+    }
+
+    private static long find(final Path file, final String text) throws IOException
+    {
+        final byte[] all = Files.readAllBytes(file);
+        final byte[] needle = text.getBytes(StandardCharsets.UTF_8);
+        outer:
+        for (int i = 0; i + needle.length <= all.length; i++)
+        {
+            for (int j = 0; j < needle.length; j++)
+            {
+                if (all[i + j] != needle[j])
+                {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError(text + " not found in " + file);
+    }
+
+    private static long lastNonZero(final Path file) throws IOException
+    {
+        final byte[] all = Files.readAllBytes(file);
+        for (int i = all.length - 1; i >= 0; i--)
+        {
+            if (all[i] != 0)
+            {
+                return i + 1;
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,155 @@
+package dev.ringmaster.journal;
+
+import dev.ringmaster.dispatch.Dispatcher;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * kill -9 for real: a child JVM dispatches with an ACKNOWLEDGED journal and is killed with SIGKILL after a number of
+ * acknowledgements; recovery in this JVM must then finish every acknowledged task. Zero lost.
+ */
+class CrashRecoveryTest
+{
+    private static final int TASKS = 40_000;
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "killed after {0} acknowledgements")
+    @ValueSource(ints = {200, 2_000, 8_000})
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void everyAcknowledgedTaskCompletesBeforeTheKillOrAfterRecovery(final int killAfter) throws Exception
+    {
+        final Set<Long> acked = ConcurrentHashMap.newKeySet();
+        final Process child = startChild();
+        final CountDownLatch reached = new CountDownLatch(1);
+        final Thread pump = new Thread(() -> pump(child, acked, killAfter, reached), "child-stdout");
+        pump.start();
+        assertThat(reached.await(40, TimeUnit.SECONDS)).as("child reached %d acks", killAfter).isTrue();
+        child.destroyForcibly(); // SIGKILL on Linux: no shutdown hooks, no journal close
+        assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        pump.join(10_000);
+        assertThat(acked.size()).isGreaterThanOrEqualTo(killAfter);
+
+        final Set<Long> completedBefore = completed();
+        final RecoveryPlan plan = Recovery.scan(dir, PayloadCodec.standard());
+        assertThat(plan.corruption()).isNull();
+        assertThat(plan.unrecoverable()).isEmpty();
+        System.out.printf("killed after %d acks: %d acknowledged, %d completed before the kill, %d to recover%n",
+            killAfter, acked.size(), completedBefore.size(), plan.pending().size());
+        try (Journal journal = Journal.open(JournalConfig.at(dir).durability(Durability.ACKNOWLEDGED)))
+        {
+            final Dispatcher d = Fleet.start(3, journal.listener());
+            final List<CompletableFuture<Long>> acks = plan.redispatch(journal, d, Duration.ofSeconds(10));
+            assertThat(RecoveryPlan.rejected(acks)).isZero();
+            assertThat(d.drain(Duration.ofSeconds(30))).isTrue();
+        }
+
+        final Set<Long> completedAfter = completed();
+        final List<Long> lost = new ArrayList<>();
+        for (final long id : acked)
+        {
+            if (!completedAfter.contains(id))
+            {
+                lost.add(id);
+            }
+        }
+        assertThat(lost).as("acknowledged tasks neither completed before the kill nor after recovery").isEmpty();
+        // recovery re-ran exactly the open ones, and the journal shows it
+        final Set<Long> recovered = new HashSet<>();
+        try (JournalReader reader = JournalReader.open(dir))
+        {
+            reader.readToEnd(r ->
+            {
+                if (r.type() == EventType.RECOVERED)
+                {
+                    recovered.add(r.taskId());
+                }
+            });
+        }
+        assertThat(recovered).hasSize(plan.pending().size());
+        assertThat(recovered).doesNotContainAnyElementsOf(completedBefore);
+        assertThat(Recovery.scan(dir, PayloadCodec.standard()).pending()).isEmpty();
+    }
+
+    private Process startChild() throws IOException
+    {
+        final List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        final String flags = System.getProperty("ringmaster.jvm.flags", "");
+        for (final String f : flags.trim().split("\\s+"))
+        {
+            if (!f.isEmpty())
+            {
+                cmd.add(f);
+            }
+        }
+        cmd.add("-Xmx256m");
+        cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(CrashChild.class.getName());
+        cmd.add(dir.toString());
+        cmd.add(Integer.toString(TASKS));
+        return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    private static void pump(final Process child, final Set<Long> acked, final int killAfter,
+                             final CountDownLatch reached)
+    {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8)))
+        {
+            String line;
+            while ((line = in.readLine()) != null)
+            {
+                if (line.startsWith("ack "))
+                {
+                    acked.add(Long.parseLong(line.substring(4)));
+                    if (acked.size() >= killAfter)
+                    {
+                        reached.countDown();
+                    }
+                }
+            }
+        }
+        catch (final IOException e)
+        {
+            // the pipe breaks when the child dies; what was read is what counts
+        }
+    }
+
+    private Set<Long> completed()
+    {
+        final Set<Long> ids = new HashSet<>();
+        try (JournalReader reader = JournalReader.open(dir))
+        {
+            reader.readToEnd(r ->
+            {
+                if (r.type() == EventType.COMPLETED)
+                {
+                    ids.add(r.taskId());
+                }
+            });
+        }
+        return ids;
+    }
+}

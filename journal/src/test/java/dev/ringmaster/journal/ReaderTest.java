@@ -1,0 +1,118 @@
+package dev.ringmaster.journal;
+
+import dev.ringmaster.dispatch.Dispatcher;
+import dev.ringmaster.model.Task;
+import net.openhft.chronicle.core.time.SetTimeProvider;
+import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ReaderTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void readsInOrderAcrossRollCycles() throws IOException
+    {
+        final SetTimeProvider clock = new SetTimeProvider(TimeUnit.SECONDS.toNanos(1_800_000_000L));
+        try (Journal journal = Journal.open(JournalConfig.at(dir).rollCycle(TestRollCycles.TEST_SECONDLY).clock(clock)))
+        {
+            for (int cycle = 0; cycle < 4; cycle++)
+            {
+                for (int i = 0; i < 10; i++)
+                {
+                    assertThat(journal.recordRecovered(Task.builder("coder").id(cycle * 10L + i).build(), "c" + cycle))
+                        .isTrue();
+                }
+                awaitWritten(journal, (cycle + 1) * 10L);
+                clock.advanceMillis(1_000);
+            }
+        }
+        try (Stream<Path> files = Files.list(dir))
+        {
+            assertThat(files.filter(p -> p.toString().endsWith(".cq4")).count()).isEqualTo(4);
+        }
+        try (JournalReader reader = JournalReader.open(dir))
+        {
+            final List<JournalEvent> events = reader.events();
+            assertThat(events).extracting(JournalEvent::taskId)
+                .containsExactlyElementsOf(() -> java.util.stream.LongStream.range(0, 40).boxed().iterator());
+            assertThat(events.get(39).reason()).isEqualTo("c3");
+        }
+    }
+
+    @Test
+    void tailsAJournalWhileItIsWrittenAndStartsFromATime() throws Exception
+    {
+        try (Journal journal = Journal.open(JournalConfig.at(dir)))
+        {
+            final Dispatcher d = Fleet.start(2, journal.listener());
+            d.submit(Task.builder("coder").id(0).build(), Duration.ofSeconds(5));
+            awaitWritten(journal, 1);
+            final List<Long> accepted = new ArrayList<>();
+            try (JournalReader reader = JournalReader.open(dir))
+            {
+                final RecordHandler onAccepted = r ->
+                {
+                    if (r.type() == EventType.ACCEPTED)
+                    {
+                        accepted.add(r.taskId());
+                    }
+                };
+                reader.readToEnd(onAccepted);
+                for (int i = 1; i <= 200; i++)
+                {
+                    d.submit(Task.builder("coder").id(i).build(), Duration.ofSeconds(5));
+                    reader.poll(onAccepted, 16);
+                }
+                final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (accepted.size() < 201 && System.nanoTime() < deadline)
+                {
+                    if (reader.poll(onAccepted, 64) == 0)
+                    {
+                        Thread.sleep(1);
+                    }
+                }
+                assertThat(accepted).hasSize(201).isSorted();
+            }
+            assertThat(d.drain(Duration.ofSeconds(10))).isTrue();
+            awaitWritten(journal, journal.stats().recordsWritten());
+            d.close();
+        }
+        Thread.sleep(50); // a gap between the sessions, far wider than the clock's millisecond resolution
+        final long marker;
+        try (Journal journal = Journal.open(JournalConfig.at(dir)))
+        {
+            marker = System.currentTimeMillis();
+            journal.recordRecovered(Task.builder("coder").id(777).build(), "later");
+        }
+        try (JournalReader reader = JournalReader.open(dir))
+        {
+            final List<JournalEvent> later = reader.fromTime(marker - 5).events();
+            assertThat(later).extracting(JournalEvent::taskId).containsExactly(777L);
+            assertThat(reader.toStart().events()).hasSizeGreaterThan(800);
+        }
+    }
+
+    static void awaitWritten(final Journal journal, final long records)
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (journal.stats().recordsWritten() < records && System.nanoTime() < deadline)
+        {
+            Thread.onSpinWait();
+        }
+        assertThat(journal.stats().recordsWritten()).isGreaterThanOrEqualTo(records);
+    }
+}

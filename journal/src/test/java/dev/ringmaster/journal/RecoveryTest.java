@@ -1,0 +1,63 @@
+package dev.ringmaster.journal;
+
+import dev.ringmaster.dispatch.Dispatcher;
+import dev.ringmaster.journal.internal.RetentionSweeper;
+import dev.ringmaster.model.Task;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RecoveryTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void tasksAcceptedAndNeverFinishedAreFoundAndThoseThatCannotBeRebuiltAreNamed()
+    {
+        final Task open = Task.builder("coder").id(10).payload("keep me").costTokens(77).build();
+        final Task unencodable = Task.builder("coder").id(11).payload(new Object()).build();
+        try (Journal journal = Journal.open(JournalConfig.at(dir)))
+        {
+            // a dispatcher with no agent of type "coder" would refuse; record the tasks as a crashed run left them
+            journal.recordRecovered(open, "left open");
+            journal.recordRecovered(unencodable, "left open");
+            final Dispatcher d = Fleet.start(1, journal.listener());
+            d.submit(Task.builder("coder").id(12).payload("done").build(), Duration.ofSeconds(5));
+            assertThat(d.drain(Duration.ofSeconds(10))).isTrue();
+        }
+        final RecoveryPlan plan = Recovery.scan(dir, PayloadCodec.standard());
+        assertThat(plan.corruption()).isNull();
+        assertThat(plan.pending()).extracting(Task::id).containsExactly(10L);
+        assertThat(plan.pending().get(0).payload()).isEqualTo("keep me");
+        assertThat(plan.pending().get(0).costTokens()).isEqualTo(77);
+        assertThat(plan.unrecoverable()).singleElement().asString().contains("task 11", "codec could not encode");
+        assertThat(plan.maxTaskId()).isEqualTo(12);
+    }
+
+    @Test
+    void retentionDeletesCycleFilesOlderThanTheRetentionButNeverTheNewest() throws IOException
+    {
+        final long now = 1_800_000_000_000L;
+        final Path[] files = {dir.resolve("20270115-10F.cq4"), dir.resolve("20270115-11F.cq4"),
+            dir.resolve("20270115-12F.cq4")};
+        for (final Path f : files)
+        {
+            Files.write(f, new byte[] {1});
+            Files.setLastModifiedTime(f, FileTime.fromMillis(now - Duration.ofHours(5).toMillis()));
+        }
+        Files.setLastModifiedTime(files[1], FileTime.fromMillis(now - Duration.ofMinutes(30).toMillis()));
+        final int deleted = new RetentionSweeper(dir.toFile(), Duration.ofHours(1).toMillis()).sweep(now);
+        assertThat(deleted).isEqualTo(1);
+        assertThat(files[0]).doesNotExist();
+        assertThat(files[1]).exists();
+        assertThat(files[2]).as("newest, though old").exists();
+    }
+}

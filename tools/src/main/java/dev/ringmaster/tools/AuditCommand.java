@@ -1,0 +1,152 @@
+package dev.ringmaster.tools;
+
+import dev.ringmaster.journal.Audit;
+import dev.ringmaster.journal.JournalCorruptException;
+import dev.ringmaster.journal.JournalEvent;
+import dev.ringmaster.journal.JournalReader;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code ringmaster audit JOURNAL_DIR TASK_ID} (the whole history of one task) and
+ * {@code ringmaster audit JOURNAL_DIR --from T --to T [--agent ID]} (who did what in a time range); picocli creates
+ * one instance per execution and calls it on the executing thread.
+ */
+@Command(name = "audit",
+    mixinStandardHelpOptions = true,
+    versionProvider = RingmasterCli.Version.class,
+    sortOptions = false,
+    description = {
+        "Show from a journal the whole history of one task (accepted, assigned with the strategy's score and "
+            + "runner-up, stolen, started, failed, retried, completed or dead-lettered, recovered), or every event "
+            + "in a time range grouped by agent.",
+        ""},
+    footer = {"", "Times are ISO-8601 instants (2026-05-01T12:00:00Z) or epoch milliseconds.",
+        "Exit code: 0 if found, 1 if the task is not in the journal or the journal is missing or damaged, 2 for bad "
+            + "options.",
+        "Examples: ringmaster audit /tmp/journal 1234",
+        "          ringmaster audit /tmp/journal --from 2026-05-01T12:00:00Z --to 2026-05-01T12:00:05Z --agent coder-3"})
+public final class AuditCommand implements Callable<Integer>
+{
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "JOURNAL_DIR", description = "The journal's directory.")
+    Path journal;
+
+    @Parameters(index = "1", paramLabel = "TASK_ID", arity = "0..1", description = "The task whose history to show.")
+    Long taskId;
+
+    @Option(names = "--from", paramLabel = "TIME", converter = TimeConverter.class,
+        description = "Start of the time range (inclusive), instead of a task id.")
+    Long fromMillis;
+
+    @Option(names = "--to", paramLabel = "TIME", converter = TimeConverter.class,
+        description = "End of the time range (exclusive; default: the end of the journal).")
+    Long toMillis;
+
+    @Option(names = "--agent", paramLabel = "ID", description = "With a time range: only this agent's events.")
+    String agent;
+
+    @Override
+    public Integer call()
+    {
+        if ((taskId == null) == (fromMillis == null))
+        {
+            throw new ParameterException(spec.commandLine(),
+                "give either a TASK_ID or a time range with --from (and optionally --to), not " +
+                    (taskId == null ? "neither" : "both"));
+        }
+        final PrintWriter out = spec.commandLine().getOut();
+        final PrintWriter err = spec.commandLine().getErr();
+        List<JournalEvent> events = List.of();
+        JournalCorruptException damage = null;
+        try (JournalReader reader = JournalReader.open(journal))
+        {
+            events = taskId != null ? Audit.history(reader, taskId) :
+                Audit.activity(reader, fromMillis, toMillis == null ? Long.MAX_VALUE / 1_000_000L : toMillis, agent);
+        }
+        catch (final JournalCorruptException e)
+        {
+            damage = e;
+        }
+        if (taskId != null)
+        {
+            events.forEach(e -> out.println(e.describe()));
+        }
+        else
+        {
+            printByAgent(out, events);
+        }
+        out.flush();
+        if (damage != null)
+        {
+            err.println("error: " + damage.getMessage());
+            err.flush();
+            return 1;
+        }
+        if (events.isEmpty())
+        {
+            err.println("error: " + (taskId != null ? "task " + taskId + " is not in the journal " + journal :
+                "no events in that time range in " + journal));
+            err.flush();
+            return 1;
+        }
+        return 0;
+    }
+
+    private static void printByAgent(final PrintWriter out, final List<JournalEvent> events)
+    {
+        final Map<String, Integer> counts = new TreeMap<>();
+        for (final JournalEvent e : events)
+        {
+            out.println(e.describe());
+            if (e.agentId() != null)
+            {
+                counts.merge(e.agentId(), 1, Integer::sum);
+            }
+        }
+        out.println();
+        out.println(events.size() + " events; by agent:");
+        counts.forEach((id, n) -> out.println("  " + id + ": " + n));
+    }
+
+    /** Parses an ISO-8601 instant or epoch milliseconds; stateless. */
+    static final class TimeConverter implements CommandLine.ITypeConverter<Long>
+    {
+        @Override
+        public Long convert(final String value)
+        {
+            try
+            {
+                return Long.parseLong(value);
+            }
+            catch (final NumberFormatException notMillis)
+            {
+                try
+                {
+                    return Instant.parse(value).toEpochMilli();
+                }
+                catch (final DateTimeParseException e)
+                {
+                    throw new CommandLine.TypeConversionException("'" + value +
+                        "' is not a time; give an ISO-8601 instant such as 2026-05-01T12:00:00Z or epoch milliseconds");
+                }
+            }
+        }
+    }
+}

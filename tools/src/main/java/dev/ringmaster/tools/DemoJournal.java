@@ -1,0 +1,140 @@
+package dev.ringmaster.tools;
+
+import dev.ringmaster.dispatch.Dispatcher;
+import dev.ringmaster.dispatch.RejectedTaskException;
+import dev.ringmaster.dispatch.SubmitStatus;
+import dev.ringmaster.journal.Durability;
+import dev.ringmaster.journal.Journal;
+import dev.ringmaster.journal.JournalConfig;
+import dev.ringmaster.journal.JournalStats;
+import dev.ringmaster.model.Task;
+import dev.ringmaster.spi.DispatchListener;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The demo's journal ({@code --journal DIR --durability async|acknowledged}): the listener to register and one
+ * {@link Producer} per producer thread; {@link #producer} and the getters may be called from any thread, each
+ * producer only from its own.
+ */
+final class DemoJournal implements AutoCloseable
+{
+    /** Acknowledgements a producer may have outstanding before it waits for the oldest, like a real pipelined client. */
+    static final int ACK_WINDOW = 1024;
+
+    private final Journal journal;
+    private final AtomicLong acknowledged = new AtomicLong();
+
+    private DemoJournal(final Journal journal)
+    {
+        this.journal = journal;
+    }
+
+    static DemoJournal open(final Path directory, final Durability durability)
+    {
+        return new DemoJournal(Journal.open(JournalConfig.at(directory).durability(durability)
+            .payloadCodec(WorkCodec.INSTANCE)));
+    }
+
+    DispatchListener listener()
+    {
+        return journal.listener();
+    }
+
+    Durability durability()
+    {
+        return journal.durability();
+    }
+
+    long acknowledged()
+    {
+        return acknowledged.get();
+    }
+
+    JournalStats stats()
+    {
+        return journal.stats();
+    }
+
+    /** @return a submitter for one producer thread: plain submit, or acknowledged with a window of outstanding acks. */
+    Producer producer(final Dispatcher dispatcher, final Duration maxWait)
+    {
+        if (journal.durability() != Durability.ACKNOWLEDGED)
+        {
+            return new Producer(dispatcher, maxWait, null);
+        }
+        return new Producer(dispatcher, maxWait, this);
+    }
+
+    @Override
+    public void close()
+    {
+        journal.close();
+    }
+
+    /** Submits for one producer thread; confined to it. */
+    static final class Producer
+    {
+        private final Dispatcher dispatcher;
+        private final Duration maxWait;
+        private final DemoJournal acked;
+        private final ArrayDeque<CompletableFuture<Long>> window = new ArrayDeque<>();
+
+        Producer(final Dispatcher dispatcher, final Duration maxWait, final DemoJournal acked)
+        {
+            this.dispatcher = dispatcher;
+            this.maxWait = maxWait;
+            this.acked = acked;
+        }
+
+        SubmitStatus submit(final Task task)
+        {
+            if (acked == null)
+            {
+                return dispatcher.submit(task, maxWait);
+            }
+            final CompletableFuture<Long> ack = acked.journal.submitAcknowledged(dispatcher, task, maxWait);
+            if (ack.isCompletedExceptionally())
+            {
+                try
+                {
+                    ack.join();
+                }
+                catch (final CompletionException e)
+                {
+                    if (e.getCause() instanceof RejectedTaskException r)
+                    {
+                        return r.status();
+                    }
+                    throw e;
+                }
+            }
+            window.add(ack);
+            if (window.size() > ACK_WINDOW)
+            {
+                awaitOldest();
+            }
+            return SubmitStatus.ACCEPTED;
+        }
+
+        /** Waits for every outstanding acknowledgement. */
+        void finish()
+        {
+            while (!window.isEmpty())
+            {
+                awaitOldest();
+            }
+        }
+
+        private void awaitOldest()
+        {
+            window.poll().join();
+            acked.acknowledged.incrementAndGet();
+        }
+    }
+}

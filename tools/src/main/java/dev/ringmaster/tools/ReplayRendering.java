@@ -1,0 +1,180 @@
+package dev.ringmaster.tools;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.ringmaster.journal.EventType;
+import dev.ringmaster.journal.replay.AgentReplay;
+import dev.ringmaster.journal.replay.DeadLetterReplay;
+import dev.ringmaster.journal.replay.ReplayReport;
+import dev.ringmaster.journal.replay.UtilizationBucket;
+import dev.ringmaster.metrics.LatencySummary;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+
+/** Renders a {@link ReplayReport} as text for people or one JSON object for scripts; stateless and thread-safe. */
+final class ReplayRendering
+{
+    private static final JsonFactory JSON = JsonFactory.builder().build();
+    private static final int SHOWN_DEAD_LETTERS = 10;
+
+    private ReplayRendering()
+    {
+    }
+
+    static String text(final Path journal, final ReplayReport r)
+    {
+        final StringBuilder sb = new StringBuilder(4096);
+        sb.append(String.format(Locale.ROOT, "journal %s: %,d records from %s to %s%n", journal, r.records(),
+            Instant.ofEpochMilli(r.firstEpochMillis()), Instant.ofEpochMilli(r.lastEpochMillis())));
+        sb.append(String.format(Locale.ROOT,
+            "tasks: %,d accepted, %,d completed, %,d dead-lettered, %,d expired, %,d cancelled, %,d recovered, "
+                + "%,d still open%n", r.count(EventType.ACCEPTED), r.count(EventType.COMPLETED),
+            r.count(EventType.DEAD_LETTERED), r.count(EventType.EXPIRED), r.count(EventType.CANCELLED),
+            r.count(EventType.RECOVERED), r.openTasks()));
+        sb.append(String.format(Locale.ROOT, "attempts: %,d failed, %,d retried; %,d steals%n",
+            r.count(EventType.FAILED), r.count(EventType.RETRIED), r.count(EventType.STOLEN)));
+        sb.append(String.format(Locale.ROOT, "distribution: Gini %.3f by tasks, %.3f by tokens%n", r.giniByCount(),
+            r.giniByTokens()));
+        sb.append(String.format(Locale.ROOT, "%n%-16s %10s %12s %8s %10s %10s %10s%n", "agent", "completed", "tokens",
+            "failed", "stole", "stolen", "busy s"));
+        for (final AgentReplay a : r.agents())
+        {
+            sb.append(String.format(Locale.ROOT, "%-16s %,10d %,12d %,8d %,10d %,10d %10.2f%n", a.agentId(),
+                a.completed(), a.tokens(), a.failed(), a.stolenIn(), a.stolenOut(), a.busyNanos() / 1e9));
+        }
+        sb.append(String.format(Locale.ROOT, "%n%-12s %10s %10s %10s %10s %10s%n", "stage (us)", "count", "p50", "p90",
+            "p99", "max"));
+        r.stages().forEach((stage, s) -> sb.append(String.format(Locale.ROOT, "%-12s %,10d %,10.1f %,10.1f %,10.1f %,10.1f%n",
+            stage, s.count(), s.p50Nanos() / 1e3, s.p90Nanos() / 1e3, s.p99Nanos() / 1e3, s.maxNanos() / 1e3)));
+        if (!r.deadLetters().isEmpty())
+        {
+            sb.append(String.format(Locale.ROOT, "%ndead letters: %,d%n", r.deadLetters().size()));
+            r.deadLetterReasons().forEach((reason, n) ->
+                sb.append(String.format(Locale.ROOT, "  %,8d  %s%n", n, reason)));
+            for (final DeadLetterReplay d : r.deadLetters().subList(0, Math.min(SHOWN_DEAD_LETTERS, r.deadLetters().size())))
+            {
+                sb.append(String.format(Locale.ROOT, "  task %d (%s) after %d attempt(s): %s%n", d.taskId(), d.taskType(),
+                    d.attempts(), d.reason()));
+            }
+        }
+        sb.append(String.format(Locale.ROOT, "%nutilization (average running tasks per agent, %d ms buckets):%n",
+            r.bucketMillis()));
+        for (final UtilizationBucket b : r.utilization())
+        {
+            double total = 0;
+            for (final double v : b.averageRunning().values())
+            {
+                total += v;
+            }
+            sb.append(String.format(Locale.ROOT, "  %s  total %.2f over %d agents%n", Instant.ofEpochMilli(b.startEpochMillis()),
+                total, b.averageRunning().size()));
+        }
+        if (r.corruption() != null)
+        {
+            sb.append(String.format("%nthe journal is damaged; the figures above cover the readable part: %s%n",
+                r.corruption()));
+        }
+        return sb.toString();
+    }
+
+    static String json(final Path journal, final ReplayReport r)
+    {
+        final StringWriter out = new StringWriter(8192);
+        try (JsonGenerator j = JSON.createGenerator(out))
+        {
+            j.writeStartObject();
+            j.writeStringField("journal", journal.toString());
+            j.writeNumberField("records", r.records());
+            j.writeNumberField("first_epoch_ms", r.firstEpochMillis());
+            j.writeNumberField("last_epoch_ms", r.lastEpochMillis());
+            j.writeObjectFieldStart("events");
+            for (final EventType t : EventType.values())
+            {
+                j.writeNumberField(t.name().toLowerCase(Locale.ROOT), r.count(t));
+            }
+            j.writeEndObject();
+            j.writeNumberField("open_tasks", r.openTasks());
+            j.writeNumberField("gini_by_count", r.giniByCount());
+            j.writeNumberField("gini_by_tokens", r.giniByTokens());
+            j.writeArrayFieldStart("agents");
+            for (final AgentReplay a : r.agents())
+            {
+                j.writeStartObject();
+                j.writeStringField("id", a.agentId());
+                j.writeNumberField("completed", a.completed());
+                j.writeNumberField("tokens", a.tokens());
+                j.writeNumberField("failed", a.failed());
+                j.writeNumberField("stole", a.stolenIn());
+                j.writeNumberField("stolen_from", a.stolenOut());
+                j.writeNumberField("busy_ns", a.busyNanos());
+                j.writeEndObject();
+            }
+            j.writeEndArray();
+            j.writeObjectFieldStart("stages");
+            for (final Map.Entry<String, LatencySummary> e : r.stages().entrySet())
+            {
+                final LatencySummary s = e.getValue();
+                j.writeObjectFieldStart(e.getKey().toLowerCase(Locale.ROOT));
+                j.writeNumberField("count", s.count());
+                j.writeNumberField("mean_ns", s.meanNanos());
+                j.writeNumberField("p50_ns", s.p50Nanos());
+                j.writeNumberField("p90_ns", s.p90Nanos());
+                j.writeNumberField("p99_ns", s.p99Nanos());
+                j.writeNumberField("p999_ns", s.p999Nanos());
+                j.writeNumberField("max_ns", s.maxNanos());
+                j.writeEndObject();
+            }
+            j.writeEndObject();
+            j.writeObjectFieldStart("dead_letter_reasons");
+            for (final Map.Entry<String, Long> e : r.deadLetterReasons().entrySet())
+            {
+                j.writeNumberField(e.getKey(), e.getValue());
+            }
+            j.writeEndObject();
+            j.writeArrayFieldStart("dead_letters");
+            for (final DeadLetterReplay d : r.deadLetters())
+            {
+                j.writeStartObject();
+                j.writeNumberField("task_id", d.taskId());
+                j.writeStringField("type", d.taskType());
+                j.writeNumberField("attempts", d.attempts());
+                j.writeStringField("reason", d.reason());
+                j.writeNumberField("epoch_ms", d.epochMillis());
+                j.writeEndObject();
+            }
+            j.writeEndArray();
+            j.writeNumberField("bucket_ms", r.bucketMillis());
+            j.writeArrayFieldStart("utilization");
+            for (final UtilizationBucket b : r.utilization())
+            {
+                j.writeStartObject();
+                j.writeNumberField("start_epoch_ms", b.startEpochMillis());
+                j.writeObjectFieldStart("average_running");
+                for (final Map.Entry<String, Double> e : b.averageRunning().entrySet())
+                {
+                    j.writeNumberField(e.getKey(), e.getValue());
+                }
+                j.writeEndObject();
+                j.writeEndObject();
+            }
+            j.writeEndArray();
+            if (r.corruption() != null)
+            {
+                j.writeStringField("error", r.corruption());
+            }
+            j.writeEndObject();
+        }
+        catch (final IOException e)
+        {
+            // a StringWriter does not fail; only a bug in the writing code could get here
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,280 @@
+package dev.ringmaster.tools;
+
+import dev.ringmaster.admin.AdminServer;
+import dev.ringmaster.dispatch.Dispatcher;
+import dev.ringmaster.dispatch.SubmitStatus;
+import dev.ringmaster.metrics.MetricsSnapshot;
+import dev.ringmaster.routing.RoutingStrategies;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * {@code ringmaster serve}: runs the demo's simulated fleet under a steady, rate-limited workload with the admin
+ * endpoint on, until interrupted (Ctrl-C drains); picocli creates one instance per execution and calls it on the
+ * executing thread, which waits while a producer thread, the dispatcher and the admin server do the work.
+ */
+@Command(name = "serve",
+    mixinStandardHelpOptions = true,
+    versionProvider = RingmasterCli.Version.class,
+    sortOptions = false,
+    description = {
+        "Run the demo fleet (15 simulated agents: coder, reviewer, researcher) under a steady workload with the admin "
+            + "endpoint on 127.0.0.1, so that 'ringmaster admin ...' has something to talk to.",
+        "Prints the URL and the token; Ctrl-C drains the dispatcher and stops.", ""},
+    footer = {"", "Exit code: 0 after a clean drain, 1 if the port is taken or the drain timed out, 2 for bad options.",
+        "Example: ringmaster serve --port 7171 --token s3cret"})
+public final class ServeCommand implements Callable<Integer>
+{
+    /** Longest a producer burst may be after a stall (GC, a suspended laptop): a tenth of a second of tasks. */
+    private static final int MAX_BURST_FRACTION = 10;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--port", paramLabel = "P", defaultValue = "7070", converter = Port.class,
+        description = "Loopback port of the admin endpoint, 0 for any free one (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--token", paramLabel = "T",
+        description = "Bearer token for the admin commands that change the fleet (default: a random one, printed).")
+    String token;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "42", converter = DemoCommand.Seed.class,
+        description = "Seed of the workload and the simulated outcomes (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--rate", paramLabel = "N", defaultValue = "2000", converter = DemoCommand.PositiveCount.class,
+        description = "Tasks submitted per second (default: ${DEFAULT-VALUE}); the fleet keeps up with a few thousand.")
+    int rate;
+
+    @Option(names = {"-s", "--strategy"}, paramLabel = "NAME", defaultValue = "least-connections",
+        completionCandidates = DemoCommand.StrategyNames.class,
+        description = "Routing strategy, one of: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    String strategy;
+
+    @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "0",
+        description = "Stop (and drain) after this many seconds; 0 runs until Ctrl-C (default: ${DEFAULT-VALUE}).")
+    long durationSeconds;
+
+    @Override
+    public Integer call() throws Exception
+    {
+        final List<String> available = RoutingStrategies.names(Dispatcher.class.getClassLoader());
+        if (!available.contains(strategy))
+        {
+            throw new ParameterException(spec.commandLine(), "unknown strategy '" + strategy + "' for --strategy; " +
+                "choose one of " + String.join(", ", available));
+        }
+        if (durationSeconds < 0)
+        {
+            throw new ParameterException(spec.commandLine(), "--duration must be 0 (until Ctrl-C) or a number of seconds");
+        }
+        if (token != null && (token.isBlank() || !token.equals(token.strip())))
+        {
+            throw new ParameterException(spec.commandLine(), "--token must be non-blank without surrounding spaces");
+        }
+        final String adminToken = token != null ? token : randomToken();
+        final PrintWriter err = spec.commandLine().getErr();
+
+        final Fleet fleet = Fleet.standard();
+        final Workload workload = new Workload(seed, 0.0005);
+        // room for agents added over the admin endpoint: the clock's hand-over queue is sized from this
+        final SimulationClock clock = new SimulationClock(fleet.totalCapacity() * 4);
+        final Dispatcher.Builder builder = Dispatcher.builder().strategy(strategy).seed(seed).queueCapacity(16_384);
+        fleet.register(builder, seed, clock);
+        final Dispatcher dispatcher = builder.build().start();
+        final AtomicInteger nextIndex = new AtomicInteger(fleet.profiles().size());
+
+        final AdminServer server;
+        try
+        {
+            server = AdminServer.builder(dispatcher).port(port).token(adminToken)
+                // an added agent is simulated like the others; its weight is its speed (1, 2, 4 or 8 in the fleet)
+                .adapters(spec -> new SimulatedAgent(spec, nextIndex.getAndIncrement(),
+                    Math.max(1, Math.min(8, spec.weight())), 0.01, seed, clock))
+                .start();
+        }
+        catch (final UncheckedIOException e)
+        {
+            dispatcher.shutdownNow();
+            dispatcher.awaitTermination(Duration.ofSeconds(5));
+            clock.close();
+            err.println("error: " + e.getMessage() + " (--port)");
+            err.flush();
+            return 1;
+        }
+
+        final AtomicLongArray statuses = new AtomicLongArray(SubmitStatus.values().length);
+        final CountDownLatch stop = new CountDownLatch(1);
+        final CountDownLatch finished = new CountDownLatch(1);
+        final Thread producer = new Thread(() -> produce(dispatcher, workload, statuses, stop), "serve-producer");
+        producer.setDaemon(true);
+        producer.start();
+        final Thread hook = new Thread(() ->
+        {
+            stop.countDown();
+            try
+            {
+                // the JVM exits when the hooks return: hold it until the drain below has run
+                finished.await(60, TimeUnit.SECONDS);
+            }
+            catch (final InterruptedException e)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }, "serve-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+
+        try
+        {
+            return serve(dispatcher, server, clock, adminToken, stop, producer, statuses, fleet);
+        }
+        finally
+        {
+            // whatever happened, let a Ctrl-C hook return, so the JVM does not wait for its timeout
+            finished.countDown();
+            try
+            {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            }
+            catch (final IllegalStateException shuttingDown)
+            {
+                // Ctrl-C: the hook is running and returns now that we are finished
+            }
+        }
+    }
+
+    /** Announces the endpoint, waits for the stop, drains and reports. @return the exit code. */
+    private int serve(final Dispatcher dispatcher, final AdminServer server, final SimulationClock clock,
+                      final String adminToken, final CountDownLatch stop, final Thread producer,
+                      final AtomicLongArray statuses, final Fleet fleet) throws InterruptedException
+    {
+        final PrintWriter out = spec.commandLine().getOut();
+        final PrintWriter err = spec.commandLine().getErr();
+        out.printf("ringmaster serve: %d agents %s, strategy %s, %,d tasks/s, seed %d%n", fleet.profiles().size(),
+            fleet.countByType(), dispatcher.strategy(), rate, seed);
+        out.println("admin endpoint: " + server.url());
+        out.println("admin token:    " + adminToken);
+        out.println("try:            ./ringmaster admin --url " + server.url() + " --token " + adminToken + " status");
+        out.println("or:             export RINGMASTER_ADMIN_URL=" + server.url() + " RINGMASTER_ADMIN_TOKEN=" + adminToken);
+        out.println(durationSeconds > 0 ? "stops after " + durationSeconds + " s" : "Ctrl-C drains and stops.");
+        out.flush();
+
+        try
+        {
+            if (durationSeconds > 0)
+            {
+                stop.await(durationSeconds, TimeUnit.SECONDS);
+            }
+            else
+            {
+                stop.await();
+            }
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+        }
+        stop.countDown();
+        producer.join(TimeUnit.SECONDS.toMillis(5));
+
+        out.println("draining: no new tasks; every accepted task finishes, expires or is dead-lettered ...");
+        out.flush();
+        // the endpoint stays up while draining, so 'admin status' shows the drain
+        final boolean drained = dispatcher.drain(Duration.ofSeconds(30));
+        if (!drained)
+        {
+            err.println("error: " + dispatcher.outstanding() + " task(s) still outstanding after 30 s; cancelling them");
+            dispatcher.shutdownNow();
+            dispatcher.awaitTermination(Duration.ofSeconds(10));
+        }
+        server.close();
+        final MetricsSnapshot m = dispatcher.metrics();
+        clock.close();
+        out.printf("served %,d tasks: %,d completed, %,d dead-lettered, %,d expired, %,d cancelled; %,d refused " +
+                "(queue full); %,d outstanding%n", m.accepted(), m.completed(), m.deadLettered(), m.expired(),
+            m.cancelled(), statuses.get(SubmitStatus.QUEUE_FULL.ordinal()) + statuses.get(SubmitStatus.RING_FULL.ordinal()),
+            m.outstanding());
+        out.flush();
+        return drained ? 0 : 1;
+    }
+
+    /**
+     * Submits the workload at {@code rate} tasks per second without blocking: a full queue (a paused type) refuses the
+     * task, which is counted, so that the queues stay moderate and an operator sees backpressure instead of a stall.
+     */
+    private void produce(final Dispatcher dispatcher, final Workload workload, final AtomicLongArray statuses,
+                         final CountDownLatch stop)
+    {
+        final long start = System.nanoTime();
+        final long maxBurst = Math.max(1, rate / MAX_BURST_FRACTION);
+        long next = 0;
+        long skipped = 0;
+        while (stop.getCount() > 0)
+        {
+            final long due = (System.nanoTime() - start) * rate / 1_000_000_000L - skipped;
+            if (due - next > maxBurst)
+            {
+                skipped += due - next - maxBurst;
+            }
+            final long target = Math.min(due, next + maxBurst);
+            while (next < target)
+            {
+                final SubmitStatus status = dispatcher.submit(workload.task(next++));
+                statuses.incrementAndGet(status.ordinal());
+                if (status == SubmitStatus.NOT_RUNNING)
+                {
+                    return;
+                }
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+    }
+
+    private static String randomToken()
+    {
+        final byte[] bytes = new byte[16];
+        new SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    /** Parses a TCP port in [0, 65535]; stateless. */
+    static final class Port implements CommandLine.ITypeConverter<Integer>
+    {
+        @Override
+        public Integer convert(final String value)
+        {
+            try
+            {
+                final int p = Integer.parseInt(value);
+                if (p >= 0 && p <= 65_535)
+                {
+                    return p;
+                }
+            }
+            catch (final NumberFormatException ignored)
+            {
+                // reported below with the fix
+            }
+            throw new CommandLine.TypeConversionException("'" + value + "' is not a port; give one in [0, 65535], " +
+                "0 for any free one");
+        }
+    }
+}

@@ -1,0 +1,211 @@
+package dev.ringmaster.tools;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.ringmaster.bench.sim.QualityRow;
+import dev.ringmaster.bench.sim.QualityTable;
+import dev.ringmaster.bench.sim.Scenario;
+import dev.ringmaster.bench.sim.SimulationSuite;
+import dev.ringmaster.dispatch.Dispatcher;
+import dev.ringmaster.routing.RoutingStrategies;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code ringmaster simulate}: runs the routing strategies through the scheduling-quality simulator (virtual time,
+ * seeded fleets and workloads) and prints one table; picocli creates one instance per execution and calls it on the
+ * executing thread, which also runs every simulation.
+ */
+@Command(name = "simulate",
+    mixinStandardHelpOptions = true,
+    versionProvider = RingmasterCli.Version.class,
+    sortOptions = false,
+    description = {
+        "Compare routing strategies in a discrete-event simulation: the real strategy classes on a virtual clock, "
+            + "against seeded fleets and workloads at 50%%, 80%% and 95%% load, plus a clairvoyant "
+            + "join-shortest-queue baseline that knows every task's true duration.",
+        "",
+        "Columns: mean and p99 sojourn (arrival to finish, seconds of virtual time), makespan over its lower bound, "
+            + "Gini of work per agent, context waste ratio (sessions scenario only). A '!' after a strategy's name "
+            + "means it left tasks unfinished. The same seed prints the same table, byte for byte.",
+        ""},
+    footer = {"", "Exit code: 0 if every strategy finished every task, 1 if one did not, 2 for bad options.",
+        "Example: ringmaster simulate --seed 1 --tasks 20000 --strategies least-connections,p2c --scenario speeds-1248"})
+public final class SimulateCommand implements Callable<Integer>
+{
+    private static final JsonFactory JSON = JsonFactory.builder().build();
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", converter = DemoCommand.Seed.class,
+        description = "Seed of every workload (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = {"-n", "--tasks"}, paramLabel = "N", defaultValue = "20000", converter = DemoCommand.PositiveCount.class,
+        description = "Tasks per run, one run per strategy, scenario and load (default: ${DEFAULT-VALUE}).")
+    int tasks;
+
+    @Option(names = "--strategies", paramLabel = "A,B,...", split = ",",
+        description = "Strategies to compare (default: every one installed: ${COMPLETION-CANDIDATES}).",
+        completionCandidates = DemoCommand.StrategyNames.class)
+    List<String> strategies;
+
+    @Option(names = "--scenario", paramLabel = "NAME", defaultValue = "all",
+        description = "One scenario, or all (default: ${DEFAULT-VALUE}): homogeneous, speeds-1248, skill-mixed, "
+            + "bursty, pareto, sessions.")
+    String scenario;
+
+    @Option(names = "--json", description = "Print the rows as one JSON object on stdout instead of the table.")
+    boolean json;
+
+    @Option(names = "--alloc",
+        description = "Also measure the bytes each strategy allocates per decision (thread allocation counter, second "
+            + "half of each run); depends on the JIT, so it is printed apart from the reproducible table.")
+    boolean alloc;
+
+    @Override
+    public Integer call() throws IOException
+    {
+        final ClassLoader loader = Dispatcher.class.getClassLoader();
+        final List<String> available = RoutingStrategies.names(loader);
+        final List<String> chosen = strategies == null || strategies.isEmpty() ? available : strategies;
+        for (final String name : chosen)
+        {
+            if (!available.contains(name))
+            {
+                throw new ParameterException(spec.commandLine(), "unknown strategy '" + name + "' for --strategies; " +
+                    (available.isEmpty() ? "none is installed: put ringmaster-plugins on the classpath" :
+                        "choose from " + String.join(", ", available)));
+            }
+        }
+        final List<Scenario> scenarios = new ArrayList<>();
+        if ("all".equals(scenario))
+        {
+            scenarios.addAll(List.of(Scenario.values()));
+        }
+        else
+        {
+            try
+            {
+                scenarios.add(Scenario.byLabel(scenario));
+            }
+            catch (final IllegalArgumentException e)
+            {
+                throw new ParameterException(spec.commandLine(), e.getMessage() + ", or all (for --scenario)");
+            }
+        }
+
+        final long t0 = System.nanoTime();
+        final List<QualityRow> rows = SimulationSuite.run(seed, tasks, chosen, scenarios, SimulationSuite.LOADS, loader, alloc);
+        final double elapsed = (System.nanoTime() - t0) / 1e9;
+
+        final PrintWriter out = spec.commandLine().getOut();
+        if (json)
+        {
+            out.println(toJson(rows, scenarios));
+        }
+        else
+        {
+            out.printf(Locale.ROOT, "Scheduling quality: seed %d, %d tasks per run, virtual time (sojourn in seconds; " +
+                "mean task work 1 s on a speed-1 agent)%n", seed, tasks);
+            for (final Scenario s : scenarios)
+            {
+                out.printf(Locale.ROOT, "  %-12s %s%n", s.label(), s.description());
+            }
+            out.println();
+            out.print(QualityTable.table(rows));
+            out.println();
+            out.print(QualityTable.health(rows));
+            if (alloc)
+            {
+                out.println();
+                out.println("allocation per decision, steady state (JIT-dependent, not reproducible):");
+                out.print(QualityTable.allocation(rows));
+            }
+        }
+        out.flush();
+        final PrintWriter err = spec.commandLine().getErr();
+        err.printf(Locale.ROOT, "%d runs simulated in %.1f s%n", rows.size(), elapsed);
+        err.flush();
+        for (final QualityRow row : rows)
+        {
+            if (row.completed() < row.tasks())
+            {
+                return 1;
+            }
+        }
+        return 0;
+    }
+
+    private String toJson(final List<QualityRow> rows, final List<Scenario> scenarios) throws IOException
+    {
+        final StringWriter text = new StringWriter();
+        try (JsonGenerator j = JSON.createGenerator(text))
+        {
+            j.writeStartObject();
+            j.writeNumberField("seed", seed);
+            j.writeNumberField("tasksPerRun", tasks);
+            j.writeArrayFieldStart("scenarios");
+            for (final Scenario s : scenarios)
+            {
+                j.writeStartObject();
+                j.writeStringField("name", s.label());
+                j.writeStringField("description", s.description());
+                j.writeEndObject();
+            }
+            j.writeEndArray();
+            j.writeArrayFieldStart("rows");
+            for (final QualityRow r : rows)
+            {
+                j.writeStartObject();
+                j.writeStringField("scenario", r.scenario());
+                j.writeNumberField("load", r.load());
+                j.writeStringField("strategy", r.strategy());
+                j.writeNumberField("tasks", r.tasks());
+                j.writeNumberField("completed", r.completed());
+                j.writeNumberField("meanSojournSeconds", r.meanSojournNanos() / 1e9);
+                j.writeNumberField("p99SojournSeconds", r.p99SojournNanos() / 1e9);
+                j.writeNumberField("makespanSeconds", r.makespanNanos() / 1e9);
+                j.writeNumberField("makespanLowerBoundSeconds", r.lowerBoundNanos() / 1e9);
+                j.writeNumberField("makespanRatio", r.makespanRatio());
+                j.writeNumberField("gini", r.gini());
+                if (Double.isNaN(r.contextWaste()))
+                {
+                    j.writeNullField("contextWasteRatio");
+                }
+                else
+                {
+                    j.writeNumberField("contextWasteRatio", r.contextWaste());
+                }
+                j.writeNumberField("decisions", r.decisions());
+                j.writeNumberField("declines", r.declines());
+                j.writeNumberField("errors", r.errors());
+                j.writeNumberField("steals", r.steals());
+                if (r.firstError() != null)
+                {
+                    j.writeStringField("firstError", r.firstError());
+                }
+                if (!Double.isNaN(r.allocatedBytesPerDecision()))
+                {
+                    j.writeNumberField("allocatedBytesPerDecision", r.allocatedBytesPerDecision());
+                }
+                j.writeEndObject();
+            }
+            j.writeEndArray();
+            j.writeEndObject();
+        }
+        return text.toString();
+    }
+}

@@ -1,0 +1,44 @@
+package dev.ringmaster.tools;
+
+import dev.ringmaster.journal.PayloadCodec;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * Journals the demo's {@link Workload.Work} payloads (a tag byte 'W', the work in nanoseconds, the poison flag),
+ * other payloads through the standard codec; stateless and thread-safe.
+ */
+final class WorkCodec implements PayloadCodec
+{
+    static final WorkCodec INSTANCE = new WorkCodec();
+
+    private static final byte WORK = 'W';
+    private static final int LENGTH = 1 + Long.BYTES + 1;
+
+    private WorkCodec()
+    {
+    }
+
+    @Override
+    public int encode(final Object payload, final MutableDirectBuffer buffer, final int offset)
+    {
+        if (payload instanceof Workload.Work w)
+        {
+            buffer.putByte(offset, WORK);
+            buffer.putLong(offset + 1, w.workNanos());
+            buffer.putByte(offset + 1 + Long.BYTES, (byte)(w.poison() ? 1 : 0));
+            return LENGTH;
+        }
+        return PayloadCodec.standard().encode(payload, buffer, offset);
+    }
+
+    @Override
+    public Object decode(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (length == LENGTH && buffer.getByte(offset) == WORK)
+        {
+            return new Workload.Work(buffer.getLong(offset + 1), buffer.getByte(offset + 1 + Long.BYTES) != 0);
+        }
+        return PayloadCodec.standard().decode(buffer, offset, length);
+    }
+}

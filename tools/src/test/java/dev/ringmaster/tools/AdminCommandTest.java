@@ -1,0 +1,403 @@
+package dev.ringmaster.tools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ringmaster.admin.AdminServer;
+import dev.ringmaster.dispatch.Dispatcher;
+import dev.ringmaster.model.AgentSpec;
+import dev.ringmaster.model.Priority;
+import dev.ringmaster.model.Task;
+import dev.ringmaster.spi.AgentAdapter;
+import dev.ringmaster.spi.AgentView;
+import dev.ringmaster.spi.Completion;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code ringmaster admin ...} in-process through picocli against an {@link AdminServer} started here over a real
+ * dispatcher, and {@code ringmaster serve} end to end.
+ */
+class AdminCommandTest
+{
+    private static final String TOKEN = "t0ken";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Completions of the agents' attempts, held until the test releases them; filled by worker threads. */
+    private final BlockingQueue<Completion> held = new LinkedBlockingQueue<>();
+    private final AgentAdapter holding = (task, completion, telemetry) ->
+    {
+        if ("poison".equals(task.task().payload()))
+        {
+            completion.fail(new IllegalStateException("poison (test)"));
+        }
+        else
+        {
+            held.add(completion);
+        }
+    };
+    private Dispatcher dispatcher;
+    private AdminServer server;
+
+    @BeforeEach
+    void start()
+    {
+        dispatcher = Dispatcher.builder()
+            .strategy("least-connections")
+            .prefetch(0)
+            .workers(2)
+            .agent(AgentSpec.builder("coder-1", "coder").capacity(2).build(), holding)
+            .agent(AgentSpec.builder("coder-2", "coder").capacity(2).build(), holding)
+            .agent(AgentSpec.builder("reviewer-1", "reviewer").capacity(1).build(), holding)
+            .build()
+            .start();
+        server = AdminServer.builder(dispatcher).port(0).token(TOKEN).adapters(spec -> holding)
+            .drainWait(Duration.ofSeconds(5)).start();
+    }
+
+    @AfterEach
+    void stop()
+    {
+        server.close();
+        releaseAll();
+        dispatcher.shutdownNow();
+        dispatcher.awaitTermination(Duration.ofSeconds(5));
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    @Test
+    void readCommandsPrintTables() throws Exception
+    {
+        for (int i = 0; i < 5; i++)
+        {
+            dispatcher.submitOrThrow(Task.builder("coder").build());
+        }
+        dispatcher.submitOrThrow(Task.builder("reviewer").maxRetries(0).payload("poison").build());
+        awaitTrue(() -> held.size() == 4 && dispatcher.deadLetters().size() == 1);
+
+        final DemoCommandTest.Run status = admin("status");
+        assertThat(status.exitCode()).as(status.err()).isZero();
+        assertThat(status.out()).contains("state        running", "accepted 6", "outstanding 5", "dead-lettered 1",
+            "coder 2", "overloaded   coder-1, coder-2");
+
+        final DemoCommandTest.Run depth = admin("queue-depth");
+        assertThat(depth.exitCode()).as(depth.err()).isZero();
+        assertThat(depth.out()).contains("TYPE", "CRITICAL", "PAUSED").containsPattern("coder\\s+no\\s+0\\s+0\\s+1\\s+0\\s+1");
+
+        final DemoCommandTest.Run agents = admin("agents");
+        assertThat(agents.exitCode()).as(agents.err()).isZero();
+        assertThat(agents.out()).contains("AGENT", "reviewer-1", "overloaded: coder-1, coder-2")
+            .containsPattern("coder-1\\s+coder\\s+2\\s+2\\s+1\\.00 .*OVERLOADED");
+
+        final DemoCommandTest.Run distribution = admin("distribution");
+        assertThat(distribution.exitCode()).as(distribution.err()).isZero();
+        assertThat(distribution.out()).contains("TOKENS", "gini:", "coder-2");
+
+        final DemoCommandTest.Run dead = admin("dead-letters");
+        assertThat(dead.exitCode()).as(dead.err()).isZero();
+        assertThat(dead.out()).contains("1 dead letter(s) kept", "(reviewer, MEDIUM) DEAD_LETTERED", "poison (test)");
+    }
+
+    @Test
+    void jsonPrintsTheServersAnswerAndOptionsWorkAfterTheCommandToo() throws Exception
+    {
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final var cmd = RingmasterCli.commandLine();
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+
+        final int code = cmd.execute("admin", "status", "--url", server.url(), "--json");
+
+        assertThat(code).as(err.toString()).isZero();
+        final JsonNode status = JSON.readTree(out.toString());
+        assertThat(status.path("state").asText()).isEqualTo("running");
+        assertThat(status.path("agents").asInt()).isEqualTo(3);
+    }
+
+    // ---------------------------------------------------------------- changes
+
+    @Test
+    void pauseAndResumeChangeTheDispatcher() throws Exception
+    {
+        final DemoCommandTest.Run pause = admin("--token", TOKEN, "pause", "--type", "coder");
+        assertThat(pause.exitCode()).as(pause.err()).isZero();
+        assertThat(pause.out()).contains("paused type 'coder'");
+        assertThat(dispatcher.types()).containsEntry("coder", true);
+
+        dispatcher.submitOrThrow(Task.builder("coder").build());
+        awaitTrue(() -> dispatcher.queueDepthByType().get("coder").get(Priority.MEDIUM) == 1);
+        assertThat(admin("queue-depth").out()).containsPattern("coder\\s+yes\\s+0\\s+0\\s+1\\s+0\\s+1");
+
+        final DemoCommandTest.Run resume = admin("--token", TOKEN, "resume", "--type", "coder");
+        assertThat(resume.exitCode()).as(resume.err()).isZero();
+        assertThat(resume.out()).contains("resumed type 'coder': 1 waiting task(s)");
+        assertThat(dispatcher.types()).containsEntry("coder", false);
+        awaitTrue(() -> held.size() == 1);
+    }
+
+    @Test
+    void drainRemovesTheAgentOnceItsTaskFinishes() throws Exception
+    {
+        dispatcher.submitOrThrow(Task.builder("coder").build());
+        awaitTrue(() -> held.size() == 1);
+        final AtomicReference<DemoCommandTest.Run> drain = new AtomicReference<>();
+        final Thread t = new Thread(() -> drain.set(admin("--token", TOKEN, "drain", "--agent", busyCoder())));
+        t.start();
+        Thread.sleep(200);
+        releaseAll();
+        t.join(10_000);
+
+        assertThat(drain.get().exitCode()).as(drain.get().err()).isZero();
+        assertThat(drain.get().out()).contains("drained agent", "left the fleet");
+        assertThat(dispatcher.agents()).hasSize(2);
+        assertThat(dispatcher.metrics().completed()).isEqualTo(1);
+
+        final DemoCommandTest.Run idle = admin("--token", TOKEN, "drain", "--agent", "reviewer-1", "--wait", "0");
+        assertThat(idle.exitCode()).as(idle.err()).isZero();
+    }
+
+    @Test
+    void drainThatOutlastsTheWaitSaysTheAgentIsStillDraining() throws Exception
+    {
+        dispatcher.submitOrThrow(Task.builder("reviewer").build());
+        awaitTrue(() -> held.size() == 1);
+
+        final DemoCommandTest.Run drain = admin("--token", TOKEN, "drain", "--agent", "reviewer-1", "--wait", "0.1");
+
+        assertThat(drain.exitCode()).as(drain.err()).isZero();
+        assertThat(drain.out()).contains("agent 'reviewer-1' is draining");
+        assertThat(admin("agents").out()).containsPattern("reviewer-1 .*DRAINING");
+        releaseAll();
+        awaitTrue(() -> dispatcher.agents().size() == 2);
+    }
+
+    @Test
+    void addAgentAddsItWithItsSkills() throws Exception
+    {
+        final DemoCommandTest.Run add = admin("--token", TOKEN, "add-agent", "--id", "coder-9", "--type", "coder",
+            "--capacity", "3", "--skill", "java=0.9", "--skill", "sql=0.6");
+
+        assertThat(add.exitCode()).as(add.err()).isZero();
+        assertThat(add.out()).contains("added agent 'coder-9'", "capacity 3");
+        final AgentView added = dispatcher.agents().get(3);
+        assertThat(added.id()).isEqualTo("coder-9");
+        assertThat(added.capacity()).isEqualTo(3);
+        assertThat(added.spec().proficiency()).containsEntry("java", 0.9).containsEntry("sql", 0.6);
+
+        final DemoCommandTest.Run duplicate = admin("--token", TOKEN, "add-agent", "--id", "coder-9", "--type", "coder");
+        assertThat(duplicate.exitCode()).isEqualTo(1);
+        assertThat(duplicate.err()).contains("duplicate agent id 'coder-9'", "fix:");
+    }
+
+    @Test
+    void reprioritizeMovesAWaitingTaskAndRefusesARunningOne() throws Exception
+    {
+        dispatcher.pauseType("coder").get(5, TimeUnit.SECONDS);
+        final Task task = Task.builder("coder").priority(Priority.LOW).build();
+        dispatcher.submitOrThrow(task);
+        awaitTrue(() -> dispatcher.queueDepthByType().get("coder").get(Priority.LOW) == 1);
+
+        final DemoCommandTest.Run moved = admin("--token", TOKEN, "reprioritize", "--task", String.valueOf(task.id()),
+            "--priority", "critical");
+        assertThat(moved.exitCode()).as(moved.err()).isZero();
+        assertThat(moved.out()).contains("task " + task.id() + " moved to the new priority (CRITICAL)");
+        assertThat(dispatcher.queueDepthByType().get("coder").get(Priority.CRITICAL)).isEqualTo(1);
+
+        dispatcher.resumeType("coder").get(5, TimeUnit.SECONDS);
+        awaitTrue(() -> held.size() == 1);
+        final DemoCommandTest.Run running = admin("--token", TOKEN, "reprioritize", "--task", String.valueOf(task.id()),
+            "--priority", "LOW");
+        assertThat(running.exitCode()).isEqualTo(1);
+        assertThat(running.err()).contains("already running");
+    }
+
+    // ---------------------------------------------------------------- errors
+
+    @Test
+    void anUnknownTypeOrAgentExits1WithTheServersMessage()
+    {
+        final DemoCommandTest.Run type = admin("--token", TOKEN, "pause", "--type", "codr");
+        assertThat(type.exitCode()).isEqualTo(1);
+        assertThat(type.err()).contains("error: unknown agent type 'codr'", "coder", "reviewer", "fix:");
+
+        final DemoCommandTest.Run agent = admin("--token", TOKEN, "drain", "--agent", "a7");
+        assertThat(agent.exitCode()).isEqualTo(1);
+        assertThat(agent.err()).contains("error: unknown agent 'a7'", "coder-1", "coder-2", "reviewer-1");
+        assertThat(dispatcher.types()).containsEntry("coder", false);
+    }
+
+    @Test
+    void aBadTokenExits1WithTheFixAndChangesNothing()
+    {
+        final DemoCommandTest.Run wrong = admin("--token", "wrong", "pause", "--type", "coder");
+        assertThat(wrong.exitCode()).isEqualTo(1);
+        assertThat(wrong.err().strip())
+            .isEqualTo("error: the admin token was refused; pass --token or set RINGMASTER_ADMIN_TOKEN");
+
+        final DemoCommandTest.Run none = admin("drain", "--agent", "coder-1");
+        assertThat(none.exitCode()).isEqualTo(1);
+        assertThat(none.err()).contains("needs the admin token", "--token", "RINGMASTER_ADMIN_TOKEN");
+
+        assertThat(dispatcher.types()).containsEntry("coder", false);
+        assertThat(dispatcher.agents()).hasSize(3);
+    }
+
+    @Test
+    void nothingListeningExits1WithHowToStartIt() throws Exception
+    {
+        final int port;
+        try (ServerSocket free = new ServerSocket(0))
+        {
+            port = free.getLocalPort();
+        }
+        final String url = "http://127.0.0.1:" + port;
+
+        final DemoCommandTest.Run run = DemoCommandTest.run("admin", "--url", url, "status");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("error: nothing is listening at " + url + "; start it with ./ringmaster serve");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "pause",
+        "pause --type",
+        "drain",
+        "reprioritize --task 5",
+        "reprioritize --task 5 --priority URGENT",
+        "reprioritize --task five --priority HIGH",
+        "add-agent --id x",
+        "add-agent --id x --type coder --skill java",
+        "add-agent --id x --type coder --capacity 0",
+        "drain --agent a --wait soon",
+        "frobnicate",
+        "status --url ftp://example.com",
+        "status --colour"})
+    void badFlagsExit2WithTheProblem(final String args)
+    {
+        final List<String> argv = new ArrayList<>(List.of("admin", "--url", server.url()));
+        argv.addAll(List.of(args.split(" ")));
+
+        final DemoCommandTest.Run run = DemoCommandTest.run(argv.toArray(String[]::new));
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+        assertThat(run.err()).startsWith("error: ");
+        assertThat(dispatcher.types()).containsEntry("coder", false);
+    }
+
+    @Test
+    void withoutACommandAdminSaysWhatItCanDo()
+    {
+        final DemoCommandTest.Run run = DemoCommandTest.run("admin");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("missing admin command", "status", "queue-depth", "drain");
+    }
+
+    // ---------------------------------------------------------------- serve
+
+    @Test
+    void serveRunsAFleetThatAdminTalksToAndDrainsAtTheEnd() throws Exception
+    {
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final var cmd = RingmasterCli.commandLine();
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+        final AtomicReference<Integer> code = new AtomicReference<>();
+        final Thread serve = new Thread(() -> code.set(cmd.execute("serve", "--port", "0", "--token", "s3cret",
+            "--duration", "3", "--rate", "1000", "--seed", "5")));
+        serve.start();
+        final Pattern urlLine = Pattern.compile("admin endpoint: (http://127\\.0\\.0\\.1:\\d+)");
+        awaitTrue(() -> urlLine.matcher(out.toString()).find());
+        final Matcher m = urlLine.matcher(out.toString());
+        assertThat(m.find()).isTrue();
+        final String url = m.group(1);
+        assertThat(out.toString()).contains("admin token:    s3cret");
+
+        Thread.sleep(300);
+        final DemoCommandTest.Run status = DemoCommandTest.run("admin", "--url", url, "status");
+        assertThat(status.exitCode()).as(status.err()).isZero();
+        assertThat(status.out()).contains("state        running", "coder 7", "reviewer 4", "researcher 4");
+        final DemoCommandTest.Run pause = DemoCommandTest.run("admin", "--url", url, "--token", "s3cret", "pause",
+            "--type", "coder");
+        assertThat(pause.exitCode()).as(pause.err()).isZero();
+        assertThat(DemoCommandTest.run("admin", "--url", url, "queue-depth").out()).containsPattern("coder\\s+yes");
+        assertThat(DemoCommandTest.run("admin", "--url", url, "--token", "s3cret", "resume", "--type", "coder")
+            .exitCode()).isZero();
+        final DemoCommandTest.Run add = DemoCommandTest.run("admin", "--url", url, "--token", "s3cret", "add-agent",
+            "--id", "coder-8", "--type", "coder", "--capacity", "2", "--weight", "4", "--skill", "java=0.9");
+        assertThat(add.exitCode()).as(add.err()).isZero();
+        final DemoCommandTest.Run drain = DemoCommandTest.run("admin", "--url", url, "--token", "s3cret", "drain",
+            "--agent", "coder-3");
+        assertThat(drain.exitCode()).as(drain.err()).isZero();
+        assertThat(DemoCommandTest.run("admin", "--url", url, "agents").out()).contains("coder-8").doesNotContain("coder-3 ");
+        assertThat(DemoCommandTest.run("admin", "--url", url, "--token", "wrong", "pause", "--type", "coder").err())
+            .contains("the admin token was refused");
+
+        serve.join(60_000);
+        assertThat(code.get()).as("serve exit code; stderr: %s", err).isZero();
+        assertThat(out.toString()).contains("draining:", "served ", "0 outstanding");
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private DemoCommandTest.Run admin(final String... args)
+    {
+        final List<String> argv = new ArrayList<>(List.of("admin", "--url", server.url()));
+        argv.addAll(List.of(args));
+        return DemoCommandTest.run(argv.toArray(String[]::new));
+    }
+
+    /** @return the coder holding a task (least-connections may pick either). */
+    private String busyCoder()
+    {
+        for (final AgentView v : dispatcher.agents())
+        {
+            if (v.inFlight() > 0)
+            {
+                return v.id();
+            }
+        }
+        throw new AssertionError("no agent holds a task");
+    }
+
+    private void releaseAll()
+    {
+        Completion c;
+        while ((c = held.poll()) != null)
+        {
+            c.succeed("released", 50, 0.9);
+        }
+    }
+
+    private static void awaitTrue(final BooleanSupplier condition) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean())
+        {
+            assertThat(System.nanoTime() - deadline).as("condition not met within 10 s").isNegative();
+            Thread.sleep(5);
+        }
+    }
+}

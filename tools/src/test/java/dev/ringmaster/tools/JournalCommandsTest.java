@@ -1,0 +1,125 @@
+package dev.ringmaster.tools;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static dev.ringmaster.tools.DemoCommandTest.json;
+import static dev.ringmaster.tools.DemoCommandTest.num;
+import static dev.ringmaster.tools.DemoCommandTest.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The demo writes a journal that replay and audit read; missing and damaged journals fail clearly. */
+class JournalCommandsTest
+{
+    private static final int TASKS = 3_000;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void replayAccountsForEveryTaskTheDemoJournaled()
+    {
+        final Path dir = tmp.resolve("journal");
+        final DemoCommandTest.Run demo = run("demo", "--tasks", Integer.toString(TASKS), "--seed", "5", "--json",
+            "--journal", dir.toString());
+        assertThat(demo.exitCode()).as("demo stderr: %s", demo.err()).isZero();
+        final Map<String, Object> d = json(demo);
+
+        final DemoCommandTest.Run replay = run("replay", dir.toString(), "--json");
+        assertThat(replay.exitCode()).as("replay stderr: %s", replay.err()).isZero();
+        final Map<String, Object> r = json(replay);
+        final Map<String, Object> events = (Map<String, Object>)r.get("events");
+        assertThat(num(events, "accepted")).isEqualTo(TASKS);
+        assertThat(num(events, "completed")).isEqualTo(num(d, "completed"));
+        assertThat(num(events, "dead_lettered")).isEqualTo(num(d, "dead_lettered"));
+        assertThat(num(events, "completed") + num(events, "dead_lettered") + num(events, "expired") +
+            num(events, "cancelled")).isEqualTo(TASKS);
+        assertThat(num(events, "stolen")).isEqualTo(num(d, "steals"));
+        assertThat(num(r, "open_tasks")).isZero();
+        assertThat((List<Object>)r.get("agents")).hasSize(15);
+        assertThat(((Number)r.get("gini_by_count")).doubleValue()).isBetween(0.0, 1.0);
+        final Map<String, Object> e2e = (Map<String, Object>)((Map<String, Object>)r.get("stages")).get("end_to_end");
+        assertThat(num(e2e, "count")).isEqualTo(num(events, "completed"));
+        assertThat((List<Object>)r.get("utilization")).isNotEmpty();
+        assertThat((List<Object>)r.get("dead_letters")).hasSize((int)num(d, "dead_lettered") + (int)num(d, "expired"));
+
+        final DemoCommandTest.Run text = run("replay", dir.toString());
+        assertThat(text.exitCode()).isZero();
+        assertThat(text.out()).contains("Gini", "END_TO_END", "utilization");
+    }
+
+    @Test
+    void auditShowsOneTaskAndATimeRange()
+    {
+        final Path dir = tmp.resolve("journal");
+        assertThat(run("demo", "--tasks", "500", "--seed", "3", "--json", "--journal", dir.toString(),
+            "--durability", "acknowledged").exitCode()).isZero();
+
+        final DemoCommandTest.Run one = run("audit", dir.toString(), "42");
+        assertThat(one.exitCode()).as("audit stderr: %s", one.err()).isZero();
+        final String[] lines = one.out().strip().split("\n");
+        assertThat(lines[0]).contains("ACCEPTED", "task 42 ");
+        assertThat(one.out()).contains("ASSIGNED", "STARTED");
+        assertThat(lines[lines.length - 1]).containsAnyOf("COMPLETED", "DEAD_LETTERED", "EXPIRED");
+
+        final DemoCommandTest.Run range = run("audit", dir.toString(), "--from", "0");
+        assertThat(range.exitCode()).as("audit stderr: %s", range.err()).isZero();
+        assertThat(range.out()).contains("events; by agent:");
+
+        final DemoCommandTest.Run none = run("audit", dir.toString(), "999999");
+        assertThat(none.exitCode()).isEqualTo(1);
+        assertThat(none.err()).contains("task 999999 is not in the journal");
+    }
+
+    @Test
+    void aMissingJournalIsAClearErrorWithExitCode1()
+    {
+        final Path missing = tmp.resolve("nope");
+        final DemoCommandTest.Run replay = run("replay", missing.toString());
+        assertThat(replay.exitCode()).isEqualTo(1);
+        assertThat(replay.err()).contains("no journal at " + missing, "does not exist");
+
+        final DemoCommandTest.Run audit = run("audit", tmp.toString(), "1");
+        assertThat(audit.exitCode()).isEqualTo(1);
+        assertThat(audit.err()).contains("holds no cycle files");
+    }
+
+    @Test
+    void aDamagedJournalIsReportedWithTheFileAndExitCode1() throws IOException
+    {
+        final Path dir = tmp.resolve("journal");
+        assertThat(run("demo", "--tasks", "1000", "--json", "--journal", dir.toString()).exitCode()).isZero();
+        final Path cycle;
+        try (Stream<Path> s = Files.list(dir))
+        {
+            cycle = s.filter(p -> p.toString().endsWith(".cq4")).findFirst().orElseThrow();
+        }
+        try (RandomAccessFile raf = new RandomAccessFile(cycle.toFile(), "rw"))
+        {
+            // somewhere among the records: past the header and index, well before the end of what was written
+            raf.seek(100_000);
+            raf.write(new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+        }
+        final DemoCommandTest.Run replay = run("replay", dir.toString(), "--json");
+        assertThat(replay.exitCode()).isEqualTo(1);
+        assertThat(replay.err()).contains("corrupt journal file " + cycle);
+        assertThat(num(json(replay), "records")).isPositive();
+    }
+
+    @Test
+    void anUnknownDurabilityIsAUsageError()
+    {
+        final DemoCommandTest.Run demo = run("demo", "--tasks", "10", "--journal", tmp.toString(), "--durability", "x");
+        assertThat(demo.exitCode()).isEqualTo(2);
+        assertThat(demo.err()).contains("give async or acknowledged");
+    }
+}
