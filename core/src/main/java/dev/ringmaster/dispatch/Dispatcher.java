@@ -306,6 +306,18 @@ public final class Dispatcher implements AutoCloseable
         return engine.strategyName();
     }
 
+    /** @return where the dispatcher is in its lifecycle. */
+    public DispatcherState state()
+    {
+        return DispatcherState.values()[engine.runState()];
+    }
+
+    /** @return the load (in flight over capacity) at or above which metrics flag an agent as overloaded. */
+    public double overloadThreshold()
+    {
+        return overloadThreshold;
+    }
+
     /** @return a human-readable dump of queue depths, room and agent slots, for diagnosing a stall. */
     public String describe()
     {
