@@ -46,6 +46,15 @@ public final class Task
     }
 
     /**
+     * Makes ids generated from now on larger than {@code id}, e.g. after recovering a journal whose tasks keep their
+     * ids, so that new tasks never collide with them. Thread-safe.
+     */
+    public static void reserveIdsAbove(final long id)
+    {
+        NEXT_ID.accumulateAndGet(id, Math::max);
+    }
+
+    /**
      * @param type the agent type that handles the task, e.g. "coder".
      * @return a builder with defaults: MEDIUM priority, no TTL, no timeout, 3 retries, a fresh id.
      */

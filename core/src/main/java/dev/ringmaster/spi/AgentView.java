@@ -61,6 +61,18 @@ public interface AgentView
     /** @return tokens the agent may still spend, {@link Long#MAX_VALUE} for unlimited. */
     long tokenBudgetLeft();
 
+    /** @return true while the agent is being removed (it gets no new tasks and leaves once it holds nothing). */
+    default boolean draining()
+    {
+        return false;
+    }
+
+    /** @return true while outlier ejection keeps the agent out of routing. */
+    default boolean ejected()
+    {
+        return false;
+    }
+
     /** @return tasks completed by this agent so far. */
     long completedCount();
 }

@@ -45,6 +45,44 @@ class TaskControlTest
     }
 
     @Test
+    void lookingATaskUpDoesNotMoveItAndACommandSeesATaskSubmittedJustBefore() throws Exception
+    {
+        final Gate gate = new Gate();
+        final Dispatcher d = Dispatcher.builder()
+            .agent(AgentSpec.builder("a", "coder").capacity(1).build(), gate)
+            .strategy(TestStrategies.first()).prefetch(0).build().start();
+        d.submit(Task.builder("coder").build());
+        while (gate.startOrder.isEmpty())
+        {
+            Thread.sleep(1);
+        }
+        final java.util.List<Long> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++)
+        {
+            final Task t = Task.builder("coder").build();
+            ids.add(t.id());
+            d.submit(t);
+        }
+        for (final long id : ids)
+        {
+            assertThat(d.whereIs(id).get(5, TimeUnit.SECONDS)).isEqualTo("");
+        }
+        // no pause between submit and cancel: the command must still find the task
+        for (int i = 0; i < 100; i++)
+        {
+            final Task t = Task.builder("coder").build();
+            d.submit(t);
+            assertThat(d.cancel(t.id()).get(5, TimeUnit.SECONDS)).isEqualTo(CancelOutcome.CANCELLED);
+        }
+        for (int i = 0; i < 6; i++)
+        {
+            assertThat(gate.releaseOne()).isTrue();
+        }
+        assertThat(d.drain(Duration.ofSeconds(5))).isTrue();
+        assertThat(gate.startOrder.subList(1, 6)).as("lookups kept the queue order").containsExactlyElementsOf(ids);
+    }
+
+    @Test
     void aTaskAddressedToAnAgentWaitsForItAndAnAvoidedAgentNeverGetsTheTask() throws Exception
     {
         final Gate busy = new Gate();

@@ -213,6 +213,18 @@ public final class AgentState implements AgentView, AgentTelemetry
         return ejected;
     }
 
+    @Override
+    public boolean ejected()
+    {
+        return ejected;
+    }
+
+    @Override
+    public boolean draining()
+    {
+        return retiring && !removed;
+    }
+
     /** @return true while the agent drains before its removal. */
     public boolean isRetiring()
     {

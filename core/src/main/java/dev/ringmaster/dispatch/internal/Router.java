@@ -946,6 +946,16 @@ final class Router implements EventPoller.Handler<IngressEvent>
         while ((c = engine.commands.relaxedPoll()) != null)
         {
             work++;
+            // a task submitted before the command was queued must be visible to it (cancel, locate, re-prioritize):
+            // its publication happened before the command's, so one more poll of the ring brings it in
+            try
+            {
+                poller.poll(this);
+            }
+            catch (final Exception e)
+            {
+                LOG.error("router failed while draining the ingress ring", e);
+            }
             try
             {
                 c.apply(this, now);
@@ -1168,20 +1178,42 @@ final class Router implements EventPoller.Handler<IngressEvent>
         {
             return agent;
         }
-        final TaskRecord r = takeWaiting(taskId);
-        if (r == null)
+        return isWaiting(taskId) ? "" : null;
+    }
+
+    /** Read-only: looks for a waiting task without moving it (a full rotation of a queue restores its order). */
+    private boolean isWaiting(final long taskId)
+    {
+        boolean found = false;
+        for (final Lane lane : lanes)
         {
-            return null;
+            for (int level = 0; level < Priority.COUNT; level++)
+            {
+                for (int i = 0; i < lane.deferredCount[level]; i++)
+                {
+                    found |= lane.deferred[level][i].task.id() == taskId;
+                }
+                for (final Lane.TenantBacklog backlog : lane.backlogs[level])
+                {
+                    for (final TaskRecord r : backlog.tasks)
+                    {
+                        found |= r.task.id() == taskId;
+                    }
+                }
+                final var q = lane.queues[level];
+                for (int n = q.size(); n > 0; n--)
+                {
+                    final TaskRecord r = q.relaxedPoll();
+                    if (r == null)
+                    {
+                        break;
+                    }
+                    found |= r.task.id() == taskId;
+                    q.offer(r);
+                }
+            }
         }
-        if (takenFromRetries)
-        {
-            retries.add(r);
-        }
-        else
-        {
-            r.lane.enqueue(r, r.enqueuedNanos);
-        }
-        return "";
+        return found || retries.find(taskId) != null;
     }
 
     private String whereRunning(final long taskId)
