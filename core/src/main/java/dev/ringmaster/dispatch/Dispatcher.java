@@ -306,6 +306,12 @@ public final class Dispatcher implements AutoCloseable
         return engine.strategyName();
     }
 
+    /** @return agents restarted by supervision so far. */
+    public long restarts()
+    {
+        return engine.restarts();
+    }
+
     /** @return where the dispatcher is in its lifecycle. */
     public DispatcherState state()
     {
@@ -554,6 +560,24 @@ public final class Dispatcher implements AutoCloseable
         {
             config.rateLimits.removeIf(l -> l.scope() == limit.scope() && l.name().equals(limit.name()));
             config.rateLimits.add(Objects.requireNonNull(limit, "rate limit must not be null"));
+            return this;
+        }
+
+        /**
+         * Restarts crashed agents (their adapter's start() threw, or they stopped answering) through the
+         * {@link #agentFactory factory} of their type, with back-off (off by default).
+         */
+        public Builder supervision(final Supervision settings)
+        {
+            config.supervision = Objects.requireNonNull(settings, "supervision settings must not be null");
+            return this;
+        }
+
+        /** Registers the factory that makes agents of its type, e.g. to restart crashed ones. */
+        public Builder agentFactory(final dev.ringmaster.spi.AgentFactory factory)
+        {
+            Objects.requireNonNull(factory, "agent factory must not be null");
+            config.factories.put(factory.type(), factory);
             return this;
         }
 

@@ -20,6 +20,19 @@ public interface AgentAdapter
     void execute(TaskView task, Completion completion, AgentTelemetry telemetry) throws Exception;
 
     /**
+     * Brings the agent up (connect, spawn, load a model) before its first task; called once, off the dispatch path.
+     * Throwing marks the agent crashed: with supervision its factory makes a new one after a back-off.
+     */
+    default void start() throws Exception
+    {
+    }
+
+    /** Releases what {@link #start} acquired; called once when the agent leaves or is replaced. Must not throw. */
+    default void stop()
+    {
+    }
+
+    /**
      * @param fn a function that runs on the worker thread and returns the result.
      * @return a synchronous adapter around a plain function; an exception thrown by the function fails the attempt.
      */

@@ -48,6 +48,7 @@ public final class AgentState implements AgentView, AgentTelemetry
     double peakEwmaLatencyNanos;
     // outlier ejection and slow start, router-owned; 'ejected' is volatile for metrics readers
     int consecutiveFailures;
+    int consecutiveTimeouts;
     int ejections;
     long ejectedUntilNanos;
     volatile boolean ejected;

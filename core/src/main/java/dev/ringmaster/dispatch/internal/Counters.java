@@ -18,6 +18,7 @@ final class Counters
     final AtomicLong stolen = new AtomicLong();
     final AtomicLong timedOut = new AtomicLong();
     final AtomicLong ejections = new AtomicLong();
+    final AtomicLong crashes = new AtomicLong();
 
     static void increment(final AtomicLong counter)
     {

@@ -55,6 +55,8 @@ public final class Engine
     volatile Map<String, Lane> lanesByType;
     private final Router router;
     final Worker[] workers;
+    /** Null without supervision. */
+    final Restarter restarter;
     private final ParkingIdleStrategy routerIdle;
     private final List<Thread> threads = new ArrayList<>();
     private final String strategyName;
@@ -143,6 +145,8 @@ public final class Engine
         this.ring = RingBuffer.createMultiProducer(IngressEvent::new, config.ringSize);
         final EventPoller<IngressEvent> poller = ring.newPoller();
         ring.addGatingSequences(poller.getSequence());
+        this.restarter = config.supervision == null ? null :
+            new Restarter(this, config.supervision, new HashMap<>(config.factories));
         this.router = new Router(this, poller, strategy, new Listeners(listeners.toArray(new DispatchListener[0])),
             resultHandler, workerIdles, config);
     }
@@ -258,6 +262,24 @@ public final class Engine
         });
     }
 
+    /** Takes an agent out as crashed and, with supervision, has it restarted by its factory. */
+    public CompletableFuture<Boolean> crashAgent(final String agentId, final String reason)
+    {
+        return enqueue(new Command<>()
+        {
+            @Override
+            void apply(final Router router, final long now)
+            {
+                future.complete(router.crash(agentId, reason, now));
+            }
+        });
+    }
+
+    public long restarts()
+    {
+        return restarter == null ? 0 : restarter.restarts.get();
+    }
+
     public CompletableFuture<Integer> setPaused(final String type, final boolean paused)
     {
         return enqueue(new Command<>()
@@ -338,9 +360,43 @@ public final class Engine
 
     public void start()
     {
+        if (control.runState != Control.NEW)
+        {
+            throw new IllegalStateException("dispatcher already started; build a new one to start again");
+        }
+        final List<AgentState> failedToStart = new ArrayList<>();
+        for (final AgentState agent : agents)
+        {
+            try
+            {
+                agent.adapter.start();
+            }
+            catch (final Exception e)
+            {
+                if (restarter == null)
+                {
+                    for (final AgentState started : agents)
+                    {
+                        if (started == agent)
+                        {
+                            break;
+                        }
+                        started.adapter.stop();
+                    }
+                    throw new IllegalStateException("agent '" + agent.id() + "' failed to start: " + e +
+                        "; fix it, or configure supervision with an AgentFactory to restart it", e);
+                }
+                LOG.warn("agent '{}' failed to start ({}); supervision will restart it", agent.id(), e.toString());
+                failedToStart.add(agent);
+            }
+        }
         if (!control.compareAndSetRunState(Control.NEW, Control.RUNNING))
         {
             throw new IllegalStateException("dispatcher already started; build a new one to start again");
+        }
+        for (final AgentState agent : failedToStart)
+        {
+            crashAgent(agent.id(), "start() threw");
         }
         startNanos = System.nanoTime();
         final Thread routerThread = new Thread(this::runRouter, "ringmaster-router");
@@ -436,6 +492,24 @@ public final class Engine
         }
         stopNanos = System.nanoTime();
         control.runState = Control.TERMINATED;
+        if (restarter != null)
+        {
+            restarter.close();
+        }
+        for (final AgentState agent : agents)
+        {
+            if (!agent.removed)
+            {
+                try
+                {
+                    agent.adapter.stop();
+                }
+                catch (final RuntimeException e)
+                {
+                    LOG.warn("stop() of agent '{}' threw; ignored", agent.id(), e);
+                }
+            }
+        }
         return true;
     }
 

@@ -22,4 +22,7 @@ public final class EngineConfig
     /** 0: no slow start. */
     public long slowStartNanos;
     public double slowStartMinFactor = 0.1;
+    /** Null: crashed agents are not restarted. */
+    public dev.ringmaster.dispatch.Supervision supervision;
+    public final java.util.Map<String, dev.ringmaster.spi.AgentFactory> factories = new java.util.HashMap<>();
 }

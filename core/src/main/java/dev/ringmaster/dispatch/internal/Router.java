@@ -650,6 +650,7 @@ final class Router implements EventPoller.Handler<IngressEvent>
             final AgentState exec = r.executedBy;
             announceStart(r, exec);
             final long execNanos = r.finishNanos - r.startNanos;
+            exec.consecutiveTimeouts = 0; // it answered, so it has not stopped answering
             if (r.outcome == TaskRecord.OUTCOME_SUCCEEDED)
             {
                 exec.consecutiveFailures = 0;
@@ -701,6 +702,13 @@ final class Router implements EventPoller.Handler<IngressEvent>
                         announceStart(r, agent);
                         agent.recordFailure(now - r.startNanos);
                         noteFailure(agent, now);
+                        final Restarter restarter = engine.restarter;
+                        // a hung agent keeps its slots, so it can time out at most capacity attempts in a row
+                        if (restarter != null && !agent.retiring && ++agent.consecutiveTimeouts >=
+                            Math.min(restarter.timeoutsBeforeRestart(), agent.slots.length))
+                        {
+                            crash(agent, agent.consecutiveTimeouts + " attempts in a row timed out", now);
+                        }
                         failAttempt(r, agent, "timed out after " + (r.task.timeoutNanos() / 1_000_000) +
                             " ms on agent '" + agent.id() + "'", now);
                     }
@@ -1090,6 +1098,50 @@ final class Router implements EventPoller.Handler<IngressEvent>
             }
         }
         return out;
+    }
+
+    boolean crash(final String agentId, final String reason, final long now)
+    {
+        final AgentState agent = find(agentId);
+        if (agent.retiring)
+        {
+            return false;
+        }
+        crash(agent, reason, now);
+        return true;
+    }
+
+    /**
+     * Takes a crashed agent out at once, without waiting for what it runs: hung attempts time out through the
+     * watchdog (it keeps scanning the old agent's slots) and are retried elsewhere, and answers that still come are
+     * processed as usual. Its factory brings a fresh agent with the same spec back after a back-off.
+     */
+    private void crash(final AgentState agent, final String reason, final long now)
+    {
+        agent.retiring = true;
+        final Lane lane = agent.lane;
+        lane.room -= Math.max(0, agent.limit - agent.assigned);
+        TaskRecord r;
+        while ((r = agent.inbox.takeMostUrgent()) != null)
+        {
+            unassign(r);
+            r.clearAttempt();
+            lane.enqueue(r, now);
+        }
+        lane.agents = without(lane.agents, agent);
+        lane.refreshSkills();
+        final Worker worker = engine.workers[agent.workerIndex];
+        worker.mine = without(worker.mine, agent);
+        agent.removed = true;
+        Counters.increment(counters.crashes);
+        if (engine.restarter != null)
+        {
+            engine.restarter.crashed(agent.spec, agent.adapter, reason);
+        }
+        else
+        {
+            LOG.error("agent '{}' crashed ({}) and no supervision is configured; it stays out of the fleet", agent.id(), reason);
+        }
     }
 
     int setPaused(final String type, final boolean paused)

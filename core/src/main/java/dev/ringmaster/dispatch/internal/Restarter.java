@@ -1,0 +1,131 @@
+package dev.ringmaster.dispatch.internal;
+
+import dev.ringmaster.dispatch.Supervision;
+import dev.ringmaster.model.AgentSpec;
+import dev.ringmaster.spi.AgentAdapter;
+import dev.ringmaster.spi.AgentFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Brings crashed agents back through their type's factory, with back-off, on one daemon thread of its own: making an
+ * adapter and starting it may block, so none of it runs on the router or the workers. The router only hands it a
+ * crashed agent's spec (one queue offer); the new agent comes back through the ordinary add-agent command.
+ */
+final class Restarter
+{
+    private static final Logger LOG = LoggerFactory.getLogger(Restarter.class);
+
+    private final Engine engine;
+    private final Supervision settings;
+    private final Map<String, AgentFactory> factories;
+    private final ScheduledExecutorService scheduler;
+    final AtomicLong restarts = new AtomicLong();
+
+    Restarter(final Engine engine, final Supervision settings, final Map<String, AgentFactory> factories)
+    {
+        this.engine = engine;
+        this.settings = settings;
+        this.factories = factories;
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r ->
+        {
+            final Thread t = new Thread(r, "ringmaster-supervisor");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    int timeoutsBeforeRestart()
+    {
+        return settings.timeoutsBeforeRestart();
+    }
+
+    /** Any thread (the router): schedules a restart of a crashed agent. */
+    void crashed(final AgentSpec spec, final AgentAdapter oldAdapter, final String reason)
+    {
+        LOG.warn("agent '{}' crashed ({}); restarting it in {} ms", spec.id(), reason, settings.backoff().toMillis());
+        scheduler.execute(() -> stopQuietly(spec, oldAdapter));
+        schedule(spec, settings.backoff().toNanos());
+    }
+
+    private void schedule(final AgentSpec spec, final long delayNanos)
+    {
+        try
+        {
+            scheduler.schedule(() -> restart(spec, delayNanos), delayNanos, TimeUnit.NANOSECONDS);
+        }
+        catch (final java.util.concurrent.RejectedExecutionException e)
+        {
+            LOG.info("dispatcher stopped: agent '{}' is not restarted", spec.id());
+        }
+    }
+
+    private void restart(final AgentSpec spec, final long lastDelayNanos)
+    {
+        final int state = engine.runState();
+        if (state != Control.RUNNING && state != Control.DRAINING)
+        {
+            return;
+        }
+        final AgentFactory factory = factories.get(spec.type());
+        if (factory == null)
+        {
+            LOG.error("agent '{}' of type '{}' crashed and no AgentFactory is registered for its type; it stays out. " +
+                "Register one with Dispatcher.builder().agentFactory(...)", spec.id(), spec.type());
+            return;
+        }
+        AgentAdapter adapter = null;
+        try
+        {
+            adapter = factory.create(spec);
+            adapter.start();
+            final AgentAdapter started = adapter;
+            engine.addAgent(spec, adapter).whenComplete((agent, error) ->
+            {
+                if (error != null)
+                {
+                    LOG.error("restarted agent '{}' could not rejoin: {}", spec.id(), error.toString());
+                    scheduler.execute(() -> stopQuietly(spec, started));
+                }
+                else
+                {
+                    restarts.incrementAndGet();
+                    LOG.info("agent '{}' restarted by its factory", spec.id());
+                }
+            });
+        }
+        catch (final Exception e)
+        {
+            if (adapter != null)
+            {
+                stopQuietly(spec, adapter);
+            }
+            final long next = Math.min(settings.maxBackoff().toNanos(), lastDelayNanos * 2);
+            LOG.warn("restart of agent '{}' failed ({}); next try in {} ms", spec.id(), e.toString(), next / 1_000_000);
+            schedule(spec, next);
+        }
+    }
+
+    private static void stopQuietly(final AgentSpec spec, final AgentAdapter adapter)
+    {
+        try
+        {
+            adapter.stop();
+        }
+        catch (final RuntimeException e)
+        {
+            LOG.warn("stop() of agent '{}' threw; ignored", spec.id(), e);
+        }
+    }
+
+    void close()
+    {
+        scheduler.shutdownNow();
+    }
+}
