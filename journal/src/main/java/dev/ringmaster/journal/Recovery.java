@@ -70,7 +70,10 @@ public final class Recovery
                 unrecoverable.add((String)o);
             }
         }
-        return new RecoveryPlan(pending, unrecoverable, counts[0], counts[0] == 0 ? 0 : counts[1], corruption);
+        final long maxTaskId = counts[0] == 0 ? 0 : counts[1];
+        // new tasks of this process must not reuse the ids of journaled ones, which recovery keeps
+        Task.reserveIdsAbove(maxTaskId);
+        return new RecoveryPlan(pending, unrecoverable, counts[0], maxTaskId, corruption);
     }
 
     /** @return the task, or a line saying why it cannot be rebuilt. */
