@@ -14,7 +14,8 @@ import java.util.List;
  * <p>The mix: half coder tasks, a quarter each reviewer and researcher; priorities 5% CRITICAL, 20% HIGH, 50% MEDIUM,
  * 25% LOW; most tasks need a skill, some one that only two agents have (rust, security, math); token costs
  * log-uniform in [200, 10,000]; work Pareto-distributed (alpha 1.7: a few tasks are hundreds of times the median);
- * a poison fraction that fails on every agent and ends in the dead letters.
+ * a poison fraction that fails on every agent and ends in the dead letters; skewed session (affinity) keys on 70% of
+ * tasks; three tenants.
  */
 public final class Workload
 {
@@ -28,6 +29,10 @@ public final class Workload
     static final long MAX_WORK_NANOS = Duration.ofSeconds(1).toNanos();
 
     private static final long SALT_TASK = 0x7A5C_0001L;
+    private static final int SESSIONS_PER_TYPE = 200;
+    private static final String[] TENANTS = {"team-a", "team-b", "team-c"};
+    /** Session keys, interned once so that generating a task does not build strings. */
+    private final String[][] sessions;
 
     /**
      * What a simulated agent needs to know about a task beyond the {@link Task} itself; immutable and thread-safe.
@@ -66,6 +71,14 @@ public final class Workload
             new TypeMix("researcher", 0.25, 800_000, new String[] {"web", "papers", "math"},
                 new double[] {0.25, 0.50, 0.60}),
         };
+        this.sessions = new String[types.length][SESSIONS_PER_TYPE];
+        for (int t = 0; t < types.length; t++)
+        {
+            for (int k = 0; k < SESSIONS_PER_TYPE; k++)
+            {
+                sessions[t][k] = types[t].type() + "-session-" + k;
+            }
+        }
         this.skillMasks = new long[types.length][];
         for (int t = 0; t < types.length; t++)
         {
@@ -110,6 +123,12 @@ public final class Workload
         final long costTokens = Math.round(200 * Math.pow(50, random.nextDouble())); // log-uniform 200..10,000
         final long work = Math.min(MAX_WORK_NANOS, (long)random.nextPareto(mix.meanWorkNanos(), PARETO_ALPHA));
         final boolean poison = random.nextDouble() < poisonRate;
+        // sessions are skewed (a few hot ones, a long tail), as conversations with agents are: hashing, sticky and
+        // bounded-load strategies see realistic key skew; 30% of tasks belong to no session
+        final double sessionDraw = random.nextDouble();
+        final String session = sessionDraw < 0.3 ? null :
+            sessions[t][(int)Math.floor(Math.pow(SESSIONS_PER_TYPE, random.nextDouble())) - 1];
+        final String tenant = TENANTS[(int)(random.nextDouble() * TENANTS.length)];
 
         final Task.Builder b = Task.builder(mix.type())
             .id(index)
@@ -118,6 +137,8 @@ public final class Workload
             .requiredSkillMask(skills)
             .maxRetries(3)
             .timeout(ATTEMPT_TIMEOUT)
+            .affinityKey(session)
+            .tenant(tenant)
             .payload(new Work(work, poison));
         if (priority == Priority.CRITICAL)
         {
