@@ -1,5 +1,6 @@
 package dev.ringmaster.admin;
 
+import dev.ringmaster.testing.TestStrategies;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ringmaster.dispatch.Dispatcher;
@@ -56,7 +57,7 @@ class AdminServerTest
     void start()
     {
         dispatcher = Dispatcher.builder()
-            .strategy(new LeastLoaded())
+            .strategy(TestStrategies.leastLoaded())
             .prefetch(0)
             .workers(2)
             .agent(AgentSpec.builder("coder-1", "coder").capacity(2).skill("java", 0.9).build(), coder1)

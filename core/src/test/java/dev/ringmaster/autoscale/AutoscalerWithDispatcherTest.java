@@ -1,5 +1,6 @@
 package dev.ringmaster.autoscale;
 
+import dev.ringmaster.testing.TestStrategies;
 import dev.ringmaster.dispatch.Dispatcher;
 import dev.ringmaster.dispatch.SubmitStatus;
 import dev.ringmaster.model.AgentSpec;
@@ -7,10 +8,7 @@ import dev.ringmaster.model.Task;
 import dev.ringmaster.spi.AgentAdapter;
 import dev.ringmaster.spi.AgentFactory;
 import dev.ringmaster.spi.AgentView;
-import dev.ringmaster.spi.Candidates;
 import dev.ringmaster.spi.DispatchListener;
-import dev.ringmaster.spi.RoutingDecision;
-import dev.ringmaster.spi.RoutingStrategy;
 import dev.ringmaster.spi.TaskView;
 import org.junit.jupiter.api.Test;
 
@@ -36,30 +34,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class AutoscalerWithDispatcherTest
 {
-    /** Fewest in flight, first wins ties; router-thread confined (core tests cannot see the plugins). */
-    private static final class LeastLoaded implements RoutingStrategy
-    {
-        @Override
-        public String name()
-        {
-            return "test-least-loaded";
-        }
-
-        @Override
-        public int select(final TaskView task, final Candidates c, final RoutingDecision d)
-        {
-            int best = 0;
-            for (int i = 1; i < c.size(); i++)
-            {
-                if (c.get(i).inFlight() < c.get(best).inFlight())
-                {
-                    best = i;
-                }
-            }
-            return best;
-        }
-    }
-
     /** Counts lifecycle events per task; written on the router thread, read by the test thread. */
     private static final class Tally implements DispatchListener
     {
@@ -136,7 +110,7 @@ class AutoscalerWithDispatcherTest
     {
         final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2);
         final Tally tally = new Tally();
-        final Dispatcher dispatcher = Dispatcher.builder().strategy(new LeastLoaded()).listener(tally)
+        final Dispatcher dispatcher = Dispatcher.builder().strategy(TestStrategies.leastLoaded()).listener(tally)
             .agent(AgentSpec.builder("coder-0", "coder").capacity(2).build(), delayed(timer))
             .build().start();
         final AgentFactory factory = new AgentFactory()

@@ -1,5 +1,6 @@
 package dev.ringmaster.delegation;
 
+import dev.ringmaster.testing.TestStrategies;
 import dev.ringmaster.dispatch.Dispatcher;
 import dev.ringmaster.dispatch.TaskResult;
 import dev.ringmaster.model.AgentSpec;
@@ -36,7 +37,7 @@ class BatcherTest
 
     private Dispatcher fleet(final Tally tally, final RecordingBatchAdapter... agents)
     {
-        final Dispatcher.Builder b = Dispatcher.builder().strategy(Strategies.leastLoaded()).prefetch(0).listener(tally);
+        final Dispatcher.Builder b = Dispatcher.builder().strategy(TestStrategies.leastLoaded()).prefetch(0).listener(tally);
         for (int i = 0; i < agents.length; i++)
         {
             b.agent(AgentSpec.builder("agent-" + i, "coder").capacity(2).build(), agents[i]);
@@ -198,7 +199,7 @@ class BatcherTest
                 CompletableFuture.delayedExecutor(2, TimeUnit.MILLISECONDS));
         });
         final Tally tally = new Tally();
-        final Dispatcher d = Dispatcher.builder().strategy(Strategies.leastLoaded()).prefetch(0).listener(tally)
+        final Dispatcher d = Dispatcher.builder().strategy(TestStrategies.leastLoaded()).prefetch(0).listener(tally)
             .agent(AgentSpec.builder("s", "sync-coder").build(), BatchAdapter.oneByOne(plainSync))
             .agent(AgentSpec.builder("a", "async-coder").build(), BatchAdapter.oneByOne(plainAsync))
             .build().start();
@@ -235,7 +236,7 @@ class BatcherTest
     void aBatchThatFailsAsAWholeFailsEveryMemberAndAPlainAdapterIsNamed() throws Exception
     {
         final Tally tally = new Tally();
-        final Dispatcher d = Dispatcher.builder().strategy(Strategies.leastLoaded()).prefetch(0).listener(tally)
+        final Dispatcher d = Dispatcher.builder().strategy(TestStrategies.leastLoaded()).prefetch(0).listener(tally)
             .agent(AgentSpec.builder("broken", "broken").build(),
                 (BatchAdapter)(batch, view, completion, telemetry) ->
                 {

@@ -1,5 +1,6 @@
 package dev.ringmaster.delegation;
 
+import dev.ringmaster.testing.TestStrategies;
 import dev.ringmaster.dispatch.Dispatcher;
 import dev.ringmaster.dispatch.RejectedTaskException;
 import dev.ringmaster.dispatch.SubmitStatus;
@@ -35,7 +36,7 @@ class BroadcastTest
             .agent(AgentSpec.builder("b", "coder").build(), b)
             .agent(AgentSpec.builder("c", "coder").build(), c)
             .agent(AgentSpec.builder("x", "reviewer").build(), other)
-            .strategy(Strategies.leastLoaded()).prefetch(0).listener(tally).build().start();
+            .strategy(TestStrategies.leastLoaded()).prefetch(0).listener(tally).build().start();
         final Broadcast broadcast = new Broadcast(d);
 
         final CompletableFuture<TaskResult> result =
@@ -79,7 +80,7 @@ class BroadcastTest
             .agent(AgentSpec.builder("a", "coder").capacity(1).build(), a)
             .agent(AgentSpec.builder("b", "coder").capacity(1).build(), b)
             .agent(AgentSpec.builder("c", "coder").capacity(1).build(), AgentAdapter.sync(t -> "from c"))
-            .strategy(Strategies.leastLoaded()).prefetch(0).listener(tally).build().start();
+            .strategy(TestStrategies.leastLoaded()).prefetch(0).listener(tally).build().start();
         // occupy a and b, so that their copies wait centrally behind these
         final CompletableFuture<TaskResult> blockA = d.submitAsync(Task.builder("coder").targetAgent("a").build());
         final CompletableFuture<TaskResult> blockB = d.submitAsync(Task.builder("coder").targetAgent("b").build());
@@ -108,7 +109,7 @@ class BroadcastTest
     {
         final Tally tally = new Tally();
         final Dispatcher.Builder builder = Dispatcher.builder()
-            .strategy(Strategies.leastLoaded()).prefetch(0).listener(tally);
+            .strategy(TestStrategies.leastLoaded()).prefetch(0).listener(tally);
         for (final String id : List.of("a", "b", "c"))
         {
             builder.agent(AgentSpec.builder(id, "coder").build(), AgentAdapter.sync(t ->
@@ -143,7 +144,7 @@ class BroadcastTest
     {
         final Dispatcher d = Dispatcher.builder()
             .agent(AgentSpec.builder("a", "coder").build(), AgentAdapter.sync(t -> "ok"))
-            .strategy(Strategies.leastLoaded()).build().start();
+            .strategy(TestStrategies.leastLoaded()).build().start();
         final Broadcast broadcast = new Broadcast(d);
 
         final Throwable unknown = catchThrowable(() ->
@@ -167,7 +168,7 @@ class BroadcastTest
         final Dispatcher d = Dispatcher.builder()
             .agent(AgentSpec.builder("a", "coder").build(), a)
             .agent(AgentSpec.builder("b", "coder").build(), b)
-            .strategy(Strategies.leastLoaded()).prefetch(0).listener(tally).build().start();
+            .strategy(TestStrategies.leastLoaded()).prefetch(0).listener(tally).build().start();
         d.submit(Task.builder("coder").targetAgent("a").build());
         d.submit(Task.builder("coder").targetAgent("b").build());
         assertThat(a.awaitStart()).isNotNull();

@@ -1,5 +1,6 @@
 package dev.ringmaster.delegation;
 
+import dev.ringmaster.testing.TestStrategies;
 import dev.ringmaster.dispatch.Dispatcher;
 import dev.ringmaster.dispatch.RejectedTaskException;
 import dev.ringmaster.dispatch.SubmitStatus;
@@ -32,7 +33,7 @@ class ClassifyingSubmitterTest
     private final Dispatcher dispatcher = Dispatcher.builder()
         .agent(AgentSpec.builder("c1", "coder").build(), AgentAdapter.sync(t -> "code for " + t.task().payload()))
         .agent(AgentSpec.builder("t1", "translator").build(), AgentAdapter.sync(t -> "translation"))
-        .strategy(Strategies.leastLoaded()).listener(tally).build().start();
+        .strategy(TestStrategies.leastLoaded()).listener(tally).build().start();
     private final TaskClassifier keywords = KeywordClassifier.builder("keywords")
         .rule("java", "coder").rule("translate", "translator").rule("paint", "painter").build();
 

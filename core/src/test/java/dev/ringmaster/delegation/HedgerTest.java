@@ -1,5 +1,6 @@
 package dev.ringmaster.delegation;
 
+import dev.ringmaster.testing.TestStrategies;
 import dev.ringmaster.dispatch.Dispatcher;
 import dev.ringmaster.dispatch.TaskResult;
 import dev.ringmaster.model.AgentSpec;
@@ -42,7 +43,7 @@ class HedgerTest
         final Dispatcher d = Dispatcher.builder()
             .agent(AgentSpec.builder("slow", "coder").build(), slow)
             .agent(AgentSpec.builder("fast", "coder").build(), AgentAdapter.sync(t -> "fast answer"))
-            .strategy(Strategies.leastLoaded()).prefetch(0).listener(tally).build().start();
+            .strategy(TestStrategies.leastLoaded()).prefetch(0).listener(tally).build().start();
         final Hedger hedger = Hedger.builder(d).delay(HedgeDelay.fixed(Duration.ofMillis(20))).scheduler(scheduler).build();
 
         // least-loaded breaks the tie in pool order, so the first copy goes to "slow", where the gate holds it
@@ -79,7 +80,7 @@ class HedgerTest
         final Dispatcher d = Dispatcher.builder()
             .agent(AgentSpec.builder("a", "coder").capacity(8).build(), a)
             .agent(AgentSpec.builder("b", "coder").capacity(8).build(), b)
-            .strategy(Strategies.first()).prefetch(0).listener(tally).build().start();
+            .strategy(TestStrategies.first()).prefetch(0).listener(tally).build().start();
         final Hedger hedger = Hedger.builder(d).delay(HedgeDelay.fixed(Duration.ofMillis(5))).scheduler(scheduler).build();
 
         final List<CompletableFuture<TaskResult>> results = new ArrayList<>();
@@ -115,7 +116,7 @@ class HedgerTest
         final Dispatcher d = Dispatcher.builder()
             .agent(AgentSpec.builder("a", "coder").build(), AgentAdapter.sync(t -> "quick"))
             .agent(AgentSpec.builder("b", "coder").build(), AgentAdapter.sync(t -> "quick"))
-            .strategy(Strategies.leastLoaded()).listener(tally).build().start();
+            .strategy(TestStrategies.leastLoaded()).listener(tally).build().start();
         final Hedger hedger = Hedger.builder(d).delay(HedgeDelay.fixed(Duration.ofMinutes(1))).scheduler(scheduler).build();
 
         for (int i = 0; i < 20; i++)
@@ -138,7 +139,7 @@ class HedgerTest
     {
         final Dispatcher d = Dispatcher.builder()
             .agent(AgentSpec.builder("a", "coder").build(), AgentAdapter.sync(t -> "ok"))
-            .strategy(Strategies.leastLoaded()).build().start();
+            .strategy(TestStrategies.leastLoaded()).build().start();
         final Duration initial = Duration.ofMinutes(10);
         final Hedger hedger = Hedger.builder(d).delay(HedgeDelay.percentile(95, initial, 10)).scheduler(scheduler).build();
 
@@ -170,7 +171,7 @@ class HedgerTest
                 throw new IllegalArgumentException("bad prompt");
             }))
             .agent(AgentSpec.builder("b", "coder").build(), AgentAdapter.sync(t -> "never"))
-            .strategy(Strategies.first()).listener(tally).build().start();
+            .strategy(TestStrategies.first()).listener(tally).build().start();
         final Hedger hedger = Hedger.builder(d).delay(HedgeDelay.fixed(Duration.ofMinutes(1))).scheduler(scheduler).build();
 
         final Throwable failure = catchThrowable(() ->
@@ -192,7 +193,7 @@ class HedgerTest
         final Dispatcher d = Dispatcher.builder()
             .agent(AgentSpec.builder("a", "coder").build(), a)
             .agent(AgentSpec.builder("b", "coder").build(), AgentAdapter.sync(t -> "b"))
-            .strategy(Strategies.first()).prefetch(0).build().start();
+            .strategy(TestStrategies.first()).prefetch(0).build().start();
         final Hedger hedger = Hedger.builder(d).delay(HedgeDelay.fixed(Duration.ofMinutes(1))).build();
         final CompletableFuture<TaskResult> inFlight = hedger.submitAsync(Task.builder("coder").build());
         assertThat(a.awaitStart()).isNotNull();
@@ -218,7 +219,7 @@ class HedgerTest
             .agent(AgentSpec.builder("a", "coder").capacity(4).build(), jittery)
             .agent(AgentSpec.builder("b", "coder").capacity(4).build(), jittery)
             .agent(AgentSpec.builder("c", "coder").capacity(4).build(), jittery)
-            .strategy(Strategies.leastLoaded()).listener(tally).build().start();
+            .strategy(TestStrategies.leastLoaded()).listener(tally).build().start();
         final Hedger hedger = Hedger.builder(d).delay(HedgeDelay.fixed(Duration.ofMillis(1))).scheduler(scheduler).build();
 
         final List<CompletableFuture<TaskResult>> results = new ArrayList<>();

@@ -1,9 +1,9 @@
 package dev.ringmaster.dispatch;
 
+import dev.ringmaster.testing.TestStrategies;
 import dev.ringmaster.model.AgentSpec;
 import dev.ringmaster.model.Priority;
 import dev.ringmaster.model.Task;
-import dev.ringmaster.spi.AgentAdapter;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

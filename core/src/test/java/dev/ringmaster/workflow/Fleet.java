@@ -1,11 +1,9 @@
 package dev.ringmaster.workflow;
 
+import dev.ringmaster.testing.TestStrategies;
 import dev.ringmaster.dispatch.Dispatcher;
 import dev.ringmaster.model.AgentSpec;
 import dev.ringmaster.spi.AgentAdapter;
-import dev.ringmaster.spi.Candidates;
-import dev.ringmaster.spi.RoutingDecision;
-import dev.ringmaster.spi.RoutingStrategy;
 import dev.ringmaster.spi.TaskView;
 
 import java.time.Duration;
@@ -48,7 +46,7 @@ final class Fleet implements AutoCloseable
         {
             builder.agent(AgentSpec.builder("w" + i, TYPE).capacity(1).build(), AgentAdapter.sync(this::execute));
         }
-        dispatcher = builder.workers(agents).prefetch(0).strategy(leastLoaded())
+        dispatcher = builder.workers(agents).prefetch(0).strategy(TestStrategies.leastLoaded())
             .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(2)).build().start();
         supervisor = Supervisor.start(dispatcher);
     }
@@ -125,32 +123,5 @@ final class Fleet implements AutoCloseable
     {
         supervisor.close();
         dispatcher.close();
-    }
-
-    /** Fewest in flight, first wins ties; router-thread confined like every strategy. */
-    private static RoutingStrategy leastLoaded()
-    {
-        return new RoutingStrategy()
-        {
-            @Override
-            public String name()
-            {
-                return "workflow-test-least-loaded";
-            }
-
-            @Override
-            public int select(final TaskView task, final Candidates c, final RoutingDecision d)
-            {
-                int best = 0;
-                for (int i = 1; i < c.size(); i++)
-                {
-                    if (c.get(i).inFlight() < c.get(best).inFlight())
-                    {
-                        best = i;
-                    }
-                }
-                return best;
-            }
-        };
     }
 }

@@ -169,6 +169,17 @@ final class Lane
         return created;
     }
 
+    /** Router only: @return true if the tenant has throttled tasks waiting at this level. */
+    boolean hasBacklog(final int level, final String tenant)
+    {
+        if (backlogged[level] == 0)
+        {
+            return false;
+        }
+        final TenantBacklog backlog = findBacklog(level, tenant);
+        return backlog != null && !backlog.tasks.isEmpty();
+    }
+
     /** Router only: @return the tenant's backlog at a level, or null. */
     TenantBacklog findBacklog(final int level, final String tenant)
     {

@@ -317,8 +317,7 @@ final class Router implements EventPoller.Handler<IngressEvent>
                 return 0; // the type is over its limit; the task waits in its queue, it is not dropped
             }
             final TokenBucket tenant = tenantBucket(head);
-            if (tenant != null && (lane.backlogged[level] > 0 && lane.findBacklog(level, head.task.tenant()) != null &&
-                !lane.findBacklog(level, head.task.tenant()).tasks.isEmpty() || !allows(tenant, head, now)))
+            if (tenant != null && (lane.hasBacklog(level, head.task.tenant()) || !allows(tenant, head, now)))
             {
                 // its tenant is over its limit (or already has older tasks waiting for it): queue it behind them,
                 // out of the way of other tenants' tasks

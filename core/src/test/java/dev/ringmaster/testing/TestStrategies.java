@@ -1,19 +1,22 @@
-package dev.ringmaster.delegation;
+package dev.ringmaster.testing;
 
 import dev.ringmaster.spi.Candidates;
 import dev.ringmaster.spi.RoutingDecision;
 import dev.ringmaster.spi.RoutingStrategy;
 import dev.ringmaster.spi.TaskView;
 
-/** Strategies for delegation tests, which cannot see the plugins module; each instance is router-thread confined. */
-final class Strategies
+/**
+ * Strategies for tests of modules that cannot see the plugins module (core, admin); each instance is router-thread
+ * confined, like every strategy.
+ */
+public final class TestStrategies
 {
-    private Strategies()
+    private TestStrategies()
     {
     }
 
-    /** Fewest in flight, first in pool order wins ties: deterministic and load-aware. */
-    static RoutingStrategy leastLoaded()
+    /** Fewest in flight, first wins ties: deterministic and load-aware. */
+    public static RoutingStrategy leastLoaded()
     {
         return new RoutingStrategy()
         {
@@ -40,8 +43,8 @@ final class Strategies
         };
     }
 
-    /** Always the first eligible agent: whatever is not kept away from it lands there. */
-    static RoutingStrategy first()
+    /** Always the first eligible agent: piles work onto one agent, which is what stealing tests need. */
+    public static RoutingStrategy first()
     {
         return new RoutingStrategy()
         {
