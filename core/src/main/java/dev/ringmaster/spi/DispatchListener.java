@@ -47,13 +47,25 @@ public interface DispatchListener
     {
     }
 
+    /** Terminal: as {@link #onExpired(TaskView, long)}, with where it was waiting; the dispatcher calls this one. */
+    default void onExpired(final TaskView task, final String reason, final long nanos)
+    {
+        onExpired(task, nanos);
+    }
+
     /** Terminal: the task failed and has no retries left. */
     default void onDeadLettered(TaskView task, String reason, long nanos)
     {
     }
 
-    /** Terminal: the dispatcher shut down before the task could (re)start. */
+    /** Terminal: the dispatcher shut down before the task could (re)start, or it was cancelled by id. */
     default void onCancelled(TaskView task, long nanos)
     {
+    }
+
+    /** Terminal: as {@link #onCancelled(TaskView, long)}, with why; the dispatcher calls this one. */
+    default void onCancelled(final TaskView task, final String reason, final long nanos)
+    {
+        onCancelled(task, nanos);
     }
 }

@@ -71,9 +71,9 @@ public final class JournalListener implements DispatchListener
     }
 
     @Override
-    public void onExpired(final TaskView task, final long nanos)
+    public void onExpired(final TaskView task, final String reason, final long nanos)
     {
-        simple(EventType.EXPIRED, task, null, 0, "time to live passed before the task could start", nanos);
+        simple(EventType.EXPIRED, task, null, 0, reason, nanos);
     }
 
     @Override
@@ -83,9 +83,9 @@ public final class JournalListener implements DispatchListener
     }
 
     @Override
-    public void onCancelled(final TaskView task, final long nanos)
+    public void onCancelled(final TaskView task, final String reason, final long nanos)
     {
-        simple(EventType.CANCELLED, task, null, 0, "dispatcher shut down before the task could start", nanos);
+        simple(EventType.CANCELLED, task, null, 0, reason, nanos);
     }
 
     private void simple(final EventType type, final TaskView task, final AgentView agent, final long value,

@@ -150,13 +150,13 @@ final class Listeners implements DispatchListener
     }
 
     @Override
-    public void onExpired(final TaskView task, final long nanos)
+    public void onExpired(final TaskView task, final String reason, final long nanos)
     {
         for (final DispatchListener l : listeners)
         {
             try
             {
-                l.onExpired(task, nanos);
+                l.onExpired(task, reason, nanos);
             }
             catch (final RuntimeException e)
             {
@@ -182,13 +182,13 @@ final class Listeners implements DispatchListener
     }
 
     @Override
-    public void onCancelled(final TaskView task, final long nanos)
+    public void onCancelled(final TaskView task, final String reason, final long nanos)
     {
         for (final DispatchListener l : listeners)
         {
             try
             {
-                l.onCancelled(task, nanos);
+                l.onCancelled(task, reason, nanos);
             }
             catch (final RuntimeException e)
             {

@@ -914,13 +914,13 @@ final class Router implements EventPoller.Handler<IngressEvent>
                 break;
             case EXPIRED:
                 Counters.increment(counters.expired);
-                listener.onExpired(r, now);
+                listener.onExpired(r, reason, now);
                 engine.deadLetters.add(new DeadLetter(r.task, state, reason, r.startedAttempts,
                     last != null ? last.id() : null, System.currentTimeMillis()));
                 break;
             default:
                 Counters.increment(counters.cancelled);
-                listener.onCancelled(r, now);
+                listener.onCancelled(r, reason, now);
                 break;
         }
         if (resultHandler != null)
