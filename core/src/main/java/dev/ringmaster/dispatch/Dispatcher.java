@@ -429,6 +429,22 @@ public final class Dispatcher implements AutoCloseable
             return this;
         }
 
+        /**
+         * Looks strategies up by name on the current plugin class loader's classpath and in every {@code *.jar} of
+         * {@code directory}, each jar in its own class loader (see {@link dev.ringmaster.plugin.PluginRegistry});
+         * a broken, empty or clashing jar is logged as a warning and skipped. Replaces the plugin class loader; the
+         * jars that contributed stay open for the life of the JVM, since the strategies run from them.
+         *
+         * @throws IllegalArgumentException if the directory does not exist or is not a directory.
+         */
+        public Builder pluginDirectory(final java.nio.file.Path directory)
+        {
+            Objects.requireNonNull(directory, "plugin directory must not be null");
+            this.pluginLoader = dev.ringmaster.plugin.PluginRegistry.load(directory, pluginLoader).logProblems()
+                .classLoader();
+            return this;
+        }
+
         public Builder listener(final DispatchListener listener)
         {
             listeners.add(Objects.requireNonNull(listener, "listener must not be null"));

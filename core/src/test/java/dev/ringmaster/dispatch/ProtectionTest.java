@@ -164,6 +164,42 @@ class ProtectionTest
     }
 
     @Test
+    void anAgentFarSlowerThanItsPeersIsEjected() throws Exception
+    {
+        final java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try
+        {
+            final Dispatcher.Builder b = Dispatcher.builder()
+                .strategy(TestStrategies.leastLoaded())
+                .outlierEjection(new OutlierEjection(0, 3.0, 5, Duration.ofSeconds(30), 0.5));
+            for (int i = 0; i < 3; i++)
+            {
+                b.agent(AgentSpec.builder("fast-" + i, "coder").capacity(2).build(), (t, c, tel) ->
+                    timer.schedule(() -> c.succeed("ok"), 200, TimeUnit.MICROSECONDS));
+            }
+            b.agent(AgentSpec.builder("slow", "coder").capacity(2).build(), (t, c, tel) ->
+                timer.schedule(() -> c.succeed("ok"), 20, TimeUnit.MILLISECONDS));
+            final Dispatcher d = b.build().start();
+            final long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!stats(d, "slow").ejected() && System.nanoTime() < deadline)
+            {
+                for (int i = 0; i < 20; i++)
+                {
+                    d.submit(Task.builder("coder").build(), Duration.ofSeconds(5));
+                }
+                Thread.sleep(5);
+            }
+            assertThat(stats(d, "slow").ejected()).as("the slow agent is ejected").isTrue();
+            assertThat(d.metrics().agents()).filteredOn(AgentStats::ejected).extracting(AgentStats::id).containsExactly("slow");
+            assertThat(d.drain(Duration.ofSeconds(10))).isTrue();
+        }
+        finally
+        {
+            timer.shutdownNow();
+        }
+    }
+
+    @Test
     void onlyAShareOfATypeIsEverEjected() throws Exception
     {
         final Dispatcher d = Dispatcher.builder()

@@ -2,6 +2,7 @@ package dev.ringmaster.tools;
 
 import dev.ringmaster.dispatch.Dispatcher;
 import dev.ringmaster.journal.Durability;
+import dev.ringmaster.plugin.PluginRegistry;
 import dev.ringmaster.routing.RoutingStrategies;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,6 +14,7 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -82,10 +84,24 @@ public final class DemoCommand implements Callable<Integer>
             + "pipelined, until its ACCEPTED record is in the queue) (default: ${DEFAULT-VALUE}).")
     Durability durability;
 
+    @Option(names = "--plugins", paramLabel = "DIR",
+        description = "Also load strategies from every *.jar in DIR, each in its own class loader; jars that cannot "
+            + "be used are skipped with a warning on stderr (default: the classpath only).")
+    Path plugins;
+
     @Override
     public Integer call() throws Exception
     {
-        final List<String> available = RoutingStrategies.names(Dispatcher.class.getClassLoader());
+        try (PluginRegistry registry = PluginsOption.load(spec, plugins))
+        {
+            PluginsOption.warnAboutProblems(spec, registry);
+            return run(registry);
+        }
+    }
+
+    private int run(final PluginRegistry registry) throws Exception
+    {
+        final List<String> available = new ArrayList<>(registry.strategies().keySet());
         if (!available.contains(strategy))
         {
             throw new ParameterException(spec.commandLine(), "unknown strategy '" + strategy + "' for --strategy; " +
@@ -94,7 +110,7 @@ public final class DemoCommand implements Callable<Integer>
         }
         final DemoSettings settings = new DemoSettings(tasks, strategy, seed, producers,
             workers == null ? 0 : workers, queueCapacity, 0.0005, Duration.ofSeconds(30));
-        final DemoReport report = DemoRun.run(settings, journal, durability);
+        final DemoReport report = DemoRun.run(settings, journal, durability, registry.classLoader());
 
         final PrintWriter out = spec.commandLine().getOut();
         out.print(json ? report.toJson() + System.lineSeparator() : report.toText());

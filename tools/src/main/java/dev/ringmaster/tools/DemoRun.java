@@ -50,13 +50,25 @@ public final class DemoRun
     public static DemoReport run(final DemoSettings settings, final Path journalDir, final Durability durability)
         throws InterruptedException
     {
+        return run(settings, journalDir, durability, Dispatcher.class.getClassLoader());
+    }
+
+    /**
+     * As {@link #run(DemoSettings, Path, Durability)}, looking the strategy up in {@code pluginLoader}, e.g. a
+     * {@link dev.ringmaster.plugin.PluginRegistry}'s, which sees the jars of a plugins directory.
+     */
+    public static DemoReport run(final DemoSettings settings, final Path journalDir, final Durability durability,
+                                 final ClassLoader pluginLoader)
+        throws InterruptedException
+    {
         try (DemoJournal journal = journalDir == null ? null : DemoJournal.open(journalDir, durability))
         {
-            return run(settings, journal);
+            return run(settings, journal, pluginLoader);
         }
     }
 
-    private static DemoReport run(final DemoSettings settings, final DemoJournal journal) throws InterruptedException
+    private static DemoReport run(final DemoSettings settings, final DemoJournal journal,
+                                  final ClassLoader pluginLoader) throws InterruptedException
     {
         final Fleet fleet = Fleet.standard();
         final Workload workload = new Workload(settings.seed(), settings.poisonRate());
@@ -65,6 +77,7 @@ public final class DemoRun
         try
         {
             final Dispatcher.Builder builder = Dispatcher.builder()
+                .pluginClassLoader(pluginLoader)
                 .strategy(settings.strategy())
                 .listener(tally)
                 .seed(settings.seed())

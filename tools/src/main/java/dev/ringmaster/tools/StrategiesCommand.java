@@ -1,55 +1,70 @@
 package dev.ringmaster.tools;
 
-import dev.ringmaster.dispatch.Dispatcher;
-import dev.ringmaster.routing.RoutingStrategies;
-import dev.ringmaster.spi.RoutingStrategyProvider;
+import dev.ringmaster.plugin.LoadedPlugin;
+import dev.ringmaster.plugin.PluginKind;
+import dev.ringmaster.plugin.PluginRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.util.Map;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
  * {@code ringmaster strategies}: lists every routing strategy the ServiceLoader finds, one per line, name first, then
- * what it optimizes and its cost per decision; picocli creates one instance per execution and calls it on the
- * executing thread.
+ * where it was loaded from and what it optimizes with its cost per decision; picocli creates one instance per
+ * execution and calls it on the executing thread.
  */
 @Command(name = "strategies",
     mixinStandardHelpOptions = true,
     versionProvider = RingmasterCli.Version.class,
-    description = {"List the routing strategies on the classpath, one per line: the name to pass to "
-        + "'demo --strategy', then what it optimizes and its cost per decision."},
-    footer = {"", "Exit code: 0 if at least one strategy was found, 1 if none."})
+    description = {"List the routing strategies on the classpath, and with --plugins in a plugins directory, one per "
+        + "line: the name to pass to 'demo --strategy', where it comes from ('classpath' or its jar), then what it "
+        + "optimizes and its cost per decision. Jars that cannot be used are listed on stderr with the fix."},
+    footer = {"", "Exit code: 0 if at least one strategy was found, 1 if none, 2 for a bad --plugins directory."})
 public final class StrategiesCommand implements Callable<Integer>
 {
     @Spec
     CommandSpec spec;
 
+    @Option(names = "--plugins", paramLabel = "DIR",
+        description = "Also load plugins from every *.jar in DIR, each in its own class loader.")
+    Path plugins;
+
     @Override
     public Integer call()
     {
-        final Map<String, RoutingStrategyProvider> available =
-            RoutingStrategies.available(Dispatcher.class.getClassLoader());
-        if (available.isEmpty())
+        try (PluginRegistry registry = PluginsOption.load(spec, plugins))
         {
-            final PrintWriter err = spec.commandLine().getErr();
-            err.println("error: no routing strategy found; put ringmaster-plugins or a strategy plugin jar on the classpath");
-            err.flush();
-            return 1;
+            PluginsOption.warnAboutProblems(spec, registry);
+            final List<LoadedPlugin> available = registry.report().loaded(PluginKind.ROUTING_STRATEGY).stream()
+                .sorted(Comparator.comparing(LoadedPlugin::name)).toList();
+            if (available.isEmpty())
+            {
+                final PrintWriter err = spec.commandLine().getErr();
+                err.println("error: no routing strategy found; put ringmaster-plugins or a strategy plugin jar on the " +
+                    "classpath, or give --plugins the directory that holds one");
+                err.flush();
+                return 1;
+            }
+            int nameWidth = 0;
+            int originWidth = 0;
+            for (final LoadedPlugin p : available)
+            {
+                nameWidth = Math.max(nameWidth, p.name().length());
+                originWidth = Math.max(originWidth, p.origin().length());
+            }
+            final PrintWriter out = spec.commandLine().getOut();
+            for (final LoadedPlugin p : available)
+            {
+                out.printf("%-" + nameWidth + "s  %-" + originWidth + "s  %s%n", p.name(), p.origin(), p.description());
+            }
+            out.flush();
+            return 0;
         }
-        int width = 0;
-        for (final String name : available.keySet())
-        {
-            width = Math.max(width, name.length());
-        }
-        final PrintWriter out = spec.commandLine().getOut();
-        for (final Map.Entry<String, RoutingStrategyProvider> e : available.entrySet())
-        {
-            out.printf("%-" + width + "s  %s%n", e.getKey(), e.getValue().description());
-        }
-        out.flush();
-        return 0;
     }
 }

@@ -572,22 +572,26 @@ final class Router implements EventPoller.Handler<IngressEvent>
             {
                 continue; // with two agents "far above the others" is just "the slower one"
             }
+            // one pass for the type's total, then each agent against the mean of the others: O(n), not O(n^2)
+            double total = 0;
+            int counted = 0;
+            for (final AgentState a : pool)
+            {
+                if (!a.ejected && a.ewmaLatencyNanos > 0)
+                {
+                    total += a.ewmaLatencyNanos;
+                    counted++;
+                }
+            }
             for (final AgentState a : pool)
             {
                 if (a.ejected || a.completed.get() < ejection.minSamples())
                 {
                     continue;
                 }
-                double sum = 0;
-                int n = 0;
-                for (final AgentState other : pool)
-                {
-                    if (other != a && !other.ejected && other.ewmaLatencyNanos > 0)
-                    {
-                        sum += other.ewmaLatencyNanos;
-                        n++;
-                    }
-                }
+                final boolean inTotal = a.ewmaLatencyNanos > 0;
+                final double sum = inTotal ? total - a.ewmaLatencyNanos : total;
+                final int n = inTotal ? counted - 1 : counted;
                 if (n > 0 && a.ewmaLatencyNanos > ejection.latencyFactor() * (sum / n))
                 {
                     eject(a, now, String.format("latency EWMA %.0f us, over %.1fx the mean of its type (%.0f us)",

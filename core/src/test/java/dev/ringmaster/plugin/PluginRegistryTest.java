@@ -1,0 +1,266 @@
+package dev.ringmaster.plugin;
+
+import dev.ringmaster.autoscale.AgentFactories;
+import dev.ringmaster.dispatch.Dispatcher;
+import dev.ringmaster.dispatch.TaskResult;
+import dev.ringmaster.dispatch.TerminalState;
+import dev.ringmaster.model.AgentSpec;
+import dev.ringmaster.model.Task;
+import dev.ringmaster.routing.RoutingStrategies;
+import dev.ringmaster.spi.AgentAdapter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static dev.ringmaster.plugin.PluginKind.AGENT_FACTORY;
+import static dev.ringmaster.plugin.PluginKind.ROUTING_STRATEGY;
+import static dev.ringmaster.plugin.TestJars.jar;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+/**
+ * Plugins from a directory: each jar loads in its own class loader, and every kind of bad jar is reported by jar and
+ * name while the others load. The provider classes are also on the test classpath (the jar loaders' parent), so these
+ * tests check the registry's bookkeeping; example-plugin's test checks true isolation with a jar nothing else sees.
+ */
+class PluginRegistryTest
+{
+    private static final String LAST_FREE = TestProviders.LastFree.class.getName();
+    private static final String SECOND = TestProviders.Second.class.getName();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void loadsEveryKindFromAJarWithTheJarAsOrigin() throws IOException
+    {
+        final Path good = jar().services(ROUTING_STRATEGY, LAST_FREE).services(AGENT_FACTORY,
+            TestProviders.EchoFactory.class.getName()).classes(TestProviders.LastFree.class,
+            TestProviders.EchoFactory.class).writeTo(dir.resolve("good.jar"));
+
+        try (PluginRegistry registry = PluginRegistry.load(dir))
+        {
+            assertThat(registry.report().problems()).isEmpty();
+            assertThat(registry.report().loaded(ROUTING_STRATEGY)).singleElement().satisfies(p ->
+            {
+                assertThat(p.name()).isEqualTo("last-free");
+                assertThat(p.origin()).isEqualTo(good.toString());
+                assertThat(p.fromJar()).isTrue();
+                assertThat(p.providerClass()).isEqualTo(LAST_FREE);
+            });
+            assertThat(registry.strategies()).containsOnlyKeys("last-free");
+            assertThat(registry.agentFactories()).containsOnlyKeys("test-echo");
+            assertThat(registry.createStrategy("last-free").name()).isEqualTo("last-free");
+            assertThat(registry.openJarLoaders()).isEqualTo(1);
+
+            // the view serves the existing lookups by name
+            assertThat(RoutingStrategies.names(registry.classLoader())).containsExactly("last-free");
+            assertThat(AgentFactories.create("test-echo", "coder", Map.of(), registry.classLoader()).type())
+                .isEqualTo("coder");
+        }
+    }
+
+    @Test
+    void classpathPluginsComeFirstAndSayClasspath() throws IOException
+    {
+        try (URLClassLoader classpath = classpathWith(LAST_FREE); PluginRegistry registry = PluginRegistry.load(dir, classpath))
+        {
+            assertThat(registry.report().loaded()).singleElement().satisfies(p ->
+            {
+                assertThat(p.origin()).isEqualTo(LoadedPlugin.CLASSPATH);
+                assertThat(p.fromJar()).isFalse();
+            });
+            assertThat(registry.report().problems()).isEmpty();
+            assertThat(registry.openJarLoaders()).isZero();
+        }
+    }
+
+    @Test
+    void garbageBytesAreReportedAndTheGoodJarStillLoads() throws IOException
+    {
+        Files.write(dir.resolve("x.jar"), "this is not a zip".getBytes(StandardCharsets.UTF_8));
+        jar().services(ROUTING_STRATEGY, LAST_FREE).writeTo(dir.resolve("y.jar"));
+
+        try (PluginRegistry registry = PluginRegistry.load(dir))
+        {
+            assertThat(registry.report().problems()).singleElement().satisfies(p ->
+            {
+                assertThat(p.jar()).isEqualTo("x.jar");
+                assertThat(p.name()).isEmpty();
+                assertThat(p.message()).contains("not a readable jar").contains("remove it from " + dir);
+            });
+            assertThat(registry.strategies()).containsOnlyKeys("last-free");
+        }
+    }
+
+    @Test
+    void aMissingProviderClassIsReportedByClassName() throws IOException
+    {
+        jar().services(ROUTING_STRATEGY, "com.acme.Missing", SECOND).writeTo(dir.resolve("half.jar"));
+
+        try (PluginRegistry registry = PluginRegistry.load(dir))
+        {
+            assertThat(registry.report().problems()).singleElement().satisfies(p ->
+            {
+                assertThat(p.jar()).isEqualTo("half.jar");
+                assertThat(p.name()).isEqualTo("com.acme.Missing");
+                assertThat(p.message()).contains("neither in the jar nor on the classpath").contains("remove the line");
+            });
+            assertThat(registry.strategies()).as("the jar's other provider still loads").containsOnlyKeys("second");
+        }
+    }
+
+    @Test
+    void aJarWithoutProvidersIsReportedAndItsLoaderClosed() throws IOException
+    {
+        jar().entry("README.txt", "nothing to see").writeTo(dir.resolve("empty.jar"));
+
+        try (PluginRegistry registry = PluginRegistry.load(dir))
+        {
+            assertThat(registry.report().problems()).singleElement().satisfies(p ->
+            {
+                assertThat(p.jar()).isEqualTo("empty.jar");
+                assertThat(p.message()).contains("no plugin in it").contains(ROUTING_STRATEGY.servicesFile());
+            });
+            assertThat(registry.openJarLoaders()).isZero();
+        }
+    }
+
+    @Test
+    void providersThatFailToInstantiateOrAreMisdeclaredAreReported() throws IOException
+    {
+        jar().services(ROUTING_STRATEGY, TestProviders.Exploding.class.getName(),
+            TestProviders.BlankName.class.getName(), TestProviders.NotAProvider.class.getName())
+            .writeTo(dir.resolve("bad.jar"));
+        jar().services(ROUTING_STRATEGY, LAST_FREE).writeTo(dir.resolve("good.jar"));
+
+        try (PluginRegistry registry = PluginRegistry.load(dir))
+        {
+            assertThat(registry.report().problemsOf("bad.jar")).extracting(PluginProblem::message).satisfiesExactly(
+                m -> assertThat(m).contains("failed to instantiate").contains("boom in the constructor"),
+                m -> assertThat(m).contains("name() returned ' '"),
+                m -> assertThat(m).contains("does not implement " + ROUTING_STRATEGY.service().getName()));
+            assertThat(registry.strategies()).containsOnlyKeys("last-free");
+            assertThat(registry.openJarLoaders()).as("bad.jar contributed nothing").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aNameTakenByTheClasspathIsReportedAndTheClasspathKeepsIt() throws IOException
+    {
+        jar().services(ROUTING_STRATEGY, TestProviders.LastFreeImpostor.class.getName(), SECOND)
+            .writeTo(dir.resolve("clash.jar"));
+
+        try (URLClassLoader classpath = classpathWith(LAST_FREE); PluginRegistry registry = PluginRegistry.load(dir, classpath))
+        {
+            assertThat(registry.report().problems()).singleElement().satisfies(p ->
+            {
+                assertThat(p.jar()).isEqualTo("clash.jar");
+                assertThat(p.name()).isEqualTo("last-free");
+                assertThat(p.message()).contains("already taken by " + LAST_FREE + " from classpath")
+                    .contains("rename");
+            });
+            assertThat(registry.report().loaded()).extracting(LoadedPlugin::name, LoadedPlugin::origin)
+                .containsExactly(tuple("last-free", "classpath"),
+                    tuple("second", dir.resolve("clash.jar").toString()));
+            assertThat(registry.createStrategy("last-free").getClass().getName()).startsWith(LAST_FREE);
+            assertThat(RoutingStrategies.names(registry.classLoader()))
+                .as("the view hides the impostor, so the existing lookup does not throw on the clash")
+                .containsExactly("last-free", "second");
+        }
+    }
+
+    @Test
+    void aNameTakenByAnEarlierJarIsReported() throws IOException
+    {
+        jar().services(ROUTING_STRATEGY, LAST_FREE).writeTo(dir.resolve("a.jar"));
+        jar().services(ROUTING_STRATEGY, TestProviders.LastFreeImpostor.class.getName()).writeTo(dir.resolve("b.jar"));
+
+        try (PluginRegistry registry = PluginRegistry.load(dir))
+        {
+            assertThat(registry.report().problems()).singleElement().satisfies(p ->
+            {
+                assertThat(p.jar()).isEqualTo("b.jar");
+                assertThat(p.name()).isEqualTo("last-free");
+                assertThat(p.message()).contains("from " + dir.resolve("a.jar"));
+            });
+            assertThat(registry.report().loaded()).singleElement()
+                .extracting(LoadedPlugin::origin).isEqualTo(dir.resolve("a.jar").toString());
+            assertThat(registry.openJarLoaders()).as("b.jar's loader is closed").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void anUnknownNameListsWhatExistsAndWhatWasSkipped() throws IOException
+    {
+        Files.write(dir.resolve("x.jar"), new byte[] {1, 2, 3});
+        jar().services(ROUTING_STRATEGY, LAST_FREE).writeTo(dir.resolve("y.jar"));
+
+        try (PluginRegistry registry = PluginRegistry.load(dir))
+        {
+            assertThatThrownBy(() -> registry.createStrategy("nope"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unknown routing strategy 'nope'; available: [last-free]")
+                .hasMessageContaining("x.jar: not a readable jar");
+        }
+    }
+
+    @Test
+    void aBadDirectoryIsAClearError() throws IOException
+    {
+        final Path missing = dir.resolve("missing");
+        assertThatThrownBy(() -> PluginRegistry.load(missing))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'" + missing + "' does not exist");
+        final Path file = Files.writeString(dir.resolve("plugins.txt"), "");
+        assertThatThrownBy(() -> PluginRegistry.load(file))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not a directory");
+        assertThatThrownBy(() -> Dispatcher.builder().pluginDirectory(missing))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void theDispatcherBuilderSelectsAStrategyFromAJar() throws Exception
+    {
+        Files.write(dir.resolve("broken.jar"), new byte[] {0x50, 0x4b});
+        jar().services(ROUTING_STRATEGY, LAST_FREE).writeTo(dir.resolve("good.jar"));
+
+        final Dispatcher dispatcher = Dispatcher.builder()
+            .agent(AgentSpec.builder("a1", "coder").capacity(4).build(), AgentAdapter.sync(t -> "a1"))
+            .agent(AgentSpec.builder("a2", "coder").capacity(4).build(), AgentAdapter.sync(t -> "a2"))
+            .pluginDirectory(dir)
+            .strategy("last-free")
+            .build()
+            .start();
+        try
+        {
+            final TaskResult result = dispatcher.submitAsync(Task.builder("coder").build()).get(10, TimeUnit.SECONDS);
+            assertThat(result.state()).isEqualTo(TerminalState.COMPLETED);
+            assertThat(result.agentId()).as("last-free picks the last candidate").isEqualTo("a2");
+            assertThat(dispatcher.strategy()).isEqualTo("last-free");
+        }
+        finally
+        {
+            assertThat(dispatcher.drain(Duration.ofSeconds(10))).isTrue();
+        }
+    }
+
+    /** @return a loader whose classpath registers the given strategy providers, standing in for the host's. */
+    private URLClassLoader classpathWith(final String... providers) throws IOException
+    {
+        final Path root = Files.createDirectories(dir.resolve("classpath-root"));
+        final Path services = root.resolve(ROUTING_STRATEGY.servicesFile());
+        Files.createDirectories(services.getParent());
+        Files.writeString(services, String.join("\n", providers) + "\n");
+        return new URLClassLoader(new URL[] {root.toUri().toURL()}, PluginRegistry.class.getClassLoader());
+    }
+}

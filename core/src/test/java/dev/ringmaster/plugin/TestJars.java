@@ -1,0 +1,68 @@
+package dev.ringmaster.plugin;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+
+/** Writes plugin jars for tests: services files plus the class files of the given classes; one instance per jar. */
+final class TestJars
+{
+    private final Map<String, byte[]> entries = new LinkedHashMap<>();
+
+    static TestJars jar()
+    {
+        return new TestJars();
+    }
+
+    /** Registers provider classes under a kind, one per line, as a plugin author would. */
+    TestJars services(final PluginKind kind, final String... classNames)
+    {
+        entries.put(kind.servicesFile(), (String.join("\n", classNames) + "\n").getBytes(StandardCharsets.UTF_8));
+        return this;
+    }
+
+    /** Copies the class files of these classes (from the test classpath) into the jar. */
+    TestJars classes(final Class<?>... classes) throws IOException
+    {
+        for (final Class<?> c : classes)
+        {
+            final String path = c.getName().replace('.', '/') + ".class";
+            try (InputStream in = c.getClassLoader().getResourceAsStream(path))
+            {
+                entries.put(path, in.readAllBytes());
+            }
+        }
+        return this;
+    }
+
+    TestJars entry(final String path, final String content)
+    {
+        entries.put(path, content.getBytes(StandardCharsets.UTF_8));
+        return this;
+    }
+
+    Path writeTo(final Path jar) throws IOException
+    {
+        final Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file, manifest))
+        {
+            for (final Map.Entry<String, byte[]> e : entries.entrySet())
+            {
+                out.putNextEntry(new JarEntry(e.getKey()));
+                out.write(e.getValue());
+                out.closeEntry();
+            }
+        }
+        return jar;
+    }
+}

@@ -1,0 +1,192 @@
+package dev.ringmaster.plugin;
+
+import dev.ringmaster.model.AgentSpec;
+import dev.ringmaster.spi.AgentAdapter;
+import dev.ringmaster.spi.AgentFactory;
+import dev.ringmaster.spi.AgentFactoryProvider;
+import dev.ringmaster.spi.Candidates;
+import dev.ringmaster.spi.RoutingDecision;
+import dev.ringmaster.spi.RoutingStrategy;
+import dev.ringmaster.spi.RoutingStrategyProvider;
+import dev.ringmaster.spi.TaskView;
+
+import java.util.Map;
+
+/** Provider classes that test jars register, good and bad; all stateless. */
+final class TestProviders
+{
+    private TestProviders()
+    {
+    }
+
+    /** Picks the last candidate: recognisable in a dispatch test. */
+    public static final class LastFree implements RoutingStrategyProvider
+    {
+        @Override
+        public String name()
+        {
+            return "last-free";
+        }
+
+        @Override
+        public String description()
+        {
+            return "the last eligible agent; O(1)";
+        }
+
+        @Override
+        public RoutingStrategy create()
+        {
+            return new RoutingStrategy()
+            {
+                @Override
+                public String name()
+                {
+                    return "last-free";
+                }
+
+                @Override
+                public int select(final TaskView task, final Candidates candidates, final RoutingDecision decision)
+                {
+                    return candidates.size() - 1;
+                }
+            };
+        }
+    }
+
+    /** A different class that claims {@link LastFree}'s name. */
+    public static final class LastFreeImpostor implements RoutingStrategyProvider
+    {
+        @Override
+        public String name()
+        {
+            return "last-free";
+        }
+
+        @Override
+        public String description()
+        {
+            return "an impostor; O(1)";
+        }
+
+        @Override
+        public RoutingStrategy create()
+        {
+            return new LastFree().create();
+        }
+    }
+
+    /** A second, distinct strategy name, for jars that must load next to a bad one. */
+    public static final class Second implements RoutingStrategyProvider
+    {
+        @Override
+        public String name()
+        {
+            return "second";
+        }
+
+        @Override
+        public String description()
+        {
+            return "like last-free; O(1)";
+        }
+
+        @Override
+        public RoutingStrategy create()
+        {
+            return new LastFree().create();
+        }
+    }
+
+    public static final class Exploding implements RoutingStrategyProvider
+    {
+        public Exploding()
+        {
+            throw new IllegalStateException("boom in the constructor");
+        }
+
+        @Override
+        public String name()
+        {
+            return "exploding";
+        }
+
+        @Override
+        public String description()
+        {
+            return "";
+        }
+
+        @Override
+        public RoutingStrategy create()
+        {
+            return null;
+        }
+    }
+
+    public static final class BlankName implements RoutingStrategyProvider
+    {
+        @Override
+        public String name()
+        {
+            return " ";
+        }
+
+        @Override
+        public String description()
+        {
+            return "";
+        }
+
+        @Override
+        public RoutingStrategy create()
+        {
+            return null;
+        }
+    }
+
+    /** Registered as a strategy provider by mistake. */
+    public static final class NotAProvider
+    {
+    }
+
+    public static final class EchoFactory implements AgentFactoryProvider
+    {
+        @Override
+        public String name()
+        {
+            return "test-echo";
+        }
+
+        @Override
+        public String description()
+        {
+            return "echoes the payload";
+        }
+
+        @Override
+        public AgentFactory create(final String type, final Map<String, String> options)
+        {
+            return new AgentFactory()
+            {
+                @Override
+                public String type()
+                {
+                    return type;
+                }
+
+                @Override
+                public AgentSpec spec(final String id)
+                {
+                    return AgentSpec.builder(id, type).build();
+                }
+
+                @Override
+                public AgentAdapter create(final AgentSpec spec)
+                {
+                    return AgentAdapter.sync(t -> t.task().payload());
+                }
+            };
+        }
+    }
+}

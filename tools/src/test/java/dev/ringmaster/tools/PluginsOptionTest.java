@@ -1,0 +1,93 @@
+package dev.ringmaster.tools;
+
+import dev.ringmaster.plugin.PluginKind;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code --plugins DIR} on {@code strategies} and {@code demo}: a jar's strategy is listed with its jar and usable by
+ * name, a bad jar is a warning on stderr, a bad directory a usage error (exit 2). The example-plugin module's own
+ * test covers a jar whose classes nothing else sees.
+ */
+class PluginsOptionTest
+{
+    @TempDir
+    Path dir;
+
+    private Path pluginJar() throws IOException
+    {
+        final Path jar = dir.resolve("jar-only.jar");
+        try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file))
+        {
+            out.putNextEntry(new JarEntry(PluginKind.ROUTING_STRATEGY.servicesFile()));
+            out.write((JarOnlyStrategy.Provider.class.getName() + "\n").getBytes(StandardCharsets.UTF_8));
+            out.closeEntry();
+        }
+        return jar;
+    }
+
+    @Test
+    void strategiesListsTheJarsStrategyWithItsOriginAndWarnsAboutBadJars() throws IOException
+    {
+        final Path jar = pluginJar();
+        Files.write(dir.resolve("x.jar"), "not a zip".getBytes(StandardCharsets.UTF_8));
+
+        final DemoCommandTest.Run run = DemoCommandTest.run("strategies", "--plugins", dir.toString());
+
+        assertThat(run.exitCode()).as("stderr: %s", run.err()).isZero();
+        assertThat(run.out()).containsPattern("(?m)^" + JarOnlyStrategy.NAME + "\\s+" + Pattern.quote(jar.toString()) +
+            "\\s+least loaded");
+        assertThat(run.out()).containsPattern("(?m)^round-robin\\s+classpath\\s+");
+        assertThat(run.err()).contains("warning: plugin skipped: x.jar: not a readable jar");
+    }
+
+    @Test
+    void aBadDirectoryIsAUsageError() throws IOException
+    {
+        final DemoCommandTest.Run missing = DemoCommandTest.run("strategies", "--plugins", dir.resolve("nope").toString());
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err()).contains("does not exist").contains("--plugins");
+
+        final Path file = Files.writeString(dir.resolve("plain.txt"), "");
+        final DemoCommandTest.Run notADir = DemoCommandTest.run("demo", "--plugins", file.toString(), "--tasks", "10");
+        assertThat(notADir.exitCode()).isEqualTo(2);
+        assertThat(notADir.err()).contains("is not a directory");
+    }
+
+    @Test
+    void demoDispatchesThroughAStrategyFromAJar() throws IOException
+    {
+        pluginJar();
+
+        final DemoCommandTest.Run run = DemoCommandTest.run("demo", "--plugins", dir.toString(), "--strategy",
+            JarOnlyStrategy.NAME, "--tasks", "3000", "--json", "--seed", "5");
+
+        assertThat(run.exitCode()).as("stderr: %s", run.err()).isZero();
+        final Map<String, Object> j = DemoCommandTest.json(run);
+        assertThat(j.get("strategy")).isEqualTo(JarOnlyStrategy.NAME);
+        assertThat(((Number)j.get("lost")).longValue()).isZero();
+    }
+
+    @Test
+    void withoutPluginsTheJarsStrategyIsUnknown() throws IOException
+    {
+        pluginJar();
+
+        final DemoCommandTest.Run run = DemoCommandTest.run("demo", "--strategy", JarOnlyStrategy.NAME, "--tasks", "10");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("unknown strategy '" + JarOnlyStrategy.NAME + "'");
+    }
+}
