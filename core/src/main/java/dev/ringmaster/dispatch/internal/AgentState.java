@@ -66,6 +66,7 @@ public final class AgentState implements AgentView, AgentTelemetry
 
     private volatile double contextUtilization;
     private volatile long tokenBudgetLeft;
+    private volatile boolean budgetPublished;
     private volatile double recentQuality = 1.0;
 
     AgentState(final int index, final AgentSpec spec, final AgentAdapter adapter, final int prefetch,
@@ -153,7 +154,9 @@ public final class AgentState implements AgentView, AgentTelemetry
         {
             recentQuality = recentQuality + EWMA_ALPHA * (quality - recentQuality);
         }
-        if (tokensUsed > 0 && tokenBudgetLeft != Long.MAX_VALUE)
+        // the router keeps the budget only until the adapter publishes its own: then the adapter owns the figure and
+        // the field has one writer again
+        if (tokensUsed > 0 && !budgetPublished && tokenBudgetLeft != Long.MAX_VALUE)
         {
             tokenBudgetLeft = Math.max(0, tokenBudgetLeft - tokensUsed);
         }
@@ -327,6 +330,7 @@ public final class AgentState implements AgentView, AgentTelemetry
         {
             throw new IllegalArgumentException("token budget of agent '" + spec.id() + "' must be >= 0, got " + tokens);
         }
+        budgetPublished = true;
         tokenBudgetLeft = tokens;
     }
 }
