@@ -26,12 +26,13 @@ class DispatchPathLockFreeTest
     void theRuleCatchesEveryKindOfLock()
     {
         final JavaClasses offenders = new ClassFileImporter().importClasses(
-            SynchronizedBlock.class, SynchronizedMethod.class, ExplicitLock.class, Waiter.class);
+            SynchronizedBlock.class, SynchronizedMethod.class, ExplicitLock.class, Waiter.class, DefaultRing.class);
         final var violations = LockFreeRules.violations(offenders);
         assertThat(violations).anyMatch(v -> v.contains("synchronized block") && v.contains("SynchronizedBlock"));
         assertThat(violations).anyMatch(v -> v.contains("synchronized method") && v.contains("SynchronizedMethod"));
         assertThat(violations).anyMatch(v -> v.contains("ReentrantLock"));
         assertThat(violations).anyMatch(v -> v.contains("monitor call"));
+        assertThat(violations).anyMatch(v -> v.contains("default BlockingWaitStrategy"));
     }
 
     static final class SynchronizedBlock
@@ -66,6 +67,14 @@ class DispatchPathLockFreeTest
         {
             lock.lock();
             lock.unlock();
+        }
+    }
+
+    static final class DefaultRing
+    {
+        Object ring()
+        {
+            return com.lmax.disruptor.RingBuffer.createMultiProducer(Object::new, 8);
         }
     }
 

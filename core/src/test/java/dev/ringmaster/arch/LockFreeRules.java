@@ -44,7 +44,12 @@ public final class LockFreeRules
         "java.util.concurrent.CyclicBarrier",
         "java.util.Hashtable",
         "java.util.Vector",
-        "java.lang.StringBuffer");
+        "java.lang.StringBuffer",
+        // Disruptor wait strategies that lock and signal on every publish
+        "com.lmax.disruptor.BlockingWaitStrategy",
+        "com.lmax.disruptor.LiteBlockingWaitStrategy",
+        "com.lmax.disruptor.TimeoutBlockingWaitStrategy",
+        "com.lmax.disruptor.LiteTimeoutBlockingWaitStrategy");
 
     private LockFreeRules()
     {
@@ -72,6 +77,14 @@ public final class LockFreeRules
                 for (final JavaAccess<?> access : unit.getAccessesFromSelf())
                 {
                     final String target = access.getTarget().getName();
+                    if (access.getTargetOwner().getName().equals("com.lmax.disruptor.RingBuffer") &&
+                        target.startsWith("create") && access.getTarget() instanceof com.tngtech.archunit.core.domain.AccessTarget.CodeUnitAccessTarget &&
+                        ((com.tngtech.archunit.core.domain.AccessTarget.CodeUnitAccessTarget)access.getTarget()).getRawParameterTypes().stream()
+                            .noneMatch(p -> p.getName().equals("com.lmax.disruptor.WaitStrategy")))
+                    {
+                        violations.add("ring buffer created with the default BlockingWaitStrategy (a lock per publish): " +
+                            access.getDescription());
+                    }
                     if (access.getTargetOwner().isEquivalentTo(Object.class) &&
                         (target.equals("wait") || target.equals("notify") || target.equals("notifyAll")))
                     {

@@ -3,9 +3,11 @@ package dev.ringmaster.bench.latency;
 import dev.ringmaster.bench.BenchDefaults;
 import dev.ringmaster.model.AgentSpec;
 import dev.ringmaster.model.Priority;
+import dev.ringmaster.model.Skills;
 import dev.ringmaster.model.Task;
 import dev.ringmaster.routing.RoutingStrategies;
 import dev.ringmaster.spi.AgentView;
+import dev.ringmaster.spi.Bidder;
 import dev.ringmaster.spi.Candidates;
 import dev.ringmaster.spi.RoutingDecision;
 import dev.ringmaster.spi.RoutingStrategy;
@@ -24,16 +26,29 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Average time of one routing decision alone, {@link RoutingStrategy#select}, with every agent of the pool eligible
- * and fixed pseudo-random loads, for each built-in strategy (looked up by name through {@code ServiceLoader}, as the
- * dispatcher does). Per-thread state: each JMH thread has its own strategy, as each dispatcher's router does.
+ * Average time of one routing decision alone, {@link RoutingStrategy#select}, for every strategy that
+ * {@code ServiceLoader} finds (the {@code @Param} list; {@code RoutingDecisionParamsTest} fails the build when a
+ * strategy is added without it), at 16 and 1,024 agents, all eligible.
+ *
+ * <p>The fake is built so that the JIT cannot fold the decision away: agents have varied capacities, weights, loads,
+ * token loads, latencies, skills with varied proficiency, context use, quality and (for half of them) a bidder; each
+ * call routes the next of {@value #TASKS} pre-built tasks (varied affinity keys, some null, required skills, token
+ * costs, a target agent for one in four); and the chosen agent's load then changes as the router's would (one more
+ * in flight, wrapping below its capacity), so every decision sees a different pool. Per-thread state: each JMH thread
+ * has its own strategy, as each dispatcher's router does.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class RoutingDecisionLatency extends BenchDefaults
 {
-    @Param({"least-connections", "round-robin", "random"})
+    /** Pre-built tasks cycled through, a power of two. */
+    static final int TASKS = 64;
+    /** Skill names the fake agents and tasks use. */
+    static final String[] SKILLS = {"java", "sql", "review", "docs"};
+
+    @Param({"auction", "bounded-load-hash", "consistent-hash", "direct", "least-connections", "least-tokens", "p2c",
+        "peak-ewma", "random", "resource-adaptive", "round-robin", "skill-based", "sticky", "weighted-round-robin"})
     public String strategy;
 
     /** Agents in the pool, all eligible. */
@@ -42,7 +57,9 @@ public class RoutingDecisionLatency extends BenchDefaults
 
     private RoutingStrategy router;
     private FakeCandidates candidates;
-    private FakeTask task;
+    private FakeAgent[] pool;
+    private FakeTask[] tasks;
+    private int next;
     private final RoutingDecision decision = new RoutingDecision();
 
     @Setup(Level.Trial)
@@ -50,22 +67,50 @@ public class RoutingDecisionLatency extends BenchDefaults
     {
         router = RoutingStrategies.create(strategy, RoutingDecisionLatency.class.getClassLoader());
         final SplittableRandom random = new SplittableRandom(7);
-        final FakeAgent[] pool = new FakeAgent[agents];
+        pool = new FakeAgent[agents];
         for (int i = 0; i < agents; i++)
         {
-            final int capacity = 64;
-            pool[i] = new FakeAgent(i, AgentSpec.builder("agent-" + i, "bench").capacity(capacity).build(),
-                random.nextInt(capacity)); // in flight < capacity: every agent has room
+            final int capacity = 8 + random.nextInt(57);
+            final AgentSpec.Builder spec = AgentSpec.builder("agent-" + i, "bench").capacity(capacity)
+                .weight(1 + random.nextInt(8));
+            for (final String skill : SKILLS)
+            {
+                spec.skill(skill, 0.2 + 0.8 * random.nextDouble()); // every agent has every skill: all eligible
+            }
+            pool[i] = new FakeAgent(i, spec.build(), random.nextInt(capacity), random);
         }
         candidates = new FakeCandidates(pool);
-        task = new FakeTask(Task.builder("bench").build());
+        tasks = new FakeTask[TASKS];
+        for (int i = 0; i < TASKS; i++)
+        {
+            final Task.Builder t = Task.builder("bench").costTokens(100 + random.nextInt(4_000));
+            if (i % 8 != 0)
+            {
+                t.affinityKey("session-" + random.nextInt(32)); // one in eight has none
+            }
+            if (i % 3 == 0)
+            {
+                t.requiredSkills(SKILLS[i % SKILLS.length], SKILLS[(i + 1) % SKILLS.length]);
+            }
+            if (i % 4 == 1)
+            {
+                t.targetAgent("agent-" + random.nextInt(agents));
+            }
+            tasks[i] = new FakeTask(t.build(), i);
+        }
     }
 
     @Benchmark
     public int select()
     {
+        final FakeTask task = tasks[next++ & (TASKS - 1)];
         decision.reset();
-        return router.select(task, candidates, decision);
+        final int chosen = router.select(task, candidates, decision);
+        if (chosen >= 0)
+        {
+            candidates.get(chosen).assigned(); // the router's bookkeeping: the next decision sees a changed pool
+        }
+        return chosen;
     }
 
     /**
@@ -76,7 +121,7 @@ public class RoutingDecisionLatency extends BenchDefaults
     static final class FakeCandidates implements Candidates
     {
         private final FakeAgent[] pool;
-        private final AgentView[] items;
+        private final FakeAgent[] items;
         private final int[] positions;
         private final int size;
 
@@ -99,7 +144,7 @@ public class RoutingDecisionLatency extends BenchDefaults
         }
 
         @Override
-        public AgentView get(final int i)
+        public FakeAgent get(final int i)
         {
             if (i < 0 || i >= size)
             {
@@ -134,18 +179,46 @@ public class RoutingDecisionLatency extends BenchDefaults
         }
     }
 
-    /** An agent with a fixed load; immutable after construction. */
+    /**
+     * An agent with varied, pseudo-random load and telemetry; its load changes on {@link #assigned()}. Confined to
+     * the benchmark thread.
+     */
     static final class FakeAgent implements AgentView
     {
         private final int index;
         private final AgentSpec spec;
-        private final int inFlight;
+        private final double[] proficiency;
+        private final double ewma;
+        private final double peakEwma;
+        private final double context;
+        private final double quality;
+        private final Bidder bidder;
+        private int inFlight;
+        private long tokens;
+        private long completed;
 
-        FakeAgent(final int index, final AgentSpec spec, final int inFlight)
+        FakeAgent(final int index, final AgentSpec spec, final int inFlight, final SplittableRandom random)
         {
             this.index = index;
             this.spec = spec;
             this.inFlight = inFlight;
+            this.tokens = inFlight * 500L;
+            this.proficiency = new double[64];
+            spec.proficiency().forEach((skill, p) -> proficiency[Skills.id(skill)] = p);
+            this.ewma = 200_000 + random.nextInt(2_000_000);
+            this.peakEwma = ewma * (1 + random.nextDouble());
+            this.context = random.nextDouble();
+            this.quality = 0.5 + 0.5 * random.nextDouble();
+            // half the agents bid their expected finish time; the others leave the auction to its default
+            this.bidder = index % 2 == 0 ? (task, agent) -> (agent.inFlight() + 1) * ewma : null;
+        }
+
+        /** The router placed a task here: one more in flight, wrapping below capacity so every agent keeps room. */
+        void assigned()
+        {
+            inFlight = inFlight + 1 >= spec.capacity() ? 0 : inFlight + 1;
+            tokens = inFlight * 500L;
+            completed++;
         }
 
         @Override
@@ -169,7 +242,7 @@ public class RoutingDecisionLatency extends BenchDefaults
         @Override
         public double proficiency(final int skillId)
         {
-            return 0;
+            return proficiency[skillId];
         }
 
         @Override
@@ -181,43 +254,43 @@ public class RoutingDecisionLatency extends BenchDefaults
         @Override
         public int queued()
         {
-            return 0;
+            return inFlight > 1 ? 1 : 0;
         }
 
         @Override
         public long tokensInFlight()
         {
-            return 0;
+            return tokens;
         }
 
         @Override
         public double peakEwmaLatencyNanos()
         {
-            return 0;
+            return peakEwma;
         }
 
         @Override
-        public dev.ringmaster.spi.Bidder bidder()
+        public Bidder bidder()
         {
-            return null;
+            return bidder;
         }
 
         @Override
         public double ewmaLatencyNanos()
         {
-            return 1_000;
+            return ewma;
         }
 
         @Override
         public double contextUtilization()
         {
-            return 0;
+            return context;
         }
 
         @Override
         public double recentQuality()
         {
-            return 1;
+            return quality;
         }
 
         @Override
@@ -229,7 +302,7 @@ public class RoutingDecisionLatency extends BenchDefaults
         @Override
         public long completedCount()
         {
-            return 0;
+            return completed;
         }
     }
 
@@ -238,9 +311,12 @@ public class RoutingDecisionLatency extends BenchDefaults
     {
         private final Task task;
 
-        FakeTask(final Task task)
+        private final long sequence;
+
+        FakeTask(final Task task, final long sequence)
         {
             this.task = task;
+            this.sequence = sequence;
         }
 
         @Override
@@ -270,7 +346,7 @@ public class RoutingDecisionLatency extends BenchDefaults
         @Override
         public long sequence()
         {
-            return 1;
+            return sequence;
         }
     }
 }

@@ -142,7 +142,9 @@ public final class Engine
             }
         }
 
-        this.ring = RingBuffer.createMultiProducer(IngressEvent::new, config.ringSize);
+        // nothing ever waits on this ring (the router polls it), so a non-blocking wait strategy: the default,
+        // BlockingWaitStrategy, takes a lock and signals a condition on every publish, i.e. on every submit
+        this.ring = RingBuffer.createMultiProducer(IngressEvent::new, config.ringSize, new com.lmax.disruptor.YieldingWaitStrategy());
         final EventPoller<IngressEvent> poller = ring.newPoller();
         ring.addGatingSequences(poller.getSequence());
         this.restarter = config.supervision == null ? null :

@@ -1,0 +1,75 @@
+package dev.ringmaster.bench.harness;
+
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import static dev.ringmaster.bench.harness.FakeSystems.millis;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The harness corrects coordinated omission: a system that stalls its producer for 100 ms once, at 10k tasks/s,
+ * delays the ~1,000 tasks that were due during the stall. Latency from the intended send time shows them all (from
+ * 100 ms down to nothing); latency from the actual send time (what a closed-loop client measures) shows one.
+ * No speed is asserted: the fake completes on the producer's own thread.
+ */
+class CoordinatedOmissionTest
+{
+    private static final double RATE = 10_000;
+    private static final long STALL = millis(100);
+
+    @Test
+    void aStallShowsInEveryTaskThatWasDueDuringIt()
+    {
+        final RunResult r = runWithStall();
+        final Histogram corrected = r.corrected();
+        final Histogram naive = r.naive();
+        final double dueDuringStall = RATE * STALL / 1e9; // 1,000
+
+        assertThat(r.clean()).isTrue();
+        assertThat(corrected.getTotalCount()).as("every measured task recorded once").isEqualTo(r.completed());
+        // due in the stall's first 90 ms: each waited at least 10 ms past its intended time
+        assertThat(countAbove(corrected, millis(10))).as("corrected samples above 10 ms")
+            .isBetween((long)(0.8 * 0.9 * dueDuringStall), (long)(1.3 * dueDuringStall));
+        // above 1 ms: the same tasks, plus whatever hiccups a shared machine adds to a 1 s run (loose upper bound)
+        assertThat(countAbove(corrected, millis(1))).as("corrected samples above 1 ms")
+            .isBetween((long)(0.85 * dueDuringStall), (long)(2.0 * dueDuringStall));
+        assertThat(corrected.getMaxValue()).as("the stalled task itself").isGreaterThanOrEqualTo(millis(95));
+
+        // naive: only the task whose submit stalled was slow; the backlog is sent late and completes at once
+        assertThat(countAbove(naive, millis(10))).as("naive samples above 10 ms").isBetween(1L, 3L);
+    }
+
+    @Test
+    void withoutAStallNothingIsLate()
+    {
+        final Harness harness = harness(FakeSystems::instant);
+        final RunResult r = harness.runOnce("instant", FakeSystems::instant, RATE, millis(100), millis(500));
+
+        assertThat(r.clean()).isTrue();
+        assertThat(r.corrected().getTotalCount()).isBetween(4_900L, 5_100L);
+        assertThat(r.achieved()).as("achieved rate of a system that keeps up").isBetween(0.9 * RATE, 1.1 * RATE);
+    }
+
+    private static RunResult runWithStall()
+    {
+        final Supplier<SystemUnderTest> stalling = () -> FakeSystems.stallingOnce(millis(600), STALL);
+        // warm-up 0.1 s + 1 s window: the stall starts ~0.5 s into the window
+        return harness(stalling).runOnce("stall", stalling, RATE, millis(100), millis(1_000));
+    }
+
+    static Harness harness(final Supplier<SystemUnderTest> system)
+    {
+        final HarnessConfig config = new HarnessConfig(List.of(RATE), millis(100), millis(1_000), 1, 1,
+            List.of("fake"), false, RATE, millis(200), millis(10), 1 << 14);
+        return new Harness(config, Map.of("fake", system), line -> { });
+    }
+
+    private static long countAbove(final Histogram h, final long nanos)
+    {
+        return h.getTotalCount() - h.getCountBetweenValues(0, nanos);
+    }
+}

@@ -1,0 +1,62 @@
+package dev.ringmaster.tools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ringmaster.bench.harness.Systems;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code ringmaster bench --quick --json} runs every system and prints every one in its JSON summary, with the
+ * files it promised; no speed is asserted (the quick rates only check that the harness works).
+ */
+class BenchCommandTest
+{
+    @TempDir
+    Path out;
+
+    @Test
+    void quickJsonRunsAndPrintsEverySystem() throws Exception
+    {
+        final DemoCommandTest.Run run = DemoCommandTest.run("bench", "--quick", "--json", "--out", out.toString());
+
+        assertThat(run.exitCode()).as("exit code; stderr: %s", run.err()).isZero();
+        final JsonNode json = new ObjectMapper().readTree(run.out());
+        final List<String> systems = new ArrayList<>();
+        json.get("systems").forEach(s -> systems.add(s.get("name").asText()));
+        assertThat(systems).containsExactlyElementsOf(Systems.names());
+
+        final JsonNode runs = json.get("runs");
+        assertThat(runs).hasSize(Systems.names().size() * 2);
+        for (final JsonNode r : runs)
+        {
+            assertThat(r.get("tasks").asLong()).as("measured tasks of %s", r).isPositive();
+            assertThat(r.get("p99Micros").isNumber()).isTrue();
+            assertThat(r.get("ratioToReference").has("p99")).isTrue();
+            assertThat(out.resolve(r.get("hgrm").asText())).exists();
+        }
+        assertThat(json.get("maxRate")).hasSize(Systems.names().size());
+        assertThat(json.get("targets").size()).isPositive();
+        try (var files = Files.list(out))
+        {
+            assertThat(files.filter(p -> p.toString().endsWith(".png")).count()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void unknownSystemIsAUsageError()
+    {
+        final DemoCommandTest.Run run = DemoCommandTest.run("bench", "--quick", "--systems", "nope", "--out",
+            out.toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("unknown system 'nope'").contains("thread-pool");
+    }
+}
