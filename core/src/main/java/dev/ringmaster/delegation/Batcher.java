@@ -21,7 +21,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
@@ -80,15 +79,7 @@ public final class Batcher implements TaskSubmitter, AutoCloseable
         }
         else
         {
-            final ScheduledThreadPoolExecutor own = new ScheduledThreadPoolExecutor(1, r ->
-            {
-                final Thread t = new Thread(r, "ringmaster-batcher");
-                t.setDaemon(true);
-                return t;
-            });
-            // a group filled before its window ends cancels its timer: do not keep it queued until it expires
-            own.setRemoveOnCancelPolicy(true);
-            this.scheduler = own;
+            this.scheduler = TimerThreads.daemon("ringmaster-batcher");
             this.ownsScheduler = true;
         }
     }

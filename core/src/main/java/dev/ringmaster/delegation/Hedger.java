@@ -16,7 +16,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -77,15 +76,7 @@ public final class Hedger implements TaskSubmitter, AutoCloseable
         }
         else
         {
-            final ScheduledThreadPoolExecutor own = new ScheduledThreadPoolExecutor(1, r ->
-            {
-                final Thread t = new Thread(r, "ringmaster-hedger");
-                t.setDaemon(true);
-                return t;
-            });
-            // most timers are cancelled because the first copy answered: do not keep them queued until they expire
-            own.setRemoveOnCancelPolicy(true);
-            this.scheduler = own;
+            this.scheduler = TimerThreads.daemon("ringmaster-hedger");
             this.ownsScheduler = true;
         }
     }
