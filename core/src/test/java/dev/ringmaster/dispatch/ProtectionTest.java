@@ -119,7 +119,7 @@ class ProtectionTest
         final Dispatcher.Builder b = Dispatcher.builder()
             .strategy(TestStrategies.leastLoaded())
             .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(2))
-            .outlierEjection(new OutlierEjection(3, 0, 0, Duration.ofMillis(300), 0.5));
+            .outlierEjection(new OutlierEjection(3, 0, 0, Duration.ofSeconds(1), 0.5));
         for (int i = 0; i < 3; i++)
         {
             b.agent(AgentSpec.builder("good-" + i, "coder").capacity(2).build(), AgentAdapter.sync(t -> "ok"));
@@ -148,7 +148,7 @@ class ProtectionTest
         }
         Thread.sleep(100);
         assertThat(stats(d, "bad").failed()).as("no work reaches an ejected agent").isEqualTo(failedWhenEjected);
-        Thread.sleep(400); // past the 300 ms ejection
+        Thread.sleep(1_100); // past the 1 s ejection
         // bursts, so the least-loaded choice reaches the fourth agent too
         for (int round = 0; round < 50 && stats(d, "bad").failed() == failedWhenEjected; round++)
         {
