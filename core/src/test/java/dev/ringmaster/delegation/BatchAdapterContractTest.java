@@ -1,6 +1,6 @@
 package dev.ringmaster.delegation;
 
-import dev.ringmaster.model.Priority;
+import dev.ringmaster.testing.FakePool;
 import dev.ringmaster.model.Task;
 import dev.ringmaster.spi.AgentAdapter;
 import dev.ringmaster.spi.AgentTelemetry;
@@ -9,7 +9,6 @@ import dev.ringmaster.spi.BatchAdapter;
 import dev.ringmaster.spi.BatchCompletion;
 import dev.ringmaster.spi.BatchResult;
 import dev.ringmaster.spi.Completion;
-import dev.ringmaster.spi.TaskView;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -57,42 +56,6 @@ class BatchAdapterContractTest
         }
     }
 
-    private static TaskView view(final Task task)
-    {
-        return new TaskView()
-        {
-            @Override
-            public Task task()
-            {
-                return task;
-            }
-
-            @Override
-            public Priority priority()
-            {
-                return task.priority();
-            }
-
-            @Override
-            public int attempt()
-            {
-                return 1;
-            }
-
-            @Override
-            public long acceptedNanos()
-            {
-                return 0;
-            }
-
-            @Override
-            public long sequence()
-            {
-                return 0;
-            }
-        };
-    }
-
     private static Task batchTask(final String... payloads)
     {
         final List<Task> members = new ArrayList<>();
@@ -110,7 +73,7 @@ class BatchAdapterContractTest
         final BatchAdapter adapter = (batch, view, completion, telemetry) -> handle.set(completion);
         final Recorder recorder = new Recorder();
 
-        adapter.execute(view(batchTask("a", "b")), recorder, NO_TELEMETRY);
+        adapter.execute(FakePool.view(batchTask("a", "b")), recorder, NO_TELEMETRY);
         handle.get().succeed(1, "B", 5, 0.5);
         assertThat(recorder.calls).isEmpty();
         assertThatThrownBy(() -> handle.get().succeed(1, "again")).isInstanceOf(IllegalStateException.class)
@@ -138,7 +101,7 @@ class BatchAdapterContractTest
         };
         final Recorder recorder = new Recorder();
 
-        adapter.execute(view(batchTask("a", "b")), recorder, NO_TELEMETRY);
+        adapter.execute(FakePool.view(batchTask("a", "b")), recorder, NO_TELEMETRY);
 
         assertThat(recorder.calls).hasSize(1);
         assertThat(recorder.calls.get(0)).isInstanceOf(IllegalStateException.class);
@@ -150,7 +113,7 @@ class BatchAdapterContractTest
         final BatchAdapter adapter = BatchAdapter.oneByOne(AgentAdapter.sync(t -> "did " + t.task().payload()));
         final Recorder recorder = new Recorder();
 
-        adapter.execute(view(Task.builder("coder").payload("it").build()), recorder, NO_TELEMETRY);
+        adapter.execute(FakePool.view(Task.builder("coder").payload("it").build()), recorder, NO_TELEMETRY);
 
         assertThat(recorder.calls).containsExactly("did it");
     }
@@ -166,7 +129,7 @@ class BatchAdapterContractTest
         final BatchAdapter adapter = BatchAdapter.oneByOne(AgentAdapter.sync(t -> t.task().payload()));
         final Recorder recorder = new Recorder();
 
-        adapter.execute(view(batchTask(payloads)), recorder, NO_TELEMETRY);
+        adapter.execute(FakePool.view(batchTask(payloads)), recorder, NO_TELEMETRY);
 
         final BatchResult result = (BatchResult)recorder.calls.get(0);
         assertThat(result.size()).isEqualTo(payloads.length);

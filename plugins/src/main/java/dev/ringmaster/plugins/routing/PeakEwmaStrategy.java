@@ -50,11 +50,7 @@ public final class PeakEwmaStrategy implements RoutingStrategy
             return 0;
         }
         final int i = random.nextInt(n);
-        int j = random.nextInt(n - 1);
-        if (j >= i)
-        {
-            j++; // distinct from i, still uniform over the others
-        }
+        final int j = Weights.otherThan(random, n, i);
         final double costA = cost(candidates.get(i));
         final double costB = cost(candidates.get(j));
         if (costB < costA)

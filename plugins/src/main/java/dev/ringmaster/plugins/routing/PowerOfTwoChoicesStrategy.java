@@ -46,11 +46,7 @@ public final class PowerOfTwoChoicesStrategy implements RoutingStrategy
             return 0;
         }
         final int i = random.nextInt(n);
-        int j = random.nextInt(n - 1);
-        if (j >= i)
-        {
-            j++; // distinct from i, still uniform over the others
-        }
+        final int j = Weights.otherThan(random, n, i);
         final AgentView a = candidates.get(i);
         final AgentView b = candidates.get(j);
         final double loadA = (double)a.inFlight() / a.capacity();

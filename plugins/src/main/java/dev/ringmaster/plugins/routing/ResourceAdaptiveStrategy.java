@@ -37,10 +37,10 @@ public final class ResourceAdaptiveStrategy implements RoutingStrategy
     public ResourceAdaptiveStrategy(final double qualityWeight, final double contextWeight, final double budgetWeight,
                                     final double loadWeight)
     {
-        this.qualityWeight = check("quality", qualityWeight);
-        this.contextWeight = check("context", contextWeight);
-        this.budgetWeight = check("budget", budgetWeight);
-        this.loadWeight = check("load", loadWeight);
+        this.qualityWeight = Weights.check(NAME, "quality", qualityWeight);
+        this.contextWeight = Weights.check(NAME, "context", contextWeight);
+        this.budgetWeight = Weights.check(NAME, "budget", budgetWeight);
+        this.loadWeight = Weights.check(NAME, "load", loadWeight);
     }
 
     /** Weights from the system properties, else 0.3 / 0.3 / 0.2 / 0.2. */
@@ -48,15 +48,6 @@ public final class ResourceAdaptiveStrategy implements RoutingStrategy
     {
         this(Weights.fromProperty(PREFIX + "quality-weight", 0.3), Weights.fromProperty(PREFIX + "context-weight", 0.3),
             Weights.fromProperty(PREFIX + "budget-weight", 0.2), Weights.fromProperty(PREFIX + "load-weight", 0.2));
-    }
-
-    private static double check(final String what, final double weight)
-    {
-        if (!(weight >= 0) || Double.isInfinite(weight))
-        {
-            throw new IllegalArgumentException(what + " weight of " + NAME + " must be a finite number >= 0, got " + weight);
-        }
-        return weight;
     }
 
     @Override

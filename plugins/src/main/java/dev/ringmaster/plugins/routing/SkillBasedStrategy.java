@@ -39,9 +39,9 @@ public final class SkillBasedStrategy implements RoutingStrategy
     /** Weights must be finite and non-negative; they need not sum to 1. */
     public SkillBasedStrategy(final double skillWeight, final double loadWeight, final double contextWeight)
     {
-        this.skillWeight = check("skill", skillWeight);
-        this.loadWeight = check("load", loadWeight);
-        this.contextWeight = check("context", contextWeight);
+        this.skillWeight = Weights.check(NAME, "skill", skillWeight);
+        this.loadWeight = Weights.check(NAME, "load", loadWeight);
+        this.contextWeight = Weights.check(NAME, "context", contextWeight);
     }
 
     /** Weights from the system properties, else the defaults 0.5 / 0.3 / 0.2. */
@@ -50,15 +50,6 @@ public final class SkillBasedStrategy implements RoutingStrategy
         this(Weights.fromProperty(SKILL_PROPERTY, DEFAULT_SKILL_WEIGHT),
             Weights.fromProperty(LOAD_PROPERTY, DEFAULT_LOAD_WEIGHT),
             Weights.fromProperty(CONTEXT_PROPERTY, DEFAULT_CONTEXT_WEIGHT));
-    }
-
-    private static double check(final String what, final double weight)
-    {
-        if (!(weight >= 0) || Double.isInfinite(weight))
-        {
-            throw new IllegalArgumentException(what + " weight of " + NAME + " must be a finite number >= 0, got " + weight);
-        }
-        return weight;
     }
 
     @Override

@@ -1,10 +1,9 @@
 package dev.ringmaster.plugins.http;
 
-import dev.ringmaster.model.Priority;
+import dev.ringmaster.testing.FakePool;
 import dev.ringmaster.model.Task;
 import dev.ringmaster.spi.AgentTelemetry;
 import dev.ringmaster.spi.Completion;
-import dev.ringmaster.spi.TaskView;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -66,7 +65,7 @@ final class Attempts
     /** Runs one attempt and waits (generously: this bounds a hang, it does not assert speed) for its outcome. */
     static Outcome run(final ChatCompletionsAdapter adapter, final Task task, final Recorder recorder) throws Exception
     {
-        adapter.execute(view(task), recorder, recorder);
+        adapter.execute(FakePool.view(task), recorder, recorder);
         return recorder.outcome.get(60, TimeUnit.SECONDS);
     }
 
@@ -75,39 +74,4 @@ final class Attempts
         return run(adapter, task, new Recorder());
     }
 
-    static TaskView view(final Task task)
-    {
-        return new TaskView()
-        {
-            @Override
-            public Task task()
-            {
-                return task;
-            }
-
-            @Override
-            public Priority priority()
-            {
-                return task.priority();
-            }
-
-            @Override
-            public int attempt()
-            {
-                return 1;
-            }
-
-            @Override
-            public long acceptedNanos()
-            {
-                return 0;
-            }
-
-            @Override
-            public long sequence()
-            {
-                return 0;
-            }
-        };
-    }
 }

@@ -1,5 +1,6 @@
 package dev.ringmaster.plugins.http;
 
+import dev.ringmaster.testing.FakePool;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ringmaster.model.Task;
@@ -113,7 +114,7 @@ class ChatCompletionsAdapterTest
         final ChatCompletionsAdapter adapter = adapter().build();
         final Task task = Task.builder("llm").payload(Map.of("prompt", "hi")).build();
 
-        assertThatThrownBy(() -> adapter.execute(Attempts.view(task), new Attempts.Recorder(), new Attempts.Recorder()))
+        assertThatThrownBy(() -> adapter.execute(FakePool.view(task), new Attempts.Recorder(), new Attempts.Recorder()))
             .isInstanceOf(ChatCompletionsException.class)
             .hasMessageContaining("payload of task " + task.id())
             .hasMessageContaining("has no non-empty 'messages' list")
