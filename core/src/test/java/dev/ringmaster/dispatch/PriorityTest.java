@@ -125,4 +125,51 @@ class PriorityTest
         assertThat(order.subList(10, 20)).containsOnly("HIGH");
         assertThat(order.subList(20, 30)).containsOnly("LOW");
     }
+
+    @Test
+    void withEveryLevelWaitingNoHeadIsPassedOverMoreThanTheAgingBound() throws Exception
+    {
+        final int aging = 8;
+        final Gate gate = new Gate();
+        final Dispatcher d = saturatedSingleSlot(gate, aging);
+        submitAndWaitQueued(d, Priority.MEDIUM, 1);
+        awaitStarted(gate);
+        final int perLevel = 60;
+        for (final Priority p : new Priority[]{Priority.LOW, Priority.MEDIUM, Priority.HIGH, Priority.CRITICAL})
+        {
+            submitAndWaitQueued(d, p, perLevel);
+        }
+        awaitDepth(d, 4L * perLevel);
+        for (int i = 0; i < 4 * perLevel + 1; i++)
+        {
+            assertThat(gate.releaseOne()).as("attempt %d started", i).isTrue();
+        }
+        assertThat(d.drain(Duration.ofSeconds(10))).isTrue();
+
+        final List<String> order = gate.startPriorities.subList(1, gate.startPriorities.size());
+        assertThat(order).hasSize(4 * perLevel);
+        final java.util.Map<String, Integer> left = new java.util.HashMap<>();
+        final java.util.Map<String, Integer> passes = new java.util.HashMap<>();
+        for (final Priority p : Priority.values())
+        {
+            left.put(p.name(), perLevel);
+            passes.put(p.name(), 0);
+        }
+        int worst = 0;
+        for (final String started : order)
+        {
+            left.merge(started, -1, Integer::sum);
+            passes.put(started, 0);
+            for (final Priority p : Priority.values())
+            {
+                if (!p.name().equals(started) && left.get(p.name()) > 0)
+                {
+                    worst = Math.max(worst, passes.merge(p.name(), 1, Integer::sum));
+                }
+            }
+        }
+        // README: the head of any waiting level is dispatched within agingQuantum + 3 dispatches of its lane
+        assertThat(worst).as("most dispatches of other levels while a level's head waited").isLessThanOrEqualTo(aging + 3);
+        assertThat(order.get(0)).isEqualTo("CRITICAL");
+    }
 }

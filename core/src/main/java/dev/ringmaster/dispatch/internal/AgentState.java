@@ -7,7 +7,6 @@ import dev.ringmaster.spi.AgentTelemetry;
 import dev.ringmaster.spi.AgentView;
 
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -39,7 +38,8 @@ public final class AgentState implements AgentView, AgentTelemetry
     /** The agent's type lane; set once at build. */
     Lane lane;
 
-    private final AtomicInteger running = new AtomicInteger();
+    /** Worker and completers write it; padded so it does not share a cache line with the router-owned fields. */
+    private final org.jctools.util.PaddedAtomicLong running = new org.jctools.util.PaddedAtomicLong();
 
     // router-owned
     int assigned;
@@ -104,7 +104,7 @@ public final class AgentState implements AgentView, AgentTelemetry
 
     int running()
     {
-        return running.get();
+        return (int)running.get();
     }
 
     /** Owning worker only: reserves a slot if one is free. */

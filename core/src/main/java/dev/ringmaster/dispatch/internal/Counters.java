@@ -19,6 +19,9 @@ final class Counters
     final AtomicLong timedOut = new AtomicLong();
     final AtomicLong ejections = new AtomicLong();
     final AtomicLong crashes = new AtomicLong();
+    /** Routing decisions in which the strategy threw or answered out of range, and its quarantines. */
+    final AtomicLong strategyFaults = new AtomicLong();
+    final AtomicLong strategyQuarantines = new AtomicLong();
 
     static void increment(final AtomicLong counter)
     {

@@ -31,6 +31,16 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class Engine
 {
+    /** Idle back-off of the router thread: spin, then yield until this long after the last work, then park. */
+    static final long ROUTER_SPIN_NANOS = 1_000;
+    static final long ROUTER_YIELD_NANOS = 20_000;
+    /**
+     * Idle back-off of the workers: yield for up to 200 us before parking, so a stream of 50k tasks/s or more (20 us
+     * apart, 40 us per worker with two) never parks a worker between tasks.
+     */
+    static final long WORKER_SPIN_NANOS = 2_000;
+    static final long WORKER_YIELD_NANOS = 200_000;
+
     /** Most capacity-plus-prefetch slots summed over all agents; bounds the completion queue. */
     public static final int MAX_FLEET_SLOTS = 1 << 16;
 
@@ -54,6 +64,8 @@ public final class Engine
     /** Replaced (copy on write) by the router when a new agent type appears; read by submitters. */
     volatile Map<String, Lane> lanesByType;
     private final Router router;
+    /** Who may route now: a submitter, a completing worker or the router thread, one at a time. */
+    final RoutingRole role;
     final Worker[] workers;
     /** Null without supervision. */
     final Restarter restarter;
@@ -77,9 +89,11 @@ public final class Engine
         this.strategyName = strategy.name();
         this.config = config;
         final int workerCount = Math.min(config.workers, specs.size());
-        final long routerSpins = config.busySpin ? Long.MAX_VALUE : 50;
-        this.routerIdle = new ParkingIdleStrategy(routerSpins, 20, 1_000, config.maxParkNanos,
-            () -> router().workPending(), () -> router().nextWakeNanos());
+        // the router thread is off the common path (submitters and workers route while it sleeps): it wakes for
+        // timed work, for a hand-over under sustained load, and at least every maxParkNanos as a safety net
+        final long routerSpins = config.busySpin ? Long.MAX_VALUE : ROUTER_SPIN_NANOS;
+        this.routerIdle = new ParkingIdleStrategy(routerSpins, ROUTER_YIELD_NANOS, 1_000, config.maxParkNanos,
+            () -> role().routerHasWork(), () -> role().wakeAtNanos());
 
         int totalLimit = 0;
         for (final AgentSpec spec : specs)
@@ -92,7 +106,7 @@ public final class Engine
                 " slots, more than the " + MAX_FLEET_SLOTS + " one dispatcher supports; split the fleet across dispatchers");
         }
         // sized for the largest fleet, so agents added at run time never outgrow it
-        this.signals = new Signals(MAX_FLEET_SLOTS, routerIdle);
+        this.signals = new Signals(MAX_FLEET_SLOTS);
         this.deadLetters = new DeadLetterLog(config.deadLetterCapacity);
 
         final AgentState[] agents = new AgentState[specs.size()];
@@ -133,8 +147,7 @@ public final class Engine
                     mine.add(a);
                 }
             }
-            workers[w] = new Worker(control, mine.toArray(new AgentState[0]), signals,
-                config.busySpin ? 0 : config.maxParkNanos);
+            workers[w] = new Worker(control, mine.toArray(new AgentState[0]), signals, config.busySpin, config.maxParkNanos);
             workerIdles[w] = workers[w].idle;
             for (final AgentState a : mine)
             {
@@ -151,11 +164,13 @@ public final class Engine
             new Restarter(this, config.supervision, new HashMap<>(config.factories));
         this.router = new Router(this, poller, strategy, new Listeners(listeners.toArray(new DispatchListener[0])),
             resultHandler, workerIdles, config);
+        this.role = new RoutingRole(router, routerIdle);
+        signals.attach(role);
     }
 
-    private Router router()
+    private RoutingRole role()
     {
-        return router;
+        return role;
     }
 
     // ---------------------------------------------------------------- submission (any thread, lock-free)
@@ -206,7 +221,7 @@ public final class Engine
         }
         ring.get(seq).set(task, lane, System.nanoTime(), future);
         ring.publish(seq);
-        routerIdle.wake();
+        role.request(); // routes it here if nobody is routing: no wake-up of another thread
         return SubmitStatus.ACCEPTED;
     }
 
@@ -236,7 +251,7 @@ public final class Engine
             return command.future;
         }
         commands.offer(command);
-        routerIdle.wake();
+        role.request();
         return command.future;
     }
 
@@ -422,7 +437,7 @@ public final class Engine
         {
             try
             {
-                routerIdle.idle(router.doWork());
+                routerIdle.idle(role.routerCycle(System.nanoTime()));
             }
             catch (final Throwable t)
             {
@@ -448,7 +463,7 @@ public final class Engine
     public List<Task> shutdownNow(final long timeout, final TimeUnit unit)
     {
         advanceTo(Control.STOPPING);
-        routerIdle.wake();
+        role.request(); // the holder sweeps the queues and cancels what has not started
         final long deadline = System.nanoTime() + unit.toNanos(timeout);
         List<Task> cancelled;
         while ((cancelled = control.cancelledAtShutdown) == null && System.nanoTime() - deadline < 0 && !control.exit)

@@ -1,13 +1,14 @@
 package dev.ringmaster.dispatch.internal;
 
 import dev.ringmaster.model.Priority;
-import org.jctools.queues.MpscArrayQueue;
+import org.jctools.queues.SpscArrayQueue;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The central queues of one agent type: one bounded MPSC queue per priority (late binding: tasks wait here, not in
- * agent inboxes), the admission counters producers bump lock-free, and the router-owned aging and room state.
+ * The central queues of one agent type (late binding: tasks wait here, not in agent inboxes), the admission counters
+ * producers bump lock-free, and the aging and room state. The queues, one bounded queue per priority, are written
+ * and read only by the routing role's holder: single producer and consumer, so no CAS per offer.
  *
  * <p>One lane per type keeps a saturated type from blocking another type's tasks (no head-of-line blocking across
  * types). Admission counts every accepted, not yet terminal task of the lane at its original priority, so a queue
@@ -17,7 +18,7 @@ final class Lane
 {
     final String type;
     final int capacity;
-    final MpscArrayQueue<TaskRecord>[] queues;
+    final SpscArrayQueue<TaskRecord>[] queues;
     private final AtomicInteger[] outstanding = new AtomicInteger[Priority.COUNT];
     volatile AgentState[] agents;
     /** Router writes (pause/resume), anyone reads: a paused lane keeps its queue but places nothing. */
@@ -43,7 +44,10 @@ final class Lane
      */
     final TenantBacklog[][] backlogs = new TenantBacklog[Priority.COUNT][0];
     final int[] backlogged = new int[Priority.COUNT];
-    final int[] bypassed = new int[Priority.COUNT];
+    /** Null until the router sets it: its quantum comes from the dispatcher's configuration. */
+    Aging aging;
+    /** Whether a level has tasks waiting, as the aging policy asks it; one instance, so asking allocates nothing. */
+    final java.util.function.IntPredicate waiting = this::hasWaiting;
     final long[] earliestDeadline = new long[Priority.COUNT];
     /** Sum over agents of the tasks each may still be given; 0 means nothing in the lane can be placed. */
     int room;
@@ -53,10 +57,10 @@ final class Lane
     {
         this.type = type;
         this.capacity = capacity;
-        this.queues = new MpscArrayQueue[Priority.COUNT];
+        this.queues = new SpscArrayQueue[Priority.COUNT];
         for (int i = 0; i < Priority.COUNT; i++)
         {
-            queues[i] = new MpscArrayQueue<>(capacity);
+            queues[i] = new SpscArrayQueue<>(capacity);
             outstanding[i] = new AtomicInteger();
             earliestDeadline[i] = Long.MAX_VALUE;
         }

@@ -7,33 +7,39 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Fans every event out to the registered listeners on the router thread; a listener that throws is logged (the first
- * few times) and never stops the dispatcher or the other listeners.
+ * Fans every event out to the registered listeners, on the thread holding the routing role (one at a time); a listener
+ * that throws anything, {@code Error}s included, loses that event, is logged at most once per interval with a count,
+ * and never stops the dispatcher or the other listeners.
  */
 final class Listeners implements DispatchListener
 {
     private static final Logger LOG = LoggerFactory.getLogger(Listeners.class);
-    private static final int MAX_LOGGED_ERRORS = 10;
-
     private final DispatchListener[] listeners;
-    private long errors;
+    private final java.util.IdentityHashMap<DispatchListener, FaultLog> faults = new java.util.IdentityHashMap<>();
 
     Listeners(final DispatchListener[] listeners)
     {
         this.listeners = listeners;
+        for (final DispatchListener l : listeners)
+        {
+            faults.put(l, new FaultLog(LOG, "dispatch listener " + l.getClass().getName()));
+        }
     }
 
+    /** @return faults of every listener so far. */
     long errors()
     {
-        return errors;
+        long sum = 0;
+        for (final FaultLog f : faults.values())
+        {
+            sum += f.total();
+        }
+        return sum;
     }
 
-    private void failed(final DispatchListener l, final String event, final RuntimeException e)
+    private void failed(final DispatchListener l, final String event, final Throwable e)
     {
-        if (errors++ < MAX_LOGGED_ERRORS)
-        {
-            LOG.error("dispatch listener {} threw from {}; the event is dropped for it, dispatch goes on", l.getClass().getName(), event, e);
-        }
+        faults.get(l).report("threw from " + event + "; the event is dropped for it, dispatch goes on", e);
     }
 
     @Override
@@ -45,7 +51,7 @@ final class Listeners implements DispatchListener
             {
                 l.onAccepted(task, nanos);
             }
-            catch (final RuntimeException e)
+            catch (final Throwable e)
             {
                 failed(l, "onAccepted", e);
             }
@@ -62,7 +68,7 @@ final class Listeners implements DispatchListener
             {
                 l.onAssigned(task, agent, strategy, score, runnerUp, nanos);
             }
-            catch (final RuntimeException e)
+            catch (final Throwable e)
             {
                 failed(l, "onAssigned", e);
             }
@@ -78,7 +84,7 @@ final class Listeners implements DispatchListener
             {
                 l.onStolen(task, from, to, nanos);
             }
-            catch (final RuntimeException e)
+            catch (final Throwable e)
             {
                 failed(l, "onStolen", e);
             }
@@ -94,7 +100,7 @@ final class Listeners implements DispatchListener
             {
                 l.onStarted(task, agent, nanos);
             }
-            catch (final RuntimeException e)
+            catch (final Throwable e)
             {
                 failed(l, "onStarted", e);
             }
@@ -110,7 +116,7 @@ final class Listeners implements DispatchListener
             {
                 l.onCompleted(task, agent, tokensUsed, nanos);
             }
-            catch (final RuntimeException e)
+            catch (final Throwable e)
             {
                 failed(l, "onCompleted", e);
             }
@@ -126,7 +132,7 @@ final class Listeners implements DispatchListener
             {
                 l.onFailed(task, agent, reason, nanos);
             }
-            catch (final RuntimeException e)
+            catch (final Throwable e)
             {
                 failed(l, "onFailed", e);
             }
@@ -142,7 +148,7 @@ final class Listeners implements DispatchListener
             {
                 l.onRetried(task, retryAtNanos, nanos);
             }
-            catch (final RuntimeException e)
+            catch (final Throwable e)
             {
                 failed(l, "onRetried", e);
             }
@@ -158,7 +164,7 @@ final class Listeners implements DispatchListener
             {
                 l.onExpired(task, reason, nanos);
             }
-            catch (final RuntimeException e)
+            catch (final Throwable e)
             {
                 failed(l, "onExpired", e);
             }
@@ -174,7 +180,7 @@ final class Listeners implements DispatchListener
             {
                 l.onDeadLettered(task, reason, nanos);
             }
-            catch (final RuntimeException e)
+            catch (final Throwable e)
             {
                 failed(l, "onDeadLettered", e);
             }
@@ -190,7 +196,7 @@ final class Listeners implements DispatchListener
             {
                 l.onCancelled(task, reason, nanos);
             }
-            catch (final RuntimeException e)
+            catch (final Throwable e)
             {
                 failed(l, "onCancelled", e);
             }

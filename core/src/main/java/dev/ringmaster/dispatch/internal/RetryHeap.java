@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.function.Consumer;
 
 /**
- * Binary min-heap of tasks waiting out a retry back-off, ordered by {@code retryAtNanos}; router thread only.
+ * Binary min-heap of tasks waiting out a retry back-off, ordered by {@code retryAtNanos}; routing role only.
  * Grows by doubling (rare, off the steady state) and never shrinks.
  */
 final class RetryHeap
@@ -26,6 +26,12 @@ final class RetryHeap
         heap[size] = r;
         r.heapIndex = size;
         siftUp(size++);
+    }
+
+    /** @return when the earliest task falls due, Long.MAX_VALUE if none waits. */
+    long nextDueNanos()
+    {
+        return size == 0 ? Long.MAX_VALUE : heap[0].retryAtNanos;
     }
 
     /** @return the earliest task if it is due at {@code nowNanos}, removed, else null. */

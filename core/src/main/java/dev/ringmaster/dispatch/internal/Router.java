@@ -21,14 +21,15 @@ import java.util.SplittableRandom;
  * folds finished attempts back in, retries, expires, times out and cancels. Runs on one thread; nothing here is
  * shared without a hand-over described in {@link TaskRecord}.
  *
- * <p>Aging bound: within a lane, a priority level whose head has been passed over {@code agingQuantum} times by
- * dispatches from higher levels is served first, so the head of any non-empty level is dispatched within
+ * <p>Aging bound ({@link Aging}): within a lane, the head of any waiting level is dispatched within
  * {@code agingQuantum + 3} dispatches of its lane once an agent able to take it has room.
  */
 final class Router implements EventPoller.Handler<IngressEvent>
 {
     private static final Logger LOG = LoggerFactory.getLogger(Router.class);
     private static final int DISPATCH_BATCH = 256;
+    private static final int INGRESS_BATCH = 256;
+    private static final int SIGNAL_BATCH = 256;
 
     private final Engine engine;
     private final Control control;
@@ -69,7 +70,14 @@ final class Router implements EventPoller.Handler<IngressEvent>
     private long sequence;
     private long nextWatchdogNanos;
     private boolean swept;
-    private long strategyErrors;
+    /** Consecutive failed decisions before the strategy is quarantined, and for how long. */
+    static final int QUARANTINE_AFTER_FAULTS = 16;
+    static final long QUARANTINE_NANOS = 10_000_000_000L;
+    private int strategyFaultsInARow;
+    private boolean strategyQuarantined;
+    private long strategyQuarantinedUntilNanos;
+    private final FaultLog strategyFaults;
+    private final FaultLog resultHandlerFaults = new FaultLog(LOG, "result handler");
 
     Router(final Engine engine, final EventPoller<IngressEvent> poller, final RoutingStrategy strategy,
            final Listeners listener, final ResultHandler resultHandler, final ParkingIdleStrategy[] workerIdles,
@@ -85,6 +93,7 @@ final class Router implements EventPoller.Handler<IngressEvent>
         this.counters = engine.counters;
         this.strategy = strategy;
         this.strategyName = strategy.name();
+        this.strategyFaults = new FaultLog(LOG, "routing strategy '" + strategyName + "'");
         this.listener = listener;
         this.resultHandler = resultHandler;
         this.workerIdles = workerIdles;
@@ -106,6 +115,7 @@ final class Router implements EventPoller.Handler<IngressEvent>
         for (final Lane lane : lanes)
         {
             lane.bucket = typeBuckets.get(lane.type);
+            lane.aging = new Aging(agingQuantum);
         }
         engine.buckets = new ArrayList<>(typeBuckets.values());
         engine.buckets.addAll(tenantBuckets.values());
@@ -119,6 +129,7 @@ final class Router implements EventPoller.Handler<IngressEvent>
     int doWork()
     {
         int work = 0;
+        batchCapHit = false;
         try
         {
             poller.poll(this);
@@ -145,6 +156,11 @@ final class Router implements EventPoller.Handler<IngressEvent>
             nextThrottleWakeNanos = Long.MAX_VALUE;
             work += dispatch(now);
         }
+        batchCapHit |= signalCapHit;
+        if (!retirements.isEmpty())
+        {
+            work += completeRetirements(); // after the completions: a retiring agent's last one may have come in now
+        }
         now = System.nanoTime();
         if (now - nextWatchdogNanos >= 0)
         {
@@ -160,13 +176,49 @@ final class Router implements EventPoller.Handler<IngressEvent>
         return work;
     }
 
-    /** @return true if anything waits for the router; the parking check of its idle strategy. */
+    /** @return true if anything waits for the routing role; the router thread's safety net (any thread, racy). */
     boolean workPending()
     {
-        return engine.ring.getCursor() > poller.getSequence().get() || !signals.isEmpty();
+        return engine.ring.getCursor() > poller.getSequence().get() || !signals.isEmpty() || !engine.commands.isEmpty();
+    }
+
+    /** Role holder: @return true if the last cycle stopped at a batch cap with more placeable work behind it. */
+    boolean morePending()
+    {
+        return batchCapHit;
+    }
+
+    /** Role holder: @return when timed work (retry, rate-limit refill, watchdog) next falls due. */
+    long nextTimedWorkNanos()
+    {
+        long at = Math.min(nextThrottleWakeNanos, retries.nextDueNanos());
+        if (nextWatchdogNanos - at < 0 && hasRunningWork())
+        {
+            at = nextWatchdogNanos;
+        }
+        return at;
+    }
+
+    /** @return true if a watchdog pass could find anything: some task is queued or running. */
+    private boolean hasRunningWork()
+    {
+        return engine.outstanding() > 0;
+    }
+
+    /** Called as a thread takes the role. @return the token for {@link #exitRole}. */
+    long enterRole()
+    {
+        return stages.enter();
+    }
+
+    void exitRole(final long token)
+    {
+        stages.exit(token);
     }
 
     private int pending;
+    private boolean batchCapHit;
+    private boolean signalCapHit;
 
     // ---------------------------------------------------------------- ingress
 
@@ -192,7 +244,13 @@ final class Router implements EventPoller.Handler<IngressEvent>
         {
             r.lane.enqueue(r, now);
         }
-        return true;
+        // a bounded batch per cycle: a submitter holding the role routes a few hundred tasks, not a whole ring
+        if (pending < INGRESS_BATCH)
+        {
+            return true;
+        }
+        batchCapHit = true;
+        return false;
     }
 
     // ---------------------------------------------------------------- placement
@@ -230,23 +288,20 @@ final class Router implements EventPoller.Handler<IngressEvent>
             }
             dispatched++;
         }
+        batchCapHit |= dispatched == DISPATCH_BATCH;
         return dispatched;
     }
 
     /** @return 1 if a task was placed or expired, 0 if nothing in the lane can be placed now. */
     private int placeOne(final Lane lane, final long now)
     {
-        final int[] bypassed = lane.bypassed;
-        // aged levels first (lowest priority first: it has waited longest behind the others), then strict priority
-        for (int level = Priority.COUNT - 1; level > 0; level--)
+        final int aged = lane.aging.agedLevel(lane.waiting);
+        if (aged >= 0)
         {
-            if (bypassed[level] >= agingQuantum)
+            final int r = tryLevel(lane, aged, now);
+            if (r != 0)
             {
-                final int r = tryLevel(lane, level, now);
-                if (r != 0)
-                {
-                    return r;
-                }
+                return r;
             }
         }
         for (int level = 0; level < Priority.COUNT; level++)
@@ -426,15 +481,7 @@ final class Router implements EventPoller.Handler<IngressEvent>
 
     private void dispatched(final Lane lane, final int level, final TaskRecord r, final AgentState agent, final long now)
     {
-        final int[] bypassed = lane.bypassed;
-        bypassed[level] = 0;
-        for (int lower = level + 1; lower < Priority.COUNT; lower++)
-        {
-            if (lane.hasWaiting(lower))
-            {
-                bypassed[lower]++;
-            }
-        }
+        lane.aging.served(level, lane.waiting);
         assign(r, agent, now);
     }
 
@@ -466,24 +513,69 @@ final class Router implements EventPoller.Handler<IngressEvent>
         decision.reset();
         final long t0 = System.nanoTime();
         int chosen;
-        try
+        if (strategyQuarantined && now - strategyQuarantinedUntilNanos < 0)
         {
-            chosen = strategy.select(r, c, decision);
+            chosen = fallbackChoice(c);
         }
-        catch (final RuntimeException e)
+        else
         {
-            chosen = strategyFailed("threw " + e, e);
+            try
+            {
+                chosen = strategy.select(r, c, decision);
+                if (chosen != RoutingStrategy.DECLINE && (chosen < 0 || chosen >= c.size()))
+                {
+                    chosen = strategyFailed(now, c, "returned index " + chosen + " for " + c.size() + " candidates", null);
+                }
+                else
+                {
+                    strategyFaultsInARow = 0;
+                }
+            }
+            catch (final Throwable e)
+            {
+                chosen = strategyFailed(now, c, "threw", e);
+            }
         }
         stages.record(Stage.ROUTING, System.nanoTime() - t0);
         if (chosen == RoutingStrategy.DECLINE)
         {
             return null;
         }
-        if (chosen < 0 || chosen >= c.size())
-        {
-            chosen = strategyFailed("returned index " + chosen + " for " + c.size() + " candidates", null);
-        }
         return c.agent(chosen);
+    }
+
+    /** The built-in choice when the strategy failed or is quarantined: the candidate with the fewest tasks in flight. */
+    private static int fallbackChoice(final CandidateSet c)
+    {
+        int best = 0;
+        for (int i = 1; i < c.size(); i++)
+        {
+            if (c.agent(i).assigned < c.agent(best).assigned)
+            {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private int strategyFailed(final long now, final CandidateSet c, final String what, final Throwable e)
+    {
+        counters.strategyFaults.lazySet(counters.strategyFaults.get() + 1);
+        if (++strategyFaultsInARow >= QUARANTINE_AFTER_FAULTS)
+        {
+            // a strategy that keeps failing costs a fault per task: route with the fallback for a while, then probe
+            strategyFaultsInARow = 0;
+            strategyQuarantined = true;
+            strategyQuarantinedUntilNanos = now + QUARANTINE_NANOS;
+            counters.strategyQuarantines.lazySet(counters.strategyQuarantines.get() + 1);
+            strategyFaults.report(what + " " + QUARANTINE_AFTER_FAULTS + " decisions in a row; quarantined for " +
+                QUARANTINE_NANOS / 1_000_000_000L + " s, routing with the built-in least-in-flight choice meanwhile", e);
+        }
+        else
+        {
+            strategyFaults.report(what + "; this decision falls back to the candidate with the fewest tasks in flight", e);
+        }
+        return fallbackChoice(c);
     }
 
     /** Outlier ejection and slow start, checked only for agents that are in either state. */
@@ -601,14 +693,6 @@ final class Router implements EventPoller.Handler<IngressEvent>
         }
     }
 
-    private int strategyFailed(final String what, final Throwable e)
-    {
-        if (strategyErrors++ < 10)
-        {
-            LOG.error("routing strategy '{}' {}; falling back to the first eligible agent", strategyName, what, e);
-        }
-        return 0;
-    }
 
     private void assign(final TaskRecord r, final AgentState agent, final long now)
     {
@@ -641,7 +725,8 @@ final class Router implements EventPoller.Handler<IngressEvent>
     {
         int work = 0;
         TaskRecord r;
-        while ((r = signals.poll()) != null)
+        signalCapHit = false;
+        while (work < SIGNAL_BATCH && (r = signals.poll()) != null)
         {
             work++;
             unassign(r);
@@ -669,6 +754,7 @@ final class Router implements EventPoller.Handler<IngressEvent>
                 failAttempt(r, exec, "agent '" + exec.id() + "' failed: " + r.error, now);
             }
         }
+        signalCapHit = work == SIGNAL_BATCH;
         return work;
     }
 
@@ -695,9 +781,13 @@ final class Router implements EventPoller.Handler<IngressEvent>
                 final long s = slot.stateVolatile();
                 if (Slot.phase(s) == Slot.RUNNING && now - slot.deadlineNanos > 0)
                 {
-                    final TaskRecord r = slot.record;
-                    if (r != null && slot.abandon(s))
+                    final TaskRecord held = slot.record;
+                    if (held != null && slot.abandon(s))
                     {
+                        // the hung adapter may still read its TaskView until it completes, if ever: the task goes on
+                        // in a copy, and the original is never recycled (the garbage collector takes it once the
+                        // adapter lets go); a timeout is rare, so this allocation is off the steady state
+                        final TaskRecord r = held.detachedCopy();
                         work++;
                         Counters.increment(counters.timedOut);
                         r.finishNanos = now;
@@ -903,6 +993,21 @@ final class Router implements EventPoller.Handler<IngressEvent>
 
     private void terminal(final TaskRecord r, final TerminalState state, final String reason, final long now)
     {
+        try
+        {
+            announceTerminal(r, state, reason, now);
+        }
+        finally
+        {
+            // last, and whatever a callback threw: once every admission is released a drain may return, and all
+            // callbacks must have run by then
+            r.lane.release(r.admissionLevel);
+            release(r);
+        }
+    }
+
+    private void announceTerminal(final TaskRecord r, final TerminalState state, final String reason, final long now)
+    {
         final AgentState last = r.lastAgent;
         switch (state)
         {
@@ -933,19 +1038,24 @@ final class Router implements EventPoller.Handler<IngressEvent>
             {
                 resultHandler.onResult(r, state, r.result, reason);
             }
-            catch (final RuntimeException e)
+            catch (final Throwable e)
             {
-                LOG.error("result handler threw for task {}; dispatch goes on", r.task.id(), e);
+                resultHandlerFaults.report("threw for a task; its terminal state stands, dispatch goes on", e);
             }
         }
         if (r.future != null)
         {
-            r.future.complete(new TaskResult(r.task, state, last != null ? last.id() : null, r.result, reason,
-                r.startedAttempts, r.tokensUsed, now - r.acceptedNanos));
+            try
+            {
+                r.future.complete(new TaskResult(r.task, state, last != null ? last.id() : null, r.result, reason,
+                    r.startedAttempts, r.tokensUsed, now - r.acceptedNanos));
+            }
+            catch (final Throwable e)
+            {
+                // dependent stages run inside complete(); the future itself is completed by now
+                resultHandlerFaults.report("a stage depending on a task's future threw; dispatch goes on", e);
+            }
         }
-        // last: once every admission is released a drain may return, and all callbacks must have run by then
-        r.lane.release(r.admissionLevel);
-        release(r);
     }
 
     // ---------------------------------------------------------------- fleet changes (commands)
@@ -1010,6 +1120,7 @@ final class Router implements EventPoller.Handler<IngressEvent>
         {
             lane = new Lane(spec.type(), engine.config.queueCapacity, new AgentState[]{agent});
             lane.bucket = typeBuckets.get(spec.type());
+            lane.aging = new Aging(agingQuantum);
             final Lane[] grown = java.util.Arrays.copyOf(lanes, lanes.length + 1);
             grown[lanes.length] = lane;
             lanes = grown;

@@ -3,29 +3,35 @@ package dev.ringmaster.dispatch.internal;
 import org.jctools.queues.MpscArrayQueue;
 
 /**
- * Finished attempts on their way back to the router: many producers (workers and adapter threads), one consumer (the
- * router); lock-free, and it wakes the router if it is parked.
+ * Finished attempts on their way back to the routing role: many producers (workers and adapter threads), one consumer
+ * at a time (the role's holder); lock-free. Offering requests the role, so a completing thread usually folds its own
+ * completion in at once instead of waking another thread.
  */
 final class Signals
 {
     private final MpscArrayQueue<TaskRecord> queue;
-    private final ParkingIdleStrategy routerIdle;
+    private RoutingRole role;
 
-    Signals(final int capacity, final ParkingIdleStrategy routerIdle)
+    Signals(final int capacity)
     {
         this.queue = new MpscArrayQueue<>(capacity);
-        this.routerIdle = routerIdle;
+    }
+
+    /** Called once while the engine is built, before any thread starts (Thread.start publishes it). */
+    void attach(final RoutingRole role)
+    {
+        this.role = role;
     }
 
     void offer(final TaskRecord record)
     {
-        // capacity covers every record that can be in flight at once; spinning here would mean a sizing bug
+        // capacity covers every record that can be in flight at once; failing here would mean a sizing bug
         while (!queue.offer(record))
         {
-            routerIdle.wake();
+            role.request();
             Thread.onSpinWait();
         }
-        routerIdle.wake();
+        role.request();
     }
 
     boolean isEmpty()
@@ -33,7 +39,7 @@ final class Signals
         return queue.isEmpty();
     }
 
-    /** Router only. */
+    /** Role holder only. */
     TaskRecord poll()
     {
         return queue.relaxedPoll();

@@ -17,7 +17,8 @@ import java.util.concurrent.CompletableFuture;
  *   <li>completing thread: writes the outcome fields, then offers the record to the signal queue (release);</li>
  *   <li>router again: after polling the signal queue (acquire), until the record is recycled.</li>
  * </ul>
- * An attempt timed out by the router never hands the record back: the late completion only frees the slot.
+ * An attempt timed out by the router never hands the record back: the late completion only frees the slot, and the
+ * task goes on in a {@link #detachedCopy()}, so the record the adapter holds stays valid and is never recycled.
  */
 public final class TaskRecord implements TaskView
 {
@@ -79,6 +80,33 @@ public final class TaskRecord implements TaskView
         this.deadlineNanos = task.ttlNanos() == 0 ? Long.MAX_VALUE : nowNanos + task.ttlNanos();
         this.enqueuedNanos = nowNanos;
         this.future = future;
+    }
+
+    /** @return a copy carrying this task on, for a record an adapter may still hold after a timeout. */
+    TaskRecord detachedCopy()
+    {
+        final TaskRecord c = new TaskRecord();
+        c.task = task;
+        c.lane = lane;
+        c.sequence = sequence;
+        c.level = level;
+        c.admissionLevel = admissionLevel;
+        c.urgency = urgency;
+        c.attempt = attempt;
+        c.startedAttempts = startedAttempts;
+        c.lastAgent = lastAgent;
+        c.lastFailure = lastFailure;
+        c.acceptedNanos = acceptedNanos;
+        c.deadlineNanos = deadlineNanos;
+        c.enqueuedNanos = enqueuedNanos;
+        c.assignedNanos = assignedNanos;
+        c.startNanos = startNanos;
+        c.finishNanos = finishNanos;
+        c.assignedTo = assignedTo;
+        c.executedBy = executedBy;
+        c.stolenFrom = stolenFrom;
+        c.future = future;
+        return c;
     }
 
     static long urgencyOf(final int level, final long sequence)

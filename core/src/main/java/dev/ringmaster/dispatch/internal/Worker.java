@@ -18,12 +18,14 @@ final class Worker
     private final Signals signals;
     final ParkingIdleStrategy idle;
 
-    Worker(final Control control, final AgentState[] mine, final Signals signals, final long maxParkNanos)
+    Worker(final Control control, final AgentState[] mine, final Signals signals, final boolean busySpin,
+           final long maxParkNanos)
     {
         this.control = control;
         this.mine = mine;
         this.signals = signals;
-        this.idle = new ParkingIdleStrategy(20, 10, 1_000, maxParkNanos, this::workPending);
+        this.idle = new ParkingIdleStrategy(busySpin ? Long.MAX_VALUE : Engine.WORKER_SPIN_NANOS, Engine.WORKER_YIELD_NANOS,
+            1_000, maxParkNanos, this::workPending);
     }
 
     void run()
