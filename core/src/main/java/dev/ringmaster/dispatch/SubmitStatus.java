@@ -12,7 +12,9 @@ public enum SubmitStatus
     UNKNOWN_AGENT_TYPE("no agent of the task's type is registered: register one, or fix the task's type"),
     NO_CAPABLE_AGENT("no agent of the task's type has every skill the task requires: add one, or drop the requirement"),
     EXPIRED("the task's time to live had already passed"),
-    NOT_RUNNING("the dispatcher is not running (not started, draining or shut down)");
+    NOT_RUNNING("the dispatcher is not running (not started, draining or shut down)"),
+    DUPLICATE_ID("a task with this id is already accepted and not finished (the same Task submitted twice, or an " +
+        "explicit id reused): submit a new Task, or wait for the first one's result");
 
     private final String reason;
 

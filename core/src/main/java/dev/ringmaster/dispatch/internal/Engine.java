@@ -60,6 +60,8 @@ public final class Engine
     final StageRecorders stages = new StageRecorders();
     final Counters counters = new Counters();
     final DeadLetterLog deadLetters;
+    /** Ids of accepted, not yet terminal tasks: a second submission of one is refused. */
+    final LiveIds liveIds;
 
     /** Replaced (copy on write) by the router when a new agent type appears; read by submitters. */
     volatile Map<String, Lane> lanesByType;
@@ -108,6 +110,7 @@ public final class Engine
         // sized for the largest fleet, so agents added at run time never outgrow it
         this.signals = new Signals(MAX_FLEET_SLOTS);
         this.deadLetters = new DeadLetterLog(config.deadLetterCapacity);
+        this.liveIds = new LiveIds((int)Math.min(Integer.MAX_VALUE, config.ringSize + (long)Priority.COUNT * config.queueCapacity));
 
         final AgentState[] agents = new AgentState[specs.size()];
         final Map<String, List<AgentState>> byType = new LinkedHashMap<>();
@@ -209,6 +212,11 @@ public final class Engine
             lane.release(level);
             return SubmitStatus.NOT_RUNNING;
         }
+        if (liveIds.add(task.id()) == LiveIds.Added.DUPLICATE)
+        {
+            lane.release(level);
+            return SubmitStatus.DUPLICATE_ID;
+        }
         final long seq;
         try
         {
@@ -216,6 +224,7 @@ public final class Engine
         }
         catch (final InsufficientCapacityException e)
         {
+            liveIds.remove(task.id());
             lane.release(level);
             return SubmitStatus.RING_FULL;
         }
@@ -234,6 +243,7 @@ public final class Engine
             case NO_CAPABLE_AGENT -> task.targetAgent() != null && !lanesByType.get(task.type()).hasAgent(task.targetAgent()) ?
                 "the task is addressed to agent '" + task.targetAgent() + "', which is not an agent of type '" + task.type() + "'" :
                 "no agent of type '" + task.type() + "' has all of " + dev.ringmaster.model.Skills.names(task.requiredSkills());
+            case DUPLICATE_ID -> "task id " + task.id() + " is already accepted and not finished";
             default -> null;
         };
     }

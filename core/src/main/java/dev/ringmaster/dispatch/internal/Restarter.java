@@ -86,7 +86,18 @@ final class Restarter
             adapter = factory.create(spec);
             adapter.start();
             final AgentAdapter started = adapter;
-            engine.addAgent(spec, adapter).whenComplete((agent, error) ->
+            // counted inside the command, before the agent can take a task: a caller who sees a task finish on the
+            // restarted agent also sees the restart counted
+            engine.enqueue(new Command<dev.ringmaster.spi.AgentView>()
+            {
+                @Override
+                void apply(final Router router, final long now)
+                {
+                    final dev.ringmaster.spi.AgentView agent = router.addAgent(spec, started);
+                    restarts.incrementAndGet();
+                    future.complete(agent);
+                }
+            }).whenComplete((agent, error) ->
             {
                 if (error != null)
                 {
@@ -95,7 +106,6 @@ final class Restarter
                 }
                 else
                 {
-                    restarts.incrementAndGet();
                     LOG.info("agent '{}' restarted by its factory", spec.id());
                 }
             });

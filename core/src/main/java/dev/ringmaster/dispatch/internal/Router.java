@@ -993,6 +993,8 @@ final class Router implements EventPoller.Handler<IngressEvent>
 
     private void terminal(final TaskRecord r, final TerminalState state, final String reason, final long now)
     {
+        // first: a callback below may submit the same Task again (a retry by resubmission), which must be accepted
+        engine.liveIds.remove(r.task.id());
         try
         {
             announceTerminal(r, state, reason, now);

@@ -1,0 +1,151 @@
+package dev.ringmaster.dispatch.internal;
+
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * The ids of accepted, not yet terminal tasks, so that a second submission of a live id is refused with
+ * {@code DUPLICATE_ID}; lock-free and allocation-free, {@link #add} from any submitter, {@link #remove} from the
+ * routing role's holder or a submitter backing out.
+ *
+ * <p>Layout: buckets of one cache line (8 longs), 7 id cells and an overflow count of the ids that found the bucket
+ * full and went on to the next ones (at most {@link #PROBES} buckets). A lookup reads one line unless the count says
+ * otherwise. Claiming a cell is a CAS; after it the claimer looks again for another copy of its id, and withdraws if
+ * it finds one. Two submissions of one id racing at the same instant may therefore both be refused, never both
+ * accepted: under sequential consistency of the atomics, each of them sees the other's claim or one of them sees none.
+ */
+final class LiveIds
+{
+    /** Never a task id: the task builder reserves it for "no explicit id". */
+    private static final long EMPTY = Long.MIN_VALUE;
+    private static final int CELLS = 7;
+    private static final int LINE = 8;
+    private static final int PROBES = 4;
+    /** 16 MiB of table at most; beyond its reach ids are accepted untracked rather than refused. */
+    private static final int MAX_BUCKETS = 1 << 18;
+
+    /** Outcome of {@link #add}. */
+    enum Added
+    {
+        ADDED,
+        DUPLICATE,
+        /** Every probed bucket is full: the id is accepted without duplicate detection (table outgrown). */
+        UNTRACKED
+    }
+
+    private final AtomicLongArray table;
+    private final int bucketMask;
+
+    /** @param expectedLive the most ids live at once that the table should hold with room to spare. */
+    LiveIds(final int expectedLive)
+    {
+        final int buckets = Integer.highestOneBit(Math.min(MAX_BUCKETS, Math.max(64, expectedLive / 4)) - 1) << 1;
+        this.bucketMask = buckets - 1;
+        this.table = new AtomicLongArray(buckets * LINE);
+        for (int b = 0; b < buckets; b++)
+        {
+            for (int c = 0; c < CELLS; c++)
+            {
+                table.set(b * LINE + c, EMPTY);
+            }
+        }
+    }
+
+    private int bucket(final long id)
+    {
+        final long h = id * 0x9E3779B97F4A7C15L; // spreads explicit ids that share low bits
+        return (int)(h ^ (h >>> 32)) & bucketMask;
+    }
+
+    /** @return where the id is, or -1; any thread. */
+    private int find(final long id, final int exceptCell)
+    {
+        int b = bucket(id);
+        for (int probe = 0; probe < PROBES; probe++)
+        {
+            final int base = b * LINE;
+            for (int c = 0; c < CELLS; c++)
+            {
+                if (base + c != exceptCell && table.get(base + c) == id)
+                {
+                    return base + c;
+                }
+            }
+            if (table.get(base + CELLS) == 0)
+            {
+                return -1; // nothing went past this bucket
+            }
+            b = (b + 1) & bucketMask;
+        }
+        return -1;
+    }
+
+    Added add(final long id)
+    {
+        if (find(id, -1) >= 0)
+        {
+            return Added.DUPLICATE;
+        }
+        int b = bucket(id);
+        for (int probe = 0; probe < PROBES; probe++)
+        {
+            final int base = b * LINE;
+            for (int c = 0; c < CELLS; c++)
+            {
+                if (table.get(base + c) == EMPTY && table.compareAndSet(base + c, EMPTY, id))
+                {
+                    if (find(id, base + c) >= 0)
+                    {
+                        release(id, base + c, probe); // a racing submission of the same id: back out
+                        return Added.DUPLICATE;
+                    }
+                    return Added.ADDED;
+                }
+            }
+            // full: later lookups of ids hashed here must look further
+            table.getAndIncrement(base + CELLS);
+            b = (b + 1) & bucketMask;
+        }
+        undoOverflow(id, PROBES);
+        return Added.UNTRACKED;
+    }
+
+    /** Forgets a live id (terminal, or a submission that backed out); a no-op for an untracked one. */
+    void remove(final long id)
+    {
+        int b = bucket(id);
+        for (int probe = 0; probe < PROBES; probe++)
+        {
+            final int base = b * LINE;
+            for (int c = 0; c < CELLS; c++)
+            {
+                if (table.get(base + c) == id)
+                {
+                    release(id, base + c, probe);
+                    return;
+                }
+            }
+            if (table.get(base + CELLS) == 0)
+            {
+                return;
+            }
+            b = (b + 1) & bucketMask;
+        }
+    }
+
+    private void release(final long id, final int cell, final int probe)
+    {
+        table.set(cell, EMPTY);
+        undoOverflow(id, probe);
+    }
+
+    /** The buckets an id skipped on its way to the probe it sits in no longer need to send lookups on for it. */
+    private void undoOverflow(final long id, final int skipped)
+    {
+        int b = bucket(id);
+        for (int i = 0; i < skipped; i++)
+        {
+            table.getAndDecrement(b * LINE + CELLS);
+            b = (b + 1) & bucketMask;
+        }
+    }
+}
