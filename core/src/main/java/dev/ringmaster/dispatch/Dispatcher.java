@@ -366,7 +366,7 @@ public final class Dispatcher implements AutoCloseable
         return new MetricsSnapshot(elapsed, engine.strategyName(), engine.accepted(), engine.completed(),
             engine.deadLettered(), engine.expired(), engine.cancelled(), engine.outstanding(), engine.retried(),
             engine.timedOut(), engine.stolen(), depth, stages, stats, Gini.of(counts), Gini.of(tokens),
-            engine.ejections(), engine.rateLimitedNanos());
+            engine.ejections(), engine.rateLimitedNanos(), engine.faults());
     }
 
     /**

@@ -26,13 +26,20 @@ import java.util.Map;
  * @param giniByTokens   Gini coefficient of tokens per agent.
  * @param ejections      outlier ejections so far.
  * @param rateLimitedNanos per rate limit ("type:NAME", "tenant:NAME"), how long it held work back.
+ * @param faults         plugin and callback faults the dispatcher contained.
  */
 public record MetricsSnapshot(long elapsedNanos, String strategy, long accepted, long completed, long deadLettered,
                               long expired, long cancelled, long outstanding, long retries, long timeouts, long steals,
                               Map<Priority, Long> queueDepth, Map<String, LatencySummary> stages,
                               List<AgentStats> agents, double giniByCount, double giniByTokens, long ejections,
-                              Map<String, Long> rateLimitedNanos)
+                              Map<String, Long> rateLimitedNanos, FaultCounts faults)
 {
+    /** @return routing decisions in which the strategy failed and the built-in fallback chose. */
+    public long strategyFaults()
+    {
+        return faults.strategy();
+    }
+
     /** @return tasks that reached a terminal state. */
     public long terminal()
     {

@@ -1,5 +1,12 @@
 package dev.ringmaster.dispatch;
 
+import dev.ringmaster.spi.AgentView;
+import dev.ringmaster.spi.Candidates;
+import dev.ringmaster.spi.DispatchListener;
+import dev.ringmaster.spi.RoutingDecision;
+import dev.ringmaster.spi.RoutingStrategy;
+import dev.ringmaster.spi.TaskView;
+
 import dev.ringmaster.testing.TestStrategies;
 import dev.ringmaster.model.AgentSpec;
 import dev.ringmaster.model.Priority;
@@ -23,8 +30,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every accepted task reaches exactly one terminal state, with four producers and agents that succeed, throw, hang
- * past their timeout, complete late, or are slow. Seeded: a failing seed replays the same workload.
+ * Every accepted task reaches exactly one terminal state, with four producers and agents that succeed, throw, throw
+ * {@code Error}s, hang past their timeout, complete late, complete twice, or are slow; a routing strategy, a listener
+ * and a result handler that throw {@code Error}s now and then. Seeded: a failing seed replays the same workload.
  */
 class ConservationTest
 {
@@ -68,9 +76,51 @@ class ConservationTest
                         c.succeed("ok");
                     }
                 })
+                .agent(AgentSpec.builder("dier", "worker").capacity(2).build(), (t, c, tel) ->
+                {
+                    if (ThreadLocalRandom.current().nextInt(4) == 0)
+                    {
+                        throw new AgentDied("agent died on task " + t.task().id());
+                    }
+                    c.succeed("ok");
+                    if (ThreadLocalRandom.current().nextInt(4) == 0)
+                    {
+                        c.succeed("twice"); // a second completion must be ignored, not thrown back or counted
+                    }
+                })
                 .agent(AgentSpec.builder("slow", "worker").capacity(8).build(), (t, c, tel) ->
                     timer.schedule(() -> c.fail(new RuntimeException("slow agent gave up")), 1, TimeUnit.MILLISECONDS))
-                .strategy(TestStrategies.leastLoaded())
+                .strategy(sometimesFailing(TestStrategies.leastLoaded(), seed))
+                .listener(new DispatchListener()
+                {
+                    private final SplittableRandom random = new SplittableRandom(seed);
+
+                    @Override
+                    public void onAssigned(final TaskView task, final AgentView agent, final String strategy,
+                                           final double score, final double runnerUp, final long nanos)
+                    {
+                        if (random.nextInt(100) == 0)
+                        {
+                            throw new AgentDied("listener bug");
+                        }
+                    }
+
+                    @Override
+                    public void onAccepted(final TaskView task, final long nanos)
+                    {
+                        if (random.nextInt(100) == 0)
+                        {
+                            throw new AgentDied("listener bug on accept");
+                        }
+                    }
+                })
+                .onResult((task, state, result, reason) ->
+                {
+                    if (task.task().id() % 97 == 0)
+                    {
+                        throw new AgentDied("result handler bug");
+                    }
+                })
                 .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(5))
                 .watchdogInterval(Duration.ofMillis(1))
                 .listener(log)
@@ -136,10 +186,44 @@ class ConservationTest
             assertThat(m.terminal()).isEqualTo(acceptedIds.size());
             assertThat(m.outstanding()).isZero();
             assertThat(d.deadLetters()).allSatisfy(dl -> assertThat(dl.reason()).isNotBlank());
+            assertThat(m.strategyFaults()).as("the strategy's Errors were caught and counted").isPositive();
         }
         finally
         {
             timer.shutdownNow();
         }
+    }
+
+    /** An Error, as a plugin with a bug might throw (NoClassDefFoundError, AssertionError, StackOverflowError...). */
+    private static final class AgentDied extends Error
+    {
+        AgentDied(final String message)
+        {
+            super(message, null, false, false); // no stack trace: thousands are thrown
+        }
+    }
+
+    /** Throws an Error from about one decision in 50, seeded; called by one routing thread at a time. */
+    private static RoutingStrategy sometimesFailing(final RoutingStrategy inner, final long seed)
+    {
+        final SplittableRandom random = new SplittableRandom(seed);
+        return new RoutingStrategy()
+        {
+            @Override
+            public String name()
+            {
+                return "sometimes-failing";
+            }
+
+            @Override
+            public int select(final TaskView task, final Candidates candidates, final RoutingDecision decision)
+            {
+                if (random.nextInt(50) == 0)
+                {
+                    throw new AgentDied("strategy bug");
+                }
+                return inner.select(task, candidates, decision);
+            }
+        };
     }
 }

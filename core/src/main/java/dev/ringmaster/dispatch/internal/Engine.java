@@ -706,6 +706,12 @@ public final class Engine
         return out;
     }
 
+    /** @return the faults of plugins and callbacks contained so far (approximate while tasks flow). */
+    public dev.ringmaster.metrics.FaultCounts faults()
+    {
+        return router.faults();
+    }
+
     public long failedAttempts()
     {
         return counters.failedAttempts.get();

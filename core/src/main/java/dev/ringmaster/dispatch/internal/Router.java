@@ -205,6 +205,13 @@ final class Router implements EventPoller.Handler<IngressEvent>
         return engine.outstanding() > 0;
     }
 
+    /** Any thread (the counts are published with ordered stores or atomics). */
+    dev.ringmaster.metrics.FaultCounts faults()
+    {
+        return new dev.ringmaster.metrics.FaultCounts(counters.strategyFaults.get(), counters.strategyQuarantines.get(),
+            listener.errors(), resultHandlerFaults.total());
+    }
+
     /** Called as a thread takes the role. @return the token for {@link #exitRole}. */
     long enterRole()
     {

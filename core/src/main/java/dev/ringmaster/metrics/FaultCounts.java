@@ -1,0 +1,19 @@
+package dev.ringmaster.metrics;
+
+/**
+ * Faults of plugins and callbacks that the dispatcher contained, since start; immutable.
+ *
+ * @param strategy            routing decisions in which the strategy threw (anything, {@code Error}s included) or
+ *                            answered an index out of range; each fell back to the built-in least-in-flight choice.
+ * @param strategyQuarantines times the strategy failed so often in a row that it was set aside for a while.
+ * @param listeners           events a dispatch listener threw from (the event was dropped for that listener).
+ * @param callbacks           result-handler calls and future stages that threw (the terminal state stood).
+ */
+public record FaultCounts(long strategy, long strategyQuarantines, long listeners, long callbacks)
+{
+    /** @return the sum of every kind. */
+    public long total()
+    {
+        return strategy + listeners + callbacks;
+    }
+}
