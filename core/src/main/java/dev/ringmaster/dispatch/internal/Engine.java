@@ -2,7 +2,6 @@ package dev.ringmaster.dispatch.internal;
 
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
-import com.lmax.disruptor.EventPoller;
 import dev.ringmaster.dispatch.DeadLetter;
 import dev.ringmaster.dispatch.ResultHandler;
 import dev.ringmaster.dispatch.SubmitStatus;
@@ -161,11 +160,11 @@ public final class Engine
         // nothing ever waits on this ring (the router polls it), so a non-blocking wait strategy: the default,
         // BlockingWaitStrategy, takes a lock and signals a condition on every publish, i.e. on every submit
         this.ring = RingBuffer.createMultiProducer(IngressEvent::new, config.ringSize, new com.lmax.disruptor.YieldingWaitStrategy());
-        final EventPoller<IngressEvent> poller = ring.newPoller();
-        ring.addGatingSequences(poller.getSequence());
+        final com.lmax.disruptor.Sequence consumed = new com.lmax.disruptor.Sequence();
+        ring.addGatingSequences(consumed);
         this.restarter = config.supervision == null ? null :
             new Restarter(this, config.supervision, new HashMap<>(config.factories));
-        this.router = new Router(this, poller, strategy, new Listeners(listeners.toArray(new DispatchListener[0])),
+        this.router = new Router(this, consumed, strategy, new Listeners(listeners.toArray(new DispatchListener[0])),
             resultHandler, workerIdles, config);
         this.role = new RoutingRole(router, routerIdle);
         signals.attach(role);

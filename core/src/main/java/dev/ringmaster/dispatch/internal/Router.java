@@ -1,6 +1,7 @@
 package dev.ringmaster.dispatch.internal;
 
-import com.lmax.disruptor.EventPoller;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.Sequence;
 import dev.ringmaster.dispatch.DeadLetter;
 import dev.ringmaster.dispatch.ResultHandler;
 import dev.ringmaster.dispatch.TaskResult;
@@ -24,7 +25,7 @@ import java.util.SplittableRandom;
  * <p>Aging bound ({@link Aging}): within a lane, the head of any waiting level is dispatched within
  * {@code agingQuantum + 3} dispatches of its lane once an agent able to take it has room.
  */
-final class Router implements EventPoller.Handler<IngressEvent>
+final class Router
 {
     private static final Logger LOG = LoggerFactory.getLogger(Router.class);
     private static final int DISPATCH_BATCH = 256;
@@ -33,7 +34,8 @@ final class Router implements EventPoller.Handler<IngressEvent>
 
     private final Engine engine;
     private final Control control;
-    private final EventPoller<IngressEvent> poller;
+    /** The last ingress sequence fully processed; the ring's gating sequence, so producers never overwrite a live event. */
+    private final Sequence consumed;
     /** The router's own copies of the fleet arrays; it is their only writer and republishes them to the engine. */
     private Lane[] lanes;
     private AgentState[] agents;
@@ -78,14 +80,15 @@ final class Router implements EventPoller.Handler<IngressEvent>
     private long strategyQuarantinedUntilNanos;
     private final FaultLog strategyFaults;
     private final FaultLog resultHandlerFaults = new FaultLog(LOG, "result handler");
+    private final FaultLog ingressFaults = new FaultLog(LOG, "router");
 
-    Router(final Engine engine, final EventPoller<IngressEvent> poller, final RoutingStrategy strategy,
+    Router(final Engine engine, final Sequence consumed, final RoutingStrategy strategy,
            final Listeners listener, final ResultHandler resultHandler, final ParkingIdleStrategy[] workerIdles,
            final EngineConfig config)
     {
         this.engine = engine;
         this.control = engine.control;
-        this.poller = poller;
+        this.consumed = consumed;
         this.lanes = engine.lanes;
         this.agents = engine.agents;
         this.signals = engine.signals;
@@ -123,6 +126,7 @@ final class Router implements EventPoller.Handler<IngressEvent>
         {
             release(new TaskRecord());
         }
+        liveRecords = 0; // the pool's records were released without ever being acquired
     }
 
     /** One duty cycle. @return the amount of work done, 0 when idle. */
@@ -130,14 +134,7 @@ final class Router implements EventPoller.Handler<IngressEvent>
     {
         int work = 0;
         batchCapHit = false;
-        try
-        {
-            poller.poll(this);
-        }
-        catch (final Exception e)
-        {
-            LOG.error("router failed while draining the ingress ring", e);
-        }
+        pollIngress(INGRESS_BATCH);
         work += pending;
         pending = 0;
         long now = System.nanoTime();
@@ -179,7 +176,7 @@ final class Router implements EventPoller.Handler<IngressEvent>
     /** @return true if anything waits for the routing role; the router thread's safety net (any thread, racy). */
     boolean workPending()
     {
-        return engine.ring.getCursor() > poller.getSequence().get() || !signals.isEmpty() || !engine.commands.isEmpty();
+        return engine.ring.getCursor() > consumed.get() || !signals.isEmpty() || !engine.commands.isEmpty();
     }
 
     /** Role holder: @return true if the last cycle stopped at a batch cap with more placeable work behind it. */
@@ -202,7 +199,7 @@ final class Router implements EventPoller.Handler<IngressEvent>
     /** @return true if a watchdog pass could find anything: some task is queued or running. */
     private boolean hasRunningWork()
     {
-        return engine.outstanding() > 0;
+        return liveRecords > 0;
     }
 
     /** Any thread (the counts are published with ordered stores or atomics). */
@@ -224,13 +221,50 @@ final class Router implements EventPoller.Handler<IngressEvent>
     }
 
     private int pending;
+    /** Records taken from the pool and not yet back: accepted tasks not terminal (plus detached copies' originals). */
+    private int liveRecords;
     private boolean batchCapHit;
     private boolean signalCapHit;
 
     // ---------------------------------------------------------------- ingress
 
-    @Override
-    public boolean onEvent(final IngressEvent event, final long seq, final boolean endOfBatch)
+    /**
+     * Takes up to {@code limit} published submissions from the ring. Not Disruptor's {@code EventPoller}: it finds the
+     * highest published sequence over everything the producers claimed, which on a full ring of 65,536 means scanning
+     * them all to process a batch of 256, on every cycle.
+     */
+    private void pollIngress(final int limit)
+    {
+        final RingBuffer<IngressEvent> ring = engine.ring;
+        final long next = consumed.get() + 1;
+        final long cursor = ring.getCursor();
+        if (cursor < next)
+        {
+            return;
+        }
+        final long upper = cursor - next >= limit ? next + limit - 1 : cursor;
+        long seq = next;
+        // isAvailable per slot stops at the first claimed-but-unpublished one, as the batch must
+        while (seq <= upper && ring.isAvailable(seq))
+        {
+            try
+            {
+                onEvent(ring.get(seq));
+            }
+            catch (final Throwable t)
+            {
+                ingressFaults.report("failed on a submission; the event is skipped", t);
+            }
+            seq++;
+        }
+        if (seq > next)
+        {
+            consumed.set(seq - 1); // ordered store: the producers may reuse these slots now
+        }
+        batchCapHit |= seq > upper && upper < cursor;
+    }
+
+    private void onEvent(final IngressEvent event)
     {
         final TaskRecord r = acquire();
         r.init(event.task, event.lane, ++sequence, event.submitNanos, event.future);
@@ -251,13 +285,6 @@ final class Router implements EventPoller.Handler<IngressEvent>
         {
             r.lane.enqueue(r, now);
         }
-        // a bounded batch per cycle: a submitter holding the role routes a few hundred tasks, not a whole ring
-        if (pending < INGRESS_BATCH)
-        {
-            return true;
-        }
-        batchCapHit = true;
-        return false;
     }
 
     // ---------------------------------------------------------------- placement
@@ -1078,14 +1105,7 @@ final class Router implements EventPoller.Handler<IngressEvent>
             work++;
             // a task submitted before the command was queued must be visible to it (cancel, locate, re-prioritize):
             // its publication happened before the command's, so one more poll of the ring brings it in
-            try
-            {
-                poller.poll(this);
-            }
-            catch (final Exception e)
-            {
-                LOG.error("router failed while draining the ingress ring", e);
-            }
+            pollIngress(Integer.MAX_VALUE);
             try
             {
                 c.apply(this, now);
@@ -1504,6 +1524,7 @@ final class Router implements EventPoller.Handler<IngressEvent>
 
     private TaskRecord acquire()
     {
+        liveRecords++;
         final TaskRecord r = freeList;
         if (r == null)
         {
@@ -1516,6 +1537,7 @@ final class Router implements EventPoller.Handler<IngressEvent>
 
     private void release(final TaskRecord r)
     {
+        liveRecords--;
         r.clear();
         r.nextFree = freeList;
         freeList = r;

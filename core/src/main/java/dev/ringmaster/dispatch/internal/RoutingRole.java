@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
  * <p>Why: a parked router costs a wake-up per task (microseconds, milliseconds on a busy 2-core machine). With the
  * role, an idle dispatcher routes a submitted task on the submitting thread and a finished one on the completing
  * thread, so the common path crosses threads once, submitter to worker. A submitter or worker holds the role for a
- * bounded number of cycles; past that it hands the role, still held, to the router thread, so a producer under
- * sustained load is not turned into a router.
+ * bounded number of cycles, so a submit never turns into routing for ever; past that it lets go and leaves what is
+ * left to the next request, with the router thread woken as a backstop.
  *
  * <p>The atomic increment and decrement on {@code wip} order one holder's writes before the next holder's reads, so
  * routing state stays plain fields with one writer at a time.
@@ -23,15 +23,15 @@ final class RoutingRole
 {
     private static final Logger LOG = LoggerFactory.getLogger(RoutingRole.class);
     /** Duty cycles a submitter or worker may run before handing the role to the router thread. */
-    static final int GUEST_CYCLES = 4;
+    static final int GUEST_CYCLES = 2;
+    /** The router thread's budget per hold: it lets go now and then too, so that its idle strategy sees the time. */
+    static final int ROUTER_CYCLES = 64;
 
     private final PaddedAtomicLong wip = new PaddedAtomicLong();
     private final Router router;
     private final ParkingIdleStrategy routerIdle;
-    /** Set by a guest holder that hands the (still held) role over; cleared by the router thread that takes it. */
-    private volatile boolean handedOver;
-    /** The requests the handing-over guest had counted and not yet subtracted; written before {@link #handedOver}. */
-    private long handedMissed;
+    /** Set by a guest that let go of the role over budget with work left; the router thread takes that work. */
+    private volatile boolean backstopWanted;
     /** Read by the router thread's idle strategy: when timed work (retries, rate limits, watchdog) falls due. */
     private volatile long wakeAtNanos = Long.MAX_VALUE;
 
@@ -50,27 +50,27 @@ final class RoutingRole
         }
     }
 
-    /** Router thread: takes the role if it was handed over or is free and timed work is due. @return work done. */
+    /** Router thread: takes the role if it is free and a guest left work, timed work is due, or work waits. @return work done. */
     int routerCycle(final long nowNanos)
     {
-        if (handedOver)
+        final boolean wanted = backstopWanted;
+        if (wanted)
         {
-            handedOver = false;
-            return hold(Integer.MAX_VALUE, handedMissed);
+            backstopWanted = false;
         }
         // only when nobody holds the role: a holder does timed work in its own cycles, and every published task,
-        // completion or command already requested the role; this is the path for timers and the safety net
-        if ((nowNanos - wakeAtNanos >= 0 || router.workPending()) && wip.get() == 0 && wip.compareAndSet(0, 1))
+        // completion or command already requested the role; this is the path for timers and the backstop
+        if ((wanted || nowNanos - wakeAtNanos >= 0 || router.workPending()) && wip.get() == 0 && wip.compareAndSet(0, 1))
         {
-            return hold(Integer.MAX_VALUE, 1);
+            return hold(ROUTER_CYCLES, 1);
         }
         return 0;
     }
 
-    /** @return true if the router thread should not park: the role was handed to it. */
+    /** @return true if the router thread should not park: a guest left work behind for it. */
     boolean routerHasWork()
     {
-        return handedOver;
+        return backstopWanted;
     }
 
     /** @return when the router thread must next look at timed work, Long.MAX_VALUE if nothing is timed. */
@@ -97,12 +97,21 @@ final class RoutingRole
                 {
                     continue; // a lane stopped at its batch cap: keep the role, more can be placed now
                 }
-                if (cycles >= maxCycles && (router.morePending() || wip.get() != missed))
+                if (cycles >= maxCycles)
                 {
-                    // sustained load: the router thread takes over the role as it is (still held, wip unchanged)
-                    handedMissed = missed;
-                    handedOver = true; // volatile store: publishes handedMissed and the routing state to the router
-                    routerIdle.wake();
+                    // over budget with work left: let go of the role entirely instead of handing it to the router
+                    // thread, which may be parked (a wake-up would stall every submitter and worker meanwhile). The
+                    // requests counted so far are dropped, not their work: it waits in the ring, the completion queue
+                    // or a lane, and the next request from any thread takes the role and does it; the router thread
+                    // is woken as the backstop in case none comes
+                    wakeAtNanos = router.nextTimedWorkNanos();
+                    final boolean leftWork = router.morePending() || wip.get() != missed;
+                    wip.set(0); // volatile store: the next holder's atomic increment reads it, and sees our writes
+                    if (leftWork || router.workPending())
+                    {
+                        backstopWanted = true;
+                        routerIdle.wake();
+                    }
                     return work;
                 }
                 wakeAtNanos = router.nextTimedWorkNanos(); // before the release: after it, another holder owns the state

@@ -138,9 +138,10 @@ final class Worker
         final Slot slot = agent.acquireSlot();
         r.executedBy = agent;
         r.stolenFrom = stolenFrom;
-        r.startNanos = now;
+        // the clock again, not the cycle's: the completions before this start may have routed for a while
+        r.startNanos = System.nanoTime();
         final long taskId = r.task.id(); // r may be recycled as soon as the adapter completes
-        slot.start(r, now);
+        slot.start(r, r.startNanos);
         try
         {
             agent.adapter.execute(r, slot, agent);
