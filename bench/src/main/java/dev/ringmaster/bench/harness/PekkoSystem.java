@@ -36,12 +36,13 @@ import java.util.concurrent.TimeoutException;
  * empty mailbox, the router counts the routees' mailboxes, which for that queue is O(its length): a backlog makes
  * each routing decision slower, a property of this router.
  *
- * <p>The {@code ActorSystem} is configured in code from Pekko's reference configuration alone (no
- * {@code application.conf}, no system properties): daemon threads, no JVM shutdown hooks, Pekko's own dispatchers
- * cut to one thread each (they are idle during a run), warnings and errors to slf4j (see {@link WarningLogger}) and
- * nothing else, no dead-letter logging. Besides the routees' threads, Pekko runs its scheduler thread, which ticks
- * every 10 ms. Graceful {@link #stop} broadcasts a {@link PoisonPill} behind the routees' messages and waits for the
- * router to stop, then terminates the system; {@code stop(true)} terminates at once, dropping what has not started.
+ * <p>The {@code ActorSystem} is configured in code over Pekko's reference configuration (no {@code application.conf};
+ * a {@code -Dpekko...} system property still overrides a default that is not set here): daemon threads, no JVM
+ * shutdown hooks, Pekko's own dispatchers cut to one thread each (they are idle during a run), warnings and errors to
+ * slf4j (see {@link WarningLogger}) and nothing else, no dead-letter logging. Besides the routees' threads, Pekko runs
+ * its scheduler thread, which ticks every 10 ms. Graceful {@link #stop} broadcasts a {@link PoisonPill} behind the
+ * routees' messages and waits for the router to stop, then terminates the system; {@code stop(true)} terminates at
+ * once, dropping what has not started.
  */
 final class PekkoSystem implements SystemUnderTest
 {
@@ -67,7 +68,7 @@ final class PekkoSystem implements SystemUnderTest
 
     /**
      * @return the whole configuration but Pekko's reference defaults, which {@link ActorSystem#create} adds as the
-     *     fallback (without {@code ConfigFactory.load}: no {@code application.conf} and no system property applies).
+     *     fallback (with system properties over them); no {@code ConfigFactory.load}, so no {@code application.conf}.
      */
     static Config config(final int workers)
     {
