@@ -31,8 +31,9 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * {@code ringmaster bench}: the end-to-end latency harness, Ringmaster side by side with ThreadPoolExecutor,
- * ForkJoinPool and a bare Disruptor hop under the same open-loop load; picocli creates one instance per execution
- * and calls it on the executing thread, which drives the harness (the harness starts its own producer threads).
+ * ForkJoinPool, a bare Disruptor hop and a Pekko smallest-mailbox router under the same open-loop load; picocli
+ * creates one instance per execution and calls it on the executing thread, which drives the harness (the harness
+ * starts its own producer threads).
  */
 @Command(name = "bench",
     mixinStandardHelpOptions = true,
@@ -40,9 +41,10 @@ import java.util.function.ToDoubleFunction;
     sortOptions = false,
     description = {
         "Offer the same no-op tasks at fixed rates to Ringmaster (journal off and on), ThreadPoolExecutor, "
-            + "ForkJoinPool and a bare Disruptor hop, with the same producer and worker threads, one system after "
-            + "the other; record latency from each task's intended send time (coordinated omission corrected) in "
-            + "HdrHistogram; then search each system's maximum sustained rate.",
+            + "ForkJoinPool, a bare Disruptor hop and a Pekko router (classic SmallestMailboxPool), with the same "
+            + "producer and worker threads, one system after the other; record latency from each task's intended "
+            + "send time (coordinated omission corrected) in HdrHistogram; then search each system's maximum "
+            + "sustained rate.",
         "",
         "Prints p50/p99/p99.9/max and achieved throughput with each figure's ratio to Ringmaster, and the issue's "
             + "targets as ratios (reported, never asserted). Writes SYSTEM-RATE.hgrm (HdrHistogram percentile "

@@ -14,6 +14,7 @@ public final class Systems
     public static final String THREAD_POOL = "thread-pool";
     public static final String FORK_JOIN = "fork-join";
     public static final String DISRUPTOR = "disruptor";
+    public static final String PEKKO = "pekko";
 
     private static final Map<String, Supplier<SystemUnderTest>> ALL = new LinkedHashMap<>();
 
@@ -24,6 +25,7 @@ public final class Systems
         ALL.put(THREAD_POOL, ThreadPoolSystem::new);
         ALL.put(FORK_JOIN, ForkJoinSystem::new);
         ALL.put(DISRUPTOR, DisruptorSystem::new);
+        ALL.put(PEKKO, PekkoSystem::new);
     }
 
     private Systems()
@@ -46,6 +48,7 @@ public final class Systems
             case THREAD_POOL: return "ThreadPoolExecutor + LinkedBlockingQueue";
             case FORK_JOIN: return "ForkJoinPool (async mode), execute(Runnable)";
             case DISRUPTOR: return "bare Disruptor hop, one consumer (the floor)";
+            case PEKKO: return "Pekko classic SmallestMailboxPool router, tell(Runnable)";
             default: return name;
         }
     }
