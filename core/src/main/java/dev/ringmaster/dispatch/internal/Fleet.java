@@ -1,0 +1,231 @@
+package dev.ringmaster.dispatch.internal;
+
+import dev.ringmaster.model.Priority;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Fleet changes applied by the routing role: agents added, drained and removed, crashed and handed to supervision,
+ * types paused and resumed.
+ */
+final class Fleet extends RouterPart
+{
+    private final java.util.List<Retirement> retirements = new ArrayList<>();
+
+    Fleet(final Router router)
+    {
+        super(router);
+    }
+
+    boolean retiring()
+    {
+        return !retirements.isEmpty();
+    }
+
+    AgentState addAgent(final dev.ringmaster.model.AgentSpec spec, final dev.ringmaster.spi.AgentAdapter adapter)
+    {
+        int slots = 0;
+        for (final AgentState a : router.agents)
+        {
+            if (!a.removed && a.spec.id().equals(spec.id()))
+            {
+                throw new IllegalArgumentException("duplicate agent id '" + spec.id() + "': every agent needs its own id");
+            }
+            slots += a.removed ? 0 : a.limit;
+        }
+        if (slots + spec.capacity() + engine.config.prefetch > Engine.MAX_FLEET_SLOTS)
+        {
+            throw new IllegalArgumentException("adding '" + spec.id() + "' would exceed the " + Engine.MAX_FLEET_SLOTS +
+                " slots one dispatcher supports; remove router.agents or use another dispatcher");
+        }
+        final int index = router.agents.length;
+        final Worker[] workers = engine.workers;
+        final int workerIndex = index % workers.length;
+        final AgentState agent = new AgentState(index, spec, adapter, engine.config.prefetch, workerIndex, engine.signals);
+        agent.workerIdle = workers[workerIndex].idle;
+
+        Lane lane = engine.lanesByType.get(spec.type());
+        if (lane == null)
+        {
+            lane = new Lane(spec.type(), engine.config.queueCapacity, new AgentState[]{agent});
+            lane.bucket = router.limits.typeBuckets.get(spec.type());
+            lane.aging = new Aging(router.agingQuantum);
+            final Lane[] grown = java.util.Arrays.copyOf(router.lanes, router.lanes.length + 1);
+            grown[router.lanes.length] = lane;
+            router.lanes = grown;
+            engine.lanes = grown;
+            final java.util.Map<String, Lane> byType = new java.util.HashMap<>(engine.lanesByType);
+            byType.put(spec.type(), lane);
+            engine.lanesByType = byType; // volatile store: submitters see the lane with its agent
+        }
+        else
+        {
+            final AgentState[] pool = java.util.Arrays.copyOf(lane.agents, lane.agents.length + 1);
+            pool[pool.length - 1] = agent;
+            lane.agents = pool;
+            lane.room += agent.limit;
+            lane.refreshSkills();
+        }
+        agent.lane = lane;
+        if (router.health.slowStartNanos > 0)
+        {
+            agent.slowStartFromNanos = System.nanoTime(); // a new agent ramps up instead of taking a full share at once
+        }
+        final AgentState[] all = java.util.Arrays.copyOf(router.agents, router.agents.length + 1);
+        all[index] = agent;
+        router.agents = all;
+        engine.agents = all;
+        final Worker worker = workers[workerIndex];
+        final AgentState[] mine = java.util.Arrays.copyOf(worker.mine, worker.mine.length + 1);
+        mine[mine.length - 1] = agent;
+        worker.mine = mine; // volatile store: the worker starts driving the agent on its next duty cycle
+        return agent;
+    }
+
+    void retire(final String agentId, final java.util.concurrent.CompletableFuture<dev.ringmaster.spi.AgentView> future,
+                final long now)
+    {
+        final AgentState agent = find(agentId);
+        if (agent.retiring)
+        {
+            throw new IllegalStateException("agent '" + agentId + "' is already being removed");
+        }
+        agent.retiring = true;
+        final Lane lane = agent.lane;
+        lane.room -= Math.max(0, agent.limit - agent.assigned);
+        lane.refreshSkills();
+        // what waits in its inbox goes back to the central queue, to be routed elsewhere; the CAS in the inbox makes
+        // each record either started by the agent's worker or returned here, never both
+        TaskRecord r;
+        while ((r = agent.inbox.takeMostUrgent()) != null)
+        {
+            router.placement.unassign(r);
+            r.clearAttempt();
+            lane.enqueue(r, now);
+        }
+        retirements.add(new Retirement(agent, future));
+    }
+
+    int completeRetirements()
+    {
+        int work = 0;
+        for (int i = retirements.size() - 1; i >= 0; i--)
+        {
+            final Retirement retirement = retirements.get(i);
+            final AgentState agent = retirement.agent;
+            // a worker may have started a last inbox task just before the agent began to retire: wait for it
+            if (agent.assigned == 0 && agent.running() == 0 && agent.inbox.size() == 0)
+            {
+                final Lane lane = agent.lane;
+                lane.agents = without(lane.agents, agent);
+                final Worker worker = engine.workers[agent.workerIndex];
+                worker.mine = without(worker.mine, agent);
+                agent.removed = true;
+                retirements.remove(i);
+                retirement.future.complete(agent);
+                work++;
+            }
+        }
+        return work;
+    }
+
+    static AgentState[] without(final AgentState[] array, final AgentState agent)
+    {
+        final AgentState[] out = new AgentState[array.length - 1];
+        int n = 0;
+        for (final AgentState a : array)
+        {
+            if (a != agent)
+            {
+                out[n++] = a;
+            }
+        }
+        return out;
+    }
+
+    boolean crash(final String agentId, final String reason, final long now)
+    {
+        final AgentState agent = find(agentId);
+        if (agent.retiring)
+        {
+            return false;
+        }
+        crash(agent, reason, now);
+        return true;
+    }
+
+    /**
+     * Takes a crashed agent out at once, without waiting for what it runs: hung attempts time out through the
+     * watchdog (it keeps scanning the old agent's slots) and are retried elsewhere, and answers that still come are
+     * processed as usual. Its factory brings a fresh agent with the same spec back after a back-off.
+     */
+    void crash(final AgentState agent, final String reason, final long now)
+    {
+        agent.retiring = true;
+        final Lane lane = agent.lane;
+        lane.room -= Math.max(0, agent.limit - agent.assigned);
+        TaskRecord r;
+        while ((r = agent.inbox.takeMostUrgent()) != null)
+        {
+            router.placement.unassign(r);
+            r.clearAttempt();
+            lane.enqueue(r, now);
+        }
+        lane.agents = without(lane.agents, agent);
+        lane.refreshSkills();
+        final Worker worker = engine.workers[agent.workerIndex];
+        worker.mine = without(worker.mine, agent);
+        agent.removed = true;
+        Counters.increment(counters.crashes);
+        if (engine.restarter != null)
+        {
+            engine.restarter.crashed(agent.spec, agent.adapter, reason);
+        }
+        else
+        {
+            Router.LOG.error("agent '{}' crashed ({}) and no supervision is configured; it stays out of the fleet", agent.id(), reason);
+        }
+    }
+
+    int setPaused(final String type, final boolean paused)
+    {
+        final Lane lane = engine.lanesByType.get(type);
+        if (lane == null)
+        {
+            throw new IllegalArgumentException("unknown agent type '" + type + "'; known types: " + engine.lanesByType.keySet());
+        }
+        lane.paused = paused;
+        int waiting = 0;
+        for (int level = 0; level < Priority.COUNT; level++)
+        {
+            waiting += lane.depth(level);
+        }
+        return waiting;
+    }
+
+    AgentState find(final String agentId)
+    {
+        for (final AgentState a : router.agents)
+        {
+            if (!a.removed && a.spec.id().equals(agentId))
+            {
+                return a;
+            }
+        }
+        final List<String> known = new ArrayList<>();
+        for (final AgentState a : router.agents)
+        {
+            if (!a.removed)
+            {
+                known.add(a.spec.id());
+            }
+        }
+        throw new IllegalArgumentException("unknown agent '" + agentId + "'; known router.agents: " + known);
+    }
+
+    /** A retiring agent and who waits for its removal. */
+    private record Retirement(AgentState agent, java.util.concurrent.CompletableFuture<dev.ringmaster.spi.AgentView> future)
+    {
+    }
+}

@@ -1,0 +1,338 @@
+package dev.ringmaster.dispatch.internal;
+
+import dev.ringmaster.dispatch.DeadLetter;
+import dev.ringmaster.dispatch.ResultHandler;
+import dev.ringmaster.dispatch.TaskResult;
+import dev.ringmaster.dispatch.TerminalState;
+import dev.ringmaster.model.Priority;
+import dev.ringmaster.model.Task;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Outcomes: folds finished attempts in, retries with back-off and jitter, expires, cancels at shutdown, and takes
+ * every task to exactly one terminal state (listeners, result handler and future, each contained). Routing role only.
+ */
+final class Outcomes extends RouterPart
+{
+    private static final int SIGNAL_BATCH = 256;
+
+    final RetryHeap retries = new RetryHeap();
+    private final Signals signals;
+    private final ResultHandler resultHandler;
+    final FaultLog resultHandlerFaults = new FaultLog(Router.LOG, "result handler");
+    private final SplittableRandom random;
+    private final long retryBaseNanos;
+    private final long retryMaxNanos;
+    /** Set once shutdownNow's sweep ran: later submissions are cancelled as they come in. */
+    boolean swept;
+    /** Set when the last drain of completions stopped at its batch cap. */
+    boolean signalCapHit;
+
+    Outcomes(final Router router, final ResultHandler resultHandler, final EngineConfig config)
+    {
+        super(router);
+        this.signals = router.engine.signals;
+        this.resultHandler = resultHandler;
+        this.random = new SplittableRandom(config.seed);
+        this.retryBaseNanos = config.retryBaseNanos;
+        this.retryMaxNanos = config.retryMaxNanos;
+    }
+
+    int drainSignals(final long now)
+    {
+        int work = 0;
+        TaskRecord r;
+        signalCapHit = false;
+        while (work < SIGNAL_BATCH && (r = signals.poll()) != null)
+        {
+            work++;
+            router.placement.unassign(r);
+            if (r.outcome == TaskRecord.OUTCOME_EXPIRED)
+            {
+                expire(r, now, "time to live passed in the inbox of agent '" + r.assignedTo.id() + "'");
+                continue;
+            }
+            final AgentState exec = r.executedBy;
+            announceStart(r, exec);
+            final long execNanos = r.finishNanos - r.startNanos;
+            exec.consecutiveTimeouts = 0; // it answered, so it has not stopped answering
+            if (r.outcome == TaskRecord.OUTCOME_SUCCEEDED)
+            {
+                exec.consecutiveFailures = 0;
+                exec.recordSuccess(execNanos, r.tokensUsed, r.quality, now);
+                stages.record(Stage.EXECUTION, execNanos);
+                stages.record(Stage.END_TO_END, r.finishNanos - r.acceptedNanos);
+                terminal(r, TerminalState.COMPLETED, null, now);
+            }
+            else
+            {
+                exec.recordFailure(execNanos);
+                router.health.noteFailure(exec, now);
+                failAttempt(r, exec, "agent '" + exec.id() + "' failed: " + r.error, now);
+            }
+        }
+        signalCapHit = work == SIGNAL_BATCH;
+        return work;
+    }
+
+    void announceStart(final TaskRecord r, final AgentState exec)
+    {
+        r.startedAttempts++;
+        r.lastAgent = exec;
+        if (r.stolenFrom != null)
+        {
+            Counters.increment(counters.stolen);
+            exec.stolenIn.lazySet(exec.stolenIn.get() + 1);
+            listener.onStolen(r, r.stolenFrom, exec, r.startNanos);
+        }
+        listener.onStarted(r, exec, r.startNanos);
+    }
+
+    void failAttempt(final TaskRecord r, final AgentState agent, final String reason, final long now)
+    {
+        Counters.increment(counters.failedAttempts);
+        listener.onFailed(r, agent, reason, now);
+        if (control.runState >= Control.STOPPING)
+        {
+            cancel(r, now, "dispatcher shut down before a retry; last failure: " + reason);
+        }
+        else if (r.attempt > r.task.maxRetries())
+        {
+            terminal(r, TerminalState.DEAD_LETTERED, "failed " + r.attempt + " attempt(s); last: " + reason, now);
+        }
+        else
+        {
+            final long backoff = Math.min(retryMaxNanos, retryBaseNanos << Math.min(30, r.attempt - 1));
+            // jitter in [backoff/2, backoff): retries of tasks that failed together do not come back together
+            final long delay = (backoff >> 1) + (long)(random.nextDouble() * (backoff >> 1));
+            r.attempt++;
+            r.retryAtNanos = now + delay;
+            r.lastFailure = reason;
+            r.clearAttempt();
+            Counters.increment(counters.retried);
+            listener.onRetried(r, r.retryAtNanos, now);
+            retries.add(r);
+        }
+    }
+
+    int releaseDueRetries(final long now)
+    {
+        int work = 0;
+        TaskRecord r;
+        while ((r = retries.pollDue(now)) != null)
+        {
+            work++;
+            if (r.expiredAt(now))
+            {
+                expire(r, now, "time to live passed while waiting to retry; last failure: " + r.lastFailure);
+            }
+            else
+            {
+                r.lane.enqueue(r, now);
+            }
+        }
+        return work;
+    }
+
+    /** Removes expired tasks from queues whose earliest deadline has passed; the queue order is kept. */
+    int sweepExpired(final long now)
+    {
+        int work = 0;
+        for (final Lane lane : router.lanes)
+        {
+            for (int level = 0; level < Priority.COUNT; level++)
+            {
+                if (now - lane.earliestDeadline[level] > 0)
+                {
+                    long earliest = Long.MAX_VALUE;
+                    final var q = lane.queues[level];
+                    for (int n = q.size(); n > 0; n--)
+                    {
+                        final TaskRecord r = q.relaxedPoll();
+                        if (r == null)
+                        {
+                            break;
+                        }
+                        if (r.expiredAt(now))
+                        {
+                            work++;
+                            expire(r, now, "time to live passed while queued");
+                        }
+                        else
+                        {
+                            earliest = Math.min(earliest, r.deadlineNanos);
+                            q.offer(r);
+                        }
+                    }
+                    for (int i = lane.deferredCount[level] - 1; i >= 0; i--)
+                    {
+                        final TaskRecord r = lane.deferred[level][i];
+                        if (r.expiredAt(now))
+                        {
+                            work++;
+                            lane.removeDeferred(level, i);
+                            expire(r, now, "time to live passed while queued");
+                        }
+                        else
+                        {
+                            earliest = Math.min(earliest, r.deadlineNanos);
+                        }
+                    }
+                    for (final Lane.TenantBacklog backlog : lane.backlogs[level])
+                    {
+                        final var it = backlog.tasks.iterator();
+                        while (it.hasNext())
+                        {
+                            final TaskRecord r = it.next();
+                            if (r.expiredAt(now))
+                            {
+                                work++;
+                                it.remove();
+                                lane.backlogged[level]--;
+                                expire(r, now, "time to live passed while its tenant was over its rate limit");
+                            }
+                            else
+                            {
+                                earliest = Math.min(earliest, r.deadlineNanos);
+                            }
+                        }
+                    }
+                    lane.earliestDeadline[level] = earliest;
+                }
+            }
+        }
+        return work;
+    }
+
+    void sweepForShutdown(final long now)
+    {
+        final List<Task> cancelled = new ArrayList<>();
+        for (final Lane lane : router.lanes)
+        {
+            for (int level = 0; level < Priority.COUNT; level++)
+            {
+                while (lane.deferredCount[level] > 0)
+                {
+                    final TaskRecord r = lane.removeDeferred(level, 0);
+                    cancelled.add(r.task);
+                    cancel(r, now, "dispatcher shut down before the task could start");
+                }
+                for (final Lane.TenantBacklog backlog : lane.backlogs[level])
+                {
+                    TaskRecord r;
+                    while ((r = backlog.tasks.pollFirst()) != null)
+                    {
+                        lane.backlogged[level]--;
+                        cancelled.add(r.task);
+                        cancel(r, now, "dispatcher shut down before the task could start");
+                    }
+                }
+                TaskRecord r;
+                while ((r = lane.queues[level].relaxedPoll()) != null)
+                {
+                    cancelled.add(r.task);
+                    cancel(r, now, "dispatcher shut down before the task could start");
+                }
+            }
+        }
+        for (final AgentState agent : router.agents)
+        {
+            TaskRecord r;
+            while ((r = agent.inbox.takeMostUrgent()) != null)
+            {
+                router.placement.unassign(r);
+                cancelled.add(r.task);
+                cancel(r, now, "dispatcher shut down before the task could start");
+            }
+        }
+        retries.drainTo(r ->
+        {
+            cancelled.add(r.task);
+            cancel(r, now, "dispatcher shut down before a retry; last failure: " + r.lastFailure);
+        });
+        swept = true;
+        control.cancelledAtShutdown = cancelled; // volatile store: publishes the list to shutdownNow's caller
+    }
+
+    void expire(final TaskRecord r, final long now, final String reason)
+    {
+        terminal(r, TerminalState.EXPIRED, reason, now);
+    }
+
+    void cancel(final TaskRecord r, final long now, final String reason)
+    {
+        terminal(r, TerminalState.CANCELLED, reason, now);
+    }
+
+    void terminal(final TaskRecord r, final TerminalState state, final String reason, final long now)
+    {
+        // first: a callback below may submit the same Task again (a retry by resubmission), which must be accepted
+        engine.liveIds.remove(r.task.id());
+        try
+        {
+            announceTerminal(r, state, reason, now);
+        }
+        finally
+        {
+            // last, and whatever a callback threw: once every admission is released a drain may return, and all
+            // callbacks must have run by then
+            r.lane.release(r.admissionLevel);
+            router.release(r);
+        }
+    }
+
+    void announceTerminal(final TaskRecord r, final TerminalState state, final String reason, final long now)
+    {
+        final AgentState last = r.lastAgent;
+        switch (state)
+        {
+            case COMPLETED:
+                Counters.increment(counters.completed);
+                listener.onCompleted(r, last, r.tokensUsed, now);
+                break;
+            case DEAD_LETTERED:
+                Counters.increment(counters.deadLettered);
+                listener.onDeadLettered(r, reason, now);
+                engine.deadLetters.add(new DeadLetter(r.task, state, reason, r.startedAttempts,
+                    last != null ? last.id() : null, System.currentTimeMillis()));
+                break;
+            case EXPIRED:
+                Counters.increment(counters.expired);
+                listener.onExpired(r, reason, now);
+                engine.deadLetters.add(new DeadLetter(r.task, state, reason, r.startedAttempts,
+                    last != null ? last.id() : null, System.currentTimeMillis()));
+                break;
+            default:
+                Counters.increment(counters.cancelled);
+                listener.onCancelled(r, reason, now);
+                break;
+        }
+        if (resultHandler != null)
+        {
+            try
+            {
+                resultHandler.onResult(r, state, r.result, reason);
+            }
+            catch (final Throwable e)
+            {
+                resultHandlerFaults.report("threw for a task; its terminal state stands, dispatch goes on", e);
+            }
+        }
+        if (r.future != null)
+        {
+            try
+            {
+                r.future.complete(new TaskResult(r.task, state, last != null ? last.id() : null, r.result, reason,
+                    r.startedAttempts, r.tokensUsed, now - r.acceptedNanos));
+            }
+            catch (final Throwable e)
+            {
+                // dependent stages run inside complete(); the future itself is completed by now
+                resultHandlerFaults.report("a stage depending on a task's future threw; dispatch goes on", e);
+            }
+        }
+    }
+}

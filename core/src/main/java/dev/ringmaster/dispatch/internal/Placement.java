@@ -1,0 +1,239 @@
+package dev.ringmaster.dispatch.internal;
+
+import dev.ringmaster.model.Priority;
+
+/**
+ * Placement: takes waiting tasks from a lane's levels (aging, set-aside tasks, throttled tenants' backlogs) and puts
+ * each on the agent the strategy selects, then wakes the workers concerned; routing role only.
+ */
+final class Placement extends RouterPart
+{
+    private static final int DISPATCH_BATCH = 256;
+
+    private final ParkingIdleStrategy[] workerIdles;
+    private final boolean[] wakeWorker;
+    /** Set when a lane stopped at its batch cap with more placeable: the role's holder runs another cycle. */
+    boolean capHit;
+
+    Placement(final Router router, final ParkingIdleStrategy[] workerIdles)
+    {
+        super(router);
+        this.workerIdles = workerIdles;
+        this.wakeWorker = new boolean[workerIdles.length];
+    }
+
+    int dispatch(final long now)
+    {
+        int work = 0;
+        for (final Lane lane : router.lanes)
+        {
+            if (lane.room > 0 && !lane.paused)
+            {
+                work += dispatchLane(lane, now);
+            }
+        }
+        for (int w = 0; w < wakeWorker.length; w++)
+        {
+            if (wakeWorker[w])
+            {
+                wakeWorker[w] = false;
+                workerIdles[w].wake();
+            }
+        }
+        return work;
+    }
+
+    int dispatchLane(final Lane lane, final long now)
+    {
+        int dispatched = 0;
+        while (lane.room > 0 && dispatched < DISPATCH_BATCH)
+        {
+            final int outcome = placeOne(lane, now);
+            if (outcome == 0)
+            {
+                break;
+            }
+            dispatched++;
+        }
+        capHit |= dispatched == DISPATCH_BATCH;
+        return dispatched;
+    }
+
+    /** @return 1 if a task was placed or expired, 0 if nothing in the lane can be placed now. */
+    int placeOne(final Lane lane, final long now)
+    {
+        final int aged = lane.aging.agedLevel(lane.waiting);
+        if (aged >= 0)
+        {
+            final int r = tryLevel(lane, aged, now);
+            if (r != 0)
+            {
+                return r;
+            }
+        }
+        for (int level = 0; level < Priority.COUNT; level++)
+        {
+            final int r = tryLevel(lane, level, now);
+            if (r != 0)
+            {
+                return r;
+            }
+        }
+        return 0;
+    }
+
+    int tryLevel(final Lane lane, final int level, final long now)
+    {
+        if (lane.backlogged[level] > 0)
+        {
+            final int placed = tryBacklogs(lane, level, now);
+            if (placed != 0)
+            {
+                return placed;
+            }
+        }
+        // tasks set aside for want of a free skilled agent are older than the queue's head: they go first
+        for (int i = 0; i < lane.deferredCount[level]; i++)
+        {
+            final TaskRecord r = lane.deferred[level][i];
+            if (r.expiredAt(now))
+            {
+                lane.removeDeferred(level, i);
+                router.outcomes.expire(r, now, "time to live passed while queued");
+                return 1;
+            }
+            if (lane.bucket != null && !router.limits.allows(lane.bucket, r, now))
+            {
+                return 0; // the whole type is over its limit: nothing of it starts until the bucket refills
+            }
+            final TokenBucket tenant = router.limits.tenantBucket(r);
+            if (tenant != null && !router.limits.allows(tenant, r, now))
+            {
+                continue;
+            }
+            final AgentState agent = router.selection.route(lane, r, now);
+            if (agent != null)
+            {
+                lane.removeDeferred(level, i);
+                router.limits.takeTokens(lane, tenant, r);
+                dispatched(lane, level, r, agent, now);
+                return 1;
+            }
+        }
+        final var queue = lane.queues[level];
+        while (true)
+        {
+            final TaskRecord head = queue.relaxedPeek();
+            if (head == null)
+            {
+                return 0;
+            }
+            if (head.expiredAt(now))
+            {
+                queue.relaxedPoll();
+                router.outcomes.expire(head, now, "time to live passed while queued");
+                return 1;
+            }
+            if (lane.bucket != null && !router.limits.allows(lane.bucket, head, now))
+            {
+                return 0; // the type is over its limit; the task waits in its queue, it is not dropped
+            }
+            final TokenBucket tenant = router.limits.tenantBucket(head);
+            if (tenant != null && (lane.hasBacklog(level, head.task.tenant()) || !router.limits.allows(tenant, head, now)))
+            {
+                // its tenant is over its limit (or already has older tasks waiting for it): queue it behind them,
+                // out of the way of other tenants' tasks
+                queue.relaxedPoll();
+                lane.backlog(level, head.task.tenant()).tasks.addLast(head);
+                lane.backlogged[level]++;
+                continue;
+            }
+            final AgentState agent = router.selection.route(lane, head, now);
+            if (agent != null)
+            {
+                queue.relaxedPoll();
+                router.limits.takeTokens(lane, tenant, head);
+                dispatched(lane, level, head, agent, now);
+                return 1;
+            }
+            // the lane has room (the caller checked) but not on an agent able to take the head now (skills, its
+            // tenant's limit, a declining strategy): set the head aside so the tasks behind it can use the free
+            // router.agents, instead of blocking the whole level
+            if (!lane.defer(head))
+            {
+                return 0;
+            }
+            queue.relaxedPoll();
+        }
+    }
+
+    /** Tries the oldest task of each throttled tenant at a level. @return 1 if one was placed or expired. */
+    int tryBacklogs(final Lane lane, final int level, final long now)
+    {
+        for (final Lane.TenantBacklog backlog : lane.backlogs[level])
+        {
+            final TaskRecord r = backlog.tasks.peekFirst();
+            if (r == null)
+            {
+                continue;
+            }
+            if (r.expiredAt(now))
+            {
+                backlog.tasks.pollFirst();
+                lane.backlogged[level]--;
+                router.outcomes.expire(r, now, "time to live passed while its tenant was over its rate limit");
+                return 1;
+            }
+            if (lane.bucket != null && !router.limits.allows(lane.bucket, r, now))
+            {
+                return 0;
+            }
+            final TokenBucket tenant = router.limits.tenantBucket(r);
+            if (tenant != null && !router.limits.allows(tenant, r, now))
+            {
+                continue;
+            }
+            final AgentState agent = router.selection.route(lane, r, now);
+            if (agent != null)
+            {
+                backlog.tasks.pollFirst();
+                lane.backlogged[level]--;
+                router.limits.takeTokens(lane, tenant, r);
+                dispatched(lane, level, r, agent, now);
+                return 1;
+            }
+        }
+        return 0;
+    }
+
+    void dispatched(final Lane lane, final int level, final TaskRecord r, final AgentState agent, final long now)
+    {
+        lane.aging.served(level, lane.waiting);
+        assign(r, agent, now);
+    }
+
+    void assign(final TaskRecord r, final AgentState agent, final long now)
+    {
+        agent.assigned++;
+        agent.tokensInFlight += r.task.costTokens();
+        r.lane.room--;
+        r.assignedTo = agent;
+        r.assignedNanos = now;
+        stages.record(Stage.QUEUE_WAIT, now - r.enqueuedNanos);
+        Counters.increment(counters.assigned);
+        listener.onAssigned(r, agent, router.selection.strategyName, router.selection.decision.score(), router.selection.decision.runnerUp(), now);
+        agent.inbox.put(r);
+        wakeWorker[agent.workerIndex] = true;
+    }
+
+    void unassign(final TaskRecord r)
+    {
+        final AgentState agent = r.assignedTo;
+        agent.assigned--;
+        agent.tokensInFlight -= r.task.costTokens();
+        if (!agent.retiring)
+        {
+            r.lane.room++; // a retiring agent's room was taken out of the lane when it began to drain
+        }
+    }
+}
