@@ -3,7 +3,6 @@ package dev.ringmaster.admin;
 import com.sun.net.httpserver.HttpServer;
 import dev.ringmaster.admin.internal.AdminHandler;
 import dev.ringmaster.dispatch.Dispatcher;
-import dev.ringmaster.dispatch.internal.Control;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -100,31 +99,10 @@ public final class AdminServer implements AutoCloseable
         }
     }
 
-    /**
-     * @return the dispatcher's run state by name. Stopgap: {@link Dispatcher} has no public run state yet, and its
-     *     {@code describe()} dump starts with {@code state=N}, N being one of the {@link Control} constants.
-     */
+    /** @return the dispatcher's run state by name, lower case ("running", "draining", ...). */
     static String runState(final Dispatcher dispatcher)
     {
-        final String dump = dispatcher.describe();
-        if (!dump.startsWith("state="))
-        {
-            return "unknown";
-        }
-        int end = 6;
-        while (end < dump.length() && Character.isDigit(dump.charAt(end)))
-        {
-            end++;
-        }
-        return switch (Integer.parseInt(dump.substring(6, end)))
-        {
-            case Control.NEW -> "new";
-            case Control.RUNNING -> "running";
-            case Control.DRAINING -> "draining";
-            case Control.STOPPING -> "stopping";
-            case Control.TERMINATED -> "terminated";
-            default -> "unknown";
-        };
+        return dispatcher.state().name().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** Configures an {@link AdminServer}; not thread-safe, use from one thread. */

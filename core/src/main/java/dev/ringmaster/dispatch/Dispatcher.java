@@ -1,13 +1,7 @@
 package dev.ringmaster.dispatch;
 
-import dev.ringmaster.dispatch.internal.AgentState;
 import dev.ringmaster.dispatch.internal.Engine;
 import dev.ringmaster.dispatch.internal.EngineConfig;
-import dev.ringmaster.dispatch.internal.Stage;
-import dev.ringmaster.metrics.AgentStats;
-import dev.ringmaster.metrics.Gini;
-import dev.ringmaster.metrics.HistogramAccumulator;
-import dev.ringmaster.metrics.LatencySummary;
 import dev.ringmaster.metrics.MetricsSnapshot;
 import dev.ringmaster.model.AgentSpec;
 import dev.ringmaster.model.Priority;
@@ -35,10 +29,12 @@ import java.util.concurrent.locks.LockSupport;
  * An embeddable, lock-free task dispatcher for a fleet of agents. {@code submit} may be called from any thread
  * without locks; lifecycle and observation methods may be called from any thread.
  *
- * <p>Data path: producers publish into a multi-producer Disruptor ring; one router thread moves tasks into per-type,
- * per-priority queues and places them on agents with free capacity through the {@link RoutingStrategy}; worker
- * threads run the agents' adapters and steal for idle agents; results come back to the router, which is the single
- * writer of routing state and calls listeners and result handlers.
+ * <p>Data path: producers publish into a multi-producer Disruptor ring; whichever thread holds the routing role (a
+ * submitter or a worker when the dispatcher is not busy, the router thread as a backstop; one at a time, taken with an
+ * atomic counter, never a lock) moves tasks into per-type, per-priority queues and places them on agents with free
+ * capacity through the {@link RoutingStrategy}; worker threads run the agents' adapters and steal for idle agents;
+ * completions are folded in by the role's holder, usually the completing worker, which also calls listeners, result
+ * handlers and futures. So the common path crosses threads once, submitter to worker.
  *
  * <p>Guarantees:
  * <ul>
@@ -53,16 +49,13 @@ public final class Dispatcher implements AutoCloseable
 {
     private final Engine engine;
     private final double overloadThreshold;
-    private final Map<String, HistogramAccumulator> stageTotals = new LinkedHashMap<>();
+    private final MetricsReader metrics;
 
     private Dispatcher(final Engine engine, final double overloadThreshold)
     {
         this.engine = engine;
         this.overloadThreshold = overloadThreshold;
-        for (final Stage stage : Stage.values())
-        {
-            stageTotals.put(stage.name(), new HistogramAccumulator(h -> engine.stages().intervalHistogram(stage, h)));
-        }
+        this.metrics = new MetricsReader(engine, overloadThreshold);
     }
 
     /** @return a builder; add agents and pick a strategy, then {@code build().start()}. */
@@ -123,7 +116,7 @@ public final class Dispatcher implements AutoCloseable
     /**
      * Offers a task and returns a stage that completes with its terminal result (allocates the future).
      *
-     * @return a future completed on the router thread; completed exceptionally with {@link RejectedTaskException} if
+     * @return a future completed on the thread holding the routing role (often the worker that ran the task); completed exceptionally with {@link RejectedTaskException} if
      * the task was refused. Chain heavy work with the *Async variants.
      */
     public CompletableFuture<TaskResult> submitAsync(final Task task)
@@ -219,7 +212,7 @@ public final class Dispatcher implements AutoCloseable
     {
         Objects.requireNonNull(spec, "agent spec must not be null");
         Objects.requireNonNull(adapter, "adapter of agent '" + spec.id() + "' must not be null");
-        return engine.addAgent(spec, adapter);
+        return engine.fleet.addAgent(spec, adapter);
     }
 
     /**
@@ -230,7 +223,7 @@ public final class Dispatcher implements AutoCloseable
      */
     public CompletableFuture<AgentView> removeAgent(final String agentId)
     {
-        return engine.removeAgent(Objects.requireNonNull(agentId, "agent id must not be null"));
+        return engine.fleet.removeAgent(Objects.requireNonNull(agentId, "agent id must not be null"));
     }
 
     /**
@@ -240,19 +233,19 @@ public final class Dispatcher implements AutoCloseable
      */
     public CompletableFuture<Integer> pauseType(final String type)
     {
-        return engine.setPaused(Objects.requireNonNull(type, "type must not be null"), true);
+        return engine.fleet.setPaused(Objects.requireNonNull(type, "type must not be null"), true);
     }
 
     /** Resumes routing to a paused type, in queue order. @return completes with the number of tasks waiting. */
     public CompletableFuture<Integer> resumeType(final String type)
     {
-        return engine.setPaused(Objects.requireNonNull(type, "type must not be null"), false);
+        return engine.fleet.setPaused(Objects.requireNonNull(type, "type must not be null"), false);
     }
 
     /** @return each agent type and whether it is paused. */
     public Map<String, Boolean> types()
     {
-        return engine.typesPaused();
+        return engine.fleet.typesPaused();
     }
 
     /**
@@ -262,7 +255,7 @@ public final class Dispatcher implements AutoCloseable
      */
     public CompletableFuture<ReprioritizeOutcome> reprioritize(final long taskId, final Priority priority)
     {
-        return engine.reprioritize(taskId, Objects.requireNonNull(priority, "priority must not be null"));
+        return engine.fleet.reprioritize(taskId, Objects.requireNonNull(priority, "priority must not be null"));
     }
 
     /**
@@ -272,7 +265,7 @@ public final class Dispatcher implements AutoCloseable
      */
     public CompletableFuture<CancelOutcome> cancel(final long taskId)
     {
-        return engine.cancel(taskId);
+        return engine.fleet.cancel(taskId);
     }
 
     /**
@@ -281,14 +274,14 @@ public final class Dispatcher implements AutoCloseable
      */
     public CompletableFuture<String> whereIs(final long taskId)
     {
-        return engine.whereIs(taskId);
+        return engine.fleet.whereIs(taskId);
     }
 
     /** @return per agent type, the tasks waiting centrally at each priority. */
     public Map<String, Map<Priority, Long>> queueDepthByType()
     {
         final Map<String, Map<Priority, Long>> out = new LinkedHashMap<>();
-        engine.queueDepthByType().forEach((type, depth) ->
+        engine.fleet.queueDepthByType().forEach((type, depth) ->
         {
             final Map<Priority, Long> byPriority = new EnumMap<>(Priority.class);
             for (final Priority p : Priority.values())
@@ -327,7 +320,7 @@ public final class Dispatcher implements AutoCloseable
     /** @return a human-readable dump of queue depths, room and agent slots, for diagnosing a stall. */
     public String describe()
     {
-        return engine.describe();
+        return engine.fleet.describe();
     }
 
     /** @return accepted tasks that are not yet terminal. */
@@ -339,34 +332,7 @@ public final class Dispatcher implements AutoCloseable
     /** @return a consistent-enough snapshot of every metric (counters are read one by one, histograms cumulatively). */
     public MetricsSnapshot metrics()
     {
-        final long elapsed = engine.elapsedNanos();
-        final List<AgentState> agents = engine.agents();
-        final List<AgentStats> stats = new ArrayList<>(agents.size());
-        final long[] counts = new long[agents.size()];
-        final long[] tokens = new long[agents.size()];
-        for (int i = 0; i < agents.size(); i++)
-        {
-            final AgentState a = agents.get(i);
-            counts[i] = a.completedTotal();
-            tokens[i] = a.tokensTotal();
-            final double utilization = elapsed == 0 ? 0 :
-                Math.min(1.0, a.busyNanosTotal() / ((double)elapsed * a.capacity()));
-            final double load = (double)a.inFlight() / a.capacity();
-            stats.add(new AgentStats(a.id(), a.spec().type(), a.capacity(), counts[i], a.failedTotal(), tokens[i],
-                a.stolenTotal(), a.inFlight(), utilization, load, load >= overloadThreshold, a.isEjected()));
-        }
-        final Map<Priority, Long> depth = new EnumMap<>(Priority.class);
-        final long[] byLevel = engine.queueDepthByPriority();
-        for (final Priority p : Priority.values())
-        {
-            depth.put(p, byLevel[p.ordinal()]);
-        }
-        final Map<String, LatencySummary> stages = new LinkedHashMap<>();
-        stageTotals.forEach((name, acc) -> stages.put(name, LatencySummary.of(acc.cumulative())));
-        return new MetricsSnapshot(elapsed, engine.strategyName(), engine.accepted(), engine.completed(),
-            engine.deadLettered(), engine.expired(), engine.cancelled(), engine.outstanding(), engine.retried(),
-            engine.timedOut(), engine.stolen(), depth, stages, stats, Gini.of(counts), Gini.of(tokens),
-            engine.ejections(), engine.rateLimitedNanos(), engine.faults());
+        return metrics.snapshot();
     }
 
     /**
@@ -451,7 +417,7 @@ public final class Dispatcher implements AutoCloseable
             return this;
         }
 
-        /** Called on the router thread with every terminal state. */
+        /** Called with every terminal state, one call at a time, on the thread holding the routing role. */
         public Builder onResult(final ResultHandler handler)
         {
             this.resultHandler = Objects.requireNonNull(handler, "result handler must not be null");

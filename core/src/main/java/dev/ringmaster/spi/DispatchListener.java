@@ -1,9 +1,11 @@
 package dev.ringmaster.spi;
 
 /**
- * Observer of every lifecycle event of every accepted task; all methods are called on the router thread, in the
- * order the router decided them, so an implementation needs no locks but must return quickly and must not keep the
- * {@link TaskView} (it is recycled). Timestamps are {@link System#nanoTime()}.
+ * Observer of every lifecycle event of every accepted task; all methods are called one at a time, in the order the
+ * router decided them, on the thread holding the routing role (a submitter, a worker or the router thread; each call
+ * happens-after the previous one), so an implementation needs no locks but must not rely on thread-locals, must return
+ * quickly and must not keep the {@link TaskView} (it is recycled). Whatever it throws, {@code Error}s included, is
+ * contained: the event is dropped for that listener and the fault is counted. Timestamps are {@link System#nanoTime()}.
  *
  * <p>Each accepted task gets exactly one terminal event: completed, dead-lettered, expired or cancelled.
  */

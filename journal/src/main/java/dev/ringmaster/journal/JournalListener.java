@@ -8,8 +8,9 @@ import dev.ringmaster.spi.TaskView;
 
 /**
  * Records every lifecycle event as one journal record (layout in
- * {@link dev.ringmaster.journal.internal.RecordLayout}); called on the dispatcher's router thread only, as
- * {@link DispatchListener} promises. It never touches the disk: each event is encoded into a reused scratch buffer
+ * {@link dev.ringmaster.journal.internal.RecordLayout}); called by one thread at a time, each call ordered after the
+ * previous (the thread holding the dispatcher's routing role), as {@link DispatchListener} promises, so its scratch
+ * buffer and the single-producer ring need no locks. It never touches the disk: each event is encoded into a reused scratch buffer
  * and copied into the in-memory ring that the journal's writer thread drains, without locks and without allocating.
  * When the ring is full the router waits for room (see {@link RingPublisher}); nothing is dropped while the writer
  * runs.

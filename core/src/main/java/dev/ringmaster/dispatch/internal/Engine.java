@@ -10,7 +10,6 @@ import dev.ringmaster.model.AgentSpec;
 import dev.ringmaster.model.Priority;
 import dev.ringmaster.model.Task;
 import dev.ringmaster.spi.AgentAdapter;
-import dev.ringmaster.spi.AgentView;
 import dev.ringmaster.spi.DispatchListener;
 import dev.ringmaster.spi.RoutingStrategy;
 
@@ -67,6 +66,8 @@ public final class Engine
     private final Router router;
     /** Who may route now: a submitter, a completing worker or the router thread, one at a time. */
     final RoutingRole role;
+    /** Fleet changes and task commands, queued to the routing role. */
+    public final FleetCommands fleet = new FleetCommands(this);
     final Worker[] workers;
     /** Null without supervision. */
     final Restarter restarter;
@@ -264,122 +265,9 @@ public final class Engine
         return command.future;
     }
 
-    public CompletableFuture<AgentView> addAgent(final AgentSpec spec, final AgentAdapter adapter)
-    {
-        return enqueue(new Command<>()
-        {
-            @Override
-            void apply(final Router router, final long now)
-            {
-                future.complete(router.addAgent(spec, adapter));
-            }
-        });
-    }
-
-    public CompletableFuture<AgentView> removeAgent(final String agentId)
-    {
-        return enqueue(new Command<>()
-        {
-            @Override
-            void apply(final Router router, final long now)
-            {
-                router.retire(agentId, future, now);
-            }
-        });
-    }
-
-    /** Takes an agent out as crashed and, with supervision, has it restarted by its factory. */
-    public CompletableFuture<Boolean> crashAgent(final String agentId, final String reason)
-    {
-        return enqueue(new Command<>()
-        {
-            @Override
-            void apply(final Router router, final long now)
-            {
-                future.complete(router.crash(agentId, reason, now));
-            }
-        });
-    }
-
     public long restarts()
     {
         return restarter == null ? 0 : restarter.restarts.get();
-    }
-
-    public CompletableFuture<Integer> setPaused(final String type, final boolean paused)
-    {
-        return enqueue(new Command<>()
-        {
-            @Override
-            void apply(final Router router, final long now)
-            {
-                future.complete(router.setPaused(type, paused));
-            }
-        });
-    }
-
-    public CompletableFuture<dev.ringmaster.dispatch.ReprioritizeOutcome> reprioritize(final long taskId, final Priority priority)
-    {
-        return enqueue(new Command<>()
-        {
-            @Override
-            void apply(final Router router, final long now)
-            {
-                future.complete(router.reprioritize(taskId, priority.ordinal(), now));
-            }
-        });
-    }
-
-    public CompletableFuture<dev.ringmaster.dispatch.CancelOutcome> cancel(final long taskId)
-    {
-        return enqueue(new Command<>()
-        {
-            @Override
-            void apply(final Router router, final long now)
-            {
-                future.complete(router.cancel(taskId, now));
-            }
-        });
-    }
-
-    /** @return completes with the agent id holding the task, "" if it waits centrally, null if unknown. */
-    public CompletableFuture<String> whereIs(final long taskId)
-    {
-        return enqueue(new Command<>()
-        {
-            @Override
-            void apply(final Router router, final long now)
-            {
-                future.complete(router.whereIs(taskId));
-            }
-        });
-    }
-
-    /** @return per agent type, tasks waiting centrally per priority (approximate while tasks flow). */
-    public Map<String, long[]> queueDepthByType()
-    {
-        final Map<String, long[]> depth = new LinkedHashMap<>();
-        for (final Lane lane : lanes)
-        {
-            final long[] byLevel = new long[Priority.COUNT];
-            for (int level = 0; level < Priority.COUNT; level++)
-            {
-                byLevel[level] = lane.depth(level);
-            }
-            depth.put(lane.type, byLevel);
-        }
-        return depth;
-    }
-
-    /** @return the agent types and whether each is paused. */
-    public Map<String, Boolean> typesPaused()
-    {
-        final Map<String, Boolean> paused = new LinkedHashMap<>();
-        for (final Lane lane : lanes)
-        {
-            paused.put(lane.type, lane.paused);
-        }
-        return paused;
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -422,7 +310,7 @@ public final class Engine
         }
         for (final AgentState agent : failedToStart)
         {
-            crashAgent(agent.id(), "start() threw");
+            fleet.crashAgent(agent.id(), "start() threw");
         }
         startNanos = System.nanoTime();
         final Thread routerThread = new Thread(this::runRouter, "ringmaster-router");
@@ -556,33 +444,6 @@ public final class Engine
     }
 
     // ---------------------------------------------------------------- observation (any thread)
-
-    /** @return a human-readable dump of queues, room and agents, for diagnosing a stuck or slow dispatcher. */
-    public String describe()
-    {
-        final StringBuilder sb = new StringBuilder();
-        sb.append("state=").append(control.runState).append(" outstanding=").append(outstanding()).append('\n');
-        for (final Lane lane : lanes)
-        {
-            sb.append("lane ").append(lane.type).append(" room=").append(lane.room).append(" depth=");
-            for (int level = 0; level < Priority.COUNT; level++)
-            {
-                sb.append(lane.depth(level)).append(level < Priority.COUNT - 1 ? "/" : "");
-            }
-            sb.append('\n');
-        }
-        for (final AgentState a : agents)
-        {
-            sb.append("  agent ").append(a.id()).append(" assigned=").append(a.assigned).append(" running=")
-                .append(a.running()).append(" inbox=").append(a.inbox.size()).append(" slots=");
-            for (final Slot slot : a.slots)
-            {
-                sb.append(Slot.phase(slot.stateVolatile()));
-            }
-            sb.append('\n');
-        }
-        return sb.toString();
-    }
 
     /** @return accepted tasks not yet terminal, across all lanes. */
     public int outstanding()

@@ -1,0 +1,71 @@
+package dev.ringmaster.dispatch;
+
+import dev.ringmaster.dispatch.internal.AgentState;
+import dev.ringmaster.dispatch.internal.Engine;
+import dev.ringmaster.dispatch.internal.Stage;
+import dev.ringmaster.metrics.AgentStats;
+import dev.ringmaster.metrics.Gini;
+import dev.ringmaster.metrics.HistogramAccumulator;
+import dev.ringmaster.metrics.LatencySummary;
+import dev.ringmaster.metrics.MetricsSnapshot;
+import dev.ringmaster.model.Priority;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds {@link MetricsSnapshot}s of one dispatcher: counters read one by one, stage histograms accumulated from the
+ * interval histograms the routing role records. Any thread; snapshots taken concurrently share the accumulators,
+ * which are thread-safe.
+ */
+final class MetricsReader
+{
+    private final Engine engine;
+    private final double overloadThreshold;
+    private final Map<String, HistogramAccumulator> stageTotals = new LinkedHashMap<>();
+
+    MetricsReader(final Engine engine, final double overloadThreshold)
+    {
+        this.engine = engine;
+        this.overloadThreshold = overloadThreshold;
+        for (final Stage stage : Stage.values())
+        {
+            stageTotals.put(stage.name(), new HistogramAccumulator(h -> engine.stages().intervalHistogram(stage, h)));
+        }
+    }
+
+    /** @return a consistent-enough snapshot of every metric (counters are read one by one, histograms cumulatively). */
+    MetricsSnapshot snapshot()
+    {
+        final long elapsed = engine.elapsedNanos();
+        final List<AgentState> agents = engine.agents();
+        final List<AgentStats> stats = new ArrayList<>(agents.size());
+        final long[] counts = new long[agents.size()];
+        final long[] tokens = new long[agents.size()];
+        for (int i = 0; i < agents.size(); i++)
+        {
+            final AgentState a = agents.get(i);
+            counts[i] = a.completedTotal();
+            tokens[i] = a.tokensTotal();
+            final double utilization = elapsed == 0 ? 0 :
+                Math.min(1.0, a.busyNanosTotal() / ((double)elapsed * a.capacity()));
+            final double load = (double)a.inFlight() / a.capacity();
+            stats.add(new AgentStats(a.id(), a.spec().type(), a.capacity(), counts[i], a.failedTotal(), tokens[i],
+                a.stolenTotal(), a.inFlight(), utilization, load, load >= overloadThreshold, a.isEjected()));
+        }
+        final Map<Priority, Long> depth = new EnumMap<>(Priority.class);
+        final long[] byLevel = engine.queueDepthByPriority();
+        for (final Priority p : Priority.values())
+        {
+            depth.put(p, byLevel[p.ordinal()]);
+        }
+        final Map<String, LatencySummary> stages = new LinkedHashMap<>();
+        stageTotals.forEach((name, acc) -> stages.put(name, LatencySummary.of(acc.cumulative())));
+        return new MetricsSnapshot(elapsed, engine.strategyName(), engine.accepted(), engine.completed(),
+            engine.deadLettered(), engine.expired(), engine.cancelled(), engine.outstanding(), engine.retried(),
+            engine.timedOut(), engine.stolen(), depth, stages, stats, Gini.of(counts), Gini.of(tokens),
+            engine.ejections(), engine.rateLimitedNanos(), engine.faults());
+    }
+}

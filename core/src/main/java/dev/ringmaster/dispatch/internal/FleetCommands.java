@@ -1,0 +1,165 @@
+package dev.ringmaster.dispatch.internal;
+
+import dev.ringmaster.model.AgentSpec;
+import dev.ringmaster.model.Priority;
+import dev.ringmaster.spi.AgentAdapter;
+import dev.ringmaster.spi.AgentView;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Fleet changes and task commands as the dispatcher's callers ask for them, and views of the fleet: each change is
+ * queued to the routing role, which applies it between duty cycles, so the dispatch path stays single-writer and
+ * lock-free. Any thread.
+ */
+public final class FleetCommands
+{
+    private final Engine engine;
+
+    FleetCommands(final Engine engine)
+    {
+        this.engine = engine;
+    }
+
+    public CompletableFuture<AgentView> addAgent(final AgentSpec spec, final AgentAdapter adapter)
+    {
+        return engine.enqueue(new Command<>()
+        {
+            @Override
+            void apply(final Router router, final long now)
+            {
+                future.complete(router.addAgent(spec, adapter));
+            }
+        });
+    }
+
+    public CompletableFuture<AgentView> removeAgent(final String agentId)
+    {
+        return engine.enqueue(new Command<>()
+        {
+            @Override
+            void apply(final Router router, final long now)
+            {
+                router.retire(agentId, future, now);
+            }
+        });
+    }
+
+    /** Takes an agent out as crashed and, with supervision, has it restarted by its factory. */
+    public CompletableFuture<Boolean> crashAgent(final String agentId, final String reason)
+    {
+        return engine.enqueue(new Command<>()
+        {
+            @Override
+            void apply(final Router router, final long now)
+            {
+                future.complete(router.crash(agentId, reason, now));
+            }
+        });
+    }
+
+    public CompletableFuture<Integer> setPaused(final String type, final boolean paused)
+    {
+        return engine.enqueue(new Command<>()
+        {
+            @Override
+            void apply(final Router router, final long now)
+            {
+                future.complete(router.setPaused(type, paused));
+            }
+        });
+    }
+
+    public CompletableFuture<dev.ringmaster.dispatch.ReprioritizeOutcome> reprioritize(final long taskId, final Priority priority)
+    {
+        return engine.enqueue(new Command<>()
+        {
+            @Override
+            void apply(final Router router, final long now)
+            {
+                future.complete(router.reprioritize(taskId, priority.ordinal(), now));
+            }
+        });
+    }
+
+    public CompletableFuture<dev.ringmaster.dispatch.CancelOutcome> cancel(final long taskId)
+    {
+        return engine.enqueue(new Command<>()
+        {
+            @Override
+            void apply(final Router router, final long now)
+            {
+                future.complete(router.cancel(taskId, now));
+            }
+        });
+    }
+
+    /** @return completes with the agent id holding the task, "" if it waits centrally, null if unknown. */
+    public CompletableFuture<String> whereIs(final long taskId)
+    {
+        return engine.enqueue(new Command<>()
+        {
+            @Override
+            void apply(final Router router, final long now)
+            {
+                future.complete(router.whereIs(taskId));
+            }
+        });
+    }
+
+    /** @return per agent type, tasks waiting centrally per priority (approximate while tasks flow). */
+    public Map<String, long[]> queueDepthByType()
+    {
+        final Map<String, long[]> depth = new LinkedHashMap<>();
+        for (final Lane lane : engine.lanes)
+        {
+            final long[] byLevel = new long[Priority.COUNT];
+            for (int level = 0; level < Priority.COUNT; level++)
+            {
+                byLevel[level] = lane.depth(level);
+            }
+            depth.put(lane.type, byLevel);
+        }
+        return depth;
+    }
+
+    /** @return the agent types and whether each is paused. */
+    public Map<String, Boolean> typesPaused()
+    {
+        final Map<String, Boolean> paused = new LinkedHashMap<>();
+        for (final Lane lane : engine.lanes)
+        {
+            paused.put(lane.type, lane.paused);
+        }
+        return paused;
+    }
+
+    /** @return a human-readable dump of queues, room and engine.agents, for diagnosing a stuck or slow dispatcher. */
+    public String describe()
+    {
+        final StringBuilder sb = new StringBuilder();
+        sb.append("state=").append(engine.control.runState).append(" outstanding=").append(engine.outstanding()).append('\n');
+        for (final Lane lane : engine.lanes)
+        {
+            sb.append("lane ").append(lane.type).append(" room=").append(lane.room).append(" depth=");
+            for (int level = 0; level < Priority.COUNT; level++)
+            {
+                sb.append(lane.depth(level)).append(level < Priority.COUNT - 1 ? "/" : "");
+            }
+            sb.append('\n');
+        }
+        for (final AgentState a : engine.agents)
+        {
+            sb.append("  agent ").append(a.id()).append(" assigned=").append(a.assigned).append(" running=")
+                .append(a.running()).append(" inbox=").append(a.inbox.size()).append(" slots=");
+            for (final Slot slot : a.slots)
+            {
+                sb.append(Slot.phase(slot.stateVolatile()));
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+}
