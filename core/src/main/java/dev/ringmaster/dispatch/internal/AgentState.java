@@ -35,6 +35,8 @@ public final class AgentState implements AgentView, AgentTelemetry
     /** Set by the router once a retiring agent has nothing left; it stays in the agent list for its history. */
     volatile boolean removed;
     ParkingIdleStrategy workerIdle;
+    /** The worker that starts this agent's tasks; set before any of them can start. */
+    Worker worker;
     /** The agent's type lane; set once at build. */
     Lane lane;
 

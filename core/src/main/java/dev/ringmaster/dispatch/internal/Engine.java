@@ -155,6 +155,7 @@ public final class Engine
             for (final AgentState a : mine)
             {
                 a.workerIdle = workers[w].idle;
+                a.worker = workers[w];
             }
         }
 

@@ -44,6 +44,7 @@ final class Fleet extends RouterPart
         final int workerIndex = index % workers.length;
         final AgentState agent = new AgentState(index, spec, adapter, engine.config.prefetch, workerIndex, engine.signals);
         agent.workerIdle = workers[workerIndex].idle;
+        agent.worker = workers[workerIndex];
 
         Lane lane = engine.lanesByType.get(spec.type());
         if (lane == null)

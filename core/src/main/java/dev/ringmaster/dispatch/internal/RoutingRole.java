@@ -4,11 +4,13 @@ import org.jctools.util.PaddedAtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.lang.invoke.VarHandle;
+
 /**
  * The right to write routing state, taken by whichever thread has routing work to do when nobody holds it: a
- * submitter, a worker that finished a task, or the router thread. Serialized by a work-in-progress counter (the
- * queue-drain pattern), never a lock: a thread that finds the role held only counts its request and returns, and the
- * holder runs one more duty cycle for it. Any thread may call {@link #request()}.
+ * submitter, a worker that finished tasks, or the router thread. Taken with a compare-and-set on a padded word and
+ * never waited for, so it is not a lock: a thread that finds the role held just leaves, and the holder, which checks
+ * for published work again after it lets go, does that work. Any thread may call {@link #request()}.
  *
  * <p>Why: a parked router costs a wake-up per task (microseconds, milliseconds on a busy 2-core machine). With the
  * role, an idle dispatcher routes a submitted task on the submitting thread and a finished one on the completing
@@ -16,22 +18,36 @@ import org.slf4j.LoggerFactory;
  * bounded number of cycles, so a submit never turns into routing for ever; past that it lets go and leaves what is
  * left to the next request, with the router thread woken as a backstop.
  *
- * <p>The atomic increment and decrement on {@code wip} order one holder's writes before the next holder's reads, so
- * routing state stays plain fields with one writer at a time.
+ * <p>No work is stranded: a requester publishes its work, fences, then reads the word; a holder clears the word,
+ * fences, then looks for published work (Dekker): either the requester sees the role free and takes it, or the holder
+ * sees the work and takes the role back. The compare-and-set that takes the role and the volatile store that clears
+ * it order one holder's writes before the next holder's reads, so routing state stays plain fields with one writer
+ * at a time. Why not a counter incremented per request (the classic queue-drain loop): with a submitter and two
+ * workers requesting once per task, that one contended read-modify-write was the hottest spot of the whole path.
  */
 final class RoutingRole
 {
     private static final Logger LOG = LoggerFactory.getLogger(RoutingRole.class);
-    /** Duty cycles a submitter or worker may run before handing the role to the router thread. */
-    static final int GUEST_CYCLES = 2;
+    /** Duty cycles a submitter or worker may run per hold before it lets go. */
+    static final int GUEST_CYCLES = 8;
     /** The router thread's budget per hold: it lets go now and then too, so that its idle strategy sees the time. */
     static final int ROUTER_CYCLES = 64;
 
-    private final PaddedAtomicLong wip = new PaddedAtomicLong();
+    private static final long FREE = 0;
+    private static final long HELD = 1;
+
+    private final PaddedAtomicLong state = new PaddedAtomicLong();
     private final Router router;
     private final ParkingIdleStrategy routerIdle;
     /** Set by a guest that let go of the role over budget with work left; the router thread takes that work. */
     private volatile boolean backstopWanted;
+    /**
+     * Set when guests could not keep up (one ran out of budget with work left): the router thread alone routes, on
+     * one core with the state in its cache, until it runs out of work and is about to park. Why: a submitter and two
+     * workers taking turns pull the routing state from core to core on every hold, which capped throughput at a
+     * third of a dedicated router's in the closed-loop benchmark.
+     */
+    private volatile boolean routerOwns;
     /** Read by the router thread's idle strategy: when timed work (retries, rate limits, watchdog) falls due. */
     private volatile long wakeAtNanos = Long.MAX_VALUE;
 
@@ -41,12 +57,20 @@ final class RoutingRole
         this.routerIdle = routerIdle;
     }
 
-    /** Any thread: routing work was published (a task, a completion, a command); run it here or have the holder run it. */
+    /**
+     * Any thread, after publishing routing work (a task, completions, a command): does it here if nobody routes now,
+     * else leaves it to the holder.
+     */
     void request()
     {
-        if (wip.getAndIncrement() == 0)
+        VarHandle.fullFence(); // StoreLoad: our published work is visible before we read the role's state
+        if (routerOwns)
         {
-            hold(GUEST_CYCLES, 1);
+            return; // under sustained load the router thread routes; it is awake and will see the work
+        }
+        if (state.get() == FREE && state.compareAndSet(FREE, HELD))
+        {
+            hold(GUEST_CYCLES);
         }
     }
 
@@ -60,9 +84,10 @@ final class RoutingRole
         }
         // only when nobody holds the role: a holder does timed work in its own cycles, and every published task,
         // completion or command already requested the role; this is the path for timers and the backstop
-        if ((wanted || nowNanos - wakeAtNanos >= 0 || router.workPending()) && wip.get() == 0 && wip.compareAndSet(0, 1))
+        if ((wanted || nowNanos - wakeAtNanos >= 0 || router.workPending()) && state.get() == FREE &&
+            state.compareAndSet(FREE, HELD))
         {
-            return hold(ROUTER_CYCLES, 1);
+            return hold(ROUTER_CYCLES);
         }
         return 0;
     }
@@ -70,7 +95,23 @@ final class RoutingRole
     /** @return true if the router thread should not park: a guest left work behind for it. */
     boolean routerHasWork()
     {
-        return backstopWanted;
+        if (backstopWanted)
+        {
+            return true;
+        }
+        if (routerOwns)
+        {
+            // about to park: give routing back to submitters and workers, unless work came in meanwhile (Dekker
+            // with request(): it publishes, fences, reads routerOwns; we clear it, fence, look for work)
+            routerOwns = false;
+            VarHandle.fullFence();
+            if (router.workPending())
+            {
+                routerOwns = true;
+                return true;
+            }
+        }
+        return false;
     }
 
     /** @return when the router thread must next look at timed work, Long.MAX_VALUE if nothing is timed. */
@@ -79,10 +120,9 @@ final class RoutingRole
         return wakeAtNanos;
     }
 
-    /** Runs duty cycles while requests keep coming, at most {@code maxCycles}. @return work done. */
-    private int hold(final int maxCycles, final long initialMissed)
+    /** Runs duty cycles while work is published, at most {@code maxCycles}, then lets go. @return work done. */
+    private int hold(final int maxCycles)
     {
-        long missed = initialMissed;
         int cycles = 0;
         int work = 0;
         final long phase = router.enterRole();
@@ -90,35 +130,32 @@ final class RoutingRole
         {
             while (true)
             {
-                final int done = cycle();
-                work += done;
+                work += cycle();
                 cycles++;
-                if (router.morePending() && cycles < maxCycles)
+                final boolean more = router.morePending() || router.workPending();
+                if (more && cycles < maxCycles)
                 {
-                    continue; // a lane stopped at its batch cap: keep the role, more can be placed now
+                    continue;
                 }
-                if (cycles >= maxCycles)
+                wakeAtNanos = router.nextTimedWorkNanos(); // before letting go: after it, another holder owns the state
+                state.set(FREE); // volatile store: the next holder's compare-and-set reads it, and sees our writes
+                VarHandle.fullFence(); // StoreLoad: the other half of the Dekker pair in request()
+                if (more)
                 {
-                    // over budget with work left: let go of the role entirely instead of handing it to the router
-                    // thread, which may be parked (a wake-up would stall every submitter and worker meanwhile). The
-                    // requests counted so far are dropped, not their work: it waits in the ring, the completion queue
-                    // or a lane, and the next request from any thread takes the role and does it; the router thread
-                    // is woken as the backstop in case none comes
-                    wakeAtNanos = router.nextTimedWorkNanos();
-                    final boolean leftWork = router.morePending() || wip.get() != missed;
-                    wip.set(0); // volatile store: the next holder's atomic increment reads it, and sees our writes
-                    if (leftWork || router.workPending())
+                    // over budget with work left: leave it to the next request from any thread, and wake the router
+                    // thread as the backstop in case none comes (handing the role over instead would stall every
+                    // submitter and worker until the router thread is scheduled)
+                    if (maxCycles == GUEST_CYCLES)
                     {
-                        backstopWanted = true;
-                        routerIdle.wake();
+                        routerOwns = true;
                     }
+                    backstopWanted = true;
+                    routerIdle.wake();
                     return work;
                 }
-                wakeAtNanos = router.nextTimedWorkNanos(); // before the release: after it, another holder owns the state
-                missed = wip.addAndGet(-missed);
-                if (missed == 0)
+                if (!router.workPending() || !state.compareAndSet(FREE, HELD))
                 {
-                    return work;
+                    return work; // nothing was published meanwhile, or its publisher took the role
                 }
             }
         }

@@ -34,6 +34,25 @@ final class Signals
         role.request();
     }
 
+    /**
+     * Offers without requesting the role: for the worker's own synchronous completions, which it requests once per
+     * duty cycle for all of them instead of once each.
+     */
+    void offerDeferred(final TaskRecord record)
+    {
+        while (!queue.offer(record))
+        {
+            role.request();
+            Thread.onSpinWait();
+        }
+    }
+
+    /** Requests the role for completions offered with {@link #offerDeferred}. */
+    void requestRole()
+    {
+        role.request();
+    }
+
     boolean isEmpty()
     {
         return queue.isEmpty();

@@ -154,6 +154,17 @@ final class Slot implements Completion
         record = null;
         STATE.setRelease(this, stateVolatile() & ~PHASE_MASK); // slot reusable before the router hears of it
         agent.releaseSlot();
-        signals.offer(r);
+        final Worker worker = agent.worker;
+        if (worker != null && worker.isCurrentThread())
+        {
+            // a synchronous completion inside the worker's duty cycle: one request of the role for the whole cycle,
+            // so the routing state is not pulled to this core once per task
+            signals.offerDeferred(r);
+            worker.completionsDeferred = true;
+        }
+        else
+        {
+            signals.offer(r);
+        }
     }
 }

@@ -28,8 +28,19 @@ final class Worker
             1_000, maxParkNanos, this::workPending);
     }
 
+    /** The worker's thread, once it runs. */
+    private volatile Thread thread;
+    /** Set by completions on this thread during a duty cycle; the cycle requests the role once for all of them. */
+    boolean completionsDeferred;
+
+    boolean isCurrentThread()
+    {
+        return thread == Thread.currentThread();
+    }
+
     void run()
     {
+        thread = Thread.currentThread();
         idle.bindToCurrentThread();
         while (!control.exit)
         {
@@ -89,6 +100,11 @@ final class Worker
                     work += steal(agent, now);
                 }
             }
+        }
+        if (completionsDeferred)
+        {
+            completionsDeferred = false;
+            signals.requestRole();
         }
         return work;
     }
