@@ -1,5 +1,6 @@
 package dev.ringmaster.dispatch;
 
+import dev.ringmaster.testing.Await;
 import dev.ringmaster.testing.TestStrategies;
 import dev.ringmaster.model.AgentSpec;
 import dev.ringmaster.model.Priority;
@@ -116,7 +117,7 @@ class ConservationTest
             }
             for (final Thread producer : producers)
             {
-                producer.join();
+                Await.joined(producer, Duration.ofSeconds(45));
             }
             final boolean drained = d.drain(Duration.ofSeconds(120));
             assertThat(drained).as(() -> "drain finished; state:\n" + d.describe()).isTrue();
