@@ -1,5 +1,6 @@
 package dev.ringmaster.dispatch.internal;
 
+import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
 import org.jetbrains.lincheck.datastructures.ThreadIdGen;
@@ -20,42 +21,24 @@ class LaneAdmissionLincheckTest
     @Test
     void admissionIsABoundedCounter()
     {
-        ModelChecks.modelChecking().sequentialSpecification(BoundedCounter.class).check(RealLane.class);
+        options().check(RealLane.class);
     }
 
     @Test
     void catchesAnAdmissionThatChecksThenIncrements()
     {
-        ModelChecks.assertFails(ModelChecks.modelChecking().sequentialSpecification(BoundedCounter.class), CheckThenAct.class);
-    }
-
-    /** Deliberately broken the way {@code Lane.admit} once was: increments, then undoes if the level was full. */
-    public static final class IncrementThenUndo extends Admissions
-    {
-        private final AtomicInteger outstanding = new AtomicInteger();
-
-        @Override
-        boolean admit()
-        {
-            if (outstanding.incrementAndGet() > CAPACITY)
-            {
-                outstanding.decrementAndGet();
-                return false;
-            }
-            return true;
-        }
-
-        @Override
-        void release()
-        {
-            outstanding.decrementAndGet();
-        }
+        ModelChecks.assertFails(options(), CheckThenAct.class);
     }
 
     @Test
     void catchesARefusalWhileThereIsRoom()
     {
-        ModelChecks.assertFails(ModelChecks.modelChecking().sequentialSpecification(BoundedCounter.class), IncrementThenUndo.class);
+        ModelChecks.assertFails(options(), IncrementThenUndo.class);
+    }
+
+    private static ModelCheckingOptions options()
+    {
+        return ModelChecks.modelChecking().sequentialSpecification(BoundedCounter.class);
     }
 
     /** The operations, on whatever admission a subclass supplies; a thread releases only admissions it holds. */
@@ -125,6 +108,29 @@ class LaneAdmissionLincheckTest
                 return false;
             }
             outstanding.set(n + 1);
+            return true;
+        }
+
+        @Override
+        void release()
+        {
+            outstanding.decrementAndGet();
+        }
+    }
+
+    /** Deliberately broken the way {@code Lane.admit} once was: increments, then undoes if the level was full. */
+    public static final class IncrementThenUndo extends Admissions
+    {
+        private final AtomicInteger outstanding = new AtomicInteger();
+
+        @Override
+        boolean admit()
+        {
+            if (outstanding.incrementAndGet() > CAPACITY)
+            {
+                outstanding.decrementAndGet();
+                return false;
+            }
             return true;
         }
 

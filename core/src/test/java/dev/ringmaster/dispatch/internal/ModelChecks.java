@@ -14,14 +14,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  */
 final class ModelChecks
 {
-    /** Upper bound on Lincheck thread ids, for per-thread bookkeeping in the tests. */
+    /** Above every Lincheck thread id (they count from 1), for per-thread bookkeeping in the tests. */
     static final int MAX_THREADS = 8;
 
     private ModelChecks()
     {
     }
 
-    /** Three threads (e.g. router, owner, thief) of two operations each, after one operation run alone. */
+    /** Three threads (e.g. router, owner, thief) of two operations each; tests lower the invocations if costly. */
     static ModelCheckingOptions modelChecking()
     {
         return new ModelCheckingOptions()
