@@ -65,9 +65,12 @@ class WorkStealingTest
         final Gate slow = new Gate();
         final EventLog log = new EventLog();
         final Dispatcher d = pileOntoSlowAgent(slow, log);
-        // the backlog behind slow's running task: rust tasks, and one that any agent can run, more urgent than them, so
-        // that a thief blind to skills would take a rust task first (it steals the least urgent)
-        for (int i = 0; i < PREFETCH; i++)
+        // slow holds a rust task first: only then the rest, or the most urgent task below could be the one it runs
+        assertThat(d.submit(Task.builder("coder").requiredSkills("rust").build())).isEqualTo(SubmitStatus.ACCEPTED);
+        Await.until("slow starts its first task", () -> slow.startOrder.size() == 1);
+        // its backlog: rust tasks, and one that any agent can run, more urgent than them, so that a thief blind to
+        // skills would take a rust task first (it steals the least urgent)
+        for (int i = 1; i < PREFETCH; i++)
         {
             assertThat(d.submit(Task.builder("coder").requiredSkills("rust").build())).isEqualTo(SubmitStatus.ACCEPTED);
         }
