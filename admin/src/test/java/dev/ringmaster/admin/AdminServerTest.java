@@ -1,5 +1,6 @@
 package dev.ringmaster.admin;
 
+import dev.ringmaster.testing.Await;
 import dev.ringmaster.testing.TestStrategies;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -206,7 +207,7 @@ class AdminServerTest
             assertThat(a.json().path("fix").asText()).contains("Authorization: Bearer");
             assertThat(a.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
         }
-        Thread.sleep(50); // anything wrongly queued to the router would have been applied by now
+        Await.routerPass(dispatcher); // anything wrongly queued to the router has been applied by now
         assertThat(dispatcher.types()).containsEntry("coder", false).containsEntry("reviewer", true);
         assertThat(dispatcher.agents()).extracting(AgentView::id).containsExactly("coder-1", "coder-2", "reviewer-1");
         assertThat(depth("reviewer", Priority.LOW)).isEqualTo(1);

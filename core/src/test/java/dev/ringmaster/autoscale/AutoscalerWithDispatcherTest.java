@@ -1,5 +1,6 @@
 package dev.ringmaster.autoscale;
 
+import dev.ringmaster.testing.Await;
 import dev.ringmaster.testing.TestStrategies;
 import dev.ringmaster.dispatch.Dispatcher;
 import dev.ringmaster.dispatch.SubmitStatus;
@@ -97,12 +98,7 @@ class AutoscalerWithDispatcherTest
 
     private static void await(final BooleanSupplier condition, final String what) throws InterruptedException
     {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean())
-        {
-            assertThat(System.nanoTime() - deadline).as("still waiting for " + what).isNegative();
-            Thread.sleep(5);
-        }
+        Await.until(what, Duration.ofSeconds(30), condition);
     }
 
     @Test

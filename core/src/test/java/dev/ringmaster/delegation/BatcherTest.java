@@ -1,5 +1,6 @@
 package dev.ringmaster.delegation;
 
+import dev.ringmaster.testing.Await;
 import dev.ringmaster.testing.TestStrategies;
 import dev.ringmaster.dispatch.Dispatcher;
 import dev.ringmaster.dispatch.TaskResult;
@@ -296,7 +297,7 @@ class BatcherTest
         submitters.forEach(Thread::start);
         for (final Thread t : submitters)
         {
-            t.join();
+            Await.joined(t);
         }
         batcher.close();
 

@@ -1,5 +1,6 @@
 package dev.ringmaster.delegation;
 
+import dev.ringmaster.testing.Await;
 import dev.ringmaster.testing.TestStrategies;
 import dev.ringmaster.dispatch.Dispatcher;
 import dev.ringmaster.dispatch.RejectedTaskException;
@@ -62,7 +63,7 @@ class BroadcastTest
         a.releaseAll("from a");
         c.releaseAll("from c");
         assertThat(d.drain(Duration.ofSeconds(5))).isTrue();
-        assertThat(result.get().result()).isEqualTo("from b");
+        assertThat(result.get(5, TimeUnit.SECONDS).result()).isEqualTo("from b");
         assertThat(broadcast.copiesSent()).isEqualTo(3);
         assertThat(broadcast.losersCancelled()).isZero();
         tally.assertConserved();

@@ -1,5 +1,6 @@
 package dev.ringmaster.delegation;
 
+import dev.ringmaster.testing.Await;
 import dev.ringmaster.testing.TestStrategies;
 import dev.ringmaster.dispatch.Dispatcher;
 import dev.ringmaster.dispatch.TaskResult;
@@ -63,7 +64,7 @@ class HedgerTest
         // the slow copy cannot be preempted: it finishes later and its answer is ignored
         assertThat(slow.succeedNext("slow answer")).isTrue();
         assertThat(d.drain(Duration.ofSeconds(5))).isTrue();
-        assertThat(result.get().result()).isEqualTo("fast answer");
+        assertThat(result.get(5, TimeUnit.SECONDS).result()).isEqualTo("fast answer");
         tally.assertConserved();
         assertThat(tally.accepted).hasSize(2);
         assertThat(tally.count("COMPLETED")).isEqualTo(2);

@@ -1,5 +1,6 @@
 package dev.ringmaster.dispatch;
 
+import dev.ringmaster.testing.Await;
 import dev.ringmaster.testing.TestStrategies;
 import dev.ringmaster.model.AgentSpec;
 import dev.ringmaster.model.Task;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -52,7 +54,8 @@ class BackpressureTest
         assertThat(routerBlocked.await(5, TimeUnit.SECONDS)).isTrue();
         int accepted = 1;
         SubmitStatus status;
-        while ((status = d.submit(Task.builder("worker").build())) == SubmitStatus.ACCEPTED)
+        // bounded: a ring that never fills must fail the assertion below, not loop until the queue is full
+        while ((status = d.submit(Task.builder("worker").build())) == SubmitStatus.ACCEPTED && accepted < 64)
         {
             accepted++;
         }
@@ -89,22 +92,17 @@ class BackpressureTest
         // the bounded variant gives up after its wait when nothing frees
         assertThat(d.submit(Task.builder("worker").build(), Duration.ofMillis(50))).isEqualTo(SubmitStatus.QUEUE_FULL);
 
-        // ...and succeeds once a task finishes and frees room
-        final Thread releaser = new Thread(() ->
-        {
-            try
-            {
-                Thread.sleep(50);
-                gate.releaseOne();
-            }
-            catch (final InterruptedException e)
-            {
-                Thread.currentThread().interrupt();
-            }
-        });
-        releaser.start();
-        assertThat(d.submit(Task.builder("worker").build(), Duration.ofSeconds(5))).isEqualTo(SubmitStatus.ACCEPTED);
-        releaser.join();
+        // ...and succeeds once a task finishes and frees room: released only once the submit is seen waiting (parked
+        // between its retries), so the test proves the wait rather than racing a fixed sleep against it
+        final FutureTask<SubmitStatus> bounded =
+            new FutureTask<>(() -> d.submit(Task.builder("worker").build(), Duration.ofSeconds(5)));
+        final Thread submitter = new Thread(bounded, "bounded-submit");
+        submitter.start();
+        Await.until("the bounded submit waits for room", () -> submitter.getState() == Thread.State.TIMED_WAITING);
+        assertThat(bounded.isDone()).isFalse();
+        assertThat(gate.releaseOne()).isTrue();
+        assertThat(bounded.get(5, TimeUnit.SECONDS)).isEqualTo(SubmitStatus.ACCEPTED);
+        Await.joined(submitter);
         for (int i = 0; i < 4; i++)
         {
             assertThat(gate.releaseOne()).isTrue();

@@ -6,7 +6,7 @@ import dev.ringmaster.spi.DispatchListener;
 import dev.ringmaster.spi.RoutingDecision;
 import dev.ringmaster.spi.RoutingStrategy;
 import dev.ringmaster.spi.TaskView;
-
+import dev.ringmaster.testing.Await;
 import dev.ringmaster.testing.TestStrategies;
 import dev.ringmaster.model.AgentSpec;
 import dev.ringmaster.model.Priority;
@@ -166,7 +166,7 @@ class ConservationTest
             }
             for (final Thread producer : producers)
             {
-                producer.join();
+                Await.joined(producer, Duration.ofSeconds(45));
             }
             final boolean drained = d.drain(Duration.ofSeconds(120));
             assertThat(drained).as(() -> "drain finished; state:\n" + d.describe()).isTrue();

@@ -1,5 +1,7 @@
 package dev.ringmaster.dispatch;
 
+import dev.ringmaster.metrics.AgentStats;
+import dev.ringmaster.testing.Await;
 import dev.ringmaster.testing.TestStrategies;
 import dev.ringmaster.model.AgentSpec;
 import dev.ringmaster.model.Priority;
@@ -30,6 +32,16 @@ class FleetOperationsTest
     private static AgentAdapter delayed(final ScheduledExecutorService timer, final long micros)
     {
         return (t, c, tel) -> timer.schedule(() -> c.succeed("ok"), micros, TimeUnit.MICROSECONDS);
+    }
+
+    private static long completed(final Dispatcher d, final String agentId)
+    {
+        return d.metrics().agents().stream().filter(a -> a.id().equals(agentId)).mapToLong(AgentStats::completed).sum();
+    }
+
+    private static long waiting(final Dispatcher d, final String type)
+    {
+        return d.queueDepthByType().get(type).values().stream().mapToLong(Long::longValue).sum();
     }
 
     @ParameterizedTest(name = "seed {0}")
@@ -69,21 +81,23 @@ class FleetOperationsTest
                 producers.add(t);
                 t.start();
             }
-            Thread.sleep(100);
+            Await.until("tasks flow", () -> log.completed.get() >= 100);
             final var removed1 = d.removeAgent("coder-1");
             final var removed2 = d.removeAgent("reviewer-3");
             final var added = d.addAgent(AgentSpec.builder("coder-9", "coder").capacity(4).build(), delayed(timer, 100));
             final var newType = d.addAgent(AgentSpec.builder("tester-1", "tester").capacity(2).build(), delayed(timer, 100));
             assertThat(d.pauseType("reviewer").get(5, TimeUnit.SECONDS)).isNotNegative();
-            Thread.sleep(50);
+            Await.until("reviewer tasks wait while the type is paused", () -> waiting(d, "reviewer") > 0);
             assertThat(d.types()).containsEntry("reviewer", true).containsEntry("tester", false);
             assertThat(d.resumeType("reviewer").get(5, TimeUnit.SECONDS)).isNotNegative();
             assertThat(d.submit(Task.builder("tester").build(), Duration.ofSeconds(1))).isEqualTo(SubmitStatus.ACCEPTED);
-            Thread.sleep(100);
+            final long resumedAt = log.completed.get();
+            Await.until("the added agent, and the resumed type, run tasks under load", () ->
+                log.completed.get() >= resumedAt + 100 && completed(d, "coder-9") > 0);
             stop.set(true);
             for (final Thread t : producers)
             {
-                t.join();
+                Await.joined(t);
             }
 
             assertThat(removed1.get(10, TimeUnit.SECONDS).id()).isEqualTo("coder-1");
@@ -97,8 +111,7 @@ class FleetOperationsTest
             assertThat(log.completed.get()).isEqualTo(log.accepted.get()); // no failures here: every task completes
             assertThat(log.startsByTask.values()).as("no task ran twice").allMatch(n -> n == 1);
             assertThat(d.agents()).extracting(AgentView::id).doesNotContain("coder-1", "reviewer-3").contains("coder-9", "tester-1");
-            assertThat(d.metrics().agents()).filteredOn(a -> a.id().equals("coder-9")).singleElement()
-                .satisfies(a -> assertThat(a.completed()).isPositive());
+            assertThat(completed(d, "coder-9")).isPositive();
         }
         finally
         {
@@ -118,18 +131,11 @@ class FleetOperationsTest
         {
             d.submit(Task.builder("coder").build()); // 1 running + 4 in the inbox of "leaving"
         }
-        while (held.startOrder.isEmpty())
-        {
-            Thread.sleep(1);
-        }
+        Await.until("the first task starts", () -> !held.startOrder.isEmpty());
         final var stayer = d.addAgent(AgentSpec.builder("staying", "coder").capacity(4).build(), AgentAdapter.sync(t -> "ok"));
         stayer.get(5, TimeUnit.SECONDS);
         final var removal = d.removeAgent("leaving");
-        final long deadline = System.nanoTime() + 5_000_000_000L;
-        while (log.completed.get() < 4 && System.nanoTime() < deadline)
-        {
-            Thread.sleep(1);
-        }
+        Await.until("the four tasks of the inbox complete", () -> log.completed.get() >= 4);
         assertThat(log.completed.get()).as("the inbox went to the other agent").isEqualTo(4);
         assertThat(removal).as("still running one task").isNotDone();
         held.releaseAll();
@@ -155,7 +161,8 @@ class FleetOperationsTest
             ids.add(t.id());
             d.submit(t);
         }
-        Thread.sleep(100);
+        Await.until("the five tasks are queued", () -> waiting(d, "coder") == 5);
+        Await.routerPass(d);
         assertThat(gate.startOrder).as("nothing starts while paused").isEmpty();
         assertThat(d.queueDepthByType().get("coder").get(Priority.MEDIUM)).isEqualTo(5);
         assertThat(d.resumeType("coder").get(5, TimeUnit.SECONDS)).isEqualTo(5);
@@ -176,10 +183,7 @@ class FleetOperationsTest
             .strategy(TestStrategies.first()).prefetch(0).build().start();
         final Task running = Task.builder("coder").priority(Priority.LOW).build();
         d.submit(running);
-        while (gate.startOrder.isEmpty())
-        {
-            Thread.sleep(1);
-        }
+        Await.until("the first task starts", () -> !gate.startOrder.isEmpty());
         final List<Task> low = new ArrayList<>();
         for (int i = 0; i < 5; i++)
         {
@@ -188,7 +192,7 @@ class FleetOperationsTest
             d.submit(t);
         }
         final Task last = low.get(4);
-        Thread.sleep(50);
+        Await.until("the five tasks are queued", () -> waiting(d, "coder") == 5);
         assertThat(d.reprioritize(last.id(), Priority.CRITICAL).get(5, TimeUnit.SECONDS)).isEqualTo(ReprioritizeOutcome.MOVED);
         assertThat(d.reprioritize(running.id(), Priority.CRITICAL).get(5, TimeUnit.SECONDS))
             .isEqualTo(ReprioritizeOutcome.ALREADY_RUNNING);

@@ -1,5 +1,6 @@
 package dev.ringmaster.dispatch;
 
+import dev.ringmaster.testing.Await;
 import dev.ringmaster.testing.TestStrategies;
 import dev.ringmaster.model.AgentSpec;
 import dev.ringmaster.model.Priority;
@@ -40,22 +41,15 @@ class PriorityTest
 
     private static void awaitStarted(final Gate gate) throws InterruptedException
     {
-        final long deadline = System.nanoTime() + 5_000_000_000L;
-        while (gate.startOrder.isEmpty() && System.nanoTime() < deadline)
-        {
-            Thread.sleep(1);
-        }
+        Await.until("the blocker starts", () -> !gate.startOrder.isEmpty());
         assertThat(gate.startOrder).as("the blocker holds the only slot").hasSize(1);
     }
 
+    /** Fails, rather than carrying on, if the tasks do not all reach the queues: the order checks rely on it. */
     private static void awaitDepth(final Dispatcher d, final long expected) throws InterruptedException
     {
-        final long deadline = System.nanoTime() + 5_000_000_000L;
-        while (d.metrics().queueDepth().values().stream().mapToLong(Long::longValue).sum() < expected &&
-            System.nanoTime() < deadline)
-        {
-            Thread.sleep(1);
-        }
+        Await.until(expected + " tasks queued",
+            () -> d.metrics().queueDepth().values().stream().mapToLong(Long::longValue).sum() >= expected);
     }
 
     @Test

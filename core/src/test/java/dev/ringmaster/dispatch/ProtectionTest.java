@@ -1,7 +1,9 @@
 package dev.ringmaster.dispatch;
 
+import dev.ringmaster.testing.Await;
 import dev.ringmaster.testing.TestStrategies;
 import dev.ringmaster.metrics.AgentStats;
+import dev.ringmaster.metrics.MetricsSnapshot;
 import dev.ringmaster.model.AgentSpec;
 import dev.ringmaster.model.Task;
 import dev.ringmaster.spi.AgentAdapter;
@@ -133,11 +135,7 @@ class ProtectionTest
         {
             d.submit(Task.builder("coder").maxRetries(5).build(), Duration.ofSeconds(5));
         }
-        final long deadline = System.nanoTime() + 5_000_000_000L;
-        while (d.metrics().ejections() == 0 && System.nanoTime() < deadline)
-        {
-            Thread.sleep(1);
-        }
+        Await.until("an agent is ejected", () -> d.metrics().ejections() > 0);
         final AgentStats bad = stats(d, "bad");
         assertThat(bad.ejected()).isTrue();
         assertThat(bad.failed()).isGreaterThanOrEqualTo(3);
@@ -146,11 +144,17 @@ class ProtectionTest
         {
             d.submit(Task.builder("coder").maxRetries(5).build(), Duration.ofSeconds(5));
         }
-        Thread.sleep(100);
+        // every task so far has finished (not merely: some time has passed), so all 200 had their chance to reach it
+        Await.until("every task submitted while the agent is ejected has finished", () ->
+        {
+            final MetricsSnapshot m = d.metrics();
+            return m.accepted() == 400 && m.terminal() == 400;
+        });
         assertThat(stats(d, "bad").failed()).as("no work reaches an ejected agent").isEqualTo(failedWhenEjected);
         Thread.sleep(1_100); // past the 1 s ejection
         // bursts, so the least-loaded choice reaches the fourth agent too
-        for (int round = 0; round < 50 && stats(d, "bad").failed() == failedWhenEjected; round++)
+        final long readmitDeadline = System.nanoTime() + Await.DEFAULT.toNanos();
+        while (stats(d, "bad").failed() == failedWhenEjected && System.nanoTime() - readmitDeadline < 0)
         {
             for (int i = 0; i < 50; i++)
             {

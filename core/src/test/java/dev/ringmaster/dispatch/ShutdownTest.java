@@ -1,5 +1,6 @@
 package dev.ringmaster.dispatch;
 
+import dev.ringmaster.testing.Await;
 import dev.ringmaster.testing.TestStrategies;
 import dev.ringmaster.model.AgentSpec;
 import dev.ringmaster.model.Priority;
@@ -68,6 +69,13 @@ class ShutdownTest
         return threads;
     }
 
+    /** Under load: tasks complete, and a backlog waits behind them. */
+    private static void awaitLoad(final Dispatcher d, final EventLog log) throws InterruptedException
+    {
+        Await.until("tasks complete and a backlog waits", () -> log.completed.get() >= 100 &&
+            d.metrics().queueDepth().values().stream().mapToLong(Long::longValue).sum() >= 100);
+    }
+
     @Test
     void drainUnderLoadCompletesEverythingAccepted() throws Exception
     {
@@ -80,14 +88,14 @@ class ShutdownTest
             final AtomicBoolean stop = new AtomicBoolean();
             final AtomicLong refused = new AtomicLong();
             final List<Thread> producers = producers(d, accepted, stop, refused);
-            Thread.sleep(300);
+            awaitLoad(d, log);
 
             assertThat(d.drain(Duration.ofSeconds(60))).isTrue(); // producers are still submitting meanwhile
 
             stop.set(true);
             for (final Thread t : producers)
             {
-                t.join();
+                Await.joined(t);
             }
             assertThat(refused.get()).as("producers saw the dispatcher stop accepting").isPositive();
             assertThat(accepted).isNotEmpty();
@@ -115,14 +123,14 @@ class ShutdownTest
             final AtomicBoolean stop = new AtomicBoolean();
             final AtomicLong refused = new AtomicLong();
             final List<Thread> producers = producers(d, accepted, stop, refused);
-            Thread.sleep(300);
+            awaitLoad(d, log);
 
             final List<Task> cancelled = d.shutdownNow();
 
             stop.set(true);
             for (final Thread t : producers)
             {
-                t.join();
+                Await.joined(t);
             }
             assertThat(d.awaitTermination(Duration.ofSeconds(30))).isTrue();
             assertThat(cancelled).as("a backlog was waiting when we stopped").isNotEmpty();

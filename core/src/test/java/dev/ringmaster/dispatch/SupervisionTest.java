@@ -1,5 +1,6 @@
 package dev.ringmaster.dispatch;
 
+import dev.ringmaster.testing.Await;
 import dev.ringmaster.testing.TestStrategies;
 import dev.ringmaster.model.AgentSpec;
 import dev.ringmaster.model.Task;
@@ -102,11 +103,7 @@ class SupervisionTest
         {
             assertThat(f.get(20, TimeUnit.SECONDS).state()).isEqualTo(TerminalState.COMPLETED);
         }
-        final long deadline = System.nanoTime() + 5_000_000_000L;
-        while (d.restarts() == 0 && System.nanoTime() < deadline)
-        {
-            Thread.sleep(5);
-        }
+        Await.until("the hung agent is restarted", () -> d.restarts() > 0);
         assertThat(d.restarts()).isEqualTo(1);
         assertThat(factory.created.get()).isEqualTo(1);
         assertThat(hung.stops.get()).as("the crashed adapter was stopped").isEqualTo(1);

@@ -1,5 +1,6 @@
 package dev.ringmaster.dispatch;
 
+import dev.ringmaster.testing.Await;
 import dev.ringmaster.testing.TestStrategies;
 import dev.ringmaster.model.AgentSpec;
 import dev.ringmaster.model.Task;
@@ -26,10 +27,7 @@ class TaskControlTest
         final Task waiting = Task.builder("coder").build();
         d.submit(running);
         final var waitingResult = d.submitAsync(waiting);
-        while (gate.startOrder.isEmpty())
-        {
-            Thread.sleep(1);
-        }
+        Await.until("the first task starts", () -> !gate.startOrder.isEmpty());
         assertThat(d.whereIs(running.id()).get(5, TimeUnit.SECONDS)).isEqualTo("a");
         assertThat(d.whereIs(waiting.id()).get(5, TimeUnit.SECONDS)).isEqualTo("");
         assertThat(d.whereIs(987_654_321L).get(5, TimeUnit.SECONDS)).isNull();
@@ -53,10 +51,7 @@ class TaskControlTest
             .agent(AgentSpec.builder("a", "coder").capacity(1).build(), gate)
             .strategy(TestStrategies.first()).prefetch(0).build().start();
         d.submit(Task.builder("coder").build());
-        while (gate.startOrder.isEmpty())
-        {
-            Thread.sleep(1);
-        }
+        Await.until("the first task starts", () -> !gate.startOrder.isEmpty());
         final java.util.List<Long> ids = new java.util.ArrayList<>();
         for (int i = 0; i < 5; i++)
         {

@@ -1,12 +1,16 @@
 package dev.ringmaster.dispatch;
 
+import dev.ringmaster.testing.Await;
 import dev.ringmaster.testing.TestStrategies;
 import dev.ringmaster.model.AgentSpec;
+import dev.ringmaster.model.Priority;
 import dev.ringmaster.model.Task;
 import dev.ringmaster.spi.AgentAdapter;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,11 +19,18 @@ class WorkStealingTest
 {
     private static final int PREFETCH = 8;
 
+    /** Tasks run by the idle agent, by id. */
+    private final List<Long> ranOnIdle = new CopyOnWriteArrayList<>();
+
     private Dispatcher pileOntoSlowAgent(final Gate slow, final EventLog log)
     {
         return Dispatcher.builder()
             .agent(AgentSpec.builder("slow", "coder").capacity(1).skill("rust", 1.0).build(), slow)
-            .agent(AgentSpec.builder("idle", "coder").capacity(1).skill("python", 1.0).build(), AgentAdapter.sync(t -> "ok"))
+            .agent(AgentSpec.builder("idle", "coder").capacity(1).skill("python", 1.0).build(), AgentAdapter.sync(t ->
+            {
+                ranOnIdle.add(t.task().id());
+                return "ok";
+            }))
             .strategy(TestStrategies.first()) // everything goes to "slow" while it has room
             .prefetch(PREFETCH)
             .workers(2)
@@ -38,11 +49,7 @@ class WorkStealingTest
             assertThat(d.submit(Task.builder("coder").build())).isEqualTo(SubmitStatus.ACCEPTED);
         }
         // "slow" holds its first task forever; its inbox backlog must move to "idle"
-        final long deadline = System.nanoTime() + 5_000_000_000L;
-        while (d.metrics().agents().get(1).completed() < PREFETCH && System.nanoTime() < deadline)
-        {
-            Thread.sleep(1);
-        }
+        Await.until("the idle agent has run the backlog", () -> d.metrics().agents().get(1).completed() >= PREFETCH);
         assertThat(d.metrics().agents().get(1).completed()).isEqualTo(PREFETCH);
         assertThat(d.metrics().steals()).isEqualTo(PREFETCH);
         assertThat(log.steals).containsOnly("slow->idle");
@@ -58,19 +65,29 @@ class WorkStealingTest
         final Gate slow = new Gate();
         final EventLog log = new EventLog();
         final Dispatcher d = pileOntoSlowAgent(slow, log);
-        for (int i = 0; i < 1 + PREFETCH; i++)
+        // slow holds a rust task first: only then the rest, or the most urgent task below could be the one it runs
+        assertThat(d.submit(Task.builder("coder").requiredSkills("rust").build())).isEqualTo(SubmitStatus.ACCEPTED);
+        Await.until("slow starts its first task", () -> slow.startOrder.size() == 1);
+        // its backlog: rust tasks, and one that any agent can run, more urgent than them, so that a thief blind to
+        // skills would take a rust task first (it steals the least urgent)
+        for (int i = 1; i < PREFETCH; i++)
         {
             assertThat(d.submit(Task.builder("coder").requiredSkills("rust").build())).isEqualTo(SubmitStatus.ACCEPTED);
         }
-        Thread.sleep(200); // ample time for the idle agent to try
-        assertThat(d.metrics().steals()).isZero();
-        assertThat(d.metrics().agents().get(1).completed()).isZero();
-        for (int i = 0; i < 1 + PREFETCH; i++)
+        final Task anyone = Task.builder("coder").priority(Priority.HIGH).build();
+        assertThat(d.submit(anyone)).isEqualTo(SubmitStatus.ACCEPTED);
+        // positive signal instead of a pause: the idle agent has searched slow's inbox, past the rust tasks, and stolen
+        // the one task it can run
+        Await.until("the idle agent steals a task", () -> !ranOnIdle.isEmpty());
+        assertThat(ranOnIdle).containsExactly(anyone.id());
+        assertThat(d.metrics().steals()).isEqualTo(1);
+        assertThat(log.steals).containsExactly("slow->idle");
+        for (int i = 0; i < PREFETCH; i++)
         {
             assertThat(slow.releaseOne()).isTrue();
         }
         assertThat(d.drain(Duration.ofSeconds(5))).isTrue();
-        assertThat(d.metrics().agents().get(0).completed()).isEqualTo(1 + PREFETCH);
-        assertThat(log.steals).isEmpty();
+        assertThat(d.metrics().agents().get(0).completed()).as("every rust task ran on slow").isEqualTo(PREFETCH);
+        assertThat(ranOnIdle).containsExactly(anyone.id());
     }
 }

@@ -270,7 +270,7 @@ class WorkflowRunTest
         assertThat(fleet.dispatcher.drain(Duration.ofSeconds(5))).isTrue();
         assertThat(fleet.started()).containsExactly("A", "B");
         run.cancel(); // after the end: no effect
-        assertThat(run.result().toCompletableFuture().get().status()).isEqualTo(WorkflowStatus.CANCELLED);
+        assertThat(run.result().toCompletableFuture().get(5, TimeUnit.SECONDS).status()).isEqualTo(WorkflowStatus.CANCELLED);
     }
 
     @Test

@@ -12,7 +12,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -23,7 +24,7 @@ class AcknowledgedTest
     Path dir;
 
     @Test
-    void theAcknowledgementCarriesTheIndexOfTheTasksAcceptedRecord()
+    void theAcknowledgementCarriesTheIndexOfTheTasksAcceptedRecord() throws Exception
     {
         final List<CompletableFuture<Long>> acks = new ArrayList<>();
         try (Journal journal = Journal.open(JournalConfig.at(dir).durability(Durability.ACKNOWLEDGED)))
@@ -34,7 +35,10 @@ class AcknowledgedTest
                 acks.add(journal.submitAcknowledged(d, Task.builder("coder").id(i).payload("p" + i).build(),
                     Duration.ofSeconds(5)));
             }
-            acks.forEach(CompletableFuture::join);
+            for (final CompletableFuture<Long> ack : acks)
+            {
+                ack.get(10, TimeUnit.SECONDS);
+            }
             assertThat(d.drain(Duration.ofSeconds(10))).isTrue();
         }
         try (JournalReader reader = JournalReader.open(dir))
@@ -61,7 +65,7 @@ class AcknowledgedTest
         {
             final Dispatcher d = Fleet.start(1, journal.listener());
             final CompletableFuture<Long> ack = journal.submitAcknowledged(d, Task.builder("painter").build());
-            assertThatThrownBy(ack::join).isInstanceOf(CompletionException.class)
+            assertThatThrownBy(() -> ack.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                 .cause().isInstanceOf(RejectedTaskException.class)
                 .satisfies(e -> assertThat(((RejectedTaskException)e).status()).isEqualTo(SubmitStatus.UNKNOWN_AGENT_TYPE));
             d.close();
@@ -69,12 +73,12 @@ class AcknowledgedTest
     }
 
     @Test
-    void withoutAJournalTheAcknowledgementIsTheAcceptance()
+    void withoutAJournalTheAcknowledgementIsTheAcceptance() throws Exception
     {
         try (Journal journal = Journal.open(JournalConfig.at(dir.resolve("none")).durability(Durability.NONE)))
         {
             final Dispatcher d = Fleet.start(1, journal.listener());
-            assertThat(journal.submitAcknowledged(d, Task.builder("coder").build()).join()).isEqualTo(-1L);
+            assertThat(journal.submitAcknowledged(d, Task.builder("coder").build()).get(5, TimeUnit.SECONDS)).isEqualTo(-1L);
             d.close();
         }
         assertThat(dir.resolve("none")).doesNotExist();

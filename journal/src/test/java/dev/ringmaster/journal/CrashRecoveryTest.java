@@ -1,6 +1,7 @@
 package dev.ringmaster.journal;
 
 import dev.ringmaster.dispatch.Dispatcher;
+import dev.ringmaster.testing.Await;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -43,11 +44,18 @@ class CrashRecoveryTest
         final Process child = startChild();
         final CountDownLatch reached = new CountDownLatch(1);
         final Thread pump = new Thread(() -> pump(child, acked, killAfter, reached), "child-stdout");
+        pump.setDaemon(true);
         pump.start();
-        assertThat(reached.await(40, TimeUnit.SECONDS)).as("child reached %d acks", killAfter).isTrue();
-        child.destroyForcibly(); // SIGKILL on Linux: no shutdown hooks, no journal close
+        try
+        {
+            assertThat(reached.await(40, TimeUnit.SECONDS)).as("child reached %d acks", killAfter).isTrue();
+        }
+        finally
+        {
+            child.destroyForcibly(); // SIGKILL on Linux: no shutdown hooks, no journal close; never left running
+        }
         assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        pump.join(10_000);
+        Await.joined(pump);
         assertThat(acked.size()).isGreaterThanOrEqualTo(killAfter);
 
         final Set<Long> completedBefore = completed();

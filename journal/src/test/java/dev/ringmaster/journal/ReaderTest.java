@@ -1,5 +1,6 @@
 package dev.ringmaster.journal;
 
+import dev.ringmaster.testing.Await;
 import dev.ringmaster.dispatch.Dispatcher;
 import dev.ringmaster.model.Task;
 import net.openhft.chronicle.core.time.SetTimeProvider;
@@ -91,7 +92,9 @@ class ReaderTest
             awaitWritten(journal, journal.stats().recordsWritten());
             d.close();
         }
-        Thread.sleep(50); // a gap between the sessions, far wider than the clock's millisecond resolution
+        // a gap between the sessions, far wider than the clock's millisecond resolution
+        final long firstSessionEnded = System.currentTimeMillis();
+        Await.until("the clock is past the first session", () -> System.currentTimeMillis() > firstSessionEnded + 20);
         final long marker;
         try (Journal journal = Journal.open(JournalConfig.at(dir)))
         {

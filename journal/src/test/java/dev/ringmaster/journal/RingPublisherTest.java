@@ -1,5 +1,6 @@
 package dev.ringmaster.journal;
 
+import dev.ringmaster.testing.Await;
 import dev.ringmaster.journal.internal.RingPublisher;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
@@ -35,20 +36,18 @@ class RingPublisherTest
             done.set(true);
         });
         producer.start();
-        while (publisher.fullWaits() == 0)
-        {
-            Thread.onSpinWait();
-        }
+        // parked between its retries: proof that it waits, where reading 'done' alone could just come too early
+        Await.until("the producer waits for room", () -> producer.getState() == Thread.State.TIMED_WAITING);
+        assertThat(publisher.fullWaits()).isEqualTo(1);
         assertThat(done).isFalse(); // waiting, not dropped
         final int[] read = new int[1];
         ring.read((type, buffer, index, length) -> read[0]++);
-        producer.join(5_000);
+        Await.joined(producer);
         assertThat(done).isTrue();
-        while (ring.read((type, buffer, index, length) -> read[0]++) > 0 || read[0] <= published)
-        {
-            // a read stops at the end of the buffer; the waiting record may sit after a wrap
-            Thread.onSpinWait();
-        }
+        // a read stops at the end of the buffer; the waiting record may sit after a wrap
+        final int filled = published;
+        Await.until("every record is read", () -> ring.read((type, buffer, index, length) -> read[0]++) == 0 &&
+            read[0] > filled);
         assertThat(read[0]).as("every record, the waiting one included").isEqualTo(published + 1);
         assertThat(publisher.fullWaits()).isEqualTo(1);
         assertThat(publisher.dropped()).isZero();
@@ -65,12 +64,9 @@ class RingPublisherTest
         }
         final Thread producer = new Thread(() -> publisher.publish(1, record, record.capacity()));
         producer.start();
-        while (publisher.fullWaits() == 0)
-        {
-            Thread.onSpinWait();
-        }
+        Await.until("the producer waits for room", () -> producer.getState() == Thread.State.TIMED_WAITING);
         alive.set(false);
-        producer.join(5_000);
+        Await.joined(producer);
         assertThat(publisher.dropped()).isEqualTo(1);
         assertThat(publisher.publish(1, record, 10)).isFalse();
         assertThat(publisher.dropped()).isEqualTo(2);

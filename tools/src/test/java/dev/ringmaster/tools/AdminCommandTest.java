@@ -160,12 +160,15 @@ class AdminCommandTest
     {
         dispatcher.submitOrThrow(Task.builder("coder").build());
         awaitTrue(() -> held.size() == 1);
+        final String busy = busyCoder();
         final AtomicReference<DemoCommandTest.Run> drain = new AtomicReference<>();
-        final Thread t = new Thread(() -> drain.set(admin("--token", TOKEN, "drain", "--agent", busyCoder())));
+        final Thread t = new Thread(() -> drain.set(admin("--token", TOKEN, "drain", "--agent", busy)));
         t.start();
-        Thread.sleep(200);
+        // released only once the agent is seen draining: the command is then waiting for the task, as the test means
+        awaitTrue(() -> dispatcher.agents().stream().anyMatch(a -> a.id().equals(busy) && a.draining()));
+        assertThat(t.isAlive()).as("the drain waits for the running task").isTrue();
         releaseAll();
-        t.join(10_000);
+        joined(t, 10);
 
         assertThat(drain.get().exitCode()).as(drain.get().err()).isZero();
         assertThat(drain.get().out()).contains("drained agent", "left the fleet");
@@ -335,7 +338,9 @@ class AdminCommandTest
         final String url = m.group(1);
         assertThat(out.toString()).contains("admin token:    s3cret");
 
-        Thread.sleep(300);
+        // the fleet is running and serving its load (a positive signal, where a pause would only hope so)
+        final Pattern servedSome = Pattern.compile("completed [1-9]");
+        awaitTrue(() -> servedSome.matcher(DemoCommandTest.run("admin", "--url", url, "status").out()).find());
         final DemoCommandTest.Run status = DemoCommandTest.run("admin", "--url", url, "status");
         assertThat(status.exitCode()).as(status.err()).isZero();
         assertThat(status.out()).contains("state        running", "coder 7", "reviewer 4", "researcher 4");
@@ -355,7 +360,7 @@ class AdminCommandTest
         assertThat(DemoCommandTest.run("admin", "--url", url, "--token", "wrong", "pause", "--type", "coder").err())
             .contains("the admin token was refused");
 
-        serve.join(60_000);
+        joined(serve, 60);
         assertThat(code.get()).as("serve exit code; stderr: %s", err).isZero();
         assertThat(out.toString()).contains("draining:", "served ", "0 outstanding");
     }
@@ -389,6 +394,12 @@ class AdminCommandTest
         {
             c.succeed("released", 50, 0.9);
         }
+    }
+
+    private static void joined(final Thread t, final int seconds) throws InterruptedException
+    {
+        t.join(seconds * 1_000L);
+        assertThat(t.isAlive()).as("thread '%s' still running after %d s", t.getName(), seconds).isFalse();
     }
 
     private static void awaitTrue(final BooleanSupplier condition) throws InterruptedException

@@ -82,7 +82,8 @@ class SimulationClockTest
             threads.forEach(Thread::start);
             for (final Thread t : threads)
             {
-                t.join();
+                t.join(10_000);
+                assertThat(t.isAlive()).as("scheduling thread still running after 10 s").isFalse();
             }
             assertThat(done.await(10, TimeUnit.SECONDS)).as("all completions fired").isTrue();
         }

@@ -121,12 +121,20 @@ final class Lane
     /** Any thread: reserves room for one more accepted task at a level. @return false if the level is full. */
     boolean admit(final int level)
     {
+        // check, then CAS: an increment undone on failure would let a producer that finds the level full push the
+        // count past the capacity for a moment, and a third producer would be refused although a release had made
+        // room (LaneAdmissionLincheckTest found that interleaving)
         final AtomicInteger counter = outstanding[level];
-        if (counter.incrementAndGet() > capacity)
+        int n;
+        do
         {
-            counter.decrementAndGet();
-            return false;
+            n = counter.get();
+            if (n >= capacity)
+            {
+                return false;
+            }
         }
+        while (!counter.compareAndSet(n, n + 1));
         return true;
     }
 

@@ -4,6 +4,7 @@ import dev.ringmaster.spi.Completion;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One execution slot of an agent (an agent has {@code capacity} of them) and the {@link Completion} handed to the
@@ -46,6 +47,8 @@ final class Slot implements Completion
     private final Signals signals;
     @SuppressWarnings("unused") // accessed through STATE
     private volatile long state;
+    /** Completions that came after this slot's attempt already had its outcome (see {@link #claim}); any thread. */
+    final AtomicLong ignoredCompletions = new AtomicLong();
     /** Written by the worker before the RUNNING store, read by the completer and the router after reading RUNNING. */
     TaskRecord record;
     long deadlineNanos;
@@ -117,7 +120,10 @@ final class Slot implements Completion
         }
     }
 
-    /** @return the record if this completion owns the attempt, null if the router abandoned it (timeout). */
+    /**
+     * @return the record if this completion owns the attempt; null if the router abandoned it (timeout), or if the
+     * attempt was already completed (ignored).
+     */
     private TaskRecord claim()
     {
         while (true)
@@ -142,8 +148,14 @@ final class Slot implements Completion
             }
             else
             {
-                throw new IllegalStateException("completion of agent '" + agent.id() +
-                    "' called twice for one attempt (or after the slot was reused): an adapter must complete each attempt exactly once");
+                // A second completion of one attempt, or one after the slot was freed: ignored and counted, never thrown.
+                // The contract (issue 9) is that the first completion (or the router's timeout) owns the outcome and
+                // later ones are dropped; an exception would land in the adapter, often on a thread of its own (an
+                // HTTP callback, a timer) where nobody catches it. The count keeps a buggy adapter visible.
+                // Not caught here: a late completion that arrives after this slot started the agent's next attempt
+                // looks like that attempt's own (the Completion is the slot, with no attempt number in it).
+                ignoredCompletions.incrementAndGet();
+                return null;
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.ringmaster.plugins.agent;
 
+import dev.ringmaster.testing.Await;
 import dev.ringmaster.autoscale.AgentFactories;
 import dev.ringmaster.autoscale.Autoscaler;
 import dev.ringmaster.autoscale.ScalingEvent;
@@ -65,11 +66,7 @@ class EchoAgentFactoryTest
             .build())
         {
             autoscaler.evaluate(); // below its minimum: two echo agents are requested at once
-            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (dispatcher.agents().size() < 3 && System.nanoTime() < deadline)
-            {
-                Thread.sleep(1);
-            }
+            Await.until("the two echo agents join", () -> dispatcher.agents().size() >= 3);
             assertThat(dispatcher.agents()).extracting(AgentView::id)
                 .containsExactly("coder-0", "coder-auto-1", "coder-auto-2");
             autoscaler.evaluate();
