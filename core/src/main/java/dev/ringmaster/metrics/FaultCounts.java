@@ -8,8 +8,10 @@ package dev.ringmaster.metrics;
  * @param strategyQuarantines times the strategy failed so often in a row that it was set aside for a while.
  * @param listeners           events a dispatch listener threw from (the event was dropped for that listener).
  * @param callbacks           result-handler calls and future stages that threw (the terminal state stood).
+ * @param ignoredCompletions  completions an adapter reported twice, or after its attempt timed out (ignored).
  */
-public record FaultCounts(long strategy, long strategyQuarantines, long listeners, long callbacks)
+public record FaultCounts(long strategy, long strategyQuarantines, long listeners, long callbacks,
+                          long ignoredCompletions)
 {
     /** @return the sum of every kind. */
     public long total()

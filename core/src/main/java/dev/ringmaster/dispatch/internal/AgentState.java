@@ -35,6 +35,8 @@ public final class AgentState implements AgentView, AgentTelemetry
     /** Set by the router once a retiring agent has nothing left; it stays in the agent list for its history. */
     volatile boolean removed;
     ParkingIdleStrategy workerIdle;
+    /** Faults of this agent's adapter that the dispatcher contained (thrown after completing), rate-limited. */
+    final FaultLog adapterFaults;
     /** The worker that starts this agent's tasks; set before any of them can start. */
     Worker worker;
     /** The agent's type lane; set once at build. */
@@ -90,6 +92,7 @@ public final class AgentState implements AgentView, AgentTelemetry
             proficiency[Skills.id(e.getKey())] = e.getValue();
         }
         this.workerIndex = workerIndex;
+        this.adapterFaults = new FaultLog(org.slf4j.LoggerFactory.getLogger(Worker.class), "adapter of agent '" + spec.id() + "'");
         this.tokenBudgetLeft = spec.tokenBudget();
         this.bidder = adapter instanceof dev.ringmaster.spi.Bidder ? (dev.ringmaster.spi.Bidder)adapter : null;
     }

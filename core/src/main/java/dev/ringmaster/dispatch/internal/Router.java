@@ -162,7 +162,21 @@ final class Router
     dev.ringmaster.metrics.FaultCounts faults()
     {
         return new dev.ringmaster.metrics.FaultCounts(engine.counters.strategyFaults.get(), engine.counters.strategyQuarantines.get(),
-            listener.errors(), outcomes.resultHandlerFaults.total());
+            listener.errors(), outcomes.resultHandlerFaults.total(), ignoredCompletions());
+    }
+
+    /** @return completions ignored by every agent's slots (any thread; a sum of atomics). */
+    private long ignoredCompletions()
+    {
+        long sum = 0;
+        for (final AgentState a : engine.agents)
+        {
+            for (final Slot slot : a.slots)
+            {
+                sum += slot.ignoredCompletions.get();
+            }
+        }
+        return sum;
     }
 
     /** Called as a thread takes the role. @return the token for {@link #exitRole}. */

@@ -111,13 +111,21 @@ final class Slot implements Completion
     @Override
     public void fail(final Throwable cause)
     {
+        failOwned(cause);
+    }
+
+    /** @return true if this call failed the attempt, false if it was already completed or timed out. */
+    boolean failOwned(final Throwable cause)
+    {
         final TaskRecord r = claim();
-        if (r != null)
+        if (r == null)
         {
-            r.outcome = TaskRecord.OUTCOME_FAILED;
-            r.error = cause != null ? cause : new IllegalStateException("adapter failed the task without a cause");
-            finish(r);
+            return false;
         }
+        r.outcome = TaskRecord.OUTCOME_FAILED;
+        r.error = cause != null ? cause : new IllegalStateException("adapter failed the task without a cause");
+        finish(r);
+        return true;
     }
 
     /**

@@ -156,7 +156,6 @@ final class Worker
         r.stolenFrom = stolenFrom;
         // the clock again, not the cycle's: the completions before this start may have routed for a while
         r.startNanos = System.nanoTime();
-        final long taskId = r.task.id(); // r may be recycled as soon as the adapter completes
         slot.start(r, r.startNanos);
         try
         {
@@ -164,13 +163,9 @@ final class Worker
         }
         catch (final Throwable t)
         {
-            try
+            if (!slot.failOwned(t))
             {
-                slot.fail(t);
-            }
-            catch (final IllegalStateException alreadyCompleted)
-            {
-                LOG.warn("adapter of agent '{}' threw after completing task {}; the completion stands", agent.id(), taskId, t);
+                agent.adapterFaults.report("threw after completing its task (or after its timeout); the completion stands", t);
             }
         }
     }
