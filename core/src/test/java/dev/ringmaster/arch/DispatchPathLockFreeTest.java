@@ -19,6 +19,13 @@ class DispatchPathLockFreeTest
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("dev.ringmaster.dispatch", "dev.ringmaster.spi");
         assertThat(dispatchPath.size()).as("classes checked").isGreaterThan(20);
+        // the routing role and the router's parts, which run on submitter and worker threads as well
+        for (final String name : new String[]{"RoutingRole", "Router", "Placement", "Selection", "RateLimits", "Health",
+            "Outcomes", "Fleet", "Lookups", "LiveIds", "StageRecorders", "Signals", "Worker", "Slot", "Inbox", "Lane",
+            "Aging", "FaultLog"})
+        {
+            assertThat(dispatchPath.contain("dev.ringmaster.dispatch.internal." + name)).as(name + " is checked").isTrue();
+        }
         assertThat(LockFreeRules.violations(dispatchPath)).isEmpty();
     }
 

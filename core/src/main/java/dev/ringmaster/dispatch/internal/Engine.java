@@ -30,14 +30,19 @@ import java.util.concurrent.locks.LockSupport;
 public final class Engine
 {
     /** Idle back-off of the router thread: spin, then yield until this long after the last work, then park. */
-    static final long ROUTER_SPIN_NANOS = 1_000;
-    static final long ROUTER_YIELD_NANOS = 20_000;
+    static final long ROUTER_SPIN_NANOS = Long.getLong("ringmaster.routerSpinNanos", 1_000);
+    static final long ROUTER_YIELD_NANOS = Long.getLong("ringmaster.routerYieldNanos", 20_000);
+    /**
+     * Longest sleep of the router thread when nothing timed is due: it is only a backstop (whoever leaves work for
+     * it wakes it, and timed work sets its alarm), so a sleeping dispatcher costs no wake-ups.
+     */
+    static final long ROUTER_MAX_PARK_NANOS = 50_000_000L;
     /**
      * Idle back-off of the workers: yield for up to 200 us before parking, so a stream of 50k tasks/s or more (20 us
      * apart, 40 us per worker with two) never parks a worker between tasks.
      */
-    static final long WORKER_SPIN_NANOS = 2_000;
-    static final long WORKER_YIELD_NANOS = 200_000;
+    static final long WORKER_SPIN_NANOS = Long.getLong("ringmaster.workerSpinNanos", 2_000);
+    static final long WORKER_YIELD_NANOS = Long.getLong("ringmaster.workerYieldNanos", 200_000);
 
     /** Most capacity-plus-prefetch slots summed over all agents; bounds the completion queue. */
     public static final int MAX_FLEET_SLOTS = 1 << 16;
@@ -94,7 +99,7 @@ public final class Engine
         // the router thread is off the common path (submitters and workers route while it sleeps): it wakes for
         // timed work, for a hand-over under sustained load, and at least every maxParkNanos as a safety net
         final long routerSpins = config.busySpin ? Long.MAX_VALUE : ROUTER_SPIN_NANOS;
-        this.routerIdle = new ParkingIdleStrategy(routerSpins, ROUTER_YIELD_NANOS, 1_000, config.maxParkNanos,
+        this.routerIdle = new ParkingIdleStrategy(routerSpins, ROUTER_YIELD_NANOS, 1_000, ROUTER_MAX_PARK_NANOS,
             () -> role().routerHasWork(), () -> role().wakeAtNanos());
 
         int totalLimit = 0;

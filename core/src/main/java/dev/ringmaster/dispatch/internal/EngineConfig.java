@@ -10,7 +10,7 @@ public final class EngineConfig
     public int agingQuantum = 8;
     public long retryBaseNanos = 1_000_000L;
     public long retryMaxNanos = 1_000_000_000L;
-    public long watchdogIntervalNanos = 1_000_000L;
+    public long watchdogIntervalNanos = Long.getLong("ringmaster.watchdogNanos", 1_000_000L);
     public long maxParkNanos = 1_000_000L;
     public int deadLetterCapacity = 10_000;
     public int preallocatedRecords = 4096;

@@ -10,6 +10,12 @@ final class Health extends RouterPart
     final long slowStartNanos;
     private final double slowStartMinFactor;
 
+    /** @return true if routing decisions change with time alone (ejection periods, slow-start ramps). */
+    boolean clockDependent()
+    {
+        return ejection != null || slowStartNanos > 0;
+    }
+
     Health(final Router router, final EngineConfig config)
     {
         super(router);

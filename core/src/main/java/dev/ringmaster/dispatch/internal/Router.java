@@ -48,6 +48,8 @@ final class Router
     private int pending;
     /** Records taken from the pool and not yet back: accepted tasks not terminal (plus detached copies' originals). */
     private int liveRecords;
+    /** Live records whose task has a TTL or a timeout: while there are any, the watchdog must run on time. */
+    private int timedRecords;
     private boolean batchCapHit;
     private final FaultLog ingressFaults = new FaultLog(LOG, "router");
 
@@ -152,10 +154,13 @@ final class Router
         return at;
     }
 
-    /** @return true if a watchdog pass could find anything: some task is queued or running. */
+    /**
+     * @return true if a watchdog pass could find anything: a live task with a TTL or a timeout, or live tasks while
+     *     ejection or slow start make routing depend on the clock. Otherwise the router thread sleeps until woken.
+     */
     private boolean hasRunningWork()
     {
-        return liveRecords > 0;
+        return liveRecords > 0 && (timedRecords > 0 || health.clockDependent());
     }
 
     /** Any thread (the counts are published with ordered stores or atomics). */
@@ -230,6 +235,10 @@ final class Router
     {
         final TaskRecord r = acquire();
         r.init(event.task, event.lane, ++sequence, event.submitNanos, event.future);
+        if (r.task.ttlNanos() != 0 || r.task.timeoutNanos() != 0)
+        {
+            timedRecords++;
+        }
         event.clear();
         pending++;
         final long now = System.nanoTime();
@@ -330,6 +339,10 @@ final class Router
 
     void release(final TaskRecord r)
     {
+        if (r.task != null && (r.task.ttlNanos() != 0 || r.task.timeoutNanos() != 0))
+        {
+            timedRecords--;
+        }
         liveRecords--;
         r.clear();
         r.nextFree = freeList;

@@ -33,6 +33,7 @@ final class RoutingRole
     /** The router thread's budget per hold: it lets go now and then too, so that its idle strategy sees the time. */
     static final int ROUTER_CYCLES = 64;
 
+    static final boolean ROUTER_TAKES_OVER = !Boolean.getBoolean("ringmaster.noRouterTakeover");
     private static final long FREE = 0;
     private static final long HELD = 1;
 
@@ -145,7 +146,7 @@ final class RoutingRole
                     // over budget with work left: leave it to the next request from any thread, and wake the router
                     // thread as the backstop in case none comes (handing the role over instead would stall every
                     // submitter and worker until the router thread is scheduled)
-                    if (maxCycles == GUEST_CYCLES)
+                    if (maxCycles == GUEST_CYCLES && ROUTER_TAKES_OVER)
                     {
                         routerOwns = true;
                     }
