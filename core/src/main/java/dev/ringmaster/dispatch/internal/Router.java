@@ -134,7 +134,8 @@ final class Router
     /** @return true if anything waits for the routing role; the router thread's safety net (any thread, racy). */
     boolean workPending()
     {
-        return engine.ring.getCursor() > consumed.get() || !engine.signals.isEmpty() || !engine.commands.isEmpty();
+        return engine.ring.getCursor() > consumed.get() || !engine.signals.isEmpty() || !engine.commands.isEmpty() ||
+            (control.runState >= Control.STOPPING && !outcomes.swept);
     }
 
     /** Role holder: @return true if the last cycle stopped at a batch cap with more placeable work behind it. */

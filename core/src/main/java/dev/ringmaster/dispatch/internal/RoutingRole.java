@@ -126,6 +126,7 @@ final class RoutingRole
     {
         int cycles = 0;
         int work = 0;
+        boolean released = false;
         final long phase = router.enterRole();
         try
         {
@@ -139,6 +140,7 @@ final class RoutingRole
                     continue;
                 }
                 wakeAtNanos = router.nextTimedWorkNanos(); // before letting go: after it, another holder owns the state
+                released = true;
                 state.set(FREE); // volatile store: the next holder's compare-and-set reads it, and sees our writes
                 VarHandle.fullFence(); // StoreLoad: the other half of the Dekker pair in request()
                 if (more)
@@ -158,11 +160,19 @@ final class RoutingRole
                 {
                     return work; // nothing was published meanwhile, or its publisher took the role
                 }
+                released = false;
             }
         }
         finally
         {
             router.exitRole(phase);
+            if (!released)
+            {
+                // only on a throwable outside the duty cycle (which contains its own): never leave the role held
+                state.set(FREE);
+                backstopWanted = true;
+                routerIdle.wake();
+            }
         }
     }
 
