@@ -14,9 +14,7 @@ import dev.ringmaster.spi.RoutingStrategy;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -280,17 +278,7 @@ public final class Dispatcher implements AutoCloseable
     /** @return per agent type, the tasks waiting centrally at each priority. */
     public Map<String, Map<Priority, Long>> queueDepthByType()
     {
-        final Map<String, Map<Priority, Long>> out = new LinkedHashMap<>();
-        engine.fleet.queueDepthByType().forEach((type, depth) ->
-        {
-            final Map<Priority, Long> byPriority = new EnumMap<>(Priority.class);
-            for (final Priority p : Priority.values())
-            {
-                byPriority.put(p, depth[p.ordinal()]);
-            }
-            out.put(type, byPriority);
-        });
-        return out;
+        return metrics.queueDepthByType();
     }
 
     /** @return the routing strategy's name. */
@@ -438,44 +426,28 @@ public final class Dispatcher implements AutoCloseable
         /** Most accepted, unfinished tasks per agent type and priority (default 65536). */
         public Builder queueCapacity(final int capacity)
         {
-            if (capacity < 1)
-            {
-                throw new IllegalArgumentException("queueCapacity must be >= 1, got " + capacity);
-            }
-            config.queueCapacity = capacity;
+            config.queueCapacity = atLeast("queueCapacity", capacity, 1);
             return this;
         }
 
         /** Tasks an agent may hold beyond its capacity, waiting in its inbox (default 1). */
         public Builder prefetch(final int prefetch)
         {
-            if (prefetch < 0)
-            {
-                throw new IllegalArgumentException("prefetch must be >= 0, got " + prefetch);
-            }
-            config.prefetch = prefetch;
+            config.prefetch = atLeast("prefetch", prefetch, 0);
             return this;
         }
 
         /** Worker threads (default: available processors, at most one per agent). */
         public Builder workers(final int workers)
         {
-            if (workers < 1)
-            {
-                throw new IllegalArgumentException("workers must be >= 1, got " + workers);
-            }
-            config.workers = workers;
+            config.workers = atLeast("workers", workers, 1);
             return this;
         }
 
         /** Dispatches from higher priorities after which a waiting lower priority is served (default 8). */
         public Builder agingQuantum(final int quantum)
         {
-            if (quantum < 1)
-            {
-                throw new IllegalArgumentException("agingQuantum must be >= 1, got " + quantum);
-            }
-            config.agingQuantum = quantum;
+            config.agingQuantum = atLeast("agingQuantum", quantum, 1);
             return this;
         }
 
@@ -494,10 +466,7 @@ public final class Dispatcher implements AutoCloseable
         /** How often the router looks for attempts past their timeout and queued tasks past their TTL (default 1 ms). */
         public Builder watchdogInterval(final Duration interval)
         {
-            if (interval.isNegative() || interval.isZero())
-            {
-                throw new IllegalArgumentException("watchdog interval must be positive, got " + interval);
-            }
+            positive("watchdog interval", interval);
             config.watchdogIntervalNanos = interval.toNanos();
             return this;
         }
@@ -505,10 +474,7 @@ public final class Dispatcher implements AutoCloseable
         /** Longest park of an idle router or worker when nobody wakes it (default 1 ms). */
         public Builder maxPark(final Duration park)
         {
-            if (park.isNegative() || park.isZero())
-            {
-                throw new IllegalArgumentException("maxPark must be positive, got " + park);
-            }
+            positive("maxPark", park);
             config.maxParkNanos = park.toNanos();
             return this;
         }
@@ -526,11 +492,7 @@ public final class Dispatcher implements AutoCloseable
         /** Dead letters kept for {@link Dispatcher#deadLetters()} (default 10,000, oldest dropped first). */
         public Builder deadLetterCapacity(final int capacity)
         {
-            if (capacity < 0)
-            {
-                throw new IllegalArgumentException("deadLetterCapacity must be >= 0, got " + capacity);
-            }
-            config.deadLetterCapacity = capacity;
+            config.deadLetterCapacity = atLeast("deadLetterCapacity", capacity, 0);
             return this;
         }
 
@@ -608,6 +570,23 @@ public final class Dispatcher implements AutoCloseable
          * @return a dispatcher, not yet started.
          * @throws IllegalArgumentException for no agents or an unknown strategy name.
          */
+        private static void positive(final String name, final Duration value)
+        {
+            if (value.isNegative() || value.isZero())
+            {
+                throw new IllegalArgumentException(name + " must be positive, got " + value);
+            }
+        }
+
+        private static int atLeast(final String name, final int value, final int min)
+        {
+            if (value < min)
+            {
+                throw new IllegalArgumentException(name + " must be >= " + min + ", got " + value);
+            }
+            return value;
+        }
+
         public Dispatcher build()
         {
             final RoutingStrategy chosen = strategy != null ? strategy : RoutingStrategies.create(strategyName, pluginLoader);

@@ -68,4 +68,20 @@ final class MetricsReader
             engine.timedOut(), engine.stolen(), depth, stages, stats, Gini.of(counts), Gini.of(tokens),
             engine.ejections(), engine.rateLimitedNanos(), engine.faults());
     }
+
+    /** @return per agent type, the tasks waiting centrally at each priority. */
+    Map<String, Map<Priority, Long>> queueDepthByType()
+    {
+        final Map<String, Map<Priority, Long>> out = new LinkedHashMap<>();
+        engine.fleet.queueDepthByType().forEach((type, depth) ->
+        {
+            final Map<Priority, Long> byPriority = new EnumMap<>(Priority.class);
+            for (final Priority p : Priority.values())
+            {
+                byPriority.put(p, depth[p.ordinal()]);
+            }
+            out.put(type, byPriority);
+        });
+        return out;
+    }
 }
