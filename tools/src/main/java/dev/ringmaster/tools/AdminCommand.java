@@ -3,7 +3,6 @@ package dev.ringmaster.tools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ringmaster.admin.AdminClient;
-import dev.ringmaster.admin.internal.Views;
 import dev.ringmaster.model.Priority;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -354,7 +353,7 @@ public final class AdminCommand implements Runnable
         @Override
         AdminClient.Response send(final AdminClient client) throws IOException, InterruptedException
         {
-            final ObjectNode body = Views.object();
+            final ObjectNode body = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
             body.put("id", id);
             body.put("type", type);
             body.put("capacity", capacity);
@@ -391,7 +390,7 @@ public final class AdminCommand implements Runnable
         @Override
         AdminClient.Response send(final AdminClient client) throws IOException, InterruptedException
         {
-            final ObjectNode body = Views.object();
+            final ObjectNode body = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
             body.put("priority", priority.name());
             return client.post("/tasks/" + task + "/priority", body);
         }
