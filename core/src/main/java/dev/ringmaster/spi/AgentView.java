@@ -3,7 +3,7 @@ package dev.ringmaster.spi;
 import dev.ringmaster.model.AgentSpec;
 
 /**
- * The live load view of one agent that routing strategies score; fields owned by the router thread are exact when
+ * The live load view of one agent that routing strategies score; fields owned by the routing role are exact when
  * read from it, and adapter-reported telemetry is the latest value published by the adapter.
  */
 public interface AgentView

@@ -2,7 +2,7 @@ package dev.ringmaster.spi;
 
 /**
  * An agent's answer to a call for bids in a Contract Net auction: its estimated cost of doing a task (completion
- * time, money, tokens: lower wins). Called on the router thread; must not block or allocate.
+ * time, money, tokens: lower wins). Called by the thread holding the routing role, one call at a time; must not block or allocate.
  */
 @FunctionalInterface
 public interface Bidder

@@ -2,7 +2,7 @@ package dev.ringmaster.spi;
 
 /**
  * The agents eligible for one routing decision (right type, every required skill, free capacity, not paused); a
- * reused flyweight valid only during {@link RoutingStrategy#select}, read on the router thread.
+ * reused flyweight valid only during {@link RoutingStrategy#select}, read by the thread holding the routing role.
  */
 public interface Candidates
 {

@@ -2,7 +2,7 @@ package dev.ringmaster.spi;
 
 /**
  * Out-parameter through which a strategy explains its choice (winning score and runner-up) without allocating; reused
- * for every decision on the router thread.
+ * for every decision by the thread holding the routing role.
  */
 public final class RoutingDecision
 {

@@ -1,8 +1,11 @@
 package dev.ringmaster.spi;
 
 /**
- * Picks the agent for a task among eligible candidates; every method is called on the dispatcher's single router
- * thread, so an implementation keeps its state in plain fields, and must neither block nor allocate per decision.
+ * Picks the agent for a task among eligible candidates; every method is called by one thread at a time, each call
+ * ordered after the previous one (the thread holding the dispatcher's routing role: a submitter, a worker or the
+ * router thread), so an implementation keeps its state in plain fields, must not rely on thread-locals, and must
+ * neither block nor allocate per decision. A task it declines is looked at again at the latest after the router
+ * thread's longest sleep (50 ms), or at once when any task, completion or command arrives.
  */
 public interface RoutingStrategy
 {

@@ -12,6 +12,6 @@ public interface RoutingStrategyProvider
     /** @return one line for listings: what the strategy optimizes and its cost per decision. */
     String description();
 
-    /** @return a new strategy instance, owned by one dispatcher's router thread. */
+    /** @return a new strategy instance, owned by one dispatcher's routing role (one thread at a time). */
     RoutingStrategy create();
 }

@@ -218,7 +218,8 @@ public final class Engine
             lane.release(level);
             return SubmitStatus.NOT_RUNNING;
         }
-        if (liveIds.add(task.id()) == LiveIds.Added.DUPLICATE)
+        final int idCell = liveIds.add(task.id());
+        if (idCell == LiveIds.DUPLICATE)
         {
             lane.release(level);
             return SubmitStatus.DUPLICATE_ID;
@@ -230,11 +231,11 @@ public final class Engine
         }
         catch (final InsufficientCapacityException e)
         {
-            liveIds.remove(task.id());
+            liveIds.remove(task.id(), idCell);
             lane.release(level);
             return SubmitStatus.RING_FULL;
         }
-        ring.get(seq).set(task, lane, System.nanoTime(), future);
+        ring.get(seq).set(task, lane, System.nanoTime(), future, idCell);
         ring.publish(seq);
         role.request(); // routes it here if nobody is routing: no wake-up of another thread
         return SubmitStatus.ACCEPTED;
@@ -348,6 +349,7 @@ public final class Engine
                 LOG.error("router duty cycle failed; continuing", t);
             }
         }
+        role.routerExited();
     }
 
     public int runState()

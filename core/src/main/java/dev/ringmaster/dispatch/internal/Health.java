@@ -165,13 +165,14 @@ final class Health extends RouterPart
                         noteFailure(agent, now);
                         final Restarter restarter = engine.restarter;
                         // a hung agent keeps its slots, so it can time out at most capacity attempts in a row
+                        // the task's outcome first: a crash hand-off that throws must not leave it without one
+                        router.outcomes.failAttempt(r, agent, "timed out after " + (r.task.timeoutNanos() / 1_000_000) +
+                            " ms on agent '" + agent.id() + "'", now);
                         if (restarter != null && !agent.retiring && ++agent.consecutiveTimeouts >=
                             Math.min(restarter.timeoutsBeforeRestart(), agent.slots.length))
                         {
                             router.fleet.crash(agent, agent.consecutiveTimeouts + " attempts in a row timed out", now);
                         }
-                        router.outcomes.failAttempt(r, agent, "timed out after " + (r.task.timeoutNanos() / 1_000_000) +
-                            " ms on agent '" + agent.id() + "'", now);
                     }
                 }
             }

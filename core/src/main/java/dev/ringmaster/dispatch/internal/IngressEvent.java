@@ -15,9 +15,13 @@ public final class IngressEvent
     Lane lane;
     long submitNanos;
     CompletableFuture<TaskResult> future;
+    /** Where {@link LiveIds} holds the task's id. */
+    int liveIdCell;
 
-    void set(final Task task, final Lane lane, final long submitNanos, final CompletableFuture<TaskResult> future)
+    void set(final Task task, final Lane lane, final long submitNanos, final CompletableFuture<TaskResult> future,
+             final int liveIdCell)
     {
+        this.liveIdCell = liveIdCell;
         this.task = task;
         this.lane = lane;
         this.submitNanos = submitNanos;

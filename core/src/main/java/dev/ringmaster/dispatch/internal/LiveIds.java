@@ -23,14 +23,10 @@ final class LiveIds
     /** 16 MiB of table at most; beyond its reach ids are accepted untracked rather than refused. */
     private static final int MAX_BUCKETS = 1 << 18;
 
-    /** Outcome of {@link #add}. */
-    enum Added
-    {
-        ADDED,
-        DUPLICATE,
-        /** Every probed bucket is full: the id is accepted without duplicate detection (table outgrown). */
-        UNTRACKED
-    }
+    /** {@link #add}: a live task has this id. */
+    static final int DUPLICATE = -1;
+    /** {@link #add}: every probed bucket is full; the id is accepted without duplicate detection (table outgrown). */
+    static final int UNTRACKED = -2;
 
     private final AtomicLongArray table;
     private final int bucketMask;
@@ -80,11 +76,12 @@ final class LiveIds
         return -1;
     }
 
-    Added add(final long id)
+    /** @return the cell now holding the id (pass it to {@link #remove}), {@link #DUPLICATE} or {@link #UNTRACKED}. */
+    int add(final long id)
     {
         if (find(id, -1) >= 0)
         {
-            return Added.DUPLICATE;
+            return DUPLICATE;
         }
         int b = bucket(id);
         for (int probe = 0; probe < PROBES; probe++)
@@ -96,10 +93,10 @@ final class LiveIds
                 {
                     if (find(id, base + c) >= 0)
                     {
-                        release(id, base + c, probe); // a racing submission of the same id: back out
-                        return Added.DUPLICATE;
+                        remove(id, base + c); // a racing submission of the same id: back out
+                        return DUPLICATE;
                     }
-                    return Added.ADDED;
+                    return base + c;
                 }
             }
             // full: later lookups of ids hashed here must look further
@@ -107,36 +104,19 @@ final class LiveIds
             b = (b + 1) & bucketMask;
         }
         undoOverflow(id, PROBES);
-        return Added.UNTRACKED;
+        return UNTRACKED;
     }
 
-    /** Forgets a live id (terminal, or a submission that backed out); a no-op for an untracked one. */
-    void remove(final long id)
+    /**
+     * Forgets a live id by the cell {@link #add} returned for it, never another claim of the same id (a racing
+     * duplicate's) nor another id that took the cell since; a no-op for {@link #UNTRACKED}.
+     */
+    void remove(final long id, final int cell)
     {
-        int b = bucket(id);
-        for (int probe = 0; probe < PROBES; probe++)
+        if (cell >= 0 && table.compareAndSet(cell, id, EMPTY))
         {
-            final int base = b * LINE;
-            for (int c = 0; c < CELLS; c++)
-            {
-                if (table.get(base + c) == id)
-                {
-                    release(id, base + c, probe);
-                    return;
-                }
-            }
-            if (table.get(base + CELLS) == 0)
-            {
-                return;
-            }
-            b = (b + 1) & bucketMask;
+            undoOverflow(id, ((cell / LINE) - bucket(id)) & bucketMask);
         }
-    }
-
-    private void release(final long id, final int cell, final int probe)
-    {
-        table.set(cell, EMPTY);
-        undoOverflow(id, probe);
     }
 
     /** The buckets an id skipped on its way to the probe it sits in no longer need to send lookups on for it. */

@@ -270,7 +270,7 @@ final class Outcomes extends RouterPart
     void terminal(final TaskRecord r, final TerminalState state, final String reason, final long now)
     {
         // first: a callback below may submit the same Task again (a retry by resubmission), which must be accepted
-        engine.liveIds.remove(r.task.id());
+        engine.liveIds.remove(r.task.id(), r.liveIdCell);
         try
         {
             announceTerminal(r, state, reason, now);

@@ -92,6 +92,7 @@ final class Router
         int work = 0;
         batchCapHit = false;
         placement.capHit = false;
+        limits.nextThrottleWakeNanos = Long.MAX_VALUE; // every cycle, also while stopping: a stale alarm spins the router
         pollIngress(INGRESS_BATCH);
         work += pending;
         pending = 0;
@@ -108,7 +109,6 @@ final class Router
         }
         else
         {
-            limits.nextThrottleWakeNanos = Long.MAX_VALUE;
             work += placement.dispatch(now);
         }
         batchCapHit |= outcomes.signalCapHit || placement.capHit;
@@ -134,7 +134,8 @@ final class Router
     /** @return true if anything waits for the routing role; the router thread's safety net (any thread, racy). */
     boolean workPending()
     {
-        return engine.ring.getCursor() > consumed.get() || !engine.signals.isEmpty() || !engine.commands.isEmpty() ||
+        // published, not just claimed: a submitter preempted between claim and publish must not keep holders spinning
+        return engine.ring.isAvailable(consumed.get() + 1) || !engine.signals.isEmpty() || !engine.commands.isEmpty() ||
             (control.runState >= Control.STOPPING && !outcomes.swept);
     }
 
@@ -148,6 +149,12 @@ final class Router
     long nextTimedWorkNanos()
     {
         long at = Math.min(limits.nextThrottleWakeNanos, outcomes.retries.nextDueNanos());
+        if (liveRecords > 0 || fleet.retiring())
+        {
+            // safety net: state that changes without a request (a late answer to a timed-out attempt, telemetry, a
+            // strategy that declined for now) is looked at again within the router thread's longest park
+            at = Math.min(at, System.nanoTime() + Engine.ROUTER_MAX_PARK_NANOS);
+        }
         if (nextWatchdogNanos - at < 0 && hasRunningWork())
         {
             at = nextWatchdogNanos;
@@ -236,6 +243,7 @@ final class Router
     {
         final TaskRecord r = acquire();
         r.init(event.task, event.lane, ++sequence, event.submitNanos, event.future);
+        r.liveIdCell = event.liveIdCell;
         if (r.task.ttlNanos() != 0 || r.task.timeoutNanos() != 0)
         {
             timedRecords++;
@@ -243,6 +251,23 @@ final class Router
         event.clear();
         pending++;
         final long now = System.nanoTime();
+        try
+        {
+            accept(r, now);
+        }
+        catch (final Throwable t)
+        {
+            // a bug, not a plugin (listeners contain their own faults): the task still gets its one terminal state
+            ingressFaults.report("failed while accepting a task; it is cancelled", t);
+            if (r.task != null) // not if it reached its terminal state (and was recycled) before the failure
+            {
+                outcomes.cancel(r, now, "the dispatcher failed while accepting it: " + t);
+            }
+        }
+    }
+
+    private void accept(final TaskRecord r, final long now)
+    {
         Counters.increment(engine.counters.accepted);
         listener.onAccepted(r, now);
         if (control.runState >= Control.STOPPING && outcomes.swept)

@@ -83,9 +83,10 @@ final class RoutingRole
         {
             backstopWanted = false;
         }
+        final long wakeAt = wakeAtNanos;
         // only when nobody holds the role: a holder does timed work in its own cycles, and every published task,
         // completion or command already requested the role; this is the path for timers and the backstop
-        if ((wanted || nowNanos - wakeAtNanos >= 0 || router.workPending()) && state.get() == FREE &&
+        if ((wanted || (wakeAt != Long.MAX_VALUE && nowNanos - wakeAt >= 0) || router.workPending()) && state.get() == FREE &&
             state.compareAndSet(FREE, HELD))
         {
             return hold(ROUTER_CYCLES);
@@ -115,6 +116,12 @@ final class RoutingRole
         return false;
     }
 
+    /** Router thread, as it exits: routing is nobody's own any more, so late requests route themselves. */
+    void routerExited()
+    {
+        routerOwns = false;
+    }
+
     /** @return when the router thread must next look at timed work, Long.MAX_VALUE if nothing is timed. */
     long wakeAtNanos()
     {
@@ -139,10 +146,16 @@ final class RoutingRole
                 {
                     continue;
                 }
-                wakeAtNanos = router.nextTimedWorkNanos(); // before letting go: after it, another holder owns the state
+                final long previousWakeAt = wakeAtNanos;
+                final long nextWakeAt = router.nextTimedWorkNanos();
+                wakeAtNanos = nextWakeAt; // before letting go: after it, another holder owns the state
                 released = true;
                 state.set(FREE); // volatile store: the next holder's compare-and-set reads it, and sees our writes
                 VarHandle.fullFence(); // StoreLoad: the other half of the Dekker pair in request()
+                if (nextWakeAt != Long.MAX_VALUE && (previousWakeAt == Long.MAX_VALUE || nextWakeAt - previousWakeAt < 0))
+                {
+                    routerIdle.wake(); // the router thread's park was sized for the later alarm
+                }
                 if (more)
                 {
                     // over budget with work left: leave it to the next request from any thread, and wake the router

@@ -28,14 +28,23 @@ public final class StageRecorders
         }
     }
 
+    /**
+     * The thread inside the writer section (the role's holder). Callbacks run there: a callback that reads metrics
+     * must not flip the phaser, which would wait for the callback's own thread to leave the section.
+     */
+    private final java.util.concurrent.atomic.AtomicReference<Thread> writer = new java.util.concurrent.atomic.AtomicReference<>();
+
     /** Role holder: @return the token to pass to {@link #exit}. */
     long enter()
     {
-        return phaser.writerCriticalSectionEnter();
+        final long token = phaser.writerCriticalSectionEnter();
+        writer.set(Thread.currentThread());
+        return token;
     }
 
     void exit(final long token)
     {
+        writer.compareAndSet(Thread.currentThread(), null); // not a later holder's mark
         phaser.writerCriticalSectionExit(token);
     }
 
@@ -50,6 +59,12 @@ public final class StageRecorders
     {
         final Pair pair = pairs[stage.ordinal()];
         final Histogram out = recycle != null ? recycle : newHistogram();
+        if (writer.get() == Thread.currentThread())
+        {
+            // called from a callback on the role's holder: the values recorded so far go to the next reader
+            out.reset();
+            return out;
+        }
         phaser.readerLock();
         try
         {

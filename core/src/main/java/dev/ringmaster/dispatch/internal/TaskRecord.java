@@ -63,6 +63,8 @@ public final class TaskRecord implements TaskView
     double quality;
 
     CompletableFuture<TaskResult> future;
+    /** Where {@link LiveIds} holds the task's id, for its removal at the terminal state. */
+    int liveIdCell = LiveIds.UNTRACKED;
     /** Next free record in the router's pool. */
     TaskRecord nextFree;
 
@@ -106,6 +108,7 @@ public final class TaskRecord implements TaskView
         c.executedBy = executedBy;
         c.stolenFrom = stolenFrom;
         c.future = future;
+        c.liveIdCell = liveIdCell;
         return c;
     }
 
@@ -138,6 +141,7 @@ public final class TaskRecord implements TaskView
         retryAtNanos = 0;
         startedAttempts = 0;
         future = null;
+        liveIdCell = LiveIds.UNTRACKED;
         heapIndex = -1;
     }
 

@@ -71,6 +71,23 @@ final class Worker
 
     int doWork()
     {
+        try
+        {
+            return runCycle();
+        }
+        finally
+        {
+            if (completionsDeferred)
+            {
+                // also when the cycle threw: the completions are queued and must be folded in
+                completionsDeferred = false;
+                signals.requestRole();
+            }
+        }
+    }
+
+    private int runCycle()
+    {
         if (control.runState >= Control.STOPPING)
         {
             return 0; // the router cancels what waits in inboxes; running tasks finish on their own
@@ -100,11 +117,6 @@ final class Worker
                     work += steal(agent, now);
                 }
             }
-        }
-        if (completionsDeferred)
-        {
-            completionsDeferred = false;
-            signals.requestRole();
         }
         return work;
     }

@@ -12,7 +12,7 @@ import java.util.Arrays;
  * Consistent hashing with bounded loads (Mirrokni, Thorup, Zadimoghaddam 2018): a key goes to its ring owner unless
  * that agent would then hold more than {@code ceil((1 + epsilon) x (tasks in flight in the pool + 1) / pool size)}
  * tasks, in which case it walks clockwise to the first eligible agent under the bound; O(n) per decision (the sum of
- * the pool's load) plus an O(log n) search and the walk. Router thread only.
+ * the pool's load) plus an O(log n) search and the walk. Called by the routing role's holder, one thread at a time.
  *
  * <p>A skewed key set (a few hot sessions) cannot overload one agent: the hot keys overflow, in ring order, onto the
  * next agents, and every other key keeps plain consistent hashing's stability. Some agent is always under the bound

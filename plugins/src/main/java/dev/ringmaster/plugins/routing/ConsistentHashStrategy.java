@@ -9,7 +9,7 @@ import dev.ringmaster.spi.TaskView;
 /**
  * Consistent hashing with virtual nodes on {@code task.affinityKey()}: a key goes to the agent owning the first ring
  * point clockwise from the key's hash, or, if that agent is not eligible now, to the next eligible owner clockwise;
- * O(log n) (a binary search of the sorted ring) plus the walk past ineligible agents' points. Router thread only.
+ * O(log n) (a binary search of the sorted ring) plus the walk past ineligible agents' points. Called by the routing role's holder, one thread at a time.
  *
  * <p>When an agent joins or leaves a pool of n, only the keys on the arcs it gains or loses move, about 1/n of them;
  * every other key keeps its agent and whatever context that agent built for it. Each agent has

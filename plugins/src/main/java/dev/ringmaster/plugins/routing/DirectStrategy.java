@@ -12,7 +12,7 @@ import java.util.HashMap;
  * Direct assignment: a task that names its agent ({@code task.targetAgent()}) goes to that agent, and waits
  * ({@link RoutingStrategy#DECLINE}) while the agent is busy, paused, lacks the task's skills or is not in the task's
  * pool; O(1) expected (a hash lookup). A task without a target goes to the least loaded agent (as
- * {@code least-connections}, O(n)). Router thread only.
+ * {@code least-connections}, O(n)). Called by the routing role's holder, one thread at a time.
  *
  * <p>Each agent type's pool gets a map from agent id to pool position, built (allocating) when the pool first
  * appears or changes; a lookup allocates nothing ({@code HashMap.get} on a String uses the cached hash, and the
@@ -62,7 +62,7 @@ public final class DirectStrategy implements RoutingStrategy
         return directory;
     }
 
-    /** Agent id to pool position for one pool, immutable once built; router thread only. */
+    /** Agent id to pool position for one pool, immutable once built; the routing role's holder only (one thread at a time). */
     private static final class Directory
     {
         static final int ABSENT = -1;

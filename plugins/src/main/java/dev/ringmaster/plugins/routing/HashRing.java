@@ -148,7 +148,7 @@ final class HashRing
 
     /**
      * The current ring of each agent type a strategy has seen (one strategy instance serves every type of its
-     * dispatcher); router thread only. Lookups do not allocate: {@code HashMap.get} on a String uses its cached hash.
+     * dispatcher); the routing role's holder only (one thread at a time). Lookups do not allocate: {@code HashMap.get} on a String uses its cached hash.
      */
     static final class PerType
     {

@@ -9,7 +9,7 @@ import dev.ringmaster.spi.TaskView;
 
 /**
  * Picks the eligible agent with the fewest tasks in flight relative to its capacity (ties take turns: each scan starts
- * just after the last winner); O(n) in the candidates. Router thread only.
+ * just after the last winner); O(n) in the candidates. Called by the routing role's holder, one thread at a time.
  *
  * <p>Load is in-flight over capacity, not the raw count: an agent that runs 8 at once with 4 in flight is less loaded
  * than one that runs 2 with 2. The score reported is the free fraction, so higher is better.

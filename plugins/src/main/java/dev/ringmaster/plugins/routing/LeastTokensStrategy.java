@@ -9,7 +9,7 @@ import dev.ringmaster.spi.TaskView;
 
 /**
  * Picks the eligible agent with the fewest tokens in flight per unit of capacity, counting the task being placed;
- * O(n) in the candidates. Router thread only.
+ * O(n) in the candidates. Called by the routing role's holder, one thread at a time.
  *
  * <p>"Count the tokens, not the tasks": one 10,000-token task is more work than five 200-token ones, so an agent
  * with more but smaller tasks may be the less loaded. Ties (e.g. tasks without a cost estimate) are broken by tasks in

@@ -11,7 +11,7 @@ import java.util.SplittableRandom;
 
 /**
  * Latency-based routing with Finagle's peak EWMA: samples two distinct eligible agents at random (seeded) and takes
- * the one with the lower expected wait, {@code peakEwmaLatency x (inFlight + 1) / capacity}; O(1). Router thread only.
+ * the one with the lower expected wait, {@code peakEwmaLatency x (inFlight + 1) / capacity}; O(1). Called by the routing role's holder, one thread at a time.
  *
  * <p>The peak EWMA jumps to a slow sample at once and decays slowly toward fast ones, so an agent that starts to
  * struggle is backed off from immediately. Dividing by capacity is the one departure from Finagle, whose servers take

@@ -11,7 +11,7 @@ import java.util.SplittableRandom;
 
 /**
  * Power of two choices: samples two distinct eligible agents at random (seeded) and takes the one with fewer tasks in
- * flight per unit of capacity; O(1). Router thread only.
+ * flight per unit of capacity; O(1). Called by the routing role's holder, one thread at a time.
  *
  * <p>Two samples instead of one cut the expected maximum load from {@code log n / log log n} to {@code log log n}
  * (Mitzenmacher), without scanning every agent as least connections does, and without the herd effect of every

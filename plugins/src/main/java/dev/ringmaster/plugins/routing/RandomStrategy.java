@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
 
 /**
  * Picks an eligible agent uniformly at random from a seeded generator, so a run can be replayed; O(1).
- * Router thread only.
+ * Called by the routing role's holder, one thread at a time.
  */
 public final class RandomStrategy implements RoutingStrategy
 {

@@ -10,7 +10,7 @@ import dev.ringmaster.spi.TaskView;
 /**
  * Resource-based adaptive routing on the telemetry agents report: picks the eligible agent with the highest
  * {@code wQuality x recentQuality + wContext x (1 - contextUtilization) + wBudget x budgetHeadroom +
- * wLoad x (1 - inFlight / capacity)}; O(n) in the candidates. Router thread only.
+ * wLoad x (1 - inFlight / capacity)}; O(n) in the candidates. Called by the routing role's holder, one thread at a time.
  *
  * <p>{@code budgetHeadroom} is {@code 1 - costTokens / tokenBudgetLeft}: 1 for an unlimited budget or a task without
  * a cost estimate, near 0 for an agent this task would nearly exhaust. An agent whose budget is below the task's cost

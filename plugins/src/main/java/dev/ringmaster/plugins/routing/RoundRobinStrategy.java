@@ -8,7 +8,7 @@ import dev.ringmaster.spi.TaskView;
 
 /**
  * Cycles through the agents of a type in registration order, skipping those without room; O(log n) per decision
- * (a binary search of the candidates for the cursor). Router thread only.
+ * (a binary search of the candidates for the cursor). Called by the routing role's holder, one thread at a time.
  *
  * <p>The cursor walks the whole pool, not the candidate list, so an agent that is briefly full does not shift every
  * later agent's turn.

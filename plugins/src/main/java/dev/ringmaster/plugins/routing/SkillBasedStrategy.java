@@ -11,7 +11,7 @@ import dev.ringmaster.spi.TaskView;
  * Skill-based weighted routing: picks the eligible agent with the highest
  * {@code wSkill x skill - wLoad x inFlight / capacity - wContext x contextUtilization}, where skill is the mean
  * proficiency over the task's required skills (1 if it requires none); O(n x k) for n candidates and k required
- * skills. Router thread only.
+ * skills. Called by the routing role's holder, one thread at a time.
  *
  * <p>High skill, low load and an uncluttered context make the best candidate; context is a penalty of its own because
  * an agent with a full context window is not just busy, it is degraded. The weights default to the seed's 0.5, 0.3

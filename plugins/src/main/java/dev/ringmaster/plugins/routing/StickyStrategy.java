@@ -13,7 +13,7 @@ import java.util.HashMap;
  * Sticky session affinity on {@code task.affinityKey()}: the first task of a key goes to the least loaded eligible
  * agent and later tasks of that key to the same agent while it is eligible; when it is not (busy, paused, gone) the
  * task goes to the least loaded agent and the session moves there. O(1) expected for a task of a known session, O(n)
- * to place a new or moved one, and tasks without a key go to the least loaded agent (O(n)). Router thread only.
+ * to place a new or moved one, and tasks without a key go to the least loaded agent (O(n)). Called by the routing role's holder, one thread at a time.
  *
  * <p>Unlike consistent hashing, a session follows the agent that actually served it, so it never moves when agents
  * join. Sessions are kept per agent type in an Agrona {@link Object2LongHashMap} (open addressing, primitive values):

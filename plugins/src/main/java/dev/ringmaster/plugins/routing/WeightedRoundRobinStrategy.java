@@ -11,7 +11,7 @@ import java.util.Arrays;
 
 /**
  * Smooth weighted round robin (nginx's algorithm) over the eligible agents by {@code spec().weight()}; O(n) in the
- * candidates. Router thread only.
+ * candidates. Called by the routing role's holder, one thread at a time.
  *
  * <p>Each decision adds every candidate's weight to its running credit, picks the highest credit and takes the sum of
  * the weights back from it. Over a cycle of {@code sum(weights)} decisions with every agent eligible each agent is
