@@ -37,6 +37,8 @@ public final class AgentState implements AgentView, AgentTelemetry
     ParkingIdleStrategy workerIdle;
     /** Faults of this agent's adapter that the dispatcher contained (thrown after completing), rate-limited. */
     final FaultLog adapterFaults;
+    /** Position in its lane's pool, kept by the lane's {@link PoolIndex}; routing role only. */
+    int poolPosition = -1;
     /** The worker that starts this agent's tasks; set before any of them can start. */
     Worker worker;
     /** The agent's type lane; set once at build. */

@@ -37,7 +37,7 @@ final class Fleet extends RouterPart
         if (slots + spec.capacity() + engine.config.prefetch > Engine.MAX_FLEET_SLOTS)
         {
             throw new IllegalArgumentException("adding '" + spec.id() + "' would exceed the " + Engine.MAX_FLEET_SLOTS +
-                " slots one dispatcher supports; remove router.agents or use another dispatcher");
+                " slots one dispatcher supports; remove agents or use another dispatcher");
         }
         final int index = router.agents.length;
         final Worker[] workers = engine.workers;
@@ -73,6 +73,7 @@ final class Fleet extends RouterPart
         {
             agent.slowStartFromNanos = System.nanoTime(); // a new agent ramps up instead of taking a full share at once
         }
+        lane.index.rebuild(lane.agents);
         final AgentState[] all = java.util.Arrays.copyOf(router.agents, router.agents.length + 1);
         all[index] = agent;
         router.agents = all;
@@ -94,6 +95,7 @@ final class Fleet extends RouterPart
         }
         agent.retiring = true;
         final Lane lane = agent.lane;
+        lane.index.roomChanged(agent); // a leaving agent takes no new task
         lane.room -= Math.max(0, agent.limit - agent.assigned);
         lane.refreshSkills();
         // what waits in its inbox goes back to the central queue, to be routed elsewhere; the CAS in the inbox makes
@@ -120,6 +122,7 @@ final class Fleet extends RouterPart
             {
                 final Lane lane = agent.lane;
                 lane.agents = without(lane.agents, agent);
+                lane.index.rebuild(lane.agents);
                 final Worker worker = engine.workers[agent.workerIndex];
                 worker.mine = without(worker.mine, agent);
                 agent.removed = true;
@@ -174,6 +177,7 @@ final class Fleet extends RouterPart
             lane.enqueue(r, now);
         }
         lane.agents = without(lane.agents, agent);
+        lane.index.rebuild(lane.agents);
         lane.refreshSkills();
         final Worker worker = engine.workers[agent.workerIndex];
         worker.mine = without(worker.mine, agent);
@@ -222,7 +226,7 @@ final class Fleet extends RouterPart
                 known.add(a.spec.id());
             }
         }
-        throw new IllegalArgumentException("unknown agent '" + agentId + "'; known router.agents: " + known);
+        throw new IllegalArgumentException("unknown agent '" + agentId + "'; known agents: " + known);
     }
 
     /** A retiring agent and who waits for its removal. */

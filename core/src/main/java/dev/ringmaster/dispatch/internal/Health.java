@@ -35,6 +35,7 @@ final class Health extends RouterPart
             }
             a.ejectedUntilNanos = 0;
             a.ejected = false;
+            a.lane.index.probationChanged(a);
             a.consecutiveFailures = 0;
             Router.LOG.info("agent '{}' readmitted to routing after ejection #{}", a.id(), a.ejections);
         }
@@ -48,6 +49,7 @@ final class Health extends RouterPart
             if (age >= slowStartNanos)
             {
                 a.slowStartFromNanos = 0;
+                a.lane.index.probationChanged(a);
                 return true;
             }
             // the agent's share ramps linearly from minFactor to 1 by capping what it may hold
@@ -92,6 +94,7 @@ final class Health extends RouterPart
         {
             agent.slowStartFromNanos = agent.ejectedUntilNanos; // it comes back ramping up, not at full share
         }
+        agent.lane.index.probationChanged(agent);
         Counters.increment(counters.ejections);
         Router.LOG.warn("agent '{}' ejected from routing for {} ms: {}", agent.id(), period / 1_000_000, why);
     }
@@ -108,7 +111,7 @@ final class Health extends RouterPart
             final AgentState[] pool = lane.agents;
             if (pool.length < 3)
             {
-                continue; // with two router.agents "far above the others" is just "the slower one"
+                continue; // with two agents "far above the others" is just "the slower one"
             }
             // one pass for the type's total, then each agent against the mean of the others: O(n), not O(n^2)
             double total = 0;

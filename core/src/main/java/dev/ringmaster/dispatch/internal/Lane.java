@@ -44,6 +44,8 @@ final class Lane
      */
     final TenantBacklog[][] backlogs = new TenantBacklog[Priority.COUNT][0];
     final int[] backlogged = new int[Priority.COUNT];
+    /** Who in the pool could take a task now; routing role only, rebuilt when the pool changes. */
+    final PoolIndex index = new PoolIndex();
     /** Null until the router sets it: its quantum comes from the dispatcher's configuration. */
     Aging aging;
     /** Whether a level has tasks waiting, as the aging policy asks it; one instance, so asking allocates nothing. */
@@ -72,6 +74,7 @@ final class Lane
             room += a.limit;
         }
         this.skillUnion = union;
+        index.rebuild(agents);
     }
 
     /** Router only: recomputes the skill union after the pool changed. */

@@ -215,6 +215,7 @@ final class Placement extends RouterPart
     void assign(final TaskRecord r, final AgentState agent, final long now)
     {
         agent.assigned++;
+        agent.lane.index.roomChanged(agent);
         agent.tokensInFlight += r.task.costTokens();
         r.lane.room--;
         r.assignedTo = agent;
@@ -230,6 +231,7 @@ final class Placement extends RouterPart
     {
         final AgentState agent = r.assignedTo;
         agent.assigned--;
+        agent.lane.index.roomChanged(agent);
         agent.tokensInFlight -= r.task.costTokens();
         if (!agent.retiring)
         {

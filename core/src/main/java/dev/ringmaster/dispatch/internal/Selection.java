@@ -33,25 +33,8 @@ final class Selection extends RouterPart
 
     AgentState route(final Lane lane, final TaskRecord r, final long now)
     {
-        final AgentState[] pool = lane.agents;
-        final long required = r.task.requiredSkills();
-        final String target = r.task.targetAgent();
-        final String avoid = r.task.avoidAgent();
         final CandidateSet c = candidates;
-        c.reset(pool);
-        for (int i = 0; i < pool.length; i++)
-        {
-            final AgentState a = pool[i];
-            if (a.hasRoom() && a.hasSkills(required) && router.health.admits(a, now) &&
-                (target == null || target.equals(a.spec.id())) && (avoid == null || !avoid.equals(a.spec.id())))
-            {
-                c.add(a, i);
-            }
-            else
-            {
-                c.skip(i);
-            }
-        }
+        collect(lane.index, r.task, now, c);
         if (c.size() == 0)
         {
             return null;
@@ -88,6 +71,57 @@ final class Selection extends RouterPart
             return null;
         }
         return c.agent(chosen);
+    }
+
+    /**
+     * Fills {@code c} with the agents that can take the task now, in pool order, from the lane's {@link PoolIndex}:
+     * a word at a time over the agents with room (and the required skills), so busy agents cost nothing; only
+     * agents in probation (ejected, slow start) are asked the clock-dependent question.
+     */
+    private void collect(final PoolIndex index, final dev.ringmaster.model.Task task, final long now, final CandidateSet c)
+    {
+        final AgentState[] pool = index.pool();
+        c.reset(pool);
+        final long required = task.requiredSkills();
+        final long[] room = index.room;
+        final long[] skills = required == 0 ? null : index.withSkills(required);
+        final String target = task.targetAgent();
+        final String avoid = task.avoidAgent();
+        final int only = target == null ? -1 : index.position(target);
+        if (target != null && only < 0)
+        {
+            return; // addressed to an agent that left the pool: nobody can take it
+        }
+        final int avoided = avoid == null ? -1 : index.position(avoid);
+        final long[] probation = index.probationCount == 0 ? null : index.probation;
+        final int from = only < 0 ? 0 : only >>> 6;
+        final int to = only < 0 ? room.length : from + 1;
+        for (int w = from; w < to; w++)
+        {
+            long bits = room[w];
+            if (skills != null)
+            {
+                bits &= skills[w];
+            }
+            if (only >= 0)
+            {
+                bits &= 1L << only;
+            }
+            if (avoided >= 0 && (avoided >>> 6) == w)
+            {
+                bits &= ~(1L << avoided);
+            }
+            while (bits != 0)
+            {
+                final int i = (w << 6) + Long.numberOfTrailingZeros(bits);
+                bits &= bits - 1;
+                final AgentState a = pool[i];
+                if (probation == null || (probation[w] & (1L << i)) == 0 || router.health.admits(a, now))
+                {
+                    c.add(a, i);
+                }
+            }
+        }
     }
 
     /** The built-in choice when the strategy failed or is quarantined: the candidate with the fewest tasks in flight. */

@@ -1,0 +1,122 @@
+package dev.ringmaster.dispatch.internal;
+
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.collections.Object2IntHashMap;
+
+/**
+ * Which agents of one lane's pool could take a task now, kept up to date as loads change instead of found by a scan
+ * per decision; routing role only. Bit {@code i} of each set stands for pool position {@code i}, so candidates built
+ * from it keep the pool order that {@link dev.ringmaster.spi.Candidates} promises.
+ *
+ * <ul>
+ *   <li>{@code room}: the agent may be given another task (in flight below its limit, not leaving); flipped on every
+ *       assignment and release that crosses the limit, O(1).</li>
+ *   <li>{@code probation}: the agent is ejected or ramping up after a slow start; whether it admits a task depends on
+ *       the clock, so only these few are asked per decision.</li>
+ *   <li>one set per required-skills mask seen, of the agents having every one of those skills; built on first use
+ *       and dropped when the pool changes (skills never change while an agent is in the pool).</li>
+ *   <li>agent id to pool position, for direct assignment and avoidance without comparing strings per agent.</li>
+ * </ul>
+ * A pool change (agent added, removed, crashed) rebuilds everything: O(pool), rare.
+ */
+final class PoolIndex
+{
+    private AgentState[] pool = new AgentState[0];
+    long[] room = new long[0];
+    long[] probation = new long[0];
+    /** Agents in probation: with none, a decision never asks the clock-dependent checks. */
+    int probationCount;
+    private final Long2ObjectHashMap<long[]> bySkills = new Long2ObjectHashMap<>();
+    private final Object2IntHashMap<String> positionById = new Object2IntHashMap<>(-1);
+
+    /** Rebuilds every set for the pool as it is now. */
+    void rebuild(final AgentState[] pool)
+    {
+        this.pool = pool;
+        final int words = (pool.length + 63) >>> 6;
+        room = new long[words];
+        probation = new long[words];
+        probationCount = 0;
+        bySkills.clear();
+        positionById.clear();
+        for (int i = 0; i < pool.length; i++)
+        {
+            final AgentState a = pool[i];
+            a.poolPosition = i;
+            positionById.put(a.spec.id(), i);
+            roomChanged(a);
+            probationChanged(a);
+        }
+    }
+
+    AgentState[] pool()
+    {
+        return pool;
+    }
+
+    /** After the agent's in-flight count or leaving state changed. */
+    void roomChanged(final AgentState a)
+    {
+        final int i = a.poolPosition;
+        if (i < 0 || i >= pool.length || pool[i] != a)
+        {
+            return; // no longer in this pool (removed while its last tasks finished)
+        }
+        if (a.hasRoom())
+        {
+            room[i >>> 6] |= 1L << i;
+        }
+        else
+        {
+            room[i >>> 6] &= ~(1L << i);
+        }
+    }
+
+    /** After the agent's ejection or slow start began or ended. */
+    void probationChanged(final AgentState a)
+    {
+        final int i = a.poolPosition;
+        if (i < 0 || i >= pool.length || pool[i] != a)
+        {
+            return;
+        }
+        final long bit = 1L << i;
+        final boolean was = (probation[i >>> 6] & bit) != 0;
+        final boolean is = a.ejectedUntilNanos != 0 || a.slowStartFromNanos != 0;
+        if (is && !was)
+        {
+            probation[i >>> 6] |= bit;
+            probationCount++;
+        }
+        else if (!is && was)
+        {
+            probation[i >>> 6] &= ~bit;
+            probationCount--;
+        }
+    }
+
+    /** @return the set of agents having every skill in {@code required} (not 0); built on first use per mask. */
+    long[] withSkills(final long required)
+    {
+        long[] set = bySkills.get(required);
+        if (set == null)
+        {
+            set = new long[room.length];
+            for (int i = 0; i < pool.length; i++)
+            {
+                if (pool[i].hasSkills(required))
+                {
+                    set[i >>> 6] |= 1L << i;
+                }
+            }
+            bySkills.put(required, set);
+        }
+        return set;
+    }
+
+    /** @return the pool position of the agent with this id, or -1. */
+    int position(final String agentId)
+    {
+        return positionById.getValue(agentId);
+    }
+}
