@@ -65,6 +65,7 @@ public final class Journal implements AutoCloseable
             listener = NO_OP;
             return;
         }
+        requireWritable(config.directory());
         queue = SingleChronicleQueueBuilder.binary(config.directory())
             .rollCycle(config.rollCycle())
             .timeProvider(config.clock())
@@ -88,6 +89,28 @@ public final class Journal implements AutoCloseable
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /**
+     * Fails before anything is accepted if the journal cannot be written: Chronicle would fall back to opening the
+     * queue read-only, and every record would then be dropped while the dispatcher runs on as if it journaled.
+     */
+    private static void requireWritable(final Path directory)
+    {
+        try
+        {
+            java.nio.file.Files.createDirectories(directory);
+        }
+        catch (final java.io.IOException | RuntimeException e)
+        {
+            throw new IllegalStateException("the journal directory cannot be created (" + e +
+                "): choose a directory on a writable file system");
+        }
+        if (!java.nio.file.Files.isWritable(directory))
+        {
+            throw new IllegalStateException("the journal directory is not writable by this process: fix its " +
+                "permissions or choose another directory");
+        }
     }
 
     /**

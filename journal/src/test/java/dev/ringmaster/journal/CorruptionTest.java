@@ -153,4 +153,16 @@ class CorruptionTest
         }
         return 0;
     }
+
+    @Test
+    void aJournalThatCannotBeWrittenIsRefusedWhenItOpensNotDroppedRecordByRecord(
+        @org.junit.jupiter.api.io.TempDir final java.nio.file.Path dir) throws Exception
+    {
+        final java.nio.file.Path notADirectory = java.nio.file.Files.writeString(dir.resolve("journal"), "a file");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Journal.open(JournalConfig.at(notADirectory)))
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining(notADirectory.toAbsolutePath().toString())
+            .hasMessageContaining("cannot be created")
+            .hasMessageContaining("choose a directory");
+    }
 }

@@ -43,6 +43,8 @@ public final class DemoReport
     private final List<DeadLetter> deadLetterSamples;
     private final LatencySummary clockLateness;
     private final long clockErrors;
+    /** Why the journal did not record everything (it failed, or dropped records), or null. */
+    private String journalProblem;
 
     private final long accepted;
     private final long completed;
@@ -131,13 +133,24 @@ public final class DemoReport
     /** @return true if the run drained, nothing was lost, and every count agrees. */
     public boolean ok()
     {
-        return drained && lost() == 0 && lostByMetrics() == 0 && consistent();
+        return drained && lost() == 0 && lostByMetrics() == 0 && consistent() && journalProblem == null;
+    }
+
+    /** Marks the run as failed because its journal did not record everything; called once, before the report is read. */
+    DemoReport journalFailed(final String problem)
+    {
+        this.journalProblem = problem;
+        return this;
     }
 
     /** @return why {@link #ok()} is false, one problem per entry; empty when ok. */
     public List<String> problems()
     {
         final List<String> problems = new ArrayList<>();
+        if (journalProblem != null)
+        {
+            problems.add(journalProblem);
+        }
         if (!drained)
         {
             problems.add("the dispatcher did not drain in time; the rest was cancelled");

@@ -147,9 +147,20 @@ public final class DemoRun
                     rejections.put(s, n);
                 }
             }
-            return new DemoReport(settings, fleet, drained, wallNanos, acceptedBySubmit, rejections, tally, metrics,
-                deadLetters.subList(0, Math.min(SHOWN_DEAD_LETTERS, deadLetters.size())), clock.lateness(),
-                clock.completionErrors());
+            final DemoReport report = new DemoReport(settings, fleet, drained, wallNanos, acceptedBySubmit, rejections,
+                tally, metrics, deadLetters.subList(0, Math.min(SHOWN_DEAD_LETTERS, deadLetters.size())),
+                clock.lateness(), clock.completionErrors());
+            if (journal != null)
+            {
+                final dev.ringmaster.journal.JournalStats stats = journal.stats();
+                if (stats.failure() != null || stats.dropped() > 0)
+                {
+                    report.journalFailed("the journal did not record everything: " + stats.dropped() +
+                        " record(s) dropped" + (stats.failure() == null ? "" : "; its writer failed: " + stats.failure()) +
+                        " (check the journal directory's disk space and permissions)");
+                }
+            }
+            return report;
         }
         finally
         {

@@ -167,4 +167,15 @@ class DemoCommandTest
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains("demo");
     }
+
+    @Test
+    void aJournalThatCannotBeWrittenStopsTheDemoBeforeItStartsWithTheFix(@org.junit.jupiter.api.io.TempDir
+                                                                        final java.nio.file.Path dir) throws Exception
+    {
+        final java.nio.file.Path notADirectory = java.nio.file.Files.writeString(dir.resolve("journal"), "a file");
+        final Run run = run("demo", "--tasks", "1000", "--json", "--journal", notADirectory.toString());
+        assertThat(run.exitCode()).as("exit code; stderr: %s", run.err()).isEqualTo(1);
+        assertThat(run.err()).contains("cannot open the journal", notADirectory.toString(), "choose a directory");
+        assertThat(run.out()).doesNotContain("\"ok\"");
+    }
 }
