@@ -15,10 +15,22 @@ public final class JournalCorruptException extends JournalException
 
     public JournalCorruptException(final Path file, final long index, final String problem, final Throwable cause)
     {
+        this(file, index, problem + "; the records before it were read", cause, true);
+    }
+
+    private JournalCorruptException(final Path file, final long index, final String message, final Throwable cause,
+                                    final boolean ignored)
+    {
         super("corrupt journal file " + file + (index >= 0 ? " at index 0x" + Long.toHexString(index) : "") + ": " +
-            problem + "; the records before it were read", cause);
+            message, cause);
         this.file = file;
         this.index = index;
+    }
+
+    /** @return damage found by the check before reading: nothing was read, so nothing is said to have been. */
+    static JournalCorruptException beforeReading(final Path file, final String problem, final Throwable cause)
+    {
+        return new JournalCorruptException(file, -1, problem + " (found before reading; nothing was read)", cause, true);
     }
 
     /** @return the cycle file that holds the damage, or the directory when the file is unknown. */

@@ -32,6 +32,9 @@ import java.util.stream.Stream;
  */
 public final class JournalReader implements AutoCloseable
 {
+    /** Chronicle writes a header of a few hundred bytes before any record; a cycle file shorter than this is cut. */
+    static final long MIN_CYCLE_FILE_BYTES = 512;
+
     private final Path directory;
     private final SingleChronicleQueue queue;
     private final ExcerptTailer tailer;
@@ -81,17 +84,51 @@ public final class JournalReader implements AutoCloseable
         {
             throw new JournalException("no journal at " + directory + ": it is a file, give the journal's directory");
         }
+        final java.util.List<Path> cycles;
         try (Stream<Path> files = Files.list(directory))
         {
-            if (files.noneMatch(p -> p.getFileName().toString().endsWith(".cq4")))
-            {
-                throw new JournalException("no journal at " + directory +
-                    ": the directory holds no cycle files (*.cq4); is it the directory given to --journal?");
-            }
+            cycles = files.filter(p -> p.getFileName().toString().endsWith(".cq4")).sorted().toList();
         }
         catch (final IOException e)
         {
             throw new JournalException("cannot list the journal directory " + directory + ": " + e.getMessage(), e);
+        }
+        if (cycles.isEmpty())
+        {
+            throw new JournalException("no journal at " + directory +
+                ": the directory holds no cycle files (*.cq4); is it the directory given to --journal?");
+        }
+        for (final Path cycle : cycles)
+        {
+            checkCycleFile(cycle);
+        }
+    }
+
+    /**
+     * The damage Chronicle itself reports only from deep inside (a parse error of the file name, a class it cannot
+     * find in a cut header) or not at all (an empty file reads as an empty journal), named with the fix.
+     */
+    private static void checkCycleFile(final Path cycle)
+    {
+        final String name = cycle.getFileName().toString();
+        if (!name.matches("\\d{8}.*\\.cq4"))
+        {
+            throw JournalCorruptException.beforeReading(cycle, "not a cycle file of a journal (they are named by date, e.g. " +
+                "20261129F.cq4); move it out of the journal directory", null);
+        }
+        final long size;
+        try
+        {
+            size = Files.size(cycle);
+        }
+        catch (final IOException e)
+        {
+            throw JournalCorruptException.beforeReading(cycle, "cannot be read (" + e.getMessage() + "); check its permissions", e);
+        }
+        if (size < MIN_CYCLE_FILE_BYTES)
+        {
+            throw JournalCorruptException.beforeReading(cycle, "truncated to " + size + " bytes, shorter than the header every " +
+                "cycle file starts with; restore it from a copy, or move it aside to read the other cycle files", null);
         }
     }
 

@@ -165,4 +165,33 @@ class CorruptionTest
             .hasMessageContaining("cannot be created")
             .hasMessageContaining("choose a directory");
     }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "cut to {0} bytes")
+    @org.junit.jupiter.params.provider.ValueSource(longs = {0, 100})
+    void aCycleFileCutBelowItsHeaderIsReportedNotReadAsAnEmptyJournal(final long length) throws IOException
+    {
+        writeJournal();
+        final Path file = cycleFile();
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            raf.setLength(length);
+        }
+        assertThatThrownBy(() -> JournalReader.open(dir))
+            .isInstanceOf(JournalCorruptException.class)
+            .hasMessageContaining(file.getFileName().toString())
+            .hasMessageContaining("truncated to " + length + " bytes")
+            .hasMessageContaining("restore it from a copy, or move it aside");
+    }
+
+    @Test
+    void anUnrelatedCq4FileIsNamedWithTheFix() throws IOException
+    {
+        writeJournal();
+        final Path fake = java.nio.file.Files.writeString(dir.resolve("fake.cq4"), "not a journal");
+        assertThatThrownBy(() -> JournalReader.open(dir))
+            .isInstanceOf(JournalCorruptException.class)
+            .hasMessageContaining(fake.toString())
+            .hasMessageContaining("not a cycle file")
+            .hasMessageContaining("move it out of the journal directory");
+    }
 }
