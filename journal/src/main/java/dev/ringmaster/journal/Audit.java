@@ -21,6 +21,16 @@ public final class Audit
     public static List<JournalEvent> history(final JournalReader reader, final long taskId)
     {
         final List<JournalEvent> events = new ArrayList<>();
+        history(reader, taskId, events);
+        return events;
+    }
+
+    /**
+     * As {@link #history(JournalReader, long)}, adding to {@code events}: on damage they hold what was read before it,
+     * for an auditor to see before the damage is reported.
+     */
+    public static void history(final JournalReader reader, final long taskId, final List<JournalEvent> events)
+    {
         reader.toStart().readToEnd(r ->
         {
             if (r.taskId() == taskId)
@@ -28,7 +38,6 @@ public final class Audit
                 events.add(r.toEvent());
             }
         });
-        return events;
     }
 
     /**
@@ -39,6 +48,14 @@ public final class Audit
                                               final String agentId)
     {
         final List<JournalEvent> events = new ArrayList<>();
+        activity(reader, fromMillis, toMillis, agentId, events);
+        return events;
+    }
+
+    /** As {@link #activity(JournalReader, long, long, String)}, adding to {@code events}, which keep what was read on damage. */
+    public static void activity(final JournalReader reader, final long fromMillis, final long toMillis,
+                                final String agentId, final List<JournalEvent> events)
+    {
         final long toNanos = toMillis * 1_000_000L;
         reader.fromTime(fromMillis).readToEnd(r ->
         {
@@ -48,6 +65,5 @@ public final class Audit
                 events.add(r.toEvent());
             }
         });
-        return events;
     }
 }

@@ -73,12 +73,19 @@ public final class AuditCommand implements Callable<Integer>
         }
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
-        List<JournalEvent> events = List.of();
+        // filled as the journal is read, so that on damage what lies before it is still printed
+        final List<JournalEvent> events = new java.util.ArrayList<>();
         JournalCorruptException damage = null;
         try (JournalReader reader = JournalReader.open(journal))
         {
-            events = taskId != null ? Audit.history(reader, taskId) :
-                Audit.activity(reader, fromMillis, toMillis == null ? Long.MAX_VALUE / 1_000_000L : toMillis, agent);
+            if (taskId != null)
+            {
+                Audit.history(reader, taskId, events);
+            }
+            else
+            {
+                Audit.activity(reader, fromMillis, toMillis == null ? Long.MAX_VALUE / 1_000_000L : toMillis, agent, events);
+            }
         }
         catch (final JournalCorruptException e)
         {

@@ -116,6 +116,32 @@ class JournalCommandsTest
     }
 
     @Test
+    void auditOfAJournalCutInHalfPrintsTheTasksHistoryBeforeReportingTheDamage() throws IOException
+    {
+        final Path dir = tmp.resolve("cut");
+        assertThat(run("demo", "--tasks", "2000", "--json", "--journal", dir.toString()).exitCode()).isZero();
+        final Path cycle;
+        try (Stream<Path> s = Files.list(dir))
+        {
+            cycle = s.filter(p -> p.toString().endsWith(".cq4")).findFirst().orElseThrow();
+        }
+        final byte[] bytes = Files.readAllBytes(cycle);
+        int end = bytes.length;
+        while (end > 0 && bytes[end - 1] == 0)
+        {
+            end--;
+        }
+        try (RandomAccessFile raf = new RandomAccessFile(cycle.toFile(), "rw"))
+        {
+            raf.setLength(end / 2); // task 5 was accepted near the start, well before the cut
+        }
+        final DemoCommandTest.Run audit = run("audit", dir.toString(), "5");
+        assertThat(audit.exitCode()).isEqualTo(1);
+        assertThat(audit.out()).contains("ACCEPTED", "task 5 ");
+        assertThat(audit.err()).contains("corrupt journal file " + cycle);
+    }
+
+    @Test
     void anUnknownDurabilityIsAUsageError()
     {
         final DemoCommandTest.Run demo = run("demo", "--tasks", "10", "--journal", tmp.toString(), "--durability", "x");
