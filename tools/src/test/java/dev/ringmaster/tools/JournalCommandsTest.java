@@ -97,12 +97,7 @@ class JournalCommandsTest
     void aDamagedJournalIsReportedWithTheFileAndExitCode1() throws IOException
     {
         final Path dir = tmp.resolve("journal");
-        assertThat(run("demo", "--tasks", "1000", "--json", "--journal", dir.toString()).exitCode()).isZero();
-        final Path cycle;
-        try (Stream<Path> s = Files.list(dir))
-        {
-            cycle = s.filter(p -> p.toString().endsWith(".cq4")).findFirst().orElseThrow();
-        }
+        final Path cycle = demoJournal(dir, 1000);
         try (RandomAccessFile raf = new RandomAccessFile(cycle.toFile(), "rw"))
         {
             // somewhere among the records: past the header and index, well before the end of what was written
@@ -119,12 +114,7 @@ class JournalCommandsTest
     void auditOfAJournalCutInHalfPrintsTheTasksHistoryBeforeReportingTheDamage() throws IOException
     {
         final Path dir = tmp.resolve("cut");
-        assertThat(run("demo", "--tasks", "2000", "--json", "--journal", dir.toString()).exitCode()).isZero();
-        final Path cycle;
-        try (Stream<Path> s = Files.list(dir))
-        {
-            cycle = s.filter(p -> p.toString().endsWith(".cq4")).findFirst().orElseThrow();
-        }
+        final Path cycle = demoJournal(dir, 2000);
         final byte[] bytes = Files.readAllBytes(cycle);
         int end = bytes.length;
         while (end > 0 && bytes[end - 1] == 0)
@@ -147,5 +137,15 @@ class JournalCommandsTest
         final DemoCommandTest.Run demo = run("demo", "--tasks", "10", "--journal", tmp.toString(), "--durability", "x");
         assertThat(demo.exitCode()).isEqualTo(2);
         assertThat(demo.err()).contains("give async or acknowledged");
+    }
+
+    /** Runs the demo journaling into {@code dir}. @return its cycle file. */
+    private static Path demoJournal(final Path dir, final int tasks) throws IOException
+    {
+        assertThat(run("demo", "--tasks", Integer.toString(tasks), "--json", "--journal", dir.toString()).exitCode()).isZero();
+        try (Stream<Path> s = Files.list(dir))
+        {
+            return s.filter(p -> p.toString().endsWith(".cq4")).findFirst().orElseThrow();
+        }
     }
 }
