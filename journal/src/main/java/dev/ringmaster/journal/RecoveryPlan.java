@@ -37,9 +37,27 @@ public record RecoveryPlan(List<Task> pending, List<String> unrecoverable, long 
      *
      * @param maxWait how long to wait for room in the dispatcher per task.
      * @return one stage per pending task, in the same order.
+     * @throws IllegalStateException if the scan stopped at damage ({@link #corruption()}): tasks whose records lie
+     *     after it are not in this plan and would be lost without a word; repair or move the damaged file aside and
+     *     scan again, or accept the loss with {@link #redispatchAcceptingDamage}.
      */
     public List<CompletableFuture<Long>> redispatch(final Journal journal, final Dispatcher dispatcher,
                                                     final Duration maxWait)
+    {
+        if (corruption != null)
+        {
+            throw new IllegalStateException("recovery refused: the journal is damaged and the scan stopped there (" +
+                corruption.getMessage() + "); tasks journaled after the damage would be lost. Repair or move the " +
+                "damaged file aside and scan again, or call redispatchAcceptingDamage to dispatch what was read", corruption);
+        }
+        return redispatchAcceptingDamage(journal, dispatcher, maxWait);
+    }
+
+    /**
+     * As {@link #redispatch}, also when the scan stopped at damage: only the tasks read before it are dispatched.
+     */
+    public List<CompletableFuture<Long>> redispatchAcceptingDamage(final Journal journal, final Dispatcher dispatcher,
+                                                                   final Duration maxWait)
     {
         final List<CompletableFuture<Long>> acks = new ArrayList<>(pending.size());
         final String reason = "accepted before a restart and not finished; dispatched again at " + Instant.now();

@@ -60,4 +60,26 @@ class RecoveryTest
         assertThat(files[1]).exists();
         assertThat(files[2]).as("newest, though old").exists();
     }
+
+    @Test
+    void aPlanThatStoppedAtDamageRefusesToRedispatchUnlessTheLossIsAccepted() throws Exception
+    {
+        final Task open = Task.builder("coder").id(20).payload("read before the damage").build();
+        final JournalCorruptException damage = new JournalCorruptException(dir.resolve("20270115F.cq4"), 0x40,
+            "checksum mismatch", null);
+        final RecoveryPlan plan = new RecoveryPlan(java.util.List.of(open), java.util.List.of(), 5, 20, damage);
+        try (Journal journal = Journal.open(JournalConfig.at(dir)))
+        {
+            final Dispatcher d = Fleet.start(1, journal.listener());
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> plan.redispatch(journal, d, Duration.ofSeconds(5)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("recovery refused")
+                .hasMessageContaining("20270115F.cq4")
+                .hasMessageContaining("redispatchAcceptingDamage");
+            final var acks = plan.redispatchAcceptingDamage(journal, d, Duration.ofSeconds(5));
+            assertThat(RecoveryPlan.rejected(acks)).isZero();
+            assertThat(d.drain(Duration.ofSeconds(10))).isTrue();
+            assertThat(d.metrics().completed()).isEqualTo(1);
+        }
+    }
 }
