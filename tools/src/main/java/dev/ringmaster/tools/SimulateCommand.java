@@ -80,7 +80,13 @@ public final class SimulateCommand implements Callable<Integer>
     {
         final ClassLoader loader = Dispatcher.class.getClassLoader();
         final List<String> available = RoutingStrategies.names(loader);
-        final List<String> chosen = strategies == null || strategies.isEmpty() ? available : strategies;
+        if (strategies != null && (strategies.isEmpty() || strategies.stream().anyMatch(String::isBlank)))
+        {
+            // ",," splits into nothing: silently running every strategy would hide the typo
+            throw new ParameterException(spec.commandLine(), "--strategies needs strategy names separated by commas, " +
+                "e.g. --strategies least-connections,p2c; leave the option out to run all of " + String.join(", ", available));
+        }
+        final List<String> chosen = strategies == null ? available : strategies;
         for (final String name : chosen)
         {
             if (!available.contains(name))
