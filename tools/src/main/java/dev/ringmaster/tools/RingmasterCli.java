@@ -43,6 +43,16 @@ public final class RingmasterCli implements Runnable
     {
         final CommandLine cmd = new CommandLine(new RingmasterCli());
         cmd.setParameterExceptionHandler(RingmasterCli::usageError);
+        cmd.setExecutionStrategy(parseResult ->
+        {
+            // picocli skips its unmatched-argument check when help is asked for: 'ringmaster nosuch --help' would
+            // print the top-level help and exit 0, as if 'nosuch' were fine
+            if (!parseResult.unmatched().isEmpty())
+            {
+                throw new UnmatchedArgumentException(parseResult.commandSpec().commandLine(), parseResult.unmatched());
+            }
+            return new CommandLine.RunLast().execute(parseResult);
+        });
         cmd.setExecutionExceptionHandler((e, commandLine, parseResult) ->
         {
             // a failure of the run itself, not of the arguments: say what broke, keep the trace for the log

@@ -1,0 +1,28 @@
+package dev.ringmaster.tools;
+
+import org.junit.jupiter.api.Test;
+
+import static dev.ringmaster.tools.DemoCommandTest.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The top-level command line: an unknown command is a usage error, also when help is asked for with it. */
+class CommandLineTest
+{
+    @Test
+    void anUnknownCommandWithHelpIsAUsageErrorNotTheTopLevelHelp()
+    {
+        final DemoCommandTest.Run run = run("nosuch", "--help");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("unknown command 'nosuch'", "the commands are", "demo");
+        assertThat(run.out()).doesNotContain("Usage:");
+    }
+
+    @Test
+    void helpStillWorksForTheToolAndForEachCommand()
+    {
+        assertThat(run("--help").exitCode()).isZero();
+        final DemoCommandTest.Run demo = run("demo", "--help");
+        assertThat(demo.exitCode()).isZero();
+        assertThat(demo.out()).contains("--tasks");
+    }
+}
