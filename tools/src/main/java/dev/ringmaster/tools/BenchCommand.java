@@ -111,6 +111,7 @@ public final class BenchCommand implements Callable<Integer>
                 }
             }
         }
+        requireWritableOut();
         final HarnessConfig base = quick ? HarnessConfig.quick() : HarnessConfig.defaults();
         final HarnessConfig config = base.with(rates, warmupNanos, durationNanos, producers, workers, systems,
             noMax ? Boolean.FALSE : null);
@@ -377,6 +378,25 @@ public final class BenchCommand implements Callable<Integer>
         public Iterator<String> iterator()
         {
             return Systems.names().iterator();
+        }
+    }
+
+    /** Fails before minutes of benchmarking if the results cannot be written where --out says. */
+    private void requireWritableOut()
+    {
+        try
+        {
+            java.nio.file.Files.createDirectories(out);
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            throw new IllegalStateException("cannot create the --out directory " + out.toAbsolutePath() + " (" + e +
+                "); give a directory on a writable file system");
+        }
+        if (!java.nio.file.Files.isWritable(out))
+        {
+            throw new IllegalStateException("the --out directory " + out.toAbsolutePath() +
+                " is not writable by this process; fix its permissions or give another directory");
         }
     }
 }

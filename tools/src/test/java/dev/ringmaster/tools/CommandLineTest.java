@@ -25,4 +25,15 @@ class CommandLineTest
         assertThat(demo.exitCode()).isZero();
         assertThat(demo.out()).contains("--tasks");
     }
+
+    @Test
+    void benchRefusesAnOutDirectoryItCannotWriteBeforeRunning(@org.junit.jupiter.api.io.TempDir final java.nio.file.Path dir)
+        throws Exception
+    {
+        final java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("results"), "a file");
+        final DemoCommandTest.Run run = run("bench", "--quick", "--out", file.toString());
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("cannot create the --out directory", file.toString(), "writable");
+        assertThat(run.err()).as("refused before any system ran").doesNotContain("ringmaster at");
+    }
 }
