@@ -1,6 +1,5 @@
 package dev.ringmaster.admin.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
@@ -16,17 +15,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -53,9 +46,7 @@ import java.util.function.Supplier;
 public final class AdminHandler implements HttpHandler
 {
     private static final Logger LOG = LoggerFactory.getLogger(AdminHandler.class);
-    private static final int MAX_BODY_BYTES = 64 * 1024;
     private static final int DEFAULT_DEAD_LETTERS = 50;
-    private static final List<String> SPEC_FIELDS = List.of("id", "type", "capacity", "weight", "skills", "token_budget");
 
     private final Dispatcher dispatcher;
     private final byte[] token;
@@ -112,7 +103,7 @@ public final class AdminHandler implements HttpHandler
     private void route(final HttpExchange x)
     {
         final String method = x.getRequestMethod();
-        final List<String> path = segments(x.getRequestURI().getRawPath());
+        final List<String> path = Requests.segments(x.getRequestURI().getRawPath());
         final String first = path.isEmpty() ? "" : path.get(0);
         switch (path.size() + ":" + first)
         {
@@ -121,7 +112,7 @@ public final class AdminHandler implements HttpHandler
             case "1:queue-depth" -> allow(x, "GET").respond(x, 200, Views.queueDepth(dispatcher));
             case "1:distribution" -> allow(x, "GET").respond(x, 200, Views.distribution(dispatcher));
             case "1:dead-letters" -> allow(x, "GET").respond(x, 200,
-                Views.deadLetters(dispatcher, intParam(x, "limit", DEFAULT_DEAD_LETTERS)));
+                Views.deadLetters(dispatcher, Requests.intParam(x, "limit", DEFAULT_DEAD_LETTERS)));
             case "1:types" -> allow(x, "GET").respond(x, 200, types());
             case "1:agents" ->
             {
@@ -142,7 +133,7 @@ public final class AdminHandler implements HttpHandler
             }
             case "3:agents" ->
             {
-                expect(path.get(2), "drain", "/agents/{id}/drain");
+                Requests.expect(path.get(2), "drain", "/agents/{id}/drain");
                 allow(x, "POST").authorize(x);
                 drain(x, path.get(1));
             }
@@ -151,18 +142,18 @@ public final class AdminHandler implements HttpHandler
                 final String verb = path.get(2);
                 if (!verb.equals("pause") && !verb.equals("resume"))
                 {
-                    throw notFound(x);
+                    throw Requests.notFound(x);
                 }
                 allow(x, "POST").authorize(x);
                 pause(x, path.get(1), verb.equals("pause"));
             }
             case "3:tasks" ->
             {
-                expect(path.get(2), "priority", "/tasks/{id}/priority");
+                Requests.expect(path.get(2), "priority", "/tasks/{id}/priority");
                 allow(x, "POST").authorize(x);
                 reprioritize(x, path.get(1));
             }
-            default -> throw notFound(x);
+            default -> throw Requests.notFound(x);
         }
     }
 
@@ -183,7 +174,7 @@ public final class AdminHandler implements HttpHandler
 
     private void drain(final HttpExchange x, final String agentId)
     {
-        final Duration wait = Duration.ofMillis(Math.round(1000 * doubleParam(x, "wait", drainWait.toMillis() / 1000.0)));
+        final Duration wait = Duration.ofMillis(Math.round(1000 * Requests.doubleParam(x, "wait", drainWait.toMillis() / 1000.0)));
         final CompletableFuture<AgentView> removal = dispatcher.removeAgent(agentId);
         // only the first removal marks the agent: a second one fails ("already being removed") and must not unmark it
         draining.putIfAbsent(agentId, removal);
@@ -222,7 +213,7 @@ public final class AdminHandler implements HttpHandler
             throw new ApiException(501, "this server cannot create agents: its embedder gave it no AdapterSupplier",
                 "start the admin server with AdminServer.builder(d).adapters(spec -> adapter)");
         }
-        final AgentSpec spec = spec(body(x));
+        final AgentSpec spec = Requests.spec(Requests.body(x));
         final AgentAdapter adapter;
         try
         {
@@ -251,13 +242,13 @@ public final class AdminHandler implements HttpHandler
         {
             throw new ApiException(400, "task id '" + rawId + "' is not a whole number", "use the numeric id of a waiting task");
         }
-        final JsonNode body = body(x);
+        final JsonNode body = Requests.body(x);
         final JsonNode p = body.get("priority");
         if (p == null || !p.isTextual())
         {
             throw new ApiException(400, "the body needs a \"priority\" string", "send {\"priority\":\"CRITICAL\"} (or HIGH, MEDIUM, LOW)");
         }
-        final Priority priority = priority(p.asText());
+        final Priority priority = Requests.priority(p.asText());
         reply(x, dispatcher.reprioritize(taskId, priority), commandWait, outcome ->
         {
             final ObjectNode o = Views.reprioritized(taskId, priority, outcome);
@@ -380,223 +371,6 @@ public final class AdminHandler implements HttpHandler
             throw new ApiException(401, header == null ? "this call changes the fleet and needs the admin token" :
                 "the admin token was refused", "send 'Authorization: Bearer <token>' with the token the server was started with");
         }
-    }
-
-    private static void expect(final String segment, final String expected, final String route)
-    {
-        if (!segment.equals(expected))
-        {
-            throw new ApiException(404, "no route ends in '/" + segment + "'", "did you mean " + route + "? GET / lists the routes");
-        }
-    }
-
-    private static ApiException notFound(final HttpExchange x)
-    {
-        return new ApiException(404, "no route " + x.getRequestMethod() + " " + x.getRequestURI().getPath(),
-            "GET / lists the routes");
-    }
-
-    private static JsonNode body(final HttpExchange x)
-    {
-        final byte[] bytes;
-        try (InputStream in = x.getRequestBody())
-        {
-            bytes = in.readNBytes(MAX_BODY_BYTES + 1);
-        }
-        catch (final IOException e)
-        {
-            throw new ApiException(400, "could not read the request body: " + e.getMessage(), "send the body again");
-        }
-        if (bytes.length > MAX_BODY_BYTES)
-        {
-            throw new ApiException(413, "the body is larger than " + MAX_BODY_BYTES + " bytes", "send a smaller JSON object");
-        }
-        try
-        {
-            final JsonNode node = Views.JSON.readTree(bytes);
-            if (node == null || !node.isObject())
-            {
-                throw new ApiException(400, "the body must be one JSON object", "send e.g. {\"priority\":\"HIGH\"}");
-            }
-            return node;
-        }
-        catch (final JsonProcessingException e)
-        {
-            throw new ApiException(400, "the body is not valid JSON: " + e.getOriginalMessage(), "send one JSON object");
-        }
-        catch (final IOException e)
-        {
-            throw new ApiException(400, "could not parse the body: " + e.getMessage(), "send one JSON object");
-        }
-    }
-
-    private static AgentSpec spec(final JsonNode body)
-    {
-        for (final Iterator<String> names = body.fieldNames(); names.hasNext(); )
-        {
-            final String name = names.next();
-            if (!SPEC_FIELDS.contains(name))
-            {
-                throw new ApiException(400, "unknown field '" + name + "' in the agent spec", "use only " + SPEC_FIELDS);
-            }
-        }
-        final String id = text(body, "id");
-        final String type = text(body, "type");
-        try
-        {
-            final AgentSpec.Builder b = AgentSpec.builder(id, type);
-            if (body.has("capacity"))
-            {
-                b.capacity(integer(body, "capacity"));
-            }
-            if (body.has("weight"))
-            {
-                b.weight(integer(body, "weight"));
-            }
-            if (body.has("token_budget"))
-            {
-                b.tokenBudget(body.get("token_budget").asLong(-1));
-            }
-            final JsonNode skills = body.get("skills");
-            if (skills != null)
-            {
-                if (!skills.isObject())
-                {
-                    throw new ApiException(400, "\"skills\" must be an object of skill name to proficiency",
-                        "send e.g. \"skills\": {\"java\": 0.9}");
-                }
-                for (final Iterator<Map.Entry<String, JsonNode>> it = skills.fields(); it.hasNext(); )
-                {
-                    final Map.Entry<String, JsonNode> e = it.next();
-                    if (!e.getValue().isNumber())
-                    {
-                        throw new ApiException(400, "proficiency of skill '" + e.getKey() + "' must be a number in [0, 1]",
-                            "send e.g. \"skills\": {\"" + e.getKey() + "\": 0.9}");
-                    }
-                    b.skill(e.getKey(), e.getValue().asDouble());
-                }
-            }
-            return b.build();
-        }
-        catch (final IllegalArgumentException | IllegalStateException e)
-        {
-            throw new ApiException(400, e.getMessage(), "correct the agent spec and send it again");
-        }
-    }
-
-    private static String text(final JsonNode body, final String field)
-    {
-        final JsonNode n = body.get(field);
-        if (n == null || !n.isTextual() || n.asText().isBlank())
-        {
-            throw new ApiException(400, "the agent spec needs \"" + field + "\" as a non-blank string",
-                "send e.g. {\"id\":\"coder-9\",\"type\":\"coder\",\"capacity\":2,\"skills\":{\"java\":0.9}}");
-        }
-        return n.asText();
-    }
-
-    private static int integer(final JsonNode body, final String field)
-    {
-        final JsonNode n = body.get(field);
-        if (!n.canConvertToInt() || !n.isIntegralNumber())
-        {
-            throw new ApiException(400, "\"" + field + "\" must be a whole number, got " + n, "send e.g. \"" + field + "\": 2");
-        }
-        return n.asInt();
-    }
-
-    private static Priority priority(final String value)
-    {
-        try
-        {
-            return Priority.valueOf(value.trim().toUpperCase(Locale.ROOT));
-        }
-        catch (final IllegalArgumentException e)
-        {
-            throw new ApiException(400, "unknown priority '" + value + "'", "use one of " + Arrays.toString(Priority.values()));
-        }
-    }
-
-    private static int intParam(final HttpExchange x, final String name, final int fallback)
-    {
-        final String raw = query(x, name);
-        if (raw == null)
-        {
-            return fallback;
-        }
-        try
-        {
-            final int v = Integer.parseInt(raw);
-            if (v >= 0)
-            {
-                return v;
-            }
-        }
-        catch (final NumberFormatException ignored)
-        {
-            // reported below with the fix
-        }
-        throw new ApiException(400, "query parameter " + name + "='" + raw + "' is not a count", "use e.g. ?" + name + "=" + fallback);
-    }
-
-    private static double doubleParam(final HttpExchange x, final String name, final double fallback)
-    {
-        final String raw = query(x, name);
-        if (raw == null)
-        {
-            return fallback;
-        }
-        try
-        {
-            final double v = Double.parseDouble(raw);
-            if (v >= 0 && v <= 3600)
-            {
-                return v;
-            }
-        }
-        catch (final NumberFormatException ignored)
-        {
-            // reported below with the fix
-        }
-        throw new ApiException(400, "query parameter " + name + "='" + raw + "' is not a number of seconds in [0, 3600]",
-            "use e.g. ?" + name + "=10");
-    }
-
-    private static String query(final HttpExchange x, final String name)
-    {
-        final String raw = x.getRequestURI().getRawQuery();
-        if (raw == null)
-        {
-            return null;
-        }
-        for (final String pair : raw.split("&"))
-        {
-            final int eq = pair.indexOf('=');
-            if (eq > 0 && decode(pair.substring(0, eq)).equals(name))
-            {
-                return decode(pair.substring(eq + 1));
-            }
-        }
-        return null;
-    }
-
-    private static List<String> segments(final String rawPath)
-    {
-        final List<String> out = new ArrayList<>();
-        for (final String s : rawPath.split("/"))
-        {
-            if (!s.isEmpty())
-            {
-                out.add(decode(s));
-            }
-        }
-        return out;
-    }
-
-    /** Percent-decoding only: a '+' in a path is a plus, not a space. */
-    private static String decode(final String s)
-    {
-        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
     private ObjectNode types()
