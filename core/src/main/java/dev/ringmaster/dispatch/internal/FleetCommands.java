@@ -23,16 +23,29 @@ public final class FleetCommands
         this.engine = engine;
     }
 
-    public CompletableFuture<AgentView> addAgent(final AgentSpec spec, final AgentAdapter adapter)
+    /** Queues a command whose answer is what {@code query} returns on the routing role; for the rare fleet calls. */
+    <T> CompletableFuture<T> ask(final Query<T> query)
     {
         return engine.enqueue(new Command<>()
         {
             @Override
             void apply(final Router router, final long now)
             {
-                future.complete(router.addAgent(spec, adapter));
+                future.complete(query.apply(router, now));
             }
         });
+    }
+
+    /** What a command computes on the routing role's holder. */
+    @FunctionalInterface
+    interface Query<T>
+    {
+        T apply(Router router, long nowNanos);
+    }
+
+    public CompletableFuture<AgentView> addAgent(final AgentSpec spec, final AgentAdapter adapter)
+    {
+        return ask((router, now) -> router.addAgent(spec, adapter));
     }
 
     public CompletableFuture<AgentView> removeAgent(final String agentId)
@@ -50,63 +63,28 @@ public final class FleetCommands
     /** Takes an agent out as crashed and, with supervision, has it restarted by its factory. */
     public CompletableFuture<Boolean> crashAgent(final String agentId, final String reason)
     {
-        return engine.enqueue(new Command<>()
-        {
-            @Override
-            void apply(final Router router, final long now)
-            {
-                future.complete(router.crash(agentId, reason, now));
-            }
-        });
+        return ask((router, now) -> router.crash(agentId, reason, now));
     }
 
     public CompletableFuture<Integer> setPaused(final String type, final boolean paused)
     {
-        return engine.enqueue(new Command<>()
-        {
-            @Override
-            void apply(final Router router, final long now)
-            {
-                future.complete(router.setPaused(type, paused));
-            }
-        });
+        return ask((router, now) -> router.setPaused(type, paused));
     }
 
     public CompletableFuture<dev.ringmaster.dispatch.ReprioritizeOutcome> reprioritize(final long taskId, final Priority priority)
     {
-        return engine.enqueue(new Command<>()
-        {
-            @Override
-            void apply(final Router router, final long now)
-            {
-                future.complete(router.reprioritize(taskId, priority.ordinal(), now));
-            }
-        });
+        return ask((router, now) -> router.reprioritize(taskId, priority.ordinal(), now));
     }
 
     public CompletableFuture<dev.ringmaster.dispatch.CancelOutcome> cancel(final long taskId)
     {
-        return engine.enqueue(new Command<>()
-        {
-            @Override
-            void apply(final Router router, final long now)
-            {
-                future.complete(router.cancel(taskId, now));
-            }
-        });
+        return ask((router, now) -> router.cancel(taskId, now));
     }
 
     /** @return completes with the agent id holding the task, "" if it waits centrally, null if unknown. */
     public CompletableFuture<String> whereIs(final long taskId)
     {
-        return engine.enqueue(new Command<>()
-        {
-            @Override
-            void apply(final Router router, final long now)
-            {
-                future.complete(router.whereIs(taskId));
-            }
-        });
+        return ask((router, now) -> router.whereIs(taskId));
     }
 
     /** @return per agent type, tasks waiting centrally per priority (approximate while tasks flow). */

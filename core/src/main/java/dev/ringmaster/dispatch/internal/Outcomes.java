@@ -284,6 +284,12 @@ final class Outcomes extends RouterPart
         }
     }
 
+    private void recordDeadLetter(final TaskRecord r, final TerminalState state, final String reason, final AgentState last)
+    {
+        engine.deadLetters.add(new DeadLetter(r.task, state, reason, r.startedAttempts, last != null ? last.id() : null,
+            System.currentTimeMillis()));
+    }
+
     void announceTerminal(final TaskRecord r, final TerminalState state, final String reason, final long now)
     {
         final AgentState last = r.lastAgent;
@@ -296,14 +302,12 @@ final class Outcomes extends RouterPart
             case DEAD_LETTERED:
                 Counters.increment(counters.deadLettered);
                 listener.onDeadLettered(r, reason, now);
-                engine.deadLetters.add(new DeadLetter(r.task, state, reason, r.startedAttempts,
-                    last != null ? last.id() : null, System.currentTimeMillis()));
+                recordDeadLetter(r, state, reason, last);
                 break;
             case EXPIRED:
                 Counters.increment(counters.expired);
                 listener.onExpired(r, reason, now);
-                engine.deadLetters.add(new DeadLetter(r.task, state, reason, r.startedAttempts,
-                    last != null ? last.id() : null, System.currentTimeMillis()));
+                recordDeadLetter(r, state, reason, last);
                 break;
             default:
                 Counters.increment(counters.cancelled);

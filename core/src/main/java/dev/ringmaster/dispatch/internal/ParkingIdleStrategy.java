@@ -90,12 +90,6 @@ public final class ParkingIdleStrategy implements IdleStrategy
         }
     }
 
-    /** @return true while the owner is parked or about to park (any thread; the waker's half of the Dekker pair). */
-    public boolean isParked()
-    {
-        return parked;
-    }
-
     @Override
     public void idle(final int workCount)
     {

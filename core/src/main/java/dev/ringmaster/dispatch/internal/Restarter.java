@@ -88,15 +88,11 @@ final class Restarter
             final AgentAdapter started = adapter;
             // counted inside the command, before the agent can take a task: a caller who sees a task finish on the
             // restarted agent also sees the restart counted
-            engine.enqueue(new Command<dev.ringmaster.spi.AgentView>()
+            engine.fleet.ask((router, now) ->
             {
-                @Override
-                void apply(final Router router, final long now)
-                {
-                    final dev.ringmaster.spi.AgentView agent = router.addAgent(spec, started);
-                    restarts.incrementAndGet();
-                    future.complete(agent);
-                }
+                final dev.ringmaster.spi.AgentView agent = router.addAgent(spec, started);
+                restarts.incrementAndGet();
+                return agent;
             }).whenComplete((agent, error) ->
             {
                 if (error != null)

@@ -1,0 +1,56 @@
+package dev.ringmaster.dispatch;
+
+import dev.ringmaster.model.AgentSpec;
+import dev.ringmaster.model.Task;
+import dev.ringmaster.spi.Candidates;
+import dev.ringmaster.spi.RoutingDecision;
+import dev.ringmaster.spi.RoutingStrategy;
+import dev.ringmaster.spi.TaskView;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A strategy that throws on every decision costs each of them the built-in fallback, and after 16 in a row it is
+ * quarantined: the tasks still complete, and the strategy is no longer asked while the quarantine lasts (10 s).
+ */
+class StrategyQuarantineTest
+{
+    @Test
+    void aStrategyThatAlwaysThrowsIsQuarantinedAndEveryTaskStillCompletes() throws Exception
+    {
+        final AtomicInteger asked = new AtomicInteger();
+        final Dispatcher d = Dispatcher.builder()
+            .agent(AgentSpec.builder("a", "w").capacity(2).build(), (task, c, tel) -> c.succeed("ok"))
+            .agent(AgentSpec.builder("b", "w").capacity(2).build(), (task, c, tel) -> c.succeed("ok"))
+            .strategy(new RoutingStrategy()
+            {
+                @Override
+                public String name()
+                {
+                    return "broken";
+                }
+
+                @Override
+                public int select(final TaskView task, final Candidates candidates, final RoutingDecision decision)
+                {
+                    asked.incrementAndGet();
+                    throw new NoClassDefFoundError("a class the plugin jar lacks");
+                }
+            })
+            .build().start();
+        for (int i = 0; i < 100; i++)
+        {
+            assertThat(d.submitAsync(Task.builder("w").build()).get(10, TimeUnit.SECONDS).completed()).isTrue();
+        }
+        assertThat(d.drain(Duration.ofSeconds(10))).isTrue();
+        assertThat(asked.get()).as("decisions the strategy was asked for before its quarantine").isEqualTo(16);
+        assertThat(d.metrics().faults().strategy()).isEqualTo(16);
+        assertThat(d.metrics().faults().strategyQuarantines()).isEqualTo(1);
+        assertThat(d.metrics().completed()).isEqualTo(100);
+    }
+}
