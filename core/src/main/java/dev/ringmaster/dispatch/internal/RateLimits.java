@@ -36,12 +36,6 @@ final class RateLimits extends RouterPart
         return false;
     }
 
-    /** @return when a rate limit will next let work through, Long.MAX_VALUE if none is holding anything back. */
-    long nextWakeNanos()
-    {
-        return nextThrottleWakeNanos;
-    }
-
     TokenBucket tenantBucket(final TaskRecord r)
     {
         final String tenant = r.task.tenant();
