@@ -148,16 +148,21 @@ final class Router
         return batchCapHit;
     }
 
+    /**
+     * Role holder: @return when live state should be looked at again although nothing announced a change (a late
+     * answer to a timed-out attempt, telemetry, a strategy that declined for now): within the router thread's longest
+     * park while any task is live or an agent drains, else never. Unlike timed work it needs no wake-up: the router
+     * thread never sleeps longer than that anyway.
+     */
+    long safetyNetNanos()
+    {
+        return liveRecords > 0 || fleet.retiring() ? lastCycleNanos + Engine.ROUTER_MAX_PARK_NANOS : Long.MAX_VALUE;
+    }
+
     /** Role holder: @return when timed work (retry, rate-limit refill, watchdog) next falls due. */
     long nextTimedWorkNanos()
     {
         long at = Math.min(limits.nextThrottleWakeNanos, outcomes.retries.nextDueNanos());
-        if (liveRecords > 0 || fleet.retiring())
-        {
-            // safety net: state that changes without a request (a late answer to a timed-out attempt, telemetry, a
-            // strategy that declined for now) is looked at again within the router thread's longest park
-            at = Math.min(at, lastCycleNanos + Engine.ROUTER_MAX_PARK_NANOS); // the cycle's clock: no extra read
-        }
         if (nextWatchdogNanos - at < 0 && hasRunningWork())
         {
             at = nextWatchdogNanos;

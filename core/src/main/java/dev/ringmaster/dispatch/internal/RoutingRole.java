@@ -51,6 +51,8 @@ final class RoutingRole
     private volatile boolean routerOwns;
     /** Read by the router thread's idle strategy: when timed work (retries, rate limits, watchdog) falls due. */
     private volatile long wakeAtNanos = Long.MAX_VALUE;
+    /** The timed part of {@link #wakeAtNanos} (retries, refills, watchdog), written by holders only. */
+    private long timedAtNanos = Long.MAX_VALUE;
 
     RoutingRole(final Router router, final ParkingIdleStrategy routerIdle)
     {
@@ -146,13 +148,15 @@ final class RoutingRole
                 {
                     continue;
                 }
-                final long previousWakeAt = wakeAtNanos;
-                final long nextWakeAt = router.nextTimedWorkNanos();
-                wakeAtNanos = nextWakeAt; // before letting go: after it, another holder owns the state
+                final long previousTimedAt = timedAtNanos;
+                final long nextTimedAt = router.nextTimedWorkNanos();
+                timedAtNanos = nextTimedAt;
+                wakeAtNanos = Math.min(nextTimedAt, router.safetyNetNanos()); // before letting go: then it is another's
                 released = true;
                 state.set(FREE); // volatile store: the next holder's compare-and-set reads it, and sees our writes
                 VarHandle.fullFence(); // StoreLoad: the other half of the Dekker pair in request()
-                if (nextWakeAt != Long.MAX_VALUE && (previousWakeAt == Long.MAX_VALUE || nextWakeAt - previousWakeAt < 0))
+                // only timed work wakes it early: waking it for the safety net would add an unpark per task at light load
+                if (nextTimedAt != Long.MAX_VALUE && (previousTimedAt == Long.MAX_VALUE || nextTimedAt - previousTimedAt < 0))
                 {
                     routerIdle.wake(); // the router thread's park was sized for the later alarm
                 }
