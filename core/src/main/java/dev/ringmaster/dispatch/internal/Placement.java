@@ -59,6 +59,38 @@ final class Placement extends RouterPart
         return dispatched;
     }
 
+    /**
+     * Places a task as it arrives, without a trip through its queue, when nothing in the lane is older than it and
+     * nothing holds it back (a rate limit, a paused lane): the common case at light and steady load. The queue's
+     * offer and poll, and a second look at the record once it has gone cold, cost more than the routing decision.
+     *
+     * @return false if the task must wait in its queue (the caller enqueues it).
+     */
+    boolean placeDirect(final TaskRecord r, final long now)
+    {
+        final Lane lane = r.lane;
+        if (lane.room <= 0 || lane.paused || lane.bucket != null || control.runState >= Control.STOPPING ||
+            router.limits.tenantBucket(r) != null)
+        {
+            return false;
+        }
+        for (int level = 0; level < Priority.COUNT; level++)
+        {
+            if (lane.hasWaiting(level))
+            {
+                return false; // older tasks go first, in the order aging and priority give them
+            }
+        }
+        r.enqueuedNanos = now;
+        final AgentState agent = router.selection.route(lane, r, now);
+        if (agent == null)
+        {
+            return false;
+        }
+        dispatched(lane, r.level, r, agent, now);
+        return true;
+    }
+
     /** @return 1 if a task was placed or expired, 0 if nothing in the lane can be placed now. */
     int placeOne(final Lane lane, final long now)
     {

@@ -286,7 +286,7 @@ final class Router
         {
             outcomes.expire(r, now, "time to live passed before the task reached a queue");
         }
-        else
+        else if (!placement.placeDirect(r, now))
         {
             r.lane.enqueue(r, now);
         }
