@@ -1,5 +1,6 @@
 package dev.ringmaster.journal;
 
+import dev.ringmaster.journal.internal.RecordLayout;
 import dev.ringmaster.journal.internal.RetentionSweeper;
 import dev.ringmaster.journal.internal.RollCycleDetector;
 import net.openhft.chronicle.bytes.Bytes;
@@ -40,6 +41,11 @@ public final class JournalReader implements AutoCloseable
     private final ExcerptTailer tailer;
     private final JournalRecord record = new JournalRecord();
     private byte[] scratch = new byte[1024];
+    private final org.agrona.concurrent.UnsafeBuffer scratchView = new org.agrona.concurrent.UnsafeBuffer(scratch);
+    /** The unread part of the batch document in {@link #scratch}: records from batchPos to batchEnd. */
+    private int batchPos;
+    private int batchEnd;
+    private long batchIndex;
     private long fromEpochNanos = Long.MIN_VALUE;
 
     private JournalReader(final Path directory)
@@ -136,6 +142,7 @@ public final class JournalReader implements AutoCloseable
     public JournalReader toStart()
     {
         tailer.toStart();
+        batchPos = batchEnd = 0;
         fromEpochNanos = Long.MIN_VALUE;
         return this;
     }
@@ -147,6 +154,7 @@ public final class JournalReader implements AutoCloseable
     public JournalReader fromTime(final long epochMillis)
     {
         tailer.toStart();
+        batchPos = batchEnd = 0;
         fromEpochNanos = epochMillis * 1_000_000L;
         final int length = queue.rollCycle().lengthInMillis();
         final int target = (int)Math.max(0, (epochMillis - queue.epoch()) / length);
@@ -172,6 +180,7 @@ public final class JournalReader implements AutoCloseable
     /** Positions at the record with this Chronicle index. @return false if there is none. */
     public boolean moveTo(final long index)
     {
+        batchPos = batchEnd = 0;
         return tailer.moveToIndex(index);
     }
 
@@ -184,14 +193,24 @@ public final class JournalReader implements AutoCloseable
     public int poll(final RecordHandler handler, final int limit)
     {
         int delivered = 0;
-        while (delivered < limit)
+        try
         {
-            final int read = readOne(handler);
-            if (read < 0)
+            while (delivered < limit)
             {
-                break;
+                final int read = readOne(handler);
+                if (read < 0)
+                {
+                    break;
+                }
+                delivered += read;
             }
-            delivered += read;
+        }
+        catch (final InternalError e)
+        {
+            // a read of a mapped page past the end of a cut file faults; the JVM may raise it a little after the read
+            // that faulted, outside readOne's own catch
+            batchPos = batchEnd;
+            throw corrupt(tailer.index(), "Chronicle Queue cannot read it, the file ends early: " + e, e);
         }
         return delivered;
     }
@@ -222,9 +241,13 @@ public final class JournalReader implements AutoCloseable
         return directory;
     }
 
-    /** @return 1 if a record was delivered, 0 if one was skipped (metadata, or before the start time), -1 at the end. */
+    /** @return 1 if a record was delivered, 0 if none was (metadata, a batch opened, before the start time), -1 at the end. */
     private int readOne(final RecordHandler handler)
     {
+        if (batchPos < batchEnd)
+        {
+            return nextInBatch(handler);
+        }
         final int length;
         final long index;
         try (DocumentContext dc = tailer.readingDocument())
@@ -248,6 +271,7 @@ public final class JournalReader implements AutoCloseable
             if (scratch.length < length)
             {
                 scratch = new byte[Math.max(length, scratch.length * 2)];
+                scratchView.wrap(scratch);
             }
             bytes.read(scratch, 0, length);
         }
@@ -260,7 +284,40 @@ public final class JournalReader implements AutoCloseable
             // Chronicle fails in many ways on a damaged file (bad header, length past the end, unmapped page)
             throw corrupt(tailer.index(), "Chronicle Queue cannot read it: " + e, e);
         }
-        final String problem = record.wrap(scratch, length, index);
+        if (length > 0 && scratch[0] == RecordLayout.BATCH_MARKER)
+        {
+            if (length < RecordLayout.BATCH_HEADER_LENGTH || scratch[1] != RecordLayout.BATCH_VERSION)
+            {
+                throw corrupt(index, "a batch document of " + length + " bytes with container version " +
+                    (length > 1 ? scratch[1] : -1) + ", this reader knows version " + RecordLayout.BATCH_VERSION, null);
+            }
+            batchPos = RecordLayout.BATCH_HEADER_LENGTH;
+            batchEnd = length;
+            batchIndex = index;
+            return 0;
+        }
+        return deliver(handler, 0, length, index); // a journal written before batching: one record per document
+    }
+
+    private int nextInBatch(final RecordHandler handler)
+    {
+        final int left = batchEnd - batchPos - Integer.BYTES;
+        final int length = left < 0 ? -1 : scratchView.getInt(batchPos);
+        if (length < 0 || length > left)
+        {
+            final String problem = left < 0 ? "the batch document ends inside a record's length" :
+                "a record in a batch document claims " + length + " bytes, " + Math.max(0, left) + " are left in the document";
+            batchPos = batchEnd;
+            throw corrupt(batchIndex, problem, null);
+        }
+        final int offset = batchPos + Integer.BYTES;
+        batchPos = offset + length;
+        return deliver(handler, offset, length, batchIndex);
+    }
+
+    private int deliver(final RecordHandler handler, final int offset, final int length, final long index)
+    {
+        final String problem = record.wrap(scratch, offset, length, index);
         if (problem != null)
         {
             throw corrupt(index, problem, null);

@@ -36,9 +36,9 @@ public final class JournalRecord
      *
      * @return null if the record is sound, else what is wrong with it.
      */
-    String wrap(final byte[] bytes, final int length, final long index)
+    String wrap(final byte[] bytes, final int offset, final int length, final long index)
     {
-        buffer.wrap(bytes, 0, length);
+        buffer.wrap(bytes, offset, length);
         this.length = length;
         this.index = index;
         if (length < MIN_LENGTH)
@@ -51,7 +51,7 @@ public final class JournalRecord
             return "record layout version " + version + ", this reader knows version " + VERSION;
         }
         crc.reset();
-        crc.update(bytes, CHECKSUMMED_FROM, length - CHECKSUMMED_FROM);
+        crc.update(bytes, offset + CHECKSUMMED_FROM, length - CHECKSUMMED_FROM);
         final int stored = buffer.getInt(CHECKSUM_OFFSET);
         if (stored != (int)crc.getValue())
         {

@@ -21,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class CorruptionTest
 {
     private static final int TASKS = 400;
+    private static final int CHUNK = 25;
 
     @TempDir
     Path dir;
@@ -109,6 +110,18 @@ class CorruptionTest
             for (int i = 0; i < TASKS; i++)
             {
                 d.submit(Task.builder("coder").id(i).payload("payload-" + i).build(), Duration.ofSeconds(5));
+                if ((i + 1) % CHUNK == 0)
+                {
+                    // the writer appends a batch per drain: wait for each chunk's four records a task, so the journal
+                    // holds many documents and damage in one leaves the others readable
+                    final long expected = 4L * (i + 1);
+                    final long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                    while (journal.stats().recordsWritten() < expected)
+                    {
+                        assertThat(System.nanoTime() - deadline).as("records of the first %d tasks written", i + 1).isNegative();
+                        Thread.onSpinWait();
+                    }
+                }
             }
             assertThat(d.drain(Duration.ofSeconds(20))).isTrue();
         }

@@ -7,7 +7,7 @@ import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
-import org.agrona.concurrent.MessageHandler;
+import org.agrona.concurrent.ControlledMessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.slf4j.Logger;
@@ -16,15 +16,16 @@ import org.slf4j.LoggerFactory;
 import java.util.zip.CRC32C;
 
 /**
- * The journal's single writer: drains the ring and appends each record as one Chronicle Queue document, stamps its
- * checksum, completes acknowledgements and applies retention. {@link #onStart}, {@link #doWork} and
+ * The journal's single writer: drains the ring in batches, appends each batch as one Chronicle Queue document (see
+ * {@link RecordLayout}), stamps each record's checksum, completes acknowledgements once the batch's document is
+ * closed and applies retention. {@link #onStart}, {@link #doWork} and
  * {@link #onClose} all run on the writer thread (Agrona's {@link Agent} contract), which owns the appender; the
  * status getters may be read from any thread.
  */
-public final class JournalWriter implements Agent, MessageHandler
+public final class JournalWriter implements Agent, ControlledMessageHandler
 {
     private static final Logger LOG = LoggerFactory.getLogger(JournalWriter.class);
-    private static final int BATCH = 256;
+    private static final int BATCH = 1024;
 
     private final SingleChronicleQueue queue;
     private final ManyToOneRingBuffer ring;
@@ -32,7 +33,17 @@ public final class JournalWriter implements Agent, MessageHandler
     private final RetentionSweeper retention;
     private final long retentionIntervalMillis;
     private final CRC32C crc = new CRC32C();
+    /** The record being copied, behind the 4 bytes of its length prefix in the batch. */
     private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[1024]);
+    /** The batch document being filled during one drain of the ring, or null. */
+    private DocumentContext batch;
+    private int batchBytes;
+    private int batchRecords;
+    /** Task ids of the batch's ACCEPTED records that someone waits for: acknowledged once the document is closed. */
+    private long[] batchAcks = new long[BATCH];
+    private int batchAckCount;
+    /** Set when the last drain stopped at its record or byte cap: more is probably waiting. */
+    private volatile boolean drainCapped;
 
     private ExcerptAppender appender;
     private long nextRetentionMillis;
@@ -64,7 +75,7 @@ public final class JournalWriter implements Agent, MessageHandler
         int work;
         try
         {
-            work = ring.read(this, BATCH);
+            work = drainBatch();
             if (retention != null && work == 0)
             {
                 work += sweepIfDue(queue.time().currentTimeMillis(), false);
@@ -78,28 +89,88 @@ public final class JournalWriter implements Agent, MessageHandler
         return work;
     }
 
-    @Override
-    public void onMessage(final int typeId, final MutableDirectBuffer buffer, final int index, final int length)
+    /** Appends up to one batch from the ring as one document. @return the records read. */
+    private int drainBatch()
     {
-        if (scratch.capacity() < length)
+        boolean written = false;
+        try
         {
-            scratch.wrap(new byte[Math.max(length, scratch.capacity() * 2)]);
+            final int read = ring.controlledRead(this, BATCH);
+            written = true;
+            drainCapped = read == BATCH || batchBytes >= RecordLayout.BATCH_MAX_BYTES;
+            return read;
+        }
+        finally
+        {
+            if (batch != null)
+            {
+                closeBatch(written);
+            }
+        }
+    }
+
+    @Override
+    public Action onMessage(final int typeId, final MutableDirectBuffer buffer, final int index, final int length)
+    {
+        final int framed = Integer.BYTES + length;
+        if (scratch.capacity() < framed)
+        {
+            scratch.wrap(new byte[Math.max(framed, scratch.capacity() * 2)]);
         }
         final byte[] bytes = scratch.byteArray();
-        buffer.getBytes(index, bytes, 0, length);
+        buffer.getBytes(index, bytes, Integer.BYTES, length);
+        scratch.putInt(0, length);
         crc.reset();
-        crc.update(bytes, RecordLayout.CHECKSUMMED_FROM, length - RecordLayout.CHECKSUMMED_FROM);
-        scratch.putInt(RecordLayout.CHECKSUM_OFFSET, (int)crc.getValue());
-        try (DocumentContext dc = appender.writingDocument())
+        crc.update(bytes, Integer.BYTES + RecordLayout.CHECKSUMMED_FROM, length - RecordLayout.CHECKSUMMED_FROM);
+        scratch.putInt(Integer.BYTES + RecordLayout.CHECKSUM_OFFSET, (int)crc.getValue());
+        if (batch == null)
         {
-            dc.wire().bytes().write(bytes, 0, length);
+            batch = appender.writingDocument();
+            final var out = batch.wire().bytes();
+            out.writeByte((byte)RecordLayout.BATCH_MARKER);
+            out.writeByte((byte)RecordLayout.BATCH_VERSION);
+            out.writeShort((short)0);
+            batchBytes = RecordLayout.BATCH_HEADER_LENGTH;
         }
-        recordsWritten++; // single writer: only this thread increments, others just read the volatile
+        batch.wire().bytes().write(bytes, 0, framed);
+        batchBytes += framed;
+        batchRecords++;
         if (typeId == EventType.ACCEPTED.code() && !acks.isEmpty())
         {
-            // after the document closed: the record is in the mapped file, so the task survives kill -9
-            acks.appended(scratch.getLong(RecordLayout.TASK_ID_OFFSET), appender.lastIndexAppended());
+            if (batchAckCount == batchAcks.length)
+            {
+                batchAcks = java.util.Arrays.copyOf(batchAcks, batchAcks.length * 2);
+            }
+            batchAcks[batchAckCount++] = scratch.getLong(Integer.BYTES + RecordLayout.TASK_ID_OFFSET);
         }
+        return batchBytes >= RecordLayout.BATCH_MAX_BYTES ? Action.BREAK : Action.CONTINUE;
+    }
+
+    /** @param written false if the drain failed part way: the document is rolled back, nothing in it acknowledged. */
+    private void closeBatch(final boolean written)
+    {
+        final DocumentContext dc = batch;
+        batch = null;
+        if (!written)
+        {
+            dc.rollbackOnClose();
+        }
+        dc.close();
+        if (written)
+        {
+            recordsWritten += batchRecords; // single writer: only this thread writes it, others just read the volatile
+            if (batchAckCount > 0)
+            {
+                // after the document closed: the records are in the mapped file, so the tasks survive kill -9
+                final long at = appender.lastIndexAppended();
+                for (int i = 0; i < batchAckCount; i++)
+                {
+                    acks.appended(batchAcks[i], at);
+                }
+            }
+        }
+        batchRecords = 0;
+        batchAckCount = 0;
     }
 
     @Override
@@ -116,7 +187,7 @@ public final class JournalWriter implements Agent, MessageHandler
                     appender = queue.createAppender();
                 }
                 // producers have stopped (the journal closes after the dispatcher); write what they left behind
-                while (ring.read(this, BATCH) > 0)
+                while (drainBatch() > 0)
                 {
                     Thread.onSpinWait();
                 }
@@ -146,6 +217,12 @@ public final class JournalWriter implements Agent, MessageHandler
     public boolean alive()
     {
         return alive;
+    }
+
+    /** Writer thread (its idle strategy): @return true if the last drain stopped at its cap. */
+    public boolean drainCapped()
+    {
+        return drainCapped;
     }
 
     /** @return records appended to the queue so far. */

@@ -43,12 +43,27 @@ package dev.ringmaster.journal.internal;
  *  +---------------------------------------------------------------+
  * </pre>
  *
+ * <p>Records are appended in batches, one Chronicle Queue document per batch: one document per record cost the
+ * writer most of its time in Chronicle's per-document header and index work. A batch document starts with
+ * {@link #BATCH_MARKER} (no event type has code 0), the container version and two reserved bytes, then holds its
+ * records back to back, each an int32 length and the record. Journals written before batching hold one bare record
+ * per document; readers take both.
+ *
  * <p>The wall-clock time is the writer JVM's epoch offset, captured once when the journal opens, plus the event's
  * nanoTime: monotonic within one journal session, comparable across sessions to the accuracy of the clock.
  */
 public final class RecordLayout
 {
     public static final int VERSION = 1;
+
+    /** Byte 0 of a batch document; a bare record has its event type, never 0, there. */
+    public static final int BATCH_MARKER = 0;
+    /** Byte 1 of a batch document. */
+    public static final int BATCH_VERSION = 2;
+    /** Marker, container version, two reserved bytes; the first record's length follows. */
+    public static final int BATCH_HEADER_LENGTH = 4;
+    /** A batch document stops growing once it holds this many bytes, so a document stays far below Chronicle's limit. */
+    public static final int BATCH_MAX_BYTES = 256 * 1024;
 
     public static final int TYPE_OFFSET = 0;
     public static final int VERSION_OFFSET = 1;
