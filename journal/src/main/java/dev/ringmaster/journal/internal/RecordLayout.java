@@ -1,7 +1,7 @@
 package dev.ringmaster.journal.internal;
 
 /**
- * The binary layout of one journal record, the body of one Chronicle Queue document; constants only.
+ * The binary layout of one journal record and of the batch documents that hold records; constants only.
  *
  * <p>All integers little-endian (the native order of x86-64 and AArch64, which Agrona buffers use). Fixed header:
  * <pre>
