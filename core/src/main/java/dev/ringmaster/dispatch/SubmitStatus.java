@@ -14,7 +14,11 @@ public enum SubmitStatus
     EXPIRED("the task's time to live had already passed"),
     NOT_RUNNING("the dispatcher is not running (not started, draining or shut down)"),
     DUPLICATE_ID("a task with this id is already accepted and not finished (the same Task submitted twice, or an " +
-        "explicit id reused): submit a new Task, or wait for the first one's result");
+        "explicit id reused): submit a new Task, or wait for the first one's result"),
+    /** Given by a journal's acknowledged submit; the dispatcher itself never answers it. */
+    JOURNAL_FAILED("the journal has stopped writing (see the log for why: a full disk, a lost permission), so the task " +
+        "could not be made durable and was not submitted: fix the journal's storage and restart, or submit without " +
+        "acknowledgement");
 
     private final String reason;
 

@@ -159,8 +159,9 @@ public final class Journal implements AutoCloseable
     /**
      * Submits without blocking; the stage completes with the queue index of the batch document holding the task's
      * ACCEPTED record ({@link JournalReader#moveTo} it and read on) once that document is appended (in ACKNOWLEDGED and ASYNC modes; with NONE at once, with -1). It completes exceptionally with
-     * {@link RejectedTaskException} if the dispatcher refused the task, and with IllegalStateException if the
-     * journal stops first. Stages complete on the writer thread: chain heavy work with the *Async variants.
+     * {@link RejectedTaskException} if the dispatcher refused the task, or with status
+     * {@link SubmitStatus#JOURNAL_FAILED} if the journal's writer has stopped (then the task is not submitted), and
+     * with IllegalStateException if the journal closes first. Stages complete on the writer thread: chain heavy work with the *Async variants.
      */
     public CompletableFuture<Long> submitAcknowledged(final Dispatcher dispatcher, final Task task)
     {
@@ -177,6 +178,12 @@ public final class Journal implements AutoCloseable
             return status.accepted() ? CompletableFuture.completedFuture(-1L) :
                 CompletableFuture.failedFuture(new RejectedTaskException(task, status, status.reason()));
         }
+        if (!writer.alive())
+        {
+            // refused before the dispatcher sees it: an acknowledged submitter must never have a task run that the
+            // journal does not hold
+            return CompletableFuture.failedFuture(journalFailed(task));
+        }
         // registered before submitting: the writer may append the ACCEPTED record before submit even returns
         final CompletableFuture<Long> ack = acks.register(task.id());
         final SubmitStatus status = maxWait == null ? dispatcher.submit(task) : dispatcher.submit(task, maxWait);
@@ -187,10 +194,18 @@ public final class Journal implements AutoCloseable
         }
         else if (!writer.alive())
         {
+            // failed between the check and the submit: the task runs, but is not acknowledged unless its record was
+            // written (then the writer completed the stage first and this does nothing)
             acks.withdraw(task.id(), ack);
-            ack.completeExceptionally(new IllegalStateException("the journal writer has stopped: " + writer.failure()));
+            ack.completeExceptionally(journalFailed(task));
         }
         return ack;
+    }
+
+    private RejectedTaskException journalFailed(final Task task)
+    {
+        return new RejectedTaskException(task, SubmitStatus.JOURNAL_FAILED, SubmitStatus.JOURNAL_FAILED.reason() +
+            " (journal " + config.directory() + ", writer failure: " + writer.failure() + ")");
     }
 
     /**

@@ -4,10 +4,16 @@ import dev.ringmaster.dispatch.Dispatcher;
 import dev.ringmaster.dispatch.RejectedTaskException;
 import dev.ringmaster.dispatch.SubmitStatus;
 import dev.ringmaster.model.Task;
+import net.openhft.chronicle.core.time.SetTimeProvider;
+import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,5 +94,36 @@ class AcknowledgedTest
             d.close();
         }
         assertThat(dir.resolve("none")).doesNotExist();
+    }
+
+    @Test
+    void aWriterThatFailsRefusesLaterAcknowledgedSubmissionsWithJournalFailed() throws Exception
+    {
+        final SetTimeProvider clock = new SetTimeProvider(TimeUnit.SECONDS.toNanos(1_800_000_000L));
+        try (Journal journal = Journal.open(JournalConfig.at(dir).durability(Durability.ACKNOWLEDGED)
+            .rollCycle(TestRollCycles.TEST_SECONDLY).clock(clock)))
+        {
+            final Dispatcher d = Fleet.start(1, journal.listener());
+            assertThat(journal.submitAcknowledged(d, Task.builder("coder").id(1).build()).get(10, TimeUnit.SECONDS))
+                .isNotNegative();
+            // the next cycle's file name is taken by a directory, so the roll fails as a full disk would
+            clock.advanceMillis(1_000);
+            final String next = DateTimeFormatter.ofPattern(TestRollCycles.TEST_SECONDLY.format()).withZone(ZoneOffset.UTC)
+                .format(Instant.ofEpochMilli(clock.currentTimeMillis())) + ".cq4";
+            Files.createDirectory(dir.resolve(next));
+            final CompletableFuture<Long> lost = journal.submitAcknowledged(d, Task.builder("coder").id(2).build());
+            assertThatThrownBy(() -> lost.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .cause().hasMessageContaining("journal writer failed before the task's ACCEPTED record was written");
+            assertThat(journal.stats().failure()).isNotNull();
+            final long acceptedBefore = d.metrics().accepted();
+            final CompletableFuture<Long> refused = journal.submitAcknowledged(d, Task.builder("coder").id(3).build());
+            assertThatThrownBy(() -> refused.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOf(RejectedTaskException.class)
+                .hasMessageContaining("the journal has stopped writing")
+                .hasMessageContaining(dir.toString())
+                .satisfies(e -> assertThat(((RejectedTaskException)e).status()).isEqualTo(SubmitStatus.JOURNAL_FAILED));
+            assertThat(d.metrics().accepted()).as("a refused task never reaches the dispatcher").isEqualTo(acceptedBefore);
+            assertThat(d.drain(Duration.ofSeconds(10))).isTrue();
+        }
     }
 }

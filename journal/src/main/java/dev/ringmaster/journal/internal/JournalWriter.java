@@ -81,8 +81,10 @@ public final class JournalWriter implements Agent, ControlledMessageHandler
                 work += sweepIfDue(queue.time().currentTimeMillis(), false);
             }
         }
-        catch (final RuntimeException | Error e)
+        catch (final Throwable e)
         {
+            // Throwable: Chronicle throws checked exceptions undeclared (FileNotFoundException when a cycle file cannot
+            // be created), which Agrona's runner would log and then call doWork again, forever, failing nobody
             fail(e);
             throw new AgentTerminationException(e);
         }
@@ -193,7 +195,7 @@ public final class JournalWriter implements Agent, ControlledMessageHandler
                 }
             }
         }
-        catch (final RuntimeException e)
+        catch (final Throwable e)
         {
             fail(e);
         }
@@ -246,7 +248,8 @@ public final class JournalWriter implements Agent, ControlledMessageHandler
                 queue.file(), e);
         }
         alive = false;
-        acks.failAll(e);
+        acks.failAll(new IllegalStateException("the journal writer failed before the task's ACCEPTED record was written (" +
+            e + "): the task was accepted and runs, but is not durable", e));
     }
 
     private int sweepIfDue(final long nowMillis, final boolean force)
