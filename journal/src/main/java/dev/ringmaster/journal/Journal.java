@@ -73,6 +73,7 @@ public final class Journal implements AutoCloseable
             return;
         }
         requireWritable(config.directory());
+        JournalInfo.recordOrCheck(config.directory(), config.payloadCodec());
         queue = SingleChronicleQueueBuilder.binary(config.directory())
             .rollCycle(config.rollCycle())
             .timeProvider(config.clock())

@@ -26,7 +26,16 @@ public interface PayloadCodec
      */
     Object decode(DirectBuffer buffer, int offset, int length);
 
-    /** @return the built-in codec for String and byte[] payloads. */
+    /**
+     * @return the codec's name, recorded in the journal (see {@link JournalInfo}) so that readers can tell which
+     *     codec its payloads need; by default the implementing class's name.
+     */
+    default String name()
+    {
+        return getClass().getName();
+    }
+
+    /** @return the built-in codec for String and byte[] payloads, named {@code standard}. */
     static PayloadCodec standard()
     {
         return StandardPayloadCodec.INSTANCE;

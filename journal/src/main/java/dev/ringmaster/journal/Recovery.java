@@ -27,12 +27,15 @@ public final class Recovery
      * Reads the whole journal. A damaged file does not stop recovery: the plan holds what the sound part says and
      * names the damage in {@link RecoveryPlan#corruption()}.
      *
-     * @throws JournalException if there is no journal in {@code directory}.
+     * @throws JournalException if there is no journal in {@code directory}, or it was written with another codec
+     *     ({@link JournalInfo#payloadCodec}).
      */
     public static RecoveryPlan scan(final Path directory, final PayloadCodec codec)
     {
+        JournalReader.checkDirectory(directory);
+        JournalInfo.requireCodec(directory, JournalInfo.payloadCodec(directory), codec);
         final Map<Long, Object> open = new LinkedHashMap<>();
-        final long[] counts = new long[2]; // records, max id
+        final long[] counts = new long[4]; // records, max id, accepted, finished
         counts[1] = Long.MIN_VALUE;
         JournalCorruptException corruption = null;
         try (JournalReader reader = JournalReader.open(directory))
@@ -42,6 +45,10 @@ public final class Recovery
                 counts[0]++;
                 final long id = r.taskId();
                 counts[1] = Math.max(counts[1], id);
+                if (r.type() == EventType.ACCEPTED)
+                {
+                    counts[2]++;
+                }
                 if (r.type() == EventType.ACCEPTED || (r.type() == EventType.RECOVERED && !open.containsKey(id)))
                 {
                     open.remove(id); // re-inserted at the end: acceptance order
@@ -49,6 +56,7 @@ public final class Recovery
                 }
                 else if (r.type().terminal())
                 {
+                    counts[3]++;
                     open.remove(id);
                 }
             });
@@ -73,7 +81,7 @@ public final class Recovery
         final long maxTaskId = counts[0] == 0 ? 0 : counts[1];
         // new tasks of this process must not reuse the ids of journaled ones, which recovery keeps
         Task.reserveIdsAbove(maxTaskId);
-        return new RecoveryPlan(pending, unrecoverable, counts[0], maxTaskId, corruption);
+        return new RecoveryPlan(pending, unrecoverable, counts[0], maxTaskId, corruption, counts[2], counts[3]);
     }
 
     /** @return the task, or a line saying why it cannot be rebuilt. */

@@ -19,14 +19,29 @@ import java.util.concurrent.CompletableFuture;
  * @param recordsRead   records read.
  * @param maxTaskId     the largest task id in the journal: new tasks should take ids above it (see README).
  * @param corruption    the damage that ended the scan early, or null if the whole journal was read.
+ * @param accepted      ACCEPTED records read (a task recovered before is accepted again, and counted again).
+ * @param finished      terminal records read.
  */
 public record RecoveryPlan(List<Task> pending, List<String> unrecoverable, long recordsRead, long maxTaskId,
-                           JournalCorruptException corruption)
+                           JournalCorruptException corruption, long accepted, long finished)
 {
     public RecoveryPlan
     {
         pending = List.copyOf(pending);
         unrecoverable = List.copyOf(unrecoverable);
+    }
+
+    /** A plan without the accepted and finished counts. */
+    public RecoveryPlan(final List<Task> pending, final List<String> unrecoverable, final long recordsRead,
+                        final long maxTaskId, final JournalCorruptException corruption)
+    {
+        this(pending, unrecoverable, recordsRead, maxTaskId, corruption, 0, 0);
+    }
+
+    /** @return the tasks left open: pending plus unrecoverable. */
+    public int open()
+    {
+        return pending.size() + unrecoverable.size();
     }
 
     /**

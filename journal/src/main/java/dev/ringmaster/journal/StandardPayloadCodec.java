@@ -17,6 +17,12 @@ final class StandardPayloadCodec implements PayloadCodec
 {
     static final StandardPayloadCodec INSTANCE = new StandardPayloadCodec();
 
+    @Override
+    public String name()
+    {
+        return "standard";
+    }
+
     private static final byte STRING = 'S';
     private static final byte BYTES = 'B';
 

@@ -15,8 +15,17 @@ final class WorkCodec implements PayloadCodec
     private static final byte WORK = 'W';
     private static final int LENGTH = 1 + Long.BYTES + 1;
 
+    /** The name recorded in the journals the demo writes, so that 'recover' picks this codec again. */
+    static final String NAME = "demo-work";
+
     private WorkCodec()
     {
+    }
+
+    @Override
+    public String name()
+    {
+        return NAME;
     }
 
     @Override

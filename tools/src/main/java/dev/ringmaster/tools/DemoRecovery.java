@@ -1,0 +1,107 @@
+package dev.ringmaster.tools;
+
+import dev.ringmaster.dispatch.Dispatcher;
+import dev.ringmaster.dispatch.TerminalState;
+import dev.ringmaster.journal.Durability;
+import dev.ringmaster.journal.Journal;
+import dev.ringmaster.journal.JournalConfig;
+import dev.ringmaster.journal.JournalException;
+import dev.ringmaster.journal.JournalInfo;
+import dev.ringmaster.journal.JournalStats;
+import dev.ringmaster.journal.PayloadCodec;
+import dev.ringmaster.journal.RecoveryPlan;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * Dispatches a {@link RecoveryPlan}'s tasks again on the demo's simulated fleet, journaling to the same directory,
+ * and waits for them; {@link #run} blocks its caller and stops every thread it starts.
+ */
+final class DemoRecovery
+{
+    /**
+     * What became of the recovered tasks; immutable.
+     *
+     * @param recovered    tasks the dispatcher accepted again.
+     * @param refused      tasks it refused (they stay open in the journal, for the next recovery).
+     * @param byState      terminal states of the recovered tasks, indexed by {@link TerminalState#ordinal()}.
+     * @param lost         recovered tasks with no terminal state when the wait ran out (cancelled then).
+     * @param journalError why the journal did not record everything, or null.
+     */
+    record Outcome(long recovered, long refused, long[] byState, long lost, String journalError)
+    {
+        long count(final TerminalState state)
+        {
+            return byState[state.ordinal()];
+        }
+    }
+
+    private DemoRecovery()
+    {
+    }
+
+    /**
+     * @return the codec that wrote the journal in {@code dir}: the demo's, the standard one, or for a journal that
+     *     does not say, the demo's (it reads the standard codec's payloads too).
+     * @throws JournalException for a codec this command does not have.
+     */
+    static PayloadCodec codecOf(final Path dir)
+    {
+        final String name = JournalInfo.payloadCodec(dir);
+        if (name == null || name.equals(WorkCodec.NAME))
+        {
+            return WorkCodec.INSTANCE;
+        }
+        if (name.equals(PayloadCodec.standard().name()))
+        {
+            return PayloadCodec.standard();
+        }
+        throw new JournalException("the journal in " + dir + " was written with payload codec '" + name + "', which " +
+            "this command does not have: recover it in the application that wrote it (Recovery.scan with its codec)");
+    }
+
+    /**
+     * Dispatches the plan's pending tasks (also when it read past damage: the caller decided) and waits up to
+     * {@code wait} for them to finish.
+     */
+    static Outcome run(final Path dir, final PayloadCodec codec, final RecoveryPlan plan, final long seed,
+                       final Duration wait)
+    {
+        final Fleet fleet = Fleet.standard();
+        final AtomicLongArray byState = new AtomicLongArray(TerminalState.values().length);
+        try (Journal journal = Journal.open(JournalConfig.at(dir).durability(Durability.ACKNOWLEDGED).payloadCodec(codec));
+             SimulationClock clock = new SimulationClock(fleet.totalCapacity()))
+        {
+            final Dispatcher.Builder builder = Dispatcher.builder().seed(seed).listener(journal.listener())
+                .onResult((view, state, result, reason) -> byState.incrementAndGet(state.ordinal()));
+            fleet.register(builder, seed, clock);
+            final Dispatcher dispatcher = builder.build().start();
+            final List<CompletableFuture<Long>> acks = plan.redispatchAcceptingDamage(journal, dispatcher, wait);
+            final long refused = RecoveryPlan.rejected(acks);
+            if (!dispatcher.drain(wait))
+            {
+                dispatcher.shutdownNow();
+                dispatcher.awaitTermination(Duration.ofSeconds(10));
+            }
+            dispatcher.close(); // before the journal closes: its last records must reach the writer
+            final long[] states = new long[byState.length()];
+            long terminal = 0;
+            for (int i = 0; i < states.length; i++)
+            {
+                states[i] = byState.get(i);
+                terminal += states[i];
+            }
+            final long recovered = plan.pending().size() - refused;
+            // a task cancelled by the shutdown above did not finish: it counts as lost, not as an outcome
+            final long lost = recovered - terminal + states[TerminalState.CANCELLED.ordinal()];
+            final JournalStats stats = journal.stats();
+            final String journalError = stats.failure() != null || stats.dropped() > 0 ?
+                stats.dropped() + " record(s) dropped; writer failure: " + stats.failure() : null;
+            return new Outcome(recovered, refused, states, lost, journalError);
+        }
+    }
+}

@@ -1,0 +1,200 @@
+package dev.ringmaster.tools;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.ringmaster.dispatch.TerminalState;
+import dev.ringmaster.journal.PayloadCodec;
+import dev.ringmaster.journal.Recovery;
+import dev.ringmaster.journal.RecoveryPlan;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code ringmaster recover JOURNAL_DIR}: reads a journal, reports which accepted tasks never finished, and dispatches
+ * the recoverable ones again on the demo fleet, journaling to the same directory; picocli creates one instance per
+ * execution and calls it on the executing thread.
+ */
+@Command(name = "recover",
+    mixinStandardHelpOptions = true,
+    versionProvider = RingmasterCli.Version.class,
+    sortOptions = false,
+    description = {
+        "Read a journal after a crash: how many tasks were accepted, finished and left open, which open ones can be "
+            + "rebuilt and why the others cannot, and any damage. Then dispatch the recoverable tasks again on the "
+            + "demo's simulated fleet (journaled to the same directory) and wait for them.",
+        ""},
+    footer = {"", "The payload codec is the one the journal records (the demo's, or the standard one).",
+        "A damaged journal is not recovered unless --accept-damage: the tasks journaled after the damage would be "
+            + "lost without a word.",
+        "Exit code: 0 if every recovered task reached a terminal state, 1 if the journal is missing or damaged, a "
+            + "task was refused or lost, or the journal failed; 2 for bad options.",
+        "Examples: ringmaster recover /tmp/journal --dry-run",
+        "          ringmaster recover /tmp/journal --json"})
+public final class RecoverCommand implements Callable<Integer>
+{
+    private static final JsonFactory JSON = JsonFactory.builder().build();
+    /** Unrecoverable tasks listed one per line in the text report; --json lists them all. */
+    private static final int SHOWN_UNRECOVERABLE = 20;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "JOURNAL_DIR", description = "The journal's directory.")
+    Path journal;
+
+    @Option(names = "--dry-run", description = "Report only; dispatch nothing and write nothing.")
+    boolean dryRun;
+
+    @Option(names = "--accept-damage",
+        description = "Recover a damaged journal anyway: dispatch the open tasks read before the damage.")
+    boolean acceptDamage;
+
+    @Option(names = "--json", description = "Print one JSON object on stdout instead of the text report.")
+    boolean json;
+
+    @Option(names = "--wait", paramLabel = "TIME", defaultValue = "60s", converter = BenchCommand.Time.class,
+        description = "How long to wait for the recovered tasks to finish (default: ${DEFAULT-VALUE}).")
+    long waitNanos;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "42", converter = DemoCommand.Seed.class,
+        description = "Seed of the simulated fleet (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    private long scanNanos;
+
+    @Override
+    public Integer call()
+    {
+        final PrintWriter out = spec.commandLine().getOut();
+        final PrintWriter err = spec.commandLine().getErr();
+        final PayloadCodec codec = DemoRecovery.codecOf(journal);
+        final long t0 = System.nanoTime();
+        final RecoveryPlan plan = Recovery.scan(journal, codec);
+        scanNanos = System.nanoTime() - t0;
+        final boolean refuse = plan.corruption() != null && !acceptDamage;
+        DemoRecovery.Outcome outcome = null;
+        if (!dryRun && !refuse && !plan.pending().isEmpty())
+        {
+            if (!json)
+            {
+                out.print(report(plan, codec));
+                out.printf(Locale.ROOT, "dispatching %,d task(s) again on the demo fleet ...%n", plan.pending().size());
+                out.flush();
+            }
+            outcome = DemoRecovery.run(journal, codec, plan, seed, Duration.ofNanos(waitNanos));
+        }
+        else if (!json)
+        {
+            out.print(report(plan, codec));
+        }
+        if (json)
+        {
+            out.println(json(plan, codec, refuse, outcome));
+        }
+        else if (outcome != null)
+        {
+            out.printf(Locale.ROOT, "recovered %,d: %,d completed, %,d dead-lettered, %,d expired, %,d lost; %,d refused%n",
+                outcome.recovered(), outcome.count(TerminalState.COMPLETED), outcome.count(TerminalState.DEAD_LETTERED),
+                outcome.count(TerminalState.EXPIRED), outcome.lost(), outcome.refused());
+        }
+        out.flush();
+        if (refuse)
+        {
+            err.println("error: recovery refused: " + plan.corruption().getMessage() + ". The tasks journaled after the " +
+                "damage would be lost without a word: restore or move the damaged file aside and run again, or run with " +
+                "--accept-damage to dispatch the " + plan.pending().size() + " open task(s) read before it");
+        }
+        else if (outcome != null && outcome.journalError() != null)
+        {
+            err.println("error: the journal did not record the recovery: " + outcome.journalError());
+        }
+        err.flush();
+        final boolean failed = refuse || (outcome != null &&
+            (outcome.lost() > 0 || outcome.refused() > 0 || outcome.journalError() != null));
+        return failed ? 1 : 0;
+    }
+
+    private double recordsPerSecond(final RecoveryPlan plan)
+    {
+        return plan.recordsRead() * 1e9 / Math.max(1, scanNanos);
+    }
+
+    private String report(final RecoveryPlan plan, final PayloadCodec codec)
+    {
+        final StringBuilder s = new StringBuilder();
+        s.append(String.format(Locale.ROOT, "journal %s (payload codec %s): %,d records read in %,d ms (%,.0f records/s)%n",
+            journal, codec.name(), plan.recordsRead(), scanNanos / 1_000_000, recordsPerSecond(plan)));
+        s.append(String.format(Locale.ROOT, "  %,d accepted, %,d finished, %,d open: %,d recoverable, %,d unrecoverable%n",
+            plan.accepted(), plan.finished(), plan.open(), plan.pending().size(), plan.unrecoverable().size()));
+        plan.unrecoverable().stream().limit(SHOWN_UNRECOVERABLE).forEach(line -> s.append("    unrecoverable: ").append(line).append('\n'));
+        if (plan.unrecoverable().size() > SHOWN_UNRECOVERABLE)
+        {
+            s.append(String.format(Locale.ROOT, "    ... and %,d more (--json lists them all)%n",
+                plan.unrecoverable().size() - SHOWN_UNRECOVERABLE));
+        }
+        s.append("  damage: ").append(plan.corruption() == null ? "none" : plan.corruption().getMessage()).append('\n');
+        s.append(String.format(Locale.ROOT, "  new task ids start above %d%n", plan.maxTaskId()));
+        return s.toString();
+    }
+
+    private String json(final RecoveryPlan plan, final PayloadCodec codec, final boolean refused,
+                        final DemoRecovery.Outcome outcome)
+    {
+        final StringWriter w = new StringWriter(1024);
+        try (JsonGenerator j = JSON.createGenerator(w))
+        {
+            j.writeStartObject();
+            j.writeStringField("journal", journal.toString());
+            j.writeStringField("payload_codec", codec.name());
+            j.writeNumberField("records", plan.recordsRead());
+            j.writeNumberField("scan_ms", scanNanos / 1_000_000);
+            j.writeNumberField("records_per_second", Math.round(recordsPerSecond(plan)));
+            j.writeNumberField("accepted", plan.accepted());
+            j.writeNumberField("finished", plan.finished());
+            j.writeNumberField("open", plan.open());
+            j.writeNumberField("recoverable", plan.pending().size());
+            j.writeNumberField("unrecoverable", plan.unrecoverable().size());
+            j.writeArrayFieldStart("unrecoverable_tasks");
+            for (final String line : plan.unrecoverable())
+            {
+                j.writeString(line);
+            }
+            j.writeEndArray();
+            if (plan.corruption() == null)
+            {
+                j.writeNullField("damage");
+            }
+            else
+            {
+                j.writeStringField("damage", plan.corruption().getMessage());
+            }
+            j.writeBooleanField("dry_run", dryRun);
+            j.writeBooleanField("refused_for_damage", refused);
+            j.writeNumberField("recovered", outcome == null ? 0 : outcome.recovered());
+            j.writeNumberField("refused", outcome == null ? 0 : outcome.refused());
+            j.writeNumberField("completed", outcome == null ? 0 : outcome.count(TerminalState.COMPLETED));
+            j.writeNumberField("dead_lettered", outcome == null ? 0 : outcome.count(TerminalState.DEAD_LETTERED));
+            j.writeNumberField("expired", outcome == null ? 0 : outcome.count(TerminalState.EXPIRED));
+            j.writeNumberField("lost", outcome == null ? 0 : outcome.lost());
+            j.writeNumberField("max_task_id", plan.maxTaskId());
+            j.writeEndObject();
+        }
+        catch (final IOException e)
+        {
+            throw new UncheckedIOException(e);
+        }
+        return w.toString();
+    }
+}

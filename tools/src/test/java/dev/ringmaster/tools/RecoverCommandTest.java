@@ -1,0 +1,191 @@
+package dev.ringmaster.tools;
+
+import dev.ringmaster.journal.JournalInfo;
+import dev.ringmaster.journal.JournalReader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static dev.ringmaster.tools.DemoCommandTest.json;
+import static dev.ringmaster.tools.DemoCommandTest.num;
+import static dev.ringmaster.tools.DemoCommandTest.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code ringmaster recover}: after a kill -9 nothing acknowledged is lost; damage and dry runs are reported. */
+class RecoverCommandTest
+{
+    @TempDir
+    Path tmp;
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void afterAKill9OfAnAcknowledgedDemoEveryOpenTaskIsRecoveredAndNoneIsLost() throws Exception
+    {
+        final Path dir = tmp.resolve("journal");
+        final Process child = startDemo(dir);
+        try
+        {
+            // killed mid-run, once it has journaled a good part: tasks are then open at every stage of their lives
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (records(dir) < 20_000)
+            {
+                assertThat(child.isAlive()).as("the demo is still running").isTrue();
+                assertThat(System.nanoTime() - deadline).as("the demo journaled 20,000 records within 60 s").isNegative();
+                Thread.sleep(50);
+            }
+        }
+        finally
+        {
+            child.destroyForcibly(); // SIGKILL: no shutdown hook, no journal close
+        }
+        assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
+
+        final DemoCommandTest.Run dry = run("recover", dir.toString(), "--dry-run", "--json");
+        assertThat(dry.exitCode()).as("stderr: %s", dry.err()).isZero();
+        final Map<String, Object> before = json(dry);
+        assertThat(before.get("payload_codec")).isEqualTo(WorkCodec.NAME);
+        assertThat(num(before, "open")).isPositive().isEqualTo(num(before, "accepted") - num(before, "finished"));
+        assertThat(num(before, "unrecoverable")).isZero();
+        assertThat(num(before, "recovered")).isZero();
+
+        final DemoCommandTest.Run recover = run("recover", dir.toString(), "--json");
+        assertThat(recover.exitCode()).as("stderr: %s", recover.err()).isZero();
+        final Map<String, Object> r = json(recover);
+        assertThat(num(r, "recovered")).isEqualTo(num(before, "open"));
+        assertThat(num(r, "lost")).isZero();
+        assertThat(num(r, "completed") + num(r, "dead_lettered") + num(r, "expired")).isEqualTo(num(r, "recovered"));
+
+        final Map<String, Object> after = json(run("recover", dir.toString(), "--dry-run", "--json"));
+        assertThat(num(after, "open")).as("every task the killed demo accepted has finished").isZero();
+    }
+
+    @Test
+    void aDamagedJournalIsRefusedUnlessTheDamageIsAccepted() throws IOException
+    {
+        final Path dir = tmp.resolve("journal");
+        assertThat(run("demo", "--tasks", "3000", "--seed", "9", "--json", "--journal", dir.toString()).exitCode()).isZero();
+        final Path cycle = cycleFile(dir);
+        try (RandomAccessFile raf = new RandomAccessFile(cycle.toFile(), "rw"))
+        {
+            final long end = lastNonZero(raf);
+            raf.seek(end / 2);
+            raf.write(new byte[64]); // zeroes in the middle of a document: its records fail their checksums
+        }
+
+        final DemoCommandTest.Run refused = run("recover", dir.toString());
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.err()).contains("recovery refused", cycle.getFileName().toString(), "--accept-damage",
+            "would be lost without a word");
+        assertThat(refused.out()).contains("damage: ", "accepted");
+
+        final DemoCommandTest.Run accepted = run("recover", dir.toString(), "--accept-damage", "--json");
+        assertThat(accepted.exitCode()).as("stderr: %s", accepted.err()).isZero();
+        final Map<String, Object> a = json(accepted);
+        assertThat(a.get("damage")).asString().contains(cycle.getFileName().toString());
+        assertThat(num(a, "lost")).isZero();
+        assertThat(num(a, "recovered")).isEqualTo(num(a, "recoverable"));
+    }
+
+    @Test
+    void aJournalOfAnotherCodecIsNamedInsteadOfDecodedWrongly() throws IOException
+    {
+        final Path dir = tmp.resolve("journal");
+        assertThat(run("demo", "--tasks", "200", "--json", "--journal", dir.toString()).exitCode()).isZero();
+        Files.writeString(dir.resolve(JournalInfo.FILE_NAME), "payloadCodec=com.example.ProtoCodec\n");
+        final DemoCommandTest.Run r = run("recover", dir.toString(), "--dry-run");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("payload codec 'com.example.ProtoCodec'", "recover it in the application that wrote it");
+    }
+
+    @Test
+    void aMissingJournalAndABadWaitAreClearErrors()
+    {
+        final DemoCommandTest.Run missing = run("recover", tmp.resolve("nope").toString());
+        assertThat(missing.exitCode()).isEqualTo(1);
+        assertThat(missing.err()).contains("no journal at", "does not exist");
+        final DemoCommandTest.Run badWait = run("recover", tmp.toString(), "--wait", "soon");
+        assertThat(badWait.exitCode()).isEqualTo(2);
+        assertThat(badWait.err()).contains("'soon' is not a time");
+    }
+
+    private static long records(final Path dir)
+    {
+        if (!Files.exists(dir.resolve(JournalInfo.FILE_NAME)))
+        {
+            return 0;
+        }
+        try (Stream<Path> files = Files.list(dir))
+        {
+            if (files.noneMatch(p -> p.toString().endsWith(".cq4")))
+            {
+                return 0;
+            }
+        }
+        catch (final IOException e)
+        {
+            return 0;
+        }
+        try (JournalReader reader = JournalReader.open(dir))
+        {
+            return reader.readToEnd(r -> { });
+        }
+    }
+
+    private static Process startDemo(final Path dir) throws IOException
+    {
+        final List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (final String f : System.getProperty("ringmaster.jvm.flags", "").trim().split("\\s+"))
+        {
+            if (!f.isEmpty())
+            {
+                cmd.add(f);
+            }
+        }
+        cmd.add("-Xmx512m");
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(RingmasterCli.class.getName());
+        cmd.addAll(List.of("demo", "--tasks", "5000000", "--journal", dir.toString(), "--durability", "acknowledged"));
+        return new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    private static Path cycleFile(final Path dir) throws IOException
+    {
+        try (Stream<Path> s = Files.list(dir))
+        {
+            return s.filter(p -> p.getFileName().toString().matches("\\d{8}.*\\.cq4")).findFirst().orElseThrow();
+        }
+    }
+
+    /** @return the offset just past the last non-zero byte: the end of what was written in the pre-sized file. */
+    private static long lastNonZero(final RandomAccessFile raf) throws IOException
+    {
+        final byte[] buf = new byte[1 << 16];
+        long last = 0;
+        for (long pos = 0; pos < raf.length(); pos += buf.length)
+        {
+            raf.seek(pos);
+            final int n = raf.read(buf);
+            for (int i = 0; i < n; i++)
+            {
+                if (buf[i] != 0)
+                {
+                    last = pos + i + 1;
+                }
+            }
+        }
+        return last;
+    }
+}
