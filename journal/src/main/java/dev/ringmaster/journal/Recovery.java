@@ -45,9 +45,9 @@ public final class Recovery
                 counts[0]++;
                 final long id = r.taskId();
                 counts[1] = Math.max(counts[1], id);
-                if (r.type() == EventType.ACCEPTED)
+                if (r.type() == EventType.ACCEPTED && !open.containsKey(id))
                 {
-                    counts[2]++;
+                    counts[2]++; // not again for a recovered task's new ACCEPTED: it is the same task
                 }
                 if (r.type() == EventType.ACCEPTED || (r.type() == EventType.RECOVERED && !open.containsKey(id)))
                 {

@@ -19,8 +19,8 @@ import java.util.concurrent.CompletableFuture;
  * @param recordsRead   records read.
  * @param maxTaskId     the largest task id in the journal: new tasks should take ids above it (see README).
  * @param corruption    the damage that ended the scan early, or null if the whole journal was read.
- * @param accepted      ACCEPTED records read (a task recovered before is accepted again, and counted again).
- * @param finished      terminal records read.
+ * @param accepted      tasks accepted (a recovered task's second ACCEPTED record is the same task, counted once).
+ * @param finished      terminal records read: accepted minus finished is what is open.
  */
 public record RecoveryPlan(List<Task> pending, List<String> unrecoverable, long recordsRead, long maxTaskId,
                            JournalCorruptException corruption, long accepted, long finished)

@@ -7,6 +7,7 @@ import dev.ringmaster.journal.Durability;
 import dev.ringmaster.journal.Journal;
 import dev.ringmaster.journal.JournalConfig;
 import dev.ringmaster.journal.JournalStats;
+import dev.ringmaster.journal.RecoveryPlan;
 import dev.ringmaster.model.Task;
 import dev.ringmaster.spi.DispatchListener;
 
@@ -69,6 +70,16 @@ final class DemoJournal implements AutoCloseable
             return new Producer(dispatcher, maxWait, null);
         }
         return new Producer(dispatcher, maxWait, this);
+    }
+
+    /**
+     * Dispatches a recovery plan's open tasks again, journaling each (see {@link RecoveryPlan#redispatch}).
+     *
+     * @return how many the dispatcher refused.
+     */
+    long redispatch(final RecoveryPlan plan, final Dispatcher dispatcher, final Duration maxWait)
+    {
+        return RecoveryPlan.rejected(plan.redispatch(journal, dispatcher, maxWait));
     }
 
     @Override

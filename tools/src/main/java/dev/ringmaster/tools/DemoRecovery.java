@@ -44,6 +44,19 @@ final class DemoRecovery
     {
     }
 
+    /** @return true if {@code dir} holds a journal's cycle files (a new directory holds none yet). */
+    static boolean exists(final Path dir)
+    {
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir))
+        {
+            return files.anyMatch(p -> p.getFileName().toString().endsWith(".cq4"));
+        }
+        catch (final java.io.IOException e)
+        {
+            return false; // missing or unreadable: opening it for writing reports the problem with its fix
+        }
+    }
+
     /**
      * @return the codec that wrote the journal in {@code dir}: the demo's, the standard one, or for a journal that
      *     does not say, the demo's (it reads the standard codec's payloads too).

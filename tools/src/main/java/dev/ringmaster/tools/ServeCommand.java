@@ -3,6 +3,10 @@ package dev.ringmaster.tools;
 import dev.ringmaster.admin.AdminServer;
 import dev.ringmaster.dispatch.Dispatcher;
 import dev.ringmaster.dispatch.SubmitStatus;
+import dev.ringmaster.journal.Durability;
+import dev.ringmaster.journal.JournalStats;
+import dev.ringmaster.journal.Recovery;
+import dev.ringmaster.journal.RecoveryPlan;
 import dev.ringmaster.metrics.MetricsSnapshot;
 import dev.ringmaster.routing.RoutingStrategies;
 import picocli.CommandLine;
@@ -15,6 +19,7 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.security.SecureRandom;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
@@ -73,6 +78,21 @@ public final class ServeCommand implements Callable<Integer>
         description = "Stop (and drain) after this many seconds; 0 runs until Ctrl-C (default: ${DEFAULT-VALUE}).")
     long durationSeconds;
 
+    @Option(names = "--journal", paramLabel = "DIR",
+        description = "Journal every lifecycle event to a Chronicle Queue in DIR. On start, the tasks a previous run "
+            + "left open there (a crash, a kill) are dispatched again first (default: no journal).")
+    Path journalDir;
+
+    @Option(names = "--durability", paramLabel = "MODE", defaultValue = "async",
+        converter = DemoCommand.DurabilityConverter.class,
+        description = "With --journal: async or acknowledged (default: ${DEFAULT-VALUE}).")
+    Durability durability;
+
+    /** The journal while serving, or null; confined to the executing thread. */
+    private DemoJournal journal;
+    /** The first workload index: above every task id already in the journal, so ids are never reused. */
+    private long firstIndex;
+
     @Override
     public Integer call() throws Exception
     {
@@ -97,9 +117,36 @@ public final class ServeCommand implements Callable<Integer>
         final Workload workload = new Workload(seed, 0.0005);
         // room for agents added over the admin endpoint: the clock's hand-over queue is sized from this
         final SimulationClock clock = new SimulationClock(fleet.totalCapacity() * 4);
+        final RecoveryPlan plan = journalDir != null && DemoRecovery.exists(journalDir) ?
+            Recovery.scan(journalDir, DemoRecovery.codecOf(journalDir)) : null;
+        if (plan != null && plan.corruption() != null)
+        {
+            clock.close();
+            err.println("error: the journal is damaged, so serving on it would leave the tasks journaled after the " +
+                "damage unrecovered: " + plan.corruption().getMessage() + ". Run './ringmaster recover " + journalDir +
+                " --accept-damage' to dispatch what can be read, or move the damaged file aside");
+            err.flush();
+            return 1;
+        }
         final Dispatcher.Builder builder = Dispatcher.builder().strategy(strategy).seed(seed).queueCapacity(16_384);
+        if (journalDir != null)
+        {
+            journal = DemoJournal.open(journalDir, durability);
+            builder.listener(journal.listener());
+        }
         fleet.register(builder, seed, clock);
         final Dispatcher dispatcher = builder.build().start();
+        if (plan != null)
+        {
+            firstIndex = plan.maxTaskId() + 1;
+            if (!plan.pending().isEmpty())
+            {
+                final long refused = journal.redispatch(plan, dispatcher, Duration.ofSeconds(10));
+                err.printf("recovered %,d task(s) left open in %s%s%n", plan.pending().size() - refused, journalDir,
+                    refused > 0 ? "; " + refused + " refused (they stay open in the journal)" : "");
+                err.flush();
+            }
+        }
         final AtomicInteger nextIndex = new AtomicInteger(fleet.profiles().size());
 
         final AdminServer server;
@@ -116,6 +163,10 @@ public final class ServeCommand implements Callable<Integer>
             dispatcher.shutdownNow();
             dispatcher.awaitTermination(Duration.ofSeconds(5));
             clock.close();
+            if (journal != null)
+            {
+                journal.close();
+            }
             err.println("error: " + e.getMessage() + " (--port)");
             err.flush();
             return 1;
@@ -208,12 +259,31 @@ public final class ServeCommand implements Callable<Integer>
         server.close();
         final MetricsSnapshot m = dispatcher.metrics();
         clock.close();
+        String journalError = null;
+        if (journal != null)
+        {
+            dispatcher.close(); // before the journal: its last records must reach the writer
+            journal.close();
+            final JournalStats j = journal.stats();
+            out.printf("journal %s (%s): %,d records written%n", journalDir, journal.durability(), j.recordsWritten());
+            if (j.failure() != null || j.dropped() > 0)
+            {
+                journalError = "the journal did not record everything: " + j.dropped() + " record(s) dropped" +
+                    (j.failure() == null ? "" : "; its writer failed: " + j.failure()) +
+                    " (check the journal directory's disk space and permissions)";
+            }
+        }
         out.printf("served %,d tasks: %,d completed, %,d dead-lettered, %,d expired, %,d cancelled; %,d refused " +
                 "(queue full); %,d outstanding%n", m.accepted(), m.completed(), m.deadLettered(), m.expired(),
             m.cancelled(), statuses.get(SubmitStatus.QUEUE_FULL.ordinal()) + statuses.get(SubmitStatus.RING_FULL.ordinal()),
             m.outstanding());
         out.flush();
-        return drained ? 0 : 1;
+        if (journalError != null)
+        {
+            err.println("error: " + journalError);
+            err.flush();
+        }
+        return drained && journalError == null ? 0 : 1;
     }
 
     /**
@@ -237,7 +307,7 @@ public final class ServeCommand implements Callable<Integer>
             final long target = Math.min(due, next + maxBurst);
             while (next < target)
             {
-                final SubmitStatus status = dispatcher.submit(workload.task(next++));
+                final SubmitStatus status = dispatcher.submit(workload.task(firstIndex + next++));
                 statuses.incrementAndGet(status.ordinal());
                 if (status == SubmitStatus.NOT_RUNNING)
                 {

@@ -32,23 +32,7 @@ class RecoverCommandTest
     void afterAKill9OfAnAcknowledgedDemoEveryOpenTaskIsRecoveredAndNoneIsLost() throws Exception
     {
         final Path dir = tmp.resolve("journal");
-        final Process child = startDemo(dir);
-        try
-        {
-            // killed mid-run, once it has journaled a good part: tasks are then open at every stage of their lives
-            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (records(dir) < 20_000)
-            {
-                assertThat(child.isAlive()).as("the demo is still running").isTrue();
-                assertThat(System.nanoTime() - deadline).as("the demo journaled 20,000 records within 60 s").isNegative();
-                Thread.sleep(50);
-            }
-        }
-        finally
-        {
-            child.destroyForcibly(); // SIGKILL: no shutdown hook, no journal close
-        }
-        assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        killDemoAfter(dir, 20_000);
 
         final DemoCommandTest.Run dry = run("recover", dir.toString(), "--dry-run", "--json");
         assertThat(dry.exitCode()).as("stderr: %s", dry.err()).isZero();
@@ -67,6 +51,29 @@ class RecoverCommandTest
 
         final Map<String, Object> after = json(run("recover", dir.toString(), "--dry-run", "--json"));
         assertThat(num(after, "open")).as("every task the killed demo accepted has finished").isZero();
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void serveWithTheJournalOfAKilledRunRecoversItsOpenTasksFirstAndReusesNoId() throws Exception
+    {
+        final Path dir = tmp.resolve("journal");
+        killDemoAfter(dir, 10_000);
+        final Map<String, Object> before = json(run("recover", dir.toString(), "--dry-run", "--json"));
+        assertThat(num(before, "open")).isPositive();
+
+        final DemoCommandTest.Run serve = run("serve", "--port", "0", "--journal", dir.toString(), "--duration", "1",
+            "--rate", "500", "--token", "t0ken");
+        assertThat(serve.exitCode()).as("stderr: %s", serve.err()).isZero();
+        assertThat(serve.err()).contains(String.format(java.util.Locale.ROOT, "recovered %,d task(s) left open in %s",
+            num(before, "open"), dir));
+        assertThat(serve.out()).contains("journal " + dir, "records written", "0 outstanding");
+
+        final Map<String, Object> after = json(run("recover", dir.toString(), "--dry-run", "--json"));
+        assertThat(num(after, "open")).isZero();
+        // the served tasks took new ids: each one is a new accepted task, none merged into a journaled one
+        final long served = Long.parseLong(serve.out().replaceAll("(?s).*served ([0-9,]+) tasks.*", "$1").replace(",", ""));
+        assertThat(num(after, "accepted")).isEqualTo(num(before, "accepted") + served - num(before, "open"));
     }
 
     @Test
@@ -116,6 +123,29 @@ class RecoverCommandTest
         final DemoCommandTest.Run badWait = run("recover", tmp.toString(), "--wait", "soon");
         assertThat(badWait.exitCode()).isEqualTo(2);
         assertThat(badWait.err()).contains("'soon' is not a time");
+    }
+
+    /** Runs an acknowledged demo in a child JVM and kills it (SIGKILL) once it has journaled {@code records}. */
+    private static void killDemoAfter(final Path dir, final long records) throws Exception
+    {
+        final Process child = startDemo(dir);
+        try
+        {
+            // killed mid-run, once it has journaled a good part: tasks are then open at every stage of their lives
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (records(dir) < records)
+            {
+                assertThat(child.isAlive()).as("the demo is still running").isTrue();
+                assertThat(System.nanoTime() - deadline).as("the demo journaled %d records within 60 s", records)
+                    .isNegative();
+                Thread.sleep(50);
+            }
+        }
+        finally
+        {
+            child.destroyForcibly(); // SIGKILL: no shutdown hook, no journal close
+        }
+        assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
     }
 
     private static long records(final Path dir)
