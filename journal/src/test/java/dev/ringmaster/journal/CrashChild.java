@@ -4,6 +4,7 @@ import dev.ringmaster.dispatch.Dispatcher;
 import dev.ringmaster.model.AgentSpec;
 import dev.ringmaster.model.Task;
 import dev.ringmaster.spi.AgentAdapter;
+import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -17,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The process {@link CrashRecoveryTest} kills: dispatches tasks 1..N under load with an ACKNOWLEDGED journal and
- * prints "ack ID" for every acknowledged task, flushing often; runs until killed. Its own threads only.
+ * prints "ack ID" for every acknowledged task, flushing often; runs until killed. Arguments: the directory, the
+ * number of tasks, and optionally {@code secondly} for a new cycle file every second. Its own threads only.
  */
 public final class CrashChild
 {
@@ -36,7 +38,10 @@ public final class CrashChild
             t.setDaemon(true);
             return t;
         });
-        final Journal journal = Journal.open(JournalConfig.at(dir).durability(Durability.ACKNOWLEDGED));
+        final boolean secondly = args.length > 2 && args[2].equals("secondly");
+        // a cycle file per second: the kill lands on a journal that has rolled several times, possibly mid-roll
+        final Journal journal = Journal.open(JournalConfig.at(dir).durability(Durability.ACKNOWLEDGED)
+            .rollCycle(secondly ? TestRollCycles.TEST_SECONDLY : JournalConfig.at(dir).rollCycle()));
         final Dispatcher.Builder b = Dispatcher.builder().strategy("least-connections").listener(journal.listener())
             .seed(3).workers(1).queueCapacity(4096);
         for (int i = 0; i < 4; i++)

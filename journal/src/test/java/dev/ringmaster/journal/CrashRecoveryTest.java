@@ -4,7 +4,7 @@ import dev.ringmaster.dispatch.Dispatcher;
 import dev.ringmaster.testing.Await;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
@@ -35,13 +35,20 @@ class CrashRecoveryTest
     @TempDir
     Path dir;
 
-    @ParameterizedTest(name = "killed after {0} acknowledgements")
-    @ValueSource(ints = {200, 2_000, 8_000})
+    /**
+     * Twelve kill points. Every one lands mid-batch in practice (acknowledged submitters keep the writer draining);
+     * with {@code secondly} the journal rolls to a new cycle file every second, so the kill finds several rolls
+     * behind it and may land in one.
+     */
+    @ParameterizedTest(name = "killed after {0} acknowledgements, roll cycle {1}")
+    @CsvSource({"1, daily", "200, daily", "2000, daily", "8000, daily", "16000, daily", "30000, daily",
+        "50, secondly", "1000, secondly", "4000, secondly", "12000, secondly", "24000, secondly", "36000, secondly"})
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
-    void everyAcknowledgedTaskCompletesBeforeTheKillOrAfterRecovery(final int killAfter) throws Exception
+    void everyAcknowledgedTaskCompletesBeforeTheKillOrAfterRecovery(final int killAfter, final String roll)
+        throws Exception
     {
         final Set<Long> acked = ConcurrentHashMap.newKeySet();
-        final Process child = startChild();
+        final Process child = startChild(roll);
         final CountDownLatch reached = new CountDownLatch(1);
         final Thread pump = new Thread(() -> pump(child, acked, killAfter, reached), "child-stdout");
         pump.setDaemon(true);
@@ -62,8 +69,13 @@ class CrashRecoveryTest
         final RecoveryPlan plan = Recovery.scan(dir, PayloadCodec.standard());
         assertThat(plan.corruption()).isNull();
         assertThat(plan.unrecoverable()).isEmpty();
-        System.out.printf("killed after %d acks: %d acknowledged, %d completed before the kill, %d to recover%n",
-            killAfter, acked.size(), completedBefore.size(), plan.pending().size());
+        final long cycles;
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir))
+        {
+            cycles = files.filter(p -> p.getFileName().toString().matches("\\d{8}.*\\.cq4")).count();
+        }
+        System.out.printf("killed after %d acks (%s): %d acknowledged, %d completed before the kill, %d to recover, " +
+            "%d cycle file(s)%n", killAfter, roll, acked.size(), completedBefore.size(), plan.pending().size(), cycles);
         try (Journal journal = Journal.open(JournalConfig.at(dir).durability(Durability.ACKNOWLEDGED)))
         {
             final Dispatcher d = Fleet.start(3, journal.listener());
@@ -99,7 +111,7 @@ class CrashRecoveryTest
         assertThat(Recovery.scan(dir, PayloadCodec.standard()).pending()).isEmpty();
     }
 
-    private Process startChild() throws IOException
+    private Process startChild(final String roll) throws IOException
     {
         final List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -118,6 +130,7 @@ class CrashRecoveryTest
         cmd.add(CrashChild.class.getName());
         cmd.add(dir.toString());
         cmd.add(Integer.toString(TASKS));
+        cmd.add(roll);
         return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     }
 
