@@ -15,6 +15,18 @@ public interface DispatchListener
     {
     }
 
+    /**
+     * The task was placed as it arrived: its acceptance and its assignment, announced together so that a listener
+     * that records events (the journal) can write them as one. By default {@link #onAccepted} then
+     * {@link #onAssigned}; should the first throw, the second is not called for this listener.
+     */
+    default void onAcceptedAndAssigned(TaskView task, long acceptedNanos, AgentView agent, String strategy, double score,
+                                       double runnerUp, long assignedNanos)
+    {
+        onAccepted(task, acceptedNanos);
+        onAssigned(task, agent, strategy, score, runnerUp, assignedNanos);
+    }
+
     /** The strategy placed the task; {@code score} and {@code runnerUp} are NaN where the strategy has none. */
     default void onAssigned(TaskView task, AgentView agent, String strategy, double score, double runnerUp, long nanos)
     {

@@ -7,8 +7,9 @@ import dev.ringmaster.spi.DispatchListener;
 import dev.ringmaster.spi.TaskView;
 
 /**
- * Records every lifecycle event as one journal record (layout in
- * {@link dev.ringmaster.journal.internal.RecordLayout}); called by one thread at a time, each call ordered after the
+ * Records every lifecycle event in the journal (layout in {@link dev.ringmaster.journal.internal.RecordLayout}), two
+ * events that always come together in one record: an acceptance with its immediate assignment, and a start with the
+ * attempt's outcome, which the dispatcher announces back to back; called by one thread at a time, each call ordered after the
  * previous (the thread holding the dispatcher's routing role), as {@link DispatchListener} promises, so its scratch
  * buffer and the single-producer ring need no locks. It never touches the disk: each event is encoded into a reused scratch buffer
  * and copied into the in-memory ring that the journal's writer thread drains, without locks and without allocating.
@@ -19,6 +20,13 @@ public final class JournalListener implements DispatchListener
 {
     private final RecordEncoder encoder;
     private final RingPublisher ring;
+    /**
+     * A start not yet written: the dispatcher announces a start just before the attempt's outcome, so the outcome
+     * carries it; any other next event writes it alone first. Null when none waits.
+     */
+    private TaskView startedTask;
+    private AgentView startedAgent;
+    private long startedNanos;
 
     JournalListener(final RecordEncoder encoder, final RingPublisher ring)
     {
@@ -29,13 +37,25 @@ public final class JournalListener implements DispatchListener
     @Override
     public void onAccepted(final TaskView task, final long nanos)
     {
+        flushStart();
         publish(EventType.ACCEPTED, encoder.encodeAccepted(task, nanos));
+    }
+
+    @Override
+    public void onAcceptedAndAssigned(final TaskView task, final long acceptedNanos, final AgentView agent,
+                                      final String strategy, final double score, final double runnerUp,
+                                      final long assignedNanos)
+    {
+        flushStart();
+        publish(EventType.ACCEPTED, encoder.encodeAcceptedAndAssigned(task, acceptedNanos, agent, strategy, score,
+            runnerUp, assignedNanos));
     }
 
     @Override
     public void onAssigned(final TaskView task, final AgentView agent, final String strategy, final double score,
                            final double runnerUp, final long nanos)
     {
+        flushStart();
         publish(EventType.ASSIGNED, encoder.encode(EventType.ASSIGNED, task, nanos, agent, null, strategy, score,
             runnerUp, 0, null));
     }
@@ -43,6 +63,7 @@ public final class JournalListener implements DispatchListener
     @Override
     public void onStolen(final TaskView task, final AgentView from, final AgentView to, final long nanos)
     {
+        flushStart();
         publish(EventType.STOLEN, encoder.encode(EventType.STOLEN, task, nanos, to, from, null, Double.NaN,
             Double.NaN, 0, null));
     }
@@ -50,19 +71,50 @@ public final class JournalListener implements DispatchListener
     @Override
     public void onStarted(final TaskView task, final AgentView agent, final long nanos)
     {
-        simple(EventType.STARTED, task, agent, 0, null, nanos);
+        flushStart();
+        startedTask = task;
+        startedAgent = agent;
+        startedNanos = nanos;
     }
 
     @Override
     public void onCompleted(final TaskView task, final AgentView agent, final long tokensUsed, final long nanos)
     {
-        simple(EventType.COMPLETED, task, agent, tokensUsed, null, nanos);
+        outcome(EventType.COMPLETED, task, agent, tokensUsed, null, nanos);
     }
 
     @Override
     public void onFailed(final TaskView task, final AgentView agent, final String reason, final long nanos)
     {
-        simple(EventType.FAILED, task, agent, 0, reason, nanos);
+        outcome(EventType.FAILED, task, agent, 0, reason, nanos);
+    }
+
+    private void outcome(final EventType type, final TaskView task, final AgentView agent, final long value,
+                         final String reason, final long nanos)
+    {
+        if (startedTask == task && startedAgent == agent && agent != null)
+        {
+            startedTask = null;
+            startedAgent = null;
+            publish(type, encoder.encodeOutcomeWithStart(type, task, agent, value, reason, nanos, startedNanos));
+        }
+        else
+        {
+            simple(type, task, agent, value, reason, nanos);
+        }
+    }
+
+    /** Writes a start that no outcome followed at once (none does today; a safeguard, so no event is ever lost). */
+    private void flushStart()
+    {
+        if (startedTask != null)
+        {
+            final TaskView task = startedTask;
+            startedTask = null;
+            publish(EventType.STARTED, encoder.encode(EventType.STARTED, task, startedNanos, startedAgent, null, null,
+                Double.NaN, Double.NaN, 0, null));
+            startedAgent = null;
+        }
     }
 
     @Override
@@ -92,6 +144,7 @@ public final class JournalListener implements DispatchListener
     private void simple(final EventType type, final TaskView task, final AgentView agent, final long value,
                         final String reason, final long nanos)
     {
+        flushStart();
         publish(type, encoder.encode(type, task, nanos, agent, null, null, Double.NaN, Double.NaN, value, reason));
     }
 

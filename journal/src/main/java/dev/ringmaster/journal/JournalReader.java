@@ -46,6 +46,8 @@ public final class JournalReader implements AutoCloseable
     private int batchPos;
     private int batchEnd;
     private long batchIndex;
+    /** The record holds two events and the first was delivered: the next read delivers the second. */
+    private boolean secondPending;
     private long fromEpochNanos = Long.MIN_VALUE;
 
     private JournalReader(final Path directory)
@@ -143,6 +145,7 @@ public final class JournalReader implements AutoCloseable
     {
         tailer.toStart();
         batchPos = batchEnd = 0;
+        secondPending = false;
         fromEpochNanos = Long.MIN_VALUE;
         return this;
     }
@@ -155,6 +158,7 @@ public final class JournalReader implements AutoCloseable
     {
         tailer.toStart();
         batchPos = batchEnd = 0;
+        secondPending = false;
         fromEpochNanos = epochMillis * 1_000_000L;
         final int length = queue.rollCycle().lengthInMillis();
         final int target = (int)Math.max(0, (epochMillis - queue.epoch()) / length);
@@ -181,6 +185,7 @@ public final class JournalReader implements AutoCloseable
     public boolean moveTo(final long index)
     {
         batchPos = batchEnd = 0;
+        secondPending = false;
         return tailer.moveToIndex(index);
     }
 
@@ -244,6 +249,12 @@ public final class JournalReader implements AutoCloseable
     /** @return 1 if a record was delivered, 0 if none was (metadata, a batch opened, before the start time), -1 at the end. */
     private int readOne(final RecordHandler handler)
     {
+        if (secondPending)
+        {
+            secondPending = false;
+            record.showFirstOfTwo(false);
+            return offer(handler);
+        }
         if (batchPos < batchEnd)
         {
             return nextInBatch(handler);
@@ -322,6 +333,17 @@ public final class JournalReader implements AutoCloseable
         {
             throw corrupt(index, problem, null);
         }
+        if (record.folded())
+        {
+            record.showFirstOfTwo(true);
+            secondPending = true;
+        }
+        return offer(handler);
+    }
+
+    /** Hands the record's shown event over unless it lies before the start time. @return 1 if handed over. */
+    private int offer(final RecordHandler handler)
+    {
         if (record.epochNanos() < fromEpochNanos)
         {
             return 0;

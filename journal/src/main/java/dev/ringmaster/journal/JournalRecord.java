@@ -24,8 +24,15 @@ public final class JournalRecord
     private final CRC32C crc = new CRC32C();
     private int length;
     private long index;
+    /** The stored type; {@link #type()} is the type of the event delivered now (a folded record is two events). */
+    private EventType storedType;
     private EventType type;
     private int specOffset;
+    private int version;
+    /** FLAG_ASSIGNED_FOLDED or FLAG_STARTED_FOLDED if the record holds two events, else 0. */
+    private int folded;
+    /** Which event of a folded record is delivered now: true for the first (ACCEPTED, or STARTED). */
+    private boolean firstOfTwo;
 
     JournalRecord()
     {
@@ -45,10 +52,11 @@ public final class JournalRecord
         {
             return "record of " + length + " bytes is shorter than the " + MIN_LENGTH + "-byte minimum";
         }
-        final int version = buffer.getByte(VERSION_OFFSET);
-        if (version != VERSION)
+        version = buffer.getByte(VERSION_OFFSET);
+        if (version < OLDEST_VERSION || version > VERSION)
         {
-            return "record layout version " + version + ", this reader knows version " + VERSION;
+            return "record layout version " + version + ", this reader knows versions " + OLDEST_VERSION + " to " +
+                VERSION + " (a newer Ringmaster wrote it: read it with that version)";
         }
         crc.reset();
         crc.update(bytes, offset + CHECKSUMMED_FROM, length - CHECKSUMMED_FROM);
@@ -59,11 +67,20 @@ public final class JournalRecord
                 "the file was overwritten or cut short",
                 stored, (int)crc.getValue());
         }
-        type = EventType.ofCode(buffer.getByte(TYPE_OFFSET));
-        if (type == null)
+        storedType = EventType.ofCode(buffer.getByte(TYPE_OFFSET));
+        type = storedType;
+        if (storedType == null)
         {
             return "unknown event type code " + buffer.getByte(TYPE_OFFSET);
         }
+        folded = flags() & (FLAG_ASSIGNED_FOLDED | FLAG_STARTED_FOLDED);
+        if ((folded == FLAG_ASSIGNED_FOLDED && storedType != EventType.ACCEPTED) || (folded == FLAG_STARTED_FOLDED &&
+            storedType != EventType.COMPLETED && storedType != EventType.FAILED) ||
+            folded == (FLAG_ASSIGNED_FOLDED | FLAG_STARTED_FOLDED))
+        {
+            return "fold flags " + folded + " on a " + storedType + " record";
+        }
+        firstOfTwo = false;
         final int priority = buffer.getByte(PRIORITY_OFFSET);
         if (priority < 0 || priority >= PRIORITIES.length)
         {
@@ -96,6 +113,32 @@ public final class JournalRecord
         return type;
     }
 
+    /** Reader: @return true if the record holds two events (version 2). */
+    boolean folded()
+    {
+        return folded != 0;
+    }
+
+    /** Reader: selects which of a folded record's two events the accessors show. */
+    void showFirstOfTwo(final boolean first)
+    {
+        firstOfTwo = first;
+        if (folded == FLAG_ASSIGNED_FOLDED)
+        {
+            type = first ? EventType.ACCEPTED : EventType.ASSIGNED;
+        }
+        else if (folded == FLAG_STARTED_FOLDED)
+        {
+            type = first ? EventType.STARTED : storedType;
+        }
+    }
+
+    /** @return true while the accepted half of an acceptance folded with its assignment is shown. */
+    private boolean acceptedHalf()
+    {
+        return folded == FLAG_ASSIGNED_FOLDED && firstOfTwo;
+    }
+
     public long taskId()
     {
         return buffer.getLong(TASK_ID_OFFSET);
@@ -121,13 +164,27 @@ public final class JournalRecord
     /** @return {@link System#nanoTime()} of the event in the JVM that wrote it; compare only within a session. */
     public long nanos()
     {
+        if (folded == FLAG_ASSIGNED_FOLDED && !firstOfTwo)
+        {
+            return buffer.getLong(VALUE_OFFSET);
+        }
+        if (folded == FLAG_STARTED_FOLDED && firstOfTwo)
+        {
+            return buffer.getLong(SCORE_OFFSET);
+        }
         return buffer.getLong(NANOS_OFFSET);
     }
 
     /** @return wall-clock time of the event, nanoseconds since the epoch. */
     public long epochNanos()
     {
-        return buffer.getLong(EPOCH_NANOS_OFFSET);
+        return buffer.getLong(EPOCH_NANOS_OFFSET) + nanos() - buffer.getLong(NANOS_OFFSET);
+    }
+
+    /** @return the value field as the shown event has it: tokens, retry-at, or 0. */
+    private long value()
+    {
+        return folded != 0 && (folded == FLAG_ASSIGNED_FOLDED || firstOfTwo) ? 0 : buffer.getLong(VALUE_OFFSET);
     }
 
     public long epochMillis()
@@ -138,25 +195,25 @@ public final class JournalRecord
     /** @return tokens used, for COMPLETED; 0 otherwise. */
     public long tokens()
     {
-        return type == EventType.COMPLETED ? buffer.getLong(VALUE_OFFSET) : 0;
+        return type == EventType.COMPLETED ? value() : 0;
     }
 
     /** @return nanoTime at which the retry is due, for RETRIED; 0 otherwise. */
     public long retryAtNanos()
     {
-        return type == EventType.RETRIED ? buffer.getLong(VALUE_OFFSET) : 0;
+        return type == EventType.RETRIED ? value() : 0;
     }
 
     /** @return the strategy's score of the chosen agent, for ASSIGNED; NaN where it has none. */
     public double score()
     {
-        return buffer.getDouble(SCORE_OFFSET);
+        return folded == FLAG_STARTED_FOLDED || acceptedHalf() ? Double.NaN : buffer.getDouble(SCORE_OFFSET);
     }
 
     /** @return the best score among the agents not chosen, for ASSIGNED; NaN where there was none. */
     public double runnerUp()
     {
-        return buffer.getDouble(RUNNER_UP_OFFSET);
+        return acceptedHalf() ? Double.NaN : buffer.getDouble(RUNNER_UP_OFFSET);
     }
 
     public int attempt()
@@ -167,7 +224,7 @@ public final class JournalRecord
     /** @return the agent's index in its dispatcher, -1 if the event has no agent. */
     public int agentIndex()
     {
-        return buffer.getInt(AGENT_INDEX_OFFSET);
+        return acceptedHalf() ? -1 : buffer.getInt(AGENT_INDEX_OFFSET);
     }
 
     public String taskType()
@@ -178,7 +235,7 @@ public final class JournalRecord
     /** @return the agent of the event (for STOLEN the thief), or null. */
     public String agentId()
     {
-        return string(1);
+        return acceptedHalf() ? null : string(1);
     }
 
     /** @return for STOLEN, the agent the task was taken from; else null. */
@@ -190,13 +247,13 @@ public final class JournalRecord
     /** @return for ASSIGNED, the strategy's name; else null. */
     public String strategy()
     {
-        return string(3);
+        return acceptedHalf() ? null : string(3);
     }
 
     /** @return why: the failure, dead-letter, expiry, cancellation or recovery reason; else null. */
     public String reason()
     {
-        return string(4);
+        return folded == FLAG_STARTED_FOLDED && firstOfTwo ? null : string(4);
     }
 
     /** @return true for ACCEPTED and RECOVERED, which carry the whole task. */
@@ -267,6 +324,13 @@ public final class JournalRecord
             }
             b.payload(codec.decode(buffer, at + Integer.BYTES, payloadLength));
         }
+        if (version >= 2)
+        {
+            at += Integer.BYTES + Math.max(0, payloadLength);
+            b.tenant(Utf8.get(buffer, at, length));
+            at += Utf8.skip(buffer, at, length);
+            b.avoidAgent(Utf8.get(buffer, at, length));
+        }
         return b.build();
     }
 
@@ -274,8 +338,7 @@ public final class JournalRecord
     public JournalEvent toEvent()
     {
         return new JournalEvent(index, type, taskId(), taskType(), priority(), attempt(), sequence(), nanos(),
-            epochNanos(), agentId(), fromAgentId(), strategy(), score(), runnerUp(), buffer.getLong(VALUE_OFFSET),
-            reason());
+            epochNanos(), agentId(), fromAgentId(), strategy(), score(), runnerUp(), value(), reason());
     }
 
     private String string(final int which)

@@ -20,7 +20,7 @@ class JournalRoundTripTest
     Path dir;
 
     @Test
-    void everyLifecycleEventIsOneRecordInOrder()
+    void everyLifecycleEventIsReadBackInOrder()
     {
         try (Journal journal = Journal.open(JournalConfig.at(dir)))
         {
@@ -70,5 +70,97 @@ class JournalRoundTripTest
             assertThat(accepted.get(3).priority()).isEqualTo(Priority.LOW);
             assertThat(accepted.get(3).maxRetries()).isEqualTo(1);
         }
+    }
+
+    @Test
+    void aTaskPlacedAtOnceTakesTwoRecordsThatReadAsItsFourEvents() throws Exception
+    {
+        try (Journal journal = Journal.open(JournalConfig.at(dir)))
+        {
+            final Dispatcher d = Fleet.start(2, journal.listener());
+            assertThat(d.submit(Task.builder("coder").id(77).payload("p").build(), Duration.ofSeconds(5)).accepted()).isTrue();
+            assertThat(d.drain(Duration.ofSeconds(10))).isTrue();
+            final long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (journal.stats().recordsWritten() < 2)
+            {
+                assertThat(System.nanoTime() - deadline).as("two records written").isNegative();
+                Thread.onSpinWait();
+            }
+            assertThat(journal.stats().recordsWritten()).as("acceptance+assignment, start+completion").isEqualTo(2);
+        }
+        try (JournalReader reader = JournalReader.open(dir))
+        {
+            final List<JournalEvent> events = reader.events();
+            assertThat(events).extracting(JournalEvent::type).containsExactly(EventType.ACCEPTED, EventType.ASSIGNED,
+                EventType.STARTED, EventType.COMPLETED);
+            final JournalEvent accepted = events.get(0);
+            final JournalEvent assigned = events.get(1);
+            final JournalEvent started = events.get(2);
+            final JournalEvent completed = events.get(3);
+            assertThat(accepted.agentId()).isNull();
+            assertThat(accepted.strategy()).isNull();
+            assertThat(assigned.agentId()).startsWith("coder-");
+            assertThat(assigned.strategy()).isEqualTo("least-connections");
+            assertThat(started.agentId()).isEqualTo(assigned.agentId()).isEqualTo(completed.agentId());
+            assertThat(started.reason()).isNull();
+            assertThat(started.tokens()).isZero();
+            assertThat(completed.tokens()).isEqualTo(100 + 77 % 50);
+            assertThat(accepted.nanos()).isLessThanOrEqualTo(assigned.nanos());
+            assertThat(assigned.nanos()).isLessThanOrEqualTo(started.nanos());
+            assertThat(started.nanos()).isLessThan(completed.nanos());
+            assertThat(completed.epochNanos() - started.epochNanos()).isEqualTo(completed.nanos() - started.nanos());
+            assertThat(events).extracting(JournalEvent::taskId).containsOnly(77L);
+        }
+    }
+
+    @Test
+    void anOpenTaskIsRecoveredWithItsTenantAndTheAgentItAvoids()
+    {
+        final Task task = Task.builder("coder").id(9).tenant("acme").avoidAgent("coder-0").affinityKey("repo-1")
+            .payload("fix the build").build();
+        try (Journal journal = Journal.open(JournalConfig.at(dir)))
+        {
+            assertThat(journal.recordRecovered(task, "open before a restart")).isTrue();
+        }
+        final RecoveryPlan plan = Recovery.scan(dir, PayloadCodec.standard());
+        assertThat(plan.pending()).hasSize(1);
+        final Task recovered = plan.pending().get(0);
+        assertThat(recovered.tenant()).isEqualTo("acme");
+        assertThat(recovered.avoidAgent()).isEqualTo("coder-0");
+        assertThat(recovered.affinityKey()).isEqualTo("repo-1");
+        assertThat(recovered.payload()).isEqualTo("fix the build");
+    }
+
+    @Test
+    void aVersion1RecordIsStillReadAndANewerVersionIsNamed()
+    {
+        final dev.ringmaster.journal.internal.RecordEncoder encoder =
+            new dev.ringmaster.journal.internal.RecordEncoder(PayloadCodec.standard(), 0, 1 << 20);
+        final int v2Length = encoder.encodeRecovered(Task.builder("coder").id(5).payload("old").build(), "r");
+        // version 1 had no tenant and avoided agent after the payload: two null strings of 4 bytes each
+        final int v1Length = v2Length - 2 * Integer.BYTES;
+        final byte[] bytes = new byte[v1Length];
+        encoder.buffer().getBytes(0, bytes, 0, v1Length);
+        final org.agrona.concurrent.UnsafeBuffer b = new org.agrona.concurrent.UnsafeBuffer(bytes);
+        b.putByte(dev.ringmaster.journal.internal.RecordLayout.VERSION_OFFSET, (byte)1);
+        stampChecksum(b, bytes);
+        final JournalRecord record = new JournalRecord();
+        assertThat(record.wrap(bytes, 0, v1Length, 0)).isNull();
+        final Task t = record.task(PayloadCodec.standard());
+        assertThat(t.id()).isEqualTo(5);
+        assertThat(t.payload()).isEqualTo("old");
+        assertThat(t.tenant()).isNull();
+
+        b.putByte(dev.ringmaster.journal.internal.RecordLayout.VERSION_OFFSET, (byte)3);
+        assertThat(record.wrap(bytes, 0, v1Length, 0)).contains("record layout version 3", "versions 1 to 2",
+            "a newer Ringmaster wrote it");
+    }
+
+    private static void stampChecksum(final org.agrona.concurrent.UnsafeBuffer b, final byte[] bytes)
+    {
+        final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(bytes, dev.ringmaster.journal.internal.RecordLayout.CHECKSUMMED_FROM,
+            bytes.length - dev.ringmaster.journal.internal.RecordLayout.CHECKSUMMED_FROM);
+        b.putInt(dev.ringmaster.journal.internal.RecordLayout.CHECKSUM_OFFSET, (int)crc.getValue());
     }
 }

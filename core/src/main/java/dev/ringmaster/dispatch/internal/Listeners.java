@@ -76,6 +76,24 @@ final class Listeners implements DispatchListener
     }
 
     @Override
+    public void onAcceptedAndAssigned(final TaskView task, final long acceptedNanos, final AgentView agent,
+                                      final String strategy, final double score, final double runnerUp,
+                                      final long assignedNanos)
+    {
+        for (final DispatchListener l : listeners)
+        {
+            try
+            {
+                l.onAcceptedAndAssigned(task, acceptedNanos, agent, strategy, score, runnerUp, assignedNanos);
+            }
+            catch (final Throwable e)
+            {
+                failed(l, "onAcceptedAndAssigned", e);
+            }
+        }
+    }
+
+    @Override
     public void onStolen(final TaskView task, final AgentView from, final AgentView to, final long nanos)
     {
         for (final DispatchListener l : listeners)

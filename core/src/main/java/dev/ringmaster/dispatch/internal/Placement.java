@@ -63,6 +63,7 @@ final class Placement extends RouterPart
      * Places a task as it arrives, without a trip through its queue, when nothing in the lane is older than it and
      * nothing holds it back (a rate limit, a paused lane): the common case at light and steady load. The queue's
      * offer and poll, and a second look at the record once it has gone cold, cost more than the routing decision.
+     * Listeners hear the acceptance and the assignment in one call, which the journal writes as one record.
      *
      * @return false if the task must wait in its queue (the caller enqueues it).
      */
@@ -87,7 +88,8 @@ final class Placement extends RouterPart
         {
             return false;
         }
-        dispatched(lane, r.level, r, agent, now);
+        lane.aging.served(r.level, lane.waiting);
+        assign(r, agent, now, true);
         return true;
     }
 
@@ -246,6 +248,12 @@ final class Placement extends RouterPart
 
     void assign(final TaskRecord r, final AgentState agent, final long now)
     {
+        assign(r, agent, now, false);
+    }
+
+    /** @param justAccepted placed as it arrived: its acceptance has not been announced yet, it goes with this. */
+    private void assign(final TaskRecord r, final AgentState agent, final long now, final boolean justAccepted)
+    {
         agent.assigned++;
         agent.lane.index.roomChanged(agent);
         agent.tokensInFlight += r.task.costTokens();
@@ -254,7 +262,17 @@ final class Placement extends RouterPart
         r.assignedNanos = now;
         stages.record(Stage.QUEUE_WAIT, now - r.enqueuedNanos);
         Counters.increment(counters.assigned);
-        listener.onAssigned(r, agent, router.selection.strategyName, router.selection.decision.score(), router.selection.decision.runnerUp(), now);
+        final Selection selection = router.selection;
+        if (justAccepted)
+        {
+            listener.onAcceptedAndAssigned(r, now, agent, selection.strategyName, selection.decision.score(),
+                selection.decision.runnerUp(), now);
+        }
+        else
+        {
+            listener.onAssigned(r, agent, selection.strategyName, selection.decision.score(),
+                selection.decision.runnerUp(), now);
+        }
         agent.inbox.put(r);
         wakeWorker[agent.workerIndex] = true;
     }

@@ -277,17 +277,19 @@ final class Router
     private void accept(final TaskRecord r, final long now)
     {
         Counters.increment(engine.counters.accepted);
-        listener.onAccepted(r, now);
         if (control.runState >= Control.STOPPING && outcomes.swept)
         {
+            listener.onAccepted(r, now);
             outcomes.cancel(r, now, "dispatcher shut down before the task could start");
         }
         else if (r.expiredAt(now))
         {
+            listener.onAccepted(r, now);
             outcomes.expire(r, now, "time to live passed before the task reached a queue");
         }
-        else if (!placement.placeDirect(r, now))
+        else if (!placement.placeDirect(r, now)) // placed at once, it announces acceptance and assignment together
         {
+            listener.onAccepted(r, now);
             r.lane.enqueue(r, now);
         }
     }

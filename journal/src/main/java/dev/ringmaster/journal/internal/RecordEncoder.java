@@ -65,6 +65,28 @@ public final class RecordEncoder
         return appendSpec(task.task(), fixed);
     }
 
+    /** @return the length of one ACCEPTED record that also carries the task's immediate assignment. */
+    public int encodeAcceptedAndAssigned(final TaskView task, final long acceptedNanos, final AgentView agent,
+                                         final String strategy, final double score, final double runnerUp,
+                                         final long assignedNanos)
+    {
+        final Task t = task.task();
+        header(EventType.ACCEPTED, t.id(), task.priority(), task.sequence(), task.attempt(), acceptedNanos,
+            assignedNanos, score, runnerUp, agent.index());
+        buffer.putByte(FLAGS_OFFSET, (byte)FLAG_ASSIGNED_FOLDED);
+        return appendSpec(t, strings(t.type(), agent.id(), null, strategy, null));
+    }
+
+    /** @return the length of one COMPLETED or FAILED record that also carries the attempt's start on the same agent. */
+    public int encodeOutcomeWithStart(final EventType type, final TaskView task, final AgentView agent, final long value,
+                                      final String reason, final long nanos, final long startNanos)
+    {
+        final int length = encode(type, task, nanos, agent, null, null, Double.NaN, Double.NaN, value, reason);
+        buffer.putLong(SCORE_OFFSET, startNanos);
+        buffer.putByte(FLAGS_OFFSET, (byte)FLAG_STARTED_FOLDED);
+        return length;
+    }
+
     /** @return the length of a RECOVERED marker for {@code task}, with the whole task so the marker stands alone. */
     public int encodeRecovered(final Task task, final String reason)
     {
@@ -119,7 +141,22 @@ public final class RecordEncoder
         at += 37;
         at += Utf8.put(b, at, t.affinityKey());
         at += Utf8.put(b, at, t.targetAgent());
-        final Object payload = t.payload();
+        // the strings after the payload must fit in the ring's largest message too (UTF-8: at most 3 bytes a char)
+        final int tail = 2 * Integer.BYTES + 3 * (length(t.tenant()) + length(t.avoidAgent()));
+        at = appendPayload(t.payload(), at, tail);
+        at += Utf8.put(b, at, t.tenant());
+        at += Utf8.put(b, at, t.avoidAgent());
+        return at;
+    }
+
+    private static int length(final String s)
+    {
+        return s == null ? 0 : s.length();
+    }
+
+    private int appendPayload(final Object payload, final int at, final int tail)
+    {
+        final ExpandableArrayBuffer b = buffer;
         if (payload == null)
         {
             b.putInt(at, Utf8.NULL_LENGTH);
@@ -130,7 +167,7 @@ public final class RecordEncoder
         try
         {
             length = codec.encode(payload, b, at + Integer.BYTES);
-            if (at + Integer.BYTES + length > maxLength)
+            if (at + Integer.BYTES + length + tail > maxLength)
             {
                 flag = FLAG_PAYLOAD_TOO_LARGE;
             }
@@ -143,7 +180,7 @@ public final class RecordEncoder
         if (flag != 0)
         {
             payloadFailures++;
-            b.putByte(FLAGS_OFFSET, (byte)flag);
+            b.putByte(FLAGS_OFFSET, (byte)(b.getByte(FLAGS_OFFSET) | flag));
             b.putInt(at, Utf8.NULL_LENGTH);
             return at + Integer.BYTES;
         }

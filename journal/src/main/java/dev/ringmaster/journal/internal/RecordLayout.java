@@ -39,9 +39,18 @@ package dev.ringmaster.journal.internal;
  *  |  TTL nanos (int64), timeout nanos (int64), max retries        |
  *  |  (int32), task priority (int8), affinity key and target       |
  *  |  agent (strings), payload: int32 length (-1 = null) followed  |
- *  |  by that many bytes from the PayloadCodec                     |
+ *  |  by that many bytes from the PayloadCodec; version 2 adds     |
+ *  |  tenant and avoided agent (strings)                           |
  *  +---------------------------------------------------------------+
  * </pre>
+ *
+ * <p>Version 2 folds two events that always come together into one record, which halves the records of a task in
+ * the common case (the router encodes and the writer appends half as much). {@link #FLAG_ASSIGNED_FOLDED} on an
+ * ACCEPTED record: the task was placed as it arrived, and the record carries the assignment too (agent index, agent
+ * id, strategy, score and runner-up in their usual places, the assignment's nanoTime in the value field).
+ * {@link #FLAG_STARTED_FOLDED} on a COMPLETED or FAILED record: the attempt's STARTED is folded in (the same agent;
+ * the start's nanoTime in the score field, which these records do not use). Readers deliver a folded record as its
+ * two events, so nothing downstream sees the difference. Version 1 records are read as before.
  *
  * <p>Records are appended in batches, one Chronicle Queue document per batch: one document per record cost the
  * writer most of its time in Chronicle's per-document header and index work. A batch document starts with
@@ -54,7 +63,9 @@ package dev.ringmaster.journal.internal;
  */
 public final class RecordLayout
 {
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
+    /** The oldest record layout readers still take. */
+    public static final int OLDEST_VERSION = 1;
 
     /** Byte 0 of a batch document; a bare record has its event type, never 0, there. */
     public static final int BATCH_MARKER = 0;
@@ -89,6 +100,10 @@ public final class RecordLayout
     public static final int FLAG_PAYLOAD_UNENCODABLE = 1;
     /** The encoded payload exceeded the ring's largest message; the record has none. */
     public static final int FLAG_PAYLOAD_TOO_LARGE = 2;
+    /** Version 2, ACCEPTED: the record is also the task's ASSIGNED (see the class comment). */
+    public static final int FLAG_ASSIGNED_FOLDED = 4;
+    /** Version 2, COMPLETED or FAILED: the record is also the attempt's STARTED (see the class comment). */
+    public static final int FLAG_STARTED_FOLDED = 8;
 
     private RecordLayout()
     {
