@@ -48,6 +48,8 @@ public final class JournalReader implements AutoCloseable
     private long batchIndex;
     /** The record holds two events and the first was delivered: the next read delivers the second. */
     private boolean secondPending;
+    /** Set when Chronicle itself could not read a document: the tailer cannot step past it in that cycle file. */
+    private boolean documentUnreadable;
     private long fromEpochNanos = Long.MIN_VALUE;
 
     private JournalReader(final Path directory)
@@ -146,6 +148,7 @@ public final class JournalReader implements AutoCloseable
         tailer.toStart();
         batchPos = batchEnd = 0;
         secondPending = false;
+        documentUnreadable = false;
         fromEpochNanos = Long.MIN_VALUE;
         return this;
     }
@@ -159,6 +162,7 @@ public final class JournalReader implements AutoCloseable
         tailer.toStart();
         batchPos = batchEnd = 0;
         secondPending = false;
+        documentUnreadable = false;
         fromEpochNanos = epochMillis * 1_000_000L;
         final int length = queue.rollCycle().lengthInMillis();
         final int target = (int)Math.max(0, (epochMillis - queue.epoch()) / length);
@@ -186,6 +190,7 @@ public final class JournalReader implements AutoCloseable
     {
         batchPos = batchEnd = 0;
         secondPending = false;
+        documentUnreadable = false;
         return tailer.moveToIndex(index);
     }
 
@@ -215,6 +220,7 @@ public final class JournalReader implements AutoCloseable
             // a read of a mapped page past the end of a cut file faults; the JVM may raise it a little after the read
             // that faulted, outside readOne's own catch
             batchPos = batchEnd;
+            documentUnreadable = true;
             throw corrupt(tailer.index(), "Chronicle Queue cannot read it, the file ends early: " + e, e);
         }
         return delivered;
@@ -230,6 +236,55 @@ public final class JournalReader implements AutoCloseable
             total += n;
         }
         return total;
+    }
+
+    /**
+     * Delivers every readable record up to the current end, reading on past damage: a damaged record or batch is
+     * skipped to the next document, a document Chronicle cannot read to the next cycle file. Each damaged region goes
+     * to {@code onDamage}, in order, naming the file, the index and what is wrong.
+     *
+     * @return the number of records delivered.
+     */
+    public long readToEnd(final RecordHandler handler, final java.util.function.Consumer<JournalCorruptException> onDamage)
+    {
+        long total = 0;
+        while (true)
+        {
+            try
+            {
+                final long n = readToEnd(handler);
+                total += n;
+                return total;
+            }
+            catch (final JournalCorruptException e)
+            {
+                onDamage.accept(e);
+                if (!skipDamage())
+                {
+                    return total;
+                }
+            }
+        }
+    }
+
+    /** After damage: positions past it. @return false if nothing readable can follow (no later cycle file). */
+    private boolean skipDamage()
+    {
+        batchPos = batchEnd;
+        secondPending = false;
+        if (!documentUnreadable)
+        {
+            return true; // the damaged document was read whole: the tailer is already past it
+        }
+        documentUnreadable = false;
+        final int cycle = tailer.cycle();
+        final int last = queue.lastCycle();
+        if (last == Integer.MIN_VALUE || cycle >= last)
+        {
+            return false;
+        }
+        final Long next = queue.listCyclesBetween(cycle + 1, last).ceiling((long)cycle + 1);
+        return next != null && tailer.moveToCycle(next.intValue());
     }
 
     /** @return copies of every record up to the current end (allocates one event per record). */
@@ -293,6 +348,7 @@ public final class JournalReader implements AutoCloseable
         catch (final RuntimeException | InternalError e)
         {
             // Chronicle fails in many ways on a damaged file (bad header, length past the end, unmapped page)
+            documentUnreadable = true;
             throw corrupt(tailer.index(), "Chronicle Queue cannot read it: " + e, e);
         }
         if (length > 0 && scratch[0] == RecordLayout.BATCH_MARKER)

@@ -24,8 +24,10 @@ public final class Recovery
     }
 
     /**
-     * Reads the whole journal. A damaged file does not stop recovery: the plan holds what the sound part says and
-     * names the damage in {@link RecoveryPlan#corruption()}.
+     * Reads the whole journal, on past damage (see {@link JournalReader#readToEnd(RecordHandler, java.util.function.Consumer)}):
+     * the plan holds what the readable parts say, names the first damage in {@link RecoveryPlan#corruption()} and
+     * counts the damaged regions. A task whose terminal record lay in a damaged region is open in the plan (it may run
+     * twice); one whose acceptance lay there is unknown to it.
      *
      * @throws JournalException if there is no journal in {@code directory}, or it was written with another codec
      *     ({@link JournalInfo#payloadCodec}).
@@ -37,9 +39,10 @@ public final class Recovery
         final Map<Long, Object> open = new LinkedHashMap<>();
         final long[] counts = new long[4]; // records, max id, accepted, finished
         counts[1] = Long.MIN_VALUE;
-        JournalCorruptException corruption = null;
+        final List<JournalCorruptException> damage = new ArrayList<>();
         try (JournalReader reader = JournalReader.open(directory))
         {
+            // on past damage: the tasks journaled after it are found too, and their ids are reserved
             reader.readToEnd(r ->
             {
                 counts[0]++;
@@ -59,12 +62,9 @@ public final class Recovery
                     counts[3]++;
                     open.remove(id);
                 }
-            });
+            }, damage::add);
         }
-        catch (final JournalCorruptException e)
-        {
-            corruption = e;
-        }
+        final JournalCorruptException corruption = damage.isEmpty() ? null : damage.get(0);
         final List<Task> pending = new ArrayList<>();
         final List<String> unrecoverable = new ArrayList<>();
         for (final Object o : open.values())
@@ -81,7 +81,8 @@ public final class Recovery
         final long maxTaskId = counts[0] == 0 ? 0 : counts[1];
         // new tasks of this process must not reuse the ids of journaled ones, which recovery keeps
         Task.reserveIdsAbove(maxTaskId);
-        return new RecoveryPlan(pending, unrecoverable, counts[0], maxTaskId, corruption, counts[2], counts[3]);
+        return new RecoveryPlan(pending, unrecoverable, counts[0], maxTaskId, corruption, counts[2], counts[3],
+            damage.size());
     }
 
     /** @return the task, or a line saying why it cannot be rebuilt. */

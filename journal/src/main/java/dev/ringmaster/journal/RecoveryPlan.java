@@ -18,12 +18,13 @@ import java.util.concurrent.CompletableFuture;
  * @param unrecoverable tasks left open that cannot be rebuilt, one line each (id and why).
  * @param recordsRead   records read.
  * @param maxTaskId     the largest task id in the journal: new tasks should take ids above it (see README).
- * @param corruption    the damage that ended the scan early, or null if the whole journal was read.
+ * @param corruption    the first damage the scan found (it read on past it), or null if the journal is sound.
  * @param accepted      tasks accepted (a recovered task's second ACCEPTED record is the same task, counted once).
  * @param finished      terminal records read: accepted minus finished is what is open.
+ * @param damagedRegions damaged regions the scan read past (0 if {@code corruption} is null).
  */
 public record RecoveryPlan(List<Task> pending, List<String> unrecoverable, long recordsRead, long maxTaskId,
-                           JournalCorruptException corruption, long accepted, long finished)
+                           JournalCorruptException corruption, long accepted, long finished, int damagedRegions)
 {
     public RecoveryPlan
     {
@@ -35,7 +36,7 @@ public record RecoveryPlan(List<Task> pending, List<String> unrecoverable, long 
     public RecoveryPlan(final List<Task> pending, final List<String> unrecoverable, final long recordsRead,
                         final long maxTaskId, final JournalCorruptException corruption)
     {
-        this(pending, unrecoverable, recordsRead, maxTaskId, corruption, 0, 0);
+        this(pending, unrecoverable, recordsRead, maxTaskId, corruption, 0, 0, corruption == null ? 0 : 1);
     }
 
     /** @return the tasks left open: pending plus unrecoverable. */
@@ -52,24 +53,25 @@ public record RecoveryPlan(List<Task> pending, List<String> unrecoverable, long 
      *
      * @param maxWait how long to wait for room in the dispatcher per task.
      * @return one stage per pending task, in the same order.
-     * @throws IllegalStateException if the scan stopped at damage ({@link #corruption()}): tasks whose records lie
-     *     after it are not in this plan and would be lost without a word; repair or move the damaged file aside and
-     *     scan again, or accept the loss with {@link #redispatchAcceptingDamage}.
+     * @throws IllegalStateException if the scan found damage ({@link #corruption()}): tasks whose acceptance lies in a
+     *     damaged region are not in this plan and would be lost without a word; repair or move the damaged file aside
+     *     and scan again, or accept the loss with {@link #redispatchAcceptingDamage}.
      */
     public List<CompletableFuture<Long>> redispatch(final Journal journal, final Dispatcher dispatcher,
                                                     final Duration maxWait)
     {
         if (corruption != null)
         {
-            throw new IllegalStateException("recovery refused: the journal is damaged and the scan stopped there (" +
-                corruption.getMessage() + "); tasks journaled after the damage would be lost. Repair or move the " +
-                "damaged file aside and scan again, or call redispatchAcceptingDamage to dispatch what was read", corruption);
+            throw new IllegalStateException("recovery refused: the journal is damaged in " + damagedRegions +
+                " region(s), the first: " + corruption.getMessage() + "; tasks journaled in a damaged region would be " +
+                "lost without a word. Repair or move the damaged file aside and scan again, or call " +
+                "redispatchAcceptingDamage to dispatch what was read", corruption);
         }
         return redispatchAcceptingDamage(journal, dispatcher, maxWait);
     }
 
     /**
-     * As {@link #redispatch}, also when the scan stopped at damage: only the tasks read before it are dispatched.
+     * As {@link #redispatch}, also when the scan found damage: the open tasks read around it are dispatched.
      */
     public List<CompletableFuture<Long>> redispatchAcceptingDamage(final Journal journal, final Dispatcher dispatcher,
                                                                    final Duration maxWait)

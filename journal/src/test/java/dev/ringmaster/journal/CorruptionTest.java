@@ -51,6 +51,38 @@ class CorruptionTest
     }
 
     @Test
+    void readingGoesOnPastADamagedBatchReportsTheGapAndRecoveryReservesEveryIdAfterIt() throws IOException
+    {
+        writeJournal();
+        final Path file = cycleFile();
+        final long at = find(file, "payload-200");
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            raf.seek(at + 3);
+            raf.write('X');
+        }
+        final List<JournalEvent> read = new ArrayList<>();
+        final List<JournalCorruptException> gaps = new ArrayList<>();
+        try (JournalReader reader = JournalReader.open(dir))
+        {
+            reader.readToEnd(r -> read.add(r.toEvent()), gaps::add);
+        }
+        assertThat(gaps).hasSize(1);
+        assertThat(gaps.get(0)).hasMessageContaining(file.getFileName().toString()).hasMessageContaining("checksum mismatch");
+        // the damaged batch is lost, the batches after it are read: the last task's acceptance is there
+        assertThat(read.stream().noneMatch(e -> e.taskId() == 200 && e.type() == EventType.ACCEPTED)).isTrue();
+        assertThat(read.stream().anyMatch(e -> e.taskId() == TASKS - 1 && e.type() == EventType.ACCEPTED)).isTrue();
+
+        final RecoveryPlan plan = Recovery.scan(dir, PayloadCodec.standard());
+        assertThat(plan.corruption()).isNotNull();
+        assertThat(plan.damagedRegions()).isEqualTo(1);
+        assertThat(plan.maxTaskId()).as("ids after the damage are reserved too").isEqualTo(TASKS - 1);
+        assertThatThrownBy(() -> plan.redispatch(null, null, java.time.Duration.ofSeconds(1)))
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("recovery refused: the journal is damaged in 1 region(s)");
+    }
+
+    @Test
     void aTruncatedFileIsReportedAndTheRestIsRead() throws IOException
     {
         writeJournal();

@@ -36,8 +36,8 @@ import java.util.concurrent.Callable;
             + "demo's simulated fleet (journaled to the same directory) and wait for them.",
         ""},
     footer = {"", "The payload codec is the one the journal records (the demo's, or the standard one).",
-        "A damaged journal is not recovered unless --accept-damage: the tasks journaled after the damage would be "
-            + "lost without a word.",
+        "A damaged journal is read on past each damaged region, but not recovered unless --accept-damage: the tasks "
+            + "whose acceptance lies in a damaged region would be lost without a word.",
         "Exit code: 0 if every recovered task reached a terminal state, 1 if the journal is missing or damaged, a "
             + "task was refused or lost, or the journal failed; 2 for bad options.",
         "Examples: ringmaster recover /tmp/journal --dry-run",
@@ -58,7 +58,7 @@ public final class RecoverCommand implements Callable<Integer>
     boolean dryRun;
 
     @Option(names = "--accept-damage",
-        description = "Recover a damaged journal anyway: dispatch the open tasks read before the damage.")
+        description = "Recover a damaged journal anyway: dispatch the open tasks read around the damage.")
     boolean acceptDamage;
 
     @Option(names = "--json", description = "Print one JSON object on stdout instead of the text report.")
@@ -112,9 +112,10 @@ public final class RecoverCommand implements Callable<Integer>
         out.flush();
         if (refuse)
         {
-            err.println("error: recovery refused: " + plan.corruption().getMessage() + ". The tasks journaled after the " +
-                "damage would be lost without a word: restore or move the damaged file aside and run again, or run with " +
-                "--accept-damage to dispatch the " + plan.pending().size() + " open task(s) read before it");
+            err.println("error: recovery refused: the journal is damaged in " + plan.damagedRegions() + " region(s), the " +
+                "first: " + plan.corruption().getMessage() + ". The tasks whose acceptance lies in a damaged region " +
+                "would be lost without a word: restore or move the damaged file aside and run again, or run with " +
+                "--accept-damage to dispatch the " + plan.pending().size() + " open task(s) read around it");
         }
         else if (outcome != null && outcome.journalError() != null)
         {
@@ -144,7 +145,8 @@ public final class RecoverCommand implements Callable<Integer>
             s.append(String.format(Locale.ROOT, "    ... and %,d more (--json lists them all)%n",
                 plan.unrecoverable().size() - SHOWN_UNRECOVERABLE));
         }
-        s.append("  damage: ").append(plan.corruption() == null ? "none" : plan.corruption().getMessage()).append('\n');
+        s.append("  damage: ").append(plan.corruption() == null ? "none" : plan.damagedRegions() +
+            " region(s) read past, the first: " + plan.corruption().getMessage()).append('\n');
         s.append(String.format(Locale.ROOT, "  new task ids start above %d%n", plan.maxTaskId()));
         return s.toString();
     }
@@ -180,6 +182,7 @@ public final class RecoverCommand implements Callable<Integer>
             {
                 j.writeStringField("damage", plan.corruption().getMessage());
             }
+            j.writeNumberField("damaged_regions", plan.damagedRegions());
             j.writeBooleanField("dry_run", dryRun);
             j.writeBooleanField("refused_for_damage", refused);
             j.writeNumberField("recovered", outcome == null ? 0 : outcome.recovered());
