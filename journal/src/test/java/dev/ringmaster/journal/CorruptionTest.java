@@ -29,14 +29,7 @@ class CorruptionTest
     @Test
     void aChangedRecordBodyIsReportedWithItsFileAndTheRecordsBeforeItStayReadable() throws IOException
     {
-        writeJournal();
-        final Path file = cycleFile();
-        final long at = find(file, "payload-200");
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
-        {
-            raf.seek(at + 3);
-            raf.write('X');
-        }
+        final Path file = writeJournalAndChangeTask200();
         final List<JournalEvent> read = new ArrayList<>();
         try (JournalReader reader = JournalReader.open(dir))
         {
@@ -53,14 +46,7 @@ class CorruptionTest
     @Test
     void readingGoesOnPastADamagedBatchReportsTheGapAndRecoveryReservesEveryIdAfterIt() throws IOException
     {
-        writeJournal();
-        final Path file = cycleFile();
-        final long at = find(file, "payload-200");
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
-        {
-            raf.seek(at + 3);
-            raf.write('X');
-        }
+        final Path file = writeJournalAndChangeTask200();
         final List<JournalEvent> read = new ArrayList<>();
         final List<JournalCorruptException> gaps = new ArrayList<>();
         try (JournalReader reader = JournalReader.open(dir))
@@ -132,6 +118,20 @@ class CorruptionTest
         }
         assertThat(read).isNotEmpty();
         assertThat(error).isInstanceOf(JournalCorruptException.class).hasMessageContaining(file.getFileName().toString());
+    }
+
+    /** @return the cycle file, in which one byte of task 200's payload was changed after writing. */
+    private Path writeJournalAndChangeTask200() throws IOException
+    {
+        writeJournal();
+        final Path file = cycleFile();
+        final long at = find(file, "payload-200");
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            raf.seek(at + 3);
+            raf.write('X');
+        }
+        return file;
     }
 
     private void writeJournal()
