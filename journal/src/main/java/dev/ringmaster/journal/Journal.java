@@ -126,10 +126,12 @@ public final class Journal implements AutoCloseable
     /**
      * Opens (or creates) the journal and starts its writer thread.
      *
+     * @throws JournalException listing the JVM flags to add if the JVM lacks some ({@link JournalJvm}).
      * @throws IllegalStateException naming the directory if Chronicle cannot open it.
      */
     public static Journal open(final JournalConfig config)
     {
+        JournalJvm.prepare(); // before any Chronicle class loads: its static set-up reads these properties and flags
         try
         {
             return new Journal(config);

@@ -32,6 +32,7 @@ public final class JournalConfig
     /** @return settings for a journal in {@code directory} (created if missing), ASYNC, hourly cycles, kept forever. */
     public static JournalConfig at(final Path directory)
     {
+        JournalJvm.quietChronicle(); // before the defaults below load Chronicle's classes
         return new JournalConfig(directory);
     }
 

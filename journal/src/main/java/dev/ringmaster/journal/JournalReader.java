@@ -68,10 +68,12 @@ public final class JournalReader implements AutoCloseable
     /**
      * Opens the journal in {@code directory} for reading, positioned at its start.
      *
-     * @throws JournalException if the directory is missing, unreadable or holds no journal.
+     * @throws JournalException if the directory is missing, unreadable or holds no journal, or the JVM lacks flags
+     *     the journal needs ({@link JournalJvm}).
      */
     public static JournalReader open(final Path directory)
     {
+        JournalJvm.prepare();
         checkDirectory(directory);
         try
         {
