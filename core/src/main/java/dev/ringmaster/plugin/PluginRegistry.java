@@ -448,6 +448,12 @@ public final class PluginRegistry implements AutoCloseable
                     " is neither in the jar nor on the classpath; add it to the jar or remove the line"));
                 return null;
             }
+            catch (final UnsupportedClassVersionError e)
+            {
+                problems.add(new PluginProblem(label, className, "provider class " + className + " " +
+                    ClassFileVersions.explain(e)));
+                return null;
+            }
             catch (final LinkageError e)
             {
                 problems.add(new PluginProblem(label, className, "provider class " + className + " cannot be linked (" +
@@ -473,6 +479,12 @@ public final class PluginRegistry implements AutoCloseable
             {
                 problems.add(new PluginProblem(label, className, className + " failed to instantiate: " +
                     e.getCause() + "; fix its constructor"));
+            }
+            catch (final UnsupportedClassVersionError e)
+            {
+                // a class the provider uses, not the provider itself, is the one compiled for a newer Java
+                problems.add(new PluginProblem(label, className, className + " failed to instantiate: " +
+                    ClassFileVersions.explain(e)));
             }
             catch (final ReflectiveOperationException | RuntimeException | LinkageError e)
             {

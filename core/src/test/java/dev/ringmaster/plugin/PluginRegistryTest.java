@@ -156,6 +156,31 @@ class PluginRegistryTest
     }
 
     @Test
+    void aProviderCompiledForANewerJavaIsReportedWithTheReleaseToCompileFor() throws IOException
+    {
+        final int feature = Runtime.version().feature();
+        // 65 is Java 21; on a JVM that reads 65, one version beyond what it reads
+        final int major = Math.max(65, feature + 45);
+        jar().services(ROUTING_STRATEGY, "com.acme.FutureProvider", LAST_FREE)
+            .classOfVersion("com.acme.FutureProvider", major).writeTo(dir.resolve("future.jar"));
+
+        try (PluginRegistry registry = PluginRegistry.load(dir))
+        {
+            assertThat(registry.report().problems()).singleElement().satisfies(p ->
+            {
+                assertThat(p.jar()).isEqualTo("future.jar");
+                assertThat(p.name()).isEqualTo("com.acme.FutureProvider");
+                assertThat(p.message())
+                    .contains("is compiled for Java " + (major - 44) + " (class file version " + major)
+                    .contains("this JVM is Java " + feature + ", which reads class file versions up to " + (feature + 44))
+                    .contains("compile the plugin for release " + feature)
+                    .doesNotContain("shade");
+            });
+            assertThat(registry.strategies()).as("the jar's other provider still loads").containsOnlyKeys("last-free");
+        }
+    }
+
+    @Test
     void aNameTakenByTheClasspathIsReportedAndTheClasspathKeepsIt() throws IOException
     {
         jar().services(ROUTING_STRATEGY, TestProviders.LastFreeImpostor.class.getName(), SECOND)
