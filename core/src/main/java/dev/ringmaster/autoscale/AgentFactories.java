@@ -1,5 +1,7 @@
 package dev.ringmaster.autoscale;
 
+import dev.ringmaster.plugin.PluginKind;
+import dev.ringmaster.plugin.ServiceProviders;
 import dev.ringmaster.spi.AgentFactory;
 import dev.ringmaster.spi.AgentFactoryProvider;
 
@@ -69,7 +71,9 @@ public final class AgentFactories
                 new ArrayList<>(all.keySet()) + (all.isEmpty() ?
                 " (none found: put ringmaster-plugins or an agent factory plugin jar on the classpath)" : ""));
         }
-        final AgentFactory factory = provider.create(type, Map.copyOf(options));
+        final Map<String, String> copy = Map.copyOf(options);
+        final AgentFactory factory = ServiceProviders.create(PluginKind.AGENT_FACTORY, name, provider,
+            ServiceProviders.origin(provider.getClass()), () -> provider.create(type, copy));
         if (!type.equals(factory.type()))
         {
             throw new IllegalStateException("agent factory '" + name + "' was asked for type '" + type +

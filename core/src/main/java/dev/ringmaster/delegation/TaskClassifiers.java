@@ -1,5 +1,7 @@
 package dev.ringmaster.delegation;
 
+import dev.ringmaster.plugin.PluginKind;
+import dev.ringmaster.plugin.ServiceProviders;
 import dev.ringmaster.spi.TaskClassifier;
 import dev.ringmaster.spi.TaskClassifierProvider;
 
@@ -69,7 +71,8 @@ public final class TaskClassifiers
                 new ArrayList<>(all.keySet()) + (all.isEmpty() ? " (none found: put a classifier plugin jar that " +
                 "registers " + TaskClassifierProvider.class.getName() + " on the classpath)" : ""));
         }
-        return provider.create();
+        return ServiceProviders.create(PluginKind.TASK_CLASSIFIER, name, provider,
+            ServiceProviders.origin(provider.getClass()), provider::create);
     }
 
     /** @return the names of every classifier visible to the class loader, sorted. */

@@ -1,5 +1,7 @@
 package dev.ringmaster.routing;
 
+import dev.ringmaster.plugin.PluginKind;
+import dev.ringmaster.plugin.ServiceProviders;
 import dev.ringmaster.spi.RoutingStrategy;
 import dev.ringmaster.spi.RoutingStrategyProvider;
 
@@ -66,7 +68,8 @@ public final class RoutingStrategies
                 new ArrayList<>(all.keySet()) + (all.isEmpty() ?
                 " (none found: put ringmaster-plugins or a strategy plugin jar on the classpath)" : ""));
         }
-        return provider.create();
+        return ServiceProviders.create(PluginKind.ROUTING_STRATEGY, name, provider,
+            ServiceProviders.origin(provider.getClass()), provider::create);
     }
 
     /** @return the names of every strategy visible to the class loader, sorted. */

@@ -181,6 +181,34 @@ class PluginRegistryTest
     }
 
     @Test
+    void aProviderWhoseCreateThrowsIsNamedWithItsJarByEveryLookup() throws IOException
+    {
+        final Path jar = jar().services(ROUTING_STRATEGY, TestProviders.CreateFails.class.getName(), LAST_FREE)
+            .writeTo(dir.resolve("fails.jar"));
+
+        try (PluginRegistry registry = PluginRegistry.load(dir))
+        {
+            assertThat(registry.report().problems()).as("it loads; only create() fails").isEmpty();
+            assertThatThrownBy(() -> registry.createStrategy("create-fails"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("the routing strategy 'create-fails' (" + TestProviders.CreateFails.class.getName() +
+                    " from " + jar + ") is broken: its create() threw java.lang.IllegalStateException: boom in create")
+                .hasMessageContaining("fix its create() and rebuild " + jar + ", or choose another routing strategy");
+            final LoadedPlugin broken = registry.report().loaded(ROUTING_STRATEGY).stream()
+                .filter(p -> p.name().equals("create-fails")).findFirst().orElseThrow();
+            assertThat(registry.tryCreating(broken)).hasValueSatisfying(why -> assertThat(why).contains("boom in create"));
+            final LoadedPlugin good = registry.report().loaded(ROUTING_STRATEGY).stream()
+                .filter(p -> p.name().equals("last-free")).findFirst().orElseThrow();
+            assertThat(registry.tryCreating(good)).isEmpty();
+            // the lookup by name on a class loader names the provider's class and where it was loaded from
+            assertThatThrownBy(() -> RoutingStrategies.create("create-fails", registry.classLoader()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("the routing strategy 'create-fails' (" + TestProviders.CreateFails.class.getName())
+                .hasMessageContaining("boom in create").hasMessageContaining("fix its create()");
+        }
+    }
+
+    @Test
     void aNameTakenByTheClasspathIsReportedAndTheClasspathKeepsIt() throws IOException
     {
         jar().services(ROUTING_STRATEGY, TestProviders.LastFreeImpostor.class.getName(), SECOND)

@@ -108,6 +108,8 @@ public final class DemoCommand implements Callable<Integer>
                 (available.isEmpty() ? "none is installed: put ringmaster-plugins on the classpath" :
                     "choose one of " + String.join(", ", available) + ", e.g. --strategy " + available.get(0)));
         }
+        // a provider whose create() throws fails here, naming its jar, before a journal is opened for nothing
+        registry.createStrategy(strategy);
         final DemoSettings settings = new DemoSettings(tasks, strategy, seed, producers,
             workers == null ? 0 : workers, queueCapacity, 0.0005, Duration.ofSeconds(30));
         final DemoReport report = DemoRun.run(settings, journal, durability, registry.classLoader());

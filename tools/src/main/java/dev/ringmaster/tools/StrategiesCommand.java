@@ -24,7 +24,8 @@ import java.util.concurrent.Callable;
     versionProvider = RingmasterCli.Version.class,
     description = {"List the routing strategies on the classpath, and with --plugins in a plugins directory, one per "
         + "line: the name to pass to 'demo --strategy', where it comes from ('classpath' or its jar), then what it "
-        + "optimizes and its cost per decision. Jars that cannot be used are listed on stderr with the fix."},
+        + "optimizes and its cost per decision, or BROKEN and why if it cannot create a strategy. Jars that cannot be "
+        + "used are listed on stderr with the fix."},
     footer = {"", "Exit code: 0 if at least one strategy was found, 1 if none, 2 for a bad --plugins directory."})
 public final class StrategiesCommand implements Callable<Integer>
 {
@@ -61,7 +62,9 @@ public final class StrategiesCommand implements Callable<Integer>
             final PrintWriter out = spec.commandLine().getOut();
             for (final LoadedPlugin p : available)
             {
-                out.printf("%-" + nameWidth + "s  %-" + originWidth + "s  %s%n", p.name(), p.origin(), p.description());
+                // a provider whose create() throws loads fine; only making one shows that --strategy would fail
+                final String description = registry.tryCreating(p).map(why -> "BROKEN: " + why).orElse(p.description());
+                out.printf("%-" + nameWidth + "s  %-" + originWidth + "s  %s%n", p.name(), p.origin(), description);
             }
             out.flush();
             return 0;
