@@ -81,6 +81,19 @@ class JournalCommandsTest
     }
 
     @Test
+    void aNegativeOrNonNumericTaskIdIsAUsageError()
+    {
+        final DemoCommandTest.Run negative = run("audit", tmp.toString(), "-1");
+        assertThat(negative.exitCode()).isEqualTo(2);
+        assertThat(negative.err()).contains("task id -1 is negative; task ids are 0 or more")
+            .contains("--from 0").contains("audit --help");
+
+        final DemoCommandTest.Run word = run("audit", tmp.toString(), "seven");
+        assertThat(word.exitCode()).isEqualTo(2);
+        assertThat(word.err()).contains("'seven' is not a task id; give a whole number such as 42");
+    }
+
+    @Test
     void aMissingJournalIsAClearErrorWithExitCode1()
     {
         final Path missing = tmp.resolve("nope");
