@@ -1,6 +1,7 @@
 package dev.ringmaster.plugin;
 
 import dev.ringmaster.autoscale.AgentFactories;
+import dev.ringmaster.delegation.TaskClassifiers;
 import dev.ringmaster.dispatch.Dispatcher;
 import dev.ringmaster.dispatch.TaskResult;
 import dev.ringmaster.dispatch.TerminalState;
@@ -11,7 +12,9 @@ import dev.ringmaster.spi.AgentAdapter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
@@ -209,6 +212,41 @@ class PluginRegistryTest
     }
 
     @Test
+    void theLookupsOnAPlainClassLoaderSkipABadProviderWithAWarningAndGoOn() throws IOException
+    {
+        try (URLClassLoader loader = classpathWith("com.acme.Missing", TestProviders.Exploding.class.getName(), LAST_FREE,
+            TestProviders.LastFreeImpostor.class.getName(), TestProviders.BlankName.class.getName(), SECOND))
+        {
+            final Map<String, ?>[] found = new Map[1];
+            final String logs = logsOf(() -> found[0] = RoutingStrategies.available(loader));
+
+            assertThat(found[0]).containsOnlyKeys("last-free", "second");
+            assertThat(found[0].get("last-free")).isInstanceOf(TestProviders.LastFree.class);
+            assertThat(logs)
+                .contains("routing strategy plugin skipped: ")
+                .contains("com.acme.Missing not found")
+                .contains(TestProviders.Exploding.class.getName() + " could not be instantiated")
+                .contains("boom in the constructor")
+                .contains("fix the provider class, or remove its line from " + ROUTING_STRATEGY.servicesFile())
+                .contains(TestProviders.LastFreeImpostor.class.getName()).contains("is named 'last-free', which " + LAST_FREE)
+                .contains("rename one of the two")
+                .contains(TestProviders.BlankName.class.getName() + " from ").contains("name() returned ' '");
+            assertThat(RoutingStrategies.create("second", loader)).as("the lookup by name goes on too").isNotNull();
+        }
+        try (URLClassLoader loader = classpathWith(AGENT_FACTORY, "com.acme.MissingFactory",
+            TestProviders.EchoFactory.class.getName()))
+        {
+            final String logs = logsOf(() -> assertThat(AgentFactories.available(loader)).containsOnlyKeys("test-echo"));
+            assertThat(logs).contains("agent factory plugin skipped: ").contains("com.acme.MissingFactory not found");
+        }
+        try (URLClassLoader loader = classpathWith(PluginKind.TASK_CLASSIFIER, "com.acme.MissingClassifier"))
+        {
+            final String logs = logsOf(() -> assertThat(TaskClassifiers.available(loader)).doesNotContainKey(""));
+            assertThat(logs).contains("task classifier plugin skipped: ").contains("com.acme.MissingClassifier not found");
+        }
+    }
+
+    @Test
     void aNameTakenByTheClasspathIsReportedAndTheClasspathKeepsIt() throws IOException
     {
         jar().services(ROUTING_STRATEGY, TestProviders.LastFreeImpostor.class.getName(), SECOND)
@@ -310,10 +348,32 @@ class PluginRegistryTest
     /** @return a loader whose classpath registers the given strategy providers, standing in for the host's. */
     private URLClassLoader classpathWith(final String... providers) throws IOException
     {
+        return classpathWith(ROUTING_STRATEGY, providers);
+    }
+
+    private URLClassLoader classpathWith(final PluginKind kind, final String... providers) throws IOException
+    {
         final Path root = Files.createDirectories(dir.resolve("classpath-root"));
-        final Path services = root.resolve(ROUTING_STRATEGY.servicesFile());
+        final Path services = root.resolve(kind.servicesFile());
         Files.createDirectories(services.getParent());
         Files.writeString(services, String.join("\n", providers) + "\n");
         return new URLClassLoader(new URL[] {root.toUri().toURL()}, PluginRegistry.class.getClassLoader());
+    }
+
+    /** @return what {@code lookup} logged (slf4j-simple writes to System.err, looked up at each write). */
+    private static String logsOf(final Runnable lookup)
+    {
+        final PrintStream stderr = System.err;
+        final ByteArrayOutputStream logs = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(logs, true, StandardCharsets.UTF_8));
+        try
+        {
+            lookup.run();
+        }
+        finally
+        {
+            System.setErr(stderr);
+        }
+        return logs.toString(StandardCharsets.UTF_8);
     }
 }
