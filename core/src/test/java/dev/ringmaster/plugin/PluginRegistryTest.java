@@ -78,7 +78,7 @@ class PluginRegistryTest
     {
         try (URLClassLoader classpath = classpathWith(LAST_FREE); PluginRegistry registry = PluginRegistry.load(dir, classpath))
         {
-            assertThat(registry.report().loaded()).singleElement().satisfies(p ->
+            assertThat(registry.report().loaded(ROUTING_STRATEGY)).singleElement().satisfies(p ->
             {
                 assertThat(p.origin()).isEqualTo(LoadedPlugin.CLASSPATH);
                 assertThat(p.fromJar()).isFalse();
@@ -261,7 +261,7 @@ class PluginRegistryTest
                 assertThat(p.message()).contains("already taken by " + LAST_FREE + " from classpath")
                     .contains("rename");
             });
-            assertThat(registry.report().loaded()).extracting(LoadedPlugin::name, LoadedPlugin::origin)
+            assertThat(registry.report().loaded(ROUTING_STRATEGY)).extracting(LoadedPlugin::name, LoadedPlugin::origin)
                 .containsExactly(tuple("last-free", "classpath"),
                     tuple("second", dir.resolve("clash.jar").toString()));
             assertThat(registry.createStrategy("last-free").getClass().getName()).startsWith(LAST_FREE);
@@ -285,7 +285,7 @@ class PluginRegistryTest
                 assertThat(p.name()).isEqualTo("last-free");
                 assertThat(p.message()).contains("from " + dir.resolve("a.jar"));
             });
-            assertThat(registry.report().loaded()).singleElement()
+            assertThat(registry.report().loaded(ROUTING_STRATEGY)).singleElement()
                 .extracting(LoadedPlugin::origin).isEqualTo(dir.resolve("a.jar").toString());
             assertThat(registry.openJarLoaders()).as("b.jar's loader is closed").isEqualTo(1);
         }
