@@ -4,50 +4,83 @@ import dev.ringmaster.dispatch.Dispatcher;
 import dev.ringmaster.plugin.PluginProblem;
 import dev.ringmaster.plugin.PluginRegistry;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * What the commands with {@code --plugins DIR} share: loading the registry, turning a bad directory into a usage
- * error (exit 2) and printing skipped jars as warnings on stderr; stateless, each call is used from one thread.
+ * The {@code --plugins DIR} option, a picocli mixin of every command that finds plugins by name: it loads the
+ * registry, turns a bad directory into a usage error (exit 2) and prints skipped jars as warnings on stderr; picocli
+ * creates one per command execution, used from the executing thread.
  */
 final class PluginsOption
 {
-    private PluginsOption()
-    {
-    }
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
+
+    @Option(names = "--plugins", paramLabel = "DIR",
+        description = "Also load plugins from every *.jar in DIR, each in its own class loader; jars that cannot be "
+            + "used are skipped with a warning on stderr (default: the classpath only).")
+    Path directory;
 
     /**
-     * @param directory the value of --plugins, or null for the classpath only.
-     * @return the plugins on the CLI's classpath and in the directory's jars; close it when the command is done.
+     * @return the plugins on the CLI's classpath and in the directory's jars, after a warning line on stderr for each
+     *     jar or plugin skipped; close it when what was created from it has stopped.
      * @throws ParameterException if the directory is missing or not a directory.
      */
-    static PluginRegistry load(final CommandSpec spec, final Path directory)
+    PluginRegistry open()
     {
+        final PluginRegistry registry;
         try
         {
-            return PluginRegistry.load(directory, Dispatcher.class.getClassLoader());
+            registry = PluginRegistry.load(directory, Dispatcher.class.getClassLoader());
         }
         catch (final IllegalArgumentException e)
         {
             throw new ParameterException(spec.commandLine(), e.getMessage() + " (--plugins)");
         }
+        if (!registry.report().problems().isEmpty())
+        {
+            final PrintWriter err = spec.commandLine().getErr();
+            for (final PluginProblem problem : registry.report().problems())
+            {
+                err.println("warning: plugin skipped: " + problem);
+            }
+            err.flush();
+        }
+        return registry;
     }
 
-    /** Prints one warning line per skipped jar or plugin, naming the jar, the plugin and the fix. */
-    static void warnAboutProblems(final CommandSpec spec, final PluginRegistry registry)
+    /**
+     * Checks the strategies asked for before anything is started (a journal opened, a server bound): each must exist
+     * and make an instance.
+     *
+     * @param names  the strategies asked for.
+     * @param option the option they came from, for the message, e.g. "--strategy".
+     * @throws ParameterException    naming the first unknown strategy and the ones there are.
+     * @throws IllegalStateException naming a strategy whose create() fails, its jar and the fix.
+     */
+    void requireStrategies(final PluginRegistry registry, final List<String> names, final String option)
     {
-        if (registry.report().problems().isEmpty())
+        final List<String> available = new ArrayList<>(registry.strategies().keySet());
+        for (final String name : names)
         {
-            return;
+            if (!available.contains(name))
+            {
+                throw new ParameterException(spec.commandLine(), "unknown strategy '" + name + "' for " + option +
+                    "; " + (available.isEmpty() ? "none is installed: put ringmaster-plugins on the classpath" :
+                    "choose one of " + String.join(", ", available) + ", e.g. " + option + " " + available.get(0)) +
+                    (directory == null ? " (a strategy from a plugin jar needs --plugins DIR)" : ""));
+            }
         }
-        final PrintWriter err = spec.commandLine().getErr();
-        for (final PluginProblem problem : registry.report().problems())
+        for (final String name : names)
         {
-            err.println("warning: plugin skipped: " + problem);
+            registry.createStrategy(name);
         }
-        err.flush();
     }
 }

@@ -5,11 +5,10 @@ import dev.ringmaster.plugin.PluginKind;
 import dev.ringmaster.plugin.PluginRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -32,16 +31,14 @@ public final class StrategiesCommand implements Callable<Integer>
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--plugins", paramLabel = "DIR",
-        description = "Also load plugins from every *.jar in DIR, each in its own class loader.")
-    Path plugins;
+    @Mixin
+    PluginsOption plugins;
 
     @Override
     public Integer call()
     {
-        try (PluginRegistry registry = PluginsOption.load(spec, plugins))
+        try (PluginRegistry registry = plugins.open())
         {
-            PluginsOption.warnAboutProblems(spec, registry);
             final List<LoadedPlugin> available = registry.report().loaded(PluginKind.ROUTING_STRATEGY).stream()
                 .sorted(Comparator.comparing(LoadedPlugin::name)).toList();
             if (available.isEmpty())

@@ -118,6 +118,48 @@ class PluginsOptionTest
     }
 
     @Test
+    void serveAndSimulateUseAStrategyFromAJar() throws IOException
+    {
+        pluginJar();
+
+        final DemoCommandTest.Run serve = DemoCommandTest.run("serve", "--plugins", dir.toString(), "--strategy",
+            JarOnlyStrategy.NAME, "--port", "0", "--duration", "1", "--rate", "200", "--token", "t0ken");
+        assertThat(serve.exitCode()).as("stderr: %s", serve.err()).isZero();
+        assertThat(serve.out()).contains("strategy " + JarOnlyStrategy.NAME + ",");
+
+        final DemoCommandTest.Run simulate = DemoCommandTest.run("simulate", "--plugins", dir.toString(), "--strategies",
+            JarOnlyStrategy.NAME + ",round-robin", "--tasks", "200", "--scenario", "homogeneous", "--json");
+        assertThat(simulate.exitCode()).as("stderr: %s", simulate.err()).isZero();
+        assertThat(simulate.out()).contains("\"strategy\":\"" + JarOnlyStrategy.NAME + "\"")
+            .contains("\"strategy\":\"round-robin\"");
+    }
+
+    @Test
+    void serveAndSimulateRefuseAnUnknownOrBrokenStrategyBeforeStarting() throws IOException
+    {
+        final Path jar = pluginJar("broken.jar", JarOnlyStrategy.BrokenProvider.class);
+
+        final DemoCommandTest.Run unknown = DemoCommandTest.run("simulate", "--strategies", JarOnlyStrategy.NAME,
+            "--tasks", "200");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err()).contains("unknown strategy '" + JarOnlyStrategy.NAME + "' for --strategies; " +
+            "choose one of ").contains("(a strategy from a plugin jar needs --plugins DIR)");
+
+        final DemoCommandTest.Run broken = DemoCommandTest.run("simulate", "--plugins", dir.toString(), "--strategies",
+            JarOnlyStrategy.BrokenProvider.NAME, "--tasks", "200");
+        assertThat(broken.exitCode()).isEqualTo(1);
+        assertThat(broken.err()).contains("error: the routing strategy '" + JarOnlyStrategy.BrokenProvider.NAME + "'")
+            .contains("from " + jar + ") is broken").contains("boom in create");
+
+        final DemoCommandTest.Run serve = DemoCommandTest.run("serve", "--plugins", dir.toString(), "--strategy",
+            JarOnlyStrategy.BrokenProvider.NAME, "--port", "0", "--duration", "1", "--journal",
+            dir.resolve("journal").toString());
+        assertThat(serve.exitCode()).isEqualTo(1);
+        assertThat(serve.err()).contains("from " + jar + ") is broken").contains("boom in create");
+        assertThat(dir.resolve("journal")).as("refused before the journal is opened").doesNotExist();
+    }
+
+    @Test
     void withoutPluginsTheJarsStrategyIsUnknown() throws IOException
     {
         pluginJar();
