@@ -3,12 +3,16 @@ package dev.ringmaster.plugin;
 import dev.ringmaster.autoscale.AgentFactories;
 import dev.ringmaster.delegation.TaskClassifiers;
 import dev.ringmaster.dispatch.Dispatcher;
+import dev.ringmaster.dispatch.Supervision;
 import dev.ringmaster.dispatch.TaskResult;
 import dev.ringmaster.dispatch.TerminalState;
 import dev.ringmaster.model.AgentSpec;
 import dev.ringmaster.model.Task;
 import dev.ringmaster.routing.RoutingStrategies;
 import dev.ringmaster.spi.AgentAdapter;
+import dev.ringmaster.spi.AgentTelemetry;
+import dev.ringmaster.spi.Completion;
+import dev.ringmaster.spi.TaskView;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -338,6 +342,56 @@ class PluginRegistryTest
             assertThat(result.state()).isEqualTo(TerminalState.COMPLETED);
             assertThat(result.agentId()).as("last-free picks the last candidate").isEqualTo("a2");
             assertThat(dispatcher.strategy()).isEqualTo("last-free");
+        }
+        finally
+        {
+            assertThat(dispatcher.drain(Duration.ofSeconds(10))).isTrue();
+        }
+    }
+
+    @Test
+    void theDispatcherBuilderPicksAnAgentFactoryByNameAndListsTheKnownOnesForAnUnknownName() throws Exception
+    {
+        jar().services(AGENT_FACTORY, TestProviders.EchoFactory.class.getName()).writeTo(dir.resolve("echo.jar"));
+        final AgentAdapter failsToStart = new AgentAdapter()
+        {
+            @Override
+            public void execute(final TaskView task, final Completion completion, final AgentTelemetry telemetry)
+            {
+                completion.fail(new IllegalStateException("never started"));
+            }
+
+            @Override
+            public void start()
+            {
+                throw new IllegalStateException("cannot load the model");
+            }
+        };
+
+        assertThatThrownBy(() -> Dispatcher.builder()
+            .agent(AgentSpec.builder("a1", "coder").build(), AgentAdapter.sync(t -> "a1"))
+            .strategy(new TestProviders.LastFree().create())
+            .agentFactory("nope", "coder", Map.of())
+            .pluginDirectory(dir)
+            .build())
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("unknown agent factory 'nope'; available: [test-echo]");
+
+        // the crashed agent is restarted through the factory found by name: the echo plugin answers with the payload
+        final Dispatcher dispatcher = Dispatcher.builder()
+            .agent(AgentSpec.builder("broken", "coder").capacity(2).build(), failsToStart)
+            .strategy(new TestProviders.LastFree().create())
+            .supervision(new Supervision(3, Duration.ofMillis(10), Duration.ofMillis(100)))
+            .pluginDirectory(dir)
+            .agentFactory("test-echo", "coder", Map.of())
+            .build().start();
+        try
+        {
+            final TaskResult result = dispatcher.submitAsync(Task.builder("coder").payload("hello").build())
+                .get(10, TimeUnit.SECONDS);
+            assertThat(result.state()).isEqualTo(TerminalState.COMPLETED);
+            assertThat(result.result()).isEqualTo("hello");
+            assertThat(dispatcher.restarts()).isEqualTo(1);
         }
         finally
         {
