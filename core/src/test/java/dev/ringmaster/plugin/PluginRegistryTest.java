@@ -10,9 +10,7 @@ import dev.ringmaster.model.AgentSpec;
 import dev.ringmaster.model.Task;
 import dev.ringmaster.routing.RoutingStrategies;
 import dev.ringmaster.spi.AgentAdapter;
-import dev.ringmaster.spi.AgentTelemetry;
-import dev.ringmaster.spi.Completion;
-import dev.ringmaster.spi.TaskView;
+import dev.ringmaster.testing.TestAdapters;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -353,20 +351,6 @@ class PluginRegistryTest
     void theDispatcherBuilderPicksAnAgentFactoryByNameAndListsTheKnownOnesForAnUnknownName() throws Exception
     {
         jar().services(AGENT_FACTORY, TestProviders.EchoFactory.class.getName()).writeTo(dir.resolve("echo.jar"));
-        final AgentAdapter failsToStart = new AgentAdapter()
-        {
-            @Override
-            public void execute(final TaskView task, final Completion completion, final AgentTelemetry telemetry)
-            {
-                completion.fail(new IllegalStateException("never started"));
-            }
-
-            @Override
-            public void start()
-            {
-                throw new IllegalStateException("cannot load the model");
-            }
-        };
 
         assertThatThrownBy(() -> Dispatcher.builder()
             .agent(AgentSpec.builder("a1", "coder").build(), AgentAdapter.sync(t -> "a1"))
@@ -379,7 +363,8 @@ class PluginRegistryTest
 
         // the crashed agent is restarted through the factory found by name: the echo plugin answers with the payload
         final Dispatcher dispatcher = Dispatcher.builder()
-            .agent(AgentSpec.builder("broken", "coder").capacity(2).build(), failsToStart)
+            .agent(AgentSpec.builder("broken", "coder").capacity(2).build(),
+                TestAdapters.failingToStart("cannot load the model"))
             .strategy(new TestProviders.LastFree().create())
             .supervision(new Supervision(3, Duration.ofMillis(10), Duration.ofMillis(100)))
             .pluginDirectory(dir)
