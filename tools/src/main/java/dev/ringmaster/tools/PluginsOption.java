@@ -1,6 +1,7 @@
 package dev.ringmaster.tools;
 
 import dev.ringmaster.dispatch.Dispatcher;
+import dev.ringmaster.plugin.LoadedPlugin;
 import dev.ringmaster.plugin.PluginProblem;
 import dev.ringmaster.plugin.PluginRegistry;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,15 +36,7 @@ final class PluginsOption
      */
     PluginRegistry open()
     {
-        final PluginRegistry registry;
-        try
-        {
-            registry = PluginRegistry.load(directory, Dispatcher.class.getClassLoader());
-        }
-        catch (final IllegalArgumentException e)
-        {
-            throw new ParameterException(spec.commandLine(), e.getMessage() + " (--plugins)");
-        }
+        final PluginRegistry registry = load();
         if (!registry.report().problems().isEmpty())
         {
             final PrintWriter err = spec.commandLine().getErr();
@@ -54,6 +47,46 @@ final class PluginsOption
             err.flush();
         }
         return registry;
+    }
+
+    /**
+     * As {@link #open()} without the warnings, for a command that lists the skipped jars itself.
+     *
+     * @throws ParameterException if the directory is missing or not a directory.
+     */
+    PluginRegistry load()
+    {
+        try
+        {
+            return PluginRegistry.load(directory, Dispatcher.class.getClassLoader());
+        }
+        catch (final IllegalArgumentException e)
+        {
+            throw new ParameterException(spec.commandLine(), e.getMessage() + " (--plugins)");
+        }
+    }
+
+    /**
+     * Prints one line per plugin, in aligned columns: its name, its origin ('classpath' or its jar), then its
+     * description, or BROKEN and why if it loads but cannot create what it provides.
+     */
+    static void printTable(final PrintWriter out, final String indent, final PluginRegistry registry,
+                           final List<LoadedPlugin> loaded)
+    {
+        int nameWidth = 0;
+        int originWidth = 0;
+        for (final LoadedPlugin p : loaded)
+        {
+            nameWidth = Math.max(nameWidth, p.name().length());
+            originWidth = Math.max(originWidth, p.origin().length());
+        }
+        for (final LoadedPlugin p : loaded)
+        {
+            // a provider whose create() throws loads fine; only making one shows that selecting it would fail
+            final String description = registry.tryCreating(p).map(why -> "BROKEN: " + why).orElse(p.description());
+            out.printf("%s%-" + nameWidth + "s  %-" + originWidth + "s  %s%n", indent, p.name(), p.origin(),
+                description);
+        }
     }
 
     /**

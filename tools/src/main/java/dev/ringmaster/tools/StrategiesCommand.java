@@ -49,20 +49,8 @@ public final class StrategiesCommand implements Callable<Integer>
                 err.flush();
                 return 1;
             }
-            int nameWidth = 0;
-            int originWidth = 0;
-            for (final LoadedPlugin p : available)
-            {
-                nameWidth = Math.max(nameWidth, p.name().length());
-                originWidth = Math.max(originWidth, p.origin().length());
-            }
             final PrintWriter out = spec.commandLine().getOut();
-            for (final LoadedPlugin p : available)
-            {
-                // a provider whose create() throws loads fine; only making one shows that --strategy would fail
-                final String description = registry.tryCreating(p).map(why -> "BROKEN: " + why).orElse(p.description());
-                out.printf("%-" + nameWidth + "s  %-" + originWidth + "s  %s%n", p.name(), p.origin(), description);
-            }
+            PluginsOption.printTable(out, "", registry, available);
             out.flush();
             return 0;
         }
