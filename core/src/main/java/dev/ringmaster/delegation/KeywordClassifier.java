@@ -2,6 +2,7 @@ package dev.ringmaster.delegation;
 
 import dev.ringmaster.model.Task;
 import dev.ringmaster.spi.TaskClassifier;
+import dev.ringmaster.spi.TaskClassifierProvider;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -53,6 +54,37 @@ public final class KeywordClassifier implements TaskClassifier
     public String name()
     {
         return name;
+    }
+
+    /**
+     * The {@link java.util.ServiceLoader} registration, named {@value #NAME}: a classifier for the agent types of the
+     * demo fleet (coder, reviewer, researcher); for other types build one with {@link #builder}. Stateless and
+     * thread-safe.
+     */
+    public static final class Provider implements TaskClassifierProvider
+    {
+        /** The name to select it by, e.g. {@code TaskClassifiers.create("keywords", loader)}. */
+        public static final String NAME = "keywords";
+
+        @Override
+        public String name()
+        {
+            return NAME;
+        }
+
+        @Override
+        public String description()
+        {
+            return "payload text: 'review' -> reviewer, 'research' or 'investigate' -> researcher, else coder; "
+                + "O(rules x payload length)";
+        }
+
+        @Override
+        public TaskClassifier create()
+        {
+            return builder(NAME).rule("review", "reviewer").rule("research", "researcher")
+                .rule("investigate", "researcher").fallback("coder").build();
+        }
     }
 
     /** Collects rules in order; not thread-safe, use from one thread. */

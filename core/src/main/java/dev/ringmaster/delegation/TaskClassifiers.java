@@ -1,14 +1,14 @@
 package dev.ringmaster.delegation;
 
+import dev.ringmaster.plugin.PluginKind;
+import dev.ringmaster.plugin.ServiceProviders;
 import dev.ringmaster.spi.TaskClassifier;
 import dev.ringmaster.spi.TaskClassifierProvider;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
-import java.util.TreeMap;
 
 /**
  * Finds task classifiers by name through {@link ServiceLoader}, as routing strategies are found; stateless, every
@@ -21,38 +21,12 @@ public final class TaskClassifiers
     }
 
     /**
-     * @return every provider visible to the class loader, by name.
-     * @throws IllegalStateException naming the broken plugin, or the two classes that claim one name.
+     * @return every working provider visible to the class loader, by name; broken ones are skipped with a warning in
+     *     the log that names the provider and the fix (see {@link ServiceProviders#available}).
      */
     public static Map<String, TaskClassifierProvider> available(final ClassLoader loader)
     {
-        final Map<String, TaskClassifierProvider> byName = new TreeMap<>();
-        final var it = ServiceLoader.load(TaskClassifierProvider.class, loader).iterator();
-        while (true)
-        {
-            final TaskClassifierProvider provider;
-            try
-            {
-                if (!it.hasNext())
-                {
-                    break;
-                }
-                provider = it.next();
-            }
-            catch (final ServiceConfigurationError e)
-            {
-                throw new IllegalStateException("a task classifier plugin could not be loaded: " + e.getMessage() +
-                    "; remove or fix the jar that registers it in META-INF/services/" +
-                    TaskClassifierProvider.class.getName(), e);
-            }
-            final TaskClassifierProvider previous = byName.putIfAbsent(provider.name(), provider);
-            if (previous != null && previous.getClass() != provider.getClass())
-            {
-                throw new IllegalStateException("two task classifiers are named '" + provider.name() + "': " +
-                    previous.getClass().getName() + " and " + provider.getClass().getName() + "; rename one");
-            }
-        }
-        return byName;
+        return ServiceProviders.available(PluginKind.TASK_CLASSIFIER, TaskClassifierProvider.class, loader);
     }
 
     /**
@@ -69,7 +43,8 @@ public final class TaskClassifiers
                 new ArrayList<>(all.keySet()) + (all.isEmpty() ? " (none found: put a classifier plugin jar that " +
                 "registers " + TaskClassifierProvider.class.getName() + " on the classpath)" : ""));
         }
-        return provider.create();
+        return ServiceProviders.create(PluginKind.TASK_CLASSIFIER, name, provider,
+            ServiceProviders.origin(provider.getClass()), provider::create);
     }
 
     /** @return the names of every classifier visible to the class loader, sorted. */

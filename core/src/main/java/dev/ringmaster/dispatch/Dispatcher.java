@@ -1,5 +1,6 @@
 package dev.ringmaster.dispatch;
 
+import dev.ringmaster.autoscale.AgentFactories;
 import dev.ringmaster.dispatch.internal.Engine;
 import dev.ringmaster.dispatch.internal.EngineConfig;
 import dev.ringmaster.metrics.MetricsSnapshot;
@@ -8,6 +9,7 @@ import dev.ringmaster.model.Priority;
 import dev.ringmaster.model.Task;
 import dev.ringmaster.routing.RoutingStrategies;
 import dev.ringmaster.spi.AgentAdapter;
+import dev.ringmaster.spi.AgentFactory;
 import dev.ringmaster.spi.AgentView;
 import dev.ringmaster.spi.DispatchListener;
 import dev.ringmaster.spi.RoutingStrategy;
@@ -22,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 
 /**
  * An embeddable, lock-free task dispatcher for a fleet of agents. {@code submit} may be called from any thread
@@ -336,6 +339,8 @@ public final class Dispatcher implements AutoCloseable
         private RoutingStrategy strategy;
         private String strategyName = "least-connections";
         private ClassLoader pluginLoader = Dispatcher.class.getClassLoader();
+        /** In registration order; by name ones are looked up at build time, when the plugin loader is final. */
+        private final List<Function<ClassLoader, AgentFactory>> factories = new ArrayList<>();
         private ResultHandler resultHandler;
         private double overloadThreshold = 1.0;
 
@@ -384,7 +389,7 @@ public final class Dispatcher implements AutoCloseable
         }
 
         /**
-         * Looks strategies up by name on the current plugin class loader's classpath and in every {@code *.jar} of
+         * Looks strategies and agent factories up by name on the current plugin class loader's classpath and in every {@code *.jar} of
          * {@code directory}, each jar in its own class loader (see {@link dev.ringmaster.plugin.PluginRegistry});
          * a broken, empty or clashing jar is logged as a warning and skipped. Replaces the plugin class loader; the
          * jars that contributed stay open for the life of the JVM, since the strategies run from them.
@@ -426,28 +431,28 @@ public final class Dispatcher implements AutoCloseable
         /** Most accepted, unfinished tasks per agent type and priority (default 65536). */
         public Builder queueCapacity(final int capacity)
         {
-            config.queueCapacity = atLeast("queueCapacity", capacity, 1);
+            config.queueCapacity = BuilderChecks.atLeast("queueCapacity", capacity, 1);
             return this;
         }
 
         /** Tasks an agent may hold beyond its capacity, waiting in its inbox (default 1). */
         public Builder prefetch(final int prefetch)
         {
-            config.prefetch = atLeast("prefetch", prefetch, 0);
+            config.prefetch = BuilderChecks.atLeast("prefetch", prefetch, 0);
             return this;
         }
 
         /** Worker threads (default: available processors, at most one per agent). */
         public Builder workers(final int workers)
         {
-            config.workers = atLeast("workers", workers, 1);
+            config.workers = BuilderChecks.atLeast("workers", workers, 1);
             return this;
         }
 
         /** Dispatches from higher priorities after which a waiting lower priority is served (default 8). */
         public Builder agingQuantum(final int quantum)
         {
-            config.agingQuantum = atLeast("agingQuantum", quantum, 1);
+            config.agingQuantum = BuilderChecks.atLeast("agingQuantum", quantum, 1);
             return this;
         }
 
@@ -466,7 +471,7 @@ public final class Dispatcher implements AutoCloseable
         /** How often the router looks for attempts past their timeout and queued tasks past their TTL (default 1 ms). */
         public Builder watchdogInterval(final Duration interval)
         {
-            positive("watchdog interval", interval);
+            BuilderChecks.positive("watchdog interval", interval);
             config.watchdogIntervalNanos = interval.toNanos();
             return this;
         }
@@ -474,7 +479,7 @@ public final class Dispatcher implements AutoCloseable
         /** Longest park of an idle router or worker when nobody wakes it (default 1 ms). */
         public Builder maxPark(final Duration park)
         {
-            positive("maxPark", park);
+            BuilderChecks.positive("maxPark", park);
             config.maxParkNanos = park.toNanos();
             return this;
         }
@@ -492,7 +497,7 @@ public final class Dispatcher implements AutoCloseable
         /** Dead letters kept for {@link Dispatcher#deadLetters()} (default 10,000, oldest dropped first). */
         public Builder deadLetterCapacity(final int capacity)
         {
-            config.deadLetterCapacity = atLeast("deadLetterCapacity", capacity, 0);
+            config.deadLetterCapacity = BuilderChecks.atLeast("deadLetterCapacity", capacity, 0);
             return this;
         }
 
@@ -517,11 +522,30 @@ public final class Dispatcher implements AutoCloseable
             return this;
         }
 
-        /** Registers the factory that makes agents of its type, e.g. to restart crashed ones. */
-        public Builder agentFactory(final dev.ringmaster.spi.AgentFactory factory)
+        /**
+         * Registers the factory that makes agents of its type, e.g. to restart crashed ones; of two for one type, the
+         * later wins.
+         */
+        public Builder agentFactory(final AgentFactory factory)
         {
             Objects.requireNonNull(factory, "agent factory must not be null");
-            config.factories.put(factory.type(), factory);
+            factories.add(loader -> factory);
+            return this;
+        }
+
+        /**
+         * As {@link #agentFactory(AgentFactory)}, with the factory that the agent factory plugin {@code name} (e.g.
+         * "echo") makes for {@code type}, found through {@link java.util.ServiceLoader} on the plugin class loader at
+         * build time, as a strategy by name is.
+         *
+         * @param options the plugin's settings, e.g. "capacity" to "4"; see its description.
+         */
+        public Builder agentFactory(final String name, final String type, final Map<String, String> options)
+        {
+            Objects.requireNonNull(name, "agent factory name must not be null");
+            Objects.requireNonNull(type, "agent type for agent factory '" + name + "' must not be null");
+            final Map<String, String> copy = Map.copyOf(options);
+            factories.add(loader -> AgentFactories.create(name, type, copy, loader));
             return this;
         }
 
@@ -568,27 +592,16 @@ public final class Dispatcher implements AutoCloseable
 
         /**
          * @return a dispatcher, not yet started.
-         * @throws IllegalArgumentException for no agents or an unknown strategy name.
+         * @throws IllegalArgumentException for no agents, or an unknown strategy or agent factory name (listing the
+         *                                  known ones), or a bad agent factory option.
          */
-        private static void positive(final String name, final Duration value)
-        {
-            if (value.isNegative() || value.isZero())
-            {
-                throw new IllegalArgumentException(name + " must be positive, got " + value);
-            }
-        }
-
-        private static int atLeast(final String name, final int value, final int min)
-        {
-            if (value < min)
-            {
-                throw new IllegalArgumentException(name + " must be >= " + min + ", got " + value);
-            }
-            return value;
-        }
-
         public Dispatcher build()
         {
+            for (final Function<ClassLoader, AgentFactory> factory : factories)
+            {
+                final AgentFactory made = factory.apply(pluginLoader);
+                config.factories.put(made.type(), made);
+            }
             final RoutingStrategy chosen = strategy != null ? strategy : RoutingStrategies.create(strategyName, pluginLoader);
             return new Dispatcher(new Engine(specs, adapters, chosen, listeners, resultHandler, config), overloadThreshold);
         }

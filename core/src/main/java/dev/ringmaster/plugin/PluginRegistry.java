@@ -29,6 +29,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.jar.JarFile;
@@ -138,7 +139,9 @@ public final class PluginRegistry implements AutoCloseable
      */
     public RoutingStrategy createStrategy(final String name)
     {
-        return ((RoutingStrategyProvider)require(PluginKind.ROUTING_STRATEGY, name)).create();
+        final RoutingStrategyProvider provider = (RoutingStrategyProvider)require(PluginKind.ROUTING_STRATEGY, name);
+        return ServiceProviders.create(PluginKind.ROUTING_STRATEGY, name, provider,
+            origin(PluginKind.ROUTING_STRATEGY, name), provider::create);
     }
 
     /**
@@ -147,7 +150,10 @@ public final class PluginRegistry implements AutoCloseable
      */
     public AgentFactory createAgentFactory(final String name, final String type, final Map<String, String> options)
     {
-        return ((AgentFactoryProvider)require(PluginKind.AGENT_FACTORY, name)).create(type, Map.copyOf(options));
+        final AgentFactoryProvider provider = (AgentFactoryProvider)require(PluginKind.AGENT_FACTORY, name);
+        final Map<String, String> copy = Map.copyOf(options);
+        return ServiceProviders.create(PluginKind.AGENT_FACTORY, name, provider, origin(PluginKind.AGENT_FACTORY, name),
+            () -> provider.create(type, copy));
     }
 
     /**
@@ -156,7 +162,39 @@ public final class PluginRegistry implements AutoCloseable
      */
     public TaskClassifier createClassifier(final String name)
     {
-        return ((TaskClassifierProvider)require(PluginKind.TASK_CLASSIFIER, name)).create();
+        final TaskClassifierProvider provider = (TaskClassifierProvider)require(PluginKind.TASK_CLASSIFIER, name);
+        return ServiceProviders.create(PluginKind.TASK_CLASSIFIER, name, provider,
+            origin(PluginKind.TASK_CLASSIFIER, name), provider::create);
+    }
+
+    /**
+     * Creates one instance of a plugin and drops it, to tell whether it can be used at all. Agent factories are not
+     * tried: they need an agent type and options that only their user knows.
+     *
+     * @return why the plugin cannot be used (naming it, its origin and the fix), or empty if it can or was not tried.
+     */
+    public Optional<String> tryCreating(final LoadedPlugin plugin)
+    {
+        if (plugin.kind() == PluginKind.AGENT_FACTORY)
+        {
+            return Optional.empty();
+        }
+        try
+        {
+            if (plugin.kind() == PluginKind.ROUTING_STRATEGY)
+            {
+                createStrategy(plugin.name());
+            }
+            else
+            {
+                createClassifier(plugin.name());
+            }
+            return Optional.empty();
+        }
+        catch (final IllegalStateException e)
+        {
+            return Optional.of(e.getMessage());
+        }
     }
 
     /** Logs every problem as a warning, for hosts without a console of their own. @return this. */
@@ -198,6 +236,12 @@ public final class PluginRegistry implements AutoCloseable
         final Map<String, T> out = new TreeMap<>();
         providers.get(kind).forEach((name, provider) -> out.put(name, type.cast(provider)));
         return Collections.unmodifiableMap(out);
+    }
+
+    private String origin(final PluginKind kind, final String name)
+    {
+        return report.loaded(kind).stream().filter(p -> p.name().equals(name)).map(LoadedPlugin::origin).findFirst()
+            .orElse(LoadedPlugin.CLASSPATH);
     }
 
     private Object require(final PluginKind kind, final String name)
@@ -448,6 +492,12 @@ public final class PluginRegistry implements AutoCloseable
                     " is neither in the jar nor on the classpath; add it to the jar or remove the line"));
                 return null;
             }
+            catch (final UnsupportedClassVersionError e)
+            {
+                problems.add(new PluginProblem(label, className, "provider class " + className + " " +
+                    ClassFileVersions.explain(e)));
+                return null;
+            }
             catch (final LinkageError e)
             {
                 problems.add(new PluginProblem(label, className, "provider class " + className + " cannot be linked (" +
@@ -473,6 +523,12 @@ public final class PluginRegistry implements AutoCloseable
             {
                 problems.add(new PluginProblem(label, className, className + " failed to instantiate: " +
                     e.getCause() + "; fix its constructor"));
+            }
+            catch (final UnsupportedClassVersionError e)
+            {
+                // a class the provider uses, not the provider itself, is the one compiled for a newer Java
+                problems.add(new PluginProblem(label, className, className + " failed to instantiate: " +
+                    ClassFileVersions.explain(e)));
             }
             catch (final ReflectiveOperationException | RuntimeException | LinkageError e)
             {

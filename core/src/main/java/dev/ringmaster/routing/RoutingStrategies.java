@@ -1,14 +1,14 @@
 package dev.ringmaster.routing;
 
+import dev.ringmaster.plugin.PluginKind;
+import dev.ringmaster.plugin.ServiceProviders;
 import dev.ringmaster.spi.RoutingStrategy;
 import dev.ringmaster.spi.RoutingStrategyProvider;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
-import java.util.TreeMap;
 
 /**
  * Finds routing strategies by name through {@link ServiceLoader}; stateless, every call scans the given class
@@ -20,36 +20,13 @@ public final class RoutingStrategies
     {
     }
 
-    /** @return every provider visible to the class loader, by name. */
+    /**
+     * @return every working provider visible to the class loader, by name; broken ones are skipped with a warning in
+     *     the log that names the provider and the fix (see {@link ServiceProviders#available}).
+     */
     public static Map<String, RoutingStrategyProvider> available(final ClassLoader loader)
     {
-        final Map<String, RoutingStrategyProvider> byName = new TreeMap<>();
-        final ServiceLoader<RoutingStrategyProvider> serviceLoader = ServiceLoader.load(RoutingStrategyProvider.class, loader);
-        final var it = serviceLoader.iterator();
-        while (true)
-        {
-            final RoutingStrategyProvider provider;
-            try
-            {
-                if (!it.hasNext())
-                {
-                    break;
-                }
-                provider = it.next();
-            }
-            catch (final ServiceConfigurationError e)
-            {
-                throw new IllegalStateException("a routing strategy plugin could not be loaded: " + e.getMessage() +
-                    "; remove or fix the jar that registers it in META-INF/services/" + RoutingStrategyProvider.class.getName(), e);
-            }
-            final RoutingStrategyProvider previous = byName.putIfAbsent(provider.name(), provider);
-            if (previous != null && previous.getClass() != provider.getClass())
-            {
-                throw new IllegalStateException("two routing strategies are named '" + provider.name() + "': " +
-                    previous.getClass().getName() + " and " + provider.getClass().getName() + "; rename one");
-            }
-        }
-        return byName;
+        return ServiceProviders.available(PluginKind.ROUTING_STRATEGY, RoutingStrategyProvider.class, loader);
     }
 
     /**
@@ -66,7 +43,8 @@ public final class RoutingStrategies
                 new ArrayList<>(all.keySet()) + (all.isEmpty() ?
                 " (none found: put ringmaster-plugins or a strategy plugin jar on the classpath)" : ""));
         }
-        return provider.create();
+        return ServiceProviders.create(PluginKind.ROUTING_STRATEGY, name, provider,
+            ServiceProviders.origin(provider.getClass()), provider::create);
     }
 
     /** @return the names of every strategy visible to the class loader, sorted. */

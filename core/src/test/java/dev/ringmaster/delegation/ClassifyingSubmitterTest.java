@@ -114,6 +114,21 @@ class ClassifyingSubmitterTest
     }
 
     @Test
+    void theKeywordClassifierIsRegisteredUnderItsName() throws Exception
+    {
+        assertThat(TaskClassifiers.names(getClass().getClassLoader())).contains(KeywordClassifier.Provider.NAME);
+        final TaskClassifier found = TaskClassifiers.create("keywords", getClass().getClassLoader());
+        assertThat(found).isInstanceOf(KeywordClassifier.class);
+        assertThat(found.name()).isEqualTo("keywords");
+        assertThat(found.classify(Task.builder(ClassifyingSubmitter.AUTO).payload("Please REVIEW this diff").build()))
+            .isEqualTo("reviewer");
+        assertThat(found.classify(Task.builder(ClassifyingSubmitter.AUTO).payload("investigate the outage").build()))
+            .isEqualTo("researcher");
+        assertThat(found.classify(Task.builder(ClassifyingSubmitter.AUTO).payload("add a flag").build()))
+            .isEqualTo("coder");
+    }
+
+    @Test
     void classifiersAreFoundByNameThroughServiceLoader(@TempDir final Path plugins) throws Exception
     {
         final Path services = plugins.resolve("META-INF/services");

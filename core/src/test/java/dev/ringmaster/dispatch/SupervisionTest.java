@@ -1,6 +1,7 @@
 package dev.ringmaster.dispatch;
 
 import dev.ringmaster.testing.Await;
+import dev.ringmaster.testing.TestAdapters;
 import dev.ringmaster.testing.TestStrategies;
 import dev.ringmaster.model.AgentSpec;
 import dev.ringmaster.model.Task;
@@ -127,20 +128,8 @@ class SupervisionTest
     {
         final Factory factory = new Factory(2); // the first two restarts fail too
         final Dispatcher d = Dispatcher.builder()
-            .agent(AgentSpec.builder("broken", "coder").capacity(2).build(), new AgentAdapter()
-            {
-                @Override
-                public void execute(final TaskView task, final Completion completion, final AgentTelemetry telemetry)
-                {
-                    completion.fail(new IllegalStateException("never started"));
-                }
-
-                @Override
-                public void start()
-                {
-                    throw new IllegalStateException("cannot load the model");
-                }
-            })
+            .agent(AgentSpec.builder("broken", "coder").capacity(2).build(),
+                TestAdapters.failingToStart("cannot load the model"))
             .strategy(TestStrategies.first())
             .supervision(new Supervision(3, Duration.ofMillis(10), Duration.ofMillis(100)))
             .agentFactory(factory)

@@ -1,17 +1,22 @@
 package dev.ringmaster.plugin;
 
 import dev.ringmaster.autoscale.AgentFactories;
+import dev.ringmaster.delegation.TaskClassifiers;
 import dev.ringmaster.dispatch.Dispatcher;
+import dev.ringmaster.dispatch.Supervision;
 import dev.ringmaster.dispatch.TaskResult;
 import dev.ringmaster.dispatch.TerminalState;
 import dev.ringmaster.model.AgentSpec;
 import dev.ringmaster.model.Task;
 import dev.ringmaster.routing.RoutingStrategies;
 import dev.ringmaster.spi.AgentAdapter;
+import dev.ringmaster.testing.TestAdapters;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
@@ -75,7 +80,7 @@ class PluginRegistryTest
     {
         try (URLClassLoader classpath = classpathWith(LAST_FREE); PluginRegistry registry = PluginRegistry.load(dir, classpath))
         {
-            assertThat(registry.report().loaded()).singleElement().satisfies(p ->
+            assertThat(registry.report().loaded(ROUTING_STRATEGY)).singleElement().satisfies(p ->
             {
                 assertThat(p.origin()).isEqualTo(LoadedPlugin.CLASSPATH);
                 assertThat(p.fromJar()).isFalse();
@@ -156,6 +161,94 @@ class PluginRegistryTest
     }
 
     @Test
+    void aProviderCompiledForANewerJavaIsReportedWithTheReleaseToCompileFor() throws IOException
+    {
+        final int feature = Runtime.version().feature();
+        // 65 is Java 21; on a JVM that reads 65, one version beyond what it reads
+        final int major = Math.max(65, feature + 45);
+        jar().services(ROUTING_STRATEGY, "com.acme.FutureProvider", LAST_FREE)
+            .classOfVersion("com.acme.FutureProvider", major).writeTo(dir.resolve("future.jar"));
+
+        try (PluginRegistry registry = PluginRegistry.load(dir))
+        {
+            assertThat(registry.report().problems()).singleElement().satisfies(p ->
+            {
+                assertThat(p.jar()).isEqualTo("future.jar");
+                assertThat(p.name()).isEqualTo("com.acme.FutureProvider");
+                assertThat(p.message())
+                    .contains("is compiled for Java " + (major - 44) + " (class file version " + major)
+                    .contains("this JVM is Java " + feature + ", which reads class file versions up to " + (feature + 44))
+                    .contains("compile the plugin for release " + feature)
+                    .doesNotContain("shade");
+            });
+            assertThat(registry.strategies()).as("the jar's other provider still loads").containsOnlyKeys("last-free");
+        }
+    }
+
+    @Test
+    void aProviderWhoseCreateThrowsIsNamedWithItsJarByEveryLookup() throws IOException
+    {
+        final Path jar = jar().services(ROUTING_STRATEGY, TestProviders.CreateFails.class.getName(), LAST_FREE)
+            .writeTo(dir.resolve("fails.jar"));
+
+        try (PluginRegistry registry = PluginRegistry.load(dir))
+        {
+            assertThat(registry.report().problems()).as("it loads; only create() fails").isEmpty();
+            assertThatThrownBy(() -> registry.createStrategy("create-fails"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("the routing strategy 'create-fails' (" + TestProviders.CreateFails.class.getName() +
+                    " from " + jar + ") is broken: its create() threw java.lang.IllegalStateException: boom in create")
+                .hasMessageContaining("fix its create() and rebuild " + jar + ", or choose another routing strategy");
+            final LoadedPlugin broken = registry.report().loaded(ROUTING_STRATEGY).stream()
+                .filter(p -> p.name().equals("create-fails")).findFirst().orElseThrow();
+            assertThat(registry.tryCreating(broken)).hasValueSatisfying(why -> assertThat(why).contains("boom in create"));
+            final LoadedPlugin good = registry.report().loaded(ROUTING_STRATEGY).stream()
+                .filter(p -> p.name().equals("last-free")).findFirst().orElseThrow();
+            assertThat(registry.tryCreating(good)).isEmpty();
+            // the lookup by name on a class loader names the provider's class and where it was loaded from
+            assertThatThrownBy(() -> RoutingStrategies.create("create-fails", registry.classLoader()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("the routing strategy 'create-fails' (" + TestProviders.CreateFails.class.getName())
+                .hasMessageContaining("boom in create").hasMessageContaining("fix its create()");
+        }
+    }
+
+    @Test
+    void theLookupsOnAPlainClassLoaderSkipABadProviderWithAWarningAndGoOn() throws IOException
+    {
+        try (URLClassLoader loader = classpathWith("com.acme.Missing", TestProviders.Exploding.class.getName(), LAST_FREE,
+            TestProviders.LastFreeImpostor.class.getName(), TestProviders.BlankName.class.getName(), SECOND))
+        {
+            final Map<String, ?>[] found = new Map[1];
+            final String logs = logsOf(() -> found[0] = RoutingStrategies.available(loader));
+
+            assertThat(found[0]).containsOnlyKeys("last-free", "second");
+            assertThat(found[0].get("last-free")).isInstanceOf(TestProviders.LastFree.class);
+            assertThat(logs)
+                .contains("routing strategy plugin skipped: ")
+                .contains("com.acme.Missing not found")
+                .contains(TestProviders.Exploding.class.getName() + " could not be instantiated")
+                .contains("boom in the constructor")
+                .contains("fix the provider class, or remove its line from " + ROUTING_STRATEGY.servicesFile())
+                .contains(TestProviders.LastFreeImpostor.class.getName()).contains("is named 'last-free', which " + LAST_FREE)
+                .contains("rename one of the two")
+                .contains(TestProviders.BlankName.class.getName() + " from ").contains("name() returned ' '");
+            assertThat(RoutingStrategies.create("second", loader)).as("the lookup by name goes on too").isNotNull();
+        }
+        try (URLClassLoader loader = classpathWith(AGENT_FACTORY, "com.acme.MissingFactory",
+            TestProviders.EchoFactory.class.getName()))
+        {
+            final String logs = logsOf(() -> assertThat(AgentFactories.available(loader)).containsOnlyKeys("test-echo"));
+            assertThat(logs).contains("agent factory plugin skipped: ").contains("com.acme.MissingFactory not found");
+        }
+        try (URLClassLoader loader = classpathWith(PluginKind.TASK_CLASSIFIER, "com.acme.MissingClassifier"))
+        {
+            final String logs = logsOf(() -> assertThat(TaskClassifiers.available(loader)).doesNotContainKey(""));
+            assertThat(logs).contains("task classifier plugin skipped: ").contains("com.acme.MissingClassifier not found");
+        }
+    }
+
+    @Test
     void aNameTakenByTheClasspathIsReportedAndTheClasspathKeepsIt() throws IOException
     {
         jar().services(ROUTING_STRATEGY, TestProviders.LastFreeImpostor.class.getName(), SECOND)
@@ -170,7 +263,7 @@ class PluginRegistryTest
                 assertThat(p.message()).contains("already taken by " + LAST_FREE + " from classpath")
                     .contains("rename");
             });
-            assertThat(registry.report().loaded()).extracting(LoadedPlugin::name, LoadedPlugin::origin)
+            assertThat(registry.report().loaded(ROUTING_STRATEGY)).extracting(LoadedPlugin::name, LoadedPlugin::origin)
                 .containsExactly(tuple("last-free", "classpath"),
                     tuple("second", dir.resolve("clash.jar").toString()));
             assertThat(registry.createStrategy("last-free").getClass().getName()).startsWith(LAST_FREE);
@@ -194,7 +287,7 @@ class PluginRegistryTest
                 assertThat(p.name()).isEqualTo("last-free");
                 assertThat(p.message()).contains("from " + dir.resolve("a.jar"));
             });
-            assertThat(registry.report().loaded()).singleElement()
+            assertThat(registry.report().loaded(ROUTING_STRATEGY)).singleElement()
                 .extracting(LoadedPlugin::origin).isEqualTo(dir.resolve("a.jar").toString());
             assertThat(registry.openJarLoaders()).as("b.jar's loader is closed").isEqualTo(1);
         }
@@ -254,13 +347,72 @@ class PluginRegistryTest
         }
     }
 
+    @Test
+    void theDispatcherBuilderPicksAnAgentFactoryByNameAndListsTheKnownOnesForAnUnknownName() throws Exception
+    {
+        jar().services(AGENT_FACTORY, TestProviders.EchoFactory.class.getName()).writeTo(dir.resolve("echo.jar"));
+
+        assertThatThrownBy(() -> Dispatcher.builder()
+            .agent(AgentSpec.builder("a1", "coder").build(), AgentAdapter.sync(t -> "a1"))
+            .strategy(new TestProviders.LastFree().create())
+            .agentFactory("nope", "coder", Map.of())
+            .pluginDirectory(dir)
+            .build())
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("unknown agent factory 'nope'; available: [test-echo]");
+
+        // the crashed agent is restarted through the factory found by name: the echo plugin answers with the payload
+        final Dispatcher dispatcher = Dispatcher.builder()
+            .agent(AgentSpec.builder("broken", "coder").capacity(2).build(),
+                TestAdapters.failingToStart("cannot load the model"))
+            .strategy(new TestProviders.LastFree().create())
+            .supervision(new Supervision(3, Duration.ofMillis(10), Duration.ofMillis(100)))
+            .pluginDirectory(dir)
+            .agentFactory("test-echo", "coder", Map.of())
+            .build().start();
+        try
+        {
+            final TaskResult result = dispatcher.submitAsync(Task.builder("coder").payload("hello").build())
+                .get(10, TimeUnit.SECONDS);
+            assertThat(result.state()).isEqualTo(TerminalState.COMPLETED);
+            assertThat(result.result()).isEqualTo("hello");
+            assertThat(dispatcher.restarts()).isEqualTo(1);
+        }
+        finally
+        {
+            assertThat(dispatcher.drain(Duration.ofSeconds(10))).isTrue();
+        }
+    }
+
     /** @return a loader whose classpath registers the given strategy providers, standing in for the host's. */
     private URLClassLoader classpathWith(final String... providers) throws IOException
     {
+        return classpathWith(ROUTING_STRATEGY, providers);
+    }
+
+    private URLClassLoader classpathWith(final PluginKind kind, final String... providers) throws IOException
+    {
         final Path root = Files.createDirectories(dir.resolve("classpath-root"));
-        final Path services = root.resolve(ROUTING_STRATEGY.servicesFile());
+        final Path services = root.resolve(kind.servicesFile());
         Files.createDirectories(services.getParent());
         Files.writeString(services, String.join("\n", providers) + "\n");
         return new URLClassLoader(new URL[] {root.toUri().toURL()}, PluginRegistry.class.getClassLoader());
+    }
+
+    /** @return what {@code lookup} logged (slf4j-simple writes to System.err, looked up at each write). */
+    private static String logsOf(final Runnable lookup)
+    {
+        final PrintStream stderr = System.err;
+        final ByteArrayOutputStream logs = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(logs, true, StandardCharsets.UTF_8));
+        try
+        {
+            lookup.run();
+        }
+        finally
+        {
+            System.setErr(stderr);
+        }
+        return logs.toString(StandardCharsets.UTF_8);
     }
 }

@@ -1,5 +1,7 @@
 package dev.ringmaster.plugin;
 
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -41,6 +43,38 @@ final class TestJars
                 entries.put(path, in.readAllBytes());
             }
         }
+        return this;
+    }
+
+    /**
+     * Adds an empty public class with this name whose class file has this major version, e.g. 65 (Java 21): the JVM
+     * checks the version before anything else, so nothing more is needed to provoke an UnsupportedClassVersionError.
+     */
+    TestJars classOfVersion(final String className, final int major) throws IOException
+    {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes))
+        {
+            out.writeInt(0xCAFEBABE);
+            out.writeShort(0);
+            out.writeShort(major);
+            out.writeShort(5);
+            out.writeByte(1);
+            out.writeUTF(className.replace('.', '/'));
+            out.writeByte(7);
+            out.writeShort(1);
+            out.writeByte(1);
+            out.writeUTF("java/lang/Object");
+            out.writeByte(7);
+            out.writeShort(3);
+            out.writeShort(0x0021);
+            out.writeShort(2);
+            out.writeShort(4);
+            // no interfaces, fields, methods or attributes
+            out.writeInt(0);
+            out.writeInt(0);
+        }
+        entries.put(className.replace('.', '/') + ".class", bytes.toByteArray());
         return this;
     }
 

@@ -124,6 +124,28 @@ final class TestProviders
         }
     }
 
+    /** Loads and names itself fine; only making a strategy fails. */
+    public static final class CreateFails implements RoutingStrategyProvider
+    {
+        @Override
+        public String name()
+        {
+            return "create-fails";
+        }
+
+        @Override
+        public String description()
+        {
+            return "fails in create()";
+        }
+
+        @Override
+        public RoutingStrategy create()
+        {
+            throw new IllegalStateException("boom in create");
+        }
+    }
+
     public static final class BlankName implements RoutingStrategyProvider
     {
         @Override

@@ -8,6 +8,7 @@ import dev.ringmaster.journal.internal.PendingAcks;
 import dev.ringmaster.journal.internal.RecordEncoder;
 import dev.ringmaster.journal.internal.RetentionSweeper;
 import dev.ringmaster.journal.internal.RingPublisher;
+import dev.ringmaster.journal.internal.WriterLock;
 import dev.ringmaster.model.Task;
 import dev.ringmaster.spi.DispatchListener;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
@@ -57,6 +58,7 @@ public final class Journal implements AutoCloseable
     private final RecordEncoder routerEncoder;
     private final DispatchListener listener;
     private final long epochOffsetNanos;
+    private final WriterLock writerLock;
 
     private Journal(final JournalConfig config)
     {
@@ -70,14 +72,24 @@ public final class Journal implements AutoCloseable
             ring = null;
             routerEncoder = null;
             listener = NO_OP;
+            writerLock = null;
             return;
         }
         requireWritable(config.directory());
         JournalInfo.recordOrCheck(config.directory(), config.payloadCodec());
-        queue = SingleChronicleQueueBuilder.binary(config.directory())
-            .rollCycle(config.rollCycle())
-            .timeProvider(config.clock())
-            .build();
+        writerLock = holdWriterLock(config.directory());
+        try
+        {
+            queue = SingleChronicleQueueBuilder.binary(config.directory())
+                .rollCycle(config.rollCycle())
+                .timeProvider(config.clock())
+                .build();
+        }
+        catch (final RuntimeException e)
+        {
+            releaseWriterLock();
+            throw e;
+        }
         final ManyToOneRingBuffer buffer = new ManyToOneRingBuffer(new UnsafeBuffer(
             ByteBuffer.allocateDirect(config.ringCapacity() + RingBufferDescriptor.TRAILER_LENGTH)));
         final RetentionSweeper sweeper = config.retention() == null ? null :
@@ -121,6 +133,40 @@ public final class Journal implements AutoCloseable
             throw new IllegalStateException("the journal directory is not writable by this process: fix its " +
                 "permissions or choose another directory");
         }
+    }
+
+    private static WriterLock holdWriterLock(final Path directory)
+    {
+        try
+        {
+            return WriterLock.hold(directory);
+        }
+        catch (final java.io.IOException e)
+        {
+            throw new IllegalStateException("cannot lock " + directory.resolve(WriterLock.FILE_NAME) + " (" + e +
+                "): readers could not tell that the journal is being written; choose a local, writable directory");
+        }
+    }
+
+    private void releaseWriterLock()
+    {
+        try
+        {
+            writerLock.close();
+        }
+        catch (final java.io.IOException e)
+        {
+            LOG.debug("releasing the writer lock of {} failed", config.directory(), e);
+        }
+    }
+
+    /**
+     * @return true if a journal writer (of this process or another) has the journal in {@code directory} open, so
+     *     that what a reader sees there is a snapshot that keeps growing; false for a closed or killed writer.
+     */
+    public static boolean isBeingWritten(final Path directory)
+    {
+        return WriterLock.held(directory);
     }
 
     /**
@@ -253,6 +299,7 @@ public final class Journal implements AutoCloseable
         }
         runner.close();
         queue.close();
+        releaseWriterLock();
         final JournalStats s = stats();
         if (s.dropped() > 0 || s.failure() != null)
         {

@@ -56,12 +56,14 @@ class CrashRecoveryTest
         try
         {
             assertThat(reached.await(40, TimeUnit.SECONDS)).as("child reached %d acks", killAfter).isTrue();
+            assertThat(Journal.isBeingWritten(dir)).as("another process writes the journal").isTrue();
         }
         finally
         {
             child.destroyForcibly(); // SIGKILL on Linux: no shutdown hooks, no journal close; never left running
         }
         assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(Journal.isBeingWritten(dir)).as("the kill released the writer's lock").isFalse();
         Await.joined(pump);
         assertThat(acked.size()).isGreaterThanOrEqualTo(killAfter);
 

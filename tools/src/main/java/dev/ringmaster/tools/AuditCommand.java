@@ -48,7 +48,8 @@ public final class AuditCommand implements Callable<Integer>
     @Parameters(index = "0", paramLabel = "JOURNAL_DIR", description = "The journal's directory.")
     Path journal;
 
-    @Parameters(index = "1", paramLabel = "TASK_ID", arity = "0..1", description = "The task whose history to show.")
+    @Parameters(index = "1", paramLabel = "TASK_ID", arity = "0..1", converter = TaskId.class,
+        description = "The task whose history to show (0 or more).")
     Long taskId;
 
     @Option(names = "--from", paramLabel = "TIME", converter = TimeConverter.class,
@@ -130,6 +131,34 @@ public final class AuditCommand implements Callable<Integer>
         out.println();
         out.println(events.size() + " events; by agent:");
         counts.forEach((id, n) -> out.println("  " + id + ": " + n));
+    }
+
+    /**
+     * Parses a task id: ids are never negative, so '-1' is a typo to point out, not a task to look for in vain;
+     * stateless.
+     */
+    static final class TaskId implements CommandLine.ITypeConverter<Long>
+    {
+        @Override
+        public Long convert(final String value)
+        {
+            final long id;
+            try
+            {
+                id = Long.parseLong(value.replace("_", ""));
+            }
+            catch (final NumberFormatException e)
+            {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a task id; give a whole number " +
+                    "such as 42, or a time range with --from instead");
+            }
+            if (id < 0)
+            {
+                throw new CommandLine.TypeConversionException("task id " + value + " is negative; task ids are 0 or " +
+                    "more: give the id a task was accepted under (e.g. from 'ringmaster audit JOURNAL_DIR --from 0')");
+            }
+            return id;
+        }
     }
 
     /** Parses an ISO-8601 instant or epoch milliseconds; stateless. */

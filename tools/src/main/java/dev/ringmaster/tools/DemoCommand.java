@@ -7,14 +7,13 @@ import dev.ringmaster.routing.RoutingStrategies;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -84,30 +83,21 @@ public final class DemoCommand implements Callable<Integer>
             + "pipelined, until its ACCEPTED record is in the queue) (default: ${DEFAULT-VALUE}).")
     Durability durability;
 
-    @Option(names = "--plugins", paramLabel = "DIR",
-        description = "Also load strategies from every *.jar in DIR, each in its own class loader; jars that cannot "
-            + "be used are skipped with a warning on stderr (default: the classpath only).")
-    Path plugins;
+    @Mixin
+    PluginsOption plugins;
 
     @Override
     public Integer call() throws Exception
     {
-        try (PluginRegistry registry = PluginsOption.load(spec, plugins))
+        try (PluginRegistry registry = plugins.open())
         {
-            PluginsOption.warnAboutProblems(spec, registry);
             return run(registry);
         }
     }
 
     private int run(final PluginRegistry registry) throws Exception
     {
-        final List<String> available = new ArrayList<>(registry.strategies().keySet());
-        if (!available.contains(strategy))
-        {
-            throw new ParameterException(spec.commandLine(), "unknown strategy '" + strategy + "' for --strategy; " +
-                (available.isEmpty() ? "none is installed: put ringmaster-plugins on the classpath" :
-                    "choose one of " + String.join(", ", available) + ", e.g. --strategy " + available.get(0)));
-        }
+        plugins.requireStrategies(registry, List.of(strategy), "--strategy");
         final DemoSettings settings = new DemoSettings(tasks, strategy, seed, producers,
             workers == null ? 0 : workers, queueCapacity, 0.0005, Duration.ofSeconds(30));
         final DemoReport report = DemoRun.run(settings, journal, durability, registry.classLoader());

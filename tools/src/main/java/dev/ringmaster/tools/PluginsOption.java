@@ -1,30 +1,60 @@
 package dev.ringmaster.tools;
 
 import dev.ringmaster.dispatch.Dispatcher;
+import dev.ringmaster.plugin.LoadedPlugin;
 import dev.ringmaster.plugin.PluginProblem;
 import dev.ringmaster.plugin.PluginRegistry;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * What the commands with {@code --plugins DIR} share: loading the registry, turning a bad directory into a usage
- * error (exit 2) and printing skipped jars as warnings on stderr; stateless, each call is used from one thread.
+ * The {@code --plugins DIR} option, a picocli mixin of every command that finds plugins by name: it loads the
+ * registry, turns a bad directory into a usage error (exit 2) and prints skipped jars as warnings on stderr; picocli
+ * creates one per command execution, used from the executing thread.
  */
 final class PluginsOption
 {
-    private PluginsOption()
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
+
+    @Option(names = "--plugins", paramLabel = "DIR",
+        description = "Also load plugins from every *.jar in DIR, each in its own class loader; jars that cannot be "
+            + "used are skipped with a warning on stderr (default: the classpath only).")
+    Path directory;
+
+    /**
+     * @return the plugins on the CLI's classpath and in the directory's jars, after a warning line on stderr for each
+     *     jar or plugin skipped; close it when what was created from it has stopped.
+     * @throws ParameterException if the directory is missing or not a directory.
+     */
+    PluginRegistry open()
     {
+        final PluginRegistry registry = load();
+        if (!registry.report().problems().isEmpty())
+        {
+            final PrintWriter err = spec.commandLine().getErr();
+            for (final PluginProblem problem : registry.report().problems())
+            {
+                err.println("warning: plugin skipped: " + problem);
+            }
+            err.flush();
+        }
+        return registry;
     }
 
     /**
-     * @param directory the value of --plugins, or null for the classpath only.
-     * @return the plugins on the CLI's classpath and in the directory's jars; close it when the command is done.
+     * As {@link #open()} without the warnings, for a command that lists the skipped jars itself.
+     *
      * @throws ParameterException if the directory is missing or not a directory.
      */
-    static PluginRegistry load(final CommandSpec spec, final Path directory)
+    PluginRegistry load()
     {
         try
         {
@@ -36,18 +66,54 @@ final class PluginsOption
         }
     }
 
-    /** Prints one warning line per skipped jar or plugin, naming the jar, the plugin and the fix. */
-    static void warnAboutProblems(final CommandSpec spec, final PluginRegistry registry)
+    /**
+     * Prints one line per plugin, in aligned columns: its name, its origin ('classpath' or its jar), then its
+     * description, or BROKEN and why if it loads but cannot create what it provides.
+     */
+    static void printTable(final PrintWriter out, final String indent, final PluginRegistry registry,
+                           final List<LoadedPlugin> loaded)
     {
-        if (registry.report().problems().isEmpty())
+        int nameWidth = 0;
+        int originWidth = 0;
+        for (final LoadedPlugin p : loaded)
         {
-            return;
+            nameWidth = Math.max(nameWidth, p.name().length());
+            originWidth = Math.max(originWidth, p.origin().length());
         }
-        final PrintWriter err = spec.commandLine().getErr();
-        for (final PluginProblem problem : registry.report().problems())
+        for (final LoadedPlugin p : loaded)
         {
-            err.println("warning: plugin skipped: " + problem);
+            // a provider whose create() throws loads fine; only making one shows that selecting it would fail
+            final String description = registry.tryCreating(p).map(why -> "BROKEN: " + why).orElse(p.description());
+            out.printf("%s%-" + nameWidth + "s  %-" + originWidth + "s  %s%n", indent, p.name(), p.origin(),
+                description);
         }
-        err.flush();
+    }
+
+    /**
+     * Checks the strategies asked for before anything is started (a journal opened, a server bound): each must exist
+     * and make an instance.
+     *
+     * @param names  the strategies asked for.
+     * @param option the option they came from, for the message, e.g. "--strategy".
+     * @throws ParameterException    naming the first unknown strategy and the ones there are.
+     * @throws IllegalStateException naming a strategy whose create() fails, its jar and the fix.
+     */
+    void requireStrategies(final PluginRegistry registry, final List<String> names, final String option)
+    {
+        final List<String> available = new ArrayList<>(registry.strategies().keySet());
+        for (final String name : names)
+        {
+            if (!available.contains(name))
+            {
+                throw new ParameterException(spec.commandLine(), "unknown strategy '" + name + "' for " + option +
+                    "; " + (available.isEmpty() ? "none is installed: put ringmaster-plugins on the classpath" :
+                    "choose one of " + String.join(", ", available) + ", e.g. " + option + " " + available.get(0)) +
+                    (directory == null ? " (a strategy from a plugin jar needs --plugins DIR)" : ""));
+            }
+        }
+        for (final String name : names)
+        {
+            registry.createStrategy(name);
+        }
     }
 }

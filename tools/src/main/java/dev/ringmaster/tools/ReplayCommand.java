@@ -1,5 +1,6 @@
 package dev.ringmaster.tools;
 
+import dev.ringmaster.journal.Journal;
 import dev.ringmaster.journal.JournalReader;
 import dev.ringmaster.journal.replay.Replay;
 import dev.ringmaster.journal.replay.ReplayReport;
@@ -24,7 +25,8 @@ import java.util.concurrent.Callable;
     description = {
         "Read a journal (e.g. written by 'ringmaster demo --journal DIR') and report what happened: tasks and "
             + "tokens per agent with their Gini coefficients, latency percentiles per stage rebuilt from the recorded "
-            + "timestamps, dead letters with reasons, steals and utilization over time.",
+            + "timestamps, dead letters with reasons, steals and utilization over time. A journal that a running "
+            + "process still writes is reported as a snapshot (JSON: \"live\": true).",
         ""},
     footer = {"", "Exit code: 0 if the whole journal was read, 1 if it is missing or damaged (the readable part is "
         + "still reported), 2 for bad options.",
@@ -48,13 +50,16 @@ public final class ReplayCommand implements Callable<Integer>
     public Integer call()
     {
         final ReplayReport report;
+        // a writer open before or after the read: either way the figures may already be behind the journal
+        boolean live = Journal.isBeingWritten(journal);
         try (JournalReader reader = JournalReader.open(journal))
         {
             report = Replay.of(reader, bucketMillis);
         }
+        live |= Journal.isBeingWritten(journal);
         final PrintWriter out = spec.commandLine().getOut();
-        out.print(json ? ReplayRendering.json(journal, report) + System.lineSeparator() :
-            ReplayRendering.text(journal, report));
+        out.print(json ? ReplayRendering.json(journal, report, live) + System.lineSeparator() :
+            ReplayRendering.text(journal, report, live));
         out.flush();
         if (report.corruption() != null)
         {

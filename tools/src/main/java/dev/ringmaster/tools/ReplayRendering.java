@@ -27,11 +27,18 @@ final class ReplayRendering
     {
     }
 
-    static String text(final Path journal, final ReplayReport r)
+    /** @param live true if a writer still had the journal open, so the figures are a snapshot of a growing journal. */
+    static String text(final Path journal, final ReplayReport r, final boolean live)
     {
         final StringBuilder sb = new StringBuilder(4096);
         sb.append(String.format(Locale.ROOT, "journal %s: %,d records from %s to %s%n", journal, r.records(),
             Instant.ofEpochMilli(r.firstEpochMillis()), Instant.ofEpochMilli(r.lastEpochMillis())));
+        if (live)
+        {
+            sb.append("live: the journal is still being written (a running process has it open); these figures are a "
+                + "snapshot of the records read so far, run replay again after it stops for the final ones")
+                .append(System.lineSeparator());
+        }
         sb.append(String.format(Locale.ROOT,
             "tasks: %,d accepted, %,d completed, %,d dead-lettered, %,d expired, %,d cancelled, %,d recovered, "
                 + "%,d still open%n", r.count(EventType.ACCEPTED), r.count(EventType.COMPLETED),
@@ -83,13 +90,15 @@ final class ReplayRendering
         return sb.toString();
     }
 
-    static String json(final Path journal, final ReplayReport r)
+    /** @param live true if a writer still had the journal open; written as "live", the numbers stay as read. */
+    static String json(final Path journal, final ReplayReport r, final boolean live)
     {
         final StringWriter out = new StringWriter(8192);
         try (JsonGenerator j = JSON.createGenerator(out))
         {
             j.writeStartObject();
             j.writeStringField("journal", journal.toString());
+            j.writeBooleanField("live", live);
             j.writeNumberField("records", r.records());
             j.writeNumberField("first_epoch_ms", r.firstEpochMillis());
             j.writeNumberField("last_epoch_ms", r.lastEpochMillis());

@@ -8,9 +8,10 @@ import dev.ringmaster.journal.JournalStats;
 import dev.ringmaster.journal.Recovery;
 import dev.ringmaster.journal.RecoveryPlan;
 import dev.ringmaster.metrics.MetricsSnapshot;
-import dev.ringmaster.routing.RoutingStrategies;
+import dev.ringmaster.plugin.PluginRegistry;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -78,6 +79,9 @@ public final class ServeCommand implements Callable<Integer>
         description = "Stop (and drain) after this many seconds; 0 runs until Ctrl-C (default: ${DEFAULT-VALUE}).")
     long durationSeconds;
 
+    @Mixin
+    PluginsOption plugins;
+
     @Option(names = "--journal", paramLabel = "DIR",
         description = "Journal every lifecycle event to a Chronicle Queue in DIR. On start, the tasks a previous run "
             + "left open there (a crash, a kill) are dispatched again first (default: no journal).")
@@ -96,12 +100,16 @@ public final class ServeCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
-        final List<String> available = RoutingStrategies.names(Dispatcher.class.getClassLoader());
-        if (!available.contains(strategy))
+        // open while serving: the strategy, and agents the admin endpoint adds, may run code from its jars
+        try (PluginRegistry registry = plugins.open())
         {
-            throw new ParameterException(spec.commandLine(), "unknown strategy '" + strategy + "' for --strategy; " +
-                "choose one of " + String.join(", ", available));
+            return run(registry);
         }
+    }
+
+    private int run(final PluginRegistry registry) throws Exception
+    {
+        plugins.requireStrategies(registry, List.of(strategy), "--strategy");
         if (durationSeconds < 0)
         {
             throw new ParameterException(spec.commandLine(), "--duration must be 0 (until Ctrl-C) or a number of seconds");
@@ -128,7 +136,8 @@ public final class ServeCommand implements Callable<Integer>
             err.flush();
             return 1;
         }
-        final Dispatcher.Builder builder = Dispatcher.builder().strategy(strategy).seed(seed).queueCapacity(16_384);
+        final Dispatcher.Builder builder = Dispatcher.builder().pluginClassLoader(registry.classLoader())
+            .strategy(strategy).seed(seed).queueCapacity(16_384);
         if (journalDir != null)
         {
             journal = DemoJournal.open(journalDir, durability);

@@ -6,9 +6,9 @@ import dev.ringmaster.bench.sim.QualityRow;
 import dev.ringmaster.bench.sim.QualityTable;
 import dev.ringmaster.bench.sim.Scenario;
 import dev.ringmaster.bench.sim.SimulationSuite;
-import dev.ringmaster.dispatch.Dispatcher;
-import dev.ringmaster.routing.RoutingStrategies;
+import dev.ringmaster.plugin.PluginRegistry;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -75,11 +75,22 @@ public final class SimulateCommand implements Callable<Integer>
             + "half of each run); depends on the JIT, so it is printed apart from the reproducible table.")
     boolean alloc;
 
+    @Mixin
+    PluginsOption plugins;
+
     @Override
     public Integer call() throws IOException
     {
-        final ClassLoader loader = Dispatcher.class.getClassLoader();
-        final List<String> available = RoutingStrategies.names(loader);
+        try (PluginRegistry registry = plugins.open())
+        {
+            return run(registry);
+        }
+    }
+
+    private int run(final PluginRegistry registry) throws IOException
+    {
+        final ClassLoader loader = registry.classLoader();
+        final List<String> available = new ArrayList<>(registry.strategies().keySet());
         if (strategies != null && (strategies.isEmpty() || strategies.stream().anyMatch(String::isBlank)))
         {
             // ",," splits into nothing: silently running every strategy would hide the typo
@@ -87,15 +98,7 @@ public final class SimulateCommand implements Callable<Integer>
                 "e.g. --strategies least-connections,p2c; leave the option out to run all of " + String.join(", ", available));
         }
         final List<String> chosen = strategies == null ? available : strategies;
-        for (final String name : chosen)
-        {
-            if (!available.contains(name))
-            {
-                throw new ParameterException(spec.commandLine(), "unknown strategy '" + name + "' for --strategies; " +
-                    (available.isEmpty() ? "none is installed: put ringmaster-plugins on the classpath" :
-                        "choose from " + String.join(", ", available)));
-            }
-        }
+        plugins.requireStrategies(registry, chosen, "--strategies");
         final List<Scenario> scenarios = new ArrayList<>();
         if ("all".equals(scenario))
         {

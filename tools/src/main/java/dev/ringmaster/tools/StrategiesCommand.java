@@ -5,11 +5,10 @@ import dev.ringmaster.plugin.PluginKind;
 import dev.ringmaster.plugin.PluginRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -24,23 +23,22 @@ import java.util.concurrent.Callable;
     versionProvider = RingmasterCli.Version.class,
     description = {"List the routing strategies on the classpath, and with --plugins in a plugins directory, one per "
         + "line: the name to pass to 'demo --strategy', where it comes from ('classpath' or its jar), then what it "
-        + "optimizes and its cost per decision. Jars that cannot be used are listed on stderr with the fix."},
+        + "optimizes and its cost per decision, or BROKEN and why if it cannot create a strategy. Jars that cannot be "
+        + "used are listed on stderr with the fix."},
     footer = {"", "Exit code: 0 if at least one strategy was found, 1 if none, 2 for a bad --plugins directory."})
 public final class StrategiesCommand implements Callable<Integer>
 {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--plugins", paramLabel = "DIR",
-        description = "Also load plugins from every *.jar in DIR, each in its own class loader.")
-    Path plugins;
+    @Mixin
+    PluginsOption plugins;
 
     @Override
     public Integer call()
     {
-        try (PluginRegistry registry = PluginsOption.load(spec, plugins))
+        try (PluginRegistry registry = plugins.open())
         {
-            PluginsOption.warnAboutProblems(spec, registry);
             final List<LoadedPlugin> available = registry.report().loaded(PluginKind.ROUTING_STRATEGY).stream()
                 .sorted(Comparator.comparing(LoadedPlugin::name)).toList();
             if (available.isEmpty())
@@ -51,18 +49,8 @@ public final class StrategiesCommand implements Callable<Integer>
                 err.flush();
                 return 1;
             }
-            int nameWidth = 0;
-            int originWidth = 0;
-            for (final LoadedPlugin p : available)
-            {
-                nameWidth = Math.max(nameWidth, p.name().length());
-                originWidth = Math.max(originWidth, p.origin().length());
-            }
             final PrintWriter out = spec.commandLine().getOut();
-            for (final LoadedPlugin p : available)
-            {
-                out.printf("%-" + nameWidth + "s  %-" + originWidth + "s  %s%n", p.name(), p.origin(), p.description());
-            }
+            PluginsOption.printTable(out, "", registry, available);
             out.flush();
             return 0;
         }

@@ -60,4 +60,28 @@ public final class JarOnlyStrategy implements RoutingStrategy
             return new JarOnlyStrategy();
         }
     }
+
+    /** Loads and lists fine, but cannot make a strategy: what a plugin with a bug in create() looks like. */
+    public static final class BrokenProvider implements RoutingStrategyProvider
+    {
+        static final String NAME = "jar-only-broken";
+
+        @Override
+        public String name()
+        {
+            return NAME;
+        }
+
+        @Override
+        public String description()
+        {
+            return "fails in create(), from a test jar";
+        }
+
+        @Override
+        public RoutingStrategy create()
+        {
+            throw new IllegalStateException("boom in create");
+        }
+    }
 }

@@ -1,5 +1,7 @@
 package dev.ringmaster.tools;
 
+import dev.ringmaster.journal.Journal;
+import dev.ringmaster.journal.JournalConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,6 +80,46 @@ class JournalCommandsTest
         final DemoCommandTest.Run none = run("audit", dir.toString(), "999999");
         assertThat(none.exitCode()).isEqualTo(1);
         assertThat(none.err()).contains("task 999999 is not in the journal");
+    }
+
+    @Test
+    void replayOfAJournalStillBeingWrittenSaysItIsASnapshot()
+    {
+        final Path dir = tmp.resolve("live");
+        assertThat(run("demo", "--tasks", "300", "--seed", "2", "--json", "--journal", dir.toString()).exitCode()).isZero();
+
+        final DemoCommandTest.Run finished = run("replay", dir.toString(), "--json");
+        assertThat(finished.exitCode()).as("stderr: %s", finished.err()).isZero();
+        assertThat(json(finished).get("live")).isEqualTo(false);
+        assertThat(run("replay", dir.toString()).out()).doesNotContain("still being written");
+
+        try (Journal writer = Journal.open(JournalConfig.at(dir).payloadCodec(WorkCodec.INSTANCE)))
+        {
+            final DemoCommandTest.Run text = run("replay", dir.toString());
+            assertThat(text.exitCode()).as("stderr: %s", text.err()).isZero();
+            assertThat(text.out()).contains("live: the journal is still being written (a running process has it " +
+                "open); these figures are a snapshot").contains("run replay again after it stops");
+            final DemoCommandTest.Run live = run("replay", dir.toString(), "--json");
+            assertThat(live.exitCode()).isZero();
+            final Map<String, Object> j = json(live);
+            assertThat(j.get("live")).isEqualTo(true);
+            assertThat(num(j, "records")).as("the numbers are what was read").isEqualTo(num(json(finished), "records"));
+        }
+
+        assertThat(json(run("replay", dir.toString(), "--json")).get("live")).as("after the writer closed").isEqualTo(false);
+    }
+
+    @Test
+    void aNegativeOrNonNumericTaskIdIsAUsageError()
+    {
+        final DemoCommandTest.Run negative = run("audit", tmp.toString(), "-1");
+        assertThat(negative.exitCode()).isEqualTo(2);
+        assertThat(negative.err()).contains("task id -1 is negative; task ids are 0 or more")
+            .contains("--from 0").contains("audit --help");
+
+        final DemoCommandTest.Run word = run("audit", tmp.toString(), "seven");
+        assertThat(word.exitCode()).isEqualTo(2);
+        assertThat(word.err()).contains("'seven' is not a task id; give a whole number such as 42");
     }
 
     @Test

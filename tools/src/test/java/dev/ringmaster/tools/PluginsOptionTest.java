@@ -28,14 +28,29 @@ class PluginsOptionTest
 
     private Path pluginJar() throws IOException
     {
-        final Path jar = dir.resolve("jar-only.jar");
+        return pluginJar("jar-only.jar", JarOnlyStrategy.Provider.class);
+    }
+
+    /** Writes a jar that registers these strategy providers (their classes stay on the test class path). */
+    static Path pluginJar(final Path jar, final Class<?>... providers) throws IOException
+    {
+        final StringBuilder services = new StringBuilder();
+        for (final Class<?> provider : providers)
+        {
+            services.append(provider.getName()).append('\n');
+        }
         try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file))
         {
             out.putNextEntry(new JarEntry(PluginKind.ROUTING_STRATEGY.servicesFile()));
-            out.write((JarOnlyStrategy.Provider.class.getName() + "\n").getBytes(StandardCharsets.UTF_8));
+            out.write(services.toString().getBytes(StandardCharsets.UTF_8));
             out.closeEntry();
         }
         return jar;
+    }
+
+    private Path pluginJar(final String name, final Class<?>... providers) throws IOException
+    {
+        return pluginJar(dir.resolve(name), providers);
     }
 
     @Test
@@ -51,6 +66,28 @@ class PluginsOptionTest
             "\\s+least loaded");
         assertThat(run.out()).containsPattern("(?m)^round-robin\\s+classpath\\s+");
         assertThat(run.err()).contains("warning: plugin skipped: x.jar: not a readable jar");
+    }
+
+    @Test
+    void aProviderWhoseCreateThrowsIsListedAsBrokenAndDemoNamesItsJar() throws IOException
+    {
+        final Path jar = pluginJar("broken.jar", JarOnlyStrategy.BrokenProvider.class);
+        final String name = JarOnlyStrategy.BrokenProvider.NAME;
+
+        final DemoCommandTest.Run listed = DemoCommandTest.run("strategies", "--plugins", dir.toString());
+        assertThat(listed.exitCode()).as("stderr: %s", listed.err()).isZero();
+        assertThat(listed.out()).containsPattern("(?m)^" + name + "\\s+" + Pattern.quote(jar.toString()) +
+            "\\s+BROKEN: the routing strategy '" + name + "' .*boom in create.*fix its create\\(\\) and rebuild " +
+            Pattern.quote(jar.toString()));
+        assertThat(listed.out()).containsPattern("(?m)^round-robin\\s+classpath\\s+[^B]");
+
+        final DemoCommandTest.Run demo = DemoCommandTest.run("demo", "--plugins", dir.toString(), "--strategy", name,
+            "--tasks", "10", "--journal", dir.resolve("journal").toString());
+        assertThat(demo.exitCode()).isEqualTo(1);
+        assertThat(demo.err()).startsWith("error: the routing strategy '" + name + "' (" +
+                JarOnlyStrategy.BrokenProvider.class.getName() + " from " + jar + ") is broken")
+            .contains("boom in create").contains("or choose another routing strategy");
+        assertThat(dir.resolve("journal")).as("refused before the journal is opened").doesNotExist();
     }
 
     @Test
@@ -78,6 +115,48 @@ class PluginsOptionTest
         final Map<String, Object> j = DemoCommandTest.json(run);
         assertThat(j.get("strategy")).isEqualTo(JarOnlyStrategy.NAME);
         assertThat(((Number)j.get("lost")).longValue()).isZero();
+    }
+
+    @Test
+    void serveAndSimulateUseAStrategyFromAJar() throws IOException
+    {
+        pluginJar();
+
+        final DemoCommandTest.Run serve = DemoCommandTest.run("serve", "--plugins", dir.toString(), "--strategy",
+            JarOnlyStrategy.NAME, "--port", "0", "--duration", "1", "--rate", "200", "--token", "t0ken");
+        assertThat(serve.exitCode()).as("stderr: %s", serve.err()).isZero();
+        assertThat(serve.out()).contains("strategy " + JarOnlyStrategy.NAME + ",");
+
+        final DemoCommandTest.Run simulate = DemoCommandTest.run("simulate", "--plugins", dir.toString(), "--strategies",
+            JarOnlyStrategy.NAME + ",round-robin", "--tasks", "200", "--scenario", "homogeneous", "--json");
+        assertThat(simulate.exitCode()).as("stderr: %s", simulate.err()).isZero();
+        assertThat(simulate.out()).contains("\"strategy\":\"" + JarOnlyStrategy.NAME + "\"")
+            .contains("\"strategy\":\"round-robin\"");
+    }
+
+    @Test
+    void serveAndSimulateRefuseAnUnknownOrBrokenStrategyBeforeStarting() throws IOException
+    {
+        final Path jar = pluginJar("broken.jar", JarOnlyStrategy.BrokenProvider.class);
+
+        final DemoCommandTest.Run unknown = DemoCommandTest.run("simulate", "--strategies", JarOnlyStrategy.NAME,
+            "--tasks", "200");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err()).contains("unknown strategy '" + JarOnlyStrategy.NAME + "' for --strategies; " +
+            "choose one of ").contains("(a strategy from a plugin jar needs --plugins DIR)");
+
+        final DemoCommandTest.Run broken = DemoCommandTest.run("simulate", "--plugins", dir.toString(), "--strategies",
+            JarOnlyStrategy.BrokenProvider.NAME, "--tasks", "200");
+        assertThat(broken.exitCode()).isEqualTo(1);
+        assertThat(broken.err()).contains("error: the routing strategy '" + JarOnlyStrategy.BrokenProvider.NAME + "'")
+            .contains("from " + jar + ") is broken").contains("boom in create");
+
+        final DemoCommandTest.Run serve = DemoCommandTest.run("serve", "--plugins", dir.toString(), "--strategy",
+            JarOnlyStrategy.BrokenProvider.NAME, "--port", "0", "--duration", "1", "--journal",
+            dir.resolve("journal").toString());
+        assertThat(serve.exitCode()).isEqualTo(1);
+        assertThat(serve.err()).contains("from " + jar + ") is broken").contains("boom in create");
+        assertThat(dir.resolve("journal")).as("refused before the journal is opened").doesNotExist();
     }
 
     @Test

@@ -1,0 +1,155 @@
+package dev.ringmaster.plugin;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.security.CodeSource;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/**
+ * What the lookups by name ({@code RoutingStrategies}, {@code AgentFactories}, {@code TaskClassifiers}) and the
+ * {@link PluginRegistry} share: finding the providers of a kind while skipping (and logging) the broken ones, and
+ * turning a provider that fails into an error that names the plugin, where it came from and the fix; stateless, so
+ * usable from any thread.
+ */
+public final class ServiceProviders
+{
+    private static final Logger LOG = LoggerFactory.getLogger(ServiceProviders.class);
+
+    private ServiceProviders()
+    {
+    }
+
+    /**
+     * Every provider of a kind that {@link ServiceLoader} finds on a class loader. A provider that cannot be loaded
+     * or instantiated, names itself badly or takes a name an earlier one has is skipped with a warning in the log that
+     * names it and the fix, as the {@link PluginRegistry} skips it: one bad jar on the class path must not make every
+     * other plugin unusable.
+     *
+     * @return the providers that work, by name.
+     */
+    public static <P> Map<String, P> available(final PluginKind kind, final Class<P> service, final ClassLoader loader)
+    {
+        final Map<String, P> byName = new TreeMap<>();
+        final Iterator<P> it = ServiceLoader.load(service, loader).iterator();
+        String previousError = null;
+        while (true)
+        {
+            final P provider;
+            try
+            {
+                if (!it.hasNext())
+                {
+                    break;
+                }
+                provider = it.next();
+            }
+            catch (final ServiceConfigurationError e)
+            {
+                // ServiceLoader moves on to the next line after a bad one; the same error again means it cannot
+                if (String.valueOf(e).equals(previousError))
+                {
+                    break;
+                }
+                previousError = String.valueOf(e);
+                LOG.warn("{} plugin skipped: {}{}; fix the provider class, or remove its line from {} in the jar " +
+                    "that has it", kind.label(), e.getMessage(), e.getCause() == null ? "" : " (" + e.getCause() + ")",
+                    kind.servicesFile());
+                continue;
+            }
+            final String name;
+            try
+            {
+                name = kind.pluginName(provider);
+            }
+            catch (final RuntimeException | LinkageError e)
+            {
+                LOG.warn("{} plugin skipped: {} from {}: name() threw {}; make it return a constant", kind.label(),
+                    provider.getClass().getName(), origin(provider.getClass()), e);
+                continue;
+            }
+            if (name == null || name.isBlank())
+            {
+                LOG.warn("{} plugin skipped: {} from {}: name() returned '{}'; return a unique lower-case name",
+                    kind.label(), provider.getClass().getName(), origin(provider.getClass()), name);
+                continue;
+            }
+            final P previous = byName.putIfAbsent(name, provider);
+            // the same class twice is one jar on the class path twice: harmless
+            if (previous != null && previous.getClass() != provider.getClass())
+            {
+                LOG.warn("{} plugin skipped: {} from {} is named '{}', which {} from {} has already taken; rename one " +
+                    "of the two, or remove one jar", kind.label(), provider.getClass().getName(),
+                    origin(provider.getClass()), name, previous.getClass().getName(), origin(previous.getClass()));
+            }
+        }
+        return byName;
+    }
+
+    /**
+     * Calls a provider's {@code create}, so that its failure names the plugin instead of surfacing as a bare
+     * "boom" from somebody else's code.
+     *
+     * @param kind     what the provider plugs in.
+     * @param name     the plugin's name.
+     * @param provider the provider whose create is called.
+     * @param origin   where the provider came from (its jar), e.g. {@link #origin(Class)}.
+     * @param create   calls the provider's create.
+     * @return what create made.
+     * @throws IllegalStateException naming the plugin, its provider class, its origin and the fix, if create threw
+     *                               anything but an {@link IllegalArgumentException} (that is a bad setting, passed on).
+     */
+    public static <T> T create(final PluginKind kind, final String name, final Object provider, final String origin,
+                               final Supplier<T> create)
+    {
+        try
+        {
+            return create.get();
+        }
+        catch (final IllegalArgumentException e)
+        {
+            if (kind == PluginKind.AGENT_FACTORY)
+            {
+                throw e;
+            }
+            throw brokenCreate(kind, name, provider, origin, e);
+        }
+        catch (final RuntimeException | LinkageError e)
+        {
+            throw brokenCreate(kind, name, provider, origin, e);
+        }
+    }
+
+    /** @return the jar or directory a class was loaded from, or "unknown location" when its loader does not say. */
+    public static String origin(final Class<?> type)
+    {
+        final CodeSource source = type.getProtectionDomain().getCodeSource();
+        if (source == null || source.getLocation() == null)
+        {
+            return "unknown location";
+        }
+        try
+        {
+            return Path.of(source.getLocation().toURI()).toString();
+        }
+        catch (final URISyntaxException | IllegalArgumentException | java.nio.file.FileSystemNotFoundException e)
+        {
+            return source.getLocation().toString();
+        }
+    }
+
+    private static IllegalStateException brokenCreate(final PluginKind kind, final String name, final Object provider,
+                                                      final String origin, final Throwable e)
+    {
+        return new IllegalStateException("the " + kind.label() + " '" + name + "' (" + provider.getClass().getName() +
+            " from " + origin + ") is broken: its create() threw " + e + "; fix its create() and rebuild " + origin +
+            ", or choose another " + kind.label(), e);
+    }
+}
