@@ -25,4 +25,39 @@ final class BuilderChecks
         }
         return value;
     }
+
+    static int powerOfTwo(final String name, final int value)
+    {
+        if (value < 2 || Integer.bitCount(value) != 1)
+        {
+            throw new IllegalArgumentException(name + " must be a power of two >= 2, got " + value);
+        }
+        return value;
+    }
+
+    static double positive(final String name, final double value)
+    {
+        if (!(value > 0))
+        {
+            throw new IllegalArgumentException(name + " must be positive, got " + value);
+        }
+        return value;
+    }
+
+    static void backoff(final Duration base, final Duration max)
+    {
+        if (base.isNegative() || base.isZero() || max.compareTo(base) < 0)
+        {
+            throw new IllegalArgumentException("retry backoff needs 0 < base <= max, got base " + base + ", max " + max);
+        }
+    }
+
+    static void slowStart(final Duration window, final double minFactor)
+    {
+        if (window.isNegative() || window.isZero() || !(minFactor > 0 && minFactor <= 1))
+        {
+            throw new IllegalArgumentException("slow start needs a positive window and a minFactor in (0, 1], got " +
+                window + " and " + minFactor);
+        }
+    }
 }

@@ -420,11 +420,7 @@ public final class Dispatcher implements AutoCloseable
         /** Ingress ring slots, a power of two (default 65536). */
         public Builder ringSize(final int size)
         {
-            if (size < 2 || Integer.bitCount(size) != 1)
-            {
-                throw new IllegalArgumentException("ringSize must be a power of two >= 2, got " + size);
-            }
-            config.ringSize = size;
+            config.ringSize = BuilderChecks.powerOfTwo("ringSize", size);
             return this;
         }
 
@@ -459,10 +455,7 @@ public final class Dispatcher implements AutoCloseable
         /** Retry back-off: base doubles per attempt up to max, with jitter in [delay/2, delay). */
         public Builder retryBackoff(final Duration base, final Duration max)
         {
-            if (base.isNegative() || base.isZero() || max.compareTo(base) < 0)
-            {
-                throw new IllegalArgumentException("retry backoff needs 0 < base <= max, got base " + base + ", max " + max);
-            }
+            BuilderChecks.backoff(base, max);
             config.retryBaseNanos = base.toNanos();
             config.retryMaxNanos = max.toNanos();
             return this;
@@ -562,11 +555,7 @@ public final class Dispatcher implements AutoCloseable
          */
         public Builder slowStart(final Duration window, final double minFactor)
         {
-            if (window.isNegative() || window.isZero() || !(minFactor > 0 && minFactor <= 1))
-            {
-                throw new IllegalArgumentException("slow start needs a positive window and a minFactor in (0, 1], got " +
-                    window + " and " + minFactor);
-            }
+            BuilderChecks.slowStart(window, minFactor);
             config.slowStartNanos = window.toNanos();
             config.slowStartMinFactor = minFactor;
             return this;
@@ -575,11 +564,7 @@ public final class Dispatcher implements AutoCloseable
         /** Load (in flight over capacity) at or above which metrics flag an agent as overloaded (default 1.0). */
         public Builder overloadThreshold(final double threshold)
         {
-            if (!(threshold > 0))
-            {
-                throw new IllegalArgumentException("overload threshold must be positive, got " + threshold);
-            }
-            this.overloadThreshold = threshold;
+            this.overloadThreshold = BuilderChecks.positive("overload threshold", threshold);
             return this;
         }
 
