@@ -172,9 +172,12 @@ public final class JournalReader implements AutoCloseable
         final int last = queue.lastCycle();
         if (first != Integer.MAX_VALUE && target > first)
         {
-            // records are written just after they happen, so none at or after the time sits in an earlier cycle
+            // a batch document takes the cycle in which it was opened, and its drain may go on past the cycle's
+            // end: records stamped just after the target cycle began can sit in the cycle before it, so start there
+            // (records before the time are skipped below)
             final NavigableSet<Long> cycles = queue.listCyclesBetween(first, last);
-            final Long from = cycles.ceiling((long)target);
+            final Long before = cycles.lower((long)target);
+            final Long from = before != null ? before : cycles.ceiling((long)target);
             if (from != null)
             {
                 tailer.moveToCycle(from.intValue());
@@ -187,7 +190,10 @@ public final class JournalReader implements AutoCloseable
         return this;
     }
 
-    /** Positions at the record with this Chronicle index. @return false if there is none. */
+    /**
+     * Positions at the document with this Chronicle index (see {@link JournalRecord#index()}: a batch's records
+     * share it). @return false if there is none.
+     */
     public boolean moveTo(final long index)
     {
         batchPos = batchEnd = 0;
@@ -241,8 +247,9 @@ public final class JournalReader implements AutoCloseable
     }
 
     /**
-     * Delivers every readable record up to the current end, reading on past damage: a damaged record or batch is
-     * skipped to the next document, a document Chronicle cannot read to the next cycle file. Each damaged region goes
+     * Delivers every readable record up to the current end, reading on past damage: a record that fails its checks
+     * is skipped alone, a batch whose framing is broken from there to the next document, a document Chronicle cannot
+     * read to the next cycle file. Each damaged region goes
      * to {@code onDamage}, in order, naming the file, the index and what is wrong.
      *
      * @return the number of records delivered.
@@ -272,7 +279,8 @@ public final class JournalReader implements AutoCloseable
     /** After damage: positions past it. @return false if nothing readable can follow (no later cycle file). */
     private boolean skipDamage()
     {
-        batchPos = batchEnd;
+        // a record that failed its checks was stepped over already: the batch's other records are still read (a
+        // batch whose framing is broken was given up on where that was found)
         secondPending = false;
         if (!documentUnreadable)
         {

@@ -102,7 +102,11 @@ public final class JournalRecord
         return null;
     }
 
-    /** @return the record's Chronicle Queue index (cycle and sequence), usable with {@link JournalReader#moveTo}. */
+    /**
+     * @return the Chronicle Queue index (cycle and sequence) of the document holding the record. The records of one
+     *     batch share it, so it is not unique: {@link JournalReader#moveTo} it and read on to reach the record, and
+     *     to resume after a record, remember how many of its document's records were read too.
+     */
     public long index()
     {
         return index;

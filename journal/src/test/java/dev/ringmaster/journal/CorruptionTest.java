@@ -55,7 +55,9 @@ class CorruptionTest
         }
         assertThat(gaps).hasSize(1);
         assertThat(gaps.get(0)).hasMessageContaining(file.getFileName().toString()).hasMessageContaining("checksum mismatch");
-        // the damaged batch is lost, the batches after it are read: the last task's acceptance is there
+        // only the damaged record is lost: the rest of its batch (task 201 was submitted with 200) and the batches
+        // after it are read, up to the last task's acceptance
+        assertThat(read.stream().anyMatch(e -> e.taskId() == 201 && e.type() == EventType.ACCEPTED)).isTrue();
         assertThat(read.stream().noneMatch(e -> e.taskId() == 200 && e.type() == EventType.ACCEPTED)).isTrue();
         assertThat(read.stream().anyMatch(e -> e.taskId() == TASKS - 1 && e.type() == EventType.ACCEPTED)).isTrue();
 

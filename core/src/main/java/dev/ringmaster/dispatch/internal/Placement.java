@@ -65,13 +65,16 @@ final class Placement extends RouterPart
      * offer and poll, and a second look at the record once it has gone cold, cost more than the routing decision.
      * Listeners hear the acceptance and the assignment in one call, which the journal writes as one record.
      *
+     * @param behind tasks after this one in the ingress batch being read.
      * @return false if the task must wait in its queue (the caller enqueues it).
      */
-    boolean placeDirect(final TaskRecord r, final long now)
+    boolean placeDirect(final TaskRecord r, final long now, final long behind)
     {
         final Lane lane = r.lane;
-        if (lane.room <= 0 || lane.paused || lane.bucket != null || control.runState >= Control.STOPPING ||
-            router.limits.tenantBucket(r) != null)
+        // room for this task and every one behind it in the batch, and no retry due: then all of them are placed in
+        // this pass whatever their order, so placing this one first cannot pass over a more urgent one
+        if (lane.room <= behind || lane.paused || lane.bucket != null || control.runState >= Control.STOPPING ||
+            router.limits.tenantBucket(r) != null || router.outcomes.retries.nextDueNanos() - now <= 0)
         {
             return false;
         }

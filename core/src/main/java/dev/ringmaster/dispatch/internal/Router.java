@@ -232,7 +232,7 @@ final class Router
         {
             try
             {
-                onEvent(ring.get(seq));
+                onEvent(ring.get(seq), upper - seq);
             }
             catch (final Throwable t)
             {
@@ -247,7 +247,8 @@ final class Router
         batchCapHit |= seq > upper && upper < cursor;
     }
 
-    private void onEvent(final IngressEvent event)
+    /** @param behind events after this one in the batch being read: they compete with it for room. */
+    private void onEvent(final IngressEvent event, final long behind)
     {
         final TaskRecord r = acquire();
         r.init(event.task, event.lane, ++sequence, event.submitNanos, event.future);
@@ -261,7 +262,7 @@ final class Router
         final long now = System.nanoTime();
         try
         {
-            accept(r, now);
+            accept(r, now, behind);
         }
         catch (final Throwable t)
         {
@@ -274,7 +275,7 @@ final class Router
         }
     }
 
-    private void accept(final TaskRecord r, final long now)
+    private void accept(final TaskRecord r, final long now, final long behind)
     {
         Counters.increment(engine.counters.accepted);
         if (control.runState >= Control.STOPPING && outcomes.swept)
@@ -287,7 +288,7 @@ final class Router
             listener.onAccepted(r, now);
             outcomes.expire(r, now, "time to live passed before the task reached a queue");
         }
-        else if (!placement.placeDirect(r, now)) // placed at once, it announces acceptance and assignment together
+        else if (!placement.placeDirect(r, now, behind)) // placed at once, it announces acceptance and assignment together
         {
             listener.onAccepted(r, now);
             r.lane.enqueue(r, now);
