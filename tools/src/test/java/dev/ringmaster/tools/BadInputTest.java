@@ -138,6 +138,8 @@ class BadInputTest
             usage("plugins --plugins missing", () -> a("plugins", "--plugins", missing), "does not exist", "--plugins"),
             usage("serve --plugins missing", () -> a("serve", "--plugins", missing, "--port", "0", "--duration", "1"),
                 "does not exist", "--plugins"),
+            usage("demo --plugins missing", () -> a("demo", "--plugins", missing, "--tasks", "100"),
+                "does not exist", "--plugins"),
             usage("simulate --plugins missing", () -> a("simulate", "--plugins", missing, "--tasks", "100"),
                 "does not exist", "--plugins"),
 
@@ -161,6 +163,7 @@ class BadInputTest
             failed("audit a file", () -> a("audit", file, "1"), file.toString(), "it is a file"),
             failed("recover a file", () -> a("recover", file), file.toString(), "it is a file"),
             usage("strategies --plugins a file", () -> a("strategies", "--plugins", file), "is not a directory"),
+            usage("demo --plugins a file", () -> a("demo", "--plugins", file, "--tasks", "100"), "is not a directory"),
             usage("simulate --plugins a file", () -> a("simulate", "--plugins", file, "--tasks", "100"),
                 "is not a directory"),
             failed("replay an empty directory", () -> a("replay", emptyDir), emptyDir.toString(), "journal"),
@@ -174,6 +177,8 @@ class BadInputTest
                 "homogeneous", "--strategies", "round-robin", "--json"), "not a readable jar"),
             skipped("serve, empty jar", () -> a("serve", "--plugins", emptyJar, "--port", "0", "--duration", "1",
                 "--rate", "100"), "not a readable jar"),
+            skipped("demo, empty jar", () -> a("demo", "--plugins", emptyJar, "--tasks", "100", "--json"),
+                "not a readable jar"),
             skipped("strategies, truncated jar", () -> a("strategies", "--plugins", truncatedJar),
                 "not a readable jar"),
             listed("plugins, truncated jar", () -> a("plugins", "--plugins", truncatedJar), "not a readable jar"),
@@ -181,6 +186,8 @@ class BadInputTest
                 "--scenario", "homogeneous", "--strategies", "round-robin", "--json"), "not a readable jar"),
             skipped("serve, truncated jar", () -> a("serve", "--plugins", truncatedJar, "--port", "0", "--duration",
                 "1", "--rate", "100"), "not a readable jar"),
+            skipped("demo, truncated jar", () -> a("demo", "--plugins", truncatedJar, "--tasks", "100", "--json"),
+                "not a readable jar"),
             skipped("strategies, bad services entry", () -> a("strategies", "--plugins", badServicesJar),
                 "com.example.NoSuchProvider"),
             listed("plugins, bad services entry", () -> a("plugins", "--plugins", badServicesJar),
@@ -189,6 +196,8 @@ class BadInputTest
                 "--scenario", "homogeneous", "--strategies", "round-robin", "--json"), "com.example.NoSuchProvider"),
             skipped("serve, bad services entry", () -> a("serve", "--plugins", badServicesJar, "--port", "0",
                 "--duration", "1", "--rate", "100"), "com.example.NoSuchProvider"),
+            skipped("demo, bad services entry", () -> a("demo", "--plugins", badServicesJar, "--tasks", "100",
+                "--json"), "com.example.NoSuchProvider"),
             skipped("strategies, a directory named x.jar", () -> a("strategies", "--plugins", directoryJar),
                 "not a file", "remove it from " + directoryJar));
     }
