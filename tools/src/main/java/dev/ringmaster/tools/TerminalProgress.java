@@ -14,6 +14,9 @@ final class TerminalProgress implements AutoCloseable
     /** Null when nothing is drawn. */
     private final ProgressBar bar;
 
+    /** Whether a unit of {@link #begin(String)} is under way, to be counted done by the next or by close. */
+    private boolean begun;
+
     private TerminalProgress(final ProgressBar bar)
     {
         this.bar = bar;
@@ -55,12 +58,30 @@ final class TerminalProgress implements AutoCloseable
         }
     }
 
-    /** Removes nothing already printed; ends the bar's line so what follows starts on a fresh one. */
+    /** Counts the unit begun before, if any, as done and shows what is under way now. */
+    void begin(final String what)
+    {
+        if (bar != null)
+        {
+            if (begun)
+            {
+                bar.step();
+            }
+            begun = true;
+            bar.setExtraMessage(what);
+        }
+    }
+
+    /** Counts a unit still under way as done; ends the bar's line so that what follows starts on a fresh one. */
     @Override
     public void close()
     {
         if (bar != null)
         {
+            if (begun)
+            {
+                bar.step();
+            }
             bar.close();
         }
     }
