@@ -90,7 +90,8 @@ public final class JournalReader implements AutoCloseable
     {
         if (!Files.exists(directory))
         {
-            throw new JournalException("no journal at " + directory + ": the directory does not exist");
+            throw new JournalException("no journal at " + directory + ": the directory does not exist; give the " +
+                "directory a run wrote with --journal DIR");
         }
         if (!Files.isDirectory(directory))
         {
@@ -108,7 +109,7 @@ public final class JournalReader implements AutoCloseable
         if (cycles.isEmpty())
         {
             throw new JournalException("no journal at " + directory +
-                ": the directory holds no cycle files (*.cq4); is it the directory given to --journal?");
+                ": the directory holds no cycle files (*.cq4); give the directory a run wrote with --journal DIR");
         }
         for (final Path cycle : cycles)
         {

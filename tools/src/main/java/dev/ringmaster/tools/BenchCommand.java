@@ -117,11 +117,13 @@ public final class BenchCommand implements Callable<Integer>
             noMax ? Boolean.FALSE : null);
         final PrintWriter err = spec.commandLine().getErr();
         final long t0 = System.nanoTime();
-        final HarnessReport report = new Harness(config, line ->
+        final List<String> details = new ArrayList<>();
+        final HarnessReport report;
+        try (TerminalProgress progress = TerminalProgress.open("bench", steps(config), json))
         {
-            err.println(line);
-            err.flush();
-        }).run();
+            report = new Harness(config, line -> progress(err, progress, details, line)).run();
+        }
+        details.forEach(err::println);
         final List<Path> files = new ArrayList<>(HgrmFiles.write(report, out));
         files.addAll(PercentilePlot.write(report, out));
         final double elapsed = (System.nanoTime() - t0) / 1e9;
@@ -148,6 +150,36 @@ public final class BenchCommand implements Callable<Integer>
             }
         }
         return 0;
+    }
+
+    /** @return the runs (each system at each rate) and, unless skipped, each system's maximum search. */
+    private static long steps(final HarnessConfig config)
+    {
+        final long systems = config.systems().size();
+        return config.rates().size() * systems + (config.maxSearch() ? systems : 0);
+    }
+
+    /**
+     * Without a bar, the harness's lines go to stderr as they come. With one, a line that starts a run or a search
+     * becomes the bar's next step; the indented ones (trials of a search, a system's diagnostics) would break the
+     * bar's line, so they wait in {@code details} until it is closed.
+     */
+    private static void progress(final PrintWriter err, final TerminalProgress progress, final List<String> details,
+                                 final String line)
+    {
+        if (!progress.drawn())
+        {
+            err.println(line);
+            err.flush();
+        }
+        else if (line.startsWith(" "))
+        {
+            details.add(line);
+        }
+        else
+        {
+            progress.begin(line);
+        }
     }
 
     private static String toJson(final HarnessReport report, final List<Path> files) throws IOException

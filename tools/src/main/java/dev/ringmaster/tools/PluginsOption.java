@@ -52,10 +52,16 @@ final class PluginsOption
     /**
      * As {@link #open()} without the warnings, for a command that lists the skipped jars itself.
      *
-     * @throws ParameterException if the directory is missing or not a directory.
+     * @throws ParameterException if the directory is empty, missing or not a directory.
      */
     PluginRegistry load()
     {
+        // an empty value would silently mean the working directory and load whatever jars lie there
+        if (directory != null && directory.toString().isBlank())
+        {
+            throw new ParameterException(spec.commandLine(), "--plugins needs a directory; give the directory that " +
+                "holds the plugin jars, e.g. --plugins ./plugins, or leave the option out");
+        }
         try
         {
             return PluginRegistry.load(directory, Dispatcher.class.getClassLoader());

@@ -5,6 +5,9 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
@@ -32,6 +35,10 @@ public final class RingmasterCli implements Runnable
     @Spec
     CommandSpec spec;
 
+    @Option(names = "--verbose", scope = ScopeType.INHERIT,
+        description = "When a command fails, also print the stack trace to stderr (for a bug report).")
+    boolean verbose;
+
     /** Runs the command line and exits the JVM with its exit code. */
     public static void main(final String[] args)
     {
@@ -55,12 +62,35 @@ public final class RingmasterCli implements Runnable
         });
         cmd.setExecutionExceptionHandler((e, commandLine, parseResult) ->
         {
-            // a failure of the run itself, not of the arguments: say what broke, keep the trace for the log
+            // a failure of the run itself, not of the arguments: say what broke, keep the trace for the log unless
+            // the user asked for it
             LOG.debug("command failed", e);
-            commandLine.getErr().println("error: " + e.getMessage());
+            final PrintWriter err = commandLine.getErr();
+            err.println("error: " + e.getMessage());
+            if (verbose(parseResult))
+            {
+                e.printStackTrace(err);
+            }
+            err.flush();
             return 1;
         });
         return cmd;
+    }
+
+    /**
+     * Whether {@code --verbose} was given at any level: the option is inherited, so it may have been matched on the
+     * subcommand rather than on the top-level command.
+     */
+    private static boolean verbose(final ParseResult top)
+    {
+        for (ParseResult level = top; level != null; level = level.subcommand())
+        {
+            if (level.hasMatchedOption("--verbose"))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Without a subcommand there is nothing to do: that is a usage error, with the list of commands. */

@@ -78,6 +78,31 @@ public final class SimulateCommand implements Callable<Integer>
     @Mixin
     PluginsOption plugins;
 
+    /**
+     * The suite, one scenario and load at a time so that a terminal shows how far it is; each (scenario, load) is
+     * independent of the others, so the rows are those of one run over all of them.
+     */
+    private static List<QualityRow> simulate(final long seed, final int tasks, final List<String> chosen,
+                                             final List<Scenario> scenarios, final ClassLoader loader,
+                                             final boolean alloc, final boolean json)
+    {
+        final List<QualityRow> rows = new ArrayList<>();
+        try (TerminalProgress progress = TerminalProgress.open("simulate",
+            (long) scenarios.size() * SimulationSuite.LOADS.length, json))
+        {
+            for (final Scenario s : scenarios)
+            {
+                for (final double load : SimulationSuite.LOADS)
+                {
+                    rows.addAll(SimulationSuite.run(seed, tasks, chosen, List.of(s), new double[] {load}, loader,
+                        alloc));
+                    progress.step();
+                }
+            }
+        }
+        return rows;
+    }
+
     @Override
     public Integer call() throws IOException
     {
@@ -117,7 +142,7 @@ public final class SimulateCommand implements Callable<Integer>
         }
 
         final long t0 = System.nanoTime();
-        final List<QualityRow> rows = SimulationSuite.run(seed, tasks, chosen, scenarios, SimulationSuite.LOADS, loader, alloc);
+        final List<QualityRow> rows = simulate(seed, tasks, chosen, scenarios, loader, alloc, json);
         final double elapsed = (System.nanoTime() - t0) / 1e9;
 
         final PrintWriter out = spec.commandLine().getOut();

@@ -28,6 +28,9 @@ class BenchCommandTest
         final DemoCommandTest.Run run = DemoCommandTest.run("bench", "--quick", "--json", "--out", out.toString());
 
         assertThat(run.exitCode()).as("exit code; stderr: %s", run.err()).isZero();
+        // stderr is no terminal here: the harness's lines as they come, and no progress bar (it would redraw with \r)
+        assertThat(run.err()).contains("searching the maximum rate of " + Systems.names().get(0) + " ...",
+            "bench finished in").doesNotContain("\r");
         final JsonNode json = new ObjectMapper().readTree(run.out());
         final List<String> systems = new ArrayList<>();
         json.get("systems").forEach(s -> systems.add(s.get("name").asText()));

@@ -27,13 +27,37 @@ class CommandLineTest
     }
 
     @Test
-    void benchRefusesAnOutDirectoryItCannotWriteBeforeRunning(@org.junit.jupiter.api.io.TempDir final java.nio.file.Path dir)
-        throws Exception
+    void benchRefusesAnOutDirectoryItCannotWriteBeforeRunningWithoutAStackTrace(
+        @org.junit.jupiter.api.io.TempDir final java.nio.file.Path dir) throws Exception
     {
         final java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("results"), "a file");
         final DemoCommandTest.Run run = run("bench", "--quick", "--out", file.toString());
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err()).contains("cannot create the --out directory", file.toString(), "writable");
+        assertThat(run.err()).startsWith("error: ").contains("cannot create the --out directory", file.toString(),
+            "writable").doesNotContain("\tat ", "Exception in thread", "IllegalStateException");
         assertThat(run.err()).as("refused before any system ran").doesNotContain("ringmaster at");
+    }
+
+    @Test
+    void verboseBeforeOrAfterTheCommandAddsTheStackTraceOfAFailure(
+        @org.junit.jupiter.api.io.TempDir final java.nio.file.Path dir) throws Exception
+    {
+        final String file = java.nio.file.Files.writeString(dir.resolve("results"), "a file").toString();
+        for (final String[] args : java.util.List.of(new String[] {"bench", "--quick", "--verbose", "--out", file},
+            new String[] {"--verbose", "bench", "--quick", "--out", file}))
+        {
+            final DemoCommandTest.Run run = run(args);
+            assertThat(run.exitCode()).isEqualTo(1);
+            assertThat(run.err()).startsWith("error: cannot create the --out directory")
+                .contains("java.lang.IllegalStateException", "\tat dev.ringmaster.tools.BenchCommand");
+        }
+    }
+
+    @Test
+    void verboseAddsNoStackTraceToAUsageError()
+    {
+        final DemoCommandTest.Run run = run("demo", "--verbose", "--tasks", "abc");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--tasks", "'abc' is not a whole number").doesNotContain("\tat ");
     }
 }

@@ -1,12 +1,16 @@
 package dev.ringmaster.tools;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static dev.ringmaster.tools.DemoCommandTest.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** `simulate` refuses a strategy list with nothing in it, instead of silently running every strategy. */
+/**
+ * `simulate` refuses a strategy list with nothing in it, instead of silently running every strategy; its progress
+ * changes nothing that a pipe or --json receives.
+ */
 class SimulateCommandTest
 {
     @ParameterizedTest
@@ -17,5 +21,22 @@ class SimulateCommandTest
         assertThat(run.exitCode()).as("exit code; stderr: %s", run.err()).isEqualTo(2);
         assertThat(run.err()).contains("--strategies needs strategy names separated by commas",
             "leave the option out to run all of", "least-connections");
+    }
+
+    @Test
+    void noProgressGoesIntoJsonOrIntoStderrThatIsNotATerminal()
+    {
+        assertThat(TerminalProgress.open("test", 3, true).drawn()).as("with --json").isFalse();
+        try (TerminalProgress progress = TerminalProgress.open("test", 3, false))
+        {
+            assertThat(progress.drawn()).as("under the test runner, stderr is no terminal").isFalse();
+            progress.step();
+        }
+
+        final DemoCommandTest.Run run = run("simulate", "--tasks", "200", "--strategies", "round-robin",
+            "--scenario", "homogeneous", "--json");
+        assertThat(run.exitCode()).as("exit code; stderr: %s", run.err()).isZero();
+        assertThat(run.out().lines()).hasSize(1).allMatch(line -> line.startsWith("{") && line.endsWith("}"));
+        assertThat(run.err().lines()).hasSize(1).allMatch(line -> line.matches("\\d+ runs simulated in [0-9.]+ s"));
     }
 }

@@ -1,0 +1,233 @@
+package dev.ringmaster.tools;
+
+import dev.ringmaster.plugin.PluginKind;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every command against bad input: a malformed value, a missing, unwritable or wrong-kind path, a damaged plugin jar.
+ * Each must fail (or, for a skipped jar, warn) with the problem and the fix on stderr, the right exit code, and no
+ * stack trace; nothing may start long work first.
+ */
+class BadInputTest
+{
+    @TempDir
+    static Path root;
+
+    /** A regular file: a path under it can be neither read nor created, even as root. */
+    private static Path file;
+    private static Path missing;
+    private static Path underFile;
+    private static Path emptyDir;
+
+    private static Path emptyJar;
+    private static Path truncatedJar;
+    private static Path badServicesJar;
+    private static Path directoryJar;
+
+    @BeforeAll
+    static void fixtures() throws IOException
+    {
+        file = Files.writeString(root.resolve("a-file"), "not a journal, not a directory");
+        missing = root.resolve("no-such-path");
+        underFile = file.resolve("sub");
+        emptyDir = Files.createDirectory(root.resolve("empty-dir"));
+
+        emptyJar = Files.createDirectory(root.resolve("empty-jar"));
+        Files.write(emptyJar.resolve("x.jar"), new byte[0]);
+
+        truncatedJar = Files.createDirectory(root.resolve("truncated-jar"));
+        final Path whole = PluginsOptionTest.pluginJar(root.resolve("whole.jar"), JarOnlyStrategy.Provider.class);
+        final byte[] bytes = Files.readAllBytes(whole);
+        Files.write(truncatedJar.resolve("x.jar"), Arrays.copyOf(bytes, bytes.length / 2));
+
+        badServicesJar = Files.createDirectory(root.resolve("bad-services-jar"));
+        try (OutputStream out = Files.newOutputStream(badServicesJar.resolve("x.jar"));
+             JarOutputStream jar = new JarOutputStream(out))
+        {
+            jar.putNextEntry(new JarEntry(PluginKind.ROUTING_STRATEGY.servicesFile()));
+            jar.write("com.example.NoSuchProvider\n".getBytes(StandardCharsets.UTF_8));
+            jar.closeEntry();
+        }
+
+        directoryJar = Files.createDirectory(root.resolve("directory-jar"));
+        Files.createDirectory(directoryJar.resolve("x.jar"));
+    }
+
+    /**
+     * One bad invocation: its arguments (made from the fixtures), exit code, and what stderr (or, for a command that
+     * reports the problem as its result, stdout) must start with and say.
+     */
+    private record Case(String name, Supplier<String[]> args, int exit, boolean onStdout, String prefix,
+                        List<String> says)
+    {
+        @Override
+        public String toString()
+        {
+            return name;
+        }
+    }
+
+    private static Arguments usage(final String name, final Supplier<String[]> args, final String... says)
+    {
+        return Arguments.of(new Case(name, args, 2, false, "error: ", List.of(says)));
+    }
+
+    private static Arguments failed(final String name, final Supplier<String[]> args, final String... says)
+    {
+        return Arguments.of(new Case(name, args, 1, false, "error: ", List.of(says)));
+    }
+
+    /** A jar that cannot be used is skipped with a warning naming it and the fix; the command itself goes on. */
+    private static Arguments skipped(final String name, final Supplier<String[]> args, final String... says)
+    {
+        return Arguments.of(new Case(name, args, 0, false, "warning: plugin skipped: x.jar", List.of(says)));
+    }
+
+    /** The plugins command reports the jars it skipped as its result, on stdout, with the fix. */
+    private static Arguments listed(final String name, final Supplier<String[]> args, final String... says)
+    {
+        return Arguments.of(new Case(name, args, 0, true, "", List.of(says)));
+    }
+
+    private static String[] a(final Object... args)
+    {
+        return Arrays.stream(args).map(String::valueOf).toArray(String[]::new);
+    }
+
+    static Stream<Arguments> cases()
+    {
+        return Stream.of(
+            // a malformed value, one per command
+            usage("demo --tasks abc", () -> a("demo", "--tasks", "abc"), "--tasks", "'abc' is not a whole number"),
+            usage("strategies --plugins ''", () -> a("strategies", "--plugins", ""), "--plugins"),
+            usage("plugins --plugins ''", () -> a("plugins", "--plugins", ""), "--plugins"),
+            usage("audit DIR abc", () -> a("audit", emptyDir, "abc"), "'abc' is not a task id"),
+            usage("replay DIR --bucket-ms x", () -> a("replay", emptyDir, "--bucket-ms", "x"), "--bucket-ms", "'x'"),
+            usage("recover DIR --wait x", () -> a("recover", emptyDir, "--wait", "x"), "--wait", "'x' is not a time"),
+            usage("serve --port x", () -> a("serve", "--port", "x"), "--port", "'x'"),
+            usage("admin status --url x", () -> a("admin", "status", "--url", "::x"), "--url"),
+            usage("simulate --tasks x", () -> a("simulate", "--tasks", "x"), "--tasks", "'x' is not a whole number"),
+            usage("bench --rates x", () -> a("bench", "--rates", "x"), "--rates", "'x' is not a rate"),
+
+            // a path that does not exist
+            failed("audit missing", () -> a("audit", missing, "1"), missing.toString(), "does not exist"),
+            failed("replay missing", () -> a("replay", missing), missing.toString(), "does not exist"),
+            failed("recover missing", () -> a("recover", missing), missing.toString(), "does not exist"),
+            usage("strategies --plugins missing", () -> a("strategies", "--plugins", missing), "does not exist",
+                "--plugins"),
+            usage("plugins --plugins missing", () -> a("plugins", "--plugins", missing), "does not exist", "--plugins"),
+            usage("serve --plugins missing", () -> a("serve", "--plugins", missing, "--port", "0", "--duration", "1"),
+                "does not exist", "--plugins"),
+            usage("demo --plugins missing", () -> a("demo", "--plugins", missing, "--tasks", "100"),
+                "does not exist", "--plugins"),
+            usage("simulate --plugins missing", () -> a("simulate", "--plugins", missing, "--tasks", "100"),
+                "does not exist", "--plugins"),
+
+            // a path that cannot be created or written: under a regular file
+            failed("demo --journal under a file", () -> a("demo", "--tasks", "100", "--journal", underFile),
+                underFile.toString()),
+            failed("serve --journal under a file",
+                () -> a("serve", "--journal", underFile, "--port", "0", "--duration", "1"), underFile.toString()),
+            failed("bench --out under a file", () -> a("bench", "--quick", "--out", underFile), underFile.toString()),
+            failed("replay under a file", () -> a("replay", underFile), underFile.toString()),
+            failed("audit under a file", () -> a("audit", underFile, "1"), underFile.toString()),
+            failed("recover under a file", () -> a("recover", underFile), underFile.toString()),
+
+            // the wrong kind: a file for a directory, a directory that is not a journal
+            failed("demo --journal a file", () -> a("demo", "--tasks", "100", "--journal", file), file.toString(),
+                "choose a directory"),
+            failed("serve --journal a file", () -> a("serve", "--journal", file, "--port", "0", "--duration", "1"),
+                file.toString()),
+            failed("bench --out a file", () -> a("bench", "--quick", "--out", file), file.toString(), "writable"),
+            failed("replay a file", () -> a("replay", file), file.toString(), "it is a file"),
+            failed("audit a file", () -> a("audit", file, "1"), file.toString(), "it is a file"),
+            failed("recover a file", () -> a("recover", file), file.toString(), "it is a file"),
+            usage("strategies --plugins a file", () -> a("strategies", "--plugins", file), "is not a directory"),
+            usage("demo --plugins a file", () -> a("demo", "--plugins", file, "--tasks", "100"), "is not a directory"),
+            usage("simulate --plugins a file", () -> a("simulate", "--plugins", file, "--tasks", "100"),
+                "is not a directory"),
+            failed("replay an empty directory", () -> a("replay", emptyDir), emptyDir.toString(), "journal"),
+            failed("audit an empty directory", () -> a("audit", emptyDir, "1"), emptyDir.toString(), "journal"),
+            failed("recover an empty directory", () -> a("recover", emptyDir), emptyDir.toString(), "journal"),
+
+            // damaged plugin jars, for every command that takes --plugins
+            skipped("strategies, empty jar", () -> a("strategies", "--plugins", emptyJar), "not a readable jar"),
+            listed("plugins, empty jar", () -> a("plugins", "--plugins", emptyJar), "not a readable jar"),
+            skipped("simulate, empty jar", () -> a("simulate", "--plugins", emptyJar, "--tasks", "100", "--scenario",
+                "homogeneous", "--strategies", "round-robin", "--json"), "not a readable jar"),
+            skipped("serve, empty jar", () -> a("serve", "--plugins", emptyJar, "--port", "0", "--duration", "1",
+                "--rate", "100"), "not a readable jar"),
+            skipped("demo, empty jar", () -> a("demo", "--plugins", emptyJar, "--tasks", "100", "--json"),
+                "not a readable jar"),
+            skipped("strategies, truncated jar", () -> a("strategies", "--plugins", truncatedJar),
+                "not a readable jar"),
+            listed("plugins, truncated jar", () -> a("plugins", "--plugins", truncatedJar), "not a readable jar"),
+            skipped("simulate, truncated jar", () -> a("simulate", "--plugins", truncatedJar, "--tasks", "100",
+                "--scenario", "homogeneous", "--strategies", "round-robin", "--json"), "not a readable jar"),
+            skipped("serve, truncated jar", () -> a("serve", "--plugins", truncatedJar, "--port", "0", "--duration",
+                "1", "--rate", "100"), "not a readable jar"),
+            skipped("demo, truncated jar", () -> a("demo", "--plugins", truncatedJar, "--tasks", "100", "--json"),
+                "not a readable jar"),
+            skipped("strategies, bad services entry", () -> a("strategies", "--plugins", badServicesJar),
+                "com.example.NoSuchProvider"),
+            listed("plugins, bad services entry", () -> a("plugins", "--plugins", badServicesJar),
+                "com.example.NoSuchProvider"),
+            skipped("simulate, bad services entry", () -> a("simulate", "--plugins", badServicesJar, "--tasks", "100",
+                "--scenario", "homogeneous", "--strategies", "round-robin", "--json"), "com.example.NoSuchProvider"),
+            skipped("serve, bad services entry", () -> a("serve", "--plugins", badServicesJar, "--port", "0",
+                "--duration", "1", "--rate", "100"), "com.example.NoSuchProvider"),
+            skipped("demo, bad services entry", () -> a("demo", "--plugins", badServicesJar, "--tasks", "100",
+                "--json"), "com.example.NoSuchProvider"),
+            skipped("strategies, a directory named x.jar", () -> a("strategies", "--plugins", directoryJar),
+                "not a file", "remove it from " + directoryJar));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void badInputNamesTheProblemAndTheFixWithoutAStackTrace(final Case c)
+    {
+        final DemoCommandTest.Run run = DemoCommandTest.run(c.args().get());
+
+        assertThat(run.exitCode()).as("exit code; stderr: %s", run.err()).isEqualTo(c.exit());
+        if (c.onStdout())
+        {
+            assertThat(run.err()).isEmpty();
+            assertThat(run.out()).contains(c.says()).contains("x.jar");
+        }
+        else
+        {
+            assertThat(run.err()).startsWith(c.prefix()).contains(c.says());
+        }
+        assertThat(run.err()).doesNotContain("\tat ", "Exception in thread", "Caused by");
+        if (c.exit() == 2)
+        {
+            assertThat(run.err()).as("where the fix is").contains("--help");
+        }
+        else if (c.exit() == 1)
+        {
+            assertThat(run.err().lines().findFirst().orElse("")).as("the fix, after the problem")
+                .containsPattern("[;:,] (use|choose|give|check|make|fix|remove|create|replace)");
+        }
+    }
+}
