@@ -50,6 +50,10 @@ public final class JournalReader implements AutoCloseable
     private boolean secondPending;
     /** Set when Chronicle itself could not read a document: the tailer cannot step past it in that cycle file. */
     private boolean documentUnreadable;
+    /** Told the number of records delivered so far every {@link #progressEvery} records, or null. */
+    private java.util.function.LongConsumer progress;
+    private long progressEvery;
+    private long delivered;
     private long fromEpochNanos = Long.MIN_VALUE;
 
     private JournalReader(final Path directory)
@@ -416,7 +420,26 @@ public final class JournalReader implements AutoCloseable
             return 0;
         }
         handler.onRecord(record);
+        if (progress != null && ++delivered % progressEvery == 0)
+        {
+            progress.accept(delivered);
+        }
         return 1;
+    }
+
+    /**
+     * Reports how far reading has got, for a progress display: {@code listener} is told the number of records
+     * delivered so far after every {@code every} of them, on the reading thread. @return this.
+     */
+    public JournalReader onProgress(final long every, final java.util.function.LongConsumer listener)
+    {
+        if (every < 1)
+        {
+            throw new IllegalArgumentException("progress interval must be >= 1 record, got " + every);
+        }
+        this.progressEvery = every;
+        this.progress = java.util.Objects.requireNonNull(listener, "progress listener must not be null");
+        return this;
     }
 
     private JournalCorruptException corrupt(final long index, final String problem, final Throwable cause)

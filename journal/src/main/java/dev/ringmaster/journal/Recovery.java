@@ -19,6 +19,9 @@ import java.util.Map;
  */
 public final class Recovery
 {
+    /** Records between two progress reports. */
+    public static final long PROGRESS_EVERY = 65_536;
+
     private Recovery()
     {
     }
@@ -34,6 +37,16 @@ public final class Recovery
      */
     public static RecoveryPlan scan(final Path directory, final PayloadCodec codec)
     {
+        return scan(directory, codec, null);
+    }
+
+    /**
+     * As {@link #scan(Path, PayloadCodec)}, telling {@code progress} (if not null) the records read so far every
+     * {@value #PROGRESS_EVERY} records, on the calling thread.
+     */
+    public static RecoveryPlan scan(final Path directory, final PayloadCodec codec,
+                                    final java.util.function.LongConsumer progress)
+    {
         JournalReader.checkDirectory(directory);
         JournalInfo.requireCodec(directory, JournalInfo.payloadCodec(directory), codec);
         final Map<Long, Object> open = new LinkedHashMap<>();
@@ -42,6 +55,10 @@ public final class Recovery
         final List<JournalCorruptException> damage = new ArrayList<>();
         try (JournalReader reader = JournalReader.open(directory))
         {
+            if (progress != null)
+            {
+                reader.onProgress(PROGRESS_EVERY, progress);
+            }
             // on past damage: the tasks journaled after it are found too, and their ids are reserved
             reader.readToEnd(r ->
             {

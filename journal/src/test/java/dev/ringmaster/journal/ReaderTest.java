@@ -118,4 +118,23 @@ class ReaderTest
         }
         assertThat(journal.stats().recordsWritten()).isGreaterThanOrEqualTo(records);
     }
+
+    @Test
+    void progressIsReportedEveryNRecordsWithTheCountSoFar()
+    {
+        try (Journal journal = Journal.open(JournalConfig.at(dir)))
+        {
+            for (int i = 0; i < 250; i++)
+            {
+                assertThat(journal.recordRecovered(Task.builder("coder").id(i).build(), "r")).isTrue();
+            }
+            awaitWritten(journal, 250);
+        }
+        final List<Long> reports = new ArrayList<>();
+        try (JournalReader reader = JournalReader.open(dir))
+        {
+            assertThat(reader.onProgress(100, reports::add).readToEnd(r -> { })).isEqualTo(250);
+        }
+        assertThat(reports).containsExactly(100L, 200L);
+    }
 }

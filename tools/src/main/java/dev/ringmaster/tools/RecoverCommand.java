@@ -81,7 +81,11 @@ public final class RecoverCommand implements Callable<Integer>
         final PrintWriter err = spec.commandLine().getErr();
         final PayloadCodec codec = DemoRecovery.codecOf(journal);
         final long t0 = System.nanoTime();
-        final RecoveryPlan plan = Recovery.scan(journal, codec);
+        final RecoveryPlan plan;
+        try (TerminalProgress progress = TerminalProgress.open("recover: records read", -1, json))
+        {
+            plan = Recovery.scan(journal, codec, progress.drawn() ? progress::stepTo : null);
+        }
         scanNanos = System.nanoTime() - t0;
         final boolean refuse = plan.corruption() != null && !acceptDamage;
         DemoRecovery.Outcome outcome = null;

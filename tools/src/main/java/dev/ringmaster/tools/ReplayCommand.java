@@ -52,8 +52,13 @@ public final class ReplayCommand implements Callable<Integer>
         final ReplayReport report;
         // a writer open before or after the read: either way the figures may already be behind the journal
         boolean live = Journal.isBeingWritten(journal);
-        try (JournalReader reader = JournalReader.open(journal))
+        try (JournalReader reader = JournalReader.open(journal);
+             TerminalProgress progress = TerminalProgress.open("replay: records read", -1, json))
         {
+            if (progress.drawn())
+            {
+                reader.onProgress(dev.ringmaster.journal.Recovery.PROGRESS_EVERY, progress::stepTo);
+            }
             report = Replay.of(reader, bucketMillis);
         }
         live |= Journal.isBeingWritten(journal);

@@ -24,7 +24,7 @@ final class TerminalProgress implements AutoCloseable
 
     /**
      * @param task  what is being done, shown before the bar.
-     * @param steps how many steps make the whole.
+     * @param steps how many steps make the whole, -1 if unknown.
      * @param json  whether the command prints JSON: a bar is never mixed into output meant for a program.
      * @return a bar on stderr if stdin and stdout are a terminal, else one that draws nothing.
      */
@@ -47,6 +47,15 @@ final class TerminalProgress implements AutoCloseable
     boolean drawn()
     {
         return bar != null;
+    }
+
+    /** Shows {@code done} steps done (for a bar opened with -1 steps: an unknown whole, a count that grows). */
+    void stepTo(final long done)
+    {
+        if (bar != null)
+        {
+            bar.stepTo(done);
+        }
     }
 
     /** Marks one more step done. */
