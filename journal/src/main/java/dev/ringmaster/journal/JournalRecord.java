@@ -334,6 +334,16 @@ public final class JournalRecord
             b.tenant(Utf8.get(buffer, at, length));
             at += Utf8.skip(buffer, at, length);
             b.avoidAgent(Utf8.get(buffer, at, length));
+            at += Utf8.skip(buffer, at, length);
+            if (at < length)
+            {
+                // the skills by name, when written: the mask's bits are only this JVM's if it wrote the record
+                final String skills = Utf8.get(buffer, at, length);
+                if (skills != null)
+                {
+                    b.requiredSkills(skills.split(","));
+                }
+            }
         }
         return b.build();
     }

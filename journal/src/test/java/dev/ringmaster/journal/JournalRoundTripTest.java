@@ -163,4 +163,39 @@ class JournalRoundTripTest
             bytes.length - dev.ringmaster.journal.internal.RecordLayout.CHECKSUMMED_FROM);
         b.putInt(dev.ringmaster.journal.internal.RecordLayout.CHECKSUM_OFFSET, (int)crc.getValue());
     }
+
+    @Test
+    void requiredSkillsAreRecoveredByNameNotByThisJvmsBits()
+    {
+        final dev.ringmaster.journal.internal.RecordEncoder encoder =
+            new dev.ringmaster.journal.internal.RecordEncoder(PayloadCodec.standard(), 0, 1 << 20);
+        final Task task = Task.builder("coder").id(8).requiredSkills("java", "security").payload("p").build();
+        final int length = encoder.encodeRecovered(task, "r");
+        final byte[] bytes = new byte[length];
+        encoder.buffer().getBytes(0, bytes, 0, length);
+        stampChecksum(new org.agrona.concurrent.UnsafeBuffer(bytes), bytes); // the writer's job
+        final JournalRecord record = new JournalRecord();
+        assertThat(record.wrap(bytes, 0, length, 0)).isNull();
+        // another process numbers skills in the order it first met them: the mask alone would mean other skills there;
+        // here the mask is zeroed, as a process with no skills registered would read it, and the names still count
+        final int maskAt = specOffsetOf(record) + 8;
+        new org.agrona.concurrent.UnsafeBuffer(bytes).putLong(maskAt, 0L);
+        stampChecksum(new org.agrona.concurrent.UnsafeBuffer(bytes), bytes);
+        assertThat(record.wrap(bytes, 0, length, 0)).isNull();
+        assertThat(record.task(PayloadCodec.standard()).requiredSkills())
+            .isEqualTo(dev.ringmaster.model.Skills.mask(List.of("java", "security")));
+    }
+
+    /** @return where the record's task spec starts: after the header and its five strings. */
+    private static int specOffsetOf(final JournalRecord record)
+    {
+        int at = dev.ringmaster.journal.internal.RecordLayout.STRINGS_OFFSET;
+        final org.agrona.DirectBuffer b = record.buffer();
+        for (int i = 0; i < 5; i++)
+        {
+            final int n = b.getInt(at);
+            at += Integer.BYTES + Math.max(0, n);
+        }
+        return at;
+    }
 }

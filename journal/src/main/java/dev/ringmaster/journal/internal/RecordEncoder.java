@@ -23,6 +23,7 @@ public final class RecordEncoder
     private final long epochOffsetNanos;
     private final int maxLength;
     private long payloadFailures;
+    private final org.agrona.collections.Long2ObjectHashMap<String> skillNames = new org.agrona.collections.Long2ObjectHashMap<>();
 
     /**
      * @param epochOffsetNanos wall-clock nanos minus {@link System#nanoTime()}, captured once.
@@ -142,11 +143,26 @@ public final class RecordEncoder
         at += Utf8.put(b, at, t.affinityKey());
         at += Utf8.put(b, at, t.targetAgent());
         // the strings after the payload must fit in the ring's largest message too (UTF-8: at most 3 bytes a char)
-        final int tail = 2 * Integer.BYTES + 3 * (length(t.tenant()) + length(t.avoidAgent()));
+        final int tail = 3 * Integer.BYTES + 3 * (length(t.tenant()) + length(t.avoidAgent())) + 24 * Long.bitCount(t.requiredSkills());
         at = appendPayload(t.payload(), at, tail);
         at += Utf8.put(b, at, t.tenant());
         at += Utf8.put(b, at, t.avoidAgent());
+        // by name too: a mask's bits are given in the order this JVM first met each skill, so another process
+        // (recovery after a crash) would read other skills from the same bits
+        at += Utf8.put(b, at, t.requiredSkills() == 0 ? null : skillNames(t.requiredSkills()));
         return at;
+    }
+
+    /** @return the comma-separated names of a mask's skills; allocates once per distinct mask. */
+    private String skillNames(final long mask)
+    {
+        String names = skillNames.get(mask);
+        if (names == null)
+        {
+            names = String.join(",", dev.ringmaster.model.Skills.names(mask));
+            skillNames.put(mask, names);
+        }
+        return names;
     }
 
     private static int length(final String s)

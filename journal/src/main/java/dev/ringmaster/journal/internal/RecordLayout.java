@@ -40,7 +40,8 @@ package dev.ringmaster.journal.internal;
  *  |  (int32), task priority (int8), affinity key and target       |
  *  |  agent (strings), payload: int32 length (-1 = null) followed  |
  *  |  by that many bytes from the PayloadCodec; version 2 adds     |
- *  |  tenant and avoided agent (strings)                           |
+ *  |  tenant, avoided agent and the required skills by name        |
+ *  |  (strings; the mask's bits are only the writing JVM's)        |
  *  +---------------------------------------------------------------+
  * </pre>
  *
