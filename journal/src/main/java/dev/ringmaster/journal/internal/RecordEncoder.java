@@ -142,14 +142,15 @@ public final class RecordEncoder
         at += 37;
         at += Utf8.put(b, at, t.affinityKey());
         at += Utf8.put(b, at, t.targetAgent());
+        // by name too: a mask's bits are given in the order this JVM first met each skill, so another process
+        // (recovery after a crash) would read other skills from the same bits
+        final String skills = t.requiredSkills() == 0 ? null : skillNames(t.requiredSkills());
         // the strings after the payload must fit in the ring's largest message too (UTF-8: at most 3 bytes a char)
-        final int tail = 3 * Integer.BYTES + 3 * (length(t.tenant()) + length(t.avoidAgent())) + 24 * Long.bitCount(t.requiredSkills());
+        final int tail = 3 * Integer.BYTES + 3 * (length(t.tenant()) + length(t.avoidAgent()) + length(skills));
         at = appendPayload(t.payload(), at, tail);
         at += Utf8.put(b, at, t.tenant());
         at += Utf8.put(b, at, t.avoidAgent());
-        // by name too: a mask's bits are given in the order this JVM first met each skill, so another process
-        // (recovery after a crash) would read other skills from the same bits
-        at += Utf8.put(b, at, t.requiredSkills() == 0 ? null : skillNames(t.requiredSkills()));
+        at += Utf8.put(b, at, skills);
         return at;
     }
 
