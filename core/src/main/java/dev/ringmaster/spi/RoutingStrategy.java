@@ -24,4 +24,32 @@ public interface RoutingStrategy
      *     one whose skilled agents are all busy, so the tasks behind it still flow.
      */
     int select(TaskView task, Candidates candidates, RoutingDecision decision);
+
+    /**
+     * Optional (routing SPI version 2): the pool of a type was built or changed (agent added, removed, crashed,
+     * replaced); positions may have moved, so an index rebuilds itself from {@code pool}. Called before the first
+     * decision for the type, and again after any callback of this strategy threw, so an index that missed an event
+     * is rebuilt rather than trusted.
+     */
+    default void onPoolChanged(final AgentPool pool)
+    {
+    }
+
+    /** Optional: the agent at {@code position} was given {@code task}; its in-flight count and token load just grew. */
+    default void onAssigned(final AgentPool pool, final int position, final TaskView task)
+    {
+    }
+
+    /** Optional: {@code task} left the agent at {@code position} (finished, failed, cancelled, moved); its load shrank. */
+    default void onReleased(final AgentPool pool, final int position, final TaskView task)
+    {
+    }
+
+    /**
+     * Optional: the agent's latency estimates or adapter-reported figures (quality, context use, budget) changed, after
+     * a result was folded in.
+     */
+    default void onTelemetry(final AgentPool pool, final int position)
+    {
+    }
 }

@@ -136,6 +136,7 @@ public final class Engine
             {
                 a.lane = lane;
             }
+            lane.id = laneIndex;
             lanes[laneIndex++] = lane;
             lanesByType.put(e.getKey(), lane);
         }

@@ -52,6 +52,7 @@ final class Fleet extends RouterPart
             lane = new Lane(spec.type(), engine.config.queueCapacity, new AgentState[]{agent});
             lane.bucket = router.limits.typeBuckets.get(spec.type());
             lane.aging = new Aging(router.agingQuantum);
+            lane.id = router.lanes.length;
             final Lane[] grown = java.util.Arrays.copyOf(router.lanes, router.lanes.length + 1);
             grown[router.lanes.length] = lane;
             router.lanes = grown;

@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Lane
 {
     final String type;
+    /** Position in the router's lane array, stable for the dispatcher's life: the pool id version 2 strategies see. */
+    int id;
     final int capacity;
     final SpscArrayQueue<TaskRecord>[] queues;
     private final AtomicInteger[] outstanding = new AtomicInteger[Priority.COUNT];

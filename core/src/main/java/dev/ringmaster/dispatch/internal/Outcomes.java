@@ -63,6 +63,7 @@ final class Outcomes extends RouterPart
             {
                 exec.consecutiveFailures = 0;
                 exec.recordSuccess(execNanos, r.tokensUsed, r.quality, now);
+                router.selection.telemetry(exec, now);
                 stages.record(Stage.EXECUTION, execNanos);
                 stages.record(Stage.END_TO_END, r.finishNanos - r.acceptedNanos);
                 terminal(r, TerminalState.COMPLETED, null, now);

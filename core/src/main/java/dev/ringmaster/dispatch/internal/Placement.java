@@ -276,6 +276,7 @@ final class Placement extends RouterPart
             listener.onAssigned(r, agent, selection.strategyName, selection.decision.score(),
                 selection.decision.runnerUp(), now);
         }
+        selection.assigned(agent, r, now);
         agent.inbox.put(r);
         wakeWorker[agent.workerIndex] = true;
     }
@@ -290,5 +291,6 @@ final class Placement extends RouterPart
         {
             r.lane.room++; // a retiring agent's room was taken out of the lane when it began to drain
         }
+        router.selection.released(agent, r);
     }
 }

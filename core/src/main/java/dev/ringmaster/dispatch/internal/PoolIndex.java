@@ -28,11 +28,14 @@ final class PoolIndex
     int probationCount;
     private final Long2ObjectHashMap<long[]> bySkills = new Long2ObjectHashMap<>();
     private final Object2IntHashMap<String> positionById = new Object2IntHashMap<>(-1);
+    /** Bumped by every rebuild: a version 2 strategy is told of the new pool before its next event for it. */
+    int generation;
 
     /** Rebuilds every set for the pool as it is now. */
     void rebuild(final AgentState[] pool)
     {
         this.pool = pool;
+        generation++;
         final int words = (pool.length + 63) >>> 6;
         room = new long[words];
         probation = new long[words];

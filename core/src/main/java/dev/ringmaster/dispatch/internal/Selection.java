@@ -1,12 +1,15 @@
 package dev.ringmaster.dispatch.internal;
 
+import dev.ringmaster.spi.IndexedRoutingStrategy;
 import dev.ringmaster.spi.RoutingDecision;
 import dev.ringmaster.spi.RoutingStrategy;
 
 /**
- * Selection: builds a task's candidates (room, skills, target, avoidance, ejection, slow start) and asks the strategy;
- * a strategy that throws or answers out of range costs that decision a built-in fallback, and one that keeps failing
- * is quarantined for a while. Routing role only.
+ * Selection: asks the strategy for a task's agent, through a candidate list (version 1: room, skills, target,
+ * avoidance, ejection, slow start) or, for an {@link IndexedRoutingStrategy}, through the pool with eligibility per
+ * agent; and tells a strategy that wants them of assignments, releases, telemetry and pool changes. A strategy that
+ * throws or answers out of range costs that decision a built-in fallback, and one that keeps failing is quarantined
+ * for a while. Routing role only.
  */
 final class Selection extends RouterPart
 {
@@ -16,23 +19,40 @@ final class Selection extends RouterPart
 
     final RoutingStrategy strategy;
     final String strategyName;
+    /** The strategy as version 2, or null: then it gets a candidate list. */
+    private final IndexedRoutingStrategy indexed;
+    /** Whether the strategy overrides any callback: if not, a task costs no callback at all. */
+    private final boolean wantsEvents;
     final CandidateSet candidates = new CandidateSet();
+    private final PoolView view;
     final RoutingDecision decision = new RoutingDecision();
     private final FaultLog strategyFaults;
     private int strategyFaultsInARow;
     private boolean strategyQuarantined;
     private long strategyQuarantinedUntilNanos;
+    /** Per lane id, the pool generation the strategy was last told of; a stale one is announced before any event. */
+    private int[] announced = new int[4];
+    /** The clock of the last decision: callbacks that come without one (releases) reuse it. */
+    private long lastNow;
 
     Selection(final Router router, final RoutingStrategy strategy)
     {
         super(router);
         this.strategy = strategy;
         this.strategyName = strategy.name();
+        this.indexed = strategy instanceof IndexedRoutingStrategy ? (IndexedRoutingStrategy)strategy : null;
+        this.wantsEvents = overridesCallbacks(strategy.getClass());
+        this.view = new PoolView(router);
         this.strategyFaults = new FaultLog(Router.LOG, "routing strategy '" + strategyName + "'");
     }
 
     AgentState route(final Lane lane, final TaskRecord r, final long now)
     {
+        lastNow = now;
+        if (indexed != null)
+        {
+            return routeIndexed(lane, r, now);
+        }
         final CandidateSet c = candidates;
         collect(lane.index, r.task, now, c);
         if (c.size() == 0)
@@ -42,7 +62,7 @@ final class Selection extends RouterPart
         decision.reset();
         final long t0 = System.nanoTime();
         int chosen;
-        if (strategyQuarantined && now - strategyQuarantinedUntilNanos < 0)
+        if (quarantined(now))
         {
             chosen = fallbackChoice(c);
         }
@@ -53,7 +73,8 @@ final class Selection extends RouterPart
                 chosen = strategy.select(r, c, decision);
                 if (chosen != RoutingStrategy.DECLINE && (chosen < 0 || chosen >= c.size()))
                 {
-                    chosen = strategyFailed(now, c, "returned index " + chosen + " for " + c.size() + " candidates", null);
+                    strategyFailed(now, "returned index " + chosen + " for " + c.size() + " candidates", null);
+                    chosen = fallbackChoice(c);
                 }
                 else
                 {
@@ -62,7 +83,8 @@ final class Selection extends RouterPart
             }
             catch (final Throwable e)
             {
-                chosen = strategyFailed(now, c, "threw", e);
+                strategyFailed(now, "threw", e);
+                chosen = fallbackChoice(c);
             }
         }
         stages.record(Stage.ROUTING, System.nanoTime() - t0);
@@ -71,6 +93,174 @@ final class Selection extends RouterPart
             return null;
         }
         return c.agent(chosen);
+    }
+
+    /** Version 2: no candidate list; the strategy's index asks the pool per agent. */
+    private AgentState routeIndexed(final Lane lane, final TaskRecord r, final long now)
+    {
+        if (lane.index.pool().length == 0)
+        {
+            return null;
+        }
+        final boolean quarantined = quarantined(now);
+        if (!quarantined)
+        {
+            announce(lane, now);
+        }
+        final PoolView pool = view.forTask(lane, r.task, now);
+        decision.reset();
+        final long t0 = System.nanoTime();
+        int chosen;
+        if (quarantined)
+        {
+            chosen = fallbackChoice(pool);
+        }
+        else
+        {
+            try
+            {
+                chosen = indexed.route(r, pool, decision);
+                if (chosen != RoutingStrategy.DECLINE && !pool.isEligible(chosen))
+                {
+                    strategyFailed(now, "returned position " + chosen + ", which is not eligible (pool of " + pool.size() +
+                        ")", null);
+                    chosen = fallbackChoice(pool);
+                }
+                else
+                {
+                    strategyFaultsInARow = 0;
+                }
+            }
+            catch (final Throwable e)
+            {
+                strategyFailed(now, "threw", e);
+                chosen = fallbackChoice(pool);
+            }
+        }
+        stages.record(Stage.ROUTING, System.nanoTime() - t0);
+        return chosen < 0 ? null : pool.state(chosen);
+    }
+
+    private static final int ASSIGNED = 0;
+    private static final int RELEASED = 1;
+    private static final int TELEMETRY = 2;
+
+    /** The agent was given a task: tells the strategy, if it listens. */
+    void assigned(final AgentState agent, final TaskRecord r, final long now)
+    {
+        tell(ASSIGNED, agent, r, now);
+    }
+
+    /** A task left the agent: tells the strategy, if it listens. */
+    void released(final AgentState agent, final TaskRecord r)
+    {
+        tell(RELEASED, agent, r, lastNow);
+    }
+
+    /** A result changed the agent's latency estimates and telemetry: tells the strategy, if it listens. */
+    void telemetry(final AgentState agent, final long now)
+    {
+        tell(TELEMETRY, agent, null, now);
+    }
+
+    private void tell(final int event, final AgentState agent, final TaskRecord r, final long now)
+    {
+        if (!wantsEvents || !inPool(agent) || quarantined(now))
+        {
+            return;
+        }
+        final Lane lane = agent.lane;
+        announce(lane, now);
+        final PoolView pool = view.of(lane, now);
+        try
+        {
+            switch (event)
+            {
+                case ASSIGNED -> strategy.onAssigned(pool, agent.poolPosition, r);
+                case RELEASED -> strategy.onReleased(pool, agent.poolPosition, r);
+                default -> strategy.onTelemetry(pool, agent.poolPosition);
+            }
+        }
+        catch (final Throwable e)
+        {
+            callbackFailed(lane, event == ASSIGNED ? "onAssigned" : event == RELEASED ? "onReleased" : "onTelemetry", e);
+        }
+    }
+
+    /** Tells the strategy of a pool it has not seen in its current shape; a no-op for one that does not listen. */
+    private void announce(final Lane lane, final long now)
+    {
+        if (!wantsEvents)
+        {
+            return;
+        }
+        final int id = lane.id;
+        if (id >= announced.length)
+        {
+            announced = java.util.Arrays.copyOf(announced, Math.max(id + 1, announced.length * 2));
+        }
+        final int generation = lane.index.generation;
+        if (announced[id] == generation)
+        {
+            return;
+        }
+        announced[id] = generation;
+        try
+        {
+            strategy.onPoolChanged(view.of(lane, now));
+        }
+        catch (final Throwable e)
+        {
+            callbackFailed(lane, "onPoolChanged", e);
+        }
+    }
+
+    /** A callback threw: the strategy's index may have missed the event, so the pool is announced again next time. */
+    private void callbackFailed(final Lane lane, final String callback, final Throwable e)
+    {
+        announced[lane.id] = 0;
+        strategyFailed(lastNow, callback + " threw", "; the pool is announced again (onPoolChanged) before the next event, " +
+            "so the strategy's index can rebuild", e);
+    }
+
+    private static boolean inPool(final AgentState a)
+    {
+        final Lane lane = a.lane;
+        final int p = a.poolPosition;
+        final AgentState[] pool = lane.index.pool();
+        return p >= 0 && p < pool.length && pool[p] == a; // a removed agent's last releases are nobody's business
+    }
+
+    private boolean quarantined(final long now)
+    {
+        if (strategyQuarantined && now - strategyQuarantinedUntilNanos >= 0)
+        {
+            strategyQuarantined = false;
+            java.util.Arrays.fill(announced, 0); // it missed every event meanwhile: each pool is announced afresh
+        }
+        return strategyQuarantined;
+    }
+
+    static boolean overridesCallbacks(final Class<?> type)
+    {
+        for (final java.lang.reflect.Method m : RoutingStrategy.class.getMethods())
+        {
+            if (m.isDefault() && m.getName().startsWith("on"))
+            {
+                try
+                {
+                    if (type.getMethod(m.getName(), m.getParameterTypes()).getDeclaringClass() != RoutingStrategy.class)
+                    {
+                        return true;
+                    }
+                }
+                catch (final NoSuchMethodException impossible)
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /**
@@ -138,7 +328,26 @@ final class Selection extends RouterPart
         return best;
     }
 
-    int strategyFailed(final long now, final CandidateSet c, final String what, final Throwable e)
+    /** The built-in choice for version 2: the eligible agent with the fewest tasks in flight; O(pool), faults only. */
+    static int fallbackChoice(final PoolView pool)
+    {
+        int best = -1;
+        for (int p = pool.nextEligible(0); p >= 0; p = p + 1 < pool.size() ? pool.nextEligible(p + 1) : -1)
+        {
+            if (best < 0 || pool.state(p).assigned < pool.state(best).assigned)
+            {
+                best = p;
+            }
+        }
+        return best;
+    }
+
+    void strategyFailed(final long now, final String what, final Throwable e)
+    {
+        strategyFailed(now, what, "; this decision falls back to the candidate with the fewest tasks in flight", e);
+    }
+
+    private void strategyFailed(final long now, final String what, final String consequence, final Throwable e)
     {
         counters.strategyFaults.lazySet(counters.strategyFaults.get() + 1);
         if (++strategyFaultsInARow >= QUARANTINE_AFTER_FAULTS)
@@ -148,13 +357,12 @@ final class Selection extends RouterPart
             strategyQuarantined = true;
             strategyQuarantinedUntilNanos = now + QUARANTINE_NANOS;
             counters.strategyQuarantines.lazySet(counters.strategyQuarantines.get() + 1);
-            strategyFaults.report(what + " " + QUARANTINE_AFTER_FAULTS + " decisions in a row; quarantined for " +
+            strategyFaults.report(what + " " + QUARANTINE_AFTER_FAULTS + " times in a row; quarantined for " +
                 QUARANTINE_NANOS / 1_000_000_000L + " s, routing with the built-in least-in-flight choice meanwhile", e);
         }
         else
         {
-            strategyFaults.report(what + "; this decision falls back to the candidate with the fewest tasks in flight", e);
+            strategyFaults.report(what + consequence, e);
         }
-        return fallbackChoice(c);
     }
 }

@@ -1,5 +1,6 @@
 package dev.ringmaster.plugins.routing;
 
+import dev.ringmaster.plugins.routing.index.ScoredStrategy;
 import dev.ringmaster.spi.AgentView;
 import dev.ringmaster.spi.Candidates;
 import dev.ringmaster.spi.RoutingDecision;
@@ -9,17 +10,24 @@ import dev.ringmaster.spi.TaskView;
 
 /**
  * Picks the eligible agent with the fewest tasks in flight relative to its capacity (ties take turns: each scan starts
- * just after the last winner); O(n) in the candidates. Called by the routing role's holder, one thread at a time.
+ * just after the last winner); O(log n) in the dispatcher, which keeps the agents in a {@link dev.ringmaster.plugins.routing.index.ScoreIndex} (ties go to
+ * the agent picked longest ago), O(n) over a candidate list. Called by the routing role's holder, one thread at a time.
  *
  * <p>Load is in-flight over capacity, not the raw count: an agent that runs 8 at once with 4 in flight is less loaded
  * than one that runs 2 with 2. The score reported is the free fraction, so higher is better.
  */
-public final class LeastConnectionsStrategy implements RoutingStrategy
+public final class LeastConnectionsStrategy extends ScoredStrategy
 {
     public static final String NAME = "least-connections";
 
     /** Where the next scan starts: just after the last winner, so equal agents take turns. */
     private int cursor;
+
+    @Override
+    protected double indexScore(final AgentView a, final long requiredSkills)
+    {
+        return 1.0 - (double)a.inFlight() / a.capacity();
+    }
 
     @Override
     public String name()
@@ -68,7 +76,7 @@ public final class LeastConnectionsStrategy implements RoutingStrategy
         @Override
         public String description()
         {
-            return "fewest tasks in flight per unit of capacity; for variable task durations; O(n)";
+            return "fewest tasks in flight per unit of capacity; for variable task durations; O(log n)";
         }
 
         @Override

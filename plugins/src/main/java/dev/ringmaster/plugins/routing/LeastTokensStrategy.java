@@ -1,5 +1,6 @@
 package dev.ringmaster.plugins.routing;
 
+import dev.ringmaster.plugins.routing.index.ScoredStrategy;
 import dev.ringmaster.spi.AgentView;
 import dev.ringmaster.spi.Candidates;
 import dev.ringmaster.spi.RoutingDecision;
@@ -9,19 +10,25 @@ import dev.ringmaster.spi.TaskView;
 
 /**
  * Picks the eligible agent with the fewest tokens in flight per unit of capacity, counting the task being placed;
- * O(n) in the candidates. Called by the routing role's holder, one thread at a time.
+ * O(log n) in the dispatcher (a score index, walked until no agent can beat the best with this task's cost added), O(n)
+ * over a candidate list. Called by the routing role's holder, one thread at a time.
  *
  * <p>"Count the tokens, not the tasks": one 10,000-token task is more work than five 200-token ones, so an agent
  * with more but smaller tasks may be the less loaded. Ties (e.g. tasks without a cost estimate) are broken by tasks in
  * flight per capacity, then by taking turns. The score reported is the negated load, higher is
  * better.
  */
-public final class LeastTokensStrategy implements RoutingStrategy
+public final class LeastTokensStrategy extends ScoredStrategy
 {
     public static final String NAME = "least-tokens";
 
     /** Where the next scan starts: just after the last winner, so equal agents take turns. */
     private int cursor;
+
+    public LeastTokensStrategy()
+    {
+        exact = (a, t) -> -(a.tokensInFlight() + (double)t.task().costTokens()) / a.capacity();
+    }
 
     @Override
     public String name()
@@ -66,6 +73,13 @@ public final class LeastTokensStrategy implements RoutingStrategy
         return best;
     }
 
+    /** The load before this task: an upper bound of the exact score, which also counts the task's own cost. */
+    @Override
+    protected double indexScore(final AgentView a, final long requiredSkills)
+    {
+        return -(double)a.tokensInFlight() / a.capacity();
+    }
+
     /** Registers {@link LeastTokensStrategy} with the ServiceLoader; stateless. */
     public static final class Provider implements RoutingStrategyProvider
     {
@@ -78,7 +92,7 @@ public final class LeastTokensStrategy implements RoutingStrategy
         @Override
         public String description()
         {
-            return "fewest tokens in flight per unit of capacity (count the tokens, not the tasks); O(n)";
+            return "fewest tokens in flight per unit of capacity (count the tokens, not the tasks); O(log n)";
         }
 
         @Override

@@ -1,7 +1,10 @@
 package dev.ringmaster.plugins.routing;
 
+import dev.ringmaster.plugins.routing.index.Pools;
+import dev.ringmaster.spi.AgentPool;
 import dev.ringmaster.spi.AgentView;
 import dev.ringmaster.spi.Candidates;
+import dev.ringmaster.spi.IndexedRoutingStrategy;
 import dev.ringmaster.spi.RoutingDecision;
 import dev.ringmaster.spi.RoutingStrategy;
 import dev.ringmaster.spi.RoutingStrategyProvider;
@@ -20,7 +23,7 @@ import java.util.SplittableRandom;
  * whose first task has not come back yet is not buried (Finagle does the same). The score reported is the negated
  * cost in nanoseconds, higher is better.
  */
-public final class PeakEwmaStrategy implements RoutingStrategy
+public final class PeakEwmaStrategy implements IndexedRoutingStrategy
 {
     public static final String NAME = "peak-ewma";
     /** Seed used when none is given: runs are reproducible by default. */
@@ -72,6 +75,20 @@ public final class PeakEwmaStrategy implements RoutingStrategy
             return inFlight == 0 ? 0 : UNKNOWN_PENALTY_NANOS + inFlight;
         }
         return peak * (inFlight + 1) / a.capacity();
+    }
+
+    /** The negated cost: the score this strategy ranks by and reports. */
+    private static final Pools.Score NEGATED_COST = a -> -cost(a);
+
+    @Override
+    public int route(final TaskView task, final AgentPool pool, final RoutingDecision decision)
+    {
+        final int target = Pools.target(task, pool);
+        if (target != Pools.NOT_TARGETED)
+        {
+            return target;
+        }
+        return Pools.bestOfTwo(random, pool, NEGATED_COST, decision);
     }
 
     /** Registers {@link PeakEwmaStrategy} with the ServiceLoader; stateless. */

@@ -1,7 +1,10 @@
 package dev.ringmaster.plugins.routing;
 
+import dev.ringmaster.plugins.routing.index.Pools;
+import dev.ringmaster.spi.AgentPool;
 import dev.ringmaster.spi.AgentView;
 import dev.ringmaster.spi.Candidates;
+import dev.ringmaster.spi.IndexedRoutingStrategy;
 import dev.ringmaster.spi.RoutingDecision;
 import dev.ringmaster.spi.RoutingStrategy;
 import dev.ringmaster.spi.RoutingStrategyProvider;
@@ -18,7 +21,7 @@ import java.util.SplittableRandom;
  * router sending to the same least-loaded agent on stale load. The score reported is the free fraction, higher is
  * better.
  */
-public final class PowerOfTwoChoicesStrategy implements RoutingStrategy
+public final class PowerOfTwoChoicesStrategy implements IndexedRoutingStrategy
 {
     public static final String NAME = "p2c";
     /** Seed used when none is given: runs are reproducible by default. */
@@ -58,6 +61,20 @@ public final class PowerOfTwoChoicesStrategy implements RoutingStrategy
         }
         decision.explain(1.0 - loadA, 1.0 - loadB);
         return i;
+    }
+
+    /** The free fraction of capacity: the score p2c ranks by and reports. */
+    private static final Pools.Score FREE = a -> 1.0 - (double)a.inFlight() / a.capacity();
+
+    @Override
+    public int route(final TaskView task, final AgentPool pool, final RoutingDecision decision)
+    {
+        final int target = Pools.target(task, pool);
+        if (target != Pools.NOT_TARGETED)
+        {
+            return target;
+        }
+        return Pools.bestOfTwo(random, pool, FREE, decision);
     }
 
     /** Registers {@link PowerOfTwoChoicesStrategy} with the ServiceLoader; stateless. */

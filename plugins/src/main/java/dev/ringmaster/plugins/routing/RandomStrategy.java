@@ -1,6 +1,9 @@
 package dev.ringmaster.plugins.routing;
 
+import dev.ringmaster.plugins.routing.index.Pools;
+import dev.ringmaster.spi.AgentPool;
 import dev.ringmaster.spi.Candidates;
+import dev.ringmaster.spi.IndexedRoutingStrategy;
 import dev.ringmaster.spi.RoutingDecision;
 import dev.ringmaster.spi.RoutingStrategy;
 import dev.ringmaster.spi.RoutingStrategyProvider;
@@ -9,10 +12,11 @@ import dev.ringmaster.spi.TaskView;
 import java.util.SplittableRandom;
 
 /**
- * Picks an eligible agent uniformly at random from a seeded generator, so a run can be replayed; O(1).
+ * Picks an eligible agent uniformly at random from a seeded generator, so a run can be replayed; O(1) (in the
+ * dispatcher, by drawing pool positions until one is eligible).
  * Called by the routing role's holder, one thread at a time.
  */
-public final class RandomStrategy implements RoutingStrategy
+public final class RandomStrategy implements IndexedRoutingStrategy
 {
     public static final String NAME = "random";
     /** Seed used when none is given: runs are reproducible by default. */
@@ -35,6 +39,18 @@ public final class RandomStrategy implements RoutingStrategy
     public int select(final TaskView task, final Candidates candidates, final RoutingDecision decision)
     {
         return random.nextInt(candidates.size());
+    }
+
+    @Override
+    public int route(final TaskView task, final AgentPool pool, final RoutingDecision decision)
+    {
+        final int target = Pools.target(task, pool);
+        if (target != Pools.NOT_TARGETED)
+        {
+            return target;
+        }
+        final int p = Pools.sample(random, pool);
+        return p < 0 ? DECLINE : p;
     }
 
     /** Registers {@link RandomStrategy} with the ServiceLoader; stateless. */

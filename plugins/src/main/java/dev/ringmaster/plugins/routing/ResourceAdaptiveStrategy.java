@@ -1,5 +1,6 @@
 package dev.ringmaster.plugins.routing;
 
+import dev.ringmaster.plugins.routing.index.ScoredStrategy;
 import dev.ringmaster.spi.AgentView;
 import dev.ringmaster.spi.Candidates;
 import dev.ringmaster.spi.RoutingDecision;
@@ -10,7 +11,8 @@ import dev.ringmaster.spi.TaskView;
 /**
  * Resource-based adaptive routing on the telemetry agents report: picks the eligible agent with the highest
  * {@code wQuality x recentQuality + wContext x (1 - contextUtilization) + wBudget x budgetHeadroom +
- * wLoad x (1 - inFlight / capacity)}; O(n) in the candidates. Called by the routing role's holder, one thread at a time.
+ * wLoad x (1 - inFlight / capacity)}; O(log n) in the dispatcher (a score index by the score at cost 0, walked until
+ * no agent can beat the best), O(n) over a candidate list. Called by the routing role's holder, one thread at a time.
  *
  * <p>{@code budgetHeadroom} is {@code 1 - costTokens / tokenBudgetLeft}: 1 for an unlimited budget or a task without
  * a cost estimate, near 0 for an agent this task would nearly exhaust. An agent whose budget is below the task's cost
@@ -21,7 +23,7 @@ import dev.ringmaster.spi.TaskView;
  * decision, so work moves away from an agent as soon as its context fills or its quality drops. The decision records
  * the winning score and the runner-up's.
  */
-public final class ResourceAdaptiveStrategy implements RoutingStrategy
+public final class ResourceAdaptiveStrategy extends ScoredStrategy
 {
     public static final String NAME = "resource-adaptive";
     private static final String PREFIX = "ringmaster.resource-adaptive.";
@@ -119,6 +121,31 @@ public final class ResourceAdaptiveStrategy implements RoutingStrategy
         return best;
     }
 
+    /** Subtracted from the score of an agent that cannot afford the task: it wins only when no agent can. */
+    private static final double UNAFFORDABLE = 1e6;
+
+    {
+        exact = (a, t) ->
+        {
+            final long cost = t.task().costTokens();
+            final double score = score(a, cost);
+            return a.tokenBudgetLeft() >= cost ? score : score - UNAFFORDABLE;
+        };
+    }
+
+    @Override
+    protected double reported(final double rankingScore)
+    {
+        return rankingScore < -UNAFFORDABLE / 2 ? rankingScore + UNAFFORDABLE : rankingScore;
+    }
+
+    /** The score for a task without a cost: an upper bound, since a cost only lowers the budget headroom. */
+    @Override
+    protected double indexScore(final AgentView a, final long requiredSkills)
+    {
+        return score(a, 0);
+    }
+
     /** Registers {@link ResourceAdaptiveStrategy} with the ServiceLoader; stateless. */
     public static final class Provider implements RoutingStrategyProvider
     {
@@ -132,7 +159,7 @@ public final class ResourceAdaptiveStrategy implements RoutingStrategy
         public String description()
         {
             return "adaptive on live telemetry: low context use, token budget for the task, high recent quality, " +
-                "low load; O(n)";
+                "low load; O(log n)";
         }
 
         @Override

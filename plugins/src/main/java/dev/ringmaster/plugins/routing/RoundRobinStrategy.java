@@ -1,6 +1,9 @@
 package dev.ringmaster.plugins.routing;
 
+import dev.ringmaster.plugins.routing.index.Pools;
+import dev.ringmaster.spi.AgentPool;
 import dev.ringmaster.spi.Candidates;
+import dev.ringmaster.spi.IndexedRoutingStrategy;
 import dev.ringmaster.spi.RoutingDecision;
 import dev.ringmaster.spi.RoutingStrategy;
 import dev.ringmaster.spi.RoutingStrategyProvider;
@@ -13,7 +16,7 @@ import dev.ringmaster.spi.TaskView;
  * <p>The cursor walks the whole pool, not the candidate list, so an agent that is briefly full does not shift every
  * later agent's turn.
  */
-public final class RoundRobinStrategy implements RoutingStrategy
+public final class RoundRobinStrategy implements IndexedRoutingStrategy
 {
     public static final String NAME = "round-robin";
 
@@ -51,6 +54,31 @@ public final class RoundRobinStrategy implements RoutingStrategy
             cursor = 0;
         }
         return chosen;
+    }
+
+    /** Per pool id, the position the next turn starts from: each agent type takes its own turns. */
+    private int[] cursors = new int[4];
+
+    @Override
+    public int route(final TaskView task, final AgentPool pool, final RoutingDecision decision)
+    {
+        final int target = Pools.target(task, pool);
+        if (target != Pools.NOT_TARGETED)
+        {
+            return target;
+        }
+        final int id = pool.id();
+        if (id >= cursors.length)
+        {
+            cursors = java.util.Arrays.copyOf(cursors, Math.max(id + 1, cursors.length * 2));
+        }
+        final int p = Pools.nextInTurn(pool, cursors[id]);
+        if (p < 0)
+        {
+            return DECLINE;
+        }
+        cursors[id] = p + 1 < pool.size() ? p + 1 : 0;
+        return p;
     }
 
     /** Registers {@link RoundRobinStrategy} with the ServiceLoader; stateless. */

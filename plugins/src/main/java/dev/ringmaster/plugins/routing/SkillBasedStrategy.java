@@ -1,5 +1,6 @@
 package dev.ringmaster.plugins.routing;
 
+import dev.ringmaster.plugins.routing.index.ScoredStrategy;
 import dev.ringmaster.spi.AgentView;
 import dev.ringmaster.spi.Candidates;
 import dev.ringmaster.spi.RoutingDecision;
@@ -10,8 +11,8 @@ import dev.ringmaster.spi.TaskView;
 /**
  * Skill-based weighted routing: picks the eligible agent with the highest
  * {@code wSkill x skill - wLoad x inFlight / capacity - wContext x contextUtilization}, where skill is the mean
- * proficiency over the task's required skills (1 if it requires none); O(n x k) for n candidates and k required
- * skills. Called by the routing role's holder, one thread at a time.
+ * proficiency over the task's required skills (1 if it requires none); O(log n) in the dispatcher (one score index per
+ * required-skills mask), O(n x k) over a candidate list of n with k required skills. Called by the routing role's holder, one thread at a time.
  *
  * <p>High skill, low load and an uncluttered context make the best candidate; context is a penalty of its own because
  * an agent with a full context window is not just busy, it is degraded. The weights default to the seed's 0.5, 0.3
@@ -20,7 +21,7 @@ import dev.ringmaster.spi.TaskView;
  * candidates exclude it, and the strategy checks the skill mask again rather than trust a zero proficiency. Ties take
  * turns. The decision records the winning score and the runner-up's.
  */
-public final class SkillBasedStrategy implements RoutingStrategy
+public final class SkillBasedStrategy extends ScoredStrategy
 {
     public static final String NAME = "skill-based";
     public static final String SKILL_PROPERTY = "ringmaster.skill-based.skill-weight";
@@ -120,6 +121,13 @@ public final class SkillBasedStrategy implements RoutingStrategy
         return best;
     }
 
+    /** Exact: one index per required-skills mask, keyed by this very score. */
+    @Override
+    protected double indexScore(final AgentView a, final long requiredSkills)
+    {
+        return score(a, requiredSkills);
+    }
+
     /** Registers {@link SkillBasedStrategy} with the ServiceLoader; stateless. */
     public static final class Provider implements RoutingStrategyProvider
     {
@@ -133,7 +141,7 @@ public final class SkillBasedStrategy implements RoutingStrategy
         public String description()
         {
             return "skill-weighted: 0.5 x proficiency - 0.3 x load - 0.2 x context use (configurable), never an " +
-                "unskilled agent; O(n x k) for k required skills";
+                "unskilled agent; O(log n), one index per required-skills mask";
         }
 
         @Override

@@ -1,5 +1,7 @@
 package dev.ringmaster.plugins.routing;
 
+import dev.ringmaster.plugins.routing.index.ScoredStrategy;
+import dev.ringmaster.spi.AgentPool;
 import dev.ringmaster.spi.AgentView;
 import dev.ringmaster.spi.Candidates;
 import dev.ringmaster.spi.RoutingDecision;
@@ -22,8 +24,13 @@ import java.util.Arrays;
  * unique in the dispatcher, so several agent types share it and a changed pool needs no rebuild: an agent that joins
  * starts with no credit, one that leaves is simply never read again. The array grows (allocates) only when an agent
  * with a higher index than any seen before appears.
+ *
+ * <p>In the dispatcher (version 2) it is stride scheduling instead, O(log n): each agent has a pass that grows by
+ * {@code STRIDE / weight} per task it is given, and the eligible agent with the smallest pass wins, found in a
+ * {@link dev.ringmaster.plugins.routing.index.ScoreIndex}. The proportions per cycle are the same; a joining agent starts at the
+ * pass of the latest winner, so it gets its share from then on rather than a burst to catch up.
  */
-public final class WeightedRoundRobinStrategy implements RoutingStrategy
+public final class WeightedRoundRobinStrategy extends ScoredStrategy
 {
     public static final String NAME = "weighted-round-robin";
 
@@ -79,6 +86,55 @@ public final class WeightedRoundRobinStrategy implements RoutingStrategy
         return credit;
     }
 
+    /**
+     * Pass added per task at weight 1: large enough that integer strides keep weights up to 1,000 proportional within
+     * 0.1%, small enough that passes stay exact as doubles (below 2^53) for 2^33 tasks at weight 1.
+     */
+    static final long STRIDE = 1L << 20;
+    /** Per agent index, the stride scheduling pass; 0 for an agent not seen yet. */
+    private long[] pass = new long[16];
+    /** The pass of the latest winner: where a newly seen agent starts. */
+    private long virtualTime = 1;
+
+    @Override
+    public void onPoolChanged(final AgentPool pool)
+    {
+        for (int p = 0; p < pool.size(); p++)
+        {
+            final int i = pool.agent(p).index();
+            if (i >= pass.length)
+            {
+                pass = Arrays.copyOf(pass, Math.max(i + 1, pass.length * 2));
+            }
+            if (pass[i] == 0)
+            {
+                pass[i] = virtualTime;
+            }
+        }
+        super.onPoolChanged(pool);
+    }
+
+    @Override
+    public void onAssigned(final AgentPool pool, final int position, final TaskView task)
+    {
+        final AgentView a = pool.agent(position);
+        if (a.index() >= pass.length || pass[a.index()] == 0)
+        {
+            onPoolChanged(pool); // an agent the pool announcement did not show: give it a pass first
+        }
+        virtualTime = pass[a.index()];
+        pass[a.index()] += STRIDE / Math.max(1, a.weight());
+        super.onAssigned(pool, position, task);
+    }
+
+    /** The negated pass: the smallest pass ranks first. */
+    @Override
+    protected double indexScore(final AgentView a, final long requiredSkills)
+    {
+        final int i = a.index();
+        return -(double)(i < pass.length && pass[i] != 0 ? pass[i] : virtualTime);
+    }
+
     /** Registers {@link WeightedRoundRobinStrategy} with the ServiceLoader; stateless. */
     public static final class Provider implements RoutingStrategyProvider
     {
@@ -91,7 +147,8 @@ public final class WeightedRoundRobinStrategy implements RoutingStrategy
         @Override
         public String description()
         {
-            return "smooth weighted round robin (nginx): exact weight proportions per cycle, no bursts; O(n)";
+            return "smooth weighted round robin (nginx): exact weight proportions per cycle, no bursts; in the dispatcher " +
+                "stride scheduling, O(log n)";
         }
 
         @Override

@@ -1,0 +1,372 @@
+package dev.ringmaster.plugins.routing.index;
+
+import dev.ringmaster.spi.AgentPool;
+import dev.ringmaster.spi.AgentView;
+import dev.ringmaster.spi.TaskView;
+import org.agrona.collections.Long2ObjectHashMap;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+
+/**
+ * An index of every pool's agents by a strategy's score, for version 2 strategies: one indexed binary heap per
+ * required-skills mask seen (the agents having those skills, keyed by their score for that mask), kept current by the
+ * strategy's callbacks, so the best eligible agent is found in O(log n) instead of a scan of the pool. Not thread-safe:
+ * used by one strategy instance, which the dispatcher calls one thread at a time.
+ *
+ * <p>Eligibility (room, target, avoidance, probation) is asked of the pool while walking the heap best-first: agents
+ * without room score low under every load-based strategy, so they sit deep in the heap and are seldom visited. Equal
+ * scores go to the agent picked longest ago ({@link #picked}), so equal agents take turns as in a round robin.
+ *
+ * <p>A strategy whose exact score depends on the task as well (its token cost, say) passes an {@link Exact} function
+ * bounded above by the indexed score: the walk then stops as soon as no unvisited agent can beat the best found.
+ */
+public final class ScoreIndex
+{
+    /** The score an agent is indexed by, higher is better; a pure function of what the agent's view shows. */
+    @FunctionalInterface
+    public interface Scorer
+    {
+        double score(AgentView agent, long requiredSkills);
+    }
+
+    /** A task-dependent exact score, never above the indexed score of the same agent. */
+    @FunctionalInterface
+    public interface Exact
+    {
+        double score(AgentView agent, TaskView task);
+    }
+
+    /** Heap entries visited past the best to find a runner-up, so a pool of full agents costs no scan for it. */
+    private static final int RUNNER_UP_LOOKS = 8;
+
+    private final Scorer scorer;
+    private PoolHeaps[] pools = new PoolHeaps[0];
+    /** Heap positions still to visit in the current walk, as a binary heap ordered like the index. */
+    private int[] frontier = new int[64];
+    private int frontierSize;
+    private double runnerUp = Double.NaN;
+    private double bestScore = Double.NaN;
+
+    public ScoreIndex(final Scorer scorer)
+    {
+        this.scorer = scorer;
+    }
+
+    /** From {@code onPoolChanged}: forgets the pool's heaps; they are rebuilt from the new pool on first use. */
+    public void rebuild(final AgentPool pool)
+    {
+        final int id = pool.id();
+        if (id >= pools.length)
+        {
+            pools = Arrays.copyOf(pools, Math.max(id + 1, pools.length * 2));
+        }
+        PoolHeaps heaps = pools[id];
+        if (heaps == null)
+        {
+            heaps = new PoolHeaps();
+            pools[id] = heaps;
+        }
+        heaps.reset(pool.size());
+    }
+
+    /** From {@code onAssigned}: the agent's score changed, and it is now the one picked most recently. */
+    public void picked(final AgentPool pool, final int position)
+    {
+        final PoolHeaps heaps = heaps(pool);
+        heaps.stamp[position] = ++heaps.clock;
+        changed(pool, position);
+    }
+
+    /** From {@code onReleased} or {@code onTelemetry}: the agent's score changed. */
+    public void changed(final AgentPool pool, final int position)
+    {
+        final PoolHeaps heaps = heaps(pool);
+        final AgentView agent = pool.agent(position);
+        final ArrayList<Heap> all = heaps.all;
+        for (int i = 0, n = all.size(); i < n; i++)
+        {
+            final Heap h = all.get(i);
+            final int at = h.where[position];
+            if (at >= 0)
+            {
+                h.key[position] = scorer.score(agent, h.mask);
+                h.fix(at, heaps.stamp);
+            }
+        }
+    }
+
+    /**
+     * @return the pool position of the eligible agent with the best score for the task's required skills, or -1 if
+     *     none is eligible; {@link #runnerUpScore()} then holds the next best eligible score, NaN if none.
+     */
+    public int best(final AgentPool pool, final TaskView task)
+    {
+        return best(pool, task, null);
+    }
+
+    /** As {@link #best(AgentPool, TaskView)}, ranking by {@code exact} (at most the indexed score) instead. */
+    public int best(final AgentPool pool, final TaskView task, final Exact exact)
+    {
+        final PoolHeaps heaps = heaps(pool);
+        final long mask = task.task().requiredSkills();
+        final Heap h = heaps.heap(mask, pool, scorer);
+        final long[] stamp = heaps.stamp;
+        runnerUp = Double.NaN;
+        int best = -1;
+        double bestScore = Double.NEGATIVE_INFINITY;
+        int looks = RUNNER_UP_LOOKS;
+        frontierSize = 0;
+        if (h.size > 0)
+        {
+            push(0, h, stamp);
+        }
+        while (frontierSize > 0)
+        {
+            final int at = pop(h, stamp);
+            final int position = h.items[at];
+            final double bound = h.key[position];
+            if (best >= 0 && (exact == null ? --looks < 0 : !(bound > bestScore)))
+            {
+                // ranked by the index: the first eligible is the best, and a few more steps look for a runner-up for
+                // the audit trail; ranked exactly: nobody left can beat the best, the rest of the heap is bounded by this
+                break;
+            }
+            final int left = 2 * at + 1;
+            if (left < h.size)
+            {
+                push(left, h, stamp);
+                if (left + 1 < h.size)
+                {
+                    push(left + 1, h, stamp);
+                }
+            }
+            if (!pool.isEligible(position))
+            {
+                continue;
+            }
+            final double score = exact == null ? bound : exact.score(pool.agent(position), task);
+            if (best < 0 || score > bestScore)
+            {
+                if (best >= 0)
+                {
+                    runnerUp = bestScore;
+                }
+                best = position;
+                bestScore = score;
+            }
+            else if (Double.isNaN(runnerUp) || score > runnerUp)
+            {
+                runnerUp = score;
+            }
+        }
+        this.bestScore = bestScore;
+        return best;
+    }
+
+    /** @return the winner's score in the last {@link #best} call (exact, if ranked exactly). */
+    public double bestScore()
+    {
+        return bestScore;
+    }
+
+    /** @return the runner-up's score in the last {@link #best} call, NaN if no other agent was eligible. */
+    public double runnerUpScore()
+    {
+        return runnerUp;
+    }
+
+    private PoolHeaps heaps(final AgentPool pool)
+    {
+        final int id = pool.id();
+        if (id >= pools.length || pools[id] == null || pools[id].size != pool.size())
+        {
+            rebuild(pool); // not announced (a host that calls route without onPoolChanged): index it now
+        }
+        return pools[id];
+    }
+
+    private void push(final int at, final Heap h, final long[] stamp)
+    {
+        if (frontierSize == frontier.length)
+        {
+            frontier = Arrays.copyOf(frontier, frontierSize * 2);
+        }
+        int i = frontierSize++;
+        while (i > 0)
+        {
+            final int parent = (i - 1) >>> 1;
+            if (!h.before(h.items[at], h.items[frontier[parent]], stamp))
+            {
+                break;
+            }
+            frontier[i] = frontier[parent];
+            i = parent;
+        }
+        frontier[i] = at;
+    }
+
+    private int pop(final Heap h, final long[] stamp)
+    {
+        final int top = frontier[0];
+        final int last = frontier[--frontierSize];
+        int i = 0;
+        while (true)
+        {
+            int child = 2 * i + 1;
+            if (child >= frontierSize)
+            {
+                break;
+            }
+            if (child + 1 < frontierSize && h.before(h.items[frontier[child + 1]], h.items[frontier[child]], stamp))
+            {
+                child++;
+            }
+            if (!h.before(h.items[frontier[child]], h.items[last], stamp))
+            {
+                break;
+            }
+            frontier[i] = frontier[child];
+            i = child;
+        }
+        if (frontierSize > 0)
+        {
+            frontier[i] = last;
+        }
+        return top;
+    }
+
+    /** One pool's heaps, by required-skills mask. */
+    private static final class PoolHeaps
+    {
+        int size = -1;
+        long[] stamp = new long[0];
+        long clock;
+        final ArrayList<Heap> all = new ArrayList<>();
+        final Long2ObjectHashMap<Heap> byMask = new Long2ObjectHashMap<>();
+
+        void reset(final int size)
+        {
+            this.size = size;
+            stamp = new long[size];
+            clock = 0;
+            all.clear();
+            byMask.clear();
+        }
+
+        Heap heap(final long mask, final AgentPool pool, final Scorer scorer)
+        {
+            Heap h = byMask.get(mask);
+            if (h == null)
+            {
+                h = new Heap(mask, pool, scorer, stamp);
+                byMask.put(mask, h);
+                all.add(h);
+            }
+            return h;
+        }
+    }
+
+    /** The agents having every skill of one mask, as an indexed binary heap, best score on top. */
+    private static final class Heap
+    {
+        final long mask;
+        final int[] items;
+        /** Pool position to heap position, -1 for an agent lacking a skill of the mask. */
+        final int[] where;
+        final double[] key;
+        int size;
+
+        Heap(final long mask, final AgentPool pool, final Scorer scorer, final long[] stamp)
+        {
+            this.mask = mask;
+            final int n = pool.size();
+            items = new int[n];
+            where = new int[n];
+            key = new double[n];
+            for (int p = 0; p < n; p++)
+            {
+                final AgentView a = pool.agent(p);
+                if ((mask & ~a.spec().skillMask()) == 0)
+                {
+                    key[p] = scorer.score(a, mask);
+                    where[p] = size;
+                    items[size++] = p;
+                }
+                else
+                {
+                    where[p] = -1;
+                }
+            }
+            for (int i = (size >>> 1) - 1; i >= 0; i--)
+            {
+                down(i, stamp);
+            }
+        }
+
+        /** @return true if the agent at position {@code a} ranks before the one at {@code b}. */
+        boolean before(final int a, final int b, final long[] stamp)
+        {
+            final double ka = key[a];
+            final double kb = key[b];
+            return ka > kb || (ka == kb && stamp[a] < stamp[b]);
+        }
+
+        void fix(final int at, final long[] stamp)
+        {
+            if (!up(at, stamp))
+            {
+                down(at, stamp);
+            }
+        }
+
+        private boolean up(final int at, final long[] stamp)
+        {
+            final int p = items[at];
+            int i = at;
+            while (i > 0)
+            {
+                final int parent = (i - 1) >>> 1;
+                if (!before(p, items[parent], stamp))
+                {
+                    break;
+                }
+                place(i, items[parent]);
+                i = parent;
+            }
+            place(i, p);
+            return i != at;
+        }
+
+        private void down(final int at, final long[] stamp)
+        {
+            final int p = items[at];
+            int i = at;
+            while (true)
+            {
+                int child = 2 * i + 1;
+                if (child >= size)
+                {
+                    break;
+                }
+                if (child + 1 < size && before(items[child + 1], items[child], stamp))
+                {
+                    child++;
+                }
+                if (!before(items[child], p, stamp))
+                {
+                    break;
+                }
+                place(i, items[child]);
+                i = child;
+            }
+            place(i, p);
+        }
+
+        private void place(final int at, final int position)
+        {
+            items[at] = position;
+            where[position] = at;
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.ringmaster.plugins.routing.index;
+
+import dev.ringmaster.spi.AgentPool;
+import dev.ringmaster.spi.AgentView;
+import dev.ringmaster.spi.IndexedRoutingStrategy;
+import dev.ringmaster.spi.RoutingDecision;
+import dev.ringmaster.spi.TaskView;
+
+/**
+ * Base of the version 2 strategies that rank agents by a score: keeps their {@link ScoreIndex} current from every
+ * callback (pool changes rebuild it, assignments, releases and telemetry re-key one agent); called like any strategy,
+ * one thread at a time.
+ */
+public abstract class ScoredStrategy implements IndexedRoutingStrategy
+{
+    /** The task-dependent exact score, or null when the indexed score is exact; set by a subclass's constructor. */
+    protected ScoreIndex.Exact exact;
+
+    /** Built with a reference to {@link #indexScore}, which runs only after the subclass's constructor is done. */
+    protected final ScoreIndex index = new ScoreIndex(this::indexScore);
+
+    /**
+     * @return the score the agent is indexed by for tasks requiring {@code requiredSkills}, higher is better; a pure
+     *     function of the agent's view, which changes only through the events the callbacks report.
+     */
+    protected abstract double indexScore(AgentView agent, long requiredSkills);
+
+    /** A named target if the task has one, else the best eligible agent by the index. */
+    @Override
+    public int route(final TaskView task, final AgentPool pool, final RoutingDecision decision)
+    {
+        final int target = Pools.target(task, pool);
+        if (target != Pools.NOT_TARGETED)
+        {
+            return target;
+        }
+        final int best = index.best(pool, task, exact);
+        if (best < 0)
+        {
+            return DECLINE;
+        }
+        decision.explain(reported(index.bestScore()), reported(index.runnerUpScore()));
+        return best;
+    }
+
+    /** @return the score to put in the audit trail for a ranking score; the same unless a subclass ranks by a proxy. */
+    protected double reported(final double rankingScore)
+    {
+        return rankingScore;
+    }
+
+    @Override
+    public void onPoolChanged(final AgentPool pool)
+    {
+        index.rebuild(pool);
+    }
+
+    @Override
+    public void onAssigned(final AgentPool pool, final int position, final TaskView task)
+    {
+        index.picked(pool, position);
+    }
+
+    @Override
+    public void onReleased(final AgentPool pool, final int position, final TaskView task)
+    {
+        index.changed(pool, position);
+    }
+
+    @Override
+    public void onTelemetry(final AgentPool pool, final int position)
+    {
+        index.changed(pool, position);
+    }
+}
