@@ -52,6 +52,12 @@ public final class Dispatcher implements AutoCloseable
     private final double overloadThreshold;
     private final MetricsReader metrics;
 
+    /** For {@link RoutingProbe}, in this package only. */
+    Engine engine()
+    {
+        return engine;
+    }
+
     private Dispatcher(final Engine engine, final double overloadThreshold)
     {
         this.engine = engine;

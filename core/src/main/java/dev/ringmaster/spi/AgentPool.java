@@ -30,6 +30,14 @@ public interface AgentPool
     int positionOf(String agentId);
 
     /**
+     * @return true if the agent may be given another task at all: in flight below its limit (capacity plus prefetch)
+     *     and not leaving; meaningful at any time, so an index can keep agents without room out of its way. Gained
+     *     only with a release or a pool change, each of which the strategy is told of; lost with an assignment, or
+     *     when the agent starts leaving.
+     */
+    boolean hasRoom(int position);
+
+    /**
      * Only meaningful inside {@link IndexedRoutingStrategy#route}: whether the agent could take the task being routed
      * now (room below its limit, not leaving, every required skill, the task's target if it names one, not the agent
      * it avoids, admitted by outlier ejection and slow start); O(1).

@@ -33,4 +33,34 @@ class RoutingDecisionParamsTest
             }
         }
     }
+
+    @Test
+    void routerBenchmarkNamesEveryInstalledStrategy() throws NoSuchFieldException
+    {
+        final String[] params = RouterDecisionLatency.class.getField("strategy").getAnnotation(Param.class).value();
+
+        assertThat(params).containsExactlyInAnyOrderElementsOf(
+            RoutingStrategies.names(RouterDecisionLatency.class.getClassLoader()));
+    }
+
+    @Test
+    void everyStrategyDecidesThroughTheRealRouter()
+    {
+        for (final String name : RoutingStrategies.names(RouterDecisionLatency.class.getClassLoader()))
+        {
+            final RouterDecisionLatency b = new RouterDecisionLatency();
+            b.strategy = name;
+            b.agents = 16;
+            b.setUp();
+            int placed = 0;
+            for (int i = 0; i < 2_000; i++)
+            {
+                if (b.decide() != null)
+                {
+                    placed++;
+                }
+            }
+            assertThat(placed).as("%s placed most tasks on a half-full pool", name).isGreaterThan(1_500);
+        }
+    }
 }

@@ -280,6 +280,19 @@ public final class Engine
 
     // ---------------------------------------------------------------- lifecycle
 
+    /**
+     * @return a probe that routes through this engine's selection on the calling thread.
+     * @throws IllegalStateException once the engine has started: its routing state then belongs to the routing role.
+     */
+    public DecisionProbe decisionProbe()
+    {
+        if (control.runState != Control.NEW)
+        {
+            throw new IllegalStateException("a decision probe needs a dispatcher that was built but never started");
+        }
+        return new DecisionProbe(this, router);
+    }
+
     public void start()
     {
         if (control.runState != Control.NEW)

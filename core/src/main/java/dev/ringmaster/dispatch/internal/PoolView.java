@@ -101,6 +101,12 @@ final class PoolView implements AgentPool
     }
 
     @Override
+    public boolean hasRoom(final int position)
+    {
+        return position >= 0 && position < pool.length && (room[position >>> 6] & (1L << position)) != 0;
+    }
+
+    @Override
     public boolean isEligible(final int position)
     {
         if (position < 0 || position >= pool.length)

@@ -1,12 +1,17 @@
 package dev.ringmaster.plugins.routing;
 
+import dev.ringmaster.plugins.routing.index.Pools;
+import dev.ringmaster.spi.AgentPool;
 import dev.ringmaster.spi.AgentView;
 import dev.ringmaster.spi.Bidder;
 import dev.ringmaster.spi.Candidates;
+import dev.ringmaster.spi.IndexedRoutingStrategy;
 import dev.ringmaster.spi.RoutingDecision;
 import dev.ringmaster.spi.RoutingStrategy;
 import dev.ringmaster.spi.RoutingStrategyProvider;
 import dev.ringmaster.spi.TaskView;
+
+import java.util.SplittableRandom;
 
 /**
  * Market-based routing, a Contract Net auction: every eligible agent bids for the task and the lowest bid wins;
@@ -20,12 +25,15 @@ import dev.ringmaster.spi.TaskView;
  * ({@link RoutingStrategy#DECLINE}). Equal bids take turns: each scan starts just after the last winner. The
  * decision records the best and second-best bid.
  */
-public final class AuctionStrategy implements RoutingStrategy
+public final class AuctionStrategy implements IndexedRoutingStrategy
 {
     public static final String NAME = "auction";
 
     /** Where the next scan starts: just after the last winner, so equal agents take turns. */
     private int cursor;
+    /** The best two bids of the decision in progress. */
+    private double bestBid;
+    private double secondBid;
 
     @Override
     public String name()
@@ -47,32 +55,79 @@ public final class AuctionStrategy implements RoutingStrategy
         final int n = candidates.size();
         final int start = cursor < n ? cursor : 0;
         int best = DECLINE;
-        double bestBid = Bidder.NO_BID;
-        double secondBid = Bidder.NO_BID;
+        bestBid = Bidder.NO_BID;
+        secondBid = Bidder.NO_BID;
         for (int k = 0; k < n; k++)
         {
             final int i = k + start < n ? k + start : k + start - n;
-            final AgentView a = candidates.get(i);
-            final Bidder bidder = a.bidder();
-            final double bid = bidder != null ? bidder.bid(task, a) : defaultBid(a);
-            if (!(bid < Bidder.NO_BID))
+            if (bidBeats(task, candidates.get(i)))
             {
-                continue; // NO_BID or NaN: the agent declines
-            }
-            if (bid < bestBid)
-            {
-                secondBid = bestBid;
-                bestBid = bid;
                 best = i;
-            }
-            else if (bid < secondBid)
-            {
-                secondBid = bid;
             }
         }
         if (best != DECLINE)
         {
             cursor = best + 1;
+            decision.explain(bestBid, secondBid == Bidder.NO_BID ? Double.NaN : secondBid);
+        }
+        return best;
+    }
+
+    /** Asks the agent for its bid and keeps the best two. @return true if it is the best so far. */
+    private boolean bidBeats(final TaskView task, final AgentView a)
+    {
+        final Bidder bidder = a.bidder();
+        final double bid = bidder != null ? bidder.bid(task, a) : defaultBid(a);
+        if (!(bid < Bidder.NO_BID))
+        {
+            return false; // NO_BID or NaN: the agent declines
+        }
+        if (bid < bestBid)
+        {
+            secondBid = bestBid;
+            bestBid = bid;
+            return true;
+        }
+        if (bid < secondBid)
+        {
+            secondBid = bid;
+        }
+        return false;
+    }
+
+    /** Bidders asked per decision in the dispatcher: bids are arbitrary code, so they cannot be indexed. */
+    public static final int SAMPLED_BIDDERS = 8;
+    private final SplittableRandom random = new SplittableRandom(0xB1D);
+
+    /**
+     * In the dispatcher: asks {@value #SAMPLED_BIDDERS} eligible agents drawn at random (Mitzenmacher's d choices with
+     * d = 8, duplicates possible) instead of every one, so a decision is O(d) whatever the pool; the lowest bid wins.
+     */
+    @Override
+    public int route(final TaskView task, final AgentPool pool, final RoutingDecision decision)
+    {
+        final int target = Pools.target(task, pool);
+        if (target != Pools.NOT_TARGETED)
+        {
+            return target;
+        }
+        int best = DECLINE;
+        bestBid = Bidder.NO_BID;
+        secondBid = Bidder.NO_BID;
+        for (int k = 0; k < SAMPLED_BIDDERS; k++)
+        {
+            final int p = Pools.sample(random, pool);
+            if (p < 0)
+            {
+                return DECLINE;
+            }
+            if (p != best && bidBeats(task, pool.agent(p)))
+            {
+                best = p;
+            }
+        }
+        if (best != DECLINE)
+        {
             decision.explain(bestBid, secondBid == Bidder.NO_BID ? Double.NaN : secondBid);
         }
         return best;
@@ -91,7 +146,7 @@ public final class AuctionStrategy implements RoutingStrategy
         public String description()
         {
             return "Contract Net auction: each agent bids (its own Bidder, else estimated completion time), the " +
-                "lowest bid wins; O(n)";
+                "lowest bid wins; O(n) over a candidate list, 8 sampled bidders in the dispatcher";
         }
 
         @Override

@@ -1,5 +1,6 @@
 package dev.ringmaster.plugins.routing;
 
+import dev.ringmaster.spi.AgentPool;
 import dev.ringmaster.spi.Candidates;
 import dev.ringmaster.spi.RoutingDecision;
 import dev.ringmaster.spi.RoutingStrategy;
@@ -24,7 +25,7 @@ import java.util.Arrays;
  * changes; deciding allocates nothing. The score reported is the chosen agent's load after placement, the runner-up is
  * the bound.
  */
-public final class BoundedLoadHashStrategy implements RoutingStrategy
+public final class BoundedLoadHashStrategy extends LeastLoadedFallback
 {
     public static final String NAME = "bounded-load-hash";
     public static final String EPSILON_PROPERTY = "ringmaster.bounded-load.epsilon";
@@ -34,7 +35,8 @@ public final class BoundedLoadHashStrategy implements RoutingStrategy
 
     private final double epsilon;
     private final HashRing.PerType rings = new HashRing.PerType();
-    private final LeastConnectionsStrategy unkeyed = new LeastConnectionsStrategy();
+    /** Per pool id, tasks in flight over the whole pool, kept from the callbacks instead of summed per decision. */
+    private long[] totals = new long[4];
     /** Per pool position, the decision that last met the agent on the walk; stamps avoid clearing per decision. */
     private int[] seen = new int[16];
     private int stamp;
@@ -73,7 +75,7 @@ public final class BoundedLoadHashStrategy implements RoutingStrategy
         final String key = task.task().affinityKey();
         if (key == null)
         {
-            return unkeyed.select(task, candidates, decision);
+            return leastLoaded.select(task, candidates, decision);
         }
         final int poolSize = candidates.poolSize();
         long total = 0;
@@ -140,6 +142,102 @@ public final class BoundedLoadHashStrategy implements RoutingStrategy
         return firstEligible >= 0 ? firstEligible : 0;
     }
 
+    /**
+     * As {@link #select}, over the pool: the load sum is kept from the callbacks, so a decision is O(log n) to find the
+     * key's point plus the agents at their bound or without room that it walks past.
+     */
+    @Override
+    public int route(final TaskView task, final AgentPool pool, final RoutingDecision decision)
+    {
+        final int placed = targetOrUnkeyed(task, pool, decision);
+        if (placed != KEYED)
+        {
+            return placed;
+        }
+        final String key = task.task().affinityKey();
+        final int bound = bound(epsilon, total(pool), pool.size());
+        final long hash = Hashing.hash(key);
+        int chosen = walk(rings.current(pool), pool, hash, bound);
+        if (chosen == STALE)
+        {
+            chosen = walk(rings.rebuild(pool), pool, hash, bound);
+        }
+        if (chosen >= 0)
+        {
+            decision.explain(pool.agent(chosen).inFlight() + 1, bound);
+        }
+        return chosen;
+    }
+
+    /** One lap of the ring at most: the first eligible agent under the bound, else the first eligible one met. */
+    private static int walk(final HashRing ring, final AgentPool pool, final long hash, final int bound)
+    {
+        int firstEligible = DECLINE;
+        int slot = ring.slotOf(hash);
+        for (int k = 0, size = ring.size(); k < size; k++)
+        {
+            final int position = ring.owner(slot);
+            if (!ring.holds(pool, position))
+            {
+                return STALE;
+            }
+            if (pool.isEligible(position))
+            {
+                if (pool.agent(position).inFlight() + 1 <= bound)
+                {
+                    return position;
+                }
+                if (firstEligible < 0)
+                {
+                    firstEligible = position;
+                }
+            }
+            slot = ring.next(slot);
+        }
+        return firstEligible;
+    }
+
+    private long total(final AgentPool pool)
+    {
+        final int id = pool.id();
+        if (id >= totals.length)
+        {
+            onPoolChanged(pool);
+        }
+        return totals[id];
+    }
+
+    @Override
+    public void onPoolChanged(final AgentPool pool)
+    {
+        final int id = pool.id();
+        if (id >= totals.length)
+        {
+            totals = Arrays.copyOf(totals, Math.max(id + 1, totals.length * 2));
+        }
+        long total = 0;
+        for (int p = 0; p < pool.size(); p++)
+        {
+            total += pool.agent(p).inFlight();
+        }
+        totals[id] = total;
+        super.onPoolChanged(pool);
+    }
+
+    @Override
+    public void onAssigned(final AgentPool pool, final int position, final TaskView task)
+    {
+        totals[pool.id()]++;
+        super.onAssigned(pool, position, task);
+    }
+
+    @Override
+    public void onReleased(final AgentPool pool, final int position, final TaskView task)
+    {
+        totals[pool.id()]--;
+        super.onReleased(pool, position, task);
+    }
+
     /** Registers {@link BoundedLoadHashStrategy} with the ServiceLoader; stateless. */
     public static final class Provider implements RoutingStrategyProvider
     {
@@ -153,7 +251,7 @@ public final class BoundedLoadHashStrategy implements RoutingStrategy
         public String description()
         {
             return "consistent hashing with bounded loads: no agent above (1+epsilon) x average, hot keys overflow " +
-                "clockwise; O(n) (load sum) + O(log n) search";
+                "clockwise; O(log n) search, the load sum kept from callbacks (O(n) over a candidate list)";
         }
 
         @Override

@@ -1,5 +1,6 @@
 package dev.ringmaster.plugins.routing;
 
+import dev.ringmaster.spi.AgentPool;
 import dev.ringmaster.spi.Candidates;
 import dev.ringmaster.spi.RoutingDecision;
 import dev.ringmaster.spi.RoutingStrategy;
@@ -18,7 +19,7 @@ import dev.ringmaster.spi.TaskView;
  * <p>Tasks without an affinity key go to the least loaded agent (as {@code least-connections}, O(n)). The ring of
  * each agent type is rebuilt (allocating) when its pool changes; deciding allocates nothing. No scores are reported.
  */
-public final class ConsistentHashStrategy implements RoutingStrategy
+public final class ConsistentHashStrategy extends LeastLoadedFallback
 {
     public static final String NAME = "consistent-hash";
 
@@ -26,7 +27,6 @@ public final class ConsistentHashStrategy implements RoutingStrategy
     private static final int STALE = -2;
 
     private final HashRing.PerType rings = new HashRing.PerType();
-    private final LeastConnectionsStrategy unkeyed = new LeastConnectionsStrategy();
 
     @Override
     public String name()
@@ -40,7 +40,7 @@ public final class ConsistentHashStrategy implements RoutingStrategy
         final String key = task.task().affinityKey();
         if (key == null)
         {
-            return unkeyed.select(task, candidates, decision);
+            return leastLoaded.select(task, candidates, decision);
         }
         final long hash = Hashing.hash(key);
         final String type = task.task().type();
@@ -67,6 +67,40 @@ public final class ConsistentHashStrategy implements RoutingStrategy
             slot = ring.next(slot);
         }
         return 0; // unreachable while the ring covers the pool: the candidates are never empty
+    }
+
+    /** As {@link #select}, over the pool: O(log n) to find the key's point, then clockwise past agents without room. */
+    @Override
+    public int route(final TaskView task, final AgentPool pool, final RoutingDecision decision)
+    {
+        final int placed = targetOrUnkeyed(task, pool, decision);
+        if (placed != KEYED)
+        {
+            return placed;
+        }
+        final String key = task.task().affinityKey();
+        final long hash = Hashing.hash(key);
+        final int chosen = walk(rings.current(pool), pool, hash);
+        return chosen != STALE ? chosen : walk(rings.rebuild(pool), pool, hash);
+    }
+
+    private static int walk(final HashRing ring, final AgentPool pool, final long hash)
+    {
+        int slot = ring.slotOf(hash);
+        for (int k = 0, size = ring.size(); k < size; k++)
+        {
+            final int position = ring.owner(slot);
+            if (!ring.holds(pool, position))
+            {
+                return STALE;
+            }
+            if (pool.isEligible(position))
+            {
+                return position;
+            }
+            slot = ring.next(slot);
+        }
+        return DECLINE;
     }
 
     /** Registers {@link ConsistentHashStrategy} with the ServiceLoader; stateless. */

@@ -1,5 +1,7 @@
 package dev.ringmaster.plugins.routing;
 
+import dev.ringmaster.plugins.routing.index.Pools;
+import dev.ringmaster.spi.AgentPool;
 import dev.ringmaster.spi.Candidates;
 import dev.ringmaster.spi.RoutingDecision;
 import dev.ringmaster.spi.RoutingStrategy;
@@ -20,12 +22,11 @@ import java.util.HashMap;
  * a pool that changed under the map is noticed and the map rebuilt. A target no agent of the pool has waits like a
  * busy one, in case the agent joins later; give such tasks a TTL. No scores are reported for targeted tasks.
  */
-public final class DirectStrategy implements RoutingStrategy
+public final class DirectStrategy extends LeastLoadedFallback
 {
     public static final String NAME = "direct";
 
     private final HashMap<String, Directory> directories = new HashMap<>();
-    private final LeastConnectionsStrategy untargeted = new LeastConnectionsStrategy();
 
     @Override
     public String name()
@@ -39,7 +40,7 @@ public final class DirectStrategy implements RoutingStrategy
         final String target = task.task().targetAgent();
         if (target == null)
         {
-            return untargeted.select(task, candidates, decision);
+            return leastLoaded.select(task, candidates, decision);
         }
         final String type = task.task().type();
         Directory directory = directories.get(type);
@@ -106,6 +107,14 @@ public final class DirectStrategy implements RoutingStrategy
             final int p = position;
             return p < candidates.poolSize() && target.equals(candidates.poolAgent(p).id()) ? p : STALE;
         }
+    }
+
+    /** O(1): the pool finds the named agent by id; untargeted tasks go to the least loaded, O(log n). */
+    @Override
+    public int route(final TaskView task, final AgentPool pool, final RoutingDecision decision)
+    {
+        final int target = Pools.target(task, pool);
+        return target != Pools.NOT_TARGETED ? target : leastLoaded.route(task, pool, decision);
     }
 
     /** Registers {@link DirectStrategy} with the ServiceLoader; stateless. */

@@ -1,10 +1,12 @@
 package dev.ringmaster.plugins.routing;
 
+import dev.ringmaster.spi.AgentPool;
 import dev.ringmaster.spi.AgentView;
 import dev.ringmaster.spi.Candidates;
 
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.function.IntFunction;
 
 /**
  * An immutable consistent-hash ring of one agent pool: virtual-node points sorted in a {@code long[]}, each owned by a
@@ -37,12 +39,22 @@ final class HashRing
     /** @return the ring of the candidates' whole pool, {@code weight x VNODES_PER_WEIGHT} points per agent; allocates. */
     static HashRing of(final Candidates candidates)
     {
-        final int n = candidates.poolSize();
+        return of(candidates.poolSize(), candidates::poolAgent);
+    }
+
+    /** @return the ring of a version 2 pool, as {@link #of(Candidates)}; allocates. */
+    static HashRing of(final AgentPool pool)
+    {
+        return of(pool.size(), pool::agent);
+    }
+
+    private static HashRing of(final int n, final IntFunction<AgentView> agentAt)
+    {
         final int[] agentIndexAt = new int[n];
         int total = 0;
         for (int p = 0; p < n; p++)
         {
-            final AgentView a = candidates.poolAgent(p);
+            final AgentView a = agentAt.apply(p);
             agentIndexAt[p] = a.index();
             total += vnodes(a);
         }
@@ -52,7 +64,7 @@ final class HashRing
         int k = 0;
         for (int p = 0; p < n; p++)
         {
-            final AgentView a = candidates.poolAgent(p);
+            final AgentView a = agentAt.apply(p);
             final long h = Hashing.hash(a.id());
             final int v = vnodes(a);
             for (int r = 0; r < v; r++)
@@ -70,7 +82,7 @@ final class HashRing
         Arrays.sort(order, (x, y) ->
         {
             final int c = Long.compareUnsigned(raw[x], raw[y]);
-            return c != 0 ? c : candidates.poolAgent(rawOwner[x]).id().compareTo(candidates.poolAgent(rawOwner[y]).id());
+            return c != 0 ? c : agentAt.apply(rawOwner[x]).id().compareTo(agentAt.apply(rawOwner[y]).id());
         });
         final long[] points = new long[total];
         final int[] owners = new int[total];
@@ -100,10 +112,23 @@ final class HashRing
             candidates.poolAgent(n - 1).index() == agentIndexAt[n - 1];
     }
 
+    /** As {@link #matches(Candidates)}, for a version 2 pool. */
+    boolean matches(final AgentPool pool)
+    {
+        final int n = poolSize;
+        return pool.size() == n && pool.agent(0).index() == agentIndexAt[0] && pool.agent(n - 1).index() == agentIndexAt[n - 1];
+    }
+
     /** @return true if pool position {@code position} still holds the agent the ring placed there. */
     boolean holds(final Candidates candidates, final int position)
     {
         return candidates.poolAgent(position).index() == agentIndexAt[position];
+    }
+
+    /** As {@link #holds(Candidates, int)}, for a version 2 pool. */
+    boolean holds(final AgentPool pool, final int position)
+    {
+        return position < pool.size() && pool.agent(position).index() == agentIndexAt[position];
     }
 
     /** @return number of points on the ring. */
@@ -159,6 +184,25 @@ final class HashRing
         {
             final HashRing ring = rings.get(type);
             return ring != null && ring.matches(candidates) ? ring : rebuild(type, candidates);
+        }
+
+        /** @return the ring for a version 2 pool, rebuilt first if the pool no longer matches it. */
+        HashRing current(final AgentPool pool)
+        {
+            final HashRing ring = rings.get(pool.type());
+            if (ring != null && ring.matches(pool))
+            {
+                return ring;
+            }
+            return rebuild(pool);
+        }
+
+        /** @return a fresh ring of a version 2 pool, replacing the type's old one; allocates. */
+        HashRing rebuild(final AgentPool pool)
+        {
+            final HashRing ring = HashRing.of(pool);
+            rings.put(pool.type(), ring);
+            return ring;
         }
 
         /** @return a fresh ring of the pool, replacing the type's old one; allocates. */

@@ -1,5 +1,6 @@
 package dev.ringmaster.plugins.routing;
 
+import dev.ringmaster.spi.AgentPool;
 import dev.ringmaster.spi.Candidates;
 import dev.ringmaster.spi.RoutingDecision;
 import dev.ringmaster.spi.RoutingStrategy;
@@ -24,7 +25,7 @@ import java.util.HashMap;
  * Each session records the agent's stable {@link dev.ringmaster.spi.AgentView#index()} with its pool position, so a
  * pool that changed under it is noticed and the agent found again. No scores are reported for sticky placements.
  */
-public final class StickyStrategy implements RoutingStrategy
+public final class StickyStrategy extends LeastLoadedFallback
 {
     public static final String NAME = "sticky";
     public static final String MAX_SESSIONS_PROPERTY = "ringmaster.sticky.max-sessions";
@@ -34,7 +35,6 @@ public final class StickyStrategy implements RoutingStrategy
 
     private final int maxSessions;
     private final HashMap<String, Object2LongHashMap<String>> sessionsByType = new HashMap<>();
-    private final LeastConnectionsStrategy leastLoaded = new LeastConnectionsStrategy();
 
     /** @param maxSessions sessions per agent type remembered before they are all forgotten; at least 1. */
     public StickyStrategy(final int maxSessions)
@@ -127,6 +127,55 @@ public final class StickyStrategy implements RoutingStrategy
     {
         final Object2LongHashMap<String> sessions = sessionsByType.get(type);
         return sessions == null ? 0 : sessions.size();
+    }
+
+    /** As {@link #select}, over the pool: O(1) for a session whose agent has room, else the least loaded, O(log n). */
+    @Override
+    public int route(final TaskView task, final AgentPool pool, final RoutingDecision decision)
+    {
+        final int placed = targetOrUnkeyed(task, pool, decision);
+        if (placed != KEYED)
+        {
+            return placed;
+        }
+        final String key = task.task().affinityKey();
+        final Object2LongHashMap<String> sessions = sessions(task.task().type());
+        final long session = sessions.getValue(key);
+        if (session != NO_SESSION)
+        {
+            final int position = positionOf(pool, (int)(session >>> 32), (int)session);
+            if (position >= 0 && pool.isEligible(position))
+            {
+                return position;
+            }
+        }
+        else if (sessions.size() >= maxSessions)
+        {
+            sessions.clear();
+        }
+        final int chosen = leastLoaded.route(task, pool, decision);
+        if (chosen >= 0)
+        {
+            sessions.put(key, session(pool.agent(chosen).index(), chosen));
+        }
+        return chosen;
+    }
+
+    private static int positionOf(final AgentPool pool, final int agentIndex, final int lastPosition)
+    {
+        final int n = pool.size();
+        if (lastPosition < n && pool.agent(lastPosition).index() == agentIndex)
+        {
+            return lastPosition;
+        }
+        for (int p = 0; p < n; p++) // the pool changed since the session was placed: O(n), once per moved session
+        {
+            if (pool.agent(p).index() == agentIndex)
+            {
+                return p;
+            }
+        }
+        return -1;
     }
 
     /** Registers {@link StickyStrategy} with the ServiceLoader; stateless. */

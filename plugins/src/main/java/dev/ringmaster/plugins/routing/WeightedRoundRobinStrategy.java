@@ -127,6 +127,21 @@ public final class WeightedRoundRobinStrategy extends ScoredStrategy
         super.onAssigned(pool, position, task);
     }
 
+    /**
+     * An agent that was passed over while full rejoins at the latest winner's pass (Waldspurger's stride scheduling
+     * does the same for a client that blocked): else its stale low pass would win a burst of tasks to catch up.
+     */
+    @Override
+    public void onReleased(final AgentPool pool, final int position, final TaskView task)
+    {
+        final int i = pool.agent(position).index();
+        if (i < pass.length && pass[i] < virtualTime)
+        {
+            pass[i] = virtualTime;
+        }
+        super.onReleased(pool, position, task);
+    }
+
     /** The negated pass: the smallest pass ranks first. */
     @Override
     protected double indexScore(final AgentView a, final long requiredSkills)

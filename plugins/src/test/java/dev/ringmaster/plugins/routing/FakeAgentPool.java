@@ -76,9 +76,15 @@ final class FakeAgentPool implements AgentPool
     }
 
     @Override
+    public boolean hasRoom(final int position)
+    {
+        return fake.inFlight[position] < fake.specs[position].capacity();
+    }
+
+    @Override
     public boolean isEligible(final int position)
     {
-        if (position < 0 || position >= size() || fake.full[position] || fake.inFlight[position] >= fake.specs[position].capacity())
+        if (position < 0 || position >= size() || !hasRoom(position))
         {
             return false;
         }

@@ -14,8 +14,8 @@ import java.util.Arrays;
  * strategy's callbacks, so the best eligible agent is found in O(log n) instead of a scan of the pool. Not thread-safe:
  * used by one strategy instance, which the dispatcher calls one thread at a time.
  *
- * <p>Eligibility (room, target, avoidance, probation) is asked of the pool while walking the heap best-first: agents
- * without room score low under every load-based strategy, so they sit deep in the heap and are seldom visited. Equal
+ * <p>Agents without room ({@link AgentPool#hasRoom}) are kept out of the heaps, so a pool of busy agents costs nothing;
+ * the rest of eligibility (target, avoidance, probation) is asked of the pool while walking the heap best-first. Equal
  * scores go to the agent picked longest ago ({@link #picked}), so equal agents take turns as in a round robin.
  *
  * <p>A strategy whose exact score depends on the task as well (its token cost, say) passes an {@link Exact} function
@@ -83,15 +83,28 @@ public final class ScoreIndex
     {
         final PoolHeaps heaps = heaps(pool);
         final AgentView agent = pool.agent(position);
+        final boolean room = pool.hasRoom(position);
         final ArrayList<Heap> all = heaps.all;
         for (int i = 0, n = all.size(); i < n; i++)
         {
             final Heap h = all.get(i);
             final int at = h.where[position];
-            if (at >= 0)
+            if (!room)
+            {
+                if (at >= 0)
+                {
+                    h.remove(at, heaps.stamp); // full: out of every walk's way until a release gives it room again
+                }
+            }
+            else if (at >= 0)
             {
                 h.key[position] = scorer.score(agent, h.mask);
                 h.fix(at, heaps.stamp);
+            }
+            else if ((h.mask & ~agent.spec().skillMask()) == 0)
+            {
+                h.key[position] = scorer.score(agent, h.mask);
+                h.insert(position, heaps.stamp);
             }
         }
     }
@@ -267,12 +280,12 @@ public final class ScoreIndex
         }
     }
 
-    /** The agents having every skill of one mask, as an indexed binary heap, best score on top. */
+    /** The agents with room having every skill of one mask, as an indexed binary heap, best score on top. */
     private static final class Heap
     {
         final long mask;
         final int[] items;
-        /** Pool position to heap position, -1 for an agent lacking a skill of the mask. */
+        /** Pool position to heap position, -1 for an agent lacking a skill of the mask or without room. */
         final int[] where;
         final double[] key;
         int size;
@@ -287,7 +300,7 @@ public final class ScoreIndex
             for (int p = 0; p < n; p++)
             {
                 final AgentView a = pool.agent(p);
-                if ((mask & ~a.spec().skillMask()) == 0)
+                if ((mask & ~a.spec().skillMask()) == 0 && pool.hasRoom(p))
                 {
                     key[p] = scorer.score(a, mask);
                     where[p] = size;
@@ -310,6 +323,24 @@ public final class ScoreIndex
             final double ka = key[a];
             final double kb = key[b];
             return ka > kb || (ka == kb && stamp[a] < stamp[b]);
+        }
+
+        void insert(final int position, final long[] stamp)
+        {
+            place(size++, position);
+            up(size - 1, stamp);
+        }
+
+        void remove(final int at, final long[] stamp)
+        {
+            final int position = items[at];
+            final int last = items[--size];
+            where[position] = -1;
+            if (at < size)
+            {
+                place(at, last);
+                fix(at, stamp);
+            }
         }
 
         void fix(final int at, final long[] stamp)

@@ -1,0 +1,65 @@
+package dev.ringmaster.dispatch.internal;
+
+import dev.ringmaster.model.Task;
+import dev.ringmaster.spi.AgentView;
+
+/**
+ * One routing decision at a time through an engine that was never started: the real selection (pool index,
+ * eligibility, strategy, callbacks) and the load bookkeeping of an assignment, without the rings, inboxes and threads
+ * around them; for benchmarks and strategy authors. The calling thread acts as the routing role, so it must be the
+ * only thread using the engine.
+ */
+public final class DecisionProbe
+{
+    private final Engine engine;
+    private final Router router;
+    private final TaskRecord record = new TaskRecord();
+    private long sequence;
+
+    DecisionProbe(final Engine engine, final Router router)
+    {
+        this.engine = engine;
+        this.router = router;
+    }
+
+    /**
+     * Routes the task and, if an agent is chosen, counts it as assigned there (in flight, tokens, room, the strategy's
+     * {@code onAssigned}). @return the chosen agent, or null if nobody could take it or the strategy declined.
+     * @throws IllegalArgumentException for a task of a type no agent has.
+     */
+    public AgentView route(final Task task)
+    {
+        final Lane lane = engine.lanesByType.get(task.type());
+        if (lane == null)
+        {
+            throw new IllegalArgumentException("no agent of type '" + task.type() + "'; known types: " +
+                engine.lanesByType.keySet());
+        }
+        final long now = System.nanoTime();
+        record.init(task, lane, ++sequence, now, null);
+        final AgentState agent = router.selection.route(lane, record, now);
+        if (agent != null)
+        {
+            agent.assigned++;
+            lane.index.roomChanged(agent);
+            agent.tokensInFlight += task.costTokens();
+            router.selection.assigned(agent, record, now);
+        }
+        return agent;
+    }
+
+    /** Undoes one assignment of {@code task} to {@code agent} made by {@link #route}, as a finished task would. */
+    public void release(final AgentView agent, final Task task)
+    {
+        final AgentState a = (AgentState)agent;
+        if (a.assigned == 0)
+        {
+            throw new IllegalStateException("agent '" + a.id() + "' holds no task to release");
+        }
+        a.assigned--;
+        a.lane.index.roomChanged(a);
+        a.tokensInFlight -= task.costTokens();
+        record.task = task;
+        router.selection.released(a, record);
+    }
+}
