@@ -52,12 +52,6 @@ public final class Dispatcher implements AutoCloseable
     private final double overloadThreshold;
     private final MetricsReader metrics;
 
-    /** For {@link RoutingProbe}, in this package only. */
-    Engine engine()
-    {
-        return engine;
-    }
-
     private Dispatcher(final Engine engine, final double overloadThreshold)
     {
         this.engine = engine;
@@ -548,6 +542,14 @@ public final class Dispatcher implements AutoCloseable
             return this;
         }
 
+        /** How tasks of an agent type are bound to their agent (default {@link Binding#LATE}); see {@link Binding}. */
+        public Builder binding(final String type, final Binding binding)
+        {
+            config.bindings.put(Objects.requireNonNull(type, "agent type must not be null"),
+                Objects.requireNonNull(binding, "binding for type '" + type + "' must not be null: LATE, EARLY or EARLY_STEALING"));
+            return this;
+        }
+
         /** Takes failing or slow agents out of routing for a while (off by default). */
         public Builder outlierEjection(final OutlierEjection settings)
         {
@@ -588,13 +590,19 @@ public final class Dispatcher implements AutoCloseable
          */
         public Dispatcher build()
         {
+            return new Dispatcher(buildEngine(), overloadThreshold);
+        }
+
+        /** The engine alone, for {@link RoutingProbe}: never started unless a dispatcher wraps it. */
+        Engine buildEngine()
+        {
             for (final Function<ClassLoader, AgentFactory> factory : factories)
             {
                 final AgentFactory made = factory.apply(pluginLoader);
                 config.factories.put(made.type(), made);
             }
             final RoutingStrategy chosen = strategy != null ? strategy : RoutingStrategies.create(strategyName, pluginLoader);
-            return new Dispatcher(new Engine(specs, adapters, chosen, listeners, resultHandler, config), overloadThreshold);
+            return new Engine(specs, adapters, chosen, listeners, resultHandler, config);
         }
     }
 }

@@ -49,7 +49,10 @@ class ConservationTest
         final AtomicLong lateCompletions = new AtomicLong();
         try
         {
+            // each seed binds differently, so the chaos also runs through agents' own queues and their stealing
+            final Binding binding = Binding.values()[(int)(seed % Binding.values().length)];
             final Dispatcher d = Dispatcher.builder()
+                .binding("worker", binding)
                 .agent(AgentSpec.builder("ok-1", "worker").capacity(4).build(), AgentAdapter.sync(t -> "ok"))
                 .agent(AgentSpec.builder("ok-2", "worker").capacity(2).skill("gpu", 1.0).build(), AgentAdapter.sync(t -> "ok"))
                 .agent(AgentSpec.builder("thrower", "worker").capacity(4).build(), (t, c, tel) ->

@@ -61,4 +61,35 @@ public final class TestStrategies
             }
         };
     }
+
+    /** Takes turns in pool order among the eligible agents, whatever their loads. */
+    public static RoutingStrategy roundRobin()
+    {
+        return new RoutingStrategy()
+        {
+            private int cursor;
+
+            @Override
+            public String name()
+            {
+                return "test-round-robin";
+            }
+
+            @Override
+            public int select(final TaskView task, final Candidates c, final RoutingDecision d)
+            {
+                int chosen = 0;
+                for (int i = 0; i < c.size(); i++)
+                {
+                    if (c.poolPosition(i) >= cursor)
+                    {
+                        chosen = i;
+                        break;
+                    }
+                }
+                cursor = c.poolPosition(chosen) + 1 < c.poolSize() ? c.poolPosition(chosen) + 1 : 0;
+                return chosen;
+            }
+        };
+    }
 }

@@ -48,6 +48,14 @@ public final class AgentState implements AgentView, AgentTelemetry
     private final org.jctools.util.PaddedAtomicLong running = new org.jctools.util.PaddedAtomicLong();
 
     // router-owned
+    /** Early binding: tasks bound to this agent, FIFO, waiting for room in its inbox. */
+    final java.util.ArrayDeque<TaskRecord> bound = new java.util.ArrayDeque<>(4);
+    /** The size of {@link #bound}, also read (racily, as a metric) by other threads. */
+    int boundCount;
+    /** Early binding with stealing: listed in its lane's hungry agents (room, nothing bound). */
+    boolean hungryListed;
+    /** Early binding: listed for a feed from {@link #bound} after a release. */
+    boolean feedListed;
     int assigned;
     long tokensInFlight;
     double ewmaLatencyNanos;
@@ -263,13 +271,13 @@ public final class AgentState implements AgentView, AgentTelemetry
     @Override
     public int inFlight()
     {
-        return assigned;
+        return assigned + boundCount; // under early binding, its own queue counts: it is this agent's work
     }
 
     @Override
     public int queued()
     {
-        return inbox.size();
+        return inbox.size() + boundCount;
     }
 
     @Override

@@ -131,7 +131,8 @@ public final class Engine
         int laneIndex = 0;
         for (final Map.Entry<String, List<AgentState>> e : byType.entrySet())
         {
-            final Lane lane = new Lane(e.getKey(), config.queueCapacity, e.getValue().toArray(new AgentState[0]));
+            final Lane lane = new Lane(e.getKey(), config.queueCapacity, e.getValue().toArray(new AgentState[0]),
+                config.binding(e.getKey()));
             for (final AgentState a : lane.agents)
             {
                 a.lane = lane;

@@ -25,4 +25,12 @@ public final class EngineConfig
     /** Null: crashed agents are not restarted. */
     public dev.ringmaster.dispatch.Supervision supervision;
     public final java.util.Map<String, dev.ringmaster.spi.AgentFactory> factories = new java.util.HashMap<>();
+    /** Per agent type; a type not named binds late. */
+    public final java.util.Map<String, dev.ringmaster.dispatch.Binding> bindings = new java.util.HashMap<>();
+
+    /** @return how tasks of the type are bound, {@link dev.ringmaster.dispatch.Binding#LATE} unless set. */
+    dev.ringmaster.dispatch.Binding binding(final String type)
+    {
+        return bindings.getOrDefault(type, dev.ringmaster.dispatch.Binding.LATE);
+    }
 }

@@ -49,7 +49,8 @@ final class Fleet extends RouterPart
         Lane lane = engine.lanesByType.get(spec.type());
         if (lane == null)
         {
-            lane = new Lane(spec.type(), engine.config.queueCapacity, new AgentState[]{agent});
+            lane = new Lane(spec.type(), engine.config.queueCapacity, new AgentState[]{agent},
+                engine.config.binding(spec.type()));
             lane.bucket = router.limits.typeBuckets.get(spec.type());
             lane.aging = new Aging(router.agingQuantum);
             lane.id = router.lanes.length;
@@ -108,6 +109,7 @@ final class Fleet extends RouterPart
             r.clearAttempt();
             lane.enqueue(r, now);
         }
+        router.binding.returnBound(agent, now);
         retirements.add(new Retirement(agent, future));
     }
 
@@ -119,7 +121,7 @@ final class Fleet extends RouterPart
             final Retirement retirement = retirements.get(i);
             final AgentState agent = retirement.agent;
             // a worker may have started a last inbox task just before the agent began to retire: wait for it
-            if (agent.assigned == 0 && agent.running() == 0 && agent.inbox.size() == 0)
+            if (agent.assigned == 0 && agent.running() == 0 && agent.inbox.size() == 0 && agent.boundCount == 0)
             {
                 final Lane lane = agent.lane;
                 lane.agents = without(lane.agents, agent);
@@ -177,6 +179,7 @@ final class Fleet extends RouterPart
             r.clearAttempt();
             lane.enqueue(r, now);
         }
+        router.binding.returnBound(agent, now);
         lane.agents = without(lane.agents, agent);
         lane.index.rebuild(lane.agents);
         lane.refreshSkills();

@@ -20,6 +20,16 @@ final class Lane
     /** Position in the router's lane array, stable for the dispatcher's life: the pool id version 2 strategies see. */
     int id;
     final int capacity;
+    /** Early binding: a task goes to its agent's own FIFO ({@link AgentState#bound}) as soon as it is routed. */
+    final boolean early;
+    /** Early binding with stealing: an agent with room and nothing bound takes from the longest bound queue. */
+    final boolean stealsBound;
+    /** Whether idle workers steal from busy agents' inboxes: not under early binding without stealing. */
+    final boolean workersSteal;
+    /** Tasks bound to agents of this lane and not yet in their inboxes (early binding); router-owned. */
+    int boundTotal;
+    /** Early binding with stealing: agents with room and nothing bound, to take a task that must wait elsewhere. */
+    final java.util.ArrayDeque<AgentState> hungry = new java.util.ArrayDeque<>();
     final SpscArrayQueue<TaskRecord>[] queues;
     private final AtomicInteger[] outstanding = new AtomicInteger[Priority.COUNT];
     volatile AgentState[] agents;
@@ -57,10 +67,14 @@ final class Lane
     int room;
 
     @SuppressWarnings("unchecked")
-    Lane(final String type, final int capacity, final AgentState[] agents)
+    Lane(final String type, final int capacity, final AgentState[] agents, final dev.ringmaster.dispatch.Binding binding)
     {
         this.type = type;
         this.capacity = capacity;
+        this.early = binding != dev.ringmaster.dispatch.Binding.LATE;
+        this.stealsBound = binding == dev.ringmaster.dispatch.Binding.EARLY_STEALING;
+        this.workersSteal = binding != dev.ringmaster.dispatch.Binding.EARLY;
+        index.early = early;
         this.queues = new SpscArrayQueue[Priority.COUNT];
         for (int i = 0; i < Priority.COUNT; i++)
         {

@@ -54,6 +54,12 @@ final class Lookups extends RouterPart
                 return dev.ringmaster.dispatch.CancelOutcome.CANCELLED;
             }
         }
+        final TaskRecord bound = router.binding.take(taskId);
+        if (bound != null)
+        {
+            router.outcomes.cancel(bound, now, "cancelled on request while bound to agent '" + bound.assignedTo.id() + "'");
+            return dev.ringmaster.dispatch.CancelOutcome.CANCELLED;
+        }
         return whereRunning(taskId) != null ? dev.ringmaster.dispatch.CancelOutcome.RUNNING :
             dev.ringmaster.dispatch.CancelOutcome.NOT_FOUND;
     }
@@ -121,7 +127,7 @@ final class Lookups extends RouterPart
                 return agent.id();
             }
         }
-        return null;
+        return router.binding.whereBound(taskId);
     }
 
     /**

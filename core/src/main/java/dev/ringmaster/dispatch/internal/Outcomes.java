@@ -249,6 +249,11 @@ final class Outcomes extends RouterPart
                 cancel(r, now, "dispatcher shut down before the task could start");
             }
         }
+        router.binding.sweep(r ->
+        {
+            cancelled.add(r.task);
+            cancel(r, now, "dispatcher shut down before the task could start");
+        });
         retries.drainTo(r ->
         {
             cancelled.add(r.task);

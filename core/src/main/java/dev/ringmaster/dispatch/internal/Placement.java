@@ -24,10 +24,10 @@ final class Placement extends RouterPart
 
     int dispatch(final long now)
     {
-        int work = 0;
+        int work = router.binding.feedReleased(now);
         for (final Lane lane : router.lanes)
         {
-            if (lane.room > 0 && !lane.paused)
+            if ((lane.room > 0 || lane.early) && !lane.paused)
             {
                 work += dispatchLane(lane, now);
             }
@@ -46,7 +46,7 @@ final class Placement extends RouterPart
     int dispatchLane(final Lane lane, final long now)
     {
         int dispatched = 0;
-        while (lane.room > 0 && dispatched < DISPATCH_BATCH)
+        while ((lane.room > 0 || lane.early) && dispatched < DISPATCH_BATCH)
         {
             final int outcome = placeOne(lane, now);
             if (outcome == 0)
@@ -73,7 +73,7 @@ final class Placement extends RouterPart
         final Lane lane = r.lane;
         // room for this task and every one behind it in the batch, and no retry due: then all of them are placed in
         // this pass whatever their order, so placing this one first cannot pass over a more urgent one
-        if (lane.room <= behind || lane.paused || lane.bucket != null || control.runState >= Control.STOPPING ||
+        if ((lane.room <= behind && !lane.early) || lane.paused || lane.bucket != null || control.runState >= Control.STOPPING ||
             router.limits.tenantBucket(r) != null || router.outcomes.retries.nextDueNanos() - now <= 0)
         {
             return false;
@@ -257,10 +257,7 @@ final class Placement extends RouterPart
     /** @param justAccepted placed as it arrived: its acceptance has not been announced yet, it goes with this. */
     private void assign(final TaskRecord r, final AgentState agent, final long now, final boolean justAccepted)
     {
-        agent.assigned++;
-        agent.lane.index.roomChanged(agent);
         agent.tokensInFlight += r.task.costTokens();
-        r.lane.room--;
         r.assignedTo = agent;
         r.assignedNanos = now;
         stages.record(Stage.QUEUE_WAIT, now - r.enqueuedNanos);
@@ -276,7 +273,21 @@ final class Placement extends RouterPart
             listener.onAssigned(r, agent, selection.strategyName, selection.decision.score(),
                 selection.decision.runnerUp(), now);
         }
+        if (agent.lane.early)
+        {
+            router.binding.bind(r, agent, now); // into the agent's own queue; into its inbox when it has room
+            return;
+        }
         selection.assigned(agent, r, now);
+        toInbox(r, agent);
+    }
+
+    /** Puts an assigned task into its agent's inbox, taking one of the agent's slots of room. */
+    void toInbox(final TaskRecord r, final AgentState agent)
+    {
+        agent.assigned++;
+        agent.lane.index.roomChanged(agent);
+        r.lane.room--;
         agent.inbox.put(r);
         wakeWorker[agent.workerIndex] = true;
     }
@@ -292,5 +303,9 @@ final class Placement extends RouterPart
             r.lane.room++; // a retiring agent's room was taken out of the lane when it began to drain
         }
         router.selection.released(agent, r);
+        if (agent.lane.early)
+        {
+            router.binding.released(agent); // room again: its next bound task moves in at the next placement
+        }
     }
 }

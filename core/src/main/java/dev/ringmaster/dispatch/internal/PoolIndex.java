@@ -9,8 +9,8 @@ import org.agrona.collections.Object2IntHashMap;
  * from it keep the pool order that {@link dev.ringmaster.spi.Candidates} promises.
  *
  * <ul>
- *   <li>{@code room}: the agent may be given another task (in flight below its limit, not leaving); flipped on every
- *       assignment and release that crosses the limit, O(1).</li>
+ *   <li>{@code room}: the agent may be given another task (in flight below its limit, not leaving; under early
+ *       binding, not leaving); flipped on every assignment and release that crosses the limit, O(1).</li>
  *   <li>{@code probation}: the agent is ejected or ramping up after a slow start; whether it admits a task depends on
  *       the clock, so only these few are asked per decision.</li>
  *   <li>one set per required-skills mask seen, of the agents having every one of those skills; built on first use
@@ -28,6 +28,8 @@ final class PoolIndex
     int probationCount;
     private final Long2ObjectHashMap<long[]> bySkills = new Long2ObjectHashMap<>();
     private final Object2IntHashMap<String> positionById = new Object2IntHashMap<>(-1);
+    /** Early binding: any agent not leaving can be given a task, room or not (it waits in the agent's own queue). */
+    boolean early;
     /** Bumped by every rebuild: a version 2 strategy is told of the new pool before its next event for it. */
     int generation;
 
@@ -65,7 +67,7 @@ final class PoolIndex
         {
             return; // no longer in this pool (removed while its last tasks finished)
         }
-        if (a.hasRoom())
+        if (early ? !a.retiring : a.hasRoom())
         {
             room[i >>> 6] |= 1L << i;
         }

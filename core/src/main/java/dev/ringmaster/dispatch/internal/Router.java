@@ -37,6 +37,7 @@ final class Router
 
     final RateLimits limits;
     final Selection selection;
+    final EarlyBinding binding;
     final Health health;
     final Placement placement;
     final Outcomes outcomes;
@@ -69,6 +70,7 @@ final class Router
         this.watchdogIntervalNanos = config.watchdogIntervalNanos;
         this.limits = new RateLimits(this, config.rateLimits);
         this.selection = new Selection(this, strategy);
+        this.binding = new EarlyBinding(this);
         this.health = new Health(this, config);
         this.placement = new Placement(this, workerIdles);
         this.outcomes = new Outcomes(this, resultHandler, config);

@@ -128,6 +128,10 @@ final class Worker
      */
     private int steal(final AgentState thief, final long now)
     {
+        if (!thief.lane.workersSteal)
+        {
+            return 0; // early binding without stealing: a task runs on the agent it was bound to
+        }
         AgentState victim = null;
         int deepest = 0;
         for (final AgentState candidate : thief.lane.agents)

@@ -79,7 +79,7 @@ class LaneAdmissionLincheckTest
     /** The lane under test. */
     public static final class RealLane extends Admissions
     {
-        private final Lane lane = new Lane("coder", CAPACITY, new AgentState[0]);
+        private final Lane lane = new Lane("coder", CAPACITY, new AgentState[0], dev.ringmaster.dispatch.Binding.LATE);
 
         @Override
         boolean admit()
