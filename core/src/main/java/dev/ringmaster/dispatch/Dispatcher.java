@@ -42,7 +42,8 @@ import java.util.function.Function;
  *   <li>every accepted task reaches exactly one terminal state (completed, dead-lettered, expired, cancelled);</li>
  *   <li>priority with aging: the head of a priority level is dispatched within {@code agingQuantum + 3} dispatches of
  *       its type once an able agent has room, so LOW is never starved;</li>
- *   <li>late binding: an agent holds at most {@code capacity + prefetch} tasks; the rest wait centrally by priority;</li>
+ *   <li>late binding by default: an agent holds at most {@code capacity + prefetch} tasks, the rest wait centrally
+ *       by priority; or early per type ({@link Binding}): each agent's own FIFO;</li>
  *   <li>backpressure is explicit: a full ring or queue is a {@link SubmitStatus}, never an unbounded queue.</li>
  * </ul>
  */
