@@ -16,6 +16,8 @@ final class Selection extends RouterPart
     /** Consecutive failed decisions before the strategy is quarantined, and for how long. */
     static final int QUARANTINE_AFTER_FAULTS = 16;
     static final long QUARANTINE_NANOS = 10_000_000_000L;
+    /** One decision in this many is timed for the ROUTING stage histogram; a power of two. */
+    static final int ROUTING_SAMPLE = 8;
 
     final RoutingStrategy strategy;
     final String strategyName;
@@ -34,6 +36,7 @@ final class Selection extends RouterPart
     private int[] announced = new int[4];
     /** The clock of the last decision: callbacks that come without one (releases) reuse it. */
     private long lastNow;
+    private int decisions;
 
     Selection(final Router router, final RoutingStrategy strategy)
     {
@@ -60,7 +63,7 @@ final class Selection extends RouterPart
             return null;
         }
         decision.reset();
-        final long t0 = System.nanoTime();
+        final long t0 = (++decisions & (ROUTING_SAMPLE - 1)) == 0 ? System.nanoTime() : 0;
         int chosen;
         if (quarantined(now))
         {
@@ -87,7 +90,10 @@ final class Selection extends RouterPart
                 chosen = fallbackChoice(c);
             }
         }
-        stages.record(Stage.ROUTING, System.nanoTime() - t0);
+        if (t0 != 0)
+        {
+            stages.record(Stage.ROUTING, System.nanoTime() - t0);
+        }
         if (chosen == RoutingStrategy.DECLINE)
         {
             return null;
@@ -109,7 +115,7 @@ final class Selection extends RouterPart
         }
         final PoolView pool = view.forTask(lane, r.task, now);
         decision.reset();
-        final long t0 = System.nanoTime();
+        final long t0 = (++decisions & (ROUTING_SAMPLE - 1)) == 0 ? System.nanoTime() : 0;
         int chosen;
         if (quarantined)
         {
@@ -137,7 +143,10 @@ final class Selection extends RouterPart
                 chosen = fallbackChoice(pool);
             }
         }
-        stages.record(Stage.ROUTING, System.nanoTime() - t0);
+        if (t0 != 0)
+        {
+            stages.record(Stage.ROUTING, System.nanoTime() - t0);
+        }
         return chosen < 0 ? null : pool.state(chosen);
     }
 
