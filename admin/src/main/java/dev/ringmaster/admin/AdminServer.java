@@ -2,6 +2,8 @@ package dev.ringmaster.admin;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.ringmaster.admin.internal.AdminHandler;
+import dev.ringmaster.admin.internal.HostCheck;
+import dev.ringmaster.admin.internal.Probes;
 import dev.ringmaster.dispatch.Dispatcher;
 
 import java.io.IOException;
@@ -12,7 +14,8 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -38,10 +41,32 @@ import java.util.function.Supplier;
  *       agent whose adapter comes from the embedder's {@link AdapterSupplier};</li>
  *   <li>POST {@code /tasks/{id}/priority} with {@code {"priority":"CRITICAL"}}: the re-prioritize outcome and reason.</li>
  * </ul>
- * Errors are {@code {"error": ..., "fix": ...}} with 400, 401, 404, 405, 409, 500 or 503.
+ * and, for probes and scrapers, {@code /health} (200 while the endpoint answers), {@code /ready} (200, or 503 with the
+ * reasons) and {@code /metrics} (Prometheus text, {@code ringmaster_} series, see {@link DispatcherMetrics}).
+ * Every route but {@code /health} and {@code /ready} needs the token unless {@link Builder#publicReads}; a
+ * {@code Host} header that is not a loopback name is refused (421), against DNS rebinding; {@code HEAD} answers like
+ * {@code GET} without a body. Errors are {@code {"error": ..., "fix": ...}} with 400, 401, 404, 405, 409, 421, 500
+ * or 503.
  */
 public final class AdminServer implements AutoCloseable
 {
+    /** Seconds a client may take to send its request, after which the JDK server closes the connection. */
+    static final int READ_TIMEOUT_SECONDS = 5;
+
+    static
+    {
+        // read by the JDK server's configuration when its class loads: set them before the first server exists,
+        // unless the embedder chose its own; without them a client that never finishes its headers holds a thread
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null)
+        {
+            System.setProperty("sun.net.httpserver.maxReqTime", Integer.toString(READ_TIMEOUT_SECONDS));
+        }
+        if (System.getProperty("sun.net.httpserver.idleInterval") == null)
+        {
+            System.setProperty("sun.net.httpserver.idleInterval", "30");
+        }
+    }
+
     private final HttpServer server;
     private final AdminHandler handler;
     private final ExecutorService executor;
@@ -113,7 +138,9 @@ public final class AdminServer implements AutoCloseable
         private String token;
         private AdapterSupplier adapters;
         private Supplier<String> state;
-        private int threads = 2;
+        private int threads = 32;
+        private boolean publicReads;
+        private Supplier<String> readiness;
         private Duration drainWait = Duration.ofSeconds(10);
         private Duration commandWait = Duration.ofSeconds(5);
 
@@ -159,14 +186,35 @@ public final class AdminServer implements AutoCloseable
             return this;
         }
 
-        /** Server threads (default 2): requests are short and fleet changes never hold a thread while they wait. */
+        /**
+         * Most server threads (default 32, at least 2 kept): the JDK server reads a request's headers on a pool thread,
+         * so each slow client holds one until the read timeout ({@value #READ_TIMEOUT_SECONDS} s) closes it; the
+         * bound keeps a flood of them from growing threads without limit, and the headroom serves everyone else.
+         */
         public Builder threads(final int threads)
         {
-            if (threads < 1 || threads > 16)
+            if (threads < 2 || threads > 256)
             {
-                throw new IllegalArgumentException("threads must be in [1, 16], got " + threads);
+                throw new IllegalArgumentException("threads must be in [2, 256], got " + threads);
             }
             this.threads = threads;
+            return this;
+        }
+
+        /** Lets GET requests in without the token (default: every route but /health and /ready needs it). */
+        public Builder publicReads(final boolean publicReads)
+        {
+            this.publicReads = publicReads;
+            return this;
+        }
+
+        /**
+         * An extra readiness check for {@code /ready}, called per probe on a server thread: returns why the service is
+         * not ready (e.g. "the journal's writer stopped: disk full"), or null when it is.
+         */
+        public Builder readiness(final Supplier<String> check)
+        {
+            this.readiness = Objects.requireNonNull(check, "readiness check must not be null");
             return this;
         }
 
@@ -205,12 +253,15 @@ public final class AdminServer implements AutoCloseable
                 throw new IllegalStateException("the admin server needs a token for its mutating calls: call token(...)");
             }
             final AtomicInteger n = new AtomicInteger();
-            final ExecutorService executor = Executors.newFixedThreadPool(threads, r ->
-            {
-                final Thread t = new Thread(r, "ringmaster-admin-" + n.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
+            // two threads kept, up to 'threads' while clients are slow; a request beyond that is refused by the
+            // server (the connection closed) rather than queued behind the slow ones
+            final ThreadPoolExecutor executor = new ThreadPoolExecutor(2, threads, 30, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), r ->
+                {
+                    final Thread t = new Thread(r, "ringmaster-admin-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
             final HttpServer server;
             try
             {
@@ -229,8 +280,15 @@ public final class AdminServer implements AutoCloseable
             }
             final Supplier<String> stateSource = state != null ? state : () -> runState(dispatcher);
             final AdminHandler handler = new AdminHandler(dispatcher, token, adapters, stateSource, executor, drainWait,
-                commandWait);
-            server.createContext("/", handler);
+                commandWait, publicReads);
+            final HostCheck hosts = new HostCheck();
+            server.createContext("/", handler).getFilters().add(hosts);
+            final Probes probes = new Probes(dispatcher, readiness);
+            for (final String path : new String[]{"/health", "/ready"})
+            {
+                server.createContext(path, probes).getFilters().add(hosts);
+            }
+            server.createContext("/metrics", publicReads ? probes : handler.authorized(probes)).getFilters().add(hosts);
             server.setExecutor(executor);
             server.start();
             return new AdminServer(server, handler, executor);

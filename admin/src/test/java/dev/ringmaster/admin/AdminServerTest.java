@@ -1,5 +1,6 @@
 package dev.ringmaster.admin;
 
+import dev.ringmaster.admin.internal.HostCheck;
 import dev.ringmaster.testing.Await;
 import dev.ringmaster.testing.TestStrategies;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -72,7 +73,7 @@ class AdminServerTest
                 created.add(adapter);
                 return adapter;
             })
-            .drainWait(Duration.ofMillis(300)).start();
+            .drainWait(Duration.ofMillis(300)).publicReads(true).start();
     }
 
     @AfterEach
@@ -215,10 +216,93 @@ class AdminServerTest
     }
 
     @Test
-    void readsNeedNoToken() throws Exception
+    void withPublicReadsReadsNeedNoToken() throws Exception
     {
         assertThat(call("GET", "/status", null, null).status()).isEqualTo(200);
         assertThat(call("GET", "/status", null, "Bearer wrong").status()).isEqualTo(200);
+    }
+
+    @Test
+    void byDefaultReadsNeedTheTokenButProbesDoNot() throws Exception
+    {
+        try (AdminServer closed = AdminServer.builder(dispatcher).port(0).token(TOKEN).start())
+        {
+            assertThat(call(closed, "GET", "/status", null, null).status()).isEqualTo(401);
+            assertThat(call(closed, "GET", "/agents", null, "Bearer wrong").status()).isEqualTo(401);
+            assertThat(call(closed, "GET", "/status", null, bearer()).status()).isEqualTo(200);
+            assertThat(raw(closed, "GET", "/metrics", null).statusCode()).isEqualTo(401);
+            assertThat(raw(closed, "GET", "/metrics", bearer()).statusCode()).isEqualTo(200);
+            assertThat(call(closed, "GET", "/health", null, null).status()).isEqualTo(200);
+            assertThat(call(closed, "GET", "/ready", null, null).status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void metricsArePrometheusTextWithRingmasterSeries() throws Exception
+    {
+        dispatcher.submitOrThrow(Task.builder("reviewer").build());
+        await(() -> reviewer1.held() == 1);
+        reviewer1.releaseAll();
+        await(() -> dispatcher.metrics().completed() == 1);
+        final HttpResponse<String> m = raw(server, "GET", "/metrics", null);
+        assertThat(m.statusCode()).isEqualTo(200);
+        assertThat(m.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
+        assertThat(m.body())
+            .contains("# TYPE ringmaster_tasks_total counter")
+            .containsPattern("ringmaster_tasks_total\\{state=\"completed\"} 1(\\.0)?\\n")
+            .contains("ringmaster_queue_depth{priority=\"medium\",type=\"coder\"}")
+            .contains("ringmaster_agent_load{agent=\"coder-1\",type=\"coder\"}")
+            .contains("ringmaster_stage_latency_seconds{quantile=\"0.99\",stage=\"end_to_end\"}")
+            .contains("ringmaster_gini{by=\"count\"}");
+        for (final String line : m.body().split("\n"))
+        {
+            // every sample line is 'name{labels} value': a stray line would make Prometheus reject the scrape
+            assertThat(line).matches("(#.*|ringmaster_[a-z_]+(\\{.*})? [-+0-9.eENaInf]+|)");
+        }
+    }
+
+    @Test
+    void readyTurns503WhenATypeIsPausedAndNamesWhy() throws Exception
+    {
+        assertThat(call("GET", "/ready", null, null).json().path("ready").asBoolean()).isTrue();
+        dispatcher.pauseType("reviewer").get(5, TimeUnit.SECONDS);
+        final Answer ready = call("GET", "/ready", null, null);
+        assertThat(ready.status()).isEqualTo(503);
+        assertThat(ready.json().path("problems").toString()).contains("agent type 'reviewer' is paused");
+        assertThat(call("GET", "/health", null, null).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aForeignHostHeaderIsRefusedAndHeadAnswersWithoutABody() throws Exception
+    {
+        // the JDK client will not send a Host of our choosing: speak HTTP/1.1 on a socket, as a rebinding page's browser would
+        try (java.net.Socket socket = new java.net.Socket(server.address().getAddress(), server.port()))
+        {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET /status HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            final String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 421").contains("evil.example").contains("\"fix\"");
+        }
+        assertThat(HostCheck.isLoopback("localhost:7070")).isTrue();
+        assertThat(HostCheck.isLoopback("[::1]:7070")).isTrue();
+        assertThat(HostCheck.isLoopback("127.0.0.1")).isTrue();
+        assertThat(HostCheck.isLoopback("127.0.0.1.evil.example")).isFalse();
+        final HttpResponse<String> head = raw(server, "HEAD", "/status", null);
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.body()).isEmpty();
+    }
+
+    private static HttpResponse<String> raw(final AdminServer target, final String method, final String path,
+                                            final String authorization) throws IOException, InterruptedException
+    {
+        final HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(target.url() + path))
+            .timeout(Duration.ofSeconds(10)).method(method, HttpRequest.BodyPublishers.noBody());
+        if (authorization != null)
+        {
+            b.header("Authorization", authorization);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     // ---------------------------------------------------------------- fleet changes

@@ -59,8 +59,17 @@ public final class ServeCommand implements Callable<Integer>
     int port;
 
     @Option(names = "--token", paramLabel = "T",
-        description = "Bearer token for the admin commands that change the fleet (default: a random one, printed).")
+        description = "Bearer token of the admin endpoint (visible to other users in the process list: prefer "
+            + "--token-file or $RINGMASTER_ADMIN_TOKEN; default: $RINGMASTER_ADMIN_TOKEN, else a random one, printed once).")
     String token;
+
+    @Option(names = "--token-file", paramLabel = "FILE",
+        description = "Read the admin token from FILE, which other users must not be able to read (chmod 600).")
+    Path tokenFile;
+
+    @Option(names = "--public-reads",
+        description = "Let GET requests in without the token (default: every route but /health and /ready needs it).")
+    boolean publicReads;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "42", converter = DemoCommand.Seed.class,
         description = "Seed of the workload and the simulated outcomes (default: ${DEFAULT-VALUE}).")
@@ -92,6 +101,11 @@ public final class ServeCommand implements Callable<Integer>
         description = "With --journal: async or acknowledged (default: ${DEFAULT-VALUE}).")
     Durability durability;
 
+    /** Where the admin token came from, for the one line that mentions it; "" when it was generated. */
+    private String tokenSource;
+    /** The exit code once serving ended, for a shutdown hook that ends the JVM with it after a signal. */
+    private final AtomicInteger exitCode = new AtomicInteger(-1);
+
     /** The journal while serving, or null; confined to the executing thread. */
     private DemoJournal journal;
     /** The first workload index: above every task id already in the journal, so ids are never reused. */
@@ -114,11 +128,9 @@ public final class ServeCommand implements Callable<Integer>
         {
             throw new ParameterException(spec.commandLine(), "--duration must be 0 (until Ctrl-C) or a number of seconds");
         }
-        if (token != null && (token.isBlank() || !token.equals(token.strip())))
-        {
-            throw new ParameterException(spec.commandLine(), "--token must be non-blank without surrounding spaces");
-        }
-        final String adminToken = token != null ? token : randomToken();
+        final String[] source = new String[1];
+        final String adminToken = AdminTokens.resolve(spec.commandLine(), token, tokenFile, source);
+        tokenSource = source[0];
         final PrintWriter err = spec.commandLine().getErr();
 
         final Fleet fleet = Fleet.standard();
@@ -161,7 +173,9 @@ public final class ServeCommand implements Callable<Integer>
         final AdminServer server;
         try
         {
-            server = AdminServer.builder(dispatcher).port(port).token(adminToken)
+            server = AdminServer.builder(dispatcher).port(port).token(adminToken).publicReads(publicReads)
+                .readiness(() -> journal == null || journal.stats().failure() == null ? null :
+                    "the journal's writer stopped: " + journal.stats().failure())
                 // an added agent is simulated like the others; its weight is its speed (1, 2, 4 or 8 in the fleet)
                 .adapters(spec -> new SimulatedAgent(spec, nextIndex.getAndIncrement(),
                     Math.max(1, Math.min(8, spec.weight())), 0.01, seed, clock))
@@ -193,7 +207,13 @@ public final class ServeCommand implements Callable<Integer>
             try
             {
                 // the JVM exits when the hooks return: hold it until the drain below has run
-                finished.await(60, TimeUnit.SECONDS);
+                if (finished.await(60, TimeUnit.SECONDS) && exitCode.get() == 0)
+                {
+                    // a signal asked for a clean stop and got one: exit 0, not the JVM's 128 + signal
+                    spec.commandLine().getOut().flush();
+                    spec.commandLine().getErr().flush();
+                    Runtime.getRuntime().halt(0);
+                }
             }
             catch (final InterruptedException e)
             {
@@ -204,7 +224,9 @@ public final class ServeCommand implements Callable<Integer>
 
         try
         {
-            return serve(dispatcher, server, clock, adminToken, stop, producer, statuses, fleet);
+            final int code = serve(dispatcher, server, clock, adminToken, stop, producer, statuses, fleet);
+            exitCode.set(code);
+            return code;
         }
         finally
         {
@@ -231,9 +253,10 @@ public final class ServeCommand implements Callable<Integer>
         out.printf("ringmaster serve: %d agents %s, strategy %s, %,d tasks/s, seed %d%n", fleet.profiles().size(),
             fleet.countByType(), dispatcher.strategy(), rate, seed);
         out.println("admin endpoint: " + server.url());
-        out.println("admin token:    " + adminToken);
-        out.println("try:            ./ringmaster admin --url " + server.url() + " --token " + adminToken + " status");
-        out.println("or:             export RINGMASTER_ADMIN_URL=" + server.url() + " RINGMASTER_ADMIN_TOKEN=" + adminToken);
+        // the token is printed once, and only when it was generated: a given one is already known to its owner
+        out.println("admin token:    " + (tokenSource.isEmpty() ? adminToken : "from " + tokenSource));
+        out.println("try:            export RINGMASTER_ADMIN_URL=" + server.url() +
+            " RINGMASTER_ADMIN_TOKEN=<the token>; ./ringmaster admin status");
         out.println(durationSeconds > 0 ? "stops after " + durationSeconds + " s" : "Ctrl-C drains and stops.");
         out.flush();
 
@@ -325,13 +348,6 @@ public final class ServeCommand implements Callable<Integer>
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
         }
-    }
-
-    private static String randomToken()
-    {
-        final byte[] bytes = new byte[16];
-        new SecureRandom().nextBytes(bytes);
-        return HexFormat.of().formatHex(bytes);
     }
 
     /** Parses a TCP port in [0, 65535]; stateless. */

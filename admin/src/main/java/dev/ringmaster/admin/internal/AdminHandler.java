@@ -55,6 +55,8 @@ public final class AdminHandler implements HttpHandler
     private final Executor executor;
     private final Duration drainWait;
     private final Duration commandWait;
+    /** GET without the token. */
+    private final boolean publicReads;
     /** Agents whose removal this server started and that still hold work; for the "draining" flag of GET /agents. */
     private final Map<String, CompletableFuture<AgentView>> draining = new ConcurrentHashMap<>();
     /** Exchanges received and not yet answered, so that a closing server can let them finish. */
@@ -62,8 +64,9 @@ public final class AdminHandler implements HttpHandler
 
     public AdminHandler(final Dispatcher dispatcher, final String token, final AdapterSupplier adapters,
                         final Supplier<String> state, final Executor executor, final Duration drainWait,
-                        final Duration commandWait)
+                        final Duration commandWait, final boolean publicReads)
     {
+        this.publicReads = publicReads;
         this.dispatcher = dispatcher;
         this.token = token.getBytes(StandardCharsets.UTF_8);
         this.adapters = adapters;
@@ -100,8 +103,31 @@ public final class AdminHandler implements HttpHandler
         }
     }
 
+    /** @return {@code handler} behind this server's token check, answering 401 in JSON without it. */
+    public HttpHandler authorized(final HttpHandler handler)
+    {
+        return x ->
+        {
+            try
+            {
+                authorize(x);
+            }
+            catch (final ApiException e)
+            {
+                open.incrementAndGet();
+                respond(x, e.status(), Views.error(e.getMessage(), e.fix()));
+                return;
+            }
+            handler.handle(x);
+        };
+    }
+
     private void route(final HttpExchange x)
     {
+        if (!publicReads)
+        {
+            authorize(x); // reads too: what the fleet runs and for whom is nobody else's business
+        }
         final String method = x.getRequestMethod();
         final List<String> path = Requests.segments(x.getRequestURI().getRawPath());
         final String first = path.isEmpty() ? "" : path.get(0);
@@ -349,7 +375,7 @@ public final class AdminHandler implements HttpHandler
         final String method = x.getRequestMethod();
         for (final String m : methods)
         {
-            if (m.equals(method))
+            if (m.equals(method) || ("HEAD".equals(method) && "GET".equals(m)))
             {
                 return this;
             }
@@ -368,7 +394,7 @@ public final class AdminHandler implements HttpHandler
         if (!MessageDigest.isEqual(presented, token))
         {
             x.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"ringmaster-admin\"");
-            throw new ApiException(401, header == null ? "this call changes the fleet and needs the admin token" :
+            throw new ApiException(401, header == null ? "this call needs the admin token" :
                 "the admin token was refused", "send 'Authorization: Bearer <token>' with the token the server was started with");
         }
     }
@@ -387,11 +413,13 @@ public final class AdminHandler implements HttpHandler
         final var routes = o.putArray("routes");
         for (final String r : List.of("GET /status", "GET /queue-depth", "GET /agents", "GET /distribution",
             "GET /dead-letters?limit=N", "GET /types", "POST /types/{type}/pause", "POST /types/{type}/resume",
-            "POST /agents/{id}/drain?wait=SECONDS", "DELETE /agents/{id}", "POST /agents", "POST /tasks/{id}/priority"))
+            "POST /agents/{id}/drain?wait=SECONDS", "DELETE /agents/{id}", "POST /agents", "POST /tasks/{id}/priority",
+            "GET /health", "GET /ready", "GET /metrics"))
         {
             routes.add(r);
         }
-        o.put("auth", "POST and DELETE need 'Authorization: Bearer <token>'");
+        o.put("auth", "every route but /health and /ready needs 'Authorization: Bearer <token>' (GET not, if the " +
+            "server was started with public reads)");
         return o;
     }
 
@@ -405,6 +433,11 @@ public final class AdminHandler implements HttpHandler
             final byte[] bytes = Views.JSON.writeValueAsBytes(body);
             x.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
             x.getResponseHeaders().set("Cache-Control", "no-store");
+            if ("HEAD".equals(x.getRequestMethod()))
+            {
+                x.sendResponseHeaders(status, -1); // headers alone: a length would make the JDK server warn
+                return;
+            }
             x.sendResponseHeaders(status, bytes.length);
             try (OutputStream out = x.getResponseBody())
             {

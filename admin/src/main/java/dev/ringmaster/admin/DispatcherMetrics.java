@@ -1,0 +1,206 @@
+package dev.ringmaster.admin;
+
+import dev.ringmaster.dispatch.Dispatcher;
+import dev.ringmaster.metrics.AgentStats;
+import dev.ringmaster.metrics.LatencySummary;
+import dev.ringmaster.metrics.MetricsSnapshot;
+import dev.ringmaster.model.Priority;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Binds a dispatcher's figures to a Micrometer registry, every name prefixed {@code ringmaster.} (Prometheus:
+ * {@code ringmaster_}): tasks by terminal state, outstanding, retries, timeouts, steals, ejections, faults by kind,
+ * queue depth by type and priority, each agent's in flight, load, utilization, ejected flag, completions, failures
+ * and tokens, the Gini coefficients, rate-limit holds and latency percentiles per stage. Thread-safe: meters read one
+ * snapshot, taken by {@link #refresh()} (once per scrape) or, for a registry read without one, when the last is
+ * older than 250 ms.
+ *
+ * <p>Agents and types that join later get their meters at the next {@link #refresh()}, which a scrape calls first.
+ */
+public final class DispatcherMetrics implements MeterBinder
+{
+    private static final long MAX_AGE_NANOS = 250_000_000L;
+    private static final double[] QUANTILES = {0.5, 0.9, 0.99, 0.999};
+
+    private final Dispatcher dispatcher;
+    private volatile MetricsSnapshot snapshot;
+    private volatile Map<String, Map<Priority, Long>> depthByType = Map.of();
+    private volatile long takenAtNanos;
+    private volatile MeterRegistry registry;
+    /** Names of the per-agent, per-type, per-limit and per-stage meter groups already registered. */
+    private final Set<String> bound = ConcurrentHashMap.newKeySet();
+
+    public DispatcherMetrics(final Dispatcher dispatcher)
+    {
+        this.dispatcher = dispatcher;
+    }
+
+    @Override
+    public void bindTo(final MeterRegistry registry)
+    {
+        this.registry = registry;
+        take();
+        for (final String state : new String[]{"accepted", "completed", "dead_lettered", "expired", "cancelled"})
+        {
+            FunctionCounter.builder("ringmaster.tasks", this, m -> m.byState(state)).tags("state", state)
+                .description("tasks by state: accepted, and each terminal state").register(registry);
+        }
+        gauge("ringmaster.tasks.outstanding", Tags.empty(), s -> s.outstanding(), "accepted tasks not yet terminal");
+        counter("ringmaster.retries", Tags.empty(), s -> s.retries(), "retries scheduled");
+        counter("ringmaster.timeouts", Tags.empty(), s -> s.timeouts(), "attempts that outlived their timeout");
+        counter("ringmaster.steals", Tags.empty(), s -> s.steals(), "tasks moved by work stealing");
+        counter("ringmaster.ejections", Tags.empty(), s -> s.ejections(), "outlier ejections");
+        counter("ringmaster.faults", Tags.of("kind", "strategy"), s -> s.faults().strategy(), "contained faults by kind");
+        counter("ringmaster.faults", Tags.of("kind", "listener"), s -> s.faults().listeners(), "contained faults by kind");
+        counter("ringmaster.faults", Tags.of("kind", "callback"), s -> s.faults().callbacks(), "contained faults by kind");
+        counter("ringmaster.faults", Tags.of("kind", "ignored_completion"), s -> s.faults().ignoredCompletions(),
+            "contained faults by kind");
+        gauge("ringmaster.gini", Tags.of("by", "count"), s -> s.giniByCount(), "Gini coefficient of work per agent");
+        gauge("ringmaster.gini", Tags.of("by", "tokens"), s -> s.giniByTokens(), "Gini coefficient of work per agent");
+        gauge("ringmaster.throughput", Tags.empty(), s -> s.throughputPerSecond(), "completed tasks per second since start");
+        refresh();
+    }
+
+    /** Takes a fresh snapshot (a scrape calls this first) and registers meters for what joined since. */
+    public void refresh()
+    {
+        final MeterRegistry r = registry;
+        if (r == null)
+        {
+            return;
+        }
+        take();
+        final MetricsSnapshot s = snapshot;
+        for (final AgentStats a : s.agents())
+        {
+            if (bound.add("agent:" + a.id()))
+            {
+                final String id = a.id();
+                final Tags tags = Tags.of("agent", id, "type", a.type());
+                gauge("ringmaster.agent.in.flight", tags, x -> agent(x, id, AgentStats::inFlight), "tasks assigned, not finished");
+                gauge("ringmaster.agent.load", tags, x -> agent(x, id, AgentStats::load), "in flight over capacity");
+                gauge("ringmaster.agent.utilization", tags, x -> agent(x, id, AgentStats::utilization),
+                    "busy time over elapsed time x capacity");
+                gauge("ringmaster.agent.ejected", tags, x -> agent(x, id, st -> st.ejected() ? 1 : 0),
+                    "1 while outlier ejection keeps the agent out of routing");
+                counter("ringmaster.agent.completed", tags, x -> agent(x, id, AgentStats::completed), "tasks completed");
+                counter("ringmaster.agent.failed", tags, x -> agent(x, id, AgentStats::failed), "attempts failed");
+                counter("ringmaster.agent.tokens", tags, x -> agent(x, id, AgentStats::tokens), "tokens reported");
+            }
+        }
+        for (final Map.Entry<String, Map<Priority, Long>> type : depthByType.entrySet())
+        {
+            if (bound.add("type:" + type.getKey()))
+            {
+                for (final Priority p : Priority.values())
+                {
+                    final String t = type.getKey();
+                    Gauge.builder("ringmaster.queue.depth", this, m -> m.depth(t, p))
+                        .tags("type", t, "priority", p.name().toLowerCase(Locale.ROOT))
+                        .description("tasks waiting centrally").register(r);
+                }
+            }
+        }
+        for (final String limit : s.rateLimitedNanos().keySet())
+        {
+            if (bound.add("limit:" + limit))
+            {
+                counter("ringmaster.rate.limited.seconds", Tags.of("limit", limit),
+                    x -> x.rateLimitedNanos().getOrDefault(limit, 0L) / 1e9, "time a rate limit held work back");
+            }
+        }
+        for (final String stage : s.stages().keySet())
+        {
+            if (bound.add("stage:" + stage))
+            {
+                final String name = stage.toLowerCase(Locale.ROOT);
+                for (final double q : QUANTILES)
+                {
+                    gauge("ringmaster.stage.latency.seconds", Tags.of("stage", name, "quantile", Double.toString(q)),
+                        x -> percentile(x.stages().get(stage), q), "latency per stage since start, by quantile");
+                }
+                counter("ringmaster.stage.count", Tags.of("stage", name), x -> x.stages().get(stage).count(),
+                    "samples per stage (routing: one decision in 8)");
+            }
+        }
+    }
+
+    private static double percentile(final LatencySummary l, final double q)
+    {
+        if (l == null || l.count() == 0)
+        {
+            return 0;
+        }
+        return l.histogram().getValueAtPercentile(q * 100) / 1e9;
+    }
+
+    private static double agent(final MetricsSnapshot s, final String id, final ToDoubleFunction<AgentStats> f)
+    {
+        for (final AgentStats a : s.agents())
+        {
+            if (a.id().equals(id))
+            {
+                return f.applyAsDouble(a);
+            }
+        }
+        return Double.NaN; // the agent left: Prometheus drops NaN samples
+    }
+
+    private double depth(final String type, final Priority p)
+    {
+        current();
+        final Map<Priority, Long> byPriority = depthByType.get(type);
+        return byPriority == null ? 0 : byPriority.getOrDefault(p, 0L);
+    }
+
+    private double byState(final String state)
+    {
+        final MetricsSnapshot s = current();
+        return switch (state)
+        {
+            case "accepted" -> s.accepted();
+            case "completed" -> s.completed();
+            case "dead_lettered" -> s.deadLettered();
+            case "expired" -> s.expired();
+            default -> s.cancelled();
+        };
+    }
+
+    private void gauge(final String name, final Tags tags, final ToDoubleFunction<MetricsSnapshot> f, final String help)
+    {
+        Gauge.builder(name, this, m -> f.applyAsDouble(m.current())).tags(tags).description(help).register(registry);
+    }
+
+    private void counter(final String name, final Tags tags, final ToDoubleFunction<MetricsSnapshot> f, final String help)
+    {
+        FunctionCounter.builder(name, this, m -> f.applyAsDouble(m.current())).tags(tags).description(help)
+            .register(registry);
+    }
+
+    private MetricsSnapshot current()
+    {
+        if (snapshot == null || System.nanoTime() - takenAtNanos > MAX_AGE_NANOS)
+        {
+            take();
+        }
+        return snapshot;
+    }
+
+    private void take()
+    {
+        // two racing scrapes may both take one: harmless, and cheaper than making every meter wait on a lock
+        depthByType = dispatcher.queueDepthByType();
+        snapshot = dispatcher.metrics();
+        takenAtNanos = System.nanoTime();
+    }
+}
