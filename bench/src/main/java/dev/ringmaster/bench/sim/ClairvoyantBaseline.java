@@ -10,7 +10,8 @@ import java.util.Arrays;
  *
  * <p>It binds early: each agent keeps an unbounded FIFO queue and runs it on its capacity slots (list scheduling), so
  * the baseline is not limited to agents with room as the strategies are. It is a yardstick of what knowing durations
- * is worth, not an optimum: it never revisits a choice as later tasks arrive.
+ * is worth, a greedy heuristic and not an optimum nor a bound: it never revisits a choice as later tasks arrive, and
+ * built-in strategies beat it on some rows. {@link References} has the true lower bounds.
  */
 public final class ClairvoyantBaseline
 {
@@ -34,6 +35,7 @@ public final class ClairvoyantBaseline
         }
         final long[] start = new long[n];
         final long[] finish = new long[n];
+        final int[] executedBy = new int[n];
         Arrays.fill(start, -1);
         Arrays.fill(finish, -1);
         final long contextLoad = fleet.contextLoadWork();
@@ -77,22 +79,17 @@ public final class ClairvoyantBaseline
             final double context = warm || contextLoad == 0 ? 0 : contextLoad;
             contextWork += context;
             performedWork += workload.work(t) * (2.0 - fit) + context;
-            chosen.workDone += workload.work(t);
+            executedBy[t] = best;
             slotFree[best][bestSlot] = bestFinish;
             start[t] = bestStart;
             finish[t] = bestFinish;
         }
-        final long[] workPerAgent = new long[agentCount];
-        for (int i = 0; i < agentCount; i++)
-        {
-            workPerAgent[i] = agents[i].workDone;
-        }
-        return new SimRun(NAME, fleet, workload, start, finish, workPerAgent, contextWork, performedWork,
+        return new SimRun(NAME, fleet, workload, start, finish, executedBy, contextWork, performedWork,
             0, 0, 0, null, 0, Double.NaN);
     }
 
     /** The same execution time as {@link Simulator}'s, so that the comparison is like for like. */
-    private static long duration(final SimAgent a, final SimWorkload workload, final int task, final long context)
+    static long duration(final SimAgent a, final SimWorkload workload, final int task, final long context)
     {
         final double performed = workload.work(task) * (2.0 - a.fit(workload.skills(task))) + context;
         return Math.max(1, (long)Math.ceil(performed / a.speed()));
