@@ -100,10 +100,12 @@ public final class References
     {
         final int n = workload.size();
         final int warmup = (int)(n * SimRun.WARMUP_FRACTION);
-        final SimAgent[] agents = new SimAgent[fleet.size()];
-        for (int a = 0; a < agents.length; a++)
+        final AgentProfiles profiles = new AgentProfiles(fleet);
+        final SimAgent[] agents = new SimAgent[profiles.size()];
+        for (int p = 0; p < agents.length; p++)
         {
-            agents[a] = new SimAgent(a, fleet.spec(a), fleet.speed(a), fleet.prefetch(), fleet.warmSlots());
+            final int a = profiles.representative[p];
+            agents[p] = new SimAgent(a, fleet.spec(a), fleet.speed(a), fleet.prefetch(), fleet.warmSlots());
         }
         final Histogram histogram = new Histogram(3);
         double sum = 0;
