@@ -107,7 +107,7 @@ public final class SimFleet
         return new SimFleet(specs, speeds, 0, 1, 0);
     }
 
-    /** @return the id of the i-th simulated agent, fixed width so that ids sort in pool order. */
+    /** @return the id of the i-th simulated agent, fixed width below 100 agents, so that those sort in pool order. */
     public static String agentId(final int i)
     {
         return String.format("agent-%02d", i);

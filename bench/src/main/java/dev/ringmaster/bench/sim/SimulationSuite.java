@@ -29,7 +29,7 @@ public final class SimulationSuite
      * @param loads           the loads, in table order.
      * @param loader          where the strategy plugins are found.
      * @param probeAllocation measure bytes allocated per decision (see {@link Simulator}).
-     * @return one row per scenario, load and strategy (the baseline last in each group).
+     * @return one row per scenario, load and strategy, then the {@link References} that apply to that group.
      * @throws IllegalArgumentException for an unknown strategy name, naming the ones that exist.
      */
     public static List<QualityRow> run(final long seed, final int tasks, final List<String> strategies,
