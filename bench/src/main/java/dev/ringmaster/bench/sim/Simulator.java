@@ -370,7 +370,7 @@ public final class Simulator
     {
         if (!fleet.steals() || (!early && fleet.prefetch() == 0) || !anyVictim())
         {
-            return; // nothing waits in an inbox: every assigned task started at once
+            return; // off, or no inbox holds a task behind busy slots (late binding without prefetch never does)
         }
         for (final SimAgent thief : agents)
         {
