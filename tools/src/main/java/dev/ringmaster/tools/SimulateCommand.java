@@ -5,6 +5,9 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.ringmaster.bench.sim.QualityRow;
 import dev.ringmaster.bench.sim.QualityTable;
 import dev.ringmaster.bench.sim.Scenario;
+import dev.ringmaster.bench.sim.SimFleet;
+import dev.ringmaster.bench.sim.SimRun;
+import dev.ringmaster.bench.sim.SimSettings;
 import dev.ringmaster.bench.sim.SimulationSuite;
 import dev.ringmaster.plugin.PluginRegistry;
 import picocli.CommandLine.Command;
@@ -33,15 +36,20 @@ import java.util.concurrent.Callable;
     sortOptions = false,
     description = {
         "Compare routing strategies in a discrete-event simulation: the real strategy classes on a virtual clock, "
-            + "against seeded fleets and workloads at 50%%, 80%% and 95%% load, plus a clairvoyant "
-            + "join-shortest-queue baseline that knows every task's true duration.",
+            + "against seeded fleets and workloads at 50%%, 80%% and 95%% load (or --loads), beside references: "
+            + "a clairvoyant join-shortest-queue heuristic that knows every task's true duration, a lower bound "
+            + "(each task alone on its fastest agent), and queueing theory where it applies (M/M/c central queue; "
+            + "Mitzenmacher's supermarket model).",
         "",
         "Columns: mean and p99 sojourn (arrival to finish, seconds of virtual time), makespan over its lower bound, "
-            + "Gini of work per agent, context waste ratio (sessions scenario only). A '!' after a strategy's name "
-            + "means it left tasks unfinished. The same seed prints the same table, byte for byte.",
+            + "Gini of work per agent and of work / speed (busy time), context waste ratio (sessions scenario only), "
+            + "and what a reference row is. The first 10%% of the tasks by arrival are a warm-up, left out of "
+            + "sojourn and Gini. A '!' after a strategy's name means it left tasks unfinished. The same seed prints "
+            + "the same table, byte for byte.",
         ""},
     footer = {"", "Exit code: 0 if every strategy finished every task, 1 if one did not, 2 for bad options.",
-        "Example: ringmaster simulate --seed 1 --tasks 20000 --strategies least-connections,p2c --scenario speeds-1248"})
+        "Example: ringmaster simulate --seed 1 --tasks 20000 --strategies least-connections,p2c --scenario speeds-1248",
+        "         ringmaster simulate --scenario supermarket --agents 1000 --loads 0.99 --strategies random,p2c,p3c"})
 public final class SimulateCommand implements Callable<Integer>
 {
     private static final JsonFactory JSON = JsonFactory.builder().build();
@@ -64,7 +72,7 @@ public final class SimulateCommand implements Callable<Integer>
 
     @Option(names = "--scenario", paramLabel = "NAME", defaultValue = "all",
         description = "One scenario, or all (default: ${DEFAULT-VALUE}): homogeneous, speeds-1248, skill-mixed, "
-            + "bursty, pareto, sessions.")
+            + "bursty, pareto, sessions, supermarket.")
     String scenario;
 
     @Option(names = "--json", description = "Print the rows as one JSON object on stdout instead of the table.")
@@ -78,24 +86,27 @@ public final class SimulateCommand implements Callable<Integer>
     @Mixin
     PluginsOption plugins;
 
+    @Mixin
+    SimulationOptions fleet;
+
     /**
      * The suite, one scenario and load at a time so that a terminal shows how far it is; each (scenario, load) is
      * independent of the others, so the rows are those of one run over all of them.
      */
     private static List<QualityRow> simulate(final long seed, final int tasks, final List<String> chosen,
-                                             final List<Scenario> scenarios, final ClassLoader loader,
+                                             final List<Scenario> scenarios, final double[] loads,
+                                             final SimSettings settings, final ClassLoader loader,
                                              final boolean alloc, final boolean json)
     {
         final List<QualityRow> rows = new ArrayList<>();
-        try (TerminalProgress progress = TerminalProgress.open("simulate",
-            (long) scenarios.size() * SimulationSuite.LOADS.length, json))
+        try (TerminalProgress progress = TerminalProgress.open("simulate", (long) scenarios.size() * loads.length, json))
         {
             for (final Scenario s : scenarios)
             {
-                for (final double load : SimulationSuite.LOADS)
+                for (final double load : loads)
                 {
                     rows.addAll(SimulationSuite.run(seed, tasks, chosen, List.of(s), new double[] {load}, loader,
-                        alloc));
+                        alloc, settings));
                     progress.step();
                 }
             }
@@ -141,22 +152,26 @@ public final class SimulateCommand implements Callable<Integer>
             }
         }
 
+        final SimSettings settings = fleet.settings(spec.commandLine(), scenarios);
+        final double[] loads = fleet.loads(SimulationSuite.LOADS);
         final long t0 = System.nanoTime();
-        final List<QualityRow> rows = simulate(seed, tasks, chosen, scenarios, loader, alloc, json);
+        final List<QualityRow> rows = simulate(seed, tasks, chosen, scenarios, loads, settings, loader, alloc, json);
         final double elapsed = (System.nanoTime() - t0) / 1e9;
 
         final PrintWriter out = spec.commandLine().getOut();
         if (json)
         {
-            out.println(toJson(rows, scenarios));
+            out.println(toJson(rows, scenarios, settings));
         }
         else
         {
-            out.printf(Locale.ROOT, "Scheduling quality: seed %d, %d tasks per run, virtual time (sojourn in seconds; " +
-                "mean task work 1 s on a speed-1 agent)%n", seed, tasks);
+            out.printf(Locale.ROOT, "Scheduling quality: seed %d, %d tasks per run, the first %d (%.0f%%) a warm-up " +
+                    "left out of sojourn and Gini; virtual time (sojourn in seconds; mean task work 1 s on a speed-1 " +
+                    "agent)%n", seed, tasks, (int)(tasks * SimRun.WARMUP_FRACTION), 100 * SimRun.WARMUP_FRACTION);
             for (final Scenario s : scenarios)
             {
                 out.printf(Locale.ROOT, "  %-12s %s%n", s.label(), s.description());
+                out.printf(Locale.ROOT, "  %-12s as run: %s%n", "", describe(s.fleet(settings), settings, s));
             }
             out.println();
             out.print(QualityTable.table(rows));
@@ -183,7 +198,19 @@ public final class SimulateCommand implements Callable<Integer>
         return 0;
     }
 
-    private String toJson(final List<QualityRow> rows, final List<Scenario> scenarios) throws IOException
+    /** @return the fleet and workload a scenario ran with, after the options' overrides. */
+    private static String describe(final SimFleet fleet, final SimSettings settings, final Scenario scenario)
+    {
+        final boolean bursty = !Double.isNaN(settings.burst()) || scenario == Scenario.BURSTY;
+        return String.format(Locale.ROOT, "%d agents x capacity %d, %s binding%s, %s, %s arrivals, %s work",
+            fleet.size(), fleet.spec(0).capacity(), fleet.binding() == SimFleet.Binding.EARLY ? "early" : "late",
+            fleet.binding() == SimFleet.Binding.LATE ? " (prefetch " + fleet.prefetch() + ")" : "",
+            fleet.steals() ? "stealing" : "no stealing", bursty ? "on/off" : "Poisson",
+            settings.work() != null ? settings.work() : scenario.defaultWork());
+    }
+
+    private String toJson(final List<QualityRow> rows, final List<Scenario> scenarios, final SimSettings settings)
+        throws IOException
     {
         final StringWriter text = new StringWriter();
         try (JsonGenerator j = JSON.createGenerator(text))
@@ -191,12 +218,14 @@ public final class SimulateCommand implements Callable<Integer>
             j.writeStartObject();
             j.writeNumberField("seed", seed);
             j.writeNumberField("tasksPerRun", tasks);
+            j.writeNumberField("warmupFraction", SimRun.WARMUP_FRACTION);
             j.writeArrayFieldStart("scenarios");
             for (final Scenario s : scenarios)
             {
                 j.writeStartObject();
                 j.writeStringField("name", s.label());
                 j.writeStringField("description", s.description());
+                j.writeStringField("asRun", describe(s.fleet(settings), settings, s));
                 j.writeEndObject();
             }
             j.writeEndArray();
@@ -210,19 +239,19 @@ public final class SimulateCommand implements Callable<Integer>
                 j.writeNumberField("tasks", r.tasks());
                 j.writeNumberField("completed", r.completed());
                 j.writeNumberField("meanSojournSeconds", r.meanSojournNanos() / 1e9);
-                j.writeNumberField("p99SojournSeconds", r.p99SojournNanos() / 1e9);
-                j.writeNumberField("makespanSeconds", r.makespanNanos() / 1e9);
-                j.writeNumberField("makespanLowerBoundSeconds", r.lowerBoundNanos() / 1e9);
-                j.writeNumberField("makespanRatio", r.makespanRatio());
-                j.writeNumberField("gini", r.gini());
-                if (Double.isNaN(r.contextWaste()))
+                if (r.p99SojournNanos() < 0)
                 {
-                    j.writeNullField("contextWasteRatio");
+                    j.writeNullField("p99SojournSeconds");
                 }
                 else
                 {
-                    j.writeNumberField("contextWasteRatio", r.contextWaste());
+                    j.writeNumberField("p99SojournSeconds", r.p99SojournNanos() / 1e9);
                 }
+                j.writeNumberField("makespanSeconds", r.makespanNanos() / 1e9);
+                j.writeNumberField("makespanLowerBoundSeconds", r.lowerBoundNanos() / 1e9);
+                j.writeNumberField("makespanRatio", r.makespanRatio());
+                nullable(j, "gini", r.gini());
+                nullable(j, "contextWasteRatio", r.contextWaste());
                 j.writeNumberField("decisions", r.decisions());
                 j.writeNumberField("declines", r.declines());
                 j.writeNumberField("errors", r.errors());
@@ -235,11 +264,27 @@ public final class SimulateCommand implements Callable<Integer>
                 {
                     j.writeNumberField("allocatedBytesPerDecision", r.allocatedBytesPerDecision());
                 }
+                nullable(j, "giniBusyTime", r.giniBusyTime());
+                j.writeStringField("kind", r.kind());
+                j.writeNumberField("warmupTasks", r.warmupTasks());
                 j.writeEndObject();
             }
             j.writeEndArray();
             j.writeEndObject();
         }
         return text.toString();
+    }
+
+    /** Writes NaN, a figure a row does not define, as null: JSON has no NaN. */
+    private static void nullable(final JsonGenerator j, final String field, final double value) throws IOException
+    {
+        if (Double.isNaN(value))
+        {
+            j.writeNullField(field);
+        }
+        else
+        {
+            j.writeNumberField(field, value);
+        }
     }
 }

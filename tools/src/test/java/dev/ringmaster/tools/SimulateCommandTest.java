@@ -39,4 +39,25 @@ class SimulateCommandTest
         assertThat(run.out().lines()).hasSize(1).allMatch(line -> line.startsWith("{") && line.endsWith("}"));
         assertThat(run.err().lines()).hasSize(1).allMatch(line -> line.matches("\\d+ runs simulated in [0-9.]+ s"));
     }
+
+    @Test
+    void theSupermarketRunsWithTheFleetOptionsAndPrintsItsReferences()
+    {
+        final DemoCommandTest.Run run = run("simulate", "--scenario", "supermarket", "--agents", "20", "--loads",
+            "0.9", "--strategies", "random,p2c,p3c", "--tasks", "5000", "--json");
+        assertThat(run.exitCode()).as("exit code; stderr: %s", run.err()).isZero();
+        assertThat(run.out()).contains("\"strategy\":\"p3c\"", "\"meanSojournSeconds\"", "\"gini\"",
+            "\"giniBusyTime\"", "\"kind\":\"strategy\"", "\"kind\":\"heuristic\"", "\"kind\":\"lower bound\"",
+            "\"strategy\":\"supermarket-d2\"", "\"kind\":\"theory\"", "\"warmupTasks\":500",
+            "20 agents x capacity 1, early binding, no stealing, Poisson arrivals, exp work");
+
+        final DemoCommandTest.Run table = run("simulate", "--scenario", "homogeneous", "--agents", "4", "--capacity",
+            "1", "--prefetch", "0", "--no-steal", "--burst", "3", "--period", "5", "--work", "pareto:2", "--loads",
+            "0.7", "--strategies", "least-connections", "--tasks", "2000");
+        assertThat(table.exitCode()).as("exit code; stderr: %s", table.err()).isZero();
+        assertThat(table.out()).contains("gini/spd", "clairvoyant-jsq", "heuristic", "bound-own-time", "lower bound",
+                "4 agents x capacity 1, late binding (prefetch 0), no stealing, on/off arrivals, pareto:2.0 work",
+                "the first 200 (10%) a warm-up")
+            .doesNotContain("mmc-central-queue"); // Pareto work and bursts: no M/M/c theory applies
+    }
 }

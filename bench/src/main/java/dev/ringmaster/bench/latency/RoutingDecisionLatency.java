@@ -47,7 +47,7 @@ public class RoutingDecisionLatency extends BenchDefaults
     /** Skill names the fake agents and tasks use. */
     static final String[] SKILLS = {"java", "sql", "review", "docs"};
 
-    @Param({"auction", "bounded-load-hash", "consistent-hash", "direct", "least-connections", "least-tokens", "p2c",
+    @Param({"auction", "bounded-load-hash", "consistent-hash", "direct", "least-connections", "least-tokens", "p2c", "p3c",
         "peak-ewma", "random", "resource-adaptive", "round-robin", "skill-based", "sticky", "weighted-round-robin"})
     public String strategy;
 

@@ -10,7 +10,8 @@ import java.util.Arrays;
  *
  * <p>It binds early: each agent keeps an unbounded FIFO queue and runs it on its capacity slots (list scheduling), so
  * the baseline is not limited to agents with room as the strategies are. It is a yardstick of what knowing durations
- * is worth, not an optimum: it never revisits a choice as later tasks arrive.
+ * is worth, a greedy heuristic and not an optimum nor a bound: it never revisits a choice as later tasks arrive, and
+ * built-in strategies beat it on some rows. {@link References} has the true lower bounds.
  */
 public final class ClairvoyantBaseline
 {
@@ -23,6 +24,12 @@ public final class ClairvoyantBaseline
 
     public static SimRun run(final SimFleet fleet, final SimWorkload workload)
     {
+        return run(fleet, workload, false);
+    }
+
+    /** @param scanOnly scan every agent for every task even where {@link EarliestAgents} would do (for its test). */
+    static SimRun run(final SimFleet fleet, final SimWorkload workload, final boolean scanOnly)
+    {
         final int n = workload.size();
         final int agentCount = fleet.size();
         final SimAgent[] agents = new SimAgent[agentCount];
@@ -34,9 +41,12 @@ public final class ClairvoyantBaseline
         }
         final long[] start = new long[n];
         final long[] finish = new long[n];
+        final int[] executedBy = new int[n];
         Arrays.fill(start, -1);
         Arrays.fill(finish, -1);
         final long contextLoad = fleet.contextLoadWork();
+        final boolean fast = contextLoad == 0 && !scanOnly;
+        final EarliestAgents byProfile = fast ? new EarliestAgents(fleet, agents, workload) : null;
         double contextWork = 0;
         double performedWork = 0;
         for (int t = 0; t < n; t++)
@@ -44,55 +54,64 @@ public final class ClairvoyantBaseline
             final long arrival = workload.arrival(t);
             final long required = workload.skills(t);
             final int domain = workload.domain(t);
-            int best = -1;
-            int bestSlot = -1;
-            long bestStart = 0;
-            long bestFinish = Long.MAX_VALUE;
-            for (int i = 0; i < agentCount; i++)
-            {
-                final SimAgent a = agents[i];
-                if (!a.hasSkills(required))
-                {
-                    continue;
-                }
-                final int slot = earliest(slotFree[i]);
-                final long begin = Math.max(arrival, slotFree[i][slot]);
-                final long end = begin + duration(a, workload, t, domain >= 0 && contextLoad > 0 && !a.isWarm(domain) ? contextLoad : 0);
-                if (end < bestFinish)
-                {
-                    best = i;
-                    bestSlot = slot;
-                    bestStart = begin;
-                    bestFinish = end;
-                }
-            }
+            final int best = fast ? byProfile.earliestFinish(t, arrival)
+                : scan(agents, slotFree, workload, t, arrival, contextLoad);
             if (best < 0)
             {
                 continue; // no agent has the skills: the task never runs, as with any strategy
             }
             final SimAgent chosen = agents[best];
+            final int bestSlot = earliest(slotFree[best]);
+            final long bestStart = Math.max(arrival, slotFree[best][bestSlot]);
+            final boolean cold = domain >= 0 && contextLoad > 0 && !chosen.isWarm(domain);
+            final long bestFinish = bestStart + duration(chosen, workload, t, cold ? contextLoad : 0);
             // FIFO per agent: tasks start in the order they were assigned, so the warm set evolves in that order too
             final boolean warm = domain < 0 || chosen.touch(domain);
             final double fit = chosen.fit(required);
             final double context = warm || contextLoad == 0 ? 0 : contextLoad;
             contextWork += context;
             performedWork += workload.work(t) * (2.0 - fit) + context;
-            chosen.workDone += workload.work(t);
+            executedBy[t] = best;
             slotFree[best][bestSlot] = bestFinish;
+            if (fast)
+            {
+                byProfile.assigned(best, arrival, slotFree[best][earliest(slotFree[best])]);
+            }
             start[t] = bestStart;
             finish[t] = bestFinish;
         }
-        final long[] workPerAgent = new long[agentCount];
-        for (int i = 0; i < agentCount; i++)
-        {
-            workPerAgent[i] = agents[i].workDone;
-        }
-        return new SimRun(NAME, fleet, workload, start, finish, workPerAgent, contextWork, performedWork,
+        return new SimRun(NAME, fleet, workload, start, finish, executedBy, contextWork, performedWork,
             0, 0, 0, null, 0, Double.NaN);
     }
 
+    /** @return the agent with the skills that finishes task t earliest, the lowest pool position on a tie; -1 if none. */
+    private static int scan(final SimAgent[] agents, final long[][] slotFree, final SimWorkload workload, final int t,
+                            final long arrival, final long contextLoad)
+    {
+        final long required = workload.skills(t);
+        final int domain = workload.domain(t);
+        int best = -1;
+        long bestFinish = Long.MAX_VALUE;
+        for (int i = 0; i < agents.length; i++)
+        {
+            final SimAgent a = agents[i];
+            if (!a.hasSkills(required))
+            {
+                continue;
+            }
+            final long begin = Math.max(arrival, slotFree[i][earliest(slotFree[i])]);
+            final long end = begin + duration(a, workload, t, domain >= 0 && contextLoad > 0 && !a.isWarm(domain) ? contextLoad : 0);
+            if (end < bestFinish)
+            {
+                best = i;
+                bestFinish = end;
+            }
+        }
+        return best;
+    }
+
     /** The same execution time as {@link Simulator}'s, so that the comparison is like for like. */
-    private static long duration(final SimAgent a, final SimWorkload workload, final int task, final long context)
+    static long duration(final SimAgent a, final SimWorkload workload, final int task, final long context)
     {
         final double performed = workload.work(task) * (2.0 - a.fit(workload.skills(task))) + context;
         return Math.max(1, (long)Math.ceil(performed / a.speed()));

@@ -12,18 +12,21 @@ import java.util.Map;
  */
 public final class QualityTable
 {
-    private static final String ROW = "%-12s %4s  %-20s %9s %9s %8s %6s %9s%n";
+    private static final String ROW = "%-12s %4s  %-20s %9s %9s %8s %6s %8s %9s  %s%n";
 
     private QualityTable()
     {
     }
 
-    /** @return the table: one line per row, times in seconds of virtual time. */
+    /**
+     * @return the table: one line per row, times in seconds of virtual time; the last column says what a reference
+     *     row is (heuristic, lower bound, theory) and is empty for strategies.
+     */
     public static String table(final List<QualityRow> rows)
     {
         final StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, ROW, "scenario", "load", "strategy", "mean s", "p99 s", "mksp/LB",
-            "gini", "ctx-waste"));
+            "gini", "gini/spd", "ctx-waste", "reference"));
         String group = null;
         for (final QualityRow r : rows)
         {
@@ -35,10 +38,10 @@ public final class QualityTable
             group = key;
             out.append(String.format(Locale.ROOT, ROW, r.scenario(), percent(r.load()),
                 r.completed() < r.tasks() ? r.strategy() + "!" : r.strategy(),
-                seconds(r.meanSojournNanos()), seconds(r.p99SojournNanos()),
+                seconds(r.meanSojournNanos()), r.p99SojournNanos() < 0 ? "-" : seconds(r.p99SojournNanos()),
                 String.format(Locale.ROOT, "%.3f", r.makespanRatio()),
-                String.format(Locale.ROOT, "%.3f", r.gini()),
-                Double.isNaN(r.contextWaste()) ? "-" : String.format(Locale.ROOT, "%.3f", r.contextWaste())));
+                fraction(r.gini()), fraction(r.giniBusyTime()), fraction(r.contextWaste()),
+                QualityRow.STRATEGY.equals(r.kind()) ? "" : r.kind()).stripTrailing()).append('\n');
         }
         return out.toString();
     }
@@ -108,6 +111,11 @@ public final class QualityTable
     static String percent(final double load)
     {
         return Math.round(load * 100) + "%";
+    }
+
+    private static String fraction(final double value)
+    {
+        return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%.3f", value);
     }
 
     private static String seconds(final double nanos)

@@ -10,7 +10,8 @@ import java.util.SplittableRandom;
  * work {@link SimWorkload#MEAN_WORK} (one second on a speed-1 agent), tasks spread uniformly over
  * {@value #DOMAINS} sessions (their affinity keys), and cost estimates within +-50% of the true work. The load is
  * the arrival rate times the mean work over the fleet's {@link SimFleet#capacitySpeed()}: nominal, so a strategy that
- * causes skill mismatch or context loading pushes the real load above it.
+ * causes skill mismatch or context loading pushes the real load above it. {@link SimSettings} override the agent
+ * count, capacity, prefetch, binding, stealing, bursts and work distribution of any scenario.
  */
 public enum Scenario
 {
@@ -28,11 +29,19 @@ public enum Scenario
     PARETO("pareto", "homogeneous fleet; Poisson; Pareto work, shape 1.5 (infinite variance), mean 1 s"),
     /** Homogeneous fleet with a context cost: a task of a session not among the agent's 4 warm ones costs +0.25 s of work. */
     SESSIONS("sessions", "homogeneous fleet; each agent keeps 4 of the 32 sessions warm, and a task of a cold " +
-        "session costs 0.25 s of extra work (context loading); Poisson; exponential work");
+        "session costs 0.25 s of extra work (context loading); Poisson; exponential work"),
+    /**
+     * Mitzenmacher's supermarket model: identical agents of capacity 1, each task bound at arrival to the agent the
+     * strategy picks and served FIFO there, no stealing; Poisson arrivals, exponential work of mean 1 s.
+     */
+    SUPERMARKET("supermarket", "100 identical agents (speed 1, capacity 1); early binding: each task joins the FIFO " +
+        "queue of the agent the strategy picks at arrival, no stealing; Poisson; exponential work");
 
     /** Sessions (affinity keys, context domains) in every workload. */
     public static final int DOMAINS = 32;
     private static final int AGENTS = 8;
+    /** "At least 100 agents": the supermarket model's asymptotics need many queues. */
+    private static final int SUPERMARKET_AGENTS = 100;
     private static final String[] SKILLS = {"sim-java", "sim-python", "sim-sql", "sim-docs"};
 
     private final String label;
@@ -73,16 +82,29 @@ public enum Scenario
         throw new IllegalArgumentException("unknown scenario '" + label + "'; the scenarios are " + known);
     }
 
-    /** @return this scenario's fleet (a new instance; fleets are immutable). */
+    /** @return this scenario's fleet as defined (a new instance; fleets are immutable). */
     public SimFleet fleet()
     {
-        final AgentSpec[] specs = new AgentSpec[AGENTS];
-        final double[] speeds = new double[AGENTS];
-        for (int i = 0; i < AGENTS; i++)
+        return fleet(SimSettings.DEFAULTS);
+    }
+
+    /** @return this scenario's fleet with the settings' overrides. */
+    public SimFleet fleet(final SimSettings settings)
+    {
+        final boolean supermarket = this == SUPERMARKET;
+        final int agents = settings.agents() > 0 ? settings.agents() : supermarket ? SUPERMARKET_AGENTS : AGENTS;
+        final int capacity = settings.capacity() > 0 ? settings.capacity() : supermarket ? 1 : 2;
+        final int prefetch = settings.prefetch() >= 0 ? settings.prefetch() : supermarket ? 0 : 1;
+        final SimFleet.Binding binding = settings.binding() != null ? settings.binding() :
+            supermarket ? SimFleet.Binding.EARLY : SimFleet.Binding.LATE;
+        final boolean steal = settings.steal() != null ? settings.steal() : !supermarket;
+        final AgentSpec[] specs = new AgentSpec[agents];
+        final double[] speeds = new double[agents];
+        for (int i = 0; i < agents; i++)
         {
             final double speed = this == SPEEDS ? 1 << (i % 4) : 1.0;
             final AgentSpec.Builder b = AgentSpec.builder(SimFleet.agentId(i), SimFleet.TYPE)
-                .capacity(2)
+                .capacity(capacity)
                 .weight((int)speed);
             if (this == SKILL_MIXED)
             {
@@ -92,7 +114,7 @@ public enum Scenario
             speeds[i] = speed;
         }
         final long contextLoad = this == SESSIONS ? SimWorkload.MEAN_WORK / 4 : 0;
-        return new SimFleet(specs, speeds, 1, 4, contextLoad);
+        return new SimFleet(specs, speeds, prefetch, 4, contextLoad, binding, steal);
     }
 
     /**
@@ -103,22 +125,31 @@ public enum Scenario
      */
     public SimWorkload workload(final long seed, final double load, final int tasks)
     {
+        return workload(seed, load, tasks, SimSettings.DEFAULTS);
+    }
+
+    /** @return {@link #workload(long, double, int)} with the settings' overrides (fleet, bursts, work). */
+    public SimWorkload workload(final long seed, final double load, final int tasks, final SimSettings settings)
+    {
         // the load is not part of the stream's seed: the same draws at every load (common random numbers), so that
         // rows of one scenario differ by the load and not by the luck of the draw
         final SplittableRandom random = new SplittableRandom(seed * 0x9E37_79B9_7F4A_7C15L + ordinal() * 1_000_003L);
         final SplittableRandom arrivalDraws = random.split();
         final SplittableRandom taskDraws = random.split();
-        final double rate = load * fleet().capacitySpeed() / SimWorkload.MEAN_WORK;
-        final long[] arrivals = this == BURSTY ?
-            SimWorkload.onOffArrivals(arrivalDraws, tasks, rate, 30.0 * SimWorkload.MEAN_WORK) :
+        final double rate = load * fleet(settings).capacitySpeed() / SimWorkload.MEAN_WORK;
+        final double burst = Double.isNaN(settings.burst()) ? 2.0 : settings.burst();
+        final double period = Double.isNaN(settings.periodSeconds()) ? 30.0 : settings.periodSeconds();
+        final long[] arrivals = settings.bursty(this == BURSTY) ?
+            SimWorkload.onOffArrivals(arrivalDraws, tasks, rate, burst, period * SimWorkload.MEAN_WORK) :
             SimWorkload.poissonArrivals(arrivalDraws, tasks, rate);
+        final SimSettings.Work shape = settings.work() != null ? settings.work() : defaultWork();
         final long[] work = new long[tasks];
         final long[] skills = new long[tasks];
         final int[] domains = new int[tasks];
         for (int i = 0; i < tasks; i++)
         {
-            work[i] = this == PARETO ? SimWorkload.paretoWork(taskDraws, SimWorkload.MEAN_WORK, 1.5) :
-                SimWorkload.exponentialWork(taskDraws, SimWorkload.MEAN_WORK);
+            work[i] = shape.exponential() ? SimWorkload.exponentialWork(taskDraws, SimWorkload.MEAN_WORK) :
+                SimWorkload.paretoWork(taskDraws, SimWorkload.MEAN_WORK, shape.paretoAlpha());
             domains[i] = taskDraws.nextInt(DOMAINS);
             if (this == SKILL_MIXED)
             {
@@ -126,5 +157,11 @@ public enum Scenario
             }
         }
         return new SimWorkload(arrivals, work, skills, domains, SimWorkload.costTokens(taskDraws, work));
+    }
+
+    /** @return the scenario's own work distribution: Pareto 1.5 for {@code pareto}, exponential for the others. */
+    public SimSettings.Work defaultWork()
+    {
+        return this == PARETO ? new SimSettings.Work(1.5) : SimSettings.Work.EXPONENTIAL;
     }
 }

@@ -35,10 +35,8 @@ public final class SimAgent implements AgentView
     /** Capacity plus prefetch: the most tasks the router assigns to the agent at once (late binding). */
     final int limit;
 
-    /** Tasks waiting to start on the agent, as task indices in unordered cells, like the dispatcher's inbox. */
-    private final int[] inbox;
-    private final long[] inboxUrgency;
-    private int inboxSize;
+    /** Tasks waiting to start on the agent, most urgent first out, like the dispatcher's inbox. */
+    private final SimInbox inbox;
 
     /** Warm domains, most recently used first. */
     private final int[] warm;
@@ -52,8 +50,6 @@ public final class SimAgent implements AgentView
     private long lastSampleNanos;
     private double recentQuality = 1.0;
     private long completed;
-    /** Work units of the tasks this agent finished, without penalties: the "work per agent" of the Gini. */
-    long workDone;
 
     SimAgent(final int index, final AgentSpec spec, final double speed, final int prefetch, final int warmSlots)
     {
@@ -68,8 +64,7 @@ public final class SimAgent implements AgentView
         this.capacity = spec.capacity();
         this.limit = capacity + prefetch;
         this.contextWindowTokens = limit * WINDOW_TOKENS_PER_SLOT;
-        this.inbox = new int[limit];
-        this.inboxUrgency = new long[limit];
+        this.inbox = new SimInbox(limit);
         this.warm = new int[warmSlots];
     }
 
@@ -147,51 +142,24 @@ public final class SimAgent implements AgentView
 
     void inboxAdd(final int task, final long urgency)
     {
-        inbox[inboxSize] = task;
-        inboxUrgency[inboxSize] = urgency;
-        inboxSize++;
+        inbox.add(task, urgency);
     }
 
     int inboxSize()
     {
-        return inboxSize;
+        return inbox.size();
     }
 
     /** @return the most urgent waiting task (lowest urgency value), removed; -1 if none. */
     int takeMostUrgent()
     {
-        int best = -1;
-        for (int i = 0; i < inboxSize; i++)
-        {
-            if (best < 0 || inboxUrgency[i] < inboxUrgency[best])
-            {
-                best = i;
-            }
-        }
-        return best < 0 ? -1 : removeInbox(best);
+        return inbox.takeMostUrgent();
     }
 
     /** @return the least urgent waiting task whose skills the thief has, removed; -1 if none. */
     int stealLeastUrgent(final long thiefSkills, final SimWorkload workload)
     {
-        int best = -1;
-        for (int i = 0; i < inboxSize; i++)
-        {
-            if ((workload.skills(inbox[i]) & ~thiefSkills) == 0 && (best < 0 || inboxUrgency[i] > inboxUrgency[best]))
-            {
-                best = i;
-            }
-        }
-        return best < 0 ? -1 : removeInbox(best);
-    }
-
-    private int removeInbox(final int i)
-    {
-        final int task = inbox[i];
-        final int last = --inboxSize;
-        inbox[i] = inbox[last];
-        inboxUrgency[i] = inboxUrgency[last];
-        return task;
+        return inbox.stealLeastUrgent(thiefSkills, workload);
     }
 
     /** Folds one finished execution into the load view, as the router does on a completion signal. */
@@ -245,7 +213,7 @@ public final class SimAgent implements AgentView
     @Override
     public int queued()
     {
-        return inboxSize;
+        return inbox.size();
     }
 
     @Override

@@ -4,7 +4,13 @@ import dev.ringmaster.model.AgentSpec;
 
 /**
  * The agents of one simulation and how the dispatcher treats them: specs (capacity, weight, skills), speeds, the
- * prefetch of late binding and the context model; immutable, safe to share between threads and runs.
+ * binding mode (late, with its prefetch, or early), whether idle agents steal, and the context model; immutable, safe
+ * to share between threads and runs.
+ *
+ * <p>Binding: {@link Binding#LATE} is the dispatcher's default (a task waits in the central queue until an agent has
+ * room, at most capacity + prefetch assigned per agent); {@link Binding#EARLY} binds each task at arrival to the agent
+ * the strategy picks, among every agent with the skills, into that agent's unbounded FIFO queue (the supermarket
+ * model). Stealing (an idle agent takes a waiting task from the busiest agent's queue) can be on or off in both.
  *
  * <p>Context model: every agent holds a warm context of {@link #warmSlots()} task domains (affinity keys), least
  * recently used first out. A task whose domain is not warm on the agent that starts it costs
@@ -21,6 +27,17 @@ public final class SimFleet
     private final int prefetch;
     private final int warmSlots;
     private final long contextLoadWork;
+    private final Binding binding;
+    private final boolean steal;
+
+    /** When a task is bound to an agent; see the class comment. */
+    public enum Binding
+    {
+        /** Bound when an agent has room: the central queue holds the backlog. */
+        LATE,
+        /** Bound at arrival into the chosen agent's FIFO queue, which is unbounded. */
+        EARLY
+    }
 
     /**
      * @param specs           the agents in pool order; their type must be {@link #TYPE}.
@@ -33,6 +50,18 @@ public final class SimFleet
      */
     public SimFleet(final AgentSpec[] specs, final double[] speeds, final int prefetch, final int warmSlots,
                     final long contextLoadWork)
+    {
+        this(specs, speeds, prefetch, warmSlots, contextLoadWork, Binding.LATE, true);
+    }
+
+    /**
+     * @param binding late (the dispatcher's default) or early; see the class comment.
+     * @param steal   whether an idle agent steals a waiting task from a busy one (at most one per idle agent per
+     *                dispatch cycle, as the dispatcher's worker does).
+     * @see #SimFleet(AgentSpec[], double[], int, int, long) for the other parameters.
+     */
+    public SimFleet(final AgentSpec[] specs, final double[] speeds, final int prefetch, final int warmSlots,
+                    final long contextLoadWork, final Binding binding, final boolean steal)
     {
         if (specs.length == 0 || specs.length != speeds.length)
         {
@@ -61,6 +90,8 @@ public final class SimFleet
         this.prefetch = prefetch;
         this.warmSlots = warmSlots;
         this.contextLoadWork = contextLoadWork;
+        this.binding = binding;
+        this.steal = steal;
     }
 
     /** @return c identical agents of speed 1, capacity 1, no prefetch, no skills, no context cost: an M/M/c server. */
@@ -76,7 +107,7 @@ public final class SimFleet
         return new SimFleet(specs, speeds, 0, 1, 0);
     }
 
-    /** @return the id of the i-th simulated agent, fixed width so that ids sort in pool order. */
+    /** @return the id of the i-th simulated agent, fixed width below 100 agents, so that those sort in pool order. */
     public static String agentId(final int i)
     {
         return String.format("agent-%02d", i);
@@ -110,6 +141,31 @@ public final class SimFleet
     public long contextLoadWork()
     {
         return contextLoadWork;
+    }
+
+    public Binding binding()
+    {
+        return binding;
+    }
+
+    /** @return whether idle agents steal waiting tasks. */
+    public boolean steals()
+    {
+        return steal;
+    }
+
+    /** @return true if every agent has the same speed, capacity and skills: the queueing-theory references apply. */
+    public boolean isHomogeneous()
+    {
+        for (int i = 1; i < specs.length; i++)
+        {
+            if (speeds[i] != speeds[0] || specs[i].capacity() != specs[0].capacity() ||
+                specs[i].skillMask() != specs[0].skillMask() || !specs[i].proficiency().equals(specs[0].proficiency()))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** @return work units the whole fleet completes per virtual nanosecond when every slot is busy: sum of capacity x speed. */

@@ -4,16 +4,22 @@ import dev.ringmaster.metrics.Gini;
 import org.HdrHistogram.Histogram;
 
 /**
- * The outcome of one simulated run: per-task start and finish times, per-agent work, and what the strategy did
+ * The outcome of one simulated run: per-task start and finish times and executing agent, and what the strategy did
  * (decisions, declines, errors); the metrics are computed from them on demand. Immutable once the simulation returns
  * it, so it may be read from any thread.
  *
- * <p>Definitions, over the tasks that finished:
+ * <p>Warm-up: the first {@link #WARMUP_FRACTION} of the tasks by arrival ({@link #warmupTasks()}) are simulated but
+ * left out of the sojourn and Gini figures, because they meet an empty fleet and would bias the steady state low.
+ * Makespan, completions and the strategy's counts are over every task.
+ *
+ * <p>Definitions, over the measured tasks (after the warm-up) that finished:
  * <ul>
  *   <li>sojourn: finish - arrival (queueing plus execution); wait: start - arrival;</li>
  *   <li>makespan: the last finish - the first arrival, against {@link SimWorkload#makespanLowerBound};</li>
  *   <li>Gini: of the work units of the tasks each agent finished (core's {@link Gini}); with unequal speeds a good
- *       schedule is <em>meant</em> to be unequal, so read it against the speeds;</li>
+ *       schedule is <em>meant</em> to be unequal there, so {@link #giniOfBusyTime()} is the Gini of work / speed per
+ *       agent (the time each agent spent executing, skill mismatch and context loading aside): 0 when every agent
+ *       is kept equally busy whatever its speed;</li>
  *   <li>context waste ratio: context-loading work (work units spent loading the domain of a task that was not warm
  *       on the agent that ran it, see {@link SimFleet}) / all work units the fleet performed (task work times the
  *       skill-mismatch factor, plus context loading); 0 when the fleet's context cost is 0.</li>
@@ -21,12 +27,15 @@ import org.HdrHistogram.Histogram;
  */
 public final class SimRun
 {
+    /** The share of the tasks, the first by arrival, left out of the sojourn and Gini figures. */
+    public static final double WARMUP_FRACTION = 0.1;
+
     private final String strategy;
     private final SimFleet fleet;
     private final SimWorkload workload;
     private final long[] start;
     private final long[] finish;
-    private final long[] workPerAgent;
+    private final int[] executedBy;
     private final double contextWork;
     private final double performedWork;
     private final long decisions;
@@ -38,7 +47,7 @@ public final class SimRun
     private int completed = -1;
 
     SimRun(final String strategy, final SimFleet fleet, final SimWorkload workload, final long[] start,
-           final long[] finish, final long[] workPerAgent, final double contextWork, final double performedWork,
+           final long[] finish, final int[] executedBy, final double contextWork, final double performedWork,
            final long decisions, final long declines, final long errors, final String firstError, final long steals,
            final double allocatedBytesPerDecision)
     {
@@ -47,7 +56,7 @@ public final class SimRun
         this.workload = workload;
         this.start = start;
         this.finish = finish;
-        this.workPerAgent = workPerAgent;
+        this.executedBy = executedBy;
         this.contextWork = contextWork;
         this.performedWork = performedWork;
         this.decisions = decisions;
@@ -66,6 +75,12 @@ public final class SimRun
     public SimWorkload workload()
     {
         return workload;
+    }
+
+    /** @return the first tasks by arrival that no figure but the makespan and the counts includes. */
+    public int warmupTasks()
+    {
+        return (int)(finish.length * WARMUP_FRACTION);
     }
 
     /** @return tasks that finished; less than the workload's size means the strategy left some waiting forever. */
@@ -98,12 +113,12 @@ public final class SimRun
         return finish[i];
     }
 
-    /** @return the exact mean sojourn over finished tasks, virtual nanoseconds; NaN if none finished. */
+    /** @return the exact mean sojourn over the measured tasks that finished, virtual nanoseconds; NaN if none did. */
     public double meanSojournNanos()
     {
         double sum = 0;
         int n = 0;
-        for (int i = 0; i < finish.length; i++)
+        for (int i = warmupTasks(); i < finish.length; i++)
         {
             if (finish[i] >= 0)
             {
@@ -130,11 +145,11 @@ public final class SimRun
         return n == 0 ? Double.NaN : sum / n;
     }
 
-    /** @return sojourn times of the finished tasks in an HdrHistogram (3 significant digits), nanoseconds. */
+    /** @return sojourn times of the measured tasks that finished, in an HdrHistogram (3 significant digits), ns. */
     public Histogram sojournHistogram()
     {
         final Histogram histogram = new Histogram(3);
-        for (int i = 0; i < finish.length; i++)
+        for (int i = warmupTasks(); i < finish.length; i++)
         {
             if (finish[i] >= 0)
             {
@@ -161,16 +176,35 @@ public final class SimRun
         return workload.makespanLowerBound(fleet);
     }
 
-    /** @return the Gini coefficient of the work units each agent finished. */
+    /** @return the Gini coefficient of the work units each agent finished (measured tasks). */
     public double gini()
     {
-        return Gini.of(workPerAgent);
+        return Gini.of(workPerAgent());
     }
 
-    /** @return work units each agent finished, in pool order (a copy). */
+    /** @return the Gini coefficient of each agent's finished work over its speed (measured tasks): busy time. */
+    public double giniOfBusyTime()
+    {
+        final long[] work = workPerAgent();
+        for (int a = 0; a < work.length; a++)
+        {
+            work[a] = Math.round(work[a] / fleet.speed(a));
+        }
+        return Gini.of(work);
+    }
+
+    /** @return work units of the measured tasks each agent finished, in pool order (a new array). */
     public long[] workPerAgent()
     {
-        return workPerAgent.clone();
+        final long[] work = new long[fleet.size()];
+        for (int i = warmupTasks(); i < finish.length; i++)
+        {
+            if (finish[i] >= 0)
+            {
+                work[executedBy[i]] += workload.work(i);
+            }
+        }
+        return work;
     }
 
     /** @return context-loading work / all performed work, in [0, 1). */

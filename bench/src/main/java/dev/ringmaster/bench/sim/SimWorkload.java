@@ -117,15 +117,17 @@ public final class SimWorkload
     }
 
     /**
-     * @return arrival times of an on/off (interrupted Poisson) process: Poisson at {@code 2 x meanRate} while on,
-     *     nothing while off, on and off periods exponential with mean {@code meanPeriodNanos} each, so the long-run
-     *     rate is {@code meanRate}; a burst at 80% load offers 160% of the fleet for a while.
+     * @return arrival times of an on/off (interrupted Poisson) process: Poisson at {@code burst x meanRate} while on,
+     *     nothing while off, on periods exponential with mean {@code meanPeriodNanos} and off periods with mean
+     *     {@code meanPeriodNanos x (burst - 1)}, so the long-run rate is {@code meanRate}; a burst of 2 at 80% load
+     *     offers 160% of the fleet for a while.
      */
     static long[] onOffArrivals(final SplittableRandom random, final int n, final double meanRatePerNano,
-                                final double meanPeriodNanos)
+                                final double burst, final double meanPeriodNanos)
     {
         final long[] arrivals = new long[n];
-        final double onRate = 2 * meanRatePerNano;
+        final double onRate = burst * meanRatePerNano;
+        final double meanOffNanos = meanPeriodNanos * (burst - 1);
         // the periods come from a stream of their own, so that the same seed gives the same bursts at every load
         final SplittableRandom periods = random.split();
         double t = 0;
@@ -136,7 +138,7 @@ public final class SimWorkload
             while (next > onUntil)
             {
                 // memoryless: the arrival that would fall past the burst is redrawn from the start of the next one
-                final double onFrom = onUntil + exponential(periods, meanPeriodNanos);
+                final double onFrom = onUntil + exponential(periods, meanOffNanos);
                 onUntil = onFrom + exponential(periods, meanPeriodNanos);
                 next = onFrom + exponential(random, 1.0 / onRate);
             }

@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs every requested strategy, plus the {@link ClairvoyantBaseline}, on every requested scenario and load, each
- * on the same seeded workload; stateless, and the rows are a pure function of the arguments (allocation figures
+ * Runs every requested strategy, plus the {@link References} (the {@link ClairvoyantBaseline} heuristic, lower bounds
+ * and theory where they apply), on every requested scenario and load, each on the same seeded workload; stateless, and the rows are a pure function of the arguments (allocation figures
  * aside), so the same seed gives the same table. Single-threaded: one fresh strategy instance per run, called on
  * the caller's thread.
  */
@@ -29,12 +29,23 @@ public final class SimulationSuite
      * @param loads           the loads, in table order.
      * @param loader          where the strategy plugins are found.
      * @param probeAllocation measure bytes allocated per decision (see {@link Simulator}).
-     * @return one row per scenario, load and strategy (the baseline last in each group).
+     * @return one row per scenario, load and strategy, then the {@link References} that apply to that group.
      * @throws IllegalArgumentException for an unknown strategy name, naming the ones that exist.
      */
     public static List<QualityRow> run(final long seed, final int tasks, final List<String> strategies,
                                        final List<Scenario> scenarios, final double[] loads, final ClassLoader loader,
                                        final boolean probeAllocation)
+    {
+        return run(seed, tasks, strategies, scenarios, loads, loader, probeAllocation, SimSettings.DEFAULTS);
+    }
+
+    /**
+     * As {@link #run(long, int, List, List, double[], ClassLoader, boolean)}, with the settings' overrides of every
+     * scenario's fleet and workload; the references of each group follow its strategies.
+     */
+    public static List<QualityRow> run(final long seed, final int tasks, final List<String> strategies,
+                                       final List<Scenario> scenarios, final double[] loads, final ClassLoader loader,
+                                       final boolean probeAllocation, final SimSettings settings)
     {
         for (final String name : strategies)
         {
@@ -43,17 +54,17 @@ public final class SimulationSuite
         final List<QualityRow> rows = new ArrayList<>();
         for (final Scenario scenario : scenarios)
         {
-            final SimFleet fleet = scenario.fleet();
+            final SimFleet fleet = scenario.fleet(settings);
             for (final double load : loads)
             {
-                final SimWorkload workload = scenario.workload(seed, load, tasks);
+                final SimWorkload workload = scenario.workload(seed, load, tasks, settings);
                 for (final String name : strategies)
                 {
                     final RoutingStrategy strategy = RoutingStrategies.create(name, loader);
                     final SimRun run = new Simulator(fleet, workload, strategy, probeAllocation).run();
                     rows.add(QualityRow.of(scenario, load, fleet, run));
                 }
-                rows.add(QualityRow.of(scenario, load, fleet, ClairvoyantBaseline.run(fleet, workload)));
+                rows.addAll(References.rows(scenario, load, fleet, workload, settings));
             }
         }
         return rows;

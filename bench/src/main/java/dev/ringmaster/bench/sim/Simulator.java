@@ -17,13 +17,17 @@ import java.util.Arrays;
  *   <li>a central FIFO queue per priority, served in strict priority order (the workloads use one priority, so
  *       the router's aging bound never comes into play and is left out);</li>
  *   <li>late binding: an agent is a candidate while it holds fewer than capacity + prefetch tasks and has every
- *       required skill; the strategy picks among the candidates, in pool order;</li>
+ *       required skill; the strategy picks among the candidates, in pool order; or, with
+ *       {@link SimFleet.Binding#EARLY}, every agent with the skills is a candidate and the task is bound at arrival
+ *       to the chosen agent's unbounded FIFO queue;</li>
  *   <li>a task the strategy declines, or that no agent can take now, is set aside (at most {@value #DEFER_LIMIT} per
  *       priority, beyond which the level waits: bounded head-of-line blocking) and retried before the queue's head;</li>
  *   <li>an assigned task starts at once if the agent has a free slot, else waits in its inbox; a freed slot starts
- *       the inbox's most urgent task; an agent with a free slot and an empty inbox steals the least urgent task it
- *       can run from the inbox of the busiest agent (all slots busy, deepest inbox), and, as in the dispatcher, the
- *       stolen task still counts as in flight on the agent it was assigned to until it finishes;</li>
+ *       the inbox's most urgent task; if the fleet {@link SimFleet#steals() steals}, after each event every agent
+ *       with a free slot and an empty inbox steals at most one task (the dispatcher's worker steals at most one per
+ *       idle agent per duty cycle): the least urgent it can run from the inbox of the busiest agent (all slots busy,
+ *       deepest inbox), and, as in the dispatcher, the stolen task still counts as in flight on the agent it was
+ *       assigned to until it finishes;</li>
  *   <li>at completion the executing agent's EWMA and peak EWMA of execution time are updated;</li>
  *   <li>execution time = (work x (2 - fit) + context load) / speed, rounded up to a whole nanosecond, where fit is
  *       the agent's lowest proficiency in the required skills (1.5x at proficiency 0.5) and context load is
@@ -46,6 +50,9 @@ public final class Simulator
 
     private final SimAgent[] agents;
     private final SimCandidates candidates;
+    private final boolean early;
+    /** Early binding: the skill mask the candidate set was last built for (it depends on nothing else then). */
+    private long candidatesFor = -1;
     private final SimTask view = new SimTask();
     private final RoutingDecision decision = new RoutingDecision();
     private final EventQueue events;
@@ -96,6 +103,11 @@ public final class Simulator
             room += agents[i].limit;
         }
         this.candidates = new SimCandidates(agents);
+        this.early = fleet.binding() == SimFleet.Binding.EARLY;
+        if (early)
+        {
+            room = Integer.MAX_VALUE; // an early-bound queue is unbounded: every arrival is placed at once
+        }
         int slots = 0;
         for (final SimAgent a : agents)
         {
@@ -150,13 +162,8 @@ public final class Simulator
             }
             dispatch();
         }
-        final long[] workPerAgent = new long[agents.length];
-        for (int i = 0; i < agents.length; i++)
-        {
-            workPerAgent[i] = agents[i].workDone;
-        }
         final double allocated = probeAllocation && probedDecisions > 0 ? (double)probedBytes / probedDecisions : Double.NaN;
-        return new SimRun(strategyName, fleet, workload, start, finish, workPerAgent, contextWork, performedWork,
+        return new SimRun(strategyName, fleet, workload, start, finish, executedBy, contextWork, performedWork,
             decisions, declines, errors, firstError, steals, allocated);
     }
 
@@ -229,18 +236,22 @@ public final class Simulator
         final long required = workload.skills(task);
         final SimAgent[] agents = this.agents;
         final SimCandidates c = candidates;
-        c.reset();
-        for (int i = 0; i < agents.length; i++)
+        if (!early || required != candidatesFor)
         {
-            final SimAgent a = agents[i];
-            if (a.hasRoom() && a.hasSkills(required))
+            c.reset();
+            for (int i = 0; i < agents.length; i++)
             {
-                c.add(i);
+                final SimAgent a = agents[i];
+                if ((early || a.hasRoom()) && a.hasSkills(required))
+                {
+                    c.add(i);
+                }
+                else
+                {
+                    c.skip(i);
+                }
             }
-            else
-            {
-                c.skip(i);
-            }
+            candidatesFor = required;
         }
         if (c.size() == 0)
         {
@@ -295,7 +306,10 @@ public final class Simulator
         final SimAgent agent = agents[position];
         agent.assigned++;
         agent.tokensInFlight += workload.task(task).costTokens();
-        room--;
+        if (!early)
+        {
+            room--;
+        }
         assignedTo[task] = position;
         if (agent.running < agent.capacity)
         {
@@ -327,7 +341,6 @@ public final class Simulator
             contextWork += fleet.contextLoadWork();
         }
         performedWork += performed;
-        agent.workDone += work;
         final long duration = Math.max(1, (long)Math.ceil(performed / agent.speed()));
         events.add(now + duration, task);
     }
@@ -340,7 +353,10 @@ public final class Simulator
         exec.running--;
         owner.assigned--;
         owner.tokensInFlight -= workload.task(task).costTokens();
-        room++;
+        if (!early)
+        {
+            room++;
+        }
         exec.recordSuccess(now - start[task], exec.fit(workload.skills(task)), now);
         final int next = exec.takeMostUrgent();
         if (next >= 0)
@@ -349,39 +365,58 @@ public final class Simulator
         }
     }
 
+    /** One steal round: each idle agent takes at most one task, as one duty cycle of the dispatcher's worker. */
     private void steal()
     {
-        if (fleet.prefetch() == 0)
+        if (!fleet.steals() || (!early && fleet.prefetch() == 0) || !anyVictim())
         {
-            return; // inboxes stay empty: every assigned task starts at once
+            return; // off, or no inbox holds a task behind busy slots (late binding without prefetch never does)
         }
         for (final SimAgent thief : agents)
         {
-            while (thief.running < thief.capacity && thief.inboxSize() == 0)
+            if (thief.running < thief.capacity && thief.inboxSize() == 0)
             {
-                SimAgent victim = null;
-                int deepest = 0;
-                for (final SimAgent candidate : agents)
-                {
-                    if (candidate != thief && candidate.running >= candidate.capacity && candidate.inboxSize() > deepest)
-                    {
-                        deepest = candidate.inboxSize();
-                        victim = candidate;
-                    }
-                }
+                final SimAgent victim = busiest(thief);
                 if (victim == null)
                 {
-                    break;
+                    return;
                 }
                 final int task = victim.stealLeastUrgent(thief.skillMask(), workload);
-                if (task < 0)
+                if (task >= 0)
                 {
-                    break;
+                    steals++;
+                    startOn(thief, task);
                 }
-                steals++;
-                startOn(thief, task);
             }
         }
+    }
+
+    /** @return whether some agent has all slots busy and a task waiting: without one a steal round is a no-op. */
+    private boolean anyVictim()
+    {
+        for (final SimAgent a : agents)
+        {
+            if (a.running >= a.capacity && a.inboxSize() > 0)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private SimAgent busiest(final SimAgent thief)
+    {
+        SimAgent victim = null;
+        int deepest = 0;
+        for (final SimAgent candidate : agents)
+        {
+            if (candidate != thief && candidate.running >= candidate.capacity && candidate.inboxSize() > deepest)
+            {
+                deepest = candidate.inboxSize();
+                victim = candidate;
+            }
+        }
+        return victim;
     }
 
     /** Holds the JDK's thread allocation counter, looked up once and only if allocation is probed. */

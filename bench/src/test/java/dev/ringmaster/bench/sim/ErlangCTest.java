@@ -24,7 +24,6 @@ import static org.assertj.core.api.Assertions.within;
  */
 class ErlangCTest
 {
-    private static final int BATCHES = 20;
 
     @Test
     void formulaMatchesKnownValues()
@@ -58,27 +57,9 @@ class ErlangCTest
 
         final double mu = 1.0 / SimWorkload.MEAN_WORK;
         final double theory = ErlangC.meanWait(c, rho * c * mu, mu);
-        final int warmup = tasks / 10;
-        final int batchSize = (tasks - warmup) / BATCHES;
-        final double[] batchMeans = new double[BATCHES];
-        double grand = 0;
-        for (int b = 0; b < BATCHES; b++)
-        {
-            double sum = 0;
-            for (int i = warmup + b * batchSize; i < warmup + (b + 1) * batchSize; i++)
-            {
-                sum += run.start(i) - workload.arrival(i);
-            }
-            batchMeans[b] = sum / batchSize;
-            grand += batchMeans[b];
-        }
-        grand /= BATCHES;
-        double var = 0;
-        for (final double m : batchMeans)
-        {
-            var += (m - grand) * (m - grand);
-        }
-        final double standardError = Math.sqrt(var / (BATCHES - 1) / BATCHES);
+        final BatchMeans estimate = BatchMeans.of(i -> run.start(i) - workload.arrival(i), tasks / 10, tasks);
+        final double grand = estimate.mean();
+        final double standardError = estimate.standardError();
         System.out.printf(Locale.ROOT, "M/M/%d rho=%.2f n=%d: simulated W_q %.4f s, Erlang C %.4f s, error %+.2f%%, " +
                 "standard error %.2f%%%n", c, rho, tasks, grand / 1e9, theory / 1e9, 100 * (grand - theory) / theory,
             100 * standardError / theory);

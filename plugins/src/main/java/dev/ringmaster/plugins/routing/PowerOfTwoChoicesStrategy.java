@@ -13,8 +13,10 @@ import dev.ringmaster.spi.TaskView;
 import java.util.SplittableRandom;
 
 /**
- * Power of two choices: samples two distinct eligible agents at random (seeded) and takes the one with fewer tasks in
- * flight per unit of capacity; O(1). Called by the routing role's holder, one thread at a time.
+ * Power of d choices: samples d distinct eligible agents at random (seeded) and takes the one with fewer tasks in
+ * flight per unit of capacity, the first sampled on a tie; O(d). Called by the routing role's holder, one thread at a
+ * time. {@code p2c} is d = 2; {@code p3c} (d = 3) is registered too, so that two and three choices can be compared
+ * (Mitzenmacher's supermarket model: each extra choice cuts the queue tail's exponent by a factor of d).
  *
  * <p>Two samples instead of one cut the expected maximum load from {@code log n / log log n} to {@code log log n}
  * (Mitzenmacher), without scanning every agent as least connections does, and without the herd effect of every
@@ -24,20 +26,36 @@ import java.util.SplittableRandom;
 public final class PowerOfTwoChoicesStrategy implements IndexedRoutingStrategy
 {
     public static final String NAME = "p2c";
+    /** The three-choice variant's name. */
+    public static final String NAME_3 = "p3c";
     /** Seed used when none is given: runs are reproducible by default. */
     public static final long DEFAULT_SEED = 0x2C2C;
 
     private final SplittableRandom random;
+    private final int choices;
+    private final String name;
 
     public PowerOfTwoChoicesStrategy(final long seed)
     {
+        this(seed, 2);
+    }
+
+    /** @param choices agents sampled per decision, d, at least 2. */
+    public PowerOfTwoChoicesStrategy(final long seed, final int choices)
+    {
+        if (choices < 2)
+        {
+            throw new IllegalArgumentException("power of d choices needs d >= 2, got " + choices);
+        }
         this.random = new SplittableRandom(seed);
+        this.choices = choices;
+        this.name = choices == 2 ? NAME : "p" + choices + "c";
     }
 
     @Override
     public String name()
     {
-        return NAME;
+        return name;
     }
 
     @Override
@@ -48,19 +66,74 @@ public final class PowerOfTwoChoicesStrategy implements IndexedRoutingStrategy
         {
             return 0;
         }
+        // the first two draws are those of the d = 2 strategy, so p2c's choices did not change when d was added
         final int i = random.nextInt(n);
         final int j = Weights.otherThan(random, n, i);
-        final AgentView a = candidates.get(i);
-        final AgentView b = candidates.get(j);
-        final double loadA = (double)a.inFlight() / a.capacity();
-        final double loadB = (double)b.inFlight() / b.capacity();
-        if (loadB < loadA)
+        final double loadA = load(candidates.get(i));
+        final double loadB = load(candidates.get(j));
+        int best = loadB < loadA ? j : i;
+        double bestLoad = Math.min(loadA, loadB);
+        double runnerUp = Math.max(loadA, loadB);
+        final int d = Math.min(choices, n);
+        for (int drawn = 2; drawn < d; drawn++)
         {
-            decision.explain(1.0 - loadB, 1.0 - loadA);
-            return j;
+            final int k = distinctDraw(n, i, j);
+            final double loadK = load(candidates.get(k));
+            if (loadK < bestLoad)
+            {
+                runnerUp = bestLoad;
+                bestLoad = loadK;
+                best = k;
+            }
+            else
+            {
+                runnerUp = Math.min(runnerUp, loadK);
+            }
         }
-        decision.explain(1.0 - loadA, 1.0 - loadB);
-        return i;
+        decision.explain(1.0 - bestLoad, 1.0 - runnerUp);
+        return best;
+    }
+
+    private static double load(final AgentView agent)
+    {
+        return (double)agent.inFlight() / agent.capacity();
+    }
+
+    /**
+     * @return a candidate other than i and j; for d above 3 the later draws may repeat each other, which only matters
+     *     when d is a sizeable fraction of n (rejection keeps the draw uniform and allocation-free).
+     */
+    private int distinctDraw(final int n, final int i, final int j)
+    {
+        int k;
+        do
+        {
+            k = random.nextInt(n);
+        }
+        while (k == i || k == j);
+        return k;
+    }
+
+    /** Registers {@link PowerOfTwoChoicesStrategy} with d = 3 as {@value #NAME_3} with the ServiceLoader; stateless. */
+    public static final class ThreeChoicesProvider implements RoutingStrategyProvider
+    {
+        @Override
+        public String name()
+        {
+            return NAME_3;
+        }
+
+        @Override
+        public String description()
+        {
+            return "power of three choices: the least loaded of three random agents (seeded); O(1)";
+        }
+
+        @Override
+        public RoutingStrategy create()
+        {
+            return new PowerOfTwoChoicesStrategy(Long.getLong("ringmaster.p2c.seed", DEFAULT_SEED), 3);
+        }
     }
 
     /** The free fraction of capacity: the score p2c ranks by and reports. */

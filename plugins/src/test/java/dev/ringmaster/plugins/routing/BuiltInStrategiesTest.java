@@ -24,8 +24,8 @@ class BuiltInStrategiesTest
 {
     private static final ClassLoader LOADER = BuiltInStrategiesTest.class.getClassLoader();
     static final List<String> ALL = List.of("round-robin", "random", "least-connections", "weighted-round-robin",
-        "least-tokens", "p2c", "peak-ewma", "consistent-hash", "bounded-load-hash", "skill-based", "resource-adaptive",
-        "auction", "direct", "sticky");
+        "least-tokens", "p2c", "p3c", "peak-ewma", "consistent-hash", "bounded-load-hash", "skill-based",
+        "resource-adaptive", "auction", "direct", "sticky");
 
     @Test
     void everyBuiltInIsFoundByNameThroughServiceLoader()
@@ -41,7 +41,7 @@ class BuiltInStrategiesTest
 
     @ParameterizedTest
     @ValueSource(strings = {"round-robin", "random", "least-connections", "weighted-round-robin", "least-tokens", "p2c",
-        "peak-ewma", "consistent-hash", "bounded-load-hash", "skill-based", "resource-adaptive", "auction", "direct",
+        "p3c", "peak-ewma", "consistent-hash", "bounded-load-hash", "skill-based", "resource-adaptive", "auction", "direct",
         "sticky"})
     void aDispatcherBuiltByStrategyNameCompletesEveryTask(final String name)
     {

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** least-tokens, p2c and peak-ewma: each balances on its own notion of load. */
 class LoadStrategiesTest
@@ -107,6 +108,21 @@ class LoadStrategiesTest
             assertThat(p2c).isLessThanOrEqualTo(104);
             assertThat(random).isGreaterThan(115);
         }
+    }
+
+    @Test
+    void threeChoicesAreTighterStillAndNamedP3c()
+    {
+        for (long seed = 1; seed <= 5; seed++)
+        {
+            final PowerOfTwoChoicesStrategy three = new PowerOfTwoChoicesStrategy(seed, 3);
+            final int p3c = maxLoadAfterPlacing(three, 100, 10_000);
+            final int p2c = maxLoadAfterPlacing(new PowerOfTwoChoicesStrategy(seed), 100, 10_000);
+            assertThat(three.name()).isEqualTo("p3c");
+            assertThat(p3c).as("seed %d: p3c max %d, p2c max %d", seed, p3c, p2c).isLessThanOrEqualTo(p2c);
+            assertThat(p3c).isLessThanOrEqualTo(103);
+        }
+        assertThatThrownBy(() -> new PowerOfTwoChoicesStrategy(1, 1)).hasMessageContaining("d >= 2");
     }
 
     @Test

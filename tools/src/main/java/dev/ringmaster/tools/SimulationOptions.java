@@ -1,0 +1,200 @@
+package dev.ringmaster.tools;
+
+import dev.ringmaster.bench.sim.Scenario;
+import dev.ringmaster.bench.sim.SimFleet;
+import dev.ringmaster.bench.sim.SimSettings;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+import java.util.List;
+import java.util.function.DoublePredicate;
+
+/**
+ * The fleet and workload options of {@code ringmaster simulate} (agents, capacity, prefetch, stealing, binding, loads,
+ * bursts, work distribution) and their converters, each of which names the problem and the fix; a picocli mixin,
+ * filled and read on the executing thread.
+ */
+public final class SimulationOptions
+{
+    @Option(names = "--agents", paramLabel = "N", converter = DemoCommand.PositiveCount.class,
+        description = "Agents in every fleet (default: each scenario's, 8; supermarket 100).")
+    Integer agents;
+
+    @Option(names = "--capacity", paramLabel = "C", converter = DemoCommand.PositiveCount.class,
+        description = "Slots per agent (default: each scenario's, 2; supermarket 1).")
+    Integer capacity;
+
+    @Option(names = "--prefetch", paramLabel = "P", converter = NonNegativeCount.class,
+        description = "Tasks an agent may hold beyond its capacity under late binding (default: 1; supermarket 0).")
+    Integer prefetch;
+
+    @Option(names = "--no-steal", description = "Idle agents do not steal waiting tasks from busy ones (default: they "
+        + "do, at most one per idle agent per cycle as the dispatcher's worker; the supermarket never steals).")
+    boolean noSteal;
+
+    @Option(names = "--binding", paramLabel = "late|early", converter = BindingConverter.class,
+        description = "late: a task waits in the central queue until an agent has room (the dispatcher's default); "
+            + "early: bound at arrival to the chosen agent's FIFO queue (default: late; supermarket early).")
+    SimFleet.Binding binding;
+
+    @Option(names = "--loads", paramLabel = "L,...", split = ",", converter = Load.class,
+        description = "Offered loads, fractions of the fleet's capacity in (0, 1) (default: 0.5,0.8,0.95).")
+    List<Double> loads;
+
+    @Option(names = "--burst", paramLabel = "F", converter = Burst.class,
+        description = "On/off arrivals at F times the mean rate while on, F > 1 (default: bursty scenario 2, the "
+            + "others Poisson).")
+    Double burst;
+
+    @Option(names = "--period", paramLabel = "T", converter = Period.class,
+        description = "Mean length of a burst in seconds; the gaps last T x (F - 1) on average (default: 30).")
+    Double period;
+
+    @Option(names = "--work", paramLabel = "exp|pareto:ALPHA", converter = WorkConverter.class,
+        description = "Task work distribution, mean 1 s: exponential, or Pareto with shape ALPHA > 1 (default: "
+            + "pareto scenario pareto:1.5, the others exp).")
+    SimSettings.Work work;
+
+    /**
+     * @return the settings these options give, after checks that need more than one option.
+     * @throws CommandLine.ParameterException naming the conflict and the fix.
+     */
+    SimSettings settings(final CommandLine commandLine, final List<Scenario> scenarios)
+    {
+        if (prefetch != null && binding == SimFleet.Binding.EARLY)
+        {
+            throw new CommandLine.ParameterException(commandLine, "--prefetch applies to late binding only: with "
+                + "--binding early every agent's queue is unbounded; drop --prefetch or use --binding late");
+        }
+        if (period != null && burst == null && !scenarios.contains(Scenario.BURSTY))
+        {
+            throw new CommandLine.ParameterException(commandLine, "--period sets the length of bursts, and these "
+                + "arrivals have none; add --burst F (e.g. --burst 2) or use --scenario bursty");
+        }
+        if (loads != null && loads.isEmpty())
+        {
+            throw new CommandLine.ParameterException(commandLine, "--loads needs loads separated by commas, e.g. "
+                + "--loads 0.5,0.9; leave the option out for 0.5,0.8,0.95");
+        }
+        return new SimSettings(agents == null ? 0 : agents, capacity == null ? 0 : capacity,
+            prefetch == null ? -1 : prefetch, noSteal ? Boolean.FALSE : null, binding,
+            burst == null ? Double.NaN : burst, period == null ? Double.NaN : period, work);
+    }
+
+    /** @return the loads to simulate, in the order given. */
+    double[] loads(final double[] defaults)
+    {
+        return loads == null ? defaults : loads.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    private static double number(final String value, final String example)
+    {
+        try
+        {
+            return Double.parseDouble(value);
+        }
+        catch (final NumberFormatException e)
+        {
+            throw new CommandLine.TypeConversionException("'" + value + "' is not a number; give one such as " + example);
+        }
+    }
+
+    /** Parses a count >= 0; stateless. */
+    static final class NonNegativeCount implements CommandLine.ITypeConverter<Integer>
+    {
+        @Override
+        public Integer convert(final String value)
+        {
+            if ("0".equals(value.strip()))
+            {
+                return 0;
+            }
+            try
+            {
+                return new DemoCommand.PositiveCount().convert(value);
+            }
+            catch (final CommandLine.TypeConversionException e)
+            {
+                throw new CommandLine.TypeConversionException(e.getMessage().replace("at least 1", "at least 0"));
+            }
+        }
+    }
+
+    /** @return the number, if {@code ok} holds for it. @throws CommandLine.TypeConversionException saying why not. */
+    private static double checked(final String value, final String example, final DoublePredicate ok, final String why)
+    {
+        final double number = number(value, example);
+        if (!ok.test(number))
+        {
+            throw new CommandLine.TypeConversionException("'" + value + "' " + why);
+        }
+        return number;
+    }
+
+    /** Parses a load strictly between 0 and 1; stateless. */
+    static final class Load implements CommandLine.ITypeConverter<Double>
+    {
+        @Override
+        public Double convert(final String value)
+        {
+            return checked(value, "0.9", load -> load > 0 && load < 1, "is not a load in (0, 1): at 1 or more the "
+                + "queues grow without bound; give a fraction of capacity such as 0.9");
+        }
+    }
+
+    /** Parses a burst factor above 1; stateless. */
+    static final class Burst implements CommandLine.ITypeConverter<Double>
+    {
+        @Override
+        public Double convert(final String value)
+        {
+            return checked(value, "2", burst -> burst > 1 && !Double.isInfinite(burst), "is not a burst factor above "
+                + "1 (the rate while on, as a multiple of the mean rate); give one such as 2, or leave --burst out for "
+                + "Poisson");
+        }
+    }
+
+    /** Parses a positive period in seconds; stateless. */
+    static final class Period implements CommandLine.ITypeConverter<Double>
+    {
+        @Override
+        public Double convert(final String value)
+        {
+            return checked(value, "30", seconds -> seconds > 0 && !Double.isInfinite(seconds), "is not a positive "
+                + "number of seconds; give a mean burst length such as 30");
+        }
+    }
+
+    /** Parses {@code late} or {@code early}; stateless. */
+    static final class BindingConverter implements CommandLine.ITypeConverter<SimFleet.Binding>
+    {
+        @Override
+        public SimFleet.Binding convert(final String value)
+        {
+            return switch (value)
+            {
+                case "late" -> SimFleet.Binding.LATE;
+                case "early" -> SimFleet.Binding.EARLY;
+                default -> throw new CommandLine.TypeConversionException("unknown binding '" + value + "'; use late "
+                    + "(central queue, the default) or early (bound at arrival to one agent's FIFO queue)");
+            };
+        }
+    }
+
+    /** Parses {@code exp} or {@code pareto:ALPHA}; stateless. */
+    static final class WorkConverter implements CommandLine.ITypeConverter<SimSettings.Work>
+    {
+        @Override
+        public SimSettings.Work convert(final String value)
+        {
+            try
+            {
+                return SimSettings.Work.parse(value);
+            }
+            catch (final IllegalArgumentException e)
+            {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}
