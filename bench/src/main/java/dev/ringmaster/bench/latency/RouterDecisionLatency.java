@@ -40,7 +40,7 @@ public class RouterDecisionLatency extends BenchDefaults
     static final int TASKS = 1024;
     static final String[] SKILLS = {"java", "sql", "review", "docs"};
 
-    @Param({"auction", "bounded-load-hash", "consistent-hash", "direct", "least-connections", "least-tokens", "p2c",
+    @Param({"auction", "bounded-load-hash", "consistent-hash", "direct", "least-connections", "least-tokens", "p2c", "p3c",
         "peak-ewma", "random", "resource-adaptive", "round-robin", "skill-based", "sticky", "weighted-round-robin"})
     public String strategy;
 

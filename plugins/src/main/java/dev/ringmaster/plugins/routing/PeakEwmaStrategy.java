@@ -88,7 +88,7 @@ public final class PeakEwmaStrategy implements IndexedRoutingStrategy
         {
             return target;
         }
-        return Pools.bestOfTwo(random, pool, NEGATED_COST, decision);
+        return Pools.bestOf(2, random, pool, NEGATED_COST, decision);
     }
 
     /** Registers {@link PeakEwmaStrategy} with the ServiceLoader; stateless. */

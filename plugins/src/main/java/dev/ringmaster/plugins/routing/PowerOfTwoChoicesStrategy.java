@@ -147,7 +147,7 @@ public final class PowerOfTwoChoicesStrategy implements IndexedRoutingStrategy
         {
             return target;
         }
-        return Pools.bestOfTwo(random, pool, FREE, decision);
+        return Pools.bestOf(choices, random, pool, FREE, decision);
     }
 
     /** Registers {@link PowerOfTwoChoicesStrategy} with the ServiceLoader; stateless. */

@@ -87,33 +87,43 @@ public final class Pools
     }
 
     /**
-     * Two random choices (Mitzenmacher): draws two distinct eligible agents as {@link #sample} does and keeps the better,
-     * recording both scores in the decision.
+     * Power of d choices (Mitzenmacher): draws d eligible agents as {@link #sample} does (the second and later draws
+     * differ from the first) and keeps the best, recording its score and the runner-up's in the decision.
      *
      * @return the winner's position, the only eligible agent's if there is one, or {@link RoutingStrategy#DECLINE}.
      */
-    public static int bestOfTwo(final SplittableRandom random, final AgentPool pool, final Score score,
-                                final RoutingDecision decision)
+    public static int bestOf(final int d, final SplittableRandom random, final AgentPool pool, final Score score,
+                             final RoutingDecision decision)
     {
-        final int i = sample(random, pool);
-        if (i < 0)
+        final int first = sample(random, pool);
+        if (first < 0)
         {
             return RoutingStrategy.DECLINE;
         }
-        final int j = sampleOther(random, pool, i);
-        if (j < 0)
+        int best = first;
+        double bestScore = score.of(pool.agent(first));
+        double runnerUp = Double.NaN;
+        for (int k = 1; k < d; k++)
         {
-            return i;
+            final int p = sampleOther(random, pool, first);
+            if (p < 0)
+            {
+                break; // the first is the only eligible agent
+            }
+            final double s = score.of(pool.agent(p));
+            if (s > bestScore)
+            {
+                runnerUp = bestScore;
+                bestScore = s;
+                best = p;
+            }
+            else if (Double.isNaN(runnerUp) || s > runnerUp)
+            {
+                runnerUp = s;
+            }
         }
-        final double a = score.of(pool.agent(i));
-        final double b = score.of(pool.agent(j));
-        if (b > a)
-        {
-            decision.explain(b, a);
-            return j;
-        }
-        decision.explain(a, b);
-        return i;
+        decision.explain(bestScore, runnerUp);
+        return best;
     }
 
     /** @return the first eligible position at or after {@code from}, wrapping around once, or -1 if none. */
