@@ -12,7 +12,7 @@ import java.util.Map;
  */
 public final class QualityTable
 {
-    private static final String ROW = "%-12s %4s  %-20s %9s %9s %8s %6s %9s%n";
+    private static final String ROW = "%-12s %4s  %-23s %9s %9s %8s %6s %9s%n";
 
     private QualityTable()
     {

@@ -328,7 +328,7 @@ public final class Simulator
         }
         performedWork += performed;
         agent.workDone += work;
-        final long duration = Math.max(1, (long)Math.ceil(performed / agent.speed()));
+        final long duration = Math.max(1, (long)Math.ceil(performed / agent.trueSpeed()));
         events.add(now + duration, task);
     }
 
