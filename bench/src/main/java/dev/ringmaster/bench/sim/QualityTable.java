@@ -71,7 +71,7 @@ public final class QualityTable
             {
                 continue;
             }
-            out.append(String.format(Locale.ROOT, "%-20s %d error(s), %d decline(s) in %d decisions, %d task(s) never finished",
+            out.append(String.format(Locale.ROOT, "%-23s %d error(s), %d decline(s) in %d decisions, %d task(s) never finished",
                 e.getKey(), s[0], s[1], s[3], s[2]));
             if (firstErrors.containsKey(e.getKey()))
             {
@@ -100,7 +100,7 @@ public final class QualityTable
         final StringBuilder out = new StringBuilder();
         for (final Map.Entry<String, Double> e : worst.entrySet())
         {
-            out.append(String.format(Locale.ROOT, "%-20s %8.2f B/decision%n", e.getKey(), e.getValue()));
+            out.append(String.format(Locale.ROOT, "%-23s %8.2f B/decision%n", e.getKey(), e.getValue()));
         }
         return out.toString();
     }

@@ -40,7 +40,7 @@ public final class ExpectedCompletionStrategy implements RoutingStrategy
 {
     public static final String NAME = "expected-completion";
     public static final String PATIENCE_PROPERTY = "ringmaster.expected-completion.patience";
-    public static final double DEFAULT_PATIENCE = 1.0;
+    public static final double DEFAULT_PATIENCE = 2.0;
     /** Floor of speed x proficiency: a proficiency of 0 would make the time infinite and the agent never chosen. */
     static final double MIN_EFFICIENCY = 1e-3;
     /** Held tasks tracked at once; the router sets aside a few dozen at most. */
