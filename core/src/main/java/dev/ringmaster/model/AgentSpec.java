@@ -147,8 +147,8 @@ public final class AgentSpec
         {
             if (!(speed > 0.0) || Double.isInfinite(speed))
             {
-                throw new IllegalArgumentException("speed of agent '" + id + "' must be a finite number > 0 (1.0 = the " +
-                    "reference agent, 2.0 = twice as fast), got " + speed + "; leave it unset for 1.0");
+                throw new IllegalArgumentException("speed of agent '" + id + "' must be a finite number > 0 " +
+                    "(1.0 = the reference agent, 2.0 = twice as fast), got " + speed + "; leave it unset for 1.0");
             }
             this.speed = speed;
             return this;

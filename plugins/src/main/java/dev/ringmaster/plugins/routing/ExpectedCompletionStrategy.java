@@ -24,10 +24,10 @@ import dev.ringmaster.spi.TaskView;
  *
  * <p>Holding: agents whose slots are all taken (candidates with inbox room included: a task parked in an inbox waits
  * for that agent, or is stolen by whichever idle agent comes first, slow or not) free slots at a combined rate of
- * {@code sum(capacity / latency)}; a held task gets one after their backlog and the tasks this strategy holds ahead
- * of it, and then runs at the slowest of their speeds. Only agents faster for the task than the best free candidate
- * count, so with a faster agent free nothing is held; with no free candidate at all the task is held for the first
- * slot that frees, where it is placed by the same rule.
+ * {@code sum(capacity / latency)}; a held task gets one after their backlog and the tasks of its type this strategy
+ * holds ahead of it, and then runs at the slowest of their speeds. Only agents faster for the task than the best free
+ * candidate count, so with a faster agent free nothing is held; with no free candidate at all the task is held for
+ * the first slot that frees, where it is placed by the same rule.
  *
  * <p>Starvation: a declined task is set aside and retried when candidates change. It is held only while it has
  * waited less than {@code patience} x its expected completion on the best agent with room now (default
@@ -43,7 +43,7 @@ public final class ExpectedCompletionStrategy implements RoutingStrategy
     public static final double DEFAULT_PATIENCE = 2.0;
     /** Floor of speed x proficiency: a proficiency of 0 would make the time infinite and the agent never chosen. */
     static final double MIN_EFFICIENCY = 1e-3;
-    /** Held tasks tracked at once; the router sets aside a few dozen at most. */
+    /** Held tasks tracked at once: the router sets aside at most 16 per priority level (64) of each agent type. */
     static final int HELD_TRACKED = 64;
     /**
      * Declines of one task after which it is placed whatever the estimates say: the clock of the patience rule stops
@@ -114,11 +114,12 @@ public final class ExpectedCompletionStrategy implements RoutingStrategy
         if (unit > 0 && (double)(latestAcceptedNanos - accepted) < patience * now &&
             held.declines(sequence) < MAX_DECLINES)
         {
-            final int ahead = held.ahead(sequence, latestAcceptedNanos - (long)(STALE_UNITS * unit));
+            final long oldest = latestAcceptedNanos - (long)(STALE_UNITS * unit);
+            final int ahead = held.ahead(sequence, task.task().type(), oldest);
             final double floor = best >= 0 ? efficiency(candidates.get(best), required) : 0;
             if (best < 0 || holdCompletion(candidates, required, size, unit, floor, ahead) < bestTime)
             {
-                held.hold(sequence, accepted);
+                held.hold(sequence, accepted, task.task().type());
                 return DECLINE;
             }
         }

@@ -13,6 +13,8 @@ final class HeldTasks
     private final long[] sequences;
     private final long[] acceptedNanos;
     private final int[] declines;
+    /** The task's type: tasks of another type wait for other agents, so they are not ahead of it. */
+    private final String[] types;
     private int size;
 
     HeldTasks(final int capacity)
@@ -20,14 +22,17 @@ final class HeldTasks
         this.sequences = new long[capacity];
         this.acceptedNanos = new long[capacity];
         this.declines = new int[capacity];
+        this.types = new String[capacity];
     }
 
     /**
-     * Drops entries accepted before {@code oldestNanos} and counts the held tasks older than the given one.
+     * Drops entries accepted before {@code oldestNanos} and counts the held tasks of the type older than the given
+     * one.
      *
-     * @return how many tracked held tasks were accepted before {@code sequence}: those retried ahead of it.
+     * @return how many tracked held tasks of {@code type} were accepted before {@code sequence}: those retried ahead
+     *     of it.
      */
-    int ahead(final long sequence, final long oldestNanos)
+    int ahead(final long sequence, final String type, final long oldestNanos)
     {
         int ahead = 0;
         for (int i = 0; i < size; )
@@ -37,7 +42,7 @@ final class HeldTasks
                 removeAt(i);
                 continue;
             }
-            if (sequences[i] < sequence)
+            if (sequences[i] < sequence && type.equals(types[i]))
             {
                 ahead++;
             }
@@ -47,7 +52,7 @@ final class HeldTasks
     }
 
     /** Records one more decline of a task; no change if it is new and the array is full. */
-    void hold(final long sequence, final long accepted)
+    void hold(final long sequence, final long accepted, final String type)
     {
         final int i = indexOf(sequence);
         if (i >= 0)
@@ -62,6 +67,7 @@ final class HeldTasks
         sequences[size] = sequence;
         acceptedNanos[size] = accepted;
         declines[size] = 1;
+        types[size] = type;
         size++;
     }
 
@@ -105,5 +111,7 @@ final class HeldTasks
         sequences[i] = sequences[last];
         acceptedNanos[i] = acceptedNanos[last];
         declines[i] = declines[last];
+        types[i] = types[last];
+        types[last] = null;
     }
 }
