@@ -37,8 +37,8 @@ import java.util.function.Supplier;
  *   <li>POST {@code /types/{type}/pause}, POST {@code /types/{type}/resume};</li>
  *   <li>POST {@code /agents/{id}/drain?wait=S} and DELETE {@code /agents/{id}}: graceful removal, 200 once the agent
  *       left, 202 if it still finishes its tasks after the wait;</li>
- *   <li>POST {@code /agents} with {@code {"id","type","capacity","weight","skills":{name: proficiency}}}: adds an
- *       agent whose adapter comes from the embedder's {@link AdapterSupplier};</li>
+ *   <li>POST {@code /agents} with {@code {"id","type","capacity","weight","speed","skills":{name: proficiency}}}:
+ *       adds an agent whose adapter comes from the embedder's {@link AdapterSupplier};</li>
  *   <li>POST {@code /tasks/{id}/priority} with {@code {"priority":"CRITICAL"}}: the re-prioritize outcome and reason.</li>
  * </ul>
  * and, for probes and scrapers, {@code /health} (200 while the endpoint answers), {@code /ready} (200, or 503 with the

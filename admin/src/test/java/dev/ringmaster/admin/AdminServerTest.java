@@ -374,7 +374,8 @@ class AdminServerTest
     void addingAnAgentFromJsonUsesTheEmbeddersAdapters() throws Exception
     {
         final Answer a = call("POST", "/agents",
-            "{\"id\":\"coder-9\",\"type\":\"coder\",\"capacity\":3,\"weight\":2,\"skills\":{\"rust\":0.7}}", bearer());
+            "{\"id\":\"coder-9\",\"type\":\"coder\",\"capacity\":3,\"weight\":2,\"speed\":2.5,\"skills\":{\"rust\":0.7}}",
+            bearer());
 
         assertThat(a.status()).isEqualTo(201);
         assertThat(a.json().path("id").asText()).isEqualTo("coder-9");
@@ -382,6 +383,7 @@ class AdminServerTest
         assertThat(added.id()).isEqualTo("coder-9");
         assertThat(added.capacity()).isEqualTo(3);
         assertThat(added.weight()).isEqualTo(2);
+        assertThat(added.speed()).isEqualTo(2.5);
         assertThat(added.spec().proficiency()).containsEntry("rust", 0.7);
         // only coder-9 has rust: a rust task reaches it
         assertThat(dispatcher.submit(Task.builder("coder").requiredSkills("rust").build())).isEqualTo(SubmitStatus.ACCEPTED);
@@ -406,6 +408,8 @@ class AdminServerTest
             "{\"id\":\"x\",\"type\":\"coder\",\"capacity\":0}", "capacity",
             "{\"id\":\"x\",\"type\":\"coder\",\"capacity\":1.5}", "whole number",
             "{\"id\":\"x\",\"type\":\"coder\",\"skills\":{\"java\":1.5}}", "[0, 1]",
+            "{\"id\":\"x\",\"type\":\"coder\",\"speed\":0}", "speed of agent 'x' must be a finite number > 0",
+            "{\"id\":\"x\",\"type\":\"coder\",\"speed\":\"fast\"}", "\"speed\" must be a number",
             "{\"id\":\"x\",\"type\":\"coder\",\"colour\":\"red\"}", "unknown field 'colour'");
         for (final Map.Entry<String, String> e : bodies.entrySet())
         {

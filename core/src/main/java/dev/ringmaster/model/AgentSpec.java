@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The static description of one agent: identity, type, capacity, weight and skills with proficiency; immutable and
- * thread-safe.
+ * The static description of one agent: identity, type, capacity, weight, declared speed and skills with proficiency;
+ * immutable and thread-safe.
  */
 public final class AgentSpec
 {
@@ -15,6 +15,7 @@ public final class AgentSpec
     private final String type;
     private final int capacity;
     private final int weight;
+    private final double speed;
     private final Map<String, Double> proficiency;
     private final long skillMask;
     private final long tokenBudget;
@@ -25,12 +26,13 @@ public final class AgentSpec
         this.type = b.type;
         this.capacity = b.capacity;
         this.weight = b.weight;
+        this.speed = b.speed;
         this.proficiency = Collections.unmodifiableMap(new LinkedHashMap<>(b.proficiency));
         this.skillMask = Skills.mask(b.proficiency.keySet());
         this.tokenBudget = b.tokenBudget;
     }
 
-    /** @return a builder with capacity 1, weight 1, no skills and an unlimited token budget. */
+    /** @return a builder with capacity 1, weight 1, speed 1, no skills and an unlimited token budget. */
     public static Builder builder(final String id, final String type)
     {
         return new Builder(id, type);
@@ -58,6 +60,15 @@ public final class AgentSpec
         return weight;
     }
 
+    /**
+     * @return how fast the agent works relative to a reference agent of speed 1 (2 = a task takes half as long), as
+     *     declared; 1.0 unless set. Speed-aware strategies divide expected work by it; the others ignore it.
+     */
+    public double speed()
+    {
+        return speed;
+    }
+
     /** @return skill name to proficiency in [0, 1]. */
     public Map<String, Double> proficiency()
     {
@@ -79,7 +90,8 @@ public final class AgentSpec
     @Override
     public String toString()
     {
-        return "Agent{" + id + ", type=" + type + ", capacity=" + capacity + ", skills=" + proficiency.keySet() + '}';
+        return "Agent{" + id + ", type=" + type + ", capacity=" + capacity + (speed == 1.0 ? "" : ", speed=" + speed) +
+            ", skills=" + proficiency.keySet() + '}';
     }
 
     /** Collects the fields of an {@link AgentSpec}; not thread-safe. */
@@ -89,6 +101,7 @@ public final class AgentSpec
         private final String type;
         private int capacity = 1;
         private int weight = 1;
+        private double speed = 1.0;
         private final Map<String, Double> proficiency = new LinkedHashMap<>();
         private long tokenBudget = Long.MAX_VALUE;
 
@@ -123,6 +136,21 @@ public final class AgentSpec
                 throw new IllegalArgumentException("weight of agent '" + id + "' must be >= 1, got " + weight);
             }
             this.weight = weight;
+            return this;
+        }
+
+        /**
+         * Declares the agent's relative speed: 1.0 for the reference agent, 4.0 for one that finishes the same task
+         * in a quarter of the time (e.g. measured tokens per second over the slowest model's).
+         */
+        public Builder speed(final double speed)
+        {
+            if (!(speed > 0.0) || Double.isInfinite(speed))
+            {
+                throw new IllegalArgumentException("speed of agent '" + id + "' must be a finite number > 0 " +
+                    "(1.0 = the reference agent, 2.0 = twice as fast), got " + speed + "; leave it unset for 1.0");
+            }
+            this.speed = speed;
             return this;
         }
 

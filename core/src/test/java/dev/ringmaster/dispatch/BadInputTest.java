@@ -77,6 +77,20 @@ class BadInputTest
     }
 
     @Test
+    void speedMustBeFiniteAndPositive()
+    {
+        for (final double bad : new double[]{0.0, -2.0, Double.NaN, Double.POSITIVE_INFINITY})
+        {
+            assertThatThrownBy(() -> AgentSpec.builder("a1", "coder").speed(bad))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("speed of agent 'a1' must be a finite number > 0")
+                .hasMessageContaining("leave it unset for 1.0");
+        }
+        assertThat(AgentSpec.builder("a1", "coder").build().speed()).isEqualTo(1.0);
+        assertThat(AgentSpec.builder("a1", "coder").speed(2.5).build().speed()).isEqualTo(2.5);
+    }
+
+    @Test
     void duplicateAgentId()
     {
         final var b = Dispatcher.builder()

@@ -82,8 +82,14 @@ public final class FakePool implements Candidates
         return specs;
     }
 
-    /** @return a task view of the given task, attempt 1. */
+    /** @return a task view of the given task, attempt 1, accepted at 0 with its id as sequence. */
     public static TaskView view(final Task task)
+    {
+        return view(task, 0, task.id());
+    }
+
+    /** @return a task view of the given task, attempt 1, accepted at the given time with the given sequence. */
+    public static TaskView view(final Task task, final long acceptedNanos, final long sequence)
     {
         return new TaskView()
         {
@@ -108,13 +114,13 @@ public final class FakePool implements Candidates
             @Override
             public long acceptedNanos()
             {
-                return 0;
+                return acceptedNanos;
             }
 
             @Override
             public long sequence()
             {
-                return task.id();
+                return sequence;
             }
         };
     }

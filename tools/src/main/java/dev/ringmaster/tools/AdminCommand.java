@@ -346,6 +346,11 @@ public final class AdminCommand implements Runnable
             description = "Relative weight for weighted strategies (the serve demo uses it as the speed, 1-8).")
         Integer weight;
 
+        @Option(names = "--speed", paramLabel = "S",
+            description = "Relative speed declared for speed-aware strategies: 1.0 for the reference agent, 2.0 for one "
+                + "twice as fast (default: 1.0).")
+        Double speed;
+
         @Option(names = "--skill", paramLabel = "NAME=PROFICIENCY",
             description = "A skill with its proficiency in [0, 1]; repeat for more, e.g. --skill java=0.9 --skill sql=0.6.")
         Map<String, Double> skills = new LinkedHashMap<>();
@@ -360,6 +365,10 @@ public final class AdminCommand implements Runnable
             if (weight != null)
             {
                 body.put("weight", weight);
+            }
+            if (speed != null)
+            {
+                body.put("speed", speed);
             }
             final ObjectNode s = body.putObject("skills");
             skills.forEach(s::put);

@@ -28,10 +28,10 @@ public final class Fleet
      */
     public record Profile(String id, String type, int speed, int capacity, double failureRate, Map<String, Double> skills)
     {
-        /** @return the agent spec; weight is the speed, for strategies that weigh agents. */
+        /** @return the agent spec, declaring the speed, and with it as weight for strategies that weigh agents. */
         public AgentSpec spec()
         {
-            final AgentSpec.Builder b = AgentSpec.builder(id, type).capacity(capacity).weight(speed);
+            final AgentSpec.Builder b = AgentSpec.builder(id, type).capacity(capacity).weight(speed).speed(speed);
             skills.forEach(b::skill);
             return b.build();
         }

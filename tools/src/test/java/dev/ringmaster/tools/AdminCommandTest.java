@@ -351,7 +351,7 @@ class AdminCommandTest
         assertThat(DemoCommandTest.run("admin", "--url", url, "--token", "s3cret", "resume", "--type", "coder")
             .exitCode()).isZero();
         final DemoCommandTest.Run add = DemoCommandTest.run("admin", "--url", url, "--token", "s3cret", "add-agent",
-            "--id", "coder-8", "--type", "coder", "--capacity", "2", "--weight", "4", "--skill", "java=0.9");
+            "--id", "coder-8", "--type", "coder", "--capacity", "2", "--weight", "4", "--speed", "4", "--skill", "java=0.9");
         assertThat(add.exitCode()).as(add.err()).isZero();
         final DemoCommandTest.Run drain = DemoCommandTest.run("admin", "--url", url, "--token", "s3cret", "drain",
             "--agent", "coder-3");

@@ -12,7 +12,7 @@ class StrategiesCommandTest
 {
     static final List<String> BUILT_IN = List.of("round-robin", "random", "least-connections", "weighted-round-robin",
         "least-tokens", "p2c", "peak-ewma", "consistent-hash", "bounded-load-hash", "skill-based", "resource-adaptive",
-        "auction", "direct", "sticky");
+        "auction", "direct", "sticky", "shortest-expected-delay", "expected-completion");
 
     @Test
     void listsEveryStrategyWithItsCostPerDecision()

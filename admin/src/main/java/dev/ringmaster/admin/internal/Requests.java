@@ -23,7 +23,8 @@ import java.util.Map;
 final class Requests
 {
     static final int MAX_BODY_BYTES = 64 * 1024;
-    static final List<String> SPEC_FIELDS = List.of("id", "type", "capacity", "weight", "skills", "token_budget");
+    static final List<String> SPEC_FIELDS = List.of("id", "type", "capacity", "weight", "speed", "skills",
+        "token_budget");
 
     private Requests()
     {
@@ -99,6 +100,16 @@ final class Requests
             if (body.has("weight"))
             {
                 b.weight(integer(body, "weight"));
+            }
+            if (body.has("speed"))
+            {
+                final JsonNode speed = body.get("speed");
+                if (!speed.isNumber())
+                {
+                    throw new ApiException(400, "\"speed\" must be a number, got " + speed,
+                        "send e.g. \"speed\": 2.0 for an agent twice as fast as the reference agent");
+                }
+                b.speed(speed.asDouble());
             }
             if (body.has("token_budget"))
             {

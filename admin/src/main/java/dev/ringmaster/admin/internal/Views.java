@@ -184,6 +184,7 @@ public final class Views
         n.put("type", v.spec().type());
         n.put("capacity", v.capacity());
         n.put("weight", v.weight());
+        n.put("speed", v.speed());
         final ObjectNode skills = n.putObject("skills");
         v.spec().proficiency().forEach(skills::put);
         return n;

@@ -40,8 +40,9 @@ public class RouterDecisionLatency extends BenchDefaults
     static final int TASKS = 1024;
     static final String[] SKILLS = {"java", "sql", "review", "docs"};
 
-    @Param({"auction", "bounded-load-hash", "consistent-hash", "direct", "least-connections", "least-tokens", "p2c", "p3c",
-        "peak-ewma", "random", "resource-adaptive", "round-robin", "skill-based", "sticky", "weighted-round-robin"})
+    @Param({"auction", "bounded-load-hash", "consistent-hash", "direct", "expected-completion", "least-connections",
+        "least-tokens", "p2c", "p3c", "peak-ewma", "random", "resource-adaptive", "round-robin", "shortest-expected-delay",
+        "skill-based", "sticky", "weighted-round-robin"})
     public String strategy;
 
     @Param({"16", "1024", "16384"})

@@ -47,8 +47,9 @@ public class RoutingDecisionLatency extends BenchDefaults
     /** Skill names the fake agents and tasks use. */
     static final String[] SKILLS = {"java", "sql", "review", "docs"};
 
-    @Param({"auction", "bounded-load-hash", "consistent-hash", "direct", "least-connections", "least-tokens", "p2c", "p3c",
-        "peak-ewma", "random", "resource-adaptive", "round-robin", "skill-based", "sticky", "weighted-round-robin"})
+    @Param({"auction", "bounded-load-hash", "consistent-hash", "direct", "expected-completion", "least-connections",
+        "least-tokens", "p2c", "p3c", "peak-ewma", "random", "resource-adaptive", "round-robin", "shortest-expected-delay",
+        "skill-based", "sticky", "weighted-round-robin"})
     public String strategy;
 
     /** Agents in the pool, all eligible. */

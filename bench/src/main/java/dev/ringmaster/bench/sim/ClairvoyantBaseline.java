@@ -114,7 +114,7 @@ public final class ClairvoyantBaseline
     static long duration(final SimAgent a, final SimWorkload workload, final int task, final long context)
     {
         final double performed = workload.work(task) * (2.0 - a.fit(workload.skills(task))) + context;
-        return Math.max(1, (long)Math.ceil(performed / a.speed()));
+        return Math.max(1, (long)Math.ceil(performed / a.trueSpeed()));
     }
 
     private static int earliest(final long[] slots)

@@ -12,7 +12,7 @@ import java.util.Map;
  */
 public final class QualityTable
 {
-    private static final String ROW = "%-12s %4s  %-20s %9s %9s %8s %6s %8s %9s  %s%n";
+    private static final String ROW = "%-12s %4s  %-23s %9s %9s %8s %6s %8s %9s  %s%n";
 
     private QualityTable()
     {
@@ -74,7 +74,7 @@ public final class QualityTable
             {
                 continue;
             }
-            out.append(String.format(Locale.ROOT, "%-20s %d error(s), %d decline(s) in %d decisions, %d task(s) never finished",
+            out.append(String.format(Locale.ROOT, "%-23s %d error(s), %d decline(s) in %d decisions, %d task(s) never finished",
                 e.getKey(), s[0], s[1], s[3], s[2]));
             if (firstErrors.containsKey(e.getKey()))
             {
@@ -103,7 +103,7 @@ public final class QualityTable
         final StringBuilder out = new StringBuilder();
         for (final Map.Entry<String, Double> e : worst.entrySet())
         {
-            out.append(String.format(Locale.ROOT, "%-20s %8.2f B/decision%n", e.getKey(), e.getValue()));
+            out.append(String.format(Locale.ROOT, "%-23s %8.2f B/decision%n", e.getKey(), e.getValue()));
         }
         return out.toString();
     }

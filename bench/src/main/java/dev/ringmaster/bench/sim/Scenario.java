@@ -17,7 +17,7 @@ public enum Scenario
 {
     /** 8 identical agents (speed 1, capacity 2), Poisson arrivals, exponential work. */
     HOMOGENEOUS("homogeneous", "8 identical agents (speed 1, capacity 2, prefetch 1); Poisson arrivals; exponential work"),
-    /** 8 agents with speeds 1, 2, 4, 8 twice over, weight = speed. */
+    /** 8 agents with speeds 1, 2, 4, 8 twice over, weight = declared speed = true speed. */
     SPEEDS("speeds-1248", "8 agents, speeds 1:2:4:8 (twice), weight = speed, capacity 2; Poisson; exponential work"),
     /** Each task needs one of 4 skills; each agent is strong (1.0) in one and weak (0.5, 1.5x slower) in the next. */
     SKILL_MIXED("skill-mixed", "8 agents, each proficiency 1.0 in one of 4 skills and 0.5 in the next (1.5x slower); " +
@@ -105,7 +105,8 @@ public enum Scenario
             final double speed = this == SPEEDS ? 1 << (i % 4) : 1.0;
             final AgentSpec.Builder b = AgentSpec.builder(SimFleet.agentId(i), SimFleet.TYPE)
                 .capacity(capacity)
-                .weight((int)speed);
+                .weight((int)speed)
+                .speed(speed);
             if (this == SKILL_MIXED)
             {
                 b.skill(SKILLS[i % SKILLS.length], 1.0).skill(SKILLS[(i + 1) % SKILLS.length], 0.5);

@@ -68,7 +68,8 @@ public final class SimAgent implements AgentView
         this.warm = new int[warmSlots];
     }
 
-    double speed()
+    /** @return the true speed the simulator runs tasks at; strategies see only the declared {@link #speed()}. */
+    double trueSpeed()
     {
         return speed;
     }
@@ -232,6 +233,25 @@ public final class SimAgent implements AgentView
     public double peakEwmaLatencyNanos()
     {
         return peakEwmaLatencyNanos;
+    }
+
+    /** The spec's declared speed, which {@link Scenario} sets to the true one: what a real fleet would declare. */
+    @Override
+    public double speed()
+    {
+        return spec.speed();
+    }
+
+    @Override
+    public double expectedLatencyNanos()
+    {
+        return completed >= WARM_RESULTS ? ewmaLatencyNanos : 0;
+    }
+
+    @Override
+    public double expectedFreeNanos()
+    {
+        return AgentView.expectedFreeNanos(assigned, capacity, expectedLatencyNanos());
     }
 
     @Override

@@ -341,7 +341,7 @@ public final class Simulator
             contextWork += fleet.contextLoadWork();
         }
         performedWork += performed;
-        final long duration = Math.max(1, (long)Math.ceil(performed / agent.speed()));
+        final long duration = Math.max(1, (long)Math.ceil(performed / agent.trueSpeed()));
         events.add(now + duration, task);
     }
 

@@ -299,6 +299,25 @@ public final class AgentState implements AgentView, AgentTelemetry
     }
 
     @Override
+    public double speed()
+    {
+        return spec.speed();
+    }
+
+    /** Reads the router-owned EWMA and the completion count the router itself publishes: no lock, no allocation. */
+    @Override
+    public double expectedLatencyNanos()
+    {
+        return completed.get() >= WARM_RESULTS ? ewmaLatencyNanos : 0;
+    }
+
+    @Override
+    public double expectedFreeNanos()
+    {
+        return AgentView.expectedFreeNanos(assigned, slots.length, expectedLatencyNanos());
+    }
+
+    @Override
     public dev.ringmaster.spi.Bidder bidder()
     {
         return bidder;

@@ -25,7 +25,7 @@ class BuiltInStrategiesTest
     private static final ClassLoader LOADER = BuiltInStrategiesTest.class.getClassLoader();
     static final List<String> ALL = List.of("round-robin", "random", "least-connections", "weighted-round-robin",
         "least-tokens", "p2c", "p3c", "peak-ewma", "consistent-hash", "bounded-load-hash", "skill-based",
-        "resource-adaptive", "auction", "direct", "sticky");
+        "resource-adaptive", "auction", "direct", "sticky", "shortest-expected-delay", "expected-completion");
 
     @Test
     void everyBuiltInIsFoundByNameThroughServiceLoader()
@@ -42,7 +42,7 @@ class BuiltInStrategiesTest
     @ParameterizedTest
     @ValueSource(strings = {"round-robin", "random", "least-connections", "weighted-round-robin", "least-tokens", "p2c",
         "p3c", "peak-ewma", "consistent-hash", "bounded-load-hash", "skill-based", "resource-adaptive", "auction", "direct",
-        "sticky"})
+        "sticky", "shortest-expected-delay", "expected-completion"})
     void aDispatcherBuiltByStrategyNameCompletesEveryTask(final String name)
     {
         final Dispatcher.Builder b = Dispatcher.builder().strategy(name);
