@@ -10,8 +10,8 @@ import dev.ringmaster.spi.TaskView;
 
 /**
  * Picks the eligible agent with the fewest tokens in flight per unit of capacity, counting the task being placed;
- * O(log n) in the dispatcher (a score index, walked until no agent can beat the best with this task's cost added), O(n)
- * over a candidate list. Called by the routing role's holder, one thread at a time.
+ * O(c log n) in the dispatcher for c distinct capacities (a heap per capacity, since the task's cost over the capacity
+ * reorders agents of different capacities), O(n) over a candidate list. Called by the routing role's holder, one thread at a time.
  *
  * <p>"Count the tokens, not the tasks": one 10,000-token task is more work than five 200-token ones, so an agent
  * with more but smaller tasks may be the less loaded. Ties (e.g. tasks without a cost estimate) are broken by tasks in
@@ -27,7 +27,15 @@ public final class LeastTokensStrategy extends ScoredStrategy
 
     public LeastTokensStrategy()
     {
-        exact = (a, t) -> -(a.tokensInFlight() + (double)t.task().costTokens()) / a.capacity();
+        // the task's own cost over the capacity is the same for every agent of a capacity: one heap per capacity, and
+        // the best of each compared, finds the exact best without walking past agents the cost would reorder
+        offset = (capacity, t) -> -(double)t.task().costTokens() / capacity;
+    }
+
+    @Override
+    protected int indexGroup(final AgentView a)
+    {
+        return a.capacity();
     }
 
     @Override
@@ -73,7 +81,7 @@ public final class LeastTokensStrategy extends ScoredStrategy
         return best;
     }
 
-    /** The load before this task: an upper bound of the exact score, which also counts the task's own cost. */
+    /** The load before this task; the task's own cost comes in as the offset of the agent's capacity group. */
     @Override
     protected double indexScore(final AgentView a, final long requiredSkills)
     {

@@ -1,5 +1,6 @@
 package dev.ringmaster.plugins.routing;
 
+import dev.ringmaster.plugins.routing.index.ScoredStrategy;
 import dev.ringmaster.spi.AgentView;
 import dev.ringmaster.spi.Candidates;
 import dev.ringmaster.spi.RoutingDecision;
@@ -10,14 +11,14 @@ import dev.ringmaster.spi.TaskView;
 /**
  * Shortest expected delay (SED): picks the eligible agent minimizing {@code (inFlight + 1) / (capacity x speed)}, the
  * time a new task would take to get through it if work were spread evenly over its slots, with speed as declared on
- * the agent's spec; O(n) in the candidates. Called by the routing role's holder, one thread at a time.
+ * the agent's spec; O(log n) in the dispatcher (a score index on the negated delay), O(n) over a candidate list. Called by the routing role's holder, one thread at a time.
  *
  * <p>On identical agents it is least-connections. On mixed speeds it sends a task to an idle slow agent only when the
  * fast ones are loaded enough that it would not finish sooner there: an idle speed-1 agent (delay 1/2 with capacity
  * 2) loses to a speed-4 agent already running two (3/8). It never declines. Ties take turns (each scan starts just
  * after the last winner). The score reported is the negated delay, higher is better.
  */
-public final class ShortestExpectedDelayStrategy implements RoutingStrategy
+public final class ShortestExpectedDelayStrategy extends ScoredStrategy
 {
     public static final String NAME = "shortest-expected-delay";
 
@@ -35,6 +36,13 @@ public final class ShortestExpectedDelayStrategy implements RoutingStrategy
     static double delay(final AgentView a)
     {
         return (a.inFlight() + 1) / (a.capacity() * a.speed());
+    }
+
+    /** The negated delay, so that the shortest ranks first; the decision reports it negated, as select does. */
+    @Override
+    protected double indexScore(final AgentView a, final long requiredSkills)
+    {
+        return -delay(a);
     }
 
     @Override
@@ -65,7 +73,7 @@ public final class ShortestExpectedDelayStrategy implements RoutingStrategy
         @Override
         public String description()
         {
-            return "speed-aware: fewest (in flight + 1) per capacity x declared speed; for fleets of mixed speeds; O(n)";
+            return "speed-aware: fewest (in flight + 1) per capacity x declared speed; for fleets of mixed speeds; O(log n)";
         }
 
         @Override

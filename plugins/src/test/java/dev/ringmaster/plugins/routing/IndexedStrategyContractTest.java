@@ -28,7 +28,7 @@ class IndexedStrategyContractTest
     static final String[] SKILLS = {"java", "sql", "docs"};
 
     @ParameterizedTest(name = "{0}, seed {1}")
-    @ValueSource(strings = {"least-connections", "least-tokens", "skill-based", "resource-adaptive"})
+    @ValueSource(strings = {"least-connections", "least-tokens", "skill-based", "resource-adaptive", "shortest-expected-delay"})
     void indexedPickScoresLikeTheScan(final String name)
     {
         for (long seed = 1; seed <= 5; seed++)

@@ -7,6 +7,7 @@ import org.agrona.collections.Long2ObjectHashMap;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.function.ToIntFunction;
 
 /**
  * An index of every pool's agents by a strategy's score, for version 2 strategies: one indexed binary heap per
@@ -30,6 +31,13 @@ public final class ScoreIndex
         double score(AgentView agent, long requiredSkills);
     }
 
+    /** What a task adds to the indexed score of every agent of one group (e.g. its token cost over their capacity). */
+    @FunctionalInterface
+    public interface Offset
+    {
+        double of(int group, TaskView task);
+    }
+
     /** A task-dependent exact score, never above the indexed score of the same agent. */
     @FunctionalInterface
     public interface Exact
@@ -41,16 +49,26 @@ public final class ScoreIndex
     private static final int RUNNER_UP_LOOKS = 8;
 
     private final Scorer scorer;
+    /** The group of an agent (a key such as its capacity), or null for one group. */
+    private final ToIntFunction<AgentView> grouper;
     private PoolHeaps[] pools = new PoolHeaps[0];
     /** Heap positions still to visit in the current walk, as a binary heap ordered like the index. */
     private int[] frontier = new int[64];
     private int frontierSize;
     private double runnerUp = Double.NaN;
     private double bestScore = Double.NaN;
+    private int bestPosition = -1;
 
     public ScoreIndex(final Scorer scorer)
     {
+        this(scorer, null);
+    }
+
+    /** @param grouper an agent's group, fixed for its life in the pool: one heap per group and required-skills mask. */
+    public ScoreIndex(final Scorer scorer, final ToIntFunction<AgentView> grouper)
+    {
         this.scorer = scorer;
+        this.grouper = grouper;
     }
 
     /** From {@code onPoolChanged}: forgets the pool's heaps; they are rebuilt from the new pool on first use. */
@@ -101,7 +119,7 @@ public final class ScoreIndex
                 h.key[position] = scorer.score(agent, h.mask);
                 h.fix(at, heaps.stamp);
             }
-            else if ((h.mask & ~agent.spec().skillMask()) == 0)
+            else if ((h.mask & ~agent.spec().skillMask()) == 0 && (grouper == null || grouper.applyAsInt(agent) == h.group))
             {
                 h.key[position] = scorer.score(agent, h.mask);
                 h.insert(position, heaps.stamp);
@@ -115,19 +133,43 @@ public final class ScoreIndex
      */
     public int best(final AgentPool pool, final TaskView task)
     {
-        return best(pool, task, null);
+        return best(pool, task, null, null);
     }
 
     /** As {@link #best(AgentPool, TaskView)}, ranking by {@code exact} (at most the indexed score) instead. */
     public int best(final AgentPool pool, final TaskView task, final Exact exact)
     {
+        return best(pool, task, exact, null);
+    }
+
+    /**
+     * As {@link #best(AgentPool, TaskView)}, for an index with groups: an agent's score for the task is its indexed
+     * score plus {@code offset} of its group, so each group's heap is walked by the index and the groups compared.
+     */
+    public int best(final AgentPool pool, final TaskView task, final Offset offset)
+    {
+        return best(pool, task, null, offset);
+    }
+
+    private int best(final AgentPool pool, final TaskView task, final Exact exact, final Offset offset)
+    {
         final PoolHeaps heaps = heaps(pool);
-        final long mask = task.task().requiredSkills();
-        final Heap h = heaps.heap(mask, pool, scorer);
-        final long[] stamp = heaps.stamp;
+        final Heap[] groups = heaps.heaps(task.task().requiredSkills(), pool, scorer, grouper);
         runnerUp = Double.NaN;
-        int best = -1;
-        double bestScore = Double.NEGATIVE_INFINITY;
+        bestPosition = -1;
+        bestScore = Double.NEGATIVE_INFINITY;
+        for (final Heap h : groups)
+        {
+            walk(h, heaps.stamp, pool, task, exact, offset == null ? 0 : offset.of(h.group, task));
+        }
+        return bestPosition;
+    }
+
+    /** Walks one heap best-first, folding its eligible agents into the best and runner-up found so far. */
+    private void walk(final Heap h, final long[] stamp, final AgentPool pool, final TaskView task, final Exact exact,
+                      final double offset)
+    {
+        boolean found = false;
         int looks = RUNNER_UP_LOOKS;
         frontierSize = 0;
         if (h.size > 0)
@@ -138,11 +180,12 @@ public final class ScoreIndex
         {
             final int at = pop(h, stamp);
             final int position = h.items[at];
-            final double bound = h.key[position];
-            if (best >= 0 && (exact == null ? --looks < 0 : !(bound > bestScore)))
+            final double bound = h.key[position] + offset;
+            if (exact == null ? found && --looks < 0 : bestPosition >= 0 && !(bound > bestScore))
             {
-                // ranked by the index: the first eligible is the best, and a few more steps look for a runner-up for
-                // the audit trail; ranked exactly: nobody left can beat the best, the rest of the heap is bounded by this
+                // ranked by the index: this heap's first eligible is its best, and a few more steps look for a
+                // runner-up for the audit trail; ranked exactly: nobody left here can beat the best, as the rest of
+                // the heap is bounded by this
                 break;
             }
             final int left = 2 * at + 1;
@@ -158,14 +201,15 @@ public final class ScoreIndex
             {
                 continue;
             }
+            found = true;
             final double score = exact == null ? bound : exact.score(pool.agent(position), task);
-            if (best < 0 || score > bestScore)
+            if (bestPosition < 0 || score > bestScore)
             {
-                if (best >= 0)
+                if (bestPosition >= 0)
                 {
                     runnerUp = bestScore;
                 }
-                best = position;
+                bestPosition = position;
                 bestScore = score;
             }
             else if (Double.isNaN(runnerUp) || score > runnerUp)
@@ -173,8 +217,6 @@ public final class ScoreIndex
                 runnerUp = score;
             }
         }
-        this.bestScore = bestScore;
-        return best;
     }
 
     /** @return the winner's score in the last {@link #best} call (exact, if ranked exactly). */
@@ -256,7 +298,7 @@ public final class ScoreIndex
         long[] stamp = new long[0];
         long clock;
         final ArrayList<Heap> all = new ArrayList<>();
-        final Long2ObjectHashMap<Heap> byMask = new Long2ObjectHashMap<>();
+        final Long2ObjectHashMap<Heap[]> byMask = new Long2ObjectHashMap<>();
 
         void reset(final int size)
         {
@@ -267,16 +309,31 @@ public final class ScoreIndex
             byMask.clear();
         }
 
-        Heap heap(final long mask, final AgentPool pool, final Scorer scorer)
+        /** @return the heaps of a mask, one per group among the agents having its skills; built on first use. */
+        Heap[] heaps(final long mask, final AgentPool pool, final Scorer scorer, final ToIntFunction<AgentView> grouper)
         {
-            Heap h = byMask.get(mask);
-            if (h == null)
+            Heap[] hs = byMask.get(mask);
+            if (hs == null)
             {
-                h = new Heap(mask, pool, scorer, stamp);
-                byMask.put(mask, h);
-                all.add(h);
+                final org.agrona.collections.IntArrayList groups = new org.agrona.collections.IntArrayList();
+                for (int p = 0; p < pool.size(); p++)
+                {
+                    final AgentView a = pool.agent(p);
+                    final int g = grouper == null ? 0 : grouper.applyAsInt(a);
+                    if ((mask & ~a.spec().skillMask()) == 0 && !groups.containsInt(g))
+                    {
+                        groups.addInt(g);
+                    }
+                }
+                hs = new Heap[groups.size()];
+                for (int i = 0; i < hs.length; i++)
+                {
+                    hs[i] = new Heap(mask, groups.getInt(i), pool, scorer, grouper, stamp);
+                    all.add(hs[i]);
+                }
+                byMask.put(mask, hs);
             }
-            return h;
+            return hs;
         }
     }
 
@@ -284,15 +341,18 @@ public final class ScoreIndex
     private static final class Heap
     {
         final long mask;
+        final int group;
         final int[] items;
         /** Pool position to heap position, -1 for an agent lacking a skill of the mask or without room. */
         final int[] where;
         final double[] key;
         int size;
 
-        Heap(final long mask, final AgentPool pool, final Scorer scorer, final long[] stamp)
+        Heap(final long mask, final int group, final AgentPool pool, final Scorer scorer,
+             final ToIntFunction<AgentView> grouper, final long[] stamp)
         {
             this.mask = mask;
+            this.group = group;
             final int n = pool.size();
             items = new int[n];
             where = new int[n];
@@ -300,7 +360,8 @@ public final class ScoreIndex
             for (int p = 0; p < n; p++)
             {
                 final AgentView a = pool.agent(p);
-                if ((mask & ~a.spec().skillMask()) == 0 && pool.hasRoom(p))
+                if ((mask & ~a.spec().skillMask()) == 0 && pool.hasRoom(p) &&
+                    (grouper == null || grouper.applyAsInt(a) == group))
                 {
                     key[p] = scorer.score(a, mask);
                     where[p] = size;

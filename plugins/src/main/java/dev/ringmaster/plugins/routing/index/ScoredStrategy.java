@@ -15,15 +15,23 @@ public abstract class ScoredStrategy implements IndexedRoutingStrategy
 {
     /** The task-dependent exact score, or null when the indexed score is exact; set by a subclass's constructor. */
     protected ScoreIndex.Exact exact;
+    /** What a task adds to the score of each group ({@link #indexGroup}), or null; set by a subclass's constructor. */
+    protected ScoreIndex.Offset offset;
 
     /** Built with a reference to {@link #indexScore}, which runs only after the subclass's constructor is done. */
-    protected final ScoreIndex index = new ScoreIndex(this::indexScore);
+    protected final ScoreIndex index = new ScoreIndex(this::indexScore, this::indexGroup);
 
     /**
      * @return the score the agent is indexed by for tasks requiring {@code requiredSkills}, higher is better; a pure
      *     function of the agent's view, which changes only through the events the callbacks report.
      */
     protected abstract double indexScore(AgentView agent, long requiredSkills);
+
+    /** @return the agent's group, fixed while it is in the pool, for an {@link #offset} per group; one group by default. */
+    protected int indexGroup(final AgentView agent)
+    {
+        return 0;
+    }
 
     /** A named target if the task has one, else the best eligible agent by the index. */
     @Override
@@ -34,7 +42,7 @@ public abstract class ScoredStrategy implements IndexedRoutingStrategy
         {
             return target;
         }
-        final int best = index.best(pool, task, exact);
+        final int best = offset != null ? index.best(pool, task, offset) : index.best(pool, task, exact);
         if (best < 0)
         {
             return DECLINE;
