@@ -45,7 +45,7 @@ public final class ScoreIndex
         double score(AgentView agent, TaskView task);
     }
 
-    /** Heap entries visited past the best to find a runner-up, so a pool of full agents costs no scan for it. */
+    /** Most heap entries visited past the best to find an eligible runner-up, so that one costs no scan. */
     private static final int RUNNER_UP_LOOKS = 8;
 
     private final Scorer scorer;
@@ -169,7 +169,7 @@ public final class ScoreIndex
     private void walk(final Heap h, final long[] stamp, final AgentPool pool, final TaskView task, final Exact exact,
                       final double offset)
     {
-        boolean found = false;
+        int found = 0;
         int looks = RUNNER_UP_LOOKS;
         frontierSize = 0;
         if (h.size > 0)
@@ -181,11 +181,11 @@ public final class ScoreIndex
             final int at = pop(h, stamp);
             final int position = h.items[at];
             final double bound = h.key[position] + offset;
-            if (exact == null ? found && --looks < 0 : bestPosition >= 0 && !(bound > bestScore))
+            if (exact == null ? found == 2 || (found == 1 && --looks < 0) : bestPosition >= 0 && !(bound > bestScore))
             {
-                // ranked by the index: this heap's first eligible is its best, and a few more steps look for a
-                // runner-up for the audit trail; ranked exactly: nobody left here can beat the best, as the rest of
-                // the heap is bounded by this
+                // ranked by the index: this heap's first eligible is its best, and the next eligible (most often a
+                // child of it, a few steps at most) its runner-up for the audit trail; ranked exactly: nobody left
+                // here can beat the best, as the rest of the heap is bounded by this
                 break;
             }
             final int left = 2 * at + 1;
@@ -201,7 +201,7 @@ public final class ScoreIndex
             {
                 continue;
             }
-            found = true;
+            found++;
             final double score = exact == null ? bound : exact.score(pool.agent(position), task);
             if (bestPosition < 0 || score > bestScore)
             {
