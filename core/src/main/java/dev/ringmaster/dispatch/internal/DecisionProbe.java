@@ -17,10 +17,23 @@ public final class DecisionProbe
     private long sequence;
     private long now;
 
-    DecisionProbe(final Engine engine, final Router router)
+    private DecisionProbe(final Engine engine)
     {
         this.engine = engine;
-        this.router = router;
+        this.router = engine.router;
+    }
+
+    /**
+     * @return a probe that routes through the engine's selection on the calling thread.
+     * @throws IllegalStateException once the engine has started: its routing state then belongs to the routing role.
+     */
+    public static DecisionProbe of(final Engine engine)
+    {
+        if (engine.runState() != Control.NEW)
+        {
+            throw new IllegalStateException("a decision probe needs a dispatcher that was built but never started");
+        }
+        return new DecisionProbe(engine);
     }
 
     /**

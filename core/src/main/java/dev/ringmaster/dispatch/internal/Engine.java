@@ -68,7 +68,8 @@ public final class Engine
 
     /** Replaced (copy on write) by the router when a new agent type appears; read by submitters. */
     volatile Map<String, Lane> lanesByType;
-    private final Router router;
+    /** Package-private for {@link DecisionProbe#of}, which routes through it on a never-started engine. */
+    final Router router;
     /** Who may route now: a submitter, a completing worker or the router thread, one at a time. */
     final RoutingRole role;
     /** Fleet changes and task commands, queued to the routing role. */
@@ -280,19 +281,6 @@ public final class Engine
     }
 
     // ---------------------------------------------------------------- lifecycle
-
-    /**
-     * @return a probe that routes through this engine's selection on the calling thread.
-     * @throws IllegalStateException once the engine has started: its routing state then belongs to the routing role.
-     */
-    public DecisionProbe decisionProbe()
-    {
-        if (control.runState != Control.NEW)
-        {
-            throw new IllegalStateException("a decision probe needs a dispatcher that was built but never started");
-        }
-        return new DecisionProbe(this, router);
-    }
 
     public void start()
     {
