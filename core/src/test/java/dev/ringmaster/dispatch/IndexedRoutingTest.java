@@ -84,6 +84,10 @@ class IndexedRoutingTest
         public void onAssigned(final AgentPool pool, final int position, final TaskView task)
         {
             assigned++;
+            if (pool.agent(position).inFlight() < 1)
+            {
+                problem = "told of an assignment to " + pool.agent(position).id() + " before its load counted it";
+            }
         }
 
         @Override

@@ -314,7 +314,7 @@ public final class AgentState implements AgentView, AgentTelemetry
     @Override
     public double expectedFreeNanos()
     {
-        return AgentView.expectedFreeNanos(assigned, slots.length, expectedLatencyNanos());
+        return AgentView.expectedFreeNanos(assigned + boundCount, slots.length, expectedLatencyNanos());
     }
 
     @Override

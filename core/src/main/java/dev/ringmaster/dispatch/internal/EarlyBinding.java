@@ -73,7 +73,8 @@ final class EarlyBinding extends RouterPart
             moved++;
         }
         final Lane lane = agent.lane;
-        if (lane.stealsBound && agent.hasRoom() && agent.boundCount == 0 && !agent.removed)
+        // an ejected agent steals nothing: ejection keeps work away from it, stealing would bring work back
+        if (lane.stealsBound && agent.hasRoom() && agent.boundCount == 0 && !agent.removed && !agent.ejected)
         {
             while (lane.boundTotal > 0 && agent.hasRoom() && steal(agent, now))
             {
@@ -95,7 +96,7 @@ final class EarlyBinding extends RouterPart
         while ((h = lane.hungry.pollFirst()) != null)
         {
             h.hungryListed = false;
-            if (!h.removed && !h.retiring && h.hasRoom() && h.boundCount == 0 && h.lane == lane)
+            if (!h.removed && !h.retiring && !h.ejected && h.hasRoom() && h.boundCount == 0 && h.lane == lane)
             {
                 feed(h, now);
                 return;
@@ -129,8 +130,8 @@ final class EarlyBinding extends RouterPart
         thief.tokensInFlight += task.costTokens();
         r.assignedTo = thief;
         r.stolenFrom = victim; // counted, and heard by listeners, when the thief starts it
-        router.selection.assigned(thief, r, now);
         router.placement.toInbox(r, thief);
+        router.selection.assigned(thief, r, now); // after the load changed, as for any assignment
         return true;
     }
 

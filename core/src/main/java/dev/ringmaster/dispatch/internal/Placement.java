@@ -278,8 +278,8 @@ final class Placement extends RouterPart
             router.binding.bind(r, agent, now); // into the agent's own queue; into its inbox when it has room
             return;
         }
-        selection.assigned(agent, r, now);
         toInbox(r, agent);
+        selection.assigned(agent, r, now); // after the load changed: the strategy re-keys the agent by what it sees
     }
 
     /** Puts an assigned task into its agent's inbox, taking one of the agent's slots of room. */

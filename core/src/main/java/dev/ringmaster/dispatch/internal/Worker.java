@@ -169,7 +169,10 @@ final class Worker
         }
         final Slot slot = agent.acquireSlot();
         r.executedBy = agent;
-        r.stolenFrom = stolenFrom;
+        if (stolenFrom != null)
+        {
+            r.stolenFrom = stolenFrom; // else keep what early binding's steal set (the attempt's fields start cleared)
+        }
         // the clock again, not the cycle's: the completions before this start may have routed for a while
         r.startNanos = System.nanoTime();
         slot.start(r, r.startNanos);
