@@ -1,6 +1,7 @@
 package dev.ringmaster.tools;
 
 import dev.ringmaster.admin.AdminServer;
+import dev.ringmaster.admin.DispatcherJmx;
 import dev.ringmaster.dispatch.Dispatcher;
 import dev.ringmaster.dispatch.SubmitStatus;
 import dev.ringmaster.journal.Durability;
@@ -248,11 +249,13 @@ public final class ServeCommand implements Callable<Integer>
                       final String adminToken, final CountDownLatch stop, final Thread producer,
                       final AtomicLongArray statuses, final Fleet fleet) throws InterruptedException
     {
+        // the port makes the name unique when several serve processes, or tests, share a JVM
+        final DispatcherJmx jmx = DispatcherJmx.register(dispatcher, "serve-" + server.port());
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
         out.printf("ringmaster serve: %d agents %s, strategy %s, %,d tasks/s, seed %d%n", fleet.profiles().size(),
             fleet.countByType(), dispatcher.strategy(), rate, seed);
-        out.println("admin endpoint: " + server.url());
+        out.println("admin endpoint: " + server.url() + " (and JMX: " + jmx.objectName() + ")");
         // the token is printed once, and only when it was generated: a given one is already known to its owner
         out.println("admin token:    " + (tokenSource.isEmpty() ? adminToken : "from " + tokenSource));
         out.println("try:            export RINGMASTER_ADMIN_URL=" + server.url() +
@@ -289,6 +292,7 @@ public final class ServeCommand implements Callable<Integer>
             dispatcher.awaitTermination(Duration.ofSeconds(10));
         }
         server.close();
+        jmx.close();
         final MetricsSnapshot m = dispatcher.metrics();
         clock.close();
         String journalError = null;
