@@ -293,35 +293,6 @@ class AdminServerTest
         assertThat(head.body()).isEmpty();
     }
 
-    @Test
-    void clientsThatNeverFinishTheirHeadersDoNotBlockOthers() throws Exception
-    {
-        final List<java.net.Socket> slow = new ArrayList<>();
-        try
-        {
-            for (int i = 0; i < 16; i++)
-            {
-                final java.net.Socket socket = new java.net.Socket(server.address().getAddress(), server.port());
-                // half a request: each holds a server thread reading headers until the read timeout closes it
-                socket.getOutputStream().write("GET /status HTTP/1.1\r\nHost: localhost\r\n".getBytes(
-                    java.nio.charset.StandardCharsets.US_ASCII));
-                socket.getOutputStream().flush();
-                slow.add(socket);
-            }
-            // well inside the 5 s read timeout: with a pool the slow clients could fill, this would wait for it
-            final HttpResponse<String> status = HTTP.send(HttpRequest.newBuilder(URI.create(server.url() + "/status"))
-                .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(status.statusCode()).isEqualTo(200);
-        }
-        finally
-        {
-            for (final java.net.Socket socket : slow)
-            {
-                socket.close();
-            }
-        }
-    }
-
     private static HttpResponse<String> raw(final AdminServer target, final String method, final String path,
                                             final String authorization) throws IOException, InterruptedException
     {

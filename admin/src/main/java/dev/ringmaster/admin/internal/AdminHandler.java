@@ -47,6 +47,8 @@ public final class AdminHandler implements HttpHandler
 {
     private static final Logger LOG = LoggerFactory.getLogger(AdminHandler.class);
     private static final int DEFAULT_DEAD_LETTERS = 50;
+    /** The live dashboard: one self-contained page, plain HTML, CSS and JavaScript, read once from the jar. */
+    private static final String DASHBOARD = readDashboard();
 
     private final Dispatcher dispatcher;
     private final byte[] token;
@@ -74,6 +76,22 @@ public final class AdminHandler implements HttpHandler
         this.executor = executor;
         this.drainWait = drainWait;
         this.commandWait = commandWait;
+    }
+
+    private static String readDashboard()
+    {
+        try (var in = AdminHandler.class.getResourceAsStream("/dev/ringmaster/admin/dashboard.html"))
+        {
+            if (in == null)
+            {
+                throw new IllegalStateException("dashboard.html is missing from the admin jar; rebuild it");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        catch (final IOException e)
+        {
+            throw new java.io.UncheckedIOException("cannot read the dashboard from the admin jar", e);
+        }
     }
 
     /** @return requests received and not yet answered; any thread. */
@@ -124,12 +142,17 @@ public final class AdminHandler implements HttpHandler
 
     private void route(final HttpExchange x)
     {
+        final String method = x.getRequestMethod();
+        final List<String> path = Requests.segments(x.getRequestURI().getRawPath());
+        if (path.isEmpty() && ("GET".equals(method) || "HEAD".equals(method)) && wantsHtml(x))
+        {
+            dashboard(x); // static: it holds no data, and asks for the token before it reads any
+            return;
+        }
         if (!publicReads)
         {
             authorize(x); // reads too: what the fleet runs and for whom is nobody else's business
         }
-        final String method = x.getRequestMethod();
-        final List<String> path = Requests.segments(x.getRequestURI().getRawPath());
         final String first = path.isEmpty() ? "" : path.get(0);
         switch (path.size() + ":" + first)
         {
@@ -404,6 +427,26 @@ public final class AdminHandler implements HttpHandler
         final ObjectNode o = Views.object();
         dispatcher.types().forEach((type, paused) -> o.putObject(type).put("paused", paused));
         return o;
+    }
+
+    /** A browser asks for HTML first; a program (the CLI sends Accept: application/json) gets the JSON index. */
+    private static boolean wantsHtml(final HttpExchange x)
+    {
+        final String accept = x.getRequestHeaders().getFirst("Accept");
+        return accept != null && accept.contains("text/html");
+    }
+
+    private void dashboard(final HttpExchange x)
+    {
+        open.decrementAndGet();
+        try (x)
+        {
+            // everything the page needs is in it; the policy keeps it from loading or sending anything elsewhere
+            x.getResponseHeaders().set("Content-Security-Policy", "default-src 'none'; script-src 'unsafe-inline'; " +
+                "style-src 'unsafe-inline'; connect-src 'self'; form-action 'none'; frame-ancestors 'none'");
+            x.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+            Probes.send(x, 200, "text/html; charset=utf-8", DASHBOARD);
+        }
     }
 
     private static ObjectNode index()

@@ -136,7 +136,7 @@ public final class Probes implements HttpHandler
     }
 
     /** HEAD gets the headers alone (a length of -1), which keeps the JDK server from warning about a body. */
-    static void send(final HttpExchange x, final int status, final String contentType, final String body)
+    public static void send(final HttpExchange x, final int status, final String contentType, final String body)
     {
         final byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         x.getResponseHeaders().set("Content-Type", contentType);

@@ -96,6 +96,8 @@ public final class Views
         }
         final ObjectNode latency = o.putObject("latency_ms");
         m.stages().forEach((stage, s) -> latency.set(stage, latency(s)));
+        final ObjectNode limits = o.putObject("rate_limited_s");
+        m.rateLimitedNanos().forEach((limit, nanos) -> limits.put(limit, ratio(nanos / 1e9)));
         return o;
     }
 
@@ -158,6 +160,7 @@ public final class Views
             n.put("load", ratio(a.load()));
             n.put("utilization", ratio(a.utilization()));
             n.put("overloaded", a.overloaded());
+            n.put("ejected", a.ejected());
             n.put("draining", draining.contains(a.id()));
             n.put("completed", a.completed());
             n.put("failed", a.failed());
