@@ -66,7 +66,8 @@ class AdminEndpointTest
             // nothing from another host: no absolute URL in a src, href or fetch
             assertThat(page.body()).doesNotContainPattern("(src|href)=\"(https?:)?//").doesNotContain("fetch(\"http");
             assertThat(json(closed, "/", "Bearer " + TOKEN).path("routes").isArray()).isTrue();
-            assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(closed.url() + "/")).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+            assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(closed.url() + "/")).header("Accept", "application/json").build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
         }
     }
 

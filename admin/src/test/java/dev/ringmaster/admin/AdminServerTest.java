@@ -544,7 +544,7 @@ class AdminServerTest
                                final String authorization) throws IOException, InterruptedException
     {
         final HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(target.url() + path))
-            .timeout(Duration.ofSeconds(10))
+            .timeout(Duration.ofSeconds(10)).header("Accept", "application/json") // as the CLI: JSON, not the page
             .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (authorization != null)
         {

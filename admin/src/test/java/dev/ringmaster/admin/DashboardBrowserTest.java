@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -74,7 +75,9 @@ class DashboardBrowserTest
                 .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000");
             browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
                 .build(), options);
+            // the page redraws its tables every 2 s: an element found just before a redraw is gone after it
             final WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+            wait.ignoring(StaleElementReferenceException.class);
             browser.get(server.url() + "/");
 
             // the page asks for the token once, and keeps it for the tab
@@ -93,7 +96,11 @@ class DashboardBrowserTest
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 
             // pause 'reviewer' with its button, and see it paused on the page and in the dispatcher
-            browser.findElement(By.xpath("//table[@id='queues']//tr[td[1][text()='reviewer']]//button")).click();
+            wait.until(b ->
+            {
+                b.findElement(By.xpath("//table[@id='queues']//tr[td[1][text()='reviewer']]//button")).click();
+                return true; // a redraw between finding and clicking throws stale, and the wait tries again
+            });
             wait.until(b -> b.findElement(By.xpath("//table[@id='queues']//tr[td[1][text()='reviewer']]/td[2]"))
                 .getText().equals("paused"));
             assertThat(d.types()).containsEntry("reviewer", true).containsEntry("coder", false);

@@ -429,11 +429,11 @@ public final class AdminHandler implements HttpHandler
         return o;
     }
 
-    /** A browser asks for HTML first; a program (the CLI sends Accept: application/json) gets the JSON index. */
+    /** The page, unless the client asks for JSON (the CLI sends Accept: application/json): then the route index. */
     private static boolean wantsHtml(final HttpExchange x)
     {
         final String accept = x.getRequestHeaders().getFirst("Accept");
-        return accept != null && accept.contains("text/html");
+        return accept == null || !accept.contains("application/json") || accept.contains("text/html");
     }
 
     private void dashboard(final HttpExchange x)
