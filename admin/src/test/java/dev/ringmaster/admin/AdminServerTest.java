@@ -389,7 +389,11 @@ class AdminServerTest
         assertThat(dispatcher.submit(Task.builder("coder").requiredSkills("rust").build())).isEqualTo(SubmitStatus.ACCEPTED);
         await(() -> dispatcher.agents().get(3).inFlight() == 1);
 
-        final Answer newType = call("POST", "/agents", "{\"id\":\"tester-1\",\"type\":\"tester\"}", bearer());
+        final Answer typo = call("POST", "/agents", "{\"id\":\"tester-1\",\"type\":\"tester\"}", bearer());
+        assertThat(typo.status()).as("an unknown type is refused unless asked for").isEqualTo(404);
+        assertThat(typo.error()).contains("unknown agent type 'tester'");
+        final Answer newType = call("POST", "/agents", "{\"id\":\"tester-1\",\"type\":\"tester\",\"new_type\":true}",
+            bearer());
         assertThat(newType.status()).isEqualTo(201);
         assertThat(dispatcher.types()).containsKey("tester");
 
@@ -401,7 +405,7 @@ class AdminServerTest
     @Test
     void aBadAgentSpecIs400AndAddsNothing() throws Exception
     {
-        final Map<String, String> bodies = Map.of(
+        final String[] pairs = {
             "{\"id\":\"x\",", "not valid JSON",
             "[1,2]", "one JSON object",
             "{\"id\":\"x\"}", "\"type\"",
@@ -410,7 +414,14 @@ class AdminServerTest
             "{\"id\":\"x\",\"type\":\"coder\",\"skills\":{\"java\":1.5}}", "[0, 1]",
             "{\"id\":\"x\",\"type\":\"coder\",\"speed\":0}", "speed of agent 'x' must be a finite number > 0",
             "{\"id\":\"x\",\"type\":\"coder\",\"speed\":\"fast\"}", "\"speed\" must be a number",
-            "{\"id\":\"x\",\"type\":\"coder\",\"colour\":\"red\"}", "unknown field 'colour'");
+            "{\"id\":\"x\",\"type\":\"coder\",\"colour\":\"red\"}", "unknown field 'colour'",
+            "{\"id\":\"bad\\nid\",\"type\":\"coder\"}", "agent id 'bad\\nid' is not a valid name",
+            "{\"id\":\"x\",\"type\":\"co der\"}", "agent type 'co der' is not a valid name"};
+        final Map<String, String> bodies = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2)
+        {
+            bodies.put(pairs[i], pairs[i + 1]);
+        }
         for (final Map.Entry<String, String> e : bodies.entrySet())
         {
             final Answer a = call("POST", "/agents", e.getKey(), bearer());

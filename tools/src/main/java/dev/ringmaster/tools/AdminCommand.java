@@ -335,8 +335,11 @@ public final class AdminCommand implements Runnable
         String id;
 
         @Option(names = "--type", paramLabel = "TYPE", required = true,
-            description = "Agent type; a new type gets its own queues.")
+            description = "Agent type; it must exist unless --new-type is given.")
         String type;
+
+        @Option(names = "--new-type", description = "Start a new agent type with this agent (it gets its own queues).")
+        boolean newType;
 
         @Option(names = "--capacity", paramLabel = "N", defaultValue = "1", converter = DemoCommand.PositiveCount.class,
             description = "Tasks it runs at once (default: ${DEFAULT-VALUE}).")
@@ -362,6 +365,10 @@ public final class AdminCommand implements Runnable
             body.put("id", id);
             body.put("type", type);
             body.put("capacity", capacity);
+            if (newType)
+            {
+                body.put("new_type", true);
+            }
             if (weight != null)
             {
                 body.put("weight", weight);

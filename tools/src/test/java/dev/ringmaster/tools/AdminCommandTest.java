@@ -210,6 +210,14 @@ class AdminCommandTest
         final DemoCommandTest.Run duplicate = admin("--token", TOKEN, "add-agent", "--id", "coder-9", "--type", "coder");
         assertThat(duplicate.exitCode()).isEqualTo(1);
         assertThat(duplicate.err()).contains("duplicate agent id 'coder-9'", "fix:");
+
+        final DemoCommandTest.Run typo = admin("--token", TOKEN, "add-agent", "--id", "tester-1", "--type", "tseter");
+        assertThat(typo.exitCode()).isEqualTo(1);
+        assertThat(typo.err()).contains("unknown agent type 'tseter'", "new_type");
+        final DemoCommandTest.Run created = admin("--token", TOKEN, "add-agent", "--id", "tester-1", "--type", "tester",
+            "--new-type");
+        assertThat(created.exitCode()).as(created.err()).isZero();
+        assertThat(dispatcher.types()).containsKey("tester");
     }
 
     @Test

@@ -262,7 +262,14 @@ public final class AdminHandler implements HttpHandler
             throw new ApiException(501, "this server cannot create agents: its embedder gave it no AdapterSupplier",
                 "start the admin server with AdminServer.builder(d).adapters(spec -> adapter)");
         }
-        final AgentSpec spec = Requests.spec(Requests.body(x));
+        final com.fasterxml.jackson.databind.JsonNode body = Requests.body(x);
+        final AgentSpec spec = Requests.spec(body);
+        if (!dispatcher.types().containsKey(spec.type()) && !body.path("new_type").asBoolean(false))
+        {
+            // a typo in the type would silently start a new, empty pool that no task ever reaches
+            throw new ApiException(404, "unknown agent type '" + spec.type() + "'; known types: " +
+                dispatcher.types().keySet(), "use a known type, or send \"new_type\": true to start a new one on purpose");
+        }
         final AgentAdapter adapter;
         try
         {
