@@ -23,7 +23,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 
 /**
@@ -90,29 +89,7 @@ public final class Dispatcher implements AutoCloseable
      */
     public SubmitStatus submit(final Task task, final Duration maxWait)
     {
-        final long deadline = System.nanoTime() + maxWait.toNanos();
-        int round = 0;
-        while (true)
-        {
-            final SubmitStatus status = engine.submit(task, null);
-            if ((status != SubmitStatus.RING_FULL && status != SubmitStatus.QUEUE_FULL) ||
-                System.nanoTime() - deadline >= 0)
-            {
-                return status;
-            }
-            if (++round < 10)
-            {
-                Thread.onSpinWait();
-            }
-            else if (round < 20)
-            {
-                Thread.yield();
-            }
-            else
-            {
-                LockSupport.parkNanos(Math.min(1_000_000L, 10_000L << Math.min(6, round - 20)));
-            }
-        }
+        return BlockingSubmit.submit(engine, task, maxWait);
     }
 
     /**

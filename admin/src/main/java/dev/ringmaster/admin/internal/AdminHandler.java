@@ -15,7 +15,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -452,7 +451,7 @@ public final class AdminHandler implements HttpHandler
             x.getResponseHeaders().set("Content-Security-Policy", "default-src 'none'; script-src 'unsafe-inline'; " +
                 "style-src 'unsafe-inline'; connect-src 'self'; form-action 'none'; frame-ancestors 'none'");
             x.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-            Probes.send(x, 200, "text/html; charset=utf-8", DASHBOARD);
+            Responses.send(x, 200, "text/html; charset=utf-8", DASHBOARD);
         }
     }
 
@@ -480,24 +479,7 @@ public final class AdminHandler implements HttpHandler
         open.decrementAndGet();
         try (x)
         {
-            final byte[] bytes = Views.JSON.writeValueAsBytes(body);
-            x.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
-            x.getResponseHeaders().set("Cache-Control", "no-store");
-            if ("HEAD".equals(x.getRequestMethod()))
-            {
-                x.sendResponseHeaders(status, -1); // headers alone: a length would make the JDK server warn
-                return;
-            }
-            x.sendResponseHeaders(status, bytes.length);
-            try (OutputStream out = x.getResponseBody())
-            {
-                out.write(bytes);
-            }
-        }
-        catch (final IOException e)
-        {
-            // the client went away; nothing to tell it
-            LOG.debug("admin response not delivered", e);
+            Responses.json(x, status, body);
         }
     }
 }

@@ -21,8 +21,8 @@ public final class HostCheck extends Filter
         {
             try (x)
             {
-                Probes.send(x, 421, "application/json; charset=utf-8", "{\"error\":\"Host '" + host.replace("\"", "") +
-                    "' is not this endpoint's\",\"fix\":\"address the endpoint as localhost, 127.0.0.1 or [::1]\"}");
+                Responses.json(x, 421, Views.error("Host '" + host + "' is not this endpoint's",
+                    "address the endpoint as localhost, 127.0.0.1 or [::1]"));
             }
             return;
         }

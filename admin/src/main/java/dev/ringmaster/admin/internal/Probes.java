@@ -12,9 +12,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -57,20 +54,20 @@ public final class Probes implements HttpHandler
             if (!"GET".equals(method) && !"HEAD".equals(method))
             {
                 x.getResponseHeaders().set("Allow", "GET, HEAD");
-                send(x, 405, json(Views.error(method + " is not allowed on " + x.getRequestURI().getPath(), "use GET")));
+                Responses.json(x, 405, Views.error(method + " is not allowed on " + x.getRequestURI().getPath(), "use GET"));
                 return;
             }
             switch (x.getRequestURI().getPath())
             {
-                case "/health" -> send(x, 200, json(Views.object().put("status", "live")));
+                case "/health" -> Responses.json(x, 200, Views.object().put("status", "live"));
                 case "/ready" -> ready(x);
                 case "/metrics" ->
                 {
                     metrics.refresh();
-                    send(x, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
+                    Responses.send(x, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
                 }
-                default -> send(x, 404, json(Views.error("no such route: " + x.getRequestURI().getPath(),
-                    "GET / lists the routes")));
+                default -> Responses.json(x, 404, Views.error("no such route: " + x.getRequestURI().getPath(),
+                    "GET / lists the routes"));
             }
         }
         catch (final RuntimeException | LinkageError e)
@@ -115,48 +112,6 @@ public final class Probes implements HttpHandler
         o.put("ready", problems.isEmpty());
         final var reasons = o.putArray("problems");
         problems.forEach(reasons::add);
-        send(x, problems.isEmpty() ? 200 : 503, json(o));
-    }
-
-    private static String json(final ObjectNode o)
-    {
-        try
-        {
-            return Views.JSON.writeValueAsString(o);
-        }
-        catch (final IOException e)
-        {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static void send(final HttpExchange x, final int status, final String json)
-    {
-        send(x, status, "application/json; charset=utf-8", json);
-    }
-
-    /** HEAD gets the headers alone (a length of -1), which keeps the JDK server from warning about a body. */
-    public static void send(final HttpExchange x, final int status, final String contentType, final String body)
-    {
-        final byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        x.getResponseHeaders().set("Content-Type", contentType);
-        x.getResponseHeaders().set("Cache-Control", "no-store");
-        try
-        {
-            if ("HEAD".equals(x.getRequestMethod()))
-            {
-                x.sendResponseHeaders(status, -1);
-                return;
-            }
-            x.sendResponseHeaders(status, bytes.length);
-            try (OutputStream out = x.getResponseBody())
-            {
-                out.write(bytes);
-            }
-        }
-        catch (final IOException e)
-        {
-            LOG.debug("probe response not delivered", e);
-        }
+        Responses.json(x, problems.isEmpty() ? 200 : 503, o);
     }
 }

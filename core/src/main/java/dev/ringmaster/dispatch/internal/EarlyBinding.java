@@ -183,6 +183,10 @@ final class EarlyBinding extends RouterPart
     {
         for (final AgentState agent : router.agents)
         {
+            if (agent.boundCount == 0)
+            {
+                continue; // as in take: late-bound agents hold nothing here, and an iterator would be made for nothing
+            }
             for (final TaskRecord r : agent.bound)
             {
                 if (r.task.id() == taskId)

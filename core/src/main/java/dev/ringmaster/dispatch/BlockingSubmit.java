@@ -1,0 +1,45 @@
+package dev.ringmaster.dispatch;
+
+import dev.ringmaster.dispatch.internal.Engine;
+import dev.ringmaster.model.Task;
+
+import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A submit that waits out a full ring or queue for a while, backing off from spinning to yielding to parking so that
+ * a waiting producer never takes a core from the dispatcher's own threads; stateless, called on the producer's thread.
+ */
+final class BlockingSubmit
+{
+    private BlockingSubmit()
+    {
+    }
+
+    static SubmitStatus submit(final Engine engine, final Task task, final Duration maxWait)
+    {
+        final long deadline = System.nanoTime() + maxWait.toNanos();
+        int round = 0;
+        while (true)
+        {
+            final SubmitStatus status = engine.submit(task, null);
+            if ((status != SubmitStatus.RING_FULL && status != SubmitStatus.QUEUE_FULL) ||
+                System.nanoTime() - deadline >= 0)
+            {
+                return status;
+            }
+            if (++round < 10)
+            {
+                Thread.onSpinWait();
+            }
+            else if (round < 20)
+            {
+                Thread.yield();
+            }
+            else
+            {
+                LockSupport.parkNanos(Math.min(1_000_000L, 10_000L << Math.min(6, round - 20)));
+            }
+        }
+    }
+}
