@@ -115,11 +115,12 @@ class ChatCompletionsDispatchTest
                 case 2 -> call == 0 ? Answer.status(500, "oops") : Answer.ok("ok", 10);
                 case 3 -> Answer.status(500, "down " + r.authorization());
                 case 4 -> new Answer(200, Map.of(), "{not json", 0);
-                default -> Answer.ok("late", 10).delayed(1_000);
+                // far past the timeout, which is generous so that a loaded machine never times out the fine calls
+                default -> Answer.ok("late", 10).delayed(5_000);
             };
         });
         final AgentFactory factory = AgentFactories.create(ChatCompletionsAgentFactory.NAME, "llm",
-            Map.of("baseUrl", server.baseUrl(), "model", "m", "timeout", "300ms", "maxRetries", "1", "capacity", "8"),
+            Map.of("baseUrl", server.baseUrl(), "model", "m", "timeout", "2s", "maxRetries", "1", "capacity", "8"),
             LOADER);
         final Events events = new Events();
         final Dispatcher.Builder builder = Dispatcher.builder().strategy(new dev.ringmaster.plugins.routing.LeastConnectionsStrategy())
@@ -154,7 +155,7 @@ class ChatCompletionsDispatchTest
         assertThat(dead).hasSize(TASKS - good);
         assertThat(dead).extracting(DeadLetter::reason).anyMatch(r -> r.contains("HTTP 500 from " + server.url()))
             .anyMatch(r -> r.contains("malformed JSON from " + server.url()))
-            .anyMatch(r -> r.contains("timed out after 300 ms calling " + server.url()));
+            .anyMatch(r -> r.contains("timed out after 2000 ms calling " + server.url()));
         assertThat(events.reasons).isNotEmpty().noneMatch(r -> r.contains(ChatCompletionsAdapterTest.KEY));
     }
 

@@ -2,6 +2,7 @@ package dev.ringmaster.plugins.routing;
 
 import dev.ringmaster.model.AgentSpec;
 import dev.ringmaster.model.Task;
+import dev.ringmaster.plugins.routing.index.ScoreIndex;
 import dev.ringmaster.routing.RoutingStrategies;
 import dev.ringmaster.spi.IndexedRoutingStrategy;
 import dev.ringmaster.spi.RoutingDecision;
@@ -31,7 +32,7 @@ class IndexedStrategyContractTest
     @ValueSource(strings = {"least-connections", "least-tokens", "skill-based", "resource-adaptive", "shortest-expected-delay"})
     void indexedPickScoresLikeTheScan(final String name)
     {
-        for (long seed = 1; seed <= 5; seed++)
+        for (long seed = 1; seed <= 8; seed++)
         {
             run(name, seed);
         }
@@ -40,7 +41,8 @@ class IndexedStrategyContractTest
     private static void run(final String name, final long seed)
     {
         final SplittableRandom random = new SplittableRandom(seed);
-        final int n = 8 + random.nextInt(120);
+        // even seeds: pools small enough to be scanned per decision; odd seeds: pools indexed by heaps
+        final int n = seed % 2 == 0 ? 4 + random.nextInt(ScoreIndex.SCAN_LIMIT - 3) : ScoreIndex.SCAN_LIMIT + 1 + random.nextInt(100);
         final FakeAgentPool pool = new FakeAgentPool(randomPool(random, n), 0);
         final FakePool fake = pool.fake;
         final IndexedRoutingStrategy indexed = (IndexedRoutingStrategy)RoutingStrategies.create(name, loader());
@@ -146,6 +148,35 @@ class IndexedStrategyContractTest
             assertThat(java.util.Arrays.stream(picks).filter(c -> c == 0).count()).as("agents never picked by " + name)
                 .isLessThan(n / 4);
         }
+    }
+
+    /** Equal agents take turns, in a pool small enough to be scanned and in one indexed by heaps alike. */
+    @ParameterizedTest(name = "{0} agents")
+    @ValueSource(ints = {5, ScoreIndex.SCAN_LIMIT, ScoreIndex.SCAN_LIMIT + 7})
+    void equalAgentsTakeTurnsUnderLeastConnections(final int n)
+    {
+        final AgentSpec[] specs = new AgentSpec[n];
+        for (int i = 0; i < n; i++)
+        {
+            specs[i] = AgentSpec.builder("e-" + i, "worker").capacity(2).build();
+        }
+        final FakeAgentPool pool = new FakeAgentPool(new FakePool(specs), 0);
+        final FakePool fake = pool.fake;
+        final IndexedRoutingStrategy s = new LeastConnectionsStrategy();
+        s.onPoolChanged(pool);
+        final TaskView task = FakePool.view(Task.builder("worker").build());
+        final int[] picks = new int[n];
+        for (int k = 0; k < 3 * n; k++)
+        {
+            pool.syncFull();
+            final int p = s.route(task, pool.routing(task), new RoutingDecision());
+            picks[p]++;
+            fake.inFlight[p]++;
+            s.onAssigned(pool.routing(null), p, task);
+            fake.inFlight[p]--; // done at once: all agents are equal again
+            s.onReleased(pool.routing(null), p, task);
+        }
+        assertThat(picks).as("picks per agent after three rounds").containsOnly(3);
     }
 
     @org.junit.jupiter.api.Test
