@@ -95,8 +95,9 @@ public final class Dispatcher implements AutoCloseable
     /**
      * Offers a task and returns a stage that completes with its terminal result (allocates the future).
      *
-     * @return a future completed on the thread holding the routing role (often the worker that ran the task); completed exceptionally with {@link RejectedTaskException} if
-     * the task was refused. Chain heavy work with the *Async variants.
+     * @return a future completed as {@link ResultHandler} is called: on the thread that completed the task if it
+     *     completed, else on the thread holding the routing role; completed exceptionally with
+     *     {@link RejectedTaskException} if the task was refused. Chain heavy work with the *Async variants.
      */
     public CompletableFuture<TaskResult> submitAsync(final Task task)
     {
@@ -388,7 +389,7 @@ public final class Dispatcher implements AutoCloseable
             return this;
         }
 
-        /** Called with every terminal state, one call at a time, on the thread holding the routing role. */
+        /** Called with every terminal state; for a completed task on the thread that completed it (thread-safe!). */
         public Builder onResult(final ResultHandler handler)
         {
             this.resultHandler = Objects.requireNonNull(handler, "result handler must not be null");

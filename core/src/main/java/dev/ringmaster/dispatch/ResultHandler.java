@@ -3,10 +3,13 @@ package dev.ringmaster.dispatch;
 import dev.ringmaster.spi.TaskView;
 
 /**
- * Callback for the terminal state of every accepted task; called one call at a time (each ordered after the previous)
- * on the thread holding the routing role, which may be the worker that ran the task, the router thread, or a thread
- * that was submitting: it must return quickly (hand heavy work to another executor), must not block on the dispatcher
- * (no {@code drain} from here), and must not keep the {@link TaskView}.
+ * Callback for the terminal state of every accepted task. A completed task is delivered on the thread that completed
+ * it (the worker that ran a synchronous adapter, or an asynchronous adapter's own thread) as soon as its completion
+ * wins, so results of different tasks may be delivered on several threads at once: the handler must be thread-safe.
+ * Every other terminal state (dead-lettered, expired, cancelled) is delivered on the thread holding the routing role.
+ * It must return quickly (hand heavy work to another executor), must not block on the dispatcher (no {@code drain}
+ * from here), and must not keep the {@link TaskView}. Listeners hear of a completion after the handler; a
+ * {@code drain} returns only after both.
  */
 @FunctionalInterface
 public interface ResultHandler

@@ -50,6 +50,7 @@ public final class Recovery
         JournalReader.checkDirectory(directory);
         JournalInfo.requireCodec(directory, JournalInfo.payloadCodec(directory), codec);
         final Map<Long, Object> open = new LinkedHashMap<>();
+        final Map<Long, Long> openSequence = new java.util.HashMap<>(); // the acceptance sequence of each open task
         final long[] counts = new long[4]; // records, max id, accepted, finished
         counts[1] = Long.MIN_VALUE;
         final List<JournalCorruptException> damage = new ArrayList<>();
@@ -73,11 +74,20 @@ public final class Recovery
                 {
                     open.remove(id); // re-inserted at the end: acceptance order
                     open.put(id, rebuild(r, codec));
+                    openSequence.put(id, r.sequence());
                 }
                 else if (r.type().terminal())
                 {
                     counts[3]++;
-                    open.remove(id);
+                    // only the acceptance it belongs to: a task resubmitted with its id from its own result handler
+                    // is accepted again before the old attempt's completion is journaled (results are delivered
+                    // where the task completed, listeners hear of it later on the routing role)
+                    final Long accepted = openSequence.get(id);
+                    if (accepted == null || accepted < 0 || r.sequence() < 0 || accepted == r.sequence())
+                    {
+                        open.remove(id);
+                        openSequence.remove(id);
+                    }
                 }
             }, damage::add);
         }

@@ -43,6 +43,28 @@ class RecoveryTest
     }
 
     @Test
+    void aTerminalRecordClosesOnlyTheAcceptanceItBelongsTo()
+    {
+        // a task resubmitted with its id from its own result handler: the new acceptance is journaled before the
+        // old attempt's end, which the listeners hear of later
+        final Task task = Task.builder("coder").id(30).payload("again").build();
+        try (Journal journal = Journal.open(JournalConfig.at(dir)))
+        {
+            final dev.ringmaster.spi.DispatchListener listener = journal.listener();
+            listener.onAccepted(view(task, 1), 1_000);
+            listener.onAccepted(view(task, 2), 2_000);
+            listener.onCancelled(view(task, 1), "the first acceptance ended", 3_000);
+        }
+        final RecoveryPlan plan = Recovery.scan(dir, PayloadCodec.standard());
+        assertThat(plan.pending()).as("the second acceptance is still open").extracting(Task::id).containsExactly(30L);
+    }
+
+    private static dev.ringmaster.spi.TaskView view(final Task task, final long sequence)
+    {
+        return dev.ringmaster.testing.FakePool.view(task, 0, sequence);
+    }
+
+    @Test
     void retentionDeletesCycleFilesOlderThanTheRetentionButNeverTheNewest() throws IOException
     {
         final long now = 1_800_000_000_000L;

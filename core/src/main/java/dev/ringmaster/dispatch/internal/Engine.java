@@ -174,10 +174,11 @@ public final class Engine
         ring.addGatingSequences(consumed);
         this.restarter = config.supervision == null ? null :
             new Restarter(this, config.supervision, new HashMap<>(config.factories));
+        final Delivery delivery = new Delivery(liveIds, resultHandler);
         this.router = new Router(this, consumed, strategy, new Listeners(listeners.toArray(new DispatchListener[0])),
-            resultHandler, workerIdles, config);
+            delivery, workerIdles, config);
         this.role = new RoutingRole(router, routerIdle);
-        signals.attach(role);
+        signals.attach(role, delivery);
     }
 
     private RoutingRole role()

@@ -1,8 +1,6 @@
 package dev.ringmaster.dispatch.internal;
 
 import dev.ringmaster.dispatch.DeadLetter;
-import dev.ringmaster.dispatch.ResultHandler;
-import dev.ringmaster.dispatch.TaskResult;
 import dev.ringmaster.dispatch.TerminalState;
 import dev.ringmaster.model.Priority;
 import dev.ringmaster.model.Task;
@@ -21,8 +19,7 @@ final class Outcomes extends RouterPart
 
     final RetryHeap retries = new RetryHeap();
     private final Signals signals;
-    private final ResultHandler resultHandler;
-    final FaultLog resultHandlerFaults = new FaultLog(Router.LOG, "result handler");
+    private final Delivery delivery;
     private final SplittableRandom random;
     private final long retryBaseNanos;
     private final long retryMaxNanos;
@@ -31,14 +28,20 @@ final class Outcomes extends RouterPart
     /** Set when the last drain of completions stopped at its batch cap. */
     boolean signalCapHit;
 
-    Outcomes(final Router router, final ResultHandler resultHandler, final EngineConfig config)
+    Outcomes(final Router router, final Delivery delivery, final EngineConfig config)
     {
         super(router);
         this.signals = router.engine.signals;
-        this.resultHandler = resultHandler;
+        this.delivery = delivery;
         this.random = new SplittableRandom(config.seed);
         this.retryBaseNanos = config.retryBaseNanos;
         this.retryMaxNanos = config.retryMaxNanos;
+    }
+
+    /** @return faults of the result handler and future stages so far (any thread). */
+    long deliveryFaults()
+    {
+        return delivery.faults.total();
     }
 
     int drainSignals(final long now)
@@ -275,8 +278,7 @@ final class Outcomes extends RouterPart
 
     void terminal(final TaskRecord r, final TerminalState state, final String reason, final long now)
     {
-        // first: a callback below may submit the same Task again (a retry by resubmission), which must be accepted
-        engine.liveIds.remove(r.task.id(), r.liveIdCell);
+        delivery.forgetId(r);
         try
         {
             announceTerminal(r, state, reason, now);
@@ -320,29 +322,6 @@ final class Outcomes extends RouterPart
                 listener.onCancelled(r, reason, now);
                 break;
         }
-        if (resultHandler != null)
-        {
-            try
-            {
-                resultHandler.onResult(r, state, r.result, reason);
-            }
-            catch (final Throwable e)
-            {
-                resultHandlerFaults.report("threw for a task; its terminal state stands, dispatch goes on", e);
-            }
-        }
-        if (r.future != null)
-        {
-            try
-            {
-                r.future.complete(new TaskResult(r.task, state, last != null ? last.id() : null, r.result, reason,
-                    r.startedAttempts, r.tokensUsed, now - r.acceptedNanos));
-            }
-            catch (final Throwable e)
-            {
-                // dependent stages run inside complete(); the future itself is completed by now
-                resultHandlerFaults.report("a stage depending on a task's future threw; dispatch goes on", e);
-            }
-        }
+        delivery.terminal(r, state, reason, now); // after the listeners: a completed task was delivered already
     }
 }

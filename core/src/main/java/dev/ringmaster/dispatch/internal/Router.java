@@ -2,7 +2,6 @@ package dev.ringmaster.dispatch.internal;
 
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
-import dev.ringmaster.dispatch.ResultHandler;
 import dev.ringmaster.spi.RoutingStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,7 +56,7 @@ final class Router
     private final FaultLog ingressFaults = new FaultLog(LOG, "router");
 
     Router(final Engine engine, final Sequence consumed, final RoutingStrategy strategy,
-           final Listeners listener, final ResultHandler resultHandler, final ParkingIdleStrategy[] workerIdles,
+           final Listeners listener, final Delivery delivery, final ParkingIdleStrategy[] workerIdles,
            final EngineConfig config)
     {
         this.engine = engine;
@@ -73,7 +72,7 @@ final class Router
         this.binding = new EarlyBinding(this);
         this.health = new Health(this, config);
         this.placement = new Placement(this, workerIdles);
-        this.outcomes = new Outcomes(this, resultHandler, config);
+        this.outcomes = new Outcomes(this, delivery, config);
         this.fleet = new Fleet(this);
         this.lookups = new Lookups(this);
         for (final Lane lane : lanes)
@@ -185,7 +184,7 @@ final class Router
     dev.ringmaster.metrics.FaultCounts faults()
     {
         return new dev.ringmaster.metrics.FaultCounts(engine.counters.strategyFaults.get(), engine.counters.strategyQuarantines.get(),
-            listener.errors(), outcomes.resultHandlerFaults.total(), ignoredCompletions());
+            listener.errors(), outcomes.deliveryFaults(), ignoredCompletions());
     }
 
     /** @return completions ignored by every agent's slots (any thread; a sum of atomics). */

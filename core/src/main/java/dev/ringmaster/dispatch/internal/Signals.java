@@ -11,16 +11,31 @@ final class Signals
 {
     private final MpscArrayQueue<TaskRecord> queue;
     private RoutingRole role;
+    private Delivery delivery;
 
     Signals(final int capacity)
     {
         this.queue = new MpscArrayQueue<>(capacity);
     }
 
-    /** Called once while the engine is built, before any thread starts (Thread.start publishes it). */
-    void attach(final RoutingRole role)
+    /** Called once while the engine is built, before any thread starts (Thread.start publishes them). */
+    void attach(final RoutingRole role, final Delivery delivery)
     {
         this.role = role;
+        this.delivery = delivery;
+    }
+
+    /**
+     * The thread whose completion won an attempt's claim, before offering it: hands a success to the embedder at
+     * once ({@link Delivery}); without a dispatcher (tests driving a slot alone) the role would deliver it.
+     */
+    void delivered(final TaskRecord record, final long nowNanos)
+    {
+        final Delivery attached = delivery;
+        if (attached != null)
+        {
+            attached.completed(record, nowNanos);
+        }
     }
 
     void offer(final TaskRecord record)

@@ -104,7 +104,10 @@ final class Slot implements Completion
             r.result = result;
             r.tokensUsed = tokensUsed;
             r.quality = quality;
-            finish(r);
+            final long now = System.nanoTime();
+            // before the slot is freed and the record offered: until then nobody else touches the record
+            signals.delivered(r, now);
+            finish(r, now);
         }
     }
 
@@ -124,7 +127,7 @@ final class Slot implements Completion
         }
         r.outcome = TaskRecord.OUTCOME_FAILED;
         r.error = cause != null ? cause : new IllegalStateException("adapter failed the task without a cause");
-        finish(r);
+        finish(r, System.nanoTime());
         return true;
     }
 
@@ -168,9 +171,9 @@ final class Slot implements Completion
         }
     }
 
-    private void finish(final TaskRecord r)
+    private void finish(final TaskRecord r, final long nowNanos)
     {
-        r.finishNanos = System.nanoTime();
+        r.finishNanos = nowNanos;
         record = null;
         STATE.setRelease(this, stateVolatile() & ~PHASE_MASK); // slot reusable before the router hears of it
         agent.releaseSlot();

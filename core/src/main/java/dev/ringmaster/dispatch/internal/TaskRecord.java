@@ -63,6 +63,11 @@ public final class TaskRecord implements TaskView
     double quality;
 
     CompletableFuture<TaskResult> future;
+    /**
+     * Set by the thread whose completion won the claim, once it gave the result to the embedder ({@link Delivery}):
+     * the role then neither delivers it again nor removes its live id (which another task may hold by then).
+     */
+    boolean delivered;
     /** Where {@link LiveIds} holds the task's id, for its removal at the terminal state. */
     int liveIdCell = LiveIds.UNTRACKED;
     /** Next free record in the router's pool. */
@@ -141,6 +146,7 @@ public final class TaskRecord implements TaskView
         retryAtNanos = 0;
         startedAttempts = 0;
         future = null;
+        delivered = false;
         liveIdCell = LiveIds.UNTRACKED;
         heapIndex = -1;
     }
