@@ -285,7 +285,10 @@ final class Placement extends RouterPart
     /** Puts an assigned task into its agent's inbox, taking one of the agent's slots of room. */
     void toInbox(final TaskRecord r, final AgentState agent)
     {
-        agent.assigned++;
+        if (++agent.assigned == agent.slots.length + 1)
+        {
+            agent.lane.agentsOverSlots++; // one writer at a time (the role), so a plain increment of the volatile
+        }
         agent.lane.index.roomChanged(agent);
         r.lane.room--;
         agent.inbox.put(r);
@@ -295,7 +298,10 @@ final class Placement extends RouterPart
     void unassign(final TaskRecord r)
     {
         final AgentState agent = r.assignedTo;
-        agent.assigned--;
+        if (agent.assigned-- == agent.slots.length + 1)
+        {
+            agent.lane.agentsOverSlots--;
+        }
         agent.lane.index.roomChanged(agent);
         agent.tokensInFlight -= r.task.costTokens();
         if (!agent.retiring)

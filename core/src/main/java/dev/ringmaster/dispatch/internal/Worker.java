@@ -112,7 +112,8 @@ final class Worker
         {
             for (final AgentState agent : mine)
             {
-                if (agent.running() < agent.slots.length && agent.inbox.size() == 0 && !agent.retiring)
+                if (agent.lane.agentsOverSlots > 0 && agent.running() < agent.slots.length && agent.inbox.size() == 0 &&
+                    !agent.retiring)
                 {
                     work += steal(agent, now);
                 }
