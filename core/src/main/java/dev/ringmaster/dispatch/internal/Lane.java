@@ -39,6 +39,9 @@ final class Lane
     final java.util.ArrayDeque<AgentState> hungry = new java.util.ArrayDeque<>();
     final SpscArrayQueue<TaskRecord>[] queues;
     private final AtomicInteger[] outstanding = new AtomicInteger[Priority.COUNT];
+    /** Admissions of terminal tasks not yet given back ({@link #releaseLater}); role-owned. */
+    private final int[] releasesDue = new int[Priority.COUNT];
+    private boolean releaseDue;
     volatile AgentState[] agents;
     /** Router writes (pause/resume), anyone reads: a paused lane keeps its queue but places nothing. */
     volatile boolean paused;
@@ -168,6 +171,35 @@ final class Lane
     void release(final int level)
     {
         outstanding[level].decrementAndGet();
+    }
+
+    /**
+     * Role holder: gives back a terminal task's admission at the end of the duty cycle ({@link #flushReleases}).
+     * Why: the producers' compare-and-set on the same counter made it a line moving between cores twice per task;
+     * one subtraction per cycle moves it once per batch. Released after the cycle's callbacks, as drain requires.
+     */
+    void releaseLater(final int level)
+    {
+        releasesDue[level]++;
+        releaseDue = true;
+    }
+
+    /** Role holder, at the end of each duty cycle. */
+    void flushReleases()
+    {
+        if (releaseDue)
+        {
+            releaseDue = false;
+            for (int level = 0; level < Priority.COUNT; level++)
+            {
+                final int n = releasesDue[level];
+                if (n != 0)
+                {
+                    releasesDue[level] = 0;
+                    outstanding[level].addAndGet(-n);
+                }
+            }
+        }
     }
 
     int outstanding()

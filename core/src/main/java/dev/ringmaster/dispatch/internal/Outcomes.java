@@ -287,7 +287,7 @@ final class Outcomes extends RouterPart
         {
             // last, and whatever a callback threw: once every admission is released a drain may return, and all
             // callbacks must have run by then
-            r.lane.release(r.admissionLevel);
+            r.lane.releaseLater(r.admissionLevel);
             router.release(r);
         }
     }

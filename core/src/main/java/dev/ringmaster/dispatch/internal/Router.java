@@ -92,6 +92,21 @@ final class Router
     /** One duty cycle. @return the amount of work done, 0 when idle. */
     int doWork()
     {
+        try
+        {
+            return duty();
+        }
+        finally
+        {
+            for (final Lane lane : lanes)
+            {
+                lane.flushReleases(); // after every callback of the cycle: a drain may return once they are released
+            }
+        }
+    }
+
+    private int duty()
+    {
         int work = 0;
         batchCapHit = false;
         placement.capHit = false;
