@@ -43,6 +43,12 @@ public final class Engine
      */
     static final long WORKER_SPIN_NANOS = Long.getLong("ringmaster.workerSpinNanos", 2_000);
     static final long WORKER_YIELD_NANOS = Long.getLong("ringmaster.workerYieldNanos", 200_000);
+    /**
+     * How long a worker leaves its own completions for the next holder of the routing role (a submitter's next task
+     * folds them in) before it takes the role for them itself; well below the yield window, so they are folded
+     * before the worker parks. 0 folds them at the end of every duty cycle.
+     */
+    static final long WORKER_FOLD_DELAY_NANOS = Long.getLong("ringmaster.workerFoldDelayNanos", 50_000);
 
     /** Most capacity-plus-prefetch slots summed over all agents; bounds the completion queue. */
     public static final int MAX_FLEET_SLOTS = 1 << 16;

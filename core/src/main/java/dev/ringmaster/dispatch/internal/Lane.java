@@ -26,13 +26,6 @@ final class Lane
     final boolean stealsBound;
     /** Whether idle workers steal from busy agents' inboxes: not under early binding without stealing. */
     final boolean workersSteal;
-    /**
-     * Agents with more tasks assigned than slots (some wait in the inbox behind busy slots): the only ones a thief
-     * could take from. Written by the role's holder as an agent crosses its slot count, read by idle workers before
-     * they scan the lane, so a worker with nothing to do does not read every agent's hot counters on every idle spin
-     * (which pulled the lines the router was writing to the idle worker's core, at every task).
-     */
-    volatile int agentsOverSlots;
     /** Tasks bound to agents of this lane and not yet in their inboxes (early binding); router-owned. */
     int boundTotal;
     /** Early binding with stealing: agents with room and nothing bound, to take a task that must wait elsewhere. */

@@ -285,10 +285,7 @@ final class Placement extends RouterPart
     /** Puts an assigned task into its agent's inbox, taking one of the agent's slots of room. */
     void toInbox(final TaskRecord r, final AgentState agent)
     {
-        if (++agent.assigned == agent.slots.length + 1)
-        {
-            agent.lane.agentsOverSlots++; // one writer at a time (the role), so a plain increment of the volatile
-        }
+        agent.assigned++;
         agent.lane.index.roomChanged(agent);
         r.lane.room--;
         agent.inbox.put(r);
@@ -298,10 +295,7 @@ final class Placement extends RouterPart
     void unassign(final TaskRecord r)
     {
         final AgentState agent = r.assignedTo;
-        if (agent.assigned-- == agent.slots.length + 1)
-        {
-            agent.lane.agentsOverSlots--;
-        }
+        agent.assigned--;
         agent.lane.index.roomChanged(agent);
         agent.tokensInFlight -= r.task.costTokens();
         if (!agent.retiring)

@@ -30,8 +30,25 @@ final class Worker
 
     /** The worker's thread, once it runs. */
     private volatile Thread thread;
+    /** Least time between two scans for a task to steal that found nothing. */
+    static final long STEAL_SCAN_INTERVAL_NANOS = 20_000;
+    /**
+     * When an idle cycle may next scan the lane for a task to steal. Why not every idle cycle: a scan reads every
+     * agent's in-flight and inbox counters, lines the router and the other workers keep writing, and an idle worker
+     * spinning through them pulled those lines to its core at every task; once per 20 us still finds a stranded task
+     * in well under a task's time on an agent that is slow enough to strand it.
+     */
+    private long nextStealScanNanos;
     /** Set by completions on this thread during a duty cycle; the cycle requests the role once for all of them. */
     boolean completionsDeferred;
+    /**
+     * When this worker's oldest completion not yet folded in was offered (0: none): the worker leaves them to the
+     * role's next holder for up to {@link Engine#WORKER_FOLD_DELAY_NANOS}. Why: their results are already delivered
+     * ({@link Delivery}), and taking the role pulls the routing state (lanes, loads, the strategy's index) from the
+     * submitter's core to this one, only for the submitter's next task to pull it back: at light load that traffic,
+     * twice per task, cost more than the routing itself.
+     */
+    private long unfoldedSinceNanos;
 
     boolean isCurrentThread()
     {
@@ -58,6 +75,10 @@ final class Worker
 
     private boolean workPending()
     {
+        if (unfoldedSinceNanos != 0)
+        {
+            return true; // not parked before its completions are folded in: nobody else may come for them
+        }
         final AgentState[] mine = this.mine;
         for (final AgentState a : mine)
         {
@@ -77,10 +98,32 @@ final class Worker
         }
         finally
         {
-            if (completionsDeferred)
+            // also when the cycle threw: the completions are queued and must be folded in
+            foldCompletions();
+        }
+    }
+
+    /** Requests the role for this worker's completions once they have waited long enough for another holder. */
+    private void foldCompletions()
+    {
+        if (completionsDeferred)
+        {
+            completionsDeferred = false;
+            if (unfoldedSinceNanos == 0)
             {
-                // also when the cycle threw: the completions are queued and must be folded in
-                completionsDeferred = false;
+                unfoldedSinceNanos = System.nanoTime() | 1; // never 0
+            }
+        }
+        if (unfoldedSinceNanos != 0)
+        {
+            if (signals.isEmpty())
+            {
+                unfoldedSinceNanos = 0; // another holder folded them in
+            }
+            else if (Engine.WORKER_FOLD_DELAY_NANOS == 0 ||
+                System.nanoTime() - unfoldedSinceNanos >= Engine.WORKER_FOLD_DELAY_NANOS)
+            {
+                unfoldedSinceNanos = 0;
                 signals.requestRole();
             }
         }
@@ -108,16 +151,21 @@ final class Worker
                 work++;
             }
         }
-        if (work == 0)
+        if (work == 0 && now - nextStealScanNanos >= 0)
         {
             for (final AgentState agent : mine)
             {
-                if (agent.lane.agentsOverSlots > 0 && agent.running() < agent.slots.length && agent.inbox.size() == 0 &&
-                    !agent.retiring)
+                if (agent.running() < agent.slots.length && agent.inbox.size() == 0 && !agent.retiring)
                 {
                     work += steal(agent, now);
                 }
             }
+            // after a scan that found nothing, the next one waits a little: see nextStealScanNanos
+            nextStealScanNanos = work == 0 ? now + STEAL_SCAN_INTERVAL_NANOS : now;
+        }
+        else if (work > 0)
+        {
+            nextStealScanNanos = now; // busy again: the first idle cycle after it looks at once
         }
         return work;
     }
