@@ -120,7 +120,7 @@ public final class Engine
                 " slots, more than the " + MAX_FLEET_SLOTS + " one dispatcher supports; split the fleet across dispatchers");
         }
         // sized for the largest fleet, so agents added at run time never outgrow it
-        this.signals = new Signals(MAX_FLEET_SLOTS);
+        this.signals = new Signals(MAX_FLEET_SLOTS, workerCount);
         this.deadLetters = new DeadLetterLog(config.deadLetterCapacity);
         this.liveIds = new LiveIds((int)Math.min(Integer.MAX_VALUE, config.ringSize + (long)Priority.COUNT * config.queueCapacity));
 
@@ -164,7 +164,7 @@ public final class Engine
                     mine.add(a);
                 }
             }
-            workers[w] = new Worker(control, mine.toArray(new AgentState[0]), signals, config.busySpin, config.maxParkNanos);
+            workers[w] = new Worker(w, control, mine.toArray(new AgentState[0]), signals, config.busySpin, config.maxParkNanos);
             workerIdles[w] = workers[w].idle;
             for (final AgentState a : mine)
             {

@@ -1,21 +1,37 @@
 package dev.ringmaster.dispatch.internal;
 
 import org.jctools.queues.MpscArrayQueue;
+import org.jctools.queues.SpscArrayQueue;
 
 /**
  * Finished attempts on their way back to the routing role: many producers (workers and adapter threads), one consumer
- * at a time (the role's holder); lock-free. Offering requests the role, so a completing thread usually folds its own
- * completion in at once instead of waking another thread.
+ * at a time (the role's holder); lock-free. A worker's own synchronous completions go to a single-producer queue of
+ * its own, everything else (adapters completing on threads of their own) to one shared multi-producer queue.
+ *
+ * <p>Why a queue per worker: with one shared queue, every completion was a compare-and-set on its producer index,
+ * which the workers took turns pulling to their cores; it was the workers' hottest spot under load.
  */
 final class Signals
 {
+    /** Slots of a worker's own queue; a completion that finds it full goes to the shared queue. */
+    static final int WORKER_QUEUE_CAPACITY = 1 << 14;
+
     private final MpscArrayQueue<TaskRecord> queue;
+    private final SpscArrayQueue<TaskRecord>[] own;
+    /** The role holder's next queue to poll, so that no queue's completions wait behind another's. */
+    private int cursor;
     private RoutingRole role;
     private Delivery delivery;
 
-    Signals(final int capacity)
+    @SuppressWarnings("unchecked")
+    Signals(final int capacity, final int workers)
     {
         this.queue = new MpscArrayQueue<>(capacity);
+        this.own = new SpscArrayQueue[workers];
+        for (int w = 0; w < workers; w++)
+        {
+            own[w] = new SpscArrayQueue<>(WORKER_QUEUE_CAPACITY);
+        }
     }
 
     /** Called once while the engine is built, before any thread starts (Thread.start publishes them). */
@@ -40,21 +56,25 @@ final class Signals
 
     void offer(final TaskRecord record)
     {
-        // capacity covers every record that can be in flight at once; failing here would mean a sizing bug
-        while (!queue.offer(record))
-        {
-            requestRole();
-            Thread.onSpinWait();
-        }
+        offerShared(record);
         requestRole();
     }
 
     /**
-     * Offers without requesting the role: for the worker's own synchronous completions, which it requests once per
-     * duty cycle for all of them instead of once each.
+     * Worker {@code worker}'s own thread only: offers without requesting the role, for the worker's synchronous
+     * completions, which it requests once per duty cycle (or leaves to the role's next holder) instead of once each.
      */
-    void offerDeferred(final TaskRecord record)
+    void offerDeferred(final TaskRecord record, final int worker)
     {
+        if (worker >= own.length || !own[worker].offer(record))
+        {
+            offerShared(record);
+        }
+    }
+
+    private void offerShared(final TaskRecord record)
+    {
+        // capacity covers every record that can be in flight at once; failing here would mean a sizing bug
         while (!queue.offer(record))
         {
             requestRole();
@@ -72,14 +92,40 @@ final class Signals
         }
     }
 
+    /** Any thread; racy. */
     boolean isEmpty()
     {
+        for (final SpscArrayQueue<TaskRecord> q : own)
+        {
+            if (!q.isEmpty())
+            {
+                return false;
+            }
+        }
         return queue.isEmpty();
     }
 
-    /** Role holder only. */
+    /** @return true if worker {@code worker}'s own completions have all been taken by a role holder; racy. */
+    boolean isEmpty(final int worker)
+    {
+        return worker >= own.length || own[worker].isEmpty();
+    }
+
+    /** Role holder only: the next completion, taking the queues in turn. */
     TaskRecord poll()
     {
-        return queue.relaxedPoll();
+        final int n = own.length;
+        for (int k = 0; k <= n; k++)
+        {
+            final int at = cursor;
+            cursor = at == n ? 0 : at + 1;
+            final TaskRecord r = at == n ? queue.relaxedPoll() : own[at].relaxedPoll();
+            if (r != null)
+            {
+                cursor = at; // stay on a queue while it has completions: one cache line of it brings several
+                return r;
+            }
+        }
+        return null;
     }
 }

@@ -182,7 +182,7 @@ final class Slot implements Completion
         {
             // a synchronous completion inside the worker's duty cycle: one request of the role for the whole cycle,
             // so the routing state is not pulled to this core once per task
-            signals.offerDeferred(r);
+            signals.offerDeferred(r, agent.workerIndex);
             worker.completionsDeferred = true;
         }
         else

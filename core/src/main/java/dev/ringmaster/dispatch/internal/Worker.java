@@ -12,15 +12,18 @@ final class Worker
 {
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
 
+    /** This worker's number, the {@link AgentState#workerIndex} of its agents. */
+    private final int index;
     private final Control control;
     /** Replaced (copy on write) by the router when agents are added or removed; read once per duty cycle. */
     volatile AgentState[] mine;
     private final Signals signals;
     final ParkingIdleStrategy idle;
 
-    Worker(final Control control, final AgentState[] mine, final Signals signals, final boolean busySpin,
+    Worker(final int index, final Control control, final AgentState[] mine, final Signals signals, final boolean busySpin,
            final long maxParkNanos)
     {
+        this.index = index;
         this.control = control;
         this.mine = mine;
         this.signals = signals;
@@ -116,7 +119,7 @@ final class Worker
         }
         if (unfoldedSinceNanos != 0)
         {
-            if (signals.isEmpty())
+            if (signals.isEmpty(index))
             {
                 unfoldedSinceNanos = 0; // another holder folded them in
             }

@@ -16,14 +16,14 @@ class AgentStateSpeedTest
     private static AgentState agent(final double speed)
     {
         return new AgentState(0, AgentSpec.builder("fast", "coder").capacity(2).speed(speed).build(), NOOP, 1, 0,
-            new Signals(4));
+            new Signals(4, 0));
     }
 
     @Test
     void speedIsTheDeclaredOne()
     {
         assertThat(agent(4).speed()).isEqualTo(4.0);
-        assertThat(new AgentState(0, AgentSpec.builder("plain", "coder").build(), NOOP, 1, 0, new Signals(4)).speed())
+        assertThat(new AgentState(0, AgentSpec.builder("plain", "coder").build(), NOOP, 1, 0, new Signals(4, 0)).speed())
             .isEqualTo(1.0);
     }
 

@@ -36,7 +36,7 @@ class PoolIndexPropertiesTest
                     spec.skill(SKILLS[s], 1.0);
                 }
             }
-            pool[i] = new AgentState(i, spec.build(), NOOP, 1, 0, new Signals(4));
+            pool[i] = new AgentState(i, spec.build(), NOOP, 1, 0, new Signals(4, 0));
         }
         final PoolIndex index = new PoolIndex();
         index.rebuild(pool);

@@ -116,7 +116,7 @@ class SlotCompletionLincheckTest
         private static final Task TASK = Task.builder("coder").build();
         private static final AgentSpec SPEC = AgentSpec.builder("a1", "coder").build();
         private static final AgentAdapter ADAPTER = (task, completion, telemetry) -> { };
-        private final Signals signals = new Signals(4); // no routing role attached: completions just queue
+        private final Signals signals = new Signals(4, 0); // no routing role attached: completions just queue
         private final AgentState agent = new AgentState(0, SPEC, ADAPTER, 0, 0, signals);
         private final TaskRecord record = new TaskRecord();
         private final Slot slot;
