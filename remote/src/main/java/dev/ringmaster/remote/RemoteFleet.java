@@ -173,6 +173,12 @@ public final class RemoteFleet implements AutoCloseable
         return links.tasksOfLostHosts();
     }
 
+    /** @return whether a task had an attempt failed because its host was given up; cheap, any thread. */
+    public boolean hadAttemptOnLostHost(final long taskId)
+    {
+        return links.hadAttemptOnLostHost(taskId);
+    }
+
     public RemoteStats stats()
     {
         final RemoteCounters c = counters;

@@ -296,6 +296,11 @@ public final class LinkTable
         return snapshot;
     }
 
+    public boolean hadAttemptOnLostHost(final long taskId)
+    {
+        return tasksOfLostHosts.contains(taskId);
+    }
+
     public Set<Long> tasksOfLostHosts()
     {
         return Set.copyOf(tasksOfLostHosts);
