@@ -121,7 +121,7 @@ public final class DemoCommand implements Callable<Integer>
                 " is more JVMs than this machine should start; give at most 16");
         }
         final RemoteDemo remote = remoteHosts == null ? null :
-            new RemoteDemo(remoteHosts, killHostAfterNanos == null ? 0 : killHostAfterNanos, seed);
+            new RemoteDemo(remoteHosts, killHostAfterNanos == null ? 0 : killHostAfterNanos, seed, tasks);
         final DemoReport report = DemoRun.run(settings, journal, durability, registry.classLoader(), remote);
 
         final PrintWriter out = spec.commandLine().getOut();

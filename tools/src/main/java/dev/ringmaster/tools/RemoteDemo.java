@@ -18,10 +18,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
@@ -39,22 +39,30 @@ final class RemoteDemo implements DispatchListener, AutoCloseable
     {
     }
 
+    private static final String VICTIM = "host-1";
+
     private final int hostCount;
     private final long killAfterNanos;
     private final long seed;
     private final List<Process> hosts = new ArrayList<>();
     private final List<Path> aeronDirs = new ArrayList<>();
-    private final AtomicLong completedElsewhere = new AtomicLong();
-    private final AtomicLong deadLetteredAfterLoss = new AtomicLong();
-    private final AtomicLong completedOnKilledHost = new AtomicLong();
+    private final int tasks;
+    /** By task id (0 to tasks - 1); the listener is called one call at a time, each ordered after the previous. */
+    private final BitSet completed;
+    private final BitSet completedOnKilledHost;
+    private final BitSet deadLettered;
     private Path workDir;
     private volatile RemoteFleet fleet;
     private volatile String killedHost;
     private Thread killer;
 
     /** @param killAfterNanos when to kill the first host after production starts; 0 for never. */
-    RemoteDemo(final int hostCount, final long killAfterNanos, final long seed)
+    RemoteDemo(final int hostCount, final long killAfterNanos, final long seed, final int tasks)
     {
+        this.tasks = tasks;
+        this.completed = new BitSet(tasks);
+        this.completedOnKilledHost = new BitSet(tasks);
+        this.deadLettered = new BitSet(tasks);
         this.hostCount = hostCount;
         this.killAfterNanos = killAfterNanos;
         this.seed = seed;
@@ -146,8 +154,8 @@ final class RemoteDemo implements DispatchListener, AutoCloseable
                 return;
             }
             final Process victim = hosts.get(0);
-            killedHost = "host-1";
-            LOG.warn("killing agent host 'host-1' (pid {}) with kill -9", victim.pid());
+            killedHost = VICTIM;
+            LOG.warn("killing agent host '{}' (pid {}) with kill -9", VICTIM, victim.pid());
             victim.destroyForcibly();
         }, "remote-demo-killer");
         killer.setDaemon(true);
@@ -157,14 +165,14 @@ final class RemoteDemo implements DispatchListener, AutoCloseable
     @Override
     public void onCompleted(final TaskView task, final AgentView agent, final long tokensUsed, final long nanos)
     {
-        final RemoteFleet f = fleet;
-        if (f != null && f.hadAttemptOnLostHost(task.task().id()))
+        final long id = task.task().id();
+        if (id >= 0 && id < tasks)
         {
-            completedElsewhere.incrementAndGet();
-            final String killed = killedHost;
-            if (killed != null && agent.id().endsWith("@" + killed))
+            completed.set((int)id);
+            // the victim is always host-1; a dead host completes nothing, so this was before the kill
+            if (agent.id().endsWith("@" + VICTIM))
             {
-                completedOnKilledHost.incrementAndGet();
+                completedOnKilledHost.set((int)id);
             }
         }
     }
@@ -172,20 +180,39 @@ final class RemoteDemo implements DispatchListener, AutoCloseable
     @Override
     public void onDeadLettered(final TaskView task, final String reason, final long nanos)
     {
-        final RemoteFleet f = fleet;
-        if (f != null && f.hadAttemptOnLostHost(task.task().id()))
+        final long id = task.task().id();
+        if (id >= 0 && id < tasks)
         {
-            deadLetteredAfterLoss.incrementAndGet();
+            deadLettered.set((int)id);
         }
     }
 
+    /** @return the summary; call once the dispatcher has terminated (no listener call is running). */
     Summary summary()
     {
         final RemoteFleet f = fleet;
-        final int killed = killedHost == null ? 0 : 1;
-        return new Summary(hostCount, killed, f == null ? null : f.stats(),
-            f == null ? 0 : f.tasksOfLostHosts().size(), completedElsewhere.get(), deadLetteredAfterLoss.get(),
-            completedOnKilledHost.get(), killedHost);
+        long elsewhere = 0;
+        long dead = 0;
+        long onKilled = 0;
+        final java.util.Set<Long> lost = f == null ? java.util.Set.of() : f.tasksOfLostHosts();
+        for (final long id : lost)
+        {
+            if (id < 0 || id >= tasks)
+            {
+                continue;
+            }
+            if (completed.get((int)id))
+            {
+                elsewhere += completedOnKilledHost.get((int)id) ? 0 : 1;
+                onKilled += completedOnKilledHost.get((int)id) ? 1 : 0;
+            }
+            else if (deadLettered.get((int)id))
+            {
+                dead++;
+            }
+        }
+        return new Summary(hostCount, killedHost == null ? 0 : 1, f == null ? null : f.stats(), lost.size(),
+            elsewhere, dead, onKilled, killedHost);
     }
 
     /** Stops the kill timer, the hosts (gracefully, then by force) and the remote link; deletes the Aeron dirs. */
