@@ -37,6 +37,7 @@ public final class RemoteFleet implements AutoCloseable
 
     private static final Logger LOG = LoggerFactory.getLogger(RemoteFleet.class);
 
+    private final Dispatcher dispatcher;
     private final AeronTransport transport;
     private final Subscription subscription;
     private final LinkTable links;
@@ -48,6 +49,7 @@ public final class RemoteFleet implements AutoCloseable
 
     private RemoteFleet(final Dispatcher dispatcher, final RemoteSettings settings, final PayloadCodec codec)
     {
+        this.dispatcher = dispatcher;
         this.settings = settings;
         this.counters = new RemoteCounters();
         this.transport = AeronTransport.start(settings, "dispatcher");
@@ -165,6 +167,34 @@ public final class RemoteFleet implements AutoCloseable
             }
         }
         return null;
+    }
+
+    /**
+     * Drains every agent of a host: each gets no new task, what waits in its inbox is routed elsewhere, and what it
+     * runs finishes ({@link Dispatcher#removeAgent}). The host stays connected; if it registers again after a restart
+     * its agents come back.
+     *
+     * @return completes when all of the host's agents hold nothing any more; fails for an unknown host.
+     */
+    public java.util.concurrent.CompletableFuture<Void> drainHost(final String hostId)
+    {
+        for (final HostStatus h : hosts())
+        {
+            if (h.hostId().equals(hostId))
+            {
+                final java.util.concurrent.CompletableFuture<?>[] removals =
+                    new java.util.concurrent.CompletableFuture<?>[h.agentIds().size()];
+                for (int i = 0; i < removals.length; i++)
+                {
+                    removals[i] = dispatcher.removeAgent(h.agentIds().get(i));
+                }
+                LOG.info("remote agents: draining host '{}' ({} agent(s))", hostId, removals.length);
+                return java.util.concurrent.CompletableFuture.allOf(removals);
+            }
+        }
+        return java.util.concurrent.CompletableFuture.failedFuture(
+            new IllegalArgumentException("no agent host '" + hostId + "'; known: " + hosts().stream()
+                .map(HostStatus::hostId).toList()));
     }
 
     /** @return ids of tasks that had an attempt failed because its host was given up. */

@@ -40,13 +40,16 @@ class RemoteFleetTest
                 assertThat(dispatcher.submit(Task.builder("work").payload("p" + i).build(), Duration.ofSeconds(5)))
                     .isEqualTo(SubmitStatus.ACCEPTED);
             }
-            assertThat(dispatcher.drain(Duration.ofSeconds(30))).as("drained").isTrue();
+            Await.until("every task terminal", Duration.ofSeconds(30), () -> tally.terminal.get() >= n);
             assertThat(tally.terminal.get()).isEqualTo(n);
             assertThat(tally.duplicates.get()).isZero();
             assertThat(tally.states.values()).containsOnly(TerminalState.COMPLETED);
             assertThat(tally.results.values()).allSatisfy(r -> assertThat((String)r).matches("w[0-2]@h1:p\\d+"));
             assertThat(fleet.stats().completions()).isEqualTo(n);
             assertThat(host.tasksRun()).isEqualTo(n);
+
+            fleet.drainHost("h1").get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(dispatcher.agents()).extracting(a -> a.id()).containsExactly("remote-placeholder");
         }
         finally
         {
