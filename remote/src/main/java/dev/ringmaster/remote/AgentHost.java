@@ -6,7 +6,7 @@ import dev.ringmaster.remote.internal.HostedAttempt;
 import dev.ringmaster.remote.internal.Messages;
 import dev.ringmaster.remote.internal.Wire;
 import dev.ringmaster.spi.AgentAdapter;
-import dev.ringmaster.spi.AgentTelemetry;
+import dev.ringmaster.remote.internal.HostTelemetry;
 import io.aeron.FragmentAssembler;
 import io.aeron.Publication;
 import io.aeron.Subscription;
@@ -40,18 +40,6 @@ public final class AgentHost implements AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(AgentHost.class);
     private static final ThreadLocal<Wire> WIRE = ThreadLocal.withInitial(Wire::writer);
-    private static final AgentTelemetry NO_TELEMETRY = new AgentTelemetry()
-    {
-        @Override
-        public void contextUtilization(final double fraction)
-        {
-        }
-
-        @Override
-        public void tokenBudgetLeft(final long tokens)
-        {
-        }
-    };
 
     /** A completion waiting for room on the publication; immutable. */
     private record Answer(long correlationId, boolean ok, long tokens, double quality, String text)
@@ -63,6 +51,7 @@ public final class AgentHost implements AutoCloseable
     private final PayloadCodec codec;
     private final List<AgentSpec> specs;
     private final List<AgentAdapter> adapters;
+    private final List<HostTelemetry> telemetry;
     private final ExecutorService executor;
     private final long session = ThreadLocalRandom.current().nextLong();
     private final ManyToOneConcurrentArrayQueue<Answer> answers = new ManyToOneConcurrentArrayQueue<>(1 << 16);
@@ -98,10 +87,12 @@ public final class AgentHost implements AutoCloseable
         this.codec = codec;
         this.specs = new ArrayList<>(agents.size());
         this.adapters = new ArrayList<>(agents.size());
+        this.telemetry = new ArrayList<>(agents.size());
         for (final java.util.Map.Entry<AgentSpec, AgentAdapter> e : agents)
         {
             specs.add(e.getKey());
             adapters.add(e.getValue());
+            telemetry.add(new HostTelemetry());
         }
         this.executor = threads == 0 ? null : Executors.newFixedThreadPool(threads, r ->
         {
@@ -181,7 +172,7 @@ public final class AgentHost implements AutoCloseable
                         Messages.hello(wire, hello);
                     }
                     publication.offer(wire.buffer(), 0, wire.position());
-                    work++;
+                    work += 1 + (welcomed ? sendTelemetry(wire) : 0);
                 }
                 idle.idle(work);
             }
@@ -236,12 +227,13 @@ public final class AgentHost implements AutoCloseable
             return;
         }
         final AgentAdapter adapter = adapters.get(message.agentIndex());
+        final HostTelemetry agentTelemetry = telemetry.get(message.agentIndex());
         final Runnable run = () ->
         {
             tasksRun.increment();
             try
             {
-                adapter.execute(attempt, attempt, NO_TELEMETRY);
+                adapter.execute(attempt, attempt, agentTelemetry);
             }
             catch (final Throwable t)
             {
@@ -272,6 +264,26 @@ public final class AgentHost implements AutoCloseable
         {
             answersDropped.increment();
         }
+    }
+
+    /** Sends what agents published since the last tick; a report lost to back-pressure is sent with the next. */
+    private int sendTelemetry(final Wire wire)
+    {
+        int sent = 0;
+        for (int i = 0; i < telemetry.size(); i++)
+        {
+            final HostTelemetry t = telemetry.get(i);
+            if (t.takeDirty())
+            {
+                Messages.telemetry(wire, session, i, t.utilization(), t.budgetLeft());
+                if (publication.offer(wire.buffer(), 0, wire.position()) < 0)
+                {
+                    t.tokenBudgetLeft(t.budgetLeft()); // marks it dirty again
+                }
+                sent++;
+            }
+        }
+        return sent;
     }
 
     private int drainAnswers(final Wire wire)

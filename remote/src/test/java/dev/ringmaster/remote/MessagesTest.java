@@ -88,7 +88,7 @@ class MessagesTest
     }
 
     @Test
-    void completionHeartbeatAndWelcomeRoundTrip()
+    void completionHeartbeatTelemetryAndWelcomeRoundTrip()
     {
         Wire in = read(Messages.completion(Wire.writer(), 5L, true, 321L, 0.75, "done"));
         assertThat(Messages.type(in)).isEqualTo(Messages.COMPLETION);
@@ -110,6 +110,13 @@ class MessagesTest
         assertThat(Messages.type(in)).isEqualTo(Messages.HEARTBEAT);
         assertThat(in.getLong()).isEqualTo(7L);
         assertThat(in.getString()).isEqualTo("h1");
+
+        in = read(Messages.telemetry(Wire.writer(), 7L, 2, 0.5, 900L));
+        assertThat(Messages.type(in)).isEqualTo(Messages.TELEMETRY);
+        assertThat(in.getLong()).isEqualTo(7L);
+        assertThat(in.getInt()).isEqualTo(2);
+        assertThat(in.getDouble()).isEqualTo(0.5);
+        assertThat(in.getLong()).isEqualTo(900L);
 
         in = read(Messages.welcome(Wire.writer(), 8L, 9L));
         assertThat(Messages.type(in)).isEqualTo(Messages.WELCOME);

@@ -58,6 +58,35 @@ class RemoteFleetTest
     }
 
     @Test
+    void telemetryAnAgentPublishesOnItsHostReachesTheDispatchersView() throws Exception
+    {
+        final RemoteSettings settings = RemoteTesting.settings(RemoteTesting.freePort());
+        final Dispatcher dispatcher = RemoteFleet.placeholder(Dispatcher.builder()).build().start();
+        final dev.ringmaster.spi.AgentAdapter reporting = (task, completion, telemetry) ->
+        {
+            telemetry.contextUtilization(0.625);
+            telemetry.tokenBudgetLeft(4_242);
+            completion.succeed("ok");
+        };
+        try (RemoteFleet fleet = RemoteFleet.start(dispatcher, settings, PayloadCodec.TEXT);
+             AgentHost host = new AgentHost("t", settings, PayloadCodec.TEXT, java.util.List.of(java.util.Map.entry(
+                 dev.ringmaster.model.AgentSpec.builder("a@t", "work").tokenBudget(10_000).build(), reporting)), 1)
+                 .start())
+        {
+            assertThat(fleet.awaitHosts(1, Duration.ofSeconds(20))).isTrue();
+            Await.until("the remote agent added", () -> dispatcher.agents().size() == 2);
+            assertThat(dispatcher.submitAsync(Task.builder("work").payload("x").build()).get(10,
+                java.util.concurrent.TimeUnit.SECONDS).result()).isEqualTo("ok");
+            Await.until("the agent's telemetry in the dispatcher", () -> dispatcher.agents().stream()
+                .anyMatch(a -> a.id().equals("a@t") && a.contextUtilization() == 0.625 && a.tokenBudgetLeft() == 4_242));
+        }
+        finally
+        {
+            dispatcher.close();
+        }
+    }
+
+    @Test
     void aSilentHostIsGivenUpItsTasksRetriedElsewhereItsLateAnswersIgnoredAndItComesBack() throws Exception
     {
         final RemoteSettings settings = RemoteTesting.settings(RemoteTesting.freePort());

@@ -25,6 +25,8 @@ public final class HostLink
     final long connectedAtNanos;
     /** Written by the poller, read by workers: a lost host's agents fail fast until the dispatcher removes them. */
     private volatile boolean live = true;
+    /** One per agent, in HELLO order; filled by the poller when it adds the agents. */
+    final RemoteAgentAdapter[] adapters;
     /** Written and read by the poller only. */
     long lastHeardNanos;
     /** Completes once every agent of the host is out of the dispatcher (after a give-up). */
@@ -41,6 +43,7 @@ public final class HostLink
         this.replyEndpoint = replyEndpoint;
         this.agents = agents;
         this.publication = publication;
+        this.adapters = new RemoteAgentAdapter[agents.size()];
         this.backlog = new ManyToOneConcurrentArrayQueue<>(Math.max(16, backlogCapacity));
         this.connectedAtNanos = nowNanos;
         this.lastHeardNanos = nowNanos;

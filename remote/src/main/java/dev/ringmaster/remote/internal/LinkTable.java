@@ -85,7 +85,26 @@ public final class LinkTable
                 }
             }
             case Messages.HELLO -> onHello(Messages.readHello(in), now);
+            case Messages.TELEMETRY -> onTelemetry(in, now);
             default -> LOG.warn("remote agents: ignored a message of unknown type or version ({} bytes)", length);
+        }
+    }
+
+    private void onTelemetry(final Wire in, final long now)
+    {
+        final long hostSession = in.getLong();
+        final int agentIndex = in.getInt();
+        final double utilization = in.getDouble();
+        final long budget = in.getLong();
+        for (final HostLink link : links.values())
+        {
+            if (link.session == hostSession && link.live() && agentIndex >= 0 && agentIndex < link.adapters.length &&
+                link.adapters[agentIndex] != null)
+            {
+                link.lastHeardNanos = now;
+                link.adapters[agentIndex].telemetry(utilization, budget);
+                return;
+            }
         }
     }
 
@@ -147,12 +166,16 @@ public final class LinkTable
         LOG.info("remote agents: host '{}' at {} registers {} agent(s){}", link.hostId, link.replyEndpoint,
             hello.agents().size(), known == null ? "" : " (again)");
         // the agents of a host given up must be out of the dispatcher before the same ids come back
+        for (int i = 0; i < link.agents.size(); i++)
+        {
+            link.adapters[i] = new RemoteAgentAdapter(link, i, pending, codec, counters);
+        }
         previous.whenComplete((ignored, error) ->
         {
             for (int i = 0; i < link.agents.size(); i++)
             {
                 final AgentSpec spec = link.agents.get(i);
-                dispatcher.addAgent(spec, new RemoteAgentAdapter(link, i, pending, codec, counters))
+                dispatcher.addAgent(spec, link.adapters[i])
                     .whenComplete((view, e) ->
                     {
                         if (e != null)

@@ -29,6 +29,8 @@ import java.util.Map;
  *            string tenant, string affinityKey, block payload (the PayloadCodec's bytes)
  * COMPLETION host to dispatcher:                  long correlationId, int ok (1 or 0), long tokensUsed,
  *            double quality, string result (ok) or failure reason (not ok)
+ * TELEMETRY  host to dispatcher, when an agent published: long session, int agentIndex,
+ *            double contextUtilization (NaN: not reported), long tokenBudgetLeft (-1: not reported)
  * </pre>
  *
  * A session is a random number a process draws at start: a host that restarts comes back with another one, so the
@@ -42,6 +44,7 @@ public final class Messages
     public static final int HEARTBEAT = 3;
     public static final int TASK = 4;
     public static final int COMPLETION = 5;
+    public static final int TELEMETRY = 6;
 
     /** Results and failure reasons longer than this are cut: completions stay one small message. */
     public static final int MAX_TEXT_CHARS = 4096;
@@ -181,5 +184,11 @@ public final class Messages
         final String cut = text == null ? "" : text.length() > MAX_TEXT_CHARS ? text.substring(0, MAX_TEXT_CHARS) : text;
         return header(out, COMPLETION).putLong(correlationId).putInt(ok ? 1 : 0).putLong(tokens).putDouble(quality)
             .putString(cut);
+    }
+
+    public static Wire telemetry(final Wire out, final long session, final int agentIndex, final double utilization,
+                                 final long budgetLeft)
+    {
+        return header(out, TELEMETRY).putLong(session).putInt(agentIndex).putDouble(utilization).putLong(budgetLeft);
     }
 }

@@ -28,6 +28,8 @@ public final class RemoteAgentAdapter implements AgentAdapter
     private final PendingAttempts pending;
     private final PayloadCodec codec;
     private final RemoteCounters counters;
+    /** The dispatcher's telemetry sink for this agent, captured on the first attempt; host reports go there. */
+    private volatile AgentTelemetry telemetry;
 
     public RemoteAgentAdapter(final HostLink link, final int agentIndex, final PendingAttempts pending,
                               final PayloadCodec codec, final RemoteCounters counters)
@@ -43,6 +45,10 @@ public final class RemoteAgentAdapter implements AgentAdapter
     public void execute(final TaskView task, final Completion completion, final AgentTelemetry telemetry)
         throws Exception
     {
+        if (this.telemetry == null)
+        {
+            this.telemetry = telemetry;
+        }
         if (!link.live())
         {
             counters.fastFailures.increment();
@@ -70,6 +76,23 @@ public final class RemoteAgentAdapter implements AgentAdapter
         {
             counters.fastFailures.increment();
             throw RemoteFailure.NOT_CONNECTED;
+        }
+    }
+
+    /** Applies a host's telemetry report; called by the poller. Before the agent's first attempt there is no sink. */
+    void telemetry(final double utilization, final long budgetLeft)
+    {
+        final AgentTelemetry sink = telemetry;
+        if (sink != null)
+        {
+            if (!Double.isNaN(utilization))
+            {
+                sink.contextUtilization(utilization);
+            }
+            if (budgetLeft >= 0)
+            {
+                sink.tokenBudgetLeft(budgetLeft);
+            }
         }
     }
 
