@@ -156,6 +156,22 @@ public final class RemoteFleet implements AutoCloseable
         return links.snapshot();
     }
 
+    /**
+     * @return for a remote agent, its {@code host} and the host's {@code connection} state (connected, connecting,
+     *     lost); empty for an agent that is not remote. For the admin endpoint's {@code agentDetails}.
+     */
+    public java.util.Map<String, String> agentDetails(final String agentId)
+    {
+        for (final HostStatus h : hosts())
+        {
+            if (h.agentIds().contains(agentId))
+            {
+                return java.util.Map.of("host", h.hostId(), "host_endpoint", h.endpoint(), "connection", h.state());
+            }
+        }
+        return java.util.Map.of();
+    }
+
     /** @return the host an agent id belongs to, or null for an agent that is not remote. */
     public String hostOf(final String agentId)
     {

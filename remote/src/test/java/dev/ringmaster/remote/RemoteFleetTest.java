@@ -33,6 +33,8 @@ class RemoteFleetTest
                 assertThat(h.agentIds()).containsExactly("w0@h1", "w1@h1", "w2@h1");
             });
             assertThat(fleet.hostOf("w1@h1")).isEqualTo("h1");
+            assertThat(fleet.agentDetails("w1@h1")).containsEntry("host", "h1").containsEntry("connection", "connected");
+            assertThat(fleet.agentDetails("remote-placeholder")).isEmpty();
 
             final int n = 2_000;
             for (int i = 0; i < n; i++)
