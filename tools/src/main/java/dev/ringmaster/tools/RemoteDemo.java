@@ -136,6 +136,12 @@ final class RemoteDemo implements DispatchListener, AutoCloseable
             .redirectOutput(workDir.resolve(hostId + ".log").toFile()).start();
     }
 
+    /** @return the remote link, once {@link #start} has run. */
+    RemoteFleet fleet()
+    {
+        return fleet;
+    }
+
     /** Called as production starts: arms the kill, if one was asked for. */
     void producing()
     {
