@@ -33,11 +33,14 @@ final class RemoteTesting
         }
     }
 
-    /** Fast heartbeats, so that a silent host is noticed within half a second. */
+    /**
+     * Heartbeats every 100 ms, a host given up after 1.5 s of silence: quick enough for the tests, slow enough that a
+     * live host starved of CPU on a loaded 2-core machine is not taken for dead.
+     */
     static RemoteSettings settings(final int port)
     {
         return RemoteSettings.loopback().withDispatcherEndpoint("127.0.0.1:" + port)
-            .withTimeouts(Duration.ofMillis(50), Duration.ofMillis(500));
+            .withTimeouts(Duration.ofMillis(100), Duration.ofMillis(1_500));
     }
 
     /** @return {@code count} agents of type "work", ids {@code w<i>@<hostId>}, answering after {@code delay}. */

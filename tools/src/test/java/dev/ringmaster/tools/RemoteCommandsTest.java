@@ -54,7 +54,8 @@ class RemoteCommandsTest
         assertThat(json.get("completed").asLong() + json.get("dead_lettered").asLong() + json.get("expired").asLong() +
             json.get("cancelled").asLong()).isEqualTo(accepted);
         final JsonNode remote = json.get("remote");
-        assertThat(remote.get("hosts_lost").asInt()).isEqualTo(1);
+        // at least the killed one: on a starved machine a live host may be given up too, and comes back
+        assertThat(remote.get("hosts_lost").asInt()).isGreaterThanOrEqualTo(1);
         assertThat(remote.get("killed_host_tasks").asLong()).isPositive();
         assertThat(remote.get("killed_host_tasks_completed_elsewhere").asLong() +
             remote.get("killed_host_tasks_dead_lettered").asLong() +
