@@ -39,6 +39,21 @@ class RemoteCommandsTest
     }
 
     @Test
+    void benchRunsTheRemoteSystemWhenNamed(@org.junit.jupiter.api.io.TempDir final java.nio.file.Path out)
+        throws Exception
+    {
+        final DemoCommandTest.Run run = DemoCommandTest.run("bench", "--quick", "--no-max", "--json", "--systems",
+            "ringmaster,ringmaster-remote", "--out", out.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        final JsonNode json = new ObjectMapper().readTree(run.out());
+        final java.util.List<String> systems = new java.util.ArrayList<>();
+        json.get("systems").forEach(sys -> systems.add(sys.get("name").asText()));
+        assertThat(systems).containsExactly("ringmaster", "ringmaster-remote");
+        assertThat(json.get("runs")).hasSize(4);
+        json.get("runs").forEach(r -> assertThat(r.get("tasks").asLong()).as("measured tasks of %s", r).isPositive());
+    }
+
+    @Test
     void demoAcrossTwoHostProcessesWithOneKilledLosesNothing() throws Exception
     {
         final DemoCommandTest.Run run = DemoCommandTest.run("demo", "--remote-hosts", "2", "--tasks", "20000",

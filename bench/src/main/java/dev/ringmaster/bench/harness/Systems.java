@@ -40,6 +40,15 @@ public final class Systems
         return List.copyOf(ALL.keySet());
     }
 
+    /**
+     * @return the systems run when none are named: every one but {@value #RINGMASTER_REMOTE}, which starts two Aeron
+     *     media drivers and is run only when asked for by name ({@code --systems ringmaster,ringmaster-remote}).
+     */
+    public static List<String> defaults()
+    {
+        return names().stream().filter(n -> !n.equals(RINGMASTER_REMOTE)).toList();
+    }
+
     /** @return one line per system: what it is. */
     public static String describe(final String name)
     {
