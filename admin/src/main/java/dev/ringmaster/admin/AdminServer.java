@@ -143,6 +143,7 @@ public final class AdminServer implements AutoCloseable
         private Supplier<String> readiness;
         private Duration drainWait = Duration.ofSeconds(10);
         private Duration commandWait = Duration.ofSeconds(5);
+        private java.util.function.Function<String, java.util.Map<String, String>> agentDetails = id -> java.util.Map.of();
 
         private Builder(final Dispatcher dispatcher)
         {
@@ -229,6 +230,17 @@ public final class AdminServer implements AutoCloseable
             return this;
         }
 
+        /**
+         * Extra fields per agent for GET /agents, e.g. a remote agent's host and connection state
+         * ({@code RemoteFleet::agentDetails}); called on a server thread, once per agent per request, and must not
+         * block. Returns an empty map for an agent with nothing to add.
+         */
+        public Builder agentDetails(final java.util.function.Function<String, java.util.Map<String, String>> details)
+        {
+            this.agentDetails = Objects.requireNonNull(details, "agent details must not be null");
+            return this;
+        }
+
         /** How long pause, resume, add and re-prioritize wait for the router to apply them (default 5 s). */
         public Builder commandWait(final Duration wait)
         {
@@ -280,7 +292,7 @@ public final class AdminServer implements AutoCloseable
             }
             final Supplier<String> stateSource = state != null ? state : () -> runState(dispatcher);
             final AdminHandler handler = new AdminHandler(dispatcher, token, adapters, stateSource, executor, drainWait,
-                commandWait, publicReads);
+                commandWait, publicReads, agentDetails);
             final HostCheck hosts = new HostCheck();
             server.createContext("/", handler).getFilters().add(hosts);
             final Probes probes = new Probes(dispatcher, readiness);

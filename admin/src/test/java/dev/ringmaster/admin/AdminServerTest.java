@@ -177,6 +177,40 @@ class AdminServerTest
             .isEqualTo(1);
     }
 
+    @Test
+    void agentDetailsAddARemoteAgentsHostAndConnectionAndAFailingHookCostsOnlyItsFields() throws Exception
+    {
+        try (AdminServer remote = AdminServer.builder(dispatcher).port(0).token(TOKEN).publicReads(true)
+            .agentDetails(id -> switch (id)
+            {
+                case "coder-1" -> java.util.Map.of("host", "gpu-1", "connection", "connected");
+                case "coder-2" -> throw new IllegalStateException("hook broke");
+                default -> java.util.Map.of();
+            }).start())
+        {
+            final Answer agents = call(remote, "GET", "/agents", null, null);
+            assertThat(agents.status()).isEqualTo(200);
+            final JsonNode list = agents.json().path("agents");
+            JsonNode coder1Node = null;
+            JsonNode coder2Node = null;
+            JsonNode reviewerNode = null;
+            for (final JsonNode a : list)
+            {
+                switch (a.path("id").asText())
+                {
+                    case "coder-1" -> coder1Node = a;
+                    case "coder-2" -> coder2Node = a;
+                    default -> reviewerNode = a;
+                }
+            }
+            assertThat(coder1Node.path("host").asText()).isEqualTo("gpu-1");
+            assertThat(coder1Node.path("connection").asText()).isEqualTo("connected");
+            assertThat(coder2Node.path("details_error").asText()).contains("hook broke");
+            assertThat(coder2Node.path("capacity").asInt()).isEqualTo(2);
+            assertThat(reviewerNode.has("host")).isFalse();
+        }
+    }
+
     // ---------------------------------------------------------------- authorization
 
     @ParameterizedTest(name = "Authorization: {0}")

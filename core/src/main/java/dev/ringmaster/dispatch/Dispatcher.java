@@ -207,6 +207,18 @@ public final class Dispatcher implements AutoCloseable
     }
 
     /**
+     * Takes an agent out at once, as crashed, without waiting for what it runs (for an agent known dead, such as a
+     * remote host gone silent): what waits in its inbox is routed elsewhere, and its running attempts end when their
+     * adapter fails them or they time out. With supervision its factory restarts it.
+     *
+     * @return completes with true once it is out, false if it was already leaving; fails for an unknown agent.
+     */
+    public CompletableFuture<Boolean> crashAgent(final String agentId, final String reason)
+    {
+        return engine.fleet.crashAgent(Objects.requireNonNull(agentId, "agent id must not be null"), reason);
+    }
+
+    /**
      * Stops routing to an agent type; its tasks stay queued in order (TTLs still apply) until {@link #resumeType}.
      *
      * @return completes with the number of tasks waiting for the type; fails for an unknown type.

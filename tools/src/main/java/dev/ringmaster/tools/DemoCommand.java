@@ -83,6 +83,16 @@ public final class DemoCommand implements Callable<Integer>
             + "pipelined, until its ACCEPTED record is in the queue) (default: ${DEFAULT-VALUE}).")
     Durability durability;
 
+    @Option(names = "--remote-hosts", paramLabel = "N", converter = PositiveCount.class,
+        description = "Run the fleet on N agent-host processes (child JVMs of this program, each hosting the demo's "
+            + "15 agents) over Aeron UDP on loopback, instead of in this process.")
+    Integer remoteHosts;
+
+    @Option(names = "--kill-host-after", paramLabel = "TIME", converter = BenchCommand.Time.class,
+        description = "With --remote-hosts: kill the first host with kill -9 this long after submission starts "
+            + "(e.g. 2s); its in-flight tasks are retried on the other hosts.")
+    Long killHostAfterNanos;
+
     @Mixin
     PluginsOption plugins;
 
@@ -100,7 +110,19 @@ public final class DemoCommand implements Callable<Integer>
         plugins.requireStrategies(registry, List.of(strategy), "--strategy");
         final DemoSettings settings = new DemoSettings(tasks, strategy, seed, producers,
             workers == null ? 0 : workers, queueCapacity, 0.0005, Duration.ofSeconds(30));
-        final DemoReport report = DemoRun.run(settings, journal, durability, registry.classLoader());
+        if (killHostAfterNanos != null && (remoteHosts == null || remoteHosts < 2))
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--kill-host-after needs --remote-hosts 2 " +
+                "or more: with one host there is nowhere for its tasks to go");
+        }
+        if (remoteHosts != null && remoteHosts > 16)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--remote-hosts " + remoteHosts +
+                " is more JVMs than this machine should start; give at most 16");
+        }
+        final RemoteDemo remote = remoteHosts == null ? null :
+            new RemoteDemo(remoteHosts, killHostAfterNanos == null ? 0 : killHostAfterNanos, seed, tasks);
+        final DemoReport report = DemoRun.run(settings, journal, durability, registry.classLoader(), remote);
 
         final PrintWriter out = spec.commandLine().getOut();
         out.print(json ? report.toJson() + System.lineSeparator() : report.toText());

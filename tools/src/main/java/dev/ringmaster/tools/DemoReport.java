@@ -43,6 +43,8 @@ public final class DemoReport
     private final List<DeadLetter> deadLetterSamples;
     private final LatencySummary clockLateness;
     private final long clockErrors;
+    /** What the agent hosts did, or null for the in-process fleet. */
+    private RemoteDemo.Summary remote;
     /** Why the journal did not record everything (it failed, or dropped records), or null. */
     private String journalProblem;
 
@@ -93,6 +95,12 @@ public final class DemoReport
     public long lost()
     {
         return accepted - (completed + deadLettered + expired + cancelled);
+    }
+
+    /** Adds what the agent-host processes did; call once, before the report is read. */
+    void remote(final RemoteDemo.Summary summary)
+    {
+        this.remote = summary;
     }
 
     /** @return the same computed from the dispatcher's metrics snapshot. */
@@ -196,7 +204,24 @@ public final class DemoReport
         {
             problems.add(unexplainedIgnored() + " completion(s) reported twice (ignored by the dispatcher)");
         }
+        if (remote != null)
+        {
+            remoteProblems(problems);
+        }
         return problems;
+    }
+
+    private void remoteProblems(final List<String> problems)
+    {
+        // a task whose attempt on the killed host timed out may have completed on it earlier, in a later attempt that
+        // still reached the host before it died: it counts as completed, on the killed host
+        final long unresolved = remote.killedHostTasks() - remote.completedElsewhere() - remote.deadLetteredAfterLoss() -
+            remote.completedOnKilledHost();
+        if (remote.hostsKilled() > 0 && unresolved != 0)
+        {
+            problems.add(unresolved + " task(s) in flight on the killed host neither completed elsewhere nor " +
+                "dead-lettered");
+        }
     }
 
     /** @return completed tasks per second of wall time, from the first submission to the end of the drain. */
@@ -229,6 +254,14 @@ public final class DemoReport
             lost(), consistent() && lostByMetrics() == 0 ? "agrees, lost 0" : "MISMATCH, see below");
         line(sb, "  failed attempts %s   retries %s   timeouts %s   steals %s",
             n(failedAttempts), n(retried), n(metrics.timeouts()), n(stolen));
+        if (remote != null)
+        {
+            line(sb, "  transport aeron-udp: %d agent host(s), %d killed%s; %s host-lost attempt(s) of %s task(s) retried, "
+                + "%s completed elsewhere, %s dead-lettered; late answers ignored %s", remote.hosts(),
+                remote.hostsKilled(), remote.killedHost() == null ? "" : " (" + remote.killedHost() + ")",
+                n(remote.stats().hostLostAttempts()), n(remote.killedHostTasks()), n(remote.completedElsewhere()),
+                n(remote.deadLetteredAfterLoss()), n(remote.stats().lateCompletions()));
+        }
         line(sb, "  wall time %.2f s   throughput %s tasks/s", wallNanos / 1e9, n(Math.round(throughputPerSecond())));
         line(sb, "  Gini by tasks %.3f   by tokens %.3f   (0 = perfectly even, 1 = one agent does all)",
             metrics.giniByCount(), metrics.giniByTokens());
@@ -354,6 +387,25 @@ public final class DemoReport
         j.writeNumberField("rejected", rejected());
         j.writeNumberField("lost", lost());
         j.writeNumberField("lost_by_metrics", lostByMetrics());
+        j.writeStringField("transport", remote == null ? "in-process" : "aeron-udp");
+        if (remote != null)
+        {
+            j.writeNumberField("hosts", remote.hosts());
+            j.writeNumberField("hosts_killed", remote.hostsKilled());
+            j.writeObjectFieldStart("remote");
+            j.writeNumberField("hosts_admitted", remote.stats().hostsAdmitted());
+            j.writeNumberField("hosts_lost", remote.stats().hostsLost());
+            j.writeNumberField("host_lost_attempts", remote.stats().hostLostAttempts());
+            j.writeNumberField("killed_host_tasks", remote.killedHostTasks());
+            j.writeNumberField("killed_host_tasks_completed_elsewhere", remote.completedElsewhere());
+            j.writeNumberField("killed_host_tasks_dead_lettered", remote.deadLetteredAfterLoss());
+            j.writeNumberField("killed_host_tasks_completed_there_before", remote.completedOnKilledHost());
+            j.writeNumberField("late_completions_ignored", remote.stats().lateCompletions());
+            j.writeNumberField("fast_failures", remote.stats().fastFailures());
+            j.writeNumberField("back_pressured_offers", remote.stats().backPressured());
+            j.writeNumberField("completions_received", remote.stats().completions());
+            j.writeEndObject();
+        }
         j.writeNumberField("ignored_completions", metrics.faults().ignoredCompletions());
         j.writeBooleanField("metrics_consistent", consistent());
         j.writeBooleanField("drained", drained);

@@ -61,14 +61,23 @@ public final class DemoRun
                                  final ClassLoader pluginLoader)
         throws InterruptedException
     {
-        try (DemoJournal journal = journalDir == null ? null : DemoJournal.open(journalDir, durability))
+        return run(settings, journalDir, durability, pluginLoader, null);
+    }
+
+    /** As above, with the fleet on agent-host processes when {@code remote} is not null (it is closed here). */
+    static DemoReport run(final DemoSettings settings, final Path journalDir, final Durability durability,
+                          final ClassLoader pluginLoader, final RemoteDemo remote)
+        throws InterruptedException
+    {
+        try (DemoJournal journal = journalDir == null ? null : DemoJournal.open(journalDir, durability);
+             RemoteDemo r = remote)
         {
-            return run(settings, journal, pluginLoader);
+            return run(settings, journal, pluginLoader, r);
         }
     }
 
     private static DemoReport run(final DemoSettings settings, final DemoJournal journal,
-                                  final ClassLoader pluginLoader) throws InterruptedException
+                                  final ClassLoader pluginLoader, final RemoteDemo remote) throws InterruptedException
     {
         final Fleet fleet = Fleet.standard();
         final Workload workload = new Workload(settings.seed(), settings.poisonRate());
@@ -90,7 +99,14 @@ public final class DemoRun
             {
                 builder.workers(settings.workers());
             }
-            fleet.register(builder, settings.seed(), clock);
+            if (remote == null)
+            {
+                fleet.register(builder, settings.seed(), clock);
+            }
+            else
+            {
+                remote.prepare(builder);
+            }
             final Dispatcher dispatcher = builder.build();
 
             LOG.info("dispatching {} tasks to {} agents {} with strategy '{}', seed {}, {} producer(s)",
@@ -98,10 +114,18 @@ public final class DemoRun
                 settings.producers());
 
             dispatcher.start();
+            if (remote != null)
+            {
+                startRemote(dispatcher, remote);
+            }
             final long startNanos = System.nanoTime();
             final AtomicLongArray statusCounts = new AtomicLongArray(SubmitStatus.values().length);
             try
             {
+                if (remote != null)
+                {
+                    remote.producing();
+                }
                 produce(dispatcher, workload, settings, statusCounts, journal);
             }
             catch (final InterruptedException | RuntimeException e)
@@ -150,6 +174,10 @@ public final class DemoRun
             final DemoReport report = new DemoReport(settings, fleet, drained, wallNanos, acceptedBySubmit, rejections,
                 tally, metrics, deadLetters.subList(0, Math.min(SHOWN_DEAD_LETTERS, deadLetters.size())),
                 clock.lateness(), clock.completionErrors());
+            if (remote != null)
+            {
+                report.remote(remote.summary());
+            }
             if (journal != null)
             {
                 final dev.ringmaster.journal.JournalStats stats = journal.stats();
@@ -165,6 +193,20 @@ public final class DemoRun
         finally
         {
             clock.close();
+        }
+    }
+
+    private static void startRemote(final Dispatcher dispatcher, final RemoteDemo remote) throws InterruptedException
+    {
+        try
+        {
+            remote.start(dispatcher);
+        }
+        catch (final java.io.IOException | RuntimeException e)
+        {
+            dispatcher.shutdownNow();
+            dispatcher.awaitTermination(Duration.ofSeconds(10));
+            throw new IllegalStateException("the agent hosts did not come up: " + e.getMessage(), e);
         }
     }
 

@@ -121,12 +121,14 @@ public final class Fleet
         return builder;
     }
 
-    /** @return the profile of an agent id, or null. */
+    /** @return the profile of an agent id (ignoring an agent host's {@code @host} suffix), or null. */
     public Profile profile(final String id)
     {
+        final int at = id.indexOf('@');
+        final String base = at < 0 ? id : id.substring(0, at);
         for (final Profile p : profiles)
         {
-            if (p.id().equals(id))
+            if (p.id().equals(base))
             {
                 return p;
             }

@@ -102,6 +102,11 @@ public final class ServeCommand implements Callable<Integer>
         description = "With --journal: async or acknowledged (default: ${DEFAULT-VALUE}).")
     Durability durability;
 
+    @Option(names = "--remote-hosts", paramLabel = "N", converter = DemoCommand.PositiveCount.class,
+        description = "Run the fleet on N agent-host processes over Aeron UDP on loopback (as demo --remote-hosts); "
+            + "GET /agents then shows each agent's host and connection state.")
+    Integer remoteHosts;
+
     /** Where the admin token came from, for the one line that mentions it; "" when it was generated. */
     private String tokenSource;
     /** The exit code once serving ended, for a shutdown hook that ends the JVM with it after a signal. */
@@ -156,8 +161,33 @@ public final class ServeCommand implements Callable<Integer>
             journal = DemoJournal.open(journalDir, durability);
             builder.listener(journal.listener());
         }
-        fleet.register(builder, seed, clock);
+        final RemoteDemo remote = remoteHosts == null ? null : new RemoteDemo(remoteHosts, 0, seed, 0);
+        if (remote == null)
+        {
+            fleet.register(builder, seed, clock);
+        }
+        else
+        {
+            remote.prepare(builder);
+        }
         final Dispatcher dispatcher = builder.build().start();
+        if (remote != null)
+        {
+            try
+            {
+                remote.start(dispatcher);
+            }
+            catch (final java.io.IOException | RuntimeException e)
+            {
+                remote.close();
+                dispatcher.shutdownNow();
+                dispatcher.awaitTermination(Duration.ofSeconds(5));
+                clock.close();
+                err.println("error: the agent hosts did not come up: " + e.getMessage());
+                err.flush();
+                return 1;
+            }
+        }
         if (plan != null)
         {
             firstIndex = plan.maxTaskId() + 1;
@@ -175,6 +205,7 @@ public final class ServeCommand implements Callable<Integer>
         try
         {
             server = AdminServer.builder(dispatcher).port(port).token(adminToken).publicReads(publicReads)
+                .agentDetails(remote == null ? id -> java.util.Map.of() : remote.fleet()::agentDetails)
                 .readiness(() -> journal == null || journal.stats().failure() == null ? null :
                     "the journal's writer stopped: " + journal.stats().failure())
                 // an added agent is simulated like the others; its weight is its speed (1, 2, 4 or 8 in the fleet)
@@ -184,6 +215,10 @@ public final class ServeCommand implements Callable<Integer>
         }
         catch (final UncheckedIOException e)
         {
+            if (remote != null)
+            {
+                remote.close();
+            }
             dispatcher.shutdownNow();
             dispatcher.awaitTermination(Duration.ofSeconds(5));
             clock.close();
@@ -231,6 +266,10 @@ public final class ServeCommand implements Callable<Integer>
         }
         finally
         {
+            if (remote != null)
+            {
+                remote.close();
+            }
             // whatever happened, let a Ctrl-C hook return, so the JVM does not wait for its timeout
             finished.countDown();
             try

@@ -34,10 +34,10 @@ class BenchCommandTest
         final JsonNode json = new ObjectMapper().readTree(run.out());
         final List<String> systems = new ArrayList<>();
         json.get("systems").forEach(s -> systems.add(s.get("name").asText()));
-        assertThat(systems).containsExactlyElementsOf(Systems.names());
+        assertThat(systems).containsExactlyElementsOf(Systems.defaults());
 
         final JsonNode runs = json.get("runs");
-        assertThat(runs).hasSize(Systems.names().size() * 2);
+        assertThat(runs).hasSize(Systems.defaults().size() * 2);
         for (final JsonNode r : runs)
         {
             assertThat(r.get("tasks").asLong()).as("measured tasks of %s", r).isPositive();
@@ -45,7 +45,7 @@ class BenchCommandTest
             assertThat(r.get("ratioToReference").has("p99")).isTrue();
             assertThat(out.resolve(r.get("hgrm").asText())).exists();
         }
-        assertThat(json.get("maxRate")).hasSize(Systems.names().size());
+        assertThat(json.get("maxRate")).hasSize(Systems.defaults().size());
         assertThat(json.get("targets").size()).isPositive();
         try (var files = Files.list(out))
         {

@@ -58,6 +58,8 @@ public final class AdminHandler implements HttpHandler
     private final Duration commandWait;
     /** GET without the token. */
     private final boolean publicReads;
+    /** Extra fields per agent id for GET /agents (a remote agent's host and connection state). */
+    private final java.util.function.Function<String, java.util.Map<String, String>> agentDetails;
     /** Agents whose removal this server started and that still hold work; for the "draining" flag of GET /agents. */
     private final Map<String, CompletableFuture<AgentView>> draining = new ConcurrentHashMap<>();
     /** Exchanges received and not yet answered, so that a closing server can let them finish. */
@@ -65,8 +67,10 @@ public final class AdminHandler implements HttpHandler
 
     public AdminHandler(final Dispatcher dispatcher, final String token, final AdapterSupplier adapters,
                         final Supplier<String> state, final Executor executor, final Duration drainWait,
-                        final Duration commandWait, final boolean publicReads)
+                        final Duration commandWait, final boolean publicReads,
+                        final java.util.function.Function<String, java.util.Map<String, String>> agentDetails)
     {
+        this.agentDetails = agentDetails;
         this.publicReads = publicReads;
         this.dispatcher = dispatcher;
         this.token = token.getBytes(StandardCharsets.UTF_8);
@@ -171,7 +175,7 @@ public final class AdminHandler implements HttpHandler
                 }
                 else
                 {
-                    respond(x, 200, Views.agents(dispatcher, draining.keySet()));
+                    respond(x, 200, Views.agents(dispatcher, draining.keySet(), agentDetails));
                 }
             }
             case "2:agents" ->

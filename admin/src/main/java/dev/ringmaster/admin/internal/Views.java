@@ -134,7 +134,8 @@ public final class Views
         return o;
     }
 
-    public static ObjectNode agents(final Dispatcher d, final Set<String> draining)
+    public static ObjectNode agents(final Dispatcher d, final Set<String> draining,
+                                    final java.util.function.Function<String, Map<String, String>> details)
     {
         final MetricsSnapshot m = d.metrics();
         final Map<String, AgentView> views = new HashMap<>();
@@ -160,6 +161,14 @@ public final class Views
             n.put("load", ratio(a.load()));
             n.put("utilization", ratio(a.utilization()));
             n.put("overloaded", a.overloaded());
+            try
+            {
+                details.apply(a.id()).forEach(n::put);
+            }
+            catch (final RuntimeException e)
+            {
+                n.put("details_error", String.valueOf(e)); // the embedder's hook failing costs its fields, not the route
+            }
             n.put("ejected", a.ejected());
             n.put("draining", draining.contains(a.id()));
             n.put("completed", a.completed());

@@ -47,14 +47,14 @@ public record HarnessConfig(List<Double> rates, long warmupNanos, long durationN
     /** @return the default run: 50k/200k/1M, 1 s warm-up + 5 s measured each, 1 producer, 2 workers, max search. */
     public static HarnessConfig defaults()
     {
-        return new HarnessConfig(DEFAULT_RATES, 1_000_000_000L, 5_000_000_000L, 1, 2, Systems.names(), true,
+        return new HarnessConfig(DEFAULT_RATES, 1_000_000_000L, 5_000_000_000L, 1, 2, Systems.defaults(), true,
             100_000, 1_000_000_000L, 10_000_000L, 1 << 16);
     }
 
     /** @return the CI run: 2k and 10k tasks/s, 0.2 s warm-up + 0.5 s each, a three-trial max search; well under 1 min. */
     public static HarnessConfig quick()
     {
-        return new HarnessConfig(QUICK_RATES, 200_000_000L, 500_000_000L, 1, 2, Systems.names(), true,
+        return new HarnessConfig(QUICK_RATES, 200_000_000L, 500_000_000L, 1, 2, Systems.defaults(), true,
             10_000, 250_000_000L, 50_000_000L, 1 << 14);
     }
 

@@ -1,0 +1,370 @@
+package dev.ringmaster.remote;
+
+import dev.ringmaster.model.AgentSpec;
+import dev.ringmaster.remote.internal.AeronTransport;
+import dev.ringmaster.remote.internal.HostedAttempt;
+import dev.ringmaster.remote.internal.Messages;
+import dev.ringmaster.remote.internal.Wire;
+import dev.ringmaster.spi.AgentAdapter;
+import dev.ringmaster.remote.internal.HostTelemetry;
+import io.aeron.FragmentAssembler;
+import io.aeron.Publication;
+import io.aeron.Subscription;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * An agent host: runs agents (any {@link AgentAdapter}) for a dispatcher on another machine or process, registering
+ * them when it connects, running the tasks it is sent and sending back their completions; thread-safe, with all Aeron
+ * reading on its own poller thread.
+ *
+ * <p>Tasks run on the poller thread itself when {@code threads} is 0 (for asynchronous adapters, which return at
+ * once), otherwise on a pool of that many threads (for synchronous adapters, which would stall the poller).
+ * Completions are offered from whichever thread completes; one that meets back-pressure waits in a queue the poller
+ * drains, so an answer is never dropped while the dispatcher is reachable.
+ */
+public final class AgentHost implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(AgentHost.class);
+    private static final ThreadLocal<Wire> WIRE = ThreadLocal.withInitial(Wire::writer);
+
+    /** A completion waiting for room on the publication; immutable. */
+    private record Answer(long correlationId, boolean ok, long tokens, double quality, String text)
+    {
+    }
+
+    private final String hostId;
+    private final RemoteSettings settings;
+    private final PayloadCodec codec;
+    private final List<AgentSpec> specs;
+    private final List<AgentAdapter> adapters;
+    private final List<HostTelemetry> telemetry;
+    private final ExecutorService executor;
+    private final long session = ThreadLocalRandom.current().nextLong();
+    private final ManyToOneConcurrentArrayQueue<Answer> answers = new ManyToOneConcurrentArrayQueue<>(1 << 16);
+    private final LongAdder tasksRun = new LongAdder();
+    private final LongAdder answersDropped = new LongAdder();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final HostedAttempt.Sink sink = this::send;
+    private AeronTransport transport;
+    private Subscription subscription;
+    private Publication publication;
+    private Thread poller;
+    private String endpoint;
+    private volatile boolean running = true;
+    /** For tests: a partition that silences this host (no heartbeats, answers held back) without killing it. */
+    private volatile boolean muted;
+    /** Written by the poller: whether the dispatcher has welcomed this session and is still heard from. */
+    private volatile boolean welcomed;
+    private long lastHeardNanos;
+
+    /**
+     * @param agents  agent spec to adapter, in the order they are registered; ids must be unique in the dispatcher.
+     * @param threads threads that run tasks; 0 runs them on the poller (asynchronous adapters only).
+     */
+    public AgentHost(final String hostId, final RemoteSettings settings, final PayloadCodec codec,
+                     final List<java.util.Map.Entry<AgentSpec, AgentAdapter>> agents, final int threads)
+    {
+        if (agents.isEmpty())
+        {
+            throw new IllegalArgumentException("an agent host needs at least one agent");
+        }
+        this.hostId = hostId;
+        this.settings = settings;
+        this.codec = codec;
+        this.specs = new ArrayList<>(agents.size());
+        this.adapters = new ArrayList<>(agents.size());
+        this.telemetry = new ArrayList<>(agents.size());
+        for (final java.util.Map.Entry<AgentSpec, AgentAdapter> e : agents)
+        {
+            specs.add(e.getKey());
+            adapters.add(e.getValue());
+            telemetry.add(new HostTelemetry());
+        }
+        this.executor = threads == 0 ? null : Executors.newFixedThreadPool(threads, r ->
+        {
+            final Thread t = new Thread(r, "ringmaster-host-worker");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Starts the agents' adapters, Aeron and the poller, which registers with the dispatcher as soon as it is
+     * reachable (and again whenever it has been silent past the timeout).
+     *
+     * @throws Exception if an adapter's {@code start()} throws, or the receive endpoint cannot be bound.
+     */
+    public AgentHost start() throws Exception
+    {
+        for (final AgentAdapter a : adapters)
+        {
+            a.start();
+        }
+        transport = AeronTransport.start(settings, "host-" + hostId);
+        subscription = transport.aeron().addSubscription(RemoteSettings.udp(settings.hostEndpoint()),
+            RemoteFleet.HOST_STREAM);
+        final long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while ((endpoint = subscription.resolvedEndpoint()) == null)
+        {
+            if (System.nanoTime() - deadline > 0)
+            {
+                close();
+                throw new IllegalStateException("could not bind " + settings.hostEndpoint() + " within 10 s");
+            }
+            transport.invoke();
+            Thread.sleep(1);
+        }
+        publication = transport.aeron().addPublication(RemoteSettings.udp(settings.dispatcherEndpoint()),
+            RemoteFleet.DISPATCHER_STREAM);
+        poller = new Thread(this::run, "ringmaster-host-poller");
+        poller.setDaemon(true);
+        poller.start();
+        LOG.info("agent host '{}': {} agent(s), receiving on {}, dispatcher at {}", hostId, specs.size(), endpoint,
+            settings.dispatcherEndpoint());
+        return this;
+    }
+
+    private void run()
+    {
+        final IdleStrategy idle = AeronTransport.idleStrategy(settings);
+        final FragmentAssembler assembler = new FragmentAssembler(this::onFragment);
+        final Wire wire = Wire.writer();
+        final Messages.Hello hello = new Messages.Hello(session, hostId, endpoint, List.copyOf(specs));
+        final long heartbeatNanos = settings.heartbeat().toNanos();
+        long nextTick = 0;
+        try
+        {
+            while (running)
+            {
+                int work = transport.invoke();
+                work += subscription.poll(assembler, 64);
+                work += muted ? 0 : drainAnswers(wire);
+                final long now = System.nanoTime();
+                if (now - nextTick >= 0 && !muted)
+                {
+                    nextTick = now + heartbeatNanos;
+                    if (welcomed && now - lastHeardNanos > settings.silenceTimeout().toNanos())
+                    {
+                        welcomed = false;
+                        LOG.warn("agent host '{}': the dispatcher has been silent for {} ms; registering again",
+                            hostId, (now - lastHeardNanos) / 1_000_000);
+                    }
+                    if (welcomed)
+                    {
+                        Messages.heartbeat(wire, session, hostId);
+                    }
+                    else
+                    {
+                        Messages.hello(wire, hello);
+                    }
+                    publication.offer(wire.buffer(), 0, wire.position());
+                    work += 1 + (welcomed ? sendTelemetry(wire) : 0);
+                }
+                idle.idle(work);
+            }
+        }
+        catch (final Throwable t)
+        {
+            LOG.error("agent host '{}': the poller failed; the dispatcher will give this host up", hostId, t);
+        }
+        finally
+        {
+            stopped.countDown();
+        }
+    }
+
+    private void onFragment(final DirectBuffer buffer, final int offset, final int length,
+                            final io.aeron.logbuffer.Header header)
+    {
+        final Wire in = new Wire().wrap(buffer, offset);
+        switch (Messages.type(in))
+        {
+            case Messages.TASK -> onTask(Messages.readTask(in, codec));
+            case Messages.WELCOME ->
+            {
+                if (in.getLong() == session)
+                {
+                    if (!welcomed)
+                    {
+                        LOG.info("agent host '{}': registered with the dispatcher", hostId);
+                    }
+                    welcomed = true;
+                    lastHeardNanos = System.nanoTime();
+                }
+            }
+            case Messages.HEARTBEAT ->
+            {
+                if (in.getLong() == session)
+                {
+                    lastHeardNanos = System.nanoTime();
+                }
+            }
+            default -> LOG.warn("agent host '{}': ignored a message of unknown type or version", hostId);
+        }
+    }
+
+    private void onTask(final Messages.TaskMessage message)
+    {
+        lastHeardNanos = System.nanoTime();
+        final HostedAttempt attempt = new HostedAttempt(message, sink);
+        if (message.agentIndex() < 0 || message.agentIndex() >= adapters.size())
+        {
+            attempt.fail(new IllegalArgumentException("no agent at index " + message.agentIndex() + " on " + hostId));
+            return;
+        }
+        final AgentAdapter adapter = adapters.get(message.agentIndex());
+        final HostTelemetry agentTelemetry = telemetry.get(message.agentIndex());
+        final Runnable run = () ->
+        {
+            tasksRun.increment();
+            try
+            {
+                adapter.execute(attempt, attempt, agentTelemetry);
+            }
+            catch (final Throwable t)
+            {
+                // the agent's fault costs this attempt, never the host
+                attempt.fail(t);
+            }
+        };
+        if (executor == null)
+        {
+            run.run();
+        }
+        else
+        {
+            executor.execute(run);
+        }
+    }
+
+    private void send(final long correlationId, final boolean ok, final long tokens, final double quality,
+                      final String text)
+    {
+        final Wire wire = WIRE.get();
+        Messages.completion(wire, correlationId, ok, tokens, quality, text);
+        if (!muted && answers.isEmpty() && publication.offer(wire.buffer(), 0, wire.position()) > 0)
+        {
+            return;
+        }
+        if (!answers.offer(new Answer(correlationId, ok, tokens, quality, text)))
+        {
+            answersDropped.increment();
+        }
+    }
+
+    /** Sends what agents published since the last tick; a report lost to back-pressure is sent with the next. */
+    private int sendTelemetry(final Wire wire)
+    {
+        int sent = 0;
+        for (int i = 0; i < telemetry.size(); i++)
+        {
+            final HostTelemetry t = telemetry.get(i);
+            if (t.takeDirty())
+            {
+                Messages.telemetry(wire, session, i, t.utilization(), t.budgetLeft());
+                if (publication.offer(wire.buffer(), 0, wire.position()) < 0)
+                {
+                    t.tokenBudgetLeft(t.budgetLeft()); // marks it dirty again
+                }
+                sent++;
+            }
+        }
+        return sent;
+    }
+
+    private int drainAnswers(final Wire wire)
+    {
+        int sent = 0;
+        Answer a;
+        while ((a = answers.peek()) != null)
+        {
+            Messages.completion(wire, a.correlationId(), a.ok(), a.tokens(), a.quality(), a.text());
+            if (publication.offer(wire.buffer(), 0, wire.position()) < 0)
+            {
+                break; // back-pressured or not connected: keep it, the dispatcher times the attempt out if it never comes
+            }
+            answers.poll();
+            sent++;
+        }
+        return sent;
+    }
+
+    /** Holds back heartbeats and answers while {@code on}, as a network partition would; for tests. */
+    void mute(final boolean on)
+    {
+        muted = on;
+    }
+
+    /** @return whether the dispatcher has welcomed this host and is still heard from. */
+    public boolean registered()
+    {
+        return welcomed;
+    }
+
+    public String hostId()
+    {
+        return hostId;
+    }
+
+    /** @return the endpoint this host receives tasks on (the resolved port when 0 was asked for). */
+    public String endpoint()
+    {
+        return endpoint;
+    }
+
+    public long tasksRun()
+    {
+        return tasksRun.sum();
+    }
+
+    /** Stops the poller, the agents and Aeron (and the embedded driver). */
+    @Override
+    public void close()
+    {
+        running = false;
+        try
+        {
+            if (poller != null && !stopped.await(5, TimeUnit.SECONDS))
+            {
+                LOG.warn("agent host '{}': the poller did not stop within 5 s", hostId);
+            }
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+        }
+        if (executor != null)
+        {
+            executor.shutdownNow();
+        }
+        for (final AgentAdapter a : adapters)
+        {
+            try
+            {
+                a.stop();
+            }
+            catch (final RuntimeException e)
+            {
+                LOG.warn("agent host '{}': an agent's stop() threw: {}", hostId, e.toString());
+            }
+        }
+        if (transport != null)
+        {
+            transport.close();
+        }
+    }
+}

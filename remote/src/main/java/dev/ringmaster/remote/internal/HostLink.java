@@ -1,0 +1,94 @@
+package dev.ringmaster.remote.internal;
+
+import dev.ringmaster.model.AgentSpec;
+import dev.ringmaster.remote.PayloadCodec;
+import io.aeron.Publication;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The dispatcher's side of one host session: the publication tasks go out on, the attempts waiting for room on it,
+ * and whether the host is still believed alive; the poller thread owns it, workers only read {@link #live()} and
+ * offer through it (Aeron's concurrent publication and the MPSC queue are safe from any thread).
+ */
+public final class HostLink
+{
+    final String hostId;
+    final long session;
+    final String replyEndpoint;
+    final List<AgentSpec> agents;
+    final Publication publication;
+    /** Attempts a back-pressured offer left behind; the poller sends them, oldest first, when the link has room. */
+    final ManyToOneConcurrentArrayQueue<Attempt> backlog;
+    final long connectedAtNanos;
+    /** Written by the poller, read by workers: a lost host's agents fail fast until the dispatcher removes them. */
+    private volatile boolean live = true;
+    /** One per agent, in HELLO order; filled by the poller when it adds the agents. */
+    final RemoteAgentAdapter[] adapters;
+    /** Written and read by the poller only. */
+    long lastHeardNanos;
+    /** Completes once every agent of the host is out of the dispatcher (after a give-up). */
+    CompletableFuture<Void> gone;
+    /** Poller ticks left to sweep the pending table for attempts a racing worker added after the give-up. */
+    int sweepsLeft;
+    String lostReason;
+
+    HostLink(final String hostId, final long session, final String replyEndpoint, final List<AgentSpec> agents,
+             final Publication publication, final int backlogCapacity, final long nowNanos)
+    {
+        this.hostId = hostId;
+        this.session = session;
+        this.replyEndpoint = replyEndpoint;
+        this.agents = agents;
+        this.publication = publication;
+        this.adapters = new RemoteAgentAdapter[agents.size()];
+        this.backlog = new ManyToOneConcurrentArrayQueue<>(Math.max(16, backlogCapacity));
+        this.connectedAtNanos = nowNanos;
+        this.lastHeardNanos = nowNanos;
+    }
+
+    public boolean live()
+    {
+        return live;
+    }
+
+    void lost(final String reason)
+    {
+        lostReason = reason;
+        live = false; // volatile store: workers that read it afterwards fail fast instead of offering
+    }
+
+    /** Encodes and offers one attempt; returns Aeron's result (a position > 0 when sent). */
+    long offer(final Attempt attempt, final Wire wire, final PayloadCodec codec)
+    {
+        Messages.task(wire, attempt.correlationId, attempt.agentIndex, attempt.view, codec);
+        return publication.offer(wire.buffer(), 0, wire.position());
+    }
+
+    public String hostId()
+    {
+        return hostId;
+    }
+
+    public List<AgentSpec> agents()
+    {
+        return agents;
+    }
+
+    public String endpoint()
+    {
+        return replyEndpoint;
+    }
+
+    public boolean connected()
+    {
+        return live && publication.isConnected();
+    }
+
+    public String lostReason()
+    {
+        return lostReason;
+    }
+}

@@ -1,0 +1,331 @@
+package dev.ringmaster.remote.internal;
+
+import dev.ringmaster.dispatch.Dispatcher;
+import dev.ringmaster.model.AgentSpec;
+import dev.ringmaster.remote.HostStatus;
+import dev.ringmaster.remote.PayloadCodec;
+import dev.ringmaster.remote.RemoteFleet;
+import dev.ringmaster.remote.RemoteSettings;
+import io.aeron.Publication;
+import org.agrona.DirectBuffer;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Every host session the dispatcher knows and what happens to them: registration, heartbeats both ways, completions,
+ * the backlog of back-pressured attempts, and giving a silent host up; owned by the remote poller thread (other
+ * threads read only the volatile {@link #snapshot()}).
+ *
+ * <p>Giving a host up, in this order: its link is marked lost (its agents fail any new attempt at once), each of its
+ * agents is crashed out of the dispatcher (its inbox goes back to be routed elsewhere), and once the dispatcher has
+ * applied that, every attempt still pending on the host is failed, so the dispatcher retries it under the task's
+ * retry rules on the agents that remain. A completion that arrives after that finds no pending attempt: it is
+ * ignored and counted as late. A host that comes back (a HELLO after the give-up) is admitted as a new session; its
+ * agents are added again as new agents, so the dispatcher's slow start, if configured, applies to them.
+ */
+public final class LinkTable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(LinkTable.class);
+
+    private final Dispatcher dispatcher;
+    private final AeronTransport transport;
+    private final RemoteSettings settings;
+    private final PayloadCodec codec;
+    private final RemoteCounters counters;
+    private final PendingAttempts pending = new PendingAttempts(1 << 16);
+    private final Map<String, HostLink> links = new LinkedHashMap<>();
+    private final List<HostLink> lost = new ArrayList<>();
+    private final Set<Long> tasksOfLostHosts = ConcurrentHashMap.newKeySet();
+    private final Wire wire = Wire.writer();
+    private final Wire reader = new Wire();
+    private final long session = ThreadLocalRandom.current().nextLong();
+    private final long heartbeatNanos;
+    private final long silenceNanos;
+    private long nextTickNanos;
+    private volatile List<HostStatus> snapshot = List.of();
+
+    public LinkTable(final Dispatcher dispatcher, final AeronTransport transport, final RemoteSettings settings,
+                     final PayloadCodec codec, final RemoteCounters counters)
+    {
+        this.dispatcher = dispatcher;
+        this.transport = transport;
+        this.settings = settings;
+        this.codec = codec;
+        this.counters = counters;
+        this.heartbeatNanos = settings.heartbeat().toNanos();
+        this.silenceNanos = settings.silenceTimeout().toNanos();
+    }
+
+    /** Handles one whole message from a host (the assembler joins fragments). */
+    public void onFragment(final DirectBuffer buffer, final int offset, final int length,
+                           final io.aeron.logbuffer.Header header)
+    {
+        final Wire in = reader.wrap(buffer, offset);
+        final long now = System.nanoTime();
+        switch (Messages.type(in))
+        {
+            case Messages.COMPLETION -> onCompletion(in, now);
+            case Messages.HEARTBEAT ->
+            {
+                final long hostSession = in.getLong();
+                final HostLink link = links.get(in.getString());
+                if (link != null && link.session == hostSession && link.live())
+                {
+                    link.lastHeardNanos = now;
+                }
+            }
+            case Messages.HELLO -> onHello(Messages.readHello(in), now);
+            case Messages.TELEMETRY -> onTelemetry(in, now);
+            default -> LOG.warn("remote agents: ignored a message of unknown type or version ({} bytes)", length);
+        }
+    }
+
+    private void onTelemetry(final Wire in, final long now)
+    {
+        final long hostSession = in.getLong();
+        final int agentIndex = in.getInt();
+        final double utilization = in.getDouble();
+        final long budget = in.getLong();
+        for (final HostLink link : links.values())
+        {
+            if (link.session == hostSession && link.live() && agentIndex >= 0 && agentIndex < link.adapters.length &&
+                link.adapters[agentIndex] != null)
+            {
+                link.lastHeardNanos = now;
+                link.adapters[agentIndex].telemetry(utilization, budget);
+                return;
+            }
+        }
+    }
+
+    private void onCompletion(final Wire in, final long now)
+    {
+        final long correlationId = in.getLong();
+        final boolean ok = in.getInt() == 1;
+        final long tokens = in.getLong();
+        final double quality = in.getDouble();
+        final Attempt attempt = pending.remove(correlationId);
+        if (attempt == null)
+        {
+            counters.lateCompletions.increment();
+            return;
+        }
+        attempt.link.lastHeardNanos = now;
+        counters.completions.increment();
+        final String text = in.getString();
+        if (ok)
+        {
+            attempt.completion.succeed(text, tokens, quality);
+        }
+        else
+        {
+            attempt.completion.fail(new RemoteFailure(text));
+        }
+    }
+
+    private void onHello(final Messages.Hello hello, final long now)
+    {
+        final HostLink known = links.get(hello.hostId());
+        if (known != null && known.session == hello.session() && known.live())
+        {
+            // the host has not heard our WELCOME yet (its link may still be connecting): say it again
+            known.lastHeardNanos = now;
+            welcome(known);
+            return;
+        }
+        CompletableFuture<Void> previous = CompletableFuture.completedFuture(null);
+        if (known != null)
+        {
+            if (known.live())
+            {
+                giveUp(known, "it restarted (new session)");
+            }
+            previous = known.gone;
+        }
+        final Publication publication = transport.aeron().addPublication(RemoteSettings.udp(hello.replyEndpoint()),
+            RemoteFleet.HOST_STREAM);
+        int capacity = 0;
+        for (final AgentSpec a : hello.agents())
+        {
+            capacity += a.capacity();
+        }
+        final HostLink link = new HostLink(hello.hostId(), hello.session(), hello.replyEndpoint(), hello.agents(),
+            publication, capacity * 2, now);
+        links.put(link.hostId, link);
+        counters.hostsAdmitted.increment();
+        LOG.info("remote agents: host '{}' at {} registers {} agent(s){}", link.hostId, link.replyEndpoint,
+            hello.agents().size(), known == null ? "" : " (again)");
+        // the agents of a host given up must be out of the dispatcher before the same ids come back
+        for (int i = 0; i < link.agents.size(); i++)
+        {
+            link.adapters[i] = new RemoteAgentAdapter(link, i, pending, codec, counters);
+        }
+        previous.whenComplete((ignored, error) ->
+        {
+            for (int i = 0; i < link.agents.size(); i++)
+            {
+                final AgentSpec spec = link.agents.get(i);
+                dispatcher.addAgent(spec, link.adapters[i])
+                    .whenComplete((view, e) ->
+                    {
+                        if (e != null)
+                        {
+                            LOG.error("remote agents: host '{}': agent '{}' was not added: {}", link.hostId, spec.id(),
+                                e.getMessage());
+                        }
+                    });
+            }
+        });
+        welcome(link);
+        refreshSnapshot(now);
+    }
+
+    private void welcome(final HostLink link)
+    {
+        Messages.welcome(wire, link.session, session);
+        link.publication.offer(wire.buffer(), 0, wire.position()); // lost if not connected yet: the host says HELLO again
+    }
+
+    /** Sends backlogged attempts; every heartbeat interval, heartbeats and the silence check. */
+    public int duty(final long now)
+    {
+        int work = 0;
+        for (final HostLink link : links.values())
+        {
+            work += drainBacklog(link);
+        }
+        if (now - nextTickNanos < 0)
+        {
+            return work;
+        }
+        nextTickNanos = now + heartbeatNanos;
+        final List<HostLink> silent = new ArrayList<>(0);
+        for (final HostLink link : links.values())
+        {
+            if (!link.live())
+            {
+                continue;
+            }
+            if (now - link.lastHeardNanos > silenceNanos)
+            {
+                silent.add(link);
+                continue;
+            }
+            Messages.heartbeat(wire, link.session, "dispatcher");
+            link.publication.offer(wire.buffer(), 0, wire.position());
+        }
+        for (final HostLink link : silent)
+        {
+            giveUp(link, "silent for " + (now - link.lastHeardNanos) / 1_000_000 + " ms (timeout " +
+                settings.silenceTimeout().toMillis() + " ms)");
+        }
+        sweepLost();
+        refreshSnapshot(now);
+        return work + 1;
+    }
+
+    private int drainBacklog(final HostLink link)
+    {
+        int sent = 0;
+        Attempt attempt;
+        while (link.live() && (attempt = link.backlog.peek()) != null)
+        {
+            final long result = link.offer(attempt, wire, codec);
+            if (result == Publication.BACK_PRESSURED || result == Publication.ADMIN_ACTION)
+            {
+                break;
+            }
+            link.backlog.poll();
+            sent++;
+            if (result < 0 && pending.remove(attempt.correlationId) != null)
+            {
+                counters.fastFailures.increment();
+                attempt.completion.fail(RemoteFailure.NOT_CONNECTED);
+            }
+        }
+        return sent;
+    }
+
+    private void giveUp(final HostLink link, final String reason)
+    {
+        link.lost(reason);
+        counters.hostsLost.increment();
+        LOG.warn("remote agents: host '{}' given up: {}; its {} agent(s) leave routing and their attempts are retried",
+            link.hostId, reason, link.agents.size());
+        final List<CompletableFuture<Boolean>> crashes = new ArrayList<>(link.agents.size());
+        for (final AgentSpec spec : link.agents)
+        {
+            crashes.add(dispatcher.crashAgent(spec.id(), "agent host '" + link.hostId + "' " + reason)
+                .exceptionally(e -> false));
+        }
+        link.gone = CompletableFuture.allOf(crashes.toArray(new CompletableFuture[0]));
+        link.sweepsLeft = 10;
+        link.publication.close();
+        lost.add(link);
+    }
+
+    /** Fails the attempts of given-up hosts once their agents are out, and again for a few ticks after (races). */
+    private void sweepLost()
+    {
+        for (final Iterator<HostLink> it = lost.iterator(); it.hasNext(); )
+        {
+            final HostLink link = it.next();
+            if (!link.gone.isDone())
+            {
+                continue;
+            }
+            pending.removeAll(link, attempt ->
+            {
+                counters.hostLostAttempts.increment();
+                tasksOfLostHosts.add(attempt.taskId);
+                attempt.completion.fail(RemoteFailure.HOST_LOST);
+            });
+            if (--link.sweepsLeft <= 0)
+            {
+                it.remove();
+            }
+        }
+    }
+
+    private void refreshSnapshot(final long now)
+    {
+        final List<HostStatus> out = new ArrayList<>(links.size());
+        for (final HostLink link : links.values())
+        {
+            final List<String> ids = new ArrayList<>(link.agents.size());
+            for (final AgentSpec a : link.agents)
+            {
+                ids.add(a.id());
+            }
+            final String state = !link.live() ? "lost" : link.publication.isConnected() ? "connected" : "connecting";
+            out.add(new HostStatus(link.hostId, link.replyEndpoint, state, List.copyOf(ids),
+                (now - link.lastHeardNanos) / 1_000_000, link.lostReason()));
+        }
+        snapshot = List.copyOf(out); // volatile store: readers on other threads see a whole list
+    }
+
+    public List<HostStatus> snapshot()
+    {
+        return snapshot;
+    }
+
+    public boolean hadAttemptOnLostHost(final long taskId)
+    {
+        return tasksOfLostHosts.contains(taskId);
+    }
+
+    public Set<Long> tasksOfLostHosts()
+    {
+        return Set.copyOf(tasksOfLostHosts);
+    }
+}

@@ -1,0 +1,75 @@
+package dev.ringmaster.remote.internal;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Consumer;
+
+/**
+ * The attempts in flight on hosts, by correlation id: an open-addressed table of one slot per id modulo its size,
+ * claimed and released with compare-and-set, so workers (which add) and the poller (which removes) never lock.
+ *
+ * <p>Whoever removes an attempt owns its completion: a completion from the host and the poller giving the host up
+ * race for the same slot, and exactly one of them wins; the loser's message is a late completion.
+ */
+public final class PendingAttempts
+{
+    private final AtomicReferenceArray<Attempt> slots;
+    private final int mask;
+    private final AtomicLong nextId = new AtomicLong(1);
+
+    /** @param capacity most attempts in flight at once, rounded up to a power of two; more wait for a free slot. */
+    public PendingAttempts(final int capacity)
+    {
+        final int size = Integer.highestOneBit(Math.max(64, capacity - 1) << 1);
+        this.slots = new AtomicReferenceArray<>(size);
+        this.mask = size - 1;
+    }
+
+    /**
+     * @return the attempt, registered under a fresh correlation id; null if the table is full (so many attempts in
+     *     flight that the ids wrapped round to a slot still in use), which the caller treats as a full agent.
+     */
+    Attempt add(final HostLink link, final int agentIndex, final dev.ringmaster.spi.TaskView view,
+                final dev.ringmaster.spi.Completion completion)
+    {
+        for (int tries = 0; tries < 4; tries++)
+        {
+            final long id = nextId.getAndIncrement();
+            final Attempt attempt = new Attempt(id, link, agentIndex, view, completion);
+            // CAS: publishes the attempt's final fields to the poller that reads the slot
+            if (slots.compareAndSet((int)id & mask, null, attempt))
+            {
+                return attempt;
+            }
+        }
+        return null;
+    }
+
+    /** @return the attempt with this id, now removed, or null if none (never sent, or already completed or given up). */
+    public Attempt remove(final long correlationId)
+    {
+        final int index = (int)correlationId & mask;
+        final Attempt a = slots.get(index);
+        if (a != null && a.correlationId == correlationId && slots.compareAndSet(index, a, null))
+        {
+            return a;
+        }
+        return null;
+    }
+
+    /** Removes every attempt sent to {@code link} and hands each to {@code action}; called by the poller. */
+    public int removeAll(final HostLink link, final Consumer<Attempt> action)
+    {
+        int n = 0;
+        for (int i = 0; i < slots.length(); i++)
+        {
+            final Attempt a = slots.get(i);
+            if (a != null && a.link == link && slots.compareAndSet(i, a, null))
+            {
+                action.accept(a);
+                n++;
+            }
+        }
+        return n;
+    }
+}
