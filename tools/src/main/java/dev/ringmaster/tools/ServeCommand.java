@@ -9,6 +9,7 @@ import dev.ringmaster.journal.JournalStats;
 import dev.ringmaster.journal.Recovery;
 import dev.ringmaster.journal.RecoveryPlan;
 import dev.ringmaster.metrics.MetricsSnapshot;
+import dev.ringmaster.model.Task;
 import dev.ringmaster.plugin.PluginRegistry;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -51,6 +52,8 @@ public final class ServeCommand implements Callable<Integer>
 {
     /** Longest a producer burst may be after a stall (GC, a suspended laptop): a tenth of a second of tasks. */
     private static final int MAX_BURST_FRACTION = 10;
+    /** Workload ids count up from the journal's highest; ids generated for submitted tasks start this far above. */
+    private static final long GENERATED_ID_OFFSET = 1L << 40;
 
     @Spec
     CommandSpec spec;
@@ -156,7 +159,9 @@ public final class ServeCommand implements Callable<Integer>
             journal = DemoJournal.open(journalDir, durability);
             builder.listener(journal.listener());
         }
+        final AtomicInteger nextIndex = new AtomicInteger(fleet.profiles().size());
         fleet.register(builder, seed, clock);
+        fleet.registerFactories(builder, seed, clock, nextIndex);
         final Dispatcher dispatcher = builder.build().start();
         if (plan != null)
         {
@@ -169,7 +174,8 @@ public final class ServeCommand implements Callable<Integer>
                 err.flush();
             }
         }
-        final AtomicInteger nextIndex = new AtomicInteger(fleet.profiles().size());
+        // tasks submitted over the endpoint take generated ids: far above the workload's, so the two never collide
+        Task.reserveIdsAbove(firstIndex + GENERATED_ID_OFFSET);
 
         final AdminServer server;
         try
