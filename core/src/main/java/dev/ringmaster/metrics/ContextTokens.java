@@ -1,19 +1,58 @@
 package dev.ringmaster.metrics;
 
-import java.util.Map;
-import java.util.WeakHashMap;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Context tokens each agent's adapter reported loading and using (through
- * {@link dev.ringmaster.spi.AgentTelemetry#contextTokens}), for the context waste ratio; thread-safe, any thread.
+ * {@link dev.ringmaster.spi.AgentTelemetry#contextTokens}), for the context waste ratio; lock-free, any thread.
  *
  * <p>Kept beside the agents, by the identity of their telemetry handle and weakly, so that a removed agent's counts
- * go with it: the per-agent state that would hold them belongs to the dispatch internals. The map's monitor is taken
- * once per report by an adapter, never by the router or a routing decision.
+ * go with it: the per-agent state that would hold them belongs to the dispatch internals. A report costs a map look-up
+ * and two striped adds, so that adapters on many workers do not contend.
  */
 public final class ContextTokens
 {
-    private static final Map<Object, long[]> BY_AGENT = new WeakHashMap<>();
+    private static final ConcurrentHashMap<Key, Totals> BY_AGENT = new ConcurrentHashMap<>();
+    private static final ReferenceQueue<Object> GONE = new ReferenceQueue<>();
+
+    /** An agent's two running sums; thread-safe. */
+    private static final class Totals
+    {
+        final LongAdder loaded = new LongAdder();
+        final LongAdder used = new LongAdder();
+    }
+
+    /** Compares the referent by identity; a cleared key equals only itself, so it can still be removed. */
+    private static final class Key extends WeakReference<Object>
+    {
+        private final int hash;
+
+        Key(final Object agent, final ReferenceQueue<Object> queue)
+        {
+            super(agent, queue);
+            this.hash = System.identityHashCode(agent);
+        }
+
+        @Override
+        public int hashCode()
+        {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(final Object other)
+        {
+            if (this == other)
+            {
+                return true;
+            }
+            final Object mine = get();
+            return other instanceof Key k && mine != null && mine == k.get();
+        }
+    }
 
     private ContextTokens()
     {
@@ -33,21 +72,29 @@ public final class ContextTokens
             throw new IllegalArgumentException("context tokens must satisfy 0 <= used <= loaded, got loaded " + loaded +
                 ", used " + used);
         }
-        synchronized (BY_AGENT)
+        Totals totals = BY_AGENT.get(new Key(agent, null));
+        if (totals == null)
         {
-            final long[] totals = BY_AGENT.computeIfAbsent(agent, k -> new long[2]);
-            totals[0] += loaded;
-            totals[1] += used;
+            expunge(); // only when an agent reports first: agents come and go far less often than they report
+            totals = BY_AGENT.computeIfAbsent(new Key(agent, GONE), k -> new Totals());
         }
+        totals.loaded.add(loaded);
+        totals.used.add(used);
     }
 
     /** @return the agent's totals so far: {loaded, used}, zeros if it reported none. */
     public static long[] of(final Object agent)
     {
-        synchronized (BY_AGENT)
+        final Totals totals = BY_AGENT.get(new Key(agent, null));
+        return totals == null ? new long[2] : new long[]{totals.loaded.sum(), totals.used.sum()};
+    }
+
+    private static void expunge()
+    {
+        java.lang.ref.Reference<?> gone;
+        while ((gone = GONE.poll()) != null)
         {
-            final long[] totals = BY_AGENT.get(agent);
-            return totals == null ? new long[2] : totals.clone();
+            BY_AGENT.remove(gone);
         }
     }
 }
