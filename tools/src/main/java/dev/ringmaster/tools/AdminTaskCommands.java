@@ -128,7 +128,7 @@ final class AdminTaskCommands
             if (body.has("state"))
             {
                 out.println("task " + body.path("task_id").asLong() + " COMPLETED by " + body.path("agent").asText() +
-                    " in " + body.path("latency_ms").asDouble() + " ms: " + body.path("result").asText());
+                    " in " + body.path("latency_ms").asDouble() + " ms: " + text(body.path("result")));
             }
             else
             {
@@ -137,6 +137,12 @@ final class AdminTaskCommands
                     body.path("task_id").asLong() + "'");
             }
         }
+    }
+
+    /** @return an agent's answer for people: text as it is, a structured one (e.g. a chat reply) as JSON. */
+    static String text(final JsonNode result)
+    {
+        return result.isTextual() ? result.asText() : result.toString();
     }
 
     /** A response that the caller renders as an error line and its fix, exiting 1. */
@@ -172,7 +178,7 @@ final class AdminTaskCommands
                 case "waiting" -> out.println("task " + id + " is waiting in its type's queue");
                 case "assigned" -> out.println("task " + id + " is with agent '" + body.path("agent").asText() + "'");
                 case "COMPLETED" -> out.println("task " + id + " COMPLETED by " + body.path("agent").asText() + " after " +
-                    body.path("attempts").asInt() + " attempt(s): " + body.path("result").asText());
+                    body.path("attempts").asInt() + " attempt(s): " + text(body.path("result")));
                 default -> out.println("task " + id + " " + state + ": " + body.path("reason").asText());
             }
         }

@@ -95,6 +95,12 @@ public final class ServeCommand implements Callable<Integer>
     @Mixin
     PluginsOption plugins;
 
+    @Option(names = "--config", paramLabel = "FILE",
+        description = "Serve the fleet FILE declares (YAML or JSON: agent types with their agent factory, options, "
+            + "agents, skills and speeds; strategy, rate limits, journal, admin) instead of the demo fleet, with no "
+            + "generated load: tasks come over POST /tasks. Options given here win over the file.")
+    Path configFile;
+
     @Option(names = "--journal", paramLabel = "DIR",
         description = "Journal every lifecycle event to a Chronicle Queue in DIR. On start, the tasks a previous run "
             + "left open there (a crash, a kill) are dispatched again first (default: no journal).")
@@ -137,6 +143,7 @@ public final class ServeCommand implements Callable<Integer>
         tokenSource = source[0];
         final PrintWriter err = spec.commandLine().getErr();
 
+        final ServeConfig config = configFile == null ? null : loadConfig(registry);
         final Fleet fleet = Fleet.standard();
         final Workload workload = new Workload(seed, 0.0005);
         // room for agents added over the admin endpoint: the clock's hand-over queue is sized from this
@@ -154,14 +161,23 @@ public final class ServeCommand implements Callable<Integer>
         }
         final Dispatcher.Builder builder = Dispatcher.builder().pluginClassLoader(registry.classLoader())
             .strategy(strategy).seed(seed).queueCapacity(16_384);
+        if (config != null)
+        {
+            config.agents.forEach(a -> builder.agent(a.spec(), a.adapter()));
+            config.factories.values().forEach(builder::agentFactory);
+            config.rateLimits.forEach(builder::rateLimit);
+        }
         if (journalDir != null)
         {
             journal = DemoJournal.open(journalDir, durability);
             builder.listener(journal.listener());
         }
         final AtomicInteger nextIndex = new AtomicInteger(fleet.profiles().size());
-        fleet.register(builder, seed, clock);
-        fleet.registerFactories(builder, seed, clock, nextIndex);
+        if (config == null)
+        {
+            fleet.register(builder, seed, clock);
+            fleet.registerFactories(builder, seed, clock, nextIndex);
+        }
         final Dispatcher dispatcher = builder.build().start();
         if (plan != null)
         {
@@ -184,7 +200,7 @@ public final class ServeCommand implements Callable<Integer>
                 .readiness(() -> journal == null || journal.stats().failure() == null ? null :
                     "the journal's writer stopped: " + journal.stats().failure())
                 // an added agent is simulated like the others; its weight is its speed (1, 2, 4 or 8 in the fleet)
-                .adapters(spec -> new SimulatedAgent(spec, nextIndex.getAndIncrement(),
+                .adapters(config != null ? config::adapter : spec -> new SimulatedAgent(spec, nextIndex.getAndIncrement(),
                     Math.max(1, Math.min(8, spec.weight())), 0.01, seed, clock))
                 .start();
         }
@@ -207,7 +223,10 @@ public final class ServeCommand implements Callable<Integer>
         final CountDownLatch finished = new CountDownLatch(1);
         final Thread producer = new Thread(() -> produce(dispatcher, workload, statuses, stop), "serve-producer");
         producer.setDaemon(true);
-        producer.start();
+        if (config == null)
+        {
+            producer.start(); // a declared fleet serves what its clients submit, nothing generated
+        }
         final Thread hook = new Thread(() ->
         {
             stop.countDown();
@@ -231,7 +250,11 @@ public final class ServeCommand implements Callable<Integer>
 
         try
         {
-            final int code = serve(dispatcher, server, clock, adminToken, stop, producer, statuses, fleet);
+            final String fleetLine = config == null ? fleet.profiles().size() + " agents " + fleet.countByType() + ", strategy " +
+                dispatcher.strategy() + ", " + String.format(java.util.Locale.ROOT, "%,d", rate) + " tasks/s, seed " + seed :
+                config.agents.size() + " agents " + config.countByType() + " from " + configFile + ", strategy " +
+                    dispatcher.strategy();
+            final int code = serve(dispatcher, server, clock, adminToken, stop, producer, statuses, fleetLine);
             exitCode.set(code);
             return code;
         }
@@ -250,17 +273,53 @@ public final class ServeCommand implements Callable<Integer>
         }
     }
 
+    /**
+     * Loads the fleet file; what it sets applies where no option on the command line did.
+     *
+     * @throws ParameterException naming the line, the key and what it accepts, before anything starts.
+     */
+    private ServeConfig loadConfig(final PluginRegistry registry)
+    {
+        final ServeConfig config;
+        try
+        {
+            config = ServeConfig.load(configFile, registry.classLoader());
+        }
+        catch (final ServeConfig.Problem e)
+        {
+            throw new ParameterException(spec.commandLine(), "--config " + e.getMessage());
+        }
+        final CommandLine.ParseResult given = spec.commandLine().getParseResult();
+        if (config.strategy != null && !given.hasMatchedOption("--strategy"))
+        {
+            strategy = config.strategy;
+        }
+        if (config.port != null && !given.hasMatchedOption("--port"))
+        {
+            port = config.port;
+        }
+        publicReads |= Boolean.TRUE.equals(config.publicReads);
+        if (config.journalDir != null && journalDir == null)
+        {
+            journalDir = config.journalDir;
+        }
+        if (config.durability != null && !given.hasMatchedOption("--durability"))
+        {
+            durability = config.durability;
+        }
+        return config;
+    }
+
     /** Announces the endpoint, waits for the stop, drains and reports. @return the exit code. */
     private int serve(final Dispatcher dispatcher, final AdminServer server, final SimulationClock clock,
                       final String adminToken, final CountDownLatch stop, final Thread producer,
-                      final AtomicLongArray statuses, final Fleet fleet) throws InterruptedException
+                      final AtomicLongArray statuses, final String fleetLine) throws InterruptedException
     {
         // the port makes the name unique when several serve processes, or tests, share a JVM
         final DispatcherJmx jmx = DispatcherJmx.register(dispatcher, "serve-" + server.port());
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
-        out.printf("ringmaster serve: %d agents %s, strategy %s, %,d tasks/s, seed %d%n", fleet.profiles().size(),
-            fleet.countByType(), dispatcher.strategy(), rate, seed);
+        out.println("ringmaster serve: " + fleetLine);
         out.println("admin endpoint: " + server.url() + " (and JMX: " + jmx.objectName() + ")");
         // the token is printed once, and only when it was generated: a given one is already known to its owner
         out.println("admin token:    " + (tokenSource.isEmpty() ? adminToken : "from " + tokenSource));

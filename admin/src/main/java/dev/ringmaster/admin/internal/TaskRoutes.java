@@ -1,6 +1,9 @@
 package dev.ringmaster.admin.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.sun.net.httpserver.HttpExchange;
 import dev.ringmaster.dispatch.CancelOutcome;
 import dev.ringmaster.dispatch.DeadLetter;
@@ -156,12 +159,29 @@ final class TaskRoutes
         o.put("task_id", r.task().id());
         o.put("state", r.state().name());
         o.put("agent", r.agentId());
-        o.put("result", r.result() == null ? null : String.valueOf(r.result()));
+        o.set("result", result(r.result()));
         o.put("reason", r.reason());
         o.put("attempts", r.attempts());
         o.put("tokens", r.tokensUsed());
         o.put("latency_ms", Views.ratio(r.latencyNanos() / 1e6));
         return o;
+    }
+
+    /** The agent's output as JSON: text as text, a record or map (e.g. a chat reply) as an object. */
+    private static JsonNode result(final Object result)
+    {
+        if (result == null || result instanceof CharSequence)
+        {
+            return result == null ? NullNode.getInstance() : TextNode.valueOf(result.toString());
+        }
+        try
+        {
+            return Views.JSON.valueToTree(result);
+        }
+        catch (final IllegalArgumentException e)
+        {
+            return TextNode.valueOf(String.valueOf(result)); // not serializable as JSON: its text is the next best
+        }
     }
 
     private DeadLetter letter(final long id)
