@@ -26,7 +26,7 @@ import java.util.function.Supplier;
  * is called; requests are served on the server's own small fixed pool of daemon threads, never on the dispatcher's,
  * and {@link #close} may be called from any thread.
  *
- * <p>Routes, JSON in and out (GET unless noted; POST and DELETE need {@code Authorization: Bearer <token>}):
+ * <p>Routes, JSON in and out (GET unless noted; POST and DELETE need {@code Authorization: Bearer <token>}, and are audited):
  * <ul>
  *   <li>{@code /status}: run state, counters, throughput, Gini, outstanding, overloaded agents, latency per stage;</li>
  *   <li>{@code /queue-depth}: tasks waiting per priority and per agent type;</li>
@@ -39,14 +39,23 @@ import java.util.function.Supplier;
  *       left, 202 if it still finishes its tasks after the wait;</li>
  *   <li>POST {@code /agents} with {@code {"id","type","capacity","weight","speed","skills":{name: proficiency}}}:
  *       adds an agent whose adapter comes from the embedder's {@link AdapterSupplier};</li>
- *   <li>POST {@code /tasks/{id}/priority} with {@code {"priority":"CRITICAL"}}: the re-prioritize outcome and reason.</li>
+ *   <li>POST {@code /tasks/{id}/priority} with {@code {"priority":"CRITICAL"}}: the re-prioritize outcome and reason;</li>
+ *   <li>POST {@code /tasks} with {@code {"type","priority","skills":[..],"tenant","ttl_s","timeout_s","max_retries",
+ *       "affinity_key","cost_tokens","payload"}}: 202 with the task id, or the refusal with its reason (422, 429 with
+ *       Retry-After, 409, 503);</li>
+ *   <li>GET {@code /tasks/{id}}: waiting, assigned (to which agent), or its end with the answer;
+ *       POST {@code /tasks/{id}/cancel} and DELETE {@code /tasks/{id}}: cancels a task that has not started;</li>
+ *   <li>POST {@code /dead-letters/{task id}/requeue}, DELETE {@code /dead-letters}: requeue one, purge the list;</li>
+ *   <li>POST {@code /types/{type}/scale} with {@code {"agents": N}}: N agents of the type, new ones from its agent
+ *       factory, surplus ones drained;</li>
+ *   <li>GET {@code /audit?limit=N}: the changes asked of the endpoint, what, when, from where, and how they ended.</li>
  * </ul>
  * and, for probes and scrapers, {@code /health} (200 while the endpoint answers), {@code /ready} (200, or 503 with the
  * reasons) and {@code /metrics} (Prometheus text, {@code ringmaster_} series, see {@link DispatcherMetrics}).
  * Every route but {@code /health} and {@code /ready} needs the token unless {@link Builder#publicReads}; a
  * {@code Host} header that is not a loopback name is refused (421), against DNS rebinding; {@code HEAD} answers like
- * {@code GET} without a body. Errors are {@code {"error": ..., "fix": ...}} with 400, 401, 404, 405, 409, 421, 500
- * or 503.
+ * {@code GET} without a body. Errors are {@code {"error": ..., "fix": ...}} with 400, 401, 404, 405, 409, 421, 422, 429,
+ * 500, 502 or 503.
  */
 public final class AdminServer implements AutoCloseable
 {

@@ -4,6 +4,7 @@ import dev.ringmaster.dispatch.Dispatcher;
 import dev.ringmaster.metrics.AgentStats;
 import dev.ringmaster.metrics.LatencySummary;
 import dev.ringmaster.metrics.MetricsSnapshot;
+import dev.ringmaster.metrics.TypeStats;
 import dev.ringmaster.model.Priority;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -21,7 +22,8 @@ import java.util.function.ToDoubleFunction;
  * Binds a dispatcher's figures to a Micrometer registry, every name prefixed {@code ringmaster.} (Prometheus:
  * {@code ringmaster_}): tasks by terminal state, outstanding, retries, timeouts, steals, ejections, faults by kind,
  * queue depth by type and priority, each agent's in flight, load, utilization, ejected flag, completions, failures
- * and tokens, the Gini coefficients, rate-limit holds and latency percentiles per stage. Thread-safe: meters read one
+ * and tokens, the Gini coefficients, rate-limit holds, latency percentiles per stage, and per type the seed's
+ * quality spread across agents and context waste ratio. Thread-safe: meters read one
  * snapshot, taken by {@link #refresh()} (once per scrape) or, for a registry read without one, when the last is
  * older than 250 ms.
  *
@@ -111,6 +113,23 @@ public final class DispatcherMetrics implements MeterBinder
                 }
             }
         }
+        for (final String type : s.types().keySet())
+        {
+            if (bound.add("quality:" + type))
+            {
+                final Tags tags = Tags.of("type", type);
+                gauge("ringmaster.quality.stddev", tags, x -> type(x, type, TypeStats::qualityStdDev),
+                    "standard deviation of the recent quality scores across the type's agents");
+                gauge("ringmaster.quality.mean", tags, x -> type(x, type, TypeStats::meanQuality),
+                    "mean of the recent quality scores of the type's agents");
+                gauge("ringmaster.context.waste.ratio", tags, x -> type(x, type, TypeStats::contextWasteRatio),
+                    "context tokens loaded but not used over those loaded, from adapter telemetry");
+                counter("ringmaster.context.tokens", Tags.of("type", type, "kind", "loaded"),
+                    x -> type(x, type, TypeStats::contextTokensLoaded), "context tokens adapters reported, by kind");
+                counter("ringmaster.context.tokens", Tags.of("type", type, "kind", "used"),
+                    x -> type(x, type, TypeStats::contextTokensUsed), "context tokens adapters reported, by kind");
+            }
+        }
         for (final String limit : s.rateLimitedNanos().keySet())
         {
             if (bound.add("limit:" + limit))
@@ -154,6 +173,12 @@ public final class DispatcherMetrics implements MeterBinder
             }
         }
         return Double.NaN; // the agent left: Prometheus drops NaN samples
+    }
+
+    private static double type(final MetricsSnapshot s, final String type, final ToDoubleFunction<TypeStats> f)
+    {
+        final TypeStats t = s.types().get(type);
+        return t == null ? Double.NaN : f.applyAsDouble(t);
     }
 
     private double depth(final String type, final Priority p)

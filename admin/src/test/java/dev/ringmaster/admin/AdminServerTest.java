@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import static dev.ringmaster.admin.Polling.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The admin endpoint over real HTTP on loopback, against a real dispatcher whose agents hold their tasks. */
@@ -597,22 +598,5 @@ class AdminServerTest
         }
         final HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
         return new Answer(r.statusCode(), JSON.readTree(r.body()), r.headers());
-    }
-
-    /** Polls a condition that HTTP or IO may throw from, up to 5 s. */
-    private static void await(final Check check) throws Exception
-    {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!check.ok())
-        {
-            assertThat(System.nanoTime() - deadline).as("condition not met within 5 s").isNegative();
-            Thread.sleep(5);
-        }
-    }
-
-    @FunctionalInterface
-    private interface Check
-    {
-        boolean ok() throws Exception;
     }
 }

@@ -46,7 +46,10 @@ class DashboardBrowserTest
         final ScheduledExecutorService timer = Executors.newScheduledThreadPool(1);
         final Dispatcher d = Dispatcher.builder().strategy(TestStrategies.leastLoaded())
             .agent(AgentSpec.builder("coder-1", "coder").capacity(2).build(), (t, c, tel) ->
-                timer.schedule(() -> c.succeed("ok"), 2, TimeUnit.MILLISECONDS))
+            {
+                tel.contextTokens(1_000, 250); // a quarter of the loaded context used: a waste ratio of 0.75
+                timer.schedule(() -> c.succeed("ok", 10, 0.8), 2, TimeUnit.MILLISECONDS);
+            })
             .agent(AgentSpec.builder("reviewer-1", "reviewer").capacity(1).build(), (t, c, tel) -> c.succeed("ok"))
             .build().start();
         final AtomicBoolean producing = new AtomicBoolean(true);
@@ -89,6 +92,10 @@ class DashboardBrowserTest
             wait.until(b -> number(b.findElement(By.id("completed")).getText()) > first);
             assertThat(browser.findElement(By.id("agents")).getText()).contains("coder-1", "reviewer-1");
             assertThat(browser.findElement(By.id("error")).getText()).isEmpty();
+            // the seed's metrics: context waste and quality per type, from what the adapter reported
+            wait.until(b -> b.findElement(By.id("waste")).getText().equals("0.75"));
+            wait.until(b -> b.findElement(By.xpath("//table[@id='quality']//tr[td[1][text()='coder']]/td[4]"))
+                .getText().equals("0.75"));
 
             final Path shot = Path.of("target", "dashboard.png");
             Files.createDirectories(shot.getParent());

@@ -51,12 +51,16 @@ public final class Dispatcher implements AutoCloseable
     private final Engine engine;
     private final double overloadThreshold;
     private final MetricsReader metrics;
+    private final DeadLetterShelf shelf;
+    private final Map<String, AgentFactory> factories;
 
-    private Dispatcher(final Engine engine, final double overloadThreshold)
+    private Dispatcher(final Engine engine, final double overloadThreshold, final Map<String, AgentFactory> factories)
     {
         this.engine = engine;
         this.overloadThreshold = overloadThreshold;
         this.metrics = new MetricsReader(engine, overloadThreshold);
+        this.shelf = new DeadLetterShelf(engine::deadLetters);
+        this.factories = Map.copyOf(factories);
     }
 
     /** @return a builder; add agents and pick a strategy, then {@code build().start()}. */
@@ -170,7 +174,30 @@ public final class Dispatcher implements AutoCloseable
     /** @return the most recent dead letters (failed every attempt, or expired), oldest first, with reasons. */
     public List<DeadLetter> deadLetters()
     {
-        return engine.deadLetters();
+        return shelf.shown();
+    }
+
+    /**
+     * Submits a dead letter's task again, same id, as a new acceptance with its own terminal state (its TTL counts
+     * from now); the letter leaves {@link #deadLetters()} unless the dispatcher refuses the task.
+     *
+     * @throws IllegalArgumentException if no listed dead letter has this task id.
+     */
+    public SubmitStatus requeueDeadLetter(final long taskId)
+    {
+        return shelf.requeue(taskId, letter -> engine.submit(letter.task(), null));
+    }
+
+    /** Takes every dead letter off {@link #deadLetters()}; counters keep them. @return how many were listed. */
+    public int purgeDeadLetters()
+    {
+        return shelf.purge();
+    }
+
+    /** @return the agent factory registered for each type at build time (the ones that can scale it). */
+    public Map<String, AgentFactory> agentFactories()
+    {
+        return factories;
     }
 
     /** @return the live load view of every agent in the fleet, in registration order. */
@@ -581,7 +608,7 @@ public final class Dispatcher implements AutoCloseable
          */
         public Dispatcher build()
         {
-            return new Dispatcher(buildEngine(), overloadThreshold);
+            return new Dispatcher(buildEngine(), overloadThreshold, config.factories); // buildEngine fills factories
         }
 
         /** The engine alone, for {@link RoutingProbe}: never started unless a dispatcher wraps it. */

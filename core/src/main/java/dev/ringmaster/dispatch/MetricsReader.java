@@ -4,10 +4,12 @@ import dev.ringmaster.dispatch.internal.AgentState;
 import dev.ringmaster.dispatch.internal.Engine;
 import dev.ringmaster.dispatch.internal.Stage;
 import dev.ringmaster.metrics.AgentStats;
+import dev.ringmaster.metrics.ContextTokens;
 import dev.ringmaster.metrics.Gini;
 import dev.ringmaster.metrics.HistogramAccumulator;
 import dev.ringmaster.metrics.LatencySummary;
 import dev.ringmaster.metrics.MetricsSnapshot;
+import dev.ringmaster.metrics.TypeStats;
 import dev.ringmaster.model.Priority;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -66,7 +68,44 @@ final class MetricsReader
         return new MetricsSnapshot(elapsed, engine.strategyName(), engine.accepted(), engine.completed(),
             engine.deadLettered(), engine.expired(), engine.cancelled(), engine.outstanding(), engine.retried(),
             engine.timedOut(), engine.stolen(), depth, stages, stats, Gini.of(counts), Gini.of(tokens),
-            engine.ejections(), engine.rateLimitedNanos(), engine.faults());
+            engine.ejections(), engine.rateLimitedNanos(), engine.faults(), types(agents));
+    }
+
+    /** Quality spread and context waste per type; quality is each agent's recent score (an EWMA of what it reported). */
+    private static Map<String, TypeStats> types(final List<AgentState> agents)
+    {
+        final Map<String, List<AgentState>> byType = new LinkedHashMap<>();
+        for (final AgentState a : agents)
+        {
+            byType.computeIfAbsent(a.spec().type(), t -> new ArrayList<>()).add(a);
+        }
+        final Map<String, TypeStats> out = new LinkedHashMap<>();
+        byType.forEach((type, members) ->
+        {
+            double sum = 0;
+            double squares = 0;
+            int scored = 0;
+            long loaded = 0;
+            long used = 0;
+            for (final AgentState a : members)
+            {
+                final double q = a.recentQuality();
+                // the score starts at 1.0: only agents that completed something have one of their own
+                if (a.completedTotal() > 0 && Double.isFinite(q))
+                {
+                    sum += q;
+                    squares += q * q;
+                    scored++;
+                }
+                final long[] context = ContextTokens.of(a);
+                loaded += context[0];
+                used += context[1];
+            }
+            final double mean = scored == 0 ? Double.NaN : sum / scored;
+            final double stdDev = scored == 0 ? Double.NaN : Math.sqrt(Math.max(0, squares / scored - mean * mean));
+            out.put(type, new TypeStats(type, members.size(), mean, stdDev, loaded, used));
+        });
+        return out;
     }
 
     /** @return per agent type, the tasks waiting centrally at each priority. */

@@ -27,13 +27,40 @@ import java.util.Map;
  * @param ejections      outlier ejections so far.
  * @param rateLimitedNanos per rate limit ("type:NAME", "tenant:NAME"), how long it held work back.
  * @param faults         plugin and callback faults the dispatcher contained.
+ * @param types          per agent type, quality spread and context waste (the seed's metrics), in type order.
  */
 public record MetricsSnapshot(long elapsedNanos, String strategy, long accepted, long completed, long deadLettered,
                               long expired, long cancelled, long outstanding, long retries, long timeouts, long steals,
                               Map<Priority, Long> queueDepth, Map<String, LatencySummary> stages,
                               List<AgentStats> agents, double giniByCount, double giniByTokens, long ejections,
-                              Map<String, Long> rateLimitedNanos, FaultCounts faults)
+                              Map<String, Long> rateLimitedNanos, FaultCounts faults, Map<String, TypeStats> types)
 {
+    /** A snapshot without per-type figures, as before they existed. */
+    public MetricsSnapshot(final long elapsedNanos, final String strategy, final long accepted, final long completed,
+                           final long deadLettered, final long expired, final long cancelled, final long outstanding,
+                           final long retries, final long timeouts, final long steals, final Map<Priority, Long> queueDepth,
+                           final Map<String, LatencySummary> stages, final List<AgentStats> agents, final double giniByCount,
+                           final double giniByTokens, final long ejections, final Map<String, Long> rateLimitedNanos,
+                           final FaultCounts faults)
+    {
+        this(elapsedNanos, strategy, accepted, completed, deadLettered, expired, cancelled, outstanding, retries,
+            timeouts, steals, queueDepth, stages, agents, giniByCount, giniByTokens, ejections, rateLimitedNanos, faults,
+            Map.of());
+    }
+
+    /** @return context tokens loaded but not used over those loaded, over every type; NaN if none was reported. */
+    public double contextWasteRatio()
+    {
+        long loaded = 0;
+        long used = 0;
+        for (final TypeStats t : types.values())
+        {
+            loaded += t.contextTokensLoaded();
+            used += t.contextTokensUsed();
+        }
+        return loaded == 0 ? Double.NaN : (double)(loaded - used) / loaded;
+    }
+
     /** @return routing decisions in which the strategy failed and the built-in fallback chose. */
     public long strategyFaults()
     {

@@ -35,7 +35,9 @@ import java.util.concurrent.Callable;
     subcommands = {AdminCommand.Status.class, AdminCommand.QueueDepth.class, AdminCommand.Agents.class,
         AdminCommand.Distribution.class, AdminCommand.DeadLetters.class, AdminCommand.Pause.class,
         AdminCommand.Resume.class, AdminCommand.Drain.class, AdminCommand.AddAgent.class,
-        AdminCommand.Reprioritize.class, CommandLine.HelpCommand.class},
+        AdminCommand.Reprioritize.class, AdminTaskCommands.Submit.class, AdminTaskCommands.Find.class,
+        AdminTaskCommands.Cancel.class, AdminTaskCommands.Requeue.class, AdminTaskCommands.Purge.class,
+        AdminTaskCommands.Scale.class, AdminTaskCommands.Audit.class, CommandLine.HelpCommand.class},
     synopsisSubcommandLabel = "COMMAND",
     footer = {"", "Exit code: 0 done, 1 refused by the server or nothing listening, 2 bad options.",
         "Example: ringmaster admin --url http://127.0.0.1:7070 --token s3cret pause --type coder"})

@@ -124,7 +124,7 @@ final class AdminText
         }
     }
 
-    private static String list(final JsonNode array)
+    static String list(final JsonNode array)
     {
         final List<String> items = new ArrayList<>();
         array.forEach(n -> items.add(n.asText()));

@@ -2,12 +2,15 @@ package dev.ringmaster.tools;
 
 import dev.ringmaster.dispatch.Dispatcher;
 import dev.ringmaster.model.AgentSpec;
+import dev.ringmaster.spi.AgentAdapter;
+import dev.ringmaster.spi.AgentFactory;
 
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The simulated fleet of the demo: heterogeneous agents of three types with speeds 1:2:4:8, different capacities
@@ -117,6 +120,45 @@ public final class Fleet
             final Profile p = profiles.get(i);
             final SimulatedAgent agent = new SimulatedAgent(p.spec(), i, p.speed(), p.failureRate(), seed, clock);
             builder.agent(agent.spec(), agent);
+        }
+        return builder;
+    }
+
+    /**
+     * Registers one agent factory per type with the builder, so that an operator can scale a type: each makes
+     * simulated agents like the type's first agent of speed 2 (the middle of the fleet), with fresh ids and seeds.
+     *
+     * @param nextIndex the next agent's index in the fleet, shared with the agents added one by one.
+     * @return the builder.
+     */
+    public Dispatcher.Builder registerFactories(final Dispatcher.Builder builder, final long seed,
+                                                final SimulationClock clock, final AtomicInteger nextIndex)
+    {
+        for (final String type : countByType().keySet())
+        {
+            final Profile model = profiles.stream().filter(p -> p.type().equals(type) && p.speed() == 2).findFirst()
+                .orElseGet(() -> profiles.stream().filter(p -> p.type().equals(type)).findFirst().orElseThrow());
+            builder.agentFactory(new AgentFactory()
+            {
+                @Override
+                public String type()
+                {
+                    return type;
+                }
+
+                @Override
+                public AgentSpec spec(final String id)
+                {
+                    return new Profile(id, type, model.speed(), model.capacity(), model.failureRate(), model.skills()).spec();
+                }
+
+                @Override
+                public AgentAdapter create(final AgentSpec spec)
+                {
+                    return new SimulatedAgent(spec, nextIndex.getAndIncrement(), model.speed(), model.failureRate(),
+                        seed, clock);
+                }
+            });
         }
         return builder;
     }

@@ -9,6 +9,7 @@ import dev.ringmaster.journal.JournalStats;
 import dev.ringmaster.journal.Recovery;
 import dev.ringmaster.journal.RecoveryPlan;
 import dev.ringmaster.metrics.MetricsSnapshot;
+import dev.ringmaster.model.Task;
 import dev.ringmaster.plugin.PluginRegistry;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -51,6 +52,8 @@ public final class ServeCommand implements Callable<Integer>
 {
     /** Longest a producer burst may be after a stall (GC, a suspended laptop): a tenth of a second of tasks. */
     private static final int MAX_BURST_FRACTION = 10;
+    /** Workload ids count up from the journal's highest; ids generated for submitted tasks start this far above. */
+    private static final long GENERATED_ID_OFFSET = 1L << 40;
 
     @Spec
     CommandSpec spec;
@@ -91,6 +94,12 @@ public final class ServeCommand implements Callable<Integer>
 
     @Mixin
     PluginsOption plugins;
+
+    @Option(names = "--config", paramLabel = "FILE",
+        description = "Serve the fleet FILE declares (YAML or JSON: agent types with their agent factory, options, "
+            + "agents, skills and speeds; strategy, rate limits, journal, admin) instead of the demo fleet, with no "
+            + "generated load: tasks come over POST /tasks. Options given here win over the file.")
+    Path configFile;
 
     @Option(names = "--journal", paramLabel = "DIR",
         description = "Journal every lifecycle event to a Chronicle Queue in DIR. On start, the tasks a previous run "
@@ -139,6 +148,14 @@ public final class ServeCommand implements Callable<Integer>
         tokenSource = source[0];
         final PrintWriter err = spec.commandLine().getErr();
 
+        if (configFile != null && remoteHosts != null)
+        {
+            err.println("error: --remote-hosts serves the demo fleet on agent hosts and --config declares a fleet of " +
+                "its own; give one of them");
+            err.flush();
+            return 2;
+        }
+        final ServeConfig config = configFile == null ? null : loadConfig(registry);
         final Fleet fleet = Fleet.standard();
         final Workload workload = new Workload(seed, 0.0005);
         // room for agents added over the admin endpoint: the clock's hand-over queue is sized from this
@@ -156,19 +173,27 @@ public final class ServeCommand implements Callable<Integer>
         }
         final Dispatcher.Builder builder = Dispatcher.builder().pluginClassLoader(registry.classLoader())
             .strategy(strategy).seed(seed).queueCapacity(16_384);
+        if (config != null)
+        {
+            config.agents.forEach(a -> builder.agent(a.spec(), a.adapter()));
+            config.factories.values().forEach(builder::agentFactory);
+            config.rateLimits.forEach(builder::rateLimit);
+        }
         if (journalDir != null)
         {
             journal = DemoJournal.open(journalDir, durability);
             builder.listener(journal.listener());
         }
+        final AtomicInteger nextIndex = new AtomicInteger(fleet.profiles().size());
         final RemoteDemo remote = remoteHosts == null ? null : new RemoteDemo(remoteHosts, 0, seed, 0);
-        if (remote == null)
-        {
-            fleet.register(builder, seed, clock);
-        }
-        else
+        if (remote != null)
         {
             remote.prepare(builder);
+        }
+        else if (config == null)
+        {
+            fleet.register(builder, seed, clock);
+            fleet.registerFactories(builder, seed, clock, nextIndex);
         }
         final Dispatcher dispatcher = builder.build().start();
         if (remote != null)
@@ -199,7 +224,8 @@ public final class ServeCommand implements Callable<Integer>
                 err.flush();
             }
         }
-        final AtomicInteger nextIndex = new AtomicInteger(fleet.profiles().size());
+        // tasks submitted over the endpoint take generated ids: far above the workload's, so the two never collide
+        Task.reserveIdsAbove(firstIndex + GENERATED_ID_OFFSET);
 
         final AdminServer server;
         try
@@ -209,7 +235,7 @@ public final class ServeCommand implements Callable<Integer>
                 .readiness(() -> journal == null || journal.stats().failure() == null ? null :
                     "the journal's writer stopped: " + journal.stats().failure())
                 // an added agent is simulated like the others; its weight is its speed (1, 2, 4 or 8 in the fleet)
-                .adapters(spec -> new SimulatedAgent(spec, nextIndex.getAndIncrement(),
+                .adapters(config != null ? config::adapter : spec -> new SimulatedAgent(spec, nextIndex.getAndIncrement(),
                     Math.max(1, Math.min(8, spec.weight())), 0.01, seed, clock))
                 .start();
         }
@@ -236,7 +262,10 @@ public final class ServeCommand implements Callable<Integer>
         final CountDownLatch finished = new CountDownLatch(1);
         final Thread producer = new Thread(() -> produce(dispatcher, workload, statuses, stop), "serve-producer");
         producer.setDaemon(true);
-        producer.start();
+        if (config == null)
+        {
+            producer.start(); // a declared fleet serves what its clients submit, nothing generated
+        }
         final Thread hook = new Thread(() ->
         {
             stop.countDown();
@@ -260,7 +289,11 @@ public final class ServeCommand implements Callable<Integer>
 
         try
         {
-            final int code = serve(dispatcher, server, clock, adminToken, stop, producer, statuses, fleet);
+            final String fleetLine = config == null ? fleet.profiles().size() + " agents " + fleet.countByType() + ", strategy " +
+                dispatcher.strategy() + ", " + String.format(java.util.Locale.ROOT, "%,d", rate) + " tasks/s, seed " + seed :
+                config.agents.size() + " agents " + config.countByType() + " from " + configFile + ", strategy " +
+                    dispatcher.strategy();
+            final int code = serve(dispatcher, server, clock, adminToken, stop, producer, statuses, fleetLine);
             exitCode.set(code);
             return code;
         }
@@ -283,17 +316,53 @@ public final class ServeCommand implements Callable<Integer>
         }
     }
 
+    /**
+     * Loads the fleet file; what it sets applies where no option on the command line did.
+     *
+     * @throws ParameterException naming the line, the key and what it accepts, before anything starts.
+     */
+    private ServeConfig loadConfig(final PluginRegistry registry)
+    {
+        final ServeConfig config;
+        try
+        {
+            config = ServeConfig.load(configFile, registry.classLoader());
+        }
+        catch (final ServeConfig.Problem e)
+        {
+            throw new ParameterException(spec.commandLine(), "--config " + e.getMessage());
+        }
+        final CommandLine.ParseResult given = spec.commandLine().getParseResult();
+        if (config.strategy != null && !given.hasMatchedOption("--strategy"))
+        {
+            strategy = config.strategy;
+        }
+        if (config.port != null && !given.hasMatchedOption("--port"))
+        {
+            port = config.port;
+        }
+        publicReads |= Boolean.TRUE.equals(config.publicReads);
+        if (config.journalDir != null && journalDir == null)
+        {
+            journalDir = config.journalDir;
+        }
+        if (config.durability != null && !given.hasMatchedOption("--durability"))
+        {
+            durability = config.durability;
+        }
+        return config;
+    }
+
     /** Announces the endpoint, waits for the stop, drains and reports. @return the exit code. */
     private int serve(final Dispatcher dispatcher, final AdminServer server, final SimulationClock clock,
                       final String adminToken, final CountDownLatch stop, final Thread producer,
-                      final AtomicLongArray statuses, final Fleet fleet) throws InterruptedException
+                      final AtomicLongArray statuses, final String fleetLine) throws InterruptedException
     {
         // the port makes the name unique when several serve processes, or tests, share a JVM
         final DispatcherJmx jmx = DispatcherJmx.register(dispatcher, "serve-" + server.port());
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
-        out.printf("ringmaster serve: %d agents %s, strategy %s, %,d tasks/s, seed %d%n", fleet.profiles().size(),
-            fleet.countByType(), dispatcher.strategy(), rate, seed);
+        out.println("ringmaster serve: " + fleetLine);
         out.println("admin endpoint: " + server.url() + " (and JMX: " + jmx.objectName() + ")");
         // the token is printed once, and only when it was generated: a given one is already known to its owner
         out.println("admin token:    " + (tokenSource.isEmpty() ? adminToken : "from " + tokenSource));

@@ -99,6 +99,8 @@ public final class SimulatedAgent implements AgentAdapter
         }
         final long tokens = Math.max(1, (long)(task.costTokens() * (0.8 + 0.4 * random.nextDouble())));
         final double quality = Math.max(0.0, Math.min(1.0, skill - 0.15 * random.nextDouble() + 0.05));
+        // the context an agent loads for a task outside its strength is partly irrelevant setup: the seed's waste
+        telemetry.contextTokens(tokens, Math.round(tokens * skill));
         clock.schedule(completion, now + durationNanos, result, tokens, quality, null);
     }
 

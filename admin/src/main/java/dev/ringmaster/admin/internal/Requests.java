@@ -82,14 +82,7 @@ final class Requests
 
     static AgentSpec spec(final JsonNode body)
     {
-        for (final Iterator<String> names = body.fieldNames(); names.hasNext(); )
-        {
-            final String name = names.next();
-            if (!SPEC_FIELDS.contains(name))
-            {
-                throw new ApiException(400, "unknown field '" + name + "' in the agent spec", "use only " + SPEC_FIELDS);
-            }
-        }
+        onlyFields(body, SPEC_FIELDS.toArray(new String[0]));
         final String id = text(body, "id");
         final String type = text(body, "type");
         for (final String[] named : new String[][]{{"id", id}, {"type", type}})
@@ -149,6 +142,33 @@ final class Requests
         catch (final IllegalArgumentException | IllegalStateException e)
         {
             throw new ApiException(400, e.getMessage(), "correct the agent spec and send it again");
+        }
+    }
+
+    /** @throws ApiException 400 naming a field that is not among {@code allowed}: a typo must not pass silently. */
+    static void onlyFields(final JsonNode body, final String... allowed)
+    {
+        final List<String> known = List.of(allowed);
+        for (final Iterator<String> names = body.fieldNames(); names.hasNext(); )
+        {
+            final String name = names.next();
+            if (!known.contains(name))
+            {
+                throw new ApiException(400, "unknown field '" + name + "'", "use only " + known);
+            }
+        }
+    }
+
+    static long taskId(final String raw)
+    {
+        try
+        {
+            return Long.parseLong(raw);
+        }
+        catch (final NumberFormatException e)
+        {
+            throw new ApiException(400, "task id '" + raw + "' is not a whole number", "use the numeric id the " +
+                "dispatcher gave the task (POST /tasks answers it)");
         }
     }
 

@@ -96,6 +96,15 @@ public final class Views
         }
         final ObjectNode latency = o.putObject("latency_ms");
         m.stages().forEach((stage, s) -> latency.set(stage, latency(s)));
+        o.put("context_waste_ratio", ratio(m.contextWasteRatio()));
+        final ObjectNode quality = o.putObject("quality");
+        m.types().forEach((type, t) ->
+        {
+            final ObjectNode q = quality.putObject(type);
+            q.put("mean", ratio(t.meanQuality()));
+            q.put("stddev", ratio(t.qualityStdDev()));
+            q.put("context_waste_ratio", ratio(t.contextWasteRatio()));
+        });
         final ObjectNode limits = o.putObject("rate_limited_s");
         m.rateLimitedNanos().forEach((limit, nanos) -> limits.put(limit, ratio(nanos / 1e9)));
         return o;

@@ -1,0 +1,253 @@
+package dev.ringmaster.admin.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.sun.net.httpserver.HttpExchange;
+import dev.ringmaster.dispatch.CancelOutcome;
+import dev.ringmaster.dispatch.DeadLetter;
+import dev.ringmaster.dispatch.Dispatcher;
+import dev.ringmaster.dispatch.RejectedTaskException;
+import dev.ringmaster.dispatch.SubmitStatus;
+import dev.ringmaster.dispatch.TaskResult;
+import dev.ringmaster.model.Task;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * The task operations of the endpoint: submit (so that a program in any language can delegate), find by id, cancel,
+ * requeue a dead letter, purge the dead letters. Thread-safe: called on the server's threads after routing and
+ * authorization.
+ */
+final class TaskRoutes
+{
+    /** Ends of tasks submitted here that are kept for {@code GET /tasks/{id}}. */
+    static final int RESULTS_KEPT = 10_000;
+
+    private final Dispatcher dispatcher;
+    private final Replies replies;
+    private final TaskBook book = new TaskBook(RESULTS_KEPT);
+
+    TaskRoutes(final Dispatcher dispatcher, final Replies replies)
+    {
+        this.dispatcher = dispatcher;
+        this.replies = replies;
+    }
+
+    void submit(final HttpExchange x)
+    {
+        final Task task = Submission.task(Requests.body(x));
+        final CompletableFuture<TaskResult> result = dispatcher.submitAsync(task);
+        if (result.isCompletedExceptionally())
+        {
+            final RejectedTaskException rejected = rejection(result);
+            final ObjectNode o = Views.error(rejected.getMessage(),
+                fix(rejected.status()));
+            o.put("status", rejected.status().name());
+            if (rejected.status() == SubmitStatus.QUEUE_FULL || rejected.status() == SubmitStatus.RING_FULL)
+            {
+                x.getResponseHeaders().set("Retry-After", "1");
+            }
+            replies.respond(x, status(rejected.status()), o);
+            return;
+        }
+        result.thenAccept(book::record);
+        final ObjectNode o = Views.object();
+        o.put("task_id", task.id());
+        o.put("status", SubmitStatus.ACCEPTED.name());
+        o.put("type", task.type());
+        o.put("priority", task.priority().name());
+        o.put("follow", "/tasks/" + task.id());
+        replies.respond(x, 202, o);
+    }
+
+    private static RejectedTaskException rejection(final CompletableFuture<TaskResult> result)
+    {
+        try
+        {
+            result.join();
+            throw new IllegalStateException("a refused submission completed normally");
+        }
+        catch (final CompletionException e)
+        {
+            if (e.getCause() instanceof RejectedTaskException r)
+            {
+                return r;
+            }
+            throw e;
+        }
+    }
+
+    /** The status that fits each refusal: the client's mistake, a conflict, slow down, or the server's state. */
+    static int status(final SubmitStatus s)
+    {
+        return switch (s)
+        {
+            case QUEUE_FULL, RING_FULL -> 429;
+            case UNKNOWN_AGENT_TYPE, NO_CAPABLE_AGENT, EXPIRED -> 422;
+            case DUPLICATE_ID -> 409;
+            case NOT_RUNNING, JOURNAL_FAILED -> 503;
+            case ACCEPTED -> 202;
+        };
+    }
+
+    private static String fix(final SubmitStatus s)
+    {
+        return switch (s)
+        {
+            case QUEUE_FULL, RING_FULL -> "retry after a second (Retry-After), or scale the type up: POST /types/{type}/scale";
+            case UNKNOWN_AGENT_TYPE -> "use one of the types GET /types lists";
+            case NO_CAPABLE_AGENT -> "drop a skill, or add an agent that has them all (POST /agents)";
+            case EXPIRED -> "give a longer ttl_s";
+            case DUPLICATE_ID -> "submit it again once the first one ended";
+            case NOT_RUNNING -> "the dispatcher is draining or stopped: submit to a running one";
+            case JOURNAL_FAILED -> "fix the journal's storage and restart the server";
+            case ACCEPTED -> "";
+        };
+    }
+
+    void find(final HttpExchange x, final String rawId)
+    {
+        final long id = Requests.taskId(rawId);
+        final TaskResult ended = book.get(id);
+        if (ended != null)
+        {
+            replies.respond(x, 200, ended(ended));
+            return;
+        }
+        replies.reply(x, dispatcher.whereIs(id), replies.commandWait, where ->
+        {
+            final ObjectNode o = Views.object();
+            o.put("task_id", id);
+            if (where != null)
+            {
+                o.put("state", where.isEmpty() ? "waiting" : "assigned");
+                if (!where.isEmpty())
+                {
+                    o.put("agent", where);
+                }
+                return new Replies.Reply(200, o);
+            }
+            final TaskResult late = book.get(id);
+            if (late != null)
+            {
+                return new Replies.Reply(200, ended(late));
+            }
+            final DeadLetter letter = letter(id);
+            if (letter != null)
+            {
+                o.put("state", letter.state().name());
+                o.put("reason", letter.reason());
+                o.put("attempts", letter.attempts());
+                o.put("last_agent", letter.lastAgentId());
+                o.put("at", Instant.ofEpochMilli(letter.epochMillis()).toString());
+                return new Replies.Reply(200, o);
+            }
+            throw new ApiException(404, "no task " + id + " is waiting or running, and no end of it is kept here",
+                "check the id; the ends of the last " + RESULTS_KEPT + " tasks submitted with POST /tasks are kept, " +
+                    "and GET /dead-letters lists failed ones");
+        });
+    }
+
+    private static ObjectNode ended(final TaskResult r)
+    {
+        final ObjectNode o = Views.object();
+        o.put("task_id", r.task().id());
+        o.put("state", r.state().name());
+        o.put("agent", r.agentId());
+        o.set("result", result(r.result()));
+        o.put("reason", r.reason());
+        o.put("attempts", r.attempts());
+        o.put("tokens", r.tokensUsed());
+        o.put("latency_ms", Views.ratio(r.latencyNanos() / 1e6));
+        return o;
+    }
+
+    /** The agent's output as JSON: text as text, a record or map (e.g. a chat reply) as an object. */
+    private static JsonNode result(final Object result)
+    {
+        if (result == null || result instanceof CharSequence)
+        {
+            return result == null ? NullNode.getInstance() : TextNode.valueOf(result.toString());
+        }
+        try
+        {
+            return Views.JSON.valueToTree(result);
+        }
+        catch (final IllegalArgumentException e)
+        {
+            return TextNode.valueOf(String.valueOf(result)); // not serializable as JSON: its text is the next best
+        }
+    }
+
+    private DeadLetter letter(final long id)
+    {
+        final List<DeadLetter> letters = dispatcher.deadLetters();
+        for (int i = letters.size() - 1; i >= 0; i--)
+        {
+            if (letters.get(i).task().id() == id)
+            {
+                return letters.get(i);
+            }
+        }
+        return null;
+    }
+
+    void cancel(final HttpExchange x, final String rawId)
+    {
+        final long id = Requests.taskId(rawId);
+        replies.reply(x, dispatcher.cancel(id), replies.commandWait, outcome ->
+        {
+            final ObjectNode o = Views.object();
+            o.put("task_id", id);
+            o.put("outcome", outcome.name());
+            o.put("reason", outcome.reason());
+            if (outcome == CancelOutcome.CANCELLED)
+            {
+                return new Replies.Reply(200, o);
+            }
+            o.put("error", "task " + id + " was not cancelled: " + outcome.reason());
+            o.put("fix", outcome == CancelOutcome.NOT_FOUND ? "check the id; GET /tasks/" + id + " says where it is" :
+                "nothing to do: an agent runs it to its end");
+            return new Replies.Reply(outcome == CancelOutcome.NOT_FOUND ? 404 : 409, o);
+        });
+    }
+
+    void requeue(final HttpExchange x, final String rawId)
+    {
+        final long id = Requests.taskId(rawId);
+        final SubmitStatus status;
+        try
+        {
+            status = dispatcher.requeueDeadLetter(id);
+        }
+        catch (final IllegalArgumentException e)
+        {
+            throw new ApiException(404, e.getMessage(), "GET /dead-letters lists the task ids that can be requeued");
+        }
+        final ObjectNode o = Views.object();
+        o.put("task_id", id);
+        o.put("status", status.name());
+        if (!status.accepted())
+        {
+            o.put("error", "the dispatcher refused the task again: " + status.reason());
+            o.put("fix", fix(status) + "; the dead letter stays listed");
+            replies.respond(x, status(status), o);
+            return;
+        }
+        book.forget(id);
+        o.put("note", "task " + id + " is queued again with its id; GET /tasks/" + id + " follows it");
+        replies.respond(x, 202, o);
+    }
+
+    void purge(final HttpExchange x)
+    {
+        final ObjectNode o = Views.object();
+        o.put("purged", dispatcher.purgeDeadLetters());
+        replies.respond(x, 200, o);
+    }
+}

@@ -1,0 +1,519 @@
+package dev.ringmaster.tools;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.ringmaster.autoscale.AgentFactories;
+import dev.ringmaster.dispatch.RateLimit;
+import dev.ringmaster.journal.Durability;
+import dev.ringmaster.model.AgentSpec;
+import dev.ringmaster.routing.RoutingStrategies;
+import dev.ringmaster.spi.AgentAdapter;
+import dev.ringmaster.spi.AgentFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A fleet declared in a file for {@code ringmaster serve --config FILE} (YAML, or JSON, which YAML reads too): agent
+ * types with their agent factory, its options, how many agents or which ones with their skills and speeds, the
+ * strategy, rate limits, the journal and the admin endpoint. Everything is checked, and every agent made, before
+ * anything starts; a problem is a {@link Problem} naming the line, the key and what it accepts. Immutable once
+ * loaded; load on one thread.
+ *
+ * <pre>
+ * strategy: least-connections
+ * admin: {port: 7070, publicReads: false}
+ * journal: {dir: /var/lib/ringmaster, durability: acknowledged}
+ * rateLimits:
+ *   - {type: coder, tasksPerSecond: 5, tokensPerMinute: 90000}
+ *   - {tenant: team-a, tasksPerSecond: 2}
+ * types:
+ *   coder:
+ *     factory: openai-http
+ *     options: {baseUrl: "http://127.0.0.1:8000", model: gpt-4o-mini, apiKeyEnv: OPENAI_API_KEY, capacity: 4}
+ *     agents: 2                 # made by the factory: coder-1, coder-2
+ *     skills: {java: 0.9}       # given to every agent of the type that does not list its own
+ *   reviewer:
+ *     factory: echo
+ *     agents:
+ *       - {id: reviewer-fast, capacity: 2, speed: 2.0, skills: {security: 0.9}}
+ * </pre>
+ */
+final class ServeConfig
+{
+    private static final Set<String> TOP = Set.of("strategy", "admin", "journal", "rateLimits", "types");
+    private static final Set<String> ADMIN = Set.of("port", "publicReads");
+    private static final Set<String> JOURNAL = Set.of("dir", "durability");
+    private static final Set<String> LIMIT = Set.of("type", "tenant", "tasksPerSecond", "tokensPerMinute", "burst");
+    private static final Set<String> TYPE = Set.of("factory", "options", "agents", "skills", "speed");
+    private static final Set<String> AGENT = Set.of("id", "capacity", "weight", "speed", "skills", "tokenBudget");
+
+    /** A file that cannot be served, with where and why; immutable. */
+    static final class Problem extends Exception
+    {
+        private static final long serialVersionUID = 1L;
+
+        Problem(final String message)
+        {
+            super(message, null, false, false);
+        }
+    }
+
+    /** One agent to register, with the adapter its factory made; immutable. */
+    record Agent(AgentSpec spec, AgentAdapter adapter)
+    {
+    }
+
+    final String strategy;
+    final Integer port;
+    final Boolean publicReads;
+    final Path journalDir;
+    final Durability durability;
+    final List<RateLimit> rateLimits = new ArrayList<>();
+    final Map<String, AgentFactory> factories = new LinkedHashMap<>();
+    final List<Agent> agents = new ArrayList<>();
+
+    private final Path file;
+    private final Map<String, Integer> lines;
+
+    private ServeConfig(final Path file, final JsonNode root, final Map<String, Integer> lines, final ClassLoader loader)
+        throws Problem
+    {
+        this.file = file;
+        this.lines = lines;
+        keys(root, "", TOP);
+        strategy = root.has("strategy") ? text(root.get("strategy"), "strategy") : null;
+        if (strategy != null && !RoutingStrategies.available(loader).containsKey(strategy))
+        {
+            throw problem("strategy", "unknown strategy '" + strategy + "'",
+                new TreeSet<>(RoutingStrategies.available(loader).keySet()).toString());
+        }
+        final JsonNode admin = object(root, "admin", ADMIN);
+        port = admin.has("port") ? (int)number(admin.get("port"), "admin.port", 0, 65_535) : null;
+        publicReads = admin.has("publicReads") ? bool(admin.get("publicReads"), "admin.publicReads") : null;
+        final JsonNode journal = object(root, "journal", JOURNAL);
+        journalDir = journal.has("dir") ? Path.of(text(journal.get("dir"), "journal.dir")) : null;
+        durability = journal.has("durability") ? durability(journal.get("durability")) : null;
+        final JsonNode limits = root.path("rateLimits");
+        if (!limits.isMissingNode() && !limits.isArray())
+        {
+            throw problem("rateLimits", "rateLimits must be a list", "a list of {type or tenant, tasksPerSecond, tokensPerMinute, burst}");
+        }
+        for (int i = 0; i < limits.size(); i++)
+        {
+            rateLimits.add(limit(limits.get(i), "rateLimits[" + i + "]"));
+        }
+        final JsonNode types = root.path("types");
+        if (!types.isObject() || types.isEmpty())
+        {
+            throw problem(types.isMissingNode() ? "" : "types", "the file declares no agent types",
+                "a 'types' map of type name to {factory, options, agents, skills, speed}");
+        }
+        for (final Iterator<Map.Entry<String, JsonNode>> it = types.fields(); it.hasNext(); )
+        {
+            final Map.Entry<String, JsonNode> t = it.next();
+            type(t.getKey(), t.getValue(), loader);
+        }
+    }
+
+    /**
+     * Reads and checks a file, and makes every agent through its type's factory.
+     *
+     * @throws Problem naming the line, the key and what it accepts, or why the file cannot be read.
+     */
+    static ServeConfig load(final Path file, final ClassLoader loader) throws Problem
+    {
+        final String text;
+        try
+        {
+            text = Files.readString(file);
+        }
+        catch (final IOException e)
+        {
+            throw new Problem("cannot read " + file + " (" + e + "); check the path and its permissions");
+        }
+        final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+        final JsonNode root;
+        final Map<String, Integer> lines = new HashMap<>();
+        try
+        {
+            root = yaml.readTree(text);
+            try (JsonParser p = yaml.getFactory().createParser(text))
+            {
+                index(p, lines);
+            }
+        }
+        catch (final JsonProcessingException e)
+        {
+            final JsonLocation at = e.getLocation();
+            throw new Problem(file + (at == null ? "" : " line " + at.getLineNr()) + ": not valid YAML or JSON: " +
+                e.getOriginalMessage() + "; fix the syntax");
+        }
+        catch (final IOException e)
+        {
+            throw new Problem("cannot read " + file + " (" + e + ")");
+        }
+        if (root == null || !root.isObject())
+        {
+            throw new Problem(file + ": the file must be a map with 'types' (and optionally strategy, admin, journal, " +
+                "rateLimits); see 'ringmaster serve --help'");
+        }
+        return new ServeConfig(file, root, lines, loader);
+    }
+
+    /** Records the line of every key by its dotted path (list items as [i]), for the messages. */
+    private static void index(final JsonParser p, final Map<String, Integer> lines) throws IOException
+    {
+        final Deque<String> path = new ArrayDeque<>();
+        final Deque<int[]> arrays = new ArrayDeque<>(); // the next index of each open list, or -1 for a map
+        JsonToken t;
+        while ((t = p.nextToken()) != null)
+        {
+            switch (t)
+            {
+                case FIELD_NAME ->
+                {
+                    path.addLast(p.currentName());
+                    lines.put(String.join(".", path).replace(".[", "["), p.currentLocation().getLineNr());
+                }
+                case START_OBJECT, START_ARRAY ->
+                {
+                    if (!arrays.isEmpty() && arrays.peekLast()[0] >= 0)
+                    {
+                        path.addLast("[" + arrays.peekLast()[0]++ + "]");
+                    }
+                    arrays.addLast(new int[]{t == JsonToken.START_ARRAY ? 0 : -1});
+                }
+                case END_OBJECT, END_ARRAY ->
+                {
+                    arrays.pollLast();
+                    popValue(path, arrays);
+                }
+                default ->
+                {
+                    if (!arrays.isEmpty() && arrays.peekLast()[0] >= 0)
+                    {
+                        arrays.peekLast()[0]++;
+                    }
+                    else
+                    {
+                        popValue(path, arrays);
+                    }
+                }
+            }
+        }
+    }
+
+    /** A value ended: drop its key (in a map) or its index (in a list). */
+    private static void popValue(final Deque<String> path, final Deque<int[]> arrays)
+    {
+        if (!path.isEmpty() && (arrays.isEmpty() || arrays.peekLast()[0] < 0 || path.peekLast().startsWith("[")))
+        {
+            path.pollLast();
+        }
+    }
+
+    private void type(final String type, final JsonNode node, final ClassLoader loader) throws Problem
+    {
+        final String at = "types." + type;
+        if (!node.isObject())
+        {
+            throw problem(at, "type '" + type + "' must be a map", "{factory, options, agents, skills, speed}");
+        }
+        keys(node, at, TYPE);
+        final String name = node.has("factory") ? text(node.get("factory"), at + ".factory") : null;
+        final Set<String> known = new TreeSet<>(AgentFactories.available(loader).keySet());
+        if (name == null || !known.contains(name))
+        {
+            throw problem(name == null ? at : at + ".factory", name == null ? "type '" + type + "' names no factory" :
+                "unknown agent factory '" + name + "'", "'factory' set to one of " + known);
+        }
+        final Map<String, String> options = new LinkedHashMap<>();
+        final JsonNode opts = node.path("options");
+        if (!opts.isMissingNode() && !opts.isObject())
+        {
+            throw problem(at + ".options", "options must be a map", "e.g. {baseUrl: http://127.0.0.1:8000, model: gpt-4o-mini}");
+        }
+        opts.fields().forEachRemaining(e -> options.put(e.getKey(), e.getValue().asText()));
+        final AgentFactory factory;
+        try
+        {
+            factory = AgentFactories.create(name, type, options, loader);
+        }
+        catch (final IllegalArgumentException e)
+        {
+            throw problem(opts.isMissingNode() ? at + ".factory" : at + ".options", e.getMessage(), "the options of '" + name + "'");
+        }
+        factories.put(type, factory);
+        final Map<String, Double> typeSkills = skills(node.path("skills"), at + ".skills");
+        final Double typeSpeed = node.has("speed") ? number(node.get("speed"), at + ".speed", 0.001, 1000) : null;
+        final JsonNode list = node.path("agents");
+        if (list.isMissingNode() || list.isIntegralNumber())
+        {
+            final int n = list.isMissingNode() ? 1 : (int)number(list, at + ".agents", 0, 1024);
+            for (int i = 1; i <= n; i++)
+            {
+                final AgentSpec made = factory.spec(type + "-" + i);
+                agent(factory, at + ".agents", spec(made.id(), type, made.capacity(), null, typeSpeed, typeSkills, made));
+            }
+            return;
+        }
+        if (!list.isArray())
+        {
+            throw problem(at + ".agents", "agents must be a count or a list", "a whole number, or a list of " + AGENT);
+        }
+        for (int i = 0; i < list.size(); i++)
+        {
+            final String ap = at + ".agents[" + i + "]";
+            final JsonNode a = list.get(i);
+            if (!a.isObject())
+            {
+                throw problem(ap, "an agent must be a map", AGENT.toString());
+            }
+            keys(a, ap, AGENT);
+            final String id = a.has("id") ? text(a.get("id"), ap + ".id") : type + "-" + (i + 1);
+            final AgentSpec made = factory.spec(id);
+            final int capacity = a.has("capacity") ? (int)number(a.get("capacity"), ap + ".capacity", 1, 100_000) : made.capacity();
+            final Integer weight = a.has("weight") ? (int)number(a.get("weight"), ap + ".weight", 1, 1_000_000) : null;
+            final Double speed = a.has("speed") ? number(a.get("speed"), ap + ".speed", 0.001, 1000) : typeSpeed;
+            final Map<String, Double> skills = a.has("skills") ? skills(a.get("skills"), ap + ".skills") : typeSkills;
+            final AgentSpec spec = spec(id, type, capacity, weight, speed, skills, made);
+            agent(factory, ap, a.has("tokenBudget") ? copy(spec, spec.id(), spec.capacity())
+                .tokenBudget((long)number(a.get("tokenBudget"), ap + ".tokenBudget", 1, 1e15)).build() : spec);
+        }
+    }
+
+    private AgentSpec spec(final String id, final String type, final int capacity, final Integer weight,
+                           final Double speed, final Map<String, Double> skills, final AgentSpec made) throws Problem
+    {
+        try
+        {
+            final AgentSpec.Builder b = copy(made, id, capacity);
+            if (weight != null)
+            {
+                b.weight(weight);
+            }
+            if (speed != null)
+            {
+                b.speed(speed);
+            }
+            skills.forEach(b::skill);
+            return b.build();
+        }
+        catch (final IllegalArgumentException | IllegalStateException e)
+        {
+            throw problem("types." + type, "agent '" + id + "': " + e.getMessage(), "a valid agent");
+        }
+    }
+
+    /** @return a builder holding what the factory's spec says, under {@code id}, with {@code capacity}. */
+    private static AgentSpec.Builder copy(final AgentSpec made, final String id, final int capacity)
+    {
+        final AgentSpec.Builder b = AgentSpec.builder(id, made.type()).capacity(capacity).weight(made.weight())
+            .speed(made.speed()).tokenBudget(made.tokenBudget());
+        made.proficiency().forEach(b::skill);
+        return b;
+    }
+
+    private void agent(final AgentFactory factory, final String at, final AgentSpec spec) throws Problem
+    {
+        for (final Agent a : agents)
+        {
+            if (a.spec().id().equals(spec.id()))
+            {
+                throw problem(at, "duplicate agent id '" + spec.id() + "'", "ids unique across the file");
+            }
+        }
+        try
+        {
+            agents.add(new Agent(spec, factory.create(spec)));
+        }
+        catch (final Exception e)
+        {
+            throw problem(at, "the factory could not make agent '" + spec.id() + "': " + e.getMessage(),
+                "options under which the factory can make agents");
+        }
+    }
+
+    private RateLimit limit(final JsonNode n, final String at) throws Problem
+    {
+        if (!n.isObject())
+        {
+            throw problem(at, "a rate limit must be a map", LIMIT.toString());
+        }
+        keys(n, at, LIMIT);
+        if (n.has("type") == n.has("tenant"))
+        {
+            throw problem(at, "a rate limit names a type or a tenant, exactly one", "'type: coder' or 'tenant: team-a'");
+        }
+        final RateLimit.Scope scope = n.has("type") ? RateLimit.Scope.TYPE : RateLimit.Scope.TENANT;
+        final String name = text(n.has("type") ? n.get("type") : n.get("tenant"), at + (n.has("type") ? ".type" : ".tenant"));
+        if (!n.has("tasksPerSecond") && !n.has("tokensPerMinute"))
+        {
+            throw problem(at, "a rate limit needs tasksPerSecond or tokensPerMinute", "e.g. tasksPerSecond: 5");
+        }
+        RateLimit limit = n.has("tasksPerSecond") ?
+            RateLimit.tasksPerSecond(scope, name, number(n.get("tasksPerSecond"), at + ".tasksPerSecond", 0.001, 1e9)) :
+            RateLimit.tokensPerMinute(scope, name, number(n.get("tokensPerMinute"), at + ".tokensPerMinute", 1, 1e12));
+        if (n.has("tasksPerSecond") && n.has("tokensPerMinute"))
+        {
+            limit = limit.andTokensPerMinute(number(n.get("tokensPerMinute"), at + ".tokensPerMinute", 1, 1e12));
+        }
+        if (n.has("burst"))
+        {
+            limit = limit.withTaskBurst(number(n.get("burst"), at + ".burst", 1, 1e9));
+        }
+        return limit;
+    }
+
+    private Durability durability(final JsonNode n) throws Problem
+    {
+        final String v = text(n, "journal.durability");
+        try
+        {
+            return Durability.valueOf(v.toUpperCase(Locale.ROOT));
+        }
+        catch (final IllegalArgumentException e)
+        {
+            throw problem("journal.durability", "unknown durability '" + v + "'", "async or acknowledged");
+        }
+    }
+
+    private Map<String, Double> skills(final JsonNode n, final String at) throws Problem
+    {
+        final Map<String, Double> out = new LinkedHashMap<>();
+        if (n.isMissingNode())
+        {
+            return out;
+        }
+        if (!n.isObject())
+        {
+            throw problem(at, "skills must be a map of skill to proficiency", "e.g. {java: 0.9, sql: 0.6}");
+        }
+        for (final Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); )
+        {
+            final Map.Entry<String, JsonNode> e = it.next();
+            out.put(e.getKey(), number(e.getValue(), at + "." + e.getKey(), 0, 1));
+        }
+        return out;
+    }
+
+    private JsonNode object(final JsonNode root, final String key, final Set<String> allowed) throws Problem
+    {
+        final JsonNode n = root.path(key);
+        if (n.isMissingNode())
+        {
+            return n;
+        }
+        if (!n.isObject())
+        {
+            throw problem(key, "'" + key + "' must be a map", allowed.toString());
+        }
+        keys(n, key, allowed);
+        return n;
+    }
+
+    private void keys(final JsonNode n, final String at, final Set<String> allowed) throws Problem
+    {
+        for (final Iterator<String> it = n.fieldNames(); it.hasNext(); )
+        {
+            final String key = it.next();
+            if (!allowed.contains(key))
+            {
+                throw problem(at.isEmpty() ? key : at + "." + key, "unknown key '" + key + "'", new TreeSet<>(allowed).toString());
+            }
+        }
+    }
+
+    private String text(final JsonNode n, final String at) throws Problem
+    {
+        if (!n.isTextual() || n.asText().isBlank())
+        {
+            throw problem(at, "expected a non-blank string, got " + n, "text");
+        }
+        return n.asText();
+    }
+
+    private boolean bool(final JsonNode n, final String at) throws Problem
+    {
+        if (!n.isBoolean())
+        {
+            throw problem(at, "expected true or false, got " + n, "true or false");
+        }
+        return n.asBoolean();
+    }
+
+    private double number(final JsonNode n, final String at, final double min, final double max) throws Problem
+    {
+        if (!n.isNumber() || !(n.asDouble() >= min && n.asDouble() <= max))
+        {
+            throw problem(at, "expected a number in [" + fmt(min) + ", " + fmt(max) + "], got " + n,
+                "a number from " + fmt(min) + " to " + fmt(max));
+        }
+        return n.asDouble();
+    }
+
+    private static String fmt(final double d)
+    {
+        return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long)d) : Double.toString(d);
+    }
+
+    private Problem problem(final String key, final String what, final String accepts)
+    {
+        final Integer line = lines.get(key);
+        return new Problem(file + (line == null ? "" : " line " + line) + (key.isEmpty() ? "" : ", key '" + key + "'") +
+            ": " + what + "; it accepts " + accepts);
+    }
+
+    /**
+     * Makes the adapter of an agent added over the admin endpoint, through its type's factory; on a server thread.
+     *
+     * @throws IllegalArgumentException for a type the file gives no factory, or an agent the factory cannot make.
+     */
+    AgentAdapter adapter(final AgentSpec spec)
+    {
+        final AgentFactory factory = factories.get(spec.type());
+        if (factory == null)
+        {
+            throw new IllegalArgumentException("type '" + spec.type() + "' has no agent factory in " + file +
+                "; the types with one: " + factories.keySet());
+        }
+        try
+        {
+            return factory.create(spec);
+        }
+        catch (final Exception e)
+        {
+            throw new IllegalArgumentException("the factory of type '" + spec.type() + "' could not make agent '" +
+                spec.id() + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** @return agents per type, in file order, for the start-up line. */
+    Map<String, Integer> countByType()
+    {
+        final Map<String, Integer> counts = new LinkedHashMap<>();
+        for (final Agent a : agents)
+        {
+            counts.merge(a.spec().type(), 1, Integer::sum);
+        }
+        return counts;
+    }
+}

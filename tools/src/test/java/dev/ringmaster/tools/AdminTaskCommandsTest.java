@@ -1,0 +1,211 @@
+package dev.ringmaster.tools;
+
+import dev.ringmaster.admin.AdminServer;
+import dev.ringmaster.dispatch.Dispatcher;
+import dev.ringmaster.model.AgentSpec;
+import dev.ringmaster.spi.AgentAdapter;
+import dev.ringmaster.spi.AgentFactory;
+import dev.ringmaster.spi.AgentView;
+import dev.ringmaster.spi.Completion;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The seed's operator requests that need task and fleet-size operations, as {@code ringmaster admin} commands in
+ * process through picocli against an {@link AdminServer} started here: delegate, follow, cancel, requeue, purge,
+ * scale, and the audit of what was done.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class AdminTaskCommandsTest
+{
+    private static final String TOKEN = "t0ken-tasks";
+    private static final Pattern ID = Pattern.compile("task (\\d+) accepted");
+
+    /** Attempts whose payload is "hold", until the test releases them; filled by worker threads. */
+    private final BlockingQueue<Completion> held = new LinkedBlockingQueue<>();
+    /** Answers at once with the payload, holds "hold", fails "poison". */
+    private final AgentAdapter echo = (task, completion, telemetry) ->
+    {
+        final Object payload = task.task().payload();
+        if ("poison".equals(payload))
+        {
+            completion.fail(new IllegalStateException("poison (test)"));
+        }
+        else if ("hold".equals(payload))
+        {
+            held.add(completion);
+        }
+        else
+        {
+            completion.succeed("echo: " + payload, 42, 0.9);
+        }
+    };
+    private Dispatcher dispatcher;
+    private AdminServer server;
+
+    @BeforeEach
+    void start()
+    {
+        dispatcher = Dispatcher.builder().strategy("least-connections").prefetch(0).workers(2)
+            .agent(AgentSpec.builder("coder-1", "coder").capacity(1).build(), echo)
+            .agent(AgentSpec.builder("reviewer-1", "reviewer").capacity(1).build(), echo)
+            .agentFactory(new AgentFactory()
+            {
+                @Override
+                public String type()
+                {
+                    return "coder";
+                }
+
+                @Override
+                public AgentSpec spec(final String id)
+                {
+                    return AgentSpec.builder(id, "coder").capacity(1).build();
+                }
+
+                @Override
+                public AgentAdapter create(final AgentSpec spec)
+                {
+                    return echo;
+                }
+            })
+            .build().start();
+        server = AdminServer.builder(dispatcher).port(0).token(TOKEN).start();
+    }
+
+    @AfterEach
+    void stop()
+    {
+        server.close();
+        Completion c;
+        while ((c = held.poll()) != null)
+        {
+            c.succeed("released");
+        }
+        dispatcher.shutdownNow();
+        dispatcher.awaitTermination(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void aDelegatedTaskIsAnsweredAndFollowedById()
+    {
+        final DemoCommandTest.Run answered = admin("submit", "--type", "coder", "--priority", "high", "--payload",
+            "fix the build", "--wait", "5");
+        assertThat(answered.exitCode()).as(answered.err()).isZero();
+        assertThat(answered.out()).contains("COMPLETED by coder-1", "echo: fix the build");
+
+        final DemoCommandTest.Run queued = admin("submit", "--type", "coder", "--payload", "hold", "--tenant", "team-a");
+        assertThat(queued.exitCode()).as(queued.err()).isZero();
+        final long id = id(queued.out());
+        assertThat(admin("task", "--id", String.valueOf(id)).out()).contains("task " + id + " is with agent 'coder-1'");
+
+        final DemoCommandTest.Run refused = admin("submit", "--type", "painter");
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.err()).contains("error: task", "UNKNOWN_AGENT_TYPE", "painter", "fix: use one of the types");
+
+        final DemoCommandTest.Run noToken = DemoCommandTest.run("admin", "--url", server.url(), "submit", "--type", "coder");
+        assertThat(noToken.exitCode()).isEqualTo(1);
+        assertThat(noToken.err()).contains("needs the admin token");
+    }
+
+    @Test
+    void aWaitingTaskIsCancelledAndADeadLetterRequeuedThenPurged() throws Exception
+    {
+        admin("submit", "--type", "coder", "--payload", "hold");
+        awaitTrue(() -> held.size() == 1);
+        final long waiting = id(admin("submit", "--type", "coder", "--payload", "hold").out());
+        assertThat(admin("task", "--id", String.valueOf(waiting)).out()).contains("is waiting");
+
+        final DemoCommandTest.Run cancel = admin("cancel", "--task", String.valueOf(waiting));
+        assertThat(cancel.exitCode()).as(cancel.err()).isZero();
+        assertThat(cancel.out()).contains("cancelled before it started");
+        final DemoCommandTest.Run again = admin("cancel", "--task", String.valueOf(waiting));
+        assertThat(again.exitCode()).isEqualTo(1);
+        assertThat(again.err()).contains("no waiting or running task has this id");
+
+        final DemoCommandTest.Run poison = admin("submit", "--type", "reviewer", "--payload", "poison", "--wait", "5");
+        assertThat(poison.exitCode()).as("a task that ends without an answer fails the command").isEqualTo(1);
+        assertThat(poison.err()).contains("ended DEAD_LETTERED", "poison (test)", "fix: ", "requeue --task");
+        final long dead = dispatcher.deadLetters().get(0).task().id();
+
+        final DemoCommandTest.Run requeue = admin("requeue", "--task", String.valueOf(dead));
+        assertThat(requeue.exitCode()).as(requeue.err()).isZero();
+        assertThat(requeue.out()).contains("requeued task " + dead);
+        awaitTrue(() -> dispatcher.metrics().deadLettered() == 2);
+
+        final DemoCommandTest.Run purge = admin("purge-dead-letters");
+        assertThat(purge.exitCode()).as(purge.err()).isZero();
+        assertThat(purge.out()).contains("purged 1 dead letter(s)");
+        assertThat(dispatcher.deadLetters()).isEmpty();
+        final DemoCommandTest.Run gone = admin("requeue", "--task", String.valueOf(dead));
+        assertThat(gone.exitCode()).isEqualTo(1);
+        assertThat(gone.err()).contains("no dead letter has task id " + dead, "fix: GET /dead-letters");
+    }
+
+    @Test
+    void scaleAddsAgentsFromTheFactoryAndTheAuditShowsEveryChange() throws Exception
+    {
+        final DemoCommandTest.Run up = admin("scale", "--type", "coder", "--agents", "3");
+        assertThat(up.exitCode()).as(up.err()).isZero();
+        assertThat(up.out()).contains("type 'coder': 1 -> 3 agent(s); added coder-2, coder-3");
+        assertThat(coders()).hasSize(3);
+
+        final DemoCommandTest.Run down = admin("scale", "--type", "coder", "--agents", "2");
+        assertThat(down.exitCode()).as(down.err()).isZero();
+        assertThat(down.out()).contains("draining coder-3");
+        awaitTrue(() -> coders().size() == 2);
+
+        final DemoCommandTest.Run noFactory = admin("scale", "--type", "reviewer", "--agents", "2");
+        assertThat(noFactory.exitCode()).isEqualTo(1);
+        assertThat(noFactory.err()).contains("has no agent factory", "fix: ");
+
+        final DemoCommandTest.Run audit = admin("audit");
+        assertThat(audit.exitCode()).as(audit.err()).isZero();
+        assertThat(audit.out()).containsPattern("127\\.0\\.0\\.1:\\d+\\s+POST\\s+/types/coder/scale\\s+200 done")
+            .containsPattern("/types/reviewer/scale\\s+409 agent type 'reviewer' has no agent factory")
+            .contains("3 change(s) kept");
+    }
+
+    private List<String> coders()
+    {
+        return dispatcher.agents().stream().filter(a -> a.spec().type().equals("coder")).map(AgentView::id).toList();
+    }
+
+    private static long id(final String out)
+    {
+        final Matcher m = ID.matcher(out);
+        assertThat(m.find()).as("an id in: %s", out).isTrue();
+        return Long.parseLong(m.group(1));
+    }
+
+    private DemoCommandTest.Run admin(final String... args)
+    {
+        final List<String> argv = new ArrayList<>(List.of("admin", "--url", server.url(), "--token", TOKEN));
+        argv.addAll(List.of(args));
+        return DemoCommandTest.run(argv.toArray(String[]::new));
+    }
+
+    private static void awaitTrue(final BooleanSupplier condition) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean())
+        {
+            assertThat(System.nanoTime() - deadline).as("condition not met within 10 s").isNegative();
+            Thread.sleep(5);
+        }
+    }
+}

@@ -1,0 +1,223 @@
+package dev.ringmaster.tools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.ringmaster.admin.AdminClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code serve --config FILE}: a fleet of {@code openai-http} agents declared in YAML, served against a local
+ * OpenAI-compatible server that answers its first call with a 429, and tasks submitted over HTTP; and bad files
+ * refused before anything starts, naming the line, the key and what it accepts.
+ */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class ServeConfigTest
+{
+    @TempDir
+    Path dir;
+
+    private HttpServer model;
+    private final AtomicInteger calls = new AtomicInteger();
+
+    @BeforeEach
+    void startModel() throws IOException
+    {
+        model = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        model.createContext("/", this::answer);
+        model.start();
+    }
+
+    @AfterEach
+    void stopModel()
+    {
+        model.stop(0);
+    }
+
+    /** The first call is told to slow down; every later one gets an answer of 42 tokens. */
+    private void answer(final HttpExchange x) throws IOException
+    {
+        try (x)
+        {
+            final String request = new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            final int n = calls.incrementAndGet();
+            final byte[] body;
+            if (n == 1)
+            {
+                x.getResponseHeaders().set("Retry-After", "0");
+                body = "{\"error\":{\"message\":\"rate limited (test)\"}}".getBytes(StandardCharsets.UTF_8);
+                x.sendResponseHeaders(429, body.length);
+            }
+            else
+            {
+                final String asked = request.contains("ping") ? "pong" : "answer";
+                body = ("{\"id\":\"c\",\"object\":\"chat.completion\",\"model\":\"test-model\",\"choices\":[{\"index\":0," +
+                    "\"message\":{\"role\":\"assistant\",\"content\":\"" + asked + "\"},\"finish_reason\":\"stop\"}]," +
+                    "\"usage\":{\"prompt_tokens\":20,\"completion_tokens\":22,\"total_tokens\":42}}")
+                    .getBytes(StandardCharsets.UTF_8);
+                x.getResponseHeaders().set("Content-Type", "application/json");
+                x.sendResponseHeaders(200, body.length);
+            }
+            try (OutputStream out = x.getResponseBody())
+            {
+                out.write(body);
+            }
+        }
+    }
+
+    private String fleet()
+    {
+        final String url = "http://127.0.0.1:" + model.getAddress().getPort();
+        return String.join("\n",
+            "strategy: least-connections",
+            "rateLimits:",
+            "  - {tenant: team-a, tasksPerSecond: 1000}",
+            "types:",
+            "  coder:",
+            "    factory: openai-http",
+            "    options: {baseUrl: \"" + url + "\", model: test-model, apiKeyEnv: RINGMASTER_TEST_UNSET_KEY, capacity: 2}",
+            "    agents: 2",
+            "    skills: {java: 0.9}",
+            "  reviewer:",
+            "    factory: openai-http",
+            "    options: {baseUrl: \"" + url + "\", model: test-model, apiKeyEnv: RINGMASTER_TEST_UNSET_KEY}",
+            "    agents:",
+            "      - {id: reviewer-fast, capacity: 1, speed: 2.0, skills: {security: 0.9}}",
+            "");
+    }
+
+    @Test
+    void aDeclaredFleetOfChatAgentsAnswersTasksSubmittedOverHttp() throws Exception
+    {
+        final Path file = Files.writeString(dir.resolve("fleet.yaml"), fleet());
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final var cmd = RingmasterCli.commandLine();
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+        final AtomicReference<Integer> code = new AtomicReference<>();
+        final Thread serve = new Thread(() -> code.set(cmd.execute("serve", "--config", file.toString(), "--port", "0",
+            "--token", "s3cret", "--duration", "15")));
+        serve.start();
+        final Pattern urlLine = Pattern.compile("admin endpoint: (http://127\\.0\\.0\\.1:\\d+)");
+        awaitTrue(() -> urlLine.matcher(out.toString()).find() || !serve.isAlive());
+        final Matcher m = urlLine.matcher(out.toString());
+        assertThat(m.find()).as("serve started; stderr: %s", err).isTrue();
+        assertThat(out.toString()).contains("3 agents {coder=2, reviewer=1} from " + file);
+        final AdminClient client = new AdminClient(m.group(1), "s3cret", Duration.ofSeconds(10));
+
+        final List<Long> ids = new ArrayList<>();
+        for (final String type : List.of("coder", "coder", "reviewer"))
+        {
+            final ObjectNode task = JsonNodeFactory.instance.objectNode().put("type", type).put("payload", "ping")
+                .put("tenant", "team-a");
+            final AdminClient.Response r = client.post("/tasks", task);
+            assertThat(r.status()).as(r.body().toString()).isEqualTo(202);
+            ids.add(r.body().path("task_id").asLong());
+        }
+        for (final long id : ids)
+        {
+            final AtomicReference<JsonNode> last = new AtomicReference<>();
+            awaitTrue(() ->
+            {
+                last.set(client.get("/tasks/" + id).body());
+                return last.get().path("state").asText().equals("COMPLETED") || last.get().has("error");
+            });
+            assertThat(last.get().path("state").asText()).as(last.get().toString()).isEqualTo("COMPLETED");
+            final JsonNode done = client.get("/tasks/" + id).body();
+            assertThat(done.path("result").path("content").asText()).isEqualTo("pong");
+            assertThat(done.path("tokens").asLong()).isEqualTo(42);
+        }
+        assertThat(calls.get()).as("the 429 was retried within its attempt").isEqualTo(4);
+        final JsonNode agents = client.get("/agents").body();
+        assertThat(agents.toString()).contains("\"coder-1\"", "\"coder-2\"", "\"reviewer-fast\"");
+
+        final DemoCommandTest.Run scale = DemoCommandTest.run("admin", "--url", m.group(1), "--token", "s3cret", "scale",
+            "--type", "reviewer", "--agents", "2");
+        assertThat(scale.exitCode()).as(scale.err()).isZero();
+        assertThat(scale.out()).contains("added reviewer-1");
+
+        serve.join(TimeUnit.SECONDS.toMillis(30));
+        assertThat(serve.isAlive()).isFalse();
+        assertThat(code.get()).as("serve exit code; stderr: %s", err).isZero();
+        assertThat(out.toString()).contains("served 3 tasks: 3 completed");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', ignoreLeadingAndTrailingWhitespace = false, value = {
+        "an unknown key|    agentz: 2|line 8, key 'types.coder.agentz'|[agents, factory, options, skills, speed]",
+        "an unknown factory|    factory: gpt|line 6, key 'types.coder.factory'|one of [echo, openai-http]",
+        "a proficiency above 1|    skills: {java: 1.5}|line 8, key 'types.coder.skills.java'|a number from 0 to 1",
+        "a negative count|    agents: -1|line 8, key 'types.coder.agents'|a number from 0 to 1024",
+    })
+    void aBadFileIsRefusedBeforeAnythingStarts(final String what, final String line, final String where,
+                                               final String accepts) throws Exception
+    {
+        String text = fleet().replace("    agents: 2\n", "");
+        text = line.contains("factory") ? text.replaceFirst("    factory: openai-http", line) :
+            text.replaceFirst("    skills: \\{java: 0.9}", line);
+        final Path file = Files.writeString(dir.resolve("bad.yaml"), text);
+
+        final DemoCommandTest.Run run = DemoCommandTest.run("serve", "--config", file.toString(), "--port", "0",
+            "--duration", "1");
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+        assertThat(run.err()).startsWith("error: --config " + file).contains(where, "it accepts", accepts)
+            .doesNotContain("\tat ", "Exception");
+        assertThat(run.out()).as("nothing started").doesNotContain("admin endpoint");
+        assertThat(calls.get()).isZero();
+    }
+
+    @Test
+    void aFileThatIsNotYamlNamesTheLine() throws Exception
+    {
+        final Path file = Files.writeString(dir.resolve("broken.yaml"), "types:\n  coder: [unclosed\n");
+        final DemoCommandTest.Run run = DemoCommandTest.run("serve", "--config", file.toString(), "--port", "0");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains(file + " line ", "not valid YAML or JSON", "fix the syntax");
+    }
+
+    private static void awaitTrue(final Check condition) throws Exception
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!condition.ok())
+        {
+            assertThat(System.nanoTime() - deadline).as("condition not met within 20 s").isNegative();
+            Thread.sleep(20);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Check
+    {
+        boolean ok() throws Exception;
+    }
+}
