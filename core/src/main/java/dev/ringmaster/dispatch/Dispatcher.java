@@ -26,15 +26,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * An embeddable, lock-free task dispatcher for a fleet of agents. {@code submit} may be called from any thread
- * without locks; lifecycle and observation methods may be called from any thread.
+ * An embeddable, lock-free task dispatcher for a fleet of agents; every method may be called from any thread, and
+ * {@code submit} takes no lock.
  *
  * <p>Data path: producers publish into a multi-producer Disruptor ring; whichever thread holds the routing role (a
- * submitter or a worker when the dispatcher is not busy, the router thread as a backstop; one at a time, taken with an
- * atomic counter, never a lock) moves tasks into per-type, per-priority queues and places them on agents with free
- * capacity through the {@link RoutingStrategy}; worker threads run the agents' adapters and steal for idle agents;
- * completions are folded in by the role's holder, usually the completing worker, which also calls listeners, result
- * handlers and futures. So the common path crosses threads once, submitter to worker.
+ * submitter when the dispatcher is not busy, the router thread under sustained load; taken with a compare-and-set,
+ * never waited for) places tasks on agents through the {@link RoutingStrategy}, or queues them per type and priority;
+ * workers run the adapters and steal for idle agents; a completed task's result is delivered on the thread that
+ * completed it, and the role's holder folds the attempt in later. The common path crosses threads once.
  *
  * <p>Guarantees:
  * <ul>
@@ -87,10 +86,7 @@ public final class Dispatcher implements AutoCloseable
         return engine.submit(task, null);
     }
 
-    /**
-     * Offers a task, waiting up to {@code maxWait} while the ring or the task's queue is full (backing off, never
-     * spinning hot). Other rejections return at once.
-     */
+    /** Offers a task, waiting up to {@code maxWait} (backing off) while the ring or its queue is full. */
     public SubmitStatus submit(final Task task, final Duration maxWait)
     {
         return BlockingSubmit.submit(engine, task, maxWait);
@@ -114,11 +110,7 @@ public final class Dispatcher implements AutoCloseable
         return future;
     }
 
-    /**
-     * Like {@link #submit(Task)} but throws on rejection.
-     *
-     * @throws RejectedTaskException naming the problem and the fix.
-     */
+    /** Like {@link #submit(Task)}. @throws RejectedTaskException on rejection, naming the problem and the fix. */
     public void submitOrThrow(final Task task)
     {
         final SubmitStatus status = engine.submit(task, null);
@@ -210,11 +202,7 @@ public final class Dispatcher implements AutoCloseable
     // Each change is queued to the router and applied between its duty cycles: the router stays the single writer of
     // routing state, so the dispatch path needs no lock. The returned stage completes when the change took effect.
 
-    /**
-     * Adds an agent while tasks flow; a new type gets its own queues.
-     *
-     * @return completes with the agent once the router routes to it; fails on a duplicate id.
-     */
+    /** Adds an agent while tasks flow (a new type gets its own queues). @return completes once it is routed to. */
     public CompletableFuture<AgentView> addAgent(final AgentSpec spec, final AgentAdapter adapter)
     {
         Objects.requireNonNull(spec, "agent spec must not be null");
@@ -223,10 +211,8 @@ public final class Dispatcher implements AutoCloseable
     }
 
     /**
-     * Removes an agent gracefully: it gets no new tasks, what waits in its inbox goes back to be routed elsewhere, and
-     * what it runs finishes. Nothing is lost or run twice.
-     *
-     * @return completes when the agent holds nothing any more; fails for an unknown agent.
+     * Removes an agent gracefully: no new tasks, its inbox routed elsewhere, what it runs finishes; nothing lost or run
+     * twice. @return completes when the agent holds nothing any more; fails for an unknown agent.
      */
     public CompletableFuture<AgentView> removeAgent(final String agentId)
     {
@@ -245,11 +231,7 @@ public final class Dispatcher implements AutoCloseable
         return engine.fleet.crashAgent(Objects.requireNonNull(agentId, "agent id must not be null"), reason);
     }
 
-    /**
-     * Stops routing to an agent type; its tasks stay queued in order (TTLs still apply) until {@link #resumeType}.
-     *
-     * @return completes with the number of tasks waiting for the type; fails for an unknown type.
-     */
+    /** Stops routing to a type; its tasks stay queued in order until {@link #resumeType}. @return tasks waiting. */
     public CompletableFuture<Integer> pauseType(final String type)
     {
         return engine.fleet.setPaused(Objects.requireNonNull(type, "type must not be null"), true);
@@ -267,30 +249,19 @@ public final class Dispatcher implements AutoCloseable
         return engine.fleet.typesPaused();
     }
 
-    /**
-     * Moves a waiting task to another priority queue (O(queued tasks), for operators, not for the hot path).
-     *
-     * @return MOVED, ALREADY_RUNNING, NOT_FOUND or QUEUE_FULL, each with a reason.
-     */
+    /** Moves a waiting task to another priority (O(queued), for operators). @return the outcome, with a reason. */
     public CompletableFuture<ReprioritizeOutcome> reprioritize(final long taskId, final Priority priority)
     {
         return engine.fleet.reprioritize(taskId, Objects.requireNonNull(priority, "priority must not be null"));
     }
 
-    /**
-     * Cancels a task that has not started (O(queued tasks), for operators and delegation models).
-     *
-     * @return CANCELLED (its terminal state is now CANCELLED), RUNNING (it runs to its end) or NOT_FOUND.
-     */
+    /** Cancels a task that has not started (O(queued)). @return CANCELLED, RUNNING (it runs on) or NOT_FOUND. */
     public CompletableFuture<CancelOutcome> cancel(final long taskId)
     {
         return engine.fleet.cancel(taskId);
     }
 
-    /**
-     * @return completes with the id of the agent that holds the task (in its inbox or running it), "" if the task
-     *     waits centrally, or null if no unfinished task has this id.
-     */
+    /** @return the id of the agent holding the task, "" if it waits centrally, null if no live task has this id. */
     public CompletableFuture<String> whereIs(final long taskId)
     {
         return engine.fleet.whereIs(taskId);
