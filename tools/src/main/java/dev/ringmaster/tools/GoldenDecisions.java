@@ -68,7 +68,8 @@ final class GoldenDecisions
         if (!Files.isRegularFile(file))
         {
             throw new IllegalStateException("no golden decisions file at " + file + " for strategy " + strategy +
-                "; write one first with --write-golden (and keep it under version control)");
+                "; give the file with --golden FILE, or write one first with --write-golden (and keep it under version " +
+                "control)");
         }
         final List<String> lines;
         try

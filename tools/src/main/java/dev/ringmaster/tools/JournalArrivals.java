@@ -73,8 +73,8 @@ final class JournalArrivals
         if (reading.done.isEmpty())
         {
             throw new IllegalStateException("the journal in " + directory + " holds no completed task (" +
-                reading.records + " records): nothing to replay; record a run first, e.g. 'ringmaster demo --tasks " +
-                "100000 --journal " + directory + "'");
+                reading.records + " records), nothing to replay; give a journal of a run that finished tasks, e.g. one " +
+                "recorded by 'ringmaster demo --tasks 100000 --journal DIR'");
         }
         final List<Arrival> done = reading.done;
         long origin = Long.MAX_VALUE;
