@@ -20,7 +20,8 @@ import java.util.SplittableRandom;
  *       module, the next review of it);</li>
  *   <li>every key needs one skill ({@code key mod 4}), and the fleet prices a cold key (see {@link Scenario}).</li>
  * </ul>
- * The mean rate over whole days is the load's, since the two sines average out over a day of 24 hours.
+ * The load is the load at the peak of both cycles: the mean rate is that over {@link #PEAK}, since the two sines
+ * average out over a day of 24 hours.
  */
 public final class PeriodicWorkload
 {
@@ -40,8 +41,12 @@ public final class PeriodicWorkload
     {
     }
 
+    /** The peak of the two cycles together, over their mean: the scenario's load is its load at the peak. */
+    public static final double PEAK = (1 + DAILY_AMPLITUDE) * (1 + HOURLY_AMPLITUDE);
+
     /**
-     * @param ratePerNano mean arrivals per virtual nanosecond.
+     * @param ratePerNano arrivals per virtual nanosecond at the peak of the day and the hour (the mean rate is this
+     *                    over {@link #PEAK}): a load of 0.95 overloads no hour, before skill mismatch and cold keys.
      * @param skills      the four skill names; key k needs {@code skills[k % 4]}.
      */
     static SimWorkload create(final SplittableRandom arrivalDraws, final SplittableRandom taskDraws, final int tasks,
@@ -105,8 +110,8 @@ public final class PeriodicWorkload
     /** Non-homogeneous Poisson arrivals by thinning: candidates at the peak rate, kept in proportion to the rate. */
     private static long[] arrivals(final SplittableRandom random, final int n, final double ratePerNano)
     {
-        final double peak = (1 + DAILY_AMPLITUDE) * (1 + HOURLY_AMPLITUDE);
-        final double meanGap = 1.0 / (ratePerNano * peak);
+        final double peak = PEAK;
+        final double meanGap = 1.0 / ratePerNano;
         final long[] arrivals = new long[n];
         double t = 0;
         int i = 0;

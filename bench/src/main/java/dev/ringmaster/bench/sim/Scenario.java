@@ -42,7 +42,7 @@ public enum Scenario
      */
     PERIODIC("periodic", "skill-mixed fleet; daily and hourly cycles of rate and keys (a day = 24 min of virtual " +
         "time), follow-on key sequences, each key needs one skill; a key not among the agent's 4 warm ones costs " +
-        "0.5 s of extra work; exponential work");
+        "0.5 s of extra work; the load is that at the peak of both cycles; exponential work");
 
     /** Sessions (affinity keys, context domains) in every workload. */
     public static final int DOMAINS = 32;
