@@ -41,7 +41,8 @@ final class WhatIf
      * @param decisions task id to the agent the strategy chose, in task id order.
      */
     record Outcome(String strategy, int tasks, int unfinished, double meanSojournSeconds, double p50SojournSeconds,
-                   double p99SojournSeconds, double gini, double contextWasteRatio, Map<Long, String> decisions)
+                   double p99SojournSeconds, double meanExecutionSeconds, double gini, double contextWasteRatio,
+                   Map<Long, String> decisions)
     {
     }
 
@@ -54,12 +55,14 @@ final class WhatIf
     {
         final Histogram sojourn = new Histogram(3);
         final Map<String, Long> perAgent = emptyCounts(fleet);
+        double execution = 0;
         for (final JournalArrivals.Arrival a : journal.arrivals())
         {
             sojourn.recordValue(Math.max(0, a.sojournNanos()));
             perAgent.merge(a.executedBy(), 1L, Long::sum);
+            execution += a.durationNanos();
         }
-        return outcome(strategy, journal.arrivals().size(), 0, sojourn, perAgent, 0, Map.of());
+        return outcome(strategy, journal.arrivals().size(), 0, sojourn, execution, perAgent, 0, Map.of());
     }
 
     /**
@@ -89,6 +92,7 @@ final class WhatIf
         final Map<String, Long> perAgent = emptyCounts(fleet);
         final Map<Long, String> decisions = new TreeMap<>();
         int unfinished = 0;
+        double execution = 0;
         double contextWork = 0;
         double performedWork = 0;
         for (final Map.Entry<String, List<JournalArrivals.Arrival>> e : byType.entrySet())
@@ -110,12 +114,13 @@ final class WhatIf
                     continue;
                 }
                 sojourn.recordValue(Math.max(0, run.finish(i) - tasks.get(i).arrivalNanos()));
+                execution += run.finish(i) - run.start(i);
                 perAgent.merge(agents.get(run.executedBy(i)).id(), 1L, Long::sum);
             }
             contextWork += run.contextWork();
             performedWork += run.performedWork();
         }
-        return outcome(strategy, journal.arrivals().size(), unfinished, sojourn, perAgent,
+        return outcome(strategy, journal.arrivals().size(), unfinished, sojourn, execution, perAgent,
             performedWork == 0 ? 0 : contextWork / performedWork, decisions);
     }
 
@@ -179,14 +184,16 @@ final class WhatIf
     }
 
     private static Outcome outcome(final String strategy, final int tasks, final int unfinished, final Histogram sojourn,
-                                   final Map<String, Long> perAgent, final double contextWaste,
+                                   final double executionNanos, final Map<String, Long> perAgent,
+                                   final double contextWaste,
                                    final Map<Long, String> decisions)
     {
         final long[] counts = perAgent.values().stream().mapToLong(Long::longValue).toArray();
         final boolean any = sojourn.getTotalCount() > 0;
         return new Outcome(strategy, tasks, unfinished, any ? sojourn.getMean() / 1e9 : Double.NaN,
             any ? sojourn.getValueAtPercentile(50) / 1e9 : Double.NaN,
-            any ? sojourn.getValueAtPercentile(99) / 1e9 : Double.NaN, Gini.of(counts), contextWaste,
+            any ? sojourn.getValueAtPercentile(99) / 1e9 : Double.NaN,
+            any ? executionNanos / sojourn.getTotalCount() / 1e9 : Double.NaN, Gini.of(counts), contextWaste,
             java.util.Collections.unmodifiableMap(decisions));
     }
 }

@@ -52,8 +52,8 @@ final class WhatIfRendering
         sb.append(r.paced() ? "placements paced by the recorded dispatcher (the k-th of a type no earlier than it really "
             + "was; --unpaced to lift it)" : "unpaced: tasks placed as soon as an agent has room, as if the dispatcher "
             + "cost nothing").append(System.lineSeparator());
-        sb.append(String.format(Locale.ROOT, "%n%-30s %12s %12s %12s %7s %13s%n", "strategy", "mean s", "p50 s", "p99 s",
-            "gini", "context waste"));
+        sb.append(String.format(Locale.ROOT, "%n%-30s %10s %10s %10s %12s %7s %13s%n", "strategy", "mean s", "p50 s",
+            "p99 s", "mean exec ms", "gini", "context waste"));
         row(sb, "journal (as recorded)", r.actual());
         for (final WhatIf.Outcome o : r.rows())
         {
@@ -82,8 +82,9 @@ final class WhatIfRendering
 
     private static void row(final StringBuilder sb, final String label, final WhatIf.Outcome o)
     {
-        sb.append(String.format(Locale.ROOT, "%-30s %12.4f %12.4f %12.4f %7.3f %13.4f%n", label, o.meanSojournSeconds(),
-            o.p50SojournSeconds(), o.p99SojournSeconds(), o.gini(), o.contextWasteRatio()));
+        sb.append(String.format(Locale.ROOT, "%-30s %10.4f %10.4f %10.4f %12.3f %7.3f %13.4f%n", label,
+            o.meanSojournSeconds(), o.p50SojournSeconds(), o.p99SojournSeconds(), o.meanExecutionSeconds() * 1e3, o.gini(),
+            o.contextWasteRatio()));
     }
 
     static String json(final Report r)
@@ -105,6 +106,7 @@ final class WhatIfRendering
                 j.writeNumberField("meanSojournSeconds", o.meanSojournSeconds());
                 j.writeNumberField("p50SojournSeconds", o.p50SojournSeconds());
                 j.writeNumberField("p99SojournSeconds", o.p99SojournSeconds());
+                j.writeNumberField("meanExecutionSeconds", o.meanExecutionSeconds());
                 j.writeNumberField("gini", o.gini());
                 j.writeNumberField("contextWasteRatio", o.contextWasteRatio());
                 j.writeNumberField("unfinished", o.unfinished());
