@@ -101,7 +101,7 @@ final class JournalArrivals
             }
         }
         final Map<String, AgentSeen> agents = new LinkedHashMap<>();
-        reading.agents.forEach((id, a) -> agents.put(id, new AgentSeen(id, a.type, a.maxRunning, a.skills)));
+        reading.agents.forEach((id, a) -> agents.put(id, new AgentSeen(id, a.type, a.maxRunning(), a.skills)));
         return new JournalArrivals(relative, agents, strategy, reading.records);
     }
 
@@ -184,9 +184,6 @@ final class JournalArrivals
                     {
                         t.started = r.epochNanos();
                         t.runningOn = r.agentId();
-                        final Seen a = agent(r.agentId(), r.taskType());
-                        a.running++;
-                        a.maxRunning = Math.max(a.maxRunning, a.running);
                     }
                 }
                 case COMPLETED, FAILED ->
@@ -194,7 +191,7 @@ final class JournalArrivals
                     final Open t = open.get(r.taskId());
                     if (t != null && t.runningOn != null)
                     {
-                        agent(t.runningOn, r.taskType()).running--;
+                        agent(t.runningOn, r.taskType()).attempt(t.started, r.epochNanos());
                         if (type == EventType.COMPLETED)
                         {
                             agent(t.runningOn, r.taskType()).skills |= t.task.requiredSkills();
@@ -240,14 +237,65 @@ final class JournalArrivals
     /** An agent as the records show it. */
     private static final class Seen
     {
+        static final double OVERLAP_TOLERANCE = 0.1;
+
         final String type;
-        int running;
-        int maxRunning;
         long skills;
+        /** Attempt starts and ends, +1 and -1 events as (time << 1 | isStart): a start and its end may be one record. */
+        long[] edges = new long[64];
+        int edgeCount;
 
         Seen(final String type)
         {
             this.type = type;
+        }
+
+        void attempt(final long start, final long end)
+        {
+            if (edgeCount + 2 > edges.length)
+            {
+                edges = java.util.Arrays.copyOf(edges, edges.length * 2);
+            }
+            edges[edgeCount++] = (start << 1) | 1;
+            edges[edgeCount++] = end << 1;
+        }
+
+        /**
+         * @return the most attempts running at once for all but {@value #OVERLAP_TOLERANCE} of the agent's busy time:
+         *     an attempt's end is journaled when the dispatcher hears of it, a little after the slot was freed and the
+         *     next attempt started, so the plain maximum overstates the capacity.
+         */
+        int maxRunning()
+        {
+            final long[] sorted = java.util.Arrays.copyOf(edges, edgeCount);
+            java.util.Arrays.sort(sorted);
+            final java.util.Map<Integer, Long> timeAt = new java.util.TreeMap<>();
+            int running = 0;
+            long last = 0;
+            long busy = 0;
+            for (final long e : sorted)
+            {
+                final long at = e >> 1;
+                if (running > 0)
+                {
+                    timeAt.merge(running, at - last, Long::sum);
+                    busy += at - last;
+                }
+                running += (e & 1) == 1 ? 1 : -1;
+                last = at;
+            }
+            int level = 0;
+            long above = busy;
+            for (final Map.Entry<Integer, Long> e : timeAt.entrySet())
+            {
+                if (above <= OVERLAP_TOLERANCE * busy)
+                {
+                    break;
+                }
+                level = e.getKey();
+                above -= e.getValue();
+            }
+            return Math.max(1, level);
         }
     }
 }

@@ -123,6 +123,21 @@ final class ReplayFleet
         return List.copyOf(byType.keySet());
     }
 
+    /** @return every agent as "id capacity x speed", type by type, for the report. */
+    String describe()
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (final List<Agent> agents : byType.values())
+        {
+            for (final Agent a : agents)
+            {
+                sb.append(sb.length() == 0 ? "" : ", ").append(a.id()).append(' ').append(a.capacity()).append(" x ")
+                    .append(String.format(java.util.Locale.ROOT, "%.2f", a.speed()));
+            }
+        }
+        return sb.toString();
+    }
+
     /** @return where the fleet's description came from, for the report. */
     String origin()
     {

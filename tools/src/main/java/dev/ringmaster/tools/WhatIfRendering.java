@@ -24,7 +24,7 @@ final class WhatIfRendering
      * @param recordedStrategy the strategy the journal was recorded with, also the last of {@code rows}.
      * @param actual           the journal's own figures for the replayed tasks.
      */
-    record Report(Path journal, String fleetOrigin, long records, String recordedStrategy, WhatIf.Outcome actual,
+    record Report(Path journal, String fleetOrigin, String fleet, long records, String recordedStrategy, WhatIf.Outcome actual,
                   List<WhatIf.Outcome> rows, long contextLoadNanos, boolean paced)
     {
         WhatIf.Outcome recordedRow()
@@ -49,6 +49,7 @@ final class WhatIfRendering
         sb.append(String.format(Locale.ROOT, "what-if replay of %s: %,d completed tasks (%,d records), recorded with %s%n",
             r.journal(), r.actual().tasks(), r.records(), r.recordedStrategy()));
         sb.append("fleet: ").append(r.fleetOrigin()).append(System.lineSeparator());
+        sb.append("  agents (capacity x speed): ").append(r.fleet()).append(System.lineSeparator());
         sb.append(r.paced() ? "placements paced by the recorded dispatcher (the k-th of a type no earlier than it really "
             + "was; --unpaced to lift it)" : "unpaced: tasks placed as soon as an agent has room, as if the dispatcher "
             + "cost nothing").append(System.lineSeparator());

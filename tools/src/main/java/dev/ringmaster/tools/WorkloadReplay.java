@@ -108,7 +108,8 @@ final class WorkloadReplay
                 progress.step();
             }
         }
-        final WhatIfRendering.Report report = new WhatIfRendering.Report(journal, fleet.origin(), arrivals.records(),
+        final WhatIfRendering.Report report = new WhatIfRendering.Report(journal, fleet.origin(), fleet.describe(),
+            arrivals.records(),
             recorded, WhatIf.recorded(arrivals, fleet, recorded), rows, contextLoadNanos, !unpaced);
         final PrintWriter out = spec.commandLine().getOut();
         out.print(json ? WhatIfRendering.json(report) + System.lineSeparator() : WhatIfRendering.text(report));

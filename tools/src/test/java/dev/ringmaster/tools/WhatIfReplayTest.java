@@ -76,6 +76,39 @@ class WhatIfReplayTest
             "least-connections (recorded)", "calibration: least-connections simulated p99", "context waste is 0");
     }
 
+    @Test
+    void aJournalTheDemoDidNotWriteIsReplayedOnTheFleetItShows() throws Exception
+    {
+        // the same records, but not the demo's codec: the fleet must come from the journal itself
+        final Path other = GoldenJournalTest.copyOfGoldenJournal(tmp);
+        java.nio.file.Files.writeString(other.resolve(dev.ringmaster.journal.JournalInfo.FILE_NAME),
+            "payloadCodec=standard\n");
+        final JournalArrivals arrivals;
+        try (dev.ringmaster.journal.JournalReader reader = dev.ringmaster.journal.JournalReader.open(other))
+        {
+            arrivals = JournalArrivals.read(reader, other);
+        }
+
+        final ReplayFleet fleet = ReplayFleet.of(other, arrivals);
+
+        assertThat(fleet.origin()).startsWith("inferred from the journal");
+        assertThat(fleet.types()).containsExactlyInAnyOrder("coder", "reviewer", "researcher");
+        final Fleet demo = Fleet.standard();
+        for (final String type : fleet.types())
+        {
+            for (final ReplayFleet.Agent a : fleet.agents(type))
+            {
+                // an attempt's end is journaled a little after its slot was reused: at most the prefetched task more
+                assertThat(a.capacity()).as("%s ran at most its capacity and prefetch at once", a.id())
+                    .isBetween(1, demo.profile(a.id()).capacity() + WhatIf.PREFETCH);
+                assertThat(a.speed()).isGreaterThanOrEqualTo(1.0);
+            }
+        }
+        final DemoCommandTest.Run r = run("replay", other.toString(), "--what-if", "p2c", "--json");
+        assertThat(r.exitCode()).as("stderr: %s", r.err()).isZero();
+        assertThat(json(r).get("fleet").toString()).startsWith("inferred");
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Double> wasteByStrategy(final DemoCommandTest.Run r)
     {
