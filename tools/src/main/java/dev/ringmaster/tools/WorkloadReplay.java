@@ -38,6 +38,10 @@ final class WorkloadReplay
     {
         this.unpaced = unpaced;
         checkOptions(whatIf, verify, strategy, golden, writeGolden);
+        if (whatIf == null && (unpaced || contextLoadNanos != 0))
+        {
+            throw usage("--unpaced and --context-load-us go with --what-if, e.g. --what-if p2c --context-load-us 200");
+        }
         try (PluginRegistry registry = plugins.open())
         {
             // every name is checked before the journal is read: a typo must not cost a minute of reading first
