@@ -5,6 +5,7 @@ import dev.ringmaster.journal.JournalReader;
 import dev.ringmaster.journal.replay.Replay;
 import dev.ringmaster.journal.replay.ReplayReport;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -12,11 +13,14 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * {@code ringmaster replay JOURNAL_DIR [--json]}: statistics rebuilt from a journal alone; picocli creates one
- * instance per execution and calls it on the executing thread.
+ * {@code ringmaster replay JOURNAL_DIR [--json]}: statistics rebuilt from a journal alone; with {@code --what-if} the
+ * recorded workload re-run in the simulator under other strategies, with {@code --verify-decisions} a strategy's
+ * decisions checked against a golden file; picocli creates one instance per execution and calls it on the executing
+ * thread.
  */
 @Command(name = "replay",
     mixinStandardHelpOptions = true,
@@ -27,10 +31,18 @@ import java.util.concurrent.Callable;
             + "tokens per agent with their Gini coefficients, latency percentiles per stage rebuilt from the recorded "
             + "timestamps, dead letters with reasons, steals and utilization over time. A journal that a running "
             + "process still writes is reported as a snapshot (JSON: \"live\": true).",
+        "",
+        "--what-if A,B,... re-runs the journal's completed tasks (arrival times, types, priorities, skills, costs and "
+            + "the durations each agent showed) in the simulator under each strategy and the recorded one, and "
+            + "calibrates: the recorded strategy's simulated p99 sojourn against the journal's.",
+        "--verify-decisions --strategy NAME replays them through one strategy and compares every decision with a "
+            + "golden file (--write-golden writes it): a plugin's regression check.",
         ""},
-    footer = {"", "Exit code: 0 if the whole journal was read, 1 if it is missing or damaged (the readable part is "
-        + "still reported), 2 for bad options.",
-        "Example: ringmaster replay /tmp/journal --json"})
+    footer = {"", "Exit code: 0 if the whole journal was read (and the decisions match), 1 if it is missing or damaged "
+        + "(the readable part is still reported) or a decision changed, 2 for bad options.",
+        "Example: ringmaster replay /tmp/journal --json",
+        "         ringmaster replay /tmp/journal --what-if p2c,least-connections",
+        "         ringmaster replay /tmp/journal --verify-decisions --strategy my-strategy --plugins ./plugins"})
 public final class ReplayCommand implements Callable<Integer>
 {
     @Spec
@@ -46,9 +58,51 @@ public final class ReplayCommand implements Callable<Integer>
         description = "Length of a utilization bucket in milliseconds (default: ${DEFAULT-VALUE}).")
     int bucketMillis;
 
+    @Option(names = "--what-if", paramLabel = "A,B,...", split = ",",
+        description = "Re-run the recorded workload in the simulator under these strategies (and the recorded one) "
+            + "and compare mean, p50 and p99 sojourn, Gini and context waste.")
+    List<String> whatIf;
+
+    @Option(names = "--context-load-us", paramLabel = "US", defaultValue = "0", converter = WorkloadReplay.Micros.class,
+        description = "With --what-if: price a cold context (a task whose affinity key is not warm on its agent) at "
+            + "this many microseconds on a speed-1 agent (default: ${DEFAULT-VALUE}, as the demo's agents).")
+    long contextLoadMicros;
+
+    @Option(names = "--unpaced",
+        description = "With --what-if: place tasks as soon as an agent has room, instead of no faster than the "
+            + "recorded dispatcher placed them (which keeps a run limited by its own threads limited).")
+    boolean unpaced;
+
+    @Option(names = "--verify-decisions",
+        description = "Replay the recorded workload through --strategy and compare every decision with the golden "
+            + "file; exit 1 on any difference.")
+    boolean verifyDecisions;
+
+    @Option(names = "--strategy", paramLabel = "NAME", description = "With --verify-decisions: the strategy to check.")
+    String strategy;
+
+    @Option(names = "--golden", paramLabel = "FILE",
+        description = "With --verify-decisions: the golden decisions file (default: "
+            + "JOURNAL_DIR/ringmaster-decisions-NAME.txt).")
+    Path golden;
+
+    @Option(names = "--write-golden",
+        description = "With --verify-decisions: write the golden file from this run instead of comparing (after an "
+            + "intended change of the strategy's decisions).")
+    boolean writeGolden;
+
+    @Mixin
+    PluginsOption plugins;
+
     @Override
     public Integer call()
     {
+        if (whatIf != null || verifyDecisions || strategy != null || writeGolden || golden != null || unpaced ||
+            contextLoadMicros != 0)
+        {
+            return new WorkloadReplay(spec, plugins, journal, json).run(whatIf, contextLoadMicros * 1_000L,
+                unpaced, verifyDecisions, strategy, golden, writeGolden);
+        }
         final ReplayReport report;
         // a writer open before or after the read: either way the figures may already be behind the journal
         boolean live = Journal.isBeingWritten(journal);

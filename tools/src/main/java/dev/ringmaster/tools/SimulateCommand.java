@@ -72,7 +72,7 @@ public final class SimulateCommand implements Callable<Integer>
 
     @Option(names = "--scenario", paramLabel = "NAME", defaultValue = "all",
         description = "One scenario, or all (default: ${DEFAULT-VALUE}): homogeneous, speeds-1248, skill-mixed, "
-            + "bursty, pareto, sessions, supermarket.")
+            + "bursty, pareto, sessions, supermarket, periodic.")
     String scenario;
 
     @Option(names = "--json", description = "Print the rows as one JSON object on stdout instead of the table.")

@@ -38,6 +38,9 @@ class BadInputTest
     private static Path missing;
     private static Path underFile;
     private static Path emptyDir;
+    private static Path goldenJournal;
+    private static Path damagedJournal;
+    private static Path taskless;
 
     private static Path emptyJar;
     private static Path truncatedJar;
@@ -45,12 +48,34 @@ class BadInputTest
     private static Path directoryJar;
 
     @BeforeAll
-    static void fixtures() throws IOException
+    static void fixtures() throws IOException, java.net.URISyntaxException
     {
         file = Files.writeString(root.resolve("a-file"), "not a journal, not a directory");
         missing = root.resolve("no-such-path");
         underFile = file.resolve("sub");
         emptyDir = Files.createDirectory(root.resolve("empty-dir"));
+        goldenJournal = GoldenJournalTest.copyOfGoldenJournal(root);
+        damagedJournal = GoldenJournalTest.copyOfGoldenJournal(root);
+        try (Stream<Path> files = Files.list(damagedJournal))
+        {
+            for (final Path f : (Iterable<Path>)files::iterator)
+            {
+                if (f.toString().endsWith(".cq4"))
+                {
+                    // cut below the header every cycle file starts with
+                    try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(f.toFile(), "rw"))
+                    {
+                        raf.setLength(100);
+                    }
+                }
+            }
+        }
+        taskless = root.resolve("taskless");
+        try (dev.ringmaster.journal.Journal j = dev.ringmaster.journal.Journal.open(
+            dev.ringmaster.journal.JournalConfig.at(taskless)))
+        {
+            j.stats(); // opened and closed: a journal with its files and not one record
+        }
 
         emptyJar = Files.createDirectory(root.resolve("empty-jar"));
         Files.write(emptyJar.resolve("x.jar"), new byte[0]);
@@ -123,6 +148,22 @@ class BadInputTest
             usage("plugins --plugins ''", () -> a("plugins", "--plugins", ""), "--plugins"),
             usage("audit DIR abc", () -> a("audit", emptyDir, "abc"), "'abc' is not a task id"),
             usage("replay DIR --bucket-ms x", () -> a("replay", emptyDir, "--bucket-ms", "x"), "--bucket-ms", "'x'"),
+            usage("replay --what-if unknown", () -> a("replay", emptyDir, "--what-if", "p2c,nosuch"),
+                "unknown strategy 'nosuch' for --what-if", "choose one of"),
+            usage("replay --what-if ','", () -> a("replay", emptyDir, "--what-if", ","), "--what-if needs strategy names"),
+            usage("replay --context-load-us -1", () -> a("replay", emptyDir, "--what-if", "p2c", "--context-load-us",
+                "-1"), "--context-load-us", "out of range"),
+            usage("replay --verify-decisions without --strategy", () -> a("replay", emptyDir, "--verify-decisions"),
+                "--verify-decisions needs --strategy NAME"),
+            usage("replay --verify-decisions unknown", () -> a("replay", emptyDir, "--verify-decisions", "--strategy",
+                "nosuch"), "unknown strategy 'nosuch' for --strategy"),
+            usage("replay --unpaced alone", () -> a("replay", emptyDir, "--unpaced"), "go with --what-if"),
+            usage("replay --context-load-us with --verify-decisions", () -> a("replay", emptyDir, "--verify-decisions",
+                "--strategy", "p2c", "--context-load-us", "5"), "go with --what-if"),
+            usage("replay --write-golden alone", () -> a("replay", emptyDir, "--write-golden"),
+                "go with --verify-decisions"),
+            usage("replay --what-if with --verify-decisions", () -> a("replay", emptyDir, "--what-if", "p2c",
+                "--verify-decisions", "--strategy", "p2c"), "give one of them"),
             usage("recover DIR --wait x", () -> a("recover", emptyDir, "--wait", "x"), "--wait", "'x' is not a time"),
             usage("serve --port x", () -> a("serve", "--port", "x"), "--port", "'x'"),
             usage("admin status --url x", () -> a("admin", "status", "--url", "::x"), "--url"),
@@ -199,6 +240,15 @@ class BadInputTest
             usage("simulate --plugins a file", () -> a("simulate", "--plugins", file, "--tasks", "100"),
                 "is not a directory"),
             failed("replay an empty directory", () -> a("replay", emptyDir), emptyDir.toString(), "journal"),
+            failed("replay --what-if an empty directory", () -> a("replay", emptyDir, "--what-if", "p2c"),
+                emptyDir.toString(), "journal"),
+            failed("replay --what-if a damaged journal", () -> a("replay", damagedJournal, "--what-if", "p2c"),
+                damagedJournal.toString()),
+            failed("replay --what-if a journal without records", () -> a("replay", taskless, "--what-if", "p2c"),
+                taskless.toString(), "no cycle files"),
+            failed("replay --verify-decisions without a golden file", () -> a("replay", goldenJournal,
+                "--verify-decisions", "--strategy", "p2c", "--golden", missing), "no golden decisions file",
+                "--write-golden"),
             failed("audit an empty directory", () -> a("audit", emptyDir, "1"), emptyDir.toString(), "journal"),
             failed("recover an empty directory", () -> a("recover", emptyDir), emptyDir.toString(), "journal"),
 
@@ -259,7 +309,7 @@ class BadInputTest
         else if (c.exit() == 1)
         {
             assertThat(run.err().lines().findFirst().orElse("")).as("the fix, after the problem")
-                .containsPattern("[;:,] (use|choose|give|check|make|fix|remove|create|replace)");
+                .containsPattern("[;:,] (use|choose|give|check|make|fix|remove|create|replace|restore)");
         }
     }
 }

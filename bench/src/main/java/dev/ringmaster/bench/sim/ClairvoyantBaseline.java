@@ -80,7 +80,7 @@ public final class ClairvoyantBaseline
             start[t] = bestStart;
             finish[t] = bestFinish;
         }
-        return new SimRun(NAME, fleet, workload, start, finish, executedBy, contextWork, performedWork,
+        return new SimRun(NAME, fleet, workload, start, finish, executedBy, executedBy, contextWork, performedWork,
             0, 0, 0, null, 0, Double.NaN);
     }
 

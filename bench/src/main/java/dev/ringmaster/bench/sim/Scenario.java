@@ -35,7 +35,14 @@ public enum Scenario
      * strategy picks and served FIFO there, no stealing; Poisson arrivals, exponential work of mean 1 s.
      */
     SUPERMARKET("supermarket", "100 identical agents (speed 1, capacity 1); early binding: each task joins the FIFO " +
-        "queue of the agent the strategy picks at arrival, no stealing; Poisson; exponential work");
+        "queue of the agent the strategy picks at arrival, no stealing; Poisson; exponential work"),
+    /**
+     * Patterns to predict ({@link PeriodicWorkload}): daily and hourly cycles of rate and context keys, follow-on
+     * sequences of keys, each key needing one skill, on the skill-mixed fleet with a cold key costing 0.5 s.
+     */
+    PERIODIC("periodic", "skill-mixed fleet; daily and hourly cycles of rate and keys (a day = 24 min of virtual " +
+        "time), follow-on key sequences, each key needs one skill; a key not among the agent's 4 warm ones costs " +
+        "0.5 s of extra work; the load is that at the peak of both cycles; exponential work");
 
     /** Sessions (affinity keys, context domains) in every workload. */
     public static final int DOMAINS = 32;
@@ -107,20 +114,22 @@ public enum Scenario
                 .capacity(capacity)
                 .weight((int)speed)
                 .speed(speed);
-            if (this == SKILL_MIXED)
+            if (this == SKILL_MIXED || this == PERIODIC)
             {
                 b.skill(SKILLS[i % SKILLS.length], 1.0).skill(SKILLS[(i + 1) % SKILLS.length], 0.5);
             }
             specs[i] = b.build();
             speeds[i] = speed;
         }
-        final long contextLoad = this == SESSIONS ? SimWorkload.MEAN_WORK / 4 : 0;
+        final long contextLoad = this == SESSIONS ? SimWorkload.MEAN_WORK / 4 : this == PERIODIC ?
+            SimWorkload.MEAN_WORK / 2 : 0;
         return new SimFleet(specs, speeds, prefetch, 4, contextLoad, binding, steal);
     }
 
     /**
      * @param seed  the run's seed; the workload is a pure function of (seed, scenario, load, tasks), and at another
-     *              load only the arrival times change, by the ratio of the loads (bursts aside).
+     *              load only the arrival times change, by the ratio of the loads (bursts aside; in {@code periodic}
+     *              the keys follow the time of day, so they change too).
      * @param load  nominal offered load in (0, 1), e.g. 0.8.
      * @param tasks how many tasks.
      */
@@ -138,12 +147,17 @@ public enum Scenario
         final SplittableRandom arrivalDraws = random.split();
         final SplittableRandom taskDraws = random.split();
         final double rate = load * fleet(settings).capacitySpeed() / SimWorkload.MEAN_WORK;
+        final SimSettings.Work shape = settings.work() != null ? settings.work() : defaultWork();
+        if (this == PERIODIC)
+        {
+            // its own arrival process: the cycles are the point, so --burst does not apply
+            return PeriodicWorkload.create(arrivalDraws, taskDraws, tasks, rate, shape, SKILLS);
+        }
         final double burst = Double.isNaN(settings.burst()) ? 2.0 : settings.burst();
         final double period = Double.isNaN(settings.periodSeconds()) ? 30.0 : settings.periodSeconds();
         final long[] arrivals = settings.bursty(this == BURSTY) ?
             SimWorkload.onOffArrivals(arrivalDraws, tasks, rate, burst, period * SimWorkload.MEAN_WORK) :
             SimWorkload.poissonArrivals(arrivalDraws, tasks, rate);
-        final SimSettings.Work shape = settings.work() != null ? settings.work() : defaultWork();
         final long[] work = new long[tasks];
         final long[] skills = new long[tasks];
         final int[] domains = new int[tasks];

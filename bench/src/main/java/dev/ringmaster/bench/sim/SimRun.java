@@ -36,6 +36,7 @@ public final class SimRun
     private final long[] start;
     private final long[] finish;
     private final int[] executedBy;
+    private final int[] assignedTo;
     private final double contextWork;
     private final double performedWork;
     private final long decisions;
@@ -47,7 +48,7 @@ public final class SimRun
     private int completed = -1;
 
     SimRun(final String strategy, final SimFleet fleet, final SimWorkload workload, final long[] start,
-           final long[] finish, final int[] executedBy, final double contextWork, final double performedWork,
+           final long[] finish, final int[] executedBy, final int[] assignedTo, final double contextWork, final double performedWork,
            final long decisions, final long declines, final long errors, final String firstError, final long steals,
            final double allocatedBytesPerDecision)
     {
@@ -57,6 +58,7 @@ public final class SimRun
         this.start = start;
         this.finish = finish;
         this.executedBy = executedBy;
+        this.assignedTo = assignedTo;
         this.contextWork = contextWork;
         this.performedWork = performedWork;
         this.decisions = decisions;
@@ -111,6 +113,30 @@ public final class SimRun
     public long finish(final int i)
     {
         return finish[i];
+    }
+
+    /** @return the pool position of the agent the strategy chose for task i (it may have been stolen since). */
+    public int assignedTo(final int i)
+    {
+        return assignedTo[i];
+    }
+
+    /** @return the pool position of the agent that ran task i, valid only if it started. */
+    public int executedBy(final int i)
+    {
+        return executedBy[i];
+    }
+
+    /** @return work units spent loading contexts that were not warm. */
+    public double contextWork()
+    {
+        return contextWork;
+    }
+
+    /** @return every work unit the fleet performed: task work times the skill-mismatch factor, plus context loading. */
+    public double performedWork()
+    {
+        return performedWork;
     }
 
     /** @return the exact mean sojourn over the measured tasks that finished, virtual nanoseconds; NaN if none did. */

@@ -38,8 +38,19 @@ public final class SimWorkload
     public SimWorkload(final long[] arrivals, final long[] work, final long[] skills, final int[] domains,
                        final long[] costTokens)
     {
+        this(arrivals, work, skills, domains, costTokens, null);
+    }
+
+    /**
+     * As {@link #SimWorkload(long[], long[], long[], int[], long[])}, with each task's priority (a replayed journal's
+     * mix); null for every task MEDIUM.
+     */
+    public SimWorkload(final long[] arrivals, final long[] work, final long[] skills, final int[] domains,
+                       final long[] costTokens, final Priority[] priorities)
+    {
         final int n = arrivals.length;
-        if (work.length != n || skills.length != n || domains.length != n || costTokens.length != n)
+        if (work.length != n || skills.length != n || domains.length != n || costTokens.length != n ||
+            (priorities != null && priorities.length != n))
         {
             throw new IllegalArgumentException("every per-task array needs " + n + " entries");
         }
@@ -75,7 +86,7 @@ public final class SimWorkload
             longest = Math.max(longest, work[i]);
             tasks[i] = Task.builder(SimFleet.TYPE)
                 .id(i + 1)
-                .priority(Priority.MEDIUM)
+                .priority(priorities == null ? Priority.MEDIUM : priorities[i])
                 .affinityKey(domains[i] >= 0 ? keys[domains[i]] : null)
                 .requiredSkillMask(skills[i])
                 .costTokens(costTokens[i])

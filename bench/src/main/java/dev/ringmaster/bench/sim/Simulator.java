@@ -36,6 +36,10 @@ import java.util.Arrays;
  * Not modelled: failures and retries, TTLs, rate limits, outlier ejection, the router's own latency (decisions take
  * no virtual time). Events at the same instant run completions first, then arrivals, each in order; the dispatch
  * pass runs after every event.
+ *
+ * <p>Two options make a replay of a recorded run faithful (both off unless set, before {@link #run()}):
+ * {@link #agingQuantum(int)} serves priorities as the dispatcher's lanes do, and {@link #pacedBy(long[])} holds the
+ * k-th placement until the recorded dispatcher made its k-th, for a run whose own threads, not its agents, set the pace.
  */
 public final class Simulator
 {
@@ -67,6 +71,15 @@ public final class Simulator
     private final long[] finish;
     private final int[] assignedTo;
     private final int[] executedBy;
+
+    /** Marks a wake-up event in {@link #events}: the pacing allows the next placement, no task finishes. */
+    private static final int WAKE = -1;
+
+    private int agingQuantum;
+    private final int[] passedOver = new int[Priority.COUNT];
+    private long[] notBefore;
+    private int placed;
+    private long wakeAt = Long.MIN_VALUE;
 
     private long now;
     private int room;
@@ -132,6 +145,37 @@ public final class Simulator
         this.probeFrom = n / 2;
     }
 
+    /**
+     * Serves priorities with aging, as the dispatcher's lane does: a level whose waiting head was passed over
+     * {@code quantum} times by placements from other levels goes first, the most passed-over first. Without it (or
+     * with 0) priorities are strict, which is all a one-priority workload needs.
+     *
+     * @return this simulator.
+     */
+    public Simulator agingQuantum(final int quantum)
+    {
+        if (quantum < 0)
+        {
+            throw new IllegalArgumentException("the aging quantum must be >= 0 (0 for strict priority), got " + quantum);
+        }
+        this.agingQuantum = quantum;
+        return this;
+    }
+
+    /**
+     * Paces placements: the k-th placement of the run happens no earlier than {@code notBefore[k]} (virtual
+     * nanoseconds, non-decreasing); placements beyond the array are not held. A replay gives the times at which the
+     * recorded dispatcher really placed tasks, so that a run limited by its own CPU rather than by its agents keeps
+     * that limit under every strategy.
+     *
+     * @return this simulator.
+     */
+    public Simulator pacedBy(final long[] notBefore)
+    {
+        this.notBefore = notBefore.clone();
+        return this;
+    }
+
     /** Runs every task to completion, or until no event is left (a strategy that declines forever). */
     public SimRun run()
     {
@@ -149,7 +193,11 @@ public final class Simulator
             if (!events.isEmpty() && events.peekTime() <= arrival)
             {
                 now = events.peekTime();
-                complete(events.poll());
+                final int task = events.poll();
+                if (task != WAKE)
+                {
+                    complete(task);
+                }
             }
             else if (next < n)
             {
@@ -163,8 +211,8 @@ public final class Simulator
             dispatch();
         }
         final double allocated = probeAllocation && probedDecisions > 0 ? (double)probedBytes / probedDecisions : Double.NaN;
-        return new SimRun(strategyName, fleet, workload, start, finish, executedBy, contextWork, performedWork,
-            decisions, declines, errors, firstError, steals, allocated);
+        return new SimRun(strategyName, fleet, workload, start, finish, executedBy, assignedTo, contextWork,
+            performedWork, decisions, declines, errors, firstError, steals, allocated);
     }
 
     private void enqueue(final int task)
@@ -175,23 +223,83 @@ public final class Simulator
 
     private void dispatch()
     {
-        while (room > 0 && placeOne())
+        while (room > 0 && paced() && placeOne())
         {
             // one task placed per turn, highest priority first, as the router's dispatch loop
         }
         steal();
     }
 
+    /** @return whether pacing allows a placement now; if not, a wake-up is due when it will. */
+    private boolean paced()
+    {
+        if (notBefore == null || placed >= notBefore.length || notBefore[placed] <= now)
+        {
+            return true;
+        }
+        if (wakeAt != notBefore[placed])
+        {
+            wakeAt = notBefore[placed];
+            events.add(wakeAt, WAKE);
+        }
+        return false;
+    }
+
     private boolean placeOne()
     {
+        if (agingQuantum > 0)
+        {
+            final int aged = agedLevel();
+            if (aged >= 0 && tryLevel(aged))
+            {
+                served(aged);
+                return true;
+            }
+        }
         for (int level = 0; level < Priority.COUNT; level++)
         {
             if (tryLevel(level))
             {
+                if (agingQuantum > 0)
+                {
+                    served(level);
+                }
                 return true;
             }
         }
         return false;
+    }
+
+    /** As the dispatcher's {@code Aging}: the most passed-over waiting level at the quantum, or -1. */
+    private int agedLevel()
+    {
+        int aged = -1;
+        for (int level = 0; level < Priority.COUNT; level++)
+        {
+            if (passedOver[level] >= agingQuantum && (aged < 0 || passedOver[level] > passedOver[aged]) && waiting(level))
+            {
+                aged = level;
+            }
+        }
+        return aged;
+    }
+
+    private void served(final int level)
+    {
+        passedOver[level] = 0;
+        for (int other = 0; other < Priority.COUNT; other++)
+        {
+            if (other != level)
+            {
+                // a level that ran empty starts again from 0, as in the dispatcher
+                passedOver[other] = waiting(other) ? passedOver[other] + 1 : 0;
+            }
+        }
+    }
+
+    private boolean waiting(final int level)
+    {
+        return queueHead[level] < queueTail[level] || deferredCount[level] > 0;
     }
 
     private boolean tryLevel(final int level)
@@ -311,6 +419,7 @@ public final class Simulator
             room--;
         }
         assignedTo[task] = position;
+        placed++;
         if (agent.running < agent.capacity)
         {
             startOn(agent, task);

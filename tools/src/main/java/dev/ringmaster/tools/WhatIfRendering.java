@@ -1,0 +1,134 @@
+package dev.ringmaster.tools;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Renders a what-if replay (one {@link WhatIf.Outcome} per strategy, the recorded one's calibration against the
+ * journal) as a table for people or one JSON object for scripts; stateless and thread-safe.
+ */
+final class WhatIfRendering
+{
+    private static final JsonFactory JSON = JsonFactory.builder().build();
+
+    /**
+     * Everything one what-if replay found.
+     *
+     * @param recordedStrategy the strategy the journal was recorded with, also the last of {@code rows}.
+     * @param actual           the journal's own figures for the replayed tasks.
+     */
+    record Report(Path journal, String fleetOrigin, String fleet, long records, String recordedStrategy, WhatIf.Outcome actual,
+                  List<WhatIf.Outcome> rows, long contextLoadNanos, boolean paced)
+    {
+        WhatIf.Outcome recordedRow()
+        {
+            return rows.get(rows.size() - 1);
+        }
+
+        /** @return simulated / actual - 1 of the recorded strategy's p99 sojourn. */
+        double calibrationError()
+        {
+            return recordedRow().p99SojournSeconds() / actual.p99SojournSeconds() - 1;
+        }
+    }
+
+    private WhatIfRendering()
+    {
+    }
+
+    static String text(final Report r)
+    {
+        final StringBuilder sb = new StringBuilder(2048);
+        sb.append(String.format(Locale.ROOT, "what-if replay of %s: %,d completed tasks (%,d records), recorded with %s%n",
+            r.journal(), r.actual().tasks(), r.records(), r.recordedStrategy()));
+        sb.append("fleet: ").append(r.fleetOrigin()).append(System.lineSeparator());
+        sb.append("  agents (capacity x speed): ").append(r.fleet()).append(System.lineSeparator());
+        sb.append(r.paced() ? "placements paced by the recorded dispatcher (the k-th of a type no earlier than it really "
+            + "was; --unpaced to lift it)" : "unpaced: tasks placed as soon as an agent has room, as if the dispatcher "
+            + "cost nothing").append(System.lineSeparator());
+        sb.append(String.format(Locale.ROOT, "%n%-30s %10s %10s %10s %12s %7s %13s%n", "strategy", "mean s", "p50 s",
+            "p99 s", "mean exec ms", "gini", "context waste"));
+        row(sb, "journal (as recorded)", r.actual());
+        for (final WhatIf.Outcome o : r.rows())
+        {
+            final String label = o.strategy() + (o == r.recordedRow() ? " (recorded)" : "") +
+                (o.unfinished() > 0 ? " !" : "");
+            row(sb, label, o);
+        }
+        sb.append(String.format(Locale.ROOT, "%ncalibration: %s simulated p99 %.4f s against %.4f s in the journal: "
+                + "error %+.1f%%%n", r.recordedStrategy(), r.recordedRow().p99SojournSeconds(),
+            r.actual().p99SojournSeconds(), 100 * r.calibrationError()));
+        if (r.contextLoadNanos() == 0)
+        {
+            sb.append("context waste is 0: the journal's agents paid no context-load cost; price one with "
+                + "--context-load-us to compare affinity").append(System.lineSeparator());
+        }
+        for (final WhatIf.Outcome o : r.rows())
+        {
+            if (o.unfinished() > 0)
+            {
+                sb.append(String.format(Locale.ROOT, "! %s left %,d task(s) unfinished (it declined them)%n",
+                    o.strategy(), o.unfinished()));
+            }
+        }
+        return sb.toString();
+    }
+
+    private static void row(final StringBuilder sb, final String label, final WhatIf.Outcome o)
+    {
+        sb.append(String.format(Locale.ROOT, "%-30s %10.4f %10.4f %10.4f %12.3f %7.3f %13.4f%n", label,
+            o.meanSojournSeconds(), o.p50SojournSeconds(), o.p99SojournSeconds(), o.meanExecutionSeconds() * 1e3, o.gini(),
+            o.contextWasteRatio()));
+    }
+
+    static String json(final Report r)
+    {
+        final StringWriter out = new StringWriter(2048);
+        try (JsonGenerator j = JSON.createGenerator(out))
+        {
+            j.writeStartObject();
+            j.writeStringField("journal", r.journal().toString());
+            j.writeNumberField("tasks", r.actual().tasks());
+            j.writeStringField("fleet", r.fleetOrigin());
+            j.writeBooleanField("paced", r.paced());
+            j.writeArrayFieldStart("whatIf");
+            for (final WhatIf.Outcome o : r.rows())
+            {
+                j.writeStartObject();
+                j.writeStringField("strategy", o.strategy());
+                j.writeBooleanField("recorded", o == r.recordedRow());
+                j.writeNumberField("meanSojournSeconds", o.meanSojournSeconds());
+                j.writeNumberField("p50SojournSeconds", o.p50SojournSeconds());
+                j.writeNumberField("p99SojournSeconds", o.p99SojournSeconds());
+                j.writeNumberField("meanExecutionSeconds", o.meanExecutionSeconds());
+                j.writeNumberField("gini", o.gini());
+                j.writeNumberField("contextWasteRatio", o.contextWasteRatio());
+                j.writeNumberField("unfinished", o.unfinished());
+                j.writeEndObject();
+            }
+            j.writeEndArray();
+            j.writeObjectFieldStart("calibration");
+            j.writeStringField("strategy", r.recordedStrategy());
+            j.writeNumberField("actualP99Seconds", r.actual().p99SojournSeconds());
+            j.writeNumberField("simulatedP99Seconds", r.recordedRow().p99SojournSeconds());
+            j.writeNumberField("error", r.calibrationError());
+            j.writeNumberField("actualMeanSojournSeconds", r.actual().meanSojournSeconds());
+            j.writeNumberField("simulatedMeanSojournSeconds", r.recordedRow().meanSojournSeconds());
+            j.writeEndObject();
+            j.writeEndObject();
+        }
+        catch (final IOException e)
+        {
+            // a StringWriter does not fail; only a bug in the writing code could get here
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+}

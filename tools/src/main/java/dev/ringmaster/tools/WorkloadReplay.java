@@ -1,0 +1,177 @@
+package dev.ringmaster.tools;
+
+import dev.ringmaster.journal.JournalReader;
+import dev.ringmaster.plugin.PluginRegistry;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The workload-replaying modes of {@code ringmaster replay}: {@code --what-if} and {@code --verify-decisions}; one
+ * instance per command execution, confined to the executing thread.
+ */
+final class WorkloadReplay
+{
+    private final CommandSpec spec;
+    private final PluginsOption plugins;
+    private final Path journal;
+    private final boolean json;
+    private boolean unpaced;
+
+    WorkloadReplay(final CommandSpec spec, final PluginsOption plugins, final Path journal, final boolean json)
+    {
+        this.spec = spec;
+        this.plugins = plugins;
+        this.journal = journal;
+        this.json = json;
+    }
+
+    /** @return the exit code. */
+    int run(final List<String> whatIf, final long contextLoadNanos, final boolean unpaced, final boolean verify,
+            final String strategy, final Path golden, final boolean writeGolden)
+    {
+        this.unpaced = unpaced;
+        checkOptions(whatIf, verify, strategy, golden, writeGolden);
+        if (whatIf == null && (unpaced || contextLoadNanos != 0))
+        {
+            throw usage("--unpaced and --context-load-us go with --what-if, e.g. --what-if p2c --context-load-us 200");
+        }
+        try (PluginRegistry registry = plugins.open())
+        {
+            // every name is checked before the journal is read: a typo must not cost a minute of reading first
+            plugins.requireStrategies(registry, verify ? List.of(strategy) : whatIf, verify ? "--strategy" : "--what-if");
+            final JournalArrivals arrivals;
+            try (JournalReader reader = JournalReader.open(journal))
+            {
+                arrivals = JournalArrivals.read(reader, journal);
+            }
+            final ReplayFleet fleet = ReplayFleet.of(journal, arrivals);
+            return verify ? verify(registry, arrivals, fleet, strategy, golden, writeGolden) :
+                whatIf(registry, arrivals, fleet, whatIf, contextLoadNanos);
+        }
+    }
+
+    private void checkOptions(final List<String> whatIf, final boolean verify, final String strategy, final Path golden,
+                              final boolean writeGolden)
+    {
+        if (whatIf != null && verify)
+        {
+            throw usage("--what-if and --verify-decisions are two different runs; give one of them");
+        }
+        if (whatIf != null && (whatIf.isEmpty() || whatIf.stream().anyMatch(String::isBlank)))
+        {
+            throw usage("--what-if needs strategy names separated by commas, e.g. --what-if p2c,least-connections");
+        }
+        if (!verify && (strategy != null || golden != null || writeGolden))
+        {
+            throw usage("--strategy, --golden and --write-golden go with --verify-decisions, e.g. " +
+                "--verify-decisions --strategy p2c");
+        }
+        if (verify && (strategy == null || strategy.isBlank()))
+        {
+            throw usage("--verify-decisions needs --strategy NAME, the strategy whose decisions to check, e.g. " +
+                "--verify-decisions --strategy p2c");
+        }
+    }
+
+    private ParameterException usage(final String message)
+    {
+        return new ParameterException(spec.commandLine(), message);
+    }
+
+    private int whatIf(final PluginRegistry registry, final JournalArrivals arrivals, final ReplayFleet fleet,
+                       final List<String> names, final long contextLoadNanos)
+    {
+        final String recorded = arrivals.recordedStrategy();
+        if (recorded == null)
+        {
+            throw new IllegalStateException("the journal in " + journal + " names no strategy in its assignment " +
+                "records, so there is nothing to calibrate against; record it with a dispatcher that journals " +
+                "assignments (e.g. 'ringmaster demo --journal DIR')");
+        }
+        if (!registry.strategies().containsKey(recorded))
+        {
+            throw usage("the journal was recorded with strategy '" + recorded + "', which is not installed here; add " +
+                "the plugins directory that holds it with --plugins DIR");
+        }
+        final List<String> strategies = new ArrayList<>(names);
+        strategies.remove(recorded);
+        strategies.add(recorded); // last: the calibration row
+        final List<WhatIf.Outcome> rows = new ArrayList<>();
+        try (TerminalProgress progress = TerminalProgress.open("replay: strategies simulated", strategies.size(), json))
+        {
+            for (final String name : strategies)
+            {
+                rows.add(WhatIf.run(arrivals, fleet, name, registry.classLoader(), contextLoadNanos, !unpaced));
+                progress.step();
+            }
+        }
+        final WhatIfRendering.Report report = new WhatIfRendering.Report(journal, fleet.origin(), fleet.describe(),
+            arrivals.records(),
+            recorded, WhatIf.recorded(arrivals, fleet, recorded), rows, contextLoadNanos, !unpaced);
+        final PrintWriter out = spec.commandLine().getOut();
+        out.print(json ? WhatIfRendering.json(report) + System.lineSeparator() : WhatIfRendering.text(report));
+        out.flush();
+        return 0;
+    }
+
+    private int verify(final PluginRegistry registry, final JournalArrivals arrivals, final ReplayFleet fleet,
+                       final String strategy, final Path golden, final boolean write)
+    {
+        final Path file = golden != null ? golden : GoldenDecisions.defaultFile(journal, strategy);
+        final WhatIf.Outcome outcome = WhatIf.run(arrivals, fleet, strategy, registry.classLoader(), 0);
+        final PrintWriter out = spec.commandLine().getOut();
+        if (write)
+        {
+            GoldenDecisions.write(file, strategy, outcome.decisions());
+            out.printf(Locale.ROOT, "%s: wrote %,d decisions to %s%n", strategy, outcome.decisions().size(), file);
+            out.flush();
+            return 0;
+        }
+        final GoldenDecisions.Comparison c = GoldenDecisions.compare(file, strategy, outcome.decisions());
+        if (c.matches())
+        {
+            out.printf(Locale.ROOT, "%s: all %,d decisions match %s%n", strategy, c.tasks(), file);
+            out.flush();
+            return 0;
+        }
+        final PrintWriter err = spec.commandLine().getErr();
+        err.printf(Locale.ROOT, "error: strategy %s decided %,d of %,d tasks differently from the golden file %s; %s. "
+                + "If the change is intended, regenerate the file: ringmaster replay %s --verify-decisions --strategy %s "
+                + "%s--write-golden%n", strategy, c.differing(), c.tasks(), file, String.join("; ", c.differences()),
+            journal, strategy, golden != null ? "--golden " + golden + " " : "");
+        err.flush();
+        return 1;
+    }
+
+    /** Parses a non-negative count of microseconds, with a message that names the fix; stateless. */
+    static final class Micros implements CommandLine.ITypeConverter<Long>
+    {
+        @Override
+        public Long convert(final String value)
+        {
+            final long parsed;
+            try
+            {
+                parsed = Long.parseLong(value.replace("_", ""));
+            }
+            catch (final NumberFormatException e)
+            {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a whole number of microseconds; " +
+                    "give e.g. 200, or 0 for no context-load cost");
+            }
+            if (parsed < 0 || parsed > 3_600_000_000L)
+            {
+                throw new CommandLine.TypeConversionException("'" + value + "' is out of range; give 0 to " +
+                    "3,600,000,000 microseconds, e.g. 200");
+            }
+            return parsed;
+        }
+    }
+}
