@@ -72,7 +72,7 @@ public final class BenchCommand implements Callable<Integer>
     Long durationNanos;
 
     @Option(names = "--warmup", paramLabel = "TIME", converter = Time.class,
-        description = "Unrecorded warm-up before each window, at the same rate (default: 1s; --quick: 200ms).")
+        description = "Unrecorded warm-up before each window, at the same rate (default: 3s; --quick: 200ms).")
     Long warmupNanos;
 
     @Option(names = "--systems", paramLabel = "A,B,...", split = ",", completionCandidates = SystemNames.class,

@@ -44,10 +44,15 @@ public record HarnessConfig(List<Double> rates, long warmupNanos, long durationN
         }
     }
 
-    /** @return the default run: 50k/200k/1M, 1 s warm-up + 5 s measured each, 1 producer, 2 workers, max search. */
+    /**
+     * @return the default run: 50k/200k/1M, 3 s warm-up + 5 s measured each, 1 producer, 2 workers, max search. Why 3 s:
+     *     with 1 s the JIT compiler was still compiling the first system's path (and the harness's) into its measured
+     *     window at 50k tasks/s, which put milliseconds into its p99 (Ringmaster's p99 at 50k: 3.2 ms after a 1 s
+     *     warm-up, 38 us after 5 s, ForkJoinPool's 38 us in the same run).
+     */
     public static HarnessConfig defaults()
     {
-        return new HarnessConfig(DEFAULT_RATES, 1_000_000_000L, 5_000_000_000L, 1, 2, Systems.defaults(), true,
+        return new HarnessConfig(DEFAULT_RATES, 3_000_000_000L, 5_000_000_000L, 1, 2, Systems.defaults(), true,
             100_000, 1_000_000_000L, 10_000_000L, 1 << 16);
     }
 
