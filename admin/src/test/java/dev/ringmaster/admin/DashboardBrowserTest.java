@@ -72,7 +72,11 @@ class DashboardBrowserTest
         producer.setDaemon(true);
         producer.start();
         WebDriver browser = null;
-        try (AdminServer server = AdminServer.builder(d).port(0).token(TOKEN).start())
+        // an embedder's details per agent (a remote agent's host and connection, as RemoteFleet gives them)
+        try (AdminServer server = AdminServer.builder(d).port(0).token(TOKEN)
+            .agentDetails(id -> id.equals("coder-1") ? java.util.Map.of("host", "host-7", "connection", "connected") :
+                java.util.Map.of())
+            .start())
         {
             final ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
                 .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000");
@@ -91,6 +95,8 @@ class DashboardBrowserTest
             final long first = number(browser.findElement(By.id("completed")).getText());
             wait.until(b -> number(b.findElement(By.id("completed")).getText()) > first);
             assertThat(browser.findElement(By.id("agents")).getText()).contains("coder-1", "reviewer-1");
+            assertThat(browser.findElement(By.xpath("//table[@id='agents']//tr[td[1][text()='coder-1']]")).getText())
+                .as("a remote agent's host and connection state").contains("host host-7 (connected)");
             assertThat(browser.findElement(By.id("error")).getText()).isEmpty();
             // the seed's metrics: context waste and quality per type, from what the adapter reported
             wait.until(b -> b.findElement(By.id("waste")).getText().equals("0.75"));
