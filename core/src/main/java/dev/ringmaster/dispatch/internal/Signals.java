@@ -69,6 +69,7 @@ final class Signals
         if (worker >= own.length || !own[worker].offer(record))
         {
             offerShared(record);
+            requestRole(); // the worker watches only its own queue for a holder to fold this in
         }
     }
 
