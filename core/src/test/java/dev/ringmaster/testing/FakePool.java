@@ -91,6 +91,12 @@ public final class FakePool implements Candidates
     /** @return a task view of the given task, attempt 1, accepted at the given time with the given sequence. */
     public static TaskView view(final Task task, final long acceptedNanos, final long sequence)
     {
+        return view(task, 1, acceptedNanos, sequence);
+    }
+
+    /** @return a task view of the given task at the given attempt, accepted at the given time with the given sequence. */
+    public static TaskView view(final Task task, final int attempt, final long acceptedNanos, final long sequence)
+    {
         return new TaskView()
         {
             @Override
@@ -108,7 +114,7 @@ public final class FakePool implements Candidates
             @Override
             public int attempt()
             {
-                return 1;
+                return attempt;
             }
 
             @Override

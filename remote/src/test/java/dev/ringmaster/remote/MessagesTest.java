@@ -140,37 +140,6 @@ class MessagesTest
 
     static TaskView view(final Task task, final int attempt)
     {
-        return new TaskView()
-        {
-            @Override
-            public Task task()
-            {
-                return task;
-            }
-
-            @Override
-            public Priority priority()
-            {
-                return task.priority();
-            }
-
-            @Override
-            public int attempt()
-            {
-                return attempt;
-            }
-
-            @Override
-            public long acceptedNanos()
-            {
-                return 0;
-            }
-
-            @Override
-            public long sequence()
-            {
-                return 0;
-            }
-        };
+        return dev.ringmaster.testing.FakePool.view(task, attempt, 0, 0);
     }
 }
