@@ -311,6 +311,9 @@ final class Router
         }
     }
 
+    /** Batches of completions a command folds in before it applies: every slot of the largest fleet. */
+    private static final int MAX_FOLD_BATCHES = Engine.MAX_FLEET_SLOTS / 256;
+
     private int applyCommands(final long now)
     {
         int work = 0;
@@ -321,6 +324,14 @@ final class Router
             // a task submitted before the command was queued must be visible to it (cancel, locate, re-prioritize):
             // its publication happened before the command's, so one more poll of the ring brings it in
             pollIngress(Integer.MAX_VALUE);
+            // likewise an attempt that ended before it (its completion still queued, which a worker may leave there
+            // for a while): folded in first, or a lookup would find the task nowhere between its slot and its end
+            int batches = 0;
+            do
+            {
+                work += outcomes.drainSignals(now);
+            }
+            while (outcomes.signalCapHit && ++batches < MAX_FOLD_BATCHES);
             try
             {
                 c.apply(this, now);
