@@ -46,6 +46,12 @@ public final class JournalReader implements AutoCloseable
     private int batchPos;
     private int batchEnd;
     private long batchIndex;
+    /** The batch holds compact records (container version 3), expanded one by one. */
+    private boolean batchCompact;
+    private final dev.ringmaster.journal.internal.RecordExpander expander =
+        new dev.ringmaster.journal.internal.RecordExpander();
+    private final dev.ringmaster.journal.internal.Varint.Cursor cursor = new dev.ringmaster.journal.internal.Varint.Cursor();
+    private final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
     /** The record holds two events and the first was delivered: the next read delivers the second. */
     private boolean secondPending;
     /** Set when Chronicle itself could not read a document: the tailer cannot step past it in that cycle file. */
@@ -368,21 +374,30 @@ public final class JournalReader implements AutoCloseable
         }
         if (length > 0 && scratch[0] == RecordLayout.BATCH_MARKER)
         {
-            if (length < RecordLayout.BATCH_HEADER_LENGTH || scratch[1] != RecordLayout.BATCH_VERSION)
+            final int version = length > 1 ? scratch[1] : -1;
+            if (length < RecordLayout.BATCH_HEADER_LENGTH ||
+                (version != RecordLayout.BATCH_VERSION && version != RecordLayout.COMPACT_BATCH_VERSION))
             {
-                throw corrupt(index, "a batch document of " + length + " bytes with container version " +
-                    (length > 1 ? scratch[1] : -1) + ", this reader knows version " + RecordLayout.BATCH_VERSION, null);
+                throw corrupt(index, "a batch document of " + length + " bytes with container version " + version +
+                    ", this reader knows versions " + RecordLayout.BATCH_VERSION + " and " +
+                    RecordLayout.COMPACT_BATCH_VERSION + " (a newer Ringmaster wrote it: read it with that version)", null);
             }
+            batchCompact = version == RecordLayout.COMPACT_BATCH_VERSION;
+            expander.startBatch();
             batchPos = RecordLayout.BATCH_HEADER_LENGTH;
             batchEnd = length;
             batchIndex = index;
             return 0;
         }
-        return deliver(handler, 0, length, index); // a journal written before batching: one record per document
+        return deliver(handler, scratch, 0, length, index); // a journal written before batching: one record per document
     }
 
     private int nextInBatch(final RecordHandler handler)
     {
+        if (batchCompact)
+        {
+            return nextCompact(handler);
+        }
         final int left = batchEnd - batchPos - Integer.BYTES;
         final int length = left < 0 ? -1 : scratchView.getInt(batchPos);
         if (length < 0 || length > left)
@@ -394,12 +409,55 @@ public final class JournalReader implements AutoCloseable
         }
         final int offset = batchPos + Integer.BYTES;
         batchPos = offset + length;
-        return deliver(handler, offset, length, batchIndex);
+        return deliver(handler, scratch, offset, length, batchIndex);
     }
 
-    private int deliver(final RecordHandler handler, final int offset, final int length, final long index)
+    /** The next record of a compact batch: framing and checksum checked here, the rest as for any record. */
+    private int nextCompact(final RecordHandler handler)
     {
-        final String problem = record.wrap(scratch, offset, length, index);
+        final long length;
+        final int offset;
+        try
+        {
+            cursor.at = batchPos;
+            length = dev.ringmaster.journal.internal.Varint.get(scratchView, cursor, batchEnd);
+            offset = cursor.at + Integer.BYTES;
+            if (length < 1 || length > batchEnd - offset)
+            {
+                throw new IllegalStateException("a record in a batch document claims " + length + " bytes, " +
+                    Math.max(0, batchEnd - offset) + " are left in the document");
+            }
+        }
+        catch (final IllegalStateException e)
+        {
+            batchPos = batchEnd; // the framing is lost: nothing after this point in the document can be found
+            throw corrupt(batchIndex, e.getMessage(), null);
+        }
+        batchPos = offset + (int)length;
+        crc.reset();
+        crc.update(scratch, offset, (int)length);
+        final int stored = scratchView.getInt(offset - Integer.BYTES);
+        if (stored != (int)crc.getValue())
+        {
+            throw corrupt(batchIndex, String.format("checksum mismatch (stored %08x, computed %08x): the record's bytes " +
+                "differ from what was written, the file was overwritten or cut short", stored, (int)crc.getValue()), null);
+        }
+        final int expanded;
+        try
+        {
+            expanded = expander.expand(scratchView, offset, (int)length);
+        }
+        catch (final IllegalStateException e)
+        {
+            throw corrupt(batchIndex, e.getMessage(), null);
+        }
+        return expanded == 0 ? 0 : deliver(handler, expander.bytes(), 0, expanded, batchIndex);
+    }
+
+    private int deliver(final RecordHandler handler, final byte[] bytes, final int offset, final int length,
+                        final long index)
+    {
+        final String problem = record.wrap(bytes, offset, length, index);
         if (problem != null)
         {
             throw corrupt(index, problem, null);

@@ -8,16 +8,14 @@ import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.ControlledMessageHandler;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.zip.CRC32C;
 
 /**
- * The journal's single writer: drains the ring in batches, appends each batch as one Chronicle Queue document (see
- * {@link RecordLayout}), stamps each record's checksum, completes acknowledgements once the batch's document is
+ * The journal's single writer: drains the ring in batches, appends each batch as one Chronicle Queue document of
+ * compact records (see {@link RecordLayout} and {@link RecordCompactor}), each with its checksum, completes acknowledgements once the batch's document is
  * closed and applies retention. {@link #onStart}, {@link #doWork} and
  * {@link #onClose} all run on the writer thread (Agrona's {@link Agent} contract), which owns the appender; the
  * status getters may be read from any thread.
@@ -32,9 +30,8 @@ public final class JournalWriter implements Agent, ControlledMessageHandler
     private final PendingAcks acks;
     private final RetentionSweeper retention;
     private final long retentionIntervalMillis;
-    private final CRC32C crc = new CRC32C();
-    /** The record being copied, behind the 4 bytes of its length prefix in the batch. */
-    private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[1024]);
+    /** Compacts each record for the batch document (see {@link RecordLayout}). */
+    private final RecordCompactor compactor = new RecordCompactor();
     /** The batch document being filled during one drain of the ring, or null. */
     private DocumentContext batch;
     private int batchBytes;
@@ -114,28 +111,20 @@ public final class JournalWriter implements Agent, ControlledMessageHandler
     @Override
     public Action onMessage(final int typeId, final MutableDirectBuffer buffer, final int index, final int length)
     {
-        final int framed = Integer.BYTES + length;
-        if (scratch.capacity() < framed)
-        {
-            scratch.wrap(new byte[Math.max(framed, scratch.capacity() * 2)]);
-        }
-        final byte[] bytes = scratch.byteArray();
-        buffer.getBytes(index, bytes, Integer.BYTES, length);
-        scratch.putInt(0, length);
-        crc.reset();
-        crc.update(bytes, Integer.BYTES + RecordLayout.CHECKSUMMED_FROM, length - RecordLayout.CHECKSUMMED_FROM);
-        scratch.putInt(Integer.BYTES + RecordLayout.CHECKSUM_OFFSET, (int)crc.getValue());
         if (batch == null)
         {
             batch = appender.writingDocument();
             final var out = batch.wire().bytes();
             out.writeByte((byte)RecordLayout.BATCH_MARKER);
-            out.writeByte((byte)RecordLayout.BATCH_VERSION);
+            out.writeByte((byte)RecordLayout.COMPACT_BATCH_VERSION);
             out.writeShort((short)0);
             batchBytes = RecordLayout.BATCH_HEADER_LENGTH;
+            compactor.startBatch();
         }
-        batch.wire().bytes().write(bytes, 0, framed);
-        batchBytes += framed;
+        // the compactor frames its entries (the batch's base, new strings, the record), each with its checksum
+        final int entries = compactor.compact(buffer, index, length);
+        batch.wire().bytes().write(compactor.bytes(), 0, entries);
+        batchBytes += entries;
         batchRecords++;
         if (typeId == EventType.ACCEPTED.code() && !acks.isEmpty())
         {
@@ -143,7 +132,7 @@ public final class JournalWriter implements Agent, ControlledMessageHandler
             {
                 batchAcks = java.util.Arrays.copyOf(batchAcks, batchAcks.length * 2);
             }
-            batchAcks[batchAckCount++] = scratch.getLong(Integer.BYTES + RecordLayout.TASK_ID_OFFSET);
+            batchAcks[batchAckCount++] = buffer.getLong(index + RecordLayout.TASK_ID_OFFSET);
         }
         return batchBytes >= RecordLayout.BATCH_MAX_BYTES ? Action.BREAK : Action.CONTINUE;
     }

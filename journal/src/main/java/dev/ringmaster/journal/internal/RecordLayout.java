@@ -59,6 +59,29 @@ package dev.ringmaster.journal.internal;
  * records back to back, each an int32 length and the record. Journals written before batching hold one bare record
  * per document; readers take both.
  *
+ * <p>Since container version 3 ({@link #COMPACT_BATCH_VERSION}) the writer stores each record in a compact form and
+ * readers expand it back into the layout above, so nothing downstream of the reader changed; see
+ * {@link RecordCompactor} for why. A compact batch: the same four-byte header, then per record a variable-length
+ * (LEB128) byte count, the CRC32C of the compact bytes (int32), and the compact bytes:
+ * <pre>
+ *   type, version, priority, flags, field mask (one byte each)
+ *   task id, sequence, nanoTime, wall-clock offset: each as the zig-zag difference from the record before in the
+ *       batch (from 0 for the first)
+ *   value: zig-zag, or its difference from the nanoTime (mask bit VALUE_DELTA)
+ *   score and runner-up, each only if not NaN (bits *_PRESENT): eight raw bytes, or the zig-zag difference of their
+ *       bits from the nanoTime (bits *_DELTA: a folded start time)
+ *   attempt, agent index (zig-zag)
+ *   the five strings, each a reference: 0 null, 1 written in full (its id in the batch, byte count, UTF-8), or 2 + the
+ *       id of a string written in full earlier in the same batch
+ *   with the task (mask bit SPEC): cost, skill mask, TTL, timeout, max retries (zig-zag), the task's priority (one
+ *       byte), affinity key and target agent (references), payload (byte count + 1, 0 for null, then the bytes),
+ *       tenant, avoided agent, skill names (references)
+ * </pre>
+ * A record of another version, or one the compactor cannot account for byte by byte, is kept whole: the byte
+ * {@link #COMPACT_RAW}, then the fixed record. Every batch starts from nothing (no string, no previous record), so
+ * each document can be read alone; a damaged record is skipped alone, and only a later reference to a string it held
+ * fails too, each reported.
+ *
  * <p>The wall-clock time is the writer JVM's epoch offset, captured once when the journal opens, plus the event's
  * nanoTime: monotonic within one journal session, comparable across sessions to the accuracy of the clock.
  */
@@ -72,6 +95,8 @@ public final class RecordLayout
     public static final int BATCH_MARKER = 0;
     /** Byte 1 of a batch document. */
     public static final int BATCH_VERSION = 2;
+    /** Byte 1 of a batch document of compact records (see the class comment); version 2 batches are still read. */
+    public static final int COMPACT_BATCH_VERSION = 3;
     /** Marker, container version, two reserved bytes; the first record's length follows. */
     public static final int BATCH_HEADER_LENGTH = 4;
     /** A batch document stops growing once it holds this many bytes, so a document stays far below Chronicle's limit. */
@@ -105,6 +130,33 @@ public final class RecordLayout
     public static final int FLAG_ASSIGNED_FOLDED = 4;
     /** Version 2, COMPLETED or FAILED: the record is also the attempt's STARTED (see the class comment). */
     public static final int FLAG_STARTED_FOLDED = 8;
+
+    /** The record layout version the compactor knows field by field; records of any other are stored whole. */
+    public static final int COMPACTABLE_VERSION = 2;
+    /** The strings of every record, and of a record that carries the task (affinity, target, tenant, avoid, skills). */
+    public static final int STRINGS_PER_RECORD = 5;
+    public static final int STRINGS_PER_SPEC_RECORD = 10;
+    /** Cost, skill mask, TTL, timeout (int64 each), max retries (int32), priority (int8). */
+    public static final int SPEC_FIXED_BYTES = 37;
+    /** The bits of the NaN the encoder writes for an absent score. */
+    public static final long NAN_BITS = Double.doubleToRawLongBits(Double.NaN);
+    /** First byte of a compact record kept whole (no event type has code 0). */
+    public static final int COMPACT_RAW = 0;
+    /** First byte of a compact batch's base entry (no event type has a negative code). */
+    public static final int COMPACT_BASE = -1;
+    /** First byte of a compact batch's string definition. */
+    public static final int COMPACT_STRING = -2;
+    public static final int COMPACT_VALUE_DELTA = 1;
+    public static final int COMPACT_SCORE_PRESENT = 2;
+    public static final int COMPACT_SCORE_DELTA = 4;
+    public static final int COMPACT_RUNNER_UP_PRESENT = 8;
+    public static final int COMPACT_RUNNER_UP_DELTA = 16;
+    public static final int COMPACT_SPEC = 32;
+    public static final int COMPACT_STRING_NULL = 0;
+    public static final int COMPACT_STRING_INLINE = 1;
+    public static final int COMPACT_STRING_FIRST_ID = 2;
+    /** The most strings one compact batch defines; any more are written in full at each use. */
+    public static final int COMPACT_MAX_STRINGS = 512;
 
     private RecordLayout()
     {
