@@ -121,9 +121,12 @@ public final class JournalReader implements AutoCloseable
             throw new JournalException("no journal at " + directory +
                 ": the directory holds no cycle files (*.cq4); give the directory a run wrote with --journal DIR");
         }
-        for (final Path cycle : cycles)
+        // a live writer creates its next cycle file a moment before it writes the file's header: that file, the
+        // newest, is the journal's current end, not damage
+        final boolean live = dev.ringmaster.journal.internal.WriterLock.held(directory);
+        for (int i = 0; i < cycles.size(); i++)
         {
-            checkCycleFile(cycle);
+            checkCycleFile(cycles.get(i), live && i == cycles.size() - 1);
         }
     }
 
@@ -131,7 +134,7 @@ public final class JournalReader implements AutoCloseable
      * The damage Chronicle itself reports only from deep inside (a parse error of the file name, a class it cannot
      * find in a cut header) or not at all (an empty file reads as an empty journal), named with the fix.
      */
-    private static void checkCycleFile(final Path cycle)
+    private static void checkCycleFile(final Path cycle, final boolean beingCreated)
     {
         final String name = cycle.getFileName().toString();
         if (!name.matches("\\d{8}.*\\.cq4"))
@@ -148,7 +151,7 @@ public final class JournalReader implements AutoCloseable
         {
             throw JournalCorruptException.beforeReading(cycle, "cannot be read (" + e.getMessage() + "); check its permissions", e);
         }
-        if (size < MIN_CYCLE_FILE_BYTES)
+        if (size < MIN_CYCLE_FILE_BYTES && !beingCreated)
         {
             throw JournalCorruptException.beforeReading(cycle, "truncated to " + size + " bytes, shorter than the header every " +
                 "cycle file starts with; restore it from a copy, or move it aside to read the other cycle files", null);

@@ -55,6 +55,41 @@ class ReaderTest
     }
 
     @Test
+    void aLiveWritersNewestCycleFileWithoutItsHeaderYetReadsAsTheEndNotAsDamage() throws IOException
+    {
+        final SetTimeProvider clock = new SetTimeProvider(TimeUnit.SECONDS.toNanos(1_800_000_000L));
+        try (Journal journal = Journal.open(JournalConfig.at(dir).rollCycle(TestRollCycles.TEST_SECONDLY).clock(clock)))
+        {
+            for (int cycle = 0; cycle < 2; cycle++)
+            {
+                for (int i = 0; i < 10; i++)
+                {
+                    journal.recordRecovered(Task.builder("coder").id(cycle * 10L + i).build(), "c" + cycle);
+                }
+                awaitWritten(journal, (cycle + 1) * 10L);
+                clock.advanceMillis(1_000);
+            }
+        }
+        final Path newest;
+        try (Stream<Path> files = Files.list(dir))
+        {
+            newest = files.filter(p -> p.toString().endsWith(".cq4")).sorted().reduce((a, b) -> b).orElseThrow();
+        }
+        // the moment a writer has created its next cycle file and not yet written the file's header
+        Files.write(newest, new byte[0]);
+        try (dev.ringmaster.journal.internal.WriterLock held = dev.ringmaster.journal.internal.WriterLock.hold(dir);
+             JournalReader reader = JournalReader.open(dir))
+        {
+            assertThat(reader.events()).extracting(JournalEvent::taskId)
+                .containsExactlyElementsOf(() -> java.util.stream.LongStream.range(0, 10).boxed().iterator());
+        }
+        // with no writer, the same file is damage, and is named
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> JournalReader.open(dir))
+            .isInstanceOf(JournalCorruptException.class)
+            .hasMessageContaining("truncated to 0 bytes");
+    }
+
+    @Test
     void tailsAJournalWhileItIsWrittenAndStartsFromATime() throws Exception
     {
         try (Journal journal = Journal.open(JournalConfig.at(dir)))

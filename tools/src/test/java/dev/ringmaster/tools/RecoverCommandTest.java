@@ -171,7 +171,8 @@ class RecoverCommandTest
         }
         catch (final dev.ringmaster.journal.JournalCorruptException e)
         {
-            // polled while the live writer has created its cycle file and not yet written the header (0 bytes)
+            // a 0-byte newest cycle file of a live writer reads as the end now; this covers the instant after, while
+            // Chronicle writes the new file's header into the mapped file
             return 0;
         }
     }
