@@ -14,9 +14,7 @@ final class PoolView implements AgentPool
     private Lane lane;
     private AgentState[] pool = new AgentState[0];
     private long[] room = new long[0];
-    private int[] load = new int[0];
-    private int[] capacity = new int[0];
-    private double[] peakEwma = new double[0];
+    private long[] hot = new long[0];
     /** The task's target id as given, so the strategy asking for its position again costs no second lookup. */
     private String targetId;
     /** Agents with every required skill, or null when the task requires none. */
@@ -68,9 +66,7 @@ final class PoolView implements AgentPool
         final PoolIndex index = lane.index;
         this.pool = index.pool();
         this.room = index.room;
-        this.load = index.load;
-        this.capacity = index.capacity;
-        this.peakEwma = index.peakEwma;
+        this.hot = index.hot;
         this.probation = index.probationCount == 0 ? null : index.probation;
         this.now = now;
     }
@@ -112,19 +108,19 @@ final class PoolView implements AgentPool
     @Override
     public int inFlight(final int position)
     {
-        return load[position];
+        return (int)(hot[2 * position] >>> 32);
     }
 
     @Override
     public int capacity(final int position)
     {
-        return capacity[position];
+        return (int)hot[2 * position];
     }
 
     @Override
     public double peakEwmaLatencyNanos(final int position)
     {
-        return peakEwma[position];
+        return Double.longBitsToDouble(hot[2 * position + 1]);
     }
 
     AgentState state(final int position)
