@@ -53,4 +53,29 @@ public interface AgentPool
      * @return that position, or -1 if none at or after {@code from}.
      */
     int nextEligible(int from);
+
+    /**
+     * @return the agent's tasks in flight, as {@link AgentView#inFlight()}; the dispatcher answers from a flat array
+     *     by position, so a strategy that compares many agents reads no agent object (a cache miss each in a large
+     *     pool). By default, asks the agent.
+     */
+    default int inFlight(final int position)
+    {
+        return agent(position).inFlight();
+    }
+
+    /** @return the agent's capacity, as {@link AgentView#capacity()}; from a flat array, as {@link #inFlight(int)}. */
+    default int capacity(final int position)
+    {
+        return agent(position).capacity();
+    }
+
+    /**
+     * @return the agent's peak EWMA latency, as {@link AgentView#peakEwmaLatencyNanos()}; from a flat array, as
+     *     {@link #inFlight(int)}.
+     */
+    default double peakEwmaLatencyNanos(final int position)
+    {
+        return agent(position).peakEwmaLatencyNanos();
+    }
 }

@@ -56,6 +56,8 @@ public class RouterDecisionLatency extends BenchDefaults
     private Task[] held;
     private int head;
     private int count;
+    /** Tasks kept in flight: half the pool's slots. */
+    private int half;
 
     @Setup(Level.Trial)
     public void setUp()
@@ -92,10 +94,13 @@ public class RouterDecisionLatency extends BenchDefaults
             }
             tasks[i] = t.build();
         }
-        heldBy = new AgentView[slots];
-        held = new Task[slots];
+        half = slots / 2;
+        // a power of two, so the ring costs a mask, not a division, per decision
+        final int ring = Integer.highestOneBit(Math.max(2, half) * 2 - 1) * 2;
+        heldBy = new AgentView[ring];
+        held = new Task[ring];
         // fill to half of the pool's slots, so every decision sees a realistic mix of busy and free agents
-        for (int i = 0; i < slots / 2 * 3 && count < slots / 2; i++)
+        for (int i = 0; i < half * 3 && count < half; i++)
         {
             decide();
         }
@@ -108,17 +113,17 @@ public class RouterDecisionLatency extends BenchDefaults
         final AgentView chosen = probe.route(task);
         if (chosen != null)
         {
-            final int tail = (head + count) % held.length;
+            final int tail = (head + count) & (held.length - 1);
             heldBy[tail] = chosen;
             held[tail] = task;
             count++;
         }
-        if (count > held.length / 2 || (chosen == null && count > 0))
+        if (count > half || (chosen == null && count > 0))
         {
             probe.release(heldBy[head], held[head]);
             heldBy[head] = null;
             held[head] = null;
-            head = head + 1 == held.length ? 0 : head + 1;
+            head = (head + 1) & (held.length - 1);
             count--;
         }
         return chosen;

@@ -15,6 +15,9 @@ public final class DecisionProbe
     private final Router router;
     private final TaskRecord record = new TaskRecord();
     private long sequence;
+    /** The lane of the last task's type, by identity of the type string: a run of one type costs one map lookup. */
+    private String lastType;
+    private Lane lastLane;
     private long now;
 
     private DecisionProbe(final Engine engine)
@@ -43,12 +46,15 @@ public final class DecisionProbe
      */
     public AgentView route(final Task task)
     {
-        final Lane lane = engine.lanesByType.get(task.type());
+        final String type = task.type();
+        final Lane lane = type == lastType ? lastLane : engine.lanesByType.get(type);
         if (lane == null)
         {
             throw new IllegalArgumentException("no agent of type '" + task.type() + "'; known types: " +
                 engine.lanesByType.keySet());
         }
+        lastType = type;
+        lastLane = lane;
         // the router reads the clock once per duty cycle, which places a batch of tasks: so does the probe, per 64
         if ((sequence & 63) == 0)
         {

@@ -14,6 +14,9 @@ final class PoolView implements AgentPool
     private Lane lane;
     private AgentState[] pool = new AgentState[0];
     private long[] room = new long[0];
+    private long[] hot = new long[0];
+    /** The task's target id as given, so the strategy asking for its position again costs no second lookup. */
+    private String targetId;
     /** Agents with every required skill, or null when the task requires none. */
     private long[] skills;
     /** The task's target position, -1 for none; a target that left the pool makes nobody eligible. */
@@ -35,6 +38,7 @@ final class PoolView implements AgentPool
         point(lane, now);
         skills = null;
         only = -1;
+        targetId = null;
         targetGone = false;
         avoided = -1;
         return this;
@@ -49,6 +53,7 @@ final class PoolView implements AgentPool
         skills = required == 0 ? null : index.withSkills(required);
         final String target = task.targetAgent();
         only = target == null ? -1 : index.position(target);
+        targetId = target;
         targetGone = target != null && only < 0;
         final String avoid = task.avoidAgent();
         avoided = avoid == null ? -1 : index.position(avoid);
@@ -61,6 +66,7 @@ final class PoolView implements AgentPool
         final PoolIndex index = lane.index;
         this.pool = index.pool();
         this.room = index.room;
+        this.hot = index.hot;
         this.probation = index.probationCount == 0 ? null : index.probation;
         this.now = now;
     }
@@ -92,7 +98,29 @@ final class PoolView implements AgentPool
     @Override
     public int positionOf(final String agentId)
     {
+        if (agentId == targetId && agentId != null)
+        {
+            return only; // the task's own target, looked up once per decision already
+        }
         return lane.index.position(agentId);
+    }
+
+    @Override
+    public int inFlight(final int position)
+    {
+        return (int)(hot[2 * position] >>> 32);
+    }
+
+    @Override
+    public int capacity(final int position)
+    {
+        return (int)hot[2 * position];
+    }
+
+    @Override
+    public double peakEwmaLatencyNanos(final int position)
+    {
+        return Double.longBitsToDouble(hot[2 * position + 1]);
     }
 
     AgentState state(final int position)

@@ -157,18 +157,21 @@ final class Selection extends RouterPart
     /** The agent was given a task: tells the strategy, if it listens. */
     void assigned(final AgentState agent, final TaskRecord r, final long now)
     {
+        agent.lane.index.loadChanged(agent); // an early-bound task moves the load without moving the room
         tell(ASSIGNED, agent, r, now);
     }
 
     /** A task left the agent: tells the strategy, if it listens. */
     void released(final AgentState agent, final TaskRecord r)
     {
+        agent.lane.index.loadChanged(agent);
         tell(RELEASED, agent, r, lastNow);
     }
 
     /** A result changed the agent's latency estimates and telemetry: tells the strategy, if it listens. */
     void telemetry(final AgentState agent, final long now)
     {
+        agent.lane.index.latencyChanged(agent);
         tell(TELEMETRY, agent, null, now);
     }
 

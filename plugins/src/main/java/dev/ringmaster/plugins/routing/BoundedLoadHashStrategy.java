@@ -164,7 +164,7 @@ public final class BoundedLoadHashStrategy extends LeastLoadedFallback
         }
         if (chosen >= 0)
         {
-            decision.explain(pool.agent(chosen).inFlight() + 1, bound);
+            decision.explain(pool.inFlight(chosen) + 1, bound);
         }
         return chosen;
     }
@@ -177,13 +177,15 @@ public final class BoundedLoadHashStrategy extends LeastLoadedFallback
         for (int k = 0, size = ring.size(); k < size; k++)
         {
             final int position = ring.owner(slot);
-            if (!ring.holds(pool, position))
-            {
-                return STALE;
-            }
             if (pool.isEligible(position))
             {
-                if (pool.agent(position).inFlight() + 1 <= bound)
+                // checked only where the walk may stop: each check reads the agent, a cache miss in a large pool,
+                // and the pool's ends (checked per decision) already catch a removal or an addition
+                if (!ring.holds(pool, position))
+                {
+                    return STALE;
+                }
+                if (pool.inFlight(position) + 1 <= bound)
                 {
                     return position;
                 }

@@ -10,7 +10,8 @@ import dev.ringmaster.spi.TaskView;
 /**
  * Consistent hashing with virtual nodes on {@code task.affinityKey()}: a key goes to the agent owning the first ring
  * point clockwise from the key's hash, or, if that agent is not eligible now, to the next eligible owner clockwise;
- * O(log n) (a binary search of the sorted ring) plus the walk past ineligible agents' points. Called by the routing role's holder, one thread at a time.
+ * O(1) expected (a binary search within one bucket of the sorted ring) plus the walk past ineligible agents' points.
+ * Called by the routing role's holder, one thread at a time.
  *
  * <p>When an agent joins or leaves a pool of n, only the keys on the arcs it gains or loses move, about 1/n of them;
  * every other key keeps its agent and whatever context that agent built for it. Each agent has
@@ -69,7 +70,10 @@ public final class ConsistentHashStrategy extends LeastLoadedFallback
         return 0; // unreachable while the ring covers the pool: the candidates are never empty
     }
 
-    /** As {@link #select}, over the pool: O(log n) to find the key's point, then clockwise past agents without room. */
+    /**
+     * As {@link #select}, over the pool: one bucket of the ring to find the key's point, then clockwise past agents
+     * without room.
+     */
     @Override
     public int route(final TaskView task, final AgentPool pool, final RoutingDecision decision)
     {
@@ -90,13 +94,10 @@ public final class ConsistentHashStrategy extends LeastLoadedFallback
         for (int k = 0, size = ring.size(); k < size; k++)
         {
             final int position = ring.owner(slot);
-            if (!ring.holds(pool, position))
-            {
-                return STALE;
-            }
             if (pool.isEligible(position))
             {
-                return position;
+                // checked only where the walk stops, as bounded-load hashing does: each check reads the agent
+                return ring.holds(pool, position) ? position : STALE;
             }
             slot = ring.next(slot);
         }

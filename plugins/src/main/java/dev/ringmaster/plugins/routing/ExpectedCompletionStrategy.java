@@ -1,7 +1,12 @@
 package dev.ringmaster.plugins.routing;
 
+import dev.ringmaster.plugins.routing.index.BusyByEfficiency;
+import dev.ringmaster.plugins.routing.index.Pools;
+import dev.ringmaster.plugins.routing.index.ScoreIndex;
+import dev.ringmaster.spi.AgentPool;
 import dev.ringmaster.spi.AgentView;
 import dev.ringmaster.spi.Candidates;
+import dev.ringmaster.spi.IndexedRoutingStrategy;
 import dev.ringmaster.spi.RoutingDecision;
 import dev.ringmaster.spi.RoutingStrategy;
 import dev.ringmaster.spi.RoutingStrategyProvider;
@@ -10,9 +15,9 @@ import dev.ringmaster.spi.TaskView;
 /**
  * Expected completion time: places the task on the agent with a free slot that is expected to finish it first, and
  * declines (holds the task in the central queue) while a faster busy agent is expected to free up and finish it
- * sooner than that, the threshold rule of Lin and Kumar for heterogeneous servers; O(n) in the pool. Called by the
- * routing role's holder, one thread at a time; its running mean of cost estimates, clock and held tasks are plain
- * fields, and it allocates nothing per decision.
+ * sooner than that, the threshold rule of Lin and Kumar for heterogeneous servers; O(log n) in the pool indexed, O(n)
+ * as a version 1 scan. Called by the routing role's holder, one thread at a time; its running mean of cost
+ * estimates, clock, held tasks and indexes are plain fields, and it allocates nothing per decision.
  *
  * <p>The task's time on agent a is {@code unit x size / (speed x proficiency)}: speed as declared, proficiency the
  * mean over the task's required skills (as skill-based scores it, 1 for none), size the task's cost estimate over the
@@ -35,8 +40,17 @@ import dev.ringmaster.spi.TaskView;
  * time among the tasks seen, and at most {@value #MAX_DECLINES} times, which bounds the wait when no task arrives
  * and that clock stops. The score reported is the negated expected completion in nanoseconds (in units of the mean
  * task before any estimate), higher is better.
+ *
+ * <p>Indexed (version 2, what the dispatcher calls): a free agent's completion is its time for the task alone, so the
+ * best free agent is the most efficient one for the task's skills, kept in a {@link ScoreIndex} (an agent with every
+ * slot taken is ranked below every free one); the hold estimate's sums over the busy agents faster than it and the
+ * pool's unit come from {@link BusyByEfficiency}; both are kept current by the callbacks, so a decision is
+ * O(log n). Only when no free agent is eligible are the eligible ones (agents with inbox room) scanned, for the one
+ * whose slot frees first. A task that names its agent goes there. Ties go to the agent picked longest ago rather than
+ * to the next in the scan's turn, and sums are added in another order: the contract test holds the indexed route to
+ * the scan's decisions and scores.
  */
-public final class ExpectedCompletionStrategy implements RoutingStrategy
+public final class ExpectedCompletionStrategy implements IndexedRoutingStrategy
 {
     public static final String NAME = "expected-completion";
     public static final String PATIENCE_PROPERTY = "ringmaster.expected-completion.patience";
@@ -62,6 +76,12 @@ public final class ExpectedCompletionStrategy implements RoutingStrategy
     private int cursor;
     private final Lowest free = new Lowest();
     private final Lowest queued = new Lowest();
+    /** Version 2: agents by efficiency for the task while they have a free slot, below every free one otherwise. */
+    private final ScoreIndex freeIndex = new ScoreIndex(
+        (a, required) -> a.inFlight() < a.capacity() ? efficiency(a, required) : NOT_FREE);
+    private final BusyByEfficiency busy = new BusyByEfficiency(ExpectedCompletionStrategy::efficiency);
+    /** The indexed score of an agent without a free slot: below any efficiency. */
+    private static final double NOT_FREE = -1;
 
     /** @param patience how long a task may be held for a faster agent, in multiples of its best completion now. */
     public ExpectedCompletionStrategy(final double patience)
@@ -85,13 +105,7 @@ public final class ExpectedCompletionStrategy implements RoutingStrategy
     public int select(final TaskView task, final Candidates candidates, final RoutingDecision decision)
     {
         final long required = task.task().requiredSkills();
-        final long cost = task.task().costTokens();
-        final double size = cost > 0 && costCount > 0 ? cost / (costSum / costCount) : 1.0;
-        final long accepted = task.acceptedNanos();
-        if (accepted > latestAcceptedNanos)
-        {
-            latestAcceptedNanos = accepted;
-        }
+        final double size = seen(task);
         final double unit = unitNanos(candidates);
         final double scale = unit > 0 ? unit : 1.0;
         final int n = candidates.size();
@@ -109,18 +123,13 @@ public final class ExpectedCompletionStrategy implements RoutingStrategy
         }
         int best = free.index;
         double bestTime = free.cost;
-        final double now = best >= 0 ? bestTime : queued.cost;
-        final long sequence = task.sequence();
-        if (unit > 0 && (double)(latestAcceptedNanos - accepted) < patience * now &&
-            held.declines(sequence) < MAX_DECLINES)
+        final int ahead = mayHold(task, unit, best >= 0 ? bestTime : queued.cost);
+        if (ahead >= 0)
         {
-            final long oldest = latestAcceptedNanos - (long)(STALE_UNITS * unit);
-            final int ahead = held.ahead(sequence, task.task().type(), oldest);
             final double floor = best >= 0 ? efficiency(candidates.get(best), required) : 0;
             if (best < 0 || holdCompletion(candidates, required, size, unit, floor, ahead) < bestTime)
             {
-                held.hold(sequence, accepted, task.task().type());
-                return DECLINE;
+                return hold(task);
             }
         }
         if (best < 0)
@@ -128,18 +137,58 @@ public final class ExpectedCompletionStrategy implements RoutingStrategy
             best = queued.index;
             bestTime = queued.cost;
         }
-        if (held.size() > 0)
-        {
-            held.release(sequence);
-        }
         decision.explain(-bestTime, -(best == free.index ? free.secondOrNaN() : queued.secondOrNaN()));
         cursor = best + 1;
+        placed(task);
+        return best;
+    }
+
+    /** Counts the task's acceptance time into the clock. @return its size: its cost estimate over the mean, or 1. */
+    private double seen(final TaskView task)
+    {
+        final long cost = task.task().costTokens();
+        if (task.acceptedNanos() > latestAcceptedNanos)
+        {
+            latestAcceptedNanos = task.acceptedNanos();
+        }
+        return cost > 0 && costCount > 0 ? cost / (costSum / costCount) : 1.0;
+    }
+
+    /**
+     * @return the tasks held ahead of this one if it may still be held (estimates known, patience and declines left),
+     *     else -1; {@code now} is its expected completion on the best agent it could be given now.
+     */
+    private int mayHold(final TaskView task, final double unit, final double now)
+    {
+        final long sequence = task.sequence();
+        if (unit > 0 && (double)(latestAcceptedNanos - task.acceptedNanos()) < patience * now &&
+            held.declines(sequence) < MAX_DECLINES)
+        {
+            final long oldest = latestAcceptedNanos - (long)(STALE_UNITS * unit);
+            return held.ahead(sequence, task.task().type(), oldest);
+        }
+        return -1;
+    }
+
+    private int hold(final TaskView task)
+    {
+        held.hold(task.sequence(), task.acceptedNanos(), task.task().type());
+        return DECLINE;
+    }
+
+    /** The task is placed: it is no longer held, and its cost counts in the mean. */
+    private void placed(final TaskView task)
+    {
+        if (held.size() > 0)
+        {
+            held.release(task.sequence());
+        }
+        final long cost = task.task().costTokens();
         if (cost > 0)
         {
             costSum += cost; // placed tasks only: a task declined ten times must not weigh ten times
             costCount++;
         }
-        return best;
     }
 
     /** @return nanoseconds per mean task at speed 1 over the pool's measured agents, 0 while none is measured. */
@@ -209,6 +258,97 @@ public final class ExpectedCompletionStrategy implements RoutingStrategy
         return rate == 0 ? Double.MAX_VALUE : backlog / rate + slowest;
     }
 
+    @Override
+    public int route(final TaskView task, final AgentPool pool, final RoutingDecision decision)
+    {
+        final int target = Pools.target(task, pool);
+        if (target != Pools.NOT_TARGETED)
+        {
+            return target;
+        }
+        final long required = task.task().requiredSkills();
+        final double size = seen(task);
+        final double unit = busy.unitNanos(pool);
+        final double scale = unit > 0 ? unit : 1.0;
+        int best = freeIndex.best(pool, task);
+        double bestTime = Double.MAX_VALUE;
+        double runnerUp = Double.NaN;
+        double floor = 0;
+        if (best >= 0 && freeIndex.bestScore() > 0)
+        {
+            floor = freeIndex.bestScore();
+            bestTime = scale * size / floor; // a free agent waits for nothing: its completion is its own time
+            final double second = freeIndex.runnerUpScore();
+            runnerUp = second > 0 ? scale * size / second : Double.NaN;
+        }
+        else
+        {
+            best = -1;
+            final Lowest queued = this.queued.reset();
+            for (int p = pool.nextEligible(0); p >= 0; p = p + 1 < pool.size() ? pool.nextEligible(p + 1) : -1)
+            {
+                queued.offer(p, completion(pool.agent(p), required, size, scale));
+            }
+            if (queued.index < 0)
+            {
+                return DECLINE;
+            }
+        }
+        final int ahead = mayHold(task, unit, best >= 0 ? bestTime : queued.cost);
+        if (ahead >= 0 && (best < 0 || indexedHoldCompletion(pool, required, size, unit, floor, ahead) < bestTime))
+        {
+            return hold(task);
+        }
+        if (best < 0)
+        {
+            best = queued.index;
+            bestTime = queued.cost;
+            runnerUp = queued.secondOrNaN();
+        }
+        decision.explain(-bestTime, -runnerUp);
+        placed(task);
+        return best;
+    }
+
+    /** {@link #holdCompletion} from the index of busy agents by efficiency. */
+    private double indexedHoldCompletion(final AgentPool pool, final long required, final double size,
+                                         final double unit, final double floor, final int ahead)
+    {
+        busy.hold(pool, required, floor, unit);
+        if (busy.rate == 0)
+        {
+            return Double.MAX_VALUE;
+        }
+        return (ahead + busy.backlog) / busy.rate + unit * size / busy.slowestEfficiency;
+    }
+
+    @Override
+    public void onPoolChanged(final AgentPool pool)
+    {
+        freeIndex.rebuild(pool);
+        busy.rebuild(pool);
+    }
+
+    @Override
+    public void onAssigned(final AgentPool pool, final int position, final TaskView task)
+    {
+        freeIndex.picked(pool, position);
+        busy.changed(pool, position);
+    }
+
+    @Override
+    public void onReleased(final AgentPool pool, final int position, final TaskView task)
+    {
+        freeIndex.changed(pool, position);
+        busy.changed(pool, position);
+    }
+
+    @Override
+    public void onTelemetry(final AgentPool pool, final int position)
+    {
+        busy.changed(pool, position); // its latency moves the unit and its slot rate; its efficiency is fixed
+    }
+
     /** Registers {@link ExpectedCompletionStrategy} with the ServiceLoader; stateless. */
     public static final class Provider implements RoutingStrategyProvider
     {
@@ -222,7 +362,7 @@ public final class ExpectedCompletionStrategy implements RoutingStrategy
         public String description()
         {
             return "speed- and skill-aware: earliest expected finish (slot wait + size / (speed x proficiency)), may " +
-                "hold a task for a faster busy agent; for heterogeneous fleets; O(n)";
+                "hold a task for a faster busy agent; for heterogeneous fleets; O(log n)";
         }
 
         @Override

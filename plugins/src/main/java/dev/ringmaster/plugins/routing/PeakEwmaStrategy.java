@@ -68,17 +68,21 @@ public final class PeakEwmaStrategy implements IndexedRoutingStrategy
     /** @return the expected wait for a new task on the agent, in nanoseconds. */
     static double cost(final AgentView a)
     {
-        final double peak = a.peakEwmaLatencyNanos();
-        final int inFlight = a.inFlight();
+        return cost(a.peakEwmaLatencyNanos(), a.inFlight(), a.capacity());
+    }
+
+    private static double cost(final double peak, final int inFlight, final int capacity)
+    {
         if (peak == 0)
         {
             return inFlight == 0 ? 0 : UNKNOWN_PENALTY_NANOS + inFlight;
         }
-        return peak * (inFlight + 1) / a.capacity();
+        return peak * (inFlight + 1) / capacity;
     }
 
-    /** The negated cost: the score this strategy ranks by and reports. */
-    private static final Pools.Score NEGATED_COST = a -> -cost(a);
+    /** The negated cost, from the pool's flat arrays: the score this strategy ranks by and reports. */
+    private static final Pools.Score NEGATED_COST =
+        (pool, p) -> -cost(pool.peakEwmaLatencyNanos(p), pool.inFlight(p), pool.capacity(p));
 
     @Override
     public int route(final TaskView task, final AgentPool pool, final RoutingDecision decision)

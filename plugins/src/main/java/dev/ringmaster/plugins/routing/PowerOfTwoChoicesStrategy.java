@@ -137,7 +137,7 @@ public final class PowerOfTwoChoicesStrategy implements IndexedRoutingStrategy
     }
 
     /** The free fraction of capacity: the score p2c ranks by and reports. */
-    private static final Pools.Score FREE = a -> 1.0 - (double)a.inFlight() / a.capacity();
+    private static final Pools.Score FREE = (pool, p) -> 1.0 - (double)pool.inFlight(p) / pool.capacity(p);
 
     @Override
     public int route(final TaskView task, final AgentPool pool, final RoutingDecision decision)

@@ -7,13 +7,15 @@ import dev.ringmaster.testing.FakePool;
 
 /**
  * A {@link FakePool} seen as a version 2 pool: an agent is eligible for the task being routed while it has room
- * (in flight below capacity) and is not marked full, has its skills, is its target if it names one and is not the
- * agent it avoids. Single-threaded.
+ * (in flight below capacity plus {@link #prefetch}) and is not marked full, has its skills, is its target if it names
+ * one and is not the agent it avoids. Single-threaded.
  */
 final class FakeAgentPool implements AgentPool
 {
     final FakePool fake;
     private final int id;
+    /** Tasks an agent may hold beyond its capacity (its inbox), as the dispatcher's prefetch: 0 by default. */
+    int prefetch;
     private TaskView task;
 
     FakeAgentPool(final FakePool fake, final int id)
@@ -34,7 +36,7 @@ final class FakeAgentPool implements AgentPool
     {
         for (int i = 0; i < size(); i++)
         {
-            fake.full[i] = fake.inFlight[i] >= fake.specs[i].capacity();
+            fake.full[i] = fake.inFlight[i] >= fake.specs[i].capacity() + prefetch;
         }
     }
 
@@ -78,7 +80,7 @@ final class FakeAgentPool implements AgentPool
     @Override
     public boolean hasRoom(final int position)
     {
-        return fake.inFlight[position] < fake.specs[position].capacity();
+        return fake.inFlight[position] < fake.specs[position].capacity() + prefetch;
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.ringmaster.plugins.routing.index;
 
 import dev.ringmaster.spi.AgentPool;
-import dev.ringmaster.spi.AgentView;
 import dev.ringmaster.spi.RoutingDecision;
 import dev.ringmaster.spi.RoutingStrategy;
 import dev.ringmaster.spi.TaskView;
@@ -79,11 +78,14 @@ public final class Pools
         return p == first ? -1 : p;
     }
 
-    /** How good an agent is for a two-choices strategy, higher is better. */
+    /**
+     * How good the agent at a position is for a two-choices strategy, higher is better; asked of the pool by position
+     * ({@link AgentPool#inFlight(int)} and the like), so a draw reads flat arrays rather than agent objects.
+     */
     @FunctionalInterface
     public interface Score
     {
-        double of(AgentView agent);
+        double of(AgentPool pool, int position);
     }
 
     /**
@@ -101,7 +103,7 @@ public final class Pools
             return RoutingStrategy.DECLINE;
         }
         int best = first;
-        double bestScore = score.of(pool.agent(first));
+        double bestScore = score.of(pool, first);
         double runnerUp = Double.NaN;
         for (int k = 1; k < d; k++)
         {
@@ -110,7 +112,7 @@ public final class Pools
             {
                 break; // the first is the only eligible agent
             }
-            final double s = score.of(pool.agent(p));
+            final double s = score.of(pool, p);
             if (s > bestScore)
             {
                 runnerUp = bestScore;
