@@ -79,14 +79,16 @@ final class MetricsReader
             engine.cancelled(), engine.outstanding(), engine.retried(), engine.timedOut(), engine.stolen(), depth,
             stages, stats, Gini.of(counts), Gini.of(tokens), engine.ejections(), engine.rateLimitedNanos(),
             engine.faults(), types(agents), byPriority(engine.tally), byTenant(engine.tally),
-            recent(new long[] {accepted, completed, deadLettered, expired}));
+            recent(elapsed, new long[] {accepted, completed, deadLettered, expired}));
     }
 
     /** The last minute: counter growth over the window and the stage histograms' recent slots. */
-    private RecentWindow recent(final long[] counters)
+    private RecentWindow recent(final long elapsed, final long[] counters)
     {
         final long[] deltas = new long[counters.length];
-        final long span = counterWindow.sample(System.nanoTime(), counters, deltas);
+        final long now = System.nanoTime();
+        counterWindow.startAt(now - elapsed); // the counters were 0 at start, so a first read sees what came before
+        final long span = counterWindow.sample(now, counters, deltas);
         final Map<String, LatencySummary> stages = new LinkedHashMap<>();
         stageTotals.forEach((name, acc) -> stages.put(name, LatencySummary.of(acc.recent())));
         return new RecentWindow(span, deltas[0], deltas[1], deltas[2], deltas[3], stages);

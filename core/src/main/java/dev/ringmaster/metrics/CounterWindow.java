@@ -31,6 +31,21 @@ public final class CounterWindow
     }
 
     /**
+     * Gives the window its first sample, every counter 0 at {@code startNanos} (when the counted thing started), so
+     * that what was counted before the first read is in the window; does nothing once there is a sample.
+     */
+    public synchronized void startAt(final long startNanos)
+    {
+        if (count == 0)
+        {
+            newest = 0;
+            at[0] = startNanos;
+            java.util.Arrays.fill(values[0], 0);
+            count = 1;
+        }
+    }
+
+    /**
      * Samples the counters at {@code nowNanos} (kept if a second passed since the last kept sample) and answers how
      * much each grew over the window.
      *

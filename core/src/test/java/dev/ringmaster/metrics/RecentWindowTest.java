@@ -74,7 +74,11 @@ class RecentWindowTest
     {
         final CounterWindow w = new CounterWindow(1);
         final long[] delta = new long[1];
-        assertThat(w.sample(0, new long[] {0}, delta)).isZero();
+        w.startAt(0);
+        assertThat(w.sample(SECOND / 2, new long[] {7}, delta)).as("counted before the first read").isEqualTo(SECOND / 2);
+        assertThat(delta[0]).isEqualTo(7);
+        w.startAt(SECOND / 2); // once there is a sample, not again
+        assertThat(w.sample(SECOND / 2, new long[] {7}, delta)).isEqualTo(SECOND / 2);
         // 10 tasks a second for 2 minutes, then 100 a second for 30 s, sampled every second
         long count = 0;
         long now = 0;
