@@ -6,9 +6,9 @@ import java.util.concurrent.TimeUnit;
  * Samples of a few monotonic counters, at most one a second over the last minute, from which the counts of the
  * recent window are taken; readers serialized by a monitor, any thread (off the dispatch path).
  *
- * <p>The window starts at the newest sample at least {@link HistogramAccumulator#WINDOW_SECONDS} seconds old, or at the
- * oldest sample while none is that old (the first minute); its span says how long it really is: a minute and up to a
- * second when read every second, longer if nobody read for a while.
+ * <p>The window starts at the oldest sample at most {@link HistogramAccumulator#WINDOW_SECONDS} seconds old; its span
+ * says how long it really is: the time since start in the first minute, then a minute less at most a second when
+ * read every second, and longer if nobody read for a minute (then it starts at the read before).
  */
 public final class CounterWindow
 {
@@ -66,10 +66,17 @@ public final class CounterWindow
         for (int k = 1; k < count; k++)
         {
             final int i = Math.floorMod(newest - k, SAMPLES);
-            from = i;
-            if (nowNanos - at[i] >= WINDOW)
+            if (nowNanos - at[i] <= WINDOW)
             {
-                break; // the first sample a minute old or older: the window starts there
+                from = i;
+            }
+            else
+            {
+                if (from == newest)
+                {
+                    from = i; // nobody read for a minute: the window reaches back to the read before
+                }
+                break;
             }
         }
         for (int c = 0; c < width; c++)
