@@ -17,9 +17,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
+import org.slf4j.LoggerFactory;
 
 /**
  * An HTTP admin endpoint for one running {@link Dispatcher}, bound to loopback only and off until {@link Builder#start}
@@ -79,12 +82,39 @@ public final class AdminServer implements AutoCloseable
     private final HttpServer server;
     private final AdminHandler handler;
     private final ExecutorService executor;
+    /** Reads the metrics once a second, so the last minute's window has a slot per second (see MetricsSnapshot). */
+    private final ScheduledExecutorService windowTicker;
 
-    private AdminServer(final HttpServer server, final AdminHandler handler, final ExecutorService executor)
+    private AdminServer(final HttpServer server, final AdminHandler handler, final ExecutorService executor,
+                        final ScheduledExecutorService windowTicker)
     {
         this.server = server;
         this.handler = handler;
         this.executor = executor;
+        this.windowTicker = windowTicker;
+    }
+
+    private static ScheduledExecutorService tickWindow(final Dispatcher dispatcher)
+    {
+        final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r ->
+        {
+            final Thread t = new Thread(r, "ringmaster-admin-window");
+            t.setDaemon(true);
+            return t;
+        });
+        ticker.scheduleAtFixedRate(() ->
+        {
+            try
+            {
+                dispatcher.metrics(); // its reads fill the window's current slot
+            }
+            catch (final RuntimeException e)
+            {
+                // a throwing periodic task is never run again: log and tick on
+                LoggerFactory.getLogger(AdminServer.class).warn("reading the dispatcher's metrics failed", e);
+            }
+        }, 1, 1, TimeUnit.SECONDS);
+        return ticker;
     }
 
     /** @return a builder for an endpoint of this dispatcher; set the token, then {@code start()}. */
@@ -122,6 +152,7 @@ public final class AdminServer implements AutoCloseable
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
         }
         server.stop(0);
+        windowTicker.shutdownNow();
         executor.shutdownNow();
         try
         {
@@ -153,6 +184,7 @@ public final class AdminServer implements AutoCloseable
         private Duration drainWait = Duration.ofSeconds(10);
         private Duration commandWait = Duration.ofSeconds(5);
         private java.util.function.Function<String, java.util.Map<String, String>> agentDetails = id -> java.util.Map.of();
+        private java.util.function.Consumer<AdminChange> changes = change -> { };
 
         private Builder(final Dispatcher dispatcher)
         {
@@ -250,6 +282,17 @@ public final class AdminServer implements AutoCloseable
             return this;
         }
 
+        /**
+         * Where every change asked of the endpoint goes besides the log and {@code GET /audit}, e.g. a journal
+         * ({@code change -> journal.recordAdmin(...)}); called on a server thread once the answer is known, and what it
+         * throws is logged and contained.
+         */
+        public Builder changes(final java.util.function.Consumer<AdminChange> sink)
+        {
+            this.changes = Objects.requireNonNull(sink, "change sink must not be null");
+            return this;
+        }
+
         /** How long pause, resume, add and re-prioritize wait for the router to apply them (default 5 s). */
         public Builder commandWait(final Duration wait)
         {
@@ -301,7 +344,7 @@ public final class AdminServer implements AutoCloseable
             }
             final Supplier<String> stateSource = state != null ? state : () -> runState(dispatcher);
             final AdminHandler handler = new AdminHandler(dispatcher, token, adapters, stateSource, executor, drainWait,
-                commandWait, publicReads, agentDetails);
+                commandWait, publicReads, agentDetails, changes);
             final HostCheck hosts = new HostCheck();
             server.createContext("/", handler).getFilters().add(hosts);
             final Probes probes = new Probes(dispatcher, readiness);
@@ -312,7 +355,7 @@ public final class AdminServer implements AutoCloseable
             server.createContext("/metrics", publicReads ? probes : handler.authorized(probes)).getFilters().add(hosts);
             server.setExecutor(executor);
             server.start();
-            return new AdminServer(server, handler, executor);
+            return new AdminServer(server, handler, executor, tickWindow(dispatcher));
         }
     }
 }

@@ -4,6 +4,8 @@ import dev.ringmaster.dispatch.Dispatcher;
 import dev.ringmaster.metrics.AgentStats;
 import dev.ringmaster.metrics.LatencySummary;
 import dev.ringmaster.metrics.MetricsSnapshot;
+import dev.ringmaster.metrics.TaskCounts;
+import dev.ringmaster.metrics.TypeStats;
 
 import javax.management.InstanceAlreadyExistsException;
 import javax.management.JMException;
@@ -16,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Registers a dispatcher as an MXBean ({@code dev.ringmaster:type=Dispatcher,name=NAME}) in the platform MBean
@@ -188,12 +191,107 @@ public final class DispatcherJmx implements DispatcherMXBean, AutoCloseable
     @Override
     public double endToEndMillisAtPercentile(final double percentile)
     {
+        return millisAt(m().stages().get("END_TO_END"), percentile);
+    }
+
+    private static double millisAt(final LatencySummary l, final double percentile)
+    {
         if (!(percentile >= 0 && percentile <= 100))
         {
             throw new IllegalArgumentException("percentile must be in [0, 100], e.g. 99.0, got " + percentile);
         }
-        final LatencySummary l = m().stages().get("END_TO_END");
         return l == null || l.count() == 0 ? 0 : l.histogram().getValueAtPercentile(percentile) / 1e6;
+    }
+
+    @Override
+    public double getRecentThroughputPerSecond()
+    {
+        return m().recent().completedPerSecond();
+    }
+
+    @Override
+    public double getRecentWindowSeconds()
+    {
+        return m().recent().spanNanos() / 1e9;
+    }
+
+    @Override
+    public Map<String, Double> getRecentEndToEndMillis()
+    {
+        final LatencySummary l = m().recent().stages().get("END_TO_END");
+        final Map<String, Double> out = new LinkedHashMap<>();
+        if (l != null)
+        {
+            out.put("p50", l.p50Nanos() / 1e6);
+            out.put("p90", l.p90Nanos() / 1e6);
+            out.put("p99", l.p99Nanos() / 1e6);
+            out.put("p99.9", l.p999Nanos() / 1e6);
+            out.put("max", l.maxNanos() / 1e6);
+        }
+        return out;
+    }
+
+    @Override
+    public double recentEndToEndMillisAtPercentile(final double percentile)
+    {
+        return millisAt(m().recent().stages().get("END_TO_END"), percentile);
+    }
+
+    @Override
+    public Map<String, Long> getTasksByPriority()
+    {
+        final Map<String, Long> out = new LinkedHashMap<>();
+        m().tasksByPriority().forEach((p, c) -> flatten(out, p.name(), c));
+        return out;
+    }
+
+    @Override
+    public Map<String, Long> getTasksByTenant()
+    {
+        final Map<String, Long> out = new LinkedHashMap<>();
+        m().tasksByTenant().forEach((tenant, c) -> flatten(out, tenant, c));
+        return out;
+    }
+
+    private static void flatten(final Map<String, Long> out, final String key, final TaskCounts c)
+    {
+        out.put(key + " accepted", c.accepted());
+        out.put(key + " completed", c.completed());
+        out.put(key + " dead_lettered", c.deadLettered());
+        out.put(key + " expired", c.expired());
+        out.put(key + " cancelled", c.cancelled());
+        out.put(key + " outstanding", c.outstanding());
+    }
+
+    @Override
+    public Map<String, Double> getQualityMeanByType()
+    {
+        return byType(TypeStats::meanQuality);
+    }
+
+    @Override
+    public Map<String, Double> getQualityStdDevByType()
+    {
+        return byType(TypeStats::qualityStdDev);
+    }
+
+    @Override
+    public Map<String, Double> getContextWasteRatioByType()
+    {
+        return byType(TypeStats::contextWasteRatio);
+    }
+
+    @Override
+    public double getContextWasteRatio()
+    {
+        return m().contextWasteRatio();
+    }
+
+    private Map<String, Double> byType(final ToDoubleFunction<TypeStats> figure)
+    {
+        final Map<String, Double> out = new LinkedHashMap<>();
+        m().types().forEach((type, t) -> out.put(type, figure.applyAsDouble(t)));
+        return out;
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.ringmaster.dispatch.Dispatcher;
 import dev.ringmaster.metrics.AgentStats;
 import dev.ringmaster.metrics.LatencySummary;
 import dev.ringmaster.metrics.MetricsSnapshot;
+import dev.ringmaster.metrics.TaskCounts;
 import dev.ringmaster.metrics.TypeStats;
 import dev.ringmaster.model.Priority;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -20,10 +21,12 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * Binds a dispatcher's figures to a Micrometer registry, every name prefixed {@code ringmaster.} (Prometheus:
- * {@code ringmaster_}): tasks by terminal state, outstanding, retries, timeouts, steals, ejections, faults by kind,
- * queue depth by type and priority, each agent's in flight, load, utilization, ejected flag, completions, failures
- * and tokens, the Gini coefficients, rate-limit holds, latency percentiles per stage, and per type the seed's
- * quality spread across agents and context waste ratio. Thread-safe: meters read one
+ * {@code ringmaster_}): tasks by state (overall, per priority, and per tenant: the first 32 tenants by name, later
+ * ones as {@code (other)}, tasks without one as {@code (none)}), outstanding, retries, timeouts, steals, ejections,
+ * faults by kind, queue depth by type and priority, each agent's in flight, load, utilization, ejected flag,
+ * completions, failures and tokens, the Gini coefficients, rate-limit holds, latency percentiles per stage since start
+ * and over the last minute, throughput since start and over the last minute, and per type the seed's quality spread
+ * across agents and context waste ratio. Thread-safe: meters read one
  * snapshot, taken by {@link #refresh()} (once per scrape) or, for a registry read without one, when the last is
  * older than 250 ms.
  *
@@ -33,6 +36,7 @@ public final class DispatcherMetrics implements MeterBinder
 {
     private static final long MAX_AGE_NANOS = 250_000_000L;
     private static final double[] QUANTILES = {0.5, 0.9, 0.99, 0.999};
+    private static final String[] STATES = {"accepted", "completed", "dead_lettered", "expired", "cancelled"};
 
     private final Dispatcher dispatcher;
     private volatile MetricsSnapshot snapshot;
@@ -52,10 +56,16 @@ public final class DispatcherMetrics implements MeterBinder
     {
         this.registry = registry;
         take();
-        for (final String state : new String[]{"accepted", "completed", "dead_lettered", "expired", "cancelled"})
+        for (final String state : STATES)
         {
             FunctionCounter.builder("ringmaster.tasks", this, m -> m.byState(state)).tags("state", state)
                 .description("tasks by state: accepted, and each terminal state").register(registry);
+            for (final Priority p : Priority.values())
+            {
+                counter("ringmaster.tasks.by.priority", Tags.of("priority", p.name().toLowerCase(Locale.ROOT), "state",
+                    state), x -> count(x.tasksByPriority().get(p), state),
+                    "tasks by state per priority (accepted at the first, ended at the last priority of a task)");
+            }
         }
         gauge("ringmaster.tasks.outstanding", Tags.empty(), s -> s.outstanding(), "accepted tasks not yet terminal");
         counter("ringmaster.retries", Tags.empty(), s -> s.retries(), "retries scheduled");
@@ -70,6 +80,8 @@ public final class DispatcherMetrics implements MeterBinder
         gauge("ringmaster.gini", Tags.of("by", "count"), s -> s.giniByCount(), "Gini coefficient of work per agent");
         gauge("ringmaster.gini", Tags.of("by", "tokens"), s -> s.giniByTokens(), "Gini coefficient of work per agent");
         gauge("ringmaster.throughput", Tags.empty(), s -> s.throughputPerSecond(), "completed tasks per second since start");
+        gauge("ringmaster.throughput.recent", Tags.empty(), s -> s.recent().completedPerSecond(),
+            "completed tasks per second over the last minute");
         refresh();
     }
 
@@ -130,6 +142,18 @@ public final class DispatcherMetrics implements MeterBinder
                     x -> type(x, type, TypeStats::contextTokensUsed), "context tokens adapters reported, by kind");
             }
         }
+        for (final String tenant : s.tasksByTenant().keySet())
+        {
+            if (bound.add("tenant:" + tenant))
+            {
+                for (final String state : STATES)
+                {
+                    counter("ringmaster.tasks.by.tenant", Tags.of("tenant", tenant, "state", state),
+                        x -> count(x.tasksByTenant().get(tenant), state),
+                        "tasks by state per tenant: the first 32 by name, then (other); (none) without a tenant");
+                }
+            }
+        }
         for (final String limit : s.rateLimitedNanos().keySet())
         {
             if (bound.add("limit:" + limit))
@@ -150,6 +174,12 @@ public final class DispatcherMetrics implements MeterBinder
                 }
                 counter("ringmaster.stage.count", Tags.of("stage", name), x -> x.stages().get(stage).count(),
                     "samples per stage (routing: one decision in 8)");
+                for (final double q : QUANTILES)
+                {
+                    gauge("ringmaster.stage.latency.recent.seconds", Tags.of("stage", name, "quantile",
+                        Double.toString(q)), x -> percentile(x.recent().stages().get(stage), q),
+                        "latency per stage over the last minute, by quantile");
+                }
             }
         }
     }
@@ -191,13 +221,22 @@ public final class DispatcherMetrics implements MeterBinder
     private double byState(final String state)
     {
         final MetricsSnapshot s = current();
+        return count(new TaskCounts(s.accepted(), s.completed(), s.deadLettered(), s.expired(), s.cancelled()), state);
+    }
+
+    private static double count(final TaskCounts c, final String state)
+    {
+        if (c == null)
+        {
+            return 0;
+        }
         return switch (state)
         {
-            case "accepted" -> s.accepted();
-            case "completed" -> s.completed();
-            case "dead_lettered" -> s.deadLettered();
-            case "expired" -> s.expired();
-            default -> s.cancelled();
+            case "accepted" -> c.accepted();
+            case "completed" -> c.completed();
+            case "dead_lettered" -> c.deadLettered();
+            case "expired" -> c.expired();
+            default -> c.cancelled();
         };
     }
 

@@ -57,7 +57,7 @@ class DashboardBrowserTest
         {
             while (producing.get())
             {
-                d.submit(Task.builder("coder").build());
+                d.submit(Task.builder("coder").priority(dev.ringmaster.model.Priority.HIGH).tenant("team-a").build());
                 d.submit(Task.builder("reviewer").build());
                 try
                 {
@@ -102,6 +102,14 @@ class DashboardBrowserTest
             wait.until(b -> b.findElement(By.id("waste")).getText().equals("0.75"));
             wait.until(b -> b.findElement(By.xpath("//table[@id='quality']//tr[td[1][text()='coder']]/td[4]"))
                 .getText().equals("0.75"));
+
+            // the last minute, kept by the server: the window's length and the tasks per priority and tenant
+            wait.until(b -> b.findElement(By.id("rate-window")).getText().matches("tasks/s over \\d+ s"));
+            wait.until(b -> number(b.findElement(By.id("rate")).getText()) > 0);
+            wait.until(b -> !b.findElement(By.id("e2e")).getText().equals("-"));
+            wait.until(b -> b.findElement(By.xpath("//table[@id='tenants']//tr[td[1][text()='team-a']]")).isDisplayed());
+            wait.until(b -> number(b.findElement(By.xpath("//table[@id='priorities']//tr[td[1][text()='HIGH']]/td[2]"))
+                .getText()) > 0);
 
             final Path shot = Path.of("target", "dashboard.png");
             Files.createDirectories(shot.getParent());

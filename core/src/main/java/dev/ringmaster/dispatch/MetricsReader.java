@@ -3,12 +3,16 @@ package dev.ringmaster.dispatch;
 import dev.ringmaster.dispatch.internal.AgentState;
 import dev.ringmaster.dispatch.internal.Engine;
 import dev.ringmaster.dispatch.internal.Stage;
+import dev.ringmaster.dispatch.internal.TaskTally;
 import dev.ringmaster.metrics.AgentStats;
 import dev.ringmaster.metrics.ContextTokens;
+import dev.ringmaster.metrics.CounterWindow;
 import dev.ringmaster.metrics.Gini;
 import dev.ringmaster.metrics.HistogramAccumulator;
 import dev.ringmaster.metrics.LatencySummary;
 import dev.ringmaster.metrics.MetricsSnapshot;
+import dev.ringmaster.metrics.RecentWindow;
+import dev.ringmaster.metrics.TaskCounts;
 import dev.ringmaster.metrics.TypeStats;
 import dev.ringmaster.model.Priority;
 import java.util.ArrayList;
@@ -19,14 +23,16 @@ import java.util.Map;
 
 /**
  * Builds {@link MetricsSnapshot}s of one dispatcher: counters read one by one, stage histograms accumulated from the
- * interval histograms the routing role records. Any thread; snapshots taken concurrently share the accumulators,
- * which are thread-safe.
+ * interval histograms the routing role records, and each snapshot's reads feed the last minute's window. Any thread;
+ * snapshots taken concurrently share the accumulators and the counter window, which are thread-safe.
  */
 final class MetricsReader
 {
     private final Engine engine;
     private final double overloadThreshold;
     private final Map<String, HistogramAccumulator> stageTotals = new LinkedHashMap<>();
+    /** Accepted, completed, dead-lettered, expired: the counters of {@link RecentWindow}. */
+    private final CounterWindow counterWindow = new CounterWindow(4);
 
     MetricsReader(final Engine engine, final double overloadThreshold)
     {
@@ -65,10 +71,64 @@ final class MetricsReader
         }
         final Map<String, LatencySummary> stages = new LinkedHashMap<>();
         stageTotals.forEach((name, acc) -> stages.put(name, LatencySummary.of(acc.cumulative())));
-        return new MetricsSnapshot(elapsed, engine.strategyName(), engine.accepted(), engine.completed(),
-            engine.deadLettered(), engine.expired(), engine.cancelled(), engine.outstanding(), engine.retried(),
-            engine.timedOut(), engine.stolen(), depth, stages, stats, Gini.of(counts), Gini.of(tokens),
-            engine.ejections(), engine.rateLimitedNanos(), engine.faults(), types(agents));
+        final long accepted = engine.accepted();
+        final long completed = engine.completed();
+        final long deadLettered = engine.deadLettered();
+        final long expired = engine.expired();
+        return new MetricsSnapshot(elapsed, engine.strategyName(), accepted, completed, deadLettered, expired,
+            engine.cancelled(), engine.outstanding(), engine.retried(), engine.timedOut(), engine.stolen(), depth,
+            stages, stats, Gini.of(counts), Gini.of(tokens), engine.ejections(), engine.rateLimitedNanos(),
+            engine.faults(), types(agents), byPriority(engine.tally), byTenant(engine.tally),
+            recent(elapsed, new long[] {accepted, completed, deadLettered, expired}));
+    }
+
+    /** The last minute: counter growth over the window and the stage histograms' recent slots. */
+    private RecentWindow recent(final long elapsed, final long[] counters)
+    {
+        final long[] deltas = new long[counters.length];
+        final long now = System.nanoTime();
+        counterWindow.startAt(now - elapsed); // the counters were 0 at start, so a first read sees what came before
+        final long span = counterWindow.sample(now, counters, deltas);
+        final Map<String, LatencySummary> stages = new LinkedHashMap<>();
+        stageTotals.forEach((name, acc) -> stages.put(name, LatencySummary.of(acc.recent())));
+        return new RecentWindow(span, deltas[0], deltas[1], deltas[2], deltas[3], stages);
+    }
+
+    private static Map<Priority, TaskCounts> byPriority(final TaskTally tally)
+    {
+        final Map<Priority, TaskCounts> out = new EnumMap<>(Priority.class);
+        for (final Priority p : Priority.values())
+        {
+            out.put(p, counts(tally.byPriority(p)));
+        }
+        return out;
+    }
+
+    private static Map<String, TaskCounts> byTenant(final TaskTally tally)
+    {
+        final Map<String, TaskCounts> out = new LinkedHashMap<>();
+        final String[] tenants = tally.tenants();
+        for (int row = 0; row < tenants.length; row++)
+        {
+            out.put(tenants[row], counts(tally.byTenant(row)));
+        }
+        for (final String special : new String[] {TaskTally.NO_TENANT, TaskTally.OTHER})
+        {
+            final TaskCounts c = counts(tally.byTenant(TaskTally.rowOf(special)));
+            if (c.accepted() > 0)
+            {
+                out.put(special, c);
+            }
+        }
+        return out;
+    }
+
+    /** @param c accepted, then one count per terminal state in {@link TerminalState} order. */
+    private static TaskCounts counts(final long[] c)
+    {
+        return new TaskCounts(c[0], c[1 + TerminalState.COMPLETED.ordinal()],
+            c[1 + TerminalState.DEAD_LETTERED.ordinal()], c[1 + TerminalState.EXPIRED.ordinal()],
+            c[1 + TerminalState.CANCELLED.ordinal()]);
     }
 
     /** Quality spread and context waste per type; quality is each agent's recent score (an EWMA of what it reported). */

@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A point-in-time view of a dispatcher's metrics; immutable. Latencies are cumulative since start.
+ * A point-in-time view of a dispatcher's metrics; immutable. Counts and latencies are since start, but in
+ * {@link #recent()}, which has the last minute's.
  *
  * @param elapsedNanos   time since start.
  * @param strategy       routing strategy name.
@@ -28,13 +29,32 @@ import java.util.Map;
  * @param rateLimitedNanos per rate limit ("type:NAME", "tenant:NAME"), how long it held work back.
  * @param faults         plugin and callback faults the dispatcher contained.
  * @param types          per agent type, quality spread and context waste (the seed's metrics), in type order.
+ * @param tasksByPriority tasks by state per priority.
+ * @param tasksByTenant  tasks by state per tenant: the first 32 tenants seen by name, then "(other)", and "(none)"
+ *                       for tasks without a tenant (bounded, so that a metrics registry's series stay bounded).
+ * @param recent         throughput and latency over the last minute.
  */
 public record MetricsSnapshot(long elapsedNanos, String strategy, long accepted, long completed, long deadLettered,
                               long expired, long cancelled, long outstanding, long retries, long timeouts, long steals,
                               Map<Priority, Long> queueDepth, Map<String, LatencySummary> stages,
                               List<AgentStats> agents, double giniByCount, double giniByTokens, long ejections,
-                              Map<String, Long> rateLimitedNanos, FaultCounts faults, Map<String, TypeStats> types)
+                              Map<String, Long> rateLimitedNanos, FaultCounts faults, Map<String, TypeStats> types,
+                              Map<Priority, TaskCounts> tasksByPriority, Map<String, TaskCounts> tasksByTenant,
+                              RecentWindow recent)
 {
+    /** A snapshot without counts per priority and tenant nor a recent window, as before they existed. */
+    public MetricsSnapshot(final long elapsedNanos, final String strategy, final long accepted, final long completed,
+                           final long deadLettered, final long expired, final long cancelled, final long outstanding,
+                           final long retries, final long timeouts, final long steals, final Map<Priority, Long> queueDepth,
+                           final Map<String, LatencySummary> stages, final List<AgentStats> agents, final double giniByCount,
+                           final double giniByTokens, final long ejections, final Map<String, Long> rateLimitedNanos,
+                           final FaultCounts faults, final Map<String, TypeStats> types)
+    {
+        this(elapsedNanos, strategy, accepted, completed, deadLettered, expired, cancelled, outstanding, retries,
+            timeouts, steals, queueDepth, stages, agents, giniByCount, giniByTokens, ejections, rateLimitedNanos, faults,
+            types, Map.of(), Map.of(), new RecentWindow(0, 0, 0, 0, 0, Map.of()));
+    }
+
     /** A snapshot without per-type figures, as before they existed. */
     public MetricsSnapshot(final long elapsedNanos, final String strategy, final long accepted, final long completed,
                            final long deadLettered, final long expired, final long cancelled, final long outstanding,
@@ -45,7 +65,7 @@ public record MetricsSnapshot(long elapsedNanos, String strategy, long accepted,
     {
         this(elapsedNanos, strategy, accepted, completed, deadLettered, expired, cancelled, outstanding, retries,
             timeouts, steals, queueDepth, stages, agents, giniByCount, giniByTokens, ejections, rateLimitedNanos, faults,
-            Map.of());
+            Map.of(), Map.of(), Map.of(), new RecentWindow(0, 0, 0, 0, 0, Map.of()));
     }
 
     /** @return context tokens loaded but not used over those loaded, over every type; NaN if none was reported. */

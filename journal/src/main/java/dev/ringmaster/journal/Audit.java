@@ -41,6 +41,23 @@ public final class Audit
     }
 
     /**
+     * Adds to {@code events} the operators' changes through the admin endpoint (ADMIN records) with a wall-clock time
+     * in {@code [fromMillis, toMillis)}, in journal order; on damage they keep what was read before it.
+     */
+    public static void adminChanges(final JournalReader reader, final long fromMillis, final long toMillis,
+                                    final List<JournalEvent> events)
+    {
+        final long toNanos = toMillis * 1_000_000L;
+        reader.fromTime(fromMillis).readToEnd(r ->
+        {
+            if (r.type() == EventType.ADMIN && r.epochNanos() < toNanos)
+            {
+                events.add(r.toEvent());
+            }
+        });
+    }
+
+    /**
      * @param agentId only this agent's events (as the agent, or as the one stolen from), or null for every event.
      * @return the records with a wall-clock time in {@code [fromMillis, toMillis)}, in journal order.
      */

@@ -2,7 +2,7 @@ package dev.ringmaster.journal;
 
 /**
  * The kind of one journal record: one per {@link dev.ringmaster.spi.DispatchListener} event, plus the journal's own
- * RECOVERED marker; immutable. The {@link #code()} is what the record stores, so codes are never reused or renumbered.
+ * RECOVERED marker and the ADMIN record of an operator's change; immutable. The {@link #code()} is what the record stores, so codes are never reused or renumbered.
  */
 public enum EventType
 {
@@ -17,7 +17,13 @@ public enum EventType
     DEAD_LETTERED(9, true),
     CANCELLED(10, true),
     /** Written by {@link Recovery} just before it dispatches a task again; the task's new ACCEPTED record follows. */
-    RECOVERED(11, false);
+    RECOVERED(11, false),
+    /**
+     * An operator's change through the admin endpoint ({@link Journal#recordAdmin}); no task's: task id and sequence
+     * -1, what was asked in the task-type field, the client's address in the from-agent field, the HTTP status in the
+     * value field and the outcome in the reason ({@link JournalRecord#adminWhat()} and the like read them).
+     */
+    ADMIN(12, false);
 
     private static final EventType[] BY_CODE = new EventType[16];
 

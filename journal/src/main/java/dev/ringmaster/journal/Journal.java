@@ -274,6 +274,27 @@ public final class Journal implements AutoCloseable
         return ring.publish(EventType.RECOVERED.code(), encoder.buffer(), length);
     }
 
+    /**
+     * Journals an ADMIN record of an operator's change (the admin endpoint's change sink calls this); any thread.
+     *
+     * @param what    what was asked, e.g. "POST /types/coder/pause".
+     * @param from    where from: the client's address and port.
+     * @param status  the HTTP status of the answer.
+     * @param outcome "done", "refused", or the error the answer named.
+     * @return false if there is no journal (NONE) or its writer has stopped and the record was dropped.
+     */
+    public boolean recordAdmin(final String what, final String from, final int status, final String outcome)
+    {
+        if (queue == null)
+        {
+            return false;
+        }
+        // its own encoder: admin threads must not share the router's scratch buffer
+        final RecordEncoder encoder = new RecordEncoder(config.payloadCodec(), epochOffsetNanos, ring.maxLength());
+        final int length = encoder.encodeAdmin(what, from, status, outcome);
+        return ring.publish(EventType.ADMIN.code(), encoder.buffer(), length);
+    }
+
     /** @return the counters; a racy but safe read while the journal runs. */
     public JournalStats stats()
     {

@@ -21,8 +21,11 @@ import java.time.Instant;
  * @param strategy   for ASSIGNED, the strategy's name, else null.
  * @param score      for ASSIGNED, the winning score, NaN where none.
  * @param runnerUp   for ASSIGNED, the runner-up's score, NaN where none.
- * @param value      tokens used (COMPLETED) or retry-at nanos (RETRIED), else 0.
- * @param reason     why (failed, dead-lettered, expired, cancelled, recovered), else null.
+ * @param value      tokens used (COMPLETED) or retry-at nanos (RETRIED), the HTTP status (ADMIN), else 0.
+ * @param reason     why (failed, dead-lettered, expired, cancelled, recovered), the outcome (ADMIN), else null.
+ *
+ * <p>An ADMIN event is an operator's change, no task's: task id -1, what was asked in {@code taskType} and the
+ * client's address in {@code fromAgentId}.
  */
 public record JournalEvent(long index, EventType type, long taskId, String taskType, Priority priority, int attempt,
                            long sequence, long nanos, long epochNanos, String agentId, String fromAgentId,
@@ -43,6 +46,12 @@ public record JournalEvent(long index, EventType type, long taskId, String taskT
     public String describe()
     {
         final StringBuilder sb = new StringBuilder(128);
+        if (type == EventType.ADMIN)
+        {
+            return sb.append(Instant.ofEpochSecond(0, epochNanos)).append("  ").append(String.format("%-13s", type))
+                .append(' ').append(taskType).append(" from ").append(fromAgentId).append(": ").append(value)
+                .append(' ').append(reason).toString();
+        }
         sb.append(Instant.ofEpochSecond(0, epochNanos)).append("  ").append(String.format("%-13s", type))
             .append(" task ").append(taskId).append(" (").append(taskType).append(", ").append(priority)
             .append(", attempt ").append(attempt).append(')');

@@ -236,6 +236,24 @@ public final class JournalRecord
         return string(0);
     }
 
+    /** @return for ADMIN, what the operator asked, e.g. "POST /types/coder/pause"; else null. */
+    public String adminWhat()
+    {
+        return type == EventType.ADMIN ? string(0) : null;
+    }
+
+    /** @return for ADMIN, the client's address and port; else null. */
+    public String adminFrom()
+    {
+        return type == EventType.ADMIN ? string(2) : null;
+    }
+
+    /** @return for ADMIN, the HTTP status of the answer; else 0. */
+    public int adminStatus()
+    {
+        return type == EventType.ADMIN ? (int)value() : 0;
+    }
+
     /** @return the agent of the event (for STOLEN the thief), or null. */
     public String agentId()
     {

@@ -44,15 +44,25 @@ final class AdminText
         out.printf(Locale.ROOT, "             dead-lettered %,d  expired %,d  cancelled %,d  retries %,d  timeouts %,d  " +
             "steals %,d%n", s.path("dead_lettered").asLong(), s.path("expired").asLong(), s.path("cancelled").asLong(),
             s.path("retries").asLong(), s.path("timeouts").asLong(), s.path("steals").asLong());
-        out.printf(Locale.ROOT, "throughput   %,.0f tasks/s%n", s.path("throughput_per_s").asDouble());
+        final JsonNode recent = s.path("recent");
+        out.printf(Locale.ROOT, "throughput   %,.0f tasks/s over the last %.0f s, %,.0f since start%n",
+            recent.path("throughput_per_s").asDouble(), recent.path("window_s").asDouble(),
+            s.path("throughput_per_s").asDouble());
         out.printf(Locale.ROOT, "gini         %.3f by count, %.3f by tokens%n", s.path("gini_by_count").asDouble(),
             s.path("gini_by_tokens").asDouble());
         out.printf(Locale.ROOT, "overloaded   %s%n", list(s.path("overloaded")));
         final JsonNode e2e = s.path("latency_ms").path("END_TO_END");
+        final JsonNode e2eRecent = recent.path("latency_ms").path("END_TO_END");
+        if (!e2eRecent.isMissingNode())
+        {
+            out.printf(Locale.ROOT, "end to end   p50 %.2f ms, p99 %.2f ms, max %.2f ms over the last %.0f s%n",
+                e2eRecent.path("p50").asDouble(), e2eRecent.path("p99").asDouble(), e2eRecent.path("max").asDouble(),
+                recent.path("window_s").asDouble());
+        }
         if (!e2e.isMissingNode())
         {
-            out.printf(Locale.ROOT, "end to end   p50 %.2f ms, p99 %.2f ms, max %.2f ms%n", e2e.path("p50").asDouble(),
-                e2e.path("p99").asDouble(), e2e.path("max").asDouble());
+            out.printf(Locale.ROOT, "             p50 %.2f ms, p99 %.2f ms, max %.2f ms since start%n",
+                e2e.path("p50").asDouble(), e2e.path("p99").asDouble(), e2e.path("max").asDouble());
         }
     }
 

@@ -32,14 +32,16 @@ import java.util.concurrent.Callable;
     sortOptions = false,
     description = {
         "Show from a journal the whole history of one task (accepted, assigned with the strategy's score and "
-            + "runner-up, stolen, started, failed, retried, completed or dead-lettered, recovered), or every event "
-            + "in a time range grouped by agent.",
+            + "runner-up, stolen, started, failed, retried, completed or dead-lettered, recovered), every event "
+            + "in a time range grouped by agent, or with --admin the operators' changes through the admin endpoint "
+            + "(what, when, from where, how it ended).",
         ""},
     footer = {"", "Times are ISO-8601 instants (2026-05-01T12:00:00Z) or epoch milliseconds.",
         "Exit code: 0 if found, 1 if the task is not in the journal or the journal is missing or damaged, 2 for bad "
             + "options.",
         "Examples: ringmaster audit /tmp/journal 1234",
-        "          ringmaster audit /tmp/journal --from 2026-05-01T12:00:00Z --to 2026-05-01T12:00:05Z --agent coder-3"})
+        "          ringmaster audit /tmp/journal --from 2026-05-01T12:00:00Z --to 2026-05-01T12:00:05Z --agent coder-3",
+        "          ringmaster audit /tmp/journal --admin"})
 public final class AuditCommand implements Callable<Integer>
 {
     @Spec
@@ -63,9 +65,17 @@ public final class AuditCommand implements Callable<Integer>
     @Option(names = "--agent", paramLabel = "ID", description = "With a time range: only this agent's events.")
     String agent;
 
+    @Option(names = "--admin", description = "The operators' changes through the admin endpoint (all, or those in "
+        + "--from/--to), instead of tasks' events.")
+    boolean admin;
+
     @Override
     public Integer call()
     {
+        if (admin)
+        {
+            return adminChanges();
+        }
         if ((taskId == null) == (fromMillis == null))
         {
             throw new ParameterException(spec.commandLine(),
@@ -111,6 +121,38 @@ public final class AuditCommand implements Callable<Integer>
         {
             err.println("error: " + (taskId != null ? "task " + taskId + " is not in the journal " + journal :
                 "no events in that time range in " + journal));
+            err.flush();
+            return 1;
+        }
+        return 0;
+    }
+
+    private int adminChanges()
+    {
+        if (taskId != null || agent != null)
+        {
+            throw new ParameterException(spec.commandLine(), "--admin lists operators' changes, which belong to no " +
+                "task or agent: drop the " + (taskId != null ? "TASK_ID" : "--agent"));
+        }
+        final PrintWriter out = spec.commandLine().getOut();
+        final PrintWriter err = spec.commandLine().getErr();
+        final List<JournalEvent> events = new java.util.ArrayList<>();
+        JournalCorruptException damage = null;
+        try (JournalReader reader = JournalReader.open(journal))
+        {
+            Audit.adminChanges(reader, fromMillis == null ? 0 : fromMillis,
+                toMillis == null ? Long.MAX_VALUE / 1_000_000L : toMillis, events);
+        }
+        catch (final JournalCorruptException e)
+        {
+            damage = e;
+        }
+        events.forEach(e -> out.println(e.describe()));
+        out.printf("%d admin change(s)%n", events.size());
+        out.flush();
+        if (damage != null)
+        {
+            err.println("error: " + damage.getMessage());
             err.flush();
             return 1;
         }

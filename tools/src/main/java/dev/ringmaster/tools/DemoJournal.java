@@ -47,6 +47,12 @@ final class DemoJournal implements AutoCloseable
         return journal.listener();
     }
 
+    /** Journals an operator's change through the admin endpoint as an ADMIN record; any thread. */
+    void recordAdmin(final dev.ringmaster.admin.AdminChange change)
+    {
+        journal.recordAdmin(change.what(), change.from(), change.status(), change.outcome());
+    }
+
     Durability durability()
     {
         return journal.durability();

@@ -46,6 +46,11 @@ final class ReplayRendering
             r.count(EventType.RECOVERED), r.openTasks()));
         sb.append(String.format(Locale.ROOT, "attempts: %,d failed, %,d retried; %,d steals%n",
             r.count(EventType.FAILED), r.count(EventType.RETRIED), r.count(EventType.STOLEN)));
+        if (r.count(EventType.ADMIN) > 0)
+        {
+            sb.append(String.format(Locale.ROOT, "admin changes: %,d (list them with ringmaster audit %s --admin)%n",
+                r.count(EventType.ADMIN), journal));
+        }
         sb.append(String.format(Locale.ROOT, "distribution: Gini %.3f by tasks, %.3f by tokens%n", r.giniByCount(),
             r.giniByTokens()));
         sb.append(String.format(Locale.ROOT, "%n%-16s %10s %12s %8s %10s %10s %10s%n", "agent", "completed", "tokens",

@@ -234,6 +234,13 @@ public final class ServeCommand implements Callable<Integer>
                 .agentDetails(remote == null ? id -> java.util.Map.of() : remote.fleet()::agentDetails)
                 .readiness(() -> journal == null || journal.stats().failure() == null ? null :
                     "the journal's writer stopped: " + journal.stats().failure())
+                .changes(change -> // every change through the endpoint journaled too: what, when, from where
+                {
+                    if (journal != null)
+                    {
+                        journal.recordAdmin(change);
+                    }
+                })
                 // an added agent is simulated like the others; its weight is its speed (1, 2, 4 or 8 in the fleet)
                 .adapters(config != null ? config::adapter : spec -> new SimulatedAgent(spec, nextIndex.getAndIncrement(),
                     Math.max(1, Math.min(8, spec.weight())), 0.01, seed, clock))

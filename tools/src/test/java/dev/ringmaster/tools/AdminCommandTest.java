@@ -328,7 +328,9 @@ class AdminCommandTest
     // ---------------------------------------------------------------- serve
 
     @Test
-    void serveRunsAFleetThatAdminTalksToAndDrainsAtTheEnd() throws Exception
+    void serveRunsAFleetThatAdminTalksToAndDrainsAtTheEndAndJournalsTheChanges(@org.junit.jupiter.api.io.TempDir
+                                                                                   final java.nio.file.Path journal)
+        throws Exception
     {
         final StringWriter out = new StringWriter();
         final StringWriter err = new StringWriter();
@@ -337,7 +339,7 @@ class AdminCommandTest
         cmd.setErr(new PrintWriter(err, true));
         final AtomicReference<Integer> code = new AtomicReference<>();
         final Thread serve = new Thread(() -> code.set(cmd.execute("serve", "--port", "0", "--token", "s3cret",
-            "--duration", "3", "--rate", "1000", "--seed", "5")));
+            "--duration", "3", "--rate", "1000", "--seed", "5", "--journal", journal.toString())));
         serve.start();
         final Pattern urlLine = Pattern.compile("admin endpoint: (http://127\\.0\\.0\\.1:\\d+)");
         awaitTrue(() -> urlLine.matcher(out.toString()).find());
@@ -351,7 +353,8 @@ class AdminCommandTest
         awaitTrue(() -> servedSome.matcher(DemoCommandTest.run("admin", "--url", url, "--token", "s3cret", "status").out()).find());
         final DemoCommandTest.Run status = DemoCommandTest.run("admin", "--url", url, "--token", "s3cret", "status");
         assertThat(status.exitCode()).as(status.err()).isZero();
-        assertThat(status.out()).contains("state        running", "coder 7", "reviewer 4", "researcher 4");
+        assertThat(status.out()).contains("state        running", "coder 7", "reviewer 4", "researcher 4")
+            .containsPattern("throughput   [0-9,]+ tasks/s over the last \\d+ s, [0-9,]+ since start");
         final DemoCommandTest.Run pause = DemoCommandTest.run("admin", "--url", url, "--token", "s3cret", "pause",
             "--type", "coder");
         assertThat(pause.exitCode()).as(pause.err()).isZero();
@@ -371,6 +374,17 @@ class AdminCommandTest
         joined(serve, 60);
         assertThat(code.get()).as("serve exit code; stderr: %s", err).isZero();
         assertThat(out.toString()).contains("draining:", "served ", "0 outstanding");
+
+        // every change through the endpoint is in the journal: what, when, from where, how it ended
+        final DemoCommandTest.Run audit = DemoCommandTest.run("audit", journal.toString(), "--admin");
+        assertThat(audit.exitCode()).as(audit.err()).isZero();
+        assertThat(audit.out()).containsPattern("ADMIN +POST /types/coder/pause from 127\\.0\\.0\\.1:\\d+: 200 done")
+            .containsPattern("ADMIN +POST /types/coder/resume from .*: 200 done")
+            .containsPattern("ADMIN +POST /agents from .*: 201 done")
+            .containsPattern("ADMIN +POST /agents/coder-3/drain\\?wait=[0-9.]+ from .*: 200 done")
+            .containsPattern("ADMIN +POST /types/coder/pause from .*: 401 ")
+            .contains("5 admin change(s)");
+        assertThat(DemoCommandTest.run("replay", journal.toString()).out()).contains("admin changes: 5");
     }
 
     // ---------------------------------------------------------------- helpers

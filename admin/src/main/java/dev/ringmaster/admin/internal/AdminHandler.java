@@ -49,14 +49,15 @@ public final class AdminHandler implements HttpHandler
     public AdminHandler(final Dispatcher dispatcher, final String token, final AdapterSupplier adapters,
                         final Supplier<String> state, final Executor executor, final Duration drainWait,
                         final Duration commandWait, final boolean publicReads,
-                        final java.util.function.Function<String, java.util.Map<String, String>> agentDetails)
+                        final java.util.function.Function<String, java.util.Map<String, String>> agentDetails,
+                        final java.util.function.Consumer<dev.ringmaster.admin.AdminChange> changes)
     {
         this.agentDetails = agentDetails;
         this.dispatcher = dispatcher;
         this.auth = new Auth(token);
         this.state = state;
         this.publicReads = publicReads;
-        this.replies = new Replies(executor, commandWait, new AuditTrail(AUDIT_KEPT));
+        this.replies = new Replies(executor, commandWait, new AuditTrail(AUDIT_KEPT, changes));
         this.fleet = new FleetRoutes(dispatcher, adapters, replies, drainWait);
         this.tasks = new TaskRoutes(dispatcher, replies);
     }

@@ -11,6 +11,8 @@ import dev.ringmaster.dispatch.ReprioritizeOutcome;
 import dev.ringmaster.metrics.AgentStats;
 import dev.ringmaster.metrics.LatencySummary;
 import dev.ringmaster.metrics.MetricsSnapshot;
+import dev.ringmaster.metrics.RecentWindow;
+import dev.ringmaster.metrics.TaskCounts;
 import dev.ringmaster.model.Priority;
 import dev.ringmaster.spi.AgentView;
 
@@ -107,7 +109,39 @@ public final class Views
         });
         final ObjectNode limits = o.putObject("rate_limited_s");
         m.rateLimitedNanos().forEach((limit, nanos) -> limits.put(limit, ratio(nanos / 1e9)));
+        o.set("recent", recent(m.recent()));
+        final ObjectNode byPriority = o.putObject("tasks_by_priority");
+        m.tasksByPriority().forEach((p, c) -> byPriority.set(p.name(), counts(c)));
+        final ObjectNode byTenant = o.putObject("tasks_by_tenant");
+        m.tasksByTenant().forEach((tenant, c) -> byTenant.set(tenant, counts(c)));
         return o;
+    }
+
+    /** The last minute: how long the window really is, rates, counts and latency per stage. */
+    private static ObjectNode recent(final RecentWindow w)
+    {
+        final ObjectNode n = object();
+        n.put("window_s", ratio(w.spanNanos() / 1e9));
+        n.put("throughput_per_s", ratio(w.completedPerSecond()));
+        n.put("accepted_per_s", ratio(w.acceptedPerSecond()));
+        n.put("completed", w.completed());
+        n.put("dead_lettered", w.deadLettered());
+        n.put("expired", w.expired());
+        final ObjectNode latency = n.putObject("latency_ms");
+        w.stages().forEach((stage, s) -> latency.set(stage, latency(s)));
+        return n;
+    }
+
+    private static ObjectNode counts(final TaskCounts c)
+    {
+        final ObjectNode n = object();
+        n.put("accepted", c.accepted());
+        n.put("completed", c.completed());
+        n.put("dead_lettered", c.deadLettered());
+        n.put("expired", c.expired());
+        n.put("cancelled", c.cancelled());
+        n.put("outstanding", c.outstanding());
+        return n;
     }
 
     public static ObjectNode queueDepth(final Dispatcher d)

@@ -68,6 +68,8 @@ public final class Engine
     final Signals signals;
     final StageRecorders stages = new StageRecorders();
     final Counters counters = new Counters();
+    /** Tasks by state per priority and tenant, for metrics. */
+    public final TaskTally tally = new TaskTally();
     final DeadLetterLog deadLetters;
     /** Ids of accepted, not yet terminal tasks: a second submission of one is refused. */
     final LiveIds liveIds;

@@ -301,6 +301,7 @@ final class Outcomes extends RouterPart
     void announceTerminal(final TaskRecord r, final TerminalState state, final String reason, final long now)
     {
         final AgentState last = r.lastAgent;
+        engine.tally.ended(r, state);
         switch (state)
         {
             case COMPLETED:

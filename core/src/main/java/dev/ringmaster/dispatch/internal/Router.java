@@ -294,6 +294,7 @@ final class Router
     private void accept(final TaskRecord r, final long now, final long behind)
     {
         Counters.increment(engine.counters.accepted);
+        engine.tally.accepted(r);
         if (control.runState >= Control.STOPPING && outcomes.swept)
         {
             listener.onAccepted(r, now);

@@ -96,6 +96,16 @@ public final class RecordEncoder
         return appendSpec(task, fixed);
     }
 
+    /**
+     * @return the length of an ADMIN record: what was asked (e.g. "POST /types/coder/pause"), from which address, the
+     *     HTTP status and the outcome; task id and sequence -1, no agent.
+     */
+    public int encodeAdmin(final String what, final String from, final int status, final String outcome)
+    {
+        header(EventType.ADMIN, -1, Priority.values()[0], -1, 0, System.nanoTime(), status, Double.NaN, Double.NaN, -1);
+        return strings(what, null, from, null, outcome);
+    }
+
     private void header(final EventType type, final long taskId, final Priority priority, final long sequence,
                         final int attempt, final long nanos, final long value, final double score,
                         final double runnerUp, final int agentIndex)

@@ -45,6 +45,10 @@ package dev.ringmaster.journal.internal;
  *  +---------------------------------------------------------------+
  * </pre>
  *
+ * <p>An ADMIN record (an operator's change, added without a new version: older readers name its code as unknown)
+ * has task id and sequence -1, what was asked in the task-type string, the client's address in the from-agent string,
+ * the HTTP status in the value field and the outcome in the reason.
+ *
  * <p>Version 2 folds two events that always come together into one record, which halves the records of a task in
  * the common case (the router encodes and the writer appends half as much). {@link #FLAG_ASSIGNED_FOLDED} on an
  * ACCEPTED record: the task was placed as it arrived, and the record carries the assignment too (agent index, agent

@@ -1,0 +1,63 @@
+package dev.ringmaster.dispatch;
+
+import dev.ringmaster.metrics.MetricsSnapshot;
+import dev.ringmaster.metrics.TaskCounts;
+import dev.ringmaster.model.AgentSpec;
+import dev.ringmaster.model.Priority;
+import dev.ringmaster.model.Task;
+import dev.ringmaster.testing.TestStrategies;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Tasks by state per priority and per tenant, with the tenants' series bounded. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class TaskCountsTest
+{
+    @Test
+    void tasksAreCountedByPriorityAndTenantWithLateTenantsFoldedIntoOther()
+    {
+        // an agent that fails every task whose payload says so (no retries: it is dead-lettered at once)
+        final Dispatcher d = Dispatcher.builder().strategy(TestStrategies.roundRobin()).workers(1)
+            .agent(AgentSpec.builder("a", "coder").capacity(4).build(), (view, completion, telemetry) ->
+            {
+                if ("fail".equals(view.task().payload()))
+                {
+                    completion.fail(new IllegalStateException("asked to fail"));
+                }
+                else
+                {
+                    completion.succeed("ok", 1, 1.0);
+                }
+            })
+            .build().start();
+        for (int i = 0; i < 50; i++)
+        {
+            // every fifth task has no tenant; the other 40 have 40 tenants: the first 32 by name, 8 as "(other)"
+            final Task.Builder b = Task.builder("coder").priority(i % 2 == 0 ? Priority.HIGH : Priority.LOW)
+                .maxRetries(0).payload(i % 4 == 0 ? "fail" : "ok");
+            d.submitOrThrow((i % 5 == 4 ? b : b.tenant("t" + i)).build());
+        }
+        assertThat(d.drain(Duration.ofSeconds(10))).isTrue();
+
+        final MetricsSnapshot m = d.metrics();
+        final TaskCounts high = m.tasksByPriority().get(Priority.HIGH);
+        // even i are HIGH; i % 4 == 0 (13 of them) fail
+        assertThat(high).isEqualTo(new TaskCounts(25, 12, 13, 0, 0));
+        assertThat(m.tasksByPriority().get(Priority.LOW)).isEqualTo(new TaskCounts(25, 25, 0, 0, 0));
+        assertThat(m.tasksByPriority().get(Priority.CRITICAL).accepted()).isZero();
+        assertThat(m.tasksByTenant().get("t0")).isEqualTo(new TaskCounts(1, 0, 1, 0, 0));
+        assertThat(m.tasksByTenant().get("t1")).isEqualTo(new TaskCounts(1, 1, 0, 0, 0));
+        assertThat(m.tasksByTenant().get("(none)").accepted()).isEqualTo(10);
+        assertThat(m.tasksByTenant()).hasSize(32 + 2).doesNotContainKey("t49");
+        assertThat(m.tasksByTenant().get("(other)").accepted()).isEqualTo(8);
+        final long all = m.tasksByTenant().values().stream().mapToLong(TaskCounts::accepted).sum();
+        assertThat(all).isEqualTo(50);
+        assertThat(m.tasksByTenant().values().stream().mapToLong(TaskCounts::outstanding).sum()).isZero();
+        d.close();
+    }
+}
