@@ -17,7 +17,14 @@ public enum EventType
     DEAD_LETTERED(9, true),
     CANCELLED(10, true),
     /** Written by {@link Recovery} just before it dispatches a task again; the task's new ACCEPTED record follows. */
-    RECOVERED(11, false);
+    RECOVERED(11, false),
+    /**
+     * Written by predictive pre-routing ({@link Journal#predictionLog()}): a prediction acted on. Not a task's event:
+     * task id and sequence are -1; the task type field holds the predicted type, the reason field the predicted context
+     * key, the strategy field the action (PREDICTED, WARMED, CAPACITY), the agent id field the agent warmed, the score
+     * field the confidence, the runner-up field the expected arrivals and the value field the horizon in nanoseconds.
+     */
+    PREDICTION(13, false);
 
     private static final EventType[] BY_CODE = new EventType[16];
 
