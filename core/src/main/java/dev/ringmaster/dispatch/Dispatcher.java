@@ -198,6 +198,20 @@ public final class Dispatcher implements AutoCloseable
         return List.copyOf(engine.agents());
     }
 
+    /**
+     * Asks an agent's adapter to warm its context for a key ({@link AgentAdapter#warm}), for predictive pre-routing;
+     * called off the dispatch path, on the caller's thread.
+     *
+     * @param agent an agent of this dispatcher, as {@link #agents()} lists it.
+     * @return what the adapter returned; false for an agent this dispatcher does not run.
+     * @throws Exception whatever the adapter's hook throws.
+     */
+    public boolean warm(final AgentView agent, final String contextKey) throws Exception
+    {
+        return agent instanceof dev.ringmaster.dispatch.internal.AgentState state && engine.agents().contains(state) &&
+            state.adapter().warm(contextKey);
+    }
+
     // ---------------------------------------------------------------- fleet operations
     // Each change is queued to the router and applied between its duty cycles: the router stays the single writer of
     // routing state, so the dispatch path needs no lock. The returned stage completes when the change took effect.

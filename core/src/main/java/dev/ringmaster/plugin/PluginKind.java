@@ -1,5 +1,6 @@
 package dev.ringmaster.plugin;
 
+import dev.ringmaster.predict.PredictorProvider;
 import dev.ringmaster.spi.AgentFactoryProvider;
 import dev.ringmaster.spi.RoutingStrategyProvider;
 import dev.ringmaster.spi.TaskClassifierProvider;
@@ -11,7 +12,8 @@ public enum PluginKind
 {
     ROUTING_STRATEGY(RoutingStrategyProvider.class, "routing strategy"),
     AGENT_FACTORY(AgentFactoryProvider.class, "agent factory"),
-    TASK_CLASSIFIER(TaskClassifierProvider.class, "task classifier");
+    TASK_CLASSIFIER(TaskClassifierProvider.class, "task classifier"),
+    PREDICTOR(PredictorProvider.class, "predictor");
 
     private final Class<?> service;
     private final String label;
@@ -43,12 +45,13 @@ public enum PluginKind
     /** @return the name a provider of this kind is selected by. */
     String pluginName(final Object provider)
     {
-        // the three provider interfaces share no supertype (they are public SPI and stay independent)
+        // the provider interfaces share no supertype (they are public SPI and stay independent)
         return switch (this)
         {
             case ROUTING_STRATEGY -> ((RoutingStrategyProvider)provider).name();
             case AGENT_FACTORY -> ((AgentFactoryProvider)provider).name();
             case TASK_CLASSIFIER -> ((TaskClassifierProvider)provider).name();
+            case PREDICTOR -> ((PredictorProvider)provider).name();
         };
     }
 
@@ -60,6 +63,7 @@ public enum PluginKind
             case ROUTING_STRATEGY -> ((RoutingStrategyProvider)provider).description();
             case AGENT_FACTORY -> ((AgentFactoryProvider)provider).description();
             case TASK_CLASSIFIER -> ((TaskClassifierProvider)provider).description();
+            case PREDICTOR -> ((PredictorProvider)provider).description();
         };
     }
 }

@@ -157,6 +157,18 @@ public final class PluginRegistry implements AutoCloseable
     }
 
     /**
+     * @return a new predictor (predictive pre-routing) of that name.
+     * @throws IllegalArgumentException naming the predictors that exist, for an unknown name.
+     */
+    public dev.ringmaster.predict.Predictor createPredictor(final String name)
+    {
+        final dev.ringmaster.predict.PredictorProvider provider =
+            (dev.ringmaster.predict.PredictorProvider)require(PluginKind.PREDICTOR, name);
+        return ServiceProviders.create(PluginKind.PREDICTOR, name, provider, origin(PluginKind.PREDICTOR, name),
+            provider::create);
+    }
+
+    /**
      * @return a new classifier from the named provider.
      * @throws IllegalArgumentException naming the classifiers that exist and the jars that were skipped.
      */
@@ -184,6 +196,10 @@ public final class PluginRegistry implements AutoCloseable
             if (plugin.kind() == PluginKind.ROUTING_STRATEGY)
             {
                 createStrategy(plugin.name());
+            }
+            else if (plugin.kind() == PluginKind.PREDICTOR)
+            {
+                createPredictor(plugin.name());
             }
             else
             {

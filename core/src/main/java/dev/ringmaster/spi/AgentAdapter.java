@@ -27,6 +27,19 @@ public interface AgentAdapter
     {
     }
 
+    /**
+     * Optional hook of predictive pre-routing: loads the context for {@code contextKey} (a session, a repository, a
+     * document set) ahead of tasks predicted to need it, so that they find it warm. Called on the pre-routing thread
+     * while the agent has nothing in flight, never on a worker; should return quickly (start the load and return).
+     * Whatever it throws is contained and counted; the agent is then not considered warm.
+     *
+     * @return true if the agent warmed (or started warming) the context; false, the default, if it cannot.
+     */
+    default boolean warm(final String contextKey) throws Exception
+    {
+        return false;
+    }
+
     /** Releases what {@link #start} acquired; called once when the agent leaves or is replaced. Must not throw. */
     default void stop()
     {

@@ -23,7 +23,14 @@ public enum EventType
      * -1, what was asked in the task-type field, the client's address in the from-agent field, the HTTP status in the
      * value field and the outcome in the reason ({@link JournalRecord#adminWhat()} and the like read them).
      */
-    ADMIN(12, false);
+    ADMIN(12, false),
+    /**
+     * Written by predictive pre-routing ({@link Journal#predictionLog()}): a prediction acted on. Not a task's event:
+     * task id and sequence are -1; the task type field holds the predicted type, the reason field the predicted context
+     * key, the strategy field the action (PREDICTED, WARMED, CAPACITY), the agent id field the agent warmed, the score
+     * field the confidence, the runner-up field the expected arrivals and the value field the horizon in nanoseconds.
+     */
+    PREDICTION(13, false);
 
     private static final EventType[] BY_CODE = new EventType[16];
 

@@ -295,6 +295,28 @@ public final class Journal implements AutoCloseable
         return ring.publish(EventType.ADMIN.code(), encoder.buffer(), length);
     }
 
+    /**
+     * @return a log for predictive pre-routing ({@code PreRouting}) that journals each prediction acted on as a
+     *     PREDICTION record, so that {@code ringmaster replay} can report its hit rate; a no-op for NONE. Like every
+     *     {@code PredictionLog} it is called one call at a time (it keeps one encoder); a full ring drops the record
+     *     and counts it, as for any event.
+     */
+    public dev.ringmaster.predict.PredictionLog predictionLog()
+    {
+        if (queue == null)
+        {
+            return (action, type, key, agentId, confidence, expected, horizonNanos, nanos) -> { };
+        }
+        final RecordEncoder encoder = new RecordEncoder(config.payloadCodec(), epochOffsetNanos, ring.maxLength());
+        return (action, type, key, agentId, confidence, expected, horizonNanos, nanos) ->
+        {
+            // the journal's own clock, as every record: the pre-routing clock may be the wall clock
+            final int length = encoder.encodePrediction(action.name(), type, key, agentId, confidence, expected,
+                horizonNanos, System.nanoTime());
+            ring.publish(EventType.PREDICTION.code(), encoder.buffer(), length);
+        };
+    }
+
     /** @return the counters; a racy but safe read while the journal runs. */
     public JournalStats stats()
     {

@@ -208,6 +208,12 @@ public final class JournalRecord
         return type == EventType.RETRIED ? value() : 0;
     }
 
+    /** @return how far ahead a PREDICTION reached, in nanoseconds; 0 for other records. */
+    public long horizonNanos()
+    {
+        return type == EventType.PREDICTION ? value() : 0;
+    }
+
     /** @return the strategy's score of the chosen agent, for ASSIGNED; NaN where it has none. */
     public double score()
     {

@@ -128,6 +128,9 @@ final class JournalArrivals
         return records;
     }
 
+    /** A codec that skips payloads: for readers that need a task's shape only ({@code learn}). */
+    static final PayloadCodec IGNORE_PAYLOAD = Reading.IGNORE_PAYLOAD;
+
     /** Folds records into per-task state; confined to the reading thread. */
     private static final class Reading
     {

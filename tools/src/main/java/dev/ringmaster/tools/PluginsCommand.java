@@ -75,6 +75,7 @@ public final class PluginsCommand implements Callable<Integer>
             case ROUTING_STRATEGY -> "routing strategies";
             case AGENT_FACTORY -> "agent factories";
             case TASK_CLASSIFIER -> "task classifiers";
+            case PREDICTOR -> "predictors";
         };
     }
 }

@@ -2,6 +2,7 @@ package dev.ringmaster.tools;
 
 import dev.ringmaster.journal.Journal;
 import dev.ringmaster.journal.JournalReader;
+import dev.ringmaster.journal.replay.PredictionHits;
 import dev.ringmaster.journal.replay.Replay;
 import dev.ringmaster.journal.replay.ReplayReport;
 import picocli.CommandLine.Command;
@@ -117,8 +118,9 @@ public final class ReplayCommand implements Callable<Integer>
         }
         live |= Journal.isBeingWritten(journal);
         final PrintWriter out = spec.commandLine().getOut();
-        out.print(json ? ReplayRendering.json(journal, report, live) + System.lineSeparator() :
-            ReplayRendering.text(journal, report, live));
+        final java.util.Map<String, PredictionHits.Tally> predictions = predictionHits(report);
+        out.print(json ? PredictionRendering.json(ReplayRendering.json(journal, report, live), predictions) +
+            System.lineSeparator() : ReplayRendering.text(journal, report, live) + PredictionRendering.text(predictions));
         out.flush();
         if (report.corruption() != null)
         {
@@ -128,5 +130,20 @@ public final class ReplayCommand implements Callable<Integer>
             return 1;
         }
         return 0;
+    }
+
+    /** A second pass, only over a journal that holds predictions: their hit rate. */
+    private java.util.Map<String, PredictionHits.Tally> predictionHits(final ReplayReport report)
+    {
+        if (report.count(dev.ringmaster.journal.EventType.PREDICTION) == 0)
+        {
+            return java.util.Map.of();
+        }
+        final PredictionHits hits = new PredictionHits();
+        try (JournalReader reader = JournalReader.open(journal))
+        {
+            reader.readToEnd(hits::onRecord, e -> { }); // damage is reported by the first pass
+        }
+        return hits.summary();
     }
 }

@@ -25,7 +25,7 @@ import java.io.PrintWriter;
     mixinStandardHelpOptions = true,
     versionProvider = RingmasterCli.Version.class,
     description = "Ringmaster: an embeddable lock-free task dispatcher for agent fleets.",
-    subcommands = {DemoCommand.class, AgentHostCommand.class, StrategiesCommand.class, PluginsCommand.class, AuditCommand.class, ReplayCommand.class, RecoverCommand.class, ServeCommand.class, AdminCommand.class, SimulateCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {DemoCommand.class, AgentHostCommand.class, StrategiesCommand.class, PluginsCommand.class, AuditCommand.class, ReplayCommand.class, LearnCommand.class, RecoverCommand.class, ServeCommand.class, AdminCommand.class, SimulateCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
     synopsisSubcommandLabel = "COMMAND",
     footer = {"", "Run 'ringmaster COMMAND --help' for the options of a command."})
 public final class RingmasterCli implements Runnable

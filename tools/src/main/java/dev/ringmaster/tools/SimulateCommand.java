@@ -83,6 +83,11 @@ public final class SimulateCommand implements Callable<Integer>
             + "half of each run); depends on the JIT, so it is printed apart from the reproducible table.")
     boolean alloc;
 
+    @Option(names = "--predictive",
+        description = "Also run each strategy with predictive pre-routing (the dispatcher's built-in 'patterns' "
+            + "predictor, trained online from the simulated arrivals; threshold 0.7): rows named NAME+predictive.")
+    boolean predictive;
+
     @Mixin
     PluginsOption plugins;
 
@@ -96,7 +101,7 @@ public final class SimulateCommand implements Callable<Integer>
     private static List<QualityRow> simulate(final long seed, final int tasks, final List<String> chosen,
                                              final List<Scenario> scenarios, final double[] loads,
                                              final SimSettings settings, final ClassLoader loader,
-                                             final boolean alloc, final boolean json)
+                                             final boolean alloc, final boolean json, final boolean predictive)
     {
         final List<QualityRow> rows = new ArrayList<>();
         try (TerminalProgress progress = TerminalProgress.open("simulate", (long) scenarios.size() * loads.length, json))
@@ -106,7 +111,7 @@ public final class SimulateCommand implements Callable<Integer>
                 for (final double load : loads)
                 {
                     rows.addAll(SimulationSuite.run(seed, tasks, chosen, List.of(s), new double[] {load}, loader,
-                        alloc, settings));
+                        alloc, settings, predictive));
                     progress.step();
                 }
             }
@@ -155,7 +160,8 @@ public final class SimulateCommand implements Callable<Integer>
         final SimSettings settings = fleet.settings(spec.commandLine(), scenarios);
         final double[] loads = fleet.loads(SimulationSuite.LOADS);
         final long t0 = System.nanoTime();
-        final List<QualityRow> rows = simulate(seed, tasks, chosen, scenarios, loads, settings, loader, alloc, json);
+        final List<QualityRow> rows = simulate(seed, tasks, chosen, scenarios, loads, settings, loader, alloc, json,
+            predictive);
         final double elapsed = (System.nanoTime() - t0) / 1e9;
 
         final PrintWriter out = spec.commandLine().getOut();

@@ -60,4 +60,15 @@ class SimulateCommandTest
                 "the first 200 (10%) a warm-up")
             .doesNotContain("mmc-central-queue"); // Pareto work and bursts: no M/M/c theory applies
     }
+
+    @Test
+    void predictiveAddsARowWithPreRoutingAfterEachStrategy()
+    {
+        final DemoCommandTest.Run run = run("simulate", "--scenario", "periodic", "--strategies", "skill-based",
+            "--predictive", "--loads", "0.8", "--tasks", "3000");
+        assertThat(run.exitCode()).as("exit code; stderr: %s", run.err()).isZero();
+        final java.util.List<String> rows = run.out().lines().filter(l -> l.startsWith("periodic ")).toList();
+        assertThat(rows.get(0)).contains("skill-based ");
+        assertThat(rows.get(1)).contains("skill-based+predictive");
+    }
 }

@@ -20,6 +20,8 @@ public final class SimWorkload
     /** Tokens per work unit of the cost estimate: 1,000 tokens for the mean task. */
     private static final double TOKENS_PER_WORK = 1e-6;
 
+    private static final String KEY_PREFIX = "session-";
+
     private final long[] arrivals;
     private final long[] work;
     private final long[] skills;
@@ -67,7 +69,7 @@ public final class SimWorkload
         final String[] keys = new String[maxDomain + 1];
         for (int d = 0; d < keys.length; d++)
         {
-            keys[d] = "session-" + d;
+            keys[d] = KEY_PREFIX + d;
         }
         long total = 0;
         long longest = 0;
@@ -212,6 +214,23 @@ public final class SimWorkload
     public long skills(final int i)
     {
         return skills[i];
+    }
+
+    /** @return the domain of an affinity key this class made ("session-D"), or -1 for another key. */
+    public static int domainOf(final String key)
+    {
+        if (key == null || !key.startsWith(KEY_PREFIX))
+        {
+            return -1;
+        }
+        try
+        {
+            return Integer.parseInt(key.substring(KEY_PREFIX.length()));
+        }
+        catch (final NumberFormatException e)
+        {
+            return -1;
+        }
     }
 
     public int domain(final int i)

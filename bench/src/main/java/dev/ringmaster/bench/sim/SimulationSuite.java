@@ -47,6 +47,19 @@ public final class SimulationSuite
                                        final List<Scenario> scenarios, final double[] loads, final ClassLoader loader,
                                        final boolean probeAllocation, final SimSettings settings)
     {
+        return run(seed, tasks, strategies, scenarios, loads, loader, probeAllocation, settings, false);
+    }
+
+    /**
+     * As {@link #run(long, int, List, List, double[], ClassLoader, boolean, SimSettings)}; with {@code predictive},
+     * each strategy also runs with pre-routing ({@link SimPreRouting}, threshold 0.7), in a row named
+     * {@code NAME+predictive} right after the strategy's own.
+     */
+    public static List<QualityRow> run(final long seed, final int tasks, final List<String> strategies,
+                                       final List<Scenario> scenarios, final double[] loads, final ClassLoader loader,
+                                       final boolean probeAllocation, final SimSettings settings,
+                                       final boolean predictive)
+    {
         for (final String name : strategies)
         {
             RoutingStrategies.create(name, loader); // fail on a misspelt name before minutes of simulation
@@ -63,11 +76,24 @@ public final class SimulationSuite
                     final RoutingStrategy strategy = RoutingStrategies.create(name, loader);
                     final SimRun run = new Simulator(fleet, workload, strategy, probeAllocation).run();
                     rows.add(QualityRow.of(scenario, load, fleet, run));
+                    if (predictive)
+                    {
+                        rows.add(QualityRow.of(scenario, load, fleet, predictive(fleet, workload,
+                            RoutingStrategies.create(name, loader), probeAllocation)));
+                    }
                 }
                 rows.addAll(References.rows(scenario, load, fleet, workload, settings));
             }
         }
         return rows;
+    }
+
+    /** @return one run of the strategy with pre-routing on top (the dispatcher's, trained online from the arrivals). */
+    public static SimRun predictive(final SimFleet fleet, final SimWorkload workload, final RoutingStrategy strategy,
+                                    final boolean probeAllocation)
+    {
+        final SimPreRouting pre = new SimPreRouting(fleet, dev.ringmaster.predict.PreRouting.DEFAULT_THRESHOLD);
+        return new Simulator(fleet, workload, pre.wrap(strategy), probeAllocation).preRouting(pre).run();
     }
 
     /** @return every strategy the loader finds, sorted by name. */

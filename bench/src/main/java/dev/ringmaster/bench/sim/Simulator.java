@@ -74,6 +74,8 @@ public final class Simulator
 
     /** Marks a wake-up event in {@link #events}: the pacing allows the next placement, no task finishes. */
     private static final int WAKE = -1;
+    /** {@code WARMED - agent} marks the end of an agent's warm-up (pre-routing), which frees its slot. */
+    private static final int WARMED = -2;
 
     private int agingQuantum;
     private final int[] passedOver = new int[Priority.COUNT];
@@ -94,6 +96,8 @@ public final class Simulator
     private long probedDecisions;
     private int probeFrom;
     private boolean used;
+    private SimPreRouting preRouting;
+    private long warmUps;
 
     /**
      * @param probeAllocation measure the bytes each {@code select} allocates (thread allocation counter around every
@@ -176,6 +180,43 @@ public final class Simulator
         return this;
     }
 
+    /**
+     * Runs pre-routing beside the strategy (which should be {@link SimPreRouting#wrap wrapped} by the same one): it
+     * sees every arrival and ticks on virtual time, and its warm-ups occupy an idle agent's slot for the context-load
+     * time, counted as context work.
+     *
+     * @return this simulator.
+     */
+    public Simulator preRouting(final SimPreRouting pre)
+    {
+        this.preRouting = pre;
+        pre.attach(agents, (agent, key) -> warmUp((SimAgent)agent, key));
+        return this;
+    }
+
+    /** The warm-up of an idle agent: one slot busy for the context-load time, the key warm from now. */
+    private boolean warmUp(final SimAgent agent, final String key)
+    {
+        final int domain = SimWorkload.domainOf(key);
+        if (domain < 0 || agent.running >= agent.capacity || fleet.contextLoadWork() == 0 || agent.isWarm(domain))
+        {
+            return domain >= 0 && agent.isWarm(domain);
+        }
+        agent.touch(domain);
+        agent.running++;
+        contextWork += fleet.contextLoadWork();
+        performedWork += fleet.contextLoadWork();
+        warmUps++;
+        events.add(now + Math.max(1, (long)Math.ceil(fleet.contextLoadWork() / agent.trueSpeed())), WARMED - agent.index());
+        return true;
+    }
+
+    /** @return warm-ups pre-routing started in this run. */
+    public long warmUps()
+    {
+        return warmUps;
+    }
+
     /** Runs every task to completion, or until no event is left (a strategy that declines forever). */
     public SimRun run()
     {
@@ -193,15 +234,25 @@ public final class Simulator
             if (!events.isEmpty() && events.peekTime() <= arrival)
             {
                 now = events.peekTime();
+                advancePreRouting();
                 final int task = events.poll();
-                if (task != WAKE)
+                if (task >= 0)
                 {
                     complete(task);
+                }
+                else if (task <= WARMED)
+                {
+                    warmed(agents[WARMED - task]);
                 }
             }
             else if (next < n)
             {
                 now = arrival;
+                advancePreRouting();
+                if (preRouting != null)
+                {
+                    preRouting.arrived(workload, next);
+                }
                 enqueue(next++);
             }
             else
@@ -213,6 +264,24 @@ public final class Simulator
         final double allocated = probeAllocation && probedDecisions > 0 ? (double)probedBytes / probedDecisions : Double.NaN;
         return new SimRun(strategyName, fleet, workload, start, finish, executedBy, assignedTo, contextWork,
             performedWork, decisions, declines, errors, firstError, steals, allocated);
+    }
+
+    private void advancePreRouting()
+    {
+        if (preRouting != null)
+        {
+            preRouting.advanceTo(now);
+        }
+    }
+
+    private void warmed(final SimAgent agent)
+    {
+        agent.running--;
+        final int next = agent.takeMostUrgent();
+        if (next >= 0)
+        {
+            startOn(agent, next);
+        }
     }
 
     private void enqueue(final int task)

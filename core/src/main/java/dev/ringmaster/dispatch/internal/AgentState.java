@@ -256,6 +256,12 @@ public final class AgentState implements AgentView, AgentTelemetry
         return index;
     }
 
+    /** @return the agent's adapter (for calls off the dispatch path, such as pre-routing's warm-up); any thread. */
+    public AgentAdapter adapter()
+    {
+        return adapter;
+    }
+
     @Override
     public AgentSpec spec()
     {

@@ -106,6 +106,15 @@ public final class RecordEncoder
         return strings(what, null, from, null, outcome);
     }
 
+    /** @return the length of a PREDICTION record (see {@link EventType#PREDICTION} for where each field goes). */
+    public int encodePrediction(final String action, final String type, final String key, final String agentId,
+                                final double confidence, final double expected, final long horizonNanos,
+                                final long nanos)
+    {
+        header(EventType.PREDICTION, -1, Priority.MEDIUM, -1, 0, nanos, horizonNanos, confidence, expected, -1);
+        return strings(type, agentId, null, action, key);
+    }
+
     private void header(final EventType type, final long taskId, final Priority priority, final long sequence,
                         final int attempt, final long nanos, final long value, final double score,
                         final double runnerUp, final int agentIndex)

@@ -1,0 +1,492 @@
+package dev.ringmaster.predict;
+
+import dev.ringmaster.spi.AgentView;
+import dev.ringmaster.spi.Candidates;
+import dev.ringmaster.spi.RoutingStrategy;
+import dev.ringmaster.spi.TaskView;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Acts on a {@link Predictor}'s predictions above a confidence threshold: gives each predicted (type, key) a home agent
+ * ({@link HomePlan}: the most proficient agents, a few keys each), publishes the plan for the router
+ * ({@link #preferWarm}: a task of a predicted key goes to its home or to an agent holding the key warm, waiting a
+ * bounded time for it if busy), warms the idle home agent of a key that just became predicted or that a transition
+ * predicts, tells a {@link CapacityHint} the expected arrivals per type, and logs every prediction acted on at most
+ * once per horizon. Shared by the live dispatcher ({@link LivePreRouting}) and the simulator.
+ *
+ * <p>Threads: {@link #observe} and {@link #tick} are called by one thread at a time (the pre-routing thread);
+ * {@link #preferWarm} and {@link #assigned} by the routing role's holder, allocation-free and O(1) for a task of a
+ * predicted key (a volatile read of the published plan, at most {@value WarmModel#AGENTS_PER_KEY} warm agents
+ * examined); a task of a key nobody predicted that would evict a predicted key scans the candidates once for an
+ * agent it would not hurt. A predictor, warmer, hint or log that throws anything is contained: the tick acts on
+ * nothing it could not compute, dispatch goes on.
+ */
+public final class PreRouting
+{
+    /** Act only above this confidence, as the seed says. */
+    public static final double DEFAULT_THRESHOLD = 0.7;
+    private static final Logger LOG = LoggerFactory.getLogger(PreRouting.class);
+
+    /**
+     * @param threshold    act on predictions at or above this confidence, in (0, 1].
+     * @param horizonNanos how far ahead predictions reach.
+     * @param warmSlots    context keys an agent keeps warm (the warm model's slots).
+     * @param maxAgents    agents the warm model covers (by {@code AgentView.index()}).
+     * @param coldNanos    what loading a cold context costs a task: a warm agent expected to free a slot no later
+     *                     than this after the strategy's choice is preferred.
+     * @param holdNanos    how long after its acceptance a task of a predicted key may be held back for its busy home
+     *                     or warm agent, 0 never to hold.
+     */
+    public record Settings(double threshold, long horizonNanos, int warmSlots, int maxAgents, long coldNanos,
+                           long holdNanos)
+    {
+        public Settings
+        {
+            if (!(threshold > 0 && threshold <= 1) || horizonNanos <= 0 || warmSlots < 1 || maxAgents < 1 ||
+                coldNanos < 0 || holdNanos < 0)
+            {
+                throw new IllegalArgumentException("pre-routing needs a threshold in (0, 1], a positive horizon, " +
+                    "at least one warm slot and agent and a cold-context cost and hold time >= 0, got " + threshold +
+                    ", " + horizonNanos + " ns, " + warmSlots + ", " + maxAgents + ", " + coldNanos + " ns, " +
+                    holdNanos + " ns");
+            }
+        }
+
+        /**
+         * Threshold 0.7, a 30-second horizon, 4 warm keys per agent, 4,096 agents, a cold context costing 1 s, a task
+         * held up to 4 s for its warm agent.
+         */
+        public static Settings defaults()
+        {
+            return new Settings(DEFAULT_THRESHOLD, Duration.ofSeconds(30).toNanos(), 4, 4096,
+                Duration.ofSeconds(1).toNanos(), Duration.ofSeconds(4).toNanos());
+        }
+
+        public Settings withThreshold(final double t)
+        {
+            return new Settings(t, horizonNanos, warmSlots, maxAgents, coldNanos, holdNanos);
+        }
+    }
+
+    private final Predictor predictor;
+    private final Settings settings;
+    private final WarmModel warm;
+    private final PredictionLog log;
+    private final CapacityHint capacity;
+    private final Predictions predictions = new Predictions();
+    private final HomePlan plan;
+    private final Map<String, Map<String, Long>> loggedAt = new HashMap<>();
+    private final Map<String, double[]> perType = new HashMap<>();
+    private final Map<String, Long> lastWarmed = new HashMap<>();
+    private boolean[] warmedThisTick = new boolean[16];
+
+    private volatile HotKeys hot = HotKeys.NONE;
+    private final AtomicLong faults = new AtomicLong();
+    private long warms;
+    private long predicted;
+    /** Written only by the routing role's holder; read racily by reports. */
+    private volatile long preferred;
+    private volatile long held;
+    private volatile long protectedKeys;
+
+    /** @param log and @param capacity may be null. */
+    public PreRouting(final Predictor predictor, final Settings settings, final PredictionLog log,
+                      final CapacityHint capacity)
+    {
+        this.predictor = java.util.Objects.requireNonNull(predictor, "predictor");
+        this.settings = java.util.Objects.requireNonNull(settings, "settings");
+        this.warm = new WarmModel(settings.warmSlots(), settings.maxAgents());
+        this.plan = new HomePlan(settings.warmSlots());
+        this.log = log;
+        this.capacity = capacity;
+    }
+
+    public Predictor predictor()
+    {
+        return predictor;
+    }
+
+    public Settings settings()
+    {
+        return settings;
+    }
+
+    public WarmModel warmModel()
+    {
+        return warm;
+    }
+
+    /** Feeds one arrival to the predictor (pre-routing thread). */
+    public void observe(final String type, final String key, final long requiredSkills, final long nanos)
+    {
+        try
+        {
+            predictor.observe(type, key, requiredSkills, nanos);
+        }
+        catch (final Throwable t)
+        {
+            fault("predictor '" + predictor.name() + "' threw on observe", t);
+        }
+    }
+
+    /**
+     * Predicts over the horizon from {@code nowNanos} and acts: publishes the confident keys, warms idle agents for
+     * confident keys that no agent holds warm, passes expected arrivals per type to the capacity hint.
+     *
+     * @param agents the live agents (an agent with nothing in flight is idle and may be warmed).
+     * @param warmer warms an agent, or null to only predict and prefer.
+     */
+    public void tick(final long nowNanos, final List<? extends AgentView> agents, final Warmer warmer)
+    {
+        predictions.clear();
+        try
+        {
+            predictor.predict(nowNanos, settings.horizonNanos(), predictions);
+        }
+        catch (final Throwable t)
+        {
+            hot = HotKeys.NONE;
+            fault("predictor '" + predictor.name() + "' threw on predict", t);
+            return;
+        }
+        final double threshold = settings.threshold();
+        final int[] homes = plan.plan(predictions, threshold, agents);
+        final HotKeys before = hot;
+        hot = HotKeys.of(predictions, threshold, homes);
+        perType.values().forEach(sum -> java.util.Arrays.fill(sum, 0));
+        if (warmedThisTick.length < agents.size())
+        {
+            warmedThisTick = new boolean[agents.size() * 2];
+        }
+        java.util.Arrays.fill(warmedThisTick, false);
+        for (int i = 0; i < predictions.size(); i++)
+        {
+            if (predictions.confidence(i) < threshold)
+            {
+                continue;
+            }
+            final double[] sum = perType.computeIfAbsent(predictions.type(i), t -> new double[2]);
+            sum[0] += predictions.expected(i);
+            sum[1] = Math.max(sum[1], predictions.confidence(i));
+            if (predictions.key(i) != null)
+            {
+                logOncePerHorizon(i, nowNanos);
+                // ahead of its tasks: a key that just became predicted, or that a transition says comes next; a key
+                // predicted all along is kept warm at its home by its own tasks, and warming it again after an
+                // eviction mostly loads a context no task uses (measured in the periodic simulation)
+                if (warmer != null && homes[i] >= 0 && (predictions.basis(i) == Predictions.Basis.TRANSITION ||
+                    !before.contains(predictions.type(i), predictions.key(i))))
+                {
+                    warmHome(i, homes[i], agents, warmer, nowNanos);
+                }
+            }
+        }
+        if (capacity != null)
+        {
+            final double seconds = settings.horizonNanos() / 1e9;
+            perType.forEach((type, sum) ->
+            {
+                if (sum[0] > 0)
+                {
+                    try
+                    {
+                        capacity.expect(type, sum[0] / seconds, sum[1]);
+                    }
+                    catch (final Throwable t)
+                    {
+                        fault("capacity hint threw", t);
+                    }
+                }
+            });
+        }
+    }
+
+    private void logOncePerHorizon(final int i, final long nowNanos)
+    {
+        final Map<String, Long> ofType = loggedAt.computeIfAbsent(predictions.type(i), t -> new HashMap<>());
+        final Long last = ofType.get(predictions.key(i));
+        if (last == null || nowNanos - last >= settings.horizonNanos())
+        {
+            ofType.put(predictions.key(i), nowNanos);
+            predicted++;
+            record(PredictionLog.Action.PREDICTED, i, null, nowNanos);
+        }
+    }
+
+    /** Warms the key's home agent if it is idle and not warm for the key yet. */
+    private void warmHome(final int i, final int home, final List<? extends AgentView> agents, final Warmer warmer,
+                          final long nowNanos)
+    {
+        final String key = predictions.key(i);
+        final Long last = lastWarmed.get(key);
+        if (warm.isWarm(home, key) || (last != null && nowNanos - last < settings.horizonNanos()))
+        {
+            return; // warm, or warmed within the horizon and evicted since: its own tasks keep it warm or not
+        }
+        for (int a = 0; a < agents.size(); a++)
+        {
+            final AgentView agent = agents.get(a);
+            if (agent.index() != home)
+            {
+                continue;
+            }
+            if (agent.inFlight() > 0 || warmedThisTick[a])
+            {
+                return; // busy: its next task of the key will load the context anyway
+            }
+            warmedThisTick[a] = true;
+            boolean warmed;
+            try
+            {
+                warmed = warmer.warm(agent, key);
+            }
+            catch (final Throwable t)
+            {
+                fault("warming agent '" + agent.spec().id() + "' for '" + key + "' threw", t);
+                warmed = false;
+            }
+            if (warmed)
+            {
+                lastWarmed.put(key, nowNanos);
+                warm.touch(home, key);
+                warms++;
+                record(PredictionLog.Action.WARMED, i, agent.spec().id(), nowNanos);
+            }
+            return;
+        }
+    }
+
+    private void record(final PredictionLog.Action action, final int i, final String agentId, final long nowNanos)
+    {
+        if (log == null)
+        {
+            return;
+        }
+        try
+        {
+            log.onPrediction(action, predictions.type(i), predictions.key(i), agentId, predictions.confidence(i),
+                predictions.expected(i), settings.horizonNanos(), nowNanos);
+        }
+        catch (final Throwable t)
+        {
+            fault("prediction log threw", t);
+        }
+    }
+
+    /** @return true if tasks of this type and key are predicted above the threshold now; any thread, no allocation. */
+    public boolean hot(final String type, final String key)
+    {
+        return hot.contains(type, key);
+    }
+
+    /**
+     * Routing thread: for a task of a predicted key, replaces the strategy's choice by an agent that holds the key warm,
+     * is at least as proficient in its skills and can start it at once, or is expected to free a slot no more than the
+     * cold-context cost after the strategy's choice. If no warm agent can take it now but one is busy, the task is held
+     * ({@code DECLINE}: the router sets it aside and routes the tasks behind it) for at most the cold-context cost since
+     * its acceptance, so that the warm agent's next free slot takes it rather than a cold agent paying to load the
+     * context.
+     *
+     * @param nowNanos  the routing clock (the one {@link TaskView#acceptedNanos()} is on).
+     * @param chosen    the candidate index the strategy chose (or {@code DECLINE}).
+     * @param positions pool position of each agent index, or null when index and pool position coincide.
+     * @return the candidate index to assign.
+     */
+    public int preferWarm(final TaskView task, final Candidates candidates, final int chosen, final int[] positions,
+                          final long nowNanos)
+    {
+        final String key = task.task().affinityKey();
+        if (chosen < 0 || chosen >= candidates.size() || key == null)
+        {
+            return chosen;
+        }
+        final AgentView picked = candidates.get(chosen);
+        if (warm.isWarm(picked.index(), key))
+        {
+            return chosen;
+        }
+        final long required = task.task().requiredSkills();
+        final double fit = fit(picked, required);
+        final String type = task.task().type();
+        final int home = hot.home(type, key);
+        if (home == HotKeys.NOT_HOT)
+        {
+            return protect(type, picked, chosen, candidates, required, fit);
+        }
+        final boolean mayHold = nowNanos - task.acceptedNanos() < settings.holdNanos();
+        if (home >= 0 && home != picked.index())
+        {
+            final int position = positions == null ? home : home < positions.length ? positions[home] : -1;
+            if (position >= 0 && position < candidates.poolSize() && candidates.poolAgent(position).index() == home &&
+                fit(candidates.poolAgent(position), required) >= fit)
+            {
+                final int c = candidates.candidateIndexOf(position);
+                final AgentView h = candidates.poolAgent(position);
+                if (c >= 0 && (h.inFlight() < h.capacity() ||
+                    h.expectedFreeNanos() <= picked.expectedFreeNanos() + settings.coldNanos()))
+                {
+                    preferred++; // single writer: the routing role's holder
+                    return c;
+                }
+                if (c < 0 && mayHold)
+                {
+                    held++;
+                    return RoutingStrategy.DECLINE;
+                }
+            }
+        }
+        else if (home == picked.index())
+        {
+            return chosen;
+        }
+        final double freeBy = picked.expectedFreeNanos() + settings.coldNanos();
+        for (int i = 0; i < WarmModel.AGENTS_PER_KEY; i++)
+        {
+            final int index = warm.recentAgent(key, i);
+            if (index < 0)
+            {
+                break;
+            }
+            final int position = positions == null ? index : index < positions.length ? positions[index] : -1;
+            final int c = position < 0 || position >= candidates.poolSize() ? -1 : candidates.candidateIndexOf(position);
+            if (c < 0)
+            {
+                continue;
+            }
+            final AgentView a = candidates.get(c);
+            if (a.index() == index && (a.inFlight() < a.capacity() || a.expectedFreeNanos() <= freeBy) &&
+                warm.isWarm(index, key) && fit(a, required) >= fit)
+            {
+                preferred++; // single writer: the routing role's holder
+                return c;
+            }
+        }
+        if (mayHold && warmButBusy(key, required, fit, candidates,
+            positions))
+        {
+            return RoutingStrategy.DECLINE;
+        }
+        return protect(type, picked, chosen, candidates, required, fit);
+    }
+
+    /**
+     * A task that will load its context cold evicts its agent's least recent key: if that key is predicted, move the
+     * task to an agent that can start it at once, fits as well, and would evict no predicted key.
+     */
+    private int protect(final String type, final AgentView picked, final int chosen, final Candidates candidates,
+                        final long required, final double fit)
+    {
+        if (!hot.contains(type, warm.evictsNext(picked.index())))
+        {
+            return chosen;
+        }
+        for (int c = 0; c < candidates.size(); c++)
+        {
+            final AgentView a = candidates.get(c);
+            if (a.inFlight() < a.capacity() && !hot.contains(type, warm.evictsNext(a.index())) &&
+                fit(a, required) >= fit)
+            {
+                protectedKeys++;
+                return c;
+            }
+        }
+        return chosen;
+    }
+
+    /** @return whether an agent of the pool holds the key warm, fits as well and is not a candidate now (full). */
+    private boolean warmButBusy(final String key, final long required, final double fit, final Candidates candidates,
+                                final int[] positions)
+    {
+        for (int i = 0; i < WarmModel.AGENTS_PER_KEY; i++)
+        {
+            final int index = warm.recentAgent(key, i);
+            if (index < 0)
+            {
+                return false;
+            }
+            final int position = positions == null ? index : index < positions.length ? positions[index] : -1;
+            if (position < 0 || position >= candidates.poolSize() || candidates.candidateIndexOf(position) >= 0)
+            {
+                continue;
+            }
+            final AgentView a = candidates.poolAgent(position);
+            if (a.index() == index && warm.isWarm(index, key) && fit(a, required) >= fit &&
+                (required & ~a.spec().skillMask()) == 0)
+            {
+                held++;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Routing thread: the task's key is now warm on the agent it was assigned to. */
+    public void assigned(final AgentView agent, final TaskView task)
+    {
+        warm.touch(agent.index(), task.task().affinityKey());
+    }
+
+    /** @return the lowest proficiency over the required skills, 1 for none. */
+    static double fit(final AgentView a, final long required)
+    {
+        double min = 1.0;
+        long remaining = required;
+        while (remaining != 0)
+        {
+            min = Math.min(min, a.proficiency(Long.numberOfTrailingZeros(remaining)));
+            remaining &= remaining - 1;
+        }
+        return min;
+    }
+
+    private void fault(final String what, final Throwable t)
+    {
+        if (faults.getAndIncrement() < 10)
+        {
+            LOG.warn("pre-routing: {} (contained; dispatch goes on): {}", what, t.toString());
+        }
+    }
+
+    /** @return faults contained so far (predictor, warmer, hint, log). */
+    public long faults()
+    {
+        return faults.get();
+    }
+
+    /** @return agents warmed so far (pre-routing thread's count; racy read elsewhere). */
+    public long warms()
+    {
+        return warms;
+    }
+
+    /** @return predictions logged so far (each key at most once per horizon). */
+    public long predicted()
+    {
+        return predicted;
+    }
+
+    /** @return tasks moved so as not to evict a predicted key. */
+    public long protectedKeys()
+    {
+        return protectedKeys;
+    }
+
+    /** @return times a task was held back for a busy warm agent. */
+    public long held()
+    {
+        return held;
+    }
+
+    /** @return tasks routed to a warm agent instead of the strategy's choice. */
+    public long preferred()
+    {
+        return preferred;
+    }
+}

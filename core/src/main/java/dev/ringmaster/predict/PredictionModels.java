@@ -1,0 +1,143 @@
+package dev.ringmaster.predict;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.zip.CRC32C;
+
+/**
+ * Reads and writes prediction model files; stateless, usable from any thread (a predictor itself is not).
+ *
+ * <p>Layout, big-endian ({@link DataOutputStream}):
+ * <pre>
+ *   magic          8 bytes  "RMPMODEL"
+ *   format version int32    {@value #FORMAT_VERSION}
+ *   predictor      UTF      the predictor's name, e.g. "patterns"
+ *   arrivals       int64    how many arrivals the model learned from
+ *   payload length int32
+ *   payload        bytes    the predictor's own {@link Predictor#writeModel} (it versions its part itself)
+ *   checksum       int32    CRC32C of the payload
+ * </pre>
+ * A file that is not a model, has a newer format, belongs to another predictor, is cut short or fails its checksum
+ * is refused with a {@link ModelFormatException} that says which and how to get a good one.
+ */
+public final class PredictionModels
+{
+    public static final int FORMAT_VERSION = 1;
+    private static final byte[] MAGIC = "RMPMODEL".getBytes(StandardCharsets.US_ASCII);
+    private static final String RELEARN = "; make one with: ringmaster learn JOURNAL_DIR --out MODEL";
+
+    private PredictionModels()
+    {
+    }
+
+    /** Writes the predictor's model to the file (replacing it), noting how many arrivals it learned from. */
+    public static void write(final Predictor predictor, final long arrivals, final Path file) throws IOException
+    {
+        final ByteArrayOutputStream payload = new ByteArrayOutputStream();
+        try (DataOutputStream p = new DataOutputStream(payload))
+        {
+            predictor.writeModel(p);
+        }
+        final byte[] bytes = payload.toByteArray();
+        final CRC32C crc = new CRC32C();
+        crc.update(bytes);
+        final Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (OutputStream raw = Files.newOutputStream(tmp); DataOutputStream out = new DataOutputStream(raw))
+        {
+            out.write(MAGIC);
+            out.writeInt(FORMAT_VERSION);
+            out.writeUTF(predictor.name());
+            out.writeLong(arrivals);
+            out.writeInt(bytes.length);
+            out.write(bytes);
+            out.writeInt((int)crc.getValue());
+        }
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /**
+     * Loads a model file into the predictor (which must have the name the file was written by).
+     *
+     * @return how many arrivals the model learned from.
+     * @throws ModelFormatException naming the file, the problem and the fix.
+     */
+    public static long read(final Path file, final Predictor predictor) throws IOException
+    {
+        final byte[] all;
+        try
+        {
+            all = Files.readAllBytes(file);
+        }
+        catch (final NoSuchFileException e)
+        {
+            throw new ModelFormatException("no prediction model at " + file + RELEARN);
+        }
+        try (InputStream raw = new ByteArrayInputStream(all); DataInputStream in = new DataInputStream(raw))
+        {
+            final byte[] magic = new byte[MAGIC.length];
+            in.readFully(magic);
+            if (!java.util.Arrays.equals(magic, MAGIC))
+            {
+                throw new ModelFormatException(file + " is not a Ringmaster prediction model (it does not start with " +
+                    "RMPMODEL)" + RELEARN);
+            }
+            final int version = in.readInt();
+            if (version != FORMAT_VERSION)
+            {
+                throw new ModelFormatException(file + " has model format version " + version + "; this ringmaster " +
+                    "reads version " + FORMAT_VERSION + (version > FORMAT_VERSION ? " (the file is newer: use the " +
+                    "ringmaster that wrote it, or learn it again with this one)" : RELEARN));
+            }
+            final String name = in.readUTF();
+            if (!name.equals(predictor.name()))
+            {
+                throw new ModelFormatException(file + " was learned by predictor '" + name + "', not '" +
+                    predictor.name() + "': select predictor '" + name + "' or learn the model again with '" +
+                    predictor.name() + "'");
+            }
+            final long arrivals = in.readLong();
+            final int length = in.readInt();
+            if (length < 0 || length > all.length)
+            {
+                throw new ModelFormatException(file + " is cut short or damaged (a payload of " + length +
+                    " bytes in a file of " + all.length + " bytes)" + RELEARN);
+            }
+            final byte[] payload = new byte[length];
+            in.readFully(payload);
+            final int stored = in.readInt();
+            final CRC32C crc = new CRC32C();
+            crc.update(payload);
+            if (stored != (int)crc.getValue())
+            {
+                throw new ModelFormatException(file + " is damaged (checksum mismatch)" + RELEARN);
+            }
+            try (DataInputStream p = new DataInputStream(new ByteArrayInputStream(payload)))
+            {
+                predictor.readModel(p);
+            }
+            return arrivals;
+        }
+        catch (final EOFException e)
+        {
+            throw new ModelFormatException(file + " is cut short (" + all.length + " bytes)" + RELEARN);
+        }
+        catch (final ModelFormatException e)
+        {
+            if (e.getMessage().contains(file.toString()))
+            {
+                throw e;
+            }
+            throw new ModelFormatException(file + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,283 @@
+package dev.ringmaster.predict;
+
+import dev.ringmaster.dispatch.Dispatcher;
+import dev.ringmaster.dispatch.TerminalState;
+import dev.ringmaster.model.AgentSpec;
+import dev.ringmaster.model.Task;
+import dev.ringmaster.spi.AgentAdapter;
+import dev.ringmaster.spi.AgentView;
+import dev.ringmaster.spi.RoutingDecision;
+import dev.ringmaster.spi.RoutingStrategy;
+import dev.ringmaster.testing.FakePool;
+import org.junit.jupiter.api.Test;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Pre-routing acts only on predictions at or above its threshold, and nothing a predictor, a warm hook or a log throws
+ * reaches routing or dispatch.
+ */
+class PreRoutingTest
+{
+    private static final long SECOND = 1_000_000_000L;
+    private static final PreRouting.Settings SETTINGS =
+        new PreRouting.Settings(0.7, 30 * SECOND, 4, 64, SECOND, 4 * SECOND);
+
+    /** Predicts "repo-1" of type worker with a fixed confidence; learns nothing. */
+    private static class Fixed implements Predictor
+    {
+        private final double confidence;
+
+        Fixed(final double confidence)
+        {
+            this.confidence = confidence;
+        }
+
+        @Override
+        public String name()
+        {
+            return "fixed";
+        }
+
+        @Override
+        public void observe(final String type, final String contextKey, final long requiredSkills, final long nanos)
+        {
+        }
+
+        @Override
+        public void predict(final long nowNanos, final long horizonNanos, final Predictions out)
+        {
+            out.add("worker", "repo-1", 0, confidence, 3, Predictions.Basis.RATE);
+        }
+
+        @Override
+        public void writeModel(final DataOutput out)
+        {
+        }
+
+        @Override
+        public void readModel(final DataInput in)
+        {
+        }
+    }
+
+    /** Always the first candidate: the choice pre-routing may change. */
+    private static final RoutingStrategy FIRST = new RoutingStrategy()
+    {
+        @Override
+        public String name()
+        {
+            return "first";
+        }
+
+        @Override
+        public int select(final dev.ringmaster.spi.TaskView task, final dev.ringmaster.spi.Candidates c,
+                          final RoutingDecision decision)
+        {
+            return 0;
+        }
+    };
+
+    private static List<AgentView> agents(final FakePool pool)
+    {
+        final List<AgentView> all = new ArrayList<>();
+        for (int i = 0; i < pool.specs.length; i++)
+        {
+            all.add(pool.agent(i));
+        }
+        return all;
+    }
+
+    private static int route(final FakePool pool, final PreRouting pre, final String key)
+    {
+        final Task task = Task.builder("worker").affinityKey(key).build();
+        return pool.pick(new PredictiveStrategy(FIRST, pre, () -> 0), FakePool.view(task), new RoutingDecision());
+    }
+
+    @Test
+    void aPredictionBelowTheThresholdCausesNoActionAndOneAboveWarmsAnIdleAgentThatItsTasksThenPrefer()
+    {
+        final FakePool pool = new FakePool(4);
+        pool.inFlight[0] = 1; // busy: never the one to warm
+        final List<String> logged = new ArrayList<>();
+        final PredictionLog log = (action, type, key, agent, confidence, expected, horizon, nanos) ->
+            logged.add(action + " " + key + " " + agent);
+        final List<String> warmed = new ArrayList<>();
+        final Warmer warmer = (agent, key) -> warmed.add(agent.spec().id() + " " + key);
+
+        final PreRouting below = new PreRouting(new Fixed(0.69), SETTINGS, log, null);
+        below.tick(SECOND, agents(pool), warmer);
+        assertThat(below.hot("worker", "repo-1")).isFalse();
+        assertThat(route(pool, below, "repo-1")).as("the strategy's own choice").isZero();
+        assertThat(warmed).isEmpty();
+        assertThat(logged).isEmpty();
+
+        final PreRouting above = new PreRouting(new Fixed(0.71), SETTINGS, log, null);
+        above.tick(SECOND, agents(pool), warmer);
+        assertThat(above.hot("worker", "repo-1")).isTrue();
+        assertThat(warmed).containsExactly("fake-1 repo-1");
+        assertThat(logged).containsExactly("PREDICTED repo-1 null", "WARMED repo-1 fake-1");
+        assertThat(route(pool, above, "repo-1")).as("the warm home agent, not the strategy's first").isEqualTo(1);
+        assertThat(route(pool, above, "repo-2")).as("a key nobody predicted keeps the strategy's choice").isZero();
+        assertThat(above.preferred()).isEqualTo(1);
+    }
+
+    @Test
+    void aTaskOfAPredictedKeyWaitsABoundedTimeForItsBusyHomeAgent()
+    {
+        final FakePool pool = new FakePool(2);
+        final PreRouting pre = new PreRouting(new Fixed(0.9), SETTINGS, null, null);
+        pre.tick(SECOND, agents(pool), (agent, key) -> true);
+        final int home = route(pool, pre, "repo-1");
+        pool.full[home] = true; // the home agent has no room: only the other is a candidate
+
+        final Task task = Task.builder("worker").affinityKey("repo-1").build();
+        final PredictiveStrategy strategy = new PredictiveStrategy(FIRST, pre, () -> 3 * SECOND);
+        final PredictiveStrategy later = new PredictiveStrategy(FIRST, pre, () -> 5 * SECOND);
+
+        assertThat(strategy.select(FakePool.view(task, 0, 1), candidatesOf(pool), new RoutingDecision()))
+            .as("held within the 4 s hold").isEqualTo(RoutingStrategy.DECLINE);
+        assertThat(pool.pick(later, FakePool.view(task, 0, 1), new RoutingDecision()))
+            .as("after the hold it goes to the cold agent").isEqualTo(1 - home);
+    }
+
+    private static FakePool candidatesOf(final FakePool pool)
+    {
+        pool.pick(FIRST, FakePool.view(Task.builder("worker").build()), new RoutingDecision()); // refresh the candidates
+        return pool;
+    }
+
+    @Test
+    void aThrowingPredictorWarmHookOrLogIsContainedAndRoutingGoesOn()
+    {
+        final FakePool pool = new FakePool(3);
+        final Predictor broken = new Fixed(0.9)
+        {
+            @Override
+            public void observe(final String type, final String contextKey, final long skills, final long nanos)
+            {
+                throw new StackOverflowError("predictor bug");
+            }
+
+            @Override
+            public void predict(final long nowNanos, final long horizonNanos, final Predictions out)
+            {
+                throw new IllegalStateException("predictor bug");
+            }
+        };
+        final PreRouting pre = new PreRouting(broken, SETTINGS, null, null);
+        pre.observe("worker", "repo-1", 0, SECOND);
+        pre.tick(SECOND, agents(pool), (agent, key) -> true);
+        assertThat(pre.faults()).isEqualTo(2);
+        assertThat(pre.hot("worker", "repo-1")).isFalse();
+        assertThat(route(pool, pre, "repo-1")).isZero();
+
+        final PreRouting hooks = new PreRouting(new Fixed(0.9), SETTINGS,
+            (action, type, key, agent, confidence, expected, horizon, nanos) -> { throw new OutOfMemoryError("log"); },
+            (type, rate, confidence) -> { throw new IllegalArgumentException("hint"); });
+        hooks.tick(SECOND, agents(pool), (agent, key) -> { throw new AssertionError("warm hook bug"); });
+        assertThat(hooks.faults()).isEqualTo(3); // the log (PREDICTED), the warm hook, the capacity hint
+        assertThat(hooks.warms()).isZero();
+        assertThat(hooks.hot("worker", "repo-1")).isTrue();
+        assertThat(route(pool, hooks, "repo-1")).isBetween(0, 2);
+    }
+
+    @Test
+    void aLiveDispatcherFinishesEveryTaskWhenThePredictorAndTheWarmHookThrow() throws Exception
+    {
+        final AtomicInteger warmCalls = new AtomicInteger();
+        final AgentAdapter adapter = new AgentAdapter()
+        {
+            @Override
+            public void execute(final dev.ringmaster.spi.TaskView task, final dev.ringmaster.spi.Completion completion,
+                                final dev.ringmaster.spi.AgentTelemetry telemetry)
+            {
+                completion.succeed("ok");
+            }
+
+            @Override
+            public boolean warm(final String contextKey)
+            {
+                warmCalls.incrementAndGet();
+                throw new LinkageError("warm hook bug");
+            }
+        };
+        final AtomicInteger calls = new AtomicInteger();
+        final Predictor flaky = new Fixed(0.9)
+        {
+            @Override
+            public void observe(final String type, final String contextKey, final long skills, final long nanos)
+            {
+                if (calls.incrementAndGet() % 2 == 0)
+                {
+                    throw new IllegalStateException("predictor bug");
+                }
+            }
+        };
+        final Map<TerminalState, AtomicInteger> outcomes = new ConcurrentHashMap<>();
+        try (LivePreRouting pre = new LivePreRouting(flaky, SETTINGS, Duration.ofMillis(5), null, null))
+        {
+            final Dispatcher d = Dispatcher.builder()
+                .agent(AgentSpec.builder("a", "worker").capacity(2).build(), adapter)
+                .agent(AgentSpec.builder("b", "worker").capacity(2).build(), adapter)
+                .strategy(pre.wrap(FIRST))
+                .listener(pre.listener())
+                .onResult((task, state, result, reason) ->
+                    outcomes.computeIfAbsent(state, s -> new AtomicInteger()).incrementAndGet())
+                .build()
+                .start();
+            pre.start(d);
+            try
+            {
+                final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (warmCalls.get() == 0 && System.nanoTime() < deadline)
+                {
+                    Thread.sleep(5); // the first tick warms an idle agent: its hook throws
+                }
+                for (int i = 0; i < 500; i++)
+                {
+                    d.submitOrThrow(Task.builder("worker").affinityKey(i % 3 == 0 ? "repo-1" : "repo-" + i).build());
+                }
+                assertThat(d.drain(Duration.ofSeconds(20))).isTrue();
+            }
+            finally
+            {
+                d.close();
+            }
+            assertThat(outcomes.get(TerminalState.COMPLETED)).hasValue(500);
+            assertThat(warmCalls.get()).isPositive();
+            assertThat(pre.preRouting().faults()).isPositive();
+            assertThat(pre.observed()).isPositive();
+        }
+    }
+
+    @Test
+    void theHotKeysOfATickAreFoundWithoutAllocatingAndMissesAreCheap()
+    {
+        final Predictions p = new Predictions();
+        for (int i = 0; i < 100; i++)
+        {
+            p.add("worker", "repo-" + i, 0, i % 2 == 0 ? 0.9 : 0.5, 1, Predictions.Basis.RATE);
+        }
+        final int[] homes = new int[100];
+        Arrays.fill(homes, -1);
+        final HotKeys hot = HotKeys.of(p, 0.7, homes);
+        for (int i = 0; i < 100; i++)
+        {
+            assertThat(hot.contains("worker", "repo-" + i)).isEqualTo(i % 2 == 0);
+        }
+        assertThat(hot.contains("other", "repo-0")).isFalse();
+        assertThat(HotKeys.NONE.contains("worker", "repo-0")).isFalse();
+    }
+}

@@ -1,0 +1,155 @@
+package dev.ringmaster.tools;
+
+import dev.ringmaster.journal.EventType;
+import dev.ringmaster.journal.JournalReader;
+import dev.ringmaster.journal.JournalRecord;
+import dev.ringmaster.model.Task;
+import dev.ringmaster.plugin.PluginRegistry;
+import dev.ringmaster.predict.Predictions;
+import dev.ringmaster.predict.PredictionModels;
+import dev.ringmaster.predict.Predictor;
+import dev.ringmaster.predict.Predictors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code ringmaster learn JOURNAL_DIR --out MODEL}: trains a predictor offline from a journal's arrivals and writes its
+ * model file, for predictive pre-routing to start from; picocli creates one instance per execution and calls it on
+ * the executing thread.
+ */
+@Command(name = "learn",
+    mixinStandardHelpOptions = true,
+    versionProvider = RingmasterCli.Version.class,
+    sortOptions = false,
+    description = {
+        "Train a predictor for predictive pre-routing from a journal: every accepted task (its agent type, context "
+            + "key, required skills and wall-clock arrival time) in journal order, then write the predictor's model "
+            + "file (format: dev.ringmaster.predict.PredictionModels). The built-in predictor 'patterns' learns the "
+            + "arrival rate per type and key by hour of day (UTC) and what follows what.",
+        ""},
+    footer = {"", "Exit code: 0 when the model is written, 1 if the journal is damaged (the model from the readable "
+        + "part is still written), 2 for bad options.",
+        "Example: ringmaster learn /tmp/journal --out /tmp/patterns.rmp"})
+public final class LearnCommand implements Callable<Integer>
+{
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "JOURNAL_DIR", description = "The journal's directory.")
+    Path journal;
+
+    @Option(names = "--out", paramLabel = "MODEL", required = true, description = "The model file to write.")
+    Path out;
+
+    @Option(names = "--predictor", paramLabel = "NAME", defaultValue = Predictors.DEFAULT,
+        description = "The predictor to train (default: ${DEFAULT-VALUE}); plugins add others.")
+    String predictorName;
+
+    @Mixin
+    PluginsOption plugins;
+
+    @Override
+    public Integer call() throws IOException
+    {
+        if (out.getParent() != null && !Files.isDirectory(out.getParent()))
+        {
+            throw new ParameterException(spec.commandLine(), "--out " + out + ": the directory " + out.getParent() +
+                " does not exist; create it or write the model elsewhere");
+        }
+        try (PluginRegistry registry = plugins.open())
+        {
+            final Predictor predictor;
+            try
+            {
+                predictor = registry.createPredictor(predictorName);
+            }
+            catch (final IllegalArgumentException e)
+            {
+                throw new ParameterException(spec.commandLine(), e.getMessage() + " (for --predictor)");
+            }
+            return learn(predictor);
+        }
+    }
+
+    private int learn(final Predictor predictor) throws IOException
+    {
+        final long[] seen = new long[4]; // arrivals, first, last, without a readable task
+        seen[1] = Long.MAX_VALUE;
+        final String[] damage = new String[1];
+        try (JournalReader reader = JournalReader.open(journal))
+        {
+            reader.readToEnd(r -> observe(predictor, r, seen), e -> damage[0] = e.getMessage());
+        }
+        PredictionModels.write(predictor, seen[0], out);
+        final PrintWriter o = spec.commandLine().getOut();
+        if (seen[0] == 0)
+        {
+            o.printf(Locale.ROOT, "%s holds no accepted task: the model %s is empty%n", journal, out);
+        }
+        else
+        {
+            o.printf(Locale.ROOT, "learnt from %,d arrivals, %s to %s (%s)%n", seen[0], Instant.ofEpochSecond(0,
+                seen[1]), Instant.ofEpochSecond(0, seen[2]), Duration.ofNanos(seen[2] - seen[1]));
+            final Predictions next = new Predictions();
+            predictor.predict(seen[2], Duration.ofSeconds(30).toNanos(), next);
+            o.printf(Locale.ROOT, "predictor '%s': %d (type, key) pairs expected in the 30 s after the journal's end" +
+                " with a confidence of at least 0.05", predictor.name(), next.size());
+            int hot = 0;
+            for (int i = 0; i < next.size(); i++)
+            {
+                hot += next.confidence(i) >= 0.7 ? 1 : 0;
+            }
+            o.printf(Locale.ROOT, ", %d of them at least 0.7%n", hot);
+        }
+        if (seen[3] > 0)
+        {
+            o.printf(Locale.ROOT, "%,d accepted records without a readable task were skipped%n", seen[3]);
+        }
+        o.printf(Locale.ROOT, "model written to %s (%,d bytes)%n", out, Files.size(out));
+        o.flush();
+        if (damage[0] != null)
+        {
+            spec.commandLine().getErr().println("error: " + damage[0]);
+            spec.commandLine().getErr().flush();
+            return 1;
+        }
+        return 0;
+    }
+
+    private static void observe(final Predictor predictor, final JournalRecord r, final long[] seen)
+    {
+        if (r.type() != EventType.ACCEPTED)
+        {
+            return;
+        }
+        final Task task;
+        try
+        {
+            task = r.task(JournalArrivals.IGNORE_PAYLOAD);
+        }
+        catch (final IllegalStateException e)
+        {
+            seen[3]++;
+            return;
+        }
+        final long at = r.epochNanos();
+        predictor.observe(task.type(), task.affinityKey(), task.requiredSkills(), at);
+        seen[0]++;
+        seen[1] = Math.min(seen[1], at);
+        seen[2] = Math.max(seen[2], at);
+    }
+}

@@ -1,0 +1,56 @@
+package dev.ringmaster.tools;
+
+import dev.ringmaster.predict.PatternPredictor;
+import dev.ringmaster.predict.PredictionModels;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static dev.ringmaster.tools.DemoCommandTest.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code learn} trains the predictor from a demo journal and writes a model that loads back; bad input fails clearly. */
+class LearnCommandTest
+{
+    @TempDir
+    Path tmp;
+
+    @Test
+    void learnsFromADemoJournalAndWritesAModelThatLoadsBack() throws IOException
+    {
+        final Path dir = tmp.resolve("journal");
+        assertThat(run("demo", "--tasks", "1500", "--seed", "4", "--json", "--journal", dir.toString()).exitCode())
+            .isZero();
+        final Path model = tmp.resolve("patterns.rmp");
+
+        final DemoCommandTest.Run learn = run("learn", dir.toString(), "--out", model.toString());
+
+        assertThat(learn.exitCode()).as("learn stderr: %s", learn.err()).isZero();
+        assertThat(learn.out()).contains("learnt from 1,500 arrivals", "model written to " + model);
+        final PatternPredictor loaded = new PatternPredictor();
+        assertThat(PredictionModels.read(model, loaded)).isEqualTo(1_500);
+        assertThat(loaded.keys()).isPositive();
+    }
+
+    @Test
+    void aMissingJournalOrOutputDirectoryOrPredictorIsRefusedClearly()
+    {
+        final DemoCommandTest.Run noJournal = run("learn", tmp.resolve("nothing").toString(), "--out",
+            tmp.resolve("m.rmp").toString());
+        assertThat(noJournal.exitCode()).isNotZero();
+        assertThat(noJournal.err()).contains("nothing");
+
+        final DemoCommandTest.Run noDir = run("learn", tmp.toString(), "--out", tmp.resolve("no/such/m.rmp").toString());
+        assertThat(noDir.exitCode()).isEqualTo(2);
+        assertThat(noDir.err()).contains("does not exist");
+
+        final DemoCommandTest.Run noPredictor = run("learn", tmp.toString(), "--out", tmp.resolve("m.rmp").toString(),
+            "--predictor", "oracle");
+        assertThat(noPredictor.exitCode()).isEqualTo(2);
+        assertThat(noPredictor.err()).contains("unknown predictor 'oracle'", "patterns");
+        assertThat(Files.exists(tmp.resolve("m.rmp"))).isFalse();
+    }
+}
