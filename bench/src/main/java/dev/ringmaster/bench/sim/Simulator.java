@@ -97,7 +97,6 @@ public final class Simulator
     private int probeFrom;
     private boolean used;
     private SimPreRouting preRouting;
-    private long warmUps;
 
     /**
      * @param probeAllocation measure the bytes each {@code select} allocates (thread allocation counter around every
@@ -181,11 +180,8 @@ public final class Simulator
     }
 
     /**
-     * Runs pre-routing beside the strategy (which should be {@link SimPreRouting#wrap wrapped} by the same one): it
-     * sees every arrival and ticks on virtual time, and its warm-ups occupy an idle agent's slot for the context-load
-     * time, counted as context work.
-     *
-     * @return this simulator.
+     * Runs pre-routing beside the strategy ({@link SimPreRouting#wrap wrapped} by the same one) on virtual time; its
+     * warm-ups occupy an idle agent's slot for the context-load time, counted as context work. @return this.
      */
     public Simulator preRouting(final SimPreRouting pre)
     {
@@ -206,15 +202,8 @@ public final class Simulator
         agent.running++;
         contextWork += fleet.contextLoadWork();
         performedWork += fleet.contextLoadWork();
-        warmUps++;
         events.add(now + Math.max(1, (long)Math.ceil(fleet.contextLoadWork() / agent.trueSpeed())), WARMED - agent.index());
         return true;
-    }
-
-    /** @return warm-ups pre-routing started in this run. */
-    public long warmUps()
-    {
-        return warmUps;
     }
 
     /** Runs every task to completion, or until no event is left (a strategy that declines forever). */
