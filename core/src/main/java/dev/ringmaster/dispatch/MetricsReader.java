@@ -68,7 +68,7 @@ final class MetricsReader
         return new MetricsSnapshot(elapsed, engine.strategyName(), engine.accepted(), engine.completed(),
             engine.deadLettered(), engine.expired(), engine.cancelled(), engine.outstanding(), engine.retried(),
             engine.timedOut(), engine.stolen(), depth, stages, stats, Gini.of(counts), Gini.of(tokens),
-            engine.ejections(), engine.rateLimitedNanos(), engine.faults(), types(agents));
+            engine.ejections(), engine.rateLimitedNanos(), engine.faults(), types(agents), engine.shadow());
     }
 
     /** Quality spread and context waste per type; quality is each agent's recent score (an EWMA of what it reported). */

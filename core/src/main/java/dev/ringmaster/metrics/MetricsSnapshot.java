@@ -28,13 +28,28 @@ import java.util.Map;
  * @param rateLimitedNanos per rate limit ("type:NAME", "tenant:NAME"), how long it held work back.
  * @param faults         plugin and callback faults the dispatcher contained.
  * @param types          per agent type, quality spread and context waste (the seed's metrics), in type order.
+ * @param shadow         how the shadow strategy compared with the live one, or null if none runs.
  */
 public record MetricsSnapshot(long elapsedNanos, String strategy, long accepted, long completed, long deadLettered,
                               long expired, long cancelled, long outstanding, long retries, long timeouts, long steals,
                               Map<Priority, Long> queueDepth, Map<String, LatencySummary> stages,
                               List<AgentStats> agents, double giniByCount, double giniByTokens, long ejections,
-                              Map<String, Long> rateLimitedNanos, FaultCounts faults, Map<String, TypeStats> types)
+                              Map<String, Long> rateLimitedNanos, FaultCounts faults, Map<String, TypeStats> types,
+                              ShadowStats shadow)
 {
+    /** A snapshot without a shadow strategy. */
+    public MetricsSnapshot(final long elapsedNanos, final String strategy, final long accepted, final long completed,
+                           final long deadLettered, final long expired, final long cancelled, final long outstanding,
+                           final long retries, final long timeouts, final long steals, final Map<Priority, Long> queueDepth,
+                           final Map<String, LatencySummary> stages, final List<AgentStats> agents, final double giniByCount,
+                           final double giniByTokens, final long ejections, final Map<String, Long> rateLimitedNanos,
+                           final FaultCounts faults, final Map<String, TypeStats> types)
+    {
+        this(elapsedNanos, strategy, accepted, completed, deadLettered, expired, cancelled, outstanding, retries,
+            timeouts, steals, queueDepth, stages, agents, giniByCount, giniByTokens, ejections, rateLimitedNanos, faults,
+            types, null);
+    }
+
     /** A snapshot without per-type figures, as before they existed. */
     public MetricsSnapshot(final long elapsedNanos, final String strategy, final long accepted, final long completed,
                            final long deadLettered, final long expired, final long cancelled, final long outstanding,
@@ -45,7 +60,7 @@ public record MetricsSnapshot(long elapsedNanos, String strategy, long accepted,
     {
         this(elapsedNanos, strategy, accepted, completed, deadLettered, expired, cancelled, outstanding, retries,
             timeouts, steals, queueDepth, stages, agents, giniByCount, giniByTokens, ejections, rateLimitedNanos, faults,
-            Map.of());
+            Map.of(), null);
     }
 
     /** @return context tokens loaded but not used over those loaded, over every type; NaN if none was reported. */
