@@ -7,6 +7,7 @@ import dev.ringmaster.dispatch.SubmitStatus;
 import dev.ringmaster.metrics.AgentStats;
 import dev.ringmaster.metrics.LatencySummary;
 import dev.ringmaster.metrics.MetricsSnapshot;
+import dev.ringmaster.metrics.ShadowStats;
 import dev.ringmaster.model.Priority;
 import org.HdrHistogram.Histogram;
 
@@ -269,6 +270,13 @@ public final class DemoReport
         {
             line(sb, "  rejected %s x%s: %s", e.getKey(), n(e.getValue()), e.getKey().reason());
         }
+        final ShadowStats shadow = metrics.shadow();
+        if (shadow != null)
+        {
+            line(sb, "  shadow %s: agreed on %s of %s decisions (%.1f%%), estimated regret %+.6f s per decision "
+                + "(%s estimated), %s shadow faults", shadow.strategy(), n(shadow.agreements()), n(shadow.decisions()),
+                shadow.agreement() * 100, shadow.regretSeconds(), n(shadow.regretSamples()), n(shadow.faults()));
+        }
         sb.append('\n');
 
         line(sb, "Latency by stage       %10s %10s %10s %10s %10s %10s %10s", "count", "mean", "p50", "p90", "p99",
@@ -422,6 +430,20 @@ public final class DemoReport
         j.writeNumberField("p99_ns", e2e.p99Nanos());
         j.writeNumberField("p999_ns", e2e.p999Nanos());
         j.writeNumberField("max_ns", e2e.maxNanos());
+
+        final ShadowStats shadow = metrics.shadow();
+        if (shadow != null)
+        {
+            j.writeObjectFieldStart("shadow");
+            j.writeStringField("strategy", shadow.strategy());
+            decimalField(j, "agreement", shadow.agreement());
+            decimalField(j, "regretSeconds", shadow.regretSeconds());
+            j.writeNumberField("decisions", shadow.decisions());
+            j.writeNumberField("agreements", shadow.agreements());
+            j.writeNumberField("regretSamples", shadow.regretSamples());
+            j.writeNumberField("faults", shadow.faults());
+            j.writeEndObject();
+        }
 
         j.writeObjectFieldStart("rejections");
         for (final Map.Entry<SubmitStatus, Long> e : rejections.entrySet())

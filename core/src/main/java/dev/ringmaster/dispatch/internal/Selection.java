@@ -93,13 +93,21 @@ final class Selection extends RouterPart
         return new Selection(router, strategy, shadow, null);
     }
 
-    /** Routes the task with the strategy, then lets the shadow, if any, decide on it too; see {@link #choose}. */
+    /**
+     * Routes the task with the strategy, then lets the shadow, if any, decide on it too: on every decision, also one
+     * the live strategy declined, so a shadow that is the live strategy stays in step with it (a declining decision
+     * may draw random numbers too); only those that placed the task are compared.
+     */
     AgentState route(final Lane lane, final TaskRecord r, final long now)
     {
         final AgentState chosen = choose(lane, r, now);
-        if (chosen != null && shadowOf == null)
+        if (shadowOf == null)
         {
-            trail.decided(chosen, lane, shadow == null ? null : shadow.decide(lane, r, now, chosen));
+            final Shadow s = shadow == null ? null : shadow.decide(lane, r, now, chosen);
+            if (chosen != null)
+            {
+                trail.decided(chosen, lane, s);
+            }
         }
         return chosen;
     }

@@ -4,8 +4,9 @@ import dev.ringmaster.spi.AgentView;
 import dev.ringmaster.spi.RoutingStrategy;
 
 /**
- * A shadow strategy: a second strategy instance that decides on every task the live strategy placed, on the same pool
- * at the same instant, without acting; routing role only. It keeps its own {@link Selection} (candidate list, pool
+ * A shadow strategy: a second strategy instance that decides on every routing decision of the live strategy, on the
+ * same pool at the same instant, without acting, and is compared with it where the live one placed the task; routing
+ * role only. It keeps its own {@link Selection} (candidate list, pool
  * view, decision, announced pools), so it never touches the live strategy's state, and whatever it throws is
  * contained there and counted as a shadow fault (after 16 in a row it is quarantined, like a live strategy).
  *
@@ -34,7 +35,10 @@ final class Shadow
         this.selection = Selection.forShadow(router, strategy, this);
     }
 
-    /** Lets the shadow decide on the task the live strategy just placed on {@code live}, and scores the difference. */
+    /**
+     * Lets the shadow decide on the task the live strategy just placed on {@code live} (null: declined, and then the
+     * decision is not compared), and scores the difference.
+     */
     Shadow decide(final Lane lane, final TaskRecord r, final long now, final AgentState live)
     {
         AgentState pick;
@@ -49,6 +53,10 @@ final class Shadow
             pick = null;
         }
         lastPick = pick;
+        if (live == null)
+        {
+            return this;
+        }
         Counters.increment(counters.shadowDecisions);
         if (pick == null)
         {
