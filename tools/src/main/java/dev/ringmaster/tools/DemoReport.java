@@ -273,9 +273,10 @@ public final class DemoReport
         final ShadowStats shadow = metrics.shadow();
         if (shadow != null)
         {
-            line(sb, "  shadow %s: agreed on %s of %s decisions (%.1f%%), estimated regret %+.6f s per decision "
-                + "(%s estimated), %s shadow faults", shadow.strategy(), n(shadow.agreements()), n(shadow.decisions()),
-                shadow.agreement() * 100, shadow.regretSeconds(), n(shadow.regretSamples()), n(shadow.faults()));
+            line(sb, "  shadow %s: agreed on %s of %s decisions (%.1f%%), estimated regret %+.4f ms per decision "
+                + "(%s estimated; negative: the shadow's picks would have finished sooner), %s shadow faults",
+                shadow.strategy(), n(shadow.agreements()), n(shadow.decisions()), shadow.agreement() * 100,
+                shadow.regretSeconds() * 1e3, n(shadow.regretSamples()), n(shadow.faults()));
         }
         sb.append('\n');
 
@@ -437,7 +438,15 @@ public final class DemoReport
             j.writeObjectFieldStart("shadow");
             j.writeStringField("strategy", shadow.strategy());
             decimalField(j, "agreement", shadow.agreement());
-            decimalField(j, "regretSeconds", shadow.regretSeconds());
+            j.writeFieldName("regretSeconds"); // a mean of small differences: all its digits, not six decimals
+            if (Double.isFinite(shadow.regretSeconds()))
+            {
+                j.writeNumber(shadow.regretSeconds());
+            }
+            else
+            {
+                j.writeNull();
+            }
             j.writeNumberField("decisions", shadow.decisions());
             j.writeNumberField("agreements", shadow.agreements());
             j.writeNumberField("regretSamples", shadow.regretSamples());
