@@ -61,7 +61,7 @@ public final class NoopFleet implements AutoCloseable
         {
             b.agent(AgentSpec.builder("agent-" + i, TYPE).capacity(capacity).build(), noop);
         }
-        if (!"none".equals(shadow))
+        if (shadow != null && !"none".equals(shadow))
         {
             b.shadow(shadow);
         }

@@ -50,7 +50,7 @@ public class RouterDecisionLatency extends BenchDefaults
 
     /** A shadow strategy deciding alongside (its own decision and callbacks per task), "none" for none. */
     @Param("none")
-    public String shadow;
+    public String shadow = "none";
 
     private RoutingProbe probe;
     private Task[] tasks;
@@ -66,7 +66,7 @@ public class RouterDecisionLatency extends BenchDefaults
     {
         final SplittableRandom random = new SplittableRandom(7);
         final Dispatcher.Builder b = Dispatcher.builder().strategy(strategy).prefetch(1).seed(7);
-        if (!"none".equals(shadow))
+        if (shadow != null && !"none".equals(shadow))
         {
             b.shadow(shadow);
         }

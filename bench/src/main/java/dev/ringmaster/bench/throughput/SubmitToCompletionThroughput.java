@@ -49,7 +49,7 @@ public class SubmitToCompletionThroughput extends BenchDefaults
 
     /** A shadow strategy deciding alongside, "none" for none: what shadowing costs end to end. */
     @Param("none")
-    public String shadow;
+    public String shadow = "none";
 
     private NoopFleet fleet;
 
