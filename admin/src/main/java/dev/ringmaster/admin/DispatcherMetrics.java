@@ -5,6 +5,7 @@ import dev.ringmaster.metrics.AgentStats;
 import dev.ringmaster.metrics.LatencySummary;
 import dev.ringmaster.metrics.MetricsSnapshot;
 import dev.ringmaster.metrics.TaskCounts;
+import dev.ringmaster.metrics.ShadowStats;
 import dev.ringmaster.metrics.TypeStats;
 import dev.ringmaster.model.Priority;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -82,6 +83,20 @@ public final class DispatcherMetrics implements MeterBinder
         gauge("ringmaster.throughput", Tags.empty(), s -> s.throughputPerSecond(), "completed tasks per second since start");
         gauge("ringmaster.throughput.recent", Tags.empty(), s -> s.recent().completedPerSecond(),
             "completed tasks per second over the last minute");
+        final ShadowStats shadow = snapshot.shadow();
+        if (shadow != null)
+        {
+            final Tags tags = Tags.of("strategy", shadow.strategy());
+            counter("ringmaster.shadow.decisions", tags, s -> shadow(s, ShadowStats::decisions),
+                "live decisions the shadow strategy also made");
+            counter("ringmaster.shadow.agreements", tags, s -> shadow(s, ShadowStats::agreements),
+                "shadow decisions that picked the live strategy's agent");
+            counter("ringmaster.shadow.faults", tags, s -> shadow(s, ShadowStats::faults), "contained shadow faults");
+            gauge("ringmaster.shadow.agreement", tags, s -> shadow(s, ShadowStats::agreement),
+                "fraction of decisions in which the shadow agreed");
+            gauge("ringmaster.shadow.regret.seconds", tags, s -> shadow(s, ShadowStats::regretSeconds),
+                "mean estimated regret per shadow decision (expected completion on its pick minus on the live pick)");
+        }
         refresh();
     }
 
@@ -203,6 +218,11 @@ public final class DispatcherMetrics implements MeterBinder
             }
         }
         return Double.NaN; // the agent left: Prometheus drops NaN samples
+    }
+
+    private static double shadow(final MetricsSnapshot s, final ToDoubleFunction<ShadowStats> f)
+    {
+        return s.shadow() == null ? Double.NaN : f.applyAsDouble(s.shadow());
     }
 
     private static double type(final MetricsSnapshot s, final String type, final ToDoubleFunction<TypeStats> f)

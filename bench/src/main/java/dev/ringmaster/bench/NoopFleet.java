@@ -36,6 +36,13 @@ public final class NoopFleet implements AutoCloseable
      */
     public NoopFleet(final int agents, final int capacity, final int workers, final String strategy, final int tasks)
     {
+        this(agents, capacity, workers, strategy, "none", tasks);
+    }
+
+    /** As the other constructor, with a shadow strategy by name, "none" for none. */
+    public NoopFleet(final int agents, final int capacity, final int workers, final String strategy,
+                     final String shadow, final int tasks)
+    {
         // completes synchronously with a constant: nothing allocated per task by the adapter
         final AgentAdapter noop = (task, completion, telemetry) -> completion.succeed(Boolean.TRUE, 0, Double.NaN);
         final Dispatcher.Builder b = Dispatcher.builder().strategy(strategy).workers(workers).onResult(
@@ -53,6 +60,10 @@ public final class NoopFleet implements AutoCloseable
         for (int i = 0; i < agents; i++)
         {
             b.agent(AgentSpec.builder("agent-" + i, TYPE).capacity(capacity).build(), noop);
+        }
+        if (shadow != null && !"none".equals(shadow))
+        {
+            b.shadow(shadow);
         }
         this.dispatcher = b.build().start();
         this.tasks = new Task[tasks];

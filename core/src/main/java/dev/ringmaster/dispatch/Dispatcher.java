@@ -341,6 +341,8 @@ public final class Dispatcher implements AutoCloseable
         private final EngineConfig config = new EngineConfig();
         private RoutingStrategy strategy;
         private String strategyName = "least-connections";
+        private RoutingStrategy shadow;
+        private String shadowName;
         private ClassLoader pluginLoader = Dispatcher.class.getClassLoader();
         /** In registration order; by name ones are looked up at build time, when the plugin loader is final. */
         private final List<Function<ClassLoader, AgentFactory>> factories = new ArrayList<>();
@@ -374,6 +376,25 @@ public final class Dispatcher implements AutoCloseable
         {
             this.strategyName = Objects.requireNonNull(name, "strategy name must not be null");
             this.strategy = null;
+            return this;
+        }
+
+        /**
+         * Runs a second strategy, found by name at build time, as a shadow: it decides on every task the live strategy
+         * places, without acting; {@link #metrics()} and the journal record how often it agrees and its estimated
+         * regret. Its faults are contained and counted, never felt by dispatch.
+         */
+        public Builder shadow(final String name)
+        {
+            this.shadowName = Objects.requireNonNull(name, "shadow strategy name must not be null");
+            this.shadow = null;
+            return this;
+        }
+
+        /** As {@link #shadow(String)}, with this instance (its own: not the live strategy, not shared). */
+        public Builder shadow(final RoutingStrategy strategy)
+        {
+            this.shadow = Objects.requireNonNull(strategy, "shadow strategy must not be null");
             return this;
         }
 
@@ -605,6 +626,12 @@ public final class Dispatcher implements AutoCloseable
                 config.factories.put(made.type(), made);
             }
             final RoutingStrategy chosen = strategy != null ? strategy : RoutingStrategies.create(strategyName, pluginLoader);
+            config.shadow = shadow != null ? shadow : shadowName == null ? null : RoutingStrategies.create(shadowName, pluginLoader);
+            if (config.shadow == chosen)
+            {
+                throw new IllegalArgumentException("the shadow strategy is the live strategy's instance: a shadow must " +
+                    "keep its own state; give it a new instance or its name");
+            }
             return new Engine(specs, adapters, chosen, listeners, resultHandler, config);
         }
     }

@@ -79,7 +79,7 @@ final class MetricsReader
             engine.cancelled(), engine.outstanding(), engine.retried(), engine.timedOut(), engine.stolen(), depth,
             stages, stats, Gini.of(counts), Gini.of(tokens), engine.ejections(), engine.rateLimitedNanos(),
             engine.faults(), types(agents), byPriority(engine.tally), byTenant(engine.tally),
-            recent(elapsed, new long[] {accepted, completed, deadLettered, expired}));
+            recent(elapsed, new long[] {accepted, completed, deadLettered, expired}), engine.shadow());
     }
 
     /** The last minute: counter growth over the window and the stage histograms' recent slots. */

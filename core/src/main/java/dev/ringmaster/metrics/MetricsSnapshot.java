@@ -33,6 +33,7 @@ import java.util.Map;
  * @param tasksByTenant  tasks by state per tenant: the first 32 tenants seen by name, then "(other)", and "(none)"
  *                       for tasks without a tenant (bounded, so that a metrics registry's series stay bounded).
  * @param recent         throughput and latency over the last minute.
+ * @param shadow         how the shadow strategy compared with the live one, or null if none runs.
  */
 public record MetricsSnapshot(long elapsedNanos, String strategy, long accepted, long completed, long deadLettered,
                               long expired, long cancelled, long outstanding, long retries, long timeouts, long steals,
@@ -40,8 +41,23 @@ public record MetricsSnapshot(long elapsedNanos, String strategy, long accepted,
                               List<AgentStats> agents, double giniByCount, double giniByTokens, long ejections,
                               Map<String, Long> rateLimitedNanos, FaultCounts faults, Map<String, TypeStats> types,
                               Map<Priority, TaskCounts> tasksByPriority, Map<String, TaskCounts> tasksByTenant,
-                              RecentWindow recent)
+                              RecentWindow recent, ShadowStats shadow)
 {
+    /** A snapshot without a shadow strategy. */
+    public MetricsSnapshot(final long elapsedNanos, final String strategy, final long accepted, final long completed,
+                           final long deadLettered, final long expired, final long cancelled, final long outstanding,
+                           final long retries, final long timeouts, final long steals, final Map<Priority, Long> queueDepth,
+                           final Map<String, LatencySummary> stages, final List<AgentStats> agents, final double giniByCount,
+                           final double giniByTokens, final long ejections, final Map<String, Long> rateLimitedNanos,
+                           final FaultCounts faults, final Map<String, TypeStats> types,
+                           final Map<Priority, TaskCounts> tasksByPriority, final Map<String, TaskCounts> tasksByTenant,
+                           final RecentWindow recent)
+    {
+        this(elapsedNanos, strategy, accepted, completed, deadLettered, expired, cancelled, outstanding, retries,
+            timeouts, steals, queueDepth, stages, agents, giniByCount, giniByTokens, ejections, rateLimitedNanos, faults,
+            types, tasksByPriority, tasksByTenant, recent, null);
+    }
+
     /** A snapshot without counts per priority and tenant nor a recent window, as before they existed. */
     public MetricsSnapshot(final long elapsedNanos, final String strategy, final long accepted, final long completed,
                            final long deadLettered, final long expired, final long cancelled, final long outstanding,
@@ -52,7 +68,7 @@ public record MetricsSnapshot(long elapsedNanos, String strategy, long accepted,
     {
         this(elapsedNanos, strategy, accepted, completed, deadLettered, expired, cancelled, outstanding, retries,
             timeouts, steals, queueDepth, stages, agents, giniByCount, giniByTokens, ejections, rateLimitedNanos, faults,
-            types, Map.of(), Map.of(), new RecentWindow(0, 0, 0, 0, 0, Map.of()));
+            types, Map.of(), Map.of(), new RecentWindow(0, 0, 0, 0, 0, Map.of()), null);
     }
 
     /** A snapshot without per-type figures, as before they existed. */
@@ -65,7 +81,7 @@ public record MetricsSnapshot(long elapsedNanos, String strategy, long accepted,
     {
         this(elapsedNanos, strategy, accepted, completed, deadLettered, expired, cancelled, outstanding, retries,
             timeouts, steals, queueDepth, stages, agents, giniByCount, giniByTokens, ejections, rateLimitedNanos, faults,
-            Map.of(), Map.of(), Map.of(), new RecentWindow(0, 0, 0, 0, 0, Map.of()));
+            Map.of(), Map.of(), Map.of(), new RecentWindow(0, 0, 0, 0, 0, Map.of()), null);
     }
 
     /** @return context tokens loaded but not used over those loaded, over every type; NaN if none was reported. */

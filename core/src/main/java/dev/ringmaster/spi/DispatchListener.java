@@ -27,6 +27,25 @@ public interface DispatchListener
         onAssigned(task, agent, strategy, score, runnerUp, assignedNanos);
     }
 
+    /**
+     * As {@link #onAcceptedAndAssigned(TaskView, long, AgentView, String, double, double, long)}, with the decision's
+     * whole provenance; the dispatcher calls this one, which by default calls that one.
+     */
+    default void onAcceptedAndAssigned(final TaskView task, final long acceptedNanos, final AgentView agent,
+                                       final Provenance why, final long assignedNanos)
+    {
+        onAcceptedAndAssigned(task, acceptedNanos, agent, why.strategy(), why.score(), why.runnerUp(), assignedNanos);
+    }
+
+    /**
+     * As {@link #onAssigned(TaskView, AgentView, String, double, double, long)}, with the decision's whole provenance;
+     * the dispatcher calls this one, which by default calls that one.
+     */
+    default void onAssigned(final TaskView task, final AgentView agent, final Provenance why, final long nanos)
+    {
+        onAssigned(task, agent, why.strategy(), why.score(), why.runnerUp(), nanos);
+    }
+
     /** The strategy placed the task; {@code score} and {@code runnerUp} are NaN where the strategy has none. */
     default void onAssigned(TaskView task, AgentView agent, String strategy, double score, double runnerUp, long nanos)
     {

@@ -16,6 +16,15 @@ public interface RoutingStrategy
     String name();
 
     /**
+     * @return the version of the strategy's decision rule, journaled with every assignment it makes: raise it whenever
+     *     the same inputs (pool, task, random state) can lead to another choice, so an audit knows which rule decided.
+     */
+    default int version()
+    {
+        return 1;
+    }
+
+    /**
      * @param task       the task to place.
      * @param candidates the eligible agents, never empty.
      * @param decision   where to record the winning score and the runner-up, for the audit trail.

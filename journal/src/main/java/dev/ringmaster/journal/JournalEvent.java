@@ -23,14 +23,26 @@ import java.time.Instant;
  * @param runnerUp   for ASSIGNED, the runner-up's score, NaN where none.
  * @param value      tokens used (COMPLETED) or retry-at nanos (RETRIED), the HTTP status (ADMIN), else 0.
  * @param reason     why (failed, dead-lettered, expired, cancelled, recovered), the outcome (ADMIN), else null.
+ * @param provenance for ASSIGNED from layout version 3 on, why the agent won; else null.
  *
  * <p>An ADMIN event is an operator's change, no task's: task id -1, what was asked in {@code taskType} and the
  * client's address in {@code fromAgentId}.
  */
 public record JournalEvent(long index, EventType type, long taskId, String taskType, Priority priority, int attempt,
                            long sequence, long nanos, long epochNanos, String agentId, String fromAgentId,
-                           String strategy, double score, double runnerUp, long value, String reason)
+                           String strategy, double score, double runnerUp, long value, String reason,
+                           DecisionProvenance provenance)
 {
+    /** An event without provenance, as written before layout version 3. */
+    public JournalEvent(final long index, final EventType type, final long taskId, final String taskType,
+                        final Priority priority, final int attempt, final long sequence, final long nanos,
+                        final long epochNanos, final String agentId, final String fromAgentId, final String strategy,
+                        final double score, final double runnerUp, final long value, final String reason)
+    {
+        this(index, type, taskId, taskType, priority, attempt, sequence, nanos, epochNanos, agentId, fromAgentId,
+            strategy, score, runnerUp, value, reason, null);
+    }
+
     /** @return tokens used, for COMPLETED. */
     public long tokens()
     {

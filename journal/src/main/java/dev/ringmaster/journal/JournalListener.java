@@ -4,6 +4,7 @@ import dev.ringmaster.journal.internal.RecordEncoder;
 import dev.ringmaster.journal.internal.RingPublisher;
 import dev.ringmaster.spi.AgentView;
 import dev.ringmaster.spi.DispatchListener;
+import dev.ringmaster.spi.Provenance;
 import dev.ringmaster.spi.TaskView;
 
 /**
@@ -49,6 +50,21 @@ public final class JournalListener implements DispatchListener
         flushStart();
         publish(EventType.ACCEPTED, encoder.encodeAcceptedAndAssigned(task, acceptedNanos, agent, strategy, score,
             runnerUp, assignedNanos));
+    }
+
+    @Override
+    public void onAcceptedAndAssigned(final TaskView task, final long acceptedNanos, final AgentView agent,
+                                      final Provenance why, final long assignedNanos)
+    {
+        flushStart();
+        publish(EventType.ACCEPTED, encoder.encodeAcceptedAndAssigned(task, acceptedNanos, agent, why, assignedNanos));
+    }
+
+    @Override
+    public void onAssigned(final TaskView task, final AgentView agent, final Provenance why, final long nanos)
+    {
+        flushStart();
+        publish(EventType.ASSIGNED, encoder.encodeAssigned(task, agent, why, nanos));
     }
 
     @Override

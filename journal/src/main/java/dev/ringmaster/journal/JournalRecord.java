@@ -28,6 +28,8 @@ public final class JournalRecord
     private EventType storedType;
     private EventType type;
     private int specOffset;
+    /** Where the version 3 provenance block starts, -1 if the record has none. */
+    private int provenanceOffset;
     private int version;
     /** FLAG_ASSIGNED_FOLDED or FLAG_STARTED_FOLDED if the record holds two events, else 0. */
     private int folded;
@@ -92,6 +94,24 @@ public final class JournalRecord
             for (int i = 0; i < 5; i++)
             {
                 at += Utf8.skip(buffer, at, length);
+            }
+            provenanceOffset = -1;
+            if (version >= 3 && (flags() & FLAG_PROVENANCE) != 0)
+            {
+                if (storedType != EventType.ASSIGNED && folded != FLAG_ASSIGNED_FOLDED)
+                {
+                    return "provenance flag on a " + storedType + " record that carries no assignment";
+                }
+                if (at + PROVENANCE_FIXED_LENGTH > length)
+                {
+                    return "provenance block runs past the record end";
+                }
+                provenanceOffset = at;
+                at += PROVENANCE_FIXED_LENGTH;
+                for (int i = 0; i < 3; i++)
+                {
+                    at += Utf8.skip(buffer, at, length);
+                }
             }
             specOffset = at;
         }
@@ -284,6 +304,29 @@ public final class JournalRecord
         return folded == FLAG_STARTED_FOLDED && firstOfTwo ? null : string(4);
     }
 
+    /**
+     * @return the provenance of the assignment shown (version 3 records), or null: for other events, and for
+     *     assignments written before version 3.
+     */
+    public DecisionProvenance provenance()
+    {
+        if (provenanceOffset < 0 || acceptedHalf())
+        {
+            return null;
+        }
+        final int p = provenanceOffset;
+        int at = p + PROVENANCE_FIXED_LENGTH;
+        final String runnerUpId = Utf8.get(buffer, at, length);
+        at += Utf8.skip(buffer, at, length);
+        final String shadowStrategy = Utf8.get(buffer, at, length);
+        at += Utf8.skip(buffer, at, length);
+        final String shadowAgentId = Utf8.get(buffer, at, length);
+        return new DecisionProvenance(buffer.getInt(p + PROV_CANDIDATES), buffer.getInt(p + PROV_STRATEGY_VERSION),
+            buffer.getInt(p + PROV_RUNNER_UP_INDEX), runnerUpId, buffer.getByte(p + PROV_HAS_RANDOM_STATE) != 0,
+            buffer.getLong(p + PROV_RANDOM_STATE), shadowStrategy, buffer.getInt(p + PROV_SHADOW_INDEX), shadowAgentId,
+            buffer.getDouble(p + PROV_SHADOW_REGRET));
+    }
+
     /** @return true for ACCEPTED and RECOVERED, which carry the whole task. */
     public boolean hasTask()
     {
@@ -376,7 +419,7 @@ public final class JournalRecord
     public JournalEvent toEvent()
     {
         return new JournalEvent(index, type, taskId(), taskType(), priority(), attempt(), sequence(), nanos(),
-            epochNanos(), agentId(), fromAgentId(), strategy(), score(), runnerUp(), value(), reason());
+            epochNanos(), agentId(), fromAgentId(), strategy(), score(), runnerUp(), value(), reason(), provenance());
     }
 
     private String string(final int which)

@@ -151,8 +151,8 @@ class JournalRoundTripTest
         assertThat(t.payload()).isEqualTo("old");
         assertThat(t.tenant()).isNull();
 
-        b.putByte(dev.ringmaster.journal.internal.RecordLayout.VERSION_OFFSET, (byte)3);
-        assertThat(record.wrap(bytes, 0, v1Length, 0)).contains("record layout version 3", "versions 1 to 2",
+        b.putByte(dev.ringmaster.journal.internal.RecordLayout.VERSION_OFFSET, (byte)4);
+        assertThat(record.wrap(bytes, 0, v1Length, 0)).contains("record layout version 4", "versions 1 to 3",
             "a newer Ringmaster wrote it");
     }
 

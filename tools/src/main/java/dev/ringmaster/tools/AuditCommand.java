@@ -40,6 +40,7 @@ import java.util.concurrent.Callable;
         "Exit code: 0 if found, 1 if the task is not in the journal or the journal is missing or damaged, 2 for bad "
             + "options.",
         "Examples: ringmaster audit /tmp/journal 1234",
+        "          ringmaster audit /tmp/journal 1234 --explain",
         "          ringmaster audit /tmp/journal --from 2026-05-01T12:00:00Z --to 2026-05-01T12:00:05Z --agent coder-3",
         "          ringmaster audit /tmp/journal --admin"})
 public final class AuditCommand implements Callable<Integer>
@@ -69,6 +70,11 @@ public final class AuditCommand implements Callable<Integer>
         + "--from/--to), instead of tasks' events.")
     boolean admin;
 
+    @Option(names = "--explain", description = "With a TASK_ID: after its history, why each of its assignments went "
+        + "to that agent: the strategy and its version, the candidates, winner and runner-up with their scores, the "
+        + "random state, and a shadow strategy's pick.")
+    boolean explain;
+
     @Override
     public Integer call()
     {
@@ -81,6 +87,11 @@ public final class AuditCommand implements Callable<Integer>
             throw new ParameterException(spec.commandLine(),
                 "give either a TASK_ID or a time range with --from (and optionally --to), not " +
                     (taskId == null ? "neither" : "both"));
+        }
+        if (explain && taskId == null)
+        {
+            throw new ParameterException(spec.commandLine(), "--explain explains one task's assignments: give a " +
+                "TASK_ID instead of a time range");
         }
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
@@ -105,6 +116,10 @@ public final class AuditCommand implements Callable<Integer>
         if (taskId != null)
         {
             events.forEach(e -> out.println(e.describe()));
+            if (explain && !events.isEmpty())
+            {
+                out.print(AuditExplain.explain(taskId, events));
+            }
         }
         else
         {

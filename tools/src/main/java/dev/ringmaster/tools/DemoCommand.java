@@ -52,6 +52,11 @@ public final class DemoCommand implements Callable<Integer>
         description = "Routing strategy, one of: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     String strategy;
 
+    @Option(names = "--shadow", paramLabel = "NAME", completionCandidates = StrategyNames.class,
+        description = "Also run this strategy as a shadow: it decides on every task without acting; the summary "
+            + "reports how often it agreed with --strategy and its estimated regret (default: no shadow).")
+    String shadow;
+
     @Option(names = "--seed", paramLabel = "S", defaultValue = "42", converter = Seed.class,
         description = "Seed of every random choice: workload, attempt outcomes, retry jitter (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -108,8 +113,12 @@ public final class DemoCommand implements Callable<Integer>
     private int run(final PluginRegistry registry) throws Exception
     {
         plugins.requireStrategies(registry, List.of(strategy), "--strategy");
+        if (shadow != null)
+        {
+            plugins.requireStrategies(registry, List.of(shadow), "--shadow");
+        }
         final DemoSettings settings = new DemoSettings(tasks, strategy, seed, producers,
-            workers == null ? 0 : workers, queueCapacity, 0.0005, Duration.ofSeconds(30));
+            workers == null ? 0 : workers, queueCapacity, 0.0005, Duration.ofSeconds(30), shadow);
         if (killHostAfterNanos != null && (remoteHosts == null || remoteHosts < 2))
         {
             throw new CommandLine.ParameterException(spec.commandLine(), "--kill-host-after needs --remote-hosts 2 " +

@@ -7,6 +7,7 @@ import dev.ringmaster.dispatch.SubmitStatus;
 import dev.ringmaster.metrics.AgentStats;
 import dev.ringmaster.metrics.LatencySummary;
 import dev.ringmaster.metrics.MetricsSnapshot;
+import dev.ringmaster.metrics.ShadowStats;
 import dev.ringmaster.model.Priority;
 import org.HdrHistogram.Histogram;
 
@@ -269,6 +270,14 @@ public final class DemoReport
         {
             line(sb, "  rejected %s x%s: %s", e.getKey(), n(e.getValue()), e.getKey().reason());
         }
+        final ShadowStats shadow = metrics.shadow();
+        if (shadow != null)
+        {
+            line(sb, "  shadow %s: agreed on %s of %s decisions (%.1f%%), estimated regret %+.4f ms per decision "
+                + "(%s estimated; negative: the shadow's picks would have finished sooner), %s shadow faults",
+                shadow.strategy(), n(shadow.agreements()), n(shadow.decisions()), shadow.agreement() * 100,
+                shadow.regretSeconds() * 1e3, n(shadow.regretSamples()), n(shadow.faults()));
+        }
         sb.append('\n');
 
         line(sb, "Latency by stage       %10s %10s %10s %10s %10s %10s %10s", "count", "mean", "p50", "p90", "p99",
@@ -422,6 +431,28 @@ public final class DemoReport
         j.writeNumberField("p99_ns", e2e.p99Nanos());
         j.writeNumberField("p999_ns", e2e.p999Nanos());
         j.writeNumberField("max_ns", e2e.maxNanos());
+
+        final ShadowStats shadow = metrics.shadow();
+        if (shadow != null)
+        {
+            j.writeObjectFieldStart("shadow");
+            j.writeStringField("strategy", shadow.strategy());
+            decimalField(j, "agreement", shadow.agreement());
+            j.writeFieldName("regretSeconds"); // a mean of small differences: all its digits, not six decimals
+            if (Double.isFinite(shadow.regretSeconds()))
+            {
+                j.writeNumber(shadow.regretSeconds());
+            }
+            else
+            {
+                j.writeNull();
+            }
+            j.writeNumberField("decisions", shadow.decisions());
+            j.writeNumberField("agreements", shadow.agreements());
+            j.writeNumberField("regretSamples", shadow.regretSamples());
+            j.writeNumberField("faults", shadow.faults());
+            j.writeEndObject();
+        }
 
         j.writeObjectFieldStart("rejections");
         for (final Map.Entry<SubmitStatus, Long> e : rejections.entrySet())

@@ -95,6 +95,10 @@ public final class DemoRun
             {
                 builder.listener(journal.listener());
             }
+            if (settings.shadow() != null)
+            {
+                builder.shadow(settings.shadow());
+            }
             if (settings.workers() > 0)
             {
                 builder.workers(settings.workers());

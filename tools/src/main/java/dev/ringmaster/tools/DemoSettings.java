@@ -13,8 +13,9 @@ import java.time.Duration;
  * @param queueCapacity most waiting tasks per agent type and priority; small enough that producers feel backpressure.
  * @param poisonRate    fraction of tasks that fail on every agent (they end in the dead letters).
  * @param maxSubmitWait longest a producer waits for room before counting the task as rejected.
+ * @param shadow        a strategy to run as a shadow of the live one, or null for none.
  */
 public record DemoSettings(int tasks, String strategy, long seed, int producers, int workers, int queueCapacity,
-                           double poisonRate, Duration maxSubmitWait)
+                           double poisonRate, Duration maxSubmitWait, String shadow)
 {
 }

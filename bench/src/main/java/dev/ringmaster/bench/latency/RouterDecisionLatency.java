@@ -48,6 +48,10 @@ public class RouterDecisionLatency extends BenchDefaults
     @Param({"16", "1024", "16384"})
     public int agents;
 
+    /** A shadow strategy deciding alongside (its own decision and callbacks per task), "none" for none. */
+    @Param("none")
+    public String shadow = "none";
+
     private RoutingProbe probe;
     private Task[] tasks;
     private int next;
@@ -64,6 +68,10 @@ public class RouterDecisionLatency extends BenchDefaults
     {
         final SplittableRandom random = new SplittableRandom(7);
         final Dispatcher.Builder b = Dispatcher.builder().strategy(strategy).prefetch(1).seed(7);
+        if (shadow != null && !"none".equals(shadow))
+        {
+            b.shadow(shadow);
+        }
         int slots = 0;
         for (int i = 0; i < agents; i++)
         {

@@ -47,12 +47,16 @@ public class SubmitToCompletionThroughput extends BenchDefaults
     @Param("least-connections")
     public String strategy;
 
+    /** A shadow strategy deciding alongside, "none" for none: what shadowing costs end to end. */
+    @Param("none")
+    public String shadow = "none";
+
     private NoopFleet fleet;
 
     @Setup(Level.Trial)
     public void setUp()
     {
-        fleet = new NoopFleet(agents, capacity, workers, strategy, BATCH);
+        fleet = new NoopFleet(agents, capacity, workers, strategy, shadow, BATCH);
     }
 
     @TearDown(Level.Trial)

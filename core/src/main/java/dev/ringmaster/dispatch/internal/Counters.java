@@ -22,6 +22,12 @@ final class Counters
     /** Routing decisions in which the strategy threw or answered out of range, and its quarantines. */
     final AtomicLong strategyFaults = new AtomicLong();
     final AtomicLong strategyQuarantines = new AtomicLong();
+    /** The shadow strategy's decisions, those that agreed with the live one, its faults, and its regret (see {@link Shadow}). */
+    final AtomicLong shadowDecisions = new AtomicLong();
+    final AtomicLong shadowAgreements = new AtomicLong();
+    final AtomicLong shadowFaults = new AtomicLong();
+    final AtomicLong shadowRegretSamples = new AtomicLong();
+    final AtomicLong shadowRegretNanos = new AtomicLong();
 
     static void increment(final AtomicLong counter)
     {

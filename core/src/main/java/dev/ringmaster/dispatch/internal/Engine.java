@@ -592,6 +592,12 @@ public final class Engine
         return router.faults();
     }
 
+    /** @return how the shadow strategy compared so far, or null if none runs (any thread; ordered counters). */
+    public dev.ringmaster.metrics.ShadowStats shadow()
+    {
+        return router.shadowStats();
+    }
+
     public long failedAttempts()
     {
         return counters.failedAttempts.get();

@@ -22,6 +22,8 @@ public final class EngineConfig
     /** 0: no slow start. */
     public long slowStartNanos;
     public double slowStartMinFactor = 0.1;
+    /** Null: no shadow strategy (see {@link Shadow}). */
+    public dev.ringmaster.spi.RoutingStrategy shadow;
     /** Null: crashed agents are not restarted. */
     public dev.ringmaster.dispatch.Supervision supervision;
     public final java.util.Map<String, dev.ringmaster.spi.AgentFactory> factories = new java.util.HashMap<>();

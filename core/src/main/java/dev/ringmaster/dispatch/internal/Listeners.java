@@ -2,6 +2,7 @@ package dev.ringmaster.dispatch.internal;
 
 import dev.ringmaster.spi.AgentView;
 import dev.ringmaster.spi.DispatchListener;
+import dev.ringmaster.spi.Provenance;
 import dev.ringmaster.spi.TaskView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +25,12 @@ final class Listeners implements DispatchListener
         {
             faults.put(l, new FaultLog(LOG, "dispatch listener " + l.getClass().getName()));
         }
+    }
+
+    /** @return true if any listener is registered. */
+    boolean any()
+    {
+        return listeners.length > 0;
     }
 
     /** @return faults of every listener so far. */
@@ -85,6 +92,39 @@ final class Listeners implements DispatchListener
             try
             {
                 l.onAcceptedAndAssigned(task, acceptedNanos, agent, strategy, score, runnerUp, assignedNanos);
+            }
+            catch (final Throwable e)
+            {
+                failed(l, "onAcceptedAndAssigned", e);
+            }
+        }
+    }
+
+    @Override
+    public void onAssigned(final TaskView task, final AgentView agent, final Provenance why, final long nanos)
+    {
+        for (final DispatchListener l : listeners)
+        {
+            try
+            {
+                l.onAssigned(task, agent, why, nanos);
+            }
+            catch (final Throwable e)
+            {
+                failed(l, "onAssigned", e);
+            }
+        }
+    }
+
+    @Override
+    public void onAcceptedAndAssigned(final TaskView task, final long acceptedNanos, final AgentView agent,
+                                      final Provenance why, final long assignedNanos)
+    {
+        for (final DispatchListener l : listeners)
+        {
+            try
+            {
+                l.onAcceptedAndAssigned(task, acceptedNanos, agent, why, assignedNanos);
             }
             catch (final Throwable e)
             {

@@ -265,13 +265,11 @@ final class Placement extends RouterPart
         final Selection selection = router.selection;
         if (justAccepted)
         {
-            listener.onAcceptedAndAssigned(r, now, agent, selection.strategyName, selection.decision.score(),
-                selection.decision.runnerUp(), now);
+            listener.onAcceptedAndAssigned(r, now, agent, selection.trail, now);
         }
         else
         {
-            listener.onAssigned(r, agent, selection.strategyName, selection.decision.score(),
-                selection.decision.runnerUp(), now);
+            listener.onAssigned(r, agent, selection.trail, now);
         }
         if (agent.lane.early)
         {

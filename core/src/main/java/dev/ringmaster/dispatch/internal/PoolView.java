@@ -177,6 +177,32 @@ final class PoolView implements AgentPool
         return -1;
     }
 
+    /** @return how many agents are eligible for the task; O(pool / 64) plus one admission test per agent in probation. */
+    int eligibleCount()
+    {
+        int count = 0;
+        for (int w = 0; w < room.length; w++)
+        {
+            long bits = candidateBits(w);
+            if (probation != null && (bits & probation[w]) != 0)
+            {
+                long doubtful = bits & probation[w];
+                bits &= ~doubtful;
+                while (doubtful != 0)
+                {
+                    final int i = (w << 6) + Long.numberOfTrailingZeros(doubtful);
+                    doubtful &= doubtful - 1;
+                    if (router.health.admits(pool[i], now))
+                    {
+                        count++;
+                    }
+                }
+            }
+            count += Long.bitCount(bits);
+        }
+        return count;
+    }
+
     /** The word of agents that pass every clock-free test: room, skills, target, avoidance. */
     private long candidateBits(final int w)
     {

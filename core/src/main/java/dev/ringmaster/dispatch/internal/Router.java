@@ -68,7 +68,7 @@ final class Router
         this.agingQuantum = config.agingQuantum;
         this.watchdogIntervalNanos = config.watchdogIntervalNanos;
         this.limits = new RateLimits(this, config.rateLimits);
-        this.selection = new Selection(this, strategy);
+        this.selection = new Selection(this, strategy, config.shadow);
         this.binding = new EarlyBinding(this);
         this.health = new Health(this, config);
         this.placement = new Placement(this, workerIdles);
@@ -200,6 +200,15 @@ final class Router
     {
         return new dev.ringmaster.metrics.FaultCounts(engine.counters.strategyFaults.get(), engine.counters.strategyQuarantines.get(),
             listener.errors(), outcomes.deliveryFaults(), ignoredCompletions());
+    }
+
+    /** Any thread: @return the shadow's figures so far, or null if none runs. */
+    dev.ringmaster.metrics.ShadowStats shadowStats()
+    {
+        final Shadow shadow = selection.shadow();
+        final Counters c = engine.counters;
+        return shadow == null ? null : new dev.ringmaster.metrics.ShadowStats(shadow.name, c.shadowDecisions.get(),
+            c.shadowAgreements.get(), c.shadowFaults.get(), c.shadowRegretSamples.get(), c.shadowRegretNanos.get());
     }
 
     /** @return completions ignored by every agent's slots (any thread; a sum of atomics). */

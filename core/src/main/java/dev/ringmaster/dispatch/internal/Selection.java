@@ -10,6 +10,9 @@ import dev.ringmaster.spi.RoutingStrategy;
  * agent; and tells a strategy that wants them of assignments, releases, telemetry and pool changes. A strategy that
  * throws or answers out of range costs that decision a built-in fallback, and one that keeps failing is quarantined
  * for a while. Routing role only.
+ *
+ * <p>A second instance may run as the live one's shadow ({@link Shadow}): it decides on every task the live one
+ * placed, without acting, and is told of the live assignments and releases, so its index follows the real load.
  */
 final class Selection extends RouterPart
 {
@@ -37,8 +40,20 @@ final class Selection extends RouterPart
     /** The clock of the last decision: callbacks that come without one (releases) reuse it. */
     private long lastNow;
     private int decisions;
+    /** The provenance of the last decision, for the listeners of its assignment. */
+    final DecisionTrail trail;
+    /** Null for the live selection: it acts; the shadow's decisions are only compared. */
+    private final Shadow shadowOf;
+    /** The shadow that decides alongside this live selection, or null. */
+    private final Shadow shadow;
 
-    Selection(final Router router, final RoutingStrategy strategy)
+    Selection(final Router router, final RoutingStrategy strategy, final RoutingStrategy shadowStrategy)
+    {
+        this(router, strategy, null, shadowStrategy);
+    }
+
+    private Selection(final Router router, final RoutingStrategy strategy, final Shadow shadowOf,
+                      final RoutingStrategy shadowStrategy)
     {
         super(router);
         this.strategy = strategy;
@@ -46,10 +61,58 @@ final class Selection extends RouterPart
         this.indexed = strategy instanceof IndexedRoutingStrategy ? (IndexedRoutingStrategy)strategy : null;
         this.wantsEvents = overridesCallbacks(strategy.getClass());
         this.view = new PoolView(router);
-        this.strategyFaults = new FaultLog(Router.LOG, "routing strategy '" + strategyName + "'");
+        this.shadowOf = shadowOf;
+        this.strategyFaults = new FaultLog(Router.LOG, (shadowOf == null ? "routing" : "shadow") + " strategy '" +
+            strategyName + "'");
+        this.trail = new DecisionTrail(strategyName, versionOf(strategy), decision);
+        this.shadow = shadowStrategy == null ? null : new Shadow(router, shadowStrategy, counters);
+        if (shadow != null)
+        {
+            trail.shadowStrategy = shadow.name;
+        }
     }
 
+    /** @return the strategy's {@link RoutingStrategy#version()}, or 0 (unknown) if asking threw. */
+    private static int versionOf(final RoutingStrategy strategy)
+    {
+        try
+        {
+            return strategy.version();
+        }
+        catch (final Throwable e)
+        {
+            Router.LOG.warn("routing strategy '{}' threw from version(); its decisions are journaled as version 0",
+                strategy.name(), e);
+            return 0;
+        }
+    }
+
+    /** A selection that runs {@code strategy} as a shadow: faults are the shadow's, and a failed decision picks nobody. */
+    static Selection forShadow(final Router router, final RoutingStrategy strategy, final Shadow shadow)
+    {
+        return new Selection(router, strategy, shadow, null);
+    }
+
+    /**
+     * Routes the task with the strategy, then lets the shadow, if any, decide on it too: on every decision, also one
+     * the live strategy declined, so a shadow that is the live strategy stays in step with it (a declining decision
+     * may draw random numbers too); only those that placed the task are compared.
+     */
     AgentState route(final Lane lane, final TaskRecord r, final long now)
+    {
+        final AgentState chosen = choose(lane, r, now);
+        if (shadowOf == null)
+        {
+            final Shadow s = shadow == null ? null : shadow.decide(lane, r, now, chosen);
+            if (chosen != null)
+            {
+                trail.decided(chosen, lane, s);
+            }
+        }
+        return chosen;
+    }
+
+    private AgentState choose(final Lane lane, final TaskRecord r, final long now)
     {
         lastNow = now;
         if (indexed != null)
@@ -63,11 +126,12 @@ final class Selection extends RouterPart
             return null;
         }
         decision.reset();
-        final long t0 = (++decisions & (ROUTING_SAMPLE - 1)) == 0 ? System.nanoTime() : 0;
+        trail.candidates = c.size();
+        final long t0 = shadowOf == null && (++decisions & (ROUTING_SAMPLE - 1)) == 0 ? System.nanoTime() : 0;
         int chosen;
         if (quarantined(now))
         {
-            chosen = fallbackChoice(c);
+            chosen = shadowOf != null ? RoutingStrategy.DECLINE : fallbackChoice(c);
         }
         else
         {
@@ -77,7 +141,7 @@ final class Selection extends RouterPart
                 if (chosen != RoutingStrategy.DECLINE && (chosen < 0 || chosen >= c.size()))
                 {
                     strategyFailed(now, "returned index " + chosen + " for " + c.size() + " candidates", null);
-                    chosen = fallbackChoice(c);
+                    chosen = shadowOf != null ? RoutingStrategy.DECLINE : fallbackChoice(c);
                 }
                 else
                 {
@@ -87,7 +151,7 @@ final class Selection extends RouterPart
             catch (final Throwable e)
             {
                 strategyFailed(now, "threw", e);
-                chosen = fallbackChoice(c);
+                chosen = shadowOf != null ? RoutingStrategy.DECLINE : fallbackChoice(c);
             }
         }
         if (t0 != 0)
@@ -115,11 +179,13 @@ final class Selection extends RouterPart
         }
         final PoolView pool = view.forTask(lane, r.task, now);
         decision.reset();
-        final long t0 = (++decisions & (ROUTING_SAMPLE - 1)) == 0 ? System.nanoTime() : 0;
+        // counting costs O(pool / 64): only when a listener (the journal) will read it
+        trail.candidates = shadowOf == null && listener.any() ? pool.eligibleCount() : -1;
+        final long t0 = shadowOf == null && (++decisions & (ROUTING_SAMPLE - 1)) == 0 ? System.nanoTime() : 0;
         int chosen;
         if (quarantined)
         {
-            chosen = fallbackChoice(pool);
+            chosen = shadowOf != null ? RoutingStrategy.DECLINE : fallbackChoice(pool);
         }
         else
         {
@@ -130,7 +196,7 @@ final class Selection extends RouterPart
                 {
                     strategyFailed(now, "returned position " + chosen + ", which is not eligible (pool of " + pool.size() +
                         ")", null);
-                    chosen = fallbackChoice(pool);
+                    chosen = shadowOf != null ? RoutingStrategy.DECLINE : fallbackChoice(pool);
                 }
                 else
                 {
@@ -140,7 +206,7 @@ final class Selection extends RouterPart
             catch (final Throwable e)
             {
                 strategyFailed(now, "threw", e);
-                chosen = fallbackChoice(pool);
+                chosen = shadowOf != null ? RoutingStrategy.DECLINE : fallbackChoice(pool);
             }
         }
         if (t0 != 0)
@@ -154,25 +220,43 @@ final class Selection extends RouterPart
     private static final int RELEASED = 1;
     private static final int TELEMETRY = 2;
 
-    /** The agent was given a task: tells the strategy, if it listens. */
+    /** The agent was given a task: tells the strategy, and the shadow's, if they listen. */
     void assigned(final AgentState agent, final TaskRecord r, final long now)
     {
         agent.lane.index.loadChanged(agent); // an early-bound task moves the load without moving the room
         tell(ASSIGNED, agent, r, now);
+        if (shadow != null)
+        {
+            shadow.selection.tell(ASSIGNED, agent, r, now);
+        }
     }
 
-    /** A task left the agent: tells the strategy, if it listens. */
+    /** A task left the agent: tells the strategy, and the shadow's, if they listen. */
     void released(final AgentState agent, final TaskRecord r)
     {
         agent.lane.index.loadChanged(agent);
         tell(RELEASED, agent, r, lastNow);
+        if (shadow != null)
+        {
+            shadow.selection.tell(RELEASED, agent, r, lastNow);
+        }
     }
 
-    /** A result changed the agent's latency estimates and telemetry: tells the strategy, if it listens. */
+    /** A result changed the agent's latency estimates and telemetry: tells the strategy, and the shadow's, if they listen. */
     void telemetry(final AgentState agent, final long now)
     {
         agent.lane.index.latencyChanged(agent);
         tell(TELEMETRY, agent, null, now);
+        if (shadow != null)
+        {
+            shadow.selection.tell(TELEMETRY, agent, null, now);
+        }
+    }
+
+    /** @return the shadow running alongside, or null. */
+    Shadow shadow()
+    {
+        return shadow;
     }
 
     private void tell(final int event, final AgentState agent, final TaskRecord r, final long now)
@@ -356,21 +440,33 @@ final class Selection extends RouterPart
 
     void strategyFailed(final long now, final String what, final Throwable e)
     {
-        strategyFailed(now, what, "; this decision falls back to the candidate with the fewest tasks in flight", e);
+        strategyFailed(now, what, shadowOf != null ? "; the shadow's decision is not compared, dispatch goes on" :
+            "; this decision falls back to the candidate with the fewest tasks in flight", e);
     }
 
     private void strategyFailed(final long now, final String what, final String consequence, final Throwable e)
     {
-        counters.strategyFaults.lazySet(counters.strategyFaults.get() + 1);
+        if (shadowOf != null)
+        {
+            shadowOf.failed();
+        }
+        else
+        {
+            Counters.increment(counters.strategyFaults);
+        }
         if (++strategyFaultsInARow >= QUARANTINE_AFTER_FAULTS)
         {
             // a strategy that keeps failing costs a fault per task: route with the fallback for a while, then probe
             strategyFaultsInARow = 0;
             strategyQuarantined = true;
             strategyQuarantinedUntilNanos = now + QUARANTINE_NANOS;
-            counters.strategyQuarantines.lazySet(counters.strategyQuarantines.get() + 1);
+            if (shadowOf == null)
+            {
+                Counters.increment(counters.strategyQuarantines);
+            }
             strategyFaults.report(what + " " + QUARANTINE_AFTER_FAULTS + " times in a row; quarantined for " +
-                QUARANTINE_NANOS / 1_000_000_000L + " s, routing with the built-in least-in-flight choice meanwhile", e);
+                QUARANTINE_NANOS / 1_000_000_000L + (shadowOf != null ? " s, not shadowing meanwhile" :
+                " s, routing with the built-in least-in-flight choice meanwhile"), e);
         }
         else
         {

@@ -5,6 +5,7 @@ import dev.ringmaster.journal.PayloadCodec;
 import dev.ringmaster.model.Priority;
 import dev.ringmaster.model.Task;
 import dev.ringmaster.spi.AgentView;
+import dev.ringmaster.spi.Provenance;
 import dev.ringmaster.spi.TaskView;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -76,6 +77,48 @@ public final class RecordEncoder
             assignedNanos, score, runnerUp, agent.index());
         buffer.putByte(FLAGS_OFFSET, (byte)FLAG_ASSIGNED_FOLDED);
         return appendSpec(t, strings(t.type(), agent.id(), null, strategy, null));
+    }
+
+    /** @return the length of an ASSIGNED record with the decision's provenance (version 3). */
+    public int encodeAssigned(final TaskView task, final AgentView agent, final Provenance why, final long nanos)
+    {
+        final Task t = task.task();
+        header(EventType.ASSIGNED, t.id(), task.priority(), task.sequence(), task.attempt(), nanos, 0, why.score(),
+            why.runnerUp(), agent.index());
+        buffer.putByte(FLAGS_OFFSET, (byte)FLAG_PROVENANCE);
+        return provenance(why, strings(t.type(), agent.id(), null, why.strategy(), null));
+    }
+
+    /** @return the length of an ACCEPTED record carrying its immediate assignment and that decision's provenance. */
+    public int encodeAcceptedAndAssigned(final TaskView task, final long acceptedNanos, final AgentView agent,
+                                         final Provenance why, final long assignedNanos)
+    {
+        final Task t = task.task();
+        header(EventType.ACCEPTED, t.id(), task.priority(), task.sequence(), task.attempt(), acceptedNanos,
+            assignedNanos, why.score(), why.runnerUp(), agent.index());
+        buffer.putByte(FLAGS_OFFSET, (byte)(FLAG_ASSIGNED_FOLDED | FLAG_PROVENANCE));
+        return appendSpec(t, provenance(why, strings(t.type(), agent.id(), null, why.strategy(), null)));
+    }
+
+    private int provenance(final Provenance why, final int at)
+    {
+        final ExpandableArrayBuffer b = buffer;
+        final AgentView runnerUp = why.runnerUpAgent();
+        final AgentView shadow = why.shadowAgent();
+        final String shadowStrategy = why.shadowStrategy();
+        b.putInt(at + PROV_CANDIDATES, why.candidates());
+        b.putInt(at + PROV_STRATEGY_VERSION, why.strategyVersion());
+        b.putInt(at + PROV_RUNNER_UP_INDEX, runnerUp == null ? -1 : runnerUp.index());
+        b.putByte(at + PROV_HAS_RANDOM_STATE, (byte)(why.hasRandomState() ? 1 : 0));
+        b.putLong(at + PROV_RANDOM_STATE, why.hasRandomState() ? why.randomState() : 0);
+        b.putInt(at + PROV_SHADOW_INDEX, shadowStrategy == null ? Provenance.NO_SHADOW :
+            shadow == null ? Provenance.NONE : shadow.index());
+        b.putDouble(at + PROV_SHADOW_REGRET, why.shadowRegretNanos());
+        int end = at + PROVENANCE_FIXED_LENGTH;
+        end += Utf8.put(b, end, runnerUp == null ? null : runnerUp.id());
+        end += Utf8.put(b, end, shadowStrategy);
+        end += Utf8.put(b, end, shadow == null ? null : shadow.id());
+        return end;
     }
 
     /** @return the length of one COMPLETED or FAILED record that also carries the attempt's start on the same agent. */

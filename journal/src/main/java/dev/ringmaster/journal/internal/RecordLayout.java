@@ -34,6 +34,14 @@ package dev.ringmaster.journal.internal;
  *  |  strategy (ASSIGNED), reason; each int32 length (-1 = null)   |
  *  |  followed by that many bytes of UTF-8                         |
  *  +---------------------------------------------------------------+
+ *  |  Version 3, with FLAG_PROVENANCE (an assignment) only:       ...
+ *  |  candidates (int32, -1 = not counted), strategy version       |
+ *  |  (int32), runner-up agent index (int32, -1 = none), random    |
+ *  |  state present (int8), random state (int64), shadow agent     |
+ *  |  index (int32, -1 = declined or failed, -2 = no shadow),      |
+ *  |  shadow regret nanos (IEEE 754, NaN = not estimated), then    |
+ *  |  strings: runner-up agent id, shadow strategy, shadow agent id|
+ *  +---------------------------------------------------------------+
  *  |  ACCEPTED only, the task as submitted:                       ...
  *  |  cost tokens (int64), required skill mask (int64),            |
  *  |  TTL nanos (int64), timeout nanos (int64), max retries        |
@@ -56,6 +64,11 @@ package dev.ringmaster.journal.internal;
  * {@link #FLAG_STARTED_FOLDED} on a COMPLETED or FAILED record: the attempt's STARTED is folded in (the same agent;
  * the start's nanoTime in the score field, which these records do not use). Readers deliver a folded record as its
  * two events, so nothing downstream sees the difference. Version 1 records are read as before.
+ *
+ * <p>Version 3 adds the provenance of an assignment ({@link #FLAG_PROVENANCE} on ASSIGNED, and on ACCEPTED with
+ * {@link #FLAG_ASSIGNED_FOLDED}): how many agents were eligible, who came second, the strategy's rule version and the
+ * random state it drew from, and what a shadow strategy would have chosen, with its estimated regret; the block sits
+ * after the five strings, before an ACCEPTED record's task. Versions 1 and 2 records have none and are read as before.
  *
  * <p>Records are appended in batches, one Chronicle Queue document per batch: one document per record cost the
  * writer most of its time in Chronicle's per-document header and index work. A batch document starts with
@@ -91,7 +104,7 @@ package dev.ringmaster.journal.internal;
  */
 public final class RecordLayout
 {
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
     /** The oldest record layout readers still take. */
     public static final int OLDEST_VERSION = 1;
 
@@ -123,6 +136,16 @@ public final class RecordLayout
     public static final int ATTEMPT_OFFSET = 64;
     public static final int AGENT_INDEX_OFFSET = 68;
     public static final int STRINGS_OFFSET = 72;
+    /** Fixed part of the version 3 provenance block, before its three strings. */
+    public static final int PROVENANCE_FIXED_LENGTH = 4 + 4 + 4 + 1 + 8 + 4 + 8;
+    /** Offsets within the provenance block. */
+    public static final int PROV_CANDIDATES = 0;
+    public static final int PROV_STRATEGY_VERSION = 4;
+    public static final int PROV_RUNNER_UP_INDEX = 8;
+    public static final int PROV_HAS_RANDOM_STATE = 12;
+    public static final int PROV_RANDOM_STATE = 13;
+    public static final int PROV_SHADOW_INDEX = 21;
+    public static final int PROV_SHADOW_REGRET = 25;
     /** The smallest valid record: the header and five null strings. */
     public static final int MIN_LENGTH = STRINGS_OFFSET + 5 * Integer.BYTES;
 
@@ -134,6 +157,8 @@ public final class RecordLayout
     public static final int FLAG_ASSIGNED_FOLDED = 4;
     /** Version 2, COMPLETED or FAILED: the record is also the attempt's STARTED (see the class comment). */
     public static final int FLAG_STARTED_FOLDED = 8;
+    /** Version 3, ASSIGNED or assignment-folded ACCEPTED: the provenance block follows the strings. */
+    public static final int FLAG_PROVENANCE = 16;
 
     /** The record layout version the compactor knows field by field; records of any other are stored whole. */
     public static final int COMPACTABLE_VERSION = 2;

@@ -11,7 +11,7 @@ import dev.ringmaster.spi.RoutingStrategy;
 import dev.ringmaster.spi.RoutingStrategyProvider;
 import dev.ringmaster.spi.TaskView;
 
-import java.util.SplittableRandom;
+import dev.ringmaster.plugins.routing.index.SeededRandom;
 
 /**
  * Market-based routing, a Contract Net auction: every eligible agent bids for the task and the lowest bid wins;
@@ -97,7 +97,7 @@ public final class AuctionStrategy implements IndexedRoutingStrategy
 
     /** Bidders asked per decision in the dispatcher: bids are arbitrary code, so they cannot be indexed. */
     public static final int SAMPLED_BIDDERS = 8;
-    private final SplittableRandom random = new SplittableRandom(0xB1D);
+    private final SeededRandom random = new SeededRandom(0xB1D);
 
     /**
      * In the dispatcher: asks {@value #SAMPLED_BIDDERS} eligible agents drawn at random (Mitzenmacher's d choices with
@@ -114,6 +114,7 @@ public final class AuctionStrategy implements IndexedRoutingStrategy
         int best = DECLINE;
         bestBid = Bidder.NO_BID;
         secondBid = Bidder.NO_BID;
+        decision.randomState(random.state());
         for (int k = 0; k < SAMPLED_BIDDERS; k++)
         {
             final int p = Pools.sample(random, pool);

@@ -10,7 +10,7 @@ import dev.ringmaster.spi.RoutingStrategy;
 import dev.ringmaster.spi.RoutingStrategyProvider;
 import dev.ringmaster.spi.TaskView;
 
-import java.util.SplittableRandom;
+import dev.ringmaster.plugins.routing.index.SeededRandom;
 
 /**
  * Latency-based routing with Finagle's peak EWMA: samples two distinct eligible agents at random (seeded) and takes
@@ -31,11 +31,11 @@ public final class PeakEwmaStrategy implements IndexedRoutingStrategy
     /** Cost of a busy agent without any latency sample: a minute, more than any measured agent should cost. */
     static final double UNKNOWN_PENALTY_NANOS = 60e9;
 
-    private final SplittableRandom random;
+    private final SeededRandom random;
 
     public PeakEwmaStrategy(final long seed)
     {
-        this.random = new SplittableRandom(seed);
+        this.random = new SeededRandom(seed);
     }
 
     @Override
@@ -52,16 +52,17 @@ public final class PeakEwmaStrategy implements IndexedRoutingStrategy
         {
             return 0;
         }
+        decision.randomState(random.state());
         final int i = random.nextInt(n);
         final int j = Weights.otherThan(random, n, i);
         final double costA = cost(candidates.get(i));
         final double costB = cost(candidates.get(j));
         if (costB < costA)
         {
-            decision.explain(-costB, -costA);
+            decision.explain(-costB, -costA, candidates.poolPosition(i));
             return j;
         }
-        decision.explain(-costA, -costB);
+        decision.explain(-costA, -costB, candidates.poolPosition(j));
         return i;
     }
 

@@ -10,7 +10,7 @@ import dev.ringmaster.spi.RoutingStrategy;
 import dev.ringmaster.spi.RoutingStrategyProvider;
 import dev.ringmaster.spi.TaskView;
 
-import java.util.SplittableRandom;
+import dev.ringmaster.plugins.routing.index.SeededRandom;
 
 /**
  * Power of d choices: samples d distinct eligible agents at random (seeded) and takes the one with fewer tasks in
@@ -31,7 +31,7 @@ public final class PowerOfTwoChoicesStrategy implements IndexedRoutingStrategy
     /** Seed used when none is given: runs are reproducible by default. */
     public static final long DEFAULT_SEED = 0x2C2C;
 
-    private final SplittableRandom random;
+    private final SeededRandom random;
     private final int choices;
     private final String name;
 
@@ -47,7 +47,7 @@ public final class PowerOfTwoChoicesStrategy implements IndexedRoutingStrategy
         {
             throw new IllegalArgumentException("power of d choices needs d >= 2, got " + choices);
         }
-        this.random = new SplittableRandom(seed);
+        this.random = new SeededRandom(seed);
         this.choices = choices;
         this.name = choices == 2 ? NAME : "p" + choices + "c";
     }
@@ -66,6 +66,7 @@ public final class PowerOfTwoChoicesStrategy implements IndexedRoutingStrategy
         {
             return 0;
         }
+        decision.randomState(random.state());
         // the first two draws are those of the d = 2 strategy, so p2c's choices did not change when d was added
         final int i = random.nextInt(n);
         final int j = Weights.otherThan(random, n, i);
@@ -74,6 +75,7 @@ public final class PowerOfTwoChoicesStrategy implements IndexedRoutingStrategy
         int best = loadB < loadA ? j : i;
         double bestLoad = Math.min(loadA, loadB);
         double runnerUp = Math.max(loadA, loadB);
+        int second = best == i ? j : i;
         final int d = Math.min(choices, n);
         for (int drawn = 2; drawn < d; drawn++)
         {
@@ -82,15 +84,17 @@ public final class PowerOfTwoChoicesStrategy implements IndexedRoutingStrategy
             if (loadK < bestLoad)
             {
                 runnerUp = bestLoad;
+                second = best;
                 bestLoad = loadK;
                 best = k;
             }
-            else
+            else if (loadK < runnerUp)
             {
-                runnerUp = Math.min(runnerUp, loadK);
+                runnerUp = loadK;
+                second = k;
             }
         }
-        decision.explain(1.0 - bestLoad, 1.0 - runnerUp);
+        decision.explain(1.0 - bestLoad, 1.0 - runnerUp, candidates.poolPosition(second));
         return best;
     }
 

@@ -9,7 +9,7 @@ import dev.ringmaster.spi.RoutingStrategy;
 import dev.ringmaster.spi.RoutingStrategyProvider;
 import dev.ringmaster.spi.TaskView;
 
-import java.util.SplittableRandom;
+import dev.ringmaster.plugins.routing.index.SeededRandom;
 
 /**
  * Picks an eligible agent uniformly at random from a seeded generator, so a run can be replayed; O(1) (in the
@@ -22,11 +22,11 @@ public final class RandomStrategy implements IndexedRoutingStrategy
     /** Seed used when none is given: runs are reproducible by default. */
     public static final long DEFAULT_SEED = 0x5EED;
 
-    private final SplittableRandom random;
+    private final SeededRandom random;
 
     public RandomStrategy(final long seed)
     {
-        this.random = new SplittableRandom(seed);
+        this.random = new SeededRandom(seed);
     }
 
     @Override
@@ -38,6 +38,7 @@ public final class RandomStrategy implements IndexedRoutingStrategy
     @Override
     public int select(final TaskView task, final Candidates candidates, final RoutingDecision decision)
     {
+        decision.randomState(random.state());
         return random.nextInt(candidates.size());
     }
 
@@ -49,6 +50,7 @@ public final class RandomStrategy implements IndexedRoutingStrategy
         {
             return target;
         }
+        decision.randomState(random.state());
         final int p = Pools.sample(random, pool);
         return p < 0 ? DECLINE : p;
     }

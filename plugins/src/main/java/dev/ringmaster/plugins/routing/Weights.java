@@ -1,5 +1,7 @@
 package dev.ringmaster.plugins.routing;
 
+import dev.ringmaster.plugins.routing.index.SeededRandom;
+
 /** Strategy tuning (system properties, weight checks) and shared sampling; stateless and thread-safe. */
 final class Weights
 {
@@ -40,7 +42,7 @@ final class Weights
      * @return a uniformly random candidate index other than {@code i}, for the power-of-two-choices strategies;
      *     n must be at least 2.
      */
-    static int otherThan(final java.util.SplittableRandom random, final int n, final int i)
+    static int otherThan(final SeededRandom random, final int n, final int i)
     {
         final int j = random.nextInt(n - 1);
         return j >= i ? j + 1 : j; // skipping i keeps the draw uniform over the others

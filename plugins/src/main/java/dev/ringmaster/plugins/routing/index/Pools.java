@@ -5,7 +5,6 @@ import dev.ringmaster.spi.RoutingDecision;
 import dev.ringmaster.spi.RoutingStrategy;
 import dev.ringmaster.spi.TaskView;
 
-import java.util.SplittableRandom;
 
 /**
  * What most version 2 strategies do first or last with a pool: serve a task addressed to one agent, draw an eligible
@@ -44,7 +43,7 @@ public final class Pools
      *
      * @return its position, or -1 if none is eligible.
      */
-    public static int sample(final SplittableRandom random, final AgentPool pool)
+    public static int sample(final SeededRandom random, final AgentPool pool)
     {
         final int n = pool.size();
         if (n == 0)
@@ -63,7 +62,7 @@ public final class Pools
     }
 
     /** @return a second eligible agent other than {@code first}, drawn like {@link #sample}, or -1 if none. */
-    public static int sampleOther(final SplittableRandom random, final AgentPool pool, final int first)
+    public static int sampleOther(final SeededRandom random, final AgentPool pool, final int first)
     {
         final int n = pool.size();
         for (int i = 0; i < DRAWS; i++)
@@ -94,9 +93,10 @@ public final class Pools
      *
      * @return the winner's position, the only eligible agent's if there is one, or {@link RoutingStrategy#DECLINE}.
      */
-    public static int bestOf(final int d, final SplittableRandom random, final AgentPool pool, final Score score,
+    public static int bestOf(final int d, final SeededRandom random, final AgentPool pool, final Score score,
                              final RoutingDecision decision)
     {
+        decision.randomState(random.state());
         final int first = sample(random, pool);
         if (first < 0)
         {
@@ -105,6 +105,7 @@ public final class Pools
         int best = first;
         double bestScore = score.of(pool, first);
         double runnerUp = Double.NaN;
+        int second = -1;
         for (int k = 1; k < d; k++)
         {
             final int p = sampleOther(random, pool, first);
@@ -116,15 +117,17 @@ public final class Pools
             if (s > bestScore)
             {
                 runnerUp = bestScore;
+                second = best;
                 bestScore = s;
                 best = p;
             }
             else if (Double.isNaN(runnerUp) || s > runnerUp)
             {
                 runnerUp = s;
+                second = p;
             }
         }
-        decision.explain(bestScore, runnerUp);
+        decision.explain(bestScore, runnerUp, second);
         return best;
     }
 

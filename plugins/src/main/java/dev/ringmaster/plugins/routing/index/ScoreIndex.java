@@ -64,6 +64,7 @@ public final class ScoreIndex
     private int[] frontier = new int[64];
     private int frontierSize;
     private double runnerUp = Double.NaN;
+    private int runnerUpPosition = -1;
     private double bestScore = Double.NaN;
     private int bestPosition = -1;
 
@@ -175,6 +176,7 @@ public final class ScoreIndex
         }
         final Heap[] groups = heaps.heaps(task.task().requiredSkills(), pool, scorer, grouper);
         runnerUp = Double.NaN;
+        runnerUpPosition = -1;
         bestPosition = -1;
         bestScore = Double.NEGATIVE_INFINITY;
         for (final Heap h : groups)
@@ -189,6 +191,7 @@ public final class ScoreIndex
     {
         final long mask = task.task().requiredSkills();
         runnerUp = Double.NaN;
+        runnerUpPosition = -1;
         bestPosition = -1;
         bestScore = Double.NEGATIVE_INFINITY;
         for (int p = pool.nextEligible(0); p >= 0; p = pool.nextEligible(p + 1))
@@ -262,6 +265,7 @@ public final class ScoreIndex
             if (bestPosition >= 0)
             {
                 runnerUp = bestScore;
+                runnerUpPosition = bestPosition;
             }
             bestPosition = position;
             bestScore = score;
@@ -269,6 +273,7 @@ public final class ScoreIndex
         else if (Double.isNaN(runnerUp) || score > runnerUp)
         {
             runnerUp = score;
+            runnerUpPosition = position;
         }
     }
 
@@ -282,6 +287,12 @@ public final class ScoreIndex
     public double runnerUpScore()
     {
         return runnerUp;
+    }
+
+    /** @return the runner-up's pool position in the last {@link #best} call, -1 if none. */
+    public int runnerUpPosition()
+    {
+        return runnerUpPosition;
     }
 
     private PoolHeaps heaps(final AgentPool pool)

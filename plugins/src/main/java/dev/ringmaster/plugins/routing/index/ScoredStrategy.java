@@ -47,7 +47,7 @@ public abstract class ScoredStrategy implements IndexedRoutingStrategy
         {
             return DECLINE;
         }
-        decision.explain(reported(index.bestScore()), reported(index.runnerUpScore()));
+        decision.explain(reported(index.bestScore()), reported(index.runnerUpScore()), index.runnerUpPosition());
         return best;
     }
 
