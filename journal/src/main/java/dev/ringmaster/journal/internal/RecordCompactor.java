@@ -53,11 +53,15 @@ public final class RecordCompactor
     private int arenaUsed;
     private int kept;
     /** The string offsets of the record being compacted, found by {@link #fits}. */
-    private final int[] stringAt = new int[STRINGS_PER_SPEC_RECORD];
-    private final int[] stringRefs = new int[STRINGS_PER_SPEC_RECORD];
+    private final int[] stringAt = new int[STRING_SLOTS];
+    private final int[] stringRefs = new int[STRING_SLOTS];
     /** Per string position of a record: the id of the string last there in this batch, or -1. */
-    private final int[] lastIds = new int[STRINGS_PER_SPEC_RECORD];
+    private final int[] lastIds = new int[STRING_SLOTS];
     private int payloadAt;
+    /** Where the record's task starts, when it has one. */
+    private int specAt;
+    /** Where the record's version 3 provenance block starts, or -1. */
+    private int provenanceAt;
     private boolean baseWritten;
     private long baseTaskId;
     private long baseSequence;
@@ -126,11 +130,22 @@ public final class RecordCompactor
         {
             mask |= COMPACT_SPEC;
         }
+        if (provenanceAt >= 0)
+        {
+            mask |= COMPACT_PROVENANCE;
+        }
         // the record's strings first: those new to the batch go out as definitions ahead of the record
         final int strings = payloadAt >= 0 ? STRINGS_PER_SPEC_RECORD : STRINGS_PER_RECORD;
         for (int i = 0; i < strings; i++)
         {
             stringRefs[i] = reference(i, stringAt[i]);
+        }
+        if (provenanceAt >= 0)
+        {
+            for (int i = STRINGS_PER_SPEC_RECORD; i < STRING_SLOTS; i++)
+            {
+                stringRefs[i] = reference(i, stringAt[i]);
+            }
         }
         final byte[] b = entry;
         b[0] = r[TYPE_OFFSET];
@@ -152,10 +167,13 @@ public final class RecordCompactor
         {
             at = putString(i, at);
         }
+        if (provenanceAt >= 0)
+        {
+            at = putProvenance(r, at);
+        }
         if (payloadAt >= 0)
         {
-            final int spec = stringAt[STRINGS_PER_RECORD - 1] + Integer.BYTES +
-                Math.max(0, (int)INT.get(r, stringAt[STRINGS_PER_RECORD - 1]));
+            final int spec = specAt;
             at = Varint.putSigned(b, at, (long)LONG.get(r, spec));
             at = Varint.putSigned(b, at, (long)LONG.get(r, spec + 8));
             at = Varint.putSigned(b, at, (long)LONG.get(r, spec + 16));
@@ -178,6 +196,43 @@ public final class RecordCompactor
         }
         frame(at);
         return outAt;
+    }
+
+    /** The version 3 provenance block: small numbers as variable-length ones, the random state and regret raw. */
+    private int putProvenance(final byte[] r, final int from)
+    {
+        final byte[] b = entry;
+        final int p = provenanceAt;
+        int at = from;
+        at = Varint.putSigned(b, at, (int)INT.get(r, p + PROV_CANDIDATES));
+        at = Varint.putSigned(b, at, (int)INT.get(r, p + PROV_STRATEGY_VERSION));
+        at = Varint.putSigned(b, at, (int)INT.get(r, p + PROV_RUNNER_UP_INDEX));
+        final byte hasRandom = r[p + PROV_HAS_RANDOM_STATE];
+        final long random = (long)LONG.get(r, p + PROV_RANDOM_STATE);
+        final long regret = (long)LONG.get(r, p + PROV_SHADOW_REGRET);
+        final int flags = (hasRandom != 0 ? COMPACT_PROV_RANDOM_RAW : 0) | (regret != NAN_BITS ? COMPACT_PROV_REGRET : 0);
+        b[at++] = hasRandom;
+        b[at++] = (byte)flags;
+        if ((flags & COMPACT_PROV_RANDOM_RAW) != 0)
+        {
+            LONG.set(b, at, random);
+            at += Long.BYTES;
+        }
+        else
+        {
+            at = Varint.putSigned(b, at, random);
+        }
+        at = Varint.putSigned(b, at, (int)INT.get(r, p + PROV_SHADOW_INDEX));
+        if ((flags & COMPACT_PROV_REGRET) != 0)
+        {
+            LONG.set(b, at, regret);
+            at += Long.BYTES;
+        }
+        for (int i = STRINGS_PER_SPEC_RECORD; i < STRING_SLOTS; i++)
+        {
+            at = putString(i, at);
+        }
+        return at;
     }
 
     /**
@@ -217,7 +272,8 @@ public final class RecordCompactor
      */
     private boolean fits(final byte[] r, final int length)
     {
-        if (length < MIN_LENGTH || r[VERSION_OFFSET] != COMPACTABLE_VERSION)
+        final int version = length < MIN_LENGTH ? -1 : r[VERSION_OFFSET];
+        if (version < COMPACTABLE_FROM_VERSION || version > COMPACTABLE_TO_VERSION)
         {
             return false;
         }
@@ -230,11 +286,26 @@ public final class RecordCompactor
                 return false;
             }
         }
+        provenanceAt = -1;
+        if (version >= 3 && (r[FLAGS_OFFSET] & FLAG_PROVENANCE) != 0)
+        {
+            provenanceAt = at;
+            at += PROVENANCE_FIXED_LENGTH;
+            for (int i = STRINGS_PER_SPEC_RECORD; i < STRING_SLOTS; i++)
+            {
+                stringAt[i] = at;
+                if ((at = skipString(r, at, length)) < 0)
+                {
+                    return false;
+                }
+            }
+        }
         payloadAt = -1;
         if (at == length)
         {
             return true;
         }
+        specAt = at;
         at += SPEC_FIXED_BYTES;
         for (int i = STRINGS_PER_RECORD; i < STRINGS_PER_RECORD + 2; i++)
         {

@@ -124,6 +124,10 @@ public final class RecordExpander
         {
             at = string(src, end, at);
         }
+        if ((mask & COMPACT_PROVENANCE) != 0)
+        {
+            at = provenance(src, end, at);
+        }
         if ((mask & COMPACT_SPEC) != 0)
         {
             b.putLong(at, Varint.getSigned(src, c, end));
@@ -161,6 +165,36 @@ public final class RecordExpander
         return at;
     }
 
+    /** The version 3 provenance block, written at {@code at} as the fixed layout has it. @return the offset after it. */
+    private int provenance(final DirectBuffer src, final int end, final int at)
+    {
+        final ExpandableArrayBuffer b = out;
+        final Varint.Cursor c = cursor;
+        b.putInt(at + PROV_CANDIDATES, (int)Varint.getSigned(src, c, end));
+        b.putInt(at + PROV_STRATEGY_VERSION, (int)Varint.getSigned(src, c, end));
+        b.putInt(at + PROV_RUNNER_UP_INDEX, (int)Varint.getSigned(src, c, end));
+        need(c.at + 2, end, "a provenance block");
+        b.putByte(at + PROV_HAS_RANDOM_STATE, src.getByte(c.at++));
+        final int flags = src.getByte(c.at++);
+        b.putLong(at + PROV_RANDOM_STATE, (flags & COMPACT_PROV_RANDOM_RAW) != 0 ? raw(src, end) : Varint.getSigned(src, c, end));
+        b.putInt(at + PROV_SHADOW_INDEX, (int)Varint.getSigned(src, c, end));
+        b.putLong(at + PROV_SHADOW_REGRET, (flags & COMPACT_PROV_REGRET) != 0 ? raw(src, end) : NAN_BITS);
+        int next = at + PROVENANCE_FIXED_LENGTH;
+        for (int i = 0; i < PROVENANCE_STRINGS; i++)
+        {
+            next = string(src, end, next);
+        }
+        return next;
+    }
+
+    private long raw(final DirectBuffer src, final int end)
+    {
+        need(cursor.at + Long.BYTES, end, "an eight-byte number");
+        final long bits = src.getLong(cursor.at);
+        cursor.at += Long.BYTES;
+        return bits;
+    }
+
     private long slot(final DirectBuffer src, final int end, final long nanos, final int mask, final int present,
                       final int delta)
     {
@@ -172,10 +206,7 @@ public final class RecordExpander
         {
             return nanos + Varint.getSigned(src, cursor, end);
         }
-        need(cursor.at + Long.BYTES, end, "a score");
-        final long bits = src.getLong(cursor.at);
-        cursor.at += Long.BYTES;
-        return bits;
+        return raw(src, end);
     }
 
     /** Reads one string reference and writes the string, length-prefixed, at {@code at}. @return the offset after it. */

@@ -78,26 +78,33 @@ package dev.ringmaster.journal.internal;
  *
  * <p>Since container version 3 ({@link #COMPACT_BATCH_VERSION}) the writer stores each record in a compact form and
  * readers expand it back into the layout above, so nothing downstream of the reader changed; see
- * {@link RecordCompactor} for why. A compact batch: the same four-byte header, then per record a variable-length
- * (LEB128) byte count, the CRC32C of the compact bytes (int32), and the compact bytes:
+ * {@link RecordCompactor} for why. A compact batch: the same four-byte header, then entries, each a variable-length
+ * (LEB128) byte count, the CRC32C of the entry's bytes (int32), and the bytes, whose first byte says what it is:
  * <pre>
- *   type, version, priority, flags, field mask (one byte each)
- *   task id, sequence, nanoTime, wall-clock offset: each as the zig-zag difference from the record before in the
- *       batch (from 0 for the first)
- *   value: zig-zag, or its difference from the nanoTime (mask bit VALUE_DELTA)
- *   score and runner-up, each only if not NaN (bits *_PRESENT): eight raw bytes, or the zig-zag difference of their
- *       bits from the nanoTime (bits *_DELTA: a folded start time)
- *   attempt, agent index (zig-zag)
- *   the five strings, each a reference: 0 null, 1 written in full (its id in the batch, byte count, UTF-8), or 2 + the
- *       id of a string written in full earlier in the same batch
- *   with the task (mask bit SPEC): cost, skill mask, TTL, timeout, max retries (zig-zag), the task's priority (one
- *       byte), affinity key and target agent (references), payload (byte count + 1, 0 for null, then the bytes),
- *       tenant, avoided agent, skill names (references)
+ *   {@link #COMPACT_BASE}: the batch's base numbers (task id, sequence, nanoTime, wall-clock offset; zig-zag), the
+ *       batch's first entry
+ *   {@link #COMPACT_STRING}: a string of the batch (its id, byte count, UTF-8), before the first record using it
+ *   {@link #COMPACT_RAW}: a record kept whole (another layout version, or a shape the compactor cannot account for
+ *       byte by byte), the fixed record follows
+ *   an event type code: a compact record of layout version 2 or 3:
+ *     type, version, priority, flags, field mask (one byte each)
+ *     task id, sequence, nanoTime, wall-clock offset: zig-zag differences from the batch's base
+ *     value: zig-zag, or its difference from the nanoTime (mask bit VALUE_DELTA)
+ *     score and runner-up, each only if not NaN (bits *_PRESENT): eight raw bytes, or the zig-zag difference of
+ *         their bits from the nanoTime (bits *_DELTA: a folded start time)
+ *     attempt, agent index (zig-zag)
+ *     the five strings, each a reference: 0 null, 1 in full right here (byte count, UTF-8), or 2 + a string id
+ *     version 3 with a provenance block (mask bit PROVENANCE): candidates, strategy version, runner-up index
+ *         (zig-zag), whether a random state is present (one byte), a flag byte, the random state (eight raw bytes
+ *         when present, else zig-zag), shadow index (zig-zag), the regret (eight raw bytes, only if not NaN), then
+ *         the runner-up agent, shadow strategy and shadow agent (references)
+ *     with the task (mask bit SPEC): cost, skill mask, TTL, timeout, max retries (zig-zag), the task's priority (one
+ *         byte), affinity key and target agent (references), payload (byte count + 1, 0 for null, then the
+ *         bytes), tenant, avoided agent, skill names (references)
  * </pre>
- * A record of another version, or one the compactor cannot account for byte by byte, is kept whole: the byte
- * {@link #COMPACT_RAW}, then the fixed record. Every batch starts from nothing (no string, no previous record), so
- * each document can be read alone; a damaged record is skipped alone, and only a later reference to a string it held
- * fails too, each reported.
+ * Every batch starts from nothing, and no record is read relative to another record, so each document can be read
+ * alone and a damaged entry costs only itself: a lost record alone, a lost string definition the records that use
+ * it (each reported), a lost base the batch's compact records (each reported).
  *
  * <p>The wall-clock time is the writer JVM's epoch offset, captured once when the journal opens, plus the event's
  * nanoTime: monotonic within one journal session, comparable across sessions to the accuracy of the clock.
@@ -160,11 +167,16 @@ public final class RecordLayout
     /** Version 3, ASSIGNED or assignment-folded ACCEPTED: the provenance block follows the strings. */
     public static final int FLAG_PROVENANCE = 16;
 
-    /** The record layout version the compactor knows field by field; records of any other are stored whole. */
-    public static final int COMPACTABLE_VERSION = 2;
+    /** The record layout versions the compactor knows field by field; records of any other are stored whole. */
+    public static final int COMPACTABLE_FROM_VERSION = 2;
+    public static final int COMPACTABLE_TO_VERSION = 3;
     /** The strings of every record, and of a record that carries the task (affinity, target, tenant, avoid, skills). */
     public static final int STRINGS_PER_RECORD = 5;
     public static final int STRINGS_PER_SPEC_RECORD = 10;
+    /** The string slots of a version 3 provenance block (runner-up agent, shadow strategy, shadow agent). */
+    public static final int PROVENANCE_STRINGS = 3;
+    /** Every string slot a compactable record may have: its own, the provenance block's, the task's. */
+    public static final int STRING_SLOTS = STRINGS_PER_SPEC_RECORD + PROVENANCE_STRINGS;
     /** Cost, skill mask, TTL, timeout (int64 each), max retries (int32), priority (int8). */
     public static final int SPEC_FIXED_BYTES = 37;
     /** The bits of the NaN the encoder writes for an absent score. */
@@ -181,6 +193,11 @@ public final class RecordLayout
     public static final int COMPACT_RUNNER_UP_PRESENT = 8;
     public static final int COMPACT_RUNNER_UP_DELTA = 16;
     public static final int COMPACT_SPEC = 32;
+    /** Version 3: the record has a provenance block (after its five strings, as in the fixed layout). */
+    public static final int COMPACT_PROVENANCE = 64;
+    /** In a compact provenance block's own flag byte: the random state, and the regret, as eight raw bytes. */
+    public static final int COMPACT_PROV_RANDOM_RAW = 1;
+    public static final int COMPACT_PROV_REGRET = 2;
     public static final int COMPACT_STRING_NULL = 0;
     public static final int COMPACT_STRING_INLINE = 1;
     public static final int COMPACT_STRING_FIRST_ID = 2;

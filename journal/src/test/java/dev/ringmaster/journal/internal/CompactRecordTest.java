@@ -178,9 +178,9 @@ class CompactRecordTest
         final Arbitrary<String> payload = Arbitraries.oneOf(Arbitraries.just((String)null),
             Arbitraries.strings().ofMaxLength(40));
         final Arbitrary<byte[]> record = Combinators.combine(numbers, string.array(String[].class).ofSize(5),
-                Arbitraries.of(true, false), payload)
-            .as((n, strings, spec, p) -> record((int)n[0], n[1], n[2], n[3], n[4], n[5], n[6],
-                1 + (int)Math.abs(n[7]) % 3, (int)n[7], strings, spec, p));
+                Arbitraries.of(true, false), payload, Arbitraries.of(true, false))
+            .as((n, strings, spec, p, why) -> record((int)n[0], n[1], n[2], n[3], n[4], n[5], n[6],
+                1 + (int)Math.abs(n[7]) % 3, (int)n[7], strings, spec, p, why));
         return record.list().ofMinSize(1).ofMaxSize(12);
     }
 
@@ -189,11 +189,19 @@ class CompactRecordTest
                          final long score, final long runnerUp, final int attempt, final int agent,
                          final String[] strings, final boolean spec, final String payload)
     {
+        return record(type, id, sequence, nanos, value, score, runnerUp, attempt, agent, strings, spec, payload, false);
+    }
+
+    /** @param provenance a version 3 record with a provenance block (values drawn from the others), else version 2. */
+    static byte[] record(final int type, final long id, final long sequence, final long nanos, final long value,
+                         final long score, final long runnerUp, final int attempt, final int agent,
+                         final String[] strings, final boolean spec, final String payload, final boolean provenance)
+    {
         final ExpandableArrayBuffer b = new ExpandableArrayBuffer(256);
         b.putByte(TYPE_OFFSET, (byte)type);
-        b.putByte(VERSION_OFFSET, (byte)COMPACTABLE_VERSION);
+        b.putByte(VERSION_OFFSET, (byte)(provenance ? 3 : 2));
         b.putByte(PRIORITY_OFFSET, (byte)(id & 3));
-        b.putByte(FLAGS_OFFSET, (byte)(spec ? FLAG_ASSIGNED_FOLDED : 0));
+        b.putByte(FLAGS_OFFSET, (byte)((spec ? FLAG_ASSIGNED_FOLDED : 0) | (provenance ? FLAG_PROVENANCE : 0)));
         b.putLong(TASK_ID_OFFSET, id);
         b.putLong(SEQUENCE_OFFSET, sequence);
         b.putLong(NANOS_OFFSET, nanos);
@@ -207,6 +215,20 @@ class CompactRecordTest
         for (final String s : strings)
         {
             at += Utf8.put(b, at, s);
+        }
+        if (provenance)
+        {
+            b.putInt(at + PROV_CANDIDATES, agent + 2);
+            b.putInt(at + PROV_STRATEGY_VERSION, attempt);
+            b.putInt(at + PROV_RUNNER_UP_INDEX, agent - 1);
+            b.putByte(at + PROV_HAS_RANDOM_STATE, (byte)(id & 1));
+            b.putLong(at + PROV_RANDOM_STATE, (id & 1) != 0 ? id * 0x9E3779B97F4A7C15L : 0);
+            b.putInt(at + PROV_SHADOW_INDEX, agent % 3 - 2);
+            b.putLong(at + PROV_SHADOW_REGRET, (sequence & 1) != 0 ? NAN_BITS : Double.doubleToRawLongBits(sequence * 1e-6));
+            at += PROVENANCE_FIXED_LENGTH;
+            at += Utf8.put(b, at, strings[1]);
+            at += Utf8.put(b, at, strings[3]);
+            at += Utf8.put(b, at, strings[2]);
         }
         if (spec)
         {
