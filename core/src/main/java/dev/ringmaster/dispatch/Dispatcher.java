@@ -2,7 +2,6 @@ package dev.ringmaster.dispatch;
 
 import dev.ringmaster.autoscale.AgentFactories;
 import dev.ringmaster.dispatch.internal.Engine;
-import dev.ringmaster.dispatch.internal.EngineConfig;
 import dev.ringmaster.metrics.MetricsSnapshot;
 import dev.ringmaster.model.AgentSpec;
 import dev.ringmaster.model.Priority;
@@ -332,13 +331,12 @@ public final class Dispatcher implements AutoCloseable
     /**
      * Configures a {@link Dispatcher}; not thread-safe, use from one thread.
      */
-    public static final class Builder
+    public static final class Builder extends DispatcherOptions<Builder>
     {
         private final List<AgentSpec> specs = new ArrayList<>();
         private final List<AgentAdapter> adapters = new ArrayList<>();
         private final Set<String> ids = new HashSet<>();
         private final List<DispatchListener> listeners = new ArrayList<>();
-        private final EngineConfig config = new EngineConfig();
         private RoutingStrategy strategy;
         private String strategyName = "least-connections";
         private RoutingStrategy shadow;
@@ -347,10 +345,15 @@ public final class Dispatcher implements AutoCloseable
         /** In registration order; by name ones are looked up at build time, when the plugin loader is final. */
         private final List<Function<ClassLoader, AgentFactory>> factories = new ArrayList<>();
         private ResultHandler resultHandler;
-        private double overloadThreshold = 1.0;
 
         private Builder()
         {
+        }
+
+        @Override
+        Builder self()
+        {
+            return this;
         }
 
         /**
@@ -441,104 +444,6 @@ public final class Dispatcher implements AutoCloseable
             return this;
         }
 
-        /** Ingress ring slots, a power of two (default 65536). */
-        public Builder ringSize(final int size)
-        {
-            config.ringSize = BuilderChecks.powerOfTwo("ringSize", size);
-            return this;
-        }
-
-        /** Most accepted, unfinished tasks per agent type and priority (default 65536). */
-        public Builder queueCapacity(final int capacity)
-        {
-            config.queueCapacity = BuilderChecks.atLeast("queueCapacity", capacity, 1);
-            return this;
-        }
-
-        /** Tasks an agent may hold beyond its capacity, waiting in its inbox (default 1). */
-        public Builder prefetch(final int prefetch)
-        {
-            config.prefetch = BuilderChecks.atLeast("prefetch", prefetch, 0);
-            return this;
-        }
-
-        /** Worker threads (default: available processors, at most one per agent). */
-        public Builder workers(final int workers)
-        {
-            config.workers = BuilderChecks.atLeast("workers", workers, 1);
-            return this;
-        }
-
-        /** Dispatches from higher priorities after which a waiting lower priority is served (default 8). */
-        public Builder agingQuantum(final int quantum)
-        {
-            config.agingQuantum = BuilderChecks.atLeast("agingQuantum", quantum, 1);
-            return this;
-        }
-
-        /** Retry back-off: base doubles per attempt up to max, with jitter in [delay/2, delay). */
-        public Builder retryBackoff(final Duration base, final Duration max)
-        {
-            BuilderChecks.backoff(base, max);
-            config.retryBaseNanos = base.toNanos();
-            config.retryMaxNanos = max.toNanos();
-            return this;
-        }
-
-        /** How often the router looks for attempts past their timeout and queued tasks past their TTL (default 1 ms). */
-        public Builder watchdogInterval(final Duration interval)
-        {
-            BuilderChecks.positive("watchdog interval", interval);
-            config.watchdogIntervalNanos = interval.toNanos();
-            return this;
-        }
-
-        /** Longest park of an idle router or worker when nobody wakes it (default 1 ms). */
-        public Builder maxPark(final Duration park)
-        {
-            BuilderChecks.positive("maxPark", park);
-            config.maxParkNanos = park.toNanos();
-            return this;
-        }
-
-        /**
-         * Router and workers spin instead of parking when idle: lowest latency, one core each. Only with cores to
-         * spare; on a 2-core machine it starves everything else.
-         */
-        public Builder busySpin(final boolean busySpin)
-        {
-            config.busySpin = busySpin;
-            return this;
-        }
-
-        /** Dead letters kept for {@link Dispatcher#deadLetters()} (default 10,000, oldest dropped first). */
-        public Builder deadLetterCapacity(final int capacity)
-        {
-            config.deadLetterCapacity = BuilderChecks.atLeast("deadLetterCapacity", capacity, 0);
-            return this;
-        }
-
-        /**
-         * Limits what starts for an agent type or a tenant (token buckets, in tasks per second and tokens per
-         * minute); tasks over the limit wait in their queue. One limit per type or tenant; the last one given wins.
-         */
-        public Builder rateLimit(final RateLimit limit)
-        {
-            config.rateLimits.removeIf(l -> l.scope() == limit.scope() && l.name().equals(limit.name()));
-            config.rateLimits.add(Objects.requireNonNull(limit, "rate limit must not be null"));
-            return this;
-        }
-
-        /**
-         * Restarts crashed agents (their adapter's start() threw, or they stopped answering) through the
-         * {@link #agentFactory factory} of their type, with back-off (off by default).
-         */
-        public Builder supervision(final Supervision settings)
-        {
-            config.supervision = Objects.requireNonNull(settings, "supervision settings must not be null");
-            return this;
-        }
-
         /**
          * Registers the factory that makes agents of its type, e.g. to restart crashed ones; of two for one type, the
          * later wins.
@@ -563,47 +468,6 @@ public final class Dispatcher implements AutoCloseable
             Objects.requireNonNull(type, "agent type for agent factory '" + name + "' must not be null");
             final Map<String, String> copy = Map.copyOf(options);
             factories.add(loader -> AgentFactories.create(name, type, copy, loader));
-            return this;
-        }
-
-        /** How tasks of an agent type are bound to their agent (default {@link Binding#LATE}); see {@link Binding}. */
-        public Builder binding(final String type, final Binding binding)
-        {
-            config.bindings.put(Objects.requireNonNull(type, "agent type must not be null"),
-                Objects.requireNonNull(binding, "binding for type '" + type + "' must not be null: LATE, EARLY or EARLY_STEALING"));
-            return this;
-        }
-
-        /** Takes failing or slow agents out of routing for a while (off by default). */
-        public Builder outlierEjection(final OutlierEjection settings)
-        {
-            config.outlierEjection = Objects.requireNonNull(settings, "outlier ejection settings must not be null");
-            return this;
-        }
-
-        /**
-         * New agents, and agents back from ejection, ramp up: over {@code window} the tasks they may hold grow
-         * linearly from {@code minFactor} of their limit to all of it (off by default).
-         */
-        public Builder slowStart(final Duration window, final double minFactor)
-        {
-            BuilderChecks.slowStart(window, minFactor);
-            config.slowStartNanos = window.toNanos();
-            config.slowStartMinFactor = minFactor;
-            return this;
-        }
-
-        /** Load (in flight over capacity) at or above which metrics flag an agent as overloaded (default 1.0). */
-        public Builder overloadThreshold(final double threshold)
-        {
-            this.overloadThreshold = BuilderChecks.positive("overload threshold", threshold);
-            return this;
-        }
-
-        /** Seed of the dispatcher's own randomness (retry jitter), so a run can be replayed. */
-        public Builder seed(final long seed)
-        {
-            config.seed = seed;
             return this;
         }
 

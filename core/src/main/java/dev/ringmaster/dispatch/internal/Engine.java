@@ -32,10 +32,7 @@ public final class Engine
     /** Idle back-off of the router thread: spin, then yield until this long after the last work, then park. */
     static final long ROUTER_SPIN_NANOS = Long.getLong("ringmaster.routerSpinNanos", 1_000);
     static final long ROUTER_YIELD_NANOS = Long.getLong("ringmaster.routerYieldNanos", 20_000);
-    /**
-     * Longest sleep of the router thread when nothing timed is due: it is only a backstop (whoever leaves work for
-     * it wakes it, and timed work sets its alarm), so a sleeping dispatcher costs no wake-ups.
-     */
+    /** The router thread's longest sleep with nothing timed due: a backstop (work and timers wake it), no wake-ups. */
     static final long ROUTER_MAX_PARK_NANOS = 50_000_000L;
     /**
      * Idle back-off of the workers: yield for up to 200 us before parking, so a stream of 50k tasks/s or more (20 us
@@ -91,10 +88,7 @@ public final class Engine
     private volatile long startNanos;
     private volatile long stopNanos;
 
-    /**
-     * @param specs    agents in registration order; ids must be unique.
-     * @param adapters one adapter per spec, same order.
-     */
+    /** Specs are the agents in registration order (ids unique); adapters, one per spec in the same order. */
     public Engine(final List<AgentSpec> specs, final List<AgentAdapter> adapters, final RoutingStrategy strategy,
                   final List<DispatchListener> listeners, final ResultHandler resultHandler, final EngineConfig config)
     {
