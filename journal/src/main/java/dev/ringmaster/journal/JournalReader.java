@@ -1,8 +1,11 @@
 package dev.ringmaster.journal;
 
+import dev.ringmaster.journal.internal.RecordExpander;
 import dev.ringmaster.journal.internal.RecordLayout;
 import dev.ringmaster.journal.internal.RetentionSweeper;
 import dev.ringmaster.journal.internal.RollCycleDetector;
+import dev.ringmaster.journal.internal.Varint;
+import dev.ringmaster.journal.internal.WriterLock;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -21,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.NavigableSet;
 import java.util.stream.Stream;
+import java.util.zip.CRC32C;
 
 /**
  * Reads a journal's records in order, across roll cycles, from the start, from a time or from an index, also while
@@ -48,10 +52,9 @@ public final class JournalReader implements AutoCloseable
     private long batchIndex;
     /** The batch holds compact records (container version 3), expanded one by one. */
     private boolean batchCompact;
-    private final dev.ringmaster.journal.internal.RecordExpander expander =
-        new dev.ringmaster.journal.internal.RecordExpander();
-    private final dev.ringmaster.journal.internal.Varint.Cursor cursor = new dev.ringmaster.journal.internal.Varint.Cursor();
-    private final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    private final RecordExpander expander = new RecordExpander();
+    private final Varint.Cursor cursor = new Varint.Cursor();
+    private final CRC32C crc = new CRC32C();
     /** The record holds two events and the first was delivered: the next read delivers the second. */
     private boolean secondPending;
     /** Set when Chronicle itself could not read a document: the tailer cannot step past it in that cycle file. */
@@ -123,7 +126,7 @@ public final class JournalReader implements AutoCloseable
         }
         // a live writer creates its next cycle file a moment before it writes the file's header: that file, the
         // newest, is the journal's current end, not damage
-        final boolean live = dev.ringmaster.journal.internal.WriterLock.held(directory);
+        final boolean live = WriterLock.held(directory);
         for (int i = 0; i < cycles.size(); i++)
         {
             checkCycleFile(cycles.get(i), live && i == cycles.size() - 1);
@@ -423,7 +426,7 @@ public final class JournalReader implements AutoCloseable
         try
         {
             cursor.at = batchPos;
-            length = dev.ringmaster.journal.internal.Varint.get(scratchView, cursor, batchEnd);
+            length = Varint.get(scratchView, cursor, batchEnd);
             offset = cursor.at + Integer.BYTES;
             if (length < 1 || length > batchEnd - offset)
             {

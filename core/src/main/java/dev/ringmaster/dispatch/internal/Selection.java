@@ -131,7 +131,7 @@ final class Selection extends RouterPart
         int chosen;
         if (quarantined(now))
         {
-            chosen = shadowOf != null ? RoutingStrategy.DECLINE : fallbackChoice(c);
+            chosen = fallback(c);
         }
         else
         {
@@ -141,7 +141,7 @@ final class Selection extends RouterPart
                 if (chosen != RoutingStrategy.DECLINE && (chosen < 0 || chosen >= c.size()))
                 {
                     strategyFailed(now, "returned index " + chosen + " for " + c.size() + " candidates", null);
-                    chosen = shadowOf != null ? RoutingStrategy.DECLINE : fallbackChoice(c);
+                    chosen = fallback(c);
                 }
                 else
                 {
@@ -151,7 +151,7 @@ final class Selection extends RouterPart
             catch (final Throwable e)
             {
                 strategyFailed(now, "threw", e);
-                chosen = shadowOf != null ? RoutingStrategy.DECLINE : fallbackChoice(c);
+                chosen = fallback(c);
             }
         }
         if (t0 != 0)
@@ -185,7 +185,7 @@ final class Selection extends RouterPart
         int chosen;
         if (quarantined)
         {
-            chosen = shadowOf != null ? RoutingStrategy.DECLINE : fallbackChoice(pool);
+            chosen = fallback(pool);
         }
         else
         {
@@ -196,7 +196,7 @@ final class Selection extends RouterPart
                 {
                     strategyFailed(now, "returned position " + chosen + ", which is not eligible (pool of " + pool.size() +
                         ")", null);
-                    chosen = shadowOf != null ? RoutingStrategy.DECLINE : fallbackChoice(pool);
+                    chosen = fallback(pool);
                 }
                 else
                 {
@@ -206,7 +206,7 @@ final class Selection extends RouterPart
             catch (final Throwable e)
             {
                 strategyFailed(now, "threw", e);
-                chosen = shadowOf != null ? RoutingStrategy.DECLINE : fallbackChoice(pool);
+                chosen = fallback(pool);
             }
         }
         if (t0 != 0)
@@ -408,6 +408,17 @@ final class Selection extends RouterPart
                 }
             }
         }
+    }
+
+    /** After a fault or in quarantine: the built-in choice, or none for a shadow, whose decisions are only compared. */
+    private int fallback(final CandidateSet c)
+    {
+        return shadowOf != null ? RoutingStrategy.DECLINE : fallbackChoice(c);
+    }
+
+    private int fallback(final PoolView pool)
+    {
+        return shadowOf != null ? RoutingStrategy.DECLINE : fallbackChoice(pool);
     }
 
     /** The built-in choice when the strategy failed or is quarantined: the candidate with the fewest tasks in flight. */
