@@ -83,6 +83,10 @@ public final class Journal implements AutoCloseable
             queue = SingleChronicleQueueBuilder.binary(config.directory())
                 .rollCycle(config.rollCycle())
                 .timeProvider(config.clock())
+                // the writer lock makes this the only writer: a cycle file without a finished header, or a queue
+                // lock still held, is what a killed writer left, and waiting Chronicle's default ten seconds per try
+                // for it only delays the restart
+                .timeoutMS(250)
                 .build();
         }
         catch (final RuntimeException e)

@@ -68,7 +68,10 @@ public final class JournalReader implements AutoCloseable
     private JournalReader(final Path directory)
     {
         this.directory = directory;
-        final SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.binary(directory).readOnly(true);
+        // a live writer finishes a new cycle file's header within microseconds, a killed one never does: a short wait
+        // keeps a journal whose writer died mid-roll from costing ten seconds per look at that file
+        final SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.binary(directory).readOnly(true)
+            .timeoutMS(50);
         final RollCycle rollCycle = RollCycleDetector.detect(directory.toFile());
         if (rollCycle != null)
         {
