@@ -230,7 +230,21 @@ class HedgerTest
         }
         for (final CompletableFuture<TaskResult> r : results)
         {
-            assertThat(r.get(5, TimeUnit.SECONDS).completed()).isTrue();
+            try
+            {
+                assertThat(r.get(5, TimeUnit.SECONDS).completed()).isTrue();
+            }
+            catch (final java.util.concurrent.TimeoutException e)
+            {
+                // seen twice under heavy load in a full core run, never alone: what was stuck, for the next time
+                System.out.println("stuck: " + results.stream().filter(CompletableFuture::isDone).count() +
+                    " of 300 requests done, " + hedger.hedgesSent() + " hedges, " + tally.accepted.size() +
+                    " accepted; " + d.metrics());
+                Thread.getAllStackTraces().forEach((thread, stack) ->
+                    System.out.println(thread + " " + thread.getState() + "\n    " + java.util.Arrays.stream(stack)
+                        .map(String::valueOf).collect(java.util.stream.Collectors.joining("\n    "))));
+                throw e;
+            }
         }
         assertThat(d.drain(Duration.ofSeconds(5))).isTrue();
 
