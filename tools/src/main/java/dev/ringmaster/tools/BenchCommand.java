@@ -232,6 +232,8 @@ public final class BenchCommand implements Callable<Integer>
                 number(j, "p999Micros", r.micros(99.9));
                 number(j, "maxMicros", r.maxMicros());
                 number(j, "achievedPerSecond", r.achieved());
+                number(j, "naiveP50Micros", r.naive().getTotalCount() == 0 ? Double.NaN :
+                    r.naive().getValueAtPercentile(50) / 1e3);
                 number(j, "naiveP99Micros", r.naive().getTotalCount() == 0 ? Double.NaN :
                     r.naive().getValueAtPercentile(99) / 1e3);
                 j.writeObjectFieldStart("ratioToReference");

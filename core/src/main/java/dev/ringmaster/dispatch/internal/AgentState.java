@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Everything the dispatcher keeps about one agent. Routing state ({@code assigned}, {@code tokensInFlight},
  * {@code ewmaLatencyNanos}) has one writer, the router; counters read by metrics readers are published with ordered
- * stores ({@code lazySet}); telemetry is volatile, written by the adapter; {@code running} is shared by the owning
- * worker and completers.
+ * stores ({@code lazySet}); telemetry is volatile, written by the adapter; {@code running} is shared by the worker
+ * starting its tasks and completers; the start guard is taken by whichever worker starts its tasks.
  */
 public final class AgentState implements AgentView, AgentTelemetry
 {
@@ -28,24 +28,32 @@ public final class AgentState implements AgentView, AgentTelemetry
     final int limit;
     final long skillMask;
     private final double[] proficiency = new double[Skills.MAX_SKILLS];
-    /** Index of the worker that starts this agent's tasks; only that thread moves records from inbox to slots. */
+    /**
+     * Index of the agent's home worker, which starts its tasks unless it lent them to the lead worker ({@link Worker});
+     * whichever of the two moves records from inbox to slots holds the agent's start guard while it does.
+     */
     final int workerIndex;
     /** Set by the router when the agent is being removed: no new tasks; read by thieves too, hence volatile. */
     volatile boolean retiring;
     /** Set by the router once a retiring agent has nothing left; it stays in the agent list for its history. */
     volatile boolean removed;
-    ParkingIdleStrategy workerIdle;
     /** Faults of this agent's adapter that the dispatcher contained (thrown after completing), rate-limited. */
     final FaultLog adapterFaults;
     /** Position in its lane's pool, kept by the lane's {@link PoolIndex}; routing role only. */
     int poolPosition = -1;
-    /** The worker that starts this agent's tasks; set before any of them can start. */
+    /** The agent's home worker; set before any of its tasks can start. */
     Worker worker;
     /** The agent's type lane; set once at build. */
     Lane lane;
 
     /** Worker and completers write it; padded so it does not share a cache line with the router-owned fields. */
     private final org.jctools.util.PaddedAtomicLong running = new org.jctools.util.PaddedAtomicLong();
+    /**
+     * 1 while a worker moves this agent's tasks from inbox to slots: the home worker and the lead serving it while it
+     * is lent may both try, and a compare-and-set nobody waits for (the loser leaves the agent to the winner for this
+     * cycle) keeps "a slot is free" stable between check and use. Padded: both workers write it.
+     */
+    private final org.jctools.util.PaddedAtomicLong startGuard = new org.jctools.util.PaddedAtomicLong();
 
     // router-owned
     /** Early binding: tasks bound to this agent, FIFO, waiting for room in its inbox. */
@@ -122,7 +130,25 @@ public final class AgentState implements AgentView, AgentTelemetry
         return (int)running.get();
     }
 
-    /** Owning worker only: reserves a slot if one is free. */
+    /** @return true if this worker now holds the agent's start guard; never waits. */
+    boolean tryGuardStarts()
+    {
+        return startGuard.get() == 0 && startGuard.compareAndSet(0, 1);
+    }
+
+    /** @return true while a worker holds the start guard; racy. */
+    boolean startsGuarded()
+    {
+        return startGuard.get() != 0;
+    }
+
+    /** Releases the start guard taken with {@link #tryGuardStarts}. */
+    void releaseStarts()
+    {
+        startGuard.lazySet(0);
+    }
+
+    /** Holder of the start guard only: reserves a slot if one is free. */
     Slot acquireSlot()
     {
         if (running.get() >= slots.length)
@@ -143,10 +169,10 @@ public final class AgentState implements AgentView, AgentTelemetry
     void releaseSlot()
     {
         running.decrementAndGet();
-        final ParkingIdleStrategy idle = workerIdle;
-        if (idle != null)
+        final Worker home = worker;
+        if (home != null)
         {
-            idle.wake();
+            home.wakeServer(); // a freed slot may let a task waiting in the inbox start
         }
     }
 

@@ -32,6 +32,8 @@ public final class Engine
     /** Idle back-off of the router thread: spin, then yield until this long after the last work, then park. */
     static final long ROUTER_SPIN_NANOS = Long.getLong("ringmaster.routerSpinNanos", 1_000);
     static final long ROUTER_YIELD_NANOS = Long.getLong("ringmaster.routerYieldNanos", 20_000);
+    /** Idle workers lend their agents to worker 0 and park (see {@code Worker.team}); off for measurements. */
+    static final boolean WORKER_HAND_OFF = !Boolean.getBoolean("ringmaster.noWorkerHandOff");
     /** The router thread's longest sleep with nothing timed due: a backstop (work and timers wake it), no wake-ups. */
     static final long ROUTER_MAX_PARK_NANOS = 50_000_000L;
     /**
@@ -149,7 +151,6 @@ public final class Engine
         this.lanes = lanes;
         this.lanesByType = lanesByType;
         this.workers = new Worker[workerCount];
-        final ParkingIdleStrategy[] workerIdles = new ParkingIdleStrategy[workerCount];
         for (int w = 0; w < workerCount; w++)
         {
             final List<AgentState> mine = new ArrayList<>();
@@ -161,13 +162,12 @@ public final class Engine
                 }
             }
             workers[w] = new Worker(w, control, mine.toArray(new AgentState[0]), signals, config.busySpin, config.maxParkNanos);
-            workerIdles[w] = workers[w].idle;
             for (final AgentState a : mine)
             {
-                a.workerIdle = workers[w].idle;
                 a.worker = workers[w];
             }
         }
+        Worker.team(workers, WORKER_HAND_OFF && !config.busySpin);
 
         // nothing ever waits on this ring (the router polls it), so a non-blocking wait strategy: the default,
         // BlockingWaitStrategy, takes a lock and signals a condition on every publish, i.e. on every submit
@@ -178,7 +178,7 @@ public final class Engine
             new Restarter(this, config.supervision, new HashMap<>(config.factories));
         final Delivery delivery = new Delivery(liveIds, resultHandler);
         this.router = new Router(this, consumed, strategy, new Listeners(listeners.toArray(new DispatchListener[0])),
-            delivery, workerIdles, config);
+            delivery, workers, config);
         this.role = new RoutingRole(router, routerIdle);
         signals.attach(role, delivery);
     }

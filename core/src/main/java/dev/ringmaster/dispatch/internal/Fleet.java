@@ -43,7 +43,6 @@ final class Fleet extends RouterPart
         final Worker[] workers = engine.workers;
         final int workerIndex = index % workers.length;
         final AgentState agent = new AgentState(index, spec, adapter, engine.config.prefetch, workerIndex, engine.signals);
-        agent.workerIdle = workers[workerIndex].idle;
         agent.worker = workers[workerIndex];
 
         Lane lane = engine.lanesByType.get(spec.type());

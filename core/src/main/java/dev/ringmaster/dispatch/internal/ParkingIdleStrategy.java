@@ -32,6 +32,8 @@ public final class ParkingIdleStrategy implements IdleStrategy
     private final long maxParkNanos;
     private final BooleanSupplier workPending;
     private final java.util.function.LongSupplier wakeAtNanos;
+    /** Asked once per idle spell, when the spin ends: true skips the yield phase and parks at once. */
+    private BooleanSupplier parkAfterSpin = () -> false;
 
     private volatile Thread owner;
     private volatile boolean parked;
@@ -68,6 +70,15 @@ public final class ParkingIdleStrategy implements IdleStrategy
         this.minParkNanos = minParkNanos;
         this.maxParkNanos = maxParkNanos;
         this.workPending = workPending;
+    }
+
+    /**
+     * Owner thread, before the first idle: {@code parkAfterSpin} is asked when a spell's spin ends, and true parks at
+     * once instead of yielding (a worker whose agents another awake worker serves, see {@code Worker}).
+     */
+    void parkAfterSpin(final BooleanSupplier parkAfterSpin)
+    {
+        this.parkAfterSpin = parkAfterSpin;
     }
 
     /** Binds the strategy to the thread that idles with it; call from that thread before the first idle. */
@@ -118,7 +129,15 @@ public final class ParkingIdleStrategy implements IdleStrategy
                 // the clock every 16 spins: a nanoTime read costs about as much as a few spins
                 if ((++spinsSinceClockRead & 15) == 0 && System.nanoTime() - idleSinceNanos > spinNanos)
                 {
-                    phase = YIELDING;
+                    if (parkAfterSpin.getAsBoolean())
+                    {
+                        phase = PARKING;
+                        parkNanos = minParkNanos;
+                    }
+                    else
+                    {
+                        phase = YIELDING;
+                    }
                 }
                 break;
             case YIELDING:

@@ -10,16 +10,16 @@ final class Placement extends RouterPart
 {
     private static final int DISPATCH_BATCH = 256;
 
-    private final ParkingIdleStrategy[] workerIdles;
+    private final Worker[] workers;
     private final boolean[] wakeWorker;
     /** Set when a lane stopped at its batch cap with more placeable: the role's holder runs another cycle. */
     boolean capHit;
 
-    Placement(final Router router, final ParkingIdleStrategy[] workerIdles)
+    Placement(final Router router, final Worker[] workers)
     {
         super(router);
-        this.workerIdles = workerIdles;
-        this.wakeWorker = new boolean[workerIdles.length];
+        this.workers = workers;
+        this.wakeWorker = new boolean[workers.length];
     }
 
     int dispatch(final long now)
@@ -37,7 +37,7 @@ final class Placement extends RouterPart
             if (wakeWorker[w])
             {
                 wakeWorker[w] = false;
-                workerIdles[w].wake();
+                workers[w].wakeServer();
             }
         }
         return work;

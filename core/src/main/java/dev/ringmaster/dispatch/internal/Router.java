@@ -56,7 +56,7 @@ final class Router
     private final FaultLog ingressFaults = new FaultLog(LOG, "router");
 
     Router(final Engine engine, final Sequence consumed, final RoutingStrategy strategy,
-           final Listeners listener, final Delivery delivery, final ParkingIdleStrategy[] workerIdles,
+           final Listeners listener, final Delivery delivery, final Worker[] workers,
            final EngineConfig config)
     {
         this.engine = engine;
@@ -71,7 +71,7 @@ final class Router
         this.selection = new Selection(this, strategy, config.shadow);
         this.binding = new EarlyBinding(this);
         this.health = new Health(this, config);
-        this.placement = new Placement(this, workerIdles);
+        this.placement = new Placement(this, workers);
         this.outcomes = new Outcomes(this, delivery, config);
         this.fleet = new Fleet(this);
         this.lookups = new Lookups(this);

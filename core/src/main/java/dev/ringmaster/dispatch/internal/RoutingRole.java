@@ -87,9 +87,12 @@ final class RoutingRole
         }
         final long wakeAt = wakeAtNanos;
         // only when nobody holds the role: a holder does timed work in its own cycles, and every published task,
-        // completion or command already requested the role; this is the path for timers and the backstop
-        if ((wanted || (wakeAt != Long.MAX_VALUE && nowNanos - wakeAt >= 0) || router.workPending()) && state.get() == FREE &&
-            state.compareAndSet(FREE, HELD))
+        // completion or command already requested the role; this is the path for timers and the backstop. Published
+        // work alone is taken only while the router thread owns routing: otherwise submitters and workers route it,
+        // and a router thread that took it would keep itself awake (each task it routes restarts its spin and yield),
+        // a fourth runnable thread on two cores at light load
+        if ((wanted || (wakeAt != Long.MAX_VALUE && nowNanos - wakeAt >= 0) || (routerOwns && router.workPending())) &&
+            state.get() == FREE && state.compareAndSet(FREE, HELD))
         {
             return hold(ROUTER_CYCLES);
         }

@@ -52,6 +52,11 @@ final class Slot implements Completion
     /** Written by the worker before the RUNNING store, read by the completer and the router after reading RUNNING. */
     TaskRecord record;
     long deadlineNanos;
+    /**
+     * The worker that started the attempt, written before the RUNNING store: a completion on that worker's own thread
+     * goes to its own queue. Not always the agent's home worker: the lead starts a lent worker's tasks.
+     */
+    Worker starter;
 
     Slot(final AgentState agent, final Signals signals)
     {
@@ -177,12 +182,12 @@ final class Slot implements Completion
         record = null;
         STATE.setRelease(this, stateVolatile() & ~PHASE_MASK); // slot reusable before the router hears of it
         agent.releaseSlot();
-        final Worker worker = agent.worker;
+        final Worker worker = starter;
         if (worker != null && worker.isCurrentThread())
         {
             // a synchronous completion inside the worker's duty cycle: one request of the role for the whole cycle,
             // so the routing state is not pulled to this core once per task
-            signals.offerDeferred(r, agent.workerIndex);
+            signals.offerDeferred(r, worker.index());
             worker.completionsDeferred = true;
         }
         else

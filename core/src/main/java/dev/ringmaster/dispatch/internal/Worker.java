@@ -3,14 +3,32 @@ package dev.ringmaster.dispatch.internal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 /**
- * Runs the tasks of the agents it owns: moves records from their inboxes into free slots and calls the adapters;
- * when all its agents are idle it steals for them. One thread per worker; it is the only thread that starts tasks
- * on its agents, which is what makes "a slot is free" stable between check and use.
+ * Runs the tasks of its agents: moves records from their inboxes into free slots and calls the adapters; when all its
+ * agents are idle it steals for them. One thread per worker. While it is idle, a worker other than the first (the
+ * lead) lends its agents to the lead and parks at once, so that at light load one worker stays awake instead of all
+ * of them (see {@link #lendToLead}). Whichever worker starts an agent's tasks holds the agent's start guard while it
+ * does, which is what makes "a slot is free" stable between check and use.
  */
 final class Worker
 {
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
+    private static final VarHandle ADAPTER_SINCE;
+
+    static
+    {
+        try
+        {
+            ADAPTER_SINCE = MethodHandles.lookup().findVarHandle(Worker.class, "adapterSinceNanos", long.class);
+        }
+        catch (final ReflectiveOperationException e)
+        {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /** This worker's number, the {@link AgentState#workerIndex} of its agents. */
     private final int index;
@@ -33,6 +51,22 @@ final class Worker
 
     /** The worker's thread, once it runs. */
     private volatile Thread thread;
+    /** The lead (worker 0) this worker lends its agents to while idle; null for the lead, or without hand-off. */
+    private Worker lead;
+    /** The lead's view of every worker, to serve the lent ones' agents; null for the others, or without hand-off. */
+    private Worker[] team;
+    /** Written by this worker only: its agents are lent to the lead, which serves them while this one parks. */
+    private volatile boolean lent;
+    /**
+     * Written by the lead only, with hand-off: when it entered the adapter it is running (0: none). An adapter may take
+     * as long as its task, and a lent worker's agents must not wait behind it: once the lead has been in one for
+     * {@link #LEAD_BUSY_NANOS}, wakers wake the lent worker itself. Why not at once: a short adapter (most of them
+     * complete or hand off in microseconds) would then cost an unpark of the lent worker per task.
+     */
+    @SuppressWarnings("unused") // accessed through ADAPTER_SINCE
+    private volatile long adapterSinceNanos;
+    /** How long the lead may be inside one adapter before a lent worker serves its own agents again. */
+    static final long LEAD_BUSY_NANOS = Long.getLong("ringmaster.leadBusyNanos", 50_000L);
     /** Least time between two scans for a task to steal that found nothing. */
     static final long STEAL_SCAN_INTERVAL_NANOS = 20_000;
     /**
@@ -58,6 +92,80 @@ final class Worker
         return thread == Thread.currentThread();
     }
 
+    int index()
+    {
+        return index;
+    }
+
+    /**
+     * Lets idle workers lend their agents to worker 0 (before any thread starts). Why: on two cores a producer and two
+     * workers that yield while idle are three runnable threads, and a task handed to a worker that is waiting for a
+     * core waits a scheduler slice; with the others parked, one awake worker runs light load, as a single consumer
+     * does, and a parked one is woken when the lead cannot serve its agents.
+     */
+    static void team(final Worker[] workers, final boolean handOff)
+    {
+        if (!handOff || workers.length < 2)
+        {
+            return;
+        }
+        workers[0].team = workers;
+        for (int w = 1; w < workers.length; w++)
+        {
+            final Worker worker = workers[w];
+            worker.lead = workers[0];
+            worker.idle.parkAfterSpin(worker::lendToLead);
+        }
+    }
+
+    /**
+     * This worker's own thread, when an idle spell's spin ends: lends its agents to the lead and parks at once, unless
+     * work is waiting or the lead is stuck in an adapter. Dekker with {@link #wakeServer}: we store {@code lent}, then
+     * read the inboxes; a waker puts, fences, then reads {@code lent}, so either we see the task or it wakes the lead.
+     * A lent worker still wakes at the end of every park (at most the engine's longest park, 1 ms by default) and
+     * starts its agents' waiting tasks itself: the backstop for a task that came just as the lead entered a long task.
+     */
+    private boolean lendToLead()
+    {
+        if (unfoldedSinceNanos != 0)
+        {
+            return false; // its completions are not folded in yet: it must not park
+        }
+        lent = true;
+        if (lead.busyInAdapter(System.nanoTime()) || hasStartableWork(mine))
+        {
+            lent = false;
+            return false;
+        }
+        return true;
+    }
+
+    /** @return true if this worker has been inside one adapter for {@link #LEAD_BUSY_NANOS} or more; racy. */
+    private boolean busyInAdapter(final long nowNanos)
+    {
+        final long since = (long)ADAPTER_SINCE.getOpaque(this);
+        return since != 0 && nowNanos - since >= LEAD_BUSY_NANOS;
+    }
+
+    /**
+     * Any thread, after putting a task into the inbox of one of this worker's agents or freeing one of their slots:
+     * wakes whoever serves them, this worker, or the lead while they are lent to it (unless the lead is stuck in an
+     * adapter: then this worker serves its own agents again).
+     */
+    void wakeServer()
+    {
+        final Worker lead = this.lead;
+        if (lead != null)
+        {
+            VarHandle.fullFence(); // StoreLoad: the caller's put is visible before we read lent (see lendToLead)
+            if (lent && !lead.busyInAdapter(System.nanoTime()))
+            {
+                lead.idle.wake();
+                return;
+            }
+        }
+        idle.wake();
+    }
     void run()
     {
         thread = Thread.currentThread();
@@ -66,7 +174,12 @@ final class Worker
         {
             try
             {
-                idle.idle(doWork());
+                final int work = doWork();
+                if (work > 0 && lent)
+                {
+                    lent = false; // busy again: wakers wake this worker for its agents, not the lead
+                }
+                idle.idle(work);
             }
             catch (final Throwable t)
             {
@@ -82,10 +195,31 @@ final class Worker
         {
             return true; // not parked before its completions are folded in: nobody else may come for them
         }
-        final AgentState[] mine = this.mine;
-        for (final AgentState a : mine)
+        if (hasStartableWork(mine))
         {
-            if (a.inbox.size() > 0 && a.running() < a.slots.length)
+            return true;
+        }
+        final Worker[] team = this.team;
+        if (team != null)
+        {
+            for (int w = 1; w < team.length; w++)
+            {
+                if (team[w].lent && hasStartableWork(team[w].mine))
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** @return true if one of {@code agents} has a task waiting and a free slot, and no worker is starting its tasks. */
+    private static boolean hasStartableWork(final AgentState[] agents)
+    {
+        for (final AgentState a : agents)
+        {
+            // a guarded agent is being served by a worker that is in its start loop: it will look again before leaving
+            if (a.inbox.size() > 0 && a.running() < a.slots.length && !a.startsGuarded())
             {
                 return true;
             }
@@ -140,27 +274,33 @@ final class Worker
         }
         final long now = System.nanoTime();
         final AgentState[] mine = this.mine;
-        int work = 0;
-        for (final AgentState agent : mine)
+        int work = startWaiting(mine, now);
+        final Worker[] team = this.team;
+        if (team != null)
         {
-            while (agent.running() < agent.slots.length)
+            for (int w = 1; w < team.length; w++)
             {
-                final TaskRecord r = agent.inbox.takeMostUrgent();
-                if (r == null)
+                if (team[w].lent)
                 {
-                    break;
+                    work += startWaiting(team[w].mine, now);
                 }
-                start(agent, r, null, now);
-                work++;
             }
         }
         if (work == 0 && now - nextStealScanNanos >= 0)
         {
             for (final AgentState agent : mine)
             {
-                if (agent.running() < agent.slots.length && agent.inbox.size() == 0 && !agent.retiring)
+                if (agent.running() < agent.slots.length && agent.inbox.size() == 0 && !agent.retiring &&
+                    agent.tryGuardStarts())
                 {
-                    work += steal(agent, now);
+                    try
+                    {
+                        work += steal(agent, now);
+                    }
+                    finally
+                    {
+                        agent.releaseStarts();
+                    }
                 }
             }
             // after a scan that found nothing, the next one waits a little: see nextStealScanNanos
@@ -169,6 +309,37 @@ final class Worker
         else if (work > 0)
         {
             nextStealScanNanos = now; // busy again: the first idle cycle after it looks at once
+        }
+        return work;
+    }
+
+    /** Starts the tasks waiting in the agents' inboxes while they have free slots. @return tasks started. */
+    private int startWaiting(final AgentState[] agents, final long now)
+    {
+        int work = 0;
+        for (final AgentState agent : agents)
+        {
+            // the guard is taken only when there is something to start: an idle agent costs two plain reads
+            if (agent.inbox.size() > 0 && agent.running() < agent.slots.length && agent.tryGuardStarts())
+            {
+                try
+                {
+                    while (agent.running() < agent.slots.length)
+                    {
+                        final TaskRecord r = agent.inbox.takeMostUrgent();
+                        if (r == null)
+                        {
+                            break;
+                        }
+                        start(agent, r, null, now);
+                        work++;
+                    }
+                }
+                finally
+                {
+                    agent.releaseStarts();
+                }
+            }
         }
         return work;
     }
@@ -227,7 +398,13 @@ final class Worker
         }
         // the clock again, not the cycle's: the completions before this start may have routed for a while
         r.startNanos = System.nanoTime();
+        slot.starter = this;
         slot.start(r, r.startNanos);
+        final boolean announce = team != null; // the lead, with hand-off
+        if (announce)
+        {
+            ADAPTER_SINCE.setRelease(this, r.startNanos | 1); // never 0
+        }
         try
         {
             agent.adapter.execute(r, slot, agent);
@@ -237,6 +414,13 @@ final class Worker
             if (!slot.failOwned(t))
             {
                 agent.adapterFaults.report("threw after completing its task (or after its timeout); the completion stands", t);
+            }
+        }
+        finally
+        {
+            if (announce)
+            {
+                ADAPTER_SINCE.setRelease(this, 0L);
             }
         }
     }
