@@ -65,6 +65,8 @@ final class Worker
      */
     @SuppressWarnings("unused") // accessed through ADAPTER_SINCE
     private volatile long adapterSinceNanos;
+    /** Tasks the lead starts in one duty cycle, its own and lent ones, from which it wakes the lenders. */
+    static final int BUSY_CYCLE_STARTS = 8;
     /** How long the lead may be inside one adapter before a lent worker serves its own agents again. */
     static final long LEAD_BUSY_NANOS = Long.getLong("ringmaster.leadBusyNanos", 50_000L);
     /** Least time between two scans for a task to steal that found nothing. */
@@ -280,9 +282,14 @@ final class Worker
         {
             for (int w = 1; w < team.length; w++)
             {
-                if (team[w].lent)
+                final Worker lender = team[w];
+                if (lender.lent)
                 {
-                    work += startWaiting(team[w].mine, now);
+                    work += startWaiting(lender.mine, now);
+                    if (work >= BUSY_CYCLE_STARTS)
+                    {
+                        lender.idle.wake(); // load enough for two: it takes its agents back once it works again
+                    }
                 }
             }
         }
