@@ -60,7 +60,9 @@ public final class SimulationSuite
     /**
      * As {@link #run(long, int, List, List, double[], ClassLoader, boolean, SimSettings)}; with {@code predictive},
      * each strategy also runs with pre-routing ({@link SimPreRouting}, threshold 0.7), in a row named
-     * {@code NAME+predictive} right after the strategy's own.
+     * {@code NAME+predictive} right after the strategy's own. A strategy whose exact steady state is known
+     * ({@link StationaryStart#applies}) starts in it: the same arrivals after the fleet's state at time 0; every
+     * other run, the references and the predictive rows included, starts empty.
      */
     public static List<QualityRow> run(final long seed, final int tasks, final List<String> strategies,
                                        final List<Scenario> scenarios, final double[] loads, final ClassLoader loader,
