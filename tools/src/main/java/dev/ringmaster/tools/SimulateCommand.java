@@ -9,6 +9,7 @@ import dev.ringmaster.bench.sim.SimFleet;
 import dev.ringmaster.bench.sim.SimRun;
 import dev.ringmaster.bench.sim.SimSettings;
 import dev.ringmaster.bench.sim.SimulationSuite;
+import dev.ringmaster.bench.sim.StationaryStart;
 import dev.ringmaster.plugin.PluginRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -46,6 +47,12 @@ import java.util.concurrent.Callable;
             + "and what a reference row is. The first 10%% of the tasks by arrival are a warm-up, left out of "
             + "sojourn and Gini. A '!' after a strategy's name means it left tasks unfinished. The same seed prints "
             + "the same table, byte for byte.",
+        "",
+        "Random routing on the supermarket model starts in its exact steady state (--start): each agent an "
+            + "independent M/M/1 with a geometric number of tasks queued at time 0, marked 'stationary start'. Runs "
+            + "of more than 2,000,000 tasks are streamed: tasks are generated as the run goes and folded into the "
+            + "figures when they finish, so 10^8 tasks fit in the memory of the tasks in the system (other draws "
+            + "than an in-memory run of the same seed, the arrival times aside).",
         ""},
     footer = {"", "Exit code: 0 if every strategy finished every task, 1 if one did not, 2 for bad options.",
         "Example: ringmaster simulate --seed 1 --tasks 20000 --strategies least-connections,p2c --scenario speeds-1248",
@@ -158,6 +165,20 @@ public final class SimulateCommand implements Callable<Integer>
         }
 
         final SimSettings settings = fleet.settings(spec.commandLine(), scenarios);
+        for (final Scenario s : scenarios)
+        {
+            for (final String name : chosen)
+            {
+                try
+                {
+                    StationaryStart.applies(settings, s, s.fleet(settings), name);
+                }
+                catch (final IllegalArgumentException e)
+                {
+                    throw new ParameterException(spec.commandLine(), e.getMessage() + " (for --start)");
+                }
+            }
+        }
         final double[] loads = fleet.loads(SimulationSuite.LOADS);
         final long t0 = System.nanoTime();
         final List<QualityRow> rows = simulate(seed, tasks, chosen, scenarios, loads, settings, loader, alloc, json,
@@ -177,7 +198,8 @@ public final class SimulateCommand implements Callable<Integer>
             for (final Scenario s : scenarios)
             {
                 out.printf(Locale.ROOT, "  %-12s %s%n", s.label(), s.description());
-                out.printf(Locale.ROOT, "  %-12s as run: %s%n", "", describe(s.fleet(settings), settings, s));
+                out.printf(Locale.ROOT, "  %-12s as run: %s%s%n", "", describe(s.fleet(settings), settings, s),
+                    SimulationSuite.streams(s, tasks) ? "; streamed (tasks drawn as the run goes, folded as they finish)" : "");
             }
             out.println();
             out.print(QualityTable.table(rows));
@@ -232,6 +254,7 @@ public final class SimulateCommand implements Callable<Integer>
                 j.writeStringField("name", s.label());
                 j.writeStringField("description", s.description());
                 j.writeStringField("asRun", describe(s.fleet(settings), settings, s));
+                j.writeBooleanField("streamed", SimulationSuite.streams(s, tasks));
                 j.writeEndObject();
             }
             j.writeEndArray();
@@ -273,6 +296,8 @@ public final class SimulateCommand implements Callable<Integer>
                 nullable(j, "giniBusyTime", r.giniBusyTime());
                 j.writeStringField("kind", r.kind());
                 j.writeNumberField("warmupTasks", r.warmupTasks());
+                j.writeStringField("start", r.initialTasks() > 0 ? "stationary" : "empty");
+                j.writeNumberField("initialTasks", r.initialTasks());
                 j.writeEndObject();
             }
             j.writeEndArray();

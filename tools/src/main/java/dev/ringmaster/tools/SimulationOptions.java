@@ -11,7 +11,7 @@ import java.util.function.DoublePredicate;
 
 /**
  * The fleet and workload options of {@code ringmaster simulate} (agents, capacity, prefetch, stealing, binding, loads,
- * bursts, work distribution) and their converters, each of which names the problem and the fix; a picocli mixin,
+ * bursts, start, work distribution) and their converters, each of which names the problem and the fix; a picocli mixin,
  * filled and read on the executing thread.
  */
 public final class SimulationOptions
@@ -50,6 +50,12 @@ public final class SimulationOptions
         description = "Mean length of a burst in seconds; the gaps last T x (F - 1) on average (default: 30).")
     Double period;
 
+    @Option(names = "--start", paramLabel = "auto|empty|stationary", converter = StartConverter.class,
+        description = "How each run's fleet starts: stationary = in its exact steady state (random routing on the "
+            + "supermarket model: each agent an independent M/M/1, a geometric number of tasks queued at time 0); "
+            + "empty = every queue empty; auto = stationary where that state is known, else empty (default).")
+    SimSettings.Start start;
+
     @Option(names = "--work", paramLabel = "exp|pareto:ALPHA", converter = WorkConverter.class,
         description = "Task work distribution, mean 1 s: exponential, or Pareto with shape ALPHA > 1 (default: "
             + "pareto scenario pareto:1.5, the others exp).")
@@ -78,7 +84,7 @@ public final class SimulationOptions
         }
         return new SimSettings(agents == null ? 0 : agents, capacity == null ? 0 : capacity,
             prefetch == null ? -1 : prefetch, noSteal ? Boolean.FALSE : null, binding,
-            burst == null ? Double.NaN : burst, period == null ? Double.NaN : period, work);
+            burst == null ? Double.NaN : burst, period == null ? Double.NaN : period, work, start);
     }
 
     /** @return the loads to simulate, in the order given. */
@@ -177,6 +183,23 @@ public final class SimulationOptions
                 case "early" -> SimFleet.Binding.EARLY;
                 default -> throw new CommandLine.TypeConversionException("unknown binding '" + value + "'; use late "
                     + "(central queue, the default) or early (bound at arrival to one agent's FIFO queue)");
+            };
+        }
+    }
+
+    /** Parses {@code auto}, {@code empty} or {@code stationary}; stateless. */
+    static final class StartConverter implements CommandLine.ITypeConverter<SimSettings.Start>
+    {
+        @Override
+        public SimSettings.Start convert(final String value)
+        {
+            return switch (value)
+            {
+                case "auto" -> SimSettings.Start.AUTO;
+                case "empty" -> SimSettings.Start.EMPTY;
+                case "stationary" -> SimSettings.Start.STATIONARY;
+                default -> throw new CommandLine.TypeConversionException("unknown start '" + value + "'; use auto (the "
+                    + "default), empty or stationary");
             };
         }
     }

@@ -62,6 +62,32 @@ class SimulateCommandTest
     }
 
     @Test
+    void randomOnTheSupermarketStartsStationaryUnlessToldOtherwise()
+    {
+        final DemoCommandTest.Run auto = run("simulate", "--scenario", "supermarket", "--agents", "20", "--loads",
+            "0.9", "--strategies", "random,p2c", "--tasks", "2000", "--json");
+        assertThat(auto.exitCode()).as("exit code; stderr: %s", auto.err()).isZero();
+        assertThat(auto.out()).containsPattern("\"strategy\":\"random\"[^}]*\"start\":\"stationary\",\"initialTasks\":[1-9]")
+            .containsPattern("\"strategy\":\"p2c\"[^}]*\"start\":\"empty\",\"initialTasks\":0")
+            .contains("\"streamed\":false");
+
+        final DemoCommandTest.Run empty = run("simulate", "--scenario", "supermarket", "--agents", "20", "--loads",
+            "0.9", "--strategies", "random", "--tasks", "2000", "--start", "empty", "--json");
+        assertThat(empty.exitCode()).as("exit code; stderr: %s", empty.err()).isZero();
+        assertThat(empty.out()).doesNotContain("\"start\":\"stationary\"");
+
+        final DemoCommandTest.Run refused = run("simulate", "--scenario", "supermarket", "--strategies", "p2c",
+            "--tasks", "2000", "--start", "stationary");
+        assertThat(refused.exitCode()).as("exit code; stderr: %s", refused.err()).isEqualTo(2);
+        assertThat(refused.err()).contains("only for random routing", "use the default start (auto) or empty",
+            "(for --start)");
+
+        final DemoCommandTest.Run typo = run("simulate", "--start", "steady", "--tasks", "100");
+        assertThat(typo.exitCode()).isEqualTo(2);
+        assertThat(typo.err()).contains("unknown start 'steady'; use auto (the default), empty or stationary");
+    }
+
+    @Test
     void predictiveAddsARowWithPreRoutingAfterEachStrategy()
     {
         final DemoCommandTest.Run run = run("simulate", "--scenario", "periodic", "--strategies", "skill-based",

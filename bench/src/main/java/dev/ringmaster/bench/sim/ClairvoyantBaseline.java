@@ -22,13 +22,13 @@ public final class ClairvoyantBaseline
     {
     }
 
-    public static SimRun run(final SimFleet fleet, final SimWorkload workload)
+    public static SimRun run(final SimFleet fleet, final TaskSource workload)
     {
         return run(fleet, workload, false);
     }
 
     /** @param scanOnly scan every agent for every task even where {@link EarliestAgents} would do (for its test). */
-    static SimRun run(final SimFleet fleet, final SimWorkload workload, final boolean scanOnly)
+    static SimRun run(final SimFleet fleet, final TaskSource workload, final boolean scanOnly)
     {
         final int n = workload.size();
         final int agentCount = fleet.size();
@@ -39,11 +39,14 @@ public final class ClairvoyantBaseline
             agents[i] = new SimAgent(i, fleet.spec(i), fleet.speed(i), fleet.prefetch(), fleet.warmSlots());
             slotFree[i] = new long[fleet.spec(i).capacity()];
         }
-        final long[] start = new long[n];
-        final long[] finish = new long[n];
-        final int[] executedBy = new int[n];
+        // a streamed workload is folded task by task into the figures and forgotten; one in memory is kept
+        final boolean keep = !workload.streamed();
+        final long[] start = new long[keep ? n : 0];
+        final long[] finish = new long[keep ? n : 0];
+        final int[] executedBy = new int[keep ? n : 0];
         Arrays.fill(start, -1);
         Arrays.fill(finish, -1);
+        final RunStats stats = keep ? null : new RunStats(agentCount, workload.initialTasks(), SimRun.warmupTasks(workload));
         final long contextLoad = fleet.contextLoadWork();
         final boolean fast = contextLoad == 0 && !scanOnly;
         final EarliestAgents byProfile = fast ? new EarliestAgents(fleet, agents, workload) : null;
@@ -51,6 +54,7 @@ public final class ClairvoyantBaseline
         double performedWork = 0;
         for (int t = 0; t < n; t++)
         {
+            workload.retireBelow(t); // tasks are placed at arrival, in order: none before t is read again
             final long arrival = workload.arrival(t);
             final long required = workload.skills(t);
             final int domain = workload.domain(t);
@@ -71,21 +75,32 @@ public final class ClairvoyantBaseline
             final double context = warm || contextLoad == 0 ? 0 : contextLoad;
             contextWork += context;
             performedWork += workload.work(t) * (2.0 - fit) + context;
-            executedBy[t] = best;
             slotFree[best][bestSlot] = bestFinish;
             if (fast)
             {
                 byProfile.assigned(best, arrival, slotFree[best][earliest(slotFree[best])]);
             }
-            start[t] = bestStart;
-            finish[t] = bestFinish;
+            if (keep)
+            {
+                executedBy[t] = best;
+                start[t] = bestStart;
+                finish[t] = bestFinish;
+            }
+            else
+            {
+                stats.finished(t, arrival, bestFinish, best, workload.work(t));
+            }
+        }
+        if (!keep)
+        {
+            return new SimRun(NAME, fleet, workload, stats, contextWork, performedWork, 0, 0, 0, null, 0, Double.NaN);
         }
         return new SimRun(NAME, fleet, workload, start, finish, executedBy, executedBy, contextWork, performedWork,
             0, 0, 0, null, 0, Double.NaN);
     }
 
     /** @return the agent with the skills that finishes task t earliest, the lowest pool position on a tie; -1 if none. */
-    private static int scan(final SimAgent[] agents, final long[][] slotFree, final SimWorkload workload, final int t,
+    private static int scan(final SimAgent[] agents, final long[][] slotFree, final TaskSource workload, final int t,
                             final long arrival, final long contextLoad)
     {
         final long required = workload.skills(t);
@@ -111,7 +126,7 @@ public final class ClairvoyantBaseline
     }
 
     /** The same execution time as {@link Simulator}'s, so that the comparison is like for like. */
-    static long duration(final SimAgent a, final SimWorkload workload, final int task, final long context)
+    static long duration(final SimAgent a, final TaskSource workload, final int task, final long context)
     {
         final double performed = workload.work(task) * (2.0 - a.fit(workload.skills(task))) + context;
         return Math.max(1, (long)Math.ceil(performed / a.trueSpeed()));

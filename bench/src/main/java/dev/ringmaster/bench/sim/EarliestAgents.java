@@ -13,7 +13,7 @@ final class EarliestAgents
 {
     private final AgentProfiles profiles;
     private final SimAgent[] agents;
-    private final SimWorkload workload;
+    private final TaskSource workload;
     /** Earliest time a slot of each agent is free. */
     private final long[] available;
     /** Per profile: agents with a slot free at the last arrival, by pool position. */
@@ -22,7 +22,7 @@ final class EarliestAgents
     private final PriorityQueue<Integer>[] busy;
 
     @SuppressWarnings("unchecked")
-    EarliestAgents(final SimFleet fleet, final SimAgent[] agents, final SimWorkload workload)
+    EarliestAgents(final SimFleet fleet, final SimAgent[] agents, final TaskSource workload)
     {
         this.profiles = new AgentProfiles(fleet);
         this.agents = agents;

@@ -25,12 +25,14 @@ package dev.ringmaster.bench.sim;
  * @param kind                {@link #STRATEGY}, or what a reference is: {@link #HEURISTIC}, {@link #LOWER_BOUND} or
  *                            {@link #THEORY}.
  * @param warmupTasks         the first tasks by arrival left out of the sojourn and Gini figures.
+ * @param initialTasks        tasks already queued at time 0 because the run started in its stationary state
+ *                            ({@link StationaryStart}), not counted in {@code tasks}; 0 for an empty start.
  */
 public record QualityRow(String scenario, double load, String strategy, int tasks, int completed,
                          double meanSojournNanos, long p99SojournNanos, long makespanNanos, double lowerBoundNanos,
                          double gini, double contextWaste, long decisions, long declines, long errors,
                          String firstError, long steals, double allocatedBytesPerDecision, double giniBusyTime,
-                         String kind, int warmupTasks)
+                         String kind, int warmupTasks, int initialTasks)
 {
     /** A routing strategy run through the simulator. */
     public static final String STRATEGY = "strategy";
@@ -51,11 +53,12 @@ public record QualityRow(String scenario, double load, String strategy, int task
     public static QualityRow of(final Scenario scenario, final double load, final SimFleet fleet, final SimRun run,
                                 final String kind)
     {
-        return new QualityRow(scenario.label(), load, run.strategy(), run.workload().size(), run.completed(),
+        return new QualityRow(scenario.label(), load, run.strategy(), run.tasks(), run.completed(),
             run.meanSojournNanos(), run.sojournHistogram().getValueAtPercentile(99.0), run.makespanNanos(),
             run.makespanLowerBoundNanos(), run.gini(), fleet.contextLoadWork() > 0 ? run.contextWasteRatio() : Double.NaN,
             run.decisions(), run.declines(), run.errors(), run.firstError(), run.steals(),
-            run.allocatedBytesPerDecision(), run.giniOfBusyTime(), kind, run.warmupTasks());
+            run.allocatedBytesPerDecision(), run.giniOfBusyTime(), kind,
+            run.warmupTasks() - run.workload().initialTasks(), run.workload().initialTasks());
     }
 
     /**
@@ -63,12 +66,12 @@ public record QualityRow(String scenario, double load, String strategy, int task
      *     makespan bound to itself, 1), no Gini, no strategy counts.
      */
     static QualityRow reference(final Scenario scenario, final double load, final String name, final String kind,
-                                final SimWorkload workload, final double lowerBoundNanos, final double meanSojournNanos,
+                                final TaskSource workload, final double lowerBoundNanos, final double meanSojournNanos,
                                 final long p99SojournNanos, final int warmupTasks)
     {
-        return new QualityRow(scenario.label(), load, name, workload.size(), workload.size(), meanSojournNanos,
+        return new QualityRow(scenario.label(), load, name, workload.arrivals(), workload.arrivals(), meanSojournNanos,
             p99SojournNanos, Math.round(lowerBoundNanos), lowerBoundNanos, Double.NaN, Double.NaN, 0, 0, 0, null, 0,
-            Double.NaN, Double.NaN, kind, warmupTasks);
+            Double.NaN, Double.NaN, kind, warmupTasks - workload.initialTasks(), workload.initialTasks());
     }
 
     /** @return makespan over its lower bound, at least 1. */

@@ -41,7 +41,8 @@ public final class QualityTable
                 seconds(r.meanSojournNanos()), r.p99SojournNanos() < 0 ? "-" : seconds(r.p99SojournNanos()),
                 String.format(Locale.ROOT, "%.3f", r.makespanRatio()),
                 fraction(r.gini()), fraction(r.giniBusyTime()), fraction(r.contextWaste()),
-                QualityRow.STRATEGY.equals(r.kind()) ? "" : r.kind()).stripTrailing()).append('\n');
+                QualityRow.STRATEGY.equals(r.kind()) ? r.initialTasks() > 0 ? "stationary start" : "" : r.kind())
+                .stripTrailing()).append('\n');
         }
         return out.toString();
     }

@@ -4,6 +4,7 @@ import org.HdrHistogram.Histogram;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The reference rows printed beside the strategies, each named for what it is; stateless and thread-safe.
@@ -45,16 +46,25 @@ public final class References
     public static List<QualityRow> rows(final Scenario scenario, final double load, final SimFleet fleet,
                                         final SimWorkload workload, final SimSettings settings)
     {
+        return rows(scenario, load, fleet, () -> workload, settings);
+    }
+
+    /**
+     * As {@link #rows(Scenario, double, SimFleet, SimWorkload, SimSettings)}, each reference on a workload of its
+     * own from {@code workloads} (a streamed workload serves one pass; one in memory may be given every time).
+     */
+    public static List<QualityRow> rows(final Scenario scenario, final double load, final SimFleet fleet,
+                                        final Supplier<? extends TaskSource> workloads, final SimSettings settings)
+    {
         final List<QualityRow> rows = new ArrayList<>();
-        rows.add(QualityRow.of(scenario, load, fleet, ClairvoyantBaseline.run(fleet, workload), QualityRow.HEURISTIC));
+        rows.add(QualityRow.of(scenario, load, fleet, ClairvoyantBaseline.run(fleet, workloads.get()), QualityRow.HEURISTIC));
+        final TaskSource workload = workloads.get();
         rows.add(ownTime(scenario, load, fleet, workload));
-        final boolean markovian = !settings.bursty(scenario == Scenario.BURSTY) &&
-            (settings.work() != null ? settings.work() : scenario.defaultWork()).exponential();
-        if (!markovian || !fleet.isHomogeneous() || fleet.contextLoadWork() > 0)
+        if (!scenario.markovian(settings) || !fleet.isHomogeneous() || fleet.contextLoadWork() > 0)
         {
             return rows;
         }
-        final int warmup = (int)(workload.size() * SimRun.WARMUP_FRACTION);
+        final int warmup = SimRun.warmupTasks(workload);
         final double lowerBound = workload.makespanLowerBound(fleet);
         final double meanService = SimWorkload.MEAN_WORK / fleet.speed(0);
         final int servers = fleet.size() * fleet.spec(0).capacity();
@@ -96,10 +106,10 @@ public final class References
 
     /** @return the {@value #OWN_TIME} row: every measured task alone on its fastest usable agent. */
     static QualityRow ownTime(final Scenario scenario, final double load, final SimFleet fleet,
-                              final SimWorkload workload)
+                              final TaskSource workload)
     {
         final int n = workload.size();
-        final int warmup = (int)(n * SimRun.WARMUP_FRACTION);
+        final int warmup = SimRun.warmupTasks(workload);
         final AgentProfiles profiles = new AgentProfiles(fleet);
         final SimAgent[] agents = new SimAgent[profiles.size()];
         for (int p = 0; p < agents.length; p++)
@@ -112,6 +122,7 @@ public final class References
         int counted = 0;
         for (int t = warmup; t < n; t++)
         {
+            workload.retireBelow(t);
             final long required = workload.skills(t);
             long best = Long.MAX_VALUE;
             for (final SimAgent a : agents)

@@ -143,7 +143,7 @@ public enum Scenario
     {
         // the load is not part of the stream's seed: the same draws at every load (common random numbers), so that
         // rows of one scenario differ by the load and not by the luck of the draw
-        final SplittableRandom random = new SplittableRandom(seed * 0x9E37_79B9_7F4A_7C15L + ordinal() * 1_000_003L);
+        final SplittableRandom random = root(seed);
         final SplittableRandom arrivalDraws = random.split();
         final SplittableRandom taskDraws = random.split();
         final double rate = load * fleet(settings).capacitySpeed() / SimWorkload.MEAN_WORK;
@@ -153,11 +153,12 @@ public enum Scenario
             // its own arrival process: the cycles are the point, so --burst does not apply
             return PeriodicWorkload.create(arrivalDraws, taskDraws, tasks, rate, shape, SKILLS);
         }
-        final double burst = Double.isNaN(settings.burst()) ? 2.0 : settings.burst();
-        final double period = Double.isNaN(settings.periodSeconds()) ? 30.0 : settings.periodSeconds();
-        final long[] arrivals = settings.bursty(this == BURSTY) ?
-            SimWorkload.onOffArrivals(arrivalDraws, tasks, rate, burst, period * SimWorkload.MEAN_WORK) :
-            SimWorkload.poissonArrivals(arrivalDraws, tasks, rate);
+        final ArrivalProcess process = arrivals(arrivalDraws, rate, settings);
+        final long[] arrivals = new long[tasks];
+        for (int i = 0; i < tasks; i++)
+        {
+            arrivals[i] = process.next();
+        }
         final long[] work = new long[tasks];
         final long[] skills = new long[tasks];
         final int[] domains = new int[tasks];
@@ -172,6 +173,70 @@ public enum Scenario
             }
         }
         return new SimWorkload(arrivals, work, skills, domains, SimWorkload.costTokens(taskDraws, work));
+    }
+
+    /**
+     * @return the workload of {@link #workload(long, double, int, SimSettings)} generated as a run asks for it
+     *     ({@link StreamedWorkload}: the same arrival times, other draws of the rest), optionally after the fleet's
+     *     stationary state at time 0; a new one per run.
+     * @param stationary start from {@link StationaryStart#queueLengths} drawn from the seed (random routing only).
+     * @throws IllegalArgumentException for {@code periodic}, whose workload is built whole.
+     */
+    public StreamedWorkload streamed(final long seed, final double load, final int tasks, final SimSettings settings,
+                                     final boolean stationary)
+    {
+        if (this == PERIODIC)
+        {
+            throw new IllegalArgumentException("the periodic workload is built whole, not streamed; give it fewer tasks");
+        }
+        final SplittableRandom random = root(seed);
+        final SplittableRandom arrivalDraws = random.split();
+        final SplittableRandom taskDraws = random.split();
+        final SplittableRandom initialDraws = random.split();
+        final SimFleet fleet = fleet(settings);
+        final double rate = load * fleet.capacitySpeed() / SimWorkload.MEAN_WORK;
+        final long[] skillChoices = new long[this == SKILL_MIXED ? SKILLS.length : 0];
+        for (int s = 0; s < skillChoices.length; s++)
+        {
+            skillChoices[s] = 1L << Skills.id(SKILLS[s]);
+        }
+        final int[] initialAgents = stationary ?
+            StationaryStart.agentsOf(StationaryStart.queueLengths(initialDraws, fleet.size(), load)) : new int[0];
+        return new StreamedWorkload(fleet, arrivals(arrivalDraws, rate, settings), taskDraws,
+            settings.work() != null ? settings.work() : defaultWork(), skillChoices, DOMAINS, tasks, initialAgents,
+            initialDraws);
+    }
+
+    /** @return the in-memory workload after the fleet's stationary state at time 0, drawn from the seed. */
+    public SimWorkload stationary(final SimWorkload workload, final long seed, final double load, final SimSettings settings)
+    {
+        final SplittableRandom random = root(seed);
+        random.split();
+        random.split();
+        final SplittableRandom initialDraws = random.split();
+        return workload.startingWith(StationaryStart.agentsOf(
+            StationaryStart.queueLengths(initialDraws, fleet(settings).size(), load)), initialDraws);
+    }
+
+    private SplittableRandom root(final long seed)
+    {
+        return new SplittableRandom(seed * 0x9E37_79B9_7F4A_7C15L + ordinal() * 1_000_003L);
+    }
+
+    private ArrivalProcess arrivals(final SplittableRandom arrivalDraws, final double rate, final SimSettings settings)
+    {
+        final double burst = Double.isNaN(settings.burst()) ? 2.0 : settings.burst();
+        final double period = Double.isNaN(settings.periodSeconds()) ? 30.0 : settings.periodSeconds();
+        return settings.bursty(this == BURSTY) ?
+            ArrivalProcess.onOff(arrivalDraws, rate, burst, period * SimWorkload.MEAN_WORK) :
+            ArrivalProcess.poisson(arrivalDraws, rate);
+    }
+
+    /** @return whether arrivals are Poisson and work exponential, with the settings' overrides: queueing theory applies. */
+    public boolean markovian(final SimSettings settings)
+    {
+        return this != PERIODIC && !settings.bursty(this == BURSTY) &&
+            (settings.work() != null ? settings.work() : defaultWork()).exponential();
     }
 
     /** @return the scenario's own work distribution: Pareto 1.5 for {@code pareto}, exponential for the others. */

@@ -158,7 +158,7 @@ public final class SimAgent implements AgentView
     }
 
     /** @return the least urgent waiting task whose skills the thief has, removed; -1 if none. */
-    int stealLeastUrgent(final long thiefSkills, final SimWorkload workload)
+    int stealLeastUrgent(final long thiefSkills, final TaskSource workload)
     {
         return inbox.stealLeastUrgent(thiefSkills, workload);
     }

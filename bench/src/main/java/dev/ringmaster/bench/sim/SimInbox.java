@@ -43,7 +43,7 @@ final class SimInbox
     }
 
     /** @return the least urgent waiting task whose skills the thief has, removed; -1 if none. */
-    int stealLeastUrgent(final long thiefSkills, final SimWorkload workload)
+    int stealLeastUrgent(final long thiefSkills, final TaskSource workload)
     {
         int best = -1;
         for (int i = 0; i < size; i++)

@@ -70,7 +70,7 @@ public final class SimPreRouting
         this.warmer = warmer;
     }
 
-    void arrived(final SimWorkload workload, final int task)
+    void arrived(final TaskSource workload, final int task)
     {
         final dev.ringmaster.model.Task t = workload.task(task);
         preRouting.observe(t.type(), t.affinityKey(), t.requiredSkills(), workload.arrival(task));

@@ -4,13 +4,14 @@ import dev.ringmaster.metrics.Gini;
 import org.HdrHistogram.Histogram;
 
 /**
- * The outcome of one simulated run: per-task start and finish times and executing agent, and what the strategy did
- * (decisions, declines, errors); the metrics are computed from them on demand. Immutable once the simulation returns
- * it, so it may be read from any thread.
+ * The outcome of one simulated run: its figures ({@link RunStats}), what the strategy did (decisions, declines,
+ * errors) and, unless the run was streamed, per-task start and finish times and agents. Immutable once the simulation
+ * returns it, so it may be read from any thread.
  *
- * <p>Warm-up: the first {@link #WARMUP_FRACTION} of the tasks by arrival ({@link #warmupTasks()}) are simulated but
- * left out of the sojourn and Gini figures, because they meet an empty fleet and would bias the steady state low.
- * Makespan, completions and the strategy's counts are over every task.
+ * <p>Warm-up: the first {@link #WARMUP_FRACTION} of the tasks by arrival are simulated but left out of the sojourn and
+ * Gini figures, because they meet an empty fleet and would bias the steady state low. Makespan, completions and the
+ * strategy's counts are over every task. The initial tasks of a {@link StationaryStart} are the fleet's state at time
+ * 0, not arrivals: they count in nothing but the makespan ({@link #warmupTasks()} includes them).
  *
  * <p>Definitions, over the measured tasks (after the warm-up) that finished:
  * <ul>
@@ -32,7 +33,8 @@ public final class SimRun
 
     private final String strategy;
     private final SimFleet fleet;
-    private final SimWorkload workload;
+    private final TaskSource workload;
+    private final RunStats stats;
     private final long[] start;
     private final long[] finish;
     private final int[] executedBy;
@@ -45,16 +47,36 @@ public final class SimRun
     private final String firstError;
     private final long steals;
     private final double allocatedBytesPerDecision;
-    private int completed = -1;
 
-    SimRun(final String strategy, final SimFleet fleet, final SimWorkload workload, final long[] start,
+    /** A run that kept every task: {@code start} and {@code finish} -1 for a task that never started or finished. */
+    SimRun(final String strategy, final SimFleet fleet, final TaskSource workload, final long[] start,
            final long[] finish, final int[] executedBy, final int[] assignedTo, final double contextWork, final double performedWork,
            final long decisions, final long declines, final long errors, final String firstError, final long steals,
            final double allocatedBytesPerDecision)
     {
+        this(strategy, fleet, workload, RunStats.of(workload, fleet.size(), warmupTasks(workload), finish, executedBy),
+            start, finish, executedBy, assignedTo, contextWork, performedWork, decisions, declines, errors, firstError,
+            steals, allocatedBytesPerDecision);
+    }
+
+    /** A streamed run: its figures were folded as tasks finished, and no task is kept (the per-task reads throw). */
+    SimRun(final String strategy, final SimFleet fleet, final TaskSource workload, final RunStats stats,
+           final double contextWork, final double performedWork, final long decisions, final long declines,
+           final long errors, final String firstError, final long steals, final double allocatedBytesPerDecision)
+    {
+        this(strategy, fleet, workload, stats, null, null, null, null, contextWork, performedWork, decisions, declines,
+            errors, firstError, steals, allocatedBytesPerDecision);
+    }
+
+    private SimRun(final String strategy, final SimFleet fleet, final TaskSource workload, final RunStats stats,
+                   final long[] start, final long[] finish, final int[] executedBy, final int[] assignedTo,
+                   final double contextWork, final double performedWork, final long decisions, final long declines,
+                   final long errors, final String firstError, final long steals, final double allocatedBytesPerDecision)
+    {
         this.strategy = strategy;
         this.fleet = fleet;
         this.workload = workload;
+        this.stats = stats;
         this.start = start;
         this.finish = finish;
         this.executedBy = executedBy;
@@ -74,57 +96,75 @@ public final class SimRun
         return strategy;
     }
 
-    public SimWorkload workload()
+    public TaskSource workload()
     {
         return workload;
     }
 
-    /** @return the first tasks by arrival that no figure but the makespan and the counts includes. */
-    public int warmupTasks()
+    /** @return the tasks of the workload: its arrivals, the initial tasks of a stationary start aside. */
+    public int tasks()
     {
-        return (int)(finish.length * WARMUP_FRACTION);
+        return workload.arrivals();
     }
 
-    /** @return tasks that finished; less than the workload's size means the strategy left some waiting forever. */
+    /**
+     * @return the first tasks by index that no figure but the makespan includes: the initial tasks, if any, and the
+     *     first {@link #WARMUP_FRACTION} of the arrivals.
+     */
+    public int warmupTasks()
+    {
+        return warmupTasks(workload);
+    }
+
+    static int warmupTasks(final TaskSource workload)
+    {
+        return workload.initialTasks() + (int)(workload.arrivals() * WARMUP_FRACTION);
+    }
+
+    /** @return whether the run kept every task, so that the per-task reads ({@link #finish(int)}...) work. */
+    public boolean keptTasks()
+    {
+        return finish != null;
+    }
+
+    /** @return arrivals that finished; less than {@link #tasks()} means the strategy left some waiting forever. */
     public int completed()
     {
-        if (completed < 0)
-        {
-            int n = 0;
-            for (final long f : finish)
-            {
-                if (f >= 0)
-                {
-                    n++;
-                }
-            }
-            completed = n;
-        }
-        return completed;
+        return stats.completed();
     }
 
     /** @return when task i started, or -1 if it never did. */
     public long start(final int i)
     {
-        return start[i];
+        return kept(start)[i];
     }
 
     /** @return when task i finished, or -1 if it never did. */
     public long finish(final int i)
     {
-        return finish[i];
+        return kept(finish)[i];
     }
 
     /** @return the pool position of the agent the strategy chose for task i (it may have been stolen since). */
     public int assignedTo(final int i)
     {
-        return assignedTo[i];
+        return kept(assignedTo)[i];
     }
 
     /** @return the pool position of the agent that ran task i, valid only if it started. */
     public int executedBy(final int i)
     {
-        return executedBy[i];
+        return kept(executedBy)[i];
+    }
+
+    private static <T> T kept(final T column)
+    {
+        if (column == null)
+        {
+            throw new IllegalStateException("a streamed run keeps no per-task record, only its figures; run the " +
+                "Simulator on a SimWorkload to read tasks one by one");
+        }
+        return column;
     }
 
     /** @return work units spent loading contexts that were not warm. */
@@ -142,22 +182,13 @@ public final class SimRun
     /** @return the exact mean sojourn over the measured tasks that finished, virtual nanoseconds; NaN if none did. */
     public double meanSojournNanos()
     {
-        double sum = 0;
-        int n = 0;
-        for (int i = warmupTasks(); i < finish.length; i++)
-        {
-            if (finish[i] >= 0)
-            {
-                sum += finish[i] - workload.arrival(i);
-                n++;
-            }
-        }
-        return n == 0 ? Double.NaN : sum / n;
+        return stats.meanSojournNanos();
     }
 
     /** @return the mean wait (start - arrival) of the tasks from index {@code from} on that started; NaN if none. */
     public double meanWaitNanos(final int from)
     {
+        final long[] start = kept(this.start);
         double sum = 0;
         int n = 0;
         for (int i = from; i < start.length; i++)
@@ -174,26 +205,14 @@ public final class SimRun
     /** @return sojourn times of the measured tasks that finished, in an HdrHistogram (3 significant digits), ns. */
     public Histogram sojournHistogram()
     {
-        final Histogram histogram = new Histogram(3);
-        for (int i = warmupTasks(); i < finish.length; i++)
-        {
-            if (finish[i] >= 0)
-            {
-                histogram.recordValue(Math.max(0, finish[i] - workload.arrival(i)));
-            }
-        }
-        return histogram;
+        return stats.sojournHistogram();
     }
 
     /** @return the last finish minus the first arrival, virtual nanoseconds; 0 if nothing finished. */
     public long makespanNanos()
     {
-        long last = -1;
-        for (final long f : finish)
-        {
-            last = Math.max(last, f);
-        }
-        return last < 0 ? 0 : last - workload.arrival(0);
+        final long last = stats.lastFinish();
+        return last < 0 ? 0 : last - workload.firstArrival();
     }
 
     /** @return {@link SimWorkload#makespanLowerBound} for this run's fleet. */
@@ -222,15 +241,7 @@ public final class SimRun
     /** @return work units of the measured tasks each agent finished, in pool order (a new array). */
     public long[] workPerAgent()
     {
-        final long[] work = new long[fleet.size()];
-        for (int i = warmupTasks(); i < finish.length; i++)
-        {
-            if (finish[i] >= 0)
-            {
-                work[executedBy[i]] += workload.work(i);
-            }
-        }
-        return work;
+        return stats.workPerAgent();
     }
 
     /** @return context-loading work / all performed work, in [0, 1). */

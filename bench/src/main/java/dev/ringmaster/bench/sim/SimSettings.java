@@ -15,12 +15,37 @@ package dev.ringmaster.bench.sim;
  *                      {@code period x (burst - 1)} on average, so that the long-run rate is the load's), NaN for the
  *                      scenario's (30 s).
  * @param work          the work distribution, null for the scenario's.
+ * @param start         how runs start, null for {@link Start#AUTO}.
  */
 public record SimSettings(int agents, int capacity, int prefetch, Boolean steal, SimFleet.Binding binding,
-                          double burst, double periodSeconds, Work work)
+                          double burst, double periodSeconds, Work work, Start start)
 {
     /** Every option unset: the scenarios as they are defined. */
-    public static final SimSettings DEFAULTS = new SimSettings(0, 0, -1, null, null, Double.NaN, Double.NaN, null);
+    public static final SimSettings DEFAULTS = new SimSettings(0, 0, -1, null, null, Double.NaN, Double.NaN, null, null);
+
+    /** As the canonical constructor, with {@link Start#AUTO}. */
+    public SimSettings(final int agents, final int capacity, final int prefetch, final Boolean steal,
+                       final SimFleet.Binding binding, final double burst, final double periodSeconds, final Work work)
+    {
+        this(agents, capacity, prefetch, steal, binding, burst, periodSeconds, work, null);
+    }
+
+    /** How a run's fleet starts (see {@link StationaryStart}). */
+    public enum Start
+    {
+        /** In its exact stationary state where the simulator knows it (random routing on the supermarket model), else empty. */
+        AUTO,
+        /** Empty: every agent idle, every queue empty, as before the first arrival of a fresh dispatcher. */
+        EMPTY,
+        /** In its exact stationary state; a run whose stationary law the simulator does not know is an error. */
+        STATIONARY
+    }
+
+    /** @return the start mode, {@link Start#AUTO} when unset. */
+    public Start startMode()
+    {
+        return start == null ? Start.AUTO : start;
+    }
 
     /** @return whether arrivals come in bursts, given that the scenario itself does or not. */
     boolean bursty(final boolean scenarioDefault)

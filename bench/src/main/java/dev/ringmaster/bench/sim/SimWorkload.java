@@ -13,7 +13,7 @@ import java.util.SplittableRandom;
  * <p>Units: times are virtual nanoseconds; work is in work units, which an agent of speed 1 completes at one per
  * nanosecond, so a task of work w takes w / speed nanoseconds on a perfect-fit agent with a warm context.
  */
-public final class SimWorkload
+public final class SimWorkload implements TaskSource
 {
     /** Mean work of a task in every scenario: one second on a speed-1 agent, the scale of an LLM call. */
     public static final long MEAN_WORK = 1_000_000_000L;
@@ -29,6 +29,7 @@ public final class SimWorkload
     private final Task[] tasks;
     private final long totalWork;
     private final long longestWork;
+    private final int[] initialAgents;
 
     /**
      * @param arrivals   arrival times, non-decreasing, non-negative.
@@ -50,6 +51,14 @@ public final class SimWorkload
     public SimWorkload(final long[] arrivals, final long[] work, final long[] skills, final int[] domains,
                        final long[] costTokens, final Priority[] priorities)
     {
+        this(arrivals, work, skills, domains, costTokens, priorities, new int[0]);
+    }
+
+    /** @param initialAgents the agent of each of the first tasks, which are already queued at time 0 (see {@link TaskSource}). */
+    private SimWorkload(final long[] arrivals, final long[] work, final long[] skills, final int[] domains,
+                        final long[] costTokens, final Priority[] priorities, final int[] initialAgents)
+    {
+        this.initialAgents = initialAgents;
         final int n = arrivals.length;
         if (work.length != n || skills.length != n || domains.length != n || costTokens.length != n ||
             (priorities != null && priorities.length != n))
@@ -69,7 +78,7 @@ public final class SimWorkload
         final String[] keys = new String[maxDomain + 1];
         for (int d = 0; d < keys.length; d++)
         {
-            keys[d] = KEY_PREFIX + d;
+            keys[d] = key(d);
         }
         long total = 0;
         long longest = 0;
@@ -100,6 +109,86 @@ public final class SimWorkload
     }
 
     /**
+     * @param initialAgents the agent of each task already in the system at time 0, in queue order per agent (see
+     *                      {@link StationaryStart}); each gets exponential work of mean {@link #MEAN_WORK}, no skill,
+     *                      no domain, drawn from {@code random}.
+     * @return these tasks, after that many initial ones queued at time 0.
+     */
+    public SimWorkload startingWith(final int[] initialAgents, final SplittableRandom random)
+    {
+        if (this.initialAgents.length > 0)
+        {
+            throw new IllegalStateException("this workload already starts with " + this.initialAgents.length + " tasks");
+        }
+        final int k = initialAgents.length;
+        final int n = k + arrivals.length;
+        final long[] work = new long[n];
+        final long[] costs = new long[n];
+        final Priority[] priorities = new Priority[n];
+        final long[] prefixWork = new long[k];
+        for (int i = 0; i < k; i++)
+        {
+            prefixWork[i] = exponentialWork(random, MEAN_WORK);
+        }
+        System.arraycopy(prefixWork, 0, work, 0, k);
+        System.arraycopy(costTokens(random, prefixWork), 0, costs, 0, k);
+        java.util.Arrays.fill(priorities, 0, k, Priority.MEDIUM);
+        for (int i = 0; i < arrivals.length; i++)
+        {
+            work[k + i] = this.work[i];
+            costs[k + i] = tasks[i].costTokens();
+            priorities[k + i] = tasks[i].priority();
+        }
+        final long[] arrivalTimes = new long[n];
+        System.arraycopy(arrivals, 0, arrivalTimes, k, arrivals.length);
+        final long[] skillMasks = new long[n];
+        System.arraycopy(skills, 0, skillMasks, k, arrivals.length);
+        final int[] domainIds = filled(n, -1);
+        System.arraycopy(domains, 0, domainIds, k, arrivals.length);
+        return new SimWorkload(arrivalTimes, work, skillMasks, domainIds, costs, priorities, initialAgents.clone());
+    }
+
+    /** @return every task of the source held in memory, the initial ones included (the source is read once, in order). */
+    static SimWorkload copyOf(final TaskSource source)
+    {
+        final int n = source.size();
+        final long[] arrivals = new long[n];
+        final long[] work = new long[n];
+        final long[] skills = new long[n];
+        final int[] domains = new int[n];
+        final long[] costs = new long[n];
+        final Priority[] priorities = new Priority[n];
+        final int[] initialAgents = new int[source.initialTasks()];
+        for (int i = 0; i < n; i++)
+        {
+            arrivals[i] = source.arrival(i);
+            work[i] = source.work(i);
+            skills[i] = source.skills(i);
+            domains[i] = source.domain(i);
+            costs[i] = source.costTokens(i);
+            priorities[i] = source.priority(i);
+            if (i < initialAgents.length)
+            {
+                initialAgents[i] = source.initialAgent(i);
+            }
+            source.retireBelow(i + 1);
+        }
+        return new SimWorkload(arrivals, work, skills, domains, costs, priorities, initialAgents);
+    }
+
+    @Override
+    public int initialTasks()
+    {
+        return initialAgents.length;
+    }
+
+    @Override
+    public int initialAgent(final int i)
+    {
+        return initialAgents[i];
+    }
+
+    /**
      * The M/M/c validation workload: Poisson arrivals at rate {@code rho x c x mu} and exponential work of mean
      * {@link #MEAN_WORK} (mu = 1 / MEAN_WORK per nanosecond), no skills, no domains.
      */
@@ -119,44 +208,15 @@ public final class SimWorkload
     /** @return arrival times of a Poisson process of the given rate per nanosecond, starting at 0. */
     static long[] poissonArrivals(final SplittableRandom random, final int n, final double ratePerNano)
     {
-        final long[] arrivals = new long[n];
-        double t = 0;
-        for (int i = 0; i < n; i++)
-        {
-            arrivals[i] = (long)t;
-            t += exponential(random, 1.0 / ratePerNano);
-        }
-        return arrivals;
+        return times(ArrivalProcess.poisson(random, ratePerNano), n);
     }
 
-    /**
-     * @return arrival times of an on/off (interrupted Poisson) process: Poisson at {@code burst x meanRate} while on,
-     *     nothing while off, on periods exponential with mean {@code meanPeriodNanos} and off periods with mean
-     *     {@code meanPeriodNanos x (burst - 1)}, so the long-run rate is {@code meanRate}; a burst of 2 at 80% load
-     *     offers 160% of the fleet for a while.
-     */
-    static long[] onOffArrivals(final SplittableRandom random, final int n, final double meanRatePerNano,
-                                final double burst, final double meanPeriodNanos)
+    private static long[] times(final ArrivalProcess process, final int n)
     {
         final long[] arrivals = new long[n];
-        final double onRate = burst * meanRatePerNano;
-        final double meanOffNanos = meanPeriodNanos * (burst - 1);
-        // the periods come from a stream of their own, so that the same seed gives the same bursts at every load
-        final SplittableRandom periods = random.split();
-        double t = 0;
-        double onUntil = exponential(periods, meanPeriodNanos);
         for (int i = 0; i < n; i++)
         {
-            double next = t + exponential(random, 1.0 / onRate);
-            while (next > onUntil)
-            {
-                // memoryless: the arrival that would fall past the burst is redrawn from the start of the next one
-                final double onFrom = onUntil + exponential(periods, meanOffNanos);
-                onUntil = onFrom + exponential(periods, meanPeriodNanos);
-                next = onFrom + exponential(random, 1.0 / onRate);
-            }
-            t = next;
-            arrivals[i] = (long)t;
+            arrivals[i] = process.next();
         }
         return arrivals;
     }
@@ -179,9 +239,21 @@ public final class SimWorkload
         final long[] tokens = new long[work.length];
         for (int i = 0; i < work.length; i++)
         {
-            tokens[i] = Math.max(1, Math.round(work[i] * TOKENS_PER_WORK * (0.5 + random.nextDouble())));
+            tokens[i] = costTokens(random, work[i]);
         }
         return tokens;
+    }
+
+    /** @return one cost estimate: the true work in tokens times a uniform error in [0.5, 1.5), at least 1. */
+    static long costTokens(final SplittableRandom random, final long work)
+    {
+        return Math.max(1, Math.round(work * TOKENS_PER_WORK * (0.5 + random.nextDouble())));
+    }
+
+    /** @return the affinity key of a domain, which {@link #domainOf} reads back. */
+    static String key(final int domain)
+    {
+        return KEY_PREFIX + domain;
     }
 
     static int[] filled(final int n, final int value)
@@ -193,24 +265,28 @@ public final class SimWorkload
 
     private static double exponential(final SplittableRandom random, final double mean)
     {
-        return -mean * Math.log(1.0 - random.nextDouble());
+        return ArrivalProcess.exponential(random, mean);
     }
 
+    @Override
     public int size()
     {
         return arrivals.length;
     }
 
+    @Override
     public long arrival(final int i)
     {
         return arrivals[i];
     }
 
+    @Override
     public long work(final int i)
     {
         return work[i];
     }
 
+    @Override
     public long skills(final int i)
     {
         return skills[i];
@@ -233,14 +309,28 @@ public final class SimWorkload
         }
     }
 
+    @Override
     public int domain(final int i)
     {
         return domains[i];
     }
 
+    @Override
     public Task task(final int i)
     {
         return tasks[i];
+    }
+
+    @Override
+    public Priority priority(final int i)
+    {
+        return tasks[i].priority();
+    }
+
+    @Override
+    public long costTokens(final int i)
+    {
+        return tasks[i].costTokens();
     }
 
     /** @return the sum of every task's work. */
@@ -268,6 +358,7 @@ public final class SimWorkload
      *
      * @return the bound in virtual nanoseconds; 0 for an empty workload.
      */
+    @Override
     public double makespanLowerBound(final SimFleet fleet)
     {
         final int n = arrivals.length;

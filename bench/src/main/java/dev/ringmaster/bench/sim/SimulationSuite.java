@@ -5,6 +5,7 @@ import dev.ringmaster.spi.RoutingStrategy;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Runs every requested strategy, plus the {@link References} (the {@link ClairvoyantBaseline} heuristic, lower bounds
@@ -16,6 +17,12 @@ public final class SimulationSuite
 {
     /** The loads of the table: comfortable, busy, saturated. */
     public static final double[] LOADS = {0.5, 0.8, 0.95};
+    /**
+     * Runs of more tasks than this generate their workload as they go and fold each finished task into the figures
+     * ({@link StreamedWorkload}, {@link RunStats}), keeping only the tasks in the system: 10^8 tasks need about as
+     * much memory as 10^5. Up to this, a run holds every task (about 300 bytes each), as the per-task checks need.
+     */
+    public static final int STREAM_ABOVE = 2_000_000;
 
     private SimulationSuite()
     {
@@ -53,7 +60,9 @@ public final class SimulationSuite
     /**
      * As {@link #run(long, int, List, List, double[], ClassLoader, boolean, SimSettings)}; with {@code predictive},
      * each strategy also runs with pre-routing ({@link SimPreRouting}, threshold 0.7), in a row named
-     * {@code NAME+predictive} right after the strategy's own.
+     * {@code NAME+predictive} right after the strategy's own. A strategy whose exact steady state is known
+     * ({@link StationaryStart#applies}) starts in it: the same arrivals after the fleet's state at time 0; every
+     * other run, the references and the predictive rows included, starts empty.
      */
     public static List<QualityRow> run(final long seed, final int tasks, final List<String> strategies,
                                        final List<Scenario> scenarios, final double[] loads, final ClassLoader loader,
@@ -68,28 +77,50 @@ public final class SimulationSuite
         for (final Scenario scenario : scenarios)
         {
             final SimFleet fleet = scenario.fleet(settings);
+            final boolean stream = streams(scenario, tasks);
             for (final double load : loads)
             {
-                final SimWorkload workload = scenario.workload(seed, load, tasks, settings);
+                final SimWorkload shared = stream ? null : scenario.workload(seed, load, tasks, settings);
+                final Supplier<TaskSource> empty = stream ?
+                    () -> scenario.streamed(seed, load, tasks, settings, false) : () -> shared;
                 for (final String name : strategies)
                 {
+                    final TaskSource workload;
+                    if (!StationaryStart.applies(settings, scenario, fleet, name))
+                    {
+                        workload = empty.get();
+                    }
+                    else
+                    {
+                        workload = stream ? scenario.streamed(seed, load, tasks, settings, true) :
+                            scenario.stationary(shared, seed, load, settings);
+                    }
                     final RoutingStrategy strategy = RoutingStrategies.create(name, loader);
                     final SimRun run = new Simulator(fleet, workload, strategy, probeAllocation).run();
                     rows.add(QualityRow.of(scenario, load, fleet, run));
                     if (predictive)
                     {
-                        rows.add(QualityRow.of(scenario, load, fleet, predictive(fleet, workload,
+                        rows.add(QualityRow.of(scenario, load, fleet, predictive(fleet, empty.get(),
                             RoutingStrategies.create(name, loader), probeAllocation)));
                     }
                 }
-                rows.addAll(References.rows(scenario, load, fleet, workload, settings));
+                rows.addAll(References.rows(scenario, load, fleet, empty, settings));
             }
         }
         return rows;
     }
 
+    /**
+     * @return whether runs of this many tasks stream their workload ({@link StreamedWorkload}) rather than hold it:
+     *     above {@value #STREAM_ABOVE} tasks, except {@code periodic}, whose workload is built whole.
+     */
+    public static boolean streams(final Scenario scenario, final int tasks)
+    {
+        return tasks > STREAM_ABOVE && scenario != Scenario.PERIODIC;
+    }
+
     /** @return one run of the strategy with pre-routing on top (the dispatcher's, trained online from the arrivals). */
-    public static SimRun predictive(final SimFleet fleet, final SimWorkload workload, final RoutingStrategy strategy,
+    public static SimRun predictive(final SimFleet fleet, final TaskSource workload, final RoutingStrategy strategy,
                                     final boolean probeAllocation)
     {
         final SimPreRouting pre = new SimPreRouting(fleet, dev.ringmaster.predict.PreRouting.DEFAULT_THRESHOLD);

@@ -5,7 +5,6 @@ import dev.ringmaster.spi.RoutingDecision;
 import dev.ringmaster.spi.RoutingStrategy;
 
 import java.lang.management.ManagementFactory;
-import java.util.Arrays;
 
 /**
  * Runs one routing strategy over one workload on one fleet in virtual time, with the dispatcher's placement
@@ -37,6 +36,10 @@ import java.util.Arrays;
  * no virtual time). Events at the same instant run completions first, then arrivals, each in order; the dispatch
  * pass runs after every event.
  *
+ * <p>A {@link TaskSource#streamed() streamed} workload is run in memory proportional to the tasks in the system: each
+ * finished task is folded into {@link RunStats} and forgotten, and the {@link SimRun} keeps no per-task record. The
+ * initial tasks of a {@link StationaryStart} are placed at time 0 on their agents without asking the strategy.
+ *
  * <p>Two options make a replay of a recorded run faithful (both off unless set, before {@link #run()}):
  * {@link #agingQuantum(int)} serves priorities as the dispatcher's lanes do, and {@link #pacedBy(long[])} holds the
  * k-th placement until the recorded dispatcher made its k-th, for a run whose own threads, not its agents, set the pace.
@@ -47,7 +50,7 @@ public final class Simulator
     public static final int DEFER_LIMIT = 16;
 
     private final SimFleet fleet;
-    private final SimWorkload workload;
+    private final TaskSource workload;
     private final RoutingStrategy strategy;
     private final String strategyName;
     private final boolean probeAllocation;
@@ -61,16 +64,20 @@ public final class Simulator
     private final RoutingDecision decision = new RoutingDecision();
     private final EventQueue events;
 
-    private final int[][] queues = new int[Priority.COUNT][];
-    private final int[] queueHead = new int[Priority.COUNT];
-    private final int[] queueTail = new int[Priority.COUNT];
+    private final TaskQueue[] queues = new TaskQueue[Priority.COUNT];
     private final int[][] deferred = new int[Priority.COUNT][DEFER_LIMIT];
     private final int[] deferredCount = new int[Priority.COUNT];
 
-    private final long[] start;
-    private final long[] finish;
-    private final int[] assignedTo;
-    private final int[] executedBy;
+    /** Per task: start and finish times (-1 until then), the agent assigned and the agent that ran it. */
+    private final TaskWindow state;
+    private static final int START = 0;
+    private static final int FINISH = 1;
+    private static final int ASSIGNED = 2;
+    private static final int EXECUTED = 3;
+    /** A streamed run's figures, folded at each completion (null when every task is kept). */
+    private final RunStats stats;
+    /** Streamed: the oldest task not finished, below which the workload and {@link #state} forget. */
+    private int oldestLive;
 
     /** Marks a wake-up event in {@link #events}: the pacing allows the next placement, no task finishes. */
     private static final int WAKE = -1;
@@ -97,13 +104,14 @@ public final class Simulator
     private int probeFrom;
     private boolean used;
     private SimPreRouting preRouting;
+    private final StealRound.Starter starter = this::startOn;
 
     /**
      * @param probeAllocation measure the bytes each {@code select} allocates (thread allocation counter around every
      *                        call in the second half of the run); slower, and the figure depends on the JIT, so it is
      *                        kept out of the reproducible table.
      */
-    public Simulator(final SimFleet fleet, final SimWorkload workload, final RoutingStrategy strategy,
+    public Simulator(final SimFleet fleet, final TaskSource workload, final RoutingStrategy strategy,
                      final boolean probeAllocation)
     {
         this.fleet = fleet;
@@ -130,21 +138,18 @@ public final class Simulator
             slots += a.capacity;
         }
         this.events = new EventQueue(slots);
-        final int[] perLevel = new int[Priority.COUNT];
-        for (int i = 0; i < n; i++)
-        {
-            perLevel[workload.task(i).priority().ordinal()]++;
-        }
         for (int level = 0; level < Priority.COUNT; level++)
         {
-            queues[level] = new int[perLevel[level]];
+            queues[level] = new TaskQueue();
         }
-        this.start = new long[n];
-        this.finish = new long[n];
-        this.assignedTo = new int[n];
-        this.executedBy = new int[n];
-        Arrays.fill(start, -1);
-        Arrays.fill(finish, -1);
+        if (workload.initialTasks() > 0 && !early)
+        {
+            throw new IllegalArgumentException("a workload with tasks queued at time 0 needs early binding (each " +
+                "agent its own queue); this fleet binds late");
+        }
+        this.state = new TaskWindow(n, !workload.streamed(), 4);
+        this.stats = workload.streamed() ? new RunStats(agents.length, workload.initialTasks(),
+            SimRun.warmupTasks(workload)) : null;
         this.probeFrom = n / 2;
     }
 
@@ -214,8 +219,9 @@ public final class Simulator
             throw new IllegalStateException("a Simulator runs once; create a new one (and a new strategy instance)");
         }
         used = true;
-        final SimWorkload workload = this.workload;
+        final TaskSource workload = this.workload;
         final int n = workload.size();
+        final int initial = workload.initialTasks();
         int next = 0;
         while (true)
         {
@@ -238,11 +244,20 @@ public final class Simulator
             {
                 now = arrival;
                 advancePreRouting();
-                if (preRouting != null)
+                open(next);
+                if (next < initial)
                 {
-                    preRouting.arrived(workload, next);
+                    assign(next, workload.initialAgent(next)); // the fleet's state at time 0: not routed
                 }
-                enqueue(next++);
+                else
+                {
+                    if (preRouting != null)
+                    {
+                        preRouting.arrived(workload, next);
+                    }
+                    enqueue(next);
+                }
+                next++;
             }
             else
             {
@@ -251,9 +266,24 @@ public final class Simulator
             dispatch();
         }
         final double allocated = probeAllocation && probedDecisions > 0 ? (double)probedBytes / probedDecisions : Double.NaN;
-        return new SimRun(strategyName, fleet, workload, start, finish, executedBy, assignedTo, contextWork,
-            performedWork, decisions, declines, errors, firstError, steals, allocated);
+        if (stats != null)
+        {
+            return new SimRun(strategyName, fleet, workload, stats, contextWork, performedWork, decisions, declines,
+                errors, firstError, steals, allocated);
+        }
+        return new SimRun(strategyName, fleet, workload, state.column(START), state.column(FINISH),
+            state.intColumn(EXECUTED), state.intColumn(ASSIGNED), contextWork, performedWork, decisions,
+            declines, errors, firstError, steals, allocated);
     }
+
+    private void open(final int task)
+    {
+        state.open(task);
+        final int at = state.base(task);
+        state.data()[at + START] = -1;
+        state.data()[at + FINISH] = -1;
+    }
+
 
     private void advancePreRouting()
     {
@@ -275,8 +305,7 @@ public final class Simulator
 
     private void enqueue(final int task)
     {
-        final int level = workload.task(task).priority().ordinal();
-        queues[level][queueTail[level]++] = task;
+        queues[workload.priority(task).ordinal()].add(task);
     }
 
     private void dispatch()
@@ -357,7 +386,7 @@ public final class Simulator
 
     private boolean waiting(final int level)
     {
-        return queueHead[level] < queueTail[level] || deferredCount[level] > 0;
+        return !queues[level].isEmpty() || deferredCount[level] > 0;
     }
 
     private boolean tryLevel(final int level)
@@ -375,14 +404,14 @@ public final class Simulator
                 return true;
             }
         }
-        final int[] queue = queues[level];
-        while (queueHead[level] < queueTail[level])
+        final TaskQueue queue = queues[level];
+        while (!queue.isEmpty())
         {
-            final int head = queue[queueHead[level]];
+            final int head = queue.peek();
             final int agent = route(head);
             if (agent >= 0)
             {
-                queueHead[level]++;
+                queue.poll();
                 assign(head, agent);
                 return true;
             }
@@ -390,7 +419,7 @@ public final class Simulator
             {
                 return false;
             }
-            queueHead[level]++;
+            queue.poll();
             setAside[deferredCount[level]++] = head;
         }
         return false;
@@ -471,12 +500,12 @@ public final class Simulator
     {
         final SimAgent agent = agents[position];
         agent.assigned++;
-        agent.tokensInFlight += workload.task(task).costTokens();
+        agent.tokensInFlight += workload.costTokens(task);
         if (!early)
         {
             room--;
         }
-        assignedTo[task] = position;
+        state.data()[state.base(task) + ASSIGNED] = position;
         placed++;
         if (agent.running < agent.capacity)
         {
@@ -490,14 +519,15 @@ public final class Simulator
 
     private long urgency(final int task)
     {
-        return ((long)workload.task(task).priority().ordinal() << 40) | task;
+        return ((long)workload.priority(task).ordinal() << 40) | task;
     }
 
     private void startOn(final SimAgent agent, final int task)
     {
         agent.running++;
-        executedBy[task] = agent.index();
-        start[task] = now;
+        final int at = state.base(task);
+        state.data()[at + EXECUTED] = agent.index();
+        state.data()[at + START] = now;
         final long work = workload.work(task);
         final double fit = agent.fit(workload.skills(task));
         double performed = work * (2.0 - fit);
@@ -514,17 +544,24 @@ public final class Simulator
 
     private void complete(final int task)
     {
-        finish[task] = now;
-        final SimAgent exec = agents[executedBy[task]];
-        final SimAgent owner = agents[assignedTo[task]];
+        final long[] data = state.data();
+        final int at = state.base(task);
+        data[at + FINISH] = now;
+        final SimAgent exec = agents[(int)data[at + EXECUTED]];
+        final SimAgent owner = agents[(int)data[at + ASSIGNED]];
         exec.running--;
         owner.assigned--;
-        owner.tokensInFlight -= workload.task(task).costTokens();
+        owner.tokensInFlight -= workload.costTokens(task);
         if (!early)
         {
             room++;
         }
-        exec.recordSuccess(now - start[task], exec.fit(workload.skills(task)), now);
+        exec.recordSuccess(now - data[at + START], exec.fit(workload.skills(task)), now);
+        if (stats != null)
+        {
+            stats.finished(task, workload.arrival(task), now, exec.index(), workload.work(task));
+            retireFinished();
+        }
         final int next = exec.takeMostUrgent();
         if (next >= 0)
         {
@@ -532,58 +569,25 @@ public final class Simulator
         }
     }
 
+    /** Streamed: forgets every task up to the oldest that has not finished. */
+    private void retireFinished()
+    {
+        final long[] data = state.data();
+        while (oldestLive < state.opened() && data[state.base(oldestLive) + FINISH] >= 0)
+        {
+            oldestLive++;
+        }
+        state.retireBelow(oldestLive);
+        workload.retireBelow(oldestLive);
+    }
+
     /** One steal round: each idle agent takes at most one task, as one duty cycle of the dispatcher's worker. */
     private void steal()
     {
-        if (!fleet.steals() || (!early && fleet.prefetch() == 0) || !anyVictim())
+        if (fleet.steals() && (early || fleet.prefetch() > 0))
         {
-            return; // off, or no inbox holds a task behind busy slots (late binding without prefetch never does)
+            steals += StealRound.run(agents, workload, starter); // late binding without prefetch has no inbox to steal from
         }
-        for (final SimAgent thief : agents)
-        {
-            if (thief.running < thief.capacity && thief.inboxSize() == 0)
-            {
-                final SimAgent victim = busiest(thief);
-                if (victim == null)
-                {
-                    return;
-                }
-                final int task = victim.stealLeastUrgent(thief.skillMask(), workload);
-                if (task >= 0)
-                {
-                    steals++;
-                    startOn(thief, task);
-                }
-            }
-        }
-    }
-
-    /** @return whether some agent has all slots busy and a task waiting: without one a steal round is a no-op. */
-    private boolean anyVictim()
-    {
-        for (final SimAgent a : agents)
-        {
-            if (a.running >= a.capacity && a.inboxSize() > 0)
-            {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private SimAgent busiest(final SimAgent thief)
-    {
-        SimAgent victim = null;
-        int deepest = 0;
-        for (final SimAgent candidate : agents)
-        {
-            if (candidate != thief && candidate.running >= candidate.capacity && candidate.inboxSize() > deepest)
-            {
-                deepest = candidate.inboxSize();
-                victim = candidate;
-            }
-        }
-        return victim;
     }
 
     /** Holds the JDK's thread allocation counter, looked up once and only if allocation is probed. */

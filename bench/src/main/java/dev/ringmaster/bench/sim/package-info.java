@@ -12,7 +12,10 @@
  *       {@link dev.ringmaster.bench.sim.SimSettings} overriding agents, capacity, prefetch, binding, stealing, bursts
  *       and work;</li>
  *   <li>{@link dev.ringmaster.bench.sim.SimFleet} and {@link dev.ringmaster.bench.sim.SimWorkload}: what is simulated,
- *       plain immutable data;</li>
+ *       plain immutable data; {@link dev.ringmaster.bench.sim.StreamedWorkload} draws the tasks as a run goes instead
+ *       (runs above {@link dev.ringmaster.bench.sim.SimulationSuite#STREAM_ABOVE} tasks), and both are a
+ *       {@link dev.ringmaster.bench.sim.TaskSource}, which may start with the fleet's exact steady state
+ *       ({@link dev.ringmaster.bench.sim.StationaryStart}: random routing on the supermarket model);</li>
  *   <li>{@link dev.ringmaster.bench.sim.Simulator}: the dispatcher's semantics on virtual time (central queue per
  *       priority, late or early binding, set-aside tasks, inboxes, work stealing), with {@link dev.ringmaster.bench.sim.SimAgent},
  *       {@code SimCandidates} and {@code SimTask} as the views a strategy reads;</li>

@@ -1,0 +1,76 @@
+package dev.ringmaster.bench.sim;
+
+/**
+ * One steal round of the simulated fleet, as one duty cycle of the dispatcher's worker: each idle agent (a free slot,
+ * an empty inbox) takes at most one task, the least urgent it can run, from the inbox of the busiest agent (all slots
+ * busy, deepest inbox); stateless, called on the simulation's thread.
+ */
+final class StealRound
+{
+    /** Starts a stolen task on the thief. */
+    @FunctionalInterface
+    interface Starter
+    {
+        void start(SimAgent thief, int task);
+    }
+
+    private StealRound()
+    {
+    }
+
+    /** @return tasks stolen this round. */
+    static int run(final SimAgent[] agents, final TaskSource workload, final Starter starter)
+    {
+        if (!anyVictim(agents))
+        {
+            return 0; // no inbox holds a task behind busy slots
+        }
+        int stolen = 0;
+        for (final SimAgent thief : agents)
+        {
+            if (thief.running < thief.capacity && thief.inboxSize() == 0)
+            {
+                final SimAgent victim = busiest(agents, thief);
+                if (victim == null)
+                {
+                    return stolen;
+                }
+                final int task = victim.stealLeastUrgent(thief.skillMask(), workload);
+                if (task >= 0)
+                {
+                    stolen++;
+                    starter.start(thief, task);
+                }
+            }
+        }
+        return stolen;
+    }
+
+    /** @return whether some agent has all slots busy and a task waiting: without one a steal round is a no-op. */
+    private static boolean anyVictim(final SimAgent[] agents)
+    {
+        for (final SimAgent a : agents)
+        {
+            if (a.running >= a.capacity && a.inboxSize() > 0)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static SimAgent busiest(final SimAgent[] agents, final SimAgent thief)
+    {
+        SimAgent victim = null;
+        int deepest = 0;
+        for (final SimAgent candidate : agents)
+        {
+            if (candidate != thief && candidate.running >= candidate.capacity && candidate.inboxSize() > deepest)
+            {
+                deepest = candidate.inboxSize();
+                victim = candidate;
+            }
+        }
+        return victim;
+    }
+}
