@@ -303,7 +303,8 @@ public final class PreRouting
                           final long nowNanos)
     {
         final String key = task.task().affinityKey();
-        if (chosen < 0 || chosen >= candidates.size() || key == null)
+        // no plan (before the first tick, or the predictor failed): the strategy's own choice, untouched
+        if (chosen < 0 || chosen >= candidates.size() || key == null || hot == HotKeys.NONE)
         {
             return chosen;
         }
@@ -318,7 +319,10 @@ public final class PreRouting
         final int home = hot.home(type, key);
         if (home == HotKeys.NOT_HOT)
         {
-            return protect(type, picked, chosen, candidates, required, fit);
+            // nobody predicted the key, but an agent may still hold it warm from its last tasks: if one can start it
+            // at once and fits as well, it saves the cold load without making the task wait
+            final int warmIdle = warmAgent(key, required, fit, candidates, positions, 0, false);
+            return warmIdle >= 0 ? warmIdle : protect(type, picked, chosen, candidates, required, fit);
         }
         final boolean mayHold = nowNanos - task.acceptedNanos() < settings.holdNanos();
         if (home >= 0 && home != picked.index())
@@ -346,13 +350,34 @@ public final class PreRouting
         {
             return chosen;
         }
-        final double freeBy = picked.expectedFreeNanos() + settings.coldNanos();
+        final int warmAgent = warmAgent(key, required, fit, candidates, positions,
+            picked.expectedFreeNanos() + settings.coldNanos(), true);
+        if (warmAgent >= 0)
+        {
+            return warmAgent;
+        }
+        if (mayHold && warmButBusy(key, required, fit, candidates,
+            positions))
+        {
+            return RoutingStrategy.DECLINE;
+        }
+        return protect(type, picked, chosen, candidates, required, fit);
+    }
+
+    /**
+     * @param freeBy   with {@code mayQueue}, a busy warm agent is taken if expected to free a slot by then.
+     * @return the candidate index of an agent holding the key warm that fits as well and can start the task at once
+     *     (or, with {@code mayQueue}, by {@code freeBy}), or -1.
+     */
+    private int warmAgent(final String key, final long required, final double fit, final Candidates candidates,
+                          final int[] positions, final double freeBy, final boolean mayQueue)
+    {
         for (int i = 0; i < WarmModel.AGENTS_PER_KEY; i++)
         {
             final int index = warm.recentAgent(key, i);
             if (index < 0)
             {
-                break;
+                return -1;
             }
             final int position = positions == null ? index : index < positions.length ? positions[index] : -1;
             final int c = position < 0 || position >= candidates.poolSize() ? -1 : candidates.candidateIndexOf(position);
@@ -361,19 +386,14 @@ public final class PreRouting
                 continue;
             }
             final AgentView a = candidates.get(c);
-            if (a.index() == index && (a.inFlight() < a.capacity() || a.expectedFreeNanos() <= freeBy) &&
+            if (a.index() == index && (a.inFlight() < a.capacity() || (mayQueue && a.expectedFreeNanos() <= freeBy)) &&
                 warm.isWarm(index, key) && fit(a, required) >= fit)
             {
                 preferred++; // single writer: the routing role's holder
                 return c;
             }
         }
-        if (mayHold && warmButBusy(key, required, fit, candidates,
-            positions))
-        {
-            return RoutingStrategy.DECLINE;
-        }
-        return protect(type, picked, chosen, candidates, required, fit);
+        return -1;
     }
 
     /**

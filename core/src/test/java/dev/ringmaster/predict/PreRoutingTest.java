@@ -152,6 +152,22 @@ class PreRoutingTest
             .as("after the hold it goes to the cold agent").isEqualTo(1 - home);
     }
 
+    @Test
+    void aTaskOfAKeyNobodyPredictedGoesToAnIdleAgentHoldingItWarmButNeverWaitsForOne()
+    {
+        final FakePool pool = new FakePool(3);
+        final PreRouting pre = new PreRouting(new Fixed(0.9), SETTINGS, null, null);
+        pre.tick(SECOND, agents(pool), null);
+        final Task earlier = Task.builder("worker").affinityKey("repo-9").build();
+        pre.assigned(pool.agent(2), FakePool.view(earlier)); // fake-2 ran a repo-9 task: the key is warm there
+        assertThat(pre.hot("worker", "repo-9")).isFalse();
+
+        assertThat(route(pool, pre, "repo-9")).as("the idle warm agent, not the strategy's first").isEqualTo(2);
+        pool.inFlight[2] = 1; // now busy (capacity 1)
+        assertThat(route(pool, pre, "repo-9")).as("no waiting for a warm agent for an unpredicted key").isZero();
+        assertThat(route(pool, pre, "repo-8")).as("a key warm nowhere keeps the strategy's choice").isZero();
+    }
+
     private static FakePool candidatesOf(final FakePool pool)
     {
         pool.pick(FIRST, FakePool.view(Task.builder("worker").build()), new RoutingDecision()); // refresh the candidates
