@@ -89,6 +89,7 @@ public final class PreRouting
 
     private volatile HotKeys hot = HotKeys.NONE;
     private final AtomicLong faults = new AtomicLong();
+    private final AtomicLong keptWarm = new AtomicLong();
     private long warms;
     private long predicted;
     /** Written only by the routing role's holder; read racily by reports. */
@@ -445,6 +446,37 @@ public final class PreRouting
             }
         }
         return false;
+    }
+
+    /**
+     * Work stealing ({@link dev.ringmaster.spi.StealGuard}; worker threads, concurrently): a task waiting at an agent
+     * that holds its key warm stays there, rather than going to an idle agent that would load the key cold, while the
+     * victim is expected to free a slot within the cold-context cost (stealing saves less than it costs). Without a
+     * published plan, or for a task without a key, stealing is as without pre-routing.
+     *
+     * @return true to let the thief take the task.
+     */
+    public boolean mayMove(final TaskView task, final AgentView victim, final AgentView thief)
+    {
+        final String key = task.task().affinityKey();
+        if (key == null || hot == HotKeys.NONE || !warm.isWarm(victim.index(), key) || warm.isWarm(thief.index(), key))
+        {
+            return true;
+        }
+        // the task is among the victim's tasks in flight: without it, the victim frees a slot when the task would start
+        if (AgentView.expectedFreeNanos(victim.inFlight() - 1, victim.capacity(), victim.expectedLatencyNanos()) >
+            settings.coldNanos())
+        {
+            return true;
+        }
+        keptWarm.incrementAndGet();
+        return false;
+    }
+
+    /** @return steals refused so far because the task's warm agent would free a slot soon enough ({@link #mayMove}). */
+    public long keptWarm()
+    {
+        return keptWarm.get();
     }
 
     /** Routing thread: the task's key is now warm on the agent it was assigned to. */

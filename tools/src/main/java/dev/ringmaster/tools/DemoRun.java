@@ -106,7 +106,8 @@ public final class DemoRun
             {
                 builder.strategy(predictions.live().wrap(RoutingStrategies.create(settings.strategy(), pluginLoader)))
                     .listener(predictions.live().listener())
-                    .listener(predictions);
+                    .listener(predictions)
+                    .stealGuard(predictions.live().stealGuard());
             }
             if (settings.workers() > 0)
             {

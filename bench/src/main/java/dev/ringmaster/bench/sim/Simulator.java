@@ -548,7 +548,8 @@ public final class Simulator
                 {
                     return;
                 }
-                final int task = victim.stealLeastUrgent(thief.skillMask(), workload);
+                final int task = victim.stealLeastUrgent(thief.skillMask(), workload,
+                    preRouting == null ? null : preRouting.stealCheck(victim, thief, workload));
                 if (task >= 0)
                 {
                     steals++;

@@ -160,7 +160,7 @@ public final class Engine
                     mine.add(a);
                 }
             }
-            workers[w] = new Worker(w, control, mine.toArray(new AgentState[0]), signals, config.busySpin, config.maxParkNanos);
+            workers[w] = new Worker(w, control, mine.toArray(new AgentState[0]), signals, config);
             workerIdles[w] = workers[w].idle;
             for (final AgentState a : mine)
             {
