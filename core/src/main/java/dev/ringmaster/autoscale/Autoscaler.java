@@ -59,6 +59,7 @@ public final class Autoscaler implements AutoCloseable
     private final Map<String, Pool> pools;
     private final Duration interval;
     private final LongSupplier clock;
+    private final PredictedDemand predicted;
     private final ScheduledExecutorService scheduler;
     private final boolean ownsScheduler;
     private final int historyCapacity;
@@ -76,6 +77,7 @@ public final class Autoscaler implements AutoCloseable
         this.pools = new LinkedHashMap<>(b.pools);
         this.interval = b.interval;
         this.clock = b.clock;
+        this.predicted = new PredictedDemand(b.clock, PredictedDemand.DEFAULT_TTL_NANOS);
         this.historyCapacity = b.historyCapacity;
         this.ownsScheduler = b.scheduler == null;
         this.scheduler = ownsScheduler ? Executors.newSingleThreadScheduledExecutor(r ->
@@ -156,6 +158,15 @@ public final class Autoscaler implements AutoCloseable
         {
             evaluating.set(false);
         }
+    }
+
+    /**
+     * @return the hint to give pre-routing (the {@code CapacityHint} of {@code LivePreRouting}): the arrivals it
+     *     predicts count as demand, so a pool grows ahead of a predicted burst.
+     */
+    public PredictedDemand capacityHint()
+    {
+        return predicted;
     }
 
     /** @return changes decided and their outcomes, oldest first, at most the history capacity of them. */
@@ -245,8 +256,8 @@ public final class Autoscaler implements AutoCloseable
             }
             // a DRAINING agent no longer listed has left; its outcome arrives with the next evaluation
         }
-        final Observation observation =
-            new Observation(loads, fleet.queueDepth(pool.type), fleet.paused(pool.type));
+        final Observation observation = new Observation(loads, fleet.queueDepth(pool.type), fleet.paused(pool.type),
+            predicted.slots(pool.type, fleet.secondsPerTask(pool.type), now));
         final Decision decision = ScalingDecider.decide(pool.policy, pool.state, observation, now);
         pool.state = decision.next();
         lastDecisions.put(pool.type, decision);

@@ -8,8 +8,9 @@ import java.util.List;
  * @param agents     every agent of the type: live, being added, or being removed.
  * @param queueDepth tasks of the type waiting centrally, not yet given to any agent.
  * @param paused     true if routing to the type is paused: its queue grows by design, which is no reason to scale.
+ * @param predictedSlots slots that predicted arrivals will keep busy soon ({@link PredictedDemand}), 0 for none.
  */
-public record Observation(List<AgentLoad> agents, long queueDepth, boolean paused)
+public record Observation(List<AgentLoad> agents, long queueDepth, boolean paused, double predictedSlots)
 {
     public Observation
     {
@@ -18,6 +19,16 @@ public record Observation(List<AgentLoad> agents, long queueDepth, boolean pause
         {
             throw new IllegalArgumentException("queue depth must be >= 0, got " + queueDepth);
         }
+        if (!(predictedSlots >= 0) || Double.isInfinite(predictedSlots))
+        {
+            throw new IllegalArgumentException("predicted slots must be finite and >= 0, got " + predictedSlots);
+        }
+    }
+
+    /** An observation without a prediction. */
+    public Observation(final List<AgentLoad> agents, final long queueDepth, final boolean paused)
+    {
+        this(agents, queueDepth, paused, 0);
     }
 
     /** An observation of a type that is not paused. */

@@ -27,6 +27,16 @@ public interface ScalableFleet
     /** @return true if routing to the type is paused. */
     boolean paused(String type);
 
+    /**
+     * @return the type's mean time per task in seconds, over its agents that have returned enough results to say
+     *     ({@link AgentView#expectedLatencyNanos()}); NaN if none has (the default), so a predicted arrival rate cannot
+     *     yet be turned into slots.
+     */
+    default double secondsPerTask(final String type)
+    {
+        return Double.NaN;
+    }
+
     /** Adds an agent; the future completes once tasks may be routed to it, or fails. */
     CompletableFuture<?> add(AgentSpec spec, AgentAdapter adapter);
 
@@ -54,6 +64,22 @@ public interface ScalableFleet
                     }
                 }
                 return samples;
+            }
+
+            @Override
+            public double secondsPerTask(final String type)
+            {
+                double sum = 0;
+                int measured = 0;
+                for (final AgentView agent : dispatcher.agents())
+                {
+                    if (agent.spec().type().equals(type) && agent.expectedLatencyNanos() > 0)
+                    {
+                        sum += agent.expectedLatencyNanos();
+                        measured++;
+                    }
+                }
+                return measured == 0 ? Double.NaN : sum / measured / 1e9;
             }
 
             @Override

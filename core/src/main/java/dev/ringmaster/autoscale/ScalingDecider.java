@@ -45,12 +45,17 @@ public final class ScalingDecider
                 inFlight += agent.inFlight();
             }
         }
-        final long demand = inFlight + observation.queueDepth();
+        final long observed = inFlight + observation.queueDepth();
+        // predicted arrivals count as demand ahead of their coming, both to grow the pool before a burst and to keep
+        // it from shrinking just before one
+        final boolean predicted = observation.predictedSlots() > observed;
+        final long demand = predicted ? (long)Math.ceil(observation.predictedSlots()) : observed;
         final double utilization = utilization(demand, capacity);
         final ScalingState.DemandWindow window =
             state.recentDemand().with(nowNanos, demand, policy.scaleDownCooldownNanos());
-        final String measure = String.format(Locale.ROOT, "utilization %.2f (%d in flight + %d queued over %d slots)",
-            utilization, inFlight, observation.queueDepth(), capacity);
+        final String measure = String.format(Locale.ROOT, "utilization %.2f (%d in flight + %d queued%s over %d " +
+            "slots)", utilization, inFlight, observation.queueDepth(), predicted ? String.format(Locale.ROOT,
+            "; predicted arrivals will keep %.1f busy", observation.predictedSlots()) : "", capacity);
 
         if (pool < policy.min())
         {
@@ -77,10 +82,12 @@ public final class ScalingDecider
                 new ScalingState(0, 0, state.lastUpNanos(), state.lastDownNanos(), window));
         }
 
-        final int above = utilization > policy.scaleUpThreshold() ? state.aboveCount() + 1 : 0;
+        final int needed = policy.consecutiveEvaluations();
+        // a confident prediction needs no run of evaluations to confirm it: acting early is its point
+        final int above = utilization > policy.scaleUpThreshold() ?
+            predicted ? Math.max(needed, state.aboveCount() + 1) : state.aboveCount() + 1 : 0;
         final int below = utilization < policy.scaleDownThreshold() ? state.belowCount() + 1 : 0;
         final ScalingState counted = new ScalingState(above, below, state.lastUpNanos(), state.lastDownNanos(), window);
-        final int needed = policy.consecutiveEvaluations();
 
         if (above >= needed)
         {

@@ -39,6 +39,17 @@ abstract class DispatcherOptions<B extends DispatcherOptions<B>>
         return self();
     }
 
+    /**
+     * Which waiting tasks an idle agent may steal under late binding (default: any it has the skills for); e.g.
+     * {@code LivePreRouting.stealGuard()}, which leaves a task with the agent holding its context warm when the wait
+     * there is shorter than a cold load.
+     */
+    public B stealGuard(final dev.ringmaster.spi.StealGuard guard)
+    {
+        config.stealGuard = java.util.Objects.requireNonNull(guard, "stealGuard");
+        return self();
+    }
+
     /** Worker threads (default: available processors, at most one per agent). */
     public B workers(final int workers)
     {

@@ -4,6 +4,7 @@ import dev.ringmaster.dispatch.Dispatcher;
 import dev.ringmaster.spi.AgentView;
 import dev.ringmaster.spi.DispatchListener;
 import dev.ringmaster.spi.RoutingStrategy;
+import dev.ringmaster.spi.StealGuard;
 import dev.ringmaster.spi.TaskView;
 
 import java.io.IOException;
@@ -66,6 +67,15 @@ public final class LivePreRouting implements AutoCloseable
     public RoutingStrategy wrap(final RoutingStrategy strategy)
     {
         return new PredictiveStrategy(strategy, preRouting, System::nanoTime);
+    }
+
+    /**
+     * @return the guard for {@code Dispatcher.builder().stealGuard(...)}: a task waiting at the agent holding its key
+     *     warm is not stolen by a cold agent while the wait is shorter than a cold load ({@link PreRouting#mayMove}).
+     */
+    public StealGuard stealGuard()
+    {
+        return preRouting::mayMove;
     }
 
     /** @return the listener for {@code Dispatcher.builder().listener(...)}: it feeds the predictor. */

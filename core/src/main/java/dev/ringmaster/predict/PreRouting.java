@@ -89,6 +89,7 @@ public final class PreRouting
 
     private volatile HotKeys hot = HotKeys.NONE;
     private final AtomicLong faults = new AtomicLong();
+    private final AtomicLong keptWarm = new AtomicLong();
     private long warms;
     private long predicted;
     /** Written only by the routing role's holder; read racily by reports. */
@@ -303,7 +304,8 @@ public final class PreRouting
                           final long nowNanos)
     {
         final String key = task.task().affinityKey();
-        if (chosen < 0 || chosen >= candidates.size() || key == null)
+        // no plan (before the first tick, or the predictor failed): the strategy's own choice, untouched
+        if (chosen < 0 || chosen >= candidates.size() || key == null || hot == HotKeys.NONE)
         {
             return chosen;
         }
@@ -318,7 +320,10 @@ public final class PreRouting
         final int home = hot.home(type, key);
         if (home == HotKeys.NOT_HOT)
         {
-            return protect(type, picked, chosen, candidates, required, fit);
+            // nobody predicted the key, but an agent may still hold it warm from its last tasks: if one can start it
+            // at once and fits as well, it saves the cold load without making the task wait
+            final int warmIdle = warmAgent(key, required, fit, candidates, positions, 0, false);
+            return warmIdle >= 0 ? warmIdle : protect(type, picked, chosen, candidates, required, fit);
         }
         final boolean mayHold = nowNanos - task.acceptedNanos() < settings.holdNanos();
         if (home >= 0 && home != picked.index())
@@ -346,13 +351,34 @@ public final class PreRouting
         {
             return chosen;
         }
-        final double freeBy = picked.expectedFreeNanos() + settings.coldNanos();
+        final int warmAgent = warmAgent(key, required, fit, candidates, positions,
+            picked.expectedFreeNanos() + settings.coldNanos(), true);
+        if (warmAgent >= 0)
+        {
+            return warmAgent;
+        }
+        if (mayHold && warmButBusy(key, required, fit, candidates,
+            positions))
+        {
+            return RoutingStrategy.DECLINE;
+        }
+        return protect(type, picked, chosen, candidates, required, fit);
+    }
+
+    /**
+     * @param freeBy   with {@code mayQueue}, a busy warm agent is taken if expected to free a slot by then.
+     * @return the candidate index of an agent holding the key warm that fits as well and can start the task at once
+     *     (or, with {@code mayQueue}, by {@code freeBy}), or -1.
+     */
+    private int warmAgent(final String key, final long required, final double fit, final Candidates candidates,
+                          final int[] positions, final double freeBy, final boolean mayQueue)
+    {
         for (int i = 0; i < WarmModel.AGENTS_PER_KEY; i++)
         {
             final int index = warm.recentAgent(key, i);
             if (index < 0)
             {
-                break;
+                return -1;
             }
             final int position = positions == null ? index : index < positions.length ? positions[index] : -1;
             final int c = position < 0 || position >= candidates.poolSize() ? -1 : candidates.candidateIndexOf(position);
@@ -361,19 +387,14 @@ public final class PreRouting
                 continue;
             }
             final AgentView a = candidates.get(c);
-            if (a.index() == index && (a.inFlight() < a.capacity() || a.expectedFreeNanos() <= freeBy) &&
+            if (a.index() == index && (a.inFlight() < a.capacity() || (mayQueue && a.expectedFreeNanos() <= freeBy)) &&
                 warm.isWarm(index, key) && fit(a, required) >= fit)
             {
                 preferred++; // single writer: the routing role's holder
                 return c;
             }
         }
-        if (mayHold && warmButBusy(key, required, fit, candidates,
-            positions))
-        {
-            return RoutingStrategy.DECLINE;
-        }
-        return protect(type, picked, chosen, candidates, required, fit);
+        return -1;
     }
 
     /**
@@ -425,6 +446,37 @@ public final class PreRouting
             }
         }
         return false;
+    }
+
+    /**
+     * Work stealing ({@link dev.ringmaster.spi.StealGuard}; worker threads, concurrently): a task waiting at an agent
+     * that holds its key warm stays there, rather than going to an idle agent that would load the key cold, while the
+     * victim is expected to free a slot within the cold-context cost (stealing saves less than it costs). Without a
+     * published plan, or for a task without a key, stealing is as without pre-routing.
+     *
+     * @return true to let the thief take the task.
+     */
+    public boolean mayMove(final TaskView task, final AgentView victim, final AgentView thief)
+    {
+        final String key = task.task().affinityKey();
+        if (key == null || hot == HotKeys.NONE || !warm.isWarm(victim.index(), key) || warm.isWarm(thief.index(), key))
+        {
+            return true;
+        }
+        // the task is among the victim's tasks in flight: without it, the victim frees a slot when the task would start
+        if (AgentView.expectedFreeNanos(victim.inFlight() - 1, victim.capacity(), victim.expectedLatencyNanos()) >
+            settings.coldNanos())
+        {
+            return true;
+        }
+        keptWarm.incrementAndGet();
+        return false;
+    }
+
+    /** @return steals refused so far because the task's warm agent would free a slot soon enough ({@link #mayMove}). */
+    public long keptWarm()
+    {
+        return keptWarm.get();
     }
 
     /** Routing thread: the task's key is now warm on the agent it was assigned to. */

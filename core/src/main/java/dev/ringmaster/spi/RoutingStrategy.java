@@ -55,6 +55,30 @@ public interface RoutingStrategy
     }
 
     /**
+     * Optional, for audits ({@code ringmaster audit --explain}), never called while routing: the score this strategy's
+     * rule gives the agent at {@code position} for {@code task}, on the scale of the scores it reports through
+     * {@link RoutingDecision#explain} (higher wins), so that every candidate of a journaled decision can be shown
+     * with its score. Must not change the strategy's state.
+     *
+     * @return the score, or NaN if the strategy has no per-agent score (the default).
+     */
+    default double explainScore(final TaskView task, final AgentPool pool, final int position)
+    {
+        return Double.NaN;
+    }
+
+    /**
+     * Optional, for audits, never called while routing: sets the strategy's random generator to a state it recorded
+     * through {@link RoutingDecision#randomState}, so that its next decision draws what the recorded one drew.
+     *
+     * @return true if the state was restored; false if the strategy draws nothing or cannot restore (the default).
+     */
+    default boolean restoreRandomState(final long state)
+    {
+        return false;
+    }
+
+    /**
      * Optional: the agent's latency estimates or adapter-reported figures (quality, context use, budget) changed, after
      * a result was folded in.
      */

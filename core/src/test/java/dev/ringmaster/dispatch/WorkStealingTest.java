@@ -24,6 +24,11 @@ class WorkStealingTest
 
     private Dispatcher pileOntoSlowAgent(final Gate slow, final EventLog log)
     {
+        return builder(slow, log).build().start();
+    }
+
+    private Dispatcher.Builder builder(final Gate slow, final EventLog log)
+    {
         return Dispatcher.builder()
             .agent(AgentSpec.builder("slow", "coder").capacity(1).skill("rust", 1.0).build(), slow)
             .agent(AgentSpec.builder("idle", "coder").capacity(1).skill("python", 1.0).build(), AgentAdapter.sync(t ->
@@ -34,8 +39,7 @@ class WorkStealingTest
             .strategy(TestStrategies.first()) // everything goes to "slow" while it has room
             .prefetch(PREFETCH)
             .workers(2)
-            .listener(log)
-            .build().start();
+            .listener(log);
     }
 
     @Test
@@ -91,5 +95,42 @@ class WorkStealingTest
         assertThat(d.drain(Duration.ofSeconds(5))).isTrue();
         assertThat(d.metrics().agents().get(0).completed()).as("every rust task ran on slow").isEqualTo(PREFETCH);
         assertThat(ranOnIdle).containsExactly(anyone.id());
+    }
+
+    @Test
+    void aStealGuardKeepsTheTasksItRefusesWhereTheyWaitAndOneThatThrowsStealsAsWithoutIt() throws Exception
+    {
+        final Gate slow = new Gate();
+        final EventLog log = new EventLog();
+        final Dispatcher d = builder(slow, log)
+            .stealGuard((task, victim, thief) ->
+            {
+                if ("boom".equals(task.task().affinityKey()))
+                {
+                    throw new IllegalStateException("a guard's bug");
+                }
+                return !"pinned".equals(task.task().affinityKey());
+            })
+            .build().start();
+        assertThat(d.submit(Task.builder("coder").affinityKey("pinned").build())).isEqualTo(SubmitStatus.ACCEPTED);
+        Await.until("slow starts its first task", () -> slow.startOrder.size() == 1);
+        for (int i = 1; i < PREFETCH - 1; i++)
+        {
+            assertThat(d.submit(Task.builder("coder").affinityKey("pinned").build())).isEqualTo(SubmitStatus.ACCEPTED);
+        }
+        // more urgent than the pinned ones, so a thief blind to the guard would take a pinned task first
+        final Task free = Task.builder("coder").priority(Priority.HIGH).build();
+        final Task faulty = Task.builder("coder").priority(Priority.HIGH).affinityKey("boom").build();
+        assertThat(d.submit(free)).isEqualTo(SubmitStatus.ACCEPTED);
+        assertThat(d.submit(faulty)).isEqualTo(SubmitStatus.ACCEPTED);
+        Await.until("the idle agent steals both movable tasks", () -> ranOnIdle.size() == 2);
+        assertThat(ranOnIdle).containsExactlyInAnyOrder(free.id(), faulty.id());
+        for (int i = 0; i < PREFETCH - 1; i++)
+        {
+            assertThat(slow.releaseOne()).isTrue();
+        }
+        assertThat(d.drain(Duration.ofSeconds(5))).isTrue();
+        assertThat(d.metrics().agents().get(0).completed()).as("every pinned task ran on slow").isEqualTo(PREFETCH - 1);
+        assertThat(ranOnIdle).hasSize(2);
     }
 }

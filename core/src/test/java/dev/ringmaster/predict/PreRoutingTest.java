@@ -152,6 +152,50 @@ class PreRoutingTest
             .as("after the hold it goes to the cold agent").isEqualTo(1 - home);
     }
 
+    @Test
+    void aTaskOfAKeyNobodyPredictedGoesToAnIdleAgentHoldingItWarmButNeverWaitsForOne()
+    {
+        final FakePool pool = new FakePool(3);
+        final PreRouting pre = new PreRouting(new Fixed(0.9), SETTINGS, null, null);
+        pre.tick(SECOND, agents(pool), null);
+        final Task earlier = Task.builder("worker").affinityKey("repo-9").build();
+        pre.assigned(pool.agent(2), FakePool.view(earlier)); // fake-2 ran a repo-9 task: the key is warm there
+        assertThat(pre.hot("worker", "repo-9")).isFalse();
+
+        assertThat(route(pool, pre, "repo-9")).as("the idle warm agent, not the strategy's first").isEqualTo(2);
+        pool.inFlight[2] = 1; // now busy (capacity 1)
+        assertThat(route(pool, pre, "repo-9")).as("no waiting for a warm agent for an unpredicted key").isZero();
+        assertThat(route(pool, pre, "repo-8")).as("a key warm nowhere keeps the strategy's choice").isZero();
+    }
+
+    @Test
+    void aTaskWaitingAtTheAgentHoldingItsKeyWarmIsNotStolenWhileTheWaitIsShorterThanALoad()
+    {
+        final FakePool pool = new FakePool(2); // capacity 1 each
+        final PreRouting pre = new PreRouting(new Fixed(0.9), SETTINGS, null, null); // a cold load costs 1 s
+        final dev.ringmaster.spi.TaskView task = FakePool.view(Task.builder("worker").affinityKey("repo-1").build());
+        pre.tick(SECOND, agents(pool), null);
+        pre.assigned(pool.agent(0), task); // fake-0 holds repo-1 warm
+        pool.completed[0] = 10;
+        pool.ewmaLatencyNanos[0] = 0.5 * SECOND;
+        pool.inFlight[0] = 2; // one running, the task waiting behind it: it starts in about 0.5 s
+
+        assertThat(pre.mayMove(task, pool.agent(0), pool.agent(1))).as("0.5 s of waiting < 1 s of loading").isFalse();
+        pool.ewmaLatencyNanos[0] = 3.0 * SECOND;
+        assertThat(pre.mayMove(task, pool.agent(0), pool.agent(1))).as("3 s of waiting > 1 s of loading").isTrue();
+        pool.ewmaLatencyNanos[0] = 0.5 * SECOND;
+        assertThat(pre.mayMove(FakePool.view(Task.builder("worker").build()), pool.agent(0), pool.agent(1)))
+            .as("a task without a key").isTrue();
+        assertThat(pre.mayMove(task, pool.agent(1), pool.agent(0))).as("from an agent that is not warm").isTrue();
+        assertThat(pre.keptWarm()).isEqualTo(1);
+
+        final PreRouting noPlan = new PreRouting(new Fixed(0.5), SETTINGS, null, null);
+        noPlan.tick(SECOND, agents(pool), null);
+        noPlan.assigned(pool.agent(0), task);
+        assertThat(noPlan.mayMove(task, pool.agent(0), pool.agent(1))).as("nothing predicted: stealing as without")
+            .isTrue();
+    }
+
     private static FakePool candidatesOf(final FakePool pool)
     {
         pool.pick(FIRST, FakePool.view(Task.builder("worker").build()), new RoutingDecision()); // refresh the candidates

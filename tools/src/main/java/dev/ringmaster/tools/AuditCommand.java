@@ -75,6 +75,14 @@ public final class AuditCommand implements Callable<Integer>
         + "random state, and a shadow strategy's pick.")
     boolean explain;
 
+    @Option(names = "--prefetch", paramLabel = "P", defaultValue = "1",
+        description = "With --explain: tasks an agent could hold beyond its capacity in the dispatcher that wrote the "
+            + "journal, for rebuilding who had room (default: ${DEFAULT-VALUE}, the dispatcher's default).")
+    int prefetch;
+
+    @picocli.CommandLine.Mixin
+    PluginsOption plugins;
+
     @Override
     public Integer call()
     {
@@ -118,7 +126,7 @@ public final class AuditCommand implements Callable<Integer>
             events.forEach(e -> out.println(e.describe()));
             if (explain && !events.isEmpty())
             {
-                out.print(AuditExplain.explain(taskId, events));
+                out.print(AuditExplain.explain(taskId, events, damage == null ? rederive(err) : null));
             }
         }
         else
@@ -140,6 +148,24 @@ public final class AuditCommand implements Callable<Integer>
             return 1;
         }
         return 0;
+    }
+
+    /** @return the journal's decisions re-derived, or null (with a note on stderr) if they cannot be. */
+    private DecisionRederivation.Result rederive(final PrintWriter err)
+    {
+        if (prefetch < 0)
+        {
+            throw new ParameterException(spec.commandLine(), "--prefetch must be 0 or more, got " + prefetch);
+        }
+        try (dev.ringmaster.plugin.PluginRegistry registry = plugins.open())
+        {
+            return DecisionRederivation.run(journal, taskId, prefetch, registry.classLoader());
+        }
+        catch (final RuntimeException e)
+        {
+            err.println("note: the decisions could not be re-derived: " + e.getMessage());
+            return null;
+        }
     }
 
     private int adminChanges()

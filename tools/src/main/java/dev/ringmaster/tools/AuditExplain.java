@@ -15,12 +15,19 @@ import java.util.Locale;
  */
 final class AuditExplain
 {
+    /** Differing decisions named after the whole-journal count. */
+    private static final int SHOWN_DIFFERENCES = 5;
+
     private AuditExplain()
     {
     }
 
-    /** @return the explanation of every assignment in {@code history} (the task's events, oldest first). */
-    static String explain(final long taskId, final List<JournalEvent> history)
+    /**
+     * @param replay the journal's decisions re-derived on the rebuilt pool, or null if they could not be.
+     * @return the explanation of every assignment in {@code history} (the task's events, oldest first).
+     */
+    static String explain(final long taskId, final List<JournalEvent> history,
+                          final DecisionRederivation.Result replay)
     {
         final StringBuilder sb = new StringBuilder(512);
         int assignments = 0;
@@ -28,10 +35,21 @@ final class AuditExplain
         {
             if (e.type() == EventType.ASSIGNED)
             {
-                assignments++;
                 sb.append('\n');
                 explain(sb, e);
+                if (replay != null)
+                {
+                    final int k = assignments;
+                    final String runnerUp = e.provenance() == null ? null : e.provenance().runnerUpId();
+                    replay.decisions().stream().skip(k).findFirst()
+                        .ifPresent(d -> rederived(sb, d, replay, runnerUp));
+                }
+                assignments++;
             }
+        }
+        if (replay != null && assignments > 0)
+        {
+            summary(sb, replay);
         }
         if (assignments == 0)
         {
@@ -76,6 +94,74 @@ final class AuditExplain
                     p.shadowRegretNanos() > 0 ? "the shadow's pick would have finished later" :
                         "the shadow's pick would have finished sooner");
             row(sb, "shadow", p.shadowStrategy() + " would have picked " + pick + verdict);
+        }
+    }
+
+    private static void rederived(final StringBuilder sb, final DecisionRederivation.Decision d,
+                                  final DecisionRederivation.Result replay, final String runnerUp)
+    {
+        if (d.problem() != null)
+        {
+            row(sb, "re-derived", "not: " + d.problem());
+            return;
+        }
+        final String verdict = d.derivedAgent() == null ? "declines or fails on it, where " + d.recordedAgent() +
+            " was recorded" : d.same() ? "picks " + d.derivedAgent() + ", as recorded" : "picks " + d.derivedAgent() +
+            ", not the recorded " + d.recordedAgent();
+        row(sb, "re-derived", d.strategy() + " replayed on the pool rebuilt from the journal " + verdict);
+        final boolean counted = d.recordedCandidates() >= 0;
+        sb.append(String.format(Locale.ROOT, "  %-13s %d eligible in the rebuilt pool%s; score (higher wins), in " +
+            "flight / limit (capacity + prefetch %d):%n", "candidates", d.derivedCandidates(),
+            !counted ? "" : d.recordedCandidates() == d.derivedCandidates() ? ", as recorded" :
+                ", " + d.recordedCandidates() + " recorded", replay.prefetch()));
+        final List<String> ineligible = new java.util.ArrayList<>();
+        for (final DecisionRederivation.Candidate c : d.agents())
+        {
+            if (!c.eligible())
+            {
+                ineligible.add(c.agentId() + " " + c.inFlight() + "/" + c.limit() +
+                    (c.agentId().equals(d.recordedAgent()) ? " (the recorded winner)" : ""));
+                continue;
+            }
+            final String mark = c.agentId().equals(d.recordedAgent()) ? c.agentId().equals(d.derivedAgent()) ?
+                "<- winner (recorded and re-derived)" : "<- recorded winner" :
+                c.agentId().equals(d.derivedAgent()) ? "<- re-derived winner" :
+                c.agentId().equals(runnerUp) ? "<- recorded runner-up" : "";
+            sb.append(String.format(Locale.ROOT, "    %-16s %12s  %d/%d  %s%n", c.agentId(), score(c.score()),
+                c.inFlight(), c.limit(), mark).stripTrailing()).append('\n');
+        }
+        if (!ineligible.isEmpty())
+        {
+            row(sb, "not eligible", String.join(", ", ineligible) + " (no room, or lacking a required skill)");
+        }
+    }
+
+    private static void summary(final StringBuilder sb, final DecisionRederivation.Result replay)
+    {
+        sb.append('\n').append(String.format(Locale.ROOT, "Re-derived over the whole journal: %,d of %,d " +
+            "assignments as recorded (%.1f%%), %,d of the %,d with a choice of agents; fleet: %s.%n", replay.same(),
+            replay.replayed(), replay.replayed() == 0 ? 0.0 : 100.0 * replay.same() / replay.replayed(),
+            replay.sameWithChoice(), replay.withChoice(), replay.fleet()));
+        final long differing = replay.replayed() - replay.same();
+        if (differing > 0)
+        {
+            sb.append(String.format(Locale.ROOT, "Of the %,d that differ, %,d had the recorded winner without room " +
+                "in the rebuilt pool. The journal does not carry everything the router saw: an attempt's end is " +
+                "journaled by its worker after its slot was freed (an agent looks busier than it was), ties follow " +
+                "an index order the records only approximate, and outlier ejection, slow start and adapter-reported " +
+                "figures are not journaled.%n", differing, replay.recordedNotEligible()));
+            for (final DecisionRederivation.Difference d : replay.differences().subList(0,
+                Math.min(SHOWN_DIFFERENCES, replay.differences().size())))
+            {
+                sb.append(String.format(Locale.ROOT, "  task %d (attempt %d): recorded %s, re-derived %s%s%n",
+                    d.taskId(), d.attempt(), d.recordedAgent(), d.derivedAgent() == null ? "none (declined)" :
+                    d.derivedAgent(), d.recordedEligible() ? "" : " (the recorded winner had no room in the rebuilt " +
+                    "pool)"));
+            }
+        }
+        if (replay.problem() != null)
+        {
+            sb.append("Note: ").append(replay.problem()).append('\n');
         }
     }
 

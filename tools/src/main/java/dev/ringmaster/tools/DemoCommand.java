@@ -57,6 +57,16 @@ public final class DemoCommand implements Callable<Integer>
             + "reports how often it agreed with --strategy and its estimated regret (default: no shadow).")
     String shadow;
 
+    @Option(names = "--predictive", description = "Run predictive pre-routing on top of --strategy: the built-in "
+        + "'patterns' predictor learns from the demo's arrivals as they come and sends tasks of predicted keys to agents "
+        + "holding them warm; the summary reports its predictions and their hit rate (journaled with --journal).")
+    boolean predictive;
+
+    @Option(names = "--context-load", paramLabel = "TIME", converter = BenchCommand.Time.class,
+        description = "What an agent pays, on top of a task's work, for a task whose session (affinity) key is not "
+            + "among its 4 warm ones, e.g. 20ms; what pre-routing's warm preference saves (default: 0, nothing).")
+    Long contextLoadNanos;
+
     @Option(names = "--seed", paramLabel = "S", defaultValue = "42", converter = Seed.class,
         description = "Seed of every random choice: workload, attempt outcomes, retry jitter (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -118,7 +128,8 @@ public final class DemoCommand implements Callable<Integer>
             plugins.requireStrategies(registry, List.of(shadow), "--shadow");
         }
         final DemoSettings settings = new DemoSettings(tasks, strategy, seed, producers,
-            workers == null ? 0 : workers, queueCapacity, 0.0005, Duration.ofSeconds(30), shadow);
+            workers == null ? 0 : workers, queueCapacity, 0.0005, Duration.ofSeconds(30), shadow, predictive,
+            Duration.ofNanos(contextLoadNanos == null ? 0 : contextLoadNanos));
         if (killHostAfterNanos != null && (remoteHosts == null || remoteHosts < 2))
         {
             throw new CommandLine.ParameterException(spec.commandLine(), "--kill-host-after needs --remote-hosts 2 " +

@@ -47,6 +47,12 @@ final class DemoJournal implements AutoCloseable
         return journal.listener();
     }
 
+    /** @return where pre-routing journals its predictions (PREDICTION records). */
+    dev.ringmaster.predict.PredictionLog predictionLog()
+    {
+        return journal.predictionLog();
+    }
+
     /** Journals an operator's change through the admin endpoint as an ADMIN record; any thread. */
     void recordAdmin(final dev.ringmaster.admin.AdminChange change)
     {

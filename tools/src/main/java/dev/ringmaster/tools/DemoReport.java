@@ -46,6 +46,8 @@ public final class DemoReport
     private final long clockErrors;
     /** What the agent hosts did, or null for the in-process fleet. */
     private RemoteDemo.Summary remote;
+    private DemoPredictions.Summary predictions;
+    private DemoPredictions.Contexts contexts;
     /** Why the journal did not record everything (it failed, or dropped records), or null. */
     private String journalProblem;
 
@@ -96,6 +98,18 @@ public final class DemoReport
     public long lost()
     {
         return accepted - (completed + deadLettered + expired + cancelled);
+    }
+
+    /** Adds what the agents paid for cold contexts; call once, before the report is read. */
+    void contexts(final DemoPredictions.Contexts loads)
+    {
+        this.contexts = loads;
+    }
+
+    /** Adds what predictive pre-routing did; call once, before the report is read. */
+    void predictions(final DemoPredictions.Summary summary)
+    {
+        this.predictions = summary;
     }
 
     /** Adds what the agent-host processes did; call once, before the report is read. */
@@ -270,6 +284,14 @@ public final class DemoReport
         {
             line(sb, "  rejected %s x%s: %s", e.getKey(), n(e.getValue()), e.getKey().reason());
         }
+        if (contexts != null)
+        {
+            line(sb, "%s", DemoPredictions.describe(contexts, completed));
+        }
+        if (predictions != null)
+        {
+            line(sb, "%s", DemoPredictions.describe(predictions));
+        }
         final ShadowStats shadow = metrics.shadow();
         if (shadow != null)
         {
@@ -432,6 +454,14 @@ public final class DemoReport
         j.writeNumberField("p999_ns", e2e.p999Nanos());
         j.writeNumberField("max_ns", e2e.maxNanos());
 
+        if (contexts != null)
+        {
+            DemoPredictions.writeJson(j, contexts);
+        }
+        if (predictions != null)
+        {
+            DemoPredictions.writeJson(j, predictions);
+        }
         final ShadowStats shadow = metrics.shadow();
         if (shadow != null)
         {

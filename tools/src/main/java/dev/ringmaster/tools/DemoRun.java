@@ -2,6 +2,7 @@ package dev.ringmaster.tools;
 
 import dev.ringmaster.dispatch.DeadLetter;
 import dev.ringmaster.dispatch.Dispatcher;
+import dev.ringmaster.routing.RoutingStrategies;
 import dev.ringmaster.dispatch.SubmitStatus;
 import dev.ringmaster.journal.Durability;
 import dev.ringmaster.metrics.MetricsSnapshot;
@@ -99,15 +100,22 @@ public final class DemoRun
             {
                 builder.shadow(settings.shadow());
             }
+            final DemoPredictions predictions = settings.predictive() ?
+                new DemoPredictions(journal == null ? null : journal.predictionLog(), settings.contextLoad()) : null;
+            if (predictions != null)
+            {
+                builder.strategy(predictions.live().wrap(RoutingStrategies.create(settings.strategy(), pluginLoader)))
+                    .listener(predictions.live().listener())
+                    .listener(predictions)
+                    .stealGuard(predictions.live().stealGuard());
+            }
             if (settings.workers() > 0)
             {
                 builder.workers(settings.workers());
             }
-            if (remote == null)
-            {
-                fleet.register(builder, settings.seed(), clock);
-            }
-            else
+            final List<SimulatedAgent> agents = remote == null ?
+                fleet.register(builder, settings.seed(), clock, settings.contextLoad().toNanos()) : List.of();
+            if (remote != null)
             {
                 remote.prepare(builder);
             }
@@ -118,6 +126,10 @@ public final class DemoRun
                 settings.producers());
 
             dispatcher.start();
+            if (predictions != null)
+            {
+                predictions.live().start(dispatcher);
+            }
             if (remote != null)
             {
                 startRemote(dispatcher, remote);
@@ -156,6 +168,10 @@ public final class DemoRun
                 dispatcher.shutdownNow();
                 dispatcher.awaitTermination(Duration.ofSeconds(10));
             }
+            if (predictions != null)
+            {
+                predictions.live().close();
+            }
             // at once: the snapshot divides by time since start, which keeps running after termination
             final MetricsSnapshot metrics = dispatcher.metrics();
             final List<DeadLetter> deadLetters = dispatcher.deadLetters();
@@ -181,6 +197,14 @@ public final class DemoRun
             if (remote != null)
             {
                 report.remote(remote.summary());
+            }
+            if (predictions != null)
+            {
+                report.predictions(predictions.summary());
+            }
+            if (!settings.contextLoad().isZero())
+            {
+                report.contexts(DemoPredictions.contexts(settings.contextLoad(), agents));
             }
             if (journal != null)
             {

@@ -14,8 +14,11 @@ import java.time.Duration;
  * @param poisonRate    fraction of tasks that fail on every agent (they end in the dead letters).
  * @param maxSubmitWait longest a producer waits for room before counting the task as rejected.
  * @param shadow        a strategy to run as a shadow of the live one, or null for none.
+ * @param predictive    whether to run predictive pre-routing on top of the strategy ({@link DemoPredictions}).
+ * @param contextLoad   what an agent pays for a task whose affinity key it does not hold warm, zero for nothing.
  */
 public record DemoSettings(int tasks, String strategy, long seed, int producers, int workers, int queueCapacity,
-                           double poisonRate, Duration maxSubmitWait, String shadow)
+                           double poisonRate, Duration maxSubmitWait, String shadow, boolean predictive,
+                           Duration contextLoad)
 {
 }

@@ -115,13 +115,29 @@ public final class Fleet
      */
     public Dispatcher.Builder register(final Dispatcher.Builder builder, final long seed, final SimulationClock clock)
     {
+        register(builder, seed, clock, 0);
+        return builder;
+    }
+
+    /**
+     * As {@link #register(Dispatcher.Builder, long, SimulationClock)}, each agent paying {@code contextLoadNanos} for a
+     * task whose affinity key it does not hold warm ({@link SimulatedAgent#contextLoad}).
+     *
+     * @return the agents, in profile order.
+     */
+    List<SimulatedAgent> register(final Dispatcher.Builder builder, final long seed, final SimulationClock clock,
+                                  final long contextLoadNanos)
+    {
+        final List<SimulatedAgent> agents = new java.util.ArrayList<>(profiles.size());
         for (int i = 0; i < profiles.size(); i++)
         {
             final Profile p = profiles.get(i);
-            final SimulatedAgent agent = new SimulatedAgent(p.spec(), i, p.speed(), p.failureRate(), seed, clock);
+            final SimulatedAgent agent = new SimulatedAgent(p.spec(), i, p.speed(), p.failureRate(), seed, clock)
+                .contextLoad(contextLoadNanos);
             builder.agent(agent.spec(), agent);
+            agents.add(agent);
         }
-        return builder;
+        return agents;
     }
 
     /**

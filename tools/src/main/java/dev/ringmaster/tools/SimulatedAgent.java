@@ -9,6 +9,7 @@ import dev.ringmaster.spi.Completion;
 import dev.ringmaster.spi.TaskView;
 
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An asynchronous simulated agent: {@link #execute} decides the attempt's outcome and duration, hands it to the
@@ -20,6 +21,8 @@ import java.util.Map;
 public final class SimulatedAgent implements AgentAdapter
 {
     private static final long SALT_ATTEMPT = 0x5EED_A77EL;
+    /** Context keys an agent holds warm at once, as the simulator's agents and pre-routing's defaults. */
+    static final int WARM_KEYS = 4;
 
     private final AgentSpec spec;
     private final int index;
@@ -32,6 +35,11 @@ public final class SimulatedAgent implements AgentAdapter
     private final double meanProficiency;
     private final String result;
     private final SimulatedFailure transientFailure;
+    /** Context keys held warm, most recent first; guarded by itself (workers run attempts concurrently). */
+    private final String[] warmKeys = new String[WARM_KEYS];
+    private long contextLoadNanos;
+    private final AtomicLong coldLoads = new AtomicLong();
+    private final AtomicLong warmUps = new AtomicLong();
 
     /**
      * @param index           the agent's position in the fleet, part of the hash so agents decide independently.
@@ -66,6 +74,66 @@ public final class SimulatedAgent implements AgentAdapter
         return spec;
     }
 
+    /**
+     * Makes a task whose affinity key is not among the agent's {@value #WARM_KEYS} most recent ones (or warmed) take
+     * {@code nanos} longer, the context-load cost; 0 (the default) for none. Call before the agent runs tasks.
+     *
+     * @return this.
+     */
+    SimulatedAgent contextLoad(final long nanos)
+    {
+        this.contextLoadNanos = nanos;
+        return this;
+    }
+
+    /** @return attempts that loaded their context cold. */
+    long coldLoads()
+    {
+        return coldLoads.get();
+    }
+
+    /** @return contexts warmed ahead of their tasks through {@link #warm}. */
+    long warmUps()
+    {
+        return warmUps.get();
+    }
+
+    /** Loads the key's context ahead of its tasks, at once; only when contexts cost anything to load. */
+    @Override
+    public boolean warm(final String contextKey)
+    {
+        if (contextLoadNanos == 0 || contextKey == null)
+        {
+            return false;
+        }
+        if (!touch(contextKey))
+        {
+            warmUps.incrementAndGet();
+        }
+        return true;
+    }
+
+    /** @return whether the key was warm; it is the most recent one now, the least recent dropped if it was not. */
+    private boolean touch(final String key)
+    {
+        synchronized (warmKeys)
+        {
+            int at = warmKeys.length - 1;
+            for (int i = 0; i < warmKeys.length; i++)
+            {
+                if (key.equals(warmKeys[i]))
+                {
+                    at = i;
+                    break;
+                }
+            }
+            final boolean wasWarm = key.equals(warmKeys[at]);
+            System.arraycopy(warmKeys, 0, warmKeys, 1, at);
+            warmKeys[0] = key;
+            return wasWarm;
+        }
+    }
+
     /** @return relative speed: a task's work is divided by it. */
     public int speed()
     {
@@ -85,7 +153,13 @@ public final class SimulatedAgent implements AgentAdapter
         // agents slower than their nominal speed on tasks outside their strength: 1x at proficiency 1, 1.5x at 0.5
         final double skillSlowdown = 1.0 + (1.0 - skill);
         final double jitter = 0.8 + 0.4 * random.nextDouble();
-        final long durationNanos = Math.max(1_000L, (long)(work.workNanos() * skillSlowdown * jitter / speed));
+        final boolean cold = contextLoadNanos > 0 && task.affinityKey() != null && !touch(task.affinityKey());
+        if (cold)
+        {
+            coldLoads.incrementAndGet();
+        }
+        final long durationNanos = Math.max(1_000L, (long)(work.workNanos() * skillSlowdown * jitter / speed)) +
+            (cold ? contextLoadNanos : 0);
 
         final double failureRate = baseFailureRate + 0.02 * (1.0 - skill);
         final boolean fails = work.poison() || random.nextDouble() < failureRate;

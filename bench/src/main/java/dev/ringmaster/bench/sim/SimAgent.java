@@ -157,10 +157,10 @@ public final class SimAgent implements AgentView
         return inbox.takeMostUrgent();
     }
 
-    /** @return the least urgent waiting task whose skills the thief has, removed; -1 if none. */
-    int stealLeastUrgent(final long thiefSkills, final TaskSource workload)
+    /** @return the least urgent waiting task whose skills the thief has and that may move, removed; -1 if none. */
+    int stealLeastUrgent(final long thiefSkills, final TaskSource workload, final java.util.function.IntPredicate movable)
     {
-        return inbox.stealLeastUrgent(thiefSkills, workload);
+        return inbox.stealLeastUrgent(thiefSkills, workload, movable);
     }
 
     /** Folds one finished execution into the load view, as the router does on a completion signal. */

@@ -42,13 +42,17 @@ final class SimInbox
         return size == 0 ? -1 : removeAt(0);
     }
 
-    /** @return the least urgent waiting task whose skills the thief has, removed; -1 if none. */
-    int stealLeastUrgent(final long thiefSkills, final TaskSource workload)
+    /**
+     * @param movable which tasks may move (a steal guard), or null for any.
+     * @return the least urgent waiting task whose skills the thief has, removed; -1 if none.
+     */
+    int stealLeastUrgent(final long thiefSkills, final TaskSource workload, final java.util.function.IntPredicate movable)
     {
         int best = -1;
         for (int i = 0; i < size; i++)
         {
-            if ((workload.skills(tasks[i]) & ~thiefSkills) == 0 && (best < 0 || urgency[i] > urgency[best]))
+            if ((workload.skills(tasks[i]) & ~thiefSkills) == 0 && (best < 0 || urgency[i] > urgency[best]) &&
+                (movable == null || movable.test(tasks[i])))
             {
                 best = i;
             }

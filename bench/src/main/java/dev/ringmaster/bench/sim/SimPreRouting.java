@@ -20,7 +20,8 @@ import java.util.List;
  * a recent rate over 10 s, a horizon of 30 s, the seed's threshold 0.7, a cold context priced at the fleet's
  * context-load time, and a task of a predicted key held up to 8 s (eight mean tasks) for its busy home agent. A
  * warm-up occupies one slot of an idle agent for the fleet's context-load time and counts as context work, so the
- * waste ratio pays for every warm-up, including those no task used.
+ * waste ratio pays for every warm-up, including those no task used. Steals ask pre-routing's guard, as a dispatcher
+ * given {@code LivePreRouting.stealGuard()} does ({@link PreRouting#mayMove}).
  */
 public final class SimPreRouting
 {
@@ -37,6 +38,11 @@ public final class SimPreRouting
     private SimAgent[] agents;
     private List<AgentView> agentList;
     private Warmer warmer;
+    private final SimTask stealView = new SimTask();
+    private SimAgent stealVictim;
+    private SimAgent stealThief;
+    private TaskSource stealWorkload;
+    private final java.util.function.IntPredicate stealCheck = this::mayMove;
 
     /** @param threshold act on predictions at or above this confidence (0.7 in the seed). */
     public SimPreRouting(final SimFleet fleet, final double threshold)
@@ -85,6 +91,24 @@ public final class SimPreRouting
             preRouting.tick(nextTick, agentList, warmer);
             nextTick += tickNanos;
         }
+    }
+
+    /**
+     * @return the steal guard of pre-routing ({@link PreRouting#mayMove}) for one steal from {@code victim} by
+     *     {@code thief}, as a task-index predicate; reused, valid until the next call.
+     */
+    java.util.function.IntPredicate stealCheck(final SimAgent victim, final SimAgent thief, final TaskSource workload)
+    {
+        stealVictim = victim;
+        stealThief = thief;
+        stealWorkload = workload;
+        return stealCheck;
+    }
+
+    private boolean mayMove(final int task)
+    {
+        stealView.set(stealWorkload.task(task), stealWorkload.arrival(task), task + 1L);
+        return preRouting.mayMove(stealView, stealVictim, stealThief);
     }
 
     SimAgent agent(final int index)

@@ -104,6 +104,7 @@ public final class Simulator
     private int probeFrom;
     private boolean used;
     private SimPreRouting preRouting;
+    private StealRound.Guard stealGuard; // pre-routing's, or null
     private final StealRound.Starter starter = this::startOn;
 
     /**
@@ -191,6 +192,7 @@ public final class Simulator
     public Simulator preRouting(final SimPreRouting pre)
     {
         this.preRouting = pre;
+        this.stealGuard = (victim, thief) -> pre.stealCheck(victim, thief, workload);
         pre.attach(agents, (agent, key) -> warmUp((SimAgent)agent, key));
         return this;
     }
@@ -584,9 +586,9 @@ public final class Simulator
     /** One steal round: each idle agent takes at most one task, as one duty cycle of the dispatcher's worker. */
     private void steal()
     {
-        if (fleet.steals() && (early || fleet.prefetch() > 0))
+        if (fleet.steals() && (early || fleet.prefetch() > 0)) // late binding without prefetch: no inbox to steal from
         {
-            steals += StealRound.run(agents, workload, starter); // late binding without prefetch has no inbox to steal from
+            steals += StealRound.run(agents, workload, starter, stealGuard);
         }
     }
 

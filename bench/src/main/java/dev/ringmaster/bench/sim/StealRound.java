@@ -14,12 +14,19 @@ final class StealRound
         void start(SimAgent thief, int task);
     }
 
+    /** Which of a victim's tasks may move to a thief (pre-routing's steal guard). */
+    @FunctionalInterface
+    interface Guard
+    {
+        java.util.function.IntPredicate check(SimAgent victim, SimAgent thief);
+    }
+
     private StealRound()
     {
     }
 
-    /** @return tasks stolen this round. */
-    static int run(final SimAgent[] agents, final TaskSource workload, final Starter starter)
+    /** @param guard which tasks may move, or null for any. @return tasks stolen this round. */
+    static int run(final SimAgent[] agents, final TaskSource workload, final Starter starter, final Guard guard)
     {
         if (!anyVictim(agents))
         {
@@ -35,7 +42,8 @@ final class StealRound
                 {
                     return stolen;
                 }
-                final int task = victim.stealLeastUrgent(thief.skillMask(), workload);
+                final int task = victim.stealLeastUrgent(thief.skillMask(), workload,
+                    guard == null ? null : guard.check(victim, thief));
                 if (task >= 0)
                 {
                     stolen++;

@@ -36,7 +36,9 @@ class CoordinatedOmissionTest
             .isBetween((long)(0.8 * 0.9 * dueDuringStall), (long)(1.3 * dueDuringStall));
         // above 1 ms: the same tasks, plus whatever hiccups a shared machine adds to a 1 s run (loose upper bound)
         assertThat(countAbove(corrected, millis(1))).as("corrected samples above 1 ms")
-            .isBetween((long)(0.85 * dueDuringStall), (long)(2.0 * dueDuringStall));
+            // the upper bound leaves room for a loaded machine's own stalls (2,300 seen under a parallel build); a
+            // harness that counted every task of the window as late would show about 10,000
+            .isBetween((long)(0.85 * dueDuringStall), (long)(3.0 * dueDuringStall));
         assertThat(corrected.getMaxValue()).as("the stalled task itself").isGreaterThanOrEqualTo(millis(95));
 
         // naive: only the task whose submit stalled was slow; the backlog is sent late and completes at once

@@ -21,20 +21,23 @@ class PredictiveSimulationTest
     private static final ClassLoader LOADER = PredictiveSimulationTest.class.getClassLoader();
 
     @Test
-    void preRoutingCutsSojournAndContextWasteOnThePeriodicScenarioWhenBusy()
+    void preRoutingCutsSojournAndContextWasteOnThePeriodicScenario()
     {
+        final double[] loads = {0.5, 0.8, 0.95};
         final List<QualityRow> rows = SimulationSuite.run(1, 20_000, List.of("skill-based"),
-            List.of(Scenario.PERIODIC), new double[] {0.8, 0.95}, LOADER, false, SimSettings.DEFAULTS, true);
-        for (final double load : new double[] {0.8, 0.95})
+            List.of(Scenario.PERIODIC), loads, LOADER, false, SimSettings.DEFAULTS, true);
+        for (final double load : loads)
         {
             final QualityRow plain = row(rows, load, "skill-based");
             final QualityRow predictive = row(rows, load, "skill-based+predictive");
 
             assertThat(predictive.completed()).isEqualTo(predictive.tasks());
-            assertThat(predictive.meanSojournNanos()).as("mean sojourn at load " + load)
-                .isLessThan(0.8 * plain.meanSojournNanos());
+            // issue 12's bar: 30% less context waste at every load, 20% less mean sojourn (met when busy; at 50% load
+            // the sojourn is close to its floor, see the README)
             assertThat(predictive.contextWaste()).as("context waste at load " + load)
-                .isLessThan(0.95 * plain.contextWaste());
+                .isLessThan(0.7 * plain.contextWaste());
+            assertThat(predictive.meanSojournNanos()).as("mean sojourn at load " + load)
+                .isLessThan((load < 0.8 ? 0.95 : 0.8) * plain.meanSojournNanos());
         }
     }
 

@@ -161,7 +161,7 @@ public final class Engine
                     mine.add(a);
                 }
             }
-            workers[w] = new Worker(w, control, mine.toArray(new AgentState[0]), signals, config.busySpin, config.maxParkNanos);
+            workers[w] = new Worker(w, control, mine.toArray(new AgentState[0]), signals, config);
             for (final AgentState a : mine)
             {
                 a.worker = workers[w];

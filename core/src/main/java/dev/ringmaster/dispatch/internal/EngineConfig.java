@@ -24,6 +24,8 @@ public final class EngineConfig
     public double slowStartMinFactor = 0.1;
     /** Null: no shadow strategy (see {@link Shadow}). */
     public dev.ringmaster.spi.RoutingStrategy shadow;
+    /** Null: every waiting task may be stolen (see {@link dev.ringmaster.spi.StealGuard}). */
+    public dev.ringmaster.spi.StealGuard stealGuard;
     /** Null: crashed agents are not restarted. */
     public dev.ringmaster.dispatch.Supervision supervision;
     public final java.util.Map<String, dev.ringmaster.spi.AgentFactory> factories = new java.util.HashMap<>();

@@ -108,6 +108,16 @@ final class Inbox
      */
     TaskRecord stealLeastUrgent(final long skillMask)
     {
+        return stealLeastUrgent(skillMask, null, null, null);
+    }
+
+    /**
+     * As {@link #stealLeastUrgent(long)}, among the tasks {@code guard} lets move from {@code victim} to {@code thief}
+     * (any, if it is null); a guard that throws lets the task move.
+     */
+    TaskRecord stealLeastUrgent(final long skillMask, final dev.ringmaster.spi.StealGuard guard,
+                                final dev.ringmaster.spi.AgentView victim, final dev.ringmaster.spi.AgentView thief)
+    {
         final AtomicReferenceArray<TaskRecord> cells = this.cells;
         while (size.get() > 0)
         {
@@ -117,7 +127,7 @@ final class Inbox
             {
                 final TaskRecord r = cells.get(i);
                 if (r != null && (r.task.requiredSkills() & ~skillMask) == 0 &&
-                    (bestRecord == null || r.urgency > bestRecord.urgency))
+                    (bestRecord == null || r.urgency > bestRecord.urgency) && movable(guard, r, victim, thief))
                 {
                     best = i;
                     bestRecord = r;
@@ -134,5 +144,22 @@ final class Inbox
             }
         }
         return null;
+    }
+
+    private static boolean movable(final dev.ringmaster.spi.StealGuard guard, final TaskRecord r,
+                                   final dev.ringmaster.spi.AgentView victim, final dev.ringmaster.spi.AgentView thief)
+    {
+        if (guard == null)
+        {
+            return true;
+        }
+        try
+        {
+            return guard.mayMove(r, victim, thief);
+        }
+        catch (final Throwable t) // embedding code: a fault leaves stealing as it is without a guard
+        {
+            return true;
+        }
     }
 }

@@ -37,16 +37,19 @@ final class Worker
     volatile AgentState[] mine;
     private final Signals signals;
     final ParkingIdleStrategy idle;
+    /** Null: any waiting task may be stolen. */
+    private final dev.ringmaster.spi.StealGuard stealGuard;
 
-    Worker(final int index, final Control control, final AgentState[] mine, final Signals signals, final boolean busySpin,
-           final long maxParkNanos)
+    Worker(final int index, final Control control, final AgentState[] mine, final Signals signals,
+           final EngineConfig config)
     {
         this.index = index;
+        this.stealGuard = config.stealGuard;
         this.control = control;
         this.mine = mine;
         this.signals = signals;
-        this.idle = new ParkingIdleStrategy(busySpin ? Long.MAX_VALUE : Engine.WORKER_SPIN_NANOS, Engine.WORKER_YIELD_NANOS,
-            1_000, maxParkNanos, this::workPending);
+        this.idle = new ParkingIdleStrategy(config.busySpin ? Long.MAX_VALUE : Engine.WORKER_SPIN_NANOS,
+            Engine.WORKER_YIELD_NANOS, 1_000, config.maxParkNanos, this::workPending);
     }
 
     /** The worker's thread, once it runs. */
@@ -380,7 +383,7 @@ final class Worker
         {
             return 0;
         }
-        final TaskRecord r = victim.inbox.stealLeastUrgent(thief.skillMask);
+        final TaskRecord r = victim.inbox.stealLeastUrgent(thief.skillMask, stealGuard, victim, thief);
         if (r == null)
         {
             return 0;

@@ -99,6 +99,13 @@ public final class AuctionStrategy implements IndexedRoutingStrategy
     public static final int SAMPLED_BIDDERS = 8;
     private final SeededRandom random = new SeededRandom(0xB1D);
 
+    @Override
+    public boolean restoreRandomState(final long state)
+    {
+        random.restore(state);
+        return true;
+    }
+
     /**
      * In the dispatcher: asks {@value #SAMPLED_BIDDERS} eligible agents drawn at random (Mitzenmacher's d choices with
      * d = 8, duplicates possible) instead of every one, so a decision is O(d) whatever the pool; the lowest bid wins.

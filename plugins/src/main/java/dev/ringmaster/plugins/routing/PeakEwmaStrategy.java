@@ -86,6 +86,19 @@ public final class PeakEwmaStrategy implements IndexedRoutingStrategy
         (pool, p) -> -cost(pool.peakEwmaLatencyNanos(p), pool.inFlight(p), pool.capacity(p));
 
     @Override
+    public double explainScore(final TaskView task, final AgentPool pool, final int position)
+    {
+        return NEGATED_COST.of(pool, position);
+    }
+
+    @Override
+    public boolean restoreRandomState(final long state)
+    {
+        random.restore(state);
+        return true;
+    }
+
+    @Override
     public int route(final TaskView task, final AgentPool pool, final RoutingDecision decision)
     {
         final int target = Pools.target(task, pool);

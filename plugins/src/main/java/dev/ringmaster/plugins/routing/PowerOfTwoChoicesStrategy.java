@@ -144,6 +144,19 @@ public final class PowerOfTwoChoicesStrategy implements IndexedRoutingStrategy
     private static final Pools.Score FREE = (pool, p) -> 1.0 - (double)pool.inFlight(p) / pool.capacity(p);
 
     @Override
+    public double explainScore(final TaskView task, final AgentPool pool, final int position)
+    {
+        return FREE.of(pool, position);
+    }
+
+    @Override
+    public boolean restoreRandomState(final long state)
+    {
+        random.restore(state);
+        return true;
+    }
+
+    @Override
     public int route(final TaskView task, final AgentPool pool, final RoutingDecision decision)
     {
         final int target = Pools.target(task, pool);

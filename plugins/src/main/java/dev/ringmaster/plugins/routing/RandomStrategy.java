@@ -43,6 +43,13 @@ public final class RandomStrategy implements IndexedRoutingStrategy
     }
 
     @Override
+    public boolean restoreRandomState(final long state)
+    {
+        random.restore(state);
+        return true;
+    }
+
+    @Override
     public int route(final TaskView task, final AgentPool pool, final RoutingDecision decision)
     {
         final int target = Pools.target(task, pool);

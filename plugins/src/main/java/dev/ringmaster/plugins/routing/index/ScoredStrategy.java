@@ -51,6 +51,19 @@ public abstract class ScoredStrategy implements IndexedRoutingStrategy
         return best;
     }
 
+    /** The score {@link #route} ranks the agent by for the task (exact, or indexed plus its group's offset), as reported. */
+    @Override
+    public double explainScore(final TaskView task, final AgentPool pool, final int position)
+    {
+        final AgentView agent = pool.agent(position);
+        if (exact != null)
+        {
+            return reported(exact.score(agent, task));
+        }
+        final double indexed = indexScore(agent, task.task().requiredSkills());
+        return reported(offset == null ? indexed : indexed + offset.of(indexGroup(agent), task));
+    }
+
     /** @return the score to put in the audit trail for a ranking score; the same unless a subclass ranks by a proxy. */
     protected double reported(final double rankingScore)
     {

@@ -24,6 +24,12 @@ public final class SeededRandom
         return seed;
     }
 
+    /** Sets the state, e.g. to one recorded with a decision, so that the next draws are the recorded ones. */
+    public void restore(final long state)
+    {
+        this.seed = state;
+    }
+
     /** @return a uniformly distributed int, as {@link java.util.SplittableRandom#nextInt()}. */
     public int nextInt()
     {

@@ -1,0 +1,68 @@
+package dev.ringmaster.tools;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import static dev.ringmaster.tools.DemoCommandTest.json;
+import static dev.ringmaster.tools.DemoCommandTest.num;
+import static dev.ringmaster.tools.DemoCommandTest.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code demo --predictive} runs pre-routing on top of the demo's strategy: its predictions, their hit rate and the
+ * tasks it steered show in the report and the JSON, and with a journal {@code replay} finds them again.
+ */
+class DemoPredictiveTest
+{
+    @TempDir
+    Path tmp;
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theDemoReportsPredictionsAndTheirHitRate()
+    {
+        final Path dir = tmp.resolve("journal");
+        final DemoCommandTest.Run demo = run("demo", "--tasks", "20000", "--seed", "7", "--predictive", "--json",
+            "--context-load", "5ms", "--journal", dir.toString());
+        assertThat(demo.exitCode()).as("demo stderr: %s", demo.err()).isZero();
+        final Map<String, Object> json = json(demo);
+        assertThat(num(json, "lost")).isZero();
+        final Map<String, Object> predictive = (Map<String, Object>)json.get("predictive");
+        assertThat(predictive).as("the predictive section: %s", json.keySet()).isNotNull();
+        assertThat(predictive.get("predictor")).isEqualTo("patterns");
+        assertThat(num(predictive, "observed")).as("arrivals learnt from").isGreaterThanOrEqualTo(10_000);
+        assertThat(num(predictive, "predictions")).isPositive();
+        assertThat(num(predictive, "hits") + num(predictive, "misses")).isPositive()
+            .isLessThanOrEqualTo(num(predictive, "predictions"));
+        // the demo's session keys are skewed: what was predicted at 0.7 mostly comes
+        assertThat(((Number)predictive.get("hitRate")).doubleValue()).isGreaterThan(0.5).isLessThanOrEqualTo(1.0);
+        assertThat(num(predictive, "preferred")).as("tasks steered to a warm or home agent").isPositive();
+        assertThat(num(predictive, "faults")).isZero();
+        final Map<String, Object> contexts = (Map<String, Object>)json.get("contextLoads");
+        // 30% of the demo's tasks have no session; the others load it cold unless their agent holds it warm
+        assertThat(num(contexts, "cold")).isPositive().isLessThan(num(json, "completed"));
+        // every context an agent warmed is a warm-up pre-routing asked for (asking for a warm one loads nothing)
+        assertThat(num(contexts, "warmed")).isLessThanOrEqualTo(num(predictive, "warmed"));
+
+        final DemoCommandTest.Run replay = run("replay", dir.toString());
+        assertThat(replay.exitCode()).as("replay stderr: %s", replay.err()).isZero();
+        assertThat(replay.out()).contains("PREDICTED");
+    }
+
+    @Test
+    void theTextReportHasAPredictiveLineAndNoContextCostUnlessAsked()
+    {
+        final DemoCommandTest.Run demo = run("demo", "--tasks", "3000", "--seed", "7", "--predictive");
+        assertThat(demo.exitCode()).as("demo stderr: %s", demo.err()).isZero();
+        assertThat(demo.out()).containsPattern("predictive \\(patterns, threshold 0\\.70, horizon 1000 ms\\): "
+            + "[0-9,]+ predictions, hit rate ").doesNotContain("context loads of");
+
+        final DemoCommandTest.Run plain = run("demo", "--tasks", "3000", "--seed", "7", "--context-load", "1ms",
+            "--json");
+        assertThat(plain.exitCode()).as("demo stderr: %s", plain.err()).isZero();
+        assertThat(json(plain)).containsKey("contextLoads").doesNotContainKey("predictive");
+    }
+}
