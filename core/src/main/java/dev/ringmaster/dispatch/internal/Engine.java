@@ -32,8 +32,6 @@ public final class Engine
     /** Idle back-off of the router thread: spin, then yield until this long after the last work, then park. */
     static final long ROUTER_SPIN_NANOS = Long.getLong("ringmaster.routerSpinNanos", 1_000);
     static final long ROUTER_YIELD_NANOS = Long.getLong("ringmaster.routerYieldNanos", 20_000);
-    /** Idle workers lend their agents to worker 0 and park (see {@code Worker.team}); off for measurements. */
-    static final boolean WORKER_HAND_OFF = !Boolean.getBoolean("ringmaster.noWorkerHandOff");
     /** The router thread's longest sleep with nothing timed due: a backstop (work and timers wake it), no wake-ups. */
     static final long ROUTER_MAX_PARK_NANOS = 50_000_000L;
     /**
@@ -167,7 +165,7 @@ public final class Engine
                 a.worker = workers[w];
             }
         }
-        Worker.team(workers, WORKER_HAND_OFF && !config.busySpin);
+        Worker.team(workers, !config.busySpin && Worker.handOff(workerCount));
 
         // nothing ever waits on this ring (the router polls it), so a non-blocking wait strategy: the default,
         // BlockingWaitStrategy, takes a lock and signals a condition on every publish, i.e. on every submit

@@ -102,6 +102,19 @@ final class Worker
         return index;
     }
 
+    /** Idle workers lend their agents to worker 0 and park (see {@link #team}): auto, on or off. */
+    static final String HAND_OFF = System.getProperty("ringmaster.workerHandOff", "auto");
+
+    /**
+     * @return whether idle workers should lend their agents: on "auto", only where the workers and a submitting thread
+     *     would outnumber the cores. With cores to spare the workers yield without taking one from another, and a lent
+     *     worker's wake-up slows a burst (a closed-loop batch ran at 0.6M tasks/s with it against 0.9M without, on 2 cores).
+     */
+    static boolean handOff(final int workers)
+    {
+        return "on".equals(HAND_OFF) || "auto".equals(HAND_OFF) && Runtime.getRuntime().availableProcessors() <= workers + 1;
+    }
+
     /**
      * Lets idle workers lend their agents to worker 0 (before any thread starts). Why: on two cores a producer and two
      * workers that yield while idle are three runnable threads, and a task handed to a worker that is waiting for a
