@@ -15,7 +15,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * An idle worker lends its agents to worker 0 (the lead) and parks. The lead may then enter an adapter that does not
- * return for as long as its task takes: the lent worker's agents must not wait behind it.
+ * return for as long as its task takes: the lent worker's agents must not wait behind it. The hand-off is on by default
+ * where two workers and a submitter outnumber the cores (up to 3 cores, as CI has), or with
+ * {@code -Dringmaster.workerHandOff=on}; elsewhere this test checks the same promise without it.
  */
 class WorkerHandOffTest
 {
