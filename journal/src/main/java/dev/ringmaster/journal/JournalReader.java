@@ -39,6 +39,10 @@ public final class JournalReader implements AutoCloseable
 {
     /** Chronicle writes a header of a few hundred bytes before any record; a cycle file shorter than this is cut. */
     static final long MIN_CYCLE_FILE_BYTES = 512;
+    /** Chronicle maps and grows cycle files in whole pages: a file of another length was cut by something else. */
+    private static final long PAGE_BYTES = 4096;
+    /** The cycle {@link #checkNotCut} last looked at, so that tailing at the end costs no file system call per poll. */
+    private int checkedCycle = Integer.MIN_VALUE;
 
     private final Path directory;
     private final SingleChronicleQueue queue;
@@ -350,6 +354,7 @@ public final class JournalReader implements AutoCloseable
         {
             if (!dc.isPresent())
             {
+                checkNotCut();
                 return -1;
             }
             if (!dc.isData())
@@ -507,6 +512,29 @@ public final class JournalReader implements AutoCloseable
         this.progressEvery = every;
         this.progress = java.util.Objects.requireNonNull(listener, "progress listener must not be null");
         return this;
+    }
+
+    /**
+     * At the end of the readable records: a cycle file that is not a whole number of pages was cut, and the records
+     * after the cut are lost. Why here and not before reading: what lies before the cut is still read and delivered
+     * (an audit shows a task's history up to the damage). A cut that lands exactly between two records, and on a page
+     * boundary, cannot be told from a writer that stopped there.
+     */
+    private void checkNotCut()
+    {
+        final int cycle = tailer.cycle();
+        if (cycle == checkedCycle)
+        {
+            return;
+        }
+        checkedCycle = cycle;
+        final File file = cycleFile(cycle);
+        if (file != null && file.length() % PAGE_BYTES != 0)
+        {
+            throw new JournalCorruptException(file.toPath(), -1, "cut short: " + file.length() + " bytes is not a whole " +
+                "number of " + PAGE_BYTES + "-byte pages, so the records after the cut are lost; restore the file from a " +
+                "copy, or move it aside to read the other cycle files", null);
+        }
     }
 
     private JournalCorruptException corrupt(final long index, final String problem, final Throwable cause)
