@@ -28,19 +28,20 @@ class DecisionRederivationTest
     void theReplayReDerivesNearlyEveryRecordedDecision(final String strategy)
     {
         final Path dir = tmp.resolve(strategy);
-        assertThat(run("demo", "--tasks", "2000", "--seed", "5", "--strategy", strategy, "--journal", dir.toString(),
+        assertThat(run("demo", "--tasks", "5000", "--seed", "5", "--strategy", strategy, "--journal", dir.toString(),
             "--durability", "acknowledged", "--json").exitCode()).isZero();
 
         final DecisionRederivation.Result result = DecisionRederivation.run(dir, -1, 1,
             getClass().getClassLoader());
         assertThat(result.problem()).isNull();
-        assertThat(result.replayed()).as("every assignment of the 2,000 tasks, retries included")
-            .isGreaterThanOrEqualTo(2000);
+        assertThat(result.replayed()).as("every assignment of the 5,000 tasks, retries included")
+            .isGreaterThanOrEqualTo(5000);
         // the exceptions are decisions whose inputs the journal does not carry exactly (see DecisionRederivation)
         assertThat((double)result.same() / result.replayed()).as("re-derived as recorded; differing: %s",
             result.differences()).isGreaterThanOrEqualTo(0.95);
-        // a decision with one eligible agent re-derives itself: those with a choice are the test
-        assertThat(result.withChoice()).as("decisions with a choice of agents").isGreaterThanOrEqualTo(100);
+        // a decision with one eligible agent re-derives itself: those with a choice are the test (how many there are
+        // depends on how fast the producers fill the agents, so on the machine's load)
+        assertThat(result.withChoice()).as("decisions with a choice of agents").isGreaterThanOrEqualTo(50);
         assertThat((double)result.sameWithChoice() / result.withChoice()).as("with a choice; differing: %s",
             result.differences()).isGreaterThanOrEqualTo(0.9);
     }
