@@ -166,9 +166,43 @@ class EarlyBindingTest
         }
     }
 
+    @Test
+    void aStealGuardThatRefusesKeepsEveryBoundTaskOnItsAgent() throws Exception
+    {
+        final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        final Order order = new Order();
+        final java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        final Dispatcher d = slowAndFast(Binding.EARLY_STEALING, timer, order, (task, victim, thief) ->
+        {
+            asked.incrementAndGet();
+            return false;
+        });
+        try
+        {
+            submit(d, TASKS);
+            assertThat(d.drain(Duration.ofSeconds(60))).as(d::describe).isTrue();
+            assertThat(d.metrics().completed()).isEqualTo(TASKS);
+            assertThat(asked.get()).as("the guard was asked").isPositive();
+            assertThat(d.metrics().steals()).as("the guard refused every steal").isZero();
+            assertThat(order.started.get("fast").size()).as("round robin: half each").isEqualTo(TASKS / 2);
+        }
+        finally
+        {
+            d.shutdownNow();
+            timer.shutdownNow();
+        }
+    }
+
     private static Dispatcher slowAndFast(final Binding binding, final ScheduledExecutorService timer, final Order order)
     {
+        return slowAndFast(binding, timer, order, (task, victim, thief) -> true);
+    }
+
+    private static Dispatcher slowAndFast(final Binding binding, final ScheduledExecutorService timer, final Order order,
+                                          final dev.ringmaster.spi.StealGuard guard)
+    {
         return Dispatcher.builder()
+            .stealGuard(guard)
             .binding("worker", binding)
             .strategy(TestStrategies.roundRobin())
             .listener(order)

@@ -121,9 +121,10 @@ final class EarlyBinding extends RouterPart
         }
         final TaskRecord r = victim.bound.peekLast();
         final dev.ringmaster.model.Task task = r.task;
-        if (!thief.hasSkills(task.requiredSkills()) || task.targetAgent() != null || thief.id().equals(task.avoidAgent()))
+        if (!thief.hasSkills(task.requiredSkills()) || task.targetAgent() != null || thief.id().equals(task.avoidAgent()) ||
+            !Inbox.movable(router.engine.config.stealGuard, r, victim, thief))
         {
-            return false; // its newest task is not for this agent: leave the queue as it is
+            return false; // its newest task is not for this agent (or must stay): leave the queue as it is
         }
         victim.bound.pollLast();
         unbind(victim, r);

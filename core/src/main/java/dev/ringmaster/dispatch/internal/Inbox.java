@@ -146,8 +146,9 @@ final class Inbox
         return null;
     }
 
-    private static boolean movable(final dev.ringmaster.spi.StealGuard guard, final TaskRecord r,
-                                   final dev.ringmaster.spi.AgentView victim, final dev.ringmaster.spi.AgentView thief)
+    /** @return whether {@code guard} (null: none) lets the task move from victim to thief; a guard that throws does. */
+    static boolean movable(final dev.ringmaster.spi.StealGuard guard, final TaskRecord r,
+                           final dev.ringmaster.spi.AgentView victim, final dev.ringmaster.spi.AgentView thief)
     {
         if (guard == null)
         {
