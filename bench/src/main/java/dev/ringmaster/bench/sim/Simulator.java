@@ -84,8 +84,8 @@ public final class Simulator
     /** {@code WARMED - agent} marks the end of an agent's warm-up (pre-routing), which frees its slot. */
     private static final int WARMED = -2;
 
-    private int agingQuantum;
-    private final int[] passedOver = new int[Priority.COUNT];
+    private final SimAging aging = new SimAging();
+    private final java.util.function.IntPredicate waiting = this::waiting;
     private long[] notBefore;
     private int placed;
     private long wakeAt = Long.MIN_VALUE;
@@ -167,7 +167,7 @@ public final class Simulator
         {
             throw new IllegalArgumentException("the aging quantum must be >= 0 (0 for strict priority), got " + quantum);
         }
-        this.agingQuantum = quantum;
+        aging.quantum(quantum);
         return this;
     }
 
@@ -336,12 +336,12 @@ public final class Simulator
 
     private boolean placeOne()
     {
-        if (agingQuantum > 0)
+        if (aging.on())
         {
-            final int aged = agedLevel();
+            final int aged = aging.agedLevel(waiting);
             if (aged >= 0 && tryLevel(aged))
             {
-                served(aged);
+                aging.served(aged, waiting);
                 return true;
             }
         }
@@ -349,41 +349,14 @@ public final class Simulator
         {
             if (tryLevel(level))
             {
-                if (agingQuantum > 0)
+                if (aging.on())
                 {
-                    served(level);
+                    aging.served(level, waiting);
                 }
                 return true;
             }
         }
         return false;
-    }
-
-    /** As the dispatcher's {@code Aging}: the most passed-over waiting level at the quantum, or -1. */
-    private int agedLevel()
-    {
-        int aged = -1;
-        for (int level = 0; level < Priority.COUNT; level++)
-        {
-            if (passedOver[level] >= agingQuantum && (aged < 0 || passedOver[level] > passedOver[aged]) && waiting(level))
-            {
-                aged = level;
-            }
-        }
-        return aged;
-    }
-
-    private void served(final int level)
-    {
-        passedOver[level] = 0;
-        for (int other = 0; other < Priority.COUNT; other++)
-        {
-            if (other != level)
-            {
-                // a level that ran empty starts again from 0, as in the dispatcher
-                passedOver[other] = waiting(other) ? passedOver[other] + 1 : 0;
-            }
-        }
     }
 
     private boolean waiting(final int level)
