@@ -1,5 +1,6 @@
 package dev.ringmaster.tools;
 
+import dev.ringmaster.metrics.LatencyAverages;
 import dev.ringmaster.model.AgentSpec;
 import dev.ringmaster.model.Skills;
 import dev.ringmaster.model.Task;
@@ -17,10 +18,6 @@ import java.util.List;
  */
 final class ReplayedPool implements AgentPool
 {
-    /** The dispatcher's latency EWMA weight of a new sample ({@code AgentState}). */
-    private static final double EWMA_ALPHA = 0.2;
-    /** The dispatcher's peak-EWMA decay time constant. */
-    private static final double PEAK_DECAY_NANOS = 1e9;
 
     private final int id;
     private final String type;
@@ -66,16 +63,9 @@ final class ReplayedPool implements AgentPool
     {
         final Agent a = agents[position];
         a.completed++;
-        a.ewma = a.ewma == 0 ? execNanos : a.ewma + EWMA_ALPHA * (execNanos - a.ewma);
-        if (execNanos > a.peak)
-        {
-            a.peak = execNanos;
-        }
-        else
-        {
-            final double w = Math.exp(-(nowNanos - a.lastSample) / PEAK_DECAY_NANOS);
-            a.peak = a.peak * w + execNanos * (1 - w);
-        }
+        // the router's own averages, so that a re-derived decision sees what the live one saw
+        a.ewma = LatencyAverages.ewma(a.ewma, execNanos);
+        a.peak = LatencyAverages.peakEwma(a.peak, execNanos, nowNanos - a.lastSample);
         a.lastSample = nowNanos;
     }
 

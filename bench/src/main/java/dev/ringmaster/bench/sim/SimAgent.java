@@ -1,5 +1,6 @@
 package dev.ringmaster.bench.sim;
 
+import dev.ringmaster.metrics.LatencyAverages;
 import dev.ringmaster.model.AgentSpec;
 import dev.ringmaster.model.Skills;
 import dev.ringmaster.spi.AgentView;
@@ -18,9 +19,6 @@ import java.util.Map;
  */
 public final class SimAgent implements AgentView
 {
-    /** The same smoothing as the dispatcher's {@code AgentState}, so that latency-aware strategies see the same signal. */
-    static final double EWMA_ALPHA = 0.2;
-    static final double PEAK_DECAY_NANOS = 1e9;
     /** The mean task's cost estimate: a slot's share of the context window. */
     static final double WINDOW_TOKENS_PER_SLOT = 1_000;
 
@@ -166,18 +164,10 @@ public final class SimAgent implements AgentView
     /** Folds one finished execution into the load view, as the router does on a completion signal. */
     void recordSuccess(final long execNanos, final double quality, final long nowNanos)
     {
-        ewmaLatencyNanos = ewmaLatencyNanos == 0 ? execNanos : ewmaLatencyNanos + EWMA_ALPHA * (execNanos - ewmaLatencyNanos);
-        if (execNanos > peakEwmaLatencyNanos)
-        {
-            peakEwmaLatencyNanos = execNanos;
-        }
-        else
-        {
-            final double w = Math.exp(-(nowNanos - lastSampleNanos) / PEAK_DECAY_NANOS);
-            peakEwmaLatencyNanos = peakEwmaLatencyNanos * w + execNanos * (1 - w);
-        }
+        ewmaLatencyNanos = LatencyAverages.ewma(ewmaLatencyNanos, execNanos);
+        peakEwmaLatencyNanos = LatencyAverages.peakEwma(peakEwmaLatencyNanos, execNanos, nowNanos - lastSampleNanos);
         lastSampleNanos = nowNanos;
-        recentQuality = recentQuality + EWMA_ALPHA * (quality - recentQuality);
+        recentQuality = LatencyAverages.quality(recentQuality, quality);
         completed++;
     }
 

@@ -7,6 +7,7 @@ import dev.ringmaster.spi.AgentTelemetry;
 import dev.ringmaster.spi.AgentView;
 
 import java.util.Map;
+import dev.ringmaster.metrics.LatencyAverages;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -17,9 +18,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class AgentState implements AgentView, AgentTelemetry
 {
-    private static final double EWMA_ALPHA = 0.2;
-    private static final double PEAK_DECAY_NANOS = 1e9;
-
     final int index;
     final AgentSpec spec;
     final AgentAdapter adapter;
@@ -179,21 +177,12 @@ public final class AgentState implements AgentView, AgentTelemetry
     /** Router only: folds one finished attempt into the routing state. */
     void recordSuccess(final long execNanos, final long tokensUsed, final double quality, final long nowNanos)
     {
-        ewmaLatencyNanos = ewmaLatencyNanos == 0 ? execNanos : ewmaLatencyNanos + EWMA_ALPHA * (execNanos - ewmaLatencyNanos);
-        if (execNanos > peakEwmaLatencyNanos)
-        {
-            peakEwmaLatencyNanos = execNanos; // peak: a slowdown counts at once, so the balancer backs off quickly
-        }
-        else
-        {
-            // time-weighted decay: a burst of fast results does not erase a recent slow one in a few microseconds
-            final double w = Math.exp(-(nowNanos - lastSampleNanos) / PEAK_DECAY_NANOS);
-            peakEwmaLatencyNanos = peakEwmaLatencyNanos * w + execNanos * (1 - w);
-        }
+        ewmaLatencyNanos = LatencyAverages.ewma(ewmaLatencyNanos, execNanos);
+        peakEwmaLatencyNanos = LatencyAverages.peakEwma(peakEwmaLatencyNanos, execNanos, nowNanos - lastSampleNanos);
         lastSampleNanos = nowNanos;
         if (!Double.isNaN(quality))
         {
-            recentQuality = recentQuality + EWMA_ALPHA * (quality - recentQuality);
+            recentQuality = LatencyAverages.quality(recentQuality, quality);
         }
         // the router keeps the budget only until the adapter publishes its own: then the adapter owns the figure and
         // the field has one writer again
