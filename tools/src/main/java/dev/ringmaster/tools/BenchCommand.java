@@ -88,6 +88,13 @@ public final class BenchCommand implements Callable<Integer>
         description = "Worker threads of every system; the Disruptor floor always has one consumer (default: 2).")
     Integer workers;
 
+    @Option(names = "--repeat", paramLabel = "N", defaultValue = "1", converter = DemoCommand.PositiveCount.class,
+        description = "Measured windows per system and rate, run in interleaved rounds (each round every system once, "
+            + "starting one system later each round); p50, p99, p99.9 and achieved are then the medians of the "
+            + "windows' figures, max the largest, and the files pool every window. For ratios that hold on a shared "
+            + "machine, e.g. --repeat 3 (default: ${DEFAULT-VALUE}).")
+    int repeat;
+
     @Option(names = "--no-max", description = "Skip the search for each system's maximum sustained rate.")
     boolean noMax;
 
@@ -120,9 +127,9 @@ public final class BenchCommand implements Callable<Integer>
         final long t0 = System.nanoTime();
         final List<String> details = new ArrayList<>();
         final HarnessReport report;
-        try (TerminalProgress progress = TerminalProgress.open("bench", steps(config), json))
+        try (TerminalProgress progress = TerminalProgress.open("bench", steps(config, repeat), json))
         {
-            report = new Harness(config, line -> progress(err, progress, details, line)).run();
+            report = new Harness(config, line -> progress(err, progress, details, line)).run(repeat);
         }
         details.forEach(err::println);
         final List<Path> files = new ArrayList<>(HgrmFiles.write(report, out));
@@ -154,10 +161,10 @@ public final class BenchCommand implements Callable<Integer>
     }
 
     /** @return the runs (each system at each rate) and, unless skipped, each system's maximum search. */
-    private static long steps(final HarnessConfig config)
+    private static long steps(final HarnessConfig config, final int windows)
     {
         final long systems = config.systems().size();
-        return config.rates().size() * systems + (config.maxSearch() ? systems : 0);
+        return config.rates().size() * systems * windows + (config.maxSearch() ? systems : 0);
     }
 
     /**
@@ -232,10 +239,18 @@ public final class BenchCommand implements Callable<Integer>
                 number(j, "p999Micros", r.micros(99.9));
                 number(j, "maxMicros", r.maxMicros());
                 number(j, "achievedPerSecond", r.achieved());
-                number(j, "naiveP50Micros", r.naive().getTotalCount() == 0 ? Double.NaN :
-                    r.naive().getValueAtPercentile(50) / 1e3);
-                number(j, "naiveP99Micros", r.naive().getTotalCount() == 0 ? Double.NaN :
-                    r.naive().getValueAtPercentile(99) / 1e3);
+                number(j, "naiveP50Micros", r.naiveMicros(50));
+                number(j, "naiveP99Micros", r.naiveMicros(99));
+                j.writeNumberField("windows", Math.max(1, r.windows().size()));
+                if (!r.windows().isEmpty())
+                {
+                    j.writeArrayFieldStart("p99MicrosPerWindow");
+                    for (final double v : r.perWindow(w -> w.micros(99)))
+                    {
+                        j.writeNumber(v);
+                    }
+                    j.writeEndArray();
+                }
                 j.writeObjectFieldStart("ratioToReference");
                 ratio(j, report, r, "p50", x -> x.micros(50));
                 ratio(j, report, r, "p99", x -> x.micros(99));

@@ -54,6 +54,26 @@ class BenchCommandTest
     }
 
     @Test
+    void repeatMeasuresEachSystemInSeveralWindowsAndReportsThem() throws Exception
+    {
+        final DemoCommandTest.Run run = DemoCommandTest.run("bench", "--quick", "--json", "--no-max", "--repeat", "3",
+            "--rates", "2k", "--systems", "ringmaster,thread-pool", "--out", out.toString());
+
+        assertThat(run.exitCode()).as("exit code; stderr: %s", run.err()).isZero();
+        assertThat(run.err()).contains("ringmaster at 2k tasks/s (window 3 of 3) ...");
+        final JsonNode runs = new ObjectMapper().readTree(run.out()).get("runs");
+        assertThat(runs).hasSize(2);
+        for (final JsonNode r : runs)
+        {
+            assertThat(r.get("windows").asInt()).isEqualTo(3);
+            assertThat(r.get("p99MicrosPerWindow")).hasSize(3);
+        }
+        final DemoCommandTest.Run zero = DemoCommandTest.run("bench", "--quick", "--repeat", "0", "--out", out.toString());
+        assertThat(zero.exitCode()).isEqualTo(2);
+        assertThat(zero.err()).contains("--repeat");
+    }
+
+    @Test
     void unknownSystemIsAUsageError()
     {
         final DemoCommandTest.Run run = DemoCommandTest.run("bench", "--quick", "--systems", "nope", "--out",

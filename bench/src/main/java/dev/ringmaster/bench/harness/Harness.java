@@ -57,17 +57,40 @@ public final class Harness
     /** @return every run and search, with the threads each system ran. */
     public HarnessReport run()
     {
+        return run(1);
+    }
+
+    /**
+     * @param windows measured windows per system and rate, at least 1. Several run in rounds, each round every system
+     *     once, and each round starting one system later than the last, so that no system always follows the same
+     *     one; each figure reported is then the median of the windows' (see {@link RunResult}).
+     * @return every run and search, with the threads each system ran.
+     */
+    public HarnessReport run(final int windows)
+    {
+        if (windows < 1)
+        {
+            throw new IllegalArgumentException("windows must be at least 1, got " + windows);
+        }
         final List<RunResult> runs = new ArrayList<>();
+        final List<Map.Entry<String, Supplier<SystemUnderTest>>> order = new ArrayList<>(systems.entrySet());
         for (final double rate : config.rates())
         {
-            for (final Map.Entry<String, Supplier<SystemUnderTest>> e : systems.entrySet())
+            final Map<String, List<RunResult>> measured = new LinkedHashMap<>();
+            order.forEach(e -> measured.put(e.getKey(), new ArrayList<>()));
+            for (int round = 0; round < windows; round++)
             {
-                progress.accept(String.format(java.util.Locale.ROOT, "%s at %s tasks/s ...", e.getKey(),
-                    HarnessReport.rateLabel(rate)));
-                final RunResult r = runOnce(e.getKey(), e.getValue(), rate, config.warmupNanos(),
-                    config.durationNanos());
-                runs.add(r);
+                for (int i = 0; i < order.size(); i++)
+                {
+                    final Map.Entry<String, Supplier<SystemUnderTest>> e = order.get((i + round) % order.size());
+                    progress.accept(String.format(java.util.Locale.ROOT, "%s at %s tasks/s%s ...", e.getKey(),
+                        HarnessReport.rateLabel(rate), windows == 1 ? "" : " (window " + (round + 1) + " of " +
+                        windows + ")"));
+                    measured.get(e.getKey()).add(runOnce(e.getKey(), e.getValue(), rate, config.warmupNanos(),
+                        config.durationNanos()));
+                }
             }
+            measured.values().forEach(w -> runs.add(RunResult.ofWindows(w)));
         }
         final List<MaxResult> max = new ArrayList<>();
         if (config.maxSearch())

@@ -152,7 +152,11 @@ public final class HarnessReport
         final String ref = reference();
         for (final double rate : config.rates())
         {
-            s.append(String.format(l, "%noffered %s tasks/s (ratios: system / %s)%n", rateLabel(rate), ref));
+            final int windows = runs.stream().filter(r -> r.rate() == rate).mapToInt(r -> r.windows().size())
+                .max().orElse(0);
+            s.append(String.format(l, "%noffered %s tasks/s (ratios: system / %s)%s%n", rateLabel(rate), ref,
+                windows > 1 ? "; p50, p99, p99.9 and achieved are medians of " + windows + " windows, max the " +
+                    "largest" : ""));
             s.append(String.format(l, "%-19s %19s %19s %19s %19s %21s%n", "system", "p50 us", "p99 us", "p99.9 us",
                 "max us", "achieved/s"));
             for (final RunResult r : runs)
@@ -166,6 +170,13 @@ public final class HarnessReport
                     cell(r.micros(99.9), ratio(r, x -> x.micros(99.9))), cell(r.maxMicros(), ratio(r, RunResult::maxMicros)),
                     cell(r.achieved(), 21, ratio(r, RunResult::achieved)),
                     r.clean() ? "" : "  ! " + (r.failure() != null ? r.failure() : r.unfinished() + " unfinished")));
+            }
+            for (final RunResult r : runs)
+            {
+                if (r.rate() == rate && !r.windows().isEmpty())
+                {
+                    s.append(String.format(l, "  %-17s p99 per window (us): %s%n", r.system(), windowFigures(r)));
+                }
             }
         }
         if (!max.isEmpty())
@@ -254,6 +265,17 @@ public final class HarnessReport
     private static String seconds(final long nanos)
     {
         return trim(String.format(Locale.ROOT, "%.3f", nanos / 1e9)) + " s";
+    }
+
+    /** @return the p99 of each window of {@code r}, in the order they ran. */
+    private static String windowFigures(final RunResult r)
+    {
+        final StringBuilder b = new StringBuilder();
+        for (final double v : r.perWindow(w -> w.micros(99)))
+        {
+            b.append(b.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.1f", v));
+        }
+        return b.toString();
     }
 
     private static String micros(final long nanos)

@@ -1,0 +1,78 @@
+package dev.ringmaster.bench.harness;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import static dev.ringmaster.bench.harness.FakeSystems.millis;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * {@code bench --repeat}: windows run in interleaved rounds, and one window that caught a stall moves the maximum but
+ * not the median percentiles, which is what makes ratios hold on a shared machine.
+ */
+class RepeatedWindowsTest
+{
+    @Test
+    void aStallInOneWindowOfThreeLeavesTheMedianP99AndShowsInTheMaxAndPerWindow()
+    {
+        final List<String> started = new ArrayList<>();
+        final AtomicInteger noisyWindows = new AtomicInteger();
+        final Map<String, Supplier<SystemUnderTest>> systems = new LinkedHashMap<>();
+        systems.put("steady", () ->
+        {
+            started.add("steady");
+            return FakeSystems.instant();
+        });
+        systems.put("noisy", () ->
+        {
+            started.add("noisy");
+            // the second window stalls 150 ms a fifth of the way in: its p99 is the stall, the other two have none
+            return noisyWindows.incrementAndGet() == 2 ? FakeSystems.stallingOnce(millis(60), millis(150)) :
+                FakeSystems.instant();
+        });
+        final HarnessConfig config = new HarnessConfig(List.of(5_000.0), millis(50), millis(300), 1, 1,
+            List.copyOf(systems.keySet()), false, 5_000, millis(200), millis(10), 1 << 14);
+
+        final HarnessReport report = new Harness(config, systems, line -> { }).run(3);
+
+        // each round every system once, each round starting one later (the report asks for threads once more at the end)
+        assertThat(started.subList(0, 6)).containsExactly("steady", "noisy", "noisy", "steady", "steady", "noisy");
+        assertThat(report.runs()).extracting(RunResult::system).containsExactly("steady", "noisy");
+        final RunResult noisy = report.runs().get(1);
+        assertThat(noisy.windows()).hasSize(3);
+        final double[] p99s = noisy.perWindow(w -> w.micros(99));
+        assertThat(p99s[1]).as("the stalled window's p99").isGreaterThan(50_000);
+        assertThat(p99s[0]).isLessThan(10_000);
+        assertThat(p99s[2]).isLessThan(10_000);
+        assertThat(noisy.micros(99)).as("median of the three").isEqualTo(Math.max(p99s[0], p99s[2]));
+        assertThat(noisy.maxMicros()).as("the max keeps the stall").isGreaterThan(100_000);
+        assertThat(noisy.corrected().getTotalCount()).as("the histogram pools every window")
+            .isEqualTo(noisy.windows().stream().mapToLong(w -> w.corrected().getTotalCount()).sum());
+        assertThat(noisy.achieved()).isEqualTo(RunResult.median(noisy.windows(), RunResult::achieved));
+        assertThat(report.text()).contains("medians of 3 windows").contains("p99 per window");
+    }
+
+    @Test
+    void oneWindowIsAPlainRunAndNoWindowIsRefused()
+    {
+        final Map<String, Supplier<SystemUnderTest>> systems = new LinkedHashMap<>();
+        systems.put("steady", FakeSystems::instant);
+        final HarnessConfig config = new HarnessConfig(List.of(5_000.0), millis(20), millis(100), 1, 1,
+            List.copyOf(systems.keySet()), false, 5_000, millis(200), millis(10), 1 << 14);
+        final Harness harness = new Harness(config, systems, line -> { });
+
+        final RunResult single = harness.run(1).runs().get(0);
+
+        assertThat(single.windows()).isEmpty();
+        assertThat(single.perWindow(w -> w.micros(99))).containsExactly(single.micros(99));
+        assertThatThrownBy(() -> harness.run(0)).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("at least 1");
+    }
+}
