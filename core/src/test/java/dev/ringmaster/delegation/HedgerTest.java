@@ -24,6 +24,13 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 /** Hedged requests: a slow first copy is beaten by a hedge on another agent; a fast answer sends no hedge. */
 class HedgerTest
 {
+    /**
+     * For the tests that say which agent a first copy runs on: without it, an idle agent's worker may steal the copy
+     * from the chosen agent's inbox before that agent's worker starts it (seen once in a clean-clone CI run under a
+     * parallel build: the slow agent never saw the task, the fast one answered it, and no hedge was sent).
+     */
+    private static final dev.ringmaster.spi.StealGuard NO_STEALING = (task, victim, thief) -> false;
+
     private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
 
     {
@@ -44,7 +51,7 @@ class HedgerTest
         final Dispatcher d = Dispatcher.builder()
             .agent(AgentSpec.builder("slow", "coder").build(), slow)
             .agent(AgentSpec.builder("fast", "coder").build(), AgentAdapter.sync(t -> "fast answer"))
-            .strategy(TestStrategies.leastLoaded()).prefetch(0).listener(tally).build().start();
+            .strategy(TestStrategies.leastLoaded()).prefetch(0).stealGuard(NO_STEALING).listener(tally).build().start();
         final Hedger hedger = Hedger.builder(d).delay(HedgeDelay.fixed(Duration.ofMillis(20))).scheduler(scheduler).build();
 
         // least-loaded breaks the tie in pool order, so the first copy goes to "slow", where the gate holds it
@@ -81,7 +88,7 @@ class HedgerTest
         final Dispatcher d = Dispatcher.builder()
             .agent(AgentSpec.builder("a", "coder").capacity(8).build(), a)
             .agent(AgentSpec.builder("b", "coder").capacity(8).build(), b)
-            .strategy(TestStrategies.first()).prefetch(0).listener(tally).build().start();
+            .strategy(TestStrategies.first()).prefetch(0).stealGuard(NO_STEALING).listener(tally).build().start();
         final Hedger hedger = Hedger.builder(d).delay(HedgeDelay.fixed(Duration.ofMillis(5))).scheduler(scheduler).build();
 
         final List<CompletableFuture<TaskResult>> results = new ArrayList<>();
@@ -172,7 +179,7 @@ class HedgerTest
                 throw new IllegalArgumentException("bad prompt");
             }))
             .agent(AgentSpec.builder("b", "coder").build(), AgentAdapter.sync(t -> "never"))
-            .strategy(TestStrategies.first()).listener(tally).build().start();
+            .strategy(TestStrategies.first()).stealGuard(NO_STEALING).listener(tally).build().start();
         final Hedger hedger = Hedger.builder(d).delay(HedgeDelay.fixed(Duration.ofMinutes(1))).scheduler(scheduler).build();
 
         final Throwable failure = catchThrowable(() ->
@@ -194,7 +201,7 @@ class HedgerTest
         final Dispatcher d = Dispatcher.builder()
             .agent(AgentSpec.builder("a", "coder").build(), a)
             .agent(AgentSpec.builder("b", "coder").build(), AgentAdapter.sync(t -> "b"))
-            .strategy(TestStrategies.first()).prefetch(0).build().start();
+            .strategy(TestStrategies.first()).prefetch(0).stealGuard(NO_STEALING).build().start();
         final Hedger hedger = Hedger.builder(d).delay(HedgeDelay.fixed(Duration.ofMinutes(1))).build();
         final CompletableFuture<TaskResult> inFlight = hedger.submitAsync(Task.builder("coder").build());
         assertThat(a.awaitStart()).isNotNull();
