@@ -246,7 +246,7 @@ class HedgerTest
                 // seen twice under heavy load in a full core run, never alone: what was stuck, for the next time
                 System.out.println("stuck: " + results.stream().filter(CompletableFuture::isDone).count() +
                     " of 300 requests done, " + hedger.hedgesSent() + " hedges, " + tally.accepted.size() +
-                    " accepted; " + d.metrics());
+                    " accepted; " + d.metrics() + "\n" + dev.ringmaster.testing.InternalsDump.of(d));
                 Thread.getAllStackTraces().forEach((thread, stack) ->
                     System.out.println(thread + " " + thread.getState() + "\n    " + java.util.Arrays.stream(stack)
                         .map(String::valueOf).collect(java.util.stream.Collectors.joining("\n    "))));
