@@ -100,7 +100,10 @@ public final class Journal implements AutoCloseable
             new RetentionSweeper(queue.file(), config.retention().toMillis());
         writer = new JournalWriter(queue, buffer, acks, sweeper, config.retentionCheckInterval().toMillis());
         ring = new RingPublisher(buffer, writer::alive);
-        routerEncoder = new RecordEncoder(config.payloadCodec(), epochOffsetNanos, ring.maxLength());
+        // only the router's encoder numbers strings for the ring (the writer keeps one numbering); markers and admin
+        // records come from encoders of their own, with every string in full
+        routerEncoder = new RecordEncoder(config.payloadCodec(), epochOffsetNanos, ring.maxLength(),
+            new dev.ringmaster.journal.internal.RingStrings());
         listener = new JournalListener(routerEncoder, ring);
         // acknowledged submitters wait for the writer, so it backs off to brief parks; in asynchronous mode it lingers
         // between drains so that each one writes a batch, and wakes a few thousand times a second, not once a record
