@@ -87,6 +87,31 @@ class RingStringsTest
     }
 
     @Test
+    void aBatchWhoseDictionaryIsFullCarriesNumberedStringsInFull()
+    {
+        final RecordEncoder full = new RecordEncoder(PayloadCodec.standard(), 0, 1 << 20);
+        final RecordEncoder numbered = new RecordEncoder(PayloadCodec.standard(), 0, 1 << 20, new RingStrings());
+        final RecordCompactor writer = new RecordCompactor();
+        final ExpandableArrayBuffer entries = new ExpandableArrayBuffer(1 << 16);
+        final List<byte[]> expected = new ArrayList<>();
+        int at = 0;
+        writer.startBatch();
+        for (int i = 0; i < RecordLayout.COMPACT_MAX_STRINGS + 100; i++)
+        {
+            final TaskView view = FakePool.view(Task.builder("type-" + i).id(i).build());
+            expected.add(CompactRecordTest.withChecksum(bytes(full, full.encode(EventType.COMPLETED, view, i,
+                pool.poolAgent(i % 4), null, null, Double.NaN, Double.NaN, 0, null))));
+            final int length = numbered.encode(EventType.COMPLETED, view, i, pool.poolAgent(i % 4), null, null,
+                Double.NaN, Double.NaN, 0, null);
+            final int n = writer.compact(numbered.buffer(), 0, length);
+            entries.putBytes(at, writer.bytes(), 0, n);
+            at += n;
+        }
+        assertThat(CompactRecordTest.readBatch(new UnsafeBuffer(Arrays.copyOf(entries.byteArray(), at)), -1))
+            .containsExactlyElementsOf(expected);
+    }
+
+    @Test
     void stringsPastTheTablesRoomTravelInFull()
     {
         final RingStrings numbers = new RingStrings();
