@@ -41,13 +41,12 @@ public final class Journal implements AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
     /**
-     * How long the asynchronous writer waits after a drain: at 1M records/s about 1,000 records per batch (the drain's
-     * cap: a capped drain runs again at once), about a hundred kilobytes of the ring, and in a kill -9 at most this
-     * much more is lost than with no linger. Each wake costs the writer about 6 us of CPU on the 2-core machine
-     * (context switch, cold caches, the document's open and close): at 200 us the writer woke 5,000 times a second at
-     * 50k tasks/s and took 10.4% of a core, at 1 ms 7.9% (one bench run each, back to back, machine shared).
+     * How long the asynchronous writer waits after a drain: at 1M records/s about 200 records per batch, a few
+     * hundred kilobytes of the ring at most, and in a kill -9 at most this much more is lost than with no linger.
+     * A 1 ms linger was tried (issue 10, third pass): writer CPU per task at 50k tasks/s was the same within the
+     * noise of the shared 2-core machine (6.6-9.9% of a core at 200 us, 7.5-10.2% at 1 ms), so the shorter stays.
      */
-    static final long ASYNC_LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    static final long ASYNC_LINGER_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
     private static final DispatchListener NO_OP = new DispatchListener()
     {
     };

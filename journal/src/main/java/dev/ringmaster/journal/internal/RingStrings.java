@@ -7,8 +7,9 @@ package dev.ringmaster.journal.internal;
  * once, and once {@link #MAX_IDS} strings are numbered, new ones travel in full as before.
  *
  * <p>Why: encoding each string to UTF-8 on the router, then hashing and comparing the same bytes on the writer to
- * find it in the batch's dictionary, was most of the journal's cost per task (a JFR of a 200k tasks/s bench run:
- * half of the router's journal samples in the UTF-8 encoding, a fifth of the writer's in the dictionary lookup).
+ * find it in the batch's dictionary, was a large part of the journal's cost per task (a JFR of a 200k tasks/s bench
+ * run: half of the router's journal samples in the UTF-8 encoding, a sixth of the writer's in the dictionary lookup;
+ * numbering cut the writer's CPU per task by about 13%, see bench/RESULTS.md).
  * Here a string is found by its cached {@link String#hashCode()} and, nearly always, by identity, since the router
  * hands over the same instances each time; the writer finds a number's batch id by indexing an array.
  *
