@@ -43,6 +43,8 @@ public final class Journal implements AutoCloseable
     /**
      * How long the asynchronous writer waits after a drain: at 1M records/s about 200 records per batch, a few
      * hundred kilobytes of the ring at most, and in a kill -9 at most this much more is lost than with no linger.
+     * A 1 ms linger was tried (issue 10, third pass): writer CPU per task at 50k tasks/s was the same within the
+     * noise of the shared 2-core machine (6.6-9.9% of a core at 200 us, 7.5-10.2% at 1 ms), so the shorter stays.
      */
     static final long ASYNC_LINGER_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
     private static final DispatchListener NO_OP = new DispatchListener()
@@ -100,7 +102,10 @@ public final class Journal implements AutoCloseable
             new RetentionSweeper(queue.file(), config.retention().toMillis());
         writer = new JournalWriter(queue, buffer, acks, sweeper, config.retentionCheckInterval().toMillis());
         ring = new RingPublisher(buffer, writer::alive);
-        routerEncoder = new RecordEncoder(config.payloadCodec(), epochOffsetNanos, ring.maxLength());
+        // only the router's encoder numbers strings for the ring (the writer keeps one numbering); markers and admin
+        // records come from encoders of their own, with every string in full
+        routerEncoder = new RecordEncoder(config.payloadCodec(), epochOffsetNanos, ring.maxLength(),
+            new dev.ringmaster.journal.internal.RingStrings());
         listener = new JournalListener(routerEncoder, ring);
         // acknowledged submitters wait for the writer, so it backs off to brief parks; in asynchronous mode it lingers
         // between drains so that each one writes a batch, and wakes a few thousand times a second, not once a record

@@ -33,13 +33,15 @@ public final class RecordCompactor
     private static final int ARENA_BYTES = 32 * 1024;
     /** Room in the output beyond twice the record: the base entry and the frames of up to ten definitions. */
     private static final int FRAMING_SLACK = 512;
+    /** Room for the strings a ring record names by number (see {@link RingStrings}): their bytes are not in it. */
+    private static final int NAMED_SLACK = STRING_SLOTS * (3 * RingStrings.MAX_CHARS + 16);
 
     /** The record being compacted, copied out of the ring. */
     private byte[] in = new byte[512];
     /** The framed entries of the last record: its strings' definitions, the batch's base, the record. */
-    private byte[] out = new byte[2 * 512 + FRAMING_SLACK];
+    private byte[] out = new byte[2 * 512 + FRAMING_SLACK + NAMED_SLACK];
     /** The entry being built, framed into {@link #out} once complete. */
-    private byte[] entry = new byte[512 + FRAMING_SLACK];
+    private byte[] entry = new byte[512 + FRAMING_SLACK + NAMED_SLACK];
     private final CRC32C crc = new CRC32C();
     private int outAt;
     /** Per slot: the generation that filled it; a slot of an older generation is empty (no clearing per batch). */
@@ -52,8 +54,22 @@ public final class RecordCompactor
     private final byte[] arena = new byte[ARENA_BYTES];
     private int arenaUsed;
     private int kept;
-    /** The string offsets of the record being compacted, found by {@link #fits}. */
-    private final int[] stringAt = new int[STRING_SLOTS];
+    /**
+     * The strings of the record being compacted, found by {@link #fits}: where their bytes start (in {@link #in}, or
+     * in {@link #names} for a string the ring named by number), their byte count or {@link Utf8#NULL_LENGTH}, and
+     * their ring number or -1.
+     */
+    private final int[] stringFrom = new int[STRING_SLOTS];
+    private final int[] stringLengths = new int[STRING_SLOTS];
+    private final int[] stringNumbers = new int[STRING_SLOTS];
+    /** The bytes of every string the ring numbered, by number (see {@link RingStrings}); kept across batches. */
+    private byte[] names = new byte[16 * 1024];
+    private int namesUsed;
+    private final int[] nameOffsets = new int[RingStrings.MAX_IDS];
+    private final int[] nameLengths = new int[RingStrings.MAX_IDS];
+    /** Per ring number: the generation (batch) that defined it, and its id in that batch. */
+    private final int[] nameGenerations = new int[RingStrings.MAX_IDS];
+    private final int[] nameBatchIds = new int[RingStrings.MAX_IDS];
     private final int[] stringRefs = new int[STRING_SLOTS];
     /** Per string position of a record: the id of the string last there in this batch, or -1. */
     private final int[] lastIds = new int[STRING_SLOTS];
@@ -67,6 +83,10 @@ public final class RecordCompactor
     private long baseSequence;
     private long baseNanos;
     private long baseEpochOffset;
+
+    {
+        Arrays.fill(nameLengths, -1);
+    }
 
     /** Forgets the batch before: the next record is compacted against nothing. */
     public void startBatch()
@@ -95,8 +115,8 @@ public final class RecordCompactor
         if (in.length < length)
         {
             in = new byte[Math.max(length, 2 * in.length)];
-            entry = new byte[in.length + 1 + FRAMING_SLACK];
-            out = new byte[2 * in.length + FRAMING_SLACK];
+            entry = new byte[in.length + 1 + FRAMING_SLACK + NAMED_SLACK];
+            out = new byte[2 * in.length + FRAMING_SLACK + NAMED_SLACK];
         }
         final byte[] r = in;
         src.getBytes(offset, r, 0, length);
@@ -138,13 +158,13 @@ public final class RecordCompactor
         final int strings = payloadAt >= 0 ? STRINGS_PER_SPEC_RECORD : STRINGS_PER_RECORD;
         for (int i = 0; i < strings; i++)
         {
-            stringRefs[i] = reference(i, stringAt[i]);
+            stringRefs[i] = reference(i);
         }
         if (provenanceAt >= 0)
         {
             for (int i = STRINGS_PER_SPEC_RECORD; i < STRING_SLOTS; i++)
             {
-                stringRefs[i] = reference(i, stringAt[i]);
+                stringRefs[i] = reference(i);
             }
         }
         final byte[] b = entry;
@@ -280,8 +300,7 @@ public final class RecordCompactor
         int at = STRINGS_OFFSET;
         for (int i = 0; i < STRINGS_PER_RECORD; i++)
         {
-            stringAt[i] = at;
-            if ((at = skipString(r, at, length)) < 0)
+            if ((at = string(i, r, at, length)) < 0)
             {
                 return false;
             }
@@ -293,8 +312,7 @@ public final class RecordCompactor
             at += PROVENANCE_FIXED_LENGTH;
             for (int i = STRINGS_PER_SPEC_RECORD; i < STRING_SLOTS; i++)
             {
-                stringAt[i] = at;
-                if ((at = skipString(r, at, length)) < 0)
+                if ((at = string(i, r, at, length)) < 0)
                 {
                     return false;
                 }
@@ -309,8 +327,7 @@ public final class RecordCompactor
         at += SPEC_FIXED_BYTES;
         for (int i = STRINGS_PER_RECORD; i < STRINGS_PER_RECORD + 2; i++)
         {
-            stringAt[i] = at;
-            if ((at = skipString(r, at, length)) < 0)
+            if ((at = string(i, r, at, length)) < 0)
             {
                 return false;
             }
@@ -322,13 +339,69 @@ public final class RecordCompactor
         }
         for (int i = STRINGS_PER_RECORD + 2; i < STRINGS_PER_SPEC_RECORD; i++)
         {
-            stringAt[i] = at;
-            if ((at = skipString(r, at, length)) < 0)
+            if ((at = string(i, r, at, length)) < 0)
             {
                 return false;
             }
         }
         return at == length;
+    }
+
+    /**
+     * Finds string {@code slot} of the record at {@code at}: in full, null, or named by its ring number, learning the
+     * bytes of a number's first use (kept even if the record turns out not to fit: the ring never sends them again).
+     *
+     * @return the offset after it, or -1 if it does not fit before {@code end} or names a number never defined.
+     */
+    private int string(final int slot, final byte[] r, final int at, final int end)
+    {
+        if (at + Integer.BYTES > end)
+        {
+            return -1;
+        }
+        final int prefix = (int)INT.get(r, at);
+        if (!RingStrings.isMarker(prefix))
+        {
+            stringFrom[slot] = at + Integer.BYTES;
+            stringLengths[slot] = prefix;
+            stringNumbers[slot] = -1;
+            return skipString(r, at, end);
+        }
+        final int number = RingStrings.id(prefix);
+        int next = at + Integer.BYTES;
+        if (RingStrings.isDefinition(prefix))
+        {
+            final int bytesEnd = skipString(r, next, end);
+            final int length = bytesEnd < 0 ? -1 : (int)INT.get(r, next);
+            if (length < 0)
+            {
+                return -1;
+            }
+            learn(number, r, next + Integer.BYTES, length);
+            next = bytesEnd;
+        }
+        if (nameLengths[number] < 0)
+        {
+            return -1;
+        }
+        stringFrom[slot] = nameOffsets[number];
+        stringLengths[slot] = nameLengths[number];
+        stringNumbers[slot] = number;
+        return next;
+    }
+
+    /** Keeps the bytes of ring number {@code number}; grows its store only while the ring defines new numbers. */
+    private void learn(final int number, final byte[] r, final int from, final int length)
+    {
+        if (namesUsed + length > names.length)
+        {
+            names = Arrays.copyOf(names, Math.max(2 * names.length, namesUsed + length));
+        }
+        System.arraycopy(r, from, names, namesUsed, length);
+        nameOffsets[number] = namesUsed;
+        nameLengths[number] = length;
+        nameGenerations[number] = 0;
+        namesUsed += length;
     }
 
     /** @return the offset after the length-prefixed string at {@code at}, or -1 if it does not fit before {@code end}. */
@@ -379,9 +452,9 @@ public final class RecordCompactor
         {
             return next;
         }
-        final int length = (int)INT.get(in, stringAt[i]);
+        final int length = stringLengths[i];
         final int bytesAt = Varint.put(entry, next, length);
-        System.arraycopy(in, stringAt[i] + Integer.BYTES, entry, bytesAt, length);
+        System.arraycopy(stringNumbers[i] >= 0 ? names : in, stringFrom[i], entry, bytesAt, length);
         return bytesAt + length;
     }
 
@@ -391,15 +464,19 @@ public final class RecordCompactor
      *     defined here, in an entry of its own ahead of the record, so that damage to one record cannot take with it
      *     a string other records refer to.
      */
-    private int reference(final int position, final int stringOffset)
+    private int reference(final int position)
     {
         final byte[] r = in;
-        final int length = (int)INT.get(r, stringOffset);
+        final int length = stringLengths[position];
         if (length == Utf8.NULL_LENGTH)
         {
             return COMPACT_STRING_NULL;
         }
-        final int from = stringOffset + Integer.BYTES;
+        if (stringNumbers[position] >= 0)
+        {
+            return numbered(stringNumbers[position], length);
+        }
+        final int from = stringFrom[position];
         // most strings are where they were in the record before (the task type, the strategy): try that one first
         final int last = lastIds[position];
         if (last >= 0 && lengths[last] == length && same(r, from, arenaOffsets[last], length))
@@ -435,6 +512,33 @@ public final class RecordCompactor
         int at = Varint.put(entry, 1, id);
         at = Varint.put(entry, at, length);
         System.arraycopy(r, from, entry, at, length);
+        frame(at + length);
+        return COMPACT_STRING_FIRST_ID + id;
+    }
+
+    /**
+     * A string the ring named by number: its id in the batch, found by indexing, or defined here. It stays out of the
+     * by-content dictionary (its length there is -1, so no lookup by content ever matches it): a string sent both ways
+     * is defined twice in a batch at worst, which costs bytes, never a wrong value.
+     */
+    private int numbered(final int number, final int length)
+    {
+        if (nameGenerations[number] == generation)
+        {
+            return COMPACT_STRING_FIRST_ID + nameBatchIds[number];
+        }
+        if (kept == DICTIONARY_MAX)
+        {
+            return COMPACT_STRING_INLINE;
+        }
+        final int id = kept++;
+        lengths[id] = -1;
+        nameGenerations[number] = generation;
+        nameBatchIds[number] = id;
+        entry[0] = COMPACT_STRING;
+        int at = Varint.put(entry, 1, id);
+        at = Varint.put(entry, at, length);
+        System.arraycopy(names, nameOffsets[number], entry, at, length);
         frame(at + length);
         return COMPACT_STRING_FIRST_ID + id;
     }

@@ -25,6 +25,8 @@ public final class RecordEncoder
     private final int maxLength;
     private long payloadFailures;
     private final org.agrona.collections.Long2ObjectHashMap<String> skillNames = new org.agrona.collections.Long2ObjectHashMap<>();
+    /** Numbers the strings that recur, for the ring; null: every string in full (see {@link RingStrings}). */
+    private final RingStrings numbers;
 
     /**
      * @param epochOffsetNanos wall-clock nanos minus {@link System#nanoTime()}, captured once.
@@ -32,9 +34,21 @@ public final class RecordEncoder
      */
     public RecordEncoder(final PayloadCodec codec, final long epochOffsetNanos, final int maxLength)
     {
+        this(codec, epochOffsetNanos, maxLength, null);
+    }
+
+    /**
+     * @param numbers if not null, the recurring strings (task type, agents, strategy, tenant, skills) go into the ring
+     *                as numbers (see {@link RingStrings}): only for the one encoder whose records a ring's writer
+     *                reads them from, since the writer keeps a single numbering.
+     */
+    public RecordEncoder(final PayloadCodec codec, final long epochOffsetNanos, final int maxLength,
+                         final RingStrings numbers)
+    {
         this.codec = codec;
         this.epochOffsetNanos = epochOffsetNanos;
         this.maxLength = maxLength;
+        this.numbers = numbers;
     }
 
     /** @return the scratch buffer holding the last encoded record. */
@@ -115,9 +129,9 @@ public final class RecordEncoder
             shadow == null ? Provenance.NONE : shadow.index());
         b.putDouble(at + PROV_SHADOW_REGRET, why.shadowRegretNanos());
         int end = at + PROVENANCE_FIXED_LENGTH;
-        end += Utf8.put(b, end, runnerUp == null ? null : runnerUp.id());
-        end += Utf8.put(b, end, shadowStrategy);
-        end += Utf8.put(b, end, shadow == null ? null : shadow.id());
+        end += named(end, runnerUp == null ? null : runnerUp.id());
+        end += named(end, shadowStrategy);
+        end += named(end, shadow == null ? null : shadow.id());
         return end;
     }
 
@@ -183,12 +197,30 @@ public final class RecordEncoder
                         final String reason)
     {
         int at = STRINGS_OFFSET;
-        at += Utf8.put(buffer, at, type);
-        at += Utf8.put(buffer, at, agent);
-        at += Utf8.put(buffer, at, from);
-        at += Utf8.put(buffer, at, strategy);
-        at += Utf8.put(buffer, at, reason);
+        at += named(at, type);
+        at += named(at, agent);
+        at += named(at, from);
+        at += named(at, strategy);
+        at += Utf8.put(buffer, at, reason); // reasons may be new text each time (an exception's message)
         return at;
+    }
+
+    /** Writes a string that recurs: by its number when it has one, in full otherwise. @return the bytes written. */
+    private int named(final int at, final String s)
+    {
+        final RingStrings n = numbers;
+        final int id = n == null ? -1 : n.number(s);
+        if (id < 0)
+        {
+            return Utf8.put(buffer, at, s);
+        }
+        if (!n.defined())
+        {
+            buffer.putInt(at, RingStrings.marker(id, false));
+            return Integer.BYTES;
+        }
+        buffer.putInt(at, RingStrings.marker(id, true));
+        return Integer.BYTES + Utf8.put(buffer, at + Integer.BYTES, s);
     }
 
     private int appendSpec(final Task t, final int from)
@@ -203,16 +235,17 @@ public final class RecordEncoder
         b.putByte(at + 36, (byte)t.priority().ordinal());
         at += 37;
         at += Utf8.put(b, at, t.affinityKey());
-        at += Utf8.put(b, at, t.targetAgent());
+        at += named(at, t.targetAgent());
         // by name too: a mask's bits are given in the order this JVM first met each skill, so another process
         // (recovery after a crash) would read other skills from the same bits
         final String skills = t.requiredSkills() == 0 ? null : skillNames(t.requiredSkills());
-        // the strings after the payload must fit in the ring's largest message too (UTF-8: at most 3 bytes a char)
-        final int tail = 3 * Integer.BYTES + 3 * (length(t.tenant()) + length(t.avoidAgent()) + length(skills));
+        // the strings after the payload must fit in the ring's largest message too (UTF-8: at most 3 bytes a char;
+        // a string numbered for the ring for the first time takes a marker ahead of its length)
+        final int tail = 6 * Integer.BYTES + 3 * (length(t.tenant()) + length(t.avoidAgent()) + length(skills));
         at = appendPayload(t.payload(), at, tail);
-        at += Utf8.put(b, at, t.tenant());
-        at += Utf8.put(b, at, t.avoidAgent());
-        at += Utf8.put(b, at, skills);
+        at += named(at, t.tenant());
+        at += named(at, t.avoidAgent());
+        at += named(at, skills);
         return at;
     }
 

@@ -128,7 +128,7 @@ class CompactRecordTest
      * @param lostRecord the index of a record whose entry is skipped as damaged (its checksum failed), or -1.
      * @return the fixed records expanded from a batch's entries, each checksum checked.
      */
-    private static List<byte[]> readBatch(final UnsafeBuffer batch, final int lostRecord)
+    static List<byte[]> readBatch(final UnsafeBuffer batch, final int lostRecord)
     {
         final RecordExpander expander = new RecordExpander();
         expander.startBatch();
@@ -249,7 +249,7 @@ class CompactRecordTest
         return Arrays.copyOf(b.byteArray(), at);
     }
 
-    private static byte[] withChecksum(final byte[] record)
+    static byte[] withChecksum(final byte[] record)
     {
         final byte[] r = record.clone();
         final CRC32C crc = new CRC32C();
