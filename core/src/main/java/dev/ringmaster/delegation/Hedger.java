@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>at most one hedge per task: {@code Task} has one {@code avoidAgent}, so a third copy could not be kept off
  *       both agents already racing;</li>
  *   <li>if the first copy still waits centrally when the timer fires, a hedge would only queue beside it: the timer
- *       is re-armed instead (counted by {@link #hedgesDeferred()});</li>
+ *       is re-armed instead, each time for twice the delay, up to 64 times it (counted by {@link #hedgesDeferred()});</li>
  *   <li>no hedge for a task addressed to one agent ({@code targetAgent}), nor once the first copy has finished;</li>
  *   <li>the loser is cancelled if it still waits; if it runs, it finishes and its result is ignored;</li>
  *   <li>if the first copy fails before the hedge is sent the stage fails (the dispatcher already retried it);
@@ -51,6 +51,8 @@ public final class Hedger implements TaskSubmitter, AutoCloseable
     private static final int HEDGING = 1;
     private static final int DONE = 2;
     private static final int REFRESH_EVERY = 16;
+    /** A re-armed timer waits at most 2^6 = 64 hedge delays. */
+    private static final int MAX_DEFERRAL_SHIFT = 6;
 
     private final Dispatcher dispatcher;
     private final HedgeDelay delay;
@@ -219,8 +221,10 @@ public final class Hedger implements TaskSubmitter, AutoCloseable
         }
         try
         {
-            request.timer = scheduler.schedule(() -> fire(request), hedgeDelayNanos(request.task.type()),
-                TimeUnit.NANOSECONDS);
+            // doubled per deferral, up to 64 times: asking the dispatcher every delay where each of hundreds of
+            // queued tasks is kept its routing busy answering (each answer a pass over the queue)
+            final long delay = hedgeDelayNanos(request.task.type()) << Math.min(request.deferrals, MAX_DEFERRAL_SHIFT);
+            request.timer = scheduler.schedule(() -> fire(request), delay, TimeUnit.NANOSECONDS);
         }
         catch (final RejectedExecutionException e)
         {
@@ -276,6 +280,7 @@ public final class Hedger implements TaskSubmitter, AutoCloseable
         if (where == null || where.isEmpty())
         {
             hedgesDeferred.increment();
+            request.deferrals++; // one request's timer, answer and re-arm run one after another, never at once
             request.state.set(PENDING);
             arm(request);
             return;
@@ -336,6 +341,8 @@ public final class Hedger implements TaskSubmitter, AutoCloseable
         final AtomicInteger state = new AtomicInteger(PENDING);
         volatile ScheduledFuture<?> timer;
         volatile Task hedge;
+        /** Times the timer was re-armed because the first copy still waited centrally; each doubles the next delay. */
+        volatile int deferrals;
 
         Request(final Task task, final Race race, final Race.Copy first)
         {

@@ -217,6 +217,34 @@ class HedgerTest
     }
 
     @Test
+    void aFirstCopyThatWaitsCentrallyIsAskedAboutLessAndLessOften() throws Exception
+    {
+        final Gate busy = new Gate();
+        final Dispatcher d = Dispatcher.builder()
+            .agent(AgentSpec.builder("only", "coder").build(), busy)
+            .strategy(TestStrategies.first()).prefetch(0).build().start();
+        final Hedger hedger = Hedger.builder(d).delay(HedgeDelay.fixed(Duration.ofMillis(10))).scheduler(scheduler).build();
+        final CompletableFuture<TaskResult> first = d.submitAsync(Task.builder("coder").build()); // not hedged
+        assertThat(busy.awaitStart()).isNotNull();
+
+        // the agent is full: the second request's first copy waits centrally, so its timer is re-armed, not hedged
+        final long start = System.nanoTime();
+        final CompletableFuture<TaskResult> waiting = hedger.submitAsync(Task.builder("coder").build());
+        Await.until("four re-armed timers", () -> hedger.hedgesDeferred() >= 4);
+
+        // each re-arm doubles the delay: four take at least 10 + 20 + 40 + 80 ms (a fixed delay: 40 ms), whatever the
+        // machine's load, which can only make it later
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(150));
+        assertThat(hedger.hedgesSent()).isZero();
+        assertThat(busy.succeedNext("one")).isTrue();
+        assertThat(busy.succeedNext("two")).isTrue();
+        assertThat(first.get(5, TimeUnit.SECONDS).result()).isEqualTo("one");
+        assertThat(waiting.get(5, TimeUnit.SECONDS).result()).isEqualTo("two");
+        assertThat(d.drain(Duration.ofSeconds(5))).isTrue();
+        hedger.close();
+    }
+
+    @Test
     void underLoadEveryRequestEndsOnceAndEveryCopyIsAccountedFor() throws Exception
     {
         // agents answer after 0 to 3 ms, chosen by task id: some first copies are slower than the 1 ms hedge delay

@@ -2,6 +2,7 @@ package dev.ringmaster.dispatch;
 
 import dev.ringmaster.model.AgentSpec;
 import dev.ringmaster.model.Task;
+import dev.ringmaster.spi.AgentAdapter;
 import dev.ringmaster.spi.AgentView;
 import dev.ringmaster.spi.Candidates;
 import dev.ringmaster.spi.Completion;
@@ -99,6 +100,70 @@ class RoutingRoleLivenessTest
         Await.until("the strategy declined the task", () -> asked.get() > 0);
         open.set(true); // nothing the dispatcher sees changes: no task, completion or command follows
         assertThat(f.get(10, TimeUnit.SECONDS).completed()).isTrue();
+        assertThat(d.drain(Duration.ofSeconds(10))).isTrue();
+    }
+
+    @Test
+    void aStormOfCommandsDoesNotStopPlacement() throws Exception
+    {
+        // each task takes a millisecond on one agent of capacity 1, so 200 of them queue; meanwhile a caller asks
+        // where a queued task is as fast as it can, with up to 10,000 questions outstanding: the command queue never
+        // empties, and each question costs a pass over the queue (a hedger re-asking for hundreds of queued tasks)
+        final Dispatcher d = Dispatcher.builder()
+            .agent(AgentSpec.builder("a", "w").capacity(1).build(), AgentAdapter.async(t ->
+                CompletableFuture.supplyAsync(() -> "ok", CompletableFuture.delayedExecutor(1, TimeUnit.MILLISECONDS))))
+            .strategy(TestStrategies.first()).workers(1).build().start();
+        final java.util.List<CompletableFuture<TaskResult>> results = new java.util.ArrayList<>();
+        long lastId = 0;
+        for (int i = 0; i < 200; i++)
+        {
+            final Task t = Task.builder("w").build();
+            lastId = t.id();
+            results.add(d.submitAsync(t));
+        }
+        final long asked = lastId;
+        final java.util.concurrent.Semaphore outstanding = new java.util.concurrent.Semaphore(10_000);
+        final AtomicBoolean stop = new AtomicBoolean();
+        final AtomicInteger answers = new AtomicInteger();
+        final Runnable ask = () ->
+        {
+            while (!stop.get())
+            {
+                if (outstanding.tryAcquire())
+                {
+                    d.whereIs(asked).whenComplete((where, error) ->
+                    {
+                        answers.incrementAndGet();
+                        outstanding.release();
+                    });
+                }
+                else
+                {
+                    Thread.onSpinWait();
+                }
+            }
+        };
+        // two callers: while one of them holds the routing role (a caller may route), the other keeps asking
+        final Thread[] storm = {new Thread(ask, "command-storm-1"), new Thread(ask, "command-storm-2")};
+        for (final Thread t : storm)
+        {
+            t.start();
+        }
+        try
+        {
+            Await.until("every task completes while the questions keep coming", Duration.ofSeconds(20),
+                () -> results.stream().allMatch(CompletableFuture::isDone));
+            assertThat(answers.get()).as("the questions were answered meanwhile").isPositive();
+        }
+        finally
+        {
+            stop.set(true);
+            for (final Thread t : storm)
+            {
+                t.join(10_000);
+            }
+        }
+        assertThat(results).allSatisfy(r -> assertThat(r.get().state()).isEqualTo(TerminalState.COMPLETED));
         assertThat(d.drain(Duration.ofSeconds(10))).isTrue();
     }
 }

@@ -324,12 +324,23 @@ final class Router
     /** Batches of completions a command folds in before it applies: every slot of the largest fleet. */
     private static final int MAX_FOLD_BATCHES = Engine.MAX_FLEET_SLOTS / 256;
 
+    /**
+     * Commands one duty cycle applies at most; the rest wait for the next cycle, after this one's placement. Why: a
+     * command can cost O(queue) (finding a task means a pass over its queue) and callers may send them faster than
+     * they are applied (a hedger re-asking every millisecond where each of hundreds of queued tasks is): a loop until
+     * the command queue is empty then never reached placement, so idle agents stayed idle with hundreds of tasks
+     * queued for seconds, and metrics readers waited on the holder all that time.
+     */
+    static final int COMMAND_BATCH = 64;
+
     private int applyCommands(final long now)
     {
         int work = 0;
+        int applied = 0;
         Command<?> c;
-        while ((c = engine.commands.relaxedPoll()) != null)
+        while (applied < COMMAND_BATCH && (c = engine.commands.relaxedPoll()) != null)
         {
+            applied++;
             work++;
             // a task submitted before the command was queued must be visible to it (cancel, locate, re-prioritize):
             // its publication happened before the command's, so one more poll of the ring brings it in
