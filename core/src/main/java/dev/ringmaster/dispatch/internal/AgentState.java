@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * stores ({@code lazySet}); telemetry is volatile, written by the adapter; {@code running} is shared by the worker
  * starting its tasks and completers; the start guard is taken by whichever worker starts its tasks.
  */
-public final class AgentState implements AgentView, AgentTelemetry
+public final class AgentState extends PoolMember implements AgentView, AgentTelemetry
 {
     final int index;
     final AgentSpec spec;
@@ -37,14 +37,8 @@ public final class AgentState implements AgentView, AgentTelemetry
     volatile boolean removed;
     /** Faults of this agent's adapter that the dispatcher contained (thrown after completing), rate-limited. */
     final FaultLog adapterFaults;
-    /** Position in its lane's pool, kept by the lane's {@link PoolIndex}, -1 while in none; routing role only. */
-    int poolPosition = -1;
-    /** The pool index that holds this agent's routing counters at {@link #poolPosition}, or null while in none. */
-    PoolIndex pooledIn;
     /** The agent's home worker; set before any of its tasks can start. */
     Worker worker;
-    /** The agent's type lane; set once at build. */
-    Lane lane;
 
     /** Worker and completers write it; padded so it does not share a cache line with the router-owned fields. */
     private final org.jctools.util.PaddedAtomicLong running = new org.jctools.util.PaddedAtomicLong();
