@@ -11,12 +11,12 @@ import dev.ringmaster.metrics.LatencyAverages;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Everything the dispatcher keeps about one agent. Routing state ({@code assigned}, {@code tokensInFlight},
- * {@code ewmaLatencyNanos}) has one writer, the router; counters read by metrics readers are published with ordered
+ * Everything the dispatcher keeps about one agent. Routing state (tasks assigned and bound, tokens in flight, kept by
+ * its pool's {@link PoolIndex} while it is in one; {@code ewmaLatencyNanos}) has one writer, the router; counters read by metrics readers are published with ordered
  * stores ({@code lazySet}); telemetry is volatile, written by the adapter; {@code running} is shared by the worker
  * starting its tasks and completers; the start guard is taken by whichever worker starts its tasks.
  */
-public final class AgentState implements AgentView, AgentTelemetry
+public final class AgentState extends PoolMember implements AgentView, AgentTelemetry
 {
     final int index;
     final AgentSpec spec;
@@ -37,12 +37,8 @@ public final class AgentState implements AgentView, AgentTelemetry
     volatile boolean removed;
     /** Faults of this agent's adapter that the dispatcher contained (thrown after completing), rate-limited. */
     final FaultLog adapterFaults;
-    /** Position in its lane's pool, kept by the lane's {@link PoolIndex}; routing role only. */
-    int poolPosition = -1;
     /** The agent's home worker; set before any of its tasks can start. */
     Worker worker;
-    /** The agent's type lane; set once at build. */
-    Lane lane;
 
     /** Worker and completers write it; padded so it does not share a cache line with the router-owned fields. */
     private final org.jctools.util.PaddedAtomicLong running = new org.jctools.util.PaddedAtomicLong();
@@ -56,14 +52,18 @@ public final class AgentState implements AgentView, AgentTelemetry
     // router-owned
     /** Early binding: tasks bound to this agent, FIFO, waiting for room in its inbox. */
     final java.util.ArrayDeque<TaskRecord> bound = new java.util.ArrayDeque<>(4);
-    /** The size of {@link #bound}, also read (racily, as a metric) by other threads. */
-    int boundCount;
     /** Early binding with stealing: listed in its lane's hungry agents (room, nothing bound). */
     boolean hungryListed;
     /** Early binding: listed for a feed from {@link #bound} after a release. */
     boolean feedListed;
-    int assigned;
-    long tokensInFlight;
+    /**
+     * The routing counters while the agent is in no pool ({@link #pooledIn} null); in one, its {@link PoolIndex} holds
+     * them, so that an assignment or a release there does not touch this object. Use {@link #assigned()},
+     * {@link #boundCount()}, {@link #tokensInFlight()} and the {@code add} methods, which ask the right one.
+     */
+    int parkedAssigned;
+    int parkedBound;
+    long parkedTokens;
     double ewmaLatencyNanos;
     double peakEwmaLatencyNanos;
     // outlier ejection and slow start, router-owned; 'ejected' is volatile for metrics readers
@@ -115,7 +115,63 @@ public final class AgentState implements AgentView, AgentTelemetry
 
     boolean hasRoom()
     {
-        return assigned < limit && !retiring;
+        return assigned() < limit && !retiring;
+    }
+
+    /** @return tasks assigned to this agent (in its inbox or running); router, or any thread as a racy metric. */
+    int assigned()
+    {
+        final PoolIndex in = pooledIn;
+        return in != null ? in.assigned(poolPosition) : parkedAssigned;
+    }
+
+    /** @return the size of {@link #bound} (early binding); router, or any thread as a racy metric. */
+    int boundCount()
+    {
+        final PoolIndex in = pooledIn;
+        return in != null ? in.bound(poolPosition) : parkedBound;
+    }
+
+    /** Router only: one more ({@code delta} 1) or one fewer (-1) task assigned. */
+    void addAssigned(final int delta)
+    {
+        final PoolIndex in = pooledIn;
+        if (in != null)
+        {
+            in.addAssigned(poolPosition, delta);
+        }
+        else
+        {
+            parkedAssigned += delta;
+        }
+    }
+
+    /** Router only: one more or one fewer task bound (early binding). */
+    void addBound(final int delta)
+    {
+        final PoolIndex in = pooledIn;
+        if (in != null)
+        {
+            in.addBound(poolPosition, delta);
+        }
+        else
+        {
+            parkedBound += delta;
+        }
+    }
+
+    /** Router only: tokens of a task that came (positive) or left (negative). */
+    void addTokens(final long delta)
+    {
+        final PoolIndex in = pooledIn;
+        if (in != null)
+        {
+            in.addTokens(poolPosition, delta);
+        }
+        else
+        {
+            parkedTokens += delta;
+        }
     }
 
     boolean hasSkills(final long required)
@@ -292,19 +348,20 @@ public final class AgentState implements AgentView, AgentTelemetry
     @Override
     public int inFlight()
     {
-        return assigned + boundCount; // under early binding, its own queue counts: it is this agent's work
+        return assigned() + boundCount(); // under early binding, its own queue counts: it is this agent's work
     }
 
     @Override
     public int queued()
     {
-        return inbox.size() + boundCount;
+        return inbox.size() + boundCount();
     }
 
     @Override
     public long tokensInFlight()
     {
-        return tokensInFlight;
+        final PoolIndex in = pooledIn;
+        return in != null ? in.tokens(poolPosition) : parkedTokens;
     }
 
     @Override
@@ -335,7 +392,7 @@ public final class AgentState implements AgentView, AgentTelemetry
     @Override
     public double expectedFreeNanos()
     {
-        return AgentView.expectedFreeNanos(assigned + boundCount, slots.length, expectedLatencyNanos());
+        return AgentView.expectedFreeNanos(inFlight(), slots.length, expectedLatencyNanos());
     }
 
     @Override

@@ -61,13 +61,15 @@ public final class DecisionProbe
             now = System.nanoTime();
         }
         record.init(task, lane, ++sequence, now, null);
-        final AgentState agent = router.selection.route(lane, record, now);
+        final Selection selection = router.selection;
+        final AgentState agent = selection.route(lane, record, now);
         if (agent != null)
         {
-            agent.assigned++;
-            lane.index.roomChanged(agent);
-            agent.tokensInFlight += task.costTokens();
-            router.selection.assigned(agent, record, now);
+            // by the position the decision found: the counters live in the pool's index, the agent object is not read
+            final int p = selection.chosenPosition;
+            lane.index.addAssigned(p, 1);
+            lane.index.addTokens(p, task.costTokens());
+            selection.assigned(lane, p, record, now);
         }
         return agent;
     }
@@ -76,13 +78,12 @@ public final class DecisionProbe
     public void release(final AgentView agent, final Task task)
     {
         final AgentState a = (AgentState)agent;
-        if (a.assigned == 0)
+        if (a.assigned() == 0)
         {
             throw new IllegalStateException("agent '" + a.id() + "' holds no task to release");
         }
-        a.assigned--;
-        a.lane.index.roomChanged(a);
-        a.tokensInFlight -= task.costTokens();
+        a.addAssigned(-1);
+        a.addTokens(-task.costTokens());
         record.task = task;
         router.selection.released(a, record);
     }

@@ -27,11 +27,11 @@ final class EarlyBinding extends RouterPart
     void bind(final TaskRecord r, final AgentState agent, final long now)
     {
         agent.bound.addLast(r);
-        agent.boundCount++;
+        agent.addBound(1);
         agent.lane.boundTotal++;
         router.selection.assigned(agent, r, now);
         feed(agent, now);
-        if (agent.boundCount > 0 && agent.lane.stealsBound)
+        if (agent.boundCount() > 0 && agent.lane.stealsBound)
         {
             feedHungry(agent.lane, now);
         }
@@ -64,17 +64,17 @@ final class EarlyBinding extends RouterPart
     int feed(final AgentState agent, final long now)
     {
         int moved = 0;
-        while (agent.hasRoom() && agent.boundCount > 0)
+        while (agent.hasRoom() && agent.boundCount() > 0)
         {
             final TaskRecord r = agent.bound.pollFirst();
-            agent.boundCount--;
+            agent.addBound(-1);
             agent.lane.boundTotal--;
             router.placement.toInbox(r, agent);
             moved++;
         }
         final Lane lane = agent.lane;
         // an ejected agent steals nothing: ejection keeps work away from it, stealing would bring work back
-        if (lane.stealsBound && agent.hasRoom() && agent.boundCount == 0 && !agent.removed && !agent.ejected)
+        if (lane.stealsBound && agent.hasRoom() && agent.boundCount() == 0 && !agent.removed && !agent.ejected)
         {
             while (lane.boundTotal > 0 && agent.hasRoom() && steal(agent, now))
             {
@@ -96,7 +96,7 @@ final class EarlyBinding extends RouterPart
         while ((h = lane.hungry.pollFirst()) != null)
         {
             h.hungryListed = false;
-            if (!h.removed && !h.retiring && !h.ejected && h.hasRoom() && h.boundCount == 0 && h.lane == lane)
+            if (!h.removed && !h.retiring && !h.ejected && h.hasRoom() && h.boundCount() == 0 && h.lane == lane)
             {
                 feed(h, now);
                 return;
@@ -110,7 +110,7 @@ final class EarlyBinding extends RouterPart
         AgentState victim = null;
         for (final AgentState a : thief.lane.agents)
         {
-            if (a != thief && a.boundCount > 0 && (victim == null || a.boundCount > victim.boundCount))
+            if (a != thief && a.boundCount() > 0 && (victim == null || a.boundCount() > victim.boundCount()))
             {
                 victim = a;
             }
@@ -128,7 +128,7 @@ final class EarlyBinding extends RouterPart
         }
         victim.bound.pollLast();
         unbind(victim, r);
-        thief.tokensInFlight += task.costTokens();
+        thief.addTokens(task.costTokens());
         r.assignedTo = thief;
         r.stolenFrom = victim; // counted, and heard by listeners, when the thief starts it
         router.placement.toInbox(r, thief);
@@ -139,9 +139,9 @@ final class EarlyBinding extends RouterPart
     /** Undoes the binding of a task already taken out of the agent's queue. */
     private void unbind(final AgentState agent, final TaskRecord r)
     {
-        agent.boundCount--;
+        agent.addBound(-1);
         agent.lane.boundTotal--;
-        agent.tokensInFlight -= r.task.costTokens();
+        agent.addTokens(-r.task.costTokens());
         router.selection.released(agent, r);
     }
 
@@ -162,7 +162,7 @@ final class EarlyBinding extends RouterPart
     {
         for (final AgentState agent : router.agents)
         {
-            if (agent.boundCount == 0)
+            if (agent.boundCount() == 0)
             {
                 continue;
             }
@@ -184,7 +184,7 @@ final class EarlyBinding extends RouterPart
     {
         for (final AgentState agent : router.agents)
         {
-            if (agent.boundCount == 0)
+            if (agent.boundCount() == 0)
             {
                 continue; // as in take: late-bound agents hold nothing here, and an iterator would be made for nothing
             }

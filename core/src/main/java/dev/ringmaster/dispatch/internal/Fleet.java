@@ -97,7 +97,7 @@ final class Fleet extends RouterPart
         agent.retiring = true;
         final Lane lane = agent.lane;
         lane.index.roomChanged(agent); // a leaving agent takes no new task
-        lane.room -= Math.max(0, agent.limit - agent.assigned);
+        lane.room -= Math.max(0, agent.limit - agent.assigned());
         lane.refreshSkills();
         // what waits in its inbox goes back to the central queue, to be routed elsewhere; the CAS in the inbox makes
         // each record either started by the agent's worker or returned here, never both
@@ -120,7 +120,7 @@ final class Fleet extends RouterPart
             final Retirement retirement = retirements.get(i);
             final AgentState agent = retirement.agent;
             // a worker may have started a last inbox task just before the agent began to retire: wait for it
-            if (agent.assigned == 0 && agent.running() == 0 && agent.inbox.size() == 0 && agent.boundCount == 0)
+            if (agent.assigned() == 0 && agent.running() == 0 && agent.inbox.size() == 0 && agent.boundCount() == 0)
             {
                 final Lane lane = agent.lane;
                 lane.agents = without(lane.agents, agent);
@@ -170,7 +170,7 @@ final class Fleet extends RouterPart
     {
         agent.retiring = true;
         final Lane lane = agent.lane;
-        lane.room -= Math.max(0, agent.limit - agent.assigned);
+        lane.room -= Math.max(0, agent.limit - agent.assigned());
         TaskRecord r;
         while ((r = agent.inbox.takeMostUrgent()) != null)
         {

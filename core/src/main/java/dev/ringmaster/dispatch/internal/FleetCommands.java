@@ -130,7 +130,7 @@ public final class FleetCommands
         }
         for (final AgentState a : engine.agents)
         {
-            sb.append("  agent ").append(a.id()).append(" assigned=").append(a.assigned).append(" running=")
+            sb.append("  agent ").append(a.id()).append(" assigned=").append(a.assigned()).append(" running=")
                 .append(a.running()).append(" inbox=").append(a.inbox.size()).append(" slots=");
             for (final Slot slot : a.slots)
             {

@@ -54,7 +54,7 @@ final class Health extends RouterPart
             }
             // the agent's share ramps linearly from minFactor to 1 by capping what it may hold
             final double factor = slowStartMinFactor + (1 - slowStartMinFactor) * ((double)age / slowStartNanos);
-            return a.assigned < Math.max(1, (int)Math.ceil(a.limit * factor));
+            return a.assigned() < Math.max(1, (int)Math.ceil(a.limit * factor));
         }
         return true;
     }

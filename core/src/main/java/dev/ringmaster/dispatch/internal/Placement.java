@@ -257,7 +257,7 @@ final class Placement extends RouterPart
     /** @param justAccepted placed as it arrived: its acceptance has not been announced yet, it goes with this. */
     private void assign(final TaskRecord r, final AgentState agent, final long now, final boolean justAccepted)
     {
-        agent.tokensInFlight += r.task.costTokens();
+        agent.addTokens(r.task.costTokens());
         r.assignedTo = agent;
         r.assignedNanos = now;
         stages.record(Stage.QUEUE_WAIT, now - r.enqueuedNanos);
@@ -283,8 +283,7 @@ final class Placement extends RouterPart
     /** Puts an assigned task into its agent's inbox, taking one of the agent's slots of room. */
     void toInbox(final TaskRecord r, final AgentState agent)
     {
-        agent.assigned++;
-        agent.lane.index.roomChanged(agent);
+        agent.addAssigned(1);
         r.lane.room--;
         agent.inbox.put(r);
         wakeWorker[agent.workerIndex] = true;
@@ -293,9 +292,8 @@ final class Placement extends RouterPart
     void unassign(final TaskRecord r)
     {
         final AgentState agent = r.assignedTo;
-        agent.assigned--;
-        agent.lane.index.roomChanged(agent);
-        agent.tokensInFlight -= r.task.costTokens();
+        agent.addAssigned(-1);
+        agent.addTokens(-r.task.costTokens());
         if (!agent.retiring)
         {
             r.lane.room++; // a retiring agent's room was taken out of the lane when it began to drain

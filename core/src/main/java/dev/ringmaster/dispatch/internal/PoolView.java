@@ -108,19 +108,19 @@ final class PoolView implements AgentPool
     @Override
     public int inFlight(final int position)
     {
-        return (int)(hot[2 * position] >>> 32);
+        return (int)(hot[PoolIndex.STRIDE * position] >>> 32);
     }
 
     @Override
     public int capacity(final int position)
     {
-        return (int)hot[2 * position];
+        return (int)hot[PoolIndex.STRIDE * position];
     }
 
     @Override
     public double peakEwmaLatencyNanos(final int position)
     {
-        return Double.longBitsToDouble(hot[2 * position + 1]);
+        return Double.longBitsToDouble(hot[PoolIndex.STRIDE * position + 1]);
     }
 
     AgentState state(final int position)

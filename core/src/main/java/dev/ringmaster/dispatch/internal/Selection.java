@@ -37,6 +37,8 @@ final class Selection extends RouterPart
     private long strategyQuarantinedUntilNanos;
     /** Per lane id, the pool generation the strategy was last told of; a stale one is announced before any event. */
     private int[] announced = new int[4];
+    /** The pool position of the agent the last decision chose, if it chose one. */
+    int chosenPosition = -1;
     /** The clock of the last decision: callbacks that come without one (releases) reuse it. */
     private long lastNow;
     private int decisions;
@@ -162,6 +164,7 @@ final class Selection extends RouterPart
         {
             return null;
         }
+        chosenPosition = c.poolPosition(chosen);
         return c.agent(chosen);
     }
 
@@ -213,43 +216,69 @@ final class Selection extends RouterPart
         {
             stages.record(Stage.ROUTING, System.nanoTime() - t0);
         }
-        return chosen < 0 ? null : pool.state(chosen);
+        if (chosen < 0)
+        {
+            return null;
+        }
+        chosenPosition = chosen;
+        return pool.state(chosen);
     }
 
     private static final int ASSIGNED = 0;
     private static final int RELEASED = 1;
     private static final int TELEMETRY = 2;
 
-    /** The agent was given a task: tells the strategy, and the shadow's, if they listen. */
+    /** The agent was given a task (its counters already moved): tells the strategy, and the shadow's, if they listen. */
     void assigned(final AgentState agent, final TaskRecord r, final long now)
     {
-        agent.lane.index.loadChanged(agent); // an early-bound task moves the load without moving the room
-        tell(ASSIGNED, agent, r, now);
-        if (shadow != null)
+        if (agent.lane.index.holds(agent)) // a removed agent's last tasks are nobody's business
         {
-            shadow.selection.tell(ASSIGNED, agent, r, now);
+            assigned(agent.lane, agent.poolPosition, r, now);
         }
     }
 
-    /** A task left the agent: tells the strategy, and the shadow's, if they listen. */
-    void released(final AgentState agent, final TaskRecord r)
+    /**
+     * As {@link #assigned(AgentState, TaskRecord, long)} for the agent at {@code position} of the lane's pool, given
+     * by the caller that has it (the decision just made), so that the agent object is not read for it.
+     */
+    void assigned(final Lane lane, final int position, final TaskRecord r, final long now)
     {
-        agent.lane.index.loadChanged(agent);
-        tell(RELEASED, agent, r, lastNow);
+        tell(ASSIGNED, lane, position, r, now);
         if (shadow != null)
         {
-            shadow.selection.tell(RELEASED, agent, r, lastNow);
+            shadow.selection.tell(ASSIGNED, lane, position, r, now);
+        }
+    }
+
+    /** A task left the agent (its counters already moved): tells the strategy, and the shadow's, if they listen. */
+    void released(final AgentState agent, final TaskRecord r)
+    {
+        final Lane lane = agent.lane;
+        if (!lane.index.holds(agent))
+        {
+            return;
+        }
+        final int position = agent.poolPosition;
+        tell(RELEASED, lane, position, r, lastNow);
+        if (shadow != null)
+        {
+            shadow.selection.tell(RELEASED, lane, position, r, lastNow);
         }
     }
 
     /** A result changed the agent's latency estimates and telemetry: tells the strategy, and the shadow's, if they listen. */
     void telemetry(final AgentState agent, final long now)
     {
-        agent.lane.index.latencyChanged(agent);
-        tell(TELEMETRY, agent, null, now);
+        final Lane lane = agent.lane;
+        lane.index.latencyChanged(agent);
+        if (!lane.index.holds(agent))
+        {
+            return;
+        }
+        tell(TELEMETRY, lane, agent.poolPosition, null, now);
         if (shadow != null)
         {
-            shadow.selection.tell(TELEMETRY, agent, null, now);
+            shadow.selection.tell(TELEMETRY, lane, agent.poolPosition, null, now);
         }
     }
 
@@ -259,22 +288,22 @@ final class Selection extends RouterPart
         return shadow;
     }
 
-    private void tell(final int event, final AgentState agent, final TaskRecord r, final long now)
+    /** @param position the agent's position in the lane's pool, which holds it */
+    private void tell(final int event, final Lane lane, final int position, final TaskRecord r, final long now)
     {
-        if (!wantsEvents || !inPool(agent) || quarantined(now))
+        if (!wantsEvents || quarantined(now))
         {
             return;
         }
-        final Lane lane = agent.lane;
         announce(lane, now);
         final PoolView pool = view.of(lane, now);
         try
         {
             switch (event)
             {
-                case ASSIGNED -> strategy.onAssigned(pool, agent.poolPosition, r);
-                case RELEASED -> strategy.onReleased(pool, agent.poolPosition, r);
-                default -> strategy.onTelemetry(pool, agent.poolPosition);
+                case ASSIGNED -> strategy.onAssigned(pool, position, r);
+                case RELEASED -> strategy.onReleased(pool, position, r);
+                default -> strategy.onTelemetry(pool, position);
             }
         }
         catch (final Throwable e)
@@ -317,14 +346,6 @@ final class Selection extends RouterPart
         announced[lane.id] = 0;
         strategyFailed(lastNow, callback + " threw", "; the pool is announced again (onPoolChanged) before the next event, " +
             "so the strategy's index can rebuild", e);
-    }
-
-    private static boolean inPool(final AgentState a)
-    {
-        final Lane lane = a.lane;
-        final int p = a.poolPosition;
-        final AgentState[] pool = lane.index.pool();
-        return p >= 0 && p < pool.length && pool[p] == a; // a removed agent's last releases are nobody's business
     }
 
     private boolean quarantined(final long now)
@@ -427,7 +448,7 @@ final class Selection extends RouterPart
         int best = 0;
         for (int i = 1; i < c.size(); i++)
         {
-            if (c.agent(i).assigned < c.agent(best).assigned)
+            if (c.agent(i).assigned() < c.agent(best).assigned())
             {
                 best = i;
             }
@@ -441,7 +462,7 @@ final class Selection extends RouterPart
         int best = -1;
         for (int p = pool.nextEligible(0); p >= 0; p = p + 1 < pool.size() ? pool.nextEligible(p + 1) : -1)
         {
-            if (best < 0 || pool.state(p).assigned < pool.state(best).assigned)
+            if (best < 0 || pool.state(p).assigned() < pool.state(best).assigned())
             {
                 best = p;
             }

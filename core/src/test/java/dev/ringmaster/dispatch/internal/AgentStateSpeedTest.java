@@ -36,7 +36,7 @@ class AgentStateSpeedTest
             a.recordSuccess(1_000_000, 0, Double.NaN, i);
         }
         assertThat(a.expectedLatencyNanos()).as("cold: too few results").isZero();
-        a.assigned = 2;
+        a.addAssigned(2 - a.assigned());
         assertThat(a.expectedFreeNanos()).as("no slot and no estimate: do not wait for it").isInfinite();
         a.recordSuccess(1_000_000, 0, Double.NaN, AgentView.WARM_RESULTS);
         assertThat(a.expectedLatencyNanos()).isCloseTo(1_000_000, within(1e-6));
@@ -50,11 +50,11 @@ class AgentStateSpeedTest
         {
             a.recordSuccess(4_000_000, 0, Double.NaN, i);
         }
-        a.assigned = 1;
+        a.addAssigned(1 - a.assigned());
         assertThat(a.expectedFreeNanos()).as("a slot is free").isZero();
-        a.assigned = 2;
+        a.addAssigned(2 - a.assigned());
         assertThat(a.expectedFreeNanos()).as("one of two slots must finish").isEqualTo(2_000_000);
-        a.assigned = 3;
+        a.addAssigned(3 - a.assigned());
         assertThat(a.expectedFreeNanos()).as("two finishes: the inbox's task and then a slot").isEqualTo(4_000_000);
     }
 }

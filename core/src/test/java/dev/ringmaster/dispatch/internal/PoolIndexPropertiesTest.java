@@ -45,8 +45,8 @@ class PoolIndexPropertiesTest
             final AgentState a = pool[op % agents];
             switch ((op / agents) % 5)
             {
-                case 0, 1 -> a.assigned = Math.min(a.limit, a.assigned + 1);
-                case 2 -> a.assigned = Math.max(0, a.assigned - 1);
+                case 0, 1 -> a.addAssigned(a.assigned() < a.limit ? 1 : 0);
+                case 2 -> a.addAssigned(a.assigned() > 0 ? -1 : 0);
                 case 3 -> a.retiring = !a.retiring;
                 default -> a.ejectedUntilNanos = a.ejectedUntilNanos == 0 ? 1 : 0;
             }
@@ -68,5 +68,69 @@ class PoolIndexPropertiesTest
             assertThat(index.probationCount).isEqualTo(inProbation);
         }
         assertThat(index.position("nobody")).isEqualTo(-1);
+    }
+
+    /**
+     * The index owns the routing counters of the agents in its pool: an agent that leaves the pool (removed or crashed
+     * with tasks still finishing) takes its counts with it, keeps counting outside, and brings them back if it returns;
+     * the agents that stay keep theirs at their new positions.
+     */
+    @Property(tries = 100, seed = "20261130")
+    void countersFollowTheAgentsThroughPoolChanges(
+        @ForAll @IntRange(min = 2, max = 130) final int agents,
+        @ForAll @Size(min = 1, max = 200) final List<@IntRange(min = 0, max = 1_000_000) Integer> operations)
+    {
+        final AgentState[] all = new AgentState[agents];
+        final int[] assigned = new int[agents];
+        final int[] bound = new int[agents];
+        final long[] tokens = new long[agents];
+        for (int i = 0; i < agents; i++)
+        {
+            all[i] = new AgentState(i, AgentSpec.builder("agent-" + i, "coder").capacity(1 + i % 4).build(), NOOP, 1, 0,
+                new Signals(4, 0));
+        }
+        final PoolIndex index = new PoolIndex();
+        final boolean[] in = new boolean[agents];
+        java.util.Arrays.fill(in, true);
+        index.rebuild(all.clone());
+        for (final int op : operations)
+        {
+            final int i = op % agents;
+            final AgentState a = all[i];
+            switch ((op / agents) % 6)
+            {
+                case 0 -> { a.addAssigned(1); assigned[i]++; }
+                case 1 -> { if (assigned[i] > 0) { a.addAssigned(-1); assigned[i]--; } }
+                case 2 -> { a.addBound(1); bound[i]++; }
+                case 3 -> { if (bound[i] > 0) { a.addBound(-1); bound[i]--; } }
+                case 4 -> { a.addTokens(op); tokens[i] += op; }
+                default ->
+                {
+                    in[i] = !in[i]; // leaves the pool, or comes back
+                    index.rebuild(java.util.stream.IntStream.range(0, agents).filter(k -> in[k]).mapToObj(k -> all[k])
+                        .toArray(AgentState[]::new));
+                }
+            }
+            for (int k = 0; k < agents; k++)
+            {
+                final AgentState b = all[k];
+                assertThat(b.assigned()).as("assigned of agent %d", k).isEqualTo(assigned[k]);
+                assertThat(b.boundCount()).as("bound of agent %d", k).isEqualTo(bound[k]);
+                assertThat(b.inFlight()).as("in flight of agent %d", k).isEqualTo(assigned[k] + bound[k]);
+                assertThat(b.tokensInFlight()).as("tokens of agent %d", k).isEqualTo(tokens[k]);
+                assertThat(index.holds(b)).as("agent %d in the pool", k).isEqualTo(in[k]);
+                if (in[k])
+                {
+                    final int p = b.poolPosition;
+                    assertThat(index.pool()[p]).isSameAs(b);
+                    assertThat(index.hasRoom(p)).as("room of agent %d", k).isEqualTo(b.hasRoom());
+                    assertThat((int)(index.hot[PoolIndex.STRIDE * p] >>> 32)).as("load strategies read").isEqualTo(b.inFlight());
+                }
+                else
+                {
+                    assertThat(b.poolPosition).isEqualTo(-1);
+                }
+            }
+        }
     }
 }

@@ -29,6 +29,13 @@ public final class LeastConnectionsStrategy extends ScoredStrategy
         return 1.0 - (double)a.inFlight() / a.capacity();
     }
 
+    /** The same score, from the pool's flat arrays: re-keying an agent then reads no agent object. */
+    @Override
+    protected double indexScore(final dev.ringmaster.spi.AgentPool pool, final int position, final long requiredSkills)
+    {
+        return 1.0 - (double)pool.inFlight(position) / pool.capacity(position);
+    }
+
     @Override
     public String name()
     {

@@ -36,6 +36,17 @@ public final class ScoreIndex
         double score(AgentView agent, long requiredSkills);
     }
 
+    /**
+     * {@link Scorer} by pool position: a strategy whose score needs only what the pool answers by position
+     * ({@link AgentPool#inFlight(int)}, {@link AgentPool#capacity(int)}...) reads flat arrays instead of an agent object,
+     * which in a pool of thousands is a cache miss at every re-key.
+     */
+    @FunctionalInterface
+    public interface PositionScorer
+    {
+        double score(AgentPool pool, int position, long requiredSkills);
+    }
+
     /** What a task adds to the indexed score of every agent of one group (e.g. its token cost over their capacity). */
     @FunctionalInterface
     public interface Offset
@@ -56,7 +67,7 @@ public final class ScoreIndex
     /** Most heap entries visited past the best to find an eligible runner-up, so that one costs no scan. */
     private static final int RUNNER_UP_LOOKS = 8;
 
-    private final Scorer scorer;
+    private final PositionScorer scorer;
     /** The group of an agent (a key such as its capacity), or null for one group. */
     private final ToIntFunction<AgentView> grouper;
     private PoolHeaps[] pools = new PoolHeaps[0];
@@ -76,6 +87,12 @@ public final class ScoreIndex
     /** @param grouper an agent's group, fixed for its life in the pool: one heap per group and required-skills mask. */
     public ScoreIndex(final Scorer scorer, final ToIntFunction<AgentView> grouper)
     {
+        this((pool, position, mask) -> scorer.score(pool.agent(position), mask), grouper);
+    }
+
+    /** As {@link #ScoreIndex(Scorer, ToIntFunction)}, with a score read from the pool by position. */
+    public ScoreIndex(final PositionScorer scorer, final ToIntFunction<AgentView> grouper)
+    {
         this.scorer = scorer;
         this.grouper = grouper;
     }
@@ -94,7 +111,7 @@ public final class ScoreIndex
             heaps = new PoolHeaps();
             pools[id] = heaps;
         }
-        heaps.reset(pool.size());
+        heaps.reset(pool, grouper);
     }
 
     /** From {@code onAssigned}: the agent's score changed, and it is now the one picked most recently. */
@@ -116,7 +133,6 @@ public final class ScoreIndex
         {
             return; // scores are read live at the next decision
         }
-        final AgentView agent = pool.agent(position);
         final boolean room = pool.hasRoom(position);
         final ArrayList<Heap> all = heaps.all;
         for (int i = 0, n = all.size(); i < n; i++)
@@ -132,12 +148,13 @@ public final class ScoreIndex
             }
             else if (at >= 0)
             {
-                h.key[position] = scorer.score(agent, h.mask);
+                h.key[position] = scorer.score(pool, position, h.mask);
                 h.fix(at, heaps.stamp);
             }
-            else if ((h.mask & ~agent.spec().skillMask()) == 0 && (grouper == null || grouper.applyAsInt(agent) == h.group))
+            else if ((h.mask & ~heaps.skills[position]) == 0 && heaps.group[position] == h.group)
             {
-                h.key[position] = scorer.score(agent, h.mask);
+                // skills and group from the heaps' own copy: the agent object is not read per re-key
+                h.key[position] = scorer.score(pool, position, h.mask);
                 h.insert(position, heaps.stamp);
             }
         }
@@ -204,11 +221,11 @@ public final class ScoreIndex
             }
             else if (offset != null)
             {
-                score = scorer.score(agent, mask) + offset.of(grouper == null ? 0 : grouper.applyAsInt(agent), task);
+                score = scorer.score(pool, p, mask) + offset.of(grouper == null ? 0 : grouper.applyAsInt(agent), task);
             }
             else
             {
-                score = scorer.score(agent, mask);
+                score = scorer.score(pool, p, mask);
             }
             fold(p, score, bestPosition < 0 || score > bestScore || (score == bestScore && stamp[p] < stamp[bestPosition]));
         }
@@ -362,22 +379,34 @@ public final class ScoreIndex
         /** At most {@link #SCAN_LIMIT} agents: no heaps, scanned per decision. */
         boolean scan;
         long[] stamp = new long[0];
+        /** Each agent's skill mask and group, fixed while it is in the pool, copied at the pool's change. */
+        long[] skills = new long[0];
+        int[] group = new int[0];
         long clock;
         final ArrayList<Heap> all = new ArrayList<>();
         final Long2ObjectHashMap<Heap[]> byMask = new Long2ObjectHashMap<>();
 
-        void reset(final int size)
+        void reset(final AgentPool pool, final ToIntFunction<AgentView> grouper)
         {
+            final int size = pool.size();
             this.size = size;
             scan = size <= SCAN_LIMIT;
             stamp = new long[size];
+            skills = new long[size];
+            group = new int[size];
+            for (int p = 0; p < size; p++)
+            {
+                final AgentView a = pool.agent(p);
+                skills[p] = a.spec().skillMask();
+                group[p] = grouper == null ? 0 : grouper.applyAsInt(a);
+            }
             clock = 0;
             all.clear();
             byMask.clear();
         }
 
         /** @return the heaps of a mask, one per group among the agents having its skills; built on first use. */
-        Heap[] heaps(final long mask, final AgentPool pool, final Scorer scorer, final ToIntFunction<AgentView> grouper)
+        Heap[] heaps(final long mask, final AgentPool pool, final PositionScorer scorer, final ToIntFunction<AgentView> grouper)
         {
             Heap[] hs = byMask.get(mask);
             if (hs == null)
@@ -415,7 +444,7 @@ public final class ScoreIndex
         final double[] key;
         int size;
 
-        Heap(final long mask, final int group, final AgentPool pool, final Scorer scorer,
+        Heap(final long mask, final int group, final AgentPool pool, final PositionScorer scorer,
              final ToIntFunction<AgentView> grouper, final long[] stamp)
         {
             this.mask = mask;
@@ -430,7 +459,7 @@ public final class ScoreIndex
                 if ((mask & ~a.spec().skillMask()) == 0 && pool.hasRoom(p) &&
                     (grouper == null || grouper.applyAsInt(a) == group))
                 {
-                    key[p] = scorer.score(a, mask);
+                    key[p] = scorer.score(pool, p, mask);
                     where[p] = size;
                     items[size++] = p;
                 }

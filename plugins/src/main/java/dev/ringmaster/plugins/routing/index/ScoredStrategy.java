@@ -19,13 +19,24 @@ public abstract class ScoredStrategy implements IndexedRoutingStrategy
     protected ScoreIndex.Offset offset;
 
     /** Built with a reference to {@link #indexScore}, which runs only after the subclass's constructor is done. */
-    protected final ScoreIndex index = new ScoreIndex(this::indexScore, this::indexGroup);
+    protected final ScoreIndex index = new ScoreIndex(
+        (ScoreIndex.PositionScorer)(pool, position, requiredSkills) -> indexScore(pool, position, requiredSkills),
+        this::indexGroup);
 
     /**
      * @return the score the agent is indexed by for tasks requiring {@code requiredSkills}, higher is better; a pure
      *     function of the agent's view, which changes only through the events the callbacks report.
      */
     protected abstract double indexScore(AgentView agent, long requiredSkills);
+
+    /**
+     * @return {@link #indexScore(AgentView, long)} of the agent at {@code position}, the index's own call: a strategy
+     *     whose score the pool answers by position overrides it to read flat arrays instead of the agent object.
+     */
+    protected double indexScore(final AgentPool pool, final int position, final long requiredSkills)
+    {
+        return indexScore(pool.agent(position), requiredSkills);
+    }
 
     /** @return the agent's group, fixed while it is in the pool, for an {@link #offset} per group; one group by default. */
     protected int indexGroup(final AgentView agent)
