@@ -76,8 +76,8 @@ public final class BenchCommand implements Callable<Integer>
     Long warmupNanos;
 
     @Option(names = "--systems", paramLabel = "A,B,...", split = ",", completionCandidates = SystemNames.class,
-        description = "Systems to run, in order, from: ${COMPLETION-CANDIDATES} (default: all but ringmaster-remote, "
-            + "which runs only when named).")
+        description = "Systems to run, in order, from: ${COMPLETION-CANDIDATES} (default: all but ringmaster-remote and "
+            + "ringmaster-journal-ack, which run only when named).")
     List<String> systems;
 
     @Option(names = "--producers", paramLabel = "N", converter = DemoCommand.PositiveCount.class,

@@ -147,7 +147,7 @@ public final class HarnessReport
         s.append("threads:\n");
         for (final String name : systemsInOrder())
         {
-            s.append(String.format(l, "  %-19s %s%n", name, threads.getOrDefault(name, "")));
+            s.append(String.format(l, "  %-22s %s%n", name, threads.getOrDefault(name, "")));
         }
         final String ref = reference();
         for (final double rate : config.rates())
@@ -157,7 +157,7 @@ public final class HarnessReport
             s.append(String.format(l, "%noffered %s tasks/s (ratios: system / %s)%s%n", rateLabel(rate), ref,
                 windows > 1 ? "; p50, p99, p99.9 and achieved are medians of " + windows + " windows, max the " +
                     "largest" : ""));
-            s.append(String.format(l, "%-19s %19s %19s %19s %19s %21s%n", "system", "p50 us", "p99 us", "p99.9 us",
+            s.append(String.format(l, "%-22s %19s %19s %19s %19s %21s%n", "system", "p50 us", "p99 us", "p99.9 us",
                 "max us", "achieved/s"));
             for (final RunResult r : runs)
             {
@@ -165,7 +165,7 @@ public final class HarnessReport
                 {
                     continue;
                 }
-                s.append(String.format(l, "%-19s %s %s %s %s %s%s%n", r.system(),
+                s.append(String.format(l, "%-22s %s %s %s %s %s%s%n", r.system(),
                     cell(r.micros(50), ratio(r, x -> x.micros(50))), cell(r.micros(99), ratio(r, x -> x.micros(99))),
                     cell(r.micros(99.9), ratio(r, x -> x.micros(99.9))), cell(r.maxMicros(), ratio(r, RunResult::maxMicros)),
                     cell(r.achieved(), 21, ratio(r, RunResult::achieved)),
@@ -175,7 +175,7 @@ public final class HarnessReport
             {
                 if (r.rate() == rate && !r.windows().isEmpty())
                 {
-                    s.append(String.format(l, "  %-17s p99 per window (us): %s%n", r.system(), windowFigures(r)));
+                    s.append(String.format(l, "  %-20s p99 per window (us): %s%n", r.system(), windowFigures(r)));
                 }
             }
         }
@@ -184,7 +184,7 @@ public final class HarnessReport
             s.append(String.format(l, "%nmaximum sustained rate (every task completes, >= 95%% of the offered rate " +
                 "achieved, corrected p99 <= %s; trials of %s)%n", micros(config.maxP99Nanos()),
                 seconds(config.maxTrialNanos())));
-            s.append(String.format(l, "%-19s %21s %14s %12s   %s%n", "system", "max offered/s", "achieved/s",
+            s.append(String.format(l, "%-22s %21s %14s %12s   %s%n", "system", "max offered/s", "achieved/s",
                 "p99 us", "trials (offered: sustained?)"));
             final double refMax = maxOf(ref).map(MaxResult::maxRate).orElse(Double.NaN);
             for (final MaxResult m : max)
@@ -194,7 +194,7 @@ public final class HarnessReport
                 {
                     tr.append(rateLabel(t.rate())).append(t.sustained() ? "+ " : "- ");
                 }
-                s.append(String.format(l, "%-19s %s %14.0f %12.1f   %s%n", m.system(),
+                s.append(String.format(l, "%-22s %s %14.0f %12.1f   %s%n", m.system(),
                     cell(m.maxRate(), 21, m.maxRate() / refMax), m.achieved(), m.p99Micros(), tr.toString().trim()));
             }
         }

@@ -35,6 +35,8 @@ final class RingmasterSystem implements SystemUnderTest
     private static final Duration MAX_WAIT = Duration.ofSeconds(30);
 
     private final boolean journaled;
+    /** The journal's mode when journaled; ACKNOWLEDGED submits through {@link Journal#submitAcknowledged}. */
+    private final Durability durability;
     private final AtomicLong notCompleted = new AtomicLong();
     private Task[] tasks;
     private Dispatcher dispatcher;
@@ -43,7 +45,14 @@ final class RingmasterSystem implements SystemUnderTest
 
     RingmasterSystem(final boolean journaled)
     {
-        this.journaled = journaled;
+        this(journaled ? Durability.ASYNC : Durability.NONE);
+    }
+
+    /** @param durability NONE for no journal; ASYNC or ACKNOWLEDGED for a journal in that mode. */
+    RingmasterSystem(final Durability durability)
+    {
+        this.journaled = durability != Durability.NONE;
+        this.durability = durability;
     }
 
     @Override
@@ -81,7 +90,7 @@ final class RingmasterSystem implements SystemUnderTest
             {
                 throw new UncheckedIOException("cannot create a temporary journal directory", e);
             }
-            journal = Journal.open(JournalConfig.at(journalDir).durability(Durability.ASYNC));
+            journal = Journal.open(JournalConfig.at(journalDir).durability(durability));
             b.listener(journal.listener());
         }
         dispatcher = b.build().start();
@@ -90,6 +99,11 @@ final class RingmasterSystem implements SystemUnderTest
     @Override
     public boolean submit(final int slot)
     {
+        if (durability == Durability.ACKNOWLEDGED)
+        {
+            // the producer does not wait for the acknowledgement (open loop); a refusal completes the stage at once
+            return !journal.submitAcknowledged(dispatcher, tasks[slot], MAX_WAIT).isCompletedExceptionally();
+        }
         final SubmitStatus status = dispatcher.submit(tasks[slot], MAX_WAIT);
         return status == SubmitStatus.ACCEPTED;
     }
@@ -130,7 +144,8 @@ final class RingmasterSystem implements SystemUnderTest
     public String threads(final int workers)
     {
         return "router + " + Math.min(workers, Math.max(AGENTS, workers)) + " worker(s)" +
-            (journaled ? " + journal writer" : "") + ", parking when idle";
+            (journaled ? " + journal writer" + (durability == Durability.ACKNOWLEDGED ? " (acknowledged submits)" : "") :
+                "") + ", parking when idle";
     }
 
     private static void deleteRecursively(final Path dir)
