@@ -74,6 +74,20 @@ class BenchCommandTest
     }
 
     @Test
+    void theAcknowledgedJournalRunsOnlyWhenNamedAndCompletesEveryTask() throws Exception
+    {
+        assertThat(Systems.defaults()).doesNotContain(Systems.RINGMASTER_JOURNAL_ACK);
+        final DemoCommandTest.Run run = DemoCommandTest.run("bench", "--quick", "--json", "--no-max", "--rates", "2k",
+            "--systems", Systems.RINGMASTER_JOURNAL_ACK, "--out", out.toString());
+
+        assertThat(run.exitCode()).as("exit code; stderr: %s", run.err()).isZero();
+        final JsonNode r = new ObjectMapper().readTree(run.out()).get("runs").get(0);
+        assertThat(r.get("system").asText()).isEqualTo(Systems.RINGMASTER_JOURNAL_ACK);
+        assertThat(r.get("completed").asLong()).isPositive().isEqualTo(r.get("tasks").asLong());
+        assertThat(r.get("unfinished").asLong()).isZero();
+    }
+
+    @Test
     void unknownSystemIsAUsageError()
     {
         final DemoCommandTest.Run run = DemoCommandTest.run("bench", "--quick", "--systems", "nope", "--out",

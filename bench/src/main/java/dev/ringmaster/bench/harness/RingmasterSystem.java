@@ -34,8 +34,7 @@ final class RingmasterSystem implements SystemUnderTest
     /** How long a producer waits for room in the ring or a queue before the run fails (the dispatcher backs off). */
     private static final Duration MAX_WAIT = Duration.ofSeconds(30);
 
-    private final boolean journaled;
-    /** The journal's mode when journaled; ACKNOWLEDGED submits through {@link Journal#submitAcknowledged}. */
+    /** The journal's mode, NONE for none; ACKNOWLEDGED submits through {@link Journal#submitAcknowledged}. */
     private final Durability durability;
     private final AtomicLong notCompleted = new AtomicLong();
     private Task[] tasks;
@@ -51,7 +50,6 @@ final class RingmasterSystem implements SystemUnderTest
     /** @param durability NONE for no journal; ASYNC or ACKNOWLEDGED for a journal in that mode. */
     RingmasterSystem(final Durability durability)
     {
-        this.journaled = durability != Durability.NONE;
         this.durability = durability;
     }
 
@@ -80,7 +78,7 @@ final class RingmasterSystem implements SystemUnderTest
         {
             b.agent(AgentSpec.builder("agent-" + i, TYPE).capacity(CAPACITY).build(), noop);
         }
-        if (journaled)
+        if (durability != Durability.NONE)
         {
             try
             {
@@ -144,8 +142,8 @@ final class RingmasterSystem implements SystemUnderTest
     public String threads(final int workers)
     {
         return "router + " + Math.min(workers, Math.max(AGENTS, workers)) + " worker(s)" +
-            (journaled ? " + journal writer" + (durability == Durability.ACKNOWLEDGED ? " (acknowledged submits)" : "") :
-                "") + ", parking when idle";
+            (durability == Durability.NONE ? "" : " + journal writer" +
+                (durability == Durability.ACKNOWLEDGED ? " (acknowledged submits)" : "")) + ", parking when idle";
     }
 
     private static void deleteRecursively(final Path dir)

@@ -112,6 +112,13 @@ public final class StreamedWorkload implements TaskSource
         return window.capacity();
     }
 
+    /** @return field {@code column} of task i, drawing it first if needed. */
+    private long column(final int i, final int column)
+    {
+        final int at = base(i); // first: drawing may grow the window, so its array is read after
+        return window.data()[at + column];
+    }
+
     /** @return where task i's fields start in the window, drawing it (and those before it) if not drawn yet. */
     private int base(final int i)
     {
@@ -172,29 +179,25 @@ public final class StreamedWorkload implements TaskSource
     @Override
     public long arrival(final int i)
     {
-        final int at = base(i); // first: drawing may grow the window
-        return window.data()[at + ARRIVAL];
+        return column(i, ARRIVAL);
     }
 
     @Override
     public long work(final int i)
     {
-        final int at = base(i); // first: drawing may grow the window
-        return window.data()[at + WORK];
+        return column(i, WORK);
     }
 
     @Override
     public long skills(final int i)
     {
-        final int at = base(i); // first: drawing may grow the window
-        return window.data()[at + SKILLS];
+        return column(i, SKILLS);
     }
 
     @Override
     public int domain(final int i)
     {
-        final int at = base(i); // first: drawing may grow the window
-        return (int)window.data()[at + DOMAIN];
+        return (int)column(i, DOMAIN);
     }
 
     @Override
@@ -206,8 +209,7 @@ public final class StreamedWorkload implements TaskSource
     @Override
     public long costTokens(final int i)
     {
-        final int at = base(i); // first: drawing may grow the window
-        return window.data()[at + COST];
+        return column(i, COST);
     }
 
     /** @return a new {@link Task} for task i each time (a run asks once per routing decision). */
