@@ -92,7 +92,8 @@ public final class BenchCommand implements Callable<Integer>
         description = "Measured windows per system and rate, run in interleaved rounds (each round every system once, "
             + "starting one system later each round); p50, p99, p99.9 and achieved are then the medians of the "
             + "windows' figures, max the largest, and the files pool every window. For ratios that hold on a shared "
-            + "machine, e.g. --repeat 3 (default: ${DEFAULT-VALUE}).")
+            + "machine, e.g. --repeat 3. The maximum-rate search then runs each offered rate N times: sustained if "
+            + "most runs were (default: ${DEFAULT-VALUE}).")
     int repeat;
 
     @Option(names = "--no-max", description = "Skip the search for each system's maximum sustained rate.")
@@ -282,6 +283,8 @@ public final class BenchCommand implements Callable<Integer>
                     j.writeBooleanField("sustained", t.sustained());
                     j.writeNumberField("achievedPerSecond", t.achieved());
                     number(j, "p99Micros", t.p99Micros());
+                    j.writeNumberField("sustainedRuns", t.sustainedRuns());
+                    j.writeNumberField("runs", t.runs());
                     j.writeEndObject();
                 }
                 j.writeEndArray();

@@ -98,7 +98,7 @@ public final class Harness
             for (final Map.Entry<String, Supplier<SystemUnderTest>> e : systems.entrySet())
             {
                 progress.accept("searching the maximum rate of " + e.getKey() + " ...");
-                max.add(searchMax(e.getKey(), e.getValue()));
+                max.add(searchMax(e.getKey(), e.getValue(), windows));
             }
         }
         final Map<String, String> threads = new LinkedHashMap<>();
@@ -205,8 +205,12 @@ public final class Harness
     /**
      * Doubles the rate from {@link HarnessConfig#maxStartRate} until a trial is not sustained, then bisects
      * (geometrically) between the last sustained and the first unsustained rate; halves instead if the first fails.
+     *
+     * @param runsPerTrial runs per offered rate: a rate is sustained when most of its runs are, and its achieved rate
+     *     and p99 are their medians. Why: on a shared machine one stall fails a 1 s run, so with one run per rate the
+     *     search stopped at the first unlucky rate, for every system alike.
      */
-    MaxResult searchMax(final String name, final Supplier<SystemUnderTest> factory)
+    MaxResult searchMax(final String name, final Supplier<SystemUnderTest> factory, final int runsPerTrial)
     {
         final List<MaxResult.Trial> trials = new ArrayList<>();
         final int bisections = config.shortSearch() ? 1 : 3;
@@ -217,7 +221,7 @@ public final class Harness
         double rate = config.maxStartRate();
         for (int d = 0; d <= maxDoublings && rate <= MAX_RATE_CAP; d++)
         {
-            final MaxResult.Trial t = trial(name, factory, rate);
+            final MaxResult.Trial t = trial(name, factory, rate, runsPerTrial);
             trials.add(t);
             if (t.sustained())
             {
@@ -250,7 +254,7 @@ public final class Harness
             {
                 break;
             }
-            final MaxResult.Trial t = trial(name, factory, mid);
+            final MaxResult.Trial t = trial(name, factory, mid, runsPerTrial);
             trials.add(t);
             if (t.sustained())
             {
@@ -266,14 +270,33 @@ public final class Harness
             new MaxResult(name, best.rate(), best.achieved(), best.p99Micros(), trials);
     }
 
-    private MaxResult.Trial trial(final String name, final Supplier<SystemUnderTest> factory, final double rate)
+    private MaxResult.Trial trial(final String name, final Supplier<SystemUnderTest> factory, final double rate,
+                                  final int runs)
     {
-        final RunResult r = runOnce(name, factory, rate, config.maxTrialNanos() / 2, config.maxTrialNanos());
-        final boolean sustained = r.clean() && r.achieved() >= SUSTAINED_FRACTION * rate &&
-            r.corrected().getValueAtPercentile(99) <= config.maxP99Nanos();
-        progress.accept(String.format(java.util.Locale.ROOT, "  %s at %s/s: %s (achieved %.0f/s, p99 %.1f us)", name,
-            HarnessReport.rateLabel(rate), sustained ? "sustained" : "not sustained", r.achieved(), r.micros(99)));
-        return new MaxResult.Trial(rate, sustained, r.achieved(), r.micros(99));
+        final double[] achieved = new double[runs];
+        final double[] p99 = new double[runs];
+        int sustainedRuns = 0;
+        for (int i = 0; i < runs; i++)
+        {
+            final RunResult r = runOnce(name, factory, rate, config.maxTrialNanos() / 2, config.maxTrialNanos());
+            final boolean sustained = r.clean() && r.achieved() >= SUSTAINED_FRACTION * rate &&
+                r.corrected().getValueAtPercentile(99) <= config.maxP99Nanos();
+            sustainedRuns += sustained ? 1 : 0;
+            achieved[i] = r.achieved();
+            p99[i] = r.micros(99);
+            progress.accept(String.format(java.util.Locale.ROOT, "  %s at %s/s%s: %s (achieved %.0f/s, p99 %.1f us)",
+                name, HarnessReport.rateLabel(rate), runs == 1 ? "" : " (run " + (i + 1) + " of " + runs + ")",
+                sustained ? "sustained" : "not sustained", r.achieved(), r.micros(99)));
+        }
+        return new MaxResult.Trial(rate, 2 * sustainedRuns > runs, median(achieved), median(p99), sustainedRuns, runs);
+    }
+
+    private static double median(final double[] values)
+    {
+        final double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        final int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     private static boolean joinAll(final Thread[] threads, final long deadlineNanos)

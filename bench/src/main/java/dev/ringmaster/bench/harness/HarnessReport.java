@@ -182,8 +182,10 @@ public final class HarnessReport
         if (!max.isEmpty())
         {
             s.append(String.format(l, "%nmaximum sustained rate (every task completes, >= 95%% of the offered rate " +
-                "achieved, corrected p99 <= %s; trials of %s)%n", micros(config.maxP99Nanos()),
-                seconds(config.maxTrialNanos())));
+                "achieved, corrected p99 <= %s; trials of %s%s)%n", micros(config.maxP99Nanos()),
+                seconds(config.maxTrialNanos()), max.get(0).trials().isEmpty() || max.get(0).trials().get(0).runs() == 1 ?
+                    "" : ", each rate run " + max.get(0).trials().get(0).runs() + " times: sustained if most runs were, " +
+                    "(k/n) runs sustained, achieved and p99 their medians"));
             s.append(String.format(l, "%-22s %21s %14s %12s   %s%n", "system", "max offered/s", "achieved/s",
                 "p99 us", "trials (offered: sustained?)"));
             final double refMax = maxOf(ref).map(MaxResult::maxRate).orElse(Double.NaN);
@@ -192,7 +194,12 @@ public final class HarnessReport
                 final StringBuilder tr = new StringBuilder();
                 for (final MaxResult.Trial t : m.trials())
                 {
-                    tr.append(rateLabel(t.rate())).append(t.sustained() ? "+ " : "- ");
+                    tr.append(rateLabel(t.rate())).append(t.sustained() ? "+" : "-");
+                    if (t.runs() > 1)
+                    {
+                        tr.append('(').append(t.sustainedRuns()).append('/').append(t.runs()).append(')');
+                    }
+                    tr.append(' ');
                 }
                 s.append(String.format(l, "%-22s %s %14.0f %12.1f   %s%n", m.system(),
                     cell(m.maxRate(), 21, m.maxRate() / refMax), m.achieved(), m.p99Micros(), tr.toString().trim()));

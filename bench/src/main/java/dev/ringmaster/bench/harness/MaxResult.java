@@ -18,8 +18,16 @@ public record MaxResult(String system, double maxRate, double achieved, double p
         trials = List.copyOf(trials);
     }
 
-    /** One search trial; immutable. */
-    public record Trial(double rate, boolean sustained, double achieved, double p99Micros)
+    /**
+     * One search trial: one offered rate, run {@code runs} times ({@code bench --repeat}); sustained when most runs
+     * were, achieved and p99 the runs' medians; immutable.
+     */
+    public record Trial(double rate, boolean sustained, double achieved, double p99Micros, int sustainedRuns, int runs)
     {
+        /** A trial of one run. */
+        public Trial(final double rate, final boolean sustained, final double achieved, final double p99Micros)
+        {
+            this(rate, sustained, achieved, p99Micros, sustained ? 1 : 0, 1);
+        }
     }
 }

@@ -75,4 +75,32 @@ class RepeatedWindowsTest
         assertThatThrownBy(() -> harness.run(0)).isInstanceOf(IllegalArgumentException.class)
             .hasMessageContaining("at least 1");
     }
+
+    @Test
+    void theMaximumRateSearchRunsEachRateSeveralTimesAndOneStalledRunDoesNotEndIt()
+    {
+        final HarnessConfig config = new HarnessConfig(List.of(5_000.0), millis(20), millis(100), 1, 1,
+            List.of("noisy"), true, 5_000, millis(200), millis(10), 1 << 14);
+        final Harness harness = new Harness(config, Map.of(), line -> { });
+
+        // the second run of the search stalls 150 ms, past the 10 ms p99 bound: alone it fails its rate
+        final MaxResult once = harness.searchMax("noisy", stallingInRun(2), 1);
+        assertThat(once.trials()).extracting(MaxResult.Trial::sustained).startsWith(true, false);
+        assertThat(once.maxRate()).as("the search bisected below the unlucky rate").isLessThan(10_000);
+
+        final MaxResult thrice = harness.searchMax("noisy", stallingInRun(2), 3);
+        final MaxResult.Trial first = thrice.trials().get(0);
+        assertThat(first.runs()).isEqualTo(3);
+        assertThat(first.sustainedRuns()).as("two runs of three sustained 5k").isEqualTo(2);
+        assertThat(first.sustained()).isTrue();
+        assertThat(first.p99Micros()).as("the median run's p99, not the stall's").isLessThan(10_000);
+        assertThat(thrice.maxRate()).as("short search: 5k, 10k, 20k all sustained").isEqualTo(20_000);
+    }
+
+    private static Supplier<SystemUnderTest> stallingInRun(final int run)
+    {
+        final AtomicInteger runs = new AtomicInteger();
+        return () -> runs.incrementAndGet() == run ? FakeSystems.stallingOnce(millis(30), millis(150)) :
+            FakeSystems.instant();
+    }
 }
