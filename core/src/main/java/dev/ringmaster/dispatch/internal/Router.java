@@ -43,7 +43,14 @@ final class Router
     final Fleet fleet;
     final Lookups lookups;
 
-    private TaskRecord freeList;
+    /**
+     * The record pool, a stack in an array rather than a list linked through the records: taking one then reads only
+     * this array, which the holder keeps in its cache, and not the record, whose line the worker or completer that
+     * used it last wrote on another core. With the linked list every take began with that miss, and the next take
+     * waited for it (the producer's JFR samples at 400k tasks/s: 14% on reading the next link).
+     */
+    private TaskRecord[] free = new TaskRecord[64];
+    private int freeCount;
     private long sequence;
     private int pending;
     /** Records taken from the pool and not yet back: accepted tasks not terminal (plus detached copies' originals). */
@@ -412,14 +419,11 @@ final class Router
     TaskRecord acquire()
     {
         liveRecords++;
-        final TaskRecord r = freeList;
-        if (r == null)
+        if (freeCount == 0)
         {
             return new TaskRecord();
         }
-        freeList = r.nextFree;
-        r.nextFree = null;
-        return r;
+        return free[--freeCount]; // the stale reference left in the array is harmless: pooled records live for ever
     }
 
     void release(final TaskRecord r)
@@ -430,7 +434,10 @@ final class Router
         }
         liveRecords--;
         r.clear();
-        r.nextFree = freeList;
-        freeList = r;
+        if (freeCount == free.length)
+        {
+            free = java.util.Arrays.copyOf(free, 2 * freeCount); // only while the pool grows to its peak
+        }
+        free[freeCount++] = r;
     }
 }

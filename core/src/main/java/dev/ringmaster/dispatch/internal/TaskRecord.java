@@ -70,8 +70,6 @@ public final class TaskRecord implements TaskView
     boolean delivered;
     /** Where {@link LiveIds} holds the task's id, for its removal at the terminal state. */
     int liveIdCell = LiveIds.UNTRACKED;
-    /** Next free record in the router's pool. */
-    TaskRecord nextFree;
 
     void init(final Task task, final Lane lane, final long sequence, final long nowNanos,
               final CompletableFuture<TaskResult> future)
