@@ -34,11 +34,12 @@ class CoordinatedOmissionTest
         // due in the stall's first 90 ms: each waited at least 10 ms past its intended time
         assertThat(countAbove(corrected, millis(10))).as("corrected samples above 10 ms")
             .isBetween((long)(0.8 * 0.9 * dueDuringStall), (long)(1.3 * dueDuringStall));
-        // above 1 ms: the same tasks, plus whatever hiccups a shared machine adds to a 1 s run (loose upper bound)
+        // above 1 ms: the same tasks, plus whatever hiccups a shared machine adds to a 1 s run. The precise claim is
+        // the 10 ms count above; this one only rules out a harness that counts every task of the window as late
+        // (about 10,000), so its upper bound is far from the noise: 2,300 were seen under one parallel build, 5,446
+        // with two builds and a test run on the two cores
         assertThat(countAbove(corrected, millis(1))).as("corrected samples above 1 ms")
-            // the upper bound leaves room for a loaded machine's own stalls (2,300 seen under a parallel build); a
-            // harness that counted every task of the window as late would show about 10,000
-            .isBetween((long)(0.85 * dueDuringStall), (long)(3.0 * dueDuringStall));
+            .isBetween((long)(0.85 * dueDuringStall), (long)(0.8 * RATE)); // of the 1 s window's 10,000
         assertThat(corrected.getMaxValue()).as("the stalled task itself").isGreaterThanOrEqualTo(millis(95));
 
         // naive: only the task whose submit stalled was slow; the backlog is sent late and completes at once

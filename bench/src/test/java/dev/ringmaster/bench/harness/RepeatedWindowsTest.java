@@ -33,8 +33,9 @@ class RepeatedWindowsTest
         systems.put("noisy", () ->
         {
             started.add("noisy");
-            // the second window stalls 150 ms a fifth of the way in: its p99 is the stall, the other two have none
-            return noisyWindows.incrementAndGet() == 2 ? FakeSystems.stallingOnce(millis(60), millis(150)) :
+            // the second window stalls 400 ms a fifth of the way in: its p99 is the stall, the other two have none
+            // (beyond a loaded machine's own hiccups: 28 ms seen with two builds running on the two cores)
+            return noisyWindows.incrementAndGet() == 2 ? FakeSystems.stallingOnce(millis(60), millis(400)) :
                 FakeSystems.instant();
         });
         final HarnessConfig config = new HarnessConfig(List.of(5_000.0), millis(50), millis(300), 1, 1,
@@ -48,11 +49,11 @@ class RepeatedWindowsTest
         final RunResult noisy = report.runs().get(1);
         assertThat(noisy.windows()).hasSize(3);
         final double[] p99s = noisy.perWindow(w -> w.micros(99));
-        assertThat(p99s[1]).as("the stalled window's p99").isGreaterThan(50_000);
-        assertThat(p99s[0]).isLessThan(10_000);
-        assertThat(p99s[2]).isLessThan(10_000);
+        assertThat(p99s[1]).as("the stalled window's p99").isGreaterThan(200_000);
+        assertThat(p99s[0]).isLessThan(100_000);
+        assertThat(p99s[2]).isLessThan(100_000);
         assertThat(noisy.micros(99)).as("median of the three").isEqualTo(Math.max(p99s[0], p99s[2]));
-        assertThat(noisy.maxMicros()).as("the max keeps the stall").isGreaterThan(100_000);
+        assertThat(noisy.maxMicros()).as("the max keeps the stall").isGreaterThan(300_000);
         assertThat(noisy.corrected().getTotalCount()).as("the histogram pools every window")
             .isEqualTo(noisy.windows().stream().mapToLong(w -> w.corrected().getTotalCount()).sum());
         assertThat(noisy.achieved()).isEqualTo(RunResult.median(noisy.windows(), RunResult::achieved));
@@ -79,11 +80,12 @@ class RepeatedWindowsTest
     @Test
     void theMaximumRateSearchRunsEachRateSeveralTimesAndOneStalledRunDoesNotEndIt()
     {
+        // a p99 bound of 100 ms, which a loaded machine's own hiccups stay under, and a stall of 400 ms far past it
         final HarnessConfig config = new HarnessConfig(List.of(5_000.0), millis(20), millis(100), 1, 1,
-            List.of("noisy"), true, 5_000, millis(200), millis(10), 1 << 14);
+            List.of("noisy"), true, 5_000, millis(200), millis(100), 1 << 14);
         final Harness harness = new Harness(config, Map.of(), line -> { });
 
-        // the second run of the search stalls 150 ms, past the 10 ms p99 bound: alone it fails its rate
+        // the second run of the search stalls, past the p99 bound: alone it fails its rate
         final MaxResult once = harness.searchMax("noisy", stallingInRun(2), 1);
         assertThat(once.trials()).extracting(MaxResult.Trial::sustained).startsWith(true, false);
         assertThat(once.maxRate()).as("the search bisected below the unlucky rate").isLessThan(10_000);
@@ -93,14 +95,14 @@ class RepeatedWindowsTest
         assertThat(first.runs()).isEqualTo(3);
         assertThat(first.sustainedRuns()).as("two runs of three sustained 5k").isEqualTo(2);
         assertThat(first.sustained()).isTrue();
-        assertThat(first.p99Micros()).as("the median run's p99, not the stall's").isLessThan(10_000);
+        assertThat(first.p99Micros()).as("the median run's p99, not the stall's").isLessThan(100_000);
         assertThat(thrice.maxRate()).as("short search: 5k, 10k, 20k all sustained").isEqualTo(20_000);
     }
 
     private static Supplier<SystemUnderTest> stallingInRun(final int run)
     {
         final AtomicInteger runs = new AtomicInteger();
-        return () -> runs.incrementAndGet() == run ? FakeSystems.stallingOnce(millis(30), millis(150)) :
+        return () -> runs.incrementAndGet() == run ? FakeSystems.stallingOnce(millis(30), millis(400)) :
             FakeSystems.instant();
     }
 }
