@@ -23,6 +23,13 @@ public final class LeastConnectionsStrategy extends ScoredStrategy
     /** Where the next scan starts: just after the last winner, so equal agents take turns. */
     private int cursor;
 
+    /** In flight over capacity: c + 1 values for an agent of capacity c, so one bucket per value beats a heap. */
+    @Override
+    protected boolean discreteScores()
+    {
+        return true;
+    }
+
     @Override
     protected double indexScore(final AgentView a, final long requiredSkills)
     {
