@@ -29,6 +29,8 @@ final class ScoreBuckets extends RankedAgents
     private final long[] filed;
     /** The non-empty buckets, best score first. */
     private Bucket[] order = new Bucket[8];
+    /** The scores of {@link #order}, searched in one array instead of through each bucket. */
+    private double[] keys = new double[8];
     private int buckets;
     private Bucket[] spareBuckets = new Bucket[8];
     private int spareBucketCount;
@@ -139,7 +141,7 @@ final class ScoreBuckets extends RankedAgents
         while (lo < hi)
         {
             final int mid = (lo + hi) >>> 1;
-            final double k = order[mid].key;
+            final double k = keys[mid];
             if (k == score)
             {
                 return order[mid];
@@ -158,9 +160,12 @@ final class ScoreBuckets extends RankedAgents
         if (buckets == order.length)
         {
             order = java.util.Arrays.copyOf(order, buckets * 2);
+            keys = java.util.Arrays.copyOf(keys, buckets * 2);
         }
         System.arraycopy(order, lo, order, lo + 1, buckets - lo);
+        System.arraycopy(keys, lo, keys, lo + 1, buckets - lo);
         order[lo] = b;
+        keys[lo] = score;
         buckets++;
         return b;
     }
@@ -174,6 +179,7 @@ final class ScoreBuckets extends RankedAgents
             at++; // few buckets, and the emptied one is most often the first
         }
         System.arraycopy(order, at + 1, order, at, buckets - at - 1);
+        System.arraycopy(keys, at + 1, keys, at, buckets - at - 1);
         order[--buckets] = null;
         if (spareBucketCount == spareBuckets.length)
         {
@@ -359,10 +365,20 @@ final class ScoreBuckets extends RankedAgents
                 head++; // the oldest, as a pick most often is: nothing moves
                 return;
             }
-            final int lo = lowerBound(head + 1, tail - 1, s);
-            System.arraycopy(stamp, lo + 1, stamp, lo, tail - lo - 1);
-            System.arraycopy(position, lo + 1, position, lo, tail - lo - 1);
-            tail--;
+            final int at = lowerBound(head + 1, tail - 1, s);
+            if (at - head < tail - at)
+            {
+                // nearer the head: the older part moves up one, the shorter shift
+                System.arraycopy(stamp, head, stamp, head + 1, at - head);
+                System.arraycopy(position, head, position, head + 1, at - head);
+                head++;
+            }
+            else
+            {
+                System.arraycopy(stamp, at + 1, stamp, at, tail - at - 1);
+                System.arraycopy(position, at + 1, position, at, tail - at - 1);
+                tail--;
+            }
         }
 
         /** @return the first index in {@code [lo, hi)} whose stamp is not below {@code s}, else {@code hi}. */

@@ -5,7 +5,6 @@ import dev.ringmaster.spi.AgentView;
 import dev.ringmaster.spi.TaskView;
 import org.agrona.collections.Long2ObjectHashMap;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.function.ToIntFunction;
 
@@ -149,10 +148,10 @@ public final class ScoreIndex
             return; // scores are read live at the next decision
         }
         final boolean room = pool.hasRoom(position);
-        final ArrayList<RankedAgents> all = heaps.all;
-        for (int i = 0, n = all.size(); i < n; i++)
+        final RankedAgents[] all = heaps.all;
+        for (int i = 0, n = heaps.allCount; i < n; i++)
         {
-            final RankedAgents h = all.get(i);
+            final RankedAgents h = all[i];
             if (!room)
             {
                 if (h.contains(position))
@@ -329,7 +328,9 @@ public final class ScoreIndex
         long[] skills = new long[0];
         int[] group = new int[0];
         long clock;
-        final ArrayList<RankedAgents> all = new ArrayList<>();
+        /** Every mask's heaps, {@link #allCount} of them: each change re-ranks the agent in those it belongs to. */
+        RankedAgents[] all = new RankedAgents[8];
+        int allCount;
         final Long2ObjectHashMap<RankedAgents[]> byMask = new Long2ObjectHashMap<>();
 
         void reset(final AgentPool pool, final ToIntFunction<AgentView> grouper)
@@ -350,7 +351,8 @@ public final class ScoreIndex
                 stamp[p] = p - (long)size;
             }
             clock = 0;
-            all.clear();
+            Arrays.fill(all, null);
+            allCount = 0;
             byMask.clear();
         }
 
@@ -388,7 +390,11 @@ public final class ScoreIndex
                     }
                     hs[i] = bucketed ? new ScoreBuckets(mask, g, size, members, count, keys, stamp) :
                         new ScoreHeap(mask, g, size, members, count, keys, stamp);
-                    all.add(hs[i]);
+                    if (allCount == all.length)
+                    {
+                        all = Arrays.copyOf(all, allCount * 2);
+                    }
+                    all[allCount++] = hs[i];
                 }
                 byMask.put(mask, hs);
             }
