@@ -109,7 +109,7 @@ public final class DirectStrategy extends LeastLoadedFallback
         }
     }
 
-    /** O(1): the pool finds the named agent by id; untargeted tasks go to the least loaded, O(log n). */
+    /** O(1): the pool finds the named agent by id; untargeted tasks go to the least loaded (least-connections). */
     @Override
     public int route(final TaskView task, final AgentPool pool, final RoutingDecision decision)
     {

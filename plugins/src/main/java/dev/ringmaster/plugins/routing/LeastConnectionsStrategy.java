@@ -10,8 +10,15 @@ import dev.ringmaster.spi.TaskView;
 
 /**
  * Picks the eligible agent with the fewest tasks in flight relative to its capacity (ties take turns: each scan starts
- * just after the last winner); O(log n) in the dispatcher, which keeps the agents in a {@link dev.ringmaster.plugins.routing.index.ScoreIndex} (ties go to
- * the agent picked longest ago), O(n) over a candidate list. Called by the routing role's holder, one thread at a time.
+ * just after the last winner); O(n) over a candidate list. Called by the routing role's holder, one thread at a time.
+ *
+ * <p>In the dispatcher (version 2) the agents are kept in a {@link dev.ringmaster.plugins.routing.index.ScoreIndex} with
+ * one bucket per load value (ties go to the agent picked longest ago), per required-skills mask: the best agent is the
+ * first of the best bucket, O(1) plus the eligibility walk; an assignment moves the agent to the end of its new bucket,
+ * O(1) when it was the oldest of its old one, as the walk's pick is; a release files it back by when it was last
+ * picked, a binary search over m / 64 chunk heads and one chunk of at most 64 for m agents of that load,
+ * O(log m). Each is paid once per mask the agent's skills put it in. Pools of up to
+ * {@link dev.ringmaster.plugins.routing.index.ScoreIndex#SCAN_LIMIT} agents are scanned instead.
  *
  * <p>Load is in-flight over capacity, not the raw count: an agent that runs 8 at once with 4 in flight is less loaded
  * than one that runs 2 with 2. The score reported is the free fraction, so higher is better.
@@ -22,6 +29,13 @@ public final class LeastConnectionsStrategy extends ScoredStrategy
 
     /** Where the next scan starts: just after the last winner, so equal agents take turns. */
     private int cursor;
+
+    /** In flight over capacity: c + 1 values for an agent of capacity c, so one bucket per value beats a heap. */
+    @Override
+    protected boolean discreteScores()
+    {
+        return true;
+    }
 
     @Override
     protected double indexScore(final AgentView a, final long requiredSkills)
@@ -83,7 +97,7 @@ public final class LeastConnectionsStrategy extends ScoredStrategy
         @Override
         public String description()
         {
-            return "fewest tasks in flight per unit of capacity; for variable task durations; O(log n)";
+            return "fewest tasks in flight per unit of capacity; for variable task durations; O(1) pick, O(log n) release";
         }
 
         @Override

@@ -129,7 +129,7 @@ public final class StickyStrategy extends LeastLoadedFallback
         return sessions == null ? 0 : sessions.size();
     }
 
-    /** As {@link #select}, over the pool: O(1) for a session whose agent has room, else the least loaded, O(log n). */
+    /** As {@link #select}, over the pool: O(1) for a session whose agent has room, else the least loaded (least-connections). */
     @Override
     public int route(final TaskView task, final AgentPool pool, final RoutingDecision decision)
     {

@@ -5,19 +5,24 @@ import dev.ringmaster.spi.AgentView;
 import dev.ringmaster.spi.TaskView;
 import org.agrona.collections.Long2ObjectHashMap;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.function.ToIntFunction;
 
 /**
- * An index of every pool's agents by a strategy's score, for version 2 strategies: one indexed binary heap per
- * required-skills mask seen (the agents having those skills, keyed by their score for that mask), kept current by the
- * strategy's callbacks, so the best eligible agent is found in O(log n) instead of a scan of the pool. Not thread-safe:
- * used by one strategy instance, which the dispatcher calls one thread at a time.
+ * An index of every pool's agents by a strategy's score, for version 2 strategies: per required-skills mask seen, the
+ * agents having those skills ranked by their score for that mask ({@link RankedAgents}), kept current by the
+ * strategy's callbacks, so the best eligible agent is found without a scan of the pool. Not thread-safe: used by one
+ * strategy instance, which the dispatcher calls one thread at a time.
+ *
+ * <p>Ranked as an indexed binary heap ({@link ScoreHeap}, O(log n) per change) by default, or, for a strategy whose
+ * score takes few distinct values, one bucket per value ({@link ScoreBuckets}: the best in O(1), a pick re-ranked in
+ * O(1), a release in O(log m) over contiguous stamps, no sift); both walk the agents in the same order, so they
+ * decide alike.
  *
  * <p>Agents without room ({@link AgentPool#hasRoom}) are kept out of the heaps, so a pool of busy agents costs nothing;
  * the rest of eligibility (target, avoidance, probation) is asked of the pool while walking the heap best-first. Equal
- * scores go to the agent picked longest ago ({@link #picked}), so equal agents take turns as in a round robin.
+ * scores go to the agent picked longest ago ({@link #picked}), and among agents never picked since the pool changed,
+ * to the first in pool order, so equal agents take turns as in a round robin.
  *
  * <p>A strategy whose exact score depends on the task as well (its token cost, say) passes an {@link Exact} function
  * bounded above by the indexed score: the walk then stops as soon as no unvisited agent can beat the best found.
@@ -70,10 +75,9 @@ public final class ScoreIndex
     private final PositionScorer scorer;
     /** The group of an agent (a key such as its capacity), or null for one group. */
     private final ToIntFunction<AgentView> grouper;
+    /** One bucket per distinct score instead of a heap: for scores of few values. */
+    private final boolean bucketed;
     private PoolHeaps[] pools = new PoolHeaps[0];
-    /** Heap positions still to visit in the current walk, as a binary heap ordered like the index. */
-    private int[] frontier = new int[64];
-    private int frontierSize;
     private double runnerUp = Double.NaN;
     private int runnerUpPosition = -1;
     private double bestScore = Double.NaN;
@@ -93,8 +97,18 @@ public final class ScoreIndex
     /** As {@link #ScoreIndex(Scorer, ToIntFunction)}, with a score read from the pool by position. */
     public ScoreIndex(final PositionScorer scorer, final ToIntFunction<AgentView> grouper)
     {
+        this(scorer, grouper, false);
+    }
+
+    /**
+     * @param bucketed true for a score that takes few distinct values (a count over a capacity): one bucket per value
+     *     instead of a heap, the same decisions at a lower cost; each value seen and still held costs a bucket.
+     */
+    public ScoreIndex(final PositionScorer scorer, final ToIntFunction<AgentView> grouper, final boolean bucketed)
+    {
         this.scorer = scorer;
         this.grouper = grouper;
+        this.bucketed = bucketed;
     }
 
     /** From {@code onPoolChanged}: forgets the pool's heaps; they are rebuilt from the new pool on first use. */
@@ -134,28 +148,25 @@ public final class ScoreIndex
             return; // scores are read live at the next decision
         }
         final boolean room = pool.hasRoom(position);
-        final ArrayList<Heap> all = heaps.all;
-        for (int i = 0, n = all.size(); i < n; i++)
+        final RankedAgents[] all = heaps.all;
+        for (int i = 0, n = heaps.allCount; i < n; i++)
         {
-            final Heap h = all.get(i);
-            final int at = h.where[position];
+            final RankedAgents h = all[i];
             if (!room)
             {
-                if (at >= 0)
+                if (h.contains(position))
                 {
-                    h.remove(at, heaps.stamp); // full: out of every walk's way until a release gives it room again
+                    h.remove(position, heaps.stamp); // full: out of every walk's way until a release gives it room again
                 }
             }
-            else if (at >= 0)
+            else if (h.contains(position))
             {
-                h.key[position] = scorer.score(pool, position, h.mask);
-                h.fix(at, heaps.stamp);
+                h.update(position, scorer.score(pool, position, h.mask), heaps.stamp);
             }
             else if ((h.mask & ~heaps.skills[position]) == 0 && heaps.group[position] == h.group)
             {
                 // skills and group from the heaps' own copy: the agent object is not read per re-key
-                h.key[position] = scorer.score(pool, position, h.mask);
-                h.insert(position, heaps.stamp);
+                h.add(position, scorer.score(pool, position, h.mask), heaps.stamp);
             }
         }
     }
@@ -191,12 +202,12 @@ public final class ScoreIndex
         {
             return scan(pool, task, exact, offset, heaps.stamp);
         }
-        final Heap[] groups = heaps.heaps(task.task().requiredSkills(), pool, scorer, grouper);
+        final RankedAgents[] groups = heaps.heaps(task.task().requiredSkills(), pool, scorer, bucketed);
         runnerUp = Double.NaN;
         runnerUpPosition = -1;
         bestPosition = -1;
         bestScore = Double.NEGATIVE_INFINITY;
-        for (final Heap h : groups)
+        for (final RankedAgents h : groups)
         {
             walk(h, heaps.stamp, pool, task, exact, offset == null ? 0 : offset.of(h.group, task));
         }
@@ -233,20 +244,13 @@ public final class ScoreIndex
     }
 
     /** Walks one heap best-first, folding its eligible agents into the best and runner-up found so far. */
-    private void walk(final Heap h, final long[] stamp, final AgentPool pool, final TaskView task, final Exact exact,
+    private void walk(final RankedAgents h, final long[] stamp, final AgentPool pool, final TaskView task, final Exact exact,
                       final double offset)
     {
         int found = 0;
         int looks = RUNNER_UP_LOOKS;
-        frontierSize = 0;
-        if (h.size > 0)
+        for (int position = h.first(stamp); position >= 0; position = h.next(stamp))
         {
-            push(0, h, stamp);
-        }
-        while (frontierSize > 0)
-        {
-            final int at = pop(h, stamp);
-            final int position = h.items[at];
             final double bound = h.key[position] + offset;
             if (exact == null ? found == 2 || (found == 1 && --looks < 0) : bestPosition >= 0 && !(bound > bestScore))
             {
@@ -254,15 +258,6 @@ public final class ScoreIndex
                 // child of it, a few steps at most) its runner-up for the audit trail; ranked exactly: nobody left
                 // here can beat the best, as the rest of the heap is bounded by this
                 break;
-            }
-            final int left = 2 * at + 1;
-            if (left < h.size)
-            {
-                push(left, h, stamp);
-                if (left + 1 < h.size)
-                {
-                    push(left + 1, h, stamp);
-                }
             }
             if (!pool.isEligible(position))
             {
@@ -322,56 +317,6 @@ public final class ScoreIndex
         return pools[id];
     }
 
-    private void push(final int at, final Heap h, final long[] stamp)
-    {
-        if (frontierSize == frontier.length)
-        {
-            frontier = Arrays.copyOf(frontier, frontierSize * 2);
-        }
-        int i = frontierSize++;
-        while (i > 0)
-        {
-            final int parent = (i - 1) >>> 1;
-            if (!h.before(h.items[at], h.items[frontier[parent]], stamp))
-            {
-                break;
-            }
-            frontier[i] = frontier[parent];
-            i = parent;
-        }
-        frontier[i] = at;
-    }
-
-    private int pop(final Heap h, final long[] stamp)
-    {
-        final int top = frontier[0];
-        final int last = frontier[--frontierSize];
-        int i = 0;
-        while (true)
-        {
-            int child = 2 * i + 1;
-            if (child >= frontierSize)
-            {
-                break;
-            }
-            if (child + 1 < frontierSize && h.before(h.items[frontier[child + 1]], h.items[frontier[child]], stamp))
-            {
-                child++;
-            }
-            if (!h.before(h.items[frontier[child]], h.items[last], stamp))
-            {
-                break;
-            }
-            frontier[i] = frontier[child];
-            i = child;
-        }
-        if (frontierSize > 0)
-        {
-            frontier[i] = last;
-        }
-        return top;
-    }
-
     /** One pool's heaps, by required-skills mask. */
     private static final class PoolHeaps
     {
@@ -383,8 +328,10 @@ public final class ScoreIndex
         long[] skills = new long[0];
         int[] group = new int[0];
         long clock;
-        final ArrayList<Heap> all = new ArrayList<>();
-        final Long2ObjectHashMap<Heap[]> byMask = new Long2ObjectHashMap<>();
+        /** Every mask's heaps, {@link #allCount} of them: each change re-ranks the agent in those it belongs to. */
+        RankedAgents[] all = new RankedAgents[8];
+        int allCount;
+        final Long2ObjectHashMap<RankedAgents[]> byMask = new Long2ObjectHashMap<>();
 
         void reset(final AgentPool pool, final ToIntFunction<AgentView> grouper)
         {
@@ -399,162 +346,59 @@ public final class ScoreIndex
                 final AgentView a = pool.agent(p);
                 skills[p] = a.spec().skillMask();
                 group[p] = grouper == null ? 0 : grouper.applyAsInt(a);
+                // unique stamps below every pick's: agents never picked take turns in pool order, in a scan as
+                // before and in a heap, where equal stamps used to leave the order to the heap's layout
+                stamp[p] = p - (long)size;
             }
             clock = 0;
-            all.clear();
+            Arrays.fill(all, null);
+            allCount = 0;
             byMask.clear();
         }
 
-        /** @return the heaps of a mask, one per group among the agents having its skills; built on first use. */
-        Heap[] heaps(final long mask, final AgentPool pool, final PositionScorer scorer, final ToIntFunction<AgentView> grouper)
+        /**
+         * @return the heaps of a mask, one per group among the agents having its skills (buckets if {@code bucketed});
+         *     built on first use.
+         */
+        RankedAgents[] heaps(final long mask, final AgentPool pool, final PositionScorer scorer, final boolean bucketed)
         {
-            Heap[] hs = byMask.get(mask);
+            RankedAgents[] hs = byMask.get(mask);
             if (hs == null)
             {
                 final org.agrona.collections.IntArrayList groups = new org.agrona.collections.IntArrayList();
-                for (int p = 0; p < pool.size(); p++)
+                for (int p = 0; p < size; p++)
                 {
-                    final AgentView a = pool.agent(p);
-                    final int g = grouper == null ? 0 : grouper.applyAsInt(a);
-                    if ((mask & ~a.spec().skillMask()) == 0 && !groups.containsInt(g))
+                    if ((mask & ~skills[p]) == 0 && !groups.containsInt(group[p]))
                     {
-                        groups.addInt(g);
+                        groups.addInt(group[p]);
                     }
                 }
-                hs = new Heap[groups.size()];
+                hs = new RankedAgents[groups.size()];
+                final int[] members = new int[size];
+                final double[] keys = new double[size];
                 for (int i = 0; i < hs.length; i++)
                 {
-                    hs[i] = new Heap(mask, groups.getInt(i), pool, scorer, grouper, stamp);
-                    all.add(hs[i]);
+                    final int g = groups.getInt(i);
+                    int count = 0;
+                    for (int p = 0; p < size; p++)
+                    {
+                        if ((mask & ~skills[p]) == 0 && group[p] == g && pool.hasRoom(p))
+                        {
+                            keys[p] = scorer.score(pool, p, mask);
+                            members[count++] = p;
+                        }
+                    }
+                    hs[i] = bucketed ? new ScoreBuckets(mask, g, size, members, count, keys, stamp) :
+                        new ScoreHeap(mask, g, size, members, count, keys, stamp);
+                    if (allCount == all.length)
+                    {
+                        all = Arrays.copyOf(all, allCount * 2);
+                    }
+                    all[allCount++] = hs[i];
                 }
                 byMask.put(mask, hs);
             }
             return hs;
-        }
-    }
-
-    /** The agents with room having every skill of one mask, as an indexed binary heap, best score on top. */
-    private static final class Heap
-    {
-        final long mask;
-        final int group;
-        final int[] items;
-        /** Pool position to heap position, -1 for an agent lacking a skill of the mask or without room. */
-        final int[] where;
-        final double[] key;
-        int size;
-
-        Heap(final long mask, final int group, final AgentPool pool, final PositionScorer scorer,
-             final ToIntFunction<AgentView> grouper, final long[] stamp)
-        {
-            this.mask = mask;
-            this.group = group;
-            final int n = pool.size();
-            items = new int[n];
-            where = new int[n];
-            key = new double[n];
-            for (int p = 0; p < n; p++)
-            {
-                final AgentView a = pool.agent(p);
-                if ((mask & ~a.spec().skillMask()) == 0 && pool.hasRoom(p) &&
-                    (grouper == null || grouper.applyAsInt(a) == group))
-                {
-                    key[p] = scorer.score(pool, p, mask);
-                    where[p] = size;
-                    items[size++] = p;
-                }
-                else
-                {
-                    where[p] = -1;
-                }
-            }
-            for (int i = (size >>> 1) - 1; i >= 0; i--)
-            {
-                down(i, stamp);
-            }
-        }
-
-        /** @return true if the agent at position {@code a} ranks before the one at {@code b}. */
-        boolean before(final int a, final int b, final long[] stamp)
-        {
-            final double ka = key[a];
-            final double kb = key[b];
-            return ka > kb || (ka == kb && stamp[a] < stamp[b]);
-        }
-
-        void insert(final int position, final long[] stamp)
-        {
-            place(size++, position);
-            up(size - 1, stamp);
-        }
-
-        void remove(final int at, final long[] stamp)
-        {
-            final int position = items[at];
-            final int last = items[--size];
-            where[position] = -1;
-            if (at < size)
-            {
-                place(at, last);
-                fix(at, stamp);
-            }
-        }
-
-        void fix(final int at, final long[] stamp)
-        {
-            if (!up(at, stamp))
-            {
-                down(at, stamp);
-            }
-        }
-
-        private boolean up(final int at, final long[] stamp)
-        {
-            final int p = items[at];
-            int i = at;
-            while (i > 0)
-            {
-                final int parent = (i - 1) >>> 1;
-                if (!before(p, items[parent], stamp))
-                {
-                    break;
-                }
-                place(i, items[parent]);
-                i = parent;
-            }
-            place(i, p);
-            return i != at;
-        }
-
-        private void down(final int at, final long[] stamp)
-        {
-            final int p = items[at];
-            int i = at;
-            while (true)
-            {
-                int child = 2 * i + 1;
-                if (child >= size)
-                {
-                    break;
-                }
-                if (child + 1 < size && before(items[child + 1], items[child], stamp))
-                {
-                    child++;
-                }
-                if (!before(items[child], p, stamp))
-                {
-                    break;
-                }
-                place(i, items[child]);
-                i = child;
-            }
-            place(i, p);
-        }
-
-        private void place(final int at, final int position)
-        {
-            items[at] = position;
-            where[position] = at;
         }
     }
 }

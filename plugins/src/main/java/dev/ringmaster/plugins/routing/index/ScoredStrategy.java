@@ -21,7 +21,16 @@ public abstract class ScoredStrategy implements IndexedRoutingStrategy
     /** Built with a reference to {@link #indexScore}, which runs only after the subclass's constructor is done. */
     protected final ScoreIndex index = new ScoreIndex(
         (ScoreIndex.PositionScorer)(pool, position, requiredSkills) -> indexScore(pool, position, requiredSkills),
-        this::indexGroup);
+        this::indexGroup, discreteScores());
+
+    /**
+     * @return true if {@link #indexScore} takes few distinct values (a count over a capacity, say), so the index keeps
+     *     one bucket per value instead of a heap; called while this object is constructed, so answer a constant.
+     */
+    protected boolean discreteScores()
+    {
+        return false;
+    }
 
     /**
      * @return the score the agent is indexed by for tasks requiring {@code requiredSkills}, higher is better; a pure
