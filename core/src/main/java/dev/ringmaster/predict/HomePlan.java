@@ -10,8 +10,9 @@ import java.util.Map;
 
 /**
  * Pre-positioning: gives each predicted (type, key) a home agent, among the agents of the type most proficient in the
- * key's skills, at most {@code warmSlots - 1} keys per agent (one slot stays free for the keys nobody predicted), the
- * predicted arrivals spread evenly (ties to the less busy agent, which can warm sooner); a key keeps its home from tick to tick while it stays predicted and its agent stays
+ * key's skills, at most {@code warmSlots} keys per agent (the proficient agents' slots together can then hold every
+ * predicted key of their skills; reserving one slot for keys nobody predicted left keys without a home and was slower
+ * in the periodic simulation at every load), the predicted arrivals spread evenly (ties to the less busy agent, which can warm sooner); a key keeps its home from tick to tick while it stays predicted and its agent stays
  * eligible, so contexts are not reshuffled. Owned by the pre-routing thread; the plan is published through
  * {@link HotKeys}.
  */
@@ -25,7 +26,7 @@ final class HomePlan
 
     HomePlan(final int warmSlots)
     {
-        this.maxHomes = Math.max(1, warmSlots - 1);
+        this.maxHomes = warmSlots;
     }
 
     /**

@@ -289,10 +289,11 @@ public final class PreRouting
 
     /**
      * Routing thread: for a task of a predicted key, replaces the strategy's choice by an agent that holds the key warm,
-     * is at least as proficient in its skills and can start it at once, or is expected to free a slot no more than the
-     * cold-context cost after the strategy's choice. If no warm agent can take it now but one is busy, the task is held
-     * ({@code DECLINE}: the router sets it aside and routes the tasks behind it) for at most the cold-context cost since
-     * its acceptance, so that the warm agent's next free slot takes it rather than a cold agent paying to load the
+     * is at least as proficient in its skills and can start it at once, else by the key's home agent or a warm agent
+     * expected to free a slot no more than the cold-context cost after the strategy's choice. If no warm agent can take
+     * it now but one is busy, and the strategy's choice could not start it at once either, the task is held
+     * ({@code DECLINE}: the router sets it aside and routes the tasks behind it) for at most the hold time since its
+     * acceptance, so that the warm agent's next free slot takes it rather than a cold agent paying to load the
      * context.
      *
      * @param nowNanos  the routing clock (the one {@link TaskView#acceptedNanos()} is on).
@@ -325,7 +326,16 @@ public final class PreRouting
             final int warmIdle = warmAgent(key, required, fit, candidates, positions, 0, false);
             return warmIdle >= 0 ? warmIdle : protect(type, picked, chosen, candidates, required, fit);
         }
-        final boolean mayHold = nowNanos - task.acceptedNanos() < settings.holdNanos();
+        // hold only when the strategy's choice could not start the task now either: then waiting for the warm agent
+        // costs little, whereas holding a task an idle agent could start costs more than the cold load it saves
+        final boolean mayHold = nowNanos - task.acceptedNanos() < settings.holdNanos() &&
+            picked.inFlight() >= picked.capacity();
+        // an agent holding the key warm that can start the task at once beats the home, which may have lost the key
+        final int warmIdle = warmAgent(key, required, fit, candidates, positions, 0, false);
+        if (warmIdle >= 0)
+        {
+            return warmIdle;
+        }
         if (home >= 0 && home != picked.index())
         {
             final int position = positions == null ? home : home < positions.length ? positions[home] : -1;

@@ -134,22 +134,33 @@ class PreRoutingTest
     }
 
     @Test
-    void aTaskOfAPredictedKeyWaitsABoundedTimeForItsBusyHomeAgent()
+    void aTaskOfAPredictedKeyWaitsABoundedTimeForItsBusyHomeAgentOnlyWhenTheOtherIsBusyToo()
     {
-        final FakePool pool = new FakePool(2);
-        final PreRouting pre = new PreRouting(new Fixed(0.9), SETTINGS, null, null);
-        pre.tick(SECOND, agents(pool), (agent, key) -> true);
-        final int home = route(pool, pre, "repo-1");
-        pool.full[home] = true; // the home agent has no room: only the other is a candidate
+        for (final boolean otherBusy : new boolean[] {true, false})
+        {
+            final FakePool pool = new FakePool(2);
+            final PreRouting pre = new PreRouting(new Fixed(0.9), SETTINGS, null, null);
+            pre.tick(SECOND, agents(pool), (agent, key) -> true);
+            final int home = route(pool, pre, "repo-1");
+            pool.full[home] = true; // the home agent has no room: only the other is a candidate
+            pool.inFlight[1 - home] = otherBusy ? 1 : 0; // capacity 1: busy, though it may still queue the task
 
-        final Task task = Task.builder("worker").affinityKey("repo-1").build();
-        final PredictiveStrategy strategy = new PredictiveStrategy(FIRST, pre, () -> 3 * SECOND);
-        final PredictiveStrategy later = new PredictiveStrategy(FIRST, pre, () -> 5 * SECOND);
-
-        assertThat(strategy.select(FakePool.view(task, 0, 1), candidatesOf(pool), new RoutingDecision()))
-            .as("held within the 4 s hold").isEqualTo(RoutingStrategy.DECLINE);
-        assertThat(pool.pick(later, FakePool.view(task, 0, 1), new RoutingDecision()))
-            .as("after the hold it goes to the cold agent").isEqualTo(1 - home);
+            final Task task = Task.builder("worker").affinityKey("repo-1").build();
+            final PredictiveStrategy strategy = new PredictiveStrategy(FIRST, pre, () -> 3 * SECOND);
+            final PredictiveStrategy later = new PredictiveStrategy(FIRST, pre, () -> 5 * SECOND);
+            if (otherBusy)
+            {
+                assertThat(strategy.select(FakePool.view(task, 0, 1), candidatesOf(pool), new RoutingDecision()))
+                    .as("held within the 4 s hold").isEqualTo(RoutingStrategy.DECLINE);
+                assertThat(pool.pick(later, FakePool.view(task, 0, 1), new RoutingDecision()))
+                    .as("after the hold it goes to the cold agent").isEqualTo(1 - home);
+            }
+            else
+            {
+                assertThat(pool.pick(strategy, FakePool.view(task, 0, 1), new RoutingDecision()))
+                    .as("the other agent can start it at once: loading cold beats waiting").isEqualTo(1 - home);
+            }
+        }
     }
 
     @Test

@@ -18,9 +18,9 @@ import java.util.List;
  *
  * <p>Settings on the {@code periodic} scenario's compressed clock (an hour is 60 s): hourly buckets of a 24-hour day,
  * a recent rate over 10 s, a horizon of 30 s, the seed's threshold 0.7, a cold context priced at the fleet's
- * context-load time, and a task of a predicted key held up to 8 s (eight mean tasks) for its busy home agent. A
- * warm-up occupies one slot of an idle agent for the fleet's context-load time and counts as context work, so the
- * waste ratio pays for every warm-up, including those no task used. Steals ask pre-routing's guard, as a dispatcher
+ * context-load time, and a task of a predicted key held up to 8 s (eight mean tasks) for its busy home agent when
+ * the strategy's choice is busy too. A warm-up occupies one slot of an idle agent for the fleet's context-load time
+ * and counts as context work, so the waste ratio pays for every warm-up, including those no task used. Steals ask pre-routing's guard, as a dispatcher
  * given {@code LivePreRouting.stealGuard()} does ({@link PreRouting#mayMove}).
  */
 public final class SimPreRouting
