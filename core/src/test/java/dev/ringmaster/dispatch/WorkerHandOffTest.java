@@ -64,4 +64,62 @@ class WorkerHandOffTest
         }
         assertThat(d.drain(Duration.ofSeconds(10))).isTrue();
     }
+
+    /**
+     * The other way round: the lead runs a long task of the agent worker 1 lent it, and a task for the lead's own agent
+     * arrives. Nobody steals it (its agent has a free slot), so before the fix it waited for the whole long task: a
+     * workflow's step stranded behind its sibling. Which thread starts the long task is a race (the lead, or worker 1
+     * waking from a park); only runs where the lead took it test the promise, so the setup is repeated until one does.
+     */
+    @Test
+    void theLeadsOwnAgentDoesNotWaitWhileTheLeadRunsALongTaskOfALentAgent() throws Exception
+    {
+        int leadRuns = 0;
+        for (int attempt = 0; attempt < 40 && leadRuns < 3; attempt++)
+        {
+            final CountDownLatch release = new CountDownLatch(1);
+            final CountDownLatch inside = new CountDownLatch(1);
+            final String[] longTaskThread = new String[1];
+            final Dispatcher d = Dispatcher.builder().workers(2)
+                .agent(AgentSpec.builder("a", "coder").build(), AgentAdapter.sync(t -> "a"))
+                .agent(AgentSpec.builder("b", "coder").build(), AgentAdapter.sync(t ->
+                {
+                    longTaskThread[0] = Thread.currentThread().getName();
+                    inside.countDown();
+                    try
+                    {
+                        return release.await(30, TimeUnit.SECONDS) ? "b" : "timed out";
+                    }
+                    catch (final InterruptedException e)
+                    {
+                        Thread.currentThread().interrupt();
+                        return "interrupted";
+                    }
+                }))
+                .strategy(TestStrategies.first())
+                .build().start();
+            try
+            {
+                Thread.sleep(5); // worker 1 idles past its spin and lends "b" to the lead
+                final CompletableFuture<TaskResult> slow = d.submitAsync(Task.builder("coder").targetAgent("b").build());
+                assertThat(inside.await(5, TimeUnit.SECONDS)).isTrue();
+                if (!"ringmaster-worker-0".equals(longTaskThread[0]))
+                {
+                    continue; // worker 1 took its own task: nothing is lent, try again
+                }
+                leadRuns++;
+                final TaskResult r = d.submitAsync(Task.builder("coder").targetAgent("a").build()).get(5, TimeUnit.SECONDS);
+                assertThat(r.completed()).isTrue();
+                assertThat(r.agentId()).isEqualTo("a");
+                assertThat(slow).as("the lead is still inside the long task").isNotDone();
+            }
+            finally
+            {
+                release.countDown();
+                assertThat(d.drain(Duration.ofSeconds(10))).isTrue();
+            }
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(leadRuns > 0,
+            "the hand-off is off on this machine (more than 3 cores), so the lead never ran the lent agent's task");
+    }
 }

@@ -78,7 +78,25 @@ final class Fleet implements AutoCloseable
 
     WorkflowResult run(final Workflow workflow) throws Exception
     {
-        return supervisor.run(workflow).result().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        try
+        {
+            return supervisor.run(workflow).result().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+        catch (final java.util.concurrent.TimeoutException e)
+        {
+            // what the dispatcher and every thread were doing when it did not finish: a stuck run is then explained
+            final StringBuilder threads = new StringBuilder();
+            Thread.getAllStackTraces().forEach((t, stack) ->
+            {
+                threads.append(t.getName()).append(' ').append(t.getState()).append('\n');
+                for (final StackTraceElement f : stack)
+                {
+                    threads.append("    at ").append(f).append('\n');
+                }
+            });
+            throw new AssertionError("workflow not finished in 10 s; events " + events + "\n" +
+                dev.ringmaster.testing.InternalsDump.of(dispatcher) + "\n" + threads, e);
+        }
     }
 
     /** @return the position of an event in the log, -1 if absent. */

@@ -168,7 +168,8 @@ final class Worker
     /**
      * Any thread, after putting a task into the inbox of one of this worker's agents or freeing one of their slots:
      * wakes whoever serves them, this worker, or the lead while they are lent to it (unless the lead is stuck in an
-     * adapter: then this worker serves its own agents again).
+     * adapter: then this worker serves its own agents again). For the lead's own agents while it is stuck in an
+     * adapter, also worker 1, which starts them meanwhile (see {@link #runCycle}).
      */
     void wakeServer()
     {
@@ -181,6 +182,10 @@ final class Worker
                 lead.idle.wake();
                 return;
             }
+        }
+        else if (team != null && busyInAdapter(System.nanoTime()))
+        {
+            team[1].idle.wake(); // this is the lead, stuck in an adapter: worker 1 starts its agents' tasks meanwhile
         }
         idle.wake();
     }
@@ -216,6 +221,10 @@ final class Worker
         if (hasStartableWork(mine))
         {
             return true;
+        }
+        if (lead != null && lead.busyInAdapter(System.nanoTime()) && hasStartableWork(lead.mine))
+        {
+            return true; // the lead's own agents, while it is stuck in an adapter (see runCycle)
         }
         final Worker[] team = this.team;
         if (team != null)
@@ -293,6 +302,14 @@ final class Worker
         final long now = System.nanoTime();
         final AgentState[] mine = this.mine;
         int work = startWaiting(mine, now);
+        final Worker lead = this.lead;
+        if (lead != null && lead.busyInAdapter(now) && hasStartableWork(lead.mine))
+        {
+            // the lead is inside a long task of a lent agent, and nobody else starts its own agents' tasks: stealing
+            // takes only from agents whose slots are full, and the lead's agent has a free slot, so its task would
+            // wait for as long as the lead's task takes (a workflow step stranded for 10 s by its sibling's call)
+            work += startWaiting(lead.mine, now);
+        }
         final Worker[] team = this.team;
         if (team != null)
         {
