@@ -28,20 +28,7 @@ class WorkerHandOffTest
         final CountDownLatch leadInside = new CountDownLatch(1);
         // "a" belongs to worker 0, "b" to worker 1, which has been idle since the start and has lent "b" to worker 0
         final Dispatcher d = Dispatcher.builder().workers(2)
-            .agent(AgentSpec.builder("a", "coder").build(), AgentAdapter.sync(t ->
-            {
-                leadInside.countDown();
-                try
-                {
-                    // blocks the worker thread, as a synchronous call to a slow model does
-                    return release.await(30, TimeUnit.SECONDS) ? "a" : "timed out";
-                }
-                catch (final InterruptedException e)
-                {
-                    Thread.currentThread().interrupt();
-                    return "interrupted";
-                }
-            }))
+            .agent(AgentSpec.builder("a", "coder").build(), AgentAdapter.sync(t -> blockUntil(release, leadInside, "a")))
             .agent(AgentSpec.builder("b", "coder").build(), AgentAdapter.sync(t -> "b"))
             .strategy(TestStrategies.first())
             .build().start();
@@ -85,16 +72,7 @@ class WorkerHandOffTest
                 .agent(AgentSpec.builder("b", "coder").build(), AgentAdapter.sync(t ->
                 {
                     longTaskThread[0] = Thread.currentThread().getName();
-                    inside.countDown();
-                    try
-                    {
-                        return release.await(30, TimeUnit.SECONDS) ? "b" : "timed out";
-                    }
-                    catch (final InterruptedException e)
-                    {
-                        Thread.currentThread().interrupt();
-                        return "interrupted";
-                    }
+                    return blockUntil(release, inside, "b");
                 }))
                 .strategy(TestStrategies.first())
                 .build().start();
@@ -121,5 +99,20 @@ class WorkerHandOffTest
         }
         org.junit.jupiter.api.Assumptions.assumeTrue(leadRuns > 0,
             "the hand-off is off on this machine (more than 3 cores), so the lead never ran the lent agent's task");
+    }
+
+    /** Blocks the worker thread, as a synchronous call to a slow model does, until released (30 s at most). */
+    private static String blockUntil(final CountDownLatch release, final CountDownLatch inside, final String result)
+    {
+        inside.countDown();
+        try
+        {
+            return release.await(30, TimeUnit.SECONDS) ? result : "timed out";
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
     }
 }
