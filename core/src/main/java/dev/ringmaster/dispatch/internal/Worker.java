@@ -150,7 +150,7 @@ final class Worker
             return false; // its completions are not folded in yet: it must not park
         }
         lent = true;
-        if (lead.busyInAdapter(System.nanoTime()) || hasStartableWork(mine))
+        if (lead.busyInAdapter() || hasStartableWork(mine))
         {
             lent = false;
             return false;
@@ -158,11 +158,14 @@ final class Worker
         return true;
     }
 
-    /** @return true if this worker has been inside one adapter for {@link #LEAD_BUSY_NANOS} or more; racy. */
-    private boolean busyInAdapter(final long nowNanos)
+    /**
+     * @return true if this worker has been inside one adapter for {@link #LEAD_BUSY_NANOS} or more; racy. Reads the
+     *     clock only while it is inside one: wakers ask for every task they place, and the lead is mostly between tasks.
+     */
+    private boolean busyInAdapter()
     {
         final long since = (long)ADAPTER_SINCE.getOpaque(this);
-        return since != 0 && nowNanos - since >= LEAD_BUSY_NANOS;
+        return since != 0 && System.nanoTime() - since >= LEAD_BUSY_NANOS;
     }
 
     /**
@@ -177,13 +180,13 @@ final class Worker
         if (lead != null)
         {
             VarHandle.fullFence(); // StoreLoad: the caller's put is visible before we read lent (see lendToLead)
-            if (lent && !lead.busyInAdapter(System.nanoTime()))
+            if (lent && !lead.busyInAdapter())
             {
                 lead.idle.wake();
                 return;
             }
         }
-        else if (team != null && busyInAdapter(System.nanoTime()))
+        else if (team != null && busyInAdapter())
         {
             team[1].idle.wake(); // this is the lead, stuck in an adapter: worker 1 starts its agents' tasks meanwhile
         }
@@ -222,7 +225,7 @@ final class Worker
         {
             return true;
         }
-        if (lead != null && lead.busyInAdapter(System.nanoTime()) && hasStartableWork(lead.mine))
+        if (leadStuckWithWork())
         {
             return true; // the lead's own agents, while it is stuck in an adapter (see runCycle)
         }
@@ -238,6 +241,13 @@ final class Worker
             }
         }
         return false;
+    }
+
+    /** @return true if this worker has a lead that is stuck in an adapter while its own agents have tasks to start. */
+    private boolean leadStuckWithWork()
+    {
+        final Worker lead = this.lead;
+        return lead != null && lead.busyInAdapter() && hasStartableWork(lead.mine);
     }
 
     /** @return true if one of {@code agents} has a task waiting and a free slot, and no worker is starting its tasks. */
@@ -302,8 +312,7 @@ final class Worker
         final long now = System.nanoTime();
         final AgentState[] mine = this.mine;
         int work = startWaiting(mine, now);
-        final Worker lead = this.lead;
-        if (lead != null && lead.busyInAdapter(now) && hasStartableWork(lead.mine))
+        if (leadStuckWithWork())
         {
             // the lead is inside a long task of a lent agent, and nobody else starts its own agents' tasks: stealing
             // takes only from agents whose slots are full, and the lead's agent has a free slot, so its task would
