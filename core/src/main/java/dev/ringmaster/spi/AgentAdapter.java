@@ -13,6 +13,11 @@ public interface AgentAdapter
      * Runs one attempt of a task. A synchronous adapter calls {@code completion} before returning; an asynchronous
      * one returns at once and calls it later from any thread. Throwing fails the attempt.
      *
+     * <p>Calls for one agent never overlap. A synchronous call holds its worker thread for as long as it runs: the
+     * agent starts no other task meanwhile (so its capacity above 1 counts only for asynchronous adapters), and once
+     * the call has lasted 50 us, other workers start the tasks of that worker's other agents. For a call that takes
+     * long (a model behind HTTP), complete asynchronously.
+     *
      * @param task       the task, valid until the completion is called.
      * @param completion where to report the outcome, exactly once.
      * @param telemetry  where to publish the agent's live state (context use, budget), any time, from any thread.

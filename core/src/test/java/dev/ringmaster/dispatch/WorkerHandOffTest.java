@@ -101,6 +101,68 @@ class WorkerHandOffTest
             "the hand-off is off on this machine (more than 3 cores), so the lead never ran the lent agent's task");
     }
 
+    /**
+     * A worker that is not lent (it has just been busy) enters a long task of one of its agents, and a task for its
+     * other agent arrives. Nobody steals it (its agent has a free slot), and before the fix nobody but that worker
+     * started it: a fleet with fewer workers than agents stranded every task of the blocked worker's other agents for
+     * as long as one slow synchronous call took, while another worker idled. The lead is held in a task first, so that
+     * worker 1 is the one woken for both of its agent's tasks, and stays un-lent while the lead is busy.
+     */
+    @Test
+    void anIdleWorkerStartsTheTasksOfAnotherWorkersAgentWhileThatWorkerIsBlockedInALongTask() throws Exception
+    {
+        final CountDownLatch releaseLead = new CountDownLatch(1);
+        final CountDownLatch leadInside = new CountDownLatch(1);
+        final CountDownLatch releaseLong = new CountDownLatch(1);
+        final CountDownLatch longInside = new CountDownLatch(1);
+        final String[] longTaskThread = new String[1];
+        // agents go to workers in turn: "a" and "c" to worker 0, "b" and "d" to worker 1
+        final Dispatcher d = Dispatcher.builder().workers(2)
+            .agent(AgentSpec.builder("a", "coder").build(), AgentAdapter.sync(t -> blockUntil(releaseLead, leadInside, "a")))
+            .agent(AgentSpec.builder("b", "coder").build(), AgentAdapter.sync(t ->
+            {
+                if (t.task().payload() == null)
+                {
+                    return "b"; // the short task
+                }
+                longTaskThread[0] = Thread.currentThread().getName();
+                return blockUntil(releaseLong, longInside, "b");
+            }))
+            .agent(AgentSpec.builder("c", "coder").build(), AgentAdapter.sync(t -> "c"))
+            .agent(AgentSpec.builder("d", "coder").build(), AgentAdapter.sync(t -> "d"))
+            .strategy(TestStrategies.first())
+            .build().start();
+        CompletableFuture<TaskResult> slow = null;
+        try
+        {
+            final CompletableFuture<TaskResult> lead = d.submitAsync(Task.builder("coder").targetAgent("a").build());
+            assertThat(leadInside.await(5, TimeUnit.SECONDS)).isTrue();
+            // worker 1 runs a short task of "b" (so it is busy, not lent), then the long one
+            assertThat(d.submitAsync(Task.builder("coder").targetAgent("b").build()).get(5, TimeUnit.SECONDS).completed())
+                .isTrue();
+            slow = d.submitAsync(Task.builder("coder").targetAgent("b").payload("long").build());
+            assertThat(longInside.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(longTaskThread[0]).as("the lead is held, so worker 1 runs its own agent's task")
+                .isEqualTo("ringmaster-worker-1");
+            releaseLead.countDown();
+            assertThat(lead.get(5, TimeUnit.SECONDS).completed()).isTrue();
+            for (int i = 0; i < 20; i++)
+            {
+                final TaskResult r = d.submitAsync(Task.builder("coder").targetAgent("d").build()).get(5, TimeUnit.SECONDS);
+                assertThat(r.completed()).isTrue();
+                assertThat(r.agentId()).isEqualTo("d");
+            }
+            assertThat(slow).as("worker 1 is still inside its long task").isNotDone();
+        }
+        finally
+        {
+            releaseLead.countDown();
+            releaseLong.countDown();
+        }
+        assertThat(slow.get(5, TimeUnit.SECONDS).completed()).isTrue();
+        assertThat(d.drain(Duration.ofSeconds(10))).isTrue();
+    }
+
     /** Blocks the worker thread, as a synchronous call to a slow model does, until released (30 s at most). */
     private static String blockUntil(final CountDownLatch release, final CountDownLatch inside, final String result)
     {

@@ -58,20 +58,25 @@ final class Worker
     private Worker lead;
     /** The lead's view of every worker, to serve the lent ones' agents; null for the others, or without hand-off. */
     private Worker[] team;
+    /**
+     * Every worker, this one included (set before any thread starts): while one of them is stuck in an adapter, the
+     * others start the tasks of its other agents (see {@link #serveStuckPeers}).
+     */
+    private Worker[] peers = new Worker[0];
     /** Written by this worker only: its agents are lent to the lead, which serves them while this one parks. */
     private volatile boolean lent;
     /**
-     * Written by the lead only, with hand-off: when it entered the adapter it is running (0: none). An adapter may take
-     * as long as its task, and a lent worker's agents must not wait behind it: once the lead has been in one for
-     * {@link #LEAD_BUSY_NANOS}, wakers wake the lent worker itself. Why not at once: a short adapter (most of them
-     * complete or hand off in microseconds) would then cost an unpark of the lent worker per task.
+     * Written by this worker only: when it entered the adapter it is running (0: none). An adapter may take as long as
+     * its task (a synchronous call to a model), and the worker's other agents, and the agents lent to it, must not wait
+     * behind it: once it has been in one for {@link #STUCK_NANOS}, wakers wake another worker for them. Why not at
+     * once: a short adapter (most of them complete or hand off in microseconds) would then cost an unpark per task.
      */
     @SuppressWarnings("unused") // accessed through ADAPTER_SINCE
     private volatile long adapterSinceNanos;
     /** Tasks the lead starts in one duty cycle, its own and lent ones, from which it wakes the lenders. */
     static final int BUSY_CYCLE_STARTS = 8;
-    /** How long the lead may be inside one adapter before a lent worker serves its own agents again. */
-    static final long LEAD_BUSY_NANOS = Long.getLong("ringmaster.leadBusyNanos", 50_000L);
+    /** How long a worker may be inside one adapter before other workers serve its other agents. */
+    static final long STUCK_NANOS = Long.getLong("ringmaster.stuckInAdapterNanos", 50_000L);
     /** Least time between two scans for a task to steal that found nothing. */
     static final long STEAL_SCAN_INTERVAL_NANOS = 20_000;
     /**
@@ -81,6 +86,8 @@ final class Worker
      * in well under a task's time on an agent that is slow enough to strand it.
      */
     private long nextStealScanNanos;
+    /** When a cycle may next look for a peer stuck in an adapter: at most once per steal-scan interval, for the same reason. */
+    private long nextPeerScanNanos;
     /** Set by completions on this thread during a duty cycle; the cycle requests the role once for all of them. */
     boolean completionsDeferred;
     /**
@@ -123,6 +130,10 @@ final class Worker
      */
     static void team(final Worker[] workers, final boolean handOff)
     {
+        for (final Worker w : workers)
+        {
+            w.peers = workers;
+        }
         if (!handOff || workers.length < 2)
         {
             return;
@@ -159,20 +170,20 @@ final class Worker
     }
 
     /**
-     * @return true if this worker has been inside one adapter for {@link #LEAD_BUSY_NANOS} or more; racy. Reads the
-     *     clock only while it is inside one: wakers ask for every task they place, and the lead is mostly between tasks.
+     * @return true if this worker has been inside one adapter for {@link #STUCK_NANOS} or more; racy. Reads the clock
+     *     only while it is inside one: wakers ask for every task they place, and workers are mostly between tasks.
      */
     private boolean busyInAdapter()
     {
         final long since = (long)ADAPTER_SINCE.getOpaque(this);
-        return since != 0 && System.nanoTime() - since >= LEAD_BUSY_NANOS;
+        return since != 0 && System.nanoTime() - since >= STUCK_NANOS;
     }
 
     /**
      * Any thread, after putting a task into the inbox of one of this worker's agents or freeing one of their slots:
      * wakes whoever serves them, this worker, or the lead while they are lent to it (unless the lead is stuck in an
-     * adapter: then this worker serves its own agents again). For the lead's own agents while it is stuck in an
-     * adapter, also worker 1, which starts them meanwhile (see {@link #runCycle}).
+     * adapter: then this worker serves its own agents again). While this worker is itself stuck in an adapter, also
+     * a worker that is not, which starts its agents' tasks meanwhile (see {@link #serveStuckPeers}).
      */
     void wakeServer()
     {
@@ -186,9 +197,16 @@ final class Worker
                 return;
             }
         }
-        else if (team != null && busyInAdapter())
+        if (busyInAdapter())
         {
-            team[1].idle.wake(); // this is the lead, stuck in an adapter: worker 1 starts its agents' tasks meanwhile
+            for (final Worker peer : peers)
+            {
+                if (peer != this && !peer.busyInAdapter())
+                {
+                    peer.idle.wake();
+                    break;
+                }
+            }
         }
         idle.wake();
     }
@@ -225,9 +243,9 @@ final class Worker
         {
             return true;
         }
-        if (leadStuckWithWork())
+        if (peerStuckWithWork())
         {
-            return true; // the lead's own agents, while it is stuck in an adapter (see runCycle)
+            return true; // another worker's agents, while it is stuck in an adapter (see serveStuckPeers)
         }
         final Worker[] team = this.team;
         if (team != null)
@@ -243,11 +261,37 @@ final class Worker
         return false;
     }
 
-    /** @return true if this worker has a lead that is stuck in an adapter while its own agents have tasks to start. */
-    private boolean leadStuckWithWork()
+    /** @return true if another worker is stuck in an adapter while its own agents have tasks to start. */
+    private boolean peerStuckWithWork()
     {
-        final Worker lead = this.lead;
-        return lead != null && lead.busyInAdapter() && hasStartableWork(lead.mine);
+        for (final Worker peer : peers)
+        {
+            if (peer != this && peer.busyInAdapter() && hasStartableWork(peer.mine))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Starts the waiting tasks of the agents of every other worker that is stuck in an adapter. Why: a synchronous
+     * adapter holds its worker for as long as its task takes, nobody steals from an agent with a free slot, so the
+     * stuck worker's other agents would wait for the whole call while this worker idles (agents lent to a stuck lead
+     * are served by their own worker, which wakers wake). The stuck worker keeps its running agent's start guard, so
+     * only its other agents are served. @return tasks started.
+     */
+    private int serveStuckPeers(final long now)
+    {
+        int work = 0;
+        for (final Worker peer : peers)
+        {
+            if (peer != this && peer.busyInAdapter())
+            {
+                work += startWaiting(peer.mine, now);
+            }
+        }
+        return work;
     }
 
     /** @return true if one of {@code agents} has a task waiting and a free slot, and no worker is starting its tasks. */
@@ -312,12 +356,13 @@ final class Worker
         final long now = System.nanoTime();
         final AgentState[] mine = this.mine;
         int work = startWaiting(mine, now);
-        if (leadStuckWithWork())
+        if (now - nextPeerScanNanos >= 0)
         {
-            // the lead is inside a long task of a lent agent, and nobody else starts its own agents' tasks: stealing
-            // takes only from agents whose slots are full, and the lead's agent has a free slot, so its task would
-            // wait for as long as the lead's task takes (a workflow step stranded for 10 s by its sibling's call)
-            work += startWaiting(lead.mine, now);
+            // a worker inside a long task: nobody else starts its other agents' tasks (stealing takes only from agents
+            // whose slots are full), so they would wait as long as its task takes (a workflow step stranded for 10 s
+            // by its sibling's call). At most once per interval: the scan reads a line each worker writes per task
+            nextPeerScanNanos = now + STEAL_SCAN_INTERVAL_NANOS;
+            work += serveStuckPeers(now);
         }
         final Worker[] team = this.team;
         if (team != null)
@@ -449,11 +494,7 @@ final class Worker
         r.startNanos = System.nanoTime();
         slot.starter = this;
         slot.start(r, r.startNanos);
-        final boolean announce = team != null; // the lead, with hand-off
-        if (announce)
-        {
-            ADAPTER_SINCE.setRelease(this, r.startNanos | 1); // never 0
-        }
+        ADAPTER_SINCE.setRelease(this, r.startNanos | 1); // never 0
         try
         {
             agent.adapter.execute(r, slot, agent);
@@ -467,10 +508,7 @@ final class Worker
         }
         finally
         {
-            if (announce)
-            {
-                ADAPTER_SINCE.setRelease(this, 0L);
-            }
+            ADAPTER_SINCE.setRelease(this, 0L);
         }
     }
 }
