@@ -181,11 +181,13 @@ public final class HarnessReport
         }
         if (!max.isEmpty())
         {
+            final List<MaxResult.Trial> firstTrials = max.get(0).trials();
+            final int runsPerRate = firstTrials.isEmpty() ? 1 : firstTrials.get(0).runs();
+            final String runsNote = runsPerRate == 1 ? "" : ", each rate run " + runsPerRate + " times: sustained if " +
+                "most runs were, (k/n) runs sustained, achieved and p99 their medians";
             s.append(String.format(l, "%nmaximum sustained rate (every task completes, >= 95%% of the offered rate " +
                 "achieved, corrected p99 <= %s; trials of %s%s)%n", micros(config.maxP99Nanos()),
-                seconds(config.maxTrialNanos()), max.get(0).trials().isEmpty() || max.get(0).trials().get(0).runs() == 1 ?
-                    "" : ", each rate run " + max.get(0).trials().get(0).runs() + " times: sustained if most runs were, " +
-                    "(k/n) runs sustained, achieved and p99 their medians"));
+                seconds(config.maxTrialNanos()), runsNote));
             s.append(String.format(l, "%-22s %21s %14s %12s   %s%n", "system", "max offered/s", "achieved/s",
                 "p99 us", "trials (offered: sustained?)"));
             final double refMax = maxOf(ref).map(MaxResult::maxRate).orElse(Double.NaN);
