@@ -32,16 +32,27 @@ class CoordinatedOmissionTest
 
         assertThat(r.clean()).isTrue();
         assertThat(corrected.getTotalCount()).as("every measured task recorded once").isEqualTo(r.completed());
-        // due in the stall's first 290 ms: each waited at least 10 ms past its intended time
+        // the stall as it happened: the first task due in it waited all of it. On a busy machine the stalled thread
+        // wakes late (a 300 ms park lasted about 450 ms at a load average of 11 on two cores), so the counts below
+        // are taken against the stall the run saw, not the one it asked for
+        final long stall = corrected.getMaxValue();
+        assertThat(stall).as("the stalled task itself").isBetween(STALL * 95 / 100, STALL + millis(1_000));
+        // due in the stall's first half: each waited at least half the stall past its intended time. Counted above
+        // half the stall, not above 10 ms: a busy machine starves the producer for tens of milliseconds at a time
+        // (4,390 tasks above 10 ms were seen under two parallel builds, against 3,000 due during the stall), hardly
+        // for half the stall; a harness without the correction would count one task here
+        final double dueInFirstHalf = RATE * stall / 2 / 1e9;
+        assertThat(countAbove(corrected, stall / 2)).as("corrected samples above half the stall")
+            .isBetween((long)(0.8 * dueInFirstHalf), (long)(1.3 * dueInFirstHalf));
+        // due in the stall's first 290 ms: each waited at least 10 ms (hiccups only add to this count)
         assertThat(countAbove(corrected, millis(10))).as("corrected samples above 10 ms")
-            .isBetween((long)(0.8 * RATE * (STALL - millis(10)) / 1e9), (long)(1.3 * dueDuringStall));
+            .isGreaterThanOrEqualTo((long)(0.8 * RATE * (STALL - millis(10)) / 1e9));
         // above 1 ms: the same tasks, plus whatever hiccups a shared machine adds to a 1 s run. The precise claim is
-        // the 10 ms count above; this one only rules out a harness that counts every task of the window as late
-        // (about 10,000), so its upper bound is far from the noise: 2,300 were seen under one parallel build, 5,446
-        // with two builds and a test run on the two cores
+        // the half-stall count above; this one only rules out a harness that counts every task of the window as late,
+        // so its upper bound is far from the noise (with a 100 ms stall, 2,300 were seen under one parallel build and
+        // 5,446 with two builds and a test run on the two cores)
         assertThat(countAbove(corrected, millis(1))).as("corrected samples above 1 ms")
-            .isBetween((long)(0.85 * dueDuringStall), (long)(0.8 * RATE)); // of the 1 s window's 10,000
-        assertThat(corrected.getMaxValue()).as("the stalled task itself").isGreaterThanOrEqualTo(STALL * 95 / 100);
+            .isBetween((long)(0.85 * dueDuringStall), (long)(0.95 * r.completed()));
 
         // naive: only the task whose submit stalled was slow; the backlog is sent late and completes at once
         assertThat(countAbove(naive, millis(10))).as("naive samples above 10 ms").isBetween(1L, 3L);
