@@ -84,7 +84,7 @@ public final class CompactEncoder
     private final CRC32C crc = new CRC32C();
     private final ExpandableArrayBuffer text = new ExpandableArrayBuffer(256);
     private final ExpandableArrayBuffer payload = new ExpandableArrayBuffer(256);
-    private final org.agrona.collections.Long2ObjectHashMap<String> skillNames = new org.agrona.collections.Long2ObjectHashMap<>();
+    private final SkillNames skillNames = new SkillNames();
     private byte[] msg = new byte[2048];
     private final UnsafeBuffer view = new UnsafeBuffer(msg);
     /** The kept entries of the message being encoded, framed. */
@@ -237,8 +237,8 @@ public final class CompactEncoder
         {
             mask |= COMPACT_VALUE_DELTA;
         }
-        mask |= slotMask(scoreBits, nanos, COMPACT_SCORE_PRESENT, COMPACT_SCORE_DELTA);
-        mask |= slotMask(runnerUpBits, nanos, COMPACT_RUNNER_UP_PRESENT, COMPACT_RUNNER_UP_DELTA);
+        mask |= RecordCompactor.slotMask(scoreBits, nanos, COMPACT_SCORE_PRESENT, COMPACT_SCORE_DELTA);
+        mask |= RecordCompactor.slotMask(runnerUpBits, nanos, COMPACT_RUNNER_UP_PRESENT, COMPACT_RUNNER_UP_DELTA);
         b[BODY_AT + 4] = (byte)mask;
         int at = BODY_AT + 5;
         at = Varint.putSigned(b, at, taskId - baseTaskId);
@@ -246,8 +246,8 @@ public final class CompactEncoder
         at = Varint.putSigned(b, at, nanos - baseNanos);
         at = Varint.putSigned(b, at, 0); // the wall-clock offset: one per journal, the base's
         at = Varint.putSigned(b, at, valueDelta ? value - nanos : value);
-        at = putSlot(b, at, scoreBits, nanos, mask, COMPACT_SCORE_PRESENT, COMPACT_SCORE_DELTA);
-        at = putSlot(b, at, runnerUpBits, nanos, mask, COMPACT_RUNNER_UP_PRESENT, COMPACT_RUNNER_UP_DELTA);
+        at = RecordCompactor.putSlot(b, at, scoreBits, nanos, mask, COMPACT_SCORE_PRESENT, COMPACT_SCORE_DELTA);
+        at = RecordCompactor.putSlot(b, at, runnerUpBits, nanos, mask, COMPACT_RUNNER_UP_PRESENT, COMPACT_RUNNER_UP_DELTA);
         at = Varint.putSigned(b, at, task.attempt());
         return Varint.putSigned(b, at, agentIndex);
     }
@@ -331,7 +331,7 @@ public final class CompactEncoder
         at = inline(at, t.affinityKey()); // keys may be new each time: numbering them would fill the table
         at = named(at, t.targetAgent());
         // by name too: a mask's bits are given in the order this JVM first met each skill
-        final String skills = t.requiredSkills() == 0 ? null : skillNames(t.requiredSkills());
+        final String skills = t.requiredSkills() == 0 ? null : skillNames.of(t.requiredSkills());
         at = payload(t.payload(), at, 3 * (length(t.tenant()) + length(t.avoidAgent()) + length(skills)));
         at = named(at, t.tenant());
         at = named(at, t.avoidAgent());
@@ -528,42 +528,6 @@ public final class CompactEncoder
             msg = Arrays.copyOf(msg, Math.max(2 * msg.length, capacity));
             view.wrap(msg);
         }
-    }
-
-    private static int slotMask(final long bits, final long nanos, final int present, final int delta)
-    {
-        if (bits == NAN_BITS)
-        {
-            return 0;
-        }
-        return Varint.signedLength(bits - nanos) < Long.BYTES ? present | delta : present;
-    }
-
-    private static int putSlot(final byte[] b, final int at, final long bits, final long nanos, final int mask,
-                               final int present, final int delta)
-    {
-        if ((mask & present) == 0)
-        {
-            return at;
-        }
-        if ((mask & delta) != 0)
-        {
-            return Varint.putSigned(b, at, bits - nanos);
-        }
-        LONG.set(b, at, bits);
-        return at + Long.BYTES;
-    }
-
-    /** @return the comma-separated names of a mask's skills; allocates once per distinct mask. */
-    private String skillNames(final long mask)
-    {
-        String names = skillNames.get(mask);
-        if (names == null)
-        {
-            names = String.join(",", dev.ringmaster.model.Skills.names(mask));
-            skillNames.put(mask, names);
-        }
-        return names;
     }
 
     private static int length(final String s)

@@ -104,7 +104,7 @@ class CompactEncoderTest
             final TaskView view = FakePool.view(Task.builder("coder").id(i).build(), 1, 1_000 + i, i);
             final AgentView agent = pool.poolAgent(i % 4);
             final long nanos = 1_000_000L + 5_000L * i;
-            final Provenance why = why(pool.poolAgent((i + 1) % 4), false);
+            final Provenance why = RingStringsTest.why(pool.poolAgent((i + 1) % 4), false);
             int n = encoder.encodeAcceptedAndAssigned(view, nanos, agent, why, nanos + 100);
             assembler.add(CompactEncoder.RING_TYPE + EventType.ACCEPTED.code(), encoder.buffer(), 0, n);
             n = encoder.encodeOutcomeWithStart(EventType.COMPLETED, view, agent, 7, null, nanos + 900, nanos + 200);
@@ -266,14 +266,14 @@ class CompactEncoderTest
             final RecordEncoder f = full;
             return switch (event)
             {
-                case 0, 1, 2, 3 -> compact ? c.encodeAcceptedAndAssigned(view, t, agent, why(other, (draw & 2) != 0), t + 100)
-                    : f.encodeAcceptedAndAssigned(view, t, agent, why(other, (draw & 2) != 0), t + 100);
+                case 0, 1, 2, 3 -> compact ? c.encodeAcceptedAndAssigned(view, t, agent, RingStringsTest.why(other, (draw & 2) != 0), t + 100)
+                    : f.encodeAcceptedAndAssigned(view, t, agent, RingStringsTest.why(other, (draw & 2) != 0), t + 100);
                 case 4, 5, 6, 7 -> compact ? c.encodeOutcomeWithStart(EventType.COMPLETED, view, agent, draw & 0xFFFF, null, t, t - 300)
                     : f.encodeOutcomeWithStart(EventType.COMPLETED, view, agent, draw & 0xFFFF, null, t, t - 300);
                 case 8 -> compact ? c.encodeOutcomeWithStart(EventType.FAILED, view, agent, 0, "timeout after " + draw, t, t - 9)
                     : f.encodeOutcomeWithStart(EventType.FAILED, view, agent, 0, "timeout after " + draw, t, t - 9);
-                case 9 -> compact ? c.encodeAssigned(view, agent, why(other, (draw & 4) != 0), t)
-                    : f.encodeAssigned(view, agent, why(other, (draw & 4) != 0), t);
+                case 9 -> compact ? c.encodeAssigned(view, agent, RingStringsTest.why(other, (draw & 4) != 0), t)
+                    : f.encodeAssigned(view, agent, RingStringsTest.why(other, (draw & 4) != 0), t);
                 case 10 -> compact ? c.encode(EventType.STOLEN, view, t, agent, other, null, Double.NaN, Double.NaN, 0, null)
                     : f.encode(EventType.STOLEN, view, t, agent, other, null, Double.NaN, Double.NaN, 0, null);
                 case 11 -> compact ? c.encode(EventType.RETRIED, view, t, null, null, null, Double.NaN, Double.NaN, t + draw % 1_000_000, null)
@@ -312,49 +312,12 @@ class CompactEncoderTest
             case 2 -> b.payload("x".repeat(random.nextInt(3_000)));
             default -> { }
         }
-        if (random.nextBoolean())
-        {
-            b.tenant(random.nextBoolean() ? "acme" : "initech");
-        }
-        if (random.nextInt(4) == 0)
-        {
-            b.targetAgent("fake-" + random.nextInt(4));
-        }
-        if (random.nextInt(4) == 0)
-        {
-            b.avoidAgent("fake-" + random.nextInt(4));
-        }
-        if (random.nextInt(3) == 0)
-        {
-            b.requiredSkills("java", random.nextBoolean() ? "sql" : "go");
-        }
-        if (random.nextInt(5) == 0)
-        {
-            b.affinityKey("session-" + random.nextInt(3));
-        }
+        RingStringsTest.withOptions(random, b);
         if (random.nextInt(3) == 0)
         {
             b.costTokens(random.nextInt(1 << 20)).ttl(java.time.Duration.ofMillis(1 + random.nextInt(10_000)))
                 .maxRetries(random.nextInt(5));
         }
         return b.build();
-    }
-
-    private static Provenance why(final AgentView runnerUp, final boolean shadow)
-    {
-        return new Provenance()
-        {
-            @Override public String strategy() { return "p2c"; }
-            @Override public int strategyVersion() { return 2; }
-            @Override public int candidates() { return 4; }
-            @Override public double score() { return 0.75; }
-            @Override public double runnerUp() { return 0.25; }
-            @Override public AgentView runnerUpAgent() { return runnerUp; }
-            @Override public boolean hasRandomState() { return shadow; }
-            @Override public long randomState() { return 42; }
-            @Override public String shadowStrategy() { return shadow ? "least-connections" : null; }
-            @Override public AgentView shadowAgent() { return shadow ? runnerUp : null; }
-            @Override public double shadowRegretNanos() { return shadow ? 1_500.0 : Double.NaN; }
-        };
     }
 }
