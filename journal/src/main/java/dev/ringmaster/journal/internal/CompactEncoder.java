@@ -490,7 +490,10 @@ public final class CompactEncoder
         crc.reset();
         crc.update(b, BODY_AT, bodyLength);
         INT.set(b, BODY_AT - Integer.BYTES, (int)crc.getValue());
-        System.arraycopy(kept, 0, b, bodyEnd, keptUsed);
+        if (keptUsed > 0)
+        {
+            System.arraycopy(kept, 0, b, bodyEnd, keptUsed);
+        }
         final int keptEnd = bodyEnd + keptUsed;
         int at = keptEnd;
         for (int i = 0; i < refCount; i++)
