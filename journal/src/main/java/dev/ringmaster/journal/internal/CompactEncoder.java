@@ -27,7 +27,8 @@ import static dev.ringmaster.journal.internal.RecordLayout.*;
  * <p>Why: compacting the fixed record on the writer was two thirds of the writer's CPU (a JFR of
  * {@code JournalWriterCpuProbe}: walking the fixed record, then its numbers again as variable-length ones), and
  * the writer is a third of a core at 200k tasks/s on a 2-core machine where the router and the workers need both.
- * The router has the values in hand: writing them compactly costs it about what writing the wider fixed record did.
+ * The router has the values in hand: writing them compactly costs it a seventh of what it saves the writer (about 85 ns
+ * more per task, 560 ns less; bench/RESULTS.md, "Encoding on the router side").
  *
  * <p>The compact form refers to a base (task id, sequence, time) and to strings by ids that must be defined in the
  * same document. The router cannot know where the writer's documents start, so it numbers against an <em>epoch</em>
