@@ -28,18 +28,19 @@ public final class BatchAssembler
     /** What the open document holds: nothing yet, the router's compact messages, or records the compactor wrote. */
     private int mode;
     /** Counts documents: a string whose document mark is this one is defined in the open document. */
-    private int document;
+    private long document;
     private boolean hasBase;
     /** The router's epoch: its base entry and string definitions, framed, by id, for the documents after the first. */
-    private int epoch;
+    private long epoch;
     private byte[] epochBase = new byte[64];
     private int epochBaseLength;
     private byte[] epochBytes = new byte[16 * 1024];
     private int epochBytesUsed;
     private final int[] stringOffsets = new int[RecordLayout.COMPACT_MAX_STRINGS];
     private final int[] stringLengths = new int[RecordLayout.COMPACT_MAX_STRINGS];
-    private final int[] stringEpochs = new int[RecordLayout.COMPACT_MAX_STRINGS];
-    private final int[] stringDocuments = new int[RecordLayout.COMPACT_MAX_STRINGS];
+    /** Longs: an int would wrap within months at full rate, and a stale mark would pass for a current one. */
+    private final long[] stringEpochs = new long[RecordLayout.COMPACT_MAX_STRINGS];
+    private final long[] stringDocuments = new long[RecordLayout.COMPACT_MAX_STRINGS];
 
     /** @return true while a document is open (between the first {@link #add} and {@link #close}). */
     public boolean isOpen()

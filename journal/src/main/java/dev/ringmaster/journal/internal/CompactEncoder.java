@@ -36,7 +36,7 @@ import static dev.ringmaster.journal.internal.RecordLayout.*;
  * RecordLayout#COMPACT_MAX_STRINGS} strings), and each ring message tells the writer what it depends on: the epoch
  * base and string definitions it introduces, which the writer keeps, and the ids of the epoch's earlier strings it
  * uses, which the writer copies into the document first if the document does not have them yet (see
- * {@link JournalWriter}). A document never holds two epochs, so an id or a base is never defined twice in one
+ * {@link BatchAssembler}). A document never holds two epochs, so an id or a base is never defined twice in one
  * document: damage to an entry can lose records, never give them another record's string.
  *
  * <p>A ring message (type {@link #RING_TYPE} plus the event's code; never on disk):
@@ -104,12 +104,13 @@ public final class CompactEncoder
     private final int[] nameOffsets = new int[RingStrings.MAX_IDS];
     private final int[] nameLengths = new int[RingStrings.MAX_IDS];
     /** Per number: the epoch that gave it an id, and the id. */
-    private final int[] numberEpochs = new int[RingStrings.MAX_IDS];
+    private final long[] numberEpochs = new long[RingStrings.MAX_IDS];
     private final int[] numberIds = new int[RingStrings.MAX_IDS];
     /** Per epoch id: the message that defined or referred to it last, so that a message lists each once. */
     private final long[] idMessages = new long[COMPACT_MAX_STRINGS];
     private long message;
-    private int epoch;
+    /** A long: an int would wrap within months at full rate, and a stale epoch's id would then pass for a current one. */
+    private long epoch;
     private int epochIds;
     private int epochRecords;
     private boolean epochStarts;
