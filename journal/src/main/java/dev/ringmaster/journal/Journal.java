@@ -57,7 +57,7 @@ public final class Journal implements AutoCloseable
     private final AgentRunner runner;
     private final RingPublisher ring;
     private final PendingAcks acks = new PendingAcks();
-    private final RecordEncoder routerEncoder;
+    private final dev.ringmaster.journal.internal.CompactEncoder routerEncoder;
     private final DispatchListener listener;
     private final long epochOffsetNanos;
     private final WriterLock writerLock;
@@ -102,10 +102,10 @@ public final class Journal implements AutoCloseable
             new RetentionSweeper(queue.file(), config.retention().toMillis());
         writer = new JournalWriter(queue, buffer, acks, sweeper, config.retentionCheckInterval().toMillis());
         ring = new RingPublisher(buffer, writer::alive);
-        // only the router's encoder numbers strings for the ring (the writer keeps one numbering); markers and admin
-        // records come from encoders of their own, with every string in full
-        routerEncoder = new RecordEncoder(config.payloadCodec(), epochOffsetNanos, ring.maxLength(),
-            new dev.ringmaster.journal.internal.RingStrings());
+        // only the router's encoder writes compact entries (the writer keeps one epoch of its strings); markers and
+        // admin records come from encoders of their own, as fixed records that the writer compacts
+        routerEncoder = new dev.ringmaster.journal.internal.CompactEncoder(config.payloadCodec(), epochOffsetNanos,
+            ring.maxLength());
         listener = new JournalListener(routerEncoder, ring);
         // acknowledged submitters wait for the writer, so it backs off to brief parks; in asynchronous mode it lingers
         // between drains so that each one writes a batch, and wakes a few thousand times a second, not once a record

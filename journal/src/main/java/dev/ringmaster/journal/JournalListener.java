@@ -1,6 +1,6 @@
 package dev.ringmaster.journal;
 
-import dev.ringmaster.journal.internal.RecordEncoder;
+import dev.ringmaster.journal.internal.CompactEncoder;
 import dev.ringmaster.journal.internal.RingPublisher;
 import dev.ringmaster.spi.AgentView;
 import dev.ringmaster.spi.DispatchListener;
@@ -12,14 +12,15 @@ import dev.ringmaster.spi.TaskView;
  * events that always come together in one record: an acceptance with its immediate assignment, and a start with the
  * attempt's outcome, which the dispatcher announces back to back; called by one thread at a time, each call ordered after the
  * previous (the thread holding the dispatcher's routing role), as {@link DispatchListener} promises, so its scratch
- * buffer and the single-producer ring need no locks. It never touches the disk: each event is encoded into a reused scratch buffer
- * and copied into the in-memory ring that the journal's writer thread drains, without locks and without allocating.
+ * buffer and the single-producer ring need no locks. It never touches the disk: each event is encoded, in the compact form
+ * the journal stores (see {@link CompactEncoder}), into a reused scratch buffer and copied into the in-memory ring that
+ * the journal's writer thread drains, without locks and without allocating.
  * When the ring is full the router waits for room (see {@link RingPublisher}); nothing is dropped while the writer
  * runs.
  */
 public final class JournalListener implements DispatchListener
 {
-    private final RecordEncoder encoder;
+    private final CompactEncoder encoder;
     private final RingPublisher ring;
     /**
      * A start not yet written: the dispatcher announces a start just before the attempt's outcome, so the outcome
@@ -29,7 +30,7 @@ public final class JournalListener implements DispatchListener
     private AgentView startedAgent;
     private long startedNanos;
 
-    JournalListener(final RecordEncoder encoder, final RingPublisher ring)
+    JournalListener(final CompactEncoder encoder, final RingPublisher ring)
     {
         this.encoder = encoder;
         this.ring = ring;
@@ -166,6 +167,6 @@ public final class JournalListener implements DispatchListener
 
     private void publish(final EventType type, final int length)
     {
-        ring.publish(type.code(), encoder.buffer(), length);
+        ring.publish(CompactEncoder.RING_TYPE + type.code(), encoder.buffer(), length);
     }
 }

@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The journal's single writer: drains the ring in batches, appends each batch as one Chronicle Queue document of
- * compact records (see {@link RecordLayout} and {@link RecordCompactor}), each with its checksum, completes acknowledgements once the batch's document is
- * closed and applies retention. {@link #onStart}, {@link #doWork} and
+ * compact records (see {@link RecordLayout}; the router's arrive compact, see {@link CompactEncoder}, others are
+ * compacted here, see {@link BatchAssembler}), completes acknowledgements once the batch's document is closed and
+ * applies retention. {@link #onStart}, {@link #doWork} and
  * {@link #onClose} all run on the writer thread (Agrona's {@link Agent} contract), which owns the appender; the
  * status getters may be read from any thread.
  */
@@ -30,22 +31,20 @@ public final class JournalWriter implements Agent, ControlledMessageHandler
     private final PendingAcks acks;
     private final RetentionSweeper retention;
     private final long retentionIntervalMillis;
-    /** Compacts each record for the batch document (see {@link RecordLayout}). */
-    private final RecordCompactor compactor = new RecordCompactor();
     /**
      * The batch being gathered during one drain of the ring, header included, appended as one document when the drain
      * ends: one copy into the mapped file per batch instead of one per record (Chronicle's per-call checks and its
      * copy loop for small arrays were a tenth of the writer's time).
      */
-    private byte[] batch = new byte[RecordLayout.BATCH_MAX_BYTES + 64 * 1024];
-    private boolean batchOpen;
-    private int batchBytes;
+    private final BatchAssembler batch = new BatchAssembler();
     private int batchRecords;
     /** Task ids of the batch's ACCEPTED records that someone waits for: acknowledged once the document is closed. */
     private long[] batchAcks = new long[BATCH];
     private int batchAckCount;
-    /** Set when the last drain stopped at its record or byte cap: more is probably waiting. */
+    /** Set when the last drain stopped at its record or byte cap, or before a message that starts a document. */
     private volatile boolean drainCapped;
+    /** Set when a message had to wait for the next document (see {@link BatchAssembler#startsNewDocument}). */
+    private boolean split;
 
     private ExcerptAppender appender;
     private long nextRetentionMillis;
@@ -99,14 +98,15 @@ public final class JournalWriter implements Agent, ControlledMessageHandler
         boolean written = false;
         try
         {
+            split = false;
             final int read = ring.controlledRead(this, BATCH);
             written = true;
-            drainCapped = read == BATCH || batchBytes >= RecordLayout.BATCH_MAX_BYTES;
+            drainCapped = read == BATCH || batch.length() >= RecordLayout.BATCH_MAX_BYTES || split;
             return read;
         }
         finally
         {
-            if (batchOpen)
+            if (batch.isOpen())
             {
                 closeBatch(written);
             }
@@ -116,48 +116,35 @@ public final class JournalWriter implements Agent, ControlledMessageHandler
     @Override
     public Action onMessage(final int typeId, final MutableDirectBuffer buffer, final int index, final int length)
     {
-        if (!batchOpen)
+        if (batch.startsNewDocument(typeId, buffer, index))
         {
-            batchOpen = true;
-            batch[0] = (byte)RecordLayout.BATCH_MARKER;
-            batch[1] = (byte)RecordLayout.COMPACT_BATCH_VERSION;
-            batch[2] = 0;
-            batch[3] = 0;
-            batchBytes = RecordLayout.BATCH_HEADER_LENGTH;
-            compactor.startBatch();
+            split = true;
+            return Action.ABORT; // left in the ring: the next drain starts a document with it
         }
-        // the compactor frames its entries (the batch's base, new strings, the record), each with its checksum
-        final int entries = compactor.compact(buffer, index, length);
-        if (batchBytes + entries > batch.length)
-        {
-            // a record larger than any before (a large payload): the writer thread may allocate, the router never
-            batch = java.util.Arrays.copyOf(batch, Math.max(2 * batch.length, batchBytes + entries));
-        }
-        System.arraycopy(compactor.bytes(), 0, batch, batchBytes, entries);
-        batchBytes += entries;
+        final long taskId = batch.add(typeId, buffer, index, length);
         batchRecords++;
-        if (typeId == EventType.ACCEPTED.code() && !acks.isEmpty())
+        if ((typeId & 0xFF) == EventType.ACCEPTED.code() && !acks.isEmpty())
         {
             if (batchAckCount == batchAcks.length)
             {
                 batchAcks = java.util.Arrays.copyOf(batchAcks, batchAcks.length * 2);
             }
-            batchAcks[batchAckCount++] = buffer.getLong(index + RecordLayout.TASK_ID_OFFSET);
+            batchAcks[batchAckCount++] = taskId;
         }
-        return batchBytes >= RecordLayout.BATCH_MAX_BYTES ? Action.BREAK : Action.CONTINUE;
+        return batch.length() >= RecordLayout.BATCH_MAX_BYTES ? Action.BREAK : Action.CONTINUE;
     }
 
     /** @param written false if the drain failed part way: nothing of the batch is appended or acknowledged. */
     private void closeBatch(final boolean written)
     {
-        batchOpen = false;
+        batch.close();
         if (written)
         {
             try (DocumentContext dc = appender.writingDocument())
             {
                 try
                 {
-                    dc.wire().bytes().write(batch, 0, batchBytes);
+                    dc.wire().bytes().write(batch.bytes(), 0, batch.length());
                 }
                 catch (final Throwable e)
                 {

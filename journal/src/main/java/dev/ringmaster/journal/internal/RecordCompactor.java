@@ -179,8 +179,8 @@ public final class RecordCompactor
         at = Varint.putSigned(b, at, nanos - baseNanos);
         at = Varint.putSigned(b, at, epochOffset - baseEpochOffset);
         at = Varint.putSigned(b, at, (mask & COMPACT_VALUE_DELTA) != 0 ? value - nanos : value);
-        at = putSlot(at, score, nanos, mask, COMPACT_SCORE_PRESENT, COMPACT_SCORE_DELTA);
-        at = putSlot(at, runnerUp, nanos, mask, COMPACT_RUNNER_UP_PRESENT, COMPACT_RUNNER_UP_DELTA);
+        at = putSlot(b, at, score, nanos, mask, COMPACT_SCORE_PRESENT, COMPACT_SCORE_DELTA);
+        at = putSlot(b, at, runnerUp, nanos, mask, COMPACT_RUNNER_UP_PRESENT, COMPACT_RUNNER_UP_DELTA);
         at = Varint.putSigned(b, at, (int)INT.get(r, ATTEMPT_OFFSET));
         at = Varint.putSigned(b, at, (int)INT.get(r, AGENT_INDEX_OFFSET));
         for (int i = 0; i < STRINGS_PER_RECORD; i++)
@@ -419,7 +419,8 @@ public final class RecordCompactor
         return at + Integer.BYTES + Math.max(0, length);
     }
 
-    private static int slotMask(final long bits, final long nanos, final int present, final int delta)
+    /** @return the mask bits for a score slot: absent if NaN, else present, and a difference from the time if shorter. */
+    static int slotMask(final long bits, final long nanos, final int present, final int delta)
     {
         if (bits == NAN_BITS)
         {
@@ -428,8 +429,9 @@ public final class RecordCompactor
         return Varint.signedLength(bits - nanos) < Long.BYTES ? present | delta : present;
     }
 
-    private int putSlot(final int at, final long bits, final long nanos, final int mask, final int present,
-                        final int delta)
+    /** Writes a score slot as {@link #slotMask} decided. @return the offset after it. */
+    static int putSlot(final byte[] b, final int at, final long bits, final long nanos, final int mask,
+                       final int present, final int delta)
     {
         if ((mask & present) == 0)
         {
@@ -437,9 +439,9 @@ public final class RecordCompactor
         }
         if ((mask & delta) != 0)
         {
-            return Varint.putSigned(entry, at, bits - nanos);
+            return Varint.putSigned(b, at, bits - nanos);
         }
-        LONG.set(entry, at, bits);
+        LONG.set(b, at, bits);
         return at + Long.BYTES;
     }
 

@@ -24,7 +24,7 @@ public final class RecordEncoder
     private final long epochOffsetNanos;
     private final int maxLength;
     private long payloadFailures;
-    private final org.agrona.collections.Long2ObjectHashMap<String> skillNames = new org.agrona.collections.Long2ObjectHashMap<>();
+    private final SkillNames skillNames = new SkillNames();
     /** Numbers the strings that recur, for the ring; null: every string in full (see {@link RingStrings}). */
     private final RingStrings numbers;
 
@@ -238,7 +238,7 @@ public final class RecordEncoder
         at += named(at, t.targetAgent());
         // by name too: a mask's bits are given in the order this JVM first met each skill, so another process
         // (recovery after a crash) would read other skills from the same bits
-        final String skills = t.requiredSkills() == 0 ? null : skillNames(t.requiredSkills());
+        final String skills = t.requiredSkills() == 0 ? null : skillNames.of(t.requiredSkills());
         // the strings after the payload must fit in the ring's largest message too (UTF-8: at most 3 bytes a char;
         // a string numbered for the ring for the first time takes a marker ahead of its length)
         final int tail = 6 * Integer.BYTES + 3 * (length(t.tenant()) + length(t.avoidAgent()) + length(skills));
@@ -247,18 +247,6 @@ public final class RecordEncoder
         at += named(at, t.avoidAgent());
         at += named(at, skills);
         return at;
-    }
-
-    /** @return the comma-separated names of a mask's skills; allocates once per distinct mask. */
-    private String skillNames(final long mask)
-    {
-        String names = skillNames.get(mask);
-        if (names == null)
-        {
-            names = String.join(",", dev.ringmaster.model.Skills.names(mask));
-            skillNames.put(mask, names);
-        }
-        return names;
     }
 
     private static int length(final String s)

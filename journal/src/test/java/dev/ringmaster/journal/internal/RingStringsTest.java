@@ -139,7 +139,13 @@ class RingStringsTest
     private static Task task(final Random random, final int id)
     {
         final String[] types = {"coder", "reviewer", LONG_TYPE, new String("coder")};
-        final Task.Builder b = Task.builder(types[random.nextInt(types.length)]).id(id).payload("work " + id);
+        return withOptions(random, Task.builder(types[random.nextInt(types.length)]).id(id).payload("work " + id))
+            .build();
+    }
+
+    /** Now and then a tenant, a target or avoided agent, required skills, an affinity key. */
+    static Task.Builder withOptions(final Random random, final Task.Builder b)
+    {
         if (random.nextBoolean())
         {
             b.tenant(random.nextBoolean() ? "acme" : "initech");
@@ -160,7 +166,7 @@ class RingStringsTest
         {
             b.affinityKey("session-" + random.nextInt(3));
         }
-        return b.build();
+        return b;
     }
 
     private int encode(final RecordEncoder e, final int event, final Task task, final AgentView agent, final long draw)
@@ -177,7 +183,8 @@ class RingStringsTest
         };
     }
 
-    private static Provenance why(final AgentView runnerUp, final boolean shadow)
+    /** A power-of-two-choices decision, with a shadow strategy's pick and regret if {@code shadow}. */
+    static Provenance why(final AgentView runnerUp, final boolean shadow)
     {
         return new Provenance()
         {
