@@ -232,13 +232,12 @@ public final class AuditCommand implements Callable<Integer>
             }
             catch (final NumberFormatException e)
             {
-                throw new CommandLine.TypeConversionException("'" + value + "' is not a task id; give a whole number " +
-                    "such as 42, or a time range with --from instead");
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a task id; " + numberFix);
             }
             if (id < 0)
             {
                 throw new CommandLine.TypeConversionException("task id " + value + " is negative; task ids are 0 or " +
-                    "more: give the id a task was accepted under (e.g. from 'ringmaster audit JOURNAL_DIR --from 0')");
+                    "more: " + negativeFix);
             }
             return id;
         }
@@ -249,6 +248,13 @@ public final class AuditCommand implements Callable<Integer>
     {
         @Override
         public Long convert(final String value)
+        {
+            return parse(value, "give a whole number such as 42, or a time range with --from instead",
+                "give the id a task was accepted under (e.g. from 'ringmaster audit JOURNAL_DIR --from 0')");
+        }
+
+        /** Parses a task id, or fails with the problem and the given fixes for a non-number and a negative id. */
+        static long parse(final String value, final String numberFix, final String negativeFix)
         {
             try
             {
