@@ -144,6 +144,8 @@ class BadInputTest
         return Stream.of(
             // a malformed value, one per command
             usage("demo --tasks abc", () -> a("demo", "--tasks", "abc"), "--tasks", "'abc' is not a whole number"),
+            usage("demo --durability without --journal", () -> a("demo", "--tasks", "100", "--durability",
+                "acknowledged"), "--durability needs --journal DIR"),
             usage("strategies --plugins ''", () -> a("strategies", "--plugins", ""), "--plugins"),
             usage("plugins --plugins ''", () -> a("plugins", "--plugins", ""), "--plugins"),
             usage("audit DIR abc", () -> a("audit", emptyDir, "abc"), "'abc' is not a task id"),
