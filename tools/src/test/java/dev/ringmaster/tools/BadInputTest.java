@@ -149,6 +149,14 @@ class BadInputTest
             usage("strategies --plugins ''", () -> a("strategies", "--plugins", ""), "--plugins"),
             usage("plugins --plugins ''", () -> a("plugins", "--plugins", ""), "--plugins"),
             usage("audit DIR abc", () -> a("audit", emptyDir, "abc"), "'abc' is not a task id"),
+            usage("audit --explain --prefetch -1", () -> a("audit", goldenJournal, "1", "--explain", "--prefetch",
+                "-1"), "--prefetch must be 0 or more"),
+            usage("audit --explain --plugins missing", () -> a("audit", goldenJournal, "1", "--explain", "--plugins",
+                missing), "does not exist", "--plugins"),
+            usage("audit --prefetch without --explain", () -> a("audit", goldenJournal, "1", "--prefetch", "2"),
+                "go with --explain"),
+            usage("audit --to before --from", () -> a("audit", goldenJournal, "--from", "2026-05-01T12:00:00Z",
+                "--to", "2026-05-01T11:00:00Z"), "--to must be after --from"),
             usage("replay DIR --bucket-ms x", () -> a("replay", emptyDir, "--bucket-ms", "x"), "--bucket-ms", "'x'"),
             usage("replay --what-if unknown", () -> a("replay", emptyDir, "--what-if", "p2c,nosuch"),
                 "unknown strategy 'nosuch' for --what-if", "choose one of"),
@@ -315,6 +323,7 @@ class BadInputTest
         if (c.exit() == 2)
         {
             assertThat(run.err()).as("where the fix is").contains("--help");
+            assertThat(run.out()).as("a usage error is found before anything is done or printed").isEmpty();
         }
         else if (c.exit() == 1)
         {
