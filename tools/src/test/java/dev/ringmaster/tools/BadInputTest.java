@@ -176,6 +176,8 @@ class BadInputTest
                 "--verify-decisions", "--strategy", "p2c"), "give one of them"),
             usage("recover DIR --wait x", () -> a("recover", emptyDir, "--wait", "x"), "--wait", "'x' is not a time"),
             usage("serve --port x", () -> a("serve", "--port", "x"), "--port", "'x'"),
+            usage("serve --token-file missing", () -> a("serve", "--token-file", missing, "--port", "0", "--duration",
+                "1"), "--token-file " + missing + " does not exist", "openssl rand -hex 16 > " + missing),
             usage("admin status --url x", () -> a("admin", "status", "--url", "::x"), "--url"),
             usage("admin scale --agents -1", () -> a("admin", "scale", "--type", "coder", "--agents", "-1"),
                 "--agents", "'-1' is not a number of agents", "from 0 to 1024"),
