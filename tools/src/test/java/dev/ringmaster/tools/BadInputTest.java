@@ -247,11 +247,12 @@ class BadInputTest
             failed("recover under a file", () -> a("recover", underFile), underFile.toString()),
 
             // the wrong kind: a file for a directory, a directory that is not a journal
-            failed("demo --journal a file", () -> a("demo", "--tasks", "100", "--journal", file), file.toString(),
+            failed("demo --journal a file", () -> a("demo", "--tasks", "100", "--journal", file), file + " is a file",
                 "choose a directory"),
             failed("serve --journal a file", () -> a("serve", "--journal", file, "--port", "0", "--duration", "1"),
-                file.toString()),
-            failed("bench --out a file", () -> a("bench", "--quick", "--out", file), file.toString(), "writable"),
+                file + " is a file"),
+            failed("bench --out a file", () -> a("bench", "--quick", "--out", file), file + " is a file",
+                "give a directory"),
             failed("replay a file", () -> a("replay", file), file.toString(), "it is a file"),
             failed("audit a file", () -> a("audit", file, "1"), file.toString(), "it is a file"),
             failed("recover a file", () -> a("recover", file), file.toString(), "it is a file"),
