@@ -128,6 +128,11 @@ public final class Journal implements AutoCloseable
      */
     private static void requireWritable(final Path directory)
     {
+        if (java.nio.file.Files.exists(directory) && !java.nio.file.Files.isDirectory(directory))
+        {
+            throw new IllegalStateException("the journal directory " + directory.toAbsolutePath() + " is a file: " +
+                "choose a directory (a new one, or an existing journal's)");
+        }
         try
         {
             java.nio.file.Files.createDirectories(directory);

@@ -77,7 +77,16 @@ public record JournalEvent(long index, EventType type, long taskId, String taskT
         }
         if (strategy != null)
         {
-            sb.append(" by ").append(strategy).append(" score ").append(score).append(" runner-up ").append(runnerUp);
+            // NaN is the record's "none" (one candidate, or a strategy that does not score): not a figure to print
+            sb.append(" by ").append(strategy);
+            if (!Double.isNaN(score))
+            {
+                sb.append(" score ").append(score);
+            }
+            if (!Double.isNaN(runnerUp))
+            {
+                sb.append(" runner-up ").append(runnerUp);
+            }
         }
         if (type == EventType.COMPLETED)
         {

@@ -198,7 +198,7 @@ class CorruptionTest
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Journal.open(JournalConfig.at(notADirectory)))
             .isInstanceOf(IllegalStateException.class)
             .hasMessageContaining(notADirectory.toAbsolutePath().toString())
-            .hasMessageContaining("cannot be created")
+            .hasMessageContaining("is a file")
             .hasMessageContaining("choose a directory");
     }
 

@@ -397,7 +397,7 @@ public final class AdminCommand implements Runnable
         description = "Move a waiting task to another priority; a task already with an agent is left as it is.")
     static final class Reprioritize extends Call
     {
-        @Option(names = "--task", paramLabel = "ID", required = true, converter = DemoCommand.Seed.class,
+        @Option(names = "--task", paramLabel = "ID", required = true, converter = TaskId.class,
             description = "Task id.")
         long task;
 
@@ -417,6 +417,17 @@ public final class AdminCommand implements Runnable
         void print(final JsonNode body, final int status, final PrintWriter out)
         {
             out.println("task " + task + " " + body.path("reason").asText() + " (" + priority + ")");
+        }
+    }
+
+    /** Parses the id of a task the endpoint knows (never negative), naming where ids come from; stateless. */
+    static final class TaskId implements CommandLine.ITypeConverter<Long>
+    {
+        @Override
+        public Long convert(final String value)
+        {
+            final String from = "the id 'ringmaster admin submit' printed, or one from 'ringmaster admin dead-letters'";
+            return AuditCommand.TaskId.parse(value, "give a whole number such as 42: " + from, "give " + from);
         }
     }
 

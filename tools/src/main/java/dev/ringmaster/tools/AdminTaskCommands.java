@@ -159,7 +159,7 @@ final class AdminTaskCommands
         description = "Where a task is: waiting, with which agent, or how it ended (with its answer).")
     static final class Find extends AdminCommand.Call
     {
-        @Option(names = "--id", paramLabel = "ID", required = true, converter = DemoCommand.Seed.class,
+        @Option(names = "--id", paramLabel = "ID", required = true, converter = AdminCommand.TaskId.class,
             description = "Task id.")
         long id;
 
@@ -189,7 +189,7 @@ final class AdminTaskCommands
         description = "Cancel a task that has not started; a running one runs to its end.")
     static final class Cancel extends AdminCommand.Call
     {
-        @Option(names = "--task", paramLabel = "ID", required = true, converter = DemoCommand.Seed.class,
+        @Option(names = "--task", paramLabel = "ID", required = true, converter = AdminCommand.TaskId.class,
             description = "Task id.")
         long task;
 
@@ -211,7 +211,7 @@ final class AdminTaskCommands
         description = "Queue a dead letter's task again, with its id; it leaves the dead letters.")
     static final class Requeue extends AdminCommand.Call
     {
-        @Option(names = "--task", paramLabel = "ID", required = true, converter = DemoCommand.Seed.class,
+        @Option(names = "--task", paramLabel = "ID", required = true, converter = AdminCommand.TaskId.class,
             description = "Task id of the dead letter.")
         long task;
 

@@ -5,6 +5,7 @@ import picocli.CommandLine.ParameterException;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.SecureRandom;
@@ -80,6 +81,11 @@ final class AdminTokens
                 // not a POSIX file system: nothing to check against
             }
             return Files.readString(file).strip();
+        }
+        catch (final NoSuchFileException e)
+        {
+            throw new ParameterException(cli, "--token-file " + file + " does not exist; write the token into a file " +
+                "only you can read: umask 077; openssl rand -hex 16 > " + file);
         }
         catch (final IOException e)
         {

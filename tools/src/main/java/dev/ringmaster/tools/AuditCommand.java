@@ -4,6 +4,7 @@ import dev.ringmaster.journal.Audit;
 import dev.ringmaster.journal.JournalCorruptException;
 import dev.ringmaster.journal.JournalEvent;
 import dev.ringmaster.journal.JournalReader;
+import dev.ringmaster.plugin.PluginRegistry;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -86,10 +87,35 @@ public final class AuditCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
+        // checked before the journal is read: a bad option found afterwards would come after a printed history, or
+        // (a missing --plugins directory) turn into a note under an exit code of 0
+        if (toMillis != null && fromMillis != null && toMillis <= fromMillis)
+        {
+            throw new ParameterException(spec.commandLine(), "--to must be after --from (the range is [--from, " +
+                "--to)); swap them, or leave --to out for the end of the journal");
+        }
+        if (!explain && (spec.commandLine().getParseResult().hasMatchedOption("--prefetch") || plugins.directory != null))
+        {
+            throw new ParameterException(spec.commandLine(), "--prefetch and --plugins go with --explain, e.g. " +
+                "'ringmaster audit JOURNAL_DIR 42 --explain --plugins ./plugins'");
+        }
+        if (prefetch < 0)
+        {
+            throw new ParameterException(spec.commandLine(), "--prefetch must be 0 or more, got " + prefetch +
+                "; give the prefetch of the dispatcher that wrote the journal (1 unless it was set)");
+        }
         if (admin)
         {
             return adminChanges();
         }
+        try (PluginRegistry registry = explain ? plugins.open() : null)
+        {
+            return report(registry);
+        }
+    }
+
+    private int report(final PluginRegistry registry)
+    {
         if ((taskId == null) == (fromMillis == null))
         {
             throw new ParameterException(spec.commandLine(),
@@ -126,7 +152,7 @@ public final class AuditCommand implements Callable<Integer>
             events.forEach(e -> out.println(e.describe()));
             if (explain && !events.isEmpty())
             {
-                out.print(AuditExplain.explain(taskId, events, damage == null ? rederive(err) : null));
+                out.print(AuditExplain.explain(taskId, events, damage == null ? rederive(registry, err) : null));
             }
         }
         else
@@ -151,13 +177,10 @@ public final class AuditCommand implements Callable<Integer>
     }
 
     /** @return the journal's decisions re-derived, or null (with a note on stderr) if they cannot be. */
-    private DecisionRederivation.Result rederive(final PrintWriter err)
+    private DecisionRederivation.Result rederive(final PluginRegistry registry,
+                                                 final PrintWriter err)
     {
-        if (prefetch < 0)
-        {
-            throw new ParameterException(spec.commandLine(), "--prefetch must be 0 or more, got " + prefetch);
-        }
-        try (dev.ringmaster.plugin.PluginRegistry registry = plugins.open())
+        try
         {
             return DecisionRederivation.run(journal, taskId, prefetch, registry.classLoader());
         }
@@ -225,6 +248,13 @@ public final class AuditCommand implements Callable<Integer>
         @Override
         public Long convert(final String value)
         {
+            return parse(value, "give a whole number such as 42, or a time range with --from instead",
+                "give the id a task was accepted under (e.g. from 'ringmaster audit JOURNAL_DIR --from 0')");
+        }
+
+        /** Parses a task id, or fails with the problem and the given fixes for a non-number and a negative id. */
+        static long parse(final String value, final String numberFix, final String negativeFix)
+        {
             final long id;
             try
             {
@@ -232,13 +262,12 @@ public final class AuditCommand implements Callable<Integer>
             }
             catch (final NumberFormatException e)
             {
-                throw new CommandLine.TypeConversionException("'" + value + "' is not a task id; give a whole number " +
-                    "such as 42, or a time range with --from instead");
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a task id; " + numberFix);
             }
             if (id < 0)
             {
                 throw new CommandLine.TypeConversionException("task id " + value + " is negative; task ids are 0 or " +
-                    "more: give the id a task was accepted under (e.g. from 'ringmaster audit JOURNAL_DIR --from 0')");
+                    "more: " + negativeFix);
             }
             return id;
         }

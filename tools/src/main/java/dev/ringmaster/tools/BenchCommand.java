@@ -437,6 +437,11 @@ public final class BenchCommand implements Callable<Integer>
     /** Fails before minutes of benchmarking if the results cannot be written where --out says. */
     private void requireWritableOut()
     {
+        if (java.nio.file.Files.exists(out) && !java.nio.file.Files.isDirectory(out))
+        {
+            throw new IllegalStateException("--out " + out.toAbsolutePath() + " is a file: give a directory for the " +
+                "result files (created if missing), e.g. --out bench-results");
+        }
         try
         {
             java.nio.file.Files.createDirectories(out);

@@ -135,6 +135,13 @@ public final class DemoCommand implements Callable<Integer>
             throw new CommandLine.ParameterException(spec.commandLine(), "--kill-host-after needs --remote-hosts 2 " +
                 "or more: with one host there is nowhere for its tasks to go");
         }
+        if (journal == null && spec.commandLine().getParseResult().hasMatchedOption("--durability"))
+        {
+            // without a journal nothing waits for a record: an acknowledged run would silently be an unjournaled one
+            throw new CommandLine.ParameterException(spec.commandLine(), "--durability needs --journal DIR: it says " +
+                "when a submission counts as journaled, and without --journal nothing is; add e.g. --journal " +
+                "/tmp/journal");
+        }
         if (remoteHosts != null && remoteHosts > 16)
         {
             throw new CommandLine.ParameterException(spec.commandLine(), "--remote-hosts " + remoteHosts +

@@ -70,6 +70,12 @@ public final class LearnCommand implements Callable<Integer>
             throw new ParameterException(spec.commandLine(), "--out " + out + ": the directory " + out.getParent() +
                 " does not exist; create it or write the model elsewhere");
         }
+        if (Files.isDirectory(out))
+        {
+            // writing replaces the target by a rename: an empty directory would silently become the model file
+            throw new ParameterException(spec.commandLine(), "--out " + out + " is a directory; give the model " +
+                "file's name, e.g. --out " + out.resolve("patterns.rmp"));
+        }
         try (PluginRegistry registry = plugins.open())
         {
             final Predictor predictor;

@@ -39,7 +39,7 @@ class AdminTokensTest
         assertThatThrownBy(() -> AdminTokens.resolve(cli, null, file, new String[1]))
             .isInstanceOf(ParameterException.class).hasMessageContaining("chmod 600");
         assertThatThrownBy(() -> AdminTokens.resolve(cli, null, dir.resolve("missing"), new String[1]))
-            .isInstanceOf(ParameterException.class).hasMessageContaining("cannot be read");
+            .isInstanceOf(ParameterException.class).hasMessageContainingAll("missing does not exist", "umask 077");
     }
 
     @Test

@@ -144,9 +144,19 @@ class BadInputTest
         return Stream.of(
             // a malformed value, one per command
             usage("demo --tasks abc", () -> a("demo", "--tasks", "abc"), "--tasks", "'abc' is not a whole number"),
+            usage("demo --durability without --journal", () -> a("demo", "--tasks", "100", "--durability",
+                "acknowledged"), "--durability needs --journal DIR"),
             usage("strategies --plugins ''", () -> a("strategies", "--plugins", ""), "--plugins"),
             usage("plugins --plugins ''", () -> a("plugins", "--plugins", ""), "--plugins"),
             usage("audit DIR abc", () -> a("audit", emptyDir, "abc"), "'abc' is not a task id"),
+            usage("audit --explain --prefetch -1", () -> a("audit", goldenJournal, "1", "--explain", "--prefetch",
+                "-1"), "--prefetch must be 0 or more"),
+            usage("audit --explain --plugins missing", () -> a("audit", goldenJournal, "1", "--explain", "--plugins",
+                missing), "does not exist", "--plugins"),
+            usage("audit --prefetch without --explain", () -> a("audit", goldenJournal, "1", "--prefetch", "2"),
+                "go with --explain"),
+            usage("audit --to before --from", () -> a("audit", goldenJournal, "--from", "2026-05-01T12:00:00Z",
+                "--to", "2026-05-01T11:00:00Z"), "--to must be after --from"),
             usage("replay DIR --bucket-ms x", () -> a("replay", emptyDir, "--bucket-ms", "x"), "--bucket-ms", "'x'"),
             usage("replay --what-if unknown", () -> a("replay", emptyDir, "--what-if", "p2c,nosuch"),
                 "unknown strategy 'nosuch' for --what-if", "choose one of"),
@@ -166,6 +176,8 @@ class BadInputTest
                 "--verify-decisions", "--strategy", "p2c"), "give one of them"),
             usage("recover DIR --wait x", () -> a("recover", emptyDir, "--wait", "x"), "--wait", "'x' is not a time"),
             usage("serve --port x", () -> a("serve", "--port", "x"), "--port", "'x'"),
+            usage("serve --token-file missing", () -> a("serve", "--token-file", missing, "--port", "0", "--duration",
+                "1"), "--token-file " + missing + " does not exist", "openssl rand -hex 16 > " + missing),
             usage("admin status --url x", () -> a("admin", "status", "--url", "::x"), "--url"),
             usage("admin scale --agents -1", () -> a("admin", "scale", "--type", "coder", "--agents", "-1"),
                 "--agents", "'-1' is not a number of agents", "from 0 to 1024"),
@@ -175,9 +187,17 @@ class BadInputTest
             usage("admin submit --ttl x", () -> a("admin", "submit", "--type", "coder", "--ttl", "x"), "--ttl",
                 "'x' is not a number of seconds"),
             usage("admin submit without --type", () -> a("admin", "submit", "--payload", "p"), "--type"),
-            usage("admin task --id x", () -> a("admin", "task", "--id", "x"), "--id", "'x'"),
-            usage("admin cancel --task x", () -> a("admin", "cancel", "--task", "x"), "--task", "'x'"),
-            usage("admin requeue --task x", () -> a("admin", "requeue", "--task", "x"), "--task", "'x'"),
+            usage("admin task --id x", () -> a("admin", "task", "--id", "x"), "--id", "'x' is not a task id",
+                "'ringmaster admin submit' printed"),
+            usage("admin cancel --task x", () -> a("admin", "cancel", "--task", "x"), "--task",
+                "'x' is not a task id"),
+            usage("admin requeue --task x", () -> a("admin", "requeue", "--task", "x"), "--task",
+                "'x' is not a task id", "'ringmaster admin dead-letters'"),
+            usage("admin reprioritize --task x", () -> a("admin", "reprioritize", "--task", "x", "--priority",
+                "high"), "--task", "'x' is not a task id"),
+            usage("admin cancel --task -5", () -> a("admin", "cancel", "--task", "-5"), "--task",
+                "task id -5 is negative"),
+            usage("admin task --id -5", () -> a("admin", "task", "--id", "-5"), "--id", "task id -5 is negative"),
             usage("admin audit --limit 0", () -> a("admin", "audit", "--limit", "0"), "--limit"),
             usage("simulate --tasks x", () -> a("simulate", "--tasks", "x"), "--tasks", "'x' is not a whole number"),
             usage("simulate --agents 0", () -> a("simulate", "--agents", "0"), "--agents", "'0' is zero",
@@ -227,11 +247,12 @@ class BadInputTest
             failed("recover under a file", () -> a("recover", underFile), underFile.toString()),
 
             // the wrong kind: a file for a directory, a directory that is not a journal
-            failed("demo --journal a file", () -> a("demo", "--tasks", "100", "--journal", file), file.toString(),
+            failed("demo --journal a file", () -> a("demo", "--tasks", "100", "--journal", file), file + " is a file",
                 "choose a directory"),
             failed("serve --journal a file", () -> a("serve", "--journal", file, "--port", "0", "--duration", "1"),
-                file.toString()),
-            failed("bench --out a file", () -> a("bench", "--quick", "--out", file), file.toString(), "writable"),
+                file + " is a file"),
+            failed("bench --out a file", () -> a("bench", "--quick", "--out", file), file + " is a file",
+                "give a directory"),
             failed("replay a file", () -> a("replay", file), file.toString(), "it is a file"),
             failed("audit a file", () -> a("audit", file, "1"), file.toString(), "it is a file"),
             failed("recover a file", () -> a("recover", file), file.toString(), "it is a file"),
@@ -305,6 +326,7 @@ class BadInputTest
         if (c.exit() == 2)
         {
             assertThat(run.err()).as("where the fix is").contains("--help");
+            assertThat(run.out()).as("a usage error is found before anything is done or printed").isEmpty();
         }
         else if (c.exit() == 1)
         {

@@ -53,4 +53,26 @@ class LearnCommandTest
         assertThat(noPredictor.err()).contains("unknown predictor 'oracle'", "patterns");
         assertThat(Files.exists(tmp.resolve("m.rmp"))).isFalse();
     }
+
+    @Test
+    void aDirectoryAsTheModelFileIsRefusedAndLeftAsItWas() throws IOException
+    {
+        final Path journal = tmp.resolve("journal");
+        assertThat(run("demo", "--tasks", "300", "--json", "--journal", journal.toString()).exitCode()).isZero();
+        final Path empty = Files.createDirectory(tmp.resolve("models"));
+        final Path full = Files.createDirectory(tmp.resolve("full"));
+        Files.writeString(full.resolve("keep.txt"), "kept");
+
+        for (Path dir : new Path[] {empty, full})
+        {
+            final DemoCommandTest.Run learn = run("learn", journal.toString(), "--out", dir.toString());
+
+            assertThat(learn.exitCode()).as("stderr: %s", learn.err()).isEqualTo(2);
+            assertThat(learn.err()).startsWith("error: --out " + dir + " is a directory")
+                .contains("--out " + dir.resolve("patterns.rmp"), "--help");
+            assertThat(dir).isDirectory();
+            assertThat(dir.resolveSibling(dir.getFileName() + ".tmp")).doesNotExist();
+        }
+        assertThat(full.resolve("keep.txt")).hasContent("kept");
+    }
 }
