@@ -66,15 +66,21 @@ public final class Recovery
                 counts[0]++;
                 final long id = r.taskId();
                 counts[1] = Math.max(counts[1], id);
-                if (r.type() == EventType.ACCEPTED && !open.containsKey(id))
-                {
-                    counts[2]++; // not again for a recovered task's new ACCEPTED: it is the same task
-                }
+                // not again for a recovered task's new ACCEPTED: it is the same task
+                final boolean firstAcceptance = r.type() == EventType.ACCEPTED && !open.containsKey(id);
                 if (r.type() == EventType.ACCEPTED || (r.type() == EventType.RECOVERED && !open.containsKey(id)))
                 {
+                    // first: a record cut short by a truncated file can fail here with an Error, which the reader
+                    // reports as damage; the task is then neither counted as accepted nor left open, so the counts
+                    // still add up (accepted minus finished is what is open)
+                    final Object task = rebuild(r, codec);
                     open.remove(id); // re-inserted at the end: acceptance order
-                    open.put(id, rebuild(r, codec));
+                    open.put(id, task);
                     openSequence.put(id, r.sequence());
+                }
+                if (firstAcceptance)
+                {
+                    counts[2]++;
                 }
                 else if (r.type().terminal())
                 {

@@ -95,6 +95,33 @@ class CorruptionTest
         assertThat(error).isInstanceOf(JournalCorruptException.class).hasMessageContaining(file.getFileName().toString());
     }
 
+    /**
+     * A cut anywhere leaves recovery's counts consistent: every accepted task it counts is either finished or open
+     * (recoverable or not). A cut inside a record's payload used to fail the payload's decoding with an
+     * {@code InternalError} (the mapped file ends) after the task was counted as accepted, so one task was neither.
+     */
+    @Test
+    void recoveryCountsEveryAcceptedTaskAsFinishedOrOpenWhereverTheFileIsCut() throws IOException
+    {
+        writeJournal();
+        final Path file = cycleFile();
+        final long first = find(file, "payload-0");
+        final long last = find(file, "payload-" + (TASKS - 1));
+        // from the end to the start, each cut shorter than the one before, on the same file
+        for (int cut = 16; cut >= 1; cut--)
+        {
+            final long length = first + (last - first) * cut / 16 + 3; // inside a payload's bytes
+            try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+            {
+                raf.setLength(length);
+            }
+            final RecoveryPlan plan = Recovery.scan(dir, PayloadCodec.standard());
+            assertThat(plan.accepted() - plan.finished()).as("accepted minus finished, cut at %d bytes", length)
+                .isEqualTo(plan.open());
+            assertThat(plan.pending().size() + plan.unrecoverable().size()).isEqualTo(plan.open());
+        }
+    }
+
     @Test
     void garbledBytesAcrossRecordsAreReported() throws IOException
     {
