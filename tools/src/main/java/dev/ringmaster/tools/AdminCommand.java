@@ -17,7 +17,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -351,14 +352,14 @@ public final class AdminCommand implements Runnable
             description = "Relative weight for weighted strategies (the serve demo uses it as the speed, 1-8).")
         Integer weight;
 
-        @Option(names = "--speed", paramLabel = "S",
+        @Option(names = "--speed", paramLabel = "S", converter = Speed.class,
             description = "Relative speed declared for speed-aware strategies: 1.0 for the reference agent, 2.0 for one "
                 + "twice as fast (default: 1.0).")
         Double speed;
 
-        @Option(names = "--skill", paramLabel = "NAME=PROFICIENCY",
+        @Option(names = "--skill", paramLabel = "NAME=PROFICIENCY", converter = Skill.class,
             description = "A skill with its proficiency in [0, 1]; repeat for more, e.g. --skill java=0.9 --skill sql=0.6.")
-        Map<String, Double> skills = new LinkedHashMap<>();
+        List<Map.Entry<String, Double>> skills = new ArrayList<>();
 
         @Override
         AdminClient.Response send(final AdminClient client) throws IOException, InterruptedException
@@ -380,7 +381,7 @@ public final class AdminCommand implements Runnable
                 body.put("speed", speed);
             }
             final ObjectNode s = body.putObject("skills");
-            skills.forEach(s::put);
+            skills.forEach(e -> s.put(e.getKey(), e.getValue()));
             return client.post("/agents", body);
         }
 
@@ -428,6 +429,62 @@ public final class AdminCommand implements Runnable
         {
             final String from = "the id 'ringmaster admin submit' printed, or one from 'ringmaster admin dead-letters'";
             return AuditCommand.TaskId.parse(value, "give a whole number such as 42: " + from, "give " + from);
+        }
+    }
+
+    /** Parses a declared speed, a positive number, naming the fix on error; stateless. */
+    static final class Speed implements CommandLine.ITypeConverter<Double>
+    {
+        @Override
+        public Double convert(final String value)
+        {
+            final String fix = "give a positive number: 1.0 for the reference agent, 2.0 for one twice as fast";
+            final double speed;
+            try
+            {
+                speed = Double.parseDouble(value.trim());
+            }
+            catch (final NumberFormatException e)
+            {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a speed; " + fix);
+            }
+            if (!(speed > 0) || Double.isInfinite(speed))
+            {
+                throw new CommandLine.TypeConversionException("speed " + value + " is not positive; " + fix);
+            }
+            return speed;
+        }
+    }
+
+    /** Parses {@code NAME=PROFICIENCY} with a proficiency in [0, 1], naming the fix on error; stateless. */
+    static final class Skill implements CommandLine.ITypeConverter<Map.Entry<String, Double>>
+    {
+        @Override
+        public Map.Entry<String, Double> convert(final String value)
+        {
+            final String fix = "give NAME=PROFICIENCY with a proficiency from 0 to 1, e.g. java=0.9";
+            final int eq = value.indexOf('=');
+            if (eq <= 0 || eq == value.length() - 1)
+            {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a skill with its proficiency; " + fix);
+            }
+            final String name = value.substring(0, eq).trim();
+            final double proficiency;
+            try
+            {
+                proficiency = Double.parseDouble(value.substring(eq + 1).trim());
+            }
+            catch (final NumberFormatException e)
+            {
+                throw new CommandLine.TypeConversionException("'" + value.substring(eq + 1) + "' is not a proficiency " +
+                    "for skill '" + name + "'; " + fix);
+            }
+            if (!(proficiency >= 0 && proficiency <= 1))
+            {
+                throw new CommandLine.TypeConversionException("proficiency " + value.substring(eq + 1) + " of skill '" +
+                    name + "' is outside [0, 1]; " + fix);
+            }
+            return Map.entry(name, proficiency);
         }
     }
 
