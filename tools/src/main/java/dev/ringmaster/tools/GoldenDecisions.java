@@ -65,6 +65,11 @@ final class GoldenDecisions
      */
     static Comparison compare(final Path file, final String strategy, final Map<Long, String> decisions)
     {
+        if (Files.isDirectory(file))
+        {
+            throw new IllegalStateException("--golden " + file + " is a directory; give the golden decisions file " +
+                "itself (written with --write-golden), e.g. --golden " + defaultFile(file, strategy));
+        }
         if (!Files.isRegularFile(file))
         {
             throw new IllegalStateException("no golden decisions file at " + file + " for strategy " + strategy +

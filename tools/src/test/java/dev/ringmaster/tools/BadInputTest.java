@@ -280,6 +280,9 @@ class BadInputTest
             failed("replay --verify-decisions without a golden file", () -> a("replay", goldenJournal,
                 "--verify-decisions", "--strategy", "p2c", "--golden", missing), "no golden decisions file",
                 "--write-golden"),
+            failed("replay --verify-decisions with a directory as the golden file", () -> a("replay", goldenJournal,
+                "--verify-decisions", "--strategy", "p2c", "--golden", emptyDir), emptyDir + " is a directory",
+                "the golden decisions file itself"),
             failed("audit an empty directory", () -> a("audit", emptyDir, "1"), emptyDir.toString(), "journal"),
             failed("recover an empty directory", () -> a("recover", emptyDir), emptyDir.toString(), "journal"),
 
