@@ -122,6 +122,46 @@ class CorruptionTest
         }
     }
 
+    /**
+     * A record whose payload fails to decode with an {@code InternalError} (what a read past the end of a cut, mapped
+     * file raises, possibly a little after the read) is reported as damage; the task is then neither counted as
+     * accepted nor left open, so the counts still add up. It used to be counted first.
+     */
+    @Test
+    void aRecordThatFaultsWhileItIsRebuiltIsDamageAndLeavesTheCountsConsistent()
+    {
+        writeJournal();
+        final PayloadCodec standard = PayloadCodec.standard();
+        final PayloadCodec faulting = new PayloadCodec()
+        {
+            @Override
+            public int encode(final Object payload, final org.agrona.MutableDirectBuffer buffer, final int offset)
+            {
+                return standard.encode(payload, buffer, offset);
+            }
+
+            @Override
+            public Object decode(final org.agrona.DirectBuffer buffer, final int offset, final int length)
+            {
+                final Object payload = standard.decode(buffer, offset, length);
+                if ("payload-7".equals(payload))
+                {
+                    throw new InternalError("a fault occurred in an unsafe memory access operation (simulated)");
+                }
+                return payload;
+            }
+
+            @Override
+            public String name()
+            {
+                return standard.name();
+            }
+        };
+        final RecoveryPlan plan = Recovery.scan(dir, faulting);
+        assertThat(plan.damagedRegions()).isEqualTo(1);
+        assertThat(plan.accepted() - plan.finished()).isEqualTo(plan.open());
+    }
+
     @Test
     void garbledBytesAcrossRecordsAreReported() throws IOException
     {
