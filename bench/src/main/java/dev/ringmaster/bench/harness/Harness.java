@@ -2,6 +2,8 @@ package dev.ringmaster.bench.harness;
 
 import org.HdrHistogram.Histogram;
 
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -118,6 +120,7 @@ public final class Harness
         final int perProducer = config.slotsPerProducer();
         final LatencySlots slots = new LatencySlots(perProducer * producers);
         final SystemUnderTest system = factory.get();
+        final long[] gcBefore = gcPauses();
         system.start(slots, config.workers());
 
         final long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
@@ -149,6 +152,13 @@ public final class Harness
             finished = slots.allFree();
         }
         long unfinished = 0;
+        final long[] gcAfter = gcPauses();
+        if (gcAfter[0] > gcBefore[0])
+        {
+            // a pause stops the producer and the system alike, so its length shows up in the run's tail
+            progress.accept(String.format(java.util.Locale.ROOT, "  %s: %d GC pause(s), %d ms in all, during the run " +
+                "(warm-up included)", name, gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1]));
+        }
         final String diagnostics = system.diagnostics();
         if (!diagnostics.isEmpty())
         {
@@ -322,6 +332,19 @@ public final class Harness
             }
         }
         return true;
+    }
+
+    /** @return collections so far and their total time in ms, over every collector of the JVM. */
+    private static long[] gcPauses()
+    {
+        long count = 0;
+        long millis = 0;
+        for (final GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans())
+        {
+            count += Math.max(0, gc.getCollectionCount());
+            millis += Math.max(0, gc.getCollectionTime());
+        }
+        return new long[] {count, millis};
     }
 
     /** A full GC and a short pause, so that one run's garbage and threads do not bleed into the next. */
