@@ -6,10 +6,8 @@ import dev.ringmaster.journal.Journal;
 import dev.ringmaster.journal.JournalConfig;
 import dev.ringmaster.journal.JournalStats;
 import dev.ringmaster.model.AgentSpec;
-import dev.ringmaster.model.Priority;
 import dev.ringmaster.model.Task;
 import dev.ringmaster.spi.DispatchListener;
-import dev.ringmaster.spi.TaskView;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -45,7 +43,7 @@ public class JournalAppendLatency extends BenchDefaults
     private Path directory;
     private Journal journal;
     private DispatchListener listener;
-    private MovingTask task;
+    private FirstAttemptTask task;
     private RoutingDecisionLatency.FakeAgent agent;
     private long nanos;
 
@@ -55,7 +53,7 @@ public class JournalAppendLatency extends BenchDefaults
         directory = Files.createTempDirectory("ringmaster-jmh-journal");
         journal = Journal.open(JournalConfig.at(directory).durability(Durability.ASYNC));
         listener = journal.listener();
-        task = new MovingTask(Task.builder("coder").affinityKey("session-17").costTokens(1_200)
+        task = new FirstAttemptTask(Task.builder("coder").affinityKey("session-17").costTokens(1_200)
             .payload("summarise ticket 4711").build());
         agent = new RoutingDecisionLatency.FakeAgent(3, AgentSpec.builder("agent-3", "coder").capacity(8).build(), 1,
             new SplittableRandom(3));
@@ -81,48 +79,6 @@ public class JournalAppendLatency extends BenchDefaults
         try (Stream<Path> files = Files.walk(directory))
         {
             files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-        }
-    }
-
-    /** A task view whose sequence moves on each operation; confined to the benchmark thread. */
-    static final class MovingTask implements TaskView
-    {
-        private final Task task;
-        long sequence;
-
-        MovingTask(final Task task)
-        {
-            this.task = task;
-        }
-
-        @Override
-        public Task task()
-        {
-            return task;
-        }
-
-        @Override
-        public Priority priority()
-        {
-            return task.priority();
-        }
-
-        @Override
-        public int attempt()
-        {
-            return 1;
-        }
-
-        @Override
-        public long acceptedNanos()
-        {
-            return 0;
-        }
-
-        @Override
-        public long sequence()
-        {
-            return sequence;
         }
     }
 }

@@ -98,7 +98,7 @@ public final class JournalWriterCpuProbe
         private final DispatchListener listener;
         private final RoutingDecisionLatency.FakeAgent[] agents;
         private final Task[] tasks;
-        private final JournalAppendLatency.MovingTask[] views;
+        private final FirstAttemptTask[] views;
         private final Why why = new Why();
         private long next;
 
@@ -107,10 +107,10 @@ public final class JournalWriterCpuProbe
             this.listener = listener;
             this.agents = agents;
             this.tasks = tasks;
-            views = new JournalAppendLatency.MovingTask[tasks.length];
+            views = new FirstAttemptTask[tasks.length];
             for (int i = 0; i < tasks.length; i++)
             {
-                views[i] = new JournalAppendLatency.MovingTask(tasks[i]);
+                views[i] = new FirstAttemptTask(tasks[i]);
             }
         }
 
@@ -123,7 +123,7 @@ public final class JournalWriterCpuProbe
                 for (int i = 0; i < perMilli; i++)
                 {
                     final long n = next++;
-                    final JournalAppendLatency.MovingTask view = views[(int)(n % tasks.length)];
+                    final FirstAttemptTask view = views[(int)(n % tasks.length)];
                     view.sequence = n;
                     final RoutingDecisionLatency.FakeAgent agent = agents[(int)(n % agents.length)];
                     why.runnerUp = agents[(int)((n + 1) % agents.length)];

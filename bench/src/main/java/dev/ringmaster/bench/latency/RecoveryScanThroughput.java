@@ -59,7 +59,7 @@ public class RecoveryScanThroughput extends BenchDefaults
             long t = System.nanoTime();
             for (int i = 0; i < TASKS; i++)
             {
-                final JournalAppendLatency.MovingTask view = new JournalAppendLatency.MovingTask(Task.builder("coder")
+                final FirstAttemptTask view = new FirstAttemptTask(Task.builder("coder")
                     .id(1_000_000L + i).affinityKey("session-" + (i % 64)).costTokens(1_200)
                     .payload("summarise ticket " + i).build());
                 view.sequence = i;

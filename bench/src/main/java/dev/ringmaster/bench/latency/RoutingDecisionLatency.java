@@ -2,7 +2,6 @@ package dev.ringmaster.bench.latency;
 
 import dev.ringmaster.bench.BenchDefaults;
 import dev.ringmaster.model.AgentSpec;
-import dev.ringmaster.model.Priority;
 import dev.ringmaster.model.Skills;
 import dev.ringmaster.model.Task;
 import dev.ringmaster.routing.RoutingStrategies;
@@ -11,7 +10,6 @@ import dev.ringmaster.spi.Bidder;
 import dev.ringmaster.spi.Candidates;
 import dev.ringmaster.spi.RoutingDecision;
 import dev.ringmaster.spi.RoutingStrategy;
-import dev.ringmaster.spi.TaskView;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -59,7 +57,7 @@ public class RoutingDecisionLatency extends BenchDefaults
     private RoutingStrategy router;
     private FakeCandidates candidates;
     private FakeAgent[] pool;
-    private FakeTask[] tasks;
+    private FirstAttemptTask[] tasks;
     private int next;
     private final RoutingDecision decision = new RoutingDecision();
 
@@ -81,7 +79,7 @@ public class RoutingDecisionLatency extends BenchDefaults
             pool[i] = new FakeAgent(i, spec.build(), random.nextInt(capacity), random);
         }
         candidates = new FakeCandidates(pool);
-        tasks = new FakeTask[TASKS];
+        tasks = new FirstAttemptTask[TASKS];
         for (int i = 0; i < TASKS; i++)
         {
             final Task.Builder t = Task.builder("bench").costTokens(100 + random.nextInt(4_000));
@@ -97,14 +95,14 @@ public class RoutingDecisionLatency extends BenchDefaults
             {
                 t.targetAgent("agent-" + random.nextInt(agents));
             }
-            tasks[i] = new FakeTask(t.build(), i);
+            tasks[i] = new FirstAttemptTask(t.build(), i);
         }
     }
 
     @Benchmark
     public int select()
     {
-        final FakeTask task = tasks[next++ & (TASKS - 1)];
+        final FirstAttemptTask task = tasks[next++ & (TASKS - 1)];
         decision.reset();
         final int chosen = router.select(task, candidates, decision);
         if (chosen >= 0)
@@ -304,50 +302,6 @@ public class RoutingDecisionLatency extends BenchDefaults
         public long completedCount()
         {
             return completed;
-        }
-    }
-
-    /** A task on its first attempt; immutable. */
-    static final class FakeTask implements TaskView
-    {
-        private final Task task;
-
-        private final long sequence;
-
-        FakeTask(final Task task, final long sequence)
-        {
-            this.task = task;
-            this.sequence = sequence;
-        }
-
-        @Override
-        public Task task()
-        {
-            return task;
-        }
-
-        @Override
-        public Priority priority()
-        {
-            return task.priority();
-        }
-
-        @Override
-        public int attempt()
-        {
-            return 1;
-        }
-
-        @Override
-        public long acceptedNanos()
-        {
-            return 0;
-        }
-
-        @Override
-        public long sequence()
-        {
-            return sequence;
         }
     }
 }

@@ -1,0 +1,56 @@
+package dev.ringmaster.bench.latency;
+
+import dev.ringmaster.model.Priority;
+import dev.ringmaster.model.Task;
+import dev.ringmaster.spi.TaskView;
+
+/**
+ * A task on its first attempt, accepted at time 0, whose sequence a benchmark may move on between operations; confined
+ * to the benchmark thread.
+ */
+final class FirstAttemptTask implements TaskView
+{
+    private final Task task;
+    long sequence;
+
+    FirstAttemptTask(final Task task)
+    {
+        this(task, 0);
+    }
+
+    FirstAttemptTask(final Task task, final long sequence)
+    {
+        this.task = task;
+        this.sequence = sequence;
+    }
+
+    @Override
+    public Task task()
+    {
+        return task;
+    }
+
+    @Override
+    public Priority priority()
+    {
+        return task.priority();
+    }
+
+    @Override
+    public int attempt()
+    {
+        return 1;
+    }
+
+    @Override
+    public long acceptedNanos()
+    {
+        return 0;
+    }
+
+    @Override
+    public long sequence()
+    {
+        return sequence;
+    }
+}
