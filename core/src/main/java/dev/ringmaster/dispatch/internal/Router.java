@@ -50,6 +50,14 @@ final class Router
      * waited for it (the producer's JFR samples at 400k tasks/s: 14% on reading the next link).
      */
     private TaskRecord[] free = new TaskRecord[64];
+    /**
+     * The most records the pool keeps between bursts: the larger of the preallocated count and the ring's size. Why
+     * a bound: the pool grows to the peak number of tasks in flight, and a burst of a million queued tasks (queues of
+     * several types and levels can hold that) used to leave a million records, 176 bytes each, reachable for the
+     * dispatcher's life. Up to the bound, steady state allocates nothing, as before; past it, a burst's extra records
+     * are garbage once their tasks end.
+     */
+    private final int maxSpareRecords;
     private int freeCount;
     private long sequence;
     private int pending;
@@ -89,6 +97,7 @@ final class Router
         }
         engine.buckets = new java.util.ArrayList<>(limits.typeBuckets.values());
         engine.buckets.addAll(limits.tenantBuckets.values());
+        maxSpareRecords = Math.max(64, Math.max(config.preallocatedRecords, config.ringSize));
         for (int i = 0; i < config.preallocatedRecords; i++)
         {
             release(new TaskRecord());
@@ -423,7 +432,9 @@ final class Router
         {
             return new TaskRecord();
         }
-        return free[--freeCount]; // the stale reference left in the array is harmless: pooled records live for ever
+        final TaskRecord r = free[--freeCount];
+        free[freeCount] = null; // a record the pool may drop later must not stay reachable from here
+        return r;
     }
 
     void release(final TaskRecord r)
@@ -436,7 +447,11 @@ final class Router
         r.clear();
         if (freeCount == free.length)
         {
-            free = java.util.Arrays.copyOf(free, 2 * freeCount); // only while the pool grows to its peak
+            if (freeCount >= maxSpareRecords)
+            {
+                return; // a burst above the pool's bound: this record goes to the collector
+            }
+            free = java.util.Arrays.copyOf(free, Math.min(2 * freeCount, maxSpareRecords)); // only while it grows
         }
         free[freeCount++] = r;
     }
