@@ -215,7 +215,10 @@ public final class Dispatcher implements AutoCloseable
     // Each change is queued to the router and applied between its duty cycles: the router stays the single writer of
     // routing state, so the dispatch path needs no lock. The returned stage completes when the change took effect.
 
-    /** Adds an agent while tasks flow (a new type gets its own queues). @return completes once it is routed to. */
+    /**
+     * Adds an agent while tasks flow (a new type gets its own queues), after calling its adapter's {@code start()} on
+     * this thread. @return completes once it is routed to; fails, the agent not added, if {@code start()} threw.
+     */
     public CompletableFuture<AgentView> addAgent(final AgentSpec spec, final AgentAdapter adapter)
     {
         Objects.requireNonNull(spec, "agent spec must not be null");
@@ -225,7 +228,8 @@ public final class Dispatcher implements AutoCloseable
 
     /**
      * Removes an agent gracefully: no new tasks, its inbox routed elsewhere, what it runs finishes; nothing lost or run
-     * twice. @return completes when the agent holds nothing any more; fails for an unknown agent.
+     * twice; then its adapter's {@code stop()} is called. @return completes when the agent holds nothing any more and
+     * its adapter was stopped; fails for an unknown agent.
      */
     public CompletableFuture<AgentView> removeAgent(final String agentId)
     {
@@ -235,7 +239,7 @@ public final class Dispatcher implements AutoCloseable
     /**
      * Takes an agent out at once, as crashed, without waiting for what it runs (for an agent known dead, such as a
      * remote host gone silent): what waits in its inbox is routed elsewhere, and its running attempts end when their
-     * adapter fails them or they time out. With supervision its factory restarts it.
+     * adapter fails them or they time out. Its adapter is stopped at once; with supervision its factory restarts it.
      *
      * @return completes with true once it is out, false if it was already leaving; fails for an unknown agent.
      */
