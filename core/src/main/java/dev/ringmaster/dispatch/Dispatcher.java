@@ -46,6 +46,8 @@ import java.util.function.Function;
  */
 public final class Dispatcher implements AutoCloseable
 {
+    private static final Duration LONGEST_WAIT = Duration.ofNanos(Long.MAX_VALUE);
+
     private final Engine engine;
     private final double overloadThreshold;
     private final MetricsReader metrics;
@@ -88,7 +90,7 @@ public final class Dispatcher implements AutoCloseable
     /** Offers a task, waiting up to {@code maxWait} (backing off) while the ring or its queue is full. */
     public SubmitStatus submit(final Task task, final Duration maxWait)
     {
-        return BlockingSubmit.submit(engine, task, maxWait);
+        return BlockingSubmit.submit(engine, task, nanos(maxWait, "maxWait"));
     }
 
     /**
@@ -126,7 +128,7 @@ public final class Dispatcher implements AutoCloseable
      */
     public boolean drain(final Duration timeout)
     {
-        return engine.drain(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return engine.drain(nanos(timeout, "drain timeout"), TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -143,7 +145,14 @@ public final class Dispatcher implements AutoCloseable
     /** @return true once every accepted task is terminal and the threads have stopped. */
     public boolean awaitTermination(final Duration timeout)
     {
-        return engine.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return engine.awaitTermination(nanos(timeout, "timeout"), TimeUnit.NANOSECONDS);
+    }
+
+    /** A wait in nanoseconds; a Duration too long to count in them (ChronoUnit.FOREVER's) waits about 292 years. */
+    private static long nanos(final Duration wait, final String what)
+    {
+        Objects.requireNonNull(wait, what + " must not be null");
+        return wait.compareTo(LONGEST_WAIT) >= 0 ? Long.MAX_VALUE : wait.toNanos();
     }
 
     /** Drains for up to 30 seconds, then cancels what is left. */

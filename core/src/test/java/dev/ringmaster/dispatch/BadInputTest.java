@@ -7,6 +7,7 @@ import dev.ringmaster.spi.AgentAdapter;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -135,5 +136,39 @@ class BadInputTest
         assertThat(d.drain(Duration.ofSeconds(5))).isTrue();
         assertThat(d.submit(Task.builder("coder").build())).isEqualTo(SubmitStatus.NOT_RUNNING);
         assertThatThrownBy(d::start).isInstanceOf(IllegalStateException.class).hasMessageContaining("already started");
+    }
+
+    /** "Wait for ever" written as the longest Duration there is, the way java.time offers it, is not an overflow. */
+    @Test
+    void waitsAcceptAnyDurationUpToForeverAndNameANullOne()
+    {
+        final Duration forever = ChronoUnit.FOREVER.getDuration();
+        final Dispatcher d = coderFleet();
+        assertThatThrownBy(() -> d.drain(null))
+            .isInstanceOf(NullPointerException.class).hasMessageContaining("drain timeout must not be null");
+        assertThatThrownBy(() -> d.submit(Task.builder("coder").build(), null))
+            .isInstanceOf(NullPointerException.class).hasMessageContaining("maxWait must not be null");
+        assertThatThrownBy(() -> d.awaitTermination(null))
+            .isInstanceOf(NullPointerException.class).hasMessageContaining("timeout must not be null");
+
+        assertThat(d.submit(Task.builder("coder").build(), forever)).isEqualTo(SubmitStatus.ACCEPTED);
+        assertThat(d.drain(forever)).isTrue();
+        assertThat(d.awaitTermination(forever)).isTrue();
+    }
+
+    @Test
+    void aTtlOrTimeoutTooLongToCountInNanosecondsSaysToLeaveItUnset()
+    {
+        final Duration forever = ChronoUnit.FOREVER.getDuration();
+        assertThatThrownBy(() -> Task.builder("coder").ttl(forever))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("ttl must be at most")
+            .hasMessageContaining("leave it unset");
+        assertThatThrownBy(() -> Task.builder("coder").timeout(Duration.ofNanos(Long.MAX_VALUE)))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("timeout must be at most")
+            .hasMessageContaining("leave it unset");
+        assertThat(Task.builder("coder").ttl(Duration.ofDays(365L * 100)).build().ttlNanos())
+            .isEqualTo(Duration.ofDays(365L * 100).toNanos());
     }
 }
