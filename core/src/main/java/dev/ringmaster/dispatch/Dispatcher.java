@@ -15,7 +15,9 @@ import dev.ringmaster.spi.RoutingStrategy;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -358,6 +360,8 @@ public final class Dispatcher implements AutoCloseable
         /** In registration order; by name ones are looked up at build time, when the plugin loader is final. */
         private final List<Function<ClassLoader, AgentFactory>> factories = new ArrayList<>();
         private ResultHandler resultHandler;
+        /** The strategy instances of the dispatchers already built, which a second build must not share. */
+        private final Set<RoutingStrategy> builtWith = Collections.newSetFromMap(new IdentityHashMap<>());
 
         private Builder()
         {
@@ -488,6 +492,8 @@ public final class Dispatcher implements AutoCloseable
          * @return a dispatcher, not yet started.
          * @throws IllegalArgumentException for no agents, or an unknown strategy or agent factory name (listing the
          *                                  known ones), or a bad agent factory option.
+         * @throws IllegalStateException    if a strategy instance given to this builder already routes for a dispatcher
+         *                                  it built (a second build needs new instances, or names).
          */
         public Dispatcher build()
         {
@@ -502,6 +508,15 @@ public final class Dispatcher implements AutoCloseable
                 final AgentFactory made = factory.apply(pluginLoader);
                 config.factories.put(made.type(), made);
             }
+            for (final RoutingStrategy instance : new RoutingStrategy[]{strategy, shadow})
+            {
+                if (instance != null && builtWith.contains(instance))
+                {
+                    throw new IllegalStateException("strategy instance '" + instance.name() + "' already routes for " +
+                        "the dispatcher this builder built: strategies keep per-dispatcher state, so give this " +
+                        "builder a new instance (or the strategy's name) before building another dispatcher");
+                }
+            }
             final RoutingStrategy chosen = strategy != null ? strategy : RoutingStrategies.create(strategyName, pluginLoader);
             config.shadow = shadow != null ? shadow : shadowName == null ? null : RoutingStrategies.create(shadowName, pluginLoader);
             if (config.shadow == chosen)
@@ -509,7 +524,13 @@ public final class Dispatcher implements AutoCloseable
                 throw new IllegalArgumentException("the shadow strategy is the live strategy's instance: a shadow must " +
                     "keep its own state; give it a new instance or its name");
             }
-            return new Engine(specs, adapters, chosen, listeners, resultHandler, config);
+            final Engine engine = new Engine(specs, adapters, chosen, listeners, resultHandler, config);
+            builtWith.add(chosen);
+            if (config.shadow != null)
+            {
+                builtWith.add(config.shadow);
+            }
+            return engine;
         }
     }
 }

@@ -171,4 +171,24 @@ class BadInputTest
         assertThat(Task.builder("coder").ttl(Duration.ofDays(365L * 100)).build().ttlNanos())
             .isEqualTo(Duration.ofDays(365L * 100).toNanos());
     }
+
+    @Test
+    void aBuilderBuiltTwiceDoesNotShareItsStrategyInstanceBetweenTwoDispatchers() throws Exception
+    {
+        final Dispatcher.Builder builder = Dispatcher.builder()
+            .agent(AgentSpec.builder("c1", "coder").build(), AgentAdapter.sync(t -> "ok"))
+            .strategy(TestStrategies.first());
+        final Dispatcher first = builder.build().start();
+
+        assertThatThrownBy(builder::build)
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("already routes for the dispatcher this builder built")
+            .hasMessageContaining("new instance");
+        final Dispatcher second = builder.strategy(TestStrategies.first()).build().start();
+
+        assertThat(first.submitAsync(Task.builder("coder").build()).get(10, TimeUnit.SECONDS).completed()).isTrue();
+        assertThat(second.submitAsync(Task.builder("coder").build()).get(10, TimeUnit.SECONDS).completed()).isTrue();
+        assertThat(first.drain(Duration.ofSeconds(10))).isTrue();
+        assertThat(second.drain(Duration.ofSeconds(10))).isTrue();
+    }
 }
