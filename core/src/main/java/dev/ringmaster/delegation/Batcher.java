@@ -258,7 +258,8 @@ public final class Batcher implements TaskSubmitter, AutoCloseable
             skills |= t.requiredSkills();
             retries = Math.min(retries, t.maxRetries());
             everyTimeout &= t.timeoutNanos() > 0;
-            timeout += t.timeoutNanos();
+            // capped, or members with very long timeouts would add up to more than a task holds (or overflow)
+            timeout = Math.min(Task.MAX_TTL_OR_TIMEOUT.toNanos(), timeout + t.timeoutNanos());
             everyTtl &= t.ttlNanos() > 0;
             ttl = Math.max(ttl, t.ttlNanos());
         }

@@ -13,8 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Task
 {
     private static final AtomicLong NEXT_ID = new AtomicLong();
-    /** The longest TTL or timeout: half the nanoseconds a long counts (about 146 years). */
-    private static final Duration LONGEST = Duration.ofNanos(Long.MAX_VALUE / 2);
+    /** The longest TTL or timeout: half the nanoseconds a long counts (about 146 years), so deadlines never overflow. */
+    public static final Duration MAX_TTL_OR_TIMEOUT = Duration.ofNanos(Long.MAX_VALUE / 2);
 
     private final long id;
     private final String type;
@@ -322,9 +322,9 @@ public final class Task
                 throw new IllegalArgumentException(what + " must be positive, got " + d);
             }
             // deadlines are counted as System.nanoTime() + this, which must not overflow
-            if (d.compareTo(LONGEST) > 0)
+            if (d.compareTo(MAX_TTL_OR_TIMEOUT) > 0)
             {
-                throw new IllegalArgumentException(what + " must be at most " + LONGEST.toDays() + " days, got " + d +
+                throw new IllegalArgumentException(what + " must be at most " + MAX_TTL_OR_TIMEOUT.toDays() + " days, got " + d +
                     ": to have none, leave it unset");
             }
             return d.toNanos();

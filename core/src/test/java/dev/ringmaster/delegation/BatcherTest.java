@@ -318,4 +318,28 @@ class BatcherTest
         tally.assertConserved();
         assertThat((long)tally.accepted.size()).isEqualTo(batcher.batchesSent());
     }
+
+    /** Members with long timeouts (100 years each: "no practical limit") used to make a batch timeout that overflowed. */
+    @Test
+    void membersWhoseTimeoutsAddUpBeyondWhatATaskHoldsStillGetTheirResults() throws Exception
+    {
+        final RecordingBatchAdapter agent = new RecordingBatchAdapter();
+        final Tally tally = new Tally();
+        final Dispatcher d = fleet(tally, agent);
+        final Batcher batcher = batcher(Batcher.builder(d).window(Duration.ofMinutes(10)).maxBatch(3));
+
+        final List<CompletableFuture<TaskResult>> results = new ArrayList<>();
+        for (final String payload : List.of("q1", "q2", "q3"))
+        {
+            results.add(batcher.submitAsync(Task.builder("coder").affinityKey("ctx").payload(payload)
+                .timeout(Duration.ofDays(365L * 100)).build()));
+        }
+
+        for (int i = 0; i < 3; i++)
+        {
+            assertThat(results.get(i).get(5, TimeUnit.SECONDS).result()).isEqualTo("answer to q" + (i + 1));
+        }
+        assertThat(d.drain(Duration.ofSeconds(5))).isTrue();
+        tally.assertConserved();
+    }
 }
