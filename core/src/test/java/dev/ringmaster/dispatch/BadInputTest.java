@@ -191,4 +191,21 @@ class BadInputTest
         assertThat(first.drain(Duration.ofSeconds(10))).isTrue();
         assertThat(second.drain(Duration.ofSeconds(10))).isTrue();
     }
+
+    /** submit() answers with the status alone: its reason must fit a task addressed to a missing agent too. */
+    @Test
+    void aTaskAddressedToAnAgentThatIsNotThereIsRefusedWithAReasonThatSaysSo()
+    {
+        final Dispatcher d = coderFleet();
+        final Task task = Task.builder("coder").targetAgent("c7").build();
+
+        final SubmitStatus status = d.submit(task);
+
+        assertThat(status).isEqualTo(SubmitStatus.NO_CAPABLE_AGENT);
+        assertThat(status.reason()).contains("targetAgent");
+        assertThatThrownBy(() -> d.submitOrThrow(task))
+            .isInstanceOf(RejectedTaskException.class)
+            .hasMessageContaining("addressed to agent 'c7', which is not an agent of type 'coder'");
+        d.close();
+    }
 }
