@@ -483,7 +483,8 @@ public final class Dispatcher implements AutoCloseable
         {
             Objects.requireNonNull(name, "agent factory name must not be null");
             Objects.requireNonNull(type, "agent type for agent factory '" + name + "' must not be null");
-            final Map<String, String> copy = Map.copyOf(options);
+            final Map<String, String> copy = Map.copyOf(Objects.requireNonNull(options,
+                "options for agent factory '" + name + "' must not be null: pass Map.of() for none"));
             factories.add(loader -> AgentFactories.create(name, type, copy, loader));
             return this;
         }

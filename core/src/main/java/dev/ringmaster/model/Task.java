@@ -216,6 +216,7 @@ public final class Task
         /** Copies every field of a task except its id (which is fresh unless set again). */
         public static Builder from(final Task t)
         {
+            Objects.requireNonNull(t, "task to copy must not be null");
             final Builder b = new Builder(t.type);
             b.priority = t.priority;
             b.affinityKey = t.affinityKey;

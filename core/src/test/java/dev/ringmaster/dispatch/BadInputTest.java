@@ -208,4 +208,19 @@ class BadInputTest
             .hasMessageContaining("addressed to agent 'c7', which is not an agent of type 'coder'");
         d.close();
     }
+
+    @Test
+    void aNullSettingIsNamed()
+    {
+        final Dispatcher.Builder b = Dispatcher.builder()
+            .rateLimit(RateLimit.tasksPerSecond(RateLimit.Scope.TYPE, "coder", 10));
+        assertThatThrownBy(() -> b.rateLimit(null)).hasMessageContaining("rate limit must not be null");
+        assertThatThrownBy(() -> b.retryBackoff(null, Duration.ofSeconds(1))).hasMessageContaining("retry backoff base");
+        assertThatThrownBy(() -> b.watchdogInterval(null)).hasMessageContaining("watchdog interval must not be null");
+        assertThatThrownBy(() -> b.maxPark(null)).hasMessageContaining("maxPark must not be null");
+        assertThatThrownBy(() -> b.slowStart(null, 0.5)).hasMessageContaining("slow start window must not be null");
+        assertThatThrownBy(() -> b.agentFactory("echo", "coder", null))
+            .hasMessageContaining("options for agent factory 'echo' must not be null");
+        assertThatThrownBy(() -> Task.Builder.from(null)).hasMessageContaining("task to copy must not be null");
+    }
 }
