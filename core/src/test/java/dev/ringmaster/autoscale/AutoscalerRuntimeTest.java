@@ -240,20 +240,26 @@ class AutoscalerRuntimeTest
         assertThat(fleet.adds).isEmpty();
     }
 
-    @Test
-    void aReleaseThatThrowsAnErrorDoesNotStopTheEvaluation()
+    /** Scales up by one, has the fleet refuse that addition, and evaluates again. */
+    private static Autoscaler refusedAddition(final FakeFleet fleet, final CountingFactory factory)
     {
-        final FakeFleet fleet = new FakeFleet();
         fleet.register("registered", 2, 2);
         fleet.queue = 2;
-        final CountingFactory factory = new CountingFactory();
         final Autoscaler autoscaler = Autoscaler.builder(fleet).scale(policy().step(1).build(), factory)
             .clock(() -> 0).build();
         autoscaler.evaluate();
-        factory.releaseError = new AssertionError("release failed");
         fleet.adds.remove("coder-auto-1").completeExceptionally(new IllegalStateException("dispatcher not running"));
-
         autoscaler.evaluate();
+        return autoscaler;
+    }
+
+    @Test
+    void aReleaseThatThrowsAnErrorDoesNotStopTheEvaluation()
+    {
+        final CountingFactory factory = new CountingFactory();
+        factory.releaseError = new AssertionError("release failed");
+
+        final Autoscaler autoscaler = refusedAddition(new FakeFleet(), factory);
 
         assertThat(factory.released).containsExactly("coder-auto-1");
         assertThat(autoscaler.history()).extracting(ScalingEvent::kind)
@@ -264,14 +270,8 @@ class AutoscalerRuntimeTest
     void aRefusedAdditionIsForgottenAndAnAgentRemovedBySomeoneElseIsReleased()
     {
         final FakeFleet fleet = new FakeFleet();
-        fleet.register("registered", 2, 2);
-        fleet.queue = 2;
         final CountingFactory factory = new CountingFactory();
-        final Autoscaler autoscaler = Autoscaler.builder(fleet).scale(policy().step(1).build(), factory)
-            .clock(() -> 0).build();
-        autoscaler.evaluate();
-        fleet.adds.remove("coder-auto-1").completeExceptionally(new IllegalStateException("dispatcher not running"));
-        autoscaler.evaluate();
+        final Autoscaler autoscaler = refusedAddition(fleet, factory);
         assertThat(autoscaler.history()).extracting(ScalingEvent::kind)
             .containsExactly(ScalingEvent.Kind.SCALE_UP, ScalingEvent.Kind.ADD_FAILED, ScalingEvent.Kind.SCALE_UP);
         assertThat(factory.released).containsExactly("coder-auto-1");
