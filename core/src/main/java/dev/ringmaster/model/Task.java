@@ -13,7 +13,10 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Task
 {
     private static final AtomicLong NEXT_ID = new AtomicLong();
-    /** The longest TTL or timeout: half the nanoseconds a long counts (about 146 years), so deadlines never overflow. */
+    /**
+     * The longest TTL or timeout, half the nanoseconds a long counts (about 146 years), so that deadlines never
+     * overflow: a longer one given to the builder is cut to this.
+     */
     public static final Duration MAX_TTL_OR_TIMEOUT = Duration.ofNanos(Long.MAX_VALUE / 2);
 
     private final long id;
@@ -322,13 +325,9 @@ public final class Task
             {
                 throw new IllegalArgumentException(what + " must be positive, got " + d);
             }
-            // deadlines are counted as System.nanoTime() + this, which must not overflow
-            if (d.compareTo(MAX_TTL_OR_TIMEOUT) > 0)
-            {
-                throw new IllegalArgumentException(what + " must be at most " + MAX_TTL_OR_TIMEOUT.toDays() + " days, got " + d +
-                    ": to have none, leave it unset");
-            }
-            return d.toNanos();
+            // deadlines are counted as System.nanoTime() + this, which must not overflow; a longer one (ChronoUnit
+            // .FOREVER's, or one read from an older journal or a remote peer) means "no practical limit" all the same
+            return d.compareTo(MAX_TTL_OR_TIMEOUT) > 0 ? MAX_TTL_OR_TIMEOUT.toNanos() : d.toNanos();
         }
     }
 }

@@ -157,19 +157,19 @@ class BadInputTest
     }
 
     @Test
-    void aTtlOrTimeoutTooLongToCountInNanosecondsSaysToLeaveItUnset()
+    void aTtlOrTimeoutTooLongToCountInNanosecondsIsCutToTheLongestATaskHolds() throws Exception
     {
-        final Duration forever = ChronoUnit.FOREVER.getDuration();
-        assertThatThrownBy(() -> Task.builder("coder").ttl(forever))
-            .isInstanceOf(IllegalArgumentException.class)
-            .hasMessageContaining("ttl must be at most")
-            .hasMessageContaining("leave it unset");
-        assertThatThrownBy(() -> Task.builder("coder").timeout(Duration.ofNanos(Long.MAX_VALUE)))
-            .isInstanceOf(IllegalArgumentException.class)
-            .hasMessageContaining("timeout must be at most")
-            .hasMessageContaining("leave it unset");
+        final long longest = Task.MAX_TTL_OR_TIMEOUT.toNanos();
+        assertThat(Task.builder("coder").ttl(ChronoUnit.FOREVER.getDuration()).build().ttlNanos()).isEqualTo(longest);
+        assertThat(Task.builder("coder").timeout(Duration.ofNanos(Long.MAX_VALUE)).build().timeoutNanos()).isEqualTo(longest);
         assertThat(Task.builder("coder").ttl(Duration.ofDays(365L * 100)).build().ttlNanos())
             .isEqualTo(Duration.ofDays(365L * 100).toNanos());
+
+        final Dispatcher d = coderFleet();
+        final TaskResult result = d.submitAsync(Task.builder("coder").ttl(ChronoUnit.FOREVER.getDuration())
+            .timeout(ChronoUnit.FOREVER.getDuration()).build()).get(10, TimeUnit.SECONDS);
+        assertThat(result.state()).as("neither expired nor timed out at once").isEqualTo(TerminalState.COMPLETED);
+        assertThat(d.drain(Duration.ofSeconds(10))).isTrue();
     }
 
     @Test
