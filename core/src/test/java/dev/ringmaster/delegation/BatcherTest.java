@@ -342,4 +342,28 @@ class BatcherTest
         assertThat(d.drain(Duration.ofSeconds(5))).isTrue();
         tally.assertConserved();
     }
+
+    /** The dispatcher refuses a live id twice (DUPLICATE_ID); a batch must not carry one task twice either. */
+    @Test
+    void theSameTaskSubmittedTwiceWhileItWaitsOrRunsIsRefusedAsADuplicate() throws Exception
+    {
+        final RecordingBatchAdapter agent = new RecordingBatchAdapter();
+        final Dispatcher d = fleet(new Tally(), agent);
+        final Batcher batcher = batcher(Batcher.builder(d).window(Duration.ofMinutes(10)).maxBatch(2));
+        final Task task = task("ctx", "q1");
+
+        final CompletableFuture<TaskResult> first = batcher.submitAsync(task);
+        final Throwable second = catchThrowable(() -> batcher.submitAsync(task).get(5, TimeUnit.SECONDS));
+        assertThat(second).isInstanceOf(ExecutionException.class).cause()
+            .isInstanceOf(dev.ringmaster.dispatch.RejectedTaskException.class)
+            .hasMessageContaining("DUPLICATE_ID").hasMessageContaining("task id " + task.id());
+        batcher.flush();
+        assertThat(first.get(5, TimeUnit.SECONDS).result()).isEqualTo("answer to q1");
+        assertThat(agent.calls).containsExactly(List.of(task.id()));
+
+        final CompletableFuture<TaskResult> again = batcher.submitAsync(task);
+        batcher.flush();
+        assertThat(again.get(5, TimeUnit.SECONDS).result()).as("finished: its id may come again").isEqualTo("answer to q1");
+        assertThat(d.drain(Duration.ofSeconds(5))).isTrue();
+    }
 }
