@@ -361,7 +361,7 @@ public final class Autoscaler implements AutoCloseable
                 }
                 adapter = pool.factory.create(spec);
             }
-            catch (final Exception e)
+            catch (final Exception | Error e) // a plugin's NoClassDefFoundError is a failed addition too
             {
                 // the decision's cooldown still applies, so a broken factory is retried once per cooldown, not per tick
                 LOG.warn("could not create agent '{}' of type '{}'", id, pool.type, e);
@@ -419,7 +419,7 @@ public final class Autoscaler implements AutoCloseable
         {
             pool.factory.release(tracked.spec, tracked.adapter);
         }
-        catch (final RuntimeException e)
+        catch (final RuntimeException | Error e)
         {
             LOG.warn("factory of type '{}' failed to release agent '{}'", pool.type, tracked.id, e);
         }

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,8 +40,10 @@ import java.util.function.Function;
  *       {@code maxBatch} members, on {@link #flush()} and on {@link #close()}: nothing is left behind;</li>
  *   <li>the batch task's payload is a {@link Batch}; it has the group's type, tenant and key, the highest member
  *       priority, the sum of the members' costs, the union of their skills and the fewest retries any member allows;
- *       a timeout only if every member has one (their sum, as a one-by-one agent runs them in turn) and a TTL only
- *       if every member has one (the longest).</li>
+ *       a timeout only if every member has one (their sum, as a one-by-one agent runs them in turn, at most
+ *       {@link Task#MAX_TTL_OR_TIMEOUT}) and a TTL only if every member has one (the longest);</li>
+ *   <li>a keyed task whose id is already in this batcher (waiting for its batch, or in one not finished) is refused
+ *       with {@code DUPLICATE_ID}, as the dispatcher refuses a live id.</li>
  * </ul>
  *
  * <p>How results come back: the agent must be registered with a {@link BatchAdapter} (wrap a plain adapter with
@@ -58,6 +61,8 @@ public final class Batcher implements TaskSubmitter, AutoCloseable
     private final ScheduledExecutorService scheduler;
     private final boolean ownsScheduler;
     private final ConcurrentHashMap<GroupKey, Group> groups = new ConcurrentHashMap<>();
+    /** Ids of the members waiting for their batch or in it: one id is batched once at a time, as the dispatcher admits. */
+    private final Set<Long> liveIds = ConcurrentHashMap.newKeySet();
     private final LongAdder batchesSent = new LongAdder();
     private final LongAdder membersBatched = new LongAdder();
     private final LongAdder unbatched = new LongAdder();
@@ -109,6 +114,11 @@ public final class Batcher implements TaskSubmitter, AutoCloseable
         {
             unbatched.increment();
             return dispatcher.submitAsync(task);
+        }
+        if (!liveIds.add(task.id()))
+        {
+            return CompletableFuture.failedFuture(new RejectedTaskException(task, SubmitStatus.DUPLICATE_ID,
+                "task id " + task.id() + " is already in this batcher, waiting for its batch or running in it"));
         }
         final Member member = new Member(task);
         final GroupKey groupKey = new GroupKey(task.type(), key, task.tenant(), task.targetAgent(), task.avoidAgent());
@@ -258,7 +268,8 @@ public final class Batcher implements TaskSubmitter, AutoCloseable
             skills |= t.requiredSkills();
             retries = Math.min(retries, t.maxRetries());
             everyTimeout &= t.timeoutNanos() > 0;
-            timeout += t.timeoutNanos();
+            // capped, or members with very long timeouts would add up to more than a task holds (or overflow)
+            timeout = Math.min(Task.MAX_TTL_OR_TIMEOUT.toNanos(), timeout + t.timeoutNanos());
             everyTtl &= t.ttlNanos() > 0;
             ttl = Math.max(ttl, t.ttlNanos());
         }
@@ -283,9 +294,14 @@ public final class Batcher implements TaskSubmitter, AutoCloseable
         return b.build();
     }
 
-    private static void deliver(final Task batchTask, final List<Member> members, final TaskResult result,
+    private void deliver(final Task batchTask, final List<Member> members, final TaskResult result,
         final Throwable error)
     {
+        // before any member's stage runs, so a caller may submit the same task again from it
+        for (final Member m : members)
+        {
+            liveIds.remove(m.task.id());
+        }
         if (error != null)
         {
             final Throwable cause = error instanceof CompletionException && error.getCause() != null ?

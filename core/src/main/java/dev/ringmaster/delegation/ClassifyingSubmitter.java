@@ -93,7 +93,7 @@ public final class ClassifyingSubmitter implements TaskSubmitter
         {
             type = classifier.classify(task);
         }
-        catch (final RuntimeException e)
+        catch (final Throwable e) // a plugin's Error too: the caller gets a rejection, as the class comment says
         {
             unclassifiable.increment();
             final RejectedTaskException rejection = new RejectedTaskException(task, SubmitStatus.UNKNOWN_AGENT_TYPE,

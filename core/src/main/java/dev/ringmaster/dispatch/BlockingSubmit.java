@@ -3,7 +3,6 @@ package dev.ringmaster.dispatch;
 import dev.ringmaster.dispatch.internal.Engine;
 import dev.ringmaster.model.Task;
 
-import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -16,9 +15,9 @@ final class BlockingSubmit
     {
     }
 
-    static SubmitStatus submit(final Engine engine, final Task task, final Duration maxWait)
+    static SubmitStatus submit(final Engine engine, final Task task, final long maxWaitNanos)
     {
-        final long deadline = System.nanoTime() + maxWait.toNanos();
+        final long deadline = System.nanoTime() + maxWaitNanos;
         int round = 0;
         while (true)
         {

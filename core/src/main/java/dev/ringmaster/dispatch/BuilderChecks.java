@@ -1,6 +1,7 @@
 package dev.ringmaster.dispatch;
 
 import java.time.Duration;
+import java.util.Objects;
 
 /** The range checks of {@link Dispatcher.Builder}'s settings, with messages naming the setting; stateless. */
 final class BuilderChecks
@@ -11,6 +12,7 @@ final class BuilderChecks
 
     static void positive(final String name, final Duration value)
     {
+        Objects.requireNonNull(value, name + " must not be null");
         if (value.isNegative() || value.isZero())
         {
             throw new IllegalArgumentException(name + " must be positive, got " + value);
@@ -46,6 +48,8 @@ final class BuilderChecks
 
     static void backoff(final Duration base, final Duration max)
     {
+        Objects.requireNonNull(base, "retry backoff base must not be null");
+        Objects.requireNonNull(max, "retry backoff max must not be null");
         if (base.isNegative() || base.isZero() || max.compareTo(base) < 0)
         {
             throw new IllegalArgumentException("retry backoff needs 0 < base <= max, got base " + base + ", max " + max);
@@ -54,6 +58,7 @@ final class BuilderChecks
 
     static void slowStart(final Duration window, final double minFactor)
     {
+        Objects.requireNonNull(window, "slow start window must not be null");
         if (window.isNegative() || window.isZero() || !(minFactor > 0 && minFactor <= 1))
         {
             throw new IllegalArgumentException("slow start needs a positive window and a minFactor in (0, 1], got " +

@@ -15,7 +15,9 @@ import dev.ringmaster.spi.RoutingStrategy;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -46,6 +48,8 @@ import java.util.function.Function;
  */
 public final class Dispatcher implements AutoCloseable
 {
+    private static final Duration LONGEST_WAIT = Duration.ofNanos(Long.MAX_VALUE);
+
     private final Engine engine;
     private final double overloadThreshold;
     private final MetricsReader metrics;
@@ -88,7 +92,7 @@ public final class Dispatcher implements AutoCloseable
     /** Offers a task, waiting up to {@code maxWait} (backing off) while the ring or its queue is full. */
     public SubmitStatus submit(final Task task, final Duration maxWait)
     {
-        return BlockingSubmit.submit(engine, task, maxWait);
+        return BlockingSubmit.submit(engine, task, nanos(maxWait, "maxWait"));
     }
 
     /**
@@ -126,7 +130,7 @@ public final class Dispatcher implements AutoCloseable
      */
     public boolean drain(final Duration timeout)
     {
-        return engine.drain(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return engine.drain(nanos(timeout, "drain timeout"), TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -143,7 +147,14 @@ public final class Dispatcher implements AutoCloseable
     /** @return true once every accepted task is terminal and the threads have stopped. */
     public boolean awaitTermination(final Duration timeout)
     {
-        return engine.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return engine.awaitTermination(nanos(timeout, "timeout"), TimeUnit.NANOSECONDS);
+    }
+
+    /** A wait in nanoseconds; a Duration too long to count in them (ChronoUnit.FOREVER's) waits about 292 years. */
+    private static long nanos(final Duration wait, final String what)
+    {
+        Objects.requireNonNull(wait, what + " must not be null");
+        return wait.compareTo(LONGEST_WAIT) >= 0 ? Long.MAX_VALUE : wait.toNanos();
     }
 
     /** Drains for up to 30 seconds, then cancels what is left. */
@@ -215,7 +226,10 @@ public final class Dispatcher implements AutoCloseable
     // Each change is queued to the router and applied between its duty cycles: the router stays the single writer of
     // routing state, so the dispatch path needs no lock. The returned stage completes when the change took effect.
 
-    /** Adds an agent while tasks flow (a new type gets its own queues). @return completes once it is routed to. */
+    /**
+     * Adds an agent while tasks flow (a new type gets its own queues), after calling its adapter's {@code start()} on
+     * this thread. @return completes once it is routed to; fails, the agent not added, if {@code start()} threw.
+     */
     public CompletableFuture<AgentView> addAgent(final AgentSpec spec, final AgentAdapter adapter)
     {
         Objects.requireNonNull(spec, "agent spec must not be null");
@@ -225,7 +239,8 @@ public final class Dispatcher implements AutoCloseable
 
     /**
      * Removes an agent gracefully: no new tasks, its inbox routed elsewhere, what it runs finishes; nothing lost or run
-     * twice. @return completes when the agent holds nothing any more; fails for an unknown agent.
+     * twice; then its adapter's {@code stop()} is called. @return completes when the agent holds nothing any more and
+     * its adapter was stopped; fails for an unknown agent.
      */
     public CompletableFuture<AgentView> removeAgent(final String agentId)
     {
@@ -235,7 +250,7 @@ public final class Dispatcher implements AutoCloseable
     /**
      * Takes an agent out at once, as crashed, without waiting for what it runs (for an agent known dead, such as a
      * remote host gone silent): what waits in its inbox is routed elsewhere, and its running attempts end when their
-     * adapter fails them or they time out. With supervision its factory restarts it.
+     * adapter fails them or they time out. Its adapter is stopped at once; with supervision its factory restarts it.
      *
      * @return completes with true once it is out, false if it was already leaving; fails for an unknown agent.
      */
@@ -345,6 +360,8 @@ public final class Dispatcher implements AutoCloseable
         /** In registration order; by name ones are looked up at build time, when the plugin loader is final. */
         private final List<Function<ClassLoader, AgentFactory>> factories = new ArrayList<>();
         private ResultHandler resultHandler;
+        /** The strategy instances of the dispatchers already built, which a second build must not share. */
+        private final Set<RoutingStrategy> builtWith = Collections.newSetFromMap(new IdentityHashMap<>());
 
         private Builder()
         {
@@ -466,7 +483,8 @@ public final class Dispatcher implements AutoCloseable
         {
             Objects.requireNonNull(name, "agent factory name must not be null");
             Objects.requireNonNull(type, "agent type for agent factory '" + name + "' must not be null");
-            final Map<String, String> copy = Map.copyOf(options);
+            final Map<String, String> copy = Map.copyOf(Objects.requireNonNull(options,
+                "options for agent factory '" + name + "' must not be null: pass Map.of() for none"));
             factories.add(loader -> AgentFactories.create(name, type, copy, loader));
             return this;
         }
@@ -475,6 +493,8 @@ public final class Dispatcher implements AutoCloseable
          * @return a dispatcher, not yet started.
          * @throws IllegalArgumentException for no agents, or an unknown strategy or agent factory name (listing the
          *                                  known ones), or a bad agent factory option.
+         * @throws IllegalStateException    if a strategy instance given to this builder already routes for a dispatcher
+         *                                  it built (a second build needs new instances, or names).
          */
         public Dispatcher build()
         {
@@ -489,6 +509,15 @@ public final class Dispatcher implements AutoCloseable
                 final AgentFactory made = factory.apply(pluginLoader);
                 config.factories.put(made.type(), made);
             }
+            for (final RoutingStrategy instance : new RoutingStrategy[]{strategy, shadow})
+            {
+                if (instance != null && builtWith.contains(instance))
+                {
+                    throw new IllegalStateException("strategy instance '" + instance.name() + "' already routes for " +
+                        "the dispatcher this builder built: strategies keep per-dispatcher state, so give this " +
+                        "builder a new instance (or the strategy's name) before building another dispatcher");
+                }
+            }
             final RoutingStrategy chosen = strategy != null ? strategy : RoutingStrategies.create(strategyName, pluginLoader);
             config.shadow = shadow != null ? shadow : shadowName == null ? null : RoutingStrategies.create(shadowName, pluginLoader);
             if (config.shadow == chosen)
@@ -496,7 +525,13 @@ public final class Dispatcher implements AutoCloseable
                 throw new IllegalArgumentException("the shadow strategy is the live strategy's instance: a shadow must " +
                     "keep its own state; give it a new instance or its name");
             }
-            return new Engine(specs, adapters, chosen, listeners, resultHandler, config);
+            final Engine engine = new Engine(specs, adapters, chosen, listeners, resultHandler, config);
+            builtWith.add(chosen);
+            if (config.shadow != null)
+            {
+                builtWith.add(config.shadow);
+            }
+            return engine;
         }
     }
 }

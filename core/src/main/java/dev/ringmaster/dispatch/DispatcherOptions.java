@@ -112,8 +112,9 @@ abstract class DispatcherOptions<B extends DispatcherOptions<B>>
      */
     public B rateLimit(final RateLimit limit)
     {
+        Objects.requireNonNull(limit, "rate limit must not be null");
         config.rateLimits.removeIf(l -> l.scope() == limit.scope() && l.name().equals(limit.name()));
-        config.rateLimits.add(Objects.requireNonNull(limit, "rate limit must not be null"));
+        config.rateLimits.add(limit);
         return self();
     }
 

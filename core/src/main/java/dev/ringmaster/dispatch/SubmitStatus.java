@@ -10,7 +10,8 @@ public enum SubmitStatus
     RING_FULL("ingress ring is full: slow down, use the bounded blocking submit, or build with a larger ringSize"),
     QUEUE_FULL("the task type's queue at this priority is full: slow down, add agents, or raise queueCapacity"),
     UNKNOWN_AGENT_TYPE("no agent of the task's type is registered: register one, or fix the task's type"),
-    NO_CAPABLE_AGENT("no agent of the task's type has every skill the task requires: add one, or drop the requirement"),
+    NO_CAPABLE_AGENT("no agent of the task's type can take it: none has every skill the task requires, or none has " +
+        "the id in its targetAgent: add one, or drop the requirement (submitOrThrow's exception says which)"),
     EXPIRED("the task's time to live had already passed"),
     NOT_RUNNING("the dispatcher is not running (not started, draining or shut down)"),
     DUPLICATE_ID("a task with this id is already accepted and not finished (the same Task submitted twice, or an " +

@@ -13,6 +13,11 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Task
 {
     private static final AtomicLong NEXT_ID = new AtomicLong();
+    /**
+     * The longest TTL or timeout, half the nanoseconds a long counts (about 146 years), so that deadlines never
+     * overflow: a longer one given to the builder is cut to this.
+     */
+    public static final Duration MAX_TTL_OR_TIMEOUT = Duration.ofNanos(Long.MAX_VALUE / 2);
 
     private final long id;
     private final String type;
@@ -214,6 +219,7 @@ public final class Task
         /** Copies every field of a task except its id (which is fresh unless set again). */
         public static Builder from(final Task t)
         {
+            Objects.requireNonNull(t, "task to copy must not be null");
             final Builder b = new Builder(t.type);
             b.priority = t.priority;
             b.affinityKey = t.affinityKey;
@@ -319,7 +325,9 @@ public final class Task
             {
                 throw new IllegalArgumentException(what + " must be positive, got " + d);
             }
-            return d.toNanos();
+            // deadlines are counted as System.nanoTime() + this, which must not overflow; a longer one (ChronoUnit
+            // .FOREVER's, or one read from an older journal or a remote peer) means "no practical limit" all the same
+            return d.compareTo(MAX_TTL_OR_TIMEOUT) > 0 ? MAX_TTL_OR_TIMEOUT.toNanos() : d.toNanos();
         }
     }
 }

@@ -25,8 +25,11 @@ public interface AgentAdapter
     void execute(TaskView task, Completion completion, AgentTelemetry telemetry) throws Exception;
 
     /**
-     * Brings the agent up (connect, spawn, load a model) before its first task; called once, off the dispatch path.
-     * Throwing marks the agent crashed: with supervision its factory makes a new one after a back-off.
+     * Brings the agent up (connect, spawn, load a model) before its first task; called once, off the dispatch path: by
+     * {@code Dispatcher.start()} for the agents of the builder, by {@code Dispatcher.addAgent} on its caller's thread
+     * for an agent added later. Throwing (anything, {@code Error}s included) fails the start: {@code start()} throws
+     * unless supervision's factory makes a new agent after a back-off; {@code addAgent}'s stage fails, the agent not
+     * added.
      */
     default void start() throws Exception
     {
@@ -45,7 +48,11 @@ public interface AgentAdapter
         return false;
     }
 
-    /** Releases what {@link #start} acquired; called once when the agent leaves or is replaced. Must not throw. */
+    /**
+     * Releases what {@link #start} acquired; called once, off the dispatch path, when the agent leaves (removed, once
+     * it holds nothing; crashed; or the dispatcher terminated) or is replaced. Should not throw: what it throws is
+     * logged and ignored.
+     */
     default void stop()
     {
     }

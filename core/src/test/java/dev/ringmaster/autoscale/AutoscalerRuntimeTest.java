@@ -93,6 +93,10 @@ class AutoscalerRuntimeTest
         final AtomicInteger created = new AtomicInteger();
         final List<String> released = new ArrayList<>();
         boolean failing;
+        /** Thrown by create while set: a plugin whose client class is missing from its jar. */
+        Error error;
+        /** Thrown by release while set. */
+        Error releaseError;
 
         @Override
         public String type()
@@ -113,6 +117,10 @@ class AutoscalerRuntimeTest
             {
                 throw new IllegalStateException("no quota left");
             }
+            if (error != null)
+            {
+                throw error;
+            }
             created.incrementAndGet();
             return AgentAdapter.sync(t -> "ok");
         }
@@ -121,6 +129,10 @@ class AutoscalerRuntimeTest
         public void release(final AgentSpec spec, final AgentAdapter adapter)
         {
             released.add(spec.id());
+            if (releaseError != null)
+            {
+                throw releaseError;
+            }
         }
     }
 
@@ -209,17 +221,57 @@ class AutoscalerRuntimeTest
     }
 
     @Test
-    void aRefusedAdditionIsForgottenAndAnAgentRemovedBySomeoneElseIsReleased()
+    void aFactoryThatThrowsAnErrorIsRecordedAsAFailedAdditionLikeOneThatThrowsAnException()
     {
         final FakeFleet fleet = new FakeFleet();
         fleet.register("registered", 2, 2);
-        fleet.queue = 2;
+        fleet.queue = 10;
         final CountingFactory factory = new CountingFactory();
+        factory.error = new NoClassDefFoundError("com/example/QuotaClient");
+        final Autoscaler autoscaler = Autoscaler.builder(fleet).scale(policy().build(), factory).clock(() -> 0).build();
+
+        autoscaler.evaluate();
+
+        assertThat(autoscaler.history()).singleElement().satisfies(e ->
+        {
+            assertThat(e.kind()).isEqualTo(ScalingEvent.Kind.ADD_FAILED);
+            assertThat(e.reason()).contains("QuotaClient");
+        });
+        assertThat(fleet.adds).isEmpty();
+    }
+
+    /** Scales up by one, has the fleet refuse that addition, and evaluates again. */
+    private static Autoscaler refusedAddition(final FakeFleet fleet, final CountingFactory factory)
+    {
+        fleet.register("registered", 2, 2);
+        fleet.queue = 2;
         final Autoscaler autoscaler = Autoscaler.builder(fleet).scale(policy().step(1).build(), factory)
             .clock(() -> 0).build();
         autoscaler.evaluate();
         fleet.adds.remove("coder-auto-1").completeExceptionally(new IllegalStateException("dispatcher not running"));
         autoscaler.evaluate();
+        return autoscaler;
+    }
+
+    @Test
+    void aReleaseThatThrowsAnErrorDoesNotStopTheEvaluation()
+    {
+        final CountingFactory factory = new CountingFactory();
+        factory.releaseError = new AssertionError("release failed");
+
+        final Autoscaler autoscaler = refusedAddition(new FakeFleet(), factory);
+
+        assertThat(factory.released).containsExactly("coder-auto-1");
+        assertThat(autoscaler.history()).extracting(ScalingEvent::kind)
+            .containsExactly(ScalingEvent.Kind.SCALE_UP, ScalingEvent.Kind.ADD_FAILED, ScalingEvent.Kind.SCALE_UP);
+    }
+
+    @Test
+    void aRefusedAdditionIsForgottenAndAnAgentRemovedBySomeoneElseIsReleased()
+    {
+        final FakeFleet fleet = new FakeFleet();
+        final CountingFactory factory = new CountingFactory();
+        final Autoscaler autoscaler = refusedAddition(fleet, factory);
         assertThat(autoscaler.history()).extracting(ScalingEvent::kind)
             .containsExactly(ScalingEvent.Kind.SCALE_UP, ScalingEvent.Kind.ADD_FAILED, ScalingEvent.Kind.SCALE_UP);
         assertThat(factory.released).containsExactly("coder-auto-1");

@@ -318,4 +318,52 @@ class BatcherTest
         tally.assertConserved();
         assertThat((long)tally.accepted.size()).isEqualTo(batcher.batchesSent());
     }
+
+    /** Members with long timeouts (100 years each: "no practical limit") used to make a batch timeout that overflowed. */
+    @Test
+    void membersWhoseTimeoutsAddUpBeyondWhatATaskHoldsStillGetTheirResults() throws Exception
+    {
+        final RecordingBatchAdapter agent = new RecordingBatchAdapter();
+        final Tally tally = new Tally();
+        final Dispatcher d = fleet(tally, agent);
+        final Batcher batcher = batcher(Batcher.builder(d).window(Duration.ofMinutes(10)).maxBatch(3));
+
+        final List<CompletableFuture<TaskResult>> results = new ArrayList<>();
+        for (final String payload : List.of("q1", "q2", "q3"))
+        {
+            results.add(batcher.submitAsync(Task.builder("coder").affinityKey("ctx").payload(payload)
+                .timeout(Duration.ofDays(365L * 100)).build()));
+        }
+
+        for (int i = 0; i < 3; i++)
+        {
+            assertThat(results.get(i).get(5, TimeUnit.SECONDS).result()).isEqualTo("answer to q" + (i + 1));
+        }
+        assertThat(d.drain(Duration.ofSeconds(5))).isTrue();
+        tally.assertConserved();
+    }
+
+    /** The dispatcher refuses a live id twice (DUPLICATE_ID); a batch must not carry one task twice either. */
+    @Test
+    void theSameTaskSubmittedTwiceWhileItWaitsOrRunsIsRefusedAsADuplicate() throws Exception
+    {
+        final RecordingBatchAdapter agent = new RecordingBatchAdapter();
+        final Dispatcher d = fleet(new Tally(), agent);
+        final Batcher batcher = batcher(Batcher.builder(d).window(Duration.ofMinutes(10)).maxBatch(2));
+        final Task task = task("ctx", "q1");
+
+        final CompletableFuture<TaskResult> first = batcher.submitAsync(task);
+        final Throwable second = catchThrowable(() -> batcher.submitAsync(task).get(5, TimeUnit.SECONDS));
+        assertThat(second).isInstanceOf(ExecutionException.class).cause()
+            .isInstanceOf(dev.ringmaster.dispatch.RejectedTaskException.class)
+            .hasMessageContaining("DUPLICATE_ID").hasMessageContaining("task id " + task.id());
+        batcher.flush();
+        assertThat(first.get(5, TimeUnit.SECONDS).result()).isEqualTo("answer to q1");
+        assertThat(agent.calls).containsExactly(List.of(task.id()));
+
+        final CompletableFuture<TaskResult> again = batcher.submitAsync(task);
+        batcher.flush();
+        assertThat(again.get(5, TimeUnit.SECONDS).result()).as("finished: its id may come again").isEqualTo("answer to q1");
+        assertThat(d.drain(Duration.ofSeconds(5))).isTrue();
+    }
 }

@@ -148,4 +148,23 @@ class ClassifyingSubmitterTest
                 .hasMessageContaining("unknown task classifier 'nope'").hasMessageContaining("test-keywords");
         }
     }
+
+    /** A classifier plugin that hits a StackOverflowError (a runaway regex) fails the stage like one that throws. */
+    @Test
+    void aClassifierThatThrowsAnErrorFailsTheStageAndSubmitsNothing() throws Exception
+    {
+        final ClassifyingSubmitter router = new ClassifyingSubmitter(dispatcher, TaskClassifier.named("runaway", t ->
+        {
+            throw new StackOverflowError();
+        }));
+
+        final Throwable failure = catchThrowable(() ->
+            router.submitAsync(Task.builder(ClassifyingSubmitter.AUTO).build()).get(5, TimeUnit.SECONDS));
+
+        assertThat(failure).isInstanceOf(ExecutionException.class).cause().isInstanceOf(RejectedTaskException.class)
+            .hasMessageContaining("classifier 'runaway' failed").hasCauseInstanceOf(StackOverflowError.class);
+        assertThat(router.unclassifiable()).isEqualTo(1);
+        assertThat(dispatcher.drain(Duration.ofSeconds(5))).isTrue();
+        assertThat(tally.accepted).as("nothing was submitted").isEmpty();
+    }
 }

@@ -7,6 +7,7 @@ import dev.ringmaster.spi.AgentAdapter;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -135,5 +136,91 @@ class BadInputTest
         assertThat(d.drain(Duration.ofSeconds(5))).isTrue();
         assertThat(d.submit(Task.builder("coder").build())).isEqualTo(SubmitStatus.NOT_RUNNING);
         assertThatThrownBy(d::start).isInstanceOf(IllegalStateException.class).hasMessageContaining("already started");
+    }
+
+    /** "Wait for ever" written as the longest Duration there is, the way java.time offers it, is not an overflow. */
+    @Test
+    void waitsAcceptAnyDurationUpToForeverAndNameANullOne()
+    {
+        final Duration forever = ChronoUnit.FOREVER.getDuration();
+        final Dispatcher d = coderFleet();
+        assertThatThrownBy(() -> d.drain(null))
+            .isInstanceOf(NullPointerException.class).hasMessageContaining("drain timeout must not be null");
+        assertThatThrownBy(() -> d.submit(Task.builder("coder").build(), null))
+            .isInstanceOf(NullPointerException.class).hasMessageContaining("maxWait must not be null");
+        assertThatThrownBy(() -> d.awaitTermination(null))
+            .isInstanceOf(NullPointerException.class).hasMessageContaining("timeout must not be null");
+
+        assertThat(d.submit(Task.builder("coder").build(), forever)).isEqualTo(SubmitStatus.ACCEPTED);
+        assertThat(d.drain(forever)).isTrue();
+        assertThat(d.awaitTermination(forever)).isTrue();
+    }
+
+    @Test
+    void aTtlOrTimeoutTooLongToCountInNanosecondsIsCutToTheLongestATaskHolds() throws Exception
+    {
+        final long longest = Task.MAX_TTL_OR_TIMEOUT.toNanos();
+        assertThat(Task.builder("coder").ttl(ChronoUnit.FOREVER.getDuration()).build().ttlNanos()).isEqualTo(longest);
+        assertThat(Task.builder("coder").timeout(Duration.ofNanos(Long.MAX_VALUE)).build().timeoutNanos()).isEqualTo(longest);
+        assertThat(Task.builder("coder").ttl(Duration.ofDays(365L * 100)).build().ttlNanos())
+            .isEqualTo(Duration.ofDays(365L * 100).toNanos());
+
+        final Dispatcher d = coderFleet();
+        final TaskResult result = d.submitAsync(Task.builder("coder").ttl(ChronoUnit.FOREVER.getDuration())
+            .timeout(ChronoUnit.FOREVER.getDuration()).build()).get(10, TimeUnit.SECONDS);
+        assertThat(result.state()).as("neither expired nor timed out at once").isEqualTo(TerminalState.COMPLETED);
+        assertThat(d.drain(Duration.ofSeconds(10))).isTrue();
+    }
+
+    @Test
+    void aBuilderBuiltTwiceDoesNotShareItsStrategyInstanceBetweenTwoDispatchers() throws Exception
+    {
+        final Dispatcher.Builder builder = Dispatcher.builder()
+            .agent(AgentSpec.builder("c1", "coder").build(), AgentAdapter.sync(t -> "ok"))
+            .strategy(TestStrategies.first());
+        final Dispatcher first = builder.build().start();
+
+        assertThatThrownBy(builder::build)
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("already routes for the dispatcher this builder built")
+            .hasMessageContaining("new instance");
+        final Dispatcher second = builder.strategy(TestStrategies.first()).build().start();
+
+        assertThat(first.submitAsync(Task.builder("coder").build()).get(10, TimeUnit.SECONDS).completed()).isTrue();
+        assertThat(second.submitAsync(Task.builder("coder").build()).get(10, TimeUnit.SECONDS).completed()).isTrue();
+        assertThat(first.drain(Duration.ofSeconds(10))).isTrue();
+        assertThat(second.drain(Duration.ofSeconds(10))).isTrue();
+    }
+
+    /** submit() answers with the status alone: its reason must fit a task addressed to a missing agent too. */
+    @Test
+    void aTaskAddressedToAnAgentThatIsNotThereIsRefusedWithAReasonThatSaysSo()
+    {
+        final Dispatcher d = coderFleet();
+        final Task task = Task.builder("coder").targetAgent("c7").build();
+
+        final SubmitStatus status = d.submit(task);
+
+        assertThat(status).isEqualTo(SubmitStatus.NO_CAPABLE_AGENT);
+        assertThat(status.reason()).contains("targetAgent");
+        assertThatThrownBy(() -> d.submitOrThrow(task))
+            .isInstanceOf(RejectedTaskException.class)
+            .hasMessageContaining("addressed to agent 'c7', which is not an agent of type 'coder'");
+        d.close();
+    }
+
+    @Test
+    void aNullSettingIsNamed()
+    {
+        final Dispatcher.Builder b = Dispatcher.builder()
+            .rateLimit(RateLimit.tasksPerSecond(RateLimit.Scope.TYPE, "coder", 10));
+        assertThatThrownBy(() -> b.rateLimit(null)).hasMessageContaining("rate limit must not be null");
+        assertThatThrownBy(() -> b.retryBackoff(null, Duration.ofSeconds(1))).hasMessageContaining("retry backoff base");
+        assertThatThrownBy(() -> b.watchdogInterval(null)).hasMessageContaining("watchdog interval must not be null");
+        assertThatThrownBy(() -> b.maxPark(null)).hasMessageContaining("maxPark must not be null");
+        assertThatThrownBy(() -> b.slowStart(null, 0.5)).hasMessageContaining("slow start window must not be null");
+        assertThatThrownBy(() -> b.agentFactory("echo", "coder", null))
+            .hasMessageContaining("options for agent factory 'echo' must not be null");
+        assertThatThrownBy(() -> Task.Builder.from(null)).hasMessageContaining("task to copy must not be null");
     }
 }

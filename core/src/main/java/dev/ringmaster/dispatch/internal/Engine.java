@@ -292,11 +292,8 @@ public final class Engine
         final List<AgentState> failedToStart = new ArrayList<>();
         for (final AgentState agent : agents)
         {
-            try
-            {
-                agent.adapter.start();
-            }
-            catch (final Exception e)
+            final Throwable e = AdapterLifecycle.start(agent.adapter);
+            if (e != null)
             {
                 if (restarter == null)
                 {
@@ -306,7 +303,7 @@ public final class Engine
                         {
                             break;
                         }
-                        started.adapter.stop();
+                        AdapterLifecycle.stopQuietly(started.id(), started.adapter);
                     }
                     throw new IllegalStateException("agent '" + agent.id() + "' failed to start: " + e +
                         "; fix it, or configure supervision with an AgentFactory to restart it", e);
@@ -426,14 +423,7 @@ public final class Engine
         {
             if (!agent.removed)
             {
-                try
-                {
-                    agent.adapter.stop();
-                }
-                catch (final RuntimeException e)
-                {
-                    LOG.warn("stop() of agent '{}' threw; ignored", agent.id(), e);
-                }
+                AdapterLifecycle.stopQuietly(agent.id(), agent.adapter);
             }
         }
         return true;

@@ -193,6 +193,8 @@ final class Fleet extends RouterPart
         else
         {
             Router.LOG.error("agent '{}' crashed ({}) and no supervision is configured; it stays out of the fleet", agent.id(), reason);
+            // stop() may block: not on the routing role (the restarter stops it on its own thread under supervision)
+            java.util.concurrent.CompletableFuture.runAsync(() -> AdapterLifecycle.stopQuietly(agent.id(), agent.adapter));
         }
     }
 

@@ -43,20 +43,43 @@ public final class FleetCommands
         T apply(Router router, long nowNanos);
     }
 
+    /**
+     * Starts the adapter on the caller's thread (start() may block; the routing role must not), then adds the agent;
+     * an adapter that failed to start is not added, one that started but could not be added is stopped again.
+     */
     public CompletableFuture<AgentView> addAgent(final AgentSpec spec, final AgentAdapter adapter)
     {
-        return ask((router, now) -> router.addAgent(spec, adapter));
+        final Throwable failed = AdapterLifecycle.start(adapter);
+        if (failed != null)
+        {
+            return CompletableFuture.failedFuture(new IllegalStateException("agent '" + spec.id() +
+                "' failed to start: " + failed + "; it was not added: fix it, then add it again", failed));
+        }
+        final CompletableFuture<AgentView> added = ask((router, now) -> router.addAgent(spec, adapter));
+        added.whenCompleteAsync((view, error) ->
+        {
+            if (error != null)
+            {
+                AdapterLifecycle.stopQuietly(spec.id(), adapter);
+            }
+        });
+        return added;
     }
 
+    /** Retires the agent; once it holds nothing, stops its adapter off the routing role, then completes. */
     public CompletableFuture<AgentView> removeAgent(final String agentId)
     {
-        return engine.enqueue(new Command<>()
+        return engine.enqueue(new Command<AgentView>()
         {
             @Override
             void apply(final Router router, final long now)
             {
                 router.retire(agentId, future, now);
             }
+        }).thenApplyAsync(agent ->
+        {
+            AdapterLifecycle.stopQuietly(agentId, ((AgentState) agent).adapter());
+            return agent;
         });
     }
 

@@ -106,8 +106,9 @@ final class Restarter
                 }
             });
         }
-        catch (final Exception e)
+        catch (final Throwable e)
         {
+            // an Error from the factory or start() too: the restart is tried again, not given up silently
             if (adapter != null)
             {
                 stopQuietly(spec, adapter);
@@ -120,14 +121,7 @@ final class Restarter
 
     private static void stopQuietly(final AgentSpec spec, final AgentAdapter adapter)
     {
-        try
-        {
-            adapter.stop();
-        }
-        catch (final RuntimeException e)
-        {
-            LOG.warn("stop() of agent '{}' threw; ignored", spec.id(), e);
-        }
+        AdapterLifecycle.stopQuietly(spec.id(), adapter);
     }
 
     void close()
