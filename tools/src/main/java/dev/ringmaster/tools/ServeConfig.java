@@ -140,6 +140,11 @@ final class ServeConfig
      */
     static ServeConfig load(final Path file, final ClassLoader loader) throws Problem
     {
+        if (!Files.exists(file) || Files.isDirectory(file))
+        {
+            throw new Problem(file + (Files.exists(file) ? " is a directory" : " does not exist") +
+                "; give the path of a YAML file that declares the fleet (see 'ringmaster serve --help')");
+        }
         final String text;
         try
         {
@@ -292,7 +297,9 @@ final class ServeConfig
             final AgentSpec made = factory.spec(id);
             final int capacity = a.has("capacity") ? (int)number(a.get("capacity"), ap + ".capacity", 1, 100_000) : made.capacity();
             final Integer weight = a.has("weight") ? (int)number(a.get("weight"), ap + ".weight", 1, 1_000_000) : null;
-            final Double speed = a.has("speed") ? number(a.get("speed"), ap + ".speed", 0.001, 1000) : typeSpeed;
+            // boxed on both sides: a primitive branch would unbox a type without a speed (null) and throw
+            final Double speed = a.has("speed") ? Double.valueOf(number(a.get("speed"), ap + ".speed", 0.001, 1000))
+                : typeSpeed;
             final Map<String, Double> skills = a.has("skills") ? skills(a.get("skills"), ap + ".skills") : typeSkills;
             final AgentSpec spec = spec(id, type, capacity, weight, speed, skills, made);
             agent(factory, ap, a.has("tokenBudget") ? copy(spec, spec.id(), spec.capacity())

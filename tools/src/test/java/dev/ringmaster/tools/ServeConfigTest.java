@@ -205,6 +205,39 @@ class ServeConfigTest
         assertThat(run.err()).contains(file + " line ", "not valid YAML or JSON", "fix the syntax");
     }
 
+    @Test
+    void agentsListedWithoutASpeedTakeTheirFactorysSpeed() throws Exception
+    {
+        final Path file = Files.writeString(dir.resolve("listed.yaml"), String.join("\n",
+            "types:",
+            "  reviewer:",
+            "    factory: echo",
+            "    agents:",
+            "      - {id: r1, capacity: 2}",
+            "      - {id: r2, speed: 4}",
+            ""));
+
+        final ServeConfig config = ServeConfig.load(file, ServeConfigTest.class.getClassLoader());
+
+        assertThat(config.agents).extracting(a -> a.spec().id() + "@" + a.spec().speed())
+            .containsExactly("r1@1.0", "r2@4.0");
+    }
+
+    @Test
+    void aMissingOrDirectoryConfigSaysWhichAndWhatToGive() throws Exception
+    {
+        final Path missing = dir.resolve("nowhere.yaml");
+        final DemoCommandTest.Run absent = DemoCommandTest.run("serve", "--config", missing.toString(), "--port", "0");
+        assertThat(absent.exitCode()).isEqualTo(2);
+        assertThat(absent.err()).contains(missing + " does not exist", "give the path of a YAML file")
+            .doesNotContain("Exception");
+
+        final DemoCommandTest.Run directory = DemoCommandTest.run("serve", "--config", dir.toString(), "--port", "0");
+        assertThat(directory.exitCode()).isEqualTo(2);
+        assertThat(directory.err()).contains(dir + " is a directory", "give the path of a YAML file")
+            .doesNotContain("Exception");
+    }
+
     private static void awaitTrue(final Check condition) throws Exception
     {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
