@@ -156,6 +156,15 @@ public final class ServeCommand implements Callable<Integer>
             return 2;
         }
         final ServeConfig config = configFile == null ? null : loadConfig(registry);
+        if (journalDir == null && (spec.commandLine().getParseResult().hasMatchedOption("--durability") ||
+            config != null && config.durability != null))
+        {
+            // without a journal nothing waits for a record: an acknowledged serve would silently be an unjournaled one
+            throw new ParameterException(spec.commandLine(), (config != null && config.durability != null ?
+                "journal.durability in " + configFile + " needs journal.dir there, or --journal DIR" :
+                "--durability needs --journal DIR") + ": it says when a submission counts as journaled, and without " +
+                "a journal nothing is; add e.g. --journal /tmp/journal");
+        }
         final Fleet fleet = Fleet.standard();
         final Workload workload = new Workload(seed, 0.0005);
         // room for agents added over the admin endpoint: the clock's hand-over queue is sized from this

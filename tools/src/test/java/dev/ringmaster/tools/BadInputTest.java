@@ -176,6 +176,8 @@ class BadInputTest
                 "--verify-decisions", "--strategy", "p2c"), "give one of them"),
             usage("recover DIR --wait x", () -> a("recover", emptyDir, "--wait", "x"), "--wait", "'x' is not a time"),
             usage("serve --port x", () -> a("serve", "--port", "x"), "--port", "'x'"),
+            usage("serve --durability without --journal", () -> a("serve", "--port", "0", "--duration", "1",
+                "--durability", "acknowledged"), "--durability needs --journal DIR"),
             usage("serve --token-file missing", () -> a("serve", "--token-file", missing, "--port", "0", "--duration",
                 "1"), "--token-file " + missing + " does not exist", "openssl rand -hex 16 > " + missing),
             usage("admin status --url x", () -> a("admin", "status", "--url", "::x"), "--url"),

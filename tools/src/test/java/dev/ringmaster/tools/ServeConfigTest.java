@@ -238,6 +238,22 @@ class ServeConfigTest
             .doesNotContain("Exception");
     }
 
+    @Test
+    void aJournalDurabilityWithoutAJournalDirectoryIsRefused() throws Exception
+    {
+        final Path file = Files.writeString(dir.resolve("durable.yaml"), String.join("\n",
+            "journal: {durability: acknowledged}",
+            "types: {reviewer: {factory: echo, agents: 1}}",
+            ""));
+
+        final DemoCommandTest.Run run = DemoCommandTest.run("serve", "--config", file.toString(), "--port", "0",
+            "--duration", "1");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("journal.durability in " + file + " needs journal.dir there, or --journal DIR");
+        assertThat(run.out()).as("nothing started").doesNotContain("admin endpoint");
+    }
+
     private static void awaitTrue(final Check condition) throws Exception
     {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
