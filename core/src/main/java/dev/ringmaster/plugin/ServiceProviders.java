@@ -69,7 +69,7 @@ public final class ServiceProviders
             {
                 name = kind.pluginName(provider);
             }
-            catch (final RuntimeException | LinkageError e)
+            catch (final RuntimeException | Error e)
             {
                 LOG.warn("{} plugin skipped: {} from {}: name() threw {}; make it return a constant", kind.label(),
                     provider.getClass().getName(), origin(provider.getClass()), e);
@@ -121,7 +121,7 @@ public final class ServiceProviders
             }
             throw brokenCreate(kind, name, provider, origin, e);
         }
-        catch (final RuntimeException | LinkageError e)
+        catch (final RuntimeException | Error e)
         {
             throw brokenCreate(kind, name, provider, origin, e);
         }

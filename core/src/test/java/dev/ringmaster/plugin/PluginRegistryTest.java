@@ -161,6 +161,35 @@ class PluginRegistryTest
     }
 
     @Test
+    void aProviderThatThrowsAnErrorIsReportedOrBrokenAndTheOthersStillLoad() throws IOException
+    {
+        final Path jar = jar().services(ROUTING_STRATEGY, TestProviders.NameAsserts.class.getName(),
+            TestProviders.CreateAsserts.class.getName(), LAST_FREE).writeTo(dir.resolve("asserts.jar"));
+
+        try (PluginRegistry registry = PluginRegistry.load(dir))
+        {
+            assertThat(registry.report().problemsOf("asserts.jar")).extracting(PluginProblem::message)
+                .singleElement().satisfies(m -> assertThat(m).contains("name() or description() threw")
+                    .contains("assert in name"));
+            assertThat(registry.strategies()).containsOnlyKeys("create-asserts", "last-free");
+            assertThatThrownBy(() -> registry.createStrategy("create-asserts"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("the routing strategy 'create-asserts'").hasMessageContaining("assert in create")
+                .hasMessageContaining("rebuild " + jar);
+            final LoadedPlugin broken = registry.report().loaded(ROUTING_STRATEGY).stream()
+                .filter(p -> p.name().equals("create-asserts")).findFirst().orElseThrow();
+            assertThat(registry.tryCreating(broken)).hasValueSatisfying(why -> assertThat(why).contains("assert in create"));
+        }
+        try (URLClassLoader loader = classpathWith(TestProviders.NameAsserts.class.getName(), LAST_FREE))
+        {
+            final Map<String, ?>[] found = new Map[1];
+            final String logs = logsOf(() -> found[0] = RoutingStrategies.available(loader));
+            assertThat(found[0]).containsOnlyKeys("last-free");
+            assertThat(logs).contains(TestProviders.NameAsserts.class.getName()).contains("assert in name");
+        }
+    }
+
+    @Test
     void aProviderCompiledForANewerJavaIsReportedWithTheReleaseToCompileFor() throws IOException
     {
         final int feature = Runtime.version().feature();

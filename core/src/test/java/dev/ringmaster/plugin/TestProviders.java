@@ -146,6 +146,50 @@ final class TestProviders
         }
     }
 
+    /** name() throws an Error that is neither a LinkageError nor the JVM's own. */
+    public static final class NameAsserts implements RoutingStrategyProvider
+    {
+        @Override
+        public String name()
+        {
+            throw new AssertionError("assert in name");
+        }
+
+        @Override
+        public String description()
+        {
+            return "";
+        }
+
+        @Override
+        public RoutingStrategy create()
+        {
+            return null;
+        }
+    }
+
+    /** Loads and names itself fine; making a strategy throws an Error. */
+    public static final class CreateAsserts implements RoutingStrategyProvider
+    {
+        @Override
+        public String name()
+        {
+            return "create-asserts";
+        }
+
+        @Override
+        public String description()
+        {
+            return "asserts in create()";
+        }
+
+        @Override
+        public RoutingStrategy create()
+        {
+            throw new AssertionError("assert in create");
+        }
+    }
+
     public static final class BlankName implements RoutingStrategyProvider
     {
         @Override
