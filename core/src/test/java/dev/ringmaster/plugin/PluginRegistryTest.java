@@ -190,6 +190,26 @@ class PluginRegistryTest
     }
 
     @Test
+    void aProviderWhoseCreateReturnsNullIsBrokenByEveryLookup() throws IOException
+    {
+        final Path jar = jar().services(ROUTING_STRATEGY, TestProviders.CreatesNull.class.getName())
+            .writeTo(dir.resolve("null.jar"));
+
+        try (PluginRegistry registry = PluginRegistry.load(dir))
+        {
+            assertThatThrownBy(() -> registry.createStrategy("creates-null"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("the routing strategy 'creates-null'").hasMessageContaining("create() returned null")
+                .hasMessageContaining("rebuild " + jar);
+            final LoadedPlugin broken = registry.report().loaded(ROUTING_STRATEGY).stream()
+                .filter(p -> p.name().equals("creates-null")).findFirst().orElseThrow();
+            assertThat(registry.tryCreating(broken)).hasValueSatisfying(why -> assertThat(why).contains("returned null"));
+            assertThatThrownBy(() -> RoutingStrategies.create("creates-null", registry.classLoader()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("create() returned null");
+        }
+    }
+
+    @Test
     void aProviderCompiledForANewerJavaIsReportedWithTheReleaseToCompileFor() throws IOException
     {
         final int feature = Runtime.version().feature();

@@ -190,6 +190,28 @@ final class TestProviders
         }
     }
 
+    /** Loads and names itself fine; create() returns null, as an unfinished provider does. */
+    public static final class CreatesNull implements RoutingStrategyProvider
+    {
+        @Override
+        public String name()
+        {
+            return "creates-null";
+        }
+
+        @Override
+        public String description()
+        {
+            return "returns null from create()";
+        }
+
+        @Override
+        public RoutingStrategy create()
+        {
+            return null;
+        }
+    }
+
     public static final class BlankName implements RoutingStrategyProvider
     {
         @Override
