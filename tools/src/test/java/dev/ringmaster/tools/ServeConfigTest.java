@@ -254,6 +254,29 @@ class ServeConfigTest
         assertThat(run.out()).as("nothing started").doesNotContain("admin endpoint");
     }
 
+    @ParameterizedTest(name = "fails in {0}")
+    @CsvSource({"spec, spec assert", "create, create assert"})
+    void aFactoryThatThrowsAnErrorIsAProblemOfTheFileNamingTheAgent(final String fails, final String error)
+        throws Exception
+    {
+        final Path services = dir.resolve("cp/META-INF/services/dev.ringmaster.spi.AgentFactoryProvider");
+        Files.createDirectories(services.getParent());
+        Files.writeString(services, ErrorAgentFactory.class.getName() + "\n");
+        final Path file = Files.writeString(dir.resolve("errors.yaml"), String.join("\n",
+            "types:",
+            "  coder: {factory: error-agents, options: {fails: " + fails + "}, agents: 1}",
+            ""));
+
+        try (java.net.URLClassLoader loader = new java.net.URLClassLoader(
+            new java.net.URL[] {dir.resolve("cp").toUri().toURL()}, ServeConfigTest.class.getClassLoader()))
+        {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> ServeConfig.load(file, loader))
+                .isInstanceOf(ServeConfig.Problem.class)
+                .hasMessageContaining(file + " line 2, key 'types.coder.agents'")
+                .hasMessageContaining("the factory could not make agent 'coder-1'").hasMessageContaining(error);
+        }
+    }
+
     private static void awaitTrue(final Check condition) throws Exception
     {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
