@@ -285,6 +285,10 @@ class BadInputTest
             failed("replay --verify-decisions with a directory as the golden file", () -> a("replay", goldenJournal,
                 "--verify-decisions", "--strategy", "p2c", "--golden", emptyDir), emptyDir + " is a directory",
                 "the golden decisions file itself"),
+            failed("replay --write-golden under a file", () -> a("replay", goldenJournal, "--verify-decisions",
+                "--strategy", "p2c", "--golden", underFile.resolve("g.txt"), "--write-golden"),
+                "cannot write the golden file " + underFile.resolve("g.txt") + " (java.nio.file.",
+                "give a writable path with --golden FILE"),
             failed("audit an empty directory", () -> a("audit", emptyDir, "1"), emptyDir.toString(), "journal"),
             failed("recover an empty directory", () -> a("recover", emptyDir), emptyDir.toString(), "journal"),
 
