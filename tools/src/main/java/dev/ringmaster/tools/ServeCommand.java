@@ -80,7 +80,8 @@ public final class ServeCommand implements Callable<Integer>
     long seed;
 
     @Option(names = "--rate", paramLabel = "N", defaultValue = "2000", converter = DemoCommand.PositiveCount.class,
-        description = "Tasks submitted per second (default: ${DEFAULT-VALUE}); the fleet keeps up with a few thousand.")
+        description = "Tasks submitted per second to the demo fleet, not with --config (default: ${DEFAULT-VALUE}); the "
+            + "fleet keeps up with a few thousand.")
     int rate;
 
     @Option(names = {"-s", "--strategy"}, paramLabel = "NAME", defaultValue = "least-connections",
@@ -148,6 +149,12 @@ public final class ServeCommand implements Callable<Integer>
         tokenSource = source[0];
         final PrintWriter err = spec.commandLine().getErr();
 
+        if (configFile != null && spec.commandLine().getParseResult().hasMatchedOption("--rate"))
+        {
+            throw new ParameterException(spec.commandLine(), "--rate sets the demo fleet's generated load, and a " +
+                "--config fleet gets no generated load (its tasks come over POST /tasks or 'ringmaster admin " +
+                "submit'): drop --rate");
+        }
         if (configFile != null && remoteHosts != null)
         {
             err.println("error: --remote-hosts serves the demo fleet on agent hosts and --config declares a fleet of " +

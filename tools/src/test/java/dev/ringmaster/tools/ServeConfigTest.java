@@ -277,6 +277,20 @@ class ServeConfigTest
         }
     }
 
+    @Test
+    void aRateWithAConfigIsRefusedSinceTheFileServesNoGeneratedLoad() throws Exception
+    {
+        final Path file = Files.writeString(dir.resolve("echo.yaml"), "types: {reviewer: {factory: echo, agents: 1}}\n");
+
+        final DemoCommandTest.Run run = DemoCommandTest.run("serve", "--config", file.toString(), "--rate", "50",
+            "--port", "0", "--duration", "1");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--rate sets the demo fleet's generated load", "drop --rate",
+            "POST /tasks");
+        assertThat(run.out()).as("nothing started").doesNotContain("admin endpoint");
+    }
+
     private static void awaitTrue(final Check condition) throws Exception
     {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
