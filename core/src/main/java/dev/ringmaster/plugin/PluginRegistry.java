@@ -548,7 +548,9 @@ public final class PluginRegistry implements AutoCloseable
             }
             catch (final ReflectiveOperationException | RuntimeException | Error e)
             {
+                // an ExceptionInInitializerError has no message of its own: what the initializer threw is its cause
                 problems.add(new PluginProblem(label, className, className + " failed to instantiate: " + e +
+                    (e.getMessage() == null && e.getCause() != null ? " (" + e.getCause() + ")" : "") +
                     "; make the class and its constructor public and its static initializer safe"));
             }
             return null;

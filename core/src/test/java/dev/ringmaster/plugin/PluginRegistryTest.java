@@ -145,7 +145,8 @@ class PluginRegistryTest
     void providersThatFailToInstantiateOrAreMisdeclaredAreReported() throws IOException
     {
         jar().services(ROUTING_STRATEGY, TestProviders.Exploding.class.getName(),
-            TestProviders.BlankName.class.getName(), TestProviders.NotAProvider.class.getName())
+            TestProviders.BlankName.class.getName(), TestProviders.NotAProvider.class.getName(),
+            TestProviders.StaticInitFails.class.getName())
             .writeTo(dir.resolve("bad.jar"));
         jar().services(ROUTING_STRATEGY, LAST_FREE).writeTo(dir.resolve("good.jar"));
 
@@ -154,7 +155,8 @@ class PluginRegistryTest
             assertThat(registry.report().problemsOf("bad.jar")).extracting(PluginProblem::message).satisfiesExactly(
                 m -> assertThat(m).contains("failed to instantiate").contains("boom in the constructor"),
                 m -> assertThat(m).contains("name() returned ' '"),
-                m -> assertThat(m).contains("does not implement " + ROUTING_STRATEGY.service().getName()));
+                m -> assertThat(m).contains("does not implement " + ROUTING_STRATEGY.service().getName()),
+                m -> assertThat(m).contains("failed to instantiate").contains("boom in the static initializer"));
             assertThat(registry.strategies()).containsOnlyKeys("last-free");
             assertThat(registry.openJarLoaders()).as("bad.jar contributed nothing").isEqualTo(1);
         }

@@ -190,6 +190,36 @@ final class TestProviders
         }
     }
 
+    /** Its static initializer throws: the JVM reports an ExceptionInInitializerError whose own message is null. */
+    public static final class StaticInitFails implements RoutingStrategyProvider
+    {
+        static
+        {
+            if (Boolean.parseBoolean("true"))
+            {
+                throw new IllegalStateException("boom in the static initializer");
+            }
+        }
+
+        @Override
+        public String name()
+        {
+            return "static-init-fails";
+        }
+
+        @Override
+        public String description()
+        {
+            return "";
+        }
+
+        @Override
+        public RoutingStrategy create()
+        {
+            return null;
+        }
+    }
+
     /** Loads and names itself fine; create() returns null, as an unfinished provider does. */
     public static final class CreatesNull implements RoutingStrategyProvider
     {
