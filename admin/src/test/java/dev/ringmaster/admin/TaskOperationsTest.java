@@ -42,6 +42,8 @@ class TaskOperationsTest
     /** Adapters the coder factory made, and those it released. */
     private final List<Held> made = new CopyOnWriteArrayList<>();
     private final List<AgentAdapter> released = new CopyOnWriteArrayList<>();
+    /** When set, the coder factory throws it instead of making an agent, as a broken plugin may. */
+    private volatile Error factoryFails;
     private Dispatcher dispatcher;
     private AdminServer server;
 
@@ -69,6 +71,10 @@ class TaskOperationsTest
             @Override
             public AgentAdapter create(final AgentSpec spec)
             {
+                if (factoryFails != null)
+                {
+                    throw factoryFails;
+                }
                 final Held h = new Held();
                 made.add(h);
                 return h;
@@ -225,6 +231,21 @@ class TaskOperationsTest
         assertRefused(call("POST", "/types/coder/scale", "{\"agents\":-1}", AUTH), "\"agents\"", "{\"agents\": 6}");
         assertThat(call("POST", "/types/coder/scale", "{\"agents\":5}", null).status()).isEqualTo(401);
         assertThat(coders()).hasSize(1);
+    }
+
+    @Test
+    void aFactoryThatThrowsAnErrorIsAnsweredWithTheReasonNotLeftWithoutAnAnswer() throws Exception
+    {
+        factoryFails = new AssertionError("factory assert");
+
+        final Answer up = call("POST", "/types/coder/scale", "{\"agents\":2}", AUTH);
+
+        assertThat(up.status()).as(up.json().toString()).isEqualTo(502);
+        assertThat(up.json().path("error").asText()).contains("could not make agent 'coder-2'", "factory assert");
+        assertThat(coders()).containsExactly("coder-1");
+        factoryFails = null;
+        assertThat(call("POST", "/types/coder/scale", "{\"agents\":2}", AUTH).status()).as("the server goes on")
+            .isEqualTo(200);
     }
 
     @Test

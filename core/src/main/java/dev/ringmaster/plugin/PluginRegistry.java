@@ -456,7 +456,7 @@ public final class PluginRegistry implements AutoCloseable
                 name = kind.pluginName(provider);
                 description = kind.pluginDescription(provider);
             }
-            catch (final RuntimeException | LinkageError e)
+            catch (final RuntimeException | Error e)
             {
                 problems.add(new PluginProblem(label, className, className + ".name() or description() threw " + e +
                     "; make them return constants"));
@@ -546,9 +546,11 @@ public final class PluginRegistry implements AutoCloseable
                 problems.add(new PluginProblem(label, className, className + " failed to instantiate: " +
                     ClassFileVersions.explain(e)));
             }
-            catch (final ReflectiveOperationException | RuntimeException | LinkageError e)
+            catch (final ReflectiveOperationException | RuntimeException | Error e)
             {
+                // an ExceptionInInitializerError has no message of its own: what the initializer threw is its cause
                 problems.add(new PluginProblem(label, className, className + " failed to instantiate: " + e +
+                    (e.getMessage() == null && e.getCause() != null ? " (" + e.getCause() + ")" : "") +
                     "; make the class and its constructor public and its static initializer safe"));
             }
             return null;

@@ -69,7 +69,7 @@ public final class ServiceProviders
             {
                 name = kind.pluginName(provider);
             }
-            catch (final RuntimeException | LinkageError e)
+            catch (final RuntimeException | Error e)
             {
                 LOG.warn("{} plugin skipped: {} from {}: name() threw {}; make it return a constant", kind.label(),
                     provider.getClass().getName(), origin(provider.getClass()), e);
@@ -104,14 +104,16 @@ public final class ServiceProviders
      * @param create   calls the provider's create.
      * @return what create made.
      * @throws IllegalStateException naming the plugin, its provider class, its origin and the fix, if create threw
-     *                               anything but an {@link IllegalArgumentException} (that is a bad setting, passed on).
+     *                               anything but an {@link IllegalArgumentException} (that is a bad setting, passed on),
+     *                               or returned null.
      */
     public static <T> T create(final PluginKind kind, final String name, final Object provider, final String origin,
                                final Supplier<T> create)
     {
+        final T made;
         try
         {
-            return create.get();
+            made = create.get();
         }
         catch (final IllegalArgumentException e)
         {
@@ -119,12 +121,18 @@ public final class ServiceProviders
             {
                 throw e;
             }
-            throw brokenCreate(kind, name, provider, origin, e);
+            throw brokenCreate(kind, name, provider, origin, "threw " + e, e);
         }
-        catch (final RuntimeException | LinkageError e)
+        catch (final RuntimeException | Error e)
         {
-            throw brokenCreate(kind, name, provider, origin, e);
+            throw brokenCreate(kind, name, provider, origin, "threw " + e, e);
         }
+        if (made == null)
+        {
+            // caught here, a null names its plugin; passed on, it fails later as a bare NullPointerException
+            throw brokenCreate(kind, name, provider, origin, "returned null", null);
+        }
+        return made;
     }
 
     /** @return the jar or directory a class was loaded from, or "unknown location" when its loader does not say. */
@@ -146,10 +154,10 @@ public final class ServiceProviders
     }
 
     private static IllegalStateException brokenCreate(final PluginKind kind, final String name, final Object provider,
-                                                      final String origin, final Throwable e)
+                                                      final String origin, final String what, final Throwable e)
     {
         return new IllegalStateException("the " + kind.label() + " '" + name + "' (" + provider.getClass().getName() +
-            " from " + origin + ") is broken: its create() threw " + e + "; fix its create() and rebuild " + origin +
+            " from " + origin + ") is broken: its create() " + what + "; fix its create() and rebuild " + origin +
             ", or choose another " + kind.label(), e);
     }
 }

@@ -145,7 +145,8 @@ class PluginRegistryTest
     void providersThatFailToInstantiateOrAreMisdeclaredAreReported() throws IOException
     {
         jar().services(ROUTING_STRATEGY, TestProviders.Exploding.class.getName(),
-            TestProviders.BlankName.class.getName(), TestProviders.NotAProvider.class.getName())
+            TestProviders.BlankName.class.getName(), TestProviders.NotAProvider.class.getName(),
+            TestProviders.StaticInitFails.class.getName())
             .writeTo(dir.resolve("bad.jar"));
         jar().services(ROUTING_STRATEGY, LAST_FREE).writeTo(dir.resolve("good.jar"));
 
@@ -154,9 +155,59 @@ class PluginRegistryTest
             assertThat(registry.report().problemsOf("bad.jar")).extracting(PluginProblem::message).satisfiesExactly(
                 m -> assertThat(m).contains("failed to instantiate").contains("boom in the constructor"),
                 m -> assertThat(m).contains("name() returned ' '"),
-                m -> assertThat(m).contains("does not implement " + ROUTING_STRATEGY.service().getName()));
+                m -> assertThat(m).contains("does not implement " + ROUTING_STRATEGY.service().getName()),
+                m -> assertThat(m).contains("failed to instantiate").contains("boom in the static initializer"));
             assertThat(registry.strategies()).containsOnlyKeys("last-free");
             assertThat(registry.openJarLoaders()).as("bad.jar contributed nothing").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aProviderThatThrowsAnErrorIsReportedOrBrokenAndTheOthersStillLoad() throws IOException
+    {
+        final Path jar = jar().services(ROUTING_STRATEGY, TestProviders.NameAsserts.class.getName(),
+            TestProviders.CreateAsserts.class.getName(), LAST_FREE).writeTo(dir.resolve("asserts.jar"));
+
+        try (PluginRegistry registry = PluginRegistry.load(dir))
+        {
+            assertThat(registry.report().problemsOf("asserts.jar")).extracting(PluginProblem::message)
+                .singleElement().satisfies(m -> assertThat(m).contains("name() or description() threw")
+                    .contains("assert in name"));
+            assertThat(registry.strategies()).containsOnlyKeys("create-asserts", "last-free");
+            assertThatThrownBy(() -> registry.createStrategy("create-asserts"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("the routing strategy 'create-asserts'").hasMessageContaining("assert in create")
+                .hasMessageContaining("rebuild " + jar);
+            final LoadedPlugin broken = registry.report().loaded(ROUTING_STRATEGY).stream()
+                .filter(p -> p.name().equals("create-asserts")).findFirst().orElseThrow();
+            assertThat(registry.tryCreating(broken)).hasValueSatisfying(why -> assertThat(why).contains("assert in create"));
+        }
+        try (URLClassLoader loader = classpathWith(TestProviders.NameAsserts.class.getName(), LAST_FREE))
+        {
+            final Map<String, ?>[] found = new Map[1];
+            final String logs = logsOf(() -> found[0] = RoutingStrategies.available(loader));
+            assertThat(found[0]).containsOnlyKeys("last-free");
+            assertThat(logs).contains(TestProviders.NameAsserts.class.getName()).contains("assert in name");
+        }
+    }
+
+    @Test
+    void aProviderWhoseCreateReturnsNullIsBrokenByEveryLookup() throws IOException
+    {
+        final Path jar = jar().services(ROUTING_STRATEGY, TestProviders.CreatesNull.class.getName())
+            .writeTo(dir.resolve("null.jar"));
+
+        try (PluginRegistry registry = PluginRegistry.load(dir))
+        {
+            assertThatThrownBy(() -> registry.createStrategy("creates-null"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("the routing strategy 'creates-null'").hasMessageContaining("create() returned null")
+                .hasMessageContaining("rebuild " + jar);
+            final LoadedPlugin broken = registry.report().loaded(ROUTING_STRATEGY).stream()
+                .filter(p -> p.name().equals("creates-null")).findFirst().orElseThrow();
+            assertThat(registry.tryCreating(broken)).hasValueSatisfying(why -> assertThat(why).contains("returned null"));
+            assertThatThrownBy(() -> RoutingStrategies.create("creates-null", registry.classLoader()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("create() returned null");
         }
     }
 

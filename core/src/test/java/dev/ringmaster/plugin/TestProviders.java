@@ -146,6 +146,102 @@ final class TestProviders
         }
     }
 
+    /** name() throws an Error that is neither a LinkageError nor the JVM's own. */
+    public static final class NameAsserts implements RoutingStrategyProvider
+    {
+        @Override
+        public String name()
+        {
+            throw new AssertionError("assert in name");
+        }
+
+        @Override
+        public String description()
+        {
+            return "";
+        }
+
+        @Override
+        public RoutingStrategy create()
+        {
+            return null;
+        }
+    }
+
+    /** Loads and names itself fine; making a strategy throws an Error. */
+    public static final class CreateAsserts implements RoutingStrategyProvider
+    {
+        @Override
+        public String name()
+        {
+            return "create-asserts";
+        }
+
+        @Override
+        public String description()
+        {
+            return "asserts in create()";
+        }
+
+        @Override
+        public RoutingStrategy create()
+        {
+            throw new AssertionError("assert in create");
+        }
+    }
+
+    /** Its static initializer throws: the JVM reports an ExceptionInInitializerError whose own message is null. */
+    public static final class StaticInitFails implements RoutingStrategyProvider
+    {
+        static
+        {
+            if (Boolean.parseBoolean("true"))
+            {
+                throw new IllegalStateException("boom in the static initializer");
+            }
+        }
+
+        @Override
+        public String name()
+        {
+            return "static-init-fails";
+        }
+
+        @Override
+        public String description()
+        {
+            return "";
+        }
+
+        @Override
+        public RoutingStrategy create()
+        {
+            return null;
+        }
+    }
+
+    /** Loads and names itself fine; create() returns null, as an unfinished provider does. */
+    public static final class CreatesNull implements RoutingStrategyProvider
+    {
+        @Override
+        public String name()
+        {
+            return "creates-null";
+        }
+
+        @Override
+        public String description()
+        {
+            return "returns null from create()";
+        }
+
+        @Override
+        public RoutingStrategy create()
+        {
+            return null;
+        }
+    }
+
     public static final class BlankName implements RoutingStrategyProvider
     {
         @Override

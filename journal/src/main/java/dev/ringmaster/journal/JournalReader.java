@@ -39,6 +39,8 @@ public final class JournalReader implements AutoCloseable
 {
     /** Chronicle writes a header of a few hundred bytes before any record; a cycle file shorter than this is cut. */
     static final long MIN_CYCLE_FILE_BYTES = 512;
+    /** After the header's 4-byte length word (not compared), binary wire writes the field name "header". */
+    private static final byte[] CYCLE_HEADER_START = {0, 0, 0, 0, (byte)0xb9, 6, 'h', 'e', 'a', 'd', 'e', 'r'};
     /** Chronicle maps and grows cycle files in whole pages: a file of another length was cut by something else. */
     private static final long PAGE_BYTES = 4096;
     /** The cycle {@link #checkNotCut} last looked at, so that tailing at the end costs no file system call per poll. */
@@ -99,8 +101,9 @@ public final class JournalReader implements AutoCloseable
         {
             return new JournalReader(directory);
         }
-        catch (final RuntimeException e)
+        catch (final Exception e)
         {
+            // Chronicle throws checked exceptions (StreamCorruptedException) without declaring them
             throw new JournalException("cannot open the journal in " + directory + ": " + e, e);
         }
     }
@@ -161,11 +164,41 @@ public final class JournalReader implements AutoCloseable
         {
             throw JournalCorruptException.beforeReading(cycle, "cannot be read (" + e.getMessage() + "); check its permissions", e);
         }
-        if (size < MIN_CYCLE_FILE_BYTES && !beingCreated)
+        if (beingCreated)
+        {
+            return;
+        }
+        if (size < MIN_CYCLE_FILE_BYTES)
         {
             throw JournalCorruptException.beforeReading(cycle, "truncated to " + size + " bytes, shorter than the header every " +
                 "cycle file starts with; restore it from a copy, or move it aside to read the other cycle files", null);
         }
+        checkHeader(cycle);
+    }
+
+    /**
+     * Chronicle names a foreign or overwritten header only as "Unexpected magic number", without the file, or reads
+     * such a file as an empty journal when the queue's metadata is present.
+     */
+    private static void checkHeader(final Path cycle)
+    {
+        final byte[] start = new byte[CYCLE_HEADER_START.length];
+        try (java.io.InputStream in = Files.newInputStream(cycle))
+        {
+            final int read = in.readNBytes(start, 0, start.length);
+            // zeros after the length word: a writer killed before it wrote the header, which reads as the journal's end
+            if (read == start.length && (java.util.Arrays.equals(start, 4, start.length, new byte[start.length], 4,
+                start.length) || java.util.Arrays.equals(start, 4, start.length, CYCLE_HEADER_START, 4, start.length)))
+            {
+                return;
+            }
+        }
+        catch (final IOException e)
+        {
+            throw JournalCorruptException.beforeReading(cycle, "cannot be read (" + e.getMessage() + "); check its permissions", e);
+        }
+        throw JournalCorruptException.beforeReading(cycle, "does not start with a journal's header (another program's " +
+            "file, or overwritten); move it aside to read the other cycle files, or restore it from a copy", null);
     }
 
     /** Positions at the first record. @return this. */

@@ -90,6 +90,31 @@ class ReaderTest
     }
 
     @Test
+    void aCycleFileWhoseHeaderIsNotAJournalsIsNamedWithTheFixInsteadOfChroniclesMagicNumber() throws IOException
+    {
+        try (Journal journal = Journal.open(JournalConfig.at(dir)))
+        {
+            journal.recordRecovered(Task.builder("coder").id(1L).build(), "c");
+            awaitWritten(journal, 1L);
+        }
+        final Path cycle;
+        try (Stream<Path> files = Files.list(dir))
+        {
+            cycle = files.filter(p -> p.toString().endsWith(".cq4")).findFirst().orElseThrow();
+        }
+        // what another tool leaves under a cycle file's name: long enough, but not a Chronicle Queue header
+        final byte[] foreign = new byte[4096];
+        new java.util.Random(7).nextBytes(foreign);
+        Files.write(cycle, foreign);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> JournalReader.open(dir))
+            .isInstanceOf(JournalCorruptException.class)
+            .hasMessageContaining(cycle.getFileName().toString())
+            .hasMessageContaining("does not start with a journal's header")
+            .hasMessageContaining("move it aside")
+            .hasMessageNotContaining("magic number");
+    }
+
+    @Test
     void tailsAJournalWhileItIsWrittenAndStartsFromATime() throws Exception
     {
         try (Journal journal = Journal.open(JournalConfig.at(dir)))

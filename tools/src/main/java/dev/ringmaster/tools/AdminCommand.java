@@ -56,7 +56,9 @@ public final class AdminCommand implements Runnable
 
     @Option(names = "--token", paramLabel = "TOKEN", scope = ScopeType.INHERIT,
         defaultValue = "${env:RINGMASTER_ADMIN_TOKEN}",
-        description = "Bearer token for commands that change the fleet (default: $RINGMASTER_ADMIN_TOKEN).")
+        description = "Bearer token of the admin endpoint: every command needs it (the reads too, unless the server "
+            + "runs with serve --public-reads) (default: $RINGMASTER_ADMIN_TOKEN, which other users cannot see in the "
+            + "process list as they can --token).")
     String token;
 
     @Option(names = "--json", scope = ScopeType.INHERIT,

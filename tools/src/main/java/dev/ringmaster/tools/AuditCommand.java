@@ -122,6 +122,11 @@ public final class AuditCommand implements Callable<Integer>
                 "give either a TASK_ID or a time range with --from (and optionally --to), not " +
                     (taskId == null ? "neither" : "both"));
         }
+        if (taskId != null && agent != null)
+        {
+            throw new ParameterException(spec.commandLine(), "--agent narrows a time range; a TASK_ID's history is " +
+                "all its events, on every agent: drop --agent, or give --from instead of the TASK_ID");
+        }
         if (explain && taskId == null)
         {
             throw new ParameterException(spec.commandLine(), "--explain explains one task's assignments: give a " +
@@ -169,7 +174,8 @@ public final class AuditCommand implements Callable<Integer>
         if (events.isEmpty())
         {
             err.println("error: " + (taskId != null ? "task " + taskId + " is not in the journal " + journal :
-                "no events in that time range in " + journal));
+                "no events " + (agent == null ? "" : "of agent '" + agent + "' ") + "in that time range in " + journal +
+                    (agent == null ? "" : "; check the agent id ('ringmaster replay " + journal + "' lists the agents)")));
             err.flush();
             return 1;
         }

@@ -17,6 +17,9 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code ringmaster demo}: dispatches a mixed, heavy-tailed workload to a simulated heterogeneous fleet and prints
@@ -35,10 +38,16 @@ import java.util.concurrent.Callable;
         "Fleet: 15 agents with speeds 1:2:4:8, capacities 1-6, some flaky; the agents are asynchronous and never "
             + "block the dispatcher's threads.",
         ""},
-    footer = {"", "Exit code: 0 if every accepted task was accounted for, 1 if not, 2 for bad options.",
+    footer = {"", "Ctrl-C (SIGTERM) stops submitting, drains the accepted tasks (journaled with --journal) and prints "
+        + "the summary of the tasks submitted so far.",
+        "Exit code: 0 if every accepted task was accounted for, 1 if not, 2 for bad options (after Ctrl-C: 130 or "
+            + "143, as any program the signal stops).",
         "Example: ringmaster demo --tasks 50000 --strategy round-robin --seed 7 --json"})
 public final class DemoCommand implements Callable<Integer>
 {
+    /** How long a signal waits for the drain and the summary before the JVM exits anyway. */
+    private static final long SIGNAL_DRAIN_SECONDS = 60;
+
     @Spec
     CommandSpec spec;
 
@@ -149,19 +158,49 @@ public final class DemoCommand implements Callable<Integer>
         }
         final RemoteDemo remote = remoteHosts == null ? null :
             new RemoteDemo(remoteHosts, killHostAfterNanos == null ? 0 : killHostAfterNanos, seed, tasks);
-        final DemoReport report = DemoRun.run(settings, journal, durability, registry.classLoader(), remote);
-
-        final PrintWriter out = spec.commandLine().getOut();
-        out.print(json ? report.toJson() + System.lineSeparator() : report.toText());
-        out.flush();
-        if (!report.ok())
+        // Ctrl-C or SIGTERM: stop submitting, drain what was accepted (and journal it), report, then let the JVM exit
+        final AtomicBoolean stop = new AtomicBoolean();
+        final CountDownLatch finished = new CountDownLatch(1);
+        final Thread hook = new Thread(() ->
         {
-            final PrintWriter err = spec.commandLine().getErr();
-            err.println("error: the demo run failed its own checks: " + String.join("; ", report.problems()));
-            err.flush();
-            return 1;
+            stop.set(true);
+            try
+            {
+                finished.await(SIGNAL_DRAIN_SECONDS, TimeUnit.SECONDS);
+            }
+            catch (final InterruptedException e)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }, "demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try
+        {
+            final DemoReport report = DemoRun.run(settings, journal, durability, registry.classLoader(), remote, stop);
+            final PrintWriter out = spec.commandLine().getOut();
+            out.print(json ? report.toJson() + System.lineSeparator() : report.toText());
+            out.flush();
+            if (!report.ok())
+            {
+                final PrintWriter err = spec.commandLine().getErr();
+                err.println("error: the demo run failed its own checks: " + String.join("; ", report.problems()));
+                err.flush();
+                return 1;
+            }
+            return 0;
         }
-        return 0;
+        finally
+        {
+            finished.countDown();
+            try
+            {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            }
+            catch (final IllegalStateException shuttingDown)
+            {
+                // a signal: the hook is running and returns now that the report is out
+            }
+        }
     }
 
     /** Parses async or acknowledged, in any case, with a message that names the choices; stateless. */

@@ -50,6 +50,8 @@ public final class DemoReport
     private DemoPredictions.Contexts contexts;
     /** Why the journal did not record everything (it failed, or dropped records), or null. */
     private String journalProblem;
+    /** Submissions made before a signal stopped the producers, or -1 for a run that submitted every task. */
+    private long interruptedAfter = -1;
 
     private final long accepted;
     private final long completed;
@@ -159,6 +161,13 @@ public final class DemoReport
         return drained && lost() == 0 && lostByMetrics() == 0 && consistent() && journalProblem == null;
     }
 
+    /** Marks the run as stopped by a signal after {@code submitted} submissions; before the report is read. */
+    DemoReport interrupted(final long submitted)
+    {
+        this.interruptedAfter = submitted;
+        return this;
+    }
+
     /** Marks the run as failed because its journal did not record everything; called once, before the report is read. */
     DemoReport journalFailed(final String problem)
     {
@@ -259,6 +268,11 @@ public final class DemoReport
         final StringBuilder sb = new StringBuilder(4096);
         final Map<String, Integer> byType = fleet.countByType();
         line(sb, "Ringmaster demo: %s tasks, strategy %s, seed %d", n(settings.tasks()), metrics.strategy(), settings.seed());
+        if (interruptedAfter >= 0)
+        {
+            line(sb, "  interrupted by a signal: stopped submitting after %s of %s tasks; %s", n(interruptedAfter),
+                n(settings.tasks()), drained ? "every accepted task was drained" : "the drain timed out");
+        }
         line(sb, "  fleet: %d agents %s, %d slots; %d producer(s), queue capacity %s per type and priority",
             fleet.profiles().size(), byType, fleet.totalCapacity(), settings.producers(), n(settings.queueCapacity()));
         sb.append('\n');
@@ -408,6 +422,10 @@ public final class DemoReport
         j.writeStringField("strategy", metrics.strategy());
         j.writeNumberField("seed", settings.seed());
         j.writeNumberField("tasks", settings.tasks());
+        if (interruptedAfter >= 0)
+        {
+            j.writeNumberField("interrupted_after", interruptedAfter);
+        }
         j.writeNumberField("producers", settings.producers());
         j.writeNumberField("queue_capacity", settings.queueCapacity());
         j.writeNumberField("accepted", accepted);

@@ -17,6 +17,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -70,15 +71,27 @@ public final class DemoRun
                           final ClassLoader pluginLoader, final RemoteDemo remote)
         throws InterruptedException
     {
+        return run(settings, journalDir, durability, pluginLoader, remote, new AtomicBoolean());
+    }
+
+    /**
+     * As above; once {@code stop} is set (a signal), the producers submit no more, and what was accepted is drained
+     * and reported as an interrupted run.
+     */
+    static DemoReport run(final DemoSettings settings, final Path journalDir, final Durability durability,
+                          final ClassLoader pluginLoader, final RemoteDemo remote, final AtomicBoolean stop)
+        throws InterruptedException
+    {
         try (DemoJournal journal = journalDir == null ? null : DemoJournal.open(journalDir, durability);
              RemoteDemo r = remote)
         {
-            return run(settings, journal, pluginLoader, r);
+            return run(settings, journal, pluginLoader, r, stop);
         }
     }
 
     private static DemoReport run(final DemoSettings settings, final DemoJournal journal,
-                                  final ClassLoader pluginLoader, final RemoteDemo remote) throws InterruptedException
+                                  final ClassLoader pluginLoader, final RemoteDemo remote, final AtomicBoolean stop)
+        throws InterruptedException
     {
         final Fleet fleet = Fleet.standard();
         final Workload workload = new Workload(settings.seed(), settings.poisonRate());
@@ -142,7 +155,7 @@ public final class DemoRun
                 {
                     remote.producing();
                 }
-                produce(dispatcher, workload, settings, statusCounts, journal);
+                produce(dispatcher, workload, settings, statusCounts, journal, stop);
             }
             catch (final InterruptedException | RuntimeException e)
             {
@@ -202,6 +215,15 @@ public final class DemoRun
             {
                 report.predictions(predictions.summary());
             }
+            if (stop.get())
+            {
+                long submitted = 0;
+                for (int s = 0; s < statusCounts.length(); s++)
+                {
+                    submitted += statusCounts.get(s);
+                }
+                report.interrupted(submitted);
+            }
             if (!settings.contextLoad().isZero())
             {
                 report.contexts(DemoPredictions.contexts(settings.contextLoad(), agents));
@@ -238,9 +260,10 @@ public final class DemoRun
         }
     }
 
-    /** Submits tasks 0..n-1, split round-robin over the producer threads, and waits for all of them. */
+    /** Submits tasks 0..n-1 (until {@code stop}), split round-robin over the producer threads, and waits for them. */
     private static void produce(final Dispatcher dispatcher, final Workload workload, final DemoSettings settings,
-                                final AtomicLongArray statusCounts, final DemoJournal journal)
+                                final AtomicLongArray statusCounts, final DemoJournal journal,
+                                final AtomicBoolean stop)
         throws InterruptedException
     {
         final int producers = settings.producers();
@@ -263,7 +286,7 @@ public final class DemoRun
                     Thread.currentThread().interrupt();
                     return;
                 }
-                for (long i = first; i < settings.tasks(); i += producers)
+                for (long i = first; i < settings.tasks() && !stop.get(); i += producers)
                 {
                     final Task task = workload.task(i);
                     final SubmitStatus status = acked == null ? dispatcher.submit(task, settings.maxSubmitWait()) :

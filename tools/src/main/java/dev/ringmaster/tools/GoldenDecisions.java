@@ -55,7 +55,8 @@ final class GoldenDecisions
         }
         catch (final IOException e)
         {
-            throw new UncheckedIOException("cannot write the golden file " + file + ": " + e.getMessage() +
+            // the exception's message alone is a bare path: its class says what went wrong
+            throw new UncheckedIOException("cannot write the golden file " + file + " (" + e + ")" +
                 "; give a writable path with --golden FILE", e);
         }
     }

@@ -100,7 +100,18 @@ public final class LearnCommand implements Callable<Integer>
         {
             reader.readToEnd(r -> observe(predictor, r, seen), e -> damage[0] = e.getMessage());
         }
-        PredictionModels.write(predictor, seen[0], out);
+        try
+        {
+            PredictionModels.write(predictor, seen[0], out);
+        }
+        catch (final IOException e)
+        {
+            // the exception's message alone is a bare path (AccessDeniedException: /dir/m.rmp.tmp)
+            spec.commandLine().getErr().println("error: cannot write the model " + out + " (" + e + "); choose a " +
+                "writable --out, or fix the permissions of " + out.toAbsolutePath().getParent());
+            spec.commandLine().getErr().flush();
+            return 1;
+        }
         final PrintWriter o = spec.commandLine().getOut();
         if (seen[0] == 0)
         {

@@ -80,7 +80,8 @@ public final class ServeCommand implements Callable<Integer>
     long seed;
 
     @Option(names = "--rate", paramLabel = "N", defaultValue = "2000", converter = DemoCommand.PositiveCount.class,
-        description = "Tasks submitted per second (default: ${DEFAULT-VALUE}); the fleet keeps up with a few thousand.")
+        description = "Tasks submitted per second to the demo fleet, not with --config (default: ${DEFAULT-VALUE}); the "
+            + "fleet keeps up with a few thousand.")
     int rate;
 
     @Option(names = {"-s", "--strategy"}, paramLabel = "NAME", defaultValue = "least-connections",
@@ -148,6 +149,12 @@ public final class ServeCommand implements Callable<Integer>
         tokenSource = source[0];
         final PrintWriter err = spec.commandLine().getErr();
 
+        if (configFile != null && spec.commandLine().getParseResult().hasMatchedOption("--rate"))
+        {
+            throw new ParameterException(spec.commandLine(), "--rate sets the demo fleet's generated load, and a " +
+                "--config fleet gets no generated load (its tasks come over POST /tasks or 'ringmaster admin " +
+                "submit'): drop --rate");
+        }
         if (configFile != null && remoteHosts != null)
         {
             err.println("error: --remote-hosts serves the demo fleet on agent hosts and --config declares a fleet of " +
@@ -156,6 +163,15 @@ public final class ServeCommand implements Callable<Integer>
             return 2;
         }
         final ServeConfig config = configFile == null ? null : loadConfig(registry);
+        if (journalDir == null && (spec.commandLine().getParseResult().hasMatchedOption("--durability") ||
+            config != null && config.durability != null))
+        {
+            // without a journal nothing waits for a record: an acknowledged serve would silently be an unjournaled one
+            throw new ParameterException(spec.commandLine(), (config != null && config.durability != null ?
+                "journal.durability in " + configFile + " needs journal.dir there, or --journal DIR" :
+                "--durability needs --journal DIR") + ": it says when a submission counts as journaled, and without " +
+                "a journal nothing is; add e.g. --journal /tmp/journal");
+        }
         final Fleet fleet = Fleet.standard();
         final Workload workload = new Workload(seed, 0.0005);
         // room for agents added over the admin endpoint: the clock's hand-over queue is sized from this

@@ -140,6 +140,11 @@ final class ServeConfig
      */
     static ServeConfig load(final Path file, final ClassLoader loader) throws Problem
     {
+        if (!Files.exists(file) || Files.isDirectory(file))
+        {
+            throw new Problem(file + (Files.exists(file) ? " is a directory" : " does not exist") +
+                "; give the path of a YAML file that declares the fleet (see 'ringmaster serve --help')");
+        }
         final String text;
         try
         {
@@ -270,7 +275,7 @@ final class ServeConfig
             final int n = list.isMissingNode() ? 1 : (int)number(list, at + ".agents", 0, 1024);
             for (int i = 1; i <= n; i++)
             {
-                final AgentSpec made = factory.spec(type + "-" + i);
+                final AgentSpec made = made(factory, type + "-" + i, at + ".agents");
                 agent(factory, at + ".agents", spec(made.id(), type, made.capacity(), null, typeSpeed, typeSkills, made));
             }
             return;
@@ -289,10 +294,12 @@ final class ServeConfig
             }
             keys(a, ap, AGENT);
             final String id = a.has("id") ? text(a.get("id"), ap + ".id") : type + "-" + (i + 1);
-            final AgentSpec made = factory.spec(id);
+            final AgentSpec made = made(factory, id, ap);
             final int capacity = a.has("capacity") ? (int)number(a.get("capacity"), ap + ".capacity", 1, 100_000) : made.capacity();
             final Integer weight = a.has("weight") ? (int)number(a.get("weight"), ap + ".weight", 1, 1_000_000) : null;
-            final Double speed = a.has("speed") ? number(a.get("speed"), ap + ".speed", 0.001, 1000) : typeSpeed;
+            // boxed on both sides: a primitive branch would unbox a type without a speed (null) and throw
+            final Double speed = a.has("speed") ? Double.valueOf(number(a.get("speed"), ap + ".speed", 0.001, 1000))
+                : typeSpeed;
             final Map<String, Double> skills = a.has("skills") ? skills(a.get("skills"), ap + ".skills") : typeSkills;
             final AgentSpec spec = spec(id, type, capacity, weight, speed, skills, made);
             agent(factory, ap, a.has("tokenBudget") ? copy(spec, spec.id(), spec.capacity())
@@ -332,6 +339,20 @@ final class ServeConfig
         return b;
     }
 
+    /** @return the factory's spec of agent {@code id}; a plugin's factory may throw anything, an Error included. */
+    private AgentSpec made(final AgentFactory factory, final String id, final String at) throws Problem
+    {
+        try
+        {
+            return factory.spec(id);
+        }
+        catch (final RuntimeException | Error e)
+        {
+            throw problem(at, "the factory could not make agent '" + id + "': " + e, "options under which the " +
+                "factory can make agents");
+        }
+    }
+
     private void agent(final AgentFactory factory, final String at, final AgentSpec spec) throws Problem
     {
         for (final Agent a : agents)
@@ -345,9 +366,10 @@ final class ServeConfig
         {
             agents.add(new Agent(spec, factory.create(spec)));
         }
-        catch (final Exception e)
+        catch (final Exception | Error e)
         {
-            throw problem(at, "the factory could not make agent '" + spec.id() + "': " + e.getMessage(),
+            throw problem(at, "the factory could not make agent '" + spec.id() + "': " + (e instanceof Error ? e :
+                    e.getMessage()),
                 "options under which the factory can make agents");
         }
     }
@@ -499,7 +521,7 @@ final class ServeConfig
         {
             return factory.create(spec);
         }
-        catch (final Exception e)
+        catch (final Exception | Error e)
         {
             throw new IllegalArgumentException("the factory of type '" + spec.type() + "' could not make agent '" +
                 spec.id() + "': " + e.getMessage(), e);

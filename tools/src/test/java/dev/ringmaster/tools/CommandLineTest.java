@@ -27,6 +27,16 @@ class CommandLineTest
     }
 
     @Test
+    void adminHelpSaysThatReadsNeedTheTokenToo()
+    {
+        // 'admin status' without a token is refused by a server without --public-reads
+        final DemoCommandTest.Run status = run("admin", "status", "--help");
+        assertThat(status.exitCode()).isZero();
+        assertThat(status.out().replaceAll("\\s+", " ")).contains("every command needs it", "serve --public-reads")
+            .doesNotContain("for commands that change the fleet");
+    }
+
+    @Test
     void benchRefusesAnOutDirectoryItCannotWriteBeforeRunningWithoutAStackTrace(
         @org.junit.jupiter.api.io.TempDir final java.nio.file.Path dir) throws Exception
     {

@@ -75,4 +75,21 @@ class LearnCommandTest
         }
         assertThat(full.resolve("keep.txt")).hasContent("kept");
     }
+
+    @Test
+    void aModelThatCannotBeWrittenSaysWhichFileAndWhy() throws IOException
+    {
+        final Path journal = tmp.resolve("journal");
+        assertThat(run("demo", "--tasks", "300", "--json", "--journal", journal.toString()).exitCode()).isZero();
+        final Path model = tmp.resolve("m.rmp");
+        // the model is written beside its name first: a directory there fails the write as a read-only one does
+        Files.createDirectory(tmp.resolve("m.rmp.tmp"));
+
+        final DemoCommandTest.Run learn = run("learn", journal.toString(), "--out", model.toString());
+
+        assertThat(learn.exitCode()).isEqualTo(1);
+        assertThat(learn.err()).startsWith("error: cannot write the model " + model + " (")
+            .contains("m.rmp.tmp", "choose a writable --out").doesNotContain("\tat ");
+        assertThat(model).doesNotExist();
+    }
 }

@@ -77,6 +77,37 @@ class RecoverCommandTest
     }
 
     @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void aDemoStoppedBySigtermStopsSubmittingDrainsWhatItAcceptedAndReports() throws Exception
+    {
+        final Path dir = tmp.resolve("journal");
+        final Path out = tmp.resolve("demo.out");
+        final Process child = startDemo(dir, out, "async");
+        try
+        {
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (records(dir) < 10_000)
+            {
+                assertThat(child.isAlive()).as("the demo is still running").isTrue();
+                assertThat(System.nanoTime() - deadline).as("the demo journaled 10,000 records within 60 s").isNegative();
+                Thread.sleep(50);
+            }
+            child.destroy(); // SIGTERM, as Ctrl-C or a service manager's stop
+            assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("the demo stopped within 60 s of SIGTERM").isTrue();
+        }
+        finally
+        {
+            child.destroyForcibly();
+        }
+
+        assertThat(Files.readString(out)).contains("interrupted by a signal: stopped submitting after",
+            "every accepted task was drained").contains("Ringmaster demo:");
+        final Map<String, Object> after = json(run("recover", dir.toString(), "--dry-run", "--json"));
+        assertThat(num(after, "accepted")).isPositive();
+        assertThat(num(after, "open")).as("every task the demo accepted reached its end in the journal").isZero();
+    }
+
+    @Test
     void aDamagedJournalIsRefusedUnlessTheDamageIsAccepted() throws IOException
     {
         final Path dir = tmp.resolve("journal");
@@ -179,6 +210,12 @@ class RecoverCommandTest
 
     private static Process startDemo(final Path dir) throws IOException
     {
+        return startDemo(dir, null, "acknowledged");
+    }
+
+    /** Starts a demo of 5,000,000 tasks in a child JVM; its stdout to {@code out} (null: discarded). */
+    private static Process startDemo(final Path dir, final Path out, final String durability) throws IOException
+    {
         final List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (final String f : System.getProperty("ringmaster.jvm.flags", "").trim().split("\\s+"))
@@ -192,8 +229,9 @@ class RecoverCommandTest
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(RingmasterCli.class.getName());
-        cmd.addAll(List.of("demo", "--tasks", "5000000", "--journal", dir.toString(), "--durability", "acknowledged"));
-        return new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        cmd.addAll(List.of("demo", "--tasks", "5000000", "--journal", dir.toString(), "--durability", durability));
+        return new ProcessBuilder(cmd).redirectOutput(out == null ? ProcessBuilder.Redirect.DISCARD :
+                ProcessBuilder.Redirect.to(out.toFile()))
             .redirectError(ProcessBuilder.Redirect.DISCARD).start();
     }
 

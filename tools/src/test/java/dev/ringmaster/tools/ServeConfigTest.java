@@ -205,6 +205,92 @@ class ServeConfigTest
         assertThat(run.err()).contains(file + " line ", "not valid YAML or JSON", "fix the syntax");
     }
 
+    @Test
+    void agentsListedWithoutASpeedTakeTheirFactorysSpeed() throws Exception
+    {
+        final Path file = Files.writeString(dir.resolve("listed.yaml"), String.join("\n",
+            "types:",
+            "  reviewer:",
+            "    factory: echo",
+            "    agents:",
+            "      - {id: r1, capacity: 2}",
+            "      - {id: r2, speed: 4}",
+            ""));
+
+        final ServeConfig config = ServeConfig.load(file, ServeConfigTest.class.getClassLoader());
+
+        assertThat(config.agents).extracting(a -> a.spec().id() + "@" + a.spec().speed())
+            .containsExactly("r1@1.0", "r2@4.0");
+    }
+
+    @Test
+    void aMissingOrDirectoryConfigSaysWhichAndWhatToGive() throws Exception
+    {
+        final Path missing = dir.resolve("nowhere.yaml");
+        final DemoCommandTest.Run absent = DemoCommandTest.run("serve", "--config", missing.toString(), "--port", "0");
+        assertThat(absent.exitCode()).isEqualTo(2);
+        assertThat(absent.err()).contains(missing + " does not exist", "give the path of a YAML file")
+            .doesNotContain("Exception");
+
+        final DemoCommandTest.Run directory = DemoCommandTest.run("serve", "--config", dir.toString(), "--port", "0");
+        assertThat(directory.exitCode()).isEqualTo(2);
+        assertThat(directory.err()).contains(dir + " is a directory", "give the path of a YAML file")
+            .doesNotContain("Exception");
+    }
+
+    @Test
+    void aJournalDurabilityWithoutAJournalDirectoryIsRefused() throws Exception
+    {
+        final Path file = Files.writeString(dir.resolve("durable.yaml"), String.join("\n",
+            "journal: {durability: acknowledged}",
+            "types: {reviewer: {factory: echo, agents: 1}}",
+            ""));
+
+        final DemoCommandTest.Run run = DemoCommandTest.run("serve", "--config", file.toString(), "--port", "0",
+            "--duration", "1");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("journal.durability in " + file + " needs journal.dir there, or --journal DIR");
+        assertThat(run.out()).as("nothing started").doesNotContain("admin endpoint");
+    }
+
+    @ParameterizedTest(name = "fails in {0}")
+    @CsvSource({"spec, spec assert", "create, create assert"})
+    void aFactoryThatThrowsAnErrorIsAProblemOfTheFileNamingTheAgent(final String fails, final String error)
+        throws Exception
+    {
+        final Path services = dir.resolve("cp/META-INF/services/dev.ringmaster.spi.AgentFactoryProvider");
+        Files.createDirectories(services.getParent());
+        Files.writeString(services, ErrorAgentFactory.class.getName() + "\n");
+        final Path file = Files.writeString(dir.resolve("errors.yaml"), String.join("\n",
+            "types:",
+            "  coder: {factory: error-agents, options: {fails: " + fails + "}, agents: 1}",
+            ""));
+
+        try (java.net.URLClassLoader loader = new java.net.URLClassLoader(
+            new java.net.URL[] {dir.resolve("cp").toUri().toURL()}, ServeConfigTest.class.getClassLoader()))
+        {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> ServeConfig.load(file, loader))
+                .isInstanceOf(ServeConfig.Problem.class)
+                .hasMessageContaining(file + " line 2, key 'types.coder.agents'")
+                .hasMessageContaining("the factory could not make agent 'coder-1'").hasMessageContaining(error);
+        }
+    }
+
+    @Test
+    void aRateWithAConfigIsRefusedSinceTheFileServesNoGeneratedLoad() throws Exception
+    {
+        final Path file = Files.writeString(dir.resolve("echo.yaml"), "types: {reviewer: {factory: echo, agents: 1}}\n");
+
+        final DemoCommandTest.Run run = DemoCommandTest.run("serve", "--config", file.toString(), "--rate", "50",
+            "--port", "0", "--duration", "1");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--rate sets the demo fleet's generated load", "drop --rate",
+            "POST /tasks");
+        assertThat(run.out()).as("nothing started").doesNotContain("admin endpoint");
+    }
+
     private static void awaitTrue(final Check condition) throws Exception
     {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);

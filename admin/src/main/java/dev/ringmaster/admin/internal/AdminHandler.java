@@ -80,10 +80,10 @@ public final class AdminHandler implements HttpHandler
         {
             replies.respond(exchange, e.status(), Views.error(e.getMessage(), e.fix()));
         }
-        catch (final RuntimeException | LinkageError e)
+        catch (final RuntimeException | Error e)
         {
-            // a LinkageError too (e.g. the jar replaced under a running server): answer it rather than let the pool
-            // thread die with the exchange left open and the client waiting for its timeout
+            // an Error too (the jar replaced under a running server, a plugin's assertion): answer it rather than let
+            // the pool thread die with the exchange left open and the client waiting for its timeout
             LOG.warn("admin request {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
             replies.respond(exchange, 500, Views.error("internal error: " + e, "see the server's log; the dispatcher is unaffected"));
         }

@@ -124,8 +124,9 @@ final class Scaling
             spec = factory.spec(id);
             adapter = factory.create(spec);
         }
-        catch (final Exception e)
+        catch (final Exception | Error e)
         {
+            // a plugin's factory may throw anything, an Error included; it is the request's answer, not the pool's
             throw new ApiException(502, "the agent factory of type '" + type + "' could not make agent '" + id + "': " + e,
                 "check the factory's settings and the service behind it, then scale again");
         }

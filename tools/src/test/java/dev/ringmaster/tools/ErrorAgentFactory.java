@@ -1,0 +1,57 @@
+package dev.ringmaster.tools;
+
+import dev.ringmaster.model.AgentSpec;
+import dev.ringmaster.spi.AgentAdapter;
+import dev.ringmaster.spi.AgentFactory;
+import dev.ringmaster.spi.AgentFactoryProvider;
+
+import java.util.Map;
+
+/**
+ * A broken agent factory plugin, 'error-agents': with option {@code fails: spec} its spec() throws an
+ * AssertionError, with {@code fails: create} its create() does; stateless, any thread.
+ */
+public final class ErrorAgentFactory implements AgentFactoryProvider
+{
+    @Override
+    public String name()
+    {
+        return "error-agents";
+    }
+
+    @Override
+    public String description()
+    {
+        return "throws an Error where option 'fails' says (test plugin)";
+    }
+
+    @Override
+    public AgentFactory create(final String type, final Map<String, String> options)
+    {
+        final String fails = options.getOrDefault("fails", "create");
+        return new AgentFactory()
+        {
+            @Override
+            public String type()
+            {
+                return type;
+            }
+
+            @Override
+            public AgentSpec spec(final String id)
+            {
+                if (fails.equals("spec"))
+                {
+                    throw new AssertionError("spec assert");
+                }
+                return AgentSpec.builder(id, type).capacity(1).build();
+            }
+
+            @Override
+            public AgentAdapter create(final AgentSpec spec)
+            {
+                throw new AssertionError("create assert");
+            }
+        };
+    }
+}
