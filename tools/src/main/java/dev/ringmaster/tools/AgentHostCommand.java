@@ -210,8 +210,18 @@ public final class AgentHostCommand implements Callable<Integer>
         }
         for (int i = 1; i <= count; i++)
         {
-            final AgentSpec s = factory.spec(parts[1] + "-" + (hosted.size() + 1) + "@" + id);
-            hosted.add(Map.entry(s, factory.create(s)));
+            final String agentId = parts[1] + "-" + (hosted.size() + 1) + "@" + id;
+            try
+            {
+                final AgentSpec s = factory.spec(agentId);
+                hosted.add(Map.entry(s, factory.create(s)));
+            }
+            catch (final RuntimeException | Error e) // a plugin's AssertionError or NoClassDefFoundError too
+            {
+                throw new IllegalStateException("--agent '" + value + "': agent factory '" + parts[0] +
+                    "' could not make agent '" + agentId + "': " + e + "; fix the plugin, or host another factory " +
+                    "(./ringmaster plugins --plugins DIR lists them)", e);
+            }
         }
     }
 

@@ -58,7 +58,22 @@ public final class RingmasterCli implements Runnable
             {
                 throw new UnmatchedArgumentException(parseResult.commandSpec().commandLine(), parseResult.unmatched());
             }
-            return new CommandLine.RunLast().execute(parseResult);
+            try
+            {
+                return new CommandLine.RunLast().execute(parseResult);
+            }
+            catch (final Error e)
+            {
+                // picocli hands only Exceptions to the handler below: an Error (a plugin's AssertionError, a
+                // StackOverflowError) would end the JVM with a raw stack trace and no 'error:' line
+                ParseResult last = parseResult;
+                while (last.subcommand() != null)
+                {
+                    last = last.subcommand();
+                }
+                throw new CommandLine.ExecutionException(last.commandSpec().commandLine(), e.toString() +
+                    " (a bug, ours or a plugin's: run again with --verbose for the stack trace, and report it)", e);
+            }
         });
         cmd.setExecutionExceptionHandler((e, commandLine, parseResult) ->
         {

@@ -39,6 +39,55 @@ class RemoteCommandsTest
     }
 
     @Test
+    void anAgentFactoryPluginThatThrowsAnErrorIsNamedWithTheFixNotARawStackTrace(
+        @org.junit.jupiter.api.io.TempDir final java.nio.file.Path plugins) throws Exception
+    {
+        // a plugin jar that only registers the test factory (its class is on the test classpath), whose create()
+        // throws an AssertionError
+        try (java.util.jar.JarOutputStream jar = new java.util.jar.JarOutputStream(
+            java.nio.file.Files.newOutputStream(plugins.resolve("error-agents.jar"))))
+        {
+            jar.putNextEntry(new java.util.jar.JarEntry("META-INF/services/dev.ringmaster.spi.AgentFactoryProvider"));
+            jar.write((ErrorAgentFactory.class.getName() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            jar.closeEntry();
+        }
+
+        final DemoCommandTest.Run run = DemoCommandTest.run("agent-host", "--plugins", plugins.toString(), "--agent",
+            "error-agents:coder");
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+        assertThat(run.err()).startsWith("error: --agent 'error-agents:coder': agent factory 'error-agents' could " +
+            "not make agent 'coder-1@").contains("java.lang.AssertionError: create assert", "fix the plugin")
+            .doesNotContain("\tat ");
+    }
+
+    @Test
+    void anErrorThatEscapesACommandIsAnErrorLineNotARawStackTrace()
+    {
+        final picocli.CommandLine cmd = RingmasterCli.commandLine();
+        cmd.addSubcommand("explode", new Exploding());
+        final java.io.StringWriter err = new java.io.StringWriter();
+        cmd.setErr(new java.io.PrintWriter(err, true));
+
+        final int code = cmd.execute("explode");
+
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString()).startsWith("error: java.lang.StackOverflowError: deep")
+            .contains("run again with --verbose").doesNotContain("\tat ");
+    }
+
+    /** A command whose run ends in an Error, as a runaway plugin's would. */
+    @picocli.CommandLine.Command(name = "explode")
+    static final class Exploding implements java.util.concurrent.Callable<Integer>
+    {
+        @Override
+        public Integer call()
+        {
+            throw new StackOverflowError("deep");
+        }
+    }
+
+    @Test
     void benchRunsTheRemoteSystemWhenNamed(@org.junit.jupiter.api.io.TempDir final java.nio.file.Path out)
         throws Exception
     {
