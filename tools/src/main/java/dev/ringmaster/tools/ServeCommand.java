@@ -432,7 +432,11 @@ public final class ServeCommand implements Callable<Integer>
             dispatcher.close(); // before the journal: its last records must reach the writer
             journal.close();
             final JournalStats j = journal.stats();
-            out.printf("journal %s (%s): %,d records written%n", journalDir, journal.durability(), j.recordsWritten());
+            // the writer counts what it appends, and one record may hold two events (an acceptance and its assignment,
+            // or a start and its outcome), so replay and recover, which count events, report more: say so, or an
+            // operator suspects a loss
+            out.printf("journal %s (%s): %,d records written (a record may hold two events; replay counts events)%n",
+                journalDir, journal.durability(), j.recordsWritten());
             if (j.failure() != null || j.dropped() > 0)
             {
                 journalError = "the journal did not record everything: " + j.dropped() + " record(s) dropped" +
