@@ -61,6 +61,11 @@ public final class AdminCommand implements Runnable
             + "process list as they can --token).")
     String token;
 
+    @Option(names = "--token-file", paramLabel = "FILE", scope = ScopeType.INHERIT,
+        description = "Read the token from FILE instead, as serve --token-file does (it must not be readable by other "
+            + "users); it takes the place of --token and $RINGMASTER_ADMIN_TOKEN.")
+    java.nio.file.Path tokenFile;
+
     @Option(names = "--json", scope = ScopeType.INHERIT,
         description = "Print the server's JSON answer as is, one object on stdout.")
     boolean json;
@@ -84,6 +89,8 @@ public final class AdminCommand implements Runnable
         @Spec
         CommandSpec spec;
 
+        private String fileToken;
+
         /** @return the answer of the server. */
         abstract AdminClient.Response send(AdminClient client) throws IOException, InterruptedException;
 
@@ -96,13 +103,27 @@ public final class AdminCommand implements Runnable
             return Duration.ofSeconds(10);
         }
 
+        /** @return the token from --token-file if given (read once per command), else --token or the environment. */
+        private String token()
+        {
+            if (admin.tokenFile == null)
+            {
+                return admin.token;
+            }
+            if (fileToken == null)
+            {
+                fileToken = AdminTokens.read(spec.commandLine(), admin.tokenFile);
+            }
+            return fileToken;
+        }
+
         @Override
         public Integer call() throws Exception
         {
             final AdminClient client;
             try
             {
-                client = new AdminClient(admin.url, admin.token, timeout());
+                client = new AdminClient(admin.url, token(), timeout());
             }
             catch (final IllegalArgumentException e)
             {
@@ -124,10 +145,10 @@ public final class AdminCommand implements Runnable
             }
             if (response.status() == 401)
             {
-                err.println(admin.token == null || admin.token.isEmpty() ?
-                    "error: this command needs the admin token; pass --token or set RINGMASTER_ADMIN_TOKEN " +
-                        "(./ringmaster serve prints it)" :
-                    "error: the admin token was refused; pass --token or set RINGMASTER_ADMIN_TOKEN");
+                err.println(token() == null || token().isEmpty() ?
+                    "error: this command needs the admin token; pass --token or --token-file, or set " +
+                        "RINGMASTER_ADMIN_TOKEN (./ringmaster serve prints it)" :
+                    "error: the admin token was refused; pass --token or --token-file, or set RINGMASTER_ADMIN_TOKEN");
                 err.flush();
                 return 1;
             }

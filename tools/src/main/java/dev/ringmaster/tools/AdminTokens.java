@@ -63,7 +63,8 @@ final class AdminTokens
         return chosen;
     }
 
-    private static String read(final CommandLine cli, final Path file)
+    /** @return the token in the file, which must exist and be private to its owner; for serve and admin. */
+    static String read(final CommandLine cli, final Path file)
     {
         try
         {

@@ -263,7 +263,7 @@ class AdminCommandTest
         final DemoCommandTest.Run wrong = admin("--token", "wrong", "pause", "--type", "coder");
         assertThat(wrong.exitCode()).isEqualTo(1);
         assertThat(wrong.err().strip())
-            .isEqualTo("error: the admin token was refused; pass --token or set RINGMASTER_ADMIN_TOKEN");
+            .isEqualTo("error: the admin token was refused; pass --token or --token-file, or set RINGMASTER_ADMIN_TOKEN");
 
         final DemoCommandTest.Run none = admin("drain", "--agent", "coder-1");
         assertThat(none.exitCode()).isEqualTo(1);
@@ -271,6 +271,24 @@ class AdminCommandTest
 
         assertThat(dispatcher.types()).containsEntry("coder", false);
         assertThat(dispatcher.agents()).hasSize(3);
+    }
+
+    @Test
+    void theTokenCanComeFromAPrivateFileAndAFileOthersCanReadIsRefused(
+        @org.junit.jupiter.api.io.TempDir final java.nio.file.Path dir) throws Exception
+    {
+        final java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("token"), TOKEN + "\n");
+        java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+
+        final DemoCommandTest.Run pause = admin("--token-file", file.toString(), "pause", "--type", "coder");
+        assertThat(pause.exitCode()).as(pause.err()).isZero();
+        assertThat(dispatcher.types()).containsEntry("coder", true);
+
+        java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        final DemoCommandTest.Run shared = admin("--token-file", file.toString(), "resume", "--type", "coder");
+        assertThat(shared.exitCode()).isEqualTo(2);
+        assertThat(shared.err()).contains("--token-file " + file + " can be read by other users", "chmod 600");
+        assertThat(dispatcher.types()).containsEntry("coder", true);
     }
 
     @Test
