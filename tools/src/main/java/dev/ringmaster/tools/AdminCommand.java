@@ -81,6 +81,18 @@ public final class AdminCommand implements Runnable
      * One request to the endpoint and its rendering; subclasses say which request and how to print the answer.
      * Not thread-safe: one instance per execution, like every picocli command.
      */
+    /**
+     * The server's fixes name its routes ("GET /agents lists them"), which is right for an HTTP client; a user of this
+     * command wants the command that shows the same thing.
+     */
+    static String forCommandLine(final String fix)
+    {
+        return fix.replaceAll("GET /tasks/(\\d+)", "'ringmaster admin task --id $1'")
+            .replace("GET /agents", "'ringmaster admin agents'")
+            .replace("GET /types", "'ringmaster admin queue-depth'")
+            .replace("GET /dead-letters", "'ringmaster admin dead-letters'");
+    }
+
     abstract static class Call implements Callable<Integer>
     {
         @ParentCommand
@@ -158,7 +170,7 @@ public final class AdminCommand implements Runnable
                     "the server answered HTTP " + response.status()));
                 if (response.fix() != null)
                 {
-                    err.println("fix: " + response.fix());
+                    err.println("fix: " + forCommandLine(response.fix()));
                 }
                 err.flush();
                 return 1;

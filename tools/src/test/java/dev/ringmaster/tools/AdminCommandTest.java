@@ -249,11 +249,13 @@ class AdminCommandTest
     {
         final DemoCommandTest.Run type = admin("--token", TOKEN, "pause", "--type", "codr");
         assertThat(type.exitCode()).isEqualTo(1);
-        assertThat(type.err()).contains("error: unknown agent type 'codr'", "coder", "reviewer", "fix:");
+        assertThat(type.err()).contains("error: unknown agent type 'codr'", "coder", "reviewer",
+            "fix: use one of the known types; 'ringmaster admin queue-depth' lists them");
 
         final DemoCommandTest.Run agent = admin("--token", TOKEN, "drain", "--agent", "a7");
         assertThat(agent.exitCode()).isEqualTo(1);
-        assertThat(agent.err()).contains("error: unknown agent 'a7'", "coder-1", "coder-2", "reviewer-1");
+        assertThat(agent.err()).contains("error: unknown agent 'a7'", "coder-1", "coder-2", "reviewer-1")
+            .contains("fix: use one of the known agents; 'ringmaster admin agents' lists them");
         assertThat(dispatcher.types()).containsEntry("coder", false);
     }
 
