@@ -153,7 +153,7 @@ class AdminTaskCommandsTest
         assertThat(dispatcher.deadLetters()).isEmpty();
         final DemoCommandTest.Run gone = admin("requeue", "--task", String.valueOf(dead));
         assertThat(gone.exitCode()).isEqualTo(1);
-        assertThat(gone.err()).contains("no dead letter has task id " + dead, "fix: GET /dead-letters");
+        assertThat(gone.err()).contains("no dead letter has task id " + dead, "fix: 'ringmaster admin dead-letters' lists the task ids");
     }
 
     @Test
