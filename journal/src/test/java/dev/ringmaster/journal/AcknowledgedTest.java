@@ -106,6 +106,10 @@ class AcknowledgedTest
             final Dispatcher d = Fleet.start(1, journal.listener());
             assertThat(journal.submitAcknowledged(d, Task.builder("coder").id(1).build()).get(10, TimeUnit.SECONDS))
                 .isNotNegative();
+            // task 1's second record (its start and completion) must be written in this cycle: written after the
+            // clock moves, it would create the next cycle's file before the directory below can take its name
+            dev.ringmaster.testing.Await.until("task 1's two records written",
+                () -> journal.stats().recordsWritten() >= 2);
             // the next cycle's file name is taken by a directory, so the roll fails as a full disk would
             clock.advanceMillis(1_000);
             final String next = DateTimeFormatter.ofPattern(TestRollCycles.TEST_SECONDLY.format()).withZone(ZoneOffset.UTC)
