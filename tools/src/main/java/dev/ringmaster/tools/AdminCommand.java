@@ -78,10 +78,6 @@ public final class AdminCommand implements Runnable
     }
 
     /**
-     * One request to the endpoint and its rendering; subclasses say which request and how to print the answer.
-     * Not thread-safe: one instance per execution, like every picocli command.
-     */
-    /**
      * The server's fixes name its routes ("GET /agents lists them"), which is right for an HTTP client; a user of this
      * command wants the command that shows the same thing.
      */
@@ -93,6 +89,10 @@ public final class AdminCommand implements Runnable
             .replace("GET /dead-letters", "'ringmaster admin dead-letters'");
     }
 
+    /**
+     * One request to the endpoint and its rendering; subclasses say which request and how to print the answer.
+     * Not thread-safe: one instance per execution, like every picocli command.
+     */
     abstract static class Call implements Callable<Integer>
     {
         @ParentCommand

@@ -50,7 +50,7 @@ final class Restarter
     void crashed(final AgentSpec spec, final AgentAdapter oldAdapter, final String reason)
     {
         LOG.warn("agent '{}' crashed ({}); restarting it in {} ms", spec.id(), reason, settings.backoff().toMillis());
-        scheduler.execute(() -> stopQuietly(spec, oldAdapter));
+        scheduler.execute(() -> AdapterLifecycle.stopQuietly(spec.id(), oldAdapter));
         schedule(spec, settings.backoff().toNanos());
     }
 
@@ -98,7 +98,7 @@ final class Restarter
                 if (error != null)
                 {
                     LOG.error("restarted agent '{}' could not rejoin: {}", spec.id(), error.toString());
-                    scheduler.execute(() -> stopQuietly(spec, started));
+                    scheduler.execute(() -> AdapterLifecycle.stopQuietly(spec.id(), started));
                 }
                 else
                 {
@@ -111,17 +111,12 @@ final class Restarter
             // an Error from the factory or start() too: the restart is tried again, not given up silently
             if (adapter != null)
             {
-                stopQuietly(spec, adapter);
+                AdapterLifecycle.stopQuietly(spec.id(), adapter);
             }
             final long next = Math.min(settings.maxBackoff().toNanos(), lastDelayNanos * 2);
             LOG.warn("restart of agent '{}' failed ({}); next try in {} ms", spec.id(), e.toString(), next / 1_000_000);
             schedule(spec, next);
         }
-    }
-
-    private static void stopQuietly(final AgentSpec spec, final AgentAdapter adapter)
-    {
-        AdapterLifecycle.stopQuietly(spec.id(), adapter);
     }
 
     void close()

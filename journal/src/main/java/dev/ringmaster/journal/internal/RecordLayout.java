@@ -78,8 +78,9 @@ package dev.ringmaster.journal.internal;
  *
  * <p>Since container version 3 ({@link #COMPACT_BATCH_VERSION}) each record is stored in a compact form (the router's
  * encoder writes it, see {@link CompactEncoder}; the writer compacts other encoders' fixed records) and readers expand
- * it back into the layout above, so nothing downstream of the reader changed; see {@link RecordCompactor} for why. A compact batch: the same four-byte header, then entries, each a variable-length
- * (LEB128) byte count, the CRC32C of the entry's bytes (int32), and the bytes, whose first byte says what it is:
+ * it back into the layout above, so nothing downstream of the reader changed; see {@link RecordCompactor} for why.
+ * A compact batch: the same four-byte header, then entries, each a variable-length (LEB128) byte count, the CRC32C
+ * of the entry's bytes (int32), and the bytes, whose first byte says what it is:
  * <pre>
  *   {@link #COMPACT_BASE}: the batch's base numbers (task id, sequence, nanoTime, wall-clock offset; zig-zag), the
  *       batch's first entry
