@@ -86,7 +86,10 @@ public final class BatchCompletion
      */
     public void fail(final int member, final Throwable cause)
     {
-        Objects.requireNonNull(cause, "cause of member " + member + "'s failure must not be null");
+        if (cause == null)
+        {
+            throw new NullPointerException("cause of member " + member + "'s failure must not be null");
+        }
         if (claim(member))
         {
             failures[member] = cause;
