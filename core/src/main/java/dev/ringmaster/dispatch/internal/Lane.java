@@ -3,7 +3,7 @@ package dev.ringmaster.dispatch.internal;
 import dev.ringmaster.model.Priority;
 import org.jctools.queues.SpscArrayQueue;
 
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
  * The central queues of one agent type (late binding: tasks wait here, not in agent inboxes), the admission counters
@@ -31,7 +31,13 @@ final class Lane
     /** Early binding with stealing: agents with room and nothing bound, to take a task that must wait elsewhere. */
     final java.util.ArrayDeque<AgentState> hungry = new java.util.ArrayDeque<>();
     final SpscArrayQueue<TaskRecord>[] queues;
-    private final AtomicInteger[] outstanding = new AtomicInteger[Priority.COUNT];
+    /**
+     * Accepted, not yet terminal tasks per level, each counter 128 bytes from the next and from the array's header.
+     * Why: producers compare-and-set these on every submit, and as separate small objects they could land on a line
+     * beside router-owned state (a collection copies objects next to those that reference them).
+     */
+    private final AtomicIntegerArray outstanding = new AtomicIntegerArray((Priority.COUNT + 1) * PAD);
+    private static final int PAD = 32;
     /** Admissions of terminal tasks not yet given back ({@link #releaseLater}); role-owned. */
     private final int[] releasesDue = new int[Priority.COUNT];
     private boolean releaseDue;
@@ -82,7 +88,6 @@ final class Lane
         for (int i = 0; i < Priority.COUNT; i++)
         {
             queues[i] = new SpscArrayQueue<>(capacity);
-            outstanding[i] = new AtomicInteger();
             earliestDeadline[i] = Long.MAX_VALUE;
         }
         this.agents = agents;
@@ -146,24 +151,24 @@ final class Lane
         // check, then CAS: an increment undone on failure would let a producer that finds the level full push the
         // count past the capacity for a moment, and a third producer would be refused although a release had made
         // room (LaneAdmissionLincheckTest found that interleaving)
-        final AtomicInteger counter = outstanding[level];
+        final int cell = (level + 1) * PAD;
         int n;
         do
         {
-            n = counter.get();
+            n = outstanding.get(cell);
             if (n >= capacity)
             {
                 return false;
             }
         }
-        while (!counter.compareAndSet(n, n + 1));
+        while (!outstanding.compareAndSet(cell, n, n + 1));
         return true;
     }
 
     /** Any thread: gives back an admission (a rejected submission, or a terminal task). */
     void release(final int level)
     {
-        outstanding[level].decrementAndGet();
+        outstanding.decrementAndGet((level + 1) * PAD);
     }
 
     /**
@@ -189,7 +194,7 @@ final class Lane
                 if (n != 0)
                 {
                     releasesDue[level] = 0;
-                    outstanding[level].addAndGet(-n);
+                    outstanding.addAndGet((level + 1) * PAD, -n);
                 }
             }
         }
@@ -198,9 +203,9 @@ final class Lane
     int outstanding()
     {
         int sum = 0;
-        for (final AtomicInteger c : outstanding)
+        for (int level = 0; level < Priority.COUNT; level++)
         {
-            sum += c.get();
+            sum += outstanding.get((level + 1) * PAD);
         }
         return sum;
     }
