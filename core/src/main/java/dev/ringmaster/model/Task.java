@@ -183,9 +183,19 @@ public final class Task
             this.type = type;
         }
 
-        /** Sets an explicit id, e.g. when recovering a journaled task; it must be unique among live tasks. */
+        /**
+         * Sets an explicit id, e.g. when recovering a journaled task; it must be unique among live tasks.
+         *
+         * @throws IllegalArgumentException for {@code Long.MIN_VALUE}, which means "no id yet" to {@link #build()}.
+         */
         public Builder id(final long id)
         {
+            if (id == Long.MIN_VALUE)
+            {
+                // silently swapping it for a generated id would lose the caller's id (audit, recovery, dedup by id)
+                throw new IllegalArgumentException("task id Long.MIN_VALUE is reserved (it means: generate an id at " +
+                    "build()); use any other long, or leave the id unset to get a generated one");
+            }
             this.id = id;
             return this;
         }

@@ -119,6 +119,9 @@ class BadInputTest
     void badTaskAndConfigurationValues()
     {
         assertThatThrownBy(() -> Task.builder(" ")).hasMessageContaining("task type");
+        assertThatThrownBy(() -> Task.builder("coder").id(Long.MIN_VALUE))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Long.MIN_VALUE is reserved");
+        assertThat(Task.builder("coder").id(Long.MIN_VALUE + 1).build().id()).isEqualTo(Long.MIN_VALUE + 1);
         assertThatThrownBy(() -> Task.builder("coder").maxRetries(-1)).hasMessageContaining("maxRetries");
         assertThatThrownBy(() -> Task.builder("coder").timeout(Duration.ZERO)).hasMessageContaining("timeout must be positive");
         assertThatThrownBy(() -> Dispatcher.builder().ringSize(1000)).hasMessageContaining("power of two");
