@@ -140,8 +140,7 @@ public final class PluginRegistry implements AutoCloseable
     public RoutingStrategy createStrategy(final String name)
     {
         final RoutingStrategyProvider provider = (RoutingStrategyProvider)require(PluginKind.ROUTING_STRATEGY, name);
-        return ServiceProviders.create(PluginKind.ROUTING_STRATEGY, name, provider,
-            origin(PluginKind.ROUTING_STRATEGY, name), provider::create);
+        return ServiceProviders.createStrategy(name, provider, origin(PluginKind.ROUTING_STRATEGY, name));
     }
 
     /**
@@ -462,10 +461,10 @@ public final class PluginRegistry implements AutoCloseable
                     "; make them return constants"));
                 return false;
             }
-            if (name == null || name.isBlank())
+            if (!ServiceProviders.usableName(name))
             {
-                problems.add(new PluginProblem(label, className, className + ".name() returned '" + name +
-                    "'; return a unique lower-case name such as 'my-strategy'"));
+                problems.add(new PluginProblem(label, className, className + ".name() returned '" + name + "'; " +
+                    ServiceProviders.NAME_FIX));
                 return false;
             }
             final String previous = origins.get(kind).get(name);

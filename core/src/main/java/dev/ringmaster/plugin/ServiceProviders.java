@@ -3,6 +3,9 @@ package dev.ringmaster.plugin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.ringmaster.spi.RoutingStrategy;
+import dev.ringmaster.spi.RoutingStrategyProvider;
+
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.security.CodeSource;
@@ -75,10 +78,10 @@ public final class ServiceProviders
                     provider.getClass().getName(), origin(provider.getClass()), e);
                 continue;
             }
-            if (name == null || name.isBlank())
+            if (!usableName(name))
             {
-                LOG.warn("{} plugin skipped: {} from {}: name() returned '{}'; return a unique lower-case name",
-                    kind.label(), provider.getClass().getName(), origin(provider.getClass()), name);
+                LOG.warn("{} plugin skipped: {} from {}: name() returned '{}'; {}", kind.label(),
+                    provider.getClass().getName(), origin(provider.getClass()), name, NAME_FIX);
                 continue;
             }
             final P previous = byName.putIfAbsent(name, provider);
@@ -91,6 +94,52 @@ public final class ServiceProviders
             }
         }
         return byName;
+    }
+
+    /** What to do about a name that {@link #usableName} refuses. */
+    static final String NAME_FIX = "return a unique lower-case name without spaces, such as 'my-strategy'";
+
+    /**
+     * A name with whitespace cannot be given as one command-line argument, nor read back from a journal's or a
+     * listing's columns.
+     *
+     * @return whether a plugin may be selected by this name.
+     */
+    static boolean usableName(final String name)
+    {
+        return name != null && !name.isEmpty() && name.chars().noneMatch(Character::isWhitespace);
+    }
+
+    /**
+     * As {@link #create}, for a strategy, whose own name() must be usable too: the journal records it with every
+     * decision, and a null there fails far from the plugin, or names no strategy in an audit.
+     *
+     * @throws IllegalStateException as {@link #create}, and if the strategy's name() throws or is not
+     *                               {@link #usableName usable}.
+     */
+    public static RoutingStrategy createStrategy(final String name, final RoutingStrategyProvider provider,
+                                                 final String origin)
+    {
+        final RoutingStrategy strategy = create(PluginKind.ROUTING_STRATEGY, name, provider, origin, provider::create);
+        final String own;
+        try
+        {
+            own = strategy.name();
+        }
+        catch (final RuntimeException | Error e)
+        {
+            throw brokenCreate(PluginKind.ROUTING_STRATEGY, name, provider, origin, "made " +
+                strategy.getClass().getName() + " whose name() threw " + e + "; make its name() return '" + name + "'",
+                e);
+        }
+        if (!usableName(own))
+        {
+            throw brokenCreate(PluginKind.ROUTING_STRATEGY, name, provider, origin, "made " +
+                strategy.getClass().getName() + " whose name() returns " + (own == null ? "null" : "'" + own + "'") +
+                " (the journal records that name with each of its decisions); make its name() return '" + name + "'",
+                null);
+        }
+        return strategy;
     }
 
     /**

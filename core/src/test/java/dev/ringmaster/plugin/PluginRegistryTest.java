@@ -212,6 +212,45 @@ class PluginRegistryTest
     }
 
     @Test
+    void aNameWithSpacesIsSkippedAndAStrategyWithoutAUsableNameIsBroken() throws IOException
+    {
+        final String misnamed = TestProviders.StrategyMisnamed.class.getName();
+        final Path jar = jar().services(ROUTING_STRATEGY, TestProviders.SpacedName.class.getName(), misnamed,
+            TestProviders.StrategyNameBlank.class.getName(), LAST_FREE)
+            .writeTo(dir.resolve("names.jar"));
+
+        try (PluginRegistry registry = PluginRegistry.load(dir))
+        {
+            assertThat(registry.report().problemsOf("names.jar")).extracting(PluginProblem::message).singleElement()
+                .satisfies(m -> assertThat(m).contains(TestProviders.SpacedName.class.getName())
+                    .contains("name() returned 'my strategy'").contains("without spaces"));
+            assertThat(registry.strategies()).containsOnlyKeys("strategy-name-null", "strategy-name-blank", "last-free");
+            for (final String name : new String[] {"strategy-name-null", "strategy-name-blank"})
+            {
+                final LoadedPlugin plugin = registry.report().loaded(ROUTING_STRATEGY).stream()
+                    .filter(p -> p.name().equals(name)).findFirst().orElseThrow();
+                // what 'ringmaster plugins' shows as BROKEN, and what stops 'demo --strategy' before it runs
+                assertThat(registry.tryCreating(plugin)).as(name).hasValueSatisfying(why -> assertThat(why)
+                    .contains("the routing strategy '" + name + "'").contains("from " + jar).contains("is broken")
+                    .contains("name() return '" + name + "'"));
+                assertThatThrownBy(() -> RoutingStrategies.create(name, registry.classLoader())).as(name)
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("name() return '" + name + "'");
+            }
+            assertThat(registry.tryCreating(registry.report().loaded(ROUTING_STRATEGY).stream()
+                .filter(p -> p.name().equals("strategy-name-null")).findFirst().orElseThrow()))
+                .hasValueSatisfying(why -> assertThat(why).contains("whose name() returns null"));
+            assertThat(registry.createStrategy("last-free").name()).isEqualTo("last-free");
+        }
+        try (URLClassLoader loader = classpathWith(TestProviders.SpacedName.class.getName(), LAST_FREE))
+        {
+            final Map<String, ?>[] found = new Map[1];
+            final String logs = logsOf(() -> found[0] = RoutingStrategies.available(loader));
+            assertThat(found[0]).containsOnlyKeys("last-free");
+            assertThat(logs).contains(TestProviders.SpacedName.class.getName()).contains("name() returned 'my strategy'");
+        }
+    }
+
+    @Test
     void aProviderCompiledForANewerJavaIsReportedWithTheReleaseToCompileFor() throws IOException
     {
         final int feature = Runtime.version().feature();

@@ -263,6 +263,86 @@ final class TestProviders
         }
     }
 
+    /** A name users cannot type as one argument, or a journal column cannot hold. */
+    public static final class SpacedName implements RoutingStrategyProvider
+    {
+        @Override
+        public String name()
+        {
+            return "my strategy";
+        }
+
+        @Override
+        public String description()
+        {
+            return "";
+        }
+
+        @Override
+        public RoutingStrategy create()
+        {
+            return new LastFree().create();
+        }
+    }
+
+    /** Names itself well, but the strategy it makes says its name is {@link #strategyName}, null or blank. */
+    public static class StrategyMisnamed implements RoutingStrategyProvider
+    {
+        private final String providerName;
+        private final String strategyName;
+
+        public StrategyMisnamed()
+        {
+            this("strategy-name-null", null);
+        }
+
+        StrategyMisnamed(final String providerName, final String strategyName)
+        {
+            this.providerName = providerName;
+            this.strategyName = strategyName;
+        }
+
+        @Override
+        public String name()
+        {
+            return providerName;
+        }
+
+        @Override
+        public String description()
+        {
+            return "its strategy's name() returns " + strategyName;
+        }
+
+        @Override
+        public RoutingStrategy create()
+        {
+            return new RoutingStrategy()
+            {
+                @Override
+                public String name()
+                {
+                    return strategyName;
+                }
+
+                @Override
+                public int select(final TaskView task, final Candidates candidates, final RoutingDecision decision)
+                {
+                    return 0;
+                }
+            };
+        }
+    }
+
+    /** See {@link StrategyMisnamed}. */
+    public static final class StrategyNameBlank extends StrategyMisnamed
+    {
+        public StrategyNameBlank()
+        {
+            super("strategy-name-blank", " ");
+        }
+    }
+
     /** Registered as a strategy provider by mistake. */
     public static final class NotAProvider
     {
