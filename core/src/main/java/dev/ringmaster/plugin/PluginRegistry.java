@@ -536,8 +536,9 @@ public final class PluginRegistry implements AutoCloseable
             }
             catch (final InvocationTargetException e)
             {
+                final String missing = ServiceProviders.missingClass(e.getCause());
                 problems.add(new PluginProblem(label, className, className + " failed to instantiate: " +
-                    e.getCause() + "; fix its constructor"));
+                    e.getCause() + "; " + (missing != null ? missing : "fix its constructor")));
             }
             catch (final UnsupportedClassVersionError e)
             {
@@ -548,9 +549,11 @@ public final class PluginRegistry implements AutoCloseable
             catch (final ReflectiveOperationException | RuntimeException | Error e)
             {
                 // an ExceptionInInitializerError has no message of its own: what the initializer threw is its cause
+                final String missing = ServiceProviders.missingClass(e);
                 problems.add(new PluginProblem(label, className, className + " failed to instantiate: " + e +
-                    (e.getMessage() == null && e.getCause() != null ? " (" + e.getCause() + ")" : "") +
-                    "; make the class and its constructor public and its static initializer safe"));
+                    (e.getMessage() == null && e.getCause() != null ? " (" + e.getCause() + ")" : "") + "; " +
+                    (missing != null ? missing : "make the class and its constructor public and its static " +
+                    "initializer safe")));
             }
             return null;
         }

@@ -96,6 +96,24 @@ public final class ServiceProviders
         return byName;
     }
 
+    /**
+     * A plugin that uses a library it was not shaded with fails with a {@link NoClassDefFoundError} from its
+     * constructor or create(), where "fix its constructor" would send its author to the wrong place.
+     *
+     * @return the missing class and the fix, or null if {@code e} is not such a failure.
+     */
+    static String missingClass(final Throwable e)
+    {
+        if (!(e instanceof NoClassDefFoundError) || e.getMessage() == null ||
+            e.getMessage().startsWith("Could not initialize class"))
+        {
+            return null;
+        }
+        return "the class " + e.getMessage().replace('/', '.') + " it uses is neither in its jar nor on the " +
+            "classpath; shade the libraries the plugin uses into its jar (each plugin jar has a class loader of its " +
+            "own: another jar in the plugins directory is not seen)";
+    }
+
     /** What to do about a name that {@link #usableName} refuses. */
     static final String NAME_FIX = "return a unique lower-case name without spaces, such as 'my-strategy'";
 
@@ -174,6 +192,13 @@ public final class ServiceProviders
         }
         catch (final RuntimeException | Error e)
         {
+            final String missing = missingClass(e);
+            if (missing != null)
+            {
+                throw new IllegalStateException("the " + kind.label() + " '" + name + "' (" +
+                    provider.getClass().getName() + " from " + origin + ") is broken: its create() threw " + e + ": " +
+                    missing + ", or choose another " + kind.label(), e);
+            }
             throw brokenCreate(kind, name, provider, origin, "threw " + e, e);
         }
         if (made == null)

@@ -251,6 +251,26 @@ class PluginRegistryTest
     }
 
     @Test
+    void aPluginThatUsesALibraryItsJarLacksIsToldToShadeIt() throws IOException
+    {
+        final String shade = "the class com.acme.dep.Helper it uses is neither in its jar nor on the classpath; " +
+            "shade the libraries the plugin uses into its jar";
+        final Path jar = jar().services(ROUTING_STRATEGY, TestProviders.ConstructorNeedsLibrary.class.getName(),
+            TestProviders.CreateNeedsLibrary.class.getName()).writeTo(dir.resolve("thin.jar"));
+
+        try (PluginRegistry registry = PluginRegistry.load(dir))
+        {
+            assertThat(registry.report().problemsOf("thin.jar")).extracting(PluginProblem::message).singleElement()
+                .satisfies(m -> assertThat(m).contains("NoClassDefFoundError").contains(shade)
+                    .doesNotContain("fix its constructor"));
+            assertThatThrownBy(() -> registry.createStrategy("create-needs-library"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("the routing strategy 'create-needs-library'").hasMessageContaining("from " + jar)
+                .hasMessageContaining(shade).hasMessageNotContaining("fix its create()");
+        }
+    }
+
+    @Test
     void aProviderCompiledForANewerJavaIsReportedWithTheReleaseToCompileFor() throws IOException
     {
         final int feature = Runtime.version().feature();

@@ -343,6 +343,30 @@ final class TestProviders
         }
     }
 
+    /** What the JVM throws when the provider uses a library that was not shaded into its jar. */
+    public static final class ConstructorNeedsLibrary extends StrategyMisnamed
+    {
+        public ConstructorNeedsLibrary()
+        {
+            throw new NoClassDefFoundError("com/acme/dep/Helper");
+        }
+    }
+
+    /** As {@link ConstructorNeedsLibrary}, only when making a strategy. */
+    public static final class CreateNeedsLibrary extends StrategyMisnamed
+    {
+        public CreateNeedsLibrary()
+        {
+            super("create-needs-library", "create-needs-library");
+        }
+
+        @Override
+        public RoutingStrategy create()
+        {
+            throw new NoClassDefFoundError("com/acme/dep/Helper");
+        }
+    }
+
     /** Registered as a strategy provider by mistake. */
     public static final class NotAProvider
     {
