@@ -206,4 +206,19 @@ class PluginsOptionTest
             .contains("unknown strategy 'my-strategy' for --strategy", "1 plugin(s) in " + plugins +
                 " were skipped, see the warnings above");
     }
+
+    @Test
+    void theDemoReportCountsTheDecisionsInWhichAPluginStrategyFailed() throws IOException
+    {
+        final Path plugins = Files.createDirectory(dir.resolve("plugins"));
+        pluginJar(plugins.resolve("faulty.jar"), FaultyStrategies.Throws.class);
+
+        final DemoCommandTest.Run faulty = DemoCommandTest.run("demo", "--strategy", FaultyStrategies.Throws.NAME,
+            "--plugins", plugins.toString(), "--tasks", "200");
+        final DemoCommandTest.Run working = DemoCommandTest.run("demo", "--strategy", "round-robin", "--tasks", "200");
+
+        assertThat(faulty.exitCode()).as("stderr: %s", faulty.err()).isZero();
+        assertThat(faulty.out()).containsPattern("strategy faults [1-9][0-9,]*: its select\\(\\) failed");
+        assertThat(working.out()).doesNotContain("strategy faults");
+    }
 }
