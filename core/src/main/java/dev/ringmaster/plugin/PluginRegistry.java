@@ -472,7 +472,8 @@ public final class PluginRegistry implements AutoCloseable
             {
                 problems.add(new PluginProblem(label, name, "the " + kind.label() + " name '" + name +
                     "' is already taken by " + providers.get(kind).get(name).getClass().getName() + " from " + previous +
-                    "; rename " + className + "'s plugin, or remove one of the two"));
+                    "; rename " + className + "'s plugin" + (LoadedPlugin.CLASSPATH.equals(previous) ?
+                    " (a jar cannot replace what the classpath provides)" : ", or remove one of the two")));
                 return false;
             }
             if (!acceptedClasses.get(kind).add(className))

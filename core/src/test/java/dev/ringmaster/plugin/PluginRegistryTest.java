@@ -371,7 +371,10 @@ class PluginRegistryTest
                 assertThat(p.jar()).isEqualTo("clash.jar");
                 assertThat(p.name()).isEqualTo("last-free");
                 assertThat(p.message()).contains("already taken by " + LAST_FREE + " from classpath")
-                    .contains("rename");
+                    .contains("rename " + TestProviders.LastFreeImpostor.class.getName() + "'s plugin (a jar cannot " +
+                        "replace what the classpath provides)")
+                    .as("the classpath's plugin cannot be removed from the plugins directory")
+                    .doesNotContain("remove one of the two");
             });
             assertThat(registry.report().loaded(ROUTING_STRATEGY)).extracting(LoadedPlugin::name, LoadedPlugin::origin)
                 .containsExactly(tuple("last-free", "classpath"),
