@@ -129,11 +129,11 @@ public final class ServiceProviders
     }
 
     /**
-     * As {@link #create}, for a strategy, whose own name() must be usable too: the journal records it with every
-     * decision, and a null there fails far from the plugin, or names no strategy in an audit.
+     * As {@link #create}, for a strategy, which must answer to its provider's name: the journal records the strategy's
+     * own name() with every decision, and replay and audit find the strategy by that record; another name (or null)
+     * makes them report it as not installed.
      *
-     * @throws IllegalStateException as {@link #create}, and if the strategy's name() throws or is not
-     *                               {@link #usableName usable}.
+     * @throws IllegalStateException as {@link #create}, and if the strategy's name() throws or is not the provider's.
      */
     public static RoutingStrategy createStrategy(final String name, final RoutingStrategyProvider provider,
                                                  final String origin)
@@ -150,11 +150,12 @@ public final class ServiceProviders
                 strategy.getClass().getName() + " whose name() threw " + e + "; make its name() return '" + name + "'",
                 e);
         }
-        if (!usableName(own))
+        if (!name.equals(own))
         {
             throw brokenCreate(PluginKind.ROUTING_STRATEGY, name, provider, origin, "made " +
                 strategy.getClass().getName() + " whose name() returns " + (own == null ? "null" : "'" + own + "'") +
-                " (the journal records that name with each of its decisions); make its name() return '" + name + "'",
+                " (the journal records that name with each of its decisions, and replay and audit look the strategy " +
+                "up by it); make its name() return '" + name + "'",
                 null);
         }
         return strategy;

@@ -212,11 +212,11 @@ class PluginRegistryTest
     }
 
     @Test
-    void aNameWithSpacesIsSkippedAndAStrategyWithoutAUsableNameIsBroken() throws IOException
+    void aNameWithSpacesIsSkippedAndAStrategyThatDoesNotAnswerToItsProvidersNameIsBroken() throws IOException
     {
         final String misnamed = TestProviders.StrategyMisnamed.class.getName();
         final Path jar = jar().services(ROUTING_STRATEGY, TestProviders.SpacedName.class.getName(), misnamed,
-            TestProviders.StrategyNameBlank.class.getName(), LAST_FREE)
+            TestProviders.StrategyNameBlank.class.getName(), TestProviders.StrategyNameOther.class.getName(), LAST_FREE)
             .writeTo(dir.resolve("names.jar"));
 
         try (PluginRegistry registry = PluginRegistry.load(dir))
@@ -224,8 +224,9 @@ class PluginRegistryTest
             assertThat(registry.report().problemsOf("names.jar")).extracting(PluginProblem::message).singleElement()
                 .satisfies(m -> assertThat(m).contains(TestProviders.SpacedName.class.getName())
                     .contains("name() returned 'my strategy'").contains("without spaces"));
-            assertThat(registry.strategies()).containsOnlyKeys("strategy-name-null", "strategy-name-blank", "last-free");
-            for (final String name : new String[] {"strategy-name-null", "strategy-name-blank"})
+            assertThat(registry.strategies()).containsOnlyKeys("strategy-name-null", "strategy-name-blank",
+                "strategy-name-other", "last-free");
+            for (final String name : new String[] {"strategy-name-null", "strategy-name-blank", "strategy-name-other"})
             {
                 final LoadedPlugin plugin = registry.report().loaded(ROUTING_STRATEGY).stream()
                     .filter(p -> p.name().equals(name)).findFirst().orElseThrow();
@@ -239,6 +240,10 @@ class PluginRegistryTest
             assertThat(registry.tryCreating(registry.report().loaded(ROUTING_STRATEGY).stream()
                 .filter(p -> p.name().equals("strategy-name-null")).findFirst().orElseThrow()))
                 .hasValueSatisfying(why -> assertThat(why).contains("whose name() returns null"));
+            // replay and audit look the strategy up by the name the journal recorded: the strategy's own
+            assertThat(registry.tryCreating(registry.report().loaded(ROUTING_STRATEGY).stream()
+                .filter(p -> p.name().equals("strategy-name-other")).findFirst().orElseThrow()))
+                .hasValueSatisfying(why -> assertThat(why).contains("whose name() returns 'something-else'"));
             assertThat(registry.createStrategy("last-free").name()).isEqualTo("last-free");
         }
         try (URLClassLoader loader = classpathWith(TestProviders.SpacedName.class.getName(), LAST_FREE))

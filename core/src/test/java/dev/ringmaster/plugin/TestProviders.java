@@ -37,6 +37,7 @@ final class TestProviders
         @Override
         public RoutingStrategy create()
         {
+            // a class of its own, by which tests tell this provider's strategies from an impostor's
             return new RoutingStrategy()
             {
                 @Override
@@ -52,6 +53,25 @@ final class TestProviders
                 }
             };
         }
+    }
+
+    /** @return a strategy that picks the last candidate and answers to {@code name}, as its provider's name. */
+    static RoutingStrategy lastFree(final String name)
+    {
+        return new RoutingStrategy()
+        {
+            @Override
+            public String name()
+            {
+                return name;
+            }
+
+            @Override
+            public int select(final TaskView task, final Candidates candidates, final RoutingDecision decision)
+            {
+                return candidates.size() - 1;
+            }
+        };
     }
 
     /** A different class that claims {@link LastFree}'s name. */
@@ -72,7 +92,7 @@ final class TestProviders
         @Override
         public RoutingStrategy create()
         {
-            return new LastFree().create();
+            return lastFree(name());
         }
     }
 
@@ -94,7 +114,7 @@ final class TestProviders
         @Override
         public RoutingStrategy create()
         {
-            return new LastFree().create();
+            return lastFree(name());
         }
     }
 
@@ -281,11 +301,11 @@ final class TestProviders
         @Override
         public RoutingStrategy create()
         {
-            return new LastFree().create();
+            return lastFree(name());
         }
     }
 
-    /** Names itself well, but the strategy it makes says its name is {@link #strategyName}, null or blank. */
+    /** Names itself well, but the strategy it makes says its name is {@link #strategyName}: null, blank or another. */
     public static class StrategyMisnamed implements RoutingStrategyProvider
     {
         private final String providerName;
@@ -340,6 +360,15 @@ final class TestProviders
         public StrategyNameBlank()
         {
             super("strategy-name-blank", " ");
+        }
+    }
+
+    /** See {@link StrategyMisnamed}. */
+    public static final class StrategyNameOther extends StrategyMisnamed
+    {
+        public StrategyNameOther()
+        {
+            super("strategy-name-other", "something-else");
         }
     }
 
