@@ -140,8 +140,7 @@ public final class PluginRegistry implements AutoCloseable
     public RoutingStrategy createStrategy(final String name)
     {
         final RoutingStrategyProvider provider = (RoutingStrategyProvider)require(PluginKind.ROUTING_STRATEGY, name);
-        return ServiceProviders.create(PluginKind.ROUTING_STRATEGY, name, provider,
-            origin(PluginKind.ROUTING_STRATEGY, name), provider::create);
+        return ServiceProviders.createStrategy(name, provider, origin(PluginKind.ROUTING_STRATEGY, name));
     }
 
     /**
@@ -462,10 +461,10 @@ public final class PluginRegistry implements AutoCloseable
                     "; make them return constants"));
                 return false;
             }
-            if (name == null || name.isBlank())
+            if (!ServiceProviders.usableName(name))
             {
-                problems.add(new PluginProblem(label, className, className + ".name() returned '" + name +
-                    "'; return a unique lower-case name such as 'my-strategy'"));
+                problems.add(new PluginProblem(label, className, className + ".name() returned '" + name + "'; " +
+                    ServiceProviders.NAME_FIX));
                 return false;
             }
             final String previous = origins.get(kind).get(name);
@@ -473,7 +472,8 @@ public final class PluginRegistry implements AutoCloseable
             {
                 problems.add(new PluginProblem(label, name, "the " + kind.label() + " name '" + name +
                     "' is already taken by " + providers.get(kind).get(name).getClass().getName() + " from " + previous +
-                    "; rename " + className + "'s plugin, or remove one of the two"));
+                    "; rename " + className + "'s plugin" + (LoadedPlugin.CLASSPATH.equals(previous) ?
+                    " (a jar cannot replace what the classpath provides)" : ", or remove one of the two")));
                 return false;
             }
             if (!acceptedClasses.get(kind).add(className))
@@ -537,8 +537,9 @@ public final class PluginRegistry implements AutoCloseable
             }
             catch (final InvocationTargetException e)
             {
+                final String missing = ServiceProviders.missingClass(e.getCause());
                 problems.add(new PluginProblem(label, className, className + " failed to instantiate: " +
-                    e.getCause() + "; fix its constructor"));
+                    e.getCause() + "; " + (missing != null ? missing : "fix its constructor")));
             }
             catch (final UnsupportedClassVersionError e)
             {
@@ -549,9 +550,11 @@ public final class PluginRegistry implements AutoCloseable
             catch (final ReflectiveOperationException | RuntimeException | Error e)
             {
                 // an ExceptionInInitializerError has no message of its own: what the initializer threw is its cause
+                final String missing = ServiceProviders.missingClass(e);
                 problems.add(new PluginProblem(label, className, className + " failed to instantiate: " + e +
-                    (e.getMessage() == null && e.getCause() != null ? " (" + e.getCause() + ")" : "") +
-                    "; make the class and its constructor public and its static initializer safe"));
+                    (e.getMessage() == null && e.getCause() != null ? " (" + e.getCause() + ")" : "") + "; " +
+                    (missing != null ? missing : "make the class and its constructor public and its static " +
+                    "initializer safe")));
             }
             return null;
         }

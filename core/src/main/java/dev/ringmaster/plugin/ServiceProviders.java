@@ -3,6 +3,9 @@ package dev.ringmaster.plugin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.ringmaster.spi.RoutingStrategy;
+import dev.ringmaster.spi.RoutingStrategyProvider;
+
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.security.CodeSource;
@@ -75,10 +78,10 @@ public final class ServiceProviders
                     provider.getClass().getName(), origin(provider.getClass()), e);
                 continue;
             }
-            if (name == null || name.isBlank())
+            if (!usableName(name))
             {
-                LOG.warn("{} plugin skipped: {} from {}: name() returned '{}'; return a unique lower-case name",
-                    kind.label(), provider.getClass().getName(), origin(provider.getClass()), name);
+                LOG.warn("{} plugin skipped: {} from {}: name() returned '{}'; {}", kind.label(),
+                    provider.getClass().getName(), origin(provider.getClass()), name, NAME_FIX);
                 continue;
             }
             final P previous = byName.putIfAbsent(name, provider);
@@ -91,6 +94,71 @@ public final class ServiceProviders
             }
         }
         return byName;
+    }
+
+    /**
+     * A plugin that uses a library it was not shaded with fails with a {@link NoClassDefFoundError} from its
+     * constructor or create(), where "fix its constructor" would send its author to the wrong place.
+     *
+     * @return the missing class and the fix, or null if {@code e} is not such a failure.
+     */
+    static String missingClass(final Throwable e)
+    {
+        if (!(e instanceof NoClassDefFoundError) || e.getMessage() == null ||
+            e.getMessage().startsWith("Could not initialize class"))
+        {
+            return null;
+        }
+        return "the class " + e.getMessage().replace('/', '.') + " it uses is neither in its jar nor on the " +
+            "classpath; shade the libraries the plugin uses into its jar (each plugin jar has a class loader of its " +
+            "own: another jar in the plugins directory is not seen)";
+    }
+
+    /** What to do about a name that {@link #usableName} refuses. */
+    static final String NAME_FIX = "return a unique lower-case name without spaces, such as 'my-strategy'";
+
+    /**
+     * A name with whitespace cannot be given as one command-line argument, nor read back from a journal's or a
+     * listing's columns.
+     *
+     * @return whether a plugin may be selected by this name.
+     */
+    static boolean usableName(final String name)
+    {
+        return name != null && !name.isEmpty() && name.chars().noneMatch(Character::isWhitespace);
+    }
+
+    /**
+     * As {@link #create}, for a strategy, which must answer to its provider's name: the journal records the strategy's
+     * own name() with every decision, and replay and audit find the strategy by that record; another name (or null)
+     * makes them report it as not installed.
+     *
+     * @throws IllegalStateException as {@link #create}, and if the strategy's name() throws or is not the provider's.
+     */
+    public static RoutingStrategy createStrategy(final String name, final RoutingStrategyProvider provider,
+                                                 final String origin)
+    {
+        final RoutingStrategy strategy = create(PluginKind.ROUTING_STRATEGY, name, provider, origin, provider::create);
+        final String own;
+        try
+        {
+            own = strategy.name();
+        }
+        catch (final RuntimeException | Error e)
+        {
+            throw brokenCreate(PluginKind.ROUTING_STRATEGY, name, provider, origin, "made " +
+                strategy.getClass().getName() + " whose name() threw " + e + "; make its name() return '" + name + "'",
+                e);
+        }
+        if (!name.equals(own))
+        {
+            throw brokenCreate(PluginKind.ROUTING_STRATEGY, name, provider, origin, "made " +
+                strategy.getClass().getName() + " whose name() returns " + (own == null ? "null" : "'" + own + "'") +
+                " (the journal records that name with each of its decisions, and replay and audit look the strategy " +
+                "up by it); make its name() return '" + name + "'",
+                null);
+        }
+        return strategy;
     }
 
     /**
@@ -125,6 +193,13 @@ public final class ServiceProviders
         }
         catch (final RuntimeException | Error e)
         {
+            final String missing = missingClass(e);
+            if (missing != null)
+            {
+                throw new IllegalStateException("the " + kind.label() + " '" + name + "' (" +
+                    provider.getClass().getName() + " from " + origin + ") is broken: its create() threw " + e + ": " +
+                    missing + ", or choose another " + kind.label(), e);
+            }
             throw brokenCreate(kind, name, provider, origin, "threw " + e, e);
         }
         if (made == null)

@@ -43,8 +43,7 @@ public final class RoutingStrategies
                 new ArrayList<>(all.keySet()) + (all.isEmpty() ?
                 " (none found: put ringmaster-plugins or a strategy plugin jar on the classpath)" : ""));
         }
-        return ServiceProviders.create(PluginKind.ROUTING_STRATEGY, name, provider,
-            ServiceProviders.origin(provider.getClass()), provider::create);
+        return ServiceProviders.createStrategy(name, provider, ServiceProviders.origin(provider.getClass()));
     }
 
     /** @return the names of every strategy visible to the class loader, sorted. */

@@ -212,6 +212,70 @@ class PluginRegistryTest
     }
 
     @Test
+    void aNameWithSpacesIsSkippedAndAStrategyThatDoesNotAnswerToItsProvidersNameIsBroken() throws IOException
+    {
+        final String misnamed = TestProviders.StrategyMisnamed.class.getName();
+        final Path jar = jar().services(ROUTING_STRATEGY, TestProviders.SpacedName.class.getName(), misnamed,
+            TestProviders.StrategyNameBlank.class.getName(), TestProviders.StrategyNameOther.class.getName(), LAST_FREE)
+            .writeTo(dir.resolve("names.jar"));
+
+        try (PluginRegistry registry = PluginRegistry.load(dir))
+        {
+            assertThat(registry.report().problemsOf("names.jar")).extracting(PluginProblem::message).singleElement()
+                .satisfies(m -> assertThat(m).contains(TestProviders.SpacedName.class.getName())
+                    .contains("name() returned 'my strategy'").contains("without spaces"));
+            assertThat(registry.strategies()).containsOnlyKeys("strategy-name-null", "strategy-name-blank",
+                "strategy-name-other", "last-free");
+            for (final String name : new String[] {"strategy-name-null", "strategy-name-blank", "strategy-name-other"})
+            {
+                final LoadedPlugin plugin = registry.report().loaded(ROUTING_STRATEGY).stream()
+                    .filter(p -> p.name().equals(name)).findFirst().orElseThrow();
+                // what 'ringmaster plugins' shows as BROKEN, and what stops 'demo --strategy' before it runs
+                assertThat(registry.tryCreating(plugin)).as(name).hasValueSatisfying(why -> assertThat(why)
+                    .contains("the routing strategy '" + name + "'").contains("from " + jar).contains("is broken")
+                    .contains("name() return '" + name + "'"));
+                assertThatThrownBy(() -> RoutingStrategies.create(name, registry.classLoader())).as(name)
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("name() return '" + name + "'");
+            }
+            assertThat(registry.tryCreating(registry.report().loaded(ROUTING_STRATEGY).stream()
+                .filter(p -> p.name().equals("strategy-name-null")).findFirst().orElseThrow()))
+                .hasValueSatisfying(why -> assertThat(why).contains("whose name() returns null"));
+            // replay and audit look the strategy up by the name the journal recorded: the strategy's own
+            assertThat(registry.tryCreating(registry.report().loaded(ROUTING_STRATEGY).stream()
+                .filter(p -> p.name().equals("strategy-name-other")).findFirst().orElseThrow()))
+                .hasValueSatisfying(why -> assertThat(why).contains("whose name() returns 'something-else'"));
+            assertThat(registry.createStrategy("last-free").name()).isEqualTo("last-free");
+        }
+        try (URLClassLoader loader = classpathWith(TestProviders.SpacedName.class.getName(), LAST_FREE))
+        {
+            final Map<String, ?>[] found = new Map[1];
+            final String logs = logsOf(() -> found[0] = RoutingStrategies.available(loader));
+            assertThat(found[0]).containsOnlyKeys("last-free");
+            assertThat(logs).contains(TestProviders.SpacedName.class.getName()).contains("name() returned 'my strategy'");
+        }
+    }
+
+    @Test
+    void aPluginThatUsesALibraryItsJarLacksIsToldToShadeIt() throws IOException
+    {
+        final String shade = "the class com.acme.dep.Helper it uses is neither in its jar nor on the classpath; " +
+            "shade the libraries the plugin uses into its jar";
+        final Path jar = jar().services(ROUTING_STRATEGY, TestProviders.ConstructorNeedsLibrary.class.getName(),
+            TestProviders.CreateNeedsLibrary.class.getName()).writeTo(dir.resolve("thin.jar"));
+
+        try (PluginRegistry registry = PluginRegistry.load(dir))
+        {
+            assertThat(registry.report().problemsOf("thin.jar")).extracting(PluginProblem::message).singleElement()
+                .satisfies(m -> assertThat(m).contains("NoClassDefFoundError").contains(shade)
+                    .doesNotContain("fix its constructor"));
+            assertThatThrownBy(() -> registry.createStrategy("create-needs-library"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("the routing strategy 'create-needs-library'").hasMessageContaining("from " + jar)
+                .hasMessageContaining(shade).hasMessageNotContaining("fix its create()");
+        }
+    }
+
+    @Test
     void aProviderCompiledForANewerJavaIsReportedWithTheReleaseToCompileFor() throws IOException
     {
         final int feature = Runtime.version().feature();
@@ -312,7 +376,10 @@ class PluginRegistryTest
                 assertThat(p.jar()).isEqualTo("clash.jar");
                 assertThat(p.name()).isEqualTo("last-free");
                 assertThat(p.message()).contains("already taken by " + LAST_FREE + " from classpath")
-                    .contains("rename");
+                    .contains("rename " + TestProviders.LastFreeImpostor.class.getName() + "'s plugin (a jar cannot " +
+                        "replace what the classpath provides)")
+                    .as("the classpath's plugin cannot be removed from the plugins directory")
+                    .doesNotContain("remove one of the two");
             });
             assertThat(registry.report().loaded(ROUTING_STRATEGY)).extracting(LoadedPlugin::name, LoadedPlugin::origin)
                 .containsExactly(tuple("last-free", "classpath"),

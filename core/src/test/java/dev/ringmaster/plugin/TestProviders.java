@@ -37,6 +37,7 @@ final class TestProviders
         @Override
         public RoutingStrategy create()
         {
+            // a class of its own, by which tests tell this provider's strategies from an impostor's
             return new RoutingStrategy()
             {
                 @Override
@@ -52,6 +53,25 @@ final class TestProviders
                 }
             };
         }
+    }
+
+    /** @return a strategy that picks the last candidate and answers to {@code name}, as its provider's name. */
+    static RoutingStrategy lastFree(final String name)
+    {
+        return new RoutingStrategy()
+        {
+            @Override
+            public String name()
+            {
+                return name;
+            }
+
+            @Override
+            public int select(final TaskView task, final Candidates candidates, final RoutingDecision decision)
+            {
+                return candidates.size() - 1;
+            }
+        };
     }
 
     /** A different class that claims {@link LastFree}'s name. */
@@ -72,7 +92,7 @@ final class TestProviders
         @Override
         public RoutingStrategy create()
         {
-            return new LastFree().create();
+            return lastFree(name());
         }
     }
 
@@ -94,7 +114,7 @@ final class TestProviders
         @Override
         public RoutingStrategy create()
         {
-            return new LastFree().create();
+            return lastFree(name());
         }
     }
 
@@ -260,6 +280,119 @@ final class TestProviders
         public RoutingStrategy create()
         {
             return null;
+        }
+    }
+
+    /** A name users cannot type as one argument, or a journal column cannot hold. */
+    public static final class SpacedName implements RoutingStrategyProvider
+    {
+        @Override
+        public String name()
+        {
+            return "my strategy";
+        }
+
+        @Override
+        public String description()
+        {
+            return "";
+        }
+
+        @Override
+        public RoutingStrategy create()
+        {
+            return lastFree(name());
+        }
+    }
+
+    /** Names itself well, but the strategy it makes says its name is {@link #strategyName}: null, blank or another. */
+    public static class StrategyMisnamed implements RoutingStrategyProvider
+    {
+        private final String providerName;
+        private final String strategyName;
+
+        public StrategyMisnamed()
+        {
+            this("strategy-name-null", null);
+        }
+
+        StrategyMisnamed(final String providerName, final String strategyName)
+        {
+            this.providerName = providerName;
+            this.strategyName = strategyName;
+        }
+
+        @Override
+        public String name()
+        {
+            return providerName;
+        }
+
+        @Override
+        public String description()
+        {
+            return "its strategy's name() returns " + strategyName;
+        }
+
+        @Override
+        public RoutingStrategy create()
+        {
+            return new RoutingStrategy()
+            {
+                @Override
+                public String name()
+                {
+                    return strategyName;
+                }
+
+                @Override
+                public int select(final TaskView task, final Candidates candidates, final RoutingDecision decision)
+                {
+                    return 0;
+                }
+            };
+        }
+    }
+
+    /** See {@link StrategyMisnamed}. */
+    public static final class StrategyNameBlank extends StrategyMisnamed
+    {
+        public StrategyNameBlank()
+        {
+            super("strategy-name-blank", " ");
+        }
+    }
+
+    /** See {@link StrategyMisnamed}. */
+    public static final class StrategyNameOther extends StrategyMisnamed
+    {
+        public StrategyNameOther()
+        {
+            super("strategy-name-other", "something-else");
+        }
+    }
+
+    /** What the JVM throws when the provider uses a library that was not shaded into its jar. */
+    public static final class ConstructorNeedsLibrary extends StrategyMisnamed
+    {
+        public ConstructorNeedsLibrary()
+        {
+            throw new NoClassDefFoundError("com/acme/dep/Helper");
+        }
+    }
+
+    /** As {@link ConstructorNeedsLibrary}, only when making a strategy. */
+    public static final class CreateNeedsLibrary extends StrategyMisnamed
+    {
+        public CreateNeedsLibrary()
+        {
+            super("create-needs-library", "create-needs-library");
+        }
+
+        @Override
+        public RoutingStrategy create()
+        {
+            throw new NoClassDefFoundError("com/acme/dep/Helper");
         }
     }
 

@@ -78,6 +78,7 @@ public final class Journal implements AutoCloseable
             return;
         }
         requireWritable(config.directory());
+        ForeignQueue.checkBeforeWriting(config.directory());
         JournalInfo.recordOrCheck(config.directory(), config.payloadCodec());
         writerLock = holdWriterLock(config.directory());
         try

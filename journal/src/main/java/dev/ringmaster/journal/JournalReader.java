@@ -90,22 +90,34 @@ public final class JournalReader implements AutoCloseable
     /**
      * Opens the journal in {@code directory} for reading, positioned at its start.
      *
-     * @throws JournalException if the directory is missing, unreadable or holds no journal, or the JVM lacks flags
+     * @throws JournalException if the directory is missing, unreadable or holds no journal (also: a Chronicle queue
+     *     another program wrote), or the JVM lacks flags
      *     the journal needs ({@link JournalJvm}).
      */
     public static JournalReader open(final Path directory)
     {
         JournalJvm.prepare();
         checkDirectory(directory);
+        final JournalReader reader;
         try
         {
-            return new JournalReader(directory);
+            reader = new JournalReader(directory);
         }
         catch (final Exception e)
         {
             // Chronicle throws checked exceptions (StreamCorruptedException) without declaring them
             throw new JournalException("cannot open the journal in " + directory + ": " + e, e);
         }
+        try
+        {
+            ForeignQueue.check(directory, reader.queue);
+        }
+        catch (final JournalException e)
+        {
+            reader.close();
+            throw e;
+        }
+        return reader;
     }
 
     /** @throws JournalException unless {@code directory} exists and holds at least one cycle file. */

@@ -115,6 +115,36 @@ class ReaderTest
     }
 
     @Test
+    void aChronicleQueueThatRingmasterDidNotWriteIsNamedAsSuchNotAsDamage() throws IOException
+    {
+        // what another program leaves: a valid queue, in the same file layout, of text documents
+        try (var queue = net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder.binary(dir).build())
+        {
+            final var appender = queue.createAppender();
+            for (int i = 0; i < 3; i++)
+            {
+                appender.writeText("order " + i + " shipped");
+            }
+        }
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> JournalReader.open(dir).close())
+            .isInstanceOf(JournalException.class)
+            .isNotInstanceOf(JournalCorruptException.class)
+            .hasMessageContaining(dir + " holds a Chronicle queue that Ringmaster did not write")
+            .hasMessageContaining("give the directory a Ringmaster run wrote with --journal DIR")
+            .hasMessageNotContaining("corrupt").hasMessageNotContaining("damage");
+        // recovery, which 'recover' and 'serve --journal' run, stops there too instead of reading past 'damage'
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Recovery.scan(dir, StandardPayloadCodec.INSTANCE))
+            .isInstanceOf(JournalException.class).isNotInstanceOf(JournalCorruptException.class)
+            .hasMessageContaining("did not write");
+        // nor does a writer append Ringmaster records to the other program's queue
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Journal.open(JournalConfig.at(dir)).close())
+            .hasMessageContaining(dir + " holds a Chronicle queue that Ringmaster did not write")
+            .hasMessageContaining("give --journal a new directory");
+        assertThat(dir.resolve(JournalInfo.FILE_NAME)).doesNotExist();
+    }
+
+    @Test
     void tailsAJournalWhileItIsWrittenAndStartsFromATime() throws Exception
     {
         try (Journal journal = Journal.open(JournalConfig.at(dir)))

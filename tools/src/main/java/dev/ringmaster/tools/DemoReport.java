@@ -283,6 +283,12 @@ public final class DemoReport
             lost(), consistent() && lostByMetrics() == 0 ? "agrees, lost 0" : "MISMATCH, see below");
         line(sb, "  failed attempts %s   retries %s   timeouts %s   steals %s",
             n(failedAttempts), n(retried), n(metrics.timeouts()), n(stolen));
+        if (metrics.strategyFaults() > 0) // else a plugin that always fails looks like a working strategy here
+        {
+            line(sb, "  strategy faults %s: its select() failed, and the agent with the fewest tasks in flight took " +
+                "the task instead (every task for 10 s after 16 faults in a row); the log above names the first",
+                n(metrics.strategyFaults()));
+        }
         if (remote != null)
         {
             line(sb, "  transport aeron-udp: %d agent host(s), %d killed%s; %s host-lost attempt(s) of %s task(s) retried, "

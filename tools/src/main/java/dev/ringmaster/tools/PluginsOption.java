@@ -96,6 +96,19 @@ final class PluginsOption
     }
 
     /**
+     * A plugin whose constructor fails is known only by its class, so a strategy the user means may be among the
+     * skipped ones even though no problem carries its name.
+     *
+     * @return a hint that points at the warnings printed above, or "" when nothing was skipped.
+     */
+    private String skipped(final PluginRegistry registry)
+    {
+        final int skipped = registry.report().problems().size();
+        return skipped == 0 ? "" : " (" + skipped + " plugin(s) in " + directory + " were skipped, see the warnings " +
+            "above: if yours is one of them, fix what they say)";
+    }
+
+    /**
      * Checks the strategies asked for before anything is started (a journal opened, a server bound): each must exist
      * and make an instance.
      *
@@ -114,7 +127,7 @@ final class PluginsOption
                 throw new ParameterException(spec.commandLine(), "unknown strategy '" + name + "' for " + option +
                     "; " + (available.isEmpty() ? "none is installed: put ringmaster-plugins on the classpath" :
                     "choose one of " + String.join(", ", available) + ", e.g. " + option + " " + available.get(0)) +
-                    (directory == null ? " (a strategy from a plugin jar needs --plugins DIR)" : ""));
+                    (directory == null ? " (a strategy from a plugin jar needs --plugins DIR)" : skipped(registry)));
             }
         }
         for (final String name : names)

@@ -5,6 +5,7 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.ScopeType;
@@ -13,6 +14,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 import java.io.PrintWriter;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The {@code ringmaster} command: entry point of the fat jar and parent of the subcommands; each
@@ -31,6 +34,9 @@ import java.io.PrintWriter;
 public final class RingmasterCli implements Runnable
 {
     private static final Logger LOG = LoggerFactory.getLogger(RingmasterCli.class);
+    /** The end of what picocli's built-in number converters say, e.g. "'abc' is not an int". */
+    private static final Pattern PICOCLI_NUMBER = Pattern.compile(": '(.*)' is not an? (int|long|short|byte|float|double)$",
+        Pattern.DOTALL);
 
     @Spec
     CommandSpec spec;
@@ -130,11 +136,45 @@ public final class RingmasterCli implements Runnable
             message = "unknown command '" + unmatched.getUnmatched().get(0) + "'; the commands are " +
                 String.join(", ", cmd.getSubcommands().keySet());
         }
+        message = explainNumber(ex, message);
         err.println(cmd.getColorScheme().errorText("error: " + message));
         UnmatchedArgumentException.printSuggestions(ex, err);
         err.println("Run '" + cmd.getCommandSpec().qualifiedName() + " --help' for the options.");
         err.flush();
         return cmd.getCommandSpec().exitCodeOnInvalidInput();
+    }
+
+    /**
+     * picocli's own converters name only the Java type ("'abc' is not an int"): say what kind of number the option
+     * takes and show one. The project's converters explain themselves and are left alone.
+     */
+    private static String explainNumber(final ParameterException ex, final String message)
+    {
+        final Matcher m = PICOCLI_NUMBER.matcher(message);
+        if (!m.find() || ex.getArgSpec() == null)
+        {
+            return message;
+        }
+        final String type = m.group(2);
+        final boolean whole = !type.equals("float") && !type.equals("double");
+        final String value = m.group(1);
+        final String what;
+        if (whole && value.trim().matches("[+-]?\\d+"))
+        {
+            what = "out of range: give a whole number from " + (type.equals("int") ? Integer.MIN_VALUE + " to " +
+                Integer.MAX_VALUE : type.equals("long") ? Long.MIN_VALUE + " to " + Long.MAX_VALUE :
+                type.equals("short") ? Short.MIN_VALUE + " to " + Short.MAX_VALUE : Byte.MIN_VALUE + " to " +
+                Byte.MAX_VALUE);
+        }
+        else
+        {
+            final String fallback = whole ? "10" : "0.5";
+            final String given = ex.getArgSpec().defaultValue();
+            final String example = given == null || given.isBlank() ? fallback : given;
+            what = "not " + (whole ? "a whole number" : "a number") + "; give one such as " +
+                (ex.getArgSpec() instanceof OptionSpec option ? option.longestName() + " " : "") + example;
+        }
+        return message.substring(0, m.start()) + ": '" + value + "' is " + what;
     }
 
     /** Reports the version from the jar manifest; stateless. */

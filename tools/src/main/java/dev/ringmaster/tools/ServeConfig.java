@@ -11,6 +11,7 @@ import dev.ringmaster.autoscale.AgentFactories;
 import dev.ringmaster.dispatch.RateLimit;
 import dev.ringmaster.journal.Durability;
 import dev.ringmaster.model.AgentSpec;
+import dev.ringmaster.plugin.ServiceProviders;
 import dev.ringmaster.routing.RoutingStrategies;
 import dev.ringmaster.spi.AgentAdapter;
 import dev.ringmaster.spi.AgentFactory;
@@ -348,8 +349,8 @@ final class ServeConfig
         }
         catch (final RuntimeException | Error e)
         {
-            throw problem(at, "the factory could not make agent '" + id + "': " + e, "options under which the " +
-                "factory can make agents");
+            throw problem(at, factoryOf(factory) + " could not make agent '" + id + "': " + e, "options under " +
+                "which the factory can make agents");
         }
     }
 
@@ -364,14 +365,46 @@ final class ServeConfig
         }
         try
         {
-            agents.add(new Agent(spec, factory.create(spec)));
+            agents.add(new Agent(spec, make(factory, spec)));
+        }
+        catch (final IllegalArgumentException e)
+        {
+            throw problem(at, e.getMessage(), "options under which the factory can make agents");
+        }
+    }
+
+    /**
+     * Calls a factory's create, plugin code: its failure, or a null that would fail later as "adapter must not be
+     * null" without a word about the factory, names the factory's class and jar.
+     *
+     * @throws IllegalArgumentException if the factory throws or makes no adapter.
+     */
+    private static AgentAdapter make(final AgentFactory factory, final AgentSpec spec)
+    {
+        final AgentAdapter adapter;
+        try
+        {
+            adapter = factory.create(spec);
         }
         catch (final Exception | Error e)
         {
-            throw problem(at, "the factory could not make agent '" + spec.id() + "': " + (e instanceof Error ? e :
-                    e.getMessage()),
-                "options under which the factory can make agents");
+            throw new IllegalArgumentException(factoryOf(factory) + " could not make agent '" + spec.id() + "': " + e,
+                e);
         }
+        if (adapter == null)
+        {
+            throw new IllegalArgumentException(factoryOf(factory) + " made no adapter for agent '" + spec.id() +
+                "': its create(AgentSpec) returned null; fix it and rebuild " +
+                ServiceProviders.origin(factory.getClass()));
+        }
+        return adapter;
+    }
+
+    /** @return the factory's class and where it was loaded from (a plugin's jar), for a message. */
+    private static String factoryOf(final AgentFactory factory)
+    {
+        return "the agent factory " + factory.getClass().getName() + " (from " +
+            ServiceProviders.origin(factory.getClass()) + ")";
     }
 
     private RateLimit limit(final JsonNode n, final String at) throws Problem
@@ -517,15 +550,7 @@ final class ServeConfig
             throw new IllegalArgumentException("type '" + spec.type() + "' has no agent factory in " + file +
                 "; the types with one: " + factories.keySet());
         }
-        try
-        {
-            return factory.create(spec);
-        }
-        catch (final Exception | Error e)
-        {
-            throw new IllegalArgumentException("the factory of type '" + spec.type() + "' could not make agent '" +
-                spec.id() + "': " + e.getMessage(), e);
-        }
+        return make(factory, spec);
     }
 
     /** @return agents per type, in file order, for the start-up line. */

@@ -42,7 +42,7 @@ final class WhatIf
      */
     record Outcome(String strategy, int tasks, int unfinished, double meanSojournSeconds, double p50SojournSeconds,
                    double p99SojournSeconds, double meanExecutionSeconds, double gini, double contextWasteRatio,
-                   Map<Long, String> decisions)
+                   Map<Long, String> decisions, long strategyErrors, String firstStrategyError)
     {
     }
 
@@ -62,7 +62,7 @@ final class WhatIf
             perAgent.merge(a.executedBy(), 1L, Long::sum);
             execution += a.durationNanos();
         }
-        return outcome(strategy, journal.arrivals().size(), 0, sojourn, execution, perAgent, 0, Map.of());
+        return outcome(strategy, journal.arrivals().size(), 0, sojourn, execution, perAgent, 0, Map.of(), 0, null);
     }
 
     /**
@@ -95,6 +95,8 @@ final class WhatIf
         double execution = 0;
         double contextWork = 0;
         double performedWork = 0;
+        long errors = 0;
+        String firstError = null;
         for (final Map.Entry<String, List<JournalArrivals.Arrival>> e : byType.entrySet())
         {
             final List<ReplayFleet.Agent> agents = fleet.agents(e.getKey());
@@ -119,9 +121,11 @@ final class WhatIf
             }
             contextWork += run.contextWork();
             performedWork += run.performedWork();
+            errors += run.errors();
+            firstError = firstError != null ? firstError : run.firstError();
         }
         return outcome(strategy, journal.arrivals().size(), unfinished, sojourn, execution, perAgent,
-            performedWork == 0 ? 0 : contextWork / performedWork, decisions);
+            performedWork == 0 ? 0 : contextWork / performedWork, decisions, errors, firstError);
     }
 
     private static SimRun simulate(final List<JournalArrivals.Arrival> tasks, final List<ReplayFleet.Agent> agents,
@@ -186,7 +190,7 @@ final class WhatIf
     private static Outcome outcome(final String strategy, final int tasks, final int unfinished, final Histogram sojourn,
                                    final double executionNanos, final Map<String, Long> perAgent,
                                    final double contextWaste,
-                                   final Map<Long, String> decisions)
+                                   final Map<Long, String> decisions, final long errors, final String firstError)
     {
         final long[] counts = perAgent.values().stream().mapToLong(Long::longValue).toArray();
         final boolean any = sojourn.getTotalCount() > 0;
@@ -194,6 +198,6 @@ final class WhatIf
             any ? sojourn.getValueAtPercentile(50) / 1e9 : Double.NaN,
             any ? sojourn.getValueAtPercentile(99) / 1e9 : Double.NaN,
             any ? executionNanos / sojourn.getTotalCount() / 1e9 : Double.NaN, Gini.of(counts), contextWaste,
-            java.util.Collections.unmodifiableMap(decisions));
+            java.util.Collections.unmodifiableMap(decisions), errors, firstError);
     }
 }

@@ -127,6 +127,16 @@ final class WorkloadReplay
         final Path file = golden != null ? golden : GoldenDecisions.defaultFile(journal, strategy);
         final WhatIf.Outcome outcome = WhatIf.run(arrivals, fleet, strategy, registry.classLoader(), 0);
         final PrintWriter out = spec.commandLine().getOut();
+        if (outcome.strategyErrors() > 0)
+        {
+            // the replay placed those tasks on the first candidate: golden decisions that are not the strategy's
+            final PrintWriter err = spec.commandLine().getErr();
+            err.printf(Locale.ROOT, "error: strategy %s failed %,d of its decisions (the first %s), so its decisions " +
+                "cannot be %s; fix its select() and run again%n", strategy, outcome.strategyErrors(),
+                outcome.firstStrategyError(), write ? "written to a golden file" : "verified");
+            err.flush();
+            return 1;
+        }
         if (write)
         {
             GoldenDecisions.write(file, strategy, outcome.decisions());

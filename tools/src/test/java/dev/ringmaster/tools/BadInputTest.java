@@ -30,6 +30,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class BadInputTest
 {
+    /** What every command says of a Chronicle queue that Ringmaster did not write. */
+    private static final String FOREIGN = "holds a Chronicle queue that Ringmaster did not write";
+
     @TempDir
     static Path root;
 
@@ -41,6 +44,7 @@ class BadInputTest
     private static Path goldenJournal;
     private static Path damagedJournal;
     private static Path taskless;
+    private static Path foreignQueue;
 
     private static Path emptyJar;
     private static Path truncatedJar;
@@ -75,6 +79,17 @@ class BadInputTest
             dev.ringmaster.journal.JournalConfig.at(taskless)))
         {
             j.stats(); // opened and closed: a journal with its files and not one record
+        }
+
+        // a valid Chronicle queue that another program wrote, of a few text documents (after Journal.open above, which
+        // set up the JVM for Chronicle)
+        foreignQueue = root.resolve("foreign-queue");
+        try (var queue = net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder.binary(foreignQueue).build())
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                queue.createAppender().writeText("order " + i + " shipped");
+            }
         }
 
         emptyJar = Files.createDirectory(root.resolve("empty-jar"));
@@ -144,6 +159,12 @@ class BadInputTest
         return Stream.of(
             // a malformed value, one per command
             usage("demo --tasks abc", () -> a("demo", "--tasks", "abc"), "--tasks", "'abc' is not a whole number"),
+            usage("serve --duration x", () -> a("serve", "--duration", "x"), "--duration",
+                "'x' is not a whole number; give one such as --duration 0"),
+            usage("audit --prefetch 1.5", () -> a("audit", emptyDir, "1", "--prefetch", "1.5"), "--prefetch",
+                "'1.5' is not a whole number; give one such as --prefetch 1"),
+            usage("audit --prefetch too large", () -> a("audit", emptyDir, "1", "--prefetch", "99999999999"),
+                "--prefetch", "'99999999999' is out of range: give a whole number from -2147483648 to 2147483647"),
             usage("demo --durability without --journal", () -> a("demo", "--tasks", "100", "--durability",
                 "acknowledged"), "--durability needs --journal DIR"),
             usage("strategies --plugins ''", () -> a("strategies", "--plugins", ""), "--plugins"),
@@ -295,6 +316,18 @@ class BadInputTest
                 "give a writable path with --golden FILE"),
             failed("audit an empty directory", () -> a("audit", emptyDir, "1"), emptyDir.toString(), "journal"),
             failed("recover an empty directory", () -> a("recover", emptyDir), emptyDir.toString(), "journal"),
+            // another program's Chronicle queue: named as such, not as a damaged journal to --accept-damage
+            failed("replay a foreign queue", () -> a("replay", foreignQueue), FOREIGN),
+            failed("replay --verify-decisions a foreign queue", () -> a("replay", foreignQueue, "--verify-decisions",
+                "--strategy", "p2c"), FOREIGN),
+            failed("recover a foreign queue", () -> a("recover", foreignQueue), FOREIGN),
+            failed("recover --accept-damage a foreign queue", () -> a("recover", foreignQueue, "--accept-damage"),
+                FOREIGN),
+            failed("audit a foreign queue", () -> a("audit", foreignQueue, "1"), FOREIGN),
+            failed("serve --journal a foreign queue", () -> a("serve", "--journal", foreignQueue, "--port", "0",
+                "--duration", "1", "--rate", "100"), FOREIGN),
+            failed("demo --journal a foreign queue", () -> a("demo", "--journal", foreignQueue, "--tasks", "100"),
+                FOREIGN, "give --journal a new directory"),
 
             // damaged plugin jars, for every command that takes --plugins
             skipped("strategies, empty jar", () -> a("strategies", "--plugins", emptyJar), "not a readable jar"),
@@ -346,6 +379,10 @@ class BadInputTest
             assertThat(run.err()).startsWith(c.prefix()).contains(c.says());
         }
         assertThat(run.err()).doesNotContain("\tat ", "Exception in thread", "Caused by");
+        if (c.says().contains(FOREIGN))
+        {
+            assertThat(run.err()).doesNotContain("--accept-damage", "corrupt", "damage");
+        }
         if (c.exit() == 2)
         {
             assertThat(run.err()).as("where the fix is").contains("--help");

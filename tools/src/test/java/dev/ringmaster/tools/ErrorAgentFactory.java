@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * A broken agent factory plugin, 'error-agents': with option {@code fails: spec} its spec() throws an
- * AssertionError, with {@code fails: create} its create() does; stateless, any thread.
+ * AssertionError, with {@code fails: create} its create() does, with {@code fails: null} its create() returns null;
+ * stateless, any thread.
  */
 public final class ErrorAgentFactory implements AgentFactoryProvider
 {
@@ -50,6 +51,10 @@ public final class ErrorAgentFactory implements AgentFactoryProvider
             @Override
             public AgentAdapter create(final AgentSpec spec)
             {
+                if (fails.equals("null"))
+                {
+                    return null;
+                }
                 throw new AssertionError("create assert");
             }
         };

@@ -169,4 +169,56 @@ class PluginsOptionTest
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("unknown strategy '" + JarOnlyStrategy.NAME + "'");
     }
+
+    @Test
+    void aStrategyWhoseSelectFailsCannotWriteOrPassGoldenDecisions() throws Exception
+    {
+        final Path plugins = Files.createDirectory(dir.resolve("plugins"));
+        pluginJar(plugins.resolve("faulty.jar"), FaultyStrategies.Throws.class, FaultyStrategies.Asserts.class);
+        final Path journal = GoldenJournalTest.copyOfGoldenJournal(dir);
+        final Path golden = dir.resolve("golden.txt");
+
+        for (final String[] c : new String[][] {
+            {FaultyStrategies.Throws.NAME, "threw java.lang.IllegalStateException: boom in select"},
+            {FaultyStrategies.Asserts.NAME, "threw java.lang.AssertionError: assert in select"}})
+        {
+            final DemoCommandTest.Run run = DemoCommandTest.run("replay", journal.toString(), "--verify-decisions",
+                "--strategy", c[0], "--plugins", plugins.toString(), "--golden", golden.toString(), "--write-golden");
+
+            assertThat(run.exitCode()).as("%s; stdout: %s; stderr: %s", c[0], run.out(), run.err()).isEqualTo(1);
+            assertThat(run.err()).startsWith("error: strategy " + c[0] + " failed ").contains(c[1])
+                .contains("cannot be written to a golden file; fix its select()").doesNotContain("a bug, ours");
+            assertThat(golden).as("decisions the strategy did not make are not golden").doesNotExist();
+        }
+    }
+
+    @Test
+    void aStrategyAskedForThatWasSkippedPointsAtTheWarningsAboutIt() throws IOException
+    {
+        final Path plugins = Files.createDirectory(dir.resolve("plugins"));
+        pluginJar(plugins.resolve("ctor.jar"), FaultyStrategies.ConstructorThrows.class);
+
+        final DemoCommandTest.Run run = DemoCommandTest.run("demo", "--strategy", "my-strategy", "--plugins",
+            plugins.toString(), "--tasks", "10");
+
+        assertThat(run.exitCode()).as("stderr: %s", run.err()).isEqualTo(2);
+        assertThat(run.err()).contains("warning: plugin skipped: ctor.jar", "no configuration file")
+            .contains("unknown strategy 'my-strategy' for --strategy", "1 plugin(s) in " + plugins +
+                " were skipped, see the warnings above");
+    }
+
+    @Test
+    void theDemoReportCountsTheDecisionsInWhichAPluginStrategyFailed() throws IOException
+    {
+        final Path plugins = Files.createDirectory(dir.resolve("plugins"));
+        pluginJar(plugins.resolve("faulty.jar"), FaultyStrategies.Throws.class);
+
+        final DemoCommandTest.Run faulty = DemoCommandTest.run("demo", "--strategy", FaultyStrategies.Throws.NAME,
+            "--plugins", plugins.toString(), "--tasks", "200");
+        final DemoCommandTest.Run working = DemoCommandTest.run("demo", "--strategy", "round-robin", "--tasks", "200");
+
+        assertThat(faulty.exitCode()).as("stderr: %s", faulty.err()).isZero();
+        assertThat(faulty.out()).containsPattern("strategy faults [1-9][0-9,]*: its select\\(\\) failed");
+        assertThat(working.out()).doesNotContain("strategy faults");
+    }
 }

@@ -255,8 +255,10 @@ class ServeConfigTest
     }
 
     @ParameterizedTest(name = "fails in {0}")
-    @CsvSource({"spec, spec assert", "create, create assert"})
-    void aFactoryThatThrowsAnErrorIsAProblemOfTheFileNamingTheAgent(final String fails, final String error)
+    @CsvSource({"spec, could not make agent 'coder-1': java.lang.AssertionError: spec assert",
+        "create, could not make agent 'coder-1': java.lang.AssertionError: create assert",
+        "null, made no adapter for agent 'coder-1': its create(AgentSpec) returned null; fix it and rebuild"})
+    void aFactoryThatThrowsAnErrorOrMakesNoAdapterIsAProblemOfTheFileNamingTheAgentAndTheFactory(final String fails, final String error)
         throws Exception
     {
         final Path services = dir.resolve("cp/META-INF/services/dev.ringmaster.spi.AgentFactoryProvider");
@@ -273,7 +275,10 @@ class ServeConfigTest
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> ServeConfig.load(file, loader))
                 .isInstanceOf(ServeConfig.Problem.class)
                 .hasMessageContaining(file + " line 2, key 'types.coder.agents'")
-                .hasMessageContaining("the factory could not make agent 'coder-1'").hasMessageContaining(error);
+                .hasMessageContaining("the agent factory " + ErrorAgentFactory.class.getName())
+                .hasMessageContaining("(from " + ServeConfigTest.class.getProtectionDomain().getCodeSource()
+                    .getLocation().getPath().replaceAll("/$", "") + ")")
+                .hasMessageContaining(error);
         }
     }
 

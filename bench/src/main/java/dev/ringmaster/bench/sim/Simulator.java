@@ -435,8 +435,9 @@ public final class Simulator
         {
             chosen = probeAllocation && task >= probeFrom ? probedSelect() : strategy.select(view, c, decision);
         }
-        catch (final RuntimeException e)
+        catch (final RuntimeException | Error e)
         {
+            // an Error too (a plugin's AssertionError, a class its jar lacks): the router falls back on any throwable
             noteError("threw " + e);
             chosen = 0;
         }
