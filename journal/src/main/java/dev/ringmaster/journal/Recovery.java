@@ -47,7 +47,7 @@ public final class Recovery
     public static RecoveryPlan scan(final Path directory, final PayloadCodec codec,
                                     final java.util.function.LongConsumer progress)
     {
-        JournalReader.checkDirectory(directory);
+        CycleFiles.checkDirectory(directory);
         JournalInfo.requireCodec(directory, JournalInfo.payloadCodec(directory), codec);
         final Map<Long, Object> open = new LinkedHashMap<>();
         final Map<Long, Long> openSequence = new java.util.HashMap<>(); // the acceptance sequence of each open task

@@ -20,6 +20,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import static dev.ringmaster.tools.ReportFormat.decimalField;
+import static dev.ringmaster.tools.ReportFormat.duration;
+import static dev.ringmaster.tools.ReportFormat.latencyField;
+import static dev.ringmaster.tools.ReportFormat.latencyRow;
+import static dev.ringmaster.tools.ReportFormat.line;
+import static dev.ringmaster.tools.ReportFormat.n;
+
 /**
  * The figures of one finished demo run and their two renderings, a text summary for people and one JSON object for
  * scripts; immutable after construction (it copies what it is given), so any thread may read and render it.
@@ -367,41 +374,6 @@ public final class DemoReport
         return sb.toString();
     }
 
-    private static void latencyRow(final StringBuilder sb, final String label, final LatencySummary s)
-    {
-        line(sb, "%-22s %10s %10s %10s %10s %10s %10s %10s", label, n(s.count()), duration(Math.round(s.meanNanos())),
-            duration(s.p50Nanos()), duration(s.p90Nanos()), duration(s.p99Nanos()), duration(s.p999Nanos()),
-            duration(s.maxNanos()));
-    }
-
-    private static void line(final StringBuilder sb, final String format, final Object... args)
-    {
-        sb.append(String.format(Locale.ROOT, format, args)).append('\n');
-    }
-
-    private static String n(final long value)
-    {
-        return String.format(Locale.ROOT, "%,d", value);
-    }
-
-    /** @return nanoseconds in the unit that keeps 3 significant digits readable (ASCII "us", not the micro sign). */
-    static String duration(final long nanos)
-    {
-        if (nanos < 1_000)
-        {
-            return nanos + " ns";
-        }
-        if (nanos < 1_000_000)
-        {
-            return String.format(Locale.ROOT, "%.1f us", nanos / 1e3);
-        }
-        if (nanos < 1_000_000_000)
-        {
-            return String.format(Locale.ROOT, "%.2f ms", nanos / 1e6);
-        }
-        return String.format(Locale.ROOT, "%.2f s", nanos / 1e9);
-    }
-
     // ---------------------------------------------------------------- JSON
 
     /** @return the same summary as one JSON object on one line; durations in nanoseconds, ratios in [0, 1]. */
@@ -571,36 +543,5 @@ public final class DemoReport
         }
         j.writeEndArray();
         j.writeEndObject();
-    }
-
-    private static void latencyField(final JsonGenerator j, final String name, final LatencySummary s)
-        throws IOException
-    {
-        j.writeObjectFieldStart(name);
-        j.writeNumberField("count", s.count());
-        decimalField(j, "mean_ns", s.meanNanos());
-        j.writeNumberField("p50_ns", s.p50Nanos());
-        j.writeNumberField("p90_ns", s.p90Nanos());
-        j.writeNumberField("p99_ns", s.p99Nanos());
-        j.writeNumberField("p999_ns", s.p999Nanos());
-        j.writeNumberField("max_ns", s.maxNanos());
-        j.writeEndObject();
-    }
-
-    /**
-     * Writes a ratio or rate as before: fixed notation with 6 decimals (never an exponent, never a locale's
-     * separator), and {@code null} for NaN and infinities, which JSON cannot represent.
-     */
-    private static void decimalField(final JsonGenerator j, final String name, final double value) throws IOException
-    {
-        j.writeFieldName(name);
-        if (Double.isFinite(value))
-        {
-            j.writeNumber(String.format(Locale.ROOT, "%.6f", value));
-        }
-        else
-        {
-            j.writeNull();
-        }
     }
 }
