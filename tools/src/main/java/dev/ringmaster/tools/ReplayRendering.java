@@ -39,11 +39,13 @@ final class ReplayRendering
                 + "snapshot of the records read so far, run replay again after it stops for the final ones")
                 .append(System.lineSeparator());
         }
+        final long acceptedAgain = r.count(EventType.ACCEPTED) - r.acceptedTasks();
         sb.append(String.format(Locale.ROOT,
             "tasks: %,d accepted, %,d completed, %,d dead-lettered, %,d expired, %,d cancelled, %,d recovered, "
-                + "%,d still open%n", r.count(EventType.ACCEPTED), r.count(EventType.COMPLETED),
+                + "%,d still open%s%n", r.acceptedTasks(), r.count(EventType.COMPLETED),
             r.count(EventType.DEAD_LETTERED), r.count(EventType.EXPIRED), r.count(EventType.CANCELLED),
-            r.count(EventType.RECOVERED), r.openTasks()));
+            r.count(EventType.RECOVERED), r.openTasks(), acceptedAgain == 0 ? "" : String.format(Locale.ROOT,
+                " (%,d of them accepted again, by recovery, under the same id)", acceptedAgain)));
         sb.append(String.format(Locale.ROOT, "attempts: %,d failed, %,d retried; %,d steals%n",
             r.count(EventType.FAILED), r.count(EventType.RETRIED), r.count(EventType.STOLEN)));
         if (r.count(EventType.ADMIN) > 0)
@@ -113,6 +115,7 @@ final class ReplayRendering
                 j.writeNumberField(t.name().toLowerCase(Locale.ROOT), r.count(t));
             }
             j.writeEndObject();
+            j.writeNumberField("accepted_tasks", r.acceptedTasks());
             j.writeNumberField("open_tasks", r.openTasks());
             j.writeNumberField("gini_by_count", r.giniByCount());
             j.writeNumberField("gini_by_tokens", r.giniByTokens());

@@ -47,6 +47,7 @@ class JournalCommandsTest
             num(events, "cancelled")).isEqualTo(TASKS);
         assertThat(num(events, "stolen")).isEqualTo(num(d, "steals"));
         assertThat(num(r, "open_tasks")).isZero();
+        assertThat(num(r, "accepted_tasks")).isEqualTo(TASKS);
         assertThat((List<Object>)r.get("agents")).hasSize(15);
         assertThat(((Number)r.get("gini_by_count")).doubleValue()).isBetween(0.0, 1.0);
         final Map<String, Object> e2e = (Map<String, Object>)((Map<String, Object>)r.get("stages")).get("end_to_end");

@@ -34,6 +34,7 @@ public final class Replay
     private final Map<String, Long> deadLetterReasons = new TreeMap<>();
     private final TreeMap<Long, Map<String, Long>> busyByBucket = new TreeMap<>();
     private long records;
+    private long acceptedAgain;
     private long firstEpochNanos;
     private long lastEpochNanos;
 
@@ -86,7 +87,15 @@ public final class Replay
         final long id = r.taskId();
         switch (type)
         {
-            case ACCEPTED -> tasks.put(id, new TaskState(r.nanos()));
+            case ACCEPTED ->
+            {
+                // a task still open accepted again is the same task (recovery dispatches it again under its id), as
+                // Recovery counts it: counting it twice would leave accepted tasks that never finish nor stay open
+                if (tasks.put(id, new TaskState(r.nanos())) != null)
+                {
+                    acceptedAgain++;
+                }
+            }
             case ASSIGNED ->
             {
                 final TaskState t = tasks.get(id);
@@ -206,7 +215,7 @@ public final class Replay
         });
         final long open = tasks.size();
         return new ReplayReport(records, firstEpochNanos / 1_000_000L, lastEpochNanos / 1_000_000L,
-            new EnumMap<>(events), open, List.copyOf(agentList), Gini.of(counts), Gini.of(tokens), summaries,
+            new EnumMap<>(events), events.getOrDefault(EventType.ACCEPTED, 0L) - acceptedAgain, open, List.copyOf(agentList), Gini.of(counts), Gini.of(tokens), summaries,
             List.copyOf(deadLetters), new TreeMap<>(deadLetterReasons), bucketMillis, utilization, corruption);
     }
 

@@ -13,6 +13,8 @@ import java.util.Map;
  * @param firstEpochMillis time of the first record, 0 if none.
  * @param lastEpochMillis  time of the last record, 0 if none.
  * @param events           records per event type.
+ * @param acceptedTasks    tasks accepted: ACCEPTED records less those of a task still open (recovery dispatches a task
+ *                         again under its id), so completed, dead-lettered, expired, cancelled and open add up to it.
  * @param openTasks        tasks accepted and not terminal at the end of the journal (what recovery would redo).
  * @param agents           per agent, by id.
  * @param giniByCount      Gini of completed tasks per agent.
@@ -26,7 +28,7 @@ import java.util.Map;
  * @param corruption       the damage that ended reading early, or null if the whole journal was read.
  */
 public record ReplayReport(long records, long firstEpochMillis, long lastEpochMillis, Map<EventType, Long> events,
-                           long openTasks, List<AgentReplay> agents, double giniByCount, double giniByTokens,
+                           long acceptedTasks, long openTasks, List<AgentReplay> agents, double giniByCount, double giniByTokens,
                            Map<String, LatencySummary> stages, List<DeadLetterReplay> deadLetters,
                            Map<String, Long> deadLetterReasons, long bucketMillis, List<UtilizationBucket> utilization,
                            String corruption)

@@ -1,0 +1,52 @@
+package dev.ringmaster.journal;
+
+import dev.ringmaster.dispatch.Dispatcher;
+import dev.ringmaster.journal.replay.Replay;
+import dev.ringmaster.journal.replay.ReplayReport;
+import dev.ringmaster.model.Task;
+import dev.ringmaster.testing.FakePool;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The figures an analyst reads off {@code ringmaster replay} add up, and agree with recovery's. */
+class ReplayCountsTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void aTaskRecoveryDispatchedAgainIsOneAcceptedTaskSoTheTaskCountsAddUp()
+    {
+        final Task leftOpen = Task.builder("coder").id(40).payload("left open").build();
+        try (Journal journal = Journal.open(JournalConfig.at(dir)))
+        {
+            // a run killed after accepting task 40 and before finishing it
+            journal.listener().onAccepted(FakePool.view(leftOpen, 1_000, 1), 1_000);
+        }
+        final RecoveryPlan plan = Recovery.scan(dir, PayloadCodec.standard());
+        try (Journal journal = Journal.open(JournalConfig.at(dir)))
+        {
+            final Dispatcher d = Fleet.start(1, journal.listener());
+            d.submit(Task.builder("coder").id(41).payload("new").build(), Duration.ofSeconds(5));
+            assertThat(RecoveryPlan.rejected(plan.redispatch(journal, d, Duration.ofSeconds(5)))).isZero();
+            assertThat(d.drain(Duration.ofSeconds(10))).isTrue();
+            d.close();
+        }
+        final ReplayReport report;
+        try (JournalReader reader = JournalReader.open(dir))
+        {
+            report = Replay.of(reader, 1_000);
+        }
+        final RecoveryPlan after = Recovery.scan(dir, PayloadCodec.standard());
+        assertThat(report.count(EventType.ACCEPTED)).as("records: task 40 twice").isEqualTo(3);
+        assertThat(report.acceptedTasks()).as("tasks 40 and 41, as recovery counts them")
+            .isEqualTo(2).isEqualTo(after.accepted());
+        assertThat(report.count(EventType.COMPLETED)).isEqualTo(2);
+        assertThat(report.openTasks()).isZero();
+    }
+}
