@@ -3,13 +3,18 @@ package dev.ringmaster.journal;
 import dev.ringmaster.dispatch.Dispatcher;
 import dev.ringmaster.journal.replay.Replay;
 import dev.ringmaster.journal.replay.ReplayReport;
+import dev.ringmaster.journal.replay.UtilizationBucket;
+import dev.ringmaster.model.AgentSpec;
 import dev.ringmaster.model.Task;
+import dev.ringmaster.spi.AgentAdapter;
 import dev.ringmaster.testing.FakePool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -48,5 +53,50 @@ class ReplayCountsTest
             .isEqualTo(2).isEqualTo(after.accepted());
         assertThat(report.count(EventType.COMPLETED)).isEqualTo(2);
         assertThat(report.openTasks()).isZero();
+    }
+
+    @Test
+    void utilizationIsAveragedOverThePartOfABucketTheJournalCovers()
+    {
+        // one agent of capacity 1 busy back to back for about 0.3 s, inside buckets of 10 s: averaged over the whole
+        // bucket it would read as 0.03 tasks running, where it ran one all along
+        try (Journal journal = Journal.open(JournalConfig.at(dir)))
+        {
+            final Dispatcher d = Dispatcher.builder()
+                .strategy("least-connections")
+                .listener(journal.listener())
+                .agent(AgentSpec.builder("coder-0", "coder").capacity(1).build(), AgentAdapter.sync(t ->
+                {
+                    final long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
+                    while (System.nanoTime() < until)
+                    {
+                        LockSupport.parkNanos(until - System.nanoTime());
+                    }
+                    return "done";
+                }))
+                .build()
+                .start();
+            for (int i = 0; i < 15; i++)
+            {
+                d.submit(Task.builder("coder").payload("work").build(), Duration.ofSeconds(5));
+            }
+            assertThat(d.drain(Duration.ofSeconds(20))).isTrue();
+            d.close();
+        }
+        final ReplayReport report;
+        try (JournalReader reader = JournalReader.open(dir))
+        {
+            report = Replay.of(reader, 10_000);
+        }
+        assertThat(report.count(EventType.COMPLETED)).isEqualTo(15);
+        assertThat(report.utilization()).isNotEmpty().allSatisfy(b ->
+        {
+            assertThat(b.averageRunning().get("coder-0")).as("average running in the bucket at %d", b.startEpochMillis())
+                .isGreaterThan(0.5);
+            assertThat(b.coveredMillis()).isBetween(1L, 10_000L);
+        });
+        assertThat(report.utilization().stream().mapToLong(UtilizationBucket::coveredMillis).sum())
+            .as("the buckets cover the journal's span, not whole buckets")
+            .isLessThanOrEqualTo(report.lastEpochMillis() - report.firstEpochMillis() + 2);
     }
 }

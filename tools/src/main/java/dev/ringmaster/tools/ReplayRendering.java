@@ -77,8 +77,8 @@ final class ReplayRendering
                     d.attempts(), d.reason()));
             }
         }
-        sb.append(String.format(Locale.ROOT, "%nutilization (average running tasks per agent, %d ms buckets):%n",
-            r.bucketMillis()));
+        sb.append(String.format(Locale.ROOT, "%nutilization (tasks running on average, all agents together, %d ms "
+            + "buckets; --json has each agent's):%n", r.bucketMillis()));
         for (final UtilizationBucket b : r.utilization())
         {
             double total = 0;
@@ -86,8 +86,9 @@ final class ReplayRendering
             {
                 total += v;
             }
-            sb.append(String.format(Locale.ROOT, "  %s  total %.2f over %d agents%n", Instant.ofEpochMilli(b.startEpochMillis()),
-                total, b.averageRunning().size()));
+            sb.append(String.format(Locale.ROOT, "  %s  total %.2f over %d agents%s%n", Instant.ofEpochMilli(b.startEpochMillis()),
+                total, b.averageRunning().size(), b.coveredMillis() >= r.bucketMillis() ? "" : String.format(Locale.ROOT,
+                    " (averaged over the %,d ms of the bucket the journal covers)", b.coveredMillis())));
         }
         if (r.corruption() != null)
         {
@@ -172,6 +173,7 @@ final class ReplayRendering
             {
                 j.writeStartObject();
                 j.writeNumberField("start_epoch_ms", b.startEpochMillis());
+                j.writeNumberField("covered_ms", b.coveredMillis());
                 j.writeObjectFieldStart("average_running");
                 for (final Map.Entry<String, Double> e : b.averageRunning().entrySet())
                 {

@@ -77,10 +77,8 @@ public final class Replay
     {
         records++;
         final long epoch = r.epochNanos();
-        if (records == 1)
-        {
-            firstEpochNanos = epoch;
-        }
+        // a start travels with its outcome, so a later record can carry an earlier time
+        firstEpochNanos = records == 1 ? epoch : Math.min(firstEpochNanos, epoch);
         lastEpochNanos = Math.max(lastEpochNanos, epoch);
         final EventType type = r.type();
         events.merge(type, 1L, Long::sum);
@@ -209,9 +207,15 @@ public final class Replay
         final List<UtilizationBucket> utilization = new ArrayList<>(busyByBucket.size());
         busyByBucket.forEach((bucket, busy) ->
         {
+            // the first and last buckets are cut by the journal's ends: averaged over the whole bucket, the time
+            // before the first record (or after the last) would count as idle, and a run would seem to ramp up and
+            // down that did not
+            final long covered = Math.min((bucket + 1) * bucketNanos, lastEpochNanos) -
+                Math.max(bucket * bucketNanos, firstEpochNanos);
+            final double span = covered > 0 ? covered : bucketNanos;
             final Map<String, Double> running = new TreeMap<>();
-            busy.forEach((agent, nanos) -> running.put(agent, nanos / (double)bucketNanos));
-            utilization.add(new UtilizationBucket(bucket * bucketMillis, running));
+            busy.forEach((agent, nanos) -> running.put(agent, nanos / span));
+            utilization.add(new UtilizationBucket(bucket * bucketMillis, running, (long)Math.ceil(span / 1e6)));
         });
         final long open = tasks.size();
         return new ReplayReport(records, firstEpochNanos / 1_000_000L, lastEpochNanos / 1_000_000L,

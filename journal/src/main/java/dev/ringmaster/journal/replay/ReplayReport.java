@@ -10,7 +10,7 @@ import java.util.Map;
  * Statistics rebuilt from a journal alone; immutable (the latency histograms are private copies).
  *
  * @param records          records read.
- * @param firstEpochMillis time of the first record, 0 if none.
+ * @param firstEpochMillis time of the earliest record, 0 if none.
  * @param lastEpochMillis  time of the last record, 0 if none.
  * @param events           records per event type.
  * @param acceptedTasks    tasks accepted: ACCEPTED records less those of a task still open (recovery dispatches a task
