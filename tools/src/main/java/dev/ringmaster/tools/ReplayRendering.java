@@ -68,10 +68,15 @@ final class ReplayRendering
             stage, s.count(), s.p50Nanos() / 1e3, s.p90Nanos() / 1e3, s.p99Nanos() / 1e3, s.maxNanos() / 1e3)));
         if (!r.deadLetters().isEmpty())
         {
-            sb.append(String.format(Locale.ROOT, "%ndead letters: %,d%n", r.deadLetters().size()));
+            sb.append(String.format(Locale.ROOT, "%ndead letters: %,d (%,d dead-lettered, %,d expired), by reason:%n",
+                r.deadLetters().size(), r.count(EventType.DEAD_LETTERED), r.count(EventType.EXPIRED)));
             r.deadLetterReasons().forEach((reason, n) ->
                 sb.append(String.format(Locale.ROOT, "  %,8d  %s%n", n, reason)));
-            for (final DeadLetterReplay d : r.deadLetters().subList(0, Math.min(SHOWN_DEAD_LETTERS, r.deadLetters().size())))
+            final int shown = Math.min(SHOWN_DEAD_LETTERS, r.deadLetters().size());
+            sb.append(shown == r.deadLetters().size() ? "  each, oldest first:" + System.lineSeparator()
+                : String.format(Locale.ROOT, "  the first %d of %,d, oldest first (--json lists them all):%n", shown,
+                    r.deadLetters().size()));
+            for (final DeadLetterReplay d : r.deadLetters().subList(0, shown))
             {
                 sb.append(String.format(Locale.ROOT, "  task %d (%s) after %d attempt(s): %s%n", d.taskId(), d.taskType(),
                     d.attempts(), d.reason()));
