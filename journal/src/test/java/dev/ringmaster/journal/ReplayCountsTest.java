@@ -56,6 +56,28 @@ class ReplayCountsTest
     }
 
     @Test
+    void everyAssignmentHasItsQueueWaitRetriesIncludedAsTheDispatcherCountsThem()
+    {
+        try (Journal journal = Journal.open(JournalConfig.at(dir)))
+        {
+            final Dispatcher d = Fleet.start(1, journal.listener());
+            d.submit(Task.builder("coder").payload(Fleet.POISON).maxRetries(2).build(), Duration.ofSeconds(5));
+            d.submit(Task.builder("coder").payload("fine").build(), Duration.ofSeconds(5));
+            assertThat(d.drain(Duration.ofSeconds(20))).isTrue();
+            d.close();
+        }
+        final ReplayReport report;
+        try (JournalReader reader = JournalReader.open(dir))
+        {
+            report = Replay.of(reader, 1_000);
+        }
+        assertThat(report.count(EventType.RETRIED)).isEqualTo(2);
+        assertThat(report.count(EventType.ASSIGNED)).isEqualTo(4);
+        assertThat(report.stages().get("QUEUE_WAIT").count()).as("the poison task's three attempts and the other's")
+            .isEqualTo(4);
+    }
+
+    @Test
     void utilizationIsAveragedOverThePartOfABucketTheJournalCovers()
     {
         // one agent of capacity 1 busy back to back for about 0.3 s, inside buckets of 10 s: averaged over the whole

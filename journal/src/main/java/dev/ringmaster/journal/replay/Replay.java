@@ -100,7 +100,7 @@ public final class Replay
                 if (t != null && !t.assigned)
                 {
                     t.assigned = true;
-                    stages.get("QUEUE_WAIT").recordValue(Math.max(0, r.nanos() - t.acceptedNanos));
+                    stages.get("QUEUE_WAIT").recordValue(Math.max(0, r.nanos() - t.readyNanos));
                 }
             }
             case STOLEN ->
@@ -145,6 +145,17 @@ public final class Replay
                 final String reason = r.reason() == null ? type.name().toLowerCase() : r.reason();
                 deadLetters.add(new DeadLetterReplay(id, r.taskType(), r.attempt(), reason, r.epochMillis()));
                 deadLetterReasons.merge(reason, 1L, Long::sum);
+            }
+            case RETRIED ->
+            {
+                // a retry waits in the queue again, from when it is due: every assignment has its wait, as the
+                // dispatcher's QUEUE_WAIT counts them (the retry's back-off is not queue wait)
+                final TaskState t = tasks.get(id);
+                if (t != null)
+                {
+                    t.assigned = false;
+                    t.readyNanos = Math.max(r.nanos(), r.retryAtNanos());
+                }
             }
             case CANCELLED -> tasks.remove(id);
             default ->
@@ -227,6 +238,8 @@ public final class Replay
     private static final class TaskState
     {
         final long acceptedNanos;
+        /** When the task last became ready for an agent: its acceptance, or its retry's due time. */
+        long readyNanos;
         boolean assigned;
         long startedNanos;
         long startedEpochNanos;
@@ -234,6 +247,7 @@ public final class Replay
         TaskState(final long acceptedNanos)
         {
             this.acceptedNanos = acceptedNanos;
+            this.readyNanos = acceptedNanos;
         }
     }
 }
