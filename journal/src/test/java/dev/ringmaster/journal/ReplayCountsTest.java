@@ -42,11 +42,7 @@ class ReplayCountsTest
             assertThat(d.drain(Duration.ofSeconds(10))).isTrue();
             d.close();
         }
-        final ReplayReport report;
-        try (JournalReader reader = JournalReader.open(dir))
-        {
-            report = Replay.of(reader, 1_000);
-        }
+        final ReplayReport report = replay(1_000);
         final RecoveryPlan after = Recovery.scan(dir, PayloadCodec.standard());
         assertThat(report.count(EventType.ACCEPTED)).as("records: task 40 twice").isEqualTo(3);
         assertThat(report.acceptedTasks()).as("tasks 40 and 41, as recovery counts them")
@@ -66,11 +62,7 @@ class ReplayCountsTest
             assertThat(d.drain(Duration.ofSeconds(20))).isTrue();
             d.close();
         }
-        final ReplayReport report;
-        try (JournalReader reader = JournalReader.open(dir))
-        {
-            report = Replay.of(reader, 1_000);
-        }
+        final ReplayReport report = replay(1_000);
         assertThat(report.count(EventType.RETRIED)).isEqualTo(2);
         assertThat(report.count(EventType.ASSIGNED)).isEqualTo(4);
         assertThat(report.stages().get("QUEUE_WAIT").count()).as("the poison task's three attempts and the other's")
@@ -105,11 +97,7 @@ class ReplayCountsTest
             assertThat(d.drain(Duration.ofSeconds(20))).isTrue();
             d.close();
         }
-        final ReplayReport report;
-        try (JournalReader reader = JournalReader.open(dir))
-        {
-            report = Replay.of(reader, 10_000);
-        }
+        final ReplayReport report = replay(10_000);
         assertThat(report.count(EventType.COMPLETED)).isEqualTo(15);
         assertThat(report.utilization()).isNotEmpty().allSatisfy(b ->
         {
@@ -120,5 +108,13 @@ class ReplayCountsTest
         assertThat(report.utilization().stream().mapToLong(UtilizationBucket::coveredMillis).sum())
             .as("the buckets cover the journal's span, not whole buckets")
             .isLessThanOrEqualTo(report.lastEpochMillis() - report.firstEpochMillis() + 2);
+    }
+
+    private ReplayReport replay(final long bucketMillis)
+    {
+        try (JournalReader reader = JournalReader.open(dir))
+        {
+            return Replay.of(reader, bucketMillis);
+        }
     }
 }
