@@ -114,6 +114,33 @@ public final class AuditCommand implements Callable<Integer>
         }
     }
 
+    /**
+     * @return what the analyst can look for instead: the task ids the journal holds, and whether the task may not be
+     *     written yet; a second pass, taken only when the task was not found.
+     */
+    private String whereIds()
+    {
+        final long[] range = {Long.MAX_VALUE, Long.MIN_VALUE};
+        try (JournalReader reader = JournalReader.open(journal))
+        {
+            reader.toStart().readToEnd(r ->
+            {
+                // predictions and operators' changes carry no task (-1)
+                if (r.taskId() >= 0)
+                {
+                    range[0] = Math.min(range[0], r.taskId());
+                    range[1] = Math.max(range[1], r.taskId());
+                }
+            }, e -> { }); // the first pass reported any damage
+        }
+        final String ids = range[0] > range[1] ? ", which holds no task"
+            : String.format(java.util.Locale.ROOT, ", whose task ids run from %d to %d",
+                range[0], range[1]);
+        return ids + (dev.ringmaster.journal.Journal.isBeingWritten(journal)
+            ? "; a running process still writes it, so a task accepted a moment ago may not be written yet: run audit again"
+            : "");
+    }
+
     private int report(final PluginRegistry registry)
     {
         if ((taskId == null) == (fromMillis == null))
@@ -173,7 +200,7 @@ public final class AuditCommand implements Callable<Integer>
         }
         if (events.isEmpty())
         {
-            err.println("error: " + (taskId != null ? "task " + taskId + " is not in the journal " + journal :
+            err.println("error: " + (taskId != null ? "task " + taskId + " is not in the journal " + journal + whereIds() :
                 "no events " + (agent == null ? "" : "of agent '" + agent + "' ") + "in that time range in " + journal +
                     (agent == null ? "" : "; check the agent id ('ringmaster replay " + journal + "' lists the agents)")));
             err.flush();
