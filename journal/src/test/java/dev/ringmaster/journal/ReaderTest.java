@@ -33,7 +33,7 @@ class ReaderTest
         try (Journal journal = Journal.open(JournalConfig.at(dir)))
         {
             assertThatThrownBy(() -> JournalReader.open(dir)).as("open, nothing written yet")
-                .hasMessageContaining("has not written its first record yet; run this again in a moment");
+                .hasMessageContaining("has not written its first record yet; check again in a moment");
         }
         // what a run killed before its first record leaves: the description, no cycle file
         try (Stream<Path> files = Files.list(dir))
@@ -42,7 +42,7 @@ class ReaderTest
                 .noneMatch(n -> n.endsWith(".cq4"));
         }
         assertThatThrownBy(() -> JournalReader.open(dir)).as("its writer gone")
-            .hasMessageContaining("stopped before it wrote its first record: it holds nothing to read")
+            .hasMessageContaining("stopped before it wrote its first record, so it holds nothing to read")
             .hasMessageNotContaining("give the directory a run wrote");
     }
 
