@@ -259,6 +259,7 @@ public final class AuditCommand implements Callable<Integer>
     private static void printByAgent(final PrintWriter out, final List<JournalEvent> events)
     {
         final Map<String, Integer> counts = new TreeMap<>();
+        int withoutAgent = 0;
         for (final JournalEvent e : events)
         {
             out.println(e.describe());
@@ -266,10 +267,20 @@ public final class AuditCommand implements Callable<Integer>
             {
                 counts.merge(e.agentId(), 1, Integer::sum);
             }
+            else
+            {
+                withoutAgent++;
+            }
         }
         out.println();
         out.println(events.size() + " events; by agent:");
         counts.forEach((id, n) -> out.println("  " + id + ": " + n));
+        if (withoutAgent > 0)
+        {
+            // acceptances still queued, retries, dead letters: left out, the lines above would not add up to the total
+            out.println("  (on no agent: accepted and waiting, retried, dead-lettered, expired, cancelled): " +
+                withoutAgent);
+        }
     }
 
     /**

@@ -77,6 +77,10 @@ class JournalCommandsTest
         final DemoCommandTest.Run range = run("audit", dir.toString(), "--from", "0");
         assertThat(range.exitCode()).as("audit stderr: %s", range.err()).isZero();
         assertThat(range.out()).contains("events; by agent:");
+        final String summary = range.out().substring(range.out().indexOf("events; by agent:"));
+        final long total = Long.parseLong(range.out().replaceAll("(?s).*\n([0-9]+) events; by agent:.*", "$1"));
+        assertThat(summary.lines().skip(1).mapToLong(l -> Long.parseLong(l.replaceAll(".*: ", ""))).sum())
+            .as("the lines by agent add up to the events listed: %s", summary).isEqualTo(total);
 
         final DemoCommandTest.Run none = run("audit", dir.toString(), "999999");
         assertThat(none.exitCode()).isEqualTo(1);
