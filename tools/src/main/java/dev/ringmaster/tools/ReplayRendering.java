@@ -41,11 +41,11 @@ final class ReplayRendering
         }
         final long acceptedAgain = r.count(EventType.ACCEPTED) - r.acceptedTasks();
         sb.append(String.format(Locale.ROOT,
-            "tasks: %,d accepted, %,d completed, %,d dead-lettered, %,d expired, %,d cancelled, %,d recovered, "
-                + "%,d still open%s%n", r.acceptedTasks(), r.count(EventType.COMPLETED),
-            r.count(EventType.DEAD_LETTERED), r.count(EventType.EXPIRED), r.count(EventType.CANCELLED),
-            r.count(EventType.RECOVERED), r.openTasks(), acceptedAgain == 0 ? "" : String.format(Locale.ROOT,
-                " (%,d of them accepted again, by recovery, under the same id)", acceptedAgain)));
+            "tasks: %,d accepted%s, %,d completed, %,d dead-lettered, %,d expired, %,d cancelled, %,d recovered, "
+                + "%,d still open%n", r.acceptedTasks(), acceptedAgain == 0 ? "" : String.format(Locale.ROOT,
+                " (%,d of them twice: recovery dispatched them again under their ids)", acceptedAgain),
+            r.count(EventType.COMPLETED), r.count(EventType.DEAD_LETTERED), r.count(EventType.EXPIRED),
+            r.count(EventType.CANCELLED), r.count(EventType.RECOVERED), r.openTasks()));
         sb.append(String.format(Locale.ROOT, "attempts: %,d failed, %,d retried; %,d steals%n",
             r.count(EventType.FAILED), r.count(EventType.RETRIED), r.count(EventType.STOLEN)));
         if (r.count(EventType.ADMIN) > 0)

@@ -37,4 +37,20 @@ class ReplayRenderingTest
         assertThat(text).contains("dead letters: 13 (12 dead-lettered, 1 expired)",
             "the first 10 of 13, oldest first (--json lists them all):", "task 109 ").doesNotContain("task 110 ");
     }
+
+    @Test
+    void tasksRecoveryDispatchedAgainAreCountedOnceAndSaidToBeTwiceInTheJournal()
+    {
+        final Map<EventType, Long> events = new EnumMap<>(EventType.class);
+        events.put(EventType.ACCEPTED, 5L);
+        events.put(EventType.COMPLETED, 3L);
+        events.put(EventType.RECOVERED, 2L);
+        final ReplayReport report = new ReplayReport(12, 1_000, 2_000, events, 3, 0, List.of(), 0, 0, Map.of(),
+            List.of(), Map.of(), 1_000, List.of(), null);
+
+        assertThat(ReplayRendering.text(Path.of("/tmp/j"), report, false)).contains("tasks: 3 accepted (2 of them "
+            + "twice: recovery dispatched them again under their ids), 3 completed,", "2 recovered, 0 still open");
+        assertThat(ReplayRendering.json(Path.of("/tmp/j"), report, false)).contains("\"accepted_tasks\":3",
+            "\"accepted\":5");
+    }
 }
