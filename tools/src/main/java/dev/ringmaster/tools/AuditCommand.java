@@ -1,6 +1,7 @@
 package dev.ringmaster.tools;
 
 import dev.ringmaster.journal.Audit;
+import dev.ringmaster.journal.EventType;
 import dev.ringmaster.journal.JournalCorruptException;
 import dev.ringmaster.journal.JournalEvent;
 import dev.ringmaster.journal.JournalReader;
@@ -182,6 +183,14 @@ public final class AuditCommand implements Callable<Integer>
         if (taskId != null)
         {
             events.forEach(e -> out.println(e.describe()));
+            if (damage == null && openAtEnd(events))
+            {
+                // a history that just stops reads like a lost task; say which of the two it is
+                out.println(dev.ringmaster.journal.Journal.isBeingWritten(journal)
+                    ? "(no end yet: a running process still writes the journal, and the task may be in its hands)"
+                    : "(no end in the journal: the task was open when its last record was written, as a killed run "
+                        + "leaves it; 'ringmaster recover " + journal + " --dry-run' counts such tasks)");
+            }
             if (explain && !events.isEmpty())
             {
                 out.print(AuditExplain.explain(taskId, events, damage == null ? rederive(registry, err) : null));
@@ -254,6 +263,24 @@ public final class AuditCommand implements Callable<Integer>
             return 1;
         }
         return 0;
+    }
+
+    /** @return true if the task's last acceptance (or recovery) has no terminal event after it. */
+    private static boolean openAtEnd(final List<JournalEvent> events)
+    {
+        boolean open = false;
+        for (final JournalEvent e : events)
+        {
+            if (e.type() == EventType.ACCEPTED || e.type() == EventType.RECOVERED)
+            {
+                open = true;
+            }
+            else if (e.type().terminal())
+            {
+                open = false;
+            }
+        }
+        return open;
     }
 
     private static void printByAgent(final PrintWriter out, final List<JournalEvent> events)

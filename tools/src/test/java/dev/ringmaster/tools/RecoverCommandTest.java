@@ -141,7 +141,14 @@ class RecoverCommandTest
             assertThat(recover.exitCode()).isEqualTo(1);
             assertThat(recover.err()).contains("recovery refused", "still writes the journal", "run them twice");
             assertThat(recover.out()).contains("live: a running process still writes the journal");
+
+            final DemoCommandTest.Run audit = run("audit", dir.toString(), "7");
+            assertThat(audit.exitCode()).as("stderr: %s", audit.err()).isZero();
+            assertThat(audit.out()).contains("RECOVERED", "(no end yet: a running process still writes the journal");
         }
+        final DemoCommandTest.Run audit = run("audit", dir.toString(), "7");
+        assertThat(audit.out()).as("its writer gone").contains("(no end in the journal: the task was open when its "
+            + "last record was written", "recover " + dir + " --dry-run");
         try (JournalReader reader = JournalReader.open(dir))
         {
             assertThat(Audit.history(reader, 7)).as("task 7 was not dispatched a second time")
