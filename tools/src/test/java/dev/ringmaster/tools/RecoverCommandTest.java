@@ -157,7 +157,7 @@ class RecoverCommandTest
     }
 
     /** @return the tasks open in the journal, 0 while it has no cycle file yet. */
-    private static int openIn(final Path dir)
+    static int openIn(final Path dir)
     {
         try
         {
