@@ -45,8 +45,16 @@ final class CycleFiles
         }
         if (cycles.isEmpty())
         {
-            throw new JournalException("no journal at " + directory +
-                ": the directory holds no cycle files (*.cq4); give the directory a run wrote with --journal DIR");
+            // a run that opened the journal leaves its description before its first record: telling that apart
+            // from a wrong directory saves looking for a mistyped path that was right
+            final String why = WriterLock.held(directory)
+                ? "the run writing it has not written its first record yet; check again in a moment"
+                : Files.exists(directory.resolve(JournalInfo.FILE_NAME))
+                ? "a run opened this journal (" + JournalInfo.FILE_NAME + " is here) and stopped before it wrote " +
+                  "its first record, so it holds nothing to read; check that run's output for why it stopped"
+                : "give the directory a run wrote with --journal DIR";
+            throw new JournalException("no journal at " + directory + ": the directory holds no cycle files (*.cq4); " +
+                why);
         }
         // a live writer creates its next cycle file a moment before it writes the file's header: that file, the
         // newest, is the journal's current end, not damage

@@ -18,11 +18,33 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ReaderTest
 {
     @TempDir
     Path dir;
+
+    @Test
+    void aJournalWithoutRecordsSaysWhetherARunOpenedItRatherThanCallingTheDirectoryWrong() throws IOException
+    {
+        assertThatThrownBy(() -> JournalReader.open(dir)).isInstanceOf(JournalException.class)
+            .hasMessageContaining("holds no cycle files").hasMessageContaining("give the directory a run wrote");
+        try (Journal journal = Journal.open(JournalConfig.at(dir)))
+        {
+            assertThatThrownBy(() -> JournalReader.open(dir)).as("open, nothing written yet")
+                .hasMessageContaining("has not written its first record yet; check again in a moment");
+        }
+        // what a run killed before its first record leaves: the description, no cycle file
+        try (Stream<Path> files = Files.list(dir))
+        {
+            assertThat(files.map(p -> p.getFileName().toString())).contains(JournalInfo.FILE_NAME)
+                .noneMatch(n -> n.endsWith(".cq4"));
+        }
+        assertThatThrownBy(() -> JournalReader.open(dir)).as("its writer gone")
+            .hasMessageContaining("stopped before it wrote its first record, so it holds nothing to read")
+            .hasMessageNotContaining("give the directory a run wrote");
+    }
 
     @Test
     void readsInOrderAcrossRollCycles() throws IOException

@@ -1,6 +1,7 @@
 package dev.ringmaster.tools;
 
 import dev.ringmaster.journal.Audit;
+import dev.ringmaster.journal.EventType;
 import dev.ringmaster.journal.JournalCorruptException;
 import dev.ringmaster.journal.JournalEvent;
 import dev.ringmaster.journal.JournalReader;
@@ -114,6 +115,33 @@ public final class AuditCommand implements Callable<Integer>
         }
     }
 
+    /**
+     * @return what the analyst can look for instead: the task ids the journal holds, and whether the task may not be
+     *     written yet; a second pass, taken only when the task was not found.
+     */
+    private String whereIds()
+    {
+        final long[] range = {Long.MAX_VALUE, Long.MIN_VALUE};
+        try (JournalReader reader = JournalReader.open(journal))
+        {
+            reader.toStart().readToEnd(r ->
+            {
+                // predictions and operators' changes carry no task (-1)
+                if (r.taskId() >= 0)
+                {
+                    range[0] = Math.min(range[0], r.taskId());
+                    range[1] = Math.max(range[1], r.taskId());
+                }
+            }, e -> { }); // the first pass reported any damage
+        }
+        final String ids = range[0] > range[1] ? ", which holds no task"
+            : String.format(java.util.Locale.ROOT, ", whose task ids run from %d to %d",
+                range[0], range[1]);
+        return ids + (dev.ringmaster.journal.Journal.isBeingWritten(journal)
+            ? "; a running process still writes it, so a task accepted a moment ago may not be written yet: run audit again"
+            : "");
+    }
+
     private int report(final PluginRegistry registry)
     {
         if ((taskId == null) == (fromMillis == null))
@@ -155,6 +183,14 @@ public final class AuditCommand implements Callable<Integer>
         if (taskId != null)
         {
             events.forEach(e -> out.println(e.describe()));
+            if (damage == null && openAtEnd(events))
+            {
+                // a history that just stops reads like a lost task; say which of the two it is
+                out.println(dev.ringmaster.journal.Journal.isBeingWritten(journal)
+                    ? "(no end yet: a running process still writes the journal, and the task may be in its hands)"
+                    : "(no end in the journal: the task was open when its last record was written, as a killed run "
+                        + "leaves it; 'ringmaster recover " + journal + " --dry-run' counts such tasks)");
+            }
             if (explain && !events.isEmpty())
             {
                 out.print(AuditExplain.explain(taskId, events, damage == null ? rederive(registry, err) : null));
@@ -173,7 +209,7 @@ public final class AuditCommand implements Callable<Integer>
         }
         if (events.isEmpty())
         {
-            err.println("error: " + (taskId != null ? "task " + taskId + " is not in the journal " + journal :
+            err.println("error: " + (taskId != null ? "task " + taskId + " is not in the journal " + journal + whereIds() :
                 "no events " + (agent == null ? "" : "of agent '" + agent + "' ") + "in that time range in " + journal +
                     (agent == null ? "" : "; check the agent id ('ringmaster replay " + journal + "' lists the agents)")));
             err.flush();
@@ -229,9 +265,28 @@ public final class AuditCommand implements Callable<Integer>
         return 0;
     }
 
+    /** @return true if the task's last acceptance (or recovery) has no terminal event after it. */
+    private static boolean openAtEnd(final List<JournalEvent> events)
+    {
+        boolean open = false;
+        for (final JournalEvent e : events)
+        {
+            if (e.type() == EventType.ACCEPTED || e.type() == EventType.RECOVERED)
+            {
+                open = true;
+            }
+            else if (e.type().terminal())
+            {
+                open = false;
+            }
+        }
+        return open;
+    }
+
     private static void printByAgent(final PrintWriter out, final List<JournalEvent> events)
     {
         final Map<String, Integer> counts = new TreeMap<>();
+        int withoutAgent = 0;
         for (final JournalEvent e : events)
         {
             out.println(e.describe());
@@ -239,10 +294,20 @@ public final class AuditCommand implements Callable<Integer>
             {
                 counts.merge(e.agentId(), 1, Integer::sum);
             }
+            else
+            {
+                withoutAgent++;
+            }
         }
         out.println();
         out.println(events.size() + " events; by agent:");
         counts.forEach((id, n) -> out.println("  " + id + ": " + n));
+        if (withoutAgent > 0)
+        {
+            // acceptances still queued, retries, dead letters: left out, the lines above would not add up to the total
+            out.println("  (on no agent: accepted and waiting, retried, dead-lettered, expired, cancelled): " +
+                withoutAgent);
+        }
     }
 
     /**

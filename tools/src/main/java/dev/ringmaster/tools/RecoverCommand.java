@@ -3,6 +3,7 @@ package dev.ringmaster.tools;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.ringmaster.dispatch.TerminalState;
+import dev.ringmaster.journal.Journal;
 import dev.ringmaster.journal.PayloadCodec;
 import dev.ringmaster.journal.Recovery;
 import dev.ringmaster.journal.RecoveryPlan;
@@ -38,8 +39,10 @@ import java.util.concurrent.Callable;
     footer = {"", "The payload codec is the one the journal records (the demo's, or the standard one).",
         "A damaged journal is read on past each damaged region, but not recovered unless --accept-damage: the tasks "
             + "whose acceptance lies in a damaged region would be lost without a word.",
+        "A journal that a running process still writes is reported (--dry-run) but not recovered: its open tasks are "
+            + "still in that process's hands, and dispatching them again would run them twice.",
         "Exit code: 0 if every recovered task reached a terminal state, 1 if the journal is missing or damaged, a "
-            + "task was refused or lost, or the journal failed; 2 for bad options.",
+            + "task was refused or lost, the journal failed or is still being written; 2 for bad options.",
         "Examples: ringmaster recover /tmp/journal --dry-run",
         "          ringmaster recover /tmp/journal --json"})
 public final class RecoverCommand implements Callable<Integer>
@@ -73,6 +76,8 @@ public final class RecoverCommand implements Callable<Integer>
     long seed;
 
     private long scanNanos;
+    /** A writer had the journal open before or after the scan: what is open may still be running there. */
+    private boolean live;
 
     @Override
     public Integer call()
@@ -81,15 +86,18 @@ public final class RecoverCommand implements Callable<Integer>
         final PrintWriter err = spec.commandLine().getErr();
         final PayloadCodec codec = DemoRecovery.codecOf(journal);
         final long t0 = System.nanoTime();
+        live = Journal.isBeingWritten(journal);
         final RecoveryPlan plan;
         try (TerminalProgress progress = TerminalProgress.open("recover: records read", -1, json))
         {
             plan = Recovery.scan(journal, codec, progress.drawn() ? progress::stepTo : null);
         }
         scanNanos = System.nanoTime() - t0;
+        live |= Journal.isBeingWritten(journal);
         final boolean refuse = plan.corruption() != null && !acceptDamage;
+        final boolean refuseLive = live && !dryRun;
         DemoRecovery.Outcome outcome = null;
-        if (!dryRun && !refuse && !plan.pending().isEmpty())
+        if (!dryRun && !refuse && !refuseLive && !plan.pending().isEmpty())
         {
             if (!json)
             {
@@ -105,7 +113,7 @@ public final class RecoverCommand implements Callable<Integer>
         }
         if (json)
         {
-            out.println(json(plan, codec, refuse, outcome));
+            out.println(json(plan, codec, refuse, refuseLive, outcome));
         }
         else if (outcome != null)
         {
@@ -121,12 +129,19 @@ public final class RecoverCommand implements Callable<Integer>
                 "would be lost without a word: restore or move the damaged file aside and run again, or run with " +
                 "--accept-damage to dispatch the " + plan.pending().size() + " open task(s) read around it");
         }
+        else if (refuseLive)
+        {
+            err.println("error: recovery refused: a running process still writes the journal " + journal + " (it " +
+                "holds the journal's writer lock); the " + plan.open() + " task(s) open in it are in that process's " +
+                "hands, and dispatching them again would run them twice. Stop that process (or let it finish) and run " +
+                "recover again; --dry-run reports without dispatching");
+        }
         else if (outcome != null && outcome.journalError() != null)
         {
             err.println("error: the journal did not record the recovery: " + outcome.journalError());
         }
         err.flush();
-        final boolean failed = refuse || (outcome != null &&
+        final boolean failed = refuse || refuseLive || (outcome != null &&
             (outcome.lost() > 0 || outcome.refused() > 0 || outcome.journalError() != null));
         return failed ? 1 : 0;
     }
@@ -141,6 +156,11 @@ public final class RecoverCommand implements Callable<Integer>
         final StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "journal %s (payload codec %s): %,d records read in %,d ms (%,.0f records/s)%n",
             journal, codec.name(), plan.recordsRead(), scanNanos / 1_000_000, recordsPerSecond(plan)));
+        if (live)
+        {
+            s.append("  live: a running process still writes the journal; the figures are a snapshot, and its open "
+                + "tasks may still be running there\n");
+        }
         s.append(String.format(Locale.ROOT, "  %,d accepted, %,d finished, %,d open: %,d recoverable, %,d unrecoverable%n",
             plan.accepted(), plan.finished(), plan.open(), plan.pending().size(), plan.unrecoverable().size()));
         plan.unrecoverable().stream().limit(SHOWN_UNRECOVERABLE).forEach(line -> s.append("    unrecoverable: ").append(line).append('\n'));
@@ -156,7 +176,7 @@ public final class RecoverCommand implements Callable<Integer>
     }
 
     private String json(final RecoveryPlan plan, final PayloadCodec codec, final boolean refused,
-                        final DemoRecovery.Outcome outcome)
+                        final boolean refusedLive, final DemoRecovery.Outcome outcome)
     {
         final StringWriter w = new StringWriter(1024);
         try (JsonGenerator j = JSON.createGenerator(w))
@@ -189,6 +209,8 @@ public final class RecoverCommand implements Callable<Integer>
             j.writeNumberField("damaged_regions", plan.damagedRegions());
             j.writeBooleanField("dry_run", dryRun);
             j.writeBooleanField("refused_for_damage", refused);
+            j.writeBooleanField("live", live);
+            j.writeBooleanField("refused_for_live", refusedLive);
             j.writeNumberField("recovered", outcome == null ? 0 : outcome.recovered());
             j.writeNumberField("refused", outcome == null ? 0 : outcome.refused());
             j.writeNumberField("completed", outcome == null ? 0 : outcome.count(TerminalState.COMPLETED));

@@ -39,11 +39,13 @@ final class ReplayRendering
                 + "snapshot of the records read so far, run replay again after it stops for the final ones")
                 .append(System.lineSeparator());
         }
+        final long acceptedAgain = r.count(EventType.ACCEPTED) - r.acceptedTasks();
         sb.append(String.format(Locale.ROOT,
-            "tasks: %,d accepted, %,d completed, %,d dead-lettered, %,d expired, %,d cancelled, %,d recovered, "
-                + "%,d still open%n", r.count(EventType.ACCEPTED), r.count(EventType.COMPLETED),
-            r.count(EventType.DEAD_LETTERED), r.count(EventType.EXPIRED), r.count(EventType.CANCELLED),
-            r.count(EventType.RECOVERED), r.openTasks()));
+            "tasks: %,d accepted%s, %,d completed, %,d dead-lettered, %,d expired, %,d cancelled, %,d recovered, "
+                + "%,d still open%n", r.acceptedTasks(), acceptedAgain == 0 ? "" : String.format(Locale.ROOT,
+                " (%,d of them twice: recovery dispatched them again under their ids)", acceptedAgain),
+            r.count(EventType.COMPLETED), r.count(EventType.DEAD_LETTERED), r.count(EventType.EXPIRED),
+            r.count(EventType.CANCELLED), r.count(EventType.RECOVERED), r.openTasks()));
         sb.append(String.format(Locale.ROOT, "attempts: %,d failed, %,d retried; %,d steals%n",
             r.count(EventType.FAILED), r.count(EventType.RETRIED), r.count(EventType.STOLEN)));
         if (r.count(EventType.ADMIN) > 0)
@@ -66,17 +68,22 @@ final class ReplayRendering
             stage, s.count(), s.p50Nanos() / 1e3, s.p90Nanos() / 1e3, s.p99Nanos() / 1e3, s.maxNanos() / 1e3)));
         if (!r.deadLetters().isEmpty())
         {
-            sb.append(String.format(Locale.ROOT, "%ndead letters: %,d%n", r.deadLetters().size()));
+            sb.append(String.format(Locale.ROOT, "%ndead letters: %,d (%,d dead-lettered, %,d expired), by reason:%n",
+                r.deadLetters().size(), r.count(EventType.DEAD_LETTERED), r.count(EventType.EXPIRED)));
             r.deadLetterReasons().forEach((reason, n) ->
                 sb.append(String.format(Locale.ROOT, "  %,8d  %s%n", n, reason)));
-            for (final DeadLetterReplay d : r.deadLetters().subList(0, Math.min(SHOWN_DEAD_LETTERS, r.deadLetters().size())))
+            final int shown = Math.min(SHOWN_DEAD_LETTERS, r.deadLetters().size());
+            sb.append(shown == r.deadLetters().size() ? "  each, oldest first:" + System.lineSeparator()
+                : String.format(Locale.ROOT, "  the first %d of %,d, oldest first (--json lists them all):%n", shown,
+                    r.deadLetters().size()));
+            for (final DeadLetterReplay d : r.deadLetters().subList(0, shown))
             {
                 sb.append(String.format(Locale.ROOT, "  task %d (%s) after %d attempt(s): %s%n", d.taskId(), d.taskType(),
                     d.attempts(), d.reason()));
             }
         }
-        sb.append(String.format(Locale.ROOT, "%nutilization (average running tasks per agent, %d ms buckets):%n",
-            r.bucketMillis()));
+        sb.append(String.format(Locale.ROOT, "%nutilization (tasks running on average, all agents together, %d ms "
+            + "buckets; --json has each agent's):%n", r.bucketMillis()));
         for (final UtilizationBucket b : r.utilization())
         {
             double total = 0;
@@ -84,8 +91,9 @@ final class ReplayRendering
             {
                 total += v;
             }
-            sb.append(String.format(Locale.ROOT, "  %s  total %.2f over %d agents%n", Instant.ofEpochMilli(b.startEpochMillis()),
-                total, b.averageRunning().size()));
+            sb.append(String.format(Locale.ROOT, "  %s  total %.2f over %d agents%s%n", Instant.ofEpochMilli(b.startEpochMillis()),
+                total, b.averageRunning().size(), b.coveredMillis() >= r.bucketMillis() ? "" : String.format(Locale.ROOT,
+                    " (averaged over the %,d ms of the bucket the journal covers)", b.coveredMillis())));
         }
         if (r.corruption() != null)
         {
@@ -113,6 +121,7 @@ final class ReplayRendering
                 j.writeNumberField(t.name().toLowerCase(Locale.ROOT), r.count(t));
             }
             j.writeEndObject();
+            j.writeNumberField("accepted_tasks", r.acceptedTasks());
             j.writeNumberField("open_tasks", r.openTasks());
             j.writeNumberField("gini_by_count", r.giniByCount());
             j.writeNumberField("gini_by_tokens", r.giniByTokens());
@@ -169,6 +178,7 @@ final class ReplayRendering
             {
                 j.writeStartObject();
                 j.writeNumberField("start_epoch_ms", b.startEpochMillis());
+                j.writeNumberField("covered_ms", b.coveredMillis());
                 j.writeObjectFieldStart("average_running");
                 for (final Map.Entry<String, Double> e : b.averageRunning().entrySet())
                 {

@@ -47,6 +47,7 @@ class JournalCommandsTest
             num(events, "cancelled")).isEqualTo(TASKS);
         assertThat(num(events, "stolen")).isEqualTo(num(d, "steals"));
         assertThat(num(r, "open_tasks")).isZero();
+        assertThat(num(r, "accepted_tasks")).isEqualTo(TASKS);
         assertThat((List<Object>)r.get("agents")).hasSize(15);
         assertThat(((Number)r.get("gini_by_count")).doubleValue()).isBetween(0.0, 1.0);
         final Map<String, Object> e2e = (Map<String, Object>)((Map<String, Object>)r.get("stages")).get("end_to_end");
@@ -76,10 +77,15 @@ class JournalCommandsTest
         final DemoCommandTest.Run range = run("audit", dir.toString(), "--from", "0");
         assertThat(range.exitCode()).as("audit stderr: %s", range.err()).isZero();
         assertThat(range.out()).contains("events; by agent:");
+        final String summary = range.out().substring(range.out().indexOf("events; by agent:"));
+        final long total = Long.parseLong(range.out().replaceAll("(?s).*\n([0-9]+) events; by agent:.*", "$1"));
+        assertThat(summary.lines().skip(1).mapToLong(l -> Long.parseLong(l.replaceAll(".*: ", ""))).sum())
+            .as("the lines by agent add up to the events listed: %s", summary).isEqualTo(total);
 
         final DemoCommandTest.Run none = run("audit", dir.toString(), "999999");
         assertThat(none.exitCode()).isEqualTo(1);
-        assertThat(none.err()).contains("task 999999 is not in the journal");
+        assertThat(none.err()).contains("task 999999 is not in the journal")
+            .containsPattern("whose task ids run from [0-9]+ to [0-9]+").doesNotContain("still writes");
     }
 
     @Test
@@ -104,6 +110,10 @@ class JournalCommandsTest
             final Map<String, Object> j = json(live);
             assertThat(j.get("live")).isEqualTo(true);
             assertThat(num(j, "records")).as("the numbers are what was read").isEqualTo(num(json(finished), "records"));
+            final DemoCommandTest.Run audit = run("audit", dir.toString(), "999999");
+            assertThat(audit.exitCode()).isEqualTo(1);
+            assertThat(audit.err()).contains("task 999999 is not in the journal", "a running process still writes it",
+                "may not be written yet: run audit again");
         }
 
         assertThat(json(run("replay", dir.toString(), "--json")).get("live")).as("after the writer closed").isEqualTo(false);

@@ -1,13 +1,23 @@
 package dev.ringmaster.tools;
 
+import dev.ringmaster.dispatch.Dispatcher;
+import dev.ringmaster.journal.Journal;
+import dev.ringmaster.journal.JournalConfig;
+import dev.ringmaster.journal.PayloadCodec;
+import dev.ringmaster.journal.Recovery;
+import dev.ringmaster.journal.RecoveryPlan;
+import dev.ringmaster.model.AgentSpec;
+import dev.ringmaster.model.Task;
 import dev.ringmaster.predict.PatternPredictor;
 import dev.ringmaster.predict.PredictionModels;
+import dev.ringmaster.spi.AgentAdapter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import static dev.ringmaster.tools.DemoCommandTest.run;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,6 +27,46 @@ class LearnCommandTest
 {
     @TempDir
     Path tmp;
+
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 60, unit = java.util.concurrent.TimeUnit.SECONDS)
+    void aTaskRecoveryDispatchedAgainIsLearntAsOneArrival() throws Exception
+    {
+        final Path dir = tmp.resolve("journal");
+        final Dispatcher crashed;
+        try (Journal journal = Journal.open(JournalConfig.at(dir)))
+        {
+            // an agent that never answers: task 900 is still open when the journal stops, as in a killed run
+            crashed = Dispatcher.builder().strategy("least-connections").listener(journal.listener())
+                .agent(AgentSpec.builder("coder-1", "coder").capacity(1).build(), (task, completion, telemetry) -> { })
+                .build().start();
+            crashed.submit(Task.builder("coder").id(900).payload("left open").build(), Duration.ofSeconds(5));
+            final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+            while (RecoverCommandTest.openIn(dir) == 0)
+            {
+                assertThat(System.nanoTime() - deadline).as("task 900 journaled within 20 s").isNegative();
+                Thread.sleep(10);
+            }
+        }
+        crashed.shutdownNow();
+        final RecoveryPlan plan = Recovery.scan(dir, PayloadCodec.standard());
+        try (Journal journal = Journal.open(JournalConfig.at(dir)))
+        {
+            final Dispatcher d = Dispatcher.builder().strategy("least-connections").listener(journal.listener())
+                .agent(AgentSpec.builder("coder-1", "coder").capacity(1).build(), AgentAdapter.sync(t -> "done"))
+                .build().start();
+            assertThat(RecoveryPlan.rejected(plan.redispatch(journal, d, Duration.ofSeconds(5)))).isZero();
+            d.submit(Task.builder("coder").id(901).payload("new").build(), Duration.ofSeconds(5));
+            assertThat(d.drain(Duration.ofSeconds(20))).isTrue();
+            d.close();
+        }
+
+        final DemoCommandTest.Run learn = run("learn", dir.toString(), "--out", tmp.resolve("m.rmp").toString());
+
+        assertThat(learn.exitCode()).as("learn stderr: %s", learn.err()).isZero();
+        assertThat(learn.out()).as("tasks 900 and 901").contains("learnt from 2 arrivals",
+            "1 acceptances of tasks recovery dispatched again left out");
+    }
 
     @Test
     void learnsFromADemoJournalAndWritesAModelThatLoadsBack() throws IOException

@@ -1,7 +1,15 @@
 package dev.ringmaster.tools;
 
+import dev.ringmaster.journal.Audit;
+import dev.ringmaster.journal.EventType;
+import dev.ringmaster.journal.Journal;
+import dev.ringmaster.journal.JournalConfig;
+import dev.ringmaster.journal.JournalEvent;
 import dev.ringmaster.journal.JournalInfo;
 import dev.ringmaster.journal.JournalReader;
+import dev.ringmaster.journal.PayloadCodec;
+import dev.ringmaster.journal.Recovery;
+import dev.ringmaster.model.Task;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -105,6 +113,60 @@ class RecoverCommandTest
         final Map<String, Object> after = json(run("recover", dir.toString(), "--dry-run", "--json"));
         assertThat(num(after, "accepted")).isPositive();
         assertThat(num(after, "open")).as("every task the demo accepted reached its end in the journal").isZero();
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aJournalThatARunningProcessStillWritesIsReportedButNotDispatchedAgain() throws Exception
+    {
+        final Path dir = tmp.resolve("journal");
+        try (Journal writer = Journal.open(JournalConfig.at(dir)))
+        {
+            // a task the writing process accepted and is still working on: open in the journal, not lost
+            assertThat(writer.recordRecovered(Task.builder("coder").id(7).payload("in hand").build(), "in flight"))
+                .isTrue();
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (openIn(dir) == 0)
+            {
+                assertThat(System.nanoTime() - deadline).as("the writer wrote the record within 20 s").isNegative();
+                Thread.sleep(10);
+            }
+
+            final DemoCommandTest.Run dry = run("recover", dir.toString(), "--dry-run", "--json");
+            assertThat(dry.exitCode()).as("stderr: %s", dry.err()).isZero();
+            assertThat(json(dry)).containsEntry("live", true).containsEntry("refused_for_live", false);
+            assertThat(num(json(dry), "open")).isEqualTo(1);
+
+            final DemoCommandTest.Run recover = run("recover", dir.toString());
+            assertThat(recover.exitCode()).isEqualTo(1);
+            assertThat(recover.err()).contains("recovery refused", "still writes the journal", "run them twice");
+            assertThat(recover.out()).contains("live: a running process still writes the journal");
+
+            final DemoCommandTest.Run audit = run("audit", dir.toString(), "7");
+            assertThat(audit.exitCode()).as("stderr: %s", audit.err()).isZero();
+            assertThat(audit.out()).contains("RECOVERED", "(no end yet: a running process still writes the journal");
+        }
+        final DemoCommandTest.Run audit = run("audit", dir.toString(), "7");
+        assertThat(audit.out()).as("its writer gone").contains("(no end in the journal: the task was open when its "
+            + "last record was written", "recover " + dir + " --dry-run");
+        try (JournalReader reader = JournalReader.open(dir))
+        {
+            assertThat(Audit.history(reader, 7)).as("task 7 was not dispatched a second time")
+                .extracting(JournalEvent::type).containsExactly(EventType.RECOVERED);
+        }
+    }
+
+    /** @return the tasks open in the journal, 0 while it has no cycle file yet. */
+    static int openIn(final Path dir)
+    {
+        try
+        {
+            return Recovery.scan(dir, PayloadCodec.standard()).open();
+        }
+        catch (final dev.ringmaster.journal.JournalException e)
+        {
+            return 0;
+        }
     }
 
     @Test

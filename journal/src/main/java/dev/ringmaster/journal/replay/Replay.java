@@ -34,6 +34,7 @@ public final class Replay
     private final Map<String, Long> deadLetterReasons = new TreeMap<>();
     private final TreeMap<Long, Map<String, Long>> busyByBucket = new TreeMap<>();
     private long records;
+    private long acceptedAgain;
     private long firstEpochNanos;
     private long lastEpochNanos;
 
@@ -76,24 +77,30 @@ public final class Replay
     {
         records++;
         final long epoch = r.epochNanos();
-        if (records == 1)
-        {
-            firstEpochNanos = epoch;
-        }
+        // a start travels with its outcome, so a later record can carry an earlier time
+        firstEpochNanos = records == 1 ? epoch : Math.min(firstEpochNanos, epoch);
         lastEpochNanos = Math.max(lastEpochNanos, epoch);
         final EventType type = r.type();
         events.merge(type, 1L, Long::sum);
         final long id = r.taskId();
         switch (type)
         {
-            case ACCEPTED -> tasks.put(id, new TaskState(r.nanos()));
+            case ACCEPTED ->
+            {
+                // a task still open accepted again is the same task (recovery dispatches it again under its id), as
+                // Recovery counts it: counting it twice would leave accepted tasks that never finish nor stay open
+                if (tasks.put(id, new TaskState(r.nanos())) != null)
+                {
+                    acceptedAgain++;
+                }
+            }
             case ASSIGNED ->
             {
                 final TaskState t = tasks.get(id);
                 if (t != null && !t.assigned)
                 {
                     t.assigned = true;
-                    stages.get("QUEUE_WAIT").recordValue(Math.max(0, r.nanos() - t.acceptedNanos));
+                    stages.get("QUEUE_WAIT").recordValue(Math.max(0, r.nanos() - t.readyNanos));
                 }
             }
             case STOLEN ->
@@ -138,6 +145,17 @@ public final class Replay
                 final String reason = r.reason() == null ? type.name().toLowerCase() : r.reason();
                 deadLetters.add(new DeadLetterReplay(id, r.taskType(), r.attempt(), reason, r.epochMillis()));
                 deadLetterReasons.merge(reason, 1L, Long::sum);
+            }
+            case RETRIED ->
+            {
+                // a retry waits in the queue again, from when it is due: every assignment has its wait, as the
+                // dispatcher's QUEUE_WAIT counts them (the retry's back-off is not queue wait)
+                final TaskState t = tasks.get(id);
+                if (t != null)
+                {
+                    t.assigned = false;
+                    t.readyNanos = Math.max(r.nanos(), r.retryAtNanos());
+                }
             }
             case CANCELLED -> tasks.remove(id);
             default ->
@@ -200,13 +218,19 @@ public final class Replay
         final List<UtilizationBucket> utilization = new ArrayList<>(busyByBucket.size());
         busyByBucket.forEach((bucket, busy) ->
         {
+            // the first and last buckets are cut by the journal's ends: averaged over the whole bucket, the time
+            // before the first record (or after the last) would count as idle, and a run would seem to ramp up and
+            // down that did not
+            final long covered = Math.min((bucket + 1) * bucketNanos, lastEpochNanos) -
+                Math.max(bucket * bucketNanos, firstEpochNanos);
+            final double span = covered > 0 ? covered : bucketNanos;
             final Map<String, Double> running = new TreeMap<>();
-            busy.forEach((agent, nanos) -> running.put(agent, nanos / (double)bucketNanos));
-            utilization.add(new UtilizationBucket(bucket * bucketMillis, running));
+            busy.forEach((agent, nanos) -> running.put(agent, nanos / span));
+            utilization.add(new UtilizationBucket(bucket * bucketMillis, running, (long)Math.ceil(span / 1e6)));
         });
         final long open = tasks.size();
         return new ReplayReport(records, firstEpochNanos / 1_000_000L, lastEpochNanos / 1_000_000L,
-            new EnumMap<>(events), open, List.copyOf(agentList), Gini.of(counts), Gini.of(tokens), summaries,
+            new EnumMap<>(events), events.getOrDefault(EventType.ACCEPTED, 0L) - acceptedAgain, open, List.copyOf(agentList), Gini.of(counts), Gini.of(tokens), summaries,
             List.copyOf(deadLetters), new TreeMap<>(deadLetterReasons), bucketMillis, utilization, corruption);
     }
 
@@ -214,6 +238,8 @@ public final class Replay
     private static final class TaskState
     {
         final long acceptedNanos;
+        /** When the task last became ready for an agent: its acceptance, or its retry's due time. */
+        long readyNanos;
         boolean assigned;
         long startedNanos;
         long startedEpochNanos;
@@ -221,6 +247,7 @@ public final class Replay
         TaskState(final long acceptedNanos)
         {
             this.acceptedNanos = acceptedNanos;
+            this.readyNanos = acceptedNanos;
         }
     }
 }

@@ -10,15 +10,18 @@ import java.util.Map;
  * Statistics rebuilt from a journal alone; immutable (the latency histograms are private copies).
  *
  * @param records          records read.
- * @param firstEpochMillis time of the first record, 0 if none.
+ * @param firstEpochMillis time of the earliest record, 0 if none.
  * @param lastEpochMillis  time of the last record, 0 if none.
  * @param events           records per event type.
+ * @param acceptedTasks    tasks accepted: ACCEPTED records less those of a task still open (recovery dispatches a task
+ *                         again under its id), so completed, dead-lettered, expired, cancelled and open add up to it.
  * @param openTasks        tasks accepted and not terminal at the end of the journal (what recovery would redo).
  * @param agents           per agent, by id.
  * @param giniByCount      Gini of completed tasks per agent.
  * @param giniByTokens     Gini of tokens per agent.
- * @param stages           QUEUE_WAIT (assigned - accepted), EXECUTION (completed - started), END_TO_END
- *                         (completed - accepted), from the recorded nanoTimes.
+ * @param stages           QUEUE_WAIT (assigned - accepted, or - the retry's due time: one per assignment, as the
+ *                         dispatcher counts it), EXECUTION (completed - started), END_TO_END (completed - accepted),
+ *                         from the recorded nanoTimes.
  * @param deadLetters      dead-lettered and expired tasks, oldest first.
  * @param deadLetterReasons dead letters per reason.
  * @param bucketMillis     length of a utilization bucket.
@@ -26,7 +29,7 @@ import java.util.Map;
  * @param corruption       the damage that ended reading early, or null if the whole journal was read.
  */
 public record ReplayReport(long records, long firstEpochMillis, long lastEpochMillis, Map<EventType, Long> events,
-                           long openTasks, List<AgentReplay> agents, double giniByCount, double giniByTokens,
+                           long acceptedTasks, long openTasks, List<AgentReplay> agents, double giniByCount, double giniByTokens,
                            Map<String, LatencySummary> stages, List<DeadLetterReplay> deadLetters,
                            Map<String, Long> deadLetterReasons, long bucketMillis, List<UtilizationBucket> utilization,
                            String corruption)

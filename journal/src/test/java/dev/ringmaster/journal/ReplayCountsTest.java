@@ -1,0 +1,120 @@
+package dev.ringmaster.journal;
+
+import dev.ringmaster.dispatch.Dispatcher;
+import dev.ringmaster.journal.replay.Replay;
+import dev.ringmaster.journal.replay.ReplayReport;
+import dev.ringmaster.journal.replay.UtilizationBucket;
+import dev.ringmaster.model.AgentSpec;
+import dev.ringmaster.model.Task;
+import dev.ringmaster.spi.AgentAdapter;
+import dev.ringmaster.testing.FakePool;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The figures an analyst reads off {@code ringmaster replay} add up, and agree with recovery's. */
+class ReplayCountsTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void aTaskRecoveryDispatchedAgainIsOneAcceptedTaskSoTheTaskCountsAddUp()
+    {
+        final Task leftOpen = Task.builder("coder").id(40).payload("left open").build();
+        try (Journal journal = Journal.open(JournalConfig.at(dir)))
+        {
+            // a run killed after accepting task 40 and before finishing it
+            journal.listener().onAccepted(FakePool.view(leftOpen, 1_000, 1), 1_000);
+        }
+        final RecoveryPlan plan = Recovery.scan(dir, PayloadCodec.standard());
+        try (Journal journal = Journal.open(JournalConfig.at(dir)))
+        {
+            final Dispatcher d = Fleet.start(1, journal.listener());
+            d.submit(Task.builder("coder").id(41).payload("new").build(), Duration.ofSeconds(5));
+            assertThat(RecoveryPlan.rejected(plan.redispatch(journal, d, Duration.ofSeconds(5)))).isZero();
+            assertThat(d.drain(Duration.ofSeconds(10))).isTrue();
+            d.close();
+        }
+        final ReplayReport report = replay(1_000);
+        final RecoveryPlan after = Recovery.scan(dir, PayloadCodec.standard());
+        assertThat(report.count(EventType.ACCEPTED)).as("records: task 40 twice").isEqualTo(3);
+        assertThat(report.acceptedTasks()).as("tasks 40 and 41, as recovery counts them")
+            .isEqualTo(2).isEqualTo(after.accepted());
+        assertThat(report.count(EventType.COMPLETED)).isEqualTo(2);
+        assertThat(report.openTasks()).isZero();
+    }
+
+    @Test
+    void everyAssignmentHasItsQueueWaitRetriesIncludedAsTheDispatcherCountsThem()
+    {
+        try (Journal journal = Journal.open(JournalConfig.at(dir)))
+        {
+            final Dispatcher d = Fleet.start(1, journal.listener());
+            d.submit(Task.builder("coder").payload(Fleet.POISON).maxRetries(2).build(), Duration.ofSeconds(5));
+            d.submit(Task.builder("coder").payload("fine").build(), Duration.ofSeconds(5));
+            assertThat(d.drain(Duration.ofSeconds(20))).isTrue();
+            d.close();
+        }
+        final ReplayReport report = replay(1_000);
+        assertThat(report.count(EventType.RETRIED)).isEqualTo(2);
+        assertThat(report.count(EventType.ASSIGNED)).isEqualTo(4);
+        assertThat(report.stages().get("QUEUE_WAIT").count()).as("the poison task's three attempts and the other's")
+            .isEqualTo(4);
+    }
+
+    @Test
+    void utilizationIsAveragedOverThePartOfABucketTheJournalCovers()
+    {
+        // one agent of capacity 1 busy back to back for about 0.3 s, inside buckets of 10 s: averaged over the whole
+        // bucket it would read as 0.03 tasks running, where it ran one all along
+        try (Journal journal = Journal.open(JournalConfig.at(dir)))
+        {
+            final Dispatcher d = Dispatcher.builder()
+                .strategy("least-connections")
+                .listener(journal.listener())
+                .agent(AgentSpec.builder("coder-0", "coder").capacity(1).build(), AgentAdapter.sync(t ->
+                {
+                    final long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
+                    while (System.nanoTime() < until)
+                    {
+                        LockSupport.parkNanos(until - System.nanoTime());
+                    }
+                    return "done";
+                }))
+                .build()
+                .start();
+            for (int i = 0; i < 15; i++)
+            {
+                d.submit(Task.builder("coder").payload("work").build(), Duration.ofSeconds(5));
+            }
+            assertThat(d.drain(Duration.ofSeconds(20))).isTrue();
+            d.close();
+        }
+        final ReplayReport report = replay(10_000);
+        assertThat(report.count(EventType.COMPLETED)).isEqualTo(15);
+        assertThat(report.utilization()).isNotEmpty().allSatisfy(b ->
+        {
+            assertThat(b.averageRunning().get("coder-0")).as("average running in the bucket at %d", b.startEpochMillis())
+                .isGreaterThan(0.5);
+            assertThat(b.coveredMillis()).isBetween(1L, 10_000L);
+        });
+        assertThat(report.utilization().stream().mapToLong(UtilizationBucket::coveredMillis).sum())
+            .as("the buckets cover the journal's span, not whole buckets")
+            .isLessThanOrEqualTo(report.lastEpochMillis() - report.firstEpochMillis() + 2);
+    }
+
+    private ReplayReport replay(final long bucketMillis)
+    {
+        try (JournalReader reader = JournalReader.open(dir))
+        {
+            return Replay.of(reader, bucketMillis);
+        }
+    }
+}
