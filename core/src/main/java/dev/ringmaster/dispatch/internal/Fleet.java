@@ -12,6 +12,8 @@ import java.util.List;
 final class Fleet extends RouterPart
 {
     private final java.util.List<Retirement> retirements = new ArrayList<>();
+    /** Ids of crashed agents that supervision will bring back: tasks addressed to them wait for the restart. */
+    private final java.util.Set<String> restarting = new java.util.HashSet<>();
 
     Fleet(final Router router)
     {
@@ -39,6 +41,7 @@ final class Fleet extends RouterPart
             throw new IllegalArgumentException("adding '" + spec.id() + "' would exceed the " + Engine.MAX_FLEET_SLOTS +
                 " slots one dispatcher supports; remove agents or use another dispatcher");
         }
+        restarting.remove(spec.id());
         final int index = router.agents.length;
         final Worker[] workers = engine.workers;
         final int workerIndex = index % workers.length;
@@ -188,6 +191,10 @@ final class Fleet extends RouterPart
         Counters.increment(counters.crashes);
         if (engine.restarter != null)
         {
+            if (engine.restarter.canRestart(agent.spec))
+            {
+                restarting.add(agent.id());
+            }
             engine.restarter.crashed(agent.spec, agent.adapter, reason);
         }
         else
@@ -196,6 +203,16 @@ final class Fleet extends RouterPart
             // stop() may block: not on the routing role (the restarter stops it on its own thread under supervision)
             java.util.concurrent.CompletableFuture.runAsync(() -> AdapterLifecycle.stopQuietly(agent.id(), agent.adapter));
         }
+    }
+
+    /**
+     * Whether a waiting task is addressed to an agent that left the fleet for good (removed, or crashed with nobody to
+     * restart it): no other agent may run it, so it would wait for ever and keep every drain from finishing.
+     */
+    boolean orphaned(final TaskRecord r)
+    {
+        final String target = r.task.targetAgent();
+        return target != null && r.lane.index.position(target) < 0 && !restarting.contains(target);
     }
 
     int setPaused(final String type, final boolean paused)

@@ -1,5 +1,6 @@
 package dev.ringmaster.dispatch.internal;
 
+import dev.ringmaster.dispatch.TerminalState;
 import dev.ringmaster.model.Priority;
 
 /**
@@ -156,6 +157,12 @@ final class Placement extends RouterPart
                 dispatched(lane, level, r, agent, now);
                 return 1;
             }
+            if (router.fleet.orphaned(r))
+            {
+                lane.removeDeferred(level, i);
+                deadLetterOrphan(r, now);
+                return 1;
+            }
         }
         final var queue = lane.queues[level];
         while (true)
@@ -191,6 +198,12 @@ final class Placement extends RouterPart
                 queue.relaxedPoll();
                 router.limits.takeTokens(lane, tenant, head);
                 dispatched(lane, level, head, agent, now);
+                return 1;
+            }
+            if (router.fleet.orphaned(head))
+            {
+                queue.relaxedPoll();
+                deadLetterOrphan(head, now);
                 return 1;
             }
             // the lane has room (the caller checked) but not on an agent able to take the head now (skills, its
@@ -239,8 +252,22 @@ final class Placement extends RouterPart
                 dispatched(lane, level, r, agent, now);
                 return 1;
             }
+            if (router.fleet.orphaned(r))
+            {
+                backlog.tasks.pollFirst();
+                lane.backlogged[level]--;
+                deadLetterOrphan(r, now);
+                return 1;
+            }
         }
         return 0;
+    }
+
+    private void deadLetterOrphan(final TaskRecord r, final long now)
+    {
+        router.outcomes.terminal(r, TerminalState.DEAD_LETTERED, "addressed to agent '" + r.task.targetAgent() +
+            "', which left the fleet (removed, or crashed with no factory to restart it): no other agent may run it; " +
+            "submit it again without targetAgent, or to an agent that runs", now);
     }
 
     void dispatched(final Lane lane, final int level, final TaskRecord r, final AgentState agent, final long now)
