@@ -144,7 +144,12 @@ public final class Dispatcher implements AutoCloseable
         return engine.shutdownNow(10, TimeUnit.SECONDS);
     }
 
-    /** @return true once every accepted task is terminal and the threads have stopped. */
+    /**
+     * Waits for the end of a {@link #drain} or {@link #shutdownNow}; it does not stop a dispatcher by itself.
+     *
+     * @return true once the dispatcher was shut down, every accepted task is terminal and the threads have stopped;
+     *     false at the timeout, also while nobody has shut it down.
+     */
     public boolean awaitTermination(final Duration timeout)
     {
         return engine.awaitTermination(nanos(timeout, "timeout"), TimeUnit.NANOSECONDS);
