@@ -85,6 +85,42 @@ class AgentLeavesChaosTest
     }
 
     @Test
+    void tasksNeedingASkillThatLeftWithTheRemovedAgentAreDeadLetteredInsteadOfWaitingForEver() throws Exception
+    {
+        final Gate gate = new Gate();
+        final EventLog log = new EventLog();
+        final Ledger ledger = new Ledger();
+        final Dispatcher d = Dispatcher.builder().strategy(TestStrategies.first()).prefetch(1).listener(log).onResult(ledger)
+            .agent(AgentSpec.builder("gpu", "t").capacity(1).skill("cuda", 1.0).build(), gate)
+            .agent(AgentSpec.builder("cpu", "t").capacity(2).build(), AgentAdapter.sync(t -> "ok"))
+            .build().start();
+        try
+        {
+            for (int i = 0; i < 4; i++)
+            {
+                final Task task = Task.builder("t").requiredSkills("cuda").build();
+                assertThat(ledger.offered(task.id(), d.submit(task))).isTrue();
+            }
+            Await.until("gpu runs one", () -> gate.held() == 1);
+            final var removal = d.removeAgent("gpu");
+            Await.routerPass(d);
+            gate.releaseAll();
+            assertThat(removal.get(10, TimeUnit.SECONDS).id()).isEqualTo("gpu");
+            final Task plain = Task.builder("t").build(); // the type goes on for tasks its agents can run
+            assertThat(ledger.offered(plain.id(), d.submit(plain))).isTrue();
+            assertThat(d.drain(Duration.ofSeconds(5))).as(() -> "tasks needing the gone skill ended; " + d.describe()).isTrue();
+            ledger.assertConserved(d, log, "no seed");
+            assertThat(log.completed.get()).isEqualTo(2);
+            assertThat(log.deadLettered.get()).isEqualTo(3);
+            assertThat(d.deadLetters()).allSatisfy(l -> assertThat(l.reason()).contains("cuda"));
+        }
+        finally
+        {
+            stop(d);
+        }
+    }
+
+    @Test
     void tasksAddressedToACrashedAgentAreDeadLetteredWithoutSupervision() throws Exception
     {
         final Gate gate = new Gate();

@@ -12,8 +12,8 @@ import java.util.List;
 final class Fleet extends RouterPart
 {
     private final java.util.List<Retirement> retirements = new ArrayList<>();
-    /** Ids of crashed agents that supervision will bring back: tasks addressed to them wait for the restart. */
-    private final java.util.Set<String> restarting = new java.util.HashSet<>();
+    /** Crashed agents that supervision will bring back, by id: tasks addressed to them, or needing their skills, wait. */
+    private final java.util.Map<String, dev.ringmaster.model.AgentSpec> restarting = new java.util.HashMap<>();
 
     Fleet(final Router router)
     {
@@ -193,7 +193,7 @@ final class Fleet extends RouterPart
         {
             if (engine.restarter.canRestart(agent.spec))
             {
-                restarting.add(agent.id());
+                restarting.put(agent.id(), agent.spec);
             }
             engine.restarter.crashed(agent.spec, agent.adapter, reason);
         }
@@ -206,13 +206,33 @@ final class Fleet extends RouterPart
     }
 
     /**
-     * Whether a waiting task is addressed to an agent that left the fleet for good (removed, or crashed with nobody to
-     * restart it): no other agent may run it, so it would wait for ever and keep every drain from finishing.
+     * Why a waiting task can never run, or null if it can: it is addressed to an agent that left the fleet for good
+     * (removed, or crashed with nobody to restart it), or needs a skill that no agent of its type has any more. Such a
+     * task would wait for ever and keep every drain from finishing. O(1) unless a crashed agent awaits its restart.
      */
-    boolean orphaned(final TaskRecord r)
+    String orphaned(final TaskRecord r)
     {
         final String target = r.task.targetAgent();
-        return target != null && r.lane.index.position(target) < 0 && !restarting.contains(target);
+        if (target != null && r.lane.index.position(target) < 0)
+        {
+            return restarting.containsKey(target) ? null : "addressed to agent '" + target + "', which left the fleet " +
+                "(removed, or crashed with no factory to restart it): no other agent may run it; submit it again " +
+                "without targetAgent, or to an agent that runs";
+        }
+        final long required = r.task.requiredSkills();
+        if (required == 0 || (required & ~r.lane.skillUnion) == 0)
+        {
+            return null;
+        }
+        for (final dev.ringmaster.model.AgentSpec spec : restarting.values())
+        {
+            if (spec.type().equals(r.lane.type) && (required & ~spec.skillMask()) == 0)
+            {
+                return null;
+            }
+        }
+        return "needs skills " + dev.ringmaster.model.Skills.names(required) + ", which no agent of type '" +
+            r.lane.type + "' has any more (the last one left the fleet); add an agent with them and requeue it";
     }
 
     int setPaused(final String type, final boolean paused)

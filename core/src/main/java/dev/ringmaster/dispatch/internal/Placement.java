@@ -157,10 +157,11 @@ final class Placement extends RouterPart
                 dispatched(lane, level, r, agent, now);
                 return 1;
             }
-            if (router.fleet.orphaned(r))
+            final String orphaned = router.fleet.orphaned(r);
+            if (orphaned != null)
             {
                 lane.removeDeferred(level, i);
-                deadLetterOrphan(r, now);
+                router.outcomes.terminal(r, TerminalState.DEAD_LETTERED, orphaned, now);
                 return 1;
             }
         }
@@ -200,10 +201,11 @@ final class Placement extends RouterPart
                 dispatched(lane, level, head, agent, now);
                 return 1;
             }
-            if (router.fleet.orphaned(head))
+            final String orphaned = router.fleet.orphaned(head);
+            if (orphaned != null)
             {
                 queue.relaxedPoll();
-                deadLetterOrphan(head, now);
+                router.outcomes.terminal(head, TerminalState.DEAD_LETTERED, orphaned, now);
                 return 1;
             }
             // the lane has room (the caller checked) but not on an agent able to take the head now (skills, its
@@ -252,22 +254,16 @@ final class Placement extends RouterPart
                 dispatched(lane, level, r, agent, now);
                 return 1;
             }
-            if (router.fleet.orphaned(r))
+            final String orphaned = router.fleet.orphaned(r);
+            if (orphaned != null)
             {
                 backlog.tasks.pollFirst();
                 lane.backlogged[level]--;
-                deadLetterOrphan(r, now);
+                router.outcomes.terminal(r, TerminalState.DEAD_LETTERED, orphaned, now);
                 return 1;
             }
         }
         return 0;
-    }
-
-    private void deadLetterOrphan(final TaskRecord r, final long now)
-    {
-        router.outcomes.terminal(r, TerminalState.DEAD_LETTERED, "addressed to agent '" + r.task.targetAgent() +
-            "', which left the fleet (removed, or crashed with no factory to restart it): no other agent may run it; " +
-            "submit it again without targetAgent, or to an agent that runs", now);
     }
 
     void dispatched(final Lane lane, final int level, final TaskRecord r, final AgentState agent, final long now)
