@@ -137,7 +137,9 @@ public final class Dispatcher implements AutoCloseable
      * Stops accepting and cancels every task that has not started; running tasks finish (or time out) without retry.
      * Call {@link #awaitTermination} to wait for them.
      *
-     * @return the tasks cancelled by the shutdown sweep (each also got a CANCELLED terminal event).
+     * @return the tasks cancelled by the shutdown sweep (each also got a CANCELLED terminal event); empty when called
+     *     from a listener, or from the result handler for a task that did not complete: the sweep runs on that thread
+     *     once the callback returns, so this call does not wait for it.
      */
     public List<Task> shutdownNow()
     {

@@ -292,4 +292,49 @@ class ShutdownChaosTest
         d.close();
         assertThat(stops.get()).as("stop() called once, as its javadoc says").isEqualTo(1);
     }
+
+    @Test
+    void shutdownNowFromAResultHandlerOnTheRoutingRoleReturnsAtOnceAndStillCancelsWhatWaits() throws Exception
+    {
+        final Dispatcher[] holder = new Dispatcher[1];
+        final CompletableFuture<Long> shutdownMillis = new CompletableFuture<>();
+        final Gate gate = new Gate();
+        final EventLog log = new EventLog();
+        final Ledger ledger = new Ledger();
+        final Dispatcher d = Dispatcher.builder().strategy(TestStrategies.first()).prefetch(0).listener(log)
+            .agent(AgentSpec.builder("a", "t").capacity(1).build(), gate)
+            .onResult((task, state, result, reason) ->
+            {
+                ledger.onResult(task, state, result, reason);
+                if (state == TerminalState.DEAD_LETTERED) // delivered by the routing role's holder
+                {
+                    final long start = System.nanoTime();
+                    holder[0].shutdownNow(); // "a fatal failure: stop everything"
+                    shutdownMillis.complete((System.nanoTime() - start) / 1_000_000);
+                }
+            })
+            .build();
+        holder[0] = d;
+        d.start();
+        try
+        {
+            for (int i = 0; i < 4; i++)
+            {
+                final Task task = Task.builder("t").maxRetries(0).build();
+                assertThat(ledger.offered(task.id(), d.submit(task))).isTrue();
+            }
+            assertThat(gate.failOne()).isTrue();
+            assertThat(shutdownMillis.get(30, TimeUnit.SECONDS)).as("ms shutdownNow took inside the handler")
+                .isLessThan(2_000L);
+            assertThat(d.awaitTermination(Duration.ofSeconds(5))).as(d::describe).isTrue();
+            ledger.assertConserved(d, log, "no seed");
+            assertThat(log.deadLettered.get()).isEqualTo(1);
+            assertThat(log.cancelled.get()).as("the three waiting tasks").isEqualTo(3);
+        }
+        finally
+        {
+            gate.releaseAll();
+            stop(d);
+        }
+    }
 }

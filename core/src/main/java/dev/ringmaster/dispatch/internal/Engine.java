@@ -369,6 +369,12 @@ public final class Engine
     public List<Task> shutdownNow(final long timeout, final TimeUnit unit)
     {
         advanceTo(Control.STOPPING);
+        if (role.heldByCurrentThread())
+        {
+            // called from a callback the role's holder runs (a listener, or the result handler of a task that did not
+            // complete): the sweep runs once the callback returns, and waiting for it here stalled all routing
+            return List.of();
+        }
         role.request(); // the holder sweeps the queues and cancels what has not started
         final long deadline = System.nanoTime() + unit.toNanos(timeout);
         List<Task> cancelled;
