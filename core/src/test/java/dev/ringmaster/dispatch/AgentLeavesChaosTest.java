@@ -121,6 +121,44 @@ class AgentLeavesChaosTest
     }
 
     @Test
+    void tasksOfATypeLeftWithNoAgentAtAllWaitForOneToBeAdded() throws Exception
+    {
+        final Gate gate = new Gate();
+        final EventLog log = new EventLog();
+        final Ledger ledger = new Ledger();
+        // early binding: its lane is placed even with no room, where a task needing a gone skill would be dead-lettered
+        final Dispatcher d = Dispatcher.builder().strategy(TestStrategies.first()).binding("t", Binding.EARLY)
+            .listener(log).onResult(ledger)
+            .agent(AgentSpec.builder("gpu", "t").capacity(1).skill("cuda", 1.0).build(), gate)
+            .agent(AgentSpec.builder("other", "u").build(), AgentAdapter.sync(t -> "ok"))
+            .build().start();
+        try
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                final Task task = Task.builder("t").requiredSkills("cuda").build();
+                assertThat(ledger.offered(task.id(), d.submit(task))).isTrue();
+            }
+            Await.until("gpu runs one", () -> gate.held() == 1);
+            final var removal = d.removeAgent("gpu");
+            Await.routerPass(d);
+            gate.releaseAll();
+            assertThat(removal.get(10, TimeUnit.SECONDS).id()).isEqualTo("gpu");
+            Await.routerPass(d);
+            assertThat(log.deadLettered.get()).as("an empty type waits, as an autoscaler's minimum of 0 expects").isZero();
+            d.addAgent(AgentSpec.builder("gpu-2", "t").capacity(1).skill("cuda", 1.0).build(), AgentAdapter.sync(t -> "ok"))
+                .get(10, TimeUnit.SECONDS);
+            assertThat(d.drain(Duration.ofSeconds(5))).as(d::describe).isTrue();
+            ledger.assertConserved(d, log, "no seed");
+            assertThat(log.completed.get()).isEqualTo(3);
+        }
+        finally
+        {
+            stop(d);
+        }
+    }
+
+    @Test
     void tasksAddressedToACrashedAgentAreDeadLetteredWithoutSupervision() throws Exception
     {
         final Gate gate = new Gate();

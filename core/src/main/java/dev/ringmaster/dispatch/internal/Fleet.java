@@ -207,8 +207,9 @@ final class Fleet extends RouterPart
 
     /**
      * Why a waiting task can never run, or null if it can: it is addressed to an agent that left the fleet for good
-     * (removed, or crashed with nobody to restart it), or needs a skill that no agent of its type has any more. Such a
-     * task would wait for ever and keep every drain from finishing. O(1) unless a crashed agent awaits its restart.
+     * (removed, or crashed with nobody to restart it), or needs a skill that none of the agents its type still has
+     * has. Such a task would wait for ever and keep every drain from finishing. O(1), unless the task needs a skill its
+     * type lacks: then O(agents of its type + crashed agents awaiting a restart).
      */
     String orphaned(final TaskRecord r)
     {
@@ -220,9 +221,9 @@ final class Fleet extends RouterPart
                 "without targetAgent, or to an agent that runs";
         }
         final long required = r.task.requiredSkills();
-        if (required == 0 || (required & ~r.lane.skillUnion) == 0)
+        if (required == 0 || (required & ~r.lane.skillUnion) == 0 || !staffed(r.lane))
         {
-            return null;
+            return null; // a type with no agent at all waits for one to be added (an autoscaler's minimum of 0)
         }
         for (final dev.ringmaster.model.AgentSpec spec : restarting.values())
         {
@@ -233,6 +234,18 @@ final class Fleet extends RouterPart
         }
         return "needs skills " + dev.ringmaster.model.Skills.names(required) + ", which no agent of type '" +
             r.lane.type + "' has any more (the last one left the fleet); add an agent with them and requeue it";
+    }
+
+    private static boolean staffed(final Lane lane)
+    {
+        for (final AgentState a : lane.agents)
+        {
+            if (!a.retiring)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     int setPaused(final String type, final boolean paused)
