@@ -84,6 +84,22 @@ class AgentLeavesChaosTest
         }
     }
 
+    /** Submits tasks needing "cuda", which only "gpu" has, and removes "gpu" once it runs the first of them. */
+    private static void cudaTasksThenGpuRemoved(final Dispatcher d, final Gate gate, final Ledger ledger, final int tasks)
+        throws Exception
+    {
+        for (int i = 0; i < tasks; i++)
+        {
+            final Task task = Task.builder("t").requiredSkills("cuda").build();
+            assertThat(ledger.offered(task.id(), d.submit(task))).isTrue();
+        }
+        Await.until("gpu runs one", () -> gate.held() == 1);
+        final var removal = d.removeAgent("gpu");
+        Await.routerPass(d);
+        gate.releaseAll();
+        assertThat(removal.get(10, TimeUnit.SECONDS).id()).isEqualTo("gpu");
+    }
+
     @Test
     void tasksNeedingASkillThatLeftWithTheRemovedAgentAreDeadLetteredInsteadOfWaitingForEver() throws Exception
     {
@@ -96,16 +112,7 @@ class AgentLeavesChaosTest
             .build().start();
         try
         {
-            for (int i = 0; i < 4; i++)
-            {
-                final Task task = Task.builder("t").requiredSkills("cuda").build();
-                assertThat(ledger.offered(task.id(), d.submit(task))).isTrue();
-            }
-            Await.until("gpu runs one", () -> gate.held() == 1);
-            final var removal = d.removeAgent("gpu");
-            Await.routerPass(d);
-            gate.releaseAll();
-            assertThat(removal.get(10, TimeUnit.SECONDS).id()).isEqualTo("gpu");
+            cudaTasksThenGpuRemoved(d, gate, ledger, 4);
             final Task plain = Task.builder("t").build(); // the type goes on for tasks its agents can run
             assertThat(ledger.offered(plain.id(), d.submit(plain))).isTrue();
             assertThat(d.drain(Duration.ofSeconds(5))).as(() -> "tasks needing the gone skill ended; " + d.describe()).isTrue();
@@ -134,16 +141,7 @@ class AgentLeavesChaosTest
             .build().start();
         try
         {
-            for (int i = 0; i < 3; i++)
-            {
-                final Task task = Task.builder("t").requiredSkills("cuda").build();
-                assertThat(ledger.offered(task.id(), d.submit(task))).isTrue();
-            }
-            Await.until("gpu runs one", () -> gate.held() == 1);
-            final var removal = d.removeAgent("gpu");
-            Await.routerPass(d);
-            gate.releaseAll();
-            assertThat(removal.get(10, TimeUnit.SECONDS).id()).isEqualTo("gpu");
+            cudaTasksThenGpuRemoved(d, gate, ledger, 3);
             Await.routerPass(d);
             assertThat(log.deadLettered.get()).as("an empty type waits, as an autoscaler's minimum of 0 expects").isZero();
             d.addAgent(AgentSpec.builder("gpu-2", "t").capacity(1).skill("cuda", 1.0).build(), AgentAdapter.sync(t -> "ok"))
