@@ -42,16 +42,17 @@ class TaskCommandRaceTest
         final Map<Long, CancelOutcome> cancelledOnRequest = new ConcurrentHashMap<>();
         final AtomicLongArray reprioritized = new AtomicLongArray(ReprioritizeOutcome.values().length);
         final Binding binding = Binding.values()[(int)(seed % Binding.values().length)];
-        final Dispatcher.Builder b = Dispatcher.builder().strategy(TestStrategies.leastLoaded()).prefetch(2)
-            .binding("t", binding).queueCapacity(500).retryBackoff(Duration.ofMillis(1), Duration.ofMillis(4))
+        // six slots in all against two producers: a backlog waits, so commands find tasks waiting as well as running
+        final Dispatcher.Builder b = Dispatcher.builder().strategy(TestStrategies.leastLoaded()).prefetch(1)
+            .binding("t", binding).queueCapacity(100).retryBackoff(Duration.ofMillis(1), Duration.ofMillis(4))
             .watchdogInterval(Duration.ofMillis(1)).listener(log).onResult(ledger).seed(seed);
         for (int i = 0; i < 3; i++)
         {
-            b.agent(AgentSpec.builder("a" + i, "t").capacity(2).build(), chaotic(timer));
+            b.agent(AgentSpec.builder("a" + i, "t").capacity(1).build(), chaotic(timer));
         }
         final Dispatcher d = b.build().start();
         final AtomicBoolean stopping = new AtomicBoolean();
-        final AtomicLongArray recent = new AtomicLongArray(8); // the newest accepted ids, by acceptance count
+        final AtomicLongArray recent = new AtomicLongArray(64); // the newest accepted ids, by acceptance count
         final java.util.concurrent.atomic.AtomicLong acceptedSoFar = new java.util.concurrent.atomic.AtomicLong();
         final List<Thread> threads = new ArrayList<>();
         try
@@ -67,7 +68,7 @@ class TaskCommandRaceTest
                             .maxRetries(random.nextInt(3)).timeout(Duration.ofMillis(2)).build();
                         if (ledger.offered(task.id(), d.submit(task, Duration.ofMillis(20))))
                         {
-                            recent.set((int)(acceptedSoFar.getAndIncrement() & 7), task.id());
+                            recent.set((int)(acceptedSoFar.getAndIncrement() & 63), task.id());
                         }
                     }
                 }, "producer-" + p));
@@ -80,7 +81,7 @@ class TaskCommandRaceTest
                     while (!stopping.get())
                     {
                         // the newest tasks: waiting, just placed, running, or in their retry back-off
-                        final long id = recent.get(random.nextInt(8));
+                        final long id = recent.get(random.nextInt(64));
                         if (id == 0)
                         {
                             Thread.onSpinWait();
@@ -112,7 +113,8 @@ class TaskCommandRaceTest
                 t.setUncaughtExceptionHandler((thread, e) -> uncaught.add(e));
                 t.start();
             }
-            Await.until(at + ": tasks end", () -> log.completed.get() >= 1_000 && cancelledOnRequest.size() >= 20);
+            Await.until(at + ": tasks end, are cancelled and moved", () -> log.completed.get() >= 500 &&
+                cancelledOnRequest.size() >= 10 && reprioritized.get(ReprioritizeOutcome.MOVED.ordinal()) >= 10);
             stopping.set(true);
             for (final Thread t : threads)
             {
