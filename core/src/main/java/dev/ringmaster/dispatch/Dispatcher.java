@@ -137,14 +137,21 @@ public final class Dispatcher implements AutoCloseable
      * Stops accepting and cancels every task that has not started; running tasks finish (or time out) without retry.
      * Call {@link #awaitTermination} to wait for them.
      *
-     * @return the tasks cancelled by the shutdown sweep (each also got a CANCELLED terminal event).
+     * @return the tasks cancelled by the shutdown sweep (each also got a CANCELLED terminal event); empty when called
+     *     from a listener, or from the result handler for a task that did not complete: the sweep runs on that thread
+     *     once the callback returns, so this call does not wait for it.
      */
     public List<Task> shutdownNow()
     {
         return engine.shutdownNow(10, TimeUnit.SECONDS);
     }
 
-    /** @return true once every accepted task is terminal and the threads have stopped. */
+    /**
+     * Waits for the end of a {@link #drain} or {@link #shutdownNow}; it does not stop a dispatcher by itself.
+     *
+     * @return true once the dispatcher was shut down, every accepted task is terminal and the threads have stopped;
+     *     false at the timeout, also while nobody has shut it down.
+     */
     public boolean awaitTermination(final Duration timeout)
     {
         return engine.awaitTermination(nanos(timeout, "timeout"), TimeUnit.NANOSECONDS);

@@ -41,6 +41,18 @@ final class Gate implements AgentAdapter
         return true;
     }
 
+    /** Fails the oldest held attempt, waiting for one to start. */
+    boolean failOne() throws InterruptedException
+    {
+        final Completion c = held.poll(5, TimeUnit.SECONDS);
+        if (c == null)
+        {
+            return false;
+        }
+        c.fail(new IllegalStateException("failed by the test"));
+        return true;
+    }
+
     int held()
     {
         return held.size();

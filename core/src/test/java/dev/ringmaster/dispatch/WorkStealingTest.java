@@ -133,4 +133,32 @@ class WorkStealingTest
         assertThat(d.metrics().agents().get(0).completed()).as("every pinned task ran on slow").isEqualTo(PREFETCH - 1);
         assertThat(ranOnIdle).hasSize(2);
     }
+
+    @Test
+    void aThiefNeverTakesATaskAddressedToItsVictimNorOneThatAvoidsTheThief() throws Exception
+    {
+        final Gate slow = new Gate();
+        final EventLog log = new EventLog();
+        final Dispatcher d = pileOntoSlowAgent(slow, log);
+        assertThat(d.submit(Task.builder("coder").targetAgent("slow").build())).isEqualTo(SubmitStatus.ACCEPTED);
+        Await.until("slow starts its first task", () -> slow.startOrder.size() == 1);
+        // slow's backlog: tasks addressed to slow and one that avoids idle, all less urgent than one anybody may run,
+        // so a thief blind to addressing (it steals the least urgent) would take them first
+        for (int i = 1; i < PREFETCH - 1; i++)
+        {
+            assertThat(d.submit(Task.builder("coder").targetAgent("slow").build())).isEqualTo(SubmitStatus.ACCEPTED);
+        }
+        assertThat(d.submit(Task.builder("coder").avoidAgent("idle").build())).isEqualTo(SubmitStatus.ACCEPTED);
+        final Task anyone = Task.builder("coder").priority(Priority.HIGH).build();
+        assertThat(d.submit(anyone)).isEqualTo(SubmitStatus.ACCEPTED);
+        Await.until("the idle agent steals a task", () -> !ranOnIdle.isEmpty());
+        assertThat(ranOnIdle).as("only the task anybody may run moved").containsExactly(anyone.id());
+        for (int i = 0; i < PREFETCH; i++)
+        {
+            assertThat(slow.releaseOne()).isTrue();
+        }
+        assertThat(d.drain(Duration.ofSeconds(5))).isTrue();
+        assertThat(d.metrics().agents().get(0).completed()).as("the addressed tasks ran on slow").isEqualTo(PREFETCH);
+        assertThat(ranOnIdle).containsExactly(anyone.id());
+    }
 }

@@ -369,6 +369,12 @@ public final class Engine
     public List<Task> shutdownNow(final long timeout, final TimeUnit unit)
     {
         advanceTo(Control.STOPPING);
+        if (role.heldByCurrentThread())
+        {
+            // called from a callback the role's holder runs (a listener, or the result handler of a task that did not
+            // complete): the sweep runs once the callback returns, and waiting for it here stalled all routing
+            return List.of();
+        }
         role.request(); // the holder sweeps the queues and cancels what has not started
         final long deadline = System.nanoTime() + unit.toNanos(timeout);
         List<Task> cancelled;
@@ -379,7 +385,10 @@ public final class Engine
         return cancelled == null ? List.of() : Collections.unmodifiableList(cancelled);
     }
 
-    /** @return true once nothing is outstanding and the threads stopped, false on timeout. */
+    /**
+     * @return true once the dispatcher was shut down (drain or shutdownNow), nothing is outstanding and the threads
+     *     stopped; false on timeout, also for a dispatcher still running (waiting does not stop it).
+     */
     public boolean awaitTermination(final long timeout, final TimeUnit unit)
     {
         if (control.compareAndSetRunState(Control.NEW, Control.TERMINATED))
@@ -387,7 +396,8 @@ public final class Engine
             return true;
         }
         final long deadline = System.nanoTime() + unit.toNanos(timeout);
-        while (outstanding() > 0)
+        // not while RUNNING: a task accepted just after the last one ended would find the threads gone, never to end
+        while (control.runState == Control.RUNNING || outstanding() > 0)
         {
             if (System.nanoTime() - deadline >= 0)
             {
@@ -413,17 +423,23 @@ public final class Engine
                 return false;
             }
         }
-        stopNanos = System.nanoTime();
-        control.runState = Control.TERMINATED;
-        if (restarter != null)
+        for (int state = control.runState; state != Control.TERMINATED; state = control.runState)
         {
-            restarter.close();
-        }
-        for (final AgentState agent : agents)
-        {
-            if (!agent.removed)
+            // one caller terminates: a second awaitTermination, or a concurrent one, must not stop the adapters again
+            if (control.compareAndSetRunState(state, Control.TERMINATED))
             {
-                AdapterLifecycle.stopQuietly(agent.id(), agent.adapter);
+                stopNanos = System.nanoTime();
+                if (restarter != null)
+                {
+                    restarter.close();
+                }
+                for (final AgentState agent : agents)
+                {
+                    if (!agent.removed)
+                    {
+                        AdapterLifecycle.stopQuietly(agent.id(), agent.adapter);
+                    }
+                }
             }
         }
         return true;

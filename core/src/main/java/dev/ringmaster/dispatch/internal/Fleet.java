@@ -12,6 +12,8 @@ import java.util.List;
 final class Fleet extends RouterPart
 {
     private final java.util.List<Retirement> retirements = new ArrayList<>();
+    /** Crashed agents that supervision will bring back, by id: tasks addressed to them, or needing their skills, wait. */
+    private final java.util.Map<String, dev.ringmaster.model.AgentSpec> restarting = new java.util.HashMap<>();
 
     Fleet(final Router router)
     {
@@ -39,6 +41,7 @@ final class Fleet extends RouterPart
             throw new IllegalArgumentException("adding '" + spec.id() + "' would exceed the " + Engine.MAX_FLEET_SLOTS +
                 " slots one dispatcher supports; remove agents or use another dispatcher");
         }
+        restarting.remove(spec.id());
         final int index = router.agents.length;
         final Worker[] workers = engine.workers;
         final int workerIndex = index % workers.length;
@@ -188,6 +191,10 @@ final class Fleet extends RouterPart
         Counters.increment(counters.crashes);
         if (engine.restarter != null)
         {
+            if (engine.restarter.canRestart(agent.spec))
+            {
+                restarting.put(agent.id(), agent.spec);
+            }
             engine.restarter.crashed(agent.spec, agent.adapter, reason);
         }
         else
@@ -196,6 +203,49 @@ final class Fleet extends RouterPart
             // stop() may block: not on the routing role (the restarter stops it on its own thread under supervision)
             java.util.concurrent.CompletableFuture.runAsync(() -> AdapterLifecycle.stopQuietly(agent.id(), agent.adapter));
         }
+    }
+
+    /**
+     * Why a waiting task can never run, or null if it can: it is addressed to an agent that left the fleet for good
+     * (removed, or crashed with nobody to restart it), or needs a skill that none of the agents its type still has
+     * has. Such a task would wait for ever and keep every drain from finishing. O(1), unless the task needs a skill its
+     * type lacks: then O(agents of its type + crashed agents awaiting a restart).
+     */
+    String orphaned(final TaskRecord r)
+    {
+        final String target = r.task.targetAgent();
+        if (target != null && r.lane.index.position(target) < 0)
+        {
+            return restarting.containsKey(target) ? null : "addressed to agent '" + target + "', which left the fleet " +
+                "(removed, or crashed with no factory to restart it): no other agent may run it; submit it again " +
+                "without targetAgent, or to an agent that runs";
+        }
+        final long required = r.task.requiredSkills();
+        if (required == 0 || (required & ~r.lane.skillUnion) == 0 || !staffed(r.lane))
+        {
+            return null; // a type with no agent at all waits for one to be added (an autoscaler's minimum of 0)
+        }
+        for (final dev.ringmaster.model.AgentSpec spec : restarting.values())
+        {
+            if (spec.type().equals(r.lane.type) && (required & ~spec.skillMask()) == 0)
+            {
+                return null;
+            }
+        }
+        return "needs skills " + dev.ringmaster.model.Skills.names(required) + ", which no agent of type '" +
+            r.lane.type + "' has any more (the last one left the fleet); add an agent with them and requeue it";
+    }
+
+    private static boolean staffed(final Lane lane)
+    {
+        for (final AgentState a : lane.agents)
+        {
+            if (!a.retiring)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     int setPaused(final String type, final boolean paused)

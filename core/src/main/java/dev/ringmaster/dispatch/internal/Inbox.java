@@ -115,7 +115,8 @@ final class Inbox
 
     /**
      * @param skillMask the thief's skills.
-     * @return the least urgent task whose required skills the thief has, claimed, or null.
+     * @return the least urgent task whose required skills the thief has and that is addressed to no agent, claimed, or
+     *     null.
      */
     TaskRecord stealLeastUrgent(final long skillMask)
     {
@@ -137,7 +138,7 @@ final class Inbox
             for (int i = 0, n = cells.length(); i < n; i++)
             {
                 final TaskRecord r = cells.get(i);
-                if (r != null && (r.task.requiredSkills() & ~skillMask) == 0 &&
+                if (r != null && (r.task.requiredSkills() & ~skillMask) == 0 && mayRunOn(r, thief) &&
                     (bestRecord == null || r.urgency > bestRecord.urgency) && movable(guard, r, victim, thief))
                 {
                     best = i;
@@ -155,6 +156,15 @@ final class Inbox
             }
         }
         return null;
+    }
+
+    /**
+     * @return whether the task may run on {@code thief} (null: any agent) at all: a task addressed to an agent runs
+     *     there only, and one that avoids an agent never runs on it, as routing would have decided.
+     */
+    static boolean mayRunOn(final TaskRecord r, final dev.ringmaster.spi.AgentView thief)
+    {
+        return r.task.targetAgent() == null && (thief == null || !thief.id().equals(r.task.avoidAgent()));
     }
 
     /** @return whether {@code guard} (null: none) lets the task move from victim to thief; a guard that throws does. */

@@ -1,5 +1,6 @@
 package dev.ringmaster.dispatch.internal;
 
+import dev.ringmaster.dispatch.TerminalState;
 import dev.ringmaster.model.Priority;
 
 /**
@@ -156,6 +157,13 @@ final class Placement extends RouterPart
                 dispatched(lane, level, r, agent, now);
                 return 1;
             }
+            final String orphaned = router.fleet.orphaned(r);
+            if (orphaned != null)
+            {
+                lane.removeDeferred(level, i);
+                router.outcomes.terminal(r, TerminalState.DEAD_LETTERED, orphaned, now);
+                return 1;
+            }
         }
         final var queue = lane.queues[level];
         while (true)
@@ -191,6 +199,13 @@ final class Placement extends RouterPart
                 queue.relaxedPoll();
                 router.limits.takeTokens(lane, tenant, head);
                 dispatched(lane, level, head, agent, now);
+                return 1;
+            }
+            final String orphaned = router.fleet.orphaned(head);
+            if (orphaned != null)
+            {
+                queue.relaxedPoll();
+                router.outcomes.terminal(head, TerminalState.DEAD_LETTERED, orphaned, now);
                 return 1;
             }
             // the lane has room (the caller checked) but not on an agent able to take the head now (skills, its
@@ -237,6 +252,14 @@ final class Placement extends RouterPart
                 lane.backlogged[level]--;
                 router.limits.takeTokens(lane, tenant, r);
                 dispatched(lane, level, r, agent, now);
+                return 1;
+            }
+            final String orphaned = router.fleet.orphaned(r);
+            if (orphaned != null)
+            {
+                backlog.tasks.pollFirst();
+                lane.backlogged[level]--;
+                router.outcomes.terminal(r, TerminalState.DEAD_LETTERED, orphaned, now);
                 return 1;
             }
         }

@@ -46,6 +46,12 @@ final class Restarter
         return settings.timeoutsBeforeRestart();
     }
 
+    /** Any thread: whether a crashed agent of this spec will be brought back (a factory makes its type). */
+    boolean canRestart(final AgentSpec spec)
+    {
+        return factories.containsKey(spec.type());
+    }
+
     /** Any thread (the router): schedules a restart of a crashed agent. */
     void crashed(final AgentSpec spec, final AgentAdapter oldAdapter, final String reason)
     {

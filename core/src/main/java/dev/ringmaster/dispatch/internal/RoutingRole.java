@@ -51,6 +51,11 @@ final class RoutingRole
     private volatile boolean routerOwns;
     /** Read by the router thread's idle strategy: when timed work (retries, rate limits, watchdog) falls due. */
     private volatile long wakeAtNanos = Long.MAX_VALUE;
+    /**
+     * The thread holding the role, written by that thread only and cleared before it lets go: a thread reads itself
+     * here only while it holds the role (it always sees its own last write; no other thread writes it as the value).
+     */
+    private Thread holder;
     /** The timed part of {@link #wakeAtNanos} (retries, refills, watchdog), written by holders only. */
     private long timedAtNanos = Long.MAX_VALUE;
 
@@ -78,6 +83,12 @@ final class RoutingRole
     }
 
     /** Router thread: takes the role if it is free and a guest left work, timed work is due, or work waits. @return work done. */
+    /** Any thread: @return true if the calling thread holds the role (it is inside a callback the holder runs). */
+    boolean heldByCurrentThread()
+    {
+        return holder == Thread.currentThread();
+    }
+
     int routerCycle(final long nowNanos)
     {
         final boolean wanted = backstopWanted;
@@ -144,6 +155,7 @@ final class RoutingRole
         {
             while (true)
             {
+                holder = Thread.currentThread();
                 work += cycle();
                 cycles++;
                 final boolean more = router.morePending() || router.workPending();
@@ -156,6 +168,7 @@ final class RoutingRole
                 timedAtNanos = nextTimedAt;
                 wakeAtNanos = Math.min(nextTimedAt, router.safetyNetNanos()); // before letting go: then it is another's
                 released = true;
+                holder = null;
                 state.set(FREE); // volatile store: the next holder's compare-and-set reads it, and sees our writes
                 VarHandle.fullFence(); // StoreLoad: the other half of the Dekker pair in request()
                 // only timed work wakes it early: waking it for the safety net would add an unpark per task at light load
@@ -189,6 +202,7 @@ final class RoutingRole
             if (!released)
             {
                 // only on a throwable outside the duty cycle (which contains its own): never leave the role held
+                holder = null;
                 state.set(FREE);
                 backstopWanted = true;
                 routerIdle.wake();
