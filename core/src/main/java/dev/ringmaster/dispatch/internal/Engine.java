@@ -29,24 +29,6 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class Engine
 {
-    /** Idle back-off of the router thread: spin, then yield until this long after the last work, then park. */
-    static final long ROUTER_SPIN_NANOS = Long.getLong("ringmaster.routerSpinNanos", 1_000);
-    static final long ROUTER_YIELD_NANOS = Long.getLong("ringmaster.routerYieldNanos", 20_000);
-    /** The router thread's longest sleep with nothing timed due: a backstop (work and timers wake it), no wake-ups. */
-    static final long ROUTER_MAX_PARK_NANOS = 50_000_000L;
-    /**
-     * Idle back-off of the workers: yield for up to 200 us before parking, so a stream of 50k tasks/s or more (20 us
-     * apart, 40 us per worker with two) never parks a worker between tasks.
-     */
-    static final long WORKER_SPIN_NANOS = Long.getLong("ringmaster.workerSpinNanos", 2_000);
-    static final long WORKER_YIELD_NANOS = Long.getLong("ringmaster.workerYieldNanos", 200_000);
-    /**
-     * How long a worker leaves its own completions for the next holder of the routing role (a submitter's next task
-     * folds them in) before it takes the role for them itself; well below the yield window, so they are folded
-     * before the worker parks. 0 folds them at the end of every duty cycle.
-     */
-    static final long WORKER_FOLD_DELAY_NANOS = Long.getLong("ringmaster.workerFoldDelayNanos", 50_000);
-
     /** Most capacity-plus-prefetch slots summed over all agents; bounds the completion queue. */
     public static final int MAX_FLEET_SLOTS = 1 << 16;
 
@@ -101,8 +83,9 @@ public final class Engine
         final int workerCount = Math.min(config.workers, specs.size());
         // the router thread is off the common path (submitters and workers route while it sleeps): it wakes for
         // timed work, for a hand-over under sustained load, and at least every maxParkNanos as a safety net
-        final long routerSpins = config.busySpin ? Long.MAX_VALUE : ROUTER_SPIN_NANOS;
-        this.routerIdle = new ParkingIdleStrategy(routerSpins, ROUTER_YIELD_NANOS, 1_000, ROUTER_MAX_PARK_NANOS,
+        final long routerSpins = config.busySpin ? Long.MAX_VALUE : Waiting.ROUTER_SPIN_NANOS;
+        this.routerIdle = new ParkingIdleStrategy(routerSpins, Waiting.ROUTER_YIELD_NANOS, 1_000,
+            Waiting.ROUTER_MAX_PARK_NANOS,
             () -> role().routerHasWork(), () -> role().wakeAtNanos());
 
         int totalLimit = 0;

@@ -188,7 +188,7 @@ final class Router
      */
     long safetyNetNanos()
     {
-        return liveRecords > 0 || fleet.retiring() ? lastCycleNanos + Engine.ROUTER_MAX_PARK_NANOS : Long.MAX_VALUE;
+        return liveRecords > 0 || fleet.retiring() ? lastCycleNanos + Waiting.ROUTER_MAX_PARK_NANOS : Long.MAX_VALUE;
     }
 
     /** Role holder: @return when timed work (retry, rate-limit refill, watchdog) next falls due. */

@@ -48,8 +48,8 @@ final class Worker
         this.control = control;
         this.mine = mine;
         this.signals = signals;
-        this.idle = new ParkingIdleStrategy(config.busySpin ? Long.MAX_VALUE : Engine.WORKER_SPIN_NANOS,
-            Engine.WORKER_YIELD_NANOS, 1_000, config.maxParkNanos, this::workPending);
+        this.idle = new ParkingIdleStrategy(config.busySpin ? Long.MAX_VALUE : Waiting.WORKER_SPIN_NANOS,
+            Waiting.WORKER_YIELD_NANOS, 1_000, config.maxParkNanos, this::workPending);
     }
 
     /** The worker's thread, once it runs. */
@@ -92,7 +92,7 @@ final class Worker
     boolean completionsDeferred;
     /**
      * When this worker's oldest completion not yet folded in was offered (0: none): the worker leaves them to the
-     * role's next holder for up to {@link Engine#WORKER_FOLD_DELAY_NANOS}. Why: their results are already delivered
+     * role's next holder for up to {@link Waiting#WORKER_FOLD_DELAY_NANOS}. Why: their results are already delivered
      * ({@link Delivery}), and taking the role pulls the routing state (lanes, loads, the strategy's index) from the
      * submitter's core to this one, only for the submitter's next task to pull it back: at light load that traffic,
      * twice per task, cost more than the routing itself.
@@ -338,8 +338,8 @@ final class Worker
             {
                 unfoldedSinceNanos = 0; // another holder folded them in
             }
-            else if (Engine.WORKER_FOLD_DELAY_NANOS == 0 ||
-                System.nanoTime() - unfoldedSinceNanos >= Engine.WORKER_FOLD_DELAY_NANOS)
+            else if (Waiting.WORKER_FOLD_DELAY_NANOS == 0 ||
+                System.nanoTime() - unfoldedSinceNanos >= Waiting.WORKER_FOLD_DELAY_NANOS)
             {
                 unfoldedSinceNanos = 0;
                 signals.requestRole();
