@@ -98,7 +98,8 @@ final class Outcomes extends RouterPart
     void failAttempt(final TaskRecord r, final AgentState agent, final String reason, final long now)
     {
         Counters.increment(counters.failedAttempts);
-        listener.onFailed(r, agent, reason, now);
+        // an answered failure at the time of the answer (as onCompleted); a timeout or crash sets none: now
+        listener.onFailed(r, agent, reason, r.finishNanos != 0 ? r.finishNanos : now);
         if (control.runState >= Control.STOPPING)
         {
             cancel(r, now, "dispatcher shut down before a retry; last failure: " + reason);
@@ -306,7 +307,9 @@ final class Outcomes extends RouterPart
         {
             case COMPLETED:
                 Counters.increment(counters.completed);
-                listener.onCompleted(r, last, r.tokensUsed, now);
+                // when the agent answered, not when the role's holder folded the answer in (up to a worker's fold
+                // delay or a router cycle later): a journal replayed for execution times and busy time needs the former
+                listener.onCompleted(r, last, r.tokensUsed, r.finishNanos != 0 ? r.finishNanos : now);
                 break;
             case DEAD_LETTERED:
                 Counters.increment(counters.deadLettered);
