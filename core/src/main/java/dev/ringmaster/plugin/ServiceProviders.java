@@ -194,13 +194,8 @@ public final class ServiceProviders
         catch (final RuntimeException | Error e)
         {
             final String missing = missingClass(e);
-            if (missing != null)
-            {
-                throw new IllegalStateException("the " + kind.label() + " '" + name + "' (" +
-                    provider.getClass().getName() + " from " + origin + ") is broken: its create() threw " + e + ": " +
-                    missing + ", or choose another " + kind.label(), e);
-            }
-            throw brokenCreate(kind, name, provider, origin, "threw " + e, e);
+            throw broken(kind, name, provider, origin, "threw " + e,
+                missing != null ? missing : "fix its create() and rebuild " + origin, e);
         }
         if (made == null)
         {
@@ -231,8 +226,15 @@ public final class ServiceProviders
     private static IllegalStateException brokenCreate(final PluginKind kind, final String name, final Object provider,
                                                       final String origin, final String what, final Throwable e)
     {
+        return broken(kind, name, provider, origin, what, "fix its create() and rebuild " + origin, e);
+    }
+
+    private static IllegalStateException broken(final PluginKind kind, final String name, final Object provider,
+                                                final String origin, final String what, final String fix,
+                                                final Throwable e)
+    {
         return new IllegalStateException("the " + kind.label() + " '" + name + "' (" + provider.getClass().getName() +
-            " from " + origin + ") is broken: its create() " + what + "; fix its create() and rebuild " + origin +
-            ", or choose another " + kind.label(), e);
+            " from " + origin + ") is broken: its create() " + what + "; " + fix + ", or choose another " +
+            kind.label(), e);
     }
 }

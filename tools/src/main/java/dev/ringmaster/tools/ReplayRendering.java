@@ -142,16 +142,7 @@ final class ReplayRendering
             j.writeObjectFieldStart("stages");
             for (final Map.Entry<String, LatencySummary> e : r.stages().entrySet())
             {
-                final LatencySummary s = e.getValue();
-                j.writeObjectFieldStart(e.getKey().toLowerCase(Locale.ROOT));
-                j.writeNumberField("count", s.count());
-                j.writeNumberField("mean_ns", s.meanNanos());
-                j.writeNumberField("p50_ns", s.p50Nanos());
-                j.writeNumberField("p90_ns", s.p90Nanos());
-                j.writeNumberField("p99_ns", s.p99Nanos());
-                j.writeNumberField("p999_ns", s.p999Nanos());
-                j.writeNumberField("max_ns", s.maxNanos());
-                j.writeEndObject();
+                ReportFormat.latencyField(j, e.getKey().toLowerCase(Locale.ROOT), e.getValue());
             }
             j.writeEndObject();
             j.writeObjectFieldStart("dead_letter_reasons");

@@ -82,13 +82,13 @@ final class RoutingRole
         }
     }
 
-    /** Router thread: takes the role if it is free and a guest left work, timed work is due, or work waits. @return work done. */
     /** Any thread: @return true if the calling thread holds the role (it is inside a callback the holder runs). */
     boolean heldByCurrentThread()
     {
         return holder == Thread.currentThread();
     }
 
+    /** Router thread: takes the role if it is free and a guest left work, timed work is due, or work waits. @return work done. */
     int routerCycle(final long nowNanos)
     {
         final boolean wanted = backstopWanted;

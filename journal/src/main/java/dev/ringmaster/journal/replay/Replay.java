@@ -230,7 +230,8 @@ public final class Replay
         });
         final long open = tasks.size();
         return new ReplayReport(records, firstEpochNanos / 1_000_000L, lastEpochNanos / 1_000_000L,
-            new EnumMap<>(events), events.getOrDefault(EventType.ACCEPTED, 0L) - acceptedAgain, open, List.copyOf(agentList), Gini.of(counts), Gini.of(tokens), summaries,
+            new EnumMap<>(events), events.getOrDefault(EventType.ACCEPTED, 0L) - acceptedAgain, open,
+            List.copyOf(agentList), Gini.of(counts), Gini.of(tokens), summaries,
             List.copyOf(deadLetters), new TreeMap<>(deadLetterReasons), bucketMillis, utilization, corruption);
     }
 
