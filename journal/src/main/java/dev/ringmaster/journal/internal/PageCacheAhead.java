@@ -1,0 +1,77 @@
+package dev.ringmaster.journal.internal;
+
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.MappedBytes;
+import net.openhft.chronicle.bytes.MappedFile;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * Keeps the cycle file's pages ahead of the queue's write position in the page cache, by writing zeros there with
+ * positional writes, a step after a batch; used by the journal's writer thread only.
+ *
+ * <p>Why: the first touch of a page of the memory-mapped file that the page cache lacks is a fault that reads around
+ * the page as far as the device's read-ahead goes (8 MB on the machine the benchmarks run on), zeroing every page of
+ * that window the file does not hold yet in one go: 8 to 16 ms of kernel CPU on the writer thread every few hundred
+ * milliseconds at 200k tasks/s, which on two cores took a worker's or the router's core for as long and put
+ * milliseconds into the journaled dispatcher's p99 (bench/RESULTS.md, issue 10). A page already in the cache faults
+ * in without reading around, and a positional write puts it there for the cost of copying its zeros, a step at a
+ * time. Zeros are what a fresh cycle file holds and what a reader takes for "not written yet", so writing them
+ * beyond the position changes nothing any reader sees; nothing is written at or before the position, nor past the
+ * end of the file as Chronicle sized it (it grows the file itself, a chunk at a time, and shrinks it after a roll).
+ */
+final class PageCacheAhead
+{
+    /** How far ahead of the write position pages are kept: past the read-ahead window and a 2 MB folio. */
+    static final long AHEAD_BYTES = 16L << 20;
+    /** The most written per call: about 60 us of copying, so no batch waits long behind it. */
+    static final int STEP_BYTES = 256 << 10;
+
+    private final ByteBuffer zeros = ByteBuffer.allocateDirect(STEP_BYTES);
+    private MappedFile file;
+    private long zeroedTo;
+    /** The file's length when last read: re-read only when the zeros reach it, a system call per chunk, not per batch. */
+    private long knownLength;
+
+    /** @return the end of the zeros written so far in the current file. */
+    long zeroedTo()
+    {
+        return zeroedTo;
+    }
+
+    /**
+     * @param bytes the appender's bytes after a document was closed: their write position is where the next one goes.
+     * @throws IOException if the positional write fails (the journal then fails as on any append failure).
+     */
+    void after(final Bytes<?> bytes) throws IOException
+    {
+        if (!(bytes instanceof MappedBytes))
+        {
+            return;
+        }
+        final MappedFile mapped = ((MappedBytes)bytes).mappedFile();
+        final long position = bytes.writePosition();
+        if (mapped != file)
+        {
+            file = mapped; // a new cycle file: start at its position
+            zeroedTo = position;
+            knownLength = mapped.raf().length();
+        }
+        zeroedTo = Math.max(zeroedTo, position);
+        if (zeroedTo - position > AHEAD_BYTES - STEP_BYTES)
+        {
+            return; // far enough ahead: write whole steps, not a sliver per batch
+        }
+        if (zeroedTo + STEP_BYTES > knownLength)
+        {
+            knownLength = mapped.raf().length();
+        }
+        final long room = Math.min(STEP_BYTES, knownLength - zeroedTo);
+        if (room > 0)
+        {
+            zeros.clear().limit((int)room);
+            zeroedTo += mapped.raf().getChannel().write(zeros, zeroedTo);
+        }
+    }
+}

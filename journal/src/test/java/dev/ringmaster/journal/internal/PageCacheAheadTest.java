@@ -1,0 +1,124 @@
+package dev.ringmaster.journal.internal;
+
+import net.openhft.chronicle.bytes.MappedBytes;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.io.RandomAccessFile;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The journal writer's zeros ahead of the queue's position: they must reach ahead (or the faults they spare come
+ * back), and must never touch a written byte nor grow the file (or they would destroy records or waste disk).
+ */
+class PageCacheAheadTest
+{
+    private static final byte WRITTEN = (byte)0xFF;
+    private static final int MB = 1 << 20;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void zerosOnlyPastThePositionAStepAtATimeUpToSixteenMegabytesAhead() throws Exception
+    {
+        final File file = filled("big.cq4", 24 * MB);
+        final long position = MB + 3;
+        final PageCacheAhead ahead = new PageCacheAhead();
+        final MappedBytes bytes = MappedBytes.mappedBytes(file, 4 * MB);
+        try
+        {
+            bytes.writePosition(position);
+            long zeroedTo = position;
+            for (int call = 0; call < 200; call++)
+            {
+                ahead.after(bytes);
+                final long now = ahead.zeroedTo();
+                assertThat(now - zeroedTo).as("call %d", call).isBetween(0L, (long)PageCacheAhead.STEP_BYTES);
+                zeroedTo = now;
+            }
+            assertThat(zeroedTo - position).isGreaterThan(PageCacheAhead.AHEAD_BYTES - PageCacheAhead.STEP_BYTES)
+                .isLessThanOrEqualTo(PageCacheAhead.AHEAD_BYTES);
+            assertContents(file, position, zeroedTo, 24 * MB, 24 * MB);
+        }
+        finally
+        {
+            bytes.releaseLast();
+        }
+    }
+
+    @Test
+    void neverWritesPastTheEndOfTheFileNorBehindWhatItZeroedOnceTheQueueWritesThere() throws Exception
+    {
+        final File file = filled("small.cq4", 3 * MB);
+        final long position = 2 * MB;
+        final PageCacheAhead ahead = new PageCacheAhead();
+        final MappedBytes bytes = MappedBytes.mappedBytes(file, MB);
+        try
+        {
+            bytes.writePosition(position);
+            final long sized = file.length(); // as Chronicle sized it when it mapped the position's chunk
+            for (int call = 0; call < 20; call++)
+            {
+                ahead.after(bytes);
+            }
+            assertThat(ahead.zeroedTo()).isEqualTo(sized);
+            // the queue writes a record into the zeroed pages: later calls must leave it alone
+            final byte[] record = new byte[100];
+            Arrays.fill(record, WRITTEN);
+            bytes.write(record);
+            for (int call = 0; call < 20; call++)
+            {
+                ahead.after(bytes);
+            }
+            assertContents(file, position + record.length, sized, 3 * MB, sized);
+        }
+        finally
+        {
+            bytes.releaseLast();
+        }
+    }
+
+    private File filled(final String name, final int length) throws Exception
+    {
+        final File file = dir.resolve(name).toFile();
+        final byte[] chunk = new byte[MB];
+        Arrays.fill(chunk, WRITTEN);
+        try (RandomAccessFile raf = new RandomAccessFile(file, "rw"))
+        {
+            for (int at = 0; at < length; at += MB)
+            {
+                raf.write(chunk);
+            }
+        }
+        return file;
+    }
+
+    /**
+     * [0, from) as written, [from, to) zeros, [to, filled) as written, [filled, length) zeros (grown by Chronicle),
+     * and the file still {@code length} long.
+     */
+    private static void assertContents(final File file, final long from, final long to, final long filled,
+                                       final long length) throws Exception
+    {
+        try (RandomAccessFile raf = new RandomAccessFile(file, "r"))
+        {
+            assertThat(raf.length()).as("the file's length").isEqualTo(length);
+            final byte[] all = new byte[(int)length];
+            raf.readFully(all);
+            for (int i = 0; i < all.length; i++)
+            {
+                final byte expected = i >= from && i < to || i >= filled ? 0 : WRITTEN;
+                if (all[i] != expected)
+                {
+                    throw new AssertionError("byte " + i + " is " + all[i] + ", expected " + expected + " (zeros belong in [" +
+                        from + ", " + to + ") only)");
+                }
+            }
+        }
+    }
+}
