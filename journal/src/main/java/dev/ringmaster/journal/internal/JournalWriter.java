@@ -210,6 +210,7 @@ public final class JournalWriter implements Agent, ControlledMessageHandler
                 {
                     Thread.onSpinWait();
                 }
+                ahead.release(); // nothing more is appended: the zeros ahead give their disk blocks back
             }
         }
         catch (final Throwable e)

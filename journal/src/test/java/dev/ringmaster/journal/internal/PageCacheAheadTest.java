@@ -95,6 +95,49 @@ class PageCacheAheadTest
         }
     }
 
+    @Test
+    void givesTheZerosDiskBlocksBackWhenTheWriterLeavesTheFileKeepingItsLengthAndWhatWasWritten() throws Exception
+    {
+        final File file = dir.resolve("sparse.cq4").toFile();
+        try (RandomAccessFile raf = new RandomAccessFile(file, "rw"))
+        {
+            raf.setLength(24L * MB); // sparse, as Chronicle sizes a cycle file
+        }
+        final long position = MB + 3;
+        final PageCacheAhead ahead = new PageCacheAhead();
+        final MappedBytes bytes = MappedBytes.mappedBytes(file, 4 * MB);
+        try
+        {
+            final byte[] record = new byte[(int)position];
+            Arrays.fill(record, WRITTEN);
+            bytes.write(record); // the queue's records up to the position
+            for (int call = 0; call < 400; call++)
+            {
+                ahead.after(bytes);
+            }
+            assertThat(allocatedBytes(file)).as("with the zeros ahead").isGreaterThan(PageCacheAhead.AHEAD_BYTES / 2);
+            ahead.release();
+            assertThat(allocatedBytes(file)).as("after release").isLessThan(2L * MB);
+            assertContents(file, position, 24L * MB, position, 24L * MB);
+        }
+        finally
+        {
+            bytes.releaseLast();
+        }
+    }
+
+    /** @return the disk space the file takes (st_blocks), as {@code du} reports it. */
+    private static long allocatedBytes(final File file) throws Exception
+    {
+        final Process stat = new ProcessBuilder("stat", "-c", "%b %B", file.getAbsolutePath()).redirectErrorStream(true)
+            .start();
+        final String out = new String(stat.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII)
+            .trim();
+        assertThat(stat.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).as("stat finished").isTrue();
+        final String[] parts = out.split(" ");
+        return Long.parseLong(parts[0]) * Long.parseLong(parts[1]);
+    }
+
     private File filled(final String name, final int length) throws Exception
     {
         final File file = dir.resolve(name).toFile();
