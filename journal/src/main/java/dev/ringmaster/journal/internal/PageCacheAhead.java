@@ -115,7 +115,7 @@ final class PageCacheAhead
 
     /**
      * @param bytes the appender's bytes after a document was closed: their write position is where the next one goes.
-     * @throws IOException if the positional write fails (the journal then fails as on any append failure).
+     * @throws IOException if the positional write fails (the writer then stops writing ahead and appends on).
      */
     void after(final Bytes<?> bytes) throws IOException
     {
