@@ -69,6 +69,15 @@ final class PageCacheAhead
         }
     }
 
+    /**
+     * The writer stops writing ahead for good (a step failed) and appends on: the position known here goes stale, so
+     * nothing is punched later (punching from it would zero the records appended since); the zeros keep their blocks.
+     */
+    void abandon()
+    {
+        file = null;
+    }
+
     /** Punches [the page after the one holding {@code position}'s header, {@code end}) out of the file, its length kept. */
     private void punch(final MappedFile mapped, final long position, final long end)
     {

@@ -127,7 +127,7 @@ class PageCacheAheadTest
     }
 
     /** @return the disk space the file takes (st_blocks), as {@code du} reports it. */
-    private static long allocatedBytes(final File file) throws Exception
+    static long allocatedBytes(final File file) throws Exception
     {
         final Process stat = new ProcessBuilder("stat", "-c", "%b %B", file.getAbsolutePath()).redirectErrorStream(true)
             .start();
