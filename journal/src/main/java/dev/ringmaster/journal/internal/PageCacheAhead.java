@@ -136,13 +136,22 @@ final class PageCacheAhead
         final long position = bytes.writePosition();
         if (mapped != file)
         {
-            if (file != null)
+            if (file != null && file.file().equals(mapped.file()))
             {
-                punch(file, lastPosition, zeroedTo); // rolled: the old file is written no more
+                // the same cycle file mapped anew: the queue went on writing it past the last position seen, so a
+                // punch from there would zero this batch's records
+                file = mapped;
             }
-            file = mapped; // a new cycle file: start at its position
-            zeroedTo = position;
-            lastPosition = position;
+            else
+            {
+                if (file != null)
+                {
+                    punch(file, lastPosition, zeroedTo); // rolled: the old file is written no more
+                }
+                file = mapped; // a new cycle file: start at its position
+                zeroedTo = position;
+                lastPosition = position;
+            }
             knownLength = mapped.raf().length();
         }
         final long consumed = Math.max(0, position - lastPosition);

@@ -126,6 +126,36 @@ class PageCacheAheadTest
         }
     }
 
+    @Test
+    void theSameCycleFileMappedAnewIsNotPunchedUnderTheRecordsWrittenSince() throws Exception
+    {
+        final File file = dir.resolve("remapped.cq4").toFile();
+        try (RandomAccessFile raf = new RandomAccessFile(file, "rw"))
+        {
+            raf.setLength(24L * MB);
+        }
+        final PageCacheAhead ahead = new PageCacheAhead();
+        final MappedBytes first = MappedBytes.mappedBytes(file, 4 * MB);
+        final MappedBytes second = MappedBytes.mappedBytes(file, 4 * MB); // another MappedFile, the same file
+        try
+        {
+            final byte[] record = new byte[(int)MB];
+            Arrays.fill(record, WRITTEN);
+            first.write(record);
+            ahead.after(first);
+            second.writePosition(first.writePosition());
+            second.write(record); // a record that crosses pages past the position the first mapping had
+            ahead.after(second);
+            ahead.release();
+            assertContents(file, 2L * MB, 24L * MB, 2L * MB, 24L * MB);
+        }
+        finally
+        {
+            first.releaseLast();
+            second.releaseLast();
+        }
+    }
+
     /** @return the disk space the file takes (st_blocks), as {@code du} reports it. */
     static long allocatedBytes(final File file) throws Exception
     {
