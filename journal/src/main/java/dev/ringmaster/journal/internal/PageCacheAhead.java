@@ -47,7 +47,12 @@ final class PageCacheAhead
     private static final int FALLOC_FL_KEEP_SIZE = 0x01;
     private static final int FALLOC_FL_PUNCH_HOLE = 0x02;
 
+    /** Chronicle's header word: the top bit marks a document still being written, the low 30 bits its length. */
+    private static final int NOT_COMPLETE = 0x8000_0000;
+    private static final int LENGTH_MASK = 0x3FFF_FFFF;
+
     private final ByteBuffer zeros = ByteBuffer.allocateDirect(MAX_STEP_BYTES);
+    private final ByteBuffer header = ByteBuffer.allocateDirect(Integer.BYTES).order(java.nio.ByteOrder.LITTLE_ENDIAN);
     private MappedFile file;
     private long zeroedTo;
     private long lastPosition;
@@ -116,6 +121,40 @@ final class PageCacheAhead
         }
     }
 
+    /**
+     * Chronicle allocates an index array as it closes the document that needs one (every indexCount x indexSpacing
+     * documents), through another wire, right after that document: past the appender's write position. Zeros from
+     * that position (a writer's first step in a file) or a punch from it (leaving the file) would wipe the array,
+     * and the queue would then write its next document where the index says the array is, and index entries into
+     * that document.
+     *
+     * @return the end of the queue's data: past every whole header at or after {@code writePosition}, or -1 if one
+     * there is not complete yet.
+     */
+    private long endOfWritten(final MappedFile mapped, final long writePosition) throws IOException
+    {
+        long end = writePosition;
+        while (true)
+        {
+            end += -end & 3; // headers sit on 4-byte boundaries (Chronicle pads them)
+            header.clear();
+            if (mapped.raf().getChannel().read(header, end) < Integer.BYTES)
+            {
+                return end;
+            }
+            final int word = header.getInt(0);
+            if (word == 0)
+            {
+                return end;
+            }
+            if ((word & NOT_COMPLETE) != 0)
+            {
+                return -1;
+            }
+            end += Integer.BYTES + (word & LENGTH_MASK);
+        }
+    }
+
     /** @return the end of the zeros written so far in the current file. */
     long zeroedTo()
     {
@@ -133,7 +172,11 @@ final class PageCacheAhead
             return;
         }
         final MappedFile mapped = ((MappedBytes)bytes).mappedFile();
-        final long position = bytes.writePosition();
+        final long position = endOfWritten(mapped, bytes.writePosition());
+        if (position < 0)
+        {
+            return; // a header past the position is still being written: no step this time
+        }
         if (mapped != file)
         {
             if (file != null && file.file().equals(mapped.file()))

@@ -83,6 +83,41 @@ class PageCacheAheadQueueTest
         }
     }
 
+    @Test
+    void aWriterThatStartsInAFileRightAfterAnIndexArrayWasAllocatedLeavesTheArrayAlone() throws Exception
+    {
+        final int perArray = 32 * 4; // TEST4_SECONDLY: 32 entries an index array, one every 4th document
+        try (SingleChronicleQueue queue = SingleChronicleQueueBuilder.single(dir.toFile())
+            .rollCycle(TestRollCycles.TEST4_SECONDLY).timeProvider(clock).build();
+             ExcerptAppender appender = queue.createAppender())
+        {
+            for (int i = 0; i <= perArray; i++)
+            {
+                append(appender, i); // a writer before this one: its last document's close allocated the next array
+            }
+            ahead.after(appender.wire().bytes()); // a restarted writer's first batch in the file
+            for (int i = perArray + 1; i < 3 * perArray; i++)
+            {
+                append(appender, i);
+                ahead.after(appender.wire().bytes());
+            }
+            ahead.release();
+            assertThat(readAll(queue)).isEqualTo(3 * perArray);
+            try (ExcerptTailer tailer = queue.createTailer())
+            {
+                final long first = tailer.toStart().index();
+                for (int n = 0; n < 3 * perArray; n++)
+                {
+                    assertThat(tailer.moveToIndex(first + n)).as("index of record %d", n).isTrue();
+                    try (DocumentContext dc = tailer.readingDocument())
+                    {
+                        assertThat(dc.wire().bytes().readInt()).as("record at index of %d", n).isEqualTo(n);
+                    }
+                }
+            }
+        }
+    }
+
     private SingleChronicleQueue queue()
     {
         return SingleChronicleQueueBuilder.single(dir.toFile()).rollCycle(TestRollCycles.TEST_SECONDLY)

@@ -27,7 +27,8 @@ class PageCacheAheadTest
     void zerosOnlyPastThePositionAStepAtATimeUpToSixteenMegabytesAhead() throws Exception
     {
         final File file = filled("big.cq4", 24 * MB);
-        final long position = MB + 3;
+        final long position = MB + 4;
+        noHeaderAt(file, position);
         final PageCacheAhead ahead = new PageCacheAhead();
         final MappedBytes bytes = MappedBytes.mappedBytes(file, 4 * MB);
         try
@@ -68,6 +69,7 @@ class PageCacheAheadTest
     {
         final File file = filled("small.cq4", 3 * MB);
         final long position = 2 * MB;
+        noHeaderAt(file, position);
         final PageCacheAhead ahead = new PageCacheAhead();
         final MappedBytes bytes = MappedBytes.mappedBytes(file, MB);
         try
@@ -153,6 +155,53 @@ class PageCacheAheadTest
         {
             first.releaseLast();
             second.releaseLast();
+        }
+    }
+
+    /** The header word at the position as a queue leaves it: 0, nothing written there yet. */
+    private static void noHeaderAt(final File file, final long position) throws Exception
+    {
+        try (RandomAccessFile raf = new RandomAccessFile(file, "rw"))
+        {
+            raf.seek(position);
+            raf.writeInt(0);
+        }
+    }
+
+    @Test
+    void startsPastAHeaderTheQueueWrotePastThePositionAndSkipsAStepWhileOneIsIncomplete() throws Exception
+    {
+        final File file = dir.resolve("indexed.cq4").toFile();
+        try (RandomAccessFile raf = new RandomAccessFile(file, "rw"))
+        {
+            raf.setLength(24L * MB);
+            raf.seek(MB);
+            raf.writeInt(Integer.reverseBytes(0x8000_0000 | 100)); // a header still being written past the position
+        }
+        final PageCacheAhead ahead = new PageCacheAhead();
+        final MappedBytes bytes = MappedBytes.mappedBytes(file, 4 * MB);
+        try
+        {
+            bytes.writePosition(MB);
+            ahead.after(bytes);
+            assertThat(ahead.zeroedTo()).as("no zeros while a header past the position is incomplete").isZero();
+            try (RandomAccessFile raf = new RandomAccessFile(file, "rw"))
+            {
+                raf.seek(MB);
+                raf.writeInt(Integer.reverseBytes(0x4000_0000 | 100)); // done: metadata of 100 bytes (an index array)
+            }
+            ahead.after(bytes);
+            assertThat(ahead.zeroedTo()).as("zeros from past the metadata").isEqualTo(MB + 4 + 100 +
+                PageCacheAhead.MIN_STEP_BYTES);
+            try (RandomAccessFile raf = new RandomAccessFile(file, "r"))
+            {
+                raf.seek(MB);
+                assertThat(Integer.reverseBytes(raf.readInt())).as("the metadata's header").isEqualTo(0x4000_0000 | 100);
+            }
+        }
+        finally
+        {
+            bytes.releaseLast();
         }
     }
 
