@@ -18,8 +18,9 @@ import java.nio.ByteBuffer;
  * milliseconds into the journaled dispatcher's p99 (bench/RESULTS.md, issue 10). A page already in the cache faults
  * in without reading around, and a positional write puts it there for the cost of copying its zeros, a step at a
  * time. Zeros are what a fresh cycle file holds and what a reader takes for "not written yet", so writing them
- * beyond the position changes nothing any reader sees; nothing is written at or before the position, nor past the
- * end of the file as Chronicle sized it (it grows the file itself, a chunk at a time).
+ * beyond the position changes nothing any reader sees; nothing is written at or before the position (the end of
+ * the queue's data, past any index array allocated after the last document), nor past the end of the file as
+ * Chronicle sized it (it grows the file itself, a chunk at a time).
  *
  * <p>Written zeros take disk blocks where the sparse file took none, up to {@link #AHEAD_BYTES} per cycle file: when
  * the writer leaves a cycle file (a roll, or the journal closing) the zeros past its last position are punched out
