@@ -187,6 +187,7 @@ public final class JournalWriter implements Agent, ControlledMessageHandler
             // the records are written; without the pages ahead the next ones only fault in more slowly. A full disk
             // also lands here, and the next append then fails on its own and says so
             aheadFailed = true;
+            ahead.abandon();
             LOG.warn("journal {}: could not write ahead of the queue's position ({}); appends go on without it",
                 queue.file(), e.toString());
         }

@@ -18,8 +18,9 @@ import java.nio.ByteBuffer;
  * milliseconds into the journaled dispatcher's p99 (bench/RESULTS.md, issue 10). A page already in the cache faults
  * in without reading around, and a positional write puts it there for the cost of copying its zeros, a step at a
  * time. Zeros are what a fresh cycle file holds and what a reader takes for "not written yet", so writing them
- * beyond the position changes nothing any reader sees; nothing is written at or before the position, nor past the
- * end of the file as Chronicle sized it (it grows the file itself, a chunk at a time).
+ * beyond the position changes nothing any reader sees; nothing is written at or before the position (the end of
+ * the queue's data, past any index array allocated after the last document), nor past the end of the file as
+ * Chronicle sized it (it grows the file itself, a chunk at a time).
  *
  * <p>Written zeros take disk blocks where the sparse file took none, up to {@link #AHEAD_BYTES} per cycle file: when
  * the writer leaves a cycle file (a roll, or the journal closing) the zeros past its last position are punched out
@@ -47,7 +48,12 @@ final class PageCacheAhead
     private static final int FALLOC_FL_KEEP_SIZE = 0x01;
     private static final int FALLOC_FL_PUNCH_HOLE = 0x02;
 
+    /** Chronicle's header word: the top bit marks a document still being written, the low 30 bits its length. */
+    private static final int NOT_COMPLETE = 0x8000_0000;
+    private static final int LENGTH_MASK = 0x3FFF_FFFF;
+
     private final ByteBuffer zeros = ByteBuffer.allocateDirect(MAX_STEP_BYTES);
+    private final ByteBuffer header = ByteBuffer.allocateDirect(Integer.BYTES).order(java.nio.ByteOrder.LITTLE_ENDIAN);
     private MappedFile file;
     private long zeroedTo;
     private long lastPosition;
@@ -67,6 +73,15 @@ final class PageCacheAhead
             punch(file, lastPosition, zeroedTo);
             file = null;
         }
+    }
+
+    /**
+     * The writer stops writing ahead for good (a step failed) and appends on: the position known here goes stale, so
+     * nothing is punched later (punching from it would zero the records appended since); the zeros keep their blocks.
+     */
+    void abandon()
+    {
+        file = null;
     }
 
     /** Punches [the page after the one holding {@code position}'s header, {@code end}) out of the file, its length kept. */
@@ -107,6 +122,40 @@ final class PageCacheAhead
         }
     }
 
+    /**
+     * Chronicle allocates an index array as it closes the document that needs one (every indexCount x indexSpacing
+     * documents), through another wire, right after that document: past the appender's write position. Zeros from
+     * that position (a writer's first step in a file) or a punch from it (leaving the file) would wipe the array,
+     * and the queue would then write its next document where the index says the array is, and index entries into
+     * that document.
+     *
+     * @return the end of the queue's data: past every whole header at or after {@code writePosition}, or -1 if one
+     * there is not complete yet.
+     */
+    private long endOfWritten(final MappedFile mapped, final long writePosition) throws IOException
+    {
+        long end = writePosition;
+        while (true)
+        {
+            end += -end & 3; // headers sit on 4-byte boundaries (Chronicle pads them)
+            header.clear();
+            if (mapped.raf().getChannel().read(header, end) < Integer.BYTES)
+            {
+                return end;
+            }
+            final int word = header.getInt(0);
+            if (word == 0)
+            {
+                return end;
+            }
+            if ((word & NOT_COMPLETE) != 0)
+            {
+                return -1;
+            }
+            end += Integer.BYTES + (word & LENGTH_MASK);
+        }
+    }
+
     /** @return the end of the zeros written so far in the current file. */
     long zeroedTo()
     {
@@ -124,16 +173,29 @@ final class PageCacheAhead
             return;
         }
         final MappedFile mapped = ((MappedBytes)bytes).mappedFile();
-        final long position = bytes.writePosition();
+        final long position = endOfWritten(mapped, bytes.writePosition());
+        if (position < 0)
+        {
+            return; // a header past the position is still being written: no step this time
+        }
         if (mapped != file)
         {
-            if (file != null)
+            if (file != null && file.file().equals(mapped.file()))
             {
-                punch(file, lastPosition, zeroedTo); // rolled: the old file is written no more
+                // the same cycle file mapped anew: the queue went on writing it past the last position seen, so a
+                // punch from there would zero this batch's records
+                file = mapped;
             }
-            file = mapped; // a new cycle file: start at its position
-            zeroedTo = position;
-            lastPosition = position;
+            else
+            {
+                if (file != null)
+                {
+                    punch(file, lastPosition, zeroedTo); // rolled: the old file is written no more
+                }
+                file = mapped; // a new cycle file: start at its position
+                zeroedTo = position;
+                lastPosition = position;
+            }
             knownLength = mapped.raf().length();
         }
         final long consumed = Math.max(0, position - lastPosition);

@@ -27,7 +27,8 @@ class PageCacheAheadTest
     void zerosOnlyPastThePositionAStepAtATimeUpToSixteenMegabytesAhead() throws Exception
     {
         final File file = filled("big.cq4", 24 * MB);
-        final long position = MB + 3;
+        final long position = MB + 4;
+        noHeaderAt(file, position);
         final PageCacheAhead ahead = new PageCacheAhead();
         final MappedBytes bytes = MappedBytes.mappedBytes(file, 4 * MB);
         try
@@ -68,6 +69,7 @@ class PageCacheAheadTest
     {
         final File file = filled("small.cq4", 3 * MB);
         final long position = 2 * MB;
+        noHeaderAt(file, position);
         final PageCacheAhead ahead = new PageCacheAhead();
         final MappedBytes bytes = MappedBytes.mappedBytes(file, MB);
         try
@@ -126,8 +128,85 @@ class PageCacheAheadTest
         }
     }
 
+    @Test
+    void theSameCycleFileMappedAnewIsNotPunchedUnderTheRecordsWrittenSince() throws Exception
+    {
+        final File file = dir.resolve("remapped.cq4").toFile();
+        try (RandomAccessFile raf = new RandomAccessFile(file, "rw"))
+        {
+            raf.setLength(24L * MB);
+        }
+        final PageCacheAhead ahead = new PageCacheAhead();
+        final MappedBytes first = MappedBytes.mappedBytes(file, 4 * MB);
+        final MappedBytes second = MappedBytes.mappedBytes(file, 4 * MB); // another MappedFile, the same file
+        try
+        {
+            final byte[] record = new byte[(int)MB];
+            Arrays.fill(record, WRITTEN);
+            first.write(record);
+            ahead.after(first);
+            second.writePosition(first.writePosition());
+            second.write(record); // a record that crosses pages past the position the first mapping had
+            ahead.after(second);
+            ahead.release();
+            assertContents(file, 2L * MB, 24L * MB, 2L * MB, 24L * MB);
+        }
+        finally
+        {
+            first.releaseLast();
+            second.releaseLast();
+        }
+    }
+
+    /** The header word at the position as a queue leaves it: 0, nothing written there yet. */
+    private static void noHeaderAt(final File file, final long position) throws Exception
+    {
+        try (RandomAccessFile raf = new RandomAccessFile(file, "rw"))
+        {
+            raf.seek(position);
+            raf.writeInt(0);
+        }
+    }
+
+    @Test
+    void startsPastAHeaderTheQueueWrotePastThePositionAndSkipsAStepWhileOneIsIncomplete() throws Exception
+    {
+        final File file = dir.resolve("indexed.cq4").toFile();
+        try (RandomAccessFile raf = new RandomAccessFile(file, "rw"))
+        {
+            raf.setLength(24L * MB);
+            raf.seek(MB);
+            raf.writeInt(Integer.reverseBytes(0x8000_0000 | 100)); // a header still being written past the position
+        }
+        final PageCacheAhead ahead = new PageCacheAhead();
+        final MappedBytes bytes = MappedBytes.mappedBytes(file, 4 * MB);
+        try
+        {
+            bytes.writePosition(MB);
+            ahead.after(bytes);
+            assertThat(ahead.zeroedTo()).as("no zeros while a header past the position is incomplete").isZero();
+            try (RandomAccessFile raf = new RandomAccessFile(file, "rw"))
+            {
+                raf.seek(MB);
+                raf.writeInt(Integer.reverseBytes(0x4000_0000 | 100)); // done: metadata of 100 bytes (an index array)
+            }
+            ahead.after(bytes);
+            assertThat(ahead.zeroedTo()).as("zeros from past the metadata").isEqualTo(MB + 4 + 100 +
+                PageCacheAhead.MIN_STEP_BYTES);
+            try (RandomAccessFile raf = new RandomAccessFile(file, "r"))
+            {
+                raf.seek(MB);
+                assertThat(Integer.reverseBytes(raf.readInt())).as("the metadata's header").isEqualTo(0x4000_0000 | 100);
+            }
+        }
+        finally
+        {
+            bytes.releaseLast();
+        }
+    }
+
     /** @return the disk space the file takes (st_blocks), as {@code du} reports it. */
-    private static long allocatedBytes(final File file) throws Exception
+    static long allocatedBytes(final File file) throws Exception
     {
         final Process stat = new ProcessBuilder("stat", "-c", "%b %B", file.getAbsolutePath()).redirectErrorStream(true)
             .start();

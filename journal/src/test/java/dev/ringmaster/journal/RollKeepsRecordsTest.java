@@ -1,0 +1,78 @@
+package dev.ringmaster.journal;
+
+import dev.ringmaster.model.Task;
+import net.openhft.chronicle.core.time.SetTimeProvider;
+import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A journal that rolls while the writer keeps pages ahead of its position (internal/PageCacheAhead): every record
+ * reads back, and no cycle file left behind keeps the zeros' disk blocks.
+ */
+class RollKeepsRecordsTest
+{
+    /** Batches a cycle: each a step of zeros (64 KiB at least), enough to take the whole 16 MiB ahead. */
+    private static final int BATCHES = 300;
+    private static final int PER_BATCH = 10;
+    private static final int PER_CYCLE = BATCHES * PER_BATCH;
+    private static final int CYCLES = 3;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void everyRecordReadsBackAcrossRollsAndLeftCycleFilesGiveTheZerosBlocksBack() throws Exception
+    {
+        final SetTimeProvider clock = new SetTimeProvider(TimeUnit.SECONDS.toNanos(1_800_000_000L));
+        try (Journal journal = Journal.open(JournalConfig.at(dir).rollCycle(TestRollCycles.TEST_SECONDLY).clock(clock)))
+        {
+            for (int cycle = 0; cycle < CYCLES; cycle++)
+            {
+                for (int i = 0; i < PER_CYCLE; i++)
+                {
+                    journal.recordRecovered(Task.builder("coder").id((long)cycle * PER_CYCLE + i).build(), "c" + cycle);
+                    if ((i + 1) % PER_BATCH == 0)
+                    {
+                        ReaderTest.awaitWritten(journal, (long)cycle * PER_CYCLE + i + 1); // one batch, one step
+                    }
+                }
+                clock.advanceMillis(1_000);
+            }
+        }
+        final File[] cycles = dir.toFile().listFiles((d, name) -> name.endsWith(".cq4"));
+        Arrays.sort(cycles);
+        assertThat(cycles).as("one cycle file per second of the clock").hasSize(CYCLES);
+        for (final File cycle : cycles)
+        {
+            assertThat(allocatedBytes(cycle)).as("disk blocks of %s", cycle.getName()).isLessThan(2L << 20);
+        }
+        try (JournalReader reader = JournalReader.open(dir))
+        {
+            assertThat(reader.events()).extracting(JournalEvent::taskId)
+                .containsExactlyElementsOf(() -> LongStream.range(0, (long)CYCLES * PER_CYCLE).boxed().iterator());
+        }
+    }
+
+    /** @return the disk space the file takes (st_blocks), as {@code du} reports it. */
+    private static long allocatedBytes(final File file) throws Exception
+    {
+        final Process stat = new ProcessBuilder("stat", "-c", "%b %B", file.getAbsolutePath()).redirectErrorStream(true)
+            .start();
+        final String out = new String(stat.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+        assertThat(stat.waitFor(10, TimeUnit.SECONDS)).as("stat finished").isTrue();
+        final String[] parts = out.split(" ");
+        return Long.parseLong(parts[0]) * Long.parseLong(parts[1]);
+    }
+}
