@@ -8,7 +8,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
@@ -56,23 +55,12 @@ class RollKeepsRecordsTest
         assertThat(cycles).as("one cycle file per second of the clock").hasSize(CYCLES);
         for (final File cycle : cycles)
         {
-            assertThat(allocatedBytes(cycle)).as("disk blocks of %s", cycle.getName()).isLessThan(2L << 20);
+            assertThat(DiskUsage.allocatedBytes(cycle)).as("disk blocks of %s", cycle.getName()).isLessThan(2L << 20);
         }
         try (JournalReader reader = JournalReader.open(dir))
         {
             assertThat(reader.events()).extracting(JournalEvent::taskId)
                 .containsExactlyElementsOf(() -> LongStream.range(0, (long)CYCLES * PER_CYCLE).boxed().iterator());
         }
-    }
-
-    /** @return the disk space the file takes (st_blocks), as {@code du} reports it. */
-    private static long allocatedBytes(final File file) throws Exception
-    {
-        final Process stat = new ProcessBuilder("stat", "-c", "%b %B", file.getAbsolutePath()).redirectErrorStream(true)
-            .start();
-        final String out = new String(stat.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
-        assertThat(stat.waitFor(10, TimeUnit.SECONDS)).as("stat finished").isTrue();
-        final String[] parts = out.split(" ");
-        return Long.parseLong(parts[0]) * Long.parseLong(parts[1]);
     }
 }

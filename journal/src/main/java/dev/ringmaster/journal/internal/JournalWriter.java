@@ -27,7 +27,6 @@ public final class JournalWriter implements Agent, ControlledMessageHandler
     private static final int BATCH = 1024;
     /** Keeps the pages the next batches go to in the page cache (see there for why). */
     private final PageCacheAhead ahead = new PageCacheAhead();
-    private boolean aheadFailed;
 
     private final SingleChronicleQueue queue;
     private final ManyToOneRingBuffer ring;
@@ -174,19 +173,14 @@ public final class JournalWriter implements Agent, ControlledMessageHandler
     /** After a batch, and after its acknowledgements: a step of {@link PageCacheAhead}, which only saves time. */
     private void writeAhead()
     {
-        if (aheadFailed)
-        {
-            return;
-        }
         try
         {
-            ahead.after(appender.wire().bytes());
+            ahead.after(appender.wire().bytes()); // nothing once abandoned below
         }
         catch (final java.io.IOException | RuntimeException e)
         {
             // the records are written; without the pages ahead the next ones only fault in more slowly. A full disk
             // also lands here, and the next append then fails on its own and says so
-            aheadFailed = true;
             ahead.abandon();
             LOG.warn("journal {}: could not write ahead of the queue's position ({}); appends go on without it",
                 queue.file(), e.toString());

@@ -61,6 +61,8 @@ final class PageCacheAhead
     private long knownLength;
     /** Set once punching failed: the zeros then keep their blocks (logged once). */
     private boolean punchUnavailable;
+    /** Set once a step failed ({@link #abandon}): no more steps, no punch. */
+    private boolean abandoned;
 
     /**
      * The writer leaves the current cycle file (the journal closes): the zeros past its last position give their disk
@@ -81,6 +83,7 @@ final class PageCacheAhead
      */
     void abandon()
     {
+        abandoned = true;
         file = null;
     }
 
@@ -168,7 +171,7 @@ final class PageCacheAhead
      */
     void after(final Bytes<?> bytes) throws IOException
     {
-        if (!(bytes instanceof MappedBytes))
+        if (abandoned || !(bytes instanceof MappedBytes))
         {
             return;
         }

@@ -1,5 +1,6 @@
 package dev.ringmaster.journal.internal;
 
+import dev.ringmaster.journal.DiskUsage;
 import net.openhft.chronicle.core.time.SetTimeProvider;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -58,7 +59,7 @@ class PageCacheAheadQueueTest
             assertThat(cycles).hasSize(4);
             for (final File cycle : cycles)
             {
-                assertThat(PageCacheAheadTest.allocatedBytes(cycle)).as("disk blocks of %s", cycle.getName()).isLessThan(2L << 20);
+                assertThat(DiskUsage.allocatedBytes(cycle)).as("disk blocks of %s", cycle.getName()).isLessThan(2L << 20);
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.ringmaster.journal.internal;
 
+import dev.ringmaster.journal.DiskUsage;
 import net.openhft.chronicle.bytes.MappedBytes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -100,11 +101,7 @@ class PageCacheAheadTest
     @Test
     void givesTheZerosDiskBlocksBackWhenTheWriterLeavesTheFileKeepingItsLengthAndWhatWasWritten() throws Exception
     {
-        final File file = dir.resolve("sparse.cq4").toFile();
-        try (RandomAccessFile raf = new RandomAccessFile(file, "rw"))
-        {
-            raf.setLength(24L * MB); // sparse, as Chronicle sizes a cycle file
-        }
+        final File file = sparse("sparse.cq4");
         final long position = MB + 3;
         final PageCacheAhead ahead = new PageCacheAhead();
         final MappedBytes bytes = MappedBytes.mappedBytes(file, 4 * MB);
@@ -117,9 +114,9 @@ class PageCacheAheadTest
             {
                 ahead.after(bytes);
             }
-            assertThat(allocatedBytes(file)).as("with the zeros ahead").isGreaterThan(PageCacheAhead.AHEAD_BYTES / 2);
+            assertThat(DiskUsage.allocatedBytes(file)).as("with the zeros ahead").isGreaterThan(PageCacheAhead.AHEAD_BYTES / 2);
             ahead.release();
-            assertThat(allocatedBytes(file)).as("after release").isLessThan(2L * MB);
+            assertThat(DiskUsage.allocatedBytes(file)).as("after release").isLessThan(2L * MB);
             assertContents(file, position, 24L * MB, position, 24L * MB);
         }
         finally
@@ -131,11 +128,7 @@ class PageCacheAheadTest
     @Test
     void theSameCycleFileMappedAnewIsNotPunchedUnderTheRecordsWrittenSince() throws Exception
     {
-        final File file = dir.resolve("remapped.cq4").toFile();
-        try (RandomAccessFile raf = new RandomAccessFile(file, "rw"))
-        {
-            raf.setLength(24L * MB);
-        }
+        final File file = sparse("remapped.cq4");
         final PageCacheAhead ahead = new PageCacheAhead();
         final MappedBytes first = MappedBytes.mappedBytes(file, 4 * MB);
         final MappedBytes second = MappedBytes.mappedBytes(file, 4 * MB); // another MappedFile, the same file
@@ -171,10 +164,9 @@ class PageCacheAheadTest
     @Test
     void startsPastAHeaderTheQueueWrotePastThePositionAndSkipsAStepWhileOneIsIncomplete() throws Exception
     {
-        final File file = dir.resolve("indexed.cq4").toFile();
+        final File file = sparse("indexed.cq4");
         try (RandomAccessFile raf = new RandomAccessFile(file, "rw"))
         {
-            raf.setLength(24L * MB);
             raf.seek(MB);
             raf.writeInt(Integer.reverseBytes(0x8000_0000 | 100)); // a header still being written past the position
         }
@@ -205,17 +197,17 @@ class PageCacheAheadTest
         }
     }
 
-    /** @return the disk space the file takes (st_blocks), as {@code du} reports it. */
-    static long allocatedBytes(final File file) throws Exception
+    /** @return a sparse file of 24 MB, as Chronicle sizes a cycle file. */
+    private File sparse(final String name) throws Exception
     {
-        final Process stat = new ProcessBuilder("stat", "-c", "%b %B", file.getAbsolutePath()).redirectErrorStream(true)
-            .start();
-        final String out = new String(stat.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII)
-            .trim();
-        assertThat(stat.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).as("stat finished").isTrue();
-        final String[] parts = out.split(" ");
-        return Long.parseLong(parts[0]) * Long.parseLong(parts[1]);
+        final File file = dir.resolve(name).toFile();
+        try (RandomAccessFile raf = new RandomAccessFile(file, "rw"))
+        {
+            raf.setLength(24L * MB);
+        }
+        return file;
     }
+
 
     private File filled(final String name, final int length) throws Exception
     {
