@@ -13,11 +13,12 @@ import dev.ringmaster.spi.TaskView;
  * just after the last winner); O(n) over a candidate list. Called by the routing role's holder, one thread at a time.
  *
  * <p>In the dispatcher (version 2) the agents are kept in a {@link dev.ringmaster.plugins.routing.index.ScoreIndex} with
- * one bucket per load value (ties go to the agent picked longest ago), per required-skills mask: the best agent is the
- * first of the best bucket, O(1) plus the eligibility walk; an assignment moves the agent to the end of its new bucket,
- * O(1) when it was the oldest of its old one, as the walk's pick is; a release files it back by when it was last
- * picked, a binary search over m / 64 chunk heads and one chunk of at most 64 for m agents of that load,
- * O(log m). Each is paid once per mask the agent's skills put it in. Pools of up to
+ * one bucket per load value (ties go to the agent picked longest ago), one index for every task, since the load does
+ * not depend on the skills asked (a skill few agents have gets an index of its own): the best agent is the first of
+ * the best bucket with the task's skills, O(1) plus the eligibility walk; an assignment moves the agent to the end of
+ * its new bucket, O(1) when it was the oldest of its old one, as the walk's pick is; a release files it back by when
+ * it was last picked, a binary search over m / 64 chunk heads and one chunk of at most 64 for m agents of that load,
+ * O(log m). Pools of up to
  * {@link dev.ringmaster.plugins.routing.index.ScoreIndex#SCAN_LIMIT} agents are scanned instead.
  *
  * <p>Load is in-flight over capacity, not the raw count: an agent that runs 8 at once with 4 in flight is less loaded
@@ -33,6 +34,13 @@ public final class LeastConnectionsStrategy extends ScoredStrategy
     /** In flight over capacity: c + 1 values for an agent of capacity c, so one bucket per value beats a heap. */
     @Override
     protected boolean discreteScores()
+    {
+        return true;
+    }
+
+    /** The score ignores the required skills: one index of all agents serves every task. */
+    @Override
+    protected boolean skillIndependentScores()
     {
         return true;
     }

@@ -81,6 +81,13 @@ public final class LeastTokensStrategy extends ScoredStrategy
         return best;
     }
 
+    /** The score ignores the required skills: one index of all agents serves every task. */
+    @Override
+    protected boolean skillIndependentScores()
+    {
+        return true;
+    }
+
     /** The load before this task; the task's own cost comes in as the offset of the agent's capacity group. */
     @Override
     protected double indexScore(final AgentView a, final long requiredSkills)

@@ -139,6 +139,13 @@ public final class ResourceAdaptiveStrategy extends ScoredStrategy
         return rankingScore < -UNAFFORDABLE / 2 ? rankingScore + UNAFFORDABLE : rankingScore;
     }
 
+    /** The score ignores the required skills: one index of all agents serves every task. */
+    @Override
+    protected boolean skillIndependentScores()
+    {
+        return true;
+    }
+
     /** The score for a task without a cost: an upper bound, since a cost only lowers the budget headroom. */
     @Override
     protected double indexScore(final AgentView a, final long requiredSkills)

@@ -38,6 +38,13 @@ public final class ShortestExpectedDelayStrategy extends ScoredStrategy
         return (a.inFlight() + 1) / (a.capacity() * a.speed());
     }
 
+    /** The score ignores the required skills: one index of all agents serves every task. */
+    @Override
+    protected boolean skillIndependentScores()
+    {
+        return true;
+    }
+
     /** The negated delay, so that the shortest ranks first; the decision reports it negated, as select does. */
     @Override
     protected double indexScore(final AgentView a, final long requiredSkills)

@@ -142,6 +142,13 @@ public final class WeightedRoundRobinStrategy extends ScoredStrategy
         super.onReleased(pool, position, task);
     }
 
+    /** The score ignores the required skills: one index of all agents serves every task. */
+    @Override
+    protected boolean skillIndependentScores()
+    {
+        return true;
+    }
+
     /** The negated pass: the smallest pass ranks first. */
     @Override
     protected double indexScore(final AgentView a, final long requiredSkills)

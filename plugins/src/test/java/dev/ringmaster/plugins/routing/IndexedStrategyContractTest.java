@@ -216,6 +216,12 @@ class IndexedStrategyContractTest
 
     static FakePool randomPool(final SplittableRandom random, final int n)
     {
+        return randomPool(random, n, 2);
+    }
+
+    /** @param skillOdds one agent in this many has each skill */
+    static FakePool randomPool(final SplittableRandom random, final int n, final int skillOdds)
+    {
         final AgentSpec[] specs = new AgentSpec[n];
         for (int i = 0; i < n; i++)
         {
@@ -223,7 +229,7 @@ class IndexedStrategyContractTest
                 .weight(1 + random.nextInt(5));
             for (final String skill : SKILLS)
             {
-                if (random.nextInt(2) == 0)
+                if (random.nextInt(skillOdds) == 0)
                 {
                     b.skill(skill, 0.1 + 0.9 * random.nextDouble());
                 }

@@ -36,26 +36,37 @@ class ScoreBucketsPropertyTest
         final boolean grouped = random.nextInt(3) == 0;
         final ScoreIndex heaps = index(false, grouped);
         final ScoreIndex buckets = index(true, grouped);
+        // the scores here ignore the skills: one index of all agents, walked past those lacking the task's skills
+        final ScoreIndex shared = index(random.nextBoolean(), grouped, true);
         FakeAgentPool pool = newPool(random);
         long[] stamp = initialStamps(pool.size());
         long clock = 0;
         heaps.rebuild(pool);
         buckets.rebuild(pool);
+        shared.rebuild(pool);
         final List<int[]> running = new ArrayList<>();
         int decisions = 0;
         int runnersUp = 0;
+        // pools whose shared index gave some mask heaps of its own (a rare skill), and pools whose skilled tasks all
+        // walked the shared heaps
+        int promoted = 0;
+        int sharedOnly = 0;
+        boolean skilled = false;
         for (int step = 0; step < 1_500; step++)
         {
             final int event = random.nextInt(20);
             if (event < 11)
             {
                 final TaskView task = task(random, pool.size());
+                skilled |= task.task().requiredSkills() != 0 && pool.size() > ScoreIndex.SCAN_LIMIT;
                 final AgentPool routing = pool.routing(task);
                 final int variant = grouped ? 2 : random.nextInt(2);
                 final int h = best(heaps, routing, task, variant);
                 final int b = best(buckets, routing, task, variant);
+                final int s = best(shared, routing, task, variant);
                 final String at = "seed " + seed + " scoring " + scoring + " step " + step + " variant " + variant;
                 assertThat(b).as(at).isEqualTo(h);
+                assertThat(s).as(at + ": shared").isEqualTo(h);
                 if (variant == 0)
                 {
                     assertThat(b).as(at + ": the scan's pick").isEqualTo(scan(routing, task, stamp));
@@ -67,6 +78,9 @@ class ScoreBucketsPropertyTest
                 assertSame(buckets.bestScore(), heaps.bestScore(), at + ": best score");
                 assertThat(buckets.runnerUpPosition()).as(at).isEqualTo(heaps.runnerUpPosition());
                 assertSame(buckets.runnerUpScore(), heaps.runnerUpScore(), at + ": runner-up score");
+                assertSame(shared.bestScore(), heaps.bestScore(), at + ": shared best score");
+                assertThat(shared.runnerUpPosition()).as(at + ": shared").isEqualTo(heaps.runnerUpPosition());
+                assertSame(shared.runnerUpScore(), heaps.runnerUpScore(), at + ": shared runner-up score");
                 decisions++;
                 runnersUp += buckets.runnerUpPosition() >= 0 ? 1 : 0;
                 pool.fake.inFlight[b]++;
@@ -74,6 +88,7 @@ class ScoreBucketsPropertyTest
                 running.add(new int[]{b});
                 heaps.picked(pool.routing(null), b);
                 buckets.picked(pool.routing(null), b);
+                shared.picked(pool.routing(null), b);
             }
             else if (event < 17 && !running.isEmpty())
             {
@@ -81,6 +96,7 @@ class ScoreBucketsPropertyTest
                 pool.fake.inFlight[p]--;
                 heaps.changed(pool.routing(null), p);
                 buckets.changed(pool.routing(null), p);
+                shared.changed(pool.routing(null), p);
             }
             else if (event < 19)
             {
@@ -88,20 +104,31 @@ class ScoreBucketsPropertyTest
                 pool.fake.recentQuality[p] = random.nextInt(4) / 4.0 + (scoring == 2 ? random.nextDouble() : 0);
                 heaps.changed(pool.routing(null), p);
                 buckets.changed(pool.routing(null), p);
+                shared.changed(pool.routing(null), p);
             }
             else
             {
                 // the pool changes: new agents, every stamp forgotten, the tasks of the old pool gone with it
+                if (skilled)
+                {
+                    final int masks = shared.maskHeaps(pool.routing(null));
+                    promoted += masks > 1 ? 1 : 0;
+                    sharedOnly += masks == 1 ? 1 : 0;
+                }
+                skilled = false;
                 pool = newPool(random);
                 stamp = initialStamps(pool.size());
                 clock = 0;
                 running.clear();
                 heaps.rebuild(pool);
                 buckets.rebuild(pool);
+                shared.rebuild(pool);
             }
         }
         assertThat(decisions).as("decisions compared").isGreaterThan(300);
         assertThat(runnersUp).as("runners-up compared").isGreaterThan(100);
+        assertThat(promoted).as("pools where a rare mask got heaps of its own").isPositive();
+        assertThat(sharedOnly).as("pools where every skilled task walked the shared heaps").isPositive();
     }
 
     /** The same double, NaN (no runner-up) included. */
@@ -113,12 +140,17 @@ class ScoreBucketsPropertyTest
 
     private ScoreIndex index(final boolean bucketed, final boolean grouped)
     {
+        return index(bucketed, grouped, false);
+    }
+
+    private ScoreIndex index(final boolean bucketed, final boolean grouped, final boolean skillFree)
+    {
         final ScoreIndex.PositionScorer scorer = (pool, p, mask) ->
         {
             final double free = 1.0 - (double)pool.inFlight(p) / pool.capacity(p);
             return scoring == 0 ? free : free + pool.agent(p).recentQuality();
         };
-        return new ScoreIndex(scorer, grouped ? a -> a.capacity() % 3 : null, bucketed);
+        return new ScoreIndex(scorer, grouped ? a -> a.capacity() % 3 : null, bucketed, skillFree);
     }
 
     /** variant 0: ranked by the index; 1: by an exact score bounded by it; 2: grouped, with an offset per group. */
@@ -167,12 +199,17 @@ class ScoreBucketsPropertyTest
         return stamp;
     }
 
-    /** Mostly pools indexed by heaps or buckets, a few small enough to be scanned; an inbox beyond capacity at times. */
+    /**
+     * Mostly pools indexed by heaps or buckets, a few small enough to be scanned; an inbox beyond capacity at times; in
+     * one pool of three, skills that one agent in 40 has, so that walks of the shared index pass more agents than
+     * {@code SKIP_LIMIT} and its masks get heaps of their own.
+     */
     private static FakeAgentPool newPool(final SplittableRandom random)
     {
         final int n = random.nextInt(8) == 0 ? 2 + random.nextInt(ScoreIndex.SCAN_LIMIT - 1) :
             ScoreIndex.SCAN_LIMIT + 1 + random.nextInt(300);
-        final FakeAgentPool pool = new FakeAgentPool(IndexedStrategyContractTest.randomPool(random, n), 0);
+        final int skillOdds = random.nextInt(3) == 0 ? 40 : 2;
+        final FakeAgentPool pool = new FakeAgentPool(IndexedStrategyContractTest.randomPool(random, n, skillOdds), 0);
         pool.prefetch = random.nextInt(4) == 0 ? 1 : 0;
         return pool;
     }

@@ -27,6 +27,12 @@ import java.util.function.ToIntFunction;
  * <p>A strategy whose exact score depends on the task as well (its token cost, say) passes an {@link Exact} function
  * bounded above by the indexed score: the walk then stops as soon as no unvisited agent can beat the best found.
  *
+ * <p>A score that ignores the required skills (a load) is the same in every mask's heaps, so such an index keeps the
+ * heaps of all agents only, and a task needing skills walks them past the agents lacking one: each change then
+ * re-keys an agent once instead of once per mask its skills put it in (three for an agent with two skills, when tasks
+ * need either or none). A mask whose walk passes more than {@link #SKIP_LIMIT} agents (a rare skill) gets heaps of its
+ * own, so its walks stay short.
+ *
  * <p>Pools of at most {@link #SCAN_LIMIT} agents keep no heaps: {@link #best} scans the eligible agents (a bit set
  * walk) and scores each live, and assignments, releases and telemetry cost a stamp or nothing. Why: each task re-keys
  * its agent in every heap its skills put it in, at its assignment, its release and its telemetry, and those sifts
@@ -72,11 +78,21 @@ public final class ScoreIndex
     /** Most heap entries visited past the best to find an eligible runner-up, so that one costs no scan. */
     private static final int RUNNER_UP_LOOKS = 8;
 
+    /**
+     * Most agents without the task's skills a walk of the shared heaps may pass before the task's mask gets heaps of its
+     * own: a skill few agents have, or only agents ranked low, would otherwise walk most of the pool per decision.
+     */
+    static final int SKIP_LIMIT = 64;
+
     private final PositionScorer scorer;
     /** The group of an agent (a key such as its capacity), or null for one group. */
     private final ToIntFunction<AgentView> grouper;
     /** One bucket per distinct score instead of a heap: for scores of few values. */
     private final boolean bucketed;
+    /** The score does not depend on the required skills: masks share the heaps of all agents until they are rare. */
+    private final boolean skillFree;
+    /** Agents without the task's skills passed in the current walk of the shared heaps. */
+    private int skipped;
     private PoolHeaps[] pools = new PoolHeaps[0];
     private double runnerUp = Double.NaN;
     private int runnerUpPosition = -1;
@@ -106,9 +122,23 @@ public final class ScoreIndex
      */
     public ScoreIndex(final PositionScorer scorer, final ToIntFunction<AgentView> grouper, final boolean bucketed)
     {
+        this(scorer, grouper, bucketed, false);
+    }
+
+    /**
+     * @param skillFree true if the scorer ignores its {@code requiredSkills} argument (a load, a pass): a task needing
+     *     skills then walks the heaps of all agents, passing those without the skills, and an agent is re-keyed in
+     *     those alone instead of once per mask its skills put it in; a mask whose walks pass more than
+     *     {@link #SKIP_LIMIT} agents without them gets heaps of its own, as every mask has otherwise. The decisions
+     *     are the same either way.
+     */
+    public ScoreIndex(final PositionScorer scorer, final ToIntFunction<AgentView> grouper, final boolean bucketed,
+                      final boolean skillFree)
+    {
         this.scorer = scorer;
         this.grouper = grouper;
         this.bucketed = bucketed;
+        this.skillFree = skillFree;
     }
 
     /** From {@code onPoolChanged}: forgets the pool's heaps; they are rebuilt from the new pool on first use. */
@@ -202,14 +232,23 @@ public final class ScoreIndex
         {
             return scan(pool, task, exact, offset, heaps.stamp);
         }
-        final RankedAgents[] groups = heaps.heaps(task.task().requiredSkills(), pool, scorer, bucketed);
+        final long mask = task.task().requiredSkills();
+        final RankedAgents[] own = skillFree && mask != 0 ? heaps.byMask.get(mask) : null;
+        final long filter = skillFree && own == null ? mask : 0;
+        final RankedAgents[] groups = own != null ? own : heaps.heaps(filter != 0 ? 0 : mask, pool, scorer, bucketed);
         runnerUp = Double.NaN;
         runnerUpPosition = -1;
         bestPosition = -1;
         bestScore = Double.NEGATIVE_INFINITY;
+        skipped = 0;
         for (final RankedAgents h : groups)
         {
-            walk(h, heaps.stamp, pool, task, exact, offset == null ? 0 : offset.of(h.group, task));
+            if (!walk(h, heaps, filter, pool, task, exact, offset == null ? 0 : offset.of(h.group, task)))
+            {
+                // too many agents without the skills in the way: the mask gets heaps of its own from now on
+                heaps.heaps(mask, pool, scorer, bucketed);
+                return best(pool, task, exact, offset);
+            }
         }
         return bestPosition;
     }
@@ -243,20 +282,37 @@ public final class ScoreIndex
         return bestPosition;
     }
 
-    /** Walks one heap best-first, folding its eligible agents into the best and runner-up found so far. */
-    private void walk(final RankedAgents h, final long[] stamp, final AgentPool pool, final TaskView task, final Exact exact,
-                      final double offset)
+    /**
+     * Walks one heap best-first, folding its eligible agents into the best and runner-up found so far; agents lacking
+     * a skill of {@code filter} (shared heaps) are passed as if the heap did not hold them.
+     *
+     * @return false if more than {@link #SKIP_LIMIT} agents were passed so, the walk left unfinished
+     */
+    private boolean walk(final RankedAgents h, final PoolHeaps heaps, final long filter, final AgentPool pool,
+                         final TaskView task, final Exact exact, final double offset)
     {
+        final long[] stamp = heaps.stamp;
         int found = 0;
         int looks = RUNNER_UP_LOOKS;
         for (int position = h.first(stamp); position >= 0; position = h.next(stamp))
         {
             final double bound = h.key[position] + offset;
-            if (exact == null ? found == 2 || (found == 1 && --looks < 0) : bestPosition >= 0 && !(bound > bestScore))
+            if (exact != null && bestPosition >= 0 && !(bound > bestScore))
+            {
+                break; // ranked exactly: nobody left here can beat the best, as the rest of the heap is bounded by this
+            }
+            if (filter != 0 && (filter & ~heaps.skills[position]) != 0)
+            {
+                if (++skipped > SKIP_LIMIT)
+                {
+                    return false;
+                }
+                continue;
+            }
+            if (exact == null && (found == 2 || (found == 1 && --looks < 0)))
             {
                 // ranked by the index: this heap's first eligible is its best, and the next eligible (most often a
-                // child of it, a few steps at most) its runner-up for the audit trail; ranked exactly: nobody left
-                // here can beat the best, as the rest of the heap is bounded by this
+                // child of it, a few steps at most) its runner-up for the audit trail
                 break;
             }
             if (!pool.isEligible(position))
@@ -267,6 +323,7 @@ public final class ScoreIndex
             final double score = exact == null ? bound : exact.score(pool.agent(position), task);
             fold(position, score, bestPosition < 0 || score > bestScore);
         }
+        return true;
     }
 
     /** Folds an eligible agent into the best and runner-up so far: it becomes the best if it {@code wins}. */
@@ -305,6 +362,16 @@ public final class ScoreIndex
     public int runnerUpPosition()
     {
         return runnerUpPosition;
+    }
+
+    /**
+     * @return how many required-skills masks (none included) have heaps of their own in the pool's index: every mask
+     *     decided on, unless the scores ignore the skills, when only mask 0 and the rare masks do; for tests and
+     *     diagnostics.
+     */
+    public int maskHeaps(final AgentPool pool)
+    {
+        return heaps(pool).byMask.size();
     }
 
     private PoolHeaps heaps(final AgentPool pool)

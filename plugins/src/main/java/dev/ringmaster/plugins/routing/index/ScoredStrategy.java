@@ -21,13 +21,23 @@ public abstract class ScoredStrategy implements IndexedRoutingStrategy
     /** Built with a reference to {@link #indexScore}, which runs only after the subclass's constructor is done. */
     protected final ScoreIndex index = new ScoreIndex(
         (ScoreIndex.PositionScorer)(pool, position, requiredSkills) -> indexScore(pool, position, requiredSkills),
-        this::indexGroup, discreteScores());
+        this::indexGroup, discreteScores(), skillIndependentScores());
 
     /**
      * @return true if {@link #indexScore} takes few distinct values (a count over a capacity, say), so the index keeps
      *     one bucket per value instead of a heap; called while this object is constructed, so answer a constant.
      */
     protected boolean discreteScores()
+    {
+        return false;
+    }
+
+    /**
+     * @return true if {@link #indexScore} ignores its {@code requiredSkills} argument, so that one index of all agents
+     *     serves every task and an agent is re-keyed once per change, not once per skill mask; called while this
+     *     object is constructed, so answer a constant.
+     */
+    protected boolean skillIndependentScores()
     {
         return false;
     }
