@@ -301,6 +301,12 @@ public final class ScoreIndex
             {
                 break; // ranked exactly: nobody left here can beat the best, as the rest of the heap is bounded by this
             }
+            if (exact == null && bound <= runnerUp)
+            {
+                // ranked by the index, a later group: nobody left here can beat the best or the runner-up found in
+                // the groups before (never while there is no runner-up: a comparison with NaN is false)
+                break;
+            }
             if (filter != 0 && (filter & ~heaps.skills[position]) != 0)
             {
                 if (++skipped > SKIP_LIMIT)
