@@ -204,13 +204,22 @@ public final class BoundedLoadHashStrategy extends LeastLoadedFallback
         final int id = pool.id();
         if (id >= totals.length)
         {
-            onPoolChanged(pool);
+            // a pool the host did not announce: counted now, and its ring keeps checking positions
+            recount(pool);
+            super.onPoolChanged(pool);
         }
         return totals[id];
     }
 
     @Override
     public void onPoolChanged(final AgentPool pool)
+    {
+        rings.poolChanged(pool);
+        recount(pool);
+        super.onPoolChanged(pool);
+    }
+
+    private void recount(final AgentPool pool)
     {
         final int id = pool.id();
         if (id >= totals.length)
@@ -223,7 +232,6 @@ public final class BoundedLoadHashStrategy extends LeastLoadedFallback
             total += pool.agent(p).inFlight();
         }
         totals[id] = total;
-        super.onPoolChanged(pool);
     }
 
     @Override

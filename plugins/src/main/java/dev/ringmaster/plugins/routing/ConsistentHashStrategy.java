@@ -88,6 +88,13 @@ public final class ConsistentHashStrategy extends LeastLoadedFallback
         return chosen != STALE ? chosen : walk(rings.rebuild(pool), pool, hash);
     }
 
+    @Override
+    public void onPoolChanged(final AgentPool pool)
+    {
+        rings.poolChanged(pool);
+        super.onPoolChanged(pool);
+    }
+
     private static int walk(final HashRing ring, final AgentPool pool, final long hash)
     {
         int slot = ring.slotOf(hash);

@@ -2,6 +2,7 @@ package dev.ringmaster.plugins.routing;
 
 import dev.ringmaster.model.AgentSpec;
 import dev.ringmaster.model.Task;
+import dev.ringmaster.spi.IndexedRoutingStrategy;
 import dev.ringmaster.spi.RoutingDecision;
 import dev.ringmaster.spi.RoutingStrategy;
 import dev.ringmaster.spi.TaskView;
@@ -10,10 +11,13 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -164,6 +168,53 @@ class ConsistentHashStrategyTest
         }
         pool.full[2] = false;
         assertThat(owners(strategy, pool, tasks)).containsExactly(owners);
+    }
+
+    /**
+     * A pool of the same size and ends whose middle agent was replaced, announced ({@code onPoolChanged}, as the
+     * dispatcher announces every change): the one change the ring's O(1) check per decision cannot see, and an announced
+     * ring no longer reads the agent where its walk stops, so the announcement itself must rebuild the ring.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"consistent-hash", "bounded-load-hash"})
+    void anAnnouncedPoolWithItsMiddleAgentReplacedMovesOnlyTheKeysOfTheTwo(final String name)
+    {
+        final Supplier<IndexedRoutingStrategy> fresh = () -> name.equals("consistent-hash") ? new ConsistentHashStrategy() :
+            new BoundedLoadHashStrategy(0.25);
+        final AgentSpec[] before = specs(10);
+        final AgentSpec[] after = before.clone();
+        after[5] = AgentSpec.builder("agent-new", "worker").capacity(1_000).build();
+        final TaskView[] tasks = keyed(2_000);
+        final IndexedRoutingStrategy strategy = fresh.get(); // one instance across the change
+        final String[] first = routed(strategy, new FakeAgentPool(new FakePool(before), 0), tasks);
+        final String[] second = routed(strategy, new FakeAgentPool(new FakePool(after), 0), tasks);
+        assertThat(second).as("the keys of the new pool, as a strategy that never saw the old one routes them")
+            .containsExactly(routed(fresh.get(), new FakeAgentPool(new FakePool(after), 0), tasks));
+        int moved = 0;
+        for (int k = 0; k < tasks.length; k++)
+        {
+            if (!first[k].equals(second[k]))
+            {
+                moved++;
+                assertThat(first[k].equals("agent-5") || second[k].equals("agent-new"))
+                    .as("key %d moved from %s to %s: only the leaver's keys and the newcomer's move", k, first[k], second[k])
+                    .isTrue();
+            }
+        }
+        assertThat(moved).as("keys that moved").isPositive();
+    }
+
+    /** @return the agent each key is routed to on a version 2 pool, announced to the strategy first. */
+    private static String[] routed(final IndexedRoutingStrategy strategy, final FakeAgentPool pool, final TaskView[] tasks)
+    {
+        strategy.onPoolChanged(pool);
+        final String[] owners = new String[tasks.length];
+        final RoutingDecision decision = new RoutingDecision();
+        for (int k = 0; k < tasks.length; k++)
+        {
+            owners[k] = pool.agent(strategy.route(tasks[k], pool.routing(tasks[k]), decision)).id();
+        }
+        return owners;
     }
 
     @Test
