@@ -2,7 +2,10 @@ package dev.ringmaster.spi;
 
 /**
  * The handle through which an adapter reports the end of one attempt; callable from any thread, exactly once per
- * attempt (a late call after the dispatcher timed the attempt out is ignored).
+ * attempt. A call after the attempt already ended (answered, or timed out by the dispatcher) is ignored and counted in
+ * {@code FaultCounts.ignoredCompletions}, also when it comes while the agent runs its next tasks: it never completes
+ * another attempt (the dispatcher reuses a few handles per execution slot, so only an answer repeated after the slot
+ * ran four more attempts could be taken for the current one).
  */
 public interface Completion
 {

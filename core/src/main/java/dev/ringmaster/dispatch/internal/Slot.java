@@ -7,9 +7,14 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One execution slot of an agent (an agent has {@code capacity} of them) and the {@link Completion} handed to the
- * adapter for the attempt running in it; completion may come from any thread, the router may time the attempt out
- * concurrently, and a CAS on {@link #state} decides which of them owns the outcome.
+ * One execution slot of an agent (an agent has {@code capacity} of them) and the {@link Completion}s handed to the
+ * adapter for the attempts running in it ({@link #handle}); completion may come from any thread, the router may time
+ * the attempt out concurrently, and a CAS on {@link #state} decides which of them owns the outcome.
+ *
+ * <p>Each attempt gets one of {@value #HANDLES} handles in turn, stamped with the attempt's generation, so a second
+ * completion of an attempt that comes while one of the next {@value #HANDLES} - 1 attempts runs in the slot is told
+ * apart from that attempt's own and ignored, instead of completing another task; handles are reused rather than
+ * allocated per attempt (no allocation per task), so only a completion later than that is still mistaken.
  *
  * <p>State layout, one long so that a CAS also checks the attempt (no ABA across reuse of the slot):
  * <pre>
@@ -28,6 +33,10 @@ final class Slot implements Completion
     static final long COMPLETING = 2;
     static final long ABANDONED = 3;
     private static final long PHASE_MASK = 3;
+    /** Handles per slot, a power of two: how many attempts later a stray completion is still caught. */
+    static final int HANDLES = 4;
+    /** In place of a generation: whichever attempt runs now. */
+    private static final long ANY = -1;
 
     private static final VarHandle STATE;
 
@@ -49,6 +58,10 @@ final class Slot implements Completion
     private volatile long state;
     /** Completions that came after this slot's attempt already had its outcome (see {@link #claim}); any thread. */
     final AtomicLong ignoredCompletions = new AtomicLong();
+    /** By generation modulo {@link #HANDLES}; made on first use, so a slot that runs one task at a time keeps one. */
+    private final Attempt[] handles = new Attempt[HANDLES];
+    /** The handle of the attempt started last: owning worker writes it before the RUNNING store. */
+    private Attempt current;
     /** Written by the worker before the RUNNING store, read by the completer and the router after reading RUNNING. */
     TaskRecord record;
     long deadlineNanos;
@@ -86,7 +99,22 @@ final class Slot implements Completion
         final long timeout = record.task.timeoutNanos();
         this.deadlineNanos = timeout == 0 ? Long.MAX_VALUE : nowNanos + timeout;
         final long generation = (stateVolatile() >>> 2) + 1;
-        STATE.setRelease(this, (generation << 2) | RUNNING); // publishes record and deadline to completer and router
+        final int h = (int)generation & (HANDLES - 1);
+        Attempt handle = handles[h];
+        if (handle == null)
+        {
+            handle = new Attempt(this);
+            handles[h] = handle;
+        }
+        handle.generation = generation;
+        current = handle;
+        STATE.setRelease(this, (generation << 2) | RUNNING); // publishes record, deadline and handle to completer and router
+    }
+
+    /** @return the completion to hand the adapter for the attempt just started; owning worker, after {@link #start}. */
+    Attempt handle()
+    {
+        return current;
     }
 
     /**
@@ -99,10 +127,16 @@ final class Slot implements Completion
         return STATE.compareAndSet(this, observedState, (observedState & ~PHASE_MASK) | ABANDONED);
     }
 
+    /** Completes whichever attempt runs now: for the worker's own use (the adapter gets a {@link #handle}). */
     @Override
     public void succeed(final Object result, final long tokensUsed, final double quality)
     {
-        final TaskRecord r = claim();
+        succeed(ANY, result, tokensUsed, quality);
+    }
+
+    private void succeed(final long generation, final Object result, final long tokensUsed, final double quality)
+    {
+        final TaskRecord r = claim(generation);
         if (r != null)
         {
             r.outcome = TaskRecord.OUTCOME_SUCCEEDED;
@@ -119,13 +153,16 @@ final class Slot implements Completion
     @Override
     public void fail(final Throwable cause)
     {
-        failOwned(cause);
+        failOwned(ANY, cause);
     }
 
-    /** @return true if this call failed the attempt, false if it was already completed or timed out. */
-    boolean failOwned(final Throwable cause)
+    /**
+     * @param generation the attempt's, or {@link #ANY} for the attempt running now
+     * @return true if this call failed the attempt, false if it was already completed or timed out.
+     */
+    boolean failOwned(final long generation, final Throwable cause)
     {
-        final TaskRecord r = claim();
+        final TaskRecord r = claim(generation);
         if (r == null)
         {
             return false;
@@ -137,15 +174,22 @@ final class Slot implements Completion
     }
 
     /**
+     * @param generation the attempt the caller completes, or {@link #ANY}
      * @return the record if this completion owns the attempt; null if the router abandoned it (timeout), or if the
-     * attempt was already completed (ignored).
+     * attempt was already completed or is not the one running (ignored).
      */
-    private TaskRecord claim()
+    private TaskRecord claim(final long generation)
     {
         while (true)
         {
             final long s = stateVolatile();
             final long phase = phase(s);
+            if (generation != ANY && s >>> 2 != generation)
+            {
+                // a handle of an earlier attempt: that attempt already has its outcome, and this slot runs another
+                ignoredCompletions.incrementAndGet();
+                return null;
+            }
             if (phase == RUNNING)
             {
                 if (STATE.compareAndSet(this, s, (s & ~PHASE_MASK) | COMPLETING))
@@ -168,8 +212,6 @@ final class Slot implements Completion
                 // The contract (issue 9) is that the first completion (or the router's timeout) owns the outcome and
                 // later ones are dropped; an exception would land in the adapter, often on a thread of its own (an
                 // HTTP callback, a timer) where nobody catches it. The count keeps a buggy adapter visible.
-                // Not caught here: a late completion that arrives after this slot started the agent's next attempt
-                // looks like that attempt's own (the Completion is the slot, with no attempt number in it).
                 ignoredCompletions.incrementAndGet();
                 return null;
             }
@@ -193,6 +235,40 @@ final class Slot implements Completion
         else
         {
             signals.offer(r);
+        }
+    }
+
+    /**
+     * The {@link Completion} of one attempt: completes the slot only while that attempt is the one running in it;
+     * callable from any thread, as the slot is.
+     */
+    static final class Attempt implements Completion
+    {
+        private final Slot slot;
+        /** Written by the owning worker before the RUNNING store that publishes it. */
+        long generation;
+
+        Attempt(final Slot slot)
+        {
+            this.slot = slot;
+        }
+
+        @Override
+        public void succeed(final Object result, final long tokensUsed, final double quality)
+        {
+            slot.succeed(generation, result, tokensUsed, quality);
+        }
+
+        @Override
+        public void fail(final Throwable cause)
+        {
+            slot.failOwned(generation, cause);
+        }
+
+        /** @return true if this call failed its attempt, false if it was already completed, timed out or not current. */
+        boolean failOwned(final Throwable cause)
+        {
+            return slot.failOwned(generation, cause);
         }
     }
 }

@@ -494,14 +494,16 @@ final class Worker
         r.startNanos = System.nanoTime();
         slot.starter = this;
         slot.start(r, r.startNanos);
+        // this attempt's own handle: a completion the adapter repeats later cannot complete the slot's next attempt
+        final Slot.Attempt attempt = slot.handle();
         ADAPTER_SINCE.setRelease(this, r.startNanos | 1); // never 0
         try
         {
-            agent.adapter.execute(r, slot, agent);
+            agent.adapter.execute(r, attempt, agent);
         }
         catch (final Throwable t)
         {
-            if (!slot.failOwned(t))
+            if (!attempt.failOwned(t))
             {
                 agent.adapterFaults.report("threw after completing its task (or after its timeout); the completion stands", t);
             }

@@ -120,12 +120,14 @@ class SlotCompletionLincheckTest
         private final AgentState agent = new AgentState(0, SPEC, ADAPTER, 0, 0, signals);
         private final TaskRecord record = new TaskRecord();
         private final Slot slot;
+        private final Completion handle;
 
         public RealSlot()
         {
             record.task = TASK;
             slot = agent.acquireSlot();
             slot.start(record, 0);
+            handle = slot.handle();
         }
 
         @Override
@@ -139,7 +141,7 @@ class SlotCompletionLincheckTest
         @Override
         Completion completion()
         {
-            return slot;
+            return handle; // what the adapter is given
         }
 
         @Override
