@@ -46,6 +46,9 @@ final class PageCacheAhead
     private static final long PAGE = 4096;
     private static final int O_RDWR = 2;
     private static final int FALLOC_FL_KEEP_SIZE = 0x01;
+    /** Linux errno values meaning the file system has no hole punching: then no cycle file is tried again. */
+    private static final int EOPNOTSUPP = 95;
+    private static final int ENOSYS = 38;
     private static final int FALLOC_FL_PUNCH_HOLE = 0x02;
 
     /** Chronicle's header word: the top bit marks a document still being written, the low 30 bits its length. */
@@ -59,7 +62,7 @@ final class PageCacheAhead
     private long lastPosition;
     /** The file's length when last read: re-read only when the zeros reach it, a system call per chunk, not per batch. */
     private long knownLength;
-    /** Set once punching failed: the zeros then keep their blocks (logged once). */
+    /** Set once punching proved unsupported here: the zeros then keep their blocks (logged once). */
     private boolean punchUnavailable;
     /** Set once a step failed ({@link #abandon}): no more steps, no punch. */
     private boolean abandoned;
@@ -96,25 +99,27 @@ final class PageCacheAhead
         {
             return;
         }
+        final net.openhft.posix.PosixAPI posix;
+        final int errno;
         try
         {
-            final net.openhft.posix.PosixAPI posix = net.openhft.posix.PosixAPI.posix();
+            posix = net.openhft.posix.PosixAPI.posix();
             final int fd = posix.open(mapped.file().getAbsolutePath(), O_RDWR, 0);
             if (fd < 0)
             {
-                throw new IOException("open returned " + fd);
+                errno = posix.lastError();
             }
-            try
+            else
             {
-                final int rc = posix.fallocate(fd, FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE, from, end - from);
-                if (rc != 0)
+                try
                 {
-                    throw new IOException("fallocate returned " + rc);
+                    errno = posix.fallocate(fd, FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE, from, end - from) == 0 ? 0 :
+                        posix.lastError();
                 }
-            }
-            finally
-            {
-                posix.close(fd);
+                finally
+                {
+                    posix.close(fd);
+                }
             }
         }
         catch (final Throwable e) // an Error too: a missing native library is a LinkageError
@@ -122,6 +127,25 @@ final class PageCacheAhead
             punchUnavailable = true;
             LOG.info("journal {}: could not give back the disk blocks of the zeros written ahead of the queue ({}); " +
                 "each cycle file keeps up to {} MiB of them", mapped.file(), e.toString(), AHEAD_BYTES >> 20);
+            return;
+        }
+        if (errno == 0)
+        {
+            return;
+        }
+        final String why = "errno " + errno + ", " + posix.strerror(errno);
+        if (errno == EOPNOTSUPP || errno == ENOSYS)
+        {
+            // the file system cannot punch holes: no later file will do better
+            punchUnavailable = true;
+            LOG.info("journal {}: the file system cannot give back the disk blocks of the zeros written ahead of the " +
+                "queue ({}); each cycle file keeps up to {} MiB of them", mapped.file(), why, AHEAD_BYTES >> 20);
+        }
+        else
+        {
+            // this file only (removed or made read-only under the writer, say): the next cycle file is tried again
+            LOG.warn("journal {}: could not give back the disk blocks of the zeros written ahead of the queue ({}); " +
+                "the file keeps up to {} MiB of them", mapped.file(), why, AHEAD_BYTES >> 20);
         }
     }
 

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
 import java.io.RandomAccessFile;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -122,6 +123,42 @@ class PageCacheAheadTest
         finally
         {
             bytes.releaseLast();
+        }
+    }
+
+    /**
+     * A cycle file removed under the writer cannot be punched (ENOENT): that is logged for the file, and the next cycle
+     * file still gives its zeros back, where one failure used to stop punching for the writer's lifetime.
+     */
+    @Test
+    void aFileThatCannotBePunchedDoesNotStopTheNextOneFromGivingItsZerosBack() throws Exception
+    {
+        final File gone = sparse("gone.cq4");
+        final File next = sparse("next.cq4");
+        final PageCacheAhead ahead = new PageCacheAhead();
+        final MappedBytes first = MappedBytes.mappedBytes(gone, 4 * MB);
+        final MappedBytes second = MappedBytes.mappedBytes(next, 4 * MB);
+        try
+        {
+            first.write(new byte[4096]);
+            for (int call = 0; call < 400; call++)
+            {
+                ahead.after(first);
+            }
+            Files.delete(gone.toPath()); // still mapped, no longer openable by name
+            second.write(new byte[4096]);
+            for (int call = 0; call < 400; call++)
+            {
+                ahead.after(second); // the first call leaves the removed file: its punch fails
+            }
+            assertThat(DiskUsage.allocatedBytes(next)).as("with the zeros ahead").isGreaterThan(PageCacheAhead.AHEAD_BYTES / 2);
+            ahead.release();
+            assertThat(DiskUsage.allocatedBytes(next)).as("after release").isLessThan(2L * MB);
+        }
+        finally
+        {
+            first.releaseLast();
+            second.releaseLast();
         }
     }
 
