@@ -24,7 +24,6 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -561,8 +560,6 @@ class AdminServerTest
         assertThat(a.error()).contains("not running");
     }
 
-    // ---------------------------------------------------------------- helpers
-
     private static String bearer()
     {
         return "Bearer " + TOKEN;
@@ -575,9 +572,7 @@ class AdminServerTest
 
     private static List<String> ids(final JsonNode agents)
     {
-        final List<String> ids = new ArrayList<>();
-        agents.forEach(a -> ids.add(a.path("id").asText()));
-        return ids;
+        return java.util.stream.StreamSupport.stream(agents.spliterator(), false).map(a -> a.path("id").asText()).toList();
     }
 
     private Answer call(final String method, final String path, final String body, final String authorization)
