@@ -40,7 +40,8 @@ public final class JournalListener implements DispatchListener
     public void onAccepted(final TaskView task, final long nanos)
     {
         flushStart();
-        publish(EventType.ACCEPTED, encoder.encodeAccepted(task, nanos));
+        // accepted when submit took it, as the dispatcher's own end-to-end latency counts; queued from now
+        publish(EventType.ACCEPTED, encoder.encodeAccepted(task, task.acceptedNanos(), nanos));
     }
 
     @Override
@@ -49,8 +50,8 @@ public final class JournalListener implements DispatchListener
                                       final long assignedNanos)
     {
         flushStart();
-        publish(EventType.ACCEPTED, encoder.encodeAcceptedAndAssigned(task, acceptedNanos, agent, strategy, score,
-            runnerUp, assignedNanos));
+        publish(EventType.ACCEPTED, encoder.encodeAcceptedAndAssigned(task, task.acceptedNanos(), agent, strategy,
+            score, runnerUp, assignedNanos));
     }
 
     @Override
@@ -58,7 +59,8 @@ public final class JournalListener implements DispatchListener
                                       final Provenance why, final long assignedNanos)
     {
         flushStart();
-        publish(EventType.ACCEPTED, encoder.encodeAcceptedAndAssigned(task, acceptedNanos, agent, why, assignedNanos));
+        publish(EventType.ACCEPTED, encoder.encodeAcceptedAndAssigned(task, task.acceptedNanos(), agent, why,
+            assignedNanos));
     }
 
     @Override

@@ -199,6 +199,25 @@ public final class JournalRecord
         return buffer.getLong(NANOS_OFFSET);
     }
 
+    /**
+     * @return for ACCEPTED, {@link System#nanoTime()} when the router took the task in, where its queue wait starts
+     *     ({@link #nanos()} is when {@code submit} accepted it; in journals written before the two were told apart,
+     *     both are the first); for other records {@link #nanos()}.
+     */
+    public long queuedNanos()
+    {
+        if (type != EventType.ACCEPTED)
+        {
+            return nanos();
+        }
+        if (folded == FLAG_ASSIGNED_FOLDED)
+        {
+            return buffer.getLong(VALUE_OFFSET); // placed the moment it was taken in: queued and assigned at once
+        }
+        final long queued = buffer.getLong(VALUE_OFFSET);
+        return queued != 0 ? queued : nanos();
+    }
+
     /** @return wall-clock time of the event, nanoseconds since the epoch. */
     public long epochNanos()
     {

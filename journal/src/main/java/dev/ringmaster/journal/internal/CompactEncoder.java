@@ -158,8 +158,19 @@ public final class CompactEncoder
     /** @return the length of the ACCEPTED message of {@code task}, with the whole task and its payload. */
     public int encodeAccepted(final TaskView task, final long nanos)
     {
+        return encodeAccepted(task, nanos, nanos);
+    }
+
+    /**
+     * As {@link #encodeAccepted(TaskView, long)}, accepted at {@code acceptedNanos} (when {@code submit} took it) and
+     * queued at {@code queuedNanos} (when the router took it in, where its queue wait starts); the second is stored
+     * only where it differs.
+     */
+    public int encodeAccepted(final TaskView task, final long acceptedNanos, final long queuedNanos)
+    {
         final Task t = task.task();
-        int at = header(EventType.ACCEPTED, t, task, nanos, 0, NAN_BITS, NAN_BITS, -1, 0, COMPACT_SPEC);
+        int at = header(EventType.ACCEPTED, t, task, acceptedNanos, queuedNanos == acceptedNanos ? 0 : queuedNanos,
+            NAN_BITS, NAN_BITS, -1, 0, COMPACT_SPEC);
         at = strings(at, t.type(), null, null, null, null);
         return finish(t.id(), spec(t, at));
     }

@@ -89,7 +89,7 @@ public final class Replay
             {
                 // a task still open accepted again is the same task (recovery dispatches it again under its id), as
                 // Recovery counts it: counting it twice would leave accepted tasks that never finish nor stay open
-                if (tasks.put(id, new TaskState(r.nanos())) != null)
+                if (tasks.put(id, new TaskState(r.nanos(), r.queuedNanos())) != null)
                 {
                     acceptedAgain++;
                 }
@@ -239,16 +239,16 @@ public final class Replay
     private static final class TaskState
     {
         final long acceptedNanos;
-        /** When the task last became ready for an agent: its acceptance, or its retry's due time. */
+        /** When the task last became ready for an agent: the router took it in, or its retry was due. */
         long readyNanos;
         boolean assigned;
         long startedNanos;
         long startedEpochNanos;
 
-        TaskState(final long acceptedNanos)
+        TaskState(final long acceptedNanos, final long queuedNanos)
         {
             this.acceptedNanos = acceptedNanos;
-            this.readyNanos = acceptedNanos;
+            this.readyNanos = queuedNanos;
         }
     }
 }

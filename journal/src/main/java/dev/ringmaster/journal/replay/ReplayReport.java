@@ -19,9 +19,9 @@ import java.util.Map;
  * @param agents           per agent, by id.
  * @param giniByCount      Gini of completed tasks per agent.
  * @param giniByTokens     Gini of tokens per agent.
- * @param stages           QUEUE_WAIT (assigned - accepted, or - the retry's due time: one per assignment, as the
- *                         dispatcher counts it), EXECUTION (completed - started), END_TO_END (completed - accepted),
- *                         from the recorded nanoTimes.
+ * @param stages           QUEUE_WAIT (assigned - when the router took the task in, or - the retry's due time: one
+ *                         per assignment), EXECUTION (completed - started), END_TO_END (completed - accepted by
+ *                         submit), from the recorded nanoTimes: as the dispatcher counts them.
  * @param deadLetters      dead-lettered and expired tasks, oldest first.
  * @param deadLetterReasons dead letters per reason.
  * @param bucketMillis     length of a utilization bucket.
