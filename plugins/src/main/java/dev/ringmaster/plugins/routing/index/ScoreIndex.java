@@ -235,7 +235,8 @@ public final class ScoreIndex
         final long mask = task.task().requiredSkills();
         final RankedAgents[] own = skillFree && mask != 0 ? heaps.byMask.get(mask) : null;
         final long filter = skillFree && own == null ? mask : 0;
-        final RankedAgents[] groups = own != null ? own : heaps.heaps(filter != 0 ? 0 : mask, pool, scorer, bucketed);
+        final RankedAgents[] groups = own != null ? own :
+            filter != 0 ? heaps.shared(mask, pool, scorer, bucketed) : heaps.heaps(mask, pool, scorer, bucketed);
         runnerUp = Double.NaN;
         runnerUpPosition = -1;
         bestPosition = -1;
@@ -405,6 +406,8 @@ public final class ScoreIndex
         RankedAgents[] all = new RankedAgents[8];
         int allCount;
         final Long2ObjectHashMap<RankedAgents[]> byMask = new Long2ObjectHashMap<>();
+        /** Per mask walked in the shared heaps: mask 0's heaps of the groups having its skills, in that mask's order. */
+        final Long2ObjectHashMap<RankedAgents[]> sharedByMask = new Long2ObjectHashMap<>();
 
         void reset(final AgentPool pool, final ToIntFunction<AgentView> grouper)
         {
@@ -427,6 +430,49 @@ public final class ScoreIndex
             Arrays.fill(all, null);
             allCount = 0;
             byMask.clear();
+            sharedByMask.clear();
+        }
+
+        /** @return the groups of the agents having the mask's skills, in the order of their first such agent. */
+        private org.agrona.collections.IntArrayList groupsWith(final long mask)
+        {
+            final org.agrona.collections.IntArrayList groups = new org.agrona.collections.IntArrayList();
+            for (int p = 0; p < size; p++)
+            {
+                if ((mask & ~skills[p]) == 0 && !groups.containsInt(group[p]))
+                {
+                    groups.addInt(group[p]);
+                }
+            }
+            return groups;
+        }
+
+        /**
+         * @return mask 0's heaps of the groups that have an agent with the mask's skills, in the order the mask's own
+         *     heaps would have them: a tie across groups goes to the earlier group, so the order decides it as with
+         *     heaps per mask (and groups without the skills are not walked); made on first use.
+         */
+        RankedAgents[] shared(final long mask, final AgentPool pool, final PositionScorer scorer, final boolean bucketed)
+        {
+            RankedAgents[] hs = sharedByMask.get(mask);
+            if (hs == null)
+            {
+                final RankedAgents[] all = heaps(0, pool, scorer, bucketed);
+                final org.agrona.collections.IntArrayList groups = groupsWith(mask);
+                hs = new RankedAgents[groups.size()];
+                for (int i = 0; i < hs.length; i++)
+                {
+                    for (final RankedAgents h : all)
+                    {
+                        if (h.group == groups.getInt(i))
+                        {
+                            hs[i] = h;
+                        }
+                    }
+                }
+                sharedByMask.put(mask, hs);
+            }
+            return hs;
         }
 
         /**
@@ -438,14 +484,7 @@ public final class ScoreIndex
             RankedAgents[] hs = byMask.get(mask);
             if (hs == null)
             {
-                final org.agrona.collections.IntArrayList groups = new org.agrona.collections.IntArrayList();
-                for (int p = 0; p < size; p++)
-                {
-                    if ((mask & ~skills[p]) == 0 && !groups.containsInt(group[p]))
-                    {
-                        groups.addInt(group[p]);
-                    }
-                }
+                final org.agrona.collections.IntArrayList groups = groupsWith(mask);
                 hs = new RankedAgents[groups.size()];
                 final int[] members = new int[size];
                 final double[] keys = new double[size];
