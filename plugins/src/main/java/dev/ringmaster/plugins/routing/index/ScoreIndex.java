@@ -278,7 +278,8 @@ public final class ScoreIndex
             {
                 score = scorer.score(pool, p, mask);
             }
-            fold(p, score, bestPosition < 0 || score > bestScore || (score == bestScore && stamp[p] < stamp[bestPosition]));
+            fold(p, score, bestPosition < 0 || score > bestScore || (score == bestScore && stamp[p] < stamp[bestPosition]),
+                Double.isNaN(runnerUp) || score > runnerUp);
         }
         return bestPosition;
     }
@@ -302,10 +303,11 @@ public final class ScoreIndex
             {
                 break; // ranked exactly: nobody left here can beat the best, as the rest of the heap is bounded by this
             }
-            if (exact == null && bound <= runnerUp)
+            if (exact == null && (bound < runnerUp || (bound == runnerUp && stamp[position] > stamp[runnerUpPosition])))
             {
                 // ranked by the index, a later group: nobody left here can beat the best or the runner-up found in
-                // the groups before (never while there is no runner-up: a comparison with NaN is false)
+                // the groups before, an equal score included, as the rest of the heap was picked more recently (never
+                // while there is no runner-up: a comparison with NaN is false)
                 break;
             }
             if (filter != 0 && (filter & ~heaps.skills[position]) != 0)
@@ -328,13 +330,22 @@ public final class ScoreIndex
             }
             found++;
             final double score = exact == null ? bound : exact.score(pool.agent(position), task);
-            fold(position, score, bestPosition < 0 || score > bestScore);
+            // ranked by the index, an equal score in another group goes to the agent picked longest ago, as in a scan
+            // (within a group the walk meets it first); without that, the first group took every tie, and with
+            // least-tokens' groups (capacities) the agents of the others sat idle while all loads were equal
+            final boolean older = exact == null && bestPosition >= 0 && stamp[position] < stamp[bestPosition];
+            fold(position, score, bestPosition < 0 || score > bestScore || (score == bestScore && older),
+                Double.isNaN(runnerUp) || score > runnerUp ||
+                    (exact == null && score == runnerUp && stamp[position] < stamp[runnerUpPosition]));
         }
         return true;
     }
 
-    /** Folds an eligible agent into the best and runner-up so far: it becomes the best if it {@code wins}. */
-    private void fold(final int position, final double score, final boolean wins)
+    /**
+     * Folds an eligible agent into the best and runner-up so far: it becomes the best if it {@code wins}, else the
+     * runner-up if it {@code beatsRunnerUp}.
+     */
+    private void fold(final int position, final double score, final boolean wins, final boolean beatsRunnerUp)
     {
         if (wins)
         {
@@ -346,7 +357,7 @@ public final class ScoreIndex
             bestPosition = position;
             bestScore = score;
         }
-        else if (Double.isNaN(runnerUp) || score > runnerUp)
+        else if (beatsRunnerUp)
         {
             runnerUp = score;
             runnerUpPosition = position;
