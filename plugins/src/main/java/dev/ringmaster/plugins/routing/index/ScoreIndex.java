@@ -460,8 +460,8 @@ public final class ScoreIndex
 
         /**
          * @return mask 0's heaps of the groups that have an agent with the mask's skills, in the order the mask's own
-         *     heaps would have them: a tie across groups goes to the earlier group, so the order decides it as with
-         *     heaps per mask (and groups without the skills are not walked); made on first use.
+         *     heaps would have them, so a walk visits the groups as with heaps per mask and passes none without the
+         *     skills; made on first use.
          */
         RankedAgents[] shared(final long mask, final AgentPool pool, final PositionScorer scorer, final boolean bucketed)
         {
