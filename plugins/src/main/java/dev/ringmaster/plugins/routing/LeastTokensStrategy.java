@@ -44,6 +44,13 @@ public final class LeastTokensStrategy extends ScoredStrategy
         return NAME;
     }
 
+    /** 2: in a pool too large to scan, equal loads of different capacities go to the agent picked longest ago. */
+    @Override
+    public int version()
+    {
+        return 2;
+    }
+
     @Override
     public int select(final TaskView task, final Candidates candidates, final RoutingDecision decision)
     {

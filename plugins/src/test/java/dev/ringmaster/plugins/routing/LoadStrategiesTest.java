@@ -53,6 +53,35 @@ class LoadStrategiesTest
         assertThat(decision.runnerUp()).isEqualTo(-4_500 / 8.0);
     }
 
+    /**
+     * In the dispatcher, equal loads take turns across capacities too: a pool too large to scan keeps one heap per
+     * capacity, and the first capacity's heap used to take every tie, leaving the agents of the others idle.
+     */
+    @Test
+    void leastTokensTakesTurnsAcrossCapacitiesWhenTheLoadsAreEqual()
+    {
+        final int n = dev.ringmaster.plugins.routing.index.ScoreIndex.SCAN_LIMIT + 8;
+        final AgentSpec[] specs = new AgentSpec[n];
+        for (int i = 0; i < n; i++)
+        {
+            specs[i] = AgentSpec.builder("a-" + i, "worker").capacity(i < n / 2 ? 8 : 16).build();
+        }
+        final FakeAgentPool pool = new FakeAgentPool(new FakePool(specs), 0);
+        final LeastTokensStrategy strategy = new LeastTokensStrategy();
+        strategy.onPoolChanged(pool);
+        final java.util.Set<Integer> picked = new java.util.TreeSet<>();
+        for (int k = 0; k < n; k++)
+        {
+            // tasks without a cost estimate, each done before the next: every agent's load stays 0
+            final TaskView task = FakePool.view(Task.builder("worker").build());
+            final int p = strategy.route(task, pool.routing(task), new RoutingDecision());
+            picked.add(p);
+            strategy.onAssigned(pool.routing(null), p, task);
+            strategy.onReleased(pool.routing(null), p, task);
+        }
+        assertThat(picked).as("agents given one of %d tasks, capacities 8 and 16 alike", n).hasSize(n);
+    }
+
     @Property(tries = 300)
     void leastTokensPicksTheFewestTokensPerCapacity(
         @ForAll @Size(min = 1, max = 10) final List<@LongRange(min = 0, max = 50_000) Long> tokens,

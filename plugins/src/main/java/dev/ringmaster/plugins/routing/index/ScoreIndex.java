@@ -235,7 +235,8 @@ public final class ScoreIndex
         final long mask = task.task().requiredSkills();
         final RankedAgents[] own = skillFree && mask != 0 ? heaps.byMask.get(mask) : null;
         final long filter = skillFree && own == null ? mask : 0;
-        final RankedAgents[] groups = own != null ? own : heaps.heaps(filter != 0 ? 0 : mask, pool, scorer, bucketed);
+        final RankedAgents[] groups = own != null ? own :
+            filter != 0 ? heaps.shared(mask, pool, scorer, bucketed) : heaps.heaps(mask, pool, scorer, bucketed);
         runnerUp = Double.NaN;
         runnerUpPosition = -1;
         bestPosition = -1;
@@ -277,7 +278,8 @@ public final class ScoreIndex
             {
                 score = scorer.score(pool, p, mask);
             }
-            fold(p, score, bestPosition < 0 || score > bestScore || (score == bestScore && stamp[p] < stamp[bestPosition]));
+            fold(p, score, bestPosition < 0 || score > bestScore || (score == bestScore && stamp[p] < stamp[bestPosition]),
+                Double.isNaN(runnerUp) || score > runnerUp);
         }
         return bestPosition;
     }
@@ -301,10 +303,11 @@ public final class ScoreIndex
             {
                 break; // ranked exactly: nobody left here can beat the best, as the rest of the heap is bounded by this
             }
-            if (exact == null && bound <= runnerUp)
+            if (exact == null && (bound < runnerUp || (bound == runnerUp && stamp[position] > stamp[runnerUpPosition])))
             {
                 // ranked by the index, a later group: nobody left here can beat the best or the runner-up found in
-                // the groups before (never while there is no runner-up: a comparison with NaN is false)
+                // the groups before, an equal score included, as the rest of the heap was picked more recently (never
+                // while there is no runner-up: a comparison with NaN is false)
                 break;
             }
             if (filter != 0 && (filter & ~heaps.skills[position]) != 0)
@@ -327,13 +330,22 @@ public final class ScoreIndex
             }
             found++;
             final double score = exact == null ? bound : exact.score(pool.agent(position), task);
-            fold(position, score, bestPosition < 0 || score > bestScore);
+            // ranked by the index, an equal score in another group goes to the agent picked longest ago, as in a scan
+            // (within a group the walk meets it first); without that, the first group took every tie, and with
+            // least-tokens' groups (capacities) the agents of the others sat idle while all loads were equal
+            final boolean older = exact == null && bestPosition >= 0 && stamp[position] < stamp[bestPosition];
+            fold(position, score, bestPosition < 0 || score > bestScore || (score == bestScore && older),
+                Double.isNaN(runnerUp) || score > runnerUp ||
+                    (exact == null && score == runnerUp && stamp[position] < stamp[runnerUpPosition]));
         }
         return true;
     }
 
-    /** Folds an eligible agent into the best and runner-up so far: it becomes the best if it {@code wins}. */
-    private void fold(final int position, final double score, final boolean wins)
+    /**
+     * Folds an eligible agent into the best and runner-up so far: it becomes the best if it {@code wins}, else the
+     * runner-up if it {@code beatsRunnerUp}.
+     */
+    private void fold(final int position, final double score, final boolean wins, final boolean beatsRunnerUp)
     {
         if (wins)
         {
@@ -345,7 +357,7 @@ public final class ScoreIndex
             bestPosition = position;
             bestScore = score;
         }
-        else if (Double.isNaN(runnerUp) || score > runnerUp)
+        else if (beatsRunnerUp)
         {
             runnerUp = score;
             runnerUpPosition = position;
@@ -405,6 +417,8 @@ public final class ScoreIndex
         RankedAgents[] all = new RankedAgents[8];
         int allCount;
         final Long2ObjectHashMap<RankedAgents[]> byMask = new Long2ObjectHashMap<>();
+        /** Per mask walked in the shared heaps: mask 0's heaps of the groups having its skills, in that mask's order. */
+        final Long2ObjectHashMap<RankedAgents[]> sharedByMask = new Long2ObjectHashMap<>();
 
         void reset(final AgentPool pool, final ToIntFunction<AgentView> grouper)
         {
@@ -427,6 +441,49 @@ public final class ScoreIndex
             Arrays.fill(all, null);
             allCount = 0;
             byMask.clear();
+            sharedByMask.clear();
+        }
+
+        /** @return the groups of the agents having the mask's skills, in the order of their first such agent. */
+        private org.agrona.collections.IntArrayList groupsWith(final long mask)
+        {
+            final org.agrona.collections.IntArrayList groups = new org.agrona.collections.IntArrayList();
+            for (int p = 0; p < size; p++)
+            {
+                if ((mask & ~skills[p]) == 0 && !groups.containsInt(group[p]))
+                {
+                    groups.addInt(group[p]);
+                }
+            }
+            return groups;
+        }
+
+        /**
+         * @return mask 0's heaps of the groups that have an agent with the mask's skills, in the order the mask's own
+         *     heaps would have them, so a walk visits the groups as with heaps per mask and passes none without the
+         *     skills; made on first use.
+         */
+        RankedAgents[] shared(final long mask, final AgentPool pool, final PositionScorer scorer, final boolean bucketed)
+        {
+            RankedAgents[] hs = sharedByMask.get(mask);
+            if (hs == null)
+            {
+                final RankedAgents[] all = heaps(0, pool, scorer, bucketed);
+                final org.agrona.collections.IntArrayList groups = groupsWith(mask);
+                hs = new RankedAgents[groups.size()];
+                for (int i = 0; i < hs.length; i++)
+                {
+                    for (final RankedAgents h : all)
+                    {
+                        if (h.group == groups.getInt(i))
+                        {
+                            hs[i] = h;
+                        }
+                    }
+                }
+                sharedByMask.put(mask, hs);
+            }
+            return hs;
         }
 
         /**
@@ -438,14 +495,7 @@ public final class ScoreIndex
             RankedAgents[] hs = byMask.get(mask);
             if (hs == null)
             {
-                final org.agrona.collections.IntArrayList groups = new org.agrona.collections.IntArrayList();
-                for (int p = 0; p < size; p++)
-                {
-                    if ((mask & ~skills[p]) == 0 && !groups.containsInt(group[p]))
-                    {
-                        groups.addInt(group[p]);
-                    }
-                }
+                final org.agrona.collections.IntArrayList groups = groupsWith(mask);
                 hs = new RankedAgents[groups.size()];
                 final int[] members = new int[size];
                 final double[] keys = new double[size];
