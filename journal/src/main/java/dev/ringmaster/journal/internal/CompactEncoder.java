@@ -117,6 +117,8 @@ public final class CompactEncoder
     private long baseTaskId;
     private long baseSequence;
     private long baseNanos;
+    /** The router's clock at the epoch's first record, which the epoch's time span goes by. */
+    private long baseRouterNanos;
     private long payloadFailures;
 
     /**
@@ -149,7 +151,7 @@ public final class CompactEncoder
                       final long value, final String reason)
     {
         final Task t = task.task();
-        int at = header(type, t, task, nanos, value, Double.doubleToRawLongBits(score),
+        int at = header(type, t, task, nanos, nanos, value, Double.doubleToRawLongBits(score),
             Double.doubleToRawLongBits(runnerUp), agent == null ? -1 : agent.index(), 0, 0);
         at = strings(at, t.type(), agent == null ? null : agent.id(), from == null ? null : from.id(), strategy, reason);
         return finish(t.id(), at);
@@ -169,8 +171,8 @@ public final class CompactEncoder
     public int encodeAccepted(final TaskView task, final long acceptedNanos, final long queuedNanos)
     {
         final Task t = task.task();
-        int at = header(EventType.ACCEPTED, t, task, acceptedNanos, queuedNanos == acceptedNanos ? 0 : queuedNanos,
-            NAN_BITS, NAN_BITS, -1, 0, COMPACT_SPEC);
+        int at = header(EventType.ACCEPTED, t, task, acceptedNanos, queuedNanos,
+            queuedNanos == acceptedNanos ? 0 : queuedNanos, NAN_BITS, NAN_BITS, -1, 0, COMPACT_SPEC);
         at = strings(at, t.type(), null, null, null, null);
         return finish(t.id(), spec(t, at));
     }
@@ -181,7 +183,8 @@ public final class CompactEncoder
                                          final long assignedNanos)
     {
         final Task t = task.task();
-        int at = header(EventType.ACCEPTED, t, task, acceptedNanos, assignedNanos, Double.doubleToRawLongBits(score),
+        int at = header(EventType.ACCEPTED, t, task, acceptedNanos, assignedNanos, assignedNanos,
+            Double.doubleToRawLongBits(score),
             Double.doubleToRawLongBits(runnerUp), agent.index(), FLAG_ASSIGNED_FOLDED, COMPACT_SPEC);
         at = strings(at, t.type(), agent.id(), null, strategy, null);
         return finish(t.id(), spec(t, at));
@@ -191,7 +194,7 @@ public final class CompactEncoder
     public int encodeAssigned(final TaskView task, final AgentView agent, final Provenance why, final long nanos)
     {
         final Task t = task.task();
-        int at = header(EventType.ASSIGNED, t, task, nanos, 0, Double.doubleToRawLongBits(why.score()),
+        int at = header(EventType.ASSIGNED, t, task, nanos, nanos, 0, Double.doubleToRawLongBits(why.score()),
             Double.doubleToRawLongBits(why.runnerUp()), agent.index(), FLAG_PROVENANCE, COMPACT_PROVENANCE);
         at = strings(at, t.type(), agent.id(), null, why.strategy(), null);
         return finish(t.id(), provenance(why, at));
@@ -202,7 +205,7 @@ public final class CompactEncoder
                                          final Provenance why, final long assignedNanos)
     {
         final Task t = task.task();
-        int at = header(EventType.ACCEPTED, t, task, acceptedNanos, assignedNanos,
+        int at = header(EventType.ACCEPTED, t, task, acceptedNanos, assignedNanos, assignedNanos,
             Double.doubleToRawLongBits(why.score()), Double.doubleToRawLongBits(why.runnerUp()), agent.index(),
             FLAG_ASSIGNED_FOLDED | FLAG_PROVENANCE, COMPACT_PROVENANCE | COMPACT_SPEC);
         at = strings(at, t.type(), agent.id(), null, why.strategy(), null);
@@ -214,16 +217,21 @@ public final class CompactEncoder
                                       final String reason, final long nanos, final long startNanos)
     {
         final Task t = task.task();
-        int at = header(type, t, task, nanos, value, startNanos, NAN_BITS, agent.index(), FLAG_STARTED_FOLDED, 0);
+        int at = header(type, t, task, nanos, nanos, value, startNanos, NAN_BITS, agent.index(), FLAG_STARTED_FOLDED,
+            0);
         at = strings(at, t.type(), agent.id(), null, null, reason);
         return finish(t.id(), at);
     }
 
     /**
      * Starts a message: a new epoch first if this one is full or old, then the record's header and numbers, as
-     * {@link RecordCompactor} writes them from the fixed record. @return where the record's strings go.
+     * {@link RecordCompactor} writes them from the fixed record. {@code routerNanos} is the router's clock at the
+     * event, which an epoch's time span goes by: an ACCEPTED record's time is when submit accepted the task, as far
+     * behind as the task waited in the ingress ring, and going by it would start an epoch (and the writer a document)
+     * at every such record and the one after it. @return where the record's strings go.
      */
-    private int header(final EventType type, final Task t, final TaskView task, final long nanos, final long value,
+    private int header(final EventType type, final Task t, final TaskView task, final long nanos,
+                       final long routerNanos, final long value,
                        final long scoreBits, final long runnerUpBits, final int agentIndex, final int flags,
                        final int spec)
     {
@@ -234,9 +242,10 @@ public final class CompactEncoder
         final long taskId = t.id();
         final long sequence = task.sequence();
         if (epochRecords == 0 || epochRecords >= EPOCH_RECORDS || epochIds > COMPACT_MAX_STRINGS - STRING_SLOTS ||
-            Math.abs(nanos - baseNanos) > EPOCH_NANOS)
+            Math.abs(routerNanos - baseRouterNanos) > EPOCH_NANOS)
         {
             startEpoch(taskId, sequence, nanos);
+            baseRouterNanos = routerNanos;
         }
         epochRecords++;
         final byte[] b = msg;

@@ -118,6 +118,49 @@ class CompactEncoderTest
     }
 
     /**
+     * Under a backlog, tasks wait in the ingress ring longer than an epoch's time span before the router takes them in,
+     * so an ACCEPTED record's time (when submit accepted the task) lies that far behind the records around it: the
+     * epoch must still go by the router's clock, or every such record, and the one after it, starts an epoch, and the
+     * writer a Chronicle document each (a document per record is what batching saved the writer from).
+     */
+    @Test
+    void tasksThatWaitedInTheIngressRingDoNotStartAnEpochEach()
+    {
+        final CompactEncoder encoder = new CompactEncoder(PayloadCodec.standard(), EPOCH_OFFSET, 1 << 20);
+        final BatchAssembler assembler = new BatchAssembler();
+        final long ingressWait = 2 * CompactEncoder.EPOCH_NANOS;
+        int documents = 0;
+        long lastNow = 0;
+        for (int i = 0; i < 200; i++)
+        {
+            final long now = 1_000_000_000L + 10_000L * i; // the router's clock
+            final TaskView view = FakePool.view(Task.builder("coder").id(i).build(), 1, now - ingressWait, i);
+            final AgentView agent = pool.poolAgent(i % 4);
+            for (int record = 0; record < 2; record++)
+            {
+                final EventType type = record == 0 ? EventType.ACCEPTED : EventType.COMPLETED;
+                final int n = record == 0 ? encoder.encodeAccepted(view, now - ingressWait, now) :
+                    encoder.encodeOutcomeWithStart(type, view, agent, 7, null, now + 900, now + 200);
+                if (!assembler.isOpen() || assembler.startsNewDocument(CompactEncoder.RING_TYPE + type.code(),
+                    encoder.buffer(), 0))
+                {
+                    assembler.close();
+                    documents++;
+                }
+                assembler.add(CompactEncoder.RING_TYPE + type.code(), encoder.buffer(), 0, n);
+            }
+            lastNow = now;
+        }
+        assertThat(documents).as("documents for 400 records, fewer than an epoch holds").isEqualTo(1);
+        // the last document reads back with the times as written
+        final List<byte[]> records = CompactRecordTest.readBatch(entries(Arrays.copyOf(assembler.bytes(),
+            assembler.length())), -1);
+        final UnsafeBuffer accepted = new UnsafeBuffer(records.get(records.size() - 2));
+        assertThat(accepted.getLong(NANOS_OFFSET)).as("accepted").isEqualTo(lastNow - ingressWait);
+        assertThat(accepted.getLong(VALUE_OFFSET)).as("taken in").isEqualTo(lastNow);
+    }
+
+    /**
      * Reads a document with entry {@code damaged} skipped, as the reader skips an entry whose checksum fails: each
      * record read must be exactly the one written at its place. @return the records lost.
      */
