@@ -227,7 +227,9 @@ public final class JournalRecord
     /** @return the value field as the shown event has it: tokens, retry-at, or 0. */
     private long value()
     {
-        return folded != 0 && (folded == FLAG_ASSIGNED_FOLDED || firstOfTwo) ? 0 : buffer.getLong(VALUE_OFFSET);
+        // an ACCEPTED record's value is when the router took the task in (queuedNanos), no value of the event's
+        return type == EventType.ACCEPTED || (folded != 0 && (folded == FLAG_ASSIGNED_FOLDED || firstOfTwo)) ? 0 :
+            buffer.getLong(VALUE_OFFSET);
     }
 
     public long epochMillis()

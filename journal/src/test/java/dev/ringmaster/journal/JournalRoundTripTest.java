@@ -186,6 +186,28 @@ class JournalRoundTripTest
             .isEqualTo(dev.ringmaster.model.Skills.mask(List.of("java", "security")));
     }
 
+    /**
+     * The value field of an ACCEPTED record holds when the router took the task in ({@link JournalRecord#queuedNanos}):
+     * an event copied out must still say 0 there, as {@link JournalEvent#value} promises for events other than
+     * COMPLETED, RETRIED and ADMIN, not a raw nanoTime a consumer would read as tokens or a status.
+     */
+    @Test
+    void anAcceptedEventHasNoValueWhenTheRouterTookItInLater()
+    {
+        try (Journal journal = Journal.open(JournalConfig.at(dir)))
+        {
+            journal.listener().onAccepted(dev.ringmaster.testing.FakePool.view(Task.builder("coder").id(3).build(),
+                1_000_000, 1), 3_000_000);
+        }
+        try (JournalReader reader = JournalReader.open(dir))
+        {
+            final JournalEvent accepted = Audit.history(reader, 3).get(0);
+            assertThat(accepted.type()).isEqualTo(EventType.ACCEPTED);
+            assertThat(accepted.nanos()).isEqualTo(1_000_000);
+            assertThat(accepted.value()).isZero();
+        }
+    }
+
     /** @return where the record's task spec starts: after the header and its five strings. */
     private static int specOffsetOf(final JournalRecord record)
     {
