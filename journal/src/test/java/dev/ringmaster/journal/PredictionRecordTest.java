@@ -70,4 +70,30 @@ class PredictionRecordTest
             assertThat(warmed.taskId()).isEqualTo(-1);
         }
     }
+
+    /**
+     * A task submitted within a prediction's horizon but taken in by the router after it is a miss, as the live count
+     * has it (the pre-router acts on what the router has, and the demo counts at the router's intake): the ACCEPTED
+     * record's time is when submit accepted the task, its queued time when the router took it in.
+     */
+    @Test
+    void aTaskTheRouterTookInAfterTheHorizonIsAMissThoughSubmittedWithinIt()
+    {
+        final long horizon = Duration.ofMillis(50).toNanos();
+        try (Journal journal = Journal.open(JournalConfig.at(dir)))
+        {
+            journal.predictionLog().onPrediction(PredictionLog.Action.PREDICTED, "coder", "repo-1", null, 0.9, 1, horizon,
+                0);
+            final long submitted = System.nanoTime(); // after the prediction's own clock reading
+            journal.listener().onAccepted(dev.ringmaster.testing.FakePool.view(Task.builder("coder")
+                .affinityKey("repo-1").build(), submitted, 1), submitted + 20 * horizon);
+        }
+        final PredictionHits hits = new PredictionHits();
+        try (JournalReader reader = JournalReader.open(dir))
+        {
+            reader.readToEnd(hits::onRecord);
+        }
+        assertThat(hits.summary().get("PREDICTED").predictions()).isEqualTo(1);
+        assertThat(hits.summary().get("PREDICTED").hits()).as("taken in 1 s after a 50 ms horizon").isZero();
+    }
 }

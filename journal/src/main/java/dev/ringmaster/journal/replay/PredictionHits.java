@@ -82,7 +82,9 @@ public final class PredictionHits
             {
                 for (final Pending p : waiting)
                 {
-                    if (r.nanos() <= p.deadlineNanos())
+                    // when the router took it in, as the live count has it: a task submitted in time but still in
+                    // the ingress ring at the deadline came too late for anything the prediction set up
+                    if (r.queuedNanos() <= p.deadlineNanos())
                     {
                         counts.get(p.action())[1]++;
                     }
