@@ -5,13 +5,15 @@ import dev.ringmaster.model.Task;
 import dev.ringmaster.spi.TaskView;
 
 /**
- * A task on its first attempt, accepted at time 0, whose sequence a benchmark may move on between operations; confined
- * to the benchmark thread.
+ * A task on its first attempt, whose sequence and acceptance time a benchmark may move on between operations (the
+ * journal records the acceptance time, so a benchmark sets it to the time it passes the listener, as the router's
+ * would be); confined to the benchmark thread.
  */
 final class FirstAttemptTask implements TaskView
 {
     private final Task task;
     long sequence;
+    long acceptedNanos;
 
     FirstAttemptTask(final Task task)
     {
@@ -45,7 +47,7 @@ final class FirstAttemptTask implements TaskView
     @Override
     public long acceptedNanos()
     {
-        return 0;
+        return acceptedNanos;
     }
 
     @Override

@@ -65,6 +65,7 @@ public class JournalAppendLatency extends BenchDefaults
     {
         final long t = nanos += 1_000; // a moving clock without paying for System.nanoTime()
         task.sequence++;
+        task.acceptedNanos = t;
         listener.onAccepted(task, t);
         listener.onCompleted(task, agent, 900, t + 500);
     }

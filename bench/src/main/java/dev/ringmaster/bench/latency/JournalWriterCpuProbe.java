@@ -128,6 +128,7 @@ public final class JournalWriterCpuProbe
                     final RoutingDecisionLatency.FakeAgent agent = agents[(int)(n % agents.length)];
                     why.runnerUp = agents[(int)((n + 1) % agents.length)];
                     final long t = at + i;
+                    view.acceptedNanos = t;
                     listener.onAcceptedAndAssigned(view, t, agent, why, t + 100);
                     listener.onStarted(view, agent, t + 200);
                     listener.onCompleted(view, agent, 0, t + 300);

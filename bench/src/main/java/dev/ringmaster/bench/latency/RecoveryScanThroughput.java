@@ -63,7 +63,8 @@ public class RecoveryScanThroughput extends BenchDefaults
                     .id(1_000_000L + i).affinityKey("session-" + (i % 64)).costTokens(1_200)
                     .payload("summarise ticket " + i).build());
                 view.sequence = i;
-                listener.onAccepted(view, t += 1_000);
+                view.acceptedNanos = t += 1_000;
+                listener.onAccepted(view, t);
                 listener.onAssigned(view, agent, "least-connections", 1.0, 2.0, t + 100);
                 listener.onStarted(view, agent, t + 200);
                 if (i >= OPEN)
