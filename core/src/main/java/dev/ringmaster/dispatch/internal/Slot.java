@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * FREE -&gt; RUNNING (owning worker) -&gt; COMPLETING (adapter) -&gt; FREE; or RUNNING -&gt; ABANDONED (router timeout)
  * -&gt; FREE (the late completion, whenever it comes: a hung agent keeps its slot, as it would in reality).
  */
-final class Slot implements Completion
+final class Slot
 {
     static final long FREE = 0;
     static final long RUNNING = 1;
@@ -35,8 +35,6 @@ final class Slot implements Completion
     private static final long PHASE_MASK = 3;
     /** Handles per slot, a power of two: how many attempts later a stray completion is still caught. */
     static final int HANDLES = 4;
-    /** In place of a generation: whichever attempt runs now. */
-    private static final long ANY = -1;
 
     private static final VarHandle STATE;
 
@@ -127,13 +125,6 @@ final class Slot implements Completion
         return STATE.compareAndSet(this, observedState, (observedState & ~PHASE_MASK) | ABANDONED);
     }
 
-    /** Completes whichever attempt runs now: for the worker's own use (the adapter gets a {@link #handle}). */
-    @Override
-    public void succeed(final Object result, final long tokensUsed, final double quality)
-    {
-        succeed(ANY, result, tokensUsed, quality);
-    }
-
     private void succeed(final long generation, final Object result, final long tokensUsed, final double quality)
     {
         final TaskRecord r = claim(generation);
@@ -150,17 +141,11 @@ final class Slot implements Completion
         }
     }
 
-    @Override
-    public void fail(final Throwable cause)
-    {
-        failOwned(ANY, cause);
-    }
-
     /**
-     * @param generation the attempt's, or {@link #ANY} for the attempt running now
-     * @return true if this call failed the attempt, false if it was already completed or timed out.
+     * @param generation the attempt's
+     * @return true if this call failed the attempt, false if it was already completed, timed out or not the one running.
      */
-    boolean failOwned(final long generation, final Throwable cause)
+    private boolean failOwned(final long generation, final Throwable cause)
     {
         final TaskRecord r = claim(generation);
         if (r == null)
@@ -174,7 +159,7 @@ final class Slot implements Completion
     }
 
     /**
-     * @param generation the attempt the caller completes, or {@link #ANY}
+     * @param generation the attempt the caller completes
      * @return the record if this completion owns the attempt; null if the router abandoned it (timeout), or if the
      * attempt was already completed or is not the one running (ignored).
      */
@@ -184,7 +169,7 @@ final class Slot implements Completion
         {
             final long s = stateVolatile();
             final long phase = phase(s);
-            if (generation != ANY && s >>> 2 != generation)
+            if (s >>> 2 != generation)
             {
                 // a handle of an earlier attempt: that attempt already has its outcome, and this slot runs another
                 ignoredCompletions.incrementAndGet();
