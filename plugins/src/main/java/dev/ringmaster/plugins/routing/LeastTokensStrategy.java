@@ -14,9 +14,9 @@ import dev.ringmaster.spi.TaskView;
  * reorders agents of different capacities), O(n) over a candidate list. Called by the routing role's holder, one thread at a time.
  *
  * <p>"Count the tokens, not the tasks": one 10,000-token task is more work than five 200-token ones, so an agent
- * with more but smaller tasks may be the less loaded. Ties (e.g. tasks without a cost estimate) are broken by tasks in
- * flight per capacity, then by taking turns. The score reported is the negated load, higher is
- * better.
+ * with more but smaller tasks may be the less loaded. Ties (e.g. tasks without a cost estimate): in the dispatcher
+ * the agent picked longest ago wins, so equal agents take turns across capacities; over a candidate list, fewer tasks
+ * in flight per capacity, then turns. The score reported is the negated load, higher is better.
  */
 public final class LeastTokensStrategy extends ScoredStrategy
 {
