@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One execution slot of an agent (an agent has {@code capacity} of them) and the {@link Completion}s handed to the
- * adapter for the attempts running in it ({@link #handle}); completion may come from any thread, the router may time
+ * adapter for the attempts running in it (returned by {@link #start}); completion may come from any thread, the router may time
  * the attempt out concurrently, and a CAS on {@link #state} decides which of them owns the outcome.
  *
  * <p>Each attempt gets one of {@value #HANDLES} handles in turn, stamped with the attempt's generation, so a second
@@ -58,8 +58,6 @@ final class Slot
     final AtomicLong ignoredCompletions = new AtomicLong();
     /** By generation modulo {@link #HANDLES}; made on first use, so a slot that runs one task at a time keeps one. */
     private final Attempt[] handles = new Attempt[HANDLES];
-    /** The handle of the attempt started last: owning worker writes it before the RUNNING store. */
-    private Attempt current;
     /** Written by the worker before the RUNNING store, read by the completer and the router after reading RUNNING. */
     TaskRecord record;
     long deadlineNanos;
@@ -90,8 +88,12 @@ final class Slot
         return phase(stateVolatile()) == FREE;
     }
 
-    /** Owning worker only, on a FREE slot. */
-    void start(final TaskRecord record, final long nowNanos)
+    /**
+     * Owning worker only, on a FREE slot.
+     *
+     * @return the completion to hand the adapter for this attempt, and for nothing after it
+     */
+    Attempt start(final TaskRecord record, final long nowNanos)
     {
         this.record = record;
         final long timeout = record.task.timeoutNanos();
@@ -105,14 +107,8 @@ final class Slot
             handles[h] = handle;
         }
         handle.generation = generation;
-        current = handle;
         STATE.setRelease(this, (generation << 2) | RUNNING); // publishes record, deadline and handle to completer and router
-    }
-
-    /** @return the completion to hand the adapter for the attempt just started; owning worker, after {@link #start}. */
-    Attempt handle()
-    {
-        return current;
+        return handle;
     }
 
     /**
@@ -247,7 +243,7 @@ final class Slot
         @Override
         public void fail(final Throwable cause)
         {
-            slot.failOwned(generation, cause);
+            failOwned(cause);
         }
 
         /** @return true if this call failed its attempt, false if it was already completed, timed out or not current. */

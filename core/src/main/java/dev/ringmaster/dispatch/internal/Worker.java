@@ -493,9 +493,8 @@ final class Worker
         // the clock again, not the cycle's: the completions before this start may have routed for a while
         r.startNanos = System.nanoTime();
         slot.starter = this;
-        slot.start(r, r.startNanos);
         // this attempt's own handle: a completion the adapter repeats later cannot complete the slot's next attempt
-        final Slot.Attempt attempt = slot.handle();
+        final Slot.Attempt attempt = slot.start(r, r.startNanos);
         ADAPTER_SINCE.setRelease(this, r.startNanos | 1); // never 0
         try
         {

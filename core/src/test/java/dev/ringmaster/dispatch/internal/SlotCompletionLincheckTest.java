@@ -126,8 +126,7 @@ class SlotCompletionLincheckTest
         {
             record.task = TASK;
             slot = agent.acquireSlot();
-            slot.start(record, 0);
-            handle = slot.handle();
+            handle = slot.start(record, 0);
         }
 
         @Override

@@ -233,10 +233,10 @@ public final class ScoreIndex
             return scan(pool, task, exact, offset, heaps.stamp);
         }
         final long mask = task.task().requiredSkills();
-        final RankedAgents[] own = skillFree && mask != 0 ? heaps.byMask.get(mask) : null;
-        final long filter = skillFree && own == null ? mask : 0;
-        final RankedAgents[] groups = own != null ? own :
-            filter != 0 ? heaps.shared(mask, pool, scorer, bucketed) : heaps.heaps(mask, pool, scorer, bucketed);
+        // a skill-free index walks a mask's shared heaps until the mask has heaps of its own: one lookup either way
+        final RankedAgents[] shared = skillFree && mask != 0 ? heaps.shared(mask, pool, scorer, bucketed) : null;
+        final long filter = shared != null ? mask : 0;
+        final RankedAgents[] groups = shared != null ? shared : heaps.heaps(mask, pool, scorer, bucketed);
         runnerUp = Double.NaN;
         runnerUpPosition = -1;
         bestPosition = -1;
@@ -247,7 +247,7 @@ public final class ScoreIndex
             if (!walk(h, heaps, filter, pool, task, exact, offset == null ? 0 : offset.of(h.group, task)))
             {
                 // too many agents without the skills in the way: the mask gets heaps of its own from now on
-                heaps.heaps(mask, pool, scorer, bucketed);
+                heaps.promote(mask, pool, scorer, bucketed);
                 return best(pool, task, exact, offset);
             }
         }
@@ -419,6 +419,8 @@ public final class ScoreIndex
         final Long2ObjectHashMap<RankedAgents[]> byMask = new Long2ObjectHashMap<>();
         /** Per mask walked in the shared heaps: mask 0's heaps of the groups having its skills, in that mask's order. */
         final Long2ObjectHashMap<RankedAgents[]> sharedByMask = new Long2ObjectHashMap<>();
+        /** In {@link #sharedByMask}: the mask has heaps of its own. */
+        private static final RankedAgents[] PROMOTED = new RankedAgents[0];
 
         void reset(final AgentPool pool, final ToIntFunction<AgentView> grouper)
         {
@@ -461,11 +463,15 @@ public final class ScoreIndex
         /**
          * @return mask 0's heaps of the groups that have an agent with the mask's skills, in the order the mask's own
          *     heaps would have them, so a walk visits the groups as with heaps per mask and passes none without the
-         *     skills; made on first use.
+         *     skills; made on first use; null once the mask has heaps of its own ({@link #promote}).
          */
         RankedAgents[] shared(final long mask, final AgentPool pool, final PositionScorer scorer, final boolean bucketed)
         {
             RankedAgents[] hs = sharedByMask.get(mask);
+            if (hs == PROMOTED)
+            {
+                return null;
+            }
             if (hs == null)
             {
                 final RankedAgents[] all = heaps(0, pool, scorer, bucketed);
@@ -484,6 +490,13 @@ public final class ScoreIndex
                 sharedByMask.put(mask, hs);
             }
             return hs;
+        }
+
+        /** Gives a mask heaps of its own, which {@link #shared} then answers with null for. */
+        void promote(final long mask, final AgentPool pool, final PositionScorer scorer, final boolean bucketed)
+        {
+            heaps(mask, pool, scorer, bucketed);
+            sharedByMask.put(mask, PROMOTED);
         }
 
         /**
