@@ -50,6 +50,7 @@ public final class JournalListener implements DispatchListener
                                       final long assignedNanos)
     {
         flushStart();
+        // acceptedNanos is the router's intake, the assignment's own time here: the record keeps submit's, as above
         publish(EventType.ACCEPTED, encoder.encodeAcceptedAndAssigned(task, task.acceptedNanos(), agent, strategy,
             score, runnerUp, assignedNanos));
     }
