@@ -59,6 +59,49 @@ class LateCompletionTest
         }
     }
 
+    /**
+     * An adapter that hands its completion to a thread of its own and then throws: the worker fails the attempt, but
+     * the other thread may answer any time later. Its answer must never complete a later task in that slot, however
+     * many attempts later it comes (a handle reused in turn would be mistaken once the slot came round to it again).
+     */
+    @Test
+    void anAnswerAfterTheAdapterThrewCompletesNoLaterTaskHoweverLate() throws Exception
+    {
+        final BlockingQueue<Completion> handed = new LinkedBlockingQueue<>();
+        final Dispatcher d = Dispatcher.builder()
+            .agent(AgentSpec.builder("a1", "coder").capacity(1).build(), (task, completion, telemetry) ->
+            {
+                handed.add(completion);
+                if ("throws".equals(task.task().payload()))
+                {
+                    throw new IllegalStateException("adapter threw after scheduling its answer");
+                }
+            })
+            .strategy(TestStrategies.leastLoaded()).build().start();
+        try
+        {
+            final CompletableFuture<TaskResult> thrower = d.submitAsync(Task.builder("coder").payload("throws").maxRetries(0).build());
+            final Completion strayHandle = next(handed);
+            assertThat(thrower.get(10, TimeUnit.SECONDS).state()).isEqualTo(TerminalState.DEAD_LETTERED);
+            // more attempts in that slot than a rotation of reused handles would tell apart
+            for (int attempt = 2; attempt <= 12; attempt++)
+            {
+                final CompletableFuture<TaskResult> now = d.submitAsync(Task.builder("coder").build());
+                final Completion own = next(handed);
+                strayHandle.succeed("stray success");
+                assertThat(now).as("attempt %d after the thrower's stray answer", attempt).isNotDone();
+                own.succeed("own " + attempt);
+                assertThat(now.get(10, TimeUnit.SECONDS).result()).isEqualTo("own " + attempt);
+            }
+            assertThat(d.drain(java.time.Duration.ofSeconds(10))).isTrue();
+            assertThat(d.metrics().completed()).isEqualTo(11);
+        }
+        finally
+        {
+            d.shutdownNow();
+        }
+    }
+
     private static Completion next(final BlockingQueue<Completion> handed) throws InterruptedException
     {
         final Completion c = handed.poll(10, TimeUnit.SECONDS);

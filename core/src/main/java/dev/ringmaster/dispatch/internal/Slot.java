@@ -14,7 +14,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Each attempt gets one of {@value #HANDLES} handles in turn, stamped with the attempt's generation, so a second
  * completion of an attempt that comes while one of the next {@value #HANDLES} - 1 attempts runs in the slot is told
  * apart from that attempt's own and ignored, instead of completing another task; handles are reused rather than
- * allocated per attempt (no allocation per task), so only a completion later than that is still mistaken.
+ * allocated per attempt (no allocation per task). The handle of an attempt whose adapter threw is never reused
+ * ({@link #retire}), so a callback it left behind is ignored however late; only an adapter that answers one attempt twice,
+ * the second time {@value #HANDLES} or more attempts later, is still mistaken.
  *
  * <p>State layout, one long so that a CAS also checks the attempt (no ABA across reuse of the slot):
  * <pre>
@@ -109,6 +111,21 @@ final class Slot
         handle.generation = generation;
         STATE.setRelease(this, (generation << 2) | RUNNING); // publishes record, deadline and handle to completer and router
         return handle;
+    }
+
+    /**
+     * Owning worker only (the thread that started the attempt, still holding the agent's start guard): the adapter
+     * threw, so it may still hold this handle somewhere (a callback it scheduled before throwing) and answer with it
+     * any time later. The handle is never reused; the slot makes a new one the next time its turn comes, an allocation
+     * on this fault path only. Without this, an answer {@value #HANDLES} attempts later completed another task.
+     */
+    void retire(final Attempt handle)
+    {
+        final int h = (int)handle.generation & (HANDLES - 1);
+        if (handles[h] == handle)
+        {
+            handles[h] = null;
+        }
     }
 
     /**

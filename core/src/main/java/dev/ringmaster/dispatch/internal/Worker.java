@@ -502,6 +502,7 @@ final class Worker
         }
         catch (final Throwable t)
         {
+            slot.retire(attempt);
             if (!attempt.failOwned(t))
             {
                 agent.adapterFaults.report("threw after completing its task (or after its timeout); the completion stands", t);
