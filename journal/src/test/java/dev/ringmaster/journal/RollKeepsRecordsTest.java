@@ -63,4 +63,53 @@ class RollKeepsRecordsTest
                 .containsExactlyElementsOf(() -> LongStream.range(0, (long)CYCLES * PER_CYCLE).boxed().iterator());
         }
     }
+
+    /**
+     * A reader tailing the journal while the writer rolls to new cycle files: at the end of one file it must go on in
+     * the next, not stop there or skip a file, and see every record once, in order.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aReaderTailingTheJournalFollowsItAcrossRolls() throws Exception
+    {
+        final SetTimeProvider clock = new SetTimeProvider(TimeUnit.SECONDS.toNanos(1_800_000_000L));
+        final int perCycle = 50;
+        final int cycles = 4;
+        final java.util.List<Long> seen = new java.util.ArrayList<>();
+        final RecordHandler collect = r -> seen.add(r.taskId());
+        try (Journal journal = Journal.open(JournalConfig.at(dir).rollCycle(TestRollCycles.TEST_SECONDLY).clock(clock)))
+        {
+            journal.recordRecovered(Task.builder("coder").id(0).build(), "first");
+            ReaderTest.awaitWritten(journal, 1);
+            try (JournalReader reader = JournalReader.open(dir))
+            {
+                for (int cycle = 0; cycle < cycles; cycle++)
+                {
+                    for (int i = 1; i <= perCycle; i++)
+                    {
+                        final long id = (long)cycle * perCycle + i;
+                        journal.recordRecovered(Task.builder("coder").id(id).build(), "c" + cycle);
+                        if (i % 10 == 0)
+                        {
+                            ReaderTest.awaitWritten(journal, id + 1);
+                            reader.poll(collect, 1_000); // part way through a cycle file, and at its end
+                        }
+                    }
+                    clock.advanceMillis(1_000);
+                }
+                final long total = (long)cycles * perCycle + 1;
+                final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (seen.size() < total && System.nanoTime() < deadline)
+                {
+                    if (reader.poll(collect, 1_000) == 0)
+                    {
+                        Thread.sleep(1);
+                    }
+                }
+            }
+        }
+        assertThat(dir.toFile().listFiles((d, name) -> name.endsWith(".cq4"))).as("it did roll").hasSize(cycles);
+        assertThat(seen).containsExactlyElementsOf(
+            () -> LongStream.rangeClosed(0, (long)cycles * perCycle).boxed().iterator());
+    }
 }
