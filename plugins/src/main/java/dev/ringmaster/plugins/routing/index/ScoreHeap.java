@@ -9,6 +9,13 @@ import java.util.Arrays;
 final class ScoreHeap extends RankedAgents
 {
     private final int[] items;
+    /**
+     * The key and stamp of the member at each heap position, beside {@link #items}: a sift compares a node with its
+     * children, which sit next to each other here, where reading them by pool position cost a cache miss per key once
+     * the pool outgrew the cache (thousands of agents, one heap per skill mask).
+     */
+    private final double[] heapKey;
+    private final long[] heapStamp;
     /** Pool position to heap position, -1 for a non-member. */
     private final int[] where;
     private int size;
@@ -22,18 +29,19 @@ final class ScoreHeap extends RankedAgents
     {
         super(mask, group, poolSize);
         items = new int[poolSize];
+        heapKey = new double[poolSize];
+        heapStamp = new long[poolSize];
         where = new int[poolSize];
         Arrays.fill(where, -1);
         for (int i = 0; i < count; i++)
         {
             final int p = members[i];
             key[p] = keys[p];
-            where[p] = size;
-            items[size++] = p;
+            set(size++, p, keys[p], stamp[p]);
         }
         for (int i = (size >>> 1) - 1; i >= 0; i--)
         {
-            down(i, stamp);
+            down(i);
         }
     }
 
@@ -47,20 +55,19 @@ final class ScoreHeap extends RankedAgents
     void add(final int position, final double score, final long[] stamp)
     {
         key[position] = score;
-        place(size++, position);
-        up(size - 1, stamp);
+        set(size++, position, score, stamp[position]);
+        up(size - 1);
     }
 
     @Override
     void remove(final int position, final long[] stamp)
     {
         final int at = where[position];
-        final int last = items[--size];
         where[position] = -1;
-        if (at < size)
+        if (at < --size)
         {
-            place(at, last);
-            fix(at, stamp);
+            move(size, at);
+            fix(at);
         }
     }
 
@@ -68,7 +75,10 @@ final class ScoreHeap extends RankedAgents
     void update(final int position, final double score, final long[] stamp)
     {
         key[position] = score;
-        fix(where[position], stamp);
+        final int at = where[position];
+        heapKey[at] = score;
+        heapStamp[at] = stamp[position];
+        fix(at);
     }
 
     @Override
@@ -77,7 +87,7 @@ final class ScoreHeap extends RankedAgents
         frontierSize = 0;
         if (size > 0)
         {
-            push(0, stamp);
+            push(0);
         }
         return next(stamp);
     }
@@ -89,28 +99,28 @@ final class ScoreHeap extends RankedAgents
         {
             return -1;
         }
-        final int at = pop(stamp);
+        final int at = pop();
         final int left = 2 * at + 1;
         if (left < size)
         {
-            push(left, stamp);
+            push(left);
             if (left + 1 < size)
             {
-                push(left + 1, stamp);
+                push(left + 1);
             }
         }
         return items[at];
     }
 
-    /** @return true if the agent at position {@code a} ranks before the one at {@code b}. */
-    private boolean before(final int a, final int b, final long[] stamp)
+    /** @return true if the member at heap position {@code a} ranks before the one at heap position {@code b}. */
+    private boolean before(final int a, final int b)
     {
-        final double ka = key[a];
-        final double kb = key[b];
-        return ka > kb || (ka == kb && stamp[a] < stamp[b]);
+        final double ka = heapKey[a];
+        final double kb = heapKey[b];
+        return ka > kb || (ka == kb && heapStamp[a] < heapStamp[b]);
     }
 
-    private void push(final int at, final long[] stamp)
+    private void push(final int at)
     {
         if (frontierSize == frontier.length)
         {
@@ -120,7 +130,7 @@ final class ScoreHeap extends RankedAgents
         while (i > 0)
         {
             final int parent = (i - 1) >>> 1;
-            if (!before(items[at], items[frontier[parent]], stamp))
+            if (!before(at, frontier[parent]))
             {
                 break;
             }
@@ -130,7 +140,7 @@ final class ScoreHeap extends RankedAgents
         frontier[i] = at;
     }
 
-    private int pop(final long[] stamp)
+    private int pop()
     {
         final int top = frontier[0];
         final int last = frontier[--frontierSize];
@@ -142,11 +152,11 @@ final class ScoreHeap extends RankedAgents
             {
                 break;
             }
-            if (child + 1 < frontierSize && before(items[frontier[child + 1]], items[frontier[child]], stamp))
+            if (child + 1 < frontierSize && before(frontier[child + 1], frontier[child]))
             {
                 child++;
             }
-            if (!before(items[frontier[child]], items[last], stamp))
+            if (!before(frontier[child], last))
             {
                 break;
             }
@@ -160,35 +170,45 @@ final class ScoreHeap extends RankedAgents
         return top;
     }
 
-    private void fix(final int at, final long[] stamp)
+    private void fix(final int at)
     {
-        if (!up(at, stamp))
+        if (!up(at))
         {
-            down(at, stamp);
+            down(at);
         }
     }
 
-    private boolean up(final int at, final long[] stamp)
+    /** @return true if the member at {@code at} moved towards the top. */
+    private boolean up(final int at)
     {
         final int p = items[at];
+        final double k = heapKey[at];
+        final long s = heapStamp[at];
         int i = at;
         while (i > 0)
         {
             final int parent = (i - 1) >>> 1;
-            if (!before(p, items[parent], stamp))
+            final double kp = heapKey[parent];
+            if (!(k > kp || (k == kp && s < heapStamp[parent])))
             {
                 break;
             }
-            place(i, items[parent]);
+            move(parent, i);
             i = parent;
         }
-        place(i, p);
-        return i != at;
+        if (i == at)
+        {
+            return false;
+        }
+        set(i, p, k, s);
+        return true;
     }
 
-    private void down(final int at, final long[] stamp)
+    private void down(final int at)
     {
         final int p = items[at];
+        final double k = heapKey[at];
+        final long s = heapStamp[at];
         int i = at;
         while (true)
         {
@@ -197,23 +217,39 @@ final class ScoreHeap extends RankedAgents
             {
                 break;
             }
-            if (child + 1 < size && before(items[child + 1], items[child], stamp))
+            if (child + 1 < size && before(child + 1, child))
             {
                 child++;
             }
-            if (!before(items[child], p, stamp))
+            final double kc = heapKey[child];
+            if (!(kc > k || (kc == k && heapStamp[child] < s)))
             {
                 break;
             }
-            place(i, items[child]);
+            move(child, i);
             i = child;
         }
-        place(i, p);
+        if (i != at)
+        {
+            set(i, p, k, s);
+        }
     }
 
-    private void place(final int at, final int position)
+    /** Moves the member at heap position {@code from} to {@code to}, overwriting what was there. */
+    private void move(final int from, final int to)
+    {
+        final int position = items[from];
+        items[to] = position;
+        heapKey[to] = heapKey[from];
+        heapStamp[to] = heapStamp[from];
+        where[position] = to;
+    }
+
+    private void set(final int at, final int position, final double k, final long s)
     {
         items[at] = position;
+        heapKey[at] = k;
+        heapStamp[at] = s;
         where[position] = at;
     }
 }
