@@ -18,9 +18,16 @@ public abstract class ScoredStrategy implements IndexedRoutingStrategy
     /** What a task adds to the score of each group ({@link #indexGroup}), or null; set by a subclass's constructor. */
     protected ScoreIndex.Offset offset;
 
-    /** Built with a reference to {@link #indexScore}, which runs only after the subclass's constructor is done. */
+    /**
+     * Built with a reference to {@link #indexScore}, which runs only after the subclass's constructor is done. A NaN
+     * score (a 0 / 0 in a formula) ranks as the lowest: unordered keys would put the agent first or anywhere.
+     */
     protected final ScoreIndex index = new ScoreIndex(
-        (ScoreIndex.PositionScorer)(pool, position, requiredSkills) -> indexScore(pool, position, requiredSkills),
+        (ScoreIndex.PositionScorer)(pool, position, requiredSkills) ->
+        {
+            final double score = indexScore(pool, position, requiredSkills);
+            return score == score ? score : Double.NEGATIVE_INFINITY;
+        },
         this::indexGroup, discreteScores(), skillIndependentScores());
 
     /**
@@ -44,7 +51,7 @@ public abstract class ScoredStrategy implements IndexedRoutingStrategy
 
     /**
      * @return the score the agent is indexed by for tasks requiring {@code requiredSkills}, higher is better; a pure
-     *     function of the agent's view, which changes only through the events the callbacks report.
+     *     function of the agent's view, which changes only through the events the callbacks report. NaN ranks lowest.
      */
     protected abstract double indexScore(AgentView agent, long requiredSkills);
 
