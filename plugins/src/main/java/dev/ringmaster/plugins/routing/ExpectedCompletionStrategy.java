@@ -76,9 +76,13 @@ public final class ExpectedCompletionStrategy implements IndexedRoutingStrategy
     private int cursor;
     private final Lowest free = new Lowest();
     private final Lowest queued = new Lowest();
-    /** Version 2: agents by efficiency for the task while they have a free slot, below every free one otherwise. */
+    /**
+     * Version 2: agents by efficiency for the task while they have a free slot, below every free one otherwise; whether
+     * a slot is free is read from the pool's flat records, so a busy agent's re-key does not read the agent object.
+     */
     private final ScoreIndex freeIndex = new ScoreIndex(
-        (a, required) -> a.inFlight() < a.capacity() ? efficiency(a, required) : NOT_FREE);
+        (ScoreIndex.PositionScorer)(pool, position, required) -> pool.inFlight(position) < pool.capacity(position) ?
+            efficiency(pool.agent(position), required) : NOT_FREE, null);
     private final BusyByEfficiency busy = new BusyByEfficiency(ExpectedCompletionStrategy::efficiency);
     /** The indexed score of an agent without a free slot: below any efficiency. */
     private static final double NOT_FREE = -1;

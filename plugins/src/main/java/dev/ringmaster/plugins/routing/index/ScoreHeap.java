@@ -76,8 +76,13 @@ final class ScoreHeap extends RankedAgents
     {
         key[position] = score;
         final int at = where[position];
+        final long s = stamp[position];
+        if (heapKey[at] == score && heapStamp[at] == s)
+        {
+            return; // a release that left a busy agent busy, a telemetry event that moved nothing: same place
+        }
         heapKey[at] = score;
-        heapStamp[at] = stamp[position];
+        heapStamp[at] = s;
         fix(at);
     }
 
