@@ -179,9 +179,17 @@ public final class ScoreIndex
         }
         final boolean room = pool.hasRoom(position);
         final RankedAgents[] all = heaps.all;
+        // skills and group from the heaps' own copy: the agent object is not read per re-key
+        final long skills = heaps.skills[position];
+        final int group = heaps.group[position];
         for (int i = 0, n = heaps.allCount; i < n; i++)
         {
             final RankedAgents h = all[i];
+            if ((h.mask & ~skills) != 0 || h.group != group)
+            {
+                // never a member: skipped before its membership array is read, a cache miss per heap in a large pool
+                continue;
+            }
             if (!room)
             {
                 if (h.contains(position))
@@ -193,9 +201,8 @@ public final class ScoreIndex
             {
                 h.update(position, scorer.score(pool, position, h.mask), heaps.stamp);
             }
-            else if ((h.mask & ~heaps.skills[position]) == 0 && heaps.group[position] == h.group)
+            else
             {
-                // skills and group from the heaps' own copy: the agent object is not read per re-key
                 h.add(position, scorer.score(pool, position, h.mask), heaps.stamp);
             }
         }
