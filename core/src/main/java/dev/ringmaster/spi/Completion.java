@@ -4,8 +4,10 @@ package dev.ringmaster.spi;
  * The handle through which an adapter reports the end of one attempt; callable from any thread, exactly once per
  * attempt. A call after the attempt already ended (answered, or timed out by the dispatcher) is ignored and counted in
  * {@code FaultCounts.ignoredCompletions}, also when it comes while the agent runs its next tasks: it never completes
- * another attempt (the dispatcher reuses a few handles per execution slot, so only an answer repeated after the slot
- * ran four more attempts could be taken for the current one).
+ * another attempt. The dispatcher reuses a few handles per execution slot, but never the handle of an attempt whose
+ * adapter threw from {@code execute} (a callback it scheduled may answer any time later); so only a second answer to an
+ * attempt that was answered once already, coming after the slot ran four more attempts, could be taken for the
+ * current one.
  */
 public interface Completion
 {
