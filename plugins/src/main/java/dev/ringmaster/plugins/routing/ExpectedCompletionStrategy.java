@@ -1,6 +1,7 @@
 package dev.ringmaster.plugins.routing;
 
 import dev.ringmaster.plugins.routing.index.BusyByEfficiency;
+import dev.ringmaster.plugins.routing.index.FixedPerMask;
 import dev.ringmaster.plugins.routing.index.Pools;
 import dev.ringmaster.plugins.routing.index.ScoreIndex;
 import dev.ringmaster.spi.AgentPool;
@@ -76,13 +77,15 @@ public final class ExpectedCompletionStrategy implements IndexedRoutingStrategy
     private int cursor;
     private final Lowest free = new Lowest();
     private final Lowest queued = new Lowest();
+    /** Speed and proficiency are the agent's spec: its efficiency for a mask is fixed while it is in the pool. */
+    private final FixedPerMask efficiencies = new FixedPerMask(ExpectedCompletionStrategy::efficiency);
     /**
      * Version 2: agents by efficiency for the task while they have a free slot, below every free one otherwise; whether
      * a slot is free is read from the pool's flat records, so a busy agent's re-key does not read the agent object.
      */
     private final ScoreIndex freeIndex = new ScoreIndex(
         (ScoreIndex.PositionScorer)(pool, position, required) -> pool.inFlight(position) < pool.capacity(position) ?
-            efficiency(pool.agent(position), required) : NOT_FREE, null);
+            efficiencies.get(pool, position, required) : NOT_FREE, null);
     private final BusyByEfficiency busy = new BusyByEfficiency(ExpectedCompletionStrategy::efficiency);
     /** The indexed score of an agent without a free slot: below any efficiency. */
     private static final double NOT_FREE = -1;
@@ -329,6 +332,7 @@ public final class ExpectedCompletionStrategy implements IndexedRoutingStrategy
     @Override
     public void onPoolChanged(final AgentPool pool)
     {
+        efficiencies.forget(pool);
         freeIndex.rebuild(pool);
         busy.rebuild(pool);
     }

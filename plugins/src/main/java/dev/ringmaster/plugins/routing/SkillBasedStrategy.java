@@ -1,5 +1,6 @@
 package dev.ringmaster.plugins.routing;
 
+import dev.ringmaster.plugins.routing.index.FixedPerMask;
 import dev.ringmaster.plugins.routing.index.ScoredStrategy;
 import dev.ringmaster.spi.AgentPool;
 import dev.ringmaster.spi.AgentView;
@@ -37,6 +38,8 @@ public final class SkillBasedStrategy extends ScoredStrategy
     private final double contextWeight;
     /** Where the next scan starts: just after the last winner, so equal agents take turns. */
     private int cursor;
+    /** Each agent's mean proficiency per mask, fixed by its spec while it is in the pool. */
+    private final FixedPerMask skills = new FixedPerMask(SkillBasedStrategy::skill);
 
     /** Weights must be finite and non-negative; they need not sum to 1. */
     public SkillBasedStrategy(final double skillWeight, final double loadWeight, final double contextWeight)
@@ -130,16 +133,24 @@ public final class SkillBasedStrategy extends ScoredStrategy
     }
 
     /**
-     * {@link #score} of the agent at a pool position, its load read from the pool's flat records: an assignment or
-     * release re-keys the agent once per skill mask it has, and the agent's spec (its capacity) is one more cache miss
-     * per re-key in a pool of thousands. The same value as {@link #score}: the pool's counts are the agent's.
+     * {@link #score} of the agent at a pool position, its load read from the pool's flat records and its mean
+     * proficiency kept per mask: an assignment or release re-keys the agent once per skill mask it has, and the agent's
+     * spec and skill table were two more cache misses per re-key in a pool of thousands. The same value as
+     * {@link #score}: the pool's counts are the agent's, the proficiencies its spec's.
      */
     @Override
     protected double indexScore(final AgentPool pool, final int position, final long requiredSkills)
     {
-        final AgentView a = pool.agent(position);
-        return skillWeight * skill(a, requiredSkills) -
-            loadWeight * ((double)pool.inFlight(position) / pool.capacity(position)) - contextWeight * a.contextUtilization();
+        return skillWeight * skills.get(pool, position, requiredSkills) -
+            loadWeight * ((double)pool.inFlight(position) / pool.capacity(position)) -
+            contextWeight * pool.agent(position).contextUtilization();
+    }
+
+    @Override
+    public void onPoolChanged(final AgentPool pool)
+    {
+        skills.forget(pool);
+        super.onPoolChanged(pool);
     }
 
     /** Registers {@link SkillBasedStrategy} with the ServiceLoader; stateless. */
