@@ -341,14 +341,14 @@ public final class ExpectedCompletionStrategy implements IndexedRoutingStrategy
     public void onAssigned(final AgentPool pool, final int position, final TaskView task)
     {
         freeIndex.picked(pool, position);
-        busy.changed(pool, position);
+        busy.loadChanged(pool, position);
     }
 
     @Override
     public void onReleased(final AgentPool pool, final int position, final TaskView task)
     {
         freeIndex.changed(pool, position);
-        busy.changed(pool, position);
+        busy.loadChanged(pool, position);
     }
 
     @Override

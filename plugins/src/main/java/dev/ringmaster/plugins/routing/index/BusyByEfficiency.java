@@ -51,12 +51,27 @@ public final class BusyByEfficiency
         }
     }
 
-    /** The agent's load or latency changed: re-keys it in its pool's unit and in every ranking it is part of. */
+    /** The agent's latency changed (telemetry): re-keys it in its pool's unit and in every ranking it is part of. */
     public void changed(final AgentPool pool, final int position)
     {
         final Pool p = pool(pool);
         final AgentView a = pool.agent(position);
         p.setUnit(position, a);
+        reRank(p, position, a);
+    }
+
+    /**
+     * Only the agent's load changed (an assignment or a release): re-keys it in every ranking it is part of. Its latency
+     * estimate moves only with a result, which the host reports as telemetry ({@link #changed}), so the pool's unit is
+     * not read again here: that read of the agent's estimate was a cache miss per change in a pool of thousands.
+     */
+    public void loadChanged(final AgentPool pool, final int position)
+    {
+        reRank(pool(pool), position, pool.agent(position));
+    }
+
+    private void reRank(final Pool p, final int position, final AgentView a)
+    {
         for (int m = 0; m < p.rankings; m++)
         {
             final Ranks r = p.all[m];
