@@ -29,8 +29,16 @@ final class HashRing
 
     private final int poolSize;
     private final int[] agentIndexAt;
-    private final long[] points;
-    private final int[] owners;
+    /**
+     * Each point and its owner in one long, in ring order: the point's bits below its bucket's prefix (the prefix is the
+     * bucket's, so these order the points within a bucket exactly), shifted up, and the owner's pool position in the low
+     * {@link #bucketBits} bits (there are always at least as many buckets as agents). One array, so a lookup reads the
+     * point and its owner from one cache line, where two arrays cost a cache miss each once the ring outgrew the cache
+     * (9 million points at 16,384 agents of weights 1 to 8), and a third less memory.
+     */
+    private final long[] entries;
+    /** The point bits kept in an entry: all those below the bucket prefix. */
+    private final long lowMask;
     /**
      * The first slot of each bucket of hashes by their top {@link #bucketBits} bits, and the ring's size at the end:
      * a lookup searches one bucket's few points instead of the whole ring, whose binary search missed the cache at
@@ -50,14 +58,19 @@ final class HashRing
         this.poolSize = poolSize;
         this.announced = announced;
         this.agentIndexAt = agentIndexAt;
-        this.points = points;
-        this.owners = owners;
         int bits = 0;
-        while (bits < 30 && (1L << bits) * POINTS_PER_BUCKET < points.length)
+        // at least as many buckets as agents, so that an owner's position fits in the bits the bucket prefix frees
+        while (bits < 30 && ((1L << bits) * POINTS_PER_BUCKET < points.length || (1L << bits) < poolSize))
         {
             bits++;
         }
         bucketBits = bits;
+        lowMask = -1L >>> bits;
+        entries = new long[points.length];
+        for (int i = 0; i < points.length; i++)
+        {
+            entries[i] = ((points[i] & lowMask) << bits) | owners[i];
+        }
         bucketStart = new int[(1 << bits) + 1];
         int slot = 0;
         for (int b = 0; b <= 1 << bits; b++)
@@ -180,21 +193,23 @@ final class HashRing
     /** @return number of points on the ring. */
     int size()
     {
-        return points.length;
+        return entries.length;
     }
 
     /** @return the slot of the first point at or clockwise after {@code hash}, wrapping past the top; O(1) expected. */
     int slotOf(final long hash)
     {
-        final long[] points = this.points;
+        final long[] entries = this.entries;
+        final int bits = bucketBits;
         final int b = bucketOf(hash);
+        final long low = hash & lowMask;
         // the first point at or after the hash is in its bucket, or else it is the first point of a later bucket
         int lo = bucketStart[b];
         int hi = bucketStart[b + 1];
         while (lo < hi)
         {
             final int mid = (lo + hi) >>> 1;
-            if (Long.compareUnsigned(points[mid], hash) < 0)
+            if (Long.compareUnsigned(entries[mid] >>> bits, low) < 0)
             {
                 lo = mid + 1;
             }
@@ -203,20 +218,20 @@ final class HashRing
                 hi = mid;
             }
         }
-        return lo == points.length ? 0 : lo;
+        return lo == entries.length ? 0 : lo;
     }
 
     /** @return the slot after {@code slot}, clockwise. */
     int next(final int slot)
     {
         final int s = slot + 1;
-        return s == points.length ? 0 : s;
+        return s == entries.length ? 0 : s;
     }
 
     /** @return the pool position that owns the point at {@code slot}. */
     int owner(final int slot)
     {
-        return owners[slot];
+        return (int)(entries[slot] & ((1L << bucketBits) - 1));
     }
 
     /**
