@@ -75,7 +75,7 @@ final class Outcomes extends RouterPart
             {
                 exec.recordFailure(execNanos);
                 router.health.noteFailure(exec, now);
-                failAttempt(r, exec, "agent '" + exec.id() + "' failed: " + r.error, now);
+                failAttempt(r, exec, "agent '" + exec.id() + "' failed: " + FaultLog.describe(r.error), now);
             }
         }
         signalCapHit = work == SIGNAL_BATCH;
