@@ -209,6 +209,37 @@ final class Outcomes extends RouterPart
                 }
             }
         }
+        return work + sweepAssigned(now);
+    }
+
+    /**
+     * Expires the tasks whose TTL passed while they waited on a busy agent, in its inbox or bound to it (early
+     * binding). Why: a worker checks a task's TTL only as it starts it, so behind an agent inside a long call they
+     * outlived their TTL by as long as the call took, for ever behind one that never answers (no timeout). An inbox
+     * holds a handful of cells, read once per watchdog pass as the slots are; a bound queue is read only once its
+     * earliest TTL has passed.
+     */
+    private int sweepAssigned(final long now)
+    {
+        int work = 0;
+        for (final AgentState agent : router.agents)
+        {
+            if (agent.inbox.size() > 0)
+            {
+                TaskRecord r;
+                while ((r = agent.inbox.takeExpired(now)) != null)
+                {
+                    work++;
+                    router.placement.unassign(r);
+                    expire(r, now, "time to live passed in the inbox of agent '" + agent.id() + "'");
+                }
+            }
+            if (agent.boundCount() > 0 && now - agent.boundEarliestDeadline > 0)
+            {
+                work += router.binding.expireBound(agent, now,
+                    r -> expire(r, now, "time to live passed while bound to agent '" + agent.id() + "'"));
+            }
+        }
         return work;
     }
 
