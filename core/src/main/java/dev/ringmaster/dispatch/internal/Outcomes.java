@@ -110,7 +110,7 @@ final class Outcomes extends RouterPart
         }
         else
         {
-            final long backoff = Math.min(retryMaxNanos, retryBaseNanos << Math.min(30, r.attempt - 1));
+            final long backoff = backoffNanos(retryBaseNanos, retryMaxNanos, r.attempt);
             // jitter in [backoff/2, backoff): retries of tasks that failed together do not come back together
             final long delay = (backoff >> 1) + (long)(random.nextDouble() * (backoff >> 1));
             r.attempt++;
@@ -121,6 +121,18 @@ final class Outcomes extends RouterPart
             listener.onRetried(r, r.retryAtNanos, now);
             retries.add(r);
         }
+    }
+
+    /**
+     * @return the back-off after failed attempt number {@code attempt}: base doubled per earlier failure (at most 30
+     *     times), at most max. Why not a plain shift: a base of about 9 s or more shifted 30 times passed a long's
+     *     range, and the negative back-off retried at once, every attempt from the 31st on.
+     */
+    static long backoffNanos(final long baseNanos, final long maxNanos, final int attempt)
+    {
+        final int doublings = Math.min(30, attempt - 1);
+        // each doubling moves the base's highest bit up a place: as many as its leading zeros reach the sign bit
+        return doublings >= Long.numberOfLeadingZeros(baseNanos) ? maxNanos : Math.min(maxNanos, baseNanos << doublings);
     }
 
     int releaseDueRetries(final long now)
