@@ -72,6 +72,22 @@ class FailureHandlingTest
     }
 
     @Test
+    void aTaskWhoseTtlPassesWhileWaitingOutARetryBackoffExpiresAtItsTtlNotAtTheRetry() throws Exception
+    {
+        final Dispatcher d = Dispatcher.builder()
+            .agent(AgentSpec.builder("broken", "worker").capacity(1).build(), (t, c, tel) -> c.fail(new IllegalStateException("down")))
+            .strategy(TestStrategies.first())
+            .retryBackoff(Duration.ofSeconds(30), Duration.ofSeconds(30)) // the retry would come 15 to 30 s later
+            .build().start();
+        final TaskResult r = d.submitAsync(Task.builder("worker").ttl(Duration.ofMillis(100)).maxRetries(3).build())
+            .get(5, TimeUnit.SECONDS);
+        assertThat(r.state()).isEqualTo(TerminalState.EXPIRED);
+        assertThat(r.reason()).contains("time to live passed while waiting to retry").contains("down");
+        assertThat(r.attempts()).isEqualTo(1);
+        assertThat(d.drain(Duration.ofSeconds(5))).isTrue();
+    }
+
+    @Test
     void aFailingTaskIsRetriedWithGrowingBackoffThenDeadLettered() throws Exception
     {
         final List<Long> attemptNanos = new CopyOnWriteArrayList<>();

@@ -113,12 +113,15 @@ final class Outcomes extends RouterPart
             final long backoff = backoffNanos(retryBaseNanos, retryMaxNanos, r.attempt);
             // jitter in [backoff/2, backoff): retries of tasks that failed together do not come back together
             final long delay = (backoff >> 1) + (long)(random.nextDouble() * (backoff >> 1));
+            final long retryAt = now + delay;
             r.attempt++;
-            r.retryAtNanos = now + delay;
+            // a retry due after the task's TTL could never start: the task leaves its back-off as the TTL passes and
+            // expires then, instead of waiting out the whole back-off (up to the maximum, minutes past its TTL)
+            r.retryAtNanos = retryAt - r.deadlineNanos > 0 ? r.deadlineNanos + 1 : retryAt;
             r.lastFailure = reason;
             r.clearAttempt();
             Counters.increment(counters.retried);
-            listener.onRetried(r, r.retryAtNanos, now);
+            listener.onRetried(r, retryAt, now);
             retries.add(r);
         }
     }
