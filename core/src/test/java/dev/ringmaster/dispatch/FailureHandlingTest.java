@@ -42,6 +42,51 @@ class FailureHandlingTest
         assertThat(log.completed.get()).isEqualTo(1);
     }
 
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.EnumSource(Binding.class)
+    void aTaskWhoseTtlPassesWhileAssignedToABusyAgentExpiresWithoutWaitingForTheAgent(final Binding binding) throws Exception
+    {
+        // prefetch 1: under late binding the task waits in the busy agent's inbox, under early binding in its own queue
+        final Gate gate = new Gate();
+        final EventLog log = new EventLog();
+        final Dispatcher d = Dispatcher.builder()
+            .agent(AgentSpec.builder("solo", "worker").capacity(1).build(), gate)
+            .strategy(TestStrategies.first()).prefetch(1).binding("worker", binding).listener(log).build().start();
+        d.submit(Task.builder("worker").build()); // holds the only slot for as long as the test wants
+        final var result = d.submitAsync(Task.builder("worker").ttl(Duration.ofMillis(20)).build());
+
+        final TaskResult r = result.get(5, TimeUnit.SECONDS);
+        assertThat(r.state()).isEqualTo(TerminalState.EXPIRED);
+        assertThat(r.reason()).contains("time to live").contains("solo");
+        assertThat(r.attempts()).isZero();
+        assertThat(gate.startOrder).as("the expired task never started").hasSize(1);
+        assertThat(d.metrics().expired()).isEqualTo(1);
+        gate.releaseAll();
+        final var next = d.submitAsync(Task.builder("worker").build());
+        assertThat(gate.releaseOne()).as("the agent's room came back with the expired task").isTrue();
+        assertThat(next.get(5, TimeUnit.SECONDS).state()).isEqualTo(TerminalState.COMPLETED);
+        assertThat(d.drain(Duration.ofSeconds(5))).isTrue();
+        assertThat(log.duplicates).isEmpty();
+        assertThat(log.expired.get()).isEqualTo(1);
+        assertThat(log.completed.get()).isEqualTo(2);
+    }
+
+    @Test
+    void aTaskWhoseTtlPassesWhileWaitingOutARetryBackoffExpiresAtItsTtlNotAtTheRetry() throws Exception
+    {
+        final Dispatcher d = Dispatcher.builder()
+            .agent(AgentSpec.builder("broken", "worker").capacity(1).build(), (t, c, tel) -> c.fail(new IllegalStateException("down")))
+            .strategy(TestStrategies.first())
+            .retryBackoff(Duration.ofSeconds(30), Duration.ofSeconds(30)) // the retry would come 15 to 30 s later
+            .build().start();
+        final TaskResult r = d.submitAsync(Task.builder("worker").ttl(Duration.ofMillis(100)).maxRetries(3).build())
+            .get(5, TimeUnit.SECONDS);
+        assertThat(r.state()).isEqualTo(TerminalState.EXPIRED);
+        assertThat(r.reason()).contains("time to live passed while waiting to retry").contains("down");
+        assertThat(r.attempts()).isEqualTo(1);
+        assertThat(d.drain(Duration.ofSeconds(5))).isTrue();
+    }
+
     @Test
     void aFailingTaskIsRetriedWithGrowingBackoffThenDeadLettered() throws Exception
     {

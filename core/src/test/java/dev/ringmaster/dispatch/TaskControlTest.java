@@ -44,6 +44,41 @@ class TaskControlTest
     }
 
     @Test
+    void aTaskWhoseAttemptTimedOutIsNotReportedOnTheHungAgentOnceItWaitsElsewhereOrEnded() throws Exception
+    {
+        // the first attempt hangs past its timeout (its completion is kept for a late answer); the retry completes
+        final java.util.concurrent.atomic.AtomicReference<dev.ringmaster.spi.Completion> hung = new java.util.concurrent.atomic.AtomicReference<>();
+        final Dispatcher d = Dispatcher.builder()
+            .agent(AgentSpec.builder("a", "coder").capacity(2).build(), (task, completion, telemetry) ->
+            {
+                if (task.attempt() == 1)
+                {
+                    hung.set(completion);
+                }
+                else
+                {
+                    completion.succeed("retried");
+                }
+            })
+            .strategy(TestStrategies.first()).retryBackoff(Duration.ofMillis(1), Duration.ofMillis(1))
+            .watchdogInterval(Duration.ofMillis(1)).build().start();
+        final Task task = Task.builder("coder").timeout(Duration.ofMillis(20)).maxRetries(1).build();
+        assertThat(d.submitAsync(task).get(5, TimeUnit.SECONDS).state()).isEqualTo(TerminalState.COMPLETED);
+        assertThat(hung.get()).as("the first attempt hung").isNotNull();
+        // the future completes as the retry's answer is delivered, just before its slot is freed and folded in
+        Await.until("the completion is folded in", () -> d.metrics().completed() == 1);
+
+        assertThat(d.whereIs(task.id()).get(5, TimeUnit.SECONDS)).as("a completed task is nowhere").isNull();
+        assertThat(d.cancel(task.id()).get(5, TimeUnit.SECONDS)).isEqualTo(CancelOutcome.NOT_FOUND);
+        assertThat(d.reprioritize(task.id(), dev.ringmaster.model.Priority.HIGH).get(5, TimeUnit.SECONDS))
+            .isEqualTo(ReprioritizeOutcome.NOT_FOUND);
+        hung.get().succeed("far too late"); // frees the hung slot (on this thread): still the task is nowhere
+        assertThat(d.whereIs(task.id()).get(5, TimeUnit.SECONDS)).isNull();
+        assertThat(d.cancel(task.id()).get(5, TimeUnit.SECONDS)).isEqualTo(CancelOutcome.NOT_FOUND);
+        assertThat(d.drain(Duration.ofSeconds(5))).isTrue();
+    }
+
+    @Test
     void lookingATaskUpDoesNotMoveItAndACommandSeesATaskSubmittedJustBefore() throws Exception
     {
         final Gate gate = new Gate();

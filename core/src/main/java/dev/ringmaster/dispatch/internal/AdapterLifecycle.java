@@ -40,7 +40,15 @@ final class AdapterLifecycle
         }
         catch (final Throwable e)
         {
-            LOG.warn("stop() of agent '{}' threw; ignored", agentId, e);
+            try
+            {
+                LOG.warn("stop() of agent '{}' threw; ignored", agentId, e);
+            }
+            catch (final Throwable unprintable)
+            {
+                // its message threw as the stack trace was printed: the other agents must still be stopped
+                LOG.warn("stop() of agent '{}' threw {}; ignored", agentId, FaultLog.describe(e));
+            }
         }
     }
 }

@@ -52,6 +52,8 @@ public final class AgentState extends PoolMember implements AgentView, AgentTele
     // router-owned
     /** Early binding: tasks bound to this agent, FIFO, waiting for room in its inbox. */
     final java.util.ArrayDeque<TaskRecord> bound = new java.util.ArrayDeque<>(4);
+    /** Early binding: no task in {@link #bound} has a TTL ending before this (it may be earlier than the earliest). */
+    long boundEarliestDeadline = Long.MAX_VALUE;
     /** Early binding with stealing: listed in its lane's hungry agents (room, nothing bound). */
     boolean hungryListed;
     /** Early binding: listed for a feed from {@link #bound} after a release. */

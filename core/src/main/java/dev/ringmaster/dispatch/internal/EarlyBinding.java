@@ -28,6 +28,10 @@ final class EarlyBinding extends RouterPart
     {
         agent.bound.addLast(r);
         agent.addBound(1);
+        if (r.deadlineNanos < agent.boundEarliestDeadline)
+        {
+            agent.boundEarliestDeadline = r.deadlineNanos;
+        }
         agent.lane.boundTotal++;
         router.selection.assigned(agent, r, now);
         feed(agent, now);
@@ -177,6 +181,41 @@ final class EarlyBinding extends RouterPart
             }
         }
         return null;
+    }
+
+    /**
+     * Takes the tasks whose TTL passed by {@code now} out of the agent's queue, unbound, and hands them to
+     * {@code expire}; the others keep their order. @return how many expired.
+     */
+    int expireBound(final AgentState agent, final long now, final Consumer<TaskRecord> expire)
+    {
+        java.util.List<TaskRecord> expired = null;
+        long earliest = Long.MAX_VALUE;
+        for (final java.util.Iterator<TaskRecord> it = agent.bound.iterator(); it.hasNext(); )
+        {
+            final TaskRecord r = it.next();
+            if (r.expiredAt(now))
+            {
+                it.remove();
+                unbind(agent, r);
+                if (expired == null)
+                {
+                    expired = new java.util.ArrayList<>();
+                }
+                expired.add(r);
+            }
+            else
+            {
+                earliest = Math.min(earliest, r.deadlineNanos);
+            }
+        }
+        agent.boundEarliestDeadline = earliest;
+        if (expired == null)
+        {
+            return 0;
+        }
+        expired.forEach(expire); // after the pass: each expiry calls the embedder's callbacks
+        return expired.size();
     }
 
     /** @return the id of the agent whose queue holds the task, or null. */

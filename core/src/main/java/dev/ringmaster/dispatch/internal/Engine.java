@@ -288,10 +288,10 @@ public final class Engine
                         }
                         AdapterLifecycle.stopQuietly(started.id(), started.adapter);
                     }
-                    throw new IllegalStateException("agent '" + agent.id() + "' failed to start: " + e +
+                    throw new IllegalStateException("agent '" + agent.id() + "' failed to start: " + FaultLog.describe(e) +
                         "; fix it, or configure supervision with an AgentFactory to restart it", e);
                 }
-                LOG.warn("agent '{}' failed to start ({}); supervision will restart it", agent.id(), e.toString());
+                LOG.warn("agent '{}' failed to start ({}); supervision will restart it", agent.id(), FaultLog.describe(e));
                 failedToStart.add(agent);
             }
         }

@@ -42,16 +42,41 @@ final class FaultLog
         {
             final long unlogged = count - 1 - countAtLastLog;
             countAtLastLog = count;
-            if (unlogged > 0)
+            try
             {
-                log.error("{} {} ({} more like it not logged in the last {} s; {} in all)", source, what, unlogged,
-                    INTERVAL_NANOS / 1_000_000_000L, count, failure);
+                if (unlogged > 0)
+                {
+                    log.error("{} {} ({} more like it not logged in the last {} s; {} in all)", source, what, unlogged,
+                        INTERVAL_NANOS / 1_000_000_000L, count, failure);
+                }
+                else
+                {
+                    log.error("{} {} ({} in all; further ones are logged at most every {} s)", source, what, count,
+                        INTERVAL_NANOS / 1_000_000_000L, failure);
+                }
             }
-            else
+            catch (final Throwable unprintable)
             {
-                log.error("{} {} ({} in all; further ones are logged at most every {} s)", source, what, count,
-                    INTERVAL_NANOS / 1_000_000_000L, failure);
+                // printing the stack trace asks the failure for its message, which may throw (a message built lazily
+                // that fails): thrown from here it would escape the containment that reports it and lose the task
+                log.error("{} {} ({} in all): {}", source, what, count, describe(failure));
             }
+        }
+    }
+
+    /**
+     * @return the throwable's {@code toString()}, or its class name if even that throws; for reasons and log lines
+     *     about a plugin's failure, which must not throw themselves.
+     */
+    static String describe(final Throwable t)
+    {
+        try
+        {
+            return String.valueOf(t);
+        }
+        catch (final Throwable unprintable)
+        {
+            return t.getClass().getName() + " (its message could not be read: " + unprintable.getClass().getName() + ")";
         }
     }
 

@@ -53,7 +53,7 @@ public final class FleetCommands
         if (failed != null)
         {
             return CompletableFuture.failedFuture(new IllegalStateException("agent '" + spec.id() +
-                "' failed to start: " + failed + "; it was not added: fix it, then add it again", failed));
+                "' failed to start: " + FaultLog.describe(failed) + "; it was not added: fix it, then add it again", failed));
         }
         final CompletableFuture<AgentView> added = ask((router, now) -> router.addAgent(spec, adapter));
         added.whenCompleteAsync((view, error) ->

@@ -61,6 +61,25 @@ final class Inbox
         return null;
     }
 
+    /**
+     * Router only, which is the only thread that puts: a record seen in a cell cannot have been recycled and put back
+     * meanwhile, so the CAS claims the very task whose TTL was read. @return a task whose TTL passed by
+     * {@code nowNanos}, claimed, or null.
+     */
+    TaskRecord takeExpired(final long nowNanos)
+    {
+        for (int i = 0, n = cells.length(); i < n; i++)
+        {
+            final TaskRecord r = cells.get(i);
+            if (r != null && r.expiredAt(nowNanos) && cells.compareAndSet(i, r, null))
+            {
+                size.decrementAndGet();
+                return r;
+            }
+        }
+        return null;
+    }
+
     /** Router only. */
     void put(final TaskRecord record)
     {

@@ -116,6 +116,13 @@ final class Lookups extends RouterPart
         {
             for (final Slot slot : agent.slots)
             {
+                final long phase = Slot.phase(slot.stateVolatile());
+                if (phase != Slot.RUNNING && phase != Slot.COMPLETING)
+                {
+                    // a timed-out attempt's record stays in its slot (ABANDONED, and FREE after the late answer, until
+                    // the next start): its task went on in a copy, retried or ended, and is not running here
+                    continue;
+                }
                 final TaskRecord r = slot.record;
                 if (r != null && r.task != null && r.task.id() == taskId)
                 {

@@ -75,7 +75,7 @@ final class Outcomes extends RouterPart
             {
                 exec.recordFailure(execNanos);
                 router.health.noteFailure(exec, now);
-                failAttempt(r, exec, "agent '" + exec.id() + "' failed: " + r.error, now);
+                failAttempt(r, exec, "agent '" + exec.id() + "' failed: " + FaultLog.describe(r.error), now);
             }
         }
         signalCapHit = work == SIGNAL_BATCH;
@@ -110,17 +110,32 @@ final class Outcomes extends RouterPart
         }
         else
         {
-            final long backoff = Math.min(retryMaxNanos, retryBaseNanos << Math.min(30, r.attempt - 1));
+            final long backoff = backoffNanos(retryBaseNanos, retryMaxNanos, r.attempt);
             // jitter in [backoff/2, backoff): retries of tasks that failed together do not come back together
             final long delay = (backoff >> 1) + (long)(random.nextDouble() * (backoff >> 1));
+            final long retryAt = now + delay;
             r.attempt++;
-            r.retryAtNanos = now + delay;
+            // a retry due after the task's TTL could never start: the task leaves its back-off as the TTL passes and
+            // expires then, instead of waiting out the whole back-off (up to the maximum, minutes past its TTL)
+            r.retryAtNanos = retryAt - r.deadlineNanos > 0 ? r.deadlineNanos + 1 : retryAt;
             r.lastFailure = reason;
             r.clearAttempt();
             Counters.increment(counters.retried);
-            listener.onRetried(r, r.retryAtNanos, now);
+            listener.onRetried(r, retryAt, now);
             retries.add(r);
         }
+    }
+
+    /**
+     * @return the back-off after failed attempt number {@code attempt}: base doubled per earlier failure (at most 30
+     *     times), at most max. Why not a plain shift: a base of about 9 s or more shifted 30 times passed a long's
+     *     range, and the negative back-off retried at once, every attempt from the 31st on.
+     */
+    static long backoffNanos(final long baseNanos, final long maxNanos, final int attempt)
+    {
+        final int doublings = Math.min(30, attempt - 1);
+        // each doubling moves the base's highest bit up a place: as many as its leading zeros reach the sign bit
+        return doublings >= Long.numberOfLeadingZeros(baseNanos) ? maxNanos : Math.min(maxNanos, baseNanos << doublings);
     }
 
     int releaseDueRetries(final long now)
@@ -207,6 +222,37 @@ final class Outcomes extends RouterPart
                     }
                     lane.earliestDeadline[level] = earliest;
                 }
+            }
+        }
+        return work + sweepAssigned(now);
+    }
+
+    /**
+     * Expires the tasks whose TTL passed while they waited on a busy agent, in its inbox or bound to it (early
+     * binding). Why: a worker checks a task's TTL only as it starts it, so behind an agent inside a long call they
+     * outlived their TTL by as long as the call took, for ever behind one that never answers (no timeout). An inbox
+     * holds a handful of cells, read once per watchdog pass as the slots are; a bound queue is read only once its
+     * earliest TTL has passed.
+     */
+    private int sweepAssigned(final long now)
+    {
+        int work = 0;
+        for (final AgentState agent : router.agents)
+        {
+            if (agent.inbox.size() > 0)
+            {
+                TaskRecord r;
+                while ((r = agent.inbox.takeExpired(now)) != null)
+                {
+                    work++;
+                    router.placement.unassign(r);
+                    expire(r, now, "time to live passed in the inbox of agent '" + agent.id() + "'");
+                }
+            }
+            if (agent.boundCount() > 0 && now - agent.boundEarliestDeadline > 0)
+            {
+                work += router.binding.expireBound(agent, now,
+                    r -> expire(r, now, "time to live passed while bound to agent '" + agent.id() + "'"));
             }
         }
         return work;

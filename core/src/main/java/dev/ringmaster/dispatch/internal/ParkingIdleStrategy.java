@@ -168,6 +168,10 @@ public final class ParkingIdleStrategy implements IdleStrategy
                     }
                     if (park > 0)
                     {
+                        // an interrupt left on this thread (an adapter or callback restoring one, as the idiom after
+                        // catching InterruptedException goes) makes every park return at once, and the idle thread
+                        // spun at full speed for good; the dispatcher wakes its threads by unpark, never by interrupt
+                        Thread.interrupted();
                         LockSupport.parkNanos(park);
                     }
                 }

@@ -103,7 +103,7 @@ final class Restarter
             {
                 if (error != null)
                 {
-                    LOG.error("restarted agent '{}' could not rejoin: {}", spec.id(), error.toString());
+                    LOG.error("restarted agent '{}' could not rejoin: {}", spec.id(), FaultLog.describe(error));
                     scheduler.execute(() -> AdapterLifecycle.stopQuietly(spec.id(), started));
                 }
                 else
@@ -120,7 +120,7 @@ final class Restarter
                 AdapterLifecycle.stopQuietly(spec.id(), adapter);
             }
             final long next = Math.min(settings.maxBackoff().toNanos(), lastDelayNanos * 2);
-            LOG.warn("restart of agent '{}' failed ({}); next try in {} ms", spec.id(), e.toString(), next / 1_000_000);
+            LOG.warn("restart of agent '{}' failed ({}); next try in {} ms", spec.id(), FaultLog.describe(e), next / 1_000_000);
             schedule(spec, next);
         }
     }
