@@ -264,6 +264,17 @@ class BadInputTest
             // a number each converter accepts that the command cannot use
             usage("demo --queue-capacity too large", () -> a("demo", "--queue-capacity", Integer.MAX_VALUE, "--tasks",
                 "100"), "--queue-capacity 2,147,483,647 is more than the demo can allocate", "give at most 1,048,576"),
+            usage("simulate --agents too many", () -> a("simulate", "--agents", "20000000", "--tasks", "100"),
+                "--agents, --capacity and --prefetch add up to 60,000,000 task slots", "give fewer agents"),
+            usage("simulate --capacity too large", () -> a("simulate", "--capacity", "2000000000", "--tasks", "100",
+                "--scenario", "homogeneous"), "add up to 16,000,000,008 task slots", "give fewer agents"),
+            usage("simulate --prefetch too large", () -> a("simulate", "--prefetch", "2000000000", "--tasks", "100",
+                "--scenario", "homogeneous"), "add up to 16,000,000,016 task slots", "give fewer agents"),
+            // a value named twice: run twice, into two rows nobody can tell apart
+            usage("simulate --strategies twice", () -> a("simulate", "--strategies", "p2c,random,p2c", "--tasks",
+                "100"), "--strategies names p2c twice", "give each once"),
+            usage("simulate --loads twice", () -> a("simulate", "--loads", "0.5,0.50", "--tasks", "100"),
+                "--loads names 0.5 twice", "give each once"),
             // an option that the chosen mode would silently ignore
             usage("replay --verify-decisions --json", () -> a("replay", emptyDir, "--verify-decisions", "--strategy",
                 "p2c", "--json"), "--json goes with the report and --what-if", "drop --json"),
