@@ -136,6 +136,8 @@ public final class LivePreRouting implements AutoCloseable
             }
             LockSupport.parkNanos(Math.min(tickNanos, TimeUnit.MILLISECONDS.toNanos(50)));
         }
+        // arrivals since the last drain: without this the last 50 ms of a run were never learnt, nor counted
+        observed.addAndGet(ring.drain(preRouting, epochOffsetNanos));
     }
 
     public PreRouting preRouting()

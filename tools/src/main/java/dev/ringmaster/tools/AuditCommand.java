@@ -121,7 +121,31 @@ public final class AuditCommand implements Callable<Integer>
      */
     private String whereIds()
     {
-        final long[] range = {Long.MAX_VALUE, Long.MIN_VALUE};
+        final long[] span = span();
+        final String ids = span[0] > span[1] ? ", which holds no task; check that it is the journal you meant"
+            : String.format(java.util.Locale.ROOT, ", whose task ids run from %d to %d; give one of those",
+                span[0], span[1]);
+        return ids + (dev.ringmaster.journal.Journal.isBeingWritten(journal)
+            ? "; a running process still writes it, so a task accepted a moment ago may not be written yet: run audit again"
+            : "");
+    }
+
+    /** @return when the journal's records were written, for a time range that found nothing. */
+    private String whenRecords()
+    {
+        final long[] span = span();
+        return span[2] > span[3] ? ", which holds no records; check that it is the journal you meant"
+            : "; give --from (and --to) within its records, which run from " + Instant.ofEpochSecond(0, span[2]) +
+                " to " + Instant.ofEpochSecond(0, span[3]);
+    }
+
+    /**
+     * @return the smallest and largest task id, then the earliest and latest record time in epoch nanoseconds (each
+     *     pair inverted if there is none); a second pass, taken only when a search found nothing.
+     */
+    private long[] span()
+    {
+        final long[] span = {Long.MAX_VALUE, Long.MIN_VALUE, Long.MAX_VALUE, Long.MIN_VALUE};
         try (JournalReader reader = JournalReader.open(journal))
         {
             reader.toStart().readToEnd(r ->
@@ -129,17 +153,14 @@ public final class AuditCommand implements Callable<Integer>
                 // predictions and operators' changes carry no task (-1)
                 if (r.taskId() >= 0)
                 {
-                    range[0] = Math.min(range[0], r.taskId());
-                    range[1] = Math.max(range[1], r.taskId());
+                    span[0] = Math.min(span[0], r.taskId());
+                    span[1] = Math.max(span[1], r.taskId());
                 }
+                span[2] = Math.min(span[2], r.epochNanos());
+                span[3] = Math.max(span[3], r.epochNanos());
             }, e -> { }); // the first pass reported any damage
         }
-        final String ids = range[0] > range[1] ? ", which holds no task"
-            : String.format(java.util.Locale.ROOT, ", whose task ids run from %d to %d",
-                range[0], range[1]);
-        return ids + (dev.ringmaster.journal.Journal.isBeingWritten(journal)
-            ? "; a running process still writes it, so a task accepted a moment ago may not be written yet: run audit again"
-            : "");
+        return span;
     }
 
     private int report(final PluginRegistry registry)
@@ -196,7 +217,7 @@ public final class AuditCommand implements Callable<Integer>
                 out.print(AuditExplain.explain(taskId, events, damage == null ? rederive(registry, err) : null));
             }
         }
-        else
+        else if (!events.isEmpty())
         {
             printByAgent(out, events);
         }
@@ -211,7 +232,8 @@ public final class AuditCommand implements Callable<Integer>
         {
             err.println("error: " + (taskId != null ? "task " + taskId + " is not in the journal " + journal + whereIds() :
                 "no events " + (agent == null ? "" : "of agent '" + agent + "' ") + "in that time range in " + journal +
-                    (agent == null ? "" : "; check the agent id ('ringmaster replay " + journal + "' lists the agents)")));
+                    (agent == null ? whenRecords() : "; check the agent id ('ringmaster replay " + journal +
+                        "' lists the agents)")));
             err.flush();
             return 1;
         }

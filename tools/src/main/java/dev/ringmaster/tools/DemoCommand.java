@@ -92,6 +92,9 @@ public final class DemoCommand implements Callable<Integer>
         description = "Dispatcher worker threads (default: one per core).")
     Integer workers;
 
+    /** Most waiting tasks per agent type and priority the demo accepts: 12 such queues hold about 12.6 million. */
+    static final int MAX_QUEUE_CAPACITY = 1 << 20;
+
     @Option(names = "--queue-capacity", paramLabel = "Q", defaultValue = "1024", converter = PositiveCount.class,
         description = "Most waiting tasks per agent type and priority; producers block when it is reached "
             + "(default: ${DEFAULT-VALUE}).")
@@ -151,10 +154,27 @@ public final class DemoCommand implements Callable<Integer>
                 "when a submission counts as journaled, and without --journal nothing is; add e.g. --journal " +
                 "/tmp/journal");
         }
+        if (queueCapacity > MAX_QUEUE_CAPACITY)
+        {
+            // every queue is allocated at its capacity up front: 2^30 and up overflow it, far less exhausts the heap
+            throw new CommandLine.ParameterException(spec.commandLine(), String.format(java.util.Locale.ROOT,
+                "--queue-capacity %,d is more than the demo can allocate: each of its 12 queues (3 agent types x 4 " +
+                "priorities) takes its whole capacity up front; give at most %,d", queueCapacity, MAX_QUEUE_CAPACITY));
+        }
         if (remoteHosts != null && remoteHosts > 16)
         {
             throw new CommandLine.ParameterException(spec.commandLine(), "--remote-hosts " + remoteHosts +
                 " is more JVMs than this machine should start; give at most 16");
+        }
+        if (journal != null && holdsRecords(journal))
+        {
+            final PrintWriter err = spec.commandLine().getErr();
+            err.println("error: " + journal + " already holds a journal an earlier run wrote; the demo's task ids start " +
+                "at 0 every run, so they would collide with its tasks in replay, audit and recover: give --journal a " +
+                "new directory, or remove this one ('ringmaster recover " + journal + "' finishes the tasks it left " +
+                "open)");
+            err.flush();
+            return 1;
         }
         final RemoteDemo remote = remoteHosts == null ? null :
             new RemoteDemo(remoteHosts, killHostAfterNanos == null ? 0 : killHostAfterNanos, seed, tasks);
@@ -200,6 +220,24 @@ public final class DemoCommand implements Callable<Integer>
             {
                 // a signal: the hook is running and returns now that the report is out
             }
+        }
+    }
+
+    /** @return true if {@code directory} holds a Ringmaster journal with at least one record. */
+    private static boolean holdsRecords(final Path directory)
+    {
+        if (!java.nio.file.Files.isDirectory(directory))
+        {
+            return false;
+        }
+        try (dev.ringmaster.journal.JournalReader reader = dev.ringmaster.journal.JournalReader.open(directory))
+        {
+            return reader.poll(r -> { }, 1) > 0;
+        }
+        catch (final RuntimeException e)
+        {
+            // no journal yet, another program's queue, damage: opening it to write says which, as before
+            return false;
         }
     }
 

@@ -65,10 +65,17 @@ public final class LearnCommand implements Callable<Integer>
     @Override
     public Integer call() throws IOException
     {
+        if (out.toString().isBlank())
+        {
+            // an empty path resolves to the working directory, which would be reported as "a directory"
+            throw new ParameterException(spec.commandLine(), "--out is empty; give the model file's name, e.g. " +
+                "--out patterns.rmp");
+        }
         if (out.getParent() != null && !Files.isDirectory(out.getParent()))
         {
-            throw new ParameterException(spec.commandLine(), "--out " + out + ": the directory " + out.getParent() +
-                " does not exist; create it or write the model elsewhere");
+            throw new ParameterException(spec.commandLine(), "--out " + out + ": " + (Files.exists(out.getParent())
+                ? out.getParent() + " is a file, not a directory; write the model elsewhere"
+                : "the directory " + out.getParent() + " does not exist; create it or write the model elsewhere"));
         }
         if (Files.isDirectory(out))
         {

@@ -146,6 +146,7 @@ public final class SimulateCommand implements Callable<Integer>
                 "e.g. --strategies least-connections,p2c; leave the option out to run all of " + String.join(", ", available));
         }
         final List<String> chosen = strategies == null ? available : strategies;
+        SimulationOptions.requireOnce(spec.commandLine(), "--strategies", chosen);
         plugins.requireStrategies(registry, chosen, "--strategies");
         final List<Scenario> scenarios = new ArrayList<>();
         if ("all".equals(scenario))

@@ -16,6 +16,9 @@ import java.util.function.DoublePredicate;
  */
 public final class SimulationOptions
 {
+    /** Most agent slots (capacity plus prefetch, over the fleet) a run may ask for. */
+    static final long MAX_SLOTS = 10_000_000;
+
     @Option(names = "--agents", paramLabel = "N", converter = DemoCommand.PositiveCount.class,
         description = "Agents in every fleet (default: each scenario's, 8; supermarket 100).")
     Integer agents;
@@ -77,6 +80,28 @@ public final class SimulationOptions
             throw new CommandLine.ParameterException(commandLine, "--period sets the length of bursts, and these "
                 + "arrivals have none; add --burst F (e.g. --burst 2) or use --scenario bursty");
         }
+        long slots = 0;
+        for (final Scenario s : scenarios)
+        {
+            // an option left out takes the scenario's own value, as the help lists them
+            final boolean supermarket = s == Scenario.SUPERMARKET;
+            final boolean early = binding == null ? supermarket : binding == SimFleet.Binding.EARLY;
+            final long perAgent = (capacity != null ? capacity : supermarket ? 1 : 2) +
+                (early ? 0 : prefetch != null ? prefetch : supermarket ? 0 : 1);
+            slots = Math.max(slots, (agents != null ? agents : supermarket ? 100 : 8) * perAgent);
+        }
+        if (slots > MAX_SLOTS)
+        {
+            // each slot is allocated up front, several times over (the run, the references): beyond this the heap
+            // runs out, reported as a bug
+            throw new CommandLine.ParameterException(commandLine, String.format(java.util.Locale.ROOT, "--agents, " +
+                "--capacity and --prefetch add up to %,d task slots, more than the simulator holds in memory (%,d); " +
+                "give fewer agents or fewer slots per agent", slots, MAX_SLOTS));
+        }
+        if (loads != null)
+        {
+            requireOnce(commandLine, "--loads", loads);
+        }
         if (loads != null && loads.isEmpty())
         {
             throw new CommandLine.ParameterException(commandLine, "--loads needs loads separated by commas, e.g. "
@@ -85,6 +110,25 @@ public final class SimulationOptions
         return new SimSettings(agents == null ? 0 : agents, capacity == null ? 0 : capacity,
             prefetch == null ? -1 : prefetch, noSteal ? Boolean.FALSE : null, binding,
             burst == null ? Double.NaN : burst, period == null ? Double.NaN : period, work, start);
+    }
+
+    /**
+     * Refuses a list that names a value twice: each would run twice, and print two identical rows that a reader of
+     * the JSON, keyed by scenario, load and strategy, cannot tell apart.
+     *
+     * @throws CommandLine.ParameterException naming the repeated value.
+     */
+    static void requireOnce(final CommandLine commandLine, final String option, final List<?> values)
+    {
+        final java.util.Set<Object> seen = new java.util.HashSet<>();
+        for (final Object v : values)
+        {
+            if (!seen.add(v))
+            {
+                throw new CommandLine.ParameterException(commandLine, option + " names " + v + " twice; give each " +
+                    "once");
+            }
+        }
     }
 
     /** @return the loads to simulate, in the order given. */

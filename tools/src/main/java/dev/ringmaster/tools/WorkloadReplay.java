@@ -73,6 +73,18 @@ final class WorkloadReplay
             throw usage("--strategy, --golden and --write-golden go with --verify-decisions, e.g. " +
                 "--verify-decisions --strategy p2c");
         }
+        if (verify && json)
+        {
+            // the check answers in text and its exit code: --json would be silently ignored
+            throw usage("--json goes with the report and --what-if; --verify-decisions answers with its exit code (1 " +
+                "on a changed decision) and the changed decisions as text: drop --json");
+        }
+        if (spec.commandLine().getParseResult().hasMatchedOption("--bucket-ms"))
+        {
+            throw usage("--bucket-ms sets the utilization buckets of the plain report, which --what-if and " +
+                "--verify-decisions do not print: drop --bucket-ms, or run 'ringmaster replay " + journal +
+                " --bucket-ms MS' alone");
+        }
         if (verify && (strategy == null || strategy.isBlank()))
         {
             throw usage("--verify-decisions needs --strategy NAME, the strategy whose decisions to check, e.g. " +

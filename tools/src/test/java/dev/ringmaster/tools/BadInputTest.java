@@ -42,6 +42,8 @@ class BadInputTest
     private static Path underFile;
     private static Path emptyDir;
     private static Path goldenJournal;
+    /** A journal of an earlier run, for a demo to be refused to write into: it must stay as it is for no other case. */
+    private static Path earlierRun;
     private static Path damagedJournal;
     private static Path taskless;
     private static Path foreignQueue;
@@ -59,6 +61,7 @@ class BadInputTest
         underFile = file.resolve("sub");
         emptyDir = Files.createDirectory(root.resolve("empty-dir"));
         goldenJournal = GoldenJournalTest.copyOfGoldenJournal(root);
+        earlierRun = GoldenJournalTest.copyOfGoldenJournal(root);
         damagedJournal = GoldenJournalTest.copyOfGoldenJournal(root);
         try (Stream<Path> files = Files.list(damagedJournal))
         {
@@ -258,6 +261,38 @@ class BadInputTest
             usage("simulate --work gamma", () -> a("simulate", "--work", "gamma"), "--work",
                 "unknown work distribution 'gamma'", "use exp or pareto:ALPHA"),
             usage("bench --rates x", () -> a("bench", "--rates", "x"), "--rates", "'x' is not a rate"),
+            // a number each converter accepts that the command cannot use
+            usage("demo --queue-capacity too large", () -> a("demo", "--queue-capacity", Integer.MAX_VALUE, "--tasks",
+                "100"), "--queue-capacity 2,147,483,647 is more than the demo can allocate", "give at most 1,048,576"),
+            usage("simulate --agents too many", () -> a("simulate", "--agents", "20000000", "--tasks", "100"),
+                "--agents, --capacity and --prefetch add up to 60,000,000 task slots", "give fewer agents"),
+            usage("simulate --capacity too large", () -> a("simulate", "--capacity", "2000000000", "--tasks", "100",
+                "--scenario", "homogeneous"), "add up to 16,000,000,008 task slots", "give fewer agents"),
+            usage("simulate --prefetch too large", () -> a("simulate", "--prefetch", "2000000000", "--tasks", "100",
+                "--scenario", "homogeneous"), "add up to 16,000,000,016 task slots", "give fewer agents"),
+            // a value named twice: run twice, into two rows nobody can tell apart
+            usage("simulate --strategies twice", () -> a("simulate", "--strategies", "p2c,random,p2c", "--tasks",
+                "100"), "--strategies names p2c twice", "give each once"),
+            usage("simulate --loads twice", () -> a("simulate", "--loads", "0.5,0.50", "--tasks", "100"),
+                "--loads names 0.5 twice", "give each once"),
+            // an option that the chosen mode would silently ignore
+            usage("replay --verify-decisions --json", () -> a("replay", emptyDir, "--verify-decisions", "--strategy",
+                "p2c", "--json"), "--json goes with the report and --what-if", "drop --json"),
+            usage("replay --what-if --bucket-ms", () -> a("replay", emptyDir, "--what-if", "p2c", "--bucket-ms", "5"),
+                "--bucket-ms sets the utilization buckets of the plain report", "drop --bucket-ms"),
+            usage("learn --out ''", () -> a("learn", goldenJournal, "--out", ""), "--out is empty",
+                "e.g. --out patterns.rmp"),
+            usage("learn --out under a file", () -> a("learn", goldenJournal, "--out", file.resolve("m.rmp")),
+                file + " is a file, not a directory", "write the model elsewhere"),
+            // nothing found: say what there is to look for
+            failed("audit an unknown task", () -> a("audit", goldenJournal, "99999"),
+                "task 99999 is not in the journal", "whose task ids run from 0 to 399; give one of those"),
+            failed("audit a time range without events", () -> a("audit", goldenJournal, "--from",
+                "2030-01-01T00:00:00Z"), "no events in that time range",
+                "give --from (and --to) within its records, which run from 2026-11-30T04:04:46."),
+            // a journal an earlier run wrote: the demo's ids, 0 up every run, would collide with its tasks'
+            failed("demo --journal a journal of an earlier run", () -> a("demo", "--journal", earlierRun, "--tasks",
+                "100"), earlierRun + " already holds a journal an earlier run wrote", "give --journal a new directory"),
 
             // a path that does not exist
             failed("audit missing", () -> a("audit", missing, "1"), missing.toString(), "does not exist"),
@@ -359,6 +394,46 @@ class BadInputTest
                 "--json"), "com.example.NoSuchProvider"),
             skipped("strategies, a directory named x.jar", () -> a("strategies", "--plugins", directoryJar),
                 "not a file", "remove it from " + directoryJar));
+    }
+
+    @org.junit.jupiter.api.Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aTimeRangeWithoutEventsPrintsNoEmptyListing()
+    {
+        final DemoCommandTest.Run run = DemoCommandTest.run("audit", goldenJournal.toString(), "--from",
+            "2030-01-01T00:00:00Z");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).as("a listing of nothing reads like a result").isEmpty();
+    }
+
+    @org.junit.jupiter.api.Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aDemoIsRefusedAJournalWithRecordsButWritesOneWithout() throws IOException
+    {
+        final long before;
+        try (Stream<Path> files = Files.list(earlierRun))
+        {
+            before = files.mapToLong(f -> f.toFile().length()).sum();
+        }
+        assertThat(DemoCommandTest.run("demo", "--journal", earlierRun.toString(), "--tasks", "100").exitCode())
+            .isEqualTo(1);
+        try (Stream<Path> files = Files.list(earlierRun))
+        {
+            assertThat(files.mapToLong(f -> f.toFile().length()).sum()).as("the earlier run's journal, untouched")
+                .isEqualTo(before);
+        }
+
+        final Path opened = root.resolve("opened-never-written");
+        try (dev.ringmaster.journal.Journal j = dev.ringmaster.journal.Journal.open(
+            dev.ringmaster.journal.JournalConfig.at(opened).payloadCodec(WorkCodec.INSTANCE)))
+        {
+            j.stats();
+        }
+        final DemoCommandTest.Run run = DemoCommandTest.run("demo", "--journal", opened.toString(), "--tasks", "100",
+            "--json");
+        assertThat(run.exitCode()).as("stderr: %s", run.err()).isZero();
+        assertThat(DemoCommandTest.run("replay", opened.toString()).out()).contains("tasks: 100 accepted");
     }
 
     @ParameterizedTest(name = "{0}")
