@@ -57,6 +57,18 @@ class HashRingLookupTest
             hashes.add(point - 1);
             hashes.add(point + 1);
         }
+        // a bucket's first hash (its prefix, the bits below it 0) and the last of the bucket before, at every prefix
+        // length the ring may use: the packed entries keep only the bits below the prefix
+        for (int i = 0; i < 300; i++)
+        {
+            final long point = points.get(random.nextInt(points.size()))[0];
+            for (int bits = 1; bits <= 30; bits++)
+            {
+                final long start = point & ~(-1L >>> bits);
+                hashes.add(start);
+                hashes.add(start - 1);
+            }
+        }
         hashes.add(0L);
         hashes.add(-1L);
         for (final long hash : hashes)
