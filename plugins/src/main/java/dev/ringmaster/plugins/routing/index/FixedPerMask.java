@@ -25,6 +25,12 @@ public final class FixedPerMask
     private final Value value;
     /** By pool id: the values by mask, each by pool position. */
     private Long2ObjectHashMap<double[]>[] pools = newPools(4);
+    /**
+     * By pool id: the pool's size when its values were kept. A host that misses an announcement is caught as the
+     * index catches it, by the size: every mask's values go then, not only the one asked for, or a mask unused while
+     * the pool had another size would be read for other agents once the size came back.
+     */
+    private int[] sizes = new int[4];
 
     public FixedPerMask(final Value value)
     {
@@ -42,10 +48,14 @@ public final class FixedPerMask
     {
         final int id = pool.id();
         final Long2ObjectHashMap<double[]> byMask = id < pools.length ? pools[id] : null;
-        double[] values = byMask == null ? null : byMask.get(mask);
-        if (values == null || values.length != pool.size())
+        if (byMask != null && sizes[id] != pool.size())
         {
-            values = compute(pool, mask);
+            byMask.clear();
+        }
+        final double[] values = byMask == null ? null : byMask.get(mask);
+        if (values == null)
+        {
+            return compute(pool, mask)[position];
         }
         return values[position];
     }
@@ -66,6 +76,7 @@ public final class FixedPerMask
         if (id >= pools.length)
         {
             pools = Arrays.copyOf(pools, Math.max(id + 1, pools.length * 2));
+            sizes = Arrays.copyOf(sizes, pools.length);
         }
         Long2ObjectHashMap<double[]> byMask = pools[id];
         if (byMask == null)
@@ -73,6 +84,7 @@ public final class FixedPerMask
             byMask = new Long2ObjectHashMap<>();
             pools[id] = byMask;
         }
+        sizes[id] = pool.size();
         final double[] values = new double[pool.size()];
         for (int p = 0; p < values.length; p++)
         {
