@@ -80,15 +80,13 @@ public final class SimulationOptions
             throw new CommandLine.ParameterException(commandLine, "--period sets the length of bursts, and these "
                 + "arrivals have none; add --burst F (e.g. --burst 2) or use --scenario bursty");
         }
+        final SimSettings settings = new SimSettings(agents == null ? 0 : agents, capacity == null ? 0 : capacity,
+            prefetch == null ? -1 : prefetch, noSteal ? Boolean.FALSE : null, binding,
+            burst == null ? Double.NaN : burst, period == null ? Double.NaN : period, work, start);
         long slots = 0;
         for (final Scenario s : scenarios)
         {
-            // an option left out takes the scenario's own value, as the help lists them
-            final boolean supermarket = s == Scenario.SUPERMARKET;
-            final boolean early = binding == null ? supermarket : binding == SimFleet.Binding.EARLY;
-            final long perAgent = (capacity != null ? capacity : supermarket ? 1 : 2) +
-                (early ? 0 : prefetch != null ? prefetch : supermarket ? 0 : 1);
-            slots = Math.max(slots, (agents != null ? agents : supermarket ? 100 : 8) * perAgent);
+            slots = Math.max(slots, s.taskSlots(settings)); // an option left out counts at the scenario's own value
         }
         if (slots > MAX_SLOTS)
         {
@@ -107,9 +105,7 @@ public final class SimulationOptions
             throw new CommandLine.ParameterException(commandLine, "--loads needs loads separated by commas, e.g. "
                 + "--loads 0.5,0.9; leave the option out for 0.5,0.8,0.95");
         }
-        return new SimSettings(agents == null ? 0 : agents, capacity == null ? 0 : capacity,
-            prefetch == null ? -1 : prefetch, noSteal ? Boolean.FALSE : null, binding,
-            burst == null ? Double.NaN : burst, period == null ? Double.NaN : period, work, start);
+        return settings;
     }
 
     /**

@@ -95,16 +95,45 @@ public enum Scenario
         return fleet(SimSettings.DEFAULTS);
     }
 
+    /**
+     * @return the task slots this scenario's fleet has with the settings' overrides: agents x (capacity, plus prefetch
+     *     under late binding); each is allocated up front, so a command line can refuse a fleet too large to hold.
+     */
+    public long taskSlots(final SimSettings settings)
+    {
+        final long perAgent = (long)capacity(settings) + (binding(settings) == SimFleet.Binding.EARLY ? 0 : prefetch(settings));
+        return agents(settings) * perAgent;
+    }
+
+    private int agents(final SimSettings settings)
+    {
+        return settings.agents() > 0 ? settings.agents() : this == SUPERMARKET ? SUPERMARKET_AGENTS : AGENTS;
+    }
+
+    private int capacity(final SimSettings settings)
+    {
+        return settings.capacity() > 0 ? settings.capacity() : this == SUPERMARKET ? 1 : 2;
+    }
+
+    private int prefetch(final SimSettings settings)
+    {
+        return settings.prefetch() >= 0 ? settings.prefetch() : this == SUPERMARKET ? 0 : 1;
+    }
+
+    private SimFleet.Binding binding(final SimSettings settings)
+    {
+        return settings.binding() != null ? settings.binding() :
+            this == SUPERMARKET ? SimFleet.Binding.EARLY : SimFleet.Binding.LATE;
+    }
+
     /** @return this scenario's fleet with the settings' overrides. */
     public SimFleet fleet(final SimSettings settings)
     {
-        final boolean supermarket = this == SUPERMARKET;
-        final int agents = settings.agents() > 0 ? settings.agents() : supermarket ? SUPERMARKET_AGENTS : AGENTS;
-        final int capacity = settings.capacity() > 0 ? settings.capacity() : supermarket ? 1 : 2;
-        final int prefetch = settings.prefetch() >= 0 ? settings.prefetch() : supermarket ? 0 : 1;
-        final SimFleet.Binding binding = settings.binding() != null ? settings.binding() :
-            supermarket ? SimFleet.Binding.EARLY : SimFleet.Binding.LATE;
-        final boolean steal = settings.steal() != null ? settings.steal() : !supermarket;
+        final int agents = agents(settings);
+        final int capacity = capacity(settings);
+        final int prefetch = prefetch(settings);
+        final SimFleet.Binding binding = binding(settings);
+        final boolean steal = settings.steal() != null ? settings.steal() : this != SUPERMARKET;
         final AgentSpec[] specs = new AgentSpec[agents];
         final double[] speeds = new double[agents];
         for (int i = 0; i < agents; i++)

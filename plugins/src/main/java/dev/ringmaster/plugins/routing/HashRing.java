@@ -32,9 +32,10 @@ final class HashRing
     /**
      * Each point and its owner in one long, in ring order: the point's bits below its bucket's prefix (the prefix is the
      * bucket's, so these order the points within a bucket exactly), shifted up, and the owner's pool position in the low
-     * {@link #bucketBits} bits (there are always at least as many buckets as agents). One array, so a lookup reads the
-     * point and its owner from one cache line, where two arrays cost a cache miss each once the ring outgrew the cache
-     * (9 million points at 16,384 agents of weights 1 to 8), and a third less memory.
+     * {@link #bucketBits} bits (there are always at least as many buckets as agents). Why: a third less memory than a
+     * {@code long[]} of points beside an {@code int[]} of owners (75 MB instead of 112 MB for the 9 million points of
+     * 16,384 agents of weights 1 to 8). A lookup now reads one array instead of two, but measured no faster
+     * (bench/RESULTS.md, eighth pass).
      */
     private final long[] entries;
     /** The point bits kept in an entry: all those below the bucket prefix. */
