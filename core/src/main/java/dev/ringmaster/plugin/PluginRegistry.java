@@ -41,8 +41,9 @@ public final class PluginRegistry implements AutoCloseable
     private final List<URLClassLoader> openLoaders;
     private final ProviderView view;
 
+    /** Built by {@link PluginLoading#finish} once a load is complete. */
     PluginRegistry(final PluginReport report, final Map<PluginKind, Map<String, Object>> providers,
-                           final List<URLClassLoader> openLoaders, final ProviderView view)
+                   final List<URLClassLoader> openLoaders, final ProviderView view)
     {
         this.report = report;
         this.providers = providers;
