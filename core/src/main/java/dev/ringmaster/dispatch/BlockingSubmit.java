@@ -8,6 +8,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A submit that waits out a full ring or queue for a while, backing off from spinning to yielding to parking so that
  * a waiting producer never takes a core from the dispatcher's own threads; stateless, called on the producer's thread.
+ * An interrupted producer stops waiting at once and keeps its interrupt status: {@code parkNanos} returns immediately
+ * while the status is set, so waiting on would spin a core until the deadline.
  */
 final class BlockingSubmit
 {
@@ -23,7 +25,7 @@ final class BlockingSubmit
         {
             final SubmitStatus status = engine.submit(task, null);
             if ((status != SubmitStatus.RING_FULL && status != SubmitStatus.QUEUE_FULL) ||
-                System.nanoTime() - deadline >= 0)
+                System.nanoTime() - deadline >= 0 || Thread.currentThread().isInterrupted())
             {
                 return status;
             }

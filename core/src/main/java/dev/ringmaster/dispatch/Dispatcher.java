@@ -89,7 +89,10 @@ public final class Dispatcher implements AutoCloseable
         return engine.submit(task, null);
     }
 
-    /** Offers a task, waiting up to {@code maxWait} (backing off) while the ring or its queue is full. */
+    /**
+     * Offers a task, waiting up to {@code maxWait} (backing off) while the ring or its queue is full; an interrupted
+     * caller gets the full status at once, its interrupt status still set.
+     */
     public SubmitStatus submit(final Task task, final Duration maxWait)
     {
         return BlockingSubmit.submit(engine, task, nanos(maxWait, "maxWait"));

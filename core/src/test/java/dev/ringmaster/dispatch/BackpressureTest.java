@@ -110,4 +110,42 @@ class BackpressureTest
         assertThat(d.drain(Duration.ofSeconds(5))).isTrue();
         assertThat(d.metrics().completed()).isEqualTo(5);
     }
+
+    @Test
+    void anInterruptedBoundedSubmitGivesUpAtOnceAndKeepsTheInterrupt() throws Exception
+    {
+        final Gate gate = new Gate();
+        final Dispatcher d = Dispatcher.builder()
+            .agent(AgentSpec.builder("a", "worker").capacity(1).build(), gate)
+            .strategy(TestStrategies.first())
+            .prefetch(0)
+            .queueCapacity(2)
+            .build().start();
+        int accepted = 0;
+        while (accepted < 16 && d.submit(Task.builder("worker").build()).accepted())
+        {
+            accepted++; // fills the queue: the agent holds one task, the queue two
+        }
+        // a producer being shut down is interrupted; it must not burn a core until the wait's end, nor lose the
+        // interrupt its own shutdown logic checks next
+        final FutureTask<Object[]> interrupted = new FutureTask<>(() ->
+        {
+            Thread.currentThread().interrupt();
+            final SubmitStatus status = d.submit(Task.builder("worker").build(), Duration.ofSeconds(60));
+            return new Object[] {status, Thread.currentThread().isInterrupted()};
+        });
+        final Thread submitter = new Thread(interrupted, "interrupted-submit");
+        submitter.start();
+        final Object[] outcome = interrupted.get(10, TimeUnit.SECONDS);
+        assertThat(outcome[0]).isEqualTo(SubmitStatus.QUEUE_FULL);
+        assertThat(outcome[1]).as("interrupt status kept").isEqualTo(true);
+        Await.joined(submitter);
+
+        for (int i = 0; i < accepted; i++)
+        {
+            assertThat(gate.releaseOne()).isTrue();
+        }
+        assertThat(d.drain(Duration.ofSeconds(5))).isTrue();
+        assertThat(d.metrics().completed()).isEqualTo(accepted); // the interrupted submit took nothing
+    }
 }
