@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param tasksPerSecond   sustained task rate, or 0 for no task limit.
  * @param taskBurst        tasks that may start at once after a quiet period (bucket size), at least 1.
  * @param tokensPerMinute  sustained token rate (task cost estimates), or 0 for no token limit.
- * @param tokenBurst       token bucket size, at least the largest task's cost or such a task never starts.
+ * @param tokenBurst       token bucket size; a task costing more starts when the bucket is full and leaves it in debt,
+ *                         so the token rate holds on average.
  */
 public record RateLimit(Scope scope, String name, double tasksPerSecond, double taskBurst, double tokensPerMinute,
                         double tokenBurst)

@@ -116,6 +116,28 @@ class ProtectionTest
     }
 
     @Test
+    void aTaskCostingMoreThanTheTokenBurstStartsOnAFullBucketAndTheRateStillHolds() throws Exception
+    {
+        final Placements placements = new Placements();
+        final Dispatcher d = Dispatcher.builder()
+            .agent(AgentSpec.builder("a", "coder").capacity(8).build(), AgentAdapter.sync(t -> "ok"))
+            .strategy(TestStrategies.leastLoaded())
+            // 10,000 tokens a second, bursts of 1,000: a 3,000-token prompt can never fit in the bucket
+            .rateLimit(new RateLimit(RateLimit.Scope.TENANT, "acme", 0, 0, 600_000, 1_000))
+            .listener(placements)
+            .build().start();
+        final var big = d.submitAsync(Task.builder("coder").tenant("acme").costTokens(3_000).build());
+        assertThat(big.get(5, TimeUnit.SECONDS).completed()).as("an accepted task always starts").isTrue();
+        final var small = d.submitAsync(Task.builder("coder").tenant("acme").costTokens(500).build());
+        assertThat(small.get(5, TimeUnit.SECONDS).completed()).isTrue();
+        // the big task borrowed 2,000 tokens: the next one waits until they are repaid and its own 500 have refilled
+        final List<Long> times = placements.byTenant.get("acme");
+        assertThat(times).hasSize(2);
+        assertThat(times.get(1) - times.get(0)).isGreaterThanOrEqualTo(250_000_000L - 1_000_000L);
+        assertThat(d.drain(Duration.ofSeconds(5))).isTrue();
+    }
+
+    @Test
     void aFailingAgentIsEjectedThenLetBackIn() throws Exception
     {
         final Dispatcher.Builder b = Dispatcher.builder()

@@ -37,11 +37,15 @@ final class TokenBucket
         return throttledNanos.get() + (since != 0 ? Math.max(0, nowNanos - since) : 0);
     }
 
-    /** @return true if a task of this cost may start now (nothing is taken yet). */
+    /**
+     * @return true if a task of this cost may start now (nothing is taken yet). A task dearer than the whole burst
+     *     starts on a full bucket and leaves it in debt, repaid before anything else starts, so it neither waits
+     *     forever nor raises the rate.
+     */
     boolean allows(final long cost, final long nowNanos)
     {
         refill(nowNanos);
-        final boolean ok = (tasksPerNano == 0 || tasks >= 1) && (tokensPerNano == 0 || tokens >= cost);
+        final boolean ok = (tasksPerNano == 0 || tasks >= 1) && (tokensPerNano == 0 || tokens >= affordable(cost));
         if (!ok)
         {
             if (throttledSinceNanos == 0)
@@ -65,11 +69,16 @@ final class TokenBucket
         {
             wait = (1 - tasks) / tasksPerNano;
         }
-        if (tokensPerNano != 0 && tokens < cost)
+        if (tokensPerNano != 0 && tokens < affordable(cost))
         {
-            wait = Math.max(wait, (cost - tokens) / tokensPerNano);
+            wait = Math.max(wait, (affordable(cost) - tokens) / tokensPerNano);
         }
         return (long)Math.ceil(wait);
+    }
+
+    private double affordable(final long cost)
+    {
+        return Math.min(cost, limit.tokenBurst());
     }
 
     /** Takes one task and its cost; call after {@link #allows} said yes for the same decision. */
