@@ -110,11 +110,15 @@ final class FleetRoutes
         }
         final JsonNode body = Requests.body(x);
         final AgentSpec spec = Requests.spec(body);
-        if (!dispatcher.types().containsKey(spec.type()) && !body.path("new_type").asBoolean(false))
+        // a type with a factory is declared (serve's "agents: 0", waiting to be scaled), even before its first agent
+        final java.util.Set<String> known = new java.util.TreeSet<>(dispatcher.types().keySet());
+        known.addAll(dispatcher.agentFactories().keySet());
+        if (!known.contains(spec.type()) && !body.path("new_type").asBoolean(false))
         {
             // a typo in the type would silently start a new, empty pool that no task ever reaches
-            throw new ApiException(404, "unknown agent type '" + spec.type() + "'; known types: " +
-                dispatcher.types().keySet(), "use a known type, or send \"new_type\": true to start a new one on purpose");
+            throw new ApiException(404, "unknown agent type '" + spec.type() + "'; known types: " + known,
+                "use a known type, or send \"new_type\": true (ringmaster admin add-agent --new-type) to start a new " +
+                "one on purpose");
         }
         final AgentAdapter adapter;
         try
