@@ -254,8 +254,10 @@ public final class Dispatcher implements AutoCloseable
 
     /**
      * Removes an agent gracefully: no new tasks, its inbox routed elsewhere, what it runs finishes; nothing lost or run
-     * twice; then its adapter's {@code stop()} is called. @return completes when the agent holds nothing any more and
-     * its adapter was stopped; fails for an unknown agent.
+     * twice; then its adapter's {@code stop()} is called. An attempt that outlived its timeout does not hold the
+     * removal up: its task was already retried or ended, and {@code stop()} is what may unblock the hung call, whose
+     * answer is then ignored. @return completes when no task of the agent is live any more and its adapter was
+     * stopped; fails for an unknown agent.
      */
     public CompletableFuture<AgentView> removeAgent(final String agentId)
     {

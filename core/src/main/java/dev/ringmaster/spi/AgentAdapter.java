@@ -50,8 +50,9 @@ public interface AgentAdapter
 
     /**
      * Releases what {@link #start} acquired; called once, off the dispatch path, when the agent leaves (removed, once
-     * it holds nothing; crashed; or the dispatcher terminated) or is replaced. Should not throw: what it throws is
-     * logged and ignored.
+     * none of its tasks is live; crashed; or the dispatcher terminated) or is replaced. A call that outlived its
+     * task's timeout may still be running: stopping should make it return; its answer is ignored. Should not throw:
+     * what it throws is logged and ignored.
      */
     default void stop()
     {

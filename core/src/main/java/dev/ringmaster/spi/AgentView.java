@@ -119,7 +119,7 @@ public interface AgentView
     /** @return tokens the agent may still spend, {@link Long#MAX_VALUE} for unlimited. */
     long tokenBudgetLeft();
 
-    /** @return true while the agent is being removed (it gets no new tasks and leaves once it holds nothing). */
+    /** @return true while the agent is being removed (no new tasks; it leaves once none of its tasks is live). */
     default boolean draining()
     {
         return false;

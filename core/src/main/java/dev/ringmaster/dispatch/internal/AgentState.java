@@ -222,6 +222,26 @@ public final class AgentState extends PoolMember implements AgentView, AgentTele
         return null;
     }
 
+    /**
+     * Router only: @return true if no attempt of this agent is live. An attempt the watchdog abandoned at its timeout
+     * is not: its task went on without it (retried elsewhere or ended), and the call it hangs in may return only once
+     * the adapter is stopped, which a removal does after this. The count is read before the slots: only the router
+     * abandons, so a slot seen abandoned was abandoned, and counted, when the count was read; a late answer freeing
+     * one in between makes this false until the next look, never true too early.
+     */
+    boolean runsNothingLive()
+    {
+        int live = running();
+        for (final Slot slot : slots)
+        {
+            if (Slot.phase(slot.stateVolatile()) == Slot.ABANDONED)
+            {
+                live--;
+            }
+        }
+        return live == 0;
+    }
+
     void releaseSlot()
     {
         running.decrementAndGet();

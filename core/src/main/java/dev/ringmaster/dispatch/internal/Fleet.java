@@ -122,8 +122,10 @@ final class Fleet extends RouterPart
         {
             final Retirement retirement = retirements.get(i);
             final AgentState agent = retirement.agent;
-            // a worker may have started a last inbox task just before the agent began to retire: wait for it
-            if (agent.assigned() == 0 && agent.running() == 0 && agent.inbox.size() == 0 && agent.boundCount() == 0)
+            // a worker may have started a last inbox task just before the agent began to retire: wait for it; but not
+            // for a call abandoned at its timeout, which may hang until the adapter is stopped, and that comes after this
+            if (agent.assigned() == 0 && agent.inbox.size() == 0 && agent.boundCount() == 0 &&
+                agent.runsNothingLive())
             {
                 final Lane lane = agent.lane;
                 lane.agents = without(lane.agents, agent);

@@ -66,7 +66,10 @@ public final class FleetCommands
         return added;
     }
 
-    /** Retires the agent; once it holds nothing, stops its adapter off the routing role, then completes. */
+    /**
+     * Retires the agent; once none of its tasks is live (an attempt abandoned at its timeout does not count: its call
+     * may return only once the adapter is stopped), stops its adapter off the routing role, then completes.
+     */
     public CompletableFuture<AgentView> removeAgent(final String agentId)
     {
         return engine.enqueue(new Command<AgentView>()

@@ -26,7 +26,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *   +------------------------------------+---+
  * </pre>
  * FREE -&gt; RUNNING (owning worker) -&gt; COMPLETING (adapter) -&gt; FREE; or RUNNING -&gt; ABANDONED (router timeout)
- * -&gt; FREE (the late completion, whenever it comes: a hung agent keeps its slot, as it would in reality).
+ * -&gt; FREE (the late completion, whenever it comes: a hung agent keeps its slot, as it would in reality). An agent
+ * being removed does not wait for an ABANDONED slot ({@link AgentState#runsNothingLive}): its task went on in a copy,
+ * and the adapter's {@code stop()}, called once the agent is removed, may be what lets the hung call return. Such a
+ * late completion only frees the slot of the removed agent, which never runs another task; it touches no record.
  */
 final class Slot
 {
