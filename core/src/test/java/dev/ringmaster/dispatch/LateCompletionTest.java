@@ -102,6 +102,37 @@ class LateCompletionTest
         }
     }
 
+    /**
+     * An answer after the dispatcher timed the attempt out is ignored, as Completion promises, and counted, as
+     * FaultCounts promises; the count is the dispatcher's, so removing the agent later does not take it back.
+     */
+    @Test
+    void anAnswerAfterTheTimeoutIsCountedAndStaysCountedOnceTheAgentLeaves() throws Exception
+    {
+        final BlockingQueue<Completion> handed = new LinkedBlockingQueue<>();
+        final Dispatcher d = Dispatcher.builder()
+            .agent(AgentSpec.builder("a1", "coder").capacity(1).build(), (task, completion, telemetry) -> handed.add(completion))
+            .agent(AgentSpec.builder("a2", "coder").capacity(1).build(), (task, completion, telemetry) -> completion.succeed("a2"))
+            .strategy(TestStrategies.first()).build().start();
+        try
+        {
+            final CompletableFuture<TaskResult> timed = d.submitAsync(Task.builder("coder").targetAgent("a1")
+                .timeout(java.time.Duration.ofMillis(50)).maxRetries(0).build());
+            final Completion late = next(handed);
+            assertThat(timed.get(10, TimeUnit.SECONDS).state()).isNotEqualTo(TerminalState.COMPLETED);
+            late.succeed("too late");
+            Await.until("the late answer counted", () -> d.metrics().faults().ignoredCompletions() == 1);
+
+            d.removeAgent("a1").get(10, TimeUnit.SECONDS);
+            assertThat(d.metrics().faults().ignoredCompletions()).as("still counted after a1 left").isEqualTo(1);
+            assertThat(d.drain(java.time.Duration.ofSeconds(10))).isTrue();
+        }
+        finally
+        {
+            d.shutdownNow();
+        }
+    }
+
     private static Completion next(final BlockingQueue<Completion> handed) throws InterruptedException
     {
         final Completion c = handed.poll(10, TimeUnit.SECONDS);

@@ -215,7 +215,7 @@ final class Router
     dev.ringmaster.metrics.FaultCounts faults()
     {
         return new dev.ringmaster.metrics.FaultCounts(engine.counters.strategyFaults.get(), engine.counters.strategyQuarantines.get(),
-            listener.errors(), outcomes.deliveryFaults(), ignoredCompletions());
+            listener.errors(), outcomes.deliveryFaults(), engine.signals.ignoredCompletions.get());
     }
 
     /** Any thread: @return the shadow's figures so far, or null if none runs. */
@@ -225,20 +225,6 @@ final class Router
         final Counters c = engine.counters;
         return shadow == null ? null : new dev.ringmaster.metrics.ShadowStats(shadow.name, c.shadowDecisions.get(),
             c.shadowAgreements.get(), c.shadowFaults.get(), c.shadowRegretSamples.get(), c.shadowRegretNanos.get());
-    }
-
-    /** @return completions ignored by every agent's slots (any thread; a sum of atomics). */
-    private long ignoredCompletions()
-    {
-        long sum = 0;
-        for (final AgentState a : engine.agents)
-        {
-            for (final Slot slot : a.slots)
-            {
-                sum += slot.ignoredCompletions.get();
-            }
-        }
-        return sum;
     }
 
     /** Called as a thread takes the role. @return the token for {@link #exitRole}. */

@@ -16,6 +16,11 @@ final class Signals
     /** Slots of a worker's own queue; a completion that finds it full goes to the shared queue. */
     static final int WORKER_QUEUE_CAPACITY = 1 << 14;
 
+    /**
+     * Completions that came after their attempt already had its outcome (answered, or timed out): the dispatcher's
+     * count, not a slot's, so it survives the agent's removal. Any thread; contended only by misbehaving adapters.
+     */
+    final java.util.concurrent.atomic.AtomicLong ignoredCompletions = new java.util.concurrent.atomic.AtomicLong();
     private final MpscArrayQueue<TaskRecord> queue;
     private final SpscArrayQueue<TaskRecord>[] own;
     /** The role holder's next queue to poll, so that no queue's completions wait behind another's. */

@@ -4,7 +4,6 @@ import dev.ringmaster.spi.Completion;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One execution slot of an agent (an agent has {@code capacity} of them) and the {@link Completion}s handed to the
@@ -59,8 +58,6 @@ final class Slot
     private final Signals signals;
     @SuppressWarnings("unused") // accessed through STATE
     private volatile long state;
-    /** Completions that came after this slot's attempt already had its outcome (see {@link #claim}); any thread. */
-    final AtomicLong ignoredCompletions = new AtomicLong();
     /** By generation modulo {@link #HANDLES}; made on first use, so a slot that runs one task at a time keeps one. */
     private final Attempt[] handles = new Attempt[HANDLES];
     /** Written by the worker before the RUNNING store, read by the completer and the router after reading RUNNING. */
@@ -188,7 +185,7 @@ final class Slot
             if (s >>> 2 != generation)
             {
                 // a handle of an earlier attempt: that attempt already has its outcome, and this slot runs another
-                ignoredCompletions.incrementAndGet();
+                signals.ignoredCompletions.incrementAndGet();
                 return null;
             }
             if (phase == RUNNING)
@@ -204,6 +201,7 @@ final class Slot
                 if (STATE.compareAndSet(this, s, s & ~PHASE_MASK))
                 {
                     agent.releaseSlot();
+                    signals.ignoredCompletions.incrementAndGet(); // the timeout had the outcome
                     return null;
                 }
             }
@@ -213,7 +211,7 @@ final class Slot
                 // The contract (issue 9) is that the first completion (or the router's timeout) owns the outcome and
                 // later ones are dropped; an exception would land in the adapter, often on a thread of its own (an
                 // HTTP callback, a timer) where nobody catches it. The count keeps a buggy adapter visible.
-                ignoredCompletions.incrementAndGet();
+                signals.ignoredCompletions.incrementAndGet();
                 return null;
             }
         }
