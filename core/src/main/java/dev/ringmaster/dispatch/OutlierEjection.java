@@ -19,6 +19,12 @@ public record OutlierEjection(int consecutiveFailures, double latencyFactor, int
 {
     public OutlierEjection
     {
+        if (Double.isNaN(latencyFactor) || Double.isNaN(maxEjectedFraction))
+        {
+            throw new IllegalArgumentException("outlier ejection's latencyFactor and maxEjectedFraction must be numbers, " +
+                "got latencyFactor " + latencyFactor + " and maxEjectedFraction " + maxEjectedFraction +
+                " (0 turns latency ejection off)");
+        }
         if (consecutiveFailures < 0 || latencyFactor < 0 || minSamples < 0)
         {
             throw new IllegalArgumentException("outlier ejection thresholds must be >= 0 (0 turns one off)");

@@ -32,6 +32,10 @@ public record RateLimit(Scope scope, String name, double tasksPerSecond, double 
         {
             throw new IllegalArgumentException("a rate limit needs the agent type or tenant it applies to");
         }
+        finite(name, "tasksPerSecond", tasksPerSecond);
+        finite(name, "taskBurst", taskBurst);
+        finite(name, "tokensPerMinute", tokensPerMinute);
+        finite(name, "tokenBurst", tokenBurst);
         if (tasksPerSecond < 0 || tokensPerMinute < 0 || (tasksPerSecond == 0 && tokensPerMinute == 0))
         {
             throw new IllegalArgumentException("rate limit for " + scope + " '" + name +
@@ -44,6 +48,16 @@ public record RateLimit(Scope scope, String name, double tasksPerSecond, double 
         if (tokensPerMinute > 0 && tokenBurst <= 0)
         {
             throw new IllegalArgumentException("token burst of the limit for '" + name + "' must be > 0, got " + tokenBurst);
+        }
+    }
+
+    /** NaN passes every range check below (each comparison is false), and a NaN bucket never refills. */
+    private static void finite(final String name, final String field, final double value)
+    {
+        if (!Double.isFinite(value))
+        {
+            throw new IllegalArgumentException(field + " of the rate limit for '" + name + "' must be a finite number, " +
+                "got " + value + ": give a rate, or 0 for no limit of that kind");
         }
     }
 

@@ -226,4 +226,22 @@ class BadInputTest
             .hasMessageContaining("options for agent factory 'echo' must not be null");
         assertThatThrownBy(() -> Task.Builder.from(null)).hasMessageContaining("task to copy must not be null");
     }
+
+    @Test
+    void aRateLimitOrEjectionThresholdThatIsNotANumberIsRefusedAtBuildTime()
+    {
+        // NaN fails every comparison, so it slipped past range checks: a NaN rate held the type's tasks for ever
+        // while the router woke at once, again and again, to see whether the bucket had refilled
+        final RateLimit.Scope type = RateLimit.Scope.TYPE;
+        assertThatThrownBy(() -> RateLimit.tasksPerSecond(type, "coder", Double.NaN))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tasksPerSecond").hasMessageContaining("NaN");
+        assertThatThrownBy(() -> RateLimit.tasksPerSecond(type, "coder", 10).withTaskBurst(Double.NaN))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("taskBurst").hasMessageContaining("NaN");
+        assertThatThrownBy(() -> RateLimit.tokensPerMinute(type, "coder", Double.POSITIVE_INFINITY))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tokensPerMinute").hasMessageContaining("Infinity");
+        assertThatThrownBy(() -> new RateLimit(type, "coder", 0, 0, 1_000, Double.NaN))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tokenBurst").hasMessageContaining("NaN");
+        assertThatThrownBy(() -> new OutlierEjection(3, Double.NaN, 10, Duration.ofSeconds(30), 0.5))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("latencyFactor").hasMessageContaining("NaN");
+    }
 }
