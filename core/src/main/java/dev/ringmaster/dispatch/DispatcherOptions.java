@@ -50,7 +50,14 @@ abstract class DispatcherOptions<B extends DispatcherOptions<B>>
         return self();
     }
 
-    /** Worker threads (default: available processors, at most one per agent). */
+    /**
+     * Most worker threads (default: available processors). The dispatcher runs one per agent up to this number, for
+     * agents added while it runs as for the builder's: one built with a single agent (an autoscaler's minimum) starts one
+     * thread and starts another with each agent added, up to {@code workers}; beyond that an added agent shares the
+     * worker with fewest agents. A thread is started off the dispatch path (by the router thread, when the agent is
+     * added) and stopped only when the dispatcher terminates: one whose agents all left stays parked, without using a
+     * core, and takes the next agent added.
+     */
     public B workers(final int workers)
     {
         config.workers = BuilderChecks.atLeast("workers", workers, 1);

@@ -61,11 +61,15 @@ public final class Engine
     final RoutingRole role;
     /** Fleet changes and task commands, queued to the routing role. */
     public final FleetCommands fleet = new FleetCommands(this);
-    final Worker[] workers;
+    /**
+     * One per agent up to {@code config.workers}; grown (copy on write) by the routing role as agents are added, never
+     * shrunk. Volatile: read by the fleet's next holder and by {@link #awaitTermination}, which wakes them all.
+     */
+    volatile Worker[] workers;
     /** Null without supervision. */
     final Restarter restarter;
     private final ParkingIdleStrategy routerIdle;
-    private final List<Thread> threads = new ArrayList<>();
+    private final EngineThreads threads = new EngineThreads();
     private final String strategyName;
     private volatile long startNanos;
     private volatile long stopNanos;
@@ -86,7 +90,7 @@ public final class Engine
         final long routerSpins = config.busySpin ? Long.MAX_VALUE : Waiting.ROUTER_SPIN_NANOS;
         this.routerIdle = new ParkingIdleStrategy(routerSpins, Waiting.ROUTER_YIELD_NANOS, 1_000,
             Waiting.ROUTER_MAX_PARK_NANOS,
-            () -> role().routerHasWork(), () -> role().wakeAtNanos());
+            () -> role().routerHasWork() || threads.pending(), () -> role().wakeAtNanos());
 
         int totalLimit = 0;
         for (final AgentSpec spec : specs)
@@ -131,7 +135,7 @@ public final class Engine
         this.agents = agents;
         this.lanes = lanes;
         this.lanesByType = lanesByType;
-        this.workers = new Worker[workerCount];
+        final Worker[] workers = new Worker[workerCount];
         for (int w = 0; w < workerCount; w++)
         {
             final List<AgentState> mine = new ArrayList<>();
@@ -148,7 +152,8 @@ public final class Engine
                 a.worker = workers[w];
             }
         }
-        Worker.team(workers, !config.busySpin && Worker.handOff(workerCount));
+        Worker.team(workers, !config.busySpin && Worker.handOff(workerCount), 0);
+        this.workers = workers;
 
         // nothing ever waits on this ring (the router polls it), so a non-blocking wait strategy: the default,
         // BlockingWaitStrategy, takes a lock and signals a condition on every publish, i.e. on every submit
@@ -259,6 +264,26 @@ public final class Engine
         return command.future;
     }
 
+    /**
+     * Routing role only (adding an agent): adds a worker, which the new agent will be given, and has the router thread
+     * start its thread ({@link EngineThreads}). Until it runs, the agent's tasks wait in its inbox: the thread's first
+     * duty cycle starts them, so a wake that found no thread loses nothing.
+     */
+    Worker addWorker(final Placement placement)
+    {
+        final Worker[] old = workers;
+        final Worker worker = new Worker(old.length, control, new AgentState[0], signals, config);
+        signals.addWorkerQueue();
+        final Worker[] grown = java.util.Arrays.copyOf(old, old.length + 1);
+        grown[old.length] = worker;
+        Worker.team(grown, !config.busySpin && Worker.handOff(grown.length), old.length);
+        placement.workersChanged(grown);
+        workers = grown;
+        threads.startLater(worker);
+        routerIdle.wake();
+        return worker;
+    }
+
     public long restarts()
     {
         return restarter == null ? 0 : restarter.restarts.get();
@@ -304,18 +329,7 @@ public final class Engine
             fleet.crashAgent(agent.id(), "start() threw");
         }
         startNanos = System.nanoTime();
-        final Thread routerThread = new Thread(this::runRouter, "ringmaster-router");
-        threads.add(routerThread);
-        for (int w = 0; w < workers.length; w++)
-        {
-            final Worker worker = workers[w];
-            threads.add(new Thread(worker::run, "ringmaster-worker-" + w));
-        }
-        for (final Thread t : threads)
-        {
-            t.setDaemon(true);
-            t.start();
-        }
+        threads.start(this::runRouter, workers);
     }
 
     private void runRouter()
@@ -325,6 +339,7 @@ public final class Engine
         {
             try
             {
+                threads.startAdded();
                 routerIdle.idle(role.routerCycle(System.nanoTime()));
             }
             catch (final Throwable t)
@@ -394,17 +409,9 @@ public final class Engine
         {
             w.idle.wake();
         }
-        for (final Thread t : threads)
+        if (!threads.join(deadline))
         {
-            try
-            {
-                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-            }
-            catch (final InterruptedException e)
-            {
-                Thread.currentThread().interrupt();
-                return false;
-            }
+            return false;
         }
         for (int state = control.runState; state != Control.TERMINATED; state = control.runState)
         {

@@ -43,8 +43,8 @@ final class Fleet extends RouterPart
         }
         restarting.remove(spec.id());
         final int index = router.agents.length;
+        final int workerIndex = workerFor();
         final Worker[] workers = engine.workers;
-        final int workerIndex = index % workers.length;
         final AgentState agent = new AgentState(index, spec, adapter, engine.config.prefetch, workerIndex, engine.signals);
         agent.worker = workers[workerIndex];
 
@@ -87,6 +87,35 @@ final class Fleet extends RouterPart
         mine[mine.length - 1] = agent;
         worker.mine = mine; // volatile store: the worker starts driving the agent on its next duty cycle
         return agent;
+    }
+
+    /**
+     * The worker of an agent being added: a new one while there are fewer workers than {@code workers(n)} and than
+     * agents (the new one included), as the initial fleet has one per agent up to that bound; else the one with
+     * fewest agents (the lowest index among equals), which spreads agents in turn as the initial fleet does, and
+     * gives an agent to a worker whose agents all left.
+     */
+    private int workerFor()
+    {
+        final Worker[] workers = engine.workers;
+        int live = 1;
+        for (final AgentState a : router.agents)
+        {
+            live += a.removed ? 0 : 1;
+        }
+        if (workers.length < engine.config.workers && workers.length < live)
+        {
+            return engine.addWorker(router.placement).index();
+        }
+        int best = 0;
+        for (int w = 1; w < workers.length; w++)
+        {
+            if (workers[w].mine.length < workers[best].mine.length)
+            {
+                best = w;
+            }
+        }
+        return best;
     }
 
     void retire(final String agentId, final java.util.concurrent.CompletableFuture<dev.ringmaster.spi.AgentView> future,

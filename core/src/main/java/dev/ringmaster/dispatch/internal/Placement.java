@@ -11,8 +11,9 @@ final class Placement extends RouterPart
 {
     private static final int DISPATCH_BATCH = 256;
 
-    private final Worker[] workers;
-    private final boolean[] wakeWorker;
+    /** The engine's workers; replaced by the fleet (on the routing role too) when a worker is added. */
+    private Worker[] workers;
+    private boolean[] wakeWorker;
     /** Set when a lane stopped at its batch cap with more placeable: the role's holder runs another cycle. */
     boolean capHit;
 
@@ -21,6 +22,13 @@ final class Placement extends RouterPart
         super(router);
         this.workers = workers;
         this.wakeWorker = new boolean[workers.length];
+    }
+
+    /** Routing role only: the workers now include one added for a new agent; wakes still pending are kept. */
+    void workersChanged(final Worker[] all)
+    {
+        workers = all;
+        wakeWorker = java.util.Arrays.copyOf(wakeWorker, all.length);
     }
 
     int dispatch(final long now)

@@ -22,7 +22,11 @@ final class Signals
      */
     final java.util.concurrent.atomic.AtomicLong ignoredCompletions = new java.util.concurrent.atomic.AtomicLong();
     private final MpscArrayQueue<TaskRecord> queue;
-    private final SpscArrayQueue<TaskRecord>[] own;
+    /**
+     * One per worker, by index; replaced (copy on write) by the routing role when a worker is added, before that
+     * worker's thread starts. Volatile: the role's next holder and {@link #isEmpty()} callers see the new array whole.
+     */
+    private volatile SpscArrayQueue<TaskRecord>[] own;
     /** The role holder's next queue to poll, so that no queue's completions wait behind another's. */
     private int cursor;
     private RoutingRole role;
@@ -32,11 +36,20 @@ final class Signals
     Signals(final int capacity, final int workers)
     {
         this.queue = new MpscArrayQueue<>(capacity);
-        this.own = new SpscArrayQueue[workers];
+        final SpscArrayQueue<TaskRecord>[] own = new SpscArrayQueue[workers];
         for (int w = 0; w < workers; w++)
         {
             own[w] = new SpscArrayQueue<>(WORKER_QUEUE_CAPACITY);
         }
+        this.own = own;
+    }
+
+    /** Routing role only, before worker {@code own.length} runs: gives the worker being added its own queue. */
+    void addWorkerQueue()
+    {
+        final SpscArrayQueue<TaskRecord>[] grown = java.util.Arrays.copyOf(own, own.length + 1);
+        grown[own.length] = new SpscArrayQueue<>(WORKER_QUEUE_CAPACITY);
+        own = grown;
     }
 
     /** Called once while the engine is built, before any thread starts (Thread.start publishes them). */
@@ -71,6 +84,7 @@ final class Signals
      */
     void offerDeferred(final TaskRecord record, final int worker)
     {
+        final SpscArrayQueue<TaskRecord>[] own = this.own;
         if (worker >= own.length || !own[worker].offer(record))
         {
             offerShared(record);
@@ -114,18 +128,20 @@ final class Signals
     /** @return true if worker {@code worker}'s own completions have all been taken by a role holder; racy. */
     boolean isEmpty(final int worker)
     {
+        final SpscArrayQueue<TaskRecord>[] own = this.own;
         return worker >= own.length || own[worker].isEmpty();
     }
 
     /** Role holder only: the next completion, taking the queues in turn. */
     TaskRecord poll()
     {
+        final SpscArrayQueue<TaskRecord>[] own = this.own;
         final int n = own.length;
         for (int k = 0; k <= n; k++)
         {
             final int at = cursor;
-            cursor = at == n ? 0 : at + 1;
-            final TaskRecord r = at == n ? queue.relaxedPoll() : own[at].relaxedPoll();
+            cursor = at >= n ? 0 : at + 1;
+            final TaskRecord r = at >= n ? queue.relaxedPoll() : own[at].relaxedPoll();
             if (r != null)
             {
                 cursor = at; // stay on a queue while it has completions: one cache line of it brings several

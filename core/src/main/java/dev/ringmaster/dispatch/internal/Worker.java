@@ -54,15 +54,21 @@ final class Worker
 
     /** The worker's thread, once it runs. */
     private volatile Thread thread;
-    /** The lead (worker 0) this worker lends its agents to while idle; null for the lead, or without hand-off. */
-    private Worker lead;
-    /** The lead's view of every worker, to serve the lent ones' agents; null for the others, or without hand-off. */
-    private Worker[] team;
     /**
-     * Every worker, this one included (set before any thread starts): while one of them is stuck in an adapter, the
-     * others start the tasks of its other agents (see {@link #serveStuckPeers}).
+     * The lead (worker 0) this worker lends its agents to while idle; null for the lead, or without hand-off. Set once,
+     * before this worker's thread starts and before any agent of it is published.
      */
-    private Worker[] peers = new Worker[0];
+    private Worker lead;
+    /**
+     * The lead's view of every worker, to serve the lent ones' agents; null for the others, or without hand-off.
+     * Replaced when a worker is added (after the new one's {@link #lead} is set), read by the lead once per cycle.
+     */
+    private volatile Worker[] team;
+    /**
+     * Every worker, this one included: while one of them is stuck in an adapter, the others start the tasks of its
+     * other agents (see {@link #serveStuckPeers}). Replaced in every worker when a worker is added.
+     */
+    private volatile Worker[] peers = new Worker[0];
     /** Written by this worker only: its agents are lent to the lead, which serves them while this one parks. */
     private volatile boolean lent;
     /**
@@ -123,27 +129,32 @@ final class Worker
     }
 
     /**
-     * Lets idle workers lend their agents to worker 0 (before any thread starts). Why: on two cores a producer and two
-     * workers that yield while idle are three runnable threads, and a task handed to a worker that is waiting for a
-     * core waits a scheduler slice; with the others parked, one awake worker runs light load, as a single consumer
-     * does, and a parked one is woken when the lead cannot serve its agents.
+     * Makes every worker a peer of the others and lets idle workers lend their agents to worker 0: before any thread
+     * starts, and again on the routing role when a worker is added, before its thread starts and its first agent is
+     * published. Why lend: on two cores a producer and two workers that yield while idle are three runnable threads,
+     * and a task handed to a worker that is waiting for a core waits a scheduler slice; with the others parked, one
+     * awake worker runs light load, as a single consumer does, and a parked one is woken when the lead cannot serve
+     * its agents.
+     *
+     * @param firstNew the first worker whose thread has not started: only those become lenders (a running worker's
+     *                 idle strategy belongs to its thread), so a worker that was running while the count was too small
+     *                 for hand-off keeps yielding instead of lending.
      */
-    static void team(final Worker[] workers, final boolean handOff)
+    static void team(final Worker[] workers, final boolean handOff, final int firstNew)
     {
+        if (handOff && workers.length >= 2)
+        {
+            for (int w = Math.max(1, firstNew); w < workers.length; w++)
+            {
+                final Worker worker = workers[w];
+                worker.lead = workers[0];
+                worker.idle.parkAfterSpin(worker::lendToLead);
+            }
+            workers[0].team = workers; // volatile store after the lenders' set-up: the lead serves a lender's agents
+        }
         for (final Worker w : workers)
         {
             w.peers = workers;
-        }
-        if (!handOff || workers.length < 2)
-        {
-            return;
-        }
-        workers[0].team = workers;
-        for (int w = 1; w < workers.length; w++)
-        {
-            final Worker worker = workers[w];
-            worker.lead = workers[0];
-            worker.idle.parkAfterSpin(worker::lendToLead);
         }
     }
 
