@@ -89,7 +89,8 @@ public final class DemoCommand implements Callable<Integer>
     int producers;
 
     @Option(names = "--workers", paramLabel = "W", converter = PositiveCount.class,
-        description = "Dispatcher worker threads (default: one per core).")
+        description = "Dispatcher worker threads; the dispatcher starts at most one per agent: 15, or 1 with "
+            + "--remote-hosts (default: one per core, as many).")
     Integer workers;
 
     /** Most waiting tasks per agent type and priority the demo accepts: 12 such queues hold about 12.6 million. */
@@ -176,6 +177,7 @@ public final class DemoCommand implements Callable<Integer>
             err.flush();
             return 1;
         }
+        noteCappedWorkers(settings);
         final RemoteDemo remote = remoteHosts == null ? null :
             new RemoteDemo(remoteHosts, killHostAfterNanos == null ? 0 : killHostAfterNanos, seed, tasks);
         // Ctrl-C or SIGTERM: stop submitting, drain what was accepted (and journal it), report, then let the JVM exit
@@ -221,6 +223,26 @@ public final class DemoCommand implements Callable<Integer>
                 // a signal: the hook is running and returns now that the report is out
             }
         }
+    }
+
+    /**
+     * The dispatcher starts at most one worker per agent and takes a larger count without complaint (an embedder may
+     * size it by cores); a user who typed the count should still learn how many run. On stderr, so --json stays one
+     * document on stdout.
+     */
+    private void noteCappedWorkers(final DemoSettings settings)
+    {
+        final int running = DemoRun.workerThreads(settings, remoteHosts != null);
+        if (workers == null || workers <= running)
+        {
+            return;
+        }
+        final PrintWriter err = spec.commandLine().getErr();
+        err.println("note: --workers " + workers + " runs " + running + " worker thread" + (running == 1 ? "" : "s") +
+            ": the dispatcher starts at most one per agent, and " + (remoteHosts == null ?
+            "the demo's fleet has " + running + " agents" :
+            "with --remote-hosts it starts with one placeholder agent (the hosts' agents join later)"));
+        err.flush();
     }
 
     /** @return true if {@code directory} holds a Ringmaster journal with at least one record. */

@@ -35,6 +35,18 @@ public final class DemoRun
     }
 
     /**
+     * @return the worker threads the run's dispatcher starts for {@code settings}: the dispatcher starts at most one per
+     *     agent it is built with (see {@code DispatcherOptions.workers}), which is the standard fleet in process and
+     *     only the placeholder with remote hosts, whose agents join after it starts.
+     */
+    static int workerThreads(final DemoSettings settings, final boolean remote)
+    {
+        final int requested = settings.workers() > 0 ? settings.workers() :
+            Math.max(1, Runtime.getRuntime().availableProcessors());
+        return Math.min(requested, remote ? 1 : Fleet.standard().profiles().size());
+    }
+
+    /**
      * @return the report of the run; its {@link DemoReport#ok()} says whether every accepted task was accounted for.
      * @throws IllegalArgumentException if the dispatcher refuses the configuration (e.g. an unknown strategy).
      * @throws InterruptedException if the calling thread is interrupted while producers run.

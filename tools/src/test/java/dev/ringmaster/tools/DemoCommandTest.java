@@ -124,6 +124,22 @@ class DemoCommandTest
                 "Dead letters");
     }
 
+    @Test
+    void moreWorkersThanAgentsSaysHowManyRunAndWhyWithoutBreakingTheJson()
+    {
+        // one task: the note is what is under test, not a run of 15 workers on few cores
+        final int agents = Fleet.standard().profiles().size();
+        final Run run = run("demo", "--tasks", "1", "--workers", "999", "--json", "--seed", "5");
+
+        assertThat(run.exitCode()).as("exit code; stderr: %s", run.err()).isZero();
+        assertThat(run.err()).contains("--workers 999", agents + " worker threads", "one per agent");
+        assertThat(json(run)).containsEntry("ok", true);
+
+        final Run fewer = run("demo", "--tasks", "1", "--workers", "2", "--json", "--seed", "5");
+        assertThat(fewer.exitCode()).as("exit code; stderr: %s", fewer.err()).isZero();
+        assertThat(fewer.err()).doesNotContain("--workers");
+    }
+
     static Stream<Arguments> badFlags()
     {
         return Stream.of(
