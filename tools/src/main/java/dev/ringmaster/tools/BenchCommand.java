@@ -85,8 +85,7 @@ public final class BenchCommand implements Callable<Integer>
     Integer producers;
 
     @Option(names = "--workers", paramLabel = "N", converter = DemoCommand.PositiveCount.class,
-        description = "Worker threads of every system; the Disruptor floor always has one consumer and "
-            + "ringmaster-remote's dispatcher one worker (default: 2).")
+        description = "Worker threads of every system; the Disruptor floor always has one consumer (default: 2).")
     Integer workers;
 
     @Option(names = "--repeat", paramLabel = "N", defaultValue = "1", converter = DemoCommand.PositiveCount.class,
@@ -126,7 +125,6 @@ public final class BenchCommand implements Callable<Integer>
         final HarnessConfig config = base.with(rates, warmupNanos, durationNanos, producers, workers, systems,
             noMax ? Boolean.FALSE : null);
         final PrintWriter err = spec.commandLine().getErr();
-        noteFewerWorkers(err, config);
         final long t0 = System.nanoTime();
         final List<String> details = new ArrayList<>();
         final HarnessReport report;
@@ -161,29 +159,6 @@ public final class BenchCommand implements Callable<Integer>
             }
         }
         return 0;
-    }
-
-    /**
-     * A user who typed --workers learns which systems run fewer (the report's threads lines say so too); on stderr, so
-     * --json stays one document on stdout.
-     */
-    private void noteFewerWorkers(final PrintWriter err, final HarnessConfig config)
-    {
-        if (workers == null)
-        {
-            return;
-        }
-        for (final String name : config.systems())
-        {
-            final int running = Systems.byName(name).get().workerThreads(workers);
-            if (running < workers)
-            {
-                err.println("note: --workers " + workers + ": " + name + " runs " + running + " worker thread" +
-                    (running == 1 ? "" : "s") + ", not " + workers + " (a dispatcher starts at most one per agent it " +
-                    "is built with; the report's threads line says which)");
-            }
-        }
-        err.flush();
     }
 
     /** @return the runs (each system at each rate) and, unless skipped, each system's maximum search. */

@@ -88,21 +88,6 @@ class BenchCommandTest
     }
 
     @Test
-    void workersTheRemoteSystemCannotRunAreNamedOnStderrAndInItsThreadsLine() throws Exception
-    {
-        final DemoCommandTest.Run run = DemoCommandTest.run("bench", "--quick", "--json", "--no-max", "--rates", "2k",
-            "--systems", Systems.RINGMASTER + "," + Systems.RINGMASTER_REMOTE, "--workers", "4", "--out", out.toString());
-
-        assertThat(run.exitCode()).as("exit code; stderr: %s", run.err()).isZero();
-        assertThat(run.err()).contains("--workers 4", Systems.RINGMASTER_REMOTE + " runs 1 worker thread",
-            "one per agent").doesNotContain(Systems.RINGMASTER + " runs");
-        final JsonNode json = new ObjectMapper().readTree(run.out());
-        assertThat(json.get("systems").get(0).get("threads").asText()).contains("router + 4 worker(s)");
-        assertThat(json.get("systems").get(1).get("threads").asText()).contains("router + 1 worker")
-            .doesNotContain("4 worker");
-    }
-
-    @Test
     void unknownSystemIsAUsageError()
     {
         final DemoCommandTest.Run run = DemoCommandTest.run("bench", "--quick", "--systems", "nope", "--out",

@@ -131,18 +131,7 @@ final class RingmasterRemoteSystem implements SystemUnderTest
     @Override
     public String threads(final int workers)
     {
-        return "dispatcher: router + " + workerThreads(workers) + " worker (one per agent it is built with: the "
-            + "placeholder) + remote poller + media driver (shared mode); agent host: poller (runs the no-op tasks) + "
-            + "media driver (shared mode); all backing off when idle";
-    }
-
-    /**
-     * One: a dispatcher starts at most one worker per agent it is built with, and this one is built with only the
-     * placeholder, since the host's agents can register only once it runs.
-     */
-    @Override
-    public int workerThreads(final int workers)
-    {
-        return Math.min(workers, 1);
+        return "dispatcher: router + " + workers + " worker(s) + remote poller + media driver (shared mode); agent host: "
+            + "poller (runs the no-op tasks) + media driver (shared mode); all backing off when idle";
     }
 }

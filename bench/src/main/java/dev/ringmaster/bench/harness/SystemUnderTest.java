@@ -40,13 +40,4 @@ public interface SystemUnderTest
 
     /** @return which threads the system runs, for the report, e.g. "router + 2 workers (parking)". */
     String threads(int workers);
-
-    /**
-     * @return how many of {@code workers} requested worker threads the system runs, so that a user who asked for
-     *     more is told; all of them unless the system cannot.
-     */
-    default int workerThreads(final int workers)
-    {
-        return workers;
-    }
 }
