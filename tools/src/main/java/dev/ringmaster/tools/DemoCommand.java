@@ -89,8 +89,8 @@ public final class DemoCommand implements Callable<Integer>
     int producers;
 
     @Option(names = "--workers", paramLabel = "W", converter = PositiveCount.class,
-        description = "Dispatcher worker threads; the dispatcher starts at most one per agent: 15, or 1 with "
-            + "--remote-hosts (default: one per core, as many).")
+        description = "Dispatcher worker threads; the dispatcher runs at most one per agent: 15, or 15 per host "
+            + "and a placeholder with --remote-hosts (default: one per core, as many).")
     Integer workers;
 
     /** Most waiting tasks per agent type and priority the demo accepts: 12 such queues hold about 12.6 million. */
@@ -232,16 +232,15 @@ public final class DemoCommand implements Callable<Integer>
      */
     private void noteCappedWorkers(final DemoSettings settings)
     {
-        final int running = DemoRun.workerThreads(settings, remoteHosts != null);
+        final int running = DemoRun.workerThreads(settings, remoteHosts == null ? 0 : remoteHosts);
         if (workers == null || workers <= running)
         {
             return;
         }
         final PrintWriter err = spec.commandLine().getErr();
         err.println("note: --workers " + workers + " runs " + running + " worker thread" + (running == 1 ? "" : "s") +
-            ": the dispatcher starts at most one per agent, and " + (remoteHosts == null ?
-            "the demo's fleet has " + running + " agents" :
-            "with --remote-hosts it starts with one placeholder agent (the hosts' agents join later)"));
+            ": the dispatcher runs at most one per agent, and the demo's fleet has " + running + " agents" +
+            (remoteHosts == null ? "" : " (15 per host and the placeholder)"));
         err.flush();
     }
 

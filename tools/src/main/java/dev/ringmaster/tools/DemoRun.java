@@ -35,15 +35,16 @@ public final class DemoRun
     }
 
     /**
-     * @return the worker threads the run's dispatcher starts for {@code settings}: the dispatcher starts at most one per
-     *     agent it is built with (see {@code DispatcherOptions.workers}), which is the standard fleet in process and
-     *     only the placeholder with remote hosts, whose agents join after it starts.
+     * @return the worker threads the run's dispatcher runs for {@code settings}: at most one per agent (see
+     *     {@code DispatcherOptions.workers}), the standard fleet in process, or with {@code remoteHosts} its copy on
+     *     each host and the placeholder (their workers start as the hosts' agents join).
      */
-    static int workerThreads(final DemoSettings settings, final boolean remote)
+    static int workerThreads(final DemoSettings settings, final int remoteHosts)
     {
         final int requested = settings.workers() > 0 ? settings.workers() :
             Math.max(1, Runtime.getRuntime().availableProcessors());
-        return Math.min(requested, remote ? 1 : Fleet.standard().profiles().size());
+        final int agents = Fleet.standard().profiles().size();
+        return Math.min(requested, remoteHosts == 0 ? agents : agents * remoteHosts + 1);
     }
 
     /**
