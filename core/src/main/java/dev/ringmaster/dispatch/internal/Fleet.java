@@ -14,15 +14,24 @@ final class Fleet extends RouterPart
     private final java.util.List<Retirement> retirements = new ArrayList<>();
     /** Crashed agents that supervision will bring back, by id: tasks addressed to them, or needing their skills, wait. */
     private final java.util.Map<String, dev.ringmaster.model.AgentSpec> restarting = new java.util.HashMap<>();
+    /**
+     * Crashed agents still holding a live attempt: the watchdog times it out through the agent list, so they leave
+     * that list only once none is (see {@link #drop}).
+     */
+    private final java.util.List<AgentState> departing = new ArrayList<>();
+    /** The next agent's index: never reused, so a strategy's arrays indexed by it never mistake a new agent for a gone one. */
+    private int nextIndex;
 
     Fleet(final Router router)
     {
         super(router);
+        this.nextIndex = router.agents.length;
     }
 
+    /** @return true while removals wait for their agents' last tasks, or crashed agents for their live attempts. */
     boolean retiring()
     {
-        return !retirements.isEmpty();
+        return !retirements.isEmpty() || !departing.isEmpty();
     }
 
     AgentState addAgent(final dev.ringmaster.model.AgentSpec spec, final dev.ringmaster.spi.AgentAdapter adapter)
@@ -42,7 +51,7 @@ final class Fleet extends RouterPart
                 " slots one dispatcher supports; remove agents or use another dispatcher");
         }
         restarting.remove(spec.id());
-        final int index = router.agents.length;
+        final int index = nextIndex++;
         final int workerIndex = workerFor();
         final Worker[] workers = engine.workers;
         final AgentState agent = new AgentState(index, spec, adapter, engine.config.prefetch, workerIndex, engine.signals);
@@ -79,7 +88,7 @@ final class Fleet extends RouterPart
         }
         lane.index.rebuild(lane.agents);
         final AgentState[] all = java.util.Arrays.copyOf(router.agents, router.agents.length + 1);
-        all[index] = agent;
+        all[all.length - 1] = agent;
         router.agents = all;
         engine.agents = all;
         final Worker worker = workers[workerIndex];
@@ -162,12 +171,35 @@ final class Fleet extends RouterPart
                 final Worker worker = engine.workers[agent.workerIndex];
                 worker.mine = without(worker.mine, agent);
                 agent.removed = true;
+                drop(agent);
                 retirements.remove(i);
                 retirement.future.complete(agent);
                 work++;
             }
         }
+        for (int i = departing.size() - 1; i >= 0; i--)
+        {
+            final AgentState agent = departing.get(i);
+            if (agent.assigned() == 0 && agent.runsNothingLive())
+            {
+                departing.remove(i);
+                drop(agent);
+                work++;
+            }
+        }
         return work;
+    }
+
+    /**
+     * Takes an agent that left out of the agent lists, which the watchdog, lookups and sweeps walk on every pass: kept
+     * there, every agent an autoscaler or a supervisor ever replaced stayed reachable (its adapter too) and made each
+     * pass longer. Only once no attempt of it is live; a late answer to an abandoned one needs only the slot.
+     */
+    private void drop(final AgentState agent)
+    {
+        final AgentState[] all = without(router.agents, agent);
+        router.agents = all;
+        engine.agents = all;
     }
 
     static AgentState[] without(final AgentState[] array, final AgentState agent)
@@ -219,6 +251,7 @@ final class Fleet extends RouterPart
         final Worker worker = engine.workers[agent.workerIndex];
         worker.mine = without(worker.mine, agent);
         agent.removed = true;
+        departing.add(agent); // dropped from the agent list by the next pass that finds none of its attempts live
         Counters.increment(counters.crashes);
         if (engine.restarter != null)
         {
