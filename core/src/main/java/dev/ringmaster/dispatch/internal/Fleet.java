@@ -76,6 +76,7 @@ final class Fleet extends RouterPart
         if (router.health.slowStartNanos > 0)
         {
             agent.slowStartFromNanos = System.nanoTime(); // a new agent ramps up instead of taking a full share at once
+            agent.stealNothingUntil(agent.slowStartFromNanos + router.health.slowStartNanos);
         }
         lane.index.rebuild(lane.agents);
         final AgentState[] all = java.util.Arrays.copyOf(router.agents, router.agents.length + 1);
