@@ -71,6 +71,7 @@ final class Fleet extends RouterPart
             lane.agents = pool;
             lane.room += agent.limit;
             lane.refreshSkills();
+            lane.deserted = false;
         }
         agent.lane = lane;
         if (router.health.slowStartNanos > 0)
@@ -131,6 +132,7 @@ final class Fleet extends RouterPart
                 final Lane lane = agent.lane;
                 lane.agents = without(lane.agents, agent);
                 lane.index.rebuild(lane.agents);
+                lane.deserted = lane.agents.length == 0;
                 final Worker worker = engine.workers[agent.workerIndex];
                 worker.mine = without(worker.mine, agent);
                 agent.removed = true;
@@ -188,6 +190,7 @@ final class Fleet extends RouterPart
         lane.agents = without(lane.agents, agent);
         lane.index.rebuild(lane.agents);
         lane.refreshSkills();
+        lane.deserted = lane.agents.length == 0;
         final Worker worker = engine.workers[agent.workerIndex];
         worker.mine = without(worker.mine, agent);
         agent.removed = true;
