@@ -9,6 +9,7 @@ import dev.ringmaster.testing.Await;
 import dev.ringmaster.testing.TestStrategies;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
@@ -127,14 +128,16 @@ class AgentLeavesChaosTest
         }
     }
 
-    @Test
-    void tasksOfATypeLeftWithNoAgentAtAllWaitForOneToBeAdded() throws Exception
+    @ParameterizedTest
+    @EnumSource(value = Binding.class, names = {"EARLY", "LATE"})
+    void tasksOfATypeLeftWithNoAgentAtAllWaitForOneToBeAdded(final Binding binding) throws Exception
     {
         final Gate gate = new Gate();
         final EventLog log = new EventLog();
         final Ledger ledger = new Ledger();
-        // early binding: its lane is placed even with no room, where a task needing a gone skill would be dead-lettered
-        final Dispatcher d = Dispatcher.builder().strategy(TestStrategies.first()).binding("t", Binding.EARLY)
+        // the lane is placed even with no room (early binding, or late once its last agent left), where a task needing
+        // a gone skill would be dead-lettered
+        final Dispatcher d = Dispatcher.builder().strategy(TestStrategies.first()).binding("t", binding)
             .listener(log).onResult(ledger)
             .agent(AgentSpec.builder("gpu", "t").capacity(1).skill("cuda", 1.0).build(), gate)
             .agent(AgentSpec.builder("other", "u").build(), AgentAdapter.sync(t -> "ok"))
@@ -173,6 +176,67 @@ class AgentLeavesChaosTest
             ledger.assertConserved(d, log, "no seed");
             assertThat(log.completed.get()).isEqualTo(1);
             assertThat(log.deadLettered.get()).isEqualTo(3);
+        }
+        finally
+        {
+            stop(d);
+        }
+    }
+
+    /** "a" alone in its type (held by the gate, capacity 1, prefetch 1): once it leaves, its type has no room at all. */
+    private static Dispatcher soleAgent(final Gate gate, final EventLog log, final Ledger ledger)
+    {
+        return Dispatcher.builder().strategy(TestStrategies.first()).prefetch(1).listener(log).onResult(ledger)
+            .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(2))
+            .agent(AgentSpec.builder("a", "t").capacity(1).build(), gate)
+            .build().start();
+    }
+
+    @Test
+    void tasksAddressedToTheRemovedSoleAgentOfItsTypeAreDeadLetteredInsteadOfWaitingForEver() throws Exception
+    {
+        final Gate gate = new Gate();
+        final EventLog log = new EventLog();
+        final Ledger ledger = new Ledger();
+        final Dispatcher d = soleAgent(gate, log, ledger);
+        try
+        {
+            fourAddressedToA(d, gate, ledger);
+            final var removal = d.removeAgent("a");
+            Await.routerPass(d);
+            gate.releaseAll();
+            assertThat(removal.get(10, TimeUnit.SECONDS).id()).isEqualTo("a");
+            assertThat(d.drain(Duration.ofSeconds(5))).as(() -> "tasks addressed to the removed agent ended; " +
+                d.describe()).isTrue();
+            ledger.assertConserved(d, log, "no seed");
+            assertThat(log.completed.get()).isEqualTo(1);
+            assertThat(log.deadLettered.get()).as("the three that could no longer run").isEqualTo(3);
+            assertThat(d.deadLetters()).allSatisfy(l -> assertThat(l.reason()).contains("addressed to agent 'a'"));
+        }
+        finally
+        {
+            stop(d);
+        }
+    }
+
+    @Test
+    void tasksAddressedToTheCrashedSoleAgentOfItsTypeAreDeadLetteredWithoutSupervision() throws Exception
+    {
+        final Gate gate = new Gate();
+        final EventLog log = new EventLog();
+        final Ledger ledger = new Ledger();
+        final Dispatcher d = soleAgent(gate, log, ledger);
+        try
+        {
+            fourAddressedToA(d, gate, ledger);
+            assertThat(d.crashAgent("a", "host gone").get(10, TimeUnit.SECONDS)).isTrue();
+            gate.releaseAll(); // the running attempt completes after the crash: it stands
+            assertThat(d.drain(Duration.ofSeconds(5))).as(() -> "tasks addressed to the crashed agent ended; " +
+                d.describe()).isTrue();
+            ledger.assertConserved(d, log, "no seed");
+            assertThat(log.completed.get()).isEqualTo(1);
+            assertThat(log.deadLettered.get()).isEqualTo(3);
+            assertThat(d.deadLetters()).allSatisfy(l -> assertThat(l.reason()).contains("addressed to agent 'a'"));
         }
         finally
         {

@@ -76,6 +76,14 @@ public final class AgentState extends PoolMember implements AgentView, AgentTele
     volatile boolean ejected;
     /** While not 0, the agent is ramping up: its effective limit grows from a fraction to the full limit. */
     long slowStartFromNanos;
+    /**
+     * Written by the router, read by workers: until this time (0: none) the agent steals nothing, while outlier
+     * ejection keeps it out of routing and then while it ramps up under slow start. Why: a stolen task runs in the
+     * thief's slots without counting toward what the thief may hold, so stealing gave an ejected agent the very work
+     * ejection kept away (it failed the tasks of healthy agents), and a ramping agent its full share at once. A time,
+     * not a flag: it ends by itself, where the router ends ejection and slow start only when it next asks about them.
+     */
+    private volatile long stealsNothingUntilNanos;
     private long lastSampleNanos;
     private final dev.ringmaster.spi.Bidder bidder;
 
@@ -113,6 +121,24 @@ public final class AgentState extends PoolMember implements AgentView, AgentTele
         this.adapterFaults = new FaultLog(org.slf4j.LoggerFactory.getLogger(Worker.class), "adapter of agent '" + spec.id() + "'");
         this.tokenBudgetLeft = spec.tokenBudget();
         this.bidder = adapter instanceof dev.ringmaster.spi.Bidder ? (dev.ringmaster.spi.Bidder)adapter : null;
+    }
+
+    /** Router only: the agent steals nothing until {@code untilNanos}, or longer if already so. */
+    void stealNothingUntil(final long untilNanos)
+    {
+        final long until = untilNanos | 1; // never 0, which means "none"
+        final long current = stealsNothingUntilNanos;
+        if (current == 0 || until - current > 0)
+        {
+            stealsNothingUntilNanos = until;
+        }
+    }
+
+    /** Any thread: @return true if the agent may steal at {@code now} (neither ejected nor ramping up). */
+    boolean maySteal(final long now)
+    {
+        final long until = stealsNothingUntilNanos;
+        return until == 0 || now - until >= 0;
     }
 
     boolean hasRoom()

@@ -77,8 +77,9 @@ final class EarlyBinding extends RouterPart
             moved++;
         }
         final Lane lane = agent.lane;
-        // an ejected agent steals nothing: ejection keeps work away from it, stealing would bring work back
-        if (lane.stealsBound && agent.hasRoom() && agent.boundCount() == 0 && !agent.removed && !agent.ejected)
+        // an ejected or ramping agent steals nothing: ejection keeps work away from it, slow start caps its share,
+        // and stealing would bring back the work or fill the agent past its share (see AgentState.maySteal)
+        if (lane.stealsBound && agent.hasRoom() && agent.boundCount() == 0 && !agent.removed && agent.maySteal(now))
         {
             while (lane.boundTotal > 0 && agent.hasRoom() && steal(agent, now))
             {
@@ -100,7 +101,7 @@ final class EarlyBinding extends RouterPart
         while ((h = lane.hungry.pollFirst()) != null)
         {
             h.hungryListed = false;
-            if (!h.removed && !h.retiring && !h.ejected && h.hasRoom() && h.boundCount() == 0 && h.lane == lane)
+            if (!h.removed && !h.retiring && h.maySteal(now) && h.hasRoom() && h.boundCount() == 0 && h.lane == lane)
             {
                 feed(h, now);
                 return;

@@ -80,11 +80,13 @@ final class Fleet extends RouterPart
             lane.agents = pool;
             lane.room += agent.limit;
             lane.refreshSkills();
+            lane.deserted = false;
         }
         agent.lane = lane;
         if (router.health.slowStartNanos > 0)
         {
             agent.slowStartFromNanos = System.nanoTime(); // a new agent ramps up instead of taking a full share at once
+            agent.stealNothingUntil(agent.slowStartFromNanos + router.health.slowStartNanos);
         }
         lane.index.rebuild(lane.agents);
         final AgentState[] all = java.util.Arrays.copyOf(router.agents, router.agents.length + 1);
@@ -168,6 +170,7 @@ final class Fleet extends RouterPart
                 final Lane lane = agent.lane;
                 lane.agents = without(lane.agents, agent);
                 lane.index.rebuild(lane.agents);
+                lane.deserted = lane.agents.length == 0;
                 final Worker worker = engine.workers[agent.workerIndex];
                 worker.mine = without(worker.mine, agent);
                 agent.removed = true;
@@ -248,6 +251,7 @@ final class Fleet extends RouterPart
         lane.agents = without(lane.agents, agent);
         lane.index.rebuild(lane.agents);
         lane.refreshSkills();
+        lane.deserted = lane.agents.length == 0;
         final Worker worker = engine.workers[agent.workerIndex];
         worker.mine = without(worker.mine, agent);
         agent.removed = true;

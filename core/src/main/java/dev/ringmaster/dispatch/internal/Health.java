@@ -94,6 +94,7 @@ final class Health extends RouterPart
         {
             agent.slowStartFromNanos = agent.ejectedUntilNanos; // it comes back ramping up, not at full share
         }
+        agent.stealNothingUntil(agent.ejectedUntilNanos + slowStartNanos);
         agent.lane.index.probationChanged(agent);
         Counters.increment(counters.ejections);
         Router.LOG.warn("agent '{}' ejected from routing for {} ms: {}", agent.id(), period / 1_000_000, why);

@@ -74,6 +74,18 @@ final class Lane
     final long[] earliestDeadline = new long[Priority.COUNT];
     /** Sum over agents of the tasks each may still be given; 0 means nothing in the lane can be placed. */
     int room;
+    /**
+     * Router only: every agent of the lane left (removed or crashed) and none was added since. Its room stays 0, yet
+     * placement still runs it, to end what can never run there ({@link Fleet#orphaned}): a task addressed to the
+     * agent that left waited for ever when it was its type's only one, and kept every drain from finishing.
+     */
+    boolean deserted;
+
+    /** @return true if placement should run the lane: it has room, binds early, or lost its last agent. */
+    boolean placeable()
+    {
+        return room > 0 || early || deserted;
+    }
 
     @SuppressWarnings("unchecked")
     Lane(final String type, final int capacity, final AgentState[] agents, final dev.ringmaster.dispatch.Binding binding)

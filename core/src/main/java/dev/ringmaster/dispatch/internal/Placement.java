@@ -36,7 +36,7 @@ final class Placement extends RouterPart
         int work = router.binding.feedReleased(now);
         for (final Lane lane : router.lanes)
         {
-            if ((lane.room > 0 || lane.early) && !lane.paused)
+            if (lane.placeable() && !lane.paused)
             {
                 work += dispatchLane(lane, now);
             }
@@ -55,7 +55,7 @@ final class Placement extends RouterPart
     int dispatchLane(final Lane lane, final long now)
     {
         int dispatched = 0;
-        while ((lane.room > 0 || lane.early) && dispatched < DISPATCH_BATCH)
+        while (lane.placeable() && dispatched < DISPATCH_BATCH)
         {
             final int outcome = placeOne(lane, now);
             if (outcome == 0)
@@ -218,7 +218,8 @@ final class Placement extends RouterPart
             }
             // the lane has room (the caller checked) but not on an agent able to take the head now (skills, its
             // tenant's limit, a declining strategy): set the head aside so the tasks behind it can use the free
-            // router.agents, instead of blocking the whole level
+            // router.agents, instead of blocking the whole level (a deserted lane: so that what can never run behind
+            // it ends too; the set-aside tasks stay first in line for an agent added later)
             if (!lane.defer(head))
             {
                 return 0;

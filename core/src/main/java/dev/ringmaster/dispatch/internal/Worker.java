@@ -395,8 +395,9 @@ final class Worker
         {
             for (final AgentState agent : mine)
             {
+                // an ejected or ramping agent steals nothing: see AgentState.stealsNothingUntilNanos
                 if (agent.running() < agent.slots.length && agent.inbox.size() == 0 && !agent.retiring &&
-                    agent.tryGuardStarts())
+                    agent.maySteal(now) && agent.tryGuardStarts())
                 {
                     try
                     {
