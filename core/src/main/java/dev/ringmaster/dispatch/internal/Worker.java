@@ -453,13 +453,20 @@ final class Worker
     /**
      * Takes the least urgent task the idle agent can handle from the busiest compatible agent: one whose slots are all
      * busy and whose inbox holds the most tasks. Least urgent from the back, because the victim's own next start is
-     * its most urgent task.
+     * its most urgent task. Call holding the thief's start guard; package-private for its test.
      */
-    private int steal(final AgentState thief, final long now)
+    int steal(final AgentState thief, final long now)
     {
         if (!thief.lane.workersSteal)
         {
             return 0; // early binding without stealing: a task runs on the agent it was bound to
+        }
+        if (thief.running() >= thief.slots.length)
+        {
+            // the scan saw a free slot before it took the thief's start guard; the lead or a peer serving this agent
+            // may have filled it since, and a task taken now would have no slot to start in (it was lost so). Under
+            // the guard only this worker starts the thief's tasks, so the count read here can only fall
+            return 0;
         }
         AgentState victim = null;
         int deepest = 0;
