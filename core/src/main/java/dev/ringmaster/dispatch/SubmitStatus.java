@@ -19,6 +19,11 @@ public enum SubmitStatus
     /** Given by a journal's acknowledged submit; the dispatcher itself never answers it. */
     JOURNAL_FAILED("the journal has stopped writing (see the log for why: a full disk, a lost permission), so the task " +
         "could not be made durable and was not submitted: fix the journal's storage and restart, or submit without " +
+        "acknowledgement"),
+    /** Given by a journal's acknowledged submit; the dispatcher itself never answers it. */
+    PAYLOAD_NOT_JOURNALED("the journal cannot hold the task's payload (its codec refuses it, or it is larger than the " +
+        "journal's largest record), so the task could not be recovered after a crash and was not submitted: give the " +
+        "journal a codec for it, raise its ringCapacity, journal a reference to the payload instead, or submit without " +
         "acknowledgement");
 
     private final String reason;

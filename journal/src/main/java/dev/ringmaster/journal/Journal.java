@@ -240,7 +240,7 @@ public final class Journal implements AutoCloseable
         {
             final SubmitStatus status = maxWait == null ? dispatcher.submit(task) : dispatcher.submit(task, maxWait);
             return status.accepted() ? CompletableFuture.completedFuture(-1L) :
-                CompletableFuture.failedFuture(new RejectedTaskException(task, status, status.reason()));
+                CompletableFuture.failedFuture(new RejectedTaskException(task, status, null));
         }
         if (!writer.alive())
         {
@@ -248,13 +248,21 @@ public final class Journal implements AutoCloseable
             // journal does not hold
             return CompletableFuture.failedFuture(journalFailed(task));
         }
+        final String payloadProblem = dev.ringmaster.journal.internal.PayloadRoom.problem(config.payloadCodec(), task,
+            ring.maxLength());
+        if (payloadProblem != null)
+        {
+            // the record would be journaled without its payload, and the task come back from a crash unrecoverable
+            return CompletableFuture.failedFuture(new RejectedTaskException(task, SubmitStatus.PAYLOAD_NOT_JOURNALED,
+                "journal " + config.directory() + ": " + payloadProblem));
+        }
         // registered before submitting: the writer may append the ACCEPTED record before submit even returns
         final CompletableFuture<Long> ack = acks.register(task.id());
         final SubmitStatus status = maxWait == null ? dispatcher.submit(task) : dispatcher.submit(task, maxWait);
         if (!status.accepted())
         {
             acks.withdraw(task.id(), ack);
-            ack.completeExceptionally(new RejectedTaskException(task, status, status.reason()));
+            ack.completeExceptionally(new RejectedTaskException(task, status, null));
         }
         else if (!writer.alive())
         {
@@ -268,8 +276,8 @@ public final class Journal implements AutoCloseable
 
     private RejectedTaskException journalFailed(final Task task)
     {
-        return new RejectedTaskException(task, SubmitStatus.JOURNAL_FAILED, SubmitStatus.JOURNAL_FAILED.reason() +
-            " (journal " + config.directory() + ", writer failure: " + writer.failure() + ")");
+        return new RejectedTaskException(task, SubmitStatus.JOURNAL_FAILED,
+            "journal " + config.directory() + ", writer failure: " + writer.failure());
     }
 
     /**

@@ -70,6 +70,39 @@ class AcknowledgedTest
         }
     }
 
+    /**
+     * An acknowledgement promises that the task survives kill -9 and can be recovered; a payload the journal cannot
+     * hold (one the codec refuses, or one over the journal's largest record) would be journaled without it and come
+     * back unrecoverable. So such a task is refused before the dispatcher sees it, saying why and what to do.
+     */
+    @Test
+    void aTaskWhosePayloadTheJournalCannotHoldIsRefusedBeforeItRuns()
+    {
+        try (Journal journal = Journal.open(JournalConfig.at(dir).durability(Durability.ACKNOWLEDGED).ringCapacity(64 << 10)))
+        {
+            final Dispatcher d = Fleet.start(1, journal.listener());
+            final CompletableFuture<Long> refusedByCodec =
+                journal.submitAcknowledged(d, Task.builder("coder").id(1).payload(42).build());
+            assertThatThrownBy(() -> refusedByCodec.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOf(RejectedTaskException.class)
+                .hasMessageContaining("standard").hasMessageContaining("Integer")
+                .satisfies(e -> assertThat(((RejectedTaskException)e).status()).isEqualTo(SubmitStatus.PAYLOAD_NOT_JOURNALED));
+
+            final CompletableFuture<Long> tooLarge =
+                journal.submitAcknowledged(d, Task.builder("coder").id(2).payload("x".repeat(20_000)).build());
+            assertThatThrownBy(() -> tooLarge.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOf(RejectedTaskException.class)
+                .hasMessageContaining("bytes is larger than").hasMessageContaining("ringCapacity")
+                .satisfies(e -> assertThat(((RejectedTaskException)e).status()).isEqualTo(SubmitStatus.PAYLOAD_NOT_JOURNALED));
+
+            assertThat(d.metrics().accepted()).as("neither ran").isZero();
+            final CompletableFuture<Long> fits =
+                journal.submitAcknowledged(d, Task.builder("coder").id(3).payload("x".repeat(2_000)).build());
+            assertThat(fits).succeedsWithin(Duration.ofSeconds(10));
+            assertThat(d.drain(Duration.ofSeconds(10))).isTrue();
+        }
+    }
+
     @Test
     void aRefusedTaskFailsItsAcknowledgementAndLeavesNothingPending()
     {

@@ -88,7 +88,7 @@ final class TaskRoutes
         return switch (s)
         {
             case QUEUE_FULL, RING_FULL -> 429;
-            case UNKNOWN_AGENT_TYPE, NO_CAPABLE_AGENT, EXPIRED -> 422;
+            case UNKNOWN_AGENT_TYPE, NO_CAPABLE_AGENT, EXPIRED, PAYLOAD_NOT_JOURNALED -> 422;
             case DUPLICATE_ID -> 409;
             case NOT_RUNNING, JOURNAL_FAILED -> 503;
             case ACCEPTED -> 202;
@@ -106,6 +106,7 @@ final class TaskRoutes
             case DUPLICATE_ID -> "submit it again once the first one ended";
             case NOT_RUNNING -> "the dispatcher is draining or stopped: submit to a running one";
             case JOURNAL_FAILED -> "fix the journal's storage and restart the server";
+            case PAYLOAD_NOT_JOURNALED -> "send a payload the server's journal can hold: text, smaller than its largest record";
             case ACCEPTED -> "";
         };
     }

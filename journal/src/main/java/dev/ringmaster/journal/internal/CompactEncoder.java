@@ -76,7 +76,7 @@ public final class CompactEncoder
     /** The record's entry starts here, after the header and room for its frame (byte count, checksum). */
     private static final int BODY_AT = HEADER_LENGTH + 5 + Integer.BYTES;
     /** Room for a record's fixed part: its numbers, provenance and task, every one at its widest, and string refs. */
-    private static final int FIXED_ROOM = 512;
+    static final int FIXED_ROOM = 512;
 
     private final PayloadCodec codec;
     private final long epochOffsetNanos;
