@@ -479,8 +479,9 @@ public final class Dispatcher implements AutoCloseable
         }
 
         /**
-         * Registers the factory that makes agents of its type, e.g. to restart crashed ones; of two for one type, the
-         * later wins.
+         * Registers the factory that makes agents of its type, e.g. to restart crashed ones or to scale; of two for one
+         * type, the later wins. The type is known from the start even with no agent of it yet: its tasks are accepted
+         * and wait for its first agent (unless they need a skill or an agent it lacks).
          */
         public Builder agentFactory(final AgentFactory factory)
         {

@@ -116,6 +116,9 @@ public final class Engine
             agents[i] = agent;
             byType.computeIfAbsent(spec.type(), t -> new ArrayList<>()).add(agent);
         }
+        // a type with a factory is declared even before its first agent (an autoscaler's minimum of 0, serve's
+        // "agents: 0"): its tasks are accepted and wait for one, as when a type's last agent left
+        config.factories.keySet().forEach(type -> byType.putIfAbsent(type, new ArrayList<>()));
         final Map<String, Lane> lanesByType = new HashMap<>();
         final Lane[] lanes = new Lane[byType.size()];
         int laneIndex = 0;
