@@ -27,8 +27,9 @@ import java.util.Arrays;
  *
  * <p>In the dispatcher (version 2) it is stride scheduling instead, O(log n): each agent has a pass that grows by
  * {@code STRIDE / weight} per task it is given, and the eligible agent with the smallest pass wins, found in a
- * {@link dev.ringmaster.plugins.routing.index.ScoreIndex}. The proportions per cycle are the same; a joining agent starts at the
- * pass of the latest winner, so it gets its share from then on rather than a burst to catch up.
+ * {@link dev.ringmaster.plugins.routing.index.ScoreIndex}. The proportions per cycle are the same; a joining agent, and one
+ * back from full, starts at the smallest pass among the agents with room, so it gets its share from then on rather
+ * than a burst to catch up, and tasks that name their agent do not move that start ahead of the others.
  */
 public final class WeightedRoundRobinStrategy extends ScoredStrategy
 {
@@ -93,22 +94,49 @@ public final class WeightedRoundRobinStrategy extends ScoredStrategy
     static final long STRIDE = 1L << 20;
     /** Per agent index, the stride scheduling pass; 0 for an agent not seen yet. */
     private long[] pass = new long[16];
-    /** The pass of the latest winner: where a newly seen agent starts. */
-    private long virtualTime = 1;
+    /** Per agent index: it was seen without room (after a task or a telemetry report), missing decisions since. */
+    private boolean[] away = new boolean[16];
+    /**
+     * Per pool id, the virtual time: the smallest pass among the pool's agents with room when last looked at (0 read
+     * as 1, before any). Taken from those passes, not from winners: the winner of a task naming its agent, needing a
+     * skill few agents have or avoiding one is not the smallest pass, and a clock set to it ran ahead of the agents
+     * that had lost nothing, so every agent raised to it sat out while the others won a run of tasks.
+     */
+    private long[] virtualTime = new long[4];
 
     @Override
     public void onPoolChanged(final AgentPool pool)
     {
+        long smallest = Long.MAX_VALUE;
         for (int p = 0; p < pool.size(); p++)
         {
             final int i = pool.agent(p).index();
             if (i >= pass.length)
             {
                 pass = Arrays.copyOf(pass, Math.max(i + 1, pass.length * 2));
+                away = Arrays.copyOf(away, pass.length);
             }
+            if (pass[i] != 0 && pass[i] < smallest && pool.hasRoom(p))
+            {
+                smallest = pass[i];
+            }
+        }
+        final int id = pool.id();
+        if (id >= virtualTime.length)
+        {
+            virtualTime = Arrays.copyOf(virtualTime, Math.max(id + 1, virtualTime.length * 2));
+        }
+        if (smallest != Long.MAX_VALUE && smallest > virtualTime[id])
+        {
+            virtualTime[id] = smallest;
+        }
+        final long joinAt = virtualTime(id);
+        for (int p = 0; p < pool.size(); p++)
+        {
+            final int i = pool.agent(p).index();
             if (pass[i] == 0)
             {
-                pass[i] = virtualTime;
+                pass[i] = joinAt; // level with the agent due next: its share from now on, no burst to catch up
             }
         }
         super.onPoolChanged(pool);
@@ -122,24 +150,70 @@ public final class WeightedRoundRobinStrategy extends ScoredStrategy
         {
             onPoolChanged(pool); // an agent the pool announcement did not show: give it a pass first
         }
-        virtualTime = pass[a.index()];
         pass[a.index()] += STRIDE / Math.max(1, a.weight());
+        if (!pool.hasRoom(position))
+        {
+            away[a.index()] = true;
+        }
         super.onAssigned(pool, position, task);
     }
 
-    /**
-     * An agent that was passed over while full rejoins at the latest winner's pass (Waldspurger's stride scheduling
-     * does the same for a client that blocked): else its stale low pass would win a burst of tasks to catch up.
-     */
     @Override
     public void onReleased(final AgentPool pool, final int position, final TaskView task)
     {
-        final int i = pool.agent(position).index();
-        if (i < pass.length && pass[i] < virtualTime)
-        {
-            pass[i] = virtualTime;
-        }
+        rejoin(pool, position);
         super.onReleased(pool, position, task);
+    }
+
+    @Override
+    public void onTelemetry(final AgentPool pool, final int position)
+    {
+        final int i = pool.agent(position).index();
+        if (i < away.length && !pool.hasRoom(position))
+        {
+            away[i] = true; // its room can shrink without a task given to it: it misses decisions all the same
+        }
+        else
+        {
+            rejoin(pool, position);
+        }
+        super.onTelemetry(pool, position);
+    }
+
+    /**
+     * An agent that was passed over while full rejoins at the smallest pass of the agents that had room (Waldspurger's
+     * stride scheduling does the same for a client that blocked): else its stale low pass would win a burst of tasks
+     * to catch up. One that had room all along keeps its pass: it lost no turn it must be kept from winning back.
+     */
+    private void rejoin(final AgentPool pool, final int position)
+    {
+        final int i = pool.agent(position).index();
+        if (i < away.length && away[i] && pool.hasRoom(position))
+        {
+            away[i] = false;
+            final long now = virtualTime(pool, position);
+            if (pass[i] < now)
+            {
+                pass[i] = now;
+            }
+        }
+    }
+
+    /** @return the pool's virtual time, brought up to the smallest pass among its agents with room but {@code exclude}. */
+    private long virtualTime(final AgentPool pool, final int exclude)
+    {
+        final double best = index.bestWithRoom(pool, exclude);
+        final int id = pool.id();
+        if (best == best && best != Double.NEGATIVE_INFINITY && id < virtualTime.length && -best > virtualTime[id])
+        {
+            virtualTime[id] = (long)-best;
+        }
+        return virtualTime(id);
+    }
+
+    private long virtualTime(final int poolId)
+    {
+        return poolId < virtualTime.length && virtualTime[poolId] != 0 ? virtualTime[poolId] : 1;
     }
 
     /** The score ignores the required skills: one index of all agents serves every task. */
@@ -149,12 +223,26 @@ public final class WeightedRoundRobinStrategy extends ScoredStrategy
         return true;
     }
 
-    /** The negated pass: the smallest pass ranks first. */
+    /** The negated pass: the smallest pass ranks first; an agent not seen yet at the pool's virtual time. */
+    @Override
+    protected double indexScore(final AgentPool pool, final int position, final long requiredSkills)
+    {
+        final int i = pool.agent(position).index();
+        return -(double)(i < pass.length && pass[i] != 0 ? pass[i] : virtualTime(pool.id()));
+    }
+
+    /** The negated pass; an agent not seen yet at the start of time (only a pool knows its virtual time). */
     @Override
     protected double indexScore(final AgentView a, final long requiredSkills)
     {
         final int i = a.index();
-        return -(double)(i < pass.length && pass[i] != 0 ? pass[i] : virtualTime);
+        return -(double)(i < pass.length && pass[i] != 0 ? pass[i] : 1);
+    }
+
+    @Override
+    public double explainScore(final TaskView task, final AgentPool pool, final int position)
+    {
+        return reported(indexScore(pool, position, task.task().requiredSkills()));
     }
 
     /** Registers {@link WeightedRoundRobinStrategy} with the ServiceLoader; stateless. */

@@ -371,6 +371,43 @@ public final class ScoreIndex
         }
     }
 
+    /**
+     * @return the best indexed score for a task needing no skills among the pool's agents with room other than the one
+     *     at {@code exclude}, whatever else a task's eligibility asks (target, avoidance, probation); NaN if none has
+     *     room. For a strategy's own clock (stride scheduling's virtual time): the tops of the heaps of mask 0, built
+     *     on first use, or a walk of at most {@link #SCAN_LIMIT} agents in a scanned pool.
+     */
+    public double bestWithRoom(final AgentPool pool, final int exclude)
+    {
+        final PoolHeaps heaps = heaps(pool);
+        double best = Double.NaN;
+        if (heaps.scan)
+        {
+            for (int p = 0; p < heaps.size; p++)
+            {
+                if (p != exclude && pool.hasRoom(p))
+                {
+                    final double score = scorer.score(pool, p, 0);
+                    best = best == best && best >= score ? best : score;
+                }
+            }
+            return best;
+        }
+        for (final RankedAgents h : heaps.heaps(0, pool, scorer, bucketed))
+        {
+            int p = h.first(heaps.stamp);
+            if (p == exclude)
+            {
+                p = h.next(heaps.stamp);
+            }
+            if (p >= 0)
+            {
+                best = best == best && best >= h.key[p] ? best : h.key[p];
+            }
+        }
+        return best;
+    }
+
     /** @return the winner's score in the last {@link #best} call (exact, if ranked exactly). */
     public double bestScore()
     {
