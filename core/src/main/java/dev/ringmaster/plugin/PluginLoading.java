@@ -177,7 +177,7 @@ final class PluginLoading
             name = kind.pluginName(provider);
             description = kind.pluginDescription(provider);
         }
-        catch (final RuntimeException | Error e)
+        catch (final Exception | Error e) // Exception: a Kotlin, Scala or Groovy provider can throw a checked one
         {
             problems.add(new PluginProblem(label, className, className + ".name() or description() threw " + e +
                 "; make them return constants"));

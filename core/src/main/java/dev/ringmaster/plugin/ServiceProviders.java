@@ -72,7 +72,7 @@ public final class ServiceProviders
             {
                 name = kind.pluginName(provider);
             }
-            catch (final RuntimeException | Error e)
+            catch (final Exception | Error e)
             {
                 LOG.warn("{} plugin skipped: {} from {}: name() threw {}; make it return a constant", kind.label(),
                     provider.getClass().getName(), origin(provider.getClass()), e);
@@ -144,7 +144,7 @@ public final class ServiceProviders
         {
             own = strategy.name();
         }
-        catch (final RuntimeException | Error e)
+        catch (final Exception | Error e)
         {
             throw brokenCreate(PluginKind.ROUTING_STRATEGY, name, provider, origin, "made " +
                 strategy.getClass().getName() + " whose name() threw " + e + "; make its name() return '" + name + "'",
@@ -191,7 +191,7 @@ public final class ServiceProviders
             }
             throw brokenCreate(kind, name, provider, origin, "threw " + e, e);
         }
-        catch (final RuntimeException | Error e)
+        catch (final Exception | Error e) // Exception: a Kotlin, Scala or Groovy provider can throw a checked one
         {
             final String missing = missingClass(e);
             throw broken(kind, name, provider, origin, "threw " + e,

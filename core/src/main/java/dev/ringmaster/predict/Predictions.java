@@ -35,12 +35,24 @@ public final class Predictions
     }
 
     /**
+     * @param type       the agent type the tasks will ask for, never null or blank (no task has such a type).
+     * @param key        the context key, or null to predict the type alone.
      * @param confidence probability in [0, 1] that a task of this type and key arrives within the horizon.
      * @param expected   expected arrivals within the horizon, at least 0.
+     * @throws IllegalArgumentException for a missing type or an out-of-range figure, which {@link PreRouting} counts as
+     *                                  a fault of the predictor, as if its predict had thrown it.
      */
     public void add(final String type, final String key, final long requiredSkills, final double confidence,
                     final double expected, final Basis basis)
     {
+        if (type == null || type.isBlank())
+        {
+            // checked here, where the predictor's stack trace shows who added it: later, pre-routing's hot-key index
+            // failed on it with a NullPointerException that pointed at the dispatcher instead
+            throw new IllegalArgumentException("a prediction needs the agent type its tasks ask for, got " +
+                (type == null ? "null" : "'" + type + "'") + " (key " + key + "); make the predictor add a " +
+                "prediction only under the type of the arrivals it observed");
+        }
         if (!(confidence >= 0 && confidence <= 1) || !(expected >= 0))
         {
             throw new IllegalArgumentException("a prediction needs a confidence in [0, 1] and expected arrivals >= 0, " +

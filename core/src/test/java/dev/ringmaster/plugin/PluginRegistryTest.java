@@ -191,6 +191,41 @@ class PluginRegistryTest
         }
     }
 
+    /** Kotlin, Scala or Groovy providers (or a sneaky throw) can throw checked exceptions javac never sees. */
+    @Test
+    void aProviderThatThrowsACheckedExceptionIsReportedOrBrokenAndTheOthersStillLoad() throws IOException
+    {
+        final Path jar = jar().services(ROUTING_STRATEGY, TestProviders.NameThrowsChecked.class.getName(),
+            TestProviders.CreateThrowsChecked.class.getName(), LAST_FREE).writeTo(dir.resolve("checked.jar"));
+        jar().services(ROUTING_STRATEGY, SECOND).writeTo(dir.resolve("other.jar"));
+
+        try (PluginRegistry registry = PluginRegistry.load(dir))
+        {
+            assertThat(registry.report().problemsOf("checked.jar")).extracting(PluginProblem::message)
+                .singleElement().satisfies(m -> assertThat(m).contains(TestProviders.NameThrowsChecked.class.getName())
+                    .contains("name() or description() threw java.io.IOException: checked in name")
+                    .contains("make them return constants"));
+            assertThat(registry.strategies()).containsOnlyKeys("create-throws-checked", "last-free", "second");
+            assertThatThrownBy(() -> registry.createStrategy("create-throws-checked"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("the routing strategy 'create-throws-checked'")
+                .hasMessageContaining("threw java.io.IOException: checked in create")
+                .hasMessageContaining("fix its create() and rebuild " + jar);
+            final LoadedPlugin broken = registry.report().loaded(ROUTING_STRATEGY).stream()
+                .filter(p -> p.name().equals("create-throws-checked")).findFirst().orElseThrow();
+            assertThat(registry.tryCreating(broken)).hasValueSatisfying(why -> assertThat(why).contains("checked in create"));
+            assertThatThrownBy(() -> RoutingStrategies.create("create-throws-checked", registry.classLoader()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("checked in create");
+        }
+        try (URLClassLoader loader = classpathWith(TestProviders.NameThrowsChecked.class.getName(), LAST_FREE))
+        {
+            final Map<String, ?>[] found = new Map[1];
+            final String logs = logsOf(() -> found[0] = RoutingStrategies.available(loader));
+            assertThat(found[0]).containsOnlyKeys("last-free");
+            assertThat(logs).contains(TestProviders.NameThrowsChecked.class.getName()).contains("checked in name");
+        }
+    }
+
     @Test
     void aProviderWhoseCreateReturnsNullIsBrokenByEveryLookup() throws IOException
     {

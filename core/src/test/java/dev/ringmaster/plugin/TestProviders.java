@@ -210,6 +210,60 @@ final class TestProviders
         }
     }
 
+    /**
+     * Throws a checked exception from a method that declares none, as Kotlin, Scala or Groovy code, or a Java "sneaky
+     * throw", can.
+     */
+    @SuppressWarnings("unchecked")
+    static <T extends Throwable> RuntimeException sneaky(final Throwable e) throws T
+    {
+        throw (T)e;
+    }
+
+    /** name() throws a checked IOException. */
+    public static final class NameThrowsChecked implements RoutingStrategyProvider
+    {
+        @Override
+        public String name()
+        {
+            throw sneaky(new java.io.IOException("checked in name"));
+        }
+
+        @Override
+        public String description()
+        {
+            return "";
+        }
+
+        @Override
+        public RoutingStrategy create()
+        {
+            return null;
+        }
+    }
+
+    /** Loads and names itself fine; making a strategy throws a checked IOException. */
+    public static final class CreateThrowsChecked implements RoutingStrategyProvider
+    {
+        @Override
+        public String name()
+        {
+            return "create-throws-checked";
+        }
+
+        @Override
+        public String description()
+        {
+            return "throws a checked exception from create()";
+        }
+
+        @Override
+        public RoutingStrategy create()
+        {
+            throw sneaky(new java.io.IOException("checked in create"));
+        }
+    }
+
     /** Its static initializer throws: the JVM reports an ExceptionInInitializerError whose own message is null. */
     public static final class StaticInitFails implements RoutingStrategyProvider
     {

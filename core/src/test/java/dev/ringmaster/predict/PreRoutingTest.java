@@ -248,6 +248,46 @@ class PreRoutingTest
         assertThat(route(pool, hooks, "repo-1")).isBetween(0, 2);
     }
 
+    /**
+     * A prediction without a type is the predictor's fault, counted and contained like its exceptions: it used to be
+     * accepted, then failed the tick with a NullPointerException outside any containment, which the live pre-routing
+     * thread swallowed, so nothing was counted or logged and the previous tick's plan stayed.
+     */
+    @Test
+    void aPredictionWithoutATypeIsAContainedPredictorFault()
+    {
+        final FakePool pool = new FakePool(3);
+        final String[] type = {"worker"};
+        final Predictor predictor = new Fixed(0.9)
+        {
+            @Override
+            public void predict(final long nowNanos, final long horizonNanos, final Predictions out)
+            {
+                out.add(type[0], "repo-1", 0, 0.9, 3, Predictions.Basis.RATE);
+            }
+        };
+        final PreRouting pre = new PreRouting(predictor, SETTINGS, null, null);
+        pre.tick(SECOND, agents(pool), null);
+        assertThat(pre.hot("worker", "repo-1")).isTrue();
+
+        type[0] = null;
+        pre.tick(2 * SECOND, agents(pool), null);
+        assertThat(pre.faults()).isEqualTo(1);
+        assertThat(pre.hot("worker", "repo-1")).as("the last good tick's plan is dropped, as after any fault").isFalse();
+
+        type[0] = " ";
+        pre.tick(3 * SECOND, agents(pool), null);
+        assertThat(pre.faults()).isEqualTo(2);
+        assertThat(route(pool, pre, "repo-1")).isZero();
+
+        final Predictions out = new Predictions();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> out.add(null, "repo-1", 0, 0.5, 1,
+                Predictions.Basis.RATE)).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("agent type").hasMessageContaining("repo-1");
+        out.add("worker", null, 0, 0.5, 1, Predictions.Basis.RATE); // a null key predicts the type alone
+        assertThat(out.size()).isEqualTo(1);
+    }
+
     @Test
     void aLiveDispatcherFinishesEveryTaskWhenThePredictorAndTheWarmHookThrow() throws Exception
     {

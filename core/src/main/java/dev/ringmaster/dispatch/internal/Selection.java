@@ -137,6 +137,8 @@ final class Selection extends RouterPart
         }
         else
         {
+            // a version 1 strategy may size per-position arrays in onPoolChanged too: it hears of the pool first
+            announce(lane, now);
             try
             {
                 chosen = strategy.select(r, c, decision);

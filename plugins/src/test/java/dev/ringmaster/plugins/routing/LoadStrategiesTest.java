@@ -216,6 +216,32 @@ class LoadStrategiesTest
         }
     }
 
+    /**
+     * p3c samples three distinct agents in the dispatcher (version 2) as in a candidate list (version 1): with three
+     * eligible agents it always sees the idle one. Its third draw used to differ only from the first, so it could
+     * repeat the second and miss the idle agent one time in six.
+     */
+    @Test
+    void p3cWithThreeEligibleAgentsAlwaysSamplesTheIdleOne()
+    {
+        final FakeAgentPool pool = new FakeAgentPool(pool(3, 4), 0);
+        pool.fake.inFlight[0] = 2;
+        pool.fake.inFlight[1] = 2;
+        final PowerOfTwoChoicesStrategy p3c = new PowerOfTwoChoicesStrategy(PowerOfTwoChoicesStrategy.DEFAULT_SEED, 3);
+        p3c.onPoolChanged(pool);
+        final TaskView task = FakePool.view(Task.builder("worker").build());
+        int missed = 0;
+        for (int i = 0; i < 200; i++)
+        {
+            if (p3c.route(task, pool.routing(task), new RoutingDecision()) != 2)
+            {
+                missed++;
+            }
+            assertThat(pool.fake.pick(p3c)).as("version 1").isEqualTo(2);
+        }
+        assertThat(missed).as("decisions of 200 (version 2) that missed the idle agent").isZero();
+    }
+
     // ------------------------------------------------------------------ peak-ewma
 
     @Test

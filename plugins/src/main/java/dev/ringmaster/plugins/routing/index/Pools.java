@@ -78,6 +78,29 @@ public final class Pools
     }
 
     /**
+     * @return an eligible agent other than {@code first} and {@code second}, drawn like {@link #sample}, or -1 if none;
+     *     the walk after {@value #DRAWS} misses steps past either of them.
+     */
+    public static int sampleOther(final SeededRandom random, final AgentPool pool, final int first, final int second)
+    {
+        final int n = pool.size();
+        for (int i = 0; i < DRAWS; i++)
+        {
+            final int p = random.nextInt(n);
+            if (p != first && p != second && pool.isEligible(p))
+            {
+                return p;
+            }
+        }
+        int p = nextInTurn(pool, first + 1 < n ? first + 1 : 0);
+        if (p == second)
+        {
+            p = nextInTurn(pool, second + 1 < n ? second + 1 : 0);
+        }
+        return p == first || p == second ? -1 : p;
+    }
+
+    /**
      * How good the agent at a position is for a two-choices strategy, higher is better; asked of the pool by position
      * ({@link AgentPool#inFlight(int)} and the like), so a draw reads flat arrays rather than agent objects.
      */
@@ -88,8 +111,10 @@ public final class Pools
     }
 
     /**
-     * Power of d choices (Mitzenmacher): draws d eligible agents as {@link #sample} does (the second and later draws
-     * differ from the first) and keeps the best, recording its score and the runner-up's in the decision.
+     * Power of d choices (Mitzenmacher): draws d eligible agents as {@link #sample} does and keeps the best, recording
+     * its score and the runner-up's in the decision. The second draw differs from the first, and each later one from
+     * the first two, so d = 3 sees three distinct agents when three are eligible (as a candidate list's draws do); for
+     * d above 3 the later draws may repeat each other, which keeps a decision O(d) without remembering every draw.
      *
      * @return the winner's position, the only eligible agent's if there is one, or {@link RoutingStrategy#DECLINE}.
      */
@@ -106,12 +131,18 @@ public final class Pools
         double bestScore = score.of(pool, first);
         double runnerUp = Double.NaN;
         int second = -1;
+        int drawnSecond = -1;
         for (int k = 1; k < d; k++)
         {
-            final int p = sampleOther(random, pool, first);
+            // the second draw is sampleOther(first) alone, so d = 2 draws what it always drew
+            final int p = k == 1 ? sampleOther(random, pool, first) : sampleOther(random, pool, first, drawnSecond);
             if (p < 0)
             {
-                break; // the first is the only eligible agent
+                break; // every eligible agent has been drawn
+            }
+            if (k == 1)
+            {
+                drawnSecond = p;
             }
             final double s = score.of(pool, p);
             if (s > bestScore)
