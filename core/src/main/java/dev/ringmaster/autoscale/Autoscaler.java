@@ -209,7 +209,7 @@ public final class Autoscaler implements AutoCloseable
         {
             evaluate();
         }
-        catch (final RuntimeException | Error e)
+        catch (final Throwable e) // a factory in another JVM language may throw a checked exception undeclared
         {
             // a scheduled task that throws is never run again: log and keep scaling
             LOG.error("autoscaler evaluation failed; retrying at the next interval", e);
@@ -419,7 +419,7 @@ public final class Autoscaler implements AutoCloseable
         {
             pool.factory.release(tracked.spec, tracked.adapter);
         }
-        catch (final RuntimeException | Error e)
+        catch (final Throwable e) // checked ones too, undeclared, from a factory in another JVM language
         {
             LOG.warn("factory of type '{}' failed to release agent '{}'", pool.type, tracked.id, e);
         }

@@ -95,8 +95,8 @@ class AutoscalerRuntimeTest
         boolean failing;
         /** Thrown by create while set: a plugin whose client class is missing from its jar. */
         Error error;
-        /** Thrown by release while set. */
-        Error releaseError;
+        /** Thrown by release while set: an Error, or a checked exception a plugin in another JVM language throws. */
+        Throwable releaseError;
 
         @Override
         public String type()
@@ -131,9 +131,15 @@ class AutoscalerRuntimeTest
             released.add(spec.id());
             if (releaseError != null)
             {
-                throw releaseError;
+                AutoscalerRuntimeTest.<RuntimeException>sneakyThrow(releaseError);
             }
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> void sneakyThrow(final Throwable t) throws T
+    {
+        throw (T)t;
     }
 
     private static ScalingPolicy.Builder policy()
@@ -258,6 +264,20 @@ class AutoscalerRuntimeTest
     {
         final CountingFactory factory = new CountingFactory();
         factory.releaseError = new AssertionError("release failed");
+
+        final Autoscaler autoscaler = refusedAddition(new FakeFleet(), factory);
+
+        assertThat(factory.released).containsExactly("coder-auto-1");
+        assertThat(autoscaler.history()).extracting(ScalingEvent::kind)
+            .containsExactly(ScalingEvent.Kind.SCALE_UP, ScalingEvent.Kind.ADD_FAILED, ScalingEvent.Kind.SCALE_UP);
+    }
+
+    @Test
+    void aReleaseThatThrowsACheckedExceptionDoesNotStopTheEvaluation()
+    {
+        // a factory written in Kotlin or Scala may throw what Java calls checked from a method that declares nothing
+        final CountingFactory factory = new CountingFactory();
+        factory.releaseError = new java.io.IOException("the cloud API is down");
 
         final Autoscaler autoscaler = refusedAddition(new FakeFleet(), factory);
 
