@@ -128,9 +128,14 @@ public final class LivePreRouting implements AutoCloseable
                     final List<AgentView> agents = dispatcher.agents();
                     preRouting.tick(now + epochOffsetNanos, agents, warmer);
                 }
-                catch (final RuntimeException e)
+                catch (final Throwable e)
                 {
-                    // the dispatcher closed under us, or listing agents failed: next tick
+                    // the dispatcher closed under us, or listing agents failed: next tick. An Error here must not end
+                    // the thread either: pre-routing would stop for good, and nothing would say so
+                    if (running)
+                    {
+                        preRouting.fault("a tick failed", e);
+                    }
                 }
                 nextTick = now + tickNanos;
             }

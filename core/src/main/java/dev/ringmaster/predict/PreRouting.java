@@ -508,11 +508,26 @@ public final class PreRouting
         return min;
     }
 
-    private void fault(final String what, final Throwable t)
+    /** Counts a contained fault and logs the first few; also for the live loop around {@link #tick}. */
+    void fault(final String what, final Throwable t)
     {
         if (faults.getAndIncrement() < 10)
         {
-            LOG.warn("pre-routing: {} (contained; dispatch goes on): {}", what, t.toString());
+            LOG.warn("pre-routing: {} (contained; dispatch goes on): {}", what, describe(t));
+        }
+    }
+
+    /** A failure's own toString may throw (a message built from a closed client): containing it must not. */
+    private static String describe(final Throwable t)
+    {
+        try
+        {
+            return t.toString();
+        }
+        catch (final Throwable unprintable)
+        {
+            return t.getClass().getName() + " (its message could not be printed: " +
+                unprintable.getClass().getName() + ")";
         }
     }
 

@@ -289,6 +289,30 @@ class PreRoutingTest
     }
 
     @Test
+    void aPredictorFailureThatCannotBePrintedIsStillContainedAndCounted()
+    {
+        final FakePool pool = new FakePool(3);
+        final Predictor predictor = new Fixed(0.9)
+        {
+            @Override
+            public void predict(final long nowNanos, final long horizonNanos, final Predictions out)
+            {
+                throw new IllegalStateException()
+                {
+                    @Override
+                    public String toString()
+                    {
+                        throw new UnsupportedOperationException("a message built from a closed client");
+                    }
+                };
+            }
+        };
+        final PreRouting pre = new PreRouting(predictor, SETTINGS, null, null);
+        pre.tick(SECOND, agents(pool), null);
+        assertThat(pre.faults()).isEqualTo(1);
+    }
+
+    @Test
     void aLiveDispatcherFinishesEveryTaskWhenThePredictorAndTheWarmHookThrow() throws Exception
     {
         final AtomicInteger warmCalls = new AtomicInteger();
