@@ -5,6 +5,7 @@ import dev.ringmaster.admin.DispatcherJmx;
 import dev.ringmaster.dispatch.Dispatcher;
 import dev.ringmaster.dispatch.SubmitStatus;
 import dev.ringmaster.journal.Durability;
+import dev.ringmaster.journal.Journal;
 import dev.ringmaster.journal.JournalStats;
 import dev.ringmaster.journal.Recovery;
 import dev.ringmaster.journal.RecoveryPlan;
@@ -46,7 +47,8 @@ import java.util.concurrent.locks.LockSupport;
         "Run the demo fleet (15 simulated agents: coder, reviewer, researcher) under a steady workload with the admin "
             + "endpoint on 127.0.0.1, so that 'ringmaster admin ...' has something to talk to.",
         "Prints the URL and the token; Ctrl-C drains the dispatcher and stops.", ""},
-    footer = {"", "Exit code: 0 after a clean drain, 1 if the port is taken or the drain timed out, 2 for bad options.",
+    footer = {"", "Exit code: 0 after a clean drain, 1 if the port is taken, the drain timed out, or the --journal is "
+            + "damaged or still written by a running process; 2 for bad options.",
         "Example: ringmaster serve --port 7171 --token s3cret"})
 public final class ServeCommand implements Callable<Integer>
 {
@@ -104,7 +106,8 @@ public final class ServeCommand implements Callable<Integer>
 
     @Option(names = "--journal", paramLabel = "DIR",
         description = "Journal every lifecycle event to a Chronicle Queue in DIR. On start, the tasks a previous run "
-            + "left open there (a crash, a kill) are dispatched again first (default: no journal).")
+            + "left open there (a crash, a kill) are dispatched again first; a journal a running process still "
+            + "writes is refused (default: no journal).")
     Path journalDir;
 
     @Option(names = "--durability", paramLabel = "MODE", defaultValue = "async",
@@ -176,8 +179,21 @@ public final class ServeCommand implements Callable<Integer>
         final Workload workload = new Workload(seed, 0.0005);
         // room for agents added over the admin endpoint: the clock's hand-over queue is sized from this
         final SimulationClock clock = new SimulationClock(fleet.totalCapacity() * 4);
-        final RecoveryPlan plan = journalDir != null && DemoRecovery.exists(journalDir) ?
-            Recovery.scan(journalDir, DemoRecovery.codecOf(journalDir)) : null;
+        final boolean existing = journalDir != null && DemoRecovery.exists(journalDir);
+        // before and after the scan, as recover: a writer may open the journal while it is read
+        boolean live = existing && Journal.isBeingWritten(journalDir);
+        final RecoveryPlan plan = existing ? Recovery.scan(journalDir, DemoRecovery.codecOf(journalDir)) : null;
+        live |= existing && Journal.isBeingWritten(journalDir);
+        if (live)
+        {
+            clock.close();
+            err.println("error: a running process still writes the journal " + journalDir + " (it holds the " +
+                "journal's writer lock); the " + plan.open() + " task(s) open in it are in that process's hands, and " +
+                "dispatching them again would run them twice. Stop that process (or let it finish) and serve again, " +
+                "or give --journal a directory of its own");
+            err.flush();
+            return 1;
+        }
         if (plan != null && plan.corruption() != null)
         {
             clock.close();
