@@ -112,7 +112,8 @@ public final class ServeCommand implements Callable<Integer>
 
     @Option(names = "--durability", paramLabel = "MODE", defaultValue = "async",
         converter = DemoCommand.DurabilityConverter.class,
-        description = "With --journal: async or acknowledged (default: ${DEFAULT-VALUE}).")
+        description = "With --journal: async or acknowledged, in which the generated tasks and POST /tasks count as "
+            + "submitted (202) only once journaled, and a failed journal refuses them (default: ${DEFAULT-VALUE}).")
     Durability durability;
 
     @Option(names = "--remote-hosts", paramLabel = "N", converter = DemoCommand.PositiveCount.class,
@@ -262,7 +263,12 @@ public final class ServeCommand implements Callable<Integer>
         final AdminServer server;
         try
         {
-            server = AdminServer.builder(dispatcher).port(port).token(adminToken).publicReads(publicReads)
+            final AdminServer.Builder admin = AdminServer.builder(dispatcher);
+            if (journal != null && journal.submitter() != null)
+            {
+                admin.submitter(journal.submitter()); // acknowledged: POST /tasks answers once the task is journaled
+            }
+            server = admin.port(port).token(adminToken).publicReads(publicReads)
                 .agentDetails(remote == null ? id -> java.util.Map.of() : remote.fleet()::agentDetails)
                 .readiness(() -> journal == null || journal.stats().failure() == null ? null :
                     "the journal's writer stopped: " + journal.stats().failure())
@@ -451,8 +457,9 @@ public final class ServeCommand implements Callable<Integer>
             // the writer counts what it appends, and one record may hold two events (an acceptance and its assignment,
             // or a start and its outcome), so replay and recover, which count events, report more: say so, or an
             // operator suspects a loss
-            out.printf("journal %s (%s): %,d records written (a record may hold two events; replay counts events)%n",
-                journalDir, journal.durability(), j.recordsWritten());
+            out.printf("journal %s (%s): %,d records written (a record may hold two events; replay counts events)%s%n",
+                journalDir, journal.durability(), j.recordsWritten(), journal.submitter() == null ? "" :
+                    String.format(java.util.Locale.ROOT, "; %,d generated tasks acknowledged", journal.acknowledged()));
             if (j.failure() != null || j.dropped() > 0)
             {
                 journalError = "the journal did not record everything: " + j.dropped() + " record(s) dropped" +
@@ -474,11 +481,34 @@ public final class ServeCommand implements Callable<Integer>
     }
 
     /**
-     * Submits the workload at {@code rate} tasks per second without blocking: a full queue (a paused type) refuses the
-     * task, which is counted, so that the queues stay moderate and an operator sees backpressure instead of a stall.
+     * Submits the workload at {@code rate} tasks per second without blocking on the dispatcher: a full queue (a paused
+     * type) refuses the task, which is counted, so that the queues stay moderate and an operator sees backpressure
+     * instead of a stall. With an acknowledged journal each task goes through its acknowledged submit, as in demo,
+     * waiting only when {@value DemoJournal#ACK_WINDOW} acknowledgements are outstanding.
      */
     private void produce(final Dispatcher dispatcher, final Workload workload, final AtomicLongArray statuses,
                          final CountDownLatch stop)
+    {
+        // acknowledged: through the journal, as demo does, with a window of acknowledgements outstanding
+        final DemoJournal.Producer acked = journal == null || journal.submitter() == null ? null :
+            journal.producer(dispatcher, Duration.ZERO);
+        try
+        {
+            produce(dispatcher, workload, statuses, stop, acked);
+            if (acked != null)
+            {
+                acked.finish();
+            }
+        }
+        catch (final java.util.concurrent.CompletionException e)
+        {
+            // an accepted task's record was never written: the writer failed, which the end of the run reports
+            statuses.incrementAndGet(SubmitStatus.JOURNAL_FAILED.ordinal());
+        }
+    }
+
+    private void produce(final Dispatcher dispatcher, final Workload workload, final AtomicLongArray statuses,
+                         final CountDownLatch stop, final DemoJournal.Producer acked)
     {
         final long start = System.nanoTime();
         final long maxBurst = Math.max(1, rate / MAX_BURST_FRACTION);
@@ -494,7 +524,8 @@ public final class ServeCommand implements Callable<Integer>
             final long target = Math.min(due, next + maxBurst);
             while (next < target)
             {
-                final SubmitStatus status = dispatcher.submit(workload.task(firstIndex + next++));
+                final Task task = workload.task(firstIndex + next++);
+                final SubmitStatus status = acked == null ? dispatcher.submit(task) : acked.submit(task);
                 statuses.incrementAndGet(status.ordinal());
                 if (status == SubmitStatus.NOT_RUNNING)
                 {

@@ -187,6 +187,21 @@ class RecoverCommandTest
         }
     }
 
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void anAcknowledgedServeSubmitsItsWorkloadThroughTheJournalsAcknowledgedSubmit()
+    {
+        final Path dir = tmp.resolve("journal");
+        final DemoCommandTest.Run serve = run("serve", "--port", "0", "--journal", dir.toString(), "--durability",
+            "acknowledged", "--duration", "1", "--rate", "300", "--token", "t0ken");
+        assertThat(serve.exitCode()).as("stderr: %s", serve.err()).isZero();
+        final long served = Long.parseLong(serve.out().replaceAll("(?s).*served ([0-9,]+) tasks.*", "$1").replace(",", ""));
+        assertThat(served).isPositive();
+        assertThat(serve.out()).contains("(ACKNOWLEDGED)", String.format(java.util.Locale.ROOT,
+            "%,d generated tasks acknowledged", served));
+        assertThat(openIn(dir, WorkCodec.INSTANCE)).isZero();
+    }
+
     /** @return the tasks open in the journal, 0 while it has no cycle file yet. */
     static int openIn(final Path dir)
     {
