@@ -44,8 +44,8 @@ import org.slf4j.LoggerFactory;
  *       adds an agent whose adapter comes from the embedder's {@link AdapterSupplier};</li>
  *   <li>POST {@code /tasks/{id}/priority} with {@code {"priority":"CRITICAL"}}: the re-prioritize outcome and reason;</li>
  *   <li>POST {@code /tasks} with {@code {"type","priority","skills":[..],"tenant","ttl_s","timeout_s","max_retries",
- *       "affinity_key","cost_tokens","payload"}}: 202 with the task id, or the refusal with its reason (422, 429 with
- *       Retry-After, 409, 503);</li>
+ *       "affinity_key","cost_tokens","payload"}}: 202 with the task id (with a {@link Builder#submitter}, once it
+ *       acknowledged the task), or the refusal with its reason (422, 429 with Retry-After, 409, 503);</li>
  *   <li>GET {@code /tasks/{id}}: waiting, assigned (to which agent), or its end with the answer;
  *       POST {@code /tasks/{id}/cancel} and DELETE {@code /tasks/{id}}: cancels a task that has not started;</li>
  *   <li>POST {@code /dead-letters/{task id}/requeue}, DELETE {@code /dead-letters}: requeue one, purge the list;</li>
@@ -185,6 +185,7 @@ public final class AdminServer implements AutoCloseable
         private Duration commandWait = Duration.ofSeconds(5);
         private java.util.function.Function<String, java.util.Map<String, String>> agentDetails = id -> java.util.Map.of();
         private java.util.function.Consumer<AdminChange> changes = change -> { };
+        private TaskSubmitter submitter;
 
         private Builder(final Dispatcher dispatcher)
         {
@@ -293,7 +294,22 @@ public final class AdminServer implements AutoCloseable
             return this;
         }
 
-        /** How long pause, resume, add and re-prioritize wait for the router to apply them (default 5 s). */
+        /**
+         * Submits the tasks of {@code POST /tasks} through {@code submitter}, answering each once its stage completes
+         * (202), with its refusal, or with 503 after the command wait; e.g. {@code journal::submitAcknowledged}, so
+         * that with an acknowledged journal a client's 202 means the task is durable (default: the dispatcher's
+         * submit, answered at once).
+         */
+        public Builder submitter(final TaskSubmitter submitter)
+        {
+            this.submitter = Objects.requireNonNull(submitter, "task submitter must not be null");
+            return this;
+        }
+
+        /**
+         * How long pause, resume, add and re-prioritize wait for the router to apply them, and a submission for its
+         * {@link #submitter} (default 5 s).
+         */
         public Builder commandWait(final Duration wait)
         {
             if (wait.isNegative() || wait.isZero())
@@ -344,7 +360,7 @@ public final class AdminServer implements AutoCloseable
             }
             final Supplier<String> stateSource = state != null ? state : () -> runState(dispatcher);
             final AdminHandler handler = new AdminHandler(dispatcher, token, adapters, stateSource, executor, drainWait,
-                commandWait, publicReads, agentDetails, changes);
+                commandWait, publicReads, agentDetails, changes, submitter);
             final HostCheck hosts = new HostCheck();
             server.createContext("/", handler).getFilters().add(hosts);
             final Probes probes = new Probes(dispatcher, readiness);

@@ -259,6 +259,44 @@ public final class Journal implements AutoCloseable
         // registered before submitting: the writer may append the ACCEPTED record before submit even returns
         final CompletableFuture<Long> ack = acks.register(task.id());
         final SubmitStatus status = maxWait == null ? dispatcher.submit(task) : dispatcher.submit(task, maxWait);
+        return settle(task, ack, status);
+    }
+
+    /**
+     * As {@link #submitAcknowledged(Dispatcher, Task)}, handing the task to the dispatcher with {@code submit}, which
+     * returns its status: e.g. one that keeps {@link Dispatcher#submitAsync}'s future for the task's end (an admin
+     * endpoint's {@code TaskSubmitter} has this shape: {@code journal::submitAcknowledged}). Any thread.
+     */
+    public CompletableFuture<Long> submitAcknowledged(final Task task,
+                                                      final java.util.function.Function<Task, SubmitStatus> submit)
+    {
+        if (queue == null)
+        {
+            final SubmitStatus status = submit.apply(task);
+            return status.accepted() ? CompletableFuture.completedFuture(-1L) :
+                CompletableFuture.failedFuture(new RejectedTaskException(task, status, status.reason()));
+        }
+        if (!writer.alive())
+        {
+            return CompletableFuture.failedFuture(journalFailed(task));
+        }
+        final CompletableFuture<Long> ack = acks.register(task.id());
+        final SubmitStatus status;
+        try
+        {
+            status = submit.apply(task);
+        }
+        catch (final RuntimeException e)
+        {
+            acks.withdraw(task.id(), ack); // the caller's submit failed: nothing will complete this acknowledgement
+            throw e;
+        }
+        return settle(task, ack, status);
+    }
+
+    /** After the submit: refused, or failed in between, or left for the writer to acknowledge. */
+    private CompletableFuture<Long> settle(final Task task, final CompletableFuture<Long> ack, final SubmitStatus status)
+    {
         if (!status.accepted())
         {
             acks.withdraw(task.id(), ack);

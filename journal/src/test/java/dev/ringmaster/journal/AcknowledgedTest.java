@@ -118,6 +118,33 @@ class AcknowledgedTest
     }
 
     @Test
+    void aCallersSubmitIsAcknowledgedOnceTheRecordIsWrittenAndKeepsTheTasksEnd() throws Exception
+    {
+        try (Journal journal = Journal.open(JournalConfig.at(dir).durability(Durability.ACKNOWLEDGED)))
+        {
+            final Dispatcher d = Fleet.start(1, journal.listener());
+            // as an admin endpoint submits: through submitAsync, to follow the task to its end
+            final List<CompletableFuture<dev.ringmaster.dispatch.TaskResult>> ends = new ArrayList<>();
+            final java.util.function.Function<Task, SubmitStatus> submit = t ->
+            {
+                final CompletableFuture<dev.ringmaster.dispatch.TaskResult> end = d.submitAsync(t);
+                ends.add(end);
+                return end.isCompletedExceptionally() ? SubmitStatus.UNKNOWN_AGENT_TYPE : SubmitStatus.ACCEPTED;
+            };
+            final long at = journal.submitAcknowledged(Task.builder("coder").id(5).payload("p").build(), submit)
+                .get(10, TimeUnit.SECONDS);
+            assertThat(at).isPositive();
+            assertThat(ends.get(0).get(10, TimeUnit.SECONDS).task().id()).isEqualTo(5);
+
+            final CompletableFuture<Long> refused = journal.submitAcknowledged(Task.builder("painter").build(), submit);
+            assertThatThrownBy(() -> refused.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOf(RejectedTaskException.class)
+                .satisfies(e -> assertThat(((RejectedTaskException)e).status()).isEqualTo(SubmitStatus.UNKNOWN_AGENT_TYPE));
+            d.close();
+        }
+    }
+
+    @Test
     void withoutAJournalTheAcknowledgementIsTheAcceptance() throws Exception
     {
         try (Journal journal = Journal.open(JournalConfig.at(dir.resolve("none")).durability(Durability.NONE)))

@@ -1,6 +1,8 @@
 package dev.ringmaster.journal;
 
 import dev.ringmaster.dispatch.Dispatcher;
+import dev.ringmaster.journal.replay.Replay;
+import dev.ringmaster.journal.replay.ReplayReport;
 import dev.ringmaster.model.Task;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,6 +70,26 @@ class CorruptionTest
         assertThatThrownBy(() -> plan.redispatch(null, null, java.time.Duration.ofSeconds(1)))
             .isInstanceOf(IllegalStateException.class)
             .hasMessageContaining("recovery refused: the journal is damaged in 1 region(s)");
+    }
+
+    @Test
+    void replayReadsPastEachDamagedRecordAndNamesEveryDamagedRegion() throws IOException
+    {
+        writeJournal();
+        final Path file = cycleFile();
+        change(file, "payload-100");
+        change(file, "payload-300");
+        final ReplayReport report;
+        try (JournalReader reader = JournalReader.open(dir))
+        {
+            report = Replay.of(reader, 1_000);
+        }
+        // each changed record holds one task's acceptance (folded with its assignment): only those two are lost
+        assertThat(report.acceptedTasks()).as("tasks replayed around two damaged records").isEqualTo(TASKS - 2);
+        assertThat(report.count(EventType.COMPLETED)).isGreaterThanOrEqualTo(TASKS - 2);
+        assertThat(report.damage()).as("each damaged region named").hasSize(2)
+            .allSatisfy(d -> assertThat(d).contains(file.getFileName().toString(), "at index 0x", "checksum mismatch"));
+        assertThat(report.corruption()).isEqualTo(report.damage().get(0));
     }
 
     @Test
@@ -195,13 +217,19 @@ class CorruptionTest
     {
         writeJournal();
         final Path file = cycleFile();
-        final long at = find(file, "payload-200");
+        change(file, "payload-200");
+        return file;
+    }
+
+    /** Changes one byte of the first record whose payload is {@code payload}, so that it fails its checksum. */
+    private static void change(final Path file, final String payload) throws IOException
+    {
+        final long at = find(file, payload);
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
         {
             raf.seek(at + 3);
             raf.write('X');
         }
-        return file;
     }
 
     private void writeJournal()

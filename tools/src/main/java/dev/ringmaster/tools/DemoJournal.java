@@ -85,6 +85,15 @@ final class DemoJournal implements AutoCloseable
     }
 
     /**
+     * @return how the admin endpoint submits {@code POST /tasks}: through the acknowledged submit, so that a client's
+     *     202 means the task is journaled (and a failed writer refuses it); null in async mode (the dispatcher's submit).
+     */
+    dev.ringmaster.admin.TaskSubmitter submitter()
+    {
+        return journal.durability() == Durability.ACKNOWLEDGED ? journal::submitAcknowledged : null;
+    }
+
+    /**
      * Dispatches a recovery plan's open tasks again, journaling each (see {@link RecoveryPlan#redispatch}).
      *
      * @return how many the dispatcher refused.

@@ -40,7 +40,8 @@ import java.util.concurrent.Callable;
             + "golden file (--write-golden writes it): a plugin's regression check.",
         ""},
     footer = {"", "Exit code: 0 if the whole journal was read (and the decisions match), 1 if it is missing or damaged "
-        + "(the readable part is still reported) or a decision changed, 2 for bad options.",
+        + "(read on past each damaged region, which is listed, and the records around them reported) or a decision "
+        + "changed, 2 for bad options.",
         "Example: ringmaster replay /tmp/journal --json",
         "         ringmaster replay /tmp/journal --what-if p2c,least-connections",
         "         ringmaster replay /tmp/journal --verify-decisions --strategy my-strategy --plugins ./plugins"})
@@ -122,10 +123,14 @@ public final class ReplayCommand implements Callable<Integer>
         out.print(json ? PredictionRendering.json(ReplayRendering.json(journal, report, live), predictions) +
             System.lineSeparator() : ReplayRendering.text(journal, report, live) + PredictionRendering.text(predictions));
         out.flush();
-        if (report.corruption() != null)
+        if (!report.damage().isEmpty())
         {
             final PrintWriter err = spec.commandLine().getErr();
-            err.println("error: " + report.corruption());
+            err.println("error: the journal is damaged in " + report.damage().size() + " region(s); the report covers " +
+                "the records read around them, and the tasks recorded in them are missing from it. Restore the damaged " +
+                "file from a copy, or move it aside; 'ringmaster recover " + journal + " --dry-run' shows which open " +
+                "tasks can still be recovered. The damage:");
+            report.damage().forEach(d -> err.println("  " + d));
             err.flush();
             return 1;
         }

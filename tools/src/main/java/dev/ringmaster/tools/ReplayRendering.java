@@ -95,10 +95,11 @@ final class ReplayRendering
                 total, b.averageRunning().size(), b.coveredMillis() >= r.bucketMillis() ? "" : String.format(Locale.ROOT,
                     " (averaged over the %,d ms of the bucket the journal covers)", b.coveredMillis())));
         }
-        if (r.corruption() != null)
+        if (!r.damage().isEmpty())
         {
-            sb.append(String.format("%nthe journal is damaged; the figures above cover the readable part: %s%n",
-                r.corruption()));
+            sb.append(String.format(Locale.ROOT, "%nthe journal is damaged in %d region(s), each read past; the figures "
+                + "above cover the records around them:%n", r.damage().size()));
+            r.damage().forEach(d -> sb.append("  ").append(d).append('\n'));
         }
         return sb.toString();
     }
@@ -182,6 +183,12 @@ final class ReplayRendering
             if (r.corruption() != null)
             {
                 j.writeStringField("error", r.corruption());
+                j.writeArrayFieldStart("damage");
+                for (final String d : r.damage())
+                {
+                    j.writeString(d);
+                }
+                j.writeEndArray();
             }
             j.writeEndObject();
         }

@@ -5,6 +5,7 @@ import dev.ringmaster.admin.DispatcherJmx;
 import dev.ringmaster.dispatch.Dispatcher;
 import dev.ringmaster.dispatch.SubmitStatus;
 import dev.ringmaster.journal.Durability;
+import dev.ringmaster.journal.Journal;
 import dev.ringmaster.journal.JournalStats;
 import dev.ringmaster.journal.Recovery;
 import dev.ringmaster.journal.RecoveryPlan;
@@ -46,7 +47,8 @@ import java.util.concurrent.locks.LockSupport;
         "Run the demo fleet (15 simulated agents: coder, reviewer, researcher) under a steady workload with the admin "
             + "endpoint on 127.0.0.1, so that 'ringmaster admin ...' has something to talk to.",
         "Prints the URL and the token; Ctrl-C drains the dispatcher and stops.", ""},
-    footer = {"", "Exit code: 0 after a clean drain, 1 if the port is taken or the drain timed out, 2 for bad options.",
+    footer = {"", "Exit code: 0 after a clean drain, 1 if the port is taken, the drain timed out, or the --journal is "
+            + "damaged or still written by a running process; 2 for bad options.",
         "Example: ringmaster serve --port 7171 --token s3cret"})
 public final class ServeCommand implements Callable<Integer>
 {
@@ -104,12 +106,14 @@ public final class ServeCommand implements Callable<Integer>
 
     @Option(names = "--journal", paramLabel = "DIR",
         description = "Journal every lifecycle event to a Chronicle Queue in DIR. On start, the tasks a previous run "
-            + "left open there (a crash, a kill) are dispatched again first (default: no journal).")
+            + "left open there (a crash, a kill) are dispatched again first; a journal a running process still "
+            + "writes is refused (default: no journal).")
     Path journalDir;
 
     @Option(names = "--durability", paramLabel = "MODE", defaultValue = "async",
         converter = DemoCommand.DurabilityConverter.class,
-        description = "With --journal: async or acknowledged (default: ${DEFAULT-VALUE}).")
+        description = "With --journal: async or acknowledged, in which the generated tasks and POST /tasks count as "
+            + "submitted (202) only once journaled, and a failed journal refuses them (default: ${DEFAULT-VALUE}).")
     Durability durability;
 
     @Option(names = "--remote-hosts", paramLabel = "N", converter = DemoCommand.PositiveCount.class,
@@ -176,8 +180,21 @@ public final class ServeCommand implements Callable<Integer>
         final Workload workload = new Workload(seed, 0.0005);
         // room for agents added over the admin endpoint: the clock's hand-over queue is sized from this
         final SimulationClock clock = new SimulationClock(fleet.totalCapacity() * 4);
-        final RecoveryPlan plan = journalDir != null && DemoRecovery.exists(journalDir) ?
-            Recovery.scan(journalDir, DemoRecovery.codecOf(journalDir)) : null;
+        final boolean existing = journalDir != null && DemoRecovery.exists(journalDir);
+        // before and after the scan, as recover: a writer may open the journal while it is read
+        boolean live = existing && Journal.isBeingWritten(journalDir);
+        final RecoveryPlan plan = existing ? Recovery.scan(journalDir, DemoRecovery.codecOf(journalDir)) : null;
+        live |= existing && Journal.isBeingWritten(journalDir);
+        if (live)
+        {
+            clock.close();
+            err.println("error: a running process still writes the journal " + journalDir + " (it holds the " +
+                "journal's writer lock); the " + plan.open() + " task(s) open in it are in that process's hands, and " +
+                "dispatching them again would run them twice. Stop that process (or let it finish) and serve again, " +
+                "or give --journal a directory of its own");
+            err.flush();
+            return 1;
+        }
         if (plan != null && plan.corruption() != null)
         {
             clock.close();
@@ -246,7 +263,12 @@ public final class ServeCommand implements Callable<Integer>
         final AdminServer server;
         try
         {
-            server = AdminServer.builder(dispatcher).port(port).token(adminToken).publicReads(publicReads)
+            final AdminServer.Builder admin = AdminServer.builder(dispatcher);
+            if (journal != null && journal.submitter() != null)
+            {
+                admin.submitter(journal.submitter()); // acknowledged: POST /tasks answers once the task is journaled
+            }
+            server = admin.port(port).token(adminToken).publicReads(publicReads)
                 .agentDetails(remote == null ? id -> java.util.Map.of() : remote.fleet()::agentDetails)
                 .readiness(() -> journal == null || journal.stats().failure() == null ? null :
                     "the journal's writer stopped: " + journal.stats().failure())
@@ -435,8 +457,9 @@ public final class ServeCommand implements Callable<Integer>
             // the writer counts what it appends, and one record may hold two events (an acceptance and its assignment,
             // or a start and its outcome), so replay and recover, which count events, report more: say so, or an
             // operator suspects a loss
-            out.printf("journal %s (%s): %,d records written (a record may hold two events; replay counts events)%n",
-                journalDir, journal.durability(), j.recordsWritten());
+            out.printf("journal %s (%s): %,d records written (a record may hold two events; replay counts events)%s%n",
+                journalDir, journal.durability(), j.recordsWritten(), journal.submitter() == null ? "" :
+                    String.format(java.util.Locale.ROOT, "; %,d generated tasks acknowledged", journal.acknowledged()));
             if (j.failure() != null || j.dropped() > 0)
             {
                 journalError = "the journal did not record everything: " + j.dropped() + " record(s) dropped" +
@@ -458,11 +481,34 @@ public final class ServeCommand implements Callable<Integer>
     }
 
     /**
-     * Submits the workload at {@code rate} tasks per second without blocking: a full queue (a paused type) refuses the
-     * task, which is counted, so that the queues stay moderate and an operator sees backpressure instead of a stall.
+     * Submits the workload at {@code rate} tasks per second without blocking on the dispatcher: a full queue (a paused
+     * type) refuses the task, which is counted, so that the queues stay moderate and an operator sees backpressure
+     * instead of a stall. With an acknowledged journal each task goes through its acknowledged submit, as in demo,
+     * waiting only when {@value DemoJournal#ACK_WINDOW} acknowledgements are outstanding.
      */
     private void produce(final Dispatcher dispatcher, final Workload workload, final AtomicLongArray statuses,
                          final CountDownLatch stop)
+    {
+        // acknowledged: through the journal, as demo does, with a window of acknowledgements outstanding
+        final DemoJournal.Producer acked = journal == null || journal.submitter() == null ? null :
+            journal.producer(dispatcher, Duration.ZERO);
+        try
+        {
+            produce(dispatcher, workload, statuses, stop, acked);
+            if (acked != null)
+            {
+                acked.finish();
+            }
+        }
+        catch (final java.util.concurrent.CompletionException e)
+        {
+            // an accepted task's record was never written: the writer failed, which the end of the run reports
+            statuses.incrementAndGet(SubmitStatus.JOURNAL_FAILED.ordinal());
+        }
+    }
+
+    private void produce(final Dispatcher dispatcher, final Workload workload, final AtomicLongArray statuses,
+                         final CountDownLatch stop, final DemoJournal.Producer acked)
     {
         final long start = System.nanoTime();
         final long maxBurst = Math.max(1, rate / MAX_BURST_FRACTION);
@@ -478,7 +524,8 @@ public final class ServeCommand implements Callable<Integer>
             final long target = Math.min(due, next + maxBurst);
             while (next < target)
             {
-                final SubmitStatus status = dispatcher.submit(workload.task(firstIndex + next++));
+                final Task task = workload.task(firstIndex + next++);
+                final SubmitStatus status = acked == null ? dispatcher.submit(task) : acked.submit(task);
                 statuses.incrementAndGet(status.ordinal());
                 if (status == SubmitStatus.NOT_RUNNING)
                 {

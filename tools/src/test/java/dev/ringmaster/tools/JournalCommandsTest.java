@@ -163,6 +163,50 @@ class JournalCommandsTest
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void replayReadsPastEachDamagedRegionAndNamesEveryOneWithExitCode1() throws IOException
+    {
+        final Path dir = tmp.resolve("journal");
+        final Path cycle = demoJournal(dir, TASKS);
+        final long end = lastNonZero(cycle);
+        try (RandomAccessFile raf = new RandomAccessFile(cycle.toFile(), "rw"))
+        {
+            // zeroes early in the records (past the header and index): a record there fails its checksum
+            raf.seek(end / 5);
+            raf.write(new byte[64]);
+        }
+        final DemoCommandTest.Run replay = run("replay", dir.toString(), "--json");
+        assertThat(replay.exitCode()).isEqualTo(1);
+        assertThat(replay.err()).contains("the journal is damaged in", "corrupt journal file " + cycle,
+            "move it aside", "recover " + dir + " --dry-run");
+        final Map<String, Object> r = json(replay);
+        // a record failing its checksum, and where a zero length breaks the batch's framing, the rest of the batch:
+        // each a region of its own, as recover counts them
+        assertThat((List<String>)r.get("damage")).isNotEmpty()
+            .allSatisfy(d -> assertThat(d).contains("corrupt journal file " + cycle, "at index 0x"));
+        assertThat(r.get("error")).asString().contains("corrupt journal file " + cycle);
+        // a damaged batch costs its tasks (how many the writer batched varies from run to run), no more: before, the
+        // replay stopped at the damage, a fifth into the records
+        assertThat(num(r, "accepted_tasks")).as("tasks replayed around the damage").isGreaterThan(TASKS / 2);
+
+        final DemoCommandTest.Run text = run("replay", dir.toString());
+        assertThat(text.exitCode()).isEqualTo(1);
+        assertThat(text.out()).contains("region(s), each read past", cycle.getFileName().toString());
+    }
+
+    /** @return the length of the file without its trailing zeroes: where the records end. */
+    private static long lastNonZero(final Path file) throws IOException
+    {
+        final byte[] bytes = Files.readAllBytes(file);
+        int end = bytes.length;
+        while (end > 0 && bytes[end - 1] == 0)
+        {
+            end--;
+        }
+        return end;
+    }
+
+    @Test
     void auditOfAJournalCutInHalfPrintsTheTasksHistoryBeforeReportingTheDamage() throws IOException
     {
         final Path dir = tmp.resolve("cut");

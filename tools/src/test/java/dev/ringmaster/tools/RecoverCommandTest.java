@@ -156,12 +156,64 @@ class RecoverCommandTest
         }
     }
 
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void serveRefusesAJournalThatARunningProcessStillWritesInsteadOfRunningItsOpenTasksTwice() throws Exception
+    {
+        final Path dir = tmp.resolve("journal");
+        try (Journal writer = Journal.open(JournalConfig.at(dir).payloadCodec(WorkCodec.INSTANCE)))
+        {
+            // a task the writing process accepted and is still working on
+            assertThat(writer.recordRecovered(Task.builder("coder").id(7).payload("in hand").build(), "in flight"))
+                .isTrue();
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (openIn(dir, WorkCodec.INSTANCE) == 0)
+            {
+                assertThat(System.nanoTime() - deadline).as("the writer wrote the record within 20 s").isNegative();
+                Thread.sleep(10);
+            }
+
+            final DemoCommandTest.Run serve = run("serve", "--port", "0", "--journal", dir.toString(), "--duration",
+                "1", "--rate", "100", "--token", "t0ken");
+            assertThat(serve.exitCode()).as("stdout: %s%nstderr: %s", serve.out(), serve.err()).isEqualTo(1);
+            assertThat(serve.err()).contains("still writes the journal " + dir, "run them twice",
+                "Stop that process");
+            assertThat(serve.err()).doesNotContain("recovered");
+        }
+        try (JournalReader reader = JournalReader.open(dir))
+        {
+            assertThat(Audit.history(reader, 7)).as("task 7 was not dispatched a second time")
+                .extracting(JournalEvent::type).containsExactly(EventType.RECOVERED);
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void anAcknowledgedServeSubmitsItsWorkloadThroughTheJournalsAcknowledgedSubmit()
+    {
+        final Path dir = tmp.resolve("journal");
+        final DemoCommandTest.Run serve = run("serve", "--port", "0", "--journal", dir.toString(), "--durability",
+            "acknowledged", "--duration", "1", "--rate", "300", "--token", "t0ken");
+        assertThat(serve.exitCode()).as("stderr: %s", serve.err()).isZero();
+        final long served = Long.parseLong(serve.out().replaceAll("(?s).*served ([0-9,]+) tasks.*", "$1").replace(",", ""));
+        assertThat(served).isPositive();
+        assertThat(serve.out()).contains("(ACKNOWLEDGED)", String.format(java.util.Locale.ROOT,
+            "%,d generated tasks acknowledged", served));
+        assertThat(openIn(dir, WorkCodec.INSTANCE)).isZero();
+    }
+
     /** @return the tasks open in the journal, 0 while it has no cycle file yet. */
     static int openIn(final Path dir)
     {
+        return openIn(dir, PayloadCodec.standard());
+    }
+
+    /** @return the tasks open in the journal written with {@code codec}, 0 while it has no cycle file yet. */
+    static int openIn(final Path dir, final PayloadCodec codec)
+    {
         try
         {
-            return Recovery.scan(dir, PayloadCodec.standard()).open();
+            return Recovery.scan(dir, codec).open();
         }
         catch (final dev.ringmaster.journal.JournalException e)
         {

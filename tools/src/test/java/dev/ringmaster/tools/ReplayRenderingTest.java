@@ -30,7 +30,7 @@ class ReplayRenderingTest
         events.put(EventType.DEAD_LETTERED, 12L);
         events.put(EventType.EXPIRED, 1L);
         final ReplayReport report = new ReplayReport(26, 1_000, 2_000, events, 13, 0, List.of(), 0, 0, Map.of(), dead,
-            Map.of("failed 4 attempt(s)", 12L, "time to live passed", 1L), 1_000, List.of(), null);
+            Map.of("failed 4 attempt(s)", 12L, "time to live passed", 1L), 1_000, List.of(), List.of());
 
         final String text = ReplayRendering.text(Path.of("/tmp/j"), report, false);
 
@@ -46,7 +46,7 @@ class ReplayRenderingTest
         events.put(EventType.COMPLETED, 3L);
         events.put(EventType.RECOVERED, 2L);
         final ReplayReport report = new ReplayReport(12, 1_000, 2_000, events, 3, 0, List.of(), 0, 0, Map.of(),
-            List.of(), Map.of(), 1_000, List.of(), null);
+            List.of(), Map.of(), 1_000, List.of(), List.of());
 
         assertThat(ReplayRendering.text(Path.of("/tmp/j"), report, false)).contains("tasks: 3 accepted (2 of them "
             + "twice: recovery dispatched them again under their ids), 3 completed,", "2 recovered, 0 still open");

@@ -171,6 +171,47 @@ class ServeConfigTest
         assertThat(out.toString()).contains("served 3 tasks: 3 completed");
     }
 
+    @Test
+    void anAcknowledgedServeAnswersATaskOnlyOnceItsAcceptanceIsJournaledAndStillFollowsItToItsEnd() throws Exception
+    {
+        final Path journal = dir.resolve("journal");
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final var cmd = RingmasterCli.commandLine();
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+        final AtomicReference<Integer> code = new AtomicReference<>();
+        final Thread serve = new Thread(() -> code.set(cmd.execute("serve", "--port", "0", "--journal",
+            journal.toString(), "--durability", "acknowledged", "--rate", "50", "--token", "s3cret", "--duration", "8")));
+        serve.start();
+        final Pattern urlLine = Pattern.compile("admin endpoint: (http://127\\.0\\.0\\.1:\\d+)");
+        awaitTrue(() -> urlLine.matcher(out.toString()).find() || !serve.isAlive());
+        final Matcher m = urlLine.matcher(out.toString());
+        assertThat(m.find()).as("serve started; stderr: %s", err).isTrue();
+        final AdminClient client = new AdminClient(m.group(1), "s3cret", Duration.ofSeconds(10));
+
+        final AdminClient.Response r = client.post("/tasks", JsonNodeFactory.instance.objectNode().put("type", "coder")
+            .put("payload", "ping"));
+        assertThat(r.status()).as(r.body().toString()).isEqualTo(202);
+        final long id = r.body().path("task_id").asLong();
+        try (dev.ringmaster.journal.JournalReader reader = dev.ringmaster.journal.JournalReader.open(journal))
+        {
+            assertThat(dev.ringmaster.journal.Audit.history(reader, id)).as("journaled before the 202")
+                .extracting(dev.ringmaster.journal.JournalEvent::type).contains(dev.ringmaster.journal.EventType.ACCEPTED);
+        }
+        final AtomicReference<JsonNode> last = new AtomicReference<>();
+        awaitTrue(() ->
+        {
+            last.set(client.get("/tasks/" + id).body());
+            return last.get().has("state") && !last.get().path("state").asText().matches("waiting|assigned");
+        });
+        assertThat(last.get().path("state").asText()).as(last.get().toString()).isEqualTo("COMPLETED");
+
+        serve.join(TimeUnit.SECONDS.toMillis(40));
+        assertThat(serve.isAlive()).isFalse();
+        assertThat(code.get()).as("serve exit code; stderr: %s", err).isZero();
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '"', ignoreLeadingAndTrailingWhitespace = false, value = {
         "an unknown key|    agentz: 2|line 8, key 'types.coder.agentz'|[agents, factory, options, skills, speed]",

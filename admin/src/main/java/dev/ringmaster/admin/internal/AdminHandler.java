@@ -50,7 +50,8 @@ public final class AdminHandler implements HttpHandler
                         final Supplier<String> state, final Executor executor, final Duration drainWait,
                         final Duration commandWait, final boolean publicReads,
                         final java.util.function.Function<String, java.util.Map<String, String>> agentDetails,
-                        final java.util.function.Consumer<dev.ringmaster.admin.AdminChange> changes)
+                        final java.util.function.Consumer<dev.ringmaster.admin.AdminChange> changes,
+                        final dev.ringmaster.admin.TaskSubmitter submitter)
     {
         this.agentDetails = agentDetails;
         this.dispatcher = dispatcher;
@@ -59,7 +60,7 @@ public final class AdminHandler implements HttpHandler
         this.publicReads = publicReads;
         this.replies = new Replies(executor, commandWait, new AuditTrail(AUDIT_KEPT, changes));
         this.fleet = new FleetRoutes(dispatcher, adapters, replies, drainWait);
-        this.tasks = new TaskRoutes(dispatcher, replies);
+        this.tasks = new TaskRoutes(dispatcher, replies, submitter);
     }
 
     /** @return requests received and not yet answered; any thread. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.sun.net.httpserver.HttpExchange;
+import dev.ringmaster.admin.TaskSubmitter;
 import dev.ringmaster.dispatch.CancelOutcome;
 import dev.ringmaster.dispatch.DeadLetter;
 import dev.ringmaster.dispatch.Dispatcher;
@@ -17,6 +18,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The task operations of the endpoint: submit (so that a program in any language can delegate), find by id, cancel,
@@ -30,39 +35,105 @@ final class TaskRoutes
 
     private final Dispatcher dispatcher;
     private final Replies replies;
+    /** Null: the dispatcher's submit, answered at once. */
+    private final TaskSubmitter submitter;
     private final TaskBook book = new TaskBook(RESULTS_KEPT);
 
-    TaskRoutes(final Dispatcher dispatcher, final Replies replies)
+    TaskRoutes(final Dispatcher dispatcher, final Replies replies, final TaskSubmitter submitter)
     {
         this.dispatcher = dispatcher;
         this.replies = replies;
+        this.submitter = submitter;
     }
 
     void submit(final HttpExchange x)
     {
         final Task task = Submission.task(Requests.body(x));
+        if (submitter != null)
+        {
+            submitThroughSubmitter(x, task);
+            return;
+        }
         final CompletableFuture<TaskResult> result = dispatcher.submitAsync(task);
         if (result.isCompletedExceptionally())
         {
-            final RejectedTaskException rejected = rejection(result);
-            final ObjectNode o = Views.error(rejected.getMessage(),
-                fix(rejected.status()));
-            o.put("status", rejected.status().name());
-            if (rejected.status() == SubmitStatus.QUEUE_FULL || rejected.status() == SubmitStatus.RING_FULL)
-            {
-                x.getResponseHeaders().set("Retry-After", "1");
-            }
-            replies.respond(x, status(rejected.status()), o);
+            refuse(x, rejection(result));
             return;
         }
         result.thenAccept(book::record);
+        replies.respond(x, 202, accepted(task));
+    }
+
+    /**
+     * Answers once the submitter acknowledged the task (a journal: once its ACCEPTED record is written), so that a
+     * client's 202 means what the submitter promises, with its refusal, or with 503 after the command wait.
+     */
+    private void submitThroughSubmitter(final HttpExchange x, final Task task)
+    {
+        // the dispatcher's own refusal names more than its status (the known types, the missing skill): keep it
+        final AtomicReference<RejectedTaskException> refused = new AtomicReference<>();
+        final CompletionStage<?> ack = submitter.submit(task, t ->
+        {
+            final CompletableFuture<TaskResult> result = dispatcher.submitAsync(t);
+            if (result.isCompletedExceptionally())
+            {
+                refused.set(rejection(result));
+                return refused.get().status();
+            }
+            result.thenAccept(book::record);
+            return SubmitStatus.ACCEPTED;
+        });
+        // a copy: the timeout must not complete the submitter's own stage
+        ack.toCompletableFuture().copy().orTimeout(replies.commandWait.toNanos(), TimeUnit.NANOSECONDS)
+            .whenCompleteAsync((value, error) ->
+            {
+                Throwable e = error;
+                while (e instanceof CompletionException && e.getCause() != null)
+                {
+                    e = e.getCause();
+                }
+                if (e == null)
+                {
+                    replies.respond(x, 202, accepted(task));
+                }
+                else if (e instanceof RejectedTaskException r)
+                {
+                    final RejectedTaskException own = refused.get();
+                    refuse(x, own != null && own.status() == r.status() ? own : r);
+                }
+                else
+                {
+                    final boolean late = e instanceof TimeoutException;
+                    final ObjectNode o = Views.error("task " + task.id() + " was handed to the dispatcher but not " +
+                        "acknowledged" + (late ? " within " + replies.commandWait.toMillis() + " ms; it may still be" :
+                        ": " + e) + ", and it may run", "GET /tasks/" + task.id() + " says whether it runs; submit it " +
+                        "again only if it is not there (it would run twice), and check GET /ready");
+                    o.put("task_id", task.id());
+                    replies.respond(x, 503, o);
+                }
+            }, replies.executor);
+    }
+
+    private void refuse(final HttpExchange x, final RejectedTaskException rejected)
+    {
+        final ObjectNode o = Views.error(rejected.getMessage(), fix(rejected.status()));
+        o.put("status", rejected.status().name());
+        if (rejected.status() == SubmitStatus.QUEUE_FULL || rejected.status() == SubmitStatus.RING_FULL)
+        {
+            x.getResponseHeaders().set("Retry-After", "1");
+        }
+        replies.respond(x, status(rejected.status()), o);
+    }
+
+    private static ObjectNode accepted(final Task task)
+    {
         final ObjectNode o = Views.object();
         o.put("task_id", task.id());
         o.put("status", SubmitStatus.ACCEPTED.name());
         o.put("type", task.type());
         o.put("priority", task.priority().name());
         o.put("follow", "/tasks/" + task.id());
-        replies.respond(x, 202, o);
+        return o;
     }
 
     private static RejectedTaskException rejection(final CompletableFuture<TaskResult> result)

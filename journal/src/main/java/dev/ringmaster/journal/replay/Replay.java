@@ -1,7 +1,6 @@
 package dev.ringmaster.journal.replay;
 
 import dev.ringmaster.journal.EventType;
-import dev.ringmaster.journal.JournalCorruptException;
 import dev.ringmaster.journal.JournalReader;
 import dev.ringmaster.journal.JournalRecord;
 import dev.ringmaster.metrics.Gini;
@@ -51,8 +50,8 @@ public final class Replay
      * Reads the journal from its start to its current end.
      *
      * @param bucketMillis length of a utilization bucket, e.g. 1000.
-     * @return the statistics; on a damaged journal, those of the sound part, with the damage in
-     *     {@link ReplayReport#corruption()}.
+     * @return the statistics; on a damaged journal, those of the records read around each damaged region (reading
+     *     goes on past each, as recovery's), with every region in {@link ReplayReport#damage()}.
      */
     public static ReplayReport of(final JournalReader reader, final long bucketMillis)
     {
@@ -61,16 +60,10 @@ public final class Replay
             throw new IllegalArgumentException("bucketMillis must be >= 1, got " + bucketMillis);
         }
         final Replay replay = new Replay(bucketMillis);
-        String corruption = null;
-        try
-        {
-            reader.toStart().readToEnd(replay::onRecord);
-        }
-        catch (final JournalCorruptException e)
-        {
-            corruption = e.getMessage();
-        }
-        return replay.report(bucketMillis, corruption);
+        final List<String> damage = new ArrayList<>();
+        // on past each damaged region: stopping at the first would report a journal damaged early as nearly empty
+        reader.toStart().readToEnd(replay::onRecord, e -> damage.add(e.getMessage()));
+        return replay.report(bucketMillis, damage);
     }
 
     private void onRecord(final JournalRecord r)
@@ -199,7 +192,7 @@ public final class Replay
         return agents.computeIfAbsent(id == null ? "(none)" : id, k -> new long[6]);
     }
 
-    private ReplayReport report(final long bucketMillis, final String corruption)
+    private ReplayReport report(final long bucketMillis, final List<String> damage)
     {
         final List<AgentReplay> agentList = new ArrayList<>();
         final long[] counts = new long[agents.size()];
@@ -232,7 +225,7 @@ public final class Replay
         return new ReplayReport(records, firstEpochNanos / 1_000_000L, lastEpochNanos / 1_000_000L,
             new EnumMap<>(events), events.getOrDefault(EventType.ACCEPTED, 0L) - acceptedAgain, open,
             List.copyOf(agentList), Gini.of(counts), Gini.of(tokens), summaries,
-            List.copyOf(deadLetters), new TreeMap<>(deadLetterReasons), bucketMillis, utilization, corruption);
+            List.copyOf(deadLetters), new TreeMap<>(deadLetterReasons), bucketMillis, utilization, damage);
     }
 
     /** Where one task stands while the replay reads its records. */

@@ -26,14 +26,26 @@ import java.util.Map;
  * @param deadLetterReasons dead letters per reason.
  * @param bucketMillis     length of a utilization bucket.
  * @param utilization      busy time per agent per bucket, oldest first.
- * @param corruption       the damage that ended reading early, or null if the whole journal was read.
+ * @param damage           each damaged region read past, in journal order (file, position, what is wrong); empty if
+ *                         the whole journal was read. The figures cover the readable records around them.
  */
 public record ReplayReport(long records, long firstEpochMillis, long lastEpochMillis, Map<EventType, Long> events,
                            long acceptedTasks, long openTasks, List<AgentReplay> agents, double giniByCount, double giniByTokens,
                            Map<String, LatencySummary> stages, List<DeadLetterReplay> deadLetters,
                            Map<String, Long> deadLetterReasons, long bucketMillis, List<UtilizationBucket> utilization,
-                           String corruption)
+                           List<String> damage)
 {
+    public ReplayReport
+    {
+        damage = List.copyOf(damage);
+    }
+
+    /** @return the first damaged region, or null if the whole journal was read. */
+    public String corruption()
+    {
+        return damage.isEmpty() ? null : damage.get(0);
+    }
+
     /** @return records of this type. */
     public long count(final EventType type)
     {
