@@ -242,19 +242,10 @@ public final class Journal implements AutoCloseable
             return status.accepted() ? CompletableFuture.completedFuture(-1L) :
                 CompletableFuture.failedFuture(new RejectedTaskException(task, status, null));
         }
-        if (!writer.alive())
+        final RejectedTaskException refused = refusedBeforeSubmit(task);
+        if (refused != null)
         {
-            // refused before the dispatcher sees it: an acknowledged submitter must never have a task run that the
-            // journal does not hold
-            return CompletableFuture.failedFuture(journalFailed(task));
-        }
-        final String payloadProblem = dev.ringmaster.journal.internal.PayloadRoom.problem(config.payloadCodec(), task,
-            ring.maxLength());
-        if (payloadProblem != null)
-        {
-            // the record would be journaled without its payload, and the task come back from a crash unrecoverable
-            return CompletableFuture.failedFuture(new RejectedTaskException(task, SubmitStatus.PAYLOAD_NOT_JOURNALED,
-                "journal " + config.directory() + ": " + payloadProblem));
+            return CompletableFuture.failedFuture(refused);
         }
         // registered before submitting: the writer may append the ACCEPTED record before submit even returns
         final CompletableFuture<Long> ack = acks.register(task.id());
@@ -274,11 +265,12 @@ public final class Journal implements AutoCloseable
         {
             final SubmitStatus status = submit.apply(task);
             return status.accepted() ? CompletableFuture.completedFuture(-1L) :
-                CompletableFuture.failedFuture(new RejectedTaskException(task, status, status.reason()));
+                CompletableFuture.failedFuture(new RejectedTaskException(task, status, null));
         }
-        if (!writer.alive())
+        final RejectedTaskException refused = refusedBeforeSubmit(task);
+        if (refused != null)
         {
-            return CompletableFuture.failedFuture(journalFailed(task));
+            return CompletableFuture.failedFuture(refused);
         }
         final CompletableFuture<Long> ack = acks.register(task.id());
         final SubmitStatus status;
@@ -292,6 +284,23 @@ public final class Journal implements AutoCloseable
             throw e;
         }
         return settle(task, ack, status);
+    }
+
+    /**
+     * @return why an acknowledged submit must refuse the task before the dispatcher sees it, or null: an acknowledged
+     *     submitter must never have a task run that the journal does not hold, whole.
+     */
+    private RejectedTaskException refusedBeforeSubmit(final Task task)
+    {
+        if (!writer.alive())
+        {
+            return journalFailed(task);
+        }
+        final String payloadProblem = dev.ringmaster.journal.internal.PayloadRoom.problem(config.payloadCodec(), task,
+            ring.maxLength());
+        // else the record would be journaled without its payload, and the task come back from a crash unrecoverable
+        return payloadProblem == null ? null : new RejectedTaskException(task, SubmitStatus.PAYLOAD_NOT_JOURNALED,
+            "journal " + config.directory() + ": " + payloadProblem);
     }
 
     /** After the submit: refused, or failed in between, or left for the writer to acknowledge. */

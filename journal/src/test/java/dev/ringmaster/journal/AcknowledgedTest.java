@@ -95,7 +95,13 @@ class AcknowledgedTest
                 .hasMessageContaining("bytes is larger than").hasMessageContaining("ringCapacity")
                 .satisfies(e -> assertThat(((RejectedTaskException)e).status()).isEqualTo(SubmitStatus.PAYLOAD_NOT_JOURNALED));
 
-            assertThat(d.metrics().accepted()).as("neither ran").isZero();
+            final CompletableFuture<Long> throughCallersSubmit =
+                journal.submitAcknowledged(Task.builder("coder").id(4).payload(42).build(), d::submit);
+            assertThatThrownBy(() -> throughCallersSubmit.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOf(RejectedTaskException.class)
+                .satisfies(e -> assertThat(((RejectedTaskException)e).status()).isEqualTo(SubmitStatus.PAYLOAD_NOT_JOURNALED));
+
+            assertThat(d.metrics().accepted()).as("none ran").isZero();
             final CompletableFuture<Long> fits =
                 journal.submitAcknowledged(d, Task.builder("coder").id(3).payload("x".repeat(2_000)).build());
             assertThat(fits).succeedsWithin(Duration.ofSeconds(10));
