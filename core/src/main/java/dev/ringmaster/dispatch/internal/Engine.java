@@ -323,6 +323,8 @@ public final class Engine
                 failedToStart.add(agent);
             }
         }
+        // before RUNNING lets fleet changes in: a worker added from then on is started by the router thread alone
+        final Worker[] initial = workers;
         if (!control.compareAndSetRunState(Control.NEW, Control.RUNNING))
         {
             throw new IllegalStateException("dispatcher already started; build a new one to start again");
@@ -332,7 +334,7 @@ public final class Engine
             fleet.crashAgent(agent.id(), "start() threw");
         }
         startNanos = System.nanoTime();
-        threads.start(this::runRouter, workers);
+        threads.start(this::runRouter, initial);
     }
 
     private void runRouter()

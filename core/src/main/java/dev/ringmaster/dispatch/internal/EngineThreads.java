@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 final class EngineThreads
 {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EngineThreads.class);
+    private static final long RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     /** The router thread first, then the workers' in the order they started; the router thread adds those added later. */
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
@@ -26,6 +27,8 @@ final class EngineThreads
     private final MpscUnboundedArrayQueue<Worker> toStart = new MpscUnboundedArrayQueue<>(8);
     /** Router thread only: an added worker whose thread could not be started (no native thread to be had). */
     private Worker notStarted;
+    /** Router thread only: when {@link #notStarted} is tried again; the router wakes far more often than that. */
+    private long retryAtNanos;
 
     /** Starts the router thread and the initial workers' threads. */
     void start(final Runnable router, final Worker[] workers)
@@ -60,6 +63,10 @@ final class EngineThreads
     /** Router thread only, outside the role: starts the threads of the workers added since it last looked. */
     void startAdded()
     {
+        if (notStarted != null && System.nanoTime() - retryAtNanos < 0)
+        {
+            return; // a thread limit does not lift between two router steps: each try would log again
+        }
         Worker worker = notStarted;
         notStarted = null;
         while (worker != null || (worker = toStart.relaxedPoll()) != null)
@@ -72,12 +79,13 @@ final class EngineThreads
             }
             catch (final OutOfMemoryError e)
             {
-                // the JVM could not get a native thread: tried again each time the router thread wakes (at least every
-                // 50 ms), not at once, which would spin it
+                // the JVM could not get a native thread: tried again 50 ms later, not at each router step, which
+                // would spin the router and flood the log
                 threads.remove(t);
                 LOG.error("could not start the thread of worker {} ({}); its agents' tasks wait until it starts: raise " +
                     "the process's thread limit, or lower workers(n)", worker.index(), e.toString());
                 notStarted = worker;
+                retryAtNanos = System.nanoTime() + RETRY_NANOS;
                 return;
             }
             worker = null;

@@ -104,7 +104,9 @@ final class Fleet extends RouterPart
      * The worker of an agent being added: a new one while there are fewer workers than {@code workers(n)} and than
      * agents (the new one included), as the initial fleet has one per agent up to that bound; else the one with
      * fewest agents (the lowest index among equals), which spreads agents in turn as the initial fleet does, and
-     * gives an agent to a worker whose agents all left.
+     * gives an agent to a worker whose agents all left. A worker inside an adapter call counts for neither: it may be
+     * held by a call that outlived its agent (a hung call a removal does not wait for), and would start nothing else
+     * until the call returns.
      */
     private int workerFor()
     {
@@ -114,11 +116,30 @@ final class Fleet extends RouterPart
         {
             live += a.removed ? 0 : 1;
         }
-        if (workers.length < engine.config.workers && workers.length < live)
+        int free = 0;
+        int best = -1;
+        for (int w = 0; w < workers.length; w++)
+        {
+            if (workers[w].busyInAdapter())
+            {
+                continue;
+            }
+            free++;
+            if (best < 0 || workers[w].mine.length < workers[best].mine.length)
+            {
+                best = w;
+            }
+        }
+        if (workers.length < engine.config.workers && (workers.length < live ||
+            (free < live && (best < 0 || workers[best].mine.length > 0))))
         {
             return engine.addWorker(router.placement).index();
         }
-        int best = 0;
+        if (best >= 0)
+        {
+            return best;
+        }
+        best = 0;
         for (int w = 1; w < workers.length; w++)
         {
             if (workers[w].mine.length < workers[best].mine.length)

@@ -184,7 +184,7 @@ final class Worker
      * @return true if this worker has been inside one adapter for {@link #STUCK_NANOS} or more; racy. Reads the clock
      *     only while it is inside one: wakers ask for every task they place, and workers are mostly between tasks.
      */
-    private boolean busyInAdapter()
+    boolean busyInAdapter()
     {
         final long since = (long)ADAPTER_SINCE.getOpaque(this);
         return since != 0 && System.nanoTime() - since >= STUCK_NANOS;

@@ -68,6 +68,70 @@ class WorkerCountTest
         }
     }
 
+    @Test
+    void anAgentAddedAfterARemovalDoesNotWaitBehindTheWorkerStillInsideTheRemovedAgentsHungCall() throws Exception
+    {
+        final java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch a0Inside = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch a0Release = new java.util.concurrent.CountDownLatch(1);
+        final EngineConfig config = new EngineConfig();
+        config.workers = 4;
+        final Engine engine = new Engine(List.of(AgentSpec.builder("a0", "coder").build()),
+            List.of(AgentAdapter.sync(t ->
+            {
+                a0Inside.countDown();
+                awaitQuietly(a0Release); // a long call of the agent that stays
+                return "a0";
+            })), TestStrategies.first(), List.of(), (task, state, result, reason) -> { }, config);
+        engine.start();
+        try
+        {
+            // a call that outlives its timeout and ignores stop(): the removal does not wait for it, its worker does
+            engine.fleet.addAgent(AgentSpec.builder("hangs", "coder").build(), AgentAdapter.sync(t ->
+            {
+                while (never.getCount() > 0)
+                {
+                    java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L); // deaf to interrupts and stop()
+                }
+                return "late";
+            })).get(5, TimeUnit.SECONDS);
+            final java.util.concurrent.CompletableFuture<dev.ringmaster.dispatch.TaskResult> hung =
+                new java.util.concurrent.CompletableFuture<>();
+            engine.submit(dev.ringmaster.model.Task.builder("coder").targetAgent("hangs")
+                .timeout(java.time.Duration.ofMillis(50)).maxRetries(0).build(), hung);
+            assertThat(hung.get(5, TimeUnit.SECONDS).completed()).isFalse();
+            engine.fleet.removeAgent("hangs").get(5, TimeUnit.SECONDS);
+
+            engine.submit(dev.ringmaster.model.Task.builder("coder").targetAgent("a0").build(),
+                new java.util.concurrent.CompletableFuture<>());
+            assertThat(a0Inside.await(5, TimeUnit.SECONDS)).isTrue();
+            add(engine, "a2");
+            final java.util.concurrent.CompletableFuture<dev.ringmaster.dispatch.TaskResult> onA2 =
+                new java.util.concurrent.CompletableFuture<>();
+            engine.submit(dev.ringmaster.model.Task.builder("coder").targetAgent("a2").build(), onA2);
+            assertThat(onA2.get(5, TimeUnit.SECONDS).completed())
+                .as("a2 runs while one worker is inside the hung call and the other inside a0's").isTrue();
+        }
+        finally
+        {
+            never.countDown();
+            a0Release.countDown();
+            assertThat(engine.drain(10, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    private static void awaitQuietly(final java.util.concurrent.CountDownLatch latch)
+    {
+        try
+        {
+            latch.await(30, TimeUnit.SECONDS);
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private static Engine engine(final int workers, final String agentId)
     {
         final EngineConfig config = new EngineConfig();
