@@ -212,7 +212,8 @@ public final class AuditCommand implements Callable<Integer>
             }
             if (explain && !events.isEmpty())
             {
-                out.print(AuditExplain.explain(taskId, events, damage == null ? rederive(registry, err) : null));
+                // re-derived past damage too: the decisions after it are still the journal's
+                out.print(AuditExplain.explain(taskId, events, rederive(registry, err)));
             }
         }
         else if (!events.isEmpty())

@@ -123,7 +123,7 @@ class WhatIfReplayTest
     @Test
     void whatIfCountsTheArrivalsAfterADamagedRecordAndStillFailsOnTheDamage() throws Exception
     {
-        final Path damaged = damagedCopy();
+        final Path damaged = damagedCopy(tmp);
         final long before = completedBeforeTheDamage(damaged);
 
         final DemoCommandTest.Run r = run("replay", damaged.toString(), "--what-if", "p2c", "--json");
@@ -138,7 +138,7 @@ class WhatIfReplayTest
     @Test
     void verifyDecisionsChecksTheDecisionsAfterADamagedRecordAndStillFailsOnTheDamage() throws Exception
     {
-        final Path damaged = damagedCopy();
+        final Path damaged = damagedCopy(tmp);
         final long before = completedBeforeTheDamage(damaged);
         final String golden = GoldenJournalTest.goldenFile("least-connections").toString();
 
@@ -160,10 +160,10 @@ class WhatIfReplayTest
         assertThat(written).doesNotExist();
     }
 
-    /** @return a copy of the golden journal with 64 bytes zeroed early in its records (a fifth into them). */
-    static Path damagedCopy() throws Exception
+    /** @return a copy of the golden journal, in {@code dir}, with 64 bytes zeroed early in its records. */
+    static Path damagedCopy(final Path dir) throws Exception
     {
-        final Path copy = GoldenJournalTest.copyOfGoldenJournal(tmp);
+        final Path copy = GoldenJournalTest.copyOfGoldenJournal(dir);
         final Path cycle;
         try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(copy))
         {
