@@ -93,6 +93,26 @@ class CorruptionTest
     }
 
     @Test
+    void auditShowsTheWholeHistoryOfATaskRecordedAfterTheDamageAndStillReportsTheDamage() throws IOException
+    {
+        final Path file = writeJournalAndChangeTask200();
+        final List<JournalEvent> history = new ArrayList<>();
+        final List<JournalEvent> range = new ArrayList<>();
+        try (JournalReader reader = JournalReader.open(dir))
+        {
+            assertThatThrownBy(() -> Audit.history(reader, 300, history))
+                .isInstanceOf(JournalCorruptException.class).hasMessageContaining(file.getFileName().toString());
+            assertThatThrownBy(() -> Audit.activity(reader, 0, Long.MAX_VALUE / 1_000_000L, null, range))
+                .isInstanceOf(JournalCorruptException.class).hasMessageContaining("checksum mismatch");
+        }
+        // task 300 was written well after the damaged record: its records are sound and must all be shown
+        assertThat(history).extracting(JournalEvent::type).as("task 300's history")
+            .contains(EventType.ACCEPTED, EventType.ASSIGNED, EventType.COMPLETED);
+        assertThat(range).as("the time range's events after the damage")
+            .anyMatch(e -> e.taskId() == TASKS - 1 && e.type() == EventType.COMPLETED);
+    }
+
+    @Test
     void aTruncatedFileIsReportedAndTheRestIsRead() throws IOException
     {
         writeJournal();

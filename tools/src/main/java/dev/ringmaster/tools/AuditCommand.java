@@ -183,24 +183,22 @@ public final class AuditCommand implements Callable<Integer>
         }
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
-        // filled as the journal is read, so that on damage what lies before it is still printed
+        // read on past each damaged region: stopping at the first would hide a task whose records lie after it
         final List<JournalEvent> events = new java.util.ArrayList<>();
-        JournalCorruptException damage = null;
+        final List<JournalCorruptException> damaged = new java.util.ArrayList<>();
         try (JournalReader reader = JournalReader.open(journal))
         {
             if (taskId != null)
             {
-                Audit.history(reader, taskId, events);
+                Audit.history(reader, taskId, events, damaged::add);
             }
             else
             {
-                Audit.activity(reader, fromMillis, toMillis == null ? Long.MAX_VALUE / 1_000_000L : toMillis, agent, events);
+                Audit.activity(reader, fromMillis, toMillis == null ? Long.MAX_VALUE / 1_000_000L : toMillis, agent,
+                    events, damaged::add);
             }
         }
-        catch (final JournalCorruptException e)
-        {
-            damage = e;
-        }
+        final JournalCorruptException damage = damaged.isEmpty() ? null : damaged.get(0);
         if (taskId != null)
         {
             events.forEach(e -> out.println(e.describe()));
@@ -214,7 +212,8 @@ public final class AuditCommand implements Callable<Integer>
             }
             if (explain && !events.isEmpty())
             {
-                out.print(AuditExplain.explain(taskId, events, damage == null ? rederive(registry, err) : null));
+                // re-derived past damage too: the decisions after it are still the journal's
+                out.print(AuditExplain.explain(taskId, events, rederive(registry, err)));
             }
         }
         else if (!events.isEmpty())
@@ -224,8 +223,7 @@ public final class AuditCommand implements Callable<Integer>
         out.flush();
         if (damage != null)
         {
-            err.println("error: " + damage.getMessage());
-            err.flush();
+            reportDamage(err, damaged);
             return 1;
         }
         if (events.isEmpty())
@@ -265,26 +263,33 @@ public final class AuditCommand implements Callable<Integer>
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
         final List<JournalEvent> events = new java.util.ArrayList<>();
-        JournalCorruptException damage = null;
+        final List<JournalCorruptException> damaged = new java.util.ArrayList<>();
         try (JournalReader reader = JournalReader.open(journal))
         {
             Audit.adminChanges(reader, fromMillis == null ? 0 : fromMillis,
-                toMillis == null ? Long.MAX_VALUE / 1_000_000L : toMillis, events);
-        }
-        catch (final JournalCorruptException e)
-        {
-            damage = e;
+                toMillis == null ? Long.MAX_VALUE / 1_000_000L : toMillis, events, damaged::add);
         }
         events.forEach(e -> out.println(e.describe()));
         out.printf("%d admin change(s)%n", events.size());
         out.flush();
-        if (damage != null)
+        if (!damaged.isEmpty())
         {
-            err.println("error: " + damage.getMessage());
-            err.flush();
+            reportDamage(err, damaged);
             return 1;
         }
         return 0;
+    }
+
+    /** Names every damaged region: the events shown are those read around them, and those inside them are missing. */
+    private static void reportDamage(final PrintWriter err, final List<JournalCorruptException> damaged)
+    {
+        // the first region's line is the one this command always printed; each further region gets its own
+        damaged.forEach(d -> err.println("error: " + d.getMessage()));
+        err.println(damaged.size() == 1 ? "(the events above were read around that damaged region; any recorded inside "
+            + "it are missing: restore the damaged file from a copy, or move it aside)"
+            : "(the events above were read around those " + damaged.size() + " damaged regions; any recorded inside "
+                + "them are missing: restore the damaged files from a copy, or move them aside)");
+        err.flush();
     }
 
     /** @return true if the task's last acceptance (or recovery) has no terminal event after it. */

@@ -163,6 +163,13 @@ final class AuditExplain
         {
             sb.append("Note: ").append(replay.problem()).append('\n');
         }
+        if (!replay.damage().isEmpty())
+        {
+            sb.append(String.format(Locale.ROOT, "Note: the journal is damaged in %d region(s) (each named in the " +
+                "error); the re-derivation read past them, and the tasks recorded in them are missing from the rebuilt " +
+                "pool, so decisions after them may differ from the recorded ones for that reason.%n",
+                replay.damage().size()));
+        }
     }
 
     private static void row(final StringBuilder sb, final String label, final String text)

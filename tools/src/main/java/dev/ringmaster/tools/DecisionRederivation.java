@@ -58,9 +58,13 @@ final class DecisionRederivation
     {
     }
 
-    /** What a replay found: the audited task's decisions, and how many of the journal's it re-derived. */
+    /**
+     * What a replay found: the audited task's decisions, how many of the journal's it re-derived, and each damaged
+     * region it read past (empty for a sound journal).
+     */
     record Result(String fleet, int prefetch, List<Decision> decisions, long replayed, long same, long withChoice,
-                  long sameWithChoice, long recordedNotEligible, List<Difference> differences, String problem)
+                  long sameWithChoice, long recordedNotEligible, List<Difference> differences, String problem,
+                  List<String> damage)
     {
     }
 
@@ -99,25 +103,30 @@ final class DecisionRederivation
      * @param taskId   the task whose decisions to explain in full, or -1 for the counts only.
      * @param prefetch tasks an agent may hold beyond its capacity in the recording dispatcher (its default is 1).
      * @param loader   where the recorded strategies are found (the classpath, or a plugins registry's loader).
-     * @throws dev.ringmaster.journal.JournalCorruptException if the journal is damaged.
+     * @throws dev.ringmaster.journal.JournalCorruptException if the journal is damaged and no completed task could be
+     *     read around the damage (a damaged journal is otherwise read on past each region, listed in the result).
      * @throws IllegalStateException if the journal holds no completed task to infer a fleet from.
      */
     static Result run(final Path directory, final long taskId, final int prefetch, final ClassLoader loader)
     {
         try (JournalReader reader = JournalReader.open(directory))
         {
-            final ReplayFleet fleet = ReplayFleet.of(directory, JournalArrivals.read(reader, directory));
+            final JournalArrivals arrivals = JournalArrivals.read(reader, directory);
+            final ReplayFleet fleet = ReplayFleet.of(directory, arrivals);
             final DecisionRederivation replay = new DecisionRederivation(fleet, loader, prefetch, taskId);
+            // on past each damaged region, as the arrivals were read (which listed the regions): stopping at the first
+            // would leave every decision after it unexplained
             reader.toStart().readToEnd(r ->
             {
                 if (r.agentId() != null && r.agentIndex() >= 0)
                 {
                     replay.indexOf.putIfAbsent(r.agentId(), r.agentIndex());
                 }
-            });
-            reader.toStart().readToEnd(replay::onRecord);
+            }, e -> { });
+            reader.toStart().readToEnd(replay::onRecord, e -> { });
             return new Result(fleet.origin(), prefetch, List.copyOf(replay.decisions), replay.replayed, replay.same,
-                replay.withChoice, replay.sameWithChoice, replay.recordedNotEligible, List.copyOf(replay.differences), replay.problem);
+                replay.withChoice, replay.sameWithChoice, replay.recordedNotEligible, List.copyOf(replay.differences),
+                replay.problem, arrivals.damage());
         }
     }
 

@@ -50,26 +50,35 @@ final class JournalArrivals
     private final Map<String, AgentSeen> agents;
     private final String recordedStrategy;
     private final long records;
+    private final List<String> damage;
 
     private JournalArrivals(final List<Arrival> arrivals, final Map<String, AgentSeen> agents,
-                            final String recordedStrategy, final long records)
+                            final String recordedStrategy, final long records, final List<String> damage)
     {
         this.arrivals = List.copyOf(arrivals);
         this.agents = java.util.Collections.unmodifiableMap(agents);
         this.recordedStrategy = recordedStrategy;
         this.records = records;
+        this.damage = List.copyOf(damage);
     }
 
     /**
-     * Reads the whole journal.
+     * Reads the whole journal, on past each damaged region (listed in {@link #damage()}, for the caller to report:
+     * the tasks recorded in one are missing from the workload).
      *
-     * @throws JournalCorruptException if a record is damaged: a replay of part of a workload would mislead.
+     * @throws JournalCorruptException if the journal is damaged and no completed task could be read around it.
      * @throws IllegalStateException   if the journal holds no completed task, saying how to record one.
      */
     static JournalArrivals read(final JournalReader reader, final Path directory)
     {
         final Reading reading = new Reading();
-        reader.toStart().readToEnd(reading::onRecord);
+        final List<JournalCorruptException> damage = new ArrayList<>();
+        // on past each damaged region: stopping at the first would replay a journal damaged early as a few tasks
+        reader.toStart().readToEnd(reading::onRecord, damage::add);
+        if (reading.done.isEmpty() && !damage.isEmpty())
+        {
+            throw damage.get(0);
+        }
         if (reading.done.isEmpty())
         {
             throw new IllegalStateException("the journal in " + directory + " holds no completed task (" +
@@ -102,7 +111,14 @@ final class JournalArrivals
         }
         final Map<String, AgentSeen> agents = new LinkedHashMap<>();
         reading.agents.forEach((id, a) -> agents.put(id, new AgentSeen(id, a.type, a.maxRunning(), a.skills)));
-        return new JournalArrivals(relative, agents, strategy, reading.records);
+        return new JournalArrivals(relative, agents, strategy, reading.records,
+            damage.stream().map(Throwable::getMessage).toList());
+    }
+
+    /** @return each damaged region read past, naming its file, index and what is wrong; empty for a sound journal. */
+    List<String> damage()
+    {
+        return damage;
     }
 
     /** @return the completed tasks in arrival order. */

@@ -52,9 +52,34 @@ final class WorkloadReplay
                 arrivals = JournalArrivals.read(reader, journal);
             }
             final ReplayFleet fleet = ReplayFleet.of(journal, arrivals);
-            return verify ? verify(registry, arrivals, fleet, strategy, golden, writeGolden) :
+            if (verify && writeGolden && !arrivals.damage().isEmpty())
+            {
+                // a golden file of a damaged journal would bless the decisions its gaps changed
+                reportDamage(arrivals, "nothing was written to a golden file");
+                return 1;
+            }
+            final int exit = verify ? verify(registry, arrivals, fleet, strategy, golden, writeGolden) :
                 whatIf(registry, arrivals, fleet, whatIf, contextLoadNanos);
+            if (!arrivals.damage().isEmpty())
+            {
+                reportDamage(arrivals, verify ? "the decisions of the tasks after them were checked, and may differ " +
+                    "because those tasks are missing" : "the figures above cover the tasks read around them");
+                return 1;
+            }
+            return exit;
         }
+    }
+
+    /** Names every damaged region read past, what that means for this run, and the fix. */
+    private void reportDamage(final JournalArrivals arrivals, final String consequence)
+    {
+        final PrintWriter err = spec.commandLine().getErr();
+        err.println("error: the journal is damaged in " + arrivals.damage().size() + " region(s), each read past; the " +
+            "tasks recorded in them are missing from the replayed workload, and " + consequence + ". Restore the " +
+            "damaged file from a copy, or move it aside; 'ringmaster recover " + journal + " --dry-run' shows which " +
+            "open tasks can still be recovered. The damage:");
+        arrivals.damage().forEach(d -> err.println("  " + d));
+        err.flush();
     }
 
     private void checkOptions(final List<String> whatIf, final boolean verify, final String strategy, final Path golden,

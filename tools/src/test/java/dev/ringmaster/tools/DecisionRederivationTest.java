@@ -93,4 +93,25 @@ class DecisionRederivationTest
         }
         throw new AssertionError("no task among the first 40 had a choice of agents");
     }
+
+    @org.junit.jupiter.api.Test
+    void explainReDerivesTheDecisionsOfATaskRecordedAfterADamagedRecordAndStillReportsTheDamage() throws Exception
+    {
+        final Path damaged = WhatIfReplayTest.damagedCopy(tmp);
+        final long before = WhatIfReplayTest.completedBeforeTheDamage(damaged);
+
+        // the golden journal's last task, far after the damage
+        final DecisionRederivation.Result result = DecisionRederivation.run(damaged, 399, 1, getClass().getClassLoader());
+        assertThat(result.decisions()).as("task 399's decisions").isNotEmpty()
+            .allSatisfy(d -> assertThat(d.problem()).isNull());
+        assertThat(result.replayed()).as("assignments re-derived (%d tasks completed before the damage)", before)
+            .isGreaterThan(before + 100);
+        assertThat(result.damage()).singleElement().asString().contains("corrupt journal file", "at index 0x");
+
+        final DemoCommandTest.Run explained = run("audit", damaged.toString(), "399", "--explain");
+        assertThat(explained.exitCode()).as("damage still fails the audit").isEqualTo(1);
+        assertThat(explained.out()).contains("task 399 ", "re-derived", "Re-derived over the whole journal",
+            "damaged in 1 region(s)");
+        assertThat(explained.err()).contains("corrupt journal file", "at index 0x");
+    }
 }

@@ -207,6 +207,32 @@ class JournalCommandsTest
     }
 
     @Test
+    void auditShowsTheWholeHistoryOfATaskRecordedAfterADamagedRecordAndStillReportsTheDamage() throws IOException
+    {
+        final Path dir = tmp.resolve("journal");
+        final Path cycle = demoJournal(dir, TASKS);
+        final long end = lastNonZero(cycle);
+        try (RandomAccessFile raf = new RandomAccessFile(cycle.toFile(), "rw"))
+        {
+            raf.seek(end / 5); // early in the records: the last task's are far after it
+            raf.write(new byte[64]);
+        }
+        final String last = Integer.toString(TASKS - 1);
+        final DemoCommandTest.Run audit = run("audit", dir.toString(), last);
+        assertThat(audit.exitCode()).as("damage still fails the audit").isEqualTo(1);
+        assertThat(audit.out()).as("the task's history, read past the damage").contains("ACCEPTED", "task " + last + " ",
+            "ASSIGNED");
+        assertThat(audit.out().strip().lines().reduce((a, b) -> b).orElseThrow())
+            .containsAnyOf("COMPLETED", "DEAD_LETTERED", "EXPIRED");
+        assertThat(audit.err()).contains("corrupt journal file " + cycle, "at index 0x");
+
+        final DemoCommandTest.Run range = run("audit", dir.toString(), "--from", "0");
+        assertThat(range.exitCode()).isEqualTo(1);
+        assertThat(range.out()).contains("task " + last + " ").contains("events; by agent:");
+        assertThat(range.err()).contains("corrupt journal file " + cycle);
+    }
+
+    @Test
     void auditOfAJournalCutInHalfPrintsTheTasksHistoryBeforeReportingTheDamage() throws IOException
     {
         final Path dir = tmp.resolve("cut");

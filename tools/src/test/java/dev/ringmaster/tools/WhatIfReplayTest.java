@@ -119,4 +119,77 @@ class WhatIfReplayTest
         }
         return waste;
     }
+
+    @Test
+    void whatIfCountsTheArrivalsAfterADamagedRecordAndStillFailsOnTheDamage() throws Exception
+    {
+        final Path damaged = damagedCopy(tmp);
+        final long before = completedBeforeTheDamage(damaged);
+
+        final DemoCommandTest.Run r = run("replay", damaged.toString(), "--what-if", "p2c", "--json");
+        assertThat(r.exitCode()).as("damage still fails the replay; stderr: %s", r.err()).isEqualTo(1);
+        // the golden journal's 400 tasks, less those of the damaged batch: before, the replay stopped at the damage
+        assertThat(r.out()).as("a what-if report; stderr: %s", r.err()).isNotBlank();
+        assertThat(((Number)json(r).get("tasks")).longValue()).as("completed tasks replayed (%d before the damage)", before)
+            .isGreaterThan(before + 100);
+        assertThat(r.err()).contains("the journal is damaged in", "corrupt journal file", "at index 0x");
+    }
+
+    @Test
+    void verifyDecisionsChecksTheDecisionsAfterADamagedRecordAndStillFailsOnTheDamage() throws Exception
+    {
+        final Path damaged = damagedCopy(tmp);
+        final long before = completedBeforeTheDamage(damaged);
+        final String golden = GoldenJournalTest.goldenFile("least-connections").toString();
+
+        final DemoCommandTest.Run r = run("replay", damaged.toString(), "--verify-decisions", "--strategy",
+            "least-connections", "--golden", golden);
+        assertThat(r.exitCode()).isEqualTo(1);
+        final java.util.regex.Matcher checked = java.util.regex.Pattern.compile("of ([0-9,]+) tasks").matcher(r.err());
+        assertThat(checked.find()).as("the decisions were compared: %s", r.err()).isTrue();
+        assertThat(Long.parseLong(checked.group(1).replace(",", ""))).as("decisions checked (%d before the damage)", before)
+            .isGreaterThan(before + 100);
+        assertThat(r.err()).contains("the journal is damaged in", "corrupt journal file", "at index 0x");
+
+        // a golden file written from a damaged journal would bless its gaps: still refused, nothing written
+        final Path written = tmp.resolve("from-damaged-" + System.nanoTime() + ".txt");
+        final DemoCommandTest.Run write = run("replay", damaged.toString(), "--verify-decisions", "--strategy",
+            "least-connections", "--golden", written.toString(), "--write-golden");
+        assertThat(write.exitCode()).isEqualTo(1);
+        assertThat(write.err()).contains("corrupt journal file");
+        assertThat(written).doesNotExist();
+    }
+
+    /** @return a copy of the golden journal, in {@code dir}, with 64 bytes zeroed early in its records. */
+    static Path damagedCopy(final Path dir) throws Exception
+    {
+        final Path copy = GoldenJournalTest.copyOfGoldenJournal(dir);
+        final Path cycle;
+        try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(copy))
+        {
+            cycle = s.filter(p -> p.toString().endsWith(".cq4")).findFirst().orElseThrow();
+        }
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(cycle.toFile(), "rw"))
+        {
+            // its records run from about 65,000 to 237,000
+            raf.seek(100_000);
+            raf.write(new byte[64]);
+        }
+        return copy;
+    }
+
+    /** @return the completed tasks a reader that stops at the first damage sees. */
+    static long completedBeforeTheDamage(final Path journal)
+    {
+        final long[] completed = {0};
+        try (dev.ringmaster.journal.JournalReader reader = dev.ringmaster.journal.JournalReader.open(journal))
+        {
+            reader.readToEnd(rec -> completed[0] += rec.type() == dev.ringmaster.journal.EventType.COMPLETED ? 1 : 0);
+            throw new AssertionError("the journal was not damaged");
+        }
+        catch (final dev.ringmaster.journal.JournalCorruptException expected)
+        {
+            return completed[0];
+        }
+    }
 }
