@@ -122,6 +122,24 @@ class AcknowledgedSubmitTest
     }
 
     @Test
+    void aJournalThatFailsAfterTheDispatcherTookTheTaskIsA503ThatSaysTheTaskMayRun() throws Exception
+    {
+        // the writer stopped between the journal's check and the submit: the task runs, unacknowledged
+        start((task, dispatch) ->
+        {
+            dispatch.apply(task);
+            return CompletableFuture.failedFuture(new RejectedTaskException(task, SubmitStatus.JOURNAL_FAILED,
+                "journal /j, writer failure: disk full"));
+        }, Duration.ofSeconds(10));
+        final HttpResponse<String> r = HTTP.send(post("{\"type\":\"coder\"}"), HttpResponse.BodyHandlers.ofString());
+        final JsonNode json = JSON.readTree(r.body());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
+        assertThat(json.path("error").asText()).contains("may run").doesNotContain("not submitted");
+        assertThat(json.path("fix").asText()).contains("GET /tasks/" + json.path("task_id").asLong());
+        assertThat(coder.awaitHeld(1)).as("it does run").isTrue();
+    }
+
+    @Test
     void theDispatchersRefusalThroughTheSubmitterKeepsItsReasonAndStatus() throws Exception
     {
         start(heldAcknowledgements(), Duration.ofSeconds(10));

@@ -224,7 +224,9 @@ public final class Journal implements AutoCloseable
      * Submits without blocking; the stage completes with the queue index of the batch document holding the task's
      * ACCEPTED record ({@link JournalReader#moveTo} it and read on) once that document is appended (in ACKNOWLEDGED and ASYNC modes; with NONE at once, with -1). It completes exceptionally with
      * {@link RejectedTaskException} if the dispatcher refused the task, or with status
-     * {@link SubmitStatus#JOURNAL_FAILED} if the journal's writer has stopped (then the task is not submitted), and
+     * {@link SubmitStatus#JOURNAL_FAILED} if the journal's writer has stopped (then the task is not submitted, unless
+     * it stopped between the check and the submit: then the task runs unacknowledged), with
+     * {@link SubmitStatus#PAYLOAD_NOT_JOURNALED} if the journal could not hold its payload (not submitted), and
      * with IllegalStateException if the journal closes first. Stages complete on the writer thread: chain heavy work with the *Async variants.
      */
     public CompletableFuture<Long> submitAcknowledged(final Dispatcher dispatcher, final Task task)

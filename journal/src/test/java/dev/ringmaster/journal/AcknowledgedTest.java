@@ -101,10 +101,21 @@ class AcknowledgedTest
                 .cause().isInstanceOf(RejectedTaskException.class)
                 .satisfies(e -> assertThat(((RejectedTaskException)e).status()).isEqualTo(SubmitStatus.PAYLOAD_NOT_JOURNALED));
 
+            // just under the largest record (8,192 bytes): the encoder would leave it out beside the record's other
+            // fields, so the acknowledged submit must not take it
+            final CompletableFuture<Long> almostTheRecord =
+                journal.submitAcknowledged(d, Task.builder("coder").id(5).payload("x".repeat(7_640)).build());
+            assertThatThrownBy(() -> almostTheRecord.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOf(RejectedTaskException.class);
+
             assertThat(d.metrics().accepted()).as("none ran").isZero();
             final CompletableFuture<Long> fits =
                 journal.submitAcknowledged(d, Task.builder("coder").id(3).payload("x".repeat(2_000)).build());
             assertThat(fits).succeedsWithin(Duration.ofSeconds(10));
+            final CompletableFuture<Long> longKey = journal.submitAcknowledged(d, Task.builder("coder").id(6)
+                .affinityKey("k".repeat(1_000)).payload("x".repeat(3_000)).build());
+            assertThat(longKey).succeedsWithin(Duration.ofSeconds(10));
+            assertThat(journal.stats().payloadFailures()).as("every payload acknowledged was journaled").isZero();
             assertThat(d.drain(Duration.ofSeconds(10))).isTrue();
         }
     }

@@ -72,6 +72,8 @@ final class TaskRoutes
     {
         // the dispatcher's own refusal names more than its status (the known types, the missing skill): keep it
         final AtomicReference<RejectedTaskException> refused = new AtomicReference<>();
+        // the dispatcher took it: a failure of the acknowledgement after this must not say the task did not run
+        final java.util.concurrent.atomic.AtomicBoolean dispatched = new java.util.concurrent.atomic.AtomicBoolean();
         final CompletionStage<?> ack = submitter.submit(task, t ->
         {
             final CompletableFuture<TaskResult> result = dispatcher.submitAsync(t);
@@ -81,8 +83,21 @@ final class TaskRoutes
                 return refused.get().status();
             }
             result.thenAccept(book::record);
+            dispatched.set(true);
             return SubmitStatus.ACCEPTED;
         });
+        // answered inline when the admin pool is full: a rejected async step would never answer at all
+        final java.util.concurrent.Executor answer = command ->
+        {
+            try
+            {
+                replies.executor.execute(command);
+            }
+            catch (final java.util.concurrent.RejectedExecutionException full)
+            {
+                command.run();
+            }
+        };
         // a copy: the timeout must not complete the submitter's own stage
         ack.toCompletableFuture().copy().orTimeout(replies.commandWait.toNanos(), TimeUnit.NANOSECONDS)
             .whenCompleteAsync((value, error) ->
@@ -96,7 +111,7 @@ final class TaskRoutes
                 {
                     replies.respond(x, 202, accepted(task));
                 }
-                else if (e instanceof RejectedTaskException r)
+                else if (e instanceof RejectedTaskException r && !dispatched.get())
                 {
                     final RejectedTaskException own = refused.get();
                     refuse(x, own != null && own.status() == r.status() ? own : r);
@@ -104,14 +119,18 @@ final class TaskRoutes
                 else
                 {
                     final boolean late = e instanceof TimeoutException;
+                    // a refusal after the dispatcher took the task: the journal failed in between (its own wording,
+                    // "not submitted", would be wrong here)
+                    final String why = late ? " within " + replies.commandWait.toMillis() + " ms; it may still be" :
+                        e instanceof RejectedTaskException r ? ": the journal could not record its acceptance (" +
+                        r.status() + ")" : ": " + e;
                     final ObjectNode o = Views.error("task " + task.id() + " was handed to the dispatcher but not " +
-                        "acknowledged" + (late ? " within " + replies.commandWait.toMillis() + " ms; it may still be" :
-                        ": " + e) + ", and it may run", "GET /tasks/" + task.id() + " says whether it runs; submit it " +
+                        "acknowledged" + why + ", and it may run", "GET /tasks/" + task.id() + " says whether it runs; submit it " +
                         "again only if it is not there (it would run twice), and check GET /ready");
                     o.put("task_id", task.id());
                     replies.respond(x, 503, o);
                 }
-            }, replies.executor);
+            }, answer);
     }
 
     private void refuse(final HttpExchange x, final RejectedTaskException rejected)

@@ -37,15 +37,33 @@ public final class PayloadRoom
             return "the journal's payload codec '" + codec.name() + "' cannot encode a " + payload.getClass().getName() +
                 " (" + e.getMessage() + ")";
         }
-        // the record's own fields and strings beside the payload, at their widest, as the encoder counts them
-        final int room = maxLength - CompactEncoder.FIXED_ROOM - 3 * (chars(task.tenant()) + chars(task.avoidAgent()) +
-            chars(task.affinityKey()) + chars(task.targetAgent()) + chars(task.type()));
+        // The encoder's room for a payload depends on what else its message holds (the record's numbers, the strings
+        // new to its epoch, an agent id folded in), which is not known here: so a payload may take at most half of
+        // the largest record, and the task's own strings (3 bytes a char at their widest) and the fixed part must
+        // fit beside it; what is left covers the rest with room to spare.
+        final int strings = chars(task.tenant()) + chars(task.avoidAgent()) + chars(task.affinityKey()) +
+            chars(task.targetAgent()) + chars(task.type()) + skillChars(task);
+        final int room = Math.min(maxLength / 2, maxLength - CompactEncoder.FIXED_ROOM - MESSAGE_ROOM - 3 * strings);
         if (length > room)
         {
             return "its payload of " + length + " bytes is larger than the " + Math.max(0, room) + " bytes a record " +
-                "has room for (the journal's largest record is an eighth of its ringCapacity, now " + maxLength + " bytes)";
+                "keeps for it (half the journal's largest record, " + maxLength + " bytes, an eighth of its " +
+                "ringCapacity, less the task's other strings)";
         }
         return null;
+    }
+
+    /** The message header, the epoch's base and an agent id folded in, at their usual widest. */
+    private static final int MESSAGE_ROOM = 256;
+
+    private static int skillChars(final Task task)
+    {
+        int n = 0;
+        for (final String skill : dev.ringmaster.model.Skills.names(task.requiredSkills()))
+        {
+            n += skill.length() + 1;
+        }
+        return n;
     }
 
     private static int chars(final String s)
