@@ -35,7 +35,9 @@ import java.util.concurrent.atomic.LongAdder;
  *       both agents already racing;</li>
  *   <li>if the first copy still waits centrally when the timer fires, a hedge would only queue beside it: the timer
  *       is re-armed instead, each time for twice the delay, up to 64 times it (counted by {@link #hedgesDeferred()});</li>
- *   <li>no hedge for a task addressed to one agent ({@code targetAgent}), nor once the first copy has finished;</li>
+ *   <li>no hedge for a task addressed to one agent ({@code targetAgent}), nor for one that already avoids an agent
+ *       ({@code avoidAgent}: the hedge's own would replace it, so the hedge could run on the agent excluded), nor
+ *       once the first copy has finished;</li>
  *   <li>the loser is cancelled if it still waits; if it runs, it finishes and its result is ignored;</li>
  *   <li>if the first copy fails before the hedge is sent the stage fails (the dispatcher already retried it);
  *       if both copies fail, the stage fails with both reasons.</li>
@@ -108,7 +110,9 @@ public final class Hedger implements TaskSubmitter, AutoCloseable
         final Race race = new Race(dispatcher, task, "hedged request", stats);
         final Race.Copy first = race.launch(task, "first copy");
         recordLatency(first);
-        if (task.targetAgent() != null)
+        // the hedge keeps off the first copy's agent through avoidAgent, the one a task holds: it would replace the
+        // caller's own, and could then run on the agent the caller excluded
+        if (task.targetAgent() != null || task.avoidAgent() != null)
         {
             race.seal();
             return race.outcome();

@@ -117,6 +117,35 @@ class HedgerTest
         hedger.close();
     }
 
+    /** Task.avoidAgent is a hard rule; a hedge replaced it with the first copy's agent and could run where it must not. */
+    @Test
+    void aTaskThatAvoidsAnAgentIsNotHedgedOntoIt() throws Exception
+    {
+        final Gate b = new Gate();
+        final Tally tally = new Tally();
+        final Dispatcher d = Dispatcher.builder()
+            .agent(AgentSpec.builder("a", "coder").build(), AgentAdapter.sync(t -> "from a"))
+            .agent(AgentSpec.builder("b", "coder").build(), b)
+            .strategy(TestStrategies.leastLoaded()).prefetch(0).stealGuard(NO_STEALING).listener(tally).build().start();
+        final Hedger hedger = Hedger.builder(d).delay(HedgeDelay.fixed(Duration.ofMillis(5))).scheduler(scheduler).build();
+
+        final Task task = Task.builder("coder").avoidAgent("a").build();
+        final CompletableFuture<TaskResult> result = hedger.submitAsync(task);
+        assertThat(b.awaitStart().id()).isEqualTo(task.id());
+        // either a hedge went out (onto "a", the only other agent) or the hedger armed no timer for this task
+        Await.until("the hedger has decided", () -> hedger.hedgesSent() > 0 || scheduler.getTaskCount() == 0);
+        assertThat(b.succeedNext("from b")).isTrue();
+
+        final TaskResult winner = result.get(5, TimeUnit.SECONDS);
+        assertThat(winner.agentId()).isEqualTo("b");
+        assertThat(winner.result()).isEqualTo("from b");
+        assertThat(hedger.hedgesSent()).isZero();
+        assertThat(d.drain(Duration.ofSeconds(5))).isTrue();
+        tally.assertConserved();
+        assertThat(tally.accepted).hasSize(1);
+        hedger.close();
+    }
+
     @Test
     void aFastAnswerSendsNoHedgeAndLeavesNoTimerBehind() throws Exception
     {
