@@ -39,9 +39,10 @@ import java.util.function.Function;
  *   <li>a group is sent when its window (started by its first member) expires, as soon as it holds
  *       {@code maxBatch} members, on {@link #flush()} and on {@link #close()}: nothing is left behind;</li>
  *   <li>the batch task's payload is a {@link Batch}; it has the group's type, tenant and key, the highest member
- *       priority, the sum of the members' costs, the union of their skills and the fewest retries any member allows;
- *       a timeout only if every member has one (their sum, as a one-by-one agent runs them in turn, at most
- *       {@link Task#MAX_TTL_OR_TIMEOUT}) and a TTL only if every member has one (the longest);</li>
+ *       priority, the sum of the members' costs (at most {@code Long.MAX_VALUE}), the union of their skills and
+ *       the fewest retries any member allows; a timeout only if every member has one (their sum, as a one-by-one
+ *       agent runs them in turn, at most {@link Task#MAX_TTL_OR_TIMEOUT}) and a TTL only if every member has one
+ *       (the longest);</li>
  *   <li>a keyed task whose id is already in this batcher (waiting for its batch, or in one not finished) is refused
  *       with {@code DUPLICATE_ID}, as the dispatcher refuses a live id.</li>
  * </ul>
@@ -50,7 +51,8 @@ import java.util.function.Function;
  * {@link BatchAdapter#oneByOne}). Each member's stage completes with its own {@link TaskResult} (member task, the
  * batch's agent, the member's result and tokens, latency from this batcher's submit), or exceptionally with a
  * {@link DelegationException} for the member's own failure or the batch task's failure, or with the dispatcher's
- * {@link RejectedTaskException} if the batch task was refused.
+ * {@link RejectedTaskException} if the batch task was refused; a batch that could not be built or submitted fails
+ * every member with a {@link DelegationException} and frees their ids.
  */
 public final class Batcher implements TaskSubmitter, AutoCloseable
 {
@@ -244,10 +246,39 @@ public final class Batcher implements TaskSubmitter, AutoCloseable
         {
             tasks.add(m.task);
         }
-        final Task batchTask = batchTask(group.key, tasks);
+        final Task batchTask;
+        final CompletableFuture<TaskResult> submitted;
+        try
+        {
+            batchTask = batchTask(group.key, tasks);
+            submitted = dispatcher.submitAsync(batchTask);
+        }
+        catch (final RuntimeException e)
+        {
+            // thrown here it would reach a submitter that is not the members' (or vanish on the window timer) and
+            // leave every member's stage pending and its id live forever
+            failUnsent(group.key, members, e);
+            return;
+        }
         batchesSent.increment();
         membersBatched.add(members.size());
-        dispatcher.submitAsync(batchTask).whenComplete((result, error) -> deliver(batchTask, members, result, error));
+        submitted.whenComplete((result, error) -> deliver(batchTask, members, result, error));
+    }
+
+    private void failUnsent(final GroupKey key, final List<Member> members, final RuntimeException e)
+    {
+        for (final Member m : members)
+        {
+            liveIds.remove(m.task.id());
+        }
+        final String reason = "its batch of " + members.size() + " members (type '" + key.type + "', context '" +
+            key.context + "') could not be built or submitted: " + e + "; this is a bug in the batcher, the task " +
+            "was not run: submit it again, or without a context key to send it alone";
+        for (final Member m : members)
+        {
+            m.future.completeExceptionally(new DelegationException("member task " + m.task.id() + " was not sent",
+                m.task, List.of(reason), e));
+        }
     }
 
     private static Task batchTask(final GroupKey key, final List<Task> tasks)
@@ -264,7 +295,8 @@ public final class Batcher implements TaskSubmitter, AutoCloseable
         for (final Task t : tasks)
         {
             priority = Math.min(priority, t.priority().ordinal());
-            cost += t.costTokens();
+            // saturated like the timeout below: a sum past Long.MAX_VALUE would wrap negative, which a task refuses
+            cost = Long.MAX_VALUE - cost < t.costTokens() ? Long.MAX_VALUE : cost + t.costTokens();
             skills |= t.requiredSkills();
             retries = Math.min(retries, t.maxRetries());
             everyTimeout &= t.timeoutNanos() > 0;

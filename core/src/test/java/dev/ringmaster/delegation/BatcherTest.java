@@ -366,4 +366,28 @@ class BatcherTest
         assertThat(again.get(5, TimeUnit.SECONDS).result()).as("finished: its id may come again").isEqualTo("answer to q1");
         assertThat(d.drain(Duration.ofSeconds(5))).isTrue();
     }
+
+    /**
+     * Members whose costs add up past Long.MAX_VALUE used to make a negative batch cost: building the batch threw,
+     * out of the second submit, and no member's stage ever completed.
+     */
+    @Test
+    void membersWhoseCostsAddUpBeyondALongStillGetTheirResults() throws Exception
+    {
+        final RecordingBatchAdapter agent = new RecordingBatchAdapter();
+        final Tally tally = new Tally();
+        final Dispatcher d = fleet(tally, agent);
+        final Batcher batcher = batcher(Batcher.builder(d).window(Duration.ofMinutes(10)).maxBatch(2));
+        final Task t1 = Task.builder("coder").affinityKey("ctx").payload("q1").costTokens(1L << 62).build();
+        final Task t2 = Task.builder("coder").affinityKey("ctx").payload("q2").costTokens(1L << 62).build();
+
+        final CompletableFuture<TaskResult> r1 = batcher.submitAsync(t1);
+        final CompletableFuture<TaskResult> r2 = batcher.submitAsync(t2);
+
+        assertThat(r1.get(5, TimeUnit.SECONDS).result()).isEqualTo("answer to q1");
+        assertThat(r2.get(5, TimeUnit.SECONDS).result()).isEqualTo("answer to q2");
+        assertThat(agent.calls).containsExactly(List.of(t1.id(), t2.id()));
+        assertThat(d.drain(Duration.ofSeconds(5))).isTrue();
+        tally.assertConserved();
+    }
 }
