@@ -35,7 +35,7 @@ import java.util.function.Function;
  * <ul>
  *   <li>tasks are grouped by context key (the affinity key by default) and by everything that constrains where a
  *       task may run: type, tenant, {@code targetAgent} and {@code avoidAgent}; a task without a key is submitted
- *       alone, unbatched;</li>
+ *       alone, unbatched, its stage completing as a member's (exceptionally unless COMPLETED);</li>
  *   <li>a group is sent when its window (started by its first member) expires, as soon as it holds
  *       {@code maxBatch} members, on {@link #flush()} and on {@link #close()}: nothing is left behind;</li>
  *   <li>the batch task's payload is a {@link Batch}; it has the group's type, tenant and key, the highest member
@@ -115,7 +115,7 @@ public final class Batcher implements TaskSubmitter, AutoCloseable
         if (key == null)
         {
             unbatched.increment();
-            return dispatcher.submitAsync(task);
+            return submitAlone(task);
         }
         if (!liveIds.add(task.id()))
         {
@@ -156,6 +156,32 @@ public final class Batcher implements TaskSubmitter, AutoCloseable
             send(full[0]);
         }
         return member.future;
+    }
+
+    /** The dispatcher's stage completes normally with every terminal state; this one, as a member's, only COMPLETED. */
+    private CompletableFuture<TaskResult> submitAlone(final Task task)
+    {
+        final CompletableFuture<TaskResult> stage = new CompletableFuture<>();
+        dispatcher.submitAsync(task).whenComplete((result, error) ->
+        {
+            if (error != null)
+            {
+                stage.completeExceptionally(error instanceof CompletionException && error.getCause() != null ?
+                    error.getCause() : error);
+            }
+            else if (result.state() == TerminalState.COMPLETED)
+            {
+                stage.complete(result);
+            }
+            else
+            {
+                stage.completeExceptionally(new DelegationException("task " + task.id() + " failed", task,
+                    List.of("sent alone (no context key)" + (result.agentId() == null ? "" : " to agent '" +
+                        result.agentId() + "'") + ", it ended " + result.state() +
+                        (result.reason() == null ? "" : " (" + result.reason() + ")")), null));
+            }
+        });
+        return stage;
     }
 
     /** Sends every open group now, without waiting for their windows. */

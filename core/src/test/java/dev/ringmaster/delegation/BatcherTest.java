@@ -390,4 +390,28 @@ class BatcherTest
         assertThat(d.drain(Duration.ofSeconds(5))).isTrue();
         tally.assertConserved();
     }
+
+    /** A task without a context key goes to the dispatcher alone, but its stage keeps the contract of a member's. */
+    @Test
+    void aTaskWithoutAKeyThatFailsCompletesExceptionallyLikeAMember() throws Exception
+    {
+        final Tally tally = new Tally();
+        final Dispatcher d = Dispatcher.builder().strategy(TestStrategies.leastLoaded()).prefetch(0).listener(tally)
+            .agent(AgentSpec.builder("broken", "coder").build(), AgentAdapter.sync(t ->
+            {
+                throw new IllegalStateException("model unavailable");
+            }))
+            .build().start();
+        toClose.add(d);
+        final Batcher batcher = batcher(Batcher.builder(d).window(Duration.ofMinutes(10)));
+
+        final Throwable failure = catchThrowable(() ->
+            batcher.submitAsync(Task.builder("coder").maxRetries(0).build()).get(5, TimeUnit.SECONDS));
+
+        assertThat(failure).isInstanceOf(ExecutionException.class).cause().isInstanceOf(DelegationException.class)
+            .hasMessageContaining("DEAD_LETTERED").hasMessageContaining("model unavailable");
+        assertThat(batcher.unbatched()).isEqualTo(1);
+        assertThat(d.drain(Duration.ofSeconds(5))).isTrue();
+        tally.assertConserved();
+    }
 }
