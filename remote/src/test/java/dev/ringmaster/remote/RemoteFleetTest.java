@@ -89,6 +89,42 @@ class RemoteFleetTest
     }
 
     @Test
+    void anOutOfRangeTelemetryValueFromAHostIsRejectedAndTheDispatcherKeepsCompletingItsTasks() throws Exception
+    {
+        final RemoteSettings settings = RemoteTesting.settings(RemoteTesting.freePort());
+        final Dispatcher dispatcher = RemoteFleet.placeholder(Dispatcher.builder()).build().start();
+        // 1.5 is outside [0, 1]: the dispatcher's agent state refuses it, which once ended the fleet's poller
+        final dev.ringmaster.spi.AgentAdapter overReporting = (task, completion, telemetry) ->
+        {
+            telemetry.contextUtilization(1.5);
+            telemetry.tokenBudgetLeft(4_242);
+            completion.succeed("ok");
+        };
+        try (RemoteFleet fleet = RemoteFleet.start(dispatcher, settings, PayloadCodec.TEXT);
+             AgentHost host = new AgentHost("t", settings, PayloadCodec.TEXT, java.util.List.of(java.util.Map.entry(
+                 dev.ringmaster.model.AgentSpec.builder("a@t", "work").tokenBudget(10_000).build(), overReporting)), 1)
+                 .start())
+        {
+            assertThat(fleet.awaitHosts(1, Duration.ofSeconds(20))).isTrue();
+            Await.until("the remote agent added", () -> dispatcher.agents().size() == 2);
+            assertThat(dispatcher.submitAsync(Task.builder("work").payload("x").build()).get(10,
+                java.util.concurrent.TimeUnit.SECONDS).result()).isEqualTo("ok");
+            // the budget travels in the same report as the bad value: seeing it means the report was handled
+            Await.until("the report's valid budget in the dispatcher, its bad utilization left out", () ->
+                dispatcher.agents().stream().anyMatch(a -> a.id().equals("a@t") && a.tokenBudgetLeft() == 4_242));
+            assertThat(dispatcher.agents()).filteredOn(a -> a.id().equals("a@t")).singleElement()
+                .satisfies(a -> assertThat(a.contextUtilization()).isZero());
+            assertThat(dispatcher.submitAsync(Task.builder("work").payload("y").build()).get(10,
+                java.util.concurrent.TimeUnit.SECONDS).result()).as("a task after the bad report").isEqualTo("ok");
+            assertThat(fleet.stats().hostsLost()).isZero();
+        }
+        finally
+        {
+            dispatcher.close();
+        }
+    }
+
+    @Test
     void aSilentHostIsGivenUpItsTasksRetriedElsewhereItsLateAnswersIgnoredAndItComesBack() throws Exception
     {
         final RemoteSettings settings = RemoteTesting.settings(RemoteTesting.freePort());
