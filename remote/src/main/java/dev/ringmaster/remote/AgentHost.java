@@ -4,6 +4,7 @@ import dev.ringmaster.model.AgentSpec;
 import dev.ringmaster.remote.internal.AeronTransport;
 import dev.ringmaster.remote.internal.HostedAttempt;
 import dev.ringmaster.remote.internal.Messages;
+import dev.ringmaster.remote.internal.ThrottledLog;
 import dev.ringmaster.remote.internal.Wire;
 import dev.ringmaster.spi.AgentAdapter;
 import dev.ringmaster.remote.internal.HostTelemetry;
@@ -59,6 +60,8 @@ public final class AgentHost implements AutoCloseable
     private final LongAdder answersDropped = new LongAdder();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final HostedAttempt.Sink sink = this::send;
+    /** The poller's warnings about single bad messages. */
+    private final ThrottledLog bad = new ThrottledLog(LOG);
     private AeronTransport transport;
     private Subscription subscription;
     private Publication publication;
@@ -191,9 +194,43 @@ public final class AgentHost implements AutoCloseable
                             final io.aeron.logbuffer.Header header)
     {
         final Wire in = new Wire().wrap(buffer, offset);
-        switch (Messages.type(in))
+        int type = -1;
+        try
         {
-            case Messages.TASK -> onTask(Messages.readTask(in, codec));
+            type = Messages.type(in);
+            onMessage(type, in, buffer, offset);
+        }
+        catch (final Throwable t)
+        {
+            // one bad message costs only itself: the poller keeps heartbeating and running the other tasks
+            bad.warn("agent host '{}': a message of type {} ({} bytes) from the dispatcher could not be handled and "
+                + "is ignored: {}", hostId, type, length, t.toString(), t);
+        }
+    }
+
+    private void onMessage(final int type, final Wire in, final DirectBuffer buffer, final int offset)
+    {
+        switch (type)
+        {
+            case Messages.TASK ->
+            {
+                final long correlationId = in.getLong();
+                final Messages.TaskMessage message;
+                try
+                {
+                    message = Messages.readTask(in.wrap(buffer, offset + Integer.BYTES), codec);
+                }
+                catch (final RuntimeException e)
+                {
+                    // answered at once: unanswered, the attempt would hold its slot until the host is given up
+                    bad.warn("agent host '{}': a task (correlation {}) could not be decoded and is answered as "
+                        + "failed: {}", hostId, correlationId, e.toString());
+                    send(correlationId, false, 0, Double.NaN, "agent host '" + hostId + "' could not decode the "
+                        + "task (is its payload codec the dispatcher's?): " + e);
+                    return;
+                }
+                onTask(message);
+            }
             case Messages.WELCOME ->
             {
                 if (in.getLong() == session)
@@ -213,7 +250,7 @@ public final class AgentHost implements AutoCloseable
                     lastHeardNanos = System.nanoTime();
                 }
             }
-            default -> LOG.warn("agent host '{}': ignored a message of unknown type or version", hostId);
+            default -> bad.warn("agent host '{}': ignored a message of unknown type or version", hostId);
         }
     }
 

@@ -89,6 +89,96 @@ class RemoteFleetTest
     }
 
     @Test
+    void anOutOfRangeTelemetryValueFromAHostIsRejectedAndTheDispatcherKeepsCompletingItsTasks() throws Exception
+    {
+        final RemoteSettings settings = RemoteTesting.settings(RemoteTesting.freePort());
+        final Dispatcher dispatcher = RemoteFleet.placeholder(Dispatcher.builder()).build().start();
+        // 1.5 is outside [0, 1]: the dispatcher's agent state refuses it, which once ended the fleet's poller
+        final dev.ringmaster.spi.AgentAdapter overReporting = (task, completion, telemetry) ->
+        {
+            telemetry.contextUtilization(1.5);
+            telemetry.tokenBudgetLeft(4_242);
+            completion.succeed("ok");
+        };
+        try (RemoteFleet fleet = RemoteFleet.start(dispatcher, settings, PayloadCodec.TEXT);
+             AgentHost host = new AgentHost("t", settings, PayloadCodec.TEXT, java.util.List.of(java.util.Map.entry(
+                 dev.ringmaster.model.AgentSpec.builder("a@t", "work").tokenBudget(10_000).build(), overReporting)), 1)
+                 .start())
+        {
+            assertThat(fleet.awaitHosts(1, Duration.ofSeconds(20))).isTrue();
+            Await.until("the remote agent added", () -> dispatcher.agents().size() == 2);
+            assertThat(dispatcher.submitAsync(Task.builder("work").payload("x").build()).get(10,
+                java.util.concurrent.TimeUnit.SECONDS).result()).isEqualTo("ok");
+            // the budget travels in the same report as the bad value: seeing it means the report was handled
+            Await.until("the report's valid budget in the dispatcher, its bad utilization left out", () ->
+                dispatcher.agents().stream().anyMatch(a -> a.id().equals("a@t") && a.tokenBudgetLeft() == 4_242));
+            assertThat(dispatcher.agents()).filteredOn(a -> a.id().equals("a@t")).singleElement()
+                .satisfies(a -> assertThat(a.contextUtilization()).isZero());
+            assertThat(dispatcher.submitAsync(Task.builder("work").payload("y").build()).get(10,
+                java.util.concurrent.TimeUnit.SECONDS).result()).as("a task after the bad report").isEqualTo("ok");
+            assertThat(fleet.stats().hostsLost()).isZero();
+        }
+        finally
+        {
+            dispatcher.close();
+        }
+    }
+
+    @Test
+    void aTaskWhosePayloadAHostCannotDecodeFailsWithTheDecodeErrorAndTheHostsStayRegistered() throws Exception
+    {
+        final RemoteSettings settings = RemoteTesting.settings(RemoteTesting.freePort());
+        final Dispatcher dispatcher = RemoteFleet.placeholder(Dispatcher.builder()).strategy("round-robin")
+            .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(10)).build().start();
+        final PayloadCodec picky = new PayloadCodec()
+        {
+            @Override
+            public int encode(final Object payload, final org.agrona.MutableDirectBuffer buffer, final int offset)
+            {
+                return PayloadCodec.TEXT.encode(payload, buffer, offset);
+            }
+
+            @Override
+            public Object decode(final org.agrona.DirectBuffer buffer, final int offset, final int length)
+            {
+                final Object payload = PayloadCodec.TEXT.decode(buffer, offset, length);
+                if ("poison".equals(payload))
+                {
+                    throw new IllegalArgumentException("cannot decode a poison payload");
+                }
+                return payload;
+            }
+        };
+        try (RemoteFleet fleet = RemoteFleet.start(dispatcher, settings, PayloadCodec.TEXT);
+             AgentHost a = new AgentHost("a", settings, picky, RemoteTesting.agents("a", 1, 4, Duration.ofMillis(1)), 0)
+                 .start();
+             AgentHost b = new AgentHost("b", settings, picky, RemoteTesting.agents("b", 1, 4, Duration.ofMillis(1)), 0)
+                 .start())
+        {
+            assertThat(fleet.awaitHosts(2, Duration.ofSeconds(20))).isTrue();
+            Await.until("2 remote agents and the placeholder", () -> dispatcher.agents().size() == 3);
+            Await.until("both hosts welcomed", () -> a.registered() && b.registered());
+
+            final dev.ringmaster.dispatch.TaskResult poisoned = dispatcher.submitAsync(
+                Task.builder("work").payload("poison").maxRetries(1).build()).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(poisoned.state()).isEqualTo(TerminalState.DEAD_LETTERED);
+            assertThat(poisoned.reason()).contains("cannot decode a poison payload");
+            assertThat(poisoned.attempts()).isEqualTo(2);
+
+            assertThat(dispatcher.submitAsync(Task.builder("work").payload("fine").build()).get(10,
+                java.util.concurrent.TimeUnit.SECONDS).result()).asString().endsWith(":fine");
+            assertThat(a.registered()).as("host a registered").isTrue();
+            assertThat(b.registered()).as("host b registered").isTrue();
+            assertThat(fleet.connectedHosts()).isEqualTo(2);
+            assertThat(fleet.stats().hostsLost()).isZero();
+        }
+        finally
+        {
+            dispatcher.shutdownNow(); // a task left unanswered would hold close()'s drain for 30 s
+        }
+    }
+
+    @Test
     void aSilentHostIsGivenUpItsTasksRetriedElsewhereItsLateAnswersIgnoredAndItComesBack() throws Exception
     {
         final RemoteSettings settings = RemoteTesting.settings(RemoteTesting.freePort());

@@ -51,6 +51,9 @@ public final class LinkTable
     private final long session = ThreadLocalRandom.current().nextLong();
     private final long heartbeatNanos;
     private final long silenceNanos;
+    private final ThrottledLog bad = new ThrottledLog(LOG);
+    /** The host id of the message being handled, once read (null before); for the log when it cannot be handled. */
+    private String from;
     private long nextTickNanos;
     private volatile List<HostStatus> snapshot = List.of();
 
@@ -66,27 +69,48 @@ public final class LinkTable
         this.silenceNanos = settings.silenceTimeout().toNanos();
     }
 
-    /** Handles one whole message from a host (the assembler joins fragments). */
+    /**
+     * Handles one whole message from a host (the assembler joins fragments). A message that cannot be handled costs
+     * only itself: it is logged and the poller goes on, since an exception here would end the poller and with it
+     * every completion and the silence check.
+     */
     public void onFragment(final DirectBuffer buffer, final int offset, final int length,
                            final io.aeron.logbuffer.Header header)
     {
         final Wire in = reader.wrap(buffer, offset);
         final long now = System.nanoTime();
-        switch (Messages.type(in))
+        int type = -1;
+        from = null;
+        try
         {
-            case Messages.COMPLETION -> onCompletion(in, now);
-            case Messages.HEARTBEAT ->
+            type = Messages.type(in);
+            switch (type)
             {
-                final long hostSession = in.getLong();
-                final HostLink link = links.get(in.getString());
-                if (link != null && link.session == hostSession && link.live())
+                case Messages.COMPLETION -> onCompletion(in, now);
+                case Messages.HEARTBEAT ->
                 {
-                    link.lastHeardNanos = now;
+                    final long hostSession = in.getLong();
+                    from = in.getString();
+                    final HostLink link = links.get(from);
+                    if (link != null && link.session == hostSession && link.live())
+                    {
+                        link.lastHeardNanos = now;
+                    }
                 }
+                case Messages.HELLO ->
+                {
+                    in.getLong();
+                    from = in.getString();
+                    onHello(Messages.readHello(reader.wrap(buffer, offset + Integer.BYTES)), now);
+                }
+                case Messages.TELEMETRY -> onTelemetry(in, now);
+                default -> bad.warn("remote agents: ignored a message of unknown type or version ({} bytes)", length);
             }
-            case Messages.HELLO -> onHello(Messages.readHello(in), now);
-            case Messages.TELEMETRY -> onTelemetry(in, now);
-            default -> LOG.warn("remote agents: ignored a message of unknown type or version ({} bytes)", length);
+        }
+        catch (final Throwable t)
+        {
+            bad.warn("remote agents: a message of type {} ({} bytes) from {} could not be handled and is ignored: {}",
+                type, length, from == null ? "an unidentified host" : "host '" + from + "'", t.toString(), t);
         }
     }
 
@@ -101,8 +125,15 @@ public final class LinkTable
             if (link.session == hostSession && link.live() && agentIndex >= 0 && agentIndex < link.adapters.length &&
                 link.adapters[agentIndex] != null)
             {
+                from = link.hostId;
                 link.lastHeardNanos = now;
-                link.adapters[agentIndex].telemetry(utilization, budget);
+                final RemoteAgentAdapter adapter = link.adapters[agentIndex];
+                if (!adapter.telemetry(utilization, budget))
+                {
+                    bad.warn("remote agents: host '{}' reported a context utilization of {} for agent '{}', outside "
+                        + "[0, 1]; left out (the agent's adapter should publish the fraction of its context in use)",
+                        link.hostId, utilization, adapter.agentId());
+                }
                 return;
             }
         }
@@ -111,18 +142,41 @@ public final class LinkTable
     private void onCompletion(final Wire in, final long now)
     {
         final long correlationId = in.getLong();
-        final boolean ok = in.getInt() == 1;
-        final long tokens = in.getLong();
-        final double quality = in.getDouble();
+        final boolean ok;
+        final long tokens;
+        final double quality;
+        final String text;
+        try
+        {
+            ok = in.getInt() == 1;
+            tokens = in.getLong();
+            quality = in.getDouble();
+            text = in.getString();
+        }
+        catch (final RuntimeException e)
+        {
+            // the attempt would otherwise wait until its host is given up, which may be never
+            final Attempt attempt = pending.remove(correlationId);
+            if (attempt == null)
+            {
+                throw e;
+            }
+            from = attempt.link.hostId;
+            attempt.link.lastHeardNanos = now;
+            counters.completions.increment();
+            attempt.completion.fail(new RemoteFailure("agent host '" + attempt.link.hostId
+                + "' sent a completion that could not be decoded (" + e + "); the attempt counts as failed"));
+            throw e;
+        }
         final Attempt attempt = pending.remove(correlationId);
         if (attempt == null)
         {
             counters.lateCompletions.increment();
             return;
         }
+        from = attempt.link.hostId;
         attempt.link.lastHeardNanos = now;
         counters.completions.increment();
-        final String text = in.getString();
         if (ok)
         {
             attempt.completion.succeed(text, tokens, quality);

@@ -79,13 +79,19 @@ public final class RemoteAgentAdapter implements AgentAdapter
         }
     }
 
-    /** Applies a host's telemetry report; called by the poller. Before the agent's first attempt there is no sink. */
-    void telemetry(final double utilization, final long budgetLeft)
+    /**
+     * Applies a host's telemetry report; called by the poller. Before the agent's first attempt there is no sink.
+     *
+     * @return false if the utilization was outside [0, 1] and left out (the rest of the report is applied), since
+     *     the dispatcher's agent state refuses such a value.
+     */
+    boolean telemetry(final double utilization, final long budgetLeft)
     {
+        final boolean inRange = Double.isNaN(utilization) || utilization >= 0.0 && utilization <= 1.0;
         final AgentTelemetry sink = telemetry;
         if (sink != null)
         {
-            if (!Double.isNaN(utilization))
+            if (!Double.isNaN(utilization) && inRange)
             {
                 sink.contextUtilization(utilization);
             }
@@ -94,6 +100,12 @@ public final class RemoteAgentAdapter implements AgentAdapter
                 sink.tokenBudgetLeft(budgetLeft);
             }
         }
+        return inRange;
+    }
+
+    String agentId()
+    {
+        return link.agents.get(agentIndex).id();
     }
 
     @Override

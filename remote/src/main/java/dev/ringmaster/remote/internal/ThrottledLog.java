@@ -1,0 +1,39 @@
+package dev.ringmaster.remote.internal;
+
+import org.slf4j.Logger;
+
+/**
+ * A poller's warnings about single bad messages, at most one a second so that a host repeating a bad message cannot
+ * flood the log; not thread-safe, each poller thread owns its own.
+ */
+public final class ThrottledLog
+{
+    private static final long INTERVAL_NANOS = 1_000_000_000L;
+
+    private final Logger log;
+    private long nextNanos = System.nanoTime();
+    private long heldBack;
+
+    public ThrottledLog(final Logger log)
+    {
+        this.log = log;
+    }
+
+    /** Logs at warn level unless another warning went out less than a second ago; a trailing Throwable is traced. */
+    public void warn(final String format, final Object... args)
+    {
+        final long now = System.nanoTime();
+        if (now - nextNanos < 0)
+        {
+            heldBack++;
+            return;
+        }
+        nextNanos = now + INTERVAL_NANOS;
+        if (heldBack > 0)
+        {
+            log.warn("{} similar warning(s) held back since the last one", heldBack);
+            heldBack = 0;
+        }
+        log.warn(format, args);
+    }
+}
