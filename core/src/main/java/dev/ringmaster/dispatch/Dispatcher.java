@@ -269,7 +269,8 @@ public final class Dispatcher implements AutoCloseable
      * remote host gone silent): what waits in its inbox is routed elsewhere, and its running attempts end when their
      * adapter fails them or they time out. Its adapter is stopped at once; with supervision its factory restarts it.
      *
-     * @return completes with true once it is out, false if it was already leaving; fails for an unknown agent.
+     * @return completes with true once it is out (an agent being removed too: its removal then completes at once);
+     *     fails for an unknown agent.
      */
     public CompletableFuture<Boolean> crashAgent(final String agentId, final String reason)
     {

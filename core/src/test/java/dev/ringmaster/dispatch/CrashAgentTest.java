@@ -64,8 +64,12 @@ class CrashAgentTest
         }
     }
 
+    /**
+     * An agent being removed can still die (its host crashed, or restarted while it was drained): it is taken out at
+     * once and its removal completes, so the same id can register again, and the task it held still ends once.
+     */
     @Test
-    void crashingAnAgentThatIsAlreadyLeavingAnswersFalse() throws Exception
+    void crashingAnAgentBeingRemovedTakesItOutAtOnceAndItsIdMayComeBack() throws Exception
     {
         final Gate gate = new Gate();
         final Dispatcher d = Dispatcher.builder().strategy(TestStrategies.leastLoaded())
@@ -74,12 +78,19 @@ class CrashAgentTest
             .build().start();
         try
         {
-            d.submitOrThrow(Task.builder("t").targetAgent("a").build());
+            final CompletableFuture<TaskResult> held = d.submitAsync(Task.builder("t").targetAgent("a").build());
             Await.until("a holds a task", () -> gate.held() == 1);
             final CompletableFuture<AgentView> removal = d.removeAgent("a"); // waits for the held task
-            assertThat(d.crashAgent("a", "too late").get(10, TimeUnit.SECONDS)).isFalse();
-            gate.releaseAll();
+            assertThat(d.crashAgent("a", "its host died").get(10, TimeUnit.SECONDS)).isTrue();
             assertThat(removal.get(10, TimeUnit.SECONDS).id()).isEqualTo("a");
+
+            d.addAgent(AgentSpec.builder("a", "t").capacity(1).build(), AgentAdapter.sync(t -> "back"))
+                .get(10, TimeUnit.SECONDS);
+            assertThat(d.submitAsync(Task.builder("t").targetAgent("a").build()).get(10, TimeUnit.SECONDS).result())
+                .isEqualTo("back");
+            gate.releaseAll();
+            assertThat(held.get(10, TimeUnit.SECONDS).completed()).as("the old attempt's answer still ends it").isTrue();
+            assertThat(d.drain(Duration.ofSeconds(10))).isTrue();
         }
         finally
         {

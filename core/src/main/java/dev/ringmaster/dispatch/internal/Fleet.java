@@ -245,10 +245,42 @@ final class Fleet extends RouterPart
         final AgentState agent = find(agentId);
         if (agent.retiring)
         {
-            return false;
+            return crashRetiring(agent, reason);
         }
         crash(agent, reason, now);
         return true;
+    }
+
+    /**
+     * An agent being removed crashes (its host died, say): it is taken out at once and its removal completes (whose
+     * caller stops the adapter), instead of waiting for attempts that may never end; it is not restarted, since it was
+     * leaving. Without this a host that came back during a drain could not register its agents again: the same ids
+     * were still retiring. @return true; its inbox and bound tasks already went back to the queues when it retired.
+     */
+    private boolean crashRetiring(final AgentState agent, final String reason)
+    {
+        for (int i = 0; i < retirements.size(); i++)
+        {
+            final Retirement retirement = retirements.get(i);
+            if (retirement.agent == agent)
+            {
+                final Lane lane = agent.lane;
+                lane.agents = without(lane.agents, agent);
+                lane.index.rebuild(lane.agents);
+                lane.deserted = lane.agents.length == 0;
+                lane.refreshSkills();
+                final Worker worker = engine.workers[agent.workerIndex];
+                worker.mine = without(worker.mine, agent);
+                agent.removed = true;
+                departing.add(agent); // dropped from the agent list once none of its attempts is live
+                Counters.increment(counters.crashes);
+                retirements.remove(i);
+                Router.LOG.warn("agent '{}' crashed ({}) while it was being removed; it is out now", agent.id(), reason);
+                retirement.future.complete(agent);
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
