@@ -238,21 +238,7 @@ public final class Journal implements AutoCloseable
     public CompletableFuture<Long> submitAcknowledged(final Dispatcher dispatcher, final Task task,
                                                       final Duration maxWait)
     {
-        if (queue == null)
-        {
-            final SubmitStatus status = maxWait == null ? dispatcher.submit(task) : dispatcher.submit(task, maxWait);
-            return status.accepted() ? CompletableFuture.completedFuture(-1L) :
-                CompletableFuture.failedFuture(new RejectedTaskException(task, status, null));
-        }
-        final RejectedTaskException refused = refusedBeforeSubmit(task);
-        if (refused != null)
-        {
-            return CompletableFuture.failedFuture(refused);
-        }
-        // registered before submitting: the writer may append the ACCEPTED record before submit even returns
-        final CompletableFuture<Long> ack = acks.register(task.id());
-        final SubmitStatus status = maxWait == null ? dispatcher.submit(task) : dispatcher.submit(task, maxWait);
-        return settle(task, ack, status);
+        return submitAcknowledged(task, t -> maxWait == null ? dispatcher.submit(t) : dispatcher.submit(t, maxWait));
     }
 
     /**
@@ -274,6 +260,7 @@ public final class Journal implements AutoCloseable
         {
             return CompletableFuture.failedFuture(refused);
         }
+        // registered before submitting: the writer may append the ACCEPTED record before submit even returns
         final CompletableFuture<Long> ack = acks.register(task.id());
         final SubmitStatus status;
         try

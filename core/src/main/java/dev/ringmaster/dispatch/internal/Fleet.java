@@ -117,17 +117,15 @@ final class Fleet extends RouterPart
             live += a.removed ? 0 : 1;
         }
         int free = 0;
-        int best = -1;
+        int best = -1; // fewest agents among the workers free of a call
+        int fewest = 0; // fewest agents among all, for when every worker is inside one
         for (int w = 0; w < workers.length; w++)
         {
-            if (workers[w].busyInAdapter())
+            fewest = workers[w].mine.length < workers[fewest].mine.length ? w : fewest;
+            if (!workers[w].busyInAdapter())
             {
-                continue;
-            }
-            free++;
-            if (best < 0 || workers[w].mine.length < workers[best].mine.length)
-            {
-                best = w;
+                free++;
+                best = best < 0 || workers[w].mine.length < workers[best].mine.length ? w : best;
             }
         }
         if (workers.length < engine.config.workers && (workers.length < live ||
@@ -135,19 +133,7 @@ final class Fleet extends RouterPart
         {
             return engine.addWorker(router.placement).index();
         }
-        if (best >= 0)
-        {
-            return best;
-        }
-        best = 0;
-        for (int w = 1; w < workers.length; w++)
-        {
-            if (workers[w].mine.length < workers[best].mine.length)
-            {
-                best = w;
-            }
-        }
-        return best;
+        return best >= 0 ? best : fewest;
     }
 
     void retire(final String agentId, final java.util.concurrent.CompletableFuture<dev.ringmaster.spi.AgentView> future,
@@ -188,13 +174,7 @@ final class Fleet extends RouterPart
             if (agent.assigned() == 0 && agent.inbox.size() == 0 && agent.boundCount() == 0 &&
                 agent.runsNothingLive())
             {
-                final Lane lane = agent.lane;
-                lane.agents = without(lane.agents, agent);
-                lane.index.rebuild(lane.agents);
-                lane.deserted = lane.agents.length == 0;
-                final Worker worker = engine.workers[agent.workerIndex];
-                worker.mine = without(worker.mine, agent);
-                agent.removed = true;
+                leave(agent);
                 drop(agent);
                 retirements.remove(i);
                 retirement.future.complete(agent);
@@ -212,6 +192,19 @@ final class Fleet extends RouterPart
             }
         }
         return work;
+    }
+
+    /** Takes an agent out of its lane's pool and its worker's agents for good (removed or crashed). */
+    private void leave(final AgentState agent)
+    {
+        final Lane lane = agent.lane;
+        lane.agents = without(lane.agents, agent);
+        lane.index.rebuild(lane.agents);
+        lane.refreshSkills();
+        lane.deserted = lane.agents.length == 0;
+        final Worker worker = engine.workers[agent.workerIndex];
+        worker.mine = without(worker.mine, agent);
+        agent.removed = true;
     }
 
     /**
@@ -264,14 +257,7 @@ final class Fleet extends RouterPart
             final Retirement retirement = retirements.get(i);
             if (retirement.agent == agent)
             {
-                final Lane lane = agent.lane;
-                lane.agents = without(lane.agents, agent);
-                lane.index.rebuild(lane.agents);
-                lane.deserted = lane.agents.length == 0;
-                lane.refreshSkills();
-                final Worker worker = engine.workers[agent.workerIndex];
-                worker.mine = without(worker.mine, agent);
-                agent.removed = true;
+                leave(agent);
                 departing.add(agent); // dropped from the agent list once none of its attempts is live
                 Counters.increment(counters.crashes);
                 retirements.remove(i);
@@ -301,13 +287,7 @@ final class Fleet extends RouterPart
             lane.enqueue(r, now);
         }
         router.binding.returnBound(agent, now);
-        lane.agents = without(lane.agents, agent);
-        lane.index.rebuild(lane.agents);
-        lane.refreshSkills();
-        lane.deserted = lane.agents.length == 0;
-        final Worker worker = engine.workers[agent.workerIndex];
-        worker.mine = without(worker.mine, agent);
-        agent.removed = true;
+        leave(agent);
         departing.add(agent); // dropped from the agent list by the next pass that finds none of its attempts live
         Counters.increment(counters.crashes);
         if (engine.restarter != null)
