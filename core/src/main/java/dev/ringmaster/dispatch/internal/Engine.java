@@ -69,6 +69,7 @@ public final class Engine
     /** Null without supervision. */
     final Restarter restarter;
     private final ParkingIdleStrategy routerIdle;
+    private final Slumber slumber;
     private final EngineThreads threads = new EngineThreads();
     private final String strategyName;
     private volatile long startNanos;
@@ -138,6 +139,7 @@ public final class Engine
         this.agents = agents;
         this.lanes = lanes;
         this.lanesByType = lanesByType;
+        this.slumber = new Slumber(this, config);
         final Worker[] workers = new Worker[workerCount];
         for (int w = 0; w < workerCount; w++)
         {
@@ -149,7 +151,7 @@ public final class Engine
                     mine.add(a);
                 }
             }
-            workers[w] = new Worker(w, control, mine.toArray(new AgentState[0]), signals, config);
+            workers[w] = new Worker(w, control, mine.toArray(new AgentState[0]), signals, config, slumber);
             for (final AgentState a : mine)
             {
                 a.worker = workers[w];
@@ -233,21 +235,14 @@ public final class Engine
         ring.get(seq).set(task, lane, System.nanoTime(), future, idCell);
         ring.publish(seq);
         role.request(); // routes it here if nobody is routing: no wake-up of another thread
+        slumber.wakeIfDozing();
         return SubmitStatus.ACCEPTED;
     }
 
     /** @return a sentence for a rejection that names what exists, for exceptions (allocates). */
     public String rejectionDetail(final Task task, final SubmitStatus status)
     {
-        return switch (status)
-        {
-            case UNKNOWN_AGENT_TYPE -> "type '" + task.type() + "' is not one of " + lanesByType.keySet();
-            case NO_CAPABLE_AGENT -> task.targetAgent() != null && !lanesByType.get(task.type()).hasAgent(task.targetAgent()) ?
-                "the task is addressed to agent '" + task.targetAgent() + "', which is not an agent of type '" + task.type() + "'" :
-                "no agent of type '" + task.type() + "' has all of " + dev.ringmaster.model.Skills.names(task.requiredSkills());
-            case DUPLICATE_ID -> "task id " + task.id() + " is already accepted and not finished";
-            default -> null;
-        };
+        return Rejections.detail(lanesByType, task, status);
     }
 
     // ---------------------------------------------------------------- fleet changes (any thread)
@@ -275,7 +270,7 @@ public final class Engine
     Worker addWorker(final Placement placement)
     {
         final Worker[] old = workers;
-        final Worker worker = new Worker(old.length, control, new AgentState[0], signals, config);
+        final Worker worker = new Worker(old.length, control, new AgentState[0], signals, config, slumber);
         signals.addWorkerQueue();
         final Worker[] grown = java.util.Arrays.copyOf(old, old.length + 1);
         grown[old.length] = worker;

@@ -35,8 +35,13 @@ public final class ParkingIdleStrategy implements IdleStrategy
     /** Asked once per idle spell, when the spin ends: true skips the yield phase and parks at once. */
     private BooleanSupplier parkAfterSpin = () -> false;
 
+    /** Null: never dozes (see {@link Slumber}). */
+    private Slumber.Doze doze;
+
     private volatile Thread owner;
     private volatile boolean parked;
+    /** Parks so far, for tests: written by the owner only. */
+    private volatile long parks;
 
     private int phase = NOT_IDLE;
     private long idleSinceNanos;
@@ -80,6 +85,18 @@ public final class ParkingIdleStrategy implements IdleStrategy
     void parkAfterSpin(final BooleanSupplier parkAfterSpin)
     {
         this.parkAfterSpin = parkAfterSpin;
+    }
+
+    /** Owner thread, before the first idle: a longest park may become a doze, as long as {@code doze} says. */
+    void doze(final Slumber.Doze doze)
+    {
+        this.doze = doze;
+    }
+
+    /** @return parks so far (any thread). */
+    long parks()
+    {
+        return parks;
     }
 
     /** Binds the strategy to the thread that idles with it; call from that thread before the first idle. */
@@ -161,7 +178,8 @@ public final class ParkingIdleStrategy implements IdleStrategy
                 if (!workPending.getAsBoolean())
                 {
                     final long wakeAt = wakeAtNanos.getAsLong();
-                    long park = parkNanos;
+                    final long dozeNanos = parkNanos == maxParkNanos && doze != null ? doze.dozeNanos() : 0;
+                    long park = dozeNanos > 0 ? dozeNanos : parkNanos;
                     if (wakeAt != Long.MAX_VALUE)
                     {
                         park = Math.min(park, wakeAt - System.nanoTime());
@@ -172,7 +190,12 @@ public final class ParkingIdleStrategy implements IdleStrategy
                         // catching InterruptedException goes) makes every park return at once, and the idle thread
                         // spun at full speed for good; the dispatcher wakes its threads by unpark, never by interrupt
                         Thread.interrupted();
+                        parks = parks + 1;
                         LockSupport.parkNanos(park);
+                    }
+                    if (dozeNanos > 0)
+                    {
+                        doze.wokeUp();
                     }
                 }
                 parked = false;

@@ -37,11 +37,13 @@ final class Worker
     volatile AgentState[] mine;
     private final Signals signals;
     final ParkingIdleStrategy idle;
+    /** Whether this worker dozes while the dispatcher is idle, and how it is woken (see {@link Slumber}). */
+    final Slumber.Doze doze;
     /** Null: any waiting task may be stolen. */
     private final dev.ringmaster.spi.StealGuard stealGuard;
 
     Worker(final int index, final Control control, final AgentState[] mine, final Signals signals,
-           final EngineConfig config)
+           final EngineConfig config, final Slumber slumber)
     {
         this.index = index;
         this.stealGuard = config.stealGuard;
@@ -50,6 +52,8 @@ final class Worker
         this.signals = signals;
         this.idle = new ParkingIdleStrategy(config.busySpin ? Long.MAX_VALUE : Waiting.WORKER_SPIN_NANOS,
             Waiting.WORKER_YIELD_NANOS, 1_000, config.maxParkNanos, this::workPending);
+        this.doze = slumber.new Doze(idle);
+        idle.doze(doze);
     }
 
     /** The worker's thread, once it runs. */

@@ -30,7 +30,8 @@ class StealRecheckTest
         occupy(victim);
         final TaskRecord waiting = record();
         victim.inbox.put(waiting);
-        final Worker worker = new Worker(0, new Control(), new AgentState[]{thief}, signals, new EngineConfig());
+        final EngineConfig config = new EngineConfig();
+        final Worker worker = new Worker(0, new Control(), new AgentState[]{thief}, signals, config, new Slumber(null, config));
 
         assertThat(thief.tryGuardStarts()).isTrue();
         try

@@ -1,0 +1,151 @@
+package dev.ringmaster.dispatch.internal;
+
+import dev.ringmaster.dispatch.TaskResult;
+import dev.ringmaster.model.AgentSpec;
+import dev.ringmaster.model.Task;
+import dev.ringmaster.spi.AgentAdapter;
+import dev.ringmaster.testing.TestStrategies;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * An idle dispatcher's workers doze instead of waking every millisecond (about 800 wake-ups a second per worker
+ * before), and the first task accepted afterwards wakes them all back to their usual back-stop, which stealing,
+ * lent agents and stuck peers rely on. The doze's own back-stop is off here, so a wake-up that went astray shows as a
+ * task that never runs rather than one that runs a second late.
+ */
+class IdleWorkersTest
+{
+    private static final long DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    @Test
+    void theWorkersOfAnIdleDispatcherDozeAndAnAcceptedTaskWakesThemToStealAgain() throws Exception
+    {
+        final CountDownLatch firstCallInside = new CountDownLatch(1);
+        final CompletableFuture<Object> heldAnswer = new CompletableFuture<>();
+        final EngineConfig config = new EngineConfig();
+        config.workers = 2;
+        config.prefetch = 4;
+        config.workerDozeAfterNanos = TimeUnit.MILLISECONDS.toNanos(20);
+        config.workerDozeNanos = Long.MAX_VALUE;
+        final Engine engine = new Engine(
+            List.of(AgentSpec.builder("a0", "coder").capacity(1).build(), AgentSpec.builder("a1", "coder").capacity(1).build()),
+            List.of(AgentAdapter.async(t ->
+            {
+                if ("blocks".equals(t.task().payload()))
+                {
+                    firstCallInside.countDown();
+                    return heldAnswer; // answered on another thread, later: a0's worker stays free
+                }
+                return CompletableFuture.completedFuture("a0");
+            }), AgentAdapter.sync(t -> "a1")),
+            TestStrategies.first(), List.of(), (task, state, result, reason) -> { }, config);
+        engine.start();
+        try
+        {
+            final List<CompletableFuture<TaskResult>> warmUp = submit(engine, 100, "warm-up");
+            for (final CompletableFuture<TaskResult> f : warmUp)
+            {
+                assertThat(f.get(10, TimeUnit.SECONDS).completed()).isTrue();
+            }
+            awaitAllDozing(engine);
+
+            // a0's one slot is held by an answer that has not come, and the strategy fills its prefetch: only a1, by
+            // stealing, can run these; nobody wakes a thief for a task placed on another agent: it must be awake
+            final CompletableFuture<TaskResult> blocking = new CompletableFuture<>();
+            engine.submit(Task.builder("coder").targetAgent("a0").payload("blocks").build(), blocking);
+            assertThat(firstCallInside.await(10, TimeUnit.SECONDS)).isTrue();
+            final List<CompletableFuture<TaskResult>> stealable = submit(engine, 4, "stealable");
+            for (final CompletableFuture<TaskResult> f : stealable)
+            {
+                final TaskResult result = f.get(10, TimeUnit.SECONDS);
+                assertThat(result.completed()).as("stolen by a1 while a0 waits for its answer").isTrue();
+                assertThat(result.agentId()).isEqualTo("a1");
+            }
+            assertThat(blocking).as("a0 still waits for its answer").isNotDone();
+        }
+        finally
+        {
+            heldAnswer.complete("a0");
+            assertThat(engine.drain(10, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
+    void aWorkerDozesOnlyOnceTheDispatcherHasAcceptedNothingForTheDozeDelay() throws Exception
+    {
+        final EngineConfig config = new EngineConfig();
+        config.workers = 2;
+        config.workerDozeAfterNanos = TimeUnit.MILLISECONDS.toNanos(200);
+        final Engine engine = new Engine(
+            List.of(AgentSpec.builder("a0", "coder").build(), AgentSpec.builder("a1", "coder").build()),
+            List.of(AgentAdapter.sync(t -> "a0"), AgentAdapter.sync(t -> "a1")),
+            TestStrategies.first(), List.of(), (task, state, result, reason) -> { }, config);
+        engine.start();
+        try
+        {
+            awaitAllDozing(engine);
+            // a trickle of a task every 20 ms keeps the count moving: nobody dozes for longer than one gap
+            final long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(600);
+            int dozingSeen = 0;
+            while (System.nanoTime() - until < 0)
+            {
+                final CompletableFuture<TaskResult> f = new CompletableFuture<>();
+                engine.submit(Task.builder("coder").build(), f);
+                assertThat(f.get(10, TimeUnit.SECONDS).completed()).isTrue();
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+                for (final Worker w : engine.workers)
+                {
+                    dozingSeen += w.doze.dozing() ? 1 : 0;
+                }
+            }
+            assertThat(dozingSeen).as("samples in which a worker dozed during the trickle").isZero();
+        }
+        finally
+        {
+            assertThat(engine.drain(10, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    private static List<CompletableFuture<TaskResult>> submit(final Engine engine, final int n, final String payload)
+    {
+        final List<CompletableFuture<TaskResult>> futures = new ArrayList<>();
+        for (int i = 0; i < n; i++)
+        {
+            final CompletableFuture<TaskResult> f = new CompletableFuture<>();
+            assertThat(engine.submit(Task.builder("coder").payload(payload).build(), f).name()).isEqualTo("ACCEPTED");
+            futures.add(f);
+        }
+        return futures;
+    }
+
+    private static void awaitAllDozing(final Engine engine)
+    {
+        final long deadline = System.nanoTime() + DEADLINE_NANOS;
+        while (!allDozing(engine))
+        {
+            assertThat(System.nanoTime() - deadline).as("every worker dozing within 10 s of the last task").isNegative();
+            LockSupport.parkNanos(1_000_000L);
+        }
+    }
+
+    private static boolean allDozing(final Engine engine)
+    {
+        for (final Worker w : engine.workers)
+        {
+            if (!w.doze.dozing())
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}
