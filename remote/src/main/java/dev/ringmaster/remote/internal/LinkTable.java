@@ -42,7 +42,7 @@ public final class LinkTable
     private final RemoteSettings settings;
     private final PayloadCodec codec;
     private final RemoteCounters counters;
-    private final PendingAttempts pending = new PendingAttempts(1 << 16);
+    private final PendingAttempts pending;
     private final Map<String, HostLink> links = new LinkedHashMap<>();
     private final List<HostLink> lost = new ArrayList<>();
     private final Set<Long> tasksOfLostHosts = ConcurrentHashMap.newKeySet();
@@ -65,6 +65,7 @@ public final class LinkTable
         this.settings = settings;
         this.codec = codec;
         this.counters = counters;
+        this.pending = new PendingAttempts(1 << 16, settings.answerTimeout());
         this.heartbeatNanos = settings.heartbeat().toNanos();
         this.silenceNanos = settings.silenceTimeout().toNanos();
     }
@@ -284,6 +285,8 @@ public final class LinkTable
                 settings.silenceTimeout().toMillis() + " ms)");
         }
         sweepLost();
+        // a sixteenth of the table per tick: every attempt is looked at within 16 heartbeats of its deadline
+        pending.expire(now, 1 << 12, this::unanswered);
         refreshSnapshot(now);
         return work + 1;
     }
@@ -326,6 +329,18 @@ public final class LinkTable
         link.sweepsLeft = 10;
         link.publication.close();
         lost.add(link);
+    }
+
+    /** Fails an attempt its host, still heard from, never answered: a hung agent, or an answer lost on the way. */
+    private void unanswered(final Attempt attempt)
+    {
+        counters.unanswered.increment();
+        attempt.completion.fail(new RemoteFailure("agent host '" + attempt.link.hostId + "' did not answer attempt "
+            + attempt.view.attempt() + " of task " + attempt.taskId + " on agent '"
+            + attempt.link.agents.get(attempt.agentIndex).id() + "' within "
+            + settings.answerTimeout().toMillis() + " ms (RemoteSettings.answerTimeout, or the task's timeout if "
+            + "longer); the attempt counts as failed: give the task a timeout, or raise answerTimeout, if it may run "
+            + "longer"));
     }
 
     /** Fails the attempts of given-up hosts once their agents are out, and again for a few ticks after (races). */
