@@ -8,7 +8,8 @@ import java.util.List;
  * @param state        "connected" (its agents all added, heard from within the timeout and its publication
  *                     connected), "connecting" (registering: its agents being added, or the link not up yet),
  *                     "lost" (given up: its agents are out of routing) or "refused" (its agents could not all be
- *                     added, e.g. an id another agent has: the host was told why, and none of its agents routes).
+ *                     added, e.g. an id another agent has: the host was told why, none of its agents routes, and
+ *                     {@code agentIds} is empty, since an id it shares belongs to the other agent).
  * @param lostReason   why it was given up or refused; null while it is not.
  * @param silentMillis time since the host was last heard from.
  */

@@ -46,6 +46,11 @@ class HostRefusalTest
                 Await.until("the fleet shows the second host refused", () -> fleet.hosts().stream()
                     .anyMatch(h -> h.hostId().equals("second") && h.state().equals("refused")
                         && h.lostReason().contains("duplicate agent id")));
+                // none of the refused host's agents is in the dispatcher: the shared id is the first host's
+                assertThat(fleet.hosts()).filteredOn(h -> h.hostId().equals("second")).singleElement()
+                    .satisfies(h -> assertThat(h.agentIds()).isEmpty());
+                assertThat(fleet.hostOf("w0@shared")).isEqualTo("first");
+                fleet.drainHost("second").get(10, TimeUnit.SECONDS);
 
                 assertThat(dispatcher.submitAsync(Task.builder("work").payload("x").build()).get(10, TimeUnit.SECONDS)
                     .result()).isEqualTo("w0@shared:x");

@@ -480,10 +480,11 @@ public final class LinkTable
         final List<HostStatus> out = new ArrayList<>(links.size());
         for (final HostLink link : links.values())
         {
+            // a refused host has no agent in the dispatcher: an id it shares is another agent's, not to drain by it
             final List<String> ids = new ArrayList<>(link.agents.size());
-            for (final AgentSpec a : link.agents)
+            for (int i = 0; link.refusal == null && i < link.agents.size(); i++)
             {
-                ids.add(a.id());
+                ids.add(link.agents.get(i).id());
             }
             final String state = link.refusal != null ? "refused" : !link.live() ? "lost"
                 : link.admitted && link.publication.isConnected() ? "connected" : "connecting";
