@@ -72,6 +72,8 @@ public final class AgentHost implements AutoCloseable
     private volatile boolean muted;
     /** Written by the poller: whether the dispatcher has welcomed this session and is still heard from. */
     private volatile boolean welcomed;
+    /** Written by the poller: why the dispatcher refused this session; null unless it did. */
+    private volatile String refusal;
     private long lastHeardNanos;
 
     /**
@@ -157,7 +159,7 @@ public final class AgentHost implements AutoCloseable
                 work += subscription.poll(assembler, 64);
                 work += muted ? 0 : drainAnswers(wire);
                 final long now = System.nanoTime();
-                if (now - nextTick >= 0 && !muted)
+                if (now - nextTick >= 0 && !muted && refusal == null)
                 {
                     nextTick = now + heartbeatNanos;
                     if (welcomed && now - lastHeardNanos > settings.silenceTimeout().toNanos())
@@ -233,7 +235,7 @@ public final class AgentHost implements AutoCloseable
             }
             case Messages.WELCOME ->
             {
-                if (in.getLong() == session)
+                if (in.getLong() == session && refusal == null)
                 {
                     if (!welcomed)
                     {
@@ -248,6 +250,17 @@ public final class AgentHost implements AutoCloseable
                 if (in.getLong() == session)
                 {
                     lastHeardNanos = System.nanoTime();
+                }
+            }
+            case Messages.REFUSED ->
+            {
+                if (in.getLong() == session && refusal == null)
+                {
+                    // said HELLO no more: the same agents would be refused again; restarted, the host tries anew
+                    refusal = in.getString();
+                    welcomed = false;
+                    LOG.error("agent host '{}': NOT REGISTERED, none of its agents will get tasks: {}", hostId,
+                        refusal);
                 }
             }
             default -> bad.warn("agent host '{}': ignored a message of unknown type or version", hostId);
@@ -346,10 +359,45 @@ public final class AgentHost implements AutoCloseable
         muted = on;
     }
 
-    /** @return whether the dispatcher has welcomed this host and is still heard from. */
+    /**
+     * @return whether the dispatcher has welcomed this host (all its agents are in the dispatcher) and is still heard
+     *     from; see {@link #refusal()} for why it may never be.
+     */
     public boolean registered()
     {
         return welcomed;
+    }
+
+    /**
+     * Waits until the dispatcher has welcomed this host (all its agents are in the dispatcher), for at most
+     * {@code timeout}.
+     *
+     * @return true if it has; false at the timeout (the dispatcher not reachable yet, or of another protocol version).
+     * @throws IllegalStateException if the dispatcher refused this host, with the dispatcher's reason and the fix.
+     */
+    public boolean awaitRegistered(final Duration timeout) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        while (!welcomed)
+        {
+            final String refused = refusal();
+            if (refused != null)
+            {
+                throw new IllegalStateException("agent host '" + hostId + "' was refused by the dispatcher: " + refused);
+            }
+            if (System.nanoTime() - deadline > 0)
+            {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return true;
+    }
+
+    /** @return why the dispatcher refused this host and how to fix it, or null if it has not. */
+    public String refusal()
+    {
+        return refusal;
     }
 
     public String hostId()

@@ -5,8 +5,12 @@ import java.util.List;
 /**
  * One agent host as the dispatcher last saw it; an immutable snapshot.
  *
- * @param state        "connected" (heard from within the timeout and its publication connected), "connecting"
- *                     (registered, the link not up yet) or "lost" (given up: its agents are out of routing).
+ * @param state        "connected" (its agents all added, heard from within the timeout and its publication
+ *                     connected), "connecting" (registering: its agents being added, or the link not up yet),
+ *                     "lost" (given up: its agents are out of routing) or "refused" (its agents could not all be
+ *                     added, e.g. an id another agent has: the host was told why, none of its agents routes, and
+ *                     {@code agentIds} is empty, since an id it shares belongs to the other agent).
+ * @param lostReason   why it was given up or refused; null while it is not.
  * @param silentMillis time since the host was last heard from.
  */
 public record HostStatus(String hostId, String endpoint, String state, List<String> agentIds, long silentMillis,

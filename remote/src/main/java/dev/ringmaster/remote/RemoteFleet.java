@@ -229,7 +229,8 @@ public final class RemoteFleet implements AutoCloseable
     {
         final RemoteCounters c = counters;
         return new RemoteStats(c.hostsAdmitted.sum(), c.hostsLost.sum(), c.hostLostAttempts.sum(),
-            c.lateCompletions.sum(), c.fastFailures.sum(), c.backPressured.sum(), c.completions.sum());
+            c.lateCompletions.sum(), c.fastFailures.sum(), c.backPressured.sum(), c.completions.sum(),
+            c.unanswered.sum());
     }
 
     /** Stops the poller and closes Aeron (and the embedded driver); the dispatcher's agents stay as they are. */

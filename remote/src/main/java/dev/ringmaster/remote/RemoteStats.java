@@ -10,8 +10,9 @@ package dev.ringmaster.remote;
  * @param fastFailures     attempts failed at once (host lost or not connected), retried.
  * @param backPressured    offers Aeron refused for back-pressure, sent later by the poller.
  * @param completions      completions received and handed to the dispatcher.
+ * @param unanswered       attempts failed because their host had not answered within the answer timeout, retried.
  */
 public record RemoteStats(long hostsAdmitted, long hostsLost, long hostLostAttempts, long lateCompletions,
-                          long fastFailures, long backPressured, long completions)
+                          long fastFailures, long backPressured, long completions, long unanswered)
 {
 }

@@ -48,6 +48,18 @@ class MessagesTest
     }
 
     @Test
+    void refusedCarriesTheHostsSessionAndTheReason()
+    {
+        final Wire out = Messages.refused(Wire.writer(), 42L, "duplicate agent id 'a@h': give each host its own --host-id");
+
+        final Wire in = read(out);
+        assertThat(Messages.type(in)).isEqualTo(Messages.REFUSED);
+        assertThat(in.getLong()).isEqualTo(42L);
+        assertThat(in.getString()).isEqualTo("duplicate agent id 'a@h': give each host its own --host-id");
+        assertThat(in.position()).isEqualTo(out.position());
+    }
+
+    @Test
     void taskRoundTripsTheTaskAndItsPayload()
     {
         final Task task = Task.builder("coder").id(777).priority(Priority.HIGH).costTokens(2_000)

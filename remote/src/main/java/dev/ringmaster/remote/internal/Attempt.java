@@ -15,10 +15,13 @@ public final class Attempt
     final TaskView view;
     final Completion completion;
     final long taskId;
+    /** When the poller fails the attempt if the host has still not answered. */
+    final long answerDeadlineNanos;
 
     Attempt(final long correlationId, final HostLink link, final int agentIndex, final TaskView view,
-            final Completion completion)
+            final Completion completion, final long answerDeadlineNanos)
     {
+        this.answerDeadlineNanos = answerDeadlineNanos;
         this.correlationId = correlationId;
         this.link = link;
         this.agentIndex = agentIndex;

@@ -34,6 +34,10 @@ public final class HostLink
     /** Poller ticks left to sweep the pending table for attempts a racing worker added after the give-up. */
     int sweepsLeft;
     String lostReason;
+    /** Poller only: true once every agent of the HELLO is in the dispatcher; only then is the host welcomed. */
+    boolean admitted;
+    /** Poller only: why the dispatcher refused this session (null if it did not); answered to its every HELLO. */
+    String refusal;
 
     HostLink(final String hostId, final long session, final String replyEndpoint, final List<AgentSpec> agents,
              final Publication publication, final int backlogCapacity, final long nowNanos)

@@ -26,6 +26,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * the backlog of back-pressured attempts, and giving a silent host up; owned by the remote poller thread (other
  * threads read only the volatile {@link #snapshot()}).
  *
+ * <p>A host is admitted whole or not at all: it is welcomed only once every agent of its HELLO is in the dispatcher,
+ * and if one cannot be read or added it is refused (the others it added are taken out again) and told why.
+ *
  * <p>Giving a host up, in this order: its link is marked lost (its agents fail any new attempt at once), each of its
  * agents is crashed out of the dispatcher (its inbox goes back to be routed elsewhere), and once the dispatcher has
  * applied that, every attempt still pending on the host is failed, so the dispatcher retries it under the task's
@@ -42,10 +45,12 @@ public final class LinkTable
     private final RemoteSettings settings;
     private final PayloadCodec codec;
     private final RemoteCounters counters;
-    private final PendingAttempts pending = new PendingAttempts(1 << 16);
+    private final PendingAttempts pending;
     private final Map<String, HostLink> links = new LinkedHashMap<>();
     private final List<HostLink> lost = new ArrayList<>();
     private final Set<Long> tasksOfLostHosts = ConcurrentHashMap.newKeySet();
+    /** Outcomes of adding hosts' agents, completed on the dispatcher's threads, applied by the poller in order. */
+    private final java.util.Queue<Admission> admissions = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final Wire wire = Wire.writer();
     private final Wire reader = new Wire();
     private final long session = ThreadLocalRandom.current().nextLong();
@@ -57,6 +62,11 @@ public final class LinkTable
     private long nextTickNanos;
     private volatile List<HostStatus> snapshot = List.of();
 
+    /** What adding one host session's agents came to: the ids added, and why the others were not (null if none). */
+    private record Admission(HostLink link, List<String> added, String failure)
+    {
+    }
+
     public LinkTable(final Dispatcher dispatcher, final AeronTransport transport, final RemoteSettings settings,
                      final PayloadCodec codec, final RemoteCounters counters)
     {
@@ -65,6 +75,7 @@ public final class LinkTable
         this.settings = settings;
         this.codec = codec;
         this.counters = counters;
+        this.pending = new PendingAttempts(1 << 16, settings.answerTimeout());
         this.heartbeatNanos = settings.heartbeat().toNanos();
         this.silenceNanos = settings.silenceTimeout().toNanos();
     }
@@ -99,9 +110,23 @@ public final class LinkTable
                 }
                 case Messages.HELLO ->
                 {
-                    in.getLong();
+                    final long hostSession = in.getLong();
                     from = in.getString();
-                    onHello(Messages.readHello(reader.wrap(buffer, offset + Integer.BYTES)), now);
+                    final String reply = in.getString();
+                    Messages.Hello hello;
+                    String unreadable = null;
+                    try
+                    {
+                        hello = Messages.readHello(reader.wrap(buffer, offset + Integer.BYTES));
+                    }
+                    catch (final RuntimeException e)
+                    {
+                        // an agent this dispatcher cannot take (a spec it finds invalid, more distinct skills than
+                        // it holds): the host is told, instead of saying HELLO forever to no answer
+                        hello = new Messages.Hello(hostSession, from, reply, List.of());
+                        unreadable = "its registration could not be read: " + e.getMessage();
+                    }
+                    onHello(hello, unreadable, now);
                 }
                 case Messages.TELEMETRY -> onTelemetry(in, now);
                 default -> bad.warn("remote agents: ignored a message of unknown type or version ({} bytes)", length);
@@ -187,14 +212,24 @@ public final class LinkTable
         }
     }
 
-    private void onHello(final Messages.Hello hello, final long now)
+    /** @param unreadable why the agents of the HELLO could not be read (the host is refused), or null. */
+    private void onHello(final Messages.Hello hello, final String unreadable, final long now)
     {
         final HostLink known = links.get(hello.hostId());
+        if (known != null && known.session == hello.session() && known.refusal != null)
+        {
+            // the host has not heard the refusal yet: say it again; it is not admitted unless it restarts
+            refuse(known);
+            return;
+        }
         if (known != null && known.session == hello.session() && known.live())
         {
-            // the host has not heard our WELCOME yet (its link may still be connecting): say it again
             known.lastHeardNanos = now;
-            welcome(known);
+            if (known.admitted)
+            {
+                // the host has not heard our WELCOME yet (its link may still be connecting): say it again
+                welcome(known);
+            }
             return;
         }
         CompletableFuture<Void> previous = CompletableFuture.completedFuture(null);
@@ -205,6 +240,10 @@ public final class LinkTable
                 giveUp(known, "it restarted (new session)");
             }
             previous = known.gone;
+            if (known.refusal != null)
+            {
+                known.publication.close(); // kept open to repeat the refusal until the host came back as a new session
+            }
         }
         final Publication publication = transport.aeron().addPublication(RemoteSettings.udp(hello.replyEndpoint()),
             RemoteFleet.HOST_STREAM);
@@ -216,7 +255,6 @@ public final class LinkTable
         final HostLink link = new HostLink(hello.hostId(), hello.session(), hello.replyEndpoint(), hello.agents(),
             publication, capacity * 2, now);
         links.put(link.hostId, link);
-        counters.hostsAdmitted.increment();
         LOG.info("remote agents: host '{}' at {} registers {} agent(s){}", link.hostId, link.replyEndpoint,
             hello.agents().size(), known == null ? "" : " (again)");
         // the agents of a host given up must be out of the dispatcher before the same ids come back
@@ -224,24 +262,96 @@ public final class LinkTable
         {
             link.adapters[i] = new RemoteAgentAdapter(link, i, pending, codec, counters);
         }
+        if (unreadable != null)
+        {
+            admissions.add(new Admission(link, List.of(), unreadable));
+            refreshSnapshot(now);
+            return;
+        }
+        // welcomed only once all its agents are in: a host told it is registered must be, whole
         previous.whenComplete((ignored, error) ->
         {
+            final List<CompletableFuture<?>> adds = new ArrayList<>(link.agents.size());
+            final List<String> added = java.util.Collections.synchronizedList(new ArrayList<>());
+            final List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
             for (int i = 0; i < link.agents.size(); i++)
             {
                 final AgentSpec spec = link.agents.get(i);
-                dispatcher.addAgent(spec, link.adapters[i])
-                    .whenComplete((view, e) ->
+                adds.add(dispatcher.addAgent(spec, link.adapters[i]).handle((view, e) ->
+                {
+                    if (e == null)
                     {
-                        if (e != null)
-                        {
-                            LOG.error("remote agents: host '{}': agent '{}' was not added: {}", link.hostId, spec.id(),
-                                e.getMessage());
-                        }
-                    });
+                        added.add(spec.id());
+                    }
+                    else
+                    {
+                        final Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause()
+                            != null ? e.getCause() : e;
+                        failures.add("agent '" + spec.id() + "' was not added: " + cause.getMessage());
+                    }
+                    return null;
+                }));
             }
+            CompletableFuture.allOf(adds.toArray(new CompletableFuture[0])).whenComplete((done, e) ->
+                admissions.add(new Admission(link, List.copyOf(added),
+                    failures.isEmpty() ? null : String.join("; ", failures))));
         });
-        welcome(link);
         refreshSnapshot(now);
+    }
+
+    /** Welcomes the hosts whose agents are all in, and refuses those whose agents could not all be added. */
+    private int applyAdmissions()
+    {
+        int n = 0;
+        Admission a;
+        while ((a = admissions.poll()) != null)
+        {
+            n++;
+            final HostLink link = a.link();
+            if (links.get(link.hostId) != link || !link.live())
+            {
+                continue; // superseded or given up meanwhile: that path took its agents out
+            }
+            if (a.failure() == null)
+            {
+                link.admitted = true;
+                counters.hostsAdmitted.increment();
+                welcome(link);
+                continue;
+            }
+            link.refusal = "the dispatcher refused agent host '" + link.hostId + "': " + a.failure() + "; " + fixFor(a.failure());
+            link.lost("refused: " + a.failure());
+            LOG.error("remote agents: {}", link.refusal);
+            // only the agents this session added: an id it shares with another agent is that agent's, not ours
+            final List<CompletableFuture<Boolean>> crashes = new ArrayList<>(a.added().size());
+            for (final String id : a.added())
+            {
+                crashes.add(dispatcher.crashAgent(id, "agent host '" + link.hostId + "' was refused")
+                    .exceptionally(e -> false));
+            }
+            link.gone = CompletableFuture.allOf(crashes.toArray(new CompletableFuture[0]));
+            link.sweepsLeft = 10;
+            lost.add(link);
+            refuse(link);
+        }
+        return n;
+    }
+
+    private static String fixFor(final String failure)
+    {
+        if (failure.contains("duplicate agent id"))
+        {
+            return "fix: give every agent an id no other host or local agent of this dispatcher uses (the agent-host "
+                + "command appends @HOST_ID to its agents' ids, so give each host its own --host-id), then restart "
+                + "this host";
+        }
+        return "fix the host's agents as the reason says, then restart this host";
+    }
+
+    private void refuse(final HostLink link)
+    {
+        Messages.refused(wire, link.session, link.refusal);
+        link.publication.offer(wire.buffer(), 0, wire.position()); // lost if not connected yet: the host says HELLO again
     }
 
     private void welcome(final HostLink link)
@@ -253,7 +363,7 @@ public final class LinkTable
     /** Sends backlogged attempts; every heartbeat interval, heartbeats and the silence check. */
     public int duty(final long now)
     {
-        int work = 0;
+        int work = applyAdmissions();
         for (final HostLink link : links.values())
         {
             work += drainBacklog(link);
@@ -284,6 +394,8 @@ public final class LinkTable
                 settings.silenceTimeout().toMillis() + " ms)");
         }
         sweepLost();
+        // a sixteenth of the table per tick: every attempt is looked at within 16 heartbeats of its deadline
+        pending.expire(now, 1 << 12, this::unanswered);
         refreshSnapshot(now);
         return work + 1;
     }
@@ -328,6 +440,18 @@ public final class LinkTable
         lost.add(link);
     }
 
+    /** Fails an attempt its host, still heard from, never answered: a hung agent, or an answer lost on the way. */
+    private void unanswered(final Attempt attempt)
+    {
+        counters.unanswered.increment();
+        attempt.completion.fail(new RemoteFailure("agent host '" + attempt.link.hostId + "' did not answer attempt "
+            + attempt.view.attempt() + " of task " + attempt.taskId + " on agent '"
+            + attempt.link.agents.get(attempt.agentIndex).id() + "' within "
+            + settings.answerTimeout().toMillis() + " ms (RemoteSettings.answerTimeout, or the task's timeout if "
+            + "longer); the attempt counts as failed: give the task a timeout, or raise answerTimeout, if it may run "
+            + "longer"));
+    }
+
     /** Fails the attempts of given-up hosts once their agents are out, and again for a few ticks after (races). */
     private void sweepLost()
     {
@@ -356,12 +480,14 @@ public final class LinkTable
         final List<HostStatus> out = new ArrayList<>(links.size());
         for (final HostLink link : links.values())
         {
+            // a refused host has no agent in the dispatcher: an id it shares is another agent's, not to drain by it
             final List<String> ids = new ArrayList<>(link.agents.size());
-            for (final AgentSpec a : link.agents)
+            for (int i = 0; link.refusal == null && i < link.agents.size(); i++)
             {
-                ids.add(a.id());
+                ids.add(link.agents.get(i).id());
             }
-            final String state = !link.live() ? "lost" : link.publication.isConnected() ? "connected" : "connecting";
+            final String state = link.refusal != null ? "refused" : !link.live() ? "lost"
+                : link.admitted && link.publication.isConnected() ? "connected" : "connecting";
             out.add(new HostStatus(link.hostId, link.replyEndpoint, state, List.copyOf(ids),
                 (now - link.lastHeardNanos) / 1_000_000, link.lostReason()));
         }

@@ -31,6 +31,8 @@ import java.util.Map;
  *            double quality, string result (ok) or failure reason (not ok)
  * TELEMETRY  host to dispatcher, when an agent published: long session, int agentIndex,
  *            double contextUtilization (NaN: not reported), long tokenBudgetLeft (-1: not reported)
+ * REFUSED    dispatcher to host, instead of WELCOME, for every HELLO of a session it cannot admit:
+ *            long hostSession, string reason (what was wrong and how to fix it)
  * </pre>
  *
  * A session is a random number a process draws at start: a host that restarts comes back with another one, so the
@@ -45,6 +47,7 @@ public final class Messages
     public static final int TASK = 4;
     public static final int COMPLETION = 5;
     public static final int TELEMETRY = 6;
+    public static final int REFUSED = 7;
 
     /** Results and failure reasons longer than this are cut: completions stay one small message. */
     public static final int MAX_TEXT_CHARS = 4096;
@@ -116,6 +119,11 @@ public final class Messages
     public static Wire welcome(final Wire out, final long hostSession, final long dispatcherSession)
     {
         return header(out, WELCOME).putLong(hostSession).putLong(dispatcherSession);
+    }
+
+    public static Wire refused(final Wire out, final long hostSession, final String reason)
+    {
+        return header(out, REFUSED).putLong(hostSession).putString(reason);
     }
 
     public static Wire heartbeat(final Wire out, final long session, final String senderId)

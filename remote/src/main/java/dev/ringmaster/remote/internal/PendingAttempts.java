@@ -16,10 +16,17 @@ public final class PendingAttempts
     private final AtomicReferenceArray<Attempt> slots;
     private final int mask;
     private final AtomicLong nextId = new AtomicLong(1);
+    private final long answerTimeoutNanos;
+    /** The next slot {@link #expire} looks at; poller only. */
+    private int expireCursor;
 
-    /** @param capacity most attempts in flight at once, rounded up to a power of two; more wait for a free slot. */
-    public PendingAttempts(final int capacity)
+    /**
+     * @param capacity      most attempts in flight at once, rounded up to a power of two; more wait for a free slot.
+     * @param answerTimeout how long an attempt waits for its host's answer (at least the task's own timeout).
+     */
+    public PendingAttempts(final int capacity, final java.time.Duration answerTimeout)
     {
+        this.answerTimeoutNanos = answerTimeout.toNanos();
         final int size = Integer.highestOneBit(Math.max(64, capacity - 1) << 1);
         this.slots = new AtomicReferenceArray<>(size);
         this.mask = size - 1;
@@ -32,10 +39,12 @@ public final class PendingAttempts
     Attempt add(final HostLink link, final int agentIndex, final dev.ringmaster.spi.TaskView view,
                 final dev.ringmaster.spi.Completion completion)
     {
+        // the task's own timeout, when longer, is the user's word on how long it may run: the answer timeout never cuts it
+        final long deadline = System.nanoTime() + Math.max(answerTimeoutNanos, view.task().timeoutNanos());
         for (int tries = 0; tries < 4; tries++)
         {
             final long id = nextId.getAndIncrement();
-            final Attempt attempt = new Attempt(id, link, agentIndex, view, completion);
+            final Attempt attempt = new Attempt(id, link, agentIndex, view, completion, deadline);
             // CAS: publishes the attempt's final fields to the poller that reads the slot
             if (slots.compareAndSet((int)id & mask, null, attempt))
             {
@@ -65,6 +74,27 @@ public final class PendingAttempts
         {
             final Attempt a = slots.get(i);
             if (a != null && a.link == link && slots.compareAndSet(i, a, null))
+            {
+                action.accept(a);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Removes the attempts past their answer deadline among the next {@code count} slots (round the table across
+     * calls, so a tick costs a fixed share of it) and hands each to {@code action}; called by the poller.
+     */
+    public int expire(final long nowNanos, final int count, final Consumer<Attempt> action)
+    {
+        int n = 0;
+        for (int k = 0; k < count; k++)
+        {
+            final int i = expireCursor;
+            expireCursor = (i + 1) & mask;
+            final Attempt a = slots.get(i);
+            if (a != null && nowNanos - a.answerDeadlineNanos > 0 && slots.compareAndSet(i, a, null))
             {
                 action.accept(a);
                 n++;

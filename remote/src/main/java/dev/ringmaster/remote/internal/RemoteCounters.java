@@ -17,6 +17,8 @@ public final class RemoteCounters
     public final LongAdder hostsLost = new LongAdder();
     /** Host sessions admitted (a host given up and coming back counts again). */
     public final LongAdder hostsAdmitted = new LongAdder();
+    /** Attempts failed because their host had not answered by the answer timeout (the host still heard from). */
+    public final LongAdder unanswered = new LongAdder();
     /** Completions received and handed to the dispatcher. */
     public final LongAdder completions = new LongAdder();
 }
