@@ -8,6 +8,7 @@ import dev.ringmaster.spi.RoutingDecision;
 import dev.ringmaster.spi.RoutingStrategy;
 import dev.ringmaster.spi.RoutingStrategyProvider;
 import dev.ringmaster.spi.TaskView;
+import org.agrona.collections.Long2LongHashMap;
 
 import java.util.Arrays;
 
@@ -28,8 +29,9 @@ import java.util.Arrays;
  * <p>In the dispatcher (version 2) it is stride scheduling instead, O(log n): each agent has a pass that grows by
  * {@code STRIDE / weight} per task it is given, and the eligible agent with the smallest pass wins, found in a
  * {@link dev.ringmaster.plugins.routing.index.ScoreIndex}. The proportions per cycle are the same; a joining agent, and one
- * back from full, starts at the smallest pass among the agents with room, so it gets its share from then on rather
- * than a burst to catch up, and tasks that name their agent do not move that start ahead of the others.
+ * back from full, starts at the smallest pass among the agents with room that have all of its skills (its rivals on
+ * the tasks needing them; all agents with room if it has none, or none of them has room), so it gets its share from
+ * then on rather than a burst to catch up, and tasks that name their agent do not move that start ahead of the others.
  */
 public final class WeightedRoundRobinStrategy extends ScoredStrategy
 {
@@ -131,15 +133,60 @@ public final class WeightedRoundRobinStrategy extends ScoredStrategy
             virtualTime[id] = smallest;
         }
         final long joinAt = virtualTime(id);
+        // levels worked out before any is set, so a joiner is levelled with the agents seen before only
+        long[] joinLevels = null;
+        Long2LongHashMap levelBySkills = null;
         for (int p = 0; p < pool.size(); p++)
         {
-            final int i = pool.agent(p).index();
-            if (pass[i] == 0)
+            final AgentView a = pool.agent(p);
+            if (pass[a.index()] == 0)
             {
-                pass[i] = joinAt; // level with the agent due next: its share from now on, no burst to catch up
+                joinLevels = joinLevels == null ? new long[pool.size()] : joinLevels;
+                final long skills = a.spec().skillMask();
+                long at = joinAt;
+                if (skills != 0 && smallest != Long.MAX_VALUE)
+                {
+                    // level with the agents that can take the tasks needing its skills: the pool's clock is the
+                    // smallest pass of all, which an idle agent of another profile holds down
+                    levelBySkills = levelBySkills == null ? new Long2LongHashMap(0) : levelBySkills;
+                    at = levelBySkills.get(skills);
+                    if (at == 0)
+                    {
+                        at = Math.max(joinAt, smallestPassWithSkills(pool, skills));
+                        levelBySkills.put(skills, at);
+                    }
+                }
+                joinLevels[p] = at;
+            }
+        }
+        for (int p = 0; joinLevels != null && p < pool.size(); p++)
+        {
+            if (joinLevels[p] != 0)
+            {
+                pass[pool.agent(p).index()] = joinLevels[p]; // level with the agent due next: no burst to catch up
             }
         }
         super.onPoolChanged(pool);
+    }
+
+    /**
+     * @return the smallest pass among the agents seen before with room that have every skill of {@code skills}: those
+     *     a joining agent with these skills competes with on the tasks needing them; 0 if none
+     */
+    private long smallestPassWithSkills(final AgentPool pool, final long skills)
+    {
+        long smallest = Long.MAX_VALUE;
+        for (int p = 0; p < pool.size(); p++)
+        {
+            final AgentView a = pool.agent(p);
+            final int i = a.index();
+            if (pass[i] != 0 && pass[i] < smallest && (skills & ~a.spec().skillMask()) == 0 &&
+                pool.hasRoom(p))
+            {
+                smallest = pass[i];
+            }
+        }
+        return smallest == Long.MAX_VALUE ? 0 : smallest;
     }
 
     @Override
@@ -191,7 +238,7 @@ public final class WeightedRoundRobinStrategy extends ScoredStrategy
         if (i < away.length && away[i] && pool.hasRoom(position))
         {
             away[i] = false;
-            final long now = virtualTime(pool, position);
+            final long now = Math.max(virtualTime(pool, position), profileTime(pool, position));
             if (pass[i] < now)
             {
                 pass[i] = now;
@@ -202,13 +249,26 @@ public final class WeightedRoundRobinStrategy extends ScoredStrategy
     /** @return the pool's virtual time, brought up to the smallest pass among its agents with room but {@code exclude}. */
     private long virtualTime(final AgentPool pool, final int exclude)
     {
-        final double best = index.bestWithRoom(pool, exclude);
+        final double best = index.bestWithRoom(pool, exclude, 0);
         final int id = pool.id();
         if (best == best && best != Double.NEGATIVE_INFINITY && id < virtualTime.length && -best > virtualTime[id])
         {
             virtualTime[id] = (long)-best;
         }
         return virtualTime(id);
+    }
+
+    /**
+     * @return the smallest pass among the agents with room but the one at {@code position} that have all of its skills,
+     *     0 if none or it has no skills: those it competes with on the tasks needing them. The pool's clock alone
+     *     holds an agent of one profile down to the pass of an idle agent of another, and it wins a run of its
+     *     profile's tasks to catch up.
+     */
+    private long profileTime(final AgentPool pool, final int position)
+    {
+        final long skills = pool.agent(position).spec().skillMask();
+        final double best = skills == 0 ? Double.NaN : index.bestWithRoom(pool, position, skills);
+        return best == best && best != Double.NEGATIVE_INFINITY ? (long)-best : 0;
     }
 
     private long virtualTime(final int poolId)

@@ -372,12 +372,12 @@ public final class ScoreIndex
     }
 
     /**
-     * @return the best indexed score for a task needing no skills among the pool's agents with room other than the one
-     *     at {@code exclude}, whatever else a task's eligibility asks (target, avoidance, probation); NaN if none has
-     *     room. For a strategy's own clock (stride scheduling's virtual time): the tops of the heaps of mask 0, built
-     *     on first use, or a walk of at most {@link #SCAN_LIMIT} agents in a scanned pool.
+     * @return the best indexed score among the pool's agents with room that have every skill of {@code skills}, other
+     *     than the one at {@code exclude}, whatever else a task's eligibility asks (target, avoidance, probation); NaN
+     *     if none. For a strategy's own clock (stride scheduling's virtual time): the tops of the mask's heaps (or of
+     *     the shared heaps, past agents without the skills), or a walk of at most {@link #SCAN_LIMIT} agents.
      */
-    public double bestWithRoom(final AgentPool pool, final int exclude)
+    public double bestWithRoom(final AgentPool pool, final int exclude, final long skills)
     {
         final PoolHeaps heaps = heaps(pool);
         double best = Double.NaN;
@@ -385,19 +385,27 @@ public final class ScoreIndex
         {
             for (int p = 0; p < heaps.size; p++)
             {
-                if (p != exclude && pool.hasRoom(p))
+                if (p != exclude && (skills & ~heaps.skills[p]) == 0 && pool.hasRoom(p))
                 {
-                    final double score = scorer.score(pool, p, 0);
+                    final double score = scorer.score(pool, p, skills);
                     best = best == best && best >= score ? best : score;
                 }
             }
             return best;
         }
-        for (final RankedAgents h : heaps.heaps(0, pool, scorer, bucketed))
+        final RankedAgents[] shared = skillFree && skills != 0 ? heaps.shared(skills, pool, scorer, bucketed) : null;
+        final long filter = shared != null ? skills : 0;
+        int passed = 0;
+        for (final RankedAgents h : shared != null ? shared : heaps.heaps(skills, pool, scorer, bucketed))
         {
             int p = h.first(heaps.stamp);
-            if (p == exclude)
+            while (p >= 0 && (p == exclude || (filter & ~heaps.skills[p]) != 0))
             {
+                if (p != exclude && ++passed > SKIP_LIMIT)
+                {
+                    heaps.promote(skills, pool, scorer, bucketed); // a rare skill: its own heaps, as for best
+                    return bestWithRoom(pool, exclude, skills);
+                }
                 p = h.next(heaps.stamp);
             }
             if (p >= 0)
