@@ -42,6 +42,16 @@ public final class PredictiveStrategy implements RoutingStrategy
         return name;
     }
 
+    /**
+     * The inner strategy's: it decides every task and pre-routing only moves some of them, which the name's
+     * {@link #SUFFIX} records; the SPI's default of 1 put every wrapped rule in the journal as version 1.
+     */
+    @Override
+    public int version()
+    {
+        return inner.version();
+    }
+
     public RoutingStrategy inner()
     {
         return inner;
