@@ -134,7 +134,7 @@ public final class LivePreRouting implements AutoCloseable
                     // the thread either: pre-routing would stop for good, and nothing would say so
                     if (running)
                     {
-                        preRouting.fault("a tick failed", e);
+                        preRouting.tickFailed(e);
                     }
                 }
                 nextTick = now + tickNanos;

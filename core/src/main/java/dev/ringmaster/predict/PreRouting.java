@@ -1,5 +1,6 @@
 package dev.ringmaster.predict;
 
+import dev.ringmaster.dispatch.internal.FaultLog;
 import dev.ringmaster.spi.AgentView;
 import dev.ringmaster.spi.Candidates;
 import dev.ringmaster.spi.RoutingStrategy;
@@ -89,6 +90,13 @@ public final class PreRouting
 
     private volatile HotKeys hot = HotKeys.NONE;
     private final AtomicLong faults = new AtomicLong();
+    /** One per kind and source, so a fault that repeats on every arrival does not hide the others. */
+    private final FaultLog observeFaults;
+    private final FaultLog predictFaults;
+    private final FaultLog hintFaults;
+    private final FaultLog warmFaults;
+    private final FaultLog recordFaults;
+    private final FaultLog tickFaults;
     private final AtomicLong keptWarm = new AtomicLong();
     private long warms;
     private long predicted;
@@ -101,6 +109,20 @@ public final class PreRouting
     public PreRouting(final Predictor predictor, final Settings settings, final PredictionLog log,
                       final CapacityHint capacity)
     {
+        this(predictor, settings, log, capacity, LOG);
+    }
+
+    /** As the public constructor, logging contained faults to {@code faultLogger} (tests). */
+    PreRouting(final Predictor predictor, final Settings settings, final PredictionLog log,
+               final CapacityHint capacity, final Logger faultLogger)
+    {
+        final String named = "pre-routing: predictor '" + nameOf(predictor) + "'";
+        this.observeFaults = new FaultLog(faultLogger, named);
+        this.predictFaults = new FaultLog(faultLogger, named);
+        this.hintFaults = new FaultLog(faultLogger, "pre-routing: capacity hint");
+        this.warmFaults = new FaultLog(faultLogger, "pre-routing: warm hook");
+        this.recordFaults = new FaultLog(faultLogger, "pre-routing: prediction log");
+        this.tickFaults = new FaultLog(faultLogger, "pre-routing:");
         this.predictor = java.util.Objects.requireNonNull(predictor, "predictor");
         this.settings = java.util.Objects.requireNonNull(settings, "settings");
         this.warm = new WarmModel(settings.warmSlots(), settings.maxAgents());
@@ -133,7 +155,7 @@ public final class PreRouting
         }
         catch (final Throwable t)
         {
-            fault("predictor '" + predictor.name() + "' threw on observe", t);
+            fault(observeFaults, "threw on observe; the arrival is not learnt (contained, dispatch goes on)", t);
         }
     }
 
@@ -154,7 +176,8 @@ public final class PreRouting
         catch (final Throwable t)
         {
             hot = HotKeys.NONE;
-            fault("predictor '" + predictor.name() + "' threw on predict", t);
+            fault(predictFaults, "threw on predict; nothing is predicted until the next tick (contained, dispatch " +
+                "goes on)", t);
             return;
         }
         final double threshold = settings.threshold();
@@ -202,7 +225,7 @@ public final class PreRouting
                     }
                     catch (final Throwable t)
                     {
-                        fault("capacity hint threw", t);
+                        fault(hintFaults, "threw (contained, dispatch goes on)", t);
                     }
                 }
             });
@@ -250,7 +273,8 @@ public final class PreRouting
             }
             catch (final Throwable t)
             {
-                fault("warming agent '" + agent.spec().id() + "' for '" + key + "' threw", t);
+                fault(warmFaults, "threw warming agent '" + agent.spec().id() + "' for '" + key + "'; it is not warm " +
+                    "(contained, dispatch goes on)", t);
                 warmed = false;
             }
             if (warmed)
@@ -277,7 +301,7 @@ public final class PreRouting
         }
         catch (final Throwable t)
         {
-            fault("prediction log threw", t);
+            fault(recordFaults, "threw (contained, dispatch goes on)", t);
         }
     }
 
@@ -508,27 +532,34 @@ public final class PreRouting
         return min;
     }
 
-    /** Counts a contained fault and logs the first few; also for the live loop around {@link #tick}. */
-    void fault(final String what, final Throwable t)
+    /** Counts a contained fault and logs it at most once per interval for its kind ({@link FaultLog}). */
+    private void fault(final FaultLog kind, final String what, final Throwable t)
     {
-        if (faults.getAndIncrement() < 10)
-        {
-            LOG.warn("pre-routing: {} (contained; dispatch goes on): {}", what, describe(t));
-        }
+        faults.incrementAndGet();
+        kind.report(what, t);
     }
 
-    /** A failure's own toString may throw (a message built from a closed client): containing it must not. */
-    private static String describe(final Throwable t)
+    /** @return the predictor's name, or its class's if asking throws: containing its faults must not fail first. */
+    private static String nameOf(final Predictor predictor)
     {
         try
         {
-            return t.toString();
+            return String.valueOf(java.util.Objects.requireNonNull(predictor, "predictor").name());
         }
-        catch (final Throwable unprintable)
+        catch (final NullPointerException e)
         {
-            return t.getClass().getName() + " (its message could not be printed: " +
-                unprintable.getClass().getName() + ")";
+            throw e;
         }
+        catch (final Throwable t)
+        {
+            return predictor.getClass().getName();
+        }
+    }
+
+    /** A tick of the live loop around {@link #tick} failed (the dispatcher closed, listing agents threw). */
+    void tickFailed(final Throwable t)
+    {
+        fault(tickFaults, "a tick failed; the next one tries again (contained, dispatch goes on)", t);
     }
 
     /** @return faults contained so far (predictor, warmer, hint, log). */

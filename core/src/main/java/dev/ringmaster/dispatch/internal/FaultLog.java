@@ -9,9 +9,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * agent's adapter) and logs at most one line per interval, with how many were not logged since; any thread.
  *
  * <p>Why: a plugin that throws on every task would otherwise log a stack trace per task (150,000 a second were seen),
- * which costs more than the dispatch itself and buries everything else in the log.
+ * which costs more than the dispatch itself and buries everything else in the log. Public for the rest of core
+ * (pre-routing's contained faults), not for other modules.
  */
-final class FaultLog
+public final class FaultLog
 {
     /** At most one line per source and kind in this interval. */
     static final long INTERVAL_NANOS = 10_000_000_000L;
@@ -22,7 +23,7 @@ final class FaultLog
     private final AtomicLong nextLogNanos = new AtomicLong(Long.MIN_VALUE);
     private long countAtLastLog;
 
-    FaultLog(final Logger log, final String source)
+    public FaultLog(final Logger log, final String source)
     {
         this.log = log;
         this.source = source;
@@ -33,7 +34,7 @@ final class FaultLog
      *                dropped for it".
      * @param failure the throwable, logged with its stack trace on the lines that are logged.
      */
-    void report(final String what, final Throwable failure)
+    public void report(final String what, final Throwable failure)
     {
         final long count = total.incrementAndGet();
         final long now = System.nanoTime();
