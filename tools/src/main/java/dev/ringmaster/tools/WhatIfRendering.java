@@ -23,9 +23,10 @@ final class WhatIfRendering
      *
      * @param recordedStrategy the strategy the journal was recorded with, also the last of {@code rows}.
      * @param actual           the journal's own figures for the replayed tasks.
+     * @param damage           each damaged region read past; empty for a sound journal.
      */
     record Report(Path journal, String fleetOrigin, String fleet, long records, String recordedStrategy, WhatIf.Outcome actual,
-                  List<WhatIf.Outcome> rows, long contextLoadNanos, boolean paced)
+                  List<WhatIf.Outcome> rows, long contextLoadNanos, boolean paced, List<String> damage)
     {
         WhatIf.Outcome recordedRow()
         {
@@ -122,6 +123,17 @@ final class WhatIfRendering
             j.writeNumberField("actualMeanSojournSeconds", r.actual().meanSojournSeconds());
             j.writeNumberField("simulatedMeanSojournSeconds", r.recordedRow().meanSojournSeconds());
             j.writeEndObject();
+            if (!r.damage().isEmpty())
+            {
+                // as the plain replay's report: the figures above cover only the records read around these
+                j.writeStringField("error", r.damage().get(0));
+                j.writeArrayFieldStart("damage");
+                for (final String d : r.damage())
+                {
+                    j.writeString(d);
+                }
+                j.writeEndArray();
+            }
             j.writeEndObject();
         }
         catch (final IOException e)

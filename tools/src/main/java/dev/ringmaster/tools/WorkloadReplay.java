@@ -151,7 +151,7 @@ final class WorkloadReplay
         }
         final WhatIfRendering.Report report = new WhatIfRendering.Report(journal, fleet.origin(), fleet.describe(),
             arrivals.records(),
-            recorded, WhatIf.recorded(arrivals, fleet, recorded), rows, contextLoadNanos, !unpaced);
+            recorded, WhatIf.recorded(arrivals, fleet, recorded), rows, contextLoadNanos, !unpaced, arrivals.damage());
         final PrintWriter out = spec.commandLine().getOut();
         out.print(json ? WhatIfRendering.json(report) + System.lineSeparator() : WhatIfRendering.text(report));
         out.flush();

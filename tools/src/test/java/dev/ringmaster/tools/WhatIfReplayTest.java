@@ -136,6 +136,25 @@ class WhatIfReplayTest
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void whatIfJsonNamesEveryDamagedRegionReadPastAsTheReplayReportDoes() throws Exception
+    {
+        final Path damaged = damagedCopy(tmp);
+        final DemoCommandTest.Run r = run("replay", damaged.toString(), "--what-if", "p2c", "--json");
+        assertThat(r.exitCode()).as("stderr: %s", r.err()).isEqualTo(1);
+        final Map<String, Object> j = json(r);
+        // a script reading only stdout must not take figures read around damage for the whole journal's
+        assertThat((List<String>)j.get("damage")).as("damage in %s", j.keySet()).isNotEmpty()
+            .allSatisfy(d -> assertThat(d).contains("corrupt journal file", "at index 0x"));
+        assertThat(j.get("error")).asString().contains("corrupt journal file");
+        final Map<String, Object> plain = json(run("replay", damaged.toString(), "--json"));
+        assertThat(j.get("damage")).as("the same regions as the plain replay names").isEqualTo(plain.get("damage"));
+
+        assertThat(json(run("replay", journal.toString(), "--what-if", "p2c", "--json")))
+            .as("a sound journal, as the plain replay's").doesNotContainKeys("damage", "error");
+    }
+
+    @Test
     void verifyDecisionsChecksTheDecisionsAfterADamagedRecordAndStillFailsOnTheDamage() throws Exception
     {
         final Path damaged = damagedCopy(tmp);
