@@ -60,7 +60,7 @@ final class WhatIfRendering
         for (final WhatIf.Outcome o : r.rows())
         {
             final String label = o.strategy() + (o == r.recordedRow() ? " (recorded)" : "") +
-                (o.unfinished() > 0 ? " !" : "");
+                (o.unfinished() > 0 || o.strategyErrors() > 0 ? " !" : "");
             row(sb, label, o);
         }
         sb.append(String.format(Locale.ROOT, "%ncalibration: %s simulated p99 %.4f s against %.4f s in the journal: "
@@ -77,6 +77,12 @@ final class WhatIfRendering
             {
                 sb.append(String.format(Locale.ROOT, "! %s left %,d task(s) unfinished (it declined them)%n",
                     o.strategy(), o.unfinished()));
+            }
+            if (o.strategyErrors() > 0)
+            {
+                sb.append(String.format(Locale.ROOT, "! %s: its select() failed %,d of its decisions (the first %s); "
+                    + "the first candidate took each, so its figures are not its own%n", o.strategy(),
+                    o.strategyErrors(), o.firstStrategyError()));
             }
         }
         return sb.toString();
@@ -112,6 +118,15 @@ final class WhatIfRendering
                 j.writeNumberField("gini", o.gini());
                 j.writeNumberField("contextWasteRatio", o.contextWasteRatio());
                 j.writeNumberField("unfinished", o.unfinished());
+                j.writeNumberField("strategyErrors", o.strategyErrors());
+                if (o.firstStrategyError() == null)
+                {
+                    j.writeNullField("firstStrategyError");
+                }
+                else
+                {
+                    j.writeStringField("firstStrategyError", o.firstStrategyError());
+                }
                 j.writeEndObject();
             }
             j.writeEndArray();

@@ -155,7 +155,21 @@ final class WorkloadReplay
         final PrintWriter out = spec.commandLine().getOut();
         out.print(json ? WhatIfRendering.json(report) + System.lineSeparator() : WhatIfRendering.text(report));
         out.flush();
-        return 0;
+        int exit = 0;
+        for (final WhatIf.Outcome o : rows)
+        {
+            if (o.strategyErrors() > 0)
+            {
+                // the first candidate took each failed decision: the row compares a fallback, not the strategy asked for
+                final PrintWriter err = spec.commandLine().getErr();
+                err.printf(Locale.ROOT, "error: strategy %s failed %,d of its decisions (the first %s), so its figures " +
+                    "above are the first candidate's in its place, not its own; fix its select() and run again%n",
+                    o.strategy(), o.strategyErrors(), o.firstStrategyError());
+                err.flush();
+                exit = 1;
+            }
+        }
+        return exit;
     }
 
     private int verify(final PluginRegistry registry, final JournalArrivals arrivals, final ReplayFleet fleet,

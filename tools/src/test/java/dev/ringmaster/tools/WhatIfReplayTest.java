@@ -155,6 +155,31 @@ class WhatIfReplayTest
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void aStrategyWhoseSelectFailsFailsTheWhatIfAndItsRowSaysSo() throws Exception
+    {
+        final Path plugins = java.nio.file.Files.createDirectories(tmp.resolve("faulty-plugins"));
+        PluginsOptionTest.pluginJar(plugins.resolve("faulty.jar"), FaultyStrategies.Throws.class);
+
+        final DemoCommandTest.Run r = run("replay", journal.toString(), "--what-if", FaultyStrategies.Throws.NAME + ",p2c",
+            "--plugins", plugins.toString(), "--json");
+        // its row's figures are those of the first candidate, taken in place of each failed decision: not its own
+        assertThat(r.exitCode()).as("stdout: %s%nstderr: %s", r.out(), r.err()).isEqualTo(1);
+        assertThat(r.err()).startsWith("error: strategy " + FaultyStrategies.Throws.NAME + " failed ")
+            .contains("boom in select", "fix its select()");
+        final List<Map<String, Object>> rows = (List<Map<String, Object>>)json(r).get("whatIf");
+        assertThat(rows.get(0)).containsEntry("strategy", FaultyStrategies.Throws.NAME);
+        assertThat(((Number)rows.get(0).get("strategyErrors")).longValue()).isPositive();
+        assertThat(rows.get(0).get("firstStrategyError")).asString().contains("boom in select");
+        assertThat(((Number)rows.get(1).get("strategyErrors")).longValue()).as("p2c's own").isZero();
+
+        final DemoCommandTest.Run text = run("replay", journal.toString(), "--what-if", FaultyStrategies.Throws.NAME,
+            "--plugins", plugins.toString());
+        assertThat(text.exitCode()).isEqualTo(1);
+        assertThat(text.out()).contains(FaultyStrategies.Throws.NAME + " !", "its select() failed");
+    }
+
+    @Test
     void verifyDecisionsChecksTheDecisionsAfterADamagedRecordAndStillFailsOnTheDamage() throws Exception
     {
         final Path damaged = damagedCopy(tmp);
