@@ -25,7 +25,7 @@ final class WhatIfRendering
      * @param actual           the journal's own figures for the replayed tasks.
      * @param damage           each damaged region read past; empty for a sound journal.
      */
-    record Report(Path journal, String fleetOrigin, String fleet, long records, String recordedStrategy, WhatIf.Outcome actual,
+    record Report(Path journal, String fleetOrigin, ReplayFleet fleet, long records, String recordedStrategy, WhatIf.Outcome actual,
                   List<WhatIf.Outcome> rows, long contextLoadNanos, boolean paced, List<String> damage)
     {
         WhatIf.Outcome recordedRow()
@@ -50,7 +50,7 @@ final class WhatIfRendering
         sb.append(String.format(Locale.ROOT, "what-if replay of %s: %,d completed tasks (%,d records), recorded with %s%n",
             r.journal(), r.actual().tasks(), r.records(), r.recordedStrategy()));
         sb.append("fleet: ").append(r.fleetOrigin()).append(System.lineSeparator());
-        sb.append("  agents (capacity x speed): ").append(r.fleet()).append(System.lineSeparator());
+        sb.append("  agents (capacity x speed): ").append(r.fleet().describe()).append(System.lineSeparator());
         sb.append(r.paced() ? "placements paced by the recorded dispatcher (the k-th of a type no earlier than it really "
             + "was; --unpaced to lift it)" : "unpaced: tasks placed as soon as an agent has room, as if the dispatcher "
             + "cost nothing").append(System.lineSeparator());
@@ -103,8 +103,24 @@ final class WhatIfRendering
             j.writeStartObject();
             j.writeStringField("journal", r.journal().toString());
             j.writeNumberField("tasks", r.actual().tasks());
+            j.writeNumberField("records", r.records());
             j.writeStringField("fleet", r.fleetOrigin());
+            j.writeArrayFieldStart("agents");
+            for (final String type : r.fleet().types())
+            {
+                for (final ReplayFleet.Agent a : r.fleet().agents(type))
+                {
+                    j.writeStartObject();
+                    j.writeStringField("id", a.id());
+                    j.writeStringField("type", a.type());
+                    j.writeNumberField("capacity", a.capacity());
+                    j.writeNumberField("speed", a.speed());
+                    j.writeEndObject();
+                }
+            }
+            j.writeEndArray();
             j.writeBooleanField("paced", r.paced());
+            j.writeNumberField("contextLoadMicros", r.contextLoadNanos() / 1_000);
             j.writeArrayFieldStart("whatIf");
             for (final WhatIf.Outcome o : r.rows())
             {

@@ -149,7 +149,7 @@ final class WorkloadReplay
                 progress.step();
             }
         }
-        final WhatIfRendering.Report report = new WhatIfRendering.Report(journal, fleet.origin(), fleet.describe(),
+        final WhatIfRendering.Report report = new WhatIfRendering.Report(journal, fleet.origin(), fleet,
             arrivals.records(),
             recorded, WhatIf.recorded(arrivals, fleet, recorded), rows, contextLoadNanos, !unpaced, arrivals.damage());
         final PrintWriter out = spec.commandLine().getOut();

@@ -53,6 +53,30 @@ class WhatIfReplayTest
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void jsonSaysWhatTheTableSaysOfTheRecordsTheFleetAndTheContextLoad()
+    {
+        final DemoCommandTest.Run text = run("replay", journal.toString(), "--what-if", "p2c", "--context-load-us", "300");
+        final DemoCommandTest.Run r = run("replay", journal.toString(), "--what-if", "p2c", "--context-load-us", "300",
+            "--json");
+        assertThat(r.exitCode()).as("stderr: %s", r.err()).isZero();
+        final Map<String, Object> j = json(r);
+        final long records = ((Number)json(run("replay", journal.toString(), "--json")).get("records")).longValue();
+        assertThat(text.out()).contains(String.format(java.util.Locale.ROOT, "(%,d records)", records));
+        assertThat(j).as("keys %s", j.keySet()).containsKeys("records", "agents", "contextLoadMicros");
+        assertThat(((Number)j.get("records")).longValue()).isEqualTo(records);
+        assertThat(((Number)j.get("contextLoadMicros")).longValue()).isEqualTo(300);
+        final List<Map<String, Object>> agents = (List<Map<String, Object>>)j.get("agents");
+        assertThat(agents).isNotEmpty().allSatisfy(a -> assertThat(a).containsKeys("id", "type", "capacity", "speed"));
+        // the table's "coder-1 1 x 1.00" for each agent
+        for (final Map<String, Object> a : agents)
+        {
+            assertThat(text.out()).contains(String.format(java.util.Locale.ROOT, "%s %d x %.2f", a.get("id"),
+                ((Number)a.get("capacity")).intValue(), ((Number)a.get("speed")).doubleValue()));
+        }
+    }
+
+    @Test
     void contextWasteIsZeroAsRecordedAndPositiveOnceAContextLoadIsPriced()
     {
         final DemoCommandTest.Run free = run("replay", journal.toString(), "--what-if", "round-robin,consistent-hash",
