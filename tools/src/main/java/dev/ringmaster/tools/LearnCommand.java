@@ -42,7 +42,8 @@ import java.util.concurrent.Callable;
             + "arrival rate per type and key by hour of day (UTC) and what follows what.",
         ""},
     footer = {"", "Exit code: 0 when the model is written, 1 if the journal is damaged (the model from the readable "
-        + "part is still written), 2 for bad options.",
+        + "part is still written) or holds no accepted task (nothing is written: MODEL is left as it was), 2 for bad "
+        + "options.",
         "Example: ringmaster learn /tmp/journal --out /tmp/patterns.rmp"})
 public final class LearnCommand implements Callable<Integer>
 {
@@ -108,6 +109,21 @@ public final class LearnCommand implements Callable<Integer>
         {
             reader.readToEnd(r -> observe(predictor, r, seen, open), e -> damage[0] = e.getMessage());
         }
+        if (seen[0] == 0)
+        {
+            // an empty model written over the last trained one would leave pre-routing predicting nothing, silently
+            final PrintWriter err = spec.commandLine().getErr();
+            err.println("error: " + journal + " holds no accepted task" + (seen[3] == 0 ? "" : String.format(Locale.ROOT,
+                " with a readable task (%,d without)", seen[3])) + ", so there is nothing to learn from; nothing was " +
+                "written (" + out + " is left as it was). Give the journal of a run that took tasks, e.g. one " +
+                "recorded by 'ringmaster demo --tasks 100000 --journal DIR'");
+            if (damage[0] != null)
+            {
+                err.println("error: " + damage[0]);
+            }
+            err.flush();
+            return 1;
+        }
         try
         {
             PredictionModels.write(predictor, seen[0], out);
@@ -121,27 +137,20 @@ public final class LearnCommand implements Callable<Integer>
             return 1;
         }
         final PrintWriter o = spec.commandLine().getOut();
-        if (seen[0] == 0)
+        o.printf(Locale.ROOT, "learnt from %,d arrivals, %s to %s (%s)%s%n", seen[0], Instant.ofEpochSecond(0,
+            seen[1]), Instant.ofEpochSecond(0, seen[2]), Duration.ofNanos(seen[2] - seen[1]), seen[4] == 0 ? "" :
+            String.format(Locale.ROOT, "; %,d acceptances of tasks recovery dispatched again left out (each "
+                + "arrived once, at its first)", seen[4]));
+        final Predictions next = new Predictions();
+        predictor.predict(seen[2], Duration.ofSeconds(30).toNanos(), next);
+        o.printf(Locale.ROOT, "predictor '%s': %d (type, key) pairs expected in the 30 s after the journal's end" +
+            " with a confidence of at least 0.05", predictor.name(), next.size());
+        int hot = 0;
+        for (int i = 0; i < next.size(); i++)
         {
-            o.printf(Locale.ROOT, "%s holds no accepted task: the model %s is empty%n", journal, out);
+            hot += next.confidence(i) >= 0.7 ? 1 : 0;
         }
-        else
-        {
-            o.printf(Locale.ROOT, "learnt from %,d arrivals, %s to %s (%s)%s%n", seen[0], Instant.ofEpochSecond(0,
-                seen[1]), Instant.ofEpochSecond(0, seen[2]), Duration.ofNanos(seen[2] - seen[1]), seen[4] == 0 ? "" :
-                String.format(Locale.ROOT, "; %,d acceptances of tasks recovery dispatched again left out (each "
-                    + "arrived once, at its first)", seen[4]));
-            final Predictions next = new Predictions();
-            predictor.predict(seen[2], Duration.ofSeconds(30).toNanos(), next);
-            o.printf(Locale.ROOT, "predictor '%s': %d (type, key) pairs expected in the 30 s after the journal's end" +
-                " with a confidence of at least 0.05", predictor.name(), next.size());
-            int hot = 0;
-            for (int i = 0; i < next.size(); i++)
-            {
-                hot += next.confidence(i) >= 0.7 ? 1 : 0;
-            }
-            o.printf(Locale.ROOT, ", %d of them at least 0.7%n", hot);
-        }
+        o.printf(Locale.ROOT, ", %d of them at least 0.7%n", hot);
         if (seen[3] > 0)
         {
             o.printf(Locale.ROOT, "%,d accepted records without a readable task were skipped%n", seen[3]);

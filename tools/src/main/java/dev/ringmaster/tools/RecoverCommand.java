@@ -41,8 +41,11 @@ import java.util.concurrent.Callable;
             + "whose acceptance lies in a damaged region would be lost without a word.",
         "A journal that a running process still writes is reported (--dry-run) but not recovered: its open tasks are "
             + "still in that process's hands, and dispatching them again would run them twice.",
-        "Exit code: 0 if every recovered task reached a terminal state, 1 if the journal is missing or damaged, a "
-            + "task was refused or lost, the journal failed or is still being written; 2 for bad options.",
+        "Exit code: 0 if every open task was dispatched again and reached a terminal state; 1 if the journal is "
+            + "missing or damaged (also with --accept-damage if anything below fails), an open task could not be "
+            + "rebuilt (the others are still dispatched), a task was refused or lost, the journal failed or is still "
+            + "being written; 2 for bad options. --dry-run exits 0 for a journal it could read undamaged, whatever "
+            + "it leaves open: its report (JSON: \"unrecoverable\") says what a recovery would leave.",
         "Examples: ringmaster recover /tmp/journal --dry-run",
         "          ringmaster recover /tmp/journal --json"})
 public final class RecoverCommand implements Callable<Integer>
@@ -140,8 +143,28 @@ public final class RecoverCommand implements Callable<Integer>
         {
             err.println("error: the journal did not record the recovery: " + outcome.journalError());
         }
+        // what the recovery asked for and left undone: each fails a script that runs recover and goes on as if the
+        // journal held nothing open any more
+        final boolean unrecovered = !dryRun && !refuse && !refuseLive && !plan.unrecoverable().isEmpty();
+        if (unrecovered)
+        {
+            err.println("error: " + plan.unrecoverable().size() + " open task(s) could not be rebuilt from the journal " +
+                "and were not dispatched again; they stay open in it (the first: " + plan.unrecoverable().get(0) +
+                "). 'ringmaster recover " + journal + " --dry-run' lists them (--json all of them), 'ringmaster audit " +
+                journal + " TASK_ID' shows one's history: submit them again from where they came from");
+        }
+        if (outcome != null && outcome.refused() > 0)
+        {
+            err.println("error: the dispatcher refused " + outcome.refused() + " recovered task(s); they stay open in " +
+                "the journal for the next recovery");
+        }
+        if (outcome != null && outcome.lost() > 0)
+        {
+            err.println("error: " + outcome.lost() + " recovered task(s) reached no terminal state within the --wait " +
+                "of " + Duration.ofNanos(waitNanos).toMillis() + " ms and were cancelled; give a longer --wait");
+        }
         err.flush();
-        final boolean failed = refuse || refuseLive || (outcome != null &&
+        final boolean failed = refuse || refuseLive || unrecovered || (outcome != null &&
             (outcome.lost() > 0 || outcome.refused() > 0 || outcome.journalError() != null));
         return failed ? 1 : 0;
     }

@@ -23,9 +23,10 @@ final class WhatIfRendering
      *
      * @param recordedStrategy the strategy the journal was recorded with, also the last of {@code rows}.
      * @param actual           the journal's own figures for the replayed tasks.
+     * @param damage           each damaged region read past; empty for a sound journal.
      */
-    record Report(Path journal, String fleetOrigin, String fleet, long records, String recordedStrategy, WhatIf.Outcome actual,
-                  List<WhatIf.Outcome> rows, long contextLoadNanos, boolean paced)
+    record Report(Path journal, String fleetOrigin, ReplayFleet fleet, long records, String recordedStrategy, WhatIf.Outcome actual,
+                  List<WhatIf.Outcome> rows, long contextLoadNanos, boolean paced, List<String> damage)
     {
         WhatIf.Outcome recordedRow()
         {
@@ -49,7 +50,7 @@ final class WhatIfRendering
         sb.append(String.format(Locale.ROOT, "what-if replay of %s: %,d completed tasks (%,d records), recorded with %s%n",
             r.journal(), r.actual().tasks(), r.records(), r.recordedStrategy()));
         sb.append("fleet: ").append(r.fleetOrigin()).append(System.lineSeparator());
-        sb.append("  agents (capacity x speed): ").append(r.fleet()).append(System.lineSeparator());
+        sb.append("  agents (capacity x speed): ").append(r.fleet().describe()).append(System.lineSeparator());
         sb.append(r.paced() ? "placements paced by the recorded dispatcher (the k-th of a type no earlier than it really "
             + "was; --unpaced to lift it)" : "unpaced: tasks placed as soon as an agent has room, as if the dispatcher "
             + "cost nothing").append(System.lineSeparator());
@@ -59,7 +60,7 @@ final class WhatIfRendering
         for (final WhatIf.Outcome o : r.rows())
         {
             final String label = o.strategy() + (o == r.recordedRow() ? " (recorded)" : "") +
-                (o.unfinished() > 0 ? " !" : "");
+                (o.unfinished() > 0 || o.strategyErrors() > 0 ? " !" : "");
             row(sb, label, o);
         }
         sb.append(String.format(Locale.ROOT, "%ncalibration: %s simulated p99 %.4f s against %.4f s in the journal: "
@@ -76,6 +77,12 @@ final class WhatIfRendering
             {
                 sb.append(String.format(Locale.ROOT, "! %s left %,d task(s) unfinished (it declined them)%n",
                     o.strategy(), o.unfinished()));
+            }
+            if (o.strategyErrors() > 0)
+            {
+                sb.append(String.format(Locale.ROOT, "! %s: its select() failed %,d of its decisions (the first %s); "
+                    + "the first candidate took each, so its figures are not its own%n", o.strategy(),
+                    o.strategyErrors(), o.firstStrategyError()));
             }
         }
         return sb.toString();
@@ -96,8 +103,24 @@ final class WhatIfRendering
             j.writeStartObject();
             j.writeStringField("journal", r.journal().toString());
             j.writeNumberField("tasks", r.actual().tasks());
+            j.writeNumberField("records", r.records());
             j.writeStringField("fleet", r.fleetOrigin());
+            j.writeArrayFieldStart("agents");
+            for (final String type : r.fleet().types())
+            {
+                for (final ReplayFleet.Agent a : r.fleet().agents(type))
+                {
+                    j.writeStartObject();
+                    j.writeStringField("id", a.id());
+                    j.writeStringField("type", a.type());
+                    j.writeNumberField("capacity", a.capacity());
+                    j.writeNumberField("speed", a.speed());
+                    j.writeEndObject();
+                }
+            }
+            j.writeEndArray();
             j.writeBooleanField("paced", r.paced());
+            j.writeNumberField("contextLoadMicros", r.contextLoadNanos() / 1_000);
             j.writeArrayFieldStart("whatIf");
             for (final WhatIf.Outcome o : r.rows())
             {
@@ -111,6 +134,15 @@ final class WhatIfRendering
                 j.writeNumberField("gini", o.gini());
                 j.writeNumberField("contextWasteRatio", o.contextWasteRatio());
                 j.writeNumberField("unfinished", o.unfinished());
+                j.writeNumberField("strategyErrors", o.strategyErrors());
+                if (o.firstStrategyError() == null)
+                {
+                    j.writeNullField("firstStrategyError");
+                }
+                else
+                {
+                    j.writeStringField("firstStrategyError", o.firstStrategyError());
+                }
                 j.writeEndObject();
             }
             j.writeEndArray();
@@ -122,6 +154,17 @@ final class WhatIfRendering
             j.writeNumberField("actualMeanSojournSeconds", r.actual().meanSojournSeconds());
             j.writeNumberField("simulatedMeanSojournSeconds", r.recordedRow().meanSojournSeconds());
             j.writeEndObject();
+            if (!r.damage().isEmpty())
+            {
+                // as the plain replay's report: the figures above cover only the records read around these
+                j.writeStringField("error", r.damage().get(0));
+                j.writeArrayFieldStart("damage");
+                for (final String d : r.damage())
+                {
+                    j.writeString(d);
+                }
+                j.writeEndArray();
+            }
             j.writeEndObject();
         }
         catch (final IOException e)

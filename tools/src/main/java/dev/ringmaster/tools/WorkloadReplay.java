@@ -149,13 +149,27 @@ final class WorkloadReplay
                 progress.step();
             }
         }
-        final WhatIfRendering.Report report = new WhatIfRendering.Report(journal, fleet.origin(), fleet.describe(),
+        final WhatIfRendering.Report report = new WhatIfRendering.Report(journal, fleet.origin(), fleet,
             arrivals.records(),
-            recorded, WhatIf.recorded(arrivals, fleet, recorded), rows, contextLoadNanos, !unpaced);
+            recorded, WhatIf.recorded(arrivals, fleet, recorded), rows, contextLoadNanos, !unpaced, arrivals.damage());
         final PrintWriter out = spec.commandLine().getOut();
         out.print(json ? WhatIfRendering.json(report) + System.lineSeparator() : WhatIfRendering.text(report));
         out.flush();
-        return 0;
+        int exit = 0;
+        for (final WhatIf.Outcome o : rows)
+        {
+            if (o.strategyErrors() > 0)
+            {
+                // the first candidate took each failed decision: the row compares a fallback, not the strategy asked for
+                final PrintWriter err = spec.commandLine().getErr();
+                err.printf(Locale.ROOT, "error: strategy %s failed %,d of its decisions (the first %s), so its figures " +
+                    "above are the first candidate's in its place, not its own; fix its select() and run again%n",
+                    o.strategy(), o.strategyErrors(), o.firstStrategyError());
+                err.flush();
+                exit = 1;
+            }
+        }
+        return exit;
     }
 
     private int verify(final PluginRegistry registry, final JournalArrivals arrivals, final ReplayFleet fleet,

@@ -142,4 +142,25 @@ class LearnCommandTest
             .contains("m.rmp.tmp", "choose a writable --out").doesNotContain("\tat ");
         assertThat(model).doesNotExist();
     }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 60, unit = java.util.concurrent.TimeUnit.SECONDS)
+    void aJournalWithoutArrivalsTrainsNothingFailsAndLeavesTheModelThereAsItWas() throws IOException
+    {
+        final Path journal = tmp.resolve("journal");
+        try (Journal writer = Journal.open(JournalConfig.at(journal)))
+        {
+            // a served run that took no task: the operators' changes only
+            assertThat(writer.recordAdmin("POST /types/coder/pause", "127.0.0.1:5000", 200, "done")).isTrue();
+        }
+        final Path model = tmp.resolve("m.rmp");
+        Files.writeString(model, "yesterday's model");
+
+        final DemoCommandTest.Run learn = run("learn", journal.toString(), "--out", model.toString());
+
+        // a nightly 'learn && restart' must not swap a trained model for an empty one and carry on
+        assertThat(learn.exitCode()).as("stdout: %s%nstderr: %s", learn.out(), learn.err()).isEqualTo(1);
+        assertThat(learn.err()).startsWith("error: ").contains("holds no accepted task", model.toString());
+        assertThat(model).hasContent("yesterday's model");
+    }
 }

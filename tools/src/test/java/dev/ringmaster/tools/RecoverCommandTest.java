@@ -202,6 +202,38 @@ class RecoverCommandTest
         assertThat(openIn(dir, WorkCodec.INSTANCE)).isZero();
     }
 
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void openTasksThatCannotBeRebuiltLeaveTheRecoveryFailedAfterTheOthersAreDispatched()
+    {
+        final Path dir = tmp.resolve("journal");
+        try (Journal writer = Journal.open(JournalConfig.at(dir)))
+        {
+            // a crashed run's open tasks: one whole, one journaled without the payload its codec could not encode
+            assertThat(writer.recordRecovered(Task.builder("coder").id(10).payload("keep me").build(), "left open"))
+                .isTrue();
+            assertThat(writer.recordRecovered(Task.builder("coder").id(11).payload(new Object()).build(), "left open"))
+                .isTrue();
+        }
+
+        final DemoCommandTest.Run dry = run("recover", dir.toString(), "--dry-run", "--json");
+        assertThat(dry.exitCode()).as("a dry run only reports; stderr: %s", dry.err()).isZero();
+        assertThat(num(json(dry), "unrecoverable")).isEqualTo(1);
+
+        final DemoCommandTest.Run recover = run("recover", dir.toString(), "--json");
+        assertThat(recover.exitCode()).as("a task left open must fail a scripted recovery").isEqualTo(1);
+        assertThat(recover.err()).contains("error: 1 open task(s) could not be rebuilt", "task 11",
+            "recover " + dir + " --dry-run");
+        final Map<String, Object> r = json(recover);
+        assertThat(num(r, "recovered")).as("the rebuildable task is dispatched all the same").isEqualTo(1);
+        assertThat(num(r, "completed") + num(r, "dead_lettered") + num(r, "expired")).isEqualTo(1);
+        assertThat(num(r, "unrecoverable")).isEqualTo(1);
+
+        final DemoCommandTest.Run text = run("recover", dir.toString());
+        assertThat(text.exitCode()).as("still open: every run says so").isEqualTo(1);
+        assertThat(text.out()).contains("1 open: 0 recoverable, 1 unrecoverable", "unrecoverable: task 11");
+    }
+
     /** @return the tasks open in the journal, 0 while it has no cycle file yet. */
     static int openIn(final Path dir)
     {

@@ -53,6 +53,30 @@ class WhatIfReplayTest
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void jsonSaysWhatTheTableSaysOfTheRecordsTheFleetAndTheContextLoad()
+    {
+        final DemoCommandTest.Run text = run("replay", journal.toString(), "--what-if", "p2c", "--context-load-us", "300");
+        final DemoCommandTest.Run r = run("replay", journal.toString(), "--what-if", "p2c", "--context-load-us", "300",
+            "--json");
+        assertThat(r.exitCode()).as("stderr: %s", r.err()).isZero();
+        final Map<String, Object> j = json(r);
+        final long records = ((Number)json(run("replay", journal.toString(), "--json")).get("records")).longValue();
+        assertThat(text.out()).contains(String.format(java.util.Locale.ROOT, "(%,d records)", records));
+        assertThat(j).as("keys %s", j.keySet()).containsKeys("records", "agents", "contextLoadMicros");
+        assertThat(((Number)j.get("records")).longValue()).isEqualTo(records);
+        assertThat(((Number)j.get("contextLoadMicros")).longValue()).isEqualTo(300);
+        final List<Map<String, Object>> agents = (List<Map<String, Object>>)j.get("agents");
+        assertThat(agents).isNotEmpty().allSatisfy(a -> assertThat(a).containsKeys("id", "type", "capacity", "speed"));
+        // the table's "coder-1 1 x 1.00" for each agent
+        for (final Map<String, Object> a : agents)
+        {
+            assertThat(text.out()).contains(String.format(java.util.Locale.ROOT, "%s %d x %.2f", a.get("id"),
+                ((Number)a.get("capacity")).intValue(), ((Number)a.get("speed")).doubleValue()));
+        }
+    }
+
+    @Test
     void contextWasteIsZeroAsRecordedAndPositiveOnceAContextLoadIsPriced()
     {
         final DemoCommandTest.Run free = run("replay", journal.toString(), "--what-if", "round-robin,consistent-hash",
@@ -133,6 +157,50 @@ class WhatIfReplayTest
         assertThat(((Number)json(r).get("tasks")).longValue()).as("completed tasks replayed (%d before the damage)", before)
             .isGreaterThan(before + 100);
         assertThat(r.err()).contains("the journal is damaged in", "corrupt journal file", "at index 0x");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void whatIfJsonNamesEveryDamagedRegionReadPastAsTheReplayReportDoes() throws Exception
+    {
+        final Path damaged = damagedCopy(tmp);
+        final DemoCommandTest.Run r = run("replay", damaged.toString(), "--what-if", "p2c", "--json");
+        assertThat(r.exitCode()).as("stderr: %s", r.err()).isEqualTo(1);
+        final Map<String, Object> j = json(r);
+        // a script reading only stdout must not take figures read around damage for the whole journal's
+        assertThat((List<String>)j.get("damage")).as("damage in %s", j.keySet()).isNotEmpty()
+            .allSatisfy(d -> assertThat(d).contains("corrupt journal file", "at index 0x"));
+        assertThat(j.get("error")).asString().contains("corrupt journal file");
+        final Map<String, Object> plain = json(run("replay", damaged.toString(), "--json"));
+        assertThat(j.get("damage")).as("the same regions as the plain replay names").isEqualTo(plain.get("damage"));
+
+        assertThat(json(run("replay", journal.toString(), "--what-if", "p2c", "--json")))
+            .as("a sound journal, as the plain replay's").doesNotContainKeys("damage", "error");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aStrategyWhoseSelectFailsFailsTheWhatIfAndItsRowSaysSo() throws Exception
+    {
+        final Path plugins = java.nio.file.Files.createDirectories(tmp.resolve("faulty-plugins"));
+        PluginsOptionTest.pluginJar(plugins.resolve("faulty.jar"), FaultyStrategies.Throws.class);
+
+        final DemoCommandTest.Run r = run("replay", journal.toString(), "--what-if", FaultyStrategies.Throws.NAME + ",p2c",
+            "--plugins", plugins.toString(), "--json");
+        // its row's figures are those of the first candidate, taken in place of each failed decision: not its own
+        assertThat(r.exitCode()).as("stdout: %s%nstderr: %s", r.out(), r.err()).isEqualTo(1);
+        assertThat(r.err()).startsWith("error: strategy " + FaultyStrategies.Throws.NAME + " failed ")
+            .contains("boom in select", "fix its select()");
+        final List<Map<String, Object>> rows = (List<Map<String, Object>>)json(r).get("whatIf");
+        assertThat(rows.get(0)).containsEntry("strategy", FaultyStrategies.Throws.NAME);
+        assertThat(((Number)rows.get(0).get("strategyErrors")).longValue()).isPositive();
+        assertThat(rows.get(0).get("firstStrategyError")).asString().contains("boom in select");
+        assertThat(((Number)rows.get(1).get("strategyErrors")).longValue()).as("p2c's own").isZero();
+
+        final DemoCommandTest.Run text = run("replay", journal.toString(), "--what-if", FaultyStrategies.Throws.NAME,
+            "--plugins", plugins.toString());
+        assertThat(text.exitCode()).isEqualTo(1);
+        assertThat(text.out()).contains(FaultyStrategies.Throws.NAME + " !", "its select() failed");
     }
 
     @Test
