@@ -5,7 +5,8 @@ import java.nio.file.Path;
 /**
  * The other process of {@link WriterLockTest}: with {@code live DIR} prints whether a writer has the journal in DIR
  * open ({@code live true|false}); with {@code open DIR} tries to open it for writing and prints {@code opened} or
- * {@code refused: } and the message. Its own thread only.
+ * {@code refused: } and the message; with {@code claim DIR}
+ * tries to claim it ({@link WriterClaim}) and prints {@code claimed} or {@code claim refused}. Its own thread only.
  */
 public final class WriterLockChild
 {
@@ -28,6 +29,13 @@ public final class WriterLockChild
                 catch (final RuntimeException e)
                 {
                     System.out.println("refused: " + e.getMessage());
+                }
+            }
+            case "claim" ->
+            {
+                try (WriterClaim claim = WriterClaim.take(dir))
+                {
+                    System.out.println(claim == null ? "claim refused" : "claimed");
                 }
             }
             default -> throw new IllegalArgumentException(args[0]);

@@ -53,9 +53,9 @@ class WriterLockTest
             {
                 assertThat(reader.events()).hasSize(1);
             }
-            assertThat(child("live")).as("another process, after this one looked").isEqualTo("live true");
+            assertThat(child(dir, "live")).as("another process, after this one looked").isEqualTo("live true");
         }
-        assertThat(child("live")).as("another process, after the writer closed").isEqualTo("live false");
+        assertThat(child(dir, "live")).as("another process, after the writer closed").isEqualTo("live false");
     }
 
     @Test
@@ -69,7 +69,7 @@ class WriterLockTest
                 .hasMessageContaining("one writer")
                 .hasMessageContaining("this process");
             assertThat(Journal.isBeingWritten(dir)).isTrue();
-            assertThat(child("live")).as("another process, after the refused writer").isEqualTo("live true");
+            assertThat(child(dir, "live")).as("another process, after the refused writer").isEqualTo("live true");
         }
         assertThat(Journal.isBeingWritten(dir)).isFalse();
         try (Journal again = Journal.open(JournalConfig.at(dir)))
@@ -84,14 +84,14 @@ class WriterLockTest
     {
         try (Journal journal = Journal.open(JournalConfig.at(dir)))
         {
-            assertThat(child("open")).startsWith("refused: ").contains(dir.toString()).contains("one writer")
+            assertThat(child(dir, "open")).startsWith("refused: ").contains(dir.toString()).contains("one writer")
                 .contains("another process");
         }
-        assertThat(child("open")).isEqualTo("opened");
+        assertThat(child(dir, "open")).isEqualTo("opened");
     }
 
     /** @return the first line the child printed. */
-    private String child(final String mode) throws IOException, InterruptedException
+    static String child(final Path dir, final String mode) throws IOException, InterruptedException
     {
         final List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
