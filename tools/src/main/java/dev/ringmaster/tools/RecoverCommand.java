@@ -7,6 +7,7 @@ import dev.ringmaster.journal.Journal;
 import dev.ringmaster.journal.PayloadCodec;
 import dev.ringmaster.journal.Recovery;
 import dev.ringmaster.journal.RecoveryPlan;
+import dev.ringmaster.journal.WriterClaim;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -89,7 +90,9 @@ public final class RecoverCommand implements Callable<Integer>
         final PrintWriter err = spec.commandLine().getErr();
         final PayloadCodec codec = DemoRecovery.codecOf(journal);
         final long t0 = System.nanoTime();
-        live = Journal.isBeingWritten(journal);
+        // claimed before the scan: a recovery started meanwhile finds the journal taken, not the same open tasks
+        final WriterClaim claim = dryRun ? null : WriterClaim.take(journal);
+        live = dryRun ? Journal.isBeingWritten(journal) : claim == null;
         final RecoveryPlan plan;
         try (TerminalProgress progress = TerminalProgress.open("recover: records read", -1, json))
         {
@@ -164,6 +167,10 @@ public final class RecoverCommand implements Callable<Integer>
                 "of " + Duration.ofNanos(waitNanos).toMillis() + " ms and were cancelled; give a longer --wait");
         }
         err.flush();
+        if (claim != null)
+        {
+            claim.close(); // a no-op if the recovery's journal took it over (and released it on close)
+        }
         final boolean failed = refuse || refuseLive || unrecovered || (outcome != null &&
             (outcome.lost() > 0 || outcome.refused() > 0 || outcome.journalError() != null));
         return failed ? 1 : 0;

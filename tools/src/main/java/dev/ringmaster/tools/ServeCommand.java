@@ -9,6 +9,7 @@ import dev.ringmaster.journal.Journal;
 import dev.ringmaster.journal.JournalStats;
 import dev.ringmaster.journal.Recovery;
 import dev.ringmaster.journal.RecoveryPlan;
+import dev.ringmaster.journal.WriterClaim;
 import dev.ringmaster.metrics.MetricsSnapshot;
 import dev.ringmaster.model.Task;
 import dev.ringmaster.plugin.PluginRegistry;
@@ -181,8 +182,10 @@ public final class ServeCommand implements Callable<Integer>
         // room for agents added over the admin endpoint: the clock's hand-over queue is sized from this
         final SimulationClock clock = new SimulationClock(fleet.totalCapacity() * 4);
         final boolean existing = journalDir != null && DemoRecovery.exists(journalDir);
-        // before and after the scan, as recover: a writer may open the journal while it is read
-        boolean live = existing && Journal.isBeingWritten(journalDir);
+        // claimed before the scan, and taken over by the journal opened below: a serve or recover started meanwhile
+        // finds the journal taken instead of scanning the same open tasks
+        final WriterClaim claim = existing ? WriterClaim.take(journalDir) : null;
+        boolean live = existing && claim == null;
         final RecoveryPlan plan = existing ? Recovery.scan(journalDir, DemoRecovery.codecOf(journalDir)) : null;
         live |= existing && Journal.isBeingWritten(journalDir);
         if (live)
@@ -198,6 +201,7 @@ public final class ServeCommand implements Callable<Integer>
         if (plan != null && plan.corruption() != null)
         {
             clock.close();
+            claim.close();
             err.println("error: the journal is damaged, so serving on it would leave the tasks journaled after the " +
                 "damage unrecovered: " + plan.corruption().getMessage() + ". Run './ringmaster recover " + journalDir +
                 " --accept-damage' to dispatch what can be read, or move the damaged file aside");

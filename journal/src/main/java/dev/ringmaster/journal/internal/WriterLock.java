@@ -7,45 +7,129 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * A shared file lock that every open journal writer holds on a file beside the cycle files, so that a reader can
- * tell a journal still being written from a finished one; the operating system drops the lock when the writer's
- * process dies, so a killed writer never looks alive. One instance per writer; {@link #close} from any thread, once.
+ * The exclusive file lock that a journal's one writer holds on a file beside the cycle files, so that a reader can
+ * tell a journal still being written from a finished one and a second writer is refused; the operating system drops
+ * the lock when the writer's process dies, so a killed writer never looks alive. A lock may be taken as a claim
+ * first (recovery: scan, then open) and then taken over by the journal that writes. One instance per holder;
+ * {@link #close} from any thread, once; the static methods are safe on any thread.
  */
 public final class WriterLock implements AutoCloseable
 {
     /** The file's name in the journal directory; Chronicle Queue and retention ignore it (not a *.cq4 file). */
     public static final String FILE_NAME = "ringmaster-journal.writer-lock";
+    /** A reader of another process tests the lock by taking it for a moment: a writer opening then waits that out. */
+    private static final long PROBE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    /**
+     * The locks this JVM holds, by the journal directory's real path; guarded by itself. The JVM must never open the
+     * lock file a second time while it holds the lock: on Linux, closing any descriptor of a file drops every record
+     * lock the process holds on it, and other processes would then see no writer.
+     */
+    private static final Map<Path, Held> HELD = new HashMap<>();
 
-    private final FileChannel channel;
-    private final FileLock lock;
-
-    private WriterLock(final FileChannel channel, final FileLock lock)
+    /** The one lock of a directory in this JVM. */
+    private static final class Held
     {
-        this.channel = channel;
-        this.lock = lock;
+        final Path key;
+        final FileChannel channel;
+        final FileLock lock;
+        /** A journal writes with it (else only a claim holds it). */
+        boolean writing;
+
+        Held(final Path key, final FileChannel channel, final FileLock lock)
+        {
+            this.key = key;
+            this.channel = channel;
+            this.lock = lock;
+        }
+    }
+
+    private final Held held;
+    /** A journal's (else a claim's). */
+    private final boolean writer;
+    /** Guarded by HELD: closed, or a claim a journal took over (the journal releases the lock then). */
+    private boolean done;
+
+    private WriterLock(final Held held, final boolean writer)
+    {
+        this.held = held;
+        this.writer = writer;
     }
 
     /**
-     * Takes the lock, waiting only while a reader briefly holds it exclusively to test it.
+     * Takes the lock for a journal that writes: taking over this JVM's claim on the directory if there is one.
      *
+     * @throws IllegalStateException naming the directory if another writer (of this process or another) has it open.
      * @throws IOException if the lock file cannot be created or locked.
      */
     public static WriterLock hold(final Path directory) throws IOException
     {
-        // a shared lock needs a channel open for reading
+        synchronized (HELD)
+        {
+            final Held existing = HELD.get(directory.toRealPath());
+            if (existing != null)
+            {
+                if (existing.writing)
+                {
+                    throw new IllegalStateException(refusal(directory, "this process"));
+                }
+                existing.writing = true;
+                return new WriterLock(existing, true);
+            }
+            final Held taken = take(directory);
+            if (taken == null)
+            {
+                throw new IllegalStateException(refusal(directory, "another process"));
+            }
+            taken.writing = true;
+            return new WriterLock(taken, true);
+        }
+    }
+
+    /**
+     * Takes the lock before the journal is opened, so that what is read of it meanwhile (a recovery's scan) cannot
+     * change under the reader and no other process starts writing or recovering it; the next {@link #hold} of this JVM
+     * on the directory takes the lock over, and closing the claim after that leaves the lock to the journal.
+     *
+     * @return the claim, or null if another writer or claim (of this process or another) has the directory.
+     * @throws IOException if the lock file cannot be created or locked.
+     */
+    public static WriterLock claim(final Path directory) throws IOException
+    {
+        synchronized (HELD)
+        {
+            final Held taken = HELD.containsKey(directory.toRealPath()) ? null : take(directory);
+            return taken == null ? null : new WriterLock(taken, false);
+        }
+    }
+
+    /** @return the lock, registered, or null if another process holds it; with HELD's monitor held. */
+    private static Held take(final Path directory) throws IOException
+    {
+        final Path key = directory.toRealPath();
         final FileChannel channel = FileChannel.open(directory.resolve(FILE_NAME), StandardOpenOption.CREATE,
             StandardOpenOption.READ, StandardOpenOption.WRITE);
         try
         {
-            // shared: several writers (processes) may append to one queue, as Chronicle allows
-            return new WriterLock(channel, channel.lock(0, Long.MAX_VALUE, true));
-        }
-        catch (final OverlappingFileLockException e)
-        {
-            // another journal of this JVM writes the same directory and holds the JVM's one lock on the file
-            return new WriterLock(channel, null);
+            final long deadline = System.nanoTime() + PROBE_WAIT_NANOS;
+            FileLock lock;
+            while ((lock = channel.tryLock()) == null && System.nanoTime() - deadline < 0)
+            {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            }
+            if (lock == null)
+            {
+                channel.close(); // this JVM holds no lock on the file: closing drops nobody's
+                return null;
+            }
+            final Held held = new Held(key, channel, lock);
+            HELD.put(key, held);
+            return held;
         }
         catch (final IOException | RuntimeException e)
         {
@@ -54,10 +138,18 @@ public final class WriterLock implements AutoCloseable
         }
     }
 
+    private static String refusal(final Path directory, final String where)
+    {
+        return "a journal writer of " + where + " has " + directory.toAbsolutePath() + " open, and a journal has " +
+            "one writer at a time (a second would overwrite the first one's records); close that journal (or stop " +
+            "that process) first, or give this one a directory of its own";
+    }
+
     /**
-     * @return true if a writer holds the lock of the journal in {@code directory}, in this process or another; false
-     *     if none does, or the journal has no lock file (written before writers took one) or it cannot be opened for
-     *     writing (a read-only copy: nobody writes it through this file system either).
+     * @return true if a writer holds the lock of the journal in {@code directory}, in this process or another (in
+     *     another, a claim counts too: it cannot be told apart); false if none does, or the journal has no lock file
+     *     (written before writers took one) or it cannot be opened for writing (a read-only copy: nobody writes it
+     *     through this file system either).
      */
     public static boolean held(final Path directory)
     {
@@ -66,39 +158,70 @@ public final class WriterLock implements AutoCloseable
         {
             return false;
         }
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE))
+        synchronized (HELD)
         {
-            final FileLock probe = channel.tryLock();
-            if (probe == null)
+            try
+            {
+                final Held own = HELD.get(directory.toRealPath());
+                if (own != null)
+                {
+                    return own.writing;
+                }
+            }
+            catch (final IOException e)
+            {
+                return false;
+            }
+            // this JVM holds no lock on the file (HELD is checked and kept under the same monitor), so closing the
+            // probe's descriptor drops no one's
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE))
+            {
+                final FileLock probe = channel.tryLock();
+                if (probe == null)
+                {
+                    return true;
+                }
+                probe.release();
+                return false;
+            }
+            catch (final OverlappingFileLockException e)
             {
                 return true;
             }
-            probe.release();
-            return false;
-        }
-        catch (final OverlappingFileLockException e)
-        {
-            return true;
-        }
-        catch (final IOException e)
-        {
-            return false;
+            catch (final IOException e)
+            {
+                return false;
+            }
         }
     }
 
     @Override
     public void close() throws IOException
     {
-        try
+        synchronized (HELD)
         {
-            if (lock != null)
+            if (done)
             {
-                lock.release();
+                return;
             }
-        }
-        finally
-        {
-            channel.close();
+            done = true;
+            if (HELD.get(held.key) != held)
+            {
+                return;
+            }
+            if (held.writing && !writer)
+            {
+                return; // a claim a journal took over: the journal's close releases the lock
+            }
+            HELD.remove(held.key);
+            try
+            {
+                held.lock.release();
+            }
+            finally
+            {
+                held.channel.close();
+            }
         }
     }
 }

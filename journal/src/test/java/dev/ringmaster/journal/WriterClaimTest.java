@@ -1,0 +1,79 @@
+package dev.ringmaster.journal;
+
+import dev.ringmaster.model.Task;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static dev.ringmaster.journal.WriterLockTest.child;
+
+/**
+ * A recovery claims the journal before it scans it, so that a second recovery started at the same moment (in another
+ * process or this one) finds it taken instead of scanning the same open tasks and redispatching them too.
+ */
+class WriterClaimTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void fromTheClaimBeforeTheScanToTheRecoveringJournalsCloseNoOtherProcessCanRecoverOrWrite() throws Exception
+    {
+        try (Journal crashed = Journal.open(JournalConfig.at(dir)))
+        {
+            crashed.recordRecovered(Task.builder("coder").id(7L).build(), "c");
+            ReaderTest.awaitWritten(crashed, 1L);
+        }
+        try (WriterClaim claim = WriterClaim.take(dir))
+        {
+            assertThat(claim).isNotNull();
+            assertThat(WriterClaim.take(dir)).as("a second recovery of this process").isNull();
+            assertThat(child(dir, "claim")).as("a recovery in another process").isEqualTo("claim refused");
+            assertThat(child(dir, "live")).as("another process").isEqualTo("live true");
+            assertThat(Journal.isBeingWritten(dir)).as("this process claimed it, nobody writes it yet").isFalse();
+            final RecoveryPlan plan = Recovery.scan(dir, PayloadCodec.standard());
+            assertThat(plan.pending()).extracting(Task::id).containsExactly(7L);
+            try (Journal journal = Journal.open(JournalConfig.at(dir)))
+            {
+                assertThat(Journal.isBeingWritten(dir)).isTrue();
+                claim.close(); // the journal has the lock now
+                assertThat(child(dir, "claim")).as("with the journal open").isEqualTo("claim refused");
+                assertThatThrownBy(() -> Journal.open(JournalConfig.at(dir)).close())
+                    .hasMessageContaining("one writer");
+            }
+        }
+        assertThat(child(dir, "claim")).as("after the recovering journal closed").isEqualTo("claimed");
+    }
+
+    @Test
+    void aClaimNoJournalTookOverIsReleasedOnClose()
+    {
+        try (Journal first = Journal.open(JournalConfig.at(dir)))
+        {
+            assertThat(WriterClaim.take(dir)).as("while a journal writes").isNull();
+        }
+        WriterClaim.take(dir).close();
+        try (WriterClaim claim = WriterClaim.take(dir))
+        {
+            assertThat(claim).isNotNull();
+        }
+        try (Journal again = Journal.open(JournalConfig.at(dir)))
+        {
+            assertThat(Journal.isBeingWritten(dir)).isTrue();
+        }
+        assertThat(Journal.isBeingWritten(dir)).isFalse();
+    }
+
+    @Test
+    void aMissingDirectoryIsNamedAsTheScanNamesIt()
+    {
+        assertThatThrownBy(() -> WriterClaim.take(dir.resolve("nope")))
+            .isInstanceOf(JournalException.class).hasMessageContaining("does not exist");
+    }
+}
