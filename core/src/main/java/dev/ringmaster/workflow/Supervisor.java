@@ -45,6 +45,8 @@ public final class Supervisor implements AutoCloseable
     // supervisor thread only
     private final List<RunState> active = new ArrayList<>();
     private boolean stopped;
+    // single writer (the supervisor thread); read by tests to tell parking from spinning
+    private volatile long parks;
 
     private Supervisor(final Dispatcher dispatcher, final String threadName)
     {
@@ -141,6 +143,12 @@ public final class Supervisor implements AutoCloseable
         return stopped;
     }
 
+    /** Any thread: how often the supervisor thread has parked for want of events. */
+    long parks()
+    {
+        return parks;
+    }
+
     /** Supervisor thread only. */
     void register(final RunState run)
     {
@@ -171,7 +179,11 @@ public final class Supervisor implements AutoCloseable
                 parked = true; // volatile store, then the mailbox's volatile index load: a post is never missed
                 if (mailbox.isEmpty())
                 {
+                    // user code run here (a payload function, a result stage) may leave the thread interrupted, and
+                    // parkNanos returns at once while the flag is set: the loop would spin a core until close()
+                    Thread.interrupted();
                     LockSupport.parkNanos(this, MAX_PARK_NANOS);
+                    parks++;
                 }
                 parked = false;
             }
