@@ -1,5 +1,8 @@
 package dev.ringmaster.autoscale;
 
+import dev.ringmaster.autoscale.ScaledPool.Outcome;
+import dev.ringmaster.autoscale.ScaledPool.Settled;
+import dev.ringmaster.autoscale.ScaledPool.Tracked;
 import dev.ringmaster.dispatch.Dispatcher;
 import dev.ringmaster.model.AgentSpec;
 import dev.ringmaster.spi.AgentAdapter;
@@ -56,7 +59,7 @@ public final class Autoscaler implements AutoCloseable
     private static final Logger LOG = LoggerFactory.getLogger(Autoscaler.class);
 
     private final ScalableFleet fleet;
-    private final Map<String, Pool> pools;
+    private final Map<String, ScaledPool> pools;
     private final Duration interval;
     private final LongSupplier clock;
     private final PredictedDemand predicted;
@@ -145,10 +148,10 @@ public final class Autoscaler implements AutoCloseable
             Outcome outcome;
             while ((outcome = outcomes.poll()) != null)
             {
-                outcome.pool.outcomes.add(outcome);
+                outcome.pool().outcomes.add(outcome);
             }
             final List<Decision> decisions = new ArrayList<>(pools.size());
-            for (final Pool pool : pools.values())
+            for (final ScaledPool pool : pools.values())
             {
                 decisions.add(evaluate(pool, now));
             }
@@ -216,7 +219,7 @@ public final class Autoscaler implements AutoCloseable
         }
     }
 
-    private Decision evaluate(final Pool pool, final long now)
+    private Decision evaluate(final ScaledPool pool, final long now)
     {
         final List<ScalableFleet.AgentSample> samples = fleet.agents(pool.type);
         final Set<String> present = new HashSet<>();
@@ -224,7 +227,7 @@ public final class Autoscaler implements AutoCloseable
         {
             present.add(sample.id());
         }
-        final List<Settled> settled = applyOutcomes(pool, present);
+        final List<Settled> settled = pool.applyOutcomes(present);
 
         final List<Observation.AgentLoad> loads = new ArrayList<>(samples.size() + pool.tracked.size());
         for (final ScalableFleet.AgentSample sample : samples)
@@ -250,7 +253,7 @@ public final class Autoscaler implements AutoCloseable
             {
                 // it was added, and now the dispatcher does not list it: someone else removed it
                 pool.tracked.remove(tracked.id);
-                release(pool, tracked);
+                pool.release(tracked);
                 settled.add(new Settled(ScalingEvent.Kind.LOST, tracked.id,
                     "it left the dispatcher without the autoscaler removing it"));
             }
@@ -274,70 +277,17 @@ public final class Autoscaler implements AutoCloseable
         return decision;
     }
 
-    /** Applies the outcomes of earlier additions and removals; returns them for the history. */
-    private List<Settled> applyOutcomes(final Pool pool, final Set<String> present)
-    {
-        final List<Settled> settled = new ArrayList<>();
-        for (final Outcome outcome : pool.outcomes)
-        {
-            final Tracked tracked = pool.tracked.get(outcome.id);
-            if (tracked == null)
-            {
-                continue;
-            }
-            if (outcome.added)
-            {
-                if (outcome.error == null)
-                {
-                    tracked.status = Observation.Status.ACTIVE;
-                    settled.add(new Settled(ScalingEvent.Kind.ADDED, outcome.id, "the dispatcher routes to it"));
-                }
-                else
-                {
-                    pool.tracked.remove(outcome.id);
-                    release(pool, tracked);
-                    settled.add(new Settled(ScalingEvent.Kind.ADD_FAILED, outcome.id, message(outcome.error)));
-                }
-            }
-            else if (outcome.error == null)
-            {
-                pool.tracked.remove(outcome.id);
-                release(pool, tracked);
-                settled.add(new Settled(ScalingEvent.Kind.REMOVED, outcome.id,
-                    "drained: it finished its last task and left"));
-            }
-            else
-            {
-                // refused (unknown agent, already being removed by someone else, dispatcher stopped)
-                if (present.contains(outcome.id) && tracked.ours)
-                {
-                    tracked.status = Observation.Status.ACTIVE;
-                }
-                else
-                {
-                    pool.tracked.remove(outcome.id);
-                    if (!present.contains(outcome.id))
-                    {
-                        release(pool, tracked);
-                    }
-                }
-                settled.add(new Settled(ScalingEvent.Kind.REMOVE_FAILED, outcome.id, message(outcome.error)));
-            }
-        }
-        pool.outcomes.clear();
-        return settled;
-    }
-
-    private void recordSettled(final Pool pool, final List<Settled> settled, final Decision decision, final long now)
+    private void recordSettled(
+        final ScaledPool pool, final List<Settled> settled, final Decision decision, final long now)
     {
         for (final Settled entry : settled)
         {
-            record(new ScalingEvent(now, pool.type, entry.kind, decision.poolSize(), decision.poolSize(),
-                decision.utilization(), List.of(entry.id), entry.detail));
+            record(new ScalingEvent(now, pool.type, entry.kind(), decision.poolSize(), decision.poolSize(),
+                decision.utilization(), List.of(entry.id()), entry.detail()));
         }
     }
 
-    private void add(final Pool pool, final Decision decision, final Set<String> present, final long now)
+    private void add(final ScaledPool pool, final Decision decision, final Set<String> present, final long now)
     {
         final List<String> ids = new ArrayList<>(decision.add());
         for (int i = 0; i < decision.add(); i++)
@@ -366,7 +316,7 @@ public final class Autoscaler implements AutoCloseable
                 // the decision's cooldown still applies, so a broken factory is retried once per cooldown, not per tick
                 LOG.warn("could not create agent '{}' of type '{}'", id, pool.type, e);
                 record(new ScalingEvent(now, pool.type, ScalingEvent.Kind.ADD_FAILED, decision.poolSize(),
-                    decision.poolSize() + ids.size(), decision.utilization(), List.of(id), message(e)));
+                    decision.poolSize() + ids.size(), decision.utilization(), List.of(id), ScaledPool.message(e)));
                 break;
             }
             final Tracked tracked = new Tracked(id, spec, adapter, true, Observation.Status.STARTING);
@@ -383,7 +333,7 @@ public final class Autoscaler implements AutoCloseable
         }
     }
 
-    private void remove(final Pool pool, final Decision decision, final long now)
+    private void remove(final ScaledPool pool, final Decision decision, final long now)
     {
         for (final String id : decision.remove())
         {
@@ -409,22 +359,6 @@ public final class Autoscaler implements AutoCloseable
         }
     }
 
-    private static void release(final Pool pool, final Tracked tracked)
-    {
-        if (tracked.spec == null)
-        {
-            return; // a registered agent: the embedder made it and releases it
-        }
-        try
-        {
-            pool.factory.release(tracked.spec, tracked.adapter);
-        }
-        catch (final Throwable e) // checked ones too, undeclared, from a factory in another JVM language
-        {
-            LOG.warn("factory of type '{}' failed to release agent '{}'", pool.type, tracked.id, e);
-        }
-    }
-
     private void record(final ScalingEvent event)
     {
         // single writer (the evaluating thread), so the size needs no atomic; readers copy the deque
@@ -438,76 +372,17 @@ public final class Autoscaler implements AutoCloseable
             event.poolBefore(), event.poolAfter(), event.reason());
     }
 
-    private static String message(final Throwable error)
-    {
-        Throwable cause = error;
-        while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null)
-        {
-            cause = cause.getCause();
-        }
-        return cause.getClass().getSimpleName() + ": " + cause.getMessage();
-    }
-
     @FunctionalInterface
     private interface FleetCall
     {
         CompletableFuture<?> run();
     }
 
-    /** One scaled type; confined to the evaluating thread. */
-    private static final class Pool
-    {
-        final String type;
-        final ScalingPolicy policy;
-        final AgentFactory factory;
-        final Map<String, Tracked> tracked = new LinkedHashMap<>();
-        final List<Outcome> outcomes = new ArrayList<>();
-        ScalingState state = ScalingState.initial();
-        long sequence;
-
-        Pool(final String type, final ScalingPolicy policy, final AgentFactory factory)
-        {
-            this.type = type;
-            this.policy = policy;
-            this.factory = factory;
-        }
-    }
-
-    /** An agent the autoscaler added, or a registered one it is removing; confined to the evaluating thread. */
-    private static final class Tracked
-    {
-        final String id;
-        final AgentSpec spec;
-        final AgentAdapter adapter;
-        final boolean ours;
-        Observation.Status status;
-
-        Tracked(final String id, final AgentSpec spec, final AgentAdapter adapter, final boolean ours,
-                final Observation.Status status)
-        {
-            this.id = id;
-            this.spec = spec;
-            this.adapter = adapter;
-            this.ours = ours;
-            this.status = status;
-        }
-    }
-
-    /** An outcome as it goes into the history. */
-    private record Settled(ScalingEvent.Kind kind, String id, String detail)
-    {
-    }
-
-    /** The end of an addition or a removal, handed from whichever thread completed it to the next evaluation. */
-    private record Outcome(Pool pool, String id, boolean added, Throwable error)
-    {
-    }
-
     /** Configures an {@link Autoscaler}; not thread-safe, use from one thread. */
     public static final class Builder
     {
         private final ScalableFleet fleet;
-        private final Map<String, Pool> pools = new LinkedHashMap<>();
+        private final Map<String, ScaledPool> pools = new LinkedHashMap<>();
         private Duration interval = Duration.ofSeconds(1);
         private LongSupplier clock = System::nanoTime;
         private ScheduledExecutorService scheduler;
@@ -532,7 +407,7 @@ public final class Autoscaler implements AutoCloseable
             {
                 throw new IllegalArgumentException("type '" + type + "' is already scaled: one policy per type");
             }
-            pools.put(type, new Pool(type, policy, factory));
+            pools.put(type, new ScaledPool(type, policy, factory));
             return this;
         }
 
