@@ -233,8 +233,10 @@ public final class Autoscaler implements AutoCloseable
         for (final ScalableFleet.AgentSample sample : samples)
         {
             final Tracked tracked = pool.tracked.get(sample.id());
-            final Observation.Status status = tracked != null && tracked.status == Observation.Status.DRAINING ?
-                Observation.Status.DRAINING : Observation.Status.ACTIVE;
+            // an agent someone else is removing (an operator's removeAgent) is leaving just as our own removals are
+            final boolean draining = sample.draining() ||
+                tracked != null && tracked.status == Observation.Status.DRAINING;
+            final Observation.Status status = draining ? Observation.Status.DRAINING : Observation.Status.ACTIVE;
             final boolean removable = (tracked != null && tracked.ours) || pool.policy.removeRegisteredAgents();
             loads.add(new Observation.AgentLoad(sample.id(), sample.capacity(), sample.inFlight(), status, removable));
         }

@@ -60,7 +60,7 @@ public interface ScalableFleet
                 {
                     if (agent.spec().type().equals(type))
                     {
-                        samples.add(new AgentSample(agent.id(), agent.capacity(), agent.inFlight()));
+                        samples.add(new AgentSample(agent.id(), agent.capacity(), agent.inFlight(), agent.draining()));
                     }
                 }
                 return samples;
@@ -123,8 +123,14 @@ public interface ScalableFleet
      * @param id       agent id.
      * @param capacity tasks it runs at once.
      * @param inFlight tasks it holds: running plus waiting in its inbox.
+     * @param draining true while it is being removed, by anyone: it takes no new task and leaves once idle.
      */
-    record AgentSample(String id, int capacity, int inFlight)
+    record AgentSample(String id, int capacity, int inFlight, boolean draining)
     {
+        /** A sample of an agent that is not being removed. */
+        public AgentSample(final String id, final int capacity, final int inFlight)
+        {
+            this(id, capacity, inFlight, false);
+        }
     }
 }

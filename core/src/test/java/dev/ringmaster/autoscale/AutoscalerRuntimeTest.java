@@ -74,6 +74,13 @@ class AutoscalerRuntimeTest
             return f;
         }
 
+        /** An operator's removeAgent: the agent stays listed, draining, until its running tasks finish. */
+        void drainedBySomeoneElse(final String id)
+        {
+            final ScalableFleet.AgentSample a = agents.get(id);
+            agents.put(id, new ScalableFleet.AgentSample(id, a.capacity(), a.inFlight(), true));
+        }
+
         void completeAdd(final String id, final int capacity)
         {
             agents.put(id, new ScalableFleet.AgentSample(id, capacity, 0));
@@ -326,6 +333,41 @@ class AutoscalerRuntimeTest
             .clock(() -> 0).build();
         assertThat(paused.evaluate().get(0).reason()).contains("paused");
         assertThat(fleet.adds).isEmpty();
+    }
+
+    @Test
+    void anAgentAnOperatorIsDrainingIsNotCapacitySoTheMinimumIsRefilledAtOnce()
+    {
+        final FakeFleet fleet = new FakeFleet();
+        fleet.register("A1", 2, 0);
+        fleet.register("A2", 2, 1);
+        fleet.drainedBySomeoneElse("A2"); // removeAgent("A2") while it runs a long task
+        final Autoscaler autoscaler = Autoscaler.builder(fleet).scale(policy().min(2).build(), new CountingFactory())
+            .clock(() -> 0).build();
+
+        final Decision d = autoscaler.evaluate().get(0);
+
+        assertThat(d.reason()).contains("below its minimum of 2");
+        assertThat(d.add()).isEqualTo(1);
+        assertThat(fleet.adds).containsOnlyKeys("coder-auto-1");
+    }
+
+    @Test
+    void anAgentAnOperatorIsDrainingIsNeverPickedForScaleDown()
+    {
+        final FakeFleet fleet = new FakeFleet();
+        fleet.register("A1", 2, 1);
+        fleet.register("A2", 2, 0);
+        fleet.register("A3", 2, 0);
+        fleet.drainedBySomeoneElse("A2");
+        final Autoscaler autoscaler = Autoscaler.builder(fleet)
+            .scale(policy().removeRegisteredAgents(true).build(), new CountingFactory()).clock(() -> 0).build();
+
+        final Decision d = autoscaler.evaluate().get(0);
+
+        assertThat(d.poolSize()).as("A1 and A3; A2 is leaving").isEqualTo(2);
+        assertThat(fleet.removeCalls).as("a removal of A2 would be refused and still start the cooldown")
+            .containsExactly("A3");
     }
 
     @Test
