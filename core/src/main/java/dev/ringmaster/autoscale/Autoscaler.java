@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -49,10 +50,13 @@ import java.util.function.LongSupplier;
  *       when the dispatcher reports it gone, its factory releases it;</li>
  *   <li>only agents the autoscaler added are removed, unless the policy says {@code removeRegisteredAgents};</li>
  *   <li>the dispatcher completes fleet futures on its router thread, so their callbacks only enqueue an outcome, which
- *       the next evaluation applies: the router never runs autoscaler code beyond one queue offer.</li>
+ *       the next evaluation applies: the router never runs autoscaler code beyond one queue offer (once closed, and
+ *       starting the thread that settles it).</li>
  * </ul>
  *
- * <p>Closing stops the evaluations and leaves the fleet as it is.
+ * <p>Closing stops the evaluations and leaves the fleet as it is. Additions and removals still in flight are settled
+ * when they end, on a thread of the autoscaler's own, so the factory still releases every agent that leaves or could
+ * not be added.
  */
 public final class Autoscaler implements AutoCloseable
 {
@@ -134,11 +138,11 @@ public final class Autoscaler implements AutoCloseable
      * Runs one evaluation of every type now, on the calling thread.
      *
      * @return the decisions taken, one per type, in the order the types were added; empty if another evaluation was
-     *     running (it is not waited for).
+     *     running (it is not waited for) or the autoscaler is closed.
      */
     public List<Decision> evaluate()
     {
-        if (!evaluating.compareAndSet(false, true))
+        if (closed.get() || !evaluating.compareAndSet(false, true))
         {
             return List.of();
         }
@@ -160,6 +164,10 @@ public final class Autoscaler implements AutoCloseable
         finally
         {
             evaluating.set(false);
+            if (closed.get())
+            {
+                settleAfterClose(); // an outcome offered during this evaluation found it running and left it to us
+            }
         }
     }
 
@@ -190,11 +198,15 @@ public final class Autoscaler implements AutoCloseable
         return pools.keySet();
     }
 
-    /** Stops evaluating (a running evaluation finishes); the agents stay. Idempotent. */
+    /**
+     * Stops evaluating (a running evaluation finishes); the agents stay, and additions and removals in flight are
+     * settled as they end. Idempotent.
+     */
     @Override
     public void close()
     {
         closed.set(true);
+        settleAfterClose();
         final ScheduledFuture<?> running = schedule.get();
         if (running != null)
         {
@@ -203,6 +215,64 @@ public final class Autoscaler implements AutoCloseable
         if (ownsScheduler)
         {
             scheduler.shutdown();
+        }
+    }
+
+    /**
+     * Applies outcomes no evaluation will apply any more, so the factory releases what left or was never added; one
+     * caller at a time by the evaluation flag, and whoever clears that flag looks again, so none is stranded.
+     */
+    private void settleAfterClose()
+    {
+        while (!outcomes.isEmpty() && evaluating.compareAndSet(false, true))
+        {
+            try
+            {
+                final Set<ScaledPool> touched = new LinkedHashSet<>();
+                Outcome outcome;
+                while ((outcome = outcomes.poll()) != null)
+                {
+                    outcome.pool().outcomes.add(outcome);
+                    touched.add(outcome.pool());
+                }
+                final long now = clock.getAsLong();
+                for (final ScaledPool pool : touched)
+                {
+                    final Set<String> present = new HashSet<>();
+                    for (final ScalableFleet.AgentSample sample : fleet.agents(pool.type))
+                    {
+                        present.add(sample.id());
+                    }
+                    final Decision last = lastDecisions.get(pool.type);
+                    final double utilization = last == null ? 0 : last.utilization();
+                    for (final Settled entry : pool.applyOutcomes(present))
+                    {
+                        record(new ScalingEvent(now, pool.type, entry.kind(), present.size(), present.size(),
+                            utilization, List.of(entry.id()), entry.detail()));
+                    }
+                }
+            }
+            catch (final Throwable e) // a custom fleet's agents(): that pool's outcomes wait for its next outcome
+            {
+                LOG.error("autoscaler failed to settle additions and removals that ended after it closed", e);
+            }
+            finally
+            {
+                evaluating.set(false);
+            }
+        }
+    }
+
+    /** Called on whichever thread ends an addition or removal (a dispatcher's router), so it never runs user code. */
+    private void offer(final Outcome outcome)
+    {
+        outcomes.offer(outcome);
+        if (closed.get())
+        {
+            // no evaluation will apply it, and the factory's release must not run on the router
+            final Thread settler = new Thread(this::settleAfterClose, "ringmaster-autoscaler-settle");
+            settler.setDaemon(true);
+            settler.start();
         }
     }
 
@@ -326,7 +396,7 @@ public final class Autoscaler implements AutoCloseable
             ids.add(id);
             final String addedId = id;
             submit(() -> fleet.add(spec, adapter)).whenComplete((ignored, error) ->
-                outcomes.offer(new Outcome(pool, addedId, true, error)));
+                offer(new Outcome(pool, addedId, true, error)));
         }
         if (!ids.isEmpty())
         {
@@ -343,7 +413,7 @@ public final class Autoscaler implements AutoCloseable
                 registered -> new Tracked(registered, null, null, false, Observation.Status.ACTIVE));
             tracked.status = Observation.Status.DRAINING;
             submit(() -> fleet.remove(id)).whenComplete((ignored, error) ->
-                outcomes.offer(new Outcome(pool, id, false, error)));
+                offer(new Outcome(pool, id, false, error)));
         }
         record(new ScalingEvent(now, pool.type, ScalingEvent.Kind.SCALE_DOWN, decision.poolSize(),
             decision.poolSizeAfter(), decision.utilization(), decision.remove(), decision.reason()));

@@ -3,6 +3,7 @@ package dev.ringmaster.autoscale;
 import dev.ringmaster.model.AgentSpec;
 import dev.ringmaster.spi.AgentAdapter;
 import dev.ringmaster.spi.AgentFactory;
+import dev.ringmaster.testing.Await;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -11,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -98,7 +100,8 @@ class AutoscalerRuntimeTest
     private static final class CountingFactory implements AgentFactory
     {
         final AtomicInteger created = new AtomicInteger();
-        final List<String> released = new ArrayList<>();
+        /** Thread-safe: after close, the autoscaler releases on a thread of its own. */
+        final List<String> released = new CopyOnWriteArrayList<>();
         boolean failing;
         /** Thrown by create while set: a plugin whose client class is missing from its jar. */
         Error error;
@@ -368,6 +371,82 @@ class AutoscalerRuntimeTest
         assertThat(d.poolSize()).as("A1 and A3; A2 is leaving").isEqualTo(2);
         assertThat(fleet.removeCalls).as("a removal of A2 would be refused and still start the cooldown")
             .containsExactly("A3");
+    }
+
+    /** Adds coder-auto-1 next to a busy registered agent, then, once it is in, has the pool shrink by removing it. */
+    private static Autoscaler removingItsOwnAgent(final FakeFleet fleet, final CountingFactory factory)
+    {
+        fleet.register("registered", 2, 2);
+        fleet.queue = 2;
+        final Autoscaler autoscaler = Autoscaler.builder(fleet).scale(policy().step(1).build(), factory)
+            .clock(() -> 0).build();
+        autoscaler.evaluate();
+        fleet.completeAdd("coder-auto-1", 2);
+        fleet.queue = 0;
+        fleet.register("registered", 2, 0);
+        assertThat(autoscaler.evaluate().get(0).remove()).containsExactly("coder-auto-1");
+        return autoscaler;
+    }
+
+    @Test
+    void aRemovalThatEndsAfterCloseStillReleasesTheAgent() throws InterruptedException
+    {
+        final FakeFleet fleet = new FakeFleet();
+        final CountingFactory factory = new CountingFactory();
+        final Autoscaler autoscaler = removingItsOwnAgent(fleet, factory);
+
+        autoscaler.close();
+        fleet.completeRemove("coder-auto-1");
+
+        Await.until("the factory to release coder-auto-1", Duration.ofSeconds(5),
+            () -> factory.released.contains("coder-auto-1"));
+        assertThat(factory.released).containsExactly("coder-auto-1");
+    }
+
+    @Test
+    void anAdditionRefusedAfterCloseStillReleasesTheAgent() throws InterruptedException
+    {
+        final FakeFleet fleet = new FakeFleet();
+        fleet.register("registered", 2, 2);
+        fleet.queue = 2;
+        final CountingFactory factory = new CountingFactory();
+        final Autoscaler autoscaler = Autoscaler.builder(fleet).scale(policy().step(1).build(), factory)
+            .clock(() -> 0).build();
+        autoscaler.evaluate();
+
+        autoscaler.close();
+        fleet.adds.remove("coder-auto-1").completeExceptionally(new IllegalStateException("dispatcher not running"));
+
+        Await.until("the factory to release coder-auto-1", Duration.ofSeconds(5),
+            () -> factory.released.contains("coder-auto-1"));
+    }
+
+    @Test
+    void aRemovalThatEndedBeforeCloseButWasNotYetAppliedIsReleasedByClose()
+    {
+        final FakeFleet fleet = new FakeFleet();
+        final CountingFactory factory = new CountingFactory();
+        final Autoscaler autoscaler = removingItsOwnAgent(fleet, factory);
+        fleet.completeRemove("coder-auto-1");
+
+        autoscaler.close();
+
+        assertThat(factory.released).containsExactly("coder-auto-1");
+    }
+
+    @Test
+    void aClosedAutoscalerNoLongerScales()
+    {
+        final FakeFleet fleet = new FakeFleet();
+        fleet.register("registered", 2, 2);
+        fleet.queue = 10;
+        final Autoscaler autoscaler = Autoscaler.builder(fleet).scale(policy().build(), new CountingFactory())
+            .clock(() -> 0).build();
+
+        autoscaler.close();
+
+        assertThat(autoscaler.evaluate()).isEmpty();
+        assertThat(fleet.adds).isEmpty();
     }
 
     @Test
