@@ -298,6 +298,13 @@ public final class Autoscaler implements AutoCloseable
             present.add(sample.id());
         }
         final List<Settled> settled = pool.applyOutcomes(present);
+        for (final Settled entry : settled)
+        {
+            if (entry.kind() == ScalingEvent.Kind.ADD_FAILED)
+            {
+                pool.state = pool.state.withAddFailed(now);
+            }
+        }
 
         final List<Observation.AgentLoad> loads = new ArrayList<>(samples.size() + pool.tracked.size());
         for (final ScalableFleet.AgentSample sample : samples)
@@ -385,7 +392,8 @@ public final class Autoscaler implements AutoCloseable
             }
             catch (final Exception | Error e) // a plugin's NoClassDefFoundError is a failed addition too
             {
-                // the decision's cooldown still applies, so a broken factory is retried once per cooldown, not per tick
+                // retried once per scale-up cooldown, not per tick: the decision's, or below min the failure's
+                pool.state = pool.state.withAddFailed(now);
                 LOG.warn("could not create agent '{}' of type '{}'", id, pool.type, e);
                 record(new ScalingEvent(now, pool.type, ScalingEvent.Kind.ADD_FAILED, decision.poolSize(),
                     decision.poolSize() + ids.size(), decision.utilization(), List.of(id), ScaledPool.message(e)));

@@ -59,10 +59,20 @@ public final class ScalingDecider
 
         if (pool < policy.min())
         {
+            if (cooling(state.lastAddFailedNanos(), policy.scaleUpCooldownNanos(), nowNanos))
+            {
+                // a broken factory or a fleet out of quota would otherwise be retried, and logged, at every evaluation
+                return hold("pool of " + pool + " is below its minimum of " + policy.min() + ", but the last " +
+                    "addition failed " + millis(nowNanos - state.lastAddFailedNanos()) + " ago: retrying after the " +
+                    "scale-up cooldown of " + millis(policy.scaleUpCooldownNanos()) + "; " + measure, utilization,
+                    pool, new ScalingState(0, 0, state.lastUpNanos(), state.lastDownNanos(), window,
+                    state.lastAddFailedNanos()));
+            }
             final int add = policy.min() - pool;
             return new Decision(Decision.Action.ADD, add, List.of(),
                 "pool of " + pool + " is below its minimum of " + policy.min() + ": adding " + add + "; " + measure,
-                utilization, pool, new ScalingState(0, 0, nowNanos, state.lastDownNanos(), window));
+                utilization, pool, new ScalingState(0, 0, nowNanos, state.lastDownNanos(),
+                    window, state.lastAddFailedNanos()));
         }
         if (pool > policy.max())
         {
@@ -71,7 +81,8 @@ public final class ScalingDecider
             {
                 return new Decision(Decision.Action.REMOVE, 0, remove,
                     "pool of " + pool + " is above its maximum of " + policy.max() + ": removing " + remove + "; " +
-                    measure, utilization, pool, new ScalingState(0, 0, state.lastUpNanos(), nowNanos, window));
+                    measure, utilization, pool, new ScalingState(0, 0, state.lastUpNanos(), nowNanos,
+                        window, state.lastAddFailedNanos()));
             }
         }
 
@@ -79,7 +90,7 @@ public final class ScalingDecider
         {
             // a paused type's backlog says nothing about its pool; counting starts afresh once it resumes
             return hold("the type is paused; " + measure, utilization, pool,
-                new ScalingState(0, 0, state.lastUpNanos(), state.lastDownNanos(), window));
+                new ScalingState(0, 0, state.lastUpNanos(), state.lastDownNanos(), window, state.lastAddFailedNanos()));
         }
 
         final int needed = policy.consecutiveEvaluations();
@@ -87,7 +98,8 @@ public final class ScalingDecider
         final int above = utilization > policy.scaleUpThreshold() ?
             predicted ? Math.max(needed, state.aboveCount() + 1) : state.aboveCount() + 1 : 0;
         final int below = utilization < policy.scaleDownThreshold() ? state.belowCount() + 1 : 0;
-        final ScalingState counted = new ScalingState(above, below, state.lastUpNanos(), state.lastDownNanos(), window);
+        final ScalingState counted = new ScalingState(above, below, state.lastUpNanos(), state.lastDownNanos(), window,
+            state.lastAddFailedNanos());
 
         if (above >= needed)
         {
@@ -105,7 +117,8 @@ public final class ScalingDecider
             final int add = Math.min(policy.step(), policy.max() - pool);
             return new Decision(Decision.Action.ADD, add, List.of(),
                 why + ": adding " + add + " (" + pool + " -> " + (pool + add) + ")",
-                utilization, pool, new ScalingState(0, 0, nowNanos, state.lastDownNanos(), window));
+                utilization, pool, new ScalingState(0, 0, nowNanos, state.lastDownNanos(),
+                    window, state.lastAddFailedNanos()));
         }
         if (below >= needed)
         {
@@ -135,7 +148,8 @@ public final class ScalingDecider
             }
             return new Decision(Decision.Action.REMOVE, 0, remove,
                 why + ": removing " + remove + " (" + pool + " -> " + (pool - remove.size()) + ")",
-                utilization, pool, new ScalingState(0, 0, state.lastUpNanos(), nowNanos, window));
+                utilization, pool, new ScalingState(0, 0, state.lastUpNanos(), nowNanos,
+                    window, state.lastAddFailedNanos()));
         }
         return hold(measure + " within the band", utilization, pool, counted);
     }

@@ -11,17 +11,31 @@ import java.util.Arrays;
  * @param lastUpNanos   when the pool last grew, or {@link #NEVER}.
  * @param lastDownNanos when the pool last shrank, or {@link #NEVER}.
  * @param recentDemand  the demand (in flight + queued) sampled within the last scale-down cooldown.
+ * @param lastAddFailedNanos when an addition last failed (the factory or the fleet refused it), or {@link #NEVER}.
  */
 public record ScalingState(int aboveCount, int belowCount, long lastUpNanos, long lastDownNanos,
-                           DemandWindow recentDemand)
+                           DemandWindow recentDemand, long lastAddFailedNanos)
 {
     /** Marks a change that has not happened. */
     public static final long NEVER = Long.MIN_VALUE;
+
+    /** A state in which no addition has failed. */
+    public ScalingState(final int aboveCount, final int belowCount, final long lastUpNanos, final long lastDownNanos,
+                        final DemandWindow recentDemand)
+    {
+        this(aboveCount, belowCount, lastUpNanos, lastDownNanos, recentDemand, NEVER);
+    }
 
     /** @return the state of a type the autoscaler has not evaluated yet: no counts, no change, no cooldown. */
     public static ScalingState initial()
     {
         return new ScalingState(0, 0, NEVER, NEVER, DemandWindow.EMPTY);
+    }
+
+    /** @return this state, remembering that an addition failed at {@code nowNanos}. */
+    public ScalingState withAddFailed(final long nowNanos)
+    {
+        return new ScalingState(aboveCount, belowCount, lastUpNanos, lastDownNanos, recentDemand, nowNanos);
     }
 
     /** @return the time of the last change of either kind, or {@link #NEVER}. */

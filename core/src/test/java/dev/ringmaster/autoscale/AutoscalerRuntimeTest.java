@@ -237,6 +237,53 @@ class AutoscalerRuntimeTest
     }
 
     @Test
+    void aPoolBelowItsMinimumRetriesAFailingFactoryOncePerCooldownNotEveryEvaluation()
+    {
+        final FakeFleet fleet = new FakeFleet();
+        final CountingFactory factory = new CountingFactory();
+        factory.failing = true;
+        final long[] now = {0};
+        final Autoscaler autoscaler = Autoscaler.builder(fleet)
+            .scale(policy().scaleUpCooldown(Duration.ofSeconds(30)).build(), factory).clock(() -> now[0]).build();
+
+        for (int i = 0; i < 3; i++)
+        {
+            now[0] = i * SECOND;
+            autoscaler.evaluate();
+        }
+
+        assertThat(autoscaler.history()).extracting(ScalingEvent::kind).containsExactly(ScalingEvent.Kind.ADD_FAILED);
+        assertThat(autoscaler.lastDecisions().get("coder").reason()).contains("below its minimum")
+            .contains("last addition failed");
+        factory.failing = false;
+        now[0] = 30 * SECOND;
+        autoscaler.evaluate();
+        assertThat(fleet.adds).as("retried once the cooldown is over").hasSize(1);
+    }
+
+    @Test
+    void aPoolBelowItsMinimumWhoseAdditionTheFleetRefusedWaitsOutTheCooldown()
+    {
+        final FakeFleet fleet = new FakeFleet();
+        final CountingFactory factory = new CountingFactory();
+        final long[] now = {0};
+        final Autoscaler autoscaler = Autoscaler.builder(fleet)
+            .scale(policy().scaleUpCooldown(Duration.ofSeconds(30)).build(), factory).clock(() -> now[0]).build();
+        autoscaler.evaluate();
+        fleet.adds.remove("coder-auto-1").completeExceptionally(new IllegalStateException("quota exceeded"));
+
+        now[0] = SECOND;
+        autoscaler.evaluate();
+        now[0] = 2 * SECOND;
+        autoscaler.evaluate();
+
+        assertThat(fleet.adds).isEmpty();
+        assertThat(factory.created).hasValue(1);
+        assertThat(autoscaler.history()).extracting(ScalingEvent::kind)
+            .containsExactly(ScalingEvent.Kind.SCALE_UP, ScalingEvent.Kind.ADD_FAILED);
+    }
+
+    @Test
     void aFactoryThatThrowsAnErrorIsRecordedAsAFailedAdditionLikeOneThatThrowsAnException()
     {
         final FakeFleet fleet = new FakeFleet();
