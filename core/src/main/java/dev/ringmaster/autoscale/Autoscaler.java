@@ -433,8 +433,11 @@ public final class Autoscaler implements AutoCloseable
         {
             return call.run();
         }
-        catch (final RuntimeException e)
+        catch (final Throwable e)
         {
+            // a custom fleet's Error, or a checked exception thrown undeclared from another JVM language, fails this
+            // call like any other: thrown on, it would leave a phantom STARTING or DRAINING agent and skip the other
+            // types this evaluation
             return CompletableFuture.failedFuture(e);
         }
     }

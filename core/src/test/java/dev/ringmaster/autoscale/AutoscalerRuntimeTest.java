@@ -35,6 +35,9 @@ class AutoscalerRuntimeTest
         final List<String> removeCalls = new ArrayList<>();
         long queue;
         boolean paused;
+        /** Thrown by add or remove while set: a custom fleet's Error, or a checked exception it throws undeclared. */
+        Throwable addError;
+        Throwable removeError;
 
         void register(final String id, final int capacity, final int inFlight)
         {
@@ -62,6 +65,10 @@ class AutoscalerRuntimeTest
         @Override
         public CompletableFuture<?> add(final AgentSpec spec, final AgentAdapter adapter)
         {
+            if (addError != null)
+            {
+                AutoscalerRuntimeTest.<RuntimeException>sneakyThrow(addError);
+            }
             final CompletableFuture<Object> f = new CompletableFuture<>();
             adds.put(spec.id(), f);
             return f;
@@ -71,6 +78,10 @@ class AutoscalerRuntimeTest
         public CompletableFuture<?> remove(final String agentId)
         {
             removeCalls.add(agentId);
+            if (removeError != null)
+            {
+                AutoscalerRuntimeTest.<RuntimeException>sneakyThrow(removeError);
+            }
             final CompletableFuture<Object> f = new CompletableFuture<>();
             removes.put(agentId, f);
             return f;
@@ -433,6 +444,47 @@ class AutoscalerRuntimeTest
         fleet.register("registered", 2, 0);
         assertThat(autoscaler.evaluate().get(0).remove()).containsExactly("coder-auto-1");
         return autoscaler;
+    }
+
+    @Test
+    void aFleetWhoseAddThrowsAnErrorFailsThatAdditionWithoutLeavingAPhantomAgent()
+    {
+        final FakeFleet fleet = new FakeFleet();
+        fleet.register("registered", 2, 2);
+        fleet.queue = 2;
+        fleet.addError = new NoClassDefFoundError("com/example/CloudClient");
+        final CountingFactory factory = new CountingFactory();
+        final Autoscaler autoscaler = Autoscaler.builder(fleet).scale(policy().step(1).max(2).build(), factory)
+            .clock(() -> 0).build();
+
+        assertThat(autoscaler.evaluate().get(0).add()).isEqualTo(1);
+        fleet.addError = null;
+        final Decision next = autoscaler.evaluate().get(0);
+
+        assertThat(autoscaler.history()).extracting(ScalingEvent::kind).containsSubsequence(
+            ScalingEvent.Kind.SCALE_UP, ScalingEvent.Kind.ADD_FAILED);
+        assertThat(autoscaler.history()).filteredOn(e -> e.kind() == ScalingEvent.Kind.ADD_FAILED).singleElement()
+            .satisfies(e -> assertThat(e.reason()).contains("CloudClient"));
+        assertThat(factory.released).containsExactly("coder-auto-1");
+        assertThat(next.poolSize()).as("the failed agent no longer counts toward max").isEqualTo(1);
+        assertThat(fleet.adds).containsOnlyKeys("coder-auto-2");
+    }
+
+    @Test
+    void aFleetWhoseRemoveThrowsACheckedExceptionFailsThatRemovalAndTheAgentStaysOurs()
+    {
+        final FakeFleet fleet = new FakeFleet();
+        fleet.removeError = new java.io.IOException("control plane unreachable");
+        final CountingFactory factory = new CountingFactory();
+        final Autoscaler autoscaler = removingItsOwnAgent(fleet, factory);
+        fleet.removeError = null;
+
+        autoscaler.evaluate();
+
+        assertThat(autoscaler.history()).filteredOn(e -> e.kind() == ScalingEvent.Kind.REMOVE_FAILED).singleElement()
+            .satisfies(e -> assertThat(e.reason()).contains("control plane unreachable"));
+        assertThat(fleet.removeCalls).as("active again, so removed again").containsExactly("coder-auto-1",
+            "coder-auto-1");
     }
 
     @Test
