@@ -1,6 +1,6 @@
 package dev.ringmaster.predict;
 
-import dev.ringmaster.dispatch.internal.FaultLog;
+import dev.ringmaster.metrics.FaultLog;
 import dev.ringmaster.spi.AgentView;
 import dev.ringmaster.spi.Candidates;
 import dev.ringmaster.spi.RoutingStrategy;

@@ -1,5 +1,6 @@
 package dev.ringmaster.dispatch.internal;
 
+import dev.ringmaster.metrics.FaultLog;
 import dev.ringmaster.spi.AgentAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -3,6 +3,7 @@ package dev.ringmaster.dispatch.internal;
 import dev.ringmaster.dispatch.ResultHandler;
 import dev.ringmaster.dispatch.TaskResult;
 import dev.ringmaster.dispatch.TerminalState;
+import dev.ringmaster.metrics.FaultLog;
 
 /**
  * Hands a task's terminal state to the embedder: the result handler and the task's future, each contained. A task

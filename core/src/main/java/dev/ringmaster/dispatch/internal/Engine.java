@@ -6,6 +6,7 @@ import dev.ringmaster.dispatch.DeadLetter;
 import dev.ringmaster.dispatch.ResultHandler;
 import dev.ringmaster.dispatch.SubmitStatus;
 import dev.ringmaster.dispatch.TaskResult;
+import dev.ringmaster.metrics.FaultLog;
 import dev.ringmaster.model.AgentSpec;
 import dev.ringmaster.model.Priority;
 import dev.ringmaster.model.Task;

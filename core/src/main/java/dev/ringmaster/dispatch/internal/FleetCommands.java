@@ -1,5 +1,6 @@
 package dev.ringmaster.dispatch.internal;
 
+import dev.ringmaster.metrics.FaultLog;
 import dev.ringmaster.model.AgentSpec;
 import dev.ringmaster.model.Priority;
 import dev.ringmaster.spi.AgentAdapter;

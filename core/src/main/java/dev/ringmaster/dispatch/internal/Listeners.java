@@ -1,5 +1,6 @@
 package dev.ringmaster.dispatch.internal;
 
+import dev.ringmaster.metrics.FaultLog;
 import dev.ringmaster.spi.AgentView;
 import dev.ringmaster.spi.DispatchListener;
 import dev.ringmaster.spi.Provenance;

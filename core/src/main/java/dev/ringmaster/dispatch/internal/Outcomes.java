@@ -2,6 +2,7 @@ package dev.ringmaster.dispatch.internal;
 
 import dev.ringmaster.dispatch.DeadLetter;
 import dev.ringmaster.dispatch.TerminalState;
+import dev.ringmaster.metrics.FaultLog;
 import dev.ringmaster.model.Priority;
 import dev.ringmaster.model.Task;
 

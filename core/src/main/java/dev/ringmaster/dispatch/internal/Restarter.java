@@ -1,6 +1,7 @@
 package dev.ringmaster.dispatch.internal;
 
 import dev.ringmaster.dispatch.Supervision;
+import dev.ringmaster.metrics.FaultLog;
 import dev.ringmaster.model.AgentSpec;
 import dev.ringmaster.spi.AgentAdapter;
 import dev.ringmaster.spi.AgentFactory;

@@ -2,6 +2,7 @@ package dev.ringmaster.dispatch.internal;
 
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
+import dev.ringmaster.metrics.FaultLog;
 import dev.ringmaster.spi.RoutingStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,5 +1,6 @@
 package dev.ringmaster.dispatch.internal;
 
+import dev.ringmaster.metrics.FaultLog;
 import dev.ringmaster.spi.IndexedRoutingStrategy;
 import dev.ringmaster.spi.RoutingDecision;
 import dev.ringmaster.spi.RoutingStrategy;

@@ -1,4 +1,4 @@
-package dev.ringmaster.dispatch.internal;
+package dev.ringmaster.metrics;
 
 import org.junit.jupiter.api.Test;
 import org.slf4j.Marker;

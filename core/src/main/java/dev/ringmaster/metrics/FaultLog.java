@@ -1,4 +1,4 @@
-package dev.ringmaster.dispatch.internal;
+package dev.ringmaster.metrics;
 
 import org.slf4j.Logger;
 
@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * agent's adapter) and logs at most one line per interval, with how many were not logged since; any thread.
  *
  * <p>Why: a plugin that throws on every task would otherwise log a stack trace per task (150,000 a second were seen),
- * which costs more than the dispatch itself and buries everything else in the log. Public for the rest of core
- * (pre-routing's contained faults), not for other modules.
+ * which costs more than the dispatch itself and buries everything else in the log. Public: the dispatcher, pre-routing and
+ * plugins that contain faults of their own log them the same way.
  */
 public final class FaultLog
 {
@@ -23,6 +23,7 @@ public final class FaultLog
     private final AtomicLong nextLogNanos = new AtomicLong(Long.MIN_VALUE);
     private long countAtLastLog;
 
+    /** @param source what failed, the start of every line, e.g. "routing strategy 'p2c'". */
     public FaultLog(final Logger log, final String source)
     {
         this.log = log;
@@ -69,7 +70,7 @@ public final class FaultLog
      * @return the throwable's {@code toString()}, or its class name if even that throws; for reasons and log lines
      *     about a plugin's failure, which must not throw themselves.
      */
-    static String describe(final Throwable t)
+    public static String describe(final Throwable t)
     {
         try
         {
@@ -82,7 +83,7 @@ public final class FaultLog
     }
 
     /** @return faults reported so far (any thread). */
-    long total()
+    public long total()
     {
         return total.get();
     }
