@@ -38,8 +38,13 @@ final class DemoJournal implements AutoCloseable
 
     static DemoJournal open(final Path directory, final Durability durability)
     {
-        return new DemoJournal(Journal.open(JournalConfig.at(directory).durability(durability)
-            .payloadCodec(WorkCodec.INSTANCE)));
+        return open(JournalConfig.at(directory).durability(durability));
+    }
+
+    /** As above, with any other settings (e.g. a test's clock and roll cycle); the payloads are the workload's. */
+    static DemoJournal open(final JournalConfig config)
+    {
+        return new DemoJournal(Journal.open(config.payloadCodec(WorkCodec.INSTANCE)));
     }
 
     DispatchListener listener()

@@ -95,14 +95,22 @@ public final class DemoRun
                           final ClassLoader pluginLoader, final RemoteDemo remote, final AtomicBoolean stop)
         throws InterruptedException
     {
-        try (DemoJournal journal = journalDir == null ? null : DemoJournal.open(journalDir, durability);
-             RemoteDemo r = remote)
+        return run(settings, journalDir == null ? null : DemoJournal.open(journalDir, durability), pluginLoader, remote,
+            stop);
+    }
+
+    /** As above, with a journal already open (null for none); it is closed here, as {@code remote} is. */
+    static DemoReport run(final DemoSettings settings, final DemoJournal journal, final ClassLoader pluginLoader,
+                          final RemoteDemo remote, final AtomicBoolean stop)
+        throws InterruptedException
+    {
+        try (DemoJournal j = journal; RemoteDemo r = remote)
         {
-            return run(settings, journal, pluginLoader, r, stop);
+            return runOpen(settings, j, pluginLoader, r, stop);
         }
     }
 
-    private static DemoReport run(final DemoSettings settings, final DemoJournal journal,
+    private static DemoReport runOpen(final DemoSettings settings, final DemoJournal journal,
                                   final ClassLoader pluginLoader, final RemoteDemo remote, final AtomicBoolean stop)
         throws InterruptedException
     {
@@ -243,6 +251,9 @@ public final class DemoRun
             }
             if (journal != null)
             {
+                // closed before its figures are read: records still in the writer's ring are written only now, and a
+                // failure to write them (a full disk, a roll that cannot make the next file) must fail this run
+                journal.close();
                 final dev.ringmaster.journal.JournalStats stats = journal.stats();
                 if (stats.failure() != null || stats.dropped() > 0)
                 {
