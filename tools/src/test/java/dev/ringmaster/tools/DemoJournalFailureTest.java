@@ -19,8 +19,8 @@ import java.util.function.BooleanSupplier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A demo whose journal writer fails is not ok, whenever the writer fails: also in its last drain, after the dispatcher
- * drained.
+ * A demo whose journal writer fails is not ok, whenever the writer fails: in its last drain, after the dispatcher
+ * drained, or while acknowledged producers wait for their acknowledgements.
  */
 class DemoJournalFailureTest
 {
@@ -46,6 +46,34 @@ class DemoJournalFailureTest
             "its writer failed"));
     }
 
+    @Test
+    void acknowledgedProducersWhoseAcknowledgementsFailAreCountedAndTheRunFails() throws Exception
+    {
+        // the writer holds back the records until a producer waits for its oldest acknowledgement, then fails
+        final BlockingWriterClock clock = new BlockingWriterClock(DemoJournalFailureTest::aProducerAwaitsAnAck, dir);
+        final DemoJournal journal = DemoJournal.open(config(clock, Durability.ACKNOWLEDGED));
+        final Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
+        final AtomicBoolean uncaught = new AtomicBoolean();
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> uncaught.set(true));
+        final DemoReport report;
+        try
+        {
+            report = DemoRun.run(settings(4 * DemoJournal.ACK_WINDOW), journal, getClass().getClassLoader(), null,
+                new AtomicBoolean());
+        }
+        finally
+        {
+            Thread.setDefaultUncaughtExceptionHandler(before);
+        }
+
+        assertThat(clock.released).as("released by a producer waiting, not by the deadline").isTrue();
+        assertThat(uncaught).as("a producer thread died of an uncaught exception").isFalse();
+        assertThat(report.ok()).isFalse();
+        assertThat(report.problems()).anySatisfy(p -> assertThat(p).contains("the journal did not record everything"))
+            .noneSatisfy(p -> assertThat(p).contains("submit() returned ACCEPTED"));
+        assertThat(report.toJson()).contains("JOURNAL_FAILED");
+    }
+
     private JournalConfig config(final TimeProvider clock, final Durability durability)
     {
         return JournalConfig.at(dir).durability(durability).rollCycle(TestRollCycles.TEST_SECONDLY).clock(clock);
@@ -65,6 +93,24 @@ class DemoJournalFailureTest
             if (e.getClassName().equals("org.agrona.concurrent.AgentRunner") && e.getMethodName().equals("close"))
             {
                 return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean aProducerAwaitsAnAck()
+    {
+        for (final java.util.Map.Entry<Thread, StackTraceElement[]> t : Thread.getAllStackTraces().entrySet())
+        {
+            if (t.getKey().getName().startsWith("demo-producer-"))
+            {
+                for (final StackTraceElement e : t.getValue())
+                {
+                    if (e.getMethodName().equals("awaitOldest"))
+                    {
+                        return true;
+                    }
+                }
             }
         }
         return false;
