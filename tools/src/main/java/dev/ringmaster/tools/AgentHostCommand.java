@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -36,17 +37,22 @@ import java.util.regex.Pattern;
     description = {
         "Host agents for a dispatcher over Aeron (UDP): register them (id, type, capacity, skills, speed) when the "
             + "dispatcher answers, run the tasks it sends, send back completions and heartbeats. Runs until stopped "
-            + "(Ctrl-C or SIGTERM); a dispatcher that goes silent is registered with again when it comes back.",
+            + "(Ctrl-C or SIGTERM); a dispatcher not reachable yet is waited for, and one that goes silent is "
+            + "registered with again when it comes back. A dispatcher that refuses the agents (e.g. an agent id it "
+            + "already has) ends the run: restarted unchanged, the host would be refused again.",
         "",
         "Agents: --fleet demo (the demo's 15 simulated agents) and/or --agent FACTORY:TYPE[:COUNT] from the agent "
             + "factories (./ringmaster plugins lists them: echo, openai-http, any in --plugins DIR). Agent ids get "
             + "'@HOST_ID' appended, so that several hosts can serve one dispatcher.",
         ""},
-    footer = {"", "Exit code: 0 when stopped, 1 if the host could not start, 2 for bad options.",
+    footer = {"", "Exit code: 0 when stopped, 1 if the host could not start or the dispatcher refused it (the "
+        + "dispatcher's reason and the fix are printed), 2 for bad options.",
         "Example: ringmaster agent-host --host-id gpu-1 --agent echo:coder:4 --dispatcher 127.0.0.1:40400"})
 public final class AgentHostCommand implements Callable<Integer>
 {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+    /** How often the waiting thread looks for a refusal: an operator waits at most this long for the error line. */
+    private static final long REFUSAL_CHECK_MILLIS = 100;
 
     @Spec
     CommandSpec spec;
@@ -159,23 +165,62 @@ public final class AgentHostCommand implements Callable<Integer>
     private int serve(final AgentHost host, final SimulationClock clock) throws Exception
     {
         final CountDownLatch stopped = new CountDownLatch(1);
-        host.start();
-        final Thread hook = new Thread(() ->
+        final Runnable close = () ->
         {
             host.close();
             if (clock != null)
             {
                 clock.close();
             }
+        };
+        host.start();
+        final Thread hook = new Thread(() ->
+        {
+            close.run();
             stopped.countDown();
         }, "agent-host-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        final PrintWriter err = spec.commandLine().getErr();
-        err.println("agent-host " + host.hostId() + ": receiving on " + host.endpoint() + ", dispatcher at " +
-            dispatcher + "; stop with Ctrl-C");
-        err.flush();
-        stopped.await();
-        return 0;
+        try
+        {
+            final PrintWriter err = spec.commandLine().getErr();
+            err.println("agent-host " + host.hostId() + ": receiving on " + host.endpoint() + ", dispatcher at " +
+                dispatcher + "; stop with Ctrl-C");
+            err.flush();
+            // a dispatcher not heard yet is only waited for; a refusal is final, since the host says HELLO no more
+            // and its agents would be refused again: left running, it would look served while it never gets a task
+            while (!stopped.await(REFUSAL_CHECK_MILLIS, TimeUnit.MILLISECONDS))
+            {
+                final String refused = host.refusal();
+                if (refused != null)
+                {
+                    err.println("error: " + refused + " (dispatcher at " + dispatcher + ")");
+                    err.flush();
+                    return 1;
+                }
+            }
+            return 0;
+        }
+        finally
+        {
+            // not stopped by a signal (refused, or the waiting thread interrupted): close here, not at JVM exit
+            if (stopped.getCount() > 0 && removeHook(hook))
+            {
+                close.run();
+            }
+        }
+    }
+
+    /** @return false if the JVM is already shutting down, and the hook then closes the host. */
+    private static boolean removeHook(final Thread hook)
+    {
+        try
+        {
+            return Runtime.getRuntime().removeShutdownHook(hook);
+        }
+        catch (final IllegalStateException e)
+        {
+            return false;
+        }
     }
 
     private void addFactoryAgents(final List<Map.Entry<AgentSpec, AgentAdapter>> hosted, final String id,

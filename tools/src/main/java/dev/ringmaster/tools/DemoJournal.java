@@ -38,8 +38,13 @@ final class DemoJournal implements AutoCloseable
 
     static DemoJournal open(final Path directory, final Durability durability)
     {
-        return new DemoJournal(Journal.open(JournalConfig.at(directory).durability(durability)
-            .payloadCodec(WorkCodec.INSTANCE)));
+        return open(JournalConfig.at(directory).durability(durability));
+    }
+
+    /** As above, with any other settings (e.g. a test's clock and roll cycle); the payloads are the workload's. */
+    static DemoJournal open(final JournalConfig config)
+    {
+        return new DemoJournal(Journal.open(config.payloadCodec(WorkCodec.INSTANCE)));
     }
 
     DispatchListener listener()
@@ -124,11 +129,20 @@ final class DemoJournal implements AutoCloseable
             this.acked = acked;
         }
 
+        /**
+         * @throws CompletionException if an earlier task's acknowledgement failed (the journal's writer did): this
+         *     task was then not handed to the dispatcher, and counts as {@link SubmitStatus#JOURNAL_FAILED}.
+         */
         SubmitStatus submit(final Task task)
         {
             if (acked == null)
             {
                 return dispatcher.submit(task, maxWait);
+            }
+            if (window.size() >= ACK_WINDOW)
+            {
+                // before the submit: waiting after it, a failed acknowledgement would lose this accepted task's status
+                awaitOldest();
             }
             final CompletableFuture<Long> ack = acked.journal.submitAcknowledged(dispatcher, task, maxWait);
             if (ack.isCompletedExceptionally())
@@ -143,18 +157,18 @@ final class DemoJournal implements AutoCloseable
                     {
                         return r.status();
                     }
-                    throw e;
+                    // else accepted, but its acknowledgement failed: thrown when the window reaches it
                 }
             }
             window.add(ack);
-            if (window.size() > ACK_WINDOW)
-            {
-                awaitOldest();
-            }
             return SubmitStatus.ACCEPTED;
         }
 
-        /** Waits for every outstanding acknowledgement. */
+        /**
+         * Waits for every outstanding acknowledgement.
+         *
+         * @throws CompletionException if one failed (the journal's writer did); the tasks were all submitted.
+         */
         void finish()
         {
             while (!window.isEmpty())

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -95,15 +96,23 @@ public final class DemoRun
                           final ClassLoader pluginLoader, final RemoteDemo remote, final AtomicBoolean stop)
         throws InterruptedException
     {
-        try (DemoJournal journal = journalDir == null ? null : DemoJournal.open(journalDir, durability);
-             RemoteDemo r = remote)
+        return run(settings, journalDir == null ? null : DemoJournal.open(journalDir, durability), pluginLoader, remote,
+            stop);
+    }
+
+    /** As above, with a journal already open (null for none); it is closed here, as {@code remote} is. */
+    static DemoReport run(final DemoSettings settings, final DemoJournal journal, final ClassLoader pluginLoader,
+                          final RemoteDemo remote, final AtomicBoolean stop)
+        throws InterruptedException
+    {
+        try (DemoJournal j = journal; RemoteDemo r = remote)
         {
-            return run(settings, journal, pluginLoader, r, stop);
+            return runOpen(settings, j, pluginLoader, r, stop);
         }
     }
 
-    private static DemoReport run(final DemoSettings settings, final DemoJournal journal,
-                                  final ClassLoader pluginLoader, final RemoteDemo remote, final AtomicBoolean stop)
+    private static DemoReport runOpen(final DemoSettings settings, final DemoJournal journal,
+                                      final ClassLoader pluginLoader, final RemoteDemo remote, final AtomicBoolean stop)
         throws InterruptedException
     {
         final Fleet fleet = Fleet.standard();
@@ -243,6 +252,9 @@ public final class DemoRun
             }
             if (journal != null)
             {
+                // closed before its figures are read: records still in the writer's ring are written only now, and a
+                // failure to write them (a full disk, a roll that cannot make the next file) must fail this run
+                journal.close();
                 final dev.ringmaster.journal.JournalStats stats = journal.stats();
                 if (stats.failure() != null || stats.dropped() > 0)
                 {
@@ -299,20 +311,40 @@ public final class DemoRun
                     Thread.currentThread().interrupt();
                     return;
                 }
-                for (long i = first; i < settings.tasks() && !stop.get(); i += producers)
+                try
                 {
-                    final Task task = workload.task(i);
-                    final SubmitStatus status = acked == null ? dispatcher.submit(task, settings.maxSubmitWait()) :
-                        acked.submit(task);
-                    if (!status.accepted() && local[status.ordinal()] == 0)
+                    for (long i = first; i < settings.tasks() && !stop.get(); i += producers)
                     {
-                        LOG.warn("task {} rejected: {} ({})", task.id(), status, status.reason());
+                        final Task task = workload.task(i);
+                        SubmitStatus status;
+                        try
+                        {
+                            status = acked == null ? dispatcher.submit(task, settings.maxSubmitWait()) :
+                                acked.submit(task);
+                        }
+                        catch (final CompletionException e)
+                        {
+                            // acknowledged: an earlier task's record was never written, so the writer failed (the
+                            // report says so); this task was not submitted, and the producer stops, as serve's does
+                            LOG.warn("producer {} stops: an acknowledgement failed: {}", first, e.getMessage());
+                            local[SubmitStatus.JOURNAL_FAILED.ordinal()]++;
+                            break;
+                        }
+                        if (!status.accepted() && local[status.ordinal()] == 0)
+                        {
+                            LOG.warn("task {} rejected: {} ({})", task.id(), status, status.reason());
+                        }
+                        local[status.ordinal()]++;
                     }
-                    local[status.ordinal()]++;
+                    if (acked != null)
+                    {
+                        acked.finish();
+                    }
                 }
-                if (acked != null)
+                catch (final CompletionException e)
                 {
-                    acked.finish();
+                    // the last acknowledgements: every task was submitted and counted; the report says the writer failed
+                    LOG.warn("producer {}: an acknowledgement failed: {}", first, e.getMessage());
                 }
                 for (int s = 0; s < local.length; s++)
                 {

@@ -138,7 +138,20 @@ public final class ServeCommand implements Callable<Integer>
         // open while serving: the strategy, and agents the admin endpoint adds, may run code from its jars
         try (PluginRegistry registry = plugins.open())
         {
-            return run(registry);
+            try
+            {
+                return run(registry);
+            }
+            finally
+            {
+                // whichever way the run ended (hosts that did not come up, a port taken, a throw): a journal left open
+                // keeps its writer thread and its writer lock, and the next serve or recover on it takes it for live.
+                // Here, last: the paths that stop the dispatcher have, so its last records reach the writer
+                if (journal != null)
+                {
+                    journal.close();
+                }
+            }
         }
     }
 
@@ -297,10 +310,6 @@ public final class ServeCommand implements Callable<Integer>
             dispatcher.shutdownNow();
             dispatcher.awaitTermination(Duration.ofSeconds(5));
             clock.close();
-            if (journal != null)
-            {
-                journal.close();
-            }
             err.println("error: " + e.getMessage() + " (--port)");
             err.flush();
             return 1;
