@@ -121,6 +121,8 @@ final class DemoJournal implements AutoCloseable
         private final Duration maxWait;
         private final DemoJournal acked;
         private final ArrayDeque<CompletableFuture<Long>> window = new ArrayDeque<>();
+        /** What the dispatcher answered the last task handed to it, null if the journal refused it first. */
+        private SubmitStatus dispatched;
 
         Producer(final Dispatcher dispatcher, final Duration maxWait, final DemoJournal acked)
         {
@@ -144,7 +146,9 @@ final class DemoJournal implements AutoCloseable
                 // before the submit: waiting after it, a failed acknowledgement would lose this accepted task's status
                 awaitOldest();
             }
-            final CompletableFuture<Long> ack = acked.journal.submitAcknowledged(dispatcher, task, maxWait);
+            dispatched = null;
+            final CompletableFuture<Long> ack = acked.journal.submitAcknowledged(task, t ->
+                dispatched = maxWait == null ? dispatcher.submit(t) : dispatcher.submit(t, maxWait));
             if (ack.isCompletedExceptionally())
             {
                 try
@@ -153,11 +157,13 @@ final class DemoJournal implements AutoCloseable
                 }
                 catch (final CompletionException e)
                 {
-                    if (e.getCause() instanceof RejectedTaskException r)
+                    // refused, by the dispatcher or by the journal before the dispatcher saw it; a task the dispatcher
+                    // accepted whose acknowledgement failed (the writer died meanwhile) runs: it is counted accepted,
+                    // as the journal's listener counts it, and its failure is thrown when the window reaches it
+                    if (e.getCause() instanceof RejectedTaskException r && (dispatched == null || !dispatched.accepted()))
                     {
                         return r.status();
                     }
-                    // else accepted, but its acknowledgement failed: thrown when the window reaches it
                 }
             }
             window.add(ack);
