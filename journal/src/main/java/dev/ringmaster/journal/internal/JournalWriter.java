@@ -70,8 +70,20 @@ public final class JournalWriter implements Agent, ControlledMessageHandler
     @Override
     public void onStart()
     {
-        appender = queue.createAppender();
-        sweepIfDue(queue.time().currentTimeMillis(), true);
+        try
+        {
+            appender = queue.createAppender();
+            sweepIfDue(queue.time().currentTimeMillis(), true);
+        }
+        catch (final Throwable e)
+        {
+            // as in doWork: the failure must be known (stats, JOURNAL_FAILED's reason) and the writer dead to
+            // producers, or they drop records without a cause, and after an Error, which Agrona's runner rethrows
+            // without calling onClose, they wait forever for room in a ring nobody drains. A termination makes the
+            // runner call onClose
+            fail(e);
+            throw new AgentTerminationException(e);
+        }
     }
 
     @Override
