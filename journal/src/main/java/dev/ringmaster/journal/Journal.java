@@ -81,9 +81,10 @@ public final class Journal implements AutoCloseable
         ForeignQueue.checkBeforeWriting(config.directory());
         JournalInfo.recordOrCheck(config.directory(), config.payloadCodec());
         writerLock = holdWriterLock(config.directory());
+        SingleChronicleQueue built = null;
         try
         {
-            queue = SingleChronicleQueueBuilder.binary(config.directory())
+            built = SingleChronicleQueueBuilder.binary(config.directory())
                 .rollCycle(config.rollCycle())
                 .timeProvider(config.clock())
                 // the writer lock makes this the only writer: a cycle file without a finished header, or a queue
@@ -91,36 +92,44 @@ public final class Journal implements AutoCloseable
                 // for it only delays the restart
                 .timeoutMS(250)
                 .build();
+            queue = built;
+            final ManyToOneRingBuffer buffer = new ManyToOneRingBuffer(new UnsafeBuffer(
+                ByteBuffer.allocateDirect(config.ringCapacity() + RingBufferDescriptor.TRAILER_LENGTH)));
+            final RetentionSweeper sweeper = config.retention() == null ? null :
+                new RetentionSweeper(queue.file(), config.retention().toMillis());
+            writer = new JournalWriter(queue, buffer, acks, sweeper, config.retentionCheckInterval().toMillis());
+            ring = new RingPublisher(buffer, writer::alive);
+            // only the router's encoder writes compact entries (the writer keeps one epoch of its strings); markers and
+            // admin records come from encoders of their own, as fixed records that the writer compacts
+            routerEncoder = new dev.ringmaster.journal.internal.CompactEncoder(config.payloadCodec(), epochOffsetNanos,
+                ring.maxLength());
+            listener = new JournalListener(routerEncoder, ring);
+            // acknowledged submitters wait for the writer, so it backs off to brief parks; in asynchronous mode it
+            // lingers between drains so that each one writes a batch, and wakes a few thousand times a second, not
+            // once a record
+            final IdleStrategy idle = config.durability() == Durability.ACKNOWLEDGED ?
+                new BackoffIdleStrategy(10, 10, 1_000, TimeUnit.MICROSECONDS.toNanos(20)) :
+                new LingerIdleStrategy(writer::drainCapped, ASYNC_LINGER_NANOS, TimeUnit.MILLISECONDS.toNanos(1));
+            runner = new AgentRunner(idle,
+                e -> LOG.error("journal writer error", e), null, writer);
+            AgentRunner.startOnThread(runner, r ->
+            {
+                final Thread t = new Thread(r, "ringmaster-journal-writer");
+                t.setDaemon(true);
+                return t;
+            });
         }
-        catch (final RuntimeException e)
+        catch (final Throwable e)
         {
+            // Throwable: an Error too (the ring's direct memory, the writer's thread) would otherwise leave the queue
+            // open and the writer lock held, and readers would take the journal for one being written for good
+            if (built != null)
+            {
+                built.close();
+            }
             releaseWriterLock();
             throw e;
         }
-        final ManyToOneRingBuffer buffer = new ManyToOneRingBuffer(new UnsafeBuffer(
-            ByteBuffer.allocateDirect(config.ringCapacity() + RingBufferDescriptor.TRAILER_LENGTH)));
-        final RetentionSweeper sweeper = config.retention() == null ? null :
-            new RetentionSweeper(queue.file(), config.retention().toMillis());
-        writer = new JournalWriter(queue, buffer, acks, sweeper, config.retentionCheckInterval().toMillis());
-        ring = new RingPublisher(buffer, writer::alive);
-        // only the router's encoder writes compact entries (the writer keeps one epoch of its strings); markers and
-        // admin records come from encoders of their own, as fixed records that the writer compacts
-        routerEncoder = new dev.ringmaster.journal.internal.CompactEncoder(config.payloadCodec(), epochOffsetNanos,
-            ring.maxLength());
-        listener = new JournalListener(routerEncoder, ring);
-        // acknowledged submitters wait for the writer, so it backs off to brief parks; in asynchronous mode it lingers
-        // between drains so that each one writes a batch, and wakes a few thousand times a second, not once a record
-        final IdleStrategy idle = config.durability() == Durability.ACKNOWLEDGED ?
-            new BackoffIdleStrategy(10, 10, 1_000, TimeUnit.MICROSECONDS.toNanos(20)) :
-            new LingerIdleStrategy(writer::drainCapped, ASYNC_LINGER_NANOS, TimeUnit.MILLISECONDS.toNanos(1));
-        runner = new AgentRunner(idle,
-            e -> LOG.error("journal writer error", e), null, writer);
-        AgentRunner.startOnThread(runner, r ->
-        {
-            final Thread t = new Thread(r, "ringmaster-journal-writer");
-            t.setDaemon(true);
-            return t;
-        });
     }
 
     /**

@@ -20,6 +20,9 @@ import dev.ringmaster.spi.TaskView;
  */
 public final class JournalListener implements DispatchListener
 {
+    /** How core's shutdown sweep starts every reason it gives (Outcomes, Router). */
+    private static final String SHUTDOWN_REASON = "dispatcher shut down before ";
+
     private final CompactEncoder encoder;
     private final RingPublisher ring;
     /**
@@ -158,7 +161,19 @@ public final class JournalListener implements DispatchListener
     @Override
     public void onCancelled(final TaskView task, final String reason, final long nanos)
     {
-        simple(EventType.CANCELLED, task, null, 0, reason, nanos);
+        flushStart();
+        publish(EventType.CANCELLED, encoder.encodeCancelled(task, reason, nanos, byShutdown(reason)));
+    }
+
+    /**
+     * @return true if the dispatcher's shutdown cancelled the task (it had not started, or waited for a retry): it did
+     *     not end, and recovery must find it open, as after a kill -9, or a graceful stop would lose what a crash
+     *     keeps. Told by core's reason, the only thing a listener hears ({@code ShutdownCancelTest} pins the wording
+     *     with a real shutdown); an operator's cancel by id says "cancelled on request" and stays final.
+     */
+    static boolean byShutdown(final String reason)
+    {
+        return reason != null && reason.startsWith(SHUTDOWN_REASON);
     }
 
     private void simple(final EventType type, final TaskView task, final AgentView agent, final long value,

@@ -354,6 +354,16 @@ public final class JournalRecord
         return type == EventType.ACCEPTED || type == EventType.RECOVERED;
     }
 
+    /**
+     * @return true for a CANCELLED record the dispatcher's shutdown wrote for a task that had not started (or waited
+     *     for a retry): the task did not end, and {@link Recovery} finds it open, as after a crash. False for an
+     *     operator's cancel, and for every CANCELLED record written before this flag existed.
+     */
+    public boolean cancelledAtShutdown()
+    {
+        return type == EventType.CANCELLED && (flags() & FLAG_CANCELLED_AT_SHUTDOWN) != 0;
+    }
+
     /** @return true if the task's payload could not be journaled (see the flags), so the task cannot be rebuilt. */
     public boolean payloadMissing()
     {

@@ -82,7 +82,9 @@ public final class Recovery
                 {
                     counts[2]++;
                 }
-                else if (r.type().terminal())
+                // a shutdown's cancel ends nothing: the task never started, and a graceful stop must keep it as a crash
+                // would
+                else if (r.type().terminal() && !r.cancelledAtShutdown())
                 {
                     counts[3]++;
                     // only the acceptance it belongs to: a task resubmitted with its id from its own result handler

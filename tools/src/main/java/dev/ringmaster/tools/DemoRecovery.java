@@ -29,7 +29,8 @@ final class DemoRecovery
      * @param recovered    tasks the dispatcher accepted again.
      * @param refused      tasks it refused (they stay open in the journal, for the next recovery).
      * @param byState      terminal states of the recovered tasks, indexed by {@link TerminalState#ordinal()}.
-     * @param lost         recovered tasks with no terminal state when the wait ran out (cancelled then).
+     * @param lost         recovered tasks with no terminal state when the wait ran out: the shutdown cancelled them,
+     *                     and they stay open in the journal for the next recovery (run it with a longer wait).
      * @param journalError why the journal did not record everything, or null.
      */
     record Outcome(long recovered, long refused, long[] byState, long lost, String journalError)
@@ -109,7 +110,7 @@ final class DemoRecovery
                 terminal += states[i];
             }
             final long recovered = plan.pending().size() - refused;
-            // a task cancelled by the shutdown above did not finish: it counts as lost, not as an outcome
+            // a task cancelled by the shutdown above did not finish: not an outcome, and the journal keeps it open
             final long lost = recovered - terminal + states[TerminalState.CANCELLED.ordinal()];
             final JournalStats stats = journal.stats();
             final String journalError = stats.failure() != null || stats.dropped() > 0 ?

@@ -157,6 +157,19 @@ public final class CompactEncoder
         return finish(t.id(), at);
     }
 
+    /**
+     * @return the length of a CANCELLED message; {@code atShutdown} flags one the dispatcher's shutdown wrote for a
+     *     task that had not started ({@link RecordLayout#FLAG_CANCELLED_AT_SHUTDOWN}).
+     */
+    public int encodeCancelled(final TaskView task, final String reason, final long nanos, final boolean atShutdown)
+    {
+        final Task t = task.task();
+        int at = header(EventType.CANCELLED, t, task, nanos, nanos, 0, NAN_BITS, NAN_BITS, -1,
+            atShutdown ? FLAG_CANCELLED_AT_SHUTDOWN : 0, 0);
+        at = strings(at, t.type(), null, null, null, reason);
+        return finish(t.id(), at);
+    }
+
     /** @return the length of the ACCEPTED message of {@code task}, with the whole task and its payload. */
     public int encodeAccepted(final TaskView task, final long nanos)
     {

@@ -25,6 +25,8 @@ public final class JournalWriter implements Agent, ControlledMessageHandler
 {
     private static final Logger LOG = LoggerFactory.getLogger(JournalWriter.class);
     private static final int BATCH = 1024;
+    /** How long closing waits for a record a publisher claimed in the ring but has not committed. */
+    private static final long CLOSE_STALL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
     /** Keeps the pages the next batches go to in the page cache (see there for why). */
     private final PageCacheAhead ahead = new PageCacheAhead();
 
@@ -68,8 +70,20 @@ public final class JournalWriter implements Agent, ControlledMessageHandler
     @Override
     public void onStart()
     {
-        appender = queue.createAppender();
-        sweepIfDue(queue.time().currentTimeMillis(), true);
+        try
+        {
+            appender = queue.createAppender();
+            sweepIfDue(queue.time().currentTimeMillis(), true);
+        }
+        catch (final Throwable e)
+        {
+            // as in doWork: the failure must be known (stats, JOURNAL_FAILED's reason) and the writer dead to
+            // producers, or they drop records without a cause, and after an Error, which Agrona's runner rethrows
+            // without calling onClose, they wait forever for room in a ring nobody drains. A termination makes the
+            // runner call onClose
+            fail(e);
+            throw new AgentTerminationException(e);
+        }
     }
 
     @Override
@@ -201,10 +215,7 @@ public final class JournalWriter implements Agent, ControlledMessageHandler
                     appender = queue.createAppender();
                 }
                 // producers have stopped (the journal closes after the dispatcher); write what they left behind
-                while (drainBatch() > 0)
-                {
-                    Thread.onSpinWait();
-                }
+                drainRemaining();
                 ahead.release(); // nothing more is appended: the zeros ahead give their disk blocks back
             }
         }
@@ -219,6 +230,40 @@ public final class JournalWriter implements Agent, ControlledMessageHandler
             {
                 appender.close();
             }
+        }
+    }
+
+    /**
+     * Drains until the ring is empty. Not until a drain reads nothing: a drain that reaches the ring's end passes over
+     * the padding before a wrapped record without counting it and reads 0, and the records after it (a run's last,
+     * its COMPLETED ones) would be neither written nor counted as dropped.
+     */
+    private void drainRemaining()
+    {
+        long stalledSince = 0;
+        while (ring.consumerPosition() != ring.producerPosition())
+        {
+            final long before = ring.consumerPosition();
+            drainBatch();
+            if (ring.consumerPosition() != before)
+            {
+                stalledSince = 0;
+                continue;
+            }
+            // a publisher claimed room and has not committed yet: it will within microseconds, unless it is still
+            // publishing after the dispatcher closed, against the contract; then close anyway rather than hang
+            final long now = System.nanoTime();
+            if (stalledSince == 0)
+            {
+                stalledSince = now;
+            }
+            else if (now - stalledSince > CLOSE_STALL_NANOS)
+            {
+                LOG.warn("journal {}: a record claimed in the ring was never committed; closing without it",
+                    queue.file());
+                return;
+            }
+            Thread.onSpinWait();
         }
     }
 

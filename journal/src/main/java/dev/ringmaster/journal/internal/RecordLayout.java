@@ -70,6 +70,10 @@ package dev.ringmaster.journal.internal;
  * random state it drew from, and what a shadow strategy would have chosen, with its estimated regret; the block sits
  * after the five strings, before an ACCEPTED record's task. Versions 1 and 2 records have none and are read as before.
  *
+ * <p>{@link #FLAG_CANCELLED_AT_SHUTDOWN} on a CANCELLED record (added without a new version): the dispatcher's
+ * shutdown cancelled a task that had not started or waited for a retry. It did not end, so recovery finds it open, as
+ * after a kill -9; an operator's cancel has no flag and stays final. Older readers take it for a plain CANCELLED.
+ *
  * <p>Records are appended in batches, one Chronicle Queue document per batch: one document per record cost the
  * writer most of its time in Chronicle's per-document header and index work. A batch document starts with
  * {@link #BATCH_MARKER} (no event type has code 0), the container version and two reserved bytes, then holds its
@@ -167,6 +171,11 @@ public final class RecordLayout
     public static final int FLAG_STARTED_FOLDED = 8;
     /** Version 3, ASSIGNED or assignment-folded ACCEPTED: the provenance block follows the strings. */
     public static final int FLAG_PROVENANCE = 16;
+    /**
+     * CANCELLED: the dispatcher's shutdown cancelled the task before it started, so it did not end and recovery runs
+     * it again (see the class comment). Added without a new layout version.
+     */
+    public static final int FLAG_CANCELLED_AT_SHUTDOWN = 32;
 
     /** The record layout versions the compactor knows field by field; records of any other are stored whole. */
     public static final int COMPACTABLE_FROM_VERSION = 2;
