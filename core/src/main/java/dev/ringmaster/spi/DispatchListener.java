@@ -11,6 +11,13 @@ package dev.ringmaster.spi;
  */
 public interface DispatchListener
 {
+    /**
+     * How the reason of every cancellation made by the dispatcher's shutdown begins (the task never ran to its end
+     * because the dispatcher stopped; an operator's cancel by id reads otherwise): a journal keeps such tasks open
+     * for recovery.
+     */
+    String SHUTDOWN_REASON_PREFIX = "dispatcher shut down before ";
+
     default void onAccepted(TaskView task, long nanos)
     {
     }

@@ -20,9 +20,6 @@ import dev.ringmaster.spi.TaskView;
  */
 public final class JournalListener implements DispatchListener
 {
-    /** How core's shutdown sweep starts every reason it gives (Outcomes, Router). */
-    private static final String SHUTDOWN_REASON = "dispatcher shut down before ";
-
     private final CompactEncoder encoder;
     private final RingPublisher ring;
     /**
@@ -173,7 +170,7 @@ public final class JournalListener implements DispatchListener
      */
     static boolean byShutdown(final String reason)
     {
-        return reason != null && reason.startsWith(SHUTDOWN_REASON);
+        return reason != null && reason.startsWith(SHUTDOWN_REASON_PREFIX);
     }
 
     private void simple(final EventType type, final TaskView task, final AgentView agent, final long value,

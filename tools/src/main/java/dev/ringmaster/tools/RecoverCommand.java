@@ -163,8 +163,9 @@ public final class RecoverCommand implements Callable<Integer>
         }
         if (outcome != null && outcome.lost() > 0)
         {
-            err.println("error: " + outcome.lost() + " recovered task(s) reached no terminal state within the --wait " +
-                "of " + Duration.ofNanos(waitNanos).toMillis() + " ms and were cancelled; give a longer --wait");
+            err.println("error: " + outcome.lost() + " recovered task(s) did not finish within the --wait of " +
+                Duration.ofNanos(waitNanos).toMillis() + " ms; the shutdown cancelled them, and they stay open in the " +
+                "journal: run recover again with a longer --wait");
         }
         err.flush();
         if (claim != null)

@@ -5,6 +5,7 @@ import dev.ringmaster.dispatch.TerminalState;
 import dev.ringmaster.metrics.FaultLog;
 import dev.ringmaster.model.Priority;
 import dev.ringmaster.model.Task;
+import dev.ringmaster.spi.DispatchListener;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -103,7 +104,7 @@ final class Outcomes extends RouterPart
         listener.onFailed(r, agent, reason, r.finishNanos != 0 ? r.finishNanos : now);
         if (control.runState >= Control.STOPPING)
         {
-            cancel(r, now, "dispatcher shut down before a retry; last failure: " + reason);
+            cancel(r, now, DispatchListener.SHUTDOWN_REASON_PREFIX + "a retry; last failure: " + reason);
         }
         else if (r.attempt > r.task.maxRetries())
         {
@@ -270,7 +271,7 @@ final class Outcomes extends RouterPart
                 {
                     final TaskRecord r = lane.removeDeferred(level, 0);
                     cancelled.add(r.task);
-                    cancel(r, now, "dispatcher shut down before the task could start");
+                    cancel(r, now, DispatchListener.SHUTDOWN_REASON_PREFIX + "the task could start");
                 }
                 for (final Lane.TenantBacklog backlog : lane.backlogs[level])
                 {
@@ -279,14 +280,14 @@ final class Outcomes extends RouterPart
                     {
                         lane.backlogged[level]--;
                         cancelled.add(r.task);
-                        cancel(r, now, "dispatcher shut down before the task could start");
+                        cancel(r, now, DispatchListener.SHUTDOWN_REASON_PREFIX + "the task could start");
                     }
                 }
                 TaskRecord r;
                 while ((r = lane.queues[level].relaxedPoll()) != null)
                 {
                     cancelled.add(r.task);
-                    cancel(r, now, "dispatcher shut down before the task could start");
+                    cancel(r, now, DispatchListener.SHUTDOWN_REASON_PREFIX + "the task could start");
                 }
             }
         }
@@ -297,18 +298,18 @@ final class Outcomes extends RouterPart
             {
                 router.placement.unassign(r);
                 cancelled.add(r.task);
-                cancel(r, now, "dispatcher shut down before the task could start");
+                cancel(r, now, DispatchListener.SHUTDOWN_REASON_PREFIX + "the task could start");
             }
         }
         router.binding.sweep(r ->
         {
             cancelled.add(r.task);
-            cancel(r, now, "dispatcher shut down before the task could start");
+            cancel(r, now, DispatchListener.SHUTDOWN_REASON_PREFIX + "the task could start");
         });
         retries.drainTo(r ->
         {
             cancelled.add(r.task);
-            cancel(r, now, "dispatcher shut down before a retry; last failure: " + r.lastFailure);
+            cancel(r, now, DispatchListener.SHUTDOWN_REASON_PREFIX + "a retry; last failure: " + r.lastFailure);
         });
         swept = true;
         control.cancelledAtShutdown = cancelled; // volatile store: publishes the list to shutdownNow's caller

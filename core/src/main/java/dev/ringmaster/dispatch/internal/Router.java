@@ -3,6 +3,7 @@ package dev.ringmaster.dispatch.internal;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
 import dev.ringmaster.metrics.FaultLog;
+import dev.ringmaster.spi.DispatchListener;
 import dev.ringmaster.spi.RoutingStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -310,7 +311,7 @@ final class Router
         if (control.runState >= Control.STOPPING && outcomes.swept)
         {
             listener.onAccepted(r, now);
-            outcomes.cancel(r, now, "dispatcher shut down before the task could start");
+            outcomes.cancel(r, now, DispatchListener.SHUTDOWN_REASON_PREFIX + "the task could start");
         }
         else if (r.expiredAt(now))
         {
