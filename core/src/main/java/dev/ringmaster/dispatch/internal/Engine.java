@@ -70,7 +70,7 @@ public final class Engine
     /** Null without supervision. */
     final Restarter restarter;
     private final ParkingIdleStrategy routerIdle;
-    private final Slumber slumber;
+    final Slumber slumber;
     private final EngineThreads threads = new EngineThreads();
     private final String strategyName;
     private volatile long startNanos;
@@ -140,7 +140,7 @@ public final class Engine
         this.agents = agents;
         this.lanes = lanes;
         this.lanesByType = lanesByType;
-        this.slumber = new Slumber(this, config);
+        this.slumber = new Slumber(this, config, routerIdle);
         final Worker[] workers = new Worker[workerCount];
         for (int w = 0; w < workerCount; w++)
         {

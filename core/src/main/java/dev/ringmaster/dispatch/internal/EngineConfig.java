@@ -12,10 +12,10 @@ public final class EngineConfig
     public long retryMaxNanos = 1_000_000_000L;
     public long watchdogIntervalNanos = Long.getLong("ringmaster.watchdogNanos", 1_000_000L);
     public long maxParkNanos = 1_000_000L;
-    /** An idle dispatcher's workers doze once it has accepted nothing for this long (see {@link Slumber}). */
-    public long workerDozeAfterNanos = Long.getLong("ringmaster.workerDozeAfterNanos", 50_000_000L);
-    /** A dozing worker's backstop: an accepted task wakes it, so this bounds only a wake-up that went astray. */
-    public long workerDozeNanos = 1_000_000_000L;
+    /** An idle dispatcher's workers and router thread doze once it has accepted nothing for this long ({@link Slumber}). */
+    public long dozeAfterNanos = Long.getLong("ringmaster.dozeAfterNanos", 50_000_000L);
+    /** A dozing thread's backstop: an accepted task wakes it, so this bounds only a wake-up that went astray. */
+    public long dozeNanos = 1_000_000_000L;
     public int deadLetterCapacity = 10_000;
     public int preallocatedRecords = 4096;
     public long seed = 42;

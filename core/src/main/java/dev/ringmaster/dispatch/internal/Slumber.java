@@ -6,15 +6,17 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * Lets the workers of an idle dispatcher doze: park without the 1 ms backstop wake-up until a task is accepted.
- * Workers doze and wake up on their own threads ({@link Doze}); any thread that accepts a task calls
- * {@link #wakeIfDozing}.
+ * Lets the workers and the router thread of an idle dispatcher doze: park without their backstop wake-ups (every 1 ms
+ * for a worker, 50 ms for the router thread) until a task is accepted. They doze and wake up on their own threads
+ * ({@link Doze}); any thread that accepts a task calls {@link #wakeIfDozing}.
  *
  * <p>Why: a parked worker wakes at the end of every park (at most 1 ms) to serve lent agents, stuck peers and steals, a
  * backstop only a live task needs. An idle dispatcher with two workers woke about 1,600 times a second, and used a few
  * percent of a core per worker doing nothing, where an idle {@code ThreadPoolExecutor} sleeps. A worker dozes once the
- * dispatcher has accepted nothing for {@code workerDozeAfterNanos} (50 ms) and has nothing outstanding, so a steady
+ * dispatcher has accepted nothing for {@code dozeAfterNanos} (50 ms) and has nothing outstanding, so a steady
  * stream never makes one doze; the next accepted task wakes every dozing worker once, back to the usual backstop.
+ * The router thread's 50 ms alarm bounds the safety net of a live task (see {@code Router.safetyNetNanos}), which
+ * nobody wakes it for; dozing, it is woken by the first task after the idle spell, so that bound still holds.
  *
  * <p>No wake-up is lost (Dekker): a worker announces its doze (an atomic increment), then reads the lanes' admission
  * counts; a submitter is admitted (a compare-and-set on its lane's count), then reads the dozers' count. Either the
@@ -29,23 +31,42 @@ final class Slumber
     /** Workers dozing now: read on every accepted task, so padded, and written only as workers doze off and wake. */
     private final PaddedAtomicLong dozers = new PaddedAtomicLong();
 
-    Slumber(final Engine engine, final EngineConfig config)
+    /** The router thread's doze; null for a slumber without one (tests of a lone worker). */
+    private final Doze routerDoze;
+
+    /** @param routerIdle the router thread's idle strategy, which dozes too; null for none. */
+    Slumber(final Engine engine, final EngineConfig config, final ParkingIdleStrategy routerIdle)
     {
         this.engine = engine;
-        this.dozeAfterNanos = config.workerDozeAfterNanos;
-        this.dozeNanos = config.workerDozeNanos;
+        this.dozeAfterNanos = config.dozeAfterNanos;
+        this.dozeNanos = config.dozeNanos;
+        this.routerDoze = routerIdle == null ? null : new Doze(routerIdle);
+        if (routerIdle != null)
+        {
+            routerIdle.doze(routerDoze);
+        }
     }
 
-    /** Any thread, after a task was admitted: wakes every dozing worker (one volatile read when none dozes). */
+    /** Any thread, after a task was admitted: wakes every dozing thread (one volatile read when none dozes). */
     void wakeIfDozing()
     {
         if (dozers.get() != 0)
         {
+            if (routerDoze != null)
+            {
+                routerDoze.wake();
+            }
             for (final Worker w : engine.workers)
             {
                 w.doze.wake();
             }
         }
+    }
+
+    /** @return true while the router thread dozes (any thread; tests). */
+    boolean routerDozing()
+    {
+        return routerDoze != null && routerDoze.dozing();
     }
 
     /** One worker's doze: the idle strategy asks it before a longest park, on the worker's own thread. */

@@ -17,9 +17,9 @@ import java.util.concurrent.locks.LockSupport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * An idle dispatcher's workers doze instead of waking every millisecond (about 800 wake-ups a second per worker
- * before), and the first task accepted afterwards wakes them all back to their usual back-stop, which stealing,
- * lent agents and stuck peers rely on. The doze's own back-stop is off here, so a wake-up that went astray shows as a
+ * An idle dispatcher's workers and router thread doze instead of waking every millisecond (about 800 wake-ups a
+ * second per worker before) and every 50 ms, and the first task accepted afterwards wakes them all back to their usual
+ * back-stop, which stealing, lent agents, stuck peers and the router's safety net rely on. The doze's own back-stop is off here, so a wake-up that went astray shows as a
  * task that never runs rather than one that runs a second late.
  */
 class IdleWorkersTest
@@ -34,8 +34,8 @@ class IdleWorkersTest
         final EngineConfig config = new EngineConfig();
         config.workers = 2;
         config.prefetch = 4;
-        config.workerDozeAfterNanos = TimeUnit.MILLISECONDS.toNanos(20);
-        config.workerDozeNanos = Long.MAX_VALUE;
+        config.dozeAfterNanos = TimeUnit.MILLISECONDS.toNanos(20);
+        config.dozeNanos = Long.MAX_VALUE;
         final Engine engine = new Engine(
             List.of(AgentSpec.builder("a0", "coder").capacity(1).build(), AgentSpec.builder("a1", "coder").capacity(1).build()),
             List.of(AgentAdapter.async(t ->
@@ -80,11 +80,64 @@ class IdleWorkersTest
     }
 
     @Test
+    void theFirstTaskAfterAnIdleSpellWakesTheRouterThreadWhoseAlarmPlacesATaskTheStrategyDeclined() throws Exception
+    {
+        final java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicLong firstAsked = new java.util.concurrent.atomic.AtomicLong();
+        final EngineConfig config = new EngineConfig();
+        config.workers = 1;
+        config.dozeAfterNanos = TimeUnit.MILLISECONDS.toNanos(20);
+        config.dozeNanos = Long.MAX_VALUE;
+        // declines the task for 100 ms after it is first asked, as a bidder out of capacity would: the submitter's own
+        // cycles are over long before, and only the router thread's safety-net alarm asks again (nothing else happens)
+        final dev.ringmaster.spi.RoutingStrategy declinesOnce = new dev.ringmaster.spi.RoutingStrategy()
+        {
+            @Override
+            public String name()
+            {
+                return "declines-once";
+            }
+
+            @Override
+            public int select(final dev.ringmaster.spi.TaskView task, final dev.ringmaster.spi.Candidates c,
+                              final dev.ringmaster.spi.RoutingDecision decision)
+            {
+                if (!"late".equals(task.task().payload()))
+                {
+                    return 0;
+                }
+                asked.incrementAndGet();
+                firstAsked.compareAndSet(0, System.nanoTime());
+                return System.nanoTime() - firstAsked.get() < TimeUnit.MILLISECONDS.toNanos(100) ? DECLINE : 0;
+            }
+        };
+        final Engine engine = new Engine(List.of(AgentSpec.builder("a0", "coder").build()),
+            List.of(AgentAdapter.sync(t -> "a0")), declinesOnce, List.of(), (task, state, result, reason) -> { }, config);
+        engine.start();
+        try
+        {
+            final CompletableFuture<TaskResult> warm = new CompletableFuture<>();
+            engine.submit(Task.builder("coder").build(), warm);
+            assertThat(warm.get(10, TimeUnit.SECONDS).completed()).isTrue();
+            awaitAllDozing(engine);
+
+            final CompletableFuture<TaskResult> declined = new CompletableFuture<>();
+            engine.submit(Task.builder("coder").payload("late").build(), declined);
+            assertThat(declined.get(10, TimeUnit.SECONDS).completed()).as("placed when the strategy is asked again").isTrue();
+            assertThat(asked.get()).isGreaterThanOrEqualTo(2);
+        }
+        finally
+        {
+            assertThat(engine.drain(10, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
     void aWorkerDozesOnlyOnceTheDispatcherHasAcceptedNothingForTheDozeDelay() throws Exception
     {
         final EngineConfig config = new EngineConfig();
         config.workers = 2;
-        config.workerDozeAfterNanos = TimeUnit.MILLISECONDS.toNanos(200);
+        config.dozeAfterNanos = TimeUnit.MILLISECONDS.toNanos(200);
         final Engine engine = new Engine(
             List.of(AgentSpec.builder("a0", "coder").build(), AgentSpec.builder("a1", "coder").build()),
             List.of(AgentAdapter.sync(t -> "a0"), AgentAdapter.sync(t -> "a1")),
@@ -106,6 +159,7 @@ class IdleWorkersTest
                 {
                     dozingSeen += w.doze.dozing() ? 1 : 0;
                 }
+                dozingSeen += engine.slumber.routerDozing() ? 1 : 0;
             }
             assertThat(dozingSeen).as("samples in which a worker dozed during the trickle").isZero();
         }
@@ -132,13 +186,17 @@ class IdleWorkersTest
         final long deadline = System.nanoTime() + DEADLINE_NANOS;
         while (!allDozing(engine))
         {
-            assertThat(System.nanoTime() - deadline).as("every worker dozing within 10 s of the last task").isNegative();
+            assertThat(System.nanoTime() - deadline).as("every worker and the router thread dozing within 10 s of the last task").isNegative();
             LockSupport.parkNanos(1_000_000L);
         }
     }
 
     private static boolean allDozing(final Engine engine)
     {
+        if (!engine.slumber.routerDozing())
+        {
+            return false;
+        }
         for (final Worker w : engine.workers)
         {
             if (!w.doze.dozing())

@@ -31,7 +31,7 @@ class StealRecheckTest
         final TaskRecord waiting = record();
         victim.inbox.put(waiting);
         final EngineConfig config = new EngineConfig();
-        final Worker worker = new Worker(0, new Control(), new AgentState[]{thief}, signals, config, new Slumber(null, config));
+        final Worker worker = new Worker(0, new Control(), new AgentState[]{thief}, signals, config, new Slumber(null, config, null));
 
         assertThat(thief.tryGuardStarts()).isTrue();
         try
