@@ -269,9 +269,9 @@ public final class Autoscaler implements AutoCloseable
         outcomes.offer(outcome);
         if (closed.get())
         {
-            // no evaluation will apply it, and the factory's release must not run on the router
+            // no evaluation will apply it, and the factory's release must not run on the router. Not a daemon: a
+            // JVM that exits right after a shutdown waits for the release (a child process, a connection) to run
             final Thread settler = new Thread(this::settleAfterClose, "ringmaster-autoscaler-settle");
-            settler.setDaemon(true);
             settler.start();
         }
     }

@@ -64,6 +64,34 @@ class ShutdownCancelTest
     }
 
     @Test
+    void aTaskWhoseLastAttemptFailsDuringTheShutdownIsDeadLetteredNotReopened() throws Exception
+    {
+        final CountDownLatch started = new CountDownLatch(1);
+        final CompletableFuture<Object> answer = new CompletableFuture<>();
+        final CompletableFuture<dev.ringmaster.dispatch.TaskResult> result;
+        try (Journal journal = Journal.open(JournalConfig.at(dir)))
+        {
+            final Dispatcher d = Dispatcher.builder().listener(journal.listener()).seed(7).workers(1)
+                .agent(AgentSpec.builder("coder-0", "coder").capacity(1).build(), AgentAdapter.async(t ->
+                {
+                    started.countDown();
+                    return answer;
+                }))
+                .build().start();
+            result = d.submitAsync(Task.builder("coder").id(300).maxRetries(0).payload("fails for good").build());
+            assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(d.shutdownNow()).isEmpty();
+            answer.completeExceptionally(new IllegalStateException("poison"));
+            assertThat(d.awaitTermination(Duration.ofSeconds(10))).isTrue();
+            d.close();
+        }
+        assertThat(result.get(10, TimeUnit.SECONDS).state()).as("it had no retry left: the shutdown changes nothing")
+            .isEqualTo(dev.ringmaster.dispatch.TerminalState.DEAD_LETTERED);
+        assertThat(Recovery.scan(dir, PayloadCodec.standard()).pending()).as("ran and failed for good: not run again")
+            .isEmpty();
+    }
+
+    @Test
     void theRecordSaysTheShutdownCancelledIt()
     {
         final Task task = Task.builder("coder").id(40).payload("p").build();

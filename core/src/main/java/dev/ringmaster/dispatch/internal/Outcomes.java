@@ -102,13 +102,15 @@ final class Outcomes extends RouterPart
         Counters.increment(counters.failedAttempts);
         // an answered failure at the time of the answer (as onCompleted); a timeout or crash sets none: now
         listener.onFailed(r, agent, reason, r.finishNanos != 0 ? r.finishNanos : now);
-        if (control.runState >= Control.STOPPING)
-        {
-            cancel(r, now, DispatchListener.SHUTDOWN_REASON_PREFIX + "a retry; last failure: " + reason);
-        }
-        else if (r.attempt > r.task.maxRetries())
+        // out of retries first: a task that failed for good is dead-lettered, shutdown or not; a journal keeps a task
+        // the shutdown cancelled open for recovery, which would run it again with fresh retries
+        if (r.attempt > r.task.maxRetries())
         {
             terminal(r, TerminalState.DEAD_LETTERED, "failed " + r.attempt + " attempt(s); last: " + reason, now);
+        }
+        else if (control.runState >= Control.STOPPING)
+        {
+            cancel(r, now, DispatchListener.SHUTDOWN_REASON_PREFIX + "a retry; last failure: " + reason);
         }
         else
         {
