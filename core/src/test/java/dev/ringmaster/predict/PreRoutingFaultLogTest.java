@@ -1,13 +1,10 @@
 package dev.ringmaster.predict;
 
+import dev.ringmaster.testing.RecordingLogger;
 import org.junit.jupiter.api.Test;
-import org.slf4j.Marker;
-import org.slf4j.event.Level;
-import org.slf4j.helpers.LegacyAbstractLogger;
 
 import java.io.DataInput;
 import java.io.DataOutput;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,7 +50,7 @@ class PreRoutingFaultLogTest
     @Test
     void aFaultRepeatedOnEveryArrivalLogsOneLineAndAFaultOfAnotherKindAfterItIsStillLogged()
     {
-        final Recording log = new Recording();
+        final RecordingLogger log = new RecordingLogger();
         final PreRouting pre = new PreRouting(new Broken(), PreRouting.Settings.defaults(), null, null, log);
         for (int i = 0; i < 50; i++)
         {
@@ -66,56 +63,5 @@ class PreRoutingFaultLogTest
         assertThat(log.lines.get(0)).contains("predictor 'broken'", "observe", "1 in all");
         assertThat(log.lines.get(1)).contains("predictor 'broken'", "predict", "1 in all");
         assertThat(log.throwables).extracting(Throwable::getMessage).containsExactly("observe bug", "predict bug");
-    }
-
-    /** Keeps the formatted lines; single-threaded use by the test. */
-    private static final class Recording extends LegacyAbstractLogger
-    {
-        final List<String> lines = new ArrayList<>();
-        final List<Throwable> throwables = new ArrayList<>();
-
-        @Override
-        protected String getFullyQualifiedCallerName()
-        {
-            return null;
-        }
-
-        @Override
-        protected void handleNormalizedLoggingCall(final Level level, final Marker marker, final String pattern,
-                                                   final Object[] arguments, final Throwable throwable)
-        {
-            lines.add(org.slf4j.helpers.MessageFormatter.basicArrayFormat(pattern, arguments));
-            throwables.add(throwable);
-        }
-
-        @Override
-        public boolean isTraceEnabled()
-        {
-            return true;
-        }
-
-        @Override
-        public boolean isDebugEnabled()
-        {
-            return true;
-        }
-
-        @Override
-        public boolean isInfoEnabled()
-        {
-            return true;
-        }
-
-        @Override
-        public boolean isWarnEnabled()
-        {
-            return true;
-        }
-
-        @Override
-        public boolean isErrorEnabled()
-        {
-            return true;
-        }
     }
 }
