@@ -71,6 +71,40 @@ class WriterClaimTest
     }
 
     @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void aJournalThatFailsToOpenLeavesTheClaimItTookOverHeld() throws Exception
+    {
+        try (WriterClaim claim = WriterClaim.take(dir))
+        {
+            assertThat(claim).isNotNull();
+            // a ring larger than the test JVM's direct memory fails the open after the lock was taken over
+            // (JournalOpenFailureTest)
+            assertThatThrownBy(() -> Journal.open(JournalConfig.at(dir).ringCapacity(1 << 30)))
+                .isInstanceOf(OutOfMemoryError.class);
+            assertThat(child(dir, "claim")).as("a recovery in another process, after the failed open")
+                .isEqualTo("claim refused");
+            final WriterClaim second = WriterClaim.take(dir);
+            try
+            {
+                assertThat(second).as("a second recovery of this process").isNull();
+            }
+            finally
+            {
+                if (second != null)
+                {
+                    second.close();
+                }
+            }
+            assertThat(Journal.isBeingWritten(dir)).as("claimed again, nobody writes it").isFalse();
+            try (Journal journal = Journal.open(JournalConfig.at(dir)))
+            {
+                assertThat(Journal.isBeingWritten(dir)).as("the next open takes the claim over").isTrue();
+            }
+        }
+        assertThat(child(dir, "claim")).as("after the claim and its journal closed").isEqualTo("claimed");
+    }
+
+    @Test
     void aMissingDirectoryIsNamedAsTheScanNamesIt()
     {
         assertThatThrownBy(() -> WriterClaim.take(dir.resolve("nope")))

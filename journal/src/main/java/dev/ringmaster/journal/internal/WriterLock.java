@@ -40,6 +40,8 @@ public final class WriterLock implements AutoCloseable
         final FileLock lock;
         /** A journal writes with it (else only a claim holds it). */
         boolean writing;
+        /** A claim holds it that is not closed yet, taken over by a journal or not. */
+        boolean claimOpen;
 
         Held(final Path key, final FileChannel channel, final FileLock lock)
         {
@@ -104,7 +106,12 @@ public final class WriterLock implements AutoCloseable
         synchronized (HELD)
         {
             final Held taken = HELD.containsKey(directory.toRealPath()) ? null : take(directory);
-            return taken == null ? null : new WriterLock(taken, false);
+            if (taken == null)
+            {
+                return null;
+            }
+            taken.claimOpen = true;
+            return new WriterLock(taken, false);
         }
     }
 
@@ -205,6 +212,10 @@ public final class WriterLock implements AutoCloseable
                 return;
             }
             done = true;
+            if (!writer)
+            {
+                held.claimOpen = false;
+            }
             if (HELD.get(held.key) != held)
             {
                 return;
@@ -223,5 +234,24 @@ public final class WriterLock implements AutoCloseable
                 held.channel.close();
             }
         }
+    }
+
+    /**
+     * Closes the lock of a journal that failed to open. If it took over a claim that is still open, the lock goes back
+     * to that claim, held and not written: the claim's holder still counts on no other process recovering the journal
+     * (it may open it again, or closes the claim). Otherwise the lock is released, as by {@link #close}.
+     */
+    public void closeFailedOpen() throws IOException
+    {
+        synchronized (HELD)
+        {
+            if (!done && writer && held.claimOpen && HELD.get(held.key) == held)
+            {
+                done = true;
+                held.writing = false;
+                return;
+            }
+        }
+        close();
     }
 }
