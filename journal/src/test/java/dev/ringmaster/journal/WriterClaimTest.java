@@ -5,8 +5,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -102,6 +107,60 @@ class WriterClaimTest
             }
         }
         assertThat(child(dir, "claim")).as("after the claim and its journal closed").isEqualTo("claimed");
+    }
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void aClaimWaitingOutAnotherProcesssLockDoesNotHoldUpLookingAtAnotherJournal(@TempDir final Path other)
+        throws Exception
+    {
+        Journal.open(JournalConfig.at(other)).close(); // a lock file to probe
+        final Process holder = WriterLockTest.start(dir, "hold");
+        final AtomicBoolean stop = new AtomicBoolean();
+        final AtomicInteger refused = new AtomicInteger();
+        // each take waits out the probe time (a reader's probe of the other process could be what holds the lock)
+        final Thread claimer = new Thread(() ->
+        {
+            while (!stop.get())
+            {
+                final WriterClaim claim = WriterClaim.take(dir);
+                if (claim == null)
+                {
+                    refused.incrementAndGet();
+                }
+                else
+                {
+                    claim.close();
+                }
+            }
+        }, "claimer");
+        try
+        {
+            assertThat(new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))
+                .readLine()).isEqualTo("holding");
+            claimer.start();
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (refused.get() == 0)
+            {
+                assertThat(System.nanoTime() - deadline).as("a take refused within 20 s").isNegative();
+                Thread.sleep(1);
+            }
+            for (int i = 0; i < 5; i++)
+            {
+                final long t0 = System.nanoTime();
+                assertThat(Journal.isBeingWritten(other)).isFalse();
+                assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0))
+                    .as("ms to look at another journal while a take waits on this one").isLessThan(250);
+                Thread.sleep(37);
+            }
+        }
+        finally
+        {
+            stop.set(true);
+            claimer.join(TimeUnit.SECONDS.toMillis(20));
+            holder.destroyForcibly();
+        }
+        assertThat(claimer.isAlive()).isFalse();
     }
 
     @Test
