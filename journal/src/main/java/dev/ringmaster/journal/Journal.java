@@ -127,7 +127,7 @@ public final class Journal implements AutoCloseable
             {
                 built.close();
             }
-            releaseWriterLock();
+            releaseWriterLock(false);
             throw e;
         }
     }
@@ -172,11 +172,19 @@ public final class Journal implements AutoCloseable
         }
     }
 
-    private void releaseWriterLock()
+    /** @param opened false if this journal failed to open: a claim it took over still holds the lock then. */
+    private void releaseWriterLock(final boolean opened)
     {
         try
         {
-            writerLock.close();
+            if (opened)
+            {
+                writerLock.close();
+            }
+            else
+            {
+                writerLock.closeFailedOpen();
+            }
         }
         catch (final java.io.IOException e)
         {
@@ -410,7 +418,7 @@ public final class Journal implements AutoCloseable
         }
         runner.close();
         queue.close();
-        releaseWriterLock();
+        releaseWriterLock(true);
         final JournalStats s = stats();
         if (s.dropped() > 0 || s.failure() != null)
         {

@@ -10,8 +10,9 @@ import java.nio.file.Path;
  * to redispatch are one step to every other process: meanwhile no other process can write the journal or claim it,
  * and every other process sees it as being written, so two recoveries started together cannot both redispatch the
  * same open tasks. Take it, scan ({@link Recovery#scan}), then {@link Journal#open} the same directory in this
- * process: the journal takes the lock over and releases it when it closes. Close the claim if no journal is opened
- * (closing it after one was does nothing). One holder; {@link #close} from any thread.
+ * process: the journal takes the lock over and releases it when it closes; one that fails to open hands it back, so
+ * the claim holds the journal again. Close the claim if no journal is opened (closing it after one was does nothing).
+ * One holder; {@link #close} from any thread.
  *
  * <pre>{@code
  * try (WriterClaim claim = WriterClaim.take(dir))

@@ -93,6 +93,22 @@ class WriterLockTest
     /** @return the first line the child printed. */
     static String child(final Path dir, final String mode) throws IOException, InterruptedException
     {
+        final Process p = start(dir, mode);
+        try
+        {
+            assertThat(p.waitFor(40, TimeUnit.SECONDS)).as("the child finished").isTrue();
+            final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return out.lines().findFirst().orElse("");
+        }
+        finally
+        {
+            p.destroyForcibly();
+        }
+    }
+
+    /** @return a {@link WriterLockChild} started in {@code mode} on {@code dir}; the caller ends it. */
+    static Process start(final Path dir, final String mode) throws IOException
+    {
         final List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (final String f : System.getProperty("ringmaster.jvm.flags", "").trim().split("\\s+"))
@@ -109,16 +125,6 @@ class WriterLockTest
         cmd.add(WriterLockChild.class.getName());
         cmd.add(mode);
         cmd.add(dir.toString());
-        final Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        try
-        {
-            assertThat(p.waitFor(40, TimeUnit.SECONDS)).as("the child finished").isTrue();
-            final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            return out.lines().findFirst().orElse("");
-        }
-        finally
-        {
-            p.destroyForcibly();
-        }
+        return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     }
 }

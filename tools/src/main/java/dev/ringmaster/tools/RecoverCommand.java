@@ -92,7 +92,19 @@ public final class RecoverCommand implements Callable<Integer>
         final long t0 = System.nanoTime();
         // claimed before the scan: a recovery started meanwhile finds the journal taken, not the same open tasks
         final WriterClaim claim = dryRun ? null : WriterClaim.take(journal);
-        live = dryRun ? Journal.isBeingWritten(journal) : claim == null;
+        // closed however the recovery ends, a throw too (a scan of a foreign or unreadable directory): a claim left
+        // held would make this JVM refuse the journal as live for good, and other processes see it as written
+        try (claim)
+        {
+            return recover(out, err, codec, t0, dryRun ? Journal.isBeingWritten(journal) : claim == null);
+        }
+    }
+
+    /** @param liveBefore a writer or another claim had the journal before the scan. */
+    private int recover(final PrintWriter out, final PrintWriter err, final PayloadCodec codec, final long t0,
+                        final boolean liveBefore)
+    {
+        live = liveBefore;
         final RecoveryPlan plan;
         try (TerminalProgress progress = TerminalProgress.open("recover: records read", -1, json))
         {
@@ -168,10 +180,6 @@ public final class RecoverCommand implements Callable<Integer>
                 "journal: run recover again with a longer --wait");
         }
         err.flush();
-        if (claim != null)
-        {
-            claim.close(); // a no-op if the recovery's journal took it over (and released it on close)
-        }
         final boolean failed = refuse || refuseLive || unrecovered || (outcome != null &&
             (outcome.lost() > 0 || outcome.refused() > 0 || outcome.journalError() != null));
         return failed ? 1 : 0;

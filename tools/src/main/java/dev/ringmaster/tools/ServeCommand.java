@@ -129,6 +129,12 @@ public final class ServeCommand implements Callable<Integer>
 
     /** The journal while serving, or null; confined to the executing thread. */
     private DemoJournal journal;
+    /**
+     * The journal's claim from before the scan, or null; confined to the executing thread. Closed when serving ends,
+     * whichever way (a no-op once the journal took it over): a scan, a config or a journal that fails in between
+     * would otherwise leave it held, and this JVM would refuse the journal as live for good.
+     */
+    private WriterClaim claim;
     /** The first workload index: above every task id already in the journal, so ids are never reused. */
     private long firstIndex;
 
@@ -150,6 +156,10 @@ public final class ServeCommand implements Callable<Integer>
                 if (journal != null)
                 {
                     journal.close();
+                }
+                if (claim != null)
+                {
+                    claim.close();
                 }
             }
         }
@@ -197,7 +207,7 @@ public final class ServeCommand implements Callable<Integer>
         final boolean existing = journalDir != null && DemoRecovery.exists(journalDir);
         // claimed before the scan, and taken over by the journal opened below: a serve or recover started meanwhile
         // finds the journal taken instead of scanning the same open tasks
-        final WriterClaim claim = existing ? WriterClaim.take(journalDir) : null;
+        claim = existing ? WriterClaim.take(journalDir) : null;
         boolean live = existing && claim == null;
         final RecoveryPlan plan = existing ? Recovery.scan(journalDir, DemoRecovery.codecOf(journalDir)) : null;
         live |= existing && Journal.isBeingWritten(journalDir);
@@ -214,7 +224,6 @@ public final class ServeCommand implements Callable<Integer>
         if (plan != null && plan.corruption() != null)
         {
             clock.close();
-            claim.close();
             err.println("error: the journal is damaged, so serving on it would leave the tasks journaled after the " +
                 "damage unrecovered: " + plan.corruption().getMessage() + ". Run './ringmaster recover " + journalDir +
                 " --accept-damage' to dispatch what can be read, or move the damaged file aside");

@@ -59,6 +59,50 @@ class RecoveryClaimTest
         assertThat(historyOf7(dir)).as("task 7 was not dispatched a second time").containsExactly(EventType.RECOVERED);
     }
 
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aRecoveryWhoseScanFailsLeavesNoClaimBehind()
+    {
+        final Path dir = foreignQueue();
+        final DemoCommandTest.Run recover = run("recover", dir.toString());
+        assertThat(recover.exitCode()).as("stdout: %s%nstderr: %s", recover.out(), recover.err()).isNotZero();
+        assertThat(recover.err()).contains("not a Ringmaster journal");
+        assertClaimable(dir);
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aServeWhoseScanFailsLeavesNoClaimBehind()
+    {
+        final Path dir = foreignQueue();
+        final DemoCommandTest.Run serve = run("serve", "--port", "0", "--journal", dir.toString(), "--duration", "1",
+            "--rate", "100", "--token", "t0ken");
+        assertThat(serve.exitCode()).as("stdout: %s%nstderr: %s", serve.out(), serve.err()).isNotZero();
+        assertThat(serve.err()).contains("not a Ringmaster journal");
+        assertClaimable(dir);
+    }
+
+    /** Held by nobody: a claim left behind would make every later serve or recover of this JVM refuse it. */
+    private static void assertClaimable(final Path dir)
+    {
+        try (WriterClaim claim = WriterClaim.take(dir))
+        {
+            assertThat(claim).as("a claim of the journal after the command").isNotNull();
+        }
+    }
+
+    /** @return a valid Chronicle queue that another program wrote (BadInputTest's). */
+    private Path foreignQueue()
+    {
+        Journal.open(JournalConfig.at(tmp.resolve("setup"))).close(); // sets the JVM up for Chronicle
+        final Path dir = tmp.resolve("foreign-queue");
+        try (var queue = net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder.binary(dir).build())
+        {
+            queue.createAppender().writeText("order 1 shipped");
+        }
+        return dir;
+    }
+
     /** @return a journal whose writer closed with task 7 open in it. */
     private Path journalWithOpenTask(final PayloadCodec codec)
     {

@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -31,6 +33,12 @@ public final class WriterLock implements AutoCloseable
      * lock the process holds on it, and other processes would then see no writer.
      */
     private static final Map<Path, Held> HELD = new HashMap<>();
+    /**
+     * The directories whose lock a thread of this JVM is taking, outside HELD's monitor (it may wait out another
+     * process's probe, and meanwhile the other directories' locks must stay usable); guarded by HELD, disjoint from
+     * it. While a directory is here no other thread of this JVM opens its lock file.
+     */
+    private static final Set<Path> TAKING = new HashSet<>();
 
     /** The one lock of a directory in this JVM. */
     private static final class Held
@@ -40,6 +48,8 @@ public final class WriterLock implements AutoCloseable
         final FileLock lock;
         /** A journal writes with it (else only a claim holds it). */
         boolean writing;
+        /** A claim holds it that is not closed yet, taken over by a journal or not. */
+        boolean claimOpen;
 
         Held(final Path key, final FileChannel channel, final FileLock lock)
         {
@@ -69,9 +79,11 @@ public final class WriterLock implements AutoCloseable
      */
     public static WriterLock hold(final Path directory) throws IOException
     {
+        final Path key = directory.toRealPath();
         synchronized (HELD)
         {
-            final Held existing = HELD.get(directory.toRealPath());
+            awaitNotTaking(key);
+            final Held existing = HELD.get(key);
             if (existing != null)
             {
                 if (existing.writing)
@@ -81,14 +93,14 @@ public final class WriterLock implements AutoCloseable
                 existing.writing = true;
                 return new WriterLock(existing, true);
             }
-            final Held taken = take(directory);
-            if (taken == null)
-            {
-                throw new IllegalStateException(refusal(directory, "another process"));
-            }
-            taken.writing = true;
-            return new WriterLock(taken, true);
+            TAKING.add(key);
         }
+        final Held taken = take(directory, key, true);
+        if (taken == null)
+        {
+            throw new IllegalStateException(refusal(directory, "another process"));
+        }
+        return new WriterLock(taken, true);
     }
 
     /**
@@ -101,40 +113,92 @@ public final class WriterLock implements AutoCloseable
      */
     public static WriterLock claim(final Path directory) throws IOException
     {
+        final Path key = directory.toRealPath();
         synchronized (HELD)
         {
-            final Held taken = HELD.containsKey(directory.toRealPath()) ? null : take(directory);
-            return taken == null ? null : new WriterLock(taken, false);
+            if (HELD.containsKey(key) || TAKING.contains(key))
+            {
+                return null; // another thread of this JVM has it, or will unless another process does
+            }
+            TAKING.add(key);
+        }
+        final Held taken = take(directory, key, false);
+        return taken == null ? null : new WriterLock(taken, false);
+    }
+
+    /**
+     * Takes the lock of the directory the calling thread put in TAKING, without HELD's monitor, and registers it as a
+     * writer's or a claim's.
+     *
+     * @return the lock, or null if another process holds it.
+     */
+    private static Held take(final Path directory, final Path key, final boolean writer) throws IOException
+    {
+        Held held = null;
+        try
+        {
+            final FileChannel channel = FileChannel.open(directory.resolve(FILE_NAME), StandardOpenOption.CREATE,
+                StandardOpenOption.READ, StandardOpenOption.WRITE);
+            try
+            {
+                final long deadline = System.nanoTime() + PROBE_WAIT_NANOS;
+                FileLock lock;
+                while ((lock = channel.tryLock()) == null && System.nanoTime() - deadline < 0)
+                {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+                }
+                if (lock == null)
+                {
+                    channel.close(); // this JVM holds no lock on the file: closing drops nobody's
+                    return null;
+                }
+                held = new Held(key, channel, lock);
+                held.writing = writer;
+                held.claimOpen = !writer;
+                return held;
+            }
+            catch (final IOException | RuntimeException e)
+            {
+                channel.close();
+                throw e;
+            }
+        }
+        finally
+        {
+            synchronized (HELD)
+            {
+                TAKING.remove(key);
+                if (held != null)
+                {
+                    HELD.put(key, held);
+                }
+                HELD.notifyAll();
+            }
         }
     }
 
-    /** @return the lock, registered, or null if another process holds it; with HELD's monitor held. */
-    private static Held take(final Path directory) throws IOException
+    /**
+     * With HELD's monitor held: waits until no thread of this JVM is taking the lock of {@code key} (at most the probe
+     * wait), since opening its file meanwhile could drop the lock just taken, and what that thread ends up with
+     * decides the answer.
+     */
+    private static void awaitNotTaking(final Path key)
     {
-        final Path key = directory.toRealPath();
-        final FileChannel channel = FileChannel.open(directory.resolve(FILE_NAME), StandardOpenOption.CREATE,
-            StandardOpenOption.READ, StandardOpenOption.WRITE);
-        try
+        boolean interrupted = false;
+        while (TAKING.contains(key))
         {
-            final long deadline = System.nanoTime() + PROBE_WAIT_NANOS;
-            FileLock lock;
-            while ((lock = channel.tryLock()) == null && System.nanoTime() - deadline < 0)
+            try
             {
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+                HELD.wait();
             }
-            if (lock == null)
+            catch (final InterruptedException e)
             {
-                channel.close(); // this JVM holds no lock on the file: closing drops nobody's
-                return null;
+                interrupted = true;
             }
-            final Held held = new Held(key, channel, lock);
-            HELD.put(key, held);
-            return held;
         }
-        catch (final IOException | RuntimeException e)
+        if (interrupted)
         {
-            channel.close();
-            throw e;
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -162,7 +226,9 @@ public final class WriterLock implements AutoCloseable
         {
             try
             {
-                final Held own = HELD.get(directory.toRealPath());
+                final Path key = directory.toRealPath();
+                awaitNotTaking(key);
+                final Held own = HELD.get(key);
                 if (own != null)
                 {
                     return own.writing;
@@ -172,8 +238,8 @@ public final class WriterLock implements AutoCloseable
             {
                 return false;
             }
-            // this JVM holds no lock on the file (HELD is checked and kept under the same monitor), so closing the
-            // probe's descriptor drops no one's
+            // this JVM holds no lock on the file and takes none meanwhile (HELD and TAKING are checked and kept under
+            // the same monitor), so closing the probe's descriptor drops no one's
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE))
             {
                 final FileLock probe = channel.tryLock();
@@ -205,6 +271,10 @@ public final class WriterLock implements AutoCloseable
                 return;
             }
             done = true;
+            if (!writer)
+            {
+                held.claimOpen = false;
+            }
             if (HELD.get(held.key) != held)
             {
                 return;
@@ -223,5 +293,24 @@ public final class WriterLock implements AutoCloseable
                 held.channel.close();
             }
         }
+    }
+
+    /**
+     * Closes the lock of a journal that failed to open. If it took over a claim that is still open, the lock goes back
+     * to that claim, held and not written: the claim's holder still counts on no other process recovering the journal
+     * (it may open it again, or closes the claim). Otherwise the lock is released, as by {@link #close}.
+     */
+    public void closeFailedOpen() throws IOException
+    {
+        synchronized (HELD)
+        {
+            if (!done && writer && held.claimOpen && HELD.get(held.key) == held)
+            {
+                done = true;
+                held.writing = false;
+                return;
+            }
+        }
+        close();
     }
 }
