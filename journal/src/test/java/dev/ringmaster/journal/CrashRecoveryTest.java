@@ -109,7 +109,8 @@ class CrashRecoveryTest
             });
         }
         assertThat(recovered).hasSize(plan.pending().size());
-        assertThat(recovered).doesNotContainAnyElementsOf(completedBefore);
+        // not doesNotContainAnyElementsOf: it refuses an empty set, which a kill after the first ack can leave
+        assertThat(recovered).noneMatch(completedBefore::contains);
         assertThat(Recovery.scan(dir, PayloadCodec.standard()).pending()).isEmpty();
     }
 
