@@ -1,10 +1,21 @@
 package dev.ringmaster.journal;
 
+import dev.ringmaster.journal.internal.RetentionSweeper;
+import dev.ringmaster.journal.internal.RollCycleDetector;
 import dev.ringmaster.journal.internal.WriterLock;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.impl.TableStore;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.queue.impl.table.Metadata;
+import net.openhft.chronicle.queue.impl.table.SingleTableBuilder;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.stream.Stream;
 
 /**
@@ -17,13 +28,19 @@ final class CycleFiles
     private static final long MIN_CYCLE_FILE_BYTES = 512;
     /** After the header's 4-byte length word (not compared), binary wire writes the field name "header". */
     private static final byte[] CYCLE_HEADER_START = {0, 0, 0, 0, (byte)0xb9, 6, 'h', 'e', 'a', 'd', 'e', 'r'};
+    /** Chronicle's key, in the queue metadata, of the highest cycle whose file it finished creating. */
+    private static final String HIGHEST_CYCLE_KEY = "listing.highestCycle";
 
     private CycleFiles()
     {
     }
 
-    /** @throws JournalException unless {@code directory} exists and holds at least one cycle file. */
-    static void checkDirectory(final Path directory)
+    /**
+     * @return the newest cycle file if a writer was killed while it created that file (it holds no record: nothing was
+     *     lost), else null.
+     * @throws JournalException unless {@code directory} exists and holds at least one cycle file, and each is sound.
+     */
+    static Path checkDirectory(final Path directory)
     {
         if (!Files.exists(directory))
         {
@@ -59,17 +76,119 @@ final class CycleFiles
         // a live writer creates its next cycle file a moment before it writes the file's header: that file, the
         // newest, is the journal's current end, not damage
         final boolean live = WriterLock.held(directory);
+        Path startedOnly = null;
         for (int i = 0; i < cycles.size(); i++)
         {
-            checkCycleFile(cycles.get(i), live && i == cycles.size() - 1);
+            final Path cycle = cycles.get(i);
+            final boolean newest = i == cycles.size() - 1;
+            if (!checkCycleFile(cycle, live && newest))
+            {
+                // without a header: a writer killed while it created the file, if the file is the newest and Chronicle
+                // never counted it as created; a file it did count held records once, and they are gone
+                if (!newest || !neverCompleted(directory, cycle))
+                {
+                    throw JournalCorruptException.beforeReading(cycle, emptyProblem(cycle, newest), null);
+                }
+                startedOnly = cycle;
+            }
         }
+        return startedOnly;
+    }
+
+    /**
+     * For a writer about to open the journal (holding its writer lock): the newest cycle file if a writer was killed
+     * while it created it, else null. Never throws: damage is for readers to report.
+     */
+    static Path startedOnly(final Path directory)
+    {
+        final Path newest;
+        try (Stream<Path> files = Files.list(directory))
+        {
+            newest = files.filter(p -> p.getFileName().toString().matches("\\d{8}.*\\.cq4")).sorted()
+                .reduce((a, b) -> b).orElse(null);
+        }
+        catch (final IOException e)
+        {
+            return null;
+        }
+        return newest != null && headerless(newest) && neverCompleted(directory, newest) ? newest : null;
+    }
+
+    /** @return true if the file is 0 bytes, or long enough and zeros where the header goes. */
+    private static boolean headerless(final Path cycle)
+    {
+        final byte[] start = new byte[CYCLE_HEADER_START.length];
+        try (java.io.InputStream in = Files.newInputStream(cycle))
+        {
+            final long size = Files.size(cycle);
+            return size == 0 || (size >= MIN_CYCLE_FILE_BYTES && in.readNBytes(start, 0, start.length) == start.length &&
+                java.util.Arrays.equals(start, 4, start.length, new byte[start.length], 4, start.length));
+        }
+        catch (final IOException e)
+        {
+            return false;
+        }
+    }
+
+    /** @return what is wrong with a cycle file without a header, for the damage report. */
+    private static String emptyProblem(final Path cycle, final boolean newest)
+    {
+        final long size = cycle.toFile().length();
+        final String fix = "restore it from a copy, or move it aside to read the other cycle files";
+        if (size == 0)
+        {
+            return "truncated to 0 bytes, shorter than the header every cycle file starts with" +
+                (newest ? "" : ", and cycle files follow it") + "; " + fix;
+        }
+        return "its header is zeros, so every record it held is lost" + (newest ? "" : ", and cycle files follow it") +
+            "; " + fix;
+    }
+
+    /**
+     * Chronicle counts a cycle file as created (the queue metadata's highest cycle) only once its header is written,
+     * before any record goes into it. @return true if {@code cycle} lies past the highest cycle counted: its creation
+     * was cut off, so it never held a record. False when the metadata cannot tell (missing, unreadable), so that
+     * doubt reads as damage.
+     */
+    private static boolean neverCompleted(final Path directory, final Path cycle)
+    {
+        final Path metadata = directory.resolve(SingleChronicleQueue.QUEUE_METADATA_FILE);
+        final RollCycle rollCycle = RollCycleDetector.detect(directory.toFile());
+        if (!Files.isRegularFile(metadata) || rollCycle == null)
+        {
+            return false;
+        }
+        // the metadata's header names Chronicle's SCQMeta by an alias the queue builder registers
+        SingleChronicleQueueBuilder.addAliases();
+        final long highest;
+        try (TableStore<Metadata.NoMeta> store = SingleTableBuilder.binary(metadata, Metadata.NoMeta.INSTANCE)
+            .readOnly(true).build())
+        {
+            highest = store.acquireValueFor(HIGHEST_CYCLE_KEY).getVolatileValue();
+        }
+        catch (final Exception e)
+        {
+            // Chronicle throws checked exceptions undeclared
+            return false;
+        }
+        if (highest < 0 || highest > Integer.MAX_VALUE)
+        {
+            return false;
+        }
+        // the queue's epoch is 0: the journal never sets one
+        final String counted = DateTimeFormatter.ofPattern(rollCycle.format()).withZone(ZoneOffset.UTC)
+            .format(Instant.ofEpochMilli(highest * rollCycle.lengthInMillis())) + RetentionSweeper.CYCLE_SUFFIX;
+        // the names sort chronologically (see RetentionSweeper)
+        return cycle.getFileName().toString().compareTo(counted) > 0;
     }
 
     /**
      * The damage Chronicle itself reports only from deep inside (a parse error of the file name, a class it cannot
      * find in a cut header) or not at all (an empty file reads as an empty journal), named with the fix.
+     *
+     * @return false if the file has no header yet (0 bytes, or zeros where the header goes): for the caller to judge.
      */
-    private static void checkCycleFile(final Path cycle, final boolean beingCreated)
+    private static boolean checkCycleFile(final Path cycle, final boolean beingCreated)
     {
         final String name = cycle.getFileName().toString();
         if (!name.matches("\\d{8}.*\\.cq4"))
@@ -88,31 +207,42 @@ final class CycleFiles
         }
         if (beingCreated)
         {
-            return;
+            return true;
+        }
+        if (size == 0)
+        {
+            return false;
         }
         if (size < MIN_CYCLE_FILE_BYTES)
         {
             throw JournalCorruptException.beforeReading(cycle, "truncated to " + size + " bytes, shorter than the header every " +
                 "cycle file starts with; restore it from a copy, or move it aside to read the other cycle files", null);
         }
-        checkHeader(cycle);
+        return checkHeader(cycle);
     }
 
     /**
      * Chronicle names a foreign or overwritten header only as "Unexpected magic number", without the file, or reads
      * such a file as an empty journal when the queue's metadata is present.
+     *
+     * @return false if the header is zeros (not written yet), true if it is a journal's.
      */
-    private static void checkHeader(final Path cycle)
+    private static boolean checkHeader(final Path cycle)
     {
         final byte[] start = new byte[CYCLE_HEADER_START.length];
         try (java.io.InputStream in = Files.newInputStream(cycle))
         {
             final int read = in.readNBytes(start, 0, start.length);
-            // zeros after the length word: a writer killed before it wrote the header, which reads as the journal's end
-            if (read == start.length && (java.util.Arrays.equals(start, 4, start.length, new byte[start.length], 4,
-                start.length) || java.util.Arrays.equals(start, 4, start.length, CYCLE_HEADER_START, 4, start.length)))
+            if (read == start.length && java.util.Arrays.equals(start, 4, start.length, CYCLE_HEADER_START, 4,
+                start.length))
             {
-                return;
+                return true;
+            }
+            // zeros after the length word: no header written (yet)
+            if (read == start.length && java.util.Arrays.equals(start, 4, start.length, new byte[start.length], 4,
+                start.length))
+            {
+                return false;
             }
         }
         catch (final IOException e)

@@ -23,7 +23,9 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -84,6 +86,7 @@ public final class Journal implements AutoCloseable
         SingleChronicleQueue built = null;
         try
         {
+            removeStartedOnly(config.directory());
             built = SingleChronicleQueueBuilder.binary(config.directory())
                 .rollCycle(config.rollCycle())
                 .timeProvider(config.clock())
@@ -129,6 +132,32 @@ public final class Journal implements AutoCloseable
             }
             releaseWriterLock(false);
             throw e;
+        }
+    }
+
+    /**
+     * A cycle file a killed writer left while it created it holds no record; if this writer wrote on in a later cycle,
+     * it would sit between records, headerless, and read as damage. Only with the writer lock held: a live writer's
+     * file is never taken for it.
+     */
+    private static void removeStartedOnly(final Path directory)
+    {
+        final Path startedOnly = CycleFiles.startedOnly(directory);
+        if (startedOnly == null)
+        {
+            return;
+        }
+        try
+        {
+            Files.delete(startedOnly);
+            LOG.warn("removed the empty cycle file {}: the last writer stopped while starting it (a crash during a " +
+                "roll); it held no record", startedOnly);
+        }
+        catch (final IOException e)
+        {
+            // Chronicle writes the header into it if this writer's cycle is that file's; a later one leaves it as damage
+            LOG.warn("cannot remove the empty cycle file {} a crash during a roll left: {}; if this writer rolls past " +
+                "it, readers report it as damage until it is moved aside", startedOnly, e.toString());
         }
     }
 

@@ -47,7 +47,10 @@ public final class Recovery
     public static RecoveryPlan scan(final Path directory, final PayloadCodec codec,
                                     final java.util.function.LongConsumer progress)
     {
-        CycleFiles.checkDirectory(directory);
+        final Path startedOnly = CycleFiles.checkDirectory(directory);
+        final List<String> notes = startedOnly == null ? List.of() : List.of("the newest cycle file " + startedOnly +
+            " is empty: the writer stopped while starting it (a crash during a roll); nothing was lost, every record " +
+            "lies before it");
         JournalInfo.requireCodec(directory, JournalInfo.payloadCodec(directory), codec);
         final Map<Long, Object> open = new LinkedHashMap<>();
         final Map<Long, Long> openSequence = new java.util.HashMap<>(); // the acceptance sequence of each open task
@@ -117,7 +120,7 @@ public final class Recovery
         // new tasks of this process must not reuse the ids of journaled ones, which recovery keeps
         Task.reserveIdsAbove(maxTaskId);
         return new RecoveryPlan(pending, unrecoverable, counts[0], maxTaskId, corruption, counts[2], counts[3],
-            damage.size());
+            damage.size(), notes);
     }
 
     /** @return the task, or a line saying why it cannot be rebuilt. */

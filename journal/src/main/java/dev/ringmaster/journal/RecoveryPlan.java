@@ -22,14 +22,26 @@ import java.util.concurrent.CompletableFuture;
  * @param accepted      tasks accepted (a recovered task's second ACCEPTED record is the same task, counted once).
  * @param finished      terminal records read: accepted minus finished is what is open.
  * @param damagedRegions damaged regions the scan read past (0 if {@code corruption} is null).
+ * @param notes         what the scan found unusual and harmless, one line each (e.g. a cycle file a crash during a roll
+ *                      left empty): worth telling the operator, no reason to refuse recovery.
  */
 public record RecoveryPlan(List<Task> pending, List<String> unrecoverable, long recordsRead, long maxTaskId,
-                           JournalCorruptException corruption, long accepted, long finished, int damagedRegions)
+                           JournalCorruptException corruption, long accepted, long finished, int damagedRegions,
+                           List<String> notes)
 {
     public RecoveryPlan
     {
         pending = List.copyOf(pending);
         unrecoverable = List.copyOf(unrecoverable);
+        notes = List.copyOf(notes);
+    }
+
+    /** A plan without notes. */
+    public RecoveryPlan(final List<Task> pending, final List<String> unrecoverable, final long recordsRead,
+                        final long maxTaskId, final JournalCorruptException corruption, final long accepted,
+                        final long finished, final int damagedRegions)
+    {
+        this(pending, unrecoverable, recordsRead, maxTaskId, corruption, accepted, finished, damagedRegions, List.of());
     }
 
     /** A plan without the accepted and finished counts. */

@@ -210,6 +210,7 @@ public final class RecoverCommand implements Callable<Integer>
         }
         s.append("  damage: ").append(plan.corruption() == null ? "none" : plan.damagedRegions() +
             " region(s) read past, the first: " + plan.corruption().getMessage()).append('\n');
+        plan.notes().forEach(note -> s.append("  note: ").append(note).append('\n'));
         s.append(String.format(Locale.ROOT, "  new task ids start above %d%n", plan.maxTaskId()));
         return s.toString();
     }
@@ -246,6 +247,12 @@ public final class RecoverCommand implements Callable<Integer>
                 j.writeStringField("damage", plan.corruption().getMessage());
             }
             j.writeNumberField("damaged_regions", plan.damagedRegions());
+            j.writeArrayFieldStart("notes");
+            for (final String note : plan.notes())
+            {
+                j.writeString(note);
+            }
+            j.writeEndArray();
             j.writeBooleanField("dry_run", dryRun);
             j.writeBooleanField("refused_for_damage", refused);
             j.writeBooleanField("live", live);

@@ -281,6 +281,48 @@ class RecoverCommandTest
     }
 
     @Test
+    void aCycleFileLeftEmptyByAKillDuringARollIsReportedAsANoteAndRecoveryGoesOnWithoutAcceptingDamage()
+        throws IOException
+    {
+        final Path dir = tmp.resolve("journal");
+        assertThat(run("demo", "--tasks", "500", "--seed", "9", "--json", "--journal", dir.toString()).exitCode()).isZero();
+        // what a kill -9 while Chronicle creates the next cycle file leaves: the file, 0 bytes
+        final Path empty = emptyCycleFile(dir, cycleFile(dir), 1);
+
+        final DemoCommandTest.Run r = run("recover", dir.toString());
+        assertThat(r.exitCode()).as("stderr: %s", r.err()).isZero();
+        assertThat(r.err()).doesNotContain("recovery refused");
+        assertThat(r.out()).contains("damage: none", "note: the newest cycle file", empty.getFileName().toString(),
+            "a crash during a roll); nothing was lost");
+        final Map<String, Object> j = json(run("recover", dir.toString(), "--dry-run", "--json"));
+        assertThat(j.get("damage")).isNull();
+        assertThat(j.get("notes")).asList().singleElement().asString().contains(empty.getFileName().toString());
+    }
+
+    @Test
+    void anEmptyCycleFileWithRecordsAfterItIsStillDamage() throws IOException
+    {
+        final Path dir = tmp.resolve("journal");
+        assertThat(run("demo", "--tasks", "500", "--seed", "9", "--json", "--journal", dir.toString()).exitCode()).isZero();
+        final Path empty = emptyCycleFile(dir, cycleFile(dir), -1);
+
+        final DemoCommandTest.Run r = run("recover", dir.toString());
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains(empty.getFileName().toString(), "truncated to 0 bytes", "cycle files follow it");
+    }
+
+    /** @return a new 0-byte cycle file {@code hours} from {@code cycle}'s (the demo's journal rolls hourly). */
+    private static Path emptyCycleFile(final Path dir, final Path cycle, final int hours) throws IOException
+    {
+        final java.time.format.DateTimeFormatter format = java.time.format.DateTimeFormatter
+            .ofPattern("yyyyMMdd-HH'F'").withZone(java.time.ZoneOffset.UTC); // Chronicle's FAST_HOURLY names
+        final String name = cycle.getFileName().toString();
+        final java.time.Instant start = java.time.ZonedDateTime.parse(name.substring(0, name.length() - 4), format)
+            .toInstant();
+        return Files.createFile(dir.resolve(format.format(start.plus(java.time.Duration.ofHours(hours))) + ".cq4"));
+    }
+
+    @Test
     void aJournalOfAnotherCodecIsNamedInsteadOfDecodedWrongly() throws IOException
     {
         final Path dir = tmp.resolve("journal");
