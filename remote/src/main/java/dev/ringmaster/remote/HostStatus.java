@@ -10,6 +10,8 @@ import java.util.List;
  *                     "lost" (given up: its agents are out of routing) or "refused" (its agents could not all be
  *                     added, e.g. an id another agent has: the host was told why, none of its agents routes, and
  *                     {@code agentIds} is empty, since an id it shares belongs to the other agent).
+ * @param agentIds     the ids of the host's agents once it was admitted (welcomed); empty until then, since an id it
+ *                     asked for may be another host's, so that {@code drainHost} or {@code hostOf} never reach it.
  * @param lostReason   why it was given up or refused; null while it is not.
  * @param silentMillis time since the host was last heard from.
  */

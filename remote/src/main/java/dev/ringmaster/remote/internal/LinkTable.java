@@ -29,8 +29,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>A host is admitted whole or not at all: it is welcomed only once every agent of its HELLO is in the dispatcher,
  * and if one cannot be read or added it is refused (the others it added are taken out again) and told why.
  *
- * <p>Giving a host up, in this order: its link is marked lost (its agents fail any new attempt at once), each of its
- * agents is crashed out of the dispatcher (its inbox goes back to be routed elsewhere), and once the dispatcher has
+ * <p>Giving a host up, in this order: its link is marked lost (its agents fail any new attempt at once), each agent
+ * the session added is crashed out of the dispatcher (its inbox goes back to be routed elsewhere; an admission still in
+ * flight has its additions crashed when it is applied), and once the dispatcher has
  * applied that, every attempt still pending on the host is failed, so the dispatcher retries it under the task's
  * retry rules on the agents that remain. A completion that arrives after that finds no pending attempt: it is
  * ignored and counted as late. A host that comes back (a HELLO after the give-up) is admitted as a new session; its
@@ -262,6 +263,7 @@ public final class LinkTable
         {
             link.adapters[i] = new RemoteAgentAdapter(link, i, pending, codec, counters);
         }
+        link.admitting = true;
         if (unreadable != null)
         {
             admissions.add(new Admission(link, List.of(), unreadable));
@@ -271,6 +273,12 @@ public final class LinkTable
         // welcomed only once all its agents are in: a host told it is registered must be, whole
         previous.whenComplete((ignored, error) ->
         {
+            if (!link.live())
+            {
+                // given up while waiting for its previous session's agents to leave: there is nothing to add for
+                admissions.add(new Admission(link, List.of(), null));
+                return;
+            }
             final List<CompletableFuture<?>> adds = new ArrayList<>(link.agents.size());
             final List<String> added = java.util.Collections.synchronizedList(new ArrayList<>());
             final List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -308,10 +316,18 @@ public final class LinkTable
         {
             n++;
             final HostLink link = a.link();
-            if (links.get(link.hostId) != link || !link.live())
+            link.admitting = false;
+            if (!link.live())
             {
-                continue; // superseded or given up meanwhile: that path took its agents out
+                // given up (and maybe superseded) while its agents were being added: the give-up found none of them
+                // in, so out go exactly those this admission added, and its next session waits for that
+                final CompletableFuture<Void> out = crash(a.added(), "agent host '" + link.hostId + "' " +
+                    link.lostReason);
+                final CompletableFuture<Void> late = link.lateAdmission;
+                out.whenComplete((done, e) -> late.complete(null));
+                continue;
             }
+            link.added = a.added();
             if (a.failure() == null)
             {
                 link.admitted = true;
@@ -323,18 +339,24 @@ public final class LinkTable
             link.lost("refused: " + a.failure());
             LOG.error("remote agents: {}", link.refusal);
             // only the agents this session added: an id it shares with another agent is that agent's, not ours
-            final List<CompletableFuture<Boolean>> crashes = new ArrayList<>(a.added().size());
-            for (final String id : a.added())
-            {
-                crashes.add(dispatcher.crashAgent(id, "agent host '" + link.hostId + "' was refused")
-                    .exceptionally(e -> false));
-            }
-            link.gone = CompletableFuture.allOf(crashes.toArray(new CompletableFuture[0]));
+            link.gone = crash(link.added, "agent host '" + link.hostId + "' was refused");
+            link.added = List.of();
             link.sweepsLeft = 10;
             lost.add(link);
             refuse(link);
         }
         return n;
+    }
+
+    /** @return completes once each of the agents is out of the dispatcher (or was not in it). */
+    private CompletableFuture<Void> crash(final List<String> agentIds, final String reason)
+    {
+        final List<CompletableFuture<Boolean>> crashes = new ArrayList<>(agentIds.size());
+        for (final String id : agentIds)
+        {
+            crashes.add(dispatcher.crashAgent(id, reason).exceptionally(e -> false));
+        }
+        return CompletableFuture.allOf(crashes.toArray(new CompletableFuture[0]));
     }
 
     private static String fixFor(final String failure)
@@ -427,14 +449,17 @@ public final class LinkTable
         link.lost(reason);
         counters.hostsLost.increment();
         LOG.warn("remote agents: host '{}' given up: {}; its {} agent(s) leave routing and their attempts are retried",
-            link.hostId, reason, link.agents.size());
-        final List<CompletableFuture<Boolean>> crashes = new ArrayList<>(link.agents.size());
-        for (final AgentSpec spec : link.agents)
+            link.hostId, reason, link.added.size());
+        // only what the session added: one whose admission is not applied yet has nothing in the dispatcher, and an
+        // id it asked for may be another host's
+        CompletableFuture<Void> gone = crash(link.added, "agent host '" + link.hostId + "' " + reason);
+        link.added = List.of();
+        if (link.admitting)
         {
-            crashes.add(dispatcher.crashAgent(spec.id(), "agent host '" + link.hostId + "' " + reason)
-                .exceptionally(e -> false));
+            link.lateAdmission = new CompletableFuture<>();
+            gone = CompletableFuture.allOf(gone, link.lateAdmission);
         }
-        link.gone = CompletableFuture.allOf(crashes.toArray(new CompletableFuture[0]));
+        link.gone = gone;
         link.sweepsLeft = 10;
         link.publication.close();
         lost.add(link);
@@ -480,9 +505,10 @@ public final class LinkTable
         final List<HostStatus> out = new ArrayList<>(links.size());
         for (final HostLink link : links.values())
         {
-            // a refused host has no agent in the dispatcher: an id it shares is another agent's, not to drain by it
+            // a host not admitted (registering, refused) has no agent in the dispatcher: an id it shares is another
+            // agent's, not to drain by it
             final List<String> ids = new ArrayList<>(link.agents.size());
-            for (int i = 0; link.refusal == null && i < link.agents.size(); i++)
+            for (int i = 0; link.admitted && i < link.agents.size(); i++)
             {
                 ids.add(link.agents.get(i).id());
             }
