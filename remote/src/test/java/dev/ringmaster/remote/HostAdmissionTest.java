@@ -1,6 +1,8 @@
 package dev.ringmaster.remote;
 
 import dev.ringmaster.dispatch.Dispatcher;
+import dev.ringmaster.dispatch.DispatcherState;
+import dev.ringmaster.model.AgentSpec;
 import dev.ringmaster.model.Task;
 import dev.ringmaster.spi.Candidates;
 import dev.ringmaster.spi.RoutingDecision;
@@ -101,6 +103,75 @@ class HostAdmissionTest
                 .result()).isEqualTo("w0@shared:x");
             assertThat(first.tasksRun()).isEqualTo(1);
             assertThat(fleet.hostOf("w0@shared")).isEqualTo("first");
+        }
+        finally
+        {
+            dispatcher.shutdownNow();
+        }
+    }
+
+    @Test
+    void aHostSayingHelloBeforeTheDispatcherRunsWaitsInsteadOfBeingRefusedAndIsAdmittedOnceItRuns() throws Exception
+    {
+        final RemoteSettings settings = RemoteTesting.settings(RemoteTesting.freePort());
+        final Dispatcher dispatcher = RemoteFleet.placeholder(Dispatcher.builder()).build(); // not started yet
+        try (RemoteFleet fleet = RemoteFleet.start(dispatcher, settings, PayloadCodec.TEXT);
+             AgentHost host = new AgentHost("early", settings, PayloadCodec.TEXT,
+                 RemoteTesting.agents("early", 1, 4, Duration.ofMillis(1)), 0).start())
+        {
+            Await.until("the host's admission tried", Duration.ofSeconds(20), () -> fleet.hosts().stream()
+                .anyMatch(h -> h.hostId().equals("early") && h.lostReason() != null));
+            assertThat(fleet.hosts()).filteredOn(h -> h.hostId().equals("early")).singleElement().satisfies(h ->
+            {
+                assertThat(h.state()).isEqualTo("connecting");
+                assertThat(h.lostReason()).contains("waiting").contains("not running");
+            });
+            assertThat(host.refusal()).as("a dispatcher not running yet is no fault of the host").isNull();
+
+            dispatcher.start();
+            assertThat(host.awaitRegistered(Duration.ofSeconds(20))).as("registered once the dispatcher runs").isTrue();
+            assertThat(dispatcher.submitAsync(Task.builder("work").payload("x").build()).get(10, TimeUnit.SECONDS)
+                .result()).isEqualTo("w0@early:x");
+            assertThat(fleet.hosts()).filteredOn(h -> h.hostId().equals("early")).singleElement()
+                .satisfies(h -> assertThat(h.lostReason()).isNull());
+        }
+        finally
+        {
+            if (dispatcher.state() != DispatcherState.NEW)
+            {
+                dispatcher.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void aHostWhoseAgentsDoNotFitTheSlotLimitWaitsUntilTheyDoInsteadOfBeingRefused() throws Exception
+    {
+        final RemoteSettings settings = RemoteTesting.settings(RemoteTesting.freePort());
+        // all but a few of the dispatcher's 65,536 slots taken by a local agent: the host's 2 x 4 do not fit
+        final Dispatcher dispatcher = RemoteFleet.placeholder(Dispatcher.builder())
+            .agent(AgentSpec.builder("big", "local").capacity(65_530).build(),
+                (task, completion, telemetry) -> completion.succeed("big", 0, 1.0))
+            .build().start();
+        try (RemoteFleet fleet = RemoteFleet.start(dispatcher, settings, PayloadCodec.TEXT);
+             AgentHost host = new AgentHost("late", settings, PayloadCodec.TEXT,
+                 RemoteTesting.agents("late", 2, 4, Duration.ofMillis(1)), 0).start())
+        {
+            Await.until("the host's admission tried", Duration.ofSeconds(20), () -> fleet.hosts().stream()
+                .anyMatch(h -> h.hostId().equals("late") && h.lostReason() != null));
+            assertThat(fleet.hosts()).filteredOn(h -> h.hostId().equals("late")).singleElement().satisfies(h ->
+            {
+                assertThat(h.state()).isEqualTo("connecting");
+                assertThat(h.lostReason()).contains("waiting").contains("slots");
+            });
+            assertThat(host.refusal()).as("a full dispatcher is no fault of the host").isNull();
+
+            dispatcher.removeAgent("big").get(10, TimeUnit.SECONDS);
+            assertThat(host.awaitRegistered(Duration.ofSeconds(20))).as("registered once its agents fit").isTrue();
+            assertThat(dispatcher.agents()).extracting(a -> a.id())
+                .containsExactlyInAnyOrder("remote-placeholder", "w0@late", "w1@late");
+            assertThat(dispatcher.submitAsync(Task.builder("work").payload("x").build()).get(10, TimeUnit.SECONDS)
+                .result()).asString().endsWith("@late:x");
         }
         finally
         {

@@ -50,6 +50,12 @@ public final class HostLink
      * again, so the host's next session does not add the same ids before.
      */
     CompletableFuture<Void> lateAdmission;
+    /**
+     * Poller only: why the session is not admitted yet for a cause that passes (the dispatcher not running, its slots
+     * full), null otherwise; its next HELLO from {@link #retryAtNanos} on tries again.
+     */
+    String waiting;
+    long retryAtNanos;
 
     HostLink(final String hostId, final long session, final String replyEndpoint, final List<AgentSpec> agents,
              final Publication publication, final int backlogCapacity, final long nowNanos)
