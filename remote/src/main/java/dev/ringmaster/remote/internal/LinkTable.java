@@ -404,7 +404,8 @@ public final class LinkTable
     {
         link.waiting = "waiting to be admitted: " + why;
         final CompletableFuture<Void> out = crash(link.added, "agent host '" + link.hostId + "' is not admitted yet");
-        link.gone = link.gone == null ? out : CompletableFuture.allOf(link.gone, out);
+        // replaced once done: a host waiting for hours must not chain a future per try
+        link.gone = link.gone == null || link.gone.isDone() ? out : CompletableFuture.allOf(link.gone, out);
         link.added = List.of();
         link.retryAtNanos = now + RETRY_NANOS;
         waits.warn("remote agents: host '{}' is not admitted yet, for a cause that passes: {}; it is not refused, it "
