@@ -372,7 +372,8 @@ public final class AgentHost implements AutoCloseable
      * Waits until the dispatcher has welcomed this host (all its agents are in the dispatcher), for at most
      * {@code timeout}.
      *
-     * @return true if it has; false at the timeout (the dispatcher not reachable yet, or of another protocol version).
+     * @return true if it has; false at the timeout (the dispatcher not reachable yet, of another protocol version, or
+     *     not able to add the agents yet: not running, or its slots full).
      * @throws IllegalStateException if the dispatcher refused this host, with the dispatcher's reason and the fix.
      */
     public boolean awaitRegistered(final Duration timeout) throws InterruptedException
@@ -394,7 +395,13 @@ public final class AgentHost implements AutoCloseable
         return true;
     }
 
-    /** @return why the dispatcher refused this host and how to fix it, or null if it has not. */
+    /**
+     * @return why the dispatcher refused this host and how to fix it, or null if it has not. A refusal is final for
+     *     this host (it says HELLO no more) and is given only for the host's own faults: an agent id another agent of
+     *     the dispatcher has, an agent spec the dispatcher cannot take. A cause that passes (the dispatcher not
+     *     running yet, its slots full) is no refusal: the host keeps saying HELLO, is admitted once its agents can be
+     *     added, and the dispatcher logs why it waits.
+     */
     public String refusal()
     {
         return refusal;

@@ -39,7 +39,8 @@ import java.util.regex.Pattern;
             + "dispatcher answers, run the tasks it sends, send back completions and heartbeats. Runs until stopped "
             + "(Ctrl-C or SIGTERM); a dispatcher not reachable yet is waited for, and one that goes silent is "
             + "registered with again when it comes back. A dispatcher that refuses the agents (e.g. an agent id it "
-            + "already has) ends the run: restarted unchanged, the host would be refused again.",
+            + "already has) ends the run: restarted unchanged, the host would be refused again. A dispatcher that "
+            + "cannot add them yet (not started, its slots full) is waited for: it says why in its log.",
         "",
         "Agents: --fleet demo (the demo's 15 simulated agents) and/or --agent FACTORY:TYPE[:COUNT] from the agent "
             + "factories (./ringmaster plugins lists them: echo, openai-http, any in --plugins DIR). Agent ids get "

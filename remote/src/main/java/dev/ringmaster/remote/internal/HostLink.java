@@ -29,7 +29,7 @@ public final class HostLink
     final RemoteAgentAdapter[] adapters;
     /** Written and read by the poller only. */
     long lastHeardNanos;
-    /** Completes once every agent of the host is out of the dispatcher (after a give-up). */
+    /** Completes once every agent the session added is out of the dispatcher again (after a give-up or refusal). */
     CompletableFuture<Void> gone;
     /** Poller ticks left to sweep the pending table for attempts a racing worker added after the give-up. */
     int sweepsLeft;
@@ -38,6 +38,24 @@ public final class HostLink
     boolean admitted;
     /** Poller only: why the dispatcher refused this session (null if it did not); answered to its every HELLO. */
     String refusal;
+    /**
+     * Poller only: the ids of the agents this session has in the dispatcher, set when its admission is applied, so
+     * a give-up takes out these and never an agent that only shares an id with one of its agents.
+     */
+    List<String> added = List.of();
+    /** Poller only: the agents of this session are being added; the outcome is not applied yet. */
+    boolean admitting;
+    /**
+     * Poller only: set when the session is given up while admitting; completes once what that admission added is out
+     * again, so the host's next session does not add the same ids before.
+     */
+    CompletableFuture<Void> lateAdmission;
+    /**
+     * Poller only: why the session is not admitted yet for a cause that passes (the dispatcher not running, its slots
+     * full), null otherwise; its next HELLO from {@link #retryAtNanos} on tries again.
+     */
+    String waiting;
+    long retryAtNanos;
 
     HostLink(final String hostId, final long session, final String replyEndpoint, final List<AgentSpec> agents,
              final Publication publication, final int backlogCapacity, final long nowNanos)

@@ -1,6 +1,7 @@
 package dev.ringmaster.remote.internal;
 
 import dev.ringmaster.dispatch.Dispatcher;
+import dev.ringmaster.dispatch.DispatcherState;
 import dev.ringmaster.model.AgentSpec;
 import dev.ringmaster.remote.HostStatus;
 import dev.ringmaster.remote.PayloadCodec;
@@ -26,11 +27,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * the backlog of back-pressured attempts, and giving a silent host up; owned by the remote poller thread (other
  * threads read only the volatile {@link #snapshot()}).
  *
- * <p>A host is admitted whole or not at all: it is welcomed only once every agent of its HELLO is in the dispatcher,
- * and if one cannot be read or added it is refused (the others it added are taken out again) and told why.
+ * <p>A host is admitted whole or not at all: it is welcomed only once every agent of its HELLO is in the dispatcher.
+ * If one cannot be read or added for a fault of the host (an id another agent has, an invalid spec) it is refused
+ * (the others it added are taken out again) and told why; if only for a cause that passes (the dispatcher not
+ * running, its slots full) it is neither welcomed nor refused: what it added is taken out again, it keeps saying
+ * HELLO, and one HELLO a second at most tries again, while a rate-limited warning says why it waits.
  *
- * <p>Giving a host up, in this order: its link is marked lost (its agents fail any new attempt at once), each of its
- * agents is crashed out of the dispatcher (its inbox goes back to be routed elsewhere), and once the dispatcher has
+ * <p>Giving a host up, in this order: its link is marked lost (its agents fail any new attempt at once), each agent
+ * the session added is crashed out of the dispatcher (its inbox goes back to be routed elsewhere; an admission still in
+ * flight has its additions crashed when it is applied), and once the dispatcher has
  * applied that, every attempt still pending on the host is failed, so the dispatcher retries it under the task's
  * retry rules on the agents that remain. A completion that arrives after that finds no pending attempt: it is
  * ignored and counted as late. A host that comes back (a HELLO after the give-up) is admitted as a new session; its
@@ -57,13 +62,21 @@ public final class LinkTable
     private final long heartbeatNanos;
     private final long silenceNanos;
     private final ThrottledLog bad = new ThrottledLog(LOG);
+    /** Why hosts wait to be admitted: one line a second at most while a host says HELLO every heartbeat. */
+    private final ThrottledLog waits = new ThrottledLog(LOG);
     /** The host id of the message being handled, once read (null before); for the log when it cannot be handled. */
     private String from;
     private long nextTickNanos;
     private volatile List<HostStatus> snapshot = List.of();
 
-    /** What adding one host session's agents came to: the ids added, and why the others were not (null if none). */
-    private record Admission(HostLink link, List<String> added, String failure)
+    /** A host whose admission was deferred tries again on its first HELLO this long after. */
+    private static final long RETRY_NANOS = 1_000_000_000L;
+
+    /**
+     * What adding one host session's agents came to: the ids added, why the others were not (null if none), and
+     * whether every such cause passes (so the host waits instead of being refused).
+     */
+    private record Admission(HostLink link, List<String> added, String failure, boolean passing)
     {
     }
 
@@ -230,6 +243,11 @@ public final class LinkTable
                 // the host has not heard our WELCOME yet (its link may still be connecting): say it again
                 welcome(known);
             }
+            else if (!known.admitting && now - known.retryAtNanos >= 0)
+            {
+                // deferred for a cause that passes: try again, once what the last try added is out
+                admit(known, known.gone);
+            }
             return;
         }
         CompletableFuture<Void> previous = CompletableFuture.completedFuture(null);
@@ -264,16 +282,39 @@ public final class LinkTable
         }
         if (unreadable != null)
         {
-            admissions.add(new Admission(link, List.of(), unreadable));
-            refreshSnapshot(now);
-            return;
+            link.admitting = true;
+            admissions.add(new Admission(link, List.of(), unreadable, false));
         }
+        else
+        {
+            admit(link, previous);
+        }
+        refreshSnapshot(now);
+    }
+
+    /** Adds the session's agents once {@code previous} completes; the outcome is queued for the poller to apply. */
+    private void admit(final HostLink link, final CompletableFuture<Void> previous)
+    {
+        link.admitting = true;
         // welcomed only once all its agents are in: a host told it is registered must be, whole
         previous.whenComplete((ignored, error) ->
         {
+            if (!link.live())
+            {
+                // given up while waiting for its previous session's agents to leave: there is nothing to add for
+                admissions.add(new Admission(link, List.of(), null, false));
+                return;
+            }
+            final DispatcherState state = dispatcher.state();
+            if (state != DispatcherState.RUNNING && state != DispatcherState.DRAINING)
+            {
+                admissions.add(new Admission(link, List.of(), "the dispatcher is not running (" + state + ")", true));
+                return;
+            }
             final List<CompletableFuture<?>> adds = new ArrayList<>(link.agents.size());
             final List<String> added = java.util.Collections.synchronizedList(new ArrayList<>());
             final List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+            final java.util.concurrent.atomic.AtomicBoolean permanent = new java.util.concurrent.atomic.AtomicBoolean();
             for (int i = 0; i < link.agents.size(); i++)
             {
                 final AgentSpec spec = link.agents.get(i);
@@ -288,19 +329,25 @@ public final class LinkTable
                         final Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause()
                             != null ? e.getCause() : e;
                         failures.add("agent '" + spec.id() + "' was not added: " + cause.getMessage());
+                        if (!AdmissionFailures.passing(cause))
+                        {
+                            permanent.set(true);
+                        }
                     }
                     return null;
                 }));
             }
             CompletableFuture.allOf(adds.toArray(new CompletableFuture[0])).whenComplete((done, e) ->
                 admissions.add(new Admission(link, List.copyOf(added),
-                    failures.isEmpty() ? null : String.join("; ", failures))));
+                    failures.isEmpty() ? null : String.join("; ", failures), !permanent.get())));
         });
-        refreshSnapshot(now);
     }
 
-    /** Welcomes the hosts whose agents are all in, and refuses those whose agents could not all be added. */
-    private int applyAdmissions()
+    /**
+     * Welcomes the hosts whose agents are all in, defers those whose agents could not all be added for a cause that
+     * passes, and refuses the others.
+     */
+    private int applyAdmissions(final long now)
     {
         int n = 0;
         Admission a;
@@ -308,28 +355,43 @@ public final class LinkTable
         {
             n++;
             final HostLink link = a.link();
-            if (links.get(link.hostId) != link || !link.live())
+            link.admitting = false;
+            if (!link.live())
             {
-                continue; // superseded or given up meanwhile: that path took its agents out
+                // given up (and maybe superseded) while its agents were being added: the give-up found none of them
+                // in, so out go exactly those this admission added, and its next session waits for that
+                final CompletableFuture<Void> out = crash(a.added(), "agent host '" + link.hostId + "' " +
+                    link.lostReason);
+                final CompletableFuture<Void> late = link.lateAdmission;
+                out.whenComplete((done, e) -> late.complete(null));
+                continue;
             }
+            link.added = a.added();
             if (a.failure() == null)
             {
+                if (link.waiting != null)
+                {
+                    LOG.info("remote agents: host '{}' admitted after waiting", link.hostId);
+                    link.waiting = null;
+                }
                 link.admitted = true;
                 counters.hostsAdmitted.increment();
                 welcome(link);
+                refreshSnapshot(now);
                 continue;
             }
-            link.refusal = "the dispatcher refused agent host '" + link.hostId + "': " + a.failure() + "; " + fixFor(a.failure());
+            if (a.passing())
+            {
+                defer(link, a.failure(), now);
+                continue;
+            }
+            link.refusal = "the dispatcher refused agent host '" + link.hostId + "': " + a.failure() + "; "
+                + AdmissionFailures.fixFor(a.failure());
             link.lost("refused: " + a.failure());
             LOG.error("remote agents: {}", link.refusal);
             // only the agents this session added: an id it shares with another agent is that agent's, not ours
-            final List<CompletableFuture<Boolean>> crashes = new ArrayList<>(a.added().size());
-            for (final String id : a.added())
-            {
-                crashes.add(dispatcher.crashAgent(id, "agent host '" + link.hostId + "' was refused")
-                    .exceptionally(e -> false));
-            }
-            link.gone = CompletableFuture.allOf(crashes.toArray(new CompletableFuture[0]));
+            link.gone = crash(link.added, "agent host '" + link.hostId + "' was refused");
+            link.added = List.of();
             link.sweepsLeft = 10;
             lost.add(link);
             refuse(link);
@@ -337,15 +399,29 @@ public final class LinkTable
         return n;
     }
 
-    private static String fixFor(final String failure)
+    /** Not admitted, not refused: whole or nothing, what it added goes out again, and its next HELLOs try again. */
+    private void defer(final HostLink link, final String why, final long now)
     {
-        if (failure.contains("duplicate agent id"))
+        link.waiting = "waiting to be admitted: " + why;
+        final CompletableFuture<Void> out = crash(link.added, "agent host '" + link.hostId + "' is not admitted yet");
+        // replaced once done: a host waiting for hours must not chain a future per try
+        link.gone = link.gone == null || link.gone.isDone() ? out : CompletableFuture.allOf(link.gone, out);
+        link.added = List.of();
+        link.retryAtNanos = now + RETRY_NANOS;
+        waits.warn("remote agents: host '{}' is not admitted yet, for a cause that passes: {}; it is not refused, it "
+            + "keeps registering and is admitted once its agents can be added", link.hostId, why);
+        refreshSnapshot(now);
+    }
+
+    /** @return completes once each of the agents is out of the dispatcher (or was not in it). */
+    private CompletableFuture<Void> crash(final List<String> agentIds, final String reason)
+    {
+        final List<CompletableFuture<Boolean>> crashes = new ArrayList<>(agentIds.size());
+        for (final String id : agentIds)
         {
-            return "fix: give every agent an id no other host or local agent of this dispatcher uses (the agent-host "
-                + "command appends @HOST_ID to its agents' ids, so give each host its own --host-id), then restart "
-                + "this host";
+            crashes.add(dispatcher.crashAgent(id, reason).exceptionally(e -> false));
         }
-        return "fix the host's agents as the reason says, then restart this host";
+        return CompletableFuture.allOf(crashes.toArray(new CompletableFuture[0]));
     }
 
     private void refuse(final HostLink link)
@@ -363,7 +439,7 @@ public final class LinkTable
     /** Sends backlogged attempts; every heartbeat interval, heartbeats and the silence check. */
     public int duty(final long now)
     {
-        int work = applyAdmissions();
+        int work = applyAdmissions(now);
         for (final HostLink link : links.values())
         {
             work += drainBacklog(link);
@@ -427,14 +503,21 @@ public final class LinkTable
         link.lost(reason);
         counters.hostsLost.increment();
         LOG.warn("remote agents: host '{}' given up: {}; its {} agent(s) leave routing and their attempts are retried",
-            link.hostId, reason, link.agents.size());
-        final List<CompletableFuture<Boolean>> crashes = new ArrayList<>(link.agents.size());
-        for (final AgentSpec spec : link.agents)
+            link.hostId, reason, link.added.size());
+        // only what the session added: one whose admission is not applied yet has nothing in the dispatcher, and an
+        // id it asked for may be another host's
+        CompletableFuture<Void> gone = crash(link.added, "agent host '" + link.hostId + "' " + reason);
+        if (link.gone != null)
         {
-            crashes.add(dispatcher.crashAgent(spec.id(), "agent host '" + link.hostId + "' " + reason)
-                .exceptionally(e -> false));
+            gone = CompletableFuture.allOf(gone, link.gone); // what a deferred admission added, going out
         }
-        link.gone = CompletableFuture.allOf(crashes.toArray(new CompletableFuture[0]));
+        link.added = List.of();
+        if (link.admitting)
+        {
+            link.lateAdmission = new CompletableFuture<>();
+            gone = CompletableFuture.allOf(gone, link.lateAdmission);
+        }
+        link.gone = gone;
         link.sweepsLeft = 10;
         link.publication.close();
         lost.add(link);
@@ -480,16 +563,17 @@ public final class LinkTable
         final List<HostStatus> out = new ArrayList<>(links.size());
         for (final HostLink link : links.values())
         {
-            // a refused host has no agent in the dispatcher: an id it shares is another agent's, not to drain by it
+            // a host not admitted (registering, refused) has no agent in the dispatcher: an id it shares is another
+            // agent's, not to drain by it
             final List<String> ids = new ArrayList<>(link.agents.size());
-            for (int i = 0; link.refusal == null && i < link.agents.size(); i++)
+            for (int i = 0; link.admitted && i < link.agents.size(); i++)
             {
                 ids.add(link.agents.get(i).id());
             }
             final String state = link.refusal != null ? "refused" : !link.live() ? "lost"
                 : link.admitted && link.publication.isConnected() ? "connected" : "connecting";
             out.add(new HostStatus(link.hostId, link.replyEndpoint, state, List.copyOf(ids),
-                (now - link.lastHeardNanos) / 1_000_000, link.lostReason()));
+                (now - link.lastHeardNanos) / 1_000_000, link.live() ? link.waiting : link.lostReason()));
         }
         snapshot = List.copyOf(out); // volatile store: readers on other threads see a whole list
     }
