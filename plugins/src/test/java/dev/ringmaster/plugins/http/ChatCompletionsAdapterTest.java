@@ -157,9 +157,11 @@ class ChatCompletionsAdapterTest
     @Test
     void a429WithAnHttpDateIsRetriedAfterThatDate() throws Exception
     {
-        final String inTwoSeconds = DateTimeFormatter.RFC_1123_DATE_TIME.format(
-            ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(2));
-        server.answers(Answer.status(429, "").header("Retry-After", inTwoSeconds), Answer.ok("done", 7));
+        // three seconds ahead, in whole seconds: at least two seconds away when formatted, so still more than one when
+        // the adapter reads it on a loaded machine (two seconds ahead failed once with builds on both cores)
+        final String inThreeSeconds = DateTimeFormatter.RFC_1123_DATE_TIME.format(
+            ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(3));
+        server.answers(Answer.status(429, "").header("Retry-After", inThreeSeconds), Answer.ok("done", 7));
 
         final Outcome outcome = Attempts.run(adapter().build(), Task.builder("llm").payload("hi").build());
 
