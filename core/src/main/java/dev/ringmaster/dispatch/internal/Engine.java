@@ -235,8 +235,8 @@ public final class Engine
         }
         ring.get(seq).set(task, lane, System.nanoTime(), future, idCell);
         ring.publish(seq);
+        slumber.wakeIfDozing(); // first: a submitter that goes on to route a backlog inline must not delay a thief
         role.request(); // routes it here if nobody is routing: no wake-up of another thread
-        slumber.wakeIfDozing();
         return SubmitStatus.ACCEPTED;
     }
 
