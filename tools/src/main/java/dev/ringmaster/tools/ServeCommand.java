@@ -274,6 +274,7 @@ public final class ServeCommand implements Callable<Integer>
         }
         if (plan != null)
         {
+            plan.notes().forEach(note -> err.println("note: " + note)); // e.g. a roll a crash interrupted: nothing lost
             firstIndex = plan.maxTaskId() + 1;
             if (!plan.pending().isEmpty())
             {
