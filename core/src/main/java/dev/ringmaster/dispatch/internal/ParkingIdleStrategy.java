@@ -40,8 +40,6 @@ public final class ParkingIdleStrategy implements IdleStrategy
 
     private volatile Thread owner;
     private volatile boolean parked;
-    /** Parks so far, for tests: written by the owner only. */
-    private volatile long parks;
 
     private int phase = NOT_IDLE;
     private long idleSinceNanos;
@@ -91,12 +89,6 @@ public final class ParkingIdleStrategy implements IdleStrategy
     void doze(final Slumber.Doze doze)
     {
         this.doze = doze;
-    }
-
-    /** @return parks so far (any thread). */
-    long parks()
-    {
-        return parks;
     }
 
     /** Binds the strategy to the thread that idles with it; call from that thread before the first idle. */
@@ -190,7 +182,6 @@ public final class ParkingIdleStrategy implements IdleStrategy
                         // catching InterruptedException goes) makes every park return at once, and the idle thread
                         // spun at full speed for good; the dispatcher wakes its threads by unpark, never by interrupt
                         Thread.interrupted();
-                        parks = parks + 1;
                         LockSupport.parkNanos(park);
                     }
                     if (dozeNanos > 0)

@@ -69,7 +69,7 @@ final class Slumber
         return routerDoze != null && routerDoze.dozing();
     }
 
-    /** One worker's doze: the idle strategy asks it before a longest park, on the worker's own thread. */
+    /** One thread's doze (a worker's or the router's): its idle strategy asks it before a longest park, on that thread. */
     final class Doze
     {
         private static final VarHandle DOZING;
@@ -87,7 +87,7 @@ final class Slumber
         }
 
         private final ParkingIdleStrategy idle;
-        /** 1 while dozing; cleared once, by the worker waking or by whoever wakes it. */
+        /** 1 while dozing; cleared once, by the thread waking or by whoever wakes it. */
         private volatile int dozing;
         private long seenAccepted = -1;
         private long seenSinceNanos;
