@@ -34,13 +34,7 @@ class MalformedCompletionTest
         try (RemoteFleet fleet = RemoteFleet.start(dispatcher, settings, PayloadCodec.TEXT);
              AeronTransport transport = AeronTransport.start(settings, "fake-host"))
         {
-            final Subscription in = transport.aeron().addSubscription(RemoteSettings.udp(settings.hostEndpoint()),
-                RemoteFleet.HOST_STREAM);
-            Await.until("the fake host's endpoint bound", () ->
-            {
-                transport.invoke();
-                return in.resolvedEndpoint() != null;
-            });
+            final Subscription in = RemoteTesting.fakeHostSubscription(transport, settings);
             final Publication out = transport.aeron().addPublication(
                 RemoteSettings.udp(settings.dispatcherEndpoint()), RemoteFleet.DISPATCHER_STREAM);
             final Messages.Hello hello = new Messages.Hello(42, "fake", in.resolvedEndpoint(),

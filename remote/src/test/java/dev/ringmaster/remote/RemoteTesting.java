@@ -37,6 +37,23 @@ final class RemoteTesting
      * Heartbeats every 100 ms, a host given up after 1.5 s of silence: quick enough for the tests, slow enough that a
      * live host starved of CPU on a loaded 2-core machine is not taken for dead.
      */
+    /**
+     * @return a subscription on the host stream at {@code settings}' host endpoint, bound (its endpoint resolved), for
+     *     a test that plays a host by hand: writes its own HELLO and reads what the dispatcher answers.
+     */
+    static io.aeron.Subscription fakeHostSubscription(final dev.ringmaster.remote.internal.AeronTransport transport,
+                                                      final RemoteSettings settings) throws InterruptedException
+    {
+        final io.aeron.Subscription in = transport.aeron().addSubscription(RemoteSettings.udp(settings.hostEndpoint()),
+            RemoteFleet.HOST_STREAM);
+        dev.ringmaster.testing.Await.until("the fake host's endpoint bound", () ->
+        {
+            transport.invoke();
+            return in.resolvedEndpoint() != null;
+        });
+        return in;
+    }
+
     static RemoteSettings settings(final int port)
     {
         return RemoteSettings.loopback().withDispatcherEndpoint("127.0.0.1:" + port)
