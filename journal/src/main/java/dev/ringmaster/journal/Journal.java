@@ -349,9 +349,10 @@ public final class Journal implements AutoCloseable
         else if (!writer.alive())
         {
             // failed between the check and the submit: the task runs, but is not acknowledged unless its record was
-            // written (then the writer completed the stage first and this does nothing)
+            // written (then the writer completed the stage first and this does nothing); the same failure as the
+            // writer's own for the acknowledgements it held, since the task was accepted: not a refusal
             acks.withdraw(task.id(), ack);
-            ack.completeExceptionally(journalFailed(task));
+            ack.completeExceptionally(JournalWriter.notDurable(writer.failure()));
         }
         return ack;
     }

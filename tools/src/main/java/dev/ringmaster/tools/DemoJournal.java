@@ -121,8 +121,6 @@ final class DemoJournal implements AutoCloseable
         private final Duration maxWait;
         private final DemoJournal acked;
         private final ArrayDeque<CompletableFuture<Long>> window = new ArrayDeque<>();
-        /** What the dispatcher answered the last task handed to it, null if the journal refused it first. */
-        private SubmitStatus dispatched;
 
         Producer(final Dispatcher dispatcher, final Duration maxWait, final DemoJournal acked)
         {
@@ -146,9 +144,7 @@ final class DemoJournal implements AutoCloseable
                 // before the submit: waiting after it, a failed acknowledgement would lose this accepted task's status
                 awaitOldest();
             }
-            dispatched = null;
-            final CompletableFuture<Long> ack = acked.journal.submitAcknowledged(task, t ->
-                dispatched = maxWait == null ? dispatcher.submit(t) : dispatcher.submit(t, maxWait));
+            final CompletableFuture<Long> ack = acked.journal.submitAcknowledged(dispatcher, task, maxWait);
             if (ack.isCompletedExceptionally())
             {
                 try
@@ -160,7 +156,7 @@ final class DemoJournal implements AutoCloseable
                     // refused, by the dispatcher or by the journal before the dispatcher saw it; a task the dispatcher
                     // accepted whose acknowledgement failed (the writer died meanwhile) runs: it is counted accepted,
                     // as the journal's listener counts it, and its failure is thrown when the window reaches it
-                    if (e.getCause() instanceof RejectedTaskException r && (dispatched == null || !dispatched.accepted()))
+                    if (e.getCause() instanceof RejectedTaskException r)
                     {
                         return r.status();
                     }

@@ -306,8 +306,17 @@ public final class JournalWriter implements Agent, ControlledMessageHandler
                 queue.file(), e);
         }
         alive = false;
-        acks.failAll(new IllegalStateException("the journal writer failed before the task's ACCEPTED record was written (" +
-            e + "): the task was accepted and runs, but is not durable", e));
+        acks.failAll(notDurable(e));
+    }
+
+    /**
+     * @return what fails the acknowledgement of a task the dispatcher accepted whose ACCEPTED record the failed writer
+     *     never wrote: not a refusal (the task runs), so callers do not take it for one.
+     */
+    public static IllegalStateException notDurable(final Throwable writerFailure)
+    {
+        return new IllegalStateException("the journal writer failed before the task's ACCEPTED record was written (" +
+            writerFailure + "): the task was accepted and runs, but is not durable", writerFailure);
     }
 
     private int sweepIfDue(final long nowMillis, final boolean force)
