@@ -109,6 +109,7 @@ public final class AuctionStrategy implements IndexedRoutingStrategy
     /**
      * In the dispatcher: asks {@value #SAMPLED_BIDDERS} eligible agents drawn at random (Mitzenmacher's d choices with
      * d = 8, duplicates possible) instead of every one, so a decision is O(d) whatever the pool; the lowest bid wins.
+     * If all of them decline, every eligible agent is asked, so a task is declined only when nobody bids.
      */
     @Override
     public int route(final TaskView task, final AgentPool pool, final RoutingDecision decision)
@@ -134,9 +135,42 @@ public final class AuctionStrategy implements IndexedRoutingStrategy
                 best = p;
             }
         }
+        if (best == DECLINE)
+        {
+            best = everyBidder(task, pool);
+        }
         if (best != DECLINE)
         {
             decision.explain(bestBid, secondBid == Bidder.NO_BID ? Double.NaN : secondBid);
+        }
+        return best;
+    }
+
+    /**
+     * Asks every eligible agent once the sampled ones all declined: a fleet where few agents bid for a kind of task
+     * (a budget, a licence) would otherwise see that task declined though a bidder exists, and wait for the next
+     * routing pass, where the candidate list's auction ({@link #select}) awards it at once. O(n), only on this path.
+     *
+     * @return the lowest bidder's position, or {@link #DECLINE} if nobody bids.
+     */
+    private int everyBidder(final TaskView task, final AgentPool pool)
+    {
+        final int n = pool.size();
+        final int start = random.nextInt(n);
+        int best = DECLINE;
+        for (int p = pool.nextEligible(start); p >= 0; p = pool.nextEligible(p + 1))
+        {
+            if (bidBeats(task, pool.agent(p)))
+            {
+                best = p;
+            }
+        }
+        for (int p = pool.nextEligible(0); p >= 0 && p < start; p = pool.nextEligible(p + 1))
+        {
+            if (bidBeats(task, pool.agent(p)))
+            {
+                best = p;
+            }
         }
         return best;
     }
@@ -154,7 +188,8 @@ public final class AuctionStrategy implements IndexedRoutingStrategy
         public String description()
         {
             return "Contract Net auction: each agent bids (its own Bidder, else estimated completion time), the " +
-                "lowest bid wins; O(n) over a candidate list, 8 sampled bidders in the dispatcher";
+                "lowest bid wins; O(n) over a candidate list, 8 sampled bidders in the dispatcher (all, if those " +
+                "decline)";
         }
 
         @Override

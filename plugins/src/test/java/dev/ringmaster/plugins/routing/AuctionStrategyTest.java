@@ -115,4 +115,29 @@ class AuctionStrategyTest
         assertThat(pool.pick(new AuctionStrategy(), FakePool.view(Task.builder("worker").costTokens(2_000).build()),
             new RoutingDecision())).isEqualTo(1);
     }
+
+    @Test
+    void inTheDispatcherATaskGoesToTheOnlyBidderEvenWhenTheSampledAgentsAllDecline()
+    {
+        // 64 agents, one of which bids: the 8 sampled bidders usually miss it, and the candidate list's scan
+        // (select) finds it; route used to decline, so the task waited for the next routing pass
+        final FakePool fake = new FakePool(64);
+        for (int i = 0; i < 64; i++)
+        {
+            final double bid = i == 37 ? 5.0 : Bidder.NO_BID;
+            fake.bidders[i] = (task, agent) -> bid;
+        }
+        final FakeAgentPool pool = new FakeAgentPool(fake, 0).routing(TASK);
+        final AuctionStrategy auction = new AuctionStrategy();
+        auction.onPoolChanged(pool);
+        for (int i = 0; i < 50; i++)
+        {
+            final RoutingDecision decision = new RoutingDecision();
+            assertThat(auction.route(TASK, pool, decision)).as("decision %d", i).isEqualTo(37);
+            assertThat(decision.score()).isEqualTo(5.0);
+        }
+        fake.bidders[37] = (task, agent) -> Bidder.NO_BID;
+        assertThat(auction.route(TASK, pool, new RoutingDecision())).as("nobody bids: the task stays queued")
+            .isEqualTo(RoutingStrategy.DECLINE);
+    }
 }
