@@ -24,9 +24,10 @@ final class WhatIfRendering
      * @param recordedStrategy the strategy the journal was recorded with, also the last of {@code rows}.
      * @param actual           the journal's own figures for the replayed tasks.
      * @param damage           each damaged region read past; empty for a sound journal.
+     * @param live             true if a writer still had the journal open: the tasks replayed are those finished so far.
      */
     record Report(Path journal, String fleetOrigin, ReplayFleet fleet, long records, String recordedStrategy, WhatIf.Outcome actual,
-                  List<WhatIf.Outcome> rows, long contextLoadNanos, boolean paced, List<String> damage)
+                  List<WhatIf.Outcome> rows, long contextLoadNanos, boolean paced, List<String> damage, boolean live)
     {
         WhatIf.Outcome recordedRow()
         {
@@ -49,6 +50,12 @@ final class WhatIfRendering
         final StringBuilder sb = new StringBuilder(2048);
         sb.append(String.format(Locale.ROOT, "what-if replay of %s: %,d completed tasks (%,d records), recorded with %s%n",
             r.journal(), r.actual().tasks(), r.records(), r.recordedStrategy()));
+        if (r.live())
+        {
+            sb.append("live: the journal is still being written (a running process has it open); these figures cover "
+                + "the tasks finished so far, run replay again after it stops for the final ones")
+                .append(System.lineSeparator());
+        }
         sb.append("fleet: ").append(r.fleetOrigin()).append(System.lineSeparator());
         sb.append("  agents (capacity x speed): ").append(r.fleet().describe()).append(System.lineSeparator());
         sb.append(r.paced() ? "placements paced by the recorded dispatcher (the k-th of a type no earlier than it really "
@@ -104,6 +111,7 @@ final class WhatIfRendering
             j.writeStringField("journal", r.journal().toString());
             j.writeNumberField("tasks", r.actual().tasks());
             j.writeNumberField("records", r.records());
+            j.writeBooleanField("live", r.live());
             j.writeStringField("fleet", r.fleetOrigin());
             j.writeArrayFieldStart("agents");
             for (final String type : r.fleet().types())

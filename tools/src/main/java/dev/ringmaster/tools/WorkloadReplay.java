@@ -1,5 +1,6 @@
 package dev.ringmaster.tools;
 
+import dev.ringmaster.journal.Journal;
 import dev.ringmaster.journal.JournalReader;
 import dev.ringmaster.plugin.PluginRegistry;
 import picocli.CommandLine;
@@ -47,10 +48,13 @@ final class WorkloadReplay
             // every name is checked before the journal is read: a typo must not cost a minute of reading first
             plugins.requireStrategies(registry, verify ? List.of(strategy) : whatIf, verify ? "--strategy" : "--what-if");
             final JournalArrivals arrivals;
+            // a writer open before or after the read: either way the figures may already be behind the journal
+            boolean live = Journal.isBeingWritten(journal);
             try (JournalReader reader = JournalReader.open(journal))
             {
                 arrivals = JournalArrivals.read(reader, journal);
             }
+            live |= Journal.isBeingWritten(journal);
             final ReplayFleet fleet = ReplayFleet.of(journal, arrivals);
             if (verify && writeGolden && !arrivals.damage().isEmpty())
             {
@@ -59,7 +63,7 @@ final class WorkloadReplay
                 return 1;
             }
             final int exit = verify ? verify(registry, arrivals, fleet, strategy, golden, writeGolden) :
-                whatIf(registry, arrivals, fleet, whatIf, contextLoadNanos);
+                whatIf(registry, arrivals, fleet, whatIf, contextLoadNanos, live);
             if (!arrivals.damage().isEmpty())
             {
                 reportDamage(arrivals, verify ? "the decisions of the tasks after them were checked, and may differ " +
@@ -123,7 +127,7 @@ final class WorkloadReplay
     }
 
     private int whatIf(final PluginRegistry registry, final JournalArrivals arrivals, final ReplayFleet fleet,
-                       final List<String> names, final long contextLoadNanos)
+                       final List<String> names, final long contextLoadNanos, final boolean live)
     {
         final String recorded = arrivals.recordedStrategy();
         if (recorded == null)
@@ -151,7 +155,7 @@ final class WorkloadReplay
         }
         final WhatIfRendering.Report report = new WhatIfRendering.Report(journal, fleet.origin(), fleet,
             arrivals.records(),
-            recorded, WhatIf.recorded(arrivals, fleet, recorded), rows, contextLoadNanos, !unpaced, arrivals.damage());
+            recorded, WhatIf.recorded(arrivals, fleet, recorded), rows, contextLoadNanos, !unpaced, arrivals.damage(), live);
         final PrintWriter out = spec.commandLine().getOut();
         out.print(json ? WhatIfRendering.json(report) + System.lineSeparator() : WhatIfRendering.text(report));
         out.flush();

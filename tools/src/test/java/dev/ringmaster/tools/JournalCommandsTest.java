@@ -110,6 +110,12 @@ class JournalCommandsTest
             final Map<String, Object> j = json(live);
             assertThat(j.get("live")).isEqualTo(true);
             assertThat(num(j, "records")).as("the numbers are what was read").isEqualTo(num(json(finished), "records"));
+            // what-if calibrates against the tasks finished so far: a growing journal's figures are a snapshot too
+            final DemoCommandTest.Run whatIf = run("replay", dir.toString(), "--what-if", "p2c", "--json");
+            assertThat(whatIf.exitCode()).as("stderr: %s", whatIf.err()).isZero();
+            assertThat(json(whatIf).get("live")).isEqualTo(true);
+            assertThat(run("replay", dir.toString(), "--what-if", "p2c").out())
+                .contains("live: the journal is still being written");
             final DemoCommandTest.Run audit = run("audit", dir.toString(), "999999");
             assertThat(audit.exitCode()).isEqualTo(1);
             assertThat(audit.err()).contains("task 999999 is not in the journal", "a running process still writes it",
@@ -117,6 +123,7 @@ class JournalCommandsTest
         }
 
         assertThat(json(run("replay", dir.toString(), "--json")).get("live")).as("after the writer closed").isEqualTo(false);
+        assertThat(json(run("replay", dir.toString(), "--what-if", "p2c", "--json")).get("live")).isEqualTo(false);
     }
 
     @Test
