@@ -59,7 +59,29 @@ public final class AgentHost implements AutoCloseable
     private final LongAdder tasksRun = new LongAdder();
     private final LongAdder answersDropped = new LongAdder();
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private final HostedAttempt.Sink sink = this::send;
+    /** The attempts running, by correlation id, so that the dispatcher's cancel finds them. */
+    private final java.util.concurrent.ConcurrentHashMap<Long, HostedAttempt> attempts =
+        new java.util.concurrent.ConcurrentHashMap<>();
+    /** Per agent, in registration order: its attempts running (taken and neither answered nor cancelled). */
+    private final java.util.concurrent.atomic.AtomicIntegerArray inFlight;
+    private final HostedAttempt.Sink sink = new HostedAttempt.Sink()
+    {
+        @Override
+        public void completed(final long correlationId, final boolean ok, final long tokens, final double quality,
+                              final String text)
+        {
+            send(correlationId, ok, tokens, quality, text);
+        }
+
+        @Override
+        public void ended(final HostedAttempt attempt)
+        {
+            if (attempts.remove(attempt.correlationId(), attempt))
+            {
+                inFlight.decrementAndGet(attempt.agentIndex());
+            }
+        }
+    };
     /** The poller's warnings about single bad messages. */
     private final ThrottledLog bad = new ThrottledLog(LOG);
     private AeronTransport transport;
@@ -93,6 +115,7 @@ public final class AgentHost implements AutoCloseable
         this.specs = new ArrayList<>(agents.size());
         this.adapters = new ArrayList<>(agents.size());
         this.telemetry = new ArrayList<>(agents.size());
+        this.inFlight = new java.util.concurrent.atomic.AtomicIntegerArray(agents.size());
         for (final java.util.Map.Entry<AgentSpec, AgentAdapter> e : agents)
         {
             specs.add(e.getKey());
@@ -252,6 +275,20 @@ public final class AgentHost implements AutoCloseable
                     lastHeardNanos = System.nanoTime();
                 }
             }
+            case Messages.CANCEL ->
+            {
+                if (in.getLong() == session)
+                {
+                    final HostedAttempt attempt = attempts.get(in.getLong());
+                    // not found: it was answered (the answer crossed the cancel) and the dispatcher ignores it
+                    if (attempt != null && attempt.cancel())
+                    {
+                        LOG.warn("agent host '{}': the dispatcher gave up attempt {} of task {} on agent '{}' "
+                            + "unanswered (its answer deadline passed); cancelled, its answer will not be sent",
+                            hostId, attempt.attempt(), attempt.task().id(), specs.get(attempt.agentIndex()).id());
+                    }
+                }
+            }
             case Messages.REFUSED ->
             {
                 if (in.getLong() == session && refusal == null)
@@ -276,6 +313,8 @@ public final class AgentHost implements AutoCloseable
             attempt.fail(new IllegalArgumentException("no agent at index " + message.agentIndex() + " on " + hostId));
             return;
         }
+        inFlight.incrementAndGet(message.agentIndex());
+        attempts.put(message.correlationId(), attempt);
         final AgentAdapter adapter = adapters.get(message.agentIndex());
         final HostTelemetry agentTelemetry = telemetry.get(message.agentIndex());
         final Runnable run = () ->
@@ -297,7 +336,7 @@ public final class AgentHost implements AutoCloseable
         }
         else
         {
-            executor.execute(run);
+            attempt.runsAs(executor.submit(run));
         }
     }
 
@@ -416,6 +455,23 @@ public final class AgentHost implements AutoCloseable
     public String endpoint()
     {
         return endpoint;
+    }
+
+    /**
+     * @return the attempts the agent with this id is running on this host: taken and neither answered nor cancelled
+     *     by the dispatcher (which cancels an attempt it gave up at its answer deadline).
+     * @throws IllegalArgumentException if no agent of this host has that id.
+     */
+    public int inFlight(final String agentId)
+    {
+        for (int i = 0; i < specs.size(); i++)
+        {
+            if (specs.get(i).id().equals(agentId))
+            {
+                return inFlight.get(i);
+            }
+        }
+        throw new IllegalArgumentException("agent host '" + hostId + "' has no agent '" + agentId + "'");
     }
 
     public long tasksRun()

@@ -134,6 +134,11 @@ class MessagesTest
         assertThat(Messages.type(in)).isEqualTo(Messages.WELCOME);
         assertThat(in.getLong()).isEqualTo(8L);
         assertThat(in.getLong()).isEqualTo(9L);
+
+        in = read(Messages.cancel(Wire.writer(), 8L, 123_456_789_012L));
+        assertThat(Messages.type(in)).isEqualTo(Messages.CANCEL);
+        assertThat(in.getLong()).isEqualTo(8L);
+        assertThat(in.getLong()).isEqualTo(123_456_789_012L);
     }
 
     @Test

@@ -23,6 +23,8 @@ public final class HostLink
     /** Attempts a back-pressured offer left behind; the poller sends them, oldest first, when the link has room. */
     final ManyToOneConcurrentArrayQueue<Attempt> backlog;
     final long connectedAtNanos;
+    /** Poller only: cancels a back-pressured offer left behind, sent before the backlog when the link has room. */
+    private final java.util.ArrayDeque<Long> cancels = new java.util.ArrayDeque<>();
     /** Written by the poller, read by workers: a lost host's agents fail fast until the dispatcher removes them. */
     private volatile boolean live = true;
     /** One per agent, in HELLO order; filled by the poller when it adds the agents. */
@@ -87,6 +89,60 @@ public final class HostLink
     {
         Messages.task(wire, attempt.correlationId, attempt.agentIndex, attempt.view, codec);
         return publication.offer(wire.buffer(), 0, wire.position());
+    }
+
+    /**
+     * Tells the host the attempt is given up, so that it frees the agent's slot (and interrupts a hung call); a
+     * cancel the link cannot take now is sent by {@link #drain}; poller only. One the host never gets (not
+     * connected, or the host is lost) costs nothing more than before there were cancels.
+     */
+    void cancel(final long correlationId, final Wire wire)
+    {
+        if (!live || cancels.isEmpty() && offerCancel(correlationId, wire))
+        {
+            return;
+        }
+        if (cancels.size() < backlog.capacity())
+        {
+            cancels.add(correlationId); // else dropped: the host's slot stays taken, as it did before cancels
+        }
+    }
+
+    private boolean offerCancel(final long correlationId, final Wire wire)
+    {
+        Messages.cancel(wire, session, correlationId);
+        final long result = publication.offer(wire.buffer(), 0, wire.position());
+        // not connected or closed: dropped, a host that cannot be reached is given up on its own
+        return result > 0 || result != Publication.BACK_PRESSURED && result != Publication.ADMIN_ACTION;
+    }
+
+    /** Sends the cancels, then the attempts, a back-pressured offer left behind, while the link has room; poller only. */
+    int drain(final Wire wire, final PayloadCodec codec, final PendingAttempts pending, final RemoteCounters counters)
+    {
+        int sent = 0;
+        Long correlationId;
+        while (live && (correlationId = cancels.peek()) != null && offerCancel(correlationId, wire))
+        {
+            cancels.poll();
+            sent++;
+        }
+        Attempt attempt;
+        while (live && cancels.isEmpty() && (attempt = backlog.peek()) != null)
+        {
+            final long result = offer(attempt, wire, codec);
+            if (result == Publication.BACK_PRESSURED || result == Publication.ADMIN_ACTION)
+            {
+                break;
+            }
+            backlog.poll();
+            sent++;
+            if (result < 0 && pending.remove(attempt.correlationId) != null)
+            {
+                counters.fastFailures.increment();
+                attempt.completion.fail(RemoteFailure.NOT_CONNECTED);
+            }
+        }
+        return sent;
     }
 
     public String hostId()

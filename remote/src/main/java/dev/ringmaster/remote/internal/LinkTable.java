@@ -442,7 +442,7 @@ public final class LinkTable
         int work = applyAdmissions(now);
         for (final HostLink link : links.values())
         {
-            work += drainBacklog(link);
+            work += link.drain(wire, codec, pending, counters);
         }
         if (now - nextTickNanos < 0)
         {
@@ -476,28 +476,6 @@ public final class LinkTable
         return work + 1;
     }
 
-    private int drainBacklog(final HostLink link)
-    {
-        int sent = 0;
-        Attempt attempt;
-        while (link.live() && (attempt = link.backlog.peek()) != null)
-        {
-            final long result = link.offer(attempt, wire, codec);
-            if (result == Publication.BACK_PRESSURED || result == Publication.ADMIN_ACTION)
-            {
-                break;
-            }
-            link.backlog.poll();
-            sent++;
-            if (result < 0 && pending.remove(attempt.correlationId) != null)
-            {
-                counters.fastFailures.increment();
-                attempt.completion.fail(RemoteFailure.NOT_CONNECTED);
-            }
-        }
-        return sent;
-    }
-
     private void giveUp(final HostLink link, final String reason)
     {
         link.lost(reason);
@@ -523,10 +501,14 @@ public final class LinkTable
         lost.add(link);
     }
 
-    /** Fails an attempt its host, still heard from, never answered: a hung agent, or an answer lost on the way. */
+    /**
+     * Fails an attempt its host, still heard from, never answered (a hung agent, or an answer lost on the way), and
+     * tells the host, which would otherwise hold the agent's slot for it for good.
+     */
     private void unanswered(final Attempt attempt)
     {
         counters.unanswered.increment();
+        attempt.link.cancel(attempt.correlationId, wire);
         attempt.completion.fail(new RemoteFailure("agent host '" + attempt.link.hostId + "' did not answer attempt "
             + attempt.view.attempt() + " of task " + attempt.taskId + " on agent '"
             + attempt.link.agents.get(attempt.agentIndex).id() + "' within "

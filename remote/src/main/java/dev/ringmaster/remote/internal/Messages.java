@@ -33,7 +33,12 @@ import java.util.Map;
  *            double contextUtilization (NaN: not reported), long tokenBudgetLeft (-1: not reported)
  * REFUSED    dispatcher to host, instead of WELCOME, for every HELLO of a session it cannot admit:
  *            long hostSession, string reason (what was wrong and how to fix it)
+ * CANCEL     dispatcher to host, for an attempt it gave up unanswered at its answer deadline:
+ *            long hostSession, long correlationId
  * </pre>
+ *
+ * A new message type keeps the version: a receiver ignores a type it does not know (a host older than CANCEL keeps
+ * the attempt running, as before), so hosts and dispatchers of either side of the change still talk.
  *
  * A session is a random number a process draws at start: a host that restarts comes back with another one, so the
  * dispatcher can tell a restarted host from one that was only silent.
@@ -48,6 +53,7 @@ public final class Messages
     public static final int COMPLETION = 5;
     public static final int TELEMETRY = 6;
     public static final int REFUSED = 7;
+    public static final int CANCEL = 8;
 
     /** Results and failure reasons longer than this are cut: completions stay one small message. */
     public static final int MAX_TEXT_CHARS = 4096;
@@ -124,6 +130,11 @@ public final class Messages
     public static Wire refused(final Wire out, final long hostSession, final String reason)
     {
         return header(out, REFUSED).putLong(hostSession).putString(reason);
+    }
+
+    public static Wire cancel(final Wire out, final long hostSession, final long correlationId)
+    {
+        return header(out, CANCEL).putLong(hostSession).putLong(correlationId);
     }
 
     public static Wire heartbeat(final Wire out, final long session, final String senderId)
