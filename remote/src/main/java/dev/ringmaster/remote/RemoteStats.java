@@ -4,7 +4,7 @@ package dev.ringmaster.remote;
  * What the dispatcher's remote link has counted since it started; an immutable snapshot.
  *
  * @param hostsAdmitted    host sessions admitted (a host coming back after a give-up counts again).
- * @param hostsLost        hosts given up (silent past the timeout, or restarted with a new session).
+ * @param hostsLost        hosts given up (silent past the timeout).
  * @param hostLostAttempts attempts failed because their host was given up, and retried under the retry rules.
  * @param lateCompletions  completions from a host for attempts already given up: ignored.
  * @param fastFailures     attempts failed at once (host lost or not connected), retried.

@@ -62,6 +62,7 @@ public final class LinkTable
     private final long heartbeatNanos;
     private final long silenceNanos;
     private final ThrottledLog bad = new ThrottledLog(LOG);
+    private final HostIdClaims claims;
     /** Why hosts wait to be admitted: one line a second at most while a host says HELLO every heartbeat. */
     private final ThrottledLog waits = new ThrottledLog(LOG);
     /** The host id of the message being handled, once read (null before); for the log when it cannot be handled. */
@@ -89,6 +90,7 @@ public final class LinkTable
         this.codec = codec;
         this.counters = counters;
         this.pending = new PendingAttempts(1 << 16, settings.answerTimeout());
+        this.claims = new HostIdClaims(transport);
         this.heartbeatNanos = settings.heartbeat().toNanos();
         this.silenceNanos = settings.silenceTimeout().toNanos();
     }
@@ -250,13 +252,16 @@ public final class LinkTable
             }
             return;
         }
+        if (known != null && known.live())
+        {
+            // another process with this host id, or this host restarted: refused while the live one is heard from
+            claims.contend(known, hello, now, wire);
+            return;
+        }
+        claims.release(hello.hostId());
         CompletableFuture<Void> previous = CompletableFuture.completedFuture(null);
         if (known != null)
         {
-            if (known.live())
-            {
-                giveUp(known, "it restarted (new session)");
-            }
             previous = known.gone;
             if (known.refusal != null)
             {
@@ -470,6 +475,7 @@ public final class LinkTable
                 settings.silenceTimeout().toMillis() + " ms)");
         }
         sweepLost();
+        claims.expire(now, silenceNanos);
         // a sixteenth of the table per tick: every attempt is looked at within 16 heartbeats of its deadline
         pending.expire(now, 1 << 12, this::unanswered);
         refreshSnapshot(now);

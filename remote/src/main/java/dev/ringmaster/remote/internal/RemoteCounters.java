@@ -13,7 +13,7 @@ public final class RemoteCounters
     public final LongAdder lateCompletions = new LongAdder();
     /** Attempts failed because their host was given up; the dispatcher retries them elsewhere. */
     public final LongAdder hostLostAttempts = new LongAdder();
-    /** Hosts given up after silence or a restart. */
+    /** Hosts given up after silence. */
     public final LongAdder hostsLost = new LongAdder();
     /** Host sessions admitted (a host given up and coming back counts again). */
     public final LongAdder hostsAdmitted = new LongAdder();
