@@ -412,7 +412,7 @@ public final class AgentHost implements AutoCloseable
      * {@code timeout}.
      *
      * @return true if it has; false at the timeout (the dispatcher not reachable yet, of another protocol version, or
-     *     not able to add the agents yet: not running, or its slots full).
+     *     not able to add the agents yet: not started, or its slots full).
      * @throws IllegalStateException if the dispatcher refused this host, with the dispatcher's reason and the fix.
      */
     public boolean awaitRegistered(final Duration timeout) throws InterruptedException
@@ -436,10 +436,10 @@ public final class AgentHost implements AutoCloseable
 
     /**
      * @return why the dispatcher refused this host and how to fix it, or null if it has not. A refusal is final for
-     *     this host (it says HELLO no more) and is given only for the host's own faults: an agent id another agent of
-     *     the dispatcher has, an agent spec the dispatcher cannot take, a host id a live host has. A cause that passes (the dispatcher not
-     *     running yet, its slots full) is no refusal: the host keeps saying HELLO, is admitted once its agents can be
-     *     added, and the dispatcher logs why it waits.
+     *     this host (it says HELLO no more) and is given for the host's own faults (an agent id another agent of the
+     *     dispatcher has, an agent spec the dispatcher cannot take, a host id a live host has) and by a dispatcher
+     *     draining or shut down. A cause that passes (the dispatcher not started yet, its slots full) is no refusal:
+     *     the host keeps saying HELLO, is admitted once its agents can be added, and the dispatcher logs why it waits.
      */
     public String refusal()
     {

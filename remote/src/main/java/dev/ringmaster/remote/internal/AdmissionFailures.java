@@ -12,8 +12,8 @@ final class AdmissionFailures
 
     /**
      * @return whether adding an agent failed for a cause that passes without the host changing anything: the
-     *     dispatcher not running (not started yet, or stopping; a race with the state check before adding), or its
-     *     slots full (other agents may leave). Core gives these no exception type of their own: its wording is matched.
+     *     dispatcher not running (not started yet; or stopping, in a race with the state check before adding, which
+     *     the next try refuses), or its slots full (other agents may leave). Core gives these no exception type of their own: its wording is matched.
      */
     static boolean passing(final Throwable cause)
     {
@@ -22,9 +22,20 @@ final class AdmissionFailures
             || cause instanceof IllegalArgumentException && message.contains("slots one dispatcher supports");
     }
 
+    /** @return why a dispatcher past RUNNING (draining, stopping, shut down) refuses a host. */
+    static String stopping(final dev.ringmaster.dispatch.DispatcherState state)
+    {
+        return "the dispatcher is " + (state == dev.ringmaster.dispatch.DispatcherState.DRAINING ? "draining"
+            : "shutting down or shut down") + " (" + state + ") and admits no new agent hosts";
+    }
+
     /** @return how the host fixes the fault {@code failure} describes. */
     static String fixFor(final String failure)
     {
+        if (failure.contains("admits no new agent hosts"))
+        {
+            return "start this host again once a dispatcher is running";
+        }
         if (failure.contains("duplicate agent id"))
         {
             return "fix: give every agent an id no other host or local agent of this dispatcher uses (the agent-host "

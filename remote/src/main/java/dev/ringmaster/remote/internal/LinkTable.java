@@ -311,9 +311,13 @@ public final class LinkTable
                 return;
             }
             final DispatcherState state = dispatcher.state();
-            if (state != DispatcherState.RUNNING && state != DispatcherState.DRAINING)
+            if (state != DispatcherState.RUNNING)
             {
-                admissions.add(new Admission(link, List.of(), "the dispatcher is not running (" + state + ")", true));
+                // not started yet passes; draining or shut down does not: its agents would get no task, or tasks
+                // during the shutdown
+                admissions.add(state == DispatcherState.NEW
+                    ? new Admission(link, List.of(), "the dispatcher is not running (" + state + ")", true)
+                    : new Admission(link, List.of(), AdmissionFailures.stopping(state), false));
                 return;
             }
             final List<CompletableFuture<?>> adds = new ArrayList<>(link.agents.size());
