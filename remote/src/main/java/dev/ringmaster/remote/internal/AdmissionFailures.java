@@ -13,7 +13,8 @@ final class AdmissionFailures
     /**
      * @return whether adding an agent failed for a cause that passes without the host changing anything: the
      *     dispatcher not running (not started yet; or stopping, in a race with the state check before adding, which
-     *     the next try refuses), or its slots full (other agents may leave). Core gives these no exception type of their own: its wording is matched.
+     *     the next try refuses), or its slots full (other agents may leave). Core gives these no exception type of
+     *     their own: its wording is matched.
      */
     static boolean passing(final Throwable cause)
     {

@@ -116,7 +116,7 @@ public final class HostLink
         return result > 0 || result != Publication.BACK_PRESSURED && result != Publication.ADMIN_ACTION;
     }
 
-    /** Sends the cancels, then the attempts, a back-pressured offer left behind, while the link has room; poller only. */
+    /** Sends the cancels, then the attempts, back-pressured offers left behind, while there is room; poller only. */
     int drain(final Wire wire, final PayloadCodec codec, final PendingAttempts pending, final RemoteCounters counters)
     {
         int sent = 0;

@@ -29,9 +29,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>A host is admitted whole or not at all: it is welcomed only once every agent of its HELLO is in the dispatcher.
  * If one cannot be read or added for a fault of the host (an id another agent has, an invalid spec) it is refused
- * (the others it added are taken out again) and told why; if only for a cause that passes (the dispatcher not
- * running, its slots full) it is neither welcomed nor refused: what it added is taken out again, it keeps saying
- * HELLO, and one HELLO a second at most tries again, while a rate-limited warning says why it waits.
+ * (the others it added are taken out again) and told why, as is every new host of a dispatcher draining or shut
+ * down, and one whose host id a live session holds ({@link HostIdClaims}); if only for a cause that passes (the
+ * dispatcher not started, its slots full) it is neither welcomed nor refused: what it added is taken out again, it
+ * keeps saying HELLO, and one HELLO a second at most tries again, while a rate-limited warning says why it waits.
  *
  * <p>Giving a host up, in this order: its link is marked lost (its agents fail any new attempt at once), each agent
  * the session added is crashed out of the dispatcher (its inbox goes back to be routed elsewhere; an admission still in
