@@ -2,7 +2,9 @@ package dev.ringmaster.autoscale;
 
 import dev.ringmaster.autoscale.ScaledPool.Outcome;
 import dev.ringmaster.autoscale.ScaledPool.Settled;
+import dev.ringmaster.autoscale.ScaledPool.Step;
 import dev.ringmaster.autoscale.ScaledPool.Tracked;
+import dev.ringmaster.dispatch.CrashHandler;
 import dev.ringmaster.dispatch.Dispatcher;
 import dev.ringmaster.model.AgentSpec;
 import dev.ringmaster.spi.AgentAdapter;
@@ -49,9 +51,11 @@ import java.util.function.LongSupplier;
  *   <li>an agent being removed counts as gone from the moment its removal is requested and is never chosen again;
  *       when the dispatcher reports it gone, its factory releases it;</li>
  *   <li>only agents the autoscaler added are removed, unless the policy says {@code removeRegisteredAgents};</li>
+ *   <li>an added agent that crashes under the dispatcher's supervision is ours to replace (see {@link CrashHandler}):
+ *       it counts as starting until its stopped adapter is released and a new one, same id, is added;</li>
  *   <li>the dispatcher completes fleet futures on its router thread, so their callbacks only enqueue an outcome, which
  *       the next evaluation applies: the router never runs autoscaler code beyond one queue offer (once closed, and
- *       starting the thread that settles it).</li>
+ *       starting the thread that settles it); so does a crash's news.</li>
  * </ul>
  *
  * <p>Closing stops the evaluations and leaves the fleet as it is. Additions and removals still in flight are settled
@@ -149,11 +153,7 @@ public final class Autoscaler implements AutoCloseable
         try
         {
             final long now = clock.getAsLong();
-            Outcome outcome;
-            while ((outcome = outcomes.poll()) != null)
-            {
-                outcome.pool().outcomes.add(outcome);
-            }
+            drain();
             final List<Decision> decisions = new ArrayList<>(pools.size());
             for (final ScaledPool pool : pools.values())
             {
@@ -168,6 +168,16 @@ public final class Autoscaler implements AutoCloseable
             {
                 settleAfterClose(); // an outcome offered during this evaluation found it running and left it to us
             }
+        }
+    }
+
+    /** Hands outcomes to their pools; by whoever holds the evaluation flag. */
+    private void drain()
+    {
+        Outcome outcome;
+        while ((outcome = outcomes.poll()) != null)
+        {
+            outcome.pool().outcomes.add(outcome);
         }
     }
 
@@ -190,6 +200,20 @@ public final class Autoscaler implements AutoCloseable
     public Map<String, Decision> lastDecisions()
     {
         return Map.copyOf(lastDecisions);
+    }
+
+    /**
+     * @return releases that the factories failed (they threw), over all types; each was logged, at most one line per
+     *     type every few seconds, and the autoscaler went on without it. Any thread.
+     */
+    public long releaseFailures()
+    {
+        long failures = 0;
+        for (final ScaledPool pool : pools.values())
+        {
+            failures += pool.releaseFailures.total();
+        }
+        return failures;
     }
 
     /** @return the scaled types. */
@@ -245,7 +269,9 @@ public final class Autoscaler implements AutoCloseable
                     }
                     final Decision last = lastDecisions.get(pool.type);
                     final double utilization = last == null ? 0 : last.utilization();
-                    for (final Settled entry : pool.applyOutcomes(present))
+                    final List<Settled> settled = pool.applyOutcomes(present);
+                    pool.replacing.clear(); // closed: crashed agents are released, not replaced
+                    for (final Settled entry : settled)
                     {
                         record(new ScalingEvent(now, pool.type, entry.kind(), present.size(), present.size(),
                             utilization, List.of(entry.id()), entry.detail()));
@@ -254,7 +280,7 @@ public final class Autoscaler implements AutoCloseable
             }
             catch (final Throwable e) // a custom fleet's agents(): that pool's outcomes wait for its next outcome
             {
-                LOG.error("autoscaler failed to settle additions and removals that ended after it closed", e);
+                ScaledPool.log(true, "autoscaler failed to settle additions and removals that ended after it closed", e);
             }
             finally
             {
@@ -285,7 +311,7 @@ public final class Autoscaler implements AutoCloseable
         catch (final Throwable e) // a factory in another JVM language may throw a checked exception undeclared
         {
             // a scheduled task that throws is never run again: log and keep scaling
-            LOG.error("autoscaler evaluation failed; retrying at the next interval", e);
+            ScaledPool.log(true, "autoscaler evaluation failed; retrying at the next interval", e);
         }
     }
 
@@ -305,6 +331,7 @@ public final class Autoscaler implements AutoCloseable
                 pool.state = pool.state.withAddFailed(now);
             }
         }
+        pool.replaceCrashed(settled, now, replacement -> join(pool, replacement));
 
         final List<Observation.AgentLoad> loads = new ArrayList<>(samples.size() + pool.tracked.size());
         for (final ScalableFleet.AgentSample sample : samples)
@@ -330,6 +357,16 @@ public final class Autoscaler implements AutoCloseable
             }
             else if (tracked.status == Observation.Status.ACTIVE)
             {
+                // the dispatcher tells of a crash before the agent leaves its list, maybe after the outcomes above
+                drain();
+                final Settled crash = pool.crashNoticed(tracked);
+                if (crash != null)
+                {
+                    settled.add(crash);
+                    loads.add(new Observation.AgentLoad(tracked.id, tracked.spec.capacity(), 0,
+                        Observation.Status.STARTING, true));
+                    continue;
+                }
                 // it was added, and now the dispatcher does not list it: someone else removed it
                 pool.tracked.remove(tracked.id);
                 pool.release(tracked);
@@ -390,11 +427,11 @@ public final class Autoscaler implements AutoCloseable
                 }
                 adapter = pool.factory.create(spec);
             }
-            catch (final Exception | Error e) // a plugin's NoClassDefFoundError is a failed addition too
+            catch (final Throwable e) // a plugin's NoClassDefFoundError is a failed addition too
             {
                 // retried once per scale-up cooldown, not per tick: the decision's, or below min the failure's
                 pool.state = pool.state.withAddFailed(now);
-                LOG.warn("could not create agent '{}' of type '{}'", id, pool.type, e);
+                ScaledPool.log(false, "could not create agent '" + id + "' of type '" + pool.type + "'", e);
                 record(new ScalingEvent(now, pool.type, ScalingEvent.Kind.ADD_FAILED, decision.poolSize(),
                     decision.poolSize() + ids.size(), decision.utilization(), List.of(id), ScaledPool.message(e)));
                 break;
@@ -402,15 +439,28 @@ public final class Autoscaler implements AutoCloseable
             final Tracked tracked = new Tracked(id, spec, adapter, true, Observation.Status.STARTING);
             pool.tracked.put(id, tracked);
             ids.add(id);
-            final String addedId = id;
-            submit(() -> fleet.add(spec, adapter)).whenComplete((ignored, error) ->
-                offer(new Outcome(pool, addedId, true, error)));
+            join(pool, tracked);
         }
         if (!ids.isEmpty())
         {
             record(new ScalingEvent(now, pool.type, ScalingEvent.Kind.SCALE_UP, decision.poolSize(),
                 decision.poolSize() + ids.size(), decision.utilization(), ids, decision.reason()));
         }
+    }
+
+    /**
+     * Adds an agent we made, as its owner: should it crash under the dispatcher's supervision, we are told (on the
+     * router: offers only) and replace it, so that the factory releases the crashed adapter and we keep counting it.
+     */
+    private void join(final ScaledPool pool, final Tracked agent)
+    {
+        final CrashHandler onCrash = (spec, reason, stopped) ->
+        {
+            offer(new Outcome(pool, agent, Step.CRASH, null, reason));
+            stopped.whenComplete((ignored, error) -> offer(new Outcome(pool, agent, Step.STOPPED, null)));
+        };
+        submit(() -> fleet.add(agent.spec, agent.adapter, onCrash)).whenComplete((ignored, error) ->
+            offer(new Outcome(pool, agent, Step.ADD, error)));
     }
 
     private void remove(final ScaledPool pool, final Decision decision, final long now)
@@ -421,7 +471,7 @@ public final class Autoscaler implements AutoCloseable
                 registered -> new Tracked(registered, null, null, false, Observation.Status.ACTIVE));
             tracked.status = Observation.Status.DRAINING;
             submit(() -> fleet.remove(id)).whenComplete((ignored, error) ->
-                offer(new Outcome(pool, id, false, error)));
+                offer(new Outcome(pool, tracked, Step.REMOVE, error)));
         }
         record(new ScalingEvent(now, pool.type, ScalingEvent.Kind.SCALE_DOWN, decision.poolSize(),
             decision.poolSizeAfter(), decision.utilization(), decision.remove(), decision.reason()));

@@ -1,5 +1,6 @@
 package dev.ringmaster.autoscale;
 
+import dev.ringmaster.dispatch.CrashHandler;
 import dev.ringmaster.dispatch.Dispatcher;
 import dev.ringmaster.model.AgentSpec;
 import dev.ringmaster.model.Priority;
@@ -39,6 +40,16 @@ public interface ScalableFleet
 
     /** Adds an agent; the future completes once tasks may be routed to it, or fails. */
     CompletableFuture<?> add(AgentSpec spec, AgentAdapter adapter);
+
+    /**
+     * Adds an agent whose crash the fleet tells {@code onCrash} instead of restarting it itself, as a dispatcher under
+     * supervision does, so that the autoscaler replaces it through its factory. The default ignores {@code onCrash}:
+     * a crashed agent then shows only as gone from {@link #agents}, and is released as lost.
+     */
+    default CompletableFuture<?> add(final AgentSpec spec, final AgentAdapter adapter, final CrashHandler onCrash)
+    {
+        return add(spec, adapter);
+    }
 
     /** Removes an agent gracefully; the future completes once it holds no task, or fails for an unknown agent. */
     CompletableFuture<?> remove(String agentId);
@@ -107,6 +118,12 @@ public interface ScalableFleet
             public CompletableFuture<?> add(final AgentSpec spec, final AgentAdapter adapter)
             {
                 return dispatcher.addAgent(spec, adapter);
+            }
+
+            @Override
+            public CompletableFuture<?> add(final AgentSpec spec, final AgentAdapter adapter, final CrashHandler onCrash)
+            {
+                return dispatcher.addAgent(spec, adapter, onCrash);
             }
 
             @Override

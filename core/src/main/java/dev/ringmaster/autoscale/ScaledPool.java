@@ -1,5 +1,6 @@
 package dev.ringmaster.autoscale;
 
+import dev.ringmaster.metrics.FaultLog;
 import dev.ringmaster.model.AgentSpec;
 import dev.ringmaster.spi.AgentAdapter;
 import dev.ringmaster.spi.AgentFactory;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 
 /**
  * One type the {@link Autoscaler} scales: its policy, factory, decision state and the agents it is adding or removing;
@@ -26,6 +28,10 @@ final class ScaledPool
     final AgentFactory factory;
     final Map<String, Tracked> tracked = new LinkedHashMap<>();
     final List<Outcome> outcomes = new ArrayList<>();
+    /** Crashed agents stopped and released, for the evaluation to replace under the same id. */
+    final List<Tracked> replacing = new ArrayList<>();
+    /** Failed releases: counted, and logged at most once per interval, so a broken factory cannot flood the log. */
+    final FaultLog releaseFailures;
     ScalingState state = ScalingState.initial();
     long sequence;
 
@@ -34,60 +40,151 @@ final class ScaledPool
         this.type = type;
         this.policy = policy;
         this.factory = factory;
+        this.releaseFailures = new FaultLog(LOG, "factory of type '" + type + "'");
     }
 
-    /** Applies the outcomes of earlier additions and removals; returns them for the history. */
+    /** Applies the outcomes of earlier additions, removals and crashes; returns them for the history. */
     List<Settled> applyOutcomes(final Set<String> present)
     {
         final List<Settled> settled = new ArrayList<>();
         for (final Outcome outcome : outcomes)
         {
-            final Tracked agent = tracked.get(outcome.id());
-            if (agent == null)
+            final Tracked agent = outcome.agent();
+            // by identity: an outcome of a crashed agent must not touch its replacement, tracked under the same id
+            if (tracked.get(agent.id) != agent)
             {
                 continue;
             }
-            if (outcome.added())
+            switch (outcome.step())
             {
-                if (outcome.error() == null)
+                case ADD ->
                 {
-                    agent.status = Observation.Status.ACTIVE;
-                    settled.add(new Settled(ScalingEvent.Kind.ADDED, outcome.id(), "the dispatcher routes to it"));
-                }
-                else
-                {
-                    tracked.remove(outcome.id());
-                    release(agent);
-                    settled.add(new Settled(ScalingEvent.Kind.ADD_FAILED, outcome.id(), message(outcome.error())));
-                }
-            }
-            else if (outcome.error() == null)
-            {
-                tracked.remove(outcome.id());
-                release(agent);
-                settled.add(new Settled(ScalingEvent.Kind.REMOVED, outcome.id(),
-                    "drained: it finished its last task and left"));
-            }
-            else
-            {
-                // refused (unknown agent, already being removed by someone else, dispatcher stopped)
-                if (present.contains(outcome.id()) && agent.ours)
-                {
-                    agent.status = Observation.Status.ACTIVE;
-                }
-                else
-                {
-                    tracked.remove(outcome.id());
-                    if (!present.contains(outcome.id()))
+                    if (outcome.error() == null)
                     {
+                        if (!agent.crashed) // a crash may overtake the news of its addition
+                        {
+                            agent.status = Observation.Status.ACTIVE;
+                        }
+                        settled.add(new Settled(ScalingEvent.Kind.ADDED, agent.id, "the dispatcher routes to it"));
+                    }
+                    else
+                    {
+                        tracked.remove(agent.id);
                         release(agent);
+                        settled.add(new Settled(ScalingEvent.Kind.ADD_FAILED, agent.id, message(outcome.error())));
                     }
                 }
-                settled.add(new Settled(ScalingEvent.Kind.REMOVE_FAILED, outcome.id(), message(outcome.error())));
+                case REMOVE -> removed(agent, outcome.error(), present, settled);
+                case CRASH -> settled.add(crashed(agent, outcome.reason()));
+                case STOPPED ->
+                {
+                    if (agent.crashed)
+                    {
+                        // release(old) before create(new): a factory with one process per agent never holds two
+                        tracked.remove(agent.id);
+                        release(agent);
+                        if (agent.status != Observation.Status.DRAINING)
+                        {
+                            replacing.add(agent);
+                        }
+                    }
+                }
             }
         }
         outcomes.clear();
         return settled;
+    }
+
+    private void removed(final Tracked agent, final Throwable error, final Set<String> present, final List<Settled> settled)
+    {
+        if (error == null)
+        {
+            tracked.remove(agent.id);
+            release(agent);
+            settled.add(new Settled(ScalingEvent.Kind.REMOVED, agent.id, "drained: it finished its last task and left"));
+            return;
+        }
+        // refused (unknown agent, already being removed by someone else, dispatcher stopped)
+        if (agent.crashed)
+        {
+            // it crashed before the removal reached the dispatcher: released once the dispatcher has stopped it
+        }
+        else if (present.contains(agent.id) && agent.ours)
+        {
+            agent.status = Observation.Status.ACTIVE;
+        }
+        else
+        {
+            tracked.remove(agent.id);
+            if (!present.contains(agent.id))
+            {
+                release(agent);
+            }
+        }
+        settled.add(new Settled(ScalingEvent.Kind.REMOVE_FAILED, agent.id, message(error)));
+    }
+
+    /**
+     * An agent we added crashed and the dispatcher, under supervision, left its replacement to us: it counts as
+     * starting until its stopped adapter is released and a new one made (not when it was leaving anyway).
+     */
+    Settled crashed(final Tracked agent, final String reason)
+    {
+        agent.crashed = true;
+        if (agent.status == Observation.Status.DRAINING)
+        {
+            return new Settled(ScalingEvent.Kind.CRASHED, agent.id, "crashed (" + reason + ")" +
+                "; it was being removed: released once stopped, not replaced");
+        }
+        agent.status = Observation.Status.STARTING;
+        return new Settled(ScalingEvent.Kind.CRASHED, agent.id, "crashed (" + reason + ")" +
+            "; released once stopped, then replaced under the same id");
+    }
+
+    /**
+     * Takes the news of the agent's crash out of outcomes not yet applied, and applies it; for an agent missing from
+     * the dispatcher, whose crash may have been told after this evaluation's outcomes were collected.
+     *
+     * @return what to record, or null if there is no such news: the agent was removed by someone else.
+     */
+    Settled crashNoticed(final Tracked agent)
+    {
+        for (int i = 0; i < outcomes.size(); i++)
+        {
+            final Outcome outcome = outcomes.get(i);
+            if (outcome.agent() == agent && outcome.step() == Step.CRASH)
+            {
+                outcomes.remove(i);
+                return crashed(agent, outcome.reason());
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Makes a new adapter for each crashed agent that was stopped and released, under its id and spec, and has
+     * {@code join} add it; a factory that fails leaves the pool one short, which the decider grows again by the policy.
+     */
+    void replaceCrashed(final List<Settled> settled, final long now, final Consumer<Tracked> join)
+    {
+        for (final Tracked crashed : replacing)
+        {
+            try
+            {
+                final Tracked replacement = new Tracked(crashed.id, crashed.spec, factory.create(crashed.spec), true,
+                    Observation.Status.STARTING);
+                tracked.put(crashed.id, replacement);
+                join.accept(replacement);
+            }
+            catch (final Throwable e) // Errors too: a plugin's NoClassDefFoundError is a failed replacement
+            {
+                state = state.withAddFailed(now); // retried by the decider after the scale-up cooldown, not per tick
+                log(false, "could not replace crashed agent '" + crashed.id + "' of type '" + type + "'", e);
+                settled.add(new Settled(ScalingEvent.Kind.ADD_FAILED, crashed.id,
+                    "its replacement after a crash: " + message(e)));
+            }
+        }
+        replacing.clear();
     }
 
     void release(final Tracked agent)
@@ -100,9 +197,9 @@ final class ScaledPool
         {
             factory.release(agent.spec, agent.adapter);
         }
-        catch (final Throwable e) // checked ones too, undeclared, from a factory in another JVM language
+        catch (final Throwable e) // Errors and checked ones too, undeclared, from a factory in another JVM language
         {
-            LOG.warn("factory of type '{}' failed to release agent '{}'", type, agent.id, e);
+            releaseFailures.report("failed to release agent '" + agent.id + "'; the autoscaler goes on without it", e);
         }
     }
 
@@ -113,7 +210,37 @@ final class ScaledPool
         {
             cause = cause.getCause();
         }
-        return cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        try
+        {
+            return cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        }
+        catch (final Throwable unreadable)
+        {
+            return FaultLog.describe(cause); // a message built lazily that throws: the history still gets a line
+        }
+    }
+
+    /**
+     * Logs a factory's or a fleet's failure, at warn or error level, without throwing even when the failure cannot be
+     * printed (its message throws): thrown from a catch, it would end the scheduled evaluations for good.
+     */
+    static void log(final boolean error, final String what, final Throwable failure)
+    {
+        try
+        {
+            if (error)
+            {
+                LOG.error("{}", what, failure);
+            }
+            else
+            {
+                LOG.warn("{}", what, failure);
+            }
+        }
+        catch (final Throwable unprintable)
+        {
+            LOG.warn("{}: {}", what, FaultLog.describe(failure));
+        }
     }
 
     /** An agent the autoscaler added, or a registered one it is removing; confined to the evaluating thread. */
@@ -124,6 +251,8 @@ final class ScaledPool
         final AgentAdapter adapter;
         final boolean ours;
         Observation.Status status;
+        /** Set once the dispatcher told us it crashed: it is replaced, or released, once its adapter is stopped. */
+        boolean crashed;
 
         Tracked(final String id, final AgentSpec spec, final AgentAdapter adapter, final boolean ours,
                 final Observation.Status status)
@@ -141,8 +270,21 @@ final class ScaledPool
     {
     }
 
-    /** The end of an addition or a removal, handed from whichever thread completed it to the next evaluation. */
-    record Outcome(ScaledPool pool, String id, boolean added, Throwable error)
+    /**
+     * The end of an addition or a removal, or a crash and the stop of the crashed adapter, handed from whichever thread
+     * saw it to the next evaluation: what failed, if anything, and for a crash why the dispatcher says it crashed.
+     */
+    record Outcome(ScaledPool pool, Tracked agent, Step step, Throwable error, String reason)
     {
+        Outcome(final ScaledPool pool, final Tracked agent, final Step step, final Throwable error)
+        {
+            this(pool, agent, step, error, null);
+        }
+    }
+
+    /** What an outcome reports. */
+    enum Step
+    {
+        ADD, REMOVE, CRASH, STOPPED
     }
 }

@@ -38,6 +38,11 @@ public record ScalingEvent(long nanos, String type, Kind kind, int poolBefore, i
         /** The dispatcher refused a removal. */
         REMOVE_FAILED,
         /** An agent the autoscaler added left the dispatcher without the autoscaler removing it. */
-        LOST
+        LOST,
+        /**
+         * An agent the autoscaler added crashed under the dispatcher's supervision, which left it to the autoscaler:
+         * once the dispatcher has stopped it, its factory releases it and makes a replacement under the same id.
+         */
+        CRASHED
     }
 }

@@ -249,7 +249,20 @@ public final class Dispatcher implements AutoCloseable
     {
         Objects.requireNonNull(spec, "agent spec must not be null");
         Objects.requireNonNull(adapter, "adapter of agent '" + spec.id() + "' must not be null");
-        return engine.fleet.addAgent(spec, adapter);
+        return engine.fleet.addAgent(spec, adapter, null);
+    }
+
+    /**
+     * As {@link #addAgent(AgentSpec, AgentAdapter)}, for an agent its caller replaces itself should it crash: under
+     * supervision the dispatcher stops its adapter and tells {@code onCrash} instead of restarting it through the
+     * type's factory (which the caller's records and the factory's release would not follow); without supervision it
+     * stays out, as any crashed agent does. The autoscaler adds its agents this way.
+     */
+    public CompletableFuture<AgentView> addAgent(final AgentSpec spec, final AgentAdapter adapter, final CrashHandler onCrash)
+    {
+        Objects.requireNonNull(spec, "agent spec must not be null");
+        Objects.requireNonNull(adapter, "adapter of agent '" + spec.id() + "' must not be null");
+        return engine.fleet.addAgent(spec, adapter, Objects.requireNonNull(onCrash, "crash handler must not be null"));
     }
 
     /**
@@ -267,7 +280,8 @@ public final class Dispatcher implements AutoCloseable
     /**
      * Takes an agent out at once, as crashed, without waiting for what it runs (for an agent known dead, such as a
      * remote host gone silent): what waits in its inbox is routed elsewhere, and its running attempts end when their
-     * adapter fails them or they time out. Its adapter is stopped at once; with supervision its factory restarts it.
+     * adapter fails them or they time out. Its adapter is stopped at once; with supervision its factory restarts it (or,
+     * for an agent added with a {@link CrashHandler}, its owner replaces it).
      *
      * @return completes with true once it is out (an agent being removed too: its removal then completes at once);
      *     fails for an unknown agent.

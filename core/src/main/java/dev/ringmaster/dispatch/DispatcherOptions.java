@@ -127,7 +127,9 @@ abstract class DispatcherOptions<B extends DispatcherOptions<B>>
 
     /**
      * Restarts crashed agents (their adapter's start() threw, or they stopped answering) through the
-     * {@link Dispatcher.Builder#agentFactory factory} of their type, with back-off (off by default).
+     * {@link Dispatcher.Builder#agentFactory factory} of their type, with back-off (off by default). An agent added
+     * with a {@link CrashHandler}, as the autoscaler adds its own, is not restarted here: its adapter is stopped and
+     * its owner told, which replaces it, so that the owner's count and its factory's release follow the agent.
      */
     public B supervision(final Supervision settings)
     {

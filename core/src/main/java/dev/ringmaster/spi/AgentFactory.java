@@ -29,7 +29,8 @@ public interface AgentFactory
 
     /**
      * Releases what {@link #create} acquired (connections, processes) once the agent has left the dispatcher holding
-     * no task, or when it could not be added. The default does nothing.
+     * no task, when it could not be added, or once the dispatcher stopped it after a crash (the autoscaler then
+     * creates its replacement under the same id). The default does nothing.
      */
     default void release(final AgentSpec spec, final AgentAdapter adapter)
     {

@@ -36,6 +36,8 @@ public final class AgentState extends PoolMember implements AgentView, AgentTele
     volatile boolean retiring;
     /** Set by the router once a retiring agent has nothing left; it stays in the agent list for its history. */
     volatile boolean removed;
+    /** Its owner, told instead of supervision restarting it (null: supervision restarts it); router-owned. */
+    dev.ringmaster.dispatch.CrashHandler crashHandler;
     /** Faults of this agent's adapter that the dispatcher contained (thrown after completing), rate-limited. */
     final FaultLog adapterFaults;
     /** The agent's home worker; set before any of its tasks can start. */

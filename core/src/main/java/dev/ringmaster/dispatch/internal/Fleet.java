@@ -272,10 +272,14 @@ final class Fleet extends RouterPart
     /**
      * Takes a crashed agent out at once, without waiting for what it runs: hung attempts time out through the
      * watchdog (it keeps scanning the old agent's slots) and are retried elsewhere, and answers that still come are
-     * processed as usual. Its factory brings a fresh agent with the same spec back after a back-off.
+     * processed as usual. Its factory brings a fresh agent with the same spec back after a back-off, or, for an agent
+     * added with a crash handler, its owner replaces it (the handler is told on this thread, then its adapter stopped).
      */
     void crash(final AgentState agent, final String reason, final long now)
     {
+        // its owner hears before the agent leaves the list it samples: one that finds it gone already has the news
+        final java.util.concurrent.CompletableFuture<Void> stopped =
+            engine.restarter != null && agent.crashHandler != null ? engine.restarter.tellOwner(agent, reason) : null;
         agent.retiring = true;
         final Lane lane = agent.lane;
         lane.room -= Math.max(0, agent.limit - agent.assigned());
@@ -290,7 +294,11 @@ final class Fleet extends RouterPart
         leave(agent);
         departing.add(agent); // dropped from the agent list by the next pass that finds none of its attempts live
         Counters.increment(counters.crashes);
-        if (engine.restarter != null)
+        if (stopped != null)
+        {
+            engine.restarter.stopForOwner(agent.id(), agent.adapter, stopped); // not held for: its owner replaces it
+        }
+        else if (engine.restarter != null)
         {
             if (engine.restarter.canRestart(agent.spec))
             {

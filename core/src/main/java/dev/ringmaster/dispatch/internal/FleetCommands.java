@@ -50,13 +50,25 @@ public final class FleetCommands
      */
     public CompletableFuture<AgentView> addAgent(final AgentSpec spec, final AgentAdapter adapter)
     {
+        return addAgent(spec, adapter, null);
+    }
+
+    /** As {@link #addAgent(AgentSpec, AgentAdapter)}; a crash under supervision goes to {@code onCrash} if not null. */
+    public CompletableFuture<AgentView> addAgent(
+        final AgentSpec spec, final AgentAdapter adapter, final dev.ringmaster.dispatch.CrashHandler onCrash)
+    {
         final Throwable failed = AdapterLifecycle.start(adapter);
         if (failed != null)
         {
             return CompletableFuture.failedFuture(new IllegalStateException("agent '" + spec.id() +
                 "' failed to start: " + FaultLog.describe(failed) + "; it was not added: fix it, then add it again", failed));
         }
-        final CompletableFuture<AgentView> added = ask((router, now) -> router.addAgent(spec, adapter));
+        final CompletableFuture<AgentView> added = ask((router, now) ->
+        {
+            final AgentState agent = router.addAgent(spec, adapter);
+            agent.crashHandler = onCrash;
+            return agent;
+        });
         added.whenCompleteAsync((view, error) ->
         {
             if (error != null)

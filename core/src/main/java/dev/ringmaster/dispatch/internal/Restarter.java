@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Brings crashed agents back through their type's factory, with back-off, on one daemon thread of its own: making an
  * adapter and starting it may block, so none of it runs on the router or the workers. The router only hands it a
- * crashed agent's spec (one queue offer); the new agent comes back through the ordinary add-agent command.
+ * crashed agent's spec (one queue offer); the new agent comes back through the ordinary add-agent command. An agent
+ * added with a crash handler is its owner's to replace: the restarter only tells the owner and stops the old adapter.
  */
 final class Restarter
 {
@@ -59,6 +60,52 @@ final class Restarter
         LOG.warn("agent '{}' crashed ({}); restarting it in {} ms", spec.id(), reason, settings.backoff().toMillis());
         scheduler.execute(() -> AdapterLifecycle.stopQuietly(spec.id(), oldAdapter));
         schedule(spec, settings.backoff().toNanos());
+    }
+
+    /**
+     * The router: tells a crashed agent's owner (its crash handler), who replaces it instead of this restarter, so
+     * that the owner's records and its factory's release follow the agent. @return completed once its adapter stopped.
+     */
+    java.util.concurrent.CompletableFuture<Void> tellOwner(final AgentState agent, final String reason)
+    {
+        LOG.warn("agent '{}' crashed ({}); its owner replaces it", agent.id(), reason);
+        final java.util.concurrent.CompletableFuture<Void> stopped = new java.util.concurrent.CompletableFuture<>();
+        try
+        {
+            agent.crashHandler.crashed(agent.spec, reason, stopped);
+        }
+        catch (final Throwable e)
+        {
+            // the owner's code runs on the router: whatever it throws must not stop the fleet
+            LOG.error("crash handler of agent '{}' threw; ignored: {}", agent.id(), FaultLog.describe(e));
+        }
+        return stopped;
+    }
+
+    /** The router: stops an owned crashed agent's adapter off the router, then completes {@code stopped}. */
+    void stopForOwner(final String agentId, final AgentAdapter adapter,
+                      final java.util.concurrent.CompletableFuture<Void> stopped)
+    {
+        final Runnable stop = () ->
+        {
+            try
+            {
+                AdapterLifecycle.stopQuietly(agentId, adapter);
+            }
+            finally
+            {
+                stopped.complete(null);
+            }
+        };
+        try
+        {
+            scheduler.execute(stop);
+        }
+        catch (final java.util.concurrent.RejectedExecutionException e)
+        {
+            // the dispatcher is terminating: the adapter is still stopped, so that its owner still releases it
+            java.util.concurrent.CompletableFuture.runAsync(stop);
+        }
     }
 
     private void schedule(final AgentSpec spec, final long delayNanos)

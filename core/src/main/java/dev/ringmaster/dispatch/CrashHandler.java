@@ -1,0 +1,27 @@
+package dev.ringmaster.dispatch;
+
+import dev.ringmaster.model.AgentSpec;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The owner of an agent added with {@link Dispatcher#addAgent(AgentSpec, dev.ringmaster.spi.AgentAdapter, CrashHandler)}
+ * (an autoscaler), told when it crashes under {@link DispatcherOptions#supervision supervision}, so that the owner,
+ * not the dispatcher, replaces it: the owner's records and its factory's release then follow the agent. Called on the
+ * dispatcher's router thread, which the whole fleet waits on, so it must only hand the news on (a queue offer) and
+ * return; whatever it throws is logged and ignored.
+ */
+@FunctionalInterface
+public interface CrashHandler
+{
+    /**
+     * The agent is out of routing already, is not restarted by the dispatcher, and may be added again under the same
+     * id at once. Tasks addressed to it by id are not held for it, as for an agent removed.
+     *
+     * @param spec    the crashed agent's spec.
+     * @param reason  why it counts as crashed, in words.
+     * @param stopped completes once the dispatcher has called the crashed adapter's {@code stop()} (off the router),
+     *                whatever it threw: release what the adapter held after that, not before.
+     */
+    void crashed(AgentSpec spec, String reason, CompletableFuture<Void> stopped);
+}

@@ -1,0 +1,211 @@
+package dev.ringmaster.autoscale;
+
+import dev.ringmaster.dispatch.Dispatcher;
+import dev.ringmaster.dispatch.Supervision;
+import dev.ringmaster.dispatch.TaskResult;
+import dev.ringmaster.dispatch.TerminalState;
+import dev.ringmaster.model.AgentSpec;
+import dev.ringmaster.model.Task;
+import dev.ringmaster.spi.AgentAdapter;
+import dev.ringmaster.spi.AgentFactory;
+import dev.ringmaster.spi.AgentTelemetry;
+import dev.ringmaster.spi.AgentView;
+import dev.ringmaster.spi.Completion;
+import dev.ringmaster.spi.TaskView;
+import dev.ringmaster.testing.Await;
+import dev.ringmaster.testing.TestStrategies;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * An autoscaled type under the dispatcher's supervision: an agent the autoscaler added crashes (its adapter stops
+ * answering), and what a user's factory and the autoscaler's records see afterwards. Deadlines only bound the waits.
+ */
+class AutoscalerSupervisionTest
+{
+    private static final Duration DEADLINE = Duration.ofSeconds(20);
+
+    /** Numbers every adapter it makes and logs its lifecycle in order; its first adapter never answers. */
+    private static final class Factory implements AgentFactory
+    {
+        final Queue<String> log = new ConcurrentLinkedQueue<>();
+        final AtomicInteger made = new AtomicInteger();
+        private final boolean releaseThrows;
+
+        Factory(final boolean releaseThrows)
+        {
+            this.releaseThrows = releaseThrows;
+        }
+
+        @Override
+        public String type()
+        {
+            return "coder";
+        }
+
+        @Override
+        public AgentSpec spec(final String id)
+        {
+            return AgentSpec.builder(id, "coder").capacity(1).build();
+        }
+
+        @Override
+        public AgentAdapter create(final AgentSpec spec)
+        {
+            final int n = made.incrementAndGet();
+            log.add("create " + spec.id() + " #" + n);
+            return new Numbered(n, log);
+        }
+
+        @Override
+        public void release(final AgentSpec spec, final AgentAdapter adapter)
+        {
+            log.add("release " + spec.id() + " #" + ((Numbered)adapter).n);
+            if (releaseThrows)
+            {
+                throw new NoClassDefFoundError("the plugin's connection pool class is gone");
+            }
+        }
+
+        long count(final String prefix)
+        {
+            return log.stream().filter(e -> e.startsWith(prefix)).count();
+        }
+    }
+
+    /** Adapter #1 hangs (holds every task, so the watchdog crashes it); the others answer at once. */
+    private static final class Numbered implements AgentAdapter
+    {
+        final int n;
+        private final Queue<String> log;
+
+        Numbered(final int n, final Queue<String> log)
+        {
+            this.n = n;
+            this.log = log;
+        }
+
+        @Override
+        public void execute(final TaskView task, final Completion completion, final AgentTelemetry telemetry)
+        {
+            if (n != 1)
+            {
+                completion.succeed("ok from #" + n);
+            }
+        }
+
+        @Override
+        public void stop()
+        {
+            log.add("stop #" + n);
+        }
+    }
+
+    private static long events(final Autoscaler autoscaler, final ScalingEvent.Kind kind, final String agent)
+    {
+        return autoscaler.history().stream().filter(e -> e.kind() == kind && e.agents().contains(agent)).count();
+    }
+
+    private static List<String> coders(final Dispatcher dispatcher)
+    {
+        return dispatcher.agents().stream().filter(a -> a.spec().type().equals("coder")).map(AgentView::id).toList();
+    }
+
+    @Test
+    void aCrashedAutoscaledAgentIsReleasedReplacedUnderItsIdAndLaterScaledDownAndReleasedAgain() throws Exception
+    {
+        crashReplaceAndScaleDown(false);
+    }
+
+    @Test
+    void aFactoryWhoseReleaseThrowsAnErrorIsCountedAndTheAutoscalerKeepsScaling() throws Exception
+    {
+        crashReplaceAndScaleDown(true);
+    }
+
+    private static void crashReplaceAndScaleDown(final boolean releaseThrows) throws Exception
+    {
+        final Factory factory = new Factory(releaseThrows);
+        // a dispatcher needs one agent from the start: of another type, so the coder pool is the autoscaler's alone
+        final Dispatcher dispatcher = Dispatcher.builder().strategy(TestStrategies.leastLoaded())
+            .agent(AgentSpec.builder("reviewer-0", "reviewer").build(), AgentAdapter.sync(t -> "reviewed"))
+            .supervision(new Supervision(1, Duration.ofMillis(20), Duration.ofMillis(200)))
+            .agentFactory(factory)
+            .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(5))
+            .build().start();
+        final ScalingPolicy policy = ScalingPolicy.builder().min(0).max(1).step(1).scaleUpThreshold(0.5)
+            .scaleDownThreshold(0.3).consecutiveEvaluations(1).scaleUpCooldown(Duration.ofMillis(10))
+            // the scale-down cooldown outlasts the hung attempt's timeout by far: the agent is not removed while its
+            // timed-out task waits out its retry back-off, so the crash, not a removal, takes it out
+            .scaleDownCooldown(Duration.ofSeconds(2)).build();
+        try (Autoscaler autoscaler = Autoscaler.builder(dispatcher).scale(policy, factory)
+            .interval(Duration.ofMillis(10)).build().start())
+        {
+            // the backlog grows the pool from 0 to coder-auto-1 (#1), whose attempt times out: it crashed
+            final TaskResult result = dispatcher.submitAsync(Task.builder("coder").timeout(Duration.ofMillis(200))
+                .maxRetries(3).build()).get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(result.state()).isEqualTo(TerminalState.COMPLETED);
+            assertThat(result.result()).as("retried on the replacement").isEqualTo("ok from #2");
+
+            // once the task is done the pool goes back to its minimum of 0: the replacement is the autoscaler's
+            Await.until("the replacement to be scaled down and released", DEADLINE, () ->
+                coders(dispatcher).isEmpty() && events(autoscaler, ScalingEvent.Kind.REMOVED, "coder-auto-1") > 0);
+
+            assertThat(factory.log).as("the factory hears of each adapter once, in order: the crashed one is " +
+                "stopped, then released, before its replacement is made; the replacement leaves the same way")
+                .containsExactly("create coder-auto-1 #1", "stop #1", "release coder-auto-1 #1",
+                    "create coder-auto-1 #2", "stop #2", "release coder-auto-1 #2");
+            assertThat(events(autoscaler, ScalingEvent.Kind.ADDED, "coder-auto-1"))
+                .as("the autoscaler added the replacement itself, so it counts it").isEqualTo(2);
+            assertThat(events(autoscaler, ScalingEvent.Kind.REMOVED, "coder-auto-1")).isEqualTo(1);
+            assertThat(events(autoscaler, ScalingEvent.Kind.CRASHED, "coder-auto-1")).isEqualTo(1);
+            assertThat(autoscaler.releaseFailures()).as("each failed release counted once").isEqualTo(releaseThrows ? 2 : 0);
+            assertThat(dispatcher.restarts()).as("replaced by the autoscaler, not the dispatcher's factory").isZero();
+            assertThat(autoscaler.history()).extracting(ScalingEvent::kind)
+                .doesNotContain(ScalingEvent.Kind.LOST, ScalingEvent.Kind.ADD_FAILED, ScalingEvent.Kind.REMOVE_FAILED);
+            assertThat(autoscaler.history()).as("never past the maximum").allMatch(e -> e.poolAfter() <= policy.max());
+            assertThat(coders(dispatcher)).isEmpty();
+        }
+        finally
+        {
+            assertThat(dispatcher.drain(Duration.ofSeconds(10))).isTrue();
+        }
+    }
+
+    @Test
+    void aCrashHandlerThatThrowsLeavesTheDispatcherRoutingAndTheCrashedAdapterStopped() throws Exception
+    {
+        final Queue<String> log = new ConcurrentLinkedQueue<>();
+        final Dispatcher dispatcher = Dispatcher.builder().strategy(TestStrategies.leastLoaded())
+            .agent(AgentSpec.builder("reviewer-0", "reviewer").build(), AgentAdapter.sync(t -> "reviewed"))
+            .supervision(new Supervision(1, Duration.ofMillis(20), Duration.ofMillis(200)))
+            .build().start();
+        try
+        {
+            dispatcher.addAgent(AgentSpec.builder("coder-x", "coder").build(), new Numbered(2, log),
+                (spec, reason, stopped) ->
+                {
+                    throw new StackOverflowError("the owner's handler broke");
+                }).get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(dispatcher.crashAgent("coder-x", "host gone").get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS))
+                .isTrue();
+            Await.until("the crashed adapter to be stopped", DEADLINE, () -> log.contains("stop #2"));
+            assertThat(dispatcher.submitAsync(Task.builder("reviewer").build())
+                .get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS).result()).isEqualTo("reviewed");
+            assertThat(dispatcher.agents()).extracting(AgentView::id).containsExactly("reviewer-0");
+            assertThat(dispatcher.restarts()).isZero();
+        }
+        finally
+        {
+            assertThat(dispatcher.drain(Duration.ofSeconds(10))).isTrue();
+        }
+    }
+}
