@@ -284,7 +284,7 @@ public final class AgentHost implements AutoCloseable
                     if (attempt != null && attempt.cancel())
                     {
                         LOG.warn("agent host '{}': the dispatcher gave up attempt {} of task {} on agent '{}' "
-                            + "unanswered (its answer deadline passed); cancelled, its answer will not be sent",
+                            + "unanswered (its task's timeout or its answer deadline passed); cancelled, its answer will not be sent",
                             hostId, attempt.attempt(), attempt.task().id(), specs.get(attempt.agentIndex()).id());
                     }
                 }
@@ -459,7 +459,7 @@ public final class AgentHost implements AutoCloseable
 
     /**
      * @return the attempts the agent with this id is running on this host: taken and neither answered nor cancelled
-     *     by the dispatcher (which cancels an attempt it gave up at its answer deadline).
+     *     by the dispatcher (which cancels an attempt it gave up at its answer deadline, or past its task's timeout).
      * @throws IllegalArgumentException if no agent of this host has that id.
      */
     public int inFlight(final String agentId)

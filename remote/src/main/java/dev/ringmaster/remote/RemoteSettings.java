@@ -18,7 +18,11 @@ import java.time.Duration;
  *                           after the task's own timeout, if that is longer) fails with a reason saying so, and is
  *                           retried under the task's retry rules; this is what ends an attempt the host never answers
  *                           while it keeps heartbeating (a hung agent, an answer lost or dropped on the host). Default
- *                           10 minutes: give long tasks a timeout, or raise this.
+ *                           10 minutes: give long tasks a timeout, or raise this. The host is sent a CANCEL for the
+ *                           attempt then; but if the task's own timeout is shorter than this, the dispatcher times the
+ *                           attempt out at that timeout, and the host is sent the CANCEL one {@code heartbeat} after it
+ *                           (the attempt is not failed again), so a hung call does not hold the agent's slot on the host
+ *                           for the rest of this timeout.
  */
 public record RemoteSettings(String dispatcherEndpoint, String hostEndpoint, String aeronDir, boolean externalDriver,
                              Duration heartbeat, Duration silenceTimeout, Duration idleMaxPark, int termLength,

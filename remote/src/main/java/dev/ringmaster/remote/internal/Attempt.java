@@ -15,13 +15,19 @@ public final class Attempt
     final TaskView view;
     final Completion completion;
     final long taskId;
-    /** When the poller fails the attempt if the host has still not answered. */
+    /** When the poller gives the attempt up if the host has still not answered. */
     final long answerDeadlineNanos;
+    /**
+     * True if that deadline is the task's own timeout (plus a grace), shorter than the answer timeout: by then the
+     * dispatcher has timed the attempt out itself, and the poller only tells the host and releases it.
+     */
+    final boolean pastTaskTimeout;
 
     Attempt(final long correlationId, final HostLink link, final int agentIndex, final TaskView view,
-            final Completion completion, final long answerDeadlineNanos)
+            final Completion completion, final long answerDeadlineNanos, final boolean pastTaskTimeout)
     {
         this.answerDeadlineNanos = answerDeadlineNanos;
+        this.pastTaskTimeout = pastTaskTimeout;
         this.correlationId = correlationId;
         this.link = link;
         this.agentIndex = agentIndex;

@@ -90,7 +90,7 @@ public final class LinkTable
         this.settings = settings;
         this.codec = codec;
         this.counters = counters;
-        this.pending = new PendingAttempts(1 << 16, settings.answerTimeout());
+        this.pending = new PendingAttempts(1 << 16, settings.answerTimeout(), settings.heartbeat());
         this.claims = new HostIdClaims(transport);
         this.heartbeatNanos = settings.heartbeat().toNanos();
         this.silenceNanos = settings.silenceTimeout().toNanos();
@@ -513,19 +513,13 @@ public final class LinkTable
     }
 
     /**
-     * Fails an attempt its host, still heard from, never answered (a hung agent, or an answer lost on the way), and
-     * tells the host, which would otherwise hold the agent's slot for it for good.
+     * Ends an attempt its host, still heard from, has not answered by its deadline, and tells the host, which would
+     * otherwise hold the agent's slot for it for good ({@link PendingAttempts} says which deadline and why).
      */
     private void unanswered(final Attempt attempt)
     {
-        counters.unanswered.increment();
         attempt.link.cancel(attempt.correlationId, wire);
-        attempt.completion.fail(new RemoteFailure("agent host '" + attempt.link.hostId + "' did not answer attempt "
-            + attempt.view.attempt() + " of task " + attempt.taskId + " on agent '"
-            + attempt.link.agents.get(attempt.agentIndex).id() + "' within "
-            + settings.answerTimeout().toMillis() + " ms (RemoteSettings.answerTimeout, or the task's timeout if "
-            + "longer); the attempt counts as failed: give the task a timeout, or raise answerTimeout, if it may run "
-            + "longer"));
+        attempt.completion.fail(pending.expired(attempt, counters));
     }
 
     /** Fails the attempts of given-up hosts once their agents are out, and again for a few ticks after (races). */

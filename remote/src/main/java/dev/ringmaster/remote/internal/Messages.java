@@ -33,7 +33,8 @@ import java.util.Map;
  *            double contextUtilization (NaN: not reported), long tokenBudgetLeft (-1: not reported)
  * REFUSED    dispatcher to host, instead of WELCOME, for every HELLO of a session it cannot admit:
  *            long hostSession, string reason (what was wrong and how to fix it)
- * CANCEL     dispatcher to host, for an attempt it gave up unanswered at its answer deadline:
+ * CANCEL     dispatcher to host, for an attempt it gave up unanswered (at its answer deadline, or a heartbeat
+ *            after its task's own timeout if that is shorter):
  *            long hostSession, long correlationId
  * </pre>
  *
