@@ -24,6 +24,8 @@ import java.time.Instant;
  * @param value      tokens used (COMPLETED) or retry-at nanos (RETRIED), the HTTP status (ADMIN), else 0.
  * @param reason     why (failed, dead-lettered, expired, cancelled, recovered), the outcome (ADMIN), else null.
  * @param provenance for ASSIGNED from layout version 3 on, why the agent won; else null.
+ * @param cancelledAtShutdown for CANCELLED, true if the dispatcher's shutdown cancelled the task before it ran (see
+ *                   {@link JournalRecord#cancelledAtShutdown()}): it did not end, and recovery runs it again.
  *
  * <p>An ADMIN event is an operator's change, no task's: task id -1, what was asked in {@code taskType} and the
  * client's address in {@code fromAgentId}.
@@ -31,8 +33,19 @@ import java.time.Instant;
 public record JournalEvent(long index, EventType type, long taskId, String taskType, Priority priority, int attempt,
                            long sequence, long nanos, long epochNanos, String agentId, String fromAgentId,
                            String strategy, double score, double runnerUp, long value, String reason,
-                           DecisionProvenance provenance)
+                           DecisionProvenance provenance, boolean cancelledAtShutdown)
 {
+    /** An event that no shutdown cancelled, as an ASSIGNED one or one read before the flag existed. */
+    public JournalEvent(final long index, final EventType type, final long taskId, final String taskType,
+                        final Priority priority, final int attempt, final long sequence, final long nanos,
+                        final long epochNanos, final String agentId, final String fromAgentId, final String strategy,
+                        final double score, final double runnerUp, final long value, final String reason,
+                        final DecisionProvenance provenance)
+    {
+        this(index, type, taskId, taskType, priority, attempt, sequence, nanos, epochNanos, agentId, fromAgentId,
+            strategy, score, runnerUp, value, reason, provenance, false);
+    }
+
     /** An event without provenance, as written before layout version 3. */
     public JournalEvent(final long index, final EventType type, final long taskId, final String taskType,
                         final Priority priority, final int attempt, final long sequence, final long nanos,
@@ -41,6 +54,15 @@ public record JournalEvent(long index, EventType type, long taskId, String taskT
     {
         this(index, type, taskId, taskType, priority, attempt, sequence, nanos, epochNanos, agentId, fromAgentId,
             strategy, score, runnerUp, value, reason, null);
+    }
+
+    /**
+     * @return true if the task ended here: a terminal type, except a cancel by the dispatcher's shutdown, which leaves
+     *     the task open for recovery as a crash would (the check {@link Recovery} makes).
+     */
+    public boolean ends()
+    {
+        return type.terminal() && !cancelledAtShutdown;
     }
 
     /** @return tokens used, for COMPLETED. */
@@ -95,6 +117,11 @@ public record JournalEvent(long index, EventType type, long taskId, String taskT
         if (reason != null)
         {
             sb.append(": ").append(reason);
+        }
+        if (cancelledAtShutdown)
+        {
+            // the reason reads like an end; the reader must learn that recovery will run the task again
+            sb.append(" (cancelled by the dispatcher's shutdown before it ran: not ended, still open for recovery)");
         }
         return sb.toString();
     }

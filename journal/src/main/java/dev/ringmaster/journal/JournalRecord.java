@@ -450,7 +450,8 @@ public final class JournalRecord
     public JournalEvent toEvent()
     {
         return new JournalEvent(index, type, taskId(), taskType(), priority(), attempt(), sequence(), nanos(),
-            epochNanos(), agentId(), fromAgentId(), strategy(), score(), runnerUp(), value(), reason(), provenance());
+            epochNanos(), agentId(), fromAgentId(), strategy(), score(), runnerUp(), value(), reason(), provenance(),
+            cancelledAtShutdown());
     }
 
     private String string(final int which)

@@ -108,6 +108,14 @@ class ShutdownCancelTest
             reader.readToEnd(r -> records.add(r.type() + (r.cancelledAtShutdown() ? " at shutdown" : "")));
         }
         assertThat(records).containsExactly("ACCEPTED", "CANCELLED at shutdown");
+        try (JournalReader reader = JournalReader.open(dir))
+        {
+            // the event an auditor reads carries the flag too: without it the cancel reads as the task's end
+            final JournalEvent cancelled = Audit.history(reader, 40).get(1);
+            assertThat(cancelled.cancelledAtShutdown()).isTrue();
+            assertThat(cancelled.ends()).isFalse();
+            assertThat(cancelled.describe()).contains("not ended, still open for recovery");
+        }
         assertThat(Recovery.scan(dir, PayloadCodec.standard()).pending()).extracting(Task::id).containsExactly(40L);
     }
 }

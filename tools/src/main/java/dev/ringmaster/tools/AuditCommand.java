@@ -202,7 +202,13 @@ public final class AuditCommand implements Callable<Integer>
         if (taskId != null)
         {
             events.forEach(e -> out.println(e.describe()));
-            if (damage == null && openAtEnd(events))
+            if (damage == null && openAtEnd(events) && events.get(events.size() - 1).cancelledAtShutdown())
+            {
+                // its CANCELLED line reads like an end, yet the next recovery runs the task again
+                out.println("(still open: the dispatcher's shutdown cancelled the task before it ran, which ends " +
+                    "nothing; 'ringmaster recover " + journal + "' dispatches it again)");
+            }
+            else if (damage == null && openAtEnd(events))
             {
                 // a history that just stops reads like a lost task; say which of the two it is
                 out.println(dev.ringmaster.journal.Journal.isBeingWritten(journal)
@@ -292,7 +298,10 @@ public final class AuditCommand implements Callable<Integer>
         err.flush();
     }
 
-    /** @return true if the task's last acceptance (or recovery) has no terminal event after it. */
+    /**
+     * @return true if the task's last acceptance (or recovery) has no event after it that ends the task (a cancel by
+     *     the dispatcher's shutdown ends nothing: recovery finds the task open).
+     */
     private static boolean openAtEnd(final List<JournalEvent> events)
     {
         boolean open = false;
@@ -302,7 +311,7 @@ public final class AuditCommand implements Callable<Integer>
             {
                 open = true;
             }
-            else if (e.type().terminal())
+            else if (e.ends())
             {
                 open = false;
             }
