@@ -381,6 +381,25 @@ public final class Journal implements AutoCloseable
     }
 
     /**
+     * Journals an operator's final CANCELLED record for an open task that cannot be rebuilt (used by
+     * {@link RecoveryPlan#abandonUnrecoverable}), closing the acceptance the scan found open.
+     *
+     * @return false if there is no journal (NONE) or its writer has stopped and the record was dropped.
+     */
+    boolean recordAbandoned(final RecoveryPlan.Unrecoverable task, final String reason)
+    {
+        if (queue == null)
+        {
+            return false;
+        }
+        // its own encoder, as for markers: the router keeps its scratch buffer
+        final RecordEncoder encoder = new RecordEncoder(config.payloadCodec(), epochOffsetNanos, ring.maxLength());
+        final int length = encoder.encodeCancelled(task.taskId(), task.taskType(), task.priority(), task.sequence(),
+            task.attempt(), reason);
+        return ring.publish(EventType.CANCELLED.code(), encoder.buffer(), length);
+    }
+
+    /**
      * Journals an ADMIN record of an operator's change (the admin endpoint's change sink calls this); any thread.
      *
      * @param what    what was asked, e.g. "POST /types/coder/pause".

@@ -105,6 +105,7 @@ public final class Recovery
         final JournalCorruptException corruption = damage.isEmpty() ? null : damage.get(0);
         final List<Task> pending = new ArrayList<>();
         final List<String> unrecoverable = new ArrayList<>();
+        final List<RecoveryPlan.Unrecoverable> unrecoverableTasks = new ArrayList<>();
         for (final Object o : open.values())
         {
             if (o instanceof Task t)
@@ -113,17 +114,19 @@ public final class Recovery
             }
             else
             {
-                unrecoverable.add((String)o);
+                final RecoveryPlan.Unrecoverable u = (RecoveryPlan.Unrecoverable)o;
+                unrecoverableTasks.add(u);
+                unrecoverable.add(u.line());
             }
         }
         final long maxTaskId = counts[0] == 0 ? 0 : counts[1];
         // new tasks of this process must not reuse the ids of journaled ones, which recovery keeps
         Task.reserveIdsAbove(maxTaskId);
         return new RecoveryPlan(pending, unrecoverable, counts[0], maxTaskId, corruption, counts[2], counts[3],
-            damage.size(), notes);
+            damage.size(), notes, unrecoverableTasks);
     }
 
-    /** @return the task, or a line saying why it cannot be rebuilt. */
+    /** @return the task, or what the record says of it and why it cannot be rebuilt. */
     private static Object rebuild(final JournalRecord r, final PayloadCodec codec)
     {
         try
@@ -132,7 +135,8 @@ public final class Recovery
         }
         catch (final RuntimeException e)
         {
-            return "task " + r.taskId() + " (" + r.taskType() + "): " + e.getMessage();
+            return new RecoveryPlan.Unrecoverable(r.taskId(), r.taskType(), r.priority(), r.sequence(), r.attempt(),
+                e.getMessage());
         }
     }
 }

@@ -24,16 +24,45 @@ import java.util.concurrent.CompletableFuture;
  * @param damagedRegions damaged regions the scan read past (0 if {@code corruption} is null).
  * @param notes         what the scan found unusual and harmless, one line each (e.g. a cycle file a crash during a roll
  *                      left empty): worth telling the operator, no reason to refuse recovery.
+ * @param unrecoverableTasks the tasks of {@code unrecoverable}, in the same order, as {@link #abandonUnrecoverable}
+ *                      needs them (empty in a plan built without them).
  */
 public record RecoveryPlan(List<Task> pending, List<String> unrecoverable, long recordsRead, long maxTaskId,
                            JournalCorruptException corruption, long accepted, long finished, int damagedRegions,
-                           List<String> notes)
+                           List<String> notes, List<Unrecoverable> unrecoverableTasks)
 {
+    /**
+     * An open task that cannot be rebuilt, as its last acceptance (ACCEPTED or RECOVERED record) describes it;
+     * immutable.
+     *
+     * @param sequence that acceptance's sequence (-1 for RECOVERED): a terminal record closes only its own.
+     * @param why      why it cannot be rebuilt.
+     */
+    public record Unrecoverable(long taskId, String taskType, dev.ringmaster.model.Priority priority, long sequence,
+                                int attempt, String why)
+    {
+        /** @return one line: the task, its type, and why. */
+        public String line()
+        {
+            return "task " + taskId + " (" + taskType + "): " + why;
+        }
+    }
+
     public RecoveryPlan
     {
         pending = List.copyOf(pending);
         unrecoverable = List.copyOf(unrecoverable);
         notes = List.copyOf(notes);
+        unrecoverableTasks = List.copyOf(unrecoverableTasks);
+    }
+
+    /** A plan that names its unrecoverable tasks only by their lines: {@link #abandonUnrecoverable} has none. */
+    public RecoveryPlan(final List<Task> pending, final List<String> unrecoverable, final long recordsRead,
+                        final long maxTaskId, final JournalCorruptException corruption, final long accepted,
+                        final long finished, final int damagedRegions, final List<String> notes)
+    {
+        this(pending, unrecoverable, recordsRead, maxTaskId, corruption, accepted, finished, damagedRegions, notes,
+            List.of());
     }
 
     /** A plan without notes. */
@@ -96,6 +125,34 @@ public record RecoveryPlan(List<Task> pending, List<String> unrecoverable, long 
             acks.add(journal.submitAcknowledged(dispatcher, task, maxWait));
         }
         return acks;
+    }
+
+    /**
+     * Closes every unrecoverable task for good, on the operator's word: journals for each a final CANCELLED record
+     * (an operator's cancel, not the shutdown's) whose reason says it was abandoned and why it could not be rebuilt,
+     * so that a later scan no longer finds it open. Call it with the journal opened after the scan under the same
+     * {@link WriterClaim}, as for {@link #redispatch}: a task another process still runs must not be closed here.
+     *
+     * @return the tasks whose record reached the journal's ring, in plan order; a task missing from it was dropped
+     *     (the writer stopped) and stays open.
+     */
+    public List<Unrecoverable> abandonUnrecoverable(final Journal journal)
+    {
+        final List<Unrecoverable> abandoned = new ArrayList<>(unrecoverableTasks.size());
+        for (final Unrecoverable task : unrecoverableTasks)
+        {
+            if (journal.recordAbandoned(task, abandonReason(task)))
+            {
+                abandoned.add(task);
+            }
+        }
+        return abandoned;
+    }
+
+    /** @return the reason an abandoned task's CANCELLED record carries. */
+    public static String abandonReason(final Unrecoverable task)
+    {
+        return "abandoned by the operator: could not be rebuilt (" + task.why() + ")";
     }
 
     /** @return the number of pending tasks whose redispatch was refused, waiting for every stage. */

@@ -59,6 +59,38 @@ class RecoveryTest
         assertThat(plan.pending()).as("the second acceptance is still open").extracting(Task::id).containsExactly(30L);
     }
 
+    @Test
+    void anAbandonedUnrecoverableTaskIsClosedWithAnOperatorsCancelThatMatchesItsAcceptance()
+    {
+        final Task unencodable = Task.builder("coder").id(40).payload(new Object()).build();
+        try (Journal journal = Journal.open(JournalConfig.at(dir)))
+        {
+            journal.listener().onAccepted(view(unencodable, 5), 1_000);
+        }
+        final RecoveryPlan plan = Recovery.scan(dir, PayloadCodec.standard());
+        assertThat(plan.unrecoverableTasks()).singleElement().satisfies(u ->
+        {
+            assertThat(u.taskId()).isEqualTo(40);
+            assertThat(u.sequence()).as("the acceptance the terminal record must close").isEqualTo(5);
+        });
+        try (Journal journal = Journal.open(JournalConfig.at(dir)))
+        {
+            assertThat(plan.abandonUnrecoverable(journal)).extracting(RecoveryPlan.Unrecoverable::taskId)
+                .containsExactly(40L);
+        }
+        final RecoveryPlan after = Recovery.scan(dir, PayloadCodec.standard());
+        assertThat(after.open()).isZero();
+        assertThat(after.finished()).isEqualTo(1);
+        try (JournalReader reader = JournalReader.open(dir))
+        {
+            final JournalEvent end = Audit.history(reader, 40).get(1);
+            assertThat(end.type()).isEqualTo(EventType.CANCELLED);
+            assertThat(end.ends()).isTrue();
+            assertThat(end.reason()).startsWith("abandoned by the operator: could not be rebuilt (")
+                .contains("codec could not encode");
+        }
+    }
+
     private static dev.ringmaster.spi.TaskView view(final Task task, final long sequence)
     {
         return dev.ringmaster.testing.FakePool.view(task, 0, sequence);

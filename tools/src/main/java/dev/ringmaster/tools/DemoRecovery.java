@@ -32,8 +32,11 @@ final class DemoRecovery
      * @param lost         recovered tasks with no terminal state when the wait ran out: the shutdown cancelled them,
      *                     and they stay open in the journal for the next recovery (run it with a longer wait).
      * @param journalError why the journal did not record everything, or null.
+     * @param abandoned    the unrecoverable tasks closed for good at the operator's word, whose records reached the
+     *                     journal's ring (see {@link RecoveryPlan#abandonUnrecoverable}).
      */
-    record Outcome(long recovered, long refused, long[] byState, long lost, String journalError)
+    record Outcome(long recovered, long refused, long[] byState, long lost, String journalError,
+                   List<RecoveryPlan.Unrecoverable> abandoned)
     {
         long count(final TerminalState state)
         {
@@ -80,28 +83,18 @@ final class DemoRecovery
 
     /**
      * Dispatches the plan's pending tasks (also when it read past damage: the caller decided) and waits up to
-     * {@code wait} for them to finish.
+     * {@code wait} for them to finish; first, if {@code abandon}, closes its unrecoverable tasks for good, in the
+     * same journal session: the writer claim the caller took before the scan passes to that journal, so no other
+     * process can take the tasks meanwhile.
      */
     static Outcome run(final Path dir, final PayloadCodec codec, final RecoveryPlan plan, final long seed,
-                       final Duration wait)
+                       final Duration wait, final boolean abandon)
     {
-        final Fleet fleet = Fleet.standard();
         final AtomicLongArray byState = new AtomicLongArray(TerminalState.values().length);
-        try (Journal journal = Journal.open(JournalConfig.at(dir).durability(Durability.ACKNOWLEDGED).payloadCodec(codec));
-             SimulationClock clock = new SimulationClock(fleet.totalCapacity()))
+        try (Journal journal = Journal.open(JournalConfig.at(dir).durability(Durability.ACKNOWLEDGED).payloadCodec(codec)))
         {
-            final Dispatcher.Builder builder = Dispatcher.builder().seed(seed).listener(journal.listener())
-                .onResult((view, state, result, reason) -> byState.incrementAndGet(state.ordinal()));
-            fleet.register(builder, seed, clock);
-            final Dispatcher dispatcher = builder.build().start();
-            final List<CompletableFuture<Long>> acks = plan.redispatchAcceptingDamage(journal, dispatcher, wait);
-            final long refused = RecoveryPlan.rejected(acks);
-            if (!dispatcher.drain(wait))
-            {
-                dispatcher.shutdownNow();
-                dispatcher.awaitTermination(Duration.ofSeconds(10));
-            }
-            dispatcher.close(); // before the journal closes: its last records must reach the writer
+            final List<RecoveryPlan.Unrecoverable> abandoned = abandon ? plan.abandonUnrecoverable(journal) : List.of();
+            final long refused = plan.pending().isEmpty() ? 0 : dispatch(journal, plan, seed, wait, byState);
             final long[] states = new long[byState.length()];
             long terminal = 0;
             for (int i = 0; i < states.length; i++)
@@ -115,7 +108,30 @@ final class DemoRecovery
             final JournalStats stats = journal.stats();
             final String journalError = stats.failure() != null || stats.dropped() > 0 ?
                 stats.dropped() + " record(s) dropped; writer failure: " + stats.failure() : null;
-            return new Outcome(recovered, refused, states, lost, journalError);
+            return new Outcome(recovered, refused, states, lost, journalError, abandoned);
+        }
+    }
+
+    /** @return the pending tasks the dispatcher refused, after the others finished or {@code wait} ran out. */
+    private static long dispatch(final Journal journal, final RecoveryPlan plan, final long seed, final Duration wait,
+                                 final AtomicLongArray byState)
+    {
+        final Fleet fleet = Fleet.standard();
+        try (SimulationClock clock = new SimulationClock(fleet.totalCapacity()))
+        {
+            final Dispatcher.Builder builder = Dispatcher.builder().seed(seed).listener(journal.listener())
+                .onResult((view, state, result, reason) -> byState.incrementAndGet(state.ordinal()));
+            fleet.register(builder, seed, clock);
+            final Dispatcher dispatcher = builder.build().start();
+            final List<CompletableFuture<Long>> acks = plan.redispatchAcceptingDamage(journal, dispatcher, wait);
+            final long refused = RecoveryPlan.rejected(acks);
+            if (!dispatcher.drain(wait))
+            {
+                dispatcher.shutdownNow();
+                dispatcher.awaitTermination(Duration.ofSeconds(10));
+            }
+            dispatcher.close(); // before the journal closes: its last records must reach the writer
+            return refused;
         }
     }
 }

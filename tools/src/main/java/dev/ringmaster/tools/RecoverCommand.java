@@ -35,7 +35,8 @@ import java.util.concurrent.Callable;
     description = {
         "Read a journal after a crash: how many tasks were accepted, finished and left open, which open ones can be "
             + "rebuilt and why the others cannot, and any damage. Then dispatch the recoverable tasks again on the "
-            + "demo's simulated fleet (journaled to the same directory) and wait for them.",
+            + "demo's simulated fleet (journaled to the same directory) and wait for them. With "
+            + "--abandon-unrecoverable, the open tasks that cannot be rebuilt are closed for good instead of left open.",
         ""},
     footer = {"", "The payload codec is the one the journal records (the demo's, or the standard one).",
         "A damaged journal is read on past each damaged region, but not recovered unless --accept-damage: the tasks "
@@ -44,11 +45,12 @@ import java.util.concurrent.Callable;
             + "still in that process's hands, and dispatching them again would run them twice.",
         "Exit code: 0 if every open task was dispatched again and reached a terminal state; 1 if the journal is "
             + "missing or damaged (also with --accept-damage if anything below fails), an open task could not be "
-            + "rebuilt (the others are still dispatched), a task was refused or lost, the journal failed or is still "
-            + "being written; 2 for bad options. --dry-run exits 0 for a journal it could read undamaged, whatever "
+            + "rebuilt (the others are still dispatched; not once --abandon-unrecoverable closed it), a task was "
+            + "refused or lost, the journal failed or is still being written; 2 for bad options. --dry-run exits 0 for a journal it could read undamaged, whatever "
             + "it leaves open: its report (JSON: \"unrecoverable\") says what a recovery would leave.",
         "Examples: ringmaster recover /tmp/journal --dry-run",
-        "          ringmaster recover /tmp/journal --json"})
+        "          ringmaster recover /tmp/journal --json",
+        "          ringmaster recover /tmp/journal --abandon-unrecoverable"})
 public final class RecoverCommand implements Callable<Integer>
 {
     private static final JsonFactory JSON = JsonFactory.builder().build();
@@ -67,6 +69,12 @@ public final class RecoverCommand implements Callable<Integer>
     @Option(names = "--accept-damage",
         description = "Recover a damaged journal anyway: dispatch the open tasks read around the damage.")
     boolean acceptDamage;
+
+    @Option(names = "--abandon-unrecoverable",
+        description = "After the report, close for good each open task that cannot be rebuilt (e.g. its payload does "
+            + "not decode): journal a final CANCELLED record 'abandoned by the operator', one line each, so that later "
+            + "recoveries no longer find it open. Not with --dry-run.")
+    boolean abandon;
 
     @Option(names = "--json", description = "Print one JSON object on stdout instead of the text report.")
     boolean json;
@@ -88,6 +96,13 @@ public final class RecoverCommand implements Callable<Integer>
     {
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
+        if (dryRun && abandon)
+        {
+            // before the journal is read or claimed: a dry run writes nothing, and abandoning is a write
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--abandon-unrecoverable writes to " +
+                "the journal and --dry-run writes nothing: drop --abandon-unrecoverable to see what is open, or " +
+                "--dry-run to close the tasks that cannot be rebuilt");
+        }
         final PayloadCodec codec = DemoRecovery.codecOf(journal);
         final long t0 = System.nanoTime();
         // claimed before the scan: a recovery started meanwhile finds the journal taken, not the same open tasks
@@ -115,15 +130,20 @@ public final class RecoverCommand implements Callable<Integer>
         final boolean refuse = plan.corruption() != null && !acceptDamage;
         final boolean refuseLive = live && !dryRun;
         DemoRecovery.Outcome outcome = null;
-        if (!dryRun && !refuse && !refuseLive && !plan.pending().isEmpty())
+        final boolean abandoning = abandon && !plan.unrecoverableTasks().isEmpty();
+        if (!dryRun && !refuse && !refuseLive && (!plan.pending().isEmpty() || abandoning))
         {
             if (!json)
             {
                 out.print(report(plan, codec));
-                out.printf(Locale.ROOT, "dispatching %,d task(s) again on the demo fleet ...%n", plan.pending().size());
+                if (!plan.pending().isEmpty())
+                {
+                    out.printf(Locale.ROOT, "dispatching %,d task(s) again on the demo fleet ...%n",
+                        plan.pending().size());
+                }
                 out.flush();
             }
-            outcome = DemoRecovery.run(journal, codec, plan, seed, Duration.ofNanos(waitNanos));
+            outcome = DemoRecovery.run(journal, codec, plan, seed, Duration.ofNanos(waitNanos), abandon);
         }
         else if (!json)
         {
@@ -134,6 +154,11 @@ public final class RecoverCommand implements Callable<Integer>
             out.println(json(plan, codec, refuse, refuseLive, outcome));
         }
         else if (outcome != null)
+        {
+            outcome.abandoned().forEach(u -> out.println("abandoned task " + u.taskId() + " (" + u.taskType() +
+                "): could not be rebuilt (" + u.why() + "); closed with a final CANCELLED record"));
+        }
+        if (!json && outcome != null && !plan.pending().isEmpty())
         {
             out.printf(Locale.ROOT, "recovered %,d: %,d completed, %,d dead-lettered, %,d expired, %,d lost; %,d refused%n",
                 outcome.recovered(), outcome.count(TerminalState.COMPLETED), outcome.count(TerminalState.DEAD_LETTERED),
@@ -160,13 +185,16 @@ public final class RecoverCommand implements Callable<Integer>
         }
         // what the recovery asked for and left undone: each fails a script that runs recover and goes on as if the
         // journal held nothing open any more
-        final boolean unrecovered = !dryRun && !refuse && !refuseLive && !plan.unrecoverable().isEmpty();
+        final int abandoned = outcome == null ? 0 : outcome.abandoned().size();
+        final boolean unrecovered = !dryRun && !refuse && !refuseLive && plan.unrecoverable().size() > abandoned;
         if (unrecovered)
         {
-            err.println("error: " + plan.unrecoverable().size() + " open task(s) could not be rebuilt from the journal " +
-                "and were not dispatched again; they stay open in it (the first: " + plan.unrecoverable().get(0) +
-                "). 'ringmaster recover " + journal + " --dry-run' lists them (--json all of them), 'ringmaster audit " +
-                journal + " TASK_ID' shows one's history: submit them again from where they came from");
+            err.println("error: " + (plan.unrecoverable().size() - abandoned) + " open task(s) could not be rebuilt " +
+                "from the journal and were not dispatched again; they stay open in it (the first: " +
+                firstLeftOpen(plan, outcome) + "). 'ringmaster recover " + journal + " --dry-run' lists them (--json " +
+                "all of them), 'ringmaster audit " + journal + " TASK_ID' shows one's history: submit them again " +
+                "from where they came from, or close them for good with 'ringmaster recover " + journal +
+                " --abandon-unrecoverable'");
         }
         if (outcome != null && outcome.refused() > 0)
         {
@@ -183,6 +211,17 @@ public final class RecoverCommand implements Callable<Integer>
         final boolean failed = refuse || refuseLive || unrecovered || (outcome != null &&
             (outcome.lost() > 0 || outcome.refused() > 0 || outcome.journalError() != null));
         return failed ? 1 : 0;
+    }
+
+    /** @return the line of the first unrecoverable task that no abandonment closed. */
+    private static String firstLeftOpen(final RecoveryPlan plan, final DemoRecovery.Outcome outcome)
+    {
+        if (outcome == null || outcome.abandoned().isEmpty() || plan.unrecoverableTasks().isEmpty())
+        {
+            return plan.unrecoverable().get(0);
+        }
+        return plan.unrecoverableTasks().stream().filter(u -> !outcome.abandoned().contains(u)).findFirst()
+            .map(RecoveryPlan.Unrecoverable::line).orElse(plan.unrecoverable().get(0));
     }
 
     private double recordsPerSecond(final RecoveryPlan plan)
@@ -263,6 +302,14 @@ public final class RecoverCommand implements Callable<Integer>
             j.writeNumberField("dead_lettered", outcome == null ? 0 : outcome.count(TerminalState.DEAD_LETTERED));
             j.writeNumberField("expired", outcome == null ? 0 : outcome.count(TerminalState.EXPIRED));
             j.writeNumberField("lost", outcome == null ? 0 : outcome.lost());
+            j.writeNumberField("abandoned", outcome == null ? 0 : outcome.abandoned().size());
+            j.writeArrayFieldStart("abandoned_tasks");
+            for (final RecoveryPlan.Unrecoverable u : outcome == null ? java.util.List.<RecoveryPlan.Unrecoverable>of()
+                : outcome.abandoned())
+            {
+                j.writeString(u.line());
+            }
+            j.writeEndArray();
             j.writeNumberField("max_task_id", plan.maxTaskId());
             j.writeEndObject();
         }

@@ -154,6 +154,19 @@ public final class RecordEncoder
     }
 
     /**
+     * @return the length of an operator's CANCELLED record (no shutdown flag: final) for a task known only by what its
+     *     journaled acceptance says, as one that cannot be rebuilt; {@code sequence} and {@code attempt} are that
+     *     acceptance's, so that it is the one the record closes.
+     */
+    public int encodeCancelled(final long taskId, final String taskType, final Priority priority, final long sequence,
+                               final int attempt, final String reason)
+    {
+        header(EventType.CANCELLED, taskId, priority, sequence, attempt, System.nanoTime(), 0, Double.NaN, Double.NaN,
+            -1);
+        return strings(taskType, null, null, null, reason);
+    }
+
+    /**
      * @return the length of an ADMIN record: what was asked (e.g. "POST /types/coder/pause"), from which address, the
      *     HTTP status and the outcome; task id and sequence -1, no agent.
      */
