@@ -103,11 +103,13 @@ public final class LearnCommand implements Callable<Integer>
     {
         final long[] seen = new long[5]; // arrivals, first, last, without a readable task, accepted again
         seen[1] = Long.MAX_VALUE;
-        final String[] damage = new String[1];
+        // every region: the reader goes on past each, and naming only one would send the operator to restore one file
+        // while another stays damaged
+        final java.util.List<String> damage = new java.util.ArrayList<>();
         final java.util.Set<Long> open = new java.util.HashSet<>();
         try (JournalReader reader = JournalReader.open(journal))
         {
-            reader.readToEnd(r -> observe(predictor, r, seen, open), e -> damage[0] = e.getMessage());
+            reader.readToEnd(r -> observe(predictor, r, seen, open), e -> damage.add(e.getMessage()));
         }
         if (seen[0] == 0)
         {
@@ -117,10 +119,7 @@ public final class LearnCommand implements Callable<Integer>
                 " with a readable task (%,d without)", seen[3])) + ", so there is nothing to learn from; nothing was " +
                 "written (" + out + " is left as it was). Give the journal of a run that took tasks, e.g. one " +
                 "recorded by 'ringmaster demo --tasks 100000 --journal DIR'");
-            if (damage[0] != null)
-            {
-                err.println("error: " + damage[0]);
-            }
+            reportDamage(err, damage, "nothing was learnt from the records in them");
             err.flush();
             return 1;
         }
@@ -157,13 +156,26 @@ public final class LearnCommand implements Callable<Integer>
         }
         o.printf(Locale.ROOT, "model written to %s (%,d bytes)%n", out, Files.size(out));
         o.flush();
-        if (damage[0] != null)
+        if (!damage.isEmpty())
         {
-            spec.commandLine().getErr().println("error: " + damage[0]);
+            reportDamage(spec.commandLine().getErr(), damage, "the model was learnt from the records read around " +
+                "them, and the arrivals recorded in them are missing from it");
             spec.commandLine().getErr().flush();
             return 1;
         }
         return 0;
+    }
+
+    /** Names every damaged region (file, position, what is wrong), one line each, as replay does. */
+    private void reportDamage(final PrintWriter err, final java.util.List<String> damage, final String consequence)
+    {
+        if (damage.isEmpty())
+        {
+            return;
+        }
+        err.println("error: the journal is damaged in " + damage.size() + " region(s); " + consequence + ". Restore " +
+            "the damaged file from a copy, or move it aside, and learn again. The damage:");
+        damage.forEach(d -> err.println("  " + d));
     }
 
     private static void observe(final Predictor predictor, final JournalRecord r, final long[] seen,

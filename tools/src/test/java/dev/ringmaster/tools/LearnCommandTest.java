@@ -86,6 +86,44 @@ class LearnCommandTest
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void aJournalDamagedInTwoRegionsNamesEveryRegionAsReplayDoes() throws IOException
+    {
+        final Path dir = tmp.resolve("journal");
+        assertThat(run("demo", "--tasks", "3000", "--seed", "4", "--json", "--journal", dir.toString()).exitCode())
+            .isZero();
+        final Path cycle;
+        try (java.util.stream.Stream<Path> files = Files.list(dir))
+        {
+            cycle = files.filter(p -> p.toString().endsWith(".cq4")).findFirst().orElseThrow();
+        }
+        final byte[] bytes = Files.readAllBytes(cycle);
+        int end = bytes.length;
+        while (end > 0 && bytes[end - 1] == 0)
+        {
+            end--;
+        }
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(cycle.toFile(), "rw"))
+        {
+            // zeroes at a fifth and at three fifths of the records: two regions far apart
+            raf.seek(end / 5);
+            raf.write(new byte[64]);
+            raf.seek(3L * end / 5);
+            raf.write(new byte[64]);
+        }
+        final java.util.List<String> regions = (java.util.List<String>)DemoCommandTest.json(
+            run("replay", dir.toString(), "--json")).get("damage");
+        assertThat(regions).as("replay's list of the damage").hasSizeGreaterThanOrEqualTo(2);
+        final Path model = tmp.resolve("patterns.rmp");
+
+        final DemoCommandTest.Run learn = run("learn", dir.toString(), "--out", model.toString());
+
+        assertThat(learn.exitCode()).isEqualTo(1);
+        assertThat(learn.out()).contains("model written to " + model);
+        assertThat(learn.err()).contains(regions.size() + " region(s)").contains(regions);
+    }
+
+    @Test
     void aMissingJournalOrOutputDirectoryOrPredictorIsRefusedClearly()
     {
         final DemoCommandTest.Run noJournal = run("learn", tmp.resolve("nothing").toString(), "--out",
