@@ -181,7 +181,8 @@ public final class LearnCommand implements Callable<Integer>
     private static void observe(final Predictor predictor, final JournalRecord r, final long[] seen,
                                 final java.util.Set<Long> open)
     {
-        if (r.type().terminal())
+        // a shutdown's cancel ends nothing: the task stays open, and recovery's acceptance of it is no new arrival
+        if (r.type().terminal() && !r.cancelledAtShutdown())
         {
             open.remove(r.taskId());
         }

@@ -69,6 +69,49 @@ class LearnCommandTest
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(value = 60, unit = java.util.concurrent.TimeUnit.SECONDS)
+    void aTaskTheShutdownCancelledAndRecoveryDispatchedAgainIsLearntAsOneArrival() throws Exception
+    {
+        final Path dir = tmp.resolve("journal");
+        final java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CompletableFuture<Object> first = new java.util.concurrent.CompletableFuture<>();
+        try (Journal journal = Journal.open(JournalConfig.at(dir)))
+        {
+            final Dispatcher d = Dispatcher.builder().seed(7).workers(1).listener(journal.listener())
+                .agent(AgentSpec.builder("coder-1", "coder").capacity(1).build(), AgentAdapter.async(t ->
+                {
+                    started.countDown();
+                    return first; // holds the only slot: task 801 waits
+                }))
+                .build().start();
+            d.submit(Task.builder("coder").id(800).payload("runs").build(), Duration.ofSeconds(5));
+            assertThat(started.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            d.submit(Task.builder("coder").id(801).payload("waits").build(), Duration.ofSeconds(5));
+            assertThat(d.shutdownNow()).extracting(Task::id).containsExactly(801L);
+            first.complete("done");
+            assertThat(d.awaitTermination(Duration.ofSeconds(10))).isTrue();
+            d.close();
+        }
+        final RecoveryPlan plan = Recovery.scan(dir, PayloadCodec.standard());
+        assertThat(plan.pending()).extracting(Task::id).containsExactly(801L);
+        try (Journal journal = Journal.open(JournalConfig.at(dir)))
+        {
+            final Dispatcher d = Dispatcher.builder().listener(journal.listener())
+                .agent(AgentSpec.builder("coder-1", "coder").capacity(1).build(), AgentAdapter.sync(t -> "done"))
+                .build().start();
+            assertThat(RecoveryPlan.rejected(plan.redispatch(journal, d, Duration.ofSeconds(5)))).isZero();
+            assertThat(d.drain(Duration.ofSeconds(20))).isTrue();
+            d.close();
+        }
+
+        final DemoCommandTest.Run learn = run("learn", dir.toString(), "--out", tmp.resolve("m.rmp").toString());
+
+        assertThat(learn.exitCode()).as("learn stderr: %s", learn.err()).isZero();
+        assertThat(learn.out()).as("tasks 800 and 801; the shutdown's cancel did not end 801").contains(
+            "learnt from 2 arrivals", "1 acceptances of tasks recovery dispatched again left out");
+    }
+
+    @Test
     void learnsFromADemoJournalAndWritesAModelThatLoadsBack() throws IOException
     {
         final Path dir = tmp.resolve("journal");
