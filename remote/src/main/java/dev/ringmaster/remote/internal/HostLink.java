@@ -23,7 +23,7 @@ public final class HostLink
     /** Attempts a back-pressured offer left behind; the poller sends them, oldest first, when the link has room. */
     final ManyToOneConcurrentArrayQueue<Attempt> backlog;
     final long connectedAtNanos;
-    /** Poller only: cancels a back-pressured offer left behind, sent before the backlog when the link has room. */
+    /** Poller only: cancels a back-pressured offer left behind, sent after the backlog when the link has room. */
     private final java.util.ArrayDeque<Long> cancels = new java.util.ArrayDeque<>();
     /** Written by the poller, read by workers: a lost host's agents fail fast until the dispatcher removes them. */
     private volatile boolean live = true;
@@ -116,19 +116,22 @@ public final class HostLink
         return result > 0 || result != Publication.BACK_PRESSURED && result != Publication.ADMIN_ACTION;
     }
 
-    /** Sends the cancels, then the attempts, back-pressured offers left behind, while there is room; poller only. */
+    /**
+     * Sends the attempts, back-pressured offers left behind, then the cancels, while there is room; poller only. An
+     * attempt given up while it waited (its deadline passed, its host lost) is dropped unsent: sent after its cancel,
+     * which the host ignores for an id it does not know, it would run a task the dispatcher has failed and retried.
+     */
     int drain(final Wire wire, final PayloadCodec codec, final PendingAttempts pending, final RemoteCounters counters)
     {
         int sent = 0;
-        Long correlationId;
-        while (live && (correlationId = cancels.peek()) != null && offerCancel(correlationId, wire))
-        {
-            cancels.poll();
-            sent++;
-        }
         Attempt attempt;
-        while (live && cancels.isEmpty() && (attempt = backlog.peek()) != null)
+        while (live && (attempt = backlog.peek()) != null)
         {
+            if (!pending.holds(attempt))
+            {
+                backlog.poll();
+                continue;
+            }
             final long result = offer(attempt, wire, codec);
             if (result == Publication.BACK_PRESSURED || result == Publication.ADMIN_ACTION)
             {
@@ -141,6 +144,12 @@ public final class HostLink
                 counters.fastFailures.increment();
                 attempt.completion.fail(RemoteFailure.NOT_CONNECTED);
             }
+        }
+        Long correlationId;
+        while (live && (correlationId = cancels.peek()) != null && offerCancel(correlationId, wire))
+        {
+            cancels.poll();
+            sent++;
         }
         return sent;
     }

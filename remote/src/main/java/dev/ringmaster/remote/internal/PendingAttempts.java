@@ -82,6 +82,12 @@ public final class PendingAttempts
         return null;
     }
 
+    /** @return whether this very attempt is still pending (not completed, given up, or replaced by another). */
+    boolean holds(final Attempt attempt)
+    {
+        return slots.get((int)attempt.correlationId & mask) == attempt;
+    }
+
     /** Removes every attempt sent to {@code link} and hands each to {@code action}; called by the poller. */
     public int removeAll(final HostLink link, final Consumer<Attempt> action)
     {
