@@ -23,7 +23,12 @@ public final class PendingAttempts
 {
     private final AtomicReferenceArray<Attempt> slots;
     private final int mask;
-    private final AtomicLong nextId = new AtomicLong(1);
+    /**
+     * Starts anywhere in a range of 2^62 drawn per process, not at 1: hosts outlive a dispatcher restart and answer
+     * the previous process's attempts late, and such an answer must find no attempt of this process under its id.
+     */
+    private final AtomicLong nextId = new AtomicLong(
+        java.util.concurrent.ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE / 2));
     private final long answerTimeoutNanos;
     private final long graceNanos;
     /** The next slot {@link #expire} looks at; poller only. */
