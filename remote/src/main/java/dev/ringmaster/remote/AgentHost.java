@@ -438,8 +438,9 @@ public final class AgentHost implements AutoCloseable
      * @return why the dispatcher refused this host and how to fix it, or null if it has not. A refusal is final for
      *     this host (it says HELLO no more) and is given for the host's own faults (an agent id another agent of the
      *     dispatcher has, an agent spec the dispatcher cannot take, a host id a live host has) and by a dispatcher
-     *     draining or shut down. A cause that passes (the dispatcher not started yet, its slots full) is no refusal:
-     *     the host keeps saying HELLO, is admitted once its agents can be added, and the dispatcher logs why it waits.
+     *     shut down, or draining (unless it admitted this host id before). A cause that passes (the dispatcher not
+     *     started yet, its slots full) is no refusal: the host keeps saying HELLO, is admitted once its agents can be
+     *     added, and the dispatcher logs why it waits.
      */
     public String refusal()
     {

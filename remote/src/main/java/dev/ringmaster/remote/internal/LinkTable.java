@@ -29,8 +29,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>A host is admitted whole or not at all: it is welcomed only once every agent of its HELLO is in the dispatcher.
  * If one cannot be read or added for a fault of the host (an id another agent has, an invalid spec) it is refused
- * (the others it added are taken out again) and told why, as is every new host of a dispatcher draining or shut
- * down, and one whose host id a live session holds ({@link HostIdClaims}); if only for a cause that passes (the
+ * (the others it added are taken out again) and told why, as is every host of a dispatcher shut down, every host
+ * of a draining one but those it admitted before (back after a give-up), and one whose host id a live session holds ({@link HostIdClaims}); if only for a cause that passes (the
  * dispatcher not started, its slots full) it is neither welcomed nor refused: what it added is taken out again, it
  * keeps saying HELLO, and one HELLO a second at most tries again, while a rate-limited warning says why it waits.
  *
@@ -64,6 +64,8 @@ public final class LinkTable
     private final long silenceNanos;
     private final ThrottledLog bad = new ThrottledLog(LOG);
     private final HostIdClaims claims;
+    /** Host ids this dispatcher has admitted; read by the dispatcher's threads that decide an admission. */
+    private final Set<String> admittedIds = ConcurrentHashMap.newKeySet();
     /** Why hosts wait to be admitted: one line a second at most while a host says HELLO every heartbeat. */
     private final ThrottledLog waits = new ThrottledLog(LOG);
     /** The host id of the message being handled, once read (null before); for the log when it cannot be handled. */
@@ -312,10 +314,13 @@ public final class LinkTable
                 return;
             }
             final DispatcherState state = dispatcher.state();
-            if (state != DispatcherState.RUNNING)
+            // a host admitted before that comes back while draining (a GC pause past the silence timeout) is taken
+            // back: the queued tasks of its agents' type may have nowhere else to go before the drain times out
+            if (state != DispatcherState.RUNNING && !(state == DispatcherState.DRAINING
+                && admittedIds.contains(link.hostId)))
             {
-                // not started yet passes; draining or shut down does not: its agents would get no task, or tasks
-                // during the shutdown
+                // not started yet passes; draining or shut down does not: a new host's agents would get no task, or
+                // tasks during the shutdown
                 admissions.add(state == DispatcherState.NEW
                     ? new Admission(link, List.of(), "the dispatcher is not running (" + state + ")", true)
                     : new Admission(link, List.of(), AdmissionFailures.stopping(state), false));
@@ -385,6 +390,7 @@ public final class LinkTable
                     link.waiting = null;
                 }
                 link.admitted = true;
+                admittedIds.add(link.hostId);
                 counters.hostsAdmitted.increment();
                 welcome(link);
                 refreshSnapshot(now);
