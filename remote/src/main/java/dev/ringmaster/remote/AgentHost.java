@@ -59,7 +59,7 @@ public final class AgentHost implements AutoCloseable
     private final LongAdder tasksRun = new LongAdder();
     private final LongAdder answersDropped = new LongAdder();
     private final CountDownLatch stopped = new CountDownLatch(1);
-    /** The attempts running, by correlation id, so that the dispatcher's cancel finds them. */
+    /** The attempts running, by correlation id: the dispatcher's cancel finds them, registering again drops them. */
     private final java.util.concurrent.ConcurrentHashMap<Long, HostedAttempt> attempts =
         new java.util.concurrent.ConcurrentHashMap<>();
     /** Per agent, in registration order: its attempts running (taken and neither answered nor cancelled). */
@@ -188,8 +188,8 @@ public final class AgentHost implements AutoCloseable
                     if (welcomed && now - lastHeardNanos > settings.silenceTimeout().toNanos())
                     {
                         welcomed = false;
-                        LOG.warn("agent host '{}': the dispatcher has been silent for {} ms; registering again",
-                            hostId, (now - lastHeardNanos) / 1_000_000);
+                        LOG.warn("agent host '{}': the dispatcher has been silent for {} ms; registering again{}",
+                            hostId, (now - lastHeardNanos) / 1_000_000, dropAttempts());
                     }
                     if (welcomed)
                     {
@@ -302,6 +302,28 @@ public final class AgentHost implements AutoCloseable
             }
             default -> bad.warn("agent host '{}': ignored a message of unknown type or version", hostId);
         }
+    }
+
+    /**
+     * Cancels every attempt running, as the dispatcher's CANCEL would: silent this long, it has given this session
+     * up (or restarted) and failed them all, and sends no CANCEL for them, so kept they would hold their slots,
+     * payloads and threads for good. Were only the dispatcher's messages lost while it still hears this host, its
+     * answer deadline ends them there. Poller only.
+     *
+     * @return for the log: how many were dropped, or nothing.
+     */
+    private String dropAttempts()
+    {
+        int dropped = 0;
+        for (final HostedAttempt attempt : attempts.values())
+        {
+            if (attempt.cancel())
+            {
+                dropped++;
+            }
+        }
+        return dropped == 0 ? "" : "; cancelled its " + dropped + " attempt(s) running, which the dispatcher has "
+            + "failed and retried";
     }
 
     private void onTask(final Messages.TaskMessage message)
