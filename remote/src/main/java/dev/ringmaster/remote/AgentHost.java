@@ -34,6 +34,8 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Tasks run on the poller thread itself when {@code threads} is 0 (for asynchronous adapters, which return at
  * once), otherwise on a pool of that many threads (for synchronous adapters, which would stall the poller).
+ * On the pool, a call is interrupted when the dispatcher gives its attempt up, so an adapter blocked on an
+ * interruptible channel it shares with other calls sees that channel closed (give each call its own).
  * Completions are offered from whichever thread completes; one that meets back-pressure waits in a queue the poller
  * drains, so an answer is never dropped while the dispatcher is reachable.
  */

@@ -38,8 +38,9 @@ import java.util.Map;
  *            long hostSession, long correlationId
  * </pre>
  *
- * A new message type keeps the version: a receiver ignores a type it does not know (a host older than CANCEL keeps
- * the attempt running, as before), so hosts and dispatchers of either side of the change still talk.
+ * A new message type keeps the version: a receiver drops a type it does not know with a rate-limited WARN about an
+ * unknown message type (a host older than CANCEL logs that and keeps the attempt running, as before), so hosts and
+ * dispatchers of either side of the change still talk.
  *
  * A session is a random number a process draws at start: a host that restarts comes back with another one, so the
  * dispatcher can tell a restarted host from one that was only silent.
