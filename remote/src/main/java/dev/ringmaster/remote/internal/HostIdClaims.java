@@ -45,7 +45,14 @@ final class HostIdClaims
     }
 
     private final AeronTransport transport;
-    private final Map<String, Claim> claims = new HashMap<>();
+    /**
+     * Per host id, per session: with three processes sharing an id, the two waiting must not replace each other's
+     * claim at every HELLO (each time closing a publication and opening another on the poller), which would also
+     * restart the wait each refusal needs, so that neither is ever refused.
+     */
+    private final Map<String, Map<Long, Claim>> claims = new HashMap<>();
+    /** A line per new claim, throttled: replicas sharing an id keep making new ones until they are refused. */
+    private final ThrottledLog claimed = new ThrottledLog(LOG);
 
     HostIdClaims(final AeronTransport transport)
     {
@@ -58,17 +65,14 @@ final class HostIdClaims
      */
     void contend(final HostLink holder, final Messages.Hello hello, final long now, final Wire wire)
     {
-        Claim claim = claims.get(holder.hostId);
-        if (claim == null || claim.session != hello.session())
+        final Map<Long, Claim> ofId = claims.computeIfAbsent(holder.hostId, id -> new HashMap<>(2));
+        Claim claim = ofId.get(hello.session());
+        if (claim == null)
         {
-            if (claim != null)
-            {
-                claim.publication.close();
-            }
             claim = new Claim(hello.session(), hello.replyEndpoint(), now, transport.aeron().addPublication(
                 RemoteSettings.udp(hello.replyEndpoint()), RemoteFleet.HOST_STREAM));
-            claims.put(holder.hostId, claim);
-            LOG.info("remote agents: host '{}' says HELLO from {} while a session of that host id at {} is live; "
+            ofId.put(hello.session(), claim);
+            claimed.info("remote agents: host '{}' says HELLO from {} while a session of that host id at {} is live; "
                 + "it takes its place if that one falls silent, and is refused if it is heard from",
                 holder.hostId, hello.replyEndpoint(), holder.replyEndpoint);
         }
@@ -86,26 +90,34 @@ final class HostIdClaims
         }
     }
 
-    /** The host id is free again (its holder given up): a claim on it is over, whatever session takes it now. */
+    /** The host id is free again (its holder given up): the claims on it are over, whatever session takes it now. */
     void release(final String hostId)
     {
-        final Claim claim = claims.remove(hostId);
-        if (claim != null)
+        final Map<Long, Claim> ofId = claims.remove(hostId);
+        if (ofId != null)
         {
-            claim.publication.close();
+            ofId.values().forEach(claim -> claim.publication.close());
         }
     }
 
     /** Forgets the claims whose sessions have not said HELLO for {@code silenceNanos} (a refused host stops). */
     void expire(final long now, final long silenceNanos)
     {
-        for (final Iterator<Claim> it = claims.values().iterator(); it.hasNext(); )
+        for (final Iterator<Map<Long, Claim>> ids = claims.values().iterator(); ids.hasNext(); )
         {
-            final Claim claim = it.next();
-            if (now - claim.lastHelloNanos > silenceNanos)
+            final Map<Long, Claim> ofId = ids.next();
+            ofId.values().removeIf(claim ->
             {
-                claim.publication.close();
-                it.remove();
+                final boolean over = now - claim.lastHelloNanos > silenceNanos;
+                if (over)
+                {
+                    claim.publication.close();
+                }
+                return over;
+            });
+            if (ofId.isEmpty())
+            {
+                ids.remove();
             }
         }
     }

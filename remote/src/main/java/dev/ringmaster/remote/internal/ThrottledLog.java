@@ -3,8 +3,8 @@ package dev.ringmaster.remote.internal;
 import org.slf4j.Logger;
 
 /**
- * A poller's warnings about single bad messages, at most one a second so that a host repeating a bad message cannot
- * flood the log; not thread-safe, each poller thread owns its own.
+ * A poller's lines about single bad messages or events a host repeats, at most one a second so that such a host
+ * cannot flood the log; not thread-safe, each poller thread owns its own.
  */
 public final class ThrottledLog
 {
@@ -19,21 +19,38 @@ public final class ThrottledLog
         this.log = log;
     }
 
-    /** Logs at warn level unless another warning went out less than a second ago; a trailing Throwable is traced. */
+    /** Logs at warn level unless another line went out less than a second ago; a trailing Throwable is traced. */
     public void warn(final String format, final Object... args)
+    {
+        if (due())
+        {
+            log.warn(format, args);
+        }
+    }
+
+    /** Logs at info level unless another line went out less than a second ago. */
+    public void info(final String format, final Object... args)
+    {
+        if (due())
+        {
+            log.info(format, args);
+        }
+    }
+
+    private boolean due()
     {
         final long now = System.nanoTime();
         if (now - nextNanos < 0)
         {
             heldBack++;
-            return;
+            return false;
         }
         nextNanos = now + INTERVAL_NANOS;
         if (heldBack > 0)
         {
-            log.warn("{} similar warning(s) held back since the last one", heldBack);
+            log.warn("{} similar line(s) held back since the last one", heldBack);
             heldBack = 0;
         }
-        log.warn(format, args);
+        return true;
     }
 }
