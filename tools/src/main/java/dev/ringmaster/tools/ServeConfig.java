@@ -93,6 +93,8 @@ final class ServeConfig
 
     private final Path file;
     private final Map<String, Integer> lines;
+    /** The key of the first type that declares no agent, for the message if none does. */
+    private String noAgents;
 
     private ServeConfig(final Path file, final JsonNode root, final Map<String, Integer> lines, final ClassLoader loader)
         throws Problem
@@ -132,6 +134,14 @@ final class ServeConfig
             final Map.Entry<String, JsonNode> t = it.next();
             type(t.getKey(), t.getValue(), loader);
         }
+        if (agents.isEmpty())
+        {
+            // a type at agents: 0 waits for 'admin add-agent' or 'admin scale' beside types that serve; with no agent
+            // at all the dispatcher cannot start, and its own message speaks of builder calls, not of this file
+            throw problem(noAgents, "no type declares an agent, so nothing would serve the tasks: declare at " +
+                "least one", "'agents: 1' or more in some type (a type at 'agents: 0' is fine beside one with " +
+                "agents, for 'ringmaster admin scale' or 'add-agent' to fill later)");
+        }
     }
 
     /**
@@ -163,7 +173,7 @@ final class ServeConfig
             root = yaml.readTree(text);
             try (JsonParser p = yaml.getFactory().createParser(text))
             {
-                index(p, lines);
+                index(p, lines, file);
             }
         }
         catch (final JsonProcessingException e)
@@ -184,8 +194,13 @@ final class ServeConfig
         return new ServeConfig(file, root, lines, loader);
     }
 
-    /** Records the line of every key by its dotted path (list items as [i]), for the messages. */
-    private static void index(final JsonParser p, final Map<String, Integer> lines) throws IOException
+    /**
+     * Records the line of every key by its dotted path (list items as [i]), for the messages, and refuses a key given
+     * twice in one map: the tree keeps the last one silently, so {@code agents: 1} then {@code agents: 3} would serve 3
+     * agents with no word about the 1.
+     */
+    private static void index(final JsonParser p, final Map<String, Integer> lines, final Path file)
+        throws IOException, Problem
     {
         final Deque<String> path = new ArrayDeque<>();
         final Deque<int[]> arrays = new ArrayDeque<>(); // the next index of each open list, or -1 for a map
@@ -196,8 +211,18 @@ final class ServeConfig
             {
                 case FIELD_NAME ->
                 {
+                    final String parent = String.join(".", path).replace(".[", "[");
                     path.addLast(p.currentName());
-                    lines.put(String.join(".", path).replace(".[", "["), p.currentLocation().getLineNr());
+                    final String key = String.join(".", path).replace(".[", "[");
+                    final int line = p.currentLocation().getLineNr();
+                    final Integer first = lines.putIfAbsent(key, line);
+                    if (first != null)
+                    {
+                        throw new Problem(file + " line " + line + ", key '" + key + "': duplicate key '" +
+                            p.currentName() + "' " + (parent.isEmpty() ? "at the top level" : "under " + parent) +
+                            " (first at line " + first + "); keep one, the file is read as a whole and a second " +
+                            "value would silently replace the first");
+                    }
                 }
                 case START_OBJECT, START_ARRAY ->
                 {
@@ -274,6 +299,10 @@ final class ServeConfig
         if (list.isMissingNode() || list.isIntegralNumber())
         {
             final int n = list.isMissingNode() ? 1 : (int)number(list, at + ".agents", 0, 1024);
+            if (n == 0 && noAgents == null)
+            {
+                noAgents = at + ".agents";
+            }
             for (int i = 1; i <= n; i++)
             {
                 final AgentSpec made = made(factory, type + "-" + i, at + ".agents");
@@ -284,6 +313,10 @@ final class ServeConfig
         if (!list.isArray())
         {
             throw problem(at + ".agents", "agents must be a count or a list", "a whole number, or a list of " + AGENT);
+        }
+        if (list.isEmpty() && noAgents == null)
+        {
+            noAgents = at + ".agents";
         }
         for (int i = 0; i < list.size(); i++)
         {

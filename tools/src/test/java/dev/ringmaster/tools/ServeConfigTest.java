@@ -246,6 +246,87 @@ class ServeConfigTest
         assertThat(run.err()).contains(file + " line ", "not valid YAML or JSON", "fix the syntax");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', ignoreLeadingAndTrailingWhitespace = false, value = {
+        "under a type|types:;  coder:;    factory: echo;    agents: 1;    agents: 3|line 5, key 'types.coder.agents'|" +
+            "duplicate key 'agents' under types.coder (first at line 4)",
+        "at the top|strategy: p2c;strategy: least-connections;types: {coder: {factory: echo}}|line 2, key 'strategy'|" +
+            "duplicate key 'strategy' at the top level (first at line 1)",
+        "in a listed agent|types:;  coder:;    factory: echo;    agents:;      - {id: a, capacity: 1, id: b}|" +
+            "line 5, key 'types.coder.agents[0].id'|duplicate key 'id' under types.coder.agents[0] (first at line 5)",
+    })
+    void aDuplicateKeyIsRefusedNotSilentlyTheLastOneWins(final String what, final String lines, final String where,
+                                                         final String says) throws Exception
+    {
+        final Path file = Files.writeString(dir.resolve("twice.yaml"), lines.replace(';', '\n') + "\n");
+
+        final DemoCommandTest.Run run = DemoCommandTest.run("serve", "--config", file.toString(), "--port", "0",
+            "--duration", "1");
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+        assertThat(run.err()).startsWith("error: --config " + file + " " + where + ": " + says)
+            .contains("keep one").doesNotContain("\tat ", "Exception");
+        assertThat(run.out()).as("nothing started").doesNotContain("admin endpoint");
+    }
+
+    @Test
+    void keysThatRepeatOnlyInDifferentMapsAreNoDuplicates() throws Exception
+    {
+        final Path file = Files.writeString(dir.resolve("same-names.yaml"), String.join("\n",
+            "rateLimits:",
+            "  - {type: coder, tasksPerSecond: 5}",
+            "  - {type: reviewer, tasksPerSecond: 2}",
+            "types:",
+            "  coder: {factory: echo, agents: 1, skills: {java: 0.9}}",
+            "  reviewer:",
+            "    factory: echo",
+            "    skills: {java: 0.5}",
+            "    agents:",
+            "      - {id: r1, skills: {java: 0.4}}",
+            "      - {id: r2, skills: {java: 0.3}}",
+            ""));
+
+        final ServeConfig config = ServeConfig.load(file, ServeConfigTest.class.getClassLoader());
+
+        assertThat(config.agents).extracting(a -> a.spec().id()).containsExactly("coder-1", "r1", "r2");
+    }
+
+    @Test
+    void aFileThatDeclaresNoAgentAtAllIsRefusedAsAProblemOfTheFile() throws Exception
+    {
+        final Path file = Files.writeString(dir.resolve("none.yaml"), String.join("\n",
+            "types:",
+            "  coder:",
+            "    factory: echo",
+            "    agents: 0",
+            ""));
+
+        final DemoCommandTest.Run run = DemoCommandTest.run("serve", "--config", file.toString(), "--port", "0",
+            "--duration", "1");
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+        assertThat(run.err()).startsWith("error: --config " + file + " line 4, key 'types.coder.agents': ")
+            .contains("no type declares an agent", "declare at least one")
+            .doesNotContain("builder.agent", "\tat ", "Exception");
+        assertThat(run.out()).as("nothing started").doesNotContain("admin endpoint");
+    }
+
+    @Test
+    void aTypeAtNoAgentsBesideOneWithAgentsIsServed() throws Exception
+    {
+        // agents: 0 is a type that waits for 'admin add-agent' or 'admin scale': fine while another type runs
+        final Path file = Files.writeString(dir.resolve("later.yaml"), String.join("\n",
+            "types:",
+            "  coder: {factory: echo, agents: 0}",
+            "  reviewer: {factory: echo, agents: 1}",
+            ""));
+
+        final ServeConfig config = ServeConfig.load(file, ServeConfigTest.class.getClassLoader());
+
+        assertThat(config.agents).extracting(a -> a.spec().id()).containsExactly("reviewer-1");
+        assertThat(config.factories).containsKeys("coder", "reviewer");
+    }
+
     @Test
     void agentsListedWithoutASpeedTakeTheirFactorysSpeed() throws Exception
     {
