@@ -54,7 +54,8 @@ import java.util.concurrent.Callable;
             + "figures when they finish, so 10^8 tasks fit in the memory of the tasks in the system (other draws "
             + "than an in-memory run of the same seed, the arrival times aside).",
         ""},
-    footer = {"", "Exit code: 0 if every strategy finished every task, 1 if one did not, 2 for bad options.",
+    footer = {"", "Exit code: 0 if every strategy finished every task, 1 if one did not (an error line says which "
+        + "and why), 2 for bad options (such as --agents too few for the skills a scenario's tasks need).",
         "Example: ringmaster simulate --seed 1 --tasks 20000 --strategies least-connections,p2c --scenario speeds-1248",
         "         ringmaster simulate --scenario supermarket --agents 1000 --loads 0.99 --strategies random,p2c,p3c"})
 public final class SimulateCommand implements Callable<Integer>
@@ -217,14 +218,36 @@ public final class SimulateCommand implements Callable<Integer>
         final PrintWriter err = spec.commandLine().getErr();
         err.printf(Locale.ROOT, "%d runs simulated in %.1f s%n", rows.size(), elapsed);
         err.flush();
+        final List<String> unfinished = new ArrayList<>();
+        int runs = 0;
         for (final QualityRow row : rows)
         {
+            runs += QualityRow.STRATEGY.equals(row.kind()) || row.completed() < row.tasks() ? 1 : 0;
             if (row.completed() < row.tasks())
             {
-                return 1;
+                unfinished.add(unfinished(row));
             }
         }
+        if (!unfinished.isEmpty())
+        {
+            // the table marks these with '!', and a reader of a pipe or of --json sees only the exit code: say it here
+            err.printf(Locale.ROOT, "error: %d of %d strategy runs left tasks unfinished: %s; a task waits until its " +
+                "strategy places it on an agent that can take it, so fix the strategy's select(), or give a fleet " +
+                "with the skills its tasks need%n", unfinished.size(), runs, String.join("; ", unfinished));
+            err.flush();
+            return 1;
+        }
         return 0;
+    }
+
+    /** @return which run of a row left tasks unfinished, how many, and what its strategy did meanwhile. */
+    private static String unfinished(final QualityRow row)
+    {
+        final String why = row.errors() > 0 ? String.format(Locale.ROOT, "its select() failed %,d time(s), first: %s",
+            row.errors(), row.firstError()) : row.declines() > 0 ? String.format(Locale.ROOT, "its select() " +
+            "declined %,d time(s)", row.declines()) : "no agent took them";
+        return String.format(Locale.ROOT, "%s on %s at %.0f%%: %,d of %,d never finished (%s)", row.strategy(),
+            row.scenario(), row.load() * 100, row.tasks() - row.completed(), row.tasks(), why);
     }
 
     /** @return the fleet and workload a scenario ran with, after the options' overrides. */

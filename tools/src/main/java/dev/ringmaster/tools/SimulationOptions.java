@@ -96,6 +96,7 @@ public final class SimulationOptions
                 "--capacity and --prefetch add up to %,d task slots, more than the simulator holds in memory (%,d); " +
                 "give fewer agents or fewer slots per agent", slots, MAX_SLOTS));
         }
+        requireEverySkill(commandLine, settings, scenarios);
         if (loads != null)
         {
             requireOnce(commandLine, "--loads", loads);
@@ -106,6 +107,52 @@ public final class SimulationOptions
                 + "--loads 0.5,0.9; leave the option out for 0.5,0.8,0.95");
         }
         return settings;
+    }
+
+    /**
+     * Refuses an agent count under which a scenario's fleet lacks a skill that its own fleet has: the tasks that need
+     * it would wait for good, and the run end with them unfinished (exit 1), when the count that suffices is knowable
+     * up front. A scenario's agents get their skills by index, so more agents than its own have at least as many.
+     *
+     * @throws CommandLine.ParameterException naming the scenario and the fewest agents that have every skill.
+     */
+    private void requireEverySkill(final CommandLine commandLine, final SimSettings settings,
+                                   final List<Scenario> scenarios)
+    {
+        for (final Scenario s : scenarios)
+        {
+            final SimFleet own = s.fleet(withAgents(settings, 0));
+            final java.util.Set<String> needed = skills(own);
+            if (agents == null || agents >= own.size() || needed.isEmpty() || skills(s.fleet(settings)).containsAll(needed))
+            {
+                continue;
+            }
+            int enough = agents + 1;
+            while (enough < own.size() && !skills(s.fleet(withAgents(settings, enough))).containsAll(needed))
+            {
+                enough++;
+            }
+            throw new CommandLine.ParameterException(commandLine, "--agents " + agents + " is too few for the " +
+                s.label() + " scenario: it needs at least " + enough + " agents to have every skill its tasks need (" +
+                String.join(", ", new java.util.TreeSet<>(needed)) + "), or the tasks that need a missing one never " +
+                "finish; give --agents " + enough + " or more" + (scenarios.size() > 1 ? ", or one --scenario" : ""));
+        }
+    }
+
+    private static SimSettings withAgents(final SimSettings s, final int agents)
+    {
+        return new SimSettings(agents, s.capacity(), s.prefetch(), s.steal(), s.binding(), s.burst(),
+            s.periodSeconds(), s.work(), s.start());
+    }
+
+    private static java.util.Set<String> skills(final SimFleet fleet)
+    {
+        final java.util.Set<String> skills = new java.util.HashSet<>();
+        for (int i = 0; i < fleet.size(); i++)
+        {
+            skills.addAll(fleet.spec(i).proficiency().keySet());
+        }
+        return skills;
     }
 
     /**

@@ -10,7 +10,8 @@ import java.util.function.Supplier;
 
 /**
  * Strategy plugins that fail, registered only by jars that tests write: a select() that throws an exception, one that
- * throws an Error (as a plugin's assert does), a constructor that throws. Stateless, so usable from any thread.
+ * throws an Error (as a plugin's assert does), one that declines every task, a constructor that throws. Stateless, so
+ * usable from any thread.
  */
 final class FaultyStrategies
 {
@@ -46,6 +47,43 @@ final class FaultyStrategies
         public ConstructorThrows()
         {
             throw new IllegalStateException("no configuration file");
+        }
+    }
+
+    /** select() declines every task, so none is ever placed. */
+    public static final class Declines implements RoutingStrategyProvider
+    {
+        static final String NAME = "faulty-declines";
+
+        @Override
+        public String name()
+        {
+            return NAME;
+        }
+
+        @Override
+        public String description()
+        {
+            return "declines every task";
+        }
+
+        @Override
+        public RoutingStrategy create()
+        {
+            return new RoutingStrategy()
+            {
+                @Override
+                public String name()
+                {
+                    return NAME;
+                }
+
+                @Override
+                public int select(final TaskView task, final Candidates candidates, final RoutingDecision decision)
+                {
+                    return DECLINE;
+                }
+            };
         }
     }
 

@@ -23,6 +23,43 @@ class SimulateCommandTest
             "leave the option out to run all of", "least-connections");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"skill-mixed", "periodic", "all"})
+    void tooFewAgentsForTheSkillsOfAScenarioIsAUsageErrorThatSaysHowMany(final String scenario)
+    {
+        // one agent of the skill-mixed fleet has 2 of the 4 skills: the tasks that need the other two never finished
+        final DemoCommandTest.Run run = run("simulate", "--tasks", "5", "--scenario", scenario, "--agents", "1",
+            "--strategies", "skill-based", "--loads", "0.5");
+        assertThat(run.exitCode()).as("exit code; stderr: %s", run.err()).isEqualTo(2);
+        assertThat(run.err()).startsWith("error: ").contains("--agents 1", "needs at least 3 agents",
+            "every skill its tasks need", "give --agents 3 or more");
+        assertThat(run.out()).as("nothing simulated").isEmpty();
+    }
+
+    @Test
+    void theFewestAgentsThatHaveEverySkillAreEnough()
+    {
+        final DemoCommandTest.Run run = run("simulate", "--tasks", "200", "--scenario", "skill-mixed", "--agents", "3",
+            "--strategies", "skill-based", "--loads", "0.5");
+        assertThat(run.exitCode()).as("exit code; stderr: %s", run.err()).isZero();
+    }
+
+    @Test
+    void tasksLeftUnfinishedAreAnErrorLineThatSaysWhichRunsAndWhy(@org.junit.jupiter.api.io.TempDir final java.nio.file.Path dir)
+        throws java.io.IOException
+    {
+        PluginsOptionTest.pluginJar(dir.resolve("declines.jar"), FaultyStrategies.Declines.class);
+
+        final DemoCommandTest.Run run = run("simulate", "--tasks", "50", "--scenario", "homogeneous", "--strategies",
+            FaultyStrategies.Declines.NAME + ",round-robin", "--loads", "0.5", "--plugins", dir.toString());
+
+        assertThat(run.exitCode()).as("exit code; stderr: %s", run.err()).isEqualTo(1);
+        assertThat(run.err().lines().filter(l -> l.startsWith("error: ")).toList()).singleElement().asString()
+            .contains("1 of 2 strategy runs left tasks unfinished", FaultyStrategies.Declines.NAME +
+                " on homogeneous at 50%: 50 of 50 never finished", "declined", "its select()");
+        assertThat(run.err()).doesNotContain("round-robin on");
+    }
+
     @Test
     void noProgressGoesIntoJsonOrIntoStderrThatIsNotATerminal()
     {
