@@ -71,7 +71,7 @@ public final class AdminClient
      * @param baseUrl e.g. {@code http://127.0.0.1:7070}.
      * @param token   the bearer token for mutating calls, or null.
      * @param timeout the longest one call may take (a drain waits up to the server's drain wait: leave room for it).
-     * @throws IllegalArgumentException if the URL is not an absolute http URL.
+     * @throws IllegalArgumentException if the URL is not an absolute http URL, or its port is not from 1 to 65535.
      */
     public AdminClient(final String baseUrl, final String token, final Duration timeout)
     {
@@ -181,6 +181,13 @@ public final class AdminClient
         {
             throw new IllegalArgumentException("'" + url + "' is not an http URL with a host; give one such as " +
                 "http://127.0.0.1:7070 (the admin endpoint speaks plain HTTP on loopback)");
+        }
+        // a URI takes any digits as a port; the HTTP client refused them only at the first request, as "port out
+        // of range:99999", a failure of the call rather than of the URL
+        if (uri.getPort() != -1 && (uri.getPort() < 1 || uri.getPort() > 65_535))
+        {
+            throw new IllegalArgumentException("'" + url + "' has port " + uri.getPort() + ", out of range: give one " +
+                "such as http://127.0.0.1:7070 (a port from 1 to 65535)");
         }
         return uri;
     }

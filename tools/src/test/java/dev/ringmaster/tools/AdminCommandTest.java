@@ -336,6 +336,18 @@ class AdminCommandTest
         assertThat(dispatcher.types()).containsEntry("coder", false);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"http://127.0.0.1:99999", "http://127.0.0.1:65536", "http://localhost:0/"})
+    void aUrlWithAPortOutOfRangeIsAUsageErrorThatSaysWhichPortsAreValid(final String url)
+    {
+        final DemoCommandTest.Run run = DemoCommandTest.run("admin", "--url", url, "status");
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+        assertThat(run.err()).startsWith("error: '" + url + "'")
+            .contains("port from 1 to 65535", "give one such as http://127.0.0.1:7070", "for --url")
+            .doesNotContain("port out of range:", "Exception");
+    }
+
     @Test
     void withoutACommandAdminSaysWhatItCanDo()
     {

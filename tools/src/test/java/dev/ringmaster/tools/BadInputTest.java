@@ -209,6 +209,8 @@ class BadInputTest
             usage("serve --token-file missing", () -> a("serve", "--token-file", missing, "--port", "0", "--duration",
                 "1"), "--token-file " + missing + " does not exist", "openssl rand -hex 16 > " + missing),
             usage("admin status --url x", () -> a("admin", "status", "--url", "::x"), "--url"),
+            usage("admin status --url port out of range", () -> a("admin", "status", "--url",
+                "http://127.0.0.1:99999"), "has port 99999, out of range", "a port from 1 to 65535", "for --url"),
             usage("admin scale --agents -1", () -> a("admin", "scale", "--type", "coder", "--agents", "-1"),
                 "--agents", "'-1' is not a number of agents", "from 0 to 1024"),
             usage("admin scale without --agents", () -> a("admin", "scale", "--type", "coder"), "--agents"),
