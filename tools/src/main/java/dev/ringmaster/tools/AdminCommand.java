@@ -433,7 +433,7 @@ public final class AdminCommand implements Runnable
         description = "Move a waiting task to another priority; a task already with an agent is left as it is.")
     static final class Reprioritize extends Call
     {
-        @Option(names = "--task", paramLabel = "ID", required = true, converter = TaskId.class,
+        @Option(names = {"--task", "--id"}, paramLabel = "ID", required = true, converter = TaskId.class,
             description = "Task id.")
         long task;
 

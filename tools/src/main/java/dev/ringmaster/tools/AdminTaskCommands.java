@@ -154,12 +154,15 @@ final class AdminTaskCommands
         return new AdminClient.Response(409, o);
     }
 
-    /** {@code admin task --id N}; one instance per execution. */
+    /**
+     * {@code admin task --task N} (or {@code --id N}, as in every command that takes a task id); one instance per
+     * execution.
+     */
     @Command(name = "task", mixinStandardHelpOptions = true,
         description = "Where a task is: waiting, with which agent, or how it ended (with its answer).")
     static final class Find extends AdminCommand.Call
     {
-        @Option(names = "--id", paramLabel = "ID", required = true, converter = AdminCommand.TaskId.class,
+        @Option(names = {"--task", "--id"}, paramLabel = "ID", required = true, converter = AdminCommand.TaskId.class,
             description = "Task id.")
         long id;
 
@@ -189,7 +192,7 @@ final class AdminTaskCommands
         description = "Cancel a task that has not started; a running one runs to its end.")
     static final class Cancel extends AdminCommand.Call
     {
-        @Option(names = "--task", paramLabel = "ID", required = true, converter = AdminCommand.TaskId.class,
+        @Option(names = {"--task", "--id"}, paramLabel = "ID", required = true, converter = AdminCommand.TaskId.class,
             description = "Task id.")
         long task;
 
@@ -211,7 +214,7 @@ final class AdminTaskCommands
         description = "Queue a dead letter's task again, with its id; it leaves the dead letters.")
     static final class Requeue extends AdminCommand.Call
     {
-        @Option(names = "--task", paramLabel = "ID", required = true, converter = AdminCommand.TaskId.class,
+        @Option(names = {"--task", "--id"}, paramLabel = "ID", required = true, converter = AdminCommand.TaskId.class,
             description = "Task id of the dead letter.")
         long task;
 

@@ -157,6 +157,41 @@ class AdminTaskCommandsTest
     }
 
     @Test
+    void everyCommandThatTakesATaskIdTakesItAsTaskOrAsId() throws Exception
+    {
+        admin("submit", "--type", "coder", "--payload", "hold");
+        awaitTrue(() -> held.size() == 1);
+        final long waiting = id(admin("submit", "--type", "coder", "--payload", "hold").out());
+
+        final DemoCommandTest.Run found = admin("task", "--task", String.valueOf(waiting));
+        assertThat(found.exitCode()).as(found.err()).isZero();
+        assertThat(found.out()).contains("task " + waiting + " is waiting");
+        final DemoCommandTest.Run moved = admin("reprioritize", "--id", String.valueOf(waiting), "--priority", "high");
+        assertThat(moved.exitCode()).as(moved.err()).isZero();
+        assertThat(moved.out()).contains("task " + waiting + " moved to the new priority (HIGH)");
+        final DemoCommandTest.Run cancel = admin("cancel", "--id", String.valueOf(waiting));
+        assertThat(cancel.exitCode()).as(cancel.err()).isZero();
+        assertThat(cancel.out()).contains("cancelled before it started");
+
+        final DemoCommandTest.Run poison = admin("submit", "--type", "reviewer", "--payload", "poison", "--wait", "5");
+        assertThat(poison.exitCode()).isEqualTo(1);
+        final long dead = dispatcher.deadLetters().get(0).task().id();
+        final DemoCommandTest.Run requeue = admin("requeue", "--id", String.valueOf(dead));
+        assertThat(requeue.exitCode()).as(requeue.err()).isZero();
+        assertThat(requeue.out()).contains("requeued task " + dead);
+
+        for (final String command : List.of("task", "cancel", "reprioritize", "requeue"))
+        {
+            final DemoCommandTest.Run help = DemoCommandTest.run("admin", command, "--help");
+            assertThat(help.exitCode()).isZero();
+            assertThat(help.out()).as(command).contains("--id, --task=ID");
+            final DemoCommandTest.Run missing = DemoCommandTest.run("admin", command);
+            assertThat(missing.exitCode()).isEqualTo(2);
+            assertThat(missing.err()).as(command).contains("--task");
+        }
+    }
+
+    @Test
     void scaleAddsAgentsFromTheFactoryAndTheAuditShowsEveryChange() throws Exception
     {
         final DemoCommandTest.Run up = admin("scale", "--type", "coder", "--agents", "3");
