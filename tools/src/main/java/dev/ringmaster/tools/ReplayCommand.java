@@ -63,7 +63,7 @@ public final class ReplayCommand implements Callable<Integer>
 
     @Option(names = "--what-if", paramLabel = "A,B,...", split = ",",
         description = "Re-run the recorded workload in the simulator under these strategies (and the recorded one) "
-            + "and compare mean, p50 and p99 sojourn, Gini and context waste.")
+            + "and compare mean, p50 and p99 sojourn, Gini and context waste; a name given twice runs once.")
     List<String> whatIf;
 
     @Option(names = "--context-load-us", paramLabel = "US", defaultValue = "0", converter = WorkloadReplay.Micros.class,

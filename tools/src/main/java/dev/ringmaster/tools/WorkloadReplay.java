@@ -141,7 +141,8 @@ final class WorkloadReplay
             throw usage("the journal was recorded with strategy '" + recorded + "', which is not installed here; add " +
                 "the plugins directory that holds it with --plugins DIR");
         }
-        final List<String> strategies = new ArrayList<>(names);
+        // a name given twice runs once, where first given: twice would print two identical rows
+        final List<String> strategies = new ArrayList<>(new java.util.LinkedHashSet<>(names));
         strategies.remove(recorded);
         strategies.add(recorded); // last: the calibration row
         final List<WhatIf.Outcome> rows = new ArrayList<>();

@@ -54,6 +54,17 @@ class WhatIfReplayTest
 
     @Test
     @SuppressWarnings("unchecked")
+    void aStrategyNamedTwiceRunsOnceInTheOrderFirstGiven()
+    {
+        final DemoCommandTest.Run r = run("replay", journal.toString(), "--what-if",
+            "p2c,least-connections,p2c,round-robin,p2c", "--json");
+        assertThat(r.exitCode()).as("stderr: %s", r.err()).isZero();
+        final List<Map<String, Object>> rows = (List<Map<String, Object>>)json(r).get("whatIf");
+        assertThat(rows).extracting(row -> row.get("strategy")).containsExactly("p2c", "round-robin", "least-connections");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
     void jsonSaysWhatTheTableSaysOfTheRecordsTheFleetAndTheContextLoad()
     {
         final DemoCommandTest.Run text = run("replay", journal.toString(), "--what-if", "p2c", "--context-load-us", "300");
