@@ -123,7 +123,8 @@ public final class SimulationOptions
         {
             final SimFleet own = s.fleet(withAgents(settings, 0));
             final java.util.Set<String> needed = skills(own);
-            if (agents == null || agents >= own.size() || needed.isEmpty() || skills(s.fleet(settings)).containsAll(needed))
+            if (agents == null || agents >= own.size() || needed.isEmpty() ||
+                skills(s.fleet(settings)).containsAll(needed))
             {
                 continue;
             }

@@ -45,8 +45,8 @@ class SimulateCommandTest
     }
 
     @Test
-    void tasksLeftUnfinishedAreAnErrorLineThatSaysWhichRunsAndWhy(@org.junit.jupiter.api.io.TempDir final java.nio.file.Path dir)
-        throws java.io.IOException
+    void tasksLeftUnfinishedAreAnErrorLineThatSaysWhichRunsAndWhy(
+        @org.junit.jupiter.api.io.TempDir final java.nio.file.Path dir) throws java.io.IOException
     {
         PluginsOptionTest.pluginJar(dir.resolve("declines.jar"), FaultyStrategies.Declines.class);
 

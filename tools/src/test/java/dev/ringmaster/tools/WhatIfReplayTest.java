@@ -60,7 +60,8 @@ class WhatIfReplayTest
             "p2c,least-connections,p2c,round-robin,p2c", "--json");
         assertThat(r.exitCode()).as("stderr: %s", r.err()).isZero();
         final List<Map<String, Object>> rows = (List<Map<String, Object>>)json(r).get("whatIf");
-        assertThat(rows).extracting(row -> row.get("strategy")).containsExactly("p2c", "round-robin", "least-connections");
+        assertThat(rows).extracting(row -> row.get("strategy"))
+            .containsExactly("p2c", "round-robin", "least-connections");
     }
 
     @Test
