@@ -5,7 +5,6 @@ import dev.ringmaster.dispatch.TaskResult;
 import dev.ringmaster.dispatch.TerminalState;
 import dev.ringmaster.model.AgentSpec;
 import dev.ringmaster.model.Task;
-import dev.ringmaster.spi.AgentAdapter;
 import dev.ringmaster.spi.Completion;
 import dev.ringmaster.testing.Await;
 import org.junit.jupiter.api.Test;
@@ -30,17 +29,8 @@ class GivenUpHostCancelTest
     {
         final RemoteSettings settings = RemoteTesting.settings(RemoteTesting.freePort());
         final Dispatcher dispatcher = RemoteFleet.placeholder(Dispatcher.builder()).build().start();
-        final AtomicReference<Completion> held = new AtomicReference<>();
-        // keeps the first task's completion and never answers it; answers the others at once
-        final AgentAdapter holdsFirst = (task, completion, telemetry) ->
-        {
-            if ("hold".equals(task.task().payload()))
-            {
-                held.set(completion);
-                return;
-            }
-            completion.succeed("ran " + task.task().payload());
-        };
+        final RemoteTesting.HoldsFirst holdsFirst = new RemoteTesting.HoldsFirst();
+        final AtomicReference<Completion> held = holdsFirst.held;
         try (RemoteFleet fleet = RemoteFleet.start(dispatcher, settings, PayloadCodec.TEXT);
              AgentHost host = new AgentHost("paused", settings, PayloadCodec.TEXT,
                  List.of(Map.entry(AgentSpec.builder("a@paused", "work").capacity(2).build(), holdsFirst)), 0).start())

@@ -5,7 +5,6 @@ import dev.ringmaster.dispatch.TaskResult;
 import dev.ringmaster.dispatch.TerminalState;
 import dev.ringmaster.model.AgentSpec;
 import dev.ringmaster.model.Task;
-import dev.ringmaster.spi.AgentAdapter;
 import dev.ringmaster.spi.Completion;
 import dev.ringmaster.testing.Await;
 import org.junit.jupiter.api.Test;
@@ -13,9 +12,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,25 +29,7 @@ class HungAgentCancelTest
         final RemoteSettings settings = RemoteTesting.settings(RemoteTesting.freePort())
             .withAnswerTimeout(Duration.ofMillis(300));
         final Dispatcher dispatcher = RemoteFleet.placeholder(Dispatcher.builder()).build().start();
-        final CountDownLatch never = new CountDownLatch(1);
-        final AtomicBoolean interrupted = new AtomicBoolean();
-        // the first task hangs its thread until interrupted; the others answer at once
-        final AgentAdapter hangsOnce = (task, completion, telemetry) ->
-        {
-            if ("hang".equals(task.task().payload()))
-            {
-                try
-                {
-                    never.await(60, TimeUnit.SECONDS);
-                }
-                catch (final InterruptedException e)
-                {
-                    interrupted.set(true);
-                    throw e;
-                }
-            }
-            completion.succeed("ran " + task.task().payload());
-        };
+        final RemoteTesting.HangsOnce hangsOnce = new RemoteTesting.HangsOnce();
         // one task thread: while the hung task holds it, nothing else runs on this host
         try (RemoteFleet fleet = RemoteFleet.start(dispatcher, settings, PayloadCodec.TEXT);
              AgentHost host = new AgentHost("stuck", settings, PayloadCodec.TEXT,
@@ -67,7 +46,7 @@ class HungAgentCancelTest
 
             Await.until("the host freed the hung task's slot", () -> host.inFlight("a@stuck") == 0);
             // the slot is freed before the call is interrupted (HostedAttempt.cancel): the flag may come a moment later
-            Await.until("the hung task's thread interrupted", Duration.ofSeconds(10), interrupted::get);
+            Await.until("the hung task's thread interrupted", Duration.ofSeconds(10), hangsOnce.interrupted::get);
             final TaskResult next = dispatcher.submitAsync(Task.builder("work").payload("next").maxRetries(0).build())
                 .get(10, TimeUnit.SECONDS);
             assertThat(next.state()).isEqualTo(TerminalState.COMPLETED);
@@ -87,17 +66,8 @@ class HungAgentCancelTest
         final RemoteSettings settings = RemoteTesting.settings(RemoteTesting.freePort())
             .withAnswerTimeout(Duration.ofMillis(300));
         final Dispatcher dispatcher = RemoteFleet.placeholder(Dispatcher.builder()).build().start();
-        final AtomicReference<Completion> held = new AtomicReference<>();
-        // keeps the first task's completion and answers it only when the test says so; answers the others at once
-        final AgentAdapter holdsFirst = (task, completion, telemetry) ->
-        {
-            if ("hold".equals(task.task().payload()))
-            {
-                held.set(completion);
-                return;
-            }
-            completion.succeed("ran " + task.task().payload());
-        };
+        final RemoteTesting.HoldsFirst holdsFirst = new RemoteTesting.HoldsFirst();
+        final AtomicReference<Completion> held = holdsFirst.held;
         try (RemoteFleet fleet = RemoteFleet.start(dispatcher, settings, PayloadCodec.TEXT);
              AgentHost host = new AgentHost("slow", settings, PayloadCodec.TEXT,
                  List.of(Map.entry(AgentSpec.builder("a@slow", "work").capacity(2).build(), holdsFirst)), 0).start())

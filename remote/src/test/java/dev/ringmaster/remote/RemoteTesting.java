@@ -99,4 +99,55 @@ final class RemoteTesting
             });
         }
     }
+
+    /**
+     * An agent whose task with the payload {@code "hang"} blocks its thread until interrupted (at most a minute) and
+     * records the interrupt; every other task answers "ran PAYLOAD" at once. Thread-safe.
+     */
+    static final class HangsOnce implements AgentAdapter
+    {
+        final java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
+        private final java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+
+        @Override
+        public void execute(final dev.ringmaster.spi.TaskView task, final dev.ringmaster.spi.Completion completion,
+                            final dev.ringmaster.spi.AgentTelemetry telemetry) throws Exception
+        {
+            if ("hang".equals(task.task().payload()))
+            {
+                try
+                {
+                    never.await(60, TimeUnit.SECONDS);
+                }
+                catch (final InterruptedException e)
+                {
+                    interrupted.set(true);
+                    throw e;
+                }
+            }
+            completion.succeed("ran " + task.task().payload());
+        }
+    }
+
+    /**
+     * An asynchronous agent that keeps the completion of its task with the payload {@code "hold"} and never answers it
+     * itself ({@link #held} lets a test answer late); every other task answers "ran PAYLOAD" at once. Thread-safe.
+     */
+    static final class HoldsFirst implements AgentAdapter
+    {
+        final java.util.concurrent.atomic.AtomicReference<dev.ringmaster.spi.Completion> held =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
+        @Override
+        public void execute(final dev.ringmaster.spi.TaskView task, final dev.ringmaster.spi.Completion completion,
+                            final dev.ringmaster.spi.AgentTelemetry telemetry)
+        {
+            if ("hold".equals(task.task().payload()))
+            {
+                held.set(completion);
+                return;
+            }
+            completion.succeed("ran " + task.task().payload());
+        }
+    }
 }

@@ -5,16 +5,13 @@ import dev.ringmaster.dispatch.TaskResult;
 import dev.ringmaster.dispatch.TerminalState;
 import dev.ringmaster.model.AgentSpec;
 import dev.ringmaster.model.Task;
-import dev.ringmaster.spi.AgentAdapter;
 import dev.ringmaster.testing.Await;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,24 +29,7 @@ class TaskTimeoutCancelTest
         final RemoteSettings settings = RemoteTesting.settings(RemoteTesting.freePort())
             .withAnswerTimeout(Duration.ofMinutes(1));
         final Dispatcher dispatcher = RemoteFleet.placeholder(Dispatcher.builder()).build().start();
-        final CountDownLatch never = new CountDownLatch(1);
-        final AtomicBoolean interrupted = new AtomicBoolean();
-        final AgentAdapter hangsOnce = (task, completion, telemetry) ->
-        {
-            if ("hang".equals(task.task().payload()))
-            {
-                try
-                {
-                    never.await(60, TimeUnit.SECONDS);
-                }
-                catch (final InterruptedException e)
-                {
-                    interrupted.set(true);
-                    throw e;
-                }
-            }
-            completion.succeed("ran " + task.task().payload());
-        };
+        final RemoteTesting.HangsOnce hangsOnce = new RemoteTesting.HangsOnce();
         // one task thread and capacity 1: while the hung task holds either, nothing else runs on this agent
         try (RemoteFleet fleet = RemoteFleet.start(dispatcher, settings, PayloadCodec.TEXT);
              AgentHost host = new AgentHost("stuck", settings, PayloadCodec.TEXT,
@@ -66,7 +46,7 @@ class TaskTimeoutCancelTest
             Await.until("the host freed the timed-out task's slot", Duration.ofSeconds(5),
                 () -> host.inFlight("a@stuck") == 0);
             // the slot is freed on the host's poller as it interrupts the task thread, which sees it a moment later
-            Await.until("the hung task's thread interrupted", Duration.ofSeconds(5), interrupted::get);
+            Await.until("the hung task's thread interrupted", Duration.ofSeconds(5), hangsOnce.interrupted::get);
             final TaskResult next = dispatcher.submitAsync(Task.builder("work").payload("next").maxRetries(0).build())
                 .get(10, TimeUnit.SECONDS);
             assertThat(next.state()).isEqualTo(TerminalState.COMPLETED);
