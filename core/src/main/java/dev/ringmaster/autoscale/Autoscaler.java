@@ -270,7 +270,7 @@ public final class Autoscaler implements AutoCloseable
                     final Decision last = lastDecisions.get(pool.type);
                     final double utilization = last == null ? 0 : last.utilization();
                     final List<Settled> settled = pool.applyOutcomes(present);
-                    pool.replacing.clear(); // closed: crashed agents are released, not replaced
+                    pool.replaceNone(fleet); // closed: crashed agents are released, not replaced
                     for (final Settled entry : settled)
                     {
                         record(new ScalingEvent(now, pool.type, entry.kind(), present.size(), present.size(),
@@ -332,6 +332,7 @@ public final class Autoscaler implements AutoCloseable
             }
         }
         pool.replaceCrashed(settled, now, replacement -> join(pool, replacement));
+        pool.giveUp(fleet);
 
         final List<Observation.AgentLoad> loads = new ArrayList<>(samples.size() + pool.tracked.size());
         for (final ScalableFleet.AgentSample sample : samples)

@@ -55,6 +55,15 @@ public interface ScalableFleet
     CompletableFuture<?> remove(String agentId);
 
     /**
+     * The autoscaler will not replace a crashed agent it was told of ({@link CrashHandler}), so the fleet need not hold
+     * tasks for it any more; see {@link Dispatcher#giveUpReplacement}. The default does nothing.
+     */
+    default CompletableFuture<?> giveUpReplacement(final String agentId, final String reason)
+    {
+        return CompletableFuture.completedFuture(false);
+    }
+
+    /**
      * @param dispatcher a running dispatcher.
      * @return the dispatcher as a fleet; each call reads its live views, so keep calls to one per type per evaluation.
      */
@@ -130,6 +139,12 @@ public interface ScalableFleet
             public CompletableFuture<?> remove(final String agentId)
             {
                 return dispatcher.removeAgent(agentId);
+            }
+
+            @Override
+            public CompletableFuture<?> giveUpReplacement(final String agentId, final String reason)
+            {
+                return dispatcher.giveUpReplacement(agentId, reason);
             }
         };
     }

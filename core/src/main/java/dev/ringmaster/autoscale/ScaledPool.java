@@ -30,6 +30,11 @@ final class ScaledPool
     final List<Outcome> outcomes = new ArrayList<>();
     /** Crashed agents stopped and released, for the evaluation to replace under the same id. */
     final List<Tracked> replacing = new ArrayList<>();
+    /**
+     * Crashed agents we will not replace after all, with why: the dispatcher holds tasks addressed to them until told
+     * (see {@link #giveUp}), for tasks that never get an agent would otherwise wait for ever.
+     */
+    final Map<String, String> givingUp = new LinkedHashMap<>();
     /** Failed releases: counted, and logged at most once per interval, so a broken factory cannot flood the log. */
     final FaultLog releaseFailures;
     ScalingState state = ScalingState.initial();
@@ -72,6 +77,10 @@ final class ScaledPool
                         tracked.remove(agent.id);
                         release(agent);
                         settled.add(new Settled(ScalingEvent.Kind.ADD_FAILED, agent.id, message(outcome.error())));
+                        if (agent.replacement)
+                        {
+                            givingUp.put(agent.id, "its replacement could not be added: " + message(outcome.error()));
+                        }
                     }
                 }
                 case REMOVE -> removed(agent, outcome.error(), present, settled);
@@ -133,6 +142,7 @@ final class ScaledPool
         agent.crashed = true;
         if (agent.status == Observation.Status.DRAINING)
         {
+            givingUp.put(agent.id, "it crashed while the autoscaler was removing it");
             return new Settled(ScalingEvent.Kind.CRASHED, agent.id, "crashed (" + reason + ")" +
                 "; it was being removed: released once stopped, not replaced");
         }
@@ -173,6 +183,7 @@ final class ScaledPool
             {
                 final Tracked replacement = new Tracked(crashed.id, crashed.spec, factory.create(crashed.spec), true,
                     Observation.Status.STARTING);
+                replacement.replacement = true;
                 tracked.put(crashed.id, replacement);
                 join.accept(replacement);
             }
@@ -182,9 +193,45 @@ final class ScaledPool
                 log(false, "could not replace crashed agent '" + crashed.id + "' of type '" + type + "'", e);
                 settled.add(new Settled(ScalingEvent.Kind.ADD_FAILED, crashed.id,
                     "its replacement after a crash: " + message(e)));
+                givingUp.put(crashed.id, "its factory could not make a replacement: " + message(e));
             }
         }
         replacing.clear();
+    }
+
+    /** Closed: crashed agents stopped and released are not replaced; the fleet stops holding tasks for them. */
+    void replaceNone(final ScalableFleet fleet)
+    {
+        for (final Tracked crashed : replacing)
+        {
+            givingUp.put(crashed.id, "the autoscaler was closed before it replaced it");
+        }
+        replacing.clear();
+        giveUp(fleet);
+    }
+
+    /** Tells the fleet of the crashed agents we gave up; a fleet that throws is logged, as is one that fails later. */
+    void giveUp(final ScalableFleet fleet)
+    {
+        for (final Map.Entry<String, String> entry : givingUp.entrySet())
+        {
+            try
+            {
+                fleet.giveUpReplacement(entry.getKey(), entry.getValue()).whenComplete((ignored, error) ->
+                {
+                    if (error != null)
+                    {
+                        log(false, "could not tell the fleet to stop holding tasks for crashed agent '" +
+                            entry.getKey() + "'", error);
+                    }
+                });
+            }
+            catch (final Throwable e) // a custom fleet's, thrown undeclared: the evaluation goes on
+            {
+                log(false, "could not tell the fleet to stop holding tasks for crashed agent '" + entry.getKey() + "'", e);
+            }
+        }
+        givingUp.clear();
     }
 
     void release(final Tracked agent)
@@ -253,6 +300,8 @@ final class ScaledPool
         Observation.Status status;
         /** Set once the dispatcher told us it crashed: it is replaced, or released, once its adapter is stopped. */
         boolean crashed;
+        /** A crashed agent's replacement: if it cannot be added, the dispatcher must stop holding tasks for it. */
+        boolean replacement;
 
         Tracked(final String id, final AgentSpec spec, final AgentAdapter adapter, final boolean ours,
                 final Observation.Status status)

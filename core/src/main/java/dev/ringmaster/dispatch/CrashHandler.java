@@ -16,7 +16,8 @@ public interface CrashHandler
 {
     /**
      * The agent is out of routing already, is not restarted by the dispatcher, and may be added again under the same
-     * id at once. Tasks addressed to it by id are not held for it, as for an agent removed.
+     * id at once. Tasks addressed to it by id, or needing a skill only it had, are held for it, as for a restart,
+     * until an agent is added under its id or the owner calls {@link Dispatcher#giveUpReplacement}.
      *
      * @param spec    the crashed agent's spec.
      * @param reason  why it counts as crashed, in words.

@@ -266,6 +266,17 @@ public final class Dispatcher implements AutoCloseable
     }
 
     /**
+     * Tells the dispatcher that the owner of a crashed agent (see {@link CrashHandler}) will not add it again, say
+     * because its factory could not make a replacement: the tasks held for it, addressed to it or needing a skill only
+     * it had, stop waiting and are dead-lettered with {@code reason}. @return completes with false if no replacement
+     * of that agent was awaited (it was added again already, say).
+     */
+    public CompletableFuture<Boolean> giveUpReplacement(final String agentId, final String reason)
+    {
+        return engine.fleet.giveUpReplacement(Objects.requireNonNull(agentId, "agent id must not be null"), reason);
+    }
+
+    /**
      * Removes an agent gracefully: no new tasks, its inbox routed elsewhere, what it runs finishes; nothing lost or run
      * twice; then its adapter's {@code stop()} is called. An attempt that outlived its timeout does not hold the
      * removal up: its task was already retried or ended, and {@code stop()} is what may unblock the hung call, whose

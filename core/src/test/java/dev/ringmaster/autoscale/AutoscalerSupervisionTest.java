@@ -180,6 +180,142 @@ class AutoscalerSupervisionTest
         }
     }
 
+    /** Adapter #1 holds its tasks until stopped, then fails them; #2 on answer at once, unless {@code failCreate}. */
+    private static final class Holding implements AgentFactory
+    {
+        final Queue<String> log = new ConcurrentLinkedQueue<>();
+        final AtomicInteger made = new AtomicInteger();
+        final Queue<Completion> held = new ConcurrentLinkedQueue<>();
+        private final int failCreate;
+
+        Holding(final int failCreate)
+        {
+            this.failCreate = failCreate;
+        }
+
+        @Override
+        public String type()
+        {
+            return "coder";
+        }
+
+        @Override
+        public AgentSpec spec(final String id)
+        {
+            return AgentSpec.builder(id, "coder").capacity(1).build();
+        }
+
+        @Override
+        public AgentAdapter create(final AgentSpec spec)
+        {
+            final int n = made.incrementAndGet();
+            if (n == failCreate)
+            {
+                throw new IllegalStateException("no room for adapter #" + n);
+            }
+            log.add("create " + spec.id() + " #" + n);
+            return new AgentAdapter()
+            {
+                @Override
+                public void execute(final TaskView task, final Completion completion, final AgentTelemetry telemetry)
+                {
+                    if (n == 1)
+                    {
+                        held.add(completion);
+                    }
+                    else
+                    {
+                        completion.succeed("ok from #" + n);
+                    }
+                }
+
+                @Override
+                public void stop()
+                {
+                    log.add("stop #" + n);
+                    Completion c;
+                    while ((c = held.poll()) != null)
+                    {
+                        c.fail(new IllegalStateException("stopped"));
+                    }
+                }
+            };
+        }
+    }
+
+    private static Dispatcher supervised(final AgentFactory factory)
+    {
+        return Dispatcher.builder().strategy(TestStrategies.leastLoaded())
+            .agent(AgentSpec.builder("reviewer-0", "reviewer").build(), AgentAdapter.sync(t -> "reviewed"))
+            .supervision(new Supervision(1, Duration.ofMillis(20), Duration.ofMillis(200)))
+            .agentFactory(factory)
+            .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(5))
+            .build().start();
+    }
+
+    private static Autoscaler oneCoder(final Dispatcher dispatcher, final AgentFactory factory)
+    {
+        final ScalingPolicy policy = ScalingPolicy.builder().min(1).max(1).step(1).consecutiveEvaluations(1)
+            .scaleUpCooldown(Duration.ofMillis(10)).build();
+        return Autoscaler.builder(dispatcher).scale(policy, factory).interval(Duration.ofMillis(10)).build().start();
+    }
+
+    /**
+     * Tasks addressed to coder-auto-1 while it is busy (one running, one waiting); then it crashes: both wait for its
+     * replacement, as they would for a restart. @return the two results.
+     */
+    private static List<TaskResult> targetedThenCrashed(final Dispatcher dispatcher, final Holding factory)
+        throws Exception
+    {
+        Await.until("coder-auto-1 to join", DEADLINE, () -> coders(dispatcher).contains("coder-auto-1"));
+        final var running = dispatcher.submitAsync(Task.builder("coder").targetAgent("coder-auto-1").maxRetries(3).build());
+        Await.until("coder-auto-1 to hold the first task", DEADLINE, () -> !factory.held.isEmpty());
+        final var waiting = dispatcher.submitAsync(Task.builder("coder").targetAgent("coder-auto-1").maxRetries(3).build());
+        Await.routerPass(dispatcher);
+        assertThat(dispatcher.crashAgent("coder-auto-1", "host gone").get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS))
+            .isTrue();
+        return List.of(running.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS),
+            waiting.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    @Test
+    void tasksAddressedToACrashedAutoscaledAgentWaitForItsReplacementAndRunThere() throws Exception
+    {
+        final Holding factory = new Holding(0);
+        final Dispatcher dispatcher = supervised(factory);
+        try (Autoscaler autoscaler = oneCoder(dispatcher, factory))
+        {
+            final List<TaskResult> results = targetedThenCrashed(dispatcher, factory);
+            assertThat(results).extracting(TaskResult::state, TaskResult::result).as(results.toString())
+                .containsOnly(org.assertj.core.groups.Tuple.tuple(TerminalState.COMPLETED, "ok from #2"));
+            assertThat(dispatcher.restarts()).isZero();
+            assertThat(events(autoscaler, ScalingEvent.Kind.CRASHED, "coder-auto-1")).isEqualTo(1);
+        }
+        finally
+        {
+            assertThat(dispatcher.drain(Duration.ofSeconds(10))).isTrue();
+        }
+    }
+
+    @Test
+    void whenTheReplacementCannotBeMadeTheTasksHeldForItAreDeadLetteredSayingSo() throws Exception
+    {
+        final Holding factory = new Holding(2);
+        final Dispatcher dispatcher = supervised(factory);
+        try (Autoscaler autoscaler = oneCoder(dispatcher, factory))
+        {
+            final List<TaskResult> results = targetedThenCrashed(dispatcher, factory);
+            assertThat(results).extracting(TaskResult::state).containsOnly(TerminalState.DEAD_LETTERED);
+            assertThat(results).extracting(TaskResult::reason).allSatisfy(reason -> assertThat(reason)
+                .contains("coder-auto-1", "its owner gave up replacing it", "no room for adapter #2"));
+            assertThat(events(autoscaler, ScalingEvent.Kind.ADD_FAILED, "coder-auto-1")).isEqualTo(1);
+        }
+        finally
+        {
+            assertThat(dispatcher.drain(Duration.ofSeconds(10))).isTrue();
+        }
+    }
+
     @Test
     void aCrashHandlerThatThrowsLeavesTheDispatcherRoutingAndTheCrashedAdapterStopped() throws Exception
     {

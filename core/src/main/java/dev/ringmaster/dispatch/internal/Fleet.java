@@ -14,6 +14,20 @@ final class Fleet extends RouterPart
     private final java.util.List<Retirement> retirements = new ArrayList<>();
     /** Crashed agents that supervision will bring back, by id: tasks addressed to them, or needing their skills, wait. */
     private final java.util.Map<String, dev.ringmaster.model.AgentSpec> restarting = new java.util.HashMap<>();
+    /** Of those, the ones their owner (a crash handler) replaces: only it may give them up. */
+    private final java.util.Set<String> ownerReplaces = new java.util.HashSet<>();
+    /**
+     * Why owners gave up replacing crashed agents, by id, for the reason a task addressed to one dies with; the latest
+     * few only, since a task still waiting for one meets it at its next routing pass, within one duty cycle.
+     */
+    private final java.util.Map<String, String> givenUp = new java.util.LinkedHashMap<>(16, 0.75f, false)
+    {
+        @Override
+        protected boolean removeEldestEntry(final java.util.Map.Entry<String, String> eldest)
+        {
+            return size() > 64;
+        }
+    };
     /**
      * Crashed agents still holding a live attempt: the watchdog times it out through the agent list, so they leave
      * that list only once none is (see {@link #drop}).
@@ -51,6 +65,8 @@ final class Fleet extends RouterPart
                 " slots one dispatcher supports; remove agents or use another dispatcher");
         }
         restarting.remove(spec.id());
+        ownerReplaces.remove(spec.id());
+        givenUp.remove(spec.id());
         final int index = nextIndex++;
         final int workerIndex = workerFor();
         final Worker[] workers = engine.workers;
@@ -296,7 +312,10 @@ final class Fleet extends RouterPart
         Counters.increment(counters.crashes);
         if (stopped != null)
         {
-            engine.restarter.stopForOwner(agent.id(), agent.adapter, stopped); // not held for: its owner replaces it
+            // held for, as for a restart: its owner adds it again under the same id, or gives it up
+            restarting.put(agent.id(), agent.spec);
+            ownerReplaces.add(agent.id());
+            engine.restarter.stopForOwner(agent.id(), agent.adapter, stopped);
         }
         else if (engine.restarter != null)
         {
@@ -315,6 +334,23 @@ final class Fleet extends RouterPart
     }
 
     /**
+     * Its owner will not replace a crashed agent it was told of: tasks held for it (addressed to it, or needing a skill
+     * only it had) stop waiting and are dead-lettered, saying why. @return false if no owner's replacement was awaited.
+     */
+    boolean giveUpReplacement(final String agentId, final String reason)
+    {
+        if (!ownerReplaces.remove(agentId))
+        {
+            return false;
+        }
+        restarting.remove(agentId);
+        givenUp.put(agentId, reason);
+        Router.LOG.warn("the owner of crashed agent '{}' gave up replacing it ({}); tasks held for it are dead-lettered",
+            agentId, reason);
+        return true;
+    }
+
+    /**
      * Why a waiting task can never run, or null if it can: it is addressed to an agent that left the fleet for good
      * (removed, or crashed with nobody to restart it), or needs a skill that none of the agents its type still has
      * has. Such a task would wait for ever and keep every drain from finishing. O(1), unless the task needs a skill its
@@ -325,7 +361,14 @@ final class Fleet extends RouterPart
         final String target = r.task.targetAgent();
         if (target != null && r.lane.index.position(target) < 0)
         {
-            return restarting.containsKey(target) ? null : "addressed to agent '" + target + "', which left the fleet " +
+            if (restarting.containsKey(target))
+            {
+                return null;
+            }
+            final String givenUpBecause = givenUp.get(target);
+            return givenUpBecause != null ? "addressed to agent '" + target + "', which crashed, and its owner gave " +
+                "up replacing it (" + givenUpBecause + "): no other agent may run it; submit it again without " +
+                "targetAgent, or to an agent that runs" : "addressed to agent '" + target + "', which left the fleet " +
                 "(removed, or crashed with no factory to restart it): no other agent may run it; submit it again " +
                 "without targetAgent, or to an agent that runs";
         }

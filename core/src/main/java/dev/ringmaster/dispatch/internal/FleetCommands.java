@@ -105,6 +105,12 @@ public final class FleetCommands
         return ask((router, now) -> router.crash(agentId, reason, now));
     }
 
+    /** The owner of a crashed agent will not add it again: tasks held for it are dead-lettered, saying why. */
+    public CompletableFuture<Boolean> giveUpReplacement(final String agentId, final String reason)
+    {
+        return ask((router, now) -> router.fleet.giveUpReplacement(agentId, reason));
+    }
+
     public CompletableFuture<Integer> setPaused(final String type, final boolean paused)
     {
         return ask((router, now) -> router.setPaused(type, paused));
