@@ -60,7 +60,7 @@ import java.util.function.LongSupplier;
  *
  * <p>Closing stops the evaluations and leaves the fleet as it is. Additions and removals still in flight are settled
  * when they end, on a thread of the autoscaler's own, so the factory still releases every agent that leaves or could
- * not be added.
+ * not be added. An agent of ours that crashes after closing is left to the dispatcher's supervision, as any other.
  */
 public final class Autoscaler implements AutoCloseable
 {
@@ -457,10 +457,15 @@ public final class Autoscaler implements AutoCloseable
     {
         final CrashHandler onCrash = (spec, reason, stopped) ->
         {
+            if (closed.get())
+            {
+                return false; // no evaluation will replace it: the dispatcher's supervision restarts it, if it can
+            }
             offer(new Outcome(pool, agent, Step.CRASH, null, reason));
             stopped.whenComplete((ignored, error) -> offer(new Outcome(pool, agent, Step.STOPPED, null)));
+            return true;
         };
-        submit(() -> fleet.add(agent.spec, agent.adapter, onCrash)).whenComplete((ignored, error) ->
+        ScaledPool.submit(() -> fleet.add(agent.spec, agent.adapter, onCrash)).whenComplete((ignored, error) ->
             offer(new Outcome(pool, agent, Step.ADD, error)));
     }
 
@@ -471,26 +476,11 @@ public final class Autoscaler implements AutoCloseable
             final Tracked tracked = pool.tracked.computeIfAbsent(id,
                 registered -> new Tracked(registered, null, null, false, Observation.Status.ACTIVE));
             tracked.status = Observation.Status.DRAINING;
-            submit(() -> fleet.remove(id)).whenComplete((ignored, error) ->
+            ScaledPool.submit(() -> fleet.remove(id)).whenComplete((ignored, error) ->
                 offer(new Outcome(pool, tracked, Step.REMOVE, error)));
         }
         record(new ScalingEvent(now, pool.type, ScalingEvent.Kind.SCALE_DOWN, decision.poolSize(),
             decision.poolSizeAfter(), decision.utilization(), decision.remove(), decision.reason()));
-    }
-
-    private static CompletableFuture<?> submit(final FleetCall call)
-    {
-        try
-        {
-            return call.run();
-        }
-        catch (final Throwable e)
-        {
-            // a custom fleet's Error, or a checked exception thrown undeclared from another JVM language, fails this
-            // call like any other: thrown on, it would leave a phantom STARTING or DRAINING agent and skip the other
-            // types this evaluation
-            return CompletableFuture.failedFuture(e);
-        }
     }
 
     private void record(final ScalingEvent event)
@@ -504,12 +494,6 @@ public final class Autoscaler implements AutoCloseable
         }
         LOG.info("autoscaler {} {} {}: {} -> {} agents; {}", event.type(), event.kind(), event.agents(),
             event.poolBefore(), event.poolAfter(), event.reason());
-    }
-
-    @FunctionalInterface
-    private interface FleetCall
-    {
-        CompletableFuture<?> run();
     }
 
     /** Configures an {@link Autoscaler}; not thread-safe, use from one thread. */

@@ -12,8 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * One type the {@link Autoscaler} scales: its policy, factory, decision state and the agents it is adding or removing;
@@ -215,21 +217,14 @@ final class ScaledPool
     {
         for (final Map.Entry<String, String> entry : givingUp.entrySet())
         {
-            try
+            submit(() -> fleet.giveUpReplacement(entry.getKey(), entry.getValue())).whenComplete((ignored, error) ->
             {
-                fleet.giveUpReplacement(entry.getKey(), entry.getValue()).whenComplete((ignored, error) ->
+                if (error != null) // on the router maybe: logging only
                 {
-                    if (error != null)
-                    {
-                        log(false, "could not tell the fleet to stop holding tasks for crashed agent '" +
-                            entry.getKey() + "'", error);
-                    }
-                });
-            }
-            catch (final Throwable e) // a custom fleet's, thrown undeclared: the evaluation goes on
-            {
-                log(false, "could not tell the fleet to stop holding tasks for crashed agent '" + entry.getKey() + "'", e);
-            }
+                    log(false, "could not tell the fleet to stop holding tasks for crashed agent '" +
+                        entry.getKey() + "'", error);
+                }
+            });
         }
         givingUp.clear();
     }
@@ -287,6 +282,22 @@ final class ScaledPool
         catch (final Throwable unprintable)
         {
             LOG.warn("{}: {}", what, FaultLog.describe(failure));
+        }
+    }
+
+    /** @return the call's future, or a failed one if the call threw instead. */
+    static CompletableFuture<?> submit(final Supplier<CompletableFuture<?>> call)
+    {
+        try
+        {
+            return call.get();
+        }
+        catch (final Throwable e)
+        {
+            // a custom fleet's Error, or a checked exception thrown undeclared from another JVM language, fails this
+            // call like any other: thrown on, it would leave a phantom STARTING or DRAINING agent and skip the other
+            // types this evaluation
+            return CompletableFuture.failedFuture(e);
         }
     }
 

@@ -23,6 +23,9 @@ public interface CrashHandler
      * @param reason  why it counts as crashed, in words.
      * @param stopped completes once the dispatcher has called the crashed adapter's {@code stop()} (off the router),
      *                whatever it threw: release what the adapter held after that, not before.
+     * @return true if the owner replaces it; false to decline (an owner that no longer replaces its agents, such as
+     *     a closed autoscaler): the dispatcher then handles the crash as any other, restarting the agent through its
+     *     type's factory if it has one. A handler that throws declines too.
      */
-    void crashed(AgentSpec spec, String reason, CompletableFuture<Void> stopped);
+    boolean crashed(AgentSpec spec, String reason, CompletableFuture<Void> stopped);
 }

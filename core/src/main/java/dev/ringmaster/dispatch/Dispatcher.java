@@ -255,7 +255,8 @@ public final class Dispatcher implements AutoCloseable
     /**
      * As {@link #addAgent(AgentSpec, AgentAdapter)}, for an agent its caller replaces itself should it crash: under
      * supervision the dispatcher stops its adapter and tells {@code onCrash} instead of restarting it through the
-     * type's factory (which the caller's records and the factory's release would not follow); without supervision it
+     * type's factory (which the caller's records and the factory's release would not follow), unless the handler
+     * declines (returns false, or throws: the crash is then handled as any other); without supervision it
      * stays out, as any crashed agent does. The autoscaler adds its agents this way.
      */
     public CompletableFuture<AgentView> addAgent(final AgentSpec spec, final AgentAdapter adapter, final CrashHandler onCrash)

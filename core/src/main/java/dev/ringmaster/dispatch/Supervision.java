@@ -9,7 +9,7 @@ import java.time.Duration;
  * once, what waits in its inbox is routed elsewhere, attempts it still runs finish or time out and are retried
  * elsewhere, and after a back-off the {@link dev.ringmaster.spi.AgentFactory} of its type makes a new adapter with the
  * same spec; a failed restart doubles the back-off up to {@code maxBackoff}. An agent added with a
- * {@link CrashHandler} (an autoscaler's) is replaced by that owner instead, without the back-off.
+ * {@link CrashHandler} (an autoscaler's) is replaced by that owner instead, without the back-off, unless it declines.
  *
  * @param timeoutsBeforeRestart timed-out attempts in a row that mean "stopped answering", at least 1.
  * @param backoff               wait before the first restart.

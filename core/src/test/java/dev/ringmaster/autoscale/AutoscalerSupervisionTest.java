@@ -317,6 +317,56 @@ class AutoscalerSupervisionTest
     }
 
     @Test
+    void onceTheAutoscalerIsClosedItsCrashedAgentIsRestartedByTheDispatcher() throws Exception
+    {
+        final Holding factory = new Holding(0);
+        final Dispatcher dispatcher = supervised(factory);
+        try
+        {
+            final Autoscaler autoscaler = oneCoder(dispatcher, factory);
+            Await.until("coder-auto-1 to be added", DEADLINE,
+                () -> events(autoscaler, ScalingEvent.Kind.ADDED, "coder-auto-1") > 0);
+            autoscaler.close();
+            assertThat(dispatcher.crashAgent("coder-auto-1", "host gone").get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS))
+                .isTrue();
+            Await.until("the dispatcher to restart it through the type's factory", DEADLINE,
+                () -> dispatcher.restarts() == 1 && coders(dispatcher).contains("coder-auto-1"));
+            assertThat(dispatcher.submitAsync(Task.builder("coder").targetAgent("coder-auto-1").build())
+                .get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS).result()).isEqualTo("ok from #2");
+            assertThat(factory.log).containsExactly("create coder-auto-1 #1", "stop #1", "create coder-auto-1 #2");
+            assertThat(events(autoscaler, ScalingEvent.Kind.CRASHED, "coder-auto-1")).as("declined").isZero();
+        }
+        finally
+        {
+            assertThat(dispatcher.drain(Duration.ofSeconds(10))).isTrue();
+        }
+    }
+
+    @Test
+    void aCrashHandlerThatThrowsDeclinesSoTheDispatcherRestartsTheAgentThroughItsFactory() throws Exception
+    {
+        final Holding factory = new Holding(0);
+        final Dispatcher dispatcher = supervised(factory);
+        try
+        {
+            dispatcher.addAgent(factory.spec("coder-x"), factory.create(factory.spec("coder-x")),
+                (spec, reason, stopped) ->
+                {
+                    throw new StackOverflowError("the owner's handler broke");
+                }).get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(dispatcher.crashAgent("coder-x", "host gone").get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS))
+                .isTrue();
+            Await.until("the dispatcher to restart it", DEADLINE,
+                () -> dispatcher.restarts() == 1 && coders(dispatcher).contains("coder-x"));
+            assertThat(factory.log).containsExactly("create coder-x #1", "stop #1", "create coder-x #2");
+        }
+        finally
+        {
+            assertThat(dispatcher.drain(Duration.ofSeconds(10))).isTrue();
+        }
+    }
+
+    @Test
     void aCrashHandlerThatThrowsLeavesTheDispatcherRoutingAndTheCrashedAdapterStopped() throws Exception
     {
         final Queue<String> log = new ConcurrentLinkedQueue<>();

@@ -295,7 +295,8 @@ final class Fleet extends RouterPart
     {
         // its owner hears before the agent leaves the list it samples: one that finds it gone already has the news
         final java.util.concurrent.CompletableFuture<Void> stopped =
-            engine.restarter != null && agent.crashHandler != null ? engine.restarter.tellOwner(agent, reason) : null;
+            engine.restarter != null && agent.crashHandler != null ? new java.util.concurrent.CompletableFuture<>() : null;
+        final boolean ownerReplacing = stopped != null && engine.restarter.tellOwner(agent, reason, stopped);
         agent.retiring = true;
         final Lane lane = agent.lane;
         lane.room -= Math.max(0, agent.limit - agent.assigned());
@@ -310,7 +311,7 @@ final class Fleet extends RouterPart
         leave(agent);
         departing.add(agent); // dropped from the agent list by the next pass that finds none of its attempts live
         Counters.increment(counters.crashes);
-        if (stopped != null)
+        if (ownerReplacing)
         {
             // held for, as for a restart: its owner adds it again under the same id, or gives it up
             restarting.put(agent.id(), agent.spec);
@@ -323,7 +324,7 @@ final class Fleet extends RouterPart
             {
                 restarting.put(agent.id(), agent.spec);
             }
-            engine.restarter.crashed(agent.spec, agent.adapter, reason);
+            engine.restarter.crashed(agent.spec, agent.adapter, reason, stopped);
         }
         else
         {

@@ -54,32 +54,49 @@ final class Restarter
         return factories.containsKey(spec.type());
     }
 
-    /** Any thread (the router): schedules a restart of a crashed agent. */
-    void crashed(final AgentSpec spec, final AgentAdapter oldAdapter, final String reason)
+    /**
+     * Any thread (the router): schedules a restart of a crashed agent, after stopping its adapter, then completing
+     * {@code stopped} if not null (an owner that declined to replace it may still wait for the stop).
+     */
+    void crashed(final AgentSpec spec, final AgentAdapter oldAdapter, final String reason,
+                 final java.util.concurrent.CompletableFuture<Void> stopped)
     {
         LOG.warn("agent '{}' crashed ({}); restarting it in {} ms", spec.id(), reason, settings.backoff().toMillis());
-        scheduler.execute(() -> AdapterLifecycle.stopQuietly(spec.id(), oldAdapter));
+        if (stopped == null)
+        {
+            scheduler.execute(() -> AdapterLifecycle.stopQuietly(spec.id(), oldAdapter));
+        }
+        else
+        {
+            stopForOwner(spec.id(), oldAdapter, stopped);
+        }
         schedule(spec, settings.backoff().toNanos());
     }
 
     /**
      * The router: tells a crashed agent's owner (its crash handler), who replaces it instead of this restarter, so
-     * that the owner's records and its factory's release follow the agent. @return completed once its adapter stopped.
+     * that the owner's records and its factory's release follow the agent.
+     *
+     * @return true if the owner replaces it; false if it declined or threw: the crash is then handled as any other.
      */
-    java.util.concurrent.CompletableFuture<Void> tellOwner(final AgentState agent, final String reason)
+    boolean tellOwner(final AgentState agent, final String reason, final java.util.concurrent.CompletableFuture<Void> stopped)
     {
-        LOG.warn("agent '{}' crashed ({}); its owner replaces it", agent.id(), reason);
-        final java.util.concurrent.CompletableFuture<Void> stopped = new java.util.concurrent.CompletableFuture<>();
         try
         {
-            agent.crashHandler.crashed(agent.spec, reason, stopped);
+            if (agent.crashHandler.crashed(agent.spec, reason, stopped))
+            {
+                LOG.warn("agent '{}' crashed ({}); its owner replaces it", agent.id(), reason);
+                return true;
+            }
         }
         catch (final Throwable e)
         {
-            // the owner's code runs on the router: whatever it throws must not stop the fleet
-            LOG.error("crash handler of agent '{}' threw; ignored: {}", agent.id(), FaultLog.describe(e));
+            // the owner's code runs on the router: whatever it throws must not stop the fleet; nor may tasks wait
+            // for a replacement an owner that failed may never make
+            LOG.error("crash handler of agent '{}' threw; the dispatcher handles the crash itself: {}", agent.id(),
+                FaultLog.describe(e));
         }
-        return stopped;
+        return false;
     }
 
     /** The router: stops an owned crashed agent's adapter off the router, then completes {@code stopped}. */
