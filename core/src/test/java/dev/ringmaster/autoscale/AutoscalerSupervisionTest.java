@@ -308,7 +308,9 @@ class AutoscalerSupervisionTest
             assertThat(results).extracting(TaskResult::state).containsOnly(TerminalState.DEAD_LETTERED);
             assertThat(results).extracting(TaskResult::reason).allSatisfy(reason -> assertThat(reason)
                 .contains("coder-auto-1", "its owner gave up replacing it", "no room for adapter #2"));
-            assertThat(events(autoscaler, ScalingEvent.Kind.ADD_FAILED, "coder-auto-1")).isEqualTo(1);
+            // recorded by the same evaluation that gave the agent up, maybe just after the tasks were dead-lettered
+            Await.until("the failed replacement in the history", DEADLINE,
+                () -> events(autoscaler, ScalingEvent.Kind.ADD_FAILED, "coder-auto-1") == 1);
         }
         finally
         {
