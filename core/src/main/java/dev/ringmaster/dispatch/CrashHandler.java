@@ -22,7 +22,10 @@ public interface CrashHandler
      * @param spec    the crashed agent's spec.
      * @param reason  why it counts as crashed, in words.
      * @param stopped completes once the dispatcher has called the crashed adapter's {@code stop()} (off the router),
-     *                whatever it threw: release what the adapter held after that, not before.
+     *                whatever it threw: release what the adapter held after that, not before; also when the
+     *                dispatcher terminates first. Should {@code stop()} not return within the supervision's
+     *                {@code maxBackoff} (it hangs), it completes with a {@link java.util.concurrent.TimeoutException}
+     *                instead, so that the owner is not kept waiting: release then, though {@code stop()} may still run.
      * @return true if the owner replaces it; false to decline (an owner that no longer replaces its agents, such as
      *     a closed autoscaler): the dispatcher then handles the crash as any other, restarting the agent through its
      *     type's factory if it has one. A handler that throws declines too.

@@ -29,6 +29,8 @@ final class Restarter
     private final Map<String, AgentFactory> factories;
     private final ScheduledExecutorService scheduler;
     final AtomicLong restarts = new AtomicLong();
+    /** Stops of crashed adapters not yet run, for close() to run should the scheduler drop them. */
+    private final java.util.Set<PendingStop> pendingStops = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     Restarter(final Engine engine, final Supervision settings, final Map<String, AgentFactory> factories)
     {
@@ -62,14 +64,7 @@ final class Restarter
                  final java.util.concurrent.CompletableFuture<Void> stopped)
     {
         LOG.warn("agent '{}' crashed ({}); restarting it in {} ms", spec.id(), reason, settings.backoff().toMillis());
-        if (stopped == null)
-        {
-            scheduler.execute(() -> AdapterLifecycle.stopQuietly(spec.id(), oldAdapter));
-        }
-        else
-        {
-            stopForOwner(spec.id(), oldAdapter, stopped);
-        }
+        stopForOwner(spec.id(), oldAdapter, stopped);
         schedule(spec, settings.backoff().toNanos());
     }
 
@@ -99,21 +94,22 @@ final class Restarter
         return false;
     }
 
-    /** The router: stops an owned crashed agent's adapter off the router, then completes {@code stopped}. */
+    /**
+     * The router: stops an owned crashed agent's adapter off the router, then completes {@code stopped}; or, should
+     * stop() not return within the supervision's {@code maxBackoff} (it hangs, or waits behind one that does on this
+     * single thread), completes it with a {@link java.util.concurrent.TimeoutException}: the owner then releases what
+     * the adapter held while stop() may still run, rather than count the agent as starting for good. A null
+     * {@code stopped}: no owner waits.
+     */
     void stopForOwner(final String agentId, final AgentAdapter adapter,
                       final java.util.concurrent.CompletableFuture<Void> stopped)
     {
-        final Runnable stop = () ->
+        if (stopped != null)
         {
-            try
-            {
-                AdapterLifecycle.stopQuietly(agentId, adapter);
-            }
-            finally
-            {
-                stopped.complete(null);
-            }
-        };
+            stopped.orTimeout(settings.maxBackoff().toNanos(), TimeUnit.NANOSECONDS);
+        }
+        final PendingStop stop = new PendingStop(agentId, adapter, stopped);
+        pendingStops.add(stop);
         try
         {
             scheduler.execute(stop);
@@ -122,6 +118,44 @@ final class Restarter
         {
             // the dispatcher is terminating: the adapter is still stopped, so that its owner still releases it
             java.util.concurrent.CompletableFuture.runAsync(stop);
+        }
+    }
+
+    /** A crashed adapter's stop, run once: by the supervisor's thread, or by close() if that dropped it. */
+    private final class PendingStop implements Runnable
+    {
+        private final String agentId;
+        private final AgentAdapter adapter;
+        private final java.util.concurrent.CompletableFuture<Void> stopped;
+        private final java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+
+        PendingStop(final String agentId, final AgentAdapter adapter,
+                    final java.util.concurrent.CompletableFuture<Void> stopped)
+        {
+            this.agentId = agentId;
+            this.adapter = adapter;
+            this.stopped = stopped;
+        }
+
+        @Override
+        public void run()
+        {
+            if (!started.compareAndSet(false, true))
+            {
+                return;
+            }
+            try
+            {
+                AdapterLifecycle.stopQuietly(agentId, adapter);
+            }
+            finally
+            {
+                pendingStops.remove(this);
+                if (stopped != null)
+                {
+                    stopped.complete(null);
+                }
+            }
         }
     }
 
@@ -193,5 +227,11 @@ final class Restarter
     void close()
     {
         scheduler.shutdownNow();
+        // shutdownNow drops the stops still queued (behind a slow one): run them anyway, off the terminating thread,
+        // so that no crashed adapter is left running and no owner waits for good to release it
+        for (final PendingStop stop : pendingStops)
+        {
+            java.util.concurrent.CompletableFuture.runAsync(stop);
+        }
     }
 }
