@@ -9,13 +9,15 @@ import java.util.concurrent.CompletableFuture;
  * (an autoscaler), told when it crashes under {@link DispatcherOptions#supervision supervision}, so that the owner,
  * not the dispatcher, replaces it: the owner's records and its factory's release then follow the agent. Called on the
  * dispatcher's router thread, which the whole fleet waits on, so it must only hand the news on (a queue offer) and
- * return; whatever it throws is logged and ignored.
+ * return; whatever it throws is logged, and the crash then handled as if it declined.
  */
 @FunctionalInterface
 public interface CrashHandler
 {
     /**
-     * The agent is out of routing already, is not restarted by the dispatcher, and may be added again under the same
+     * Called as the dispatcher takes the agent out, before it leaves the fleet's agent list, on purpose: an owner that
+     * samples that list never finds the agent gone without having had this news. Once this returns the agent takes no
+     * new task; if the owner replaces it, it is not restarted by the dispatcher and may be added again under the same
      * id at once. Tasks addressed to it by id, or needing a skill only it had, are held for it, as for a restart,
      * until an agent is added under its id or the owner calls {@link Dispatcher#giveUpReplacement}.
      *
