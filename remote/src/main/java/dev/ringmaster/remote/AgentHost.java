@@ -190,8 +190,9 @@ public final class AgentHost implements AutoCloseable
                     if (welcomed && now - lastHeardNanos > settings.silenceTimeout().toNanos())
                     {
                         welcomed = false;
+                        final long silentMillis = (now - lastHeardNanos) / 1_000_000;
                         LOG.warn("agent host '{}': the dispatcher has been silent for {} ms; registering again{}",
-                            hostId, (now - lastHeardNanos) / 1_000_000, dropAttempts());
+                            hostId, silentMillis, dropAttempts(silentMillis));
                     }
                     if (welcomed)
                     {
@@ -307,25 +308,32 @@ public final class AgentHost implements AutoCloseable
     }
 
     /**
-     * Cancels every attempt running, as the dispatcher's CANCEL would: silent this long, it has given this session
-     * up (or restarted) and failed them all, and sends no CANCEL for them, so kept they would hold their slots,
-     * payloads and threads for good. Were only the dispatcher's messages lost while it still hears this host, its
-     * answer deadline ends them there. Poller only.
+     * Cancels every attempt running, as the dispatcher's CANCEL would, and answers each as failed. Silent this long,
+     * the dispatcher has most likely given this session up (or restarted) and failed them all, and sends no CANCEL
+     * for them, so kept they would hold their slots, payloads and threads for good. But it may not have: a pause of
+     * its process reads this host's queued heartbeats and HELLO before its own silence check, and a loss only on the
+     * way here leaves it hearing this host; it then keeps the session (the HELLO is a repeat) and would hold each
+     * attempt, and its agent's slot, until its answer deadline. The failure answer covers both: such a dispatcher
+     * retries the attempt at once, one that gave it up counts the answer as late. Poller only.
      *
      * @return for the log: how many were dropped, or nothing.
      */
-    private String dropAttempts()
+    private String dropAttempts(final long silentMillis)
     {
+        final String why = "agent host '" + hostId + "' cancelled the attempt: the dispatcher was silent for "
+            + silentMillis + " ms (silence timeout " + settings.silenceTimeout().toMillis() + " ms), so the host "
+            + "registered again and dropped what it was running";
         int dropped = 0;
         for (final HostedAttempt attempt : attempts.values())
         {
             if (attempt.cancel())
             {
                 dropped++;
+                send(attempt.correlationId(), false, 0, Double.NaN, why);
             }
         }
-        return dropped == 0 ? "" : "; cancelled its " + dropped + " attempt(s) running, which the dispatcher has "
-            + "failed and retried";
+        return dropped == 0 ? "" : "; cancelled its " + dropped + " attempt(s) running and answers them as failed "
+            + "(a dispatcher that gave this host up has retried them already, one that did not retries them now)";
     }
 
     private void onTask(final Messages.TaskMessage message)

@@ -46,6 +46,8 @@ public final class RemoteFleet implements AutoCloseable
     private final Thread poller;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
+    /** For tests: the poller does nothing while set, as in a long GC pause of the dispatcher's process. */
+    private volatile boolean paused;
 
     private RemoteFleet(final Dispatcher dispatcher, final RemoteSettings settings, final PayloadCodec codec)
     {
@@ -104,6 +106,11 @@ public final class RemoteFleet implements AutoCloseable
         {
             while (running)
             {
+                if (paused)
+                {
+                    java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                    continue;
+                }
                 int work = transport.invoke();
                 work += subscription.poll(assembler, 64);
                 work += links.duty(System.nanoTime());
@@ -231,6 +238,15 @@ public final class RemoteFleet implements AutoCloseable
         return new RemoteStats(c.hostsAdmitted.sum(), c.hostsLost.sum(), c.hostLostAttempts.sum(),
             c.lateCompletions.sum(), c.fastFailures.sum(), c.backPressured.sum(), c.completions.sum(),
             c.unanswered.sum());
+    }
+
+    /**
+     * Stops the poller while {@code on}, as a pause of the dispatcher's process would: what hosts send waits in the
+     * driver's buffers, and is read before the silence check once the poller runs again; for tests.
+     */
+    void pause(final boolean on)
+    {
+        paused = on;
     }
 
     /** Stops the poller and closes Aeron (and the embedded driver); the dispatcher's agents stay as they are. */

@@ -20,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A host the dispatcher gave up, whole, hears no CANCEL for the attempts it was running: the dispatcher failed every
- * one of them. When the host registers again it drops them itself, so they hold neither slots nor their payloads.
+ * one of them. When the host registers again it drops them itself, so they hold neither slots nor their payloads,
+ * and answers each as failed, which this dispatcher counts as a late completion.
  */
 class GivenUpHostCancelTest
 {
@@ -49,6 +50,9 @@ class GivenUpHostCancelTest
                 () -> fleet.stats().hostsAdmitted() == 2 && host.registered());
             Await.until("the host dropped the given-up attempt", Duration.ofSeconds(10),
                 () -> host.inFlight("a@paused") == 0);
+            // its failure answer, sent in case the dispatcher had not given it up, finds the attempt failed already
+            Await.until("the host's answer for the dropped attempt counted late", Duration.ofSeconds(10),
+                () -> fleet.stats().lateCompletions() == 1);
 
             final TaskResult next = dispatcher.submitAsync(Task.builder("work").payload("next").maxRetries(0).build())
                 .get(10, TimeUnit.SECONDS);
