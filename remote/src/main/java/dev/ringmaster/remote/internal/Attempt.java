@@ -22,10 +22,20 @@ public final class Attempt
      * dispatcher has timed the attempt out itself, and the poller only tells the host and releases it.
      */
     final boolean pastTaskTimeout;
+    /**
+     * When the dispatcher times the attempt out by its task's own timeout, if the task has one: a TASK still in the
+     * backlog then is not sent, as the dispatcher has retried the task already.
+     */
+    final long taskTimeoutAtNanos;
+    final boolean hasTaskTimeout;
 
     Attempt(final long correlationId, final HostLink link, final int agentIndex, final TaskView view,
-            final Completion completion, final long answerDeadlineNanos, final boolean pastTaskTimeout)
+            final Completion completion, final long answerDeadlineNanos, final boolean pastTaskTimeout,
+            final long startNanos)
     {
+        final long timeout = view.task().timeoutNanos();
+        this.hasTaskTimeout = timeout > 0;
+        this.taskTimeoutAtNanos = startNanos + timeout;
         this.answerDeadlineNanos = answerDeadlineNanos;
         this.pastTaskTimeout = pastTaskTimeout;
         this.correlationId = correlationId;

@@ -120,6 +120,8 @@ public final class HostLink
      * Sends the attempts, back-pressured offers left behind, then the cancels, while there is room; poller only. An
      * attempt given up while it waited (its deadline passed, its host lost) is dropped unsent: sent after its cancel,
      * which the host ignores for an id it does not know, it would run a task the dispatcher has failed and retried.
+     * So is one past its task's own timeout: the dispatcher has timed it out and retried it, though it stays pending
+     * until the expiry path ends it (that timeout plus a heartbeat), and the host would run it beside the retry.
      */
     int drain(final Wire wire, final PayloadCodec codec, final PendingAttempts pending, final RemoteCounters counters)
     {
@@ -127,7 +129,8 @@ public final class HostLink
         Attempt attempt;
         while (live && (attempt = backlog.peek()) != null)
         {
-            if (!pending.holds(attempt))
+            if (!pending.holds(attempt)
+                || attempt.hasTaskTimeout && System.nanoTime() - attempt.taskTimeoutAtNanos >= 0)
             {
                 backlog.poll();
                 continue;

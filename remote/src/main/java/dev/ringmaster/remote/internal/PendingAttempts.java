@@ -60,12 +60,14 @@ public final class PendingAttempts
         // by a cancel a grace after it, once the dispatcher's timeout has surely fired
         final boolean pastTaskTimeout = timeout > 0 && timeout + graceNanos < answerTimeoutNanos;
         // the task's own timeout, when longer, is the user's word on how long it may run: the answer timeout never cuts it
-        final long deadline = System.nanoTime() + (pastTaskTimeout ? timeout + graceNanos
+        final long now = System.nanoTime();
+        final long deadline = now + (pastTaskTimeout ? timeout + graceNanos
             : Math.max(answerTimeoutNanos, timeout));
         for (int tries = 0; tries < 4; tries++)
         {
             final long id = nextId.getAndIncrement();
-            final Attempt attempt = new Attempt(id, link, agentIndex, view, completion, deadline, pastTaskTimeout);
+            final Attempt attempt = new Attempt(id, link, agentIndex, view, completion, deadline, pastTaskTimeout,
+                now);
             // CAS: publishes the attempt's final fields to the poller that reads the slot
             if (slots.compareAndSet((int)id & mask, null, attempt))
             {
