@@ -12,17 +12,27 @@ public final class ThrottledLog
 
     private final Logger log;
     private long nextNanos = System.nanoTime();
+    private final long intervalNanos;
     private long heldBack;
+    /** Whether a warning is among the lines held back: the summary then says so at warn, else at info. */
+    private boolean heldBackWarn;
 
     public ThrottledLog(final Logger log)
     {
+        this(log, INTERVAL_NANOS);
+    }
+
+    /** @param intervalNanos at most one line per this long; for tests, which cannot wait a second per line. */
+    ThrottledLog(final Logger log, final long intervalNanos)
+    {
         this.log = log;
+        this.intervalNanos = intervalNanos;
     }
 
     /** Logs at warn level unless another line went out less than a second ago; a trailing Throwable is traced. */
     public void warn(final String format, final Object... args)
     {
-        if (due())
+        if (due(true))
         {
             log.warn(format, args);
         }
@@ -31,25 +41,35 @@ public final class ThrottledLog
     /** Logs at info level unless another line went out less than a second ago. */
     public void info(final String format, final Object... args)
     {
-        if (due())
+        if (due(false))
         {
             log.info(format, args);
         }
     }
 
-    private boolean due()
+    private boolean due(final boolean warn)
     {
         final long now = System.nanoTime();
         if (now - nextNanos < 0)
         {
             heldBack++;
+            heldBackWarn |= warn;
             return false;
         }
-        nextNanos = now + INTERVAL_NANOS;
+        nextNanos = now + intervalNanos;
         if (heldBack > 0)
         {
-            log.warn("{} similar line(s) held back since the last one", heldBack);
+            // at the level of what was held back: held-back INFO lines raise no warning
+            if (heldBackWarn)
+            {
+                log.warn("{} similar line(s) held back since the last one", heldBack);
+            }
+            else
+            {
+                log.info("{} similar line(s) held back since the last one", heldBack);
+            }
             heldBack = 0;
+            heldBackWarn = false;
         }
         return true;
     }
