@@ -51,12 +51,23 @@ final class HostIdClaims
      * restart the wait each refusal needs, so that neither is ever refused.
      */
     private final Map<String, Map<Long, Claim>> claims = new HashMap<>();
-    /** A line per new claim, throttled: replicas sharing an id keep making new ones until they are refused. */
-    private final ThrottledLog claimed = new ThrottledLog(LOG);
+    private final Logger log;
+    /**
+     * A line per new claim, throttled per host id (replicas sharing an id keep making new ones until they are
+     * refused), so one such id does not hide the claims on another; dropped with the id's claims.
+     */
+    private final Map<String, ThrottledLog> claimed = new HashMap<>();
 
     HostIdClaims(final AeronTransport transport)
     {
+        this(transport, LOG);
+    }
+
+    /** @param log where the lines go; for tests. */
+    HostIdClaims(final AeronTransport transport, final Logger log)
+    {
         this.transport = transport;
+        this.log = log;
     }
 
     /**
@@ -72,7 +83,8 @@ final class HostIdClaims
             claim = new Claim(hello.session(), hello.replyEndpoint(), now, transport.aeron().addPublication(
                 RemoteSettings.udp(hello.replyEndpoint()), RemoteFleet.HOST_STREAM));
             ofId.put(hello.session(), claim);
-            claimed.info("remote agents: host '{}' says HELLO from {} while a session of that host id at {} is live; "
+            claimed.computeIfAbsent(holder.hostId, id -> new ThrottledLog(log)).info("remote agents: host '{}' says "
+                + "HELLO from {} while a session of that host id at {} is live; "
                 + "it takes its place if that one falls silent, and is refused if it is heard from",
                 holder.hostId, hello.replyEndpoint(), holder.replyEndpoint);
         }
@@ -81,7 +93,7 @@ final class HostIdClaims
         {
             claim.refusal = "host id '" + holder.hostId + "' is already connected from " + holder.replyEndpoint
                 + "; give this host another --host-id or stop the other one";
-            LOG.error("remote agents: refused the agent host at {}: {}", claim.endpoint, claim.refusal);
+            log.error("remote agents: refused the agent host at {}: {}", claim.endpoint, claim.refusal);
         }
         if (claim.refusal != null)
         {
@@ -94,6 +106,7 @@ final class HostIdClaims
     void release(final String hostId)
     {
         final Map<Long, Claim> ofId = claims.remove(hostId);
+        claimed.remove(hostId);
         if (ofId != null)
         {
             ofId.values().forEach(claim -> claim.publication.close());
@@ -103,9 +116,10 @@ final class HostIdClaims
     /** Forgets the claims whose sessions have not said HELLO for {@code silenceNanos} (a refused host stops). */
     void expire(final long now, final long silenceNanos)
     {
-        for (final Iterator<Map<Long, Claim>> ids = claims.values().iterator(); ids.hasNext(); )
+        for (final Iterator<Map.Entry<String, Map<Long, Claim>>> ids = claims.entrySet().iterator(); ids.hasNext(); )
         {
-            final Map<Long, Claim> ofId = ids.next();
+            final Map.Entry<String, Map<Long, Claim>> entry = ids.next();
+            final Map<Long, Claim> ofId = entry.getValue();
             ofId.values().removeIf(claim ->
             {
                 final boolean over = now - claim.lastHelloNanos > silenceNanos;
@@ -117,6 +131,7 @@ final class HostIdClaims
             });
             if (ofId.isEmpty())
             {
+                claimed.remove(entry.getKey());
                 ids.remove();
             }
         }
