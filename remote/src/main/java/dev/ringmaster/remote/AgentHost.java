@@ -38,6 +38,11 @@ import java.util.concurrent.atomic.LongAdder;
  * interruptible channel it shares with other calls sees that channel closed (give each call its own).
  * Completions are offered from whichever thread completes; one that meets back-pressure waits in a queue the poller
  * drains, so an answer is never dropped while the dispatcher is reachable.
+ *
+ * <p>The {@code TaskView} an agent is given here differs from a local one in two ways: {@code acceptedNanos()} is
+ * when this host took the attempt, and {@code sequence()} is the attempt's correlation id, which orders attempts by
+ * when the dispatcher sent them and starts at a random value in every dispatcher process, so "lower is older" does not
+ * hold across a dispatcher restart (nor for a retry against tasks accepted after it).
  */
 public final class AgentHost implements AutoCloseable
 {

@@ -103,6 +103,12 @@ public final class HostedAttempt implements TaskView, Completion
         return acceptedNanos;
     }
 
+    /**
+     * @return the attempt's correlation id, not the dispatcher's acceptance sequence (the TASK message does not carry
+     *     it): it orders attempts by when the dispatcher sent them (a retry comes after tasks accepted later), and it
+     *     starts at a random point in every dispatcher process, so across a dispatcher restart a lower value is not
+     *     an older task. Compare it only among attempts of one dispatcher process.
+     */
     @Override
     public long sequence()
     {
