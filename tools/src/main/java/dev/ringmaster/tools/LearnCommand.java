@@ -41,9 +41,11 @@ import java.util.concurrent.Callable;
             + "file (format: dev.ringmaster.predict.PredictionModels). The built-in predictor 'patterns' learns the "
             + "arrival rate per type and key by hour of day (UTC) and what follows what.",
         ""},
-    footer = {"", "Exit code: 0 when the model is written, 1 if the journal is damaged (the model from the readable "
-        + "part is still written) or holds no accepted task (nothing is written: MODEL is left as it was), 2 for bad "
-        + "options.",
+    footer = {"", "A damaged journal writes no model unless --accept-damage: a model learnt around the damage misses "
+        + "the arrivals recorded in it, and would replace a good one without a word.",
+        "Exit code: 0 when the model is written (also with --accept-damage on a damaged journal, whose damage is "
+        + "still reported), 1 if the journal is damaged or holds no accepted task (nothing is written: MODEL is left "
+        + "as it was) or the model cannot be written, 2 for bad options.",
         "Example: ringmaster learn /tmp/journal --out /tmp/patterns.rmp"})
 public final class LearnCommand implements Callable<Integer>
 {
@@ -59,6 +61,10 @@ public final class LearnCommand implements Callable<Integer>
     @Option(names = "--predictor", paramLabel = "NAME", defaultValue = Predictors.DEFAULT,
         description = "The predictor to train (default: ${DEFAULT-VALUE}); plugins add others.")
     String predictorName;
+
+    @Option(names = "--accept-damage",
+        description = "Write the model of a damaged journal anyway, learnt from the records read around the damage.")
+    boolean acceptDamage;
 
     @Mixin
     PluginsOption plugins;
@@ -119,7 +125,20 @@ public final class LearnCommand implements Callable<Integer>
                 " with a readable task (%,d without)", seen[3])) + ", so there is nothing to learn from; nothing was " +
                 "written (" + out + " is left as it was). Give the journal of a run that took tasks, e.g. one " +
                 "recorded by 'ringmaster demo --tasks 100000 --journal DIR'");
-            reportDamage(err, damage, "nothing was learnt from the records in them");
+            reportDamage(err, "error: ", damage, "nothing was learnt from the records in them. Restore the damaged " +
+                "file from a copy, or move it aside, and learn again");
+            err.flush();
+            return 1;
+        }
+        if (!damage.isEmpty() && !acceptDamage)
+        {
+            // written anyway, the model would replace the last good one with one missing the damaged regions'
+            // arrivals, and a nightly 'learn && restart' would run on it
+            final PrintWriter err = spec.commandLine().getErr();
+            reportDamage(err, "error: ", damage, "nothing was written (" + out + " is left as it was): a model learnt " +
+                "from the records read around them would miss the arrivals recorded in them. Restore the damaged " +
+                "file from a copy and learn again, or run with --accept-damage to write the model learnt from the " +
+                String.format(Locale.ROOT, "%,d arrivals read around the damage", seen[0]));
             err.flush();
             return 1;
         }
@@ -158,23 +177,24 @@ public final class LearnCommand implements Callable<Integer>
         o.flush();
         if (!damage.isEmpty())
         {
-            reportDamage(spec.commandLine().getErr(), damage, "the model was learnt from the records read around " +
-                "them, and the arrivals recorded in them are missing from it");
+            reportDamage(spec.commandLine().getErr(), "warning: ", damage, "with --accept-damage the model was " +
+                "learnt from the records read around them, and the arrivals recorded in them are missing from it. " +
+                "Restore the damaged file from a copy and learn again for a whole model");
             spec.commandLine().getErr().flush();
-            return 1;
         }
         return 0;
     }
 
     /** Names every damaged region (file, position, what is wrong), one line each, as replay does. */
-    private void reportDamage(final PrintWriter err, final java.util.List<String> damage, final String consequence)
+    private void reportDamage(final PrintWriter err, final String level, final java.util.List<String> damage,
+                              final String consequence)
     {
         if (damage.isEmpty())
         {
             return;
         }
-        err.println("error: the journal is damaged in " + damage.size() + " region(s); " + consequence + ". Restore " +
-            "the damaged file from a copy, or move it aside, and learn again. The damage:");
+        err.println(level + "the journal " + journal + " is damaged in " + damage.size() + " region(s); " +
+            consequence + ". The damage:");
         damage.forEach(d -> err.println("  " + d));
     }
 
