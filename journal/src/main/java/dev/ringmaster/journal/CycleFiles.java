@@ -30,6 +30,12 @@ final class CycleFiles
     private static final byte[] CYCLE_HEADER_START = {0, 0, 0, 0, (byte)0xb9, 6, 'h', 'e', 'a', 'd', 'e', 'r'};
     /** Chronicle's key, in the queue metadata, of the highest cycle whose file it finished creating. */
     private static final String HIGHEST_CYCLE_KEY = "listing.highestCycle";
+    /** How much of the header, after {@link #CYCLE_HEADER_START}, holds the writePosition field. */
+    private static final int HEADER_PROBE_BYTES = 64;
+    /** Binary wire's code of an array of longs, which the writePosition field is. */
+    private static final int LONG_ARRAY = 0x8d;
+    /** Chronicle's writePosition array holds 2 longs; more than this is no header Chronicle wrote. */
+    private static final long MAX_WRITE_POSITION_LONGS = 64;
 
     private CycleFiles()
     {
@@ -236,6 +242,7 @@ final class CycleFiles
             if (read == start.length && java.util.Arrays.equals(start, 4, start.length, CYCLE_HEADER_START, 4,
                 start.length))
             {
+                checkWritePosition(cycle, in);
                 return true;
             }
             // zeros after the length word: no header written (yet)
@@ -251,5 +258,51 @@ final class CycleFiles
         }
         throw JournalCorruptException.beforeReading(cycle, "does not start with a journal's header (another program's " +
             "file, or overwritten); move it aside to read the other cycle files, or restore it from a copy", null);
+    }
+
+    /**
+     * Chronicle fails on an overwritten writePosition field of the header with a bare "IllegalArgumentException:
+     * Capacity ... is too large" that names no file. The field is an array of longs (code {@link #LONG_ARRAY}, then
+     * its capacity and the number used, 2 and 2 as Chronicle writes it) right after its name; a header laid out
+     * otherwise (another Chronicle version) is left to Chronicle.
+     *
+     * @param in the file, read up to the end of {@link #CYCLE_HEADER_START}.
+     */
+    private static void checkWritePosition(final Path cycle, final java.io.InputStream in) throws IOException
+    {
+        final byte[] head = in.readNBytes(HEADER_PROBE_BYTES);
+        final byte[] name = "writePosition".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        int at = -1;
+        for (int i = 0; i + name.length <= head.length && at < 0; i++)
+        {
+            at = java.util.Arrays.equals(head, i, i + name.length, name, 0, name.length) ? i + name.length : -1;
+        }
+        if (at < 0)
+        {
+            return;
+        }
+        // Chronicle pads the array to 8 bytes: the code follows a few padding bytes
+        int code = -1;
+        for (int i = at; i < Math.min(head.length, at + 8) && code < 0; i++)
+        {
+            code = (head[i] & 0xff) == LONG_ARRAY ? i : -1;
+        }
+        if (code < 0 || code + 1 + 2 * Long.BYTES > head.length)
+        {
+            return;
+        }
+        final java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(head, code + 1, 2 * Long.BYTES)
+            .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        final long capacity = b.getLong();
+        final long used = b.getLong();
+        if (capacity < 1 || capacity > MAX_WRITE_POSITION_LONGS || used < 0 || used > capacity)
+        {
+            final long offset = CYCLE_HEADER_START.length + code + 1;
+            throw JournalCorruptException.beforeReading(cycle, String.format(java.util.Locale.ROOT, "its header is " +
+                "damaged (the writePosition field at byte 0x%x reads capacity %d, %d used), so Chronicle Queue " +
+                "cannot open the file and none of its records can be read; restore it from a copy, or move it aside " +
+                "to read the other cycle files (the records in it are then missing, and the tasks accepted in it are " +
+                "not recovered)", offset, capacity, used), null);
+        }
     }
 }

@@ -268,6 +268,29 @@ class JournalCommandsTest
         assertThat(demo.err()).contains("give async or acknowledged");
     }
 
+    @Test
+    void aDamagedCycleFileHeaderIsNamedWithTheFileAndTheFixByEveryCommand() throws IOException
+    {
+        final Path dir = tmp.resolve("journal");
+        final Path cycle = demoJournal(dir, 300);
+        try (RandomAccessFile raf = new RandomAccessFile(cycle.toFile(), "rw"))
+        {
+            // Chronicle's writePosition field in the file's header: Chronicle fails with a bare
+            // IllegalArgumentException ("Capacity ... is too large") that names no file
+            raf.seek(0x30);
+            raf.write(new byte[] {(byte)0x88, 0x31, (byte)0xc2, (byte)0xb0, (byte)0xf8, 0x78, 0x21, 0x14});
+        }
+        for (String[] args : new String[][] {{"replay", dir.toString()}, {"recover", dir.toString(), "--dry-run"},
+            {"audit", dir.toString(), "5"}})
+        {
+            final DemoCommandTest.Run r = run(args);
+
+            assertThat(r.exitCode()).as("%s: %s", args[0], r.err()).isEqualTo(1);
+            assertThat(r.err()).as(args[0]).startsWith("error: ").contains(cycle.toString(), "header is damaged",
+                "restore it from a copy", "move it aside").doesNotContain("IllegalArgumentException", "\tat ");
+        }
+    }
+
     /** Runs the demo journaling into {@code dir}. @return its cycle file. */
     private static Path demoJournal(final Path dir, final int tasks) throws IOException
     {
