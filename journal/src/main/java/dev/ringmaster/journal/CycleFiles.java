@@ -151,6 +151,45 @@ final class CycleFiles
     }
 
     /**
+     * Chronicle reads the queue's metadata file (the highest cycle, the roll) with the cycle files, and a reader finds
+     * every record without it: missing or empty, Chronicle logs a warning with a stack trace and reads on.
+     *
+     * @return what is wrong with {@code metadata.cq4t} in {@code directory} ("missing", "empty", "damaged (why)"), or
+     *     null if Chronicle opens it.
+     */
+    static String metadataProblem(final Path directory)
+    {
+        final Path metadata = directory.resolve(SingleChronicleQueue.QUEUE_METADATA_FILE);
+        if (!Files.exists(metadata))
+        {
+            return "missing";
+        }
+        try
+        {
+            if (Files.size(metadata) == 0)
+            {
+                return "empty";
+            }
+        }
+        catch (final IOException e)
+        {
+            return "unreadable (" + e.getMessage() + ")";
+        }
+        SingleChronicleQueueBuilder.addAliases();
+        try (TableStore<Metadata.NoMeta> store = SingleTableBuilder.binary(metadata, Metadata.NoMeta.INSTANCE)
+            .readOnly(true).build())
+        {
+            store.acquireValueFor(HIGHEST_CYCLE_KEY).getVolatileValue();
+            return null;
+        }
+        catch (final Exception e)
+        {
+            // Chronicle throws checked exceptions undeclared
+            return "damaged (" + e.getMessage() + ")";
+        }
+    }
+
+    /**
      * Chronicle counts a cycle file as created (the queue metadata's highest cycle) only once its header is written,
      * before any record goes into it. @return true if {@code cycle} lies past the highest cycle counted: its creation
      * was cut off, so it never held a record. False when the metadata cannot tell (missing, unreadable), so that

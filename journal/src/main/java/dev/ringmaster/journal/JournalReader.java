@@ -63,9 +63,13 @@ public final class JournalReader implements AutoCloseable
     private long delivered;
     private long fromEpochNanos = Long.MIN_VALUE;
 
-    private JournalReader(final Path directory)
+    /** What is wrong with the queue's metadata file, read around (see {@link #metadataWarning()}), or null. */
+    private final String metadataProblem;
+
+    private JournalReader(final Path directory, final String metadataProblem)
     {
         this.directory = directory;
+        this.metadataProblem = metadataProblem;
         // a live writer finishes a new cycle file's header within microseconds, a killed one never does: a short wait
         // keeps a journal whose writer died mid-roll from costing ten seconds per look at that file
         final SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.binary(directory).readOnly(true)
@@ -75,8 +79,61 @@ public final class JournalReader implements AutoCloseable
         {
             builder.rollCycle(rollCycle);
         }
-        this.queue = builder.build();
+        this.queue = metadataProblem == null ? builder.build() : buildQuietly(builder);
         this.tailer = queue.createTailer().toStart();
+    }
+
+    /**
+     * Builds the queue without Chronicle's "Failback to readonly tablestore" warning, whose stack trace reads as a
+     * crash on a command line while every record is still read: the reader reports the metadata file itself. Other
+     * warnings still go to Chronicle's handler.
+     */
+    private static SingleChronicleQueue buildQuietly(final SingleChronicleQueueBuilder builder)
+    {
+        final net.openhft.chronicle.core.onoes.ExceptionHandler warn = net.openhft.chronicle.core.Jvm.warn();
+        if (!(warn instanceof net.openhft.chronicle.core.onoes.ThreadLocalisedExceptionHandler local))
+        {
+            return builder.build();
+        }
+        final net.openhft.chronicle.core.onoes.ExceptionHandler before = local.threadLocalHandler();
+        final net.openhft.chronicle.core.onoes.ExceptionHandler next = before != null ? before : local.defaultHandler();
+        local.threadLocalHandler(new net.openhft.chronicle.core.onoes.ExceptionHandler()
+        {
+            @Override
+            public void on(final org.slf4j.Logger logger, final String message, final Throwable thrown)
+            {
+                if (message == null || !message.startsWith("Failback to readonly tablestore"))
+                {
+                    next.on(logger, message, thrown);
+                }
+            }
+        });
+        try
+        {
+            return builder.build();
+        }
+        finally
+        {
+            if (before == null)
+            {
+                local.resetThreadLocalHandler();
+            }
+            else
+            {
+                local.threadLocalHandler(before);
+            }
+        }
+    }
+
+    /**
+     * @return a one-line warning if the queue's metadata file ({@code metadata.cq4t}) is missing, empty or damaged and
+     *     the records were read from the cycle files without it, else null.
+     */
+    public String metadataWarning()
+    {
+        return metadataProblem == null ? null : "metadata.cq4t in " + directory + " is damaged or missing (" +
+            metadataProblem + "); the records were read from the cycle files without it (a writer rebuilds it the " +
+            "next time it opens the journal)";
     }
 
     /**
@@ -90,13 +147,23 @@ public final class JournalReader implements AutoCloseable
     {
         JournalJvm.prepare();
         CycleFiles.checkDirectory(directory);
+        final String metadataProblem = CycleFiles.metadataProblem(directory);
         final JournalReader reader;
         try
         {
-            reader = new JournalReader(directory);
+            reader = new JournalReader(directory, metadataProblem);
         }
         catch (final Exception e)
         {
+            if (metadataProblem != null)
+            {
+                // e.g. an overwritten header: "Unable to claim exclusive shared lock on file .../metadata.cq4t"
+                final Path metadata = directory.resolve(SingleChronicleQueue.QUEUE_METADATA_FILE);
+                throw new JournalException("cannot open the journal in " + directory + ": its queue metadata file " +
+                    metadata + " is " + metadataProblem + ", and Chronicle Queue cannot open the journal with it. " +
+                    "Move it aside (mv " + metadata + " " + metadata + ".damaged): the records are then read from " +
+                    "the cycle files without it, and a writer rebuilds it the next time it opens the journal", e);
+            }
             // Chronicle throws checked exceptions (StreamCorruptedException) without declaring them
             throw new JournalException("cannot open the journal in " + directory + ": " + e, e);
         }

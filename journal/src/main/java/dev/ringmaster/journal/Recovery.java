@@ -48,9 +48,12 @@ public final class Recovery
                                     final java.util.function.LongConsumer progress)
     {
         final Path startedOnly = CycleFiles.checkDirectory(directory);
-        final List<String> notes = startedOnly == null ? List.of() : List.of("the newest cycle file " + startedOnly +
-            " is empty: the writer stopped while starting it (a crash during a roll); nothing was lost, every record " +
-            "lies before it");
+        final List<String> notes = new ArrayList<>();
+        if (startedOnly != null)
+        {
+            notes.add("the newest cycle file " + startedOnly + " is empty: the writer stopped while starting it (a " +
+                "crash during a roll); nothing was lost, every record lies before it");
+        }
         JournalInfo.requireCodec(directory, JournalInfo.payloadCodec(directory), codec);
         final Map<Long, Object> open = new LinkedHashMap<>();
         final Map<Long, Long> openSequence = new java.util.HashMap<>(); // the acceptance sequence of each open task
@@ -59,6 +62,10 @@ public final class Recovery
         final List<JournalCorruptException> damage = new ArrayList<>();
         try (JournalReader reader = JournalReader.open(directory))
         {
+            if (reader.metadataWarning() != null)
+            {
+                notes.add(reader.metadataWarning());
+            }
             if (progress != null)
             {
                 reader.onProgress(PROGRESS_EVERY, progress);

@@ -188,6 +188,7 @@ public final class AuditCommand implements Callable<Integer>
         final List<JournalCorruptException> damaged = new java.util.ArrayList<>();
         try (JournalReader reader = JournalReader.open(journal))
         {
+            warnMetadata(err, reader);
             if (taskId != null)
             {
                 Audit.history(reader, taskId, events, damaged::add);
@@ -272,6 +273,7 @@ public final class AuditCommand implements Callable<Integer>
         final List<JournalCorruptException> damaged = new java.util.ArrayList<>();
         try (JournalReader reader = JournalReader.open(journal))
         {
+            warnMetadata(err, reader);
             Audit.adminChanges(reader, fromMillis == null ? 0 : fromMillis,
                 toMillis == null ? Long.MAX_VALUE / 1_000_000L : toMillis, events, damaged::add);
         }
@@ -402,6 +404,16 @@ public final class AuditCommand implements Callable<Integer>
                         "' is not a time; give an ISO-8601 instant such as 2026-05-01T12:00:00Z or epoch milliseconds");
                 }
             }
+        }
+    }
+
+    /** A missing or damaged metadata file costs no record, but is said once, on stderr, as every journal command does. */
+    private static void warnMetadata(final PrintWriter err, final JournalReader reader)
+    {
+        if (reader.metadataWarning() != null)
+        {
+            err.println("warning: " + reader.metadataWarning());
+            err.flush();
         }
     }
 }

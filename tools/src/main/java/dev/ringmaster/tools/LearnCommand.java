@@ -116,6 +116,10 @@ public final class LearnCommand implements Callable<Integer>
         try (JournalReader reader = JournalReader.open(journal))
         {
             reader.readToEnd(r -> observe(predictor, r, seen, open), e -> damage.add(e.getMessage()));
+            if (reader.metadataWarning() != null)
+            {
+                spec.commandLine().getErr().println("warning: " + reader.metadataWarning());
+            }
         }
         if (seen[0] == 0)
         {

@@ -107,6 +107,7 @@ public final class ReplayCommand implements Callable<Integer>
                 unpaced, verifyDecisions, strategy, golden, writeGolden);
         }
         final ReplayReport report;
+        final String metadataWarning;
         // a writer open before or after the read: either way the figures may already be behind the journal
         boolean live = Journal.isBeingWritten(journal);
         try (JournalReader reader = JournalReader.open(journal);
@@ -117,6 +118,12 @@ public final class ReplayCommand implements Callable<Integer>
                 reader.onProgress(dev.ringmaster.journal.Recovery.PROGRESS_EVERY, progress::stepTo);
             }
             report = Replay.of(reader, bucketMillis);
+            metadataWarning = reader.metadataWarning();
+        }
+        if (metadataWarning != null)
+        {
+            spec.commandLine().getErr().println("warning: " + metadataWarning);
+            spec.commandLine().getErr().flush();
         }
         live |= Journal.isBeingWritten(journal);
         final PrintWriter out = spec.commandLine().getOut();

@@ -14,7 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A journal command in a JVM of its own, logging as the command line does (no test-only log level): its console
- * carries the report, not Chronicle Queue's INFO lines about mappings and disk space.
+ * carries the report, not Chronicle Queue's INFO lines about mappings and disk space, nor its stack traces about a
+ * damaged queue metadata file.
  */
 class ConsoleLoggingTest
 {
@@ -22,6 +23,59 @@ class ConsoleLoggingTest
     void replayPrintsNoChronicleInfoLines(@TempDir final Path tmp) throws Exception
     {
         final Path journal = GoldenJournalTest.copyOfGoldenJournal(tmp);
+        final String[] console = run(tmp, "replay", journal.toString());
+        assertThat(console[0]).as(console[1]).isEqualTo("0");
+        assertThat(console[1]).contains("records").doesNotContain("INFO net.openhft");
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "metadata.cq4t {0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"emptied", "deleted"})
+    void aMissingOrEmptyMetadataFileIsOneWarningLineNotAStackTrace(final String how, @TempDir final Path tmp)
+        throws Exception
+    {
+        final Path journal = GoldenJournalTest.copyOfGoldenJournal(tmp);
+        final Path metadata = journal.resolve("metadata.cq4t");
+        if (how.equals("deleted"))
+        {
+            Files.delete(metadata);
+        }
+        else
+        {
+            Files.write(metadata, new byte[0]);
+        }
+        for (String[] args : new String[][] {{"replay", journal.toString()}, {"recover", journal.toString(), "--dry-run"}})
+        {
+            final String[] console = run(tmp, args);
+
+            // every record is still read from the cycle files
+            assertThat(console[0]).as(console[1]).isEqualTo("0");
+            assertThat(console[1]).as(args[0]).contains("metadata.cq4t in " + journal + " is damaged or missing",
+                "read from the cycle files").doesNotContain("\tat ", "Exception", "Failback");
+        }
+        assertThat(run(tmp, "replay", journal.toString())[2]).startsWith("warning: metadata.cq4t in ");
+    }
+
+    @Test
+    void aMetadataFileWithAnOverwrittenHeaderIsNamedWithTheFix(@TempDir final Path tmp) throws Exception
+    {
+        final Path journal = GoldenJournalTest.copyOfGoldenJournal(tmp);
+        final byte[] junk = new byte[200];
+        new java.util.Random(1).nextBytes(junk);
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(journal.resolve("metadata.cq4t").toFile(), "rw"))
+        {
+            raf.write(junk);
+        }
+
+        final String[] console = run(tmp, "replay", journal.toString());
+
+        assertThat(console[0]).as(console[1]).isEqualTo("1");
+        assertThat(console[2]).startsWith("error: ").contains(journal.resolve("metadata.cq4t").toString(), "damaged",
+            "Move it aside (mv ").doesNotContain("\tat ", "Failback");
+    }
+
+    /** @return the exit code, stdout and stderr together, and stderr of the command line run in a JVM of its own. */
+    private static String[] run(final Path tmp, final String... args) throws Exception
+    {
         final Path out = tmp.resolve("out.txt");
         final Path err = tmp.resolve("err.txt");
         final List<String> cmd = new ArrayList<>();
@@ -33,8 +87,8 @@ class ConsoleLoggingTest
                 cmd.add(f);
             }
         }
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), RingmasterCli.class.getName(),
-            "replay", journal.toString()));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), RingmasterCli.class.getName()));
+        cmd.addAll(List.of(args));
         final Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         try
         {
@@ -44,8 +98,8 @@ class ConsoleLoggingTest
         {
             p.destroyForcibly();
         }
-        final String console = Files.readString(out, StandardCharsets.UTF_8) + Files.readString(err, StandardCharsets.UTF_8);
-        assertThat(p.exitValue()).as(console).isZero();
-        assertThat(console).contains("records").doesNotContain("INFO net.openhft");
+        final String stderr = Files.readString(err, StandardCharsets.UTF_8);
+        return new String[] {Integer.toString(p.exitValue()), Files.readString(out, StandardCharsets.UTF_8) + stderr,
+            stderr};
     }
 }
