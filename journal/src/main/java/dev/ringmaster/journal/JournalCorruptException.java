@@ -12,6 +12,8 @@ public final class JournalCorruptException extends JournalException
 
     private final transient Path file;
     private final long index;
+    /** The message after "corrupt journal file F at index X: ", for {@link #withMore}. */
+    private final String detail;
 
     public JournalCorruptException(final Path file, final long index, final String problem, final Throwable cause)
     {
@@ -25,6 +27,17 @@ public final class JournalCorruptException extends JournalException
             message, cause);
         this.file = file;
         this.index = index;
+        this.detail = message;
+    }
+
+    /**
+     * @return this damage, saying that {@code more} further checks failed right after it with no readable record
+     *     between: one damaged place, reported once.
+     */
+    JournalCorruptException withMore(final int more)
+    {
+        return more == 0 ? this : new JournalCorruptException(file, index, detail + " (with " + more + " more " +
+            "unreadable record(s) right after it, in the same damaged region)", getCause(), true);
     }
 
     /** @return damage found by the check before reading: nothing was read, so nothing is said to have been. */

@@ -62,6 +62,11 @@ public final class JournalReader implements AutoCloseable
     private long progressEvery;
     private long delivered;
     private long fromEpochNanos = Long.MIN_VALUE;
+    /** Records that passed their checks, handed over or not: {@link #readToEnd(RecordHandler,
+     * java.util.function.Consumer)} tells two damaged regions apart by one between them. */
+    private long sound;
+    /** Records handed over. */
+    private long handed;
 
     /** What is wrong with the queue's metadata file, read around (see {@link #metadataWarning()}), or null. */
     private final String metadataProblem;
@@ -291,21 +296,44 @@ public final class JournalReader implements AutoCloseable
      */
     public long readToEnd(final RecordHandler handler, final java.util.function.Consumer<JournalCorruptException> onDamage)
     {
-        long total = 0;
+        // one overwritten place fails several checks in a row (a record's checksum, then the next one's length):
+        // reported one by one, it read as several damaged places, all at one index
+        JournalCorruptException region = null;
+        int more = 0;
+        // counted as handed over: a read that ends in damage still delivered the records before it
+        final long handedAtStart = handed;
         while (true)
         {
+            // sound records, also those before a start time that are not handed over: they end a damaged region
+            final long soundBefore = sound;
             try
             {
-                final long n = readToEnd(handler);
-                total += n;
-                return total;
+                readToEnd(handler);
+                if (region != null)
+                {
+                    onDamage.accept(region.withMore(more));
+                }
+                return handed - handedAtStart;
             }
             catch (final JournalCorruptException e)
             {
-                onDamage.accept(e);
+                if (region != null && sound == soundBefore && e.file().equals(region.file()))
+                {
+                    more++;
+                }
+                else
+                {
+                    if (region != null)
+                    {
+                        onDamage.accept(region.withMore(more));
+                    }
+                    region = e;
+                    more = 0;
+                }
                 if (!skipDamage())
                 {
-                    return total;
+                    onDamage.accept(region.withMore(more));
+                    return handed - handedAtStart;
                 }
             }
         }
@@ -498,11 +526,13 @@ public final class JournalReader implements AutoCloseable
     /** Hands the record's shown event over unless it lies before the start time. @return 1 if handed over. */
     private int offer(final RecordHandler handler)
     {
+        sound++;
         if (record.epochNanos() < fromEpochNanos)
         {
             return 0;
         }
         handler.onRecord(record);
+        handed++;
         if (progress != null && ++delivered % progressEvery == 0)
         {
             progress.accept(delivered);

@@ -93,6 +93,29 @@ class CorruptionTest
     }
 
     @Test
+    void oneOverwrittenPlaceIsOneRegionNotOnePerFailedCheck() throws IOException
+    {
+        writeJournal();
+        final Path file = cycleFile();
+        final long at = find(file, "payload-" + TASKS / 2);
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            // random bytes: a record fails its checksum, and the next record's length is garbage too
+            final byte[] junk = new byte[64];
+            new java.util.Random(3).nextBytes(junk);
+            raf.seek(at - 8);
+            raf.write(junk);
+        }
+        final List<JournalCorruptException> damage = new ArrayList<>();
+        try (JournalReader reader = JournalReader.open(dir))
+        {
+            reader.readToEnd(r -> { }, damage::add);
+        }
+        assertThat(damage).as("one place overwritten").hasSize(1);
+        assertThat(damage.get(0).getMessage()).contains(file.getFileName().toString(), "at index 0x");
+    }
+
+    @Test
     void auditShowsTheWholeHistoryOfATaskRecordedAfterTheDamageAndStillReportsTheDamage() throws IOException
     {
         final Path file = writeJournalAndChangeTask200();
