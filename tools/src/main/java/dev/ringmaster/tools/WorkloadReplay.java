@@ -62,6 +62,14 @@ final class WorkloadReplay
                 reportDamage(arrivals, "nothing was written to a golden file");
                 return 1;
             }
+            if (verify && !arrivals.damage().isEmpty())
+            {
+                // first: the differences below may come from the tasks missing in the damage
+                reportDamage(arrivals, "the decisions of the tasks read around them are checked below, and may " +
+                    "differ from the golden file because those tasks are missing");
+                verify(registry, arrivals, fleet, strategy, golden, false);
+                return 1;
+            }
             final int exit = verify ? verify(registry, arrivals, fleet, strategy, golden, writeGolden) :
                 whatIf(registry, arrivals, fleet, whatIf, contextLoadNanos, live);
             if (!arrivals.damage().isEmpty())
@@ -208,10 +216,16 @@ final class WorkloadReplay
             return 0;
         }
         final PrintWriter err = spec.commandLine().getErr();
-        err.printf(Locale.ROOT, "error: strategy %s decided %,d of %,d tasks differently from the golden file %s; %s. "
-                + "If the change is intended, regenerate the file: ringmaster replay %s --verify-decisions --strategy %s "
-                + "%s--write-golden%n", strategy, c.differing(), c.tasks(), file, String.join("; ", c.differences()),
-            journal, strategy, golden != null ? "--golden " + golden + " " : "");
+        final String missing = c.missing() == 0 ? "" : String.format(Locale.ROOT, ", and %,d task(s) of the golden " +
+            "file are not among the journal's completed tasks", c.missing());
+        // on a damaged journal a regenerated file would bless the decisions the missing tasks changed
+        final String advice = !arrivals.damage().isEmpty() ? "The journal is damaged (see above): the differences " +
+            "may come from the tasks missing in the damaged regions, so do not regenerate the golden file from it; " +
+            "restore the damaged file and verify again" : String.format(Locale.ROOT, "If the change is intended, " +
+            "regenerate the file: ringmaster replay %s --verify-decisions --strategy %s %s--write-golden", journal,
+            strategy, golden != null ? "--golden " + golden + " " : "");
+        err.printf(Locale.ROOT, "error: strategy %s decided %,d of %,d tasks differently from the golden file %s%s; "
+            + "%s. %s%n", strategy, c.differing(), c.tasks(), file, missing, String.join("; ", c.differences()), advice);
         err.flush();
         return 1;
     }

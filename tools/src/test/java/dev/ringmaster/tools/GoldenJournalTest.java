@@ -173,4 +173,44 @@ class GoldenJournalTest
         assertThat(check.exitCode()).as("stderr: %s", check.err()).isZero();
         assertThat(check.out()).contains("p2c: all 400 decisions match");
     }
+
+    @Test
+    void onADamagedJournalTheDamageComesFirstAndNoCountExceedsTheTasksChecked() throws Exception
+    {
+        // a demo journal: many batch documents, so a cut leaves the first half readable
+        final Path damaged = tmp.resolve("damaged");
+        assertThat(DemoCommandTest.run("demo", "--tasks", "3000", "--seed", "4", "--json", "--journal",
+            damaged.toString()).exitCode()).isZero();
+        final Path golden = tmp.resolve("damaged-least-connections.txt");
+        assertThat(DemoCommandTest.run("replay", damaged.toString(), "--verify-decisions", "--strategy",
+            "least-connections", "--golden", golden.toString(), "--write-golden").exitCode()).isZero();
+        final Path cycle;
+        try (Stream<Path> files = Files.list(damaged))
+        {
+            cycle = files.filter(p -> p.toString().endsWith(".cq4")).findFirst().orElseThrow();
+        }
+        final byte[] bytes = Files.readAllBytes(cycle);
+        int end = bytes.length;
+        while (end > 0 && bytes[end - 1] == 0)
+        {
+            end--;
+        }
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(cycle.toFile(), "rw"))
+        {
+            raf.setLength(end / 2); // cut mid-data: about half the tasks are missing
+        }
+
+        final DemoCommandTest.Run verify = DemoCommandTest.run("replay", damaged.toString(), "--verify-decisions",
+            "--strategy", "least-connections", "--golden", golden.toString());
+
+        assertThat(verify.exitCode()).isEqualTo(1);
+        assertThat(verify.err()).startsWith("error: the journal is damaged").doesNotContain("--write-golden",
+            "If the change is intended");
+        final java.util.regex.Matcher m = java.util.regex.Pattern.compile("decided ([\\d,]+) of ([\\d,]+) tasks")
+            .matcher(verify.err());
+        assertThat(m.find()).as(verify.err()).isTrue();
+        assertThat(Long.parseLong(m.group(1).replace(",", ""))).as(verify.err())
+            .isLessThanOrEqualTo(Long.parseLong(m.group(2).replace(",", "")));
+        assertThat(verify.err()).contains("not among the journal's");
+    }
 }
