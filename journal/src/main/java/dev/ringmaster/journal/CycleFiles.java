@@ -190,6 +190,48 @@ final class CycleFiles
     }
 
     /**
+     * Builds the queue without Chronicle's "Failback to readonly tablestore" warning, whose stack trace reads as a
+     * crash on a command line while every record is still read: the reader reports the metadata file itself. Other
+     * warnings still go to Chronicle's handler.
+     */
+    static SingleChronicleQueue buildQuietly(final SingleChronicleQueueBuilder builder)
+    {
+        final net.openhft.chronicle.core.onoes.ExceptionHandler warn = net.openhft.chronicle.core.Jvm.warn();
+        if (!(warn instanceof net.openhft.chronicle.core.onoes.ThreadLocalisedExceptionHandler local))
+        {
+            return builder.build();
+        }
+        final net.openhft.chronicle.core.onoes.ExceptionHandler before = local.threadLocalHandler();
+        final net.openhft.chronicle.core.onoes.ExceptionHandler next = before != null ? before : local.defaultHandler();
+        local.threadLocalHandler(new net.openhft.chronicle.core.onoes.ExceptionHandler()
+        {
+            @Override
+            public void on(final org.slf4j.Logger logger, final String message, final Throwable thrown)
+            {
+                if (message == null || !message.startsWith("Failback to readonly tablestore"))
+                {
+                    next.on(logger, message, thrown);
+                }
+            }
+        });
+        try
+        {
+            return builder.build();
+        }
+        finally
+        {
+            if (before == null)
+            {
+                local.resetThreadLocalHandler();
+            }
+            else
+            {
+                local.threadLocalHandler(before);
+            }
+        }
+    }
+
+    /**
      * Chronicle counts a cycle file as created (the queue metadata's highest cycle) only once its header is written,
      * before any record goes into it. @return true if {@code cycle} lies past the highest cycle counted: its creation
      * was cut off, so it never held a record. False when the metadata cannot tell (missing, unreadable), so that

@@ -37,6 +37,9 @@ public final class JournalReader implements AutoCloseable
     private static final long PAGE_BYTES = 4096;
     /** The cycle {@link #checkNotCut} last looked at, so that tailing at the end costs no file system call per poll. */
     private int checkedCycle = Integer.MIN_VALUE;
+    /** The cycle {@link #cutAt} last looked at, and its file's length if that file is cut, else -1. */
+    private int cutCycle = Integer.MIN_VALUE;
+    private long cutLength = -1;
 
     private final Path directory;
     private final SingleChronicleQueue queue;
@@ -84,50 +87,8 @@ public final class JournalReader implements AutoCloseable
         {
             builder.rollCycle(rollCycle);
         }
-        this.queue = metadataProblem == null ? builder.build() : buildQuietly(builder);
+        this.queue = metadataProblem == null ? builder.build() : CycleFiles.buildQuietly(builder);
         this.tailer = queue.createTailer().toStart();
-    }
-
-    /**
-     * Builds the queue without Chronicle's "Failback to readonly tablestore" warning, whose stack trace reads as a
-     * crash on a command line while every record is still read: the reader reports the metadata file itself. Other
-     * warnings still go to Chronicle's handler.
-     */
-    private static SingleChronicleQueue buildQuietly(final SingleChronicleQueueBuilder builder)
-    {
-        final net.openhft.chronicle.core.onoes.ExceptionHandler warn = net.openhft.chronicle.core.Jvm.warn();
-        if (!(warn instanceof net.openhft.chronicle.core.onoes.ThreadLocalisedExceptionHandler local))
-        {
-            return builder.build();
-        }
-        final net.openhft.chronicle.core.onoes.ExceptionHandler before = local.threadLocalHandler();
-        final net.openhft.chronicle.core.onoes.ExceptionHandler next = before != null ? before : local.defaultHandler();
-        local.threadLocalHandler(new net.openhft.chronicle.core.onoes.ExceptionHandler()
-        {
-            @Override
-            public void on(final org.slf4j.Logger logger, final String message, final Throwable thrown)
-            {
-                if (message == null || !message.startsWith("Failback to readonly tablestore"))
-                {
-                    next.on(logger, message, thrown);
-                }
-            }
-        });
-        try
-        {
-            return builder.build();
-        }
-        finally
-        {
-            if (before == null)
-            {
-                local.resetThreadLocalHandler();
-            }
-            else
-            {
-                local.threadLocalHandler(before);
-            }
-        }
     }
 
     /**
@@ -407,6 +368,16 @@ public final class JournalReader implements AutoCloseable
             {
                 throw corrupt(index, "a document claims " + remaining + " bytes", null);
             }
+            final long cut = cutAt(tailer.cycle());
+            if (cut >= 0 && bytes.readPosition() + remaining > cut)
+            {
+                // read on, the mapping past the cut faults, and the JVM raises that fault a little later, in this
+                // document or the next: the same cut was reported at two indexes by two commands
+                documentUnreadable = true;
+                throw corrupt(index, "the file ends at byte " + cut + ", inside this document (which runs to byte " +
+                    (bytes.readPosition() + remaining) + "): the file was cut short, and the records from here to " +
+                    "its end are lost", null);
+            }
             length = (int)remaining;
             if (scratch.length < length)
             {
@@ -576,6 +547,18 @@ public final class JournalReader implements AutoCloseable
                 "number of " + PAGE_BYTES + "-byte pages, so the records after the cut are lost; restore the file from a " +
                 "copy, or move it aside to read the other cycle files", null);
         }
+    }
+
+    /** @return the length of the cycle's file if it is cut (not whole pages), else -1; looked up once per cycle. */
+    private long cutAt(final int cycle)
+    {
+        if (cycle != cutCycle)
+        {
+            cutCycle = cycle;
+            final File file = cycleFile(cycle);
+            cutLength = file != null && file.length() % PAGE_BYTES != 0 ? file.length() : -1;
+        }
+        return cutLength;
     }
 
     private JournalCorruptException corrupt(final long index, final String problem, final Throwable cause)
