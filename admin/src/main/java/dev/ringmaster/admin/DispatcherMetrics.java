@@ -65,7 +65,7 @@ public final class DispatcherMetrics implements MeterBinder
             {
                 counter("ringmaster.tasks.by.priority", Tags.of("priority", p.name().toLowerCase(Locale.ROOT), "state",
                     state), x -> count(x.tasksByPriority().get(p), state),
-                    "tasks by state per priority (accepted at the first, ended at the last priority of a task)");
+                    "tasks by state per priority (each task at the priority it was submitted with, even if moved since)");
             }
         }
         gauge("ringmaster.tasks.outstanding", Tags.empty(), s -> s.outstanding(), "accepted tasks not yet terminal");

@@ -29,7 +29,8 @@ import java.util.Map;
  * @param rateLimitedNanos per rate limit ("type:NAME", "tenant:NAME"), how long it held work back.
  * @param faults         plugin and callback faults the dispatcher contained.
  * @param types          per agent type, quality spread and context waste (the seed's metrics), in type order.
- * @param tasksByPriority tasks by state per priority.
+ * @param tasksByPriority tasks by state per priority, each task counted at the priority it was submitted with (not
+ *                       the one it was reprioritized to; see {@link TaskCounts}).
  * @param tasksByTenant  tasks by state per tenant: the first 32 tenants seen by name, then "(other)", and "(none)"
  *                       for tasks without a tenant (bounded, so that a metrics registry's series stay bounded).
  * @param recent         throughput and latency over the last minute.

@@ -10,6 +10,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * Tasks by state per priority and per tenant; the routing role's holder is the single writer (ordered stores, no
  * allocation once a tenant has its row), any thread may read.
  *
+ * <p>By priority, every count of a task goes to the priority it was submitted with, whatever it was moved to since.
+ *
  * <p>Tenants get a row each in the order they first appear, up to {@link #TENANTS}; later tenants share the
  * {@link #OTHER} row, and tasks without a tenant the {@link #NO_TENANT} row, so the number of series a metrics
  * registry sees stays bounded whatever tenants clients send. A tenant's row is found by a probe of a small
@@ -41,12 +43,23 @@ public final class TaskTally
 
     void accepted(final TaskRecord r)
     {
-        add(r.level, r.task.tenant(), 0);
+        add(submittedLevel(r), r.task.tenant(), 0);
     }
 
     void ended(final TaskRecord r, final TerminalState state)
     {
-        add(r.level, r.task.tenant(), 1 + state.ordinal());
+        add(submittedLevel(r), r.task.tenant(), 1 + state.ordinal());
+    }
+
+    /**
+     * The level a task was submitted at, not its current {@link TaskRecord#level}: a reprioritization must not move
+     * its end to another row than its acceptance (which left the old row outstanding for good and the new one
+     * negative), and moving the acceptance instead would make an accepted count fall, which a scraper reads as a
+     * counter reset. The task itself keeps its submitted priority, so this costs no field and no write per task.
+     */
+    private static int submittedLevel(final TaskRecord r)
+    {
+        return r.task.priority().ordinal();
     }
 
     private void add(final int level, final String tenant, final int state)
