@@ -334,25 +334,11 @@ public final class ServeCommand implements Callable<Integer>
         {
             producer.start(); // a declared fleet serves what its clients submit, nothing generated
         }
-        final Thread hook = new Thread(() ->
+        final Thread hook = new Thread(new ServeShutdown(stop, finished, exitCode, () ->
         {
-            stop.countDown();
-            try
-            {
-                // the JVM exits when the hooks return: hold it until the drain below has run
-                if (finished.await(60, TimeUnit.SECONDS) && exitCode.get() == 0)
-                {
-                    // a signal asked for a clean stop and got one: exit 0, not the JVM's 128 + signal
-                    spec.commandLine().getOut().flush();
-                    spec.commandLine().getErr().flush();
-                    Runtime.getRuntime().halt(0);
-                }
-            }
-            catch (final InterruptedException e)
-            {
-                Thread.currentThread().interrupt();
-            }
-        }, "serve-shutdown");
+            spec.commandLine().getOut().flush();
+            spec.commandLine().getErr().flush();
+        }, Runtime.getRuntime()::halt), "serve-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
 
         try
