@@ -67,7 +67,7 @@ public final class AdminCommand implements Runnable
     java.nio.file.Path tokenFile;
 
     @Option(names = "--json", scope = ScopeType.INHERIT,
-        description = "Print the server's JSON answer as is, one object on stdout.")
+        description = "Print the server's JSON answer as is, one object on stdout, a refusal's too (its error also on stderr).")
     boolean json;
 
     @Override
@@ -154,6 +154,12 @@ public final class AdminCommand implements Runnable
                     (admin.url.equals(DEFAULT_URL) ? "" : ", or check --url / RINGMASTER_ADMIN_URL"));
                 err.flush();
                 return 1;
+            }
+            if (!response.ok() && admin.json && response.body() != null && !response.body().isEmpty())
+            {
+                // --json promises the server's answer as is: a script reads why it was refused from stdout too
+                out.println(response.body().toString());
+                out.flush();
             }
             if (response.status() == 401)
             {

@@ -260,6 +260,22 @@ class AdminCommandTest
     }
 
     @Test
+    void jsonPrintsTheServersAnswerToARefusalOnStdoutAndTheErrorOnStderr() throws Exception
+    {
+        final DemoCommandTest.Run missing = admin("--json", "task", "--id", "5");
+        assertThat(missing.exitCode()).isEqualTo(1);
+        assertThat(missing.err()).startsWith("error: ");
+        final JsonNode body = JSON.readTree(missing.out());
+        assertThat(body.path("error").asText()).as(missing.out()).isNotEmpty();
+        assertThat(missing.err()).contains(body.path("error").asText());
+
+        final DemoCommandTest.Run type = admin("--json", "--token", TOKEN, "pause", "--type", "codr");
+        assertThat(type.exitCode()).isEqualTo(1);
+        assertThat(JSON.readTree(type.out()).path("error").asText()).contains("unknown agent type 'codr'");
+        assertThat(type.err()).contains("error: unknown agent type 'codr'");
+    }
+
+    @Test
     void aBadTokenExits1WithTheFixAndChangesNothing()
     {
         final DemoCommandTest.Run wrong = admin("--token", "wrong", "pause", "--type", "coder");
