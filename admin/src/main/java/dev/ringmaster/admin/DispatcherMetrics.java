@@ -10,10 +10,15 @@ import dev.ringmaster.metrics.TypeStats;
 import dev.ringmaster.model.Priority;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -31,7 +36,8 @@ import java.util.function.ToDoubleFunction;
  * snapshot, taken by {@link #refresh()} (once per scrape) or, for a registry read without one, when the last is
  * older than 250 ms.
  *
- * <p>Agents and types that join later get their meters at the next {@link #refresh()}, which a scrape calls first.
+ * <p>Agents and types that join later get their meters at the next {@link #refresh()}, which a scrape calls first;
+ * an agent that left the fleet loses its meters there.
  */
 public final class DispatcherMetrics implements MeterBinder
 {
@@ -44,8 +50,13 @@ public final class DispatcherMetrics implements MeterBinder
     private volatile Map<String, Map<Priority, Long>> depthByType = Map.of();
     private volatile long takenAtNanos;
     private volatile MeterRegistry registry;
-    /** Names of the per-agent, per-type, per-limit and per-stage meter groups already registered. */
+    /** Names of the per-type, per-limit and per-stage meter groups already registered. */
     private final Set<String> bound = ConcurrentHashMap.newKeySet();
+    /**
+     * Each present agent's meters, removed from the registry when it leaves the fleet: kept, they would export NaN
+     * for good, and a counter turning NaN breaks rate(). Changed under {@code this} by {@link #refresh()}.
+     */
+    private final Map<String, List<Meter>> agentMeters = new HashMap<>();
 
     public DispatcherMetrics(final Dispatcher dispatcher)
     {
@@ -101,7 +112,7 @@ public final class DispatcherMetrics implements MeterBinder
     }
 
     /** Takes a fresh snapshot (a scrape calls this first) and registers meters for what joined since. */
-    public void refresh()
+    public synchronized void refresh()
     {
         final MeterRegistry r = registry;
         if (r == null)
@@ -110,21 +121,35 @@ public final class DispatcherMetrics implements MeterBinder
         }
         take();
         final MetricsSnapshot s = snapshot;
+        final Set<String> present = new HashSet<>();
         for (final AgentStats a : s.agents())
         {
-            if (bound.add("agent:" + a.id()))
+            present.add(a.id());
+            if (!agentMeters.containsKey(a.id()))
             {
                 final String id = a.id();
                 final Tags tags = Tags.of("agent", id, "type", a.type());
-                gauge("ringmaster.agent.in.flight", tags, x -> agent(x, id, AgentStats::inFlight), "tasks assigned, not finished");
-                gauge("ringmaster.agent.load", tags, x -> agent(x, id, AgentStats::load), "in flight over capacity");
-                gauge("ringmaster.agent.utilization", tags, x -> agent(x, id, AgentStats::utilization),
-                    "busy time over elapsed time x capacity");
-                gauge("ringmaster.agent.ejected", tags, x -> agent(x, id, st -> st.ejected() ? 1 : 0),
-                    "1 while outlier ejection keeps the agent out of routing");
-                counter("ringmaster.agent.completed", tags, x -> agent(x, id, AgentStats::completed), "tasks completed");
-                counter("ringmaster.agent.failed", tags, x -> agent(x, id, AgentStats::failed), "attempts failed");
-                counter("ringmaster.agent.tokens", tags, x -> agent(x, id, AgentStats::tokens), "tokens reported");
+                agentMeters.put(id, List.of(
+                    gauge("ringmaster.agent.in.flight", tags, x -> agent(x, id, AgentStats::inFlight),
+                        "tasks assigned, not finished"),
+                    gauge("ringmaster.agent.load", tags, x -> agent(x, id, AgentStats::load), "in flight over capacity"),
+                    gauge("ringmaster.agent.utilization", tags, x -> agent(x, id, AgentStats::utilization),
+                        "busy time over elapsed time x capacity"),
+                    gauge("ringmaster.agent.ejected", tags, x -> agent(x, id, st -> st.ejected() ? 1 : 0),
+                        "1 while outlier ejection keeps the agent out of routing"),
+                    counter("ringmaster.agent.completed", tags, x -> agent(x, id, AgentStats::completed),
+                        "tasks completed"),
+                    counter("ringmaster.agent.failed", tags, x -> agent(x, id, AgentStats::failed), "attempts failed"),
+                    counter("ringmaster.agent.tokens", tags, x -> agent(x, id, AgentStats::tokens), "tokens reported")));
+            }
+        }
+        // an agent that left (drained, removed, scaled down) takes its series with it; one that comes back under
+        // the same id gets new ones at the next refresh
+        for (final String id : new ArrayList<>(agentMeters.keySet()))
+        {
+            if (!present.contains(id))
+            {
+                agentMeters.remove(id).forEach(r::remove);
             }
         }
         for (final Map.Entry<String, Map<Priority, Long>> type : depthByType.entrySet())
@@ -217,7 +242,7 @@ public final class DispatcherMetrics implements MeterBinder
                 return f.applyAsDouble(a);
             }
         }
-        return Double.NaN; // the agent left: Prometheus drops NaN samples
+        return Double.NaN; // the agent left since the last refresh, which removes its meters
     }
 
     private static double shadow(final MetricsSnapshot s, final ToDoubleFunction<ShadowStats> f)
@@ -260,14 +285,14 @@ public final class DispatcherMetrics implements MeterBinder
         };
     }
 
-    private void gauge(final String name, final Tags tags, final ToDoubleFunction<MetricsSnapshot> f, final String help)
+    private Meter gauge(final String name, final Tags tags, final ToDoubleFunction<MetricsSnapshot> f, final String help)
     {
-        Gauge.builder(name, this, m -> f.applyAsDouble(m.current())).tags(tags).description(help).register(registry);
+        return Gauge.builder(name, this, m -> f.applyAsDouble(m.current())).tags(tags).description(help).register(registry);
     }
 
-    private void counter(final String name, final Tags tags, final ToDoubleFunction<MetricsSnapshot> f, final String help)
+    private Meter counter(final String name, final Tags tags, final ToDoubleFunction<MetricsSnapshot> f, final String help)
     {
-        FunctionCounter.builder(name, this, m -> f.applyAsDouble(m.current())).tags(tags).description(help)
+        return FunctionCounter.builder(name, this, m -> f.applyAsDouble(m.current())).tags(tags).description(help)
             .register(registry);
     }
 
