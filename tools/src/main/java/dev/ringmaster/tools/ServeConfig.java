@@ -292,9 +292,9 @@ final class ServeConfig
         {
             throw problem(opts.isMissingNode() ? at + ".factory" : at + ".options", e.getMessage(), "the options of '" + name + "'");
         }
-        factories.put(type, factory);
         final Map<String, Double> typeSkills = skills(node.path("skills"), at + ".skills");
         final Double typeSpeed = node.has("speed") ? number(node.get("speed"), at + ".speed", 0.001, 1000) : null;
+        factories.put(type, new DeclaredTypeFactory(factory, typeSpeed, typeSkills)); // what scale adds has the skills
         final JsonNode list = node.path("agents");
         if (list.isMissingNode() || list.isIntegralNumber())
         {
@@ -577,7 +577,7 @@ final class ServeConfig
      */
     AgentAdapter adapter(final AgentSpec spec)
     {
-        final AgentFactory factory = factories.get(spec.type());
+        final AgentFactory factory = DeclaredTypeFactory.plugin(factories.get(spec.type()));
         if (factory == null)
         {
             throw new IllegalArgumentException("type '" + spec.type() + "' has no agent factory in " + file +

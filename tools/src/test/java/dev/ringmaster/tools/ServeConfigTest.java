@@ -292,6 +292,29 @@ class ServeConfigTest
     }
 
     @Test
+    void theFactoryServeRegistersForScalingMakesAgentsWithTheTypesSkillsAndSpeed() throws Exception
+    {
+        final Path file = Files.writeString(dir.resolve("scaled.yaml"), String.join("\n",
+            "types:",
+            "  coder: {factory: echo, agents: 1, skills: {java: 0.9}, speed: 2.0}",
+            "  reviewer: {factory: echo, agents: 1}",
+            ""));
+
+        final ServeConfig config = ServeConfig.load(file, ServeConfigTest.class.getClassLoader());
+
+        // 'admin scale' and the autoscaler make agents through these: without the type's skills, a task that needs
+        // java is refused NO_CAPABLE_AGENT once the declared agents are drained
+        final dev.ringmaster.model.AgentSpec scaled = config.factories.get("coder").spec("coder-4");
+        assertThat(scaled.id()).isEqualTo("coder-4");
+        assertThat(scaled.type()).isEqualTo("coder");
+        assertThat(scaled.proficiency()).containsEntry("java", 0.9);
+        assertThat(scaled.speed()).isEqualTo(2.0);
+        assertThat(scaled.capacity()).isEqualTo(config.agents.get(0).spec().capacity());
+        assertThat(config.factories.get("coder").create(scaled)).isNotNull();
+        assertThat(config.factories.get("reviewer").spec("reviewer-2").proficiency()).isEmpty();
+    }
+
+    @Test
     void aFileThatDeclaresNoAgentAtAllIsRefusedAsAProblemOfTheFile() throws Exception
     {
         final Path file = Files.writeString(dir.resolve("none.yaml"), String.join("\n",
