@@ -309,7 +309,9 @@ public final class AdminCommand implements Runnable
         @Override
         void print(final JsonNode body, final int status, final PrintWriter out)
         {
-            out.println("paused type '" + type + "': " + body.path("waiting").asLong() +
+            // a server without "changed" (an older one) is taken at its word
+            out.println((body.path("changed").asBoolean(true) ? "paused type '" + type + "': " :
+                "type '" + type + "' was already paused, nothing changed: ") + body.path("waiting").asLong() +
                 " task(s) waiting; they stay queued until 'ringmaster admin resume --type " + type + "'");
         }
     }
@@ -331,8 +333,10 @@ public final class AdminCommand implements Runnable
         @Override
         void print(final JsonNode body, final int status, final PrintWriter out)
         {
-            out.println("resumed type '" + type + "': " + body.path("waiting").asLong() +
-                " waiting task(s) are dispatched in queue order");
+            out.println(body.path("changed").asBoolean(true) ? "resumed type '" + type + "': " +
+                body.path("waiting").asLong() + " waiting task(s) are dispatched in queue order" :
+                "type '" + type + "' was not paused, nothing changed: " + body.path("waiting").asLong() +
+                    " task(s) waiting, dispatched as usual");
         }
     }
 

@@ -260,6 +260,31 @@ class AdminCommandTest
     }
 
     @Test
+    void aSecondPauseSaysTheTypeWasAlreadyPausedAndAResumeOfARunningTypeThatItWasNot() throws Exception
+    {
+        final DemoCommandTest.Run first = admin("--token", TOKEN, "pause", "--type", "coder");
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        assertThat(first.out()).startsWith("paused type 'coder'").doesNotContain("already");
+
+        final DemoCommandTest.Run again = admin("--json", "--token", TOKEN, "pause", "--type", "coder");
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        final JsonNode body = JSON.readTree(again.out());
+        assertThat(body.path("paused").asBoolean()).isTrue();
+        assertThat(body.path("changed").asBoolean(true)).as(again.out()).isFalse();
+        assertThat(body.path("was_paused").asBoolean()).isTrue();
+        assertThat(admin("--token", TOKEN, "pause", "--type", "coder").out())
+            .startsWith("type 'coder' was already paused").contains("nothing changed");
+
+        final DemoCommandTest.Run resumed = admin("--json", "--token", TOKEN, "resume", "--type", "coder");
+        assertThat(JSON.readTree(resumed.out()).path("changed").asBoolean()).as(resumed.out()).isTrue();
+        final DemoCommandTest.Run notPaused = admin("--token", TOKEN, "resume", "--type", "coder");
+        assertThat(notPaused.exitCode()).as(notPaused.err()).isZero();
+        assertThat(notPaused.out()).startsWith("type 'coder' was not paused").contains("nothing changed")
+            .doesNotContain("resumed");
+        assertThat(dispatcher.types()).containsEntry("coder", false);
+    }
+
+    @Test
     void jsonPrintsTheServersAnswerToARefusalOnStdoutAndTheErrorOnStderr() throws Exception
     {
         final DemoCommandTest.Run missing = admin("--json", "task", "--id", "5");

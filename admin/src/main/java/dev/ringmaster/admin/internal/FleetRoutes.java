@@ -50,12 +50,17 @@ final class FleetRoutes
 
     void pause(final HttpExchange x, final String type, final boolean pause)
     {
+        // read before the change, so the answer can say a second pause (or a resume of a running type) changed
+        // nothing; two changes racing may both claim the change, which only costs the wording
+        final boolean wasPaused = Boolean.TRUE.equals(dispatcher.types().get(type));
         final CompletableFuture<Integer> change = pause ? dispatcher.pauseType(type) : dispatcher.resumeType(type);
         replies.reply(x, change, replies.commandWait, waiting ->
         {
             final ObjectNode o = Views.object();
             o.put("type", type);
             o.put("paused", pause);
+            o.put("was_paused", wasPaused);
+            o.put("changed", wasPaused != pause);
             o.put("waiting", waiting);
             return new Replies.Reply(200, o);
         });
