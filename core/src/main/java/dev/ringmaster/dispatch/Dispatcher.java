@@ -153,7 +153,7 @@ public final class Dispatcher implements AutoCloseable
      * Waits for the end of a {@link #drain} or {@link #shutdownNow}; it does not stop a dispatcher by itself.
      *
      * @return true once the dispatcher was shut down, every accepted task is terminal and the threads have stopped;
-     *     false at the timeout, also while nobody has shut it down.
+     *     false at the timeout, also while nobody has shut it down (a dispatcher never started stays startable).
      */
     public boolean awaitTermination(final Duration timeout)
     {
@@ -172,13 +172,12 @@ public final class Dispatcher implements AutoCloseable
         return wait.compareTo(LONGEST_WAIT) >= 0 ? Long.MAX_VALUE : wait.toNanos();
     }
 
-    /** Drains for up to 30 seconds, then cancels what is left. */
+    /** Drains for up to 30 seconds, then cancels what is left; ends a dispatcher never started at once. */
     @Override
     public void close()
     {
-        if (engine.runState() == 0)
+        if (engine.closeUnstarted())
         {
-            engine.awaitTermination(0, TimeUnit.NANOSECONDS);
             return;
         }
         if (!drain(Duration.ofSeconds(30)))

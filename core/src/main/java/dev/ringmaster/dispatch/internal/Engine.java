@@ -386,17 +386,14 @@ public final class Engine
 
     /**
      * @return true once the dispatcher was shut down (drain or shutdownNow), nothing is outstanding and the threads
-     *     stopped; false on timeout, also for a dispatcher still running (waiting does not stop it).
+     *     stopped; false on timeout, also for a dispatcher not started or still running (waiting does not stop it).
      */
     public boolean awaitTermination(final long timeout, final TimeUnit unit)
     {
-        if (control.compareAndSetRunState(Control.NEW, Control.TERMINATED))
-        {
-            return true;
-        }
         final long deadline = System.nanoTime() + unit.toNanos(timeout);
+        // not while NEW: waiting must leave a dispatcher startable (closeUnstarted is what ends one never started);
         // not while RUNNING: a task accepted just after the last one ended would find the threads gone, never to end
-        while (control.runState == Control.RUNNING || outstanding() > 0)
+        while (control.runState <= Control.RUNNING || outstanding() > 0)
         {
             if (System.nanoTime() - deadline >= 0)
             {
@@ -434,6 +431,12 @@ public final class Engine
             }
         }
         return true;
+    }
+
+    /** Ends a dispatcher never started (its adapters were never started either). @return false if it was started. */
+    public boolean closeUnstarted()
+    {
+        return control.compareAndSetRunState(Control.NEW, Control.TERMINATED);
     }
 
     private void advanceTo(final int state)
