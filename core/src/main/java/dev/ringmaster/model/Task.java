@@ -7,8 +7,10 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * An immutable unit of work addressed to an agent type; safe to share between threads and to submit more than once
- * (each submission is tracked separately by the dispatcher).
+ * An immutable unit of work addressed to an agent type; safe to share between threads. One id is live once per
+ * dispatcher: submitting a Task again while its first submission is accepted and not yet terminal is refused with
+ * {@link dev.ringmaster.dispatch.SubmitStatus#DUPLICATE_ID}; once it is terminal (or was refused) it may be submitted
+ * again, and that submission is tracked as a new one, with its own terminal state.
  */
 public final class Task
 {
