@@ -12,8 +12,10 @@ public enum SubmitStatus
     UNKNOWN_AGENT_TYPE("no agent of the task's type is registered: register one, or fix the task's type"),
     NO_CAPABLE_AGENT("no agent of the task's type can take it: none has every skill the task requires, or none has " +
         "the id in its targetAgent: add one, or drop the requirement (submitOrThrow's exception says which)"),
-    EXPIRED("the task's time to live had already passed"),
-    NOT_RUNNING("the dispatcher is not running (not started, draining or shut down)"),
+    EXPIRED("the task's time to live had already passed when it was submitted: give it a longer time to live " +
+        "(Task.Builder.ttl), or submit it sooner"),
+    NOT_RUNNING("the dispatcher is not running: if it was never started, call start() first; if it is draining or " +
+        "shut down, submit to a running dispatcher (submitOrThrow's exception names the state)"),
     DUPLICATE_ID("a task with this id is already accepted and not finished (the same Task submitted twice, or an " +
         "explicit id reused): submit a new Task, or wait for the first one's result"),
     /** Given by a journal's acknowledged submit; the dispatcher itself never answers it. */

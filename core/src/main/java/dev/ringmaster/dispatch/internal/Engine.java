@@ -243,7 +243,7 @@ public final class Engine
     /** @return a sentence for a rejection that names what exists, for exceptions (allocates). */
     public String rejectionDetail(final Task task, final SubmitStatus status)
     {
-        return Rejections.detail(lanesByType, task, status);
+        return Rejections.detail(lanesByType, control.runState, task, status);
     }
 
     // ---------------------------------------------------------------- fleet changes (any thread)
