@@ -127,7 +127,8 @@ public final class Dispatcher implements AutoCloseable
     }
 
     /**
-     * Stops accepting and waits for every accepted task to reach a terminal state, then stops the threads.
+     * Stops accepting and waits for every accepted task to reach a terminal state, then stops the threads. A running
+     * attempt is never stopped: one with no timeout that never answers holds the drain to its timeout.
      *
      * @return true if done within the timeout; false leaves the dispatcher draining (call {@link #shutdownNow}).
      */
@@ -137,8 +138,11 @@ public final class Dispatcher implements AutoCloseable
     }
 
     /**
-     * Stops accepting and cancels every task that has not started; running tasks finish (or time out) without retry.
-     * Call {@link #awaitTermination} to wait for them.
+     * Stops accepting, cancels every task that has not started and stops every agent's adapter ({@code stop()}, once,
+     * on a thread of the dispatcher's own: what makes a call still running return), waiting up to 10 s for those
+     * stops; an attempt that still answers ends as usual but is not retried, and one still running 1 s after the
+     * stops returned (5 s at most) is cancelled with a reason that starts with
+     * {@link DispatchListener#SHUTDOWN_REASON_PREFIX}, its late answer ignored. Call {@link #awaitTermination}.
      *
      * @return the tasks cancelled by the shutdown sweep (each also got a CANCELLED terminal event); empty when called
      *     from a listener, or from the result handler for a task that did not complete: the sweep runs on that thread
@@ -150,7 +154,9 @@ public final class Dispatcher implements AutoCloseable
     }
 
     /**
-     * Waits for the end of a {@link #drain} or {@link #shutdownNow}; it does not stop a dispatcher by itself.
+     * Waits for the end of a {@link #drain} or {@link #shutdownNow}; it does not stop a dispatcher by itself. After
+     * shutdownNow it ends within seconds even if an adapter never answers, unless a {@code stop()}, a callback or a
+     * synchronous adapter's call blocks a thread for good.
      *
      * @return true once the dispatcher was shut down, every accepted task is terminal and the threads have stopped;
      *     false at the timeout, also while nobody has shut it down (a dispatcher never started stays startable).
@@ -172,18 +178,23 @@ public final class Dispatcher implements AutoCloseable
         return wait.compareTo(LONGEST_WAIT) >= 0 ? Long.MAX_VALUE : wait.toNanos();
     }
 
-    /** Drains for up to 30 seconds, then cancels what is left; ends a dispatcher never started at once. */
+    /**
+     * Drains for up to 30 seconds (not after {@link #shutdownNow}: then it only waits), then shuts down now and waits
+     * up to 30 seconds more, logging an error if the dispatcher still did not terminate; ends a dispatcher never
+     * started at once. An attempt that never answers holds the drain to its end, not the shutdown.
+     */
     @Override
     public void close()
     {
-        if (engine.closeUnstarted())
+        if (engine.closeUnstarted() || (state().compareTo(DispatcherState.STOPPING) < 0 && drain(Duration.ofSeconds(30))))
         {
             return;
         }
-        if (!drain(Duration.ofSeconds(30)))
+        shutdownNow();
+        if (!awaitTermination(Duration.ofSeconds(30)))
         {
-            shutdownNow();
-            awaitTermination(Duration.ofSeconds(30));
+            org.slf4j.LoggerFactory.getLogger(Dispatcher.class).error("close(): the dispatcher did not terminate within " +
+                "30 s of shutting down (an adapter's stop() or a callback does not return?); {}", describe());
         }
     }
 

@@ -32,6 +32,70 @@ final class AdapterLifecycle
         }
     }
 
+    /**
+     * shutdownNow's stop of the adapters, as ExecutorService.shutdownNow interrupts its running tasks: a call still
+     * running has no other way to return. On a thread of its own: never on the routing role (stop() may block, and
+     * the answers it provokes are folded in by the role), nor on shutdownNow's caller should that hold the role.
+     *
+     * @return completes once every stop() returned.
+     */
+    static java.util.concurrent.CompletableFuture<Void> stopAll(final java.util.List<AgentState> agents)
+    {
+        final java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        final Thread stopper = new Thread(() ->
+        {
+            try
+            {
+                for (final AgentState agent : agents)
+                {
+                    stopQuietly(agent.id(), agent.adapter);
+                }
+            }
+            finally
+            {
+                done.complete(null);
+            }
+        }, "ringmaster-shutdown-stop");
+        stopper.setDaemon(true);
+        stopper.start();
+        return done;
+    }
+
+    /** @return true if {@code stops} (null: none) completed before the deadline (System.nanoTime()). */
+    static boolean awaitStops(final java.util.concurrent.CompletableFuture<Void> stops, final long deadlineNanos)
+    {
+        if (stops == null)
+        {
+            return true;
+        }
+        try
+        {
+            stops.get(Math.max(0, deadlineNanos - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+            return true;
+        }
+        catch (final java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e)
+        {
+            return stops.isDone();
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** At termination: stops every agent still in the fleet whose adapter shutdownNow did not stop already. */
+    static void stopAtTermination(final AgentState[] agents)
+    {
+        for (final AgentState agent : agents)
+        {
+            if (!agent.removed && agent.claimStop())
+            {
+                stopQuietly(agent.id(), agent.adapter);
+            }
+        }
+    }
+
     /** Stops an adapter; a {@code stop()} that throws is logged and ignored, so the other agents still stop. */
     static void stopQuietly(final String agentId, final AgentAdapter adapter)
     {

@@ -36,6 +36,11 @@ public final class AgentState extends PoolMember implements AgentView, AgentTele
     volatile boolean retiring;
     /** Set by the router once a retiring agent has nothing left; it stays in the agent list for its history. */
     volatile boolean removed;
+    /**
+     * Claimed by whoever stops the adapter (shutdownNow's sweep, termination, the agent's removal or crash), which may
+     * race (a shutdownNow while the agent leaves, or while a drain terminates): the adapter stops once.
+     */
+    private final java.util.concurrent.atomic.AtomicBoolean stopClaimed = new java.util.concurrent.atomic.AtomicBoolean();
     /** Its owner, told instead of supervision restarting it (null: supervision restarts it); router-owned. */
     dev.ringmaster.dispatch.CrashHandler crashHandler;
     /** Faults of this agent's adapter that the dispatcher contained (thrown after completing), rate-limited. */
@@ -340,6 +345,12 @@ public final class AgentState extends PoolMember implements AgentView, AgentTele
     public long stolenTotal()
     {
         return stolenIn.get();
+    }
+
+    /** Any thread: @return true for the one caller that is to stop this agent's adapter. */
+    boolean claimStop()
+    {
+        return stopClaimed.compareAndSet(false, true);
     }
 
     /** @return true once the agent was removed from the fleet. */

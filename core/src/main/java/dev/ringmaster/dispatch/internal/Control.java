@@ -44,4 +44,6 @@ public final class Control
     public volatile boolean exit;
     /** Written by the router once it has cancelled every queued task after shutdownNow. */
     public volatile List<Task> cancelledAtShutdown;
+    /** Written by the router at shutdownNow's sweep, before {@link #cancelledAtShutdown}: the adapters' stops. */
+    volatile java.util.concurrent.CompletableFuture<Void> adaptersStopped;
 }

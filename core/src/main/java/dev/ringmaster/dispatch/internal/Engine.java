@@ -381,6 +381,7 @@ public final class Engine
         {
             LockSupport.parkNanos(100_000);
         }
+        AdapterLifecycle.awaitStops(control.adaptersStopped, deadline); // bounded: a stop() that hangs delays no more
         return cancelled == null ? List.of() : Collections.unmodifiableList(cancelled);
     }
 
@@ -407,7 +408,7 @@ public final class Engine
         {
             w.idle.wake();
         }
-        if (!threads.join(deadline))
+        if (!threads.join(deadline) || !AdapterLifecycle.awaitStops(control.adaptersStopped, deadline))
         {
             return false;
         }
@@ -421,13 +422,7 @@ public final class Engine
                 {
                     restarter.close();
                 }
-                for (final AgentState agent : agents)
-                {
-                    if (!agent.removed)
-                    {
-                        AdapterLifecycle.stopQuietly(agent.id(), agent.adapter);
-                    }
-                }
+                AdapterLifecycle.stopAtTermination(agents);
             }
         }
         return true;

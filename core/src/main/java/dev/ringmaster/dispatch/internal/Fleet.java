@@ -311,7 +311,15 @@ final class Fleet extends RouterPart
         leave(agent);
         departing.add(agent); // dropped from the agent list by the next pass that finds none of its attempts live
         Counters.increment(counters.crashes);
-        if (ownerReplacing)
+        if (!agent.claimStop())
+        {
+            // shutdownNow stopped its adapter already, and nothing restarts while stopping: its owner may go on
+            if (stopped != null)
+            {
+                stopped.complete(null);
+            }
+        }
+        else if (ownerReplacing)
         {
             // held for, as for a restart: its owner adds it again under the same id, or gives it up
             restarting.put(agent.id(), agent.spec);

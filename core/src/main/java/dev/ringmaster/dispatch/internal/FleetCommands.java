@@ -94,7 +94,10 @@ public final class FleetCommands
             }
         }).thenApplyAsync(agent ->
         {
-            AdapterLifecycle.stopQuietly(agentId, ((AgentState) agent).adapter());
+            if (((AgentState) agent).claimStop()) // not if a shutdownNow while it was leaving stopped it already
+            {
+                AdapterLifecycle.stopQuietly(agentId, ((AgentState) agent).adapter());
+            }
             return agent;
         });
     }

@@ -143,6 +143,35 @@ final class Health extends RouterPart
         }
     }
 
+    /**
+     * After shutdownNow's grace: cancels every attempt still running, as the watchdog times one out (its late answer
+     * is ignored), so that the dispatcher terminates although an adapter never answers, even after stop().
+     */
+    int cancelRunningAtShutdown(final long now)
+    {
+        int work = 0;
+        for (final AgentState agent : router.agents)
+        {
+            for (final Slot slot : agent.slots)
+            {
+                final long s = slot.stateVolatile();
+                final TaskRecord held = Slot.phase(s) == Slot.RUNNING ? slot.record : null;
+                if (held != null && slot.abandon(s))
+                {
+                    final TaskRecord r = held.detachedCopy(); // the adapter may still read the original
+                    work++;
+                    r.finishNanos = now;
+                    router.placement.unassign(r);
+                    router.outcomes.announceStart(r, agent);
+                    router.outcomes.cancel(r, now, dev.ringmaster.spi.DispatchListener.SHUTDOWN_REASON_PREFIX +
+                        "its attempt on agent '" + agent.id() + "' answered (its adapter was stopped; the answer, if " +
+                        "any comes, is ignored)");
+                }
+            }
+        }
+        return work;
+    }
+
     int watchdog(final long now)
     {
         int work = 0;

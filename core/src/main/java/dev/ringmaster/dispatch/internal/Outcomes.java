@@ -27,6 +27,15 @@ final class Outcomes extends RouterPart
     private final long retryMaxNanos;
     /** Set once shutdownNow's sweep ran: later submissions are cancelled as they come in. */
     boolean swept;
+    /**
+     * After shutdownNow stopped the adapters, how long an attempt still running may take to answer (a stop() that
+     * aborts the call makes it fail at once); then it is cancelled. At most {@link #SHUTDOWN_GRACE_MAX_NANOS} after
+     * the sweep, for a stop() that does not return.
+     */
+    static final long SHUTDOWN_GRACE_NANOS = 1_000_000_000L;
+    static final long SHUTDOWN_GRACE_MAX_NANOS = 5_000_000_000L;
+    private long sweptNanos;
+    private long stopsReturnedNanos;
     /** Set when the last drain of completions stopped at its batch cap. */
     boolean signalCapHit;
 
@@ -313,8 +322,29 @@ final class Outcomes extends RouterPart
             cancelled.add(r.task);
             cancel(r, now, DispatchListener.SHUTDOWN_REASON_PREFIX + "a retry; last failure: " + r.lastFailure);
         });
+        final List<AgentState> stopping = new ArrayList<>();
+        for (final AgentState agent : router.agents)
+        {
+            if (!agent.removed && agent.claimStop()) // a removed or crashed agent's is stopped by its leaving
+            {
+                stopping.add(agent);
+            }
+        }
+        control.adaptersStopped = AdapterLifecycle.stopAll(stopping);
         swept = true;
+        sweptNanos = now;
         control.cancelledAtShutdown = cancelled; // volatile store: publishes the list to shutdownNow's caller
+    }
+
+    /** @return true once attempts still running after shutdownNow had their grace to answer (see SHUTDOWN_GRACE_NANOS). */
+    boolean shutdownGraceOver(final long now)
+    {
+        if (stopsReturnedNanos == 0 && control.adaptersStopped.isDone())
+        {
+            stopsReturnedNanos = now;
+        }
+        return (stopsReturnedNanos != 0 && now - stopsReturnedNanos >= SHUTDOWN_GRACE_NANOS) ||
+            now - sweptNanos >= SHUTDOWN_GRACE_MAX_NANOS;
     }
 
     void expire(final TaskRecord r, final long now, final String reason)

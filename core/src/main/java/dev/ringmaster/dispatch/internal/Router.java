@@ -142,6 +142,10 @@ final class Router
             {
                 outcomes.sweepForShutdown(now);
             }
+            else if (liveRecords > 0 && outcomes.shutdownGraceOver(now))
+            {
+                work += health.cancelRunningAtShutdown(now);
+            }
         }
         else
         {
