@@ -472,7 +472,7 @@ public final class Dispatcher implements AutoCloseable
             return this;
         }
 
-        /** Uses this strategy instance (it must not be shared with another dispatcher). */
+        /** Uses this strategy instance (it must not be shared with another dispatcher: build() checks). */
         public Builder strategy(final RoutingStrategy strategy)
         {
             this.strategy = Objects.requireNonNull(strategy, "strategy must not be null");
@@ -547,17 +547,18 @@ public final class Dispatcher implements AutoCloseable
         /**
          * @return a dispatcher, not yet started.
          * @throws IllegalArgumentException for no agents, or an unknown strategy or agent factory name (listing the
-         *                                  known ones), or a bad agent factory option.
+         *                                  known ones), or a bad agent factory option, or a strategy instance (live
+         *                                  or shadow) that routes for another dispatcher not yet terminated.
          * @throws IllegalStateException    if a strategy instance given to this builder already routes for a dispatcher
          *                                  it built (a second build needs new instances, or names).
          */
         public Dispatcher build()
         {
-            return new Dispatcher(buildEngine(), overloadThreshold, config.factories); // buildEngine fills factories
+            return new Dispatcher(buildEngine(true), overloadThreshold, config.factories); // buildEngine fills factories
         }
 
-        /** The engine alone, for {@link RoutingProbe}: never started unless a dispatcher wraps it. */
-        Engine buildEngine()
+        /** The engine; {@code claim}: a dispatcher runs it, not a {@link RoutingProbe} (which never starts it). */
+        Engine buildEngine(final boolean claim)
         {
             for (final Function<ClassLoader, AgentFactory> factory : factories)
             {
@@ -581,6 +582,10 @@ public final class Dispatcher implements AutoCloseable
                     "keep its own state; give it a new instance or its name");
             }
             final Engine engine = new Engine(specs, adapters, chosen, listeners, resultHandler, config);
+            if (claim)
+            {
+                dev.ringmaster.dispatch.internal.StrategyClaims.claim(engine, chosen, config.shadow);
+            }
             builtWith.add(chosen);
             if (config.shadow != null)
             {

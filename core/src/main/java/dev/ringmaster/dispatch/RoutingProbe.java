@@ -21,7 +21,7 @@ public final class RoutingProbe
     /** @return a probe over a dispatcher built from {@code builder} and never started (its agents never run). */
     public static RoutingProbe of(final Dispatcher.Builder builder)
     {
-        return new RoutingProbe(DecisionProbe.of(builder.buildEngine()));
+        return new RoutingProbe(DecisionProbe.of(builder.buildEngine(false)));
     }
 
     /**

@@ -195,6 +195,33 @@ class BadInputTest
         assertThat(second.drain(Duration.ofSeconds(10))).isTrue();
     }
 
+    @Test
+    void twoBuildersDoNotShareOneStrategyInstanceWhileItsFirstDispatcherLives() throws Exception
+    {
+        final dev.ringmaster.spi.RoutingStrategy shared = TestStrategies.first();
+        final Dispatcher first = Dispatcher.builder()
+            .agent(AgentSpec.builder("c1", "coder").build(), AgentAdapter.sync(t -> "ok"))
+            .strategy(shared).build().start();
+        final Dispatcher.Builder other = Dispatcher.builder()
+            .agent(AgentSpec.builder("c2", "coder").build(), AgentAdapter.sync(t -> "ok"))
+            .strategy(shared);
+
+        assertThatThrownBy(other::build)
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("'test-first'")
+            .hasMessageContaining("another dispatcher")
+            .hasMessageContaining("new instance");
+        assertThatThrownBy(() -> Dispatcher.builder()
+            .agent(AgentSpec.builder("c3", "coder").build(), AgentAdapter.sync(t -> "ok"))
+            .strategy(TestStrategies.first()).shadow(shared).build())
+            .as("nor as a shadow").isInstanceOf(IllegalArgumentException.class);
+
+        assertThat(first.drain(Duration.ofSeconds(10))).isTrue();
+        final Dispatcher second = other.build().start(); // free again once its dispatcher terminated
+        assertThat(second.submitAsync(Task.builder("coder").build()).get(10, TimeUnit.SECONDS).completed()).isTrue();
+        assertThat(second.drain(Duration.ofSeconds(10))).isTrue();
+    }
+
     /** submit() answers with the status alone: its reason must fit a task addressed to a missing agent too. */
     @Test
     void aTaskAddressedToAnAgentThatIsNotThereIsRefusedWithAReasonThatSaysSo()

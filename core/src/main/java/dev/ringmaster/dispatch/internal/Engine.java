@@ -418,6 +418,7 @@ public final class Engine
             if (control.compareAndSetRunState(state, Control.TERMINATED))
             {
                 stopNanos = System.nanoTime();
+                StrategyClaims.release(this);
                 if (restarter != null)
                 {
                     restarter.close();
@@ -431,7 +432,9 @@ public final class Engine
     /** Ends a dispatcher never started (its adapters were never started either). @return false if it was started. */
     public boolean closeUnstarted()
     {
-        return control.compareAndSetRunState(Control.NEW, Control.TERMINATED);
+        final boolean closed = control.compareAndSetRunState(Control.NEW, Control.TERMINATED);
+        StrategyClaims.release(this);
+        return closed;
     }
 
     private void advanceTo(final int state)
