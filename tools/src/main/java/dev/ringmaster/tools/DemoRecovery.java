@@ -32,11 +32,13 @@ final class DemoRecovery
      * @param lost         recovered tasks with no terminal state when the wait ran out: the shutdown cancelled them,
      *                     and they stay open in the journal for the next recovery (run it with a longer wait).
      * @param journalError why the journal did not record everything, or null.
-     * @param abandoned    the unrecoverable tasks closed for good at the operator's word, whose records reached the
-     *                     journal's ring (see {@link RecoveryPlan#abandonUnrecoverable}).
+     * @param abandoned    the unrecoverable tasks closed for good at the operator's word, whose records the journal
+     *                     wrote (see {@link RecoveryPlan#abandonUnrecoverable}).
+     * @param notWritten   the unrecoverable tasks the operator asked to close whose record may not be written (the
+     *                     writer failed or dropped records): they may still be open.
      */
     record Outcome(long recovered, long refused, long[] byState, long lost, String journalError,
-                   List<RecoveryPlan.Unrecoverable> abandoned)
+                   List<RecoveryPlan.Unrecoverable> abandoned, List<RecoveryPlan.Unrecoverable> notWritten)
     {
         long count(final TerminalState state)
         {
@@ -90,26 +92,72 @@ final class DemoRecovery
     static Outcome run(final Path dir, final PayloadCodec codec, final RecoveryPlan plan, final long seed,
                        final Duration wait, final boolean abandon)
     {
+        return run(JournalConfig.at(dir).durability(Durability.ACKNOWLEDGED).payloadCodec(codec), plan, seed, wait,
+            abandon);
+    }
+
+    /** As {@link #run(Path, PayloadCodec, RecoveryPlan, long, Duration, boolean)}, with the journal {@code config}. */
+    static Outcome run(final JournalConfig config, final RecoveryPlan plan, final long seed, final Duration wait,
+                       final boolean abandon)
+    {
         final AtomicLongArray byState = new AtomicLongArray(TerminalState.values().length);
-        try (Journal journal = Journal.open(JournalConfig.at(dir).durability(Durability.ACKNOWLEDGED).payloadCodec(codec)))
+        final Journal journal = Journal.open(config);
+        List<RecoveryPlan.Unrecoverable> queued = List.of();
+        long refused = 0;
+        RuntimeException dispatchFailure = null;
+        try (journal)
         {
-            final List<RecoveryPlan.Unrecoverable> abandoned = abandon ? plan.abandonUnrecoverable(journal) : List.of();
-            final long refused = plan.pending().isEmpty() ? 0 : dispatch(journal, plan, seed, wait, byState);
-            final long[] states = new long[byState.length()];
-            long terminal = 0;
-            for (int i = 0; i < states.length; i++)
-            {
-                states[i] = byState.get(i);
-                terminal += states[i];
-            }
-            final long recovered = plan.pending().size() - refused;
-            // a task cancelled by the shutdown above did not finish: not an outcome, and the journal keeps it open
-            final long lost = recovered - terminal + states[TerminalState.CANCELLED.ordinal()];
-            final JournalStats stats = journal.stats();
-            final String journalError = stats.failure() != null || stats.dropped() > 0 ?
-                stats.dropped() + " record(s) dropped; writer failure: " + stats.failure() : null;
-            return new Outcome(recovered, refused, states, lost, journalError, abandoned);
+            queued = abandon ? plan.abandonUnrecoverable(journal) : List.of();
+            refused = plan.pending().isEmpty() ? 0 : dispatch(journal, plan, seed, wait, byState);
         }
+        catch (final RuntimeException e)
+        {
+            dispatchFailure = e;
+        }
+        // read only after the close: the abandonments and the dispatch's last records were only queued, and the
+        // close's last drain is where the writer writes them, or fails to
+        final JournalStats stats = journal.stats();
+        final boolean failed = stats.failure() != null || stats.dropped() > 0;
+        final String journalError = failed ?
+            stats.dropped() + " record(s) dropped; writer failure: " + stats.failure() : null;
+        // which records a failed writer wrote is unknown: none of its abandonments counts as written
+        final List<RecoveryPlan.Unrecoverable> abandoned = failed ? List.of() : queued;
+        final List<RecoveryPlan.Unrecoverable> notWritten = !abandon ? List.of() : plan.unrecoverableTasks().stream()
+            .filter(u -> !abandoned.contains(u)).toList();
+        if (dispatchFailure != null)
+        {
+            // the abandonments came first and may well be written: an operator who saw only the dispatch's error
+            // would not know which tasks are closed
+            throw new IllegalStateException(dispatchFailure.getMessage() + " (the dispatch failed after the " +
+                "abandonment step; " + abandonedSummary(abandoned, notWritten, journalError) + ")", dispatchFailure);
+        }
+        final long[] states = new long[byState.length()];
+        long terminal = 0;
+        for (int i = 0; i < states.length; i++)
+        {
+            states[i] = byState.get(i);
+            terminal += states[i];
+        }
+        final long recovered = plan.pending().size() - refused;
+        // a task cancelled by the shutdown above did not finish: not an outcome, and the journal keeps it open
+        final long lost = recovered - terminal + states[TerminalState.CANCELLED.ordinal()];
+        return new Outcome(recovered, refused, states, lost, journalError, abandoned, notWritten);
+    }
+
+    /** @return what the abandonment step closed and what it may not have, for an error message. */
+    static String abandonedSummary(final List<RecoveryPlan.Unrecoverable> abandoned,
+                                   final List<RecoveryPlan.Unrecoverable> notWritten, final String journalError)
+    {
+        final StringBuilder s = new StringBuilder();
+        s.append(abandoned.isEmpty() ? "no task abandoned" : "abandoned: " + abandoned.stream()
+            .map(u -> "task " + u.taskId()).collect(java.util.stream.Collectors.joining(", ")));
+        if (!notWritten.isEmpty())
+        {
+            s.append("; the abandonment of ").append(notWritten.stream().map(u -> "task " + u.taskId())
+                .collect(java.util.stream.Collectors.joining(", "))).append(" may not be written (")
+                .append(journalError == null ? "dropped" : journalError).append("): they may still be open");
+        }
+        return s.toString();
     }
 
     /** @return the pending tasks the dispatcher refused, after the others finished or {@code wait} ran out. */

@@ -179,9 +179,12 @@ public final class RecoverCommand implements Callable<Integer>
                 "hands, and dispatching them again would run them twice. Stop that process (or let it finish) and run " +
                 "recover again; --dry-run reports without dispatching");
         }
-        else if (outcome != null && outcome.journalError() != null)
+        else if (outcome != null && (outcome.journalError() != null || !outcome.notWritten().isEmpty()))
         {
-            err.println("error: the journal did not record the recovery: " + outcome.journalError());
+            err.println("error: the journal did not record the recovery: " + (outcome.journalError() == null ?
+                "records dropped" : outcome.journalError()) + (outcome.notWritten().isEmpty() ? "" : "; not written: " +
+                DemoRecovery.abandonedSummary(outcome.abandoned(), outcome.notWritten(), null) +
+                ", run recover again"));
         }
         // what the recovery asked for and left undone: each fails a script that runs recover and goes on as if the
         // journal held nothing open any more
@@ -209,7 +212,8 @@ public final class RecoverCommand implements Callable<Integer>
         }
         err.flush();
         final boolean failed = refuse || refuseLive || unrecovered || (outcome != null &&
-            (outcome.lost() > 0 || outcome.refused() > 0 || outcome.journalError() != null));
+            (outcome.lost() > 0 || outcome.refused() > 0 || outcome.journalError() != null ||
+            !outcome.notWritten().isEmpty()));
         return failed ? 1 : 0;
     }
 

@@ -86,7 +86,7 @@ class DemoJournalFailureTest
     }
 
     /** @return whether {@code thread} is closing the journal (inside its writer runner's close). */
-    private static boolean closing(final Thread thread)
+    static boolean closing(final Thread thread)
     {
         for (final StackTraceElement e : thread.getStackTrace())
         {
@@ -120,7 +120,7 @@ class DemoJournalFailureTest
      * The journal's clock: the writer thread's first reading waits until {@code release} holds (60 s at most), and
      * from then on the writer sees the next second, whose cycle file cannot be created; thread-safe.
      */
-    private static final class BlockingWriterClock implements TimeProvider
+    static final class BlockingWriterClock implements TimeProvider
     {
         private final BooleanSupplier release;
         private final Path next;
