@@ -73,7 +73,8 @@ public final class RecoverCommand implements Callable<Integer>
     @Option(names = "--abandon-unrecoverable",
         description = "After the report, close for good each open task that cannot be rebuilt (e.g. its payload does "
             + "not decode): journal a final CANCELLED record 'abandoned by the operator', one line each, so that later "
-            + "recoveries no longer find it open. Not with --dry-run.")
+            + "recoveries no longer find it open. Not with --dry-run, nor on a damaged journal (restore the damaged file "
+            + "first).")
     boolean abandon;
 
     @Option(names = "--json", description = "Print one JSON object on stdout instead of the text report.")
@@ -127,6 +128,19 @@ public final class RecoverCommand implements Callable<Integer>
         }
         scanNanos = System.nanoTime() - t0;
         live |= Journal.isBeingWritten(journal);
+        if (abandon && plan.corruption() != null)
+        {
+            // a task open here may have its real end in the damaged region: abandoning it would journal a second
+            // final record, and --accept-damage accepts losing tasks, not contradicting the journal
+            out.print(json ? json(plan, codec, true, live, null) + System.lineSeparator() : report(plan, codec));
+            out.flush();
+            err.println("error: --abandon-unrecoverable refused: the journal is damaged in " + plan.damagedRegions() +
+                " region(s), the first: " + plan.corruption().getMessage() + ". An open task's real end may lie in " +
+                "the damaged region, and abandoning it would write a second final record: restore the damaged file " +
+                "(or move it aside) first and run again; nothing was written");
+            err.flush();
+            return 1;
+        }
         final boolean refuse = plan.corruption() != null && !acceptDamage;
         final boolean refuseLive = live && !dryRun;
         DemoRecovery.Outcome outcome = null;

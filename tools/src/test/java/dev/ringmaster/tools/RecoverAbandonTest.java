@@ -96,6 +96,38 @@ class RecoverAbandonTest
     }
 
     @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void abandoningOnADamagedJournalIsRefusedAndWritesNothingEvenWithAcceptDamage() throws java.io.IOException
+    {
+        final Path dir = tmp.resolve("journal");
+        try (Journal writer = Journal.open(JournalConfig.at(dir)))
+        {
+            for (int id = 11; id <= 200; id++)
+            {
+                assertThat(writer.recordRecovered(Task.builder("coder").id(id).payload(new Object()).build(),
+                    "left open")).isTrue();
+            }
+        }
+        final Path cycle = RecoverCommandTest.cycleFile(dir);
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(cycle.toFile(), "rw"))
+        {
+            raf.seek(RecoverCommandTest.lastNonZero(raf) - 200); // inside the last document
+            raf.write(new byte[64]);
+        }
+        final DemoCommandTest.Run dry = run("recover", dir.toString(), "--dry-run", "--json");
+        assertThat(json(dry).get("damage")).as("the journal is damaged: %s", dry.out()).isNotNull();
+        final long openBefore = num(json(dry), "open");
+
+        final DemoCommandTest.Run abandon = run("recover", dir.toString(), "--abandon-unrecoverable",
+            "--accept-damage");
+        assertThat(abandon.exitCode()).isEqualTo(1);
+        assertThat(abandon.err()).contains("--abandon-unrecoverable", "damaged", "restore");
+        assertThat(abandon.out()).doesNotContain("abandoned task");
+        assertThat(num(json(run("recover", dir.toString(), "--dry-run", "--json")), "open"))
+            .as("nothing was journaled").isEqualTo(openBefore);
+    }
+
+    @Test
     void theHelpDescribesTheOption()
     {
         assertThat(run("recover", "--help").out()).contains("--abandon-unrecoverable");

@@ -423,7 +423,7 @@ class RecoverCommandTest
             .redirectError(ProcessBuilder.Redirect.DISCARD).start();
     }
 
-    private static Path cycleFile(final Path dir) throws IOException
+    static Path cycleFile(final Path dir) throws IOException
     {
         try (Stream<Path> s = Files.list(dir))
         {
@@ -432,7 +432,7 @@ class RecoverCommandTest
     }
 
     /** @return the offset just past the last non-zero byte: the end of what was written in the pre-sized file. */
-    private static long lastNonZero(final RandomAccessFile raf) throws IOException
+    static long lastNonZero(final RandomAccessFile raf) throws IOException
     {
         final byte[] buf = new byte[1 << 16];
         long last = 0;
