@@ -48,6 +48,9 @@ import java.util.concurrent.Callable;
             + "rebuilt (the others are still dispatched; not once --abandon-unrecoverable closed it), a task was "
             + "refused or lost, the journal failed or is still being written; 2 for bad options. --dry-run exits 0 for a journal it could read undamaged, whatever "
             + "it leaves open: its report (JSON: \"unrecoverable\") says what a recovery would leave.",
+        "JSON: \"unrecoverable\" counts what the scan found; \"abandoned\" and \"abandoned_tasks\" the tasks "
+            + "--abandon-unrecoverable closed (written); \"left_open\" the open tasks this run left open (neither "
+            + "recovered nor abandoned).",
         "Examples: ringmaster recover /tmp/journal --dry-run",
         "          ringmaster recover /tmp/journal --json",
         "          ringmaster recover /tmp/journal --abandon-unrecoverable"})
@@ -328,6 +331,9 @@ public final class RecoverCommand implements Callable<Integer>
                 j.writeString(u.line());
             }
             j.writeEndArray();
+            // "unrecoverable" is what the scan found; what the journal still holds open after this run is apart
+            j.writeNumberField("left_open", outcome == null ? plan.open() : plan.unrecoverable().size() -
+                outcome.abandoned().size() + outcome.refused() + outcome.lost());
             j.writeNumberField("max_task_id", plan.maxTaskId());
             j.writeEndObject();
         }

@@ -52,6 +52,8 @@ class RecoverAbandonTest
         assertThat(abandon.exitCode()).as("stderr: %s", abandon.err()).isZero();
         final Map<String, Object> r = json(abandon);
         assertThat(num(r, "abandoned")).isEqualTo(1);
+        assertThat(num(r, "unrecoverable")).as("what the scan found").isEqualTo(1);
+        assertThat(num(r, "left_open")).as("nothing stays open: one abandoned, one recovered").isZero();
         assertThat(num(r, "recovered")).as("the rebuildable task is dispatched, not abandoned").isEqualTo(1);
         assertThat(num(r, "completed") + num(r, "dead_lettered") + num(r, "expired")).isEqualTo(1);
 
@@ -89,6 +91,7 @@ class RecoverAbandonTest
     {
         final Path dir = journalWithAnUnrecoverableTask(false);
 
+        assertThat(num(json(run("recover", dir.toString(), "--dry-run", "--json")), "left_open")).isEqualTo(1);
         final DemoCommandTest.Run both = run("recover", dir.toString(), "--dry-run", "--abandon-unrecoverable");
         assertThat(both.exitCode()).isEqualTo(2);
         assertThat(both.err()).contains("--abandon-unrecoverable", "--dry-run");
@@ -130,6 +133,7 @@ class RecoverAbandonTest
     @Test
     void theHelpDescribesTheOption()
     {
-        assertThat(run("recover", "--help").out()).contains("--abandon-unrecoverable");
+        assertThat(run("recover", "--help").out()).contains("--abandon-unrecoverable", "\"abandoned\"",
+            "\"abandoned_tasks\"", "\"left_open\"");
     }
 }
