@@ -24,7 +24,7 @@ import java.time.Instant;
  * @param value      tokens used (COMPLETED) or retry-at nanos (RETRIED), the HTTP status (ADMIN), else 0.
  * @param reason     why (failed, dead-lettered, expired, cancelled, recovered), the outcome (ADMIN), else null.
  * @param provenance for ASSIGNED from layout version 3 on, why the agent won; else null.
- * @param cancelledAtShutdown for CANCELLED, true if the dispatcher's shutdown cancelled the task before it ran (see
+ * @param cancelledAtShutdown for CANCELLED, true if the dispatcher's shutdown cancelled the task before it finished (see
  *                   {@link JournalRecord#cancelledAtShutdown()}): it did not end, and recovery runs it again.
  *
  * <p>An ADMIN event is an operator's change, no task's: task id -1, what was asked in {@code taskType} and the
@@ -121,7 +121,7 @@ public record JournalEvent(long index, EventType type, long taskId, String taskT
         if (cancelledAtShutdown)
         {
             // the reason reads like an end; the reader must learn that recovery will run the task again
-            sb.append(" (cancelled by the dispatcher's shutdown before it ran: not ended, still open for recovery)");
+            sb.append(" (cancelled by the dispatcher's shutdown before it finished: not ended, still open for recovery)");
         }
         return sb.toString();
     }

@@ -206,7 +206,7 @@ public final class AuditCommand implements Callable<Integer>
             if (damage == null && openAtEnd(events) && events.get(events.size() - 1).cancelledAtShutdown())
             {
                 // its CANCELLED line reads like an end, yet the next recovery runs the task again
-                out.println("(still open: the dispatcher's shutdown cancelled the task before it ran, which ends " +
+                out.println("(still open: the dispatcher's shutdown cancelled the task before it finished, which ends " +
                     "nothing; 'ringmaster recover " + journal + "' dispatches it again)");
             }
             else if (damage == null && openAtEnd(events))

@@ -21,7 +21,7 @@ import static dev.ringmaster.tools.DemoCommandTest.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code ringmaster audit} of a task the dispatcher's shutdown cancelled before it ran: recovery runs it again, so the
+ * {@code ringmaster audit} of a task the dispatcher's shutdown cancelled before it finished: recovery runs it again, so the
  * audit must not tell the reader that it ended.
  */
 class AuditShutdownCancelTest
@@ -59,6 +59,8 @@ class AuditShutdownCancelTest
         assertThat(audit.exitCode()).as("stderr: %s", audit.err()).isZero();
         assertThat(audit.out()).contains("CANCELLED", "task 101 ", "cancelled by the dispatcher's shutdown",
             "still open", "ringmaster recover " + dir);
+        // the flag is also set for a task that had run, failed and waited for a retry: 'before it ran' would be wrong
+        assertThat(audit.out()).contains("before it finished").doesNotContain("before it ran");
 
         final DemoCommandTest.Run operator = run("audit", dir.toString(), "200");
         assertThat(operator.exitCode()).as("stderr: %s", operator.err()).isZero();
