@@ -145,6 +145,39 @@ class ReplayCountsTest
             .isLessThanOrEqualTo(report.lastEpochMillis() - report.firstEpochMillis() + 2);
     }
 
+    /** A task the dispatcher's shutdown cancelled did not end: replay counts it open, as recovery does. */
+    @Test
+    void aTaskTheShutdownCancelledStaysOpenAndIsCountedApartFromTheCancelledOnes() throws Exception
+    {
+        final java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CompletableFuture<Object> first = new java.util.concurrent.CompletableFuture<>();
+        try (Journal journal = Journal.open(JournalConfig.at(dir)))
+        {
+            final Dispatcher d = Dispatcher.builder().listener(journal.listener()).seed(7).workers(1)
+                .agent(AgentSpec.builder("coder-0", "coder").capacity(1).build(), AgentAdapter.async(t ->
+                {
+                    started.countDown();
+                    return first; // holds the only slot: task 101 waits
+                }))
+                .build().start();
+            d.submit(Task.builder("coder").id(100).payload("runs").build(), Duration.ofSeconds(5));
+            assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+            d.submit(Task.builder("coder").id(101).payload("waits").build(), Duration.ofSeconds(5));
+            d.submit(Task.builder("coder").id(200).payload("cancelled").build(), Duration.ofSeconds(5));
+            assertThat(d.cancel(200).get(10, TimeUnit.SECONDS)).isEqualTo(dev.ringmaster.dispatch.CancelOutcome.CANCELLED);
+            assertThat(d.shutdownNow()).extracting(Task::id).containsExactly(101L);
+            first.complete("done");
+            assertThat(d.awaitTermination(Duration.ofSeconds(10))).isTrue();
+            d.close();
+        }
+        final ReplayReport report = replay(1_000);
+        final RecoveryPlan plan = Recovery.scan(dir, PayloadCodec.standard());
+        assertThat(report.count(EventType.CANCELLED)).as("records: 101 by the shutdown, 200 by the operator")
+            .isEqualTo(2);
+        assertThat(report.cancelledAtShutdown()).isEqualTo(1);
+        assertThat(report.openTasks()).as("task 101, as recovery finds it").isEqualTo(1).isEqualTo(plan.open());
+    }
+
     private ReplayReport replay(final long bucketMillis)
     {
         try (JournalReader reader = JournalReader.open(dir))

@@ -46,6 +46,13 @@ final class ReplayRendering
                 " (%,d of them twice: recovery dispatched them again under their ids)", acceptedAgain),
             r.count(EventType.COMPLETED), r.count(EventType.DEAD_LETTERED), r.count(EventType.EXPIRED),
             r.count(EventType.CANCELLED), r.count(EventType.RECOVERED), r.openTasks()));
+        if (r.cancelledAtShutdown() > 0)
+        {
+            // else the cancelled and the open would seem to count the same tasks twice
+            sb.append(String.format(Locale.ROOT, "  of the cancelled, %,d by the dispatcher's shutdown before they "
+                + "finished: that ends nothing, and those still open are among the open (recovery runs them again)%n",
+                r.cancelledAtShutdown()));
+        }
         sb.append(String.format(Locale.ROOT, "attempts: %,d failed, %,d retried; %,d steals%n",
             r.count(EventType.FAILED), r.count(EventType.RETRIED), r.count(EventType.STOLEN)));
         if (r.count(EventType.ADMIN) > 0)
@@ -124,6 +131,7 @@ final class ReplayRendering
             j.writeEndObject();
             j.writeNumberField("accepted_tasks", r.acceptedTasks());
             j.writeNumberField("open_tasks", r.openTasks());
+            j.writeNumberField("cancelled_at_shutdown", r.cancelledAtShutdown());
             j.writeNumberField("gini_by_count", r.giniByCount());
             j.writeNumberField("gini_by_tokens", r.giniByTokens());
             j.writeArrayFieldStart("agents");

@@ -53,4 +53,20 @@ class ReplayRenderingTest
         assertThat(ReplayRendering.json(Path.of("/tmp/j"), report, false)).contains("\"accepted_tasks\":3",
             "\"accepted\":5");
     }
+
+    @Test
+    void tasksTheShutdownCancelledAreSaidToBeAmongTheOpenOnes()
+    {
+        final Map<EventType, Long> events = new EnumMap<>(EventType.class);
+        events.put(EventType.ACCEPTED, 3L);
+        events.put(EventType.COMPLETED, 1L);
+        events.put(EventType.CANCELLED, 2L);
+        final ReplayReport report = new ReplayReport(8, 1_000, 2_000, events, 3, 1, List.of(), 0, 0, Map.of(),
+            List.of(), Map.of(), 1_000, List.of(), List.of(), 1);
+
+        assertThat(ReplayRendering.text(Path.of("/tmp/j"), report, false)).contains("2 cancelled", "1 still open",
+            "of the cancelled, 1 by the dispatcher's shutdown before they finished");
+        assertThat(ReplayRendering.json(Path.of("/tmp/j"), report, false)).contains("\"cancelled_at_shutdown\":1",
+            "\"open_tasks\":1", "\"cancelled\":2");
+    }
 }

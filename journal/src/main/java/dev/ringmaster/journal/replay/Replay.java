@@ -34,6 +34,7 @@ public final class Replay
     private final TreeMap<Long, Map<String, Long>> busyByBucket = new TreeMap<>();
     private long records;
     private long acceptedAgain;
+    private long cancelledAtShutdown;
     private long firstEpochNanos;
     private long lastEpochNanos;
 
@@ -150,7 +151,18 @@ public final class Replay
                     t.readyNanos = Math.max(r.nanos(), r.retryAtNanos());
                 }
             }
-            case CANCELLED -> tasks.remove(id);
+            case CANCELLED ->
+            {
+                if (r.cancelledAtShutdown())
+                {
+                    // the shutdown's cancel ends nothing: recovery runs the task again, so it stays open here too
+                    cancelledAtShutdown++;
+                }
+                else
+                {
+                    tasks.remove(id);
+                }
+            }
             default ->
             {
             }
@@ -225,7 +237,8 @@ public final class Replay
         return new ReplayReport(records, firstEpochNanos / 1_000_000L, lastEpochNanos / 1_000_000L,
             new EnumMap<>(events), events.getOrDefault(EventType.ACCEPTED, 0L) - acceptedAgain, open,
             List.copyOf(agentList), Gini.of(counts), Gini.of(tokens), summaries,
-            List.copyOf(deadLetters), new TreeMap<>(deadLetterReasons), bucketMillis, utilization, damage);
+            List.copyOf(deadLetters), new TreeMap<>(deadLetterReasons), bucketMillis, utilization, damage,
+            cancelledAtShutdown);
     }
 
     /** Where one task stands while the replay reads its records. */
