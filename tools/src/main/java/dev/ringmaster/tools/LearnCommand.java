@@ -112,10 +112,10 @@ public final class LearnCommand implements Callable<Integer>
         // every region: the reader goes on past each, and naming only one would send the operator to restore one file
         // while another stays damaged
         final java.util.List<String> damage = new java.util.ArrayList<>();
-        final java.util.Set<Long> open = new java.util.HashSet<>();
+        final java.util.Set<Long> recovering = new java.util.HashSet<>();
         try (JournalReader reader = JournalReader.open(journal))
         {
-            reader.readToEnd(r -> observe(predictor, r, seen, open), e -> damage.add(e.getMessage()));
+            reader.readToEnd(r -> observe(predictor, r, seen, recovering), e -> damage.add(e.getMessage()));
             if (reader.metadataWarning() != null)
             {
                 spec.commandLine().getErr().println("warning: " + reader.metadataWarning());
@@ -203,21 +203,23 @@ public final class LearnCommand implements Callable<Integer>
     }
 
     private static void observe(final Predictor predictor, final JournalRecord r, final long[] seen,
-                                final java.util.Set<Long> open)
+                                final java.util.Set<Long> recovering)
     {
-        // a shutdown's cancel ends nothing: the task stays open, and recovery's acceptance of it is no new arrival
-        if (r.type().terminal() && !r.cancelledAtShutdown())
+        // recovery journals a RECOVERED marker before it dispatches a task again; an id still open accepted again
+        // without one is a new arrival (e.g. a result handler resubmitting the task under its own id)
+        if (r.type() == EventType.RECOVERED)
         {
-            open.remove(r.taskId());
+            recovering.add(r.taskId());
+            return;
         }
         if (r.type() != EventType.ACCEPTED)
         {
             return;
         }
-        if (!open.add(r.taskId()))
+        if (recovering.remove(r.taskId()))
         {
-            // a task still open accepted again: recovery dispatching it after a restart, not a new arrival; learnt
-            // twice, every restart would teach the predictor a burst that never came
+            // recovery's acceptance of a task accepted before the restart: learnt twice, every restart would teach
+            // the predictor a burst that never came
             seen[4]++;
             return;
         }

@@ -257,4 +257,44 @@ class LearnCommandTest
         assertThat(learn.err()).startsWith("error: ").contains("holds no accepted task", model.toString());
         assertThat(model).hasContent("yesterday's model");
     }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 60, unit = java.util.concurrent.TimeUnit.SECONDS)
+    void aTaskResubmittedUnderItsOwnIdFromItsResultHandlerIsANewArrival() throws Exception
+    {
+        final Path dir = tmp.resolve("journal");
+        final java.util.concurrent.atomic.AtomicReference<Dispatcher> ref = new java.util.concurrent.atomic.AtomicReference<>();
+        final java.util.concurrent.atomic.AtomicBoolean resubmitted = new java.util.concurrent.atomic.AtomicBoolean();
+        try (Journal journal = Journal.open(JournalConfig.at(dir)))
+        {
+            final Dispatcher d = Dispatcher.builder().strategy("least-connections").listener(journal.listener())
+                .agent(AgentSpec.builder("coder-1", "coder").capacity(1).build(), AgentAdapter.sync(t -> "done"))
+                .onResult((view, state, result, reason) ->
+                {
+                    // its handler submits task 700 again, under its own id: a second arrival, no recovery
+                    if (view.task().id() == 700 && resubmitted.compareAndSet(false, true))
+                    {
+                        ref.get().submit(Task.builder("coder").id(700).payload("again").build(), Duration.ZERO);
+                    }
+                })
+                .build();
+            ref.set(d);
+            d.start();
+            d.submit(Task.builder("coder").id(700).payload("first").build(), Duration.ofSeconds(5));
+            final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+            while (!resubmitted.get())
+            {
+                assertThat(System.nanoTime() - deadline).as("task 700 resubmitted within 20 s").isNegative();
+                Thread.sleep(10);
+            }
+            assertThat(d.drain(Duration.ofSeconds(20))).isTrue();
+            d.close();
+        }
+
+        final DemoCommandTest.Run learn = run("learn", dir.toString(), "--out", tmp.resolve("m.rmp").toString());
+
+        assertThat(learn.exitCode()).as("learn stderr: %s", learn.err()).isZero();
+        assertThat(learn.out()).as("task 700 twice").contains("learnt from 2 arrivals")
+            .doesNotContain("recovery dispatched again left out");
+    }
 }
