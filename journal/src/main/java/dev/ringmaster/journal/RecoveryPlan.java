@@ -155,7 +155,10 @@ public record RecoveryPlan(List<Task> pending, List<String> unrecoverable, long 
         return "abandoned by the operator: could not be rebuilt (" + task.why() + ")";
     }
 
-    /** @return the number of pending tasks whose redispatch was refused, waiting for every stage. */
+    /**
+     * @return the number of pending tasks whose redispatch the dispatcher refused, waiting for every stage; a task it
+     *     accepted whose acknowledgement failed (the writer failed before its ACCEPTED record) runs, so it is not one.
+     */
     public static long rejected(final List<CompletableFuture<Long>> acks)
     {
         long n = 0;
@@ -165,9 +168,12 @@ public record RecoveryPlan(List<Task> pending, List<String> unrecoverable, long 
             {
                 f.join();
             }
-            catch (final RuntimeException e)
+            catch (final java.util.concurrent.CompletionException e)
             {
-                n++;
+                if (e.getCause() instanceof dev.ringmaster.dispatch.RejectedTaskException)
+                {
+                    n++;
+                }
             }
         }
         return n;
