@@ -51,8 +51,11 @@ class ConsoleLoggingTest
             assertThat(console[0]).as(console[1]).isEqualTo("0");
             assertThat(console[1]).as(args[0]).contains("metadata.cq4t in " + journal + " is damaged or missing",
                 "read from the cycle files").doesNotContain("\tat ", "Exception", "Failback");
+            if (args[0].equals("replay"))
+            {
+                assertThat(console[2]).startsWith("warning: metadata.cq4t in ");
+            }
         }
-        assertThat(run(tmp, "replay", journal.toString())[2]).startsWith("warning: metadata.cq4t in ");
     }
 
     @Test
