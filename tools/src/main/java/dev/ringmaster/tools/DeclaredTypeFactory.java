@@ -42,11 +42,22 @@ final class DeclaredTypeFactory implements AgentFactory
     public AgentSpec spec(final String id)
     {
         final AgentSpec made = plugin.spec(id);
-        final AgentSpec.Builder b = AgentSpec.builder(made.id(), made.type()).capacity(made.capacity())
-            .weight(made.weight()).speed(speed != null ? speed : made.speed()).tokenBudget(made.tokenBudget());
-        made.proficiency().forEach(b::skill);
+        final AgentSpec.Builder b = copy(made, made.id(), made.capacity());
+        if (speed != null)
+        {
+            b.speed(speed);
+        }
         skills.forEach(b::skill);
         return b.build();
+    }
+
+    /** @return a builder holding what the factory's spec says, under {@code id}, with {@code capacity}. */
+    static AgentSpec.Builder copy(final AgentSpec made, final String id, final int capacity)
+    {
+        final AgentSpec.Builder b = AgentSpec.builder(id, made.type()).capacity(capacity).weight(made.weight())
+            .speed(made.speed()).tokenBudget(made.tokenBudget());
+        made.proficiency().forEach(b::skill);
+        return b;
     }
 
     @Override

@@ -336,7 +336,7 @@ final class ServeConfig
                 : typeSpeed;
             final Map<String, Double> skills = a.has("skills") ? skills(a.get("skills"), ap + ".skills") : typeSkills;
             final AgentSpec spec = spec(id, type, capacity, weight, speed, skills, made);
-            agent(factory, ap, a.has("tokenBudget") ? copy(spec, spec.id(), spec.capacity())
+            agent(factory, ap, a.has("tokenBudget") ? DeclaredTypeFactory.copy(spec, spec.id(), spec.capacity())
                 .tokenBudget((long)number(a.get("tokenBudget"), ap + ".tokenBudget", 1, 1e15)).build() : spec);
         }
     }
@@ -346,7 +346,7 @@ final class ServeConfig
     {
         try
         {
-            final AgentSpec.Builder b = copy(made, id, capacity);
+            final AgentSpec.Builder b = DeclaredTypeFactory.copy(made, id, capacity);
             if (weight != null)
             {
                 b.weight(weight);
@@ -362,15 +362,6 @@ final class ServeConfig
         {
             throw problem("types." + type, "agent '" + id + "': " + e.getMessage(), "a valid agent");
         }
-    }
-
-    /** @return a builder holding what the factory's spec says, under {@code id}, with {@code capacity}. */
-    private static AgentSpec.Builder copy(final AgentSpec made, final String id, final int capacity)
-    {
-        final AgentSpec.Builder b = AgentSpec.builder(id, made.type()).capacity(capacity).weight(made.weight())
-            .speed(made.speed()).tokenBudget(made.tokenBudget());
-        made.proficiency().forEach(b::skill);
-        return b;
     }
 
     /** @return the factory's spec of agent {@code id}; a plugin's factory may throw anything, an Error included. */
