@@ -36,6 +36,8 @@ public final class HostLink
     /** Poller ticks left to sweep the pending table for attempts a racing worker added after the give-up. */
     int sweepsLeft;
     String lostReason;
+    /** Poller only: when the session was given up or refused ({@link KnownHosts} forgets it a while after). */
+    long departedAtNanos;
     /** Poller only: true once every agent of the HELLO is in the dispatcher; only then is the host welcomed. */
     boolean admitted;
     /** Poller only: why the dispatcher refused this session (null if it did not); answered to its every HELLO. */
@@ -78,9 +80,10 @@ public final class HostLink
         return live;
     }
 
-    void lost(final String reason)
+    void lost(final String reason, final long nowNanos)
     {
         lostReason = reason;
+        departedAtNanos = nowNanos;
         live = false; // volatile store: workers that read it afterwards fail fast instead of offering
     }
 

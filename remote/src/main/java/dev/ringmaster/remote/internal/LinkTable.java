@@ -30,7 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>A host is admitted whole or not at all: it is welcomed only once every agent of its HELLO is in the dispatcher.
  * If one cannot be read or added for a fault of the host (an id another agent has, an invalid spec) it is refused
  * (the others it added are taken out again) and told why, as is every host of a dispatcher shut down, every host
- * of a draining one but those it admitted before (back after a give-up), and one whose host id a live session holds ({@link HostIdClaims}); if only for a cause that passes (the
+ * of a draining one but those it admitted before (back after a give-up, within {@link KnownHosts#FORGET_AFTER}), and one whose host id a live session holds ({@link HostIdClaims}); if only for a cause that passes (the
  * dispatcher not started, its slots full) it is neither welcomed nor refused: what it added is taken out again, it
  * keeps saying HELLO, and one HELLO a second at most tries again, while a rate-limited warning says why it waits.
  *
@@ -65,7 +65,7 @@ public final class LinkTable
     private final ThrottledLog bad = new ThrottledLog(LOG);
     private final HostIdClaims claims;
     /** Host ids this dispatcher has admitted; read by the dispatcher's threads that decide an admission. */
-    private final Set<String> admittedIds = ConcurrentHashMap.newKeySet();
+    private final KnownHosts hostIds = new KnownHosts();
     /** Why hosts wait to be admitted: one line a second at most while a host says HELLO every heartbeat. */
     private final ThrottledLog waits = new ThrottledLog(LOG);
     /** The host id of the message being handled, once read (null before); for the log when it cannot be handled. */
@@ -317,7 +317,7 @@ public final class LinkTable
             // a host admitted before that comes back while draining (a GC pause past the silence timeout) is taken
             // back: the queued tasks of its agents' type may have nowhere else to go before the drain times out
             if (state != DispatcherState.RUNNING && !(state == DispatcherState.DRAINING
-                && admittedIds.contains(link.hostId)))
+                && hostIds.wasAdmitted(link.hostId)))
             {
                 // not started yet passes; draining or shut down does not: a new host's agents would get no task, or
                 // tasks during the shutdown
@@ -390,7 +390,7 @@ public final class LinkTable
                     link.waiting = null;
                 }
                 link.admitted = true;
-                admittedIds.add(link.hostId);
+                hostIds.admitted(link.hostId);
                 counters.hostsAdmitted.increment();
                 welcome(link);
                 refreshSnapshot(now);
@@ -403,7 +403,7 @@ public final class LinkTable
             }
             link.refusal = "the dispatcher refused agent host '" + link.hostId + "': " + a.failure() + "; "
                 + AdmissionFailures.fixFor(a.failure());
-            link.lost("refused: " + a.failure());
+            link.lost("refused: " + a.failure(), now);
             LOG.error("remote agents: {}", link.refusal);
             // only the agents this session added: an id it shares with another agent is that agent's, not ours
             link.gone = crash(link.added, "agent host '" + link.hostId + "' was refused");
@@ -482,10 +482,11 @@ public final class LinkTable
         }
         for (final HostLink link : silent)
         {
-            giveUp(link, "silent for " + (now - link.lastHeardNanos) / 1_000_000 + " ms (timeout " +
+            giveUp(link, now, "silent for " + (now - link.lastHeardNanos) / 1_000_000 + " ms (timeout " +
                 settings.silenceTimeout().toMillis() + " ms)");
         }
         sweepLost();
+        hostIds.forget(links, now);
         claims.expire(now, silenceNanos);
         // a sixteenth of the table per tick: every attempt is looked at within 16 heartbeats of its deadline
         pending.expire(now, 1 << 12, this::unanswered);
@@ -493,9 +494,9 @@ public final class LinkTable
         return work + 1;
     }
 
-    private void giveUp(final HostLink link, final String reason)
+    private void giveUp(final HostLink link, final long now, final String reason)
     {
-        link.lost(reason);
+        link.lost(reason, now);
         counters.hostsLost.increment();
         LOG.warn("remote agents: host '{}' given up: {}; its {} agent(s) leave routing and their attempts are retried",
             link.hostId, reason, link.added.size());
@@ -574,6 +575,15 @@ public final class LinkTable
     public List<HostStatus> snapshot()
     {
         return snapshot;
+    }
+
+    /** A departed host's session and id are forgotten this long after it left ({@link KnownHosts}). */
+    public static final java.time.Duration FORGET_AFTER = KnownHosts.FORGET_AFTER;
+
+    /** @return how many host ids this table remembers as admitted; for tests. */
+    int admittedIds()
+    {
+        return hostIds.size();
     }
 
     public boolean hadAttemptOnLostHost(final long taskId)
