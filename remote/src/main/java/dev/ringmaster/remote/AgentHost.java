@@ -39,10 +39,10 @@ import java.util.concurrent.atomic.LongAdder;
  * Completions are offered from whichever thread completes; one that meets back-pressure waits in a queue the poller
  * drains, so an answer is never dropped while the dispatcher is reachable.
  *
- * <p>The {@code TaskView} an agent is given here differs from a local one in two ways: {@code acceptedNanos()} is
- * when this host took the attempt, and {@code sequence()} is the attempt's correlation id, which orders attempts by
- * when the dispatcher sent them and starts at a random value in every dispatcher process, so "lower is older" does not
- * hold across a dispatcher restart (nor for a retry against tasks accepted after it).
+ * <p>The {@code TaskView} an agent is given here differs from a local one: {@code acceptedNanos()} is
+ * when this host took the attempt, and {@code sequence()}, the dispatcher's acceptance sequence as everywhere, is the
+ * attempt's correlation id instead when the dispatcher predates sending it (it then orders attempts by sending, and
+ * starts at a random value in every dispatcher process).
  */
 public final class AgentHost implements AutoCloseable
 {
@@ -231,7 +231,7 @@ public final class AgentHost implements AutoCloseable
         try
         {
             type = Messages.type(in);
-            onMessage(type, in, buffer, offset);
+            onMessage(type, in, buffer, offset, length);
         }
         catch (final Throwable t)
         {
@@ -241,7 +241,8 @@ public final class AgentHost implements AutoCloseable
         }
     }
 
-    private void onMessage(final int type, final Wire in, final DirectBuffer buffer, final int offset)
+    private void onMessage(final int type, final Wire in, final DirectBuffer buffer, final int offset,
+                           final int length)
     {
         switch (type)
         {
@@ -251,7 +252,7 @@ public final class AgentHost implements AutoCloseable
                 final Messages.TaskMessage message;
                 try
                 {
-                    message = Messages.readTask(in.wrap(buffer, offset + Integer.BYTES), codec);
+                    message = Messages.readTask(in.wrap(buffer, offset + Integer.BYTES), codec, offset + length);
                 }
                 catch (final RuntimeException e)
                 {

@@ -69,7 +69,7 @@ class MessagesTest
 
         final Wire in = read(out);
         assertThat(Messages.type(in)).isEqualTo(Messages.TASK);
-        final Messages.TaskMessage m = Messages.readTask(in, PayloadCodec.TEXT);
+        final Messages.TaskMessage m = Messages.readTask(in, PayloadCodec.TEXT, out.position());
         assertThat(m.correlationId()).isEqualTo(99L);
         assertThat(m.agentIndex()).isEqualTo(3);
         assertThat(m.attempt()).isEqualTo(2);
@@ -86,17 +86,41 @@ class MessagesTest
         assertThat(in.position()).isEqualTo(out.position());
     }
 
+    /**
+     * TaskView.sequence() is the dispatcher's acceptance sequence, lower is older, on a host as anywhere: a TASK
+     * carries it (after the payload, so a host of before it reads the rest as ever), and a TASK of a dispatcher of
+     * before it, which lacks it, gives the correlation id instead, as such a host always did.
+     */
+    @Test
+    void taskCarriesTheAcceptanceSequenceAndATaskWithoutItFallsBackToTheCorrelationId()
+    {
+        final Task task = Task.builder("coder").id(5).payload("p").build();
+        final Wire out = Messages.task(Wire.writer(), 99L, 0,
+            dev.ringmaster.testing.FakePool.view(task, 2, 0, 12_345L), PayloadCodec.TEXT);
+        final Messages.TaskMessage m = Messages.readTask(skipHeader(out), PayloadCodec.TEXT, out.position());
+        assertThat(m.sequence()).isEqualTo(12_345L);
+        assertThat(new dev.ringmaster.remote.internal.HostedAttempt(m, null).sequence())
+            .as("the agent's view").isEqualTo(12_345L);
+
+        final Messages.TaskMessage old = Messages.readTask(skipHeader(out), PayloadCodec.TEXT,
+            out.position() - Long.BYTES);
+        assertThat(old.sequence()).isEqualTo(99L);
+        assertThat(old.task().payload()).isEqualTo("p");
+    }
+
     @Test
     void payloadCodecKeepsBytesAndNull()
     {
         final Task bytes = Task.builder("t").payload(new byte[] {1, 2, 3}).build();
-        final Messages.TaskMessage m = Messages.readTask(skipHeader(
-            Messages.task(Wire.writer(), 1, 0, view(bytes, 1), PayloadCodec.TEXT)), PayloadCodec.TEXT);
+        final Wire withBytes = Messages.task(Wire.writer(), 1, 0, view(bytes, 1), PayloadCodec.TEXT);
+        final Messages.TaskMessage m = Messages.readTask(skipHeader(withBytes), PayloadCodec.TEXT,
+            withBytes.position());
         assertThat((byte[])m.task().payload()).containsExactly(1, 2, 3);
 
         final Task none = Task.builder("t").build();
-        assertThat(Messages.readTask(skipHeader(Messages.task(Wire.writer(), 1, 0, view(none, 1), PayloadCodec.TEXT)),
-            PayloadCodec.TEXT).task().payload()).isNull();
+        final Wire withNone = Messages.task(Wire.writer(), 1, 0, view(none, 1), PayloadCodec.TEXT);
+        assertThat(Messages.readTask(skipHeader(withNone), PayloadCodec.TEXT, withNone.position()).task().payload())
+            .isNull();
     }
 
     @Test

@@ -104,15 +104,14 @@ public final class HostedAttempt implements TaskView, Completion
     }
 
     /**
-     * @return the attempt's correlation id, not the dispatcher's acceptance sequence (the TASK message does not carry
-     *     it): it orders attempts by when the dispatcher sent them (a retry comes after tasks accepted later), and it
-     *     starts at a random point in every dispatcher process, so across a dispatcher restart a lower value is not
-     *     an older task. Compare it only among attempts of one dispatcher process.
+     * @return the dispatcher's acceptance sequence of the task, lower is older, as the TASK carries it; from a
+     *     dispatcher that predates sending it, the attempt's correlation id instead (which orders attempts by when
+     *     they were sent, and starts at a random point in every dispatcher process).
      */
     @Override
     public long sequence()
     {
-        return message.correlationId();
+        return message.sequence();
     }
 
     @Override

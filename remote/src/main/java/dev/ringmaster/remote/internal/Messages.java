@@ -26,7 +26,10 @@ import java.util.Map;
  * HEARTBEAT  both ways, every heartbeat interval: long session, string senderId
  * TASK       dispatcher to host:                  long correlationId, int agentIndex, long taskId, int attempt,
  *            int priority, long costTokens, long timeoutNanos, string type, string requiredSkills (comma-separated),
- *            string tenant, string affinityKey, block payload (the PayloadCodec's bytes)
+ *            string tenant, string affinityKey, block payload (the PayloadCodec's bytes),
+ *            long sequence (the dispatcher's acceptance sequence; last, so a host that predates it reads the rest
+ *            as before, and a host reading a TASK without it, from a dispatcher that predates it, takes the
+ *            correlation id instead)
  * COMPLETION host to dispatcher:                  long correlationId, int ok (1 or 0), long tokensUsed,
  *            double quality, string result (ok) or failure reason (not ok)
  * TELEMETRY  host to dispatcher, when an agent published: long session, int agentIndex,
@@ -155,16 +158,33 @@ public final class Messages
             .putString(t.tenant()).putString(t.affinityKey());
         final int block = out.beginBlock();
         out.endBlock(block, codec.encode(t.payload(), out.buffer(), block + Integer.BYTES));
-        return out;
+        return out.putLong(view.sequence());
     }
 
-    /** One attempt as a host receives it; immutable. */
-    public record TaskMessage(long correlationId, int agentIndex, int attempt, Priority priority, Task task)
+    /**
+     * One attempt as a host receives it; immutable.
+     *
+     * @param sequence the dispatcher's acceptance sequence of the task (lower is older), or the correlation id if
+     *                 the dispatcher predates sending it.
+     */
+    public record TaskMessage(long correlationId, int agentIndex, int attempt, Priority priority, Task task,
+                              long sequence)
     {
+        /** An attempt whose sequence is not known: its correlation id stands in; for tests. */
+        public TaskMessage(final long correlationId, final int agentIndex, final int attempt, final Priority priority,
+                           final Task task)
+        {
+            this(correlationId, agentIndex, attempt, priority, task, correlationId);
+        }
     }
 
-    /** Reads a TASK after {@link #type}, rebuilding the task (same id, type, priority, cost, skills and payload). */
-    public static TaskMessage readTask(final Wire in, final PayloadCodec codec)
+    /**
+     * Reads a TASK after {@link #type}, rebuilding the task (same id, type, priority, cost, skills and payload).
+     *
+     * @param end the offset just past the message in the buffer: a TASK of a dispatcher that predates the sequence
+     *            ends at its payload.
+     */
+    public static TaskMessage readTask(final Wire in, final PayloadCodec codec, final int end)
     {
         final long correlationId = in.getLong();
         final int agentIndex = in.getInt();
@@ -196,7 +216,8 @@ public final class Messages
         final int length = in.getBlockLength();
         b.payload(codec.decode(in.input(), in.position(), length));
         in.skip(length);
-        return new TaskMessage(correlationId, agentIndex, attempt, priority, b.build());
+        final long sequence = end - in.position() >= Long.BYTES ? in.getLong() : correlationId;
+        return new TaskMessage(correlationId, agentIndex, attempt, priority, b.build(), sequence);
     }
 
     public static Wire completion(final Wire out, final long correlationId, final boolean ok, final long tokens,
