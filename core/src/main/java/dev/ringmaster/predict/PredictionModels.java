@@ -7,11 +7,15 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 
 /**
@@ -40,8 +44,21 @@ public final class PredictionModels
     {
     }
 
-    /** Writes the predictor's model to the file (replacing it), noting how many arrivals it learned from. */
+    /**
+     * Writes the predictor's model to the file (replacing it), noting how many arrivals it learned from.
+     *
+     * <p>The bytes go to a temp file beside it, are forced to disk, and only then take the file's name (and the
+     * directory is forced, where the platform allows it): after a crash or power loss the file holds either the
+     * previous model or the whole new one, never an empty or partial one. A write that fails leaves the previous
+     * model as it was and removes the temp file.
+     */
     public static void write(final Predictor predictor, final long arrivals, final Path file) throws IOException
+    {
+        write(predictor, arrivals, file, Disk.REAL);
+    }
+
+    static void write(final Predictor predictor, final long arrivals, final Path file, final Disk disk)
+        throws IOException
     {
         final ByteArrayOutputStream payload = new ByteArrayOutputStream();
         try (DataOutputStream p = new DataOutputStream(payload))
@@ -51,8 +68,9 @@ public final class PredictionModels
         final byte[] bytes = payload.toByteArray();
         final CRC32C crc = new CRC32C();
         crc.update(bytes);
-        final Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (OutputStream raw = Files.newOutputStream(tmp); DataOutputStream out = new DataOutputStream(raw))
+        // the whole file is assembled in memory first, so what is forced is everything, not what a stream had flushed
+        final ByteArrayOutputStream whole = new ByteArrayOutputStream(bytes.length + 64);
+        try (DataOutputStream out = new DataOutputStream(whole))
         {
             out.write(MAGIC);
             out.writeInt(FORMAT_VERSION);
@@ -62,7 +80,83 @@ public final class PredictionModels
             out.write(bytes);
             out.writeInt((int)crc.getValue());
         }
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        final Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try
+        {
+            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING))
+            {
+                disk.write(channel, ByteBuffer.wrap(whole.toByteArray()));
+                // without this a rename can reach the disk before the data: a power loss leaves an empty model
+                disk.force(channel);
+            }
+            move(tmp, file);
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            try
+            {
+                Files.deleteIfExists(tmp);
+            }
+            catch (final IOException suppressed)
+            {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        final Path directory = file.toAbsolutePath().getParent();
+        if (directory != null)
+        {
+            // makes the rename itself durable; the model is complete under either name without it
+            disk.forceDirectory(directory);
+        }
+    }
+
+    private static void move(final Path tmp, final Path file) throws IOException
+    {
+        try
+        {
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+        catch (final AtomicMoveNotSupportedException e)
+        {
+            // a file system without atomic rename (rare for a sibling): the plain replace is the best it offers
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /**
+     * How a model's bytes reach the disk; stateless, usable from any thread. A seam so a test can fail a write or a
+     * force part way through without relying on timing.
+     */
+    static class Disk
+    {
+        static final Disk REAL = new Disk();
+
+        void write(final FileChannel channel, final ByteBuffer bytes) throws IOException
+        {
+            while (bytes.hasRemaining())
+            {
+                channel.write(bytes);
+            }
+        }
+
+        void force(final FileChannel channel) throws IOException
+        {
+            channel.force(true);
+        }
+
+        void forceDirectory(final Path directory) throws IOException
+        {
+            try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ))
+            {
+                channel.force(true);
+            }
+            catch (final IOException e)
+            {
+                // some platforms (Windows) cannot open or force a directory; the file itself is already durable
+            }
+        }
     }
 
     /**
