@@ -36,6 +36,21 @@ final class CycleFiles
     private static final int LONG_ARRAY = 0x8d;
     /** Chronicle's writePosition array holds 2 longs; more than this is no header Chronicle wrote. */
     private static final long MAX_WRITE_POSITION_LONGS = 64;
+    /** Chronicle's mark on a document's length word while the document, here the header, is being written. */
+    private static final int NOT_COMPLETE = 0x8000_0000;
+    /** The length bits of a document's length word (the two top bits are Chronicle's marks). */
+    private static final int LENGTH_MASK = 0x3fff_ffff;
+    /** More than any header Chronicle writes (a few hundred bytes); how much of a file the header checks read. */
+    private static final int MAX_HEADER_BYTES = 64 << 10;
+    /** Binary wire's code of a type prefix: the header's value, right after its name, is a typed SCQStore. */
+    private static final int TYPE_PREFIX = 0xb6;
+    /**
+     * A finished header ends in a field name and a scalar value (at most 9 bytes); this many zeros at its end are
+     * where the writing stopped.
+     */
+    private static final int CUT_HEADER_ZEROS = 16;
+    private static final String HEADER_FIX = "restore it from a copy, or move it aside to read the other cycle files " +
+        "(the records in it are then missing, and the tasks accepted in it are not recovered)";
 
     private CycleFiles()
     {
@@ -128,7 +143,8 @@ final class CycleFiles
         {
             final long size = Files.size(cycle);
             return size == 0 || (size >= MIN_CYCLE_FILE_BYTES && in.readNBytes(start, 0, start.length) == start.length &&
-                java.util.Arrays.equals(start, 4, start.length, new byte[start.length], 4, start.length));
+                (java.util.Arrays.equals(start, 4, start.length, new byte[start.length], 4, start.length) ||
+                 unfinished(start)));
         }
         catch (final IOException e)
         {
@@ -141,6 +157,21 @@ final class CycleFiles
     {
         final long size = cycle.toFile().length();
         final String fix = "restore it from a copy, or move it aside to read the other cycle files";
+        final byte[] start = new byte[CYCLE_HEADER_START.length];
+        try (java.io.InputStream in = Files.newInputStream(cycle))
+        {
+            if (in.readNBytes(start, 0, start.length) == start.length && unfinished(start))
+            {
+                return "its header is marked unfinished (Chronicle Queue's not-complete mark is still on the header's " +
+                    "length word: a writer stopped while it wrote the header, or the word was overwritten), yet the " +
+                    "file was counted as created" + (newest ? "" : " and cycle files follow it") + ", so none of its " +
+                    "records can be read; " + HEADER_FIX;
+            }
+        }
+        catch (final IOException e)
+        {
+            // the messages below need only the size
+        }
         if (size == 0)
         {
             return "truncated to 0 bytes, shorter than the header every cycle file starts with" +
@@ -316,19 +347,24 @@ final class CycleFiles
      */
     private static boolean checkHeader(final Path cycle)
     {
-        final byte[] start = new byte[CYCLE_HEADER_START.length];
-        try (java.io.InputStream in = Files.newInputStream(cycle))
+        try (java.io.InputStream file = Files.newInputStream(cycle))
         {
-            final int read = in.readNBytes(start, 0, start.length);
-            if (read == start.length && java.util.Arrays.equals(start, 4, start.length, CYCLE_HEADER_START, 4,
-                start.length))
+            final byte[] start = file.readNBytes(MAX_HEADER_BYTES);
+            final int read = Math.min(start.length, CYCLE_HEADER_START.length);
+            if (read == CYCLE_HEADER_START.length && java.util.Arrays.equals(start, 4, read, CYCLE_HEADER_START, 4,
+                read))
             {
-                checkWritePosition(cycle, in);
+                if (unfinished(start))
+                {
+                    // begun and never finished: for the caller to judge, as a file without a header
+                    return false;
+                }
+                checkHeaderFinished(cycle, start);
+                checkWritePosition(cycle, new java.io.ByteArrayInputStream(start, read, start.length - read));
                 return true;
             }
             // zeros after the length word: no header written (yet)
-            if (read == start.length && java.util.Arrays.equals(start, 4, start.length, new byte[start.length], 4,
-                start.length))
+            if (read == CYCLE_HEADER_START.length && java.util.Arrays.equals(start, 4, read, new byte[read], 4, read))
             {
                 return false;
             }
@@ -339,6 +375,53 @@ final class CycleFiles
         }
         throw JournalCorruptException.beforeReading(cycle, "does not start with a journal's header (another program's " +
             "file, or overwritten); move it aside to read the other cycle files, or restore it from a copy", null);
+    }
+
+    /** @return true if the header's length word carries Chronicle's not-complete mark (little-endian, top bit). */
+    private static boolean unfinished(final byte[] start)
+    {
+        return (start[3] & 0x80) != 0;
+    }
+
+    /**
+     * A header whose writing was cut off (zeros up to the end its length word gives) or whose length word alone is
+     * zeros: Chronicle fails with a bare "UnsupportedOperationException: Unknown_0x0" that names no file, or reads the
+     * file as one not yet begun, an empty journal, while its records are all there.
+     *
+     * @param head the file's first bytes (up to {@link #MAX_HEADER_BYTES}), starting with {@link #CYCLE_HEADER_START}.
+     */
+    private static void checkHeaderFinished(final Path cycle, final byte[] head)
+    {
+        final int word = java.nio.ByteBuffer.wrap(head, 0, Integer.BYTES).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+            .getInt();
+        final int length = word & LENGTH_MASK;
+        if (length == 0)
+        {
+            throw JournalCorruptException.beforeReading(cycle, "the length word of its header (bytes 0x0-0x3) is " +
+                "zeros while the header itself is there, so Chronicle Queue takes the file for one not yet begun and " +
+                "none of its records can be read; " + HEADER_FIX, null);
+        }
+        final int end = Integer.BYTES + length;
+        if (end > head.length)
+        {
+            throw JournalCorruptException.beforeReading(cycle, String.format(java.util.Locale.ROOT, "its header is " +
+                "damaged (its length word reads %d bytes, more than the file's header can hold), so Chronicle Queue " +
+                "cannot open the file and none of its records can be read; %s", length, HEADER_FIX), null);
+        }
+        int zerosFrom = end;
+        while (zerosFrom > CYCLE_HEADER_START.length && head[zerosFrom - 1] == 0)
+        {
+            zerosFrom--;
+        }
+        if (end - zerosFrom >= CUT_HEADER_ZEROS || (head[CYCLE_HEADER_START.length] & 0xff) != TYPE_PREFIX)
+        {
+            final int from = (head[CYCLE_HEADER_START.length] & 0xff) != TYPE_PREFIX ? CYCLE_HEADER_START.length
+                : zerosFrom;
+            throw JournalCorruptException.beforeReading(cycle, String.format(java.util.Locale.ROOT, "its header is " +
+                "cut short (zeros or foreign bytes from byte 0x%x, where the header runs to byte 0x%x: a writer " +
+                "stopped while Chronicle Queue wrote it, or it was overwritten), so Chronicle Queue cannot open the " +
+                "file and none of its records can be read; %s", from, end, HEADER_FIX), null);
+        }
     }
 
     /**

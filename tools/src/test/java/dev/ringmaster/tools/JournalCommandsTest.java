@@ -291,6 +291,50 @@ class JournalCommandsTest
         }
     }
 
+    /**
+     * A writer killed while Chronicle wrote a cycle file's header leaves the header's start and zeros after it, or
+     * its length word still marked unfinished; an overwrite can zero the length word alone. Chronicle failed with a
+     * bare "UnsupportedOperationException: Unknown_0x0" naming no file, or read the file as an empty journal
+     * ("damage: none", exit 0) while its records were all there.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"zeros after the header's name", "zeros from the middle " +
+        "of the header", "length word zeroed", "length word still marked unfinished"})
+    void aCycleFileHeaderCutOffWhileItWasWrittenIsNamedWithTheFileAndTheFixByReplayAndRecover(final String damage)
+        throws IOException
+    {
+        final Path dir = tmp.resolve("journal");
+        final Path cycle = demoJournal(dir, 300);
+        try (RandomAccessFile raf = new RandomAccessFile(cycle.toFile(), "rw"))
+        {
+            switch (damage)
+            {
+                case "zeros after the header's name" -> raf.seek(12);
+                case "zeros from the middle of the header" -> raf.seek(0x60);
+                case "length word zeroed" -> raf.seek(0);
+                default ->
+                {
+                    // Chronicle's NOT_COMPLETE bit on the header's length word, set until the header is finished
+                    raf.seek(3);
+                    final int top = raf.read();
+                    raf.seek(3);
+                    raf.write(top | 0x80);
+                    raf.seek(0x60);
+                }
+            }
+            raf.write(new byte[damage.startsWith("length word zeroed") ? 4 : 0x200 - (int)raf.getFilePointer()]);
+        }
+        for (String[] args : new String[][] {{"replay", dir.toString()}, {"recover", dir.toString(), "--dry-run"}})
+        {
+            final DemoCommandTest.Run r = run(args);
+
+            assertThat(r.exitCode()).as("%s: %s", args[0], r.err()).isEqualTo(1);
+            assertThat(r.err()).as(args[0]).startsWith("error: ").contains(cycle.toString(), "header",
+                "none of its records can be read", "restore it from a copy", "move it aside")
+                .doesNotContain("Exception", "Unknown_0x", "\tat ");
+        }
+    }
+
     /** Runs the demo journaling into {@code dir}. @return its cycle file. */
     private static Path demoJournal(final Path dir, final int tasks) throws IOException
     {
