@@ -8,11 +8,9 @@ import dev.ringmaster.model.AgentSpec;
 import dev.ringmaster.model.Task;
 import dev.ringmaster.spi.AgentAdapter;
 import dev.ringmaster.spi.AgentFactory;
-import dev.ringmaster.spi.AgentTelemetry;
 import dev.ringmaster.spi.AgentView;
-import dev.ringmaster.spi.Completion;
-import dev.ringmaster.spi.TaskView;
 import dev.ringmaster.testing.Await;
+import dev.ringmaster.testing.NumberedFactory;
 import dev.ringmaster.testing.TestStrategies;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +19,6 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,82 +29,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AutoscalerSupervisionTest
 {
     private static final Duration DEADLINE = Duration.ofSeconds(20);
-
-    /** Numbers every adapter it makes and logs its lifecycle in order; its first adapter never answers. */
-    private static final class Factory implements AgentFactory
-    {
-        final Queue<String> log = new ConcurrentLinkedQueue<>();
-        final AtomicInteger made = new AtomicInteger();
-        private final boolean releaseThrows;
-
-        Factory(final boolean releaseThrows)
-        {
-            this.releaseThrows = releaseThrows;
-        }
-
-        @Override
-        public String type()
-        {
-            return "coder";
-        }
-
-        @Override
-        public AgentSpec spec(final String id)
-        {
-            return AgentSpec.builder(id, "coder").capacity(1).build();
-        }
-
-        @Override
-        public AgentAdapter create(final AgentSpec spec)
-        {
-            final int n = made.incrementAndGet();
-            log.add("create " + spec.id() + " #" + n);
-            return new Numbered(n, log);
-        }
-
-        @Override
-        public void release(final AgentSpec spec, final AgentAdapter adapter)
-        {
-            log.add("release " + spec.id() + " #" + ((Numbered)adapter).n);
-            if (releaseThrows)
-            {
-                throw new NoClassDefFoundError("the plugin's connection pool class is gone");
-            }
-        }
-
-        long count(final String prefix)
-        {
-            return log.stream().filter(e -> e.startsWith(prefix)).count();
-        }
-    }
-
-    /** Adapter #1 hangs (holds every task, so the watchdog crashes it); the others answer at once. */
-    private static final class Numbered implements AgentAdapter
-    {
-        final int n;
-        private final Queue<String> log;
-
-        Numbered(final int n, final Queue<String> log)
-        {
-            this.n = n;
-            this.log = log;
-        }
-
-        @Override
-        public void execute(final TaskView task, final Completion completion, final AgentTelemetry telemetry)
-        {
-            if (n != 1)
-            {
-                completion.succeed("ok from #" + n);
-            }
-        }
-
-        @Override
-        public void stop()
-        {
-            log.add("stop #" + n);
-        }
-    }
 
     private static long events(final Autoscaler autoscaler, final ScalingEvent.Kind kind, final String agent)
     {
@@ -133,14 +54,8 @@ class AutoscalerSupervisionTest
 
     private static void crashReplaceAndScaleDown(final boolean releaseThrows) throws Exception
     {
-        final Factory factory = new Factory(releaseThrows);
-        // a dispatcher needs one agent from the start: of another type, so the coder pool is the autoscaler's alone
-        final Dispatcher dispatcher = Dispatcher.builder().strategy(TestStrategies.leastLoaded())
-            .agent(AgentSpec.builder("reviewer-0", "reviewer").build(), AgentAdapter.sync(t -> "reviewed"))
-            .supervision(new Supervision(1, Duration.ofMillis(20), Duration.ofMillis(200)))
-            .agentFactory(factory)
-            .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(5))
-            .build().start();
+        final NumberedFactory factory = NumberedFactory.hanging(releaseThrows);
+        final Dispatcher dispatcher = supervised(factory);
         final ScalingPolicy policy = ScalingPolicy.builder().min(0).max(1).step(1).scaleUpThreshold(0.5)
             .scaleDownThreshold(0.3).consecutiveEvaluations(1).scaleUpCooldown(Duration.ofMillis(10))
             // the scale-down cooldown outlasts the hung attempt's timeout by far: the agent is not removed while its
@@ -180,69 +95,7 @@ class AutoscalerSupervisionTest
         }
     }
 
-    /** Adapter #1 holds its tasks until stopped, then fails them; #2 on answer at once, unless {@code failCreate}. */
-    private static final class Holding implements AgentFactory
-    {
-        final Queue<String> log = new ConcurrentLinkedQueue<>();
-        final AtomicInteger made = new AtomicInteger();
-        final Queue<Completion> held = new ConcurrentLinkedQueue<>();
-        private final int failCreate;
-
-        Holding(final int failCreate)
-        {
-            this.failCreate = failCreate;
-        }
-
-        @Override
-        public String type()
-        {
-            return "coder";
-        }
-
-        @Override
-        public AgentSpec spec(final String id)
-        {
-            return AgentSpec.builder(id, "coder").capacity(1).build();
-        }
-
-        @Override
-        public AgentAdapter create(final AgentSpec spec)
-        {
-            final int n = made.incrementAndGet();
-            if (n == failCreate)
-            {
-                throw new IllegalStateException("no room for adapter #" + n);
-            }
-            log.add("create " + spec.id() + " #" + n);
-            return new AgentAdapter()
-            {
-                @Override
-                public void execute(final TaskView task, final Completion completion, final AgentTelemetry telemetry)
-                {
-                    if (n == 1)
-                    {
-                        held.add(completion);
-                    }
-                    else
-                    {
-                        completion.succeed("ok from #" + n);
-                    }
-                }
-
-                @Override
-                public void stop()
-                {
-                    log.add("stop #" + n);
-                    Completion c;
-                    while ((c = held.poll()) != null)
-                    {
-                        c.fail(new IllegalStateException("stopped"));
-                    }
-                }
-            };
-        }
-    }
-
+    /** A dispatcher needs one agent from the start: of another type, so the coder pool is the autoscaler's alone. */
     private static Dispatcher supervised(final AgentFactory factory)
     {
         return Dispatcher.builder().strategy(TestStrategies.leastLoaded())
@@ -264,7 +117,7 @@ class AutoscalerSupervisionTest
      * Tasks addressed to coder-auto-1 while it is busy (one running, one waiting); then it crashes: both wait for its
      * replacement, as they would for a restart. @return the two results.
      */
-    private static List<TaskResult> targetedThenCrashed(final Dispatcher dispatcher, final Holding factory)
+    private static List<TaskResult> targetedThenCrashed(final Dispatcher dispatcher, final NumberedFactory factory)
         throws Exception
     {
         Await.until("coder-auto-1 to join", DEADLINE, () -> coders(dispatcher).contains("coder-auto-1"));
@@ -281,7 +134,7 @@ class AutoscalerSupervisionTest
     @Test
     void tasksAddressedToACrashedAutoscaledAgentWaitForItsReplacementAndRunThere() throws Exception
     {
-        final Holding factory = new Holding(0);
+        final NumberedFactory factory = NumberedFactory.holding(0);
         final Dispatcher dispatcher = supervised(factory);
         try (Autoscaler autoscaler = oneCoder(dispatcher, factory))
         {
@@ -300,7 +153,7 @@ class AutoscalerSupervisionTest
     @Test
     void whenTheReplacementCannotBeMadeTheTasksHeldForItAreDeadLetteredSayingSo() throws Exception
     {
-        final Holding factory = new Holding(2);
+        final NumberedFactory factory = NumberedFactory.holding(2);
         final Dispatcher dispatcher = supervised(factory);
         try (Autoscaler autoscaler = oneCoder(dispatcher, factory))
         {
@@ -321,7 +174,7 @@ class AutoscalerSupervisionTest
     @Test
     void onceTheAutoscalerIsClosedItsCrashedAgentIsRestartedByTheDispatcher() throws Exception
     {
-        final Holding factory = new Holding(0);
+        final NumberedFactory factory = NumberedFactory.holding(0);
         final Dispatcher dispatcher = supervised(factory);
         try
         {
@@ -347,7 +200,7 @@ class AutoscalerSupervisionTest
     @Test
     void aCrashHandlerThatThrowsDeclinesSoTheDispatcherRestartsTheAgentThroughItsFactory() throws Exception
     {
-        final Holding factory = new Holding(0);
+        final NumberedFactory factory = NumberedFactory.holding(0);
         final Dispatcher dispatcher = supervised(factory);
         try
         {
@@ -378,7 +231,7 @@ class AutoscalerSupervisionTest
             .build().start();
         try
         {
-            dispatcher.addAgent(AgentSpec.builder("coder-x", "coder").build(), new Numbered(2, log),
+            dispatcher.addAgent(AgentSpec.builder("coder-x", "coder").build(), NumberedFactory.numbered(2, log),
                 (spec, reason, stopped) ->
                 {
                     throw new StackOverflowError("the owner's handler broke");
