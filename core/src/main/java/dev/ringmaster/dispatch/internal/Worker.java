@@ -83,6 +83,12 @@ final class Worker
      */
     @SuppressWarnings("unused") // accessed through ADAPTER_SINCE
     private volatile long adapterSinceNanos;
+    /**
+     * Written by this worker only, before {@link #adapterSinceNanos} (whose release store publishes it): the agent whose
+     * adapter it is in. A plain field, read after an acquire of the time, racy: only steals read it (see
+     * {@link #heldByCall}), and a stale answer costs at most one steal more or less.
+     */
+    private AgentState adapterAgent;
     /** Tasks the lead starts in one duty cycle, its own and lent ones, from which it wakes the lenders. */
     static final int BUSY_CYCLE_STARTS = 8;
     /** How long a worker may be inside one adapter before other workers serve its other agents. */
@@ -457,7 +463,9 @@ final class Worker
     /**
      * Takes the least urgent task the idle agent can handle from the busiest compatible agent: one whose slots are all
      * busy and whose inbox holds the most tasks. Least urgent from the back, because the victim's own next start is
-     * its most urgent task. Call holding the thief's start guard; package-private for its test.
+     * its most urgent task. An agent a synchronous call has held for {@link #STUCK_NANOS} counts as busy whatever slots
+     * it has free: calls for one agent never overlap, so its inbox waits for the call (a retry of the very attempt that
+     * timed out in it included). Call holding the thief's start guard; package-private for its test.
      */
     int steal(final AgentState thief, final long now)
     {
@@ -476,10 +484,10 @@ final class Worker
         int deepest = 0;
         for (final AgentState candidate : thief.lane.agents)
         {
-            if (candidate != thief && candidate.running() >= candidate.slots.length)
+            if (candidate != thief)
             {
                 final int depth = candidate.inbox.size();
-                if (depth > deepest)
+                if (depth > deepest && (candidate.running() >= candidate.slots.length || heldByCall(candidate)))
                 {
                     deepest = depth;
                     victim = candidate;
@@ -497,6 +505,24 @@ final class Worker
         }
         start(thief, r, victim, now);
         return 1;
+    }
+
+    /**
+     * @return true if a worker has been inside a call to this agent's adapter for {@link #STUCK_NANOS} or more: a
+     *     synchronous call (an asynchronous adapter returns from {@code execute} at once) that holds the agent, so
+     *     nothing else starts on it until the call returns, however many slots it has free; racy. Idle scans only.
+     */
+    private boolean heldByCall(final AgentState agent)
+    {
+        for (final Worker peer : peers)
+        {
+            final long since = (long)ADAPTER_SINCE.getAcquire(peer);
+            if (since != 0 && peer.adapterAgent == agent && System.nanoTime() - since >= STUCK_NANOS)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void start(final AgentState agent, final TaskRecord r, final AgentState stolenFrom, final long now)
@@ -518,6 +544,7 @@ final class Worker
         slot.starter = this;
         // this attempt's own handle: a completion the adapter repeats later cannot complete the slot's next attempt
         final Slot.Attempt attempt = slot.start(r, r.startNanos);
+        adapterAgent = agent;
         ADAPTER_SINCE.setRelease(this, r.startNanos | 1); // never 0
         try
         {
