@@ -303,8 +303,8 @@ public final class Dispatcher implements AutoCloseable
      * Takes an agent out at once, as crashed, without waiting for what it runs (for an agent known dead, such as a
      * remote host gone silent): what waits in its inbox is routed elsewhere, and its running attempts end when their
      * adapter fails them or they time out. Its adapter is stopped at once; with supervision its factory restarts it (or,
-     * for an agent added with a {@link CrashHandler}, its owner replaces it).
-     *
+     * for an agent added with a {@link CrashHandler}, its owner replaces it). Also while draining, and after shutdownNow
+     * (its running attempts are then cancelled at once); refused only once terminated.
      * @return completes with true once it is out (an agent being removed too: its removal then completes at once);
      *     fails for an unknown agent.
      */

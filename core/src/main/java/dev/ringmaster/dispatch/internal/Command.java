@@ -13,4 +13,13 @@ abstract class Command<T>
 
     /** Router thread only. */
     abstract void apply(Router router, long nowNanos);
+
+    /**
+     * @return true for a command that must still apply once shutdownNow began (an agent that dies while the
+     *     dispatcher stops: its attempts must end for termination to come); fleet changes in general do not.
+     */
+    boolean appliesWhileStopping()
+    {
+        return false;
+    }
 }

@@ -252,7 +252,8 @@ public final class Engine
     <T> CompletableFuture<T> enqueue(final Command<T> command)
     {
         final int state = control.runState;
-        if (state != Control.RUNNING && state != Control.DRAINING)
+        if (state != Control.RUNNING && state != Control.DRAINING &&
+            (state != Control.STOPPING || !command.appliesWhileStopping())) // a crash while stopping: Command's javadoc
         {
             command.future.completeExceptionally(new IllegalStateException(
                 "the dispatcher is not running (state " + state + "): fleet changes apply only while it runs"));
@@ -418,6 +419,7 @@ public final class Engine
             if (control.compareAndSetRunState(state, Control.TERMINATED))
             {
                 stopNanos = System.nanoTime();
+                fleet.failLeftoverCommands(); // queued just before the router's last cycle: no thread applies them now
                 StrategyClaims.release(this);
                 if (restarter != null)
                 {

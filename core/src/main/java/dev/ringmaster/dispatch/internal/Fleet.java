@@ -311,6 +311,13 @@ final class Fleet extends RouterPart
         leave(agent);
         departing.add(agent); // dropped from the agent list by the next pass that finds none of its attempts live
         Counters.increment(counters.crashes);
+        if (router.control.runState >= Control.STOPPING)
+        {
+            // nothing answers for a dead agent and nothing is retried while stopping: its attempts end now, not after
+            // shutdownNow's grace for answers
+            router.health.cancelRunning(agent, now, "never answered: the agent crashed (" + reason +
+                ") while the dispatcher was stopping");
+        }
         if (!agent.claimStop())
         {
             // shutdownNow stopped its adapter already, and nothing restarts while stopping: its owner may go on

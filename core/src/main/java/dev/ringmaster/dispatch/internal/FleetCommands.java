@@ -102,10 +102,41 @@ public final class FleetCommands
         });
     }
 
-    /** Takes an agent out as crashed and, with supervision, has it restarted by its factory. */
+    /**
+     * Takes an agent out as crashed and, with supervision, has it restarted by its factory. Also while shutdownNow
+     * stops the dispatcher (an agent may die then too, and termination waits for its attempts): then its running
+     * attempts are cancelled at once, since nothing answers for a dead agent and nothing is retried while stopping.
+     */
     public CompletableFuture<Boolean> crashAgent(final String agentId, final String reason)
     {
-        return ask((router, now) -> router.crash(agentId, reason, now));
+        return engine.enqueue(new Command<>()
+        {
+            @Override
+            void apply(final Router router, final long now)
+            {
+                future.complete(router.crash(agentId, reason, now));
+            }
+
+            @Override
+            boolean appliesWhileStopping()
+            {
+                return true;
+            }
+        });
+    }
+
+    /**
+     * The terminating thread, once the router thread and the workers have exited: fails the commands queued after the
+     * router's last cycle (a crash reported as the last task ended), which would otherwise never complete.
+     */
+    void failLeftoverCommands()
+    {
+        Command<?> c;
+        while ((c = engine.commands.relaxedPoll()) != null)
+        {
+            c.future.completeExceptionally(new IllegalStateException(
+                "the dispatcher terminated before it could apply this fleet change: nothing is left to change"));
+        }
     }
 
     /** The owner of a crashed agent will not add it again: tasks held for it are dead-lettered, saying why. */

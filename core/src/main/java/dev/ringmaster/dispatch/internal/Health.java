@@ -152,21 +152,32 @@ final class Health extends RouterPart
         int work = 0;
         for (final AgentState agent : router.agents)
         {
-            for (final Slot slot : agent.slots)
+            work += cancelRunning(agent, now, "answered (its adapter was stopped; the answer, if any comes, is ignored)");
+        }
+        return work;
+    }
+
+    /**
+     * Cancels the attempts running on one agent, as shutdownNow's grace does, with a reason that starts with the
+     * shutdown prefix (a journal keeps the task open for recovery): for every agent after the grace, and at once for
+     * one that crashes while the dispatcher stops. @return how many were cancelled.
+     */
+    int cancelRunning(final AgentState agent, final long now, final String why)
+    {
+        int work = 0;
+        for (final Slot slot : agent.slots)
+        {
+            final long s = slot.stateVolatile();
+            final TaskRecord held = Slot.phase(s) == Slot.RUNNING ? slot.record : null;
+            if (held != null && slot.abandon(s))
             {
-                final long s = slot.stateVolatile();
-                final TaskRecord held = Slot.phase(s) == Slot.RUNNING ? slot.record : null;
-                if (held != null && slot.abandon(s))
-                {
-                    final TaskRecord r = held.detachedCopy(); // the adapter may still read the original
-                    work++;
-                    r.finishNanos = now;
-                    router.placement.unassign(r);
-                    router.outcomes.announceStart(r, agent);
-                    router.outcomes.cancel(r, now, dev.ringmaster.spi.DispatchListener.SHUTDOWN_REASON_PREFIX +
-                        "its attempt on agent '" + agent.id() + "' answered (its adapter was stopped; the answer, if " +
-                        "any comes, is ignored)");
-                }
+                final TaskRecord r = held.detachedCopy(); // the adapter may still read the original
+                work++;
+                r.finishNanos = now;
+                router.placement.unassign(r);
+                router.outcomes.announceStart(r, agent);
+                router.outcomes.cancel(r, now, dev.ringmaster.spi.DispatchListener.SHUTDOWN_REASON_PREFIX +
+                    "its attempt on agent '" + agent.id() + "' " + why);
             }
         }
         return work;
