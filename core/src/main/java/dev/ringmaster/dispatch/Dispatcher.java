@@ -130,11 +130,12 @@ public final class Dispatcher implements AutoCloseable
      * Stops accepting and waits for every accepted task to reach a terminal state, then stops the threads. A running
      * attempt is never stopped: one with no timeout that never answers holds the drain to its timeout.
      *
-     * @return true if done within the timeout; false leaves the dispatcher draining (call {@link #shutdownNow}).
+     * @return true if done within the timeout; false leaves the dispatcher draining (call {@link #shutdownNow}) and logs
+     *     a warning with the tasks that cannot run now by cause and the fix ({@link DrainBlockers}).
      */
     public boolean drain(final Duration timeout)
     {
-        return engine.drain(nanos(timeout, "drain timeout"), TimeUnit.NANOSECONDS);
+        return engine.drain(nanos(timeout, "drain timeout"), TimeUnit.NANOSECONDS) || DrainBlockers.logTimedOut(this, timeout);
     }
 
     /**

@@ -1,0 +1,88 @@
+package dev.ringmaster.dispatch;
+
+import dev.ringmaster.model.Priority;
+import dev.ringmaster.spi.AgentView;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Why a {@link Dispatcher#drain} cannot finish: the accepted tasks waiting for a type that is paused, or that has no
+ * agent to take them, which no amount of waiting runs (a drain cannot dead-letter them early: a remote host may join
+ * meanwhile, or an operator resume the type). Stateless and thread-safe; reads the dispatcher's figures (approximate
+ * while tasks flow) on the calling thread.
+ */
+public final class DrainBlockers
+{
+    private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+
+    private DrainBlockers()
+    {
+    }
+
+    /**
+     * @return one entry per type whose waiting tasks cannot run now, with its count and the fix, e.g. "paused type
+     *     researcher: 680 task(s) (resume it with resumeType("researcher"), or shutdownNow cancels them)", joined by
+     *     "; "; empty when every waiting task has a type that serves.
+     */
+    public static String causes(final Dispatcher dispatcher)
+    {
+        final Map<String, Integer> agents = new HashMap<>();
+        for (final AgentView a : dispatcher.agents())
+        {
+            if (!a.draining()) // a draining agent takes no new task: it does not serve the type
+            {
+                agents.merge(a.spec().type(), 1, Integer::sum);
+            }
+        }
+        final Map<String, Boolean> paused = dispatcher.types();
+        final List<String> causes = new ArrayList<>();
+        for (final Map.Entry<String, Map<Priority, Long>> e : dispatcher.queueDepthByType().entrySet())
+        {
+            final long waiting = e.getValue().values().stream().mapToLong(Long::longValue).sum();
+            final String type = e.getKey();
+            if (waiting == 0)
+            {
+                continue;
+            }
+            if (Boolean.TRUE.equals(paused.get(type)))
+            {
+                causes.add(String.format(Locale.ROOT, "paused type %s: %,d task(s) (resume it with resumeType(\"%s\"), " +
+                    "or shutdownNow cancels them)", type, waiting, type));
+            }
+            else if (agents.getOrDefault(type, 0) == 0)
+            {
+                causes.add(String.format(Locale.ROOT, "no agent of type %s: %,d task(s) (add one with addAgent, or " +
+                    "shutdownNow cancels them)", type, waiting));
+            }
+        }
+        return String.join("; ", causes);
+    }
+
+    /**
+     * @return the warning for a drain that returned false after {@code timeout}: how many tasks are outstanding, the
+     *     ones that cannot run now by cause ({@link #causes}), and what holds the rest.
+     */
+    public static String timedOut(final Dispatcher dispatcher, final Duration timeout)
+    {
+        final String causes = causes(dispatcher);
+        return String.format(Locale.ROOT, "drain did not finish within %,d ms: %,d task(s) still outstanding; ", timeout.toMillis(),
+            dispatcher.outstanding()) + (causes.isEmpty() ? "" : "these cannot run now: " + causes + ". ") +
+            "Tasks of a type that serves are queued, retrying or running (an attempt with no timeout whose adapter " +
+            "never answers holds the drain); the dispatcher stays DRAINING: fix the causes and drain again, or call " +
+            "shutdownNow to cancel what has not started";
+    }
+
+    /** Logs {@link #timedOut} as a warning; @return false, what the drain returns. */
+    static boolean logTimedOut(final Dispatcher dispatcher, final Duration timeout)
+    {
+        LOG.warn("{}", timedOut(dispatcher, timeout));
+        return false;
+    }
+}
