@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Skills
 {
-    /** A mask is a {@code long}: at most this many distinct skill names per JVM. */
+    /** A mask is a {@code long}: at most this many distinct skill names per JVM (README.md, "Embedding it"). */
     public static final int MAX_SKILLS = 64;
 
     private static final ConcurrentHashMap<String, Integer> IDS = new ConcurrentHashMap<>();
@@ -49,8 +49,10 @@ public final class Skills
         if (id >= MAX_SKILLS)
         {
             NEXT.decrementAndGet();
-            throw new IllegalStateException("too many distinct skills: at most " + MAX_SKILLS +
-                " per JVM, and '" + name + "' would be number " + (id + 1) + "; group fine-grained skills into broader ones");
+            throw new IllegalStateException("too many distinct skills: Ringmaster supports at most " + MAX_SKILLS +
+                " distinct skill names per JVM (each is one bit of a 64-bit mask, shared by every dispatcher in the JVM " +
+                "and never released), and '" + name + "' would be number " + (id + 1) + ": group fine-grained skills " +
+                "into broader ones, or carry the finer distinction in the task's payload or in agent types");
         }
         NAMES[id] = name;
         return id;
