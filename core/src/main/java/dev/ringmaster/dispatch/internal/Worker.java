@@ -17,12 +17,14 @@ final class Worker
 {
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
     private static final VarHandle ADAPTER_SINCE;
+    private static final VarHandle ADAPTER_AGENT;
 
     static
     {
         try
         {
             ADAPTER_SINCE = MethodHandles.lookup().findVarHandle(Worker.class, "adapterSinceNanos", long.class);
+            ADAPTER_AGENT = MethodHandles.lookup().findVarHandle(Worker.class, "adapterAgent", AgentState.class);
         }
         catch (final ReflectiveOperationException e)
         {
@@ -84,10 +86,11 @@ final class Worker
     @SuppressWarnings("unused") // accessed through ADAPTER_SINCE
     private volatile long adapterSinceNanos;
     /**
-     * Written by this worker only, before {@link #adapterSinceNanos} (whose release store publishes it): the agent whose
-     * adapter it is in. A plain field, read after an acquire of the time, racy: only steals read it (see
-     * {@link #heldByCall}), and a stale answer costs at most one steal more or less.
+     * Written by this worker only, between its stores of {@link #adapterSinceNanos} (release stores, plain moves on
+     * x86): the agent whose adapter it is in. Read as a sequence lock, the time before and after it (see
+     * {@link #heldByCall}), so a reader never pairs one call's time with the next call's agent.
      */
+    @SuppressWarnings("unused") // accessed through ADAPTER_AGENT
     private AgentState adapterAgent;
     /** Tasks the lead starts in one duty cycle, its own and lent ones, from which it wakes the lenders. */
     static final int BUSY_CYCLE_STARTS = 8;
@@ -463,9 +466,11 @@ final class Worker
     /**
      * Takes the least urgent task the idle agent can handle from the busiest compatible agent: one whose slots are all
      * busy and whose inbox holds the most tasks. Least urgent from the back, because the victim's own next start is
-     * its most urgent task. An agent a synchronous call has held for {@link #STUCK_NANOS} counts as busy whatever slots
-     * it has free: calls for one agent never overlap, so its inbox waits for the call (a retry of the very attempt that
-     * timed out in it included). Call holding the thief's start guard; package-private for its test.
+     * its most urgent task. An agent hung in a synchronous call (one of its attempts timed out, and a worker is still
+     * inside its adapter) counts as busy whatever slots it has free: calls for one agent never overlap, so its inbox,
+     * where a retry of the very attempt that timed out may have gone (the timeout gave its room back), would wait for
+     * the call. Not every long call: a worker merely descheduled inside a quick one would have its agent's tasks taken
+     * too. Call holding the thief's start guard; package-private for its test.
      */
     int steal(final AgentState thief, final long now)
     {
@@ -487,7 +492,7 @@ final class Worker
             if (candidate != thief)
             {
                 final int depth = candidate.inbox.size();
-                if (depth > deepest && (candidate.running() >= candidate.slots.length || heldByCall(candidate)))
+                if (depth > deepest && (candidate.running() >= candidate.slots.length || hungInCall(candidate)))
                 {
                     deepest = depth;
                     victim = candidate;
@@ -507,6 +512,19 @@ final class Worker
         return 1;
     }
 
+    /** @return true if one of the agent's attempts timed out in its call and a worker is still inside its adapter. */
+    private boolean hungInCall(final AgentState agent)
+    {
+        for (final Slot slot : agent.slots)
+        {
+            if (Slot.phase(slot.stateVolatile()) == Slot.ABANDONED)
+            {
+                return heldByCall(agent);
+            }
+        }
+        return false;
+    }
+
     /**
      * @return true if a worker has been inside a call to this agent's adapter for {@link #STUCK_NANOS} or more: a
      *     synchronous call (an asynchronous adapter returns from {@code execute} at once) that holds the agent, so
@@ -517,7 +535,8 @@ final class Worker
         for (final Worker peer : peers)
         {
             final long since = (long)ADAPTER_SINCE.getAcquire(peer);
-            if (since != 0 && peer.adapterAgent == agent && System.nanoTime() - since >= STUCK_NANOS)
+            if (since != 0 && System.nanoTime() - since >= STUCK_NANOS && ADAPTER_AGENT.getAcquire(peer) == agent &&
+                (long)ADAPTER_SINCE.getAcquire(peer) == since) // still that call: the agent read is its own
             {
                 return true;
             }
@@ -544,7 +563,7 @@ final class Worker
         slot.starter = this;
         // this attempt's own handle: a completion the adapter repeats later cannot complete the slot's next attempt
         final Slot.Attempt attempt = slot.start(r, r.startNanos);
-        adapterAgent = agent;
+        ADAPTER_AGENT.setRelease(this, agent); // after the last call's time was cleared: see heldByCall
         ADAPTER_SINCE.setRelease(this, r.startNanos | 1); // never 0
         try
         {
