@@ -152,6 +152,8 @@ class TaskOperationsTest
         assertRefused(call("POST", "/tasks", "{\"priority\":\"HIGH\"}", AUTH), "\"type\"", "send e.g.");
         assertRefused(call("POST", "/tasks", "{\"type\":\"coder\",\"colour\":\"red\"}", AUTH), "unknown field 'colour'", "use only");
         assertRefused(call("POST", "/tasks", "{\"type\":\"coder\",\"ttl_s\":-1}", AUTH), "\"ttl_s\"", "\"ttl_s\": 30");
+        assertRefused(call("POST", "/tasks", "{\"type\":\"coder\",\"ttl_s\":0}", AUTH), "(0, 86400], got 0",
+            "leave the field out for none");
         assertRefused(call("POST", "/tasks", "{\"type\":\"coder\",\"payload\":{\"a\":1}}", AUTH), "\"payload\" must be a string",
             "encoded as a string");
         assertRefused(call("POST", "/tasks", "{\"type\":\"coder\",\"priority\":\"urgent\"}", AUTH), "unknown priority 'urgent'",
@@ -204,6 +206,40 @@ class TaskOperationsTest
         assertThat(purged.status()).isEqualTo(200);
         assertThat(purged.json().path("purged").asInt()).isEqualTo(1);
         assertThat(call("GET", "/dead-letters", null, AUTH).json().path("kept").asInt()).isZero();
+    }
+
+    @Test
+    void aDeadLetterOfATaskSubmittedInProcessIsRequeuedAndFollowedToItsEnd() throws Exception
+    {
+        // serve's workload and workflow steps reach the dispatcher in-process, not over POST /tasks
+        dispatcher.submitAsync(dev.ringmaster.model.Task.builder("reviewer").id(7).maxRetries(0).payload("poison").build());
+        await(() -> call("GET", "/dead-letters", null, AUTH).json().path("kept").asInt() == 1);
+
+        final Answer requeued = call("POST", "/dead-letters/7/requeue", null, AUTH);
+        assertThat(requeued.status()).as(requeued.json().toString()).isEqualTo(202);
+        await(() -> dispatcher.metrics().deadLettered() == 2);
+        final Answer after = call("GET", "/tasks/7", null, AUTH);
+        assertThat(after.status()).as(after.json().toString()).isEqualTo(200);
+    }
+
+    @Test
+    void cancellingAFinishedTaskSaysItIsNotLiveItsEndAndWhereToLook() throws Exception
+    {
+        final long id = submit("{\"type\":\"coder\"}");
+        assertThat(coder1.awaitHeld(1)).isTrue();
+        coder1.releaseAll();
+        await(() -> call("GET", "/tasks/" + id, null, AUTH).json().path("state").asText().equals("COMPLETED"));
+
+        final Answer finished = call("POST", "/tasks/" + id + "/cancel", null, AUTH);
+        assertThat(finished.status()).as(finished.json().toString()).isEqualTo(404);
+        assertThat(finished.json().path("state").asText()).isEqualTo("COMPLETED");
+        assertThat(finished.json().path("error").asText()).contains("not live", "already ended COMPLETED");
+        assertThat(finished.json().path("fix").asText()).contains("GET /tasks/" + id);
+
+        final Answer unknown = call("POST", "/tasks/123456789/cancel", null, AUTH);
+        assertThat(unknown.status()).as(unknown.json().toString()).isEqualTo(404);
+        assertThat(unknown.json().path("error").asText()).contains("not live", "finished already or an unknown id");
+        assertThat(unknown.json().path("fix").asText()).contains("GET /tasks/123456789", "audit");
     }
 
     @Test

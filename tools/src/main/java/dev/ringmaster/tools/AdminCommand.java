@@ -557,20 +557,24 @@ public final class AdminCommand implements Runnable
         @Override
         public Double convert(final String value)
         {
-            final double d;
-            try
-            {
-                d = Double.parseDouble(value);
-            }
-            catch (final NumberFormatException e)
-            {
-                throw new CommandLine.TypeConversionException("'" + value + "' is not a number of seconds; give e.g. 10 or 0.5");
-            }
+            final double d = parse(value);
             if (!(d >= 0 && d <= 3600))
             {
                 throw new CommandLine.TypeConversionException("'" + value + "' is out of range; give seconds in [0, 3600]");
             }
             return d;
+        }
+
+        static double parse(final String value)
+        {
+            try
+            {
+                return Double.parseDouble(value);
+            }
+            catch (final NumberFormatException e)
+            {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a number of seconds; give e.g. 10 or 0.5");
+            }
         }
     }
 }

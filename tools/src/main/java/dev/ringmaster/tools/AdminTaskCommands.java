@@ -51,8 +51,9 @@ final class AdminTaskCommands
         @Option(names = "--tenant", paramLabel = "NAME", description = "The tenant the task is billed to.")
         String tenant;
 
-        @Option(names = "--ttl", paramLabel = "SECONDS", converter = AdminCommand.Seconds.class,
-            description = "Time to live: a task still waiting after it expires instead of running.")
+        @Option(names = "--ttl", paramLabel = "SECONDS", converter = Ttl.class,
+            description = "Time to live, in (0, 86400] seconds as POST /tasks takes it: a task still waiting after " +
+                "it expires instead of running (default: none).")
         Double ttl;
 
         @Option(names = "--payload", paramLabel = "TEXT", description = "What the agent gets to work on.")
@@ -85,7 +86,7 @@ final class AdminTaskCommands
             {
                 body.put("tenant", tenant);
             }
-            if (ttl != null && ttl > 0)
+            if (ttl != null)
             {
                 body.put("ttl_s", ttl);
             }
@@ -111,7 +112,7 @@ final class AdminTaskCommands
                 if (ENDS.contains(state))
                 {
                     return failed(found.body(), "task " + id + " ended " + state + ": " + found.body().path("reason").asText(),
-                        "see 'ringmaster admin dead-letters'; requeue it with 'ringmaster admin requeue --task " + id + "'");
+                        afterEnd(id, state));
                 }
                 if (System.nanoTime() - deadline > 0)
                 {
@@ -137,6 +138,17 @@ final class AdminTaskCommands
                     body.path("task_id").asLong() + "'");
             }
         }
+    }
+
+    /**
+     * What an operator can do about a task that ended without an answer: only a dead letter (failed every attempt, or
+     * expired) can be requeued by id; a cancelled task leaves no dead letter, so requeue would answer "no dead letter".
+     */
+    static String afterEnd(final long id, final String state)
+    {
+        return state.equals("CANCELLED") ? "it was cancelled; submit it again with 'ringmaster admin submit' if it " +
+            "is still wanted" : "see 'ringmaster admin dead-letters'; requeue it with 'ringmaster admin requeue --task " +
+            id + "'";
     }
 
     /** @return an agent's answer for people: text as it is, a structured one (e.g. a chat reply) as JSON. */
@@ -325,6 +337,26 @@ final class AdminTaskCommands
             }
             throw new CommandLine.TypeConversionException("'" + value + "' is not a number of agents; give a whole " +
                 "number from 0 to 1024");
+        }
+    }
+
+    /**
+     * A task's time to live in the endpoint's own range, (0, 86400] seconds, so the command refuses what the server
+     * would and takes all it would; 0 is refused rather than read as "none", which leaving the option out says.
+     * Stateless, any thread.
+     */
+    static final class Ttl implements CommandLine.ITypeConverter<Double>
+    {
+        @Override
+        public Double convert(final String value)
+        {
+            final double d = AdminCommand.Seconds.parse(value);
+            if (!(d > 0 && d <= 86_400))
+            {
+                throw new CommandLine.TypeConversionException("'" + value + "' is out of range; give seconds in " +
+                    "(0, 86400], or leave --ttl out for a task that never expires");
+            }
+            return d;
         }
     }
 }

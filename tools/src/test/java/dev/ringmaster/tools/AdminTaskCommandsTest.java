@@ -135,7 +135,7 @@ class AdminTaskCommandsTest
         assertThat(cancel.out()).contains("cancelled before it started");
         final DemoCommandTest.Run again = admin("cancel", "--task", String.valueOf(waiting));
         assertThat(again.exitCode()).isEqualTo(1);
-        assertThat(again.err()).contains("no waiting or running task has this id");
+        assertThat(again.err()).contains("task " + waiting + " is not live", "already ended CANCELLED");
 
         final DemoCommandTest.Run poison = admin("submit", "--type", "reviewer", "--payload", "poison", "--wait", "5");
         assertThat(poison.exitCode()).as("a task that ends without an answer fails the command").isEqualTo(1);
@@ -154,6 +154,27 @@ class AdminTaskCommandsTest
         final DemoCommandTest.Run gone = admin("requeue", "--task", String.valueOf(dead));
         assertThat(gone.exitCode()).isEqualTo(1);
         assertThat(gone.err()).contains("no dead letter has task id " + dead, "fix: 'ringmaster admin dead-letters' lists the task ids");
+    }
+
+    @Test
+    void theHintForATaskThatEndedWithoutAnAnswerIsACommandThatWorksForItsEnd() throws Exception
+    {
+        admin("submit", "--type", "coder", "--payload", "hold");
+        awaitTrue(() -> held.size() == 1);
+        final DemoCommandTest.Run expired = admin("submit", "--type", "coder", "--ttl", "0.2", "--wait", "5");
+        assertThat(expired.exitCode()).as(expired.out()).isEqualTo(1);
+        assertThat(expired.err()).contains("ended EXPIRED", "requeue --task");
+        final Matcher hinted = Pattern.compile("'ringmaster admin (requeue --task \\d+)'").matcher(expired.err());
+        assertThat(hinted.find()).as(expired.err()).isTrue();
+        final DemoCommandTest.Run requeued = admin(hinted.group(1).split(" "));
+        assertThat(requeued.exitCode()).as("the hinted command works: %s", requeued.err()).isZero();
+
+        final DemoCommandTest.Run longTtl = admin("submit", "--type", "coder", "--ttl", "7200");
+        assertThat(longTtl.exitCode()).as("the CLI takes the endpoint's ttl range: %s", longTtl.err()).isZero();
+
+        // a cancelled task is no dead letter: requeue would answer "no dead letter has task id"
+        assertThat(AdminTaskCommands.afterEnd(7, "CANCELLED")).doesNotContain("requeue").contains("admin submit");
+        assertThat(AdminTaskCommands.afterEnd(7, "DEAD_LETTERED")).contains("requeue --task 7");
     }
 
     @Test

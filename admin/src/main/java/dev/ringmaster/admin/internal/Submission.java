@@ -126,7 +126,7 @@ final class Submission
         if (!n.isNumber() || !(n.asDouble() > 0) || n.asDouble() > 86_400)
         {
             throw new ApiException(400, "\"" + field + "\" must be a number of seconds in (0, 86400], got " + n,
-                "send e.g. \"" + field + "\": 30");
+                "send e.g. \"" + field + "\": 30, or leave the field out for none (0 is not \"none\")");
         }
         return Duration.ofNanos(Math.round(n.asDouble() * 1e9));
     }

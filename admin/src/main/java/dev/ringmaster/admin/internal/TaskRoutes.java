@@ -301,11 +301,39 @@ final class TaskRoutes
             {
                 return new Replies.Reply(200, o);
             }
+            if (outcome == CancelOutcome.NOT_FOUND)
+            {
+                return notLive(id, o);
+            }
             o.put("error", "task " + id + " was not cancelled: " + outcome.reason());
-            o.put("fix", outcome == CancelOutcome.NOT_FOUND ? "check the id; GET /tasks/" + id + " says where it is" :
-                "nothing to do: an agent runs it to its end");
-            return new Replies.Reply(outcome == CancelOutcome.NOT_FOUND ? 404 : 409, o);
+            o.put("fix", "nothing to do: an agent runs it to its end");
+            return new Replies.Reply(409, o);
         });
+    }
+
+    /**
+     * A cancel of a task the dispatcher no longer holds: says so, with the end this endpoint kept if it has one (a task
+     * submitted here, or a dead letter), else that the id finished long ago or never existed, and where to look.
+     */
+    private Replies.Reply notLive(final long id, final ObjectNode o)
+    {
+        final TaskResult ended = book.get(id);
+        final DeadLetter letter = ended == null ? letter(id) : null;
+        final String state = ended != null ? ended.state().name() : letter != null ? letter.state().name() : null;
+        if (state != null)
+        {
+            o.put("state", state);
+            o.put("error", "task " + id + " is not live, nothing to cancel: it already ended " + state);
+            o.put("fix", "nothing to do; GET /tasks/" + id + " shows its end");
+        }
+        else
+        {
+            o.put("error", "task " + id + " is not live, nothing to cancel: it finished already or an unknown id " +
+                "(no waiting or running task has it, and no end of it is kept here)");
+            o.put("fix", "check the id with GET /tasks/" + id + "; a journaled server's 'ringmaster audit JOURNAL_DIR " +
+                id + "' shows the history of a task that ended long ago");
+        }
+        return new Replies.Reply(404, o);
     }
 
     void requeue(final HttpExchange x, final String rawId)
