@@ -311,8 +311,8 @@ public final class AdminCommand implements Runnable
         {
             // a server without "changed" (an older one) is taken at its word
             out.println((body.path("changed").asBoolean(true) ? "paused type '" + type + "': " :
-                "type '" + type + "' was already paused, nothing changed: ") + body.path("waiting").asLong() +
-                " task(s) waiting; they stay queued until 'ringmaster admin resume --type " + type + "'");
+                "type '" + type + "' was already paused, nothing changed: ") +
+                AdminText.count(body.path("waiting").asLong(), "task") + " waiting; they stay queued until 'ringmaster admin resume --type " + type + "'");
         }
     }
 
@@ -333,10 +333,11 @@ public final class AdminCommand implements Runnable
         @Override
         void print(final JsonNode body, final int status, final PrintWriter out)
         {
+            final long waiting = body.path("waiting").asLong();
             out.println(body.path("changed").asBoolean(true) ? "resumed type '" + type + "': " +
-                body.path("waiting").asLong() + " waiting task(s) are dispatched in queue order" :
-                "type '" + type + "' was not paused, nothing changed: " + body.path("waiting").asLong() +
-                    " task(s) waiting, dispatched as usual");
+                AdminText.count(waiting, "waiting task") + (waiting == 1 ? " is" : " are") + " dispatched in queue order" :
+                "type '" + type + "' was not paused, nothing changed: " + AdminText.count(waiting, "task") +
+                    " waiting, dispatched as usual");
         }
     }
 

@@ -193,7 +193,7 @@ final class AdminTaskCommands
                 case "waiting" -> out.println("task " + id + " is waiting in its type's queue");
                 case "assigned" -> out.println("task " + id + " is with agent '" + body.path("agent").asText() + "'");
                 case "COMPLETED" -> out.println("task " + id + " COMPLETED by " + body.path("agent").asText() + " after " +
-                    body.path("attempts").asInt() + " attempt(s): " + text(body.path("result")));
+                    AdminText.count(body.path("attempts").asInt(), "attempt") + ": " + text(body.path("result")));
                 default -> out.println("task " + id + " " + state + ": " + body.path("reason").asText());
             }
         }
@@ -257,7 +257,7 @@ final class AdminTaskCommands
         @Override
         void print(final JsonNode body, final int status, final PrintWriter out)
         {
-            out.println("purged " + body.path("purged").asInt() + " dead letter(s)");
+            out.println("purged " + AdminText.count(body.path("purged").asInt(), "dead letter"));
         }
     }
 
@@ -285,7 +285,7 @@ final class AdminTaskCommands
         @Override
         void print(final JsonNode body, final int status, final PrintWriter out)
         {
-            out.println("type '" + type + "': " + body.path("before").asInt() + " -> " + agents + " agent(s); added " +
+            out.println("type '" + type + "': " + body.path("before").asInt() + " -> " + AdminText.count(agents, "agent") + "; added " +
                 AdminText.list(body.path("added")) + "; draining " + AdminText.list(body.path("draining")));
         }
     }
@@ -313,7 +313,7 @@ final class AdminTaskCommands
                 out.printf(Locale.ROOT, "%s  %-21s %-6s %-40s %d %s%n", c.path("at").asText(), c.path("from").asText(),
                     c.path("method").asText(), c.path("path").asText(), c.path("status").asInt(), c.path("outcome").asText());
             }
-            out.println(body.path("kept").asInt() + " change(s) kept");
+            out.println(AdminText.count(body.path("kept").asInt(), "change") + " kept");
         }
     }
 

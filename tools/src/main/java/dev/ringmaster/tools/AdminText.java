@@ -123,15 +123,25 @@ final class AdminText
 
     static void deadLetters(final JsonNode d, final PrintWriter out)
     {
-        out.printf(Locale.ROOT, "%d dead letter(s) kept, the last %d shown%n", d.path("kept").asInt(), d.path("shown").asInt());
+        out.printf(Locale.ROOT, "%s kept, the last %d shown%n", count(d.path("kept").asInt(), "dead letter"),
+            d.path("shown").asInt());
         for (final JsonNode n : d.path("dead_letters"))
         {
-            out.printf(Locale.ROOT, "task %d (%s, %s) %s after %d attempt(s), last on %s at %s: %s%n",
+            out.printf(Locale.ROOT, "task %d (%s, %s) %s after %s, last on %s at %s: %s%n",
                 n.path("task_id").asLong(), n.path("type").asText(), n.path("priority").asText(),
-                n.path("state").asText(), n.path("attempts").asInt(),
+                n.path("state").asText(), count(n.path("attempts").asInt(), "attempt"),
                 n.path("last_agent").isNull() ? "no agent" : n.path("last_agent").asText(), n.path("at").asText(),
                 n.path("reason").asText());
         }
+    }
+
+    /**
+     * A count and its noun, singular for exactly one ("1 agent", "2 agents"), so that no output reads "1 agents"; the
+     * noun's plural is its singular plus "s", which every noun counted here takes.
+     */
+    static String count(final long n, final String noun)
+    {
+        return String.format(Locale.ROOT, "%,d %s%s", n, noun, n == 1 ? "" : "s");
     }
 
     static String list(final JsonNode array)

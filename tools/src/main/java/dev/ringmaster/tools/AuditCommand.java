@@ -278,7 +278,7 @@ public final class AuditCommand implements Callable<Integer>
                 toMillis == null ? Long.MAX_VALUE / 1_000_000L : toMillis, events, damaged::add);
         }
         events.forEach(e -> out.println(e.describe()));
-        out.printf("%d admin change(s)%n", events.size());
+        out.println(AdminText.count(events.size(), "admin change"));
         out.flush();
         if (!damaged.isEmpty())
         {

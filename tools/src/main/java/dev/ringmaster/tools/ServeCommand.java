@@ -215,7 +215,7 @@ public final class ServeCommand implements Callable<Integer>
         {
             clock.close();
             err.println("error: a running process still writes the journal " + journalDir + " (it holds the " +
-                "journal's writer lock); the " + plan.open() + " task(s) open in it are in that process's hands, and " +
+                "journal's writer lock); the tasks open in it (" + plan.open() + ") are in that process's hands, and " +
                 "dispatching them again would run them twice. Stop that process (or let it finish) and serve again, " +
                 "or give --journal a directory of its own");
             err.flush();
@@ -343,9 +343,9 @@ public final class ServeCommand implements Callable<Integer>
 
         try
         {
-            final String fleetLine = config == null ? fleet.profiles().size() + " agents " + fleet.countByType() + ", strategy " +
+            final String fleetLine = config == null ? AdminText.count(fleet.profiles().size(), "agent") + " " + fleet.countByType() + ", strategy " +
                 dispatcher.strategy() + ", " + String.format(java.util.Locale.ROOT, "%,d", rate) + " tasks/s, seed " + seed :
-                config.agents.size() + " agents " + config.countByType() + " from " + configFile + ", strategy " +
+                AdminText.count(config.agents.size(), "agent") + " " + config.countByType() + " from " + configFile + ", strategy " +
                     dispatcher.strategy();
             final int code = serve(dispatcher, server, clock, adminToken, stop, producer, statuses, fleetLine);
             exitCode.set(code);
@@ -483,8 +483,8 @@ public final class ServeCommand implements Callable<Integer>
                     " (check the journal directory's disk space and permissions)";
             }
         }
-        out.printf("served %,d tasks: %,d completed, %,d dead-lettered, %,d expired, %,d cancelled; %,d refused " +
-                "(queue full); %,d outstanding%n", m.accepted(), m.completed(), m.deadLettered(), m.expired(),
+        out.printf("served %s: %,d completed, %,d dead-lettered, %,d expired, %,d cancelled; %,d refused " +
+                "(queue full); %,d outstanding%n", AdminText.count(m.accepted(), "task"), m.completed(), m.deadLettered(), m.expired(),
             m.cancelled(), statuses.get(SubmitStatus.QUEUE_FULL.ordinal()) + statuses.get(SubmitStatus.RING_FULL.ordinal()),
             m.outstanding());
         out.flush();

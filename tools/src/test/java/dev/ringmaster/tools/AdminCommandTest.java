@@ -114,7 +114,7 @@ class AdminCommandTest
 
         final DemoCommandTest.Run dead = admin("dead-letters");
         assertThat(dead.exitCode()).as(dead.err()).isZero();
-        assertThat(dead.out()).contains("1 dead letter(s) kept", "(reviewer, MEDIUM) DEAD_LETTERED", "poison (test)");
+        assertThat(dead.out()).contains("1 dead letter kept, the last 1 shown", "after 1 attempt, last on", "(reviewer, MEDIUM) DEAD_LETTERED", "poison (test)");
     }
 
     @Test
@@ -150,7 +150,7 @@ class AdminCommandTest
 
         final DemoCommandTest.Run resume = admin("--token", TOKEN, "resume", "--type", "coder");
         assertThat(resume.exitCode()).as(resume.err()).isZero();
-        assertThat(resume.out()).contains("resumed type 'coder': 1 waiting task(s)");
+        assertThat(resume.out()).contains("resumed type 'coder': 1 waiting task is");
         assertThat(dispatcher.types()).containsEntry("coder", false);
         awaitTrue(() -> held.size() == 1);
     }
@@ -456,7 +456,7 @@ class AdminCommandTest
             .containsPattern("ADMIN +POST /agents from .*: 201 done")
             .containsPattern("ADMIN +POST /agents/coder-3/drain\\?wait=[0-9.]+ from .*: 200 done")
             .containsPattern("ADMIN +POST /types/coder/pause from .*: 401 ")
-            .contains("5 admin change(s)");
+            .contains("5 admin changes");
         assertThat(DemoCommandTest.run("replay", journal.toString()).out()).contains("admin changes: 5");
     }
 

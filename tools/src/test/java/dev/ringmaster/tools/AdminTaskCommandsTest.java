@@ -149,7 +149,7 @@ class AdminTaskCommandsTest
 
         final DemoCommandTest.Run purge = admin("purge-dead-letters");
         assertThat(purge.exitCode()).as(purge.err()).isZero();
-        assertThat(purge.out()).contains("purged 1 dead letter(s)");
+        assertThat(purge.out()).contains("purged 1 dead letter" + System.lineSeparator());
         assertThat(dispatcher.deadLetters()).isEmpty();
         final DemoCommandTest.Run gone = admin("requeue", "--task", String.valueOf(dead));
         assertThat(gone.exitCode()).isEqualTo(1);
@@ -217,7 +217,8 @@ class AdminTaskCommandsTest
     {
         final DemoCommandTest.Run up = admin("scale", "--type", "coder", "--agents", "3");
         assertThat(up.exitCode()).as(up.err()).isZero();
-        assertThat(up.out()).contains("type 'coder': 1 -> 3 agent(s); added coder-2, coder-3");
+        assertThat(up.out()).contains("type 'coder': 1 -> 3 agents; added coder-2, coder-3");
+        assertThat(AdminText.count(1, "agent")).as("never '1 agents'").isEqualTo("1 agent");
         assertThat(coders()).hasSize(3);
 
         final DemoCommandTest.Run down = admin("scale", "--type", "coder", "--agents", "2");
@@ -233,7 +234,7 @@ class AdminTaskCommandsTest
         assertThat(audit.exitCode()).as(audit.err()).isZero();
         assertThat(audit.out()).containsPattern("127\\.0\\.0\\.1:\\d+\\s+POST\\s+/types/coder/scale\\s+200 done")
             .containsPattern("/types/reviewer/scale\\s+409 agent type 'reviewer' has no agent factory")
-            .contains("3 change(s) kept");
+            .contains("3 changes kept");
     }
 
     private List<String> coders()

@@ -109,7 +109,7 @@ final class Scaling
                 }
             }, executor);
         }
-        o.put("note", drained.isEmpty() ? added.size() + " agent(s) added" : drained.size() + " agent(s) draining: " +
+        o.put("note", drained.isEmpty() ? agents(added.size()) + " added" : agents(drained.size()) + " draining: " +
             "they get no new tasks and leave once their running tasks finish");
         return CompletableFuture.allOf(additions.toArray(new CompletableFuture<?>[0])).thenApply(done -> o);
     }
@@ -141,5 +141,11 @@ final class Scaling
                 factory.release(spec, adapter);
             }
         }, executor);
+    }
+
+    /** "1 agent", "2 agents": a note must not read "1 agents". */
+    private static String agents(final int n)
+    {
+        return n + (n == 1 ? " agent" : " agents");
     }
 }
