@@ -103,9 +103,10 @@ public final class ChatCompletionsAdapter implements AgentAdapter
         this.retryExecutor = b.retryExecutor != null ? b.retryExecutor : client.executor().orElse(ForkJoinPool.commonPool());
         this.clock = b.clock;
         this.budgetLeft = b.tokenBudget < 0 ? null : new AtomicLong(b.tokenBudget);
-        if (key == null)
+        if (key == null && MissingKeyWarning.first(keyVariable))
         {
-            LOG.warn("environment variable {} is not set: calling {} without an Authorization header", keyVariable,
+            LOG.warn("environment variable {} is not set: calling {} (and every other agent reading it) without an " +
+                "Authorization header; set it if the endpoint needs a key (warned once per variable)", keyVariable,
                 endpoint);
         }
     }
