@@ -15,6 +15,8 @@ import dev.ringmaster.metrics.RecentWindow;
 import dev.ringmaster.metrics.TaskCounts;
 import dev.ringmaster.metrics.TypeStats;
 import dev.ringmaster.model.Priority;
+import org.HdrHistogram.Histogram;
+
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -69,8 +71,17 @@ final class MetricsReader
         {
             depth.put(p, byLevel[p.ordinal()]);
         }
+        // the window first, then the total: the total's drain comes later, so it holds every value the window does
+        final Map<String, Histogram> windows = new LinkedHashMap<>();
+        stageTotals.forEach((name, acc) -> windows.put(name, acc.recent()));
         final Map<String, LatencySummary> stages = new LinkedHashMap<>();
-        stageTotals.forEach((name, acc) -> stages.put(name, LatencySummary.of(acc.cumulative())));
+        final Map<String, LatencySummary> recentStages = new LinkedHashMap<>();
+        stageTotals.forEach((name, acc) ->
+        {
+            final Histogram total = acc.cumulative();
+            stages.put(name, LatencySummary.of(total));
+            recentStages.put(name, LatencySummary.ofWindow(windows.get(name), total));
+        });
         final long accepted = engine.accepted();
         final long completed = engine.completed();
         final long deadLettered = engine.deadLettered();
@@ -79,18 +90,16 @@ final class MetricsReader
             engine.cancelled(), engine.outstanding(), engine.retried(), engine.timedOut(), engine.stolen(), depth,
             stages, stats, Gini.of(counts), Gini.of(tokens), engine.ejections(), engine.rateLimitedNanos(),
             engine.faults(), types(agents), byPriority(engine.tally), byTenant(engine.tally),
-            recent(elapsed, new long[] {accepted, completed, deadLettered, expired}), engine.shadow());
+            recent(elapsed, new long[] {accepted, completed, deadLettered, expired}, recentStages), engine.shadow());
     }
 
     /** The last minute: counter growth over the window and the stage histograms' recent slots. */
-    private RecentWindow recent(final long elapsed, final long[] counters)
+    private RecentWindow recent(final long elapsed, final long[] counters, final Map<String, LatencySummary> stages)
     {
         final long[] deltas = new long[counters.length];
         final long now = System.nanoTime();
         counterWindow.startAt(now - elapsed); // the counters were 0 at start, so a first read sees what came before
         final long span = counterWindow.sample(now, counters, deltas);
-        final Map<String, LatencySummary> stages = new LinkedHashMap<>();
-        stageTotals.forEach((name, acc) -> stages.put(name, LatencySummary.of(acc.recent())));
         return new RecentWindow(span, deltas[0], deltas[1], deltas[2], deltas[3], stages);
     }
 

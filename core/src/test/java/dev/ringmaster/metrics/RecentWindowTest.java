@@ -50,6 +50,28 @@ class RecentWindowTest
     }
 
     @Test
+    void theWindowsMaxIsNeverAboveTheMaxSinceStart()
+    {
+        final Histogram recorded = new Histogram(3_600_000_000_000L, 3);
+        final HistogramAccumulator acc = new HistogramAccumulator(recycle ->
+        {
+            final Histogram out = recorded.copy();
+            recorded.reset();
+            return out;
+        }, () -> 0L);
+        // the window's slots keep two digits, the total three: the same value tops a wider bucket in the window
+        recorded.recordValue(1_234_567);
+        final Histogram recent = acc.recent();
+        final Histogram total = acc.cumulative();
+        assertThat(recent.getMaxValue()).as("the cause").isGreaterThan(total.getMaxValue());
+
+        final LatencySummary window = LatencySummary.ofWindow(recent, total);
+        assertThat(window.maxNanos()).isEqualTo(LatencySummary.of(total).maxNanos())
+            .isGreaterThanOrEqualTo(1_234_567);
+        assertThat(window.count()).isEqualTo(1);
+    }
+
+    @Test
     void aSlotFromAMinuteAgoIsClearedBeforeItIsReused()
     {
         final AtomicLong clock = new AtomicLong(0);
