@@ -312,7 +312,8 @@ public final class AdminCommand implements Runnable
             // a server without "changed" (an older one) is taken at its word
             out.println((body.path("changed").asBoolean(true) ? "paused type '" + type + "': " :
                 "type '" + type + "' was already paused, nothing changed: ") +
-                AdminText.count(body.path("waiting").asLong(), "task") + " waiting; they stay queued until 'ringmaster admin resume --type " + type + "'");
+                AdminText.count(body.path("waiting").asLong(), "task") + " waiting; they stay queued until " +
+                "'ringmaster admin resume --type " + type + "'");
         }
     }
 

@@ -285,7 +285,8 @@ final class AdminTaskCommands
         @Override
         void print(final JsonNode body, final int status, final PrintWriter out)
         {
-            out.println("type '" + type + "': " + body.path("before").asInt() + " -> " + AdminText.count(agents, "agent") + "; added " +
+            out.println("type '" + type + "': " + body.path("before").asInt() + " -> " +
+                AdminText.count(agents, "agent") + "; added " +
                 AdminText.list(body.path("added")) + "; draining " + AdminText.list(body.path("draining")));
         }
     }

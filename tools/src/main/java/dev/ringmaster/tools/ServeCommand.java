@@ -343,10 +343,11 @@ public final class ServeCommand implements Callable<Integer>
 
         try
         {
-            final String fleetLine = config == null ? AdminText.count(fleet.profiles().size(), "agent") + " " + fleet.countByType() + ", strategy " +
-                dispatcher.strategy() + ", " + String.format(java.util.Locale.ROOT, "%,d", rate) + " tasks/s, seed " + seed :
-                AdminText.count(config.agents.size(), "agent") + " " + config.countByType() + " from " + configFile + ", strategy " +
-                    dispatcher.strategy();
+            final String fleetLine = config == null ? AdminText.count(fleet.profiles().size(), "agent") + " " +
+                fleet.countByType() + ", strategy " + dispatcher.strategy() + ", " +
+                String.format(java.util.Locale.ROOT, "%,d", rate) + " tasks/s, seed " + seed :
+                AdminText.count(config.agents.size(), "agent") + " " + config.countByType() + " from " + configFile +
+                    ", strategy " + dispatcher.strategy();
             final int code = serve(dispatcher, server, clock, adminToken, stop, producer, statuses, fleetLine);
             exitCode.set(code);
             return code;
