@@ -42,8 +42,9 @@ class RestartedHostLateAnswerTest
         final AtomicLong newAttempt = new AtomicLong(-1);
         Thread fake = null;
         final Dispatcher dispatcher = RemoteFleet.placeholder(Dispatcher.builder())
-            // a back-off that outlasts the new session's link connecting: a retry sent before that fails at once
-            .retryBackoff(Duration.ofMillis(200), Duration.ofMillis(400)).build().start();
+            // a short back-off: the new session's agent joins only once its link is connected, so no retry is sent
+            // into the gap and failed at once (UnconnectedHostAdmissionTest)
+            .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(10)).build().start();
         try (AeronTransport transport = AeronTransport.start(settings, "restarted-host");
              RemoteFleet fleet = RemoteFleet.start(dispatcher, settings, PayloadCodec.TEXT))
         {

@@ -60,6 +60,14 @@ public final class HostLink
      */
     String waiting;
     long retryAtNanos;
+    /**
+     * Poller only: non-null while the session's agents wait to be added until its publication is connected (a task
+     * routed to them before would fail at once, "not connected", burning the task's retries): what the admission then
+     * waits for (the previous session's agents leaving). See {@link #awaitConnection}.
+     */
+    CompletableFuture<Void> unconnected;
+    /** Poller only: past this, a session still not connected is shown waiting, with why and the fix. */
+    private long connectDeadlineNanos;
 
     HostLink(final String hostId, final long session, final String replyEndpoint, final List<AgentSpec> agents,
              final Publication publication, final int backlogCapacity, final long nowNanos)
@@ -73,6 +81,35 @@ public final class HostLink
         this.backlog = new ManyToOneConcurrentArrayQueue<>(Math.max(16, backlogCapacity));
         this.connectedAtNanos = nowNanos;
         this.lastHeardNanos = nowNanos;
+    }
+
+    /** Holds the admission until the publication is connected; poller only. */
+    void awaitConnection(final CompletableFuture<Void> previous, final long deadlineNanos)
+    {
+        unconnected = previous;
+        connectDeadlineNanos = deadlineNanos;
+    }
+
+    /**
+     * Poller only, while {@link #unconnected}: once the publication is connected, ends the wait and returns what the
+     * admission waits for; otherwise null, and past the deadline, the first time, sets {@link #waiting} to why.
+     */
+    CompletableFuture<Void> connectedOrOverdue(final long nowNanos, final long waitedMillis)
+    {
+        if (publication.isConnected())
+        {
+            final CompletableFuture<Void> previous = unconnected;
+            unconnected = null;
+            return previous;
+        }
+        if (waiting == null && nowNanos - connectDeadlineNanos >= 0)
+        {
+            waiting = "waiting to be admitted: the dispatcher cannot reach the host at its reply endpoint "
+                + replyEndpoint + " (its link is not connected after " + waitedMillis + " ms); the host listens at "
+                + "the address of its --listen (default 127.0.0.1:0, loopback only): give it one this dispatcher can "
+                + "reach (routable, UDP not blocked by a firewall); it is admitted once its link connects";
+        }
+        return null;
     }
 
     public boolean live()

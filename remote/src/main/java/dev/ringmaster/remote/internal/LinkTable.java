@@ -27,7 +27,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * the backlog of back-pressured attempts, and giving a silent host up; owned by the remote poller thread (other
  * threads read only the volatile {@link #snapshot()}).
  *
- * <p>A host is admitted whole or not at all: it is welcomed only once every agent of its HELLO is in the dispatcher.
+ * <p>A host is admitted whole or not at all: it is welcomed only once every agent of its HELLO is in the dispatcher,
+ * and its agents are added only once the publication to it is connected, since a task routed to them before would
+ * fail at once and burn a retry (one not connected within the silence timeout is shown waiting, with the fix).
  * If one cannot be read or added for a fault of the host (an id another agent has, an invalid spec) it is refused
  * (the others it added are taken out again) and told why, as is every host of a dispatcher shut down, every host
  * of a draining one but those it admitted before (back after a give-up, within {@link KnownHosts#FORGET_AFTER}), and one whose host id a live session holds ({@link HostIdClaims}); if only for a cause that passes (the
@@ -75,14 +77,6 @@ public final class LinkTable
 
     /** A host whose admission was deferred tries again on its first HELLO this long after. */
     private static final long RETRY_NANOS = 1_000_000_000L;
-
-    /**
-     * What adding one host session's agents came to: the ids added, why the others were not (null if none), and
-     * whether every such cause passes (so the host waits instead of being refused).
-     */
-    private record Admission(HostLink link, List<String> added, String failure, boolean passing)
-    {
-    }
 
     public LinkTable(final Dispatcher dispatcher, final AeronTransport transport, final RemoteSettings settings,
                      final PayloadCodec codec, final RemoteCounters counters)
@@ -243,6 +237,10 @@ public final class LinkTable
         if (known != null && known.session == hello.session() && known.live())
         {
             known.lastHeardNanos = now;
+            if (known.unconnected != null)
+            {
+                return; // its agents are added once its link is connected (duty)
+            }
             if (known.admitted)
             {
                 // the host has not heard our WELCOME yet (its link may still be connecting): say it again
@@ -295,7 +293,7 @@ public final class LinkTable
         }
         else
         {
-            admit(link, previous);
+            link.awaitConnection(previous, now + silenceNanos);
         }
         refreshSnapshot(now);
     }
@@ -326,35 +324,7 @@ public final class LinkTable
                     : new Admission(link, List.of(), AdmissionFailures.stopping(state), false));
                 return;
             }
-            final List<CompletableFuture<?>> adds = new ArrayList<>(link.agents.size());
-            final List<String> added = java.util.Collections.synchronizedList(new ArrayList<>());
-            final List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
-            final java.util.concurrent.atomic.AtomicBoolean permanent = new java.util.concurrent.atomic.AtomicBoolean();
-            for (int i = 0; i < link.agents.size(); i++)
-            {
-                final AgentSpec spec = link.agents.get(i);
-                adds.add(dispatcher.addAgent(spec, link.adapters[i]).handle((view, e) ->
-                {
-                    if (e == null)
-                    {
-                        added.add(spec.id());
-                    }
-                    else
-                    {
-                        final Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause()
-                            != null ? e.getCause() : e;
-                        failures.add("agent '" + spec.id() + "' was not added: " + cause.getMessage());
-                        if (!AdmissionFailures.passing(cause))
-                        {
-                            permanent.set(true);
-                        }
-                    }
-                    return null;
-                }));
-            }
-            CompletableFuture.allOf(adds.toArray(new CompletableFuture[0])).whenComplete((done, e) ->
-                admissions.add(new Admission(link, List.copyOf(added),
-                    failures.isEmpty() ? null : String.join("; ", failures), !permanent.get())));
+            Admission.addAgents(dispatcher, link).thenAccept(admissions::add);
         });
     }
 
@@ -411,6 +381,7 @@ public final class LinkTable
             link.sweepsLeft = 10;
             lost.add(link);
             refuse(link);
+            refreshSnapshot(now); // a host that hears REFUSED at once may look before the next heartbeat tick
         }
         return n;
     }
@@ -458,6 +429,7 @@ public final class LinkTable
         int work = applyAdmissions(now);
         for (final HostLink link : links.values())
         {
+            work += link.unconnected != null && link.live() ? awaitConnection(link, now) : 0;
             work += link.drain(wire, codec, pending, counters);
         }
         if (now - nextTickNanos < 0)
@@ -494,6 +466,25 @@ public final class LinkTable
         return work + 1;
     }
 
+    /** Admits a session once its publication is connected; says once why it waits, past the deadline. */
+    private int awaitConnection(final HostLink link, final long now)
+    {
+        final boolean told = link.waiting != null;
+        final CompletableFuture<Void> previous = link.connectedOrOverdue(now, silenceNanos / 1_000_000);
+        if (previous != null)
+        {
+            admit(link, previous);
+            return 1;
+        }
+        if (!told && link.waiting != null)
+        {
+            // once per session, so not throttled: a line shared with other hosts' could be held back for good
+            LOG.warn("remote agents: host '{}' is not admitted yet: {}", link.hostId, link.waiting);
+            refreshSnapshot(now);
+        }
+        return 0;
+    }
+
     private void giveUp(final HostLink link, final long now, final String reason)
     {
         link.lost(reason, now);
@@ -506,6 +497,11 @@ public final class LinkTable
         if (link.gone != null)
         {
             gone = CompletableFuture.allOf(gone, link.gone); // what a deferred admission added, going out
+        }
+        if (link.unconnected != null)
+        {
+            gone = CompletableFuture.allOf(gone, link.unconnected); // its previous session's, for the next one
+            link.unconnected = null;
         }
         link.added = List.of();
         if (link.admitting)

@@ -16,7 +16,8 @@ import io.aeron.Publication;
  *   <li>back-pressured (or an Aeron admin action): it waits in the link's backlog for the poller to send, still
  *       counting in the agent's load, so the agent is full for the moment and the router places elsewhere;</li>
  *   <li>not connected, closed, or the host given up: the attempt fails at once and is retried under the task's
- *       retry rules, on another agent if this one has left.</li>
+ *       retry rules, on another agent if this one has left. (A new session's agents are added only once its link is
+ *       connected, so this is a host lost or unreachable, not one still connecting.)</li>
  * </ul>
  */
 public final class RemoteAgentAdapter implements AgentAdapter

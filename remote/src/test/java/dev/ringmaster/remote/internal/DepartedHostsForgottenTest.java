@@ -39,9 +39,12 @@ class DepartedHostsForgottenTest
             final LinkTable table = new LinkTable(dispatcher, transport, settings, PayloadCodec.TEXT, counters);
             final Wire wire = Wire.writer();
             final int hosts = 5;
+            // every host's reply endpoint: a host's agents are added only once the link to it is connected
+            final io.aeron.Subscription listening = transport.aeron().addSubscription(
+                RemoteSettings.udp("127.0.0.1:" + port), dev.ringmaster.remote.RemoteFleet.HOST_STREAM);
             for (int i = 0; i < hosts; i++)
             {
-                // no host listens there: the WELCOME is lost, which the admission does not need
+                // nothing reads what arrives there: the WELCOME is lost, which the admission does not need
                 Messages.hello(wire, new Messages.Hello(100 + i, "churn-" + i, "127.0.0.1:" + port,
                     List.of(AgentSpec.builder("a@churn-" + i, "work").build())));
                 table.onFragment(wire.buffer(), 0, wire.position(), null);
@@ -49,6 +52,7 @@ class DepartedHostsForgottenTest
             final long[] clock = {System.nanoTime()};
             Await.until("every host admitted", Duration.ofSeconds(20), () ->
             {
+                transport.invoke();
                 table.duty(System.nanoTime());
                 return counters.hostsAdmitted.sum() == hosts;
             });
