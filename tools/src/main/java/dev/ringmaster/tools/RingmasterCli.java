@@ -33,6 +33,12 @@ import java.util.regex.Pattern;
     footer = {"", "Run 'ringmaster COMMAND --help' for the options of a command."})
 public final class RingmasterCli implements Runnable
 {
+    static
+    {
+        // before the first logger below: the console's provider keeps stack traces for --verbose
+        ConsoleLogging.select();
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(RingmasterCli.class);
     /** The end of what picocli's built-in number converters say, e.g. "'abc' is not an int". */
     private static final Pattern PICOCLI_NUMBER = Pattern.compile(": '(.*)' is not an? (int|long|short|byte|float|double)$",
@@ -64,6 +70,7 @@ public final class RingmasterCli implements Runnable
             {
                 throw new UnmatchedArgumentException(parseResult.commandSpec().commandLine(), parseResult.unmatched());
             }
+            ConsoleLogging.verbose(verbose(parseResult));
             try
             {
                 return new CommandLine.RunLast().execute(parseResult);

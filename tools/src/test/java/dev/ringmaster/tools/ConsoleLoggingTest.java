@@ -13,9 +13,9 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A journal command in a JVM of its own, logging as the command line does (no test-only log level): its console
- * carries the report, not Chronicle Queue's INFO lines about mappings and disk space, nor its stack traces about a
- * damaged queue metadata file.
+ * A command in a JVM of its own, logging as the command line does (no test-only log level): its console carries the
+ * report, not Chronicle Queue's INFO lines about mappings and disk space, nor its stack traces about a damaged queue
+ * metadata file, nor a plugin's stack trace unless {@code --verbose} asks for it.
  */
 class ConsoleLoggingTest
 {
@@ -74,6 +74,32 @@ class ConsoleLoggingTest
         assertThat(console[0]).as(console[1]).isEqualTo("1");
         assertThat(console[2]).startsWith("error: ").contains(journal.resolve("metadata.cq4t").toString(), "damaged",
             "Move it aside (mv ").doesNotContain("\tat ", "Failback");
+    }
+
+    @Test
+    void aPluginStrategysFaultIsOneLineWithoutVerboseAndTheWholeTraceWithIt(@TempDir final Path tmp) throws Exception
+    {
+        final Path plugins = Files.createDirectory(tmp.resolve("plugins"));
+        PluginsOptionTest.pluginJar(plugins.resolve("faulty.jar"), FaultyStrategies.Throws.class);
+        final String[] demo = {"demo", "--strategy", FaultyStrategies.Throws.NAME, "--plugins", plugins.toString(),
+            "--tasks", "200"};
+
+        final String[] quiet = run(tmp, demo);
+        final String[] verbose = run(tmp, append(demo, "--verbose"));
+
+        assertThat(quiet[0]).as(quiet[1]).isEqualTo("0");
+        assertThat(quiet[2]).contains("routing strategy '" + FaultyStrategies.Throws.NAME + "' threw",
+            "java.lang.IllegalStateException: boom in select (run again with --verbose for the stack trace)")
+            .doesNotContain("\tat ");
+        assertThat(verbose[0]).as(verbose[1]).isEqualTo("0");
+        assertThat(verbose[2]).contains("java.lang.IllegalStateException: boom in select", "\tat ");
+    }
+
+    private static String[] append(final String[] args, final String arg)
+    {
+        final String[] more = java.util.Arrays.copyOf(args, args.length + 1);
+        more[args.length] = arg;
+        return more;
     }
 
     /** @return the exit code, stdout and stderr together, and stderr of the command line run in a JVM of its own. */
