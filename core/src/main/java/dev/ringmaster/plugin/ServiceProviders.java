@@ -119,13 +119,15 @@ public final class ServiceProviders
 
     /**
      * A name with whitespace cannot be given as one command-line argument, nor read back from a journal's or a
-     * listing's columns.
+     * listing's columns; one with upper case breaks the rule every name follows (users type names in lower case), and
+     * two names differing only in case would be two plugins to a lookup but one to a reader.
      *
      * @return whether a plugin may be selected by this name.
      */
     static boolean usableName(final String name)
     {
-        return name != null && !name.isEmpty() && name.chars().noneMatch(Character::isWhitespace);
+        return name != null && !name.isEmpty() && name.chars().noneMatch(Character::isWhitespace) &&
+            name.chars().noneMatch(Character::isUpperCase);
     }
 
     /**

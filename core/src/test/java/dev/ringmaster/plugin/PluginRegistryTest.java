@@ -336,6 +336,27 @@ class PluginRegistryTest
     }
 
     @Test
+    void aNameWithUpperCaseIsSkippedLikeANameWithSpaces() throws IOException
+    {
+        final String upper = TestProviders.UpperName.class.getName();
+        jar().services(ROUTING_STRATEGY, upper, LAST_FREE).writeTo(dir.resolve("upper.jar"));
+
+        try (PluginRegistry registry = PluginRegistry.load(dir))
+        {
+            assertThat(registry.report().problemsOf("upper.jar")).extracting(PluginProblem::message).singleElement()
+                .satisfies(m -> assertThat(m).contains(upper, "name() returned 'My-Strategy'", "lower-case"));
+            assertThat(registry.strategies()).containsOnlyKeys("last-free");
+        }
+        try (URLClassLoader loader = classpathWith(upper, LAST_FREE))
+        {
+            final Map<String, ?>[] found = new Map[1];
+            final String logs = logsOf(() -> found[0] = RoutingStrategies.available(loader));
+            assertThat(found[0]).containsOnlyKeys("last-free");
+            assertThat(logs).contains(upper, "name() returned 'My-Strategy'", "lower-case");
+        }
+    }
+
+    @Test
     void aProviderWhoseCreateThrowsIsNamedWithItsJarByEveryLookup() throws IOException
     {
         final Path jar = jar().services(ROUTING_STRATEGY, TestProviders.CreateFails.class.getName(), LAST_FREE)

@@ -359,6 +359,28 @@ final class TestProviders
         }
     }
 
+    /** A name with upper case: users type names in lower case, and two names differing in case would clash. */
+    public static final class UpperName implements RoutingStrategyProvider
+    {
+        @Override
+        public String name()
+        {
+            return "My-Strategy";
+        }
+
+        @Override
+        public String description()
+        {
+            return "";
+        }
+
+        @Override
+        public RoutingStrategy create()
+        {
+            return lastFree(name());
+        }
+    }
+
     /** Names itself well, but the strategy it makes says its name is {@link #strategyName}: null, blank or another. */
     public static class StrategyMisnamed implements RoutingStrategyProvider
     {
