@@ -195,6 +195,13 @@ public final class ServiceProviders
         }
         catch (final Exception | Error e) // Exception: a Kotlin, Scala or Groovy provider can throw a checked one
         {
+            if (e instanceof UnsupportedClassVersionError newer)
+            {
+                // a class create() uses (its strategy), not the provider, is compiled for a newer Java: recompiling
+                // is the fix, not changing create()
+                throw broken(kind, name, provider, origin, "needs a class that " + ClassFileVersions.explain(newer),
+                    null, e);
+            }
             final String missing = missingClass(e);
             throw broken(kind, name, provider, origin, "threw " + e,
                 missing != null ? missing : "fix its create() and rebuild " + origin, e);
@@ -231,12 +238,13 @@ public final class ServiceProviders
         return broken(kind, name, provider, origin, what, "fix its create() and rebuild " + origin, e);
     }
 
+    /** @param fix what to do, or null if {@code what} already says it. */
     private static IllegalStateException broken(final PluginKind kind, final String name, final Object provider,
                                                 final String origin, final String what, final String fix,
                                                 final Throwable e)
     {
         return new IllegalStateException("the " + kind.label() + " '" + name + "' (" + provider.getClass().getName() +
-            " from " + origin + ") is broken: its create() " + what + "; " + fix + ", or choose another " +
-            kind.label(), e);
+            " from " + origin + ") is broken: its create() " + what + (fix == null ? "" : "; " + fix) +
+            ", or choose another " + kind.label(), e);
     }
 }

@@ -357,6 +357,44 @@ class PluginRegistryTest
     }
 
     @Test
+    void aStrategyClassCompiledForANewerJavaIsBrokenWithTheReleaseToCompileFor() throws IOException
+    {
+        // the provider is Java 17, the strategy it makes Java 21 (or, on a JVM that reads 65, one version beyond what
+        // it reads): the jar loads, its create() fails
+        final int feature = Runtime.version().feature();
+        final int major = Math.max(65, feature + 45);
+        final Path jar = jar().compiled(Map.of(
+            "com.acme.NewerProvider", """
+                package com.acme;
+                public final class NewerProvider implements dev.ringmaster.spi.RoutingStrategyProvider {
+                    public String name() { return "newer"; }
+                    public String description() { return ""; }
+                    public dev.ringmaster.spi.RoutingStrategy create() { return new NewerStrategy(); }
+                }
+                """,
+            "com.acme.NewerStrategy", """
+                package com.acme;
+                public final class NewerStrategy implements dev.ringmaster.spi.RoutingStrategy {
+                    public String name() { return "newer"; }
+                    public int select(dev.ringmaster.spi.TaskView t, dev.ringmaster.spi.Candidates c,
+                                      dev.ringmaster.spi.RoutingDecision d) { return 0; }
+                }
+                """), major, "com.acme.NewerStrategy")
+            .services(ROUTING_STRATEGY, "com.acme.NewerProvider").writeTo(dir.resolve("newer.jar"));
+
+        try (PluginRegistry registry = PluginRegistry.load(dir))
+        {
+            assertThat(registry.report().problems()).isEmpty();
+            assertThatThrownBy(() -> registry.createStrategy("newer")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("the routing strategy 'newer'").hasMessageContaining("from " + jar)
+                .hasMessageContaining("is compiled for Java " + (major - 44) + " (class file version " + major +
+                    ", in com.acme.NewerStrategy)")
+                .hasMessageContaining("compile the plugin for release " + feature)
+                .hasMessageNotContaining("fix its create()");
+        }
+    }
+
+    @Test
     void aProviderWhoseCreateThrowsIsNamedWithItsJarByEveryLookup() throws IOException
     {
         final Path jar = jar().services(ROUTING_STRATEGY, TestProviders.CreateFails.class.getName(), LAST_FREE)

@@ -78,6 +78,45 @@ final class TestJars
         return this;
     }
 
+    /**
+     * Compiles Java sources (class name to source) for release 17 against the test class path and adds their class
+     * files, those named in {@code newer} with their major version set to {@code major} (e.g. 65, Java 21), as a plugin
+     * built for that Java would have them: unlike {@link #classOfVersion}, the provider class itself loads, and only
+     * what it uses fails.
+     */
+    TestJars compiled(final Map<String, String> sources, final int major, final String... newer) throws IOException
+    {
+        final Path dir = Files.createTempDirectory("testjars");
+        final java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--release", "17", "-d",
+            dir.toString(), "-cp", System.getProperty("java.class.path")));
+        for (final Map.Entry<String, String> source : sources.entrySet())
+        {
+            final Path file = dir.resolve(source.getKey().replace('.', '/') + ".java");
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, source.getValue());
+            args.add(file.toString());
+        }
+        final int rc = javax.tools.ToolProvider.getSystemJavaCompiler().run(null, null, null, args.toArray(String[]::new));
+        if (rc != 0)
+        {
+            throw new IOException("javac failed with " + rc + " (see stderr)");
+        }
+        final java.util.Set<String> patch = java.util.Set.of(newer);
+        for (final String className : sources.keySet())
+        {
+            final String path = className.replace('.', '/') + ".class";
+            final byte[] bytes = Files.readAllBytes(dir.resolve(path));
+            if (patch.contains(className))
+            {
+                // bytes 6 and 7 of a class file are its major version
+                bytes[6] = (byte)(major >> 8);
+                bytes[7] = (byte)major;
+            }
+            entries.put(path, bytes);
+        }
+        return this;
+    }
+
     TestJars entry(final String path, final String content)
     {
         entries.put(path, content.getBytes(StandardCharsets.UTF_8));
