@@ -150,6 +150,14 @@ final class PluginLoading
                     e.getMessage() + "); rebuild the jar"));
                 continue;
             }
+            if (classNames.isEmpty() && ownOnly)
+            {
+                // else the jar is said to have none of the services files, which sends its author to the wrong fix
+                problems.add(new PluginProblem(label, "", kind.servicesFile() + " names no provider class (it has " +
+                    "only comments or blank lines); add the provider class's fully qualified name on a line of its " +
+                    "own"));
+                continue;
+            }
             for (final String className : classNames)
             {
                 // a class listed twice, or in two classpath copies of one services file, is one provider

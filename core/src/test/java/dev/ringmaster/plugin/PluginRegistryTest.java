@@ -395,6 +395,22 @@ class PluginRegistryTest
     }
 
     @Test
+    void aServicesFileWithOnlyCommentsIsSaidToNameNoProvider() throws IOException
+    {
+        jar().entry(ROUTING_STRATEGY.servicesFile(), "# com.acme.MyProvider\n\n").writeTo(dir.resolve("comments.jar"));
+
+        try (PluginRegistry registry = PluginRegistry.load(dir))
+        {
+            assertThat(registry.report().problems()).singleElement().satisfies(p ->
+            {
+                assertThat(p.jar()).isEqualTo("comments.jar");
+                assertThat(p.message()).contains(ROUTING_STRATEGY.servicesFile(), "names no provider class")
+                    .doesNotContain("none of");
+            });
+        }
+    }
+
+    @Test
     void aProviderWhoseCreateThrowsIsNamedWithItsJarByEveryLookup() throws IOException
     {
         final Path jar = jar().services(ROUTING_STRATEGY, TestProviders.CreateFails.class.getName(), LAST_FREE)
