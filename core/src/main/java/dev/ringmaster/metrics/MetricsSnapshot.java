@@ -104,6 +104,15 @@ public record MetricsSnapshot(long elapsedNanos, String strategy, long accepted,
         return faults.strategy();
     }
 
+    /**
+     * @return of {@link #strategyFaults()}, the calls of the strategy's callbacks (onAssigned, onReleased,
+     *     onTelemetry, onPoolChanged) that threw; the rest are decisions (select() or route()) that failed.
+     */
+    public long strategyCallbackFaults()
+    {
+        return faults.strategyCallbacks();
+    }
+
     /** @return tasks that reached a terminal state. */
     public long terminal()
     {

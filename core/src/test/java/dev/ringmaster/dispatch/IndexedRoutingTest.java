@@ -158,6 +158,9 @@ class IndexedRoutingTest
             assertThat(d.drain(Duration.ofSeconds(60))).as(d::describe).isTrue();
             assertThat(d.metrics().completed()).isEqualTo(TASKS);
             assertThat(d.metrics().strategyFaults()).isPositive();
+            // the report tells a wrong answer (the task went to the fallback's choice) from a callback's fault
+            assertThat(d.metrics().strategyCallbackFaults()).as("onAssigned threw").isPositive()
+                .isLessThan(d.metrics().strategyFaults());
             assertThat(strategy.poolChanges).as("pools announced again after a callback threw").isGreaterThan(2);
         }
         finally
@@ -165,6 +168,38 @@ class IndexedRoutingTest
             d.shutdownNow();
             timer.shutdownNow();
         }
+    }
+
+    @Test
+    void aPositionBeyondThePoolIsReportedAsOutOfRange() throws Exception
+    {
+        final Recording strategy = new Recording()
+        {
+            @Override
+            public int route(final TaskView task, final AgentPool pool, final RoutingDecision decision)
+            {
+                return pool.size() + 3;
+            }
+        };
+        final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        final java.io.PrintStream stderr = System.err;
+        final java.io.ByteArrayOutputStream logs = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(logs, true, java.nio.charset.StandardCharsets.UTF_8));
+        final Dispatcher d = twoTypes(strategy, timer);
+        try
+        {
+            submitAll(d);
+            assertThat(d.drain(Duration.ofSeconds(60))).as(d::describe).isTrue();
+        }
+        finally
+        {
+            System.setErr(stderr);
+            d.shutdownNow();
+            timer.shutdownNow();
+        }
+        assertThat(d.metrics().strategyCallbackFaults()).isZero();
+        assertThat(logs.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("which is out of range (pool of")
+            .doesNotContain("not eligible");
     }
 
     private static Dispatcher twoTypes(final IndexedRoutingStrategy strategy, final ScheduledExecutorService timer)

@@ -292,9 +292,16 @@ public final class DemoReport
             n(failedAttempts), n(retried), n(metrics.timeouts()), n(stolen));
         if (metrics.strategyFaults() > 0) // else a plugin that always fails looks like a working strategy here
         {
-            line(sb, "  strategy faults %s: its select() failed, and the agent with the fewest tasks in flight took " +
-                "the task instead (every task for 10 s after 16 faults in a row); the log above names the first",
-                n(metrics.strategyFaults()));
+            // a callback's fault sent no task elsewhere: saying the fallback took it would be false
+            final long callbacks = metrics.strategyCallbackFaults();
+            final long decisions = metrics.strategyFaults() - callbacks;
+            final String decided = decisions == 0 ? "" : String.format(Locale.ROOT, "its select() or route() failed " +
+                "%s time(s), and the agent with the fewest tasks in flight took the task instead", n(decisions));
+            final String called = callbacks == 0 ? "" : String.format(Locale.ROOT, "its callbacks (onAssigned, " +
+                "onReleased, onTelemetry, onPoolChanged) threw %s time(s), which sent no task elsewhere", n(callbacks));
+            line(sb, "  strategy faults %s: %s%s%s (after 16 faults in a row the agent with the fewest tasks in flight " +
+                "takes every task for 10 s); the log above names the first", n(metrics.strategyFaults()), decided,
+                decisions > 0 && callbacks > 0 ? "; " : "", called);
         }
         if (remote != null)
         {

@@ -1,6 +1,8 @@
 package dev.ringmaster.tools;
 
+import dev.ringmaster.spi.AgentPool;
 import dev.ringmaster.spi.Candidates;
+import dev.ringmaster.spi.IndexedRoutingStrategy;
 import dev.ringmaster.spi.RoutingDecision;
 import dev.ringmaster.spi.RoutingStrategy;
 import dev.ringmaster.spi.RoutingStrategyProvider;
@@ -82,6 +84,91 @@ final class FaultyStrategies
                 public int select(final TaskView task, final Candidates candidates, final RoutingDecision decision)
                 {
                     return DECLINE;
+                }
+            };
+        }
+    }
+
+    /** A version 2 strategy whose route() throws; its select() would work, but the dispatcher calls route(). */
+    public static final class RouteThrows extends Indexed
+    {
+        static final String NAME = "faulty-route-throws";
+
+        public RouteThrows()
+        {
+            super(NAME, true);
+        }
+    }
+
+    /** A version 2 strategy that routes well but whose onAssigned callback throws. */
+    public static final class CallbackThrows extends Indexed
+    {
+        static final String NAME = "faulty-callback-throws";
+
+        public CallbackThrows()
+        {
+            super(NAME, false);
+        }
+    }
+
+    /** A version 2 provider: its route() throws, or routes to the first eligible agent and its onAssigned throws. */
+    abstract static class Indexed implements RoutingStrategyProvider
+    {
+        private final String name;
+        private final boolean routeThrows;
+
+        Indexed(final String name, final boolean routeThrows)
+        {
+            this.name = name;
+            this.routeThrows = routeThrows;
+        }
+
+        @Override
+        public String name()
+        {
+            return name;
+        }
+
+        @Override
+        public String description()
+        {
+            return routeThrows ? "route() throws" : "onAssigned() throws";
+        }
+
+        @Override
+        public RoutingStrategy create()
+        {
+            return new IndexedRoutingStrategy()
+            {
+                @Override
+                public String name()
+                {
+                    return name;
+                }
+
+                @Override
+                public int select(final TaskView task, final Candidates candidates, final RoutingDecision decision)
+                {
+                    return 0;
+                }
+
+                @Override
+                public int route(final TaskView task, final AgentPool pool, final RoutingDecision decision)
+                {
+                    if (routeThrows)
+                    {
+                        throw new IllegalStateException("boom in route");
+                    }
+                    return pool.nextEligible(0);
+                }
+
+                @Override
+                public void onAssigned(final AgentPool pool, final int position, final TaskView task)
+                {
+                    if (!routeThrows)
+                    {
+                        throw new IllegalStateException("boom in onAssigned");
+                    }
                 }
             };
         }

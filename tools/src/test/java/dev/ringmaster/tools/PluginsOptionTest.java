@@ -193,6 +193,26 @@ class PluginsOptionTest
     }
 
     @Test
+    void theDemoReportSaysWhetherAVersion2StrategysRouteOrItsCallbackFailed() throws IOException
+    {
+        final Path plugins = Files.createDirectory(dir.resolve("plugins"));
+        pluginJar(plugins.resolve("faulty.jar"), FaultyStrategies.RouteThrows.class,
+            FaultyStrategies.CallbackThrows.class);
+
+        final DemoCommandTest.Run route = DemoCommandTest.run("demo", "--strategy", FaultyStrategies.RouteThrows.NAME,
+            "--plugins", plugins.toString(), "--tasks", "200");
+        final DemoCommandTest.Run callback = DemoCommandTest.run("demo", "--strategy",
+            FaultyStrategies.CallbackThrows.NAME, "--plugins", plugins.toString(), "--tasks", "200");
+
+        assertThat(route.exitCode()).as("stderr: %s", route.err()).isZero();
+        assertThat(route.out()).containsPattern("strategy faults [1-9][0-9,]*: its select\\(\\) or route\\(\\) " +
+            "failed [1-9][0-9,]* time\\(s\\)").doesNotContain("callbacks");
+        assertThat(callback.exitCode()).as("stderr: %s", callback.err()).isZero();
+        assertThat(callback.out()).containsPattern("strategy faults [1-9][0-9,]*: its callbacks \\(onAssigned")
+            .doesNotContain("select() or route() failed");
+    }
+
+    @Test
     void aStrategyAskedForThatWasSkippedPointsAtTheWarningsAboutIt() throws IOException
     {
         final Path plugins = Files.createDirectory(dir.resolve("plugins"));
@@ -218,7 +238,7 @@ class PluginsOptionTest
         final DemoCommandTest.Run working = DemoCommandTest.run("demo", "--strategy", "round-robin", "--tasks", "200");
 
         assertThat(faulty.exitCode()).as("stderr: %s", faulty.err()).isZero();
-        assertThat(faulty.out()).containsPattern("strategy faults [1-9][0-9,]*: its select\\(\\) failed");
+        assertThat(faulty.out()).containsPattern("strategy faults [1-9][0-9,]*: its select\\(\\) or route\\(\\) failed");
         assertThat(working.out()).doesNotContain("strategy faults");
     }
 }

@@ -21,6 +21,8 @@ final class Counters
     final AtomicLong crashes = new AtomicLong();
     /** Routing decisions in which the strategy threw or answered out of range, and its quarantines. */
     final AtomicLong strategyFaults = new AtomicLong();
+    /** Of {@link #strategyFaults}, those in the strategy's callbacks (onAssigned and the like), not its decisions. */
+    final AtomicLong strategyCallbackFaults = new AtomicLong();
     final AtomicLong strategyQuarantines = new AtomicLong();
     /** The shadow strategy's decisions, those that agreed with the live one, its faults, and its regret (see {@link Shadow}). */
     final AtomicLong shadowDecisions = new AtomicLong();

@@ -220,7 +220,8 @@ final class Router
     /** Any thread (the counts are published with ordered stores or atomics). */
     dev.ringmaster.metrics.FaultCounts faults()
     {
-        return new dev.ringmaster.metrics.FaultCounts(engine.counters.strategyFaults.get(), engine.counters.strategyQuarantines.get(),
+        return new dev.ringmaster.metrics.FaultCounts(engine.counters.strategyFaults.get(),
+            engine.counters.strategyCallbackFaults.get(), engine.counters.strategyQuarantines.get(),
             listener.errors(), outcomes.deliveryFaults(), engine.signals.ignoredCompletions.get());
     }
 

@@ -200,8 +200,10 @@ final class Selection extends RouterPart
                 chosen = indexed.route(r, pool, decision);
                 if (chosen != RoutingStrategy.DECLINE && !pool.isEligible(chosen))
                 {
-                    strategyFailed(now, "returned position " + chosen + ", which is not eligible (pool of " + pool.size() +
-                        ")", null);
+                    // a fault path: the strings are built only when the strategy already failed
+                    strategyFailed(now, "returned position " + chosen + (chosen < 0 || chosen >= pool.size() ?
+                        ", which is out of range (pool of " + pool.size() + ", positions 0 to " + (pool.size() - 1) +
+                        ")" : ", which is not eligible (pool of " + pool.size() + ")"), null);
                     chosen = fallback(pool);
                 }
                 else
@@ -347,6 +349,10 @@ final class Selection extends RouterPart
     private void callbackFailed(final Lane lane, final String callback, final Throwable e)
     {
         announced[lane.id] = 0;
+        if (shadowOf == null)
+        {
+            Counters.increment(counters.strategyCallbackFaults);
+        }
         strategyFailed(lastNow, callback + " threw", "; the pool is announced again (onPoolChanged) before the next event, " +
             "so the strategy's index can rebuild", e);
     }
