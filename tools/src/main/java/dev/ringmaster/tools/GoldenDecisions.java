@@ -40,10 +40,19 @@ final class GoldenDecisions
 
     static void write(final Path file, final String strategy, final Map<Long, String> decisions)
     {
+        write(file, strategy, null, decisions);
+    }
+
+    /**
+     * @param pluginsDir the directory of the jar the strategy came from, or null if it is on the classpath: the
+     *                   regenerate command in the header needs it, else it fails with "unknown strategy".
+     */
+    static void write(final Path file, final String strategy, final Path pluginsDir, final Map<Long, String> decisions)
+    {
         final List<String> lines = new ArrayList<>(decisions.size() + 2);
         lines.add("# decisions of strategy " + strategy + " over a replayed journal, one 'TASK_ID AGENT' line per task;");
         lines.add("# regenerate on purpose only: ringmaster replay JOURNAL_DIR --verify-decisions --strategy " + strategy +
-            " --write-golden");
+            (pluginsDir == null ? "" : " --plugins " + pluginsDir) + " --write-golden");
         decisions.forEach((task, agent) -> lines.add(task + " " + agent));
         try
         {

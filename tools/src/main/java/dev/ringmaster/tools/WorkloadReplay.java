@@ -2,6 +2,7 @@ package dev.ringmaster.tools;
 
 import dev.ringmaster.journal.Journal;
 import dev.ringmaster.journal.JournalReader;
+import dev.ringmaster.plugin.PluginKind;
 import dev.ringmaster.plugin.PluginRegistry;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -201,9 +202,12 @@ final class WorkloadReplay
             err.flush();
             return 1;
         }
+        // a strategy from a jar is unknown to a command without --plugins: the commands suggested below need it
+        final Path pluginsDir = registry.report().loaded(PluginKind.ROUTING_STRATEGY).stream()
+            .anyMatch(p -> p.name().equals(strategy) && p.fromJar()) ? plugins.directory : null;
         if (write)
         {
-            GoldenDecisions.write(file, strategy, outcome.decisions());
+            GoldenDecisions.write(file, strategy, pluginsDir, outcome.decisions());
             out.printf(Locale.ROOT, "%s: wrote %,d decisions to %s%n", strategy, outcome.decisions().size(), file);
             out.flush();
             return 0;
@@ -222,8 +226,9 @@ final class WorkloadReplay
         final String advice = !arrivals.damage().isEmpty() ? "The journal is damaged (see above): the differences " +
             "may come from the tasks missing in the damaged regions, so do not regenerate the golden file from it; " +
             "restore the damaged file and verify again" : String.format(Locale.ROOT, "If the change is intended, " +
-            "regenerate the file: ringmaster replay %s --verify-decisions --strategy %s %s--write-golden", journal,
-            strategy, golden != null ? "--golden " + golden + " " : "");
+            "regenerate the file: ringmaster replay %s --verify-decisions --strategy %s %s%s--write-golden", journal,
+            strategy, pluginsDir != null ? "--plugins " + pluginsDir + " " : "", golden != null ? "--golden " + golden +
+            " " : "");
         err.printf(Locale.ROOT, "error: strategy %s decided %,d of %,d tasks differently from the golden file %s%s; "
             + "%s. %s%n", strategy, c.differing(), c.tasks(), file, missing, String.join("; ", c.differences()), advice);
         err.flush();

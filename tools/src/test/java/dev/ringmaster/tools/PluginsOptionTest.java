@@ -213,6 +213,39 @@ class PluginsOptionTest
     }
 
     @Test
+    void theRegenerateHintAndTheGoldenFileOfAStrategyFromAJarNameThePluginsDirectory() throws Exception
+    {
+        final Path plugins = Files.createDirectory(dir.resolve("plugins"));
+        pluginJar(plugins.resolve("jar-only.jar"), JarOnlyStrategy.Provider.class);
+        final Path journal = GoldenJournalTest.copyOfGoldenJournal(dir);
+        final Path golden = dir.resolve("golden.txt");
+        final String[] verify = {"replay", journal.toString(), "--verify-decisions", "--strategy", JarOnlyStrategy.NAME,
+            "--plugins", plugins.toString(), "--golden", golden.toString()};
+
+        final DemoCommandTest.Run write = DemoCommandTest.run(append(verify, "--write-golden"));
+        assertThat(write.exitCode()).as("stderr: %s", write.err()).isZero();
+        assertThat(Files.readString(golden)).contains("--strategy " + JarOnlyStrategy.NAME + " --plugins " + plugins);
+        // one decision changed, as a changed strategy would
+        final java.util.List<String> lines = new java.util.ArrayList<>(Files.readAllLines(golden));
+        final int first = lines.indexOf(lines.stream().filter(l -> !l.startsWith("#")).findFirst().orElseThrow());
+        lines.set(first, lines.get(first).replaceAll(" \\S+$", " nobody"));
+        Files.write(golden, lines);
+
+        final DemoCommandTest.Run verified = DemoCommandTest.run(verify);
+        assertThat(verified.exitCode()).as("stderr: %s", verified.err()).isEqualTo(1);
+        assertThat(verified.err()).contains("regenerate the file: ringmaster replay " + journal +
+            " --verify-decisions --strategy " + JarOnlyStrategy.NAME + " --plugins " + plugins + " --golden " + golden +
+            " --write-golden");
+    }
+
+    private static String[] append(final String[] args, final String arg)
+    {
+        final String[] more = java.util.Arrays.copyOf(args, args.length + 1);
+        more[args.length] = arg;
+        return more;
+    }
+
+    @Test
     void aStrategyAskedForThatWasSkippedPointsAtTheWarningsAboutIt() throws IOException
     {
         final Path plugins = Files.createDirectory(dir.resolve("plugins"));
