@@ -1,0 +1,78 @@
+package dev.ringmaster.dispatch.internal;
+
+import dev.ringmaster.dispatch.TaskResult;
+import dev.ringmaster.model.AgentSpec;
+import dev.ringmaster.model.Task;
+import dev.ringmaster.spi.AgentAdapter;
+import dev.ringmaster.spi.Candidates;
+import dev.ringmaster.spi.RoutingDecision;
+import dev.ringmaster.spi.RoutingStrategy;
+import dev.ringmaster.spi.TaskView;
+import dev.ringmaster.testing.TestStrategies;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A strategy that blocks is named: it holds the thread that routes every task, and before this the only trace was the
+ * ROUTING stage's histogram. A quick strategy is not reported: a decision is timed
+ * from just before the strategy's call to just after it.
+ */
+class SlowDecisionTest
+{
+    @Test
+    void aStrategyThatBlocksInSelectIsReportedAndAQuickOneIsNot() throws Exception
+    {
+        final RoutingStrategy sleeper = new RoutingStrategy()
+        {
+            @Override
+            public String name()
+            {
+                return "sleeper";
+            }
+
+            @Override
+            public int select(final TaskView task, final Candidates c, final RoutingDecision d)
+            {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2)); // a call out, say: at least 2 ms
+                return 0;
+            }
+        };
+        assertThat(slowDecisionsReported(sleeper)).as("slow decisions reported for a strategy sleeping 2 ms").isPositive();
+        assertThat(slowDecisionsReported(TestStrategies.first())).as("slow decisions reported for a quick one").isZero();
+    }
+
+    /** @return the slow decisions reported after 32 tasks (4 timed decisions), every one completed. */
+    private static long slowDecisionsReported(final RoutingStrategy strategy) throws Exception
+    {
+        final Engine engine = new Engine(List.of(AgentSpec.builder("a0", "coder").capacity(64).build()),
+            List.of(AgentAdapter.sync(t -> "done")), strategy, List.of(), (task, state, result, reason) -> { },
+            new EngineConfig());
+        engine.start();
+        try
+        {
+            final List<CompletableFuture<TaskResult>> futures = new ArrayList<>();
+            for (int i = 0; i < 4 * Selection.ROUTING_SAMPLE; i++)
+            {
+                final CompletableFuture<TaskResult> f = new CompletableFuture<>();
+                assertThat(engine.submit(Task.builder("coder").build(), f).name()).isEqualTo("ACCEPTED");
+                futures.add(f);
+            }
+            for (final CompletableFuture<TaskResult> f : futures)
+            {
+                assertThat(f.get(10, TimeUnit.SECONDS).completed()).isTrue();
+            }
+            return engine.router.selection.slowDecisions.total();
+        }
+        finally
+        {
+            assertThat(engine.drain(10, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+}
