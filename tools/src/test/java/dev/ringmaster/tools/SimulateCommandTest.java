@@ -61,6 +61,23 @@ class SimulateCommandTest
     }
 
     @Test
+    void aRowWhoseStrategyFailedItsDecisionsSaysTheFiguresAreTheFallbacks(
+        @org.junit.jupiter.api.io.TempDir final java.nio.file.Path dir) throws java.io.IOException
+    {
+        PluginsOptionTest.pluginJar(dir.resolve("throws.jar"), FaultyStrategies.Throws.class);
+
+        final DemoCommandTest.Run run = run("simulate", "--tasks", "50", "--scenario", "homogeneous", "--strategies",
+            FaultyStrategies.Throws.NAME + ",round-robin", "--loads", "0.5", "--plugins", dir.toString());
+
+        assertThat(run.exitCode()).as("exit code; stderr: %s", run.err()).isZero();
+        // the table's rows, not the footer that counts the errors
+        assertThat(run.out().lines().filter(l -> l.startsWith("homogeneous") && l.contains(FaultyStrategies.Throws.NAME))
+            .toList()).singleElement().asString().endsWith("fallback's: 100% of decisions failed");
+        assertThat(run.out().lines().filter(l -> l.startsWith("homogeneous") && l.contains("round-robin")).toList())
+            .singleElement().asString().doesNotContain("fallback");
+    }
+
+    @Test
     void noProgressGoesIntoJsonOrIntoStderrThatIsNotATerminal()
     {
         assertThat(TerminalProgress.open("test", 3, true).drawn()).as("with --json").isFalse();

@@ -41,10 +41,25 @@ public final class QualityTable
                 seconds(r.meanSojournNanos()), r.p99SojournNanos() < 0 ? "-" : seconds(r.p99SojournNanos()),
                 String.format(Locale.ROOT, "%.3f", r.makespanRatio()),
                 fraction(r.gini()), fraction(r.giniBusyTime()), fraction(r.contextWaste()),
-                QualityRow.STRATEGY.equals(r.kind()) ? r.initialTasks() > 0 ? "stationary start" : "" : r.kind())
+                QualityRow.STRATEGY.equals(r.kind()) ? note(r) : r.kind())
                 .stripTrailing()).append('\n');
         }
         return out.toString();
+    }
+
+    /**
+     * @return the last column of a strategy's row: whether its figures are partly the fallback's (the simulator places
+     *     a task whose decision failed on the first candidate, so a strategy that fails every decision reads as that
+     *     rule, not as itself), or that the run started stationary; empty otherwise.
+     */
+    private static String note(final QualityRow r)
+    {
+        if (r.errors() > 0)
+        {
+            final long percent = Math.round(100.0 * r.errors() / Math.max(1, r.decisions()));
+            return "fallback's: " + (percent == 0 ? "<1" : Long.toString(percent)) + "% of decisions failed";
+        }
+        return r.initialTasks() > 0 ? "stationary start" : "";
     }
 
     /**

@@ -439,7 +439,7 @@ public final class Simulator
         {
             // an Error too (a plugin's AssertionError, a class its jar lacks): the router falls back on any throwable
             noteError("threw " + e);
-            chosen = 0;
+            chosen = fallback(c);
         }
         if (chosen == RoutingStrategy.DECLINE)
         {
@@ -449,9 +449,23 @@ public final class Simulator
         if (chosen < 0 || chosen >= c.size())
         {
             noteError("returned index " + chosen + " for " + c.size() + " candidates");
-            chosen = 0;
+            chosen = fallback(c);
         }
         return c.poolPosition(chosen);
+    }
+
+    /** @return the router's choice when the strategy failed: the candidate with the fewest tasks in flight, first on a tie. */
+    private static int fallback(final SimCandidates c)
+    {
+        int best = 0;
+        for (int i = 1; i < c.size(); i++)
+        {
+            if (c.get(i).inFlight() < c.get(best).inFlight())
+            {
+                best = i;
+            }
+        }
+        return best;
     }
 
     private int probedSelect()
@@ -468,7 +482,7 @@ public final class Simulator
     {
         if (errors++ == 0)
         {
-            firstError = what; // the router logs and falls back to the first candidate; so does the simulator
+            firstError = what; // the router logs and falls back to the least loaded candidate; so does the simulator
         }
     }
 
