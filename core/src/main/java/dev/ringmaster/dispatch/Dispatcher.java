@@ -135,7 +135,13 @@ public final class Dispatcher implements AutoCloseable
      */
     public boolean drain(final Duration timeout)
     {
-        return engine.drain(nanos(timeout, "drain timeout"), TimeUnit.NANOSECONDS) || DrainBlockers.logTimedOut(this, timeout);
+        return drainQuietly(timeout) || DrainBlockers.logTimedOut(this, timeout);
+    }
+
+    /** As {@link #drain}, without the warning at the timeout: for a caller that reports it ({@link DrainBlockers#of}). */
+    public boolean drainQuietly(final Duration timeout)
+    {
+        return engine.drain(nanos(timeout, "drain timeout"), TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -398,9 +404,7 @@ public final class Dispatcher implements AutoCloseable
         return metrics.snapshot();
     }
 
-    /**
-     * Configures a {@link Dispatcher}; not thread-safe, use from one thread.
-     */
+    /** Configures a {@link Dispatcher}; not thread-safe, use from one thread. */
     public static final class Builder extends DispatcherOptions<Builder>
     {
         private final List<AgentSpec> specs = new ArrayList<>();
@@ -428,11 +432,7 @@ public final class Dispatcher implements AutoCloseable
             return this;
         }
 
-        /**
-         * Registers an agent.
-         *
-         * @throws IllegalArgumentException if another agent has the same id.
-         */
+        /** Registers an agent. @throws IllegalArgumentException if another agent has the same id. */
         public Builder agent(final AgentSpec spec, final AgentAdapter adapter)
         {
             Objects.requireNonNull(spec, "agent spec must not be null");

@@ -26,12 +26,25 @@ public final class DrainBlockers
     {
     }
 
+    /** Why a type's waiting tasks cannot run now. */
+    public enum Cause
+    {
+        /** The type is paused: {@link Dispatcher#resumeType} runs them. */
+        PAUSED,
+        /** No agent of the type takes new tasks (none left, or all draining): {@link Dispatcher#addAgent} runs them. */
+        NO_AGENT
+    }
+
+    /** The {@code tasks} waiting for {@code type} that cannot run now, and why; immutable, any thread. */
+    public record Blocker(String type, Cause cause, long tasks)
+    {
+    }
+
     /**
-     * @return one entry per type whose waiting tasks cannot run now, with its count and the fix, e.g. "paused type
-     *     researcher: 680 task(s) (resume it with resumeType("researcher"), or shutdownNow cancels them)", joined by
-     *     "; "; empty when every waiting task has a type that serves.
+     * @return one entry per type whose waiting tasks cannot run now, in no particular order; empty when every waiting
+     *     task has a type that serves. For a caller that words the causes and fixes itself (a command line, say).
      */
-    public static String causes(final Dispatcher dispatcher)
+    public static List<Blocker> of(final Dispatcher dispatcher)
     {
         final Map<String, Integer> agents = new HashMap<>();
         for (final AgentView a : dispatcher.agents())
@@ -42,25 +55,38 @@ public final class DrainBlockers
             }
         }
         final Map<String, Boolean> paused = dispatcher.types();
-        final List<String> causes = new ArrayList<>();
+        final List<Blocker> blockers = new ArrayList<>();
         for (final Map.Entry<String, Map<Priority, Long>> e : dispatcher.queueDepthByType().entrySet())
         {
             final long waiting = e.getValue().values().stream().mapToLong(Long::longValue).sum();
             final String type = e.getKey();
-            if (waiting == 0)
+            if (waiting > 0 && Boolean.TRUE.equals(paused.get(type)))
             {
-                continue;
+                blockers.add(new Blocker(type, Cause.PAUSED, waiting));
             }
-            if (Boolean.TRUE.equals(paused.get(type)))
+            else if (waiting > 0 && agents.getOrDefault(type, 0) == 0)
             {
-                causes.add(String.format(Locale.ROOT, "paused type %s: %,d task(s) (resume it with resumeType(\"%s\"), " +
-                    "or shutdownNow cancels them)", type, waiting, type));
+                blockers.add(new Blocker(type, Cause.NO_AGENT, waiting));
             }
-            else if (agents.getOrDefault(type, 0) == 0)
-            {
-                causes.add(String.format(Locale.ROOT, "no agent of type %s: %,d task(s) (add one with addAgent, or " +
-                    "shutdownNow cancels them)", type, waiting));
-            }
+        }
+        return blockers;
+    }
+
+    /**
+     * @return one entry per type whose waiting tasks cannot run now, with its count and the fix, e.g. "paused type
+     *     researcher: 680 task(s) (resume it with resumeType("researcher"), or shutdownNow cancels them)", joined by
+     *     "; "; empty when every waiting task has a type that serves.
+     */
+    public static String causes(final Dispatcher dispatcher)
+    {
+        final List<String> causes = new ArrayList<>();
+        for (final Blocker b : of(dispatcher))
+        {
+            causes.add(b.cause() == Cause.PAUSED ?
+                String.format(Locale.ROOT, "paused type %s: %,d task(s) (resume it with resumeType(\"%s\"), " +
+                    "or shutdownNow cancels them)", b.type(), b.tasks(), b.type()) :
+                String.format(Locale.ROOT, "no agent of type %s: %,d task(s) (add one with addAgent, or " +
+                    "shutdownNow cancels them)", b.type(), b.tasks()));
         }
         return String.join("; ", causes);
     }

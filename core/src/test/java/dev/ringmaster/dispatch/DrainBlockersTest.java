@@ -6,6 +6,9 @@ import dev.ringmaster.spi.AgentAdapter;
 import dev.ringmaster.testing.TestStrategies;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,6 +54,9 @@ class DrainBlockersTest
                 .contains("paused type alpha: 3 task(s)").contains("resumeType(\"alpha\")")
                 .contains("no agent of type beta: 2 task(s)").contains("addAgent")
                 .contains("shutdownNow").doesNotContain("gamma");
+            assertThat(DrainBlockers.of(d)).as("the same, for a caller that words it itself").containsExactlyInAnyOrder(
+                new DrainBlockers.Blocker("alpha", DrainBlockers.Cause.PAUSED, 3),
+                new DrainBlockers.Blocker("beta", DrainBlockers.Cause.NO_AGENT, 2));
             assertThat(DrainBlockers.timedOut(d, Duration.ofMillis(200)))
                 .contains("5 task(s) still outstanding").contains("paused type alpha: 3 task(s)")
                 .contains("no agent of type beta: 2 task(s)");
@@ -72,6 +78,49 @@ class DrainBlockersTest
     }
 
     @Test
+    void drainLogsTheTimeoutAndDrainQuietlyLeavesItToTheCaller() throws Exception
+    {
+        // a caller that reports the timeout itself (serve) must not have the dispatcher say it a second time
+        final Dispatcher d = Dispatcher.builder().strategy(TestStrategies.leastLoaded())
+            .agent(AgentSpec.builder("a1", "alpha").build(), AgentAdapter.sync(t -> "a"))
+            .build().start();
+        try
+        {
+            d.pauseType("alpha").get(5, TimeUnit.SECONDS);
+            d.submitAsync(Task.builder("alpha").build());
+            final boolean[] drained = new boolean[2];
+            final String quiet = logsOf(() -> drained[0] = d.drainQuietly(Duration.ofMillis(100)));
+            final String logged = logsOf(() -> drained[1] = d.drain(Duration.ofMillis(100)));
+            assertThat(drained).containsExactly(false, false);
+            assertThat(d.state()).isEqualTo(DispatcherState.DRAINING);
+            assertThat(quiet).doesNotContain("drain did not finish");
+            assertThat(logged).contains("drain did not finish", "paused type alpha: 1 task(s)");
+        }
+        finally
+        {
+            d.shutdownNow();
+            d.awaitTermination(Duration.ofSeconds(5));
+        }
+    }
+
+    /** @return what {@code action} logged (slf4j-simple writes to System.err, looked up at each write). */
+    private static String logsOf(final Runnable action)
+    {
+        final PrintStream stderr = System.err;
+        final ByteArrayOutputStream logs = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(logs, true, StandardCharsets.UTF_8));
+        try
+        {
+            action.run();
+        }
+        finally
+        {
+            System.setErr(stderr);
+        }
+        return logs.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
     void nothingIsBlamedWhenEveryWaitingTaskHasATypeThatServes() throws Exception
     {
         final Dispatcher d = Dispatcher.builder().strategy(TestStrategies.leastLoaded())
@@ -80,6 +129,7 @@ class DrainBlockersTest
         try
         {
             assertThat(DrainBlockers.causes(d)).isEmpty();
+            assertThat(DrainBlockers.of(d)).isEmpty();
             assertThat(DrainBlockers.timedOut(d, Duration.ofSeconds(1))).doesNotContain("cannot run now");
         }
         finally

@@ -447,20 +447,7 @@ public final class ServeCommand implements Callable<Integer>
         out.println("draining: no new tasks; every accepted task finishes, expires or is dead-lettered ...");
         out.flush();
         // the endpoint stays up while draining, so 'admin status' shows the drain
-        final String stuck = StuckTasks.causes(dispatcher);
-        if (!stuck.isEmpty())
-        {
-            // said now, while the endpoint is up: the operator can still resume or add an agent within the 30 s
-            err.println("note: the drain waits up to 30 s for tasks that cannot run now: " + stuck);
-            err.flush();
-        }
-        final boolean drained = dispatcher.drain(Duration.ofSeconds(30));
-        if (!drained)
-        {
-            err.println(StuckTasks.timedOut(dispatcher, dispatcher.outstanding(), 30, journalDir));
-            dispatcher.shutdownNow();
-            dispatcher.awaitTermination(Duration.ofSeconds(10));
-        }
+        final boolean drained = ServeShutdown.drain(dispatcher, err, Duration.ofSeconds(30), journalDir);
         server.close();
         jmx.close();
         final MetricsSnapshot m = dispatcher.metrics();

@@ -1,14 +1,24 @@
 package dev.ringmaster.tools;
 
+import dev.ringmaster.dispatch.Dispatcher;
+import dev.ringmaster.dispatch.DrainBlockers;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
 /**
- * The shutdown hook of {@code ringmaster serve}: a signal (Ctrl-C, SIGTERM) stops the serving, and the hook holds the
- * JVM until the drain has run, then ends it with serve's exit code. One instance per serve run; {@link #run()} runs
- * on the JVM's shutdown thread, the latches and the exit code are shared with the serving thread.
+ * How {@code ringmaster serve} ends: its drain ({@link #drain}, on the serving thread), and its shutdown hook: a signal
+ * (Ctrl-C, SIGTERM) stops the serving, and the hook holds the JVM until the drain has run, then ends it with serve's
+ * exit code. One instance per serve run; {@link #run()} runs on the JVM's shutdown thread, the latches and the exit
+ * code are shared with the serving thread.
  */
 final class ServeShutdown implements Runnable
 {
@@ -56,5 +66,75 @@ final class ServeShutdown implements Runnable
         {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Drains for up to {@code timeout}; if it times out, says so on {@code err} and cancels what has not started.
+     * The tasks that cannot run now (core's {@link DrainBlockers}) are named once, with serve's fixes: at the start,
+     * while the endpoint is up and a resume or an added agent can still help, and in the error line only if they
+     * changed meanwhile. The dispatcher's own warning is not wanted here: it would repeat them in API terms
+     * (resumeType, shutdownNow) on the same console.
+     *
+     * @param journalDir the journal, or null.
+     * @return true if the drain finished.
+     */
+    static boolean drain(final Dispatcher dispatcher, final PrintWriter err, final Duration timeout, final Path journalDir)
+    {
+        final String noted = causes(dispatcher);
+        if (!noted.isEmpty())
+        {
+            err.println("note: the drain waits up to " + time(timeout) + " for tasks that cannot run now: " + noted);
+            err.flush();
+        }
+        if (dispatcher.drainQuietly(timeout))
+        {
+            return true;
+        }
+        err.println(timedOut(dispatcher.outstanding(), timeout, causes(dispatcher), noted, journalDir));
+        err.flush();
+        dispatcher.shutdownNow();
+        dispatcher.awaitTermination(Duration.ofSeconds(10));
+        return false;
+    }
+
+    /**
+     * @return per type whose waiting tasks cannot run, e.g. "680 of type researcher, which is paused (...)", joined by
+     *     "; "; empty when every waiting task has a type that serves.
+     */
+    static String causes(final Dispatcher dispatcher)
+    {
+        final List<String> causes = new ArrayList<>();
+        for (final DrainBlockers.Blocker b : DrainBlockers.of(dispatcher))
+        {
+            causes.add(b.cause() == DrainBlockers.Cause.PAUSED ?
+                String.format(Locale.ROOT, "%,d of type %s, which is paused (resume it: 'ringmaster admin resume " +
+                    "--type %s', or they are cancelled at shutdown)", b.tasks(), b.type(), b.type()) :
+                String.format(Locale.ROOT, "%,d of type %s, which has no agent (its agents were drained or removed: " +
+                    "add one with 'ringmaster admin add-agent' or 'admin scale', or they are cancelled at shutdown)",
+                    b.tasks(), b.type()));
+        }
+        return String.join("; ", causes);
+    }
+
+    /**
+     * @param causes the tasks that cannot run now ({@link #causes}), named unless the note at the drain's start
+     *               ({@code noted}) said the same already.
+     * @return the error line of a drain that timed out with {@code outstanding} tasks and, with a journal, that the
+     *     cancelled ones stay open in it.
+     */
+    static String timedOut(final int outstanding, final Duration timeout, final String causes, final String noted,
+                           final Path journalDir)
+    {
+        return String.format(Locale.ROOT, "error: %,d task(s) still outstanding after %s; cancelling them", outstanding,
+            time(timeout)) + (causes.isEmpty() ? "" : causes.equals(noted) ? ", the ones the note above names" :
+            ": " + causes) + (journalDir == null ? "" : ". The shutdown's cancel does not end them in the journal: " +
+            "they stay open in " + journalDir + ", and 'ringmaster recover " + journalDir + "' or the next serve on " +
+            "it dispatches them again");
+    }
+
+    /** "30 s", or "300 ms" for a wait that is not whole seconds (tests). */
+    private static String time(final Duration d)
+    {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 }
