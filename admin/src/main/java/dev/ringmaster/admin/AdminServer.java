@@ -48,7 +48,8 @@ import org.slf4j.LoggerFactory;
  *       acknowledged the task), or the refusal with its reason (422, 429 with Retry-After, 409, 503);</li>
  *   <li>GET {@code /tasks/{id}}: waiting, assigned (to which agent), or its end with the answer;
  *       POST {@code /tasks/{id}/cancel} and DELETE {@code /tasks/{id}}: cancels a task that has not started;</li>
- *   <li>POST {@code /dead-letters/{task id}/requeue}, DELETE {@code /dead-letters}: requeue one, purge the list;</li>
+ *   <li>POST {@code /dead-letters/{task id}/requeue}, DELETE {@code /dead-letters}: requeue one (as POST /tasks
+ *       submits: through the submitter, and followed by GET /tasks/{id}), purge the list;</li>
  *   <li>POST {@code /types/{type}/scale} with {@code {"agents": N}}: N agents of the type, new ones from its agent
  *       factory, surplus ones drained;</li>
  *   <li>GET {@code /audit?limit=N}: the changes asked of the endpoint, what, when, from where, and how they ended.</li>
@@ -295,8 +296,8 @@ public final class AdminServer implements AutoCloseable
         }
 
         /**
-         * Submits the tasks of {@code POST /tasks} through {@code submitter}, answering each once its stage completes
-         * (202), with its refusal, or with 503 after the command wait; e.g. {@code journal::submitAcknowledged}, so
+         * Submits the tasks of {@code POST /tasks}, and the requeued dead letters, through {@code submitter},
+         * answering each once its stage completes (202), with its refusal, or with 503 after the command wait; e.g. {@code journal::submitAcknowledged}, so
          * that with an acknowledged journal a client's 202 means the task is durable (default: the dispatcher's
          * submit, answered at once).
          */

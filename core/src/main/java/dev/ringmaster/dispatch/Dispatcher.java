@@ -108,12 +108,18 @@ public final class Dispatcher implements AutoCloseable
     public CompletableFuture<TaskResult> submitAsync(final Task task)
     {
         final CompletableFuture<TaskResult> future = new CompletableFuture<>();
-        final SubmitStatus status = engine.submit(task, future);
+        settle(task, engine.submit(task, future), future);
+        return future;
+    }
+
+    /** Fails {@code future} with the refusal, naming it, unless {@code status} accepted the task. @return status. */
+    private SubmitStatus settle(final Task task, final SubmitStatus status, final CompletableFuture<TaskResult> future)
+    {
         if (!status.accepted())
         {
             future.completeExceptionally(new RejectedTaskException(task, status, engine.rejectionDetail(task, status)));
         }
-        return future;
+        return status;
     }
 
     /** Like {@link #submit(Task)}. @throws RejectedTaskException on rejection, naming the problem and the fix. */
@@ -220,6 +226,16 @@ public final class Dispatcher implements AutoCloseable
     public SubmitStatus requeueDeadLetter(final long taskId)
     {
         return shelf.requeue(taskId, letter -> engine.submit(letter.task(), null));
+    }
+
+    /**
+     * As {@link #requeueDeadLetter(long)}, completing {@code result} as {@link #submitAsync}'s future: with the task's
+     * new end, or exceptionally with a {@link RejectedTaskException} if refused (the letter then stays listed).
+     */
+    public SubmitStatus requeueDeadLetter(final long taskId, final CompletableFuture<TaskResult> result)
+    {
+        Objects.requireNonNull(result, "result future must not be null: use requeueDeadLetter(taskId) for none");
+        return shelf.requeue(taskId, letter -> settle(letter.task(), engine.submit(letter.task(), result), result));
     }
 
     /** Takes every dead letter off {@link #deadLetters()}; counters keep them. @return how many were listed. */

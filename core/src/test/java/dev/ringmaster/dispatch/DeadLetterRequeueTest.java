@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -83,6 +85,46 @@ class DeadLetterRequeueTest
         assertThat(ends.accepted.get()).isEqualTo(2);
         assertThat(ends.terminal.get()).isEqualTo(2);
         assertThat(d.metrics().deadLettered()).as("the first end still counts").isEqualTo(1);
+    }
+
+    @Test
+    void aRequeueGivenAFutureCompletesItWithTheTasksNewEndOrFailsItWithTheRefusal() throws Exception
+    {
+        // an embedder that follows its tasks by their futures (the admin endpoint) must be able to follow a requeue too
+        final AtomicBoolean broken = new AtomicBoolean(true);
+        final AgentAdapter flaky = (view, completion, telemetry) ->
+        {
+            if (broken.get())
+            {
+                completion.fail(new IllegalStateException("downstream is down (test)"));
+            }
+            else
+            {
+                completion.succeed("ok");
+            }
+        };
+        final Dispatcher d = Dispatcher.builder().strategy(TestStrategies.first())
+            .agent(AgentSpec.builder("a", "coder").capacity(1).build(), flaky).build().start();
+        final Task task = Task.builder("coder").maxRetries(0).build();
+        final Task other = Task.builder("coder").maxRetries(0).build();
+        d.submitOrThrow(task);
+        d.submitOrThrow(other);
+        Await.until("both are dead-lettered", () -> d.deadLetters().size() == 2);
+
+        broken.set(false);
+        final CompletableFuture<TaskResult> end = new CompletableFuture<>();
+        assertThat(d.requeueDeadLetter(task.id(), end)).isEqualTo(SubmitStatus.ACCEPTED);
+        final TaskResult result = end.get(10, TimeUnit.SECONDS);
+        assertThat(result.task().id()).isEqualTo(task.id());
+        assertThat(result.state()).isEqualTo(TerminalState.COMPLETED);
+        assertThat(result.result()).isEqualTo("ok");
+
+        assertThat(d.drain(Duration.ofSeconds(5))).isTrue();
+        final CompletableFuture<TaskResult> refused = new CompletableFuture<>();
+        assertThat(d.requeueDeadLetter(other.id(), refused)).isEqualTo(SubmitStatus.NOT_RUNNING);
+        assertThatThrownBy(() -> refused.get(1, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+            .cause().isInstanceOf(RejectedTaskException.class).hasMessageContaining("NOT_RUNNING");
+        assertThat(d.deadLetters()).as("a refused requeue keeps the letter").hasSize(1);
     }
 
     @Test

@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * The ends of the tasks submitted through the endpoint, the most recent ones only, so that a client that delegated
+ * The ends of the tasks submitted (or requeued) through the endpoint, the most recent ones only, so that a client that delegated
  * a task can fetch its answer by id; thread-safe: the dispatcher records from the thread that ends a task, server
  * threads read.
  */

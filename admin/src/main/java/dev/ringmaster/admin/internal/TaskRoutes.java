@@ -22,6 +22,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * The task operations of the endpoint: submit (so that a program in any language can delegate), find by id, cancel,
@@ -49,26 +50,39 @@ final class TaskRoutes
     void submit(final HttpExchange x)
     {
         final Task task = Submission.task(Requests.body(x));
+        offer(x, task, () -> dispatcher.submitAsync(task), accepted(task), null);
+    }
+
+    /**
+     * Offers the task with {@code offer} (its future fails with the refusal, else completes with the task's end, which
+     * is kept for {@code GET /tasks/{id}}) directly or, with a submitter, through it, and answers {@code ok} (202) or
+     * the refusal; {@code refusalFix}, if given, is added to the fix of a refusal.
+     */
+    private void offer(final HttpExchange x, final Task task, final Supplier<CompletableFuture<TaskResult>> offer,
+                       final ObjectNode ok, final String refusalFix)
+    {
         if (submitter != null)
         {
-            submitThroughSubmitter(x, task);
+            submitThroughSubmitter(x, task, offer, ok, refusalFix);
             return;
         }
-        final CompletableFuture<TaskResult> result = dispatcher.submitAsync(task);
+        final CompletableFuture<TaskResult> result = offer.get();
         if (result.isCompletedExceptionally())
         {
-            refuse(x, rejection(result));
+            refuse(x, rejection(result), refusalFix);
             return;
         }
         result.thenAccept(book::record);
-        replies.respond(x, 202, accepted(task));
+        replies.respond(x, 202, ok);
     }
 
     /**
      * Answers once the submitter acknowledged the task (a journal: once its ACCEPTED record is written), so that a
      * client's 202 means what the submitter promises, with its refusal, or with 503 after the command wait.
      */
-    private void submitThroughSubmitter(final HttpExchange x, final Task task)
+    private void submitThroughSubmitter(final HttpExchange x, final Task task,
+                                        final Supplier<CompletableFuture<TaskResult>> offer, final ObjectNode ok,
+                                        final String refusalFix)
     {
         // the dispatcher's own refusal names more than its status (the known types, the missing skill): keep it
         final AtomicReference<RejectedTaskException> refused = new AtomicReference<>();
@@ -76,7 +90,7 @@ final class TaskRoutes
         final java.util.concurrent.atomic.AtomicBoolean dispatched = new java.util.concurrent.atomic.AtomicBoolean();
         final CompletionStage<?> ack = submitter.submit(task, t ->
         {
-            final CompletableFuture<TaskResult> result = dispatcher.submitAsync(t);
+            final CompletableFuture<TaskResult> result = offer.get();
             if (result.isCompletedExceptionally())
             {
                 refused.set(rejection(result));
@@ -109,12 +123,12 @@ final class TaskRoutes
                 }
                 if (e == null)
                 {
-                    replies.respond(x, 202, accepted(task));
+                    replies.respond(x, 202, ok);
                 }
                 else if (e instanceof RejectedTaskException r && !dispatched.get())
                 {
                     final RejectedTaskException own = refused.get();
-                    refuse(x, own != null && own.status() == r.status() ? own : r);
+                    refuse(x, own != null && own.status() == r.status() ? own : r, refusalFix);
                 }
                 else
                 {
@@ -133,9 +147,10 @@ final class TaskRoutes
             }, answer);
     }
 
-    private void refuse(final HttpExchange x, final RejectedTaskException rejected)
+    private void refuse(final HttpExchange x, final RejectedTaskException rejected, final String refusalFix)
     {
-        final ObjectNode o = Views.error(rejected.getMessage(), fix(rejected.status()));
+        final ObjectNode o = Views.error(rejected.getMessage(), fix(rejected.status()) +
+            (refusalFix == null ? "" : refusalFix));
         o.put("status", rejected.status().name());
         if (rejected.status() == SubmitStatus.QUEUE_FULL || rejected.status() == SubmitStatus.RING_FULL)
         {
@@ -239,8 +254,8 @@ final class TaskRoutes
                 return new Replies.Reply(200, o);
             }
             throw new ApiException(404, "no task " + id + " is waiting or running, and no end of it is kept here",
-                "check the id; the ends of the last " + RESULTS_KEPT + " tasks submitted with POST /tasks are kept, " +
-                    "and GET /dead-letters lists failed ones");
+                "check the id; the ends of the last " + RESULTS_KEPT + " tasks submitted with POST /tasks (or " +
+                    "requeued) are kept, and GET /dead-letters lists failed ones");
         });
     }
 
@@ -336,31 +351,43 @@ final class TaskRoutes
         return new Replies.Reply(404, o);
     }
 
+    /**
+     * Requeues a dead letter as {@link #submit} submits a task: through the submitter if there is one (a journal in
+     * acknowledged durability: 202 once the new acceptance is written, never for a task the journal does not hold),
+     * and keeping its new end for {@code GET /tasks/{id}}, which the answer's note points to.
+     */
     void requeue(final HttpExchange x, final String rawId)
     {
         final long id = Requests.taskId(rawId);
-        final SubmitStatus status;
+        final DeadLetter letter = letter(id);
+        if (letter == null)
+        {
+            throw notRequeueable(id, null);
+        }
+        final ObjectNode ok = Views.object();
+        ok.put("task_id", id);
+        ok.put("status", SubmitStatus.ACCEPTED.name());
+        ok.put("note", "task " + id + " is queued again with its id; GET /tasks/" + id + " follows it");
         try
         {
-            status = dispatcher.requeueDeadLetter(id);
+            offer(x, letter.task(), () ->
+            {
+                book.forget(id); // before the requeue: its new end may be recorded before requeueDeadLetter returns
+                final CompletableFuture<TaskResult> end = new CompletableFuture<>();
+                dispatcher.requeueDeadLetter(id, end);
+                return end;
+            }, ok, "; the dead letter stays listed");
         }
         catch (final IllegalArgumentException e)
         {
-            throw new ApiException(404, e.getMessage(), "GET /dead-letters lists the task ids that can be requeued");
+            throw notRequeueable(id, e); // requeued or purged by another request meanwhile
         }
-        final ObjectNode o = Views.object();
-        o.put("task_id", id);
-        o.put("status", status.name());
-        if (!status.accepted())
-        {
-            o.put("error", "the dispatcher refused the task again: " + status.reason());
-            o.put("fix", fix(status) + "; the dead letter stays listed");
-            replies.respond(x, status(status), o);
-            return;
-        }
-        book.forget(id);
-        o.put("note", "task " + id + " is queued again with its id; GET /tasks/" + id + " follows it");
-        replies.respond(x, 202, o);
+    }
+
+    private static ApiException notRequeueable(final long id, final IllegalArgumentException e)
+    {
+        return new ApiException(404, e != null ? e.getMessage() : "no dead letter has task id " + id +
+            " (requeued or purged already, or never dead-lettered)", "GET /dead-letters lists the task ids that can be requeued");
     }
 
     void purge(final HttpExchange x)
