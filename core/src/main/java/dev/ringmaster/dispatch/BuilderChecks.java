@@ -3,7 +3,7 @@ package dev.ringmaster.dispatch;
 import java.time.Duration;
 import java.util.Objects;
 
-/** The range checks of {@link Dispatcher.Builder}'s settings, with messages naming the setting; stateless. */
+/** The checks of {@link Dispatcher.Builder}'s settings and strategy instances, with messages naming the setting; stateless. */
 final class BuilderChecks
 {
     private BuilderChecks()
@@ -63,6 +63,31 @@ final class BuilderChecks
         {
             throw new IllegalArgumentException("slow start needs a positive window and a minFactor in (0, 1], got " +
                 window + " and " + minFactor);
+        }
+    }
+
+    /** @throws IllegalStateException if a strategy instance given to the builder routes for a dispatcher it built. */
+    static void notBuiltWith(final java.util.Set<dev.ringmaster.spi.RoutingStrategy> builtWith,
+                             final dev.ringmaster.spi.RoutingStrategy live, final dev.ringmaster.spi.RoutingStrategy shadow)
+    {
+        for (final dev.ringmaster.spi.RoutingStrategy instance : new dev.ringmaster.spi.RoutingStrategy[]{live, shadow})
+        {
+            if (instance != null && builtWith.contains(instance))
+            {
+                throw new IllegalStateException("strategy instance '" + instance.name() + "' already routes for " +
+                    "the dispatcher this builder built: strategies keep per-dispatcher state, so give this " +
+                    "builder a new instance (or the strategy's name) before building another dispatcher");
+            }
+        }
+    }
+
+    /** @throws IllegalArgumentException if the shadow is the live strategy's instance. */
+    static void shadowApart(final dev.ringmaster.spi.RoutingStrategy live, final dev.ringmaster.spi.RoutingStrategy shadow)
+    {
+        if (shadow == live)
+        {
+            throw new IllegalArgumentException("the shadow strategy is the live strategy's instance: a shadow must " +
+                "keep its own state; give it a new instance or its name");
         }
     }
 }

@@ -582,22 +582,10 @@ public final class Dispatcher implements AutoCloseable
                 final AgentFactory made = factory.apply(pluginLoader);
                 config.factories.put(made.type(), made);
             }
-            for (final RoutingStrategy instance : new RoutingStrategy[]{strategy, shadow})
-            {
-                if (instance != null && builtWith.contains(instance))
-                {
-                    throw new IllegalStateException("strategy instance '" + instance.name() + "' already routes for " +
-                        "the dispatcher this builder built: strategies keep per-dispatcher state, so give this " +
-                        "builder a new instance (or the strategy's name) before building another dispatcher");
-                }
-            }
+            BuilderChecks.notBuiltWith(builtWith, strategy, shadow);
             final RoutingStrategy chosen = strategy != null ? strategy : RoutingStrategies.create(strategyName, pluginLoader);
             config.shadow = shadow != null ? shadow : shadowName == null ? null : RoutingStrategies.create(shadowName, pluginLoader);
-            if (config.shadow == chosen)
-            {
-                throw new IllegalArgumentException("the shadow strategy is the live strategy's instance: a shadow must " +
-                    "keep its own state; give it a new instance or its name");
-            }
+            BuilderChecks.shadowApart(chosen, config.shadow);
             final Engine engine = new Engine(specs, adapters, chosen, listeners, resultHandler, config);
             if (claim)
             {
