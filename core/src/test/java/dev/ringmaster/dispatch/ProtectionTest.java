@@ -52,17 +52,17 @@ class ProtectionTest
         }
 
         /**
-         * Asserts that the limit holds: exactly as a ceiling (never above the bucket, nor above the rate on average),
-         * loosely as a floor. The rate above the burst is set by when the router wakes for the refill, which a busy
-         * machine delays: tokens that come in while the bucket sits full are lost, as they must be (0.90 failed once
-         * for each of the type and the tenant case with helpers building on both cores). The floor is there to catch
-         * a bucket that stalls or refills at a fraction of its rate, not to time the scheduler.
+         * Asserts the limit's guarantee, its ceiling: never above the bucket in any window, nor above the rate on
+         * average. There is no floor here: the rate above the burst is set by when the router wakes for the refill,
+         * which a busy machine delays (tokens that come in while the bucket sits full are lost, as they must be), so a
+         * floor only times the scheduler: 0.90 failed for each case at load 12, and 0.70 too, as low as 0.11, with
+         * one CPU hog more. That the bucket refills at its full rate is TokenBucketTest's, on a clock it drives.
          */
         void assertLimitHolds(final String tenant, final double perSecond, final int burst)
         {
             assertNeverAbove(tenant, perSecond, burst);
             assertThat(rate(tenant, burst)).as("placements per second above the burst")
-                .isBetween(perSecond * 0.70, perSecond * 1.0 + 1e-9);
+                .isLessThanOrEqualTo(perSecond * 1.0 + 1e-9);
         }
 
         /**
