@@ -260,6 +260,12 @@ public final class Engine
             return command.future;
         }
         commands.offer(command);
+        java.lang.invoke.VarHandle.fullFence(); // Dekker with termination: it sets TERMINATED, then fails what is queued
+        if (control.runState == Control.TERMINATED)
+        {
+            command.future.completeExceptionally(FleetCommands.terminated());
+            return command.future;
+        }
         role.request();
         return command.future;
     }

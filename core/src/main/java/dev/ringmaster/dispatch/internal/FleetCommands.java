@@ -134,9 +134,15 @@ public final class FleetCommands
         Command<?> c;
         while ((c = engine.commands.relaxedPoll()) != null)
         {
-            c.future.completeExceptionally(new IllegalStateException(
-                "the dispatcher terminated before it could apply this fleet change: nothing is left to change"));
+            c.future.completeExceptionally(terminated());
         }
+    }
+
+    /** @return why a fleet change queued as the dispatcher terminated was not applied. */
+    static IllegalStateException terminated()
+    {
+        return new IllegalStateException("the dispatcher terminated before it could apply this fleet change: nothing " +
+            "is left to change");
     }
 
     /** The owner of a crashed agent will not add it again: tasks held for it are dead-lettered, saying why. */
