@@ -147,7 +147,9 @@ final class Selection extends RouterPart
             announce(lane, now);
             try
             {
+                final long called = t0 != 0 ? System.nanoTime() : 0;
                 chosen = strategy.select(r, c, decision);
+                slowIfSo(called);
                 if (chosen != RoutingStrategy.DECLINE && (chosen < 0 || chosen >= c.size()))
                 {
                     strategyFailed(now, "returned index " + chosen + " for " + c.size() + " candidates", null);
@@ -166,7 +168,7 @@ final class Selection extends RouterPart
         }
         if (t0 != 0)
         {
-            timed(System.nanoTime() - t0);
+            stages.record(Stage.ROUTING, System.nanoTime() - t0);
         }
         if (chosen == RoutingStrategy.DECLINE)
         {
@@ -202,7 +204,9 @@ final class Selection extends RouterPart
         {
             try
             {
+                final long called = t0 != 0 ? System.nanoTime() : 0;
                 chosen = indexed.route(r, pool, decision);
+                slowIfSo(called);
                 if (chosen != RoutingStrategy.DECLINE && !pool.isEligible(chosen))
                 {
                     // a fault path: the strings are built only when the strategy already failed
@@ -224,7 +228,7 @@ final class Selection extends RouterPart
         }
         if (t0 != 0)
         {
-            timed(System.nanoTime() - t0);
+            stages.record(Stage.ROUTING, System.nanoTime() - t0);
         }
         if (chosen < 0)
         {
@@ -235,19 +239,21 @@ final class Selection extends RouterPart
     }
 
     /**
-     * A timed decision: into the ROUTING histogram, and reported if slow. Why report it: a strategy that blocks (a
-     * call out, a lock, a sleep) holds the routing role, so every task behind it waits, and the only trace used to be
-     * that histogram (a trial's strategy sleeping 50 ms per decision ran the demo at 19 tasks/s, then failed to drain,
-     * with nothing naming the strategy).
+     * A timed decision's strategy call, from {@code calledNanos} (0: not timed) to its return, reported if slow; not
+     * the announcement before it (an index rebuilt on a pool change may take a while) nor a fault's logging after. Why:
+     * a strategy that blocks (a call out, a lock, a sleep) holds the routing role, so every task behind it waits, and
+     * the only trace used to be the ROUTING histogram (a trial's strategy sleeping 50 ms per decision ran the demo at
+     * 19 tasks/s, then failed to drain, with nothing naming the strategy).
      */
-    private void timed(final long nanos)
+    private void slowIfSo(final long calledNanos)
     {
-        stages.record(Stage.ROUTING, nanos);
+        final long nanos = calledNanos == 0 ? 0 : System.nanoTime() - calledNanos;
         if (nanos >= SLOW_DECISION_NANOS)
         {
             slowDecisions.report("took " + nanos / 1_000 + " us to decide on one task (one decision in " + ROUTING_SAMPLE +
-                " is timed); a strategy runs on the thread that routes every task, so each task behind it waited as " +
-                "long: a strategy must never block (no calls out, locks or sleeps in select or route)", null);
+                " is timed; a GC pause or a descheduled thread can cause one such sample); a strategy runs on the thread " +
+                "that routes every task, so each task behind it waited as long: a strategy must never block (no calls " +
+                "out, locks or sleeps in select or route)", null);
         }
     }
 

@@ -46,6 +46,21 @@ class SlowDecisionTest
         };
         assertThat(slowDecisionsReported(sleeper)).as("slow decisions reported for a strategy sleeping 2 ms").isPositive();
         assertThat(slowDecisionsReported(TestStrategies.first())).as("slow decisions reported for a quick one").isZero();
+        final RoutingStrategy thrower = new RoutingStrategy()
+        {
+            @Override
+            public String name()
+            {
+                return "thrower";
+            }
+
+            @Override
+            public int select(final TaskView task, final Candidates c, final RoutingDecision d)
+            {
+                throw new IllegalStateException("quick, but logged with its stack trace");
+            }
+        };
+        assertThat(slowDecisionsReported(thrower)).as("slow decisions reported for one that fails fast").isZero();
     }
 
     /** @return the slow decisions reported after 32 tasks (4 timed decisions), every one completed. */
