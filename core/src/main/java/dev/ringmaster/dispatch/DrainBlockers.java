@@ -97,12 +97,21 @@ public final class DrainBlockers
      */
     public static String timedOut(final Dispatcher dispatcher, final Duration timeout)
     {
+        final long outstanding = dispatcher.outstanding();
+        final DispatcherState state = dispatcher.state();
+        if (outstanding == 0)
+        {
+            return String.format(Locale.ROOT, "drain did not finish within %,d ms, though every task has ended: a " +
+                "dispatcher thread, or an adapter's stop(), has not returned yet (state %s); call awaitTermination " +
+                "to wait longer", timeout.toMillis(), state);
+        }
         final String causes = causes(dispatcher);
         return String.format(Locale.ROOT, "drain did not finish within %,d ms: %,d task(s) still outstanding; ", timeout.toMillis(),
-            dispatcher.outstanding()) + (causes.isEmpty() ? "" : "these cannot run now: " + causes + ". ") +
+            outstanding) + (causes.isEmpty() ? "" : "these cannot run now: " + causes + ". ") +
             "Tasks of a type that serves are queued, retrying or running (an attempt with no timeout whose adapter " +
-            "never answers holds the drain); the dispatcher stays DRAINING: fix the causes and drain again, or call " +
-            "shutdownNow to cancel what has not started";
+            "never answers holds the drain); " + (state == DispatcherState.DRAINING ? "the dispatcher stays DRAINING: " +
+            "fix the causes and drain again, or call shutdownNow to cancel what has not started" : "the dispatcher is " +
+            state + ": shutdownNow has cancelled what had not started, and awaitTermination waits for the rest");
     }
 
     /** Logs {@link #timedOut} as a warning; @return false, what the drain returns. */

@@ -173,7 +173,7 @@ final class DemoRecovery
             final Dispatcher dispatcher = builder.build().start();
             final List<CompletableFuture<Long>> acks = plan.redispatchAcceptingDamage(journal, dispatcher, wait);
             final long refused = RecoveryPlan.rejected(acks);
-            if (!dispatcher.drain(wait))
+            if (!dispatcher.drainQuietly(wait)) // its own report says what is left
             {
                 dispatcher.shutdownNow();
                 dispatcher.awaitTermination(Duration.ofSeconds(10));

@@ -189,7 +189,7 @@ public final class DemoRun
 
             // generous: a run that cannot drain in this time is stuck, and the report says so
             final Duration drainTimeout = Duration.ofSeconds(Math.max(60, settings.tasks() / 2_000));
-            final boolean drained = dispatcher.drain(drainTimeout);
+            final boolean drained = dispatcher.drainQuietly(drainTimeout); // the error line below says what is left
             final long wallNanos = System.nanoTime() - startNanos;
             if (journal != null)
             {
