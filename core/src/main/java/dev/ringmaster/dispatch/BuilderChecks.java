@@ -3,11 +3,28 @@ package dev.ringmaster.dispatch;
 import java.time.Duration;
 import java.util.Objects;
 
-/** The checks of {@link Dispatcher.Builder}'s settings and strategy instances, with messages naming the setting; stateless. */
+/**
+ * The checks of {@link Dispatcher.Builder}'s settings and strategy instances, and of the dispatcher's waits, with messages
+ * naming the setting; stateless.
+ */
 final class BuilderChecks
 {
+    private static final Duration LONGEST_WAIT = Duration.ofNanos(Long.MAX_VALUE);
+
     private BuilderChecks()
     {
+    }
+
+    /** A wait in nanoseconds; a Duration too long to count in them (ChronoUnit.FOREVER's) waits about 292 years. */
+    static long waitNanos(final Duration wait, final String what)
+    {
+        if (wait == null)
+        {
+            // not requireNonNull(wait, what + ...): that builds the message on every submit, and whether the JIT
+            // removes it depends on how deep the caller's inlining goes (a producer loop showed it in a profile)
+            throw new NullPointerException(what + " must not be null");
+        }
+        return wait.compareTo(LONGEST_WAIT) >= 0 ? Long.MAX_VALUE : wait.toNanos();
     }
 
     static void positive(final String name, final Duration value)

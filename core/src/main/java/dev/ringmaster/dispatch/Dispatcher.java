@@ -48,7 +48,6 @@ import java.util.function.Function;
  */
 public final class Dispatcher implements AutoCloseable
 {
-    private static final Duration LONGEST_WAIT = Duration.ofNanos(Long.MAX_VALUE);
 
     private final Engine engine;
     private final double overloadThreshold;
@@ -95,7 +94,7 @@ public final class Dispatcher implements AutoCloseable
      */
     public SubmitStatus submit(final Task task, final Duration maxWait)
     {
-        return BlockingSubmit.submit(engine, task, nanos(maxWait, "maxWait"));
+        return BlockingSubmit.submit(engine, task, BuilderChecks.waitNanos(maxWait, "maxWait"));
     }
 
     /**
@@ -147,7 +146,7 @@ public final class Dispatcher implements AutoCloseable
     /** As {@link #drain}, without the warning at the timeout: for a caller that reports it ({@link DrainBlockers#of}). */
     public boolean drainQuietly(final Duration timeout)
     {
-        return engine.drain(nanos(timeout, "drain timeout"), TimeUnit.NANOSECONDS);
+        return engine.drain(BuilderChecks.waitNanos(timeout, "drain timeout"), TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -176,19 +175,7 @@ public final class Dispatcher implements AutoCloseable
      */
     public boolean awaitTermination(final Duration timeout)
     {
-        return engine.awaitTermination(nanos(timeout, "timeout"), TimeUnit.NANOSECONDS);
-    }
-
-    /** A wait in nanoseconds; a Duration too long to count in them (ChronoUnit.FOREVER's) waits about 292 years. */
-    private static long nanos(final Duration wait, final String what)
-    {
-        if (wait == null)
-        {
-            // not requireNonNull(wait, what + ...): that builds the message on every submit, and whether the JIT
-            // removes it depends on how deep the caller's inlining goes (a producer loop showed it in a profile)
-            throw new NullPointerException(what + " must not be null");
-        }
-        return wait.compareTo(LONGEST_WAIT) >= 0 ? Long.MAX_VALUE : wait.toNanos();
+        return engine.awaitTermination(BuilderChecks.waitNanos(timeout, "timeout"), TimeUnit.NANOSECONDS);
     }
 
     /**

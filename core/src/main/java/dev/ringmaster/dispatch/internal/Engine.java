@@ -246,29 +246,7 @@ public final class Engine
         return Rejections.detail(lanesByType, control.runState, task, status);
     }
 
-    // ---------------------------------------------------------------- fleet changes (any thread)
-
-    /** Queues a fleet change for the router. @return its future, failed at once if the dispatcher is not running. */
-    <T> CompletableFuture<T> enqueue(final Command<T> command)
-    {
-        final int state = control.runState;
-        if (state != Control.RUNNING && state != Control.DRAINING &&
-            (state != Control.STOPPING || !command.appliesWhileStopping())) // a crash while stopping: Command's javadoc
-        {
-            command.future.completeExceptionally(new IllegalStateException(
-                "the dispatcher is not running (state " + state + "): fleet changes apply only while it runs"));
-            return command.future;
-        }
-        commands.offer(command);
-        java.lang.invoke.VarHandle.fullFence(); // Dekker with termination: it sets TERMINATED, then fails what is queued
-        if (control.runState == Control.TERMINATED)
-        {
-            command.future.completeExceptionally(FleetCommands.terminated());
-            return command.future;
-        }
-        role.request();
-        return command.future;
-    }
+    // ---------------------------------------------------------------- fleet changes (FleetCommands queues them)
 
     /**
      * Routing role only (adding an agent): adds a worker, which the new agent will be given, and has the router thread

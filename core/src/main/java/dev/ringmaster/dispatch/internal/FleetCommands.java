@@ -24,10 +24,32 @@ public final class FleetCommands
         this.engine = engine;
     }
 
+    /** Queues a fleet change for the router. @return its future, failed at once if the dispatcher is not running. */
+    private <T> CompletableFuture<T> enqueue(final Command<T> command)
+    {
+        final int state = engine.control.runState;
+        if (state != Control.RUNNING && state != Control.DRAINING &&
+            (state != Control.STOPPING || !command.appliesWhileStopping())) // a crash while stopping: Command's javadoc
+        {
+            command.future.completeExceptionally(new IllegalStateException(
+                "the dispatcher is not running (state " + state + "): fleet changes apply only while it runs"));
+            return command.future;
+        }
+        engine.commands.offer(command);
+        java.lang.invoke.VarHandle.fullFence(); // Dekker with termination: it sets TERMINATED, then fails what is queued
+        if (engine.control.runState == Control.TERMINATED)
+        {
+            command.future.completeExceptionally(terminated());
+            return command.future;
+        }
+        engine.role.request();
+        return command.future;
+    }
+
     /** Queues a command whose answer is what {@code query} returns on the routing role; for the rare fleet calls. */
     <T> CompletableFuture<T> ask(final Query<T> query)
     {
-        return engine.enqueue(new Command<>()
+        return enqueue(new Command<>()
         {
             @Override
             void apply(final Router router, final long now)
@@ -85,7 +107,7 @@ public final class FleetCommands
      */
     public CompletableFuture<AgentView> removeAgent(final String agentId)
     {
-        return engine.enqueue(new Command<AgentView>()
+        return enqueue(new Command<AgentView>()
         {
             @Override
             void apply(final Router router, final long now)
@@ -109,7 +131,7 @@ public final class FleetCommands
      */
     public CompletableFuture<Boolean> crashAgent(final String agentId, final String reason)
     {
-        return engine.enqueue(new Command<>()
+        return enqueue(new Command<>()
         {
             @Override
             void apply(final Router router, final long now)
