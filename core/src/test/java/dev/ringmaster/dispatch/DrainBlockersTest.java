@@ -3,12 +3,10 @@ package dev.ringmaster.dispatch;
 import dev.ringmaster.model.AgentSpec;
 import dev.ringmaster.model.Task;
 import dev.ringmaster.spi.AgentAdapter;
+import dev.ringmaster.testing.StderrLogs;
 import dev.ringmaster.testing.TestStrategies;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,8 +87,8 @@ class DrainBlockersTest
             d.pauseType("alpha").get(5, TimeUnit.SECONDS);
             d.submitAsync(Task.builder("alpha").build());
             final boolean[] drained = new boolean[2];
-            final String quiet = logsOf(() -> drained[0] = d.drainQuietly(Duration.ofMillis(100)));
-            final String logged = logsOf(() -> drained[1] = d.drain(Duration.ofMillis(100)));
+            final String quiet = StderrLogs.of(() -> drained[0] = d.drainQuietly(Duration.ofMillis(100)));
+            final String logged = StderrLogs.of(() -> drained[1] = d.drain(Duration.ofMillis(100)));
             assertThat(drained).containsExactly(false, false);
             assertThat(d.state()).isEqualTo(DispatcherState.DRAINING);
             assertThat(quiet).doesNotContain("drain did not finish");
@@ -103,22 +101,6 @@ class DrainBlockersTest
         }
     }
 
-    /** @return what {@code action} logged (slf4j-simple writes to System.err, looked up at each write). */
-    private static String logsOf(final Runnable action)
-    {
-        final PrintStream stderr = System.err;
-        final ByteArrayOutputStream logs = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(logs, true, StandardCharsets.UTF_8));
-        try
-        {
-            action.run();
-        }
-        finally
-        {
-            System.setErr(stderr);
-        }
-        return logs.toString(StandardCharsets.UTF_8);
-    }
 
     @Test
     void nothingIsBlamedWhenEveryWaitingTaskHasATypeThatServes() throws Exception

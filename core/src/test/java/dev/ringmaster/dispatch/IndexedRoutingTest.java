@@ -182,24 +182,23 @@ class IndexedRoutingTest
             }
         };
         final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-        final java.io.PrintStream stderr = System.err;
-        final java.io.ByteArrayOutputStream logs = new java.io.ByteArrayOutputStream();
-        System.setErr(new java.io.PrintStream(logs, true, java.nio.charset.StandardCharsets.UTF_8));
         final Dispatcher d = twoTypes(strategy, timer);
+        final String logs;
         try
         {
-            submitAll(d);
-            assertThat(d.drain(Duration.ofSeconds(60))).as(d::describe).isTrue();
+            logs = dev.ringmaster.testing.StderrLogs.of(() ->
+            {
+                submitAll(d);
+                assertThat(d.drain(Duration.ofSeconds(60))).as(d::describe).isTrue();
+            });
         }
         finally
         {
-            System.setErr(stderr);
             d.shutdownNow();
             timer.shutdownNow();
         }
         assertThat(d.metrics().strategyCallbackFaults()).isZero();
-        assertThat(logs.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("which is out of range (pool of")
-            .doesNotContain("not eligible");
+        assertThat(logs).contains("which is out of range (pool of").doesNotContain("not eligible");
     }
 
     private static Dispatcher twoTypes(final IndexedRoutingStrategy strategy, final ScheduledExecutorService timer)

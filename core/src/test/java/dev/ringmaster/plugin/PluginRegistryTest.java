@@ -10,13 +10,12 @@ import dev.ringmaster.model.AgentSpec;
 import dev.ringmaster.model.Task;
 import dev.ringmaster.routing.RoutingStrategies;
 import dev.ringmaster.spi.AgentAdapter;
+import dev.ringmaster.testing.StderrLogs;
 import dev.ringmaster.testing.TestAdapters;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
@@ -185,7 +184,7 @@ class PluginRegistryTest
         try (URLClassLoader loader = classpathWith(TestProviders.NameAsserts.class.getName(), LAST_FREE))
         {
             final Map<String, ?>[] found = new Map[1];
-            final String logs = logsOf(() -> found[0] = RoutingStrategies.available(loader));
+            final String logs = StderrLogs.of(() -> found[0] = RoutingStrategies.available(loader));
             assertThat(found[0]).containsOnlyKeys("last-free");
             assertThat(logs).contains(TestProviders.NameAsserts.class.getName()).contains("assert in name");
         }
@@ -220,7 +219,7 @@ class PluginRegistryTest
         try (URLClassLoader loader = classpathWith(TestProviders.NameThrowsChecked.class.getName(), LAST_FREE))
         {
             final Map<String, ?>[] found = new Map[1];
-            final String logs = logsOf(() -> found[0] = RoutingStrategies.available(loader));
+            final String logs = StderrLogs.of(() -> found[0] = RoutingStrategies.available(loader));
             assertThat(found[0]).containsOnlyKeys("last-free");
             assertThat(logs).contains(TestProviders.NameThrowsChecked.class.getName()).contains("checked in name");
         }
@@ -284,7 +283,7 @@ class PluginRegistryTest
         try (URLClassLoader loader = classpathWith(TestProviders.SpacedName.class.getName(), LAST_FREE))
         {
             final Map<String, ?>[] found = new Map[1];
-            final String logs = logsOf(() -> found[0] = RoutingStrategies.available(loader));
+            final String logs = StderrLogs.of(() -> found[0] = RoutingStrategies.available(loader));
             assertThat(found[0]).containsOnlyKeys("last-free");
             assertThat(logs).contains(TestProviders.SpacedName.class.getName()).contains("name() returned 'my strategy'");
         }
@@ -350,7 +349,7 @@ class PluginRegistryTest
         try (URLClassLoader loader = classpathWith(upper, LAST_FREE))
         {
             final Map<String, ?>[] found = new Map[1];
-            final String logs = logsOf(() -> found[0] = RoutingStrategies.available(loader));
+            final String logs = StderrLogs.of(() -> found[0] = RoutingStrategies.available(loader));
             assertThat(found[0]).containsOnlyKeys("last-free");
             assertThat(logs).contains(upper, "name() returned 'My-Strategy'", "lower-case");
         }
@@ -445,7 +444,7 @@ class PluginRegistryTest
             TestProviders.LastFreeImpostor.class.getName(), TestProviders.BlankName.class.getName(), SECOND))
         {
             final Map<String, ?>[] found = new Map[1];
-            final String logs = logsOf(() -> found[0] = RoutingStrategies.available(loader));
+            final String logs = StderrLogs.of(() -> found[0] = RoutingStrategies.available(loader));
 
             assertThat(found[0]).containsOnlyKeys("last-free", "second");
             assertThat(found[0].get("last-free")).isInstanceOf(TestProviders.LastFree.class);
@@ -463,12 +462,12 @@ class PluginRegistryTest
         try (URLClassLoader loader = classpathWith(AGENT_FACTORY, "com.acme.MissingFactory",
             TestProviders.EchoFactory.class.getName()))
         {
-            final String logs = logsOf(() -> assertThat(AgentFactories.available(loader)).containsOnlyKeys("test-echo"));
+            final String logs = StderrLogs.of(() -> assertThat(AgentFactories.available(loader)).containsOnlyKeys("test-echo"));
             assertThat(logs).contains("agent factory plugin skipped: ").contains("com.acme.MissingFactory not found");
         }
         try (URLClassLoader loader = classpathWith(PluginKind.TASK_CLASSIFIER, "com.acme.MissingClassifier"))
         {
-            final String logs = logsOf(() -> assertThat(TaskClassifiers.available(loader)).doesNotContainKey(""));
+            final String logs = StderrLogs.of(() -> assertThat(TaskClassifiers.available(loader)).doesNotContainKey(""));
             assertThat(logs).contains("task classifier plugin skipped: ").contains("com.acme.MissingClassifier not found");
         }
     }
@@ -625,22 +624,5 @@ class PluginRegistryTest
         Files.createDirectories(services.getParent());
         Files.writeString(services, String.join("\n", providers) + "\n");
         return new URLClassLoader(new URL[] {root.toUri().toURL()}, PluginRegistry.class.getClassLoader());
-    }
-
-    /** @return what {@code lookup} logged (slf4j-simple writes to System.err, looked up at each write). */
-    private static String logsOf(final Runnable lookup)
-    {
-        final PrintStream stderr = System.err;
-        final ByteArrayOutputStream logs = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(logs, true, StandardCharsets.UTF_8));
-        try
-        {
-            lookup.run();
-        }
-        finally
-        {
-            System.setErr(stderr);
-        }
-        return logs.toString(StandardCharsets.UTF_8);
     }
 }
