@@ -224,6 +224,31 @@ final class CycleFiles
         }
     }
 
+    /**
+     * For a writer about to open the journal: Chronicle Queue would wait about 10 s for a lock it can never claim on a
+     * metadata file whose header is overwritten (twice: about 21 s), then fail.
+     *
+     * @throws JournalException as a reader refuses such a journal (the same message and fix).
+     */
+    static void refuseOverwrittenMetadata(final Path directory)
+    {
+        final Path metadata = directory.resolve(SingleChronicleQueue.QUEUE_METADATA_FILE);
+        if (Files.isRegularFile(metadata) && metadataOverwritten(metadata))
+        {
+            throw unopenable(directory, OVERWRITTEN, null);
+        }
+    }
+
+    /** @return the refusal of a journal whose metadata file Chronicle Queue cannot open with, and the fix. */
+    static JournalException unopenable(final Path directory, final String problem, final Exception cause)
+    {
+        final Path metadata = directory.resolve(SingleChronicleQueue.QUEUE_METADATA_FILE);
+        return new JournalException("cannot open the journal in " + directory + ": its queue metadata file " + metadata +
+            " is " + problem + ", and Chronicle Queue cannot open the journal with it. Move it aside (mv " + metadata +
+            " " + metadata + ".damaged): the records are then read from the cycle files without it, and a writer " +
+            "rebuilds it the next time it opens the journal", cause);
+    }
+
     /** {@link #metadataProblem}'s answer for a metadata file whose header is not one Chronicle wrote. */
     static final String OVERWRITTEN = "damaged (its header is not one Chronicle Queue writes: overwritten)";
 

@@ -86,6 +86,8 @@ public final class Journal implements AutoCloseable
         SingleChronicleQueue built = null;
         try
         {
+            // Chronicle would wait about 10 s (twice) for a lock on it before failing with a bare message
+            CycleFiles.refuseOverwrittenMetadata(config.directory());
             removeStartedOnly(config.directory());
             built = SingleChronicleQueueBuilder.binary(config.directory())
                 .rollCycle(config.rollCycle())
@@ -245,8 +247,10 @@ public final class Journal implements AutoCloseable
         }
         catch (final RuntimeException e)
         {
-            throw new IllegalStateException("cannot open the journal in " + config.directory().toAbsolutePath() + ": " +
-                e.getMessage(), e);
+            final String prefix = "cannot open the journal in ";
+            // a refusal that names the directory itself is not wrapped in a second "cannot open"
+            throw new IllegalStateException(e.getMessage() != null && e.getMessage().startsWith(prefix) ? e.getMessage()
+                : prefix + config.directory().toAbsolutePath() + ": " + e.getMessage(), e);
         }
     }
 

@@ -116,7 +116,7 @@ public final class JournalReader implements AutoCloseable
         final String metadataProblem = CycleFiles.metadataProblem(directory);
         if (CycleFiles.OVERWRITTEN.equals(metadataProblem))
         {
-            throw unopenable(directory, metadataProblem, null); // Chronicle would wait 10 s for a lock, then fail
+            throw CycleFiles.unopenable(directory, metadataProblem, null); // Chronicle would wait 10 s for a lock, then fail
         }
         final JournalReader reader;
         try
@@ -128,7 +128,7 @@ public final class JournalReader implements AutoCloseable
             if (metadataProblem != null)
             {
                 // e.g. a damaged field: "Unable to claim exclusive shared lock on file .../metadata.cq4t"
-                throw unopenable(directory, metadataProblem, e);
+                throw CycleFiles.unopenable(directory, metadataProblem, e);
             }
             // Chronicle throws checked exceptions (StreamCorruptedException) without declaring them
             throw new JournalException("cannot open the journal in " + directory + ": " + e, e);
@@ -333,16 +333,6 @@ public final class JournalReader implements AutoCloseable
     public Path directory()
     {
         return directory;
-    }
-
-    /** @return the refusal of a journal whose metadata file Chronicle Queue cannot open with, and the fix. */
-    private static JournalException unopenable(final Path directory, final String problem, final Exception cause)
-    {
-        final Path metadata = directory.resolve(SingleChronicleQueue.QUEUE_METADATA_FILE);
-        return new JournalException("cannot open the journal in " + directory + ": its queue metadata file " + metadata +
-            " is " + problem + ", and Chronicle Queue cannot open the journal with it. Move it aside (mv " + metadata +
-            " " + metadata + ".damaged): the records are then read from the cycle files without it, and a writer " +
-            "rebuilds it the next time it opens the journal", cause);
     }
 
     /** @return 1 if a record was delivered, 0 if none was (metadata, a batch opened, before the start time), -1 at the end. */
