@@ -57,6 +57,7 @@ public final class Recovery
         JournalInfo.requireCodec(directory, JournalInfo.payloadCodec(directory), codec);
         final Map<Long, Object> open = new LinkedHashMap<>();
         final Map<Long, Long> openSequence = new java.util.HashMap<>(); // the acceptance sequence of each open task
+        final java.util.Set<Long> recovering = new java.util.HashSet<>(); // RECOVERED markers awaiting their ACCEPTED
         final long[] counts = new long[4]; // records, max id, accepted, finished
         counts[1] = Long.MIN_VALUE;
         final List<JournalCorruptException> damage = new ArrayList<>();
@@ -76,8 +77,15 @@ public final class Recovery
                 counts[0]++;
                 final long id = r.taskId();
                 counts[1] = Math.max(counts[1], id);
-                // not again for a recovered task's new ACCEPTED: it is the same task
-                final boolean firstAcceptance = r.type() == EventType.ACCEPTED && !open.containsKey(id);
+                // not again for a recovered task's new ACCEPTED (it follows the task's RECOVERED marker): it is the
+                // same task. Any other ACCEPTED is a task of its own, also one with an id still open: a dead letter
+                // requeued, or an id resubmitted from its end's handler, is accepted again before the old acceptance's
+                // terminal record may be journaled, and that record then counts as finished
+                final boolean firstAcceptance = r.type() == EventType.ACCEPTED && !recovering.remove(id);
+                if (r.type() == EventType.RECOVERED)
+                {
+                    recovering.add(id);
+                }
                 if (r.type() == EventType.ACCEPTED || (r.type() == EventType.RECOVERED && !open.containsKey(id)))
                 {
                     // first: a record cut short by a truncated file can fail here with an Error, which the reader

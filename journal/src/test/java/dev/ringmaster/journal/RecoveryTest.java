@@ -59,6 +59,55 @@ class RecoveryTest
         assertThat(plan.pending()).as("the second acceptance is still open").extracting(Task::id).containsExactly(30L);
     }
 
+    /**
+     * The journal writes a second acceptance of a dead-lettered id when the dead letter is requeued (after the dead
+     * letter) or the id is resubmitted from the dead letter's handler (possibly before the dead letter is journaled).
+     * Either way the second acceptance is its own task: open until its own terminal record, rebuilt from its own record.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"requeued", "requeued and completed", "resubmitted " +
+        "before the dead letter was journaled"})
+    void aSecondAcceptanceOfADeadLetteredIdIsItsOwnTask(final String how)
+    {
+        final Task first = Task.builder("coder").id(60).payload("first").build();
+        final Task second = Task.builder("coder").id(60).payload("second").build();
+        try (Journal journal = Journal.open(JournalConfig.at(dir)))
+        {
+            final dev.ringmaster.spi.DispatchListener listener = journal.listener();
+            listener.onAccepted(view(first, 7), 1_000);
+            if (how.startsWith("resubmitted"))
+            {
+                listener.onAccepted(view(second, 9), 2_000);
+                listener.onDeadLettered(view(first, 7), "no retries left", 3_000);
+            }
+            else
+            {
+                listener.onDeadLettered(view(first, 7), "no retries left", 2_000);
+                listener.onAccepted(view(second, 9), 3_000);
+            }
+            if (how.endsWith("completed"))
+            {
+                listener.onCompleted(view(second, 9), new dev.ringmaster.testing.FakePool(1).poolAgent(0), 0, 4_000);
+            }
+        }
+        final RecoveryPlan plan = Recovery.scan(dir, PayloadCodec.standard());
+        assertThat(plan.corruption()).isNull();
+        assertThat(plan.accepted()).as("two acceptances").isEqualTo(2);
+        if (how.endsWith("completed"))
+        {
+            assertThat(plan.pending()).as("both acceptances ended").isEmpty();
+            assertThat(plan.finished()).isEqualTo(2);
+        }
+        else
+        {
+            assertThat(plan.pending()).as("the second acceptance, not the dead-lettered one").singleElement()
+                .satisfies(t -> assertThat(t.payload()).isEqualTo("second"));
+            assertThat(plan.finished()).isEqualTo(1);
+        }
+        assertThat(plan.accepted() - plan.finished()).as("accepted minus finished is what is open")
+            .isEqualTo(plan.open());
+    }
+
     @Test
     void anAbandonedUnrecoverableTaskIsClosedWithAnOperatorsCancelThatMatchesItsAcceptance()
     {
