@@ -52,6 +52,11 @@ class RequeueEndpointTest
 
     private void start(final TaskSubmitter submitter)
     {
+        start(submitter, Duration.ofSeconds(10));
+    }
+
+    private void start(final TaskSubmitter submitter, final Duration commandWait)
+    {
         final AgentAdapter flaky = (view, completion, telemetry) ->
         {
             if (broken.get())
@@ -66,7 +71,7 @@ class RequeueEndpointTest
         dispatcher = Dispatcher.builder().strategy(TestStrategies.leastLoaded())
             .agent(AgentSpec.builder("coder-1", "coder").capacity(1).build(), flaky).build().start();
         final AdminServer.Builder b = AdminServer.builder(dispatcher).port(0).token("t0ken-requeue")
-            .commandWait(Duration.ofSeconds(10));
+            .commandWait(commandWait);
         server = (submitter == null ? b : b.submitter(submitter)).start();
     }
 
@@ -132,6 +137,38 @@ class RequeueEndpointTest
         ack.complete(7L);
         final HttpResponse<String> r = response.get(10, TimeUnit.SECONDS);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        await(() -> get("/tasks/" + id).path("state").asText().equals("COMPLETED"));
+    }
+
+    /**
+     * The journal took the requeue but did not acknowledge it within the command wait: the answer must speak of the
+     * requeue, not tell the client to submit the task again (POST /tasks's wording), since the letter is off the list
+     * and the requeued task may run.
+     */
+    @Test
+    void aRequeueWhoseAcknowledgementDoesNotComeInTimeIsA503ThatNamesTheRequeue() throws Exception
+    {
+        start((task, dispatch) ->
+        {
+            final SubmitStatus status = dispatch.apply(task);
+            if (!status.accepted())
+            {
+                return CompletableFuture.failedFuture(new RejectedTaskException(task, status, status.reason()));
+            }
+            final CompletableFuture<Long> ack = new CompletableFuture<>();
+            acks.add(ack);
+            return ack;
+        }, Duration.ofMillis(300));
+        final long id = deadLetter();
+
+        final HttpResponse<String> r = post("/dead-letters/" + id + "/requeue");
+        final JsonNode json = JSON.readTree(r.body());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
+        assertThat(json.path("task_id").asLong()).isEqualTo(id);
+        assertThat(json.path("error").asText()).contains("requeue of dead letter " + id, "not acknowledged within " +
+            "300 ms", "may run").doesNotContain("submit it again");
+        assertThat(json.path("fix").asText()).contains("GET /tasks/" + id, "do not requeue it again",
+            "GET /dead-letters");
         await(() -> get("/tasks/" + id).path("state").asText().equals("COMPLETED"));
     }
 

@@ -50,20 +50,22 @@ final class TaskRoutes
     void submit(final HttpExchange x)
     {
         final Task task = Submission.task(Requests.body(x));
-        offer(x, task, () -> dispatcher.submitAsync(task), accepted(task), null);
+        offer(x, task, () -> dispatcher.submitAsync(task), accepted(task), false);
     }
 
     /**
      * Offers the task with {@code offer} (its future fails with the refusal, else completes with the task's end, which
      * is kept for {@code GET /tasks/{id}}) directly or, with a submitter, through it, and answers {@code ok} (202) or
-     * the refusal; {@code refusalFix}, if given, is added to the fix of a refusal.
+     * the refusal; a {@code requeue} (of a dead letter) words its refusal and an unacknowledged answer for itself.
      */
     private void offer(final HttpExchange x, final Task task, final Supplier<CompletableFuture<TaskResult>> offer,
-                       final ObjectNode ok, final String refusalFix)
+                       final ObjectNode ok, final boolean requeue)
     {
+        // a refused requeue leaves the letter where it was
+        final String refusalFix = requeue ? "; the dead letter stays listed" : null;
         if (submitter != null)
         {
-            submitThroughSubmitter(x, task, offer, ok, refusalFix);
+            submitThroughSubmitter(x, task, offer, ok, refusalFix, requeue);
             return;
         }
         final CompletableFuture<TaskResult> result = offer.get();
@@ -82,7 +84,7 @@ final class TaskRoutes
      */
     private void submitThroughSubmitter(final HttpExchange x, final Task task,
                                         final Supplier<CompletableFuture<TaskResult>> offer, final ObjectNode ok,
-                                        final String refusalFix)
+                                        final String refusalFix, final boolean requeue)
     {
         // the dispatcher's own refusal names more than its status (the known types, the missing skill): keep it
         final AtomicReference<RejectedTaskException> refused = new AtomicReference<>();
@@ -132,19 +134,34 @@ final class TaskRoutes
                 }
                 else
                 {
-                    final boolean late = e instanceof TimeoutException;
-                    // a refusal after the dispatcher took the task: the journal failed in between (its own wording,
-                    // "not submitted", would be wrong here)
-                    final String why = late ? " within " + replies.commandWait.toMillis() + " ms; it may still be" :
-                        e instanceof RejectedTaskException r ? ": the journal could not record its acceptance (" +
-                        r.status() + ")" : ": " + e;
-                    final ObjectNode o = Views.error("task " + task.id() + " was handed to the dispatcher but not " +
-                        "acknowledged" + why + ", and it may run", "GET /tasks/" + task.id() + " says whether it runs; submit it " +
-                        "again only if it is not there (it would run twice), and check GET /ready");
-                    o.put("task_id", task.id());
-                    replies.respond(x, 503, o);
+                    replies.respond(x, 503, unacknowledged(task, e, requeue));
                 }
             }, answer);
+    }
+
+    /**
+     * The answer when the dispatcher took the task and the submitter did not acknowledge it: the task may run. A
+     * requeue says so in its own words, since POST /tasks's fix (submit it again if it is not there) is wrong for it:
+     * the letter is off the list, and requeueing it again is refused.
+     */
+    private ObjectNode unacknowledged(final Task task, final Throwable e, final boolean requeue)
+    {
+        final boolean late = e instanceof TimeoutException;
+        // a refusal after the dispatcher took the task: the journal failed in between (its own wording, "not
+        // submitted", would be wrong here)
+        final String why = late ? " within " + replies.commandWait.toMillis() + " ms; it may still be" :
+            e instanceof RejectedTaskException r ? ": the journal could not record its " + (requeue ? "new " : "") +
+            "acceptance (" + r.status() + ")" : ": " + e;
+        final ObjectNode o = requeue
+            ? Views.error("the requeue of dead letter " + task.id() + " was handed to the dispatcher but not " +
+                "acknowledged" + why + ", and the task may run again; the letter is no longer listed", "GET /tasks/" +
+                task.id() + " follows the requeued task; do not requeue it again (GET /dead-letters lists it again " +
+                "only if it fails again), and check GET /ready for the journal")
+            : Views.error("task " + task.id() + " was handed to the dispatcher but not acknowledged" + why +
+                ", and it may run", "GET /tasks/" + task.id() + " says whether it runs; submit it again only if it " +
+                "is not there (it would run twice), and check GET /ready");
+        o.put("task_id", task.id());
+        return o;
     }
 
     private void refuse(final HttpExchange x, final RejectedTaskException rejected, final String refusalFix)
@@ -376,7 +393,7 @@ final class TaskRoutes
                 final CompletableFuture<TaskResult> end = new CompletableFuture<>();
                 dispatcher.requeueDeadLetter(id, end);
                 return end;
-            }, ok, "; the dead letter stays listed");
+            }, ok, true);
         }
         catch (final IllegalArgumentException e)
         {
