@@ -413,6 +413,7 @@ final class CycleFiles
                 }
                 checkHeaderFinished(cycle, start);
                 checkWritePosition(cycle, new java.io.ByteArrayInputStream(start, read, start.length - read));
+                checkStructure(cycle, start);
                 return true;
             }
             // zeros after the length word: no header written (yet)
@@ -473,6 +474,26 @@ final class CycleFiles
                 "cut short (zeros or foreign bytes from byte 0x%x, where the header runs to byte 0x%x: a writer " +
                 "stopped while Chronicle Queue wrote it, or it was overwritten), so Chronicle Queue cannot open the " +
                 "file and none of its records can be read; %s", from, end, HEADER_FIX), null);
+        }
+    }
+
+    /**
+     * Damage inside a header whose start and end are intact (the checks above pass): Chronicle fails with a bare
+     * "UnsupportedOperationException: Unknown_0x0" (zeros) or another parse error that names no file.
+     *
+     * @param head the file's first bytes, holding the whole header (checked by {@link #checkHeaderFinished}).
+     */
+    private static void checkStructure(final Path cycle, final byte[] head)
+    {
+        final int end = Integer.BYTES + (java.nio.ByteBuffer.wrap(head, 0, Integer.BYTES)
+            .order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt() & LENGTH_MASK);
+        final int broken = HeaderStructure.brokenAt(head, Integer.BYTES, end);
+        if (broken != HeaderStructure.SOUND)
+        {
+            throw JournalCorruptException.beforeReading(cycle, String.format(java.util.Locale.ROOT, "its header is " +
+                "damaged (bytes that are not Chronicle Queue's header at byte 0x%x, inside the header that runs to " +
+                "byte 0x%x: overwritten), so Chronicle Queue cannot open the file and none of its records can be " +
+                "read; %s", broken, end, HEADER_FIX), null);
         }
     }
 

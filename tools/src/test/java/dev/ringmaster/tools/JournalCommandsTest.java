@@ -299,7 +299,8 @@ class JournalCommandsTest
      */
     @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
     @org.junit.jupiter.params.provider.ValueSource(strings = {"zeros after the header's name", "zeros from the middle " +
-        "of the header", "length word zeroed", "length word still marked unfinished"})
+        "of the header", "length word zeroed", "length word still marked unfinished", "zeros inside the header, " +
+        "its end intact"})
     void aCycleFileHeaderCutOffWhileItWasWrittenIsNamedWithTheFileAndTheFixByReplayAndRecover(final String damage)
         throws IOException
     {
@@ -312,6 +313,8 @@ class JournalCommandsTest
                 case "zeros after the header's name" -> raf.seek(12);
                 case "zeros from the middle of the header" -> raf.seek(0x60);
                 case "length word zeroed" -> raf.seek(0);
+                // the indexing field's name and the start of its value: the header's last 16 bytes stay as written
+                case "zeros inside the header, its end intact" -> raf.seek(0x50);
                 default ->
                 {
                     // Chronicle's NOT_COMPLETE bit on the header's length word, set until the header is finished
@@ -322,7 +325,8 @@ class JournalCommandsTest
                     raf.seek(0x60);
                 }
             }
-            raf.write(new byte[damage.startsWith("length word zeroed") ? 4 : 0x200 - (int)raf.getFilePointer()]);
+            raf.write(new byte[damage.startsWith("length word zeroed") ? 4 : damage.endsWith("its end intact") ? 0x40
+                : 0x200 - (int)raf.getFilePointer()]);
         }
         for (String[] args : new String[][] {{"replay", dir.toString()}, {"recover", dir.toString(), "--dry-run"}})
         {
