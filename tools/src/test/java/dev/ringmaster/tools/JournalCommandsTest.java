@@ -339,6 +339,32 @@ class JournalCommandsTest
         }
     }
 
+    /**
+     * A writer opening a journal whose queue metadata file has an overwritten header: the demo waited about 10 s for
+     * Chronicle's lock, then printed Chronicle's bare "Unable to claim exclusive lock".
+     */
+    @Test
+    void aDemoWritingToAJournalWithAnOverwrittenMetadataHeaderIsRefusedAtOnceWithTheFix() throws IOException
+    {
+        final Path dir = tmp.resolve("journal");
+        demoJournal(dir, 50);
+        final Path metadata = dir.resolve("metadata.cq4t");
+        final byte[] junk = new byte[200];
+        new java.util.Random(1).nextBytes(junk);
+        try (RandomAccessFile raf = new RandomAccessFile(metadata.toFile(), "rw"))
+        {
+            raf.write(junk);
+        }
+
+        final long start = System.nanoTime();
+        final DemoCommandTest.Run r = run("demo", "--tasks", "50", "--json", "--journal", dir.toString());
+
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
+        assertThat(r.err()).contains(metadata.toString(), "its header is not one Chronicle Queue writes",
+            "Move it aside (mv ").doesNotContain("Unable to claim", "\tat ");
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(5));
+    }
+
     /** Runs the demo journaling into {@code dir}. @return its cycle file. */
     private static Path demoJournal(final Path dir, final int tasks) throws IOException
     {
