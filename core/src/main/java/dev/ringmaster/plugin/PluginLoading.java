@@ -53,8 +53,24 @@ final class PluginLoading
 
     void loadJar(final Path jar, final Path directory)
     {
-        final String file = jar.getFileName().toString();
         final int problemsBefore = problems.size();
+        try
+        {
+            loadJar(jar, directory, problemsBefore);
+        }
+        finally
+        {
+            // a skip line with the file name alone leaves the user to guess which directory it was in
+            for (int i = problemsBefore; i < problems.size(); i++)
+            {
+                problems.set(i, problems.get(i).at(jar.toString()));
+            }
+        }
+    }
+
+    private void loadJar(final Path jar, final Path directory, final int problemsBefore)
+    {
+        final String file = jar.getFileName().toString();
         if (!Files.isRegularFile(jar))
         {
             problems.add(new PluginProblem(file, "", "not a file; remove it from " + directory +

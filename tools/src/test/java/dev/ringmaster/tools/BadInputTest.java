@@ -140,10 +140,15 @@ class BadInputTest
         return Arguments.of(new Case(name, args, 1, false, "error: ", List.of(says)));
     }
 
-    /** A jar that cannot be used is skipped with a warning naming it and the fix; the command itself goes on. */
+    /**
+     * A jar that cannot be used is skipped with a warning naming it (its directory too, so it can be found) and the
+     * fix; the command itself goes on.
+     */
     private static Arguments skipped(final String name, final Supplier<String[]> args, final String... says)
     {
-        return Arguments.of(new Case(name, args, 0, false, "warning: plugin skipped: x.jar", List.of(says)));
+        final List<String> all = new java.util.ArrayList<>(List.of(says));
+        all.add(java.io.File.separator + "x.jar");
+        return Arguments.of(new Case(name, args, 0, false, "warning: plugin skipped: ", all));
     }
 
     /** The plugins command reports the jars it skipped as its result, on stdout, with the fix. */

@@ -40,7 +40,7 @@ class PluginsCommandTest
             .containsPattern("(?m)^  echo\\s+classpath\\s+\\S");
         assertThat(out).containsPattern("(?m)^task classifiers \\(\\d+\\):$")
             .containsPattern("(?m)^  keywords\\s+classpath\\s+payload text");
-        assertThat(out).contains("skipped (1):" + System.lineSeparator() + "  x.jar: not a readable jar")
+        assertThat(out).contains("skipped (1):" + System.lineSeparator() + "  " + dir.resolve("x.jar") + ": not a readable jar")
             .contains("remove it from " + dir);
     }
 
