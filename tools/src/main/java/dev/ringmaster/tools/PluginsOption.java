@@ -114,7 +114,8 @@ final class PluginsOption
      *
      * @param names  the strategies asked for.
      * @param option the option they came from, for the message, e.g. "--strategy".
-     * @throws ParameterException    naming the first unknown strategy and the ones there are.
+     * @throws ParameterException    naming the first unknown strategy and the ones there are, or, for one that is most
+     *                               likely a skipped plugin, that plugin, why it was skipped and the fix.
      * @throws IllegalStateException naming a strategy whose create() fails, its jar and the fix.
      */
     void requireStrategies(final PluginRegistry registry, final List<String> names, final String option)
@@ -124,6 +125,15 @@ final class PluginsOption
         {
             if (!available.contains(name))
             {
+                final List<PluginProblem> skipped = registry.report().skippedAs(name);
+                if (!skipped.isEmpty())
+                {
+                    // the user's strategy exists but did not load: "unknown" would send them hunting for a typo
+                    throw new ParameterException(spec.commandLine(), "strategy '" + name + "' for " + option +
+                        " was not loaded: it is most likely the plugin that was skipped: " + skipped.get(0) +
+                        "; fix that and run again, or choose another strategy" +
+                        (available.isEmpty() ? "" : ", e.g. " + option + " " + available.get(0)));
+                }
                 throw new ParameterException(spec.commandLine(), "unknown strategy '" + name + "' for " + option +
                     "; " + (available.isEmpty() ? "none is installed: put ringmaster-plugins on the classpath" :
                     "choose one of " + String.join(", ", available) + ", e.g. " + option + " " + available.get(0)) +

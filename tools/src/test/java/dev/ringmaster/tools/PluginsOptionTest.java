@@ -262,6 +262,22 @@ class PluginsOptionTest
     }
 
     @Test
+    void aStrategyAskedForWhoseJarWasSkippedIsNamedWithWhyAndTheFix() throws IOException
+    {
+        final Path plugins = Files.createDirectory(dir.resolve("plugins"));
+        final Path jar = pluginJar(plugins.resolve("my-strategy.jar"), FaultyStrategies.ConstructorThrows.class);
+
+        final DemoCommandTest.Run run = DemoCommandTest.run("demo", "--strategy", "my-strategy", "--plugins",
+            plugins.toString(), "--tasks", "10");
+
+        assertThat(run.exitCode()).as("stderr: %s", run.err()).isEqualTo(2);
+        final String error = run.err().lines().filter(l -> l.contains("'my-strategy'")).findFirst().orElse("");
+        assertThat(error).as("stderr: %s", run.err()).contains("strategy 'my-strategy' for --strategy",
+            "was skipped", jar.toString(), "no configuration file", "fix its constructor")
+            .doesNotContain("unknown strategy");
+    }
+
+    @Test
     void theDemoReportCountsTheDecisionsInWhichAPluginStrategyFailed() throws IOException
     {
         final Path plugins = Files.createDirectory(dir.resolve("plugins"));
