@@ -98,6 +98,34 @@ class PriorityTest
         assertThat(lowSeenWhileCriticalWaited).isBetween(40 / AGING - 1, 40 / AGING + 1);
     }
 
+    /** README's late-binding bound: CRITICAL is overtaken only by what an agent already holds, at most prefetch. */
+    @Test
+    void criticalWaitsBehindAtMostThePrefetchedTasks() throws Exception
+    {
+        final Gate gate = new Gate();
+        final Dispatcher d = Dispatcher.builder()
+            .agent(AgentSpec.builder("solo", "worker").capacity(1).build(), gate)
+            .strategy(TestStrategies.first())
+            .prefetch(1)
+            .agingQuantum(1_000)
+            .build()
+            .start();
+        submitAndWaitQueued(d, Priority.MEDIUM, 1);
+        awaitStarted(gate);
+        submitAndWaitQueued(d, Priority.LOW, 5);
+        // one LOW went to the agent's inbox (prefetch 1), four wait centrally
+        awaitDepth(d, 4);
+        submitAndWaitQueued(d, Priority.CRITICAL, 3);
+        awaitDepth(d, 7);
+        for (int i = 0; i < 9; i++)
+        {
+            assertThat(gate.releaseOne()).as("attempt %d started", i).isTrue();
+        }
+        assertThat(d.drain(Duration.ofSeconds(10))).isTrue();
+        final List<String> order = gate.startPriorities.subList(1, 9);
+        assertThat(order).containsExactly("LOW", "CRITICAL", "CRITICAL", "CRITICAL", "LOW", "LOW", "LOW", "LOW");
+    }
+
     @Test
     void withoutPressureFromAgingAllCriticalGoFirst() throws Exception
     {
