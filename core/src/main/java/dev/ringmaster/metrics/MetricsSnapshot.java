@@ -11,11 +11,12 @@ import java.util.Map;
  *
  * @param elapsedNanos   time since start.
  * @param strategy       routing strategy name.
- * @param accepted       tasks accepted.
+ * @param accepted       tasks accepted, counted when the dispatcher takes them in: it may trail {@code submit}'s
+ *                       return by a moment, so a snapshot read just after a submit can miss it.
  * @param completed      tasks completed.
  * @param deadLettered   tasks that failed every attempt.
  * @param expired        tasks whose TTL passed before they could start.
- * @param cancelled      tasks cancelled by shutdown.
+ * @param cancelled      tasks cancelled, by {@code cancel(id)} or by {@code shutdownNow}'s sweep.
  * @param outstanding    accepted tasks not yet terminal.
  * @param retries        retries scheduled.
  * @param timeouts       attempts that outlived their timeout.
