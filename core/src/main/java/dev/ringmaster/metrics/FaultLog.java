@@ -21,13 +21,29 @@ public final class FaultLog
     private final String source;
     private final AtomicLong total = new AtomicLong();
     private final AtomicLong nextLogNanos = new AtomicLong(Long.MIN_VALUE);
+    private final boolean warning;
     private long countAtLastLog;
 
     /** @param source what failed, the start of every line, e.g. "routing strategy 'p2c'". */
     public FaultLog(final Logger log, final String source)
     {
+        this(log, source, false);
+    }
+
+    private FaultLog(final Logger log, final String source, final boolean warning)
+    {
         this.log = log;
         this.source = source;
+        this.warning = warning;
+    }
+
+    /**
+     * @return a log of a kind that may be the machine's doing rather than a fault (a slow decision: a GC pause or a
+     * descheduled thread makes one too), logged at WARN instead of ERROR, rate-limited the same way.
+     */
+    public static FaultLog warnings(final Logger log, final String source)
+    {
+        return new FaultLog(log, source, true);
     }
 
     /**
@@ -48,12 +64,12 @@ public final class FaultLog
             {
                 if (unlogged > 0)
                 {
-                    log.error("{} {} ({} more like it not logged in the last {} s; {} in all)", source, what, unlogged,
+                    emit("{} {} ({} more like it not logged in the last {} s; {} in all)", source, what, unlogged,
                         INTERVAL_NANOS / 1_000_000_000L, count, failure);
                 }
                 else
                 {
-                    log.error("{} {} ({} in all; further ones are logged at most every {} s)", source, what, count,
+                    emit("{} {} ({} in all; further ones are logged at most every {} s)", source, what, count,
                         INTERVAL_NANOS / 1_000_000_000L, failure);
                 }
             }
@@ -61,8 +77,20 @@ public final class FaultLog
             {
                 // printing the stack trace asks the failure for its message, which may throw (a message built lazily
                 // that fails): thrown from here it would escape the containment that reports it and lose the task
-                log.error("{} {} ({} in all): {}", source, what, count, describe(failure));
+                emit("{} {} ({} in all): {}", source, what, count, describe(failure));
             }
+        }
+    }
+
+    private void emit(final String format, final Object... args)
+    {
+        if (warning)
+        {
+            log.warn(format, args);
+        }
+        else
+        {
+            log.error(format, args);
         }
     }
 

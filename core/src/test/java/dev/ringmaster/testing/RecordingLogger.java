@@ -12,6 +12,7 @@ public final class RecordingLogger extends LegacyAbstractLogger
 {
     public final List<String> lines = new ArrayList<>();
     public final List<Throwable> throwables = new ArrayList<>();
+    public final List<Level> levels = new ArrayList<>();
 
     @Override
     protected String getFullyQualifiedCallerName()
@@ -25,6 +26,7 @@ public final class RecordingLogger extends LegacyAbstractLogger
     {
         lines.add(org.slf4j.helpers.MessageFormatter.basicArrayFormat(pattern, arguments));
         throwables.add(throwable);
+        levels.add(level);
     }
 
     @Override

@@ -71,7 +71,7 @@ final class Selection extends RouterPart
         this.shadowOf = shadowOf;
         this.strategyFaults = new FaultLog(Router.LOG, (shadowOf == null ? "routing" : "shadow") + " strategy '" +
             strategyName + "'");
-        this.slowDecisions = new FaultLog(Router.LOG, "routing strategy '" + strategyName + "'");
+        this.slowDecisions = FaultLog.warnings(Router.LOG, "routing strategy '" + strategyName + "'");
         this.trail = new DecisionTrail(strategyName, versionOf(strategy), decision);
         this.shadow = shadowStrategy == null ? null : new Shadow(router, shadowStrategy, counters);
         if (shadow != null)
