@@ -220,6 +220,12 @@ class FleetOperationsTest
         assertThatThrownBy(() -> d.addAgent(AgentSpec.builder("a", "coder").build(), AgentAdapter.sync(t -> "ok")).get(5, TimeUnit.SECONDS))
             .hasMessageContaining("duplicate agent id 'a'");
         d.close();
-        assertThatThrownBy(() -> d.pauseType("coder").get(5, TimeUnit.SECONDS)).hasMessageContaining("not running");
+        assertThatThrownBy(() -> d.pauseType("coder").get(5, TimeUnit.SECONDS))
+            .hasMessageContaining("the dispatcher is terminated").hasMessageContaining("build a new one");
+        final Dispatcher unstarted = Dispatcher.builder()
+            .agent(AgentSpec.builder("a", "coder").build(), AgentAdapter.sync(t -> "ok"))
+            .strategy(TestStrategies.first()).build();
+        assertThatThrownBy(() -> unstarted.pauseType("coder").get(5, TimeUnit.SECONDS))
+            .hasMessageContaining("the dispatcher is not started").hasMessageContaining("call start() first");
     }
 }

@@ -34,6 +34,20 @@ public final class Control
         }
     }
 
+    /** @return the run state's name for messages: "stopping", not "state 3". */
+    public static String nameOf(final int state)
+    {
+        return switch (state)
+        {
+            case NEW -> "not started";
+            case RUNNING -> "running";
+            case DRAINING -> "draining";
+            case STOPPING -> "stopping";
+            case TERMINATED -> "terminated";
+            default -> "state " + state;
+        };
+    }
+
     /** Lifecycle transitions race (start, drain and shutdownNow from different threads): a CAS orders them. */
     public boolean compareAndSetRunState(final int expected, final int next)
     {
