@@ -557,7 +557,7 @@ class AdminServerTest
         assertThat(call("GET", "/status", null, null).json().path("state").asText()).isEqualTo("terminated");
         final Answer a = call("POST", "/types/coder/pause", null, bearer());
         assertThat(a.status()).isEqualTo(409);
-        assertThat(a.error()).contains("not running");
+        assertThat(a.error()).contains("the dispatcher is not running (it is terminated)");
     }
 
     private static String bearer()

@@ -221,11 +221,11 @@ class FleetOperationsTest
             .hasMessageContaining("duplicate agent id 'a'");
         d.close();
         assertThatThrownBy(() -> d.pauseType("coder").get(5, TimeUnit.SECONDS))
-            .hasMessageContaining("the dispatcher is terminated").hasMessageContaining("build a new one");
+            .hasMessageContaining("the dispatcher is not running (it is terminated)").hasMessageContaining("build a new one");
         final Dispatcher unstarted = Dispatcher.builder()
             .agent(AgentSpec.builder("a", "coder").build(), AgentAdapter.sync(t -> "ok"))
             .strategy(TestStrategies.first()).build();
         assertThatThrownBy(() -> unstarted.pauseType("coder").get(5, TimeUnit.SECONDS))
-            .hasMessageContaining("the dispatcher is not started").hasMessageContaining("call start() first");
+            .hasMessageContaining("the dispatcher is not running (it is not started)").hasMessageContaining("call start() first");
     }
 }

@@ -32,8 +32,8 @@ public final class FleetCommands
             (state != Control.STOPPING || !command.appliesWhileStopping())) // a crash while stopping: Command's javadoc
         {
             command.future.completeExceptionally(new IllegalStateException(
-                "the dispatcher is " + Control.nameOf(state) + ": fleet changes apply only while it runs (" +
-                    (state == Control.NEW ? "call start() first)" : "a stopped dispatcher does not restart: build a new one)")));
+                "the dispatcher is not running (it is " + Control.nameOf(state) + "): fleet changes apply only while it " +
+                    "runs; " + (state == Control.NEW ? "call start() first" : "a stopped dispatcher does not restart: build a new one")));
             return command.future;
         }
         engine.commands.offer(command);
