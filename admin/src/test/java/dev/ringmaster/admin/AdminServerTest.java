@@ -466,6 +466,20 @@ class AdminServerTest
         assertThat(dispatcher.agents()).hasSize(3);
     }
 
+    /** An operator trial's empty POST /tasks got the reprioritize route's example as its fix. */
+    @Test
+    void anEmptyOrAmbiguousTaskBodyIs400WithAFixForThatRoute() throws Exception
+    {
+        final Answer empty = call("POST", "/tasks", "", bearer());
+        assertThat(empty.status()).isEqualTo(400);
+        assertThat(empty.error()).contains("one JSON object");
+        assertThat(empty.json().path("fix").asText()).contains("\"type\"").doesNotContain("priority");
+        final Answer twice = call("POST", "/tasks", "{\"type\":\"coder\",\"type\":\"reviewer\"}", bearer());
+        assertThat(twice.status()).isEqualTo(400);
+        assertThat(twice.error()).contains("Duplicate field 'type'");
+        assertThat(dispatcher.metrics().accepted()).isZero();
+    }
+
     @Test
     void withoutAnAdapterSupplierAddingIs501() throws Exception
     {

@@ -113,7 +113,7 @@ final class FleetRoutes
             throw new ApiException(501, "this server cannot create agents: its embedder gave it no AdapterSupplier",
                 "start the admin server with AdminServer.builder(d).adapters(spec -> adapter)");
         }
-        final JsonNode body = Requests.body(x);
+        final JsonNode body = Requests.body(x, "{\"id\":\"coder-3\",\"type\":\"coder\",\"capacity\":2}");
         final AgentSpec spec = Requests.spec(body);
         // a type with a factory is declared (serve's "agents: 0", waiting to be scaled), even before its first agent
         final java.util.Set<String> known = new java.util.TreeSet<>(dispatcher.types().keySet());
@@ -145,7 +145,7 @@ final class FleetRoutes
 
     void scale(final HttpExchange x, final String type)
     {
-        final JsonNode body = Requests.body(x);
+        final JsonNode body = Requests.body(x, "{\"agents\":4}");
         Requests.onlyFields(body, "agents");
         final JsonNode n = body.get("agents");
         if (n == null || !n.isIntegralNumber() || !n.canConvertToInt() || n.asInt() < 0 || n.asInt() > Scaling.MAX_AGENTS)
@@ -159,7 +159,7 @@ final class FleetRoutes
     void reprioritize(final HttpExchange x, final String rawId)
     {
         final long taskId = Requests.taskId(rawId);
-        final JsonNode body = Requests.body(x);
+        final JsonNode body = Requests.body(x, "{\"priority\":\"HIGH\"}");
         final JsonNode p = body.get("priority");
         if (p == null || !p.isTextual())
         {

@@ -46,7 +46,8 @@ final class Requests
             "GET / lists the routes");
     }
 
-    static JsonNode body(final HttpExchange x)
+    /** @param example a body this route accepts, for the fix of a body that is empty or not an object. */
+    static JsonNode body(final HttpExchange x, final String example)
     {
         final byte[] bytes;
         try (InputStream in = x.getRequestBody())
@@ -66,17 +67,17 @@ final class Requests
             final JsonNode node = Views.JSON.readTree(bytes);
             if (node == null || !node.isObject())
             {
-                throw new ApiException(400, "the body must be one JSON object", "send e.g. {\"priority\":\"HIGH\"}");
+                throw new ApiException(400, "the body must be one JSON object", "send e.g. " + example);
             }
             return node;
         }
         catch (final JsonProcessingException e)
         {
-            throw new ApiException(400, "the body is not valid JSON: " + e.getOriginalMessage(), "send one JSON object");
+            throw new ApiException(400, "the body is not valid JSON: " + e.getOriginalMessage(), "send one JSON object, e.g. " + example);
         }
         catch (final IOException e)
         {
-            throw new ApiException(400, "could not parse the body: " + e.getMessage(), "send one JSON object");
+            throw new ApiException(400, "could not parse the body: " + e.getMessage(), "send one JSON object, e.g. " + example);
         }
     }
 

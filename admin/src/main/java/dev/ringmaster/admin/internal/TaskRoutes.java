@@ -49,7 +49,7 @@ final class TaskRoutes
 
     void submit(final HttpExchange x)
     {
-        final Task task = Submission.task(Requests.body(x));
+        final Task task = Submission.task(Requests.body(x, "{\"type\":\"coder\",\"payload\":\"fix the bug\"}"));
         offer(x, task, () -> dispatcher.submitAsync(task), accepted(task), false);
     }
 

@@ -31,7 +31,9 @@ import java.util.Set;
 public final class Views
 {
     /** Thread-safe once built; shared by every request. */
-    public static final ObjectMapper JSON = JsonMapper.builder().build();
+    public static final ObjectMapper JSON = JsonMapper.builder()
+        // {"type":"a","type":"b"} is a client bug: taking the last value silently would run something it did not mean
+        .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     private static final JsonNodeFactory NODES = JSON.getNodeFactory();
 
