@@ -290,11 +290,16 @@ class TaskOperationsTest
         call("POST", "/types/coder/pause", null, AUTH);
         call("POST", "/types/coder/resume", null, "Bearer wrong");
         call("GET", "/status", null, AUTH);
+        final Answer submitted = call("POST", "/tasks", "{\"type\":\"coder\",\"payload\":\"x\"}", AUTH);
+        assertThat(submitted.status()).isEqualTo(202);
 
         final Answer audit = call("GET", "/audit", null, AUTH);
         assertThat(audit.status()).isEqualTo(200);
         final JsonNode changes = audit.json().path("changes");
-        assertThat(changes).as("reads are not changes").hasSize(2);
+        assertThat(changes).as("reads are not changes").hasSize(3);
+        // an operator following a submission from the audit needs its id (it was only in the HTTP answer)
+        assertThat(changes.get(2).path("outcome").asText())
+            .isEqualTo("done: task " + submitted.json().path("task_id").asLong());
         assertThat(changes.get(0).path("path").asText()).isEqualTo("/types/coder/pause");
         assertThat(changes.get(0).path("status").asInt()).isEqualTo(200);
         assertThat(changes.get(0).path("from").asText()).startsWith("127.0.0.1:");

@@ -47,7 +47,8 @@ final class AuditTrail
         }
         final InetSocketAddress remote = x.getRemoteAddress();
         final String from = remote == null ? "unknown" : remote.getAddress().getHostAddress() + ":" + remote.getPort();
-        final String outcome = body.has("error") ? body.path("error").asText() : status < 300 ? "done" : "refused";
+        final String outcome = body.has("error") ? body.path("error").asText() : status >= 300 ? "refused" :
+            body.has("task_id") ? "done: task " + body.path("task_id").asText() : "done";
         final String query = x.getRequestURI().getRawQuery();
         final AdminChange e = new AdminChange(Instant.now(), from, method, x.getRequestURI().getRawPath() +
             (query == null ? "" : "?" + query), status, outcome);
