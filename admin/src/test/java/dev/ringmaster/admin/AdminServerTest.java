@@ -468,7 +468,7 @@ class AdminServerTest
 
     /** An operator trial's empty POST /tasks got the reprioritize route's example as its fix. */
     @Test
-    void anEmptyOrAmbiguousTaskBodyIs400WithAFixForThatRoute() throws Exception
+    void anEmptyAmbiguousOrBadlyNamedTaskBodyIs400WithAFixForThatRoute() throws Exception
     {
         final Answer empty = call("POST", "/tasks", "", bearer());
         assertThat(empty.status()).isEqualTo(400);
@@ -477,6 +477,13 @@ class AdminServerTest
         final Answer twice = call("POST", "/tasks", "{\"type\":\"coder\",\"type\":\"reviewer\"}", bearer());
         assertThat(twice.status()).isEqualTo(400);
         assertThat(twice.error()).contains("Duplicate field 'type'");
+        for (final String tenant : new String[]{"", "a b", "x".repeat(129)})
+        {
+            final Answer bad = call("POST", "/tasks", "{\"type\":\"coder\",\"tenant\":\"" + tenant + "\"}", bearer());
+            assertThat(bad.status()).as("tenant '%s'", tenant).isEqualTo(400);
+            assertThat(bad.error()).contains("is not a valid name");
+            assertThat(bad.json().path("fix").asText()).contains("leave \"tenant\" out");
+        }
         assertThat(dispatcher.metrics().accepted()).isZero();
     }
 

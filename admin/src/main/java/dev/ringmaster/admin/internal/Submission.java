@@ -61,7 +61,15 @@ final class Submission
                 throw new ApiException(400, e.getMessage(), "require fewer or known skills");
             }
         }
-        b.tenant(string(body, "tenant", false));
+        final String tenant = string(body, "tenant", false);
+        // a tenant becomes a metrics label and a rate limit's key: "" would be a series of its own beside "(none)",
+        // and a label of any length a registry's problem
+        if (tenant != null && !Requests.NAME.matcher(tenant).matches())
+        {
+            throw new ApiException(400, "tenant '" + tenant.replace("\n", "\\n") + "' is not a valid name",
+                "use 1 to 128 letters, digits and . _ : @ -, or leave \"tenant\" out for a task with no tenant");
+        }
+        b.tenant(tenant);
         b.affinityKey(string(body, "affinity_key", false));
         b.payload(string(body, "payload", false));
         final Duration ttl = seconds(body, "ttl_s");
