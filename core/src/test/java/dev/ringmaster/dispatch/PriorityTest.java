@@ -115,6 +115,8 @@ class PriorityTest
         submitAndWaitQueued(d, Priority.LOW, 5);
         // one LOW went to the agent's inbox (prefetch 1), four wait centrally
         awaitDepth(d, 4);
+        Await.until("a LOW prefetched beside the blocker",
+            () -> d.metrics().agents().stream().mapToInt(a -> a.inFlight()).sum() == 2);
         submitAndWaitQueued(d, Priority.CRITICAL, 3);
         awaitDepth(d, 7);
         for (int i = 0; i < 9; i++)
@@ -123,7 +125,10 @@ class PriorityTest
         }
         assertThat(d.drain(Duration.ofSeconds(10))).isTrue();
         final List<String> order = gate.startPriorities.subList(1, 9);
-        assertThat(order).containsExactly("LOW", "CRITICAL", "CRITICAL", "CRITICAL", "LOW", "LOW", "LOW", "LOW");
+        // the prefetched LOW may start first, or after CRITICALs the router put beside it when a slot freed (the
+        // worker takes its inbox's most urgent task): either way no more than prefetch (1) LOW precede a CRITICAL
+        assertThat(order.subList(0, 4)).containsOnlyOnce("LOW").containsOnly("LOW", "CRITICAL");
+        assertThat(order.subList(4, 8)).containsOnly("LOW");
     }
 
     @Test
