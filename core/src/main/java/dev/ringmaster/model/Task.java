@@ -35,9 +35,9 @@ public final class Task
     private final long timeoutNanos;
     private final Object payload;
 
-    private Task(final Builder b)
+    private Task(final Builder b, final long id)
     {
-        this.id = b.id;
+        this.id = id;
         this.type = b.type;
         this.priority = b.priority;
         this.affinityKey = b.affinityKey;
@@ -321,13 +321,13 @@ public final class Task
             return this;
         }
 
+        /**
+         * @return a new task; without an explicit {@link #id}, each call gets a fresh id, so one builder may stamp out
+         *     many tasks without their being refused as duplicates.
+         */
         public Task build()
         {
-            if (id == Long.MIN_VALUE)
-            {
-                id = NEXT_ID.incrementAndGet();
-            }
-            return new Task(this);
+            return new Task(this, id == Long.MIN_VALUE ? NEXT_ID.incrementAndGet() : id);
         }
 
         private static long positive(final String what, final Duration d)
