@@ -94,19 +94,27 @@ final class EngineThreads
 
     /**
      * Joins every thread until the deadline, the router thread first: it starts the threads of added workers, so once
-     * it has stopped the list is whole. @return false if the caller was interrupted.
+     * it has stopped the list is whole. @return true only if every thread has ended: false if one still runs at the
+     * deadline (a callback or a synchronous adapter holding it) or the caller was interrupted.
      */
     boolean join(final long deadlineNanos)
     {
         for (int i = 0; i < threads.size(); i++)
         {
+            final Thread t = threads.get(i);
             try
             {
-                threads.get(i).join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())));
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())));
             }
             catch (final InterruptedException e)
             {
                 Thread.currentThread().interrupt();
+                return false;
+            }
+            if (t.isAlive())
+            {
+                // Thread.join(ms) returns at the timeout without a word: saying "terminated" then would let the
+                // caller stop adapters and free what a still-running thread uses
                 return false;
             }
         }

@@ -1,0 +1,76 @@
+package dev.ringmaster.dispatch;
+
+import dev.ringmaster.model.AgentSpec;
+import dev.ringmaster.model.Task;
+import dev.ringmaster.spi.AgentAdapter;
+import dev.ringmaster.spi.AgentTelemetry;
+import dev.ringmaster.spi.Completion;
+import dev.ringmaster.spi.TaskView;
+import dev.ringmaster.testing.TestStrategies;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * awaitTermination says "terminated" only once every dispatcher thread has ended: a worker still inside a synchronous
+ * adapter call that ignores interrupts must keep it false, or the caller would stop adapters under a running call.
+ */
+class AwaitTerminationThreadsTest
+{
+    /** Blocks its call, deaf to interrupts, until let go (bounded, so the test cannot leave a thread for good). */
+    private static final class Deaf implements AgentAdapter
+    {
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch letGo = new CountDownLatch(1);
+
+        @Override
+        public void execute(final TaskView task, final Completion completion, final AgentTelemetry telemetry)
+        {
+            entered.countDown();
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (letGo.getCount() > 0 && System.nanoTime() - deadline < 0)
+            {
+                try
+                {
+                    letGo.await(30, TimeUnit.SECONDS);
+                }
+                catch (final InterruptedException ignored)
+                {
+                    // deaf on purpose: the shutdown's interrupt must not end this call
+                }
+            }
+            completion.succeed("late");
+        }
+    }
+
+    @Test
+    void falseWhileAWorkerIsStillInsideACallAndTrueOnceItReturns() throws Exception
+    {
+        final Deaf deaf = new Deaf();
+        final Dispatcher d = Dispatcher.builder()
+            .agent(AgentSpec.builder("deaf", "worker").capacity(1).build(), deaf)
+            .strategy(TestStrategies.first()).workers(1)
+            .build().start();
+        try
+        {
+            final var result = d.submitAsync(Task.builder("worker").build());
+            assertThat(deaf.entered.await(5, TimeUnit.SECONDS)).isTrue();
+            d.shutdownNow();
+            // the task is given up (its late answer will be ignored): nothing is outstanding, only the thread runs on
+            assertThat(result.get(20, TimeUnit.SECONDS).state()).isEqualTo(TerminalState.CANCELLED);
+            assertThat(d.awaitTermination(Duration.ofMillis(300)))
+                .as("a worker thread is still inside the adapter's call: %s", d.describe()).isFalse();
+            assertThat(d.state()).isNotEqualTo(DispatcherState.TERMINATED);
+        }
+        finally
+        {
+            deaf.letGo.countDown();
+        }
+        assertThat(d.awaitTermination(Duration.ofSeconds(20))).as(d::describe).isTrue();
+        assertThat(d.state()).isEqualTo(DispatcherState.TERMINATED);
+    }
+}
