@@ -13,10 +13,21 @@ package dev.ringmaster.metrics;
  * @param listeners           events a dispatch listener threw from (the event was dropped for that listener).
  * @param callbacks           result-handler calls and future stages that threw (the terminal state stood).
  * @param ignoredCompletions  completions an adapter reported twice, or after its attempt timed out (ignored).
+ * @param strategyDecisions   routing decisions taken for the live strategy (those it declined included), whether
+ *                            it made them or the built-in choice did.
+ * @param strategyFallbacks   of {@code strategyDecisions}, those the built-in least-in-flight choice made because the
+ *                            strategy failed or was quarantined: equal to it, the strategy placed no task at all.
  */
 public record FaultCounts(long strategy, long strategyCallbacks, long strategyQuarantines, long listeners,
-                          long callbacks, long ignoredCompletions)
+                          long callbacks, long ignoredCompletions, long strategyDecisions, long strategyFallbacks)
 {
+    /** Counts without the strategy's decisions and fallbacks, as before they were counted. */
+    public FaultCounts(final long strategy, final long strategyCallbacks, final long strategyQuarantines,
+                       final long listeners, final long callbacks, final long ignoredCompletions)
+    {
+        this(strategy, strategyCallbacks, strategyQuarantines, listeners, callbacks, ignoredCompletions, 0, 0);
+    }
+
     /** @return the sum of every kind. */
     public long total()
     {

@@ -114,6 +114,21 @@ public record MetricsSnapshot(long elapsedNanos, String strategy, long accepted,
         return faults.strategyCallbacks();
     }
 
+    /** @return routing decisions taken for the live strategy, by it or, when it failed, by the built-in choice. */
+    public long strategyDecisions()
+    {
+        return faults.strategyDecisions();
+    }
+
+    /**
+     * @return of {@link #strategyDecisions()}, those the built-in choice made because the strategy failed or was
+     *     quarantined; equal to it (and above 0), the strategy placed no task.
+     */
+    public long strategyFallbacks()
+    {
+        return faults.strategyFallbacks();
+    }
+
     /** @return tasks that reached a terminal state. */
     public long terminal()
     {

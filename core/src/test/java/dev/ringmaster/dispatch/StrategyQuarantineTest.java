@@ -52,5 +52,37 @@ class StrategyQuarantineTest
         assertThat(d.metrics().faults().strategy()).isEqualTo(16);
         assertThat(d.metrics().faults().strategyQuarantines()).isEqualTo(1);
         assertThat(d.metrics().completed()).isEqualTo(100);
+        // a report can tell a strategy that never decided from one that failed now and then
+        assertThat(d.metrics().strategyDecisions()).as("decisions taken for the strategy").isEqualTo(100);
+        assertThat(d.metrics().strategyFallbacks()).as("of them, those the built-in choice made").isEqualTo(100);
+    }
+
+    @Test
+    void aWorkingStrategysDecisionsAreCountedWithNoFallback() throws Exception
+    {
+        final Dispatcher d = Dispatcher.builder()
+            .agent(AgentSpec.builder("a", "w").capacity(2).build(), (task, c, tel) -> c.succeed("ok"))
+            .strategy(new RoutingStrategy()
+            {
+                @Override
+                public String name()
+                {
+                    return "first";
+                }
+
+                @Override
+                public int select(final TaskView task, final Candidates candidates, final RoutingDecision decision)
+                {
+                    return 0;
+                }
+            })
+            .build().start();
+        for (int i = 0; i < 10; i++)
+        {
+            assertThat(d.submitAsync(Task.builder("w").build()).get(10, TimeUnit.SECONDS).completed()).isTrue();
+        }
+        assertThat(d.drain(Duration.ofSeconds(10))).isTrue();
+        assertThat(d.metrics().strategyDecisions()).isEqualTo(10);
+        assertThat(d.metrics().strategyFallbacks()).isZero();
     }
 }

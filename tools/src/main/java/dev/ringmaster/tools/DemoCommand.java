@@ -40,8 +40,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
         ""},
     footer = {"", "Ctrl-C (SIGTERM) stops submitting, drains the accepted tasks (journaled with --journal) and prints "
         + "the summary of the tasks submitted so far.",
-        "Exit code: 0 if every accepted task was accounted for, 1 if not, 2 for bad options (after Ctrl-C: 130 or "
-            + "143, as any program the signal stops).",
+        "Exit code: 0 if every accepted task was accounted for, 1 if not or if the --strategy failed every decision "
+            + "it was asked (the built-in choice placed every task), 2 for bad options (after Ctrl-C: 130 or 143, as "
+            + "any program the signal stops).",
         "Example: ringmaster demo --tasks 50000 --strategy round-robin --seed 7 --json"})
 public final class DemoCommand implements Callable<Integer>
 {
@@ -205,7 +206,18 @@ public final class DemoCommand implements Callable<Integer>
             if (!report.ok())
             {
                 final PrintWriter err = spec.commandLine().getErr();
-                err.println("error: the demo run failed its own checks: " + String.join("; ", report.problems()));
+                final List<String> problems = new java.util.ArrayList<>(report.problems());
+                final StrategyFailure failed = report.strategyFailure();
+                if (failed != null)
+                {
+                    // not a check of the run's own counts: the run was fine, the strategy asked for never decided
+                    problems.remove(failed.describe());
+                    err.println("error: " + failed.describe());
+                }
+                if (!problems.isEmpty())
+                {
+                    err.println("error: the demo run failed its own checks: " + String.join("; ", problems));
+                }
                 err.flush();
                 return 1;
             }

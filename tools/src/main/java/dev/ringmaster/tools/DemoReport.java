@@ -71,6 +71,8 @@ public final class DemoReport
     private final long duplicateTerminals;
     private final long acceptedWithoutTerminal;
     private final Map<Priority, LatencySummary> endToEndByPriority = new EnumMap<>(Priority.class);
+    /** The strategy asked for placed no task (the built-in choice placed them all), or null. */
+    private final StrategyFailure strategyFailure;
 
     DemoReport(final DemoSettings settings, final Fleet fleet, final boolean drained, final long wallNanos,
                final long acceptedBySubmit, final Map<SubmitStatus, Long> rejections, final LifecycleTally tally,
@@ -87,6 +89,7 @@ public final class DemoReport
         this.deadLetterSamples = List.copyOf(deadLetterSamples);
         this.clockLateness = LatencySummary.of(clockLateness);
         this.clockErrors = clockErrors;
+        this.strategyFailure = StrategyFailure.of(metrics);
         this.accepted = tally.accepted();
         this.completed = tally.completed();
         this.deadLettered = tally.deadLettered();
@@ -165,7 +168,14 @@ public final class DemoReport
     /** @return true if the run drained, nothing was lost, and every count agrees. */
     public boolean ok()
     {
-        return drained && lost() == 0 && lostByMetrics() == 0 && consistent() && journalProblem == null;
+        return drained && lost() == 0 && lostByMetrics() == 0 && consistent() && journalProblem == null &&
+            strategyFailure == null;
+    }
+
+    /** @return the strategy's failure to make any decision, or null if it made some. */
+    StrategyFailure strategyFailure()
+    {
+        return strategyFailure;
     }
 
     /** Marks the run as stopped by a signal after {@code submitted} submissions; before the report is read. */
@@ -238,6 +248,10 @@ public final class DemoReport
         if (remote != null)
         {
             remoteProblems(problems);
+        }
+        if (strategyFailure != null)
+        {
+            problems.add(strategyFailure.describe());
         }
         return problems;
     }
@@ -405,6 +419,10 @@ public final class DemoReport
         j.writeStartObject();
         j.writeBooleanField("ok", ok());
         j.writeStringField("strategy", metrics.strategy());
+        if (strategyFailure != null)
+        {
+            strategyFailure.writeJson(j);
+        }
         j.writeNumberField("seed", settings.seed());
         j.writeNumberField("tasks", settings.tasks());
         if (interruptedAfter >= 0)

@@ -222,7 +222,8 @@ final class Router
     {
         return new dev.ringmaster.metrics.FaultCounts(engine.counters.strategyFaults.get(),
             engine.counters.strategyCallbackFaults.get(), engine.counters.strategyQuarantines.get(),
-            listener.errors(), outcomes.deliveryFaults(), engine.signals.ignoredCompletions.get());
+            listener.errors(), outcomes.deliveryFaults(), engine.signals.ignoredCompletions.get(),
+            engine.counters.strategyDecisions.get(), engine.counters.strategyFallbacks.get());
     }
 
     /** Any thread: @return the shadow's figures so far, or null if none runs. */

@@ -135,6 +135,11 @@ final class Selection extends RouterPart
         }
         decision.reset();
         trail.candidates = c.size();
+        if (shadowOf == null)
+        {
+            // with the fallbacks, tells a report a strategy that never placed a task from one that failed now and then
+            Counters.increment(counters.strategyDecisions);
+        }
         final long t0 = shadowOf == null && (++decisions & (ROUTING_SAMPLE - 1)) == 0 ? System.nanoTime() : 0;
         int chosen;
         if (quarantined(now))
@@ -194,6 +199,11 @@ final class Selection extends RouterPart
         decision.reset();
         // counting costs O(pool / 64): only when a listener (the journal) will read it
         trail.candidates = shadowOf == null && listener.any() ? pool.eligibleCount() : -1;
+        if (shadowOf == null)
+        {
+            // with the fallbacks, tells a report a strategy that never placed a task from one that failed now and then
+            Counters.increment(counters.strategyDecisions);
+        }
         final long t0 = shadowOf == null && (++decisions & (ROUTING_SAMPLE - 1)) == 0 ? System.nanoTime() : 0;
         int chosen;
         if (quarantined)
@@ -471,12 +481,22 @@ final class Selection extends RouterPart
     /** After a fault or in quarantine: the built-in choice, or none for a shadow, whose decisions are only compared. */
     private int fallback(final CandidateSet c)
     {
-        return shadowOf != null ? RoutingStrategy.DECLINE : fallbackChoice(c);
+        if (shadowOf != null)
+        {
+            return RoutingStrategy.DECLINE;
+        }
+        Counters.increment(counters.strategyFallbacks);
+        return fallbackChoice(c);
     }
 
     private int fallback(final PoolView pool)
     {
-        return shadowOf != null ? RoutingStrategy.DECLINE : fallbackChoice(pool);
+        if (shadowOf != null)
+        {
+            return RoutingStrategy.DECLINE;
+        }
+        Counters.increment(counters.strategyFallbacks);
+        return fallbackChoice(pool);
     }
 
     /** The built-in choice when the strategy failed or is quarantined: the candidate with the fewest tasks in flight. */

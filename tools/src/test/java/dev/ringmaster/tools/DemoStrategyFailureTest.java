@@ -1,0 +1,71 @@
+package dev.ringmaster.tools;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A demo whose --strategy failed every decision it was asked placed no task by that strategy: the user who asked for it
+ * got none of its decisions, so the run fails (exit 1, "ok": false) and says which strategy and how many decisions;
+ * a strategy that failed only in its callbacks still decided, and the run stays ok.
+ */
+class DemoStrategyFailureTest
+{
+    @TempDir
+    Path dir;
+
+    private Path plugins() throws IOException
+    {
+        final Path plugins = Files.createDirectory(dir.resolve("plugins"));
+        PluginsOptionTest.pluginJar(plugins.resolve("faulty.jar"), FaultyStrategies.Throws.class,
+            FaultyStrategies.RouteThrows.class, FaultyStrategies.CallbackThrows.class);
+        return plugins;
+    }
+
+    @Test
+    void aStrategyThatFailedEveryDecisionFailsTheJsonRunAndIsNamed() throws IOException
+    {
+        final DemoCommandTest.Run run = DemoCommandTest.run("demo", "--strategy", FaultyStrategies.Throws.NAME,
+            "--plugins", plugins().toString(), "--tasks", "200", "--json");
+
+        assertThat(run.exitCode()).as("stderr: %s", run.err()).isEqualTo(1);
+        final Map<String, Object> json = DemoCommandTest.json(run);
+        assertThat(json.get("ok")).isEqualTo(false);
+        assertThat(json.get("lost")).as("every task still completed, by the built-in choice").isEqualTo(0);
+        @SuppressWarnings("unchecked")
+        final Map<String, Object> failure = (Map<String, Object>)json.get("strategy_failure");
+        assertThat(failure).as("stdout: %s", run.out()).isNotNull();
+        assertThat(failure.get("strategy")).isEqualTo(FaultyStrategies.Throws.NAME);
+        assertThat(((Number)failure.get("decisions")).longValue()).isGreaterThanOrEqualTo(200);
+        assertThat(failure.get("failed")).isEqualTo(failure.get("decisions"));
+        assertThat(run.err()).contains("error: strategy '" + FaultyStrategies.Throws.NAME + "' failed every one of its ")
+            .doesNotContain("failed its own checks");
+    }
+
+    @Test
+    void aVersion2StrategyWhoseRouteAlwaysThrowsFailsTheTextRunWithAPlainLine() throws IOException
+    {
+        final DemoCommandTest.Run run = DemoCommandTest.run("demo", "--strategy", FaultyStrategies.RouteThrows.NAME,
+            "--plugins", plugins().toString(), "--tasks", "200");
+
+        assertThat(run.exitCode()).as("stderr: %s", run.err()).isEqualTo(1);
+        assertThat(run.out()).containsPattern("strategy '" + FaultyStrategies.RouteThrows.NAME + "' failed every one " +
+            "of its [1-9][0-9,]* decisions");
+    }
+
+    @Test
+    void aStrategyWhoseCallbacksThrowButThatDecidesStaysOk() throws IOException
+    {
+        final DemoCommandTest.Run run = DemoCommandTest.run("demo", "--strategy", FaultyStrategies.CallbackThrows.NAME,
+            "--plugins", plugins().toString(), "--tasks", "200", "--json");
+
+        assertThat(run.exitCode()).as("stderr: %s", run.err()).isZero();
+        assertThat(DemoCommandTest.json(run)).containsEntry("ok", true).doesNotContainKey("strategy_failure");
+    }
+}
