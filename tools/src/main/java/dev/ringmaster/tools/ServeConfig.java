@@ -134,6 +134,16 @@ final class ServeConfig
             final Map.Entry<String, JsonNode> t = it.next();
             type(t.getKey(), t.getValue(), loader);
         }
+        for (int i = 0; i < limits.size(); i++)
+        {
+            // a limit on a type no agent has holds nothing back, and the dispatcher would take it without a word
+            final String limited = limits.get(i).path("type").asText(null);
+            if (limited != null && !factories.containsKey(limited))
+            {
+                throw problem("rateLimits[" + i + "].type", "unknown agent type '" + limited + "': the file declares " +
+                    "no such type", "a type declared under 'types': " + factories.keySet());
+            }
+        }
         if (agents.isEmpty())
         {
             // a type at agents: 0 waits for 'admin add-agent' or 'admin scale' beside types that serve; with no agent
@@ -581,10 +591,7 @@ final class ServeConfig
     Map<String, Integer> countByType()
     {
         final Map<String, Integer> counts = new LinkedHashMap<>();
-        for (final Agent a : agents)
-        {
-            counts.merge(a.spec().type(), 1, Integer::sum);
-        }
+        agents.forEach(a -> counts.merge(a.spec().type(), 1, Integer::sum));
         return counts;
     }
 }
