@@ -38,13 +38,24 @@ final class DemoJournal implements AutoCloseable
 
     static DemoJournal open(final Path directory, final Durability durability)
     {
-        return open(JournalConfig.at(directory).durability(durability));
+        return open(directory, durability, WorkCodec.INSTANCE);
+    }
+
+    /** As above, with the demo's encoding under {@code codec}'s name (serve's with a config records its own). */
+    static DemoJournal open(final Path directory, final Durability durability, final WorkCodec codec)
+    {
+        return open(JournalConfig.at(directory).durability(durability), codec);
     }
 
     /** As above, with any other settings (e.g. a test's clock and roll cycle); the payloads are the workload's. */
     static DemoJournal open(final JournalConfig config)
     {
-        return new DemoJournal(Journal.open(config.payloadCodec(WorkCodec.INSTANCE)));
+        return open(config, WorkCodec.INSTANCE);
+    }
+
+    private static DemoJournal open(final JournalConfig config, final WorkCodec codec)
+    {
+        return new DemoJournal(Journal.open(config.payloadCodec(codec)));
     }
 
     DispatchListener listener()

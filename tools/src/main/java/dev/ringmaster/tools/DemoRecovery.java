@@ -75,6 +75,10 @@ final class DemoRecovery
         {
             return WorkCodec.INSTANCE;
         }
+        if (name.equals(WorkCodec.SERVE_CONFIG.name()))
+        {
+            return WorkCodec.SERVE_CONFIG;
+        }
         if (name.equals(PayloadCodec.standard().name()))
         {
             return PayloadCodec.standard();

@@ -38,7 +38,9 @@ import java.util.concurrent.Callable;
             + "demo's simulated fleet (journaled to the same directory) and wait for them. With "
             + "--abandon-unrecoverable, the open tasks that cannot be rebuilt are closed for good instead of left open.",
         ""},
-    footer = {"", "The payload codec is the one the journal records (the demo's, or the standard one).",
+    footer = {"", "The payload codec is the one the journal records (the demo's, or the standard one). A journal "
+        + "'serve --config FILE' wrote is only reported (--dry-run; else exit 2): 'serve --config FILE --journal DIR' "
+        + "recovers it on the fleet the file declares.",
         "A damaged journal is read on past each damaged region, but not recovered unless --accept-damage: the tasks "
             + "whose acceptance lies in a damaged region would be lost without a word.",
         "A journal that a running process still writes is reported (--dry-run) but not recovered: its open tasks are "
@@ -46,8 +48,8 @@ import java.util.concurrent.Callable;
         "Exit code: 0 if every open task was dispatched again and reached a terminal state; 1 if the journal is "
             + "missing or damaged (also with --accept-damage if anything below fails), an open task could not be "
             + "rebuilt (the others are still dispatched; not once --abandon-unrecoverable closed it), a task was "
-            + "refused or lost, the journal failed or is still being written; 2 for bad options. --dry-run exits 0 for a journal it could read undamaged, whatever "
-            + "it leaves open: its report (JSON: \"unrecoverable\") says what a recovery would leave.",
+            + "refused or lost, the journal failed or is still being written; 2 for bad options or a journal serve --config wrote. "
+            + "--dry-run exits 0 for a journal it could read undamaged, whatever it leaves open: its report (JSON: \"unrecoverable\") says what a recovery would leave.",
         "JSON: \"unrecoverable\" counts what the scan found; \"abandoned\" and \"abandoned_tasks\" the tasks "
             + "--abandon-unrecoverable closed (written); \"left_open\" the open tasks this run left open (neither "
             + "recovered nor abandoned).",
@@ -108,6 +110,18 @@ public final class RecoverCommand implements Callable<Integer>
                 "--dry-run to close the tasks that cannot be rebuilt");
         }
         final PayloadCodec codec = DemoRecovery.codecOf(journal);
+        if (codec == WorkCodec.SERVE_CONFIG && !dryRun)
+        {
+            // its tasks are the declared fleet's (chat prompts for openai-http agents, ...): the demo's simulated
+            // agents would 'finish' them, and the journal would record as done what no real agent ran
+            err.println("error: the journal " + journal + " was written by 'ringmaster serve --config FILE' (payload " +
+                "codec " + codec.name() + "): its open tasks belong to the fleet that file declares, and recover " +
+                "dispatches on the demo's simulated fleet. Recover it with 'ringmaster serve --config FILE --journal " +
+                journal + "', which dispatches the tasks left open again on start; 'ringmaster recover " + journal +
+                " --dry-run' reports what is open; nothing was written");
+            err.flush();
+            return 2;
+        }
         final long t0 = System.nanoTime();
         // claimed before the scan: a recovery started meanwhile finds the journal taken, not the same open tasks
         final WriterClaim claim = dryRun ? null : WriterClaim.take(journal);

@@ -209,7 +209,8 @@ public final class ServeCommand implements Callable<Integer>
         // finds the journal taken instead of scanning the same open tasks
         claim = existing ? WriterClaim.take(journalDir) : null;
         boolean live = existing && claim == null;
-        final RecoveryPlan plan = existing ? Recovery.scan(journalDir, DemoRecovery.codecOf(journalDir)) : null;
+        final dev.ringmaster.journal.PayloadCodec recorded = existing ? DemoRecovery.codecOf(journalDir) : null;
+        final RecoveryPlan plan = existing ? Recovery.scan(journalDir, recorded) : null;
         live |= existing && Journal.isBeingWritten(journalDir);
         if (live)
         {
@@ -230,6 +231,15 @@ public final class ServeCommand implements Callable<Integer>
             err.flush();
             return 1;
         }
+        if (config == null && recorded == WorkCodec.SERVE_CONFIG)
+        {
+            clock.close();
+            err.println("error: the journal " + journalDir + " was written by 'ringmaster serve --config': its open " +
+                "tasks belong to the fleet that file declares, not the demo's; serve it with the same file: " +
+                "'ringmaster serve --config FILE --journal " + journalDir + "'");
+            err.flush();
+            return 2;
+        }
         final Dispatcher.Builder builder = Dispatcher.builder().pluginClassLoader(registry.classLoader())
             .strategy(strategy).seed(seed).queueCapacity(16_384);
         if (config != null)
@@ -240,7 +250,9 @@ public final class ServeCommand implements Callable<Integer>
         }
         if (journalDir != null)
         {
-            journal = DemoJournal.open(journalDir, durability);
+            // an existing journal keeps the name it records (serve --config journals from before it had its own)
+            journal = DemoJournal.open(journalDir, durability, recorded instanceof WorkCodec w ? w :
+                config != null ? WorkCodec.SERVE_CONFIG : WorkCodec.INSTANCE);
             builder.listener(journal.listener());
         }
         final AtomicInteger nextIndex = new AtomicInteger(fleet.profiles().size());

@@ -10,7 +10,12 @@ import org.agrona.MutableDirectBuffer;
  */
 final class WorkCodec implements PayloadCodec
 {
-    static final WorkCodec INSTANCE = new WorkCodec();
+    static final WorkCodec INSTANCE = new WorkCodec("demo-work");
+    /**
+     * The same encoding under the name 'serve --config' records: its tasks belong to the fleet the file declares, so
+     * 'recover', which dispatches on the demo's fleet, can tell its journals apart and refuse them.
+     */
+    static final WorkCodec SERVE_CONFIG = new WorkCodec("serve-config");
 
     private static final byte WORK = 'W';
     private static final int LENGTH = 1 + Long.BYTES + 1;
@@ -18,14 +23,17 @@ final class WorkCodec implements PayloadCodec
     /** The name recorded in the journals the demo writes, so that 'recover' picks this codec again. */
     static final String NAME = "demo-work";
 
-    private WorkCodec()
+    private final String name;
+
+    private WorkCodec(final String name)
     {
+        this.name = name;
     }
 
     @Override
     public String name()
     {
-        return NAME;
+        return name;
     }
 
     @Override

@@ -1,0 +1,87 @@
+package dev.ringmaster.tools;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.ringmaster.admin.AdminClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code recover DIR} of a journal that {@code serve --config FILE} wrote: its tasks belong to the fleet the file
+ * declares, not the demo's simulated one, so recover refuses (exit 2) and says how to recover it ({@code serve
+ * --config FILE --journal DIR}); {@code --dry-run} still reports, and serve with the config takes the journal again.
+ */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class RecoverServeConfigJournalTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void recoverRefusesAServeConfigJournalAndNamesTheFixWhileDryRunReports() throws Exception
+    {
+        final Path config = Files.writeString(dir.resolve("fleet.yaml"), String.join("\n",
+            "types:",
+            "  coder: {factory: echo, agents: 1}",
+            ""));
+        final Path journal = dir.resolve("journal");
+        final String[] serve = {"serve", "--config", config.toString(), "--journal", journal.toString(), "--port", "0",
+            "--token", "t", "--duration", "3"};
+        serveOneTask(serve);
+
+        final DemoCommandTest.Run recover = DemoCommandTest.run("recover", journal.toString());
+
+        assertThat(recover.exitCode()).as("stdout: %s; stderr: %s", recover.out(), recover.err()).isEqualTo(2);
+        assertThat(recover.err()).startsWith("error: ").contains("written by 'ringmaster serve --config",
+            "serve --config FILE --journal " + journal).doesNotContain("\tat ", "Exception");
+        assertThat(recover.out()).doesNotContain("dispatching");
+
+        final DemoCommandTest.Run dryRun = DemoCommandTest.run("recover", journal.toString(), "--dry-run", "--json");
+        assertThat(dryRun.exitCode()).as("stderr: %s", dryRun.err()).isZero();
+        assertThat(DemoCommandTest.json(dryRun)).containsKey("payload_codec");
+
+        final DemoCommandTest.Run again = DemoCommandTest.run(serve);
+        assertThat(again.exitCode()).as("serve --config takes its journal again; stderr: %s", again.err()).isZero();
+    }
+
+    /** Runs serve until its --duration ends, with one task submitted over HTTP so that the journal holds records. */
+    private static void serveOneTask(final String[] serve) throws Exception
+    {
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final var cmd = RingmasterCli.commandLine();
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+        final AtomicReference<Integer> code = new AtomicReference<>();
+        final Thread thread = new Thread(() -> code.set(cmd.execute(serve)));
+        thread.start();
+        final Pattern urlLine = Pattern.compile("admin endpoint: (http://127\\.0\\.0\\.1:\\d+)");
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!urlLine.matcher(out.toString()).find() && thread.isAlive())
+        {
+            assertThat(System.nanoTime() - deadline).as("serve started within 20 s").isNegative();
+            Thread.sleep(20);
+        }
+        final Matcher m = urlLine.matcher(out.toString());
+        assertThat(m.find()).as("serve started; stderr: %s", err).isTrue();
+        final AdminClient client = new AdminClient(m.group(1), "t", Duration.ofSeconds(10));
+        final AdminClient.Response r = client.post("/tasks",
+            JsonNodeFactory.instance.objectNode().put("type", "coder").put("payload", "ping"));
+        assertThat(r.status()).as(r.body().toString()).isEqualTo(202);
+        thread.join(TimeUnit.SECONDS.toMillis(30));
+        assertThat(thread.isAlive()).isFalse();
+        assertThat(code.get()).as("serve exit code; stderr: %s", err).isZero();
+    }
+}
