@@ -48,8 +48,9 @@ import java.util.concurrent.Callable;
         "Exit code: 0 if every open task was dispatched again and reached a terminal state; 1 if the journal is "
             + "missing or damaged (also with --accept-damage if anything below fails), an open task could not be "
             + "rebuilt (the others are still dispatched; not once --abandon-unrecoverable closed it), a task was "
-            + "refused or lost, the journal failed or is still being written; 2 for bad options or a journal serve --config wrote. "
-            + "--dry-run exits 0 for a journal it could read undamaged, whatever it leaves open: its report (JSON: \"unrecoverable\") says what a recovery would leave.",
+            + "refused or lost, the journal failed or is still being written; 2 for bad options or a journal "
+            + "serve --config wrote. --dry-run exits 0 for a journal it could read undamaged, whatever it leaves "
+            + "open: its report (JSON: \"unrecoverable\") says what a recovery would leave.",
         "JSON: \"unrecoverable\" counts what the scan found; \"abandoned\" and \"abandoned_tasks\" the tasks "
             + "--abandon-unrecoverable closed (written); \"left_open\" the open tasks this run left open (neither "
             + "recovered nor abandoned).",
