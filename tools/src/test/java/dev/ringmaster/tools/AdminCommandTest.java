@@ -415,7 +415,8 @@ class AdminCommandTest
             "--duration", "3", "--rate", "1000", "--seed", "5", "--journal", journal.toString())));
         serve.start();
         final Pattern urlLine = Pattern.compile("admin endpoint: (http://127\\.0\\.0\\.1:\\d+)");
-        awaitTrue(() -> urlLine.matcher(out.toString()).find());
+        // the token line is printed just after the endpoint's: wait for it too, not only the first
+        awaitTrue(() -> urlLine.matcher(out.toString()).find() && out.toString().contains("admin token:"));
         final Matcher m = urlLine.matcher(out.toString());
         assertThat(m.find()).isTrue();
         final String url = m.group(1);
