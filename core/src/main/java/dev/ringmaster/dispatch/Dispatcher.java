@@ -347,13 +347,19 @@ public final class Dispatcher implements AutoCloseable
         return engine.fleet.reprioritize(taskId, Objects.requireNonNull(priority, "priority must not be null"));
     }
 
-    /** Cancels a task that has not started (O(queued)). @return CANCELLED, RUNNING (it runs on) or NOT_FOUND. */
+    /**
+     * Cancels a task that has not started (O(queued)). @return CANCELLED, RUNNING (it runs on) or NOT_FOUND (also
+     * before start and after termination, when no task is live).
+     */
     public CompletableFuture<CancelOutcome> cancel(final long taskId)
     {
         return engine.fleet.cancel(taskId);
     }
 
-    /** @return the id of the agent holding the task, "" if it waits centrally, null if no live task has this id. */
+    /**
+     * @return the id of the agent holding the task, "" if it waits centrally, null if no live task has this id (so
+     *     null before start and after termination).
+     */
     public CompletableFuture<String> whereIs(final long taskId)
     {
         return engine.fleet.whereIs(taskId);

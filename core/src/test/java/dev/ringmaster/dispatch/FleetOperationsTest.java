@@ -228,4 +228,23 @@ class FleetOperationsTest
         assertThatThrownBy(() -> unstarted.pauseType("coder").get(5, TimeUnit.SECONDS))
             .hasMessageContaining("the dispatcher is not running (it is not started)").hasMessageContaining("call start() first");
     }
+
+    @Test
+    void questionsAboutATaskBeforeStartOrAfterTerminationAnswerThatNoTaskIsLive() throws Exception
+    {
+        final Dispatcher d = Dispatcher.builder()
+            .agent(AgentSpec.builder("a", "coder").build(), AgentAdapter.sync(t -> "ok"))
+            .strategy(TestStrategies.first()).build();
+        // before start: nothing was accepted, so no task is live (a failure here would read as a broken dispatcher)
+        assertThat(d.cancel(1).get(5, TimeUnit.SECONDS)).isEqualTo(CancelOutcome.NOT_FOUND);
+        d.start();
+        final Task task = Task.builder("coder").build();
+        assertThat(d.submitAsync(task).get(5, TimeUnit.SECONDS).state()).isEqualTo(TerminalState.COMPLETED);
+        d.close();
+        assertThat(d.state()).isEqualTo(DispatcherState.TERMINATED);
+        // a timeout handler cancelling its task as the dispatcher closes gets "not found", not an exception to catch
+        assertThat(d.cancel(task.id()).get(5, TimeUnit.SECONDS)).isEqualTo(CancelOutcome.NOT_FOUND);
+        assertThat(d.whereIs(task.id()).get(5, TimeUnit.SECONDS)).isNull();
+        assertThat(d.reprioritize(task.id(), Priority.HIGH).get(5, TimeUnit.SECONDS)).isEqualTo(ReprioritizeOutcome.NOT_FOUND);
+    }
 }

@@ -181,18 +181,30 @@ public final class FleetCommands
 
     public CompletableFuture<dev.ringmaster.dispatch.ReprioritizeOutcome> reprioritize(final long taskId, final Priority priority)
     {
-        return ask((router, now) -> router.reprioritize(taskId, priority.ordinal(), now));
+        return askAboutTask((router, now) -> router.reprioritize(taskId, priority.ordinal(), now),
+            dev.ringmaster.dispatch.ReprioritizeOutcome.NOT_FOUND);
     }
 
     public CompletableFuture<dev.ringmaster.dispatch.CancelOutcome> cancel(final long taskId)
     {
-        return ask((router, now) -> router.cancel(taskId, now));
+        return askAboutTask((router, now) -> router.cancel(taskId, now), dev.ringmaster.dispatch.CancelOutcome.NOT_FOUND);
     }
 
     /** @return completes with the agent id holding the task, "" if it waits centrally, null if unknown. */
     public CompletableFuture<String> whereIs(final long taskId)
     {
-        return ask((router, now) -> router.whereIs(taskId));
+        return askAboutTask((router, now) -> router.whereIs(taskId), null);
+    }
+
+    /**
+     * A question about one task: before start and after termination no task is live, so the answer is the one for an
+     * unknown id, not a failure. Why: a caller cancelling or looking up a task as the dispatcher ends (a timeout
+     * handler racing a close) would otherwise have to catch an exception for what is only "it has ended".
+     */
+    private <T> CompletableFuture<T> askAboutTask(final Query<T> query, final T noneLive)
+    {
+        final int state = engine.control.runState;
+        return state == Control.NEW || state == Control.TERMINATED ? CompletableFuture.completedFuture(noneLive) : ask(query);
     }
 
     /** @return per agent type, tasks waiting centrally per priority (approximate while tasks flow). */
