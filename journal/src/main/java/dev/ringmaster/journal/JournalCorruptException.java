@@ -40,6 +40,16 @@ public final class JournalCorruptException extends JournalException
             "unreadable record(s) right after it, in the same damaged region)", getCause(), true);
     }
 
+    /**
+     * @return this damage, saying which documents reading skipped to get past it and where it resumed
+     *     ({@code skipped} null: none, the damaged document was read whole)
+     */
+    JournalCorruptException withSkipped(final String skipped)
+    {
+        return skipped == null ? this : new JournalCorruptException(file, index, detail + "; " + skipped, getCause(),
+            true);
+    }
+
     /** @return damage found by the check before reading: nothing was read, so nothing is said to have been. */
     static JournalCorruptException beforeReading(final Path file, final String problem, final Throwable cause)
     {

@@ -2,7 +2,6 @@ package dev.ringmaster.journal;
 
 import dev.ringmaster.journal.internal.RecordExpander;
 import dev.ringmaster.journal.internal.RecordLayout;
-import dev.ringmaster.journal.internal.RetentionSweeper;
 import dev.ringmaster.journal.internal.RollCycleDetector;
 import dev.ringmaster.journal.internal.Varint;
 import net.openhft.chronicle.bytes.Bytes;
@@ -14,9 +13,6 @@ import net.openhft.chronicle.wire.DocumentContext;
 
 import java.io.File;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NavigableSet;
@@ -33,17 +29,11 @@ import java.util.zip.CRC32C;
  */
 public final class JournalReader implements AutoCloseable
 {
-    /** Chronicle maps and grows cycle files in whole pages: a file of another length was cut by something else. */
-    private static final long PAGE_BYTES = 4096;
-    /** The cycle {@link #checkNotCut} last looked at, so that tailing at the end costs no file system call per poll. */
-    private int checkedCycle = Integer.MIN_VALUE;
-    /** The cycle {@link #cutAt} last looked at, and its file's length if that file is cut, else -1. */
-    private int cutCycle = Integer.MIN_VALUE;
-    private long cutLength = -1;
-
     private final Path directory;
     private final SingleChronicleQueue queue;
     private final ExcerptTailer tailer;
+    private final DamageSkip damageSkip;
+    private final CycleFileLengths files;
     private final JournalRecord record = new JournalRecord();
     private byte[] scratch = new byte[1024];
     private final org.agrona.concurrent.UnsafeBuffer scratchView = new org.agrona.concurrent.UnsafeBuffer(scratch);
@@ -58,8 +48,11 @@ public final class JournalReader implements AutoCloseable
     private final CRC32C crc = new CRC32C();
     /** The record holds two events and the first was delivered: the next read delivers the second. */
     private boolean secondPending;
-    /** Set when Chronicle itself could not read a document: the tailer cannot step past it in that cycle file. */
-    private boolean documentUnreadable;
+    /** The index of a document Chronicle itself could not read (the tailer cannot step past it), else -1. */
+    private long unreadableAt = -1;
+    /** An end of the readable documents that the file's index confirmed, and one to look at again, else -1. */
+    private long endConfirmed = -1;
+    private long endSuspect = -1;
     /** Told the number of records delivered so far every {@link #progressEvery} records, or null. */
     private java.util.function.LongConsumer progress;
     private long progressEvery;
@@ -89,6 +82,8 @@ public final class JournalReader implements AutoCloseable
         }
         this.queue = metadataProblem == null ? builder.build() : CycleFiles.buildQuietly(builder);
         this.tailer = queue.createTailer().toStart();
+        this.files = new CycleFileLengths(directory, queue);
+        this.damageSkip = new DamageSkip(queue, files::cycleFile);
     }
 
     /**
@@ -151,7 +146,7 @@ public final class JournalReader implements AutoCloseable
         tailer.toStart();
         batchPos = batchEnd = 0;
         secondPending = false;
-        documentUnreadable = false;
+        unreadableAt = -1;
         fromEpochNanos = Long.MIN_VALUE;
         return this;
     }
@@ -165,7 +160,7 @@ public final class JournalReader implements AutoCloseable
         tailer.toStart();
         batchPos = batchEnd = 0;
         secondPending = false;
-        documentUnreadable = false;
+        unreadableAt = -1;
         fromEpochNanos = epochMillis * 1_000_000L;
         final int length = queue.rollCycle().lengthInMillis();
         final int target = (int)Math.max(0, (epochMillis - queue.epoch()) / length);
@@ -199,7 +194,7 @@ public final class JournalReader implements AutoCloseable
     {
         batchPos = batchEnd = 0;
         secondPending = false;
-        documentUnreadable = false;
+        unreadableAt = -1;
         return tailer.moveToIndex(index);
     }
 
@@ -229,8 +224,8 @@ public final class JournalReader implements AutoCloseable
             // a read of a mapped page past the end of a cut file faults; the JVM may raise it a little after the read
             // that faulted, outside readOne's own catch
             batchPos = batchEnd;
-            documentUnreadable = true;
-            throw corrupt(tailer.index(), "Chronicle Queue cannot read it, the file ends early: " + e, e);
+            unreadableAt = tailer.index();
+            throw corrupt(unreadableAt, "Chronicle Queue cannot read it, the file ends early: " + e, e);
         }
         return delivered;
     }
@@ -250,8 +245,9 @@ public final class JournalReader implements AutoCloseable
     /**
      * Delivers every readable record up to the current end, reading on past damage: a record that fails its checks
      * is skipped alone, a batch whose framing is broken from there to the next document, a document Chronicle cannot
-     * read to the next cycle file. Each damaged region goes
-     * to {@code onDamage}, in order, naming the file, the index and what is wrong.
+     * read (its header overwritten) to the next document the file's index lists, else to the next cycle file. Each
+     * damaged region goes to {@code onDamage}, in order, naming the file, the index, what is wrong and which
+     * documents were skipped.
      *
      * @return the number of records delivered.
      */
@@ -261,6 +257,9 @@ public final class JournalReader implements AutoCloseable
         // reported one by one, it read as several damaged places, all at one index
         JournalCorruptException region = null;
         int more = 0;
+        // the documents skipped in the region: from its first unreadable one, to where reading last resumed
+        long skippedFrom = -1;
+        String skipped = null;
         // counted as handed over: a read that ends in damage still delivered the records before it
         final long handedAtStart = handed;
         while (true)
@@ -272,7 +271,7 @@ public final class JournalReader implements AutoCloseable
                 readToEnd(handler);
                 if (region != null)
                 {
-                    onDamage.accept(region.withMore(more));
+                    onDamage.accept(region.withMore(more).withSkipped(skipped));
                 }
                 return handed - handedAtStart;
             }
@@ -286,39 +285,50 @@ public final class JournalReader implements AutoCloseable
                 {
                     if (region != null)
                     {
-                        onDamage.accept(region.withMore(more));
+                        onDamage.accept(region.withMore(more).withSkipped(skipped));
                     }
                     region = e;
                     more = 0;
+                    skippedFrom = -1;
+                    skipped = null;
                 }
-                if (!skipDamage())
+                final long unreadable = unreadableAt;
+                final DamageSkip.Skip skip = skipDamage(skippedFrom);
+                if (skip != null)
                 {
-                    onDamage.accept(region.withMore(more));
+                    skippedFrom = skippedFrom < 0 ? unreadable : skippedFrom;
+                    skipped = skip.note();
+                }
+                if (skip != null && !skip.resumed())
+                {
+                    onDamage.accept(region.withMore(more).withSkipped(skipped));
                     return handed - handedAtStart;
                 }
             }
         }
     }
 
-    /** After damage: positions past it. @return false if nothing readable can follow (no later cycle file). */
-    private boolean skipDamage()
+    /**
+     * After damage: positions past it.
+     *
+     * @param reportFrom the first document this damaged region skipped already, or -1
+     * @return null if the damaged document was read whole (the tailer is already past it), else what was skipped
+     *     and whether anything readable follows
+     */
+    private DamageSkip.Skip skipDamage(final long reportFrom)
     {
         // a record that failed its checks was stepped over already: the batch's other records are still read (a
         // batch whose framing is broken was given up on where that was found)
         secondPending = false;
-        if (!documentUnreadable)
+        final long unreadable = unreadableAt;
+        if (unreadable < 0)
         {
-            return true; // the damaged document was read whole: the tailer is already past it
+            return null;
         }
-        documentUnreadable = false;
-        final int cycle = tailer.cycle();
-        final int last = queue.lastCycle();
-        if (last == Integer.MIN_VALUE || cycle >= last)
-        {
-            return false;
-        }
-        final Long next = queue.listCyclesBetween(cycle + 1, last).ceiling((long)cycle + 1);
-        return next != null && tailer.moveToCycle(next.intValue());
+        unreadableAt = -1;
+        batchPos = batchEnd = 0;
+        final int cycle = unreadable > 0 ? queue.rollCycle().toCycle(unreadable) : tailer.cycle();
+        return damageSkip.skip(tailer, unreadable, reportFrom < 0 ? unreadable : reportFrom, files.cutAt(cycle) >= 0);
     }
 
     /** @return copies of every record up to the current end (allocates one event per record). */
@@ -354,8 +364,8 @@ public final class JournalReader implements AutoCloseable
         {
             if (!dc.isPresent())
             {
-                checkNotCut();
-                return -1;
+                files.checkNotCut(tailer.cycle());
+                return checkEnd();
             }
             if (!dc.isData())
             {
@@ -368,15 +378,24 @@ public final class JournalReader implements AutoCloseable
             {
                 throw corrupt(index, "a document claims " + remaining + " bytes", null);
             }
-            final long cut = cutAt(tailer.cycle());
+            final long cut = files.cutAt(tailer.cycle());
             if (cut >= 0 && bytes.readPosition() + remaining > cut)
             {
                 // read on, the mapping past the cut faults, and the JVM raises that fault a little later, in this
                 // document or the next: the same cut was reported at two indexes by two commands
-                documentUnreadable = true;
+                unreadableAt = index;
                 throw corrupt(index, "the file ends at byte " + cut + ", inside this document (which runs to byte " +
                     (bytes.readPosition() + remaining) + "): the file was cut short, and the records from here to " +
                     "its end are lost", null);
+            }
+            final long end = bytes.readPosition() + remaining;
+            if (end > files.length(tailer.cycle(), end))
+            {
+                // garbage in the document's header: read as a length, it would run off the file (or ask for a buffer
+                // of up to a gigabyte)
+                unreadableAt = index;
+                throw corrupt(index, "Chronicle Queue cannot read it: its header claims " + remaining + " bytes, which " +
+                    "run past the end of the file (the header is overwritten)", null);
             }
             length = (int)remaining;
             if (scratch.length < length)
@@ -393,8 +412,8 @@ public final class JournalReader implements AutoCloseable
         catch (final RuntimeException | InternalError e)
         {
             // Chronicle fails in many ways on a damaged file (bad header, length past the end, unmapped page)
-            documentUnreadable = true;
-            throw corrupt(tailer.index(), "Chronicle Queue cannot read it: " + e, e);
+            unreadableAt = tailer.index();
+            throw corrupt(unreadableAt, "Chronicle Queue cannot read it: " + e, e);
         }
         if (length > 0 && scratch[0] == RecordLayout.BATCH_MARKER)
         {
@@ -527,61 +546,48 @@ public final class JournalReader implements AutoCloseable
     }
 
     /**
-     * At the end of the readable records: a cycle file that is not a whole number of pages was cut, and the records
-     * after the cut are lost. Why here and not before reading: what lies before the cut is still read and delivered
-     * (an audit shows a task's history up to the damage). A cut that lands exactly between two records, and on a page
-     * boundary, cannot be told from a writer that stopped there.
+     * No document where the tailer stands: the end, unless the file's index lists documents from here on, which
+     * sequential reading cannot reach (a header overwritten with zeros or with the mark of a document still being
+     * written). Looked at twice before it is called damage: a live writer may have just finished the document.
+     *
+     * @return -1 at the end, 0 to look again
      */
-    private void checkNotCut()
+    private int checkEnd()
     {
-        final int cycle = tailer.cycle();
-        if (cycle == checkedCycle)
+        final long index = tailer.index();
+        if (index == endConfirmed || index <= 0)
         {
-            return;
+            return -1;
         }
-        checkedCycle = cycle;
-        final File file = cycleFile(cycle);
-        if (file != null && file.length() % PAGE_BYTES != 0)
+        final long last = damageSkip.lastIndexOf(queue.rollCycle().toCycle(index));
+        if (last < index)
         {
-            throw new JournalCorruptException(file.toPath(), -1, "cut short: " + file.length() + " bytes is not a whole " +
-                "number of " + PAGE_BYTES + "-byte pages, so the records after the cut are lost; restore the file from a " +
-                "copy, or move it aside to read the other cycle files", null);
+            endConfirmed = index;
+            return -1;
         }
-    }
-
-    /** @return the length of the cycle's file if it is cut (not whole pages), else -1; looked up once per cycle. */
-    private long cutAt(final int cycle)
-    {
-        if (cycle != cutCycle)
+        if (endSuspect != index)
         {
-            cutCycle = cycle;
-            final File file = cycleFile(cycle);
-            cutLength = file != null && file.length() % PAGE_BYTES != 0 ? file.length() : -1;
+            endSuspect = index;
+            return 0;
         }
-        return cutLength;
+        endSuspect = -1;
+        unreadableAt = index;
+        throw corrupt(index, "Chronicle Queue finds no document here, but the file's index lists documents up to " +
+            "index 0x" + Long.toHexString(last) + " (the document's header is overwritten)", null);
     }
 
     private JournalCorruptException corrupt(final long index, final String problem, final Throwable cause)
     {
         final int cycle = index > 0 ? queue.rollCycle().toCycle(index) : tailer.cycle();
-        final File file = cycleFile(cycle);
+        final File file = files.cycleFile(cycle);
         final String size = file != null ? " (the file is " + file.length() + " bytes)" : "";
         return new JournalCorruptException(file != null ? file.toPath() : directory, index, problem + size, cause);
-    }
-
-    /** @return the file of a cycle, named as Chronicle names it (the cycle's start, UTC, in the roll format). */
-    private File cycleFile(final int cycle)
-    {
-        final RollCycle rc = queue.rollCycle();
-        final String name = DateTimeFormatter.ofPattern(rc.format()).withZone(ZoneOffset.UTC)
-            .format(Instant.ofEpochMilli(queue.epoch() + (long)cycle * rc.lengthInMillis()));
-        final File file = new File(directory.toFile(), name + RetentionSweeper.CYCLE_SUFFIX);
-        return file.exists() ? file : null;
     }
 
     @Override
     public void close()
     {
+        damageSkip.close();
         queue.close();
     }
 }
