@@ -94,6 +94,34 @@ class UnreadableDocumentTest
         assertThat(plan.recordsRead()).as("the records read above").isEqualTo(read.size());
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {0x3FFF_FFF0, 0})
+    void damageAfterTheLastIndexedDocumentIsNamedUpToTheFilesLastDocumentNotTakenForTheEnd(final int header)
+        throws IOException
+    {
+        final Map<Long, Long> indexOfId = writeOneRecordPerDocument();
+        final long lastIndex = indexOfId.get((long)RECORDS - 1);
+        final long damaged = lastIndex - 1;
+        try (SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(dir).readOnly(true)
+            .rollCycle(TestRollCycles.TEST_HOURLY).build())
+        {
+            assertThat(damaged % queue.indexSpacing()).as("not an indexed document").isNotZero();
+            overwriteHeader(queue, cycleFile(), damaged, header);
+        }
+        final List<Long> read = new ArrayList<>();
+        final List<JournalCorruptException> damage = new ArrayList<>();
+        try (JournalReader reader = JournalReader.open(dir))
+        {
+            reader.readToEnd(r -> read.add(r.taskId()), damage::add);
+        }
+        assertThat(read).containsExactlyElementsOf(java.util.stream.LongStream.range(0, RECORDS - 2).boxed().toList());
+        assertThat(damage).as("the lost documents are reported, not taken for the end of the journal").hasSize(1);
+        assertThat(damage.get(0).index()).isEqualTo(damaged);
+        assertThat(damage.get(0).getMessage()).contains("the documents from index 0x" + Long.toHexString(damaged) +
+            " to 0x" + Long.toHexString(lastIndex) + " (2) were skipped, their records are lost; no readable " +
+            "document follows");
+    }
+
     private static List<Long> withInOrder(final List<Long> ids, final long id)
     {
         final List<Long> all = new ArrayList<>(ids);
