@@ -65,6 +65,10 @@ class AwaitTerminationThreadsTest
             assertThat(d.awaitTermination(Duration.ofMillis(300)))
                 .as("a worker thread is still inside the adapter's call: %s", d.describe()).isFalse();
             assertThat(d.state()).isNotEqualTo(DispatcherState.TERMINATED);
+            // stopping, nothing outstanding: a question about the task is answered, not failed as "not running"
+            final long id = result.get().task().id();
+            assertThat(d.cancel(id).get(5, TimeUnit.SECONDS)).isEqualTo(CancelOutcome.NOT_FOUND);
+            assertThat(d.whereIs(id).get(5, TimeUnit.SECONDS)).isNull();
         }
         finally
         {

@@ -197,14 +197,40 @@ public final class FleetCommands
     }
 
     /**
-     * A question about one task: before start and after termination no task is live, so the answer is the one for an
-     * unknown id, not a failure. Why: a caller cancelling or looking up a task as the dispatcher ends (a timeout
-     * handler racing a close) would otherwise have to catch an exception for what is only "it has ended".
+     * A question about one task: before start, once a stopping dispatcher has nothing outstanding, and after
+     * termination no task is live, so the answer is the one for an unknown id, not a failure. Why: a caller cancelling
+     * or looking up a task as the dispatcher ends (a timeout handler racing a close) would otherwise have to catch an
+     * exception for what is only "it has ended". While shutdownNow still has tasks outstanding, the router answers.
      */
     private <T> CompletableFuture<T> askAboutTask(final Query<T> query, final T noneLive)
     {
         final int state = engine.control.runState;
-        return state == Control.NEW || state == Control.TERMINATED ? CompletableFuture.completedFuture(noneLive) : ask(query);
+        if (state == Control.NEW || state == Control.TERMINATED || (state == Control.STOPPING && engine.outstanding() == 0))
+        {
+            return CompletableFuture.completedFuture(noneLive);
+        }
+        return enqueue(new Command<T>()
+        {
+            @Override
+            void apply(final Router router, final long now)
+            {
+                future.complete(query.apply(router, now));
+            }
+
+            @Override
+            boolean appliesWhileStopping()
+            {
+                return true; // the router runs until the outstanding tasks end, and a task question changes nothing
+            }
+        }).exceptionally(e ->
+        {
+            // queued as the dispatcher terminated (its last cycle had run): by then no task was live
+            if (engine.control.runState == Control.TERMINATED)
+            {
+                return noneLive;
+            }
+            throw e instanceof java.util.concurrent.CompletionException c ? c : new java.util.concurrent.CompletionException(e);
+        });
     }
 
     /** @return per agent type, tasks waiting centrally per priority (approximate while tasks flow). */

@@ -220,10 +220,13 @@ final class Router
     /** Any thread (the counts are published with ordered stores or atomics). */
     dev.ringmaster.metrics.FaultCounts faults()
     {
+        // fallbacks read before decisions: a decision is counted before its fallback, so a live read never shows
+        // more fallbacks than decisions (equal must mean that the strategy placed nothing)
+        final long fallbacks = engine.counters.strategyFallbacks.get();
+        final long decisions = engine.counters.strategyDecisions.get();
         return new dev.ringmaster.metrics.FaultCounts(engine.counters.strategyFaults.get(),
             engine.counters.strategyCallbackFaults.get(), engine.counters.strategyQuarantines.get(),
-            listener.errors(), outcomes.deliveryFaults(), engine.signals.ignoredCompletions.get(),
-            engine.counters.strategyDecisions.get(), engine.counters.strategyFallbacks.get());
+            listener.errors(), outcomes.deliveryFaults(), engine.signals.ignoredCompletions.get(), decisions, fallbacks);
     }
 
     /** Any thread: @return the shadow's figures so far, or null if none runs. */
