@@ -102,8 +102,9 @@ public final class DrainBlockers
         if (outstanding == 0)
         {
             return String.format(Locale.ROOT, "drain did not finish within %,d ms, though every task has ended: a " +
-                "dispatcher thread, or an adapter's stop(), has not returned yet (state %s); call awaitTermination " +
-                "to wait longer", timeout.toMillis(), state);
+                "dispatcher thread is still inside a call (an attempt given up at its timeout, or a callback), or an " +
+                "adapter's stop() has not returned (state %s); call shutdownNow, which stops the adapters (a stop() may " +
+                "be what lets a hung call return), then awaitTermination", timeout.toMillis(), state);
         }
         final String causes = causes(dispatcher);
         return String.format(Locale.ROOT, "drain did not finish within %,d ms: %,d task(s) still outstanding; ", timeout.toMillis(),

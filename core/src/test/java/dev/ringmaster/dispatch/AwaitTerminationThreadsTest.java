@@ -26,6 +26,7 @@ class AwaitTerminationThreadsTest
     {
         final CountDownLatch entered = new CountDownLatch(1);
         final CountDownLatch letGo = new CountDownLatch(1);
+        volatile boolean releasedByStop;
 
         @Override
         public void execute(final TaskView task, final Completion completion, final AgentTelemetry telemetry)
@@ -44,6 +45,15 @@ class AwaitTerminationThreadsTest
                 }
             }
             completion.succeed("late");
+        }
+
+        @Override
+        public void stop()
+        {
+            if (releasedByStop)
+            {
+                letGo.countDown(); // as closing a client aborts the request blocked in it
+            }
         }
     }
 
@@ -76,5 +86,31 @@ class AwaitTerminationThreadsTest
         }
         assertThat(d.awaitTermination(Duration.ofSeconds(20))).as(d::describe).isTrue();
         assertThat(d.state()).isEqualTo(DispatcherState.TERMINATED);
+    }
+
+    @Test
+    void aDrainLeftWithOnlyAHungCallSaysSoAndShutdownNowStopsTheAdapterThatReleasesIt() throws Exception
+    {
+        final Deaf deaf = new Deaf();
+        deaf.releasedByStop = true;
+        final Dispatcher d = Dispatcher.builder()
+            .agent(AgentSpec.builder("deaf", "worker").capacity(1).build(), deaf)
+            .strategy(TestStrategies.first()).workers(1).watchdogInterval(Duration.ofMillis(5))
+            .build().start();
+        try
+        {
+            final var result = d.submitAsync(Task.builder("worker").timeout(Duration.ofMillis(50)).maxRetries(0).build());
+            assertThat(deaf.entered.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(result.get(20, TimeUnit.SECONDS).state()).isNotEqualTo(TerminalState.COMPLETED);
+            assertThat(d.drain(Duration.ofMillis(300))).as("a worker is still inside the given-up call").isFalse();
+            assertThat(DrainBlockers.timedOut(d, Duration.ofMillis(300)))
+                .contains("every task has ended", "still inside a call", "call shutdownNow");
+            d.shutdownNow(); // stops the adapter, whose stop() lets the call return
+            assertThat(d.awaitTermination(Duration.ofSeconds(20))).as(d::describe).isTrue();
+        }
+        finally
+        {
+            deaf.letGo.countDown();
+        }
     }
 }

@@ -189,7 +189,9 @@ public final class DemoRun
 
             // generous: a run that cannot drain in this time is stuck, and the report says so
             final Duration drainTimeout = Duration.ofSeconds(Math.max(60, settings.tasks() / 2_000));
-            final boolean drained = dispatcher.drainQuietly(drainTimeout); // the error line below says what is left
+            // every task ended but a thread still inside a call given up at its timeout is drained too: nothing is
+            // left to lose, and the shutdownNow below stops the adapters, which may be what lets that call return
+            final boolean drained = dispatcher.drainQuietly(drainTimeout) || dispatcher.outstanding() == 0;
             final long wallNanos = System.nanoTime() - startNanos;
             if (journal != null)
             {
@@ -200,6 +202,13 @@ public final class DemoRun
             {
                 LOG.error("{} task(s) still outstanding after {} s of draining; cancelling them", dispatcher.outstanding(),
                     drainTimeout.toSeconds());
+                dispatcher.shutdownNow();
+                dispatcher.awaitTermination(Duration.ofSeconds(10));
+            }
+            else if (dispatcher.state() != dev.ringmaster.dispatch.DispatcherState.TERMINATED)
+            {
+                LOG.warn("every task has ended, but a dispatcher thread is still inside an adapter's call after {} s " +
+                    "(an attempt given up at its timeout); stopping the adapters", drainTimeout.toSeconds());
                 dispatcher.shutdownNow();
                 dispatcher.awaitTermination(Duration.ofSeconds(10));
             }

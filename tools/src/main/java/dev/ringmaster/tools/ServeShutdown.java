@@ -90,6 +90,17 @@ final class ServeShutdown implements Runnable
         {
             return true;
         }
+        if (dispatcher.outstanding() == 0)
+        {
+            // every task ended: what is left is a thread inside a call given up at its timeout, and stopping the
+            // adapters (shutdownNow does) may be what lets that call return; nothing was lost
+            err.println("note: every task has ended, but a dispatcher thread is still inside an adapter's call after " +
+                time(timeout) + " (an attempt given up at its timeout); stopping the adapters");
+            err.flush();
+            dispatcher.shutdownNow();
+            dispatcher.awaitTermination(Duration.ofSeconds(10));
+            return true;
+        }
         err.println(timedOut(dispatcher.outstanding(), timeout, causes(dispatcher), noted, journalDir));
         err.flush();
         dispatcher.shutdownNow();
