@@ -13,10 +13,10 @@ package dev.ringmaster.metrics;
  * @param listeners           events a dispatch listener threw from (the event was dropped for that listener).
  * @param callbacks           result-handler calls and future stages that threw (the terminal state stood).
  * @param ignoredCompletions  completions an adapter reported twice, or after its attempt timed out (ignored).
- * @param strategyDecisions   routing decisions taken for the live strategy (those it declined included), whether
- *                            it made them or the built-in choice did.
- * @param strategyFallbacks   of {@code strategyDecisions}, those the built-in least-in-flight choice made because the
- *                            strategy failed or was quarantined: equal to it, the strategy placed no task at all.
+ * @param strategyDecisions   tasks placed for the live strategy (a decision it declined is not counted), whether it
+ *                            placed them or the built-in choice did.
+ * @param strategyFallbacks   of {@code strategyDecisions}, those the built-in least-in-flight choice placed because
+ *                            the strategy failed or was quarantined: equal to it, the strategy placed no task at all.
  */
 public record FaultCounts(long strategy, long strategyCallbacks, long strategyQuarantines, long listeners,
                           long callbacks, long ignoredCompletions, long strategyDecisions, long strategyFallbacks)

@@ -114,7 +114,10 @@ public record MetricsSnapshot(long elapsedNanos, String strategy, long accepted,
         return faults.strategyCallbacks();
     }
 
-    /** @return routing decisions taken for the live strategy, by it or, when it failed, by the built-in choice. */
+    /**
+     * @return tasks placed for the live strategy, by it or, when it failed, by the built-in choice (declines not
+     *     counted).
+     */
     public long strategyDecisions()
     {
         return faults.strategyDecisions();

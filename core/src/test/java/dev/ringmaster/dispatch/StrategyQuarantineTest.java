@@ -85,4 +85,39 @@ class StrategyQuarantineTest
         assertThat(d.metrics().strategyDecisions()).isEqualTo(10);
         assertThat(d.metrics().strategyFallbacks()).isZero();
     }
+
+    @Test
+    void aStrategyThatDeclinesThenThrowsPlacedNothingAndTheCountsSaySo() throws Exception
+    {
+        final java.util.Set<Long> declined = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        final Dispatcher d = Dispatcher.builder()
+            .agent(AgentSpec.builder("a", "w").capacity(2).build(), (task, c, tel) -> c.succeed("ok"))
+            .strategy(new RoutingStrategy()
+            {
+                @Override
+                public String name()
+                {
+                    return "declines-then-throws";
+                }
+
+                @Override
+                public int select(final TaskView task, final Candidates candidates, final RoutingDecision decision)
+                {
+                    if (declined.add(task.sequence()))
+                    {
+                        return DECLINE; // asked again a moment later
+                    }
+                    throw new IllegalStateException("broken on the second ask");
+                }
+            })
+            .build().start();
+        for (int i = 0; i < 10; i++)
+        {
+            assertThat(d.submitAsync(Task.builder("w").build()).get(10, TimeUnit.SECONDS).completed()).isTrue();
+        }
+        assertThat(d.drain(Duration.ofSeconds(10))).isTrue();
+        // declines are no placements: counted, they hid that the built-in choice placed every task
+        assertThat(d.metrics().strategyDecisions()).as("tasks placed for the strategy").isEqualTo(10);
+        assertThat(d.metrics().strategyFallbacks()).as("of them, placed by the built-in choice").isEqualTo(10);
+    }
 }

@@ -47,6 +47,8 @@ final class Selection extends RouterPart
     /** The clock of the last decision: callbacks that come without one (releases) reuse it. */
     private long lastNow;
     private int decisions;
+    /** The decision under way was made by the built-in choice (a fault or the quarantine). */
+    private boolean fellBack;
     /** The provenance of the last decision, for the listeners of its assignment. */
     final DecisionTrail trail;
     /** Null for the live selection: it acts; the shadow's decisions are only compared. */
@@ -135,11 +137,7 @@ final class Selection extends RouterPart
         }
         decision.reset();
         trail.candidates = c.size();
-        if (shadowOf == null)
-        {
-            // with the fallbacks, tells a report a strategy that never placed a task from one that failed now and then
-            Counters.increment(counters.strategyDecisions);
-        }
+        fellBack = false;
         final long t0 = shadowOf == null && (++decisions & (ROUTING_SAMPLE - 1)) == 0 ? System.nanoTime() : 0;
         int chosen;
         if (quarantined(now))
@@ -179,6 +177,7 @@ final class Selection extends RouterPart
         {
             return null;
         }
+        placed();
         chosenPosition = c.poolPosition(chosen);
         return c.agent(chosen);
     }
@@ -199,11 +198,7 @@ final class Selection extends RouterPart
         decision.reset();
         // counting costs O(pool / 64): only when a listener (the journal) will read it
         trail.candidates = shadowOf == null && listener.any() ? pool.eligibleCount() : -1;
-        if (shadowOf == null)
-        {
-            // with the fallbacks, tells a report a strategy that never placed a task from one that failed now and then
-            Counters.increment(counters.strategyDecisions);
-        }
+        fellBack = false;
         final long t0 = shadowOf == null && (++decisions & (ROUTING_SAMPLE - 1)) == 0 ? System.nanoTime() : 0;
         int chosen;
         if (quarantined)
@@ -244,6 +239,7 @@ final class Selection extends RouterPart
         {
             return null;
         }
+        placed();
         chosenPosition = chosen;
         return pool.state(chosen);
     }
@@ -478,6 +474,24 @@ final class Selection extends RouterPart
         }
     }
 
+    /**
+     * Counts a task placed for the live strategy, and whether the built-in choice placed it: with both, a report tells
+     * a strategy that never placed a task (every placement a fallback) from one that failed now and then. Declines are
+     * not counted: a strategy that declines, then throws when asked again, still placed nothing. Decisions first: a
+     * reader takes fallbacks first, so it never sees more of them than decisions.
+     */
+    private void placed()
+    {
+        if (shadowOf == null)
+        {
+            Counters.increment(counters.strategyDecisions);
+            if (fellBack)
+            {
+                Counters.increment(counters.strategyFallbacks);
+            }
+        }
+    }
+
     /** After a fault or in quarantine: the built-in choice, or none for a shadow, whose decisions are only compared. */
     private int fallback(final CandidateSet c)
     {
@@ -485,7 +499,7 @@ final class Selection extends RouterPart
         {
             return RoutingStrategy.DECLINE;
         }
-        Counters.increment(counters.strategyFallbacks);
+        fellBack = true;
         return fallbackChoice(c);
     }
 
@@ -495,7 +509,7 @@ final class Selection extends RouterPart
         {
             return RoutingStrategy.DECLINE;
         }
-        Counters.increment(counters.strategyFallbacks);
+        fellBack = true;
         return fallbackChoice(pool);
     }
 
