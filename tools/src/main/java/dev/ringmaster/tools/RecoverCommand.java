@@ -39,8 +39,8 @@ import java.util.concurrent.Callable;
             + "--abandon-unrecoverable, the open tasks that cannot be rebuilt are closed for good instead of left open.",
         ""},
     footer = {"", "The payload codec is the one the journal records (the demo's, or the standard one). A journal "
-        + "'serve --config FILE' wrote is only reported (--dry-run; else exit 2): 'serve --config FILE --journal DIR' "
-        + "recovers it on the fleet the file declares.",
+        + "'serve --config FILE' wrote is reported but its open tasks are not dispatched (exit 1, JSON "
+        + "\"refused_for_serve_config\"): 'serve --config FILE --journal DIR' recovers them on the fleet the file declares.",
         "A damaged journal is read on past each damaged region, but not recovered unless --accept-damage: the tasks "
             + "whose acceptance lies in a damaged region would be lost without a word.",
         "A journal that a running process still writes is reported (--dry-run) but not recovered: its open tasks are "
@@ -48,8 +48,8 @@ import java.util.concurrent.Callable;
         "Exit code: 0 if every open task was dispatched again and reached a terminal state; 1 if the journal is "
             + "missing or damaged (also with --accept-damage if anything below fails), an open task could not be "
             + "rebuilt (the others are still dispatched; not once --abandon-unrecoverable closed it), a task was "
-            + "refused or lost, the journal failed or is still being written; 2 for bad options or a journal "
-            + "serve --config wrote. --dry-run exits 0 for a journal it could read undamaged, whatever it leaves "
+            + "refused or lost, the journal failed or is still being written, or serve --config wrote it and it "
+            + "holds open tasks; 2 for bad options. --dry-run exits 0 for a journal it could read undamaged, whatever it leaves "
             + "open: its report (JSON: \"unrecoverable\") says what a recovery would leave.",
         "JSON: \"unrecoverable\" counts what the scan found; \"abandoned\" and \"abandoned_tasks\" the tasks "
             + "--abandon-unrecoverable closed (written); \"left_open\" the open tasks this run left open (neither "
@@ -111,18 +111,6 @@ public final class RecoverCommand implements Callable<Integer>
                 "--dry-run to close the tasks that cannot be rebuilt");
         }
         final PayloadCodec codec = DemoRecovery.codecOf(journal);
-        if (codec == WorkCodec.SERVE_CONFIG && !dryRun)
-        {
-            // its tasks are the declared fleet's (chat prompts for openai-http agents, ...): the demo's simulated
-            // agents would 'finish' them, and the journal would record as done what no real agent ran
-            err.println("error: the journal " + journal + " was written by 'ringmaster serve --config FILE' (payload " +
-                "codec " + codec.name() + "): its open tasks belong to the fleet that file declares, and recover " +
-                "dispatches on the demo's simulated fleet. Recover it with 'ringmaster serve --config FILE --journal " +
-                journal + "', which dispatches the tasks left open again on start; 'ringmaster recover " + journal +
-                " --dry-run' reports what is open; nothing was written");
-            err.flush();
-            return 2;
-        }
         final long t0 = System.nanoTime();
         // claimed before the scan: a recovery started meanwhile finds the journal taken, not the same open tasks
         final WriterClaim claim = dryRun ? null : WriterClaim.take(journal);
@@ -150,7 +138,7 @@ public final class RecoverCommand implements Callable<Integer>
         {
             // a task open here may have its real end in the damaged region: abandoning it would journal a second
             // final record, and --accept-damage accepts losing tasks, not contradicting the journal
-            out.print(json ? json(plan, codec, true, live, null) + System.lineSeparator() : report(plan, codec));
+            out.print(json ? json(plan, codec, true, live, false, null) + System.lineSeparator() : report(plan, codec));
             out.flush();
             err.println("error: --abandon-unrecoverable refused: the journal is damaged in " + plan.damagedRegions() +
                 " region(s), the first: " + plan.corruption().getMessage() + ". An open task's real end may lie in " +
@@ -161,9 +149,13 @@ public final class RecoverCommand implements Callable<Integer>
         }
         final boolean refuse = plan.corruption() != null && !acceptDamage;
         final boolean refuseLive = live && !dryRun;
-        DemoRecovery.Outcome outcome = null;
         final boolean abandoning = abandon && !plan.unrecoverableTasks().isEmpty();
-        if (!dryRun && !refuse && !refuseLive && (!plan.pending().isEmpty() || abandoning))
+        // its tasks are the declared fleet's (chat prompts for openai-http agents, ...): the demo's simulated agents
+        // would 'finish' them, and the journal would record as done what no real agent ran
+        final boolean refuseConfig = codec == WorkCodec.SERVE_CONFIG && !dryRun && !refuse && !refuseLive &&
+            (!plan.pending().isEmpty() || abandoning);
+        DemoRecovery.Outcome outcome = null;
+        if (!dryRun && !refuse && !refuseLive && !refuseConfig && (!plan.pending().isEmpty() || abandoning))
         {
             if (!json)
             {
@@ -183,7 +175,7 @@ public final class RecoverCommand implements Callable<Integer>
         }
         if (json)
         {
-            out.println(json(plan, codec, refuse, refuseLive, outcome));
+            out.println(json(plan, codec, refuse, refuseLive, refuseConfig, outcome));
         }
         else if (outcome != null)
         {
@@ -211,6 +203,14 @@ public final class RecoverCommand implements Callable<Integer>
                 "hands, and dispatching them again would run them twice. Stop that process (or let it finish) and run " +
                 "recover again; --dry-run reports without dispatching");
         }
+        else if (refuseConfig)
+        {
+            err.println("error: recovery refused: the journal " + journal + " was written by 'ringmaster serve --config " +
+                "FILE' (payload codec " + codec.name() + "): its " + plan.pending().size() + " open task(s) belong to " +
+                "the fleet that file declares, and recover dispatches on the demo's simulated fleet. Recover them " +
+                "with 'ringmaster serve --config FILE --journal " + journal + "', which dispatches the tasks left open " +
+                "again on start; nothing was written");
+        }
         else if (outcome != null && (outcome.journalError() != null || !outcome.notWritten().isEmpty()))
         {
             err.println("error: the journal did not record the recovery: " + (outcome.journalError() == null ?
@@ -221,7 +221,8 @@ public final class RecoverCommand implements Callable<Integer>
         // what the recovery asked for and left undone: each fails a script that runs recover and goes on as if the
         // journal held nothing open any more
         final int abandoned = outcome == null ? 0 : outcome.abandoned().size();
-        final boolean unrecovered = !dryRun && !refuse && !refuseLive && plan.unrecoverable().size() > abandoned;
+        final boolean unrecovered = !dryRun && !refuse && !refuseLive && !refuseConfig &&
+            plan.unrecoverable().size() > abandoned;
         if (unrecovered)
         {
             err.println("error: " + (plan.unrecoverable().size() - abandoned) + " open task(s) could not be rebuilt " +
@@ -243,7 +244,7 @@ public final class RecoverCommand implements Callable<Integer>
                 "journal: run recover again with a longer --wait");
         }
         err.flush();
-        final boolean failed = refuse || refuseLive || unrecovered || (outcome != null &&
+        final boolean failed = refuse || refuseLive || refuseConfig || unrecovered || (outcome != null &&
             (outcome.lost() > 0 || outcome.refused() > 0 || outcome.journalError() != null ||
             !outcome.notWritten().isEmpty()));
         return failed ? 1 : 0;
@@ -291,7 +292,7 @@ public final class RecoverCommand implements Callable<Integer>
     }
 
     private String json(final RecoveryPlan plan, final PayloadCodec codec, final boolean refused,
-                        final boolean refusedLive, final DemoRecovery.Outcome outcome)
+                        final boolean refusedLive, final boolean refusedConfig, final DemoRecovery.Outcome outcome)
     {
         final StringWriter w = new StringWriter(1024);
         try (JsonGenerator j = JSON.createGenerator(w))
@@ -332,6 +333,7 @@ public final class RecoverCommand implements Callable<Integer>
             j.writeBooleanField("refused_for_damage", refused);
             j.writeBooleanField("live", live);
             j.writeBooleanField("refused_for_live", refusedLive);
+            j.writeBooleanField("refused_for_serve_config", refusedConfig);
             j.writeNumberField("recovered", outcome == null ? 0 : outcome.recovered());
             j.writeNumberField("refused", outcome == null ? 0 : outcome.refused());
             j.writeNumberField("completed", outcome == null ? 0 : outcome.count(TerminalState.COMPLETED));

@@ -30,7 +30,7 @@ class RecoverServeConfigJournalTest
     Path dir;
 
     @Test
-    void recoverRefusesAServeConfigJournalAndNamesTheFixWhileDryRunReports() throws Exception
+    void aCleanServeConfigJournalRecoversToNothingAndServeTakesItAgain() throws Exception
     {
         final Path config = Files.writeString(dir.resolve("fleet.yaml"), String.join("\n",
             "types:",
@@ -41,11 +41,10 @@ class RecoverServeConfigJournalTest
             "--token", "t", "--duration", "3"};
         serveOneTask(serve);
 
+        // serve drained its task: nothing is open, so there is nothing to refuse (a script looping over journals
+        // after a crash must not fail on a clean one)
         final DemoCommandTest.Run recover = DemoCommandTest.run("recover", journal.toString());
-
-        assertThat(recover.exitCode()).as("stdout: %s; stderr: %s", recover.out(), recover.err()).isEqualTo(2);
-        assertThat(recover.err()).startsWith("error: ").contains("written by 'ringmaster serve --config",
-            "serve --config FILE --journal " + journal).doesNotContain("\tat ", "Exception");
+        assertThat(recover.exitCode()).as("stdout: %s; stderr: %s", recover.out(), recover.err()).isZero();
         assertThat(recover.out()).doesNotContain("dispatching");
 
         final DemoCommandTest.Run dryRun = DemoCommandTest.run("recover", journal.toString(), "--dry-run", "--json");
@@ -54,6 +53,30 @@ class RecoverServeConfigJournalTest
 
         final DemoCommandTest.Run again = DemoCommandTest.run(serve);
         assertThat(again.exitCode()).as("serve --config takes its journal again; stderr: %s", again.err()).isZero();
+    }
+
+    @Test
+    void openTasksOfAServeConfigJournalAreReportedButNotDispatchedOnTheDemoFleet() throws Exception
+    {
+        final Path journal = dir.resolve("crashed");
+        try (dev.ringmaster.journal.Journal writer = dev.ringmaster.journal.Journal.open(
+            dev.ringmaster.journal.JournalConfig.at(journal).payloadCodec(WorkCodec.SERVE_CONFIG)))
+        {
+            // a task a serve --config run accepted and did not finish before it was killed
+            assertThat(writer.recordRecovered(dev.ringmaster.model.Task.builder("coder").id(7).payload("a prompt")
+                .build(), "in flight")).isTrue();
+        }
+        assertThat(RecoverCommandTest.openIn(journal, WorkCodec.SERVE_CONFIG)).isEqualTo(1);
+
+        final DemoCommandTest.Run recover = DemoCommandTest.run("recover", journal.toString(), "--json");
+
+        assertThat(recover.exitCode()).as("stdout: %s; stderr: %s", recover.out(), recover.err()).isEqualTo(1);
+        assertThat(recover.err()).startsWith("error: recovery refused").contains("written by 'ringmaster serve --config",
+            "1 open task(s)", "serve --config FILE --journal " + journal).doesNotContain("\tat ", "Exception");
+        final java.util.Map<String, Object> json = DemoCommandTest.json(recover);
+        assertThat(json).containsEntry("refused_for_serve_config", true).containsEntry("recovered", 0)
+            .containsEntry("open", 1);
+        assertThat(RecoverCommandTest.openIn(journal, WorkCodec.SERVE_CONFIG)).as("still open for serve").isEqualTo(1);
     }
 
     /** Runs serve until its --duration ends, with one task submitted over HTTP so that the journal holds records. */
