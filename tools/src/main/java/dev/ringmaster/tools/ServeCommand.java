@@ -226,8 +226,12 @@ public final class ServeCommand implements Callable<Integer>
         {
             clock.close();
             err.println("error: the journal is damaged, so serving on it would leave the tasks journaled after the " +
-                "damage unrecovered: " + plan.corruption().getMessage() + ". Run './ringmaster recover " + journalDir +
-                " --accept-damage' to dispatch what can be read, or move the damaged file aside");
+                "damage unrecovered: " + plan.corruption().getMessage() + ". " + (recorded == WorkCodec.SERVE_CONFIG ?
+                // recover dispatches on the demo's fleet and refuses this journal's tasks: it is no way out here
+                "Move the damaged file aside (its tasks stay lost; 'ringmaster recover " + journalDir + " --dry-run' " +
+                    "lists what can be read) and serve again" :
+                "Run './ringmaster recover " + journalDir + " --accept-damage' to dispatch what can be read, or move " +
+                    "the damaged file aside"));
             err.flush();
             return 1;
         }
