@@ -142,6 +142,15 @@ public final class AdminServer implements AutoCloseable
         return server.getAddress();
     }
 
+    /**
+     * Keeps the end of a task the embedder submitted itself (one recovered from a journal on start, say) for
+     * {@code GET /tasks/{id}}, as for the tasks {@code POST /tasks} submitted; any thread.
+     */
+    public void follow(final java.util.concurrent.CompletionStage<dev.ringmaster.dispatch.TaskResult> end)
+    {
+        handler.follow(end);
+    }
+
     /** Stops accepting requests, lets exchanges in progress finish for up to a second, and stops the threads. */
     @Override
     public void close()

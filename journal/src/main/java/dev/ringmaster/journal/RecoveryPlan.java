@@ -101,6 +101,31 @@ public record RecoveryPlan(List<Task> pending, List<String> unrecoverable, long 
     public List<CompletableFuture<Long>> redispatch(final Journal journal, final Dispatcher dispatcher,
                                                     final Duration maxWait)
     {
+        refuseDamage();
+        return redispatchAcceptingDamage(journal, dispatcher, maxWait);
+    }
+
+    /**
+     * As {@link #redispatch(Journal, Dispatcher, Duration)}, handing each task to the dispatcher with {@code submit},
+     * which returns its status: e.g. one that keeps {@link Dispatcher#submitAsync}'s future for the task's end, so that
+     * an endpoint can answer for a recovered task as for one submitted through it.
+     */
+    public List<CompletableFuture<Long>> redispatch(final Journal journal,
+                                                    final java.util.function.Function<Task, dev.ringmaster.dispatch.SubmitStatus> submit)
+    {
+        refuseDamage();
+        final List<CompletableFuture<Long>> acks = new ArrayList<>(pending.size());
+        final String reason = reason();
+        for (final Task task : pending)
+        {
+            journal.recordRecovered(task, reason);
+            acks.add(journal.submitAcknowledged(task, submit));
+        }
+        return acks;
+    }
+
+    private void refuseDamage()
+    {
         if (corruption != null)
         {
             throw new IllegalStateException("recovery refused: the journal is damaged in " + damagedRegions +
@@ -108,7 +133,11 @@ public record RecoveryPlan(List<Task> pending, List<String> unrecoverable, long 
                 "lost without a word. Repair or move the damaged file aside and scan again, or call " +
                 "redispatchAcceptingDamage to dispatch what was read", corruption);
         }
-        return redispatchAcceptingDamage(journal, dispatcher, maxWait);
+    }
+
+    private static String reason()
+    {
+        return "accepted before a restart and not finished; dispatched again at " + Instant.now();
     }
 
     /**
@@ -118,7 +147,7 @@ public record RecoveryPlan(List<Task> pending, List<String> unrecoverable, long 
                                                                    final Duration maxWait)
     {
         final List<CompletableFuture<Long>> acks = new ArrayList<>(pending.size());
-        final String reason = "accepted before a restart and not finished; dispatched again at " + Instant.now();
+        final String reason = reason();
         for (final Task task : pending)
         {
             journal.recordRecovered(task, reason);

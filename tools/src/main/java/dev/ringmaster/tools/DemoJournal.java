@@ -119,6 +119,38 @@ final class DemoJournal implements AutoCloseable
         return RecoveryPlan.rejected(plan.redispatch(journal, dispatcher, maxWait));
     }
 
+    /**
+     * As {@link #redispatch(RecoveryPlan, Dispatcher, Duration)}, handing {@code ends} each accepted task's future
+     * end (any thread: with an acknowledged journal, once the task is journaled), so that serve's endpoint answers
+     * {@code GET /tasks/{id}} for a recovered task as for one submitted through it.
+     */
+    long redispatch(final RecoveryPlan plan, final Dispatcher dispatcher, final Duration maxWait,
+                    final java.util.function.Consumer<CompletableFuture<dev.ringmaster.dispatch.TaskResult>> ends)
+    {
+        return RecoveryPlan.rejected(plan.redispatch(journal, task ->
+        {
+            // submitAsync has no wait: wait out a full ring or queue here, as submit(task, maxWait) would
+            final long deadline = System.nanoTime() + maxWait.toNanos();
+            while (true)
+            {
+                final CompletableFuture<dev.ringmaster.dispatch.TaskResult> end = dispatcher.submitAsync(task);
+                if (!end.isCompletedExceptionally())
+                {
+                    ends.accept(end);
+                    return SubmitStatus.ACCEPTED;
+                }
+                final SubmitStatus status = end.handle((r, e) -> e instanceof RejectedTaskException x ? x.status() :
+                    e != null && e.getCause() instanceof RejectedTaskException x ? x.status() : SubmitStatus.NOT_RUNNING).join();
+                if ((status != SubmitStatus.RING_FULL && status != SubmitStatus.QUEUE_FULL) ||
+                    System.nanoTime() - deadline >= 0)
+                {
+                    return status;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
+            }
+        }));
+    }
+
     @Override
     public void close()
     {

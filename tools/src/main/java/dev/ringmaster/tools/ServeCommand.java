@@ -211,6 +211,7 @@ public final class ServeCommand implements Callable<Integer>
         boolean live = existing && claim == null;
         final dev.ringmaster.journal.PayloadCodec recorded = existing ? DemoRecovery.codecOf(journalDir) : null;
         final RecoveryPlan plan = existing ? Recovery.scan(journalDir, recorded) : null;
+        final FollowedEnds recoveredEnds = new FollowedEnds(); // GET /tasks/{id} answers for them once the endpoint is up
         live |= existing && Journal.isBeingWritten(journalDir);
         if (live)
         {
@@ -294,7 +295,7 @@ public final class ServeCommand implements Callable<Integer>
             firstIndex = plan.maxTaskId() + 1;
             if (!plan.pending().isEmpty())
             {
-                final long refused = journal.redispatch(plan, dispatcher, Duration.ofSeconds(10));
+                final long refused = journal.redispatch(plan, dispatcher, Duration.ofSeconds(10), recoveredEnds::add);
                 err.printf("recovered %,d task(s) left open in %s%s%n", plan.pending().size() - refused, journalDir,
                     refused > 0 ? "; " + refused + " refused (they stay open in the journal)" : "");
                 err.flush();
@@ -326,6 +327,7 @@ public final class ServeCommand implements Callable<Integer>
                 .adapters(config != null ? config::adapter : spec -> new SimulatedAgent(spec, nextIndex.getAndIncrement(),
                     Math.max(1, Math.min(8, spec.weight())), 0.01, seed, clock))
                 .start();
+            recoveredEnds.followWith(server::follow);
         }
         catch (final UncheckedIOException e)
         {

@@ -63,6 +63,12 @@ public final class AdminHandler implements HttpHandler
         this.tasks = new TaskRoutes(dispatcher, replies, submitter);
     }
 
+    /** Keeps the end of a task submitted around the endpoint for GET /tasks/{id}; any thread. */
+    public void follow(final java.util.concurrent.CompletionStage<dev.ringmaster.dispatch.TaskResult> end)
+    {
+        tasks.follow(end);
+    }
+
     /** @return requests received and not yet answered; any thread. */
     public int openExchanges()
     {

@@ -233,6 +233,12 @@ final class TaskRoutes
         };
     }
 
+    /** Keeps the end of a task submitted around the endpoint, for {@link #find}; any thread. */
+    void follow(final CompletionStage<TaskResult> end)
+    {
+        end.thenAccept(book::record);
+    }
+
     void find(final HttpExchange x, final String rawId)
     {
         final long id = Requests.taskId(rawId);
@@ -272,7 +278,7 @@ final class TaskRoutes
             }
             throw new ApiException(404, "no task " + id + " is waiting or running, and no end of it is kept here",
                 "check the id; the ends of the last " + RESULTS_KEPT + " tasks submitted with POST /tasks (or " +
-                    "requeued) are kept, and GET /dead-letters lists failed ones");
+                    "requeued, or recovered from a journal on start) are kept, and GET /dead-letters lists failed ones");
         });
     }
 
