@@ -129,20 +129,23 @@ final class ServeConfig
             throw problem(types.isMissingNode() ? "" : "types", "the file declares no agent types",
                 "a 'types' map of type name to {factory, options, agents, skills, speed}");
         }
+        for (int i = 0; i < limits.size(); i++)
+        {
+            // a limit on a type no agent has holds nothing back (the dispatcher would take it without a word): checked
+            // before any agent is made, since a factory may open clients and connections
+            final String limited = limits.get(i).path("type").asText(null);
+            if (limited != null && !types.has(limited))
+            {
+                final List<String> declared = new ArrayList<>();
+                types.fieldNames().forEachRemaining(declared::add);
+                throw problem("rateLimits[" + i + "].type", "unknown agent type '" + limited + "': the file " +
+                    "declares no such type", "a type declared under 'types': " + declared);
+            }
+        }
         for (final Iterator<Map.Entry<String, JsonNode>> it = types.fields(); it.hasNext(); )
         {
             final Map.Entry<String, JsonNode> t = it.next();
             type(t.getKey(), t.getValue(), loader);
-        }
-        for (int i = 0; i < limits.size(); i++)
-        {
-            // a limit on a type no agent has holds nothing back, and the dispatcher would take it without a word
-            final String limited = limits.get(i).path("type").asText(null);
-            if (limited != null && !factories.containsKey(limited))
-            {
-                throw problem("rateLimits[" + i + "].type", "unknown agent type '" + limited + "': the file declares " +
-                    "no such type", "a type declared under 'types': " + factories.keySet());
-            }
         }
         if (agents.isEmpty())
         {
