@@ -63,7 +63,8 @@ final class MetricsReader
                 Math.min(1.0, a.busyNanosTotal() / ((double)elapsed * a.capacity()));
             final double load = (double)a.inFlight() / a.capacity();
             stats.add(new AgentStats(a.id(), a.spec().type(), a.capacity(), counts[i], a.failedTotal(), tokens[i],
-                a.stolenTotal(), a.inFlight(), utilization, load, load >= overloadThreshold, a.isEjected()));
+                a.stolenTotal(), a.inFlight(), utilization, load, load >= overloadThreshold, a.isEjected(),
+                a.hungSlots()));
         }
         final Map<Priority, Long> depth = new EnumMap<>(Priority.class);
         final long[] byLevel = engine.queueDepthByPriority();

@@ -215,6 +215,7 @@ public final class Views
                 n.put("details_error", String.valueOf(e)); // the embedder's hook failing costs its fields, not the route
             }
             n.put("ejected", a.ejected());
+            n.put("hung_slots", a.hungSlots());
             n.put("draining", draining.contains(a.id()));
             n.put("completed", a.completed());
             n.put("failed", a.failed());

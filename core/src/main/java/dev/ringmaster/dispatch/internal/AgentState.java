@@ -265,15 +265,22 @@ public final class AgentState extends PoolMember implements AgentView, AgentTele
      */
     boolean runsNothingLive()
     {
-        int live = running();
+        final int running = running(); // first, as said above
+        return running - hungSlots() == 0;
+    }
+
+    /** @return slots held by attempts given up at their timeout and not answered yet (a racy scan, for metrics). */
+    public int hungSlots()
+    {
+        int hung = 0;
         for (final Slot slot : slots)
         {
             if (Slot.phase(slot.stateVolatile()) == Slot.ABANDONED)
             {
-                live--;
+                hung++;
             }
         }
-        return live == 0;
+        return hung;
     }
 
     void releaseSlot()
