@@ -27,7 +27,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -405,22 +404,10 @@ class AdminCommandTest
                                                                                    final java.nio.file.Path journal)
         throws Exception
     {
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        final var cmd = RingmasterCli.commandLine();
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
-        final AtomicReference<Integer> code = new AtomicReference<>();
-        final Thread serve = new Thread(() -> code.set(cmd.execute("serve", "--port", "0", "--token", "s3cret",
-            "--duration", "3", "--rate", "1000", "--seed", "5", "--journal", journal.toString())));
-        serve.start();
-        final Pattern urlLine = Pattern.compile("admin endpoint: (http://127\\.0\\.0\\.1:\\d+)");
-        // the token line is printed just after the endpoint's: wait for it too, not only the first
-        awaitTrue(() -> urlLine.matcher(out.toString()).find() && out.toString().contains("admin token:"));
-        final Matcher m = urlLine.matcher(out.toString());
-        assertThat(m.find()).isTrue();
-        final String url = m.group(1);
-        assertThat(out.toString()).contains("admin token:    from --token").doesNotContain("s3cret");
+        final ServeInThread serve = ServeInThread.start("serve", "--port", "0", "--token", "s3cret", "--duration", "3",
+            "--rate", "1000", "--seed", "5", "--journal", journal.toString());
+        final String url = serve.url();
+        assertThat(serve.out()).contains("admin token:    from --token").doesNotContain("s3cret");
 
         // the fleet is running and serving its load (a positive signal, where a pause would only hope so)
         final Pattern servedSome = Pattern.compile("completed [1-9]");
@@ -445,9 +432,8 @@ class AdminCommandTest
         assertThat(DemoCommandTest.run("admin", "--url", url, "--token", "wrong", "pause", "--type", "coder").err())
             .contains("the admin token was refused");
 
-        joined(serve, 60);
-        assertThat(code.get()).as("serve exit code; stderr: %s", err).isZero();
-        assertThat(out.toString()).contains("draining:", "served ", "0 outstanding");
+        assertThat(serve.exitCode(60)).as("serve exit code; stderr: %s", serve.err()).isZero();
+        assertThat(serve.out()).contains("draining:", "served ", "0 outstanding");
 
         // every change through the endpoint is in the journal: what, when, from where, how it ended
         final DemoCommandTest.Run audit = DemoCommandTest.run("audit", journal.toString(), "--admin");

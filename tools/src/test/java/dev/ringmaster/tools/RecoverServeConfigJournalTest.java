@@ -6,15 +6,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -82,29 +76,11 @@ class RecoverServeConfigJournalTest
     /** Runs serve until its --duration ends, with one task submitted over HTTP so that the journal holds records. */
     private static void serveOneTask(final String[] serve) throws Exception
     {
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        final var cmd = RingmasterCli.commandLine();
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
-        final AtomicReference<Integer> code = new AtomicReference<>();
-        final Thread thread = new Thread(() -> code.set(cmd.execute(serve)));
-        thread.start();
-        final Pattern urlLine = Pattern.compile("admin endpoint: (http://127\\.0\\.0\\.1:\\d+)");
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!urlLine.matcher(out.toString()).find() && thread.isAlive())
-        {
-            assertThat(System.nanoTime() - deadline).as("serve started within 20 s").isNegative();
-            Thread.sleep(20);
-        }
-        final Matcher m = urlLine.matcher(out.toString());
-        assertThat(m.find()).as("serve started; stderr: %s", err).isTrue();
-        final AdminClient client = new AdminClient(m.group(1), "t", Duration.ofSeconds(10));
+        final ServeInThread run = ServeInThread.start(serve);
+        final AdminClient client = run.client("t");
         final AdminClient.Response r = client.post("/tasks",
             JsonNodeFactory.instance.objectNode().put("type", "coder").put("payload", "ping"));
         assertThat(r.status()).as(r.body().toString()).isEqualTo(202);
-        thread.join(TimeUnit.SECONDS.toMillis(30));
-        assertThat(thread.isAlive()).isFalse();
-        assertThat(code.get()).as("serve exit code; stderr: %s", err).isZero();
+        assertThat(run.exitCode(30)).as("serve exit code; stderr: %s", run.err()).isZero();
     }
 }

@@ -8,14 +8,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,26 +36,11 @@ class ServeRecoveredTaskTest
         }
         assertThat(RecoverCommandTest.openIn(journal, WorkCodec.INSTANCE)).isEqualTo(1);
 
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        final var cmd = RingmasterCli.commandLine();
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
-        final AtomicReference<Integer> code = new AtomicReference<>();
-        final Thread serve = new Thread(() -> code.set(cmd.execute("serve", "--port", "0", "--journal",
-            journal.toString(), "--duration", "6", "--rate", "100", "--token", "t0ken")));
-        serve.start();
-        final Pattern urlLine = Pattern.compile("admin endpoint: (http://127\\.0\\.0\\.1:\\d+)");
+        final ServeInThread serve = ServeInThread.start("serve", "--port", "0", "--journal", journal.toString(),
+            "--duration", "6", "--rate", "100", "--token", "t0ken");
+        assertThat(serve.err()).contains("recovered 1 task(s) left open");
+        final AdminClient client = serve.client("t0ken");
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!urlLine.matcher(out.toString()).find() && serve.isAlive())
-        {
-            assertThat(System.nanoTime() - deadline).as("serve started within 30 s; stderr: %s", err).isNegative();
-            Thread.sleep(20);
-        }
-        final Matcher m = urlLine.matcher(out.toString());
-        assertThat(m.find()).as("serve started; stderr: %s", err).isTrue();
-        assertThat(err.toString()).contains("recovered 1 task(s) left open");
-        final AdminClient client = new AdminClient(m.group(1), "t0ken", Duration.ofSeconds(10));
 
         AdminClient.Response r = client.get("/tasks/7");
         while (!(r.status() == 200 && r.body().path("state").asText().equals("COMPLETED")))
@@ -73,8 +53,6 @@ class ServeRecoveredTaskTest
         }
         assertThat(r.body().path("agent").asText()).startsWith("coder-");
 
-        serve.join(TimeUnit.SECONDS.toMillis(40));
-        assertThat(serve.isAlive()).isFalse();
-        assertThat(code.get()).as("serve's exit code; stderr: %s", err).isZero();
+        assertThat(serve.exitCode(40)).as("serve's exit code; stderr: %s", serve.err()).isZero();
     }
 }
