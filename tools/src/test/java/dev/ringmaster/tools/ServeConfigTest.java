@@ -16,21 +16,16 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -118,21 +113,10 @@ class ServeConfigTest
     void aDeclaredFleetOfChatAgentsAnswersTasksSubmittedOverHttp() throws Exception
     {
         final Path file = Files.writeString(dir.resolve("fleet.yaml"), fleet());
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        final var cmd = RingmasterCli.commandLine();
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
-        final AtomicReference<Integer> code = new AtomicReference<>();
-        final Thread serve = new Thread(() -> code.set(cmd.execute("serve", "--config", file.toString(), "--port", "0",
-            "--token", "s3cret", "--duration", "15")));
-        serve.start();
-        final Pattern urlLine = Pattern.compile("admin endpoint: (http://127\\.0\\.0\\.1:\\d+)");
-        awaitTrue(() -> urlLine.matcher(out.toString()).find() || !serve.isAlive());
-        final Matcher m = urlLine.matcher(out.toString());
-        assertThat(m.find()).as("serve started; stderr: %s", err).isTrue();
-        assertThat(out.toString()).contains("3 agents {coder=2, reviewer=1} from " + file);
-        final AdminClient client = new AdminClient(m.group(1), "s3cret", Duration.ofSeconds(10));
+        final ServeInThread serve = ServeInThread.start("serve", "--config", file.toString(), "--port", "0", "--token",
+            "s3cret", "--duration", "15");
+        assertThat(serve.out()).contains("3 agents {coder=2, reviewer=1} from " + file);
+        final AdminClient client = serve.client("s3cret");
 
         final List<Long> ids = new ArrayList<>();
         for (final String type : List.of("coder", "coder", "reviewer"))
@@ -160,35 +144,22 @@ class ServeConfigTest
         final JsonNode agents = client.get("/agents").body();
         assertThat(agents.toString()).contains("\"coder-1\"", "\"coder-2\"", "\"reviewer-fast\"");
 
-        final DemoCommandTest.Run scale = DemoCommandTest.run("admin", "--url", m.group(1), "--token", "s3cret", "scale",
+        final DemoCommandTest.Run scale = DemoCommandTest.run("admin", "--url", serve.url(), "--token", "s3cret", "scale",
             "--type", "reviewer", "--agents", "2");
         assertThat(scale.exitCode()).as(scale.err()).isZero();
         assertThat(scale.out()).contains("added reviewer-1");
 
-        serve.join(TimeUnit.SECONDS.toMillis(30));
-        assertThat(serve.isAlive()).isFalse();
-        assertThat(code.get()).as("serve exit code; stderr: %s", err).isZero();
-        assertThat(out.toString()).contains("served 3 tasks: 3 completed");
+        assertThat(serve.exitCode(30)).as("serve exit code; stderr: %s", serve.err()).isZero();
+        assertThat(serve.out()).contains("served 3 tasks: 3 completed");
     }
 
     @Test
     void anAcknowledgedServeAnswersATaskOnlyOnceItsAcceptanceIsJournaledAndStillFollowsItToItsEnd() throws Exception
     {
         final Path journal = dir.resolve("journal");
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        final var cmd = RingmasterCli.commandLine();
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
-        final AtomicReference<Integer> code = new AtomicReference<>();
-        final Thread serve = new Thread(() -> code.set(cmd.execute("serve", "--port", "0", "--journal",
-            journal.toString(), "--durability", "acknowledged", "--rate", "50", "--token", "s3cret", "--duration", "8")));
-        serve.start();
-        final Pattern urlLine = Pattern.compile("admin endpoint: (http://127\\.0\\.0\\.1:\\d+)");
-        awaitTrue(() -> urlLine.matcher(out.toString()).find() || !serve.isAlive());
-        final Matcher m = urlLine.matcher(out.toString());
-        assertThat(m.find()).as("serve started; stderr: %s", err).isTrue();
-        final AdminClient client = new AdminClient(m.group(1), "s3cret", Duration.ofSeconds(10));
+        final ServeInThread serve = ServeInThread.start("serve", "--port", "0", "--journal", journal.toString(),
+            "--durability", "acknowledged", "--rate", "50", "--token", "s3cret", "--duration", "8");
+        final AdminClient client = serve.client("s3cret");
 
         final AdminClient.Response r = client.post("/tasks", JsonNodeFactory.instance.objectNode().put("type", "coder")
             .put("payload", "ping"));
@@ -207,9 +178,7 @@ class ServeConfigTest
         });
         assertThat(last.get().path("state").asText()).as(last.get().toString()).isEqualTo("COMPLETED");
 
-        serve.join(TimeUnit.SECONDS.toMillis(40));
-        assertThat(serve.isAlive()).isFalse();
-        assertThat(code.get()).as("serve exit code; stderr: %s", err).isZero();
+        assertThat(serve.exitCode(40)).as("serve exit code; stderr: %s", serve.err()).isZero();
     }
 
     @ParameterizedTest(name = "{0}")
