@@ -38,6 +38,8 @@ class HungSlotsTest
             final AgentStats given = d.metrics().agents().get(0);
             assertThat(given.hungSlots()).as("the given-up attempt's slot: %s", d.describe()).isEqualTo(1);
             assertThat(given.capacity()).isEqualTo(2);
+            // words and letters, not a state number and phase digits
+            assertThat(d.describe()).contains("state=running", "hung=1").containsPattern("slots=(AF|FA)");
 
             unanswered.poll().succeed("late"); // ignored as an answer, but it frees the slot
             Await.until("the late answer frees the slot", () -> d.metrics().agents().get(0).hungSlots() == 0);

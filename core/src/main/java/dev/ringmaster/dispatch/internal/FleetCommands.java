@@ -264,7 +264,8 @@ public final class FleetCommands
     public String describe()
     {
         final StringBuilder sb = new StringBuilder();
-        sb.append("state=").append(engine.control.runState).append(" outstanding=").append(engine.outstanding()).append('\n');
+        sb.append("state=").append(Control.nameOf(engine.control.runState)).append(" outstanding=")
+            .append(engine.outstanding()).append('\n');
         for (final Lane lane : engine.lanes)
         {
             sb.append("lane ").append(lane.type).append(" room=").append(lane.room).append(" depth=");
@@ -277,10 +278,12 @@ public final class FleetCommands
         for (final AgentState a : engine.agents)
         {
             sb.append("  agent ").append(a.id()).append(" assigned=").append(a.assigned()).append(" running=")
-                .append(a.running()).append(" inbox=").append(a.inbox.size()).append(" slots=");
+                .append(a.running()).append(" inbox=").append(a.inbox.size()).append(" hung=").append(a.hungSlots())
+                .append(" slots=");
             for (final Slot slot : a.slots)
             {
-                sb.append(Slot.phase(slot.stateVolatile()));
+                // a letter per slot, read at a glance: Free, Running, Completing, Abandoned (given up at its timeout)
+                sb.append("FRCA".charAt((int)Slot.phase(slot.stateVolatile())));
             }
             sb.append('\n');
         }
