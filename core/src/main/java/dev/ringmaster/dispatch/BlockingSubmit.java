@@ -3,6 +3,7 @@ package dev.ringmaster.dispatch;
 import dev.ringmaster.dispatch.internal.Engine;
 import dev.ringmaster.model.Task;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -19,11 +20,18 @@ final class BlockingSubmit
 
     static SubmitStatus submit(final Engine engine, final Task task, final long maxWaitNanos)
     {
+        return submit(engine, task, null, maxWaitNanos);
+    }
+
+    /** As above, the task's end to complete {@code future} once accepted (the engine keeps it only then). */
+    static SubmitStatus submit(final Engine engine, final Task task, final CompletableFuture<TaskResult> future,
+                               final long maxWaitNanos)
+    {
         final long deadline = System.nanoTime() + maxWaitNanos;
         int round = 0;
         while (true)
         {
-            final SubmitStatus status = engine.submit(task, null);
+            final SubmitStatus status = engine.submit(task, future);
             if ((status != SubmitStatus.RING_FULL && status != SubmitStatus.QUEUE_FULL) ||
                 System.nanoTime() - deadline >= 0 || Thread.currentThread().isInterrupted())
             {

@@ -111,6 +111,14 @@ public final class Dispatcher implements AutoCloseable
         return future;
     }
 
+    /** As {@link #submitAsync(Task)}, waiting up to {@code maxWait} while the ring or its queue is full. */
+    public CompletableFuture<TaskResult> submitAsync(final Task task, final Duration maxWait)
+    {
+        final CompletableFuture<TaskResult> future = new CompletableFuture<>();
+        settle(task, BlockingSubmit.submit(engine, task, future, BuilderChecks.waitNanos(maxWait, "maxWait")), future);
+        return future;
+    }
+
     /** Fails {@code future} with the refusal, naming it, unless {@code status} accepted the task. @return status. */
     private SubmitStatus settle(final Task task, final SubmitStatus status, final CompletableFuture<TaskResult> future)
     {
@@ -349,17 +357,14 @@ public final class Dispatcher implements AutoCloseable
 
     /**
      * Cancels a task that has not started (O(queued)). @return CANCELLED, RUNNING (it runs on) or NOT_FOUND (also
-     * before start and after termination, when no task is live).
+     * before start and after termination).
      */
     public CompletableFuture<CancelOutcome> cancel(final long taskId)
     {
         return engine.fleet.cancel(taskId);
     }
 
-    /**
-     * @return the id of the agent holding the task, "" if it waits centrally, null if no live task has this id (so
-     *     null before start and after termination).
-     */
+    /** @return the id of the agent holding the task, "" if it waits centrally, null if no live task has this id. */
     public CompletableFuture<String> whereIs(final long taskId)
     {
         return engine.fleet.whereIs(taskId);

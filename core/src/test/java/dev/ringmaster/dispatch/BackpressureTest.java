@@ -112,6 +112,45 @@ class BackpressureTest
     }
 
     @Test
+    void theBoundedSubmitAsyncWaitsForRoomAndItsFutureFollowsTheTaskToItsEnd() throws Exception
+    {
+        final Gate gate = new Gate();
+        final Dispatcher d = Dispatcher.builder()
+            .agent(AgentSpec.builder("a", "worker").capacity(1).build(), gate)
+            .strategy(TestStrategies.first())
+            .prefetch(0)
+            .queueCapacity(2)
+            .build().start();
+        for (int i = 0; i < 2; i++)
+        {
+            assertThat(d.submit(Task.builder("worker").build())).isEqualTo(SubmitStatus.ACCEPTED);
+        }
+        assertThat(d.submit(Task.builder("worker").build())).isEqualTo(SubmitStatus.QUEUE_FULL);
+        // gives up after its wait when nothing frees, its future failed with the refusal
+        final var refused = d.submitAsync(Task.builder("worker").build(), Duration.ofMillis(50));
+        assertThat(refused).isCompletedExceptionally();
+        assertThat(refused.handle((r, e) -> ((RejectedTaskException)e).status()).join()).isEqualTo(SubmitStatus.QUEUE_FULL);
+
+        // released only once the submit is seen waiting (parked between its retries), as for the bounded submit
+        final FutureTask<java.util.concurrent.CompletableFuture<TaskResult>> bounded =
+            new FutureTask<>(() -> d.submitAsync(Task.builder("worker").build(), Duration.ofSeconds(5)));
+        final Thread submitter = new Thread(bounded, "bounded-submit-async");
+        submitter.start();
+        Await.until("the bounded submit waits for room", () -> submitter.getState() == Thread.State.TIMED_WAITING);
+        assertThat(bounded.isDone()).isFalse();
+        assertThat(gate.releaseOne()).isTrue();
+        final var end = bounded.get(5, TimeUnit.SECONDS);
+        Await.joined(submitter);
+        assertThat(end).isNotCompletedExceptionally();
+        for (int i = 0; i < 2; i++)
+        {
+            assertThat(gate.releaseOne()).isTrue();
+        }
+        assertThat(end.get(5, TimeUnit.SECONDS).state()).isEqualTo(TerminalState.COMPLETED);
+        assertThat(d.drain(Duration.ofSeconds(5))).isTrue();
+    }
+
+    @Test
     void anInterruptedBoundedSubmitGivesUpAtOnceAndKeepsTheInterrupt() throws Exception
     {
         final Gate gate = new Gate();

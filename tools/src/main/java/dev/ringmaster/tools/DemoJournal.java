@@ -129,25 +129,13 @@ final class DemoJournal implements AutoCloseable
     {
         return RecoveryPlan.rejected(plan.redispatch(journal, task ->
         {
-            // submitAsync has no wait: wait out a full ring or queue here, as submit(task, maxWait) would
-            final long deadline = System.nanoTime() + maxWait.toNanos();
-            while (true)
+            final CompletableFuture<dev.ringmaster.dispatch.TaskResult> end = dispatcher.submitAsync(task, maxWait);
+            if (!end.isCompletedExceptionally())
             {
-                final CompletableFuture<dev.ringmaster.dispatch.TaskResult> end = dispatcher.submitAsync(task);
-                if (!end.isCompletedExceptionally())
-                {
-                    ends.accept(end);
-                    return SubmitStatus.ACCEPTED;
-                }
-                final SubmitStatus status = end.handle((r, e) -> e instanceof RejectedTaskException x ? x.status() :
-                    e != null && e.getCause() instanceof RejectedTaskException x ? x.status() : SubmitStatus.NOT_RUNNING).join();
-                if ((status != SubmitStatus.RING_FULL && status != SubmitStatus.QUEUE_FULL) ||
-                    System.nanoTime() - deadline >= 0)
-                {
-                    return status;
-                }
-                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
+                ends.accept(end);
+                return SubmitStatus.ACCEPTED;
             }
+            return end.handle((r, e) -> ((RejectedTaskException)e).status()).join(); // settled with the refusal
         }));
     }
 

@@ -24,7 +24,10 @@ final class Counters
     /** Of {@link #strategyFaults}, those in the strategy's callbacks (onAssigned and the like), not its decisions. */
     final AtomicLong strategyCallbackFaults = new AtomicLong();
     final AtomicLong strategyQuarantines = new AtomicLong();
-    /** Decisions taken for the live strategy, and those the built-in choice made (a fault or its quarantine). */
+    /**
+     * Tasks placed for the live strategy (declines not counted), and of them those the built-in choice placed (after
+     * a fault, or in quarantine).
+     */
     final AtomicLong strategyDecisions = new AtomicLong();
     final AtomicLong strategyFallbacks = new AtomicLong();
     /** The shadow strategy's decisions, those that agreed with the live one, its faults, and its regret (see {@link Shadow}). */

@@ -50,14 +50,26 @@ public final class FleetCommands
     /** Queues a command whose answer is what {@code query} returns on the routing role; for the rare fleet calls. */
     <T> CompletableFuture<T> ask(final Query<T> query)
     {
-        return enqueue(new Command<>()
+        return enqueue(command(query, false));
+    }
+
+    /** @return a command answering with what {@code query} returns, applied also while stopping if so asked. */
+    private static <T> Command<T> command(final Query<T> query, final boolean whileStopping)
+    {
+        return new Command<>()
         {
             @Override
             void apply(final Router router, final long now)
             {
                 future.complete(query.apply(router, now));
             }
-        });
+
+            @Override
+            boolean appliesWhileStopping()
+            {
+                return whileStopping;
+            }
+        };
     }
 
     /** What a command computes on the routing role's holder. */
@@ -209,20 +221,8 @@ public final class FleetCommands
         {
             return CompletableFuture.completedFuture(noneLive);
         }
-        return enqueue(new Command<T>()
-        {
-            @Override
-            void apply(final Router router, final long now)
-            {
-                future.complete(query.apply(router, now));
-            }
-
-            @Override
-            boolean appliesWhileStopping()
-            {
-                return true; // the router runs until the outstanding tasks end, and a task question changes nothing
-            }
-        }).exceptionally(e ->
+        // applied while stopping too: the router runs until the outstanding tasks end, and a question changes nothing
+        return enqueue(command(query, true)).exceptionally(e ->
         {
             // queued as the dispatcher terminated (its last cycle had run): by then no task was live
             if (engine.control.runState == Control.TERMINATED)
