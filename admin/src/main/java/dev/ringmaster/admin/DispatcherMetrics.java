@@ -213,7 +213,7 @@ public final class DispatcherMetrics implements MeterBinder
                         x -> percentile(x.stages().get(stage), q), "latency per stage since start, by quantile");
                 }
                 counter("ringmaster.stage.count", Tags.of("stage", name), x -> x.stages().get(stage).count(),
-                    "samples per stage (routing: one decision in 8)");
+                    "samples per stage (routing: one decision in 16)");
                 for (final double q : QUANTILES)
                 {
                     gauge("ringmaster.stage.latency.recent.seconds", Tags.of("stage", name, "quantile",

@@ -21,7 +21,9 @@ final class Selection extends RouterPart
     static final int QUARANTINE_AFTER_FAULTS = 16;
     static final long QUARANTINE_NANOS = 10_000_000_000L;
     /** One decision in this many is timed for the ROUTING stage histogram; a power of two. */
-    static final int ROUTING_SAMPLE = 8;
+    static final int ROUTING_SAMPLE = 16;
+    /** A decision that was not timed. */
+    private static final long UNTIMED = -1;
     /** A timed decision that takes this long is reported: no strategy needs a millisecond, a blocking one does. */
     static final long SLOW_DECISION_NANOS = 1_000_000L;
 
@@ -138,8 +140,8 @@ final class Selection extends RouterPart
         decision.reset();
         trail.candidates = c.size();
         fellBack = false;
-        final long t0 = shadowOf == null && (++decisions & (ROUTING_SAMPLE - 1)) == 0 ? System.nanoTime() : 0;
         int chosen;
+        long took = UNTIMED;
         if (quarantined(now))
         {
             chosen = fallback(c);
@@ -150,9 +152,9 @@ final class Selection extends RouterPart
             announce(lane, now);
             try
             {
-                final long called = t0 != 0 ? System.nanoTime() : 0;
+                final long called = timed() ? System.nanoTime() : 0;
                 chosen = strategy.select(r, c, decision);
-                slowIfSo(called);
+                took = tookIfTimed(called);
                 if (chosen != RoutingStrategy.DECLINE && (chosen < 0 || chosen >= c.size()))
                 {
                     strategyFailed(now, "returned index " + chosen + " for " + c.size() + " candidates", null);
@@ -169,9 +171,9 @@ final class Selection extends RouterPart
                 chosen = fallback(c);
             }
         }
-        if (t0 != 0)
+        if (took != UNTIMED)
         {
-            stages.record(Stage.ROUTING, System.nanoTime() - t0);
+            stages.record(Stage.ROUTING, took);
         }
         if (chosen == RoutingStrategy.DECLINE)
         {
@@ -199,8 +201,8 @@ final class Selection extends RouterPart
         // counting costs O(pool / 64): only when a listener (the journal) will read it
         trail.candidates = shadowOf == null && listener.any() ? pool.eligibleCount() : -1;
         fellBack = false;
-        final long t0 = shadowOf == null && (++decisions & (ROUTING_SAMPLE - 1)) == 0 ? System.nanoTime() : 0;
         int chosen;
+        long took = UNTIMED;
         if (quarantined)
         {
             chosen = fallback(pool);
@@ -209,9 +211,9 @@ final class Selection extends RouterPart
         {
             try
             {
-                final long called = t0 != 0 ? System.nanoTime() : 0;
+                final long called = timed() ? System.nanoTime() : 0;
                 chosen = indexed.route(r, pool, decision);
-                slowIfSo(called);
+                took = tookIfTimed(called);
                 if (chosen != RoutingStrategy.DECLINE && !pool.isEligible(chosen))
                 {
                     // a fault path: the strings are built only when the strategy already failed
@@ -231,9 +233,9 @@ final class Selection extends RouterPart
                 chosen = fallback(pool);
             }
         }
-        if (t0 != 0)
+        if (took != UNTIMED)
         {
-            stages.record(Stage.ROUTING, System.nanoTime() - t0);
+            stages.record(Stage.ROUTING, took);
         }
         if (chosen < 0)
         {
@@ -244,16 +246,28 @@ final class Selection extends RouterPart
         return pool.state(chosen);
     }
 
+    /** @return whether this decision is one of the sampled ones: a pair of clock reads costs more than a decision. */
+    private boolean timed()
+    {
+        return shadowOf == null && (++decisions & (ROUTING_SAMPLE - 1)) == 0;
+    }
+
     /**
      * A timed decision's strategy call, from {@code calledNanos} (0: not timed) to its return, reported if slow; not
      * the announcement before it (an index rebuilt on a pool change may take a while) nor a fault's logging after. Why:
      * a strategy that blocks (a call out, a lock, a sleep) holds the routing role, so every task behind it waits, and
      * the only trace used to be the ROUTING histogram (a trial's strategy sleeping 50 ms per decision ran the demo at
      * 19 tasks/s, then failed to drain, with nothing naming the strategy).
+     *
+     * @return how long the call took, for the ROUTING histogram, or {@link #UNTIMED}.
      */
-    private void slowIfSo(final long calledNanos)
+    private long tookIfTimed(final long calledNanos)
     {
-        final long nanos = calledNanos == 0 ? 0 : System.nanoTime() - calledNanos;
+        if (calledNanos == 0)
+        {
+            return UNTIMED;
+        }
+        final long nanos = System.nanoTime() - calledNanos;
         if (nanos >= SLOW_DECISION_NANOS)
         {
             slowDecisions.report("took " + nanos / 1_000 + " us to decide on one task (one decision in " + ROUTING_SAMPLE +
@@ -261,6 +275,7 @@ final class Selection extends RouterPart
                 "that routes every task, so each task behind it waited as long: a strategy must never block (no calls " +
                 "out, locks or sleeps in select or route)", null);
         }
+        return nanos;
     }
 
     private static final int ASSIGNED = 0;

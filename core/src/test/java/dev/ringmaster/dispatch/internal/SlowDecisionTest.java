@@ -63,8 +63,41 @@ class SlowDecisionTest
         assertThat(slowDecisionsReported(thrower)).as("slow decisions reported for one that fails fast").isZero();
     }
 
-    /** @return the slow decisions reported after 32 tasks (4 timed decisions), every one completed. */
+    @Test
+    void oneDecisionInSixteenIsTimedAndItsSampleIsTheStrategysCall() throws Exception
+    {
+        final RoutingStrategy sleeper = new RoutingStrategy()
+        {
+            @Override
+            public String name()
+            {
+                return "sleeper";
+            }
+
+            @Override
+            public int select(final TaskView task, final Candidates c, final RoutingDecision d)
+            {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+                return 0;
+            }
+        };
+        final Engine engine = run(sleeper);
+        final org.HdrHistogram.Histogram routing = engine.stages().intervalHistogram(Stage.ROUTING, null);
+        assertThat(routing.getTotalCount()).as("ROUTING samples for %d decisions", 4 * Selection.ROUTING_SAMPLE)
+            .isEqualTo(4);
+        // each sample is a duration that includes the 1 ms park, not a clock reading or a share of another decision
+        assertThat(routing.getMinValue()).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(1) * 99 / 100);
+        assertThat(routing.getMaxValue()).isLessThan(TimeUnit.SECONDS.toNanos(10));
+    }
+
+    /** @return the slow decisions reported after 64 tasks (4 timed decisions), every one completed. */
     private static long slowDecisionsReported(final RoutingStrategy strategy) throws Exception
+    {
+        return run(strategy).router.selection.slowDecisions.total();
+    }
+
+    /** @return the engine, drained, after it ran 4 x ROUTING_SAMPLE tasks (4 timed decisions), every one completed. */
+    private static Engine run(final RoutingStrategy strategy) throws Exception
     {
         final Engine engine = new Engine(List.of(AgentSpec.builder("a0", "coder").capacity(64).build()),
             List.of(AgentAdapter.sync(t -> "done")), strategy, List.of(), (task, state, result, reason) -> { },
@@ -83,7 +116,7 @@ class SlowDecisionTest
             {
                 assertThat(f.get(10, TimeUnit.SECONDS).completed()).isTrue();
             }
-            return engine.router.selection.slowDecisions.total();
+            return engine;
         }
         finally
         {
