@@ -81,8 +81,10 @@ public final class JournalInfo
         if (recorded != null && !recorded.equals(codec.name()))
         {
             throw new JournalException("the journal in " + directory + " was written with payload codec '" + recorded +
-                "', not '" + codec.name() + "': use that codec (the demo's journals: ./ringmaster recover, which picks it " +
-                "itself), or a new directory for a journal of this codec");
+                "', not '" + codec.name() + "': open it with the codec that wrote it (a journal of 'ringmaster demo': " +
+                "'ringmaster recover " + directory + "', which picks the codec itself; one of 'ringmaster serve --config " +
+                "FILE': 'ringmaster serve --config FILE --journal " + directory + "' with the same file; an " +
+                "application's: recover it in that application), or use a new directory for a journal of this codec");
         }
     }
 }

@@ -13,6 +13,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class RecoveryTest
 {
@@ -184,5 +185,19 @@ class RecoveryTest
             assertThat(d.drain(Duration.ofSeconds(10))).isTrue();
             assertThat(d.metrics().completed()).isEqualTo(1);
         }
+    }
+    @Test
+    void aJournalOfAnotherCodecIsRefusedWithTheCommandThatRecoversIt() throws IOException
+    {
+        try (Journal journal = Journal.open(JournalConfig.at(dir)))
+        {
+            assertThat(journal.recordRecovered(Task.builder("coder").id(1).build(), "c0")).isTrue();
+        }
+        // what 'ringmaster serve --config FILE' records beside its cycle files
+        Files.writeString(dir.resolve(JournalInfo.FILE_NAME), "payloadCodec=serve-config\n");
+        assertThatThrownBy(() -> Recovery.scan(dir, PayloadCodec.standard())).isInstanceOf(JournalException.class)
+            .hasMessageContaining("written with payload codec 'serve-config', not '" + PayloadCodec.standard().name())
+            .hasMessageContaining("'ringmaster serve --config FILE --journal " + dir + "' with the same file")
+            .hasMessageContaining("'ringmaster recover " + dir + "'");
     }
 }

@@ -173,8 +173,9 @@ public final class DemoCommand implements Callable<Integer>
             final PrintWriter err = spec.commandLine().getErr();
             err.println("error: " + journal + " already holds a journal an earlier run wrote; the demo's task ids start " +
                 "at 0 every run, so they would collide with its tasks in replay, audit and recover: give --journal a " +
-                "new directory, or remove this one ('ringmaster recover " + journal + "' finishes the tasks it left " +
-                "open)");
+                "new directory, or remove this one (first, 'ringmaster recover " + journal + "' finishes the tasks a " +
+                "demo left open there; 'ringmaster serve --config FILE --journal " + journal + "' those of a serve " +
+                "--config run)");
             err.flush();
             return 1;
         }
