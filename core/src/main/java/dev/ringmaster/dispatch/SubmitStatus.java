@@ -10,8 +10,9 @@ public enum SubmitStatus
     RING_FULL("ingress ring is full: slow down, use the bounded blocking submit, or build with a larger ringSize"),
     QUEUE_FULL("the task type's queue at this priority is full: slow down, add agents, or raise queueCapacity"),
     UNKNOWN_AGENT_TYPE("no agent of the task's type is registered: register one, or fix the task's type"),
-    NO_CAPABLE_AGENT("no agent of the task's type can take it: none has every skill the task requires, or none has " +
-        "the id in its targetAgent: add one, or drop the requirement (submitOrThrow's exception says which)"),
+    NO_CAPABLE_AGENT("no agent of the task's type can take it: none has every skill the task requires, none has " +
+        "the id in its targetAgent (or that agent lacks the skills), or the only one that could is the one in its " +
+        "avoidAgent: add one, or drop the requirement (submitOrThrow's exception says which)"),
     EXPIRED("the task's time to live had already passed when it was submitted: give it a longer time to live " +
         "(Task.Builder.ttl), or submit it sooner"),
     NOT_RUNNING("the dispatcher is not running: if it was never started, call start() first; if it is draining or " +

@@ -197,18 +197,17 @@ public final class Engine
         {
             return SubmitStatus.UNKNOWN_AGENT_TYPE;
         }
-        if (task.requiredSkills() != 0 && !lane.canServe(task.requiredSkills()))
-        {
-            return SubmitStatus.NO_CAPABLE_AGENT;
-        }
-        if (task.targetAgent() != null && !lane.hasAgent(task.targetAgent()))
+        // a task no agent could ever take would wait until its time to live, or for ever without one
+        if ((task.requiredSkills() != 0 || task.targetAgent() != null || task.avoidAgent() != null) &&
+            !lane.canServe(task))
         {
             return SubmitStatus.NO_CAPABLE_AGENT;
         }
         final int level = task.priority().ordinal();
         if (!lane.admit(level))
         {
-            return SubmitStatus.QUEUE_FULL;
+            // a draining dispatcher's queues stay full: waiting for room there would never end
+            return control.runState != Control.RUNNING ? SubmitStatus.NOT_RUNNING : SubmitStatus.QUEUE_FULL;
         }
         // admitted before the state check: a concurrent drain either sees this admission or we see its state
         if (control.runState != Control.RUNNING)

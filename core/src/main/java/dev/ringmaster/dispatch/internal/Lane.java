@@ -1,6 +1,7 @@
 package dev.ringmaster.dispatch.internal;
 
 import dev.ringmaster.model.Priority;
+import dev.ringmaster.model.Task;
 import org.jctools.queues.SpscArrayQueue;
 
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -127,16 +128,24 @@ final class Lane
         skillUnion = union;
     }
 
-    /** Any thread: @return true if some agent of the lane has every required skill. */
-    boolean canServe(final long requiredSkills)
+    /**
+     * Any thread: @return true if an agent not leaving could ever take the task as it stands: one with every skill it
+     * requires, the one it is addressed to if any, and not the one it avoids. O(agents) for a task with any of those;
+     * the caller asks only then.
+     */
+    boolean canServe(final Task task)
     {
-        if ((requiredSkills & ~skillUnion) != 0)
+        final long required = task.requiredSkills();
+        if ((required & ~skillUnion) != 0)
         {
             return false;
         }
+        final String target = task.targetAgent();
+        final String avoid = task.avoidAgent();
         for (final AgentState a : agents)
         {
-            if (!a.retiring && a.hasSkills(requiredSkills))
+            if (!a.retiring && a.hasSkills(required) && (target == null || a.spec.id().equals(target)) &&
+                (avoid == null || !a.spec.id().equals(avoid)))
             {
                 return true;
             }
@@ -144,17 +153,17 @@ final class Lane
         return false;
     }
 
-    /** Any thread: @return true if an agent with this id is in the lane and not leaving. */
-    boolean hasAgent(final String agentId)
+    /** Any thread: @return the agent with this id in the lane and not leaving, or null. */
+    AgentState agent(final String agentId)
     {
         for (final AgentState a : agents)
         {
             if (!a.retiring && a.spec.id().equals(agentId))
             {
-                return true;
+                return a;
             }
         }
-        return false;
+        return null;
     }
 
     /** Any thread: reserves room for one more accepted task at a level. @return false if the level is full. */

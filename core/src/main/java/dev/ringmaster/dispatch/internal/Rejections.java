@@ -1,6 +1,7 @@
 package dev.ringmaster.dispatch.internal;
 
 import dev.ringmaster.dispatch.SubmitStatus;
+import dev.ringmaster.model.Skills;
 import dev.ringmaster.model.Task;
 
 import java.util.Map;
@@ -18,14 +19,45 @@ final class Rejections
         return switch (status)
         {
             case UNKNOWN_AGENT_TYPE -> "type '" + task.type() + "' is not one of " + lanesByType.keySet();
-            case NO_CAPABLE_AGENT -> task.targetAgent() != null && !lanesByType.get(task.type()).hasAgent(task.targetAgent()) ?
-                "the task is addressed to agent '" + task.targetAgent() + "', which is not an agent of type '" + task.type() + "'" :
-                "no agent of type '" + task.type() + "' has all of " + dev.ringmaster.model.Skills.names(task.requiredSkills());
+            case NO_CAPABLE_AGENT -> noCapableAgent(lanesByType.get(task.type()), task);
             case DUPLICATE_ID -> "task id " + task.id() + " is already accepted and not finished";
             case NOT_RUNNING -> notRunning(runState);
             case EXPIRED -> task.ttlNanos() > 0 ? "its time to live is " + task.ttlNanos() / 1_000_000 + " ms" : null;
             default -> null;
         };
+    }
+
+    /** Which of the task's constraints no agent meets: its target, its skills, or the agent it avoids. */
+    private static String noCapableAgent(final Lane lane, final Task task)
+    {
+        final String target = task.targetAgent();
+        final String avoid = task.avoidAgent();
+        final long required = task.requiredSkills();
+        if (target != null)
+        {
+            final AgentState a = lane.agent(target);
+            if (a == null)
+            {
+                return "the task is addressed to agent '" + target + "', which is not an agent of type '" + task.type() +
+                    "' (or is leaving)";
+            }
+            if (target.equals(avoid))
+            {
+                return "the task is addressed to agent '" + target + "' and avoids the same agent: drop one of the two";
+            }
+            if (!a.hasSkills(required))
+            {
+                return "the task is addressed to agent '" + target + "', which lacks " +
+                    Skills.names(required & ~a.skillMask) + " of the skills it requires: address it to an agent " +
+                    "with them, or drop the requirement";
+            }
+        }
+        final String skills = required == 0 ? "" : " with all of " + Skills.names(required);
+        return avoid != null && lane.agent(avoid) != null && lane.agent(avoid).hasSkills(required) ?
+            "the only agent of type '" + task.type() + "'" + skills + " is '" + avoid + "', which the task avoids " +
+                "(avoidAgent): add another such agent, or drop the avoidance" :
+            required != 0 ? "no agent of type '" + task.type() + "' has all of " + Skills.names(required) :
+            "every agent of type '" + task.type() + "' is leaving";
     }
 
     /** The state at the time the sentence is made, which a refusal racing start() or a shutdown may have left. */
