@@ -240,6 +240,18 @@ class BadInputTest
     }
 
     @Test
+    void aRateLimitOnATypeNoAgentHasIsLoggedWithTheTypesThatExist()
+    {
+        final String logs = dev.ringmaster.testing.StderrLogs.of(() -> Dispatcher.builder()
+            .agent(AgentSpec.builder("c1", "coder").build(), AgentAdapter.sync(t -> "ok"))
+            .rateLimit(RateLimit.tasksPerSecond(RateLimit.Scope.TYPE, "codr", 10))
+            .rateLimit(RateLimit.tasksPerSecond(RateLimit.Scope.TYPE, "coder", 10))
+            .strategy(TestStrategies.first()).build().close());
+        assertThat(logs).contains("WARN").contains("the rate limit on agent type 'codr' limits nothing yet")
+            .contains("the types are [coder]").doesNotContain("type 'coder' limits nothing");
+    }
+
+    @Test
     void aNullSettingIsNamed()
     {
         final Dispatcher.Builder b = Dispatcher.builder()

@@ -97,6 +97,16 @@ final class Router
             lane.bucket = limits.typeBuckets.get(lane.type);
             lane.aging = new Aging(agingQuantum);
         }
+        for (final String type : limits.typeBuckets.keySet())
+        {
+            if (java.util.Arrays.stream(lanes).noneMatch(lane -> lane.type.equals(type)))
+            {
+                // legal (an agent of the type may be added later), but far more often a misspelt type
+                LOG.warn("the rate limit on agent type '{}' limits nothing yet: no agent has that type (the types are " +
+                    "{}); it applies once an agent of that type is added; if the name is misspelt, give one of these",
+                    type, java.util.Arrays.stream(lanes).map(lane -> lane.type).sorted().toList());
+            }
+        }
         engine.buckets = new java.util.ArrayList<>(limits.typeBuckets.values());
         engine.buckets.addAll(limits.tenantBuckets.values());
         maxSpareRecords = Math.max(64, Math.max(config.preallocatedRecords, config.ringSize));
