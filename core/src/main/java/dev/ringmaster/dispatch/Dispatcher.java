@@ -78,7 +78,7 @@ public final class Dispatcher implements AutoCloseable
     }
 
     /**
-     * Offers a task without blocking and without locks.
+     * Offers a task without blocking and without locks; may route, and end other tasks (their callbacks), on this thread.
      *
      * @return ACCEPTED, after which the task will reach exactly one terminal state, or the reason it was refused.
      * @throws NullPointerException if the task is null.

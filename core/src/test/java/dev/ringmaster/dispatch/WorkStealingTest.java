@@ -161,4 +161,58 @@ class WorkStealingTest
         assertThat(d.metrics().agents().get(0).completed()).as("the addressed tasks ran on slow").isEqualTo(PREFETCH);
         assertThat(ranOnIdle).containsExactly(anyone.id());
     }
+    /**
+     * A synchronous call holds its agent, whatever its capacity: the tasks routed to its free slots wait behind the
+     * call unless an idle agent takes them (before, only a call past its timeout counted as holding the agent).
+     */
+    @Test
+    void anIdleAgentStealsFromASynchronousAgentHeldInALongCallThoughItHasFreeSlots() throws Exception
+    {
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.atomic.AtomicInteger slowCalls = new java.util.concurrent.atomic.AtomicInteger();
+        final Dispatcher d = Dispatcher.builder()
+            .agent(AgentSpec.builder("slow", "coder").capacity(4).build(), AgentAdapter.sync(t ->
+            {
+                slowCalls.incrementAndGet();
+                return held(release);
+            }))
+            .agent(AgentSpec.builder("idle", "coder").capacity(1).build(), AgentAdapter.sync(t ->
+            {
+                ranOnIdle.add(t.task().id());
+                return "ok";
+            }))
+            .strategy(TestStrategies.first()) // every task goes to "slow" while it has room: all four
+            .prefetch(0)
+            .workers(2)
+            .build().start();
+        try
+        {
+            for (int i = 0; i < 4; i++)
+            {
+                assertThat(d.submit(Task.builder("coder").build())).isEqualTo(SubmitStatus.ACCEPTED);
+            }
+            Await.until("the idle agent ran the three tasks waiting behind slow's call", () -> ranOnIdle.size() == 3);
+            assertThat(slowCalls.get()).as("calls slow started while the first held it").isEqualTo(1);
+            assertThat(release.getCount()).as("the first call still held").isEqualTo(1);
+        }
+        finally
+        {
+            release.countDown();
+            assertThat(d.drain(Duration.ofSeconds(10))).isTrue();
+        }
+        assertThat(d.metrics().steals()).isEqualTo(3);
+    }
+
+    private static String held(final java.util.concurrent.CountDownLatch release)
+    {
+        try
+        {
+            return release.await(30, java.util.concurrent.TimeUnit.SECONDS) ? "done" : "released by its deadline";
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
 }

@@ -466,11 +466,13 @@ final class Worker
     /**
      * Takes the least urgent task the idle agent can handle from the busiest compatible agent: one whose slots are all
      * busy and whose inbox holds the most tasks. Least urgent from the back, because the victim's own next start is
-     * its most urgent task. An agent hung in a synchronous call (one of its attempts timed out, and a worker is still
-     * inside its adapter) counts as busy whatever slots it has free: calls for one agent never overlap, so its inbox,
-     * where a retry of the very attempt that timed out may have gone (the timeout gave its room back), would wait for
-     * the call. Not every long call: a worker merely descheduled inside a quick one would have its agent's tasks taken
-     * too. Call holding the thief's start guard; package-private for its test.
+     * its most urgent task. An agent held in a call (a worker has been inside its adapter for {@link #STUCK_NANOS} or
+     * more: a synchronous adapter, or one of its attempts hung past its timeout) counts as busy whatever slots it has
+     * free: calls for one agent never overlap, so its inbox waits for the call. Before, only a call whose attempt had
+     * timed out counted, and a synchronous agent of capacity 4 kept three tasks waiting behind a 300 ms call while an
+     * idle agent of its type looked on (a user's trial, {@code WorkStealingTest}). A worker merely descheduled inside
+     * a quick call may lose a task to a thief so; the task then runs at once elsewhere instead of waiting for it. Call
+     * holding the thief's start guard; package-private for its test.
      */
     int steal(final AgentState thief, final long now)
     {
@@ -492,7 +494,7 @@ final class Worker
             if (candidate != thief)
             {
                 final int depth = candidate.inbox.size();
-                if (depth > deepest && (candidate.running() >= candidate.slots.length || hungInCall(candidate)))
+                if (depth > deepest && (candidate.running() >= candidate.slots.length || heldByCall(candidate)))
                 {
                     deepest = depth;
                     victim = candidate;
@@ -510,19 +512,6 @@ final class Worker
         }
         start(thief, r, victim, now);
         return 1;
-    }
-
-    /** @return true if one of the agent's attempts timed out in its call and a worker is still inside its adapter. */
-    private boolean hungInCall(final AgentState agent)
-    {
-        for (final Slot slot : agent.slots)
-        {
-            if (Slot.phase(slot.stateVolatile()) == Slot.ABANDONED)
-            {
-                return heldByCall(agent);
-            }
-        }
-        return false;
     }
 
     /**
