@@ -201,8 +201,8 @@ public final class Dispatcher implements AutoCloseable
         shutdownNow();
         if (!awaitTermination(Duration.ofSeconds(30)))
         {
-            org.slf4j.LoggerFactory.getLogger(Dispatcher.class).error("close(): the dispatcher did not terminate within " +
-                "30 s of shutting down (an adapter's stop() or a callback does not return?); {}", describe());
+            org.slf4j.LoggerFactory.getLogger(Dispatcher.class).error("close(): not terminated 30 s after shutting down: a " +
+                "call deaf to its stop() and an interrupt (hung= below), or a callback or stop(), does not return; {}", describe());
         }
     }
 

@@ -113,4 +113,49 @@ class AwaitTerminationThreadsTest
             deaf.letGo.countDown();
         }
     }
+    /**
+     * A user's trial: an adapter blocked in an interruptible wait, its attempt past its timeout. shutdownNow stops the
+     * adapter (which does not release the wait), then awaitTermination interrupts the worker still inside the call, as
+     * ExecutorService.shutdownNow interrupts its running tasks; before, the thread was never interrupted and close()
+     * waited 30 s for it in vain. A drain never interrupts a call.
+     */
+    @Test
+    void afterShutdownNowAWorkerStillInsideAnInterruptibleCallIsInterrupted() throws Exception
+    {
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch never = new CountDownLatch(1);
+        final CountDownLatch interrupted = new CountDownLatch(1);
+        final Dispatcher d = Dispatcher.builder()
+            .agent(AgentSpec.builder("hang", "worker").capacity(1).build(), (task, completion, telemetry) ->
+            {
+                entered.countDown();
+                try
+                {
+                    never.await(30, TimeUnit.SECONDS);
+                }
+                catch (final InterruptedException e)
+                {
+                    interrupted.countDown();
+                    throw e;
+                }
+                completion.succeed("released by the test's deadline");
+            })
+            .strategy(TestStrategies.first()).workers(1).watchdogInterval(Duration.ofMillis(5))
+            .build().start();
+        try
+        {
+            final var result = d.submitAsync(Task.builder("worker").timeout(Duration.ofMillis(50)).maxRetries(0).build());
+            assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(result.get(20, TimeUnit.SECONDS).state()).isNotEqualTo(TerminalState.COMPLETED);
+            assertThat(d.drain(Duration.ofMillis(200))).as("a worker is still inside the given-up call").isFalse();
+            assertThat(interrupted.getCount()).as("interrupted by a drain").isEqualTo(1);
+            d.shutdownNow();
+            assertThat(d.awaitTermination(Duration.ofSeconds(20))).as(d::describe).isTrue();
+            assertThat(interrupted.getCount()).as("the call saw an interrupt").isZero();
+        }
+        finally
+        {
+            never.countDown();
+        }
+    }
 }

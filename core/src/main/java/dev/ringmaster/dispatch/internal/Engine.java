@@ -391,6 +391,12 @@ public final class Engine
         for (final Worker w : workers)
         {
             w.idle.wake();
+            if (control.adaptersStopped != null)
+            {
+                // shut down now, its stops asked for, nothing outstanding: a call still running holds an attempt given
+                // up; a drain, which waits for calls, never interrupts one
+                w.interruptIfInCall();
+            }
         }
         if (!threads.join(deadline) || !AdapterLifecycle.awaitStops(control.adaptersStopped, deadline))
         {

@@ -118,6 +118,21 @@ final class Worker
      */
     private long unfoldedSinceNanos;
 
+    /**
+     * After shutdownNow, once nothing is outstanding (any thread): interrupts this worker's thread if it is inside an
+     * adapter's call, which then holds an attempt given up (its answer is ignored) and keeps the dispatcher from
+     * terminating; as ExecutorService.shutdownNow interrupts its running tasks. Racy: a call that returned just now
+     * leaves a stray interrupt, which the idle strategy clears.
+     */
+    void interruptIfInCall()
+    {
+        final Thread t = thread;
+        if (t != null && (long)ADAPTER_SINCE.getAcquire(this) != 0)
+        {
+            t.interrupt();
+        }
+    }
+
     boolean isCurrentThread()
     {
         return thread == Thread.currentThread();
