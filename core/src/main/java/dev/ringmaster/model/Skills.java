@@ -43,6 +43,22 @@ public final class Skills
         return IDS.computeIfAbsent(name, Skills::assign);
     }
 
+    /**
+     * @return the bit index of a name that already has one, or -1; unlike {@link #id}, never assigns one. A task's
+     *     requirement looks names up this way, so names that only tasks ever mention (a typo, a caller's free text)
+     *     never use up the {@value #MAX_SKILLS} bits that agents' skills need.
+     * @throws IllegalArgumentException if the name is null or blank.
+     */
+    public static int idIfKnown(final String name)
+    {
+        if (name == null || name.isBlank())
+        {
+            throw new IllegalArgumentException("skill name must be a non-blank string, got '" + name + "'");
+        }
+        final Integer existing = IDS.get(name);
+        return existing == null ? -1 : existing;
+    }
+
     private static Integer assign(final String name)
     {
         final int id = NEXT.getAndIncrement();

@@ -1,6 +1,7 @@
 package dev.ringmaster.model;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -30,6 +31,8 @@ public final class Task
     private final String avoidAgent;
     private final long costTokens;
     private final long requiredSkills;
+    /** Required names no agent's skill had when the task was built, or null: resolved when an agent brings them. */
+    private final String[] pendingSkills;
     private final long ttlNanos;
     private final int maxRetries;
     private final long timeoutNanos;
@@ -46,6 +49,7 @@ public final class Task
         this.avoidAgent = b.avoidAgent;
         this.costTokens = b.costTokens;
         this.requiredSkills = b.requiredSkills;
+        this.pendingSkills = b.pendingSkills;
         this.ttlNanos = b.ttlNanos;
         this.maxRetries = b.maxRetries;
         this.timeoutNanos = b.timeoutNanos;
@@ -121,10 +125,58 @@ public final class Task
         return costTokens;
     }
 
-    /** @return the mask of skills an agent must all have to receive this task (see {@link Skills}). */
+    /**
+     * @return the mask of skills an agent must all have to receive this task (see {@link Skills}); a required name no
+     *     agent has ever had is not in it until one has (see {@link #requiresUnknownSkill}).
+     */
     public long requiredSkills()
     {
-        return requiredSkills;
+        final String[] pending = pendingSkills;
+        if (pending == null)
+        {
+            return requiredSkills;
+        }
+        long mask = requiredSkills;
+        for (final String name : pending)
+        {
+            final int id = Skills.idIfKnown(name);
+            mask |= id < 0 ? 0 : 1L << id;
+        }
+        return mask;
+    }
+
+    /** @return true while the task requires a skill that no agent spec in this JVM has had: nobody can take it. */
+    public boolean requiresUnknownSkill()
+    {
+        final String[] pending = pendingSkills;
+        if (pending != null)
+        {
+            for (final String name : pending)
+            {
+                if (Skills.idIfKnown(name) < 0)
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** @return the names of the skills the task requires, for messages (allocates). */
+    public List<String> requiredSkillNames()
+    {
+        final List<String> names = new ArrayList<>(Skills.names(requiredSkills()));
+        if (pendingSkills != null)
+        {
+            for (final String name : pendingSkills)
+            {
+                if (!names.contains(name))
+                {
+                    names.add(name);
+                }
+            }
+        }
+        return names;
     }
 
     /** @return time to live from acceptance in nanoseconds, 0 for none. */
@@ -156,7 +208,7 @@ public final class Task
     {
         return "Task{id=" + id + ", type=" + type + ", priority=" + priority +
             (affinityKey != null ? ", affinity=" + affinityKey : "") +
-            (requiredSkills != 0 ? ", skills=" + Skills.names(requiredSkills) : "") + '}';
+            (requiredSkills != 0 || pendingSkills != null ? ", skills=" + requiredSkillNames() : "") + '}';
     }
 
     /** Collects the fields of a {@link Task}; not thread-safe, use one builder per thread. */
@@ -171,6 +223,7 @@ public final class Task
         private String avoidAgent;
         private long costTokens;
         private long requiredSkills;
+        private String[] pendingSkills;
         private long ttlNanos;
         private int maxRetries = 3;
         private long timeoutNanos;
@@ -240,6 +293,7 @@ public final class Task
             b.avoidAgent = t.avoidAgent;
             b.costTokens = t.costTokens;
             b.requiredSkills = t.requiredSkills;
+            b.pendingSkills = t.pendingSkills;
             b.ttlNanos = t.ttlNanos;
             b.maxRetries = t.maxRetries;
             b.timeoutNanos = t.timeoutNanos;
@@ -280,9 +334,28 @@ public final class Task
             return requiredSkills(Arrays.asList(skills));
         }
 
+        /**
+         * The skills an agent must all have. A name no agent has had yet takes no bit of the registry ({@link
+         * Skills#idIfKnown}): such a task is refused with NO_CAPABLE_AGENT, and taken once an agent has the skill.
+         */
         public Builder requiredSkills(final List<String> skills)
         {
-            this.requiredSkills = Skills.mask(skills);
+            long mask = 0;
+            final List<String> pending = new ArrayList<>();
+            for (final String name : skills)
+            {
+                final int id = Skills.idIfKnown(name);
+                if (id >= 0)
+                {
+                    mask |= 1L << id;
+                }
+                else if (!pending.contains(name))
+                {
+                    pending.add(name);
+                }
+            }
+            this.requiredSkills = mask;
+            this.pendingSkills = pending.isEmpty() ? null : pending.toArray(new String[0]);
             return this;
         }
 
@@ -290,6 +363,7 @@ public final class Task
         public Builder requiredSkillMask(final long mask)
         {
             this.requiredSkills = mask;
+            this.pendingSkills = null;
             return this;
         }
 

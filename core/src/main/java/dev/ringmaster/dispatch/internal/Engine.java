@@ -198,8 +198,8 @@ public final class Engine
             return SubmitStatus.UNKNOWN_AGENT_TYPE;
         }
         // a task no agent could ever take would wait until its time to live, or for ever without one
-        if ((task.requiredSkills() != 0 || task.targetAgent() != null || task.avoidAgent() != null) &&
-            !lane.canServe(task))
+        if ((task.requiredSkills() != 0 || task.targetAgent() != null || task.avoidAgent() != null ||
+            task.requiresUnknownSkill()) && !lane.canServe(task))
         {
             return SubmitStatus.NO_CAPABLE_AGENT;
         }

@@ -136,7 +136,7 @@ final class Lane
     boolean canServe(final Task task)
     {
         final long required = task.requiredSkills();
-        if ((required & ~skillUnion) != 0)
+        if ((required & ~skillUnion) != 0 || task.requiresUnknownSkill())
         {
             return false;
         }

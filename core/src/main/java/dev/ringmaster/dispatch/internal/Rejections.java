@@ -52,12 +52,22 @@ final class Rejections
                     "with them, or drop the requirement";
             }
         }
+        if (task.requiresUnknownSkill())
+        {
+            return "no agent of type '" + task.type() + "' has all of " + task.requiredSkillNames() + " (no agent in " +
+                "this JVM has had " + unknown(task) + ")";
+        }
         final String skills = required == 0 ? "" : " with all of " + Skills.names(required);
         return avoid != null && lane.agent(avoid) != null && lane.agent(avoid).hasSkills(required) ?
             "the only agent of type '" + task.type() + "'" + skills + " is '" + avoid + "', which the task avoids " +
                 "(avoidAgent): add another such agent, or drop the avoidance" :
             required != 0 ? "no agent of type '" + task.type() + "' has all of " + Skills.names(required) :
             "every agent of type '" + task.type() + "' is leaving";
+    }
+
+    private static java.util.List<String> unknown(final Task task)
+    {
+        return task.requiredSkillNames().stream().filter(n -> Skills.idIfKnown(n) < 0).toList();
     }
 
     /** The state at the time the sentence is made, which a refusal racing start() or a shutdown may have left. */
