@@ -119,10 +119,9 @@ final class Worker
     private long unfoldedSinceNanos;
 
     /**
-     * After shutdownNow, once nothing is outstanding (any thread): interrupts this worker's thread if it is inside an
-     * adapter's call, which then holds an attempt given up (its answer is ignored) and keeps the dispatcher from
-     * terminating; as ExecutorService.shutdownNow interrupts its running tasks. Racy: a call that returned just now
-     * leaves a stray interrupt, which the idle strategy clears.
+     * After shutdownNow, nothing outstanding (any thread): interrupts this worker if it is inside an adapter's call,
+     * as ExecutorService.shutdownNow does. Racy: a stray interrupt after the call returned is cleared by the idle
+     * strategy.
      */
     void interruptIfInCall()
     {
@@ -480,13 +479,9 @@ final class Worker
 
     /**
      * Takes the least urgent task the idle agent can handle from the busiest compatible agent: one whose slots are all
-     * busy and whose inbox holds the most tasks. Least urgent from the back, because the victim's own next start is
-     * its most urgent task. An agent held in a call (a worker has been inside its adapter for {@link #STUCK_NANOS} or
-     * more: a synchronous adapter, or one of its attempts hung past its timeout) counts as busy whatever slots it has
-     * free: calls for one agent never overlap, so its inbox waits for the call. Before, only a call whose attempt had
-     * timed out counted, and a synchronous agent of capacity 4 kept three tasks waiting behind a 300 ms call while an
-     * idle agent of its type looked on (a user's trial, {@code WorkStealingTest}). A worker merely descheduled inside
-     * a quick call may lose a task to a thief so; the task then runs at once elsewhere instead of waiting for it. Call
+     * busy, or that is held in an unanswered call (calls for one agent never overlap, so its inbox waits for the call,
+     * whatever slots it has free: a synchronous adapter's long call, or one hung past its timeout), with the most
+     * tasks in its inbox. Least urgent from the back: the victim's own next start is its most urgent task. Call
      * holding the thief's start guard; package-private for its test.
      */
     int steal(final AgentState thief, final long now)
@@ -530,9 +525,11 @@ final class Worker
     }
 
     /**
-     * @return true if a worker has been inside a call to this agent's adapter for {@link #STUCK_NANOS} or more: a
-     *     synchronous call (an asynchronous adapter returns from {@code execute} at once) that holds the agent, so
-     *     nothing else starts on it until the call returns, however many slots it has free; racy. Idle scans only.
+     * @return true if a worker has been inside a call to this agent's adapter for {@link #STUCK_NANOS} or more and the
+     *     attempt it started is unanswered (running, or given up at its timeout): a synchronous call that holds the
+     *     agent, so nothing else starts on it until it returns, however many slots it has free. Not a call that
+     *     answered: a synchronous adapter's worker is often descheduled between its answer and its return (the answer
+     *     woke the submitter), and tasks routed to the agent then were stolen for nothing. Racy; idle scans only.
      */
     private boolean heldByCall(final AgentState agent)
     {
@@ -540,7 +537,20 @@ final class Worker
         {
             final long since = (long)ADAPTER_SINCE.getAcquire(peer);
             if (since != 0 && System.nanoTime() - since >= STUCK_NANOS && ADAPTER_AGENT.getAcquire(peer) == agent &&
-                (long)ADAPTER_SINCE.getAcquire(peer) == since) // still that call: the agent read is its own
+                (long)ADAPTER_SINCE.getAcquire(peer) == since && startedUnanswered(agent, peer)) // still that call
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean startedUnanswered(final AgentState agent, final Worker starter)
+    {
+        for (final Slot slot : agent.slots)
+        {
+            final long phase = Slot.phase(slot.stateVolatile());
+            if ((phase == Slot.RUNNING || phase == Slot.ABANDONED) && slot.starter == starter)
             {
                 return true;
             }
