@@ -366,7 +366,7 @@ public final class CompactEncoder
         at = inline(at, t.affinityKey()); // keys may be new each time: numbering them would fill the table
         at = named(at, t.targetAgent());
         // by name too: a mask's bits are given in the order this JVM first met each skill
-        final String skills = t.requiredSkills() == 0 ? null : skillNames.of(t.requiredSkills());
+        final String skills = skillNames.of(t);
         at = payload(t.payload(), at, 3 * (length(t.tenant()) + length(t.avoidAgent()) + length(skills)));
         at = named(at, t.tenant());
         at = named(at, t.avoidAgent());

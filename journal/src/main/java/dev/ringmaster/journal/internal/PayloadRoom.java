@@ -59,7 +59,8 @@ public final class PayloadRoom
     private static int skillChars(final Task task)
     {
         int n = 0;
-        for (final String skill : dev.ringmaster.model.Skills.names(task.requiredSkills()))
+        for (final String skill : task.requiresUnknownSkill() ? task.requiredSkillNames() :
+            dev.ringmaster.model.Skills.names(task.requiredSkills()))
         {
             n += skill.length() + 1;
         }

@@ -251,7 +251,7 @@ public final class RecordEncoder
         at += named(at, t.targetAgent());
         // by name too: a mask's bits are given in the order this JVM first met each skill, so another process
         // (recovery after a crash) would read other skills from the same bits
-        final String skills = t.requiredSkills() == 0 ? null : skillNames.of(t.requiredSkills());
+        final String skills = skillNames.of(t);
         // the strings after the payload must fit in the ring's largest message too (UTF-8: at most 3 bytes a char;
         // a string numbered for the ring for the first time takes a marker ahead of its length)
         final int tail = 6 * Integer.BYTES + 3 * (length(t.tenant()) + length(t.avoidAgent()) + length(skills));

@@ -1,6 +1,7 @@
 package dev.ringmaster.journal.internal;
 
 import dev.ringmaster.model.Skills;
+import dev.ringmaster.model.Task;
 import org.agrona.collections.Long2ObjectHashMap;
 
 /**
@@ -11,6 +12,20 @@ import org.agrona.collections.Long2ObjectHashMap;
 final class SkillNames
 {
     private final Long2ObjectHashMap<String> names = new Long2ObjectHashMap<>();
+
+    /**
+     * @return the names of every skill the task requires, joined by commas, or null for none; also a name no agent in
+     *     this JVM has had yet (not in the mask: a task recovered before its agents were built, or refused for it).
+     */
+    String of(final Task task)
+    {
+        if (task.requiresUnknownSkill())
+        {
+            return String.join(",", task.requiredSkillNames()); // rare: allocates
+        }
+        final long mask = task.requiredSkills();
+        return mask == 0 ? null : of(mask);
+    }
 
     /** @return the names of the skills in {@code mask}, joined by commas. */
     String of(final long mask)
