@@ -29,21 +29,7 @@ class SlowDecisionTest
     @Test
     void aStrategyThatBlocksInSelectIsReportedAndAQuickOneIsNot() throws Exception
     {
-        final RoutingStrategy sleeper = new RoutingStrategy()
-        {
-            @Override
-            public String name()
-            {
-                return "sleeper";
-            }
-
-            @Override
-            public int select(final TaskView task, final Candidates c, final RoutingDecision d)
-            {
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2)); // a call out, say: at least 2 ms
-                return 0;
-            }
-        };
+        final RoutingStrategy sleeper = sleeper(2); // a call out, say: at least 2 ms
         assertThat(slowDecisionsReported(sleeper)).as("slow decisions reported for a strategy sleeping 2 ms").isPositive();
         assertThat(slowDecisionsReported(TestStrategies.first())).as("slow decisions reported for a quick one").isZero();
         final RoutingStrategy thrower = new RoutingStrategy()
@@ -66,7 +52,19 @@ class SlowDecisionTest
     @Test
     void oneDecisionInSixteenIsTimedAndItsSampleIsTheStrategysCall() throws Exception
     {
-        final RoutingStrategy sleeper = new RoutingStrategy()
+        final Engine engine = run(sleeper(1));
+        final org.HdrHistogram.Histogram routing = engine.stages().intervalHistogram(Stage.ROUTING, null);
+        assertThat(routing.getTotalCount()).as("ROUTING samples for %d decisions", 4 * Selection.ROUTING_SAMPLE)
+            .isEqualTo(4);
+        // each sample is a duration that includes the 1 ms park, not a clock reading or a share of another decision
+        assertThat(routing.getMinValue()).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(1) * 99 / 100);
+        assertThat(routing.getMaxValue()).isLessThan(TimeUnit.SECONDS.toNanos(10));
+    }
+
+    /** @return a strategy that takes at least {@code millis} per decision, as one that calls out would. */
+    private static RoutingStrategy sleeper(final long millis)
+    {
+        return new RoutingStrategy()
         {
             @Override
             public String name()
@@ -77,17 +75,10 @@ class SlowDecisionTest
             @Override
             public int select(final TaskView task, final Candidates c, final RoutingDecision d)
             {
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(millis));
                 return 0;
             }
         };
-        final Engine engine = run(sleeper);
-        final org.HdrHistogram.Histogram routing = engine.stages().intervalHistogram(Stage.ROUTING, null);
-        assertThat(routing.getTotalCount()).as("ROUTING samples for %d decisions", 4 * Selection.ROUTING_SAMPLE)
-            .isEqualTo(4);
-        // each sample is a duration that includes the 1 ms park, not a clock reading or a share of another decision
-        assertThat(routing.getMinValue()).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(1) * 99 / 100);
-        assertThat(routing.getMaxValue()).isLessThan(TimeUnit.SECONDS.toNanos(10));
     }
 
     /** @return the slow decisions reported after 64 tasks (4 timed decisions), every one completed. */
