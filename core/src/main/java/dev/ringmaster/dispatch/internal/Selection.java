@@ -37,6 +37,8 @@ final class Selection extends RouterPart
     private final PoolView view;
     final RoutingDecision decision = new RoutingDecision();
     private final FaultLog strategyFaults;
+    /** Apart from the faults: a quarantine after a fault logged a moment before must not be muted by that one. */
+    private final FaultLog quarantines;
     /** Decisions that took {@link #SLOW_DECISION_NANOS} or more, of those timed; package-private for its test. */
     final FaultLog slowDecisions;
     private int strategyFaultsInARow;
@@ -74,6 +76,8 @@ final class Selection extends RouterPart
         this.view = new PoolView(router);
         this.shadowOf = shadowOf;
         this.strategyFaults = new FaultLog(Router.LOG, (shadowOf == null ? "routing" : "shadow") + " strategy '" +
+            strategyName + "'");
+        this.quarantines = new FaultLog(Router.LOG, (shadowOf == null ? "routing" : "shadow") + " strategy '" +
             strategyName + "'");
         this.slowDecisions = FaultLog.warnings(Router.LOG, "routing strategy '" + strategyName + "'");
         this.trail = new DecisionTrail(strategyName, versionOf(strategy), decision);
@@ -582,7 +586,7 @@ final class Selection extends RouterPart
             {
                 Counters.increment(counters.strategyQuarantines);
             }
-            strategyFaults.report(what + " " + QUARANTINE_AFTER_FAULTS + " times in a row; quarantined for " +
+            quarantines.report(what + " " + QUARANTINE_AFTER_FAULTS + " times in a row; quarantined for " +
                 QUARANTINE_NANOS / 1_000_000_000L + (shadowOf != null ? " s, not shadowing meanwhile" :
                 " s, routing with the built-in least-in-flight choice meanwhile"), e);
         }
