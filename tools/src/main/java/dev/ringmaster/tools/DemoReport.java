@@ -313,9 +313,12 @@ public final class DemoReport
                 "%s time(s), and the agent with the fewest tasks in flight took the task instead", n(decisions));
             final String called = callbacks == 0 ? "" : String.format(Locale.ROOT, "its callbacks (onAssigned, " +
                 "onReleased, onTelemetry, onPoolChanged) threw %s time(s), which sent no task elsewhere", n(callbacks));
+            final long quarantines = metrics.faults().strategyQuarantines();
             line(sb, "  strategy faults %s: %s%s%s (after 16 faults in a row the agent with the fewest tasks in flight " +
-                "takes every task for 10 s); the log above names the first", n(metrics.strategyFaults()), decided,
-                decisions > 0 && callbacks > 0 ? "; " : "", called);
+                "takes every task for 10 s%s); the log above names the first", n(metrics.strategyFaults()), decided,
+                decisions > 0 && callbacks > 0 ? "; " : "", called, quarantines == 0 ? "" : String.format(Locale.ROOT,
+                ": quarantined %s time(s), the built-in choice made %s of its %s placements", n(quarantines),
+                n(metrics.strategyFallbacks()), n(metrics.strategyDecisions())));
         }
         if (remote != null)
         {
@@ -458,6 +461,14 @@ public final class DemoReport
             j.writeNumberField("completions_received", remote.stats().completions());
             j.writeEndObject();
         }
+        // every run, not only a failed one: a strategy that failed now and then, or was quarantined, shows here
+        j.writeObjectFieldStart("routing");
+        j.writeNumberField("decisions", metrics.strategyDecisions());
+        j.writeNumberField("fallbacks", metrics.strategyFallbacks());
+        j.writeNumberField("faults", metrics.strategyFaults() - metrics.strategyCallbackFaults());
+        j.writeNumberField("callback_faults", metrics.strategyCallbackFaults());
+        j.writeNumberField("quarantines", metrics.faults().strategyQuarantines());
+        j.writeEndObject();
         j.writeNumberField("ignored_completions", metrics.faults().ignoredCompletions());
         j.writeBooleanField("metrics_consistent", consistent());
         j.writeBooleanField("drained", drained);

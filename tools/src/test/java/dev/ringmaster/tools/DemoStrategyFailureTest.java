@@ -46,6 +46,11 @@ class DemoStrategyFailureTest
         assertThat(failure.get("failed")).isEqualTo(failure.get("decisions"));
         assertThat(run.err()).contains("error: strategy '" + FaultyStrategies.Throws.NAME + "' failed every one of its ")
             .doesNotContain("failed its own checks");
+        @SuppressWarnings("unchecked")
+        final Map<String, Object> routing = (Map<String, Object>)json.get("routing");
+        assertThat(routing.get("fallbacks")).isEqualTo(routing.get("decisions"));
+        assertThat(((Number)routing.get("quarantines")).longValue()).isPositive();
+        assertThat(((Number)routing.get("faults")).longValue()).isGreaterThanOrEqualTo(16);
     }
 
     @Test
@@ -56,7 +61,8 @@ class DemoStrategyFailureTest
 
         assertThat(run.exitCode()).as("stderr: %s", run.err()).isEqualTo(1);
         assertThat(run.out()).containsPattern("strategy '" + FaultyStrategies.RouteThrows.NAME + "' failed every one " +
-            "of its [1-9][0-9,]* decisions");
+            "of its [1-9][0-9,]* decisions")
+            .containsPattern("quarantined [1-9][0-9,]* time\\(s\\), the built-in choice made [1-9][0-9,]* of its");
     }
 
     @Test
@@ -66,6 +72,12 @@ class DemoStrategyFailureTest
             "--plugins", plugins().toString(), "--tasks", "200", "--json");
 
         assertThat(run.exitCode()).as("stderr: %s", run.err()).isZero();
-        assertThat(DemoCommandTest.json(run)).containsEntry("ok", true).doesNotContainKey("strategy_failure");
+        final Map<String, Object> json = DemoCommandTest.json(run);
+        assertThat(json).containsEntry("ok", true).doesNotContainKey("strategy_failure");
+        @SuppressWarnings("unchecked")
+        final Map<String, Object> routing = (Map<String, Object>)json.get("routing");
+        assertThat(((Number)routing.get("decisions")).longValue()).isGreaterThanOrEqualTo(200);
+        assertThat(routing).containsEntry("fallbacks", 0).containsEntry("faults", 0).containsEntry("quarantines", 0);
+        assertThat(((Number)routing.get("callback_faults")).longValue()).isPositive();
     }
 }
