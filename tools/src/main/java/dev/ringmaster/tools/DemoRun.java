@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -28,6 +29,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 public final class DemoRun
 {
+    /** How long a run stopped by a signal goes on draining: the signal's hook waits 60 s for the summary. */
+    static final long SIGNALLED_DRAIN_SECONDS = 25;
+
     private static final Logger LOG = LoggerFactory.getLogger(DemoRun.class);
     private static final int SHOWN_DEAD_LETTERS = 5;
 
@@ -191,7 +195,7 @@ public final class DemoRun
             final Duration drainTimeout = Duration.ofSeconds(Math.max(60, settings.tasks() / 2_000));
             // every task ended but a thread still inside a call given up at its timeout is drained too: nothing is
             // left to lose, and the shutdownNow below stops the adapters, which may be what lets that call return
-            final boolean drained = dispatcher.drainQuietly(drainTimeout) || dispatcher.outstanding() == 0;
+            final boolean drained = drain(dispatcher, drainTimeout, stop) || dispatcher.outstanding() == 0;
             final long wallNanos = System.nanoTime() - startNanos;
             if (journal != null)
             {
@@ -200,8 +204,9 @@ public final class DemoRun
             }
             if (!drained)
             {
-                LOG.error("{} task(s) still outstanding after {} s of draining; cancelling them", dispatcher.outstanding(),
-                    drainTimeout.toSeconds());
+                LOG.error("{} task(s) still outstanding after {} of draining; cancelling them", dispatcher.outstanding(),
+                    stop.get() ? SIGNALLED_DRAIN_SECONDS + " s (at most, once stopped by a signal)" :
+                        drainTimeout.toSeconds() + " s");
                 dispatcher.shutdownNow();
                 dispatcher.awaitTermination(Duration.ofSeconds(10));
             }
@@ -369,5 +374,28 @@ public final class DemoRun
         {
             t.join();
         }
+    }
+    /**
+     * Drains up to {@code timeout}; once a signal set {@code stop}, for at most {@value #SIGNALLED_DRAIN_SECONDS} s
+     * more, so that cancelling the rest and printing the summary fit in the minute the signal's hook waits (a run
+     * that could not drain used to be cut off by the JVM's exit with no summary at all).
+     */
+    private static boolean drain(final Dispatcher dispatcher, final Duration timeout, final AtomicBoolean stop)
+    {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        long signalled = 0;
+        while (!dispatcher.drainQuietly(Duration.ofMillis(250)))
+        {
+            final long now = System.nanoTime();
+            if (signalled == 0 && stop.get())
+            {
+                signalled = now + TimeUnit.SECONDS.toNanos(SIGNALLED_DRAIN_SECONDS) | 1;
+            }
+            if (now - deadline >= 0 || (signalled != 0 && now - signalled >= 0))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 }
