@@ -89,6 +89,18 @@ class PluginsOptionTest
                 JarOnlyStrategy.BrokenProvider.class.getName() + " from " + jar + ") is broken")
             .contains("boom in create").contains("or choose another routing strategy");
         assertThat(dir.resolve("journal")).as("refused before the journal is opened").doesNotExist();
+
+        // the simulator's default set leaves it out with a warning, rather than refusing every other strategy's run
+        final DemoCommandTest.Run all = DemoCommandTest.run("simulate", "--plugins", dir.toString(), "--scenario",
+            "homogeneous", "--tasks", "300", "--json");
+        assertThat(all.exitCode()).as("stderr: %s", all.err()).isZero();
+        assertThat(all.err()).contains("warning: leaving out strategy '" + name + "', which is BROKEN")
+            .contains("boom in create");
+        assertThat(all.out()).contains("\"round-robin\"").doesNotContain("\"" + name + "\"");
+        final DemoCommandTest.Run named = DemoCommandTest.run("simulate", "--plugins", dir.toString(), "--strategies",
+            name, "--scenario", "homogeneous", "--tasks", "300");
+        assertThat(named.exitCode()).isNotZero();
+        assertThat(named.err()).contains("boom in create");
     }
 
     @Test
