@@ -104,8 +104,24 @@ final class PluginsOption
     private String skipped(final PluginRegistry registry)
     {
         final int skipped = registry.report().problems().size();
+        if (skipped == 0 && !holdsJars())
+        {
+            return " (" + directory + " holds no .jar file: put the plugin's jar there)";
+        }
         return skipped == 0 ? "" : " (" + skipped + " plugin(s) in " + directory + " were skipped, see the warnings " +
             "above: if yours is one of them, fix what they say)";
+    }
+
+    private boolean holdsJars()
+    {
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(directory))
+        {
+            return files.anyMatch(f -> f.getFileName().toString().endsWith(".jar"));
+        }
+        catch (final java.io.IOException e)
+        {
+            return true; // unreadable: the loader said so already; no hint rather than a wrong one
+        }
     }
 
     /**

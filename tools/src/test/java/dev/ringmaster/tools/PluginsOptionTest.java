@@ -114,6 +114,13 @@ class PluginsOptionTest
         final DemoCommandTest.Run notADir = DemoCommandTest.run("demo", "--plugins", file.toString(), "--tasks", "10");
         assertThat(notADir.exitCode()).isEqualTo(2);
         assertThat(notADir.err()).contains("is not a directory");
+
+        final Path empty = Files.createDirectory(dir.resolve("empty"));
+        final DemoCommandTest.Run noJar = DemoCommandTest.run("demo", "--plugins", empty.toString(), "--strategy",
+            "my-strategy", "--tasks", "10");
+        assertThat(noJar.exitCode()).isEqualTo(2);
+        assertThat(noJar.err()).contains("unknown strategy 'my-strategy'")
+            .contains(empty + " holds no .jar file: put the plugin's jar there");
     }
 
     @Test
