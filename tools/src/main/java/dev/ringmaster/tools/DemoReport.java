@@ -346,10 +346,13 @@ public final class DemoReport
         final ShadowStats shadow = metrics.shadow();
         if (shadow != null)
         {
-            line(sb, "  shadow %s: agreed on %s of %s decisions (%.1f%%), estimated regret %+.4f ms per decision "
-                + "(%s estimated; negative: the shadow's picks would have finished sooner), %s shadow faults",
-                shadow.strategy(), n(shadow.agreements()), n(shadow.decisions()), shadow.agreement() * 100,
-                shadow.regretSeconds() * 1e3, n(shadow.regretSamples()), n(shadow.faults()));
+            // no sample: the shadow picked nothing comparable (it threw, was quarantined or declined), not "NaN ms"
+            final String regret = shadow.regretSamples() == 0 ? "no regret estimated (the shadow picked no agent to " +
+                "compare: it declined, threw or was quarantined)" : String.format(Locale.ROOT, "estimated regret %+.4f " +
+                "ms per decision (%s estimated; negative: the shadow's picks would have finished sooner)",
+                shadow.regretSeconds() * 1e3, n(shadow.regretSamples()));
+            line(sb, "  shadow %s: agreed on %s of %s decisions (%.1f%%), %s, %s shadow faults", shadow.strategy(),
+                n(shadow.agreements()), n(shadow.decisions()), shadow.agreement() * 100, regret, n(shadow.faults()));
         }
         sb.append('\n');
 

@@ -80,4 +80,14 @@ class DemoStrategyFailureTest
         assertThat(routing).containsEntry("fallbacks", 0).containsEntry("faults", 0).containsEntry("quarantines", 0);
         assertThat(((Number)routing.get("callback_faults")).longValue()).isPositive();
     }
+    @Test
+    void aShadowThatPicksNothingIsReportedWithoutANotANumber() throws IOException
+    {
+        final DemoCommandTest.Run run = DemoCommandTest.run("demo", "--shadow", FaultyStrategies.Throws.NAME,
+            "--plugins", plugins().toString(), "--tasks", "200");
+
+        assertThat(run.exitCode()).as("stderr: %s", run.err()).isZero();
+        assertThat(run.out()).contains("shadow " + FaultyStrategies.Throws.NAME + ": agreed on 0 of ")
+            .contains("no regret estimated (the shadow picked no agent to compare").doesNotContain("NaN");
+    }
 }
