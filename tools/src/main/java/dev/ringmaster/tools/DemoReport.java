@@ -386,7 +386,8 @@ public final class DemoReport
         for (final DeadLetter d : deadLetterSamples)
         {
             line(sb, "  task %d (%s, %s) %s after %d attempt(s), last on %s: %s", d.task().id(), d.task().type(),
-                d.task().priority(), d.state(), d.attempts(), d.lastAgentId(), d.reason());
+                d.task().priority(), d.state(), d.attempts(), d.lastAgentId() == null ? "no agent (never started)" :
+                d.lastAgentId(), d.reason());
         }
         final List<String> problems = problems();
         if (!problems.isEmpty())

@@ -31,6 +31,8 @@ public final class DemoRun
 {
     /** How long a run stopped by a signal goes on draining: the signal's hook waits 60 s for the summary. */
     static final long SIGNALLED_DRAIN_SECONDS = 25;
+    /** How long a drain may see no task end before it gives up as stalled. */
+    static final long STALLED_DRAIN_SECONDS = 15;
 
     private static final Logger LOG = LoggerFactory.getLogger(DemoRun.class);
     private static final int SHOWN_DEAD_LETTERS = 5;
@@ -204,9 +206,9 @@ public final class DemoRun
             }
             if (!drained)
             {
-                LOG.error("{} task(s) still outstanding after {} of draining; cancelling them", dispatcher.outstanding(),
-                    stop.get() ? SIGNALLED_DRAIN_SECONDS + " s (at most, once stopped by a signal)" :
-                        drainTimeout.toSeconds() + " s");
+                LOG.error("{} task(s) still outstanding: the drain gave up (no task ended for {} s, or {} s passed{}); " +
+                    "cancelling them", dispatcher.outstanding(), STALLED_DRAIN_SECONDS, drainTimeout.toSeconds(),
+                    stop.get() ? ", or " + SIGNALLED_DRAIN_SECONDS + " s after a signal" : "");
                 dispatcher.shutdownNow();
                 dispatcher.awaitTermination(Duration.ofSeconds(10));
             }
@@ -384,6 +386,8 @@ public final class DemoRun
     {
         final long deadline = System.nanoTime() + timeout.toNanos();
         long signalled = 0;
+        long outstanding = -1;
+        long movedAt = System.nanoTime();
         while (!dispatcher.drainQuietly(Duration.ofMillis(250)))
         {
             final long now = System.nanoTime();
@@ -391,7 +395,16 @@ public final class DemoRun
             {
                 signalled = now + TimeUnit.SECONDS.toNanos(SIGNALLED_DRAIN_SECONDS) | 1;
             }
-            if (now - deadline >= 0 || (signalled != 0 && now - signalled >= 0))
+            final long left = dispatcher.outstanding();
+            if (left != outstanding)
+            {
+                outstanding = left;
+                movedAt = now;
+            }
+            // the demo's agents answer in milliseconds: nothing ending for this long is a stall (a strategy that
+            // declines every task), not a slow drain, and waiting out the whole timeout only delays its report
+            final boolean stalled = now - movedAt >= TimeUnit.SECONDS.toNanos(STALLED_DRAIN_SECONDS);
+            if (stalled || now - deadline >= 0 || (signalled != 0 && now - signalled >= 0))
             {
                 return false;
             }

@@ -24,7 +24,7 @@ class DemoStrategyFailureTest
     {
         final Path plugins = Files.createDirectory(dir.resolve("plugins"));
         PluginsOptionTest.pluginJar(plugins.resolve("faulty.jar"), FaultyStrategies.Throws.class,
-            FaultyStrategies.RouteThrows.class, FaultyStrategies.CallbackThrows.class);
+            FaultyStrategies.RouteThrows.class, FaultyStrategies.CallbackThrows.class, FaultyStrategies.Declines.class);
         return plugins;
     }
 
@@ -89,5 +89,24 @@ class DemoStrategyFailureTest
         assertThat(run.exitCode()).as("stderr: %s", run.err()).isZero();
         assertThat(run.out()).contains("shadow " + FaultyStrategies.Throws.NAME + ": agreed on 0 of ")
             .contains("no regret estimated (the shadow picked no agent to compare").doesNotContain("NaN");
+    }
+    /**
+     * A user's trial: a strategy that declines every task stalled the demo for its whole drain timeout, then failed
+     * with "did not drain" and never named the strategy. Now the drain gives up once no task has ended for 15 s.
+     */
+    @Test
+    void aStrategyThatDeclinesEveryTaskIsNamedAndTheStalledDrainGivesUp() throws IOException
+    {
+        final DemoCommandTest.Run run = DemoCommandTest.run("demo", "--strategy", FaultyStrategies.Declines.NAME,
+            "--plugins", plugins().toString(), "--tasks", "200", "--json");
+
+        assertThat(run.exitCode()).as("stderr: %s", run.err()).isEqualTo(1);
+        final Map<String, Object> json = DemoCommandTest.json(run);
+        assertThat(json.get("lost")).isEqualTo(0);
+        @SuppressWarnings("unchecked")
+        final Map<String, Object> failure = (Map<String, Object>)json.get("strategy_failure");
+        assertThat(failure).as("stdout: %s", run.out()).isNotNull().containsEntry("placed_none", true);
+        assertThat(run.err()).contains("error: strategy '" + FaultyStrategies.Declines.NAME + "' placed no task at all: " +
+            "it declined every task");
     }
 }
