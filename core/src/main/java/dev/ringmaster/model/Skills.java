@@ -31,11 +31,7 @@ public final class Skills
      */
     public static int id(final String name)
     {
-        if (name == null || name.isBlank())
-        {
-            throw new IllegalArgumentException("skill name must be a non-blank string, got '" + name + "'");
-        }
-        final Integer existing = IDS.get(name);
+        final Integer existing = IDS.get(checked(name));
         if (existing != null)
         {
             return existing;
@@ -51,12 +47,17 @@ public final class Skills
      */
     public static int idIfKnown(final String name)
     {
+        final Integer existing = IDS.get(checked(name));
+        return existing == null ? -1 : existing;
+    }
+
+    private static String checked(final String name)
+    {
         if (name == null || name.isBlank())
         {
             throw new IllegalArgumentException("skill name must be a non-blank string, got '" + name + "'");
         }
-        final Integer existing = IDS.get(name);
-        return existing == null ? -1 : existing;
+        return name;
     }
 
     private static Integer assign(final String name)

@@ -72,16 +72,22 @@ class BackpressureTest
         assertThat(log.duplicates).isEmpty();
     }
 
+    /** @return a started dispatcher whose one agent runs a task only when the gate lets it, with no prefetch. */
+    private static Dispatcher gatedWorker(final Gate gate, final int queueCapacity)
+    {
+        return Dispatcher.builder()
+            .agent(AgentSpec.builder("a", "worker").capacity(1).build(), gate)
+            .strategy(TestStrategies.first())
+            .prefetch(0)
+            .queueCapacity(queueCapacity)
+            .build().start();
+    }
+
     @Test
     void aFullPriorityQueueRejectsAndTheBoundedSubmitWaitsForRoom() throws Exception
     {
         final Gate gate = new Gate();
-        final Dispatcher d = Dispatcher.builder()
-            .agent(AgentSpec.builder("a", "worker").capacity(1).build(), gate)
-            .strategy(TestStrategies.first())
-            .prefetch(0)
-            .queueCapacity(4)
-            .build().start();
+        final Dispatcher d = gatedWorker(gate, 4);
         for (int i = 0; i < 4; i++)
         {
             assertThat(d.submit(Task.builder("worker").build())).isEqualTo(SubmitStatus.ACCEPTED);
@@ -115,12 +121,7 @@ class BackpressureTest
     void theBoundedSubmitAsyncWaitsForRoomAndItsFutureFollowsTheTaskToItsEnd() throws Exception
     {
         final Gate gate = new Gate();
-        final Dispatcher d = Dispatcher.builder()
-            .agent(AgentSpec.builder("a", "worker").capacity(1).build(), gate)
-            .strategy(TestStrategies.first())
-            .prefetch(0)
-            .queueCapacity(2)
-            .build().start();
+        final Dispatcher d = gatedWorker(gate, 2);
         for (int i = 0; i < 2; i++)
         {
             assertThat(d.submit(Task.builder("worker").build())).isEqualTo(SubmitStatus.ACCEPTED);
@@ -154,12 +155,7 @@ class BackpressureTest
     void anInterruptedBoundedSubmitGivesUpAtOnceAndKeepsTheInterrupt() throws Exception
     {
         final Gate gate = new Gate();
-        final Dispatcher d = Dispatcher.builder()
-            .agent(AgentSpec.builder("a", "worker").capacity(1).build(), gate)
-            .strategy(TestStrategies.first())
-            .prefetch(0)
-            .queueCapacity(2)
-            .build().start();
+        final Dispatcher d = gatedWorker(gate, 2);
         int accepted = 0;
         while (accepted < 16 && d.submit(Task.builder("worker").build()).accepted())
         {

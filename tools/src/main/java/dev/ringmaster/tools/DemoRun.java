@@ -377,6 +377,7 @@ public final class DemoRun
             t.join();
         }
     }
+
     /**
      * Drains up to {@code timeout}; once a signal set {@code stop}, for at most {@value #SIGNALLED_DRAIN_SECONDS} s
      * more, so that cancelling the rest and printing the summary fit in the minute the signal's hook waits (a run

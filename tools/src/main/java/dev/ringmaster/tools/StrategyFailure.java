@@ -10,7 +10,8 @@ import static dev.ringmaster.tools.ReportFormat.n;
 
 /**
  * A routing strategy that failed every decision it was asked, so the built-in least-in-flight choice placed every task
- * instead, or that placed no task at all (it declined every one): the run did not test the strategy the user asked for. Immutable, so any thread may read it.
+ * instead, or that placed no task at all (it declined every one): the run did not test the strategy the user asked
+ * for. Immutable, so any thread may read it.
  *
  * @param strategy    the strategy's name.
  * @param decisions   routing decisions taken for it.

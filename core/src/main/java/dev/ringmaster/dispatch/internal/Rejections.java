@@ -58,10 +58,13 @@ final class Rejections
                 "this JVM has had " + unknown(task) + ")";
         }
         final String skills = required == 0 ? "" : " with all of " + Skills.names(required);
-        return avoid != null && lane.agent(avoid) != null && lane.agent(avoid).hasSkills(required) ?
-            "the only agent of type '" + task.type() + "'" + skills + " is '" + avoid + "', which the task avoids " +
-                "(avoidAgent): add another such agent, or drop the avoidance" :
-            required != 0 ? "no agent of type '" + task.type() + "' has all of " + Skills.names(required) :
+        final AgentState avoided = avoid == null ? null : lane.agent(avoid);
+        if (avoided != null && avoided.hasSkills(required))
+        {
+            return "the only agent of type '" + task.type() + "'" + skills + " is '" + avoid + "', which the task " +
+                "avoids (avoidAgent): add another such agent, or drop the avoidance";
+        }
+        return required != 0 ? "no agent of type '" + task.type() + "' has all of " + Skills.names(required) :
             "every agent of type '" + task.type() + "' is leaving";
     }
 
