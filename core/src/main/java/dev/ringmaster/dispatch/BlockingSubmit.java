@@ -27,13 +27,18 @@ final class BlockingSubmit
     static SubmitStatus submit(final Engine engine, final Task task, final CompletableFuture<TaskResult> future,
                                final long maxWaitNanos)
     {
+        SubmitStatus status = engine.submit(task, future);
+        if (status != SubmitStatus.RING_FULL && status != SubmitStatus.QUEUE_FULL)
+        {
+            // the common case reads no clock: a read costs about 30 ns on the 2-core virtual machine we measure on
+            return status;
+        }
+        // the wait counts from the first refusal, which came back without routing anything, so within a microsecond
         final long deadline = System.nanoTime() + maxWaitNanos;
         int round = 0;
         while (true)
         {
-            final SubmitStatus status = engine.submit(task, future);
-            if ((status != SubmitStatus.RING_FULL && status != SubmitStatus.QUEUE_FULL) ||
-                System.nanoTime() - deadline >= 0 || Thread.currentThread().isInterrupted())
+            if (System.nanoTime() - deadline >= 0 || Thread.currentThread().isInterrupted())
             {
                 return status;
             }
@@ -48,6 +53,11 @@ final class BlockingSubmit
             else
             {
                 LockSupport.parkNanos(Math.min(1_000_000L, 10_000L << Math.min(6, round - 20)));
+            }
+            status = engine.submit(task, future);
+            if (status != SubmitStatus.RING_FULL && status != SubmitStatus.QUEUE_FULL)
+            {
+                return status;
             }
         }
     }
