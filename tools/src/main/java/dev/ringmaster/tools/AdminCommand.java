@@ -27,7 +27,8 @@ import java.util.concurrent.Callable;
  * {@code ringmaster admin ...}: talks to the admin endpoint of a running dispatcher (e.g. {@code ringmaster serve});
  * picocli creates one instance per execution and calls it on the executing thread.
  *
- * <p>Exit codes: 0 done, 1 the server refused or could not be reached (the reason on stderr), 2 bad options.
+ * <p>Exit codes: 0 done, 1 the server refused or could not be reached (the reason on stderr), 2 bad options, 3 a task
+ * {@code submit --wait} waited for still under way.
  */
 @Command(name = "admin",
     mixinStandardHelpOptions = true,
@@ -40,11 +41,14 @@ import java.util.concurrent.Callable;
         AdminTaskCommands.Cancel.class, AdminTaskCommands.Requeue.class, AdminTaskCommands.Purge.class,
         AdminTaskCommands.Scale.class, AdminTaskCommands.Audit.class, CommandLine.HelpCommand.class},
     synopsisSubcommandLabel = "COMMAND",
-    footer = {"", "Exit code: 0 done, 1 refused by the server or nothing listening, 2 bad options.",
+    footer = {"", "Exit code: 0 done, 1 refused by the server or nothing listening, 2 bad options, 3 the task " +
+        "'submit --wait' waited for is still under way.",
         "Example: ringmaster admin --url http://127.0.0.1:7070 --token s3cret pause --type coder"})
 public final class AdminCommand implements Runnable
 {
     static final String DEFAULT_URL = "http://127.0.0.1:7070";
+    /** {@code submit --wait}'s exit code for a task not ended when the wait ran out (1 would read as refused). */
+    static final int EXIT_STILL_PENDING = 3;
 
     @Spec
     CommandSpec spec;
@@ -179,7 +183,7 @@ public final class AdminCommand implements Runnable
                     err.println("fix: " + forCommandLine(response.fix()));
                 }
                 err.flush();
-                return 1;
+                return response.status() == AdminTaskCommands.STILL_PENDING ? EXIT_STILL_PENDING : 1;
             }
             if (admin.json)
             {

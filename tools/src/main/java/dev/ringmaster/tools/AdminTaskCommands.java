@@ -25,6 +25,13 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class AdminTaskCommands
 {
+    /**
+     * The status {@code submit --wait} gives an answer that did not come in time, never one the server sends: the
+     * command then exits {@value AdminCommand#EXIT_STILL_PENDING}, so a script can tell a task still under way (ask
+     * again later) from one refused or ended without an answer (exit 1).
+     */
+    static final int STILL_PENDING = 408;
+
     /** The ends a task can reach, as GET /tasks/{id} names them. */
     static final Set<String> ENDS = Set.of("COMPLETED", "DEAD_LETTERED", "EXPIRED", "CANCELLED");
 
@@ -35,7 +42,10 @@ final class AdminTaskCommands
     /** {@code admin submit --type T ...}; one instance per execution. */
     @Command(name = "submit", mixinStandardHelpOptions = true,
         description = {"Delegate a task to the fleet: prints its id, or the refusal and its reason.",
-            "With --wait, waits for its answer and prints it."})
+            "With --wait, waits for its answer and prints it."},
+        footer = {"", "Exit code: 0 accepted (with --wait: completed), 1 refused, or ended without an answer, or " +
+            "nothing listening, 2 bad options, " + AdminCommand.EXIT_STILL_PENDING + " still waiting or running when " +
+            "--wait ran out (follow it with 'admin task --id N')."})
     static final class Submit extends AdminCommand.Call
     {
         @Option(names = "--type", paramLabel = "TYPE", required = true, description = "Agent type, e.g. coder.")
@@ -116,8 +126,10 @@ final class AdminTaskCommands
                 }
                 if (System.nanoTime() - deadline > 0)
                 {
-                    return failed(found.body(), "task " + id + " is still " + state + " after " + waitSeconds + " s",
-                        "follow it with 'ringmaster admin task --id " + id + "', or wait longer with --wait");
+                    final AdminClient.Response waitedOut = failed(found.body(), "task " + id + " is still " + state +
+                        " after " + waitSeconds + " s", "follow it with 'ringmaster admin task --id " + id +
+                        "', or wait longer with --wait");
+                    return new AdminClient.Response(STILL_PENDING, waitedOut.body());
                 }
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
             }

@@ -178,6 +178,21 @@ class AdminTaskCommandsTest
     }
 
     @Test
+    void aTaskStillUnderWayWhenTheWaitRunsOutExitsThreeNotOne() throws Exception
+    {
+        final DemoCommandTest.Run running = admin("submit", "--type", "coder", "--payload", "hold", "--wait", "0.3");
+        assertThat(running.exitCode()).as("still running: a script asks again later; 1 means refused or failed")
+            .isEqualTo(AdminCommand.EXIT_STILL_PENDING);
+        assertThat(running.err()).contains("is still assigned after 0.3 s", "fix: follow it with 'ringmaster admin task --id");
+        awaitTrue(() -> held.size() == 1);
+
+        final DemoCommandTest.Run waiting = admin("--json", "submit", "--type", "coder", "--wait", "0.2");
+        assertThat(waiting.exitCode()).isEqualTo(AdminCommand.EXIT_STILL_PENDING);
+        assertThat(waiting.out()).contains("\"state\":\"waiting\"");
+        assertThat(DemoCommandTest.run("admin", "submit", "--help").out()).contains("3 still waiting or running");
+    }
+
+    @Test
     void everyCommandThatTakesATaskIdTakesItAsTaskOrAsId() throws Exception
     {
         admin("submit", "--type", "coder", "--payload", "hold");
