@@ -256,8 +256,8 @@ public final class SimulateCommand implements Callable<Integer>
         {
             // the table marks these with '!', and a reader of a pipe or of --json sees only the exit code: say it here
             err.printf(Locale.ROOT, "error: %d of %d strategy runs left tasks unfinished: %s; a task waits until its " +
-                "strategy places it on an agent that can take it, so fix the strategy's select(), or give a fleet " +
-                "with the skills its tasks need%n", unfinished.size(), runs, String.join("; ", unfinished));
+                "strategy places it on an agent that can take it, so fix the strategy's select() (route() for a " +
+                "version 2 strategy), or give a fleet with the skills its tasks need%n", unfinished.size(), runs, String.join("; ", unfinished));
             err.flush();
             return 1;
         }
@@ -267,9 +267,9 @@ public final class SimulateCommand implements Callable<Integer>
     /** @return which run of a row left tasks unfinished, how many, and what its strategy did meanwhile. */
     private static String unfinished(final QualityRow row)
     {
-        final String why = row.errors() > 0 ? String.format(Locale.ROOT, "its select() failed %,d time(s), first: %s",
-            row.errors(), row.firstError()) : row.declines() > 0 ? String.format(Locale.ROOT, "its select() " +
-            "declined %,d time(s)", row.declines()) : "no agent took them";
+        final String why = row.errors() > 0 ? String.format(Locale.ROOT, "its decisions failed %,d time(s), first: %s",
+            row.errors(), row.firstError()) : row.declines() > 0 ? String.format(Locale.ROOT, "it declined " +
+            "%,d time(s)", row.declines()) : "no agent took them";
         return String.format(Locale.ROOT, "%s on %s at %.0f%%: %,d of %,d never finished (%s)", row.strategy(),
             row.scenario(), row.load() * 100, row.tasks() - row.completed(), row.tasks(), why);
     }

@@ -87,8 +87,8 @@ final class WhatIfRendering
             }
             if (o.strategyErrors() > 0)
             {
-                sb.append(String.format(Locale.ROOT, "! %s: its select() failed %,d of its decisions (the first %s); "
-                    + "the first candidate took each, so its figures are not its own%n", o.strategy(),
+                sb.append(String.format(Locale.ROOT, "! %s: it failed %,d of its decisions (the first %s); "
+                    + "the fallback (fewest tasks in flight) took each, so its figures are not its own%n", o.strategy(),
                     o.strategyErrors(), o.firstStrategyError()));
             }
         }

@@ -174,10 +174,11 @@ final class WorkloadReplay
         {
             if (o.strategyErrors() > 0)
             {
-                // the first candidate took each failed decision: the row compares a fallback, not the strategy asked for
+                // the fallback took each failed decision: the row compares it, not the strategy asked for
                 final PrintWriter err = spec.commandLine().getErr();
                 err.printf(Locale.ROOT, "error: strategy %s failed %,d of its decisions (the first %s), so its figures " +
-                    "above are the first candidate's in its place, not its own; fix its select() and run again%n",
+                    "above are partly the fallback's (the candidate with the fewest tasks in flight), not its own; fix its " +
+                    "select() (route() for a version 2 strategy) and run again%n",
                     o.strategy(), o.strategyErrors(), o.firstStrategyError());
                 err.flush();
                 exit = 1;
@@ -194,10 +195,10 @@ final class WorkloadReplay
         final PrintWriter out = spec.commandLine().getOut();
         if (outcome.strategyErrors() > 0)
         {
-            // the replay placed those tasks on the first candidate: golden decisions that are not the strategy's
+            // the replay placed those tasks by the fallback: golden decisions that are not the strategy's
             final PrintWriter err = spec.commandLine().getErr();
             err.printf(Locale.ROOT, "error: strategy %s failed %,d of its decisions (the first %s), so its decisions " +
-                "cannot be %s; fix its select() and run again%n", strategy, outcome.strategyErrors(),
+                "cannot be %s; fix its select() (route() for a version 2 strategy) and run again%n", strategy, outcome.strategyErrors(),
                 outcome.firstStrategyError(), write ? "written to a golden file" : "verified");
             err.flush();
             return 1;

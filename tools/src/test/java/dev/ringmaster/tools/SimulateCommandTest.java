@@ -56,8 +56,24 @@ class SimulateCommandTest
         assertThat(run.exitCode()).as("exit code; stderr: %s", run.err()).isEqualTo(1);
         assertThat(run.err().lines().filter(l -> l.startsWith("error: ")).toList()).singleElement().asString()
             .contains("1 of 2 strategy runs left tasks unfinished", FaultyStrategies.Declines.NAME +
-                " on homogeneous at 50%: 50 of 50 never finished", "declined", "its select()");
+                " on homogeneous at 50%: 50 of 50 never finished", "(it declined ");
         assertThat(run.err()).doesNotContain("round-robin on");
+    }
+
+    @Test
+    void aVersionTwoPluginIsSimulatedThroughItsRouteAsTheDispatcherRunsIt(
+        @org.junit.jupiter.api.io.TempDir final java.nio.file.Path dir) throws java.io.IOException
+    {
+        // its select() works, its route() throws: the dispatcher calls route(), so the simulator must too
+        PluginsOptionTest.pluginJar(dir.resolve("route.jar"), FaultyStrategies.RouteThrows.class);
+
+        final DemoCommandTest.Run run = run("simulate", "--tasks", "50", "--scenario", "homogeneous", "--strategies",
+            FaultyStrategies.RouteThrows.NAME, "--loads", "0.5", "--plugins", dir.toString());
+
+        assertThat(run.exitCode()).as("exit code; stderr: %s", run.err()).isZero();
+        assertThat(run.out().lines().filter(l -> l.startsWith("homogeneous") &&
+            l.contains(FaultyStrategies.RouteThrows.NAME)).toList()).singleElement().asString()
+            .endsWith("fallback's: 100% of decisions failed");
     }
 
     @Test

@@ -49,7 +49,7 @@ public final class QualityTable
 
     /**
      * @return the last column of a strategy's row: whether its figures are partly the fallback's (the simulator places
-     *     a task whose decision failed on the first candidate, so a strategy that fails every decision reads as that
+     *     a task whose decision failed on the candidate with the fewest tasks in flight, so a strategy that fails every decision reads as that
      *     rule, not as itself), or that the run started stationary; empty otherwise.
      */
     private static String note(final QualityRow r)

@@ -37,6 +37,20 @@ final class SimCandidates implements Candidates
         candidateOf[position] = -1;
     }
 
+    /** @return the router's choice when the strategy failed: the candidate with the fewest tasks in flight, first on a tie. */
+    int fewestInFlight()
+    {
+        int best = 0;
+        for (int i = 1; i < size; i++)
+        {
+            if (get(i).inFlight() < get(best).inFlight())
+            {
+                best = i;
+            }
+        }
+        return best;
+    }
+
     @Override
     public int size()
     {

@@ -262,7 +262,7 @@ public final class SimRun
         return declines;
     }
 
-    /** @return selects that threw or returned an index out of range (the first candidate was taken instead). */
+    /** @return decisions that threw or chose no candidate (the one with the fewest tasks in flight was taken instead). */
     public long errors()
     {
         return errors;

@@ -61,6 +61,8 @@ public final class Simulator
     /** Early binding: the skill mask the candidate set was last built for (it depends on nothing else then). */
     private long candidatesFor = -1;
     private final SimTask view = new SimTask();
+    /** A plugin's strategy, asked as the dispatcher asks it ({@link SimStrategyHost}); null for a built-in. */
+    private final SimStrategyHost host;
     private final RoutingDecision decision = new RoutingDecision();
     private final EventQueue events;
 
@@ -128,6 +130,7 @@ public final class Simulator
             room += agents[i].limit;
         }
         this.candidates = new SimCandidates(agents);
+        this.host = SimStrategyHost.hosts(strategy) ? new SimStrategyHost(strategy, agents, candidates) : null;
         this.early = fleet.binding() == SimFleet.Binding.EARLY;
         if (early)
         {
@@ -433,13 +436,13 @@ public final class Simulator
         int chosen;
         try
         {
-            chosen = probeAllocation && task >= probeFrom ? probedSelect() : strategy.select(view, c, decision);
+            chosen = probeAllocation && task >= probeFrom ? probedSelect() : select();
         }
         catch (final RuntimeException | Error e)
         {
             // an Error too (a plugin's AssertionError, a class its jar lacks): the router falls back on any throwable
             noteError("threw " + e);
-            chosen = fallback(c);
+            chosen = c.fewestInFlight();
         }
         if (chosen == RoutingStrategy.DECLINE)
         {
@@ -448,34 +451,25 @@ public final class Simulator
         }
         if (chosen < 0 || chosen >= c.size())
         {
-            noteError("returned index " + chosen + " for " + c.size() + " candidates");
-            chosen = fallback(c);
+            noteError(host != null ? host.describe(chosen) : "returned index " + chosen + " for " + c.size() + " candidates");
+            chosen = c.fewestInFlight();
         }
         return c.poolPosition(chosen);
-    }
-
-    /** @return the router's choice when the strategy failed: the candidate with the fewest tasks in flight, first on a tie. */
-    private static int fallback(final SimCandidates c)
-    {
-        int best = 0;
-        for (int i = 1; i < c.size(); i++)
-        {
-            if (c.get(i).inFlight() < c.get(best).inFlight())
-            {
-                best = i;
-            }
-        }
-        return best;
     }
 
     private int probedSelect()
     {
         final com.sun.management.ThreadMXBean threads = AllocationCounter.THREADS;
         final long before = threads.getCurrentThreadAllocatedBytes();
-        final int chosen = strategy.select(view, candidates, decision);
+        final int chosen = select();
         probedBytes += threads.getCurrentThreadAllocatedBytes() - before;
         probedDecisions++;
         return chosen;
+    }
+
+    private int select()
+    {
+        return host != null ? host.select(view, decision) : strategy.select(view, candidates, decision);
     }
 
     private void noteError(final String what)
@@ -497,6 +491,10 @@ public final class Simulator
         }
         state.data()[state.base(task) + ASSIGNED] = position;
         placed++;
+        if (host != null)
+        {
+            host.assigned(position, workload.task(task), workload.arrival(task), task + 1L);
+        }
         if (agent.running < agent.capacity)
         {
             startOn(agent, task);
@@ -547,6 +545,10 @@ public final class Simulator
             room++;
         }
         exec.recordSuccess(now - data[at + START], exec.fit(workload.skills(task)), now);
+        if (host != null)
+        {
+            host.completed((int)data[at + ASSIGNED], exec.index(), workload.task(task), workload.arrival(task), task + 1L);
+        }
         if (stats != null)
         {
             stats.finished(task, workload.arrival(task), now, exec.index(), workload.work(task));

@@ -1,0 +1,155 @@
+package dev.ringmaster.bench.sim;
+
+import dev.ringmaster.model.Task;
+import dev.ringmaster.spi.IndexedRoutingStrategy;
+import dev.ringmaster.spi.RoutingDecision;
+import dev.ringmaster.spi.RoutingStrategy;
+import dev.ringmaster.spi.TaskView;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Asks a plugin's strategy as the dispatcher does: {@code route} over the pool for a version 2 strategy, and the
+ * callbacks (pool changed, assigned, released, telemetry) for any strategy; single-threaded, like the simulator.
+ *
+ * <p>Why only plugins: the built-in strategies are simulated through {@code select}, which their contract tests hold
+ * to the picks of their indexed {@code route}, and the tables in bench/RESULTS.md were made so. A plugin's
+ * {@code select} may be a stub, or read an index only its callbacks keep: simulated through {@code select} alone,
+ * without callbacks, its figures were those of another strategy than the one the dispatcher runs.
+ */
+final class SimStrategyHost
+{
+    /**
+     * The packages of the built-in strategies and of pre-routing's wrapper around one, which the simulator asks through
+     * {@code select} alone (a plugin wrapped by pre-routing too: the wrapper's {@code select} is what pre-routing adds).
+     */
+    private static final String[] SELECT_ONLY = {"dev.ringmaster.plugins.routing.", "dev.ringmaster.predict."};
+    /** What {@link #select} returns for a position that is not eligible; the simulator reports it and falls back. */
+    static final int NOT_ELIGIBLE = Integer.MIN_VALUE;
+
+    private final RoutingStrategy strategy;
+    private final IndexedRoutingStrategy indexed;
+    private final SimPool pool;
+    private final SimCandidates candidates;
+    /** Callbacks that threw: logged the first time, as the router logs them, and not counted as failed decisions. */
+    private long faults;
+    /** Whether the strategy must hear of the pool before its next call: at first, and after a callback threw. */
+    private boolean announce = true;
+    private int lastPosition;
+    private final SimTask told = new SimTask();
+
+    private static final Logger LOG = LoggerFactory.getLogger(SimStrategyHost.class);
+
+    SimStrategyHost(final RoutingStrategy strategy, final SimAgent[] agents, final SimCandidates candidates)
+    {
+        this.strategy = strategy;
+        this.indexed = strategy instanceof IndexedRoutingStrategy i ? i : null;
+        this.pool = new SimPool(agents, candidates);
+        this.candidates = candidates;
+    }
+
+    /** @return whether the simulator should host this strategy rather than call its {@code select} alone. */
+    static boolean hosts(final RoutingStrategy strategy)
+    {
+        final String name = strategy.getClass().getName();
+        for (final String builtIn : SELECT_ONLY)
+        {
+            if (name.startsWith(builtIn))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * @return the index among the candidates of the strategy's choice, {@link RoutingStrategy#DECLINE}, or
+     *     {@link #NOT_ELIGIBLE} for a version 2 strategy's position that is no candidate ({@link #describe} says which).
+     */
+    int select(final TaskView task, final RoutingDecision decision)
+    {
+        announce();
+        if (indexed == null)
+        {
+            return strategy.select(task, candidates, decision);
+        }
+        lastPosition = indexed.route(task, pool, decision);
+        if (lastPosition == RoutingStrategy.DECLINE)
+        {
+            return RoutingStrategy.DECLINE;
+        }
+        return pool.isEligible(lastPosition) ? candidates.candidateIndexOf(lastPosition) : NOT_ELIGIBLE;
+    }
+
+    /** @return what was wrong with the choice {@link #select} returned: the router's own wording. */
+    String describe(final int chosen)
+    {
+        return chosen == NOT_ELIGIBLE ? "returned position " + lastPosition + ", which is not eligible (pool of " +
+            pool.size() + ")" : "returned index " + chosen + " for " + candidates.size() + " candidates";
+    }
+
+    /** The task (its sequence 1-based, as the simulator's decisions number it) was placed on the agent. */
+    void assigned(final int position, final Task task, final long arrival, final long sequence)
+    {
+        told.set(task, arrival, sequence);
+        tell(0, position, told);
+    }
+
+    /**
+     * The task ended on {@code executed} (a thief, or its owner): the owner, which it was assigned to, is released, and
+     * the agent that ran it has a new latency sample, as the dispatcher's fold of a completion tells a strategy.
+     */
+    void completed(final int owner, final int executed, final Task task, final long arrival, final long sequence)
+    {
+        told.set(task, arrival, sequence);
+        tell(1, owner, told);
+        tell(2, executed, null);
+    }
+
+    private void tell(final int event, final int position, final TaskView task)
+    {
+        announce();
+        try
+        {
+            switch (event)
+            {
+                case 0 -> strategy.onAssigned(pool, position, task);
+                case 1 -> strategy.onReleased(pool, position, task);
+                default -> strategy.onTelemetry(pool, position);
+            }
+        }
+        catch (final Throwable e)
+        {
+            // as the router: the strategy's index may have missed the event, so it hears of the whole pool again
+            fault(event == 0 ? "onAssigned" : event == 1 ? "onReleased" : "onTelemetry", e);
+            announce = true;
+        }
+    }
+
+    private void announce()
+    {
+        if (announce)
+        {
+            announce = false;
+            try
+            {
+                strategy.onPoolChanged(pool);
+            }
+            catch (final Throwable e)
+            {
+                fault("onPoolChanged", e);
+            }
+        }
+    }
+
+    private void fault(final String callback, final Throwable e)
+    {
+        if (faults++ == 0)
+        {
+            LOG.warn("simulated strategy '{}': {} threw {}; the simulator tells it the whole pool again before its next " +
+                "call, as the dispatcher does (only the first callback fault of a run is logged)", strategy.name(),
+                callback, e.toString());
+        }
+    }
+}
