@@ -13,6 +13,7 @@ import dev.ringmaster.spi.BatchResult;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -313,6 +314,7 @@ public final class Batcher implements TaskSubmitter, AutoCloseable
         int priority = first.priority().ordinal();
         long cost = 0;
         long skills = 0;
+        boolean unknownSkill = false;
         int retries = first.maxRetries();
         long timeout = 0;
         long ttl = 0;
@@ -324,6 +326,7 @@ public final class Batcher implements TaskSubmitter, AutoCloseable
             // saturated like the timeout below: a sum past Long.MAX_VALUE would wrap negative, which a task refuses
             cost = Long.MAX_VALUE - cost < t.costTokens() ? Long.MAX_VALUE : cost + t.costTokens();
             skills |= t.requiredSkills();
+            unknownSkill |= t.requiresUnknownSkill();
             retries = Math.min(retries, t.maxRetries());
             everyTimeout &= t.timeoutNanos() > 0;
             // capped, or members with very long timeouts would add up to more than a task holds (or overflow)
@@ -338,9 +341,19 @@ public final class Batcher implements TaskSubmitter, AutoCloseable
             .targetAgent(key.targetAgent)
             .avoidAgent(key.avoidAgent)
             .costTokens(cost)
-            .requiredSkillMask(skills)
             .maxRetries(retries)
             .payload(Batch.of(key.context, tasks));
+        if (unknownSkill)
+        {
+            // by name: a name no agent has had yet is in no mask, and the batch must be refused for it as its member is
+            final Set<String> names = new LinkedHashSet<>();
+            tasks.forEach(t -> names.addAll(t.requiredSkillNames()));
+            b.requiredSkills(List.copyOf(names));
+        }
+        else
+        {
+            b.requiredSkillMask(skills);
+        }
         if (everyTimeout)
         {
             b.timeout(Duration.ofNanos(timeout));

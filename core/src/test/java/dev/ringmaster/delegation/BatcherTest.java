@@ -3,6 +3,7 @@ package dev.ringmaster.delegation;
 import dev.ringmaster.testing.Await;
 import dev.ringmaster.testing.TestStrategies;
 import dev.ringmaster.dispatch.Dispatcher;
+import dev.ringmaster.dispatch.RejectedTaskException;
 import dev.ringmaster.dispatch.TaskResult;
 import dev.ringmaster.model.AgentSpec;
 import dev.ringmaster.model.Task;
@@ -93,6 +94,23 @@ class BatcherTest
         assertThat(d.drain(Duration.ofSeconds(5))).isTrue();
         tally.assertConserved();
         assertThat(tally.accepted).as("one dispatcher task for three members").hasSize(1);
+    }
+
+    @Test
+    void aMemberRequiringASkillNoAgentHasIsRefusedAsItWouldBeAlone() throws Exception
+    {
+        final RecordingBatchAdapter agent = new RecordingBatchAdapter();
+        final Tally tally = new Tally();
+        final Dispatcher d = fleet(tally, agent);
+        final Batcher batcher = batcher(Batcher.builder(d).window(Duration.ofMillis(50)).maxBatch(4));
+
+        // a name no agent in this JVM has had: it takes no skill bit, so a batch built from the members' masks lost it
+        final Task needsCobol = Task.builder("coder").affinityKey("legacy").requiredSkills("batcher-test-cobol").build();
+        final Throwable refused = catchThrowable(() -> batcher.submitAsync(needsCobol).get(5, TimeUnit.SECONDS));
+
+        assertThat(refused).isInstanceOf(ExecutionException.class).cause().isInstanceOf(RejectedTaskException.class)
+            .hasMessageContaining("NO_CAPABLE_AGENT").hasMessageContaining("batcher-test-cobol");
+        assertThat(agent.calls).as("no agent without the skill ran it").isEmpty();
     }
 
     @Test
