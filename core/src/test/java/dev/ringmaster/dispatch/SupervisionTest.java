@@ -1,6 +1,7 @@
 package dev.ringmaster.dispatch;
 
 import dev.ringmaster.testing.Await;
+import dev.ringmaster.testing.StderrLogs;
 import dev.ringmaster.testing.TestAdapters;
 import dev.ringmaster.testing.TestStrategies;
 import dev.ringmaster.model.AgentSpec;
@@ -167,5 +168,47 @@ class SupervisionTest
             .hasMessageContaining("agent 'broken' failed to start").hasMessageContaining("cannot load the model")
             .hasMessageContaining("supervision");
         assertThat(d.state()).isEqualTo(DispatcherState.NEW);
+    }
+
+    @Test
+    void aCrashedAgentWhoseTypeHasNoFactoryIsNotPromisedARestart() throws Exception
+    {
+        final Hung hung = new Hung();
+        final Dispatcher[] built = new Dispatcher[1];
+        final String atBuild = StderrLogs.of(() -> built[0] = Dispatcher.builder()
+            .agent(AgentSpec.builder("lonely", "coder").capacity(1).build(), hung)
+            .strategy(TestStrategies.first())
+            .supervision(new Supervision(1, Duration.ofMillis(20), Duration.ofMillis(100)))
+            .build());
+        assertThat(atBuild).contains("supervision is configured, but agent type(s) [coder] have no AgentFactory");
+        final Dispatcher d = built[0].start();
+        try
+        {
+            final String[] crashed = new String[1];
+            final CompletableFuture<TaskResult> waiting = new CompletableFuture<>();
+            crashed[0] = StderrLogs.of(() ->
+            {
+                d.submitAsync(Task.builder("coder").timeout(Duration.ofMillis(30)).maxRetries(1).build())
+                    .whenComplete((r, e) -> waiting.complete(r));
+                try
+                {
+                    Await.until("the hung agent is taken out", () -> hung.stops.get() == 1);
+                }
+                catch (final InterruptedException e)
+                {
+                    Thread.currentThread().interrupt();
+                    throw new AssertionError("interrupted", e);
+                }
+            });
+            assertThat(crashed[0]).contains("agent 'lonely' of type 'coder' crashed", "it is not restarted",
+                "wait until an agent of type 'coder' is added", "agentFactory(...)").doesNotContain("restarting it in");
+            assertThat(d.restarts()).isZero();
+            assertThat(waiting).as("its retry waits for an agent of the type: none comes back").isNotDone();
+        }
+        finally
+        {
+            d.shutdownNow();
+            assertThat(d.awaitTermination(Duration.ofSeconds(5))).isTrue();
+        }
     }
 }

@@ -37,6 +37,14 @@ final class Restarter
         this.engine = engine;
         this.settings = settings;
         this.factories = factories;
+        final java.util.List<String> unrestartable = engine.lanesByType.keySet().stream()
+            .filter(type -> !factories.containsKey(type)).sorted().toList();
+        if (!unrestartable.isEmpty())
+        {
+            LOG.warn("supervision is configured, but agent type(s) {} have no AgentFactory: a crashed agent of those " +
+                "types is not restarted (unless its owner replaces it, as an Autoscaler does for the agents it " +
+                "added). Register one with Dispatcher.builder().agentFactory(...)", unrestartable);
+        }
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r ->
         {
             final Thread t = new Thread(r, "ringmaster-supervisor");
@@ -63,6 +71,16 @@ final class Restarter
     void crashed(final AgentSpec spec, final AgentAdapter oldAdapter, final String reason,
                  final java.util.concurrent.CompletableFuture<Void> stopped)
     {
+        if (!canRestart(spec))
+        {
+            // said before anything else: a "restarting it" line followed by "it stays out" read as a restart that failed
+            LOG.error("agent '{}' of type '{}' crashed ({}); supervision is on, but no AgentFactory is registered for " +
+                "its type, so it is not restarted and stays out: tasks only it could take wait until an agent of " +
+                "type '{}' is added (or their time to live runs out). Register one with " +
+                "Dispatcher.builder().agentFactory(...)", spec.id(), spec.type(), reason, spec.type());
+            stopForOwner(spec.id(), oldAdapter, stopped);
+            return;
+        }
         LOG.warn("agent '{}' crashed ({}); restarting it in {} ms", spec.id(), reason, settings.backoff().toMillis());
         stopForOwner(spec.id(), oldAdapter, stopped);
         schedule(spec, settings.backoff().toNanos());
