@@ -24,7 +24,6 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -60,7 +59,10 @@ import java.util.function.LongSupplier;
  *
  * <p>Closing stops the evaluations and leaves the fleet as it is. Additions and removals still in flight are settled
  * when they end, on a thread of the autoscaler's own, so the factory still releases every agent that leaves or could
- * not be added. An agent of ours that crashes after closing is left to the dispatcher's supervision, as any other.
+ * not be added. An agent of ours that crashes after closing is left to the dispatcher's supervision, as any other. A
+ * terminated dispatcher keeps its stopped agents and never reports them gone: the first evaluation or {@code close()}
+ * after its termination releases every agent the autoscaler added, so close the autoscaler after the dispatcher's
+ * {@code awaitTermination}, not only before it.
  */
 public final class Autoscaler implements AutoCloseable
 {
@@ -73,12 +75,11 @@ public final class Autoscaler implements AutoCloseable
     private final PredictedDemand predicted;
     private final ScheduledExecutorService scheduler;
     private final boolean ownsScheduler;
-    private final int historyCapacity;
     private final AtomicBoolean evaluating = new AtomicBoolean();
+    private boolean releasedAtTermination; // under the evaluation flag
     private final Queue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedDeque<ScalingEvent> history = new ConcurrentLinkedDeque<>();
+    private final ScalingHistory history;
     private final Map<String, Decision> lastDecisions = new ConcurrentHashMap<>();
-    private int historySize;
     private final AtomicReference<ScheduledFuture<?>> schedule = new AtomicReference<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -89,7 +90,7 @@ public final class Autoscaler implements AutoCloseable
         this.interval = b.interval;
         this.clock = b.clock;
         this.predicted = new PredictedDemand(b.clock, PredictedDemand.DEFAULT_TTL_NANOS);
-        this.historyCapacity = b.historyCapacity;
+        this.history = new ScalingHistory(b.historyCapacity);
         this.ownsScheduler = b.scheduler == null;
         this.scheduler = ownsScheduler ? Executors.newSingleThreadScheduledExecutor(r ->
         {
@@ -142,7 +143,8 @@ public final class Autoscaler implements AutoCloseable
      * Runs one evaluation of every type now, on the calling thread.
      *
      * @return the decisions taken, one per type, in the order the types were added; empty if another evaluation was
-     *     running (it is not waited for) or the autoscaler is closed.
+     *     running (it is not waited for), the autoscaler is closed, or the dispatcher terminated (then the agents
+     *     the autoscaler added are released).
      */
     public List<Decision> evaluate()
     {
@@ -154,6 +156,11 @@ public final class Autoscaler implements AutoCloseable
         {
             final long now = clock.getAsLong();
             drain();
+            if (releaseDue())
+            {
+                releaseAtTermination();
+                return List.of(); // nothing left to scale
+            }
             final List<Decision> decisions = new ArrayList<>(pools.size());
             for (final ScaledPool pool : pools.values())
             {
@@ -193,7 +200,7 @@ public final class Autoscaler implements AutoCloseable
     /** @return changes decided and their outcomes, oldest first, at most the history capacity of them. */
     public List<ScalingEvent> history()
     {
-        return List.copyOf(history);
+        return history.copy();
     }
 
     /** @return per type, the latest decision, holds included: why the pool is the size it is. */
@@ -248,7 +255,7 @@ public final class Autoscaler implements AutoCloseable
      */
     private void settleAfterClose()
     {
-        while (!outcomes.isEmpty() && evaluating.compareAndSet(false, true))
+        while ((!outcomes.isEmpty() || releaseDue()) && evaluating.compareAndSet(false, true))
         {
             try
             {
@@ -277,6 +284,10 @@ public final class Autoscaler implements AutoCloseable
                             utilization, List.of(entry.id()), entry.detail()));
                     }
                 }
+                if (releaseDue())
+                {
+                    releaseAtTermination();
+                }
             }
             catch (final Throwable e) // a custom fleet's agents(): that pool's outcomes wait for its next outcome
             {
@@ -287,6 +298,20 @@ public final class Autoscaler implements AutoCloseable
                 evaluating.set(false);
             }
         }
+    }
+
+    /** @return whether the fleet stopped for good and the agents we added still await their factory's release. */
+    private boolean releaseDue()
+    {
+        return !releasedAtTermination && fleet.terminated();
+    }
+
+    /** Once, holding the evaluation flag: a terminated dispatcher never reports its agents gone, so nothing else would. */
+    private void releaseAtTermination()
+    {
+        releasedAtTermination = true;
+        LOG.info("the dispatcher terminated: released {} agent(s) the autoscaler had added",
+            pools.values().stream().mapToInt(ScaledPool::releaseAll).sum());
     }
 
     /** Called on whichever thread ends an addition or removal (a dispatcher's router), so it never runs user code. */
@@ -394,8 +419,7 @@ public final class Autoscaler implements AutoCloseable
         return decision;
     }
 
-    private void recordSettled(
-        final ScaledPool pool, final List<Settled> settled, final Decision decision, final long now)
+    private void recordSettled(final ScaledPool pool, final List<Settled> settled, final Decision decision, final long now)
     {
         for (final Settled entry : settled)
         {
@@ -485,13 +509,7 @@ public final class Autoscaler implements AutoCloseable
 
     private void record(final ScalingEvent event)
     {
-        // single writer (the evaluating thread), so the size needs no atomic; readers copy the deque
-        history.addLast(event);
-        if (++historySize > historyCapacity)
-        {
-            history.pollFirst();
-            historySize--;
-        }
+        history.add(event);
         LOG.info("autoscaler {} {} {}: {} -> {} agents; {}", event.type(), event.kind(), event.agents(),
             event.poolBefore(), event.poolAfter(), event.reason());
     }
@@ -526,6 +544,7 @@ public final class Autoscaler implements AutoCloseable
                 throw new IllegalArgumentException("type '" + type + "' is already scaled: one policy per type");
             }
             pools.put(type, new ScaledPool(type, policy, factory));
+            ScaledPool.warnIfUnknown(fleet, type, policy);
             return this;
         }
 

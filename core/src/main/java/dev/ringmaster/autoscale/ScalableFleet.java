@@ -2,6 +2,7 @@ package dev.ringmaster.autoscale;
 
 import dev.ringmaster.dispatch.CrashHandler;
 import dev.ringmaster.dispatch.Dispatcher;
+import dev.ringmaster.dispatch.DispatcherState;
 import dev.ringmaster.model.AgentSpec;
 import dev.ringmaster.model.Priority;
 import dev.ringmaster.spi.AgentAdapter;
@@ -64,6 +65,24 @@ public interface ScalableFleet
     }
 
     /**
+     * @return whether the fleet accepts tasks of this type now (a dispatcher has an agent or a factory of it); a task
+     *     of an unknown type is refused, so its demand never shows. The default says yes.
+     */
+    default boolean knowsType(final String type)
+    {
+        return true;
+    }
+
+    /**
+     * @return true once the fleet has stopped for good (a dispatcher TERMINATED): its agents will never leave it one by
+     *     one, so a closed autoscaler releases the ones it added itself. The default says never.
+     */
+    default boolean terminated()
+    {
+        return false;
+    }
+
+    /**
      * @param dispatcher a running dispatcher.
      * @return the dispatcher as a fleet; each call reads its live views, so keep calls to one per type per evaluation.
      */
@@ -121,6 +140,18 @@ public interface ScalableFleet
             public boolean paused(final String type)
             {
                 return Boolean.TRUE.equals(dispatcher.types().get(type));
+            }
+
+            @Override
+            public boolean knowsType(final String type)
+            {
+                return dispatcher.types().containsKey(type);
+            }
+
+            @Override
+            public boolean terminated()
+            {
+                return dispatcher.state() == DispatcherState.TERMINATED;
             }
 
             @Override

@@ -229,6 +229,42 @@ final class ScaledPool
         givingUp.clear();
     }
 
+    /**
+     * Warns of a type the fleet refuses tasks of: with a minimum of 0 and no agent yet, the autoscaler would never see
+     * its demand and never add one (a user's trial held at 0 agents for good).
+     */
+    static void warnIfUnknown(final ScalableFleet fleet, final String type, final ScalingPolicy policy)
+    {
+        if (!fleet.knowsType(type))
+        {
+            LOG.warn("autoscaler: the dispatcher knows no agent type '{}' yet, so it refuses its tasks " +
+                "(UNKNOWN_AGENT_TYPE) and no demand for it shows{}; register the factory with " +
+                "Dispatcher.builder().agentFactory(...) as well", type, policy.min() == 0 ?
+                ": with a minimum of 0 no agent is ever added" : " until the minimum's agents are added");
+        }
+    }
+
+    /**
+     * Releases every agent we added and forgets every agent: the fleet stopped for good. Outcomes still to come (an
+     * addition the shutdown refused) then find no agent, by identity, so none is released twice.
+     *
+     * @return the agents released.
+     */
+    int releaseAll()
+    {
+        int released = 0;
+        for (final Tracked agent : tracked.values())
+        {
+            if (agent.spec != null)
+            {
+                release(agent);
+                released++;
+            }
+        }
+        tracked.clear();
+        return released;
+    }
+
     void release(final Tracked agent)
     {
         if (agent.spec == null)

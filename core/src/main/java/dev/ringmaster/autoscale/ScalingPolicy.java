@@ -219,7 +219,11 @@ public final class ScalingPolicy
         {
         }
 
-        /** Fewest agents; 0 lets an idle type have no agent (its tasks then wait until one is added). */
+        /**
+         * Fewest agents; 0 lets an idle type have no agent (its tasks then wait until one is added). The dispatcher must
+         * know the type for that: register the factory with {@code Dispatcher.builder().agentFactory(...)} too, or a
+         * type it never had an agent of is refused as UNKNOWN_AGENT_TYPE, and the autoscaler never sees its demand.
+         */
         public Builder min(final int min)
         {
             this.min = min;
