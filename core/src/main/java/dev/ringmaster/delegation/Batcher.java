@@ -110,7 +110,8 @@ public final class Batcher implements TaskSubmitter, AutoCloseable
         if (closed)
         {
             return CompletableFuture.failedFuture(
-                new RejectedTaskException(task, SubmitStatus.NOT_RUNNING, "the batcher is closed"));
+                RejectedTaskException.because(task, SubmitStatus.NOT_RUNNING, "the batcher is closed: submit through " +
+                    "a batcher that is open, or to the dispatcher itself"));
         }
         final String key = contextKey.apply(task);
         if (key == null)
@@ -120,8 +121,9 @@ public final class Batcher implements TaskSubmitter, AutoCloseable
         }
         if (!liveIds.add(task.id()))
         {
-            return CompletableFuture.failedFuture(new RejectedTaskException(task, SubmitStatus.DUPLICATE_ID,
-                "task id " + task.id() + " is already in this batcher, waiting for its batch or running in it"));
+            return CompletableFuture.failedFuture(RejectedTaskException.because(task, SubmitStatus.DUPLICATE_ID,
+                "task id " + task.id() + " is already in this batcher, waiting for its batch or running in it: " +
+                "submit a new Task, or wait for the first one's result"));
         }
         final Member member = new Member(task);
         final GroupKey groupKey = new GroupKey(task.type(), key, task.tenant(), task.targetAgent(), task.avoidAgent());

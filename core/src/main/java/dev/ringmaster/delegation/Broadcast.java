@@ -1,6 +1,7 @@
 package dev.ringmaster.delegation;
 
 import dev.ringmaster.dispatch.Dispatcher;
+import dev.ringmaster.dispatch.DispatcherState;
 import dev.ringmaster.dispatch.RejectedTaskException;
 import dev.ringmaster.dispatch.SubmitStatus;
 import dev.ringmaster.dispatch.TaskResult;
@@ -53,6 +54,13 @@ public final class Broadcast implements TaskSubmitter
     public CompletableFuture<TaskResult> submitAsync(final Task task)
     {
         Objects.requireNonNull(task, "task must not be null");
+        final DispatcherState state = dispatcher.state();
+        if (state != DispatcherState.RUNNING)
+        {
+            // refused as one task: every copy would be, and a DelegationException listing each refusal hid the status
+            return CompletableFuture.failedFuture(new RejectedTaskException(task, SubmitStatus.NOT_RUNNING,
+                "the dispatcher is " + state));
+        }
         final List<AgentView> agents = eligibleAgents(task);
         if (agents.isEmpty())
         {

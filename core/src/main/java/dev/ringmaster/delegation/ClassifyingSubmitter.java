@@ -96,8 +96,9 @@ public final class ClassifyingSubmitter implements TaskSubmitter
         catch (final Throwable e) // a plugin's Error too: the caller gets a rejection, as the class comment says
         {
             unclassifiable.increment();
-            final RejectedTaskException rejection = new RejectedTaskException(task, SubmitStatus.UNKNOWN_AGENT_TYPE,
-                "classifier '" + classifier.name() + "' failed on it: " + e);
+            final RejectedTaskException rejection = RejectedTaskException.because(task, SubmitStatus.UNKNOWN_AGENT_TYPE,
+                "classifier '" + classifier.name() + "' failed on it, so it has no type: " + e + "; fix the classifier, " +
+                "or give the task a type the dispatcher has");
             rejection.initCause(e);
             throw rejection;
         }
@@ -105,9 +106,10 @@ public final class ClassifyingSubmitter implements TaskSubmitter
         if (type == null || type.isBlank() || !types.contains(type))
         {
             unclassifiable.increment();
-            throw new RejectedTaskException(task, SubmitStatus.UNKNOWN_AGENT_TYPE, "classifier '" + classifier.name() +
-                "' " + (type == null || type.isBlank() ? "gave no type" : "chose type '" + type + "'") +
-                ", which is not one of the dispatcher's agent types " + types);
+            throw RejectedTaskException.because(task, SubmitStatus.UNKNOWN_AGENT_TYPE, "classifier '" +
+                classifier.name() + "' " + (type == null || type.isBlank() ? "gave no type" : "chose type '" + type +
+                "'") + ", which is not one of the dispatcher's agent types " + types + ": fix the classifier's rules, " +
+                "or add an agent of the type it chose");
         }
         classified.increment();
         return Task.Builder.from(task).type(type).id(task.id()).build();

@@ -104,7 +104,8 @@ public final class Hedger implements TaskSubmitter, AutoCloseable
         if (closed)
         {
             return CompletableFuture.failedFuture(
-                new RejectedTaskException(task, SubmitStatus.NOT_RUNNING, "the hedger is closed"));
+                RejectedTaskException.because(task, SubmitStatus.NOT_RUNNING, "the hedger is closed: submit through " +
+                    "a hedger that is open, or to the dispatcher itself"));
         }
         submitted.increment();
         final Race race = new Race(dispatcher, task, "hedged request", stats);

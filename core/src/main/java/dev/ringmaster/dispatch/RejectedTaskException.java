@@ -12,10 +12,26 @@ public final class RejectedTaskException extends RuntimeException
 
     public RejectedTaskException(final Task task, final SubmitStatus status, final String detail)
     {
-        super("task " + task.id() + " of type '" + task.type() + "' rejected (" + status + "): " + status.reason() +
-            (detail == null ? "" : "; " + detail));
+        this(task, status, status.reason() + (detail == null ? "" : "; " + detail), true);
+    }
+
+    private RejectedTaskException(final Task task, final SubmitStatus status, final String reason, final boolean ignored)
+    {
+        super("task " + task.id() + " of type '" + task.type() + "' rejected (" + status + "): " + reason);
         this.task = task;
         this.status = status;
+    }
+
+    /**
+     * A refusal for a reason of the caller's own, which stands in place of the status's text: a layer over the
+     * dispatcher (a closed hedger or batcher, a classifier that failed) answers with the nearest status, whose stock
+     * advice ("call start() first", "register an agent of the task's type") would contradict its own.
+     *
+     * @param reason what is wrong and what to do, in words.
+     */
+    public static RejectedTaskException because(final Task task, final SubmitStatus status, final String reason)
+    {
+        return new RejectedTaskException(task, status, reason, true);
     }
 
     public Task task()

@@ -166,7 +166,7 @@ class BatcherTest
         assertThat(batcher.flushedFull()).isEqualTo(2);
         assertThat(batcher.flushedOnDemand()).isEqualTo(1);
         assertThat(catchThrowable(() -> batcher.submitAsync(task("ctx", "late")).get(5, TimeUnit.SECONDS)))
-            .hasMessageContaining("the batcher is closed");
+            .hasMessageContaining("the batcher is closed").hasMessageNotContaining("call start() first");
         assertThat(d.drain(Duration.ofSeconds(5))).isTrue();
         tally.assertConserved();
         assertThat(tally.accepted).hasSize(3);

@@ -161,6 +161,24 @@ class BroadcastTest
     }
 
     @Test
+    void aStoppedDispatcherIsOneRefusalNotOnePerCopy() throws Exception
+    {
+        final Dispatcher d = Dispatcher.builder()
+            .agent(AgentSpec.builder("a", "coder").build(), AgentAdapter.sync(t -> "ok"))
+            .agent(AgentSpec.builder("b", "coder").build(), AgentAdapter.sync(t -> "ok"))
+            .strategy(TestStrategies.leastLoaded()).build().start();
+        final Broadcast broadcast = new Broadcast(d);
+        assertThat(d.drain(Duration.ofSeconds(5))).isTrue();
+
+        // one refusal naming the state, not a DelegationException that repeated the same refusal once per copy
+        final Throwable stopped = catchThrowable(() ->
+            broadcast.submitAsync(Task.builder("coder").build()).get(5, TimeUnit.SECONDS));
+        assertThat(stopped.getCause()).isInstanceOf(RejectedTaskException.class).hasMessageContaining("TERMINATED");
+        assertThat(((RejectedTaskException)stopped.getCause()).status()).isEqualTo(SubmitStatus.NOT_RUNNING);
+        assertThat(broadcast.copiesSent()).isZero();
+    }
+
+    @Test
     void cancellingTheStageCancelsTheCopiesStillWaiting() throws Exception
     {
         final Gate a = new Gate();

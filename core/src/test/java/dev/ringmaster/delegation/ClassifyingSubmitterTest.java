@@ -91,7 +91,9 @@ class ClassifyingSubmitterTest
             }));
         assertThatThrownBy(() -> throwing.classify(Task.builder(ClassifyingSubmitter.AUTO).build()))
             .isInstanceOf(RejectedTaskException.class).hasMessageContaining("classifier 'flaky' failed")
-            .hasMessageContaining("model offline").hasCauseInstanceOf(IllegalStateException.class);
+            .hasMessageContaining("model offline").hasCauseInstanceOf(IllegalStateException.class)
+            .as("the task's type 'auto' is the classifier's to replace: registering an agent of it is no fix")
+            .hasMessageNotContaining("register one, or fix the task's type");
         assertThat(router.unclassifiable()).isEqualTo(2);
         assertThat(dispatcher.drain(Duration.ofSeconds(5))).isTrue();
         assertThat(tally.accepted).as("nothing was submitted").isEmpty();

@@ -238,7 +238,7 @@ class HedgerTest
         hedger.close();
 
         assertThat(catchThrowable(() -> hedger.submitAsync(Task.builder("coder").build()).get(5, TimeUnit.SECONDS)))
-            .hasMessageContaining("the hedger is closed");
+            .hasMessageContaining("the hedger is closed").hasMessageNotContaining("call start() first");
         assertThat(a.succeedNext("a")).isTrue();
         assertThat(inFlight.get(5, TimeUnit.SECONDS).result()).as("in-flight work carries on").isEqualTo("a");
         assertThat(hedger.hedgesSent()).isZero();
