@@ -63,6 +63,7 @@ public final class Hedger implements TaskSubmitter, AutoCloseable
     private final Race.Stats stats = new Race.Stats();
     private final LongAdder submitted = new LongAdder();
     private final LongAdder hedgesSent = new LongAdder();
+    private final LongAdder hedgesRefused = new LongAdder();
     private final LongAdder hedgesWon = new LongAdder();
     private final LongAdder hedgesDeferred = new LongAdder();
     private final ConcurrentHashMap<String, Latency> latencyByType = new ConcurrentHashMap<>();
@@ -146,10 +147,19 @@ public final class Hedger implements TaskSubmitter, AutoCloseable
         return submitted.sum();
     }
 
-    /** @return hedges (second copies) sent. */
+    /** @return hedges (second copies) the dispatcher accepted. */
     public long hedgesSent()
     {
         return hedgesSent.sum();
+    }
+
+    /**
+     * @return hedges the dispatcher refused, e.g. NO_CAPABLE_AGENT when the first copy's agent is the only one that
+     *     could take the task: the first copy then runs alone.
+     */
+    public long hedgesRefused()
+    {
+        return hedgesRefused.sum();
     }
 
     /** @return hedges whose result won the race. */
@@ -292,8 +302,10 @@ public final class Hedger implements TaskSubmitter, AutoCloseable
         }
         final Task hedge = Task.Builder.from(request.task).avoidAgent(where).build();
         request.hedge = hedge;
-        hedgesSent.increment();
-        recordLatency(request.race.launch(hedge, "hedge avoiding agent '" + where + "'"));
+        final Race.Copy copy = request.race.launch(hedge, "hedge avoiding agent '" + where + "'");
+        // a refusal completes the copy's future before submitAsync returns: no other agent could take it, nothing went
+        (copy.future.isCompletedExceptionally() ? hedgesRefused : hedgesSent).increment();
+        recordLatency(copy);
         finish(request);
     }
 

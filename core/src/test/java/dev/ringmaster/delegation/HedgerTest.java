@@ -44,6 +44,28 @@ class HedgerTest
     }
 
     @Test
+    void aHedgeNoOtherAgentCouldTakeIsCountedAsRefusedNotSent() throws Exception
+    {
+        final Gate only = new Gate();
+        final Tally tally = new Tally();
+        final Dispatcher d = Dispatcher.builder()
+            .agent(AgentSpec.builder("only", "coder").build(), only)
+            .strategy(TestStrategies.leastLoaded()).prefetch(0).stealGuard(NO_STEALING).listener(tally).build().start();
+        final Hedger hedger = Hedger.builder(d).delay(HedgeDelay.fixed(Duration.ofMillis(20))).scheduler(scheduler).build();
+
+        final CompletableFuture<TaskResult> result = hedger.submitAsync(Task.builder("coder").payload("q").build());
+        assertThat(only.awaitStart()).isNotNull();
+        Await.until("the hedge was tried", () -> hedger.hedgesRefused() == 1);
+
+        assertThat(hedger.hedgesSent()).as("the hedge avoiding the only agent was refused: nothing went").isZero();
+        assertThat(only.succeedNext("the only answer")).isTrue();
+        assertThat(result.get(5, TimeUnit.SECONDS).result()).isEqualTo("the only answer");
+        assertThat(d.drain(Duration.ofSeconds(5))).isTrue();
+        tally.assertConserved();
+        assertThat(tally.accepted).as("the first copy alone was accepted").hasSize(1);
+    }
+
+    @Test
     void aSlowFirstAgentIsBeatenByTheHedgeOnAnotherAgent() throws Exception
     {
         final Gate slow = new Gate();
