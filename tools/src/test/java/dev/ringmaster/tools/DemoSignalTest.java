@@ -39,6 +39,8 @@ class DemoSignalTest
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
             }
             assertThat(demo.isAlive()).as("demo still running when signalled; stderr: %s", Files.readString(err)).isTrue();
+            // most runs get tasks in flight by then; a loaded machine may signal before the first, which must hold too
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(300));
             demo.destroy(); // SIGTERM on Linux and macOS
             assertThat(demo.waitFor(90, TimeUnit.SECONDS)).as("demo exited within 90 s of SIGTERM").isTrue();
         }
@@ -49,10 +51,10 @@ class DemoSignalTest
 
         assertThat(demo.exitValue()).as("128 + SIGTERM, as a shell reports a signalled run").isEqualTo(143);
         final JsonNode summary = new ObjectMapper().readTree(out.toFile());
+        assertThat(summary.has("interrupted_after")).as("the summary says the run was interrupted: %s", summary).isTrue();
         assertThat(summary.path("interrupted_after").asLong()).as("tasks submitted before the signal")
-            .isPositive().isLessThan(5_000_000);
+            .isBetween(0L, 4_999_999L);
         final long accepted = summary.path("accepted").asLong();
-        assertThat(accepted).isPositive();
         assertThat(summary.path("lost").asLong()).as("every accepted task reached an end").isZero();
         assertThat(summary.path("completed").asLong() + summary.path("dead_lettered").asLong() +
             summary.path("expired").asLong() + summary.path("cancelled").asLong()).isEqualTo(accepted);
