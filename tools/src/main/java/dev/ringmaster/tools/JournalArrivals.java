@@ -6,6 +6,7 @@ import dev.ringmaster.journal.JournalReader;
 import dev.ringmaster.journal.JournalRecord;
 import dev.ringmaster.journal.PayloadCodec;
 import dev.ringmaster.model.Priority;
+import dev.ringmaster.model.Skills;
 import dev.ringmaster.model.Task;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -147,6 +148,17 @@ final class JournalArrivals
     /** A codec that skips payloads: for readers that need a task's shape only ({@code learn}). */
     static final PayloadCodec IGNORE_PAYLOAD = Reading.IGNORE_PAYLOAD;
 
+    /**
+     * @return the task's skills as a mask, each name registered: read from a journal in a fresh JVM, a task names
+     *     skills no agent of this JVM has had yet, which {@link Task#requiredSkills()} leaves out of its mask (such a
+     *     name takes no registry bit until an agent has it), so a replay took every task as needing no skill and a
+     *     user's --verify-decisions of the golden journal failed for every strategy. The recorded dispatcher knew them.
+     */
+    static long skillMask(final Task task)
+    {
+        return task.requiresUnknownSkill() ? Skills.mask(task.requiredSkillNames()) : task.requiredSkills();
+    }
+
     /** Folds records into per-task state; confined to the reading thread. */
     private static final class Reading
     {
@@ -213,10 +225,10 @@ final class JournalArrivals
                         agent(t.runningOn, r.taskType()).attempt(t.started, r.epochNanos());
                         if (type == EventType.COMPLETED)
                         {
-                            agent(t.runningOn, r.taskType()).skills |= t.task.requiredSkills();
+                            agent(t.runningOn, r.taskType()).skills |= skillMask(t.task);
                             open.remove(r.taskId());
                             final Task k = t.task;
-                            done.add(new Arrival(k.id(), k.type(), k.priority(), k.requiredSkills(), k.affinityKey(),
+                            done.add(new Arrival(k.id(), k.type(), k.priority(), skillMask(k), k.affinityKey(),
                                 k.costTokens(), t.accepted, t.firstAssigned < 0 ? t.started : t.firstAssigned,
                                 t.recordedAgent, t.runningOn, Math.max(1, r.epochNanos() - t.started), r.epochNanos()));
                         }

@@ -234,7 +234,7 @@ public final class LearnCommand implements Callable<Integer>
             return;
         }
         final long at = r.epochNanos();
-        predictor.observe(task.type(), task.affinityKey(), task.requiredSkills(), at);
+        predictor.observe(task.type(), task.affinityKey(), JournalArrivals.skillMask(task), at);
         seen[0]++;
         seen[1] = Math.min(seen[1], at);
         seen[2] = Math.max(seen[2], at);

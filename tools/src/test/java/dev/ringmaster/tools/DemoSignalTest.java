@@ -6,11 +6,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -29,7 +26,7 @@ class DemoSignalTest
     {
         final Path out = dir.resolve("out.json");
         final Path err = dir.resolve("err.txt");
-        final Process demo = start(out, err);
+        final Process demo = ChildCli.start(out, err, "demo", "--tasks", "5000000", "--json"); // minutes of work
         try
         {
             // signal once tasks flow: the producers log their start on stderr just before they submit
@@ -58,25 +55,5 @@ class DemoSignalTest
         assertThat(summary.path("lost").asLong()).as("every accepted task reached an end").isZero();
         assertThat(summary.path("completed").asLong() + summary.path("dead_lettered").asLong() +
             summary.path("expired").asLong() + summary.path("cancelled").asLong()).isEqualTo(accepted);
-    }
-
-    /** Starts a 5,000,000-task demo (minutes of work) in a child JVM, its JSON summary to {@code out}. */
-    private static Process start(final Path out, final Path err) throws IOException
-    {
-        final List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (final String f : System.getProperty("ringmaster.jvm.flags", "").trim().split("\\s+"))
-        {
-            if (!f.isEmpty())
-            {
-                cmd.add(f);
-            }
-        }
-        cmd.add("-Xmx512m");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(RingmasterCli.class.getName());
-        cmd.addAll(List.of("demo", "--tasks", "5000000", "--json"));
-        return new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
     }
 }
