@@ -307,6 +307,22 @@ class AdminServerTest
     }
 
     @Test
+    void readyTurns503WhileTheLastAgentOfATypeDrains() throws Exception
+    {
+        dispatcher.submitOrThrow(Task.builder("reviewer").build());
+        await(() -> reviewer1.held() == 1);
+        // reviewer-1 holds its task, so its drain goes on until the task ends: meanwhile it takes no new task
+        final var drained = dispatcher.removeAgent("reviewer-1");
+        await(() -> dispatcher.agents().stream().anyMatch(a -> a.id().equals("reviewer-1") && a.draining()));
+
+        final Answer ready = call("GET", "/ready", null, null);
+        assertThat(ready.status()).isEqualTo(503);
+        assertThat(ready.json().path("problems").toString()).contains("agent type 'reviewer' has no agent that can take a task");
+        reviewer1.releaseAll();
+        drained.get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
     void aForeignHostHeaderIsRefusedAndHeadAnswersWithoutABody() throws Exception
     {
         // the JDK client will not send a Host of our choosing: speak HTTP/1.1 on a socket, as a rebinding page's browser would

@@ -6,7 +6,7 @@ import com.sun.net.httpserver.HttpHandler;
 import dev.ringmaster.admin.DispatcherMetrics;
 import dev.ringmaster.dispatch.Dispatcher;
 import dev.ringmaster.dispatch.DispatcherState;
-import dev.ringmaster.metrics.AgentStats;
+import dev.ringmaster.spi.AgentView;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
@@ -85,11 +85,13 @@ public final class Probes implements HttpHandler
             problems.add("the dispatcher is " + state.name().toLowerCase(java.util.Locale.ROOT) + ", not accepting");
         }
         final Set<String> able = new HashSet<>();
-        for (final AgentStats a : dispatcher.metrics().agents())
+        for (final AgentView a : dispatcher.agents())
         {
-            if (!a.ejected())
+            // a draining agent takes no new task: while the last of a type drains (its running calls may take minutes),
+            // the type's queued tasks wait for an agent that is not there
+            if (!a.ejected() && !a.draining())
             {
-                able.add(a.type());
+                able.add(a.spec().type());
             }
         }
         for (final Map.Entry<String, Boolean> type : dispatcher.types().entrySet())
