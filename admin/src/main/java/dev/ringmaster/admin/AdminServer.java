@@ -118,6 +118,18 @@ public final class AdminServer implements AutoCloseable
         return ticker;
     }
 
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}");
+
+    /**
+     * @return whether the endpoint accepts {@code name} as an agent type, agent id or tenant: 1 to 128 letters, digits
+     *     and {@code . _ : @ -}, starting with a letter or digit. A fleet configured with another type name could
+     *     never be sent a task over HTTP. Stateless.
+     */
+    public static boolean isValidName(final String name)
+    {
+        return name != null && NAME.matcher(name).matches();
+    }
+
     /** @return a builder for an endpoint of this dispatcher; set the token, then {@code start()}. */
     public static Builder builder(final Dispatcher dispatcher)
     {

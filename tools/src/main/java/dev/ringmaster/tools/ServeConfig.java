@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.ringmaster.admin.AdminServer;
 import dev.ringmaster.autoscale.AgentFactories;
 import dev.ringmaster.dispatch.RateLimit;
 import dev.ringmaster.journal.Durability;
@@ -277,6 +278,12 @@ final class ServeConfig
     private void type(final String type, final JsonNode node, final ClassLoader loader) throws Problem
     {
         final String at = "types." + type;
+        if (!AdminServer.isValidName(type))
+        {
+            // the endpoint refuses tasks of such a type: a fleet could start with it and never be sent work
+            throw problem(at, "type name '" + type + "' is not one the admin endpoint accepts (POST /tasks refuses " +
+                "its tasks)", "1 to 128 letters, digits and . _ : @ -, starting with a letter or digit");
+        }
         if (!node.isObject())
         {
             throw problem(at, "type '" + type + "' must be a map", "{factory, options, agents, skills, speed}");

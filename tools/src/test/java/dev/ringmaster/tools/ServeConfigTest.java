@@ -304,6 +304,24 @@ class ServeConfigTest
     }
 
     @Test
+    void aTypeNameTheEndpointWouldRefuseIsAProblemOfTheFile() throws Exception
+    {
+        // it used to start, be listed by GET /types, and never be sent a task: POST /tasks refuses the name
+        final Path file = Files.writeString(dir.resolve("badname.yaml"), String.join("\n",
+            "types:",
+            "  \"bad type!\": {factory: echo, agents: 1}",
+            ""));
+
+        final DemoCommandTest.Run run = DemoCommandTest.run("serve", "--config", file.toString(), "--port", "0",
+            "--duration", "1");
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+        assertThat(run.err()).contains("type name 'bad type!' is not one the admin endpoint accepts",
+            "letters, digits and . _ : @ -");
+        assertThat(run.out()).as("nothing started").doesNotContain("admin endpoint");
+    }
+
+    @Test
     void aTypeAtNoAgentsBesideOneWithAgentsIsServed() throws Exception
     {
         // agents: 0 is a type that waits for 'admin add-agent' or 'admin scale': fine while another type runs
