@@ -66,10 +66,19 @@ public final class Audit
     public static void adminChanges(final JournalReader reader, final long fromMillis, final long toMillis,
                                     final List<JournalEvent> events, final Consumer<JournalCorruptException> onDamage)
     {
-        final long toNanos = toMillis * 1_000_000L;
-        reader.fromTime(fromMillis).readToEnd(r ->
+        adminChangesNanos(reader, fromMillis * 1_000_000L, toMillis * 1_000_000L, events, onDamage);
+    }
+
+    /**
+     * As {@link #adminChanges(JournalReader, long, long, List, Consumer)}, the range {@code [fromNanos, toNanos)} in
+     * epoch nanoseconds, the precision records carry and audit prints.
+     */
+    public static void adminChangesNanos(final JournalReader reader, final long fromNanos, final long toNanos,
+                                         final List<JournalEvent> events, final Consumer<JournalCorruptException> onDamage)
+    {
+        reader.fromTime(Math.floorDiv(fromNanos, 1_000_000L)).readToEnd(r ->
         {
-            if (r.type() == EventType.ADMIN && r.epochNanos() < toNanos)
+            if (r.type() == EventType.ADMIN && r.epochNanos() >= fromNanos && r.epochNanos() < toNanos)
             {
                 events.add(r.toEvent());
             }
@@ -101,10 +110,23 @@ public final class Audit
                                 final String agentId, final List<JournalEvent> events,
                                 final Consumer<JournalCorruptException> onDamage)
     {
-        final long toNanos = toMillis * 1_000_000L;
-        reader.fromTime(fromMillis).readToEnd(r ->
+        activityNanos(reader, fromMillis * 1_000_000L, toMillis * 1_000_000L, agentId, events, onDamage);
+    }
+
+    /**
+     * As {@link #activity(JournalReader, long, long, String, List, Consumer)}, the range {@code [fromNanos, toNanos)}
+     * in epoch nanoseconds. Why: reading starts at the time index's entry, which may lie before {@code fromNanos}, so
+     * the start is checked per record too; an audit that printed times to the nanosecond took ranges only to the
+     * millisecond, and listed records from before its inclusive start.
+     */
+    public static void activityNanos(final JournalReader reader, final long fromNanos, final long toNanos,
+                                     final String agentId, final List<JournalEvent> events,
+                                     final Consumer<JournalCorruptException> onDamage)
+    {
+        reader.fromTime(Math.floorDiv(fromNanos, 1_000_000L)).readToEnd(r ->
         {
-            if (r.epochNanos() < toNanos && (agentId == null || agentId.equals(r.agentId()) ||
+            final long at = r.epochNanos();
+            if (at >= fromNanos && at < toNanos && (agentId == null || agentId.equals(r.agentId()) ||
                 agentId.equals(r.fromAgentId())))
             {
                 events.add(r.toEvent());

@@ -59,11 +59,11 @@ public final class AuditCommand implements Callable<Integer>
 
     @Option(names = "--from", paramLabel = "TIME", converter = TimeConverter.class,
         description = "Start of the time range (inclusive), instead of a task id.")
-    Long fromMillis;
+    Long fromNanos;
 
     @Option(names = "--to", paramLabel = "TIME", converter = TimeConverter.class,
         description = "End of the time range (exclusive; default: the end of the journal).")
-    Long toMillis;
+    Long toNanos;
 
     @Option(names = "--agent", paramLabel = "ID", description = "With a time range: only this agent's events.")
     String agent;
@@ -90,7 +90,7 @@ public final class AuditCommand implements Callable<Integer>
     {
         // checked before the journal is read: a bad option found afterwards would come after a printed history, or
         // (a missing --plugins directory) turn into a note under an exit code of 0
-        if (toMillis != null && fromMillis != null && toMillis <= fromMillis)
+        if (toNanos != null && fromNanos != null && toNanos <= fromNanos)
         {
             throw new ParameterException(spec.commandLine(), "--to must be after --from (the range is [--from, " +
                 "--to)); swap them, or leave --to out for the end of the journal");
@@ -165,7 +165,7 @@ public final class AuditCommand implements Callable<Integer>
 
     private int report(final PluginRegistry registry)
     {
-        if ((taskId == null) == (fromMillis == null))
+        if ((taskId == null) == (fromNanos == null))
         {
             throw new ParameterException(spec.commandLine(),
                 "give either a TASK_ID or a time range with --from (and optionally --to), not " +
@@ -195,7 +195,7 @@ public final class AuditCommand implements Callable<Integer>
             }
             else
             {
-                Audit.activity(reader, fromMillis, toMillis == null ? Long.MAX_VALUE / 1_000_000L : toMillis, agent,
+                Audit.activityNanos(reader, fromNanos, toNanos == null ? Long.MAX_VALUE : toNanos, agent,
                     events, damaged::add);
             }
         }
@@ -274,8 +274,8 @@ public final class AuditCommand implements Callable<Integer>
         try (JournalReader reader = JournalReader.open(journal))
         {
             warnMetadata(err, reader);
-            Audit.adminChanges(reader, fromMillis == null ? 0 : fromMillis,
-                toMillis == null ? Long.MAX_VALUE / 1_000_000L : toMillis, events, damaged::add);
+            Audit.adminChangesNanos(reader, fromNanos == null ? 0 : fromNanos,
+                toNanos == null ? Long.MAX_VALUE : toNanos, events, damaged::add);
         }
         events.forEach(e -> out.println(e.describe()));
         out.println(AdminText.count(events.size(), "admin change"));
@@ -382,7 +382,7 @@ public final class AuditCommand implements Callable<Integer>
         }
     }
 
-    /** Parses an ISO-8601 instant or epoch milliseconds; stateless. */
+    /** Parses an ISO-8601 instant or epoch milliseconds into epoch nanoseconds; stateless. */
     static final class TimeConverter implements CommandLine.ITypeConverter<Long>
     {
         @Override
@@ -390,13 +390,27 @@ public final class AuditCommand implements Callable<Integer>
         {
             try
             {
-                return Long.parseLong(value);
+                return nanos(value);
+            }
+            catch (final ArithmeticException e)
+            {
+                throw new CommandLine.TypeConversionException("'" + value + "' is out of range: give a time between " +
+                    "the years 1678 and 2261");
+            }
+        }
+
+        private static long nanos(final String value)
+        {
+            try
+            {
+                return Math.multiplyExact(Long.parseLong(value), 1_000_000L); // epoch milliseconds
             }
             catch (final NumberFormatException notMillis)
             {
                 try
                 {
-                    return Instant.parse(value).toEpochMilli();
+                    final Instant at = Instant.parse(value); // to the nanosecond, as audit prints times
+                    return Math.addExact(Math.multiplyExact(at.getEpochSecond(), 1_000_000_000L), at.getNano());
                 }
                 catch (final DateTimeParseException e)
                 {

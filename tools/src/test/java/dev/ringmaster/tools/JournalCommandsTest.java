@@ -82,6 +82,17 @@ class JournalCommandsTest
         assertThat(summary.lines().skip(1).mapToLong(l -> Long.parseLong(l.replaceAll(".*: ", ""))).sum())
             .as("the lines by agent add up to the events listed: %s", summary).isEqualTo(total);
 
+        // a time copied from audit's own output selects to the nanosecond: the range used to be cut to milliseconds
+        // (a range within one millisecond was refused as empty) and listed records from before its inclusive start
+        final String at = range.out().lines().skip(40).findFirst().orElseThrow().split("\\s+")[0];
+        final java.time.Instant start = java.time.Instant.parse(at);
+        final DemoCommandTest.Run instant = run("audit", dir.toString(), "--from", at, "--to",
+            start.plusNanos(1).toString());
+        assertThat(instant.exitCode()).as("audit stderr: %s", instant.err()).isZero();
+        final List<String> listed = instant.out().lines().filter(l -> l.matches("^[0-9]{4}-.*")).toList();
+        assertThat(listed).as("the events of that nanosecond, and only those").isNotEmpty()
+            .allSatisfy(l -> assertThat(l).startsWith(at + " "));
+
         final DemoCommandTest.Run none = run("audit", dir.toString(), "999999");
         assertThat(none.exitCode()).isEqualTo(1);
         assertThat(none.err()).contains("task 999999 is not in the journal")
