@@ -95,6 +95,19 @@ final class GoldenDecisions
         {
             throw new UncheckedIOException("cannot read the golden file " + file + ": " + e.getMessage(), e);
         }
+        final String header = lines.isEmpty() ? "" : lines.get(0);
+        final String prefix = "# decisions of strategy ";
+        if (header.startsWith(prefix))
+        {
+            final String of = header.substring(prefix.length()).split(" ", 2)[0];
+            if (!of.equals(strategy))
+            {
+                // compared anyway, nearly every decision differs, and the advice to regenerate would overwrite it
+                throw new IllegalStateException("the golden file " + file + " holds the decisions of strategy " + of +
+                    ", not of " + strategy + "; give --strategy " + of + ", or the golden file of " + strategy +
+                    " (written with --write-golden)");
+            }
+        }
         final java.util.Map<Long, String> golden = new java.util.TreeMap<>();
         for (final String line : lines)
         {

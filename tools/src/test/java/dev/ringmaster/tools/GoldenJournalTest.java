@@ -198,6 +198,13 @@ class GoldenJournalTest
 
         assertThat(check.exitCode()).as("stderr: %s", check.err()).isZero();
         assertThat(check.out()).contains("p2c: all 400 decisions match");
+
+        // another strategy's golden file: named as such, with no advice to overwrite it with --write-golden
+        final DemoCommandTest.Run wrong = DemoCommandTest.run("replay", journal.toString(), "--verify-decisions",
+            "--strategy", "least-connections", "--golden", file.toString());
+        assertThat(wrong.exitCode()).isNotZero();
+        assertThat(wrong.err()).contains("holds the decisions of strategy p2c, not of least-connections",
+            "give --strategy p2c").doesNotContain("regenerate the file");
     }
 
     @Test
