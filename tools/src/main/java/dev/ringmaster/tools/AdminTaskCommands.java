@@ -326,7 +326,9 @@ final class AdminTaskCommands
                 out.printf(Locale.ROOT, "%s  %-21s %-6s %-40s %d %s%n", c.path("at").asText(), c.path("from").asText(),
                     c.path("method").asText(), c.path("path").asText(), c.path("status").asInt(), c.path("outcome").asText());
             }
-            out.println(AdminText.count(body.path("kept").asInt(), "change") + " kept");
+            // as dead-letters says it: '17 changes kept' under two rows read as the whole list
+            out.printf(Locale.ROOT, "%s kept, the last %d shown%n", AdminText.count(body.path("kept").asInt(), "change"),
+                body.path("changes").size());
         }
     }
 

@@ -371,7 +371,7 @@ public final class DemoReport
         sb.append('\n');
 
         line(sb, "Agents          %-10s %5s %4s %10s %7s %13s %7s %6s", "type", "speed", "cap", "completed", "failed",
-            "tokens", "stolen", "util");
+            "tokens", "stole", "util");
         for (final AgentStats a : metrics.agents())
         {
             final Fleet.Profile profile = fleet.profile(a.id());

@@ -1,6 +1,7 @@
 package dev.ringmaster.tools;
 
 import dev.ringmaster.journal.EventType;
+import dev.ringmaster.journal.Journal;
 import dev.ringmaster.journal.JournalReader;
 import dev.ringmaster.journal.JournalRecord;
 import dev.ringmaster.model.Task;
@@ -113,6 +114,8 @@ public final class LearnCommand implements Callable<Integer>
         // while another stays damaged
         final java.util.List<String> damage = new java.util.ArrayList<>();
         final java.util.Set<Long> recovering = new java.util.HashSet<>();
+        // a writer open before or after the read: the model then misses what was written since, as replay says too
+        boolean live = Journal.isBeingWritten(journal);
         try (JournalReader reader = JournalReader.open(journal))
         {
             reader.readToEnd(r -> observe(predictor, r, seen, recovering), e -> damage.add(e.getMessage()));
@@ -157,6 +160,13 @@ public final class LearnCommand implements Callable<Integer>
                 "writable --out, or fix the permissions of " + out.toAbsolutePath().getParent());
             spec.commandLine().getErr().flush();
             return 1;
+        }
+        live |= Journal.isBeingWritten(journal);
+        if (live)
+        {
+            spec.commandLine().getErr().println("warning: " + journal + " is still being written; the model is learnt " +
+                "from the arrivals read up to now. Learn again once the run has ended for the whole of it");
+            spec.commandLine().getErr().flush();
         }
         final PrintWriter o = spec.commandLine().getOut();
         o.printf(Locale.ROOT, "learnt from %,d arrivals, %s to %s (%s)%s%n", seen[0], Instant.ofEpochSecond(0,

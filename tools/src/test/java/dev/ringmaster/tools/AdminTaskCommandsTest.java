@@ -249,7 +249,8 @@ class AdminTaskCommandsTest
         assertThat(audit.exitCode()).as(audit.err()).isZero();
         assertThat(audit.out()).containsPattern("127\\.0\\.0\\.1:\\d+\\s+POST\\s+/types/coder/scale\\s+200 done")
             .containsPattern("/types/reviewer/scale\\s+409 agent type 'reviewer' has no agent factory")
-            .contains("3 changes kept");
+            .contains("3 changes kept, the last 3 shown");
+        assertThat(admin("audit", "--limit", "1").out()).as("a shortened list says so").contains("3 changes kept, the last 1 shown");
     }
 
     private List<String> coders()

@@ -131,7 +131,12 @@ class JournalCommandsTest
             assertThat(audit.exitCode()).isEqualTo(1);
             assertThat(audit.err()).contains("task 999999 is not in the journal", "a running process still writes it",
                 "may not be written yet: run audit again");
+            final DemoCommandTest.Run learn = run("learn", dir.toString(), "--out", tmp.resolve("live.rmp").toString());
+            assertThat(learn.exitCode()).as("stderr: %s", learn.err()).isZero();
+            assertThat(learn.err()).contains("is still being written", "Learn again once the run has ended");
         }
+        assertThat(run("learn", dir.toString(), "--out", tmp.resolve("done.rmp").toString()).err())
+            .doesNotContain("still being written");
 
         assertThat(json(run("replay", dir.toString(), "--json")).get("live")).as("after the writer closed").isEqualTo(false);
         assertThat(json(run("replay", dir.toString(), "--what-if", "p2c", "--json")).get("live")).isEqualTo(false);
