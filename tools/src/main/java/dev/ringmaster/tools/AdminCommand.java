@@ -194,6 +194,12 @@ public final class AdminCommand implements Runnable
                 print(response.body(), response.status(), out);
             }
             out.flush();
+            if (response.body() != null && response.body().hasNonNull("warning"))
+            {
+                // done, but something needs the operator's attention: tasks left with no agent to take them
+                err.println("warning: " + forCommandLine(response.body().get("warning").asText()));
+                err.flush();
+            }
             return 0;
         }
     }
@@ -339,7 +345,9 @@ public final class AdminCommand implements Runnable
         void print(final JsonNode body, final int status, final PrintWriter out)
         {
             final long waiting = body.path("waiting").asLong();
-            out.println(body.path("changed").asBoolean(true) ? "resumed type '" + type + "': " +
+            out.println(body.hasNonNull("warning") ? "resumed type '" + type + "', but no agent of it can take a task: " +
+                AdminText.count(waiting, "waiting task") + " wait for one (see the warning)" :
+                body.path("changed").asBoolean(true) ? "resumed type '" + type + "': " +
                 AdminText.count(waiting, "waiting task") + (waiting == 1 ? " is" : " are") + " dispatched in queue order" :
                 "type '" + type + "' was not paused, nothing changed: " + AdminText.count(waiting, "task") +
                     " waiting, dispatched as usual");

@@ -179,6 +179,28 @@ class AdminCommandTest
     }
 
     @Test
+    void drainingTheLastAgentOfATypeWithTasksWaitingWarnsAndResumeDoesNotClaimThemDispatched() throws Exception
+    {
+        dispatcher.pauseType("reviewer").get(5, TimeUnit.SECONDS);
+        dispatcher.submitOrThrow(Task.builder("reviewer").build());
+        awaitTrue(() -> dispatcher.queueDepthByType().get("reviewer").values().stream().mapToLong(Long::longValue).sum() == 1);
+
+        final DemoCommandTest.Run drain = admin("--token", TOKEN, "drain", "--agent", "reviewer-1", "--wait", "5");
+        assertThat(drain.exitCode()).as("the drain was done: %s", drain.err()).isZero();
+        assertThat(drain.out()).contains("left the fleet");
+        assertThat(drain.err()).contains("warning: type 'reviewer' has no agent that can take a task now",
+            "1 waiting task(s) wait until one is added", "admin add-agent --type reviewer");
+
+        final DemoCommandTest.Run resume = admin("--token", TOKEN, "resume", "--type", "reviewer");
+        assertThat(resume.exitCode()).as(resume.err()).isZero();
+        assertThat(resume.out()).contains("no agent of it can take a task").doesNotContain("dispatched in queue order");
+        assertThat(resume.err()).contains("warning: type 'reviewer' has no agent");
+
+        final DemoCommandTest.Run coderDrain = admin("--token", TOKEN, "drain", "--agent", "coder-1", "--wait", "5");
+        assertThat(coderDrain.err()).as("coder-2 still takes coder tasks").doesNotContain("warning");
+    }
+
+    @Test
     void drainThatOutlastsTheWaitSaysTheAgentIsStillDraining() throws Exception
     {
         dispatcher.submitOrThrow(Task.builder("reviewer").build());

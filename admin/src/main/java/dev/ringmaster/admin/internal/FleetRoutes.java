@@ -62,8 +62,43 @@ final class FleetRoutes
             o.put("was_paused", wasPaused);
             o.put("changed", wasPaused != pause);
             o.put("waiting", waiting);
+            if (!pause)
+            {
+                warnIfStranded(o, type);
+            }
             return new Replies.Reply(200, o);
         });
+    }
+
+    /**
+     * Adds a {@code warning} when no agent of the type can take a task while some wait: the change was done, but those
+     * tasks wait for an agent nobody may be about to add (a trial drained the last researcher with three queued, and
+     * heard of them only at shutdown).
+     */
+    private void warnIfStranded(final ObjectNode o, final String type)
+    {
+        for (final AgentView a : dispatcher.agents())
+        {
+            if (a.spec().type().equals(type) && !a.draining())
+            {
+                return;
+            }
+        }
+        long waiting = 0;
+        final Map<?, Long> depth = dispatcher.queueDepthByType().get(type);
+        if (depth != null)
+        {
+            for (final long d : depth.values())
+            {
+                waiting += d;
+            }
+        }
+        if (waiting > 0)
+        {
+            o.put("warning", "type '" + type + "' has no agent that can take a task now: its " + waiting + " waiting " +
+                "task(s) wait until one is added (ringmaster admin add-agent --type " + type + ", or admin scale " +
+                "--type " + type + " --agents N), or until their time to live runs out");
+        }
     }
 
     /** Starts a graceful removal, marked as draining until the agent left. */
@@ -79,6 +114,8 @@ final class FleetRoutes
     void drain(final HttpExchange x, final String agentId)
     {
         final Duration wait = Duration.ofMillis(Math.round(1000 * Requests.doubleParam(x, "wait", drainWait.toMillis() / 1000.0)));
+        final String type = dispatcher.agents().stream().filter(a -> a.id().equals(agentId)).map(a -> a.spec().type())
+            .findFirst().orElse(null);
         final CompletableFuture<AgentView> bounded = startRemoval(agentId).copy()
             .completeOnTimeout(null, wait.toNanos(), TimeUnit.NANOSECONDS);
         bounded.whenCompleteAsync((agent, error) ->
@@ -90,6 +127,10 @@ final class FleetRoutes
             }
             final ObjectNode o = Views.object();
             o.put("agent", agentId);
+            if (type != null)
+            {
+                warnIfStranded(o, type);
+            }
             if (agent != null)
             {
                 o.put("removed", true);
@@ -153,7 +194,11 @@ final class FleetRoutes
             throw new ApiException(400, "the body needs \"agents\": a whole number in [0, " + Scaling.MAX_AGENTS + "]" +
                 (n == null ? "" : ", got " + n), "send e.g. {\"agents\": 6} to run 6 agents of type '" + type + "'");
         }
-        replies.reply(x, scaling.scaleTo(type, n.asInt()), replies.commandWait, o -> new Replies.Reply(200, o));
+        replies.reply(x, scaling.scaleTo(type, n.asInt()), replies.commandWait, o ->
+        {
+            warnIfStranded(o, type);
+            return new Replies.Reply(200, o);
+        });
     }
 
     void reprioritize(final HttpExchange x, final String rawId)
