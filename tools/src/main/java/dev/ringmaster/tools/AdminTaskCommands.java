@@ -66,7 +66,8 @@ final class AdminTaskCommands
                 "it expires instead of running (default: none).")
         Double ttl;
 
-        @Option(names = "--payload", paramLabel = "TEXT", description = "What the agent gets to work on.")
+        @Option(names = "--payload", paramLabel = "TEXT", description = "What the agent gets to work on; the " +
+            "request, this text included, is at most 64 KiB (pass a large prompt by reference: a path or a URL).")
         String payload;
 
         @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "0", converter = AdminCommand.Seconds.class,

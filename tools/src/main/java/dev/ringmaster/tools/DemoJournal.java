@@ -122,10 +122,11 @@ final class DemoJournal implements AutoCloseable
     /**
      * As {@link #redispatch(RecoveryPlan, Dispatcher, Duration)}, handing {@code ends} each accepted task's future
      * end (any thread: with an acknowledged journal, once the task is journaled), so that serve's endpoint answers
-     * {@code GET /tasks/{id}} for a recovered task as for one submitted through it.
+     * {@code GET /tasks/{id}} for a recovered task as for one submitted through it, and {@code refusals} each refusal.
      */
     long redispatch(final RecoveryPlan plan, final Dispatcher dispatcher, final Duration maxWait,
-                    final java.util.function.Consumer<CompletableFuture<dev.ringmaster.dispatch.TaskResult>> ends)
+                    final java.util.function.Consumer<CompletableFuture<dev.ringmaster.dispatch.TaskResult>> ends,
+                    final java.util.function.Consumer<RejectedTaskException> refusals)
     {
         return RecoveryPlan.rejected(plan.redispatch(journal, task ->
         {
@@ -135,7 +136,10 @@ final class DemoJournal implements AutoCloseable
                 ends.accept(end);
                 return SubmitStatus.ACCEPTED;
             }
-            return end.handle((r, e) -> ((RejectedTaskException)e).status()).join(); // settled with the refusal
+            // settled with the refusal: handed on, so the operator hears which tasks and why, not a bare count
+            final RejectedTaskException refusal = end.handle((r, e) -> (RejectedTaskException)e).join();
+            refusals.accept(refusal);
+            return refusal.status();
         }));
     }
 

@@ -3,6 +3,7 @@ package dev.ringmaster.tools;
 import dev.ringmaster.admin.AdminServer;
 import dev.ringmaster.admin.DispatcherJmx;
 import dev.ringmaster.dispatch.Dispatcher;
+import dev.ringmaster.dispatch.RejectedTaskException;
 import dev.ringmaster.dispatch.SubmitStatus;
 import dev.ringmaster.journal.Durability;
 import dev.ringmaster.journal.Journal;
@@ -295,9 +296,12 @@ public final class ServeCommand implements Callable<Integer>
             firstIndex = plan.maxTaskId() + 1;
             if (!plan.pending().isEmpty())
             {
-                final long refused = journal.redispatch(plan, dispatcher, Duration.ofSeconds(10), recoveredEnds::add);
+                final List<RejectedTaskException> refusals = new java.util.ArrayList<>();
+                final long refused = journal.redispatch(plan, dispatcher, Duration.ofSeconds(10), recoveredEnds::add,
+                    refusals::add);
                 err.printf("recovered %,d task(s) left open in %s%s%n", plan.pending().size() - refused, journalDir,
-                    refused > 0 ? "; " + refused + " refused (they stay open in the journal)" : "");
+                    refused > 0 ? "; " + refused + " refused (they stay open in the journal): " +
+                        ServeShutdown.refusals(refusals) : "");
                 err.flush();
             }
         }

@@ -148,4 +148,25 @@ final class ServeShutdown implements Runnable
     {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
+
+    /**
+     * @return the refusals of recovered tasks, grouped by status: which tasks (the first few ids), why, and what to do;
+     *     a bare count at every restart told the operator nothing.
+     */
+    static String refusals(final java.util.List<dev.ringmaster.dispatch.RejectedTaskException> refusals)
+    {
+        final java.util.Map<String, java.util.List<String>> byCause = new java.util.TreeMap<>();
+        for (final dev.ringmaster.dispatch.RejectedTaskException r : refusals)
+        {
+            final String cause = r.status() == dev.ringmaster.dispatch.SubmitStatus.UNKNOWN_AGENT_TYPE ?
+                "UNKNOWN_AGENT_TYPE (this fleet has no type '" + r.task().type() + "': serve a --config that declares " +
+                    "it to run them)" : r.status() + " (" + r.status().reason() + ")";
+            byCause.computeIfAbsent(cause, c -> new java.util.ArrayList<>()).add("task " + r.task().id());
+        }
+        final StringBuilder sb = new StringBuilder();
+        byCause.forEach((cause, tasks) -> sb.append(sb.length() == 0 ? "" : "; ").append(String.join(", ",
+            tasks.subList(0, Math.min(5, tasks.size())))).append(tasks.size() > 5 ? " and " + (tasks.size() - 5) +
+            " more" : "").append(": ").append(cause));
+        return sb.toString();
+    }
 }

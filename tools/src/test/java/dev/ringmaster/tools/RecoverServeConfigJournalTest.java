@@ -73,6 +73,30 @@ class RecoverServeConfigJournalTest
         assertThat(RecoverCommandTest.openIn(journal, WorkCodec.SERVE_CONFIG)).as("still open for serve").isEqualTo(1);
     }
 
+    @Test
+    void serveSaysWhichRecoveredTasksItRefusedAndWhy() throws Exception
+    {
+        final Path journal = dir.resolve("other-fleet");
+        try (dev.ringmaster.journal.Journal writer = dev.ringmaster.journal.Journal.open(
+            dev.ringmaster.journal.JournalConfig.at(journal).payloadCodec(WorkCodec.SERVE_CONFIG)))
+        {
+            // open in the journal of a fleet that had researchers; the one served now has none
+            assertThat(writer.recordRecovered(dev.ringmaster.model.Task.builder("researcher").id(7).payload("find it")
+                .build(), "in flight")).isTrue();
+        }
+        final Path config = Files.writeString(dir.resolve("coders.yaml"), String.join("\n",
+            "types:",
+            "  coder: {factory: echo, agents: 1}",
+            ""));
+
+        final DemoCommandTest.Run serve = DemoCommandTest.run("serve", "--config", config.toString(), "--journal",
+            journal.toString(), "--port", "0", "--token", "t", "--duration", "1");
+
+        assertThat(serve.err()).contains("recovered 0 task(s) left open in " + journal + "; 1 refused (they stay open " +
+            "in the journal): task 7: UNKNOWN_AGENT_TYPE (this fleet has no type 'researcher': serve a --config that " +
+            "declares it");
+    }
+
     /** Runs serve until its --duration ends, with one task submitted over HTTP so that the journal holds records. */
     private static void serveOneTask(final String[] serve) throws Exception
     {

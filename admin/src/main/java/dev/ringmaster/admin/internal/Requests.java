@@ -66,7 +66,9 @@ final class Requests
         }
         if (bytes.length > MAX_BODY_BYTES)
         {
-            throw new ApiException(413, "the body is larger than " + MAX_BODY_BYTES + " bytes", "send a smaller JSON object");
+            throw new ApiException(413, "the request body is larger than " + MAX_BODY_BYTES / 1024 + " KiB (" +
+                MAX_BODY_BYTES + " bytes), the most the endpoint reads", "send a shorter payload: pass a large prompt " +
+                "by reference (a path or URL in the payload) for the agent to fetch");
         }
         try
         {
