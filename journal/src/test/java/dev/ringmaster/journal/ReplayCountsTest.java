@@ -1,6 +1,7 @@
 package dev.ringmaster.journal;
 
 import dev.ringmaster.dispatch.Dispatcher;
+import dev.ringmaster.journal.replay.AgentReplay;
 import dev.ringmaster.journal.replay.Replay;
 import dev.ringmaster.journal.replay.ReplayReport;
 import dev.ringmaster.journal.replay.UtilizationBucket;
@@ -49,6 +50,29 @@ class ReplayCountsTest
             .isEqualTo(2).isEqualTo(after.accepted());
         assertThat(report.count(EventType.COMPLETED)).isEqualTo(2);
         assertThat(report.openTasks()).isZero();
+    }
+
+    /** An agent given a task it never finished (a run killed early) is in the distribution, with 0 completed. */
+    @Test
+    void anAgentThatWasAssignedButFinishedNothingCountsInTheGini()
+    {
+        final FakePool pool = new FakePool(2);
+        try (Journal journal = Journal.open(JournalConfig.at(dir)))
+        {
+            final dev.ringmaster.spi.DispatchListener l = journal.listener();
+            final dev.ringmaster.spi.TaskView done = FakePool.view(Task.builder("coder").id(1).build(), 1_000, 1);
+            final dev.ringmaster.spi.TaskView open = FakePool.view(Task.builder("coder").id(2).build(), 1_000, 2);
+            l.onAccepted(done, 1_000);
+            l.onAccepted(open, 1_000);
+            l.onAssigned(done, pool.agent(0), "least-connections", Double.NaN, Double.NaN, 2_000);
+            l.onAssigned(open, pool.agent(1), "least-connections", Double.NaN, Double.NaN, 2_000);
+            l.onStarted(done, pool.agent(0), 3_000);
+            l.onCompleted(done, pool.agent(0), 0, 4_000);
+        }
+        final ReplayReport report = replay(1_000);
+        assertThat(report.agents()).extracting(AgentReplay::agentId)
+            .containsExactly(pool.agent(0).id(), pool.agent(1).id());
+        assertThat(report.giniByCount()).as("one agent did all of it: not 'perfectly even'").isGreaterThan(0.4);
     }
 
     /**

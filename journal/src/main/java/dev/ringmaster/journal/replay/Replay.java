@@ -90,6 +90,8 @@ public final class Replay
             }
             case ASSIGNED ->
             {
+                // an agent given tasks that it never finished (a run killed early) is in the distribution too, with 0
+                agent(r.agentId());
                 final TaskState t = tasks.get(id);
                 if (t != null && !t.assigned)
                 {
