@@ -262,10 +262,11 @@ public final class AuditCommand implements Callable<Integer>
 
     private int adminChanges()
     {
-        if (taskId != null || agent != null)
+        if (taskId != null || agent != null || explain)
         {
             throw new ParameterException(spec.commandLine(), "--admin lists operators' changes, which belong to no " +
-                "task or agent: drop the " + (taskId != null ? "TASK_ID" : "--agent"));
+                "task or agent" + (explain ? " and have no routing decision to explain" : "") + ": drop the " +
+                (taskId != null ? "TASK_ID" : agent != null ? "--agent" : "--explain"));
         }
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();

@@ -338,7 +338,7 @@ public final class DemoCommand implements Callable<Integer>
             if (parsed < 1)
             {
                 throw new CommandLine.TypeConversionException(
-                    "'" + value + "' is " + (parsed == 0 ? "zero" : "negative") + "; give a count of at least 1, such as 1000");
+                    "'" + value + "' is " + (parsed == 0 ? "zero" : "negative") + "; give a count of at least 1");
             }
             if (parsed > Integer.MAX_VALUE)
             {
