@@ -9,17 +9,19 @@ public final class RejectedTaskException extends RuntimeException
 
     private final transient Task task;
     private final SubmitStatus status;
+    private final String detail;
 
     public RejectedTaskException(final Task task, final SubmitStatus status, final String detail)
     {
-        this(task, status, status.reason() + (detail == null ? "" : "; " + detail), true);
+        this(task, status, status.reason() + (detail == null ? "" : "; " + detail), detail);
     }
 
-    private RejectedTaskException(final Task task, final SubmitStatus status, final String reason, final boolean ignored)
+    private RejectedTaskException(final Task task, final SubmitStatus status, final String reason, final String detail)
     {
         super("task " + task.id() + " of type '" + task.type() + "' rejected (" + status + "): " + reason);
         this.task = task;
         this.status = status;
+        this.detail = detail;
     }
 
     /**
@@ -31,7 +33,17 @@ public final class RejectedTaskException extends RuntimeException
      */
     public static RejectedTaskException because(final Task task, final SubmitStatus status, final String reason)
     {
-        return new RejectedTaskException(task, status, reason, true);
+        return new RejectedTaskException(task, status, reason, reason);
+    }
+
+    /**
+     * @return what this refusal adds to its status's general reason (the constraint no agent meets, the state the
+     *     dispatcher is in, a layer's own reason), or null: for a caller that words the status for its own users, as
+     *     the admin endpoint does for HTTP clients, to whom "call start() first" means nothing.
+     */
+    public String detail()
+    {
+        return detail;
     }
 
     public Task task()

@@ -90,7 +90,8 @@ public final class AdminCommand implements Runnable
         return fix.replaceAll("GET /tasks/(\\d+)", "'ringmaster admin task --id $1'")
             .replace("GET /agents", "'ringmaster admin agents'")
             .replace("GET /types", "'ringmaster admin queue-depth'")
-            .replace("GET /dead-letters", "'ringmaster admin dead-letters'");
+            .replace("GET /dead-letters", "'ringmaster admin dead-letters'")
+            .replace("POST /agents", "'ringmaster admin add-agent'");
     }
 
     /**

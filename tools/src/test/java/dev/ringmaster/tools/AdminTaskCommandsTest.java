@@ -116,6 +116,11 @@ class AdminTaskCommandsTest
         final DemoCommandTest.Run refused = admin("submit", "--type", "painter");
         assertThat(refused.exitCode()).isEqualTo(1);
         assertThat(refused.err()).contains("error: task", "UNKNOWN_AGENT_TYPE", "painter", "fix: use one of the types");
+        final DemoCommandTest.Run unable = admin("submit", "--type", "coder", "--skill", "admin-test-cobol");
+        assertThat(unable.exitCode()).isEqualTo(1);
+        // worded for an operator: the embedding API's advice ("submitOrThrow's exception says which") means nothing here
+        assertThat(unable.err()).contains("NO_CAPABLE_AGENT", "admin-test-cobol", "'ringmaster admin add-agent'")
+            .doesNotContain("submitOrThrow", "start() first");
 
         final DemoCommandTest.Run noToken = DemoCommandTest.run("admin", "--url", server.url(), "submit", "--type", "coder");
         assertThat(noToken.exitCode()).isEqualTo(1);

@@ -166,8 +166,12 @@ final class TaskRoutes
 
     private void refuse(final HttpExchange x, final RejectedTaskException rejected, final String refusalFix)
     {
-        final ObjectNode o = Views.error(rejected.getMessage(), fix(rejected.status()) +
-            (refusalFix == null ? "" : refusalFix));
+        // the refusal's own detail, not the status's general reason: that one speaks to embedders ("call start()
+        // first"), and the fix below is the HTTP client's
+        final Task task = rejected.task();
+        final ObjectNode o = Views.error("task " + task.id() + " of type '" + task.type() + "' rejected (" +
+            rejected.status() + "): " + (rejected.detail() != null ? rejected.detail() : rejected.status().reason()),
+            fix(rejected.status()) + (refusalFix == null ? "" : refusalFix));
         o.put("status", rejected.status().name());
         if (rejected.status() == SubmitStatus.QUEUE_FULL || rejected.status() == SubmitStatus.RING_FULL)
         {
