@@ -87,8 +87,10 @@ final class AdminText
 
     static void agents(final JsonNode a, final PrintWriter out)
     {
-        out.printf(Locale.ROOT, "%-14s %-11s %4s %9s %6s %6s %10s %7s %12s  %s%n", "AGENT", "TYPE", "CAP", "IN-FLIGHT",
-            "LOAD", "UTIL", "COMPLETED", "FAILED", "TOKENS", "FLAGS");
+        // QUEUED (pushed to its inbox, not started: up to the prefetch) beside IN-FLIGHT, which counts them too: without
+        // it, a capacity-1 agent with one running and one prefetched read as 2 in flight, past its capacity
+        out.printf(Locale.ROOT, "%-14s %-11s %4s %9s %6s %6s %6s %10s %7s %12s  %s%n", "AGENT", "TYPE", "CAP",
+            "IN-FLIGHT", "QUEUED", "LOAD", "UTIL", "COMPLETED", "FAILED", "TOKENS", "FLAGS");
         for (final JsonNode n : a.path("agents"))
         {
             final List<String> flags = new ArrayList<>();
@@ -100,9 +102,9 @@ final class AdminText
             {
                 flags.add("DRAINING");
             }
-            out.printf(Locale.ROOT, "%-14s %-11s %4d %9d %6.2f %6.2f %,10d %,7d %,12d  %s%n", n.path("id").asText(),
+            out.printf(Locale.ROOT, "%-14s %-11s %4d %9d %6d %6.2f %6.2f %,10d %,7d %,12d  %s%n", n.path("id").asText(),
                 n.path("type").asText(), n.path("capacity").asInt(), n.path("in_flight").asInt(),
-                n.path("load").asDouble(), n.path("utilization").asDouble(), n.path("completed").asLong(),
+                n.path("queued").asInt(), n.path("load").asDouble(), n.path("utilization").asDouble(), n.path("completed").asLong(),
                 n.path("failed").asLong(), n.path("tokens").asLong(), String.join(" ", flags));
         }
         out.printf(Locale.ROOT, "overloaded: %s%n", list(a.path("overloaded")));

@@ -104,8 +104,8 @@ class AdminCommandTest
 
         final DemoCommandTest.Run agents = admin("agents");
         assertThat(agents.exitCode()).as(agents.err()).isZero();
-        assertThat(agents.out()).contains("AGENT", "reviewer-1", "overloaded: coder-1, coder-2")
-            .containsPattern("coder-1\\s+coder\\s+2\\s+2\\s+1\\.00 .*OVERLOADED");
+        assertThat(agents.out()).contains("AGENT", "IN-FLIGHT QUEUED", "reviewer-1", "overloaded: coder-1, coder-2")
+            .containsPattern("coder-1\\s+coder\\s+2\\s+2\\s+0\\s+1\\.00 .*OVERLOADED");
 
         final DemoCommandTest.Run distribution = admin("distribution");
         assertThat(distribution.exitCode()).as(distribution.err()).isZero();
