@@ -19,6 +19,13 @@ final class ChildCli
     /** Starts {@code ringmaster ARGS...} with its stdout to {@code out} and its stderr to {@code err}. */
     static Process start(final Path out, final Path err, final String... args) throws IOException
     {
+        return start(ProcessBuilder.Redirect.to(out.toFile()), ProcessBuilder.Redirect.to(err.toFile()), args);
+    }
+
+    /** As above, with the child's streams sent where the redirects say (e.g. discarded). */
+    static Process start(final ProcessBuilder.Redirect out, final ProcessBuilder.Redirect err, final String... args)
+        throws IOException
+    {
         final List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (final String f : System.getProperty("ringmaster.jvm.flags", "").trim().split("\\s+"))
@@ -33,6 +40,6 @@ final class ChildCli
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(RingmasterCli.class.getName());
         cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        return new ProcessBuilder(cmd).redirectOutput(out).redirectError(err).start();
     }
 }

@@ -18,8 +18,6 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -404,23 +402,9 @@ class RecoverCommandTest
     /** Starts a demo of 5,000,000 tasks in a child JVM; its stdout to {@code out} (null: discarded). */
     private static Process startDemo(final Path dir, final Path out, final String durability) throws IOException
     {
-        final List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (final String f : System.getProperty("ringmaster.jvm.flags", "").trim().split("\\s+"))
-        {
-            if (!f.isEmpty())
-            {
-                cmd.add(f);
-            }
-        }
-        cmd.add("-Xmx512m");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(RingmasterCli.class.getName());
-        cmd.addAll(List.of("demo", "--tasks", "5000000", "--journal", dir.toString(), "--durability", durability));
-        return new ProcessBuilder(cmd).redirectOutput(out == null ? ProcessBuilder.Redirect.DISCARD :
-                ProcessBuilder.Redirect.to(out.toFile()))
-            .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        return ChildCli.start(out == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.to(out.toFile()),
+            ProcessBuilder.Redirect.DISCARD, "demo", "--tasks", "5000000", "--journal", dir.toString(), "--durability",
+            durability);
     }
 
     static Path cycleFile(final Path dir) throws IOException
