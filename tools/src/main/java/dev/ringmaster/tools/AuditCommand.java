@@ -35,7 +35,9 @@ import java.util.concurrent.Callable;
     description = {
         "Show from a journal the whole history of one task (accepted, assigned with the strategy's score and "
             + "runner-up, stolen, started, failed, retried, completed or dead-lettered, recovered), every event "
-            + "in a time range grouped by agent, or with --admin the operators' changes through the admin endpoint "
+            + "in a time range in journal order (records are written in batches, so times may step back a little "
+            + "between batches) with a count per agent, or with --admin the operators' changes through the admin "
+            + "endpoint "
             + "(what, when, from where, how it ended).",
         ""},
     footer = {"", "Times are ISO-8601 instants (2026-05-01T12:00:00Z) or epoch milliseconds.",
@@ -135,8 +137,8 @@ public final class AuditCommand implements Callable<Integer>
     {
         final long[] span = span();
         return span[2] > span[3] ? ", which holds no records; check that it is the journal you meant"
-            : "; give --from (and --to) within its records, which run from " + Instant.ofEpochSecond(0, span[2]) +
-                " to " + Instant.ofEpochSecond(0, span[3]);
+            : "; its records run from " + Instant.ofEpochSecond(0, span[2]) + " to " + Instant.ofEpochSecond(0,
+                span[3]) + ": give a range that overlaps them (one inside them may fall between two records)";
     }
 
     /**

@@ -304,7 +304,7 @@ class BadInputTest
                 "task 99999 is not in the journal", "whose task ids run from 0 to 399; give one of those"),
             failed("audit a time range without events", () -> a("audit", goldenJournal, "--from",
                 "2030-01-01T00:00:00Z"), "no events in that time range",
-                "give --from (and --to) within its records, which run from 2026-11-30T04:04:46."),
+                "its records run from 2026-11-30T04:04:46.", "give a range that overlaps them"),
             // a journal an earlier run wrote: the demo's ids, 0 up every run, would collide with its tasks'
             failed("demo --journal a journal of an earlier run", () -> a("demo", "--journal", earlierRun, "--tasks",
                 "100"), earlierRun + " already holds a journal an earlier run wrote", "give --journal a new directory"),
