@@ -111,22 +111,25 @@ final class Outcomes extends RouterPart
         Counters.increment(counters.failedAttempts);
         // an answered failure at the time of the answer (as onCompleted); a timeout or crash sets none: now
         listener.onFailed(r, agent, reason, r.finishNanos != 0 ? r.finishNanos : now);
+        // what follows the failure is decided after it: the cycle's clock, read before the worker answered, would
+        // stamp the retry (or dead letter) before the failure it follows (a journal showed 16 of 394 retries so)
+        final long decided = Math.max(now, r.finishNanos);
         // out of retries first: a task that failed for good is dead-lettered, shutdown or not; a journal keeps a task
         // the shutdown cancelled open for recovery, which would run it again with fresh retries
         if (r.attempt > r.task.maxRetries())
         {
-            terminal(r, TerminalState.DEAD_LETTERED, "failed " + r.attempt + " attempt(s); last: " + reason, now);
+            terminal(r, TerminalState.DEAD_LETTERED, "failed " + r.attempt + " attempt(s); last: " + reason, decided);
         }
         else if (control.runState >= Control.STOPPING)
         {
-            cancel(r, now, DispatchListener.SHUTDOWN_REASON_PREFIX + "a retry; last failure: " + reason);
+            cancel(r, decided, DispatchListener.SHUTDOWN_REASON_PREFIX + "a retry; last failure: " + reason);
         }
         else
         {
             final long backoff = backoffNanos(retryBaseNanos, retryMaxNanos, r.attempt);
             // jitter in [backoff/2, backoff): retries of tasks that failed together do not come back together
             final long delay = (backoff >> 1) + (long)(random.nextDouble() * (backoff >> 1));
-            final long retryAt = now + delay;
+            final long retryAt = decided + delay;
             r.attempt++;
             // a retry due after the task's TTL could never start: the task leaves its back-off as the TTL passes and
             // expires then, instead of waiting out the whole back-off (up to the maximum, minutes past its TTL)
@@ -134,7 +137,7 @@ final class Outcomes extends RouterPart
             r.lastFailure = reason;
             r.clearAttempt();
             Counters.increment(counters.retried);
-            listener.onRetried(r, retryAt, now);
+            listener.onRetried(r, retryAt, decided);
             retries.add(r);
         }
     }
