@@ -129,6 +129,15 @@ final class WhatIfRendering
             j.writeEndArray();
             j.writeBooleanField("paced", r.paced());
             j.writeNumberField("contextLoadMicros", r.contextLoadNanos() / 1_000);
+            // the text's "journal (as recorded)" row: what really happened, beside the simulated rows below
+            j.writeObjectFieldStart("recorded");
+            j.writeNumberField("meanSojournSeconds", r.actual().meanSojournSeconds());
+            j.writeNumberField("p50SojournSeconds", r.actual().p50SojournSeconds());
+            j.writeNumberField("p99SojournSeconds", r.actual().p99SojournSeconds());
+            j.writeNumberField("meanExecutionSeconds", r.actual().meanExecutionSeconds());
+            j.writeNumberField("gini", r.actual().gini());
+            j.writeNumberField("contextWasteRatio", r.actual().contextWasteRatio());
+            j.writeEndObject();
             j.writeArrayFieldStart("whatIf");
             for (final WhatIf.Outcome o : r.rows())
             {

@@ -50,6 +50,10 @@ class WhatIfReplayTest
         final double simulated = ((Number)calibration.get("simulatedP99Seconds")).doubleValue();
         assertThat(simulated).isEqualTo(((Number)rows.get(2).get("p99SojournSeconds")).doubleValue());
         assertThat(((Number)calibration.get("error")).doubleValue()).isCloseTo(simulated / actual - 1, within(1e-9));
+        // the text's "journal (as recorded)" row, for a script to compare each strategy with what really happened
+        final Map<String, Object> recorded = (Map<String, Object>)j.get("recorded");
+        assertThat(recorded).containsKeys("meanSojournSeconds", "p50SojournSeconds", "gini", "contextWasteRatio");
+        assertThat(((Number)recorded.get("p99SojournSeconds")).doubleValue()).isEqualTo(actual);
     }
 
     @Test
