@@ -125,6 +125,9 @@ public final class AuditCommand implements Callable<Integer>
     {
         final long[] span = span();
         final String ids = span[0] > span[1] ? ", which holds no task; check that it is the journal you meant"
+            : taskId != null && taskId >= span[0] && taskId <= span[1] ? String.format(java.util.Locale.ROOT,
+                ", whose task ids run from %d to %d but not every id between them is used (a serve's own ids, for one, " +
+                "start far above the ones it recovered); check the id", span[0], span[1])
             : String.format(java.util.Locale.ROOT, ", whose task ids run from %d to %d; give one of those",
                 span[0], span[1]);
         return ids + (dev.ringmaster.journal.Journal.isBeingWritten(journal)
@@ -227,7 +230,7 @@ public final class AuditCommand implements Callable<Integer>
         }
         else if (!events.isEmpty())
         {
-            printByAgent(out, events);
+            printByAgent(out, events, agent);
         }
         out.flush();
         if (damage != null)
@@ -324,7 +327,7 @@ public final class AuditCommand implements Callable<Integer>
         return open;
     }
 
-    private static void printByAgent(final PrintWriter out, final List<JournalEvent> events)
+    private static void printByAgent(final PrintWriter out, final List<JournalEvent> events, final String agent)
     {
         final Map<String, Integer> counts = new TreeMap<>();
         int withoutAgent = 0;
@@ -343,6 +346,11 @@ public final class AuditCommand implements Callable<Integer>
         out.println();
         out.println(events.size() + " events; by agent:");
         counts.forEach((id, n) -> out.println("  " + id + ": " + n));
+        if (agent != null && counts.size() > 1)
+        {
+            // the other agents listed are the thieves of its tasks: an operator read them as leaked into the filter
+            out.println("  (the steals of " + agent + "'s tasks count under the agents that stole them)");
+        }
         if (withoutAgent > 0)
         {
             // acceptances still queued, retries, dead letters: left out, the lines above would not add up to the total

@@ -310,7 +310,9 @@ final class ServeConfig
         }
         catch (final IllegalArgumentException e)
         {
-            throw problem(opts.isMissingNode() ? at + ".factory" : at + ".options", e.getMessage(), "the options of '" + name + "'");
+            // a factory that names what it accepts says it once: "it accepts [capacity]; it accepts the options of 'echo'"
+            throw problem(opts.isMissingNode() ? at + ".factory" : at + ".options", e.getMessage(),
+                String.valueOf(e.getMessage()).contains("accepts") ? null : "the options of '" + name + "'");
         }
         final Map<String, Double> typeSkills = skills(node.path("skills"), at + ".skills");
         final Double typeSpeed = node.has("speed") ? number(node.get("speed"), at + ".speed", 0.001, 1000) : null;
@@ -578,7 +580,7 @@ final class ServeConfig
     {
         final Integer line = lines.get(key);
         return new Problem(file + (line == null ? "" : " line " + line) + (key.isEmpty() ? "" : ", key '" + key + "'") +
-            ": " + what + "; it accepts " + accepts);
+            ": " + what + (accepts == null ? "" : "; it accepts " + accepts));
     }
 
     /**

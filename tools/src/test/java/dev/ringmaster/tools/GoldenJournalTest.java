@@ -150,6 +150,17 @@ class GoldenJournalTest
     }
 
     @Test
+    void anAgentsTimeRangeSaysWhyAnotherAgentIsCounted()
+    {
+        // coder-2 stole one of coder-1's tasks: the STOLEN event is coder-1's too, and counts under coder-2
+        final DemoCommandTest.Run audit = DemoCommandTest.run("audit", journal.toString(), "--from", "0", "--agent",
+            "coder-1");
+        assertThat(audit.exitCode()).as("stderr: %s", audit.err()).isZero();
+        assertThat(audit.out()).contains("coder-2: 1",
+            "(the steals of coder-1's tasks count under the agents that stole them)");
+    }
+
+    @Test
     void aReplayIsDeterministic()
     {
         final WhatIf.Outcome first = WhatIf.run(arrivals, fleet, "p2c", getClass().getClassLoader(), 0);

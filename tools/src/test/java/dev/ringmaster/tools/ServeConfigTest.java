@@ -322,6 +322,22 @@ class ServeConfigTest
     }
 
     @Test
+    void aFactoryOptionItDoesNotTakeIsNamedWithWhatItAcceptsOnce() throws Exception
+    {
+        final Path file = Files.writeString(dir.resolve("bogus.yaml"), String.join("\n",
+            "types:",
+            "  coder: {factory: echo, agents: 1, options: {bogus: 1}}",
+            ""));
+
+        final DemoCommandTest.Run run = DemoCommandTest.run("serve", "--config", file.toString(), "--port", "0",
+            "--duration", "1");
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+        assertThat(run.err()).contains("bogus", "types.coder.options");
+        assertThat(run.err().split("accepts", -1)).as("'accepts' said once: %s", run.err()).hasSize(2);
+    }
+
+    @Test
     void aTypeAtNoAgentsBesideOneWithAgentsIsServed() throws Exception
     {
         // agents: 0 is a type that waits for 'admin add-agent' or 'admin scale': fine while another type runs
