@@ -156,7 +156,7 @@ public final class Autoscaler implements AutoCloseable
         {
             final long now = clock.getAsLong();
             drain();
-            if (releaseDue())
+            if (fleet.terminated())
             {
                 releaseAtTermination();
                 return List.of(); // nothing left to scale
@@ -255,7 +255,7 @@ public final class Autoscaler implements AutoCloseable
      */
     private void settleAfterClose()
     {
-        while ((!outcomes.isEmpty() || releaseDue()) && evaluating.compareAndSet(false, true))
+        while ((!outcomes.isEmpty() || !releasedAtTermination && fleet.terminated()) && evaluating.compareAndSet(false, true))
         {
             try
             {
@@ -284,7 +284,7 @@ public final class Autoscaler implements AutoCloseable
                             utilization, List.of(entry.id()), entry.detail()));
                     }
                 }
-                if (releaseDue())
+                if (fleet.terminated())
                 {
                     releaseAtTermination();
                 }
@@ -300,18 +300,16 @@ public final class Autoscaler implements AutoCloseable
         }
     }
 
-    /** @return whether the fleet stopped for good and the agents we added still await their factory's release. */
-    private boolean releaseDue()
-    {
-        return !releasedAtTermination && fleet.terminated();
-    }
-
-    /** Once, holding the evaluation flag: a terminated dispatcher never reports its agents gone, so nothing else would. */
+    /** Holding the evaluation flag, once: a terminated dispatcher never reports its agents gone, so nothing else would. */
     private void releaseAtTermination()
     {
-        releasedAtTermination = true;
-        LOG.info("the dispatcher terminated: released {} agent(s) the autoscaler had added",
-            pools.values().stream().mapToInt(ScaledPool::releaseAll).sum());
+        if (!releasedAtTermination)
+        {
+            releasedAtTermination = true;
+            java.util.Optional.ofNullable(schedule.get()).ifPresent(s -> s.cancel(false)); // nothing left to scale
+            LOG.info("the dispatcher terminated: released {} agent(s) the autoscaler had added",
+                pools.values().stream().mapToInt(ScaledPool::releaseAll).sum());
+        }
     }
 
     /** Called on whichever thread ends an addition or removal (a dispatcher's router), so it never runs user code. */

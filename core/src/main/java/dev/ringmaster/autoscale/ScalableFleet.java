@@ -8,6 +8,7 @@ import dev.ringmaster.model.Priority;
 import dev.ringmaster.spi.AgentAdapter;
 import dev.ringmaster.spi.AgentView;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -151,7 +152,8 @@ public interface ScalableFleet
             @Override
             public boolean terminated()
             {
-                return dispatcher.state() == DispatcherState.TERMINATED;
+                // and its adapters stopped: TERMINATED is published before the stops, which a release must follow
+                return dispatcher.state() == DispatcherState.TERMINATED && dispatcher.awaitTermination(Duration.ZERO);
             }
 
             @Override

@@ -28,6 +28,18 @@ class AutoscalerTerminationTest
     private static final class Counting implements AgentFactory
     {
         final Queue<String> released = new ConcurrentLinkedQueue<>();
+        final java.util.concurrent.atomic.AtomicInteger stopped = new java.util.concurrent.atomic.AtomicInteger();
+        private final java.util.concurrent.CountDownLatch gate;
+
+        Counting()
+        {
+            this(new java.util.concurrent.CountDownLatch(0));
+        }
+
+        Counting(final java.util.concurrent.CountDownLatch gate)
+        {
+            this.gate = gate;
+        }
 
         @Override
         public String type()
@@ -44,7 +56,30 @@ class AutoscalerTerminationTest
         @Override
         public AgentAdapter create(final AgentSpec spec)
         {
-            return AgentAdapter.sync(t -> "ok");
+            final AgentAdapter answering = AgentAdapter.sync(t -> "ok");
+            return new AgentAdapter()
+            {
+                @Override
+                public void execute(final dev.ringmaster.spi.TaskView task, final dev.ringmaster.spi.Completion completion,
+                                    final dev.ringmaster.spi.AgentTelemetry telemetry) throws Exception
+                {
+                    answering.execute(task, completion, telemetry);
+                }
+
+                @Override
+                public void stop()
+                {
+                    try
+                    {
+                        gate.await(10, TimeUnit.SECONDS);
+                    }
+                    catch (final InterruptedException e)
+                    {
+                        Thread.currentThread().interrupt();
+                    }
+                    stopped.incrementAndGet();
+                }
+            };
         }
 
         @Override
@@ -81,6 +116,35 @@ class AutoscalerTerminationTest
         assertThat(d.awaitTermination(Duration.ofSeconds(10))).isTrue();
 
         autoscaler.close();
+        assertThat(factory.released).containsExactlyInAnyOrder("coder-auto-1", "coder-auto-2");
+    }
+
+    /**
+     * The dispatcher is TERMINATED before it has stopped its adapters (one caller stops them, one by one): a release
+     * then would kill an adapter's process or connection under its own stop(). Nothing is released until every stop
+     * returned, whoever asks (a review found the autoscaler released at the first sight of TERMINATED).
+     */
+    @Test
+    void nothingIsReleasedWhileTheDispatcherStillStopsTheAdapters() throws Exception
+    {
+        final java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        final Counting factory = new Counting(gate);
+        final Dispatcher d = dispatcher(factory);
+        final Autoscaler autoscaler = twoCoders(d, factory);
+        addTwo(d, autoscaler);
+        final Thread draining = new Thread(() -> d.drain(Duration.ofSeconds(20)), "draining");
+        draining.start();
+        Await.until("terminated, its stops under way", () -> d.state() == dev.ringmaster.dispatch.DispatcherState.TERMINATED);
+
+        assertThat(d.awaitTermination(Duration.ofMillis(50))).as("a second caller waits for the stops too").isFalse();
+        autoscaler.close();
+        assertThat(factory.released).as("released while a stop() had not returned").isEmpty();
+
+        gate.countDown();
+        draining.join(TimeUnit.SECONDS.toMillis(20));
+        assertThat(d.awaitTermination(Duration.ofSeconds(5))).isTrue();
+        assertThat(factory.stopped).hasValue(2);
+        autoscaler.close(); // idempotent: this time it finds the stops done
         assertThat(factory.released).containsExactlyInAnyOrder("coder-auto-1", "coder-auto-2");
     }
 

@@ -56,6 +56,7 @@ public final class Engine
 
     /** Replaced (copy on write) by the router when a new agent type appears; read by submitters. */
     volatile Map<String, Lane> lanesByType;
+    private final StopsDone stopsDone = new StopsDone();
     /** Package-private for {@link DecisionProbe#of}, which routes through it on a never-started engine. */
     final Router router;
     /** Who may route now: a submitter, a completing worker or the router thread, one at a time. */
@@ -407,23 +408,34 @@ public final class Engine
             // one caller terminates: a second awaitTermination, or a concurrent one, must not stop the adapters again
             if (control.compareAndSetRunState(state, Control.TERMINATED))
             {
-                stopNanos = System.nanoTime();
-                fleet.failLeftoverCommands(); // queued just before the router's last cycle: no thread applies them now
-                StrategyClaims.release(this);
-                if (restarter != null)
+                try
                 {
-                    restarter.close();
+                    stopNanos = System.nanoTime();
+                    fleet.failLeftoverCommands(); // queued just before the router's last cycle: nobody applies them now
+                    StrategyClaims.release(this);
+                    if (restarter != null)
+                    {
+                        restarter.close();
+                    }
+                    AdapterLifecycle.stopAtTermination(agents);
                 }
-                AdapterLifecycle.stopAtTermination(agents);
+                finally
+                {
+                    stopsDone.done();
+                }
             }
         }
-        return true;
+        return stopsDone.await(deadline); // a concurrent caller too: see StopsDone
     }
 
     /** Ends a dispatcher never started (its adapters were never started either). @return false if it was started. */
     public boolean closeUnstarted()
     {
         final boolean closed = control.compareAndSetRunState(Control.NEW, Control.TERMINATED);
+        if (closed)
+        {
+            stopsDone.done(); // no adapter was started, so none is to be stopped
+        }
         StrategyClaims.release(this);
         return closed;
     }
