@@ -1,6 +1,7 @@
 package dev.ringmaster.bench.sim;
 
 import dev.ringmaster.model.Task;
+import dev.ringmaster.predict.PredictiveStrategy;
 import dev.ringmaster.spi.IndexedRoutingStrategy;
 import dev.ringmaster.spi.RoutingDecision;
 import dev.ringmaster.spi.RoutingStrategy;
@@ -20,11 +21,8 @@ import org.slf4j.LoggerFactory;
  */
 final class SimStrategyHost
 {
-    /**
-     * The packages of the built-in strategies and of pre-routing's wrapper around one, which the simulator asks through
-     * {@code select} alone (a plugin wrapped by pre-routing too: the wrapper's {@code select} is what pre-routing adds).
-     */
-    private static final String[] SELECT_ONLY = {"dev.ringmaster.plugins.routing.", "dev.ringmaster.predict."};
+    /** The package of the built-in strategies, which the simulator asks through {@code select} alone. */
+    private static final String BUILT_IN = "dev.ringmaster.plugins.routing.";
     /** What {@link #select} returns for a position that is not eligible; the simulator reports it and falls back. */
     static final int NOT_ELIGIBLE = Integer.MIN_VALUE;
 
@@ -52,15 +50,10 @@ final class SimStrategyHost
     /** @return whether the simulator should host this strategy rather than call its {@code select} alone. */
     static boolean hosts(final RoutingStrategy strategy)
     {
-        final String name = strategy.getClass().getName();
-        for (final String builtIn : SELECT_ONLY)
-        {
-            if (name.startsWith(builtIn))
-            {
-                return false;
-            }
-        }
-        return true;
+        // pre-routing's wrapper is hosted as the strategy it wraps: a plugin's callbacks go through it, as in the
+        // dispatcher (the wrapper is a version 1 strategy, so its select() is asked, there and here)
+        final RoutingStrategy inner = strategy instanceof PredictiveStrategy p ? p.inner() : strategy;
+        return !inner.getClass().getName().startsWith(BUILT_IN);
     }
 
     /**

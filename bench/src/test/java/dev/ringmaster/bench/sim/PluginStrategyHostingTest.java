@@ -45,6 +45,21 @@ class PluginStrategyHostingTest
     }
 
     @Test
+    void underPreRoutingAPluginStillHearsEveryAssignmentAndRelease()
+    {
+        // the dispatcher runs pre-routing's wrapper as a version 1 strategy whose callbacks reach the plugin: here too
+        final OwnCounts plugin = new OwnCounts(-1);
+        final SimPreRouting pre = new SimPreRouting(Scenario.HOMOGENEOUS.fleet(SETTINGS), 0.7);
+        final SimRun run = new Simulator(Scenario.HOMOGENEOUS.fleet(SETTINGS), WORKLOAD, pre.wrap(plugin), false)
+            .preRouting(pre).run();
+
+        assertThat(run.completed()).isEqualTo(TASKS);
+        assertThat(plugin.announced).isEqualTo(1);
+        assertThat(plugin.telemetry).isEqualTo(TASKS);
+        assertThat(plugin.counts).as("every assignment was released again").containsOnly(0);
+    }
+
+    @Test
     void aCallbackThatThrowsIsContainedAndThePoolAnnouncedAgain()
     {
         final OwnCounts plugin = new OwnCounts(100);
