@@ -13,7 +13,6 @@ import dev.ringmaster.spi.BatchResult;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -35,8 +34,9 @@ import java.util.function.Function;
  * <p>How a batch forms:
  * <ul>
  *   <li>tasks are grouped by context key (the affinity key by default) and by everything that constrains where a
- *       task may run: type, tenant, {@code targetAgent} and {@code avoidAgent}; a task without a key is submitted
- *       alone, unbatched, its stage completing as a member's (exceptionally unless COMPLETED);</li>
+ *       task may run: type, tenant, {@code targetAgent} and {@code avoidAgent}; a task without a key, or requiring a
+ *       skill no agent has had yet, is submitted alone, unbatched, its stage completing as a member's (exceptionally
+ *       unless COMPLETED);</li>
  *   <li>a group is sent when its window (started by its first member) expires, as soon as it holds
  *       {@code maxBatch} members, on {@link #flush()} and on {@link #close()}: nothing is left behind;</li>
  *   <li>the batch task's payload is a {@link Batch}; it has the group's type, tenant and key, the highest member
@@ -114,7 +114,10 @@ public final class Batcher implements TaskSubmitter, AutoCloseable
                     "a batcher that is open, or to the dispatcher itself"));
         }
         final String key = contextKey.apply(task);
-        if (key == null)
+        // a skill no agent has had yet goes alone: the dispatcher refuses it NO_CAPABLE_AGENT, as it would a direct
+        // submit, where in a batch (whose mask cannot hold such a name) it ran on an agent without it, and by name it
+        // would have had its batchmates refused with it
+        if (key == null || task.requiresUnknownSkill())
         {
             unbatched.increment();
             return submitAlone(task);
@@ -316,7 +319,6 @@ public final class Batcher implements TaskSubmitter, AutoCloseable
         int priority = first.priority().ordinal();
         long cost = 0;
         long skills = 0;
-        boolean unknownSkill = false;
         int retries = first.maxRetries();
         long timeout = 0;
         long ttl = 0;
@@ -328,7 +330,6 @@ public final class Batcher implements TaskSubmitter, AutoCloseable
             // saturated like the timeout below: a sum past Long.MAX_VALUE would wrap negative, which a task refuses
             cost = Long.MAX_VALUE - cost < t.costTokens() ? Long.MAX_VALUE : cost + t.costTokens();
             skills |= t.requiredSkills();
-            unknownSkill |= t.requiresUnknownSkill();
             retries = Math.min(retries, t.maxRetries());
             everyTimeout &= t.timeoutNanos() > 0;
             // capped, or members with very long timeouts would add up to more than a task holds (or overflow)
@@ -345,17 +346,7 @@ public final class Batcher implements TaskSubmitter, AutoCloseable
             .costTokens(cost)
             .maxRetries(retries)
             .payload(Batch.of(key.context, tasks));
-        if (unknownSkill)
-        {
-            // by name: a name no agent has had yet is in no mask, and the batch must be refused for it as its member is
-            final Set<String> names = new LinkedHashSet<>();
-            tasks.forEach(t -> names.addAll(t.requiredSkillNames()));
-            b.requiredSkills(List.copyOf(names));
-        }
-        else
-        {
-            b.requiredSkillMask(skills);
-        }
+        b.requiredSkillMask(skills); // every member's skills are known: one that was not went alone
         if (everyTimeout)
         {
             b.timeout(Duration.ofNanos(timeout));

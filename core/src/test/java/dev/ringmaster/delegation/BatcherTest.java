@@ -106,11 +106,14 @@ class BatcherTest
 
         // a name no agent in this JVM has had: it takes no skill bit, so a batch built from the members' masks lost it
         final Task needsCobol = Task.builder("coder").affinityKey("legacy").requiredSkills("batcher-test-cobol").build();
+        final CompletableFuture<TaskResult> mate = batcher.submitAsync(task("legacy", "q1"));
         final Throwable refused = catchThrowable(() -> batcher.submitAsync(needsCobol).get(5, TimeUnit.SECONDS));
 
         assertThat(refused).isInstanceOf(ExecutionException.class).cause().isInstanceOf(RejectedTaskException.class)
             .hasMessageContaining("NO_CAPABLE_AGENT").hasMessageContaining("batcher-test-cobol");
-        assertThat(agent.calls).as("no agent without the skill ran it").isEmpty();
+        assertThat(mate.get(5, TimeUnit.SECONDS).result()).as("its would-be batchmate is not refused with it")
+            .isEqualTo("answer to q1");
+        assertThat(agent.calls).as("no agent without the skill ran it").containsExactly(List.of(mate.get().task().id()));
     }
 
     @Test
