@@ -350,6 +350,12 @@ final class ServeConfig
             }
             keys(a, ap, AGENT);
             final String id = a.has("id") ? text(a.get("id"), ap + ".id") : type + "-" + (i + 1);
+            if (!AdminServer.isValidName(id))
+            {
+                // GET /agents/{id}, drain and the audit name an agent by it: one they refuse could not be operated
+                throw problem(ap + ".id", "agent id '" + id + "' is not one the admin endpoint accepts",
+                    "1 to 128 letters, digits and . _ : @ -, starting with a letter or digit");
+            }
             final AgentSpec made = made(factory, id, ap);
             final int capacity = a.has("capacity") ? (int)number(a.get("capacity"), ap + ".capacity", 1, 100_000) : made.capacity();
             final Integer weight = a.has("weight") ? (int)number(a.get("weight"), ap + ".weight", 1, 1_000_000) : null;

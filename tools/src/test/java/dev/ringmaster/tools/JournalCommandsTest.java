@@ -84,7 +84,8 @@ class JournalCommandsTest
 
         // a time copied from audit's own output selects to the nanosecond: the range used to be cut to milliseconds
         // (a range within one millisecond was refused as empty) and listed records from before its inclusive start
-        final String at = range.out().lines().skip(40).findFirst().orElseThrow().split("\\s+")[0];
+        final String at = range.out().lines().filter(l -> l.matches("^[0-9]{4}-.*")).skip(40).findFirst()
+            .orElseThrow().split("\\s+")[0];
         final java.time.Instant start = java.time.Instant.parse(at);
         final DemoCommandTest.Run instant = run("audit", dir.toString(), "--from", at, "--to",
             start.plusNanos(1).toString());

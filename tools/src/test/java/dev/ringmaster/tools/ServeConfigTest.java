@@ -319,6 +319,18 @@ class ServeConfigTest
         assertThat(run.err()).contains("type name 'bad type!' is not one the admin endpoint accepts",
             "letters, digits and . _ : @ -");
         assertThat(run.out()).as("nothing started").doesNotContain("admin endpoint");
+
+        final Path badId = Files.writeString(dir.resolve("badid.yaml"), String.join("\n",
+            "types:",
+            "  coder:",
+            "    factory: echo",
+            "    agents:",
+            "      - {id: \"coder one\", capacity: 1}",
+            ""));
+        final DemoCommandTest.Run id = DemoCommandTest.run("serve", "--config", badId.toString(), "--port", "0",
+            "--duration", "1");
+        assertThat(id.exitCode()).as(id.err()).isEqualTo(2);
+        assertThat(id.err()).contains("agent id 'coder one' is not one the admin endpoint accepts");
     }
 
     @Test

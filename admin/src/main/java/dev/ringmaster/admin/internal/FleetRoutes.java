@@ -79,7 +79,7 @@ final class FleetRoutes
     {
         for (final AgentView a : dispatcher.agents())
         {
-            if (a.spec().type().equals(type) && !a.draining())
+            if (a.spec().type().equals(type) && !a.draining() && !a.ejected())
             {
                 return;
             }
@@ -96,8 +96,9 @@ final class FleetRoutes
         if (waiting > 0)
         {
             o.put("warning", "type '" + type + "' has no agent that can take a task now: its " + waiting + " waiting " +
-                "task(s) wait until one is added (ringmaster admin add-agent --type " + type + ", or admin scale " +
-                "--type " + type + " --agents N), or until their time to live runs out");
+                "task(s) wait until one is added (ringmaster admin add-agent --type " + type +
+                (dispatcher.agentFactories().containsKey(type) ? ", or admin scale --type " + type + " --agents N" : "") +
+                "), or until their time to live runs out");
         }
     }
 

@@ -170,7 +170,7 @@ final class TaskRoutes
         // first"), and the fix below is the HTTP client's
         final Task task = rejected.task();
         final ObjectNode o = Views.error("task " + task.id() + " of type '" + task.type() + "' rejected (" +
-            rejected.status() + "): " + (rejected.detail() != null ? rejected.detail() : rejected.status().reason()),
+            rejected.status() + "): " + (rejected.detail() != null ? rejected.detail() : reason(rejected.status())),
             fix(rejected.status()) + (refusalFix == null ? "" : refusalFix));
         o.put("status", rejected.status().name());
         if (rejected.status() == SubmitStatus.QUEUE_FULL || rejected.status() == SubmitStatus.RING_FULL)
@@ -218,6 +218,24 @@ final class TaskRoutes
             case DUPLICATE_ID -> 409;
             case NOT_RUNNING, JOURNAL_FAILED -> 503;
             case ACCEPTED -> 202;
+        };
+    }
+
+    /** What a refusal with no detail of its own means, for an HTTP client (the status's own reason is an embedder's). */
+    private static String reason(final SubmitStatus s)
+    {
+        return switch (s)
+        {
+            case QUEUE_FULL -> "the type's queue for its priority is full";
+            case RING_FULL -> "the dispatcher's intake is full";
+            case UNKNOWN_AGENT_TYPE -> "no agent of that type is registered";
+            case NO_CAPABLE_AGENT -> "no agent of its type can take it";
+            case EXPIRED -> "its time to live had passed before it was taken in";
+            case DUPLICATE_ID -> "a task with this id is already accepted and not finished";
+            case NOT_RUNNING -> "the dispatcher is not accepting tasks";
+            case JOURNAL_FAILED -> "the journal could not record it";
+            case PAYLOAD_NOT_JOURNALED -> "the journal cannot hold its payload";
+            case ACCEPTED -> "accepted";
         };
     }
 
