@@ -272,25 +272,6 @@ class AdminServerTest
     }
 
     @Test
-    void aFullQueueIsA429WordedForAnHttpClient() throws Exception
-    {
-        try (Dispatcher small = Dispatcher.builder().strategy(TestStrategies.leastLoaded())
-                .queueCapacity(1).agent(AgentSpec.builder("w-1", "worker").capacity(1).build(), dev.ringmaster.spi.AgentAdapter.sync(t -> "ok"))
-                .build().start();
-             AdminServer endpoint = AdminServer.builder(small).port(0).token(TOKEN).start())
-        {
-            small.pauseType("worker").get(5, TimeUnit.SECONDS);
-            assertThat(call(endpoint, "POST", "/tasks", "{\"type\":\"worker\"}", bearer()).status()).isEqualTo(202);
-            final Answer full = call(endpoint, "POST", "/tasks", "{\"type\":\"worker\"}", bearer());
-            assertThat(full.status()).isEqualTo(429);
-            // the status's own reason speaks to embedders: "use the bounded blocking submit", "raise queueCapacity"
-            assertThat(full.json().path("error").asText()).contains("QUEUE_FULL", "queue for its priority is full")
-                .doesNotContain("queueCapacity", "blocking submit");
-            small.resumeType("worker").get(5, TimeUnit.SECONDS);
-        }
-    }
-
-    @Test
     void metricsArePrometheusTextWithRingmasterSeries() throws Exception
     {
         dispatcher.submitOrThrow(Task.builder("reviewer").build());

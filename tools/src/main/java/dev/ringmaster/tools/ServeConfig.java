@@ -3,7 +3,6 @@ package dev.ringmaster.tools;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -20,9 +19,7 @@ import dev.ringmaster.spi.AgentFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -187,7 +184,7 @@ final class ServeConfig
             root = yaml.readTree(text);
             try (JsonParser p = yaml.getFactory().createParser(text))
             {
-                index(p, lines, file);
+                ConfigLines.index(p, lines, file);
             }
         }
         catch (final JsonProcessingException e)
@@ -206,73 +203,6 @@ final class ServeConfig
                 "rateLimits); see 'ringmaster serve --help'");
         }
         return new ServeConfig(file, root, lines, loader);
-    }
-
-    /**
-     * Records the line of every key by its dotted path (list items as [i]), for the messages, and refuses a key given
-     * twice in one map: the tree keeps the last one silently, so {@code agents: 1} then {@code agents: 3} would serve 3
-     * agents with no word about the 1.
-     */
-    private static void index(final JsonParser p, final Map<String, Integer> lines, final Path file)
-        throws IOException, Problem
-    {
-        final Deque<String> path = new ArrayDeque<>();
-        final Deque<int[]> arrays = new ArrayDeque<>(); // the next index of each open list, or -1 for a map
-        JsonToken t;
-        while ((t = p.nextToken()) != null)
-        {
-            switch (t)
-            {
-                case FIELD_NAME ->
-                {
-                    final String parent = String.join(".", path).replace(".[", "[");
-                    path.addLast(p.currentName());
-                    final String key = String.join(".", path).replace(".[", "[");
-                    final int line = p.currentLocation().getLineNr();
-                    final Integer first = lines.putIfAbsent(key, line);
-                    if (first != null)
-                    {
-                        throw new Problem(file + " line " + line + ", key '" + key + "': duplicate key '" +
-                            p.currentName() + "' " + (parent.isEmpty() ? "at the top level" : "under " + parent) +
-                            " (first at line " + first + "); keep one, the file is read as a whole and a second " +
-                            "value would silently replace the first");
-                    }
-                }
-                case START_OBJECT, START_ARRAY ->
-                {
-                    if (!arrays.isEmpty() && arrays.peekLast()[0] >= 0)
-                    {
-                        path.addLast("[" + arrays.peekLast()[0]++ + "]");
-                    }
-                    arrays.addLast(new int[]{t == JsonToken.START_ARRAY ? 0 : -1});
-                }
-                case END_OBJECT, END_ARRAY ->
-                {
-                    arrays.pollLast();
-                    popValue(path, arrays);
-                }
-                default ->
-                {
-                    if (!arrays.isEmpty() && arrays.peekLast()[0] >= 0)
-                    {
-                        arrays.peekLast()[0]++;
-                    }
-                    else
-                    {
-                        popValue(path, arrays);
-                    }
-                }
-            }
-        }
-    }
-
-    /** A value ended: drop its key (in a map) or its index (in a list). */
-    private static void popValue(final Deque<String> path, final Deque<int[]> arrays)
-    {
-        if (!path.isEmpty() && (arrays.isEmpty() || arrays.peekLast()[0] < 0 || path.peekLast().startsWith("[")))
-        {
-            path.pollLast();
-        }
     }
 
     private void type(final String type, final JsonNode node, final ClassLoader loader) throws Problem
