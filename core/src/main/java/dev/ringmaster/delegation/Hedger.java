@@ -302,9 +302,16 @@ public final class Hedger implements TaskSubmitter, AutoCloseable
         }
         final Task hedge = Task.Builder.from(request.task).avoidAgent(where).build();
         request.hedge = hedge;
+        // counted before it goes: an accepted hedge may win, and the caller read the count, before launch returns
+        hedgesSent.increment();
         final Race.Copy copy = request.race.launch(hedge, "hedge avoiding agent '" + where + "'");
-        // a refusal completes the copy's future before submitAsync returns: no other agent could take it, nothing went
-        (copy.future.isCompletedExceptionally() ? hedgesRefused : hedgesSent).increment();
+        if (copy.future.isCompletedExceptionally() &&
+            copy.future.handle((r, e) -> e instanceof RejectedTaskException).getNow(false))
+        {
+            // a refusal completes the copy's future before submitAsync returns: no other agent could take it
+            hedgesSent.decrement();
+            hedgesRefused.increment();
+        }
         recordLatency(copy);
         finish(request);
     }
