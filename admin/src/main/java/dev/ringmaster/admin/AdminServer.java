@@ -58,13 +58,15 @@ import org.slf4j.LoggerFactory;
  * reasons) and {@code /metrics} (Prometheus text, {@code ringmaster_} series, see {@link DispatcherMetrics}).
  * Every route but {@code /health} and {@code /ready} needs the token unless {@link Builder#publicReads}; a
  * {@code Host} header that is not a loopback name is refused (421), against DNS rebinding; {@code HEAD} answers like
- * {@code GET} without a body. Errors are {@code {"error": ..., "fix": ...}} with 400, 401, 404, 405, 409, 421, 422, 429,
- * 500, 502 or 503.
+ * {@code GET} without a body. Errors are {@code {"error": ..., "fix": ...}} with 400, 401, 404, 405, 409, 413, 421, 422,
+ * 429, 500, 502 or 503.
  */
 public final class AdminServer implements AutoCloseable
 {
     /** Seconds a client may take to send its request, after which the JDK server closes the connection. */
     static final int READ_TIMEOUT_SECONDS = 5;
+    /** The names the endpoint takes for types, agent ids and tenants: see {@link #isValidName}. */
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}");
 
     static
     {
@@ -117,8 +119,6 @@ public final class AdminServer implements AutoCloseable
         }, 1, 1, TimeUnit.SECONDS);
         return ticker;
     }
-
-    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}");
 
     /**
      * @return whether the endpoint accepts {@code name} as an agent type, agent id or tenant: 1 to 128 letters, digits

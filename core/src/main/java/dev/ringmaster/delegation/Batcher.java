@@ -344,9 +344,9 @@ public final class Batcher implements TaskSubmitter, AutoCloseable
             .targetAgent(key.targetAgent)
             .avoidAgent(key.avoidAgent)
             .costTokens(cost)
+            .requiredSkillMask(skills) // every member's skills are known: one that was not went alone
             .maxRetries(retries)
             .payload(Batch.of(key.context, tasks));
-        b.requiredSkillMask(skills); // every member's skills are known: one that was not went alone
         if (everyTimeout)
         {
             b.timeout(Duration.ofNanos(timeout));

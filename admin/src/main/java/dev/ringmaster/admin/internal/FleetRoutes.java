@@ -84,15 +84,8 @@ final class FleetRoutes
                 return;
             }
         }
-        long waiting = 0;
-        final Map<?, Long> depth = dispatcher.queueDepthByType().get(type);
-        if (depth != null)
-        {
-            for (final long d : depth.values())
-            {
-                waiting += d;
-            }
-        }
+        final Map<Priority, Long> depth = dispatcher.queueDepthByType().get(type);
+        final long waiting = depth == null ? 0 : Views.total(depth);
         if (waiting > 0)
         {
             o.put("warning", "type '" + type + "' has no agent that can take a task now: its " + waiting + " waiting " +

@@ -1,5 +1,6 @@
 package dev.ringmaster.admin.internal;
 
+import dev.ringmaster.admin.AdminServer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
@@ -25,15 +26,6 @@ final class Requests
     static final int MAX_BODY_BYTES = 64 * 1024;
     static final List<String> SPEC_FIELDS = List.of("id", "type", "capacity", "weight", "speed", "skills",
         "token_budget", "new_type");
-    /**
-     * Ids and types the endpoint accepts: no spaces, control characters or path separators, at most 128 long (see
-     * {@link dev.ringmaster.admin.AdminServer#isValidName}, which serve's config file checks its types with too).
-     */
-    static boolean isName(final String name)
-    {
-        return dev.ringmaster.admin.AdminServer.isValidName(name);
-    }
-
     private Requests()
     {
     }
@@ -96,7 +88,7 @@ final class Requests
         final String type = text(body, "type");
         for (final String[] named : new String[][]{{"id", id}, {"type", type}})
         {
-            if (!isName(named[1]))
+            if (!AdminServer.isValidName(named[1]))
             {
                 throw new ApiException(400, "agent " + named[0] + " '" + named[1].replace("\n", "\\n") +
                     "' is not a valid name", "use 1 to 128 letters, digits and . _ : @ -, starting with a letter or digit");

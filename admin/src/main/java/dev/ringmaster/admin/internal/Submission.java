@@ -1,5 +1,6 @@
 package dev.ringmaster.admin.internal;
 
+import dev.ringmaster.admin.AdminServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ringmaster.model.Task;
 
@@ -23,7 +24,7 @@ final class Submission
     {
         Requests.onlyFields(body, FIELDS);
         final String type = string(body, "type", true);
-        if (!Requests.isName(type))
+        if (!AdminServer.isValidName(type))
         {
             throw new ApiException(400, "task type '" + type.replace("\n", "\\n") + "' is not a valid name",
                 "use 1 to 128 letters, digits and . _ : @ -; GET /types lists the types");
@@ -64,7 +65,7 @@ final class Submission
         final String tenant = string(body, "tenant", false);
         // a tenant becomes a metrics label and a rate limit's key: "" would be a series of its own beside "(none)",
         // and a label of any length a registry's problem
-        if (tenant != null && !Requests.isName(tenant))
+        if (tenant != null && !AdminServer.isValidName(tenant))
         {
             throw new ApiException(400, "tenant '" + tenant.replace("\n", "\\n") + "' is not a valid name",
                 "use 1 to 128 letters, digits and . _ : @ -, or leave \"tenant\" out for a task with no tenant");

@@ -320,7 +320,7 @@ public final class Views
         return n;
     }
 
-    private static long total(final Map<Priority, Long> depth)
+    static long total(final Map<Priority, Long> depth)
     {
         long sum = 0;
         for (final long n : depth.values())

@@ -14,13 +14,15 @@ import org.slf4j.LoggerFactory;
  * Asks a plugin's strategy as the dispatcher does: {@code route} over the pool for a version 2 strategy, and the
  * callbacks (pool changed, assigned, released, telemetry) for any strategy; single-threaded, like the simulator.
  *
- * <p>Why only plugins: the built-in strategies are simulated through {@code select}, which their contract tests hold
- * to the picks of their indexed {@code route}, and the tables in bench/RESULTS.md were made so. A plugin's
+ * <p>Why only plugins: the built-in strategies are simulated through {@code select}, as the tables in bench/RESULTS.md
+ * were made; it is the same rule as their {@code route} (for the score-ranked ones IndexedStrategyContractTest holds
+ * the indexed pick to the scan's score; the sampling ones draw in another order, to the same law). A plugin's
  * {@code select} may be a stub, or read an index only its callbacks keep: simulated through {@code select} alone,
  * without callbacks, its figures were those of another strategy than the one the dispatcher runs.
  */
 final class SimStrategyHost
 {
+    private static final Logger LOG = LoggerFactory.getLogger(SimStrategyHost.class);
     /** The package of the built-in strategies, which the simulator asks through {@code select} alone. */
     private static final String BUILT_IN = "dev.ringmaster.plugins.routing.";
     /** What {@link #select} returns for a position that is not eligible; the simulator reports it and falls back. */
@@ -36,8 +38,6 @@ final class SimStrategyHost
     private boolean announce = true;
     private int lastPosition;
     private final SimTask told = new SimTask();
-
-    private static final Logger LOG = LoggerFactory.getLogger(SimStrategyHost.class);
 
     SimStrategyHost(final RoutingStrategy strategy, final SimAgent[] agents, final SimCandidates candidates)
     {
