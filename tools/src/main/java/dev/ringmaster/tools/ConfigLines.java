@@ -25,7 +25,7 @@ final class ConfigLines
      * agents with no word about the 1.
      */
     static void index(final JsonParser p, final Map<String, Integer> lines, final Path file)
-        throws IOException, ServeConfig.Problem
+        throws IOException, ConfigProblem
     {
         final Deque<String> path = new ArrayDeque<>();
         final Deque<int[]> arrays = new ArrayDeque<>(); // the next index of each open list, or -1 for a map
@@ -43,7 +43,7 @@ final class ConfigLines
                     final Integer first = lines.putIfAbsent(key, line);
                     if (first != null)
                     {
-                        throw new ServeConfig.Problem(file + " line " + line + ", key '" + key + "': duplicate key '" +
+                        throw new ConfigProblem(file + " line " + line + ", key '" + key + "': duplicate key '" +
                             p.currentName() + "' " + (parent.isEmpty() ? "at the top level" : "under " + parent) +
                             " (first at line " + first + "); keep one, the file is read as a whole and a second " +
                             "value would silently replace the first");

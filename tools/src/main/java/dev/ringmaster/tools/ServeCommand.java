@@ -405,7 +405,7 @@ public final class ServeCommand implements Callable<Integer>
         {
             config = ServeConfig.load(configFile, registry.classLoader());
         }
-        catch (final ServeConfig.Problem e)
+        catch (final ConfigProblem e)
         {
             throw new ParameterException(spec.commandLine(), "--config " + e.getMessage());
         }

@@ -33,7 +33,7 @@ import java.util.TreeSet;
  * A fleet declared in a file for {@code ringmaster serve --config FILE} (YAML, or JSON, which YAML reads too): agent
  * types with their agent factory, its options, how many agents or which ones with their skills and speeds, the
  * strategy, rate limits, the journal and the admin endpoint. Everything is checked, and every agent made, before
- * anything starts; a problem is a {@link Problem} naming the line, the key and what it accepts. Immutable once
+ * anything starts; a problem is a {@link ConfigProblem} naming the line, the key and what it accepts. Immutable once
  * loaded; load on one thread.
  *
  * <pre>
@@ -64,15 +64,11 @@ final class ServeConfig
     private static final Set<String> TYPE = Set.of("factory", "options", "agents", "skills", "speed");
     private static final Set<String> AGENT = Set.of("id", "capacity", "weight", "speed", "skills", "tokenBudget");
 
-    /** A file that cannot be served, with where and why; immutable. */
-    static final class Problem extends Exception
+    /** One check of the file that may find a problem; the file's other checks go on past it. */
+    @FunctionalInterface
+    private interface Check<T>
     {
-        private static final long serialVersionUID = 1L;
-
-        Problem(final String message)
-        {
-            super(message, null, false, false);
-        }
+        T run() throws ConfigProblem;
     }
 
     /** One agent to register, with the adapter its factory made; immutable. */
@@ -93,57 +89,74 @@ final class ServeConfig
     private final Map<String, Integer> lines;
     /** The key of the first type that declares no agent, for the message if none does. */
     private String noAgents;
+    /** What the checks found so far: all of them are reported at once, in file order. */
+    private final List<ConfigProblem> problems = new ArrayList<>();
 
     private ServeConfig(final Path file, final JsonNode root, final Map<String, Integer> lines, final ClassLoader loader)
-        throws Problem
+        throws ConfigProblem
     {
         this.file = file;
         this.lines = lines;
         keys(root, "", TOP);
-        strategy = root.has("strategy") ? text(root.get("strategy"), "strategy") : null;
-        if (strategy != null && !RoutingStrategies.available(loader).containsKey(strategy))
-        {
-            throw problem("strategy", "unknown strategy '" + strategy + "'",
-                new TreeSet<>(RoutingStrategies.available(loader).keySet()).toString());
-        }
-        final JsonNode admin = object(root, "admin", ADMIN);
-        port = admin.has("port") ? (int)number(admin.get("port"), "admin.port", 0, 65_535) : null;
-        publicReads = admin.has("publicReads") ? bool(admin.get("publicReads"), "admin.publicReads") : null;
-        final JsonNode journal = object(root, "journal", JOURNAL);
-        journalDir = journal.has("dir") ? Path.of(text(journal.get("dir"), "journal.dir")) : null;
-        durability = journal.has("durability") ? durability(journal.get("durability")) : null;
-        final JsonNode limits = root.path("rateLimits");
+        strategy = checked(() -> strategy(root, loader));
+        final JsonNode admin = checked(() -> object(root, "admin", ADMIN));
+        port = admin == null || !admin.has("port") ? null :
+            checked(() -> (int)number(admin.get("port"), "admin.port", 0, 65_535));
+        publicReads = admin == null || !admin.has("publicReads") ? null :
+            checked(() -> bool(admin.get("publicReads"), "admin.publicReads"));
+        final JsonNode journal = checked(() -> object(root, "journal", JOURNAL));
+        journalDir = journal == null || !journal.has("dir") ? null :
+            checked(() -> Path.of(text(journal.get("dir"), "journal.dir")));
+        durability = journal == null || !journal.has("durability") ? null : checked(() -> durability(journal.get("durability")));
+        JsonNode limits = root.path("rateLimits");
         if (!limits.isMissingNode() && !limits.isArray())
         {
-            throw problem("rateLimits", "rateLimits must be a list", "a list of {type or tenant, tasksPerSecond, tokensPerMinute, burst}");
+            problems.add(problem("rateLimits", "rateLimits must be a list",
+                "a list of {type or tenant, tasksPerSecond, tokensPerMinute, burst}"));
+            limits = root.path("no such key");
         }
         for (int i = 0; i < limits.size(); i++)
         {
-            rateLimits.add(limit(limits.get(i), "rateLimits[" + i + "]"));
+            final JsonNode limit = limits.get(i);
+            final String at = "rateLimits[" + i + "]";
+            final RateLimit checked = checked(() -> limit(limit, at));
+            if (checked != null)
+            {
+                rateLimits.add(checked);
+            }
         }
         final JsonNode types = root.path("types");
         if (!types.isObject() || types.isEmpty())
         {
-            throw problem(types.isMissingNode() ? "" : "types", "the file declares no agent types",
-                "a 'types' map of type name to {factory, options, agents, skills, speed}");
+            problems.add(problem(types.isMissingNode() ? "" : "types", "the file declares no agent types",
+                "a 'types' map of type name to {factory, options, agents, skills, speed}"));
+            throw ConfigProblem.of(file, problems);
         }
         for (int i = 0; i < limits.size(); i++)
         {
-            // a limit on a type no agent has holds nothing back (the dispatcher would take it without a word): checked
-            // before any agent is made, since a factory may open clients and connections
+            // a limit on a type no agent has holds nothing back (the dispatcher would take it without a word); the
+            // types are made and checked all the same, so that one start names every mistake (serve exits at once)
             final String limited = limits.get(i).path("type").asText(null);
             if (limited != null && !types.has(limited))
             {
                 final List<String> declared = new ArrayList<>();
                 types.fieldNames().forEachRemaining(declared::add);
-                throw problem("rateLimits[" + i + "].type", "unknown agent type '" + limited + "': the file " +
-                    "declares no such type", "a type declared under 'types': " + declared);
+                problems.add(problem("rateLimits[" + i + "].type", "unknown agent type '" + limited + "': the file " +
+                    "declares no such type", "a type declared under 'types': " + declared));
             }
         }
         for (final Iterator<Map.Entry<String, JsonNode>> it = types.fields(); it.hasNext(); )
         {
             final Map.Entry<String, JsonNode> t = it.next();
-            type(t.getKey(), t.getValue(), loader);
+            checked(() ->
+            {
+                type(t.getKey(), t.getValue(), loader);
+                return null;
+            });
+        }
+        if (!problems.isEmpty())
+        {
+            throw ConfigProblem.of(file, problems);
         }
         if (agents.isEmpty())
         {
@@ -155,16 +168,41 @@ final class ServeConfig
         }
     }
 
+    /** @return what the check returns, or null after adding the problem it found to {@link #problems}. */
+    private <T> T checked(final Check<T> check)
+    {
+        try
+        {
+            return check.run();
+        }
+        catch (final ConfigProblem p)
+        {
+            problems.add(p);
+            return null;
+        }
+    }
+
+    private String strategy(final JsonNode root, final ClassLoader loader) throws ConfigProblem
+    {
+        final String name = root.has("strategy") ? text(root.get("strategy"), "strategy") : null;
+        if (name != null && !RoutingStrategies.available(loader).containsKey(name))
+        {
+            throw problem("strategy", "unknown strategy '" + name + "'",
+                new TreeSet<>(RoutingStrategies.available(loader).keySet()).toString());
+        }
+        return name;
+    }
+
     /**
      * Reads and checks a file, and makes every agent through its type's factory.
      *
-     * @throws Problem naming the line, the key and what it accepts, or why the file cannot be read.
+     * @throws ConfigProblem naming the line, the key and what it accepts, or why the file cannot be read.
      */
-    static ServeConfig load(final Path file, final ClassLoader loader) throws Problem
+    static ServeConfig load(final Path file, final ClassLoader loader) throws ConfigProblem
     {
         if (!Files.exists(file) || Files.isDirectory(file))
         {
-            throw new Problem(file + (Files.exists(file) ? " is a directory" : " does not exist") +
+            throw new ConfigProblem(file + (Files.exists(file) ? " is a directory" : " does not exist") +
                 "; give the path of a YAML file that declares the fleet (see 'ringmaster serve --help')");
         }
         final String text;
@@ -174,7 +212,7 @@ final class ServeConfig
         }
         catch (final IOException e)
         {
-            throw new Problem("cannot read " + file + " (" + e + "); check the path and its permissions");
+            throw new ConfigProblem("cannot read " + file + " (" + e + "); check the path and its permissions");
         }
         final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
         final JsonNode root;
@@ -190,22 +228,22 @@ final class ServeConfig
         catch (final JsonProcessingException e)
         {
             final JsonLocation at = e.getLocation();
-            throw new Problem(file + (at == null ? "" : " line " + at.getLineNr()) + ": not valid YAML or JSON: " +
+            throw new ConfigProblem(file + (at == null ? "" : " line " + at.getLineNr()) + ": not valid YAML or JSON: " +
                 e.getOriginalMessage() + "; fix the syntax");
         }
         catch (final IOException e)
         {
-            throw new Problem("cannot read " + file + " (" + e + ")");
+            throw new ConfigProblem("cannot read " + file + " (" + e + ")");
         }
         if (root == null || !root.isObject())
         {
-            throw new Problem(file + ": the file must be a map with 'types' (and optionally strategy, admin, journal, " +
+            throw new ConfigProblem(file + ": the file must be a map with 'types' (and optionally strategy, admin, journal, " +
                 "rateLimits); see 'ringmaster serve --help'");
         }
         return new ServeConfig(file, root, lines, loader);
     }
 
-    private void type(final String type, final JsonNode node, final ClassLoader loader) throws Problem
+    private void type(final String type, final JsonNode node, final ClassLoader loader) throws ConfigProblem
     {
         final String at = "types." + type;
         if (!AdminServer.isValidName(type))
@@ -274,33 +312,45 @@ final class ServeConfig
         {
             final String ap = at + ".agents[" + i + "]";
             final JsonNode a = list.get(i);
-            if (!a.isObject())
+            final int index = i;
+            checked(() ->
             {
-                throw problem(ap, "an agent must be a map", AGENT.toString());
-            }
-            keys(a, ap, AGENT);
-            final String id = a.has("id") ? text(a.get("id"), ap + ".id") : type + "-" + (i + 1);
-            if (!AdminServer.isValidName(id))
-            {
-                // GET /agents/{id}, drain and the audit name an agent by it: one they refuse could not be operated
-                throw problem(ap + ".id", "agent id '" + id + "' is not one the admin endpoint accepts",
-                    "1 to 128 letters, digits and . _ : @ -, starting with a letter or digit");
-            }
-            final AgentSpec made = made(factory, id, ap);
-            final int capacity = a.has("capacity") ? (int)number(a.get("capacity"), ap + ".capacity", 1, 100_000) : made.capacity();
-            final Integer weight = a.has("weight") ? (int)number(a.get("weight"), ap + ".weight", 1, 1_000_000) : null;
-            // boxed on both sides: a primitive branch would unbox a type without a speed (null) and throw
-            final Double speed = a.has("speed") ? Double.valueOf(number(a.get("speed"), ap + ".speed", 0.001, 1000))
-                : typeSpeed;
-            final Map<String, Double> skills = a.has("skills") ? skills(a.get("skills"), ap + ".skills") : typeSkills;
-            final AgentSpec spec = spec(id, type, capacity, weight, speed, skills, made);
-            agent(factory, ap, a.has("tokenBudget") ? DeclaredTypeFactory.copy(spec, spec.id(), spec.capacity())
-                .tokenBudget((long)number(a.get("tokenBudget"), ap + ".tokenBudget", 1, 1e15)).build() : spec);
+                listed(factory, type, index, a, ap, typeSpeed, typeSkills);
+                return null;
+            });
         }
     }
 
+    /** One agent of a type's list, at {@code ap}: each one's problems are found, whatever the others'. */
+    private void listed(final AgentFactory factory, final String type, final int i, final JsonNode a, final String ap,
+                        final Double typeSpeed, final Map<String, Double> typeSkills) throws ConfigProblem
+    {
+        if (!a.isObject())
+        {
+            throw problem(ap, "an agent must be a map", AGENT.toString());
+        }
+        keys(a, ap, AGENT);
+        final String id = a.has("id") ? text(a.get("id"), ap + ".id") : type + "-" + (i + 1);
+        if (!AdminServer.isValidName(id))
+        {
+            // GET /agents/{id}, drain and the audit name an agent by it: one they refuse could not be operated
+            throw problem(ap + ".id", "agent id '" + id + "' is not one the admin endpoint accepts",
+                "1 to 128 letters, digits and . _ : @ -, starting with a letter or digit");
+        }
+        final AgentSpec made = made(factory, id, ap);
+        final int capacity = a.has("capacity") ? (int)number(a.get("capacity"), ap + ".capacity", 1, 100_000) : made.capacity();
+        final Integer weight = a.has("weight") ? (int)number(a.get("weight"), ap + ".weight", 1, 1_000_000) : null;
+        // boxed on both sides: a primitive branch would unbox a type without a speed (null) and throw
+        final Double speed = a.has("speed") ? Double.valueOf(number(a.get("speed"), ap + ".speed", 0.001, 1000))
+            : typeSpeed;
+        final Map<String, Double> skills = a.has("skills") ? skills(a.get("skills"), ap + ".skills") : typeSkills;
+        final AgentSpec spec = spec(id, type, capacity, weight, speed, skills, made);
+        agent(factory, ap, a.has("tokenBudget") ? DeclaredTypeFactory.copy(spec, spec.id(), spec.capacity())
+            .tokenBudget((long)number(a.get("tokenBudget"), ap + ".tokenBudget", 1, 1e15)).build() : spec);
+    }
+
     private AgentSpec spec(final String id, final String type, final int capacity, final Integer weight,
-                           final Double speed, final Map<String, Double> skills, final AgentSpec made) throws Problem
+                           final Double speed, final Map<String, Double> skills, final AgentSpec made) throws ConfigProblem
     {
         try
         {
@@ -323,7 +373,7 @@ final class ServeConfig
     }
 
     /** @return the factory's spec of agent {@code id}; a plugin's factory may throw anything, an Error included. */
-    private AgentSpec made(final AgentFactory factory, final String id, final String at) throws Problem
+    private AgentSpec made(final AgentFactory factory, final String id, final String at) throws ConfigProblem
     {
         try
         {
@@ -336,7 +386,7 @@ final class ServeConfig
         }
     }
 
-    private void agent(final AgentFactory factory, final String at, final AgentSpec spec) throws Problem
+    private void agent(final AgentFactory factory, final String at, final AgentSpec spec) throws ConfigProblem
     {
         for (final Agent a : agents)
         {
@@ -389,7 +439,7 @@ final class ServeConfig
             ServiceProviders.origin(factory.getClass()) + ")";
     }
 
-    private RateLimit limit(final JsonNode n, final String at) throws Problem
+    private RateLimit limit(final JsonNode n, final String at) throws ConfigProblem
     {
         if (!n.isObject())
         {
@@ -420,7 +470,7 @@ final class ServeConfig
         return limit;
     }
 
-    private Durability durability(final JsonNode n) throws Problem
+    private Durability durability(final JsonNode n) throws ConfigProblem
     {
         final String v = text(n, "journal.durability");
         try
@@ -433,7 +483,7 @@ final class ServeConfig
         }
     }
 
-    private Map<String, Double> skills(final JsonNode n, final String at) throws Problem
+    private Map<String, Double> skills(final JsonNode n, final String at) throws ConfigProblem
     {
         final Map<String, Double> out = new LinkedHashMap<>();
         if (n.isMissingNode())
@@ -452,7 +502,7 @@ final class ServeConfig
         return out;
     }
 
-    private JsonNode object(final JsonNode root, final String key, final Set<String> allowed) throws Problem
+    private JsonNode object(final JsonNode root, final String key, final Set<String> allowed) throws ConfigProblem
     {
         final JsonNode n = root.path(key);
         if (n.isMissingNode())
@@ -467,19 +517,20 @@ final class ServeConfig
         return n;
     }
 
-    private void keys(final JsonNode n, final String at, final Set<String> allowed) throws Problem
+    /** Adds a problem for each key the map may not have; the checks of its other keys go on. */
+    private void keys(final JsonNode n, final String at, final Set<String> allowed)
     {
         for (final Iterator<String> it = n.fieldNames(); it.hasNext(); )
         {
             final String key = it.next();
             if (!allowed.contains(key))
             {
-                throw problem(at.isEmpty() ? key : at + "." + key, "unknown key '" + key + "'", new TreeSet<>(allowed).toString());
+                problems.add(problem(at.isEmpty() ? key : at + "." + key, "unknown key '" + key + "'", new TreeSet<>(allowed).toString()));
             }
         }
     }
 
-    private String text(final JsonNode n, final String at) throws Problem
+    private String text(final JsonNode n, final String at) throws ConfigProblem
     {
         if (!n.isTextual() || n.asText().isBlank())
         {
@@ -488,7 +539,7 @@ final class ServeConfig
         return n.asText();
     }
 
-    private boolean bool(final JsonNode n, final String at) throws Problem
+    private boolean bool(final JsonNode n, final String at) throws ConfigProblem
     {
         if (!n.isBoolean())
         {
@@ -497,7 +548,7 @@ final class ServeConfig
         return n.asBoolean();
     }
 
-    private double number(final JsonNode n, final String at, final double min, final double max) throws Problem
+    private double number(final JsonNode n, final String at, final double min, final double max) throws ConfigProblem
     {
         if (!n.isNumber() || !(n.asDouble() >= min && n.asDouble() <= max))
         {
@@ -512,11 +563,11 @@ final class ServeConfig
         return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long)d) : Double.toString(d);
     }
 
-    private Problem problem(final String key, final String what, final String accepts)
+    private ConfigProblem problem(final String key, final String what, final String accepts)
     {
         final Integer line = lines.get(key);
-        return new Problem(file + (line == null ? "" : " line " + line) + (key.isEmpty() ? "" : ", key '" + key + "'") +
-            ": " + what + (accepts == null ? "" : "; it accepts " + accepts));
+        return new ConfigProblem(file + (line == null ? "" : " line " + line) + (key.isEmpty() ? "" : ", key '" + key + "'") +
+            ": " + what + (accepts == null ? "" : "; it accepts " + accepts), line == null ? Integer.MAX_VALUE : line);
     }
 
     /**

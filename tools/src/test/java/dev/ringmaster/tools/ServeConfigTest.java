@@ -304,6 +304,45 @@ class ServeConfigTest
     }
 
     @Test
+    void aFileWithSeveralMistakesIsRefusedNamingEachInFileOrder() throws Exception
+    {
+        // it used to name the first problem its checks met (the strategy before an unknown key above it), so an
+        // operator fixed one mistake per start; a type whose factory is unknown still lets the next type be checked
+        final Path file = Files.writeString(dir.resolve("several.yaml"), String.join("\n",
+            "colour: blue",
+            "types:",
+            "  coder:",
+            "    factory: gpt",
+            "  reviewer:",
+            "    factory: echo",
+            "    agents:",
+            "      - {id: r1, capacity: 0}",
+            "      - {id: r2, capacity: 2, colour: red}",
+            "strategy: fastest",
+            ""));
+
+        final DemoCommandTest.Run run = DemoCommandTest.run("serve", "--config", file.toString(), "--port", "0",
+            "--duration", "1");
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+        final String err = run.err();
+        assertThat(err).startsWith("error: --config " + file + " has 5 problems, in file order:")
+            .doesNotContain("\tat ", "Exception");
+        final String[] expected = {"line 1, key 'colour': unknown key", "line 4, key 'types.coder.factory': unknown " +
+            "agent factory 'gpt'", "line 8, key 'types.reviewer.agents[0].capacity'",
+            "line 9, key 'types.reviewer.agents[1].colour': unknown key", "line 10, key 'strategy': unknown strategy " +
+            "'fastest'"};
+        int at = 0;
+        for (final String problem : expected)
+        {
+            final int found = err.indexOf(problem, at);
+            assertThat(found).as("'%s' after position %d in:%n%s", problem, at, err).isGreaterThanOrEqualTo(at);
+            at = found + problem.length();
+        }
+        assertThat(run.out()).as("nothing started").doesNotContain("admin endpoint");
+    }
+
+    @Test
     void aTypeNameTheEndpointWouldRefuseIsAProblemOfTheFile() throws Exception
     {
         // it used to start, be listed by GET /types, and never be sent a task: POST /tasks refuses the name
@@ -433,7 +472,7 @@ class ServeConfigTest
             new java.net.URL[] {dir.resolve("cp").toUri().toURL()}, ServeConfigTest.class.getClassLoader()))
         {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> ServeConfig.load(file, loader))
-                .isInstanceOf(ServeConfig.Problem.class)
+                .isInstanceOf(ConfigProblem.class)
                 .hasMessageContaining(file + " line 2, key 'types.coder.agents'")
                 .hasMessageContaining("the agent factory " + ErrorAgentFactory.class.getName())
                 .hasMessageContaining("(from " + ServeConfigTest.class.getProtectionDomain().getCodeSource()
