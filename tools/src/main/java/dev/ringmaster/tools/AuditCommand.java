@@ -35,10 +35,8 @@ import java.util.concurrent.Callable;
     description = {
         "Show from a journal the whole history of one task (accepted, assigned with the strategy's score and "
             + "runner-up, stolen, started, failed, retried, completed or dead-lettered, recovered), every event "
-            + "in a time range in journal order (records are written in batches, so times may step back a little "
-            + "between batches) with a count per agent, or with --admin the operators' changes through the admin "
-            + "endpoint "
-            + "(what, when, from where, how it ended).",
+            + "in a time range in time order with a count per agent, or with --admin the operators' changes through "
+            + "the admin endpoint (what, when, from where, how it ended).",
         ""},
     footer = {"", "Times are ISO-8601 instants (2026-05-01T12:00:00Z) or epoch milliseconds.",
         "Exit code: 0 if found, 1 if the task is not in the journal or the journal is missing or damaged, 2 for bad "
@@ -230,6 +228,9 @@ public final class AuditCommand implements Callable<Integer>
         }
         else if (!events.isEmpty())
         {
+            // the writer appends in batches, so a completion stamped on its worker may follow an assignment stamped
+            // later: listed in journal order, times stepped back; a stable sort keeps equal times in journal order
+            events.sort(java.util.Comparator.comparingLong(JournalEvent::epochNanos));
             printByAgent(out, events, agent);
         }
         out.flush();

@@ -81,6 +81,11 @@ class JournalCommandsTest
         final long total = Long.parseLong(range.out().replaceAll("(?s).*\n([0-9]+) events; by agent:.*", "$1"));
         assertThat(summary.lines().skip(1).mapToLong(l -> Long.parseLong(l.replaceAll(".*: ", ""))).sum())
             .as("the lines by agent add up to the events listed: %s", summary).isEqualTo(total);
+        // in time order: printed in journal order, times stepped back between the writer's batches (a completion
+        // stamped on its worker before the assignment batch behind it was written), which read as a clock gone wrong
+        final List<java.time.Instant> times = range.out().lines().filter(l -> l.matches("^[0-9]{4}-.*"))
+            .map(l -> java.time.Instant.parse(l.split("\\s+")[0])).toList();
+        assertThat(times).hasSizeGreaterThan(500).isSorted();
 
         // a time copied from audit's own output selects to the nanosecond: the range used to be cut to milliseconds
         // (a range within one millisecond was refused as empty) and listed records from before its inclusive start
