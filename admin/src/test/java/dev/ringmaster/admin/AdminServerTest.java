@@ -1,6 +1,5 @@
 package dev.ringmaster.admin;
 
-import dev.ringmaster.admin.internal.HostCheck;
 import dev.ringmaster.testing.Await;
 import dev.ringmaster.testing.TestStrategies;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -89,14 +88,6 @@ class AdminServerTest
     }
 
     // ---------------------------------------------------------------- reads
-
-    @Test
-    void listensOnLoopbackOnlyAtTheBoundPort()
-    {
-        assertThat(server.address().getAddress().isLoopbackAddress()).isTrue();
-        assertThat(server.port()).isPositive();
-        assertThat(server.url()).isEqualTo("http://127.0.0.1:" + server.port());
-    }
 
     @Test
     void everyReadRouteAnswersWithJson() throws Exception
@@ -250,13 +241,6 @@ class AdminServerTest
     }
 
     @Test
-    void withPublicReadsReadsNeedNoToken() throws Exception
-    {
-        assertThat(call("GET", "/status", null, null).status()).isEqualTo(200);
-        assertThat(call("GET", "/status", null, "Bearer wrong").status()).isEqualTo(200);
-    }
-
-    @Test
     void byDefaultReadsNeedTheTokenButProbesDoNot() throws Exception
     {
         try (AdminServer closed = AdminServer.builder(dispatcher).port(0).token(TOKEN).start())
@@ -322,28 +306,7 @@ class AdminServerTest
         drained.get(5, TimeUnit.SECONDS);
     }
 
-    @Test
-    void aForeignHostHeaderIsRefusedAndHeadAnswersWithoutABody() throws Exception
-    {
-        // the JDK client will not send a Host of our choosing: speak HTTP/1.1 on a socket, as a rebinding page's browser would
-        try (java.net.Socket socket = new java.net.Socket(server.address().getAddress(), server.port()))
-        {
-            socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(("GET /status HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n")
-                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            final String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            assertThat(answer).startsWith("HTTP/1.1 421").contains("evil.example").contains("\"fix\"");
-        }
-        assertThat(HostCheck.isLoopback("localhost:7070")).isTrue();
-        assertThat(HostCheck.isLoopback("[::1]:7070")).isTrue();
-        assertThat(HostCheck.isLoopback("127.0.0.1")).isTrue();
-        assertThat(HostCheck.isLoopback("127.0.0.1.evil.example")).isFalse();
-        final HttpResponse<String> head = raw(server, "HEAD", "/status", null);
-        assertThat(head.statusCode()).isEqualTo(200);
-        assertThat(head.body()).isEmpty();
-    }
-
-    private static HttpResponse<String> raw(final AdminServer target, final String method, final String path,
+    static HttpResponse<String> raw(final AdminServer target, final String method, final String path,
                                             final String authorization) throws IOException, InterruptedException
     {
         final HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(target.url() + path))
@@ -597,7 +560,7 @@ class AdminServerTest
         assertThat(a.error()).contains("the dispatcher is not running (it is terminated)");
     }
 
-    private static String bearer()
+    static String bearer()
     {
         return "Bearer " + TOKEN;
     }
@@ -618,7 +581,7 @@ class AdminServerTest
         return call(server, method, path, body, authorization);
     }
 
-    private static Answer call(final AdminServer target, final String method, final String path, final String body,
+    static Answer call(final AdminServer target, final String method, final String path, final String body,
                                final String authorization) throws IOException, InterruptedException
     {
         final HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(target.url() + path))

@@ -3,15 +3,8 @@ package dev.ringmaster.plugin;
 import dev.ringmaster.autoscale.AgentFactories;
 import dev.ringmaster.delegation.TaskClassifiers;
 import dev.ringmaster.dispatch.Dispatcher;
-import dev.ringmaster.dispatch.Supervision;
-import dev.ringmaster.dispatch.TaskResult;
-import dev.ringmaster.dispatch.TerminalState;
-import dev.ringmaster.model.AgentSpec;
-import dev.ringmaster.model.Task;
 import dev.ringmaster.routing.RoutingStrategies;
-import dev.ringmaster.spi.AgentAdapter;
 import dev.ringmaster.testing.StderrLogs;
-import dev.ringmaster.testing.TestAdapters;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,9 +14,7 @@ import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static dev.ringmaster.plugin.PluginKind.AGENT_FACTORY;
 import static dev.ringmaster.plugin.PluginKind.ROUTING_STRATEGY;
@@ -546,69 +537,6 @@ class PluginRegistryTest
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not a directory");
         assertThatThrownBy(() -> Dispatcher.builder().pluginDirectory(missing))
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not exist");
-    }
-
-    @Test
-    void theDispatcherBuilderSelectsAStrategyFromAJar() throws Exception
-    {
-        Files.write(dir.resolve("broken.jar"), new byte[] {0x50, 0x4b});
-        jar().services(ROUTING_STRATEGY, LAST_FREE).writeTo(dir.resolve("good.jar"));
-
-        final Dispatcher dispatcher = Dispatcher.builder()
-            .agent(AgentSpec.builder("a1", "coder").capacity(4).build(), AgentAdapter.sync(t -> "a1"))
-            .agent(AgentSpec.builder("a2", "coder").capacity(4).build(), AgentAdapter.sync(t -> "a2"))
-            .pluginDirectory(dir)
-            .strategy("last-free")
-            .build()
-            .start();
-        try
-        {
-            final TaskResult result = dispatcher.submitAsync(Task.builder("coder").build()).get(10, TimeUnit.SECONDS);
-            assertThat(result.state()).isEqualTo(TerminalState.COMPLETED);
-            assertThat(result.agentId()).as("last-free picks the last candidate").isEqualTo("a2");
-            assertThat(dispatcher.strategy()).isEqualTo("last-free");
-        }
-        finally
-        {
-            assertThat(dispatcher.drain(Duration.ofSeconds(10))).isTrue();
-        }
-    }
-
-    @Test
-    void theDispatcherBuilderPicksAnAgentFactoryByNameAndListsTheKnownOnesForAnUnknownName() throws Exception
-    {
-        jar().services(AGENT_FACTORY, TestProviders.EchoFactory.class.getName()).writeTo(dir.resolve("echo.jar"));
-
-        assertThatThrownBy(() -> Dispatcher.builder()
-            .agent(AgentSpec.builder("a1", "coder").build(), AgentAdapter.sync(t -> "a1"))
-            .strategy(new TestProviders.LastFree().create())
-            .agentFactory("nope", "coder", Map.of())
-            .pluginDirectory(dir)
-            .build())
-            .isInstanceOf(IllegalArgumentException.class)
-            .hasMessageContaining("unknown agent factory 'nope'; available: [test-echo]");
-
-        // the crashed agent is restarted through the factory found by name: the echo plugin answers with the payload
-        final Dispatcher dispatcher = Dispatcher.builder()
-            .agent(AgentSpec.builder("broken", "coder").capacity(2).build(),
-                TestAdapters.failingToStart("cannot load the model"))
-            .strategy(new TestProviders.LastFree().create())
-            .supervision(new Supervision(3, Duration.ofMillis(10), Duration.ofMillis(100)))
-            .pluginDirectory(dir)
-            .agentFactory("test-echo", "coder", Map.of())
-            .build().start();
-        try
-        {
-            final TaskResult result = dispatcher.submitAsync(Task.builder("coder").payload("hello").build())
-                .get(10, TimeUnit.SECONDS);
-            assertThat(result.state()).isEqualTo(TerminalState.COMPLETED);
-            assertThat(result.result()).isEqualTo("hello");
-            assertThat(dispatcher.restarts()).isEqualTo(1);
-        }
-        finally
-        {
-            assertThat(dispatcher.drain(Duration.ofSeconds(10))).isTrue();
-        }
     }
 
     /** @return a loader whose classpath registers the given strategy providers, standing in for the host's. */
