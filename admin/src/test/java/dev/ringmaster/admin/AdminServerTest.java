@@ -241,21 +241,6 @@ class AdminServerTest
     }
 
     @Test
-    void byDefaultReadsNeedTheTokenButProbesDoNot() throws Exception
-    {
-        try (AdminServer closed = AdminServer.builder(dispatcher).port(0).token(TOKEN).start())
-        {
-            assertThat(call(closed, "GET", "/status", null, null).status()).isEqualTo(401);
-            assertThat(call(closed, "GET", "/agents", null, "Bearer wrong").status()).isEqualTo(401);
-            assertThat(call(closed, "GET", "/status", null, bearer()).status()).isEqualTo(200);
-            assertThat(raw(closed, "GET", "/metrics", null).statusCode()).isEqualTo(401);
-            assertThat(raw(closed, "GET", "/metrics", bearer()).statusCode()).isEqualTo(200);
-            assertThat(call(closed, "GET", "/health", null, null).status()).isEqualTo(200);
-            assertThat(call(closed, "GET", "/ready", null, null).status()).isEqualTo(200);
-        }
-    }
-
-    @Test
     void metricsArePrometheusTextWithRingmasterSeries() throws Exception
     {
         dispatcher.submitOrThrow(Task.builder("reviewer").build());
