@@ -164,9 +164,9 @@ public final class Dispatcher implements AutoCloseable
      * stops returned (5 s at most) is cancelled with a reason that starts with
      * {@link DispatchListener#SHUTDOWN_REASON_PREFIX}, its late answer ignored. Call {@link #awaitTermination}.
      *
-     * @return the tasks cancelled by the shutdown sweep (each also got a CANCELLED terminal event); empty when called
-     *     from a listener, or from the result handler for a task that did not complete: the sweep runs on that thread
-     *     once the callback returns, so this call does not wait for it.
+     * @return every task accepted before this call and cancelled by it (each also got a CANCELLED event; a submit racing
+     *     it may end CANCELLED unlisted); empty when called from a listener, or from the result handler for a task that
+     *     did not complete: the sweep runs on that thread once the callback returns, so this call does not wait for it.
      */
     public List<Task> shutdownNow()
     {

@@ -35,6 +35,8 @@ final class Outcomes extends RouterPart
     static final long SHUTDOWN_GRACE_NANOS = 1_000_000_000L;
     static final long SHUTDOWN_GRACE_MAX_NANOS = 5_000_000_000L;
     private long sweptNanos;
+    /** The list the shutdown sweep returns, while the sweep reads the ring: arrivals cancelled then go into it. */
+    private List<Task> sweeping;
     private long stopsReturnedNanos;
     /** Set when the last drain of completions stopped at its batch cap. */
     boolean signalCapHit;
@@ -274,6 +276,16 @@ final class Outcomes extends RouterPart
         return work;
     }
 
+    /** A task that arrived once the shutdown sweep began: cancelled, and listed if the sweep is reading the ring. */
+    void cancelArrivedAtShutdown(final TaskRecord r, final long now)
+    {
+        if (sweeping != null)
+        {
+            sweeping.add(r.task);
+        }
+        cancel(r, now, DispatchListener.SHUTDOWN_REASON_PREFIX + "the task could start");
+    }
+
     void sweepForShutdown(final long now)
     {
         final List<Task> cancelled = new ArrayList<>();
@@ -325,6 +337,13 @@ final class Outcomes extends RouterPart
             cancelled.add(r.task);
             cancel(r, now, DispatchListener.SHUTDOWN_REASON_PREFIX + "a retry; last failure: " + r.lastFailure);
         });
+        // the tasks still in the ring were accepted before shutdownNow (a burst of submits outruns a cycle's 256
+        // events): read them now, each cancelled into the list as it comes in; left to the next cycles, they were
+        // cancelled all the same but missing from the list, which a caller resubmits elsewhere (4 in 5 of a burst)
+        swept = true;
+        sweeping = cancelled;
+        router.drainIngress();
+        sweeping = null;
         final List<AgentState> stopping = new ArrayList<>();
         for (final AgentState agent : router.agents)
         {

@@ -295,6 +295,12 @@ final class Router
         batchCapHit |= seq > upper && upper < cursor;
     }
 
+    /** Reads every event published so far, for the shutdown sweep: each is accepted, then cancelled. */
+    void drainIngress()
+    {
+        pollIngress(Integer.MAX_VALUE);
+    }
+
     /** @param behind events after this one in the batch being read: they compete with it for room. */
     private void onEvent(final IngressEvent event, final long behind)
     {
@@ -330,7 +336,7 @@ final class Router
         if (control.runState >= Control.STOPPING && outcomes.swept)
         {
             listener.onAccepted(r, now);
-            outcomes.cancel(r, now, DispatchListener.SHUTDOWN_REASON_PREFIX + "the task could start");
+            outcomes.cancelArrivedAtShutdown(r, now);
         }
         else if (r.expiredAt(now))
         {
