@@ -93,4 +93,88 @@ class PoolAnnouncementTest
             d.shutdownNow();
         }
     }
+
+    /** Counts each agent's tasks from the callbacks alone, as an index would, and checks the count against the pool's. */
+    static final class Counting implements RoutingStrategy
+    {
+        volatile String problem;
+        volatile int releases;
+        private int[] inFlight = new int[0];
+
+        @Override
+        public String name()
+        {
+            return "counting";
+        }
+
+        @Override
+        public void onPoolChanged(final AgentPool pool)
+        {
+            inFlight = new int[pool.size()];
+            for (int p = 0; p < pool.size(); p++)
+            {
+                inFlight[p] = pool.inFlight(p);
+            }
+        }
+
+        @Override
+        public void onAssigned(final AgentPool pool, final int position, final TaskView task)
+        {
+            check(pool, position, ++inFlight[position], "onAssigned");
+        }
+
+        @Override
+        public void onReleased(final AgentPool pool, final int position, final TaskView task)
+        {
+            releases++;
+            check(pool, position, --inFlight[position], "onReleased");
+        }
+
+        private void check(final AgentPool pool, final int position, final int counted, final String callback)
+        {
+            if (counted != pool.inFlight(position) && problem == null)
+            {
+                problem = callback + " of " + pool.agent(position).id() + ": counted " + counted + " from the callbacks, " +
+                    "the pool says " + pool.inFlight(position);
+            }
+        }
+
+        @Override
+        public int select(final TaskView task, final Candidates candidates, final RoutingDecision decision)
+        {
+            return 0;
+        }
+    }
+
+    @Test
+    void aPoolChangeIsAnnouncedBeforeTheReleaseThatFollowsItNotWithTheReleaseCountedIn() throws Exception
+    {
+        // a user's trial: an agent joined while another's two tasks ran; the next release announced the new pool with
+        // that release already counted, then reported it again, and a counting index went to -1
+        final Counting live = new Counting();
+        final Counting shadow = new Counting();
+        final java.util.Queue<dev.ringmaster.spi.Completion> held = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        final Dispatcher d = Dispatcher.builder().strategy(live).shadow(shadow).prefetch(0)
+            .agent(AgentSpec.builder("w-0", "coder").capacity(2).build(), (task, completion, telemetry) -> held.add(completion))
+            .build().start();
+        try
+        {
+            final var first = d.submitAsync(Task.builder("coder").build());
+            final var second = d.submitAsync(Task.builder("coder").build());
+            dev.ringmaster.testing.Await.until("both tasks running on w-0", () -> held.size() == 2);
+            d.addAgent(AgentSpec.builder("w-1", "coder").build(), AgentAdapter.sync(t -> "ok")).get(10, TimeUnit.SECONDS);
+            held.forEach(c -> c.succeed("ok"));
+            assertThat(first.get(10, TimeUnit.SECONDS).completed()).isTrue();
+            assertThat(second.get(10, TimeUnit.SECONDS).completed()).isTrue();
+            assertThat(d.drain(Duration.ofSeconds(10))).isTrue();
+
+            assertThat(live.releases).isEqualTo(2);
+            assertThat(live.problem).as("live strategy").isNull();
+            assertThat(shadow.problem).as("shadow strategy").isNull();
+        }
+        finally
+        {
+            d.shutdownNow();
+        }
+    }
 }

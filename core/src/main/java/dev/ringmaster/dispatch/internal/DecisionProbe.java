@@ -82,6 +82,7 @@ public final class DecisionProbe
         {
             throw new IllegalStateException("agent '" + a.id() + "' holds no task to release");
         }
+        router.selection.beforeLoadChange(a.lane);
         a.addAssigned(-1);
         a.addTokens(-task.costTokens());
         record.task = task;

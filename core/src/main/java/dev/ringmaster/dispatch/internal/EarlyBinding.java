@@ -144,6 +144,7 @@ final class EarlyBinding extends RouterPart
     /** Undoes the binding of a task already taken out of the agent's queue. */
     private void unbind(final AgentState agent, final TaskRecord r)
     {
+        router.selection.beforeLoadChange(agent.lane);
         agent.addBound(-1);
         agent.lane.boundTotal--;
         agent.addTokens(-r.task.costTokens());

@@ -324,6 +324,7 @@ final class Placement extends RouterPart
     void unassign(final TaskRecord r)
     {
         final AgentState agent = r.assignedTo;
+        router.selection.beforeLoadChange(agent.lane);
         agent.addAssigned(-1);
         agent.addTokens(-r.task.costTokens());
         if (!agent.retiring)

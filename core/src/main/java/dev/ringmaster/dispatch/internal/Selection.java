@@ -370,6 +370,23 @@ final class Selection extends RouterPart
         }
     }
 
+    /**
+     * Called before a load moves outside a decision (a release, an unbinding): a pool change not yet announced is
+     * announced now. Why: announced lazily at the event's own callback, {@code onPoolChanged} showed a pool that already
+     * counted the event, so an index rebuilt there and then told {@code onReleased} counted the release twice.
+     */
+    void beforeLoadChange(final Lane lane)
+    {
+        if (wantsEvents && !quarantined(lastNow))
+        {
+            announce(lane, lastNow);
+        }
+        if (shadow != null)
+        {
+            shadow.selection.beforeLoadChange(lane);
+        }
+    }
+
     /** Tells the strategy of a pool it has not seen in its current shape; a no-op for one that does not listen. */
     private void announce(final Lane lane, final long now)
     {
@@ -519,7 +536,7 @@ final class Selection extends RouterPart
             return RoutingStrategy.DECLINE;
         }
         fellBack = true;
-        return fallbackChoice(c);
+        return Fallback.choice(c);
     }
 
     private int fallback(final PoolView pool)
@@ -529,35 +546,7 @@ final class Selection extends RouterPart
             return RoutingStrategy.DECLINE;
         }
         fellBack = true;
-        return fallbackChoice(pool);
-    }
-
-    /** The built-in choice when the strategy failed or is quarantined: the candidate with the fewest tasks in flight. */
-    static int fallbackChoice(final CandidateSet c)
-    {
-        int best = 0;
-        for (int i = 1; i < c.size(); i++)
-        {
-            if (c.agent(i).assigned() < c.agent(best).assigned())
-            {
-                best = i;
-            }
-        }
-        return best;
-    }
-
-    /** The built-in choice for version 2: the eligible agent with the fewest tasks in flight; O(pool), faults only. */
-    static int fallbackChoice(final PoolView pool)
-    {
-        int best = -1;
-        for (int p = pool.nextEligible(0); p >= 0; p = p + 1 < pool.size() ? pool.nextEligible(p + 1) : -1)
-        {
-            if (best < 0 || pool.state(p).assigned() < pool.state(best).assigned())
-            {
-                best = p;
-            }
-        }
-        return best;
+        return Fallback.choice(pool);
     }
 
     void strategyFailed(final long now, final String what, final Throwable e)
