@@ -42,7 +42,8 @@ import java.util.concurrent.Callable;
     footer = {"", "Exit code: 0 if the whole journal was read (and the decisions match), 1 if it is missing or damaged "
         + "(read on past each damaged region, which is listed, and the records around them reported), a decision "
         + "changed, or a strategy's decisions failed in --what-if or --verify-decisions (the fallback, fewest tasks "
-        + "in flight, took each failed decision, so the figures are not the strategy's), 2 for bad options.",
+        + "in flight, took each failed decision, so the figures are not the strategy's) or it left tasks unfinished "
+        + "(declined to the end), 2 for bad options.",
         "Example: ringmaster replay /tmp/journal --json",
         "         ringmaster replay /tmp/journal --what-if p2c,least-connections",
         "         ringmaster replay /tmp/journal --verify-decisions --strategy my-strategy --plugins ./plugins"})

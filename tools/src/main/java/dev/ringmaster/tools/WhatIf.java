@@ -109,7 +109,10 @@ final class WhatIf
             final SimRun run = simulate(tasks, agents, strategy, loader, contextLoadNanos, paced);
             for (int i = 0; i < tasks.size(); i++)
             {
-                decisions.put(tasks.get(i).taskId(), agents.get(run.assignedTo(i)).id());
+                if (run.assignedTo(i) >= 0) // a task never assigned has no decision to record or verify
+                {
+                    decisions.put(tasks.get(i).taskId(), agents.get(run.assignedTo(i)).id());
+                }
                 if (run.finish(i) < 0)
                 {
                     unfinished++;

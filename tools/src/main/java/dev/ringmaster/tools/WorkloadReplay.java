@@ -183,6 +183,17 @@ final class WorkloadReplay
                 err.flush();
                 exit = 1;
             }
+            if (o.unfinished() > 0)
+            {
+                // the row's figures leave those tasks out: a strategy that placed nothing read as a row of NaN, exit 0
+                final PrintWriter err = spec.commandLine().getErr();
+                err.printf(Locale.ROOT, "error: strategy %s left %,d of %,d task(s) unfinished (it declined them to the " +
+                    "end), so its figures above leave them out; a strategy may decline a task for now, but must place " +
+                    "it once an agent can take it: fix its select() (route() for a version 2 strategy)%n", o.strategy(),
+                    o.unfinished(), o.tasks());
+                err.flush();
+                exit = 1;
+            }
         }
         return exit;
     }
@@ -200,6 +211,18 @@ final class WorkloadReplay
             err.printf(Locale.ROOT, "error: strategy %s failed %,d of its decisions (the first %s), so its decisions " +
                 "cannot be %s; fix its select() (route() for a version 2 strategy) and run again%n", strategy, outcome.strategyErrors(),
                 outcome.firstStrategyError(), write ? "written to a golden file" : "verified");
+            err.flush();
+            return 1;
+        }
+        if (outcome.unfinished() > 0)
+        {
+            // a task it never placed has no decision: a golden file of the others would pass a strategy that places
+            // nothing of a kind (every HIGH task declined), and used to record the first agent for each
+            final PrintWriter err = spec.commandLine().getErr();
+            err.printf(Locale.ROOT, "error: strategy %s left %,d of %,d task(s) unfinished (it declined them to the end), " +
+                "so its decisions cannot be %s; a strategy may decline a task for now, but must place it once an agent " +
+                "can take it: fix its select() (route() for a version 2 strategy) and run again%n", strategy,
+                outcome.unfinished(), outcome.tasks(), write ? "written to a golden file" : "verified");
             err.flush();
             return 1;
         }

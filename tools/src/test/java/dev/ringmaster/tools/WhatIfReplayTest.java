@@ -220,6 +220,28 @@ class WhatIfReplayTest
     }
 
     @Test
+    void aStrategyThatDeclinesFailsTheWhatIfAndCanNeitherWriteNorPassAGoldenFile() throws Exception
+    {
+        // a user's trial: the what-if printed a row of NaN and exited 0, and --write-golden recorded a "decision" for
+        // the first agent of each type for every task the strategy never placed, which verifying then passed
+        final Path plugins = java.nio.file.Files.createDirectories(tmp.resolve("declining-plugins"));
+        PluginsOptionTest.pluginJar(plugins.resolve("declines.jar"), FaultyStrategies.Declines.class);
+        final String name = FaultyStrategies.Declines.NAME;
+
+        final DemoCommandTest.Run whatIf = run("replay", journal.toString(), "--what-if", name, "--plugins",
+            plugins.toString());
+        assertThat(whatIf.exitCode()).as("stderr: %s", whatIf.err()).isEqualTo(1);
+        assertThat(whatIf.err()).startsWith("error: strategy " + name + " left ").contains("unfinished", "fix its select()");
+
+        final Path golden = tmp.resolve("declines.golden");
+        final DemoCommandTest.Run write = run("replay", journal.toString(), "--verify-decisions", "--strategy", name,
+            "--plugins", plugins.toString(), "--golden", golden.toString(), "--write-golden");
+        assertThat(write.exitCode()).as("stdout: %s", write.out()).isEqualTo(1);
+        assertThat(write.err()).contains("left ", "unfinished", "cannot be written to a golden file");
+        assertThat(golden).doesNotExist();
+    }
+
+    @Test
     void verifyDecisionsChecksTheDecisionsAfterADamagedRecordAndStillFailsOnTheDamage() throws Exception
     {
         final Path damaged = damagedCopy(tmp);

@@ -145,7 +145,10 @@ public final class SimRun
         return kept(finish)[i];
     }
 
-    /** @return the pool position of the agent the strategy chose for task i (it may have been stolen since). */
+    /**
+     * @return the pool position of the agent the strategy chose for task i (it may have been stolen since), or -1 if no
+     *     agent was ever chosen for it (the strategy declined it to the end).
+     */
     public int assignedTo(final int i)
     {
         return kept(assignedTo)[i];

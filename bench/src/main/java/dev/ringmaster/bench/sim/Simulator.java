@@ -70,7 +70,7 @@ public final class Simulator
     private final int[][] deferred = new int[Priority.COUNT][DEFER_LIMIT];
     private final int[] deferredCount = new int[Priority.COUNT];
 
-    /** Per task: start and finish times (-1 until then), the agent assigned and the agent that ran it. */
+    /** Per task: start and finish times and the agent assigned (-1 until then), and the agent that ran it. */
     private final TaskWindow state;
     private static final int START = 0;
     private static final int FINISH = 1;
@@ -287,6 +287,7 @@ public final class Simulator
         final int at = state.base(task);
         state.data()[at + START] = -1;
         state.data()[at + FINISH] = -1;
+        state.data()[at + ASSIGNED] = -1; // a declined task was read as decided for the agent at position 0
     }
 
 
