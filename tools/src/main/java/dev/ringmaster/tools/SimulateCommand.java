@@ -54,8 +54,8 @@ import java.util.concurrent.Callable;
             + "figures when they finish, so 10^8 tasks fit in the memory of the tasks in the system (other draws "
             + "than an in-memory run of the same seed, the arrival times aside).",
         ""},
-    footer = {"", "Exit code: 0 if every strategy finished every task, 1 if one did not (an error line says which "
-        + "and why), 2 for bad options (such as --agents too few for the skills a scenario's tasks need).",
+    footer = {"", "Exit code: 0 if every strategy finished every task, 1 if one did not or had decisions fail (the "
+        + "fallback placed those tasks; an error line says which and why), 2 for bad options (such as --agents too few for the skills a scenario's tasks need).",
         "Example: ringmaster simulate --seed 1 --tasks 20000 --strategies least-connections,p2c --scenario speeds-1248",
         "         ringmaster simulate --scenario supermarket --agents 1000 --loads 0.99 --strategies random,p2c,p3c"})
 public final class SimulateCommand implements Callable<Integer>
@@ -243,6 +243,7 @@ public final class SimulateCommand implements Callable<Integer>
         err.printf(Locale.ROOT, "%d runs simulated in %.1f s%n", rows.size(), elapsed);
         err.flush();
         final List<String> unfinished = new ArrayList<>();
+        final List<String> failed = new ArrayList<>();
         int runs = 0;
         for (final QualityRow row : rows)
         {
@@ -251,6 +252,20 @@ public final class SimulateCommand implements Callable<Integer>
             {
                 unfinished.add(unfinished(row));
             }
+            else if (row.errors() > 0)
+            {
+                failed.add(String.format(Locale.ROOT, "%s on %s at %.0f%%: %,d failed, first: %s", row.strategy(),
+                    row.scenario(), row.load() * 100, row.errors(), row.firstError()));
+            }
+        }
+        if (!failed.isEmpty())
+        {
+            // as replay --what-if and demo: the fallback placed those tasks, so the row ranks it, not the strategy
+            err.printf(Locale.ROOT, "error: %d of %d strategy runs had decisions fail, so their rows are partly the " +
+                "fallback's (the agent with the fewest tasks in flight), not the strategy's: %s; fix the strategy's " +
+                "select() (route() for a version 2 strategy) and run again%n", failed.size(), runs,
+                String.join("; ", failed));
+            err.flush();
         }
         if (!unfinished.isEmpty())
         {
@@ -261,7 +276,7 @@ public final class SimulateCommand implements Callable<Integer>
             err.flush();
             return 1;
         }
-        return 0;
+        return failed.isEmpty() ? 0 : 1;
     }
 
     /** @return which run of a row left tasks unfinished, how many, and what its strategy did meanwhile. */

@@ -70,7 +70,10 @@ class SimulateCommandTest
         final DemoCommandTest.Run run = run("simulate", "--tasks", "50", "--scenario", "homogeneous", "--strategies",
             FaultyStrategies.RouteThrows.NAME, "--loads", "0.5", "--plugins", dir.toString());
 
-        assertThat(run.exitCode()).as("exit code; stderr: %s", run.err()).isZero();
+        // exit 1, as replay --what-if and demo: the row ranks the fallback, not the strategy (it read 0)
+        assertThat(run.exitCode()).as("exit code; stderr: %s", run.err()).isEqualTo(1);
+        assertThat(run.err()).contains("error: 1 of 1 strategy runs had decisions fail", "partly the fallback's",
+            FaultyStrategies.RouteThrows.NAME + " on homogeneous at 50%: 50 failed");
         assertThat(run.out().lines().filter(l -> l.startsWith("homogeneous") &&
             l.contains(FaultyStrategies.RouteThrows.NAME)).toList()).singleElement().asString()
             .endsWith("fallback's: 100% of decisions failed");
@@ -85,7 +88,8 @@ class SimulateCommandTest
         final DemoCommandTest.Run run = run("simulate", "--tasks", "50", "--scenario", "homogeneous", "--strategies",
             FaultyStrategies.Throws.NAME + ",round-robin", "--loads", "0.5", "--plugins", dir.toString());
 
-        assertThat(run.exitCode()).as("exit code; stderr: %s", run.err()).isZero();
+        assertThat(run.exitCode()).as("exit code; stderr: %s", run.err()).isEqualTo(1);
+        assertThat(run.err()).contains("error: 1 of 2 strategy runs had decisions fail", "boom in select");
         // the table's rows, not the footer that counts the errors
         assertThat(run.out().lines().filter(l -> l.startsWith("homogeneous") && l.contains(FaultyStrategies.Throws.NAME))
             .toList()).singleElement().asString().endsWith("fallback's: 100% of decisions failed");
