@@ -49,8 +49,9 @@ import java.util.concurrent.locks.LockSupport;
         "Run the demo fleet (15 simulated agents: coder, reviewer, researcher) under a steady workload with the admin "
             + "endpoint on 127.0.0.1, so that 'ringmaster admin ...' has something to talk to.",
         "Prints the URL and the token; Ctrl-C drains the dispatcher and stops.", ""},
-    footer = {"", "Exit code: 0 after a clean drain, 1 if the port is taken, the drain timed out, or the --journal is "
-            + "damaged or still written by a running process; 2 for bad options.",
+    footer = {"", "Exit code: 0 after a clean drain, 1 if the port is taken, the drain timed out, the strategy failed "
+            + "every decision or placed no task, or the --journal is damaged or still written by a running process; 2 "
+            + "for bad options.",
         "Example: ringmaster serve --port 7171 --token s3cret"})
 public final class ServeCommand implements Callable<Integer>
 {
@@ -503,7 +504,14 @@ public final class ServeCommand implements Callable<Integer>
             err.println("error: " + journalError);
             err.flush();
         }
-        return drained && journalError == null ? 0 : 1;
+        // as demo: a strategy that failed every decision, or placed nothing, served through the fallback or not at all
+        final StrategyFailure strategyFailure = StrategyFailure.of(m);
+        if (strategyFailure != null)
+        {
+            err.println("error: " + strategyFailure.describe());
+            err.flush();
+        }
+        return drained && journalError == null && strategyFailure == null ? 0 : 1;
     }
 
     /**

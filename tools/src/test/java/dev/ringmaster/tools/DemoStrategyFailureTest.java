@@ -11,8 +11,8 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A demo whose --strategy failed every decision it was asked placed no task by that strategy: the user who asked for it
- * got none of its decisions, so the run fails (exit 1, "ok": false) and says which strategy and how many decisions;
+ * A demo (or serve) whose --strategy failed every decision it was asked placed no task by that strategy: the user who
+ * asked for it got none of its decisions, so the run fails (exit 1, "ok": false) and says which strategy and how many;
  * a strategy that failed only in its callbacks still decided, and the run stays ok.
  */
 class DemoStrategyFailureTest
@@ -51,6 +51,18 @@ class DemoStrategyFailureTest
         assertThat(routing.get("fallbacks")).isEqualTo(routing.get("decisions"));
         assertThat(((Number)routing.get("quarantines")).longValue()).isPositive();
         assertThat(((Number)routing.get("faults")).longValue()).isGreaterThanOrEqualTo(16);
+    }
+
+    @Test
+    void serveEndsWithTheSameErrorAndExit1WhenItsStrategyFailedEveryDecision() throws IOException
+    {
+        // it drained and exited 0 with "served N tasks", every one placed by the fallback (a user's trial)
+        final DemoCommandTest.Run run = DemoCommandTest.run("serve", "--strategy", FaultyStrategies.Throws.NAME,
+            "--plugins", plugins().toString(), "--port", "0", "--duration", "1");
+
+        assertThat(run.exitCode()).as("stdout: %s%nstderr: %s", run.out(), run.err()).isEqualTo(1);
+        assertThat(run.out()).contains("served ");
+        assertThat(run.err()).contains("error: strategy '" + FaultyStrategies.Throws.NAME + "' failed every one of its ");
     }
 
     @Test
