@@ -58,6 +58,28 @@ class DuplicateIdTest
     }
 
     @Test
+    void aLiveIdIsADuplicateAlsoWhenItsQueueIsFull() throws Exception
+    {
+        // a user's trial: the refusal said QUEUE_FULL ("raise queueCapacity"), and the bounded submit waited its whole
+        // time for room the duplicate would never be given
+        final Gate gate = new Gate();
+        final Dispatcher d = Dispatcher.builder()
+            .agent(AgentSpec.builder("solo", "worker").capacity(1).build(), gate)
+            .strategy(TestStrategies.first()).prefetch(0).queueCapacity(1)
+            .build().start();
+        final Task running = Task.builder("worker").build();
+        assertThat(d.submit(running)).isEqualTo(SubmitStatus.ACCEPTED);
+        assertThat(d.submit(Task.builder("worker").build())).as("the one task admitted is live").isEqualTo(SubmitStatus.QUEUE_FULL);
+
+        assertThat(d.submit(running)).isEqualTo(SubmitStatus.DUPLICATE_ID);
+        assertThat(d.submit(running, Duration.ofMinutes(10))).as("refused at once, not after ten minutes")
+            .isEqualTo(SubmitStatus.DUPLICATE_ID);
+
+        assertThat(gate.releaseOne()).isTrue();
+        assertThat(d.drain(Duration.ofSeconds(10))).isTrue();
+    }
+
+    @Test
     void racingSubmissionsOfOneIdNeverAcceptTwo() throws Exception
     {
         final Gate gate = new Gate();

@@ -207,8 +207,10 @@ public final class Engine
         final int level = task.priority().ordinal();
         if (!lane.admit(level))
         {
-            // a draining dispatcher's queues stay full: waiting for room there would never end
-            return control.runState != Control.RUNNING ? SubmitStatus.NOT_RUNNING : SubmitStatus.QUEUE_FULL;
+            // a draining dispatcher's queues stay full: waiting for room there would never end; a live id is refused
+            // as a duplicate whatever the room (as QUEUE_FULL, a bounded submit waited out its time for it)
+            return control.runState != Control.RUNNING ? SubmitStatus.NOT_RUNNING :
+                liveIds.contains(task.id()) ? SubmitStatus.DUPLICATE_ID : SubmitStatus.QUEUE_FULL;
         }
         // admitted before the state check: a concurrent drain either sees this admission or we see its state
         if (control.runState != Control.RUNNING)

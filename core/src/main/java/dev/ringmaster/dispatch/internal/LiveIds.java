@@ -79,6 +79,12 @@ final class LiveIds
         return -1;
     }
 
+    /** @return whether a live task has this id now (a racy read, for a refusal's reason); any thread. */
+    boolean contains(final long id)
+    {
+        return find(id, -1) >= 0;
+    }
+
     /** @return the cell now holding the id (pass it to {@link #remove}), {@link #DUPLICATE} or {@link #UNTRACKED}. */
     int add(final long id)
     {
