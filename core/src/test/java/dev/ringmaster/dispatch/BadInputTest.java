@@ -240,15 +240,19 @@ class BadInputTest
     }
 
     @Test
-    void aRateLimitOnATypeNoAgentHasIsLoggedWithTheTypesThatExist()
+    void aRateLimitOrBindingOnATypeNoAgentHasIsLoggedWithTheTypesThatExist()
     {
         final String logs = dev.ringmaster.testing.StderrLogs.of(() -> Dispatcher.builder()
             .agent(AgentSpec.builder("c1", "coder").build(), AgentAdapter.sync(t -> "ok"))
             .rateLimit(RateLimit.tasksPerSecond(RateLimit.Scope.TYPE, "codr", 10))
             .rateLimit(RateLimit.tasksPerSecond(RateLimit.Scope.TYPE, "coder", 10))
+            .binding("coders", Binding.EARLY_STEALING).binding("coder", Binding.LATE)
             .strategy(TestStrategies.first()).build().close());
         assertThat(logs).contains("WARN").contains("the rate limit on agent type 'codr' limits nothing yet")
             .contains("the types are [coder]").doesNotContain("type 'coder' limits nothing");
+        // a misspelt type's binding ran LATE without a word (a user's trial)
+        assertThat(logs).contains("the binding EARLY_STEALING of agent type 'coders' applies to no agent yet")
+            .doesNotContain("type 'coder' applies to no agent");
     }
 
     @Test

@@ -107,6 +107,16 @@ final class Router
                     type, java.util.Arrays.stream(lanes).map(lane -> lane.type).sorted().toList());
             }
         }
+        for (final java.util.Map.Entry<String, dev.ringmaster.dispatch.Binding> b : config.bindings.entrySet())
+        {
+            if (java.util.Arrays.stream(lanes).noneMatch(lane -> lane.type.equals(b.getKey())))
+            {
+                // as a rate limit's: the misspelt type ran LATE without a word
+                LOG.warn("the binding {} of agent type '{}' applies to no agent yet: no agent has that type (the types " +
+                    "are {}); it applies once an agent of that type is added; if the name is misspelt, give one of " +
+                    "these", b.getValue(), b.getKey(), java.util.Arrays.stream(lanes).map(lane -> lane.type).sorted().toList());
+            }
+        }
         engine.buckets = new java.util.ArrayList<>(limits.typeBuckets.values());
         engine.buckets.addAll(limits.tenantBuckets.values());
         maxSpareRecords = Math.max(64, Math.max(config.preallocatedRecords, config.ringSize));
