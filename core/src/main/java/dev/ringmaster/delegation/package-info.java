@@ -18,8 +18,9 @@
  *   <li>the stage completes normally only with a COMPLETED {@link dev.ringmaster.dispatch.TaskResult}; otherwise it
  *       completes exceptionally, with the dispatcher's {@link dev.ringmaster.dispatch.RejectedTaskException} for a
  *       refused submission or a {@link dev.ringmaster.delegation.DelegationException} carrying every reason;</li>
- *   <li>stages complete on the dispatcher's router thread, like {@code submitAsync}: keep continuations tiny or use
- *       the *Async variants with an executor of your own;</li>
+ *   <li>stages complete where {@code submitAsync}'s do: on the thread that completed the task (a worker, or an
+ *       asynchronous adapter's own), or on the routing role's holder for any other end; keep continuations tiny or
+ *       use the *Async variants with an executor of your own;</li>
  *   <li>cancelling a Broadcast or Hedger stage cancels its copies still waiting (a Batcher member cannot be taken
  *       out of its batch);</li>
  *   <li>each dispatcher task they create is an ordinary accepted task: it reaches exactly one terminal state, and a

@@ -9,6 +9,9 @@ public enum TerminalState
     DEAD_LETTERED,
     /** Its time to live passed before it could start; also listed in the dead letters. */
     EXPIRED,
-    /** The dispatcher shut down before the task could start. */
+    /**
+     * Cancelled: by {@code cancel(id)} before it started, or by the dispatcher's shutdown (before it started, or an
+     * attempt still running past {@code shutdownNow}'s grace).
+     */
     CANCELLED
 }
