@@ -11,7 +11,6 @@ import dev.ringmaster.autoscale.AgentFactories;
 import dev.ringmaster.dispatch.RateLimit;
 import dev.ringmaster.journal.Durability;
 import dev.ringmaster.model.AgentSpec;
-import dev.ringmaster.plugin.ServiceProviders;
 import dev.ringmaster.routing.RoutingStrategies;
 import dev.ringmaster.spi.AgentAdapter;
 import dev.ringmaster.spi.AgentFactory;
@@ -295,7 +294,7 @@ final class ServeConfig
             }
             for (int i = 1; i <= n; i++)
             {
-                final AgentSpec made = made(factory, type + "-" + i, at + ".agents");
+                final AgentSpec made = made(factory, type + "-" + i, type, at + ".agents");
                 agent(factory, at + ".agents", spec(made.id(), type, made.capacity(), null, typeSpeed, typeSkills, made));
             }
             return;
@@ -337,7 +336,7 @@ final class ServeConfig
             throw problem(ap + ".id", "agent id '" + id + "' is not one the admin endpoint accepts",
                 "1 to 128 letters, digits and . _ : @ -, starting with a letter or digit");
         }
-        final AgentSpec made = made(factory, id, ap);
+        final AgentSpec made = made(factory, id, type, ap);
         final int capacity = a.has("capacity") ? (int)number(a.get("capacity"), ap + ".capacity", 1, 100_000) : made.capacity();
         final Integer weight = a.has("weight") ? (int)number(a.get("weight"), ap + ".weight", 1, 1_000_000) : null;
         // boxed on both sides: a primitive branch would unbox a type without a speed (null) and throw
@@ -372,17 +371,17 @@ final class ServeConfig
         }
     }
 
-    /** @return the factory's spec of agent {@code id}; a plugin's factory may throw anything, an Error included. */
-    private AgentSpec made(final AgentFactory factory, final String id, final String at) throws ConfigProblem
+    /** @return the factory's spec of agent {@code id} of {@code type} ({@link FactoryCalls#spec}). */
+    private AgentSpec made(final AgentFactory factory, final String id, final String type, final String at)
+        throws ConfigProblem
     {
         try
         {
-            return factory.spec(id);
+            return FactoryCalls.spec(factory, id, type);
         }
-        catch (final RuntimeException | Error e)
+        catch (final IllegalArgumentException e)
         {
-            throw problem(at, factoryOf(factory) + " could not make agent '" + id + "': " + e, "options under " +
-                "which the factory can make agents");
+            throw problem(at, e.getMessage(), null);
         }
     }
 
@@ -397,46 +396,12 @@ final class ServeConfig
         }
         try
         {
-            agents.add(new Agent(spec, make(factory, spec)));
+            agents.add(new Agent(spec, FactoryCalls.create(factory, spec)));
         }
         catch (final IllegalArgumentException e)
         {
             throw problem(at, e.getMessage(), "options under which the factory can make agents");
         }
-    }
-
-    /**
-     * Calls a factory's create, plugin code: its failure, or a null that would fail later as "adapter must not be
-     * null" without a word about the factory, names the factory's class and jar.
-     *
-     * @throws IllegalArgumentException if the factory throws or makes no adapter.
-     */
-    private static AgentAdapter make(final AgentFactory factory, final AgentSpec spec)
-    {
-        final AgentAdapter adapter;
-        try
-        {
-            adapter = factory.create(spec);
-        }
-        catch (final Exception | Error e)
-        {
-            throw new IllegalArgumentException(factoryOf(factory) + " could not make agent '" + spec.id() + "': " + e,
-                e);
-        }
-        if (adapter == null)
-        {
-            throw new IllegalArgumentException(factoryOf(factory) + " made no adapter for agent '" + spec.id() +
-                "': its create(AgentSpec) returned null; fix it and rebuild " +
-                ServiceProviders.origin(factory.getClass()));
-        }
-        return adapter;
-    }
-
-    /** @return the factory's class and where it was loaded from (a plugin's jar), for a message. */
-    private static String factoryOf(final AgentFactory factory)
-    {
-        return "the agent factory " + factory.getClass().getName() + " (from " +
-            ServiceProviders.origin(factory.getClass()) + ")";
     }
 
     private RateLimit limit(final JsonNode n, final String at) throws ConfigProblem
@@ -583,7 +548,7 @@ final class ServeConfig
             throw new IllegalArgumentException("type '" + spec.type() + "' has no agent factory in " + file +
                 "; the types with one: " + factories.keySet());
         }
-        return make(factory, spec);
+        return FactoryCalls.create(factory, spec);
     }
 
     /** @return agents per type, in file order, for the start-up line. */

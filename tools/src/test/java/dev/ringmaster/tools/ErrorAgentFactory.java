@@ -9,8 +9,9 @@ import java.util.Map;
 
 /**
  * A broken agent factory plugin, 'error-agents': with option {@code fails: spec} its spec() throws an
- * AssertionError, with {@code fails: create} its create() does, with {@code fails: null} its create() returns null;
- * stateless, any thread.
+ * AssertionError, with {@code fails: create} its create() does, with {@code fails: null} its create() returns null,
+ * with {@code fails: nullspec} its spec() does, with {@code fails: spectype} its spec() makes an agent of type
+ * 'elsewhere'; stateless, any thread.
  */
 public final class ErrorAgentFactory implements AgentFactoryProvider
 {
@@ -45,7 +46,11 @@ public final class ErrorAgentFactory implements AgentFactoryProvider
                 {
                     throw new AssertionError("spec assert");
                 }
-                return AgentSpec.builder(id, type).capacity(1).build();
+                if (fails.equals("nullspec"))
+                {
+                    return null;
+                }
+                return AgentSpec.builder(id, fails.equals("spectype") ? "elsewhere" : type).capacity(1).build();
             }
 
             @Override

@@ -456,7 +456,10 @@ class ServeConfigTest
     @ParameterizedTest(name = "fails in {0}")
     @CsvSource({"spec, could not make agent 'coder-1': java.lang.AssertionError: spec assert",
         "create, could not make agent 'coder-1': java.lang.AssertionError: create assert",
-        "null, made no adapter for agent 'coder-1': its create(AgentSpec) returned null; fix it and rebuild"})
+        "null, made no adapter for agent 'coder-1': its create(AgentSpec) returned null; fix it and rebuild",
+        // a user's trial: a raw NullPointerException, and an agent of another type served under the file's type
+        "nullspec, made no spec for agent 'coder-1': its spec(String) returned null; fix it and rebuild",
+        "spectype, made agent 'coder-1' of type 'elsewhere'"})
     void aFactoryThatThrowsAnErrorOrMakesNoAdapterIsAProblemOfTheFileNamingTheAgentAndTheFactory(final String fails, final String error)
         throws Exception
     {
