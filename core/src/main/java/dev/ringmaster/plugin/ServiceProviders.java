@@ -203,8 +203,11 @@ public final class ServiceProviders
                     null, e);
             }
             final String missing = missingClass(e);
-            throw broken(kind, name, provider, origin, "threw " + e,
-                missing != null ? missing : "fix its create() and rebuild " + origin, e);
+            // a static initializer's failure hides its cause behind ExceptionInInitializerError, whose message is null
+            final Throwable init = e instanceof ExceptionInInitializerError ? e.getCause() : null;
+            throw broken(kind, name, provider, origin, "threw " + e + (init == null ? "" : " from a static " +
+                "initializer: " + init), missing != null ? missing : (init != null ? "fix the static initializer of " +
+                "the classes create() loads and rebuild " : "fix its create() and rebuild ") + origin, e);
         }
         if (made == null)
         {

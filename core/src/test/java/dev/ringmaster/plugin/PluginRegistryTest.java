@@ -181,6 +181,22 @@ class PluginRegistryTest
         }
     }
 
+    @Test
+    void aStrategyWhoseStaticInitializerThrowsIsBrokenWithTheCause() throws IOException
+    {
+        // a user's trial: "its create() threw java.lang.ExceptionInInitializerError; fix its create()", no cause
+        final Path jar = jar().services(ROUTING_STRATEGY, TestProviders.CreateStaticInitFails.class.getName())
+            .writeTo(dir.resolve("static.jar"));
+        try (PluginRegistry registry = PluginRegistry.load(dir))
+        {
+            assertThatThrownBy(() -> registry.createStrategy("create-static-init-fails"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("threw java.lang.ExceptionInInitializerError from a static initializer: " +
+                    "java.lang.NumberFormatException: For input string: \"ten\"")
+                .hasMessageContaining("fix the static initializer of the classes create() loads and rebuild " + jar);
+        }
+    }
+
     /** Kotlin, Scala or Groovy providers (or a sneaky throw) can throw checked exceptions javac never sees. */
     @Test
     void aProviderThatThrowsACheckedExceptionIsReportedOrBrokenAndTheOthersStillLoad() throws IOException

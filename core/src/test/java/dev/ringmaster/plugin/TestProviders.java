@@ -294,6 +294,46 @@ final class TestProviders
         }
     }
 
+    /** Loads fine; its create() makes a strategy whose class's static initializer throws, as a bad constant does. */
+    public static final class CreateStaticInitFails implements RoutingStrategyProvider
+    {
+        @Override
+        public String name()
+        {
+            return "create-static-init-fails";
+        }
+
+        @Override
+        public String description()
+        {
+            return "its strategy's static initializer throws";
+        }
+
+        @Override
+        public RoutingStrategy create()
+        {
+            return new BadConstantStrategy();
+        }
+    }
+
+    /** Its static initializer parses a constant that is no number. */
+    static final class BadConstantStrategy implements RoutingStrategy
+    {
+        static final int LIMIT = Integer.parseInt(System.getProperty("ringmaster.test.no-such-limit", "ten"));
+
+        @Override
+        public String name()
+        {
+            return "create-static-init-fails";
+        }
+
+        @Override
+        public int select(final TaskView task, final Candidates candidates, final RoutingDecision decision)
+        {
+            return Math.min(LIMIT, candidates.size() - 1);
+        }
+    }
+
     /** Loads and names itself fine; create() returns null, as an unfinished provider does. */
     public static final class CreatesNull implements RoutingStrategyProvider
     {

@@ -355,6 +355,9 @@ public final class BenchCommand implements Callable<Integer>
     /** Parses a rate: 50000, 50k, 1M, 1.5m; stateless. */
     static final class Rate implements CommandLine.ITypeConverter<Double>
     {
+        /** Tasks per second offered at most: 100 times what the fastest system here sustains. */
+        static final double MAX_RATE = 100e6;
+
         @Override
         public Double convert(final String value)
         {
@@ -381,11 +384,23 @@ public final class BenchCommand implements Callable<Integer>
                 throw new CommandLine.TypeConversionException("'" + value + "' is not a rate; write tasks per second " +
                     "like 50000, 50k or 1M");
             }
-            if (!(rate >= 1) || Double.isInfinite(rate))
+            if (!(rate >= 1) || !(rate <= MAX_RATE))
             {
-                throw new CommandLine.TypeConversionException("rate must be at least 1 task/s, got '" + value + "'");
+                // a window offers rate x duration tasks, whatever the system achieves: at 1e12 tasks/s it ran for days
+                throw new CommandLine.TypeConversionException("rate must be from 1 to 100M tasks/s (no system here " +
+                    "sustains more than a few million), got '" + value + "'");
             }
             return rate;
+        }
+    }
+
+    /** As {@link Time}, with 0 for none: for a cost whose default is none; stateless. */
+    static final class TimeOrZero implements CommandLine.ITypeConverter<Long>
+    {
+        @Override
+        public Long convert(final String value)
+        {
+            return value.trim().matches("0+(\\.0*)?(ms|s)?") ? 0L : new Time().convert(value);
         }
     }
 

@@ -72,7 +72,7 @@ public final class DemoCommand implements Callable<Integer>
         + "holding them warm; the summary reports its predictions and their hit rate (journaled with --journal).")
     boolean predictive;
 
-    @Option(names = "--context-load", paramLabel = "TIME", converter = BenchCommand.Time.class,
+    @Option(names = "--context-load", paramLabel = "TIME", converter = BenchCommand.TimeOrZero.class,
         description = "What an agent pays, on top of a task's work, for a task whose session (affinity) key is not "
             + "among its 4 warm ones, e.g. 20ms; what pre-routing's warm preference saves (default: 0, nothing).")
     Long contextLoadNanos;

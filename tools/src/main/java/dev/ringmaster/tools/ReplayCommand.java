@@ -5,6 +5,7 @@ import dev.ringmaster.journal.JournalReader;
 import dev.ringmaster.journal.replay.PredictionHits;
 import dev.ringmaster.journal.replay.Replay;
 import dev.ringmaster.journal.replay.ReplayReport;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -106,6 +107,13 @@ public final class ReplayCommand implements Callable<Integer>
         {
             return new WorkloadReplay(spec, plugins, journal, json).run(whatIf, contextLoadMicros * 1_000L,
                 unpaced, verifyDecisions, strategy, golden, writeGolden);
+        }
+        if (plugins.directory != null)
+        {
+            // every other command refuses a missing --plugins directory; a plain replay read none, and exited 0
+            throw new CommandLine.ParameterException(spec.commandLine(), "--plugins goes with --what-if or " +
+                "--verify-decisions (a plain replay runs no strategy), e.g. --what-if my-strategy --plugins " +
+                plugins.directory);
         }
         final ReplayReport report;
         final String metadataWarning;

@@ -96,4 +96,17 @@ class BenchCommandTest
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("unknown system 'nope'").contains("thread-pool");
     }
+
+    @Test
+    void aCostWhoseDefaultIsNoneTakesZeroAndRefusesWhatIsNoTime()
+    {
+        // demo's --help says "default: 0, nothing", and "--context-load 0" was refused (at least 1ms)
+        final BenchCommand.TimeOrZero time = new BenchCommand.TimeOrZero();
+        assertThat(time.convert("0")).isZero();
+        assertThat(time.convert("0ms")).isZero();
+        assertThat(time.convert("0.0s")).isZero();
+        assertThat(time.convert("20ms")).isEqualTo(20_000_000L);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> time.convert("0.0001ms"))
+            .hasMessageContaining("between 1ms and 1h");
+    }
 }
