@@ -31,6 +31,16 @@ public interface Provenance
     /** @return the runner-up, or null if the strategy named none. */
     AgentView runnerUpAgent();
 
+    /**
+     * @return true if the strategy did not make this placement: it threw, answered out of range or is quarantined, and
+     *     the built-in fallback (the eligible agent with the fewest tasks in flight) chose the agent; the score, runner-up
+     *     and random state are then not the strategy's.
+     */
+    default boolean fellBack()
+    {
+        return false;
+    }
+
     /** @return true if the strategy recorded its random state (see {@link RoutingDecision#randomState}). */
     boolean hasRandomState();
 

@@ -14,11 +14,23 @@ package dev.ringmaster.journal;
  * @param shadowAgentId     that agent's id, or null.
  * @param shadowRegretNanos expected completion time on the shadow's pick minus that on the live pick, NaN if not
  *                          estimated.
+ * @param fellBack          whether the built-in fallback (fewest tasks in flight) made the placement, the strategy
+ *                          having failed or being quarantined; the record names the strategy all the same.
  */
 public record DecisionProvenance(int candidates, int strategyVersion, int runnerUpIndex, String runnerUpId,
                                  boolean hasRandomState, long randomState, String shadowStrategy, int shadowIndex,
-                                 String shadowAgentId, double shadowRegretNanos)
+                                 String shadowAgentId, double shadowRegretNanos, boolean fellBack)
 {
+    /** A placement the strategy made itself. */
+    public DecisionProvenance(final int candidates, final int strategyVersion, final int runnerUpIndex,
+                              final String runnerUpId, final boolean hasRandomState, final long randomState,
+                              final String shadowStrategy, final int shadowIndex, final String shadowAgentId,
+                              final double shadowRegretNanos)
+    {
+        this(candidates, strategyVersion, runnerUpIndex, runnerUpId, hasRandomState, randomState, shadowStrategy,
+            shadowIndex, shadowAgentId, shadowRegretNanos, false);
+    }
+
     /** @return true if a shadow ran and picked the same agent as the live strategy ({@code liveIndex}). */
     public boolean shadowAgrees(final int liveIndex)
     {

@@ -101,6 +101,11 @@ public record JournalEvent(long index, EventType type, long taskId, String taskT
         {
             // NaN is the record's "none" (one candidate, or a strategy that does not score): not a figure to print
             sb.append(" by ").append(strategy);
+            if (provenance != null && provenance.fellBack())
+            {
+                // the record names the strategy asked; the agent was the built-in fallback's choice
+                sb.append(" (its decision failed: the built-in fallback, fewest tasks in flight, chose the agent)");
+            }
             if (!Double.isNaN(score))
             {
                 sb.append(" score ").append(score);

@@ -342,10 +342,11 @@ public final class JournalRecord
         final String shadowStrategy = Utf8.get(buffer, at, length);
         at += Utf8.skip(buffer, at, length);
         final String shadowAgentId = Utf8.get(buffer, at, length);
+        final byte flags = buffer.getByte(p + PROV_HAS_RANDOM_STATE);
         return new DecisionProvenance(buffer.getInt(p + PROV_CANDIDATES), buffer.getInt(p + PROV_STRATEGY_VERSION),
-            buffer.getInt(p + PROV_RUNNER_UP_INDEX), runnerUpId, buffer.getByte(p + PROV_HAS_RANDOM_STATE) != 0,
+            buffer.getInt(p + PROV_RUNNER_UP_INDEX), runnerUpId, (flags & PROV_FLAG_RANDOM_STATE) != 0,
             buffer.getLong(p + PROV_RANDOM_STATE), shadowStrategy, buffer.getInt(p + PROV_SHADOW_INDEX), shadowAgentId,
-            buffer.getDouble(p + PROV_SHADOW_REGRET));
+            buffer.getDouble(p + PROV_SHADOW_REGRET), (flags & PROV_FLAG_FELL_BACK) != 0);
     }
 
     /** @return true for ACCEPTED and RECOVERED, which carry the whole task. */

@@ -72,6 +72,38 @@ class ProvenanceRecordTest
     }
 
     @Test
+    void aPlacementTheFallbackMadeSaysSoAndKeepsTheRestOfItsProvenance()
+    {
+        final Provenance strategys = why(false);
+        final Provenance fallbacks = new Provenance()
+        {
+            @Override public String strategy() { return strategys.strategy(); }
+            @Override public int strategyVersion() { return strategys.strategyVersion(); }
+            @Override public int candidates() { return strategys.candidates(); }
+            @Override public double score() { return Double.NaN; }
+            @Override public double runnerUp() { return Double.NaN; }
+            @Override public AgentView runnerUpAgent() { return null; }
+            @Override public boolean fellBack() { return true; }
+            @Override public boolean hasRandomState() { return false; }
+            @Override public long randomState() { return 0; }
+            @Override public String shadowStrategy() { return null; }
+            @Override public AgentView shadowAgent() { return null; }
+            @Override public double shadowRegretNanos() { return Double.NaN; }
+        };
+        final TaskView task = FakePool.view(Task.builder("worker").id(15).build());
+
+        final JournalRecord r = read(bytes(encoder.encodeAssigned(task, pool.poolAgent(1), fallbacks, 1_000)));
+
+        assertThat(r.provenance().fellBack()).isTrue();
+        assertThat(r.provenance().hasRandomState()).as("a flag of its own, not read as random state").isFalse();
+        assertThat(r.strategy()).isEqualTo("p2c");
+        assertThat(r.toEvent().describe()).contains("on fake-1 by p2c (its decision failed: the built-in fallback, " +
+            "fewest tasks in flight, chose the agent)");
+        assertThat(read(bytes(encoder.encodeAssigned(task, pool.poolAgent(1), strategys, 1_000))).provenance()
+            .fellBack()).isFalse();
+    }
+
+    @Test
     void anAcceptanceFoldedWithItsAssignmentKeepsItsTaskBehindTheProvenance()
     {
         final Task submitted = Task.builder("worker").id(13).tenant("acme").payload("the work").build();

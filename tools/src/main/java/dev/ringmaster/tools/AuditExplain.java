@@ -142,6 +142,12 @@ final class AuditExplain
             "assignments as recorded (%.1f%%), %,d of the %,d with a choice of agents; fleet: %s.%n", replay.same(),
             replay.replayed(), replay.replayed() == 0 ? 0.0 : 100.0 * replay.same() / replay.replayed(),
             replay.sameWithChoice(), replay.withChoice(), replay.fleet()));
+        if (replay.fellBack() > 0)
+        {
+            sb.append(String.format(Locale.ROOT, "Not re-derived: %,d assignments the built-in fallback made where the " +
+                "strategy's decision failed (the strategy was quarantined or threw; the log of that run names the " +
+                "fault).%n", replay.fellBack()));
+        }
         final long differing = replay.replayed() - replay.same();
         if (differing > 0)
         {

@@ -64,7 +64,7 @@ final class DecisionRederivation
      */
     record Result(String fleet, int prefetch, List<Decision> decisions, long replayed, long same, long withChoice,
                   long sameWithChoice, long recordedNotEligible, List<Difference> differences, String problem,
-                  List<String> damage)
+                  List<String> damage, long fellBack)
     {
     }
 
@@ -84,6 +84,8 @@ final class DecisionRederivation
     private final List<Decision> decisions = new ArrayList<>();
     private final List<Difference> differences = new ArrayList<>();
     private long replayed;
+    /** Assignments the built-in fallback made (the strategy failed): not the strategy's, so not re-derived. */
+    private long fellBack;
     private long same;
     private long withChoice;
     private long sameWithChoice;
@@ -126,7 +128,7 @@ final class DecisionRederivation
             reader.toStart().readToEnd(replay::onRecord, e -> { });
             return new Result(fleet.origin(), prefetch, List.copyOf(replay.decisions), replay.replayed, replay.same,
                 replay.withChoice, replay.sameWithChoice, replay.recordedNotEligible, List.copyOf(replay.differences),
-                replay.problem, arrivals.damage());
+                replay.problem, arrivals.damage(), replay.fellBack);
         }
     }
 
@@ -215,9 +217,24 @@ final class DecisionRederivation
             return;
         }
         t.strategy = name;
+        final DecisionProvenance why = r.provenance();
+        if (why != null && why.fellBack())
+        {
+            // the journal names the strategy asked, but its decision failed: re-deriving would compare the strategy
+            // with the fallback (a quarantined plugin read "0 of 3,063 as recorded"); the pool still counts the task
+            fellBack++;
+            if (r.taskId() == taskId)
+            {
+                decisions.add(new Decision(r.attempt(), name, r.agentId(), null, why.candidates(), -1, List.of(),
+                    "the strategy's decision failed (it threw, answered out of range or was quarantined), and the " +
+                    "built-in fallback, fewest tasks in flight, chose " + r.agentId() + ": no decision of the " +
+                    "strategy's to re-derive"));
+            }
+            hold(t, recorded, r);
+            return;
+        }
         pool.forTask(t.task);
         view.of(t, r);
-        final DecisionProvenance why = r.provenance();
         final int derived = derive(strategy, pool, why);
         replayed++;
         final boolean recordedEligible = pool.isEligible(recorded);

@@ -66,6 +66,27 @@ class DemoStrategyFailureTest
     }
 
     @Test
+    void theJournalAndItsAuditSayTheFallbackPlacedWhatAFailedStrategyDidNotDecide() throws IOException
+    {
+        // a user's trial: each record credited the quarantined plugin with the fallback's choice, and --explain
+        // re-derived the plugin against the fallback ("0 of 3,063 assignments as recorded")
+        final Path journal = dir.resolve("journal");
+        final Path plugins = plugins();
+        final DemoCommandTest.Run demo = DemoCommandTest.run("demo", "--strategy", FaultyStrategies.Throws.NAME,
+            "--plugins", plugins.toString(), "--tasks", "300", "--journal", journal.toString());
+        assertThat(demo.exitCode()).as("stderr: %s", demo.err()).isEqualTo(1);
+
+        final DemoCommandTest.Run audit = DemoCommandTest.run("audit", journal.toString(), "5", "--explain",
+            "--plugins", plugins.toString());
+        assertThat(audit.exitCode()).as("stderr: %s", audit.err()).isZero();
+        assertThat(audit.out()).contains("by " + FaultyStrategies.Throws.NAME + " (its decision failed: the built-in " +
+                "fallback, fewest tasks in flight, chose the agent)")
+            .contains("no decision of the strategy's to re-derive")
+            .containsPattern("Not re-derived: [1-9][0-9,]* assignments the built-in fallback made")
+            .contains("Re-derived over the whole journal: 0 of 0 assignments");
+    }
+
+    @Test
     void aVersion2StrategyWhoseRouteAlwaysThrowsFailsTheTextRunWithAPlainLine() throws IOException
     {
         final DemoCommandTest.Run run = DemoCommandTest.run("demo", "--strategy", FaultyStrategies.RouteThrows.NAME,

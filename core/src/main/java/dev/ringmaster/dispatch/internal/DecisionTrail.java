@@ -14,6 +14,8 @@ final class DecisionTrail implements Provenance
     private final int version;
     private final RoutingDecision decision;
     int candidates = -1;
+    /** Whether the built-in fallback made the decision the trail describes (the strategy failed or is quarantined). */
+    boolean fellBack;
     private AgentState runnerUp;
     String shadowStrategy;
     private AgentState shadowAgent;
@@ -49,6 +51,12 @@ final class DecisionTrail implements Provenance
     public int strategyVersion()
     {
         return version;
+    }
+
+    @Override
+    public boolean fellBack()
+    {
+        return fellBack;
     }
 
     @Override

@@ -520,6 +520,7 @@ final class Selection extends RouterPart
     {
         if (shadowOf == null)
         {
+            trail.fellBack = fellBack;
             Counters.increment(counters.strategyDecisions);
             if (fellBack)
             {

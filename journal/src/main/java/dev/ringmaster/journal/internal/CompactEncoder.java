@@ -329,7 +329,7 @@ public final class CompactEncoder
         at = Varint.putSigned(b, at, runnerUp == null ? -1 : runnerUp.index());
         final boolean hasRandom = why.hasRandomState();
         final long regret = Double.doubleToRawLongBits(why.shadowRegretNanos());
-        b[at++] = (byte)(hasRandom ? 1 : 0);
+        b[at++] = (byte)((hasRandom ? PROV_FLAG_RANDOM_STATE : 0) | (why.fellBack() ? PROV_FLAG_FELL_BACK : 0));
         b[at++] = (byte)((hasRandom ? COMPACT_PROV_RANDOM_RAW : 0) | (regret != NAN_BITS ? COMPACT_PROV_REGRET : 0));
         if (hasRandom)
         {

@@ -230,7 +230,8 @@ public final class RecordCompactor
         final byte hasRandom = r[p + PROV_HAS_RANDOM_STATE];
         final long random = (long)LONG.get(r, p + PROV_RANDOM_STATE);
         final long regret = (long)LONG.get(r, p + PROV_SHADOW_REGRET);
-        final int flags = (hasRandom != 0 ? COMPACT_PROV_RANDOM_RAW : 0) | (regret != NAN_BITS ? COMPACT_PROV_REGRET : 0);
+        final int flags = ((hasRandom & PROV_FLAG_RANDOM_STATE) != 0 ? COMPACT_PROV_RANDOM_RAW : 0) |
+            (regret != NAN_BITS ? COMPACT_PROV_REGRET : 0);
         b[at++] = hasRandom;
         b[at++] = (byte)flags;
         if ((flags & COMPACT_PROV_RANDOM_RAW) != 0)

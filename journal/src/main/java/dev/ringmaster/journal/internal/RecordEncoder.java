@@ -123,7 +123,8 @@ public final class RecordEncoder
         b.putInt(at + PROV_CANDIDATES, why.candidates());
         b.putInt(at + PROV_STRATEGY_VERSION, why.strategyVersion());
         b.putInt(at + PROV_RUNNER_UP_INDEX, runnerUp == null ? -1 : runnerUp.index());
-        b.putByte(at + PROV_HAS_RANDOM_STATE, (byte)(why.hasRandomState() ? 1 : 0));
+        b.putByte(at + PROV_HAS_RANDOM_STATE, (byte)((why.hasRandomState() ? PROV_FLAG_RANDOM_STATE : 0) |
+            (why.fellBack() ? PROV_FLAG_FELL_BACK : 0)));
         b.putLong(at + PROV_RANDOM_STATE, why.hasRandomState() ? why.randomState() : 0);
         b.putInt(at + PROV_SHADOW_INDEX, shadowStrategy == null ? Provenance.NO_SHADOW :
             shadow == null ? Provenance.NONE : shadow.index());

@@ -154,7 +154,12 @@ public final class RecordLayout
     public static final int PROV_CANDIDATES = 0;
     public static final int PROV_STRATEGY_VERSION = 4;
     public static final int PROV_RUNNER_UP_INDEX = 8;
+    /** A byte of flags: {@link #PROV_FLAG_RANDOM_STATE}, {@link #PROV_FLAG_FELL_BACK}. */
     public static final int PROV_HAS_RANDOM_STATE = 12;
+    /** The strategy recorded its random state. */
+    public static final int PROV_FLAG_RANDOM_STATE = 1;
+    /** The built-in fallback made the placement, not the strategy (a reader of an older build sees random state). */
+    public static final int PROV_FLAG_FELL_BACK = 2;
     public static final int PROV_RANDOM_STATE = 13;
     public static final int PROV_SHADOW_INDEX = 21;
     public static final int PROV_SHADOW_REGRET = 25;

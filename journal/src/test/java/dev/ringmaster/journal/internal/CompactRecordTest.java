@@ -221,7 +221,7 @@ class CompactRecordTest
             b.putInt(at + PROV_CANDIDATES, agent + 2);
             b.putInt(at + PROV_STRATEGY_VERSION, attempt);
             b.putInt(at + PROV_RUNNER_UP_INDEX, agent - 1);
-            b.putByte(at + PROV_HAS_RANDOM_STATE, (byte)(id & 1));
+            b.putByte(at + PROV_HAS_RANDOM_STATE, (byte)(id & 3)); // random state, and the fallback's flag
             b.putLong(at + PROV_RANDOM_STATE, (id & 1) != 0 ? id * 0x9E3779B97F4A7C15L : 0);
             b.putInt(at + PROV_SHADOW_INDEX, agent % 3 - 2);
             b.putLong(at + PROV_SHADOW_REGRET, (sequence & 1) != 0 ? NAN_BITS : Double.doubleToRawLongBits(sequence * 1e-6));
