@@ -437,25 +437,27 @@ public final class Simulator
         int chosen;
         try
         {
-            chosen = probeAllocation && task >= probeFrom ? probedSelect() : select();
+            // quarantined (the router's rule, SimStrategyHost): the fallback decides, counted as a failed decision
+            chosen = host != null && host.quarantined(now) ? SimStrategyHost.QUARANTINED :
+                probeAllocation && task >= probeFrom ? probedSelect() : select();
         }
         catch (final RuntimeException | Error e)
         {
             // an Error too (a plugin's AssertionError, a class its jar lacks): the router falls back on any throwable
             noteError("threw " + e);
-            chosen = c.fewestInFlight();
+            return c.poolPosition(c.fewestInFlight());
         }
-        if (chosen == RoutingStrategy.DECLINE)
-        {
-            declines++;
-            return -1;
-        }
-        if (chosen < 0 || chosen >= c.size())
+        if (chosen != RoutingStrategy.DECLINE && (chosen < 0 || chosen >= c.size()))
         {
             noteError(host != null ? host.describe(chosen) : "returned index " + chosen + " for " + c.size() + " candidates");
-            chosen = c.fewestInFlight();
+            return c.poolPosition(c.fewestInFlight());
         }
-        return c.poolPosition(chosen);
+        if (host != null)
+        {
+            host.decided(); // a decline too, as the router counts: only a fault continues a run of faults
+        }
+        declines += chosen == RoutingStrategy.DECLINE ? 1 : 0;
+        return chosen == RoutingStrategy.DECLINE ? -1 : c.poolPosition(chosen);
     }
 
     private int probedSelect()
@@ -470,7 +472,7 @@ public final class Simulator
 
     private int select()
     {
-        return host != null ? host.select(view, decision) : strategy.select(view, candidates, decision);
+        return host != null ? host.select(view, decision, now) : strategy.select(view, candidates, decision);
     }
 
     private void noteError(final String what)
@@ -478,6 +480,10 @@ public final class Simulator
         if (errors++ == 0)
         {
             firstError = what; // the router logs and falls back to the least loaded candidate; so does the simulator
+        }
+        if (host != null && !what.startsWith(SimStrategyHost.QUARANTINED_WHY))
+        {
+            host.failed(now);
         }
     }
 
@@ -494,7 +500,7 @@ public final class Simulator
         placed++;
         if (host != null)
         {
-            host.assigned(position, workload.task(task), workload.arrival(task), task + 1L);
+            host.assigned(position, workload.task(task), workload.arrival(task), task + 1L, now);
         }
         if (agent.running < agent.capacity)
         {
@@ -548,7 +554,8 @@ public final class Simulator
         exec.recordSuccess(now - data[at + START], exec.fit(workload.skills(task)), now);
         if (host != null)
         {
-            host.completed((int)data[at + ASSIGNED], exec.index(), workload.task(task), workload.arrival(task), task + 1L);
+            host.completed((int)data[at + ASSIGNED], exec.index(), workload.task(task), workload.arrival(task), task + 1L,
+                now);
         }
         if (stats != null)
         {

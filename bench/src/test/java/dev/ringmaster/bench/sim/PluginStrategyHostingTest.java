@@ -70,6 +70,48 @@ class PluginStrategyHostingTest
         assertThat(plugin.announced).as("told the whole pool again after its onAssigned threw").isEqualTo(2);
     }
 
+    @Test
+    void aStrategyThatKeepsFailingIsQuarantinedAsTheDispatcherWouldAndProbedAgainAfterTenSeconds()
+    {
+        // a user's trial: the simulator asked a failing strategy every time, where the dispatcher sets it aside after
+        // 16 faults in a row for 10 s and routes with the fallback meanwhile
+        final AlwaysThrows plugin = new AlwaysThrows();
+        final SimRun run = run(plugin);
+
+        assertThat(run.completed()).isEqualTo(TASKS);
+        assertThat(run.errors()).as("every decision the fallback's").isEqualTo(run.decisions());
+        final double simulatedSeconds = WORKLOAD.arrival(TASKS - 1) / 1e9;
+        assertThat(plugin.asked).as("16 per quarantine of 10 s, over %.0f s simulated", simulatedSeconds)
+            .isBetween(16L, 16L * (long)(simulatedSeconds / 10 + 2));
+        assertThat(plugin.asked).as("of %d decisions", run.decisions()).isLessThan(run.decisions() / 4);
+        assertThat(run.firstError()).contains("threw");
+    }
+
+    /** A version 2 plugin whose route() always throws; counts how often it was asked. */
+    private static final class AlwaysThrows implements IndexedRoutingStrategy
+    {
+        long asked;
+
+        @Override
+        public String name()
+        {
+            return "always-throws";
+        }
+
+        @Override
+        public int select(final TaskView task, final Candidates candidates, final RoutingDecision decision)
+        {
+            throw new UnsupportedOperationException("route() decides");
+        }
+
+        @Override
+        public int route(final TaskView task, final AgentPool pool, final RoutingDecision decision)
+        {
+            asked++;
+            throw new IllegalStateException("broken index");
+        }
+    }
+
     private static final SimSettings SETTINGS = new SimSettings(0, 0, -1, true, SimFleet.Binding.LATE, Double.NaN,
         Double.NaN, null);
     private static final SimWorkload WORKLOAD = Scenario.HOMOGENEOUS.workload(5, 0.8, TASKS, SETTINGS);
@@ -90,8 +132,8 @@ class PluginStrategyHostingTest
     }
 
     /**
-     * Fewest tasks in flight by counts only its callbacks keep; {@code select} is a stub, as a version 2 plugin may
-     * have it; its {@code onAssigned} throws once, at the given assignment (-1: never), after counting it.
+     * Fewest tasks in flight by counts only its callbacks keep, through route() or select(); its {@code onAssigned}
+     * throws once, at the given assignment (-1: never), after counting it.
      */
     private static final class OwnCounts implements IndexedRoutingStrategy
     {
@@ -116,7 +158,16 @@ class PluginStrategyHostingTest
         @Override
         public int select(final TaskView task, final Candidates candidates, final RoutingDecision decision)
         {
-            throw new UnsupportedOperationException("a version 2 strategy: route() decides");
+            // the same rule over a candidate list: pre-routing's wrapper, a version 1 strategy, asks select
+            int best = 0;
+            for (int i = 1; i < candidates.size(); i++)
+            {
+                if (counts[candidates.poolPosition(i)] < counts[candidates.poolPosition(best)])
+                {
+                    best = i;
+                }
+            }
+            return best;
         }
 
         @Override
