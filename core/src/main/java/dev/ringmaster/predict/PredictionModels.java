@@ -1,5 +1,7 @@
 package dev.ringmaster.predict;
 
+import dev.ringmaster.plugin.ServiceProviders;
+
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -44,6 +46,13 @@ public final class PredictionModels
     {
     }
 
+    /** @return the predictor's name, class and where it was loaded from (a plugin's jar), for a message. */
+    public static String describe(final Predictor predictor)
+    {
+        return "the predictor '" + predictor.name() + "' (" + predictor.getClass().getName() + " from " +
+            ServiceProviders.origin(predictor.getClass()) + ")";
+    }
+
     /**
      * Writes the predictor's model to the file (replacing it), noting how many arrivals it learned from.
      *
@@ -51,6 +60,9 @@ public final class PredictionModels
      * directory is forced, where the platform allows it): after a crash or power loss the file holds either the
      * previous model or the whole new one, never an empty or partial one. A write that fails leaves the previous
      * model as it was and removes the temp file.
+     *
+     * @throws IOException if the file cannot be written.
+     * @throws IllegalStateException if the predictor's own writeModel fails, naming it and its jar.
      */
     public static void write(final Predictor predictor, final long arrivals, final Path file) throws IOException
     {
@@ -64,6 +76,12 @@ public final class PredictionModels
         try (DataOutputStream p = new DataOutputStream(payload))
         {
             predictor.writeModel(p);
+        }
+        catch (final IOException | RuntimeException | Error e)
+        {
+            // into memory, so no disk is involved: the plugin failed, and the fix is in it, not in the file's permissions
+            throw new IllegalStateException(describe(predictor) + " failed to write its model: " + e + "; fix its " +
+                "writeModel(DataOutput) and rebuild " + ServiceProviders.origin(predictor.getClass()), e);
         }
         final byte[] bytes = payload.toByteArray();
         final CRC32C crc = new CRC32C();

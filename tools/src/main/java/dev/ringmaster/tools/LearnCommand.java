@@ -124,6 +124,10 @@ public final class LearnCommand implements Callable<Integer>
                 spec.commandLine().getErr().println("warning: " + reader.metadataWarning());
             }
         }
+        catch (final PredictorFailed e)
+        {
+            return failed(e.getMessage());
+        }
         if (seen[0] == 0)
         {
             // an empty model written over the last trained one would leave pre-routing predicting nothing, silently
@@ -152,6 +156,10 @@ public final class LearnCommand implements Callable<Integer>
         try
         {
             PredictionModels.write(predictor, seen[0], out);
+        }
+        catch (final IllegalStateException e)
+        {
+            return failed(e.getMessage() + "; nothing was written (" + out + " is left as it was)");
         }
         catch (final IOException e)
         {
@@ -212,6 +220,25 @@ public final class LearnCommand implements Callable<Integer>
         damage.forEach(d -> err.println("  " + d));
     }
 
+    /** Prints the error line. @return the exit code of a run that failed. */
+    private int failed(final String message)
+    {
+        spec.commandLine().getErr().println("error: " + message);
+        spec.commandLine().getErr().flush();
+        return 1;
+    }
+
+    /** A predictor's observe() failed: plugin code, named with its jar; unchecked, to leave the reader's loop. */
+    private static final class PredictorFailed extends RuntimeException
+    {
+        private static final long serialVersionUID = 1L;
+
+        PredictorFailed(final String message, final Throwable cause)
+        {
+            super(message, cause);
+        }
+    }
+
     private static void observe(final Predictor predictor, final JournalRecord r, final long[] seen,
                                 final java.util.Set<Long> recovering)
     {
@@ -244,7 +271,17 @@ public final class LearnCommand implements Callable<Integer>
             return;
         }
         final long at = r.epochNanos();
-        predictor.observe(task.type(), task.affinityKey(), JournalArrivals.skillMask(task), at);
+        try
+        {
+            predictor.observe(task.type(), task.affinityKey(), JournalArrivals.skillMask(task), at);
+        }
+        catch (final RuntimeException | Error e)
+        {
+            // plugin code: its bare message ("observe blew up at 101") named neither the predictor nor the fix
+            throw new PredictorFailed(PredictionModels.describe(predictor) + " failed in observe() at arrival " +
+                (seen[0] + 1) + " (task " + task.id() + "): " + e + "; fix its observe() and rebuild " +
+                dev.ringmaster.plugin.ServiceProviders.origin(predictor.getClass()), e);
+        }
         seen[0]++;
         seen[1] = Math.min(seen[1], at);
         seen[2] = Math.max(seen[2], at);

@@ -112,6 +112,41 @@ class LearnCommandTest
     }
 
     @Test
+    void aPredictorPluginThatFailsIsNamedWithItsJarAndTheFixAndNothingIsWritten() throws IOException
+    {
+        // a user's trial: observe()'s bare message as the error, and writeModel()'s failure sent the user to the file
+        // system's permissions
+        final Path dir = tmp.resolve("journal");
+        assertThat(run("demo", "--tasks", "300", "--seed", "4", "--json", "--journal", dir.toString()).exitCode())
+            .isZero();
+        final Path plugins = java.nio.file.Files.createDirectories(tmp.resolve("plugins"));
+        final Path jar = plugins.resolve("predictors.jar");
+        try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(java.nio.file.Files.newOutputStream(jar)))
+        {
+            out.putNextEntry(new java.util.jar.JarEntry(dev.ringmaster.plugin.PluginKind.PREDICTOR.servicesFile()));
+            out.write((FaultyPredictors.ObserveThrows.class.getName() + "\n" + FaultyPredictors.WriteThrows.class.getName() +
+                "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.closeEntry();
+        }
+        final Path model = tmp.resolve("m.rmp");
+
+        final DemoCommandTest.Run observe = run("learn", dir.toString(), "--out", model.toString(), "--plugins",
+            plugins.toString(), "--predictor", FaultyPredictors.ObserveThrows.NAME);
+        assertThat(observe.exitCode()).isEqualTo(1);
+        assertThat(observe.err()).startsWith("error: the predictor '" + FaultyPredictors.ObserveThrows.NAME + "' (")
+            .contains("failed in observe() at arrival 101", "observe blew up at 101", "fix its observe() and rebuild");
+
+        final DemoCommandTest.Run write = run("learn", dir.toString(), "--out", model.toString(), "--plugins",
+            plugins.toString(), "--predictor", FaultyPredictors.WriteThrows.NAME);
+        assertThat(write.exitCode()).isEqualTo(1);
+        assertThat(write.err()).contains("the predictor '" + FaultyPredictors.WriteThrows.NAME + "'",
+                "failed to write its model: java.io.IOException: cannot serialize", "fix its writeModel(DataOutput)",
+                "nothing was written")
+            .doesNotContain("permissions");
+        assertThat(model).doesNotExist();
+    }
+
+    @Test
     void learnsFromADemoJournalAndWritesAModelThatLoadsBack() throws IOException
     {
         final Path dir = tmp.resolve("journal");
