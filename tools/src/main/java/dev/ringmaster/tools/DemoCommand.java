@@ -72,6 +72,11 @@ public final class DemoCommand implements Callable<Integer>
         + "holding them warm; the summary reports its predictions and their hit rate (journaled with --journal).")
     boolean predictive;
 
+    @Option(names = "--model", paramLabel = "FILE", description = "With --predictive: start the predictor from a model "
+        + "learnt offline ('ringmaster learn JOURNAL --out FILE', the default predictor) rather than from nothing; it "
+        + "goes on learning from the run's arrivals.")
+    Path model;
+
     @Option(names = "--context-load", paramLabel = "TIME", converter = BenchCommand.TimeOrZero.class,
         description = "What an agent pays, on top of a task's work, for a task whose session (affinity) key is not "
             + "among its 4 warm ones, e.g. 20ms; what pre-routing's warm preference saves (default: 0, nothing).")
@@ -141,9 +146,13 @@ public final class DemoCommand implements Callable<Integer>
         {
             plugins.requireStrategies(registry, List.of(shadow), "--shadow");
         }
+        if (model != null)
+        {
+            DemoPredictions.checkModel(spec.commandLine(), model, predictive);
+        }
         final DemoSettings settings = new DemoSettings(tasks, strategy, seed, producers,
             workers == null ? 0 : workers, queueCapacity, 0.0005, Duration.ofSeconds(30), shadow, predictive,
-            Duration.ofNanos(contextLoadNanos == null ? 0 : contextLoadNanos));
+            Duration.ofNanos(contextLoadNanos == null ? 0 : contextLoadNanos), model);
         if (killHostAfterNanos != null && (remoteHosts == null || remoteHosts < 2))
         {
             throw new CommandLine.ParameterException(spec.commandLine(), "--kill-host-after needs --remote-hosts 2 " +

@@ -5,11 +5,13 @@ import dev.ringmaster.predict.LivePreRouting;
 import dev.ringmaster.predict.PatternPredictor;
 import dev.ringmaster.predict.PreRouting;
 import dev.ringmaster.predict.PredictionLog;
+import dev.ringmaster.predict.PredictionModels;
 import dev.ringmaster.spi.AgentView;
 import dev.ringmaster.spi.DispatchListener;
 import dev.ringmaster.spi.TaskView;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -37,7 +39,7 @@ final class DemoPredictions implements PredictionLog, DispatchListener
 
     /** What the run's predictions came to. */
     record Summary(long predicted, long hits, long misses, long warmed, long warmHits, double meanConfidence,
-                   long preferred, long held, long faults, long observed)
+                   long preferred, long held, long faults, long observed, long modelArrivals)
     {
         /** @return predictions whose horizon outlasted the run's arrivals: neither hit nor missed. */
         long open()
@@ -102,20 +104,35 @@ final class DemoPredictions implements PredictionLog, DispatchListener
     private final AtomicLong misses = new AtomicLong();
     private final AtomicLong confidenceMillis = new AtomicLong();
     private volatile long lastAcceptedNanos;
+    /** Arrivals the learnt model was learnt from, -1 without one. */
+    private final long modelArrivals;
 
     /**
      * @param journal     where to journal the predictions too, or null.
      * @param contextLoad what a cold context costs the demo's agents: a warm agent is preferred if it frees a slot no
      *                    later than that after the strategy's choice, and a task waits at most twice that for one (not
      *                    at all when contexts cost nothing).
+     * @param model       a model learnt offline to start from ({@code demo --model}), or null to start from nothing.
      */
-    DemoPredictions(final PredictionLog journal, final Duration contextLoad)
+    DemoPredictions(final PredictionLog journal, final Duration contextLoad, final Path model)
     {
         this.journal = journal;
         final PreRouting.Settings defaults = PreRouting.Settings.defaults();
-        this.live = new LivePreRouting(new PatternPredictor(Duration.ofHours(1).toNanos(), 24, RECENT_NANOS),
+        // a learnt model is read by the predictor that learnt it, learn's default; without one, a recent time constant
+        // of seconds lets the demo's own arrivals teach it within the run
+        this.live = new LivePreRouting(model != null ? new PatternPredictor() :
+            new PatternPredictor(Duration.ofHours(1).toNanos(), 24, RECENT_NANOS),
             new PreRouting.Settings(defaults.threshold(), HORIZON.toNanos(), SimulatedAgent.WARM_KEYS,
                 defaults.maxAgents(), contextLoad.toNanos(), 2 * contextLoad.toNanos()), TICK, this, null);
+        try
+        {
+            this.modelArrivals = model == null ? -1 : PredictionModels.read(model, live.preRouting().predictor());
+        }
+        catch (final IOException e)
+        {
+            // checked before the run (checkModel): a file changed since
+            throw new IllegalArgumentException("--model " + e.getMessage(), e);
+        }
     }
 
     LivePreRouting live()
@@ -188,7 +205,8 @@ final class DemoPredictions implements PredictionLog, DispatchListener
             PreRouting.DEFAULT_THRESHOLD, HORIZON.toMillis(), s.predicted(), Double.isNaN(s.hitRate()) ? "n/a" :
                 String.format(Locale.ROOT, "%.1f%%", s.hitRate() * 100), s.hits(), s.misses(), s.open(),
             Double.isNaN(s.meanConfidence()) ? 0.0 : s.meanConfidence(), s.warmed(), s.preferred(), s.held(),
-            s.faults(), s.observed());
+            s.faults(), s.observed()) + (s.modelArrivals() < 0 ? "" : String.format(Locale.ROOT, ", after the %,d " +
+                "of the model it started from", s.modelArrivals()));
     }
 
     /** Writes the summary as the demo's JSON field {@code predictive}. */
@@ -218,6 +236,10 @@ final class DemoPredictions implements PredictionLog, DispatchListener
         j.writeNumberField("held", s.held());
         j.writeNumberField("faults", s.faults());
         j.writeNumberField("observed", s.observed());
+        if (s.modelArrivals() >= 0)
+        {
+            j.writeNumberField("modelArrivals", s.modelArrivals());
+        }
         j.writeEndObject();
     }
 
@@ -239,6 +261,27 @@ final class DemoPredictions implements PredictionLog, DispatchListener
         final long n = predicted.get();
         return new Summary(n, hits.get(), missed, warmed.get(), warmHits.get(),
             n == 0 ? Double.NaN : confidenceMillis.get() / 1000.0 / n, pre.preferred(), pre.held(), pre.faults(),
-            live.observed());
+            live.observed(), modelArrivals);
+    }
+
+    /**
+     * Refuses a --model the demo cannot start from, before anything runs: without --predictive, or a file that is no
+     * model of the default predictor's (the error of {@link PredictionModels#read} says which and how to fix it).
+     */
+    static void checkModel(final picocli.CommandLine cli, final Path model, final boolean predictive)
+    {
+        if (!predictive)
+        {
+            throw new picocli.CommandLine.ParameterException(cli, "--model starts predictive pre-routing from a learnt " +
+                "model: add --predictive");
+        }
+        try
+        {
+            PredictionModels.read(model, new PatternPredictor());
+        }
+        catch (final IOException e)
+        {
+            throw new picocli.CommandLine.ParameterException(cli, "--model " + e.getMessage());
+        }
     }
 }

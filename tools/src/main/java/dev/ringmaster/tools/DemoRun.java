@@ -142,7 +142,8 @@ public final class DemoRun
                 builder.shadow(settings.shadow());
             }
             final DemoPredictions predictions = settings.predictive() ?
-                new DemoPredictions(journal == null ? null : journal.predictionLog(), settings.contextLoad()) : null;
+                new DemoPredictions(journal == null ? null : journal.predictionLog(), settings.contextLoad(),
+                    settings.model()) : null;
             if (predictions != null)
             {
                 builder.strategy(predictions.live().wrap(RoutingStrategies.create(settings.strategy(), pluginLoader)))

@@ -81,4 +81,31 @@ class DemoPredictiveTest
         assertThat(plain.exitCode()).as("demo stderr: %s", plain.err()).isZero();
         assertThat(json(plain)).containsKey("contextLoads").doesNotContainKey("predictive");
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aModelLearntFromAJournalStartsTheDemosPreRouting()
+    {
+        // a user's trial: learn wrote a model that nothing on the command line could load
+        final Path dir = tmp.resolve("learnt-from");
+        assertThat(run("demo", "--tasks", "2000", "--seed", "7", "--json", "--journal", dir.toString()).exitCode())
+            .isZero();
+        final Path model = tmp.resolve("patterns.rmp");
+        assertThat(run("learn", dir.toString(), "--out", model.toString()).exitCode()).isZero();
+
+        final DemoCommandTest.Run demo = run("demo", "--tasks", "500", "--seed", "8", "--predictive", "--model",
+            model.toString(), "--json");
+        assertThat(demo.exitCode()).as("demo stderr: %s", demo.err()).isZero();
+        final Map<String, Object> predictive = (Map<String, Object>)json(demo).get("predictive");
+        assertThat(num(predictive, "modelArrivals")).isEqualTo(2000);
+        assertThat(num(predictive, "observed")).as("and it goes on learning").isEqualTo(500);
+
+        final DemoCommandTest.Run alone = run("demo", "--tasks", "10", "--model", model.toString());
+        assertThat(alone.exitCode()).isEqualTo(2);
+        assertThat(alone.err()).contains("--model starts predictive pre-routing from a learnt model: add --predictive");
+        final DemoCommandTest.Run missing = run("demo", "--tasks", "10", "--predictive", "--model",
+            tmp.resolve("none.rmp").toString());
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err()).contains("--model no prediction model at " + tmp.resolve("none.rmp"));
+    }
 }
