@@ -390,8 +390,11 @@ final class DecisionRederivation
             }
             catch (final RuntimeException e)
             {
-                problem = "strategy '" + name + "' could not be created (" + e.getMessage() + "); give the plugins " +
-                    "directory that holds it with --plugins DIR";
+                problem = name.endsWith(dev.ringmaster.predict.PredictiveStrategy.SUFFIX) ? "the journal was " +
+                    "recorded under predictive pre-routing ('" + name + "'), whose choices follow the predictions it " +
+                    "made live, which the journal does not hold: its decisions cannot be re-derived" : "strategy '" +
+                    name + "' could not be created (" + e.getMessage() + "); give the plugins directory that holds " +
+                    "it with --plugins DIR";
             }
             strategies.put(key, s);
         }

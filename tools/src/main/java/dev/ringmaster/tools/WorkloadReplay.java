@@ -4,6 +4,7 @@ import dev.ringmaster.journal.Journal;
 import dev.ringmaster.journal.JournalReader;
 import dev.ringmaster.plugin.PluginKind;
 import dev.ringmaster.plugin.PluginRegistry;
+import dev.ringmaster.predict.PredictiveStrategy;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -138,7 +139,22 @@ final class WorkloadReplay
     private int whatIf(final PluginRegistry registry, final JournalArrivals arrivals, final ReplayFleet fleet,
                        final List<String> names, final long contextLoadNanos, final boolean live)
     {
-        final String recorded = arrivals.recordedStrategy();
+        final String recordedAs = arrivals.recordedStrategy();
+        // a journal of 'demo --predictive' names the wrapped strategy; no plugin provides that name, and the what-if
+        // does not replay the predictions pre-routing made live: the strategy beneath is calibrated, and it says so
+        final boolean underPreRouting = recordedAs != null && recordedAs.endsWith(PredictiveStrategy.SUFFIX) &&
+            registry.strategies().containsKey(recordedAs.substring(0, recordedAs.length() -
+                PredictiveStrategy.SUFFIX.length()));
+        final String recorded = underPreRouting ? recordedAs.substring(0, recordedAs.length() -
+            PredictiveStrategy.SUFFIX.length()) : recordedAs;
+        if (underPreRouting)
+        {
+            spec.commandLine().getErr().println("note: the journal was recorded with predictive pre-routing on top of " +
+                recorded + " ('" + recordedAs + "'); the what-if replays " + recorded + " without it (it does not " +
+                "replay the predictions made live), so the calibration row compares " + recorded + " alone with the " +
+                "journal");
+            spec.commandLine().getErr().flush();
+        }
         if (recorded == null)
         {
             throw new IllegalStateException("the journal in " + journal + " names no strategy in its assignment " +

@@ -108,4 +108,24 @@ class DemoPredictiveTest
         assertThat(missing.exitCode()).isEqualTo(2);
         assertThat(missing.err()).contains("--model no prediction model at " + tmp.resolve("none.rmp"));
     }
+
+    @Test
+    void aJournalRecordedUnderPreRoutingIsWhatIfReplayedAsTheStrategyBeneathAndNotReDerived()
+    {
+        // a user's trial: "recorded with strategy 'p2c+predictive', which is not installed here; add the plugins
+        // directory that holds it" (exit 2), a fix that does not exist
+        final Path dir = tmp.resolve("under-pre-routing");
+        assertThat(run("demo", "--tasks", "1500", "--seed", "7", "--strategy", "p2c", "--predictive", "--json",
+            "--journal", dir.toString()).exitCode()).isZero();
+
+        final DemoCommandTest.Run whatIf = run("replay", dir.toString(), "--what-if", "least-connections");
+        assertThat(whatIf.exitCode()).as("stderr: %s", whatIf.err()).isZero();
+        assertThat(whatIf.err()).contains("note: the journal was recorded with predictive pre-routing on top of p2c");
+        assertThat(whatIf.out()).contains("p2c (recorded)", "least-connections");
+
+        final DemoCommandTest.Run explain = run("audit", dir.toString(), "5", "--explain");
+        assertThat(explain.exitCode()).as("stderr: %s", explain.err()).isZero();
+        assertThat(explain.out() + explain.err()).contains("recorded under predictive pre-routing ('p2c+predictive')",
+            "cannot be re-derived").doesNotContain("give the plugins directory");
+    }
 }
