@@ -70,7 +70,9 @@ public final class ReplayCommand implements Callable<Integer>
 
     @Option(names = "--context-load-us", paramLabel = "US", defaultValue = "0", converter = WorkloadReplay.Micros.class,
         description = "With --what-if: price a cold context (a task whose affinity key is not warm on its agent) at "
-            + "this many microseconds on a speed-1 agent (default: ${DEFAULT-VALUE}, as the demo's agents).")
+            + "this many microseconds on a speed-1 agent, on top of the recorded execution times, which include any "
+            + "cost the agents paid: a journal of 'demo --context-load' counts its cost twice (default: "
+            + "${DEFAULT-VALUE}, none).")
     long contextLoadMicros;
 
     @Option(names = "--unpaced",

@@ -75,8 +75,10 @@ final class WhatIfRendering
             r.actual().p99SojournSeconds(), 100 * r.calibrationError()));
         if (r.contextLoadNanos() == 0)
         {
-            sb.append("context waste is 0: the journal's agents paid no context-load cost; price one with "
-                + "--context-load-us to compare affinity").append(System.lineSeparator());
+            // it said the agents paid no cost: a journal recorded with one (demo --context-load) has it in its times
+            sb.append("context waste is 0: no context-load cost was priced, and the journal does not record one (its "
+                + "execution times include any its agents paid); price one with --context-load-us to compare affinity, "
+                + "on top of the recorded times").append(System.lineSeparator());
         }
         for (final WhatIf.Outcome o : r.rows())
         {
