@@ -1,5 +1,7 @@
 package dev.ringmaster.dispatch.internal;
 
+import dev.ringmaster.model.Task;
+
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -32,13 +34,17 @@ final class Inbox
         return size.get();
     }
 
-    /** @return true if a task with this id waits here now (a racy scan, for rare control commands). */
+    /**
+     * @return true if a task with this id waits here now (a racy scan, for rare control commands). The task is read
+     *     once: a record read from a cell may be claimed, run and recycled (its task cleared) while this looks at it.
+     */
     boolean contains(final long taskId)
     {
         for (int i = 0, n = cells.length(); i < n; i++)
         {
             final TaskRecord r = cells.get(i);
-            if (r != null && r.task != null && r.task.id() == taskId)
+            final Task task = r == null ? null : r.task;
+            if (task != null && task.id() == taskId)
             {
                 return true;
             }
@@ -52,13 +58,41 @@ final class Inbox
         for (int i = 0, n = cells.length(); i < n; i++)
         {
             final TaskRecord r = cells.get(i);
-            if (r != null && r.task != null && r.task.id() == taskId && cells.compareAndSet(i, r, null))
+            final Task task = r == null ? null : r.task;
+            if (task != null && task.id() == taskId && cells.compareAndSet(i, r, null))
             {
                 size.decrementAndGet();
-                return r;
+                if (r.task == task)
+                {
+                    return r;
+                }
+                giveBack(r); // recycled for another task between the read and the claim
             }
         }
         return null;
+    }
+
+    /**
+     * Puts back a record claimed for a task it no longer holds: between a thief's scan and its claim, the record was
+     * taken, run, recycled and put here again for another task, which the scan's checks (skills, target, avoidance)
+     * were not about. Its agent still counts it, so a cell is free for it: the router never puts more than the
+     * agent's capacity plus prefetch, the number of cells, and this record is one of them (the router's own
+     * {@link #put} relies on the same count).
+     */
+    private void giveBack(final TaskRecord r)
+    {
+        size.incrementAndGet(); // first, as put does: a taker that sees the record has seen the count
+        while (true)
+        {
+            for (int i = 0, n = cells.length(); i < n; i++)
+            {
+                if (cells.get(i) == null && cells.compareAndSet(i, null, r))
+                {
+                    return;
+                }
+            }
+            Thread.onSpinWait(); // every cell taken by a put racing this one: one frees as soon as its owner takes it
+        }
     }
 
     /**
@@ -154,14 +188,18 @@ final class Inbox
         {
             int best = -1;
             TaskRecord bestRecord = null;
+            Task bestTask = null;
             for (int i = 0, n = cells.length(); i < n; i++)
             {
                 final TaskRecord r = cells.get(i);
-                if (r != null && (r.task.requiredSkills() & ~skillMask) == 0 && mayRunOn(r, thief) &&
+                // the task read once: the owner may take, run and recycle the record (clearing it) meanwhile
+                final Task task = r == null ? null : r.task;
+                if (task != null && (task.requiredSkills() & ~skillMask) == 0 && mayRunOn(task, thief) &&
                     (bestRecord == null || r.urgency > bestRecord.urgency) && movable(guard, r, victim, thief))
                 {
                     best = i;
                     bestRecord = r;
+                    bestTask = task;
                 }
             }
             if (bestRecord == null)
@@ -171,7 +209,13 @@ final class Inbox
             if (cells.compareAndSet(best, bestRecord, null))
             {
                 size.decrementAndGet();
-                return bestRecord;
+                // after the claim the record's fields are its current occupant's: the checks above were about it
+                // only if it still holds the task they read (a recycled one holds another, or none at first)
+                if (bestRecord.task == bestTask)
+                {
+                    return bestRecord;
+                }
+                giveBack(bestRecord);
             }
         }
         return null;
@@ -181,9 +225,9 @@ final class Inbox
      * @return whether the task may run on {@code thief} (null: any agent) at all: a task addressed to an agent runs
      *     there only, and one that avoids an agent never runs on it, as routing would have decided.
      */
-    static boolean mayRunOn(final TaskRecord r, final dev.ringmaster.spi.AgentView thief)
+    static boolean mayRunOn(final Task task, final dev.ringmaster.spi.AgentView thief)
     {
-        return r.task.targetAgent() == null && (thief == null || !thief.id().equals(r.task.avoidAgent()));
+        return task.targetAgent() == null && (thief == null || !thief.id().equals(task.avoidAgent()));
     }
 
     /** @return whether {@code guard} (null: none) lets the task move from victim to thief; a guard that throws does. */
