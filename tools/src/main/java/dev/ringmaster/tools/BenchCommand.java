@@ -299,7 +299,14 @@ public final class BenchCommand implements Callable<Integer>
                 j.writeStringField("at", t.at());
                 number(j, "ratio", t.ratio());
                 j.writeStringField("goal", (t.atLeast() ? ">= " : "<= ") + t.goal());
-                j.writeBooleanField("met", t.met());
+                if (Double.isNaN(t.ratio()))
+                {
+                    j.writeNullField("met"); // a system not run: neither met nor missed, as the text says "not run"
+                }
+                else
+                {
+                    j.writeBooleanField("met", t.met());
+                }
                 j.writeEndObject();
             }
             j.writeEndArray();

@@ -59,13 +59,17 @@ public final class HgrmFiles
             {
                 final HistogramLogWriter w = new HistogramLogWriter(ps);
                 w.outputComment(r.system() + " at " + HarnessReport.rateLabel(r.rate()) +
-                    " tasks/s, corrected latency in nanoseconds");
+                    " tasks/s, corrected latency in nanoseconds (HistogramLogProcessor -outputValueUnitRatio 1000 " +
+                    "prints microseconds)" + (r.windows().isEmpty() ? "" : "; " + r.windows().size() + " measured " +
+                    "windows pooled, the interval their measured time in all"));
                 w.outputLogFormatVersion();
                 w.outputLegend();
                 final Histogram h = r.corrected().copy();
                 h.setStartTimeStamp(0);
-                h.setEndTimeStamp(Math.max(1, report.config().durationNanos() / 1_000_000));
-                h.setTag(baseName(r));
+                // pooled windows span their measured time in all: one window's length made rates read N times higher
+                h.setEndTimeStamp(Math.max(1, report.config().durationNanos() * Math.max(1, r.windows().size()) /
+                    1_000_000));
+                // untagged: HistogramLogProcessor reads tagged intervals only with -tag, and failed on the file without
                 w.outputIntervalHistogram(h);
             }
             written.add(hlog);

@@ -53,6 +53,10 @@ class HgrmFilesTest
                 assertThat(read.getTotalCount()).isEqualTo(r.corrected().getTotalCount());
                 assertThat(read.getMaxValue()).isEqualTo(r.corrected().getMaxValue());
                 assertThat(read.getValueAtPercentile(99)).isEqualTo(r.corrected().getValueAtPercentile(99));
+                // untagged, so HistogramLogProcessor reads it without -tag; its interval the measured window
+                assertThat(read.getTag()).isNull();
+                assertThat(read.getEndTimeStamp() - read.getStartTimeStamp()).isEqualTo(
+                    config.durationNanos() / 1_000_000);
                 assertThat(reader.nextIntervalHistogram()).as("one interval per file").isNull();
             }
         }
