@@ -440,7 +440,8 @@ public final class BenchCommand implements Callable<Integer>
             }
             if (!(nanos >= 1_000_000) || nanos > 3_600e9)
             {
-                throw new CommandLine.TypeConversionException("time must be between 1ms and 1h, got '" + value + "'");
+                throw new CommandLine.TypeConversionException("time must be between 1ms and 1h, got '" + value + "'" +
+                    (digits.equals(v) ? " (a bare number is seconds: write e.g. 20ms or 2s)" : ""));
             }
             return (long)nanos;
         }

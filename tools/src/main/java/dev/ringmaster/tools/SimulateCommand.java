@@ -57,7 +57,10 @@ import java.util.concurrent.Callable;
     footer = {"", "Exit code: 0 if every strategy finished every task, 1 if one did not or had decisions fail (the "
         + "fallback placed those tasks; an error line says which and why), 2 for bad options (such as --agents too few for the skills a scenario's tasks need).",
         "Example: ringmaster simulate --seed 1 --tasks 20000 --strategies least-connections,p2c --scenario speeds-1248",
-        "         ringmaster simulate --scenario supermarket --agents 1000 --loads 0.99 --strategies random,p2c,p3c"})
+        "         ringmaster simulate --scenario supermarket --agents 1000 --loads 0.99 --strategies random,p2c,p3c "
+            + "--tasks 4000000",
+        "(near load 1 the queues of choice strategies, which start empty, take about 1 / (1 - load) mean works to "
+            + "reach their steady state: give enough --tasks that the run lasts many times that)"})
 public final class SimulateCommand implements Callable<Integer>
 {
     private static final JsonFactory JSON = JsonFactory.builder().build();

@@ -75,6 +75,13 @@ public final class SimulationOptions
             throw new CommandLine.ParameterException(commandLine, "--prefetch applies to late binding only: with "
                 + "--binding early every agent's queue is unbounded; drop --prefetch or use --binding late");
         }
+        if (prefetch != null && binding == null && scenarios.contains(Scenario.SUPERMARKET))
+        {
+            // the supermarket binds early by default: the prefetch was ignored without a word
+            throw new CommandLine.ParameterException(commandLine, "--prefetch applies to late binding only, and the " +
+                "supermarket scenario binds early (each task to one agent's unbounded queue); drop --prefetch, or " +
+                "add --binding late");
+        }
         if (period != null && burst == null && !scenarios.contains(Scenario.BURSTY))
         {
             throw new CommandLine.ParameterException(commandLine, "--period sets the length of bursts, and these "
@@ -231,8 +238,8 @@ public final class SimulationOptions
         @Override
         public Double convert(final String value)
         {
-            return checked(value, "0.9", load -> load > 0 && load < 1, "is not a load in (0, 1): at 1 or more the "
-                + "queues grow without bound; give a fraction of capacity such as 0.9");
+            return checked(value, "0.9", load -> load > 0 && load < 1, "is not a load in (0, 1), a fraction of the " +
+                "fleet's capacity: at 0 nothing arrives, at 1 or more the queues grow without bound; give e.g. 0.9");
         }
     }
 
