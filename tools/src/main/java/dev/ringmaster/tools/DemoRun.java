@@ -33,6 +33,8 @@ public final class DemoRun
     static final long SIGNALLED_DRAIN_SECONDS = 25;
     /** How long a drain may see no task end before it gives up as stalled. */
     static final long STALLED_DRAIN_SECONDS = 15;
+    /** How long the producers may take to stop after a signal before the run goes on without them. */
+    static final long STOPPED_PRODUCERS_SECONDS = 5;
 
     private static final Logger LOG = LoggerFactory.getLogger(DemoRun.class);
     private static final int SHOWN_DEAD_LETTERS = 5;
@@ -184,7 +186,7 @@ public final class DemoRun
                 {
                     remote.producing();
                 }
-                produce(dispatcher, workload, settings, statusCounts, journal, stop);
+                produce(dispatcher, workload, settings, statusCounts, journal, stop, tally);
             }
             catch (final InterruptedException | RuntimeException e)
             {
@@ -305,7 +307,7 @@ public final class DemoRun
     /** Submits tasks 0..n-1 (until {@code stop}), split round-robin over the producer threads, and waits for them. */
     private static void produce(final Dispatcher dispatcher, final Workload workload, final DemoSettings settings,
                                 final AtomicLongArray statusCounts, final DemoJournal journal,
-                                final AtomicBoolean stop)
+                                final AtomicBoolean stop, final LifecycleTally tally)
         throws InterruptedException
     {
         final int producers = settings.producers();
@@ -373,10 +375,57 @@ public final class DemoRun
             t.start();
         }
         go.countDown();
+        // the listener's counts, not metrics(): they move only while routing does, and read nothing routing holds
+        awaitProducers(() -> tally.accepted() + tally.completed() + tally.deadLettered() + tally.expired() +
+            tally.cancelled() + tally.failedAttempts(), threads, settings.strategy(), stop,
+            TimeUnit.SECONDS.toNanos(STALLED_DRAIN_SECONDS),
+            TimeUnit.SECONDS.toNanos(STOPPED_PRODUCERS_SECONDS));
+    }
+
+    /**
+     * Waits for the producers while the run makes progress. A producer routes its own task when nobody else is
+     * routing, so a strategy that never returns from select or route holds it inside submit: the run used to hang
+     * without a word, and a signal's summary never came (a user's trial). Once nothing was accepted or ended for
+     * {@code stalledNanos} ({@value #STALLED_DRAIN_SECONDS} s in a run), or {@code stoppedNanos} after a signal, the run
+     * goes on to its drain and summary without them (they are daemon threads), saying why.
+     *
+     * @return false if it went on without them.
+     */
+    static boolean awaitProducers(final java.util.function.LongSupplier events, final List<Thread> threads,
+                                  final String strategy, final AtomicBoolean stop, final long stalledNanos,
+                                  final long stoppedNanos)
+        throws InterruptedException
+    {
+        long seen = -1;
+        long movedAt = System.nanoTime();
+        long stoppedAt = 0;
         for (final Thread t : threads)
         {
-            t.join();
+            while (t.isAlive())
+            {
+                t.join(Math.max(1, Math.min(250, stalledNanos / 4_000_000)));
+                final long now = System.nanoTime();
+                final long counted = events.getAsLong();
+                if (counted != seen)
+                {
+                    seen = counted;
+                    movedAt = now;
+                }
+                stoppedAt = stoppedAt == 0 && stop.get() ? now : stoppedAt;
+                if (t.isAlive() && (now - movedAt >= stalledNanos || stoppedAt != 0 && now - stoppedAt >= stoppedNanos))
+                {
+                    stop.set(true);
+                    final boolean stalled = now - movedAt >= stalledNanos;
+                    LOG.error("{}: the routing strategy '{}' may be stuck in select or route, which a producer runs " +
+                        "when nobody else routes (a strategy must never block: no calls out, locks or sleeps), or " +
+                        "every agent is; the run goes on without the producers", stalled ? "no task was accepted or " +
+                        "ended for " + (now - movedAt) / 1_000_000 + " ms while the producers were submitting" :
+                        "the producers did not stop within " + stoppedNanos / 1_000_000 + " ms of the signal", strategy);
+                    return false;
+                }
+            }
         }
+        return true;
     }
 
     /**

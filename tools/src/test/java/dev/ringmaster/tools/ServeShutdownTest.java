@@ -125,7 +125,7 @@ class ServeShutdownTest
     }
 
     /** @return what {@code action} logged (slf4j-simple writes to System.err, looked up at each write). */
-    private static String logsOf(final Runnable action)
+    static String logsOf(final Runnable action)
     {
         final PrintStream stderr = System.err;
         final ByteArrayOutputStream logs = new ByteArrayOutputStream();

@@ -153,6 +153,7 @@ final class Router
         work += pending;
         pending = 0;
         long now = System.nanoTime();
+        engine.stages.working(now);
         work += applyCommands(now);
         work += outcomes.drainSignals(now);
         work += outcomes.releaseDueRetries(now);
@@ -324,6 +325,7 @@ final class Router
         event.clear();
         pending++;
         final long now = System.nanoTime();
+        engine.stages.working(now);
         try
         {
             accept(r, now, behind);

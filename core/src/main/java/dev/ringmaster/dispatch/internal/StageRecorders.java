@@ -34,6 +34,23 @@ public final class StageRecorders
      */
     private final java.util.concurrent.atomic.AtomicReference<Thread> writer = new java.util.concurrent.atomic.AtomicReference<>();
 
+    /** A reader does not wait for a holder whose work started this long ago (see {@link #working}). */
+    static final long STUCK_WRITER_NANOS = 100_000_000L;
+
+    /**
+     * When the holder last started a piece of work (a cycle, an arrival), by its own clock reads; an ordered store,
+     * cheap, router-owned. Why: a holder stays inside the writer section for as long as a strategy or listener call
+     * takes, and one that never returns made every metrics read (the admin endpoint's, a demo's summary) wait for ever
+     * in {@code flipPhase}.
+     */
+    private final java.util.concurrent.atomic.AtomicLong workingSince = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Role holder: its clock at the start of a piece of work. */
+    void working(final long nowNanos)
+    {
+        workingSince.lazySet(nowNanos);
+    }
+
     /** Role holder: @return the token to pass to {@link #exit}. */
     long enter()
     {
@@ -62,6 +79,13 @@ public final class StageRecorders
         if (writer.get() == Thread.currentThread())
         {
             // called from a callback on the role's holder: the values recorded so far go to the next reader
+            out.reset();
+            return out;
+        }
+        if (writer.get() != null && System.nanoTime() - workingSince.get() > STUCK_WRITER_NANOS)
+        {
+            // the holder is stuck in a call (or its last clock read is old): its values stay in the active histogram
+            // for the next read, rather than this reader waiting for it, perhaps for ever, holding the reader lock
             out.reset();
             return out;
         }
