@@ -106,7 +106,7 @@ class BadInputTest
     {
         assertThatThrownBy(() -> Dispatcher.builder().strategy(TestStrategies.first()).build())
             .isInstanceOf(IllegalArgumentException.class)
-            .hasMessageContaining("at least one agent");
+            .hasMessageContaining("at least one agent (a factory starts none)");
         assertThatThrownBy(() -> Dispatcher.builder()
             .agent(AgentSpec.builder("a1", "coder").build(), AgentAdapter.sync(t -> "ok"))
             .strategy("telepathy").build())

@@ -116,6 +116,8 @@ class WhatIfReplayTest
             "least-connections (recorded)", "calibration: least-connections simulated p99", "context waste is 0")
             // not "the journal's agents paid no context-load cost": a journal of demo --context-load has it in its times
             .contains("no context-load cost was priced, and the journal does not record one")
+            // the calibration names what else the recorded strategy's own row does and does not reproduce
+            .containsPattern("and its mean execution [+-][0-9.]+%, its Gini [0-9.]+ against [0-9.]+")
             .doesNotContain("paid no context-load cost");
     }
 

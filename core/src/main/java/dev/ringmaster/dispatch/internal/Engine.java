@@ -83,7 +83,7 @@ public final class Engine
     {
         if (specs.isEmpty())
         {
-            throw new IllegalArgumentException("a dispatcher needs at least one agent: add one with builder.agent(spec, adapter)");
+            throw new IllegalArgumentException("a dispatcher needs at least one agent (a factory starts none): add one with builder.agent(spec, adapter)");
         }
         this.strategyName = strategy.name();
         this.config = config;
