@@ -414,7 +414,7 @@ public final class DemoRun
                 stoppedAt = stoppedAt == 0 && stop.get() ? now : stoppedAt;
                 if (t.isAlive() && (now - movedAt >= stalledNanos || stoppedAt != 0 && now - stoppedAt >= stoppedNanos))
                 {
-                    stop.set(true);
+                    // not stop: it means a signal, which the report would name; the drain refuses their next submits
                     final boolean stalled = now - movedAt >= stalledNanos;
                     LOG.error("{}: the routing strategy '{}' may be stuck in select or route, which a producer runs " +
                         "when nobody else routes (a strategy must never block: no calls out, locks or sleeps), or " +

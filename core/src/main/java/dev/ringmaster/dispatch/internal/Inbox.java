@@ -124,9 +124,11 @@ final class Inbox
         int i = nextPut;
         for (int k = 0; k < n; k++)
         {
-            if (cells.get(i) == null)
+            // a compare-and-set, not a store: a thief giving a record back (giveBack) may fill a free cell too, and a
+            // store after the null check could overwrite it, losing its task; it publishes the record's fields as the
+            // volatile store did
+            if (cells.get(i) == null && cells.compareAndSet(i, null, record))
             {
-                cells.set(i, record); // volatile store: publishes the record's router-written fields to the taker
                 nextPut = i + 1 == n ? 0 : i + 1;
                 return;
             }
@@ -210,8 +212,11 @@ final class Inbox
             {
                 size.decrementAndGet();
                 // after the claim the record's fields are its current occupant's: the checks above were about it
-                // only if it still holds the task they read (a recycled one holds another, or none at first)
-                if (bestRecord.task == bestTask)
+                // only if it still holds the task they read; a record recycled for another task meanwhile is kept
+                // if the thief may run that one too, and given back only if not (rare twice over)
+                final Task now = bestRecord.task;
+                if (now == bestTask || now != null && (now.requiredSkills() & ~skillMask) == 0 && mayRunOn(now, thief) &&
+                    movable(guard, bestRecord, victim, thief))
                 {
                     return bestRecord;
                 }

@@ -35,13 +35,15 @@ public final class StageRecorders
     private final java.util.concurrent.atomic.AtomicReference<Thread> writer = new java.util.concurrent.atomic.AtomicReference<>();
 
     /** A reader does not wait for a holder whose work started this long ago (see {@link #working}). */
-    static final long STUCK_WRITER_NANOS = 100_000_000L;
+    static final long STUCK_WRITER_NANOS = 20_000_000L;
 
     /**
      * When the holder last started a piece of work (a cycle, an arrival), by its own clock reads; an ordered store,
      * cheap, router-owned. Why: a holder stays inside the writer section for as long as a strategy or listener call
      * takes, and one that never returns made every metrics read (the admin endpoint's, a demo's summary) wait for ever
-     * in {@code flipPhase}.
+     * in {@code flipPhase}. What is left: a reader that came in the call's first {@value #STUCK_WRITER_NANOS} ns still
+     * waits for it (flipPhase has no timeout), and holds the metrics reader's lock meanwhile; a shorter patience makes
+     * that less likely and costs only a read that finds nothing new while a cycle runs long (its values stay).
      */
     private final java.util.concurrent.atomic.AtomicLong workingSince = new java.util.concurrent.atomic.AtomicLong();
 

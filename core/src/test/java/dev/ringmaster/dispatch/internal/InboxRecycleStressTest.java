@@ -8,7 +8,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -50,7 +49,6 @@ class InboxRecycleStressTest
         final AtomicLong claims = new AtomicLong();
         final AtomicLong stolen = new AtomicLong();
         final AtomicReference<Throwable> failure = new AtomicReference<>();
-        final AtomicBoolean done = new AtomicBoolean();
 
         final Thread router = thread("router", failure, () ->
         {
@@ -70,7 +68,8 @@ class InboxRecycleStressTest
         });
         final Thread owner = thread("owner", failure, () ->
         {
-            while (!done.get() || inbox.size() > 0)
+            // until every task is claimed: the size may read 0 while a thief gives a record back
+            while (claims.get() < TASKS && failure.get() == null)
             {
                 final TaskRecord r = inbox.takeMostUrgent();
                 if (r != null)
@@ -81,7 +80,7 @@ class InboxRecycleStressTest
         });
         final Thread thief = thread("thief", failure, () ->
         {
-            while (!done.get() || inbox.size() > 0)
+            while (claims.get() < TASKS && failure.get() == null)
             {
                 final TaskRecord r = inbox.stealLeastUrgent(0L);
                 if (r != null)
@@ -93,9 +92,8 @@ class InboxRecycleStressTest
                 }
             }
         });
-        router.join(TimeUnit.SECONDS.toMillis(50));
+        router.join(TimeUnit.SECONDS.toMillis(45));
         assertThat(router.isAlive()).as("the router put every task").isFalse();
-        done.set(true);
         owner.join(TimeUnit.SECONDS.toMillis(5));
         thief.join(TimeUnit.SECONDS.toMillis(5));
 
