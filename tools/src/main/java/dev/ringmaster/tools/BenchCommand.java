@@ -119,6 +119,12 @@ public final class BenchCommand implements Callable<Integer>
                         "choose from " + String.join(", ", Systems.names()));
                 }
             }
+            // as simulate --strategies: a system named twice would run twice and print two rows of the same name
+            if (new java.util.HashSet<>(systems).size() < systems.size())
+            {
+                throw new ParameterException(spec.commandLine(), "--systems names a system twice (" +
+                    String.join(",", systems) + "); name each once, and use --repeat N for more windows of one");
+            }
         }
         requireWritableOut();
         final HarnessConfig base = quick ? HarnessConfig.quick() : HarnessConfig.defaults();

@@ -207,6 +207,8 @@ class BadInputTest
             usage("replay --unpaced alone", () -> a("replay", emptyDir, "--unpaced"), "go with --what-if"),
             usage("replay --plugins alone", () -> a("replay", emptyDir, "--plugins", missing),
                 "--plugins goes with --what-if or --verify-decisions"),
+            usage("bench --systems twice", () -> a("bench", "--quick", "--systems", "ringmaster,ringmaster"),
+                "--systems names a system twice", "use --repeat N"),
             usage("bench --rates 1e12", () -> a("bench", "--quick", "--rates", "1e12"), "--rates",
                 "rate must be from 1 to 100M tasks/s"),
             usage("demo --context-load x", () -> a("demo", "--context-load", "x"), "--context-load", "is not a time"),
