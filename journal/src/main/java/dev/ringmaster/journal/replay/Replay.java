@@ -83,7 +83,11 @@ public final class Replay
             {
                 // a task still open accepted again is the same task (recovery dispatches it again under its id), as
                 // Recovery counts it: counting it twice would leave accepted tasks that never finish nor stay open
-                if (tasks.put(id, new TaskState(r.nanos(), r.queuedNanos())) != null)
+                final TaskState t = new TaskState(r.nanos(), r.queuedNanos());
+                final TaskState before = tasks.put(id, t);
+                t.firstEpochNanos = before == null ? epoch : before.firstEpochNanos;
+                t.reaccepted = before != null;
+                if (before != null)
                 {
                     acceptedAgain++;
                 }
@@ -121,7 +125,11 @@ public final class Replay
                 final TaskState t = tasks.remove(id);
                 if (t != null)
                 {
-                    stages.get("END_TO_END").recordValue(Math.max(0, r.nanos() - t.acceptedNanos));
+                    // a task accepted again (recovered after a crash) ends from its first acceptance, by the wall clock
+                    // since the two processes' monotonic clocks do not compare: counted from the second, an outage of
+                    // seconds read as a sub-second end to end
+                    stages.get("END_TO_END").recordValue(Math.max(0, t.reaccepted ? epoch - t.firstEpochNanos :
+                        r.nanos() - t.acceptedNanos));
                     endAttempt(t, r, a);
                 }
             }
@@ -252,6 +260,9 @@ public final class Replay
         boolean assigned;
         long startedNanos;
         long startedEpochNanos;
+        /** The wall time of its first acceptance; whether it was accepted again since (recovery dispatched it). */
+        long firstEpochNanos;
+        boolean reaccepted;
 
         TaskState(final long acceptedNanos, final long queuedNanos)
         {
