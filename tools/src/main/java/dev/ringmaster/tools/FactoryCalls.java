@@ -1,9 +1,12 @@
 package dev.ringmaster.tools;
 
+import dev.ringmaster.dispatch.Dispatcher;
 import dev.ringmaster.model.AgentSpec;
 import dev.ringmaster.plugin.ServiceProviders;
 import dev.ringmaster.spi.AgentAdapter;
 import dev.ringmaster.spi.AgentFactory;
+
+import java.nio.file.Path;
 
 /**
  * Calls into an agent factory for {@code serve --config}: plugin code, which may throw anything, an Error included, or
@@ -71,6 +74,35 @@ final class FactoryCalls
                 ServiceProviders.origin(factory.getClass()));
         }
         return adapter;
+    }
+
+    /**
+     * Builds and starts the dispatcher of {@code serve}; with a --config ({@code config} not null), an agent whose
+     * adapter failed to start is named with the factory that made it, its jar and the file's type: the dispatcher's
+     * own advice (supervision with an AgentFactory) is nothing serve offers.
+     */
+    static Dispatcher start(final Dispatcher.Builder builder, final ServeConfig config, final Path file)
+    {
+        try
+        {
+            return builder.build().start();
+        }
+        catch (final IllegalStateException e)
+        {
+            final String message = String.valueOf(e.getMessage());
+            final String type = config == null ? null : config.agents.stream().map(ServeConfig.Agent::spec)
+                .filter(s -> message.startsWith("agent '" + s.id() + "' failed to start")).map(AgentSpec::type)
+                .findFirst().orElse(null);
+            if (type == null)
+            {
+                throw e;
+            }
+            final AgentFactory factory = DeclaredTypeFactory.plugin(config.factories.get(type));
+            throw new IllegalStateException(message.replaceFirst("; fix it, or configure supervision with an " +
+                "AgentFactory to restart it$", "") + "; its adapter was made by " + (factory == null ? "the agent " +
+                "factory of type '" + type + "'" : of(factory)) + " for type '" + type + "' of " + file + ": fix the " +
+                "adapter's start(), or the type's options", e);
+        }
     }
 
     /** @return the factory's class and where it was loaded from (a plugin's jar), for a message. */

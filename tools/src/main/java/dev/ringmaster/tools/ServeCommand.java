@@ -273,7 +273,7 @@ public final class ServeCommand implements Callable<Integer>
             fleet.register(builder, seed, clock);
             fleet.registerFactories(builder, seed, clock, nextIndex);
         }
-        final Dispatcher dispatcher = builder.build().start();
+        final Dispatcher dispatcher = FactoryCalls.start(builder, config, configFile);
         if (remote != null)
         {
             try

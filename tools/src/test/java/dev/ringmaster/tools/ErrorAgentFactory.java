@@ -11,7 +11,7 @@ import java.util.Map;
  * A broken agent factory plugin, 'error-agents': with option {@code fails: spec} its spec() throws an
  * AssertionError, with {@code fails: create} its create() does, with {@code fails: null} its create() returns null,
  * with {@code fails: nullspec} its spec() does, with {@code fails: spectype} its spec() makes an agent of type
- * 'elsewhere'; stateless, any thread.
+ * 'elsewhere', with {@code fails: start} its adapters' start() throws a LinkageError; stateless, any thread.
  */
 public final class ErrorAgentFactory implements AgentFactoryProvider
 {
@@ -59,6 +59,25 @@ public final class ErrorAgentFactory implements AgentFactoryProvider
                 if (fails.equals("null"))
                 {
                     return null;
+                }
+                if (fails.equals("start"))
+                {
+                    return new AgentAdapter()
+                    {
+                        @Override
+                        public void start()
+                        {
+                            throw new LinkageError("start link");
+                        }
+
+                        @Override
+                        public void execute(final dev.ringmaster.spi.TaskView task,
+                                            final dev.ringmaster.spi.Completion completion,
+                                            final dev.ringmaster.spi.AgentTelemetry telemetry)
+                        {
+                            completion.succeed("never runs");
+                        }
+                    };
                 }
                 throw new AssertionError("create assert");
             }

@@ -485,6 +485,33 @@ class ServeConfigTest
     }
 
     @Test
+    void anAdapterWhoseStartFailsIsNamedWithItsFactoryAndJarNotWithSupervisionServeDoesNotOffer() throws Exception
+    {
+        // a user's trial: "fix it, or configure supervision with an AgentFactory to restart it", nothing serve has
+        final Path plugins = Files.createDirectories(dir.resolve("factory-plugins"));
+        final Path jar = plugins.resolve("error-agents.jar");
+        try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar)))
+        {
+            out.putNextEntry(new java.util.jar.JarEntry(dev.ringmaster.plugin.PluginKind.AGENT_FACTORY.servicesFile()));
+            out.write((ErrorAgentFactory.class.getName() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.closeEntry();
+        }
+        final Path file = Files.writeString(dir.resolve("start.yaml"), String.join("\n",
+            "types:",
+            "  coder: {factory: error-agents, options: {fails: start}, agents: 1}",
+            ""));
+
+        final DemoCommandTest.Run run = DemoCommandTest.run("serve", "--config", file.toString(), "--plugins",
+            plugins.toString(), "--port", "0", "--duration", "1");
+
+        assertThat(run.exitCode()).as("stdout: %s", run.out()).isEqualTo(1);
+        assertThat(run.err()).contains("agent 'coder-1' failed to start", "start link",
+                "its adapter was made by the agent factory " + ErrorAgentFactory.class.getName(),
+                "for type 'coder' of " + file, "fix the adapter's start()")
+            .doesNotContain("configure supervision");
+    }
+
+    @Test
     void aRateWithAConfigIsRefusedSinceTheFileServesNoGeneratedLoad() throws Exception
     {
         final Path file = Files.writeString(dir.resolve("echo.yaml"), "types: {reviewer: {factory: echo, agents: 1}}\n");
