@@ -43,7 +43,10 @@ final class WorkloadReplay
         checkOptions(whatIf, verify, strategy, golden, writeGolden);
         if (whatIf == null && (unpaced || contextLoadNanos != 0))
         {
-            throw usage("--unpaced and --context-load-us go with --what-if, e.g. --what-if p2c --context-load-us 200");
+            // the option given, not both: --context-load-us alone was told about --unpaced too
+            throw usage((unpaced && contextLoadNanos != 0 ? "--unpaced and --context-load-us go" : unpaced ?
+                "--unpaced goes" : "--context-load-us goes") + " with --what-if, e.g. --what-if p2c" +
+                (contextLoadNanos != 0 ? " --context-load-us " + contextLoadNanos / 1_000 : " --unpaced"));
         }
         try (PluginRegistry registry = plugins.open())
         {
