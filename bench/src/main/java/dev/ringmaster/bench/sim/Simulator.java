@@ -586,7 +586,7 @@ public final class Simulator
     {
         if (fleet.steals() && (early || fleet.prefetch() > 0)) // late binding without prefetch: no inbox to steal from
         {
-            steals += StealRound.run(agents, workload, starter, stealGuard);
+            steals += StealRound.run(agents, workload, starter, stealGuard, (int)(steals % agents.length));
         }
     }
 

@@ -25,16 +25,24 @@ final class StealRound
     {
     }
 
-    /** @param guard which tasks may move, or null for any. @return tasks stolen this round. */
-    static int run(final SimAgent[] agents, final TaskSource workload, final Starter starter, final Guard guard)
+    /**
+     * @param guard which tasks may move, or null for any.
+     * @param first the agent that looks first: rounds rotate it, as the dispatcher's idle workers race each other in no
+     *              fixed order; in index order the first agents took the steals, and random routing's Gini on identical
+     *              agents read 0.071 with stealing against 0.015 without (a user's trial).
+     * @return tasks stolen this round.
+     */
+    static int run(final SimAgent[] agents, final TaskSource workload, final Starter starter, final Guard guard,
+                   final int first)
     {
         if (!anyVictim(agents))
         {
             return 0; // no inbox holds a task behind busy slots
         }
         int stolen = 0;
-        for (final SimAgent thief : agents)
+        for (int k = 0; k < agents.length; k++)
         {
+            final SimAgent thief = agents[(first + k) % agents.length];
             if (thief.running < thief.capacity && thief.inboxSize() == 0)
             {
                 final SimAgent victim = busiest(agents, thief);
