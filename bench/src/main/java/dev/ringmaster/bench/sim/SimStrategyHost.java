@@ -29,8 +29,6 @@ final class SimStrategyHost
     static final int NOT_ELIGIBLE = Integer.MIN_VALUE;
     /** The choice the simulator takes for a quarantined strategy, which it is not asked: the fallback's, reported. */
     static final int QUARANTINED = Integer.MIN_VALUE + 1;
-    /** How {@link #describe} words {@link #QUARANTINED}. */
-    static final String QUARANTINED_WHY = "was quarantined";
     /** The router's: faults in a row before a strategy is set aside, and for how long. */
     static final int QUARANTINE_AFTER_FAULTS = 16;
     static final long QUARANTINE_NANOS = 10_000_000_000L;
@@ -46,7 +44,6 @@ final class SimStrategyHost
     /** While quarantined, until this simulated time: the fallback decides and the strategy hears nothing. */
     private boolean quarantined;
     private long quarantinedUntil;
-    private long quarantines;
     /** Whether the strategy must hear of the pool before its next call: at first, and after a callback threw. */
     private boolean announce = true;
     private int lastPosition;
@@ -93,7 +90,7 @@ final class SimStrategyHost
     {
         if (chosen == QUARANTINED)
         {
-            return QUARANTINED_WHY + " after " + QUARANTINE_AFTER_FAULTS + " faults in a row (its decisions or callbacks " +
+            return "was quarantined after " + QUARANTINE_AFTER_FAULTS + " faults in a row (its decisions or callbacks " +
                 "threw; " + faults + " callback fault(s) so far), so the fallback decided, as the dispatcher's would";
         }
         return chosen == NOT_ELIGIBLE ? "returned position " + lastPosition + ", which is not eligible (pool of " +
@@ -130,14 +127,7 @@ final class SimStrategyHost
             faultsInARow = 0;
             quarantined = true;
             quarantinedUntil = now + QUARANTINE_NANOS;
-            quarantines++;
         }
-    }
-
-    /** @return how often the strategy was quarantined in the run. */
-    long quarantines()
-    {
-        return quarantines;
     }
 
     /** The task (its sequence 1-based, as the simulator's decisions number it) was placed on the agent at {@code now}. */

@@ -444,12 +444,13 @@ public final class Simulator
         catch (final RuntimeException | Error e)
         {
             // an Error too (a plugin's AssertionError, a class its jar lacks): the router falls back on any throwable
-            noteError("threw " + e);
+            noteError("threw " + e, true);
             return c.poolPosition(c.fewestInFlight());
         }
         if (chosen != RoutingStrategy.DECLINE && (chosen < 0 || chosen >= c.size()))
         {
-            noteError(host != null ? host.describe(chosen) : "returned index " + chosen + " for " + c.size() + " candidates");
+            noteError(host != null ? host.describe(chosen) : "returned index " + chosen + " for " + c.size() + " candidates",
+                chosen != SimStrategyHost.QUARANTINED);
             return c.poolPosition(c.fewestInFlight());
         }
         if (host != null)
@@ -475,13 +476,13 @@ public final class Simulator
         return host != null ? host.select(view, decision, now) : strategy.select(view, candidates, decision);
     }
 
-    private void noteError(final String what)
+    private void noteError(final String what, final boolean faultTowardQuarantine)
     {
         if (errors++ == 0)
         {
             firstError = what; // the router logs and falls back to the least loaded candidate; so does the simulator
         }
-        if (host != null && !what.startsWith(SimStrategyHost.QUARANTINED_WHY))
+        if (faultTowardQuarantine && host != null)
         {
             host.failed(now);
         }
