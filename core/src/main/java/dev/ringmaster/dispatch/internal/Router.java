@@ -97,26 +97,11 @@ final class Router
             lane.bucket = limits.typeBuckets.get(lane.type);
             lane.aging = new Aging(agingQuantum);
         }
-        for (final String type : limits.typeBuckets.keySet())
-        {
-            if (java.util.Arrays.stream(lanes).noneMatch(lane -> lane.type.equals(type)))
-            {
-                // legal (an agent of the type may be added later), but far more often a misspelt type
-                LOG.warn("the rate limit on agent type '{}' limits nothing yet: no agent has that type (the types are " +
-                    "{}); it applies once an agent of that type is added; if the name is misspelt, give one of these",
-                    type, java.util.Arrays.stream(lanes).map(lane -> lane.type).sorted().toList());
-            }
-        }
-        for (final java.util.Map.Entry<String, dev.ringmaster.dispatch.Binding> b : config.bindings.entrySet())
-        {
-            if (java.util.Arrays.stream(lanes).noneMatch(lane -> lane.type.equals(b.getKey())))
-            {
-                // as a rate limit's: the misspelt type ran LATE without a word
-                LOG.warn("the binding {} of agent type '{}' applies to no agent yet: no agent has that type (the types " +
-                    "are {}); it applies once an agent of that type is added; if the name is misspelt, give one of " +
-                    "these", b.getValue(), b.getKey(), java.util.Arrays.stream(lanes).map(lane -> lane.type).sorted().toList());
-            }
-        }
+        limits.typeBuckets.keySet().forEach(type -> warnIfNoAgent(type, "the rate limit on agent type '" + type +
+            "' limits nothing yet"));
+        // a misspelt type's binding ran LATE without a word
+        config.bindings.forEach((type, binding) -> warnIfNoAgent(type, "the binding " + binding + " of agent type '" +
+            type + "' applies to no agent yet"));
         engine.buckets = new java.util.ArrayList<>(limits.typeBuckets.values());
         engine.buckets.addAll(limits.tenantBuckets.values());
         maxSpareRecords = Math.max(64, Math.max(config.preallocatedRecords, config.ringSize));
@@ -304,6 +289,17 @@ final class Router
             consumed.set(seq - 1); // ordered store: the producers may reuse these slots now
         }
         batchCapHit |= seq > upper && upper < cursor;
+    }
+
+    /** A setting for an agent type no lane has: legal (an agent may be added later), far more often a misspelt type. */
+    private void warnIfNoAgent(final String type, final String setting)
+    {
+        if (java.util.Arrays.stream(lanes).noneMatch(lane -> lane.type.equals(type)))
+        {
+            LOG.warn("{}: no agent has that type (the types are {}); it applies once an agent of that type is added; " +
+                "if the name is misspelt, give one of these", setting,
+                java.util.Arrays.stream(lanes).map(lane -> lane.type).sorted().toList());
+        }
     }
 
     /** Reads every event published so far, for the shutdown sweep: each is accepted, then cancelled. */
