@@ -145,11 +145,10 @@ final class WorkloadReplay
         final String recordedAs = arrivals.recordedStrategy();
         // a journal of 'demo --predictive' names the wrapped strategy; no plugin provides that name, and the what-if
         // does not replay the predictions pre-routing made live: the strategy beneath is calibrated, and it says so
-        final boolean underPreRouting = recordedAs != null && recordedAs.endsWith(PredictiveStrategy.SUFFIX) &&
-            registry.strategies().containsKey(recordedAs.substring(0, recordedAs.length() -
-                PredictiveStrategy.SUFFIX.length()));
-        final String recorded = underPreRouting ? recordedAs.substring(0, recordedAs.length() -
-            PredictiveStrategy.SUFFIX.length()) : recordedAs;
+        final String beneath = recordedAs != null && recordedAs.endsWith(PredictiveStrategy.SUFFIX) ?
+            recordedAs.substring(0, recordedAs.length() - PredictiveStrategy.SUFFIX.length()) : null;
+        final boolean underPreRouting = beneath != null && registry.strategies().containsKey(beneath);
+        final String recorded = underPreRouting ? beneath : recordedAs;
         if (underPreRouting)
         {
             spec.commandLine().getErr().println("note: the journal was recorded with predictive pre-routing on top of " +

@@ -19,50 +19,55 @@ final class FaultyPredictors
     }
 
     /** observe() throws at the 101st arrival. */
-    public static final class ObserveThrows implements PredictorProvider
+    public static final class ObserveThrows extends Provider
     {
         static final String NAME = "faulty-observe";
 
-        @Override
-        public String name()
+        public ObserveThrows()
         {
-            return NAME;
-        }
-
-        @Override
-        public String description()
-        {
-            return "throws in observe()";
-        }
-
-        @Override
-        public Predictor create()
-        {
-            return new Failing(NAME, true);
+            super(NAME, true);
         }
     }
 
     /** writeModel() throws an IOException. */
-    public static final class WriteThrows implements PredictorProvider
+    public static final class WriteThrows extends Provider
     {
         static final String NAME = "faulty-write";
+
+        public WriteThrows()
+        {
+            super(NAME, false);
+        }
+    }
+
+    /** A provider of a {@link Failing} predictor under its name. */
+    abstract static class Provider implements PredictorProvider
+    {
+        private final String name;
+        private final boolean inObserve;
+
+        Provider(final String name, final boolean inObserve)
+        {
+            this.name = name;
+            this.inObserve = inObserve;
+        }
 
         @Override
         public String name()
         {
-            return NAME;
+            return name;
         }
 
         @Override
         public String description()
         {
-            return "throws in writeModel()";
+            return inObserve ? "throws in observe()" : "throws in writeModel()";
         }
 
         @Override
         public Predictor create()
         {
-            return new Failing(NAME, false);
+            return new Failing(name, inObserve);
         }
     }
 
