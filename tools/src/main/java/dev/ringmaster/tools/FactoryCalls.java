@@ -1,5 +1,6 @@
 package dev.ringmaster.tools;
 
+import dev.ringmaster.dispatch.AgentStartException;
 import dev.ringmaster.dispatch.Dispatcher;
 import dev.ringmaster.model.AgentSpec;
 import dev.ringmaster.plugin.ServiceProviders;
@@ -87,21 +88,18 @@ final class FactoryCalls
         {
             return builder.build().start();
         }
-        catch (final IllegalStateException e)
+        catch (final AgentStartException e)
         {
-            final String message = String.valueOf(e.getMessage());
             final String type = config == null ? null : config.agents.stream().map(ServeConfig.Agent::spec)
-                .filter(s -> message.startsWith("agent '" + s.id() + "' failed to start")).map(AgentSpec::type)
-                .findFirst().orElse(null);
+                .filter(s -> s.id().equals(e.agentId())).map(AgentSpec::type).findFirst().orElse(null);
             if (type == null)
             {
                 throw e;
             }
             final AgentFactory factory = DeclaredTypeFactory.plugin(config.factories.get(type));
-            throw new IllegalStateException(message.replaceFirst("; fix it, or configure supervision with an " +
-                "AgentFactory to restart it$", "") + "; its adapter was made by " + (factory == null ? "the agent " +
-                "factory of type '" + type + "'" : of(factory)) + " for type '" + type + "' of " + file + ": fix the " +
-                "adapter's start(), or the type's options", e);
+            throw new IllegalStateException("agent '" + e.agentId() + "' failed to start: " + e.getCause() + "; its " +
+                "adapter was made by " + (factory == null ? "the agent factory of type '" + type + "'" : of(factory)) +
+                " for type '" + type + "' of " + file + ": fix the adapter's start(), or the type's options", e);
         }
     }
 

@@ -299,8 +299,8 @@ public final class Engine
                         }
                         AdapterLifecycle.stopQuietly(started.id(), started.adapter);
                     }
-                    throw new IllegalStateException("agent '" + agent.id() + "' failed to start: " + FaultLog.describe(e) +
-                        "; fix it, or configure supervision with an AgentFactory to restart it", e);
+                    throw new dev.ringmaster.dispatch.AgentStartException(agent.id(), "agent '" + agent.id() + "' failed " +
+                        "to start: " + FaultLog.describe(e) + "; fix it, or configure supervision with an AgentFactory to restart it", e);
                 }
                 LOG.warn("agent '{}' failed to start ({}); supervision will restart it", agent.id(), FaultLog.describe(e));
                 failedToStart.add(agent);
